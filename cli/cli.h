@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cli.h - the svatrace command table and helpers shared by subcommands.
+ *
+ * Each subcommand lives in cli/cmd_NAME.c and is one line of the table in
+ * cli/main.c. A subcommand returns the process exit status: 0 success,
+ * 1 failure (bad input, error), 2 usage error.
+ */
+#ifndef SVATRACE_CLI_H
+#define SVATRACE_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct cli_cmd {
+	const char *name;	/* subcommand word */
+	const char *summary;	/* one line for "svatrace help" */
+	int (*run)(int argc, char **argv);	/* argv[0] is the subcommand name */
+};
+
+/* Exit statuses */
+#define CLI_OK 0
+#define CLI_FAIL 1
+#define CLI_USAGE 2
+
+/** cli_usage_error() - print "svatrace CMD: msg" and a hint to --help; returns CLI_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/** cli_error() - print "svatrace CMD: msg"; returns CLI_FAIL. */
+int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/** cli_is_tty() - true if @f is a terminal and progress may be drawn on it. */
+bool cli_is_tty(FILE *f);
+
+/** cli_command_line() - the whole argv joined with spaces (static buffer). */
+const char *cli_command_line(void);
+
+/* Subcommands (alphabetical). */
+int cmd_import(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+
+#endif /* SVATRACE_CLI_H */

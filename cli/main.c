@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - the svatrace program: global options, the subcommand table,
+ * help and version. Subcommands are listed here only once they work.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "common/log.h"
+
+static const struct cli_cmd commands[] = {
+	{ "import", "convert ftrace text (and other sources) into a trace file", cmd_import },
+	{ "info", "show a trace file's header, time span, event counts and losses", cmd_info },
+};
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static char cmdline_buf[4096];
+
+const char *cli_command_line(void)
+{
+	return cmdline_buf;
+}
+
+static void save_command_line(int argc, char **argv)
+{
+	size_t off = 0;
+
+	for (int i = 0; i < argc && off < sizeof(cmdline_buf) - 1; i++) {
+		int n = snprintf(cmdline_buf + off, sizeof(cmdline_buf) - off, "%s%s",
+				 i ? " " : "", argv[i]);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+bool cli_is_tty(FILE *f)
+{
+	return isatty(fileno(f));
+}
+
+static void vmsg(const char *cmd, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "svatrace %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(cmd, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try 'svatrace %s --help'.\n", cmd);
+	return CLI_USAGE;
+}
+
+int cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(cmd, fmt, ap);
+	va_end(ap);
+	return CLI_FAIL;
+}
+
+static void print_help(FILE *f)
+{
+	fprintf(f,
+		"usage: svatrace [-v|-q] COMMAND [ARGS]\n"
+		"\n"
+		"svatrace measures what I/O address translation (IOMMU, ATS, PRI) and\n"
+		"accelerator work submission (Intel DSA work queues) cost, from traces of\n"
+		"real hosts, and what they would cost under another design.\n"
+		"\n"
+		"Commands:\n");
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		fprintf(f, "  %-8s  %s\n", commands[i].name, commands[i].summary);
+	fprintf(f,
+		"\n"
+		"Global options:\n"
+		"  -v, --verbose   more messages (repeat for debug)\n"
+		"  -q, --quiet     only errors\n"
+		"  -V, --version   print the version\n"
+		"  -h, --help      this help\n"
+		"\n"
+		"'svatrace COMMAND --help' explains a command.\n");
+}
+
+static void log_to_stderr(enum svt_log_level level, const char *fmt, va_list ap)
+{
+	static const char *const prefix[] = { "error: ", "warning: ", "", "debug: " };
+
+	fprintf(stderr, "svatrace: %s", prefix[level]);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int main(int argc, char **argv)
+{
+	int level = SVT_LOG_INFO;
+	int i;
+
+	save_command_line(argc, argv);
+	svt_log_set_fn(log_to_stderr);
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			level++;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			level = SVT_LOG_ERROR;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("svatrace %s (%s)\n", SVT_VERSION, SVT_GIT_REV);
+			return CLI_OK;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			print_help(stdout);
+			return CLI_OK;
+		} else {
+			fprintf(stderr, "svatrace: unknown option '%s'\n", a);
+			print_help(stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (level > SVT_LOG_DEBUG)
+		level = SVT_LOG_DEBUG;
+	svt_log_set_level((enum svt_log_level)level);
+	if (i >= argc) {
+		print_help(stderr);
+		return CLI_USAGE;
+	}
+	if (!strcmp(argv[i], "help")) {
+		if (i + 1 < argc) {
+			for (size_t c = 0; c < NR_COMMANDS; c++) {
+				if (!strcmp(argv[i + 1], commands[c].name)) {
+					char *hargv[] = { argv[i + 1], "--help", NULL };
+
+					return commands[c].run(2, hargv);
+				}
+			}
+			fprintf(stderr, "svatrace: no command '%s'\n", argv[i + 1]);
+			return CLI_USAGE;
+		}
+		print_help(stdout);
+		return CLI_OK;
+	}
+	for (size_t c = 0; c < NR_COMMANDS; c++) {
+		if (!strcmp(argv[i], commands[c].name)) {
+			optind = 1;
+			return commands[c].run(argc - i, argv + i);
+		}
+	}
+	fprintf(stderr, "svatrace: '%s' is not a command; see 'svatrace help'\n", argv[i]);
+	return CLI_USAGE;
+}
