@@ -33,12 +33,15 @@ struct importer {
 	const char *summary;	/* one line for --help */
 	enum trace_clock clock;	/* clock of the timestamps it produces */
 	/*
-	 * Read @in_path and append records to @w. @meta is a jansson json_t*
-	 * object (void* to keep jansson out of this header) the importer may add
-	 * keys to before the first record ("host", "source"...); it is written
-	 * when the writer is opened, which import does lazily on the first
-	 * append via @open_writer. Return 0 or a negative error; on error
-	 * svt_err() has said what and where.
+	 * Optional: a JSON object (malloc'd text) of what the input says about
+	 * its host ("kernel_release", "cpus", ...), merged into the output's
+	 * meta under "host" before the writer is opened. NULL if not known.
+	 */
+	char *(*host_json)(const char *in_path);
+	/*
+	 * Read @in_path and append records to the open writer @w. Return 0 or a
+	 * negative error; on error svt_err() has said what and where (file,
+	 * line or offset).
 	 */
 	int (*run)(const char *in_path, const struct import_opts *opts,
 		   struct import_stats *st, struct trace_writer *w);
