@@ -67,14 +67,14 @@ static void kind_help(FILE *f, const struct gen_kind *k)
 		k->name, k->summary);
 	fprintf(f, "Assumptions:\n%s\n\nKeys (default in brackets):\n", k->assumptions);
 	for (const struct gen_param *p = k->params; p->key; p++) {
-		char def[64];
+		char def[64], type[32];
 
 		snprintf(def, sizeof(def), "[%s]", p->def);
-		fprintf(f, "  %-12s %-14s %-7s %s%s%s%s\n", p->key, def, type_name(p->type),
-			p->help, p->choices ? " (" : "", p->choices ? p->choices : "",
-			p->choices ? ")" : "");
-		if (p->unit && *p->unit && p->type != GEN_T_CHOICE)
-			fprintf(f, "  %-12s %-14s %-7s unit: %s\n", "", "", "", p->unit);
+		snprintf(type, sizeof(type), "%s%s%s", type_name(p->type),
+			 p->type == GEN_T_RATE || p->type == GEN_T_REAL ? " " : "",
+			 p->type == GEN_T_RATE || p->type == GEN_T_REAL ? p->unit : "");
+		fprintf(f, "  %-12s %-14s %-13s %s%s%s%s\n", p->key, def, type, p->help,
+			p->choices ? " (" : "", p->choices ? p->choices : "", p->choices ? ")" : "");
 	}
 	fprintf(f, "\nExample:\n  svatrace gen %s --set duration=1s --seed 42 -o %s.svt\n", k->name,
 		k->name);
