@@ -27,9 +27,10 @@
  * Model keys the transforms override. One place, so that renaming a model
  * key is a one-line change here.
  */
-#define SCN_KEY_MODE "replay.mode"		/* pinned | faulting */
-#define SCN_KEY_PAGE_SIZE "iotlb.page_size"	/* 4K | 2M | 1G */
-#define SCN_KEY_INVAL "pinned.inval"		/* strict | lazy */
+#define SCN_KEY_MODE "model.mode"		/* pinned | faulting */
+#define SCN_KEY_RESIDENT "model.resident_fraction"	/* 0..1 */
+#define SCN_KEY_PAGE_SIZE "pt.page_bytes"	/* 4096 | 2M | 1G */
+#define SCN_KEY_INVAL "inval.mode"		/* strict | lazy */
 #define SCN_KEY_ATS "ats.enabled"		/* on | off */
 #define SCN_KEY_WQ_MODE "wq.mode"		/* dwq | swq */
 

@@ -26,6 +26,7 @@ struct state {
 	double resident_frac;	/* P(a page is resident at its first device touch) */
 	double reclaim_per_s;	/* resident pages reclaimed per second */
 	int map_touch;		/* a dropped map becomes device touches of its pages */
+	int prq_trace;		/* emit PAGE_REQ records here (else the model's residency decides) */
 	uint64_t seed;		/* residency hash key */
 	struct prng rng;	/* reclaim victims */
 	struct page *tab;	/* open-addressing table of touched pages */
@@ -37,7 +38,7 @@ struct state {
 	int have_t0;		/* t0_ns valid */
 	uint64_t nr_reclaimed;	/* reclaims done so far */
 	uint16_t grpid;		/* next page request group index */
-	char kv[2][64];		/* overrides */
+	char kv[3][64];		/* overrides */
 };
 
 static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
@@ -54,11 +55,18 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 			rc = scenario_arg_real("faulting", &args[i], 0, 1, &st->resident_frac);
 		else if (!strcmp(args[i].key, "reclaim"))
 			rc = scenario_arg_real("faulting", &args[i], 0, 1e12, &st->reclaim_per_s);
+		else if (!strcmp(args[i].key, "prq") && (!strcmp(args[i].value, "trace") ||
+							 !strcmp(args[i].value, "model")))
+			st->prq_trace = !strcmp(args[i].value, "trace");
 		else if (!strcmp(args[i].key, "map_touch") && (!strcmp(args[i].value, "on") ||
 							       !strcmp(args[i].value, "off")))
 			st->map_touch = !strcmp(args[i].value, "on");
 		else
 			rc = scenario_bad_arg("faulting", &args[i]);
+	}
+	if (!rc && st->reclaim_per_s > 0 && !st->prq_trace) {
+		svt_err("scenario faulting: argument 'reclaim' needs :prq=trace (the model has no reclaim)");
+		rc = -EINVAL;
 	}
 	if (rc) {
 		free(st);
@@ -68,6 +76,9 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	prng_seed(&st->rng, seed);
 	snprintf(st->kv[0], sizeof(st->kv[0]), "%s=faulting", SCN_KEY_MODE);
 	snprintf(st->kv[1], sizeof(st->kv[1]), "%s=on", SCN_KEY_ATS);
+	/* prq=trace: the page requests are in the stream; every other page is resident */
+	snprintf(st->kv[2], sizeof(st->kv[2]), "%s=%g", SCN_KEY_RESIDENT,
+		 st->prq_trace ? 1.0 : st->resident_frac);
 	*state = st;
 	return 0;
 }
@@ -169,7 +180,7 @@ static int touch(struct state *st, const struct trace_rec *cause, uint32_t dev, 
 	p->resident = 1;
 	p->pos = st->nr_res;
 	st->res[st->nr_res++] = j;
-	if (fault) {
+	if (fault && st->prq_trace) {
 		struct trace_rec_page_req r;
 
 		scenario_page_req(&r, cause->ts_ns, dev, pasid, addr, rw, st->grpid++ & 0x1ff);
@@ -281,7 +292,8 @@ static size_t overrides(const void *state, const char **kv)
 
 	kv[0] = st->kv[0];
 	kv[1] = st->kv[1];
-	return 2;
+	kv[2] = st->kv[2];
+	return 3;
 }
 
 static void fr(void *state)
@@ -307,9 +319,14 @@ const struct scenario_ops scenario_faulting = {
 		"page is resident at its first device touch with probability :resident=F (0),\n"
 		"decided by a hash of (seed, PASID, page) so it is independent of order;\n"
 		":reclaim=R (0) resident pages per second are reclaimed at random (seeded)\n"
-		"and fault again on their next touch. Every touch of a non-resident page\n"
-		"emits one PAGE_REQ (last in its group) just before the touching record and\n"
-		"makes the page resident. Sets " SCN_KEY_MODE "=faulting and " SCN_KEY_ATS "=on.",
+		"and fault again on their next touch. A touch of a non-resident page makes it\n"
+		"resident; with :prq=trace it first emits one PAGE_REQ (last in its group)\n"
+		"just before the touching record. Where faults are decided: :prq=model (default)\n"
+		"emits no page requests and passes the resident fraction to the model\n"
+		"(" SCN_KEY_RESIDENT "), whose own residency model faults first touches;\n"
+		":prq=trace emits the PAGE_REQ records described above (needed for :reclaim)\n"
+		"and sets " SCN_KEY_RESIDENT "=1 so the model does not fault again.\n"
+		"Sets " SCN_KEY_MODE "=faulting and " SCN_KEY_ATS "=on.",
 	.init = init,
 	.push = push,
 	.overrides = overrides,

@@ -19,7 +19,7 @@ struct state {
 static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
 		uint64_t seed)
 {
-	static const char *const words[][2] = { { "4k", "4K" }, { "2m", "2M" }, { "1g", "1G" } };
+	static const char *const words[][2] = { { "4k", "4096" }, { "2m", "2M" }, { "1g", "1G" } };
 	struct state *st;
 
 	if (nr_args)

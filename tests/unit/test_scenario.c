@@ -336,8 +336,8 @@ static void golden(const char *name, const char *spec)
 
 static void test_golden_identity(void **state) { golden("identity", ""); }
 static void test_golden_pinned(void **state) { golden("pinned", "pinned"); }
-static void test_golden_faulting(void **state) { golden("faulting", "faulting"); }
-static void test_golden_faulting_resident(void **state) { golden("faulting-resident1", "faulting:resident=1"); }
+static void test_golden_faulting(void **state) { golden("faulting", "faulting:prq=trace"); }
+static void test_golden_faulting_resident(void **state) { golden("faulting-resident1", "faulting:resident=1:prq=trace"); }
 static void test_golden_dwq(void **state) { golden("dwq", "dwq:wqs=4"); }
 static void test_golden_swq(void **state) { golden("swq", "swq:wq=1"); }
 static void test_golden_pagesize(void **state) { golden("pagesize-2m", "pagesize=2m"); }
@@ -351,7 +351,7 @@ static void test_golden_chain(void **state) { golden("chain", "faulting, swq, te
 /* faulting: page requests == distinct non-resident pages touched */
 static void test_faulting_counts(void **state)
 {
-	struct mem *m = run("faulting");
+	struct mem *m = run("faulting:prq=trace");
 
 	/*
 	 * Touched pages: nic0 map 0x1000, 0x2000 (no PASID); pasid 5: 0x70000000,
@@ -362,7 +362,10 @@ static void test_faulting_counts(void **state)
 	assert_int_equal(m->nr[TRACE_REC_IOMMU_MAP] + m->nr[TRACE_REC_IOMMU_UNMAP] + m->nr[TRACE_REC_PIN], 0);
 	assert_int_equal(m->nr[TRACE_REC_QI_SUBMIT] + m->nr[TRACE_REC_QI_WAIT], 0);
 	free_mem(m);
-	m = run("faulting:resident=1");
+	m = run("faulting:resident=1:prq=trace");
+	assert_int_equal(m->nr[TRACE_REC_PAGE_REQ], 0);
+	free_mem(m);
+	m = run("faulting");	/* prq=model: the model decides */
 	assert_int_equal(m->nr[TRACE_REC_PAGE_REQ], 0);
 	free_mem(m);
 }
@@ -372,7 +375,7 @@ static void test_faulting_resident_fraction(void **state)
 {
 	struct mem m = { 0 };
 	struct scenario_out o = { m_emit, m_intern, m_string, &m };
-	struct scenario_chain *c = scenario_chain__new("faulting:resident=0.25", 3, &o);
+	struct scenario_chain *c = scenario_chain__new("faulting:resident=0.25:prq=trace", 3, &o);
 	struct trace_rec_dev_access a;
 	const int pages = 20000;
 
@@ -397,7 +400,7 @@ static void test_faulting_reclaim(void **state)
 {
 	struct mem m = { 0 };
 	struct scenario_out o = { m_emit, m_intern, m_string, &m };
-	struct scenario_chain *c = scenario_chain__new("faulting:reclaim=1e9", 3, &o);
+	struct scenario_chain *c = scenario_chain__new("faulting:reclaim=1e9:prq=trace", 3, &o);
 	struct trace_rec_dev_access a;
 
 	assert_non_null(c);
@@ -460,6 +463,7 @@ static void test_bad_specs(void **state)
 	assert_true(bad_spec("faulting:resident=2", "'resident'"));
 	assert_true(bad_spec("faulting:bogus=1", "'bogus'"));
 	assert_true(bad_spec("dwq:wqs=0", "'wqs'"));
+	assert_true(bad_spec("faulting:reclaim=5", "prq=trace"));
 	assert_true(bad_spec("tenants=0", "tenants"));
 	assert_true(bad_spec("inval=sometimes", "inval"));
 	assert_true(bad_spec("ats=maybe", "ats"));
