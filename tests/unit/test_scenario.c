@@ -4,7 +4,7 @@
  *
  * Golden: each spec's output (overrides, then one line per record) must
  * equal tests/golden/scenario/NAME.txt exactly; SVT_REGEN_GOLDEN=1 rewrites
- * the files instead (tests/cli/regen-golden.sh, `make golden`). Semantic
+ * the files instead (scripts/regen-golden.sh, `make golden`). Semantic
  * checks: faulting emits one page request per distinct non-resident page
  * touched and none with resident=1; pinned emits no page requests and one
  * unpin per pin; spec errors name the transform and argument.
