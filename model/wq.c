@@ -71,6 +71,7 @@ struct wqs {
 struct engine {
 	uint32_t group;		/* group index */
 	uint32_t cur;		/* descriptor in service, NIL if idle */
+	uint32_t next_sub;	/* batch: next work descriptor to run */
 	uint64_t busy_ns;	/* time in service */
 };
 
@@ -354,22 +355,15 @@ static uint64_t work_done_ns(struct wq_model *m, uint32_t pasid, uint32_t op, ui
 	return eng_done > pipe_done ? eng_done : pipe_done;
 }
 
+/* End of a single (non-batch) descriptor started at @now. */
 static uint64_t service_done_ns(struct wq_model *m, const struct desc *d, uint64_t now)
 {
 	const struct wq_desc *w = &d->d;
 	uint32_t pasid = m->cl[d->client].cfg.pasid;
-	bool exp = m->cfg.service_dist == WQ_DIST_EXP && !w->batch_n;
-	uint64_t t = now, i;
+	bool exp = m->cfg.service_dist == WQ_DIST_EXP;
+	uint64_t t;
 
-	if (!w->batch_n)
-		t = work_done_ns(m, pasid, w->opcode, w->xfer_bytes, w->src, w->dst, t, !exp);
-	else {
-		t += m->cfg.batch_fetch_ns;
-		for (i = 0; i < w->batch_n; i++)
-			t = work_done_ns(m, pasid, w->opcode, w->xfer_bytes,
-					 w->src + i * w->xfer_bytes, w->dst + i * w->xfer_bytes, t,
-					 true);
-	}
+	t = work_done_ns(m, pasid, w->opcode, w->xfer_bytes, w->src, w->dst, now, !exp);
 	if (exp)
 		t = now + wq_rng_exp_ns(&m->rng, t - now);
 	return t;
@@ -385,6 +379,7 @@ static void ev_enq_arrive(struct sim *s, const struct sim_event *ev);
 static void ev_enq_result(struct sim *s, const struct sim_event *ev);
 static void ev_enq_issue(struct sim *s, const struct sim_event *ev);
 static void ev_issue(struct sim *s, const struct sim_event *ev);
+static void slot_freed(struct wq_model *m, uint32_t ci, uint64_t now);
 
 static void engine_start(struct wq_model *m, uint32_t e, uint32_t di, uint64_t now)
 {
@@ -392,8 +387,16 @@ static void engine_start(struct wq_model *m, uint32_t e, uint32_t di, uint64_t n
 
 	d->start_ns = now;
 	m->eng[e].cur = di;
+	m->eng[e].next_sub = 0;
 	m->wq[m->cl[d->client].cfg.wq].st.sum_wait_ns += now - d->accept_ns;
-	sched(m, service_done_ns(m, d, now), ev_engine_done, e);
+	/*
+	 * A batch steps through its work descriptors one event each, so that
+	 * each reserves the device data path when it really starts.
+	 */
+	if (d->d.batch_n)
+		sched(m, now + m->cfg.batch_fetch_ns, ev_engine_done, e);
+	else
+		sched(m, service_done_ns(m, d, now), ev_engine_done, e);
 }
 
 /* Smooth weighted round robin over the group's non-empty WQs. */
@@ -449,8 +452,16 @@ static void wq_enqueue(struct wq_model *m, struct wqs *q, uint32_t di, uint64_t 
 
 	wq_touch(m, q, now);
 	if (q->count == q->cfg.size) {	/* posted write to a full WQ: dropped */
+		bool closed = d->closed;
+		uint32_t ci = d->client;
+
 		q->st.nr_dropped++;
 		c->st.nr_rejected++;
+		if (q->cfg.mode == WQ_MODE_DEDICATED)
+			q->credits_used--;
+		desc_free(m, di);
+		if (closed)
+			slot_freed(m, ci, now);
 		return;
 	}
 	tail = q->head + q->count;
@@ -591,14 +602,12 @@ static void slot_freed(struct wq_model *m, uint32_t ci, uint64_t now)
 	sched(m, now + think, ev_issue, ci);
 }
 
-static void ev_issue(struct sim *s, const struct sim_event *ev)
+/* Issue one closed-loop descriptor into a slot reserved by the caller. */
+static void issue_one(struct wq_model *m, uint32_t ci, uint64_t now)
 {
-	struct wq_model *m = ev->obj;
-	uint32_t ci = (uint32_t)ev->arg, di;
 	struct client *c = &m->cl[ci];
-	uint64_t now = sim__now_ns(s);
+	uint32_t di;
 
-	m->end_ns = now;
 	if (c->script_head != NIL)
 		di = fifo_pop(m, &c->script_head, &c->script_tail);
 	else if (has_work(c))
@@ -606,7 +615,7 @@ static void ev_issue(struct sim *s, const struct sim_event *ev)
 	else
 		di = NIL;
 	if (di == NIL) {	/* nothing after all (or out of memory) */
-		if (!has_work(&m->cl[ci]) && m->cl[ci].inflight)
+		if (m->cl[ci].inflight)
 			m->cl[ci].inflight--;
 		return;
 	}
@@ -614,20 +623,24 @@ static void ev_issue(struct sim *s, const struct sim_event *ev)
 	make_ready(m, ci, di, now);
 }
 
+static void ev_issue(struct sim *s, const struct sim_event *ev)
+{
+	struct wq_model *m = ev->obj;
+
+	m->end_ns = sim__now_ns(s);
+	issue_one(m, (uint32_t)ev->arg, m->end_ns);
+}
+
 static void ev_start(struct sim *s, const struct sim_event *ev)
 {
 	struct wq_model *m = ev->obj;
 	uint32_t ci = (uint32_t)ev->arg;
-	struct client *c = &m->cl[ci];
 	uint64_t now = sim__now_ns(s);
 
 	m->end_ns = now;
-	if (c->cfg.driver != WQ_DRIVER_CLOSED)
-		return;
-	while (c->inflight < c->cfg.queue_depth && has_work(c) &&
-	       c->nr_generated + c->inflight < c->cfg.nr_desc) {
-		c->inflight++;
-		sched(m, now, ev_issue, ci);
+	while (m->cl[ci].inflight < m->cl[ci].cfg.queue_depth && has_work(&m->cl[ci])) {
+		m->cl[ci].inflight++;
+		issue_one(m, ci, now);
 	}
 }
 
@@ -754,6 +767,14 @@ static void ev_engine_done(struct sim *s, const struct sim_event *ev)
 	uint64_t now = sim__now_ns(s), detect, tn;
 
 	m->end_ns = now;
+	if (m->eng[e].next_sub < d->d.batch_n) {
+		const struct wq_desc *w = &d->d;
+		uint64_t off = (uint64_t)m->eng[e].next_sub++ * w->xfer_bytes;
+
+		sched(m, work_done_ns(m, c->cfg.pasid, w->opcode, w->xfer_bytes, w->src + off,
+				      w->dst + off, now, true), ev_engine_done, e);
+		return;
+	}
 	wq_touch(m, q, now);
 	q->in_system--;
 	q->st.nr_completed++;
@@ -779,7 +800,7 @@ static void ev_engine_done(struct sim *s, const struct sim_event *ev)
 	}
 	tn = now + detect;
 	/* a single-threaded client cannot look while it is blocked submitting */
-	if (c->core_busy && c->busy_until_ns > tn && c->cfg.compl != WQ_COMPL_INTR)
+	if (c->core_busy && c->busy_until_ns > tn)
 		tn = c->busy_until_ns;
 	sched(m, tn, ev_notice, di);
 	dispatch(m, q->cfg.group, now);
