@@ -38,7 +38,7 @@
 
 #define WQ_ROWS(i) \
 	ENUM("wq.wq" #i ".mode", "dedicated", \
-	     "estimate: dedicated is the idxd default WQ mode for accel-config profiles", \
+	     "model choice: the DWQ side of a DWQ-vs-SWQ comparison (set shared for the other)", \
 	     wq[i].mode, "dedicated|shared", "WQ " #i ": dedicated (MOVDIR64B) or shared (ENQCMD)"), \
 	U32("wq.wq" #i ".size", "entries", (i) == 0 ? "128" : "16", \
 	    (i) == 0 ? SRC_DESIGN " (one WQ owning every entry)" : "estimate: unused by default", \
@@ -55,7 +55,7 @@
 static const struct wq_param_def table[] = {
 	U64("wq.seed", "", "1", "estimate: any fixed seed", seed, 0, 1.8e19,
 	    "PRNG seed of the work-queue model"),
-	U32("wq.nr_groups", "groups", "1", "estimate: one group holding every engine (idxd default)",
+	U32("wq.nr_groups", "groups", "1", "estimate: one group holding every engine (the simplest accel-config setup)",
 	    nr_groups, 1, WQ_MAX_GROUPS, "groups in use"),
 	GROUP_ROW(0), GROUP_ROW(1), GROUP_ROW(2), GROUP_ROW(3),
 	U32("wq.nr_wqs", "wqs", "1", "estimate: one WQ per device", nr_wqs, 1, WQ_MAX_WQS,
