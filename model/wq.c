@@ -380,6 +380,7 @@ static void ev_enq_result(struct sim *s, const struct sim_event *ev);
 static void ev_enq_issue(struct sim *s, const struct sim_event *ev);
 static void ev_issue(struct sim *s, const struct sim_event *ev);
 static void slot_freed(struct wq_model *m, uint32_t ci, uint64_t now);
+static void issue_one(struct wq_model *m, uint32_t ci, uint64_t now);
 
 static void engine_start(struct wq_model *m, uint32_t e, uint32_t di, uint64_t now)
 {
@@ -599,7 +600,10 @@ static void slot_freed(struct wq_model *m, uint32_t ci, uint64_t now)
 		think = wq_rng_exp_ns(&c->rng, c->cfg.think_ns);
 	else
 		think = c->cfg.think_ns;
-	sched(m, now + think, ev_issue, ci);
+	if (!think)
+		issue_one(m, ci, now);	/* saves an event per descriptor */
+	else
+		sched(m, now + think, ev_issue, ci);
 }
 
 /* Issue one closed-loop descriptor into a slot reserved by the caller. */
