@@ -944,6 +944,11 @@ void wq__free(struct wq_model *m)
 	free(m);
 }
 
+const struct wq_config *wq__config(const struct wq_model *m)
+{
+	return &m->cfg;
+}
+
 struct sim *wq__sim(struct wq_model *m)
 {
 	return m->sim;
@@ -1053,6 +1058,35 @@ int wq__push(struct wq_model *m, uint32_t ci, const struct wq_desc *d, uint64_t 
 			t = c->cfg.start_ns;
 		c->inflight++;
 		sched(m, t + think_ns, ev_issue, ci);
+	}
+	return m->err;
+}
+
+int wq__set_queue_depth(struct wq_model *m, uint32_t ci, uint32_t queue_depth)
+{
+	struct client *c;
+	uint32_t di;
+
+	if (ci >= m->nr_clients || !queue_depth)
+		return -EINVAL;
+	c = &m->cl[ci];
+	c->cfg.queue_depth = queue_depth;
+	/* walk the script: each new slot takes the next not yet scheduled */
+	di = c->script_head;
+	while (c->inflight < queue_depth && di != NIL) {
+		uint64_t t = sim__now_ns(m->sim);
+		uint32_t k;
+
+		/* skip the descriptors already promised to slots in flight */
+		for (k = 0; k < c->inflight && di != NIL; k++)
+			di = m->pool[di].next;
+		if (di == NIL)
+			break;
+		if (t < c->cfg.start_ns)
+			t = c->cfg.start_ns;
+		c->inflight++;
+		sched(m, t + m->pool[di].think_ns, ev_issue, ci);
+		di = c->script_head;
 	}
 	return m->err;
 }

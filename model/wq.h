@@ -267,6 +267,9 @@ struct wq_model *wq__new(const struct wq_config *cfg, struct sim *sim,
 /** wq__free() - free; NULL is a no-op. */
 void wq__free(struct wq_model *m);
 
+/** wq__config() - the model's (validated) configuration. */
+const struct wq_config *wq__config(const struct wq_model *m);
+
 /** wq__sim() - the event core the model runs on. */
 struct sim *wq__sim(struct wq_model *m);
 
@@ -292,6 +295,13 @@ int wq__submit(struct wq_model *m, uint32_t client, uint64_t t_ns, const struct 
  * Return: 0, -EINVAL, -ENOMEM.
  */
 int wq__push(struct wq_model *m, uint32_t client, const struct wq_desc *d, uint64_t think_ns);
+
+/**
+ * wq__set_queue_depth() - change @client's closed-loop queue depth; a larger
+ * depth issues scripted descriptors into the new slots at once (after their
+ * think time). Return: 0 or -EINVAL.
+ */
+int wq__set_queue_depth(struct wq_model *m, uint32_t client, uint32_t queue_depth);
 
 /** wq__run() - run the shared event core until no event is left. Return: events fired. */
 uint64_t wq__run(struct wq_model *m);

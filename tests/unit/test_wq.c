@@ -21,6 +21,7 @@
 #include "model/wq-local.h"
 #include "model/wq.h"
 #include "model/wq_params.h"
+#include "model/wq_replay.h"
 
 /* A config with one engine, one WQ and no CPU-side costs: a plain queue. */
 static void queue_cfg(struct wq_config *c, uint32_t mode, uint32_t size)
@@ -98,7 +99,7 @@ static void test_md1(void **state)
 
 	(void)state;
 	queue_cfg(&c, WQ_MODE_DEDICATED, 4096);
-	m = run_poisson(&c, 2000, 400000);
+	m = run_poisson(&c, 2000, 1000000);
 	assert_int_equal(wq__wq_stats(m, 0, &w), 0);
 	wq_th = rho * S / (2 * (1 - rho));		/* Pollaczek-Khinchine, D service */
 	wq_meas = (double)w.sum_wait_ns / (double)w.nr_completed;
@@ -511,6 +512,100 @@ static void test_external_drivers(void **state)
 	wq__free(m);
 }
 
+/* Two threads, each submit -> complete 2 us later -> think 3 us -> submit. */
+static void feed_trace(struct wq_replay *r)
+{
+	uint64_t k, base = 1000000000ull;	/* trace clock does not start at 0 */
+	uint32_t p;
+
+	for (k = 0; k < 50; k++)
+		for (p = 0; p < 2; p++) {
+			uint64_t t = base + k * 5000 + p * 1000;
+			struct wq_rec s = {
+				.ts_ns = t, .kind = WQ_REC_SUBMIT, .pid = 10 + p, .pasid = 1 + p,
+				.xfer_bytes = 4096, .opcode = WQ_OP_MEMMOVE, .portal = 1,
+				.desc_id = k * 2 + p, .src = k * 4096, .dst = (1ull << 30) + k * 4096,
+			};
+
+			assert_int_equal(wq_replay__record(r, &s), 0);
+		}
+}
+
+static void feed_completions(struct wq_replay *r, uint64_t k)
+{
+	uint32_t p;
+
+	for (p = 0; p < 2; p++) {
+		struct wq_rec c = {
+			.ts_ns = 1000000000ull + k * 5000 + p * 1000 + 2000, .kind = WQ_REC_COMPLETE,
+			.pid = 10 + p, .desc_id = k * 2 + p,
+		};
+
+		assert_int_equal(wq_replay__record(r, &c), 0);
+	}
+}
+
+static void test_replay_driver(void **state)
+{
+	struct wq_replay_stats rs;
+	struct wq_client_stats cs;
+	struct wq_config c;
+	struct wq_replay *r;
+	struct wq_model *m;
+	uint64_t k, p;
+	double e2e;
+
+	(void)state;
+	wq_config_default(&c);
+	/* closed loop: the records must be fed in time order, so interleave */
+	m = wq__new(&c, NULL, NULL, NULL);
+	r = wq_replay__new(m, WQ_REPLAY_CLOSED);
+	assert_non_null(r);
+	for (k = 0; k < 50; k++) {
+		for (p = 0; p < 2; p++) {
+			struct wq_rec s = {
+				.ts_ns = 1000000000ull + k * 5000 + p * 1000, .kind = WQ_REC_SUBMIT,
+				.pid = 10 + (uint32_t)p, .pasid = 1 + (uint32_t)p, .xfer_bytes = 4096,
+				.opcode = k == 7 ? 0x09 : WQ_OP_MEMMOVE,	/* dualcast: mapped */
+				.portal = 1, .desc_id = k * 2 + p,
+			};
+
+			assert_int_equal(wq_replay__record(r, &s), 0);
+		}
+		feed_completions(r, k);
+	}
+	assert_int_equal(wq_replay__finish(r), 0);
+	wq_replay__stats(r, &rs);
+	assert_int_equal(rs.nr_submits, 100);
+	assert_int_equal(rs.nr_completes, 100);
+	assert_int_equal(rs.nr_clients, 2);
+	assert_int_equal(rs.nr_mapped_ops, 2);
+	for (p = 0; p < 2; p++) {
+		wq__client_stats(m, (uint32_t)p, &cs);
+		assert_int_equal(cs.nr_completed, 50);
+		/* qd 1 with 3 us think: end = start + 49 x 3 us + 50 x model e2e */
+		e2e = (double)cs.sum_e2e_ns / 50;
+		assert_true(fabs((double)cs.last_notice_ns - (double)(p * 1000) - (49 * 3000 + 50 * e2e)) <
+			    0.01 * (double)cs.last_notice_ns);
+		assert_true(e2e < 1500);	/* an idle modelled device beats the trace's 2 us */
+	}
+	check_conservation(m);
+	wq_replay__free(r);
+	wq__free(m);
+
+	/* open loop: submissions at trace times, rebased to the first record */
+	m = wq__new(&c, NULL, NULL, NULL);
+	r = wq_replay__new(m, WQ_REPLAY_OPEN);
+	feed_trace(r);
+	assert_int_equal(wq_replay__finish(r), 0);
+	wq__client_stats(m, 1, &cs);
+	assert_int_equal(cs.nr_completed, 50);
+	assert_true(cs.last_notice_ns > 49 * 5000 + 1000 && cs.last_notice_ns < 49 * 5000 + 2500);
+	check_conservation(m);
+	wq_replay__free(r);
+	wq__free(m);
+}
+
 struct fake_sink {
 	char keys[4096][64];	/* metric keys seen */
 	double vals[4096];	/* their values */
@@ -655,6 +750,7 @@ int main(void)
 		cmocka_unit_test(test_retry_policies),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_external_drivers),
+		cmocka_unit_test(test_replay_driver),
 		cmocka_unit_test(test_report_keys),
 		cmocka_unit_test(test_bad_input),
 	};
