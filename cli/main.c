@@ -14,6 +14,7 @@
 #include "common/log.h"
 
 static const struct cli_cmd commands[] = {
+	{ "gen", "write a synthetic workload (DSA memcpy, NIC RX, NVMe, random access) as a trace", cmd_gen },
 	{ "import", "convert ftrace text (and other sources) into a trace file", cmd_import },
 	{ "info", "show a trace file's header, time span, event counts and losses", cmd_info },
 };
