@@ -406,6 +406,8 @@ static int write_sweep(FILE *f, struct store *st, const struct plot_kind *k,
 	struct sweep_pt *pts = calloc(nr ? nr : 1, sizeof(*pts));
 	size_t n = 0, ncol = nr_cols(k), nr_blocks = 0;
 	const char *header_for = NULL;
+	double x_first = 0;
+	bool multi_x = false;
 	char num[32];
 
 	if (!pts)
@@ -429,6 +431,15 @@ static int write_sweep(FILE *f, struct store *st, const struct plot_kind *k,
 		/* Same point twice (a re-run): the later run wins. */
 		if (i + 1 < n && !strcmp(pts[i].group, pts[i + 1].group) && pts[i].x == pts[i + 1].x)
 			continue;
+		double y[PLOT_MAX_COLS];
+		bool any = false;
+
+		for (size_t c = 0; c < ncol; c++) {
+			y[c] = scaled(&k->cols[c], plot_eval(st, r->id, k->cols[c].expr));
+			any |= !isnan(y[c]);
+		}
+		if (!any)
+			continue;	/* the run lacks every plotted metric */
 		if (!header_for || strcmp(header_for, pts[i].group)) {
 			char title[160];
 
@@ -441,16 +452,23 @@ static int write_sweep(FILE *f, struct store *st, const struct plot_kind *k,
 			fprintf(f, " run_id\n");
 			header_for = pts[i].group;
 		}
+		if (!res->nr_rows)
+			x_first = pts[i].x;
+		else if (pts[i].x != x_first)
+			multi_x = true;
 		fmt_num(num, sizeof(num), pts[i].x);
 		fputs(num, f);
 		for (size_t c = 0; c < ncol; c++) {
-			fmt_num(num, sizeof(num), scaled(&k->cols[c], plot_eval(st, r->id, k->cols[c].expr)));
+			fmt_num(num, sizeof(num), y[c]);
 			fprintf(f, " %s", num);
 		}
 		fprintf(f, " %" PRId64 "\n", r->id);
 		res->nr_rows++;
 		res->nr_runs++;
 	}
+	/* one x value is a point, not a sweep */
+	if (!multi_x)
+		res->nr_rows = 0;
 	for (size_t i = 0; i < n; i++)
 		free(pts[i].group);
 	free(pts);

@@ -41,6 +41,7 @@ int cmd_db(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 
 #endif /* SVATRACE_CLI_H */
