@@ -36,6 +36,7 @@ bool cli_is_tty(FILE *f);
 const char *cli_command_line(void);
 
 /* Subcommands (alphabetical). */
+int cmd_collect(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 

@@ -14,6 +14,7 @@
 #include "common/log.h"
 
 static const struct cli_cmd commands[] = {
+	{ "collect", "capture IOMMU, DMA, VT-d and DSA events with eBPF into a trace file", cmd_collect },
 	{ "import", "convert ftrace text (and other sources) into a trace file", cmd_import },
 	{ "info", "show a trace file's header, time span, event counts and losses", cmd_info },
 };

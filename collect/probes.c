@@ -4,6 +4,7 @@
  * decided from tracefs and /proc/kallsyms rather than by trying to load,
  * because libbpf 1.1 fails the whole object when one target is missing.
  */
+#include <bpf/btf.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@
 	[id_] = { .id = id_, .type = PROBE_TP, .name = sys ":" ev, .group = grp,            \
 		  .target = sys "/" ev, .prog = prog_ }
 #define KP(id_, fn, prog_, ret_, grp, mod)                                                  \
-	[id_] = { .id = id_, .type = PROBE_KPROBE, .name = "kprobe:" fn, .group = grp,      \
+	[id_] = { .id = id_, .type = PROBE_FUNC, .name = "fentry:" fn, .group = grp,      \
 		  .target = fn, .prog = prog_, .ret_prog = ret_, .module = mod }
 
 static const struct probe_def defs[SVT_P_MAX_] = {
@@ -60,30 +61,30 @@ static const struct probe_def defs[SVT_P_MAX_] = {
 	   "intel_iommu"),
 	TP(SVT_P_CACHE_TAG_FLUSH_RANGE_NP, "intel_iommu", "cache_tag_flush_range_np",
 	   "tp_cache_tag_flush_range_np", "intel_iommu"),
-	KP(SVT_P_QI_SUBMIT_SYNC, "qi_submit_sync", "kp_qi_submit_sync", "krp_qi_submit_sync",
+	KP(SVT_P_QI_SUBMIT_SYNC, "qi_submit_sync", "fe_qi_submit_sync", "fx_qi_submit_sync",
 	   "qi_wait", NULL),
-	KP(SVT_P_IOPF_REPORT, "iommu_report_device_fault", "kp_iopf_report", NULL, "iopf", NULL),
-	KP(SVT_P_IOPF_HANDLE_IOPF, "iommu_sva_handle_iopf", "kp_iopf_handle_iopf", NULL, "iopf",
+	KP(SVT_P_IOPF_REPORT, "iommu_report_device_fault", "fe_iopf_report", NULL, "iopf", NULL),
+	KP(SVT_P_IOPF_HANDLE_IOPF, "iommu_sva_handle_iopf", "fe_iopf_handle_iopf", NULL, "iopf",
 	   NULL),
-	KP(SVT_P_IOPF_HANDLE_MM, "iommu_sva_handle_mm", "kp_iopf_handle_mm", NULL, "iopf", NULL),
-	KP(SVT_P_IOPF_PAGE_RESPONSE, "iommu_page_response", "kp_iopf_page_response", NULL, "iopf",
+	KP(SVT_P_IOPF_HANDLE_MM, "iommu_sva_handle_mm", "fe_iopf_handle_mm", NULL, "iopf", NULL),
+	KP(SVT_P_IOPF_PAGE_RESPONSE, "iommu_page_response", "fe_iopf_page_response", NULL, "iopf",
 	   NULL),
-	KP(SVT_P_IOPF_GROUP_RESPONSE, "iopf_group_response", "kp_iopf_group_response", NULL, "iopf",
+	KP(SVT_P_IOPF_GROUP_RESPONSE, "iopf_group_response", "fe_iopf_group_response", NULL, "iopf",
 	   NULL),
-	KP(SVT_P_PIN_FAST, "pin_user_pages_fast", "kp_pin_fast", "krp_pin_fast", "pin", NULL),
-	KP(SVT_P_PIN, "pin_user_pages", "kp_pin", "krp_pin", "pin", NULL),
-	KP(SVT_P_PIN_REMOTE, "pin_user_pages_remote", "kp_pin_remote", "krp_pin_remote", "pin",
+	KP(SVT_P_PIN_FAST, "pin_user_pages_fast", "fe_pin_fast", "fx_pin_fast", "pin", NULL),
+	KP(SVT_P_PIN, "pin_user_pages", "fe_pin", "fx_pin", "pin", NULL),
+	KP(SVT_P_PIN_REMOTE, "pin_user_pages_remote", "fe_pin_remote", "fx_pin_remote", "pin",
 	   NULL),
-	KP(SVT_P_PIN_UNLOCKED, "pin_user_pages_unlocked", "kp_pin_unlocked", "krp_pin_unlocked",
+	KP(SVT_P_PIN_UNLOCKED, "pin_user_pages_unlocked", "fe_pin_unlocked", "fx_pin_unlocked",
 	   "pin", NULL),
-	KP(SVT_P_UNPIN, "unpin_user_pages", "kp_unpin", NULL, "pin", NULL),
-	KP(SVT_P_UNPIN_DIRTY, "unpin_user_pages_dirty_lock", "kp_unpin_dirty", NULL, "pin", NULL),
-	KP(SVT_P_IDXD_SUBMIT, "idxd_submit_desc", "kp_idxd_submit", NULL, "idxd", "idxd"),
-	KP(SVT_P_IDXD_ENQCMDS, "idxd_enqcmds", "kp_idxd_enqcmds", "krp_idxd_enqcmds", "idxd",
+	KP(SVT_P_UNPIN, "unpin_user_pages", "fe_unpin", NULL, "pin", NULL),
+	KP(SVT_P_UNPIN_DIRTY, "unpin_user_pages_dirty_lock", "fe_unpin_dirty", NULL, "pin", NULL),
+	KP(SVT_P_IDXD_SUBMIT, "idxd_submit_desc", "fe_idxd_submit", NULL, "idxd", "idxd"),
+	KP(SVT_P_IDXD_ENQCMDS, "idxd_enqcmds", "fe_idxd_enqcmds", "fx_idxd_enqcmds", "idxd",
 	   "idxd"),
-	KP(SVT_P_IDXD_COMPLETE, "idxd_dma_complete_txd", "kp_idxd_complete", NULL, "idxd", "idxd"),
-	KP(SVT_P_IDXD_WQ_THREAD, "idxd_wq_thread", "kp_idxd_wq_thread", NULL, "idxd", "idxd"),
-	KP(SVT_P_IDXD_MISC_THREAD, "idxd_misc_thread", "kp_idxd_misc_thread", NULL, "idxd", "idxd"),
+	KP(SVT_P_IDXD_COMPLETE, "idxd_dma_complete_txd", "fe_idxd_complete", NULL, "idxd", "idxd"),
+	KP(SVT_P_IDXD_WQ_THREAD, "idxd_wq_thread", "fe_idxd_wq_thread", NULL, "idxd", "idxd"),
+	KP(SVT_P_IDXD_MISC_THREAD, "idxd_misc_thread", "fe_idxd_misc_thread", NULL, "idxd", "idxd"),
 	[SVT_P_UPROBE_DSA] = { .id = SVT_P_UPROBE_DSA, .type = PROBE_UPROBE, .name = "uprobe:dsa-desc",
 			       .group = "uprobe", .target = "", .prog = "up_dsa_desc" },
 };
@@ -152,6 +153,40 @@ static bool kallsyms_has(const char *fn)
 	return found;
 }
 
+/* Kernel BTF of vmlinux or of @module (split BTF), cached for the process. */
+static bool btf_has_func(const char *fn, const char *module)
+{
+	static struct btf *vmlinux, *mods[4];
+	static const char *mod_names[4];
+	struct btf *b = NULL;
+	char path[256];
+
+	if (!vmlinux)
+		vmlinux = btf__parse("/sys/kernel/btf/vmlinux", NULL);
+	if (!vmlinux)
+		return false;
+	if (!module) {
+		b = vmlinux;
+	} else {
+		for (int i = 0; i < 4; i++) {
+			if (mod_names[i] && !strcmp(mod_names[i], module)) {
+				b = mods[i];
+				break;
+			}
+			if (!mod_names[i]) {
+				snprintf(path, sizeof(path), "/sys/kernel/btf/%s", module);
+				mods[i] = btf__parse_split(path, vmlinux);
+				if (!mods[i])
+					return false;	/* not loaded: retry on the next call */
+				mod_names[i] = module;
+				b = mods[i];
+				break;
+			}
+		}
+	}
+	return b && btf__find_by_name_kind(b, fn, BTF_KIND_FUNC) > 0;
+}
+
 bool probe_present(const struct probe_def *p, const char **why)
 {
 	char path[256];
@@ -173,9 +208,14 @@ bool probe_present(const struct probe_def *p, const char **why)
 		if (why)
 			*why = "tracepoint not in this kernel";
 		return false;
-	case PROBE_KPROBE:
-		if (kallsyms_has(p->target))
-			return true;
+	case PROBE_FUNC:
+		if (kallsyms_has(p->target)) {
+			if (btf_has_func(p->target, p->module))
+				return true;
+			if (why)
+				*why = "function has no BTF (fentry needs it)";
+			return false;
+		}
 		if (why)
 			*why = p->module ? "function not found (module not loaded?)"
 					 : "function not in this kernel";
@@ -194,7 +234,7 @@ bool probe_selected(const struct probe_def *p, const char *sel)
 	snprintf(buf, sizeof(buf), "%s", sel);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!fnmatch(tok, p->name, 0) || !fnmatch(tok, p->group, 0) ||
-		    (p->type == PROBE_KPROBE && !fnmatch(tok, p->target, 0)))
+		    (p->type == PROBE_FUNC && !fnmatch(tok, p->target, 0)))
 			return true;
 	}
 	return false;

@@ -16,18 +16,18 @@
 
 enum probe_type {
 	PROBE_TP = 0,		/* tracepoint "system/name" */
-	PROBE_KPROBE = 1,	/* kernel function entry (+ optional kretprobe) */
+	PROBE_FUNC = 1,		/* kernel function: fentry (+ optional fexit) */
 	PROBE_UPROBE = 2,	/* user-space function (--uprobe) */
 };
 
 struct probe_def {
 	uint16_t id;		/* enum svt_probe */
 	uint8_t type;		/* enum probe_type */
-	const char *name;	/* "iommu:map", "kprobe:qi_submit_sync": -e and lost counters */
+	const char *name;	/* "iommu:map", "fentry:qi_submit_sync": -e and lost counters */
 	const char *group;	/* selection group: iommu, dma, intel_iommu, qi_wait, iopf, pin, idxd, uprobe */
 	const char *target;	/* "iommu/map" or the function name */
 	const char *prog;	/* BPF program name (entry) */
-	const char *ret_prog;	/* BPF program name of the kretprobe, NULL if none */
+	const char *ret_prog;	/* BPF program name of the fexit, NULL if none */
 	const char *module;	/* kernel module that provides it, NULL if built in */
 };
 
@@ -48,8 +48,9 @@ const char *probe_tracefs_dir(void);
  * @p: probe.
  * @why: set to a short reason when it does not (static string or NULL).
  *
- * Tracepoints: the tracefs event directory; kprobes: a text symbol in
- * /proc/kallsyms. Uprobes are always "present" (checked at attach).
+ * Tracepoints: the tracefs event directory; functions: a text symbol in
+ * /proc/kallsyms and a FUNC in the kernel's (or its module's) BTF, which
+ * fentry needs. Uprobes are always "present" (checked at attach).
  */
 bool probe_present(const struct probe_def *p, const char **why);
 

@@ -219,7 +219,7 @@ struct trace_event_raw_dma_map___svt {
 	__u64 phys_addr;
 	__u64 dma_addr;
 	__u64 size;
-	int dir;
+	enum dma_data_direction dir;
 	__u64 attrs;
 } __attribute__((preserve_access_index));
 
@@ -227,7 +227,7 @@ struct trace_event_raw_dma_unmap___svt {
 	__u32 __data_loc_device;
 	__u64 addr;
 	__u64 size;
-	int dir;
+	enum dma_data_direction dir;
 	__u64 attrs;
 } __attribute__((preserve_access_index));
 
@@ -236,7 +236,7 @@ struct trace_event_raw_dma_alloc_class___svt {
 	void *virt_addr;
 	__u64 dma_addr;
 	__u64 size;
-	int dir;
+	enum dma_data_direction dir;
 	__u64 attrs;
 } __attribute__((preserve_access_index));
 
@@ -245,7 +245,7 @@ struct trace_event_raw_dma_free_class___svt {
 	void *virt_addr;
 	__u64 dma_addr;
 	__u64 size;
-	int dir;
+	enum dma_data_direction dir;
 	__u64 attrs;
 } __attribute__((preserve_access_index));
 
@@ -255,14 +255,14 @@ struct trace_event_raw_dma_map_sg___svt {
 	__u32 __data_loc_phys_addrs;
 	__u32 __data_loc_dma_addrs;
 	__u32 __data_loc_lengths;
-	int dir;
+	enum dma_data_direction dir;
 	__u64 attrs;
 } __attribute__((preserve_access_index));
 
 struct trace_event_raw_dma_unmap_sg___svt {
 	__u32 __data_loc_device;
 	__u32 __data_loc_addrs;
-	int dir;
+	enum dma_data_direction dir;
 	__u64 attrs;
 } __attribute__((preserve_access_index));
 
@@ -270,14 +270,14 @@ struct trace_event_raw_dma_sync_single___svt {
 	__u32 __data_loc_device;
 	__u64 dma_addr;
 	__u64 size;
-	int dir;
+	enum dma_data_direction dir;
 } __attribute__((preserve_access_index));
 
 struct trace_event_raw_dma_sync_sg___svt {
 	__u32 __data_loc_device;
 	__u32 __data_loc_dma_addrs;
 	__u32 __data_loc_lengths;
-	int dir;
+	enum dma_data_direction dir;
 } __attribute__((preserve_access_index));
 
 /* v[0] phys, v[1] dma addr, v[2] size, v[3] dir, v[4] attrs */
@@ -627,24 +627,47 @@ static __always_inline struct svt_event *exit_event(__u16 probe, long ret)
 	return e;
 }
 
+/*
+ * Kernel functions are traced with fentry/fexit (BPF trampolines): kprobes
+ * are not built into every kernel (this project's build host has none),
+ * while BTF is required anyway. Arguments are read with bpf_get_func_arg()
+ * and the return value with bpf_get_func_ret() (5.17+), which check the
+ * argument count at run time: some prototypes changed between kernels
+ * (pin_user_pages lost its vmas argument in 6.5).
+ */
+static __always_inline __u64 arg(void *ctx, __u32 n)
+{
+	__u64 v = 0;
+
+	bpf_get_func_arg(ctx, n, &v);
+	return v;
+}
+
+static __always_inline long fret(void *ctx)
+{
+	__u64 v = 0;
+
+	bpf_get_func_ret(ctx, &v);
+	return (long)v;
+}
+
 /* qi_submit_sync(iommu, desc, count, options): the invalidation wait. */
 struct intel_iommu___svt {
 	char name[16];
 } __attribute__((preserve_access_index));
 
-SEC("kprobe/qi_submit_sync")
-int BPF_KPROBE(kp_qi_submit_sync, void *iommu, void *desc, unsigned int count)
+SEC("fentry/qi_submit_sync")
+int fe_qi_submit_sync(void *ctx)
 {
-	if (skip_task())
-		return 0;
-	entry_save((__u64)iommu, count, 0, 0);
+	if (!skip_task())
+		entry_save(arg(ctx, 0), arg(ctx, 2), 0, 0);
 	return 0;
 }
 
-SEC("kretprobe/qi_submit_sync")
-int BPF_KRETPROBE(krp_qi_submit_sync, int ret)
+SEC("fexit/qi_submit_sync")
+int fx_qi_submit_sync(void *ctx)
 {
-	struct svt_event *e = exit_event(SVT_P_QI_SUBMIT_SYNC, ret);
+	struct svt_event *e = exit_event(SVT_P_QI_SUBMIT_SYNC, (int)fret(ctx));
 	struct intel_iommu___svt *iommu;
 
 	if (!e)
@@ -714,30 +737,32 @@ static __always_inline int fault_event(__u16 probe, struct device___svt *dev,
 
 /* iommu_report_device_fault(dev, evt): evt (iommu_fault_event in 6.1,
  * iopf_fault in 6.7+) starts with struct iommu_fault in both. */
-SEC("kprobe/iommu_report_device_fault")
-int BPF_KPROBE(kp_iopf_report, void *dev, void *evt)
+SEC("fentry/iommu_report_device_fault")
+int fe_iopf_report(void *ctx)
 {
-	return fault_event(SVT_P_IOPF_REPORT, dev, evt);
+	return fault_event(SVT_P_IOPF_REPORT, (void *)arg(ctx, 0), (void *)arg(ctx, 1));
 }
 
 /* The SVA handler that calls handle_mm_fault: 6.1 iommu_sva_handle_iopf(fault, data). */
-SEC("kprobe/iommu_sva_handle_iopf")
-int BPF_KPROBE(kp_iopf_handle_iopf, void *fault)
+SEC("fentry/iommu_sva_handle_iopf")
+int fe_iopf_handle_iopf(void *ctx)
 {
-	return fault_event(SVT_P_IOPF_HANDLE_IOPF, NULL, fault);
+	return fault_event(SVT_P_IOPF_HANDLE_IOPF, NULL, (void *)arg(ctx, 0));
 }
 
 /* 6.7+: iommu_sva_handle_mm(fault, mm). */
-SEC("kprobe/iommu_sva_handle_mm")
-int BPF_KPROBE(kp_iopf_handle_mm, void *fault)
+SEC("fentry/iommu_sva_handle_mm")
+int fe_iopf_handle_mm(void *ctx)
 {
-	return fault_event(SVT_P_IOPF_HANDLE_MM, NULL, fault);
+	return fault_event(SVT_P_IOPF_HANDLE_MM, NULL, (void *)arg(ctx, 0));
 }
 
 /* Page group response, 6.1: iommu_page_response(dev, msg). v[1] pasid, v[2] grpid, v[6] code */
-SEC("kprobe/iommu_page_response")
-int BPF_KPROBE(kp_iopf_page_response, struct device___svt *dev, struct iommu_page_response___svt *msg)
+SEC("fentry/iommu_page_response")
+int fe_iopf_page_response(void *ctx)
 {
+	struct device___svt *dev = (void *)arg(ctx, 0);
+	struct iommu_page_response___svt *msg = (void *)arg(ctx, 1);
 	struct svt_event *e;
 
 	if (skip_task() || !(e = ev_reserve(SVT_P_IOPF_PAGE_RESPONSE)))
@@ -752,53 +777,54 @@ int BPF_KPROBE(kp_iopf_page_response, struct device___svt *dev, struct iommu_pag
 
 /* 6.7+: iopf_group_response(group, status); the group starts with its
  * last fault (struct iopf_fault), which starts with struct iommu_fault. */
-SEC("kprobe/iopf_group_response")
-int BPF_KPROBE(kp_iopf_group_response, struct iommu_fault___svt *group, int status)
+SEC("fentry/iopf_group_response")
+int fe_iopf_group_response(void *ctx)
 {
+	struct iommu_fault___svt *group = (void *)arg(ctx, 0);
 	struct svt_event *e;
 
 	if (skip_task() || !(e = ev_reserve(SVT_P_IOPF_GROUP_RESPONSE)))
 		return 0;
 	e->v[1] = BPF_CORE_READ(group, prm.pasid);
 	e->v[2] = BPF_CORE_READ(group, prm.grpid);
-	e->v[6] = (__u32)status;
+	e->v[6] = (__u32)arg(ctx, 1);
 	ev_submit(e);
 	return 0;
 }
 
 /* ------------------------------------------------------------ pin/unpin */
 
-/* v[0] start, v[1] nr_pages, v[2] gup flags; ret pages pinned or -errno. */
-SEC("kprobe/pin_user_pages_fast")
-int BPF_KPROBE(kp_pin_fast, unsigned long start, int nr, unsigned int flags)
+/* Entry saves v[0] start, v[1] nr_pages, v[2] gup flags; exit adds the
+ * pages pinned or -errno. Argument positions per function: */
+SEC("fentry/pin_user_pages_fast")	/* (start, nr_pages, gup_flags, pages) */
+int fe_pin_fast(void *ctx)
 {
 	if (!skip_task())
-		entry_save(start, nr, flags, 0);
+		entry_save(arg(ctx, 0), arg(ctx, 1), arg(ctx, 2), 0);
 	return 0;
 }
 
-SEC("kprobe/pin_user_pages")
-int BPF_KPROBE(kp_pin, unsigned long start, unsigned long nr, unsigned int flags)
+SEC("fentry/pin_user_pages")		/* (start, nr_pages, gup_flags, pages[, vmas]) */
+int fe_pin(void *ctx)
 {
 	if (!skip_task())
-		entry_save(start, nr, flags, 0);
+		entry_save(arg(ctx, 0), arg(ctx, 1), arg(ctx, 2), 0);
 	return 0;
 }
 
-SEC("kprobe/pin_user_pages_remote")
-int BPF_KPROBE(kp_pin_remote, void *mm, unsigned long start, unsigned long nr, unsigned int flags)
+SEC("fentry/pin_user_pages_remote")	/* (mm, start, nr_pages, gup_flags, pages, ...) */
+int fe_pin_remote(void *ctx)
 {
 	if (!skip_task())
-		entry_save(start, nr, flags, 0);
+		entry_save(arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), 0);
 	return 0;
 }
 
-SEC("kprobe/pin_user_pages_unlocked")
-int BPF_KPROBE(kp_pin_unlocked, unsigned long start, unsigned long nr, void *pages,
-	       unsigned int flags)
+SEC("fentry/pin_user_pages_unlocked")	/* (start, nr_pages, pages, gup_flags) */
+int fe_pin_unlocked(void *ctx)
 {
 	if (!skip_task())
-		entry_save(start, nr, flags, 0);
+		entry_save(arg(ctx, 0), arg(ctx, 1), arg(ctx, 3), 0);
 	return 0;
 }
 
@@ -811,14 +837,14 @@ static __always_inline int pin_exit(__u16 probe, long ret)
 	return 0;
 }
 
-SEC("kretprobe/pin_user_pages_fast")
-int BPF_KRETPROBE(krp_pin_fast, long ret) { return pin_exit(SVT_P_PIN_FAST, ret); }
-SEC("kretprobe/pin_user_pages")
-int BPF_KRETPROBE(krp_pin, long ret) { return pin_exit(SVT_P_PIN, ret); }
-SEC("kretprobe/pin_user_pages_remote")
-int BPF_KRETPROBE(krp_pin_remote, long ret) { return pin_exit(SVT_P_PIN_REMOTE, ret); }
-SEC("kretprobe/pin_user_pages_unlocked")
-int BPF_KRETPROBE(krp_pin_unlocked, long ret) { return pin_exit(SVT_P_PIN_UNLOCKED, ret); }
+SEC("fexit/pin_user_pages_fast")
+int fx_pin_fast(void *ctx) { return pin_exit(SVT_P_PIN_FAST, (int)fret(ctx)); }
+SEC("fexit/pin_user_pages")
+int fx_pin(void *ctx) { return pin_exit(SVT_P_PIN, fret(ctx)); }
+SEC("fexit/pin_user_pages_remote")
+int fx_pin_remote(void *ctx) { return pin_exit(SVT_P_PIN_REMOTE, fret(ctx)); }
+SEC("fexit/pin_user_pages_unlocked")
+int fx_pin_unlocked(void *ctx) { return pin_exit(SVT_P_PIN_UNLOCKED, fret(ctx)); }
 
 /* unpin_user_pages(pages, npages): no user address is known here. */
 static __always_inline int unpin(__u16 probe, unsigned long npages)
@@ -833,10 +859,10 @@ static __always_inline int unpin(__u16 probe, unsigned long npages)
 	return 0;
 }
 
-SEC("kprobe/unpin_user_pages")
-int BPF_KPROBE(kp_unpin, void *pages, unsigned long npages) { return unpin(SVT_P_UNPIN, npages); }
-SEC("kprobe/unpin_user_pages_dirty_lock")
-int BPF_KPROBE(kp_unpin_dirty, void *pages, unsigned long npages) { return unpin(SVT_P_UNPIN_DIRTY, npages); }
+SEC("fentry/unpin_user_pages")
+int fe_unpin(void *ctx) { return unpin(SVT_P_UNPIN, arg(ctx, 1)); }
+SEC("fentry/unpin_user_pages_dirty_lock")
+int fe_unpin_dirty(void *ctx) { return unpin(SVT_P_UNPIN_DIRTY, arg(ctx, 1)); }
 
 /* ------------------------------------------------------------ idxd (module) */
 
@@ -855,10 +881,13 @@ struct idxd_desc___svt {
 	void *completion;
 } __attribute__((preserve_access_index));
 
-/* Descriptor in v[0..7] (64 bytes, DSA spec layout), wq in op, device id in ret. */
-SEC("kprobe/idxd_submit_desc")
-int BPF_KPROBE(kp_idxd_submit, struct idxd_wq___svt *wq, struct idxd_desc___svt *desc)
+/* idxd_submit_desc(wq, desc): descriptor in v[0..7] (64 bytes, DSA spec
+ * layout), wq in op, device number in ret, desc pointer in dur_ns. */
+SEC("fentry/idxd_submit_desc")
+int fe_idxd_submit(void *ctx)
 {
+	struct idxd_wq___svt *wq = (void *)arg(ctx, 0);
+	struct idxd_desc___svt *desc = (void *)arg(ctx, 1);
 	struct svt_event *e;
 	void *hw;
 
@@ -875,18 +904,20 @@ int BPF_KPROBE(kp_idxd_submit, struct idxd_wq___svt *wq, struct idxd_desc___svt 
 
 /* idxd_enqcmds(wq, portal, desc): retries ENQCMDS up to wq->enqcmds_retries
  * times; the return value says accepted (0) or -EAGAIN/-ENXIO. */
-SEC("kprobe/idxd_enqcmds")
-int BPF_KPROBE(kp_idxd_enqcmds, struct idxd_wq___svt *wq, void *portal, const void *desc)
+SEC("fentry/idxd_enqcmds")
+int fe_idxd_enqcmds(void *ctx)
 {
+	struct idxd_wq___svt *wq = (void *)arg(ctx, 0);
+
 	if (!skip_task())
-		entry_save(BPF_CORE_READ(wq, id), BPF_CORE_READ(wq, idxd, id), (__u64)desc, 0);
+		entry_save(BPF_CORE_READ(wq, id), BPF_CORE_READ(wq, idxd, id), arg(ctx, 2), 0);
 	return 0;
 }
 
-SEC("kretprobe/idxd_enqcmds")
-int BPF_KRETPROBE(krp_idxd_enqcmds, int ret)
+SEC("fexit/idxd_enqcmds")
+int fx_idxd_enqcmds(void *ctx)
 {
-	struct svt_event *e = exit_event(SVT_P_IDXD_ENQCMDS, ret);
+	struct svt_event *e = exit_event(SVT_P_IDXD_ENQCMDS, (int)fret(ctx));
 
 	if (e)
 		ev_submit(e);
@@ -895,9 +926,10 @@ int BPF_KRETPROBE(krp_idxd_enqcmds, int ret)
 
 /* idxd_dma_complete_txd(desc, comp_type, ...): v[0] status byte, v[1] bytes
  * completed, v[2] fault address from the completion record. */
-SEC("kprobe/idxd_dma_complete_txd")
-int BPF_KPROBE(kp_idxd_complete, struct idxd_desc___svt *desc, int comp_type)
+SEC("fentry/idxd_dma_complete_txd")
+int fe_idxd_complete(void *ctx)
 {
+	struct idxd_desc___svt *desc = (void *)arg(ctx, 0);
 	struct svt_event *e;
 	__u8 crec[16] = {};
 
@@ -907,33 +939,33 @@ int BPF_KPROBE(kp_idxd_complete, struct idxd_desc___svt *desc, int comp_type)
 	e->v[0] = crec[0];
 	e->v[1] = *(__u32 *)&crec[4];
 	e->v[2] = *(__u64 *)&crec[8];
-	e->v[3] = (__u32)comp_type;
+	e->v[3] = (__u32)arg(ctx, 1);
 	e->dur_ns = (__u64)desc;
 	ev_submit(e);
 	return 0;
 }
 
 /* Completion interrupt thread and the misc (error / event log) thread. */
-SEC("kprobe/idxd_wq_thread")
-int BPF_KPROBE(kp_idxd_wq_thread, int irq)
+SEC("fentry/idxd_wq_thread")
+int fe_idxd_wq_thread(void *ctx)
 {
 	struct svt_event *e;
 
 	if (skip_task() || !(e = ev_reserve(SVT_P_IDXD_WQ_THREAD)))
 		return 0;
-	e->v[0] = irq;
+	e->v[0] = arg(ctx, 0);
 	ev_submit(e);
 	return 0;
 }
 
-SEC("kprobe/idxd_misc_thread")
-int BPF_KPROBE(kp_idxd_misc_thread, int irq)
+SEC("fentry/idxd_misc_thread")
+int fe_idxd_misc_thread(void *ctx)
 {
 	struct svt_event *e;
 
 	if (skip_task() || !(e = ev_reserve(SVT_P_IDXD_MISC_THREAD)))
 		return 0;
-	e->v[0] = irq;
+	e->v[0] = arg(ctx, 0);
 	ev_submit(e);
 	return 0;
 }
@@ -949,18 +981,23 @@ int up_dsa_desc(struct pt_regs *ctx)
 {
 	__u64 cookie = bpf_get_attach_cookie(ctx);
 	struct svt_event *e;
-	unsigned long p;
+	unsigned long p, a[5];
+	__u32 n;
 
 	if (skip_task())
 		return 0;
-	switch (cookie & 0xff) {
-	case 1: p = PT_REGS_PARM1(ctx); break;
-	case 2: p = PT_REGS_PARM2(ctx); break;
-	case 3: p = PT_REGS_PARM3(ctx); break;
-	case 4: p = PT_REGS_PARM4(ctx); break;
-	case 5: p = PT_REGS_PARM5(ctx); break;
-	default: return 0;
-	}
+	/* Read every candidate at its fixed offset first: a switch on the
+	 * cookie would let clang compute the ctx offset, which the verifier
+	 * refuses ("dereference of modified ctx ptr"). */
+	a[0] = PT_REGS_PARM1(ctx);
+	a[1] = PT_REGS_PARM2(ctx);
+	a[2] = PT_REGS_PARM3(ctx);
+	a[3] = PT_REGS_PARM4(ctx);
+	a[4] = PT_REGS_PARM5(ctx);
+	n = cookie & 0xff;
+	if (n < 1 || n > 5)
+		return 0;
+	p = a[n - 1];
 	if (!(e = ev_reserve(SVT_P_UPROBE_DSA)))
 		return 0;
 	e->op = (cookie >> 8) & 0xff;
