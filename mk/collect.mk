@@ -38,6 +38,12 @@ $(BUILD)/tests/collect/%: tests/collect/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-inline -o $@ $<
 
-COLLECT_TEST_BINS := $(patsubst tests/collect/%.c,$(BUILD)/tests/collect/%,$(wildcard tests/collect/*.c))
+$(BUILD)/tests/collect/trace_dump: tests/collect/dump/trace_dump.c $(BUILD)/libsvatrace.a
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libsvatrace.a $(LDLIBS)
+
+COLLECT_TEST_BINS := $(BUILD)/tests/collect/trace_dump
+COLLECT_TEST_BINS += $(patsubst tests/collect/%.c,$(BUILD)/tests/collect/%,$(wildcard tests/collect/*.c))
 TESTS_EXTRA += $(COLLECT_TEST_BINS)
 .PRECIOUS: $(BUILD)/bpf/%.bpf.o
