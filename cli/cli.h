@@ -37,6 +37,7 @@ const char *cli_command_line(void);
 
 /* Subcommands (alphabetical). */
 int cmd_collect(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 

@@ -15,6 +15,7 @@
 
 static const struct cli_cmd commands[] = {
 	{ "collect", "capture IOMMU, DMA, VT-d and DSA events with eBPF into a trace file", cmd_collect },
+	{ "doctor", "say what this host can collect and what to change", cmd_doctor },
 	{ "import", "convert ftrace text (and other sources) into a trace file", cmd_import },
 	{ "info", "show a trace file's header, time span, event counts and losses", cmd_info },
 };
