@@ -103,7 +103,7 @@ grep -v '^#' $T/trace > /out/tracefs.txt
 log "tracefs lines $(wc -l < /out/tracefs.txt) overrun: $(grep -h '^overrun' $T/per_cpu/cpu*/stats | tr '\n' ' ')"
 trace-cmd extract -o /out/trace.dat > /out/extract.log 2>&1 || log "trace-cmd extract failed: $(tail -3 /out/extract.log)"
 # idxd: the probes attach once the module is loaded (no DSA device here)
-insmod /mods/idxd_bus.ko; insmod /mods/idxd.ko || log "insmod idxd failed"
+insmod /mods/idxd_bus.ko; insmod /mods/idxd.ko || log "insmod idxd failed: dmesg: $(dmesg | grep -i idxd | tail -1)"
 svatrace collect -o /out/idxd.trace -e idxd -d 1 > /out/idxd.log 2>&1
 log "idxd collector exit $?"
 cat /out/idxd.log
