@@ -7,9 +7,11 @@
 #include "collect/import.h"
 
 extern const struct importer importer_ftrace_text;
+extern const struct importer importer_trace_dat;
 
 static const struct importer *const importers[] = {
 	&importer_ftrace_text,
+	&importer_trace_dat,
 };
 
 const struct importer *import_find(const char *name)
