@@ -160,7 +160,7 @@ struct iotlb *iotlb__new(const struct iotlb_geom *g)
 	t->stamp_on_hit = g->policy->stamp_on_hit;
 	t->prng = g->seed;
 	for (int i = 0; i < IOTLB_NR_PSZ; i++)
-		t->shift[i] = g->shift[0] || g->shift[1] || g->shift[2] ? g->shift[i] : dflt_shift[i];
+		t->shift[i] = g->custom_shift ? g->shift[i] : dflt_shift[i];
 	/* 64-byte alignment keeps an 8-way set in one cache line */
 	if (posix_memalign((void **)&t->keys, 64, (size_t)g->entries * sizeof(uint64_t)) ||
 	    posix_memalign((void **)&t->stamps, 64, (size_t)g->entries * sizeof(uint64_t)))
@@ -260,6 +260,20 @@ bool iotlb__probe(const struct iotlb *t, uint32_t ctx, uint64_t addr, unsigned i
 		if (keys[w] == key)
 			return true;
 	return false;
+}
+
+void iotlb__drop(struct iotlb *t, uint32_t ctx, uint64_t addr, unsigned int psz)
+{
+	uint64_t vpn = addr >> t->shift[psz];
+	uint64_t key = make_key(vpn, ctx, psz);
+	uint64_t base = set_of(t, vpn) * t->ways;
+
+	for (uint32_t w = 0; w < t->ways; w++) {
+		if (t->keys[base + w] == key) {
+			t->keys[base + w] = IOTLB_KEY_INVALID;
+			t->stamps[base + w] = 0;
+		}
+	}
 }
 
 static bool entry_matches(const struct iotlb *t, uint64_t key, const struct iotlb_inval *inv)

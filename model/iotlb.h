@@ -66,7 +66,8 @@ struct iotlb_geom {
 	uint32_t ways;				/* ways per set; == entries: fully associative */
 	const struct iotlb_policy *policy;	/* replacement */
 	uint64_t seed;				/* PRNG seed (random policy) */
-	uint8_t shift[IOTLB_NR_PSZ];		/* address shift per page size; 0s: 12/21/30 */
+	bool custom_shift;			/* use shift[]; else 12/21/30 */
+	uint8_t shift[IOTLB_NR_PSZ];		/* address shift per page size */
 };
 
 /* Kinds of invalidation. */
@@ -129,6 +130,9 @@ bool iotlb__access(struct iotlb *t, uint32_t ctx, uint64_t addr, unsigned int ps
 
 /** iotlb__probe() - true if the page is cached; changes nothing (not even stats). */
 bool iotlb__probe(const struct iotlb *t, uint32_t ctx, uint64_t addr, unsigned int psz);
+
+/** iotlb__drop() - remove one page's entry if cached (not counted as an invalidation). */
+void iotlb__drop(struct iotlb *t, uint32_t ctx, uint64_t addr, unsigned int psz);
 
 /** iotlb__inval() - drop matching entries. Return: entries dropped. */
 uint64_t iotlb__inval(struct iotlb *t, const struct iotlb_inval *inv);
