@@ -55,7 +55,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 GENERATED :=
 
 .DELETE_ON_ERROR:
-.PHONY: all deps deps-test deps-demo test unit clitest demo bench fuzz golden clean
+.PHONY: all deps deps-test deps-demo deps-bench test unit clitest demo bench fuzz golden clean
 
 all: $(BUILD)/svatrace
 
@@ -98,6 +98,8 @@ deps-test:
 	$(Q)scripts/install-deps.sh test demo
 deps-demo:
 	$(Q)scripts/install-deps.sh demo
+deps-bench:
+	$(Q)scripts/install-deps.sh bench
 
 # The test build: sanitized CLI + unit binaries, then one runner that ends
 # with "N passed, N failed". TESTS_EXTRA lets fragments add prerequisites.
@@ -110,7 +112,7 @@ demo: deps-demo
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/svatrace
 	$(Q)BUILD=$(BUILD) scripts/demo.sh
 
-bench: $(BUILD)/svatrace
+bench: deps-bench $(BUILD)/svatrace
 	$(Q)BUILD=$(BUILD) bench/run.sh
 
 FUZZ_SECONDS ?= 60
@@ -120,7 +122,7 @@ $(BUILD)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(FUZZ_SRCS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) -std=gnu11 -g -O1 -I. $(PKG_CFLAGS) -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-o $@ $^ $(PKG_LIBS) -lm
-fuzz: deps-test $(BUILD)/fuzz/fuzz_reader
+fuzz: deps-test $(BUILD)/svatrace $(BUILD)/fuzz/fuzz_reader
 	$(Q)BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
 golden: $(BUILD)/svatrace

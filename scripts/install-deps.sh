@@ -9,6 +9,7 @@
 #   demo     + gnuplot
 #   qemu     + QEMU, busybox, cpio (the emulated VT-d guest tests)
 #   browser  + headless Chromium (report rendering test)
+#   bench    + GNU time, perf (benchmarks)
 set -eu
 
 # Why each package is here (see README "Dependencies"):
@@ -20,6 +21,7 @@ TEST_PKGS="libcmocka-dev libclang-rt-14-dev"
 DEMO_PKGS="gnuplot-nox"
 QEMU_PKGS="qemu-system-x86 busybox-static cpio"
 BROWSER_PKGS="chromium"
+BENCH_PKGS="time linux-perf"
 
 want="$BUILD_PKGS"
 for what in "$@"; do
@@ -29,7 +31,8 @@ for what in "$@"; do
 	demo) want="$want $DEMO_PKGS" ;;
 	qemu) want="$want $QEMU_PKGS" ;;
 	browser) want="$want $BROWSER_PKGS" ;;
-	*) echo "install-deps: unknown set '$what' (build|test|demo|qemu|browser)" >&2; exit 2 ;;
+	bench) want="$want $BENCH_PKGS" ;;
+	*) echo "install-deps: unknown set '$what' (build|test|demo|qemu|browser|bench)" >&2; exit 2 ;;
 	esac
 done
 

@@ -56,6 +56,7 @@ for t in "$BUILD"/tests/test_*; do
 	run_one "$n" "$t"
 done
 for t in tests/cli/*.sh; do
+	[ "$(basename "$t")" = lib.sh ] && continue
 	[ -f "$t" ] || continue
 	n=$(basename "$t" .sh)
 	[[ $n =~ $filter ]] || continue

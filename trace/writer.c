@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * writer.c - the trace writer (see trace.h).
+ *
+ * Records accumulate in one chunk-sized buffer; strings interned since the
+ * last flush accumulate in a second buffer and are written as a STRINGS
+ * chunk just before the RECORDS chunk that may use them, so a reader always
+ * knows a string before it meets its id. Lost counters added during the run
+ * are written with the next flush, so a torn file keeps those seen so far.
+ * The string index is a jansson object (a hash table keyed by the string).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "trace/trace.h"
+#include "trace/trace-local.h"
+
+struct trace_writer {
+	int fd;				/* output file */
+	int err;			/* first error met, 0 if none */
+	uint64_t seq;			/* next chunk sequence number */
+	uint64_t nr_records;		/* records appended */
+	uint8_t *rec_buf;		/* pending records, TRACE_CHUNK_MAX_BYTES */
+	uint32_t rec_bytes;		/* bytes used in rec_buf */
+	uint32_t rec_count;		/* records in rec_buf */
+	uint8_t *str_buf;		/* pending string entries */
+	uint32_t str_bytes;		/* bytes used in str_buf */
+	uint32_t str_cap;		/* bytes allocated for str_buf */
+	uint32_t str_count;		/* entries in str_buf */
+	json_t *str_index;		/* string -> id */
+	uint32_t next_str_id;		/* next id to hand out */
+	struct trace_lost *lost;	/* pending lost entries */
+	uint32_t nr_lost;		/* entries in lost */
+	uint32_t lost_cap;		/* entries allocated */
+};
+
+static int write_all(struct trace_writer *w, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(w->fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int set_err(struct trace_writer *w, int err)
+{
+	if (err && !w->err)
+		w->err = err;
+	return err;
+}
+
+static int write_chunk(struct trace_writer *w, uint32_t type, const void *payload,
+		       uint32_t bytes, uint32_t nr_items)
+{
+	struct trace_chunk_hdr ch = {
+		.magic = TRACE_CHUNK_MAGIC,
+		.type = type,
+		.payload_bytes = bytes,
+		.nr_items = nr_items,
+		.seq = w->seq,
+		.payload_crc = trace_crc32(payload, bytes),
+	};
+	int err;
+
+	ch.hdr_crc = trace_crc32(&ch, offsetof(struct trace_chunk_hdr, hdr_crc));
+	err = write_all(w, &ch, sizeof(ch));
+	if (!err && bytes)
+		err = write_all(w, payload, bytes);
+	if (!err)
+		w->seq++;
+	return set_err(w, err);
+}
+
+/* Reproducible output: generators and SOURCE_DATE_EPOCH get a fixed time. */
+static uint64_t creation_time_ns(enum trace_clock clock)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	struct timespec ts;
+
+	if (clock == TRACE_CLOCK_SYNTHETIC)
+		return 0;
+	if (sde && *sde)
+		return strtoull(sde, NULL, 10) * 1000000000ULL;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+struct trace_writer *trace_writer__open(const char *path, enum trace_clock clock,
+					uint32_t flags, const char *meta_json)
+{
+	struct trace_file_hdr fh = { 0 };
+	struct trace_writer *w;
+	json_error_t jerr;
+	json_t *meta;
+	uint8_t *mbuf;
+	uint32_t mlen, mpad;
+	int err;
+
+	if (!path || !meta_json || clock >= TRACE_CLOCK_MAX_) {
+		errno = EINVAL;
+		return NULL;
+	}
+	/* The meta chunk must be one JSON object; refuse anything else early. */
+	meta = json_loads(meta_json, JSON_REJECT_DUPLICATES, &jerr);
+	if (!meta || !json_is_object(meta)) {
+		json_decref(meta);
+		errno = EINVAL;
+		return NULL;
+	}
+	json_decref(meta);
+	mlen = (uint32_t)strlen(meta_json);
+	mpad = trace_pad8(mlen + 1);
+	if (mpad > TRACE_CHUNK_MAX_BYTES) {
+		errno = E2BIG;
+		return NULL;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->fd = -1;
+	w->next_str_id = 1;
+	w->rec_buf = malloc(TRACE_CHUNK_MAX_BYTES);
+	w->str_index = json_object();
+	mbuf = calloc(1, mpad);
+	if (!w->rec_buf || !w->str_index || !mbuf) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (w->fd < 0) {
+		err = -errno;
+		goto fail;
+	}
+	memcpy(fh.magic, TRACE_MAGIC, 8);
+	fh.version_major = TRACE_VERSION_MAJOR;
+	fh.version_minor = TRACE_VERSION_MINOR;
+	fh.endian_mark = TRACE_ENDIAN_MARK;
+	fh.hdr_bytes = sizeof(fh);
+	fh.flags = flags;
+	fh.created_unix_ns = creation_time_ns(clock);
+	fh.clock = clock;
+	fh.hdr_crc = trace_crc32(&fh, offsetof(struct trace_file_hdr, hdr_crc));
+	err = write_all(w, &fh, sizeof(fh));
+	if (err)
+		goto fail;
+	memcpy(mbuf, meta_json, mlen);
+	err = write_chunk(w, TRACE_CHUNK_META, mbuf, mpad, 1);
+	if (err)
+		goto fail;
+	free(mbuf);
+	return w;
+fail:
+	free(mbuf);
+	if (w->fd >= 0)
+		close(w->fd);
+	json_decref(w->str_index);
+	free(w->rec_buf);
+	free(w);
+	errno = -err;
+	return NULL;
+}
+
+uint32_t trace_writer__intern(struct trace_writer *w, const char *s)
+{
+	json_t *v;
+	uint32_t len, need, id;
+	struct trace_string e;
+
+	if (!s || !*s)
+		return 0;
+	v = json_object_get(w->str_index, s);
+	if (v)
+		return (uint32_t)json_integer_value(v);
+	len = (uint32_t)strnlen(s, TRACE_GENERIC_MAX_TEXT);
+	need = (uint32_t)sizeof(e) + trace_pad8(len + 1);
+	if (w->str_bytes + need > TRACE_CHUNK_MAX_BYTES && trace_writer__flush(w))
+		return 0;
+	if (w->str_bytes + need > w->str_cap) {
+		uint32_t cap = w->str_cap ? w->str_cap * 2 : 4096;
+		uint8_t *nb;
+
+		while (cap < w->str_bytes + need)
+			cap *= 2;
+		nb = realloc(w->str_buf, cap);
+		if (!nb) {
+			set_err(w, -ENOMEM);
+			return 0;
+		}
+		w->str_buf = nb;
+		w->str_cap = cap;
+	}
+	id = w->next_str_id;
+	if (json_object_set_new(w->str_index, s, json_integer(id))) {
+		set_err(w, -ENOMEM);
+		return 0;
+	}
+	w->next_str_id++;
+	e.id = id;
+	e.len_bytes = len;
+	memcpy(w->str_buf + w->str_bytes, &e, sizeof(e));
+	memset(w->str_buf + w->str_bytes + sizeof(e), 0, need - sizeof(e));
+	memcpy(w->str_buf + w->str_bytes + sizeof(e), s, len);
+	w->str_bytes += need;
+	w->str_count++;
+	return id;
+}
+
+int trace_writer__flush(struct trace_writer *w)
+{
+	int err = 0;
+
+	if (w->str_count) {
+		err = write_chunk(w, TRACE_CHUNK_STRINGS, w->str_buf, w->str_bytes, w->str_count);
+		w->str_bytes = w->str_count = 0;
+	}
+	if (!err && w->rec_count) {
+		err = write_chunk(w, TRACE_CHUNK_RECORDS, w->rec_buf, w->rec_bytes, w->rec_count);
+		w->rec_bytes = w->rec_count = 0;
+	}
+	if (!err && w->nr_lost) {
+		err = write_chunk(w, TRACE_CHUNK_LOST, w->lost,
+				  w->nr_lost * (uint32_t)sizeof(*w->lost), w->nr_lost);
+		w->nr_lost = 0;
+	}
+	return err;
+}
+
+static int check_record(const struct trace_rec *rec)
+{
+	if (rec->size_bytes < sizeof(*rec) || rec->size_bytes % TRACE_REC_ALIGN)
+		return -EINVAL;
+	if (rec->kind == TRACE_REC_INVALID || rec->kind >= TRACE_REC_KIND_MAX_)
+		return -EINVAL;
+	if (rec->kind == TRACE_REC_GENERIC) {
+		const struct trace_rec_generic *g = (const void *)rec;
+
+		if (rec->size_bytes < sizeof(*g) ||
+		    sizeof(*g) + g->text_bytes + 1 > rec->size_bytes)
+			return -EINVAL;
+		return 0;
+	}
+	return rec->size_bytes == trace_rec_fixed_size[rec->kind] ? 0 : -EINVAL;
+}
+
+int trace_writer__append(struct trace_writer *w, const struct trace_rec *rec)
+{
+	int err = check_record(rec);
+
+	if (err)
+		return err;
+	if (w->err)
+		return w->err;
+	if (w->rec_bytes + rec->size_bytes > TRACE_CHUNK_MAX_BYTES) {
+		err = trace_writer__flush(w);
+		if (err)
+			return err;
+	}
+	memcpy(w->rec_buf + w->rec_bytes, rec, rec->size_bytes);
+	w->rec_bytes += rec->size_bytes;
+	w->rec_count++;
+	w->nr_records++;
+	return 0;
+}
+
+int trace_writer__append_generic(struct trace_writer *w, const struct trace_rec *hdr,
+				 const char *text)
+{
+	uint8_t buf[sizeof(struct trace_rec_generic) + TRACE_GENERIC_MAX_TEXT + 8];
+	struct trace_rec_generic *g = (void *)buf;
+	uint32_t len = text ? (uint32_t)strnlen(text, TRACE_GENERIC_MAX_TEXT) : 0;
+	uint32_t size = trace_pad8((uint32_t)sizeof(*g) + len + 1);
+
+	memset(buf, 0, size);
+	g->hdr = *hdr;
+	g->hdr.kind = TRACE_REC_GENERIC;
+	g->hdr.size_bytes = (uint16_t)size;
+	g->text_bytes = len;
+	if (len)
+		memcpy(buf + sizeof(*g), text, len);
+	return trace_writer__append(w, &g->hdr);
+}
+
+int trace_writer__add_lost(struct trace_writer *w, uint32_t cpu, const char *probe, uint64_t nr)
+{
+	uint32_t id;
+
+	if (!nr)
+		return 0;
+	id = trace_writer__intern(w, probe);
+	if (w->err)
+		return w->err;
+	if (w->nr_lost == w->lost_cap) {
+		uint32_t cap = w->lost_cap ? w->lost_cap * 2 : 64;
+		struct trace_lost *nl;
+
+		if (cap * sizeof(*nl) > TRACE_CHUNK_MAX_BYTES) {
+			int err = trace_writer__flush(w);
+
+			if (err)
+				return err;
+			cap = w->lost_cap;
+		}
+		if (cap != w->lost_cap) {
+			nl = realloc(w->lost, cap * sizeof(*nl));
+			if (!nl)
+				return set_err(w, -ENOMEM);
+			w->lost = nl;
+			w->lost_cap = cap;
+		}
+	}
+	w->lost[w->nr_lost++] = (struct trace_lost){ .cpu = cpu, .probe_id = id, .nr_lost = nr };
+	return 0;
+}
+
+uint64_t trace_writer__nr_records(const struct trace_writer *w)
+{
+	return w->nr_records;
+}
+
+int trace_writer__error(const struct trace_writer *w)
+{
+	return w->err;
+}
+
+int trace_writer__close(struct trace_writer *w)
+{
+	int err;
+
+	if (!w)
+		return 0;
+	trace_writer__flush(w);
+	if (!w->err)
+		write_chunk(w, TRACE_CHUNK_END, NULL, 0, 0);
+	if (!w->err && fsync(w->fd) && errno != EINVAL && errno != EROFS)
+		set_err(w, -errno);
+	if (close(w->fd) && !w->err)
+		set_err(w, -errno);
+	err = w->err;
+	json_decref(w->str_index);
+	free(w->rec_buf);
+	free(w->str_buf);
+	free(w->lost);
+	free(w);
+	return err;
+}
