@@ -38,5 +38,6 @@ const char *cli_command_line(void);
 /* Subcommands (alphabetical). */
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 #endif /* SVATRACE_CLI_H */
