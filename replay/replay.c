@@ -77,7 +77,8 @@ struct rp {
 	uint8_t *slots;				/* reorder_max * SLOT_BYTES */
 	uint32_t *free_slots;			/* stack of free slot indexes */
 	uint32_t nr_free;			/* entries on it */
-	struct held *heap;			/* min-heap by (ts, seq) */
+	struct held *heap;			/* ring sorted by (ts, seq) */
+	uint32_t held_head;			/* index of the oldest */
 	uint32_t nr_held;			/* entries in it */
 	uint64_t newest_ns;			/* latest ts read */
 	uint64_t released_ns;			/* ts of the last record released */
@@ -354,54 +355,19 @@ static void replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 
 /* ---------------------------------------------------------------- reorder window */
 
-static bool held_before(const struct held *a, const struct held *b)
-{
-	return a->ts_ns < b->ts_ns || (a->ts_ns == b->ts_ns && a->seq < b->seq);
-}
-
-static void heap_push(struct rp *p, struct held h)
-{
-	uint32_t i = p->nr_held++;
-
-	while (i > 0) {
-		uint32_t parent = (i - 1) / 2;
-
-		if (!held_before(&h, &p->heap[parent]))
-			break;
-		p->heap[i] = p->heap[parent];
-		i = parent;
-	}
-	p->heap[i] = h;
-}
-
-static struct held heap_pop(struct rp *p)
-{
-	struct held top = p->heap[0], last = p->heap[--p->nr_held];
-	uint32_t i = 0;
-
-	for (;;) {
-		uint32_t c = 2 * i + 1;
-
-		if (c >= p->nr_held)
-			break;
-		if (c + 1 < p->nr_held && held_before(&p->heap[c + 1], &p->heap[c]))
-			c++;
-		if (!held_before(&p->heap[c], &last))
-			break;
-		p->heap[i] = p->heap[c];
-		i = c;
-	}
-	if (p->nr_held)
-		p->heap[i] = last;
-	return top;
-}
-
+/*
+ * The window is a ring sorted by (ts, seq): a record is appended at the tail
+ * and moved back past newer ones (insertion sort). Collectors' records are
+ * nearly sorted, so that is O(1) per record; the oldest leaves from the head.
+ */
 static void release_one(struct rp *p)
 {
-	struct held h = heap_pop(p);
+	struct held h = p->heap[p->held_head];
 	const struct trace_rec *rec = (const void *)(p->slots + (size_t)h.slot * SLOT_BYTES);
 	uint64_t ts = h.ts_ns;
 
+	p->held_head = (p->held_head + 1) % p->cfg->reorder_max;
+	p->nr_held--;
 	if (ts < p->released_ns) {
 		p->nr_late++;
 		ts = p->released_ns;
@@ -413,18 +379,31 @@ static void release_one(struct rp *p)
 
 static void hold(struct rp *p, const struct trace_rec *rec)
 {
-	uint32_t slot;
+	uint32_t cap = p->cfg->reorder_max, slot, i;
+	struct held h;
 
 	if (!p->nr_free)
 		release_one(p);
 	slot = p->free_slots[--p->nr_free];
 	memcpy(p->slots + (size_t)slot * SLOT_BYTES, rec, rec->size_bytes);
-	heap_push(p, (struct held){ .ts_ns = rec->ts_ns, .seq = p->seq++, .slot = slot });
+	h = (struct held){ .ts_ns = rec->ts_ns, .seq = p->seq++, .slot = slot };
+	i = (p->held_head + p->nr_held) % cap;
+	p->nr_held++;
+	/* move back past newer records (ties keep file order) */
+	for (uint32_t n = p->nr_held - 1; n > 0; n--) {
+		uint32_t prev = (i + cap - 1) % cap;
+
+		if (p->heap[prev].ts_ns <= h.ts_ns)
+			break;
+		p->heap[i] = p->heap[prev];
+		i = prev;
+	}
+	p->heap[i] = h;
 	if (p->nr_held > p->max_held)
 		p->max_held = p->nr_held;
 	if (rec->ts_ns > p->newest_ns)
 		p->newest_ns = rec->ts_ns;
-	while (p->nr_held && p->heap[0].ts_ns + p->cfg->reorder_window_ns <= p->newest_ns)
+	while (p->nr_held && p->heap[p->held_head].ts_ns + p->cfg->reorder_window_ns <= p->newest_ns)
 		release_one(p);
 }
 
