@@ -126,7 +126,7 @@ fuzz: deps-test $(BUILD)/svatrace $(BUILD)/fuzz/fuzz_reader
 	$(Q)BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
 golden: $(BUILD)/svatrace
-	$(Q)BUILD=$(BUILD) tests/cli/regen-golden.sh
+	$(Q)BUILD=$(BUILD) scripts/regen-golden.sh
 
 clean:
 	rm -rf $(BUILD)

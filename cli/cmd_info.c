@@ -182,7 +182,8 @@ int cmd_info(int argc, char **argv)
 		       json_string_value(json_object_get(out, "addresses")));
 		if (meta) {
 			json_object_foreach(meta, key, v) {
-				char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+				char *s = json_is_string(v) ? NULL
+					  : json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 
 				printf("meta.%-7s %s\n", key, s ? s : json_string_value(v));
 				free(s);

@@ -11,7 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "analyze/store.h"
+#include "analyze/store_sink.h"
 #include "cli/cli.h"
+#include "model/config.h"
 #include "model/params.h"
 #include "replay/profile.h"
 #include "replay/registry.h"
@@ -24,7 +27,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: svatrace replay TRACE [--profile NAME|FILE] [--set KEY=VALUE]... [--json]\n"
-		"                       [--seed N] [--label TEXT]\n"
+		"                       [--seed N] [--label TEXT] [--db FILE]\n"
 		"       svatrace replay --list-params [--json] [--profile ...] [--set ...]\n"
 		"\n"
 		"Replays a native trace through the model of I/O address translation: IOTLB,\n"
@@ -40,6 +43,8 @@ static void usage(FILE *f)
 		"  --seed N             model.seed (random replacement, fault service times)\n"
 		"  --json               print one JSON object of metrics (flat dotted keys)\n"
 		"  --label TEXT         run label (default: \"replay TRACE\")\n"
+		"  --db FILE            also store the run (config, metrics, histogram, series)\n"
+		"                       in a SQLite results database (created if missing)\n"
 		"  --list-params        print every parameter: key, unit, default, source\n"
 		"  -h, --help           this help\n"
 		"\n"
@@ -117,11 +122,15 @@ int cmd_replay(int argc, char **argv)
 		{ "seed", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "label", required_argument, NULL, 'l' },
+		{ "db", required_argument, NULL, 'd' },
 		{ "list-params", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *profile = NULL, *seed = NULL, *label = NULL;
+	const char *profile = NULL, *seed = NULL, *label = NULL, *db = NULL;
+	struct store *st = NULL;
+	struct store_sink *ss = NULL;
+	struct results_sink *printer = NULL, dbsink;
 	bool json = false, list = false;
 	char **sets = calloc((size_t)argc + 1, sizeof(char *));
 	int nr_sets = 0, c, rc = CLI_OK;
@@ -139,6 +148,7 @@ int cmd_replay(int argc, char **argv)
 		case 'S': seed = optarg; break;
 		case 'j': json = true; break;
 		case 'l': label = optarg; break;
+		case 'd': db = optarg; break;
 		case 'L': list = true; break;
 		case 'h': usage(stdout); free(sets); return CLI_OK;
 		default: free(sets); return cli_usage_error(CMD, "unknown option");
@@ -202,27 +212,48 @@ int cmd_replay(int argc, char **argv)
 		}
 		goto out;
 	}
-	sink = json ? json_sink__new(stdout) : text_sink__new(stdout);
-	if (!sink) {
+	printer = json ? json_sink__new(stdout) : text_sink__new(stdout);
+	if (!printer) {
 		rc = cli_error(CMD, "out of memory");
 		goto out;
 	}
+	sink = printer;
+	if (db) {
+		st = store__open(db, STORE_CREATE, err, sizeof(err));
+		if (!st) {
+			rc = cli_error(CMD, "%s", err);
+			goto out;
+		}
+		ss = store_sink__new(st);
+		if (!ss) {
+			rc = cli_error(CMD, "%s: %s", db, strerror(errno));
+			goto out;
+		}
+		dbsink = store_sink__sink(ss);
+		sink = tee_sink__new(printer, &dbsink);
+		if (!sink) {
+			rc = cli_error(CMD, "out of memory");
+			goto out;
+		}
+	}
 	{
-		const struct param_def *sd = params__find(p, "model.seed");
 		struct replay_opts o = {
 			.params = p, .trace_path = argv[optind], .label = label,
 			.progress = cli_is_tty(stderr) ? draw_progress : NULL, .progress_ctx = &pg,
 		};
-		const void *mc = params__cfg(p, params__find(p, "model.seed") ? svt_param_registry[0] : NULL);
+		const struct model_cfg *mc = params__cfg(p, &model_param_table);
 
-		(void)sd;
-		o.seed = mc ? *(const uint64_t *)mc : 0;	/* model.seed is the first field */
+		o.seed = mc ? mc->seed : 0;
 		if (replay_run(&o, sink))
 			rc = CLI_FAIL;
 	}
 out:
-	if (sink)
-		json ? json_sink__free(sink) : text_sink__free(sink);
+	if (sink && sink != printer)
+		tee_sink__free(sink);
+	if (printer)
+		json ? json_sink__free(printer) : text_sink__free(printer);
+	store_sink__free(ss);
+	store__close(st);
 	params__free(p);
 	free(sets);
 	return rc;

@@ -110,3 +110,11 @@ if [ -r "$REAL" ]; then
 else
 	not_ok "real trace $REAL not readable"
 fi
+
+# ---- --db: the run lands in the SQLite results store
+check_rc "replay --db stores the run" 0 "$SVATRACE" replay "$TMP/a.svt" --db "$TMP/r.db" --label csv-lru --set iotlb.entries=2 --set iotlb.ways=2
+check_rc "svatrace runs lists it" 0 "$SVATRACE" runs --db "$TMP/r.db"
+check_match "stored run has its label" "csv-lru" "$OUT"
+if command -v sqlite3 > /dev/null; then
+	check_eq "stored iotlb.hits" 2 "$(sqlite3 "$TMP/r.db" "select cast(value as int) from metrics where key='iotlb.hits'" 2>&1)"
+fi

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scenario_faulting.c - `faulting`: shared virtual addressing instead of
+ * pinning. Drops pin/unpin, IOMMU map/unmap, DMA-API map/unmap and the
+ * invalidations of unmaps; the device's first touch of a page that is not
+ * resident becomes a page request (ATS + PRI), per a seeded residency model.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/prng.h"
+#include "replay/scenario.h"
+
+/* One page the device touched: resident now or not. */
+struct page {
+	uint32_t pasid_p1;	/* PASID + 1 (0: empty slot); TRACE_NO_PASID wraps to 0, so +2 */
+	uint32_t resident;	/* present now */
+	uint64_t page;		/* address >> 12 */
+	uint64_t pos;		/* index in the resident array while resident */
+};
+
+struct state {
+	double resident_frac;	/* P(a page is resident at its first device touch) */
+	double reclaim_per_s;	/* resident pages reclaimed per second */
+	int map_touch;		/* a dropped map becomes device touches of its pages */
+	int prq_trace;		/* emit PAGE_REQ records here (else the model's residency decides) */
+	uint64_t seed;		/* residency hash key */
+	struct prng rng;	/* reclaim victims */
+	struct page *tab;	/* open-addressing table of touched pages */
+	uint64_t cap;		/* slots (power of two) */
+	uint64_t nr;		/* pages in the table */
+	uint64_t *res;		/* slots of resident pages (dense, for random victims) */
+	uint64_t nr_res;	/* entries in res */
+	uint64_t t0_ns;		/* time of the first record */
+	int have_t0;		/* t0_ns valid */
+	uint64_t nr_reclaimed;	/* reclaims done so far */
+	uint16_t grpid;		/* next page request group index */
+	char kv[3][64];		/* overrides */
+};
+
+static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
+		uint64_t seed)
+{
+	struct state *st = calloc(1, sizeof(*st));
+	int rc = 0;
+
+	if (!st)
+		return -ENOMEM;
+	st->map_touch = 1;
+	for (size_t i = 0; i < nr_args && !rc; i++) {
+		if (!strcmp(args[i].key, "resident"))
+			rc = scenario_arg_real("faulting", &args[i], 0, 1, &st->resident_frac);
+		else if (!strcmp(args[i].key, "reclaim"))
+			rc = scenario_arg_real("faulting", &args[i], 0, 1e12, &st->reclaim_per_s);
+		else if (!strcmp(args[i].key, "prq") && (!strcmp(args[i].value, "trace") ||
+							 !strcmp(args[i].value, "model")))
+			st->prq_trace = !strcmp(args[i].value, "trace");
+		else if (!strcmp(args[i].key, "map_touch") && (!strcmp(args[i].value, "on") ||
+							       !strcmp(args[i].value, "off")))
+			st->map_touch = !strcmp(args[i].value, "on");
+		else
+			rc = scenario_bad_arg("faulting", &args[i]);
+	}
+	if (!rc && st->reclaim_per_s > 0 && !st->prq_trace) {
+		svt_err("scenario faulting: argument 'reclaim' needs :prq=trace (the model has no reclaim)");
+		rc = -EINVAL;
+	}
+	if (rc) {
+		free(st);
+		return rc;
+	}
+	st->seed = seed;
+	prng_seed(&st->rng, seed);
+	snprintf(st->kv[0], sizeof(st->kv[0]), "%s=faulting", SCN_KEY_MODE);
+	snprintf(st->kv[1], sizeof(st->kv[1]), "%s=on", SCN_KEY_ATS);
+	/* prq=trace: the page requests are in the stream; every other page is resident */
+	snprintf(st->kv[2], sizeof(st->kv[2]), "%s=%g", SCN_KEY_RESIDENT,
+		 st->prq_trace ? 1.0 : st->resident_frac);
+	*state = st;
+	return 0;
+}
+
+static uint64_t key_hash(uint32_t pasid, uint64_t page)
+{
+	uint64_t s = page * 0x9e3779b97f4a7c15ull ^ pasid;
+
+	return prng_splitmix64(&s);
+}
+
+static int grow(struct state *st)
+{
+	uint64_t cap = st->cap ? st->cap * 2 : 1024;
+	struct page *tab = calloc(cap, sizeof(*tab));
+	uint64_t *res = realloc(st->res, cap / 2 * sizeof(*res));
+
+	if (!tab || !res) {
+		free(tab);
+		if (res)
+			st->res = res;
+		return -ENOMEM;
+	}
+	st->res = res;
+	for (uint64_t i = 0; i < st->cap; i++) {
+		struct page *p = &st->tab[i];
+		uint64_t j;
+
+		if (!p->pasid_p1)
+			continue;
+		for (j = key_hash(p->pasid_p1, p->page) & (cap - 1); tab[j].pasid_p1; j = (j + 1) & (cap - 1))
+			;
+		tab[j] = *p;
+		if (p->resident)
+			st->res[p->pos] = j;
+	}
+	free(st->tab);
+	st->tab = tab;
+	st->cap = cap;
+	return 0;
+}
+
+/* Residency at first touch: a hash of (seed, pasid, page), so it does not depend on order. */
+static int first_touch_resident(const struct state *st, uint32_t pasid, uint64_t page)
+{
+	uint64_t s = st->seed ^ key_hash(pasid, page);
+
+	return (double)(prng_splitmix64(&s) >> 11) * 0x1.0p-53 < st->resident_frac;
+}
+
+static void reclaim(struct state *st, uint64_t now)
+{
+	uint64_t due;
+
+	if (!st->have_t0) {
+		st->t0_ns = now;
+		st->have_t0 = 1;
+	}
+	if (st->reclaim_per_s <= 0 || now <= st->t0_ns)
+		return;
+	due = (uint64_t)((double)(now - st->t0_ns) * st->reclaim_per_s / 1e9);
+	while (st->nr_reclaimed < due) {
+		st->nr_reclaimed++;
+		if (st->nr_res) {
+			uint64_t k = prng_below(&st->rng, st->nr_res), slot = st->res[k];
+
+			st->tab[slot].resident = 0;
+			st->res[k] = st->res[--st->nr_res];
+			st->tab[st->res[k]].pos = k;
+		}
+	}
+}
+
+/* Touch one page; emit a page request first if it is not resident. */
+static int touch(struct state *st, const struct trace_rec *cause, uint32_t dev, uint32_t pasid,
+		 uint64_t addr, unsigned int rw, const struct scenario_emit *next)
+{
+	uint32_t p1 = pasid + 2;	/* TRACE_NO_PASID + 2 == 1: never the empty mark */
+	uint64_t page = addr >> 12, j;
+	struct page *p;
+	int fault;
+
+	if (st->nr * 2 >= st->cap && grow(st))
+		return -ENOMEM;
+	for (j = key_hash(p1, page) & (st->cap - 1); st->tab[j].pasid_p1; j = (j + 1) & (st->cap - 1))
+		if (st->tab[j].pasid_p1 == p1 && st->tab[j].page == page)
+			break;
+	p = &st->tab[j];
+	if (!p->pasid_p1) {
+		p->pasid_p1 = p1;
+		p->page = page;
+		st->nr++;
+		fault = !first_touch_resident(st, pasid, page);
+	} else {
+		if (p->resident)
+			return 0;
+		fault = 1;	/* reclaimed since */
+	}
+	p->resident = 1;
+	p->pos = st->nr_res;
+	st->res[st->nr_res++] = j;
+	if (fault && st->prq_trace) {
+		struct trace_rec_page_req r;
+
+		scenario_page_req(&r, cause->ts_ns, dev, pasid, addr, rw, st->grpid++ & 0x1ff);
+		r.hdr.cpu = cause->cpu;
+		r.hdr.pid = cause->pid;
+		r.hdr.comm_id = cause->comm_id;
+		return next->emit(next, &r.hdr);
+	}
+	return 0;
+}
+
+static int touch_range(struct state *st, const struct trace_rec *cause, uint32_t dev,
+		       uint32_t pasid, uint64_t addr, uint64_t bytes, unsigned int rw,
+		       const struct scenario_emit *next)
+{
+	int rc = 0;
+
+	if (!bytes)
+		bytes = 1;
+	for (uint64_t a = addr & ~0xfffull; !rc && a < addr + bytes; a += 4096)
+		rc = touch(st, cause, dev, pasid, a, rw, next);
+	return rc;
+}
+
+static int push(void *state, const struct trace_rec *rec, const struct scenario_emit *next)
+{
+	struct state *st = state;
+	int rc;
+
+	reclaim(st, rec->ts_ns);
+	switch (rec->kind) {
+	case TRACE_REC_PIN:
+	case TRACE_REC_IOMMU_UNMAP:
+	case TRACE_REC_QI_WAIT:
+	case TRACE_REC_PAGE_REQ:	/* regenerated from the residency model */
+	case TRACE_REC_PAGE_RESP:
+	case TRACE_REC_IO_PAGE_FAULT:
+		return 0;
+	case TRACE_REC_DMA: {
+		uint16_t op = ((const struct trace_rec_dma *)rec)->op;
+
+		return op <= TRACE_DMA_UNMAP_SG ? 0 : next->emit(next, rec);
+	}
+	case TRACE_REC_QI_SUBMIT: {
+		uint16_t t = ((const struct trace_rec_qi_submit *)rec)->type;
+
+		if (t == TRACE_QI_IOTLB_INV || t == TRACE_QI_DEV_TLB_INV || t == TRACE_QI_P_IOTLB_INV ||
+		    t == TRACE_QI_P_DEV_TLB_INV)
+			return 0;	/* invalidations of the unmaps that are gone */
+		return next->emit(next, rec);
+	}
+	case TRACE_REC_IOMMU_MAP: {
+		const struct trace_rec_iommu_map *m = (const void *)rec;
+		struct trace_rec_dev_access a;
+
+		if (!st->map_touch)
+			return 0;
+		/* the device touches each page of the buffer once, at map time */
+		for (uint64_t off = 0; off < m->size_bytes; off += 4096) {
+			unsigned int w = (m->prot & 2) != 0;
+
+			rc = touch(st, rec, m->device_id, TRACE_NO_PASID, m->iova + off, w ? 2 : 1, next);
+			if (rc)
+				return rc;
+			memset(&a, 0, sizeof(a));
+			a.hdr = *rec;
+			a.hdr.kind = TRACE_REC_DEV_ACCESS;
+			a.hdr.size_bytes = sizeof(a);
+			a.hdr.event_id = 0;
+			a.iova = m->iova + off;
+			a.size_bytes = 64;
+			a.device_id = m->device_id;
+			a.pasid = TRACE_NO_PASID;
+			a.dir = w ? TRACE_DIR_WRITE : TRACE_DIR_READ;
+			rc = next->emit(next, &a.hdr);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	case TRACE_REC_DEV_ACCESS: {
+		const struct trace_rec_dev_access *a = (const void *)rec;
+
+		rc = touch_range(st, rec, a->device_id, a->pasid, a->iova, a->size_bytes,
+				 a->dir == TRACE_DIR_WRITE ? 2 : 1, next);
+		return rc ? rc : next->emit(next, rec);
+	}
+	case TRACE_REC_WQ_SUBMIT: {
+		const struct trace_rec_wq_submit *w = (const void *)rec;
+
+		if (w->opcode != 0x01 && w->xfer_bytes) {	/* a batch's own range is its descriptor list */
+			rc = touch_range(st, rec, w->device_id, w->pasid, w->src, w->xfer_bytes, 1, next);
+			if (!rc && w->dst)
+				rc = touch_range(st, rec, w->device_id, w->pasid, w->dst, w->xfer_bytes, 2,
+						 next);
+			if (rc)
+				return rc;
+		}
+		return next->emit(next, rec);
+	}
+	default:
+		return next->emit(next, rec);
+	}
+}
+
+static size_t overrides(const void *state, const char **kv)
+{
+	const struct state *st = state;
+
+	kv[0] = st->kv[0];
+	kv[1] = st->kv[1];
+	kv[2] = st->kv[2];
+	return 3;
+}
+
+static void fr(void *state)
+{
+	struct state *st = state;
+
+	if (!st)
+		return;
+	free(st->tab);
+	free(st->res);
+	free(st);
+}
+
+const struct scenario_ops scenario_faulting = {
+	.name = "faulting",
+	.summary = "SVA: no pinning or mapping; first touches of non-resident pages fault (ATS + PRI)",
+	.help = "Drops pin/unpin, IOMMU map/unmap, DMA-API map/unmap/map_sg/unmap_sg, IOTLB\n"
+		"and device-TLB invalidations and invalidation waits, and the trace's own page\n"
+		"requests, responses and I/O page faults (they are regenerated). Device touches\n"
+		"are DEV_ACCESS records, the source and destination ranges of work-queue\n"
+		"descriptors, and (with :map_touch=on, default) each 4 KiB page of a dropped\n"
+		"map, touched once at map time as a 64-byte DEV_ACCESS. Residency model: a\n"
+		"page is resident at its first device touch with probability :resident=F (0),\n"
+		"decided by a hash of (seed, PASID, page) so it is independent of order;\n"
+		":reclaim=R (0) resident pages per second are reclaimed at random (seeded)\n"
+		"and fault again on their next touch. A touch of a non-resident page makes it\n"
+		"resident; with :prq=trace it first emits one PAGE_REQ (last in its group)\n"
+		"just before the touching record. Where faults are decided: :prq=model (default)\n"
+		"emits no page requests and passes the resident fraction to the model\n"
+		"(" SCN_KEY_RESIDENT "), whose own residency model faults first touches;\n"
+		":prq=trace emits the PAGE_REQ records described above (needed for :reclaim)\n"
+		"and sets " SCN_KEY_RESIDENT "=1 so the model does not fault again.\n"
+		"Sets " SCN_KEY_MODE "=faulting and " SCN_KEY_ATS "=on.",
+	.init = init,
+	.push = push,
+	.overrides = overrides,
+	.free = fr,
+};

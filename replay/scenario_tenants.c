@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scenario_tenants.c - `tenants=N`: replicate the trace's clients under N
+ * tenants, each shifted in time, as N processes (PASIDs) sharing a device or
+ * N virtual functions (devices) each with its own domain.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "replay/scenario.h"
+
+struct held {
+	uint64_t ts_ns;		/* when the copy is due */
+	uint64_t seq;		/* FIFO tie-break */
+	struct trace_rec *rec;	/* malloc'd copy */
+};
+
+struct state {
+	uint64_t n;		/* tenants, the original included */
+	uint64_t shift_ns;	/* tenant t runs t * shift_ns later */
+	uint64_t pasid_stride;	/* tenant t's PASID = pasid + t * stride (mod 2^20) */
+	struct held *heap;	/* copies not yet due: min-heap on (ts, seq) */
+	size_t nr, cap;
+	uint64_t seq;		/* next insertion number */
+	uint32_t *dev_map;	/* (device id, tenant) -> new id cache: [id * n + t] */
+	size_t dev_map_len;	/* entries */
+};
+
+static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
+		uint64_t seed)
+{
+	struct scenario_arg v = { "N", value };
+	struct state *st = calloc(1, sizeof(*st));
+	int rc;
+
+	if (!st)
+		return -ENOMEM;
+	st->shift_ns = 1000;
+	st->pasid_stride = 1024;
+	rc = scenario_arg_u64("tenants", &v, &st->n, 0);
+	if (!rc && (st->n < 1 || st->n > 4096)) {
+		svt_err("scenario tenants: N must be 1..4096");
+		rc = -EINVAL;
+	}
+	for (size_t i = 0; i < nr_args && !rc; i++) {
+		if (!strcmp(args[i].key, "shift"))
+			rc = scenario_arg_u64("tenants", &args[i], &st->shift_ns, 1);
+		else if (!strcmp(args[i].key, "pasid_stride"))
+			rc = scenario_arg_u64("tenants", &args[i], &st->pasid_stride, 0);
+		else
+			rc = scenario_bad_arg("tenants", &args[i]);
+	}
+	if (rc) {
+		free(st);
+		return rc;
+	}
+	*state = st;
+	return 0;
+}
+
+static int less(const struct held *a, const struct held *b)
+{
+	return a->ts_ns < b->ts_ns || (a->ts_ns == b->ts_ns && a->seq < b->seq);
+}
+
+static int heap_push(struct state *st, struct trace_rec *rec)
+{
+	size_t i;
+
+	if (st->nr == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 256;
+		struct held *n = realloc(st->heap, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		st->heap = n;
+		st->cap = cap;
+	}
+	i = st->nr++;
+	st->heap[i] = (struct held){ rec->ts_ns, st->seq++, rec };
+	while (i && less(&st->heap[i], &st->heap[(i - 1) / 2])) {
+		struct held t = st->heap[i];
+
+		st->heap[i] = st->heap[(i - 1) / 2];
+		st->heap[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+	return 0;
+}
+
+static struct trace_rec *heap_pop(struct state *st)
+{
+	struct trace_rec *r = st->heap[0].rec;
+	size_t i = 0;
+
+	st->heap[0] = st->heap[--st->nr];
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		struct held t;
+
+		if (l < st->nr && less(&st->heap[l], &st->heap[m]))
+			m = l;
+		if (l + 1 < st->nr && less(&st->heap[l + 1], &st->heap[m]))
+			m = l + 1;
+		if (m == i)
+			break;
+		t = st->heap[i];
+		st->heap[i] = st->heap[m];
+		st->heap[m] = t;
+		i = m;
+	}
+	return r;
+}
+
+static int release(struct state *st, uint64_t upto, const struct scenario_emit *next)
+{
+	while (st->nr && st->heap[0].ts_ns <= upto) {
+		struct trace_rec *r = heap_pop(st);
+		int rc = next->emit(next, r);
+
+		free(r);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Tenant t's name for a device with no PASID: "NAME#t" (a VF of its own). */
+static uint32_t tenant_dev(struct state *st, const struct scenario_emit *next, uint32_t id,
+			   uint64_t t)
+{
+	const char *name;
+	char buf[256];
+	size_t k;
+
+	if (!id)
+		return 0;
+	k = (size_t)id * st->n + t;
+	if (k >= st->dev_map_len) {
+		size_t len = k * 2 + 16;
+		uint32_t *m = realloc(st->dev_map, len * sizeof(*m));
+
+		if (!m)
+			return id;
+		memset(m + st->dev_map_len, 0, (len - st->dev_map_len) * sizeof(*m));
+		st->dev_map = m;
+		st->dev_map_len = len;
+	}
+	if (!st->dev_map[k]) {
+		name = next->out->string ? next->out->string(next->out->ctx, id) : NULL;
+		if (name)
+			snprintf(buf, sizeof(buf), "%s#%llu", name, (unsigned long long)t);
+		else
+			snprintf(buf, sizeof(buf), "dev%u#%llu", id, (unsigned long long)t);
+		st->dev_map[k] = next->out->intern(next->out->ctx, buf);
+	}
+	return st->dev_map[k];
+}
+
+static uint32_t tenant_pasid(const struct state *st, uint32_t pasid, uint64_t t)
+{
+	return pasid == TRACE_NO_PASID ? pasid : (uint32_t)((pasid + t * st->pasid_stride) & 0xfffff);
+}
+
+/* Rewrite a copy for tenant @t. */
+static void retarget(struct state *st, const struct scenario_emit *next, struct trace_rec *r,
+		     uint64_t t)
+{
+	r->ts_ns += t * st->shift_ns;
+	switch (r->kind) {
+	case TRACE_REC_WQ_SUBMIT: {
+		struct trace_rec_wq_submit *w = (void *)r;
+
+		w->pasid = tenant_pasid(st, w->pasid, t);
+		w->desc_id ^= t << 48;
+		break;
+	}
+	case TRACE_REC_WQ_COMPLETE: {
+		struct trace_rec_wq_complete *c = (void *)r;
+
+		c->pasid = tenant_pasid(st, c->pasid, t);
+		c->desc_id ^= t << 48;
+		break;
+	}
+	case TRACE_REC_DEV_ACCESS: {
+		struct trace_rec_dev_access *a = (void *)r;
+
+		if (a->pasid == TRACE_NO_PASID)
+			a->device_id = tenant_dev(st, next, a->device_id, t);
+		a->pasid = tenant_pasid(st, a->pasid, t);
+		break;
+	}
+	case TRACE_REC_PAGE_REQ: {
+		struct trace_rec_page_req *p = (void *)r;
+
+		p->pasid = tenant_pasid(st, p->pasid, t);
+		p->dw[1] = (p->dw[1] & ~0xfffffu) | (p->pasid & 0xfffff);
+		break;
+	}
+	case TRACE_REC_IOMMU_MAP: {
+		struct trace_rec_iommu_map *m = (void *)r;
+
+		m->device_id = tenant_dev(st, next, m->device_id, t);
+		break;
+	}
+	case TRACE_REC_IOMMU_UNMAP: {
+		struct trace_rec_iommu_unmap *u = (void *)r;
+
+		u->device_id = tenant_dev(st, next, u->device_id, t);
+		break;
+	}
+	case TRACE_REC_DMA: {
+		struct trace_rec_dma *d = (void *)r;
+
+		d->device_id = tenant_dev(st, next, d->device_id, t);
+		break;
+	}
+	case TRACE_REC_QI_SUBMIT: {
+		struct trace_rec_qi_submit *q = (void *)r;
+
+		/* each VF has its own domain and requester id */
+		if (q->type == TRACE_QI_IOTLB_INV) {
+			q->domain_id = (q->domain_id + (uint32_t)t) & 0xffff;
+			q->qw[0] = (q->qw[0] & ~(0xffffull << 16)) | ((uint64_t)q->domain_id << 16);
+		} else if (q->type == TRACE_QI_DEV_TLB_INV) {
+			q->sid = (q->sid + (uint32_t)t) & 0xffff;
+			q->qw[0] = (q->qw[0] & ~(0xffffull << 32)) | ((uint64_t)q->sid << 32);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static int push(void *state, const struct trace_rec *rec, const struct scenario_emit *next)
+{
+	struct state *st = state;
+	int rc = release(st, rec->ts_ns, next);
+
+	if (!rc)
+		rc = next->emit(next, rec);
+	for (uint64_t t = 1; !rc && t < st->n; t++) {
+		struct trace_rec *copy = malloc(rec->size_bytes);
+
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, rec, rec->size_bytes);
+		retarget(st, next, copy, t);
+		rc = heap_push(st, copy);
+		if (rc)
+			free(copy);
+	}
+	return rc;
+}
+
+static int finish(void *state, const struct scenario_emit *next)
+{
+	return release(state, UINT64_MAX, next);
+}
+
+static void fr(void *state)
+{
+	struct state *st = state;
+
+	if (!st)
+		return;
+	while (st->nr)
+		free(heap_pop(st));
+	free(st->heap);
+	free(st->dev_map);
+	free(st);
+}
+
+const struct scenario_ops scenario_tenants = {
+	.name = "tenants",
+	.value = "N",
+	.summary = "replicate every client under N tenants, time-shifted",
+	.help = "Each record is emitted once per tenant t = 0..N-1, tenant t shifted by\n"
+		"t * :shift=T (1us) so tenants do not move in lock step. Records with a PASID\n"
+		"get PASID + t * :pasid_stride=S (1024), mod 2^20 (tenants are processes\n"
+		"sharing the device, SIOV style); records without one move to device\n"
+		"\"NAME#t\" (an SR-IOV virtual function of its own), and IOTLB/device-TLB\n"
+		"invalidations to domain id + t / requester id + t. Descriptor ids get t in\n"
+		"bits 48..63. IOVAs are unchanged: each tenant has its own address space.\n"
+		"Copies wait in a reorder buffer until the input passes their time.",
+	.init = init,
+	.push = push,
+	.finish = finish,
+	.free = fr,
+};
