@@ -19,10 +19,12 @@
 #define F(field) offsetof(struct replay_cfg, field)
 #define SLOT_BYTES 128		/* largest fixed-size record we buffer */
 #define PROGRESS_EVERY 65536	/* records between progress calls */
+#define PRESCAN 1000000		/* records looked at to resolve replay.expand=auto */
 
 static const struct param_def replay_defs[] = {
-	{ "replay.expand", PARAM_ENUM, "", "page", "DESIGN.md 5: maps expand into accesses per page",
-	  F(expand), 0, 0, "off|page|line", "turn each map into device accesses: none, one per page, one per line" },
+	{ "replay.expand", PARAM_ENUM, "", "auto", "DESIGN.md 5: maps expand into accesses per page",
+	  F(expand), 0, 0, "off|page|line|auto",
+	  "maps become device accesses: none, per page, per line; auto: page unless the trace has dev_access records" },
 	{ "replay.expand_source", PARAM_ENUM, "", "auto", "estimate", F(expand_source), 0, 0,
 	  "auto|iommu|dma|both", "which maps expand: auto = DMA-API maps once one is seen, else iommu maps" },
 	{ "replay.expand_delay_ns", PARAM_U64, "ns", "1000", "estimate: doorbell + descriptor fetch",
@@ -69,7 +71,8 @@ struct expansion {
 };
 
 struct rp {
-	const struct replay_cfg *cfg;		/* replay parameters */
+	const struct replay_cfg *cfg;		/* replay parameters (expand resolved) */
+	struct replay_cfg cfg_copy;		/* storage for cfg */
 	const struct model_cfg *mcfg;		/* model parameters */
 	struct model *m;			/* the model */
 	struct trace_reader *r;			/* input */
@@ -461,6 +464,7 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 	    (rc = metric(s, "replay.max_reorder_held", (double)p->max_held, "records")) < 0 ||
 	    (rc = metric(s, "replay.span_ns", (double)(p->any ? p->last_ns - p->first_ns : 0), "ns")) < 0 ||
 	    (rc = metric(s, "replay.devices", (double)p->nr_devs, "devices")) < 0 ||
+	    (rc = metric(s, "replay.expand_mode", (double)p->cfg->expand, "0 off 1 page 2 line")) < 0 ||
 	    (rc = metric(s, "replay.maps", (double)p->nr_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.dma_maps", (double)p->nr_dma_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.maps_expanded", (double)p->nr_maps_expanded, "maps")) < 0 ||
@@ -508,9 +512,8 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 	const struct trace_rec *rec;
 	int err = 0, rc, status = 0;
 
-	p.cfg = params__cfg(o->params, &replay_param_table);
-	p.mcfg = params__cfg(o->params, &model_param_table);
-	if (!p.cfg || !p.mcfg) {
+	if (!params__cfg(o->params, &replay_param_table) ||
+	    !(p.mcfg = params__cfg(o->params, &model_param_table))) {
 		svt_err("replay: parameters lack the model or replay table");
 		return -EINVAL;
 	}
@@ -518,6 +521,21 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 	if (!p.r) {
 		svt_err("%s", trace_open_errmsg());
 		return err ? err : -EIO;
+	}
+	p.cfg_copy = *(const struct replay_cfg *)params__cfg(o->params, &replay_param_table);
+	p.cfg = &p.cfg_copy;
+	if (p.cfg_copy.expand == REPLAY_EXPAND_AUTO) {
+		uint64_t n = 0;
+		bool accesses = false;
+
+		while (n++ < PRESCAN && trace_reader__next(p.r, &rec) == 1) {
+			if (rec->kind == TRACE_REC_DEV_ACCESS) {
+				accesses = true;
+				break;
+			}
+		}
+		p.cfg_copy.expand = accesses ? REPLAY_EXPAND_OFF : REPLAY_EXPAND_PAGE;
+		trace_reader__rewind(p.r);
 	}
 	p.m = model__new(p.mcfg);
 	p.slots = malloc((size_t)p.cfg->reorder_max * SLOT_BYTES);
