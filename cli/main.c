@@ -22,6 +22,7 @@ static const struct cli_cmd commands[] = {
 	{ "import", "convert ftrace text (and other sources) into a trace file", cmd_import },
 	{ "info", "show a trace file's header, time span, event counts and losses", cmd_info },
 	{ "plot", "draw stored runs with gnuplot (PNG, SVG): sweeps, CDFs, time series, costs", cmd_plot },
+	{ "replay", "replay a trace through the address-translation model and print metrics", cmd_replay },
 	{ "report", "one-page HTML/Markdown design-review report of stored runs", cmd_report },
 	{ "runs", "list the runs of a results database", cmd_runs },
 };
