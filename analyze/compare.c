@@ -305,6 +305,18 @@ static double change_score(const struct compare_row *r)
 	return fabs(log(fabs(r->b / r->a)));
 }
 
+/* CPU-time metrics: the cost-breakdown keys (keys.h) */
+static bool is_cpu_key(const char *key)
+{
+	static const char *const keys[] = { KEY_CPU_PIN, KEY_CPU_MAP, KEY_CPU_UNMAP,
+					    KEY_CPU_INVAL, KEY_CPU_FAULT, KEY_CPU_SUBMIT };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(key, keys[i]))
+			return true;
+	return false;
+}
+
 static void make_why(struct compare *c)
 {
 	const struct compare_row *top[3] = { NULL };
@@ -320,7 +332,7 @@ static void make_why(struct compare *c)
 		double s = change_score(r);
 		bool is_headline = false;
 
-		if (!strncmp(r->key, "cpu.", 4) && !strcmp(r->unit, "ns") && !isnan(r->a) && !isnan(r->b)) {
+		if (is_cpu_key(r->key) && !strcmp(r->unit, "ns") && !isnan(r->a) && !isnan(r->b)) {
 			double d = fabs(r->b - r->a);
 
 			cpu_a += r->a;

@@ -34,7 +34,7 @@
 struct ex_cfg {
 	const char *entries;	/* iotlb.entries */
 	const char *page_size;	/* page_size */
-	const char *clients;	/* workload.clients */
+	const char *clients;	/* client.nr */
 	const char *mode;	/* wq.mode */
 	const char *swept;	/* comma list of keys set by the sweep (source "sweep") */
 };

@@ -17,29 +17,29 @@
 #define KEY_ATC_MISSES "atc.misses"			/* count */
 #define KEY_PRI_REQUESTS "pri.requests"			/* count; also a series (faults) */
 #define KEY_INVAL_COUNT "inval.count"			/* count; also a series */
-#define KEY_XLATE_LAT "translation.latency_ns"		/* histogram, ns */
+#define KEY_XLATE_LAT "xlate.latency_ns"		/* histogram, ns */
 
 /* Work submission (DSA work queues). */
-#define KEY_WQ_THROUGHPUT "wq.throughput_desc_per_s"	/* all WQs, descriptors/s */
+#define KEY_WQ_THROUGHPUT "wq.device.desc_per_s"	/* all WQs, descriptors/s */
 #define KEY_SUBMIT_LAT "submit.latency_ns"		/* histogram: submit to completion, ns */
-#define KEY_SUBMIT_DESCS "submit.descriptors"		/* count */
-#define KEY_SUBMIT_RETRIES "submit.retries"		/* count of ENQCMD retries */
+#define KEY_SUBMIT_DESCS "submit.nr_issued"		/* count */
+#define KEY_SUBMIT_RETRIES "submit.nr_retries"		/* count of ENQCMD retries */
 
 /* CPU cost breakdown (ns of CPU time over the run). */
-#define KEY_CPU_PIN "cpu.pin_ns"
-#define KEY_CPU_MAP "cpu.map_ns"
-#define KEY_CPU_UNMAP "cpu.unmap_ns"
-#define KEY_CPU_INVAL "cpu.inval_ns"
-#define KEY_CPU_FAULT "cpu.fault_service_ns"
-#define KEY_CPU_SUBMIT "cpu.submit_ns"
+#define KEY_CPU_PIN "pin.cpu_ns"
+#define KEY_CPU_MAP "map.cpu_ns"
+#define KEY_CPU_UNMAP "unmap.cpu_ns"
+#define KEY_CPU_INVAL "inval.wait_ns"
+#define KEY_CPU_FAULT "pri.service_cpu_ns"
+#define KEY_CPU_SUBMIT "submit.cpu_ns"
 
 /* Whole run. */
 #define KEY_RUN_DURATION "run.duration_ns"		/* simulated time to finish the trace */
 
 /* Config keys that plots use as axes or line groups. */
 #define CFG_IOTLB_ENTRIES "iotlb.entries"
-#define CFG_PAGE_SIZE "page_size"
-#define CFG_CLIENTS "workload.clients"
+#define CFG_PAGE_SIZE "pt.page_bytes"
+#define CFG_CLIENTS "client.nr"
 #define CFG_WQ_MODE "wq.mode"
 
 #endif /* SVATRACE_ANALYZE_KEYS_H */

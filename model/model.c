@@ -59,6 +59,7 @@ struct model_stats {
 	uint64_t pri_minor, pri_major;	/* faults served */
 	uint64_t pri_max_prq;		/* PRQ occupancy high-water mark */
 	uint64_t pri_latency_ns;	/* sum: first ATS request to final translation */
+	uint64_t pri_service_ns;	/* sum: OS fault service time (CPU spent in handle_mm_fault) */
 	uint64_t faults_unrecoverable;	/* non-present without ATS/PRI */
 	uint64_t first_touch_resident;	/* faulting: pages found resident at first touch */
 	uint64_t nr_maps, map_pages, map_bytes;
@@ -400,6 +401,7 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t_resp,
 		if (m->prq.nr > m->st.pri_max_prq)
 			m->st.pri_max_prq = m->prq.nr;
 		done = pick + service;
+		m->st.pri_service_ns += service;
 		m->st.pri_responses++;
 		m->st.inval_by_type[MODEL_QI_PAGE_GRP_RESP]++;
 		u64heap_push(&d->pri_out, done + ow);
@@ -836,6 +838,7 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("pri.major", s->pri_major, "faults");
 	M("pri.max_prq_occupancy", s->pri_max_prq, "entries");
 	M("pri.handler_wait_ns", hs->wait_ns, "ns");
+	M("pri.service_cpu_ns", s->pri_service_ns, "ns");
 	M("pri.mean_fault_latency_ns",
 	  s->pri_responses ? (double)s->pri_latency_ns / (double)s->pri_responses : 0, "ns");
 	M("fault.unrecoverable", s->faults_unrecoverable, "faults");

@@ -11,8 +11,8 @@ check_fails "db example refuses an existing file" "$SVATRACE" db example "$DB"
 
 OUT=$("$SVATRACE" runs --db "$DB" 2>&1)
 check_match "runs lists 22" "^22 runs" "$(printf '%s\n' "$OUT" | tail -1)"
-check_match "runs shows swept keys as columns" "iotlb.entries +page_size" "$OUT"
-OUT=$("$SVATRACE" runs --db "$DB" --where page_size=2m --where iotlb.entries=64 --csv 2>&1)
+check_match "runs shows swept keys as columns" "iotlb.entries +pt.page_bytes" "$OUT"
+OUT=$("$SVATRACE" runs --db "$DB" --where pt.page_bytes=2m --where iotlb.entries=64 --csv 2>&1)
 check_eq "runs --where ANDs config filters (csv)" "2" "$(printf '%s\n' "$OUT" | wc -l)"
 check_match "csv row is run 8" "^8,.*,ok,iotlb 64 x 2m," "$OUT"
 OUT=$("$SVATRACE" runs --db "$DB" --where scenario=faulting --json 2>&1)
@@ -22,7 +22,7 @@ check_match "runs --json has the trace meta" '"hostname": "example-host"' "$OUT"
 OUT=$("$SVATRACE" compare --db "$DB" pinned faulting 2>&1)
 check_match "compare: headline says how much slower" "faulting\) is 1.22x slower than A #11 \(pinned\)" "$OUT"
 check_match "compare: why names the faults first" "why: pri.requests 0 -> 512 \(new\)" "$OUT"
-check_match "compare: why says where CPU time moved" "mostly cpu.fault_service_ns \+6.4 ms" "$OUT"
+check_match "compare: why says where CPU time moved" "mostly pri.service_cpu_ns \+6.4 ms" "$OUT"
 check_match "compare: ratio column" "inval.count +1024 +64 +0.0625x" "$OUT"
 OUT=$("$SVATRACE" compare --db "$DB" "dwq 16 clients" "swq 16 clients" 2>&1)
 check_match "compare: throughput headline (higher is better)" "is 1.8x faster" "$OUT"

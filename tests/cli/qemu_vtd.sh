@@ -14,6 +14,11 @@ if [ -n "${SVT_SKIP_QEMU:-}" ] || [ "$(id -u)" -ne 0 ]; then
 	exit 0
 fi
 G=$CACHE/guest-run
+mkdir -p "$CACHE"
+# One guest run at a time per cache: two checkouts testing at once on one
+# machine would otherwise share guest-run/ (and the tracedat test reads it).
+exec 9>"$CACHE/guest-run.lock"
+flock 9
 rm -rf "$G"
 if SVATRACE=$BUILD/svatrace CACHE=$CACHE scripts/qemu-vtd.sh "$G" > "$TMP/harness.log" 2>&1; then
 	ok "guest booted, collected and powered off"

@@ -7,6 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 CACHE=${CACHE:-/var/cache/svatrace}
 G=$CACHE/guest-run
+exec 9>"$CACHE/guest-run.lock"; flock 9
 check_fails "a file that is not trace.dat is refused" "$SVATRACE" import --from trace-dat /etc/passwd -o "$TMP/x.trace"
 check_match "... with a message naming it" 'passwd: not a readable trace-cmd trace.dat' "$OUT"
 if [ ! -s "$G/trace.dat" ] || [ ! -s "$G/tracefs.txt" ]; then
