@@ -97,7 +97,7 @@ struct model {
 	uint64_t last_ns;		/* latest time seen */
 	struct model_stats st;		/* counters */
 	uint64_t lat_hist[RESULTS_HIST_BUCKETS];	/* translation latency */
-	struct series s_live, s_pinned, s_faults, s_inval;	/* time series */
+	struct series s_live, s_pinned, s_faults, s_inval, s_miss;	/* time series */
 };
 
 static const char *const qi_names[MODEL_QI_NR_TYPES_] = {
@@ -220,6 +220,7 @@ struct model *model__new(const struct model_cfg *cfg)
 	series_init(&m->s_pinned, "pin.pinned_bytes", true, cfg->series_window_ns);
 	series_init(&m->s_faults, "pri.requests", false, cfg->series_window_ns);
 	series_init(&m->s_inval, "inval.count", false, cfg->series_window_ns);
+	series_init(&m->s_miss, "iotlb.misses", false, cfg->series_window_ns);
 	return m;
 }
 
@@ -300,6 +301,7 @@ static uint64_t iommu_xlate_q(struct model *m, uint64_t t, const struct model_ac
 
 	if (iotlb__access(m->iotlb, ctx, addr, m->psz))
 		return t + m->cfg.iotlb_hit_ns;
+	series_add(&m->s_miss, t, 1);
 	reads = pwalk__walk(m->pw, a->sid, a->domain, a->pasid, addr, m->psz);
 	service = m->cfg.walk_fixed_ns + reads * m->cfg.mem_read_ns;
 	start = queue ? walkq__serve(m->walkers, t + m->cfg.iotlb_hit_ns, service) :
@@ -935,7 +937,8 @@ int model__report(const struct model *m, const struct results_sink *sink)
 	if ((rc = report_series(&m->s_live, sink)) < 0 ||
 	    (rc = report_series(&m->s_pinned, sink)) < 0 ||
 	    (rc = report_series(&m->s_faults, sink)) < 0 ||
-	    (rc = report_series(&m->s_inval, sink)) < 0)
+	    (rc = report_series(&m->s_inval, sink)) < 0 ||
+	    (rc = report_series(&m->s_miss, sink)) < 0)
 		return rc;
 	return 0;
 }
