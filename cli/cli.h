@@ -39,5 +39,6 @@ const char *cli_command_line(void);
 int cmd_gen(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 #endif /* SVATRACE_CLI_H */

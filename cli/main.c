@@ -17,6 +17,7 @@ static const struct cli_cmd commands[] = {
 	{ "gen", "write a synthetic workload (DSA memcpy, NIC RX, NVMe, random access) as a trace", cmd_gen },
 	{ "import", "convert ftrace text (and other sources) into a trace file", cmd_import },
 	{ "info", "show a trace file's header, time span, event counts and losses", cmd_info },
+	{ "replay", "replay a trace through the address-translation model and print metrics", cmd_replay },
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

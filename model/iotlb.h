@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * iotlb.h - a set-associative (or fully associative) translation tag store:
+ * the IOMMU's IOTLB, and, reused with other shifts, the device ATC, the
+ * paging-structure caches, the context cache and the PASID cache.
+ *
+ * An entry is keyed by (context, page number, page size): the context is a
+ * small index interned from (domain or source id, PASID) by iotlb__ctx(), so
+ * the hot path compares one 64-bit word per way and never hashes a struct.
+ * A lookup that misses fills the entry at once (classic trace-driven cache
+ * simulation). Replacement is a pluggable const ops table (LRU, FIFO, random).
+ *
+ * Model assumptions:
+ * - The set index is the page number modulo the number of sets (each page
+ *   size indexes with its own page number), as in a VIPT-less tag store.
+ * - A miss fills immediately; a second lookup of the same page while its
+ *   walk is in flight hits (no miss-status holding registers modelled).
+ * - Entries of all page sizes share the sets; a lookup names its page size
+ *   (the replay knows it from the mapping), so no multi-size probing.
+ * - At most IOTLB_MAX_CTX distinct (domain, PASID) contexts per instance;
+ *   more alias onto the last one (counted in nr_ctx_overflow).
+ */
+#ifndef SVATRACE_MODEL_IOTLB_H
+#define SVATRACE_MODEL_IOTLB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define IOTLB_NR_PSZ 3		/* page sizes: 4 KiB, 2 MiB, 1 GiB */
+#define IOTLB_MAX_CTX 4096	/* contexts per instance (12 bits of the key) */
+#define IOTLB_ANY 0xffffffffu	/* wildcard domain/PASID in invalidations */
+
+enum iotlb_psz {
+	IOTLB_PSZ_4K = 0,
+	IOTLB_PSZ_2M = 1,
+	IOTLB_PSZ_1G = 2,
+};
+
+/* A replacement policy: one const table per policy, listed in iotlb_policies[]. */
+struct iotlb_policy {
+	const char *name;	/* "lru" */
+	const char *summary;	/* one line */
+	bool stamp_on_hit;	/* refresh the way's stamp on a hit (LRU) */
+	/*
+	 * Pick the way to evict in a full set. @stamps: per-way stamp of the
+	 * last fill (or last use if stamp_on_hit); @prng: the instance's PRNG.
+	 */
+	uint32_t (*victim)(const uint64_t *stamps, uint32_t ways, uint64_t *prng);
+};
+
+extern const struct iotlb_policy iotlb_policy_lru;
+extern const struct iotlb_policy iotlb_policy_fifo;
+extern const struct iotlb_policy iotlb_policy_random;
+
+/** iotlb_policy_find() - policy by name, NULL if unknown. */
+const struct iotlb_policy *iotlb_policy_find(const char *name);
+
+/** iotlb_policy_choices() - "lru|fifo|random" (for the parameter table). */
+const char *iotlb_policy_choices(void);
+
+/** iotlb_policy_by_index() - policy number @i of the registry (enum order). */
+const struct iotlb_policy *iotlb_policy_by_index(uint32_t i);
+
+struct iotlb_geom {
+	uint32_t entries;			/* total entries (> 0) */
+	uint32_t ways;				/* ways per set; == entries: fully associative */
+	const struct iotlb_policy *policy;	/* replacement */
+	uint64_t seed;				/* PRNG seed (random policy) */
+	bool custom_shift;			/* use shift[]; else 12/21/30 */
+	uint8_t shift[IOTLB_NR_PSZ];		/* address shift per page size */
+};
+
+/* Kinds of invalidation. */
+enum iotlb_inval_kind {
+	IOTLB_INV_GLOBAL = 0,	/* everything */
+	IOTLB_INV_DOMAIN = 1,	/* every entry of a domain */
+	IOTLB_INV_PASID = 2,	/* every entry of (domain or any, PASID) */
+	IOTLB_INV_RANGE = 3,	/* entries overlapping [addr, addr+bytes) of (domain, PASID) */
+	IOTLB_INV_NR_KINDS_
+};
+
+struct iotlb_inval {
+	enum iotlb_inval_kind kind;	/* what to drop */
+	uint32_t domain;		/* domain/source id, IOTLB_ANY for all */
+	uint32_t pasid;			/* PASID, IOTLB_ANY for all */
+	uint64_t addr;			/* RANGE: start address */
+	uint64_t bytes;			/* RANGE: length (> 0) */
+};
+
+struct iotlb_stats {
+	uint64_t nr_lookups;		/* iotlb__access calls */
+	uint64_t nr_hits;		/* of which hits */
+	uint64_t nr_misses;		/* of which misses (filled) */
+	uint64_t nr_evictions;		/* valid entries replaced on a fill */
+	uint64_t nr_inval[IOTLB_INV_NR_KINDS_];	/* invalidation requests per kind */
+	uint64_t nr_inval_entries;	/* entries dropped by invalidations */
+	uint64_t nr_ctx_overflow;	/* contexts aliased because the table was full */
+};
+
+struct iotlb;
+
+/**
+ * iotlb_geom_check() - validate a geometry.
+ * Return: 0, or -EINVAL with a reason in @why (a static string).
+ */
+int iotlb_geom_check(const struct iotlb_geom *g, const char **why);
+
+/** iotlb__new() - empty tag store; NULL with errno (EINVAL: bad geometry). */
+struct iotlb *iotlb__new(const struct iotlb_geom *g);
+
+/** iotlb__free() - free; NULL is a no-op. */
+void iotlb__free(struct iotlb *t);
+
+/**
+ * iotlb__ctx() - the context index of (@domain, @pasid), interning it.
+ * Cheap when called again with the previous pair.
+ */
+uint32_t iotlb__ctx(struct iotlb *t, uint32_t domain, uint32_t pasid);
+
+/**
+ * iotlb__access() - look up the page of @addr; fill it on a miss.
+ * @t: tag store.
+ * @ctx: from iotlb__ctx().
+ * @addr: address (IOVA); the page number is @addr >> shift[@psz].
+ * @psz: enum iotlb_psz.
+ *
+ * Return: true on a hit.
+ */
+bool iotlb__access(struct iotlb *t, uint32_t ctx, uint64_t addr, unsigned int psz);
+
+/** iotlb__probe() - true if the page is cached; changes nothing (not even stats). */
+bool iotlb__probe(const struct iotlb *t, uint32_t ctx, uint64_t addr, unsigned int psz);
+
+/** iotlb__drop() - remove one page's entry if cached (not counted as an invalidation). */
+void iotlb__drop(struct iotlb *t, uint32_t ctx, uint64_t addr, unsigned int psz);
+
+/** iotlb__inval() - drop matching entries. Return: entries dropped. */
+uint64_t iotlb__inval(struct iotlb *t, const struct iotlb_inval *inv);
+
+/** iotlb__stats() - counters so far. */
+const struct iotlb_stats *iotlb__stats(const struct iotlb *t);
+
+/** iotlb__nr_valid() - valid entries now (for tests). */
+uint64_t iotlb__nr_valid(const struct iotlb *t);
+
+#endif /* SVATRACE_MODEL_IOTLB_H */

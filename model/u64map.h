@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * u64map.h - open-addressing hash map from a uint64_t key to a uint64_t
+ * value (linear probing, backward-shift deletion, doubles at 50% load).
+ * Used for live mappings (IOVA -> length) and resident pages (page -> 0).
+ * Memory grows with the number of live keys, never with trace length.
+ *
+ * Model assumptions: none.
+ */
+#ifndef SVATRACE_MODEL_U64MAP_H
+#define SVATRACE_MODEL_U64MAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct u64map {
+	uint64_t *keys;		/* cap slots; U64MAP_EMPTY if free */
+	uint64_t *vals;		/* values */
+	uint64_t nr;		/* keys held */
+	uint64_t cap;		/* slots, power of two */
+};
+
+#define U64MAP_EMPTY UINT64_MAX	/* the one key that cannot be stored */
+
+/** u64map_init() - empty map; 0 or -ENOMEM. */
+int u64map_init(struct u64map *m);
+
+/** u64map_fini() - free the arrays. */
+void u64map_fini(struct u64map *m);
+
+/** u64map_get() - true and *val if @key is present. */
+bool u64map_get(const struct u64map *m, uint64_t key, uint64_t *val);
+
+/** u64map_put() - insert or replace; 0 or -ENOMEM. */
+int u64map_put(struct u64map *m, uint64_t key, uint64_t val);
+
+/** u64map_del() - remove; true if it was present. */
+bool u64map_del(struct u64map *m, uint64_t key);
+
+#endif /* SVATRACE_MODEL_U64MAP_H */

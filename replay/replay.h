@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * replay.h - stream a native trace through the translation model.
+ *
+ * Records are read in file order, put back in time order through a bounded
+ * reorder window (per-CPU buffers make collectors emit slightly out of
+ * order), normalised into model requests and fed to model/: device
+ * accesses, maps and unmaps, pins, invalidation descriptors. Maps (and
+ * DMA-API maps) expand into device accesses per the expansion rules
+ * (docs/replay.md). Memory is constant in trace length: the reorder window,
+ * pending expansions, live maps and the model's tables only.
+ *
+ * Replay assumptions (see docs/replay.md):
+ * - Expansion: a map of [iova, +size) becomes one device access per page
+ *   (replay.expand=page) or per replay.line_bytes line (line), starting at
+ *   map time + replay.expand_delay_ns and streaming at
+ *   replay.expand_bytes_per_us (access k of a map at start + offset/bw);
+ *   off: none. Steps of all pending maps interleave in time order.
+ * - Domains: all devices share domain 0 unless replay.domain_per_device=on
+ *   (traces rarely tie a device to a domain); a trace descriptor's domain-
+ *   selective invalidation therefore applies to every domain.
+ * - A record older than the newest released one by more than the window is
+ *   replayed at the release time (counted as late).
+ */
+#ifndef SVATRACE_REPLAY_REPLAY_H
+#define SVATRACE_REPLAY_REPLAY_H
+
+#include <stdint.h>
+
+#include "model/params.h"
+#include "model/results.h"
+
+enum replay_expand {
+	REPLAY_EXPAND_OFF = 0,
+	REPLAY_EXPAND_PAGE = 1,
+	REPLAY_EXPAND_LINE = 2,
+};
+
+enum replay_expand_source {
+	REPLAY_EXPSRC_AUTO = 0,		/* DMA-API maps once any was seen, else iommu maps */
+	REPLAY_EXPSRC_IOMMU = 1,	/* iommu:map */
+	REPLAY_EXPSRC_DMA = 2,		/* dma:dma_map_* */
+	REPLAY_EXPSRC_BOTH = 3,		/* both (double counts if both are traced) */
+};
+
+struct replay_cfg {
+	uint32_t expand;		/* enum replay_expand */
+	uint32_t expand_source;		/* enum replay_expand_source */
+	uint64_t expand_delay_ns;	/* map to first device access */
+	uint64_t expand_bytes_per_us;	/* device bandwidth spacing expanded accesses */
+	uint32_t line_bytes;		/* line mode: bytes per access */
+	uint8_t expand_wq;		/* expand work descriptors' src/dst ranges */
+	uint8_t domain_per_device;	/* each device its own domain */
+	uint64_t reorder_window_ns;	/* time-order slack */
+	uint32_t reorder_max;		/* records held at most */
+};
+
+/* The "replay" parameter table (keys replay.*). */
+extern const struct param_table replay_param_table;
+
+/* Progress callback: bytes of the file verified so far, of total. */
+typedef void (*replay_progress_fn)(uint64_t done_bytes, uint64_t total_bytes, void *ctx);
+
+struct replay_opts {
+	const struct params *params;	/* validated parameters (model + replay tables) */
+	const char *trace_path;		/* input */
+	const char *label;		/* run label, NULL: generated */
+	uint64_t seed;			/* model.seed as used */
+	replay_progress_fn progress;	/* NULL: none */
+	void *progress_ctx;		/* for progress */
+};
+
+/**
+ * replay_run() - replay @o->trace_path and report to @sink (begin_run,
+ * config, metrics, histograms, series, end_run).
+ *
+ * Return: 0, or a negative error after svt_err() said what and where (a
+ * corrupt trace reports the good prefix's results with status < 0).
+ */
+int replay_run(const struct replay_opts *o, const struct results_sink *sink);
+
+#endif /* SVATRACE_REPLAY_REPLAY_H */

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sinks.h - the results sinks replay ships: a JSON printer (one object,
+ * flat dotted metric keys, built with jansson) and a human summary. The
+ * analyze area's SQLite store implements the same results_sink_ops.
+ */
+#ifndef SVATRACE_REPLAY_SINKS_H
+#define SVATRACE_REPLAY_SINKS_H
+
+#include <stdio.h>
+
+#include "model/results.h"
+
+/**
+ * json_sink__new() - a sink that prints one JSON object to @out at end_run:
+ * {"run": {...}, "config": {key: value}, "config_origin": {key: where},
+ *  METRIC: value..., "histograms": {...}, "series": {...}}.
+ * Return: the sink (ops + ctx), or NULL with errno.
+ */
+struct results_sink *json_sink__new(FILE *out);
+
+/** json_sink__free() - free; NULL is a no-op. */
+void json_sink__free(struct results_sink *s);
+
+/** text_sink__new() - a sink that prints a human summary to @out at end_run. */
+struct results_sink *text_sink__new(FILE *out);
+
+/** text_sink__free() - free; NULL is a no-op. */
+void text_sink__free(struct results_sink *s);
+
+#endif /* SVATRACE_REPLAY_SINKS_H */

@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_model.c - the translation model checked against analytic results and
+ * published behaviour: the walker queue against the M/D/1 mean wait, the
+ * IOTLB reach knee (flat, then rising by the configured miss cost; flat with
+ * 2 MiB pages), walk read counts (4/5 levels, nested 2D = 24), conservation
+ * (lookups, page requests, maps), strict vs. lazy invalidation, trace
+ * descriptors, and determinism.
+ */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "model/config.h"
+#include "model/iotlb.h"
+#include "model/model.h"
+#include "model/params.h"
+#include "model/prng.h"
+#include "model/walk.h"
+
+static const struct param_table *const tables[] = { &model_param_table, NULL };
+
+/* Default config with overrides "key=value" (NULL-terminated). */
+static struct model_cfg cfg_with(const char *const *sets)
+{
+	struct params *p = params__new(tables);
+	struct model_cfg c;
+	char err[256];
+
+	assert_non_null(p);
+	for (; sets && *sets; sets++) {
+		char key[64];
+		const char *eq = strchr(*sets, '=');
+
+		assert_non_null(eq);
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - *sets), *sets);
+		if (params__set(p, key, eq + 1, "test", err, sizeof(err)))
+			fail_msg("%s", err);
+	}
+	assert_int_equal(params__validate(p, err, sizeof(err)), 0);
+	c = *(const struct model_cfg *)params__cfg(p, &model_param_table);
+	params__free(p);
+	return c;
+}
+
+static double metric(const struct model *m, const char *key)
+{
+	double v = model__metric(m, key);
+
+	if (isnan(v))
+		fail_msg("no metric %s", key);
+	return v;
+}
+
+/* ------------------------------------------------ M/D/1 */
+
+static void check_md1(double rho)
+{
+	const uint64_t service = 1000;	/* ns */
+	const double lambda = rho / (double)service;
+	struct walkq *q = walkq__new(1);
+	uint64_t rng = 12345, n = 1000000;
+	double t = 0, want, got;
+
+	for (uint64_t i = 0; i < n; i++) {
+		t += prng_exp(&rng, 1.0 / lambda);
+		walkq__serve(q, (uint64_t)llround(t * 1000) / 1000, service);
+	}
+	/* Pollaczek-Khinchine for deterministic service: Wq = rho*D / (2(1-rho)) */
+	want = rho * (double)service / (2 * (1 - rho));
+	got = (double)walkq__stats(q)->wait_ns / (double)walkq__stats(q)->nr;
+	if (fabs(got - want) > 0.02 * want)
+		fail_msg("rho %.2f: mean wait %.1f ns, M/D/1 says %.1f ns", rho, got, want);
+	/* utilisation = busy time / span = rho (Little's law on the server) */
+	assert_true(fabs((double)walkq__stats(q)->busy_ns / t - rho) < 0.01);
+	walkq__free(q);
+}
+
+static void test_walkers_md1(void **state)
+{
+	check_md1(0.3);
+	check_md1(0.5);
+	check_md1(0.7);
+}
+
+static void test_walkers_many_servers(void **state)
+{
+	struct walkq *q = walkq__new(4);
+
+	/* 4 simultaneous walks start at once; the fifth waits for the first to end */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(walkq__serve(q, 100, 50), 100);
+	assert_int_equal(walkq__serve(q, 100, 50), 150);
+	assert_int_equal(walkq__stats(q)->nr_waited, 1);
+	walkq__free(q);
+}
+
+/* ------------------------------------------------ walks */
+
+static void test_walk_reads(void **state)
+{
+	static const char *const nonscalable[] = { "pt.scalable=off", NULL };
+	static const char *const five[] = { "pt.scalable=off", "pt.levels=5", NULL };
+	static const char *const nested[] = { "pt.scalable=off", "pt.nested=on", NULL };
+	static const char *const scal[] = { NULL };
+	struct model_cfg c;
+	struct pwalk *w;
+
+	c = cfg_with(nonscalable);
+	w = pwalk__new(&c);
+	assert_int_equal(pwalk__walk(w, 1, 1, 0, 0x12345000, IOTLB_PSZ_4K), 2 + 4);	/* cold */
+	assert_int_equal(pwalk__walk(w, 1, 1, 0, 0x12346000, IOTLB_PSZ_4K), 1);	/* PDE cached */
+	assert_int_equal(pwalk__walk(w, 1, 1, 0, 0x12545000, IOTLB_PSZ_4K), 2);	/* PDPTE cached */
+	assert_int_equal(pwalk__walk(w, 1, 1, 0, 0x12600000, IOTLB_PSZ_2M), 1);	/* 2M leaf */
+	pwalk__free(w);
+
+	c = cfg_with(five);
+	w = pwalk__new(&c);
+	assert_int_equal(pwalk__walk(w, 1, 1, 0, 0x12345000, IOTLB_PSZ_4K), 2 + 5);
+	pwalk__free(w);
+
+	c = cfg_with(scal);
+	w = pwalk__new(&c);
+	assert_int_equal(pwalk__walk(w, 1, 1, 5, 0x12345000, IOTLB_PSZ_4K), 2 + 2 + 4);
+	assert_int_equal(pwalk__walk(w, 1, 1, 6, 0x12345000, IOTLB_PSZ_4K), 2 + 4);	/* new PASID */
+	pwalk__free(w);
+
+	c = cfg_with(nested);
+	w = pwalk__new(&c);
+	/* cold 2D walk: (4+1)(4+1)-1 = 24 reads, + 2 for the context entry */
+	assert_int_equal(pwalk__walk(w, 1, 1, 0, 0x12345000, IOTLB_PSZ_4K), 2 + 24);
+	assert_int_equal(pwalk__stats(w)->nested_reads, 20);
+	pwalk__free(w);
+}
+
+/* ------------------------------------------------ IOTLB reach */
+
+/*
+ * Random 64-byte reads over a window of W bytes, one every 1 us (no walker
+ * queueing): mean translation latency after warm-up.
+ */
+static double mean_latency(const struct model_cfg *c, uint64_t window_bytes)
+{
+	struct model *m = model__new(c);
+	uint64_t rng = 99, n = 60000, warm = 20000;
+	double sum0 = 0, sum = 0, cnt0 = 0;
+
+	assert_non_null(m);
+	for (uint64_t i = 0; i < n; i++) {
+		struct model_access a = {
+			.iova = 0x40000000 + (prng_below(&rng, window_bytes / 64) * 64), .bytes = 64,
+		};
+
+		if (i == warm) {
+			sum0 = metric(m, "xlate.latency_ns.sum");
+			cnt0 = metric(m, "xlate.count");
+		}
+		model__access(m, i * 1000, &a);
+	}
+	sum = metric(m, "xlate.latency_ns.sum") - sum0;
+	sum /= metric(m, "xlate.count") - cnt0;
+	model__free(m);
+	return sum;
+}
+
+static void test_iotlb_reach_knee(void **state)
+{
+	/* a 300 ns miss cost, inside the 230-360 ns pcie-bench range */
+	static const char *const s4k[] = { "iotlb.entries=64", "iotlb.ways=8", "mem.read_ns=100",
+					   "walk.fixed_ns=200", NULL };
+	static const char *const s2m[] = { "iotlb.entries=64", "iotlb.ways=8", "mem.read_ns=100",
+					   "walk.fixed_ns=200", "pt.page_bytes=2M", NULL };
+	struct model_cfg c = cfg_with(s4k);
+	const double hit = (double)c.iotlb_hit_ns;
+	const double miss_cost = (double)(c.walk_fixed_ns + c.mem_read_ns);	/* PDE cached: 1 read */
+	const uint64_t reach = (uint64_t)c.iotlb_entries * 4096;	/* 256 KiB */
+
+	/* flat while the window fits the reach */
+	for (uint64_t w = 16 * 1024; w <= reach; w *= 2) {
+		double l = mean_latency(&c, w);
+
+		if (fabs(l - hit) > 1e-9)
+			fail_msg("window %llu KiB within reach: latency %.2f, want %.0f",
+				 (unsigned long long)(w >> 10), l, hit);
+	}
+	/* beyond: miss ratio 1 - entries/pages (uniform references), each miss costs miss_cost */
+	for (uint64_t w = 2 * reach; w <= 64 * reach; w *= 2) {
+		double pages = (double)w / 4096, want = hit + (1 - 64 / pages) * miss_cost;
+		double l = mean_latency(&c, w);
+
+		if (fabs(l - want) > 0.03 * miss_cost)
+			fail_msg("window %llu KiB: latency %.1f, want %.1f",
+				 (unsigned long long)(w >> 10), l, want);
+	}
+	/* the plateau: 64x the reach is within 2% of hit + full miss cost */
+	assert_true(fabs(mean_latency(&c, 64 * reach) - (hit + miss_cost)) < 0.03 * miss_cost);
+
+	/* 2 MiB pages: the same windows (up to 16 MiB = 8 pages) stay flat */
+	c = cfg_with(s2m);
+	for (uint64_t w = 16 * 1024; w <= 64 * reach; w *= 4)
+		assert_true(fabs(mean_latency(&c, w) - hit) < 1e-9);
+}
+
+/* ------------------------------------------------ conservation */
+
+static void test_conservation_lookups_ats(void **state)
+{
+	static const char *const s[] = { "ats.enabled=on", "atc.entries=16", "atc.ways=16", NULL };
+	struct model_cfg c = cfg_with(s);
+	struct model *m = model__new(&c);
+	uint64_t rng = 3;
+
+	for (uint64_t i = 0; i < 50000; i++) {
+		struct model_access a = { .iova = prng_below(&rng, 1 << 26), .bytes = 1 + prng_below(&rng, 9000),
+					  .dev = (uint32_t)prng_below(&rng, 3) };
+
+		model__access(m, i * 100, &a);
+	}
+	assert_true(metric(m, "atc.hits") + metric(m, "atc.misses") == metric(m, "atc.lookups"));
+	assert_true(metric(m, "atc.lookups") == metric(m, "access.pages"));
+	/* every ATC miss is one ATS request and one IOTLB lookup */
+	assert_true(metric(m, "atc.misses") == metric(m, "iotlb.lookups"));
+	assert_true(metric(m, "iotlb.hits") + metric(m, "iotlb.misses") == metric(m, "iotlb.lookups"));
+	assert_true(metric(m, "iotlb.misses") == metric(m, "walk.count"));
+	assert_true(metric(m, "atc.devices") == 3);
+	assert_true(metric(m, "xlate.count") == metric(m, "access.pages"));
+	model__free(m);
+}
+
+static void test_conservation_pri(void **state)
+{
+	static const char *const s[] = { "ats.enabled=on", "model.mode=faulting", "pri.prq_entries=4",
+					 "pri.handlers=1", "fault.minor_ns=20000", "fault.dist=exp",
+					 "pri.max_retries=3", NULL };
+	struct model_cfg c = cfg_with(s);
+	struct model *m = model__new(&c);
+	double req, resp, drop;
+
+	for (uint64_t i = 0; i < 20000; i++) {
+		struct model_access a = { .iova = i * 4096, .bytes = 64, .dev = (uint32_t)(i % 4) };
+
+		model__access(m, i * 500, &a);
+	}
+	model__finish(m, 20000 * 500);
+	req = metric(m, "pri.requests");
+	resp = metric(m, "pri.responses");
+	drop = metric(m, "pri.dropped");
+	assert_true(req == resp + drop);
+	assert_true(drop > 0);	/* the tiny PRQ overflows */
+	assert_true(metric(m, "pri.retries") + metric(m, "pri.failed") == drop);
+	/* every page faulted once: served or given up */
+	assert_true(resp + metric(m, "pri.failed") == 20000);
+	assert_true(metric(m, "pri.max_prq_occupancy") <= 4);
+	assert_true(metric(m, "xlate.count") == resp);
+	model__free(m);
+}
+
+static void test_faulting_without_ats(void **state)
+{
+	static const char *const s[] = { "model.mode=faulting", "model.resident_fraction=0.25", NULL };
+	struct model_cfg c = cfg_with(s);
+	struct model *m = model__new(&c);
+
+	for (uint64_t i = 0; i < 4000; i++) {
+		struct model_access a = { .iova = i * 4096, .bytes = 8 };
+
+		model__access(m, i * 500, &a);
+	}
+	assert_true(metric(m, "fault.unrecoverable") + metric(m, "fault.first_touch_resident") == 4000);
+	assert_true(fabs(metric(m, "fault.first_touch_resident") - 1000) < 100);
+	assert_true(metric(m, "pri.requests") == 0);
+	model__free(m);
+}
+
+static void test_conservation_maps(void **state)
+{
+	struct model_cfg c = cfg_with(NULL);
+	struct model *m = model__new(&c);
+	uint64_t rng = 5;
+
+	for (uint64_t i = 0; i < 3000; i++) {
+		uint64_t iova = prng_below(&rng, 500) << 12;
+
+		if (prng_below(&rng, 2))
+			model__map(m, i * 1000, 0, 1, iova, 4096 * (1 + prng_below(&rng, 3)));
+		else
+			model__unmap(m, i * 1000, 0, 1, iova, 4096 * (1 + prng_below(&rng, 3)));
+	}
+	model__finish(m, 3000 * 1000);
+	assert_true(metric(m, "map.count") == metric(m, "unmap.completed") + metric(m, "map.live"));
+	assert_true(metric(m, "map.live") > 0);
+	assert_true(metric(m, "unmap.unmatched") > 0);
+	assert_true(metric(m, "map.live_bytes") <= metric(m, "map.peak_live_bytes"));
+	model__free(m);
+}
+
+/* ------------------------------------------------ invalidation */
+
+static void run_unmaps(struct model *m, int n, uint64_t gap_ns)
+{
+	for (int i = 0; i < n; i++) {
+		struct model_access a = { .iova = (uint64_t)i << 12, .bytes = 64, .domain = 1 };
+
+		model__advance(m, (uint64_t)i * gap_ns);
+		model__map(m, (uint64_t)i * gap_ns, 0, 1, a.iova, 4096);
+		model__access(m, (uint64_t)i * gap_ns, &a);
+		model__unmap(m, (uint64_t)i * gap_ns, 0, 1, a.iova, 4096);
+		/* a stale access right after the unmap: hits only in lazy mode */
+		model__access(m, (uint64_t)i * gap_ns, &a);
+	}
+}
+
+static void test_strict_vs_lazy(void **state)
+{
+	static const char *const strict[] = { "inval.mode=strict", "inval.source=model", NULL };
+	static const char *const lazy[] = { "inval.mode=lazy", "inval.source=model", NULL };
+	struct model_cfg c = cfg_with(strict);
+	struct model *m = model__new(&c);
+
+	run_unmaps(m, 1000, 1000);
+	model__finish(m, 1000 * 1000);
+	assert_true(metric(m, "inval.iotlb_inv") == 1000);
+	assert_true(metric(m, "inval.count") == 1000);
+	assert_true(metric(m, "iotlb.hits") == 0);	/* the stale access misses */
+	assert_true(metric(m, "inval.wait_ns") == 1000.0 * (double)c.qi_wait_ns);
+	model__free(m);
+
+	c = cfg_with(lazy);
+	m = model__new(&c);
+	run_unmaps(m, 1000, 1000);	/* 1 ms in all: the 256-entry queue fills 3 times */
+	model__finish(m, 1000 * 1000);
+	assert_true(metric(m, "inval.fq_full") == 3);
+	assert_true(metric(m, "inval.fq_timeout") == 1);	/* the 232 left flush on timeout */
+	assert_true(metric(m, "inval.flushes") == 4);
+	assert_true(metric(m, "inval.iotlb_inv") == 4);
+	/* every stale access hits, except the 3 right after a full-queue flush */
+	assert_true(metric(m, "iotlb.hits") == 997);
+	model__free(m);
+
+	/* timeouts alone: one unmap every 4 ms -> each queue flushes on its 10 ms timer */
+	m = model__new(&c);
+	run_unmaps(m, 10, 4000000);
+	model__finish(m, 40000000);
+	assert_true(metric(m, "inval.fq_full") == 0);
+	assert_true(metric(m, "inval.fq_timeout") == 4);	/* at 10, 22, 34 ms and the last */
+	model__free(m);
+}
+
+static void test_trace_descriptors(void **state)
+{
+	static const char *const s[] = { "ats.enabled=on", NULL };
+	struct model_cfg c = cfg_with(s);
+	struct model *m = model__new(&c);
+	struct model_qi q = { .type = MODEL_QI_IOTLB_INV, .granularity = 3, .domain = IOTLB_ANY,
+			      .addr = 0x5000, .addr_mask = 1 };
+	struct model_access a = { .iova = 0x4000, .bytes = 0x3000 };	/* pages 4,5,6 */
+
+	model__access(m, 0, &a);
+	assert_true(metric(m, "atc.misses") == 3);
+	model__qi(m, 10, &q);	/* pages 4..5 of the IOTLB (ATC untouched) */
+	assert_true(model__effective_inval_source(m) == MODEL_INVSRC_TRACE);
+	assert_true(metric(m, "iotlb.inval_entries") == 2);
+	q.type = MODEL_QI_DEV_TLB_INV;
+	q.addr = 0x6000;
+	q.addr_mask = 0;
+	model__qi(m, 20, &q);
+	assert_true(metric(m, "atc.inval_entries") == 1);
+	model__access(m, 30, &a);
+	assert_true(metric(m, "atc.hits") == 2 && metric(m, "atc.misses") == 4);
+	assert_true(metric(m, "iotlb.hits") == 1);	/* page 6 still in the IOTLB */
+	q.type = MODEL_QI_IEC_INV;
+	model__qi(m, 40, &q);
+	assert_true(metric(m, "inval.count") == 3);
+	assert_true(metric(m, "inval.iotlb_inv") == 1 && metric(m, "inval.dev_tlb_inv") == 1 &&
+		    metric(m, "inval.iec_inv") == 1);
+	/* unmaps no longer invalidate: the trace does */
+	model__unmap(m, 50, 0, 0, 0x4000, 0x3000);
+	assert_true(metric(m, "inval.count") == 3);
+	model__free(m);
+}
+
+/* ------------------------------------------------ determinism */
+
+static void run_mix(const struct model_cfg *c, double out[4])
+{
+	struct model *m = model__new(c);
+	uint64_t rng = 8;
+
+	for (uint64_t i = 0; i < 30000; i++) {
+		struct model_access a = { .iova = prng_below(&rng, 1 << 28), .bytes = 64,
+					  .dev = (uint32_t)prng_below(&rng, 2),
+					  .pasid = (uint32_t)prng_below(&rng, 3) };
+
+		model__advance(m, i * 300);
+		model__access(m, i * 300, &a);
+		if (i % 100 == 0)
+			model__unmap(m, i * 300, (uint32_t)(i % 3), 0, a.iova & ~0xfffull, 4096);
+	}
+	model__finish(m, 30000 * 300);
+	out[0] = metric(m, "iotlb.misses");
+	out[1] = metric(m, "xlate.latency_ns.sum");
+	out[2] = metric(m, "pri.requests");
+	out[3] = metric(m, "inval.count");
+	model__free(m);
+}
+
+static void test_determinism(void **state)
+{
+	static const char *const s[] = { "ats.enabled=on", "model.mode=faulting",
+					 "iotlb.policy=random", "fault.major_fraction=0.1",
+					 "model.resident_fraction=0.5", NULL };
+	static const char *const s2[] = { "ats.enabled=on", "model.mode=faulting",
+					  "iotlb.policy=random", "fault.major_fraction=0.1",
+					  "model.resident_fraction=0.5", "model.seed=2", NULL };
+	struct model_cfg c = cfg_with(s), c2 = cfg_with(s2);
+	double a[4], b[4], d[4];
+
+	run_mix(&c, a);
+	run_mix(&c, b);
+	run_mix(&c2, d);
+	assert_memory_equal(a, b, sizeof(a));
+	assert_true(a[1] != d[1]);	/* another seed, other fault times */
+	assert_true(a[3] > 0 && a[2] > 0);
+}
+
+/* ------------------------------------------------ params */
+
+static void test_params_validation(void **state)
+{
+	struct params *p = params__new(tables);
+	char err[256];
+
+	assert_int_equal(params__set(p, "iotlb.entriez", "8", "t", err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "iotlb.entriez"));
+	assert_int_equal(params__set(p, "mem.read_ns", "-5", "t", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "mem.read_ns"));
+	assert_int_equal(params__set(p, "iotlb.policy", "plru", "t", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "lru|fifo|random"));
+	assert_int_equal(params__set(p, "iotlb.ways", "0", "t", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "iotlb.ways"));
+	assert_int_equal(params__set(p, "iotlb.ways", "5", "t", err, sizeof(err)), 0);
+	assert_int_equal(params__validate(p, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "iotlb.ways"));
+	assert_non_null(strstr(err, "divisible"));
+	assert_int_equal(params__set(p, "iotlb.ways", "64", "t", err, sizeof(err)), 0);
+	assert_int_equal(params__set(p, "pt.page_bytes", "2M", "t", err, sizeof(err)), 0);
+	assert_int_equal(params__set(p, "inval.fq_timeout_ns", "10ms", "t", err, sizeof(err)), 0);
+	assert_int_equal(params__validate(p, err, sizeof(err)), 0);
+	assert_int_equal(((const struct model_cfg *)params__cfg(p, &model_param_table))->page_bytes,
+			 2u << 20);
+	assert_int_equal(params__set(p, "pt.page_bytes", "8192", "t", err, sizeof(err)), 0);
+	assert_int_equal(params__validate(p, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "pt.page_bytes"));
+	params__free(p);
+}
+
+static void count_row(const struct param_def *d, const char *value, const char *origin, void *ctx)
+{
+	int *n = ctx;
+
+	/* every row has a unit field, a source and help */
+	assert_non_null(d->source);
+	assert_true(strlen(d->source) > 0);
+	assert_true(strlen(d->help) > 0);
+	assert_string_equal(origin, "default");
+	(*n)++;
+}
+
+static void test_params_sources(void **state)
+{
+	struct params *p = params__new(tables);
+	int n = 0;
+
+	params__foreach(p, count_row, &n);
+	assert_int_equal(n, (int)model_param_table.nr_defs);
+	params__free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_walkers_md1),
+		cmocka_unit_test(test_walkers_many_servers),
+		cmocka_unit_test(test_walk_reads),
+		cmocka_unit_test(test_iotlb_reach_knee),
+		cmocka_unit_test(test_conservation_lookups_ats),
+		cmocka_unit_test(test_conservation_pri),
+		cmocka_unit_test(test_faulting_without_ats),
+		cmocka_unit_test(test_conservation_maps),
+		cmocka_unit_test(test_strict_vs_lazy),
+		cmocka_unit_test(test_trace_descriptors),
+		cmocka_unit_test(test_determinism),
+		cmocka_unit_test(test_params_validation),
+		cmocka_unit_test(test_params_sources),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
