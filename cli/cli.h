@@ -36,9 +36,14 @@ bool cli_is_tty(FILE *f);
 const char *cli_command_line(void);
 
 /* Subcommands (alphabetical). */
+int cmd_compare(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_runs(int argc, char **argv);
 
 #endif /* SVATRACE_CLI_H */

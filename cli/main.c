@@ -14,10 +14,15 @@
 #include "common/log.h"
 
 static const struct cli_cmd commands[] = {
+	{ "compare", "compare two stored runs: ratios, config differences, faster/slower and why", cmd_compare },
+	{ "db", "results databases: info, merge sweep shards, example data", cmd_db },
 	{ "gen", "write a synthetic workload (DSA memcpy, NIC RX, NVMe, random access) as a trace", cmd_gen },
 	{ "import", "convert ftrace text (and other sources) into a trace file", cmd_import },
 	{ "info", "show a trace file's header, time span, event counts and losses", cmd_info },
+	{ "plot", "draw stored runs with gnuplot (PNG, SVG): sweeps, CDFs, time series, costs", cmd_plot },
 	{ "replay", "replay a trace through the address-translation model and print metrics", cmd_replay },
+	{ "report", "one-page HTML/Markdown design-review report of stored runs", cmd_report },
+	{ "runs", "list the runs of a results database", cmd_runs },
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compare.c - comparison of two runs (see compare.h).
+ *
+ * The headline picks the first whole-run measure both runs have, in the order
+ * of headlines[] (time to finish, throughput, mean latencies). The "why" line
+ * ranks the other changes by the size of their ratio (a value appearing from
+ * zero ranks first), adds where CPU time moved (the cpu.* keys), and names the
+ * config that differs: the reader gets the magnitude and its likely cause.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/compare.h"
+#include "analyze/keys.h"
+
+/* Whole-run measures for the headline, in order of preference. */
+static const struct {
+	const char *key;	/* row key */
+	bool higher_better;	/* throughput-like */
+} headlines[] = {
+	{ KEY_RUN_DURATION, false },
+	{ KEY_WQ_THROUGHPUT, true },
+	{ KEY_XLATE_LAT "@mean", false },
+	{ KEY_SUBMIT_LAT "@mean", false },
+};
+
+static const char *const hist_stats[] = { "mean", "p50", "p99", "max" };
+
+struct rows {
+	struct compare_row *v;	/* array */
+	size_t nr, cap;		/* used, allocated */
+};
+
+static struct compare_row *row_get(struct rows *r, const char *key, const char *unit)
+{
+	for (size_t i = 0; i < r->nr; i++)
+		if (!strcmp(r->v[i].key, key))
+			return &r->v[i];
+	if (r->nr == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 32;
+		struct compare_row *n = realloc(r->v, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		r->v = n;
+		r->cap = cap;
+	}
+	r->v[r->nr] = (struct compare_row){ .key = strdup(key), .a = NAN, .b = NAN };
+	if (!r->v[r->nr].key)
+		return NULL;
+	snprintf(r->v[r->nr].unit, sizeof(r->v[r->nr].unit), "%s", unit ? unit : "");
+	return &r->v[r->nr++];
+}
+
+struct metric_arg {
+	struct rows *rows;	/* where to add */
+	bool is_b;		/* filling column b */
+	struct store *st;	/* for histograms */
+	int64_t run;		/* run being read */
+	int err;		/* first error */
+};
+
+static int metric_cb(void *arg, const char *key, double value, const char *unit)
+{
+	struct metric_arg *m = arg;
+	struct compare_row *r = row_get(m->rows, key, unit);
+
+	if (!r)
+		return m->err = -ENOMEM;
+	*(m->is_b ? &r->b : &r->a) = value;
+	return 0;
+}
+
+static int hist_cb(void *arg, const char *key)
+{
+	struct metric_arg *m = arg;
+	struct store_hist h;
+	char rk[256];
+
+	if (store__get_hist(m->st, m->run, key, &h))
+		return 0;
+	for (size_t i = 0; i < sizeof(hist_stats) / sizeof(hist_stats[0]); i++) {
+		struct compare_row *r;
+		double v;
+
+		snprintf(rk, sizeof(rk), "%s@%s", key, hist_stats[i]);
+		r = row_get(m->rows, rk, h.unit);
+		if (!r) {
+			store_hist_clear(&h);
+			return m->err = -ENOMEM;
+		}
+		if (!strcmp(hist_stats[i], "mean"))
+			v = h.nr ? (double)h.sum / (double)h.nr : NAN;
+		else if (!strcmp(hist_stats[i], "max"))
+			v = (double)h.max;
+		else
+			v = (double)store_hist_quantile(&h, !strcmp(hist_stats[i], "p50") ? 0.5 : 0.99);
+		*(m->is_b ? &r->b : &r->a) = v;
+	}
+	store_hist_clear(&h);
+	return 0;
+}
+
+static int cmp_row(const void *x, const void *y)
+{
+	return strcmp(((const struct compare_row *)x)->key, ((const struct compare_row *)y)->key);
+}
+
+/* ---- config differences: merge two key-ordered lists ---- */
+
+struct kv {
+	char **k, **v;		/* keys, values */
+	size_t nr, cap;		/* used, allocated */
+};
+
+static int kv_cb(void *arg, const char *key, const char *value, const char *source)
+{
+	struct kv *kv = arg;
+
+	if (kv->nr == kv->cap) {
+		size_t cap = kv->cap ? kv->cap * 2 : 32;
+		char **k = realloc(kv->k, cap * sizeof(*k));
+		char **v;
+
+		if (!k)
+			return -ENOMEM;
+		kv->k = k;
+		v = realloc(kv->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		kv->v = v;
+		kv->cap = cap;
+	}
+	kv->k[kv->nr] = strdup(key);
+	kv->v[kv->nr] = strdup(value);
+	kv->nr++;
+	return 0;
+}
+
+static void kv_free(struct kv *kv)
+{
+	for (size_t i = 0; i < kv->nr; i++) {
+		free(kv->k[i]);
+		free(kv->v[i]);
+	}
+	free(kv->k);
+	free(kv->v);
+}
+
+static int add_diff(struct compare *c, const char *key, const char *a, const char *b)
+{
+	struct compare_diff *d = realloc(c->diffs, (c->nr_diffs + 1) * sizeof(*d));
+
+	if (!d)
+		return -ENOMEM;
+	c->diffs = d;
+	d[c->nr_diffs].key = strdup(key);
+	d[c->nr_diffs].a = strdup(a ? a : "");
+	d[c->nr_diffs].b = strdup(b ? b : "");
+	c->nr_diffs++;
+	return 0;
+}
+
+static int config_diffs(struct store *st, struct compare *c)
+{
+	struct kv ka = { 0 }, kb = { 0 };
+	size_t i = 0, j = 0;
+	int rc;
+
+	if (strcmp(c->run_a.scenario, c->run_b.scenario))
+		add_diff(c, "(scenario)", c->run_a.scenario, c->run_b.scenario);
+	if (strcmp(c->run_a.trace_hash, c->run_b.trace_hash))
+		add_diff(c, "(trace)", c->run_a.trace_path, c->run_b.trace_path);
+	rc = store__for_each_config(st, c->run_a.id, kv_cb, &ka);
+	if (!rc)
+		rc = store__for_each_config(st, c->run_b.id, kv_cb, &kb);
+	while (!rc && (i < ka.nr || j < kb.nr)) {
+		int o = i >= ka.nr ? 1 : j >= kb.nr ? -1 : strcmp(ka.k[i], kb.k[j]);
+
+		if (o < 0) {
+			rc = add_diff(c, ka.k[i], ka.v[i], NULL);
+			i++;
+		} else if (o > 0) {
+			rc = add_diff(c, kb.k[j], NULL, kb.v[j]);
+			j++;
+		} else {
+			if (strcmp(ka.v[i], kb.v[j]))
+				rc = add_diff(c, ka.k[i], ka.v[i], kb.v[j]);
+			else
+				c->nr_same++;
+			i++;
+			j++;
+		}
+	}
+	kv_free(&ka);
+	kv_free(&kb);
+	return rc;
+}
+
+/* ---- formatting ---- */
+
+void compare_fmt_value(char *buf, size_t len, double v, const char *unit)
+{
+	if (isnan(v)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (unit && !strcmp(unit, "ns")) {
+		double a = fabs(v);
+
+		if (a >= 1e9)
+			snprintf(buf, len, "%.4g s", v / 1e9);
+		else if (a >= 1e6)
+			snprintf(buf, len, "%.4g ms", v / 1e6);
+		else if (a >= 1e3)
+			snprintf(buf, len, "%.4g us", v / 1e3);
+		else
+			snprintf(buf, len, "%.4g ns", v);
+		return;
+	}
+	if (fabs(v) >= 1e6 && fabs(v) < 1e15)
+		snprintf(buf, len, "%.4gM", v / 1e6);
+	else
+		snprintf(buf, len, "%.6g", v);
+}
+
+void compare_fmt_ratio(char *buf, size_t len, double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		snprintf(buf, len, "-");
+	else if (a == b)
+		snprintf(buf, len, "=");
+	else if (a == 0)
+		snprintf(buf, len, "new");
+	else if (b == 0)
+		snprintf(buf, len, "gone");
+	else
+		snprintf(buf, len, "%.3gx", b / a);
+}
+
+static void __attribute__((format(printf, 3, 4))) cat(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+static const char *name_of(const struct store_run *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "#%" PRId64 "%s%s%s", r->id, *r->label ? " (" : "", r->label,
+		 *r->label ? ")" : "");
+	return buf;
+}
+
+static void make_headline(struct compare *c)
+{
+	char na[128], nb[128], va[32], vb[32];
+
+	name_of(&c->run_a, na, sizeof(na));
+	name_of(&c->run_b, nb, sizeof(nb));
+	for (size_t h = 0; h < sizeof(headlines) / sizeof(headlines[0]); h++) {
+		for (size_t i = 0; i < c->nr_rows; i++) {
+			const struct compare_row *r = &c->rows[i];
+			double speed;	/* > 1: B is faster */
+
+			if (strcmp(r->key, headlines[h].key) || isnan(r->a) || isnan(r->b) ||
+			    r->a <= 0 || r->b <= 0)
+				continue;
+			speed = headlines[h].higher_better ? r->b / r->a : r->a / r->b;
+			compare_fmt_value(va, sizeof(va), r->a, r->unit);
+			compare_fmt_value(vb, sizeof(vb), r->b, r->unit);
+			if (fabs(speed - 1) < 0.005)
+				snprintf(c->headline, sizeof(c->headline),
+					 "B %s performs the same as A %s: %s %s vs %s", nb, na, r->key, vb, va);
+			else
+				snprintf(c->headline, sizeof(c->headline),
+					 "B %s is %.3gx %s than A %s: %s %s -> %s (%+.1f%%)", nb,
+					 speed > 1 ? speed : 1 / speed, speed > 1 ? "faster" : "slower", na,
+					 r->key, va, vb, 100 * (r->b - r->a) / r->a);
+			return;
+		}
+	}
+	snprintf(c->headline, sizeof(c->headline),
+		 "B %s vs A %s: no common whole-run measure (%s, %s, ...) to rank them", nb, na,
+		 headlines[0].key, headlines[1].key);
+}
+
+static double change_score(const struct compare_row *r)
+{
+	if (isnan(r->a) || isnan(r->b) || r->a == r->b)
+		return 0;
+	if (r->a == 0 || r->b == 0)
+		return INFINITY;
+	return fabs(log(fabs(r->b / r->a)));
+}
+
+static void make_why(struct compare *c)
+{
+	const struct compare_row *top[3] = { NULL };
+	double score[3] = { 0 };
+	double cpu_a = 0, cpu_b = 0;
+	const struct compare_row *cpu_top[2] = { NULL };
+	size_t nr_cpu = 0;
+	char va[32], vb[32], ratio[32];
+
+	snprintf(c->why, sizeof(c->why), "why:");
+	for (size_t i = 0; i < c->nr_rows; i++) {
+		const struct compare_row *r = &c->rows[i];
+		double s = change_score(r);
+		bool is_headline = false;
+
+		if (!strncmp(r->key, "cpu.", 4) && !strcmp(r->unit, "ns") && !isnan(r->a) && !isnan(r->b)) {
+			double d = fabs(r->b - r->a);
+
+			cpu_a += r->a;
+			cpu_b += r->b;
+			nr_cpu++;
+			for (int k = 0; k < 2; k++) {
+				if (!cpu_top[k] || d > fabs(cpu_top[k]->b - cpu_top[k]->a)) {
+					if (k == 0)
+						cpu_top[1] = cpu_top[0];
+					cpu_top[k] = r;
+					break;
+				}
+			}
+			continue;
+		}
+		for (size_t h = 0; h < sizeof(headlines) / sizeof(headlines[0]); h++)
+			is_headline |= !strcmp(r->key, headlines[h].key);
+		/* max is one outlier; mean, p50, p99 speak for the distribution */
+		if (is_headline || s == 0 || strstr(r->key, "@max"))
+			continue;
+		for (int k = 0; k < 3; k++) {
+			if (!top[k] || s > score[k]) {
+				for (int m = 2; m > k; m--) {
+					top[m] = top[m - 1];
+					score[m] = score[m - 1];
+				}
+				top[k] = r;
+				score[k] = s;
+				break;
+			}
+		}
+	}
+	for (int k = 0; k < 3 && top[k]; k++) {
+		compare_fmt_value(va, sizeof(va), top[k]->a, top[k]->unit);
+		compare_fmt_value(vb, sizeof(vb), top[k]->b, top[k]->unit);
+		compare_fmt_ratio(ratio, sizeof(ratio), top[k]->a, top[k]->b);
+		cat(c->why, sizeof(c->why), "%s %s %s -> %s (%s)", k ? "," : "", top[k]->key, va, vb, ratio);
+	}
+	if (!top[0])
+		cat(c->why, sizeof(c->why), " no metric changed");
+	if (nr_cpu && cpu_a != cpu_b) {
+		compare_fmt_value(va, sizeof(va), cpu_b - cpu_a, "ns");
+		cat(c->why, sizeof(c->why), "; CPU time %s%s", cpu_b > cpu_a ? "+" : "", va);
+		for (int k = 0; k < 2 && cpu_top[k] && cpu_top[k]->a != cpu_top[k]->b; k++) {
+			compare_fmt_value(vb, sizeof(vb), cpu_top[k]->b - cpu_top[k]->a, "ns");
+			cat(c->why, sizeof(c->why), "%s %s %s%s", k ? "," : ", mostly", cpu_top[k]->key,
+			    cpu_top[k]->b > cpu_top[k]->a ? "+" : "", vb);
+		}
+	}
+	if (c->nr_diffs) {
+		cat(c->why, sizeof(c->why), "; differs in");
+		for (size_t i = 0; i < c->nr_diffs && i < 4; i++)
+			cat(c->why, sizeof(c->why), "%s %s %s -> %s", i ? "," : "", c->diffs[i].key,
+			    *c->diffs[i].a ? c->diffs[i].a : "(none)",
+			    *c->diffs[i].b ? c->diffs[i].b : "(none)");
+		if (c->nr_diffs > 4)
+			cat(c->why, sizeof(c->why), " and %zu more", c->nr_diffs - 4);
+	} else {
+		cat(c->why, sizeof(c->why), "; same config, scenario and trace");
+	}
+}
+
+int compare_runs(struct store *st, int64_t a, int64_t b, struct compare *out)
+{
+	struct rows rows = { 0 };
+	struct metric_arg m = { .rows = &rows, .st = st };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = store__get_run(st, a, &out->run_a);
+	if (!rc)
+		rc = store__get_run(st, b, &out->run_b);
+	if (rc)
+		return rc;
+	m.run = a;
+	rc = store__for_each_metric(st, a, metric_cb, &m);
+	rc = rc ?: store__for_each_hist_key(st, a, hist_cb, &m);
+	m.is_b = true;
+	m.run = b;
+	rc = rc ?: store__for_each_metric(st, b, metric_cb, &m);
+	rc = rc ?: store__for_each_hist_key(st, b, hist_cb, &m);
+	rc = rc ?: m.err;
+	out->rows = rows.v;
+	out->nr_rows = rows.nr;
+	if (rc)
+		return rc;
+	qsort(out->rows, out->nr_rows, sizeof(*out->rows), cmp_row);
+	for (size_t i = 0; i < out->nr_rows; i++) {
+		struct compare_row *r = &out->rows[i];
+
+		r->ratio = isnan(r->a) || isnan(r->b) ? NAN : r->a == 0 ? (r->b == 0 ? 1 : INFINITY)
+								  : r->b / r->a;
+	}
+	rc = config_diffs(st, out);
+	if (rc)
+		return rc;
+	make_headline(out);
+	make_why(out);
+	return 0;
+}
+
+void compare_clear(struct compare *c)
+{
+	store_run_clear(&c->run_a);
+	store_run_clear(&c->run_b);
+	for (size_t i = 0; i < c->nr_rows; i++)
+		free(c->rows[i].key);
+	free(c->rows);
+	for (size_t i = 0; i < c->nr_diffs; i++) {
+		free(c->diffs[i].key);
+		free(c->diffs[i].a);
+		free(c->diffs[i].b);
+	}
+	free(c->diffs);
+	memset(c, 0, sizeof(*c));
+}
+
+int analyze_parse_runs(struct store *st, const char *spec, int64_t **ids, size_t *nr,
+		       char *err, size_t errlen)
+{
+	char *copy = strdup(spec), *save = NULL, *tok;
+	int64_t *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	*ids = NULL;
+	*nr = 0;
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+		long long lo, hi;
+		int used = 0;
+
+		if (sscanf(tok, "%lld-%lld%n", &lo, &hi, &used) == 2 && !tok[used] && lo > 0 && hi >= lo) {
+			/* a range of ids: only the ones that exist */
+			for (long long id = lo; id <= hi && !rc; id++) {
+				struct store_run r;
+
+				if (store__get_run(st, id, &r))
+					continue;
+				store_run_clear(&r);
+				if (n == cap) {
+					int64_t *nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
+
+					if (!nv) {
+						rc = -ENOMEM;
+						break;
+					}
+					v = nv;
+				}
+				v[n++] = id;
+			}
+			continue;
+		}
+		int64_t id = store__find_run(st, tok);
+
+		if (id < 0) {
+			snprintf(err, errlen, id == -EEXIST ? "run label '%s' is ambiguous: use ids"
+							    : "no run '%s' (an id, id range or label)", tok);
+			rc = (int)id;
+			break;
+		}
+		if (n == cap) {
+			int64_t *nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
+
+			if (!nv) {
+				rc = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		v[n++] = id;
+	}
+	free(copy);
+	if (!rc && !n) {
+		snprintf(err, errlen, "run list '%s' names no run", spec);
+		rc = -ENOENT;
+	}
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	*ids = v;
+	*nr = n;
+	return 0;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * keys.h - the metric, histogram, series and config key names that analyze
+ * reads (plots, compare headlines, the example database). They are the names
+ * the model and replay report through model/results.h; if a producer names a
+ * key differently, change it here only.
+ */
+#ifndef SVATRACE_ANALYZE_KEYS_H
+#define SVATRACE_ANALYZE_KEYS_H
+
+/* Translation (IOTLB, page walk, ATS/ATC, PRI, invalidation) metrics. */
+#define KEY_IOTLB_LOOKUPS "iotlb.lookups"		/* count */
+#define KEY_IOTLB_HITS "iotlb.hits"			/* count */
+#define KEY_IOTLB_MISSES "iotlb.misses"			/* count; also a series */
+#define KEY_WALK_READS "walk.mem_reads"			/* count */
+#define KEY_ATC_HITS "atc.hits"				/* count */
+#define KEY_ATC_MISSES "atc.misses"			/* count */
+#define KEY_PRI_REQUESTS "pri.requests"			/* count; also a series (faults) */
+#define KEY_INVAL_COUNT "inval.count"			/* count; also a series */
+#define KEY_XLATE_LAT "translation.latency_ns"		/* histogram, ns */
+
+/* Work submission (DSA work queues). */
+#define KEY_WQ_THROUGHPUT "wq.throughput_desc_per_s"	/* all WQs, descriptors/s */
+#define KEY_SUBMIT_LAT "submit.latency_ns"		/* histogram: submit to completion, ns */
+#define KEY_SUBMIT_DESCS "submit.descriptors"		/* count */
+#define KEY_SUBMIT_RETRIES "submit.retries"		/* count of ENQCMD retries */
+
+/* CPU cost breakdown (ns of CPU time over the run). */
+#define KEY_CPU_PIN "cpu.pin_ns"
+#define KEY_CPU_MAP "cpu.map_ns"
+#define KEY_CPU_UNMAP "cpu.unmap_ns"
+#define KEY_CPU_INVAL "cpu.inval_ns"
+#define KEY_CPU_FAULT "cpu.fault_service_ns"
+#define KEY_CPU_SUBMIT "cpu.submit_ns"
+
+/* Whole run. */
+#define KEY_RUN_DURATION "run.duration_ns"		/* simulated time to finish the trace */
+
+/* Config keys that plots use as axes or line groups. */
+#define CFG_IOTLB_ENTRIES "iotlb.entries"
+#define CFG_PAGE_SIZE "page_size"
+#define CFG_CLIENTS "workload.clients"
+#define CFG_WQ_MODE "wq.mode"
+
+#endif /* SVATRACE_ANALYZE_KEYS_H */

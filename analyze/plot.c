@@ -1,0 +1,799 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * plot.c - plot kinds and their data files (see plot.h).
+ *
+ * The table kinds[] is the one place that says which keys each plot reads.
+ * Data files are plain gnuplot input: '#' comments saying where the numbers
+ * came from, one block per line of the plot separated by two blank lines
+ * (gnuplot's "index"), each block starting with a header row whose first
+ * field is the line's title (gnuplot's columnheader), "?" for a missing value.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "analyze/keys.h"
+#include "analyze/plot.h"
+#include "common/log.h"
+#include "gen/analyze/plot_scripts.h"
+
+static const struct plot_kind kinds[] = {
+	{
+		.name = "iotlb-sweep",
+		.summary = "IOTLB miss rate and translation latency vs IOTLB entries, one line per page size",
+		.shape = PLOT_SWEEP,
+		.x_key = CFG_IOTLB_ENTRIES,
+		.group_key = CFG_PAGE_SIZE,
+		.cols = {
+			{ "miss_rate_pct", KEY_IOTLB_MISSES "/" KEY_IOTLB_LOOKUPS, 100 },
+			{ "lat_mean_ns", KEY_XLATE_LAT "@mean", 1 },
+			{ "lat_p99_ns", KEY_XLATE_LAT "@p99", 1 },
+		},
+	},
+	{
+		.name = "latency-cdf",
+		.summary = "CDF of translation latency per run (pinned vs faulting)",
+		.shape = PLOT_CDF,
+		.hist_key = KEY_XLATE_LAT,
+		.prefer_scenarios = "pinned,faulting",
+	},
+	{
+		.name = "wq-clients",
+		.summary = "throughput, p99 latency and retries per descriptor vs clients, DWQ vs SWQ",
+		.shape = PLOT_SWEEP,
+		.x_key = CFG_CLIENTS,
+		.group_key = CFG_WQ_MODE,
+		.cols = {
+			{ "throughput_Mdesc_per_s", KEY_WQ_THROUGHPUT, 1e-6 },
+			{ "p99_us", KEY_SUBMIT_LAT "@p99", 1e-3 },
+			{ "retries_per_desc", KEY_SUBMIT_RETRIES "/" KEY_SUBMIT_DESCS, 1 },
+		},
+	},
+	{
+		.name = "timeseries",
+		.summary = "faults, invalidations and IOTLB misses per window over a run",
+		.shape = PLOT_SERIES,
+		.prefer_scenarios = "pinned,faulting",
+		.cols = {
+			{ "faults", KEY_PRI_REQUESTS, 1 },
+			{ "invalidations", KEY_INVAL_COUNT, 1 },
+			{ "iotlb_misses", KEY_IOTLB_MISSES, 1 },
+		},
+	},
+	{
+		.name = "cpu-cost",
+		.summary = "CPU time per run: pin/map/unmap/invalidate vs fault service vs submission",
+		.shape = PLOT_BARS,
+		.prefer_scenarios = "pinned,faulting",
+		.cols = {
+			{ "pin_ms", KEY_CPU_PIN, 1e-6 },
+			{ "map_ms", KEY_CPU_MAP, 1e-6 },
+			{ "unmap_ms", KEY_CPU_UNMAP, 1e-6 },
+			{ "invalidate_ms", KEY_CPU_INVAL, 1e-6 },
+			{ "fault_service_ms", KEY_CPU_FAULT, 1e-6 },
+			{ "submission_ms", KEY_CPU_SUBMIT, 1e-6 },
+		},
+	},
+};
+
+#define NR_KINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+size_t plot_nr_kinds(void)
+{
+	return NR_KINDS;
+}
+
+const struct plot_kind *plot_kind_at(size_t i)
+{
+	return i < NR_KINDS ? &kinds[i] : NULL;
+}
+
+const struct plot_kind *plot_find(const char *name)
+{
+	for (size_t i = 0; i < NR_KINDS; i++)
+		if (!strcmp(kinds[i].name, name))
+			return &kinds[i];
+	return NULL;
+}
+
+const char *plot_script(const struct plot_kind *k)
+{
+	for (size_t i = 0; i < sizeof(plot_scripts) / sizeof(plot_scripts[0]); i++)
+		if (!strcmp(plot_scripts[i].name, k->name))
+			return plot_scripts[i].text;
+	return NULL;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+/* vsnprintf: truncation of long paths in messages is fine and not a warning. */
+static void __attribute__((format(printf, 2, 3))) set_err(struct plot_result *res, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(res->errmsg, sizeof(res->errmsg), fmt, ap);
+	va_end(ap);
+}
+
+static void __attribute__((format(printf, 2, 3))) fmt_path(char buf[PATH_MAX], const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, PATH_MAX, fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------ values */
+
+static double hist_stat(struct store *st, int64_t run, const char *key, const char *stat)
+{
+	struct store_hist h;
+	double v = NAN;
+
+	if (store__get_hist(st, run, key, &h))
+		return NAN;
+	if (!strcmp(stat, "mean"))
+		v = h.nr ? (double)h.sum / (double)h.nr : NAN;
+	else if (!strcmp(stat, "min"))
+		v = (double)h.min;
+	else if (!strcmp(stat, "max"))
+		v = (double)h.max;
+	else if (!strcmp(stat, "nr"))
+		v = (double)h.nr;
+	else if (stat[0] == 'p' && h.nr) {
+		/* p50 p90 p99 p999: the digits after "0." */
+		double q = atof(stat + 1);
+
+		while (q >= 1)
+			q /= 10;
+		v = (double)store_hist_quantile(&h, q);
+	}
+	store_hist_clear(&h);
+	return v;
+}
+
+double plot_eval(struct store *st, int64_t run, const char *expr)
+{
+	char buf[256];
+	char *sep;
+	double a, b;
+
+	snprintf(buf, sizeof(buf), "%s", expr);
+	sep = strchr(buf, '@');
+	if (sep) {
+		*sep = 0;
+		return hist_stat(st, run, buf, sep + 1);
+	}
+	sep = strchr(buf, '/');
+	if (sep) {
+		*sep = 0;
+		if (store__get_metric(st, run, buf, &a, NULL, 0) ||
+		    store__get_metric(st, run, sep + 1, &b, NULL, 0) || b == 0)
+			return NAN;
+		return a / b;
+	}
+	if (store__get_metric(st, run, buf, &a, NULL, 0))
+		return NAN;
+	return a;
+}
+
+/* x of a sweep point: the config value, else a metric of that name. */
+static bool x_value(struct store *st, int64_t run, const char *key, double *x)
+{
+	char *v = store__get_config(st, run, key);
+
+	if (v) {
+		char *end;
+
+		*x = strtod(v, &end);
+		/* 4k / 2M style sizes */
+		if (end != v && *end) {
+			switch (*end | 0x20) {
+			case 'k': *x *= 1024; break;
+			case 'm': *x *= 1024 * 1024; break;
+			case 'g': *x *= 1024.0 * 1024 * 1024; break;
+			default: break;
+			}
+		}
+		free(v);
+		return end != v;
+	}
+	return store__get_metric(st, run, key, x, NULL, 0) == 0;
+}
+
+struct src_arg {
+	const char *key;	/* config key looked for */
+	bool is_default;	/* its source says "default" */
+};
+
+static int src_cb(void *arg, const char *key, const char *value, const char *source)
+{
+	struct src_arg *a = arg;
+
+	if (strcmp(key, a->key))
+		return 0;
+	a->is_default = !strcasecmp(source, "default") || !strcasecmp(source, "builtin");
+	return 1;
+}
+
+static bool config_is_default(struct store *st, int64_t run, const char *key)
+{
+	struct src_arg a = { key, false };
+
+	store__for_each_config(st, run, src_cb, &a);
+	return a.is_default;
+}
+
+static void fmt_num(char *buf, size_t len, double v)
+{
+	if (isnan(v))
+		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%.6g", v);
+}
+
+/* A title safe inside gnuplot's double quotes. */
+static void quote(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++)
+		fputc(*s == '"' || *s == '\\' ? '\'' : *s, f);
+	fputc('"', f);
+}
+
+static const char *run_title(const struct store_run *r, char *buf, size_t len)
+{
+	if (r->label && *r->label)
+		snprintf(buf, len, "%s", r->label);
+	else
+		snprintf(buf, len, "run %" PRId64 "%s%s", r->id, *r->scenario ? " " : "", r->scenario);
+	return buf;
+}
+
+/* ------------------------------------------------------------ run selection */
+
+static bool scenario_has(const char *scenario, const char *words)
+{
+	char w[64];
+	const char *p = words;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		const char *s = scenario;
+
+		snprintf(w, sizeof(w), "%.*s", (int)n, p);
+		while (*s) {
+			size_t m = strcspn(s, ",");
+
+			if (m == strlen(w) && !strncmp(s, w, m))
+				return true;
+			s += m + (s[m] == ',');
+		}
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
+
+/* The runs a plot draws, in id order (see struct plot_opts, plot_kind). */
+static int select_runs(struct store *st, const struct plot_kind *k, const struct plot_opts *o,
+		       struct store_run **out, size_t *nr_out)
+{
+	struct store_run *runs;
+	size_t nr, n = 0;
+	bool any_pref = false, any_set = false;
+	int rc = store__list_runs(st, o->where, o->nr_where, &runs, &nr);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < nr; i++) {
+		bool keep;
+
+		if (o->run_ids) {
+			keep = false;
+			for (size_t j = 0; j < o->nr_run_ids; j++)
+				keep |= o->run_ids[j] == runs[i].id;
+		} else {
+			keep = runs[i].status == 0;
+		}
+		if (keep)
+			runs[n++] = runs[i];
+		else
+			store_run_clear(&runs[i]);
+	}
+	nr = n;
+	if (!o->run_ids && k->prefer_scenarios) {
+		for (size_t i = 0; i < nr; i++)
+			any_pref |= scenario_has(runs[i].scenario, k->prefer_scenarios);
+		n = 0;
+		for (size_t i = 0; i < nr; i++) {
+			if (!any_pref || scenario_has(runs[i].scenario, k->prefer_scenarios))
+				runs[n++] = runs[i];
+			else
+				store_run_clear(&runs[i]);
+		}
+		nr = n;
+	}
+	if (!o->run_ids && k->shape == PLOT_SWEEP) {
+		/* A sweep over X is the runs where X was set, not left at its default. */
+		bool *set = calloc(nr ? nr : 1, sizeof(*set));
+
+		if (!set) {
+			store_runs_free(runs, nr);
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < nr; i++) {
+			char *v = store__get_config(st, runs[i].id, k->x_key);
+
+			set[i] = v && !config_is_default(st, runs[i].id, k->x_key);
+			any_set |= set[i];
+			free(v);
+		}
+		n = 0;
+		for (size_t i = 0; i < nr; i++) {
+			if (!any_set || set[i])
+				runs[n++] = runs[i];
+			else
+				store_run_clear(&runs[i]);
+		}
+		nr = n;
+		free(set);
+	}
+	*out = runs;
+	*nr_out = nr;
+	return 0;
+}
+
+/* ------------------------------------------------------------ data writers */
+
+static size_t nr_cols(const struct plot_kind *k)
+{
+	size_t n = 0;
+
+	while (n < PLOT_MAX_COLS && k->cols[n].expr)
+		n++;
+	return n;
+}
+
+static double scaled(const struct plot_col *c, double v)
+{
+	return isnan(v) ? v : v * (c->scale ? c->scale : 1);
+}
+
+struct sweep_pt {
+	char *group;		/* group value ("4k") */
+	double x;		/* x value */
+	size_t run;		/* index into runs */
+};
+
+static int cmp_pt(const void *a, const void *b)
+{
+	const struct sweep_pt *p = a, *q = b;
+	int c = strcmp(p->group, q->group);
+
+	if (c)
+		return c;
+	if (p->x != q->x)
+		return p->x < q->x ? -1 : 1;
+	return p->run < q->run ? -1 : p->run > q->run;
+}
+
+static char *group_of(struct store *st, const struct store_run *r, const char *key)
+{
+	if (!key)
+		return strdup("");
+	if (!strcmp(key, "scenario"))
+		return strdup(r->scenario);
+	if (!strcmp(key, "label"))
+		return strdup(r->label);
+	char *v = store__get_config(st, r->id, key);
+
+	return v ? v : strdup("?");
+}
+
+static int write_sweep(FILE *f, struct store *st, const struct plot_kind *k,
+		       struct store_run *runs, size_t nr, struct plot_result *res)
+{
+	struct sweep_pt *pts = calloc(nr ? nr : 1, sizeof(*pts));
+	size_t n = 0, ncol = nr_cols(k), nr_blocks = 0;
+	const char *header_for = NULL;
+	double x_first = 0;
+	bool multi_x = false;
+	char num[32];
+
+	if (!pts)
+		return -ENOMEM;
+	for (size_t i = 0; i < nr; i++) {
+		if (!x_value(st, runs[i].id, k->x_key, &pts[n].x))
+			continue;
+		pts[n].group = group_of(st, &runs[i], k->group_key);
+		pts[n].run = i;
+		n++;
+	}
+	qsort(pts, n, sizeof(*pts), cmp_pt);
+	fprintf(f, "# x: %s; one block per %s\n", k->x_key, k->group_key ? k->group_key : "-");
+	fprintf(f, "# columns: %s", k->x_key);
+	for (size_t c = 0; c < ncol; c++)
+		fprintf(f, " %s=%s", k->cols[c].header, k->cols[c].expr);
+	fprintf(f, " run_id\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct store_run *r = &runs[pts[i].run];
+
+		/* Same point twice (a re-run): the later run wins. */
+		if (i + 1 < n && !strcmp(pts[i].group, pts[i + 1].group) && pts[i].x == pts[i + 1].x)
+			continue;
+		double y[PLOT_MAX_COLS];
+		bool any = false;
+
+		for (size_t c = 0; c < ncol; c++) {
+			y[c] = scaled(&k->cols[c], plot_eval(st, r->id, k->cols[c].expr));
+			any |= !isnan(y[c]);
+		}
+		if (!any)
+			continue;	/* the run lacks every plotted metric */
+		if (!header_for || strcmp(header_for, pts[i].group)) {
+			char title[160];
+
+			if (nr_blocks++)
+				fputs("\n\n", f);
+			snprintf(title, sizeof(title), "%s=%s", k->group_key, pts[i].group);
+			quote(f, title);
+			for (size_t c = 0; c < ncol; c++)
+				fprintf(f, " %s", k->cols[c].header);
+			fprintf(f, " run_id\n");
+			header_for = pts[i].group;
+		}
+		if (!res->nr_rows)
+			x_first = pts[i].x;
+		else if (pts[i].x != x_first)
+			multi_x = true;
+		fmt_num(num, sizeof(num), pts[i].x);
+		fputs(num, f);
+		for (size_t c = 0; c < ncol; c++) {
+			fmt_num(num, sizeof(num), y[c]);
+			fprintf(f, " %s", num);
+		}
+		fprintf(f, " %" PRId64 "\n", r->id);
+		res->nr_rows++;
+		res->nr_runs++;
+	}
+	/* one x value is a point, not a sweep */
+	if (!multi_x)
+		res->nr_rows = 0;
+	for (size_t i = 0; i < n; i++)
+		free(pts[i].group);
+	free(pts);
+	return 0;
+}
+
+static int write_cdf(FILE *f, struct store *st, const struct plot_kind *k,
+		     struct store_run *runs, size_t nr, struct plot_result *res)
+{
+	char title[160];
+
+	fprintf(f, "# CDF of histogram %s; one block per run; value = upper bound of the bucket\n",
+		k->hist_key);
+	for (size_t i = 0; i < nr; i++) {
+		struct store_hist h;
+		uint64_t cum = 0, total = 0;
+
+		if (store__get_hist(st, runs[i].id, k->hist_key, &h))
+			continue;
+		for (uint32_t b = 0; b < RESULTS_HIST_BUCKETS; b++)
+			total += h.counts[b];
+		if (!total) {
+			store_hist_clear(&h);
+			continue;
+		}
+		if (res->nr_runs++)
+			fputs("\n\n", f);
+		quote(f, run_title(&runs[i], title, sizeof(title)));
+		fprintf(f, " cdf run_id=%" PRId64 "\n", runs[i].id);
+		/* start the step at the smallest value with 0 below it */
+		fprintf(f, "%" PRIu64 " 0\n", h.min);
+		for (uint32_t b = 0; b < RESULTS_HIST_BUCKETS; b++) {
+			uint64_t hi;
+
+			if (!h.counts[b])
+				continue;
+			cum += h.counts[b];
+			hi = b + 1 < RESULTS_HIST_BUCKETS ? results_hist_bucket_low(b + 1) - 1 : h.max;
+			if (hi > h.max)
+				hi = h.max;
+			fprintf(f, "%" PRIu64 " %.6g\n", hi, (double)cum / (double)total);
+			res->nr_rows++;
+		}
+		store_hist_clear(&h);
+	}
+	return 0;
+}
+
+static int write_series(FILE *f, struct store *st, const struct plot_kind *k,
+			struct store_run *runs, size_t nr, struct plot_result *res)
+{
+	size_t ncol = nr_cols(k);
+	char title[160], num[32];
+
+	fprintf(f, "# time series; one block per run; t_ms = start of the window\n");
+	fprintf(f, "# columns: t_ms window_ms");
+	for (size_t c = 0; c < ncol; c++)
+		fprintf(f, " %s=series %s", k->cols[c].header, k->cols[c].expr);
+	fputc('\n', f);
+	for (size_t i = 0; i < nr; i++) {
+		struct store_series s[PLOT_MAX_COLS];
+		size_t len = 0, first = PLOT_MAX_COLS;
+
+		for (size_t c = 0; c < ncol; c++) {
+			if (store__get_series(st, runs[i].id, k->cols[c].expr, &s[c])) {
+				memset(&s[c], 0, sizeof(s[c]));
+				continue;
+			}
+			if (first == PLOT_MAX_COLS)
+				first = c;
+			if (s[c].nr_values > len)
+				len = s[c].nr_values;
+		}
+		if (first < PLOT_MAX_COLS && len) {
+			if (res->nr_runs++)
+				fputs("\n\n", f);
+			quote(f, run_title(&runs[i], title, sizeof(title)));
+			fputs(" window_ms", f);
+			for (size_t c = 0; c < ncol; c++)
+				fprintf(f, " %s", k->cols[c].header);
+			fputc('\n', f);
+			for (size_t w = 0; w < len; w++) {
+				double t_ms = ((double)s[first].start_ns + (double)w * (double)s[first].window_ns) / 1e6;
+
+				fprintf(f, "%.6g %.6g", t_ms, (double)s[first].window_ns / 1e6);
+				for (size_t c = 0; c < ncol; c++) {
+					double v = w < s[c].nr_values ? s[c].values[w] : NAN;
+
+					fmt_num(num, sizeof(num), scaled(&k->cols[c], v));
+					fprintf(f, " %s", num);
+				}
+				fputc('\n', f);
+				res->nr_rows++;
+			}
+		}
+		for (size_t c = 0; c < ncol; c++)
+			store_series_clear(&s[c]);
+	}
+	return 0;
+}
+
+static int write_bars(FILE *f, struct store *st, const struct plot_kind *k,
+		      struct store_run *runs, size_t nr, struct plot_result *res)
+{
+	size_t ncol = nr_cols(k);
+	char title[160], num[32];
+
+	fprintf(f, "# one row per run; stacked columns\n# columns: run");
+	for (size_t c = 0; c < ncol; c++)
+		fprintf(f, " %s=%s", k->cols[c].header, k->cols[c].expr);
+	fputs(" run_id\n\"run\"", f);
+	for (size_t c = 0; c < ncol; c++)
+		fprintf(f, " %s", k->cols[c].header);
+	fputs(" run_id\n", f);
+	for (size_t i = 0; i < nr; i++) {
+		double v[PLOT_MAX_COLS];
+		bool any = false;
+
+		for (size_t c = 0; c < ncol; c++) {
+			v[c] = scaled(&k->cols[c], plot_eval(st, runs[i].id, k->cols[c].expr));
+			any |= !isnan(v[c]);
+		}
+		if (!any)
+			continue;
+		quote(f, run_title(&runs[i], title, sizeof(title)));
+		for (size_t c = 0; c < ncol; c++) {
+			/* an absent cost is no cost: stacking needs a number */
+			fmt_num(num, sizeof(num), isnan(v[c]) ? 0 : v[c]);
+			fprintf(f, " %s", num);
+		}
+		fprintf(f, " %" PRId64 "\n", runs[i].id);
+		res->nr_rows++;
+		res->nr_runs++;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ gnuplot */
+
+bool plot_have_gnuplot(void)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+
+	if (!path)
+		return false;
+	while (*path) {
+		size_t n = strcspn(path, ":");
+
+		snprintf(buf, sizeof(buf), "%.*s/gnuplot", (int)n, n ? path : ".");
+		if (access(buf, X_OK) == 0)
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
+static int run_gnuplot(const char *dir, const char *name, struct plot_result *res)
+{
+	char gp[128], log[128];
+	pid_t pid;
+	int status;
+
+	snprintf(gp, sizeof(gp), "%s.gp", name);
+	snprintf(log, sizeof(log), "%s.gnuplot.log", name);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int fd;
+
+		if (chdir(dir) < 0)
+			_exit(126);
+		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		execlp("gnuplot", "gnuplot", gp, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		set_err(res,
+			 "gnuplot failed on %s/%s (status %d); see %s/%s", dir, gp,
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1, dir, log);
+		return -EIO;
+	}
+	return 0;
+}
+
+static bool nonempty(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && sb.st_size > 0;
+}
+
+static int copy_script(const struct plot_kind *k, const struct plot_opts *o, const char *dst,
+		       struct plot_result *res)
+{
+	const char *text = NULL;
+	char *buf = NULL;
+	FILE *f;
+
+	if (o->scripts_dir) {
+		char src[PATH_MAX];
+		size_t len = 0;
+
+		snprintf(src, sizeof(src), "%s/%s.gp", o->scripts_dir, k->name);
+		f = fopen(src, "r");
+		if (!f) {
+			set_err(res, "%s: %s", src, strerror(errno));
+			return -errno;
+		}
+		buf = malloc(1 << 20);
+		if (buf)
+			len = fread(buf, 1, (1 << 20) - 1, f);
+		fclose(f);
+		if (!buf)
+			return -ENOMEM;
+		buf[len] = 0;
+		text = buf;
+	} else {
+		text = plot_script(k);
+		if (!text) {
+			set_err(res, "no built-in script for plot '%s'",
+				 k->name);
+			return -ENOENT;
+		}
+	}
+	f = fopen(dst, "w");
+	if (!f) {
+		set_err(res, "%s: %s", dst, strerror(errno));
+		free(buf);
+		return -errno;
+	}
+	fputs(text, f);
+	free(buf);
+	if (fclose(f)) {
+		set_err(res, "%s: %s", dst, strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+int plot_make(struct store *st, const struct plot_kind *k, const struct plot_opts *o,
+	      struct plot_result *res)
+{
+	struct store_run *runs;
+	size_t nr;
+	FILE *f;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (mkdir(o->out_dir, 0755) < 0 && errno != EEXIST) {
+		rc = -errno;
+		set_err(res, "%s: %s", o->out_dir, strerror(errno));
+		return rc;
+	}
+	fmt_path(res->dat, "%s/%s.dat", o->out_dir, k->name);
+	fmt_path(res->gp, "%s/%s.gp", o->out_dir, k->name);
+	fmt_path(res->png, "%s/%s.png", o->out_dir, k->name);
+	fmt_path(res->svg, "%s/%s.svg", o->out_dir, k->name);
+	rc = select_runs(st, k, o, &runs, &nr);
+	if (rc) {
+		set_err(res, "cannot read runs: %s", store__errmsg(st));
+		return rc;
+	}
+	f = fopen(res->dat, "w");
+	if (!f) {
+		rc = -errno;
+		set_err(res, "%s: %s", res->dat, strerror(errno));
+		store_runs_free(runs, nr);
+		return rc;
+	}
+	fprintf(f, "# svatrace plot %s: %s\n# from %s\n", k->name, k->summary, store__path(st));
+	switch (k->shape) {
+	case PLOT_SWEEP:
+		rc = write_sweep(f, st, k, runs, nr, res);
+		break;
+	case PLOT_CDF:
+		rc = write_cdf(f, st, k, runs, nr, res);
+		break;
+	case PLOT_SERIES:
+		rc = write_series(f, st, k, runs, nr, res);
+		break;
+	case PLOT_BARS:
+		rc = write_bars(f, st, k, runs, nr, res);
+		break;
+	}
+	store_runs_free(runs, nr);
+	if (fclose(f) && !rc)
+		rc = -EIO;
+	if (rc) {
+		set_err(res, "%s: cannot write: %s", res->dat, strerror(-rc));
+		return rc;
+	}
+	if (!res->nr_rows) {
+		unlink(res->dat);
+		set_err(res,
+			 "no selected run has the data for plot '%s'", k->name);
+		return -ENODATA;
+	}
+	rc = copy_script(k, o, res->gp, res);
+	if (rc || o->no_render)
+		return rc;
+	if (!plot_have_gnuplot()) {
+		set_err(res,
+			 "gnuplot is not installed: wrote %s and %s; install it (Debian: apt-get install gnuplot-nox, "
+			 "or scripts/install-deps.sh demo) and run 'cd %s && gnuplot %s.gp'",
+			 res->dat, res->gp, o->out_dir, k->name);
+		return -ENOENT;
+	}
+	rc = run_gnuplot(o->out_dir, k->name, res);
+	if (rc)
+		return rc;
+	if (!nonempty(res->png) || !nonempty(res->svg)) {
+		set_err(res,
+			 "gnuplot ran but %s or %s is missing or empty; see %s/%s.gnuplot.log",
+			 res->png, res->svg, o->out_dir, k->name);
+		return -EIO;
+	}
+	res->rendered = true;
+	return 0;
+}

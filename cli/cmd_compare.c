@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd_compare.c - `svatrace compare`: two runs side by side, with ratios, the
+ * config that differs, how much faster or slower B is, and why.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "analyze/compare.h"
+#include "analyze/store.h"
+#include "cli/cli.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: svatrace compare --db FILE RUN_A RUN_B [--json|--csv]\n"
+		"\n"
+		"Compare two stored runs (ids or labels, see 'svatrace runs'): every metric and\n"
+		"histogram statistic (mean, p50, p99, max) side by side with the ratio B/A, the\n"
+		"config keys that differ, a headline saying how much faster or slower B is\n"
+		"(by run.duration_ns, else throughput, else mean latency) and a 'why' line\n"
+		"naming the biggest changes and where CPU time moved.\n"
+		"\n"
+		"Options:\n"
+		"  --db FILE   results database (required)\n"
+		"  --json      one JSON object (rows, config_diff, headline, why)\n"
+		"  --csv       metric rows: key,unit,a,b,ratio\n"
+		"\n"
+		"Example:\n"
+		"  svatrace compare --db results.db pinned faulting\n");
+}
+
+static json_t *num_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *run_json(const struct store_run *r)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)r->id, "label", r->label,
+			 "scenario", r->scenario, "trace_path", r->trace_path, "trace_hash", r->trace_hash);
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "csv", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL;
+	bool json = false, csv = false;
+	struct compare cmp;
+	struct store *st;
+	int64_t a, b;
+	char err[512];
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'c':
+			csv = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return CLI_OK;
+		default:
+			return cli_usage_error("compare", "bad option");
+		}
+	}
+	if (!db)
+		return cli_usage_error("compare", "--db FILE is required");
+	if (argc - optind != 2)
+		return cli_usage_error("compare", "needs two runs, RUN_A and RUN_B");
+	if (json && csv)
+		return cli_usage_error("compare", "--json or --csv, not both");
+	st = store__open(db, 0, err, sizeof(err));
+	if (!st)
+		return cli_error("compare", "%s", err);
+	a = store__find_run(st, argv[optind]);
+	b = store__find_run(st, argv[optind + 1]);
+	if (a < 0 || b < 0) {
+		const char *bad = a < 0 ? argv[optind] : argv[optind + 1];
+
+		cli_error("compare", "%s: %s run '%s' (see 'svatrace runs --db %s')", db,
+			  (a < 0 ? a : b) == -EEXIST ? "more than one" : "no", bad, db);
+		store__close(st);
+		return CLI_FAIL;
+	}
+	rc = compare_runs(st, a, b, &cmp);
+	if (rc) {
+		cli_error("compare", "%s: cannot compare: %s", db, store__errmsg(st));
+		compare_clear(&cmp);
+		store__close(st);
+		return CLI_FAIL;
+	}
+	if (json) {
+		json_t *rows = json_array(), *diffs = json_array(), *o;
+
+		for (size_t i = 0; i < cmp.nr_rows; i++) {
+			const struct compare_row *r = &cmp.rows[i];
+
+			json_array_append_new(rows, json_pack("{s:s, s:s, s:o, s:o, s:o}", "key", r->key,
+							      "unit", r->unit, "a", num_or_null(r->a),
+							      "b", num_or_null(r->b),
+							      "ratio", num_or_null(r->ratio)));
+		}
+		for (size_t i = 0; i < cmp.nr_diffs; i++)
+			json_array_append_new(diffs, json_pack("{s:s, s:s, s:s}", "key", cmp.diffs[i].key,
+							       "a", cmp.diffs[i].a, "b", cmp.diffs[i].b));
+		o = json_pack("{s:o, s:o, s:o, s:o, s:I, s:s, s:s}", "a", run_json(&cmp.run_a),
+			      "b", run_json(&cmp.run_b), "metrics", rows, "config_diff", diffs,
+			      "config_same", (json_int_t)cmp.nr_same, "headline", cmp.headline,
+			      "why", cmp.why + strlen("why: "));
+		json_dumpf(o, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(o);
+	} else if (csv) {
+		printf("key,unit,a,b,ratio\n");
+		for (size_t i = 0; i < cmp.nr_rows; i++) {
+			const struct compare_row *r = &cmp.rows[i];
+
+			printf("%s,%s,%.17g,%.17g,%.17g\n", r->key, r->unit, r->a, r->b, r->ratio);
+		}
+	} else {
+		char va[32], vb[32], ratio[32];
+
+		printf("A: #%lld %s  scenario '%s'  trace %s\n", (long long)cmp.run_a.id, cmp.run_a.label,
+		       cmp.run_a.scenario, *cmp.run_a.trace_path ? cmp.run_a.trace_path : "-");
+		printf("B: #%lld %s  scenario '%s'  trace %s\n\n", (long long)cmp.run_b.id, cmp.run_b.label,
+		       cmp.run_b.scenario, *cmp.run_b.trace_path ? cmp.run_b.trace_path : "-");
+		printf("%-36s %14s %14s %9s\n", "METRIC", "A", "B", "B/A");
+		for (size_t i = 0; i < cmp.nr_rows; i++) {
+			const struct compare_row *r = &cmp.rows[i];
+
+			compare_fmt_value(va, sizeof(va), r->a, r->unit);
+			compare_fmt_value(vb, sizeof(vb), r->b, r->unit);
+			compare_fmt_ratio(ratio, sizeof(ratio), r->a, r->b);
+			printf("%-36s %14s %14s %9s\n", r->key, va, vb, ratio);
+		}
+		printf("\nconfig that differs (%zu keys; %zu identical):\n", cmp.nr_diffs, cmp.nr_same);
+		for (size_t i = 0; i < cmp.nr_diffs; i++)
+			printf("  %-30s %-16s %s\n", cmp.diffs[i].key,
+			       *cmp.diffs[i].a ? cmp.diffs[i].a : "(none)",
+			       *cmp.diffs[i].b ? cmp.diffs[i].b : "(none)");
+		printf("\n%s\n%s\n", cmp.headline, cmp.why);
+	}
+	compare_clear(&cmp);
+	store__close(st);
+	return CLI_OK;
+}

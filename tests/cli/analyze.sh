@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# analyze.sh - runs, compare, db info/merge/example through the CLI, on the
+# example database (known values: see analyze/example.c).
+. "$(dirname "$0")/lib.sh"
+DB=$TMP/ex.db
+
+check_rc "db example writes 22 runs" 0 "$SVATRACE" db example "$DB"
+check_match "db example says so" "22 example runs" "$OUT"
+check_fails "db example refuses an existing file" "$SVATRACE" db example "$DB"
+
+OUT=$("$SVATRACE" runs --db "$DB" 2>&1)
+check_match "runs lists 22" "^22 runs" "$(printf '%s\n' "$OUT" | tail -1)"
+check_match "runs shows swept keys as columns" "iotlb.entries +page_size" "$OUT"
+OUT=$("$SVATRACE" runs --db "$DB" --where page_size=2m --where iotlb.entries=64 --csv 2>&1)
+check_eq "runs --where ANDs config filters (csv)" "2" "$(printf '%s\n' "$OUT" | wc -l)"
+check_match "csv row is run 8" "^8,.*,ok,iotlb 64 x 2m," "$OUT"
+OUT=$("$SVATRACE" runs --db "$DB" --where scenario=faulting --json 2>&1)
+check_match "runs --json has the full config" '"iotlb.ways": "8"' "$OUT"
+check_match "runs --json has the trace meta" '"hostname": "example-host"' "$OUT"
+
+OUT=$("$SVATRACE" compare --db "$DB" pinned faulting 2>&1)
+check_match "compare: headline says how much slower" "faulting\) is 1.22x slower than A #11 \(pinned\)" "$OUT"
+check_match "compare: why names the faults first" "why: pri.requests 0 -> 512 \(new\)" "$OUT"
+check_match "compare: why says where CPU time moved" "mostly cpu.fault_service_ns \+6.4 ms" "$OUT"
+check_match "compare: ratio column" "inval.count +1024 +64 +0.0625x" "$OUT"
+OUT=$("$SVATRACE" compare --db "$DB" "dwq 16 clients" "swq 16 clients" 2>&1)
+check_match "compare: throughput headline (higher is better)" "is 1.8x faster" "$OUT"
+check_match "compare: config diff lists wq.mode" "wq.mode +dwq +swq" "$OUT"
+OUT=$("$SVATRACE" compare --db "$DB" 11 12 --json 2>&1)
+check_match "compare --json has ratios" '"key": "pri.requests"' "$OUT"
+OUT=$("$SVATRACE" compare --db "$DB" 11 12 --csv 2>&1)
+check_match "compare --csv row" "^run.duration_ns,ns,16000000,19500000,1.21875" "$OUT"
+check_rc "compare: unknown run is an error" 1 "$SVATRACE" compare --db "$DB" pinned nosuch
+check_match "compare: names the bad run" "no run 'nosuch'" "$OUT"
+check_rc "compare: one run is a usage error" 2 "$SVATRACE" compare --db "$DB" pinned
+
+printf 'just text, not sqlite\n%.0s' {1..10} > "$TMP/text.db"
+check_rc "runs on a text file fails" 1 "$SVATRACE" runs --db "$TMP/text.db"
+check_match "with a clear message" "text.db: not an SQLite database" "$OUT"
+check_rc "runs on a missing file fails" 1 "$SVATRACE" runs --db "$TMP/none.db"
+sqlite3 "$TMP/newer.db" "CREATE TABLE schema_version (version INTEGER); INSERT INTO schema_version VALUES (9);"
+check_rc "newer schema is refused" 1 "$SVATRACE" db info "$TMP/newer.db"
+check_match "with the versions" "schema v9 is newer than this svatrace understands \(v2\)" "$OUT"
+
+OUT=$("$SVATRACE" db info "$DB" 2>&1)
+check_match "db info: runs" "runs: +22 \(22 complete" "$OUT"
+check_match "db info: wal" "journal wal" "$OUT"
+
+# Merge: two shards with the same 22 points -> 22 runs; merging again adds nothing.
+"$SVATRACE" db example "$TMP/s2.db" >/dev/null
+sqlite3 "$TMP/s2.db" "DELETE FROM runs WHERE id > 12;"	# shard 2 holds a subset
+check_rc "db merge" 0 "$SVATRACE" db merge "$TMP/m.db" "$DB" "$TMP/s2.db"
+check_match "merge reports duplicates" "22 runs added, 12 duplicates skipped" "$OUT"
+check_rc "db merge again" 0 "$SVATRACE" db merge "$TMP/m.db" "$DB" "$TMP/s2.db"
+check_match "re-merge adds nothing" "0 runs added, 34 duplicates skipped" "$OUT"
+check_eq "merged db has 22 runs" "22" "$(sqlite3 "$TMP/m.db" 'SELECT count(*) FROM runs')"
+check_eq "merged db has every metric row" "$(sqlite3 "$DB" 'SELECT count(*) FROM metrics')" \
+	"$(sqlite3 "$TMP/m.db" 'SELECT count(*) FROM metrics')"
+check_rc "merge of a non-database fails" 1 "$SVATRACE" db merge "$TMP/m.db" "$TMP/text.db"
+
+check_rc "--help teaches" 0 "$SVATRACE" compare --help
+check_match "with an example" "Example:" "$OUT"

@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# plot.sh - every plot kind from the example database (known values: see
+# analyze/example.c) draws a non-empty PNG and SVG, and its .dat holds the
+# values the closed forms give.
+. "$(dirname "$0")/lib.sh"
+DB=$TMP/ex.db
+"$SVATRACE" db example "$DB" >/dev/null
+
+is_png() { [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; }
+
+# kind, then "block-title|row" pairs the .dat must contain
+expect() {
+	local kind=$1; shift
+	check_rc "plot $kind" 0 "$SVATRACE" plot "$kind" --db "$DB" -o "$TMP/p"
+	if is_png "$TMP/p/$kind.png" && [ "$(stat -c %s "$TMP/p/$kind.png")" -gt 2000 ]; then
+		ok "$kind.png is a non-empty PNG"
+	else
+		not_ok "$kind.png is a non-empty PNG" "$(ls -l "$TMP/p/$kind.png" 2>&1)"
+	fi
+	if grep -q '<svg' "$TMP/p/$kind.svg" 2>/dev/null; then ok "$kind.svg written"; else not_ok "$kind.svg written"; fi
+	for e in "$@"; do
+		local block=${e%%|*} row=${e#*|}
+		# the row must appear inside the block whose header starts with "block"
+		if awk -v b="\"$block\"" -v r="$row" '
+			/^"/ { inb = (index($0, b) == 1) }
+			inb && index($0, r) == 1 { found = 1 }
+			END { exit !found }' "$TMP/p/$kind.dat"; then
+			ok "$kind.dat: $block has '$row'"
+		else
+			not_ok "$kind.dat: $block has '$row'" "$(cat "$TMP/p/$kind.dat")"
+		fi
+	done
+}
+
+# miss rate % = 100 * (819200/E) / 102400 (4k), /16 for 2m; mean = (hits*10 + misses*miss_ns)/lookups
+expect iotlb-sweep "page_size=4k|16 50 105 200 1" "page_size=4k|64 12.5 33.75 200 3" \
+	"page_size=2m|32 1.5625 12.1875 150 7" "page_size=2m|256 0.195312 10.2734 10 10"
+# 14400 of 16000 at 250 ns (bucket top 255); faulting 512 at 20000 ns
+expect latency-cdf "pinned|255 0.9" "pinned|600 1" "faulting|255 0.9" "faulting|607 0.968" "faulting|20000 1"
+# throughput M/s, p99 us, retries/desc
+expect wq-clients "wq.mode=dwq|16 4 16 0 17" "wq.mode=swq|8 7.2 12 0.5 21" "wq.mode=swq|16 7.2 24 1.5 22"
+# t_ms window_ms faults invalidations misses
+expect timeseries "faulting|0 1 256 4 100" "faulting|9 1 1 4 100" "pinned|3 1 0 64 100"
+expect cpu-cost	# one block whose rows start with the quoted run label:
+check_match "cpu-cost.dat: pinned row (ms)" '^"pinned" 2 1.5 1.2 0.8 0 0.5 11$' "$(cat "$TMP/p/cpu-cost.dat")"
+check_match "cpu-cost.dat: faulting row (ms)" '^"faulting" 0 0 0 0.1 6.4 0.5 12$' "$(cat "$TMP/p/cpu-cost.dat")"
+
+check_rc "plot all draws every kind" 0 "$SVATRACE" plot all --db "$DB" -o "$TMP/all"
+check_eq "five PNGs" "5" "$(ls "$TMP/all"/*.png | wc -l)"
+check_rc "--runs selects runs" 0 "$SVATRACE" plot latency-cdf --db "$DB" --runs faulting -o "$TMP/one"
+check_eq "one block" "1" "$(grep -c '^"' "$TMP/one/latency-cdf.dat")"
+
+# No gnuplot on PATH: clear message, data and script still written.
+mkdir -p "$TMP/nogp"
+OUT=$(PATH=/nonexistent "$SVATRACE" plot cpu-cost --db "$DB" -o "$TMP/nogp" 2>&1); rc=$?
+check_eq "missing gnuplot fails" "1" "$rc"
+check_match "and says what to do" "gnuplot is not installed.*apt-get install gnuplot-nox" "$OUT"
+if [ -s "$TMP/nogp/cpu-cost.dat" ] && [ -s "$TMP/nogp/cpu-cost.gp" ]; then
+	ok ".dat and .gp still written"
+else
+	not_ok ".dat and .gp still written" "$(ls -l "$TMP/nogp")"
+fi
+# The written script re-runs by itself (people restyle it).
+(cd "$TMP/nogp" && gnuplot cpu-cost.gp >/dev/null 2>&1)
+if is_png "$TMP/nogp/cpu-cost.png"; then ok "the .gp re-runs stand-alone"; else not_ok "the .gp re-runs stand-alone"; fi
+check_rc "unknown kind is a usage error" 2 "$SVATRACE" plot nosuch --db "$DB" -o "$TMP/x"
+check_rc "a kind without data fails clearly" 1 "$SVATRACE" plot wq-clients --db "$DB" --runs pinned -o "$TMP/x"
+check_match "naming the kind" "no selected run has the data for plot 'wq-clients'" "$OUT"

@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_store.c - the SQLite results store: round trip of every table through
+ * the results sink, concurrent writer processes, a writer killed mid
+ * transaction, migration of a hand-made v1 database, refusal of non-database
+ * files and newer schemas, point keys, and shard merges.
+ */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "analyze/store.h"
+#include "analyze/store_sink.h"
+
+static char tmpdir[64];
+
+static const char *tpath(const char *name)
+{
+	static char buf[4][256];
+	static int n;
+	char *p = buf[n++ % 4];
+
+	snprintf(p, 256, "%s/%s", tmpdir, name);
+	return p;
+}
+
+static int setup(void **state)
+{
+	strcpy(tmpdir, "/tmp/svt-store.XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd);
+}
+
+static struct store *open_ok(const char *path)
+{
+	char err[256] = "";
+	struct store *st = store__open(path, STORE_CREATE, err, sizeof(err));
+
+	if (!st)
+		fail_msg("open %s: %s", path, err);
+	return st;
+}
+
+/* Write one run through the sink with values derived from @n. */
+static int64_t sink_run(struct store *st, int n, const char *label)
+{
+	struct store_sink *ss = store_sink__new(st);
+	struct results_sink sink = store_sink__sink(ss);
+	uint64_t counts[RESULTS_HIST_BUCKETS] = { 0 };
+	struct results_hist h = { .counts = counts, .unit = "ns" };
+	struct results_run_info info = {
+		.label = label, .trace_path = "/data/t.svt", .trace_hash = "abc123",
+		.trace_bytes = 4096, .trace_meta_json = "{\"host\":\"h1\"}",
+		.scenario = "faulting", .tool_version = "0.1.0", .seed = 7,
+	};
+	double series[3] = { 1.0 * n, 2.0 * n, NAN };
+	char val[32];
+	int64_t id;
+
+	assert_non_null(ss);
+	assert_int_equal(sink.ops->begin_run(sink.ctx, &info), 0);
+	snprintf(val, sizeof(val), "%d", n);
+	assert_int_equal(sink.ops->config(sink.ctx, "iotlb.entries", val, "--set"), 0);
+	assert_int_equal(sink.ops->config(sink.ctx, "iotlb.ways", "8", "default"), 0);
+	assert_int_equal(sink.ops->metric(sink.ctx, "iotlb.misses", 10.0 * n, "count"), 0);
+	assert_int_equal(sink.ops->metric(sink.ctx, "iotlb.hits", 0.25, ""), 0);
+	counts[results_hist_bucket(100)] = 3;
+	counts[results_hist_bucket(5000)] = (uint64_t)n;
+	h.nr = 3 + (uint64_t)n;
+	h.sum = 300 + 5000ull * (uint64_t)n;
+	h.min = 100;
+	h.max = 5000;
+	assert_int_equal(sink.ops->histogram(sink.ctx, "translation.latency_ns", &h), 0);
+	assert_int_equal(sink.ops->series(sink.ctx, "pri.requests", 1000, 500, series, 3), 0);
+	assert_int_equal(sink.ops->end_run(sink.ctx, 0), 0);
+	id = store_sink__last_run_id(ss);
+	store_sink__free(ss);
+	return id;
+}
+
+static void test_round_trip(void **state)
+{
+	struct store *st = open_ok(tpath("rt.db"));
+	struct store_run r;
+	struct store_hist h;
+	struct store_series s;
+	char unit[16], *v;
+	double x;
+	int64_t id = sink_run(st, 5, "run-a");
+
+	assert_true(id > 0);
+	store__close(st);
+	st = open_ok(tpath("rt.db"));		/* read back from the file, not the connection */
+
+	assert_int_equal(store__get_run(st, id, &r), 0);
+	assert_string_equal(r.label, "run-a");
+	assert_string_equal(r.scenario, "faulting");
+	assert_string_equal(r.trace_path, "/data/t.svt");
+	assert_string_equal(r.trace_hash, "abc123");
+	assert_string_equal(r.trace_meta_json, "{\"host\":\"h1\"}");
+	assert_string_equal(r.tool_version, "0.1.0");
+	assert_int_equal(r.trace_bytes, 4096);
+	assert_int_equal(r.seed, 7);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(strlen(r.point_key), STORE_POINT_KEY_LEN);
+	assert_int_equal(strlen(r.time_utc), 20);
+
+	{
+		/* The stored point key is the one a sweep computes up front. */
+		const char *keys[] = { "iotlb.ways", "iotlb.entries" };
+		const char *vals[] = { "8", "5" };
+		char pk[STORE_POINT_KEY_LEN + 1];
+
+		assert_int_equal(store_point_key("abc123", "faulting", keys, vals, 2, pk), 0);
+		assert_string_equal(pk, r.point_key);
+		assert_int_equal(store__has_point(st, pk), 1);
+		vals[1] = "6";
+		assert_int_equal(store_point_key("abc123", "faulting", keys, vals, 2, pk), 0);
+		assert_string_not_equal(pk, r.point_key);
+		assert_int_equal(store__has_point(st, pk), 0);
+	}
+	store_run_clear(&r);
+
+	v = store__get_config(st, id, "iotlb.entries");
+	assert_string_equal(v, "5");
+	free(v);
+	assert_null(store__get_config(st, id, "nope"));
+
+	assert_int_equal(store__get_metric(st, id, "iotlb.misses", &x, unit, sizeof(unit)), 0);
+	assert_true(x == 50.0);
+	assert_string_equal(unit, "count");
+	assert_int_equal(store__get_metric(st, id, "iotlb.hits", &x, NULL, 0), 0);
+	assert_true(x == 0.25);
+	assert_int_equal(store__get_metric(st, id, "nope", &x, NULL, 0), -ENOENT);
+
+	assert_int_equal(store__get_hist(st, id, "translation.latency_ns", &h), 0);
+	assert_int_equal(h.nr, 8);
+	assert_int_equal(h.sum, 300 + 25000);
+	assert_int_equal(h.min, 100);
+	assert_int_equal(h.max, 5000);
+	assert_string_equal(h.unit, "ns");
+	assert_int_equal(h.counts[results_hist_bucket(100)], 3);
+	assert_int_equal(h.counts[results_hist_bucket(5000)], 5);
+	/* p25 falls in the 100 bucket; p90 in the 5000 bucket (clamped to max). */
+	assert_int_equal(store_hist_quantile(&h, 0.25), results_hist_bucket_low(results_hist_bucket(100) + 1) - 1);
+	assert_int_equal(store_hist_quantile(&h, 0.9), 5000);
+	store_hist_clear(&h);
+
+	assert_int_equal(store__get_series(st, id, "pri.requests", &s), 0);
+	assert_int_equal(s.start_ns, 1000);
+	assert_int_equal(s.window_ns, 500);
+	assert_int_equal(s.nr_values, 3);
+	assert_true(s.values[0] == 5.0 && s.values[1] == 10.0 && isnan(s.values[2]));
+	store_series_clear(&s);
+
+	{
+		struct store_where w[] = { { "iotlb.entries", "5" }, { "scenario", "faulting" } };
+		struct store_where miss[] = { { "iotlb.entries", "6" } };
+		struct store_run *runs;
+		size_t nr;
+
+		assert_int_equal(store__list_runs(st, w, 2, &runs, &nr), 0);
+		assert_int_equal(nr, 1);
+		assert_int_equal(runs[0].id, id);
+		store_runs_free(runs, nr);
+		assert_int_equal(store__list_runs(st, miss, 1, &runs, &nr), 0);
+		assert_int_equal(nr, 0);
+		store_runs_free(runs, nr);
+	}
+	assert_int_equal(store__find_run(st, "run-a"), id);
+	assert_int_equal(store__find_run(st, "no-such-label"), -ENOENT);
+	store__close(st);
+}
+
+/* Two processes writing 150 runs each at once: all 300 arrive, none mixed. */
+static void test_two_writers(void **state)
+{
+	const char *path = tpath("two.db");
+	struct store *st = open_ok(path);
+	pid_t pid[2];
+	struct store_run *runs;
+	size_t nr;
+
+	store__close(st);
+	for (int w = 0; w < 2; w++) {
+		pid[w] = fork();
+		assert_true(pid[w] >= 0);
+		if (pid[w] == 0) {
+			char err[256];
+			struct store *cst = store__open(path, 0, err, sizeof(err));
+			char label[32];
+
+			if (!cst)
+				_exit(3);
+			for (int i = 0; i < 150; i++) {
+				snprintf(label, sizeof(label), "w%d-%d", w, i);
+				if (sink_run(cst, w * 1000 + i, label) <= 0)
+					_exit(4);
+			}
+			store__close(cst);
+			_exit(0);
+		}
+	}
+	for (int w = 0; w < 2; w++) {
+		int status;
+
+		assert_int_equal(waitpid(pid[w], &status, 0), pid[w]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	st = open_ok(path);
+	assert_int_equal(store__list_runs(st, NULL, 0, &runs, &nr), 0);
+	assert_int_equal(nr, 300);
+	for (size_t i = 0; i < nr; i++) {
+		int w, n;
+		double x;
+
+		assert_int_equal(sscanf(runs[i].label, "w%d-%d", &w, &n), 2);
+		assert_int_equal(store__get_metric(st, runs[i].id, "iotlb.misses", &x, NULL, 0), 0);
+		assert_true(x == 10.0 * (w * 1000 + n));
+	}
+	store_runs_free(runs, nr);
+	store__close(st);
+}
+
+/* A writer SIGKILLed inside a transaction: the database stays consistent and
+ * the run committed before is complete; the killed run is absent. */
+static void test_killed_writer(void **state)
+{
+	const char *path = tpath("kill.db");
+	struct store *st = open_ok(path);
+	int fds[2];
+	pid_t pid;
+	char c;
+	int status;
+	struct store_run *runs;
+	size_t nr;
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	struct store_hist h;
+
+	store__close(st);
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char err[256];
+		struct store *cst = store__open(path, 0, err, sizeof(err));
+		struct results_run_info info = { .label = "half", .scenario = "" };
+		int64_t id;
+
+		if (!cst || sink_run(cst, 3, "committed") <= 0)
+			_exit(3);
+		/* Then a big transaction that never commits. */
+		if (store__begin(cst) || store__add_run(cst, &info, &id))
+			_exit(4);
+		for (int i = 0; i < 20000; i++) {
+			char key[32];
+
+			snprintf(key, sizeof(key), "m.%d", i);
+			if (store__add_metric(cst, id, key, i, ""))
+				_exit(5);
+			if (i == 10000 && write(fds[1], "x", 1) != 1)
+				_exit(6);
+		}
+		pause();
+		_exit(0);
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &c, 1), 1);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	close(fds[0]);
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0), "ok");
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+
+	st = open_ok(path);
+	assert_int_equal(store__list_runs(st, NULL, 0, &runs, &nr), 0);
+	assert_int_equal(nr, 1);
+	assert_string_equal(runs[0].label, "committed");
+	assert_int_equal(store__get_hist(st, runs[0].id, "translation.latency_ns", &h), 0);
+	assert_int_equal(h.nr, 6);
+	store_hist_clear(&h);
+	store_runs_free(runs, nr);
+	store__close(st);
+}
+
+static void exec_sql(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("sql: %s", msg);
+	sqlite3_close(db);
+}
+
+/* A database in the v1 layout (no point keys), made by hand as v1 wrote it. */
+static void test_migrate_v1(void **state)
+{
+	const char *path = tpath("v1.db");
+	struct store *st;
+	struct store_run r;
+	char pk[STORE_POINT_KEY_LEN + 1];
+	const char *keys[] = { "iotlb.entries", "page_size" };
+	const char *vals[] = { "64", "4k" };
+	double x;
+
+	exec_sql(path,
+		 "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+		 "INSERT INTO schema_version VALUES (1);"
+		 "CREATE TABLE runs (id INTEGER PRIMARY KEY, time_utc TEXT NOT NULL,"
+		 " tool_version TEXT NOT NULL DEFAULT '', label TEXT NOT NULL DEFAULT '',"
+		 " scenario TEXT NOT NULL DEFAULT '', seed INTEGER NOT NULL DEFAULT 0, status INTEGER,"
+		 " trace_path TEXT NOT NULL DEFAULT '', trace_bytes INTEGER NOT NULL DEFAULT 0,"
+		 " trace_hash TEXT NOT NULL DEFAULT '', trace_meta TEXT NOT NULL DEFAULT '');"
+		 "CREATE TABLE run_config (run_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+		 " source TEXT NOT NULL DEFAULT '', PRIMARY KEY (run_id, key)) WITHOUT ROWID;"
+		 "CREATE TABLE metrics (run_id INTEGER NOT NULL, key TEXT NOT NULL, value REAL,"
+		 " unit TEXT NOT NULL DEFAULT '', PRIMARY KEY (run_id, key)) WITHOUT ROWID;"
+		 "CREATE TABLE histograms (run_id INTEGER NOT NULL, key TEXT NOT NULL,"
+		 " unit TEXT NOT NULL DEFAULT 'ns', nr INTEGER NOT NULL, sum INTEGER NOT NULL,"
+		 " min INTEGER NOT NULL, max INTEGER NOT NULL, PRIMARY KEY (run_id, key)) WITHOUT ROWID;"
+		 "CREATE TABLE hist_buckets (run_id INTEGER NOT NULL, key TEXT NOT NULL,"
+		 " bucket INTEGER NOT NULL, low INTEGER NOT NULL, count INTEGER NOT NULL,"
+		 " PRIMARY KEY (run_id, key, bucket)) WITHOUT ROWID;"
+		 "CREATE TABLE series (run_id INTEGER NOT NULL, key TEXT NOT NULL, start_ns INTEGER NOT NULL,"
+		 " window_ns INTEGER NOT NULL, nr_values INTEGER NOT NULL, values_json TEXT NOT NULL,"
+		 " PRIMARY KEY (run_id, key)) WITHOUT ROWID;"
+		 "CREATE INDEX metrics_key ON metrics(key);"
+		 "INSERT INTO runs VALUES (1, '2024-01-02T03:04:05Z', '0.0.9', 'old', 'pinned', 1, 0,"
+		 " 't.svt', 10, 'feed', '');"
+		 "INSERT INTO run_config VALUES (1, 'iotlb.entries', '64', 'default'),"
+		 " (1, 'page_size', '4k', 'default');"
+		 "INSERT INTO metrics VALUES (1, 'iotlb.misses', 42, 'count');");
+	st = open_ok(path);
+	assert_int_equal(store__get_run(st, 1, &r), 0);
+	assert_string_equal(r.label, "old");
+	assert_int_equal(store_point_key("feed", "pinned", keys, vals, 2, pk), 0);
+	assert_string_equal(r.point_key, pk);	/* filled by the 1 -> 2 step */
+	store_run_clear(&r);
+	assert_int_equal(store__get_metric(st, 1, "iotlb.misses", &x, NULL, 0), 0);
+	assert_true(x == 42);
+	assert_int_equal(store__has_point(st, pk), 1);
+	/* and it takes new runs in the new layout */
+	assert_true(sink_run(st, 1, "new") > 1);
+	{
+		struct store_info info;
+
+		assert_int_equal(store__info(st, &info), 0);
+		assert_int_equal(info.schema_version, STORE_SCHEMA_VERSION);
+		assert_int_equal(info.nr_runs, 2);
+		assert_string_equal(info.journal_mode, "wal");
+	}
+	store__close(st);
+}
+
+static void test_refuses(void **state)
+{
+	char err[256];
+	FILE *f = fopen(tpath("text.db"), "w");
+
+	fputs("this is not a database, just some text that is long enough to matter\n", f);
+	fclose(f);
+	assert_null(store__open(tpath("text.db"), STORE_CREATE, err, sizeof(err)));
+	assert_non_null(strstr(err, "not an SQLite database"));
+	assert_non_null(strstr(err, "text.db"));
+
+	exec_sql(tpath("other.db"), "CREATE TABLE t (x);");
+	assert_null(store__open(tpath("other.db"), 0, err, sizeof(err)));
+	assert_non_null(strstr(err, "not an svatrace results database"));
+
+	store__close(open_ok(tpath("new.db")));
+	exec_sql(tpath("new.db"), "UPDATE schema_version SET version = 99;");
+	assert_null(store__open(tpath("new.db"), 0, err, sizeof(err)));
+	assert_non_null(strstr(err, "v99 is newer"));
+
+	assert_null(store__open(tpath("missing.db"), 0, err, sizeof(err)));
+	assert_int_equal(errno, ENOENT);
+	assert_null(store__open(tmpdir, 0, err, sizeof(err)));
+	assert_non_null(strstr(err, "directory"));
+}
+
+static size_t nr_runs(struct store *st)
+{
+	struct store_run *runs;
+	size_t nr;
+
+	assert_int_equal(store__list_runs(st, NULL, 0, &runs, &nr), 0);
+	store_runs_free(runs, nr);
+	return nr;
+}
+
+/* Shards with overlapping points merge to the union; merging again adds nothing. */
+static void test_merge(void **state)
+{
+	struct store *a = open_ok(tpath("shard-a.db"));
+	struct store *b = open_ok(tpath("shard-b.db"));
+	struct store *out;
+	struct store_merge_stats ms;
+	char err[256];
+	int64_t id;
+	struct store_hist h;
+
+	for (int n = 1; n <= 4; n++)
+		sink_run(a, n, "a");
+	for (int n = 3; n <= 6; n++)		/* 3 and 4 duplicate shard a's points */
+		sink_run(b, n, "b");
+	store__close(a);
+	store__close(b);
+	out = open_ok(tpath("merged.db"));
+	assert_int_equal(store__merge(out, tpath("shard-a.db"), &ms, err, sizeof(err)), 0);
+	assert_int_equal(ms.nr_runs, 4);
+	assert_int_equal(ms.nr_copied, 4);
+	assert_int_equal(store__merge(out, tpath("shard-b.db"), &ms, err, sizeof(err)), 0);
+	assert_int_equal(ms.nr_copied, 2);
+	assert_int_equal(ms.nr_duplicates, 2);
+	assert_int_equal(nr_runs(out), 6);
+	/* idempotent */
+	assert_int_equal(store__merge(out, tpath("shard-a.db"), &ms, err, sizeof(err)), 0);
+	assert_int_equal(store__merge(out, tpath("shard-b.db"), &ms, err, sizeof(err)), 0);
+	assert_int_equal(ms.nr_copied, 0);
+	assert_int_equal(nr_runs(out), 6);
+	/* the data came along, not only the run rows */
+	{
+		struct store_where w[] = { { "iotlb.entries", "6" } };
+		struct store_run *runs;
+		size_t nr;
+
+		assert_int_equal(store__list_runs(out, w, 1, &runs, &nr), 0);
+		assert_int_equal(nr, 1);
+		id = runs[0].id;
+		store_runs_free(runs, nr);
+	}
+	assert_int_equal(store__get_hist(out, id, "translation.latency_ns", &h), 0);
+	assert_int_equal(h.counts[results_hist_bucket(5000)], 6);
+	store_hist_clear(&h);
+	/* a bad shard is refused with its name */
+	assert_int_not_equal(store__merge(out, tpath("nope.db"), &ms, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "nope.db"));
+	store__close(out);
+}
+
+/* A failed run of a point is replaced by a complete one on merge. */
+static void test_merge_replaces_failed(void **state)
+{
+	struct store *a = open_ok(tpath("f-a.db"));
+	struct store *out;
+	struct store_merge_stats ms;
+	struct results_run_info info = { .label = "x", .trace_hash = "abc123", .scenario = "faulting" };
+	char err[256];
+	int64_t id;
+
+	assert_int_equal(store__begin(a), 0);
+	assert_int_equal(store__add_run(a, &info, &id), 0);
+	assert_int_equal(store__add_config(a, id, "iotlb.entries", "9", ""), 0);
+	assert_int_equal(store__add_config(a, id, "iotlb.ways", "8", ""), 0);
+	assert_int_equal(store__end_run(a, id, -EINTR), 0);
+	assert_int_equal(store__commit(a), 0);
+	store__close(a);
+	a = open_ok(tpath("f-b.db"));
+	sink_run(a, 9, "ok");
+	store__close(a);
+
+	out = open_ok(tpath("f-out.db"));
+	assert_int_equal(store__merge(out, tpath("f-a.db"), &ms, err, sizeof(err)), 0);
+	assert_int_equal(ms.nr_copied, 1);
+	assert_int_equal(store__merge(out, tpath("f-b.db"), &ms, err, sizeof(err)), 0);
+	assert_int_equal(ms.nr_replaced, 1);
+	assert_int_equal(nr_runs(out), 1);
+	assert_int_equal(store__find_run(out, "ok") > 0, 1);
+	store__close(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_two_writers),
+		cmocka_unit_test(test_killed_writer),
+		cmocka_unit_test(test_migrate_v1),
+		cmocka_unit_test(test_refuses),
+		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_merge_replaces_failed),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
