@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "collect/gen-local.h"
+#include "trace/trace.h"
 #include "collect/gen.h"
 #include "common/log.h"
 
@@ -374,46 +375,12 @@ unsigned int gen_log2_pages(uint64_t bytes)
 	return am;
 }
 
-/*
- * Linux qi_flush_iotlb(): QI_IOTLB_DID(did) | QI_IOTLB_DR | QI_IOTLB_DW |
- * QI_IOTLB_GRAN(DMA_TLB_PSI_FLUSH) | QI_IOTLB_TYPE in qw0 (granularity 3 in
- * bits 5:4), QI_IOTLB_ADDR | QI_IOTLB_AM in qw1 (VT-d spec 6.5.2.3).
- */
 void gen_qi_iotlb_psi(struct trace_rec_qi_submit *q, uint32_t did, uint64_t addr, unsigned int am)
 {
-	addr &= ~(((uint64_t)4096 << am) - 1);
-	q->qw[0] = ((uint64_t)(did & 0xffff) << 16) | (1u << 7) | (1u << 6) | (3u << 4) |
-		   TRACE_QI_IOTLB_INV;
-	q->qw[1] = (addr & ~0xfffull) | (am & 0x3f);
-	q->qw[2] = q->qw[3] = 0;
-	q->type = TRACE_QI_IOTLB_INV;
-	q->domain_id = did & 0xffff;
-	q->pasid = TRACE_NO_PASID;
-	q->sid = 0;
-	q->granularity = 3;
-	q->addr = addr;
-	q->addr_mask = am;
+	trace_qi_encode_iotlb(q, did, 3, addr, am);
 }
 
-/*
- * Linux qi_flush_dev_iotlb(): QI_DEV_IOTLB_SID(sid) | QI_DEV_IOTLB_QDEP |
- * type 3 in qw0; qw1 holds the address, and for more than one page the size
- * bit S with the range encoded as the address's low one-bits (VT-d 6.5.2.5).
- */
 void gen_qi_dev_tlb(struct trace_rec_qi_submit *q, uint16_t sid, uint64_t addr, unsigned int am)
 {
-	addr &= ~(((uint64_t)4096 << am) - 1);
-	q->qw[0] = ((uint64_t)sid << 32) | TRACE_QI_DEV_TLB_INV;
-	if (am)
-		q->qw[1] = addr | ((((uint64_t)1 << (am - 1)) - 1) << 12) | 1;	/* S bit */
-	else
-		q->qw[1] = addr;
-	q->qw[2] = q->qw[3] = 0;
-	q->type = TRACE_QI_DEV_TLB_INV;
-	q->domain_id = 0;
-	q->pasid = TRACE_NO_PASID;
-	q->sid = sid;
-	q->granularity = 0;
-	q->addr = addr;
-	q->addr_mask = am;
+	trace_qi_encode_dev_tlb(q, sid, addr, am);
 }

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/prng.h"
 #include "replay/scenario.h"
+#include "trace/trace.h"
 
 extern const struct scenario_ops scenario_pinned;
 extern const struct scenario_ops scenario_faulting;
@@ -322,36 +323,16 @@ void scenario_qi_iotlb(struct trace_rec_qi_submit *q, uint64_t ts_ns, uint32_t i
 		       uint32_t did, unsigned int gran, uint64_t addr, unsigned int am)
 {
 	rec_hdr(&q->hdr, TRACE_REC_QI_SUBMIT, sizeof(*q), ts_ns);
-	if (gran != 3)
-		addr = am = 0;
-	addr &= ~(((uint64_t)4096 << am) - 1);
-	/* Linux qi_flush_iotlb(): DID, DR, DW, granularity in bits 5:4, type 2 */
-	q->qw[0] = ((uint64_t)(did & 0xffff) << 16) | (1u << 7) | (1u << 6) | ((gran & 3) << 4) |
-		   TRACE_QI_IOTLB_INV;
-	q->qw[1] = gran == 3 ? ((addr & ~0xfffull) | (am & 0x3f)) : 0;
+	trace_qi_encode_iotlb(q, did, gran, addr, am);
 	q->iommu_id = iommu_id;
-	q->type = TRACE_QI_IOTLB_INV;
-	q->domain_id = did & 0xffff;
-	q->pasid = TRACE_NO_PASID;
-	q->granularity = gran & 3;
-	q->addr = addr;
-	q->addr_mask = am;
 }
 
 void scenario_qi_dev_tlb(struct trace_rec_qi_submit *q, uint64_t ts_ns, uint32_t iommu_id,
 			 uint16_t sid, uint64_t addr, unsigned int am)
 {
 	rec_hdr(&q->hdr, TRACE_REC_QI_SUBMIT, sizeof(*q), ts_ns);
-	addr &= ~(((uint64_t)4096 << am) - 1);
-	q->qw[0] = ((uint64_t)sid << 32) | TRACE_QI_DEV_TLB_INV;
-	/* size bit S and the range as low one-bits of the address */
-	q->qw[1] = am ? (addr | ((((uint64_t)1 << (am - 1)) - 1) << 12) | 1) : addr;
+	trace_qi_encode_dev_tlb(q, sid, addr, am);
 	q->iommu_id = iommu_id;
-	q->type = TRACE_QI_DEV_TLB_INV;
-	q->pasid = TRACE_NO_PASID;
-	q->sid = sid;
-	q->addr = addr;
-	q->addr_mask = am;
 }
 
 void scenario_page_req(struct trace_rec_page_req *p, uint64_t ts_ns, uint32_t device_id,

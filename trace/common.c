@@ -181,12 +181,14 @@ const char *trace_qi_type_name(unsigned int type)
 }
 
 /* Device-TLB size encoding: with S=1, the number of trailing ones in the
- * address bits above 12 gives the range as 2^(ones+1) pages (VT-d §6.5.2.5). */
-static void decode_devtlb_addr(uint64_t qw1, uint64_t *addr, uint32_t *mask)
+ * address bits above 12 gives the range as 2^(ones+1) pages (VT-d §6.5.2.5).
+ * S is bit 0 of qw1 in the device-TLB descriptor (Linux QI_DEV_IOTLB_SIZE)
+ * and bit 11 in the PASID-based one (QI_DEV_EIOTLB_SIZE). */
+static void decode_devtlb_addr(uint64_t qw1, unsigned int s_bit, uint64_t *addr, uint32_t *mask)
 {
 	uint64_t a = qw1 & ~0xfffULL;
 
-	if (qw1 & (1ULL << 11)) {
+	if (qw1 & (1ULL << s_bit)) {
 		uint32_t ones = (uint32_t)__builtin_ctzll(~(a >> 12));
 
 		*mask = ones + 1;
@@ -222,7 +224,7 @@ void trace_qi_decode(struct trace_rec_qi_submit *q)
 		break;
 	case TRACE_QI_DEV_TLB_INV:
 		q->sid = (qw0 >> 32) & 0xffff;
-		decode_devtlb_addr(qw1, &q->addr, &q->addr_mask);
+		decode_devtlb_addr(qw1, 0, &q->addr, &q->addr_mask);
 		break;
 	case TRACE_QI_IEC_INV:
 		q->granularity = (qw0 >> 4) & 0x1;
@@ -245,7 +247,7 @@ void trace_qi_decode(struct trace_rec_qi_submit *q)
 		q->sid = (qw0 >> 16) & 0xffff;
 		q->pasid = (qw0 >> 32) & 0xfffff;
 		q->granularity = qw1 & 1;	/* global */
-		decode_devtlb_addr(qw1, &q->addr, &q->addr_mask);
+		decode_devtlb_addr(qw1, 11, &q->addr, &q->addr_mask);
 		break;
 	case TRACE_QI_PAGE_GRP_RESP:
 		q->sid = (qw0 >> 16) & 0xffff;
@@ -258,6 +260,32 @@ void trace_qi_decode(struct trace_rec_qi_submit *q)
 	default:
 		break;
 	}
+}
+
+void trace_qi_encode_iotlb(struct trace_rec_qi_submit *q, uint32_t did, unsigned int gran,
+			   uint64_t addr, unsigned int am)
+{
+	if (gran != 3)
+		addr = am = 0;
+	addr &= ~(((uint64_t)4096 << am) - 1);
+	/* Linux qi_flush_iotlb(): DID, DR, DW, granularity in bits 5:4, type 2 */
+	q->qw[0] = ((uint64_t)(did & 0xffff) << 16) | (1u << 7) | (1u << 6) | ((gran & 3u) << 4) |
+		   TRACE_QI_IOTLB_INV;
+	q->qw[1] = gran == 3 ? (addr | (am & 0x3f)) : 0;
+	q->qw[2] = q->qw[3] = 0;
+	trace_qi_decode(q);
+}
+
+void trace_qi_encode_dev_tlb(struct trace_rec_qi_submit *q, uint16_t sid, uint64_t addr,
+			     unsigned int am)
+{
+	addr &= ~(((uint64_t)4096 << am) - 1);
+	/* Linux qi_flush_dev_iotlb(): more than one page sets S (bit 0) and
+	 * encodes the range as am-1 one-bits above bit 12 */
+	q->qw[0] = ((uint64_t)sid << 32) | TRACE_QI_DEV_TLB_INV;
+	q->qw[1] = am ? (addr | ((((uint64_t)1 << (am - 1)) - 1) << 12) | 1) : addr;
+	q->qw[2] = q->qw[3] = 0;
+	trace_qi_decode(q);
 }
 
 void trace_prq_decode(struct trace_rec_page_req *p)

@@ -67,6 +67,18 @@ const char *trace_qi_type_name(unsigned int type);
 /** trace_qi_decode() - fill the decoded fields of a qi_submit record from its qw[]. */
 void trace_qi_decode(struct trace_rec_qi_submit *q);
 
+/**
+ * trace_qi_encode_iotlb() - set qw[] (and the decoded fields) of an IOTLB
+ * invalidation as Linux qi_flush_iotlb() builds it.
+ * @gran: 1 global, 2 domain, 3 page-selective (@addr, 2^@am pages).
+ */
+void trace_qi_encode_iotlb(struct trace_rec_qi_submit *q, uint32_t did, unsigned int gran,
+			   uint64_t addr, unsigned int am);
+
+/** trace_qi_encode_dev_tlb() - device-TLB invalidation of 2^@am pages at @addr for @sid. */
+void trace_qi_encode_dev_tlb(struct trace_rec_qi_submit *q, uint16_t sid, uint64_t addr,
+			     unsigned int am);
+
 /** trace_prq_decode() - fill the decoded fields of a page request record from its dw[]. */
 void trace_prq_decode(struct trace_rec_page_req *p);
 

@@ -217,10 +217,27 @@ static void test_qi_decode(void **state)
 	assert_int_equal(q.addr, 0xffff5000);
 	assert_int_equal(q.addr_mask, 0);
 
-	q.qw[1] = 0x7000 | (1 << 11);	/* S=1, three trailing ones: 2^4 pages at 0 */
+	q.qw[1] = 0x7000 | 1;		/* S=1 (bit 0), three trailing ones: 2^4 pages at 0 */
 	trace_qi_decode(&q);
 	assert_int_equal(q.addr_mask, 4);
 	assert_int_equal(q.addr, 0);
+	q.qw[0] = 0x8;			/* PASID-based dev-TLB: S is bit 11 there */
+	q.qw[1] = 0x7000 | (1 << 11);
+	trace_qi_decode(&q);
+	assert_int_equal(q.addr_mask, 4);
+
+	/* encoders round-trip through the decoder for every size */
+	for (unsigned int am = 0; am < 20; am++) {
+		trace_qi_encode_dev_tlb(&q, 0x200, 0x12345678000ULL, am);
+		assert_int_equal(q.type, TRACE_QI_DEV_TLB_INV);
+		assert_int_equal(q.addr_mask, am);
+		assert_int_equal(q.sid, 0x200);
+		assert_int_equal(q.addr, 0x12345678000ULL & ~((4096ULL << am) - 1));
+		trace_qi_encode_iotlb(&q, 7, 3, 0x12345678000ULL, am);
+		assert_int_equal(q.addr_mask, am);
+		assert_int_equal(q.domain_id, 7);
+		assert_int_equal(q.addr, 0x12345678000ULL & ~((4096ULL << am) - 1));
+	}
 
 	q.qw[0] = 0x20026;		/* p_iotlb_inv: DID 2, granularity 2 (PASID-selective) */
 	q.qw[1] = 0;
