@@ -6,10 +6,12 @@
 
 #include "collect/import.h"
 
+extern const struct importer importer_access_csv;
 extern const struct importer importer_ftrace_text;
 
 static const struct importer *const importers[] = {
 	&importer_ftrace_text,
+	&importer_access_csv,
 };
 
 const struct importer *import_find(const char *name)

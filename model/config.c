@@ -117,11 +117,11 @@ static const struct param_def model_defs[] = {
 	  "trace: apply the trace's qi_submit descriptors; model: derive from unmaps; auto: trace if it has any" },
 	{ "inval.fq_entries", PARAM_U32, "entries", "256", SRC_LINUX_FQ, F(fq_entries), 1, 1 << 20,
 	  NULL, "lazy: flush queue entries per CPU" },
-	{ "inval.fq_timeout_ns", PARAM_U64, "ns", "10ms", SRC_LINUX_FQ, F(fq_timeout_ns), 1, NS_MAX,
+	{ "inval.fq_timeout_ns", PARAM_U64, "ns", "10000000", SRC_LINUX_FQ, F(fq_timeout_ns), 1, NS_MAX,
 	  NULL, "lazy: flush queue timeout" },
 	{ "inval.qi_wait_ns", PARAM_U64, "ns", "9000", SRC_VIOMMU, F(qi_wait_ns), 0, NS_MAX, NULL,
 	  "one synchronous invalidation wait (qi_submit_sync)" },
-	{ "stats.series_window_ns", PARAM_U64, "ns", "10ms", "estimate", F(series_window_ns), 1,
+	{ "stats.series_window_ns", PARAM_U64, "ns", "10000000", "estimate", F(series_window_ns), 1,
 	  NS_MAX, NULL, "time-series window (doubles to keep at most 4096 windows)" },
 };
 

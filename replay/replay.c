@@ -36,7 +36,7 @@ static const struct param_def replay_defs[] = {
 	  F(expand_wq), 0, 1, NULL, "expand work descriptors' source/destination ranges too" },
 	{ "replay.domain_per_device", PARAM_BOOL, "", "off", "estimate: traces rarely tie devices to domains",
 	  F(domain_per_device), 0, 1, NULL, "give each device its own IOMMU domain" },
-	{ "replay.reorder_window_ns", PARAM_U64, "ns", "1ms", "estimate: per-CPU buffer skew",
+	{ "replay.reorder_window_ns", PARAM_U64, "ns", "1000000", "estimate: per-CPU buffer skew",
 	  F(reorder_window_ns), 0, 1e15, NULL, "records may arrive this much out of time order" },
 	{ "replay.reorder_max", PARAM_U32, "records", "65536", "estimate: 8 MiB of slots",
 	  F(reorder_max), 1, 1 << 24, NULL, "records held at most in the reorder window" },
