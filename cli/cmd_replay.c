@@ -11,12 +11,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "analyze/store.h"
+#include "analyze/store_sink.h"
 #include "cli/cli.h"
+#include "common/log.h"
 #include "model/params.h"
-#include "replay/profile.h"
 #include "replay/registry.h"
 #include "replay/replay.h"
+#include "replay/scenario.h"
 #include "replay/sinks.h"
+#include "replay/sweep.h"
 
 #define CMD "replay"
 
@@ -24,7 +28,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: svatrace replay TRACE [--profile NAME|FILE] [--set KEY=VALUE]... [--json]\n"
-		"                       [--seed N] [--label TEXT]\n"
+		"                       [--seed N] [--label TEXT] [--scenario SPEC] [--db FILE]\n"
+		"       svatrace replay --scenario help\n"
 		"       svatrace replay --list-params [--json] [--profile ...] [--set ...]\n"
 		"\n"
 		"Replays a native trace through the model of I/O address translation: IOTLB,\n"
@@ -36,10 +41,17 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  --profile NAME|FILE  calibration profile: data/profiles/NAME.ini or an INI file\n"
 		"                       (default: built-in defaults = data/profiles/default.ini)\n"
+		"  --scenario SPEC      rewrite the trace first: NAME[=VALUE][:key=value...][,NAME...]\n"
+		"                       e.g. faulting:resident=0.5 or pinned,pagesize=2m; its model\n"
+		"                       overrides apply after the profile, before --set\n"
+		"                       ('--scenario help' lists transforms; docs/scenarios.md)\n"
 		"  --set KEY=VALUE      override one parameter (repeatable; after the profile)\n"
 		"  --seed N             model.seed (random replacement, fault service times)\n"
 		"  --json               print one JSON object of metrics (flat dotted keys)\n"
 		"  --label TEXT         run label (default: \"replay TRACE\")\n"
+		"  --db FILE            store the run (resolved config, trace identity, metrics,\n"
+		"                       histograms, series) in the SQLite results database FILE\n"
+		"                       (created if missing) instead of printing it\n"
 		"  --list-params        print every parameter: key, unit, default, source\n"
 		"  -h, --help           this help\n"
 		"\n"
@@ -48,8 +60,40 @@ static void usage(FILE *f)
 		"  svatrace replay run.svt\n"
 		"  svatrace replay run.svt --set iotlb.entries=256 --set pt.page_bytes=2M --json\n"
 		"  svatrace replay sim.svt --set ats.enabled=on --set model.mode=faulting\n"
+		"  svatrace replay sim.svt --scenario faulting:resident=0.9 --db results.db\n"
 		"\n"
 		"Exit status: 0 ok, 1 the trace could not be read, 2 bad option or parameter.\n");
+}
+
+static void scenario_help(const struct scenario_ops *ops, void *ctx)
+{
+	(void)ctx;
+	printf("%s%s%s\n    %s\n", ops->name, ops->value ? "=" : "", ops->value ? ops->value : "",
+	       ops->summary);
+	if (ops->help && *ops->help) {
+		const char *s = ops->help;
+
+		while (*s) {
+			size_t n = strcspn(s, "\n");
+
+			printf("    %.*s\n", (int)n, s);
+			s += n;
+			if (*s)
+				s++;
+		}
+	}
+	putchar('\n');
+}
+
+/**
+ * replay_scenario_help() - print every scenario transform with its help.
+ * Shared with `svatrace sweep --scenario help`.
+ */
+void replay_scenario_help(void)
+{
+	printf("Scenario transforms (--scenario NAME[=VALUE][:key=value...][,NAME...]),\n"
+	       "applied left to right before the model sees the records:\n\n");
+	scenario_foreach(scenario_help, NULL);
 }
 
 static void list_text(const struct param_def *d, const char *value, const char *origin, void *ctx)
@@ -118,20 +162,32 @@ int cmd_replay(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "list-params", no_argument, NULL, 'L' },
+		{ "scenario", required_argument, NULL, 'C' },
+		{ "db", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *profile = NULL, *seed = NULL, *label = NULL;
+	const char *profile = NULL, *seed = NULL, *label = NULL, *scenario = NULL, *db = NULL;
 	bool json = false, list = false;
 	char **sets = calloc((size_t)argc + 1, sizeof(char *));
+	struct sweep_setting *ss = calloc((size_t)argc + 1, sizeof(*ss));
+	char (*keys)[128] = calloc((size_t)argc + 1, sizeof(*keys));
+	char spec[1024] = "";
+	struct store *st = NULL;
+	struct store_sink *ssink = NULL;
+	struct results_sink db_sink;
 	int nr_sets = 0, c, rc = CLI_OK;
 	struct params *p = NULL;
 	struct results_sink *sink = NULL;
 	struct progress pg = { 0 };
-	char err[512], path[4096];
+	char err[512];
 
-	if (!sets)
+	if (!sets || !ss || !keys) {
+		free(sets);
+		free(ss);
+		free(keys);
 		return cli_error(CMD, "out of memory");
+	}
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': profile = optarg; break;
@@ -140,51 +196,39 @@ int cmd_replay(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'l': label = optarg; break;
 		case 'L': list = true; break;
-		case 'h': usage(stdout); free(sets); return CLI_OK;
-		default: free(sets); return cli_usage_error(CMD, "unknown option");
+		case 'C': scenario = optarg; break;
+		case 'D': db = optarg; break;
+		case 'h': usage(stdout); rc = CLI_OK; goto out;
+		default: rc = cli_usage_error(CMD, "unknown option"); goto out;
 		}
 	}
+	if (scenario && !strcmp(scenario, "help")) {
+		replay_scenario_help();
+		goto out;
+	}
 	if (!list && optind != argc - 1) {
-		free(sets);
-		return cli_usage_error(CMD, optind >= argc ? "no TRACE given" : "one TRACE only");
+		rc = cli_usage_error(CMD, optind >= argc ? "no TRACE given" : "one TRACE only");
+		goto out;
 	}
 	p = params__new(svt_param_registry);
 	if (!p) {
-		free(sets);
-		return cli_error(CMD, "parameter tables: %s", strerror(errno));
+		rc = cli_error(CMD, "parameter tables: %s", strerror(errno));
+		goto out;
 	}
-	if (profile) {
-		int e = profile_resolve(profile, path, sizeof(path));
-
-		if (e) {
-			rc = cli_usage_error(CMD, "no profile '%s' (looked for data/profiles/%s.ini)",
-					     profile, profile);
-			goto out;
-		}
-		if (profile_load(p, path, err, sizeof(err))) {
-			rc = cli_usage_error(CMD, "%s", err);
-			goto out;
-		}
-	}
+	/* profile < scenario overrides < --set < --seed: the rule sweeps use too */
 	for (int i = 0; i < nr_sets; i++) {
-		char key[128];
-		const char *eq = strchr(sets[i], '=');
+		const char *v;
 
-		if (!eq || eq == sets[i] || (size_t)(eq - sets[i]) >= sizeof(key)) {
+		if (sweep_split_setting(sets[i], keys[i], sizeof(keys[i]), &v)) {
 			rc = cli_usage_error(CMD, "--set '%s': want KEY=VALUE", sets[i]);
 			goto out;
 		}
-		snprintf(key, sizeof(key), "%.*s", (int)(eq - sets[i]), sets[i]);
-		if (params__set(p, key, eq + 1, "--set", err, sizeof(err))) {
-			rc = cli_usage_error(CMD, "--set %s", err);
-			goto out;
-		}
+		ss[i] = (struct sweep_setting){ keys[i], v, "--set" };
 	}
-	if (seed && params__set(p, "model.seed", seed, "--seed", err, sizeof(err))) {
-		rc = cli_usage_error(CMD, "--seed: %s", err);
-		goto out;
-	}
-	if (params__validate(p, err, sizeof(err))) {
+	if (seed)
+		ss[nr_sets++] = (struct sweep_setting){ "model.seed", seed, "--seed" };
+	if (sweep_resolve(p, profile, scenario, ss, (size_t)nr_sets, spec, sizeof(spec), err,
+			  sizeof(err))) {
 		rc = cli_usage_error(CMD, "%s", err);
 		goto out;
 	}
@@ -202,8 +246,22 @@ int cmd_replay(int argc, char **argv)
 		}
 		goto out;
 	}
-	sink = json ? json_sink__new(stdout) : text_sink__new(stdout);
-	if (!sink) {
+	if (db) {
+		st = store__open(db, STORE_CREATE, err, sizeof(err));
+		if (!st) {
+			rc = cli_error(CMD, "%s", err);
+			goto out;
+		}
+		ssink = store_sink__new(st);
+		if (!ssink) {
+			rc = cli_error(CMD, "out of memory");
+			goto out;
+		}
+		db_sink = store_sink__sink(ssink);
+	} else {
+		sink = json ? json_sink__new(stdout) : text_sink__new(stdout);
+	}
+	if (!sink && !ssink) {
 		rc = cli_error(CMD, "out of memory");
 		goto out;
 	}
@@ -212,18 +270,25 @@ int cmd_replay(int argc, char **argv)
 		struct replay_opts o = {
 			.params = p, .trace_path = argv[optind], .label = label,
 			.progress = cli_is_tty(stderr) ? draw_progress : NULL, .progress_ctx = &pg,
+			.scenario = spec,
 		};
 		const void *mc = params__cfg(p, params__find(p, "model.seed") ? svt_param_registry[0] : NULL);
 
 		(void)sd;
 		o.seed = mc ? *(const uint64_t *)mc : 0;	/* model.seed is the first field */
-		if (replay_run(&o, sink))
+		if (replay_run(&o, ssink ? &db_sink : sink))
 			rc = CLI_FAIL;
+		else if (ssink)
+			svt_info("stored run %lld in %s", (long long)store_sink__last_run_id(ssink), db);
 	}
 out:
 	if (sink)
 		json ? json_sink__free(sink) : text_sink__free(sink);
+	store_sink__free(ssink);
+	store__close(st);
 	params__free(p);
 	free(sets);
+	free(ss);
+	free(keys);
 	return rc;
 }
