@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -319,7 +320,7 @@ struct progress {
 
 static void progress_draw(const struct progress *pg)
 {
-	char eta[32] = "?", failed[32] = "";
+	char eta[32] = "?", failed[32] = "", last[32] = "-";
 	double el = now_s() - pg->start_s;
 
 	if (!pg->on)
@@ -328,8 +329,10 @@ static void progress_draw(const struct progress *pg)
 		fmt_hms(el / (double)pg->done * (double)(pg->total - pg->done), eta, sizeof(eta));
 	if (pg->failed)
 		snprintf(failed, sizeof(failed), " (%zu failed)", pg->failed);
-	fprintf(stderr, "\rsweep: %zu/%zu points%s, %zu running, last %.2f s/point, ETA %s   ",
-		pg->done, pg->total, failed, pg->running, pg->last_point_s, eta);
+	if (pg->done)
+		snprintf(last, sizeof(last), "%.2f s", pg->last_point_s);
+	fprintf(stderr, "\rsweep: %zu/%zu points%s, %zu running, last point %s, ETA %s   ",
+		pg->done, pg->total, failed, pg->running, last, eta);
 	fflush(stderr);
 }
 
@@ -344,6 +347,23 @@ static void progress_end(const struct progress *pg)
 static void on_stop(int sig)
 {
 	stop_signal = sig;
+}
+
+/* SIGALRM only interrupts waitpid() so the progress line (ETA) is redrawn. */
+static void on_tick(int sig)
+{
+	(void)sig;
+}
+
+static void set_ticks(bool on)
+{
+	struct itimerval it = { { on, 0 }, { on, 0 } };	/* every second */
+	struct sigaction sa = { 0 };
+
+	sa.sa_handler = on ? on_tick : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
 }
 
 static void set_handlers(void (*fn)(int))
@@ -372,6 +392,8 @@ static int run_local(struct sweep *sw, size_t nr_todo, double *wall_s)
 	bool killed = false;
 
 	set_handlers(on_stop);
+	if (pg.on)
+		set_ticks(true);
 	fflush(stdout);
 	fflush(stderr);
 	for (;;) {
@@ -396,6 +418,8 @@ static int run_local(struct sweep *sw, size_t nr_todo, double *wall_s)
 			}
 			if (!pid) {
 				set_handlers(SIG_DFL);
+				if (pg.on)
+					set_ticks(false);
 				_exit(run_point(sw, next));
 			}
 			*sl = (struct slot){ pid, next, now_s() };
@@ -453,6 +477,8 @@ static int run_local(struct sweep *sw, size_t nr_todo, double *wall_s)
 		}
 	}
 	progress_end(&pg);
+	if (pg.on)
+		set_ticks(false);
 	set_handlers(SIG_DFL);
 	*wall_s = now_s() - pg.start_s;
 	return 0;

@@ -44,3 +44,13 @@ check_rc "range +S" 0 "$SVATRACE" sweep "$T" --grid iotlb.entries=16..64+16 --li
 check_eq "16..64+16 = 16 32 48 64" "16 32 48 64" "$(printf '%s\n' "$OUT" | sed 's/.*=//' | tr '\n' ' ' | sed 's/ $//')"
 check_rc "equal values in two spellings" 0 "$SVATRACE" sweep "$T" --grid pt.page_bytes=4096,4K --list
 check_match "... the second is a duplicate point" "duplicate +pt.page_bytes=4K" "$OUT"
+
+# precedence: a grid value beats --set of the same key; --set beats the scenario
+check_rc "grid over --set over scenario" 0 "$SVATRACE" sweep "$T" --scenario faulting:resident=0.5 \
+	--set model.resident_fraction=0.25 --set iotlb.entries=256 --grid iotlb.entries=16,32 --db "$TMP/p.db"
+check_eq "stored: grid values, --set, scenario mode" \
+"16|--grid|0.25|--set|faulting|scenario faulting:resident=0.5
+32|--grid|0.25|--set|faulting|scenario faulting:resident=0.5" \
+	"$(sqlite3 "$TMP/p.db" "SELECT a.value||'|'||a.source||'|'||b.value||'|'||b.source||'|'||c.value||'|'||c.source
+		FROM run_config a JOIN run_config b ON b.run_id=a.run_id AND b.key='model.resident_fraction'
+		JOIN run_config c ON c.run_id=a.run_id AND c.key='model.mode' WHERE a.key='iotlb.entries' ORDER BY 0+a.value")"
