@@ -53,6 +53,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 # Files generated before compiling (BPF skeletons); fragments append.
 GENERATED :=
+# Extra prerequisites of 'make test' (test programs, browser); fragments append.
+TESTS_EXTRA :=
 
 .DELETE_ON_ERROR:
 .PHONY: all deps deps-test deps-demo deps-bench test unit clitest demo bench fuzz golden clean
@@ -102,8 +104,7 @@ deps-bench:
 	$(Q)scripts/install-deps.sh bench
 
 # The test build: sanitized CLI + unit binaries, then one runner that ends
-# with "N passed, N failed". TESTS_EXTRA lets fragments add prerequisites.
-TESTS_EXTRA :=
+# with "N passed, N failed". TESTS_EXTRA (set above) lets fragments add prerequisites.
 test: deps-test
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/svatrace $(BUILD)/san/svatrace $(UNIT_BINS) $(TESTS_EXTRA)
 	$(Q)BUILD=$(BUILD) tests/run.sh

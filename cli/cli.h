@@ -39,8 +39,10 @@ const char *cli_command_line(void);
 void replay_scenario_help(void);
 
 /* Subcommands (alphabetical). */
+int cmd_collect(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);

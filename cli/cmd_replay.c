@@ -14,7 +14,7 @@
 #include "analyze/store.h"
 #include "analyze/store_sink.h"
 #include "cli/cli.h"
-#include "common/log.h"
+#include "model/config.h"
 #include "model/params.h"
 #include "replay/registry.h"
 #include "replay/replay.h"
@@ -28,7 +28,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: svatrace replay TRACE [--profile NAME|FILE] [--set KEY=VALUE]... [--json]\n"
-		"                       [--seed N] [--label TEXT] [--scenario SPEC] [--db FILE]\n"
+		"                       [--seed N] [--label TEXT] [--db FILE] [--scenario SPEC]\n"
 		"       svatrace replay --scenario help\n"
 		"       svatrace replay --list-params [--json] [--profile ...] [--set ...]\n"
 		"\n"
@@ -49,9 +49,8 @@ static void usage(FILE *f)
 		"  --seed N             model.seed (random replacement, fault service times)\n"
 		"  --json               print one JSON object of metrics (flat dotted keys)\n"
 		"  --label TEXT         run label (default: \"replay TRACE\")\n"
-		"  --db FILE            store the run (resolved config, trace identity, metrics,\n"
-		"                       histograms, series) in the SQLite results database FILE\n"
-		"                       (created if missing) instead of printing it\n"
+		"  --db FILE            also store the run (config, metrics, histogram, series)\n"
+		"                       in a SQLite results database (created if missing)\n"
 		"  --list-params        print every parameter: key, unit, default, source\n"
 		"  -h, --help           this help\n"
 		"\n"
@@ -161,32 +160,30 @@ int cmd_replay(int argc, char **argv)
 		{ "seed", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "label", required_argument, NULL, 'l' },
+		{ "db", required_argument, NULL, 'd' },
 		{ "list-params", no_argument, NULL, 'L' },
 		{ "scenario", required_argument, NULL, 'C' },
-		{ "db", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *profile = NULL, *seed = NULL, *label = NULL, *scenario = NULL, *db = NULL;
+	const char *profile = NULL, *seed = NULL, *label = NULL, *db = NULL, *scenario = NULL;
+	struct store *st = NULL;
+	struct store_sink *ss = NULL;
+	struct results_sink *printer = NULL, dbsink;
 	bool json = false, list = false;
 	char **sets = calloc((size_t)argc + 1, sizeof(char *));
-	struct sweep_setting *ss = calloc((size_t)argc + 1, sizeof(*ss));
+	struct sweep_setting *sset = calloc((size_t)argc + 1, sizeof(*sset));
 	char (*keys)[128] = calloc((size_t)argc + 1, sizeof(*keys));
 	char spec[1024] = "";
-	struct store *st = NULL;
-	struct store_sink *ssink = NULL;
-	struct results_sink db_sink;
 	int nr_sets = 0, c, rc = CLI_OK;
 	struct params *p = NULL;
 	struct results_sink *sink = NULL;
 	struct progress pg = { 0 };
 	char err[512];
 
-	if (!sets || !ss || !keys) {
-		free(sets);
-		free(ss);
-		free(keys);
-		return cli_error(CMD, "out of memory");
+	if (!sets || !sset || !keys) {
+		rc = cli_error(CMD, "out of memory");
+		goto out;
 	}
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -195,10 +192,10 @@ int cmd_replay(int argc, char **argv)
 		case 'S': seed = optarg; break;
 		case 'j': json = true; break;
 		case 'l': label = optarg; break;
+		case 'd': db = optarg; break;
 		case 'L': list = true; break;
 		case 'C': scenario = optarg; break;
-		case 'D': db = optarg; break;
-		case 'h': usage(stdout); rc = CLI_OK; goto out;
+		case 'h': usage(stdout); goto out;
 		default: rc = cli_usage_error(CMD, "unknown option"); goto out;
 		}
 	}
@@ -215,7 +212,7 @@ int cmd_replay(int argc, char **argv)
 		rc = cli_error(CMD, "parameter tables: %s", strerror(errno));
 		goto out;
 	}
-	/* profile < scenario overrides < --set < --seed: the rule sweeps use too */
+	/* profile < scenario overrides < --set < --seed: the rule sweeps use too (replay/sweep.h) */
 	for (int i = 0; i < nr_sets; i++) {
 		const char *v;
 
@@ -223,11 +220,11 @@ int cmd_replay(int argc, char **argv)
 			rc = cli_usage_error(CMD, "--set '%s': want KEY=VALUE", sets[i]);
 			goto out;
 		}
-		ss[i] = (struct sweep_setting){ keys[i], v, "--set" };
+		sset[i] = (struct sweep_setting){ keys[i], v, "--set" };
 	}
 	if (seed)
-		ss[nr_sets++] = (struct sweep_setting){ "model.seed", seed, "--seed" };
-	if (sweep_resolve(p, profile, scenario, ss, (size_t)nr_sets, spec, sizeof(spec), err,
+		sset[nr_sets++] = (struct sweep_setting){ "model.seed", seed, "--seed" };
+	if (sweep_resolve(p, profile, scenario, sset, (size_t)nr_sets, spec, sizeof(spec), err,
 			  sizeof(err))) {
 		rc = cli_usage_error(CMD, "%s", err);
 		goto out;
@@ -246,49 +243,52 @@ int cmd_replay(int argc, char **argv)
 		}
 		goto out;
 	}
+	printer = json ? json_sink__new(stdout) : text_sink__new(stdout);
+	if (!printer) {
+		rc = cli_error(CMD, "out of memory");
+		goto out;
+	}
+	sink = printer;
 	if (db) {
 		st = store__open(db, STORE_CREATE, err, sizeof(err));
 		if (!st) {
 			rc = cli_error(CMD, "%s", err);
 			goto out;
 		}
-		ssink = store_sink__new(st);
-		if (!ssink) {
+		ss = store_sink__new(st);
+		if (!ss) {
+			rc = cli_error(CMD, "%s: %s", db, strerror(errno));
+			goto out;
+		}
+		dbsink = store_sink__sink(ss);
+		sink = tee_sink__new(printer, &dbsink);
+		if (!sink) {
 			rc = cli_error(CMD, "out of memory");
 			goto out;
 		}
-		db_sink = store_sink__sink(ssink);
-	} else {
-		sink = json ? json_sink__new(stdout) : text_sink__new(stdout);
-	}
-	if (!sink && !ssink) {
-		rc = cli_error(CMD, "out of memory");
-		goto out;
 	}
 	{
-		const struct param_def *sd = params__find(p, "model.seed");
 		struct replay_opts o = {
 			.params = p, .trace_path = argv[optind], .label = label,
 			.progress = cli_is_tty(stderr) ? draw_progress : NULL, .progress_ctx = &pg,
 			.scenario = spec,
 		};
-		const void *mc = params__cfg(p, params__find(p, "model.seed") ? svt_param_registry[0] : NULL);
+		const struct model_cfg *mc = params__cfg(p, &model_param_table);
 
-		(void)sd;
-		o.seed = mc ? *(const uint64_t *)mc : 0;	/* model.seed is the first field */
-		if (replay_run(&o, ssink ? &db_sink : sink))
+		o.seed = mc ? mc->seed : 0;
+		if (replay_run(&o, sink))
 			rc = CLI_FAIL;
-		else if (ssink)
-			svt_info("stored run %lld in %s", (long long)store_sink__last_run_id(ssink), db);
 	}
 out:
-	if (sink)
-		json ? json_sink__free(sink) : text_sink__free(sink);
-	store_sink__free(ssink);
+	if (sink && sink != printer)
+		tee_sink__free(sink);
+	if (printer)
+		json ? json_sink__free(printer) : text_sink__free(printer);
+	store_sink__free(ss);
 	store__close(st);
 	params__free(p);
 	free(sets);
-	free(ss);
+	free(sset);
 	free(keys);
 	return rc;
 }

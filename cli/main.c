@@ -14,8 +14,10 @@
 #include "common/log.h"
 
 static const struct cli_cmd commands[] = {
+	{ "collect", "capture IOMMU, DMA, VT-d and DSA events with eBPF into a trace file", cmd_collect },
 	{ "compare", "compare two stored runs: ratios, config differences, faster/slower and why", cmd_compare },
 	{ "db", "results databases: info, merge sweep shards, example data", cmd_db },
+	{ "doctor", "say what this host can collect and what to change", cmd_doctor },
 	{ "gen", "write a synthetic workload (DSA memcpy, NIC RX, NVMe, random access) as a trace", cmd_gen },
 	{ "import", "convert ftrace text (and other sources) into a trace file", cmd_import },
 	{ "info", "show a trace file's header, time span, event counts and losses", cmd_info },

@@ -8,10 +8,12 @@
 
 extern const struct importer importer_access_csv;
 extern const struct importer importer_ftrace_text;
+extern const struct importer importer_trace_dat;
 
 static const struct importer *const importers[] = {
 	&importer_ftrace_text,
 	&importer_access_csv,
+	&importer_trace_dat,
 };
 
 const struct importer *import_find(const char *name)

@@ -21,10 +21,12 @@
 #define SLOT_BYTES 128		/* largest fixed-size record we buffer */
 #define PROGRESS_EVERY 65536	/* records between progress calls */
 #define INTERN_BASE (1u << 30)	/* string ids a scenario adds (tenants) start here */
+#define PRESCAN 1000000		/* records looked at to resolve replay.expand=auto */
 
 static const struct param_def replay_defs[] = {
-	{ "replay.expand", PARAM_ENUM, "", "page", "DESIGN.md 5: maps expand into accesses per page",
-	  F(expand), 0, 0, "off|page|line", "turn each map into device accesses: none, one per page, one per line" },
+	{ "replay.expand", PARAM_ENUM, "", "auto", "DESIGN.md 5: maps expand into accesses per page",
+	  F(expand), 0, 0, "off|page|line|auto",
+	  "maps become device accesses: none, per page, per line; auto: page unless the trace has dev_access records" },
 	{ "replay.expand_source", PARAM_ENUM, "", "auto", "estimate", F(expand_source), 0, 0,
 	  "auto|iommu|dma|both", "which maps expand: auto = DMA-API maps once one is seen, else iommu maps" },
 	{ "replay.expand_delay_ns", PARAM_U64, "ns", "1000", "estimate: doorbell + descriptor fetch",
@@ -71,7 +73,8 @@ struct expansion {
 };
 
 struct rp {
-	const struct replay_cfg *cfg;		/* replay parameters */
+	const struct replay_cfg *cfg;		/* replay parameters (expand resolved) */
+	struct replay_cfg cfg_copy;		/* storage for cfg */
 	const struct model_cfg *mcfg;		/* model parameters */
 	struct model *m;			/* the model */
 	struct trace_reader *r;			/* input */
@@ -79,7 +82,8 @@ struct rp {
 	uint8_t *slots;				/* reorder_max * SLOT_BYTES */
 	uint32_t *free_slots;			/* stack of free slot indexes */
 	uint32_t nr_free;			/* entries on it */
-	struct held *heap;			/* min-heap by (ts, seq) */
+	struct held *heap;			/* ring sorted by (ts, seq) */
+	uint32_t held_head;			/* index of the oldest */
 	uint32_t nr_held;			/* entries in it */
 	uint64_t newest_ns;			/* latest ts read */
 	uint64_t released_ns;			/* ts of the last record released */
@@ -367,54 +371,19 @@ static void replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 
 /* ---------------------------------------------------------------- reorder window */
 
-static bool held_before(const struct held *a, const struct held *b)
-{
-	return a->ts_ns < b->ts_ns || (a->ts_ns == b->ts_ns && a->seq < b->seq);
-}
-
-static void heap_push(struct rp *p, struct held h)
-{
-	uint32_t i = p->nr_held++;
-
-	while (i > 0) {
-		uint32_t parent = (i - 1) / 2;
-
-		if (!held_before(&h, &p->heap[parent]))
-			break;
-		p->heap[i] = p->heap[parent];
-		i = parent;
-	}
-	p->heap[i] = h;
-}
-
-static struct held heap_pop(struct rp *p)
-{
-	struct held top = p->heap[0], last = p->heap[--p->nr_held];
-	uint32_t i = 0;
-
-	for (;;) {
-		uint32_t c = 2 * i + 1;
-
-		if (c >= p->nr_held)
-			break;
-		if (c + 1 < p->nr_held && held_before(&p->heap[c + 1], &p->heap[c]))
-			c++;
-		if (!held_before(&p->heap[c], &last))
-			break;
-		p->heap[i] = p->heap[c];
-		i = c;
-	}
-	if (p->nr_held)
-		p->heap[i] = last;
-	return top;
-}
-
+/*
+ * The window is a ring sorted by (ts, seq): a record is appended at the tail
+ * and moved back past newer ones (insertion sort). Collectors' records are
+ * nearly sorted, so that is O(1) per record; the oldest leaves from the head.
+ */
 static void release_one(struct rp *p)
 {
-	struct held h = heap_pop(p);
+	struct held h = p->heap[p->held_head];
 	const struct trace_rec *rec = (const void *)(p->slots + (size_t)h.slot * SLOT_BYTES);
 	uint64_t ts = h.ts_ns;
 
+	p->held_head = (p->held_head + 1) % p->cfg->reorder_max;
+	p->nr_held--;
 	if (ts < p->released_ns) {
 		p->nr_late++;
 		ts = p->released_ns;
@@ -426,18 +395,31 @@ static void release_one(struct rp *p)
 
 static void hold(struct rp *p, const struct trace_rec *rec)
 {
-	uint32_t slot;
+	uint32_t cap = p->cfg->reorder_max, slot, i;
+	struct held h;
 
 	if (!p->nr_free)
 		release_one(p);
 	slot = p->free_slots[--p->nr_free];
 	memcpy(p->slots + (size_t)slot * SLOT_BYTES, rec, rec->size_bytes);
-	heap_push(p, (struct held){ .ts_ns = rec->ts_ns, .seq = p->seq++, .slot = slot });
+	h = (struct held){ .ts_ns = rec->ts_ns, .seq = p->seq++, .slot = slot };
+	i = (p->held_head + p->nr_held) % cap;
+	p->nr_held++;
+	/* move back past newer records (ties keep file order) */
+	for (uint32_t n = p->nr_held - 1; n > 0; n--) {
+		uint32_t prev = (i + cap - 1) % cap;
+
+		if (p->heap[prev].ts_ns <= h.ts_ns)
+			break;
+		p->heap[i] = p->heap[prev];
+		i = prev;
+	}
+	p->heap[i] = h;
 	if (p->nr_held > p->max_held)
 		p->max_held = p->nr_held;
 	if (rec->ts_ns > p->newest_ns)
 		p->newest_ns = rec->ts_ns;
-	while (p->nr_held && p->heap[0].ts_ns + p->cfg->reorder_window_ns <= p->newest_ns)
+	while (p->nr_held && p->heap[p->held_head].ts_ns + p->cfg->reorder_window_ns <= p->newest_ns)
 		release_one(p);
 }
 
@@ -544,6 +526,7 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 	    (rc = metric(s, "replay.max_reorder_held", (double)p->max_held, "records")) < 0 ||
 	    (rc = metric(s, "replay.span_ns", (double)(p->any ? p->last_ns - p->first_ns : 0), "ns")) < 0 ||
 	    (rc = metric(s, "replay.devices", (double)p->nr_devs, "devices")) < 0 ||
+	    (rc = metric(s, "replay.expand_mode", (double)p->cfg->expand, "0 off 1 page 2 line")) < 0 ||
 	    (rc = metric(s, "replay.maps", (double)p->nr_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.dma_maps", (double)p->nr_dma_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.maps_expanded", (double)p->nr_maps_expanded, "maps")) < 0 ||
@@ -596,9 +579,8 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 	struct scenario_chain *chain = NULL;
 	int err = 0, rc, status = 0;
 
-	p.cfg = params__cfg(o->params, &replay_param_table);
-	p.mcfg = params__cfg(o->params, &model_param_table);
-	if (!p.cfg || !p.mcfg) {
+	if (!params__cfg(o->params, &replay_param_table) ||
+	    !(p.mcfg = params__cfg(o->params, &model_param_table))) {
 		svt_err("replay: parameters lack the model or replay table");
 		return -EINVAL;
 	}
@@ -606,6 +588,21 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 	if (!p.r) {
 		svt_err("%s", trace_open_errmsg());
 		return err ? err : -EIO;
+	}
+	p.cfg_copy = *(const struct replay_cfg *)params__cfg(o->params, &replay_param_table);
+	p.cfg = &p.cfg_copy;
+	if (p.cfg_copy.expand == REPLAY_EXPAND_AUTO) {
+		uint64_t n = 0;
+		bool accesses = false;
+
+		while (n++ < PRESCAN && trace_reader__next(p.r, &rec) == 1) {
+			if (rec->kind == TRACE_REC_DEV_ACCESS) {
+				accesses = true;
+				break;
+			}
+		}
+		p.cfg_copy.expand = accesses ? REPLAY_EXPAND_OFF : REPLAY_EXPAND_PAGE;
+		trace_reader__rewind(p.r);
 	}
 	p.m = model__new(p.mcfg);
 	p.slots = malloc((size_t)p.cfg->reorder_max * SLOT_BYTES);

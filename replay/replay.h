@@ -16,6 +16,8 @@
  *   map time + replay.expand_delay_ns and streaming at
  *   replay.expand_bytes_per_us (access k of a map at start + offset/bw);
  *   off: none. Steps of all pending maps interleave in time order.
+ *   auto (default): page, or off when the trace's first PRESCAN records
+ *   include dev_access records (explicit accesses are not doubled).
  * - Domains: all devices share domain 0 unless replay.domain_per_device=on
  *   (traces rarely tie a device to a domain); a trace descriptor's domain-
  *   selective invalidation therefore applies to every domain.
@@ -35,6 +37,7 @@ enum replay_expand {
 	REPLAY_EXPAND_OFF = 0,
 	REPLAY_EXPAND_PAGE = 1,
 	REPLAY_EXPAND_LINE = 2,
+	REPLAY_EXPAND_AUTO = 3,		/* page, unless the trace has dev_access records */
 };
 
 enum replay_expand_source {

@@ -28,4 +28,10 @@ struct results_sink *text_sink__new(FILE *out);
 /** text_sink__free() - free; NULL is a no-op. */
 void text_sink__free(struct results_sink *s);
 
+/** tee_sink__new() - a sink forwarding to @a and @b (copied; they must outlive it). */
+struct results_sink *tee_sink__new(const struct results_sink *a, const struct results_sink *b);
+
+/** tee_sink__free() - free the tee (not its targets); NULL is a no-op. */
+void tee_sink__free(struct results_sink *s);
+
 #endif /* SVATRACE_REPLAY_SINKS_H */

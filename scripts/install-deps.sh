@@ -16,7 +16,7 @@ set -eu
 BUILD_PKGS="make gcc clang llvm pkg-config
 	libbpf-dev bpftool libelf-dev zlib1g-dev
 	libjansson-dev libinih-dev libsqlite3-dev sqlite3 libsodium-dev
-	libtraceevent-dev libtracecmd-dev trace-cmd"
+	libtraceevent-dev libtracecmd-dev libtracefs-dev trace-cmd"
 TEST_PKGS="libcmocka-dev libclang-rt-14-dev"
 DEMO_PKGS="gnuplot-nox"
 QEMU_PKGS="qemu-system-x86 busybox-static cpio"

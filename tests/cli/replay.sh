@@ -110,3 +110,22 @@ if [ -r "$REAL" ]; then
 else
 	not_ok "real trace $REAL not readable"
 fi
+
+# ---- --db: the run lands in the SQLite results store
+check_rc "replay --db stores the run" 0 "$SVATRACE" replay "$TMP/a.svt" --db "$TMP/r.db" --label csv-lru --set iotlb.entries=2 --set iotlb.ways=2
+check_rc "svatrace runs lists it" 0 "$SVATRACE" runs --db "$TMP/r.db"
+check_match "stored run has its label" "csv-lru" "$OUT"
+if command -v sqlite3 > /dev/null; then
+	check_eq "stored iotlb.hits" 2 "$(sqlite3 "$TMP/r.db" "select cast(value as int) from metrics where key='iotlb.hits'" 2>&1)"
+fi
+
+# ---- replay.expand=auto: explicit device accesses are not doubled by map expansion
+if "$SVATRACE" gen random-access --set accesses=5000 -o "$TMP/g.svt" > /dev/null 2>&1 ||
+   "$SVATRACE" gen random-access -o "$TMP/g.svt" > /dev/null 2>&1; then
+	"$SVATRACE" replay "$TMP/g.svt" --json > "$TMP/g.json"
+	check_eq "auto expansion is off with dev_access records" 0 "$(jget replay.expand_mode "$TMP/g.json")"
+	check_eq "one lookup per 64-byte access, no expansion" "$(jget access.count "$TMP/g.json")" "$(jget iotlb.lookups "$TMP/g.json")"
+	"$SVATRACE" replay "$TMP/g.svt" --json --set replay.expand=page > "$TMP/g2.json"
+	m=$(jget replay.maps_expanded "$TMP/g2.json")
+	[ "$m" -ge 1 ] && ok "expand=page forces expansion ($m maps)" || not_ok "expand=page did not expand"
+fi

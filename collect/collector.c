@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * collector.c - the live eBPF collector (see collector.h). Order follows
+ * libbpf-tools: open -> set read-only config -> disable absent programs ->
+ * load -> attach -> poll, with one cleanup path that detaches and frees in
+ * reverse order whatever way the run ends.
+ *
+ * The consumer is woken by the BPF side only when a quarter of the ring is
+ * full; otherwise it polls every poll_ms and consumes whatever is there, so
+ * the cost per event carries no wakeup.
+ */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collect/collector.h"
+#include "collect/convert.h"
+#include "collect/host.h"
+#include "collect/probes.h"
+#include "common/log.h"
+#include "trace/trace.h"
+
+#include "svatrace.skel.h"
+
+#define MAX_LINKS (2 * SVT_P_MAX_ + SVT_MAX_UPROBES)
+#define FLUSH_EVERY_NS 1000000000ull	/* a SIGKILL loses at most ~1 s of records */
+
+struct run {
+	struct conv *cv;		/* converter into the writer */
+	int err;			/* first writer error */
+};
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	static char buf[65536];	/* verifier logs arrive as one message */
+	size_t n;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = 0;
+	svt_debug("libbpf: %s", buf);
+	return 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int collect_parse_uprobe(const char *spec, char **path, char **sym, int *argn)
+{
+	const char *c2 = strrchr(spec, ':'), *c1;
+	int n;
+	char tail[32];
+
+	if (!c2 || c2 == spec)
+		return -EINVAL;
+	for (c1 = c2 - 1; c1 > spec && *c1 != ':'; c1--)
+		;
+	if (c1 <= spec || c1 + 1 == c2)
+		return -EINVAL;
+	if (sscanf(c2 + 1, "ARG%d=%31s", &n, tail) != 2 && sscanf(c2 + 1, "arg%d=%31s", &n, tail) != 2)
+		return -EINVAL;
+	if (n < 1 || n > 5 || strcmp(tail, "dsa-desc"))
+		return -EINVAL;
+	if (path && !(*path = strndup(spec, (size_t)(c1 - spec))))
+		return -ENOMEM;
+	if (sym && !(*sym = strndup(c1 + 1, (size_t)(c2 - c1 - 1)))) {
+		if (path) {
+			free(*path);
+			*path = NULL;
+		}
+		return -ENOMEM;
+	}
+	*argn = n;
+	return 0;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct run *run = ctx;
+	int rc;
+
+	if (size < sizeof(struct svt_event))
+		return 0;
+	rc = conv__event(run->cv, data);
+	if (rc < 0 && !run->err)
+		run->err = rc;
+	return 0;
+}
+
+static json_t *build_meta(const struct collect_opts *o, const struct collect_result *res)
+{
+	json_t *meta = json_object(), *probes = json_array(), *ups = json_array();
+	json_t *host = host_snapshot("/sys", "/proc");
+	size_t n;
+	const struct probe_def *defs = probe_defs(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct collect_probe_result *p = &res->probe[i];
+
+		if (!p->selected)
+			continue;
+		json_array_append_new(probes, json_pack("{s:s,s:s,s:b,s:s?}", "name", defs[i].name,
+							"target", defs[i].target, "attached",
+							p->attached, "skipped", p->why));
+	}
+	for (unsigned int i = 0; i < o->nr_uprobes; i++)
+		json_array_append_new(ups, json_string(o->uprobes[i]));
+	json_object_set_new(meta, "tool", json_string("svatrace " SVT_VERSION));
+	json_object_set_new(meta, "source", json_pack("{s:s}", "collector", "ebpf"));
+	json_object_set_new(meta, "command_line", json_string(o->cmdline ? o->cmdline : ""));
+	json_object_set_new(meta, "clock", json_string("monotonic"));
+	json_object_set_new(meta, "addresses", json_string(o->keep_addrs ? "kept" : "hashed"));
+	json_object_set_new(meta, "buffer_bytes", json_integer((json_int_t)o->buffer_bytes));
+	json_object_set_new(meta, "filters",
+			    json_pack("{s:i,s:s?}", "pid", (int)o->pid, "device", o->device));
+	json_object_set_new(meta, "probes", probes);
+	json_object_set_new(meta, "uprobes", ups);
+	if (host)
+		json_object_set_new(meta, "host", host);
+	return meta;
+}
+
+/* Read the per-CPU lost counters, record them, and sum per probe. */
+static void read_lost(struct svatrace_bpf *skel, struct trace_writer *w,
+		      struct collect_result *res)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.lost);
+	uint64_t *vals;
+
+	if (ncpu <= 0 || !(vals = calloc((size_t)ncpu, sizeof(*vals))))
+		return;
+	for (uint32_t k = 0; k < SVT_P_MAX_; k++) {
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		for (int cpu = 0; cpu < ncpu; cpu++) {
+			if (!vals[cpu])
+				continue;
+			res->probe[k].nr_lost += vals[cpu];
+			res->nr_lost += vals[cpu];
+			if (w)
+				trace_writer__add_lost(w, (uint32_t)cpu, probe_def_by_id(k)->name,
+						       vals[cpu]);
+		}
+	}
+	free(vals);
+}
+
+/*
+ * Open the skeleton, disable programs that are not selected or whose target
+ * is absent (or, without @allow_func, every fentry program), and load.
+ * Returns NULL with *rc set; *rc = -EAGAIN when the load failed but might
+ * succeed without the fentry programs.
+ */
+static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
+					  const struct bpf_object_open_opts *open_opts,
+					  struct collect_result *res, bool allow_func, int *rc)
+{
+	struct svatrace_bpf *skel;
+	size_t nr_defs;
+	const struct probe_def *defs = probe_defs(&nr_defs);
+	bool any_func = false;
+
+	skel = svatrace_bpf__open_opts(open_opts);
+	if (!skel) {
+		*rc = -errno;
+		svt_err("cannot open the BPF object: %s", strerror(errno));
+		return NULL;
+	}
+	skel->rodata->targ_tgid = o->pid;
+	skel->rodata->wakeup_bytes = o->buffer_bytes / 4;
+	*rc = bpf_map__set_max_entries(skel->maps.rb, (uint32_t)o->buffer_bytes);
+	if (*rc) {
+		svt_err("bad buffer size %llu: %s", (unsigned long long)o->buffer_bytes,
+			strerror(-*rc));
+		goto fail;
+	}
+	for (size_t i = 0; i < nr_defs; i++) {
+		const struct probe_def *d = &defs[i];
+		struct collect_probe_result *p = &res->probe[i];
+		struct bpf_program *prog = bpf_object__find_program_by_name(skel->obj, d->prog);
+		struct bpf_program *rprog =
+			d->ret_prog ? bpf_object__find_program_by_name(skel->obj, d->ret_prog) : NULL;
+		bool on;
+
+		if (allow_func) {	/* first pass: decide and report once */
+			p->selected = d->type == PROBE_UPROBE ? o->nr_uprobes > 0
+							      : probe_selected(d, o->events);
+			if (p->selected && !probe_present(d, &p->why))
+				svt_info("skipping %s: %s", d->name, p->why);
+		}
+		on = p->selected && !p->why && (allow_func || d->type != PROBE_FUNC);
+		any_func |= on && d->type == PROBE_FUNC;
+		if (!on) {
+			if (prog)
+				bpf_program__set_autoload(prog, false);
+			if (rprog)
+				bpf_program__set_autoload(rprog, false);
+		}
+	}
+	*rc = svatrace_bpf__load(skel);
+	if (*rc == 0)
+		return skel;
+	if (any_func) {
+		svt_debug("load failed (%s) with fentry programs enabled", strerror(-*rc));
+		*rc = -EAGAIN;
+	} else {
+		svt_err("cannot load the BPF programs: %s%s", strerror(-*rc),
+			*rc == -EPERM ? " (needs root or CAP_BPF+CAP_PERFMON; a locked-down kernel "
+					"also refuses)" : " (run with -v for the verifier log)");
+	}
+fail:
+	svatrace_bpf__destroy(skel);
+	return NULL;
+}
+
+int collect_run(const struct collect_opts *o, struct collect_result *res)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
+	struct svatrace_bpf *skel = NULL;
+	struct ring_buffer *rb = NULL;
+	struct bpf_link *links[MAX_LINKS];
+	struct trace_writer *w = NULL;
+	struct run run = { 0 };
+	json_t *meta = NULL;
+	char *meta_txt = NULL;
+	const char *btf = o->btf_path ? o->btf_path : COLLECT_DEFAULT_BTF;
+	const char *why = NULL;
+	size_t nr_defs, nr_links = 0;
+	const struct probe_def *defs = probe_defs(&nr_defs);
+	uint64_t t_start, t_end = 0, t_flush;
+	int rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	libbpf_set_print(libbpf_log);
+	if (!host_has_bpf_caps(&why)) {
+		svt_err("cannot collect: %s", why);
+		return -EPERM;
+	}
+	if (access(btf, R_OK) != 0) {
+		svt_err("cannot collect: kernel BTF not found at %s (%s). The collector relocates "
+			"its programs against the kernel's BTF (CO-RE): use a kernel built with "
+			"CONFIG_DEBUG_INFO_BTF=y, or pass a BTF file with --btf; without BTF, "
+			"record with trace-cmd and use 'svatrace import --from trace-dat'",
+			btf, strerror(errno));
+		return -ENOENT;
+	}
+	for (unsigned int i = 0; i < o->nr_uprobes; i++) {
+		int argn;
+
+		if (collect_parse_uprobe(o->uprobes[i], NULL, NULL, &argn)) {
+			svt_err("bad --uprobe '%s': want PATH:SYMBOL:ARGn=dsa-desc (n = 1..5)",
+				o->uprobes[i]);
+			return -EINVAL;
+		}
+	}
+	if (strcmp(btf, COLLECT_DEFAULT_BTF))
+		open_opts.btf_custom_path = btf;
+
+	skel = open_and_load(o, &open_opts, res, true, &rc);
+	if (!skel && rc == -EAGAIN) {
+		/* Some kernels (sandboxes, no BPF trampoline) refuse fentry
+		 * programs: keep the tracepoints rather than failing. */
+		svt_info("skipping every fentry probe: this kernel refused to load fentry/fexit "
+			 "programs (no BPF trampoline support, or a sandbox); tracepoints stay");
+		for (size_t i = 0; i < nr_defs; i++)
+			if (defs[i].type == PROBE_FUNC && res->probe[i].selected && !res->probe[i].why)
+				res->probe[i].why = "kernel refuses fentry programs";
+		skel = open_and_load(o, &open_opts, res, false, &rc);
+	}
+	if (!skel)
+		goto cleanup;
+
+	for (size_t i = 0; i < nr_defs; i++) {
+		const struct probe_def *d = &defs[i];
+		struct collect_probe_result *p = &res->probe[i];
+		struct bpf_program *prog = bpf_object__find_program_by_name(skel->obj, d->prog);
+		struct bpf_program *rprog =
+			d->ret_prog ? bpf_object__find_program_by_name(skel->obj, d->ret_prog) : NULL;
+		struct bpf_link *l1, *l2 = NULL;
+
+		if (d->type == PROBE_UPROBE || !prog || !bpf_program__autoload(prog))
+			continue;
+		l1 = bpf_program__attach(prog);
+		if (!l1 || (rprog && !(l2 = bpf_program__attach(rprog)))) {
+			p->why = "attach failed";
+			svt_info("skipping %s: attach failed: %s", d->name, strerror(errno));
+			bpf_link__destroy(l1);
+			continue;
+		}
+		links[nr_links++] = l1;
+		if (l2)
+			links[nr_links++] = l2;
+		p->attached = true;
+		res->nr_attached++;
+	}
+	for (unsigned int i = 0; i < o->nr_uprobes; i++) {
+		LIBBPF_OPTS(bpf_uprobe_opts, uo);
+		char *path = NULL, *sym = NULL;
+		int argn = 0;
+		struct bpf_link *l;
+
+		collect_parse_uprobe(o->uprobes[i], &path, &sym, &argn);
+		uo.func_name = sym;
+		uo.bpf_cookie = (uint64_t)argn | (uint64_t)i << 8;
+		l = bpf_program__attach_uprobe_opts(skel->progs.up_dsa_desc, o->pid ? (int)o->pid : -1,
+						    path, 0, &uo);
+		if (!l) {
+			rc = -errno;
+			svt_err("cannot attach --uprobe %s: %s (is %s a function in %s?)",
+				o->uprobes[i], strerror(errno), sym, path);
+			free(path);
+			free(sym);
+			goto cleanup;
+		}
+		links[nr_links++] = l;
+		free(path);
+		free(sym);
+	}
+	if (o->nr_uprobes) {
+		res->probe[SVT_P_UPROBE_DSA].attached = true;
+		res->nr_attached++;
+	}
+	if (!res->nr_attached) {
+		svt_err("no probe could be attached (see 'svatrace doctor')");
+		rc = -ENOENT;
+		goto cleanup;
+	}
+
+	meta = build_meta(o, res);
+	meta_txt = meta ? json_dumps(meta, JSON_COMPACT) : NULL;
+	if (!meta_txt) {
+		rc = -ENOMEM;
+		goto cleanup;
+	}
+	w = trace_writer__open(o->out_path, TRACE_CLOCK_MONOTONIC,
+			       o->keep_addrs ? TRACE_F_ADDR_KEPT : TRACE_F_ADDR_HASHED, meta_txt);
+	if (!w) {
+		rc = -errno;
+		svt_err("cannot create %s: %s", o->out_path, strerror(errno));
+		goto cleanup;
+	}
+	run.cv = conv__new(w, o->keep_addrs, o->device);
+	if (!run.cv) {
+		rc = -errno;
+		goto cleanup;
+	}
+	for (unsigned int i = 0; i < o->nr_uprobes; i++) {
+		char *sym = NULL, name[300];
+		int argn;
+
+		if (collect_parse_uprobe(o->uprobes[i], NULL, &sym, &argn) == 0) {
+			snprintf(name, sizeof(name), "uprobe:%s", sym);
+			conv__set_uprobe_name(run.cv, i, name);
+			free(sym);
+		}
+	}
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.rb), on_event, &run, NULL);
+	if (!rb) {
+		rc = -errno;
+		svt_err("cannot set up the ring buffer: %s", strerror(errno));
+		goto cleanup;
+	}
+	svt_info("collecting from %u probes into %s%s", res->nr_attached, o->out_path,
+		 o->duration_ms ? "" : " (Ctrl-C to stop)");
+	if (o->ready)
+		o->ready(o->ready_ctx);
+
+	t_start = now_ns();
+	t_flush = t_start;
+	if (o->duration_ms)
+		t_end = t_start + o->duration_ms * 1000000ull;
+	while (!(o->stop && *o->stop) && !run.err) {
+		uint64_t t;
+		int n = ring_buffer__poll(rb, (int)o->poll_ms);
+
+		if (n < 0 && n != -EINTR) {
+			svt_err("ring buffer poll: %s", strerror(-n));
+			rc = n;
+			break;
+		}
+		/* Without a wakeup the poll above returns on its timeout and
+		 * consumes nothing: take what is there now. */
+		ring_buffer__consume(rb);
+		t = now_ns();
+		if (t_end && t >= t_end)
+			break;
+		if (t - t_flush >= FLUSH_EVERY_NS) {
+			trace_writer__flush(w);
+			t_flush = t;
+		}
+	}
+	res->duration_ns = now_ns() - t_start;
+	/* Detach first so the final drain sees every event the probes produced. */
+	while (nr_links)
+		bpf_link__destroy(links[--nr_links]);
+	ring_buffer__consume(rb);
+	read_lost(skel, w, res);
+	if (run.err && !rc) {
+		rc = run.err;
+		svt_err("writing %s: %s", o->out_path, trace_strerror(rc));
+	}
+
+cleanup:
+	for (size_t i = 0; i < nr_defs; i++)
+		if (run.cv)
+			res->probe[i].nr_records = conv__nr_records(run.cv, (unsigned int)i);
+	for (size_t i = 0; i < nr_defs; i++)
+		res->nr_records += res->probe[i].nr_records;
+	if (run.cv)
+		res->nr_filtered = conv__nr_filtered(run.cv);
+	ring_buffer__free(rb);
+	while (nr_links)
+		bpf_link__destroy(links[--nr_links]);
+	svatrace_bpf__destroy(skel);
+	conv__free(run.cv);
+	if (w) {
+		int crc = trace_writer__close(w);
+
+		if (crc && !rc) {
+			rc = crc;
+			svt_err("closing %s: %s", o->out_path, trace_strerror(crc));
+		}
+	}
+	free(meta_txt);
+	json_decref(meta);
+	return rc;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * convert.h - turn ring-buffer events (collect.h) into trace records
+ * (trace/format.h) through the trace writer. Used by the live collector and
+ * by the trace.dat importer, which fills the same struct svt_event from
+ * libtraceevent field values, so both decode every event the same way.
+ */
+#ifndef SVATRACE_COLLECT_CONVERT_H
+#define SVATRACE_COLLECT_CONVERT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "collect/collect.h"
+#include "trace/trace.h"
+
+struct conv;
+
+/**
+ * conv__new() - a converter writing to @w.
+ * @w: open writer (not owned).
+ * @keep_addrs: keep physical/user addresses; else hash them (keyed, per file).
+ * @device_glob: keep only records whose device name matches (fnmatch); records
+ *	without a device pass. NULL = no filter.
+ *
+ * Return: converter or NULL with errno set.
+ */
+struct conv *conv__new(struct trace_writer *w, bool keep_addrs, const char *device_glob);
+
+/** conv__free() - free; NULL is a no-op. */
+void conv__free(struct conv *c);
+
+/** conv__set_uprobe_name() - event name for records of --uprobe number @idx. */
+void conv__set_uprobe_name(struct conv *c, unsigned int idx, const char *name);
+
+/**
+ * conv__event() - convert and append one event.
+ * Return: 0 written, 1 dropped by the device filter, <0 writer error.
+ */
+int conv__event(struct conv *c, const struct svt_event *e);
+
+/** conv__nr_records() - records written for probe @id. */
+uint64_t conv__nr_records(const struct conv *c, unsigned int id);
+
+/** conv__nr_filtered() - events dropped by the device filter. */
+uint64_t conv__nr_filtered(const struct conv *c);
+
+#endif /* SVATRACE_COLLECT_CONVERT_H */

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * doctor.c - the `svatrace doctor` report (see doctor.h). It reuses the
+ * probe table and the host snapshot the collector writes into its header,
+ * so what doctor says is what collect would do.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collect/doctor.h"
+#include "collect/host.h"
+#include "collect/probes.h"
+
+static void advise(json_t *adv, const char *text)
+{
+	json_array_append_new(adv, json_string(text));
+}
+
+json_t *doctor_report(const char *btf_path, bool *can_collect)
+{
+	json_t *r = json_object(), *probes = json_array(), *adv = json_array(), *caps = json_array();
+	json_t *host = host_snapshot("/sys", "/proc"), *iommu, *pci, *dsa;
+	const char *why = NULL, *kind, *mode, *tfs;
+	bool priv, btf, any = false, any_fired = false;
+	size_t n;
+	const struct probe_def *defs = probe_defs(&n);
+	int nr_grp_present[8] = { 0 };
+	static const char *const groups[] = { "iommu", "dma", "intel_iommu", "qi_wait",
+					      "iopf", "pin", "idxd" };
+
+	if (!r || !host)
+		return NULL;
+	if (!btf_path)
+		btf_path = "/sys/kernel/btf/vmlinux";
+	priv = host_has_bpf_caps(&why);
+	btf = access(btf_path, R_OK) == 0;
+	tfs = probe_tracefs_dir();
+	json_object_set_new(r, "privileges", json_pack("{s:b,s:s?}", "ok", priv, "message", why));
+	json_object_set_new(r, "btf", json_pack("{s:b,s:s}", "ok", btf, "path", btf_path));
+	json_object_set_new(r, "tracefs", tfs ? json_string(tfs) : json_null());
+	for (size_t i = 0; i < n; i++) {
+		const char *pwhy = NULL;
+		bool ok;
+
+		if (defs[i].type == PROBE_UPROBE)
+			continue;
+		ok = probe_present(&defs[i], &pwhy);
+		any |= ok;
+		for (size_t g = 0; g < sizeof(groups) / sizeof(*groups); g++)
+			if (ok && !strcmp(groups[g], defs[i].group))
+				nr_grp_present[g]++;
+		json_array_append_new(probes, json_pack("{s:s,s:s,s:s,s:b,s:s?}", "name", defs[i].name,
+							"group", defs[i].group, "kind",
+							defs[i].type == PROBE_TP ? "tracepoint"
+										 : "fentry",
+							"present", ok, "why", pwhy));
+	}
+	json_object_set_new(r, "probes", probes);
+
+	iommu = json_object_get(host, "iommu");
+	pci = json_object_get(host, "pci_devices");
+	dsa = json_object_get(host, "dsa");
+	kind = json_string_value(json_object_get(iommu, "kind"));
+	mode = json_string_value(json_object_get(iommu, "mode"));
+	for (size_t i = 0; i < json_array_size(pci); i++) {
+		json_t *d = json_array_get(pci, i);
+
+		if (json_is_true(json_object_get(d, "ats")) || json_is_true(json_object_get(d, "pri")) ||
+		    json_is_true(json_object_get(d, "pasid")))
+			json_array_append_new(caps, json_pack("{s:O,s:O,s:O,s:O}", "bdf",
+							      json_object_get(d, "bdf"), "ats",
+							      json_object_get(d, "ats"), "pri",
+							      json_object_get(d, "pri"), "pasid",
+							      json_object_get(d, "pasid")));
+	}
+	json_object_set_new(r, "iommu", json_incref(iommu));
+	json_object_set_new(r, "devices_with_ats_pri_pasid", caps);
+	json_object_set_new(r, "dsa", json_incref(dsa));
+	json_object_set_new(r, "kernel_release", json_incref(json_object_get(host, "kernel_release")));
+	json_object_set_new(r, "kernel_cmdline", json_incref(json_object_get(host, "kernel_cmdline")));
+
+	/* What to change, most blocking first. */
+	if (!priv)
+		advise(adv, "run as root, or give the binary CAP_BPF and CAP_PERFMON");
+	if (!btf)
+		advise(adv, "boot a kernel built with CONFIG_DEBUG_INFO_BTF=y (the collector needs "
+			    "BTF for CO-RE); without it, record with trace-cmd and use "
+			    "'svatrace import --from trace-dat'");
+	if (!tfs)
+		advise(adv, "mount tracefs: mount -t tracefs tracefs /sys/kernel/tracing");
+	if (!kind || !strcmp(kind, "none")) {
+		advise(adv, "no IOMMU is active, so iommu:* and intel_iommu:* events never fire "
+			    "even where the tracepoints exist: enable VT-d (or AMD-Vi) in the "
+			    "firmware and boot with intel_iommu=on (amd_iommu=on); for a test "
+			    "setup, scripts/qemu-vtd.sh boots a guest with an emulated VT-d");
+	} else {
+		any_fired = true;
+		if (mode && !strcmp(mode, "passthrough"))
+			advise(adv, "devices are in identity (passthrough) domains: no map/unmap "
+				    "events; boot with iommu.passthrough=0 (or iommu=nopt)");
+		if (mode && !strcmp(mode, "lazy"))
+			advise(adv, "invalidation is lazy (flush queue): unmaps are batched; boot "
+				    "with iommu.strict=1 to see one invalidation per unmap");
+		if (!strcmp(kind, "intel-vtd") &&
+		    !json_is_true(json_object_get(iommu, "scalable_mode_on")))
+			advise(adv, "VT-d scalable mode is off: PASID/SVA (prq_report, I/O page "
+				    "faults) need intel_iommu=on,sm_on and hardware with ecap.SMTS");
+	}
+	if (!json_array_size(caps))
+		advise(adv, "no PCI device advertises ATS, PRI or PASID (or config space was not "
+			    "readable): device-TLB invalidations and page requests cannot occur");
+	if (!nr_grp_present[2])
+		advise(adv, "no intel_iommu:* tracepoints: the kernel lacks CONFIG_INTEL_IOMMU "
+			    "(or its tracing); qi_submit and prq_report will be skipped");
+	if (!nr_grp_present[1])
+		advise(adv, "no dma:* tracepoints: they exist from Linux 6.12");
+	if (!nr_grp_present[6])
+		advise(adv, "idxd probes absent: load the driver (modprobe idxd, CONFIG_INTEL_IDXD) "
+			    "and configure work queues with accel-config");
+	else if (!json_array_size(json_object_get(dsa, "devices")))
+		advise(adv, "idxd is loaded but there is no DSA device: its probes attach but "
+			    "cannot fire");
+	if (!nr_grp_present[3] && !nr_grp_present[4] && !nr_grp_present[5])
+		advise(adv, "no kernel function probes are available (qi_submit_sync, the I/O "
+			    "page-fault path, pin_user_pages*): they need kallsyms and BTF for "
+			    "fentry");
+	*can_collect = priv && btf && any;
+	json_object_set_new(r, "can_collect", json_boolean(*can_collect));
+	json_object_set_new(r, "events_can_fire", json_boolean(any_fired));
+	json_object_set_new(r, "advice", adv);
+	json_decref(host);
+	return r;
+}

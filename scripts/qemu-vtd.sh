@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# qemu-vtd.sh - boot Debian's own kernel under QEMU (TCG) on a q35 machine
+# with an emulated Intel VT-d IOMMU in scalable mode, run `svatrace collect`
+# inside the guest while it does block and network I/O, record the same
+# window with the guest's tracefs (text + trace-cmd trace.dat), load idxd and
+# attach the idxd probes, then hand everything back on a raw disk.
+#
+# usage: scripts/qemu-vtd.sh OUTDIR
+#   env: SVATRACE=build/svatrace (non-sanitized binary; its shared libraries
+#        are copied from ldd)  CACHE=/var/cache/svatrace  KVER=<auto>
+#        TIMEOUT=240
+# Results in OUTDIR: console.log, collect.trace, tracefs.txt, trace.dat,
+# collect.log, idxd.log, guest.log. Exit 0 when the guest ran to the end.
+set -euo pipefail
+OUT=${1:?usage: qemu-vtd.sh OUTDIR}
+SVATRACE=${SVATRACE:-build/svatrace}
+CACHE=${CACHE:-/var/cache/svatrace}
+TIMEOUT=${TIMEOUT:-240}
+mkdir -p "$OUT" "$CACHE/pkgs"
+OUT=$(cd "$OUT" && pwd)
+SVATRACE=$(readlink -f "$SVATRACE")
+
+scripts/install-deps.sh qemu >&2
+
+# 1. the kernel: whatever linux-image-amd64 points at, unpacked once into the cache
+if [ -z "${KVER:-}" ]; then
+	KVER=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/.*Depends: linux-image-\(.*-amd64\)$/\1/p' | head -1)
+fi
+[ -n "$KVER" ] || { echo "qemu-vtd: cannot tell which linux-image to use (set KVER)" >&2; exit 1; }
+KROOT=$CACHE/kroot-$KVER
+if [ ! -f "$KROOT/boot/vmlinuz-$KVER" ]; then
+	(cd "$CACHE/pkgs" && ls linux-image-"$KVER"_*.deb >/dev/null 2>&1 ||
+		apt-get download "linux-image-$KVER" >&2)
+	rm -rf "$KROOT.tmp" && dpkg-deb -x "$CACHE"/pkgs/linux-image-"$KVER"_*.deb "$KROOT.tmp"
+	mv "$KROOT.tmp" "$KROOT"
+fi
+MODDIR=$KROOT/lib/modules/$KVER
+
+# 2. initramfs
+W=$(mktemp -d "${TMPDIR:-/tmp}/qemu-vtd.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+R=$W/root
+mkdir -p "$R"/{bin,dev,proc,sys,tmp,mods,out,lib64,lib/x86_64-linux-gnu}
+cp /bin/busybox "$R/bin/busybox"
+ln -s busybox "$R/bin/sh"
+copy_bin() {	# binary + the shared libraries ldd names
+	cp "$1" "$R/bin/"
+	ldd "$1" | awk '/=> \//{print $3} /^\t\/lib64/{print $1}' | while read -r l; do
+		mkdir -p "$R$(dirname "$l")"; cp -L "$l" "$R$l"
+	done
+}
+copy_bin "$SVATRACE"
+copy_bin "$(command -v trace-cmd)"
+# order matters: dependencies first
+MODS="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk
+      failover net_failover virtio_net"
+for m in $MODS idxd_bus idxd; do
+	f=$(find "$MODDIR" -name "$m.ko" | head -1)
+	[ -n "$f" ] && cp "$f" "$R/mods/"
+done
+echo $MODS > "$R/mods/order"
+cat > "$R/init" <<'INIT'
+#!/bin/sh
+/bin/busybox --install -s /bin
+export PATH=/bin LD_LIBRARY_PATH=/lib/x86_64-linux-gnu
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+mount -t tracefs tracefs /sys/kernel/tracing
+T=/sys/kernel/tracing
+log() { echo "@@ $*"; }
+for m in $(cat /mods/order); do insmod /mods/$m.ko || log "insmod $m failed"; done
+sleep 1
+N=$(ls /sys/class/net | grep -v lo | head -1)
+[ -n "$N" ] && { ip link set $N up; ip addr add 10.0.2.15/24 dev $N; }
+ip link set lo up
+sleep 1
+log "kernel $(uname -r) btf=$(ls /sys/kernel/btf/vmlinux) dev=$(ls /sys/block | tr '\n' ' ') net=$N"
+# tracefs: the guest's own record of the same events, same clock as BPF
+echo 0 > $T/tracing_on
+echo mono > $T/trace_clock
+echo 16384 > $T/buffer_size_kb
+echo > $T/trace
+for e in iommu/map iommu/unmap intel_iommu/qi_submit; do echo 1 > $T/events/$e/enable; done
+svatrace collect -o /out/collect.trace 2> /out/collect.log & CP=$!
+i=0; while ! grep -q 'collecting from' /out/collect.log; do
+	i=$((i+1)); [ $i -gt 300 ] && break; sleep 0.1; done
+sleep 0.5
+echo 1 > $T/tracing_on
+# the I/O phase: block reads and writes that bypass the page cache, and pings
+dd if=/dev/vda of=/dev/null bs=64k count=256 iflag=direct 2>&1 | tail -1
+dd if=/dev/zero of=/dev/vda bs=64k count=256 oflag=direct 2>&1 | tail -1
+dd if=/dev/vda of=/dev/null bs=4k count=512 iflag=direct 2>&1 | tail -1
+ping -c 5 -i 0.2 -W 1 10.0.2.2 2>&1 | tail -2
+sync
+sleep 0.5
+echo 0 > $T/tracing_on
+sleep 0.5
+kill -INT $CP; wait $CP
+log "collector exit $?"
+cat /out/collect.log
+grep -v '^#' $T/trace > /out/tracefs.txt
+log "tracefs lines $(wc -l < /out/tracefs.txt) overrun: $(grep -h '^overrun' $T/per_cpu/cpu*/stats | tr '\n' ' ')"
+trace-cmd extract -o /out/trace.dat > /out/extract.log 2>&1 || log "trace-cmd extract failed: $(tail -3 /out/extract.log)"
+# idxd: the probes attach once the module is loaded (no DSA device here)
+insmod /mods/idxd_bus.ko; insmod /mods/idxd.ko || log "insmod idxd failed: dmesg: $(dmesg | grep -i idxd | tail -1)"
+svatrace collect -o /out/idxd.trace -e idxd -d 1 > /out/idxd.log 2>&1
+log "idxd collector exit $?"
+cat /out/idxd.log
+log "dsa devices: $(ls /sys/bus/dsa/devices 2>/dev/null | wc -l)"
+svatrace doctor > /out/doctor.txt 2>&1; log "doctor exit $?"
+cd /out && tar cf /dev/vdb . && sync
+log "guest done"
+poweroff -f
+INIT
+chmod +x "$R/init"
+(cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) > "$W/initrd.gz"
+truncate -s 64M "$W/disk.img"
+truncate -s 256M "$W/out.img"
+
+# 3. q35 + VT-d in scalable mode with device-TLB (ATS); devices behind PCIe
+#    root ports so virtio is PCIe and can expose ATS; split irqchip for intremap.
+set +e
+timeout "$TIMEOUT" qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel tcg -cpu max \
+	-smp 2 -m 1G -nographic -no-reboot -nic none \
+	-device intel-iommu,intremap=on,caching-mode=on,device-iotlb=on,x-scalable-mode=on,aw-bits=48 \
+	-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1 \
+	-drive file="$W/disk.img",if=none,id=d0,format=raw \
+	-device virtio-blk-pci,bus=rp1,drive=d0,iommu_platform=on,ats=on,disable-legacy=on \
+	-device pcie-root-port,id=rp2,bus=pcie.0,chassis=2 \
+	-drive file="$W/out.img",if=none,id=d1,format=raw \
+	-device virtio-blk-pci,bus=rp2,drive=d1,iommu_platform=on,ats=on,disable-legacy=on \
+	-device pcie-root-port,id=rp3,bus=pcie.0,chassis=3 \
+	-netdev user,id=n0,restrict=on \
+	-device virtio-net-pci,bus=rp3,netdev=n0,iommu_platform=on,ats=on,disable-legacy=on,romfile= \
+	-kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$W/initrd.gz" \
+	-append "console=ttyS0 quiet panic=-1 intel_iommu=on,sm_on iommu.strict=1 trace_clock=mono" \
+	> "$OUT/console.log" 2>&1
+rc=$?
+set -e
+tr -d '\r' < "$OUT/console.log" | grep -E '^@@|^svatrace|^(probe|total|fentry|iommu|intel_iommu|warning)' > "$OUT/guest.log" || true
+(cd "$OUT" && tar xf "$W/out.img" 2>/dev/null) || true
+if ! grep -q '@@ guest done' "$OUT/guest.log"; then
+	echo "qemu-vtd: guest did not finish (qemu exit $rc); see $OUT/console.log" >&2
+	exit 1
+fi
+exit 0
