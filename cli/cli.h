@@ -35,6 +35,9 @@ bool cli_is_tty(FILE *f);
 /** cli_command_line() - the whole argv joined with spaces (static buffer). */
 const char *cli_command_line(void);
 
+/** replay_scenario_help() - print the scenario transforms (cmd_replay.c; sweep uses it too). */
+void replay_scenario_help(void);
+
 /* Subcommands (alphabetical). */
 int cmd_collect(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
@@ -47,5 +50,6 @@ int cmd_plot(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif /* SVATRACE_CLI_H */

@@ -16,10 +16,11 @@
 #include "cli/cli.h"
 #include "model/config.h"
 #include "model/params.h"
-#include "replay/profile.h"
 #include "replay/registry.h"
 #include "replay/replay.h"
+#include "replay/scenario.h"
 #include "replay/sinks.h"
+#include "replay/sweep.h"
 
 #define CMD "replay"
 
@@ -27,7 +28,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: svatrace replay TRACE [--profile NAME|FILE] [--set KEY=VALUE]... [--json]\n"
-		"                       [--seed N] [--label TEXT] [--db FILE]\n"
+		"                       [--seed N] [--label TEXT] [--db FILE] [--scenario SPEC]\n"
+		"       svatrace replay --scenario help\n"
 		"       svatrace replay --list-params [--json] [--profile ...] [--set ...]\n"
 		"\n"
 		"Replays a native trace through the model of I/O address translation: IOTLB,\n"
@@ -39,6 +41,10 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  --profile NAME|FILE  calibration profile: data/profiles/NAME.ini or an INI file\n"
 		"                       (default: built-in defaults = data/profiles/default.ini)\n"
+		"  --scenario SPEC      rewrite the trace first: NAME[=VALUE][:key=value...][,NAME...]\n"
+		"                       e.g. faulting:resident=0.5 or pinned,pagesize=2m; its model\n"
+		"                       overrides apply after the profile, before --set\n"
+		"                       ('--scenario help' lists transforms; docs/scenarios.md)\n"
 		"  --set KEY=VALUE      override one parameter (repeatable; after the profile)\n"
 		"  --seed N             model.seed (random replacement, fault service times)\n"
 		"  --json               print one JSON object of metrics (flat dotted keys)\n"
@@ -53,8 +59,40 @@ static void usage(FILE *f)
 		"  svatrace replay run.svt\n"
 		"  svatrace replay run.svt --set iotlb.entries=256 --set pt.page_bytes=2M --json\n"
 		"  svatrace replay sim.svt --set ats.enabled=on --set model.mode=faulting\n"
+		"  svatrace replay sim.svt --scenario faulting:resident=0.9 --db results.db\n"
 		"\n"
 		"Exit status: 0 ok, 1 the trace could not be read, 2 bad option or parameter.\n");
+}
+
+static void scenario_help(const struct scenario_ops *ops, void *ctx)
+{
+	(void)ctx;
+	printf("%s%s%s\n    %s\n", ops->name, ops->value ? "=" : "", ops->value ? ops->value : "",
+	       ops->summary);
+	if (ops->help && *ops->help) {
+		const char *s = ops->help;
+
+		while (*s) {
+			size_t n = strcspn(s, "\n");
+
+			printf("    %.*s\n", (int)n, s);
+			s += n;
+			if (*s)
+				s++;
+		}
+	}
+	putchar('\n');
+}
+
+/**
+ * replay_scenario_help() - print every scenario transform with its help.
+ * Shared with `svatrace sweep --scenario help`.
+ */
+void replay_scenario_help(void)
+{
+	printf("Scenario transforms (--scenario NAME[=VALUE][:key=value...][,NAME...]),\n"
+	       "applied left to right before the model sees the records:\n\n");
+	scenario_foreach(scenario_help, NULL);
 }
 
 static void list_text(const struct param_def *d, const char *value, const char *origin, void *ctx)
@@ -124,23 +162,29 @@ int cmd_replay(int argc, char **argv)
 		{ "label", required_argument, NULL, 'l' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "list-params", no_argument, NULL, 'L' },
+		{ "scenario", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *profile = NULL, *seed = NULL, *label = NULL, *db = NULL;
+	const char *profile = NULL, *seed = NULL, *label = NULL, *db = NULL, *scenario = NULL;
 	struct store *st = NULL;
 	struct store_sink *ss = NULL;
 	struct results_sink *printer = NULL, dbsink;
 	bool json = false, list = false;
 	char **sets = calloc((size_t)argc + 1, sizeof(char *));
+	struct sweep_setting *sset = calloc((size_t)argc + 1, sizeof(*sset));
+	char (*keys)[128] = calloc((size_t)argc + 1, sizeof(*keys));
+	char spec[1024] = "";
 	int nr_sets = 0, c, rc = CLI_OK;
 	struct params *p = NULL;
 	struct results_sink *sink = NULL;
 	struct progress pg = { 0 };
-	char err[512], path[4096];
+	char err[512];
 
-	if (!sets)
-		return cli_error(CMD, "out of memory");
+	if (!sets || !sset || !keys) {
+		rc = cli_error(CMD, "out of memory");
+		goto out;
+	}
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': profile = optarg; break;
@@ -150,51 +194,38 @@ int cmd_replay(int argc, char **argv)
 		case 'l': label = optarg; break;
 		case 'd': db = optarg; break;
 		case 'L': list = true; break;
-		case 'h': usage(stdout); free(sets); return CLI_OK;
-		default: free(sets); return cli_usage_error(CMD, "unknown option");
+		case 'C': scenario = optarg; break;
+		case 'h': usage(stdout); goto out;
+		default: rc = cli_usage_error(CMD, "unknown option"); goto out;
 		}
 	}
+	if (scenario && !strcmp(scenario, "help")) {
+		replay_scenario_help();
+		goto out;
+	}
 	if (!list && optind != argc - 1) {
-		free(sets);
-		return cli_usage_error(CMD, optind >= argc ? "no TRACE given" : "one TRACE only");
+		rc = cli_usage_error(CMD, optind >= argc ? "no TRACE given" : "one TRACE only");
+		goto out;
 	}
 	p = params__new(svt_param_registry);
 	if (!p) {
-		free(sets);
-		return cli_error(CMD, "parameter tables: %s", strerror(errno));
+		rc = cli_error(CMD, "parameter tables: %s", strerror(errno));
+		goto out;
 	}
-	if (profile) {
-		int e = profile_resolve(profile, path, sizeof(path));
-
-		if (e) {
-			rc = cli_usage_error(CMD, "no profile '%s' (looked for data/profiles/%s.ini)",
-					     profile, profile);
-			goto out;
-		}
-		if (profile_load(p, path, err, sizeof(err))) {
-			rc = cli_usage_error(CMD, "%s", err);
-			goto out;
-		}
-	}
+	/* profile < scenario overrides < --set < --seed: the rule sweeps use too (replay/sweep.h) */
 	for (int i = 0; i < nr_sets; i++) {
-		char key[128];
-		const char *eq = strchr(sets[i], '=');
+		const char *v;
 
-		if (!eq || eq == sets[i] || (size_t)(eq - sets[i]) >= sizeof(key)) {
+		if (sweep_split_setting(sets[i], keys[i], sizeof(keys[i]), &v)) {
 			rc = cli_usage_error(CMD, "--set '%s': want KEY=VALUE", sets[i]);
 			goto out;
 		}
-		snprintf(key, sizeof(key), "%.*s", (int)(eq - sets[i]), sets[i]);
-		if (params__set(p, key, eq + 1, "--set", err, sizeof(err))) {
-			rc = cli_usage_error(CMD, "--set %s", err);
-			goto out;
-		}
+		sset[i] = (struct sweep_setting){ keys[i], v, "--set" };
 	}
-	if (seed && params__set(p, "model.seed", seed, "--seed", err, sizeof(err))) {
-		rc = cli_usage_error(CMD, "--seed: %s", err);
-		goto out;
-	}
-	if (params__validate(p, err, sizeof(err))) {
+	if (seed)
+		sset[nr_sets++] = (struct sweep_setting){ "model.seed", seed, "--seed" };
+	if (sweep_resolve(p, profile, scenario, sset, (size_t)nr_sets, spec, sizeof(spec), err,
+			  sizeof(err))) {
 		rc = cli_usage_error(CMD, "%s", err);
 		goto out;
 	}
@@ -240,6 +271,7 @@ int cmd_replay(int argc, char **argv)
 		struct replay_opts o = {
 			.params = p, .trace_path = argv[optind], .label = label,
 			.progress = cli_is_tty(stderr) ? draw_progress : NULL, .progress_ctx = &pg,
+			.scenario = spec,
 		};
 		const struct model_cfg *mc = params__cfg(p, &model_param_table);
 
@@ -256,5 +288,7 @@ out:
 	store__close(st);
 	params__free(p);
 	free(sets);
+	free(sset);
+	free(keys);
 	return rc;
 }

@@ -14,11 +14,13 @@
 #include "model/iotlb.h"
 #include "model/model.h"
 #include "replay/replay.h"
+#include "replay/scenario.h"
 #include "trace/trace.h"
 
 #define F(field) offsetof(struct replay_cfg, field)
 #define SLOT_BYTES 128		/* largest fixed-size record we buffer */
 #define PROGRESS_EVERY 65536	/* records between progress calls */
+#define INTERN_BASE (1u << 30)	/* string ids a scenario adds (tenants) start here */
 #define PRESCAN 1000000		/* records looked at to resolve replay.expand=auto */
 
 static const struct param_def replay_defs[] = {
@@ -93,6 +95,10 @@ struct rp {
 	uint32_t *dev_of_id;			/* indexed by string id */
 	uint32_t dev_of_id_cap;			/* slots */
 	uint32_t nr_devs;			/* devices numbered */
+	/* strings a scenario transform added: id INTERN_BASE + i */
+	char **interned;			/* names */
+	uint32_t *dev_of_intern;		/* device index + 1 per name (0 = not yet) */
+	uint32_t nr_interned;			/* names used (and allocated) */
 	bool seen_iommu_map;			/* an iommu:map record was replayed */
 	bool seen_dma_map;			/* a DMA-API map was replayed */
 	uint64_t first_ns, last_ns;		/* replayed time span */
@@ -107,6 +113,13 @@ struct rp {
 
 static uint32_t dev_index(struct rp *p, uint32_t string_id)
 {
+	if (string_id >= INTERN_BASE && string_id - INTERN_BASE < p->nr_interned) {
+		uint32_t *d = &p->dev_of_intern[string_id - INTERN_BASE];
+
+		if (!*d)
+			*d = p->nr_devs < MODEL_MAX_DEVS ? ++p->nr_devs : MODEL_MAX_DEVS;
+		return *d - 1;
+	}
 	if (string_id >= p->dev_of_id_cap) {
 		uint32_t cap = p->dev_of_id_cap ? p->dev_of_id_cap : 64;
 		uint32_t *n;
@@ -410,9 +423,58 @@ static void hold(struct rp *p, const struct trace_rec *rec)
 		release_one(p);
 }
 
+/* ---------------------------------------------------------------- scenario */
+
+/* Records out of the scenario chain (or straight from the reader) into the window. */
+static int feed(void *ctx, const struct trace_rec *rec)
+{
+	struct rp *p = ctx;
+
+	if (rec->kind == TRACE_REC_GENERIC || rec->kind >= TRACE_REC_KIND_MAX_ ||
+	    rec->size_bytes > SLOT_BYTES) {
+		p->nr_skipped++;
+		return 0;
+	}
+	hold(p, rec);
+	return 0;
+}
+
+static uint32_t scn_intern(void *ctx, const char *s)
+{
+	struct rp *p = ctx;
+	char **n;
+	uint32_t *d;
+
+	for (uint32_t i = 0; i < p->nr_interned; i++)
+		if (!strcmp(p->interned[i], s))
+			return INTERN_BASE + i;
+	n = realloc(p->interned, (p->nr_interned + 1) * sizeof(*n));
+	if (!n)
+		return 0;
+	p->interned = n;
+	d = realloc(p->dev_of_intern, (p->nr_interned + 1) * sizeof(*d));
+	if (!d)
+		return 0;
+	p->dev_of_intern = d;
+	n[p->nr_interned] = strdup(s);
+	if (!n[p->nr_interned])
+		return 0;
+	d[p->nr_interned] = 0;
+	return INTERN_BASE + p->nr_interned++;
+}
+
+static const char *scn_string(void *ctx, uint32_t id)
+{
+	struct rp *p = ctx;
+
+	if (id >= INTERN_BASE)
+		return id - INTERN_BASE < p->nr_interned ? p->interned[id - INTERN_BASE] : NULL;
+	return trace_reader__string(p->r, id);
+}
+
 /* ---------------------------------------------------------------- run */
 
-static int hash_file(const char *path, char *hex, size_t hex_bytes)
+int replay_trace_hash(const char *path, char *hex, size_t hex_bytes)
 {
 	unsigned char out[32], buf[1 << 16];
 	crypto_generichash_state st;
@@ -501,6 +563,10 @@ static void rp_free(struct rp *p)
 	free(p->heap);
 	free(p->exp);
 	free(p->dev_of_id);
+	for (uint32_t i = 0; i < p->nr_interned; i++)
+		free(p->interned[i]);
+	free(p->interned);
+	free(p->dev_of_intern);
 }
 
 int replay_run(const struct replay_opts *o, const struct results_sink *sink)
@@ -510,6 +576,7 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 	struct cfg_ctx cc = { .sink = sink };
 	char hash[65] = "", label[256];
 	const struct trace_rec *rec;
+	struct scenario_chain *chain = NULL;
 	int err = 0, rc, status = 0;
 
 	if (!params__cfg(o->params, &replay_param_table) ||
@@ -550,7 +617,20 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 		p.free_slots[i] = p.cfg->reorder_max - 1 - i;
 	p.nr_free = p.cfg->reorder_max;
 
-	if (hash_file(o->trace_path, hash, sizeof(hash)))
+	if (o->scenario && *o->scenario) {
+		struct scenario_out so = { .emit = feed, .intern = scn_intern,
+					   .string = scn_string, .ctx = &p };
+
+		chain = scenario_chain__new(o->scenario, o->seed, &so);
+		if (!chain) {
+			svt_err("replay: bad --scenario '%s'", o->scenario);
+			rp_free(&p);
+			return -EINVAL;
+		}
+	}
+	if (o->trace_hash)
+		snprintf(hash, sizeof(hash), "%s", o->trace_hash);
+	else if (replay_trace_hash(o->trace_path, hash, sizeof(hash)))
 		hash[0] = 0;
 	snprintf(label, sizeof(label), "replay %s", o->trace_path);
 	info.label = o->label ? o->label : label;
@@ -558,7 +638,7 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 	info.trace_hash = hash;
 	info.trace_bytes = trace_reader__file_bytes(p.r);
 	info.trace_meta_json = trace_reader__meta_json(p.r);
-	info.scenario = "";
+	info.scenario = chain ? scenario_chain__spec(chain) : "";
 	info.tool_version = SVT_VERSION;
 	info.seed = o->seed;
 	if (sink->ops->begin_run && (rc = sink->ops->begin_run(sink->ctx, &info)) < 0)
@@ -570,18 +650,27 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 	}
 
 	while ((rc = trace_reader__next(p.r, &rec)) == 1) {
-		if (rec->kind == TRACE_REC_GENERIC || rec->kind >= TRACE_REC_KIND_MAX_ ||
-		    rec->size_bytes > SLOT_BYTES) {
-			p.nr_skipped++;
-			continue;
+		int e = chain ? scenario_chain__push(chain, rec) : feed(&p, rec);
+
+		if (e < 0) {
+			svt_err("replay: scenario '%s' failed at record %llu: %s",
+				scenario_chain__spec(chain),
+				(unsigned long long)trace_reader__nr_records(p.r), strerror(-e));
+			status = e;
+			rc = 0;
+			break;
 		}
-		hold(&p, rec);
 		if (o->progress && !(trace_reader__nr_records(p.r) % PROGRESS_EVERY))
 			o->progress(trace_reader__offset(p.r), info.trace_bytes, o->progress_ctx);
 	}
 	if (rc < 0) {
 		svt_err("%s (replaying the good prefix)", trace_reader__errmsg(p.r));
 		status = rc;
+	}
+	if (chain && (rc = scenario_chain__finish(chain)) < 0) {
+		svt_err("replay: scenario '%s' failed at end of stream: %s",
+			scenario_chain__spec(chain), strerror(-rc));
+		status = status ? status : rc;
 	}
 	while (p.nr_held)
 		release_one(&p);
@@ -594,12 +683,14 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 		goto sink_fail;
 	if (sink->ops->end_run && (rc = sink->ops->end_run(sink->ctx, status)) < 0)
 		goto sink_fail;
+	scenario_chain__free(chain);
 	rp_free(&p);
 	return status;
 sink_fail:
 	svt_err("replay: results sink failed: %s", strerror(-rc));
 	if (sink->ops->end_run)
 		sink->ops->end_run(sink->ctx, rc);
+	scenario_chain__free(chain);
 	rp_free(&p);
 	return rc;
 }

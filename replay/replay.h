@@ -27,6 +27,7 @@
 #ifndef SVATRACE_REPLAY_REPLAY_H
 #define SVATRACE_REPLAY_REPLAY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model/params.h"
@@ -69,6 +70,8 @@ struct replay_opts {
 	const char *trace_path;		/* input */
 	const char *label;		/* run label, NULL: generated */
 	uint64_t seed;			/* model.seed as used */
+	const char *scenario;		/* scenario spec (replay/scenario.h), NULL or "": none */
+	const char *trace_hash;		/* hex content hash if already known, NULL: hash the file */
 	replay_progress_fn progress;	/* NULL: none */
 	void *progress_ctx;		/* for progress */
 };
@@ -81,5 +84,14 @@ struct replay_opts {
  * corrupt trace reports the good prefix's results with status < 0).
  */
 int replay_run(const struct replay_opts *o, const struct results_sink *sink);
+
+/**
+ * replay_trace_hash() - the content hash replay_run() stores as the trace's
+ * identity (BLAKE2b-256 of the file, hex).
+ * @hex: receives 64 hex chars and a NUL; @hex_bytes >= 65.
+ *
+ * Return: 0 or a negative errno from opening/reading @path.
+ */
+int replay_trace_hash(const char *path, char *hex, size_t hex_bytes);
 
 #endif /* SVATRACE_REPLAY_REPLAY_H */
