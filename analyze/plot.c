@@ -274,8 +274,11 @@ static bool scenario_has(const char *scenario, const char *words)
 		snprintf(w, sizeof(w), "%.*s", (int)n, p);
 		while (*s) {
 			size_t m = strcspn(s, ",");
+			size_t name = strcspn(s, ",:=");	/* "faulting:resident=0.5" is "faulting" */
 
-			if (m == strlen(w) && !strncmp(s, w, m))
+			if (name > m)
+				name = m;
+			if (name == strlen(w) && !strncmp(s, w, name))
 				return true;
 			s += m + (s[m] == ',');
 		}

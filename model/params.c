@@ -52,7 +52,9 @@ int params_parse_u64(const char *s, uint64_t *out)
 			const char *sfx;
 			uint64_t mul;
 		} sfx[] = {
-			{ "K", 1ull << 10 }, { "KiB", 1ull << 10 }, { "M", 1ull << 20 },
+			/* lowercase too: gen and --scenario take 4k/2m, so --set must */
+			{ "K", 1ull << 10 }, { "k", 1ull << 10 }, { "KiB", 1ull << 10 },
+			{ "M", 1ull << 20 }, { "m", 1ull << 20 }, { "g", 1ull << 30 },
 			{ "MiB", 1ull << 20 }, { "G", 1ull << 30 }, { "GiB", 1ull << 30 },
 			{ "T", 1ull << 40 }, { "TiB", 1ull << 40 }, { "ns", 1 },
 			{ "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000ull },
