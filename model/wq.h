@@ -131,10 +131,14 @@ struct wq_config {
 	uint64_t series_window_ns;		/* occupancy time-series window */
 	uint32_t client_queue_depth;		/* default: outstanding per client */
 	uint32_t client_compl;			/* default: enum wq_compl */
-	uint32_t client_opcode;			/* default: enum wq_op */
+	uint32_t client_op;			/* default: index of noop|memmove|fill|compare|crc */
 	uint32_t client_xfer_bytes;		/* default: transfer size */
 	uint32_t client_batch;			/* default: 0 single, N batch of N */
 	uint64_t client_think_ns;		/* default: think time */
+	uint32_t loop;				/* replay: enum wq_loop (wq_params.h) */
+	uint32_t xlate;				/* replay: enum wq_xlate_kind (wq_params.h) */
+	uint64_t xlate_fixed_access_ns;		/* replay, xlate=fixed: per access */
+	uint64_t xlate_fixed_page_ns;		/* replay, xlate=fixed: per page */
 };
 
 /* A descriptor as a client submits it. */
