@@ -188,6 +188,26 @@ struct wq_xlate_fixed {
 
 extern const struct wq_xlate_ops wq_xlate_fixed_ops;
 
+struct model;
+
+/*
+ * Context of wq_xlate_model_ops: the translation model (model/model.h) as
+ * the device's translation path. Every page of an access is one model
+ * lookup (ATC/IOTLB/walk/PRI per the model's config); the stall is the sum
+ * of the model's translation latencies of those pages.
+ */
+struct wq_xlate_model {
+	struct model *m;	/* translation model, fed only by this ops (time order) */
+	uint32_t dev;		/* device index in @m (the DSA device) */
+	uint32_t sid;		/* source id (context-cache key) */
+	uint32_t domain;	/* IOMMU domain */
+	uint64_t nr_accesses;	/* accesses translated */
+	uint64_t nr_pages;	/* pages looked up */
+	uint64_t stall_ns;	/* stalls returned, summed */
+};
+
+extern const struct wq_xlate_ops wq_xlate_model_ops;
+
 /* Per work queue counters (exact sums, so tests can check queueing laws). */
 struct wq_wq_stats {
 	uint64_t nr_accepted;		/* submissions that entered the WQ */
