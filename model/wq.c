@@ -967,7 +967,7 @@ void wq_client_cfg_default(const struct wq_config *cfg, struct wq_client_cfg *c)
 	c->queue_depth = cfg->client_queue_depth;
 	c->think_ns = cfg->client_think_ns;
 	c->nr_desc = 1000;
-	c->tmpl.opcode = cfg->client_opcode;
+	c->tmpl.opcode = wq_op_of_choice(cfg->client_op);
 	c->tmpl.xfer_bytes = cfg->client_xfer_bytes;
 	c->tmpl.batch_n = cfg->client_batch;
 }
@@ -1238,7 +1238,7 @@ static double ratio(uint64_t a, uint64_t b)
 int wq__report(const struct wq_model *m, const struct results_sink *sink)
 {
 	struct emit e = { .sink = sink, .rc = 0 };
-	const struct wq_param_def *defs;
+	const struct param_def *defs;
 	struct wq_stats st;
 	uint64_t T = m->end_ns;
 	double *tput;

@@ -131,10 +131,14 @@ struct wq_config {
 	uint64_t series_window_ns;		/* occupancy time-series window */
 	uint32_t client_queue_depth;		/* default: outstanding per client */
 	uint32_t client_compl;			/* default: enum wq_compl */
-	uint32_t client_opcode;			/* default: enum wq_op */
+	uint32_t client_op;			/* default: index of noop|memmove|fill|compare|crc */
 	uint32_t client_xfer_bytes;		/* default: transfer size */
 	uint32_t client_batch;			/* default: 0 single, N batch of N */
 	uint64_t client_think_ns;		/* default: think time */
+	uint32_t loop;				/* replay: enum wq_loop (wq_params.h) */
+	uint32_t xlate;				/* replay: enum wq_xlate_kind (wq_params.h) */
+	uint64_t xlate_fixed_access_ns;		/* replay, xlate=fixed: per access */
+	uint64_t xlate_fixed_page_ns;		/* replay, xlate=fixed: per page */
 };
 
 /* A descriptor as a client submits it. */
@@ -183,6 +187,26 @@ struct wq_xlate_fixed {
 };
 
 extern const struct wq_xlate_ops wq_xlate_fixed_ops;
+
+struct model;
+
+/*
+ * Context of wq_xlate_model_ops: the translation model (model/model.h) as
+ * the device's translation path. Every page of an access is one model
+ * lookup (ATC/IOTLB/walk/PRI per the model's config); the stall is the sum
+ * of the model's translation latencies of those pages.
+ */
+struct wq_xlate_model {
+	struct model *m;	/* translation model, fed only by this ops (time order) */
+	uint32_t dev;		/* device index in @m (the DSA device) */
+	uint32_t sid;		/* source id (context-cache key) */
+	uint32_t domain;	/* IOMMU domain */
+	uint64_t nr_accesses;	/* accesses translated */
+	uint64_t nr_pages;	/* pages looked up */
+	uint64_t stall_ns;	/* stalls returned, summed */
+};
+
+extern const struct wq_xlate_ops wq_xlate_model_ops;
 
 /* Per work queue counters (exact sums, so tests can check queueing laws). */
 struct wq_wq_stats {

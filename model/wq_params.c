@@ -2,7 +2,7 @@
 /*
  * wq_params.c - defaults, sources, parsing and the cross-field check of the
  * work-queue model's parameters (struct wq_config). Every default names its
- * source or says "estimate" and why; data/profiles/wq.ini carries the same
+ * source or says "estimate" and why; data/profiles/default.ini ([wq*]) carries the same
  * values and tests/unit/test_wq_params.c keeps the two in step.
  *
  * Model assumptions: none (bookkeeping only).
@@ -25,11 +25,11 @@
 #define SRC_KERNEL "Linux drivers/dma/idxd/idxd.h: IDXD_ENQCMDS_RETRIES = 32 (DESIGN.md s6)"
 
 #define U64(k, u, d, s, f, lo, hi, h) \
-	{ k, WQ_PARAM_U64, u, d, s, offsetof(struct wq_config, f), lo, hi, NULL, h }
+	{ k, PARAM_U64, u, d, s, offsetof(struct wq_config, f), lo, hi, NULL, h }
 #define U32(k, u, d, s, f, lo, hi, h) \
-	{ k, WQ_PARAM_U32, u, d, s, offsetof(struct wq_config, f), lo, hi, NULL, h }
+	{ k, PARAM_U32, u, d, s, offsetof(struct wq_config, f), lo, hi, NULL, h }
 #define ENUM(k, d, s, f, c, h) \
-	{ k, WQ_PARAM_ENUM, "", d, s, offsetof(struct wq_config, f), 0, 0, c, h }
+	{ k, PARAM_ENUM, "", d, s, offsetof(struct wq_config, f), 0, 0, c, h }
 
 #define GROUP_ROW(i) \
 	U32("wq.group" #i ".engines", "engines", (i) == 0 ? "4" : "0", \
@@ -52,7 +52,7 @@
 	U32("wq.wq" #i ".group", "", "0", "estimate: every WQ in group 0", \
 	    wq[i].group, 0, WQ_MAX_GROUPS - 1, "group of WQ " #i)
 
-static const struct wq_param_def table[] = {
+static const struct param_def table[] = {
 	U64("wq.seed", "", "1", "estimate: any fixed seed", seed, 0, 1.8e19,
 	    "PRNG seed of the work-queue model"),
 	U32("wq.nr_groups", "groups", "1", "estimate: one group holding every engine (the simplest accel-config setup)",
@@ -127,7 +127,7 @@ static const struct wq_param_def table[] = {
 	    "default outstanding descriptors per client"),
 	ENUM("wq.client_compl", "poll", "estimate: polling is the common user-space choice",
 	     client_compl, "poll|umwait|intr", "default completion method"),
-	ENUM("wq.client_opcode", "memmove", "DESIGN.md s6 (4 KiB transfers)", client_opcode,
+	ENUM("wq.client_op", "memmove", "DESIGN.md s6 (4 KiB transfers)", client_op,
 	     "noop|memmove|fill|compare|crc", "default operation"),
 	U32("wq.client_xfer_bytes", "bytes", "4096", "DESIGN.md s6 (4 KiB transfers)",
 	    client_xfer_bytes, 0, 1u << 31, "default transfer size"),
@@ -135,21 +135,53 @@ static const struct wq_param_def table[] = {
 	    client_batch, 0, 1u << 20, "default batch size (0: single descriptors)"),
 	U64("wq.client_think_ns", "ns", "0", "model choice: back-to-back submission",
 	    client_think_ns, 0, 1e12, "default think time"),
+	ENUM("wq.loop", "closed",
+	     "DESIGN.md s5: DWQ vs SWQ comparisons need closed loop (submission stalls change timing)",
+	     loop, "closed|open",
+	     "replay: closed = next descriptor after a completion + trace think time; open = trace times"),
+	ENUM("wq.xlate", "model", "model choice: descriptors' pages go through the translation model",
+	     xlate, "model|fixed|none",
+	     "replay: translation stalls from the translation model (model.*, iotlb.*, ats.*, ...), "
+	     "a fixed cost, or none"),
+	U64("wq.xlate_fixed_access_ns", "ns", "0", "estimate: no per-access cost beyond pages",
+	    xlate_fixed_access_ns, 0, 1e9, "wq.xlate=fixed: stall per source/destination access"),
+	U64("wq.xlate_fixed_page_ns", "ns", "2",
+	    "HyperSIO (ISCA'20): IOTLB hit 2 ns, i.e. every page hits", xlate_fixed_page_ns, 0, 1e9,
+	    "wq.xlate=fixed: stall per page an access touches"),
 };
 
 #define NR_ROWS (sizeof(table) / sizeof(table[0]))
 
-/* enum index of client_opcode -> opcode value */
+/* enum index of wq.client_op -> opcode value */
 static const uint32_t op_of_choice[] = { WQ_OP_NOOP, WQ_OP_MEMMOVE, WQ_OP_FILL, WQ_OP_COMPARE,
 					 WQ_OP_CRC };
 
-const struct wq_param_def *wq_params_table(size_t *nr)
+uint32_t wq_op_of_choice(uint32_t idx)
+{
+	return idx < sizeof(op_of_choice) / sizeof(op_of_choice[0]) ? op_of_choice[idx] :
+								       WQ_OP_MEMMOVE;
+}
+
+static int validate_cb(const void *cfg, char *err, size_t err_bytes)
+{
+	return wq_config_validate(cfg, err, err_bytes);
+}
+
+const struct param_table wq_param_table = {
+	.name = "wq",
+	.defs = table,
+	.nr_defs = NR_ROWS,
+	.cfg_bytes = sizeof(struct wq_config),
+	.validate = validate_cb,
+};
+
+const struct param_def *wq_params_table(size_t *nr)
 {
 	*nr = NR_ROWS;
 	return table;
 }
 
-const struct wq_param_def *wq_params_find(const char *key)
+const struct param_def *wq_params_find(const char *key)
 {
 	size_t i;
 
@@ -227,21 +259,19 @@ static void enum_word(const char *choices, uint32_t idx, char *buf, size_t n)
 }
 
 /* The opcode field is stored as its opcode value, the enum row as its index. */
-static int set_row(struct wq_config *cfg, const struct wq_param_def *d, const char *value,
+static int set_row(struct wq_config *cfg, const struct param_def *d, const char *value,
 		   char *err, size_t err_bytes)
 {
 	char *base = (char *)cfg + d->offset;
 	uint64_t v;
 	uint32_t idx;
 
-	if (d->type == WQ_PARAM_ENUM) {
+	if (d->type == PARAM_ENUM) {
 		if (enum_index(d->choices, value, &idx)) {
 			snprintf(err, err_bytes, "%s: '%s' is not one of %s", d->key, value,
 				 d->choices);
 			return -EINVAL;
 		}
-		if (d->offset == offsetof(struct wq_config, client_opcode))
-			idx = op_of_choice[idx];
 		memcpy(base, &idx, sizeof(idx));
 		return 0;
 	}
@@ -250,7 +280,7 @@ static int set_row(struct wq_config *cfg, const struct wq_param_def *d, const ch
 			 d->min, d->max, d->unit);
 		return -EINVAL;
 	}
-	if (d->type == WQ_PARAM_U32) {
+	if (d->type == PARAM_U32) {
 		uint32_t v32 = (uint32_t)v;
 
 		memcpy(base, &v32, sizeof(v32));
@@ -263,7 +293,7 @@ static int set_row(struct wq_config *cfg, const struct wq_param_def *d, const ch
 int wq_params_set(struct wq_config *cfg, const char *key, const char *value, char *err,
 		  size_t err_bytes)
 {
-	const struct wq_param_def *d = wq_params_find(key);
+	const struct param_def *d = wq_params_find(key);
 
 	if (!d) {
 		snprintf(err, err_bytes, "unknown parameter '%s'", key);
@@ -272,30 +302,22 @@ int wq_params_set(struct wq_config *cfg, const char *key, const char *value, cha
 	return set_row(cfg, d, value, err, err_bytes);
 }
 
-void wq_params_format(const struct wq_config *cfg, const struct wq_param_def *d, char *buf,
+void wq_params_format(const struct wq_config *cfg, const struct param_def *d, char *buf,
 		      size_t buf_bytes)
 {
 	const char *base = (const char *)cfg + d->offset;
 	uint32_t v32;
 	uint64_t v64;
-	size_t i;
 
-	if (d->type == WQ_PARAM_U64) {
+	if (d->type == PARAM_U64) {
 		memcpy(&v64, base, sizeof(v64));
 		snprintf(buf, buf_bytes, "%" PRIu64, v64);
 		return;
 	}
 	memcpy(&v32, base, sizeof(v32));
-	if (d->type == WQ_PARAM_U32) {
+	if (d->type == PARAM_U32) {
 		snprintf(buf, buf_bytes, "%u", v32);
 		return;
-	}
-	if (d->offset == offsetof(struct wq_config, client_opcode)) {
-		for (i = 0; i < sizeof(op_of_choice) / sizeof(op_of_choice[0]); i++)
-			if (op_of_choice[i] == v32) {
-				v32 = (uint32_t)i;
-				break;
-			}
 	}
 	enum_word(d->choices, v32, buf, buf_bytes);
 }
@@ -371,5 +393,11 @@ int wq_config_validate(const struct wq_config *c, char *err, size_t err_bytes)
 		FAIL("wq.client_batch: %u > wq.max_batch=%u", c->client_batch, c->max_batch);
 	if (!c->client_queue_depth)
 		FAIL("wq.client_queue_depth: must be >= 1");
+	if (c->client_op > 4)
+		FAIL("wq.client_op: unknown operation %u", c->client_op);
+	if (c->loop > WQ_LOOP_OPEN)
+		FAIL("wq.loop: unknown loop %u", c->loop);
+	if (c->xlate > WQ_XLATE_NONE)
+		FAIL("wq.xlate: unknown source %u", c->xlate);
 	return 0;
 }

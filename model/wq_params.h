@@ -2,11 +2,10 @@
 /*
  * wq_params.h - the work-queue model's parameters as one table: key, type,
  * unit, default, source of the default, bounds and place in struct
- * wq_config. The row layout mirrors struct param_def of model/params.h (the
- * model helper's profile machinery) so that the table registers there
- * unchanged once both are on main; until then wq_params_set() gives the same
- * "key = text" interface for --set style overrides and profile files
- * (data/profiles/wq.ini, section [wq]).
+ * wq_config, as struct param_def rows of model/params.h gathered in
+ * wq_param_table, which the replay registers (--set wq.*, [wq] profile
+ * sections, --list-params). wq_params_set() sets one key of a bare struct
+ * wq_config the same way (tests, the benchmark, wq_config_default()).
  *
  * Model assumptions: none (bookkeeping only).
  */
@@ -16,33 +15,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/params.h"
 #include "model/wq.h"
 
-enum wq_param_type {
-	WQ_PARAM_U64 = 0,	/* uint64_t */
-	WQ_PARAM_U32 = 1,	/* uint32_t */
-	WQ_PARAM_ENUM = 4,	/* uint32_t index into @choices */
+/*
+ * The replay's parameter table (keys wq.*): svt_param_registry[] lists it;
+ * its config struct is struct wq_config, its check wq_config_validate().
+ */
+extern const struct param_table wq_param_table;
+
+/* wq.loop: how the replay drives the model from a trace's WQ records. */
+enum wq_loop {
+	WQ_LOOP_CLOSED = 0,	/* = WQ_REPLAY_CLOSED */
+	WQ_LOOP_OPEN = 1,	/* = WQ_REPLAY_OPEN */
 };
 
-/* One parameter (same fields as struct param_def in model/params.h). */
-struct wq_param_def {
-	const char *key;	/* dotted name: "wq.engine_bw_bytes_per_s" */
-	enum wq_param_type type;	/* storage and parsing */
-	const char *unit;	/* "ns", "entries", "bytes", ... */
-	const char *dflt;	/* default value as text */
-	const char *source;	/* citation of the default, or "estimate: why" */
-	size_t offset;		/* offsetof() in struct wq_config */
-	double min;		/* smallest accepted value */
-	double max;		/* largest accepted value */
-	const char *choices;	/* enum: words separated by '|' */
-	const char *help;	/* one line: what it means */
+/* wq.xlate: where the replay's translation stalls come from. */
+enum wq_xlate_kind {
+	WQ_XLATE_MODEL = 0,	/* the translation model (model/model.h), wq_xlate_model_ops */
+	WQ_XLATE_FIXED = 1,	/* wq_xlate_fixed_ops with wq.xlate_fixed_* */
+	WQ_XLATE_NONE = 2,	/* no stalls */
 };
+
+/** wq_op_of_choice() - opcode (enum wq_op) of wq.client_op's enum index @idx. */
+uint32_t wq_op_of_choice(uint32_t idx);
 
 /** wq_params_table() - the rows; *@nr gets their number. */
-const struct wq_param_def *wq_params_table(size_t *nr);
+const struct param_def *wq_params_table(size_t *nr);
 
 /** wq_params_find() - the row of @key, NULL if unknown. */
-const struct wq_param_def *wq_params_find(const char *key);
+const struct param_def *wq_params_find(const char *key);
 
 /**
  * wq_params_set() - set @key of @cfg from @value ("30000000000", "4K", "500ns",
@@ -53,7 +55,7 @@ int wq_params_set(struct wq_config *cfg, const char *key, const char *value, cha
 		  size_t err_bytes);
 
 /** wq_params_format() - the current value of @d in @cfg as text. */
-void wq_params_format(const struct wq_config *cfg, const struct wq_param_def *d, char *buf,
+void wq_params_format(const struct wq_config *cfg, const struct param_def *d, char *buf,
 		      size_t buf_bytes);
 
 /** wq_parse_u64() - unsigned number with K/M/G (binary) or ns/us/ms/s suffix. Return 0/-EINVAL. */

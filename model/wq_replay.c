@@ -166,7 +166,7 @@ int wq_replay__record(struct wq_replay *r, const struct wq_rec *rec)
 		if (d.batch_n > cfg->max_batch)
 			d.batch_n = cfg->max_batch;
 		d.opcode = WQ_OP_MEMMOVE;
-		d.xfer_bytes = cfg->client_xfer_bytes;
+		d.xfer_bytes = rec->batch_xfer_bytes ? rec->batch_xfer_bytes : cfg->client_xfer_bytes;
 	} else if (rec->opcode != WQ_OP_NOOP && rec->opcode != WQ_OP_MEMMOVE &&
 		   rec->opcode != WQ_OP_FILL && rec->opcode != WQ_OP_COMPARE &&
 		   rec->opcode != WQ_OP_CRC) {

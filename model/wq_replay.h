@@ -13,7 +13,8 @@
  * - Closed loop: think time = submit time - the client's latest earlier
  *   submit or completion in the trace (whichever is later), at least 0.
  * - A batch record's xfer_bytes is its descriptor count (trace/format.h);
- *   each work descriptor then moves wq.client_xfer_bytes. Opcodes the model
+ *   each work descriptor then moves batch_xfer_bytes (the replay takes it
+ *   from the batch's member records), or wq.client_xfer_bytes if 0. Opcodes the model
  *   does not know run as memmove (counted in nr_mapped_ops).
  * - Closed loop: a client keeps in flight as many descriptors as its thread
  *   had at most in the trace.
@@ -49,6 +50,7 @@ struct wq_rec {
 	uint16_t wq;		/* WQ index on the device */
 	uint8_t opcode;		/* DSA opcode */
 	uint8_t portal;		/* trace_portal: 1 MOVDIR64B, 2 ENQCMD, 3 ENQCMDS */
+	uint32_t batch_xfer_bytes;	/* batch: bytes per work descriptor, 0: wq.client_xfer_bytes */
 };
 
 /* Counters of a replay. */

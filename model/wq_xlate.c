@@ -1,13 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wq_xlate.c - the fixed-cost translation stand-in for the work-queue model:
- * a stall per access plus a stall per page touched. Tests and the benchmark
- * use it until the IOTLB/ATC/PRI model implements struct wq_xlate_ops.
+ * wq_xlate.c - translation stalls for the work-queue model: the translation
+ * model (model/model.h: ATC, IOTLB, walk caches and walkers, PRI) behind
+ * struct wq_xlate_ops, and a fixed-cost stand-in (a stall per access plus a
+ * stall per page touched) for tests, benchmarks and what-ifs.
  *
  * Model assumptions:
- * - Every access pays per_access_ns; every page of [addr, addr + bytes)
- *   pays per_page_ns (no caching: a pessimistic, history-free stand-in).
+ * - Translation model: an engine translates the pages of a descriptor's
+ *   access one after another before moving their data, so the access's
+ *   stall is the sum of the model's per-page translation latencies (the
+ *   model looks every page up at the access's start time; its queueing on
+ *   walkers and the PRI path is the model's own). The model sees only the
+ *   WQ model's accesses, in engine-start order, so its time never goes back.
+ * - Fixed: every access pays per_access_ns; every page of [addr, addr +
+ *   bytes) pays per_page_ns (no caching: a history-free stand-in).
  */
+#include <math.h>
+
+#include "model/model.h"
 #include "model/wq.h"
 
 static uint64_t fixed_stall_ns(void *ctx, uint32_t pasid, uint64_t addr, uint64_t bytes,
@@ -29,4 +39,36 @@ static uint64_t fixed_stall_ns(void *ctx, uint32_t pasid, uint64_t addr, uint64_
 const struct wq_xlate_ops wq_xlate_fixed_ops = {
 	.name = "fixed",
 	.stall_ns = fixed_stall_ns,
+};
+
+/* model__metric() is the model's only read-out of its latency sum: the stall is its delta. */
+static uint64_t lat_sum(const struct model *m)
+{
+	double v = model__metric(m, "xlate.latency_ns.sum");
+
+	return isnan(v) || v < 0 ? 0 : (uint64_t)v;
+}
+
+static uint64_t model_stall_ns(void *ctx, uint32_t pasid, uint64_t addr, uint64_t bytes,
+			       bool write, uint64_t now_ns)
+{
+	struct wq_xlate_model *x = ctx;
+	struct model_access a = {
+		.iova = addr, .bytes = bytes ? bytes : 1, .dev = x->dev, .sid = x->sid,
+		.domain = x->domain, .pasid = pasid, .write = write,
+	};
+	uint64_t before, stall;
+
+	model__advance(x->m, now_ns);
+	before = lat_sum(x->m);
+	x->nr_pages += model__access(x->m, now_ns, &a);
+	stall = lat_sum(x->m) - before;
+	x->nr_accesses++;
+	x->stall_ns += stall;
+	return stall;
+}
+
+const struct wq_xlate_ops wq_xlate_model_ops = {
+	.name = "model",
+	.stall_ns = model_stall_ns,
 };

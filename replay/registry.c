@@ -5,12 +5,13 @@
 #include <stddef.h>
 
 #include "model/config.h"
+#include "model/wq_params.h"
 #include "replay/registry.h"
 #include "replay/replay.h"
 
 const struct param_table *const svt_param_registry[] = {
 	&model_param_table,	/* iotlb., pwc., walk., ats., atc., pri., fault., pin., map., inval. ... */
 	&replay_param_table,	/* replay. */
-	/* &wq_param_table, */	/* wq./dsa.: the work-queue model adds its line here */
+	&wq_param_table,	/* wq.: the DSA work-queue model (model/wq_params.c) */
 	NULL,
 };

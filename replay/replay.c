@@ -15,6 +15,7 @@
 #include "model/model.h"
 #include "replay/replay.h"
 #include "replay/scenario.h"
+#include "replay/wq_feed.h"
 #include "trace/trace.h"
 
 #define F(field) offsetof(struct replay_cfg, field)
@@ -77,6 +78,7 @@ struct rp {
 	struct replay_cfg cfg_copy;		/* storage for cfg */
 	const struct model_cfg *mcfg;		/* model parameters */
 	struct model *m;			/* the model */
+	struct wq_feed *wq;			/* work-queue model path (replay/wq_feed.h) */
 	struct trace_reader *r;			/* input */
 	/* reorder window */
 	uint8_t *slots;				/* reorder_max * SLOT_BYTES */
@@ -361,8 +363,12 @@ static void replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 			maybe_expand(p, true, ts, w->src, w->xfer_bytes, dev, w->pasid, false);
 			maybe_expand(p, true, ts, w->dst, w->xfer_bytes, dev, w->pasid, true);
 		}
+		wq_feed__submit(p->wq, ts, w);
 		break;
 	}
+	case TRACE_REC_WQ_COMPLETE:
+		wq_feed__complete(p->wq, ts, (const void *)rec);
+		break;
 	default:
 		/* page requests, faults, groups, waits, cache tags: counted, not modelled */
 		break;
@@ -557,6 +563,7 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 static void rp_free(struct rp *p)
 {
 	model__free(p->m);
+	wq_feed__free(p->wq);
 	trace_reader__close(p->r);
 	free(p->slots);
 	free(p->free_slots);
@@ -605,10 +612,11 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 		trace_reader__rewind(p.r);
 	}
 	p.m = model__new(p.mcfg);
+	p.wq = wq_feed__new(o->params);
 	p.slots = malloc((size_t)p.cfg->reorder_max * SLOT_BYTES);
 	p.free_slots = malloc((size_t)p.cfg->reorder_max * sizeof(uint32_t));
 	p.heap = malloc((size_t)p.cfg->reorder_max * sizeof(struct held));
-	if (!p.m || !p.slots || !p.free_slots || !p.heap) {
+	if (!p.m || !p.wq || !p.slots || !p.free_slots || !p.heap) {
 		svt_err("replay: out of memory");
 		rp_free(&p);
 		return -ENOMEM;
@@ -676,10 +684,13 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 		release_one(&p);
 	exp_run(&p, UINT64_MAX);
 	model__finish(p.m, p.last_ns);
+	if ((rc = wq_feed__finish(p.wq)) < 0 && !status)
+		status = rc;
 	if (o->progress)
 		o->progress(info.trace_bytes, info.trace_bytes, o->progress_ctx);
 
-	if ((rc = report_replay(&p, sink)) < 0 || (rc = model__report(p.m, sink)) < 0)
+	if ((rc = report_replay(&p, sink)) < 0 || (rc = model__report(p.m, sink)) < 0 ||
+	    (rc = wq_feed__report(p.wq, sink)) < 0)
 		goto sink_fail;
 	if (sink->ops->end_run && (rc = sink->ops->end_run(sink->ctx, status)) < 0)
 		goto sink_fail;

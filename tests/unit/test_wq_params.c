@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_wq_params.c - the work-queue model's parameter table: defaults parse
- * and validate, data/profiles/wq.ini agrees with the table key by key,
+ * and validate, the [wq*] sections of data/profiles/default.ini agree with the table key by key,
  * overrides parse (suffixes, enums) and bad values and inconsistent configs
  * are refused with a message naming the key.
  */
@@ -20,23 +20,23 @@
 #include "model/wq_params.h"
 
 struct ini_check {
-	size_t nr_keys;		/* keys seen in [wq] */
+	size_t nr_keys;		/* keys seen in [wq] and [wq.*] */
 	size_t nr_bad;		/* unknown keys or values differing from the table */
 };
 
 static int ini_cb(void *user, const char *section, const char *name, const char *value)
 {
 	struct ini_check *ck = user;
-	const struct wq_param_def *d;
+	const struct param_def *d;
 	char key[128];
 
-	if (strcmp(section, "wq"))
+	if (strcmp(section, "wq") && strncmp(section, "wq.", 3))
 		return 1;
-	snprintf(key, sizeof(key), "wq.%s", name);
+	snprintf(key, sizeof(key), "%s.%s", section, name);
 	d = wq_params_find(key);
 	ck->nr_keys++;
 	if (!d || strcmp(d->dflt, value)) {
-		print_message("wq.ini: %s = %s differs from the table (%s)\n", key, value,
+		print_message("default.ini: %s = %s differs from the table (%s)\n", key, value,
 			      d ? d->dflt : "unknown key");
 		ck->nr_bad++;
 	}
@@ -46,7 +46,7 @@ static int ini_cb(void *user, const char *section, const char *name, const char 
 static void test_defaults_and_ini(void **state)
 {
 	struct ini_check ck = { 0 };
-	const struct wq_param_def *t;
+	const struct param_def *t;
 	struct wq_config c;
 	char err[256];
 	size_t n, i;
@@ -65,14 +65,14 @@ static void test_defaults_and_ini(void **state)
 	assert_int_equal(c.group_engines[0], 4);
 	assert_int_equal(c.device_wq_entries, 128);
 	assert_int_equal(c.retry_max, 32);
-	assert_int_equal(ini_parse("data/profiles/wq.ini", ini_cb, &ck), 0);
+	assert_int_equal(ini_parse("data/profiles/default.ini", ini_cb, &ck), 0);
 	assert_int_equal(ck.nr_bad, 0);
 	assert_int_equal(ck.nr_keys, n);
 }
 
 static void test_set_and_format(void **state)
 {
-	const struct wq_param_def *t;
+	const struct param_def *t;
 	struct wq_config c, c2;
 	char err[256], buf[64];
 	size_t n, i;
@@ -85,8 +85,8 @@ static void test_set_and_format(void **state)
 	assert_int_equal(c.enqcmd_rtt_ns, 1000);
 	assert_int_equal(wq_params_set(&c, "wq.client_xfer_bytes", "64K", err, sizeof(err)), 0);
 	assert_int_equal(c.client_xfer_bytes, 65536);
-	assert_int_equal(wq_params_set(&c, "wq.client_opcode", "crc", err, sizeof(err)), 0);
-	assert_int_equal(c.client_opcode, WQ_OP_CRC);
+	assert_int_equal(wq_params_set(&c, "wq.client_op", "crc", err, sizeof(err)), 0);
+	assert_int_equal(wq_op_of_choice(c.client_op), WQ_OP_CRC);
 	assert_int_equal(wq_params_set(&c, "wq.retry_policy", "backoff", err, sizeof(err)), 0);
 	assert_int_equal(c.retry_policy, WQ_RETRY_BACKOFF);
 
