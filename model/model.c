@@ -459,6 +459,11 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 	lat_record(m, done - t);
 }
 
+uint64_t model__latency_sum_ns(const struct model *m)
+{
+	return m->st.lat_sum;
+}
+
 uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access *a)
 {
 	uint64_t bytes = a->bytes ? a->bytes : 1;

@@ -111,6 +111,9 @@ void model__free(struct model *m);
 /** model__advance() - fire model events (flush timeouts) up to @t_ns. */
 void model__advance(struct model *m, uint64_t t_ns);
 
+/** model__latency_sum_ns() - sum of every translation latency so far (cheap; for callers that charge stalls). */
+uint64_t model__latency_sum_ns(const struct model *m);
+
 /** model__access() - translate every page of @a at @t_ns. Return: pages looked up. */
 uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access *a);
 

@@ -41,12 +41,10 @@ const struct wq_xlate_ops wq_xlate_fixed_ops = {
 	.stall_ns = fixed_stall_ns,
 };
 
-/* model__metric() is the model's only read-out of its latency sum: the stall is its delta. */
+/* The stall of one descriptor range is the growth of the model's latency sum. */
 static uint64_t lat_sum(const struct model *m)
 {
-	double v = model__metric(m, "xlate.latency_ns.sum");
-
-	return isnan(v) || v < 0 ? 0 : (uint64_t)v;
+	return model__latency_sum_ns(m);
 }
 
 static uint64_t model_stall_ns(void *ctx, uint32_t pasid, uint64_t addr, uint64_t bytes,
