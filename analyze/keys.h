@@ -40,6 +40,6 @@
 #define CFG_IOTLB_ENTRIES "iotlb.entries"
 #define CFG_PAGE_SIZE "pt.page_bytes"
 #define CFG_CLIENTS "client.nr"
-#define CFG_WQ_MODE "wq.mode"
+#define CFG_WQ_MODE "wq.wq0.mode"
 
 #endif /* SVATRACE_ANALYZE_KEYS_H */

@@ -64,7 +64,11 @@ static int init_common(void **state, int dwq, const struct scenario_arg *args, s
 		free(st);
 		return rc;
 	}
-	snprintf(st->kv, sizeof(st->kv), "%s=%s", SCN_KEY_WQ_MODE, name);
+	/* the WQ model's per-queue mode key: the SWQ target becomes shared */
+	if (!strcmp(name, "swq"))
+		snprintf(st->kv, sizeof(st->kv), "wq.wq%u.mode=shared", (unsigned)st->wq);
+	else
+		snprintf(st->kv, sizeof(st->kv), "%s=dedicated", SCN_KEY_WQ_MODE);
 	*state = st;
 	return 0;
 }
@@ -141,7 +145,7 @@ const struct scenario_ops scenario_dwq = {
 		"A client is a PASID (or a task id without one). Arguments: :wqs=N (8) WQs on\n"
 		"the device; :assign=rr (clients in order of first appearance, round robin)\n"
 		"or :assign=pasid (pasid mod wqs). More clients than WQs share a DWQ (the model\n"
-		"charges their software lock). Sets " SCN_KEY_WQ_MODE "=dwq.",
+		"charges their software lock). Sets " SCN_KEY_WQ_MODE "=dedicated.",
 	.init = init_dwq,
 	.push = push,
 	.overrides = overrides,
@@ -154,7 +158,7 @@ const struct scenario_ops scenario_swq = {
 	.help = "Submissions with MOVDIR64B become ENQCMD (ENQCMDS for kernel tasks, pid 0);\n"
 		"every submission and completion moves to WQ :wq=N (0). Retries are left for\n"
 		"the model to produce (the trace's own retry counts stay as recorded).\n"
-		"Sets " SCN_KEY_WQ_MODE "=swq.",
+		"Sets wq.wqN.mode=shared for the target queue N.",
 	.init = init_swq,
 	.push = push,
 	.overrides = overrides,

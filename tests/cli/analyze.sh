@@ -26,7 +26,7 @@ check_match "compare: why says where CPU time moved" "mostly pri.service_cpu_ns 
 check_match "compare: ratio column" "inval.count +1024 +64 +0.0625x" "$OUT"
 OUT=$("$SVATRACE" compare --db "$DB" "dwq 16 clients" "swq 16 clients" 2>&1)
 check_match "compare: throughput headline (higher is better)" "is 1.8x faster" "$OUT"
-check_match "compare: config diff lists wq.mode" "wq.mode +dwq +swq" "$OUT"
+check_match "compare: config diff lists wq.mode" "wq.wq0.mode +dwq +swq" "$OUT"
 OUT=$("$SVATRACE" compare --db "$DB" 11 12 --json 2>&1)
 check_match "compare --json has ratios" '"key": "pri.requests"' "$OUT"
 OUT=$("$SVATRACE" compare --db "$DB" 11 12 --csv 2>&1)

@@ -39,7 +39,7 @@ expect iotlb-sweep "pt.page_bytes=4k|16 50 105 200 1" "pt.page_bytes=4k|64 12.5 
 # 14400 of 16000 at 250 ns (bucket top 255); faulting 512 at 20000 ns
 expect latency-cdf "pinned|255 0.9" "pinned|600 1" "faulting|255 0.9" "faulting|607 0.968" "faulting|20000 1"
 # throughput M/s, p99 us, retries/desc
-expect wq-clients "wq.mode=dwq|16 4 16 0 17" "wq.mode=swq|8 7.2 12 0.5 21" "wq.mode=swq|16 7.2 24 1.5 22"
+expect wq-clients "wq.wq0.mode=dwq|16 4 16 0 17" "wq.wq0.mode=swq|8 7.2 12 0.5 21" "wq.wq0.mode=swq|16 7.2 24 1.5 22"
 # t_ms window_ms faults invalidations misses
 expect timeseries "faulting|0 1 256 4 100" "faulting|9 1 1 4 100" "pinned|3 1 0 64 100"
 expect cpu-cost	# one block whose rows start with the quoted run label:
