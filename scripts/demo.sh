@@ -20,7 +20,7 @@ step "info: what the trace holds"
 
 # Later stages join here as they land (each guarded so the demo always runs
 # the most complete job the build can do).
-for stage in scripts/demo.d/*.sh; do
+for stage in scripts/demo-stages/*.sh; do
 	[ -f "$stage" ] || continue
 	step "$(sed -n 's/^# stage: //p' "$stage")"
 	BUILD=$BUILD OUT=$OUT SVT=$SVT bash "$stage"
