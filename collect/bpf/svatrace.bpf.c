@@ -1007,3 +1007,29 @@ int up_dsa_desc(struct pt_regs *ctx)
 	ev_submit(e);
 	return 0;
 }
+
+/* ------------------------------------------------------------ --tracepoint SYSTEM:NAME */
+
+/*
+ * Any tracepoint: the record's bytes after the 8-byte common header, as many
+ * as its format has (at most 64), into v[]. The attach cookie holds the
+ * --tracepoint index (low 8 bits, in op) and that byte count (next 8 bits);
+ * the loader reads the format file, the converter names the fields.
+ */
+SEC("tracepoint")
+int tp_generic(void *ctx)
+{
+	__u64 cookie = bpf_get_attach_cookie(ctx);
+	struct svt_event *e;
+	__u32 n = (cookie >> 8) & 0x7f;
+
+	if (skip_task() || !(e = ev_reserve(SVT_P_TRACEPOINT)))
+		return 0;
+	e->op = cookie & 0xff;
+	if (n > sizeof(e->v))
+		n = sizeof(e->v);
+	if (n)
+		bpf_probe_read_kernel(e->v, n, (char *)ctx + 8);
+	ev_submit(e);
+	return 0;
+}
