@@ -6,14 +6,17 @@
 # in the same run
 #   1. untraced (baseline),
 #   2. `perf stat` counting the tracepoint (what enabling it costs alone),
-#   3. traced by the real collector: svatrace collect --tracepoint (same BPF
+#   3. the collector attached but filtering the loop out (-p of another
+#      process): tracepoint + BPF dispatch, no ring-buffer work,
+#   4. traced by the real collector: svatrace collect --tracepoint (same BPF
 #      ring-buffer path, event size, BPF_RB_NO_WAKEUP batching, consumer
 #      loop and trace writer as every other probe) writing a trace file,
-#   4. `perf record -e` the same tracepoint (-c 1: every event),
+#   5. `perf record -e` the same tracepoint (-c 1: every event),
 # interleaved for ROUNDS rounds; medians are reported. Prints added ns per
 # event, events captured vs fired, lost events and events/s achieved, with
 # ratios against the baseline. Never asserts a time.
-# Env: N (ops per run, default 2000000), ROUNDS (default 3), BUILD.
+# Env: N (ops per run, default 2000000), ROUNDS (default 3), BUF (collector
+# --buffer-size, default: the collector's 8M), BUILD.
 set -uo pipefail
 BUILD=${BUILD:-build}
 N=${N:-2000000}
@@ -71,9 +74,9 @@ run_perf_stat() {
 	fi
 }
 
-run_svt() {
+run_svt() {	# [PID]: trace PID instead of the loop (then nothing is captured)
 	start_loop "$LOOP" "$N"
-	"$SVT" collect -o "$W/c.trace" -e none -p "$LPID" --tracepoint "$TP" 2> "$W/c.log" &
+	"$SVT" collect -o "$W/c.trace" ${BUF:+-b $BUF} -e none -p "${1:-$LPID}" --tracepoint "$TP" 2> "$W/c.log" &
 	local cp=$!
 	for _ in $(seq 200); do
 		grep -q 'collecting from' "$W/c.log" && break
@@ -84,13 +87,16 @@ run_svt() {
 		finish_loop; wait $cp
 		echo "failed $(head -c 300 "$W/c.log" | tr '\n' ' ')"; return
 	fi
+	local t0; t0=$(cpu_ticks $cp)
 	finish_loop; local ns=$LNS
+	sleep 0.3	# let the consumer drain what the loop left
+	local t1; t1=$(cpu_ticks $cp)
 	kill -INT $cp; wait $cp
 	local rec lost
 	rec=$(sed -n 's/^total: \([0-9]*\) records.*/\1/p' "$W/c.log")
 	lost=$(sed -n 's/^total: [0-9]* records, \([0-9]*\) lost.*/\1/p' "$W/c.log")
 	"$SVT" info "$W/c.trace" > "$W/c.info" 2>&1 || rec="bad-file"
-	echo "$ns ${rec:-?} ${lost:-?} $(stat -c %s "$W/c.trace")"
+	echo "$ns ${rec:-?} ${lost:-?} $(stat -c %s "$W/c.trace") $(( (t1 - t0) * 1000000000 / HZ ))"
 }
 
 run_perf() {
@@ -107,15 +113,18 @@ run_perf() {
 	echo "$ns ${smp:-0} ${lostp:-0} $(stat -c %s "$W/perf.data")"
 }
 
+HZ=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 median() { sort -g | awk '{a[NR]=$1} END{ if (NR) print a[int((NR+1)/2)]; else print "nan" }'; }
 calc() { awk "BEGIN{printf \"%.${2:-1}f\", $1}"; }
 
 echo "hot path: $N x getppid() firing $TP, $ROUNDS interleaved rounds, medians;"
 echo "          $(nproc) CPUs (shared: expect noise), kernel $(uname -r)"
-: > "$W/base"; : > "$W/stat"; : > "$W/svt"; : > "$W/perf"
+: > "$W/base"; : > "$W/stat"; : > "$W/filt"; : > "$W/svt"; : > "$W/perf"
 for r in $(seq "$ROUNDS"); do
 	run_base >> "$W/base"
 	run_perf_stat >> "$W/stat"
+	run_svt 1 >> "$W/filt"
 	run_svt >> "$W/svt"
 	run_perf >> "$W/perf"
 done
@@ -142,13 +151,18 @@ row() {	# NAME FILE FIRED: FILE lines "ns captured lost bytes" or "refused/faile
 		"$( [ -n "$bytes" ] && calc "$bytes / 1048576" 0 || echo -)"
 }
 row "perf stat (count only)" "$W/stat" "$fired"
+row "svatrace attached, loop filtered" "$W/filt" "$fired"
 row "svatrace collect --tracepoint" "$W/svt" "$fired"
 row "perf record -e (-c 1)" "$W/perf" "$((fired + WARMUP))"
 echo
 echo "per round (ns/op): base $(tr '\n' ' ' < "$W/base")| svatrace $(cut -d' ' -f1 "$W/svt" | tr '\n' ' ')| perf record $(cut -d' ' -f1 "$W/perf" | tr '\n' ' ')"
 echo "perf stat 'captured' = the tracepoint count; perf record also sees the $WARMUP warm-up ops (it starts the loop)."
+echo "'loop filtered' = the collector attached with -p 1: the tracepoint and BPF program run, nothing is reserved or written."
 echo "svatrace 'lost' = ring-buffer-full drops counted in BPF; perf 'lost' = its LOST_SAMPLES."
 svt_ns=$(cut -d' ' -f1 "$W/svt" | median)
+if ! grep -q '^failed' "$W/svt"; then
+	echo "svatrace consumer (ring buffer -> converter -> trace writer): $(calc "$(cut -d' ' -f5 "$W/svt" | median) / $N" 0) ns CPU per event on its own CPU (${HZ} Hz tick resolution)"
+fi
 if ! grep -q '^failed' "$W/svt"; then
 	echo "target: <= 150 ns added per event, 0 lost at >= 2M events/s:" \
 		"measured $(calc "$svt_ns - $base") ns added, $(cut -d' ' -f3 "$W/svt" | median) lost," \
