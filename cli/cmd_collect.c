@@ -51,6 +51,12 @@ static void usage(FILE *f)
 		"      --uprobe PATH:SYMBOL:ARGn=dsa-desc\n"
 		"                          record the 64-byte DSA descriptor that argument n of\n"
 		"                          SYMBOL in PATH points to (repeatable, up to %d)\n"
+		"      --tracepoint SYSTEM:NAME\n"
+		"                          also record any tracepoint (repeatable, up to %d) as\n"
+		"                          generic records named SYSTEM:NAME whose text holds the\n"
+		"                          scalar fields of the first 64 payload bytes; 8-byte\n"
+		"                          fields are hashed unless --keep-phys. Add '-e none' to\n"
+		"                          record only these (e.g. to measure the capture cost)\n"
 		"      --btf FILE          kernel BTF for CO-RE (default: %s)\n"
 		"  -l, --list              list the probes and whether this kernel has them\n"
 		"  -v, --verbose           libbpf messages and debug output\n"
@@ -58,8 +64,9 @@ static void usage(FILE *f)
 		"\n"
 		"Example:\n"
 		"  sudo svatrace collect -o io.trace -d 10 -e iommu,intel_iommu,qi_wait\n"
-		"  sudo svatrace collect -o app.trace --uprobe ./app:submit:ARG1=dsa-desc -- \n",
-		COLLECT_DEFAULT_POLL_MS, SVT_MAX_UPROBES, COLLECT_DEFAULT_BTF);
+		"  sudo svatrace collect -o app.trace --uprobe ./app:submit:ARG1=dsa-desc -- \n"
+		"  sudo svatrace collect -o sc.trace -e none -d 5 --tracepoint syscalls:sys_enter_getppid\n",
+		COLLECT_DEFAULT_POLL_MS, SVT_MAX_UPROBES, SVT_MAX_TRACEPOINTS, COLLECT_DEFAULT_BTF);
 }
 
 static int parse_size(const char *s, uint64_t *out)
@@ -95,6 +102,8 @@ static int list_probes(void)
 
 		if (d[i].type == PROBE_UPROBE)
 			printf("%-40s %-12s %s\n", d[i].name, d[i].group, "with --uprobe");
+		else if (d[i].type == PROBE_USER_TP)
+			printf("%-40s %-12s %s\n", d[i].name, d[i].group, "with --tracepoint");
 		else
 			printf("%-40s %-12s %s\n", d[i].name, d[i].group, ok ? "present" : why);
 	}
@@ -140,6 +149,7 @@ int cmd_collect(int argc, char **argv)
 		{ "keep-phys", no_argument, NULL, 'K' },
 		{ "uprobe", required_argument, NULL, 'U' },
 		{ "btf", required_argument, NULL, 'B' },
+		{ "tracepoint", required_argument, NULL, 'T' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -220,6 +230,18 @@ int cmd_collect(int argc, char **argv)
 		case 'B':
 			o.btf_path = optarg;
 			break;
+		case 'T': {
+			const char *colon = strchr(optarg, ':');
+
+			if (o.nr_tracepoints >= SVT_MAX_TRACEPOINTS)
+				return cli_usage_error("collect", "at most %d --tracepoint options",
+						       SVT_MAX_TRACEPOINTS);
+			if (!colon || colon == optarg || !colon[1] || strchr(colon + 1, ':'))
+				return cli_usage_error("collect",
+						       "bad --tracepoint '%s': want SYSTEM:NAME", optarg);
+			o.tracepoints[o.nr_tracepoints++] = optarg;
+			break;
+		}
 		case 'l':
 			return list_probes();
 		case 'v':

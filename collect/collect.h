@@ -17,6 +17,7 @@
 #define SVT_COMM_BYTES 16	/* task name (TASK_COMM_LEN) */
 #define SVT_SG_MAX 16		/* scatterlist entries recorded per dma_map_sg */
 #define SVT_MAX_UPROBES 16	/* --uprobe options per run */
+#define SVT_MAX_TRACEPOINTS 16	/* --tracepoint options per run */
 
 /* One probe = one BPF program; ids index the lost/seen counters. */
 enum svt_probe {
@@ -67,6 +68,7 @@ enum svt_probe {
 	SVT_P_IDXD_WQ_THREAD,
 	SVT_P_IDXD_MISC_THREAD,
 	SVT_P_UPROBE_DSA,
+	SVT_P_TRACEPOINT,	/* --tracepoint SYSTEM:NAME: raw payload, op = option index */
 	SVT_P_MAX_
 };
 

@@ -23,12 +23,13 @@
 #include "collect/convert.h"
 #include "collect/host.h"
 #include "collect/probes.h"
+#include "collect/tpfmt.h"
 #include "common/log.h"
 #include "trace/trace.h"
 
 #include "svatrace.skel.h"
 
-#define MAX_LINKS (2 * SVT_P_MAX_ + SVT_MAX_UPROBES)
+#define MAX_LINKS (2 * SVT_P_MAX_ + SVT_MAX_UPROBES + SVT_MAX_TRACEPOINTS)
 #define FLUSH_EVERY_NS 1000000000ull	/* a SIGKILL loses at most ~1 s of records */
 
 struct run {
@@ -102,6 +103,7 @@ static int on_event(void *ctx, void *data, size_t size)
 static json_t *build_meta(const struct collect_opts *o, const struct collect_result *res)
 {
 	json_t *meta = json_object(), *probes = json_array(), *ups = json_array();
+	json_t *tps = json_array();
 	json_t *host = host_snapshot("/sys", "/proc");
 	size_t n;
 	const struct probe_def *defs = probe_defs(&n);
@@ -117,6 +119,8 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 	}
 	for (unsigned int i = 0; i < o->nr_uprobes; i++)
 		json_array_append_new(ups, json_string(o->uprobes[i]));
+	for (unsigned int i = 0; i < o->nr_tracepoints; i++)
+		json_array_append_new(tps, json_string(o->tracepoints[i]));
 	json_object_set_new(meta, "tool", json_string("svatrace " SVT_VERSION));
 	json_object_set_new(meta, "source", json_pack("{s:s}", "collector", "ebpf"));
 	json_object_set_new(meta, "command_line", json_string(o->cmdline ? o->cmdline : ""));
@@ -127,6 +131,7 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 			    json_pack("{s:i,s:s?}", "pid", (int)o->pid, "device", o->device));
 	json_object_set_new(meta, "probes", probes);
 	json_object_set_new(meta, "uprobes", ups);
+	json_object_set_new(meta, "tracepoints", tps);
 	if (host)
 		json_object_set_new(meta, "host", host);
 	return meta;
@@ -195,8 +200,9 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 		bool on;
 
 		if (allow_func) {	/* first pass: decide and report once */
-			p->selected = d->type == PROBE_UPROBE ? o->nr_uprobes > 0
-							      : probe_selected(d, o->events);
+			p->selected = d->type == PROBE_UPROBE	 ? o->nr_uprobes > 0
+				      : d->type == PROBE_USER_TP ? o->nr_tracepoints > 0
+								 : probe_selected(d, o->events);
 			if (p->selected && !probe_present(d, &p->why))
 				svt_info("skipping %s: %s", d->name, p->why);
 		}
@@ -240,6 +246,7 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 	size_t nr_defs, nr_links = 0;
 	const struct probe_def *defs = probe_defs(&nr_defs);
 	uint64_t t_start, t_end = 0, t_flush;
+	struct tpfmt *tpf = NULL;	/* layout per --tracepoint */
 	int rc = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -263,6 +270,25 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 			svt_err("bad --uprobe '%s': want PATH:SYMBOL:ARGn=dsa-desc (n = 1..5)",
 				o->uprobes[i]);
 			return -EINVAL;
+		}
+	}
+	if (o->nr_tracepoints) {
+		const char *tfs = probe_tracefs_dir();
+
+		tpf = calloc(o->nr_tracepoints, sizeof(*tpf));
+		if (!tpf)
+			return -ENOMEM;
+		for (unsigned int i = 0; i < o->nr_tracepoints; i++) {
+			rc = tfs ? tpfmt_load(tfs, o->tracepoints[i], &tpf[i]) : -ENOENT;
+			if (rc) {
+				svt_err("bad --tracepoint '%s': %s", o->tracepoints[i],
+					rc == -EINVAL ? "want SYSTEM:NAME (e.g. syscalls:sys_enter_getppid)"
+					: rc == -ENOENT ? "no such tracepoint in this kernel (see "
+							  "/sys/kernel/tracing/events)"
+							: strerror(-rc));
+				free(tpf);
+				return rc;
+			}
 		}
 	}
 	if (strcmp(btf, COLLECT_DEFAULT_BTF))
@@ -290,7 +316,8 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 			d->ret_prog ? bpf_object__find_program_by_name(skel->obj, d->ret_prog) : NULL;
 		struct bpf_link *l1, *l2 = NULL;
 
-		if (d->type == PROBE_UPROBE || !prog || !bpf_program__autoload(prog))
+		if (d->type == PROBE_UPROBE || d->type == PROBE_USER_TP || !prog ||
+		    !bpf_program__autoload(prog))
 			continue;
 		l1 = bpf_program__attach(prog);
 		if (!l1 || (rprog && !(l2 = bpf_program__attach(rprog)))) {
@@ -332,6 +359,26 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 		res->probe[SVT_P_UPROBE_DSA].attached = true;
 		res->nr_attached++;
 	}
+	for (unsigned int i = 0; i < o->nr_tracepoints; i++) {
+		LIBBPF_OPTS(bpf_tracepoint_opts, to);
+		const char *spec = o->tracepoints[i], *colon = strchr(spec, ':');
+		char sys[128];
+		struct bpf_link *l;
+
+		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - spec), spec);
+		to.bpf_cookie = (uint64_t)i | (uint64_t)tpf[i].payload_bytes << 8;
+		l = bpf_program__attach_tracepoint_opts(skel->progs.tp_generic, sys, colon + 1, &to);
+		if (!l) {
+			rc = -errno;
+			svt_err("cannot attach --tracepoint %s: %s", spec, strerror(errno));
+			goto cleanup;
+		}
+		links[nr_links++] = l;
+	}
+	if (o->nr_tracepoints) {
+		res->probe[SVT_P_TRACEPOINT].attached = true;
+		res->nr_attached++;
+	}
 	if (!res->nr_attached) {
 		svt_err("no probe could be attached (see 'svatrace doctor')");
 		rc = -ENOENT;
@@ -365,6 +412,11 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 			conv__set_uprobe_name(run.cv, i, name);
 			free(sym);
 		}
+	}
+	for (unsigned int i = 0; i < o->nr_tracepoints; i++) {
+		rc = conv__set_tracepoint(run.cv, i, o->tracepoints[i], &tpf[i]);
+		if (rc)
+			goto cleanup;
 	}
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.rb), on_event, &run, NULL);
 	if (!rb) {
@@ -435,5 +487,6 @@ cleanup:
 	}
 	free(meta_txt);
 	json_decref(meta);
+	free(tpf);
 	return rc;
 }

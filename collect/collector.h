@@ -30,6 +30,8 @@ struct collect_opts {
 	const char *btf_path;		/* kernel BTF used for CO-RE */
 	const char *uprobes[SVT_MAX_UPROBES];	/* PATH:SYMBOL:ARGn=dsa-desc */
 	unsigned int nr_uprobes;	/* entries in uprobes[] */
+	const char *tracepoints[SVT_MAX_TRACEPOINTS];	/* SYSTEM:NAME, recorded generically */
+	unsigned int nr_tracepoints;	/* entries in tracepoints[] */
 	const char *cmdline;		/* for the meta chunk */
 	volatile sig_atomic_t *stop;	/* set asynchronously to end the run */
 	void (*ready)(void *ctx);	/* called once probes are attached (may be NULL) */

@@ -20,6 +20,8 @@ struct conv {
 	char *device_glob;			/* device filter, NULL = none */
 	uint32_t event_id[SVT_P_MAX_];		/* interned event name per probe, 0 = not yet */
 	uint32_t uprobe_id[SVT_MAX_UPROBES];	/* interned event name per --uprobe */
+	uint32_t tp_id[SVT_MAX_TRACEPOINTS];	/* interned event name per --tracepoint */
+	struct tpfmt *tp_fmt[SVT_MAX_TRACEPOINTS];	/* record layout per --tracepoint */
 	uint64_t nr[SVT_P_MAX_];		/* records written per probe */
 	uint64_t nr_filtered;			/* events dropped by the device filter */
 };
@@ -46,6 +48,8 @@ void conv__free(struct conv *c)
 		return;
 	redact__free(c->rd);
 	free(c->device_glob);
+	for (unsigned int i = 0; i < SVT_MAX_TRACEPOINTS; i++)
+		free(c->tp_fmt[i]);
 	free(c);
 }
 
@@ -53,6 +57,18 @@ void conv__set_uprobe_name(struct conv *c, unsigned int idx, const char *name)
 {
 	if (idx < SVT_MAX_UPROBES)
 		c->uprobe_id[idx] = trace_writer__intern(c->w, name);
+}
+
+int conv__set_tracepoint(struct conv *c, unsigned int idx, const char *name,
+			 const struct tpfmt *f)
+{
+	if (idx >= SVT_MAX_TRACEPOINTS)
+		return -EINVAL;
+	if (!c->tp_fmt[idx] && !(c->tp_fmt[idx] = malloc(sizeof(*f))))
+		return -ENOMEM;
+	*c->tp_fmt[idx] = *f;
+	c->tp_id[idx] = trace_writer__intern(c->w, name);
+	return 0;
 }
 
 uint64_t conv__nr_records(const struct conv *c, unsigned int id)
@@ -92,6 +108,8 @@ static void fill_hdr(struct conv *c, const struct svt_event *e, struct trace_rec
 	h->comm_id = trace_writer__intern(c->w, comm);
 	if (e->probe == SVT_P_UPROBE_DSA && e->op < SVT_MAX_UPROBES && c->uprobe_id[e->op]) {
 		h->event_id = c->uprobe_id[e->op];
+	} else if (e->probe == SVT_P_TRACEPOINT && e->op < SVT_MAX_TRACEPOINTS && c->tp_id[e->op]) {
+		h->event_id = c->tp_id[e->op];
 	} else {
 		if (!c->event_id[e->probe])
 			c->event_id[e->probe] = trace_writer__intern(c->w, probe_def_by_id(e->probe)->name);
@@ -104,6 +122,30 @@ static void fill_hdr(struct conv *c, const struct svt_event *e, struct trace_rec
 static uint64_t H(struct conv *c, uint64_t a)
 {
 	return redact__addr(c->rd, a);
+}
+
+static uint64_t hash_cb(void *ctx, uint64_t v)
+{
+	return H(ctx, v);
+}
+
+/*
+ * --tracepoint: the copied payload as "name=value" text. 8-byte fields may be
+ * addresses and are hashed unless --keep-phys; smaller ones are kept.
+ */
+static int tracepoint(struct conv *c, const struct svt_event *e)
+{
+	const struct tpfmt *f = e->op < SVT_MAX_TRACEPOINTS ? c->tp_fmt[e->op] : NULL;
+	struct trace_rec h;
+	char text[512];
+	int hashed = 0;
+
+	text[0] = 0;
+	if (f)
+		hashed = tpfmt_format(f, e->v, redact__keeps(c->rd) ? NULL : hash_cb, c, text,
+				      sizeof(text));
+	fill_hdr(c, e, &h, TRACE_REC_GENERIC, sizeof(h), hashed);
+	return trace_writer__append_generic(c->w, &h, text);
 }
 
 /* A 64-byte DSA descriptor (DSA spec 1.2 §8.3.1) into a submit record. */
@@ -320,6 +362,9 @@ int conv__event(struct conv *c, const struct svt_event *e)
 		r.sub.status = (int16_t)e->ret;
 		r.sub.portal = TRACE_PORTAL_UNKNOWN;
 		break;
+	case SVT_P_TRACEPOINT:
+		rc = tracepoint(c, e);
+		goto out;
 	default:
 		return -EINVAL;
 	}

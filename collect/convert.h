@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "collect/collect.h"
+#include "collect/tpfmt.h"
 #include "trace/trace.h"
 
 struct conv;
@@ -32,6 +33,13 @@ void conv__free(struct conv *c);
 
 /** conv__set_uprobe_name() - event name for records of --uprobe number @idx. */
 void conv__set_uprobe_name(struct conv *c, unsigned int idx, const char *name);
+
+/**
+ * conv__set_tracepoint() - name ("SYSTEM:NAME") and layout of the records of
+ * --tracepoint number @idx; @f is copied. Return: 0 or -ENOMEM/-EINVAL.
+ */
+int conv__set_tracepoint(struct conv *c, unsigned int idx, const char *name,
+			 const struct tpfmt *f);
 
 /**
  * conv__event() - convert and append one event.

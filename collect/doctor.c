@@ -43,7 +43,7 @@ json_t *doctor_report(const char *btf_path, bool *can_collect)
 		const char *pwhy = NULL;
 		bool ok;
 
-		if (defs[i].type == PROBE_UPROBE)
+		if (defs[i].type == PROBE_UPROBE || defs[i].type == PROBE_USER_TP)
 			continue;
 		ok = probe_present(&defs[i], &pwhy);
 		any |= ok;

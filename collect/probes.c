@@ -87,6 +87,8 @@ static const struct probe_def defs[SVT_P_MAX_] = {
 	KP(SVT_P_IDXD_MISC_THREAD, "idxd_misc_thread", "fe_idxd_misc_thread", NULL, "idxd", "idxd"),
 	[SVT_P_UPROBE_DSA] = { .id = SVT_P_UPROBE_DSA, .type = PROBE_UPROBE, .name = "uprobe:dsa-desc",
 			       .group = "uprobe", .target = "", .prog = "up_dsa_desc" },
+	[SVT_P_TRACEPOINT] = { .id = SVT_P_TRACEPOINT, .type = PROBE_USER_TP, .name = "tracepoint",
+			       .group = "tracepoint", .target = "", .prog = "tp_generic" },
 };
 
 const struct probe_def *probe_defs(size_t *nr)
@@ -230,7 +232,7 @@ bool probe_selected(const struct probe_def *p, const char *sel)
 	char buf[1024], *save = NULL, *tok;
 
 	if (!sel || !*sel || !strcmp(sel, "all"))
-		return p->type != PROBE_UPROBE;
+		return p->type != PROBE_UPROBE && p->type != PROBE_USER_TP;
 	snprintf(buf, sizeof(buf), "%s", sel);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!fnmatch(tok, p->name, 0) || !fnmatch(tok, p->group, 0) ||

@@ -18,6 +18,7 @@ enum probe_type {
 	PROBE_TP = 0,		/* tracepoint "system/name" */
 	PROBE_FUNC = 1,		/* kernel function: fentry (+ optional fexit) */
 	PROBE_UPROBE = 2,	/* user-space function (--uprobe) */
+	PROBE_USER_TP = 3,	/* any tracepoint named by --tracepoint */
 };
 
 struct probe_def {
