@@ -73,11 +73,12 @@ static void print_text(json_t *r)
 		printf("  (none)\n");
 	printf("probes:\n");
 	json_array_foreach(json_object_get(r, "probes"), i, v)
-		printf("  %-40s %-10s %s\n", json_string_value(json_object_get(v, "name")),
+		printf("  %-40s %-10s  %s%s\n", json_string_value(json_object_get(v, "name")),
 		       json_string_value(json_object_get(v, "kind")),
+		       json_is_true(json_object_get(v, "present")) ? "present" : "absent: ",
 		       json_is_true(json_object_get(v, "present"))
-			       ? "present"
-			       : json_string_value(json_object_get(v, "why")));
+			       ? ""
+			       : json_string_value(json_object_get(v, "why")) ?: "?");
 	printf("what to change:\n");
 	json_array_foreach(json_object_get(r, "advice"), i, v)
 		printf("  - %s\n", json_string_value(v));
