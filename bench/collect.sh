@@ -76,14 +76,15 @@ run_perf_stat() {
 
 run_svt() {	# [PID]: trace PID instead of the loop (then nothing is captured)
 	start_loop "$LOOP" "$N"
+	rm -f "$W/c.log"	# else the wait below may see the previous run's line
 	"$SVT" collect -o "$W/c.trace" ${BUF:+-b $BUF} -e none -p "${1:-$LPID}" --tracepoint "$TP" 2> "$W/c.log" &
 	local cp=$!
 	for _ in $(seq 200); do
-		grep -q 'collecting from' "$W/c.log" && break
+		grep -qs 'collecting from' "$W/c.log" && break
 		kill -0 $cp 2>/dev/null || break
 		sleep 0.05
 	done
-	if ! grep -q 'collecting from' "$W/c.log"; then
+	if ! grep -qs 'collecting from' "$W/c.log"; then
 		finish_loop; wait $cp
 		echo "failed $(head -c 300 "$W/c.log" | tr '\n' ' ')"; return
 	fi
@@ -91,7 +92,7 @@ run_svt() {	# [PID]: trace PID instead of the loop (then nothing is captured)
 	finish_loop; local ns=$LNS
 	sleep 0.3	# let the consumer drain what the loop left
 	local t1; t1=$(cpu_ticks $cp)
-	kill -INT $cp; wait $cp
+	stop_wait $cp
 	local rec lost
 	rec=$(sed -n 's/^total: \([0-9]*\) records.*/\1/p' "$W/c.log")
 	lost=$(sed -n 's/^total: [0-9]* records, \([0-9]*\) lost.*/\1/p' "$W/c.log")
@@ -113,6 +114,13 @@ run_perf() {
 	echo "$ns ${smp:-0} ${lostp:-0} $(stat -c %s "$W/perf.data")"
 }
 
+# stop_wait PID: SIGINT, then SIGKILL if it has not ended within 10 s
+stop_wait() {
+	kill -INT "$1"
+	for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$1" 2>/dev/null && { echo "collect.sh: $1 ignored SIGINT, killed" >&2; kill -KILL "$1"; }
+	wait "$1"
+}
 HZ=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 median() { sort -g | awk '{a[NR]=$1} END{ if (NR) print a[int((NR+1)/2)]; else print "nan" }'; }

@@ -31,10 +31,11 @@ run_traced() {
 	exec 3> "$TMP/go"
 	for _ in $(seq 100); do grep -q '^pid ' "$TMP/loop.out" && break; sleep 0.05; done
 	LPID=$(sed -n 's/^pid //p' "$TMP/loop.out")
+	rm -f "$TMP/c.log"
 	"$SVATRACE" collect -o "$out" -e none -p "$LPID" "$@" 2> "$TMP/c.log" &
 	local cp=$!
 	for _ in $(seq 200); do
-		grep -q 'collecting from' "$TMP/c.log" && break
+		grep -qs 'collecting from' "$TMP/c.log" && break
 		kill -0 $cp 2>/dev/null || break
 		sleep 0.1
 	done
@@ -55,10 +56,10 @@ check_match "meta lists the tracepoints" '"tracepoints":\["syscalls:sys_enter_ge
 
 # 8-byte fields: hashed by default, kept with --keep-phys (kill(pid, 0) on ourselves)
 khash() {
-	rm -f "$TMP/go"; mkfifo "$TMP/go"
+	rm -f "$TMP/k.log"
 	"$SVATRACE" collect -o "$1" -e none --tracepoint syscalls:sys_enter_kill $2 2> "$TMP/k.log" &
 	local cp=$!
-	for _ in $(seq 200); do grep -q 'collecting from' "$TMP/k.log" && break; sleep 0.1; done
+	for _ in $(seq 200); do grep -qs 'collecting from' "$TMP/k.log" && break; sleep 0.1; done
 	kill -0 424242 2>/dev/null
 	sleep 0.2; kill -INT $cp; wait $cp
 }
