@@ -13,8 +13,8 @@
 #include "analyze/plot.h"
 #include "analyze/store.h"
 #include "cli/cli.h"
+#include "cli/where.h"
 
-#define MAX_WHERE 32
 
 static void usage(FILE *f)
 {
@@ -63,9 +63,8 @@ int cmd_plot(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct plot_opts po = { 0 };
-	struct store_where where[MAX_WHERE];
-	char *where_buf[MAX_WHERE];
-	size_t nr_where = 0, nr_drawn = 0;
+	struct cli_where wh = { 0 };
+	size_t nr_drawn = 0;
 	const char *db = NULL, *runs = NULL, *kind;
 	int64_t *ids = NULL;
 	struct store *st = NULL;
@@ -83,18 +82,12 @@ int cmd_plot(int argc, char **argv)
 		case 'r':
 			runs = optarg;
 			break;
-		case 'w': {
-			char *eq = strchr(optarg, '=');
-
-			if (!eq || eq == optarg || nr_where == MAX_WHERE)
-				return cli_usage_error("plot", "--where wants KEY=VALUE, not '%s'", optarg);
-			where_buf[nr_where] = strdup(optarg);
-			where_buf[nr_where][eq - optarg] = 0;
-			where[nr_where].key = where_buf[nr_where];
-			where[nr_where].value = where_buf[nr_where] + (eq - optarg) + 1;
-			nr_where++;
+		case 'w':
+			if (cli_where_add("plot", &wh, optarg)) {
+				cli_where_free(&wh);
+				return CLI_USAGE;
+			}
 			break;
-		}
 		case 's':
 			po.scripts_dir = optarg;
 			break;
@@ -134,8 +127,8 @@ int cmd_plot(int argc, char **argv)
 		}
 		po.run_ids = ids;
 	}
-	po.where = where;
-	po.nr_where = nr_where;
+	po.where = wh.w;
+	po.nr_where = wh.nr;
 	status = CLI_OK;
 	for (size_t i = 0; i < plot_nr_kinds(); i++) {
 		const struct plot_kind *k = plot_kind_at(i);
@@ -164,7 +157,6 @@ int cmd_plot(int argc, char **argv)
 out:
 	free(ids);
 	store__close(st);
-	for (size_t i = 0; i < nr_where; i++)
-		free(where_buf[i]);
+	cli_where_free(&wh);
 	return status;
 }

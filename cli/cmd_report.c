@@ -13,8 +13,8 @@
 #include "analyze/report.h"
 #include "analyze/store.h"
 #include "cli/cli.h"
+#include "cli/where.h"
 
-#define MAX_WHERE 32
 
 static void usage(FILE *f)
 {
@@ -57,9 +57,7 @@ int cmd_report(int argc, char **argv)
 	};
 	struct report_opts ro = { 0 };
 	struct report_result res;
-	struct store_where where[MAX_WHERE];
-	char *where_buf[MAX_WHERE];
-	size_t nr_where = 0;
+	struct cli_where wh = { 0 };
 	const char *db = NULL, *runs = NULL;
 	int64_t *ids = NULL;
 	struct store *st = NULL;
@@ -77,18 +75,12 @@ int cmd_report(int argc, char **argv)
 		case 'r':
 			runs = optarg;
 			break;
-		case 'w': {
-			char *eq = strchr(optarg, '=');
-
-			if (!eq || eq == optarg || nr_where == MAX_WHERE)
-				return cli_usage_error("report", "--where wants KEY=VALUE, not '%s'", optarg);
-			where_buf[nr_where] = strdup(optarg);
-			where_buf[nr_where][eq - optarg] = 0;
-			where[nr_where].key = where_buf[nr_where];
-			where[nr_where].value = where_buf[nr_where] + (eq - optarg) + 1;
-			nr_where++;
+		case 'w':
+			if (cli_where_add("report", &wh, optarg)) {
+				cli_where_free(&wh);
+				return CLI_USAGE;
+			}
 			break;
-		}
 		case 'q':
 			ro.question = optarg;
 			break;
@@ -119,8 +111,8 @@ int cmd_report(int argc, char **argv)
 		}
 		ro.run_ids = ids;
 	}
-	ro.where = where;
-	ro.nr_where = nr_where;
+	ro.where = wh.w;
+	ro.nr_where = wh.nr;
 	rc = report_write(st, &ro, &res);
 	if (rc) {
 		cli_error("report", "%s: %s", db, res.errmsg);
@@ -132,7 +124,6 @@ int cmd_report(int argc, char **argv)
 out:
 	free(ids);
 	store__close(st);
-	for (size_t i = 0; i < nr_where; i++)
-		free(where_buf[i]);
+	cli_where_free(&wh);
 	return status;
 }

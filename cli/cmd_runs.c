@@ -13,8 +13,8 @@
 
 #include "analyze/store.h"
 #include "cli/cli.h"
+#include "cli/where.h"
 
-#define MAX_WHERE 32
 #define MAX_VARY_SHOWN 5	/* varying keys shown as table columns */
 
 static void usage(FILE *f)
@@ -110,9 +110,8 @@ int cmd_runs(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct store_where where[MAX_WHERE];
-	char *where_buf[MAX_WHERE];
-	size_t nr_where = 0, nr = 0, nr_vary = 0;
+	struct cli_where wh = { 0 };
+	size_t nr = 0, nr_vary = 0;
 	const char *db = NULL;
 	bool json = false, csv = false;
 	struct store_run *runs = NULL;
@@ -127,21 +126,12 @@ int cmd_runs(int argc, char **argv)
 		case 'd':
 			db = optarg;
 			break;
-		case 'w': {
-			char *eq = strchr(optarg, '=');
-
-			if (!eq || eq == optarg)
-				return cli_usage_error("runs", "--where wants KEY=VALUE, not '%s'", optarg);
-			if (nr_where == MAX_WHERE)
-				return cli_usage_error("runs", "at most %d --where", MAX_WHERE);
-			where_buf[nr_where] = strdup(optarg);
-			eq = where_buf[nr_where] + (eq - optarg);
-			*eq = 0;
-			where[nr_where].key = where_buf[nr_where];
-			where[nr_where].value = eq + 1;
-			nr_where++;
+		case 'w':
+			if (cli_where_add("runs", &wh, optarg)) {
+				cli_where_free(&wh);
+				return CLI_USAGE;
+			}
 			break;
-		}
 		case 'j':
 			json = true;
 			break;
@@ -166,7 +156,7 @@ int cmd_runs(int argc, char **argv)
 		cli_error("runs", "%s", err);
 		goto out_where;
 	}
-	if (store__list_runs(st, where, nr_where, &runs, &nr)) {
+	if (store__list_runs(st, wh.w, wh.nr, &runs, &nr)) {
 		cli_error("runs", "%s: %s", db, store__errmsg(st));
 		goto out;
 	}
@@ -279,7 +269,6 @@ out:
 	store_runs_free(runs, nr);
 	store__close(st);
 out_where:
-	for (size_t i = 0; i < nr_where; i++)
-		free(where_buf[i]);
+	cli_where_free(&wh);
 	return status;
 }
