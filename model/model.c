@@ -37,6 +37,31 @@ struct series {
 struct mdev {
 	struct iotlb *atc;	/* device TLB, NULL until first use */
 	struct u64heap pri_out;	/* completion times of outstanding page requests */
+	uint32_t nr_pri_open;	/* outstanding requests waiting in open groups (no completion yet) */
+};
+
+/* One page request accepted into the PRQ, waiting for its group's response. */
+struct pri_member {
+	uint64_t t0_ns;		/* device's first translation attempt (latency start) */
+	uint64_t arrive_ns;	/* request accepted into the PRQ */
+	uint64_t service_ns;	/* fault service drawn for it */
+	uint64_t addr;		/* page */
+	struct model_access a;	/* device, source id, domain, PASID of the request */
+};
+
+/* A page request group (PCIe PRG) whose last request has not arrived yet. */
+struct pri_group {
+	uint32_t dev;		/* device index */
+	uint32_t pasid;		/* PASID (0 when none) */
+	uint32_t grpid;		/* PRG index */
+	uint32_t nr, cap;	/* members used, allocated */
+	struct pri_member *v;	/* members in arrival order */
+};
+
+/* How a page request is grouped: NULL = a group of its own (model-generated faults). */
+struct pri_tag {
+	uint32_t grpid;		/* PRG index */
+	bool last;		/* last request of the group */
 };
 
 struct fq {
@@ -55,6 +80,9 @@ struct model_stats {
 	uint64_t ats_inval;		/* ATS invalidation requests sent to devices */
 	uint64_t atc_inval_entries;	/* ATC entries dropped */
 	uint64_t pri_requests, pri_responses, pri_dropped, pri_retries, pri_failed;
+	uint64_t pri_answered;		/* requests covered by a page group response */
+	uint64_t pri_trace_requests;	/* page requests taken from the trace (model__page_req) */
+	uint64_t pri_open_closed;	/* groups without a last request closed by model__finish */
 	uint64_t pri_stalled;		/* requests that waited for a device slot */
 	uint64_t pri_minor, pri_major;	/* faults served */
 	uint64_t pri_max_prq;		/* PRQ occupancy high-water mark */
@@ -62,6 +90,7 @@ struct model_stats {
 	uint64_t pri_service_ns;	/* sum: OS fault service time (CPU spent in handle_mm_fault) */
 	uint64_t faults_unrecoverable;	/* non-present without ATS/PRI */
 	uint64_t first_touch_resident;	/* faulting: pages found resident at first touch */
+	uint64_t absorbed_pages;	/* access pages translated by their trace page request */
 	uint64_t nr_maps, map_pages, map_bytes;
 	uint64_t nr_unmaps, unmap_done, unmap_partial, unmap_unmatched;
 	uint64_t live_maps, live_bytes, peak_live_bytes;
@@ -90,6 +119,11 @@ struct model {
 	struct mdev *devs;		/* MODEL_MAX_DEVS slots */
 	uint32_t nr_devs;		/* highest used index + 1 */
 	struct u64map resident;		/* faulting: present pages */
+	struct pri_group *groups;	/* open page request groups */
+	uint32_t nr_groups, cap_groups;	/* used, allocated */
+	uint64_t pri_open;		/* requests in open groups */
+	struct u64map absorb;		/* trace page requests at absorb_ns: resident key -> dev */
+	uint64_t absorb_ns;		/* time of the entries in absorb */
 	struct u64map maps;		/* live maps: (domain, iova) -> bytes */
 	struct fq *fqs;			/* per-CPU flush queues */
 	uint32_t inval_src;		/* effective enum model_inval_source */
@@ -210,7 +244,8 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->devs = calloc(MODEL_MAX_DEVS, sizeof(*m->devs));
 	m->fqs = calloc(MODEL_MAX_CPUS, sizeof(*m->fqs));
 	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || !m->handlers || !m->prq.v ||
-	    !m->devs || !m->fqs || u64map_init(&m->resident) || u64map_init(&m->maps)) {
+	    !m->devs || !m->fqs || u64map_init(&m->resident) || u64map_init(&m->maps) ||
+	    u64map_init(&m->absorb)) {
 		model__free(m);
 		errno = ENOMEM;
 		return NULL;
@@ -239,6 +274,10 @@ void model__free(struct model *m)
 	free(m->prq.v);
 	u64map_fini(&m->resident);
 	u64map_fini(&m->maps);
+	u64map_fini(&m->absorb);
+	for (uint32_t i = 0; i < m->nr_groups; i++)
+		free(m->groups[i].v);
+	free(m->groups);
 	walkq__free(m->walkers);
 	walkq__free(m->handlers);
 	pwalk__free(m->pw);
@@ -353,23 +392,134 @@ static uint64_t draw_ns(struct model *m, uint64_t mean)
 	}
 }
 
+#define PRI_FAILED UINT64_MAX		/* the device gave up (overflow retries used up) */
+#define PRI_PENDING (UINT64_MAX - 1)	/* in an open group: answered with its last request */
+
 /*
- * PRI: the ATS request for a non-present page answered "not present" at
- * @t_resp (device side). Returns when the device has the translation, or
- * UINT64_MAX if it gave up.
+ * Remember a completion time on @d's outstanding heap. It can only be full
+ * when open groups held more requests than pri.outstanding (pri_fault lets
+ * them through rather than deadlock); the earliest completion then goes.
  */
-static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t_resp,
-			  const struct model_access *a, uint64_t addr)
+static void out_push(struct mdev *d, uint64_t t)
+{
+	if (d->pri_out.nr == d->pri_out.cap)
+		u64heap_pop(&d->pri_out);
+	u64heap_push(&d->pri_out, t);
+}
+
+static void prq_hold(struct model *m, uint64_t until_ns)
+{
+	u64heap_push(&m->prq, until_ns);
+	if (m->prq.nr > m->st.pri_max_prq)
+		m->st.pri_max_prq = m->prq.nr;
+}
+
+/* The open group (@dev, @pasid, @grpid), or NULL (@add: a new one, NULL only without memory). */
+static struct pri_group *group_get(struct model *m, uint32_t dev, uint32_t pasid, uint32_t grpid,
+				   bool add)
+{
+	struct pri_group *g;
+
+	for (uint32_t i = 0; i < m->nr_groups; i++) {
+		g = &m->groups[i];
+		if (g->dev == dev && g->pasid == pasid && g->grpid == grpid)
+			return g;
+	}
+	if (!add)
+		return NULL;
+	if (m->nr_groups == m->cap_groups) {
+		uint32_t cap = m->cap_groups ? 2 * m->cap_groups : 8;
+
+		g = realloc(m->groups, cap * sizeof(*g));
+		if (!g)
+			return NULL;
+		m->groups = g;
+		m->cap_groups = cap;
+	}
+	g = &m->groups[m->nr_groups++];
+	*g = (struct pri_group){ .dev = dev, .pasid = pasid, .grpid = grpid };
+	return g;
+}
+
+static int group_add(struct pri_group *g, const struct pri_member *x)
+{
+	if (g->nr == g->cap) {
+		uint32_t cap = g->cap ? 2 * g->cap : 4;
+		struct pri_member *v = realloc(g->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		g->v = v;
+		g->cap = cap;
+	}
+	g->v[g->nr++] = *x;
+	return 0;
+}
+
+static void group_drop(struct model *m, struct pri_group *g)
+{
+	free(g->v);
+	*g = m->groups[--m->nr_groups];
+}
+
+/*
+ * Answer a complete group of @n requests whose last one was accepted at
+ * @arrive_ns: one handler serves the members' faults one after another
+ * (Linux iopf_handler walks the group's fault list), one page group response
+ * answers them all, and each member's device retries its ATS request.
+ * @hold_prq: the last request holds a PRQ slot until a handler picks the
+ * group up (not when model__finish closes a group that had no last one).
+ */
+static void pri_answer(struct model *m, struct mdev *d, const struct pri_member *v, uint32_t n,
+		       uint64_t arrive_ns, bool hold_prq)
+{
+	uint64_t ow = m->cfg.pcie_one_way_ns, total = 0, pick, done;
+
+	for (uint32_t i = 0; i < n; i++)
+		total += v[i].service_ns;
+	pick = walkq__serve(m->handlers, arrive_ns + m->cfg.pri_dispatch_ns, total);
+	if (hold_prq)
+		prq_hold(m, pick);
+	done = pick + total;
+	m->st.pri_service_ns += total;
+	m->st.pri_responses++;
+	m->st.pri_answered += n;
+	m->st.inval_by_type[MODEL_QI_PAGE_GRP_RESP]++;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t t;
+
+		out_push(d, done + ow);
+		u64map_put(&m->resident, resident_key(&v[i].a, v[i].addr, m->psz), 0);
+		/* response reaches the device; it retries ATS, which now walks a present page */
+		t = iommu_xlate_q(m, done + 2 * ow + m->cfg.pri_retry_ns, &v[i].a, v[i].addr, true,
+				  false) + ow;
+		m->st.pri_latency_ns += t - v[i].t0_ns;
+		lat_record(m, t - v[i].t0_ns);
+	}
+}
+
+/*
+ * PRI: the ATS request of a translation that started at @t0 for a
+ * non-present page was answered "not present" at @t_resp (device side).
+ * The device sends a page request (grouped per @tag; NULL: a group of its
+ * own). Return: 0 once answered (latency recorded), PRI_PENDING while its
+ * group waits for its last request, PRI_FAILED if the device gave up.
+ */
+static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t t_resp,
+			  const struct model_access *a, uint64_t addr, const struct pri_tag *tag)
 {
 	uint64_t ow = m->cfg.pcie_one_way_ns;
 	uint32_t tries = 0;
 
 	for (;;) {
-		uint64_t t_req = t_resp, arrive, service, pick, done;
+		uint64_t t_req = t_resp, arrive;
+		struct pri_member x;
+		struct pri_group *g;
 
 		while (d->pri_out.nr && d->pri_out.v[0] <= t_req)
 			u64heap_pop(&d->pri_out);
-		if (d->pri_out.nr == d->pri_out.cap) {
+		/* requests in open groups hold slots too; with none answered yet, nothing frees one */
+		if (d->pri_out.nr && d->pri_out.nr + d->nr_pri_open >= d->pri_out.cap) {
 			t_req = u64heap_pop(&d->pri_out);
 			m->st.pri_stalled++;
 		}
@@ -381,42 +531,66 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t_resp,
 		if (m->prq.nr >= m->prq.cap) {
 			/* overflow: the IOMMU auto-responds; the device retries the ATS request */
 			m->st.pri_dropped++;
-			u64heap_push(&d->pri_out, arrive + ow);
+			out_push(d, arrive + ow);
 			if (tries++ >= m->cfg.pri_max_retries) {
 				m->st.pri_failed++;
-				return UINT64_MAX;
+				return PRI_FAILED;
 			}
 			m->st.pri_retries++;
 			t_resp = iommu_xlate_q(m, arrive + 2 * ow + m->cfg.pri_retry_ns, a, addr, false,
 					       false) + ow;
 			continue;
 		}
+		x = (struct pri_member){ .t0_ns = t0, .arrive_ns = arrive, .addr = addr, .a = *a };
 		if (prng_unit(&m->prng) < m->cfg.fault_major_fraction) {
-			service = draw_ns(m, m->cfg.fault_major_ns);
+			x.service_ns = draw_ns(m, m->cfg.fault_major_ns);
 			m->st.pri_major++;
 		} else {
-			service = draw_ns(m, m->cfg.fault_minor_ns);
+			x.service_ns = draw_ns(m, m->cfg.fault_minor_ns);
 			m->st.pri_minor++;
 		}
-		pick = walkq__serve(m->handlers, arrive + m->cfg.pri_dispatch_ns, service);
-		u64heap_push(&m->prq, pick);
-		if (m->prq.nr > m->st.pri_max_prq)
-			m->st.pri_max_prq = m->prq.nr;
-		done = pick + service;
-		m->st.pri_service_ns += service;
-		m->st.pri_responses++;
-		m->st.inval_by_type[MODEL_QI_PAGE_GRP_RESP]++;
-		u64heap_push(&d->pri_out, done + ow);
-		u64map_put(&m->resident, resident_key(a, addr, m->psz), 0);
-		/* response reaches the device; it retries ATS, which now walks a present page */
-		return iommu_xlate_q(m, done + 2 * ow + m->cfg.pri_retry_ns, a, addr, true, false) + ow;
+		g = tag ? group_get(m, (uint32_t)(d - m->devs), a->pasid, tag->grpid, !tag->last) : NULL;
+		if (!g) {
+			/* a group of one (or the memory for an open group ran out) */
+			pri_answer(m, d, &x, 1, arrive, true);
+			return 0;
+		}
+		if (group_add(g, &x)) {
+			if (!g->nr)
+				group_drop(m, g);
+			pri_answer(m, d, &x, 1, arrive, true);
+			return 0;
+		}
+		if (!tag->last) {
+			/* the PRQ thread moves it to the group's partial list: its slot frees then */
+			prq_hold(m, arrive + m->cfg.pri_dispatch_ns);
+			d->nr_pri_open++;
+			m->pri_open++;
+			return PRI_PENDING;
+		}
+		d->nr_pri_open -= g->nr - 1;
+		m->pri_open -= g->nr - 1;
+		pri_answer(m, d, g->v, g->nr, arrive, true);
+		group_drop(m, g);
+		return 0;
 	}
 }
 
-static void xlate_page(struct model *m, uint64_t t, const struct model_access *a, uint64_t addr)
+/*
+ * Translate one page for @a at @t. @tag: a page request from the trace (the
+ * traced device found the page not present): the translation faults
+ * whatever the residency says, grouped per @tag; NULL: the model decides.
+ */
+static void xlate_page(struct model *m, uint64_t t, const struct model_access *a, uint64_t addr,
+		       const struct pri_tag *tag)
 {
 	uint64_t done;
 
+	if (tag) {
+		/* the traced IOMMU had no present translation: a stale cached one (a reclaim this
+		 * model did not see) goes */
+		iotlb__drop(m->iotlb, iotlb__ctx(m->iotlb, a->domain, a->pasid), addr, m->psz);
+	}
 	if (m->cfg.ats) {
 		struct mdev *d = dev_get(m, a->dev);
 		uint32_t ctx;
@@ -425,6 +599,8 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 			return;
 		ctx = iotlb__ctx(d->atc, 0, a->pasid);
 		m->st.atc_lookups++;
+		if (tag)
+			iotlb__drop(d->atc, ctx, addr, m->psz);
 		if (iotlb__access(d->atc, ctx, addr, m->psz)) {
 			m->st.atc_hits++;
 			lat_record(m, m->cfg.atc_hit_ns);
@@ -432,24 +608,20 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 		}
 		m->st.atc_misses++;
 		m->st.ats_requests++;
-		if (page_present(m, a, addr)) {
+		if (!tag && page_present(m, a, addr)) {
 			done = iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns, a, addr,
 					   true) + m->cfg.pcie_one_way_ns;
+			lat_record(m, done - t);
 		} else {
 			uint64_t t_resp = iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns,
 						      a, addr, false) + m->cfg.pcie_one_way_ns;
 
-			done = pri_fault(m, d, t_resp, a, addr);
-			if (done == UINT64_MAX) {
+			if (pri_fault(m, d, t, t_resp, a, addr, tag) == PRI_FAILED)
 				iotlb__drop(d->atc, ctx, addr, m->psz);
-				return;
-			}
-			m->st.pri_latency_ns += done - t;
 		}
-		lat_record(m, done - t);
 		return;
 	}
-	if (!page_present(m, a, addr)) {
+	if (tag || !page_present(m, a, addr)) {
 		/* no ATS, no PRI: a DMA fault the device cannot recover from */
 		m->st.faults_unrecoverable++;
 		iommu_xlate(m, t, a, addr, false);
@@ -464,11 +636,54 @@ uint64_t model__latency_sum_ns(const struct model *m)
 	return m->st.lat_sum;
 }
 
+/*
+ * A trace page request at @t stands for the device access that faulted. An
+ * access to the same page by the same device at the same time is that
+ * access (a trace that carries both, like faulting:prq=trace): it is
+ * counted but not translated again.
+ */
+static void absorb_note(struct model *m, uint64_t t, const struct model_access *a, uint64_t addr)
+{
+	if (m->absorb.nr && m->absorb_ns != t)
+		u64map_clear(&m->absorb);
+	m->absorb_ns = t;
+	u64map_put(&m->absorb, resident_key(a, addr, m->psz), a->dev);
+}
+
+static bool absorbed(struct model *m, const struct model_access *a, uint64_t addr)
+{
+	uint64_t key = resident_key(a, addr, m->psz), dev;
+
+	if (!u64map_get(&m->absorb, key, &dev) || dev != a->dev)
+		return false;
+	u64map_del(&m->absorb, key);
+	m->st.absorbed_pages++;
+	return true;
+}
+
+void model__page_req(struct model *m, uint64_t t_ns, const struct model_page_req *r)
+{
+	struct model_access a = {
+		.iova = r->addr, .bytes = 1, .dev = r->dev, .sid = r->sid, .domain = r->domain,
+		.pasid = r->pasid, .write = r->write,
+	};
+	struct pri_tag tag = { .grpid = r->grpid, .last = r->last };
+	uint64_t addr = r->addr & ~m->page_mask;
+
+	if (t_ns > m->last_ns)
+		m->last_ns = t_ns;
+	m->st.pri_trace_requests++;
+	absorb_note(m, t_ns, &a, addr);
+	/* pinned mode: the page would be pinned, hence present: a plain translation */
+	xlate_page(m, t_ns, &a, addr, m->cfg.mode == MODEL_MODE_FAULTING ? &tag : NULL);
+}
+
 uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access *a)
 {
 	uint64_t bytes = a->bytes ? a->bytes : 1;
 	uint64_t first = a->iova & ~m->page_mask;
 	uint64_t last = (a->iova + bytes - 1) & ~m->page_mask;
+	bool absorb = m->absorb.nr && m->absorb_ns == t_ns;
 	uint64_t n = 0;
 
 	if (a->iova + bytes - 1 < a->iova)	/* wraps the address space: clamp */
@@ -479,7 +694,8 @@ uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access
 	m->st.bytes += bytes;
 	m->st.nr_writes += a->write;
 	for (uint64_t p = first;; p += m->cfg.page_bytes) {
-		xlate_page(m, t_ns, a, p);
+		if (!absorb || !absorbed(m, a, p))
+			xlate_page(m, t_ns, a, p, NULL);
 		n++;
 		if (p == last)
 			break;
@@ -747,6 +963,21 @@ void model__finish(struct model *m, uint64_t t_ns)
 		return;
 	if (t_ns < m->last_ns)
 		t_ns = m->last_ns;
+	/*
+	 * Groups whose last request never came (the trace ended or lost it) are
+	 * answered as if their latest request had been the last: nothing stays
+	 * in flight, and they are counted.
+	 */
+	while (m->nr_groups) {
+		struct pri_group *g = &m->groups[m->nr_groups - 1];
+		struct mdev *d = &m->devs[g->dev];
+
+		d->nr_pri_open -= g->nr;
+		m->pri_open -= g->nr;
+		m->st.pri_open_closed++;
+		pri_answer(m, d, g->v, g->nr, g->v[g->nr - 1].arrive_ns, false);
+		group_drop(m, g);
+	}
 	/* pending flush-queue timeouts fire: lazy invalidations complete */
 	sim__run(m->sim);
 	if (sim__now_ns(m->sim) > t_ns)
@@ -803,6 +1034,7 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("access.pages", s->nr_pages, "lookups");
 	M("access.bytes", s->bytes, "bytes");
 	M("access.writes", s->nr_writes, "accesses");
+	M("access.absorbed_pages", s->absorbed_pages, "lookups");
 	M("iotlb.lookups", is->nr_lookups, "lookups");
 	M("iotlb.hits", is->nr_hits, "lookups");
 	M("iotlb.misses", is->nr_misses, "lookups");
@@ -837,6 +1069,10 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("ats.invalidations", s->ats_inval, "requests");
 	M("pri.requests", s->pri_requests, "requests");
 	M("pri.responses", s->pri_responses, "requests");
+	M("pri.answered", s->pri_answered, "requests");
+	M("pri.in_flight", m->pri_open, "requests");
+	M("pri.unterminated_groups", s->pri_open_closed, "groups");
+	M("pri.trace_requests", s->pri_trace_requests, "requests");
 	M("pri.dropped", s->pri_dropped, "requests");
 	M("pri.retries", s->pri_retries, "requests");
 	M("pri.failed", s->pri_failed, "faults");
@@ -847,7 +1083,7 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("pri.handler_wait_ns", hs->wait_ns, "ns");
 	M("pri.service_cpu_ns", s->pri_service_ns, "ns");
 	M("pri.mean_fault_latency_ns",
-	  s->pri_responses ? (double)s->pri_latency_ns / (double)s->pri_responses : 0, "ns");
+	  s->pri_answered ? (double)s->pri_latency_ns / (double)s->pri_answered : 0, "ns");
 	M("fault.unrecoverable", s->faults_unrecoverable, "faults");
 	M("fault.first_touch_resident", s->first_touch_resident, "pages");
 	M("map.count", s->nr_maps, "calls");

@@ -35,6 +35,27 @@
  *   but do not occupy the walker pool (they lie in the stream's future).
  * - Per-device outstanding page requests are limited (pri.outstanding); a
  *   request waits for the device's earliest outstanding one to complete.
+ * - Page request groups (PCIe PRG; key: device, PASID, group index): a
+ *   model-generated fault is a group of one. Requests of a larger group
+ *   (trace page requests without last-in-group) wait until the last one is
+ *   in the PRQ; one handler then serves the group's faults one after another
+ *   (Linux iopf_handler) and one page group response answers them all
+ *   (pri.responses counts responses, pri.answered the requests they cover).
+ *   A request that is not the last holds its PRQ slot for pri.dispatch_ns
+ *   (the PRQ thread moves it to the partial list) and a device slot until
+ *   the response. model__finish answers groups whose last request never
+ *   came as if their latest request had been the last (counted).
+ * - Trace page requests (model__page_req): one stands for a device access
+ *   to that page that found it not present in the traced system. Faulting
+ *   mode: it faults whatever the residency model says (a stale ATC/IOTLB
+ *   entry is dropped first: the traced system had none) and goes through
+ *   ATS + PRI as above; without ATS it is an unrecoverable fault. Pinned
+ *   mode: the page would be pinned, so it is an ordinary translation. After
+ *   it the page is resident, so the residency model never faults it again;
+ *   a model__access() of that page by that device at the same time is the
+ *   access that faulted: counted, not translated again (no double count).
+ *   A page the model faulted in and a later trace request names again is
+ *   faulted again: the trace saw it not present (e.g. reclaimed).
  * - Pinned path: pin costs pin.page_ns per page; map/unmap per call + per
  *   page; strict unmap invalidates the range (IOTLB, PWC, every ATC) and
  *   waits inval.qi_wait_ns (+ an ATS round trip and ats.inval_dev_ns with
@@ -92,6 +113,18 @@ struct model_qi {
 	uint32_t addr_mask;	/* page-selective: log2 of pages */
 };
 
+/* One page request taken from a trace (decoded PAGE_REQ, VT-d 7.5.1). */
+struct model_page_req {
+	uint64_t addr;		/* address of the page (low bits ignored) */
+	uint32_t dev;		/* device index, as for model_access */
+	uint32_t sid;		/* source id: context-cache key */
+	uint32_t domain;	/* domain id */
+	uint32_t pasid;		/* PASID (0 when none) */
+	uint32_t grpid;		/* page request group index */
+	uint8_t write;		/* write access requested */
+	uint8_t last;		/* last request of its group */
+};
+
 struct model;
 
 /** model_qi_type_name() - "iotlb_inv", ...; "type_N" for unknown (static buffer-free). */
@@ -116,6 +149,12 @@ uint64_t model__latency_sum_ns(const struct model *m);
 
 /** model__access() - translate every page of @a at @t_ns. Return: pages looked up. */
 uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access *a);
+
+/**
+ * model__page_req() - a page request from the trace at @t_ns: one device
+ * access to @r->addr that faulted (see "Trace page requests" above).
+ */
+void model__page_req(struct model *m, uint64_t t_ns, const struct model_page_req *r);
 
 /** model__map() - an iommu map (or DMA-API map) of [@iova, +@bytes) in @domain. */
 void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, uint64_t iova,

@@ -122,3 +122,11 @@ bool u64map_del(struct u64map *m, uint64_t key)
 	m->nr--;
 	return true;
 }
+
+void u64map_clear(struct u64map *m)
+{
+	if (!m->nr)
+		return;
+	memset(m->keys, 0xff, m->cap * sizeof(uint64_t));
+	m->nr = 0;
+}

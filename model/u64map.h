@@ -37,4 +37,7 @@ int u64map_put(struct u64map *m, uint64_t key, uint64_t val);
 /** u64map_del() - remove; true if it was present. */
 bool u64map_del(struct u64map *m, uint64_t key);
 
+/** u64map_clear() - remove every key; keeps the arrays (O(capacity)). */
+void u64map_clear(struct u64map *m);
+
 #endif /* SVATRACE_MODEL_U64MAP_H */

@@ -269,6 +269,35 @@ static void maybe_expand(struct rp *p, bool from_dma, uint64_t ts, uint64_t iova
 
 /* ---------------------------------------------------------------- records */
 
+static uint32_t scn_intern(void *ctx, const char *s);
+
+/*
+ * A page request is PRI input for the model. Its device is the record's
+ * device name, or, when the collector could not name it, its requester id
+ * (one device per "sid:0xNNNN").
+ */
+static void page_req(struct rp *p, uint64_t ts, const struct trace_rec_page_req *q)
+{
+	struct model_page_req r = {
+		.addr = q->addr, .grpid = q->grpid, .write = (q->rw & 2) != 0, .last = q->last,
+	};
+	struct model_access a;
+	uint32_t id = q->device_id;
+
+	if (!id) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "sid:%#06x", q->sid & 0xffff);
+		id = scn_intern(p, name);
+	}
+	fill_access(p, &a, dev_index(p, id), q->pasid);
+	r.dev = a.dev;
+	r.sid = a.sid;
+	r.domain = a.domain;
+	r.pasid = a.pasid;
+	model__page_req(p->m, ts, &r);
+}
+
 static void replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 {
 	uint32_t cpu = rec->cpu;
@@ -369,8 +398,11 @@ static void replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 	case TRACE_REC_WQ_COMPLETE:
 		wq_feed__complete(p->wq, ts, (const void *)rec);
 		break;
+	case TRACE_REC_PAGE_REQ:
+		page_req(p, ts, (const void *)rec);
+		break;
 	default:
-		/* page requests, faults, groups, waits, cache tags: counted, not modelled */
+		/* responses, faults, groups, waits, cache tags: counted, not modelled */
 		break;
 	}
 }
