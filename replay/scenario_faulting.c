@@ -4,6 +4,9 @@
  * pinning. Drops pin/unpin, IOMMU map/unmap, DMA-API map/unmap and the
  * invalidations of unmaps; the device's first touch of a page that is not
  * resident becomes a page request (ATS + PRI), per a seeded residency model.
+ * With prq=trace the page requests are records in the stream, and the pages
+ * one record touches form one page request group (PCIe PRG: the pages a
+ * device needs together to make progress, answered by one response).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +16,14 @@
 #include "common/log.h"
 #include "common/prng.h"
 #include "replay/scenario.h"
+
+/* A page request waiting for the rest of its record's touches. */
+struct pend {
+	uint64_t addr;		/* page address */
+	uint32_t dev;		/* device string id */
+	uint32_t pasid;		/* PASID or TRACE_NO_PASID */
+	unsigned int rw;	/* bit0 read, bit1 write */
+};
 
 /* One page the device touched: resident now or not. */
 struct page {
@@ -27,6 +38,10 @@ struct state {
 	double reclaim_per_s;	/* resident pages reclaimed per second */
 	int map_touch;		/* a dropped map becomes device touches of its pages */
 	int prq_trace;		/* emit PAGE_REQ records here (else the model's residency decides) */
+	int prq_keep;		/* the trace's own page requests are the faults */
+	int prg_page;		/* prq=trace: each request its own group (else one per record) */
+	struct pend *pend;	/* faults of the record being touched, not yet emitted */
+	size_t nr_pend, cap_pend;	/* used, allocated */
 	uint64_t seed;		/* residency hash key */
 	struct prng rng;	/* reclaim victims */
 	struct page *tab;	/* open-addressing table of touched pages */
@@ -56,8 +71,13 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 		else if (!strcmp(args[i].key, "reclaim"))
 			rc = scenario_arg_real("faulting", &args[i], 0, 1e12, &st->reclaim_per_s);
 		else if (!strcmp(args[i].key, "prq") && (!strcmp(args[i].value, "trace") ||
-							 !strcmp(args[i].value, "model")))
+							 !strcmp(args[i].value, "model") ||
+							 !strcmp(args[i].value, "keep"))) {
 			st->prq_trace = !strcmp(args[i].value, "trace");
+			st->prq_keep = !strcmp(args[i].value, "keep");
+		} else if (!strcmp(args[i].key, "prg") && (!strcmp(args[i].value, "record") ||
+							 !strcmp(args[i].value, "page")))
+			st->prg_page = !strcmp(args[i].value, "page");
 		else if (!strcmp(args[i].key, "map_touch") && (!strcmp(args[i].value, "on") ||
 							       !strcmp(args[i].value, "off")))
 			st->map_touch = !strcmp(args[i].value, "on");
@@ -68,6 +88,10 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 		svt_err("scenario faulting: argument 'reclaim' needs :prq=trace (the model has no reclaim)");
 		rc = -EINVAL;
 	}
+	if (!rc && st->prq_keep && st->resident_frac > 0) {
+		svt_err("scenario faulting: argument 'resident' has no effect with :prq=keep (the trace's page requests are the faults)");
+		rc = -EINVAL;
+	}
 	if (rc) {
 		free(st);
 		return rc;
@@ -76,9 +100,9 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	prng_seed(&st->rng, seed);
 	snprintf(st->kv[0], sizeof(st->kv[0]), "%s=faulting", SCN_KEY_MODE);
 	snprintf(st->kv[1], sizeof(st->kv[1]), "%s=on", SCN_KEY_ATS);
-	/* prq=trace: the page requests are in the stream; every other page is resident */
+	/* prq=trace|keep: the page requests are in the stream; every other page is resident */
 	snprintf(st->kv[2], sizeof(st->kv[2]), "%s=%g", SCN_KEY_RESIDENT,
-		 st->prq_trace ? 1.0 : st->resident_frac);
+		 st->prq_trace || st->prq_keep ? 1.0 : st->resident_frac);
 	*state = st;
 	return 0;
 }
@@ -181,15 +205,49 @@ static int touch(struct state *st, const struct trace_rec *cause, uint32_t dev, 
 	p->pos = st->nr_res;
 	st->res[st->nr_res++] = j;
 	if (fault && st->prq_trace) {
-		struct trace_rec_page_req r;
+		if (st->nr_pend == st->cap_pend) {
+			size_t cap = st->cap_pend ? 2 * st->cap_pend : 16;
+			struct pend *n = realloc(st->pend, cap * sizeof(*n));
 
-		scenario_page_req(&r, cause->ts_ns, dev, pasid, addr, rw, st->grpid++ & 0x1ff);
+			if (!n)
+				return -ENOMEM;
+			st->pend = n;
+			st->cap_pend = cap;
+		}
+		st->pend[st->nr_pend++] = (struct pend){ .addr = addr, .dev = dev, .pasid = pasid,
+							 .rw = rw };
+	}
+	return 0;
+}
+
+/*
+ * Emit the page requests of @cause's touches, just before @cause: one group
+ * (last-in-group on the final request) or, with :prg=page, one group each.
+ */
+static int flush_pend(struct state *st, const struct trace_rec *cause,
+		      const struct scenario_emit *next)
+{
+	struct trace_rec_page_req r;
+	int rc = 0;
+
+	for (size_t i = 0; i < st->nr_pend && !rc; i++) {
+		const struct pend *q = &st->pend[i];
+		int last = st->prg_page || i + 1 == st->nr_pend;
+
+		scenario_page_req(&r, cause->ts_ns, q->dev, q->pasid, q->addr, q->rw, st->grpid);
+		if (!last) {
+			r.last = 0;
+			r.dw[2] &= ~(1u << 2);	/* LPIG: bit 2 of the second quad word */
+		} else {
+			st->grpid++;
+		}
 		r.hdr.cpu = cause->cpu;
 		r.hdr.pid = cause->pid;
 		r.hdr.comm_id = cause->comm_id;
-		return next->emit(next, &r.hdr);
+		rc = next->emit(next, &r.hdr);
 	}
-	return 0;
+	st->nr_pend = 0;
+	return rc;
 }
 
 static int touch_range(struct state *st, const struct trace_rec *cause, uint32_t dev,
@@ -215,10 +273,10 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	case TRACE_REC_PIN:
 	case TRACE_REC_IOMMU_UNMAP:
 	case TRACE_REC_QI_WAIT:
-	case TRACE_REC_PAGE_REQ:	/* regenerated from the residency model */
+	case TRACE_REC_PAGE_REQ:	/* regenerated from the residency model, unless kept */
 	case TRACE_REC_PAGE_RESP:
 	case TRACE_REC_IO_PAGE_FAULT:
-		return 0;
+		return st->prq_keep ? next->emit(next, rec) : 0;
 	case TRACE_REC_DMA: {
 		uint16_t op = ((const struct trace_rec_dma *)rec)->op;
 
@@ -243,6 +301,8 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 			unsigned int w = (m->prot & 2) != 0;
 
 			rc = touch(st, rec, m->device_id, TRACE_NO_PASID, m->iova + off, w ? 2 : 1, next);
+			if (!rc)
+				rc = flush_pend(st, rec, next);
 			if (rc)
 				return rc;
 			memset(&a, 0, sizeof(a));
@@ -266,6 +326,8 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 
 		rc = touch_range(st, rec, a->device_id, a->pasid, a->iova, a->size_bytes,
 				 a->dir == TRACE_DIR_WRITE ? 2 : 1, next);
+		if (!rc)
+			rc = flush_pend(st, rec, next);
 		return rc ? rc : next->emit(next, rec);
 	}
 	case TRACE_REC_WQ_SUBMIT: {
@@ -276,6 +338,8 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 			if (!rc && w->dst)
 				rc = touch_range(st, rec, w->device_id, w->pasid, w->dst, w->xfer_bytes, 2,
 						 next);
+			if (!rc)
+				rc = flush_pend(st, rec, next);
 			if (rc)
 				return rc;
 		}
@@ -304,6 +368,7 @@ static void fr(void *state)
 		return;
 	free(st->tab);
 	free(st->res);
+	free(st->pend);
 	free(st);
 }
 
@@ -311,21 +376,33 @@ const struct scenario_ops scenario_faulting = {
 	.name = "faulting",
 	.summary = "SVA: no pinning or mapping; first touches of non-resident pages fault (ATS + PRI)",
 	.help = "Drops pin/unpin, IOMMU map/unmap, DMA-API map/unmap/map_sg/unmap_sg, IOTLB\n"
-		"and device-TLB invalidations and invalidation waits, and the trace's own page\n"
-		"requests, responses and I/O page faults (they are regenerated). Device touches\n"
-		"are DEV_ACCESS records, the source and destination ranges of work-queue\n"
-		"descriptors, and (with :map_touch=on, default) each 4 KiB page of a dropped\n"
-		"map, touched once at map time as a 64-byte DEV_ACCESS. Residency model: a\n"
-		"page is resident at its first device touch with probability :resident=F (0),\n"
-		"decided by a hash of (seed, PASID, page) so it is independent of order;\n"
-		":reclaim=R (0) resident pages per second are reclaimed at random (seeded)\n"
-		"and fault again on their next touch. A touch of a non-resident page makes it\n"
-		"resident; with :prq=trace it first emits one PAGE_REQ (last in its group)\n"
-		"just before the touching record. Where faults are decided: :prq=model (default)\n"
-		"emits no page requests and passes the resident fraction to the model\n"
-		"(" SCN_KEY_RESIDENT "), whose own residency model faults first touches;\n"
-		":prq=trace emits the PAGE_REQ records described above (needed for :reclaim)\n"
-		"and sets " SCN_KEY_RESIDENT "=1 so the model does not fault again.\n"
+		"and device-TLB invalidations and invalidation waits, and (unless :prq=keep) the\n"
+		"trace's own page requests, responses and I/O page faults (they are\n"
+		"regenerated). Device touches are DEV_ACCESS records, the source and\n"
+		"destination ranges of work-queue descriptors, and (with :map_touch=on,\n"
+		"default) each 4 KiB page of a dropped map, touched once at map time as a\n"
+		"64-byte DEV_ACCESS. Residency model: a page is resident at its first device\n"
+		"touch with probability :resident=F (0), decided by a hash of (seed, PASID,\n"
+		"page) so it is independent of order; :reclaim=R (0) resident pages per second\n"
+		"are reclaimed at random (seeded) and fault again on their next touch. A touch\n"
+		"of a non-resident page makes it resident.\n"
+		"Where faults are decided (:prq=):\n"
+		"  model (default)  no page requests in the stream; the resident fraction goes\n"
+		"                   to the model (" SCN_KEY_RESIDENT "), whose own residency\n"
+		"                   model faults first touches.\n"
+		"  trace            the non-resident pages one record touches become PAGE_REQ\n"
+		"                   records just before it, one page request group per record\n"
+		"                   (last-in-group on the final one; :prg=page: a group each).\n"
+		"                   The model takes them through its PRI path (one response per\n"
+		"                   group; pri.requests = PAGE_REQ records unless the PRQ\n"
+		"                   overflows) and does not translate the touch that faulted\n"
+		"                   twice. Sets\n"
+		"                   " SCN_KEY_RESIDENT "=1 so the model does not fault other\n"
+		"                   pages. Needed for :reclaim. With :resident=0 and\n"
+		"                   :prg=page it gives the same model results as prq=model.\n"
+		"  keep             the trace's own page requests (e.g. intel_iommu:prq_report\n"
+		"                   of an SVA workload) pass through and are the only faults;\n"
+		"                   none are generated; " SCN_KEY_RESIDENT "=1.\n"
 		"Sets " SCN_KEY_MODE "=faulting and " SCN_KEY_ATS "=on.",
 	.init = init,
 	.push = push,

@@ -33,6 +33,8 @@ struct mem {
 	size_t len, cap;
 	uint64_t nr[TRACE_REC_KIND_MAX_];
 	uint64_t nr_pin, nr_unpin, last_ts;
+	uint64_t nr_pr_last;	/* page requests with last-in-group set */
+	int lpig_mismatch;	/* a page request whose dw[] disagrees with its decoded last/grpid */
 	int unordered;
 };
 
@@ -125,6 +127,10 @@ static int m_emit(void *ctx, const struct trace_rec *r)
 		out(m, "page_req dev=%s pasid=%u addr=%#llx rw=%u grp=%u dw=%08x.%08x.%08x.%08x",
 		    S(m, x->device_id), x->pasid, (unsigned long long)x->addr, x->rw, x->grpid,
 		    x->dw[0], x->dw[1], x->dw[2], x->dw[3]);
+		m->nr_pr_last += x->last;
+		/* VT-d 7.5.1: LPIG is bit 2 and the group index bits 11:3 of the second quad word */
+		m->lpig_mismatch |= ((x->dw[2] >> 2) & 1) != x->last ||
+				    ((x->dw[2] >> 3) & 0x1ff) != x->grpid;
 		break;
 	}
 	case TRACE_REC_PIN: {
@@ -359,8 +365,24 @@ static void test_faulting_counts(void **state)
 	 * page request is dropped. Resident 0: all 8 fault, each once.
 	 */
 	assert_int_equal(m->nr[TRACE_REC_PAGE_REQ], 8);
+	/*
+	 * One group per touching record: the two map pages (one touch record
+	 * each), the 0x70000000 access, descriptor 1 (3 pages), descriptor 2 (2).
+	 */
+	assert_int_equal(m->nr_pr_last, 5);
+	assert_false(m->lpig_mismatch);
 	assert_int_equal(m->nr[TRACE_REC_IOMMU_MAP] + m->nr[TRACE_REC_IOMMU_UNMAP] + m->nr[TRACE_REC_PIN], 0);
 	assert_int_equal(m->nr[TRACE_REC_QI_SUBMIT] + m->nr[TRACE_REC_QI_WAIT], 0);
+	free_mem(m);
+	m = run("faulting:prq=trace:prg=page");	/* a group each */
+	assert_int_equal(m->nr[TRACE_REC_PAGE_REQ], 8);
+	assert_int_equal(m->nr_pr_last, 8);
+	assert_false(m->lpig_mismatch);
+	free_mem(m);
+	m = run("faulting:prq=keep");	/* the trace's own page request is the only one */
+	assert_int_equal(m->nr[TRACE_REC_PAGE_REQ], 1);
+	assert_non_null(strstr(m->text, "# set model.resident_fraction=1\n"));
+	assert_non_null(strstr(m->text, "page_req dev=dsa0 pasid=5 addr=0x40000 rw=1 grp=3"));
 	free_mem(m);
 	m = run("faulting:resident=1:prq=trace");
 	assert_int_equal(m->nr[TRACE_REC_PAGE_REQ], 0);
@@ -464,6 +486,8 @@ static void test_bad_specs(void **state)
 	assert_true(bad_spec("faulting:bogus=1", "'bogus'"));
 	assert_true(bad_spec("dwq:wqs=0", "'wqs'"));
 	assert_true(bad_spec("faulting:reclaim=5", "prq=trace"));
+	assert_true(bad_spec("faulting:prq=keep:resident=0.5", "'resident'"));
+	assert_true(bad_spec("faulting:prg=bundle", "'prg'"));
 	assert_true(bad_spec("tenants=0", "tenants"));
 	assert_true(bad_spec("inval=sometimes", "inval"));
 	assert_true(bad_spec("ats=maybe", "ats"));
