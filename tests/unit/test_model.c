@@ -301,6 +301,180 @@ static void test_conservation_maps(void **state)
 	model__free(m);
 }
 
+/* ------------------------------------------------ trace page requests */
+
+static void page_req(struct model *m, uint64_t t, uint32_t dev, uint32_t pasid, uint64_t addr,
+		     uint32_t grpid, bool last)
+{
+	struct model_page_req r = { .addr = addr, .dev = dev, .sid = dev, .pasid = pasid,
+				    .grpid = grpid, .last = last };
+
+	model__advance(m, t);
+	model__page_req(m, t, &r);
+}
+
+/*
+ * Every cost but the PCIe hops (O), the PRQ dispatch (D) and the fault
+ * service (S) is zero, so a fault's latency is known exactly: ATS request
+ * and "not present" (2 O), page request (O), dispatch, service, response
+ * (O), retried ATS request and completion (2 O): 6 O + D + S. A group of n
+ * is served by one handler: each member waits for all n services.
+ */
+#define PR_O 100
+#define PR_D 1000
+#define PR_S 5000
+static const char *const pr_exact[] = {
+	"ats.enabled=on", "model.mode=faulting", "mem.read_ns=0", "walk.fixed_ns=0",
+	"iotlb.hit_ns=0", "atc.hit_ns=0", "pcie.one_way_ns=100", "pri.dispatch_ns=1000",
+	"fault.minor_ns=5000", "fault.dist=fixed", "pri.retry_ns=0", "pri.handlers=4", NULL,
+};
+
+static void test_page_req_groups(void **state)
+{
+	struct model_cfg c = cfg_with(pr_exact);
+	struct model *m = model__new(&c);
+	const double one = 6 * PR_O + PR_D + PR_S, three = 6 * PR_O + PR_D + 3 * PR_S,
+		     two = 6 * PR_O + PR_D + 2 * PR_S;
+
+	/* group 5 of PASID 7: three requests, the third is the last */
+	page_req(m, 0, 0, 7, 0x1000, 5, false);
+	/* same index, other PASID: another group */
+	page_req(m, 0, 0, 8, 0x1000, 5, false);
+	page_req(m, 0, 0, 7, 0x2000, 5, false);
+	assert_true(metric(m, "pri.requests") == 3);
+	assert_true(metric(m, "pri.in_flight") == 3);
+	assert_true(metric(m, "pri.responses") == 0);
+	page_req(m, 0, 0, 7, 0x3000, 5, true);
+	assert_true(metric(m, "pri.responses") == 1);
+	assert_true(metric(m, "pri.answered") == 3);
+	assert_true(metric(m, "pri.in_flight") == 1);
+	assert_true(metric(m, "pri.mean_fault_latency_ns") == three);
+	assert_true(metric(m, "xlate.latency_ns.max") == three);
+	page_req(m, 0, 0, 8, 0x2000, 5, true);
+	assert_true(metric(m, "pri.responses") == 2);
+	assert_true(metric(m, "pri.answered") == 5);
+	assert_true(fabs(metric(m, "pri.mean_fault_latency_ns") - (3 * three + 2 * two) / 5) < 1e-9);
+	/* a group of one: 6 O + D + S */
+	page_req(m, 100000, 1, 7, 0x9000, 6, true);
+	assert_true(metric(m, "pri.responses") == 3);
+	assert_true(metric(m, "xlate.latency_ns.sum") == 3 * three + 2 * two + one);
+	/* a group whose last request never comes */
+	page_req(m, 200000, 1, 7, 0xa000, 7, false);
+	page_req(m, 200000, 1, 7, 0xb000, 7, false);
+	assert_true(metric(m, "pri.in_flight") == 2);
+	assert_true(metric(m, "pri.requests") == metric(m, "pri.answered") + metric(m, "pri.dropped") +
+						      metric(m, "pri.in_flight"));
+	model__finish(m, 300000);
+	assert_true(metric(m, "pri.in_flight") == 0);
+	assert_true(metric(m, "pri.unterminated_groups") == 1);
+	assert_true(metric(m, "pri.requests") == 8);
+	assert_true(metric(m, "pri.trace_requests") == 8);
+	assert_true(metric(m, "pri.responses") == 4);
+	assert_true(metric(m, "inval.page_grp_resp") == 4);
+	assert_true(metric(m, "pri.answered") == 8);
+	assert_true(metric(m, "pri.dropped") == 0);
+	assert_true(metric(m, "pri.service_cpu_ns") == 8 * PR_S);
+	assert_true(metric(m, "xlate.count") == 8);
+	assert_true(fabs(metric(m, "pri.mean_fault_latency_ns") -
+			 (3 * three + 2 * two + one + 2 * two) / 8) < 1e-9);
+	model__free(m);
+}
+
+/* A trace fault and the residency model never fault one touch twice. */
+static void test_page_req_no_double(void **state)
+{
+	static const char *const s[] = { "ats.enabled=on", "model.mode=faulting",
+					 "model.resident_fraction=0", NULL };
+	struct model_cfg c = cfg_with(s);
+	struct model *m = model__new(&c);
+	struct model_access a = { .iova = 0x5010, .bytes = 64, .dev = 2, .sid = 2, .pasid = 3 };
+
+	page_req(m, 1000, 2, 3, 0x5000, 1, true);
+	model__access(m, 1000, &a);	/* the access that faulted: not translated again */
+	assert_true(metric(m, "access.absorbed_pages") == 1);
+	assert_true(metric(m, "xlate.count") == 1);
+	assert_true(metric(m, "atc.lookups") == 1);
+	a.dev = a.sid = 3;		/* another device at the same time: its own translation */
+	model__access(m, 1000, &a);
+	assert_true(metric(m, "access.absorbed_pages") == 1);
+	assert_true(metric(m, "xlate.count") == 2);
+	assert_true(metric(m, "pri.requests") == 1);	/* resident since the trace's fault */
+	a.dev = a.sid = 2;
+	model__access(m, 2000, &a);	/* later: an ATC hit */
+	assert_true(metric(m, "atc.hits") == 1);
+	a.iova = 0x6000;		/* a page the trace never named: the residency model faults it */
+	model__access(m, 3000, &a);
+	assert_true(metric(m, "pri.requests") == 2);
+	/* the trace says it faulted again (e.g. reclaimed): that is a new fault */
+	page_req(m, 4000, 2, 3, 0x6000, 2, true);
+	model__finish(m, 5000);
+	assert_true(metric(m, "pri.requests") == 3);
+	assert_true(metric(m, "pri.trace_requests") == 2);
+	assert_true(metric(m, "pri.answered") == 3);
+	assert_true(metric(m, "access.count") == 4);
+	assert_true(metric(m, "xlate.count") == 5);
+	model__free(m);
+}
+
+/* Pinned: a trace page request is a plain translation; without ATS it cannot be served. */
+static void test_page_req_modes(void **state)
+{
+	static const char *const noats[] = { "model.mode=faulting", NULL };
+	struct model_cfg c = cfg_with(NULL);
+	struct model *m = model__new(&c);
+
+	page_req(m, 0, 0, 1, 0x1000, 0, true);
+	model__finish(m, 0);
+	assert_true(metric(m, "pri.requests") == 0);
+	assert_true(metric(m, "pri.trace_requests") == 1);
+	assert_true(metric(m, "xlate.count") == 1);
+	assert_true(metric(m, "iotlb.lookups") == 1);
+	assert_true(metric(m, "fault.unrecoverable") == 0);
+	model__free(m);
+	c = cfg_with(noats);
+	m = model__new(&c);
+	page_req(m, 0, 0, 1, 0x1000, 0, true);
+	model__finish(m, 0);
+	assert_true(metric(m, "pri.requests") == 0);
+	assert_true(metric(m, "fault.unrecoverable") == 1);
+	assert_true(metric(m, "xlate.count") == 0);
+	model__free(m);
+}
+
+/* Groups through a tiny PRQ: every request is answered, dropped, or (before the end) in flight. */
+static void test_page_req_conservation(void **state)
+{
+	static const char *const s[] = { "ats.enabled=on", "model.mode=faulting", "pri.prq_entries=4",
+					 "pri.handlers=1", "fault.minor_ns=20000", "fault.dist=exp",
+					 "pri.max_retries=3", "pri.outstanding=6", NULL };
+	struct model_cfg c = cfg_with(s);
+	struct model *m = model__new(&c);
+	const uint64_t groups = 3000, size = 4;
+	double req, ans, drop;
+
+	for (uint64_t g = 0; g < groups; g++)
+		for (uint64_t k = 0; k < size; k++)
+			page_req(m, g * 2000, (uint32_t)(g % 3), 1, (g * size + k) << 12,
+				 (uint32_t)(g & 0x1ff), k == size - 1);
+	req = metric(m, "pri.requests");
+	ans = metric(m, "pri.answered");
+	drop = metric(m, "pri.dropped");
+	assert_true(req == ans + drop + metric(m, "pri.in_flight"));
+	model__finish(m, groups * 2000);
+	assert_true(metric(m, "pri.in_flight") == 0);
+	req = metric(m, "pri.requests");
+	ans = metric(m, "pri.answered");
+	assert_true(req == ans + drop);
+	assert_true(drop > 0);	/* the tiny PRQ overflows */
+	assert_true(metric(m, "pri.retries") + metric(m, "pri.failed") == drop);
+	/* every traced request is answered once or given up */
+	assert_true(ans + metric(m, "pri.failed") == groups * size);
+	assert_true(metric(m, "pri.trace_requests") == groups * size);
+	assert_true(metric(m, "pri.max_prq_occupancy") <= 4);
+	assert_true(metric(m, "pri.stalled") > 0);	/* 6 outstanding per device */
+	model__free(m);
+}
+
 /* ------------------------------------------------ invalidation */
 
 static void run_unmaps(struct model *m, int n, uint64_t gap_ns)
@@ -493,6 +667,10 @@ int main(void)
 		cmocka_unit_test(test_conservation_lookups_ats),
 		cmocka_unit_test(test_conservation_pri),
 		cmocka_unit_test(test_faulting_without_ats),
+		cmocka_unit_test(test_page_req_groups),
+		cmocka_unit_test(test_page_req_no_double),
+		cmocka_unit_test(test_page_req_modes),
+		cmocka_unit_test(test_page_req_conservation),
 		cmocka_unit_test(test_conservation_maps),
 		cmocka_unit_test(test_strict_vs_lazy),
 		cmocka_unit_test(test_trace_descriptors),
