@@ -82,6 +82,7 @@ struct model_stats {
 	uint64_t pri_requests, pri_responses, pri_dropped, pri_retries, pri_failed;
 	uint64_t pri_answered;		/* requests covered by a page group response */
 	uint64_t pri_trace_requests;	/* page requests taken from the trace (model__page_req) */
+	uint64_t pri_trace_writes;	/* of which asked for write access */
 	uint64_t pri_open_closed;	/* groups without a last request closed by model__finish */
 	uint64_t pri_stalled;		/* requests that waited for a device slot */
 	uint64_t pri_minor, pri_major;	/* faults served */
@@ -673,6 +674,7 @@ void model__page_req(struct model *m, uint64_t t_ns, const struct model_page_req
 	if (t_ns > m->last_ns)
 		m->last_ns = t_ns;
 	m->st.pri_trace_requests++;
+	m->st.pri_trace_writes += r->write;
 	absorb_note(m, t_ns, &a, addr);
 	/* pinned mode: the page would be pinned, hence present: a plain translation */
 	xlate_page(m, t_ns, &a, addr, m->cfg.mode == MODEL_MODE_FAULTING ? &tag : NULL);
@@ -1073,6 +1075,7 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("pri.in_flight", m->pri_open, "requests");
 	M("pri.unterminated_groups", s->pri_open_closed, "groups");
 	M("pri.trace_requests", s->pri_trace_requests, "requests");
+	M("pri.trace_write_requests", s->pri_trace_writes, "requests");
 	M("pri.dropped", s->pri_dropped, "requests");
 	M("pri.retries", s->pri_retries, "requests");
 	M("pri.failed", s->pri_failed, "faults");
