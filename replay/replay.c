@@ -27,7 +27,7 @@
 static const struct param_def replay_defs[] = {
 	{ "replay.expand", PARAM_ENUM, "", "auto", "DESIGN.md 5: maps expand into accesses per page",
 	  F(expand), 0, 0, "off|page|line|auto",
-	  "maps become device accesses: none, per page, per line; auto: page unless the trace has dev_access records" },
+	  "maps become device accesses: none, per page, per line; auto: page unless the records after --scenario include dev_access records" },
 	{ "replay.expand_source", PARAM_ENUM, "", "auto", "estimate", F(expand_source), 0, 0,
 	  "auto|iommu|dma|both", "which maps expand: auto = DMA-API maps once one is seen, else iommu maps" },
 	{ "replay.expand_delay_ns", PARAM_U64, "ns", "1000", "estimate: doorbell + descriptor fetch",
@@ -103,6 +103,7 @@ struct rp {
 	uint32_t nr_interned;			/* names used (and allocated) */
 	bool seen_iommu_map;			/* an iommu:map record was replayed */
 	bool seen_dma_map;			/* a DMA-API map was replayed */
+	bool prescan_access;			/* expand=auto: the prescan saw a dev_access */
 	uint64_t first_ns, last_ns;		/* replayed time span */
 	bool any;				/* first_ns valid */
 	/* counters */
@@ -512,6 +513,45 @@ static const char *scn_string(void *ctx, uint32_t id)
 
 /* ---------------------------------------------------------------- run */
 
+static int prescan_emit(void *ctx, const struct trace_rec *rec)
+{
+	struct rp *p = ctx;
+
+	if (rec->kind == TRACE_REC_DEV_ACCESS)
+		p->prescan_access = true;
+	return 0;
+}
+
+/*
+ * replay.expand=auto: true if the first PRESCAN records carry explicit
+ * device accesses as the model will see them, i.e. after the scenario (a
+ * throwaway chain of the same spec and seed). Deciding on the raw trace was
+ * wrong for chains that turn maps into accesses and back: "faulting,pinned"
+ * on a map-only trace replayed faulting's touches and the expansion of the
+ * maps pinned made from them (both translations of one device touch).
+ */
+static bool expand_auto(struct rp *p, const struct replay_opts *o)
+{
+	struct scenario_out so = { .emit = prescan_emit, .intern = scn_intern,
+				   .string = scn_string, .ctx = p };
+	struct scenario_chain *c = NULL;
+	const struct trace_rec *rec;
+	uint64_t n = 0;
+
+	p->prescan_access = false;
+	if (o->scenario && *o->scenario && !(c = scenario_chain__new(o->scenario, o->seed, &so)))
+		return false;	/* the real chain was built from the same spec: not reached */
+	while (!p->prescan_access && n++ < PRESCAN && trace_reader__next(p->r, &rec) == 1) {
+		if (c ? scenario_chain__push(c, rec) < 0 : prescan_emit(p, rec) < 0)
+			break;
+	}
+	if (c && !p->prescan_access)
+		scenario_chain__finish(c);	/* records a transform held back */
+	scenario_chain__free(c);
+	trace_reader__rewind(p->r);
+	return p->prescan_access;
+}
+
 int replay_trace_hash(const char *path, char *hex, size_t hex_bytes)
 {
 	unsigned char out[32], buf[1 << 16];
@@ -630,19 +670,6 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 	}
 	p.cfg_copy = *(const struct replay_cfg *)params__cfg(o->params, &replay_param_table);
 	p.cfg = &p.cfg_copy;
-	if (p.cfg_copy.expand == REPLAY_EXPAND_AUTO) {
-		uint64_t n = 0;
-		bool accesses = false;
-
-		while (n++ < PRESCAN && trace_reader__next(p.r, &rec) == 1) {
-			if (rec->kind == TRACE_REC_DEV_ACCESS) {
-				accesses = true;
-				break;
-			}
-		}
-		p.cfg_copy.expand = accesses ? REPLAY_EXPAND_OFF : REPLAY_EXPAND_PAGE;
-		trace_reader__rewind(p.r);
-	}
 	p.m = model__new(p.mcfg);
 	p.wq = wq_feed__new(o->params);
 	p.slots = malloc((size_t)p.cfg->reorder_max * SLOT_BYTES);
@@ -668,6 +695,8 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 			return -EINVAL;
 		}
 	}
+	if (p.cfg_copy.expand == REPLAY_EXPAND_AUTO)
+		p.cfg_copy.expand = expand_auto(&p, o) ? REPLAY_EXPAND_OFF : REPLAY_EXPAND_PAGE;
 	if (o->trace_hash)
 		snprintf(hash, sizeof(hash), "%s", o->trace_hash);
 	else if (replay_trace_hash(o->trace_path, hash, sizeof(hash)))

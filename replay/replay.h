@@ -16,8 +16,11 @@
  *   map time + replay.expand_delay_ns and streaming at
  *   replay.expand_bytes_per_us (access k of a map at start + offset/bw);
  *   off: none. Steps of all pending maps interleave in time order.
- *   auto (default): page, or off when the trace's first PRESCAN records
- *   include dev_access records (explicit accesses are not doubled).
+ *   auto (default): page, or off when the first PRESCAN records after the
+ *   scenario include dev_access records (explicit accesses are not doubled).
+ * - Page requests (PAGE_REQ) are the model's PRI input (model__page_req):
+ *   device = the record's device name, else its requester id; see
+ *   model/model.h "Trace page requests" for what the model does.
  * - Domains: all devices share domain 0 unless replay.domain_per_device=on
  *   (traces rarely tie a device to a domain); a trace descriptor's domain-
  *   selective invalidation therefore applies to every domain.

@@ -129,3 +129,20 @@ if "$SVATRACE" gen random-access --set accesses=5000 -o "$TMP/g.svt" > /dev/null
 	m=$(jget replay.maps_expanded "$TMP/g2.json")
 	[ "$m" -ge 1 ] && ok "expand=page forces expansion ($m maps)" || not_ok "expand=page did not expand"
 fi
+
+# ---- replay.expand=auto decides on the records the model sees (after --scenario)
+# nvme: maps only. faulting turns each mapped page into one 64-byte access;
+# pinned on top turns those accesses back into pins and maps. Decided on the
+# raw trace (maps only: page), the maps pinned made were expanded too and
+# every touch was translated twice.
+"$SVATRACE" -q gen nvme --set duration=2ms --seed 2 -o "$TMP/nvme.svt"
+"$SVATRACE" -q replay "$TMP/nvme.svt" --json > "$TMP/n0.json"
+"$SVATRACE" -q replay "$TMP/nvme.svt" --scenario faulting --json > "$TMP/n1.json"
+"$SVATRACE" -q replay "$TMP/nvme.svt" --scenario faulting,pinned --json > "$TMP/n2.json"
+check_eq "no scenario: maps only, auto expands per page" 1 "$(jget replay.expand_mode "$TMP/n0.json")"
+check_eq "faulting: its accesses are explicit, auto is off" 0 "$(jget replay.expand_mode "$TMP/n1.json")"
+check_eq "faulting,pinned: no expansion of pinned's maps" "0 0" \
+	"$(jget replay.expand_mode "$TMP/n2.json") $(jget replay.expanded_accesses "$TMP/n2.json")"
+check_eq "faulting,pinned: each touch translated once, as with faulting alone" \
+	"$(jget xlate.count "$TMP/n1.json")" "$(jget xlate.count "$TMP/n2.json")"
+
