@@ -196,6 +196,9 @@ static void retarget(struct state *st, const struct scenario_emit *next, struct 
 	case TRACE_REC_PAGE_REQ: {
 		struct trace_rec_page_req *p = (void *)r;
 
+		/* like the access it faulted for: without a PASID the tenant is its own device */
+		if (p->pasid == TRACE_NO_PASID)
+			p->device_id = tenant_dev(st, next, p->device_id, t);
 		p->pasid = tenant_pasid(st, p->pasid, t);
 		p->dw[1] = (p->dw[1] & ~0xfffffu) | (p->pasid & 0xfffff);
 		break;

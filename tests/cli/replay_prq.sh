@@ -105,3 +105,13 @@ check_eq "same requests either way" "$req" "$(jget pri.requests "$TMP/page.json"
 check_eq "a group is served by one handler: mean fault latency grows" yes \
 	"$(awk -v g="$(jget pri.mean_fault_latency_ns "$TMP/grp.json")" -v p="$(jget pri.mean_fault_latency_ns "$TMP/page.json")" \
 		'BEGIN { print (g > p) ? "yes" : "no: " g " vs " p }')"
+
+# tenants copy a fault with the access it faulted for: without a PASID each
+# tenant is its own device, page request and access alike
+N=$TMP/nic.svt
+"$SVATRACE" -q gen nic-rx --set duration=1ms --seed 5 -o "$N"
+"$SVATRACE" -q replay "$N" --scenario "faulting:prq=trace,tenants=2" --json > "$TMP/ten.json"
+check_eq "tenants=2: every copied page request absorbs its copied access" \
+	"$(jget pri.trace_requests "$TMP/ten.json")" "$(jget access.absorbed_pages "$TMP/ten.json")"
+check_eq "... so every touch is translated once" \
+	"$(jget access.pages "$TMP/ten.json")" "$(jget xlate.count "$TMP/ten.json")"
