@@ -14,6 +14,7 @@
 #include "analyze/compare.h"
 #include "analyze/store.h"
 #include "cli/cli.h"
+#include "cli/outfmt.h"
 
 static void usage(FILE *f)
 {
@@ -50,13 +51,12 @@ int cmd_compare(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "csv", no_argument, NULL, 'c' },
+		CLI_OUTFMT_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL;
-	bool json = false, csv = false;
+	struct cli_outfmt fmt = { 0 };
 	struct compare cmp;
 	struct store *st;
 	int64_t a, b;
@@ -64,15 +64,11 @@ int cmd_compare(int argc, char **argv)
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (cli_outfmt_opt(&fmt, c))
+			continue;
 		switch (c) {
 		case 'd':
 			db = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'c':
-			csv = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -85,8 +81,8 @@ int cmd_compare(int argc, char **argv)
 		return cli_usage_error("compare", "--db FILE is required");
 	if (argc - optind != 2)
 		return cli_usage_error("compare", "needs two runs, RUN_A and RUN_B");
-	if (json && csv)
-		return cli_usage_error("compare", "--json or --csv, not both");
+	if (cli_outfmt_check("compare", &fmt))
+		return CLI_USAGE;
 	st = store__open(db, 0, err, sizeof(err));
 	if (!st)
 		return cli_error("compare", "%s", err);
@@ -107,7 +103,7 @@ int cmd_compare(int argc, char **argv)
 		store__close(st);
 		return CLI_FAIL;
 	}
-	if (json) {
+	if (fmt.json) {
 		json_t *rows = json_array(), *diffs = json_array(), *o;
 
 		for (size_t i = 0; i < cmp.nr_rows; i++) {
@@ -128,7 +124,7 @@ int cmd_compare(int argc, char **argv)
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(o);
-	} else if (csv) {
+	} else if (fmt.csv) {
 		printf("key,unit,a,b,ratio\n");
 		for (size_t i = 0; i < cmp.nr_rows; i++) {
 			const struct compare_row *r = &cmp.rows[i];

@@ -13,6 +13,7 @@
 
 #include "analyze/store.h"
 #include "cli/cli.h"
+#include "cli/outfmt.h"
 #include "cli/where.h"
 
 #define MAX_VARY_SHOWN 5	/* varying keys shown as table columns */
@@ -105,15 +106,14 @@ int cmd_runs(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "where", required_argument, NULL, 'w' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "csv", no_argument, NULL, 'c' },
+		CLI_OUTFMT_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_where wh = { 0 };
 	size_t nr = 0, nr_vary = 0;
 	const char *db = NULL;
-	bool json = false, csv = false;
+	struct cli_outfmt fmt = { 0 };
 	struct store_run *runs = NULL;
 	struct kvs *cfg = NULL;
 	const char **vary = NULL;
@@ -122,6 +122,8 @@ int cmd_runs(int argc, char **argv)
 	int c, status = CLI_FAIL;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (cli_outfmt_opt(&fmt, c))
+			continue;
 		switch (c) {
 		case 'd':
 			db = optarg;
@@ -131,12 +133,6 @@ int cmd_runs(int argc, char **argv)
 				cli_where_free(&wh);
 				return CLI_USAGE;
 			}
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'c':
-			csv = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -149,8 +145,8 @@ int cmd_runs(int argc, char **argv)
 		return cli_usage_error("runs", "--db FILE is required");
 	if (optind < argc)
 		return cli_usage_error("runs", "unexpected argument '%s'", argv[optind]);
-	if (json && csv)
-		return cli_usage_error("runs", "--json or --csv, not both");
+	if (cli_outfmt_check("runs", &fmt))
+		return CLI_USAGE;
 	st = store__open(db, 0, err, sizeof(err));
 	if (!st) {
 		cli_error("runs", "%s", err);
@@ -189,7 +185,7 @@ int cmd_runs(int argc, char **argv)
 			}
 		}
 	}
-	if (json) {
+	if (fmt.json) {
 		json_t *arr = json_array();
 
 		for (size_t i = 0; i < nr; i++) {
@@ -211,7 +207,7 @@ int cmd_runs(int argc, char **argv)
 		json_dumpf(arr, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(arr);
-	} else if (csv) {
+	} else if (fmt.csv) {
 		printf("id,time,status,label,scenario,seed,trace_path,trace_hash,point_key");
 		for (size_t j = 0; j < nr_vary; j++) {
 			putchar(',');
