@@ -60,24 +60,30 @@ struct store {
 		 "trace_bytes, trace_hash, trace_meta, point_key"
 #define SELECT_RUN_COLS "id, " RUN_COLS
 
+/* The per-run inserts, into main (store__add_*) or stage (store__stage_*). */
+#define INS_CONFIG(schema) "INSERT OR REPLACE INTO " schema ".run_config (run_id, key, value, source) " \
+			   "VALUES (?,?,?,?)"
+#define INS_METRIC(schema) "INSERT OR REPLACE INTO " schema ".metrics (run_id, key, value, unit) " \
+			   "VALUES (?,?,?,?)"
+#define INS_HIST(schema) "INSERT OR REPLACE INTO " schema ".histograms (run_id, key, unit, nr, sum, " \
+			 "min, max) VALUES (?,?,?,?,?,?,?)"
+#define INS_BUCKET(schema) "INSERT OR REPLACE INTO " schema ".hist_buckets (run_id, key, bucket, low, " \
+			   "count) VALUES (?,?,?,?,?)"
+#define INS_SERIES(schema) "INSERT OR REPLACE INTO " schema ".series (run_id, key, start_ns, " \
+			   "window_ns, nr_values, values_json) VALUES (?,?,?,?,?,?)"
+
 static const char *const stmt_sql[NR_STMTS] = {
 	[S_ADD_RUN] = "INSERT INTO main.runs (" RUN_COLS ") VALUES (?,?,?,?,?,NULL,?,?,?,?,NULL)",
-	[S_ADD_CONFIG] = "INSERT OR REPLACE INTO main.run_config (run_id, key, value, source) VALUES (?,?,?,?)",
-	[S_ADD_METRIC] = "INSERT OR REPLACE INTO main.metrics (run_id, key, value, unit) VALUES (?,?,?,?)",
-	[S_ADD_HIST] = "INSERT OR REPLACE INTO main.histograms (run_id, key, unit, nr, sum, min, max) "
-		       "VALUES (?,?,?,?,?,?,?)",
-	[S_ADD_BUCKET] = "INSERT OR REPLACE INTO main.hist_buckets (run_id, key, bucket, low, count) "
-			 "VALUES (?,?,?,?,?)",
-	[S_ADD_SERIES] = "INSERT OR REPLACE INTO main.series (run_id, key, start_ns, window_ns, nr_values, "
-			 "values_json) VALUES (?,?,?,?,?,?)",
-	[S_STAGE_CONFIG] = "INSERT OR REPLACE INTO stage.run_config (run_id, key, value, source) VALUES (?,?,?,?)",
-	[S_STAGE_METRIC] = "INSERT OR REPLACE INTO stage.metrics (run_id, key, value, unit) VALUES (?,?,?,?)",
-	[S_STAGE_HIST] = "INSERT OR REPLACE INTO stage.histograms (run_id, key, unit, nr, sum, min, max) "
-			 "VALUES (?,?,?,?,?,?,?)",
-	[S_STAGE_BUCKET] = "INSERT OR REPLACE INTO stage.hist_buckets (run_id, key, bucket, low, count) "
-			   "VALUES (?,?,?,?,?)",
-	[S_STAGE_SERIES] = "INSERT OR REPLACE INTO stage.series (run_id, key, start_ns, window_ns, nr_values, "
-			   "values_json) VALUES (?,?,?,?,?,?)",
+	[S_ADD_CONFIG] = INS_CONFIG("main"),
+	[S_ADD_METRIC] = INS_METRIC("main"),
+	[S_ADD_HIST] = INS_HIST("main"),
+	[S_ADD_BUCKET] = INS_BUCKET("main"),
+	[S_ADD_SERIES] = INS_SERIES("main"),
+	[S_STAGE_CONFIG] = INS_CONFIG("stage"),
+	[S_STAGE_METRIC] = INS_METRIC("stage"),
+	[S_STAGE_HIST] = INS_HIST("stage"),
+	[S_STAGE_BUCKET] = INS_BUCKET("stage"),
+	[S_STAGE_SERIES] = INS_SERIES("stage"),
 	[S_GET_METRIC] = "SELECT value, unit FROM main.metrics WHERE run_id = ? AND key = ?",
 	[S_GET_CONFIG] = "SELECT value FROM main.run_config WHERE run_id = ? AND key = ?",
 	[S_HAS_POINT] = "SELECT 1 FROM main.runs WHERE point_key = ? AND status = 0 LIMIT 1",
@@ -603,8 +609,12 @@ int store__add_run(struct store *st, const struct results_run_info *info, int64_
 	return rc;
 }
 
-static int add_config(struct store *st, enum store_stmt which, int64_t run, const char *key,
-		      const char *value, const char *source)
+/*
+ * The per-run insert @which (main or stage) with its first two parameters,
+ * run and key, bound. Return: 0, -EIO (no statement) or -EINVAL (no key).
+ */
+static int keyed_stmt(struct store *st, enum store_stmt which, int64_t run, const char *key,
+		      sqlite3_stmt **out)
 {
 	sqlite3_stmt *s = get_stmt(st, which);
 
@@ -614,6 +624,18 @@ static int add_config(struct store *st, enum store_stmt which, int64_t run, cons
 		return -EINVAL;
 	sqlite3_bind_int64(s, 1, run);
 	sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+	*out = s;
+	return 0;
+}
+
+static int add_config(struct store *st, enum store_stmt which, int64_t run, const char *key,
+		      const char *value, const char *source)
+{
+	sqlite3_stmt *s;
+	int rc = keyed_stmt(st, which, run, key, &s);
+
+	if (rc)
+		return rc;
 	sqlite3_bind_text(s, 3, nz(value), -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 4, nz(source), -1, SQLITE_TRANSIENT);
 	return step_done(st, s, "insert config");
@@ -622,14 +644,11 @@ static int add_config(struct store *st, enum store_stmt which, int64_t run, cons
 static int add_metric(struct store *st, enum store_stmt which, int64_t run, const char *key,
 		      double value, const char *unit)
 {
-	sqlite3_stmt *s = get_stmt(st, which);
+	sqlite3_stmt *s;
+	int rc = keyed_stmt(st, which, run, key, &s);
 
-	if (!s)
-		return -EIO;
-	if (!key || !*key)
-		return -EINVAL;
-	sqlite3_bind_int64(s, 1, run);
-	sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+	if (rc)
+		return rc;
 	if (isfinite(value))
 		sqlite3_bind_double(s, 3, value);
 	else
@@ -641,15 +660,13 @@ static int add_metric(struct store *st, enum store_stmt which, int64_t run, cons
 static int add_hist(struct store *st, enum store_stmt which, enum store_stmt bucket_which,
 		    int64_t run, const char *key, const struct results_hist *h)
 {
-	sqlite3_stmt *s = get_stmt(st, which);
-	int rc;
+	sqlite3_stmt *s;
+	int rc = keyed_stmt(st, which, run, key, &s);
 
-	if (!s)
-		return -EIO;
-	if (!key || !*key || !h || !h->counts)
+	if (rc)
+		return rc;
+	if (!h || !h->counts)
 		return -EINVAL;
-	sqlite3_bind_int64(s, 1, run);
-	sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, h->unit ? h->unit : "ns", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 4, (int64_t)h->nr);
 	sqlite3_bind_int64(s, 5, (int64_t)h->sum);
@@ -659,11 +676,9 @@ static int add_hist(struct store *st, enum store_stmt which, enum store_stmt buc
 	for (uint32_t b = 0; !rc && b < RESULTS_HIST_BUCKETS; b++) {
 		if (!h->counts[b])
 			continue;
-		s = get_stmt(st, bucket_which);
-		if (!s)
-			return -EIO;
-		sqlite3_bind_int64(s, 1, run);
-		sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+		rc = keyed_stmt(st, bucket_which, run, key, &s);
+		if (rc)
+			return rc;
 		sqlite3_bind_int(s, 3, (int)b);
 		sqlite3_bind_int64(s, 4, (int64_t)results_hist_bucket_low(b));
 		sqlite3_bind_int64(s, 5, (int64_t)h->counts[b]);
@@ -675,14 +690,14 @@ static int add_hist(struct store *st, enum store_stmt which, enum store_stmt buc
 static int add_series(struct store *st, enum store_stmt which, int64_t run, const char *key,
 		      uint64_t start_ns, uint64_t window_ns, const double *values, size_t nr)
 {
-	sqlite3_stmt *s = get_stmt(st, which);
+	sqlite3_stmt *s;
 	json_t *arr;
 	char *text;
-	int rc;
+	int rc = keyed_stmt(st, which, run, key, &s);
 
-	if (!s)
-		return -EIO;
-	if (!key || !*key || (nr && !values))
+	if (rc)
+		return rc;
+	if (nr && !values)
 		return -EINVAL;
 	arr = json_array();
 	if (!arr)
@@ -694,8 +709,6 @@ static int add_series(struct store *st, enum store_stmt which, int64_t run, cons
 	json_decref(arr);
 	if (!text)
 		return -ENOMEM;
-	sqlite3_bind_int64(s, 1, run);
-	sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 3, (int64_t)start_ns);
 	sqlite3_bind_int64(s, 4, (int64_t)window_ns);
 	sqlite3_bind_int64(s, 5, (int64_t)nr);
@@ -1118,24 +1131,48 @@ char *store__get_config(struct store *st, int64_t run, const char *key)
 	return v;
 }
 
+/*
+ * The for_each_* walks: run @sql (its one parameter is the run id) and hand
+ * each row to @row until it returns non-zero, which is returned; a step
+ * error ends the walk like the last row.
+ */
+static int for_each_row(struct store *st, const char *sql, int64_t run,
+			int (*row)(sqlite3_stmt *s, const void *walk), const void *walk)
+{
+	sqlite3_stmt *s = prepare(st, sql);
+	int ret = 0;
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, run);
+	while (!ret && sqlite3_step(s) == SQLITE_ROW)
+		ret = row(s, walk);
+	sqlite3_finalize(s);
+	return ret;
+}
+
+struct config_walk {
+	int (*fn)(void *arg, const char *key, const char *value, const char *source);	/* caller's */
+	void *arg;	/* its argument */
+};
+
+static int config_row(sqlite3_stmt *s, const void *walk)
+{
+	const struct config_walk *w = walk;
+
+	return w->fn(w->arg, (const char *)sqlite3_column_text(s, 0),
+		     (const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2));
+}
+
 int store__for_each_config(struct store *st, int64_t run,
 			   int (*fn)(void *arg, const char *key, const char *value,
 				     const char *source),
 			   void *arg)
 {
-	sqlite3_stmt *s = prepare(st, "SELECT key, value, source FROM main.run_config "
-				      "WHERE run_id = ? ORDER BY key");
-	int rc, ret = 0;
+	const struct config_walk w = { fn, arg };
 
-	if (!s)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, run);
-	while (!ret && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		ret = fn(arg, (const char *)sqlite3_column_text(s, 0),
-			 (const char *)sqlite3_column_text(s, 1),
-			 (const char *)sqlite3_column_text(s, 2));
-	sqlite3_finalize(s);
-	return ret;
+	return for_each_row(st, "SELECT key, value, source FROM main.run_config "
+				"WHERE run_id = ? ORDER BY key", run, config_row, &w);
 }
 
 int store__get_metric(struct store *st, int64_t run, const char *key, double *value,
@@ -1160,38 +1197,73 @@ int store__get_metric(struct store *st, int64_t run, const char *key, double *va
 	return rc == SQLITE_DONE ? -ENOENT : sql_err(st, "get metric");
 }
 
+struct metric_walk {
+	int (*fn)(void *arg, const char *key, double value, const char *unit);	/* caller's */
+	void *arg;	/* its argument */
+};
+
+static int metric_row(sqlite3_stmt *s, const void *walk)
+{
+	const struct metric_walk *w = walk;
+
+	return w->fn(w->arg, (const char *)sqlite3_column_text(s, 0),
+		     sqlite3_column_type(s, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 1),
+		     nz((const char *)sqlite3_column_text(s, 2)));
+}
+
 int store__for_each_metric(struct store *st, int64_t run,
 			   int (*fn)(void *arg, const char *key, double value, const char *unit),
 			   void *arg)
 {
-	sqlite3_stmt *s = prepare(st, "SELECT key, value, unit FROM main.metrics "
-				      "WHERE run_id = ? ORDER BY key");
-	int rc, ret = 0;
+	const struct metric_walk w = { fn, arg };
 
-	if (!s)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, run);
-	while (!ret && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		ret = fn(arg, (const char *)sqlite3_column_text(s, 0),
-			 sqlite3_column_type(s, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 1),
-			 nz((const char *)sqlite3_column_text(s, 2)));
-	sqlite3_finalize(s);
-	return ret;
+	return for_each_row(st, "SELECT key, value, unit FROM main.metrics "
+				"WHERE run_id = ? ORDER BY key", run, metric_row, &w);
+}
+
+struct key_walk {
+	int (*fn)(void *arg, const char *key);	/* caller's */
+	void *arg;	/* its argument */
+};
+
+static int key_row(sqlite3_stmt *s, const void *walk)
+{
+	const struct key_walk *w = walk;
+
+	return w->fn(w->arg, (const char *)sqlite3_column_text(s, 0));
 }
 
 int store__for_each_hist_key(struct store *st, int64_t run,
 			     int (*fn)(void *arg, const char *key), void *arg)
 {
-	sqlite3_stmt *s = prepare(st, "SELECT key FROM main.histograms WHERE run_id = ? ORDER BY key");
-	int rc, ret = 0;
+	const struct key_walk w = { fn, arg };
+
+	return for_each_row(st, "SELECT key FROM main.histograms WHERE run_id = ? ORDER BY key", run,
+			    key_row, &w);
+}
+
+/*
+ * The one row of @sql (parameters: run, key) that store__get_hist/series
+ * read: 0 with *@out on it (the caller finalizes it), -ENOENT if there is
+ * none, else the SQL error (@what names it).
+ */
+static int keyed_row(struct store *st, const char *sql, int64_t run, const char *key,
+		     const char *what, sqlite3_stmt **out)
+{
+	sqlite3_stmt *s = prepare(st, sql);
+	int rc;
 
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, run);
-	while (!ret && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		ret = fn(arg, (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	return ret;
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return rc == SQLITE_DONE ? -ENOENT : sql_err(st, what);
+	}
+	*out = s;
+	return 0;
 }
 
 int store__get_hist(struct store *st, int64_t run, const char *key, struct store_hist *out)
@@ -1200,16 +1272,10 @@ int store__get_hist(struct store *st, int64_t run, const char *key, struct store
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	s = prepare(st, "SELECT unit, nr, sum, min, max FROM main.histograms WHERE run_id = ? AND key = ?");
-	if (!s)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, run);
-	sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		return rc == SQLITE_DONE ? -ENOENT : sql_err(st, "get histogram");
-	}
+	rc = keyed_row(st, "SELECT unit, nr, sum, min, max FROM main.histograms WHERE run_id = ? AND key = ?",
+		       run, key, "get histogram", &s);
+	if (rc)
+		return rc;
 	snprintf(out->unit, sizeof(out->unit), "%s", nz((const char *)sqlite3_column_text(s, 0)));
 	out->nr = (uint64_t)sqlite3_column_int64(s, 1);
 	out->sum = (uint64_t)sqlite3_column_int64(s, 2);
@@ -1287,17 +1353,10 @@ int store__get_series(struct store *st, int64_t run, const char *key, struct sto
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	s = prepare(st, "SELECT start_ns, window_ns, values_json FROM main.series "
-			"WHERE run_id = ? AND key = ?");
-	if (!s)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, run);
-	sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		return rc == SQLITE_DONE ? -ENOENT : sql_err(st, "get series");
-	}
+	rc = keyed_row(st, "SELECT start_ns, window_ns, values_json FROM main.series "
+			   "WHERE run_id = ? AND key = ?", run, key, "get series", &s);
+	if (rc)
+		return rc;
 	out->start_ns = (uint64_t)sqlite3_column_int64(s, 0);
 	out->window_ns = (uint64_t)sqlite3_column_int64(s, 1);
 	arr = json_loads(nz((const char *)sqlite3_column_text(s, 2)), 0, &jerr);
