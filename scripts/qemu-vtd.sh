@@ -5,6 +5,9 @@
 # inside the guest while it does block and network I/O, record the same
 # window with the guest's tracefs (text + trace-cmd trace.dat), load idxd and
 # attach the idxd probes, then hand everything back on a raw disk.
+# idxd needs MOVDIR64B, which TCG cannot emulate: a test-only module
+# (tests/guest/svt_cpucap, built here against Debian's linux-headers for the
+# same kernel) sets that capability bit in the guest before idxd is loaded.
 #
 # usage: scripts/qemu-vtd.sh OUTDIR
 #   env: SVATRACE=build/svatrace (non-sanitized binary; its shared libraries
@@ -38,9 +41,22 @@ if [ ! -f "$KROOT/boot/vmlinuz-$KVER" ]; then
 fi
 MODDIR=$KROOT/lib/modules/$KVER
 
+# 1b. the test-only capability module, built against the same kernel's headers
+if [ ! -d "/usr/src/linux-headers-$KVER" ]; then
+	echo "qemu-vtd: installing linux-headers-$KVER (to build tests/guest/svt_cpucap)" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "linux-headers-$KVER" >&2
+fi
+KMOD=$(mktemp -d "${TMPDIR:-/tmp}/svt_cpucap.XXXXXX")
+cp tests/guest/svt_cpucap/svt_cpucap.c tests/guest/svt_cpucap/Kbuild "$KMOD/"
+if ! make -s -C "/usr/src/linux-headers-$KVER" M="$KMOD" modules > "$KMOD/build.log" 2>&1; then
+	echo "qemu-vtd: building svt_cpucap.ko against linux-headers-$KVER failed:" >&2
+	tail -20 "$KMOD/build.log" >&2
+	rm -rf "$KMOD"; exit 1
+fi
+
 # 2. initramfs
 W=$(mktemp -d "${TMPDIR:-/tmp}/qemu-vtd.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+trap 'rm -rf "$W" "$KMOD"' EXIT
 R=$W/root
 mkdir -p "$R"/{bin,dev,proc,sys,tmp,mods,out,lib64,lib/x86_64-linux-gnu}
 cp /bin/busybox "$R/bin/busybox"
@@ -52,6 +68,7 @@ copy_bin() {	# binary + the shared libraries ldd names
 	done
 }
 copy_bin "$SVATRACE"
+cp "$KMOD/svt_cpucap.ko" "$R/mods/"
 copy_bin "$(command -v trace-cmd)"
 # order matters: dependencies first
 MODS="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk
@@ -102,8 +119,17 @@ cat /out/collect.log
 grep -v '^#' $T/trace > /out/tracefs.txt
 log "tracefs lines $(wc -l < /out/tracefs.txt) overrun: $(grep -h '^overrun' $T/per_cpu/cpu*/stats | tr '\n' ' ')"
 trace-cmd extract -o /out/trace.dat > /out/extract.log 2>&1 || log "trace-cmd extract failed: $(tail -3 /out/extract.log)"
-# idxd: the probes attach once the module is loaded (no DSA device here)
-insmod /mods/idxd_bus.ko; insmod /mods/idxd.ko || log "insmod idxd failed: dmesg: $(dmesg | grep -i idxd | tail -1)"
+# idxd: first as the guest's CPU is (refused: TCG has no MOVDIR64B), then
+# after svt_cpucap sets that capability bit; no DSA device exists here
+insmod /mods/idxd_bus.ko
+insmod /mods/idxd.ko 2>/dev/null && log "idxd loaded without help" ||
+	log "idxd refused as the CPU is: $(dmesg | grep -i 'idxd' | tail -1)"
+if ! lsmod | grep -q '^idxd '; then
+	insmod /mods/svt_cpucap.ko || log "insmod svt_cpucap failed"
+	log "cpucap: $(dmesg | grep svt_cpucap | tail -1)"
+	insmod /mods/idxd.ko || log "insmod idxd failed: dmesg: $(dmesg | grep -i idxd | tail -1)"
+fi
+log "idxd module: $(lsmod | grep '^idxd ' | cut -d' ' -f1) btf=$(ls /sys/kernel/btf/idxd 2>/dev/null)"
 svatrace collect -o /out/idxd.trace -e idxd -d 1 > /out/idxd.log 2>&1
 log "idxd collector exit $?"
 cat /out/idxd.log

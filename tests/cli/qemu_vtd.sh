@@ -52,15 +52,23 @@ if [ "$dt" -gt 0 ]; then ok "device-TLB (ATS) invalidations seen: $dt"; else not
 check_match "meta: host snapshot says intel-vtd, scalable mode on, strict" \
 	'"kind": ?"intel-vtd".*|"scalable_mode_on": ?true' "$J"
 
-# idxd: on this TCG guest the driver refuses to load (no MOVDIR64B in TCG),
-# so the probes can only be shown absent-with-reason; say so plainly.
-if grep -q 'insmod idxd failed' "$G/guest.log"; then
-	echo "# idxd: idxd.ko refuses to load in this TCG guest (ENODEV; 6.1 requires MOVDIR64B, which"
-	echo "# QEMU TCG does not emulate): $(grep 'insmod idxd failed' "$G/guest.log")"
-	echo "# there is no DSA device either: the idxd probes cannot attach or fire in this guest"
-	check_match "collector names the missing idxd functions with a reason" \
-		'skipping fentry:idxd_submit_desc: function not found \(module not loaded\?\)' "$(cat "$G/idxd.log")"
-else
-	check_match "idxd probes attach after loading idxd" 'collecting from [1-9]' "$(cat "$G/idxd.log")"
-	echo "# idxd loaded; no DSA device exists in QEMU, so the probes attach but cannot fire"
-fi
+# idxd: 6.1's idxd refuses to load without MOVDIR64B, which QEMU TCG cannot
+# emulate; the harness shows that refusal, then loads tests/guest/svt_cpucap
+# (sets the capability bit only) and loads idxd again. No DSA device exists
+# in QEMU, so the probes attach but cannot fire.
+check_match "idxd refuses to load as the TCG CPU is (no MOVDIR64B)" \
+	'idxd refused as the CPU is: .*failed to load without MOVDIR64B' "$(cat "$G/guest.log")"
+check_match "idxd loads once svt_cpucap set the MOVDIR64B bit, with module BTF" \
+	'idxd module: idxd btf=/sys/kernel/btf/idxd' "$(cat "$G/guest.log")"
+IL=$(cat "$G/idxd.log")
+for fn in idxd_submit_desc idxd_enqcmds idxd_dma_complete_txd idxd_wq_thread idxd_misc_thread; do
+	check_match "idxd probe attached in the guest: fentry:$fn (0 records: no DSA device)" \
+		"fentry:$fn +0 +0" "$IL"
+done
+check_match "idxd collector: 5 probes attached, none skipped" '5 probes attached' "$IL"
+if grep -q skipping "$G/idxd.log"; then not_ok "no idxd probe skipped" "$IL"; else ok "no idxd probe skipped"; fi
+echo "# idxd: loaded with the MOVDIR64B bit forced by svt_cpucap (TCG lacks the instruction);"
+echo "# QEMU has no DSA device, so the attached idxd probes cannot fire: 0 records is expected"
+D=$(cat "$G/doctor.txt")
+check_match "doctor in the guest: idxd probes present" 'fentry:idxd_submit_desc +fentry +present' "$D"
+check_match "doctor in the guest: idxd loaded, no DSA device" 'idxd is loaded but there is no DSA device' "$D"
