@@ -155,7 +155,7 @@ for sys in iommu dma intel_iommu; do
 		echo 1 > $e/enable && echo "$sys:$(basename $e)" >> /out/events.txt
 	done
 done
-svatrace collect -o /out/collect.trace 2> /out/collect.log & CP=$!
+svatrace collect --keep-phys -o /out/collect.trace 2> /out/collect.log & CP=$!
 i=0; while ! grep -q 'collecting from' /out/collect.log; do
 	i=$((i+1)); [ $i -gt 300 ] && break; sleep 0.1; done
 sleep 0.5
