@@ -15,7 +15,7 @@
 
 #define SVT_STR_BYTES 32	/* device / driver / iommu names kept per event */
 #define SVT_COMM_BYTES 16	/* task name (TASK_COMM_LEN) */
-#define SVT_SG_MAX 16		/* scatterlist entries recorded per dma_map_sg */
+#define SVT_SG_MAX 128		/* scatterlist entries recorded per sg event; more count as lost */
 #define SVT_MAX_UPROBES 16	/* --uprobe options per run */
 #define SVT_MAX_TRACEPOINTS 16	/* --tracepoint options per run */
 

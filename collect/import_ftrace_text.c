@@ -345,6 +345,37 @@ static uint8_t parse_dir(const char *text)
 	return 3;
 }
 
+/* "attrs=NO_WARN|SKIP_CPU_SYNC" back into DMA_ATTR_* bits (include/linux/dma-mapping.h;
+ * names as decode_dma_attrs() in include/trace/events/dma.h prints them). */
+static uint64_t parse_attrs(const char *text)
+{
+	static const struct { const char *name; uint64_t bit; } attrs[] = {
+		{ "WEAK_ORDERING", 1UL << 1 }, { "WRITE_COMBINE", 1UL << 2 },
+		{ "NO_KERNEL_MAPPING", 1UL << 4 }, { "SKIP_CPU_SYNC", 1UL << 5 },
+		{ "FORCE_CONTIGUOUS", 1UL << 6 }, { "ALLOC_SINGLE_PAGES", 1UL << 7 },
+		{ "NO_WARN", 1UL << 8 }, { "PRIVILEGED", 1UL << 9 },
+	};
+	const char *p = strstr(text, "attrs=");
+	uint64_t v = 0;
+
+	if (!p)
+		return 0;
+	p += 6;
+	while (*p && *p != ' ') {
+		size_t len = strcspn(p, "| ");
+
+		for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+			if (len == strlen(attrs[i].name) && !strncmp(p, attrs[i].name, len))
+				v |= attrs[i].bit;
+		if (!strncmp(p, "0x", 2))	/* bits without a name print as hex */
+			v |= strtoull(p, NULL, 16);
+		p += len;
+		if (*p == '|')
+			p++;
+	}
+	return v;
+}
+
 static int emit_dma(struct ft_ctx *c, const struct ft_line *l, const char *event, uint16_t op,
 		    uint64_t phys, uint64_t dma_addr, uint64_t size)
 {
@@ -358,8 +389,11 @@ static int emit_dma(struct ft_ctx *c, const struct ft_line *l, const char *event
 	r.phys = redact__addr(c->rd, phys);
 	r.dma_addr = dma_addr;
 	r.size_bytes = size;
+	r.attrs = parse_attrs(l->text);
 	return trace_writer__append(c->w, &r.hdr);
 }
+
+#define FT_SG_MAX 4096	/* scatterlist entries decoded per event; more: kept generic */
 
 /* Parse "{0x1, 0x2}" after @key into at most @max values. Returns the count or -1. */
 static int parse_array(const char *text, const char *key, uint64_t *v, int max)
@@ -401,12 +435,15 @@ static int dec_dma(struct ft_ctx *c, const struct ft_line *l, const char *event)
 
 	if (!strncmp(n, "dma_map_sg", 10) || !strncmp(n, "dma_unmap_sg", 12) ||
 	    !strncmp(n, "dma_sync_sg_for_", 16)) {
-		uint64_t a[256], s[256], ph[256];
-		int na = parse_array(l->text, "dma_addrs=", a, 256);
-		int ns = parse_array(l->text, "sizes=", s, 256);
-		int np = parse_array(l->text, "phys_addrs=", ph, 256);
-		int cnt = na >= 0 ? na : np;
+		uint64_t *a = calloc(3 * FT_SG_MAX, sizeof(*a)), *s = a + FT_SG_MAX, *ph = s + FT_SG_MAX;
+		int na, ns, np, cnt, err = 0;
 
+		if (!a)
+			return -ENOMEM;
+		na = parse_array(l->text, "dma_addrs=", a, FT_SG_MAX);
+		ns = parse_array(l->text, "sizes=", s, FT_SG_MAX);
+		np = parse_array(l->text, "phys_addrs=", ph, FT_SG_MAX);
+		cnt = na >= 0 ? na : np;
 		if (!strncmp(n, "dma_map_sg", 10))
 			op = TRACE_DMA_MAP_SG;
 		else if (!strncmp(n, "dma_unmap_sg", 12))
@@ -414,14 +451,12 @@ static int dec_dma(struct ft_ctx *c, const struct ft_line *l, const char *event)
 		else
 			op = strstr(n, "for_cpu") ? TRACE_DMA_SYNC_FOR_CPU : TRACE_DMA_SYNC_FOR_DEVICE;
 		if (cnt < 0 || (na >= 0 && ns >= 0 && ns != na))
-			return -1;
-		for (int i = 0; i < cnt; i++) {
-			int err = emit_dma(c, l, event, op, np > i ? ph[i] : 0, na > i ? a[i] : 0,
-					   ns > i ? s[i] : 0);
-			if (err)
-				return err;
-		}
-		return 0;
+			err = -1;
+		for (int i = 0; !err && i < cnt; i++)
+			err = emit_dma(c, l, event, op, np > i ? ph[i] : 0, na > i ? a[i] : 0,
+				       ns > i ? s[i] : 0);
+		free(a);
+		return err;
 	}
 	if (kv_u64(l->text, "dma_addr=", 16, &dma_addr) || kv_u64(l->text, "size=", 10, &size))
 		return -1;
@@ -447,8 +482,24 @@ static int dec_dma(struct ft_ctx *c, const struct ft_line *l, const char *event)
 	return emit_dma(c, l, event, op, phys, dma_addr, size);
 }
 
-/* intel_iommu:cache_tag_* (6.10+): "%s/%s type %s did %d pasid %d ref %d" and
- * flush: "%s/%s type %s did %d pasid %d [0x%lx-0x%lx] addr 0x%lx mask 0x%lx" */
+/* intel_iommu:cache_tag_* (drivers/iommu/intel/trace.h, 6.10+), two forms:
+ *  assign/unassign "%s/%s type %s did %d pasid %d ref %d"
+ *  flush_*         "%s %s[%d] type %s did %d [0x%lx-0x%lx] addr 0x%lx pages 0x%lx mask 0x%lx"
+ *                  (iommu, device[pasid]; as printed by 6.12)
+ * The type is printed by name; the record keeps the kernel's number
+ * (enum cache_tag_type), as the collector and the trace.dat importer do. */
+static int cache_tag_type(const char *name, uint32_t *type)
+{
+	static const char *const names[] = { "iotlb", "devtlb", "nesting_iotlb", "nesting_devtlb" };
+
+	for (uint32_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i])) {
+			*type = i;
+			return 0;
+		}
+	return -1;
+}
+
 static int dec_cache_tag(struct ft_ctx *c, const struct ft_line *l, const char *event)
 {
 	static const struct { const char *name; uint32_t op; } ops[] = {
@@ -470,14 +521,18 @@ static int dec_cache_tag(struct ft_ctx *c, const struct ft_line *l, const char *
 			break;
 	if (i == sizeof(ops) / sizeof(ops[0]))
 		return 1;
-	if (sscanf(l->text, "%63[^/]/%63s type %31s did %d pasid %d", iommu, dev, type, &did,
-		   &pasid) != 5)
+	if (sscanf(l->text, "%63[^/ ]/%63s type %31s did %d pasid %d", iommu, dev, type, &did,
+		   &pasid) != 5 &&
+	    sscanf(l->text, "%63s %63[^[ ][%d] type %31s did %d", iommu, dev, &pasid, type,
+		   &did) != 5)
 		return -1;
-	rng = strchr(l->text, '[');
+	rng = strstr(l->text, "[0x");	/* the range; "dev[pasid]" is decimal */
 	if (rng && sscanf(rng, "[%llx-%llx]", &start, &end) != 2)
 		return -1;
 	fill_hdr(c, l, &r.hdr, TRACE_REC_CACHE_TAG, sizeof(r), event);
 	r.hdr.flags = 0;
+	if (cache_tag_type(type, &r.tag_type))
+		return -1;
 	r.iommu_id = trace_writer__intern(c->w, iommu);
 	r.device_id = trace_writer__intern(c->w, dev);
 	r.domain_id = (uint32_t)did;
@@ -551,6 +606,7 @@ static int handle_line(struct ft_ctx *c, char *line)
 	char event[160];
 	unsigned int cpu;
 	unsigned long long lost;
+	uint64_t before;
 	int rc;
 
 	line[strcspn(line, "\r\n")] = '\0';
@@ -569,9 +625,10 @@ static int handle_line(struct ft_ctx *c, char *line)
 		return 0;
 	}
 	snprintf(event, sizeof(event), "%s:%s", event_system(l.event), l.event);
+	before = trace_writer__nr_records(c->w);
 	rc = decode(c, &l, event);
-	if (rc == 0) {
-		c->st->nr_records++;
+	if (rc == 0) {	/* a scatterlist line gives one record per entry */
+		c->st->nr_records += trace_writer__nr_records(c->w) - before;
 		return 0;
 	}
 	if (rc < 0 && trace_writer__error(c->w))

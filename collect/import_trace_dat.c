@@ -5,9 +5,9 @@
  * allowed but trace-cmd is. Each known event's fields are read by name into
  * the same struct svt_event the BPF programs fill, and converted by the
  * collector's converter (collect/convert.c), so a trace.dat import and a
- * live collection decode every event identically. Other events (and the
- * scatterlist dma events, whose arrays are not unpacked here) are kept as
- * generic records with their printed text.
+ * live collection decode every event identically: the scatterlist dma
+ * events give one record per entry, as the BPF programs do. Other events
+ * are kept as generic records with their printed text.
  */
 #include <errno.h>
 #include <string.h>
@@ -50,6 +50,75 @@ static void str(struct tep_event *ev, struct tep_record *rec, const char *name, 
 		memcpy(dst, p, n);
 		dst[n] = 0;
 	}
+}
+
+/* A __dynamic_array field: its data and element count (0 if absent). */
+static unsigned int arr(struct tep_event *ev, struct tep_record *rec, const char *name,
+			size_t elem_bytes, const unsigned char **data)
+{
+	int len = 0;
+
+	*data = tep_get_field_raw(NULL, ev, name, rec, &len, 0);
+	if (!*data || len <= 0)
+		return 0;
+	return (unsigned int)len / elem_bytes;
+}
+
+static uint64_t elem(const unsigned char *p, size_t elem_bytes, unsigned int i)
+{
+	uint64_t v = 0;
+
+	if (elem_bytes == 4) {
+		uint32_t u;
+
+		memcpy(&u, p + (size_t)i * 4, 4);
+		v = u;
+	} else {
+		memcpy(&v, p + (size_t)i * 8, 8);
+	}
+	return v;
+}
+
+/*
+ * Scatterlist events, entry by entry exactly as tp_dma_map_sg/unmap_sg/
+ * dma_sync_sg in svatrace.bpf.c: map_sg and sync_sg count the mapped
+ * segments (lengths[]), unmap_sg its physical addresses (addrs[]); op is the
+ * entry index. Every entry is kept: the SVT_SG_MAX cap of a live collection
+ * is a ring-buffer budget, which an import does not have. Returns 0 or a
+ * negative errno.
+ */
+static int sg_events(struct td_ctx *c, unsigned int id, struct tep_event *ev,
+		     struct tep_record *rec, struct svt_event *e)
+{
+	const unsigned char *ph = NULL, *da = NULL, *ln = NULL;
+	unsigned int n, nph = 0, nda = 0;
+	int rc;
+
+	if (id == SVT_P_DMA_UNMAP_SG) {
+		n = nph = arr(ev, rec, "addrs", 8, &ph);
+	} else {
+		n = arr(ev, rec, "lengths", 4, &ln);
+		nda = arr(ev, rec, "dma_addrs", 8, &da);
+		if (id == SVT_P_DMA_MAP_SG)
+			nph = arr(ev, rec, "phys_addrs", 8, &ph);
+	}
+	e->probe = (uint16_t)id;
+	e->v[3] = (uint32_t)num(ev, rec, "dir");
+	e->v[4] = id == SVT_P_DMA_MAP_SG || id == SVT_P_DMA_UNMAP_SG ? num(ev, rec, "attrs") : 0;
+	e->v[5] = n;
+	str(ev, rec, "device", e->s1);
+	for (unsigned int i = 0; i < n; i++) {
+		e->op = (uint16_t)i;
+		e->v[0] = i < nph ? elem(ph, 8, i) : 0;
+		e->v[1] = i < nda ? elem(da, 8, i) : 0;
+		e->v[2] = ln ? elem(ln, 4, i) : 0;
+		rc = conv__event(c->cv, e);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			c->st->nr_records++;
+	}
+	return 0;
 }
 
 /* The probe id of a tracepoint event, SVT_P_MAX_ if we do not decode it. */
@@ -156,7 +225,15 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 	if (comm)
 		snprintf(e.comm, sizeof(e.comm), "%s", comm);
 	id = probe_of(ev->system, ev->name);
-	if (id < SVT_P_MAX_ && fill(id, ev, rec, &e)) {
+	if (id == SVT_P_DMA_MAP_SG || id == SVT_P_DMA_UNMAP_SG || id == SVT_P_DMA_SYNC_SG_CPU ||
+	    id == SVT_P_DMA_SYNC_SG_DEV) {
+		rc = sg_events(c, id, ev, rec, &e);
+		if (rc < 0) {
+			c->err = rc;
+			return -1;
+		}
+		return 0;
+	} else if (id < SVT_P_MAX_ && fill(id, ev, rec, &e)) {
 		e.probe = (uint16_t)id;
 		rc = conv__event(c->cv, &e);
 	} else {

@@ -19,7 +19,7 @@ BUILD_PKGS="make gcc clang llvm pkg-config
 	libtraceevent-dev libtracecmd-dev libtracefs-dev trace-cmd"
 TEST_PKGS="libcmocka-dev libclang-rt-14-dev"
 DEMO_PKGS="gnuplot-nox"
-QEMU_PKGS="qemu-system-x86 busybox-static cpio"
+QEMU_PKGS="qemu-system-x86 busybox-static cpio kmod xz-utils"
 BROWSER_PKGS="chromium"
 BENCH_PKGS="time linux-perf"
 

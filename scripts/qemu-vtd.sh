@@ -2,45 +2,87 @@
 # SPDX-License-Identifier: GPL-2.0
 # qemu-vtd.sh - boot Debian's own kernel under QEMU (TCG) on a q35 machine
 # with an emulated Intel VT-d IOMMU in scalable mode, run `svatrace collect`
-# inside the guest while it does block and network I/O, record the same
-# window with the guest's tracefs (text + trace-cmd trace.dat), load idxd and
-# attach the idxd probes, then hand everything back on a raw disk.
+# inside the guest while it does block (virtio-blk, NVMe) and network I/O,
+# record the same window with the guest's tracefs (text + trace-cmd
+# trace.dat), load idxd and attach the idxd probes, then hand everything back
+# on a raw disk.
+# idxd needs MOVDIR64B, which TCG cannot emulate: a test-only module
+# (tests/guest/svt_cpucap, built here against Debian's linux-headers for the
+# same kernel) sets that capability bit in the guest before idxd is loaded.
 #
 # usage: scripts/qemu-vtd.sh OUTDIR
 #   env: SVATRACE=build/svatrace (non-sanitized binary; its shared libraries
-#        are copied from ldd)  CACHE=/var/cache/svatrace  KVER=<auto>
-#        TIMEOUT=240
+#        are copied from ldd)  CACHE=/var/cache/svatrace  TIMEOUT=240
+#        SUITE=bookworm (Debian 12's kernel, 6.1) or bookworm-backports
+#        (6.12: adds the dma:* and intel_iommu:cache_tag_* tracepoints);
+#        KVER=<what the suite's linux-image-amd64 points at>
+#        CPUCAP=1 (0: do not build/load svt_cpucap; idxd then stays refused)
 # Results in OUTDIR: console.log, collect.trace, tracefs.txt, trace.dat,
-# collect.log, idxd.log, guest.log. Exit 0 when the guest ran to the end.
+# events.txt (the tracefs events enabled), collect.log, idxd.log,
+# doctor.txt, guest.log. Exit 0 when the guest ran to the end.
 set -euo pipefail
 OUT=${1:?usage: qemu-vtd.sh OUTDIR}
 SVATRACE=${SVATRACE:-build/svatrace}
 CACHE=${CACHE:-/var/cache/svatrace}
 TIMEOUT=${TIMEOUT:-240}
+SUITE=${SUITE:-bookworm}
+CPUCAP=${CPUCAP:-1}
 mkdir -p "$OUT" "$CACHE/pkgs"
 OUT=$(cd "$OUT" && pwd)
 SVATRACE=$(readlink -f "$SVATRACE")
 
 scripts/install-deps.sh qemu >&2
 
-# 1. the kernel: whatever linux-image-amd64 points at, unpacked once into the cache
+# 1. the kernel: whatever the suite's linux-image-amd64 points at, unpacked
+#    once into the cache. Suites other than the host's own are read through a
+#    private apt state under $CACHE (signed by the same Debian archive key),
+#    so the host's sources are never changed.
+APT=()
+if [ "$SUITE" != bookworm ]; then
+	A=$CACHE/apt-$SUITE
+	mkdir -p "$A/lists/partial" "$A/cache"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $SUITE main" > "$A/sources.list"
+	APT=(-o "Dir::Etc::SourceList=$A/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+	     -o "Dir::State::Lists=$A/lists" -o "Dir::Cache=$A/cache" -o APT::Sandbox::User=root)
+	if [ -z "$(find "$A/lists" -name '*Packages*' -mtime -7 2>/dev/null | head -1)" ]; then
+		apt-get -q "${APT[@]}" update >&2 || { echo "qemu-vtd: cannot read the $SUITE package index" >&2; exit 1; }
+	fi
+	CPUCAP=0	# its linux-headers would have to come from $SUITE too; not done
+fi
 if [ -z "${KVER:-}" ]; then
-	KVER=$(apt-cache depends linux-image-amd64 2>/dev/null |
+	KVER=$(apt-cache "${APT[@]}" depends linux-image-amd64 2>/dev/null |
 		sed -n 's/.*Depends: linux-image-\(.*-amd64\)$/\1/p' | head -1)
 fi
 [ -n "$KVER" ] || { echo "qemu-vtd: cannot tell which linux-image to use (set KVER)" >&2; exit 1; }
 KROOT=$CACHE/kroot-$KVER
 if [ ! -f "$KROOT/boot/vmlinuz-$KVER" ]; then
 	(cd "$CACHE/pkgs" && ls linux-image-"$KVER"_*.deb >/dev/null 2>&1 ||
-		apt-get download "linux-image-$KVER" >&2)
+		apt-get -q "${APT[@]}" download "linux-image-$KVER" >&2)
 	rm -rf "$KROOT.tmp" && dpkg-deb -x "$CACHE"/pkgs/linux-image-"$KVER"_*.deb "$KROOT.tmp"
+	depmod -b "$KROOT.tmp" "$KVER"	# the package leaves modules.dep to its postinst
 	mv "$KROOT.tmp" "$KROOT"
 fi
 MODDIR=$KROOT/lib/modules/$KVER
+[ -f "$MODDIR/modules.dep" ] || depmod -b "$KROOT" "$KVER"
+
+# 1b. the test-only capability module, built against the same kernel's headers
+KMOD=$(mktemp -d "${TMPDIR:-/tmp}/svt_cpucap.XXXXXX")
+if [ "$CPUCAP" = 1 ]; then
+	if [ ! -d "/usr/src/linux-headers-$KVER" ]; then
+		echo "qemu-vtd: installing linux-headers-$KVER (to build tests/guest/svt_cpucap)" >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q "linux-headers-$KVER" >&2
+	fi
+	cp tests/guest/svt_cpucap/svt_cpucap.c tests/guest/svt_cpucap/Kbuild "$KMOD/"
+	if ! make -s -C "/usr/src/linux-headers-$KVER" M="$KMOD" modules > "$KMOD/build.log" 2>&1; then
+		echo "qemu-vtd: building svt_cpucap.ko against linux-headers-$KVER failed:" >&2
+		tail -20 "$KMOD/build.log" >&2
+		rm -rf "$KMOD"; exit 1
+	fi
+fi
 
 # 2. initramfs
 W=$(mktemp -d "${TMPDIR:-/tmp}/qemu-vtd.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+trap 'rm -rf "$W" "$KMOD"' EXIT
 R=$W/root
 mkdir -p "$R"/{bin,dev,proc,sys,tmp,mods,out,lib64,lib/x86_64-linux-gnu}
 cp /bin/busybox "$R/bin/busybox"
@@ -53,14 +95,38 @@ copy_bin() {	# binary + the shared libraries ldd names
 }
 copy_bin "$SVATRACE"
 copy_bin "$(command -v trace-cmd)"
-# order matters: dependencies first
-MODS="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk
-      failover net_failover virtio_net"
-for m in $MODS idxd_bus idxd; do
-	f=$(find "$MODDIR" -name "$m.ko" | head -1)
-	[ -n "$f" ] && cp "$f" "$R/mods/"
+[ "$CPUCAP" = 1 ] && cp "$KMOD/svt_cpucap.ko" "$R/mods/"
+# Modules: the wanted drivers and what modules.dep says they need, dependencies
+# first, each once; built-in ones are absent from modules.dep and skipped.
+# Compressed modules (6.12 ships .ko.xz) are unpacked for busybox insmod.
+declare -A SEEN=()
+modpath() {	# NAME -> path relative to MODDIR ('-' and '_' are one)
+	awk -F: -v n="$1" '{ b = $1; sub(/.*\//, "", b); sub(/\.ko(\.xz|\.zst|\.gz)?$/, "", b)
+		gsub(/-/, "_", b); if (b == n) { print $1; exit } }' "$MODDIR/modules.dep"
+}
+modadd() {	# PATH ORDERFILE: deps first, then PATH
+	local p=$1 d name
+	[ -n "${SEEN[$p]:-}" ] && return 0
+	SEEN[$p]=1
+	for d in $(awk -v k="$p:" '$1 == k { for (i = 2; i <= NF; i++) print $i }' "$MODDIR/modules.dep"); do
+		modadd "$d" "$2"
+	done
+	name=$(basename "$p"); name=${name%%.ko*}
+	case "$p" in
+	*.xz) xz -dc "$MODDIR/$p" > "$R/mods/$name.ko" ;;
+	*.zst) zstd -qdc "$MODDIR/$p" > "$R/mods/$name.ko" ;;
+	*.gz) gzip -dc "$MODDIR/$p" > "$R/mods/$name.ko" ;;
+	*) cp "$MODDIR/$p" "$R/mods/$name.ko" ;;
+	esac
+	echo "$name" >> "$2"
+}
+: > "$R/mods/order"; : > "$R/mods/order.idxd"
+for m in virtio_pci virtio_blk virtio_net nvme; do
+	p=$(modpath "$m"); [ -n "$p" ] && modadd "$p" "$R/mods/order"
 done
-echo $MODS > "$R/mods/order"
+for m in idxd; do
+	p=$(modpath "$m"); [ -n "$p" ] && modadd "$p" "$R/mods/order.idxd"
+done
 cat > "$R/init" <<'INIT'
 #!/bin/sh
 /bin/busybox --install -s /bin
@@ -81,8 +147,15 @@ echo 0 > $T/tracing_on
 echo mono > $T/trace_clock
 echo 16384 > $T/buffer_size_kb
 echo > $T/trace
-for e in iommu/map iommu/unmap intel_iommu/qi_submit; do echo 1 > $T/events/$e/enable; done
-svatrace collect -o /out/collect.trace 2> /out/collect.log & CP=$!
+# every event of the systems the collector decodes that this kernel has
+for sys in iommu dma intel_iommu; do
+	[ -d $T/events/$sys ] || continue
+	for e in $T/events/$sys/*/; do
+		[ -f $e/enable ] || continue
+		echo 1 > $e/enable && echo "$sys:$(basename $e)" >> /out/events.txt
+	done
+done
+svatrace collect --keep-phys -o /out/collect.trace 2> /out/collect.log & CP=$!
 i=0; while ! grep -q 'collecting from' /out/collect.log; do
 	i=$((i+1)); [ $i -gt 300 ] && break; sleep 0.1; done
 sleep 0.5
@@ -91,6 +164,10 @@ echo 1 > $T/tracing_on
 dd if=/dev/vda of=/dev/null bs=64k count=256 iflag=direct 2>&1 | tail -1
 dd if=/dev/zero of=/dev/vda bs=64k count=256 oflag=direct 2>&1 | tail -1
 dd if=/dev/vda of=/dev/null bs=4k count=512 iflag=direct 2>&1 | tail -1
+if [ -b /dev/nvme0n1 ]; then
+	dd if=/dev/zero of=/dev/nvme0n1 bs=128k count=128 oflag=direct 2>&1 | tail -1
+	dd if=/dev/nvme0n1 of=/dev/null bs=128k count=128 iflag=direct 2>&1 | tail -1
+fi
 ping -c 5 -i 0.2 -W 1 10.0.2.2 2>&1 | tail -2
 sync
 sleep 0.5
@@ -102,8 +179,17 @@ cat /out/collect.log
 grep -v '^#' $T/trace > /out/tracefs.txt
 log "tracefs lines $(wc -l < /out/tracefs.txt) overrun: $(grep -h '^overrun' $T/per_cpu/cpu*/stats | tr '\n' ' ')"
 trace-cmd extract -o /out/trace.dat > /out/extract.log 2>&1 || log "trace-cmd extract failed: $(tail -3 /out/extract.log)"
-# idxd: the probes attach once the module is loaded (no DSA device here)
-insmod /mods/idxd_bus.ko; insmod /mods/idxd.ko || log "insmod idxd failed: dmesg: $(dmesg | grep -i idxd | tail -1)"
+# idxd: first as the guest's CPU is (refused: TCG has no MOVDIR64B), then
+# after svt_cpucap sets that capability bit; no DSA device exists here
+for m in $(cat /mods/order.idxd); do insmod /mods/$m.ko 2>/dev/null || true; done
+lsmod | grep -q '^idxd ' && log "idxd loaded without help" ||
+	log "idxd refused as the CPU is: $(dmesg | grep -i 'idxd' | tail -1)"
+if ! lsmod | grep -q '^idxd ' && [ -f /mods/svt_cpucap.ko ]; then
+	insmod /mods/svt_cpucap.ko || log "insmod svt_cpucap failed"
+	log "cpucap: $(dmesg | grep svt_cpucap | tail -1)"
+	insmod /mods/idxd.ko || log "insmod idxd failed: dmesg: $(dmesg | grep -i idxd | tail -1)"
+fi
+log "idxd module: $(lsmod | grep '^idxd ' | cut -d' ' -f1) btf=$(ls /sys/kernel/btf/idxd 2>/dev/null)"
 svatrace collect -o /out/idxd.trace -e idxd -d 1 > /out/idxd.log 2>&1
 log "idxd collector exit $?"
 cat /out/idxd.log
@@ -116,6 +202,7 @@ INIT
 chmod +x "$R/init"
 (cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) > "$W/initrd.gz"
 truncate -s 64M "$W/disk.img"
+truncate -s 64M "$W/nvme.img"
 truncate -s 256M "$W/out.img"
 
 # 3. q35 + VT-d in scalable mode with device-TLB (ATS); devices behind PCIe
@@ -130,6 +217,9 @@ timeout "$TIMEOUT" qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel t
 	-device pcie-root-port,id=rp2,bus=pcie.0,chassis=2 \
 	-drive file="$W/out.img",if=none,id=d1,format=raw \
 	-device virtio-blk-pci,bus=rp2,drive=d1,iommu_platform=on,ats=on,disable-legacy=on \
+	-device pcie-root-port,id=rp4,bus=pcie.0,chassis=4 \
+	-drive file="$W/nvme.img",if=none,id=d2,format=raw \
+	-device nvme,bus=rp4,drive=d2,serial=svt0 \
 	-device pcie-root-port,id=rp3,bus=pcie.0,chassis=3 \
 	-netdev user,id=n0,restrict=on \
 	-device virtio-net-pci,bus=rp3,netdev=n0,iommu_platform=on,ats=on,disable-legacy=on,romfile= \
@@ -138,7 +228,7 @@ timeout "$TIMEOUT" qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel t
 	> "$OUT/console.log" 2>&1
 rc=$?
 set -e
-tr -d '\r' < "$OUT/console.log" | grep -E '^@@|^svatrace|^(probe|total|fentry|iommu|intel_iommu|warning)' > "$OUT/guest.log" || true
+tr -d '\r' < "$OUT/console.log" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | grep -E '^@@|^svatrace|^(probe|total|fentry|iommu|intel_iommu|dma|idxd|warning)' > "$OUT/guest.log" || true
 (cd "$OUT" && tar xf "$W/out.img" 2>/dev/null) || true
 if ! grep -q '@@ guest done' "$OUT/guest.log"; then
 	echo "qemu-vtd: guest did not finish (qemu exit $rc); see $OUT/console.log" >&2

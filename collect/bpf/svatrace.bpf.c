@@ -55,6 +55,23 @@ static __always_inline bool skip_task(void)
 	return targ_tgid && (bpf_get_current_pid_tgid() >> 32) != targ_tgid;
 }
 
+static __always_inline void lost_add(__u16 probe, __u64 n)
+{
+	__u32 k = probe;
+	__u64 *c = bpf_map_lookup_elem(&lost, &k);
+
+	if (c)
+		*c += n;
+}
+
+/* Scatterlist events give one record per entry, at most SVT_SG_MAX; entries
+ * past that are counted as lost, so records + lost = entries fired. */
+static __always_inline void sg_overflow(__u16 probe, __u32 n)
+{
+	if (n > SVT_SG_MAX)
+		lost_add(probe, n - SVT_SG_MAX);
+}
+
 static __always_inline struct svt_event *ev_reserve(__u16 probe)
 {
 	struct svt_event *e;
@@ -62,11 +79,7 @@ static __always_inline struct svt_event *ev_reserve(__u16 probe)
 
 	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 	if (!e) {
-		__u32 k = probe;
-		__u64 *c = bpf_map_lookup_elem(&lost, &k);
-
-		if (c)
-			(*c)++;
+		lost_add(probe, 1);
 		return NULL;
 	}
 	id = bpf_get_current_pid_tgid();
@@ -389,12 +402,15 @@ int tp_dma_map_sg(struct trace_event_raw_dma_map_sg___svt *ctx)
 
 	if (skip_task())
 		return 0;
+	sg_overflow(SVT_P_DMA_MAP_SG, n);
 	for (__u32 i = 0; i < SVT_SG_MAX && i < n; i++) {
 		struct svt_event *e = ev_reserve(SVT_P_DMA_MAP_SG);
 		__u32 len = 0;
 
-		if (!e)
+		if (!e) {	/* ring full: this entry is counted, count the rest too */
+			lost_add(SVT_P_DMA_MAP_SG, (n < SVT_SG_MAX ? n : SVT_SG_MAX) - i - 1);
 			return 0;
+		}
 		e->op = i;
 		bpf_probe_read_kernel(&e->v[0], 8, (char *)ctx + (lp & 0xffff) + i * 8);
 		bpf_probe_read_kernel(&e->v[1], 8, (char *)ctx + (ld & 0xffff) + i * 8);
@@ -417,13 +433,17 @@ int tp_dma_unmap_sg(struct trace_event_raw_dma_unmap_sg___svt *ctx)
 
 	if (skip_task())
 		return 0;
+	sg_overflow(SVT_P_DMA_UNMAP_SG, n);
 	for (__u32 i = 0; i < SVT_SG_MAX && i < n; i++) {
 		struct svt_event *e = ev_reserve(SVT_P_DMA_UNMAP_SG);
 
-		if (!e)
+		if (!e) {	/* ring full: this entry is counted, count the rest too */
+			lost_add(SVT_P_DMA_UNMAP_SG, (n < SVT_SG_MAX ? n : SVT_SG_MAX) - i - 1);
 			return 0;
+		}
 		e->op = i;
-		bpf_probe_read_kernel(&e->v[1], 8, (char *)ctx + (la & 0xffff) + i * 8);
+		/* unmap_sg's array holds physical addresses (printed phys_addrs=) */
+		bpf_probe_read_kernel(&e->v[0], 8, (char *)ctx + (la & 0xffff) + i * 8);
 		e->v[3] = (__u32)ctx->dir;
 		e->v[4] = ctx->attrs;
 		e->v[5] = n;
@@ -460,12 +480,15 @@ static __always_inline int dma_sync_sg(struct trace_event_raw_dma_sync_sg___svt 
 
 	if (skip_task())
 		return 0;
+	sg_overflow(probe, n);
 	for (__u32 i = 0; i < SVT_SG_MAX && i < n; i++) {
 		struct svt_event *e = ev_reserve(probe);
 		__u32 len = 0;
 
-		if (!e)
+		if (!e) {	/* ring full: this entry is counted, count the rest too */
+			lost_add(probe, (n < SVT_SG_MAX ? n : SVT_SG_MAX) - i - 1);
 			return 0;
+		}
 		e->op = i;
 		bpf_probe_read_kernel(&e->v[1], 8, (char *)ctx + (ld & 0xffff) + i * 8);
 		bpf_probe_read_kernel(&len, 4, (char *)ctx + (ll & 0xffff) + i * 4);

@@ -1,24 +1,33 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # tracedat_import.sh - `svatrace import --from trace-dat` on a real trace.dat
-# made in the QEMU VT-d guest (cached by qemu_vtd.sh, which runs first)
-# gives the same per-event and per-invalidation-type counts as the guest's
-# ftrace text of the same window imported with --from ftrace-text.
+# made in the QEMU VT-d guests (cached by qemu_vtd.sh and qemu_vtd_612.sh,
+# which run first) gives the same per-event and per-invalidation-type counts
+# as the guest's ftrace text of the same window imported with --from
+# ftrace-text, and the same records field by field.
 . "$(dirname "$0")/lib.sh"
-CACHE=${CACHE:-/var/cache/svatrace}
-G=$CACHE/guest-run
-exec 9>"$CACHE/guest-run.lock"; flock 9
-check_fails "a file that is not trace.dat is refused" "$SVATRACE" import --from trace-dat /etc/passwd -o "$TMP/x.trace"
-check_match "... with a message naming it" 'passwd: not a readable trace-cmd trace.dat' "$OUT"
-if [ ! -s "$G/trace.dat" ] || [ ! -s "$G/tracefs.txt" ]; then
-	echo "ok 3 - # SKIP no guest trace.dat in $G (run tests/cli/qemu_vtd.sh)"
-	exit 0
-fi
-check_rc "trace.dat imports" 0 "$SVATRACE" import --from trace-dat "$G/trace.dat" -o "$TMP/dat.trace"
-check_rc "its ftrace text imports" 0 "$SVATRACE" import --from ftrace-text "$G/tracefs.txt" -o "$TMP/txt.trace"
+. "$(dirname "$0")/guest.inc"
 summ() { "$SVATRACE" info --json "$1" | python3 -c '
 import json,sys; d=json.load(sys.stdin)
 print(" ".join("%s=%d" % kv for kv in sorted(d["events"].items())), " ".join("%s=%d" % kv for kv in sorted(d["qi_submit_types"].items())))'; }
-a=$(summ "$TMP/dat.trace"); b=$(summ "$TMP/txt.trace")
-check_eq "trace.dat and ftrace text give the same counts" "$b" "$a"
-check_match "... and they are real IOMMU events" 'iommu:map=[1-9].*iommu:unmap=[1-9].*dev_tlb_inv=[1-9]' "$a"
+exec 9>"$CACHE/guest-run.lock"; flock 9
+check_fails "a file that is not trace.dat is refused" "$SVATRACE" import --from trace-dat /etc/passwd -o "$TMP/x.trace"
+check_match "... with a message naming it" 'passwd: not a readable trace-cmd trace.dat' "$OUT"
+n=0
+for G in "$CACHE/guest-run" "$CACHE/guest-run-6.12"; do
+	[ -s "$G/trace.dat" ] && [ -s "$G/tracefs.txt" ] || continue
+	n=$((n + 1))
+	b=$(basename "$G")
+	check_rc "$b: trace.dat imports" 0 "$SVATRACE" import --keep-addrs --from trace-dat "$G/trace.dat" -o "$TMP/dat.trace"
+	check_match "$b: ... nothing kept generic" ' \(0 generic, 0 kept' "$OUT"
+	check_rc "$b: its ftrace text imports" 0 "$SVATRACE" import --keep-addrs --from ftrace-text "$G/tracefs.txt" -o "$TMP/txt.trace"
+	check_match "$b: ... nothing kept generic" ' \(0 generic, 0 kept' "$OUT"
+	a=$(summ "$TMP/dat.trace"); t=$(summ "$TMP/txt.trace")
+	check_eq "$b: trace.dat and ftrace text give the same counts" "$t" "$a"
+	check_match "$b: ... and they are real IOMMU events" 'iommu:map=[1-9].*iommu:unmap=[1-9].*dev_tlb_inv=[1-9]' "$a"
+	"$SVATRACE" dump "$TMP/dat.trace" > "$TMP/dat.jl"; "$SVATRACE" dump "$TMP/txt.trace" > "$TMP/txt.jl"
+	check_rc "$b: trace.dat and ftrace text records equal field by field, in order (µs timestamps)" 0 \
+		$JLC ordered "$TMP/dat.jl" "$TMP/txt.jl"
+	echo "# $OUT" | tail -1
+done
+[ "$n" -gt 0 ] || echo "ok 3 - # SKIP no guest trace.dat in $CACHE (run tests/cli/qemu_vtd*.sh)"

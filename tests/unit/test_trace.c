@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "trace/fields.h"
 #include "trace/trace.h"
 
 static char tmpdir[] = "/tmp/svt-test-trace.XXXXXX";
@@ -530,6 +531,61 @@ static void test_streaming_memory(void **state)
 	unlink(tpath("big.svt"));
 }
 
+/*
+ * trace/fields.c names every byte of every fixed kind except its reserved
+ * words: fields lie inside the record, after the header, in layout order
+ * without overlap, and the bytes left over are exactly the kind's reserved
+ * members (format.h). A field left out or given a wrong size fails here.
+ */
+static void test_field_tables(void **state)
+{
+	static const size_t reserved_bytes[TRACE_REC_KIND_MAX_] = {
+		[TRACE_REC_IOMMU_UNMAP] = 4, [TRACE_REC_DEV_GROUP] = 4, [TRACE_REC_DMA] = 1,
+		[TRACE_REC_QI_SUBMIT] = 6, [TRACE_REC_PAGE_REQ] = 4, [TRACE_REC_QI_WAIT] = 4,
+	};
+	(void)state;
+	for (unsigned int k = TRACE_REC_IOMMU_MAP; k < TRACE_REC_GENERIC; k++) {
+		size_t nr, covered = 0, at = sizeof(struct trace_rec);
+		const struct trace_field *f = trace_rec_fields(k, &nr);
+
+		assert_non_null(f);
+		for (size_t i = 0; i < nr; i++) {
+			size_t sz = trace_field_size(f[i].type);
+
+			assert_true(f[i].offset >= at);	/* ordered, no overlap */
+			assert_true(f[i].offset + sz <= trace_rec_fixed_size[k]);
+			at = f[i].offset + sz;
+			covered += sz;
+		}
+		if (sizeof(struct trace_rec) + covered + reserved_bytes[k] != trace_rec_fixed_size[k])
+			fail_msg("kind %u (%s): %zu field bytes + %zu reserved != %u", k,
+				 trace_rec_kind_name(k), covered, reserved_bytes[k], trace_rec_fixed_size[k]);
+	}
+	{
+		size_t nr;
+
+		assert_null(trace_rec_fields(TRACE_REC_GENERIC, &nr));
+		assert_int_equal(nr, 0);
+		assert_null(trace_rec_fields(999, &nr));
+	}
+	{	/* values: a sign-extended S32 and a STR id read back through the table */
+		struct trace_rec_qi_wait w = { .ret = -110, .iommu_id = 7, .wait_ns = 123456789 };
+		size_t nr;
+		const struct trace_field *f = trace_rec_fields(TRACE_REC_QI_WAIT, &nr);
+
+		for (size_t i = 0; i < nr; i++) {
+			uint64_t v = trace_field_u64(&w, &f[i]);
+
+			if (!strcmp(f[i].name, "ret"))
+				assert_int_equal((int64_t)v, -110);
+			else if (!strcmp(f[i].name, "iommu_id"))
+				assert_int_equal(v, 7);
+			else if (!strcmp(f[i].name, "wait_ns"))
+				assert_int_equal(v, 123456789);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -542,6 +598,7 @@ int main(void)
 		cmocka_unit_test(test_every_truncation),
 		cmocka_unit_test(test_torn_prefix),
 		cmocka_unit_test(test_streaming_memory),
+		cmocka_unit_test(test_field_tables),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

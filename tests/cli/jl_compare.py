@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+# jl_compare.py - compare two `svatrace dump` outputs field by field.
+#   ordered A B   : record i of A equals record i of B; timestamps may differ
+#                   by up to 1000 ns (ftrace text prints microseconds)
+#   multiset A B  : the same records in any order, timestamps ignored (two
+#                   captures of one window: collector vs trace.dat)
+# Both: fentry:* records (no tracefs counterpart) and the task name of pid 0
+# ("<idle>" in trace-cmd, "swapper/N" in the kernel) are left out.
+# Prints "N records equal" or the first differences; exit 0 when equal.
+import collections, json, sys
+
+def load(path, drop_ts):
+    out = []
+    with open(path) as f:
+        for line in f:
+            d = json.loads(line)
+            if d["event"].startswith("fentry:"):
+                continue
+            if d["pid"] == 0:
+                d.pop("comm", None)
+            d.pop("hashed", None)
+            if drop_ts:
+                d.pop("ts_ns")
+            out.append(d)
+    return out
+
+def main():
+    mode, a_path, b_path = sys.argv[1:4]
+    if mode == "ordered":
+        a, b = load(a_path, False), load(b_path, False)
+        if len(a) != len(b):
+            print(f"{len(a)} records vs {len(b)}")
+            return 1
+        bad = 0
+        for i, (x, y) in enumerate(zip(a, b)):
+            if abs(x.pop("ts_ns") - y.pop("ts_ns")) > 1000 or x != y:
+                bad += 1
+                if bad <= 3:
+                    print(f"record {i}:\n  {json.dumps(x)}\n  {json.dumps(y)}")
+        if bad:
+            print(f"{bad} of {len(a)} records differ")
+            return 1
+        print(f"{len(a)} records equal")
+        return 0
+    a = collections.Counter(json.dumps(d, sort_keys=True) for d in load(a_path, True))
+    b = collections.Counter(json.dumps(d, sort_keys=True) for d in load(b_path, True))
+    only_a, only_b = a - b, b - a
+    if only_a or only_b:
+        for k, v in list(only_a.items())[:3]:
+            print(f"only in A ({v}x): {k}")
+        for k, v in list(only_b.items())[:3]:
+            print(f"only in B ({v}x): {k}")
+        print(f"{sum(only_a.values())} records only in A, {sum(only_b.values())} only in B")
+        return 1
+    print(f"{sum(a.values())} records equal")
+    return 0
+
+sys.exit(main())
