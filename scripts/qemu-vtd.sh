@@ -19,7 +19,8 @@
 #        CPUCAP=1 (0: do not build/load svt_cpucap; idxd then stays refused)
 # Results in OUTDIR: console.log, collect.trace, tracefs.txt, trace.dat,
 # events.txt (the tracefs events enabled), collect.log, idxd.log,
-# doctor.txt, guest.log. Exit 0 when the guest ran to the end.
+# doctor.txt, guest.log (the guest's own log and collector summaries).
+# Exit 0 when the guest ran to the end.
 set -euo pipefail
 OUT=${1:?usage: qemu-vtd.sh OUTDIR}
 SVATRACE=${SVATRACE:-build/svatrace}
@@ -134,7 +135,9 @@ export PATH=/bin LD_LIBRARY_PATH=/lib/x86_64-linux-gnu
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 mount -t tracefs tracefs /sys/kernel/tracing
 T=/sys/kernel/tracing
-log() { echo "@@ $*"; }
+# the log goes to /out (read back from the disk, not from the console, where
+# kernel messages can interleave with it) and to the console for humans
+log() { echo "@@ $*" | tee -a /out/log.txt; }
 for m in $(cat /mods/order); do insmod /mods/$m.ko || log "insmod $m failed"; done
 sleep 1
 N=$(ls /sys/class/net | grep -v lo | head -1)
@@ -175,7 +178,7 @@ echo 0 > $T/tracing_on
 sleep 0.5
 kill -INT $CP; wait $CP
 log "collector exit $?"
-cat /out/collect.log
+cat /out/collect.log; cat /out/collect.log >> /out/log.txt
 grep -v '^#' $T/trace > /out/tracefs.txt
 log "tracefs lines $(wc -l < /out/tracefs.txt) overrun: $(grep -h '^overrun' $T/per_cpu/cpu*/stats | tr '\n' ' ')"
 trace-cmd extract -o /out/trace.dat > /out/extract.log 2>&1 || log "trace-cmd extract failed: $(tail -3 /out/extract.log)"
@@ -192,11 +195,12 @@ fi
 log "idxd module: $(lsmod | grep '^idxd ' | cut -d' ' -f1) btf=$(ls /sys/kernel/btf/idxd 2>/dev/null)"
 svatrace collect -o /out/idxd.trace -e idxd -d 1 > /out/idxd.log 2>&1
 log "idxd collector exit $?"
-cat /out/idxd.log
+cat /out/idxd.log; cat /out/idxd.log >> /out/log.txt
 log "dsa devices: $(ls /sys/bus/dsa/devices 2>/dev/null | wc -l)"
 svatrace doctor > /out/doctor.txt 2>&1; log "doctor exit $?"
+log "guest done"	# last line of log.txt: the tar below holds every result
 cd /out && tar cf /dev/vdb . && sync
-log "guest done"
+echo "@@ results written"
 poweroff -f
 INIT
 chmod +x "$R/init"
@@ -228,8 +232,8 @@ timeout "$TIMEOUT" qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel t
 	> "$OUT/console.log" 2>&1
 rc=$?
 set -e
-tr -d '\r' < "$OUT/console.log" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | grep -E '^@@|^svatrace|^(probe|total|fentry|iommu|intel_iommu|dma|idxd|warning)' > "$OUT/guest.log" || true
 (cd "$OUT" && tar xf "$W/out.img" 2>/dev/null) || true
+mv "$OUT/log.txt" "$OUT/guest.log" 2>/dev/null || : > "$OUT/guest.log"
 if ! grep -q '@@ guest done' "$OUT/guest.log"; then
 	echo "qemu-vtd: guest did not finish (qemu exit $rc); see $OUT/console.log" >&2
 	exit 1

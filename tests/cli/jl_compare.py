@@ -6,7 +6,10 @@
 #   multiset A B  : the same records in any order, timestamps ignored (two
 #                   captures of one window: collector vs trace.dat)
 # Both: fentry:* records (no tracefs counterpart) and the task name of pid 0
-# ("<idle>" in trace-cmd, "swapper/N" in the kernel) are left out.
+# ("<idle>" in trace-cmd, "swapper/N" in the kernel) are left out. multiset
+# also leaves task names out: trace-cmd names a pid by its last name (saved
+# cmdlines), so events before an exec in the window carry the new name,
+# while the collector reads the name at the event.
 # Prints "N records equal" or the first differences; exit 0 when equal.
 import collections, json, sys
 
@@ -17,7 +20,7 @@ def load(path, drop_ts):
             d = json.loads(line)
             if d["event"].startswith("fentry:"):
                 continue
-            if d["pid"] == 0:
+            if d["pid"] == 0 or drop_ts:
                 d.pop("comm", None)
             d.pop("hashed", None)
             if drop_ts:
