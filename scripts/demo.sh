@@ -7,8 +7,11 @@
 set -euo pipefail
 BUILD=${BUILD:-build}
 SVT=$BUILD/svatrace
-OUT=demo
+OUT=${OUT:-demo}
 mkdir -p "$OUT"
+# every run starts from an empty results DB: stored runs are looked up by
+# label, and a second 'make demo' would otherwise find each label twice
+rm -f "$OUT"/results.db "$OUT"/results.db-wal "$OUT"/results.db-shm
 step() { printf '\n== %s\n' "$*"; }
 
 step "import: real ftrace text from a QEMU guest with emulated VT-d (Linux 6.1)"
