@@ -81,6 +81,45 @@ uint64_t conv__nr_filtered(const struct conv *c)
 	return c->nr_filtered;
 }
 
+int conv_rec_decode(const void *data, size_t len, struct svt_event *e)
+{
+	const struct svt_rec *r = data;
+	const unsigned char *p = (const unsigned char *)(r + 1);
+	unsigned int nv, fl;
+
+	if (len < sizeof(*r))
+		return -EINVAL;
+	nv = r->nr_v;
+	fl = r->flags;
+	if (nv > 8 || SVT_REC_BYTES(nv, fl) > len)
+		return -EINVAL;
+	memset(e, 0, sizeof(*e));
+	e->ts_ns = r->ts_ns;
+	e->tgid = r->tgid;
+	e->tid = r->tid;
+	e->cpu = r->cpu;
+	e->probe = r->probe;
+	e->op = r->op;
+	memcpy(e->comm, r->comm, SVT_COMM_BYTES);
+	memcpy(e->v, p, 8 * nv);
+	p += 8 * nv;
+	if (fl & SVT_RF_RET) {
+		memcpy(&e->ret, p, 8);
+		p += 8;
+	}
+	if (fl & SVT_RF_DUR) {
+		memcpy(&e->dur_ns, p, 8);
+		p += 8;
+	}
+	if (fl & SVT_RF_S1) {
+		memcpy(e->s1, p, SVT_STR_BYTES);
+		p += SVT_STR_BYTES;
+	}
+	if (fl & SVT_RF_S2)
+		memcpy(e->s2, p, SVT_STR_BYTES);
+	return 0;
+}
+
 /* Strings from BPF are NUL-terminated by bpf_probe_read_*_str, but an
  * event built elsewhere might not be: copy bounded. */
 static uint32_t intern_n(struct conv *c, const char *s, size_t n)
