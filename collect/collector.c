@@ -221,9 +221,10 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 
 		if (!p->selected)
 			continue;
-		json_array_append_new(probes, json_pack("{s:s,s:s,s:b,s:s?}", "name", defs[i].name,
+		json_array_append_new(probes, json_pack("{s:s,s:s,s:b,s:s?,s:s?}", "name", defs[i].name,
 							"target", defs[i].target, "attached",
-							p->attached, "skipped", p->why));
+							p->attached, "skipped", p->why, "via",
+							p->raw ? "raw_tp" : NULL));
 	}
 	for (unsigned int i = 0; i < o->nr_uprobes; i++)
 		json_array_append_new(ups, json_string(o->uprobes[i]));
@@ -339,6 +340,17 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 				bpf_program__set_autoload(prog, false);
 			if (rprog)
 				bpf_program__set_autoload(rprog, false);
+		}
+		/* raw_tp twin: loaded when the prototype fits; the classic
+		 * program stays loaded as the fallback should it not attach. */
+		if (d->raw_prog) {
+			struct bpf_program *raw = bpf_object__find_program_by_name(skel->obj,
+										   d->raw_prog);
+
+			if (allow_func)
+				p->raw = on && probe_raw_ok(d);
+			if (raw)
+				bpf_program__set_autoload(raw, on && p->raw);
 		}
 	}
 	/* --tracepoint: only the tp_words_N programs some option needs (and
@@ -460,7 +472,17 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 		if (d->type == PROBE_UPROBE || d->type == PROBE_USER_TP || !prog ||
 		    !bpf_program__autoload(prog))
 			continue;
-		l1 = bpf_program__attach(prog);
+		l1 = NULL;
+		if (p->raw) {
+			l1 = bpf_program__attach(bpf_object__find_program_by_name(skel->obj, d->raw_prog));
+			if (!l1) {
+				svt_debug("%s: raw tracepoint attach failed (%s), using the tracepoint",
+					  d->name, strerror(errno));
+				p->raw = false;
+			}
+		}
+		if (!l1)
+			l1 = bpf_program__attach(prog);
 		if (!l1 || (rprog && !(l2 = bpf_program__attach(rprog)))) {
 			p->why = "attach failed";
 			svt_info("skipping %s: attach failed: %s", d->name, strerror(errno));
