@@ -24,6 +24,8 @@ struct conv {
 	struct tpfmt *tp_fmt[SVT_MAX_TRACEPOINTS];	/* record layout per --tracepoint */
 	uint64_t nr[SVT_P_MAX_];		/* records written per probe */
 	uint64_t nr_filtered;			/* events dropped by the device filter */
+	char last_comm[SVT_COMM_BYTES];		/* task name of the previous event */
+	uint32_t last_comm_id;			/* its interned id, 0 = none yet */
 };
 
 struct conv *conv__new(struct trace_writer *w, bool keep_addrs, const char *device_glob)
@@ -142,9 +144,14 @@ static void fill_hdr(struct conv *c, const struct svt_event *e, struct trace_rec
 	h->size_bytes = (uint16_t)size;
 	h->cpu = (uint16_t)e->cpu;
 	h->pid = e->tid;
-	memcpy(comm, e->comm, SVT_COMM_BYTES);
-	comm[SVT_COMM_BYTES] = 0;
-	h->comm_id = trace_writer__intern(c->w, comm);
+	/* Runs of events come from one task: intern its name once per run. */
+	if (!c->last_comm_id || memcmp(c->last_comm, e->comm, SVT_COMM_BYTES)) {
+		memcpy(comm, e->comm, SVT_COMM_BYTES);
+		comm[SVT_COMM_BYTES] = 0;
+		c->last_comm_id = trace_writer__intern(c->w, comm);
+		memcpy(c->last_comm, e->comm, SVT_COMM_BYTES);
+	}
+	h->comm_id = c->last_comm_id;
 	if (e->probe == SVT_P_UPROBE_DSA && e->op < SVT_MAX_UPROBES && c->uprobe_id[e->op]) {
 		h->event_id = c->uprobe_id[e->op];
 	} else if (e->probe == SVT_P_TRACEPOINT && e->op < SVT_MAX_TRACEPOINTS && c->tp_id[e->op]) {
