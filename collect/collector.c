@@ -310,7 +310,11 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 	}
 	skel->rodata->targ_tgid = o->pid;
 	skel->rodata->tp_multi = o->nr_tracepoints > 1;
-	ncpu = libbpf_num_possible_cpus();
+	/* Each CPU wakes the consumer after its share of a quarter of the ring.
+	 * Online, not possible CPUs: hosts declare many more possible CPUs
+	 * than they run, and a share too small means a self-IPI every few
+	 * KiB of events. */
+	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	skel->rodata->wakeup_bytes = o->buffer_bytes / 4 / (uint64_t)(ncpu > 0 ? ncpu : 1);
 	*rc = bpf_map__set_max_entries(skel->maps.rb, (uint32_t)o->buffer_bytes);
 	if (*rc) {
