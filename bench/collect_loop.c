@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * collect_loop.c - the hot path of bench/collect.sh (and of the --tracepoint
- * test): N getppid() system calls in a tight loop, each firing
- * syscalls:sys_enter_getppid (and raw_syscalls:sys_enter) when traced.
+ * test): N system calls in a tight loop, each firing one tracepoint when
+ * traced. The default op, getppid(), fires syscalls:sys_enter_getppid (and
+ * raw_syscalls:sys_enter); --op prctl calls prctl() with an unknown option,
+ * which fails at once with EINVAL after firing task:task_prctl_unknown, an
+ * ordinary tracepoint like the IOMMU/DMA ones (a syscall tracepoint instead
+ * sends every system call of the task through the slow syscall-entry path).
  * Warms up, prints "pid P" and waits for one byte on stdin, so a tracer can
  * attach to exactly this process before the timed loop; then prints
  * "ops N" and "ns_per_op X". The raw syscall() keeps libc from caching or
@@ -10,11 +14,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-#define WARMUP_OPS 20000	/* untraced: before the tracer attaches */
+#define WARMUP_OPS 20000		/* untraced: before the tracer attaches */
+#define PRCTL_UNKNOWN 0x5356540aL	/* no such prctl option: "SVT\n" */
 
 static double now_ns(void)
 {
@@ -24,26 +30,46 @@ static double now_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
+static void run(long nr_ops, int prctl_op)
+{
+	if (prctl_op)
+		for (long i = 0; i < nr_ops; i++)
+			syscall(SYS_prctl, PRCTL_UNKNOWN, i, 0L, 0L, 0L);
+	else
+		for (long i = 0; i < nr_ops; i++)
+			syscall(SYS_getppid);
+}
+
 int main(int argc, char **argv)
 {
 	long nr_ops = argc > 1 ? atol(argv[1]) : 0;
+	int nowait = 0, prctl_op = 0, bad = nr_ops <= 0;
 	double t0, t1;
 	char go;
 
-	if (nr_ops <= 0 || argc > 3) {
-		fprintf(stderr, "usage: collect_loop N [--nowait]\n"
-				"  N getppid() calls; without --nowait, waits for a byte on stdin first\n");
+	for (int i = 2; i < argc && !bad; i++) {
+		if (!strcmp(argv[i], "--nowait"))
+			nowait = 1;
+		else if (!strcmp(argv[i], "--op") && i + 1 < argc && !strcmp(argv[i + 1], "prctl"))
+			prctl_op = 1, i++;
+		else if (!strcmp(argv[i], "--op") && i + 1 < argc && !strcmp(argv[i + 1], "getppid"))
+			i++;
+		else
+			bad = 1;
+	}
+	if (bad) {
+		fprintf(stderr, "usage: collect_loop N [--nowait] [--op getppid|prctl]\n"
+				"  N system calls (default getppid; prctl: an unknown option, firing\n"
+				"  task:task_prctl_unknown); without --nowait, waits for a byte on stdin first\n");
 		return 2;
 	}
-	for (long i = 0; i < WARMUP_OPS; i++)
-		syscall(SYS_getppid);
+	run(WARMUP_OPS, prctl_op);
 	printf("pid %d\n", (int)getpid());
 	fflush(stdout);
-	if (argc < 3 && read(0, &go, 1) != 1)
+	if (!nowait && read(0, &go, 1) != 1)
 		return 1;
 	t0 = now_ns();
-	for (long i = 0; i < nr_ops; i++)
-		syscall(SYS_getppid);
+	run(nr_ops, prctl_op);
 	t1 = now_ns();
 	printf("ops %ld\nns_per_op %.1f\n", nr_ops, (t1 - t0) / (double)nr_ops);
 	return 0;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * collect.h - types shared by the BPF programs (collect/bpf/svatrace.bpf.c)
- * and the loader (collect/collector.c): the ring-buffer event and the probe
- * ids. This is NOT the on-disk format: the loader converts each event into a
+ * and the loader (collect/collector.c): the ring-buffer record, the probe
+ * ids, and struct svt_event, the decoded form of one record that the
+ * converter (collect/convert.c) and the trace.dat importer work on. None of
+ * this is the on-disk format: the loader converts each event into a
  * trace/format.h record. Fixed-width types, largest first, so both sides
  * agree on the layout without padding surprises.
  */
@@ -18,6 +20,7 @@
 #define SVT_SG_MAX 128		/* scatterlist entries recorded per sg event; more count as lost */
 #define SVT_MAX_UPROBES 16	/* --uprobe options per run */
 #define SVT_MAX_TRACEPOINTS 16	/* --tracepoint options per run */
+#define SVT_MAX_CPUS 1024	/* per-CPU wakeup counters in BPF; higher CPU ids wake per event */
 
 /* One probe = one BPF program; ids index the lost/seen counters. */
 enum svt_probe {
@@ -73,17 +76,57 @@ enum svt_probe {
 };
 
 /*
- * The ring-buffer event. v[] is per probe (see the loader's converter for
- * each); s1 is usually the device name, s2 the driver or IOMMU unit.
+ * The ring-buffer record: this 40-byte header, then only what the probe
+ * fills, in this order: nr_v 8-byte values (the first nr_v of svt_event.v),
+ * then ret (SVT_RF_RET), dur_ns (SVT_RF_DUR), s1 (SVT_RF_S1) and s2
+ * (SVT_RF_S2). Each program reserves exactly SVT_REC_BYTES(nr_v, flags) and
+ * writes every byte of it except past a string's NUL, so no event pays for
+ * zeroing or carrying fields it does not use (a 3-value iommu:map record is
+ * 64 bytes, not 184). The loader expands a record into struct svt_event.
+ */
+struct svt_rec {
+	__u64 ts_ns;			/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u32 tgid;			/* process id */
+	__u32 tid;			/* thread id */
+	__u16 probe;			/* enum svt_probe */
+	__u16 op;			/* probe-specific sub-op (e.g. scatterlist index) */
+	__u16 cpu;			/* bpf_get_smp_processor_id() */
+	__u8 nr_v;			/* 8-byte values that follow (<= 8) */
+	__u8 flags;			/* SVT_RF_*: which optional parts follow */
+	char comm[SVT_COMM_BYTES];	/* task name */
+};
+
+#define SVT_RF_RET 0x01		/* an 8-byte ret follows the values */
+#define SVT_RF_DUR 0x02		/* then an 8-byte dur_ns */
+#define SVT_RF_S1 0x04		/* then SVT_STR_BYTES of s1 */
+#define SVT_RF_S2 0x08		/* then SVT_STR_BYTES of s2 */
+
+/* Byte offsets of the optional parts, and the record size. */
+#define SVT_REC_OFF_RET(nv) (sizeof(struct svt_rec) + 8 * (nv))
+#define SVT_REC_OFF_DUR(nv, fl) (SVT_REC_OFF_RET(nv) + (((fl) & SVT_RF_RET) ? 8 : 0))
+#define SVT_REC_OFF_S1(nv, fl) (SVT_REC_OFF_DUR(nv, fl) + (((fl) & SVT_RF_DUR) ? 8 : 0))
+#define SVT_REC_OFF_S2(nv, fl) (SVT_REC_OFF_S1(nv, fl) + (((fl) & SVT_RF_S1) ? SVT_STR_BYTES : 0))
+#define SVT_REC_BYTES(nv, fl) (SVT_REC_OFF_S2(nv, fl) + (((fl) & SVT_RF_S2) ? SVT_STR_BYTES : 0))
+
+/* BPF per-CPU state (an array in .bss, see svatrace.bpf.c). */
+struct svt_pcpu {
+	__u64 unwoken_bytes;		/* submitted since this CPU last woke the consumer */
+	__u64 pad[7];			/* one cache line per CPU */
+};
+
+/*
+ * One event, decoded: what the converter reads (the trace.dat importer
+ * fills it too). v[] is per probe (see the converter for each); s1 is
+ * usually the device name, s2 the driver or IOMMU unit.
  */
 struct svt_event {
-	__u64 ts_ns;			/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u64 ts_ns;			/* CLOCK_MONOTONIC (trace.dat: the file's clock) */
 	__u64 v[8];			/* probe-specific values; a DSA descriptor for WQ submits */
 	__s64 ret;			/* return value where the probe has one */
 	__u64 dur_ns;			/* entry-to-exit time for entry/exit pairs */
 	__u32 tgid;			/* process id */
 	__u32 tid;			/* thread id */
-	__u32 cpu;			/* bpf_get_smp_processor_id() */
+	__u32 cpu;			/* CPU the event happened on */
 	__u16 probe;			/* enum svt_probe */
 	__u16 op;			/* probe-specific sub-op (e.g. scatterlist index) */
 	char comm[SVT_COMM_BYTES];	/* task name */

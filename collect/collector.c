@@ -5,9 +5,11 @@
  * load -> attach -> poll, with one cleanup path that detaches and frees in
  * reverse order whatever way the run ends.
  *
- * The consumer is woken by the BPF side only when a quarter of the ring is
- * full; otherwise it polls every poll_ms and consumes whatever is there, so
- * the cost per event carries no wakeup.
+ * The consumer is woken by the BPF side only after each CPU has added an
+ * equal share of a quarter of the ring; otherwise it polls every poll_ms and
+ * consumes whatever is there, so the cost per event carries no wakeup. It
+ * reads the ring itself (struct ring below) rather than through libbpf's
+ * ring_buffer, to publish its position once per batch instead of per record.
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -16,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,11 +35,115 @@
 
 #define MAX_LINKS (2 * SVT_P_MAX_ + SVT_MAX_UPROBES + SVT_MAX_TRACEPOINTS)
 #define FLUSH_EVERY_NS 1000000000ull	/* a SIGKILL loses at most ~1 s of records */
+#define RING_PUBLISH_BYTES (64u << 10)	/* consumer position published this often */
+#define TP_WORDS_MAX 16			/* tp_words_0..16 in svatrace.bpf.c */
 
 struct run {
 	struct conv *cv;		/* converter into the writer */
 	int err;			/* first writer error */
 };
+
+/*
+ * The BPF ring buffer, read directly (the kernel's mmap ABI, as libbpf
+ * does): the consumer position page read-write, then the producer position
+ * page and the data pages, mapped twice in a row so a record that wraps is
+ * contiguous. libbpf 1.1 publishes the consumer position after every
+ * record; every bpf_ringbuf_reserve() reads it, so that moved one cache line
+ * between the producing and the consuming CPU per event.
+ */
+struct ring {
+	int epoll_fd;			/* the map fd registered for EPOLLIN */
+	size_t page_bytes;		/* mmap granularity */
+	uint64_t mask;			/* ring bytes - 1 */
+	unsigned long *consumer_pos;	/* shared with the kernel, written by us */
+	unsigned long *producer_pos;	/* shared with the kernel, read-only */
+	unsigned char *data;		/* ring data, mapped twice */
+	size_t ro_bytes;		/* length of the read-only mapping */
+};
+
+static void ring_close(struct ring *r)
+{
+	if (r->consumer_pos && r->consumer_pos != MAP_FAILED)
+		munmap(r->consumer_pos, r->page_bytes);
+	if (r->producer_pos && r->producer_pos != MAP_FAILED)
+		munmap(r->producer_pos, r->ro_bytes);
+	if (r->epoll_fd >= 0)
+		close(r->epoll_fd);
+	memset(r, 0, sizeof(*r));
+	r->epoll_fd = -1;
+}
+
+static int ring_open(struct ring *r, int map_fd, uint32_t ring_bytes)
+{
+	/* Edge-triggered: report the BPF side's wakeups only. Level-triggered
+	 * epoll returns at once while any byte waits, so a consumer that keeps
+	 * up spins through tiny batches (a syscall and a clock read each). */
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+	void *p;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	r->epoll_fd = -1;
+	r->page_bytes = (size_t)sysconf(_SC_PAGESIZE);
+	r->mask = ring_bytes - 1;
+	r->ro_bytes = r->page_bytes + 2 * (size_t)ring_bytes;
+	p = mmap(NULL, r->page_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+	if (p == MAP_FAILED)
+		goto fail;
+	r->consumer_pos = p;
+	p = mmap(NULL, r->ro_bytes, PROT_READ, MAP_SHARED, map_fd, (off_t)r->page_bytes);
+	if (p == MAP_FAILED)
+		goto fail;
+	r->producer_pos = p;
+	r->data = (unsigned char *)p + r->page_bytes;
+	r->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->epoll_fd < 0 || epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, map_fd, &ev) < 0)
+		goto fail;
+	return 0;
+fail:
+	err = -errno;
+	ring_close(r);
+	return err;
+}
+
+/* Wait up to @timeout_ms for a wakeup from the BPF side. */
+static int ring_wait(struct ring *r, int timeout_ms)
+{
+	struct epoll_event ev;
+
+	if (epoll_wait(r->epoll_fd, &ev, 1, timeout_ms) < 0 && errno != EINTR)
+		return -errno;
+	return 0;
+}
+
+static int on_event(struct run *run, const void *data, size_t size);
+
+/* Hand every committed record to on_event(); stop at one still being written. */
+static void ring_consume(struct ring *r, struct run *run)
+{
+	unsigned long cons = *r->consumer_pos, published = cons;
+	unsigned long prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
+
+	while (cons < prod) {
+		uint32_t *hdr = (uint32_t *)(r->data + (cons & r->mask));
+		uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		uint32_t size = len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+
+		if (len & BPF_RINGBUF_BUSY_BIT)
+			break;
+		if (!(len & BPF_RINGBUF_DISCARD_BIT))
+			on_event(run, (unsigned char *)hdr + BPF_RINGBUF_HDR_SZ, size);
+		cons += (size + BPF_RINGBUF_HDR_SZ + 7) & ~7u;
+		if (cons - published >= RING_PUBLISH_BYTES) {
+			__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
+			published = cons;
+		}
+		if (cons == prod)
+			prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
+	}
+	if (cons != published)
+		__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
+}
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -87,14 +195,14 @@ int collect_parse_uprobe(const char *spec, char **path, char **sym, int *argn)
 	return 0;
 }
 
-static int on_event(void *ctx, void *data, size_t size)
+static int on_event(struct run *run, const void *data, size_t size)
 {
-	struct run *run = ctx;
+	struct svt_event e;
 	int rc;
 
-	if (size < sizeof(struct svt_event))
+	if (conv_rec_decode(data, size, &e))
 		return 0;
-	rc = conv__event(run->cv, data);
+	rc = conv__event(run->cv, &e);
 	if (rc < 0 && !run->err)
 		run->err = rc;
 	return 0;
@@ -113,9 +221,10 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 
 		if (!p->selected)
 			continue;
-		json_array_append_new(probes, json_pack("{s:s,s:s,s:b,s:s?}", "name", defs[i].name,
+		json_array_append_new(probes, json_pack("{s:s,s:s,s:b,s:s?,s:s?}", "name", defs[i].name,
 							"target", defs[i].target, "attached",
-							p->attached, "skipped", p->why));
+							p->attached, "skipped", p->why, "via",
+							p->raw ? "raw_tp" : NULL));
 	}
 	for (unsigned int i = 0; i < o->nr_uprobes; i++)
 		json_array_append_new(ups, json_string(o->uprobes[i]));
@@ -163,6 +272,19 @@ static void read_lost(struct svatrace_bpf *skel, struct trace_writer *w,
 }
 
 /*
+ * The --tracepoint program for a payload of @payload_bytes: tp_words_N
+ * (plain context loads) when the payload is whole 4-byte words, else
+ * tp_generic (bpf_probe_read_kernel). See svatrace.bpf.c.
+ */
+static void tp_prog_name(uint32_t payload_bytes, char *buf, size_t len)
+{
+	if (payload_bytes % 4 == 0 && payload_bytes / 4 <= TP_WORDS_MAX)
+		snprintf(buf, len, "tp_words_%u", payload_bytes / 4);
+	else
+		snprintf(buf, len, "tp_generic");
+}
+
+/*
  * Open the skeleton, disable programs that are not selected or whose target
  * is absent (or, without @allow_func, every fentry program), and load.
  * Returns NULL with *rc set; *rc = -EAGAIN when the load failed but might
@@ -170,12 +292,15 @@ static void read_lost(struct svatrace_bpf *skel, struct trace_writer *w,
  */
 static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 					  const struct bpf_object_open_opts *open_opts,
-					  struct collect_result *res, bool allow_func, int *rc)
+					  const struct tpfmt *tpf, struct collect_result *res,
+					  bool allow_func, int *rc)
 {
 	struct svatrace_bpf *skel;
 	size_t nr_defs;
 	const struct probe_def *defs = probe_defs(&nr_defs);
 	bool any_func = false;
+	struct bpf_program *prog;
+	int ncpu;
 
 	skel = svatrace_bpf__open_opts(open_opts);
 	if (!skel) {
@@ -184,7 +309,13 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 		return NULL;
 	}
 	skel->rodata->targ_tgid = o->pid;
-	skel->rodata->wakeup_bytes = o->buffer_bytes / 4;
+	skel->rodata->tp_multi = o->nr_tracepoints > 1;
+	/* Each CPU wakes the consumer after its share of a quarter of the ring.
+	 * Online, not possible CPUs: hosts declare many more possible CPUs
+	 * than they run, and a share too small means a self-IPI every few
+	 * KiB of events. */
+	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	skel->rodata->wakeup_bytes = o->buffer_bytes / 4 / (uint64_t)(ncpu > 0 ? ncpu : 1);
 	*rc = bpf_map__set_max_entries(skel->maps.rb, (uint32_t)o->buffer_bytes);
 	if (*rc) {
 		svt_err("bad buffer size %llu: %s", (unsigned long long)o->buffer_bytes,
@@ -214,6 +345,32 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 			if (rprog)
 				bpf_program__set_autoload(rprog, false);
 		}
+		/* raw_tp twin: loaded when the prototype fits; the classic
+		 * program stays loaded as the fallback should it not attach. */
+		if (d->raw_prog) {
+			struct bpf_program *raw = bpf_object__find_program_by_name(skel->obj,
+										   d->raw_prog);
+
+			if (allow_func)
+				p->raw = on && probe_raw_ok(d);
+			if (raw)
+				bpf_program__set_autoload(raw, on && p->raw);
+		}
+	}
+	/* --tracepoint: only the tp_words_N programs some option needs (and
+	 * tp_generic, the fallback when one of them cannot attach). */
+	bpf_object__for_each_program(prog, skel->obj) {
+		const char *name = bpf_program__name(prog);
+		char want[32];
+		bool on = false;
+
+		if (strncmp(name, "tp_words_", 9))
+			continue;
+		for (unsigned int i = 0; i < o->nr_tracepoints && !on; i++) {
+			tp_prog_name(tpf[i].payload_bytes, want, sizeof(want));
+			on = !strcmp(want, name);
+		}
+		bpf_program__set_autoload(prog, on);
 	}
 	*rc = svatrace_bpf__load(skel);
 	if (*rc == 0)
@@ -235,7 +392,7 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct svatrace_bpf *skel = NULL;
-	struct ring_buffer *rb = NULL;
+	struct ring rb = { .epoll_fd = -1 };
 	struct bpf_link *links[MAX_LINKS];
 	struct trace_writer *w = NULL;
 	struct run run = { 0 };
@@ -294,7 +451,7 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 	if (strcmp(btf, COLLECT_DEFAULT_BTF))
 		open_opts.btf_custom_path = btf;
 
-	skel = open_and_load(o, &open_opts, res, true, &rc);
+	skel = open_and_load(o, &open_opts, tpf, res, true, &rc);
 	if (!skel && rc == -EAGAIN) {
 		/* Some kernels (sandboxes, no BPF trampoline) refuse fentry
 		 * programs: keep the tracepoints rather than failing. */
@@ -303,7 +460,7 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 		for (size_t i = 0; i < nr_defs; i++)
 			if (defs[i].type == PROBE_FUNC && res->probe[i].selected && !res->probe[i].why)
 				res->probe[i].why = "kernel refuses fentry programs";
-		skel = open_and_load(o, &open_opts, res, false, &rc);
+		skel = open_and_load(o, &open_opts, tpf, res, false, &rc);
 	}
 	if (!skel)
 		goto cleanup;
@@ -319,7 +476,17 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 		if (d->type == PROBE_UPROBE || d->type == PROBE_USER_TP || !prog ||
 		    !bpf_program__autoload(prog))
 			continue;
-		l1 = bpf_program__attach(prog);
+		l1 = NULL;
+		if (p->raw) {
+			l1 = bpf_program__attach(bpf_object__find_program_by_name(skel->obj, d->raw_prog));
+			if (!l1) {
+				svt_debug("%s: raw tracepoint attach failed (%s), using the tracepoint",
+					  d->name, strerror(errno));
+				p->raw = false;
+			}
+		}
+		if (!l1)
+			l1 = bpf_program__attach(prog);
 		if (!l1 || (rprog && !(l2 = bpf_program__attach(rprog)))) {
 			p->why = "attach failed";
 			svt_info("skipping %s: attach failed: %s", d->name, strerror(errno));
@@ -360,14 +527,21 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 		res->nr_attached++;
 	}
 	for (unsigned int i = 0; i < o->nr_tracepoints; i++) {
-		LIBBPF_OPTS(bpf_tracepoint_opts, to);
+		LIBBPF_OPTS(bpf_tracepoint_opts, to, .bpf_cookie = i);
 		const char *spec = o->tracepoints[i], *colon = strchr(spec, ':');
-		char sys[128];
+		char sys[128], pname[32];
 		struct bpf_link *l;
 
 		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - spec), spec);
-		to.bpf_cookie = (uint64_t)i | (uint64_t)tpf[i].payload_bytes << 8;
-		l = bpf_program__attach_tracepoint_opts(skel->progs.tp_generic, sys, colon + 1, &to);
+		tp_prog_name(tpf[i].payload_bytes, pname, sizeof(pname));
+		l = bpf_program__attach_tracepoint_opts(
+			bpf_object__find_program_by_name(skel->obj, pname), sys, colon + 1, &to);
+		if (!l && errno == EACCES && strcmp(pname, "tp_generic")) {
+			/* the format file and the kernel disagree on the last field */
+			svt_debug("--tracepoint %s: %s refused, using tp_generic", spec, pname);
+			l = bpf_program__attach_tracepoint_opts(skel->progs.tp_generic, sys,
+								colon + 1, &to);
+		}
 		if (!l) {
 			rc = -errno;
 			svt_err("cannot attach --tracepoint %s: %s", spec, strerror(errno));
@@ -418,10 +592,9 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 		if (rc)
 			goto cleanup;
 	}
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.rb), on_event, &run, NULL);
-	if (!rb) {
-		rc = -errno;
-		svt_err("cannot set up the ring buffer: %s", strerror(errno));
+	rc = ring_open(&rb, bpf_map__fd(skel->maps.rb), bpf_map__max_entries(skel->maps.rb));
+	if (rc) {
+		svt_err("cannot set up the ring buffer: %s", strerror(-rc));
 		goto cleanup;
 	}
 	svt_info("collecting from %u probes into %s%s", res->nr_attached, o->out_path,
@@ -435,16 +608,14 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 		t_end = t_start + o->duration_ms * 1000000ull;
 	while (!(o->stop && *o->stop) && !run.err) {
 		uint64_t t;
-		int n = ring_buffer__poll(rb, (int)o->poll_ms);
+		int n = ring_wait(&rb, (int)o->poll_ms);
 
-		if (n < 0 && n != -EINTR) {
+		if (n < 0) {
 			svt_err("ring buffer poll: %s", strerror(-n));
 			rc = n;
 			break;
 		}
-		/* Without a wakeup the poll above returns on its timeout and
-		 * consumes nothing: take what is there now. */
-		ring_buffer__consume(rb);
+		ring_consume(&rb, &run);
 		t = now_ns();
 		if (t_end && t >= t_end)
 			break;
@@ -457,7 +628,7 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 	/* Detach first so the final drain sees every event the probes produced. */
 	while (nr_links)
 		bpf_link__destroy(links[--nr_links]);
-	ring_buffer__consume(rb);
+	ring_consume(&rb, &run);
 	read_lost(skel, w, res);
 	if (run.err && !rc) {
 		rc = run.err;
@@ -472,7 +643,7 @@ cleanup:
 		res->nr_records += res->probe[i].nr_records;
 	if (run.cv)
 		res->nr_filtered = conv__nr_filtered(run.cv);
-	ring_buffer__free(rb);
+	ring_close(&rb);
 	while (nr_links)
 		bpf_link__destroy(links[--nr_links]);
 	svatrace_bpf__destroy(skel);

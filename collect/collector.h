@@ -41,6 +41,7 @@ struct collect_opts {
 struct collect_probe_result {
 	bool selected;			/* picked by -e */
 	bool attached;			/* attached and live */
+	bool raw;			/* through its raw_tp program (probe_raw_ok()) */
 	const char *why;		/* reason it is not attached (static) */
 	uint64_t nr_records;		/* records written */
 	uint64_t nr_lost;		/* events dropped (ring buffer full), all CPUs */

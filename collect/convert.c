@@ -24,6 +24,8 @@ struct conv {
 	struct tpfmt *tp_fmt[SVT_MAX_TRACEPOINTS];	/* record layout per --tracepoint */
 	uint64_t nr[SVT_P_MAX_];		/* records written per probe */
 	uint64_t nr_filtered;			/* events dropped by the device filter */
+	char last_comm[SVT_COMM_BYTES];		/* task name of the previous event */
+	uint32_t last_comm_id;			/* its interned id, 0 = none yet */
 };
 
 struct conv *conv__new(struct trace_writer *w, bool keep_addrs, const char *device_glob)
@@ -81,6 +83,45 @@ uint64_t conv__nr_filtered(const struct conv *c)
 	return c->nr_filtered;
 }
 
+int conv_rec_decode(const void *data, size_t len, struct svt_event *e)
+{
+	const struct svt_rec *r = data;
+	const unsigned char *p = (const unsigned char *)(r + 1);
+	unsigned int nv, fl;
+
+	if (len < sizeof(*r))
+		return -EINVAL;
+	nv = r->nr_v;
+	fl = r->flags;
+	if (nv > 8 || SVT_REC_BYTES(nv, fl) > len)
+		return -EINVAL;
+	memset(e, 0, sizeof(*e));
+	e->ts_ns = r->ts_ns;
+	e->tgid = r->tgid;
+	e->tid = r->tid;
+	e->cpu = r->cpu;
+	e->probe = r->probe;
+	e->op = r->op;
+	memcpy(e->comm, r->comm, SVT_COMM_BYTES);
+	memcpy(e->v, p, 8 * nv);
+	p += 8 * nv;
+	if (fl & SVT_RF_RET) {
+		memcpy(&e->ret, p, 8);
+		p += 8;
+	}
+	if (fl & SVT_RF_DUR) {
+		memcpy(&e->dur_ns, p, 8);
+		p += 8;
+	}
+	if (fl & SVT_RF_S1) {
+		memcpy(e->s1, p, SVT_STR_BYTES);
+		p += SVT_STR_BYTES;
+	}
+	if (fl & SVT_RF_S2)
+		memcpy(e->s2, p, SVT_STR_BYTES);
+	return 0;
+}
+
 /* Strings from BPF are NUL-terminated by bpf_probe_read_*_str, but an
  * event built elsewhere might not be: copy bounded. */
 static uint32_t intern_n(struct conv *c, const char *s, size_t n)
@@ -103,9 +144,14 @@ static void fill_hdr(struct conv *c, const struct svt_event *e, struct trace_rec
 	h->size_bytes = (uint16_t)size;
 	h->cpu = (uint16_t)e->cpu;
 	h->pid = e->tid;
-	memcpy(comm, e->comm, SVT_COMM_BYTES);
-	comm[SVT_COMM_BYTES] = 0;
-	h->comm_id = trace_writer__intern(c->w, comm);
+	/* Runs of events come from one task: intern its name once per run. */
+	if (!c->last_comm_id || memcmp(c->last_comm, e->comm, SVT_COMM_BYTES)) {
+		memcpy(comm, e->comm, SVT_COMM_BYTES);
+		comm[SVT_COMM_BYTES] = 0;
+		c->last_comm_id = trace_writer__intern(c->w, comm);
+		memcpy(c->last_comm, e->comm, SVT_COMM_BYTES);
+	}
+	h->comm_id = c->last_comm_id;
 	if (e->probe == SVT_P_UPROBE_DSA && e->op < SVT_MAX_UPROBES && c->uprobe_id[e->op]) {
 		h->event_id = c->uprobe_id[e->op];
 	} else if (e->probe == SVT_P_TRACEPOINT && e->op < SVT_MAX_TRACEPOINTS && c->tp_id[e->op]) {

@@ -9,6 +9,7 @@
 #define SVATRACE_COLLECT_CONVERT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "collect/collect.h"
@@ -40,6 +41,15 @@ void conv__set_uprobe_name(struct conv *c, unsigned int idx, const char *name);
  */
 int conv__set_tracepoint(struct conv *c, unsigned int idx, const char *name,
 			 const struct tpfmt *f);
+
+/**
+ * conv_rec_decode() - expand one ring-buffer record (struct svt_rec and its
+ * payload, collect.h) into @e, every field the record lacks set to 0.
+ * @data, @len: the record as the ring buffer delivered it.
+ *
+ * Return: 0, or -EINVAL when @len is too short for what the header announces.
+ */
+int conv_rec_decode(const void *data, size_t len, struct svt_event *e);
 
 /**
  * conv__event() - convert and append one event.

@@ -19,13 +19,19 @@
 #define TP(id_, sys, ev, prog_, grp)                                                        \
 	[id_] = { .id = id_, .type = PROBE_TP, .name = sys ":" ev, .group = grp,            \
 		  .target = sys "/" ev, .prog = prog_ }
+/* A tracepoint with a raw_tp program of @nargs arguments, the first a @arg0 pointer. */
+#define TPR(id_, sys, ev, prog_, grp, raw_, nargs, arg0)                                    \
+	[id_] = { .id = id_, .type = PROBE_TP, .name = sys ":" ev, .group = grp,            \
+		  .target = sys "/" ev, .prog = prog_, .raw_prog = raw_, .raw_nr_args = nargs, \
+		  .raw_arg0 = arg0 }
 #define KP(id_, fn, prog_, ret_, grp, mod)                                                  \
 	[id_] = { .id = id_, .type = PROBE_FUNC, .name = "fentry:" fn, .group = grp,      \
 		  .target = fn, .prog = prog_, .ret_prog = ret_, .module = mod }
 
 static const struct probe_def defs[SVT_P_MAX_] = {
-	TP(SVT_P_IOMMU_MAP, "iommu", "map", "tp_iommu_map", "iommu"),
-	TP(SVT_P_IOMMU_UNMAP, "iommu", "unmap", "tp_iommu_unmap", "iommu"),
+	TPR(SVT_P_IOMMU_MAP, "iommu", "map", "tp_iommu_map", "iommu", "rtp_iommu_map", 3, NULL),
+	TPR(SVT_P_IOMMU_UNMAP, "iommu", "unmap", "tp_iommu_unmap", "iommu", "rtp_iommu_unmap", 3,
+	    NULL),
 	TP(SVT_P_IOMMU_IO_PAGE_FAULT, "iommu", "io_page_fault", "tp_iommu_io_page_fault", "iommu"),
 	TP(SVT_P_IOMMU_ADD_GROUP, "iommu", "add_device_to_group", "tp_iommu_add_group", "iommu"),
 	TP(SVT_P_IOMMU_REMOVE_GROUP, "iommu", "remove_device_from_group", "tp_iommu_remove_group",
@@ -49,7 +55,8 @@ static const struct probe_def defs[SVT_P_MAX_] = {
 	   "tp_dma_sync_single_dev", "dma"),
 	TP(SVT_P_DMA_SYNC_SG_CPU, "dma", "dma_sync_sg_for_cpu", "tp_dma_sync_sg_cpu", "dma"),
 	TP(SVT_P_DMA_SYNC_SG_DEV, "dma", "dma_sync_sg_for_device", "tp_dma_sync_sg_dev", "dma"),
-	TP(SVT_P_QI_SUBMIT, "intel_iommu", "qi_submit", "tp_qi_submit", "intel_iommu"),
+	TPR(SVT_P_QI_SUBMIT, "intel_iommu", "qi_submit", "tp_qi_submit", "intel_iommu",
+	    "rtp_qi_submit", 5, "intel_iommu"),
 	TP(SVT_P_PRQ_REPORT, "intel_iommu", "prq_report", "tp_prq_report", "intel_iommu"),
 	TP(SVT_P_CACHE_TAG_ASSIGN, "intel_iommu", "cache_tag_assign", "tp_cache_tag_assign",
 	   "intel_iommu"),
@@ -155,6 +162,63 @@ static bool kallsyms_has(const char *fn)
 	return found;
 }
 
+static struct btf *vmlinux_btf(void)
+{
+	static struct btf *vmlinux;
+
+	if (!vmlinux)
+		vmlinux = btf__parse("/sys/kernel/btf/vmlinux", NULL);
+	return vmlinux;
+}
+
+/* @id with typedefs and qualifiers skipped. */
+static const struct btf_type *btf_resolve(const struct btf *b, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(b, id);
+
+	while (t && (btf_is_typedef(t) || btf_is_mod(t)))
+		t = btf__type_by_id(b, t->type);
+	return t;
+}
+
+bool probe_raw_ok(const struct probe_def *p)
+{
+	const struct btf *b = vmlinux_btf();
+	const struct btf_type *t;
+	const struct btf_param *prm;
+	const char *ev = p->raw_prog ? strchr(p->target, '/') : NULL;
+	char name[128];
+	int id;
+
+	if (!b || !ev)
+		return false;
+	snprintf(name, sizeof(name), "btf_trace_%s", ev + 1);
+	id = btf__find_by_name_kind(b, name, BTF_KIND_TYPEDEF);
+	if (id <= 0)
+		return false;
+	t = btf_resolve(b, (__u32)id);
+	if (!t || !btf_is_ptr(t) || !(t = btf_resolve(b, t->type)) || !btf_is_func_proto(t))
+		return false;
+	/* (void *__data, TP_PROTO...) */
+	if (btf_vlen(t) != p->raw_nr_args + 1u)
+		return false;
+	prm = btf_params(t);
+	for (unsigned int i = 1; i <= p->raw_nr_args; i++) {
+		const struct btf_type *a = btf_resolve(b, prm[i].type);
+
+		if (!a)
+			return false;
+		if (i == 1 && p->raw_arg0) {
+			if (!btf_is_ptr(a) || !(a = btf_resolve(b, a->type)) || !btf_is_struct(a) ||
+			    strcmp(btf__name_by_offset(b, a->name_off), p->raw_arg0))
+				return false;
+		} else if (!btf_is_int(a) || a->size != 8) {
+			return false;	/* every other argument: a 64-bit integer */
+		}
+	}
+	return true;
+}
+
 /* Kernel BTF of vmlinux or of @module (split BTF), cached for the process. */
 static bool btf_has_func(const char *fn, const char *module)
 {
@@ -164,7 +228,7 @@ static bool btf_has_func(const char *fn, const char *module)
 	char path[256];
 
 	if (!vmlinux)
-		vmlinux = btf__parse("/sys/kernel/btf/vmlinux", NULL);
+		vmlinux = vmlinux_btf();
 	if (!vmlinux)
 		return false;
 	if (!module) {

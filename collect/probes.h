@@ -30,10 +30,23 @@ struct probe_def {
 	const char *prog;	/* BPF program name (entry) */
 	const char *ret_prog;	/* BPF program name of the fexit, NULL if none */
 	const char *module;	/* kernel module that provides it, NULL if built in */
+	const char *raw_prog;	/* raw_tp program preferred to prog when probe_raw_ok(), or NULL */
+	uint8_t raw_nr_args;	/* arguments raw_prog expects (the tracepoint's TP_PROTO) */
+	const char *raw_arg0;	/* struct its first argument points to, NULL if a scalar */
 };
 
 /** probe_defs() - the table, @nr set to its length; indexed by enum svt_probe. */
 const struct probe_def *probe_defs(size_t *nr);
+
+/**
+ * probe_raw_ok() - whether @p's raw_tp program fits this kernel: the
+ * kernel BTF has btf_trace_EVENT with raw_nr_args arguments, the first
+ * pointing to struct raw_arg0 when that is set. A raw tracepoint's
+ * arguments are untyped for the program, so this check is what keeps a
+ * changed prototype from being recorded as wrong values; false sends the
+ * probe to its classic tracepoint program.
+ */
+bool probe_raw_ok(const struct probe_def *p);
 
 /** probe_def_by_id() - the entry for @id, NULL if out of range. */
 const struct probe_def *probe_def_by_id(unsigned int id);

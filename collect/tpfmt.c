@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,42 +103,75 @@ int tpfmt_load(const char *tracefs, const char *sys_name, struct tpfmt *f)
 	return tpfmt_parse(text, f);
 }
 
+/* Append to a bounded buffer: what does not fit is cut, as snprintf would. */
+struct out {
+	char *buf;	/* output */
+	size_t len;	/* its size */
+	size_t used;	/* bytes written, not counting the NUL */
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	size_t room = o->len - 1 - o->used;	/* o->used < o->len always */
+
+	if (n > room)
+		n = room;
+	memcpy(o->buf + o->used, s, n);
+	o->used += n;
+	o->buf[o->used] = 0;
+}
+
+/* @u in decimal, or in hex with a 0x prefix: no printf, it cost ~70% of the consumer. */
+static void put_u64(struct out *o, uint64_t u, bool hex, bool neg)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+
+	do {
+		*--p = hex ? "0123456789abcdef"[u & 0xf] : (char)('0' + u % 10);
+		u = hex ? u >> 4 : u / 10;
+	} while (u);
+	if (hex) {
+		*--p = 'x';
+		*--p = '0';
+	}
+	if (neg)
+		*--p = '-';
+	put(o, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 int tpfmt_format(const struct tpfmt *f, const void *payload,
 		 uint64_t (*hash)(void *hash_ctx, uint64_t v), void *hash_ctx, char *buf,
 		 size_t len)
 {
 	const unsigned char *b = payload;
-	size_t used = 0;
+	struct out o = { buf, len, 0 };
 	int hashed = 0;
 
-	if (len)
-		buf[0] = 0;
-	for (uint32_t i = 0; i < f->nr_fields && used < len; i++) {
+	if (!len)
+		return 0;
+	buf[0] = 0;
+	for (uint32_t i = 0; i < f->nr_fields && o.used + 1 < len; i++) {
 		const struct tpfmt_field *fl = &f->field[i];
 		uint64_t u = 0;
-		int64_t s;
-		int w;
 
 		if (fl->offset_bytes + fl->size_bytes > f->payload_bytes)
 			continue;
 		memcpy(&u, b + fl->offset_bytes, fl->size_bytes);	/* little endian */
+		if (o.used)
+			put(&o, " ", 1);
+		put(&o, fl->name, strnlen(fl->name, sizeof(fl->name)));
+		put(&o, "=", 1);
 		if (fl->size_bytes == 8 && hash) {
-			w = snprintf(buf + used, len - used, "%s%s=0x%" PRIx64, used ? " " : "",
-				     fl->name, hash(hash_ctx, u));
+			put_u64(&o, hash(hash_ctx, u), true, false);
 			hashed = 1;
 		} else if (fl->is_signed) {
 			unsigned int bits = 8u * fl->size_bytes;
+			int64_t s = bits == 64 ? (int64_t)u : (int64_t)(u << (64 - bits)) >> (64 - bits);
 
-			s = bits == 64 ? (int64_t)u : (int64_t)(u << (64 - bits)) >> (64 - bits);
-			w = snprintf(buf + used, len - used, "%s%s=%" PRId64, used ? " " : "",
-				     fl->name, s);
+			put_u64(&o, s < 0 ? 0 - (uint64_t)s : (uint64_t)s, false, s < 0);
 		} else {
-			w = snprintf(buf + used, len - used, "%s%s=%" PRIu64, used ? " " : "",
-				     fl->name, u);
+			put_u64(&o, u, false, false);
 		}
-		if (w < 0)
-			break;
-		used += (size_t)w;
 	}
 	return hashed;
 }

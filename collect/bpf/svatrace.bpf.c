@@ -4,10 +4,14 @@
  * DESIGN.md §3 source (IOMMU, DMA-API and VT-d tracepoints, kprobes on the
  * invalidation wait, the I/O page-fault path, pin/unpin and idxd, and a
  * uprobe for user-space DSA submitters). Each program copies raw values into
- * a struct svt_event in one ring buffer; all decoding happens in user space
- * where it can be tested. The loader disables (autoload=false) every program
- * whose target this kernel lacks before loading, because libbpf 1.1 fails
- * the whole object load on one missing target.
+ * a variable-size record (struct svt_rec, collect.h) in one ring buffer;
+ * all decoding happens in user space where it can be tested. The per-event
+ * path is kept to four helper calls (task, reserve, clock, submit): on hosts
+ * with retpolines and SRSO "safe RET" each helper costs 15-60 ns, more than
+ * all the plain loads and stores of a record. The loader disables
+ * (autoload=false) every program whose target this kernel lacks before
+ * loading, because libbpf 1.1 fails the whole object load on one missing
+ * target.
  *
  * Tracepoint contexts and kernel structs are declared locally with a ___svt
  * flavour and preserve_access_index, so CO-RE relocates them against the
@@ -23,7 +27,8 @@
 char LICENSE[] SEC("license") = "GPL";
 
 const volatile __u32 targ_tgid = 0;		/* --pid: 0 = every task */
-const volatile __u64 wakeup_bytes = 256 * 1024;	/* wake the consumer past this much data */
+const volatile __u64 wakeup_bytes = 64 * 1024;	/* per CPU: wake the consumer past this much data */
+const volatile bool tp_multi = false;		/* more than one --tracepoint: op from the cookie */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -38,6 +43,13 @@ struct {
 	__type(value, __u64);
 } lost SEC(".maps");
 
+/*
+ * Per-CPU state as a plain array in .bss indexed by CPU (one cache line
+ * each, so CPUs never share one): no helper call, unlike a per-CPU map
+ * lookup on kernels before 6.10.
+ */
+struct svt_pcpu pcpu[SVT_MAX_CPUS];
+
 /* Entry state of entry/exit pairs, by thread id. */
 struct entry {
 	__u64 ts_ns;		/* entry time */
@@ -50,9 +62,15 @@ struct {
 	__type(value, struct entry);
 } entries SEC(".maps");
 
-static __always_inline bool skip_task(void)
+/*
+ * The current task, read through its BTF pointer: pid, tgid and comm are
+ * plain loads, where bpf_get_current_pid_tgid() and bpf_get_current_comm()
+ * are helper calls (~15 and ~60 ns each on a host with retpolines and
+ * SRSO "safe RET", where every kernel call/return is expensive).
+ */
+static __always_inline struct task_struct *cur(void)
 {
-	return targ_tgid && (bpf_get_current_pid_tgid() >> 32) != targ_tgid;
+	return bpf_get_current_task_btf();
 }
 
 static __always_inline void lost_add(__u16 probe, __u64 n)
@@ -72,48 +90,80 @@ static __always_inline void sg_overflow(__u16 probe, __u32 n)
 		lost_add(probe, n - SVT_SG_MAX);
 }
 
-static __always_inline struct svt_event *ev_reserve(__u16 probe)
+static __always_inline bool skip_task(struct task_struct *t)
 {
-	struct svt_event *e;
-	__u64 id;
+	return targ_tgid && t->tgid != targ_tgid;
+}
 
-	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
-	if (!e) {
+/* Values, ret, dur and strings of a record (offsets are constants). */
+#define RV(r) ((__u64 *)((r) + 1))
+#define RRET(r, nv) (*(__s64 *)((char *)(r) + SVT_REC_OFF_RET(nv)))
+#define RDUR(r, nv, fl) (*(__u64 *)((char *)(r) + SVT_REC_OFF_DUR(nv, fl)))
+#define RS1(r, nv, fl) ((char *)(r) + SVT_REC_OFF_S1(nv, fl))
+#define RS2(r, nv, fl) ((char *)(r) + SVT_REC_OFF_S2(nv, fl))
+
+/*
+ * Reserve a record of @nv values and the parts in @fl (compile-time
+ * constants: the verifier needs a constant size) and fill its header. The
+ * caller writes every value and part, then calls rec_submit() with the same
+ * @nv and @fl. NULL when the ring buffer is full: counted as lost.
+ */
+static __always_inline struct svt_rec *rec_new(struct task_struct *t, __u16 probe, __u32 nv,
+					       __u32 fl)
+{
+	struct svt_rec *r = bpf_ringbuf_reserve(&rb, SVT_REC_BYTES(nv, fl), 0);
+
+	if (!r) {
 		lost_add(probe, 1);
 		return NULL;
 	}
-	id = bpf_get_current_pid_tgid();
-	e->ts_ns = bpf_ktime_get_ns();
-	e->tgid = id >> 32;
-	e->tid = (__u32)id;
-	e->cpu = bpf_get_smp_processor_id();
-	e->probe = probe;
-	e->op = 0;
-	e->ret = 0;
-	e->dur_ns = 0;
-	for (int i = 0; i < 8; i++)
-		e->v[i] = 0;
-	e->s1[0] = 0;
-	e->s2[0] = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	return e;
+	r->ts_ns = bpf_ktime_get_ns();
+	r->tgid = t->tgid;
+	r->tid = t->pid;
+	r->probe = probe;
+	r->op = 0;
+	r->cpu = bpf_get_smp_processor_id();
+	r->nr_v = nv;
+	r->flags = fl;
+	*(__u64 *)&r->comm[0] = *(__u64 *)&t->comm[0];
+	*(__u64 *)&r->comm[8] = *(__u64 *)&t->comm[8];
+	return r;
+}
+
+/* rec_new() for the current task, NULL when --pid filters it out. */
+static __always_inline struct svt_rec *rec_open(__u16 probe, __u32 nv, __u32 fl)
+{
+	struct task_struct *t = cur();
+
+	return skip_task(t) ? NULL : rec_new(t, probe, nv, fl);
 }
 
 /*
- * Batched wakeups: the consumer polls on a timer and is woken early only by
- * the event that makes the waiting data cross wakeup_bytes, never once per
- * event. Waking on every event while above the mark (as a plain ">=" would)
- * costs an irq_work self-IPI per event whenever the consumer lags: ~1.5 us
- * per event in a VM (bench/collect.sh). A consumer that is awake drains until
- * the ring is empty, so one wakeup per crossing is enough; AVAIL_DATA
- * already counts this reserved event.
+ * Batched wakeups: the consumer polls on a timer and is woken early only
+ * when this CPU has submitted wakeup_bytes since it last woke it (the
+ * loader sets that to a quarter of the ring divided by the CPU count, so
+ * the ring is at most a quarter full before a wakeup), never once per
+ * event. A per-CPU count costs two loads and a store; asking the ring how
+ * much data waits (bpf_ringbuf_query) is a helper call and a read of the
+ * consumer position, a cache line the consumer keeps writing (~20 ns).
  */
-static __always_inline void ev_submit(struct svt_event *e)
+static __always_inline void rec_submit(struct svt_rec *r, __u32 nv, __u32 fl)
 {
-	__u64 avail = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
-	bool crossed = avail >= wakeup_bytes && avail - sizeof(*e) - 8 < wakeup_bytes;
+	__u32 cpu = r->cpu;
+	__u64 flags = BPF_RB_NO_WAKEUP;
 
-	bpf_ringbuf_submit(e, crossed ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	if (cpu < SVT_MAX_CPUS) {
+		struct svt_pcpu *p = &pcpu[cpu];
+
+		p->unwoken_bytes += SVT_REC_BYTES(nv, fl) + 8;
+		if (p->unwoken_bytes >= wakeup_bytes) {
+			p->unwoken_bytes = 0;
+			flags = BPF_RB_FORCE_WAKEUP;
+		}
+	} else {
+		flags = 0;	/* the kernel's own rule: wake when the consumer caught up */
+	}
+	bpf_ringbuf_submit(r, flags);
 }
 
 /* A __data_loc field: low 16 bits offset from the record start, high 16 length. */
@@ -152,59 +202,79 @@ struct trace_event_raw_iommu_error___svt {
 	int flags;
 } __attribute__((preserve_access_index));
 
+/* v[0..2]: the three values of iommu:map (iova, paddr, size) or iommu:unmap
+ * (iova, size, unmapped_size), in their tracepoint order. */
+static __always_inline int three_values(__u16 probe, __u64 a, __u64 b, __u64 c)
+{
+	struct svt_rec *r;
+
+	if (!(r = rec_open(probe, 3, 0)))
+		return 0;
+	RV(r)[0] = a;
+	RV(r)[1] = b;
+	RV(r)[2] = c;
+	rec_submit(r, 3, 0);
+	return 0;
+}
+
 SEC("tracepoint/iommu/map")
 int tp_iommu_map(struct trace_event_raw_map___svt *ctx)
 {
-	struct svt_event *e;
-
-	if (skip_task() || !(e = ev_reserve(SVT_P_IOMMU_MAP)))
-		return 0;
-	e->v[0] = ctx->iova;
-	e->v[1] = ctx->paddr;
-	e->v[2] = ctx->size;
-	ev_submit(e);
-	return 0;
+	return three_values(SVT_P_IOMMU_MAP, ctx->iova, ctx->paddr, ctx->size);
 }
 
 SEC("tracepoint/iommu/unmap")
 int tp_iommu_unmap(struct trace_event_raw_unmap___svt *ctx)
 {
-	struct svt_event *e;
+	return three_values(SVT_P_IOMMU_UNMAP, ctx->iova, ctx->size, ctx->unmapped_size);
+}
 
-	if (skip_task() || !(e = ev_reserve(SVT_P_IOMMU_UNMAP)))
-		return 0;
-	e->v[0] = ctx->iova;
-	e->v[1] = ctx->size;
-	e->v[2] = ctx->unmapped_size;
-	ev_submit(e);
-	return 0;
+/*
+ * The same records from raw tracepoints: the program gets the tracepoint's
+ * arguments as u64s, skipping the perf record the classic tracepoint
+ * program reads (its fill and dispatch: ~50 ns per event here, measured
+ * with the same program body on task:task_prctl_unknown). The loader uses
+ * them when the kernel's BTF shows the expected prototype
+ * (btf_trace_map: iova, paddr, size), else the classic programs above.
+ */
+SEC("raw_tp/map")
+int rtp_iommu_map(__u64 *ctx)
+{
+	return three_values(SVT_P_IOMMU_MAP, ctx[0], ctx[1], ctx[2]);
+}
+
+SEC("raw_tp/unmap")	/* iova, size, unmapped_size */
+int rtp_iommu_unmap(__u64 *ctx)
+{
+	return three_values(SVT_P_IOMMU_UNMAP, ctx[0], ctx[1], ctx[2]);
 }
 
 SEC("tracepoint/iommu/io_page_fault")
 int tp_iommu_io_page_fault(struct trace_event_raw_iommu_error___svt *ctx)
 {
-	struct svt_event *e;
+	const __u32 fl = SVT_RF_S1 | SVT_RF_S2;
+	struct svt_rec *r;
 
-	if (skip_task() || !(e = ev_reserve(SVT_P_IOMMU_IO_PAGE_FAULT)))
+	if (!(r = rec_open(SVT_P_IOMMU_IO_PAGE_FAULT, 2, fl)))
 		return 0;
-	e->v[0] = ctx->iova;
-	e->v[1] = (__u32)ctx->flags;
-	loc_str(ctx, ctx->__data_loc_device, e->s1, sizeof(e->s1));
-	loc_str(ctx, ctx->__data_loc_driver, e->s2, sizeof(e->s2));
-	ev_submit(e);
+	RV(r)[0] = ctx->iova;
+	RV(r)[1] = (__u32)ctx->flags;
+	loc_str(ctx, ctx->__data_loc_device, RS1(r, 2, fl), SVT_STR_BYTES);
+	loc_str(ctx, ctx->__data_loc_driver, RS2(r, 2, fl), SVT_STR_BYTES);
+	rec_submit(r, 2, fl);
 	return 0;
 }
 
 static __always_inline int group_event(struct trace_event_raw_iommu_group_event___svt *ctx,
 				       __u16 probe)
 {
-	struct svt_event *e;
+	struct svt_rec *r;
 
-	if (skip_task() || !(e = ev_reserve(probe)))
+	if (!(r = rec_open(probe, 1, SVT_RF_S1)))
 		return 0;
-	e->v[0] = (__u32)ctx->gid;
-	loc_str(ctx, ctx->__data_loc_device, e->s1, sizeof(e->s1));
-	ev_submit(e);
+	RV(r)[0] = (__u32)ctx->gid;
+	loc_str(ctx, ctx->__data_loc_device, RS1(r, 1, SVT_RF_S1), SVT_STR_BYTES);
+	rec_submit(r, 1, SVT_RF_S1);
 	return 0;
 }
 
@@ -223,12 +293,12 @@ int tp_iommu_remove_group(struct trace_event_raw_iommu_group_event___svt *ctx)
 SEC("tracepoint/iommu/attach_device_to_domain")
 int tp_iommu_attach(struct trace_event_raw_iommu_device_event___svt *ctx)
 {
-	struct svt_event *e;
+	struct svt_rec *r;
 
-	if (skip_task() || !(e = ev_reserve(SVT_P_IOMMU_ATTACH)))
+	if (!(r = rec_open(SVT_P_IOMMU_ATTACH, 0, SVT_RF_S1)))
 		return 0;
-	loc_str(ctx, ctx->__data_loc_device, e->s1, sizeof(e->s1));
-	ev_submit(e);
+	loc_str(ctx, ctx->__data_loc_device, RS1(r, 0, SVT_RF_S1), SVT_STR_BYTES);
+	rec_submit(r, 0, SVT_RF_S1);
 	return 0;
 }
 
@@ -301,21 +371,36 @@ struct trace_event_raw_dma_sync_sg___svt {
 	enum dma_data_direction dir;
 } __attribute__((preserve_access_index));
 
-/* v[0] phys, v[1] dma addr, v[2] size, v[3] dir, v[4] attrs */
+/*
+ * Every DMA-API record: v[0] phys, v[1] dma addr, v[2] size, v[3] dir,
+ * v[4] attrs, s1 device; scatterlist entries add v[5] = entries in the list
+ * (op = this entry's index). Values a tracepoint lacks are 0.
+ */
+#define DMA_NV 5
+#define DMA_SG_NV 6
+#define DMA_FL SVT_RF_S1
+
+static __always_inline int dma_rec(void *ctx, __u16 probe, __u64 phys, __u64 dma, __u64 size,
+				   __u64 dir, __u64 attrs, __u32 loc_dev)
+{
+	struct svt_rec *r;
+
+	if (!(r = rec_open(probe, DMA_NV, DMA_FL)))
+		return 0;
+	RV(r)[0] = phys;
+	RV(r)[1] = dma;
+	RV(r)[2] = size;
+	RV(r)[3] = (__u32)dir;
+	RV(r)[4] = attrs;
+	loc_str(ctx, loc_dev, RS1(r, DMA_NV, DMA_FL), SVT_STR_BYTES);
+	rec_submit(r, DMA_NV, DMA_FL);
+	return 0;
+}
+
 static __always_inline int dma_map(struct trace_event_raw_dma_map___svt *ctx, __u16 probe)
 {
-	struct svt_event *e;
-
-	if (skip_task() || !(e = ev_reserve(probe)))
-		return 0;
-	e->v[0] = ctx->phys_addr;
-	e->v[1] = ctx->dma_addr;
-	e->v[2] = ctx->size;
-	e->v[3] = (__u32)ctx->dir;
-	e->v[4] = ctx->attrs;
-	loc_str(ctx, ctx->__data_loc_device, e->s1, sizeof(e->s1));
-	ev_submit(e);
-	return 0;
+	return dma_rec(ctx, probe, ctx->phys_addr, ctx->dma_addr, ctx->size, ctx->dir, ctx->attrs,
+		       ctx->__data_loc_device);
 }
 
 SEC("tracepoint/dma/dma_map_phys")
@@ -327,17 +412,8 @@ int tp_dma_map_resource(void *ctx) { return dma_map(ctx, SVT_P_DMA_MAP_RESOURCE)
 
 static __always_inline int dma_unmap(struct trace_event_raw_dma_unmap___svt *ctx, __u16 probe)
 {
-	struct svt_event *e;
-
-	if (skip_task() || !(e = ev_reserve(probe)))
-		return 0;
-	e->v[1] = ctx->addr;
-	e->v[2] = ctx->size;
-	e->v[3] = (__u32)ctx->dir;
-	e->v[4] = ctx->attrs;
-	loc_str(ctx, ctx->__data_loc_device, e->s1, sizeof(e->s1));
-	ev_submit(e);
-	return 0;
+	return dma_rec(ctx, probe, 0, ctx->addr, ctx->size, ctx->dir, ctx->attrs,
+		       ctx->__data_loc_device);
 }
 
 SEC("tracepoint/dma/dma_unmap_phys")
@@ -347,125 +423,40 @@ int tp_dma_unmap_page(void *ctx) { return dma_unmap(ctx, SVT_P_DMA_UNMAP_PAGE); 
 SEC("tracepoint/dma/dma_unmap_resource")
 int tp_dma_unmap_resource(void *ctx) { return dma_unmap(ctx, SVT_P_DMA_UNMAP_RESOURCE); }
 
-static __always_inline int dma_alloc(struct trace_event_raw_dma_alloc_class___svt *ctx,
-				     __u16 probe)
-{
-	struct svt_event *e;
-
-	if (skip_task() || !(e = ev_reserve(probe)))
-		return 0;
-	e->v[1] = ctx->dma_addr;
-	e->v[2] = ctx->size;
-	if (bpf_core_field_exists(ctx->dir))
-		e->v[3] = (__u32)ctx->dir;
-	if (bpf_core_field_exists(ctx->attrs))
-		e->v[4] = ctx->attrs;
-	loc_str(ctx, ctx->__data_loc_device, e->s1, sizeof(e->s1));
-	ev_submit(e);
-	return 0;
-}
+/*
+ * dma_alloc and dma_free classes: the same fields at different offsets (the
+ * alloc class has gfp flags), dir and attrs only on newer kernels.
+ */
+#define DMA_ALLOC_FREE(cls)                                                                   \
+	static __always_inline int cls##_rec(struct trace_event_raw_##cls##___svt *ctx,        \
+					     __u16 probe)                                      \
+	{                                                                                     \
+		__u64 dir = 0, attrs = 0;                                                     \
+                                                                                              \
+		if (bpf_core_field_exists(ctx->dir))                                          \
+			dir = ctx->dir;                                                       \
+		if (bpf_core_field_exists(ctx->attrs))                                        \
+			attrs = ctx->attrs;                                                   \
+		return dma_rec(ctx, probe, 0, ctx->dma_addr, ctx->size, dir, attrs,           \
+			       ctx->__data_loc_device);                                       \
+	}
+DMA_ALLOC_FREE(dma_alloc_class)
+DMA_ALLOC_FREE(dma_free_class)
 
 SEC("tracepoint/dma/dma_alloc")
-int tp_dma_alloc(void *ctx) { return dma_alloc(ctx, SVT_P_DMA_ALLOC); }
+int tp_dma_alloc(void *ctx) { return dma_alloc_class_rec(ctx, SVT_P_DMA_ALLOC); }
 SEC("tracepoint/dma/dma_alloc_pages")
-int tp_dma_alloc_pages(void *ctx) { return dma_alloc(ctx, SVT_P_DMA_ALLOC_PAGES); }
-
-static __always_inline int dma_free(struct trace_event_raw_dma_free_class___svt *ctx, __u16 probe)
-{
-	struct svt_event *e;
-
-	if (skip_task() || !(e = ev_reserve(probe)))
-		return 0;
-	e->v[1] = ctx->dma_addr;
-	e->v[2] = ctx->size;
-	if (bpf_core_field_exists(ctx->dir))
-		e->v[3] = (__u32)ctx->dir;
-	if (bpf_core_field_exists(ctx->attrs))
-		e->v[4] = ctx->attrs;
-	loc_str(ctx, ctx->__data_loc_device, e->s1, sizeof(e->s1));
-	ev_submit(e);
-	return 0;
-}
-
+int tp_dma_alloc_pages(void *ctx) { return dma_alloc_class_rec(ctx, SVT_P_DMA_ALLOC_PAGES); }
 SEC("tracepoint/dma/dma_free")
-int tp_dma_free(void *ctx) { return dma_free(ctx, SVT_P_DMA_FREE); }
+int tp_dma_free(void *ctx) { return dma_free_class_rec(ctx, SVT_P_DMA_FREE); }
 SEC("tracepoint/dma/dma_free_pages")
-int tp_dma_free_pages(void *ctx) { return dma_free(ctx, SVT_P_DMA_FREE_PAGES); }
-
-/* One event per scatterlist entry (op = index), at most SVT_SG_MAX. */
-SEC("tracepoint/dma/dma_map_sg")
-int tp_dma_map_sg(struct trace_event_raw_dma_map_sg___svt *ctx)
-{
-	__u32 lp = ctx->__data_loc_phys_addrs, ld = ctx->__data_loc_dma_addrs;
-	__u32 ll = ctx->__data_loc_lengths;
-	__u32 n = (ll >> 16) / sizeof(__u32);
-
-	if (skip_task())
-		return 0;
-	sg_overflow(SVT_P_DMA_MAP_SG, n);
-	for (__u32 i = 0; i < SVT_SG_MAX && i < n; i++) {
-		struct svt_event *e = ev_reserve(SVT_P_DMA_MAP_SG);
-		__u32 len = 0;
-
-		if (!e) {	/* ring full: this entry is counted, count the rest too */
-			lost_add(SVT_P_DMA_MAP_SG, (n < SVT_SG_MAX ? n : SVT_SG_MAX) - i - 1);
-			return 0;
-		}
-		e->op = i;
-		bpf_probe_read_kernel(&e->v[0], 8, (char *)ctx + (lp & 0xffff) + i * 8);
-		bpf_probe_read_kernel(&e->v[1], 8, (char *)ctx + (ld & 0xffff) + i * 8);
-		bpf_probe_read_kernel(&len, 4, (char *)ctx + (ll & 0xffff) + i * 4);
-		e->v[2] = len;
-		e->v[3] = (__u32)ctx->dir;
-		e->v[4] = ctx->attrs;
-		e->v[5] = n;
-		loc_str(ctx, ctx->__data_loc_device, e->s1, sizeof(e->s1));
-		ev_submit(e);
-	}
-	return 0;
-}
-
-SEC("tracepoint/dma/dma_unmap_sg")
-int tp_dma_unmap_sg(struct trace_event_raw_dma_unmap_sg___svt *ctx)
-{
-	__u32 la = ctx->__data_loc_addrs;
-	__u32 n = (la >> 16) / sizeof(__u64);
-
-	if (skip_task())
-		return 0;
-	sg_overflow(SVT_P_DMA_UNMAP_SG, n);
-	for (__u32 i = 0; i < SVT_SG_MAX && i < n; i++) {
-		struct svt_event *e = ev_reserve(SVT_P_DMA_UNMAP_SG);
-
-		if (!e) {	/* ring full: this entry is counted, count the rest too */
-			lost_add(SVT_P_DMA_UNMAP_SG, (n < SVT_SG_MAX ? n : SVT_SG_MAX) - i - 1);
-			return 0;
-		}
-		e->op = i;
-		/* unmap_sg's array holds physical addresses (printed phys_addrs=) */
-		bpf_probe_read_kernel(&e->v[0], 8, (char *)ctx + (la & 0xffff) + i * 8);
-		e->v[3] = (__u32)ctx->dir;
-		e->v[4] = ctx->attrs;
-		e->v[5] = n;
-		loc_str(ctx, ctx->__data_loc_device, e->s1, sizeof(e->s1));
-		ev_submit(e);
-	}
-	return 0;
-}
+int tp_dma_free_pages(void *ctx) { return dma_free_class_rec(ctx, SVT_P_DMA_FREE_PAGES); }
 
 static __always_inline int dma_sync_single(struct trace_event_raw_dma_sync_single___svt *ctx,
 					   __u16 probe)
 {
-	struct svt_event *e;
-
-	if (skip_task() || !(e = ev_reserve(probe)))
-		return 0;
-	e->v[1] = ctx->dma_addr;
-	e->v[2] = ctx->size;
-	e->v[3] = (__u32)ctx->dir;
-	loc_str(ctx, ctx->__data_loc_device, e->s1, sizeof(e->s1));
-	ev_submit(e);
-	return 0;
+	return dma_rec(ctx, probe, 0, ctx->dma_addr, ctx->size, ctx->dir, 0,
+		       ctx->__data_loc_device);
 }
 
 SEC("tracepoint/dma/dma_sync_single_for_cpu")
@@ -473,32 +464,71 @@ int tp_dma_sync_single_cpu(void *ctx) { return dma_sync_single(ctx, SVT_P_DMA_SY
 SEC("tracepoint/dma/dma_sync_single_for_device")
 int tp_dma_sync_single_dev(void *ctx) { return dma_sync_single(ctx, SVT_P_DMA_SYNC_SINGLE_DEV); }
 
-static __always_inline int dma_sync_sg(struct trace_event_raw_dma_sync_sg___svt *ctx, __u16 probe)
+/*
+ * One record per scatterlist entry (op = index), at most SVT_SG_MAX (the
+ * rest counted lost). The __data_loc arrays: @loc_phys (u64), @loc_dma (u64)
+ * and @loc_len (u32), each 0 when the event has none; @n entries.
+ */
+static __always_inline int dma_sg(void *ctx, __u16 probe, __u32 loc_phys, __u32 loc_dma,
+				  __u32 loc_len, __u32 n, __u64 dir, __u64 attrs, __u32 loc_dev)
 {
-	__u32 ld = ctx->__data_loc_dma_addrs, ll = ctx->__data_loc_lengths;
-	__u32 n = (ll >> 16) / sizeof(__u32);
+	struct task_struct *t = cur();
 
-	if (skip_task())
+	if (skip_task(t))
 		return 0;
 	sg_overflow(probe, n);
 	for (__u32 i = 0; i < SVT_SG_MAX && i < n; i++) {
-		struct svt_event *e = ev_reserve(probe);
+		struct svt_rec *r = rec_new(t, probe, DMA_SG_NV, DMA_FL);
 		__u32 len = 0;
 
-		if (!e) {	/* ring full: this entry is counted, count the rest too */
+		if (!r) {	/* ring full: this entry is counted, count the rest too */
 			lost_add(probe, (n < SVT_SG_MAX ? n : SVT_SG_MAX) - i - 1);
 			return 0;
 		}
-		e->op = i;
-		bpf_probe_read_kernel(&e->v[1], 8, (char *)ctx + (ld & 0xffff) + i * 8);
-		bpf_probe_read_kernel(&len, 4, (char *)ctx + (ll & 0xffff) + i * 4);
-		e->v[2] = len;
-		e->v[3] = (__u32)ctx->dir;
-		e->v[5] = n;
-		loc_str(ctx, ctx->__data_loc_device, e->s1, sizeof(e->s1));
-		ev_submit(e);
+		r->op = i;
+		RV(r)[0] = 0;
+		RV(r)[1] = 0;
+		if (loc_phys)
+			bpf_probe_read_kernel(&RV(r)[0], 8, (char *)ctx + (loc_phys & 0xffff) + i * 8);
+		if (loc_dma)
+			bpf_probe_read_kernel(&RV(r)[1], 8, (char *)ctx + (loc_dma & 0xffff) + i * 8);
+		if (loc_len)
+			bpf_probe_read_kernel(&len, 4, (char *)ctx + (loc_len & 0xffff) + i * 4);
+		RV(r)[2] = len;
+		RV(r)[3] = (__u32)dir;
+		RV(r)[4] = attrs;
+		RV(r)[5] = n;
+		loc_str(ctx, loc_dev, RS1(r, DMA_SG_NV, DMA_FL), SVT_STR_BYTES);
+		rec_submit(r, DMA_SG_NV, DMA_FL);
 	}
 	return 0;
+}
+
+SEC("tracepoint/dma/dma_map_sg")
+int tp_dma_map_sg(struct trace_event_raw_dma_map_sg___svt *ctx)
+{
+	__u32 ll = ctx->__data_loc_lengths;
+
+	return dma_sg(ctx, SVT_P_DMA_MAP_SG, ctx->__data_loc_phys_addrs, ctx->__data_loc_dma_addrs,
+		      ll, (ll >> 16) / sizeof(__u32), ctx->dir, ctx->attrs, ctx->__data_loc_device);
+}
+
+SEC("tracepoint/dma/dma_unmap_sg")
+int tp_dma_unmap_sg(struct trace_event_raw_dma_unmap_sg___svt *ctx)
+{
+	__u32 la = ctx->__data_loc_addrs;
+
+	/* its one array holds physical addresses (printed phys_addrs=) */
+	return dma_sg(ctx, SVT_P_DMA_UNMAP_SG, la, 0, 0, (la >> 16) / sizeof(__u64), ctx->dir,
+		      ctx->attrs, ctx->__data_loc_device);
+}
+
+static __always_inline int dma_sync_sg(struct trace_event_raw_dma_sync_sg___svt *ctx, __u16 probe)
+{
+	__u32 ll = ctx->__data_loc_lengths;
+
+	return dma_sg(ctx, probe, 0, ctx->__data_loc_dma_addrs, ll, (ll >> 16) / sizeof(__u32),
+		      ctx->dir, 0, ctx->__data_loc_device);
 }
 
 SEC("tracepoint/dma/dma_sync_sg_for_cpu")
@@ -546,72 +576,105 @@ struct trace_event_raw_cache_tag_flush___svt {
 	unsigned long end;
 } __attribute__((preserve_access_index));
 
+/* qi_submit: v[0..3] the descriptor's qwords, s2 the IOMMU (the caller fills it and submits). */
+#define QI_NV 4
+#define QI_FL SVT_RF_S2
+
+static __always_inline struct svt_rec *qi_rec(__u64 qw0, __u64 qw1, __u64 qw2, __u64 qw3)
+{
+	struct svt_rec *r;
+
+	if (!(r = rec_open(SVT_P_QI_SUBMIT, QI_NV, QI_FL)))
+		return NULL;
+	RV(r)[0] = qw0;
+	RV(r)[1] = qw1;
+	RV(r)[2] = qw2;
+	RV(r)[3] = qw3;
+	return r;
+}
+
 SEC("tracepoint/intel_iommu/qi_submit")
 int tp_qi_submit(struct trace_event_raw_qi_submit___svt *ctx)
 {
-	struct svt_event *e;
+	struct svt_rec *r = qi_rec(ctx->qw0, ctx->qw1, ctx->qw2, ctx->qw3);
 
-	if (skip_task() || !(e = ev_reserve(SVT_P_QI_SUBMIT)))
-		return 0;
-	e->v[0] = ctx->qw0;
-	e->v[1] = ctx->qw1;
-	e->v[2] = ctx->qw2;
-	e->v[3] = ctx->qw3;
-	loc_str(ctx, ctx->__data_loc_iommu, e->s2, sizeof(e->s2));
-	ev_submit(e);
+	if (r) {
+		loc_str(ctx, ctx->__data_loc_iommu, RS2(r, QI_NV, QI_FL), SVT_STR_BYTES);
+		rec_submit(r, QI_NV, QI_FL);
+	}
+	return 0;
+}
+
+/* qi_submit(iommu, qw0, qw1, qw2, qw3) as a raw tracepoint (see rtp_iommu_map). */
+struct intel_iommu___svt {
+	char name[16];
+} __attribute__((preserve_access_index));
+
+SEC("raw_tp/qi_submit")
+int rtp_qi_submit(__u64 *ctx)
+{
+	struct intel_iommu___svt *iommu = (void *)ctx[0];
+	struct svt_rec *r = qi_rec(ctx[1], ctx[2], ctx[3], ctx[4]);
+
+	if (r) {
+		BPF_CORE_READ_STR_INTO((char(*)[SVT_STR_BYTES])RS2(r, QI_NV, QI_FL), iommu, name);
+		rec_submit(r, QI_NV, QI_FL);
+	}
 	return 0;
 }
 
 SEC("tracepoint/intel_iommu/prq_report")
 int tp_prq_report(struct trace_event_raw_prq_report___svt *ctx)
 {
-	struct svt_event *e;
+	const __u32 fl = SVT_RF_S1 | SVT_RF_S2;
+	struct svt_rec *r;
 
-	if (skip_task() || !(e = ev_reserve(SVT_P_PRQ_REPORT)))
+	if (!(r = rec_open(SVT_P_PRQ_REPORT, 5, fl)))
 		return 0;
-	e->v[0] = ctx->dw0;
-	e->v[1] = ctx->dw1;
-	e->v[2] = ctx->dw2;
-	e->v[3] = ctx->dw3;
-	e->v[4] = ctx->seq;
-	loc_str(ctx, ctx->__data_loc_dev, e->s1, sizeof(e->s1));
-	loc_str(ctx, ctx->__data_loc_iommu, e->s2, sizeof(e->s2));
-	ev_submit(e);
+	RV(r)[0] = ctx->dw0;
+	RV(r)[1] = ctx->dw1;
+	RV(r)[2] = ctx->dw2;
+	RV(r)[3] = ctx->dw3;
+	RV(r)[4] = ctx->seq;
+	loc_str(ctx, ctx->__data_loc_dev, RS1(r, 5, fl), SVT_STR_BYTES);
+	loc_str(ctx, ctx->__data_loc_iommu, RS2(r, 5, fl), SVT_STR_BYTES);
+	rec_submit(r, 5, fl);
+	return 0;
+}
+
+/* cache_tag_* record: v[0] start, v[1] end (0 for assign/unassign), v[2]
+ * type, v[3] domain id, v[4] pasid, s1 device, s2 IOMMU. */
+static __always_inline int cache_tag(void *ctx, __u16 probe, __u64 start, __u64 end, __u64 type,
+				     __u64 domain_id, __u64 pasid, __u32 loc_dev, __u32 loc_iommu)
+{
+	const __u32 fl = SVT_RF_S1 | SVT_RF_S2;
+	struct svt_rec *r;
+
+	if (!(r = rec_open(probe, 5, fl)))
+		return 0;
+	RV(r)[0] = start;
+	RV(r)[1] = end;
+	RV(r)[2] = type;
+	RV(r)[3] = domain_id;
+	RV(r)[4] = pasid;
+	loc_str(ctx, loc_dev, RS1(r, 5, fl), SVT_STR_BYTES);
+	loc_str(ctx, loc_iommu, RS2(r, 5, fl), SVT_STR_BYTES);
+	rec_submit(r, 5, fl);
 	return 0;
 }
 
 static __always_inline int cache_tag_log(struct trace_event_raw_cache_tag_log___svt *ctx,
 					 __u16 probe)
 {
-	struct svt_event *e;
-
-	if (skip_task() || !(e = ev_reserve(probe)))
-		return 0;
-	e->v[2] = ctx->type;
-	e->v[3] = ctx->domain_id;
-	e->v[4] = ctx->pasid;
-	loc_str(ctx, ctx->__data_loc_dev, e->s1, sizeof(e->s1));
-	loc_str(ctx, ctx->__data_loc_iommu, e->s2, sizeof(e->s2));
-	ev_submit(e);
-	return 0;
+	return cache_tag(ctx, probe, 0, 0, ctx->type, ctx->domain_id, ctx->pasid,
+			 ctx->__data_loc_dev, ctx->__data_loc_iommu);
 }
 
 static __always_inline int cache_tag_flush(struct trace_event_raw_cache_tag_flush___svt *ctx,
 					   __u16 probe)
 {
-	struct svt_event *e;
-
-	if (skip_task() || !(e = ev_reserve(probe)))
-		return 0;
-	e->v[0] = ctx->start;
-	e->v[1] = ctx->end;
-	e->v[2] = ctx->type;
-	e->v[3] = ctx->domain_id;
-	e->v[4] = ctx->pasid;
-	loc_str(ctx, ctx->__data_loc_dev, e->s1, sizeof(e->s1));
-	loc_str(ctx, ctx->__data_loc_iommu, e->s2, sizeof(e->s2));
-	ev_submit(e);
-	return 0;
+	return cache_tag(ctx, probe, ctx->start, ctx->end, ctx->type, ctx->domain_id, ctx->pasid,
+			 ctx->__data_loc_dev, ctx->__data_loc_iommu);
 }
 
 SEC("tracepoint/intel_iommu/cache_tag_assign")
@@ -627,37 +690,6 @@ int tp_cache_tag_flush_range_np(void *ctx) { return cache_tag_flush(ctx, SVT_P_C
 
 /* ------------------------------------------------------------ entry/exit pairs */
 
-static __always_inline void entry_save(__u64 a0, __u64 a1, __u64 a2, __u64 a3)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct entry en = { .ts_ns = bpf_ktime_get_ns(), .a = { a0, a1, a2, a3 } };
-
-	bpf_map_update_elem(&entries, &tid, &en, BPF_ANY);
-}
-
-/* Reserve the exit event and fill v[0..3] and dur_ns from the saved entry. */
-static __always_inline struct svt_event *exit_event(__u16 probe, long ret)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct entry *en = bpf_map_lookup_elem(&entries, &tid);
-	struct svt_event *e;
-
-	if (!en)
-		return NULL;	/* entry missed (probe attached mid-call) */
-	e = ev_reserve(probe);
-	if (e) {
-		e->dur_ns = e->ts_ns - en->ts_ns;
-		e->ts_ns = en->ts_ns;
-		e->v[0] = en->a[0];
-		e->v[1] = en->a[1];
-		e->v[2] = en->a[2];
-		e->v[3] = en->a[3];
-		e->ret = ret;
-	}
-	bpf_map_delete_elem(&entries, &tid);
-	return e;
-}
-
 /*
  * Kernel functions are traced with fentry/fexit (BPF trampolines): kprobes
  * are not built into every kernel (this project's build host has none),
@@ -666,11 +698,12 @@ static __always_inline struct svt_event *exit_event(__u16 probe, long ret)
  * argument count at run time: some prototypes changed between kernels
  * (pin_user_pages lost its vmas argument in 6.5).
  */
-static __always_inline __u64 arg(void *ctx, __u32 n)
+static __always_inline __u64 arg(void *ctx, int n)
 {
 	__u64 v = 0;
 
-	bpf_get_func_arg(ctx, n, &v);
+	if (n >= 0)	/* n < 0: no such argument, 0 (folded at compile time) */
+		bpf_get_func_arg(ctx, n, &v);
 	return v;
 }
 
@@ -682,31 +715,87 @@ static __always_inline long fret(void *ctx)
 	return (long)v;
 }
 
-/* qi_submit_sync(iommu, desc, count, options): the invalidation wait. */
-struct intel_iommu___svt {
-	char name[16];
-} __attribute__((preserve_access_index));
-
-SEC("fentry/qi_submit_sync")
-int fe_qi_submit_sync(void *ctx)
+static __always_inline int entry_save(__u64 a0, __u64 a1, __u64 a2)
 {
-	if (!skip_task())
-		entry_save(arg(ctx, 0), arg(ctx, 2), 0, 0);
+	struct task_struct *t = cur();
+	struct entry en = { .ts_ns = bpf_ktime_get_ns(), .a = { a0, a1, a2, 0 } };
+	__u32 tid = t->pid;
+
+	if (!skip_task(t))
+		bpf_map_update_elem(&entries, &tid, &en, BPF_ANY);
 	return 0;
 }
 
+/* An fentry program saving arguments @i0, @i1, @i2 (-1: none) for its fexit. */
+#define ENTRY_SAVE(prog, fn, i0, i1, i2)                                                       \
+	SEC("fentry/" fn)                                                                      \
+	int prog(void *ctx)                                                                    \
+	{                                                                                      \
+		return entry_save(arg(ctx, i0), arg(ctx, i1), arg(ctx, i2));                   \
+	}
+
+/*
+ * The exit record of an entry/exit pair: v[0..3] the saved arguments, ret,
+ * dur_ns entry to exit, ts_ns the entry time; @fl may add s2. NULL when the
+ * entry was missed (probe attached mid-call) or the ring is full.
+ */
+#define EXIT_NV 4
+#define EXIT_FL (SVT_RF_RET | SVT_RF_DUR)
+
+static __always_inline struct svt_rec *exit_rec(__u16 probe, long ret, const __u32 fl)
+{
+	struct task_struct *t = cur();
+	__u32 tid = t->pid;
+	struct entry *en = bpf_map_lookup_elem(&entries, &tid);
+	struct svt_rec *r;
+
+	if (!en)
+		return NULL;
+	r = rec_new(t, probe, EXIT_NV, fl);
+	if (r) {
+		RDUR(r, EXIT_NV, fl) = r->ts_ns - en->ts_ns;
+		r->ts_ns = en->ts_ns;
+		RV(r)[0] = en->a[0];
+		RV(r)[1] = en->a[1];
+		RV(r)[2] = en->a[2];
+		RV(r)[3] = en->a[3];
+		RRET(r, EXIT_NV) = ret;
+	}
+	bpf_map_delete_elem(&entries, &tid);
+	return r;
+}
+
+/* An fexit program recording the pair; @ret_type is the function's return type. */
+#define EXIT_RECORD(prog, fn, probe, ret_type)                                                 \
+	SEC("fexit/" fn)                                                                       \
+	int prog(void *ctx)                                                                    \
+	{                                                                                      \
+		struct svt_rec *r = exit_rec(probe, (ret_type)fret(ctx), EXIT_FL);             \
+                                                                                               \
+		if (r)                                                                         \
+			rec_submit(r, EXIT_NV, EXIT_FL);                                       \
+		return 0;                                                                      \
+	}
+
+/* qi_submit_sync(iommu, desc, count, options): the invalidation wait. */
+ENTRY_SAVE(fe_qi_submit_sync, "qi_submit_sync", 0, 2, -1)
+
+/* v[1] descriptors, ret, dur_ns, s2 the IOMMU (v[0], the pointer, is cleared). */
 SEC("fexit/qi_submit_sync")
 int fx_qi_submit_sync(void *ctx)
 {
-	struct svt_event *e = exit_event(SVT_P_QI_SUBMIT_SYNC, (int)fret(ctx));
+	const __u32 fl = EXIT_FL | SVT_RF_S2;
+	struct svt_rec *r = exit_rec(SVT_P_QI_SUBMIT_SYNC, (int)fret(ctx), fl);
 	struct intel_iommu___svt *iommu;
+	char *s2;
 
-	if (!e)
+	if (!r)
 		return 0;
-	iommu = (void *)e->v[0];
-	BPF_CORE_READ_STR_INTO(&e->s2, iommu, name);
-	e->v[0] = 0;
-	ev_submit(e);
+	iommu = (void *)RV(r)[0];
+	s2 = RS2(r, EXIT_NV, fl);
+	BPF_CORE_READ_STR_INTO((char(*)[SVT_STR_BYTES])s2, iommu, name);
+	RV(r)[0] = 0;
+	rec_submit(r, EXIT_NV, fl);
 	return 0;
 }
 
@@ -741,28 +830,35 @@ struct iommu_page_response___svt {
 	__u32 code;
 } __attribute__((preserve_access_index));
 
-/* v[0] addr, v[1] pasid, v[2] grpid, v[3] perm, v[4] flags, v[5] type */
+static __always_inline void dev_name_into(char *dst, struct device___svt *dev)
+{
+	if (dev)
+		bpf_probe_read_kernel_str(dst, SVT_STR_BYTES, BPF_CORE_READ(dev, kobj.name));
+	else
+		dst[0] = 0;
+}
+
+/* v[0] addr, v[1] pasid, v[2] grpid, v[3] perm, v[4] flags, v[5] type, s1 device */
 static __always_inline int fault_event(__u16 probe, struct device___svt *dev,
 				       struct iommu_fault___svt *f)
 {
-	struct svt_event *e;
+	struct svt_rec *r;
 
-	if (skip_task() || !(e = ev_reserve(probe)))
+	if (!(r = rec_open(probe, 6, SVT_RF_S1)))
 		return 0;
 	if (f) {
-		e->v[0] = BPF_CORE_READ(f, prm.addr);
-		e->v[1] = BPF_CORE_READ(f, prm.pasid);
-		e->v[2] = BPF_CORE_READ(f, prm.grpid);
-		e->v[3] = BPF_CORE_READ(f, prm.perm);
-		e->v[4] = BPF_CORE_READ(f, prm.flags);
-		e->v[5] = BPF_CORE_READ(f, type);
+		RV(r)[0] = BPF_CORE_READ(f, prm.addr);
+		RV(r)[1] = BPF_CORE_READ(f, prm.pasid);
+		RV(r)[2] = BPF_CORE_READ(f, prm.grpid);
+		RV(r)[3] = BPF_CORE_READ(f, prm.perm);
+		RV(r)[4] = BPF_CORE_READ(f, prm.flags);
+		RV(r)[5] = BPF_CORE_READ(f, type);
+	} else {
+		for (int i = 0; i < 6; i++)
+			RV(r)[i] = 0;
 	}
-	if (dev) {
-		const char *name = BPF_CORE_READ(dev, kobj.name);
-
-		bpf_probe_read_kernel_str(e->s1, sizeof(e->s1), name);
-	}
-	ev_submit(e);
+	dev_name_into(RS1(r, 6, SVT_RF_S1), dev);
+	rec_submit(r, 6, SVT_RF_S1);
 	return 0;
 }
 
@@ -788,22 +884,34 @@ int fe_iopf_handle_mm(void *ctx)
 	return fault_event(SVT_P_IOPF_HANDLE_MM, NULL, (void *)arg(ctx, 0));
 }
 
-/* Page group response, 6.1: iommu_page_response(dev, msg). v[1] pasid, v[2] grpid, v[6] code */
+/* Page responses: v[1] pasid, v[2] grpid, v[6] code, s1 device (6.1 only). */
+static __always_inline int page_response(__u16 probe, struct device___svt *dev, __u64 pasid,
+					 __u64 grpid, __u64 code)
+{
+	struct svt_rec *r;
+
+	if (!(r = rec_open(probe, 7, SVT_RF_S1)))
+		return 0;
+	RV(r)[0] = 0;
+	RV(r)[1] = pasid;
+	RV(r)[2] = grpid;
+	RV(r)[3] = 0;
+	RV(r)[4] = 0;
+	RV(r)[5] = 0;
+	RV(r)[6] = code;
+	dev_name_into(RS1(r, 7, SVT_RF_S1), dev);
+	rec_submit(r, 7, SVT_RF_S1);
+	return 0;
+}
+
+/* 6.1: iommu_page_response(dev, msg). */
 SEC("fentry/iommu_page_response")
 int fe_iopf_page_response(void *ctx)
 {
-	struct device___svt *dev = (void *)arg(ctx, 0);
 	struct iommu_page_response___svt *msg = (void *)arg(ctx, 1);
-	struct svt_event *e;
 
-	if (skip_task() || !(e = ev_reserve(SVT_P_IOPF_PAGE_RESPONSE)))
-		return 0;
-	e->v[1] = BPF_CORE_READ(msg, pasid);
-	e->v[2] = BPF_CORE_READ(msg, grpid);
-	e->v[6] = BPF_CORE_READ(msg, code);
-	bpf_probe_read_kernel_str(e->s1, sizeof(e->s1), BPF_CORE_READ(dev, kobj.name));
-	ev_submit(e);
-	return 0;
+	return page_response(SVT_P_IOPF_PAGE_RESPONSE, (void *)arg(ctx, 0), BPF_CORE_READ(msg, pasid),
+			     BPF_CORE_READ(msg, grpid), BPF_CORE_READ(msg, code));
 }
 
 /* 6.7+: iopf_group_response(group, status); the group starts with its
@@ -812,81 +920,36 @@ SEC("fentry/iopf_group_response")
 int fe_iopf_group_response(void *ctx)
 {
 	struct iommu_fault___svt *group = (void *)arg(ctx, 0);
-	struct svt_event *e;
 
-	if (skip_task() || !(e = ev_reserve(SVT_P_IOPF_GROUP_RESPONSE)))
-		return 0;
-	e->v[1] = BPF_CORE_READ(group, prm.pasid);
-	e->v[2] = BPF_CORE_READ(group, prm.grpid);
-	e->v[6] = (__u32)arg(ctx, 1);
-	ev_submit(e);
-	return 0;
+	return page_response(SVT_P_IOPF_GROUP_RESPONSE, NULL, BPF_CORE_READ(group, prm.pasid),
+			     BPF_CORE_READ(group, prm.grpid), (__u32)arg(ctx, 1));
 }
 
 /* ------------------------------------------------------------ pin/unpin */
 
 /* Entry saves v[0] start, v[1] nr_pages, v[2] gup flags; exit adds the
  * pages pinned or -errno. Argument positions per function: */
-SEC("fentry/pin_user_pages_fast")	/* (start, nr_pages, gup_flags, pages) */
-int fe_pin_fast(void *ctx)
-{
-	if (!skip_task())
-		entry_save(arg(ctx, 0), arg(ctx, 1), arg(ctx, 2), 0);
-	return 0;
-}
+ENTRY_SAVE(fe_pin_fast, "pin_user_pages_fast", 0, 1, 2)	/* (start, nr_pages, gup_flags, pages) */
+ENTRY_SAVE(fe_pin, "pin_user_pages", 0, 1, 2)		/* (start, nr_pages, gup_flags, pages[, vmas]) */
+ENTRY_SAVE(fe_pin_remote, "pin_user_pages_remote", 1, 2, 3)	/* (mm, start, nr_pages, gup_flags, ...) */
+ENTRY_SAVE(fe_pin_unlocked, "pin_user_pages_unlocked", 0, 1, 3)	/* (start, nr_pages, pages, gup_flags) */
 
-SEC("fentry/pin_user_pages")		/* (start, nr_pages, gup_flags, pages[, vmas]) */
-int fe_pin(void *ctx)
-{
-	if (!skip_task())
-		entry_save(arg(ctx, 0), arg(ctx, 1), arg(ctx, 2), 0);
-	return 0;
-}
+EXIT_RECORD(fx_pin_fast, "pin_user_pages_fast", SVT_P_PIN_FAST, int)
+EXIT_RECORD(fx_pin, "pin_user_pages", SVT_P_PIN, long)
+EXIT_RECORD(fx_pin_remote, "pin_user_pages_remote", SVT_P_PIN_REMOTE, long)
+EXIT_RECORD(fx_pin_unlocked, "pin_user_pages_unlocked", SVT_P_PIN_UNLOCKED, long)
 
-SEC("fentry/pin_user_pages_remote")	/* (mm, start, nr_pages, gup_flags, pages, ...) */
-int fe_pin_remote(void *ctx)
-{
-	if (!skip_task())
-		entry_save(arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), 0);
-	return 0;
-}
-
-SEC("fentry/pin_user_pages_unlocked")	/* (start, nr_pages, pages, gup_flags) */
-int fe_pin_unlocked(void *ctx)
-{
-	if (!skip_task())
-		entry_save(arg(ctx, 0), arg(ctx, 1), arg(ctx, 3), 0);
-	return 0;
-}
-
-static __always_inline int pin_exit(__u16 probe, long ret)
-{
-	struct svt_event *e = exit_event(probe, ret);
-
-	if (e)
-		ev_submit(e);
-	return 0;
-}
-
-SEC("fexit/pin_user_pages_fast")
-int fx_pin_fast(void *ctx) { return pin_exit(SVT_P_PIN_FAST, (int)fret(ctx)); }
-SEC("fexit/pin_user_pages")
-int fx_pin(void *ctx) { return pin_exit(SVT_P_PIN, fret(ctx)); }
-SEC("fexit/pin_user_pages_remote")
-int fx_pin_remote(void *ctx) { return pin_exit(SVT_P_PIN_REMOTE, fret(ctx)); }
-SEC("fexit/pin_user_pages_unlocked")
-int fx_pin_unlocked(void *ctx) { return pin_exit(SVT_P_PIN_UNLOCKED, fret(ctx)); }
-
-/* unpin_user_pages(pages, npages): no user address is known here. */
+/* unpin_user_pages(pages, npages): v[1] and ret npages; no user address is known here. */
 static __always_inline int unpin(__u16 probe, unsigned long npages)
 {
-	struct svt_event *e;
+	struct svt_rec *r;
 
-	if (skip_task() || !(e = ev_reserve(probe)))
+	if (!(r = rec_open(probe, 2, SVT_RF_RET)))
 		return 0;
-	e->v[1] = npages;
-	e->ret = npages;
-	ev_submit(e);
+	RV(r)[0] = 0;
+	RV(r)[1] = npages;
+	RRET(r, 2) = npages;
+	rec_submit(r, 2, SVT_RF_RET);
 	return 0;
 }
 
@@ -912,24 +975,26 @@ struct idxd_desc___svt {
 	void *completion;
 } __attribute__((preserve_access_index));
 
-/* idxd_submit_desc(wq, desc): descriptor in v[0..7] (64 bytes, DSA spec
- * layout), wq in op, device number in ret, desc pointer in dur_ns. */
+/* A 64-byte DSA descriptor in v[0..7], ret and dur_ns per probe. */
+#define DESC_NV 8
+#define DESC_FL (SVT_RF_RET | SVT_RF_DUR)
+
+/* idxd_submit_desc(wq, desc): descriptor in v[0..7] (DSA spec layout), wq
+ * in op, device number in ret, desc pointer in dur_ns. */
 SEC("fentry/idxd_submit_desc")
 int fe_idxd_submit(void *ctx)
 {
 	struct idxd_wq___svt *wq = (void *)arg(ctx, 0);
 	struct idxd_desc___svt *desc = (void *)arg(ctx, 1);
-	struct svt_event *e;
-	void *hw;
+	struct svt_rec *r;
 
-	if (skip_task() || !(e = ev_reserve(SVT_P_IDXD_SUBMIT)))
+	if (!(r = rec_open(SVT_P_IDXD_SUBMIT, DESC_NV, DESC_FL)))
 		return 0;
-	hw = BPF_CORE_READ(desc, hw);
-	bpf_probe_read_kernel(e->v, 64, hw);
-	e->op = BPF_CORE_READ(wq, id);
-	e->ret = BPF_CORE_READ(wq, idxd, id);
-	e->dur_ns = (__u64)desc;	/* pairs submit with completion; hashed in user space */
-	ev_submit(e);
+	bpf_probe_read_kernel(RV(r), 64, BPF_CORE_READ(desc, hw));
+	r->op = BPF_CORE_READ(wq, id);
+	RRET(r, DESC_NV) = BPF_CORE_READ(wq, idxd, id);
+	RDUR(r, DESC_NV, DESC_FL) = (__u64)desc;	/* pairs submit with completion; hashed in user space */
+	rec_submit(r, DESC_NV, DESC_FL);
 	return 0;
 }
 
@@ -940,82 +1005,68 @@ int fe_idxd_enqcmds(void *ctx)
 {
 	struct idxd_wq___svt *wq = (void *)arg(ctx, 0);
 
-	if (!skip_task())
-		entry_save(BPF_CORE_READ(wq, id), BPF_CORE_READ(wq, idxd, id), arg(ctx, 2), 0);
-	return 0;
+	return entry_save(BPF_CORE_READ(wq, id), BPF_CORE_READ(wq, idxd, id), arg(ctx, 2));
 }
 
-SEC("fexit/idxd_enqcmds")
-int fx_idxd_enqcmds(void *ctx)
-{
-	struct svt_event *e = exit_event(SVT_P_IDXD_ENQCMDS, (int)fret(ctx));
-
-	if (e)
-		ev_submit(e);
-	return 0;
-}
+EXIT_RECORD(fx_idxd_enqcmds, "idxd_enqcmds", SVT_P_IDXD_ENQCMDS, int)
 
 /* idxd_dma_complete_txd(desc, comp_type, ...): v[0] status byte, v[1] bytes
- * completed, v[2] fault address from the completion record. */
+ * completed, v[2] fault address from the completion record, v[3] comp_type,
+ * desc pointer in dur_ns. */
 SEC("fentry/idxd_dma_complete_txd")
 int fe_idxd_complete(void *ctx)
 {
 	struct idxd_desc___svt *desc = (void *)arg(ctx, 0);
-	struct svt_event *e;
+	struct svt_rec *r;
 	__u8 crec[16] = {};
 
-	if (skip_task() || !(e = ev_reserve(SVT_P_IDXD_COMPLETE)))
+	if (!(r = rec_open(SVT_P_IDXD_COMPLETE, 4, SVT_RF_DUR)))
 		return 0;
 	bpf_probe_read_kernel(crec, sizeof(crec), BPF_CORE_READ(desc, completion));
-	e->v[0] = crec[0];
-	e->v[1] = *(__u32 *)&crec[4];
-	e->v[2] = *(__u64 *)&crec[8];
-	e->v[3] = (__u32)arg(ctx, 1);
-	e->dur_ns = (__u64)desc;
-	ev_submit(e);
+	RV(r)[0] = crec[0];
+	RV(r)[1] = *(__u32 *)&crec[4];
+	RV(r)[2] = *(__u64 *)&crec[8];
+	RV(r)[3] = (__u32)arg(ctx, 1);
+	RDUR(r, 4, SVT_RF_DUR) = (__u64)desc;
+	rec_submit(r, 4, SVT_RF_DUR);
 	return 0;
 }
 
-/* Completion interrupt thread and the misc (error / event log) thread. */
+/* Completion interrupt thread and the misc (error / event log) thread: v[0] irq. */
+static __always_inline int irq_thread(__u16 probe, __u64 irq)
+{
+	struct svt_rec *r;
+
+	if (!(r = rec_open(probe, 1, 0)))
+		return 0;
+	RV(r)[0] = irq;
+	rec_submit(r, 1, 0);
+	return 0;
+}
+
 SEC("fentry/idxd_wq_thread")
-int fe_idxd_wq_thread(void *ctx)
-{
-	struct svt_event *e;
-
-	if (skip_task() || !(e = ev_reserve(SVT_P_IDXD_WQ_THREAD)))
-		return 0;
-	e->v[0] = arg(ctx, 0);
-	ev_submit(e);
-	return 0;
-}
-
+int fe_idxd_wq_thread(void *ctx) { return irq_thread(SVT_P_IDXD_WQ_THREAD, arg(ctx, 0)); }
 SEC("fentry/idxd_misc_thread")
-int fe_idxd_misc_thread(void *ctx)
-{
-	struct svt_event *e;
-
-	if (skip_task() || !(e = ev_reserve(SVT_P_IDXD_MISC_THREAD)))
-		return 0;
-	e->v[0] = arg(ctx, 0);
-	ev_submit(e);
-	return 0;
-}
+int fe_idxd_misc_thread(void *ctx) { return irq_thread(SVT_P_IDXD_MISC_THREAD, arg(ctx, 0)); }
 
 /* ------------------------------------------------------------ user-space DSA submitters */
 
 /*
  * --uprobe PATH:SYMBOL:ARGn=dsa-desc. The attach cookie holds the argument
- * number (low 8 bits) and the --uprobe index (next 8 bits, in op).
+ * number (low 8 bits) and the --uprobe index (next 8 bits, in op). The
+ * descriptor goes to v[0..7], ret is -EFAULT when it was not readable, the
+ * user address goes to dur_ns.
  */
 SEC("uprobe")
 int up_dsa_desc(struct pt_regs *ctx)
 {
 	__u64 cookie = bpf_get_attach_cookie(ctx);
-	struct svt_event *e;
+	struct task_struct *t = cur();
+	struct svt_rec *r;
 	unsigned long p, a[5];
 	__u32 n;
 
-	if (skip_task())
+	if (skip_task(t))
 		return 0;
 	/* Read every candidate at its fixed offset first: a switch on the
 	 * cookie would let clang compute the ctx offset, which the verifier
@@ -1029,38 +1080,77 @@ int up_dsa_desc(struct pt_regs *ctx)
 	if (n < 1 || n > 5)
 		return 0;
 	p = a[n - 1];
-	if (!(e = ev_reserve(SVT_P_UPROBE_DSA)))
+	if (!(r = rec_new(t, SVT_P_UPROBE_DSA, DESC_NV, DESC_FL)))
 		return 0;
-	e->op = (cookie >> 8) & 0xff;
-	if (bpf_probe_read_user(e->v, 64, (void *)p))
-		e->ret = -14;	/* -EFAULT: descriptor not readable */
-	e->dur_ns = p;
-	ev_submit(e);
+	r->op = (cookie >> 8) & 0xff;
+	RRET(r, DESC_NV) = bpf_probe_read_user(RV(r), 64, (void *)p) ? -14 : 0; /* -EFAULT */
+	RDUR(r, DESC_NV, DESC_FL) = p;
+	rec_submit(r, DESC_NV, DESC_FL);
 	return 0;
 }
 
 /* ------------------------------------------------------------ --tracepoint SYSTEM:NAME */
 
 /*
- * Any tracepoint: the record's bytes after the 8-byte common header, as many
- * as its format has (at most 64), into v[]. The attach cookie holds the
- * --tracepoint index (low 8 bits, in op) and that byte count (next 8 bits);
- * the loader reads the format file, the converter names the fields.
+ * Any tracepoint: the record's payload (the bytes after its 8-byte common
+ * header, at most 64) into v[]; the converter names the fields from the
+ * format file. op = the --tracepoint option's index, from the attach cookie
+ * when there are several (a helper call), else 0.
+ *
+ * tp_words_N copies N 4-byte words with plain context loads at constant
+ * offsets. The kernel refuses to attach a program whose loads reach past
+ * the event's last field, so the loader picks N = payload bytes / 4 (exact
+ * when the payload is a multiple of 4 bytes, as for every syscall event).
+ * Other payloads use tp_generic, which copies 64 bytes with
+ * bpf_probe_read_kernel() (~40 ns more here: a helper call); the bytes past
+ * the payload are never decoded.
  */
+static __always_inline __u16 tp_index(void *ctx)
+{
+	return tp_multi ? (__u16)bpf_get_attach_cookie(ctx) : 0;
+}
+
+static __always_inline int tp_words(void *ctx, const __u32 words)
+{
+	const __u32 nv = (words + 1) / 2;
+	struct svt_rec *r;
+	__u32 *w;
+
+	if (!(r = rec_open(SVT_P_TRACEPOINT, nv, 0)))
+		return 0;
+	r->op = tp_index(ctx);
+	w = (__u32 *)RV(r);
+	/* Spelled out, not a loop: each load must be ctx + a constant (the
+	 * verifier refuses a context pointer moved by a variable). */
+#define TP_WORD(i)                                                                             \
+	if (words > i)                                                                         \
+		w[i] = ((__u32 *)ctx)[2 + i];
+	TP_WORD(0) TP_WORD(1) TP_WORD(2) TP_WORD(3) TP_WORD(4) TP_WORD(5) TP_WORD(6) TP_WORD(7)
+	TP_WORD(8) TP_WORD(9) TP_WORD(10) TP_WORD(11) TP_WORD(12) TP_WORD(13) TP_WORD(14)
+	TP_WORD(15)
+#undef TP_WORD
+	if (words & 1)
+		w[words] = 0;
+	rec_submit(r, nv, 0);
+	return 0;
+}
+
+#define TP_WORDS(n)                                                                            \
+	SEC("tracepoint")                                                                      \
+	int tp_words_##n(void *ctx) { return tp_words(ctx, n); }
+TP_WORDS(0) TP_WORDS(1) TP_WORDS(2) TP_WORDS(3) TP_WORDS(4) TP_WORDS(5) TP_WORDS(6)
+TP_WORDS(7) TP_WORDS(8) TP_WORDS(9) TP_WORDS(10) TP_WORDS(11) TP_WORDS(12) TP_WORDS(13)
+TP_WORDS(14) TP_WORDS(15) TP_WORDS(16)
+
 SEC("tracepoint")
 int tp_generic(void *ctx)
 {
-	__u64 cookie = bpf_get_attach_cookie(ctx);
-	struct svt_event *e;
-	__u32 n = (cookie >> 8) & 0x7f;
+	struct svt_rec *r;
 
-	if (skip_task() || !(e = ev_reserve(SVT_P_TRACEPOINT)))
+	if (!(r = rec_open(SVT_P_TRACEPOINT, 8, 0)))
 		return 0;
-	e->op = cookie & 0xff;
-	if (n > sizeof(e->v))
-		n = sizeof(e->v);
-	if (n)
-		bpf_probe_read_kernel(e->v, n, (char *)ctx + 8);
-	ev_submit(e);
+	r->op = tp_index(ctx);
+	bpf_probe_read_kernel(RV(r), 64, (char *)ctx + 8);
+	rec_submit(r, 8, 0);
 	return 0;
 }

@@ -117,6 +117,41 @@ static void test_format_values(void **state)
 	assert_int_equal(strlen(buf), 7);
 }
 
+/* The number formatting at its edges (no printf behind it any more). */
+static uint64_t zero_hash(void *ctx, uint64_t v)
+{
+	(void)ctx;
+	(void)v;
+	return 0;
+}
+
+static void test_format_extremes(void **state)
+{
+	unsigned char p[64] = { 0 };
+	char buf[128];
+	struct tpfmt f;
+	int64_t smin = INT64_MIN;
+	uint64_t umax = UINT64_MAX;
+
+	(void)state;
+	assert_int_equal(tpfmt_parse(raw_enter_fmt, &f), 0);	/* long id (signed 8), args[] */
+	memcpy(p, &smin, 8);
+	tpfmt_format(&f, p, NULL, NULL, buf, sizeof(buf));
+	assert_string_equal(buf, "id=-9223372036854775808");
+	memset(p, 0, 8);
+	tpfmt_format(&f, p, NULL, NULL, buf, sizeof(buf));
+	assert_string_equal(buf, "id=0");
+	assert_int_equal(tpfmt_parse(kill_fmt, &f), 0);	/* pid, sig: unsigned 8 */
+	memcpy(p + 8, &umax, 8);
+	memset(p + 16, 0, 8);
+	tpfmt_format(&f, p, NULL, NULL, buf, sizeof(buf));
+	assert_string_equal(buf, "__syscall_nr=0 pid=18446744073709551615 sig=0");
+	tpfmt_format(&f, p, zero_hash, NULL, buf, sizeof(buf));
+	assert_string_equal(buf, "__syscall_nr=0 pid=0x0 sig=0x0");
+	tpfmt_format(&f, p, NULL, NULL, buf, 20);	/* cut mid-number */
+	assert_string_equal(buf, "__syscall_nr=0 pid=");
+}
+
 static void test_bad(void **state)
 {
 	struct tpfmt f;
@@ -137,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_kill_layout),
 		cmocka_unit_test(test_array_and_cap),
 		cmocka_unit_test(test_format_values),
+		cmocka_unit_test(test_format_extremes),
 		cmocka_unit_test(test_bad),
 	};
 
