@@ -624,7 +624,10 @@ static int handle_line(struct ft_ctx *c, char *line)
 		c->st->nr_skipped++;
 		return 0;
 	}
-	snprintf(event, sizeof(event), "%s:%s", event_system(l.event), l.event);
+	if (!strcmp(l.event, "tracing_mark_write"))	/* trace_marker: the ftrace/print event */
+		snprintf(event, sizeof(event), "ftrace:print");
+	else
+		snprintf(event, sizeof(event), "%s:%s", event_system(l.event), l.event);
 	before = trace_writer__nr_records(c->w);
 	rc = decode(c, &l, event);
 	if (rc == 0) {	/* a scatterlist line gives one record per entry */

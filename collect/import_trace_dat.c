@@ -242,7 +242,19 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 		char name[256];
 
 		trace_seq_init(&s);
-		tep_print_event(tep, &s, rec, "%s", TEP_PRINT_INFO);
+		if (!strcmp(ev->system, "ftrace") && !strcmp(ev->name, "print")) {
+			/* trace_marker text as the ftrace text shows it: the buffer, no newline */
+			/* buf is a flexible char array: it runs to the record's end */
+			struct tep_format_field *fb = tep_find_field(ev, "buf");
+			const char *buf = fb && fb->offset < rec->size ? (const char *)rec->data + fb->offset : NULL;
+			int n = buf ? (int)strnlen(buf, (size_t)(rec->size - fb->offset)) : 0;
+
+			while (n > 0 && buf[n - 1] == '\n')
+				n--;
+			trace_seq_printf(&s, "%.*s", n, buf ? buf : "");
+		} else {
+			tep_print_event(tep, &s, rec, "%s", TEP_PRINT_INFO);
+		}
 		trace_seq_terminate(&s);
 		snprintf(name, sizeof(name), "%s:%s", ev->system, ev->name);
 		hdr.ts_ns = rec->ts;

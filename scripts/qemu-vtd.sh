@@ -163,6 +163,9 @@ i=0; while ! grep -q 'collecting from' /out/collect.log; do
 	i=$((i+1)); [ $i -gt 300 ] && break; sleep 0.1; done
 sleep 0.5
 echo 1 > $T/tracing_on
+# the compared window is between these two markers (same mono clock as the
+# collector): events in the gaps around it are seen by only one side
+echo svt-window-start > $T/trace_marker
 # the I/O phase: block reads and writes that bypass the page cache, and pings
 dd if=/dev/vda of=/dev/null bs=64k count=256 iflag=direct 2>&1 | tail -1
 dd if=/dev/zero of=/dev/vda bs=64k count=256 oflag=direct 2>&1 | tail -1
@@ -174,6 +177,7 @@ fi
 ping -c 5 -i 0.2 -W 1 10.0.2.2 2>&1 | tail -2
 sync
 sleep 0.5
+echo svt-window-stop > $T/trace_marker
 echo 0 > $T/tracing_on
 sleep 0.5
 kill -INT $CP; wait $CP

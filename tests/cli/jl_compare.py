@@ -10,8 +10,12 @@
 # also leaves task names out: trace-cmd names a pid by its last name (saved
 # cmdlines), so events before an exec in the window carry the new name,
 # while the collector reads the name at the event.
+# --window START STOP (after the mode): only records with START <= ts <= STOP
+# (ns), trace_marker records (ftrace:print) left out.
 # Prints "N records equal" or the first differences; exit 0 when equal.
 import collections, json, sys
+
+WINDOW = None
 
 def load(path, drop_ts):
     out = []
@@ -19,6 +23,8 @@ def load(path, drop_ts):
         for line in f:
             d = json.loads(line)
             if d["event"].startswith("fentry:"):
+                continue
+            if WINDOW and (d["event"] == "ftrace:print" or not WINDOW[0] <= d["ts_ns"] <= WINDOW[1]):
                 continue
             if d["pid"] == 0 or drop_ts:
                 d.pop("comm", None)
@@ -29,7 +35,13 @@ def load(path, drop_ts):
     return out
 
 def main():
-    mode, a_path, b_path = sys.argv[1:4]
+    global WINDOW
+    args = sys.argv[1:]
+    mode = args.pop(0)
+    if args[0] == "--window":
+        WINDOW = (int(args[1]), int(args[2]))
+        args = args[3:]
+    a_path, b_path = args[:2]
     if mode == "ordered":
         a, b = load(a_path, False), load(b_path, False)
         if len(a) != len(b):
