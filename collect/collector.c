@@ -61,6 +61,22 @@ struct ring {
 	size_t ro_bytes;		/* length of the read-only mapping */
 };
 
+/*
+ * Why an attach failed, in words: 524 is the kernel-internal ENOTSUPP,
+ * which strerror() does not know. For fentry/fexit it means the kernel will
+ * not build a trampoline for that function; on x86 before Linux 6.6 that
+ * includes functions with more than six arguments (pin_user_pages_remote()
+ * on 6.1 has seven).
+ */
+static const char *attach_strerror(int err, int type)
+{
+	if (err == 524)
+		return type == PROBE_FUNC ? "not supported for this function (ENOTSUPP: no BPF "
+					    "trampoline, e.g. more than 6 arguments before Linux 6.6)"
+					  : "not supported by this kernel (ENOTSUPP)";
+	return strerror(err);
+}
+
 static void ring_close(struct ring *r)
 {
 	if (r->consumer_pos && r->consumer_pos != MAP_FAILED)
@@ -489,7 +505,7 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 			l1 = bpf_program__attach(prog);
 		if (!l1 || (rprog && !(l2 = bpf_program__attach(rprog)))) {
 			p->why = "attach failed";
-			svt_info("skipping %s: attach failed: %s", d->name, strerror(errno));
+			svt_info("skipping %s: attach failed: %s", d->name, attach_strerror(errno, d->type));
 			bpf_link__destroy(l1);
 			continue;
 		}
