@@ -195,6 +195,11 @@ for p in $PATHS; do
 			"+ $(calc "$svt_ns - $filt_ns") ns the collector's own work (record, ring buffer);" \
 			"$(cut -d' ' -f3 "$W/$p.svt" | median) lost, $(calc "1e9 / $svt_ns / 1e6" 2)M events/s (one thread)"
 		echo "svatrace consumer (ring buffer -> converter -> trace writer): $(calc "$(cut -d' ' -f5 "$W/$p.svt" | median) / $N" 0) ns CPU per event on its own CPU (${HZ} Hz tick resolution)"
+		if ! grep -q '^failed\|^refused' "$W/$p.perf"; then
+			perf_ns=$(cut -d' ' -f1 "$W/$p.perf" | median)
+			echo "svatrace added / perf record added (same run): $(calc "($svt_ns - $base) / ($perf_ns - $base)" 2)" \
+				"(issue 3's reference: ring buffer 123-195 ns vs perf record ~240 ns = 0.51-0.81)"
+		fi
 	fi
 done
 echo
