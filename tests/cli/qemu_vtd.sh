@@ -25,7 +25,6 @@ flock 9
 guest_boot "$G" || exit 0
 guest_counts "$G"
 J=$OUT
-count() { printf '%s' "$J" | python3 -c "import json,sys; print(json.load(sys.stdin)['events'].get('$1',0))"; }
 for ev in iommu:map iommu:unmap intel_iommu:qi_submit; do
 	n=$(count "$ev")
 	if [ "$n" -gt 0 ]; then ok "$ev recorded ($n)"; else not_ok "$ev recorded" "$J"; fi

@@ -22,7 +22,6 @@ guest_boot "$G" SUITE=bookworm-backports || exit 0
 check_match "the guest ran Debian's 6.12 kernel" '@@ kernel 6\.12\.' "$(cat "$G/guest.log")"
 guest_counts "$G"
 J=$OUT
-count() { printf '%s' "$J" | python3 -c "import json,sys; print(json.load(sys.stdin)['events'].get('$1',0))"; }
 for ev in dma:dma_map_sg dma:dma_unmap_sg dma:dma_map_page dma:dma_unmap_page \
 	intel_iommu:cache_tag_flush_range intel_iommu:cache_tag_flush_range_np fentry:pin_user_pages_fast; do
 	n=$(count "$ev")
