@@ -19,9 +19,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "model/config.h"
-#include "model/iotlb.h"
-#include "model/model.h"
+#include "model/xlate/config.h"
+#include "model/xlate/iotlb.h"
+#include "model/xlate/model.h"
 #include "model/params.h"
 #include "trace/trace.h"
 

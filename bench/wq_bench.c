@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "model/wq.h"
+#include "model/wq/wq.h"
 
 #define TLB_ENTRIES 1024	/* toy direct-mapped translation cache */
 

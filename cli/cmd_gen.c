@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "collect/gen.h"
+#include "collect/gen/gen.h"
 #include "common/log.h"
 #include "trace/trace.h"
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "collect/import.h"
+#include "collect/import/import.h"
 #include "common/log.h"
 
 static void list_one(const struct importer *imp, void *ctx)

@@ -14,7 +14,7 @@
 #include "analyze/store.h"
 #include "analyze/store_sink.h"
 #include "cli/cli.h"
-#include "model/config.h"
+#include "model/xlate/config.h"
 #include "model/params.h"
 #include "replay/registry.h"
 #include "replay/replay.h"

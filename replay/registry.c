@@ -4,14 +4,14 @@
  */
 #include <stddef.h>
 
-#include "model/config.h"
-#include "model/wq_params.h"
+#include "model/xlate/config.h"
+#include "model/wq/wq_params.h"
 #include "replay/registry.h"
 #include "replay/replay.h"
 
 const struct param_table *const svt_param_registry[] = {
 	&model_param_table,	/* iotlb., pwc., walk., ats., atc., pri., fault., pin., map., inval. ... */
 	&replay_param_table,	/* replay. */
-	&wq_param_table,	/* wq.: the DSA work-queue model (model/wq_params.c) */
+	&wq_param_table,	/* wq.: the DSA work-queue model (model/wq/wq_params.c) */
 	NULL,
 };

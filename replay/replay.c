@@ -10,9 +10,9 @@
 #include <sodium.h>
 
 #include "common/log.h"
-#include "model/config.h"
-#include "model/iotlb.h"
-#include "model/model.h"
+#include "model/xlate/config.h"
+#include "model/xlate/iotlb.h"
+#include "model/xlate/model.h"
 #include "replay/replay.h"
 #include "replay/scenario.h"
 #include "replay/wq_feed.h"

@@ -20,7 +20,7 @@
  *   scenario include dev_access records (explicit accesses are not doubled).
  * - Page requests (PAGE_REQ) are the model's PRI input (model__page_req):
  *   device = the record's device name, else its requester id; see
- *   model/model.h "Trace page requests" for what the model does.
+ *   model/xlate/model.h "Trace page requests" for what the model does.
  * - Domains: all devices share domain 0 unless replay.domain_per_device=on
  *   (traces rarely tie a device to a domain); a trace descriptor's domain-
  *   selective invalidation therefore applies to every domain.

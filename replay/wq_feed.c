@@ -10,11 +10,11 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "model/config.h"
-#include "model/model.h"
-#include "model/wq.h"
-#include "model/wq_params.h"
-#include "model/wq_replay.h"
+#include "model/xlate/config.h"
+#include "model/xlate/model.h"
+#include "model/wq/wq.h"
+#include "model/wq/wq_params.h"
+#include "replay/wq_replay.h"
 #include "replay/wq_feed.h"
 
 #define NR_PENDING 256		/* batches awaiting their members, by pid % NR_PENDING */

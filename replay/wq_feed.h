@@ -2,7 +2,7 @@
 /*
  * wq_feed.h - the replay's work-queue path: trace_rec_wq_submit /
  * trace_rec_wq_complete records, copied into struct wq_rec (model/ does not
- * know trace/format.h), drive the DSA work-queue model (model/wq_replay.h)
+ * know trace/format.h), drive the DSA work-queue model (replay/wq_replay.h)
  * in closed loop (wq.loop=closed, default) or open loop; descriptors' pages
  * go through a private instance of the translation model (wq.xlate=model,
  * same model.* parameters), a fixed cost, or nothing. The wq.*, submit.*,

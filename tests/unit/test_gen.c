@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "collect/gen.h"
+#include "collect/gen/gen.h"
 #include "common/log.h"
 #include "trace/trace.h"
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "model/iotlb.h"
+#include "model/xlate/iotlb.h"
 #include "model/prng.h"
 
 /* ------------------------------------------------ reference simulator */

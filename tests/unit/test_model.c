@@ -18,12 +18,12 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "model/config.h"
-#include "model/iotlb.h"
-#include "model/model.h"
+#include "model/xlate/config.h"
+#include "model/xlate/iotlb.h"
+#include "model/xlate/model.h"
 #include "model/params.h"
 #include "model/prng.h"
-#include "model/walk.h"
+#include "model/xlate/walk.h"
 
 static const struct param_table *const tables[] = { &model_param_table, NULL };
 

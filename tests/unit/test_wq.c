@@ -18,10 +18,10 @@
 
 #include <cmocka.h>
 
-#include "model/wq-local.h"
-#include "model/wq.h"
-#include "model/wq_params.h"
-#include "model/wq_replay.h"
+#include "model/wq/wq-local.h"
+#include "model/wq/wq.h"
+#include "model/wq/wq_params.h"
+#include "replay/wq_replay.h"
 
 /* A config with one engine, one WQ and no CPU-side costs: a plain queue. */
 static void queue_cfg(struct wq_config *c, uint32_t mode, uint32_t size)

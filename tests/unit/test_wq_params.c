@@ -16,8 +16,8 @@
 #include <cmocka.h>
 #include <ini.h>
 
-#include "model/wq.h"
-#include "model/wq_params.h"
+#include "model/wq/wq.h"
+#include "model/wq/wq_params.h"
 
 struct ini_check {
 	size_t nr_keys;		/* keys seen in [wq] and [wq.*] */

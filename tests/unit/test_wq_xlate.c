@@ -17,10 +17,10 @@
 
 #include <cmocka.h>
 
-#include "model/config.h"
-#include "model/model.h"
+#include "model/xlate/config.h"
+#include "model/xlate/model.h"
 #include "model/params.h"
-#include "model/wq.h"
+#include "model/wq/wq.h"
 
 #define NR_DESC 64
 #define SRC_BASE 0x10000000ull

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gen.c - the generator registry, typed parameters with validation, and the
+ * event queue and VT-d descriptor helpers the kinds share (gen-local.h).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect/gen/gen-local.h"
+#include "trace/trace.h"
+#include "collect/gen/gen.h"
+#include "common/log.h"
+
+extern const struct gen_kind gen_dsa_memcpy;
+extern const struct gen_kind gen_nic_rx;
+extern const struct gen_kind gen_nvme;
+extern const struct gen_kind gen_random_access;
+
+/* The registry: one line per kind. */
+static const struct gen_kind *const kinds[] = {
+	&gen_dsa_memcpy,
+	&gen_nic_rx,
+	&gen_nvme,
+	&gen_random_access,
+};
+#define NR_KINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+const struct gen_kind *gen_find(const char *name)
+{
+	for (size_t i = 0; i < NR_KINDS; i++)
+		if (!strcmp(kinds[i]->name, name))
+			return kinds[i];
+	return NULL;
+}
+
+void gen_foreach(void (*fn)(const struct gen_kind *k, void *ctx), void *ctx)
+{
+	for (size_t i = 0; i < NR_KINDS; i++)
+		fn(kinds[i], ctx);
+}
+
+/* ------------------------------------------------------------------ config */
+
+struct gen_val {
+	char *text;		/* override text, NULL: the default */
+	uint64_t u;		/* integer value (COUNT, BYTES, TIME) */
+	double d;		/* real value (every numeric type) */
+	int parsed;		/* u/d valid */
+};
+
+struct gen_cfg {
+	const struct gen_kind *kind;	/* what the keys belong to */
+	size_t nr;			/* keys in the kind's table */
+	struct gen_val *val;		/* one per key, table order */
+};
+
+struct gen_cfg *gen_cfg__new(const struct gen_kind *kind)
+{
+	struct gen_cfg *cfg = calloc(1, sizeof(*cfg));
+
+	if (!cfg)
+		return NULL;
+	cfg->kind = kind;
+	while (kind->params[cfg->nr].key)
+		cfg->nr++;
+	cfg->val = calloc(cfg->nr ? cfg->nr : 1, sizeof(*cfg->val));
+	if (!cfg->val) {
+		free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+void gen_cfg__free(struct gen_cfg *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->nr; i++)
+		free(cfg->val[i].text);
+	free(cfg->val);
+	free(cfg);
+}
+
+const struct gen_kind *gen_cfg_kind(const struct gen_cfg *cfg)
+{
+	return cfg->kind;
+}
+
+static int suffix_mult(enum gen_type type, const char *sfx, double *mult)
+{
+	static const struct {
+		enum gen_type type;
+		const char *sfx;
+		double mult;
+	} tab[] = {
+		{ GEN_T_COUNT, "", 1 }, { GEN_T_COUNT, "k", 1e3 }, { GEN_T_COUNT, "M", 1e6 },
+		{ GEN_T_COUNT, "G", 1e9 },
+		{ GEN_T_RATE, "", 1 }, { GEN_T_RATE, "k", 1e3 }, { GEN_T_RATE, "M", 1e6 },
+		{ GEN_T_RATE, "G", 1e9 },
+		{ GEN_T_BYTES, "", 1 }, { GEN_T_BYTES, "b", 1 }, { GEN_T_BYTES, "k", 1024.0 },
+		{ GEN_T_BYTES, "K", 1024.0 }, { GEN_T_BYTES, "KiB", 1024.0 },
+		{ GEN_T_BYTES, "m", 1048576.0 }, { GEN_T_BYTES, "M", 1048576.0 },
+		{ GEN_T_BYTES, "MiB", 1048576.0 }, { GEN_T_BYTES, "g", 1073741824.0 },
+		{ GEN_T_BYTES, "G", 1073741824.0 }, { GEN_T_BYTES, "GiB", 1073741824.0 },
+		{ GEN_T_TIME, "", 1 }, { GEN_T_TIME, "ns", 1 }, { GEN_T_TIME, "us", 1e3 },
+		{ GEN_T_TIME, "ms", 1e6 }, { GEN_T_TIME, "s", 1e9 },
+		{ GEN_T_REAL, "", 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		if (tab[i].type == type && !strcmp(tab[i].sfx, sfx)) {
+			*mult = tab[i].mult;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int gen_parse_value(enum gen_type type, const char *text, uint64_t *u, double *d)
+{
+	char *end;
+	double v, mult;
+
+	if (type == GEN_T_STR || type == GEN_T_CHOICE)
+		return -EINVAL;
+	while (isspace((unsigned char)*text))
+		text++;
+	if (!*text || *text == '-' || *text == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(text, &end);
+	if (errno || end == text || !isfinite(v))
+		return -EINVAL;
+	if (suffix_mult(type, end, &mult))
+		return -EINVAL;
+	v *= mult;
+	if (type == GEN_T_COUNT || type == GEN_T_BYTES || type == GEN_T_TIME) {
+		if (v != floor(v) || v >= 18446744073709551616.0)
+			return -EINVAL;	/* integer keys take integers ("1.5k" is 1500: fine) */
+		*u = (uint64_t)v;
+	} else {
+		*u = 0;
+	}
+	*d = v;
+	return 0;
+}
+
+static int find_key(const struct gen_cfg *cfg, const char *key, size_t len)
+{
+	for (size_t i = 0; i < cfg->nr; i++) {
+		const char *k = cfg->kind->params[i].key;
+
+		if (strlen(k) == len && !strncmp(k, key, len))
+			return (int)i;
+	}
+	return -1;
+}
+
+static int choice_ok(const char *choices, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *c = choices; c && *c;) {
+		const char *bar = strchr(c, '|');
+		size_t len = bar ? (size_t)(bar - c) : strlen(c);
+
+		if (len == n && !strncmp(c, word, n))
+			return 1;
+		c = bar ? bar + 1 : NULL;
+	}
+	return 0;
+}
+
+static const char *val_text(const struct gen_cfg *cfg, size_t i)
+{
+	return cfg->val[i].text ? cfg->val[i].text : cfg->kind->params[i].def;
+}
+
+static int parse_one(struct gen_cfg *cfg, size_t i)
+{
+	const struct gen_param *p = &cfg->kind->params[i];
+	struct gen_val *v = &cfg->val[i];
+	const char *text = val_text(cfg, i);
+	const char *kn = cfg->kind->name;
+
+	v->parsed = 0;
+	if (p->type == GEN_T_STR) {
+		if (!*text) {
+			svt_err("gen %s: key '%s': empty value", kn, p->key);
+			return -EINVAL;
+		}
+		v->parsed = 1;
+		return 0;
+	}
+	if (p->type == GEN_T_CHOICE) {
+		if (!choice_ok(p->choices, text)) {
+			svt_err("gen %s: key '%s': '%s' is not one of %s", kn, p->key, text, p->choices);
+			return -EINVAL;
+		}
+		v->parsed = 1;
+		return 0;
+	}
+	if (gen_parse_value(p->type, text, &v->u, &v->d)) {
+		svt_err("gen %s: key '%s': cannot parse '%s' as %s", kn, p->key, text, p->unit);
+		return -EINVAL;
+	}
+	if (v->d < p->min || (p->max > 0 && v->d > p->max)) {
+		if (p->max > 0)
+			svt_err("gen %s: key '%s': %s is out of range [%g, %g] %s", kn, p->key, text,
+				p->min, p->max, p->unit);
+		else
+			svt_err("gen %s: key '%s': %s is below the minimum %g %s", kn, p->key, text,
+				p->min, p->unit);
+		return -EINVAL;
+	}
+	v->parsed = 1;
+	return 0;
+}
+
+int gen_cfg__set(struct gen_cfg *cfg, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	char *dup;
+	int i;
+
+	if (!eq || eq == kv) {
+		svt_err("gen %s: '%s' is not key=value", cfg->kind->name, kv);
+		return -EINVAL;
+	}
+	i = find_key(cfg, kv, (size_t)(eq - kv));
+	if (i < 0) {
+		svt_err("gen %s: unknown key '%.*s' (see 'svatrace gen %s --help')", cfg->kind->name,
+			(int)(eq - kv), kv, cfg->kind->name);
+		return -EINVAL;
+	}
+	dup = strdup(eq + 1);
+	if (!dup)
+		return -ENOMEM;
+	free(cfg->val[i].text);
+	cfg->val[i].text = dup;
+	return parse_one(cfg, (size_t)i);
+}
+
+int gen_cfg__resolve(struct gen_cfg *cfg)
+{
+	for (size_t i = 0; i < cfg->nr; i++) {
+		int rc = parse_one(cfg, i);
+
+		if (rc)
+			return rc;
+	}
+	return cfg->kind->check ? cfg->kind->check(cfg) : 0;
+}
+
+static const struct gen_val *get(const struct gen_cfg *cfg, const char *key)
+{
+	int i = find_key(cfg, key, strlen(key));
+
+	/* a kind asking for a key it does not declare is a bug in that kind */
+	if (i < 0) {
+		svt_err("gen %s: internal: no key '%s'", cfg->kind->name, key);
+		abort();
+	}
+	return &cfg->val[i];
+}
+
+uint64_t gen_cfg_u64(const struct gen_cfg *cfg, const char *key)
+{
+	return get(cfg, key)->u;
+}
+
+double gen_cfg_real(const struct gen_cfg *cfg, const char *key)
+{
+	return get(cfg, key)->d;
+}
+
+const char *gen_cfg_str(const struct gen_cfg *cfg, const char *key)
+{
+	return val_text(cfg, (size_t)(get(cfg, key) - cfg->val));
+}
+
+int gen_cfg_is(const struct gen_cfg *cfg, const char *key, const char *word)
+{
+	return !strcmp(gen_cfg_str(cfg, key), word);
+}
+
+void gen_cfg_foreach(const struct gen_cfg *cfg,
+		     void (*fn)(const char *key, const char *value, void *ctx), void *ctx)
+{
+	for (size_t i = 0; i < cfg->nr; i++)
+		fn(cfg->kind->params[i].key, val_text(cfg, i), ctx);
+}
+
+/* ------------------------------------------------------------- event heap */
+
+static int ev_less(const struct gen_ev *a, const struct gen_ev *b)
+{
+	return a->ts_ns < b->ts_ns || (a->ts_ns == b->ts_ns && a->seq < b->seq);
+}
+
+int gen_heap_push(struct gen_heap *h, const struct gen_ev *ev)
+{
+	size_t i;
+
+	if (h->nr == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 64;
+		struct gen_ev *n = realloc(h->ev, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		h->ev = n;
+		h->cap = cap;
+	}
+	i = h->nr++;
+	h->ev[i] = *ev;
+	h->ev[i].seq = h->next_seq++;
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		struct gen_ev tmp;
+
+		if (!ev_less(&h->ev[i], &h->ev[parent]))
+			break;
+		tmp = h->ev[i];
+		h->ev[i] = h->ev[parent];
+		h->ev[parent] = tmp;
+		i = parent;
+	}
+	return 0;
+}
+
+int gen_heap_pop(struct gen_heap *h, struct gen_ev *ev)
+{
+	size_t i = 0;
+
+	if (!h->nr)
+		return 0;
+	*ev = h->ev[0];
+	h->ev[0] = h->ev[--h->nr];
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		struct gen_ev tmp;
+
+		if (l < h->nr && ev_less(&h->ev[l], &h->ev[m]))
+			m = l;
+		if (r < h->nr && ev_less(&h->ev[r], &h->ev[m]))
+			m = r;
+		if (m == i)
+			break;
+		tmp = h->ev[i];
+		h->ev[i] = h->ev[m];
+		h->ev[m] = tmp;
+		i = m;
+	}
+	return 1;
+}
+
+void gen_heap_free(struct gen_heap *h)
+{
+	free(h->ev);
+	memset(h, 0, sizeof(*h));
+}
+
+/* ------------------------------------------------------ VT-d descriptors */
+
+unsigned int gen_log2_pages(uint64_t bytes)
+{
+	uint64_t pages = (bytes + 4095) / 4096;
+	unsigned int am = 0;
+
+	while (((uint64_t)1 << am) < pages)
+		am++;
+	return am;
+}
+
+void gen_qi_iotlb_psi(struct trace_rec_qi_submit *q, uint32_t did, uint64_t addr, unsigned int am)
+{
+	trace_qi_encode_iotlb(q, did, 3, addr, am);
+}
+
+void gen_qi_dev_tlb(struct trace_rec_qi_submit *q, uint16_t sid, uint64_t addr, unsigned int am)
+{
+	trace_qi_encode_dev_tlb(q, sid, addr, am);
+}

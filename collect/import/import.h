@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * import.h - importers: read a foreign trace and append native records.
+ *
+ * `svatrace import --from NAME IN -o OUT` opens the output writer (with the
+ * meta JSON the importer contributes) and calls the importer named NAME.
+ * Adding an importer is one file (collect/import_NAME.c) and one line in the
+ * table in collect/import/import.c.
+ */
+#ifndef SVATRACE_COLLECT_IMPORT_H
+#define SVATRACE_COLLECT_IMPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trace/trace.h"
+
+struct import_opts {
+	bool keep_addrs;	/* keep physical/user addresses (else hash them) */
+	const char *cmdline;	/* command line that ran the import */
+};
+
+struct import_stats {
+	uint64_t nr_lines;	/* input lines or events read */
+	uint64_t nr_records;	/* records written */
+	uint64_t nr_generic;	/* of which generic (unknown event) */
+	uint64_t nr_skipped;	/* input lines that were not events (comments, blank) */
+	uint64_t nr_bad;	/* malformed events kept as generic records */
+};
+
+struct importer {
+	const char *name;	/* --from value */
+	const char *summary;	/* one line for --help */
+	enum trace_clock clock;	/* clock of the timestamps it produces */
+	/*
+	 * Optional: a JSON object (malloc'd text) of what the input says about
+	 * its host ("kernel_release", "cpus", ...), merged into the output's
+	 * meta under "host" before the writer is opened. NULL if not known.
+	 */
+	char *(*host_json)(const char *in_path);
+	/*
+	 * Read @in_path and append records to the open writer @w. Return 0 or a
+	 * negative error; on error svt_err() has said what and where (file,
+	 * line or offset).
+	 */
+	int (*run)(const char *in_path, const struct import_opts *opts,
+		   struct import_stats *st, struct trace_writer *w);
+};
+
+/** import_find() - the importer called @name, NULL if none. */
+const struct importer *import_find(const char *name);
+
+/** import_foreach() - call @fn for every importer (for --help). */
+void import_foreach(void (*fn)(const struct importer *imp, void *ctx), void *ctx);
+
+#endif /* SVATRACE_COLLECT_IMPORT_H */

@@ -1,0 +1,1188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * model.c - the translation model (assumptions in model.h).
+ *
+ * Hot path: model__access() -> per page: ATC (if ATS) -> IOTLB -> walk.
+ * Everything else (PRI, maps, invalidations) is rare next to lookups and
+ * written for clarity.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/xlate/iotlb.h"
+#include "model/xlate/model.h"
+#include "model/prng.h"
+#include "model/sim.h"
+#include "lib/u64heap.h"
+#include "lib/u64map.h"
+#include "model/xlate/walk.h"
+
+#define SERIES_MAX 4096
+
+/* A time series with constant memory: windows double when they run out. */
+struct series {
+	const char *key;	/* metric key */
+	bool level;		/* true: value = max level in window, gaps carry on; false: sum */
+	uint64_t start_ns;	/* time of window 0 (first sample) */
+	uint64_t window_ns;	/* current window width */
+	uint32_t nr;		/* windows used */
+	bool started;		/* start_ns set */
+	double last;		/* level series: last value */
+	double v[SERIES_MAX];	/* values */
+};
+
+struct mdev {
+	struct iotlb *atc;	/* device TLB, NULL until first use */
+	struct u64heap pri_out;	/* completion times of outstanding page requests */
+	uint32_t nr_pri_open;	/* outstanding requests waiting in open groups (no completion yet) */
+};
+
+/* One page request accepted into the PRQ, waiting for its group's response. */
+struct pri_member {
+	uint64_t t0_ns;		/* device's first translation attempt (latency start) */
+	uint64_t arrive_ns;	/* request accepted into the PRQ */
+	uint64_t service_ns;	/* fault service drawn for it */
+	uint64_t addr;		/* page */
+	struct model_access a;	/* device, source id, domain, PASID of the request */
+};
+
+/* A page request group (PCIe PRG) whose last request has not arrived yet. */
+struct pri_group {
+	uint32_t dev;		/* device index */
+	uint32_t pasid;		/* PASID (0 when none) */
+	uint32_t grpid;		/* PRG index */
+	uint32_t nr, cap;	/* members used, allocated */
+	struct pri_member *v;	/* members in arrival order */
+};
+
+/* How a page request is grouped: NULL = a group of its own (model-generated faults). */
+struct pri_tag {
+	uint32_t grpid;		/* PRG index */
+	bool last;		/* last request of the group */
+};
+
+struct fq {
+	uint32_t nr;		/* entries queued */
+	uint32_t gen;		/* bumped at every flush: stale timeouts do nothing */
+	uint32_t domain;	/* domain of the last queued unmap */
+};
+
+struct model_stats {
+	uint64_t nr_accesses;		/* model__access calls */
+	uint64_t nr_pages;		/* page lookups */
+	uint64_t bytes;			/* bytes accessed */
+	uint64_t nr_writes;		/* write accesses */
+	uint64_t atc_lookups, atc_hits, atc_misses;
+	uint64_t ats_requests;		/* translation requests sent to the IOMMU */
+	uint64_t ats_inval;		/* ATS invalidation requests sent to devices */
+	uint64_t atc_inval_entries;	/* ATC entries dropped */
+	uint64_t pri_requests, pri_responses, pri_dropped, pri_retries, pri_failed;
+	uint64_t pri_answered;		/* requests covered by a page group response */
+	uint64_t pri_trace_requests;	/* page requests taken from the trace (model__page_req) */
+	uint64_t pri_trace_writes;	/* of which asked for write access */
+	uint64_t pri_open_closed;	/* groups without a last request closed by model__finish */
+	uint64_t pri_stalled;		/* requests that waited for a device slot */
+	uint64_t pri_minor, pri_major;	/* faults served */
+	uint64_t pri_max_prq;		/* PRQ occupancy high-water mark */
+	uint64_t pri_latency_ns;	/* sum: first ATS request to final translation */
+	uint64_t pri_service_ns;	/* sum: OS fault service time (CPU spent in handle_mm_fault) */
+	uint64_t faults_unrecoverable;	/* non-present without ATS/PRI */
+	uint64_t first_touch_resident;	/* faulting: pages found resident at first touch */
+	uint64_t absorbed_pages;	/* access pages translated by their trace page request */
+	uint64_t nr_maps, map_pages, map_bytes;
+	uint64_t nr_unmaps, unmap_done, unmap_partial, unmap_unmatched;
+	uint64_t live_maps, live_bytes, peak_live_bytes;
+	uint64_t pin_pages, unpin_pages, pinned_pages, peak_pinned_pages;
+	uint64_t pin_cpu_ns, map_cpu_ns, unmap_cpu_ns;
+	uint64_t inval_by_type[MODEL_QI_NR_TYPES_];	/* descriptors per type */
+	uint64_t inval_count;		/* invalidation descriptors (all invalidation types) */
+	uint64_t inval_flushes;		/* lazy flush-queue flushes */
+	uint64_t inval_fq_full, inval_fq_timeout;	/* why they flushed */
+	uint64_t inval_wait_ns;		/* CPU time waiting for invalidations */
+	uint64_t inval_from_trace;	/* descriptors applied from the trace */
+	uint64_t lat_nr, lat_sum, lat_min, lat_max;	/* translation latency */
+};
+
+struct model {
+	struct model_cfg cfg;		/* copy of the validated config */
+	struct sim *sim;		/* events: flush timeouts */
+	uint64_t prng;			/* PRNG state */
+	unsigned int psz;		/* enum iotlb_psz of pt.page_bytes */
+	uint64_t page_mask;		/* page_bytes - 1 */
+	struct iotlb *iotlb;		/* the IOMMU's IOTLB */
+	struct pwalk *pw;		/* walk caches */
+	struct walkq *walkers;		/* walker pool */
+	struct walkq *handlers;		/* PRI fault handlers */
+	struct u64heap prq;		/* start times of requests waiting in the PRQ */
+	struct mdev *devs;		/* MODEL_MAX_DEVS slots */
+	uint32_t nr_devs;		/* highest used index + 1 */
+	struct u64map resident;		/* faulting: present pages */
+	struct pri_group *groups;	/* open page request groups */
+	uint32_t nr_groups, cap_groups;	/* used, allocated */
+	uint64_t pri_open;		/* requests in open groups */
+	struct u64map absorb;		/* trace page requests at absorb_ns: resident key -> dev */
+	uint64_t absorb_ns;		/* time of the entries in absorb */
+	struct u64map maps;		/* live maps: (domain, iova) -> bytes */
+	struct fq *fqs;			/* per-CPU flush queues */
+	uint32_t inval_src;		/* effective enum model_inval_source */
+	bool finished;			/* model__finish ran */
+	uint64_t last_ns;		/* latest time seen */
+	struct model_stats st;		/* counters */
+	uint64_t lat_hist[RESULTS_HIST_BUCKETS];	/* translation latency */
+	struct series s_live, s_pinned, s_faults, s_inval, s_miss;	/* time series */
+};
+
+static const char *const qi_names[MODEL_QI_NR_TYPES_] = {
+	[MODEL_QI_CC_INV] = "cc_inv", [MODEL_QI_IOTLB_INV] = "iotlb_inv",
+	[MODEL_QI_DEV_TLB_INV] = "dev_tlb_inv", [MODEL_QI_IEC_INV] = "iec_inv",
+	[MODEL_QI_INV_WAIT] = "inv_wait", [MODEL_QI_P_IOTLB_INV] = "p_iotlb_inv",
+	[MODEL_QI_PC_INV] = "pc_inv", [MODEL_QI_P_DEV_TLB_INV] = "p_dev_tlb_inv",
+	[MODEL_QI_PAGE_GRP_RESP] = "page_grp_resp",
+};
+
+const char *model_qi_type_name(uint32_t type)
+{
+	static const char *const other[] = { "type_0", "type_10", "type_11", "type_12",
+					     "type_13", "type_14", "type_15" };
+
+	if (type < MODEL_QI_NR_TYPES_ && qi_names[type])
+		return qi_names[type];
+	return type == 0 ? other[0] : type >= 10 && type < 16 ? other[type - 9] : "type_other";
+}
+
+static bool is_inval_type(uint32_t type)
+{
+	return type != MODEL_QI_INV_WAIT && type != MODEL_QI_PAGE_GRP_RESP && type != 0 &&
+	       type < MODEL_QI_NR_TYPES_;
+}
+
+/* ---------------------------------------------------------------- series */
+
+static void series_init(struct series *s, const char *key, bool level, uint64_t window_ns)
+{
+	memset(s, 0, sizeof(*s));
+	s->key = key;
+	s->level = level;
+	s->window_ns = window_ns;
+}
+
+static void series_add(struct series *s, uint64_t t_ns, double v)
+{
+	uint64_t idx;
+
+	if (!s->started) {
+		s->started = true;
+		s->start_ns = t_ns;
+	}
+	if (t_ns < s->start_ns)
+		t_ns = s->start_ns;
+	idx = (t_ns - s->start_ns) / s->window_ns;
+	while (idx >= SERIES_MAX) {
+		/* merge pairs: memory stays constant, resolution halves */
+		for (uint32_t i = 0; i < SERIES_MAX / 2; i++) {
+			double a = s->v[2 * i], b = 2 * i + 1 < s->nr ? s->v[2 * i + 1] : a;
+
+			s->v[i] = s->level ? (a > b ? a : b) : s->v[2 * i] + (2 * i + 1 < s->nr ? s->v[2 * i + 1] : 0);
+		}
+		s->nr = (s->nr + 1) / 2;
+		for (uint32_t i = s->nr; i < SERIES_MAX; i++)
+			s->v[i] = 0;
+		s->window_ns *= 2;
+		idx = (t_ns - s->start_ns) / s->window_ns;
+	}
+	while (s->nr <= idx)
+		s->v[s->nr++] = s->level ? s->last : 0;
+	if (s->level) {
+		if (v > s->v[idx])
+			s->v[idx] = v;
+		s->last = v;
+	} else {
+		s->v[idx] += v;
+	}
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static struct iotlb *mk_tlb(uint32_t entries, uint32_t ways, uint32_t policy, uint64_t seed)
+{
+	struct iotlb_geom g = {
+		.entries = entries, .ways = ways, .policy = iotlb_policy_by_index(policy),
+		.seed = seed,
+	};
+
+	return iotlb__new(&g);
+}
+
+struct model *model__new(const struct model_cfg *cfg)
+{
+	char err[256];
+	struct model *m;
+
+	if (model_cfg_check(cfg, err, sizeof(err))) {
+		errno = EINVAL;
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->cfg = *cfg;
+	m->prng = cfg->seed ^ 0x5eed5eed5eedull;
+	m->psz = cfg->page_bytes == 4096 ? IOTLB_PSZ_4K :
+		 cfg->page_bytes == (2u << 20) ? IOTLB_PSZ_2M : IOTLB_PSZ_1G;
+	m->page_mask = cfg->page_bytes - 1;
+	m->inval_src = cfg->inval_source == MODEL_INVSRC_TRACE ? MODEL_INVSRC_TRACE :
+									MODEL_INVSRC_MODEL;
+	m->sim = sim__new();
+	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy, cfg->seed);
+	m->pw = pwalk__new(cfg);
+	m->walkers = walkq__new(cfg->walkers);
+	m->handlers = walkq__new(cfg->pri_handlers);
+	m->prq.v = calloc(cfg->prq_entries, sizeof(uint64_t));
+	m->prq.cap = cfg->prq_entries;
+	m->devs = calloc(MODEL_MAX_DEVS, sizeof(*m->devs));
+	m->fqs = calloc(MODEL_MAX_CPUS, sizeof(*m->fqs));
+	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || !m->handlers || !m->prq.v ||
+	    !m->devs || !m->fqs || u64map_init(&m->resident) || u64map_init(&m->maps) ||
+	    u64map_init(&m->absorb)) {
+		model__free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
+	m->st.lat_min = UINT64_MAX;
+	series_init(&m->s_live, "map.live_bytes", true, cfg->series_window_ns);
+	series_init(&m->s_pinned, "pin.pinned_bytes", true, cfg->series_window_ns);
+	series_init(&m->s_faults, "pri.requests", false, cfg->series_window_ns);
+	series_init(&m->s_inval, "inval.count", false, cfg->series_window_ns);
+	series_init(&m->s_miss, "iotlb.misses", false, cfg->series_window_ns);
+	return m;
+}
+
+void model__free(struct model *m)
+{
+	if (!m)
+		return;
+	if (m->devs) {
+		for (uint32_t i = 0; i < m->nr_devs; i++) {
+			iotlb__free(m->devs[i].atc);
+			free(m->devs[i].pri_out.v);
+		}
+	}
+	free(m->devs);
+	free(m->fqs);
+	free(m->prq.v);
+	u64map_fini(&m->resident);
+	u64map_fini(&m->maps);
+	u64map_fini(&m->absorb);
+	for (uint32_t i = 0; i < m->nr_groups; i++)
+		free(m->groups[i].v);
+	free(m->groups);
+	walkq__free(m->walkers);
+	walkq__free(m->handlers);
+	pwalk__free(m->pw);
+	iotlb__free(m->iotlb);
+	sim__free(m->sim);
+	free(m);
+}
+
+static struct mdev *dev_get(struct model *m, uint32_t dev)
+{
+	struct mdev *d;
+
+	if (dev >= MODEL_MAX_DEVS)
+		dev = MODEL_MAX_DEVS - 1;
+	d = &m->devs[dev];
+	if (!d->atc) {
+		d->atc = mk_tlb(m->cfg.atc_entries, m->cfg.atc_ways, m->cfg.atc_policy,
+				m->cfg.seed + dev + 1);
+		d->pri_out.v = calloc(m->cfg.pri_outstanding, sizeof(uint64_t));
+		d->pri_out.cap = m->cfg.pri_outstanding;
+		if (!d->atc || !d->pri_out.v) {
+			iotlb__free(d->atc);
+			free(d->pri_out.v);
+			d->atc = NULL;
+			d->pri_out.v = NULL;
+			return NULL;
+		}
+		if (dev + 1 > m->nr_devs)
+			m->nr_devs = dev + 1;
+	}
+	return d;
+}
+
+/* ---------------------------------------------------------------- translation */
+
+static void lat_record(struct model *m, uint64_t lat)
+{
+	m->lat_hist[results_hist_bucket(lat)]++;
+	m->st.lat_nr++;
+	m->st.lat_sum += lat;
+	if (lat < m->st.lat_min)
+		m->st.lat_min = lat;
+	if (lat > m->st.lat_max)
+		m->st.lat_max = lat;
+}
+
+/*
+ * The IOMMU translates @addr for a request arriving at @t. Returns when the
+ * translation (or the "not present" answer) is ready. A non-present page's
+ * entry is not kept in the IOTLB. @queue: the walk takes a walker from the
+ * pool; retries after a fault happen far in the future of the stream being
+ * replayed, and reserving a walker then would block every walk before it,
+ * so those are not queued (their walk still counts reads).
+ */
+static uint64_t iommu_xlate_q(struct model *m, uint64_t t, const struct model_access *a,
+			      uint64_t addr, bool present, bool queue)
+{
+	uint32_t ctx = iotlb__ctx(m->iotlb, a->domain, a->pasid);
+	uint64_t reads, service, start;
+
+	if (iotlb__access(m->iotlb, ctx, addr, m->psz))
+		return t + m->cfg.iotlb_hit_ns;
+	series_add(&m->s_miss, t, 1);
+	reads = pwalk__walk(m->pw, a->sid, a->domain, a->pasid, addr, m->psz);
+	service = m->cfg.walk_fixed_ns + reads * m->cfg.mem_read_ns;
+	start = queue ? walkq__serve(m->walkers, t + m->cfg.iotlb_hit_ns, service) :
+			t + m->cfg.iotlb_hit_ns;
+	if (!present)
+		iotlb__drop(m->iotlb, ctx, addr, m->psz);
+	return start + service;
+}
+
+static uint64_t iommu_xlate(struct model *m, uint64_t t, const struct model_access *a,
+			    uint64_t addr, bool present)
+{
+	return iommu_xlate_q(m, t, a, addr, present, true);
+}
+
+static uint64_t resident_key(const struct model_access *a, uint64_t addr, unsigned int psz)
+{
+	/* (PASID, page): the CPU page table is per process; VA bits above 56 dropped */
+	return ((addr >> (12 + 9 * psz)) << 20 | (a->pasid & 0xfffff)) & ~(1ull << 63);
+}
+
+/* Faulting mode: is the page present now? First touch may find it resident. */
+static bool page_present(struct model *m, const struct model_access *a, uint64_t addr)
+{
+	uint64_t key;
+
+	if (m->cfg.mode != MODEL_MODE_FAULTING)
+		return true;
+	key = resident_key(a, addr, m->psz);
+	if (u64map_get(&m->resident, key, NULL))
+		return true;
+	if (m->cfg.resident_fraction > 0 && prng_unit(&m->prng) < m->cfg.resident_fraction) {
+		m->st.first_touch_resident++;
+		u64map_put(&m->resident, key, 0);
+		return true;
+	}
+	return false;
+}
+
+static uint64_t draw_ns(struct model *m, uint64_t mean)
+{
+	switch (m->cfg.fault_dist) {
+	case MODEL_DIST_EXP:
+		return (uint64_t)llround(prng_exp(&m->prng, (double)mean));
+	case MODEL_DIST_UNIFORM:
+		return mean / 2 + prng_below(&m->prng, mean + 1);
+	default:
+		return mean;
+	}
+}
+
+#define PRI_FAILED UINT64_MAX		/* the device gave up (overflow retries used up) */
+#define PRI_PENDING (UINT64_MAX - 1)	/* in an open group: answered with its last request */
+
+/*
+ * Remember a completion time on @d's outstanding heap. It can only be full
+ * when open groups held more requests than pri.outstanding (pri_fault lets
+ * them through rather than deadlock); the earliest completion then goes.
+ */
+static void out_push(struct mdev *d, uint64_t t)
+{
+	if (d->pri_out.nr == d->pri_out.cap)
+		u64heap_pop(&d->pri_out);
+	u64heap_push(&d->pri_out, t);
+}
+
+static void prq_hold(struct model *m, uint64_t until_ns)
+{
+	u64heap_push(&m->prq, until_ns);
+	if (m->prq.nr > m->st.pri_max_prq)
+		m->st.pri_max_prq = m->prq.nr;
+}
+
+/* The open group (@dev, @pasid, @grpid), or NULL (@add: a new one, NULL only without memory). */
+static struct pri_group *group_get(struct model *m, uint32_t dev, uint32_t pasid, uint32_t grpid,
+				   bool add)
+{
+	struct pri_group *g;
+
+	for (uint32_t i = 0; i < m->nr_groups; i++) {
+		g = &m->groups[i];
+		if (g->dev == dev && g->pasid == pasid && g->grpid == grpid)
+			return g;
+	}
+	if (!add)
+		return NULL;
+	if (m->nr_groups == m->cap_groups) {
+		uint32_t cap = m->cap_groups ? 2 * m->cap_groups : 8;
+
+		g = realloc(m->groups, cap * sizeof(*g));
+		if (!g)
+			return NULL;
+		m->groups = g;
+		m->cap_groups = cap;
+	}
+	g = &m->groups[m->nr_groups++];
+	*g = (struct pri_group){ .dev = dev, .pasid = pasid, .grpid = grpid };
+	return g;
+}
+
+static int group_add(struct pri_group *g, const struct pri_member *x)
+{
+	if (g->nr == g->cap) {
+		uint32_t cap = g->cap ? 2 * g->cap : 4;
+		struct pri_member *v = realloc(g->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		g->v = v;
+		g->cap = cap;
+	}
+	g->v[g->nr++] = *x;
+	return 0;
+}
+
+static void group_drop(struct model *m, struct pri_group *g)
+{
+	free(g->v);
+	*g = m->groups[--m->nr_groups];
+}
+
+/*
+ * Answer a complete group of @n requests whose last one was accepted at
+ * @arrive_ns: one handler serves the members' faults one after another
+ * (Linux iopf_handler walks the group's fault list), one page group response
+ * answers them all, and each member's device retries its ATS request.
+ * @hold_prq: the last request holds a PRQ slot until a handler picks the
+ * group up (not when model__finish closes a group that had no last one).
+ */
+static void pri_answer(struct model *m, struct mdev *d, const struct pri_member *v, uint32_t n,
+		       uint64_t arrive_ns, bool hold_prq)
+{
+	uint64_t ow = m->cfg.pcie_one_way_ns, total = 0, pick, done;
+
+	for (uint32_t i = 0; i < n; i++)
+		total += v[i].service_ns;
+	pick = walkq__serve(m->handlers, arrive_ns + m->cfg.pri_dispatch_ns, total);
+	if (hold_prq)
+		prq_hold(m, pick);
+	done = pick + total;
+	m->st.pri_service_ns += total;
+	m->st.pri_responses++;
+	m->st.pri_answered += n;
+	m->st.inval_by_type[MODEL_QI_PAGE_GRP_RESP]++;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t t;
+
+		out_push(d, done + ow);
+		u64map_put(&m->resident, resident_key(&v[i].a, v[i].addr, m->psz), 0);
+		/* response reaches the device; it retries ATS, which now walks a present page */
+		t = iommu_xlate_q(m, done + 2 * ow + m->cfg.pri_retry_ns, &v[i].a, v[i].addr, true,
+				  false) + ow;
+		m->st.pri_latency_ns += t - v[i].t0_ns;
+		lat_record(m, t - v[i].t0_ns);
+	}
+}
+
+/*
+ * PRI: the ATS request of a translation that started at @t0 for a
+ * non-present page was answered "not present" at @t_resp (device side).
+ * The device sends a page request (grouped per @tag; NULL: a group of its
+ * own). Return: 0 once answered (latency recorded), PRI_PENDING while its
+ * group waits for its last request, PRI_FAILED if the device gave up.
+ */
+static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t t_resp,
+			  const struct model_access *a, uint64_t addr, const struct pri_tag *tag)
+{
+	uint64_t ow = m->cfg.pcie_one_way_ns;
+	uint32_t tries = 0;
+
+	for (;;) {
+		uint64_t t_req = t_resp, arrive;
+		struct pri_member x;
+		struct pri_group *g;
+
+		while (d->pri_out.nr && d->pri_out.v[0] <= t_req)
+			u64heap_pop(&d->pri_out);
+		/* requests in open groups hold slots too; with none answered yet, nothing frees one */
+		if (d->pri_out.nr && d->pri_out.nr + d->nr_pri_open >= d->pri_out.cap) {
+			t_req = u64heap_pop(&d->pri_out);
+			m->st.pri_stalled++;
+		}
+		arrive = t_req + ow;
+		m->st.pri_requests++;
+		series_add(&m->s_faults, t_req, 1);
+		while (m->prq.nr && m->prq.v[0] <= arrive)
+			u64heap_pop(&m->prq);
+		if (m->prq.nr >= m->prq.cap) {
+			/* overflow: the IOMMU auto-responds; the device retries the ATS request */
+			m->st.pri_dropped++;
+			out_push(d, arrive + ow);
+			if (tries++ >= m->cfg.pri_max_retries) {
+				m->st.pri_failed++;
+				return PRI_FAILED;
+			}
+			m->st.pri_retries++;
+			t_resp = iommu_xlate_q(m, arrive + 2 * ow + m->cfg.pri_retry_ns, a, addr, false,
+					       false) + ow;
+			continue;
+		}
+		x = (struct pri_member){ .t0_ns = t0, .arrive_ns = arrive, .addr = addr, .a = *a };
+		if (prng_unit(&m->prng) < m->cfg.fault_major_fraction) {
+			x.service_ns = draw_ns(m, m->cfg.fault_major_ns);
+			m->st.pri_major++;
+		} else {
+			x.service_ns = draw_ns(m, m->cfg.fault_minor_ns);
+			m->st.pri_minor++;
+		}
+		g = tag ? group_get(m, (uint32_t)(d - m->devs), a->pasid, tag->grpid, !tag->last) : NULL;
+		if (!g) {
+			/* a group of one (or the memory for an open group ran out) */
+			pri_answer(m, d, &x, 1, arrive, true);
+			return 0;
+		}
+		if (group_add(g, &x)) {
+			if (!g->nr)
+				group_drop(m, g);
+			pri_answer(m, d, &x, 1, arrive, true);
+			return 0;
+		}
+		if (!tag->last) {
+			/* the PRQ thread moves it to the group's partial list: its slot frees then */
+			prq_hold(m, arrive + m->cfg.pri_dispatch_ns);
+			d->nr_pri_open++;
+			m->pri_open++;
+			return PRI_PENDING;
+		}
+		d->nr_pri_open -= g->nr - 1;
+		m->pri_open -= g->nr - 1;
+		pri_answer(m, d, g->v, g->nr, arrive, true);
+		group_drop(m, g);
+		return 0;
+	}
+}
+
+/*
+ * Translate one page for @a at @t. @tag: a page request from the trace (the
+ * traced device found the page not present): the translation faults
+ * whatever the residency says, grouped per @tag; NULL: the model decides.
+ */
+static void xlate_page(struct model *m, uint64_t t, const struct model_access *a, uint64_t addr,
+		       const struct pri_tag *tag)
+{
+	uint64_t done;
+
+	if (tag) {
+		/* the traced IOMMU had no present translation: a stale cached one (a reclaim this
+		 * model did not see) goes */
+		iotlb__drop(m->iotlb, iotlb__ctx(m->iotlb, a->domain, a->pasid), addr, m->psz);
+	}
+	if (m->cfg.ats) {
+		struct mdev *d = dev_get(m, a->dev);
+		uint32_t ctx;
+
+		if (!d)
+			return;
+		ctx = iotlb__ctx(d->atc, 0, a->pasid);
+		m->st.atc_lookups++;
+		if (tag)
+			iotlb__drop(d->atc, ctx, addr, m->psz);
+		if (iotlb__access(d->atc, ctx, addr, m->psz)) {
+			m->st.atc_hits++;
+			lat_record(m, m->cfg.atc_hit_ns);
+			return;
+		}
+		m->st.atc_misses++;
+		m->st.ats_requests++;
+		if (!tag && page_present(m, a, addr)) {
+			done = iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns, a, addr,
+					   true) + m->cfg.pcie_one_way_ns;
+			lat_record(m, done - t);
+		} else {
+			uint64_t t_resp = iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns,
+						      a, addr, false) + m->cfg.pcie_one_way_ns;
+
+			if (pri_fault(m, d, t, t_resp, a, addr, tag) == PRI_FAILED)
+				iotlb__drop(d->atc, ctx, addr, m->psz);
+		}
+		return;
+	}
+	if (tag || !page_present(m, a, addr)) {
+		/* no ATS, no PRI: a DMA fault the device cannot recover from */
+		m->st.faults_unrecoverable++;
+		iommu_xlate(m, t, a, addr, false);
+		return;
+	}
+	done = iommu_xlate(m, t, a, addr, true);
+	lat_record(m, done - t);
+}
+
+uint64_t model__latency_sum_ns(const struct model *m)
+{
+	return m->st.lat_sum;
+}
+
+/*
+ * A trace page request at @t stands for the device access that faulted. An
+ * access to the same page by the same device at the same time is that
+ * access (a trace that carries both, like faulting:prq=trace): it is
+ * counted but not translated again.
+ */
+static void absorb_note(struct model *m, uint64_t t, const struct model_access *a, uint64_t addr)
+{
+	if (m->absorb.nr && m->absorb_ns != t)
+		u64map_clear(&m->absorb);
+	m->absorb_ns = t;
+	u64map_put(&m->absorb, resident_key(a, addr, m->psz), a->dev);
+}
+
+static bool absorbed(struct model *m, const struct model_access *a, uint64_t addr)
+{
+	uint64_t key = resident_key(a, addr, m->psz), dev;
+
+	if (!u64map_get(&m->absorb, key, &dev) || dev != a->dev)
+		return false;
+	u64map_del(&m->absorb, key);
+	m->st.absorbed_pages++;
+	return true;
+}
+
+void model__page_req(struct model *m, uint64_t t_ns, const struct model_page_req *r)
+{
+	struct model_access a = {
+		.iova = r->addr, .bytes = 1, .dev = r->dev, .sid = r->sid, .domain = r->domain,
+		.pasid = r->pasid, .write = r->write,
+	};
+	struct pri_tag tag = { .grpid = r->grpid, .last = r->last };
+	uint64_t addr = r->addr & ~m->page_mask;
+
+	if (t_ns > m->last_ns)
+		m->last_ns = t_ns;
+	m->st.pri_trace_requests++;
+	m->st.pri_trace_writes += r->write;
+	absorb_note(m, t_ns, &a, addr);
+	/* pinned mode: the page would be pinned, hence present: a plain translation */
+	xlate_page(m, t_ns, &a, addr, m->cfg.mode == MODEL_MODE_FAULTING ? &tag : NULL);
+}
+
+uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access *a)
+{
+	uint64_t bytes = a->bytes ? a->bytes : 1;
+	uint64_t first = a->iova & ~m->page_mask;
+	uint64_t last = (a->iova + bytes - 1) & ~m->page_mask;
+	bool absorb = m->absorb.nr && m->absorb_ns == t_ns;
+	uint64_t n = 0;
+
+	if (a->iova + bytes - 1 < a->iova)	/* wraps the address space: clamp */
+		last = UINT64_MAX & ~m->page_mask;
+	if (t_ns > m->last_ns)
+		m->last_ns = t_ns;
+	m->st.nr_accesses++;
+	m->st.bytes += bytes;
+	m->st.nr_writes += a->write;
+	for (uint64_t p = first;; p += m->cfg.page_bytes) {
+		if (!absorb || !absorbed(m, a, p))
+			xlate_page(m, t_ns, a, p, NULL);
+		n++;
+		if (p == last)
+			break;
+	}
+	m->st.nr_pages += n;
+	return n;
+}
+
+/* ---------------------------------------------------------------- invalidation */
+
+static void inval_caches(struct model *m, const struct iotlb_inval *inv)
+{
+	uint64_t n = iotlb__inval(m->iotlb, inv);
+
+	(void)n;
+	pwalk__inval(m->pw, inv);
+}
+
+static void inval_atcs(struct model *m, const struct iotlb_inval *inv)
+{
+	for (uint32_t i = 0; i < m->nr_devs; i++) {
+		struct iotlb *atc = m->devs[i].atc;
+		struct iotlb_inval ai = *inv;
+
+		if (!atc)
+			continue;
+		ai.domain = IOTLB_ANY;	/* ATC contexts are (0, PASID) */
+		if (ai.kind == IOTLB_INV_DOMAIN)
+			ai.kind = IOTLB_INV_GLOBAL;
+		m->st.atc_inval_entries += iotlb__inval(atc, &ai);
+		m->st.ats_inval++;
+	}
+}
+
+static void count_desc(struct model *m, uint64_t t, uint32_t type, uint64_t n)
+{
+	m->st.inval_by_type[type < MODEL_QI_NR_TYPES_ ? type : 0] += n;
+	if (is_inval_type(type)) {
+		m->st.inval_count += n;
+		series_add(&m->s_inval, t, (double)n);
+	}
+}
+
+static uint32_t nr_atcs(const struct model *m)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < m->nr_devs; i++)
+		n += m->devs[i].atc != NULL;
+	return n;
+}
+
+/* One synchronous invalidation: IOTLB (+ every ATC when ATS is on). */
+static void sync_inval(struct model *m, uint64_t t, const struct iotlb_inval *inv)
+{
+	uint64_t wait = m->cfg.qi_wait_ns;
+
+	inval_caches(m, inv);
+	count_desc(m, t, MODEL_QI_IOTLB_INV, 1);
+	if (m->cfg.ats && m->nr_devs) {
+		inval_atcs(m, inv);
+		count_desc(m, t, MODEL_QI_DEV_TLB_INV, nr_atcs(m));
+		wait += 2 * m->cfg.pcie_one_way_ns + m->cfg.ats_inval_dev_ns;
+	}
+	m->st.inval_wait_ns += wait;
+}
+
+static void fq_flush(struct model *m, uint64_t t, uint32_t cpu)
+{
+	struct fq *q = &m->fqs[cpu];
+	struct iotlb_inval inv = { .kind = IOTLB_INV_DOMAIN, .domain = q->domain };
+
+	if (!q->nr)
+		return;
+	sync_inval(m, t, &inv);
+	m->st.inval_flushes++;
+	q->nr = 0;
+	q->gen++;
+}
+
+static void fq_timeout(struct sim *s, const struct sim_event *ev)
+{
+	struct model *m = ev->obj;
+	struct fq *q = &m->fqs[ev->arg];
+
+	if (q->gen != (uint32_t)ev->arg2 || !q->nr)
+		return;
+	m->st.inval_fq_timeout++;
+	fq_flush(m, sim__now_ns(s), (uint32_t)ev->arg);
+}
+
+void model__advance(struct model *m, uint64_t t_ns)
+{
+	if (t_ns > m->last_ns)
+		m->last_ns = t_ns;
+	if (sim__pending(m->sim) && sim__next_time_ns(m->sim) <= t_ns)
+		sim__run_until(m->sim, t_ns);
+}
+
+static uint64_t map_key(uint32_t domain, uint64_t iova)
+{
+	/* IOVAs are page aligned: the low 12 bits carry the domain's low bits */
+	return (iova & ~0xfffull) ^ ((uint64_t)domain << 52) ^ (domain & 0xfff);
+}
+
+void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, uint64_t iova,
+		uint64_t bytes)
+{
+	uint64_t pages = (bytes + m->page_mask) / m->cfg.page_bytes, old;
+	uint64_t key = map_key(domain, iova);
+
+	if (t_ns > m->last_ns)
+		m->last_ns = t_ns;
+	m->st.nr_maps++;
+	m->st.map_pages += pages;
+	m->st.map_bytes += bytes;
+	m->st.map_cpu_ns += m->cfg.map_call_ns + pages * m->cfg.map_page_ns;
+	if (u64map_get(&m->maps, key, &old)) {
+		/* remapped without an unmap we saw: the old one ends here */
+		m->st.live_maps--;
+		m->st.live_bytes -= old;
+		m->st.unmap_done++;
+		m->st.unmap_unmatched++;
+	}
+	if (!u64map_put(&m->maps, key, bytes)) {
+		m->st.live_maps++;
+		m->st.live_bytes += bytes;
+	}
+	if (m->st.live_bytes > m->st.peak_live_bytes)
+		m->st.peak_live_bytes = m->st.live_bytes;
+	series_add(&m->s_live, t_ns, (double)m->st.live_bytes);
+}
+
+void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, uint64_t iova,
+		  uint64_t bytes)
+{
+	uint64_t pages = (bytes + m->page_mask) / m->cfg.page_bytes, mapped;
+	uint64_t key = map_key(domain, iova);
+
+	if (t_ns > m->last_ns)
+		m->last_ns = t_ns;
+	m->st.nr_unmaps++;
+	m->st.unmap_cpu_ns += m->cfg.unmap_call_ns + pages * m->cfg.unmap_page_ns;
+	if (u64map_get(&m->maps, key, &mapped)) {
+		u64map_del(&m->maps, key);
+		if (bytes < mapped) {
+			/* partial unmap from the start: the rest stays mapped */
+			u64map_put(&m->maps, map_key(domain, iova + bytes), mapped - bytes);
+			m->st.live_bytes -= bytes;
+			m->st.unmap_partial++;
+		} else {
+			m->st.live_maps--;
+			m->st.live_bytes -= mapped;
+			m->st.unmap_done++;
+		}
+	} else {
+		m->st.unmap_unmatched++;
+	}
+	series_add(&m->s_live, t_ns, (double)m->st.live_bytes);
+	if (m->inval_src == MODEL_INVSRC_TRACE)
+		return;
+	if (m->cfg.inval_mode == MODEL_INVAL_STRICT) {
+		struct iotlb_inval inv = { .kind = IOTLB_INV_RANGE, .domain = domain,
+					   .pasid = IOTLB_ANY, .addr = iova,
+					   .bytes = bytes ? bytes : 1 };
+
+		sync_inval(m, t_ns, &inv);
+	} else {
+		struct fq *q;
+
+		if (cpu >= MODEL_MAX_CPUS)
+			cpu = MODEL_MAX_CPUS - 1;
+		q = &m->fqs[cpu];
+		q->domain = domain;
+		if (!q->nr++)
+			sim__schedule(m->sim, t_ns > sim__now_ns(m->sim) ? t_ns + m->cfg.fq_timeout_ns :
+					      sim__now_ns(m->sim) + m->cfg.fq_timeout_ns,
+				      fq_timeout, m, cpu, q->gen);
+		if (q->nr >= m->cfg.fq_entries) {
+			m->st.inval_fq_full++;
+			fq_flush(m, t_ns, cpu);
+		}
+	}
+}
+
+void model__pin(struct model *m, uint64_t t_ns, uint64_t nr_pages, bool unpin)
+{
+	if (t_ns > m->last_ns)
+		m->last_ns = t_ns;
+	if (unpin) {
+		m->st.unpin_pages += nr_pages;
+		m->st.pinned_pages -= nr_pages < m->st.pinned_pages ? nr_pages : m->st.pinned_pages;
+	} else {
+		m->st.pin_pages += nr_pages;
+		m->st.pinned_pages += nr_pages;
+		m->st.pin_cpu_ns += nr_pages * m->cfg.pin_page_ns;
+		if (m->st.pinned_pages > m->st.peak_pinned_pages)
+			m->st.peak_pinned_pages = m->st.pinned_pages;
+	}
+	series_add(&m->s_pinned, t_ns, (double)(m->st.pinned_pages * 4096));
+}
+
+void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
+{
+	struct iotlb_inval inv = { .kind = IOTLB_INV_GLOBAL, .domain = q->domain,
+				   .pasid = IOTLB_ANY };
+	uint64_t range = 4096ull << (q->addr_mask < 52 ? q->addr_mask : 52);
+	uint64_t base = q->addr & ~(range - 1);	/* hardware ignores bits below the mask */
+
+	if (t_ns > m->last_ns)
+		m->last_ns = t_ns;
+	if (m->cfg.inval_source == MODEL_INVSRC_AUTO && is_inval_type(q->type))
+		m->inval_src = MODEL_INVSRC_TRACE;
+	if (m->inval_src != MODEL_INVSRC_TRACE || q->type == MODEL_QI_PAGE_GRP_RESP) {
+		/* model source: the trace's descriptors are counted under trace.qi.* by replay */
+		return;
+	}
+	count_desc(m, t_ns, q->type, 1);
+	m->st.inval_from_trace++;
+	switch (q->type) {
+	case MODEL_QI_IOTLB_INV:
+		/* granularity: 1 global, 2 domain, 3 page-selective (VT-d IIRG) */
+		inv.kind = q->granularity == 1 ? IOTLB_INV_GLOBAL :
+			   q->granularity == 3 ? IOTLB_INV_RANGE : IOTLB_INV_DOMAIN;
+		inv.addr = base;
+		inv.bytes = range;
+		inval_caches(m, &inv);
+		break;
+	case MODEL_QI_P_IOTLB_INV:
+		/* granularity: 2 all in PASID, 3 page-selective within PASID, else domain */
+		inv.pasid = q->pasid;
+		inv.kind = q->granularity == 3 ? IOTLB_INV_RANGE :
+			   q->granularity == 2 ? IOTLB_INV_PASID : IOTLB_INV_DOMAIN;
+		inv.addr = base;
+		inv.bytes = range;
+		inval_caches(m, &inv);
+		break;
+	case MODEL_QI_DEV_TLB_INV:
+	case MODEL_QI_P_DEV_TLB_INV:
+		inv.kind = IOTLB_INV_RANGE;
+		inv.pasid = q->type == MODEL_QI_P_DEV_TLB_INV ? q->pasid : IOTLB_ANY;
+		inv.addr = base;
+		inv.bytes = range;
+		inval_atcs(m, &inv);
+		break;
+	case MODEL_QI_CC_INV:
+		pwalk__inval_cc(m->pw);
+		break;
+	case MODEL_QI_PC_INV:
+		pwalk__inval_pasidc(m->pw, q->pasid);
+		break;
+	default:
+		break;
+	}
+}
+
+uint32_t model__effective_inval_source(const struct model *m)
+{
+	return m->inval_src;
+}
+
+void model__finish(struct model *m, uint64_t t_ns)
+{
+	if (m->finished)
+		return;
+	if (t_ns < m->last_ns)
+		t_ns = m->last_ns;
+	/*
+	 * Groups whose last request never came (the trace ended or lost it) are
+	 * answered as if their latest request had been the last: nothing stays
+	 * in flight, and they are counted.
+	 */
+	while (m->nr_groups) {
+		struct pri_group *g = &m->groups[m->nr_groups - 1];
+		struct mdev *d = &m->devs[g->dev];
+
+		d->nr_pri_open -= g->nr;
+		m->pri_open -= g->nr;
+		m->st.pri_open_closed++;
+		pri_answer(m, d, g->v, g->nr, g->v[g->nr - 1].arrive_ns, false);
+		group_drop(m, g);
+	}
+	/* pending flush-queue timeouts fire: lazy invalidations complete */
+	sim__run(m->sim);
+	if (sim__now_ns(m->sim) > t_ns)
+		t_ns = sim__now_ns(m->sim);
+	m->last_ns = t_ns;
+	m->finished = true;
+}
+
+/* ---------------------------------------------------------------- reporting */
+
+uint64_t model__latency_pct(const struct model *m, double pct)
+{
+	uint64_t want, acc = 0;
+
+	if (!m->st.lat_nr)
+		return 0;
+	want = (uint64_t)ceil(pct / 100.0 * (double)m->st.lat_nr);
+	if (want < 1)
+		want = 1;
+	for (uint32_t b = 0; b < RESULTS_HIST_BUCKETS; b++) {
+		acc += m->lat_hist[b];
+		if (acc >= want) {
+			uint64_t lo = results_hist_bucket_low(b);
+
+			/* clamp to what was really seen: exact for one-valued buckets */
+			if (lo < m->st.lat_min)
+				lo = m->st.lat_min;
+			if (lo > m->st.lat_max)
+				lo = m->st.lat_max;
+			return lo;
+		}
+	}
+	return m->st.lat_max;
+}
+
+typedef int (*metric_fn)(void *ctx, const char *key, double v, const char *unit);
+
+static int emit(const struct model *m, metric_fn fn, void *ctx)
+{
+	const struct iotlb_stats *is = iotlb__stats(m->iotlb);
+	const struct pwalk_stats *ps = pwalk__stats(m->pw);
+	const struct walkq_stats *ws = walkq__stats(m->walkers);
+	const struct walkq_stats *hs = walkq__stats(m->handlers);
+	const struct model_stats *s = &m->st;
+	char key[64];
+	int rc = 0;
+
+#define M(k, v, u)                                             \
+	do {                                                   \
+		if ((rc = fn(ctx, (k), (double)(v), (u))) < 0) \
+			return rc;                             \
+	} while (0)
+	M("access.count", s->nr_accesses, "accesses");
+	M("access.pages", s->nr_pages, "lookups");
+	M("access.bytes", s->bytes, "bytes");
+	M("access.writes", s->nr_writes, "accesses");
+	M("access.absorbed_pages", s->absorbed_pages, "lookups");
+	M("iotlb.lookups", is->nr_lookups, "lookups");
+	M("iotlb.hits", is->nr_hits, "lookups");
+	M("iotlb.misses", is->nr_misses, "lookups");
+	M("iotlb.miss_rate", is->nr_lookups ? (double)is->nr_misses / (double)is->nr_lookups : 0, "");
+	M("iotlb.evictions", is->nr_evictions, "entries");
+	M("iotlb.inval_entries", is->nr_inval_entries, "entries");
+	M("iotlb.ctx_overflow", is->nr_ctx_overflow, "contexts");
+	M("walk.count", ps->nr_walks, "walks");
+	M("walk.mem_reads", ps->mem_reads, "reads");
+	M("walk.nested_reads", ps->nested_reads, "reads");
+	M("walk.reads_per_walk", ps->nr_walks ? (double)ps->mem_reads / (double)ps->nr_walks : 0, "reads");
+	M("walk.wait_ns", ws->wait_ns, "ns");
+	M("walk.mean_wait_ns", ws->nr ? (double)ws->wait_ns / (double)ws->nr : 0, "ns");
+	M("walk.max_wait_ns", ws->max_wait_ns, "ns");
+	M("walk.queued", ws->nr_waited, "walks");
+	M("walk.busy_ns", ws->busy_ns, "ns");
+	for (int k = 2; k <= WALK_MAX_LEVELS; k++) {
+		snprintf(key, sizeof(key), "pwc.l%d_hits", k);
+		M(key, ps->pwc_hits[k], "walks");
+	}
+	M("pwc.misses", ps->pwc_misses, "walks");
+	M("cc.hits", ps->cc_hits, "lookups");
+	M("cc.misses", ps->cc_misses, "lookups");
+	M("pasidc.hits", ps->pasidc_hits, "lookups");
+	M("pasidc.misses", ps->pasidc_misses, "lookups");
+	M("atc.lookups", s->atc_lookups, "lookups");
+	M("atc.hits", s->atc_hits, "lookups");
+	M("atc.misses", s->atc_misses, "lookups");
+	M("atc.devices", nr_atcs(m), "devices");
+	M("atc.inval_entries", s->atc_inval_entries, "entries");
+	M("ats.requests", s->ats_requests, "requests");
+	M("ats.invalidations", s->ats_inval, "requests");
+	M("pri.requests", s->pri_requests, "requests");
+	M("pri.responses", s->pri_responses, "requests");
+	M("pri.answered", s->pri_answered, "requests");
+	M("pri.in_flight", m->pri_open, "requests");
+	M("pri.unterminated_groups", s->pri_open_closed, "groups");
+	M("pri.trace_requests", s->pri_trace_requests, "requests");
+	M("pri.trace_write_requests", s->pri_trace_writes, "requests");
+	M("pri.dropped", s->pri_dropped, "requests");
+	M("pri.retries", s->pri_retries, "requests");
+	M("pri.failed", s->pri_failed, "faults");
+	M("pri.stalled", s->pri_stalled, "requests");
+	M("pri.minor", s->pri_minor, "faults");
+	M("pri.major", s->pri_major, "faults");
+	M("pri.max_prq_occupancy", s->pri_max_prq, "entries");
+	M("pri.handler_wait_ns", hs->wait_ns, "ns");
+	M("pri.service_cpu_ns", s->pri_service_ns, "ns");
+	M("pri.mean_fault_latency_ns",
+	  s->pri_answered ? (double)s->pri_latency_ns / (double)s->pri_answered : 0, "ns");
+	M("fault.unrecoverable", s->faults_unrecoverable, "faults");
+	M("fault.first_touch_resident", s->first_touch_resident, "pages");
+	M("map.count", s->nr_maps, "calls");
+	M("map.pages", s->map_pages, "pages");
+	M("map.bytes", s->map_bytes, "bytes");
+	M("map.live", s->live_maps, "maps");
+	M("map.live_bytes", s->live_bytes, "bytes");
+	M("map.peak_live_bytes", s->peak_live_bytes, "bytes");
+	M("map.cpu_ns", s->map_cpu_ns, "ns");
+	M("unmap.count", s->nr_unmaps, "calls");
+	M("unmap.completed", s->unmap_done, "maps");
+	M("unmap.partial", s->unmap_partial, "calls");
+	M("unmap.unmatched", s->unmap_unmatched, "calls");
+	M("unmap.cpu_ns", s->unmap_cpu_ns, "ns");
+	M("pin.pages", s->pin_pages, "pages");
+	M("pin.unpinned_pages", s->unpin_pages, "pages");
+	M("pin.peak_pinned_bytes", s->peak_pinned_pages * 4096, "bytes");
+	M("pin.cpu_ns", s->pin_cpu_ns, "ns");
+	M("inval.count", s->inval_count, "descriptors");
+	for (uint32_t t = 1; t < MODEL_QI_NR_TYPES_; t++) {
+		if (!qi_names[t])
+			continue;
+		snprintf(key, sizeof(key), "inval.%s", qi_names[t]);
+		M(key, s->inval_by_type[t], "descriptors");
+	}
+	M("inval.flushes", s->inval_flushes, "flushes");
+	M("inval.fq_full", s->inval_fq_full, "flushes");
+	M("inval.fq_timeout", s->inval_fq_timeout, "flushes");
+	M("inval.wait_ns", s->inval_wait_ns, "ns");
+	M("inval.from_trace", s->inval_from_trace, "descriptors");
+	M("inval.source_trace", m->inval_src == MODEL_INVSRC_TRACE, "bool");
+	M("xlate.count", s->lat_nr, "translations");
+	M("xlate.latency_ns.mean", s->lat_nr ? (double)s->lat_sum / (double)s->lat_nr : 0, "ns");
+	M("xlate.latency_ns.p50", model__latency_pct(m, 50), "ns");
+	M("xlate.latency_ns.p99", model__latency_pct(m, 99), "ns");
+	M("xlate.latency_ns.max", s->lat_max, "ns");
+	M("xlate.latency_ns.sum", s->lat_sum, "ns");
+#undef M
+	return rc;
+}
+
+struct find_ctx {
+	const char *key;	/* wanted */
+	double v;		/* found value */
+};
+
+static int find_cb(void *ctx, const char *key, double v, const char *unit)
+{
+	struct find_ctx *f = ctx;
+
+	if (!strcmp(key, f->key)) {
+		f->v = v;
+		return -1;	/* stop */
+	}
+	return 0;
+}
+
+double model__metric(const struct model *m, const char *key)
+{
+	struct find_ctx f = { .key = key, .v = NAN };
+
+	emit(m, find_cb, &f);
+	return f.v;
+}
+
+static int sink_metric(void *ctx, const char *key, double v, const char *unit)
+{
+	const struct results_sink *sink = ctx;
+
+	return sink->ops->metric ? sink->ops->metric(sink->ctx, key, v, unit) : 0;
+}
+
+static int report_series(const struct series *s, const struct results_sink *sink)
+{
+	if (!s->nr || !sink->ops->series)
+		return 0;
+	return sink->ops->series(sink->ctx, s->key, s->start_ns, s->window_ns, s->v, s->nr);
+}
+
+int model__report(const struct model *m, const struct results_sink *sink)
+{
+	struct results_hist h = {
+		.counts = m->lat_hist, .nr = m->st.lat_nr, .sum = m->st.lat_sum,
+		.min = m->st.lat_nr ? m->st.lat_min : 0, .max = m->st.lat_max, .unit = "ns",
+	};
+	int rc;
+
+	if ((rc = emit(m, sink_metric, (void *)sink)) < 0)
+		return rc;
+	if (sink->ops->histogram && (rc = sink->ops->histogram(sink->ctx, "xlate.latency_ns", &h)) < 0)
+		return rc;
+	if ((rc = report_series(&m->s_live, sink)) < 0 ||
+	    (rc = report_series(&m->s_pinned, sink)) < 0 ||
+	    (rc = report_series(&m->s_faults, sink)) < 0 ||
+	    (rc = report_series(&m->s_inval, sink)) < 0 ||
+	    (rc = report_series(&m->s_miss, sink)) < 0)
+		return rc;
+	return 0;
+}
