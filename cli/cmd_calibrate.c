@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd_calibrate.c - `svatrace calibrate`: fit the translation model to a
+ * pcie-bench latency curve and write a profile (pcie-bench), or predict a
+ * curve with a profile and print the error (check). Method and parameters:
+ * docs/calibration.md; the library part is calibrate/.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "calibrate/fit.h"
+#include "calibrate/pciebench.h"
+#include "cli/cli.h"
+#include "model/params.h"
+#include "model/xlate/config.h"
+#include "replay/profile.h"
+#include "replay/registry.h"
+
+#define CMD "calibrate"
+#define CACHE_STATE "DWarm"	/* the curve: data warmed by the device */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: svatrace calibrate pcie-bench DIR [--baseline DIR | --no-baseline]\n"
+		"                          [-o PROFILE.ini] [--plot FILE.png]\n"
+		"       svatrace calibrate check PROFILE DIR [--baseline DIR | --no-baseline]\n"
+		"                          [--plot FILE.png]\n"
+		"\n"
+		"pcie-bench: fit the translation model to DIR/" PB_LAT_FILE "\n"
+		"  (mean latency of 64-byte random DMA reads vs window, " CACHE_STATE " block) of an\n"
+		"  IOMMU-on pcie-bench run (-iommu-nosp: 4 KiB mappings; -iommu: super pages, except\n"
+		"  Sandy Bridge). The IOMMU-off run of the same host (DIR without the suffix) is the\n"
+		"  baseline the data path is taken from. Prints measured vs predicted increases over\n"
+		"  the 8 KiB value and the largest error (of the measured plateau rise); -o writes a\n"
+		"  profile whose fitted values name the file and the error.\n"
+		"check: predict DIR's curve with PROFILE (a path or a name in data/profiles) and\n"
+		"  print the same table; a profile fitted on local memory predicts a remote-memory\n"
+		"  run with pt.remote on (and the reverse).\n"
+		"\n"
+		"  --baseline DIR   IOMMU-off run to use (default: found by name next to DIR)\n"
+		"  --no-baseline    take the data path as flat\n"
+		"  -o FILE          write the fitted profile\n"
+		"  --plot FILE      draw measured and predicted curves with gnuplot (PNG)\n"
+		"\n"
+		"Method, parameters and bounds: docs/calibration.md.\n");
+}
+
+struct opts {
+	const char *dir;	/* IOMMU-on run */
+	const char *baseline;	/* --baseline */
+	bool no_baseline;	/* --no-baseline */
+	const char *out;	/* -o */
+	const char *plot;	/* --plot */
+};
+
+/* Everything a command needs about DIR: its curve, baseline, run and config template. */
+struct target {
+	struct pb_run run;			/* what the name says */
+	char lat_path[PATH_MAX];		/* DIR/lat file */
+	char base_dir[PATH_MAX];		/* baseline folder, "" if none */
+	struct pb_curve meas;			/* measured curve */
+	struct pb_curve base;			/* baseline curve */
+	bool have_base;				/* base is valid */
+	uint64_t remote_extra_ns;		/* IOMMU-off remote - local, largest window */
+	bool have_extra;			/* both IOMMU-off runs were found */
+};
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+static void parent_of(const char *dir, char *buf, size_t n)
+{
+	char *s;
+
+	snprintf(buf, n, "%s", dir);
+	while (strlen(buf) > 1 && buf[strlen(buf) - 1] == '/')
+		buf[strlen(buf) - 1] = 0;
+	s = strrchr(buf, '/');
+	if (!s)
+		snprintf(buf, n, ".");
+	else if (s == buf)
+		buf[1] = 0;
+	else
+		*s = 0;
+}
+
+static int load_target(const struct opts *o, struct target *t)
+{
+	char err[PATH_MAX + 256], parent[PATH_MAX], p[PATH_MAX + 64];
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (!is_dir(o->dir))
+		return cli_error(CMD, "%s: not a folder", o->dir);
+	if (pb_run_parse(o->dir, &t->run, err, sizeof(err)))
+		return cli_error(CMD, "%s", err);
+	if (t->run.iommu == PB_IOMMU_OFF)
+		return cli_error(CMD,
+				 "%s is an IOMMU-off run (its name has no -iommu or -iommu-nosp "
+				 "suffix): it is the baseline that calibration subtracts, not a curve "
+				 "to fit; give the IOMMU-on run (%s-iommu-nosp or %s-iommu)",
+				 o->dir, t->run.name, t->run.name);
+	snprintf(t->lat_path, sizeof(t->lat_path), "%s/%s", o->dir, PB_LAT_FILE);
+	if ((rc = pb_read_lat(t->lat_path, CACHE_STATE, &t->meas, err, sizeof(err))))
+		return cli_error(CMD, "%s", err);
+	parent_of(o->dir, parent, sizeof(parent));
+	if (!o->no_baseline) {
+		if (o->baseline)
+			snprintf(t->base_dir, sizeof(t->base_dir), "%s", o->baseline);
+		else
+			snprintf(t->base_dir, sizeof(t->base_dir), "%s/%s", parent, t->run.base_name);
+		if (!is_dir(t->base_dir))
+			return cli_error(CMD,
+					 "no IOMMU-off baseline: %s is not a folder (give --baseline DIR, "
+					 "or --no-baseline to take the data path as flat)",
+					 t->base_dir);
+		snprintf(p, sizeof(p), "%s/%s", t->base_dir, PB_LAT_FILE);
+		if (pb_read_lat(p, CACHE_STATE, &t->base, err, sizeof(err)))
+			return cli_error(CMD, "baseline: %s", err);
+		if (t->base.nr != t->meas.nr ||
+		    memcmp(t->base.win_bytes, t->meas.win_bytes, t->meas.nr * sizeof(uint64_t)))
+			return cli_error(CMD, "%s: baseline windows differ from %s", p, t->lat_path);
+		t->have_base = true;
+	} else {
+		*t->base_dir = 0;
+	}
+	/* remote memory: the IOMMU-off remote - local read latency at the largest window */
+	if (t->run.two_socket) {
+		struct pb_run r;
+		struct pb_curve lo, hi;
+		char a[PATH_MAX + 300], b[PATH_MAX + 300];
+		const char *remote_base, *local_base;
+		char lname[256];
+
+		if (t->run.remote) {
+			remote_base = t->run.base_name;
+			if (pb_run_parse(t->run.local_name, &r, err, sizeof(err)))
+				return cli_error(CMD, "%s", err);
+			snprintf(lname, sizeof(lname), "%s", r.base_name);
+			local_base = lname;
+		} else {
+			/* local run: the remote sibling is -s<X>-s<other>-s<other> */
+			char *q;
+
+			snprintf(lname, sizeof(lname), "%s", t->run.base_name);
+			q = strstr(lname, "-s");
+			if (q && q[5]) {
+				char other = q[2] == '0' ? '1' : '0';
+
+				q[5] = other;
+				q[8] = other;
+			}
+			remote_base = lname;
+			local_base = t->run.base_name;
+		}
+		snprintf(a, sizeof(a), "%s/%s/%s", parent, remote_base, PB_LAT_FILE);
+		snprintf(b, sizeof(b), "%s/%s/%s", parent, local_base, PB_LAT_FILE);
+		if (!pb_read_lat(a, CACHE_STATE, &hi, err, sizeof(err)) &&
+		    !pb_read_lat(b, CACHE_STATE, &lo, err, sizeof(err))) {
+			double d = hi.val[hi.nr - 1] - lo.val[lo.nr - 1];
+
+			t->remote_extra_ns = d > 0 ? (uint64_t)(d + 0.5) : 0;
+			t->have_extra = true;
+		}
+	}
+	return 0;
+}
+
+static void print_table(const struct target *t, const struct cal_score *s, FILE *f)
+{
+	fprintf(f, "%10s %12s %12s %12s %10s\n", "window", "baseline+", "measured+", "predicted+",
+		"error");
+	for (uint32_t i = 0; i < s->nr; i++) {
+		double w = (double)t->meas.win_bytes[i];
+		char ws[32];
+
+		if (w >= 1048576)
+			snprintf(ws, sizeof(ws), "%gMiB", w / 1048576);
+		else
+			snprintf(ws, sizeof(ws), "%gKiB", w / 1024);
+		fprintf(f, "%10s %12.1f %12.1f %12.1f %9.1f%%\n", ws,
+			t->have_base ? t->base.val[i] - t->base.val[0] : 0.0, s->meas_inc[i],
+			s->pred_inc[i],
+			100.0 * (s->pred_inc[i] - s->meas_inc[i]) /
+				(s->plateau_ns > 1 ? s->plateau_ns : 1));
+	}
+	fprintf(f, "largest error: %.1f%% of the %.0f ns plateau rise, at %s window %u (%.0f ns)\n",
+		100.0 * s->err, s->plateau_ns, t->run.name, s->err_at,
+		s->pred_inc[s->err_at] - s->meas_inc[s->err_at]);
+}
+
+static int plot(const char *png, const struct target *t, const struct cal_score *s,
+		const char *title)
+{
+	char dat[PATH_MAX + 8], gp[PATH_MAX + 8];
+	FILE *f;
+	pid_t pid;
+	int st;
+
+	snprintf(dat, sizeof(dat), "%s.dat", png);
+	snprintf(gp, sizeof(gp), "%s.gp", png);
+	if (!(f = fopen(dat, "w")))
+		return cli_error(CMD, "%s: %s", dat, strerror(errno));
+	fprintf(f, "# window_bytes measured_inc_ns predicted_inc_ns\n");
+	for (uint32_t i = 0; i < s->nr; i++)
+		fprintf(f, "%llu %.2f %.2f\n", (unsigned long long)t->meas.win_bytes[i],
+			s->meas_inc[i], s->pred_inc[i]);
+	fclose(f);
+	if (!(f = fopen(gp, "w")))
+		return cli_error(CMD, "%s: %s", gp, strerror(errno));
+	fprintf(f,
+		"set terminal pngcairo size 800,500\n"
+		"set output '%s'\n"
+		"set title '%s' noenhanced\n"
+		"set logscale x 2\n"
+		"set xlabel 'window (bytes)'\n"
+		"set ylabel 'mean latency increase over 8 KiB (ns)'\n"
+		"set key left top\n"
+		"set grid\n"
+		"plot '%s' using 1:2 with linespoints title 'measured', \\\n"
+		"     '%s' using 1:3 with linespoints title 'predicted'\n",
+		png, title, dat, dat);
+	fclose(f);
+	pid = fork();
+	if (pid < 0)
+		return cli_error(CMD, "fork: %s", strerror(errno));
+	if (!pid) {
+		execlp("gnuplot", "gnuplot", gp, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		return cli_error(CMD, "gnuplot %s failed (%s); data in %s",
+				 gp, WIFEXITED(st) && WEXITSTATUS(st) == 127 ? "not installed" :
+				 "see its message", dat);
+	printf("plot: %s\n", png);
+	return 0;
+}
+
+/* The model config of the target's run, starting from @p's values. */
+static struct model_cfg run_cfg(const struct params *p, const struct target *t, bool keep_extra)
+{
+	struct model_cfg c = *(const struct model_cfg *)params__cfg(p, &model_param_table);
+
+	c.page_bytes = t->run.iommu == PB_IOMMU_SP ? 2u << 20 : 4096;
+	c.scalable = 0;		/* Linux 3.19, intel_iommu=on: legacy mode */
+	c.ats = 0;
+	c.pt_remote = t->run.remote;
+	if (!keep_extra || (t->have_extra && !c.mem_remote_extra_ns))
+		c.mem_remote_extra_ns = t->have_extra ? t->remote_extra_ns : 0;
+	return c;
+}
+
+static int write_profile(const char *path, const struct target *t, const struct cal_fit *fit,
+			 const struct model_cfg *c, const char *dflt_read_src)
+{
+	FILE *f = fopen(path, "w");
+	char src[2 * PATH_MAX + 256];
+
+	if (!f)
+		return cli_error(CMD, "%s: %s", path, strerror(errno));
+	snprintf(src, sizeof(src), "%s (%s mean; baseline %s), error %.1f%% of the %.0f ns plateau",
+		 t->lat_path, CACHE_STATE, t->have_base ? t->base_dir : "none (flat)",
+		 100.0 * fit->score.err, fit->score.plateau_ns);
+	fprintf(f,
+		"; SPDX-License-Identifier: GPL-2.0\n"
+		"; %s.ini - translation-model profile fitted by `svatrace calibrate pcie-bench`\n"
+		"; to the pcie-bench run %s (docs/calibration.md).\n"
+		"; Keys not listed keep their built-in defaults (data/profiles/default.ini).\n\n",
+		t->run.machine, t->run.name);
+	fprintf(f, "[pt]\n; mapping page size of the run (bytes)\n"
+		   "; source: measured run: %s (%s mappings)\npage_bytes = %llu\n\n",
+		t->run.name, pb_iommu_name(t->run.iommu), (unsigned long long)c->page_bytes);
+	fprintf(f, "; scalable mode\n; source: measured run: Linux 3.19 with intel_iommu=on "
+		   "(legacy mode; sys-kernel-cmdline.txt)\nscalable = off\n\n");
+	fprintf(f, "; page tables in the other socket's memory\n"
+		   "; source: measured run: %s (%s memory)\nremote = %s\n\n",
+		t->run.name, t->run.remote ? "remote" : "local", t->run.remote ? "on" : "off");
+	fprintf(f, "[iotlb]\n; IOTLB entries (entries)\n; source: calibrated: grid search, fitted "
+		   "from %s\nentries = %u\n\n",
+		src, c->iotlb_entries);
+	fprintf(f, "; ways per set (ways)\n; source: calibrated: a uniformly random stream "
+		   "cannot tell the organisation (every organisation with evenly loaded sets has "
+		   "the same hit ratio); fully associative\nways = %u\n\n",
+		c->iotlb_ways);
+	fprintf(f, "[pwc]\n; level-2 (PDE) cache entries, 2 MiB reach each (entries)\n");
+	if (fit->l2_bound)
+		fprintf(f, "; source: calibrated: lower bound, no second rise up to the largest "
+			   "window in %s\n", src);
+	else
+		fprintf(f, "; source: calibrated: grid search, fitted from %s\n", src);
+	fprintf(f, "l2_entries = %u\n\n", c->pwc_lvl_entries[2]);
+	fprintf(f, "[walk]\n; per-walk overhead besides memory reads (ns)\n"
+		   "; source: calibrated: least squares, fitted from %s\nfixed_ns = %llu\n\n",
+		src, (unsigned long long)c->walk_fixed_ns);
+	fprintf(f, "[mem]\n; one page-table memory read, tables in local memory (ns)\n");
+	if (fit->read_fitted)
+		fprintf(f, "; source: calibrated: least squares, fitted from %s%s\n", src,
+			t->run.remote ? " (minus remote_extra_ns)" : "");
+	else
+		fprintf(f, "; source: not identified by %s (every walk reads once): kept at the "
+			   "default, %s\n", t->lat_path, dflt_read_src);
+	fprintf(f, "read_ns = %llu\n\n", (unsigned long long)c->mem_read_ns);
+	fprintf(f, "; added to each page-table read in remote memory (ns)\n");
+	if (t->have_extra)
+		fprintf(f, "; source: calibrated: IOMMU-off remote - local mean latency at the "
+			   "largest window of %s's two IOMMU-off runs\n", t->run.cpu);
+	else
+		fprintf(f, "; source: estimate: single-socket host\n");
+	fprintf(f, "remote_extra_ns = %llu\n", (unsigned long long)c->mem_remote_extra_ns);
+	if (fclose(f))
+		return cli_error(CMD, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, int first, struct opts *o, int npos,
+		      const char **pos)
+{
+	static const struct option lo[] = {
+		{ "baseline", required_argument, NULL, 'b' },
+		{ "no-baseline", no_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "plot", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, k = 0;
+
+	optind = first;
+	while ((c = getopt_long(argc, argv, "-o:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 1:
+			if (k == npos)
+				return cli_usage_error(CMD, "unexpected argument '%s'", optarg);
+			pos[k++] = optarg;
+			break;
+		case 'b': o->baseline = optarg; break;
+		case 'n': o->no_baseline = true; break;
+		case 'o': o->out = optarg; break;
+		case 'p': o->plot = optarg; break;
+		case 'h': usage(stdout); return -1;
+		default: return CLI_USAGE;
+		}
+	}
+	if (k != npos)
+		return cli_usage_error(CMD, "missing argument (%d of %d given)", k, npos);
+	if (o->baseline && o->no_baseline)
+		return cli_usage_error(CMD, "--baseline and --no-baseline exclude each other");
+	return 0;
+}
+
+static int do_fit(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	const char *pos[1];
+	struct target t;
+	struct params *p;
+	struct model_cfg tmpl, fitted;
+	struct cal_fit fit;
+	const struct param_def *rd;
+	int rc;
+
+	if ((rc = parse_opts(argc, argv, 2, &o, 1, pos)))
+		return rc < 0 ? CLI_OK : rc;
+	o.dir = pos[0];
+	if ((rc = load_target(&o, &t)))
+		return rc;
+	if (!(p = params__new(svt_param_registry)))
+		return cli_error(CMD, "parameters: %s", strerror(errno));
+	tmpl = run_cfg(p, &t, false);
+	rd = params__find(p, "mem.read_ns");
+	if ((rc = cal_fit(&tmpl, &t.meas, t.have_base ? &t.base : NULL, &fitted, &fit))) {
+		params__free(p);
+		return cli_error(CMD, "fit: %s", strerror(-rc));
+	}
+	printf("run: %s (%s mappings, %s memory), %s\n", t.run.name, pb_iommu_name(t.run.iommu),
+	       t.run.remote ? "remote" : "local", t.lat_path);
+	printf("baseline: %s\n", t.have_base ? t.base_dir : "none (flat data path)");
+	printf("fitted: iotlb.entries=%u (fully associative) pwc.l2_entries=%u%s walk.fixed_ns=%llu "
+	       "mem.read_ns=%llu%s mem.remote_extra_ns=%llu\n",
+	       fit.iotlb_entries, fit.pwc_l2_entries, fit.l2_bound ? " (lower bound)" : "",
+	       (unsigned long long)fit.walk_fixed_ns, (unsigned long long)fit.mem_read_ns,
+	       fit.read_fitted ? "" : " (not identified: default)",
+	       (unsigned long long)fitted.mem_remote_extra_ns);
+	print_table(&t, &fit.score, stdout);
+	rc = CLI_OK;
+	if (o.out && (rc = write_profile(o.out, &t, &fit, &fitted, rd ? rd->source : "estimate")) == 0)
+		printf("profile: %s\n", o.out);
+	if (!rc && o.plot)
+		rc = plot(o.plot, &t, &fit.score, t.run.name);
+	params__free(p);
+	return rc;
+}
+
+static int do_check(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	const char *pos[2];
+	char path[PATH_MAX], err[PATH_MAX + 256];
+	struct target t;
+	struct params *p;
+	struct model_cfg c;
+	struct cal_score s;
+	int rc;
+
+	if ((rc = parse_opts(argc, argv, 2, &o, 2, pos)))
+		return rc < 0 ? CLI_OK : rc;
+	o.dir = pos[1];
+	if (profile_resolve(pos[0], path, sizeof(path)))
+		return cli_error(CMD, "%s: no such profile (a path, or NAME for data/profiles/NAME.ini)",
+				 pos[0]);
+	if ((rc = load_target(&o, &t)))
+		return rc;
+	if (!(p = params__new(svt_param_registry)))
+		return cli_error(CMD, "parameters: %s", strerror(errno));
+	if (profile_load(p, path, err, sizeof(err)) || params__validate(p, err, sizeof(err))) {
+		params__free(p);
+		return cli_error(CMD, "%s", err);
+	}
+	/* the run decides page size and memory placement; the profile the rest */
+	c = run_cfg(p, &t, true);
+	if ((rc = cal_predict(&c, &t.meas, t.have_base ? &t.base : NULL, &s))) {
+		params__free(p);
+		return cli_error(CMD, "predict: %s", strerror(-rc));
+	}
+	printf("profile: %s\nrun: %s (%s mappings, %s memory), %s\n", path, t.run.name,
+	       pb_iommu_name(t.run.iommu), t.run.remote ? "remote" : "local", t.lat_path);
+	printf("baseline: %s\n", t.have_base ? t.base_dir : "none (flat data path)");
+	print_table(&t, &s, stdout);
+	rc = o.plot ? plot(o.plot, &t, &s, t.run.name) : CLI_OK;
+	params__free(p);
+	return rc;
+}
+
+int cmd_calibrate(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	if (!strcmp(argv[1], "pcie-bench"))
+		return do_fit(argc, argv);
+	if (!strcmp(argv[1], "check"))
+		return do_check(argc, argv);
+	return cli_usage_error(CMD, "unknown calibrate command '%s' (pcie-bench, check)", argv[1]);
+}
