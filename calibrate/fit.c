@@ -27,7 +27,7 @@ static const uint32_t l2_grid[] = { 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64 };
 #define NR_L2 (sizeof(l2_grid) / sizeof(l2_grid[0]))
 #define LAT_MAX_NS 5000.0	/* upper bound of walk.fixed_ns and mem.read_ns */
 #define L2_HUGE 4096		/* level-2 reach 8 GiB: never misses in a sweep */
-#define TIE 0.002		/* errors this close are equal: take the smaller cache */
+#define TIE 0.002		/* errors this close are equal: keep the first found */
 
 static uint64_t window_base(uint64_t win)
 {
@@ -270,7 +270,8 @@ int cal_fit(const struct model_cfg *tmpl, const struct pb_curve *meas,
 			return rc;
 	}
 	for (uint32_t i = 0; i < NR_IOTLB; i++) {
-		for (uint32_t j = 0; j < NR_L2; j++) {
+		/* largest level-2 first: on a tie (no second rise) the cache covers the windows */
+		for (uint32_t j = NR_L2; j-- > 0;) {
 			double bmax = 0, err = 0;
 			struct ls ls;
 

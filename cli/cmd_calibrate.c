@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ static void usage(FILE *f)
 		"                          [-o PROFILE.ini] [--plot FILE.png]\n"
 		"       svatrace calibrate check PROFILE DIR [--baseline DIR | --no-baseline]\n"
 		"                          [--plot FILE.png]\n"
+		"       svatrace calibrate default PROFILE... [-o FILE.ini]\n"
 		"\n"
 		"pcie-bench: fit the translation model to DIR/" PB_LAT_FILE "\n"
 		"  (mean latency of 64-byte random DMA reads vs window, " CACHE_STATE " block) of an\n"
@@ -44,6 +46,8 @@ static void usage(FILE *f)
 		"check: predict DIR's curve with PROFILE (a path or a name in data/profiles) and\n"
 		"  print the same table; a profile fitted on local memory predicts a remote-memory\n"
 		"  run with pt.remote on (and the reverse).\n"
+		"default: the translation values of a default profile from machine profiles\n"
+		"  (medians of what each fit identifies), as data/profiles/default.ini's.\n"
 		"\n"
 		"  --baseline DIR   IOMMU-off run to use (default: found by name next to DIR)\n"
 		"  --no-baseline    take the data path as flat\n"
@@ -64,8 +68,8 @@ struct opts {
 /* Everything a command needs about DIR: its curve, baseline, run and config template. */
 struct target {
 	struct pb_run run;			/* what the name says */
-	char lat_path[PATH_MAX];		/* DIR/lat file */
-	char base_dir[PATH_MAX];		/* baseline folder, "" if none */
+	char lat_path[PATH_MAX + 64];		/* DIR/lat file */
+	char base_dir[PATH_MAX + 512];		/* baseline folder, "" if none */
 	struct pb_curve meas;			/* measured curve */
 	struct pb_curve base;			/* baseline curve */
 	bool have_base;				/* base is valid */
@@ -98,7 +102,7 @@ static void parent_of(const char *dir, char *buf, size_t n)
 
 static int load_target(const struct opts *o, struct target *t)
 {
-	char err[PATH_MAX + 256], parent[PATH_MAX], p[PATH_MAX + 64];
+	char err[PATH_MAX + 256], parent[PATH_MAX], p[PATH_MAX + 640];
 	int rc;
 
 	memset(t, 0, sizeof(*t));
@@ -266,19 +270,23 @@ static int write_profile(const char *path, const struct target *t, const struct 
 			 const struct model_cfg *c, const char *dflt_read_src)
 {
 	FILE *f = fopen(path, "w");
-	char src[2 * PATH_MAX + 256];
+	char src[PATH_MAX + 256];
 
 	if (!f)
 		return cli_error(CMD, "%s: %s", path, strerror(errno));
-	snprintf(src, sizeof(src), "%s (%s mean; baseline %s), error %.1f%% of the %.0f ns plateau",
-		 t->lat_path, CACHE_STATE, t->have_base ? t->base_dir : "none (flat)",
-		 100.0 * fit->score.err, fit->score.plateau_ns);
+	/* inih reads lines of up to 200 bytes: keep each comment short */
+	snprintf(src, sizeof(src), "fitted from %s, error %.1f%%", t->lat_path, 100.0 * fit->score.err);
 	fprintf(f,
 		"; SPDX-License-Identifier: GPL-2.0\n"
 		"; %s.ini - translation-model profile fitted by `svatrace calibrate pcie-bench`\n"
 		"; to the pcie-bench run %s (docs/calibration.md).\n"
-		"; Keys not listed keep their built-in defaults (data/profiles/default.ini).\n\n",
-		t->run.machine, t->run.name);
+		"; Curve: %s, block %s, Avg(ns).\n"
+		"; Baseline (IOMMU off): %s.\n"
+		"; Error: largest |predicted - measured| increase over 8 KiB, %.1f%% of the %.0f ns\n"
+		"; plateau rise. Keys not listed keep their built-in defaults (default.ini).\n\n",
+		t->run.machine, t->run.name, t->lat_path, CACHE_STATE,
+		t->have_base ? t->base_dir : "none (flat data path)", 100.0 * fit->score.err,
+		fit->score.plateau_ns);
 	fprintf(f, "[pt]\n; mapping page size of the run (bytes)\n"
 		   "; source: measured run: %s (%s mappings)\npage_bytes = %llu\n\n",
 		t->run.name, pb_iommu_name(t->run.iommu), (unsigned long long)c->page_bytes);
@@ -287,35 +295,36 @@ static int write_profile(const char *path, const struct target *t, const struct 
 	fprintf(f, "; page tables in the other socket's memory\n"
 		   "; source: measured run: %s (%s memory)\nremote = %s\n\n",
 		t->run.name, t->run.remote ? "remote" : "local", t->run.remote ? "on" : "off");
-	fprintf(f, "[iotlb]\n; IOTLB entries (entries)\n; source: calibrated: grid search, fitted "
-		   "from %s\nentries = %u\n\n",
+	fprintf(f, "[iotlb]\n; IOTLB entries (entries)\n; source: calibrated: grid search, "
+		   "%s\nentries = %u\n\n",
 		src, c->iotlb_entries);
-	fprintf(f, "; ways per set (ways)\n; source: calibrated: a uniformly random stream "
-		   "cannot tell the organisation (every organisation with evenly loaded sets has "
-		   "the same hit ratio); fully associative\nways = %u\n\n",
+	fprintf(f, "; ways per set (ways). A uniformly random stream cannot tell the organisation:\n"
+		   "; every organisation with evenly loaded sets has the same hit ratio.\n"
+		   "; source: calibrated: not identified, fully associative\nways = %u\n\n",
 		c->iotlb_ways);
 	fprintf(f, "[pwc]\n; level-2 (PDE) cache entries, 2 MiB reach each (entries)\n");
 	if (fit->l2_bound)
-		fprintf(f, "; source: calibrated: lower bound, no second rise up to the largest "
-			   "window in %s\n", src);
+		fprintf(f, "; No second rise up to the largest window: a lower bound.\n"
+			   "; source: calibrated: %s\n", src);
 	else
-		fprintf(f, "; source: calibrated: grid search, fitted from %s\n", src);
+		fprintf(f, "; source: calibrated: grid search, %s\n", src);
 	fprintf(f, "l2_entries = %u\n\n", c->pwc_lvl_entries[2]);
 	fprintf(f, "[walk]\n; per-walk overhead besides memory reads (ns)\n"
-		   "; source: calibrated: least squares, fitted from %s\nfixed_ns = %llu\n\n",
+		   "; source: calibrated: least squares, %s\nfixed_ns = %llu\n\n",
 		src, (unsigned long long)c->walk_fixed_ns);
 	fprintf(f, "[mem]\n; one page-table memory read, tables in local memory (ns)\n");
 	if (fit->read_fitted)
-		fprintf(f, "; source: calibrated: least squares, fitted from %s%s\n", src,
+		fprintf(f, "; source: calibrated: least squares, %s%s\n", src,
 			t->run.remote ? " (minus remote_extra_ns)" : "");
 	else
-		fprintf(f, "; source: not identified by %s (every walk reads once): kept at the "
-			   "default, %s\n", t->lat_path, dflt_read_src);
+		fprintf(f, "; Not identified: every walk of the run reads once, so only\n"
+			   "; walk.fixed_ns + mem.read_ns is fitted; read_ns keeps the default.\n"
+			   "; source: %.150s\n", dflt_read_src);
 	fprintf(f, "read_ns = %llu\n\n", (unsigned long long)c->mem_read_ns);
 	fprintf(f, "; added to each page-table read in remote memory (ns)\n");
 	if (t->have_extra)
-		fprintf(f, "; source: calibrated: IOMMU-off remote - local mean latency at the "
-			   "largest window of %s's two IOMMU-off runs\n", t->run.cpu);
+		fprintf(f, "; source: calibrated: remote - local mean latency at the largest window "
+			   "of the %s IOMMU-off runs\n", t->run.cpu);
 	else
 		fprintf(f, "; source: estimate: single-socket host\n");
 	fprintf(f, "remote_extra_ns = %llu\n", (unsigned long long)c->mem_remote_extra_ns);
@@ -443,6 +452,106 @@ static int do_check(int argc, char **argv)
 	return rc;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median; an even count takes the mean of the middle two. */
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * The default profile's translation values from machine profiles: medians
+ * of what each curve identifies (docs/calibration.md, "Default profile").
+ */
+static int do_default(int argc, char **argv)
+{
+	double n_iotlb[64], n_l2[64], c1[64], rd[64];
+	int nr = 0, nr_rd = 0, files = 0;
+	char list[1024] = "", path[PATH_MAX], err[PATH_MAX + 256];
+	const char *out = NULL;
+	struct params *dflt = params__new(svt_param_registry);
+	const struct model_cfg *d;
+	uint64_t r, c, l2, ni;
+	FILE *f = stdout;
+
+	if (!dflt)
+		return cli_error(CMD, "parameters: %s", strerror(errno));
+	d = params__cfg(dflt, &model_param_table);
+	for (int i = 2; i < argc; i++) {
+		struct params *p;
+		const struct model_cfg *m;
+
+		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			out = argv[++i];
+			continue;
+		}
+		if (nr == 64) {
+			params__free(dflt);
+			return cli_usage_error(CMD, "at most 64 profiles");
+		}
+		if (profile_resolve(argv[i], path, sizeof(path))) {
+			params__free(dflt);
+			return cli_error(CMD, "%s: no such profile", argv[i]);
+		}
+		p = params__new(svt_param_registry);
+		if (!p || profile_load(p, path, err, sizeof(err))) {
+			params__free(p);
+			params__free(dflt);
+			return cli_error(CMD, "%s", p ? err : strerror(errno));
+		}
+		m = params__cfg(p, &model_param_table);
+		n_iotlb[nr] = m->iotlb_entries;
+		n_l2[nr] = m->pwc_lvl_entries[2] ? m->pwc_lvl_entries[2] : m->pwc_entries;
+		c1[nr] = (double)(m->walk_fixed_ns + m->mem_read_ns);
+		/* a level-2 reach below the largest window (64 MiB): the curve saw reads vary */
+		if (n_l2[nr] * 2 < 64)
+			rd[nr_rd++] = (double)m->mem_read_ns;
+		nr++;
+		files++;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%.100s", files > 1 ? " " : "",
+			 strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+		params__free(p);
+	}
+	if (!nr) {
+		params__free(dflt);
+		return cli_usage_error(CMD, "default: give the machine profiles to derive from");
+	}
+	ni = (uint64_t)llround(median(n_iotlb, nr));
+	l2 = (uint64_t)llround(median(n_l2, nr));
+	r = nr_rd ? (uint64_t)llround(median(rd, nr_rd)) : d->mem_read_ns;
+	c = (uint64_t)llround(median(c1, nr));
+	if (out && !(f = fopen(out, "w"))) {
+		params__free(dflt);
+		return cli_error(CMD, "%s: %s", out, strerror(errno));
+	}
+	fprintf(f,
+		"; translation values derived by `svatrace calibrate default` from: %s\n"
+		"; (medians; docs/calibration.md, \"Default profile\")\n"
+		"[iotlb]\n; source: derived: median of %d profiles\nentries = %llu\n"
+		"; source: derived: fully associative, as every fitted profile\nways = %llu\n"
+		"[pwc]\n; source: derived: median of %d profiles\nl2_entries = %llu\n"
+		"[mem]\n; source: derived: median of the %d profiles whose curve identifies it%s\n"
+		"read_ns = %llu\n"
+		"[walk]\n; source: derived: median of walk.fixed_ns + mem.read_ns of %d profiles, "
+		"minus mem.read_ns\nfixed_ns = %llu\n",
+		list, nr, (unsigned long long)ni, (unsigned long long)ni, nr,
+		(unsigned long long)l2, nr_rd, nr_rd ? "" : " (none: built-in default)",
+		(unsigned long long)r, nr, (unsigned long long)(c > r ? c - r : 0));
+	if (out && fclose(f)) {
+		params__free(dflt);
+		return cli_error(CMD, "%s: %s", out, strerror(errno));
+	}
+	params__free(dflt);
+	return CLI_OK;
+}
+
 int cmd_calibrate(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -453,5 +562,8 @@ int cmd_calibrate(int argc, char **argv)
 		return do_fit(argc, argv);
 	if (!strcmp(argv[1], "check"))
 		return do_check(argc, argv);
-	return cli_usage_error(CMD, "unknown calibrate command '%s' (pcie-bench, check)", argv[1]);
+	if (!strcmp(argv[1], "default"))
+		return do_default(argc, argv);
+	return cli_usage_error(CMD, "unknown calibrate command '%s' (pcie-bench, check, default)",
+			       argv[1]);
 }

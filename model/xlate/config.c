@@ -22,6 +22,7 @@
 #define SRC_HYPERSIO "HyperSIO (ISCA'20)"
 #define SRC_PCIEBENCH "Neugebauer et al., pcie-bench (SIGCOMM'18)"
 #define SRC_LINUX_FQ "Linux iova flush queue (IOVA_FQ_SIZE 256, IOVA_FQ_TIMEOUT 10 ms)"
+#define SRC_CALIB "derived: medians of the bdw/ib/snb local profiles (docs/calibration.md)"
 #define SRC_VIOMMU "vIOMMU measurements: qi_submit_sync 7-11 us at low core counts, __iommu_map/unmap 1-2 us"
 
 static const struct param_def model_defs[] = {
@@ -41,9 +42,10 @@ static const struct param_def model_defs[] = {
 	  F(host_levels), 4, 5, NULL, "nested: levels of the host (second-stage) table" },
 	{ "pt.scalable", PARAM_BOOL, "", "on", "DESIGN.md 3: the shared QEMU trace runs intel_iommu=on,sm_on",
 	  F(scalable), 0, 1, NULL, "scalable mode: PASID directory and table reads on a PASID-cache miss" },
-	{ "iotlb.entries", PARAM_U32, "entries", "64", SRC_HYPERSIO "; " SRC_PCIEBENCH " knee: 64-128",
+	{ "iotlb.entries", PARAM_U32, "entries", "128", SRC_CALIB,
 	  F(iotlb_entries), 1, 1 << 24, NULL, "IOTLB entries" },
-	{ "iotlb.ways", PARAM_U32, "ways", "8", SRC_HYPERSIO, F(iotlb_ways), 1, 1 << 24, NULL,
+	{ "iotlb.ways", PARAM_U32, "ways", "8",
+	  "estimate: pcie-bench's random stream cannot tell the organisation; 8 as " SRC_HYPERSIO, F(iotlb_ways), 1, 1 << 24, NULL,
 	  "ways per set (= entries: fully associative, 1: direct mapped)" },
 	{ "iotlb.policy", PARAM_ENUM, "", "lru", SRC_HYPERSIO, F(iotlb_policy), 0, 0,
 	  "lru|fifo|random", "replacement policy" },
@@ -53,7 +55,7 @@ static const struct param_def model_defs[] = {
 	  F(pwc_entries), 1, 1 << 20, NULL, "entries of each paging-structure cache level" },
 	{ "pwc.ways", PARAM_U32, "ways", "4", "estimate", F(pwc_ways), 1, 1 << 20, NULL,
 	  "ways of each paging-structure cache level" },
-	{ "pwc.l2_entries", PARAM_U32, "entries", "0", "estimate: 0 = pwc.entries/pwc.ways",
+	{ "pwc.l2_entries", PARAM_U32, "entries", "64", SRC_CALIB,
 	  F(pwc_lvl_entries[2]), 0, 1 << 20, NULL,
 	  "level-2 (PDE) cache, each entry reaching 2 MiB: own fully associative size (0: pwc.entries)" },
 	{ "pwc.l3_entries", PARAM_U32, "entries", "0", "estimate: 0 = pwc.entries/pwc.ways",
@@ -69,7 +71,7 @@ static const struct param_def model_defs[] = {
 	  "context cache entries (fully associative)" },
 	{ "pasidc.entries", PARAM_U32, "entries", "64", "estimate", F(pasidc_entries), 1, 1 << 16,
 	  NULL, "PASID cache entries (fully associative)" },
-	{ "mem.read_ns", PARAM_U64, "ns", "50", SRC_HYPERSIO " (DRAM access)", F(mem_read_ns), 0,
+	{ "mem.read_ns", PARAM_U64, "ns", "74", SRC_CALIB, F(mem_read_ns), 0,
 	  NS_MAX, NULL, "one page-table memory read (tables in memory local to the IOMMU)" },
 	{ "mem.remote_extra_ns", PARAM_U64, "ns", "0",
 	  "estimate: 0 (single socket); calibrate sets the IOMMU-off remote-local difference",
@@ -78,8 +80,7 @@ static const struct param_def model_defs[] = {
 	{ "pt.remote", PARAM_BOOL, "", "off", "estimate: page tables in local memory",
 	  F(pt_remote), 0, 1, NULL,
 	  "page tables (and the buffer) in the other socket's memory: reads cost mem.remote_extra_ns more" },
-	{ "walk.fixed_ns", PARAM_U64, "ns", "200",
-	  "calibration: with one PWC-served read a miss costs 250 ns, inside the 230-360 ns of " SRC_PCIEBENCH,
+	{ "walk.fixed_ns", PARAM_U64, "ns", "212", SRC_CALIB,
 	  F(walk_fixed_ns), 0, NS_MAX, NULL, "per-walk overhead besides memory reads (miss handling)" },
 	{ "walk.walkers", PARAM_U32, "walkers", "4", "estimate", F(walkers), 1, 4096, NULL,
 	  "page walks in flight at once; more wait in FIFO order" },
