@@ -20,14 +20,14 @@
 #include "model/xlate/model.h"
 
 /* Bounded grids (docs/calibration.md). */
-static const uint32_t iotlb_grid[] = { 16, 32, 48, 64, 80, 96, 104, 112, 120, 128, 136, 144,
-				       160, 192, 224, 256, 320, 384, 512, 1024 };
-static const uint32_t l2_grid[] = { 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64 };
+static const uint32_t iotlb_grid[] = {16,  32,	48,  64,  80,  96,  104, 112, 120, 128,
+				      136, 144, 160, 192, 224, 256, 320, 384, 512, 1024};
+static const uint32_t l2_grid[] = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64};
 #define NR_IOTLB (sizeof(iotlb_grid) / sizeof(iotlb_grid[0]))
 #define NR_L2 (sizeof(l2_grid) / sizeof(l2_grid[0]))
-#define LAT_MAX_NS 5000.0	/* upper bound of walk.fixed_ns and mem.read_ns */
-#define L2_HUGE 4096		/* level-2 reach 8 GiB: never misses in a sweep */
-#define TIE 0.002		/* errors this close are equal: keep the first found */
+#define LAT_MAX_NS 5000.0 /* upper bound of walk.fixed_ns and mem.read_ns */
+#define L2_HUGE 4096	  /* level-2 reach 8 GiB: never misses in a sweep */
+#define TIE 0.002	  /* errors this close are equal: keep the first found */
 
 static uint64_t window_base(uint64_t win)
 {
@@ -43,7 +43,7 @@ int cal_sweep(const struct model_cfg *cfg, const uint64_t *win_bytes, uint32_t n
 	out->nr = nr;
 	for (uint32_t i = 0; i < nr; i++) {
 		struct model *m = model__new(cfg);
-		struct model_access a = { .bytes = 64, .sid = 0x100, .domain = 1 };
+		struct model_access a = {.bytes = 64, .sid = 0x100, .domain = 1};
 		uint64_t prng = cfg->seed ^ (win_bytes[i] * 0x9e3779b97f4a7c15ull);
 		uint64_t base = window_base(win_bytes[i]), lines = win_bytes[i] / 64, t = 0;
 		double miss0 = 0, reads0 = 0, lat0 = 0;
@@ -99,8 +99,8 @@ static void score(const struct pb_curve *meas, const double *pred_inc, struct ca
 	s->err = 0;
 	s->err_at = 0;
 	for (uint32_t i = 0; i < meas->nr; i++) {
-		double e = fabs(s->pred_inc[i] - s->meas_inc[i]) /
-			   (s->plateau_ns > 1 ? s->plateau_ns : 1);
+		double e =
+		    fabs(s->pred_inc[i] - s->meas_inc[i]) / (s->plateau_ns > 1 ? s->plateau_ns : 1);
 
 		if (e > s->err) {
 			s->err = e;
@@ -168,10 +168,10 @@ static double c1_for(const double *y, const double *a, const double *b, uint32_t
  * <= LAT_MAX_NS (walk.fixed_ns >= 0). When the further reads never vary
  * (@ident false) r stays at @r_dflt.
  */
-static struct ls solve(const double *y, const double *a, const double *b, uint32_t n,
-		       double r_min, double r_dflt, bool ident)
+static struct ls solve(const double *y, const double *a, const double *b, uint32_t n, double r_min,
+		       double r_dflt, bool ident)
 {
-	struct ls best = { 0, 0, INFINITY }, c;
+	struct ls best = {0, 0, INFINITY}, c;
 	double saa = 0, sab = 0, sbb = 0, say = 0, sby = 0, det;
 
 	if (!ident) {
@@ -231,15 +231,15 @@ static struct ls solve(const double *y, const double *a, const double *b, uint32
 	return best;
 }
 
-int cal_fit(const struct model_cfg *tmpl, const struct pb_curve *meas,
-	    const struct pb_curve *base, struct model_cfg *out_cfg, struct cal_fit *fit)
+int cal_fit(const struct model_cfg *tmpl, const struct pb_curve *meas, const struct pb_curve *base,
+	    struct model_cfg *out_cfg, struct cal_fit *fit)
 {
 	static struct cal_sweep by_n[NR_IOTLB], by_l2[NR_L2];
 	double binc[PB_MAX_WINDOWS], y[PB_MAX_WINDOWS], a[PB_MAX_WINDOWS], b[PB_MAX_WINDOWS];
 	double extra = tmpl->pt_remote ? (double)tmpl->mem_remote_extra_ns : 0, best_err = INFINITY;
 	double r_dflt = (double)tmpl->mem_read_ns + extra, plateau = 0;
 	uint32_t n = meas->nr, bi = 0, bj = 0;
-	struct ls best_ls = { 0 };
+	struct ls best_ls = {0};
 	struct model_cfg c;
 	int rc;
 
@@ -276,8 +276,10 @@ int cal_fit(const struct model_cfg *tmpl, const struct pb_curve *meas,
 			struct ls ls;
 
 			for (uint32_t k = 0; k < n; k++) {
-				double rpw = by_l2[j].miss[k] > 0 ? by_l2[j].reads[k] / by_l2[j].miss[k] : 1;
-				double rpw0 = by_l2[j].miss[0] > 0 ? by_l2[j].reads[0] / by_l2[j].miss[0] : 1;
+				double rpw =
+				    by_l2[j].miss[k] > 0 ? by_l2[j].reads[k] / by_l2[j].miss[k] : 1;
+				double rpw0 =
+				    by_l2[j].miss[0] > 0 ? by_l2[j].reads[0] / by_l2[j].miss[0] : 1;
 
 				a[k] = by_n[i].miss[k] - by_n[i].miss[0];
 				b[k] = by_n[i].miss[k] * (rpw - 1) - by_n[i].miss[0] * (rpw0 - 1);

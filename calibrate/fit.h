@@ -34,15 +34,15 @@
 #include "calibrate/pciebench.h"
 #include "model/xlate/config.h"
 
-#define CAL_WARM 12000		/* accesses before measuring */
-#define CAL_MEASURE 30000	/* accesses measured per window */
+#define CAL_WARM 12000	  /* accesses before measuring */
+#define CAL_MEASURE 30000 /* accesses measured per window */
 
 /* The model's view of one curve: per window, per access. */
 struct cal_sweep {
-	uint32_t nr;				/* windows */
-	double miss[PB_MAX_WINDOWS];		/* IOTLB misses per access */
-	double reads[PB_MAX_WINDOWS];		/* page-table reads per access */
-	double lat_ns[PB_MAX_WINDOWS];		/* mean translation latency */
+	uint32_t nr;		       /* windows */
+	double miss[PB_MAX_WINDOWS];   /* IOTLB misses per access */
+	double reads[PB_MAX_WINDOWS];  /* page-table reads per access */
+	double lat_ns[PB_MAX_WINDOWS]; /* mean translation latency */
 };
 
 /**
@@ -55,12 +55,12 @@ int cal_sweep(const struct model_cfg *cfg, const uint64_t *win_bytes, uint32_t n
 
 /* A prediction against a measurement. */
 struct cal_score {
-	uint32_t nr;				/* windows */
-	double meas_inc[PB_MAX_WINDOWS];	/* measured increase over window 0 */
-	double pred_inc[PB_MAX_WINDOWS];	/* predicted increase */
-	double plateau_ns;			/* largest measured increase */
-	double err;				/* largest |pred - meas| / plateau */
-	uint32_t err_at;			/* window index of that error */
+	uint32_t nr;			 /* windows */
+	double meas_inc[PB_MAX_WINDOWS]; /* measured increase over window 0 */
+	double pred_inc[PB_MAX_WINDOWS]; /* predicted increase */
+	double plateau_ns;		 /* largest measured increase */
+	double err;			 /* largest |pred - meas| / plateau */
+	uint32_t err_at;		 /* window index of that error */
 };
 
 /**
@@ -73,13 +73,13 @@ int cal_predict(const struct model_cfg *cfg, const struct pb_curve *meas,
 
 /* Fit result. */
 struct cal_fit {
-	uint32_t iotlb_entries;		/* fitted IOTLB entries (fully associative) */
-	uint32_t pwc_l2_entries;	/* fitted level-2 PWC entries */
-	bool l2_bound;			/* no second rise seen: l2 is a lower bound */
-	uint64_t walk_fixed_ns;		/* fitted per-walk overhead */
-	uint64_t mem_read_ns;		/* fitted page-table read (local) */
-	bool read_fitted;		/* false: the curve cannot tell the read latency apart */
-	struct cal_score score;		/* the fitted model against the curve */
+	uint32_t iotlb_entries;	 /* fitted IOTLB entries (fully associative) */
+	uint32_t pwc_l2_entries; /* fitted level-2 PWC entries */
+	bool l2_bound;		 /* no second rise seen: l2 is a lower bound */
+	uint64_t walk_fixed_ns;	 /* fitted per-walk overhead */
+	uint64_t mem_read_ns;	 /* fitted page-table read (local) */
+	bool read_fitted;	 /* false: the curve cannot tell the read latency apart */
+	struct cal_score score;	 /* the fitted model against the curve */
 };
 
 /**
@@ -89,7 +89,7 @@ struct cal_fit {
  * when the curve cannot identify it). @out_cfg receives the fitted config.
  * Return: 0 or -errno.
  */
-int cal_fit(const struct model_cfg *tmpl, const struct pb_curve *meas,
-	    const struct pb_curve *base, struct model_cfg *out_cfg, struct cal_fit *fit);
+int cal_fit(const struct model_cfg *tmpl, const struct pb_curve *meas, const struct pb_curve *base,
+	    struct model_cfg *out_cfg, struct cal_fit *fit);
 
 #endif /* SVATRACE_CALIBRATE_FIT_H */

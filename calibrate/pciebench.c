@@ -19,21 +19,21 @@
 
 /* Layout of one file kind: the columns checked by name in the header. */
 struct pb_layout {
-	const char *what;	/* "latency", "throughput" */
-	uint32_t nr_header;	/* header tokens */
-	uint32_t nr_data;	/* data tokens */
-	uint32_t col_cache;	/* "Cache" */
-	uint32_t col_win;	/* "WinSZ" */
-	uint32_t col_val;	/* value column */
-	const char *val_name;	/* its header name */
+	const char *what;     /* "latency", "throughput" */
+	uint32_t nr_header;   /* header tokens */
+	uint32_t nr_data;     /* data tokens */
+	uint32_t col_cache;   /* "Cache" */
+	uint32_t col_win;     /* "WinSZ" */
+	uint32_t col_val;     /* value column */
+	const char *val_name; /* its header name */
 };
 
 static const struct pb_layout lat_layout = {
-	"latency", 23, 23, 2, 5, 15, "Avg(ns)",
+    "latency", 23, 23, 2, 5, 15, "Avg(ns)",
 };
 /* "BW (GB/s)" is two header tokens, one data token (Gb/s, README) */
 static const struct pb_layout bw_layout = {
-	"throughput", 14, 13, 2, 5, 11, "BW",
+    "throughput", 14, 13, 2, 5, 11, "BW",
 };
 
 const char *pb_iommu_name(enum pb_iommu m)
@@ -58,8 +58,11 @@ static uint64_t parse_size(const char *s)
 {
 	char *end;
 	double v = strtod(s, &end);
-	double mul = !strcmp(end, "KB") ? 1024.0 : !strcmp(end, "MB") ? 1048576.0 :
-		     !strcmp(end, "GB") ? 1073741824.0 : !strcmp(end, "B") ? 1.0 : 0;
+	double mul = !strcmp(end, "KB")	  ? 1024.0
+		     : !strcmp(end, "MB") ? 1048576.0
+		     : !strcmp(end, "GB") ? 1073741824.0
+		     : !strcmp(end, "B")  ? 1.0
+					  : 0;
 
 	if (end == s || !(v > 0) || !mul)
 		return 0;
@@ -95,7 +98,8 @@ static int read_table(const char *path, const struct pb_layout *L, const char *c
 			continue;
 		if (!header) {
 			if (nt != L->nr_header || strcmp(tok[L->col_cache], "Cache") ||
-			    strcmp(tok[L->col_win], "WinSZ") || strcmp(tok[L->col_val], L->val_name)) {
+			    strcmp(tok[L->col_win], "WinSZ") ||
+			    strcmp(tok[L->col_val], L->val_name)) {
 				snprintf(err, n,
 					 "%s:%u: not a pcie-bench %s header: want %u columns with "
 					 "Cache, WinSZ and %s as columns %u, %u, %u",
@@ -107,14 +111,16 @@ static int read_table(const char *path, const struct pb_layout *L, const char *c
 			continue;
 		}
 		if (nt != L->nr_data) {
-			snprintf(err, n, "%s:%u: %u columns, expected %u (truncated or wrong columns)",
+			snprintf(err, n,
+				 "%s:%u: %u columns, expected %u (truncated or wrong columns)",
 				 path, lineno, nt, L->nr_data);
 			goto bad;
 		}
 		if (strcmp(tok[L->col_cache], cur)) {
 			if (*cur && first_rows && cur_rows != first_rows) {
-				snprintf(err, n, "%s:%u: block %s has %u windows, the first block %u",
-					 path, cur_start, cur, cur_rows, first_rows);
+				snprintf(err, n,
+					 "%s:%u: block %s has %u windows, the first block %u", path,
+					 cur_start, cur, cur_rows, first_rows);
 				goto bad;
 			}
 			if (*cur && !first_rows) {
@@ -132,8 +138,9 @@ static int read_table(const char *path, const struct pb_layout *L, const char *c
 			double v = strtod(tok[L->col_val], &end);
 
 			if (!w) {
-				snprintf(err, n, "%s:%u: window '%s' is not a size like 8KB or 1.5MB",
-					 path, lineno, tok[L->col_win]);
+				snprintf(err, n,
+					 "%s:%u: window '%s' is not a size like 8KB or 1.5MB", path,
+					 lineno, tok[L->col_win]);
 				goto bad;
 			}
 			if (*end || !isfinite(v) || v <= 0) {
@@ -161,8 +168,9 @@ static int read_table(const char *path, const struct pb_layout *L, const char *c
 		return -EINVAL;
 	}
 	if (first_rows && cur_rows != first_rows) {
-		snprintf(err, n, "%s:%u: truncated: block %s ends after %u windows, block %s has %u",
-			 path, lineno, cur, cur_rows, first_cache, first_rows);
+		snprintf(err, n,
+			 "%s:%u: truncated: block %s ends after %u windows, block %s has %u", path,
+			 lineno, cur, cur_rows, first_cache, first_rows);
 		return -EINVAL;
 	}
 	if (c->nr < 3) {
@@ -182,8 +190,7 @@ int pb_read_lat(const char *path, const char *cache, struct pb_curve *c, char *e
 	return read_table(path, &lat_layout, cache, c, err, err_bytes);
 }
 
-int pb_read_bw(const char *path, const char *cache, struct pb_curve *c, char *err,
-	       size_t err_bytes)
+int pb_read_bw(const char *path, const char *cache, struct pb_curve *c, char *err, size_t err_bytes)
 {
 	return read_table(path, &bw_layout, cache, c, err, err_bytes);
 }
@@ -198,7 +205,7 @@ static bool ends_with(const char *s, const char *suffix)
 int pb_run_parse(const char *dir, struct pb_run *r, char *err, size_t n)
 {
 	char tmp[256], *slash;
-	const char *cpus[] = { "snb", "ib", "bdw" }, *p;
+	const char *cpus[] = {"snb", "ib", "bdw"}, *p;
 	size_t len;
 	int x, y, z;
 
@@ -222,20 +229,25 @@ int pb_run_parse(const char *dir, struct pb_run *r, char *err, size_t n)
 			if (!strncmp(p, "Xeon-", 5)) {
 				size_t k = 0;
 
-				for (p += 5; *p && *p != '_' && *p != '-' && k + 1 < sizeof(r->model); p++)
-					r->model[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+				for (p += 5;
+				     *p && *p != '_' && *p != '-' && k + 1 < sizeof(r->model); p++)
+					r->model[k++] =
+					    (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
 				/* "E5-2630v4": the dash inside the model name */
 				if (*p == '-' && k + 1 < sizeof(r->model))
-					for (r->model[k++] = *p++;
-					     *p && *p != '_' && *p != '-' && k + 1 < sizeof(r->model); p++)
-						r->model[k++] = (char)(*p >= 'A' && *p <= 'Z' ?
-								       *p - 'A' + 'a' : *p);
+					for (r->model[k++] = *p++; *p && *p != '_' && *p != '-' &&
+								   k + 1 < sizeof(r->model);
+					     p++)
+						r->model[k++] =
+						    (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a'
+										  : *p);
 			}
 			break;
 		}
 	}
 	if (!*r->cpu) {
-		snprintf(err, n, "%s: not a pcie-bench result folder name "
+		snprintf(err, n,
+			 "%s: not a pcie-bench result folder name "
 			 "(nfp6000-..._snb-|_ib-|_bdw-<cpu>_<machine>[-sX-sY-sZ][-iommu[-nosp]])",
 			 r->name);
 		return -EINVAL;
@@ -259,12 +271,13 @@ int pb_run_parse(const char *dir, struct pb_run *r, char *err, size_t n)
 
 			snprintf(r->local_name, sizeof(r->local_name), "%s", r->name);
 			q = strstr(r->local_name, "-s");
-			/* "-sX-sY-sZ": the local sibling has the buffer and the host program on X */
+			/* "-sX-sY-sZ": the local sibling has the buffer and the host program on X
+			 */
 			q[5] = q[2];
 			q[8] = q[2];
 		}
 	}
-	snprintf(r->machine, sizeof(r->machine), "%s%s%s%s", r->cpu, *r->model ? "-" : "",
-		 r->model, r->two_socket ? (r->remote ? "-remote" : "-local") : "");
+	snprintf(r->machine, sizeof(r->machine), "%s%s%s%s", r->cpu, *r->model ? "-" : "", r->model,
+		 r->two_socket ? (r->remote ? "-remote" : "-local") : "");
 	return 0;
 }

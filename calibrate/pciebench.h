@@ -15,34 +15,34 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PB_MAX_WINDOWS 32			/* windows per block */
-#define PB_LAT_FILE "lat_dma_sweep_rd_rnd_64.txt"	/* latency sweep */
-#define PB_BW_FILE "bw_dma_win_sweep_rd_rnd_64.txt"	/* throughput sweep */
+#define PB_MAX_WINDOWS 32			    /* windows per block */
+#define PB_LAT_FILE "lat_dma_sweep_rd_rnd_64.txt"   /* latency sweep */
+#define PB_BW_FILE "bw_dma_win_sweep_rd_rnd_64.txt" /* throughput sweep */
 
 /* One measured curve: a value per window size, windows increasing. */
 struct pb_curve {
-	uint32_t nr;				/* windows */
-	uint64_t win_bytes[PB_MAX_WINDOWS];	/* window size */
-	double val[PB_MAX_WINDOWS];		/* latency: Avg(ns), mean; throughput: Gb/s */
+	uint32_t nr;			    /* windows */
+	uint64_t win_bytes[PB_MAX_WINDOWS]; /* window size */
+	double val[PB_MAX_WINDOWS];	    /* latency: Avg(ns), mean; throughput: Gb/s */
 };
 
 enum pb_iommu {
-	PB_IOMMU_OFF = 0,	/* no -iommu suffix: the baseline */
-	PB_IOMMU_4K = 1,	/* -iommu-nosp, or Sandy Bridge -iommu: 4 KiB mappings */
-	PB_IOMMU_SP = 2,	/* -iommu on Ivy Bridge / Broadwell: super pages allowed */
+	PB_IOMMU_OFF = 0, /* no -iommu suffix: the baseline */
+	PB_IOMMU_4K = 1,  /* -iommu-nosp, or Sandy Bridge -iommu: 4 KiB mappings */
+	PB_IOMMU_SP = 2,  /* -iommu on Ivy Bridge / Broadwell: super pages allowed */
 };
 
 /* What a folder's name says. */
 struct pb_run {
-	char name[256];		/* folder base name */
-	char cpu[8];		/* "snb", "ib", "bdw" */
-	char model[32];		/* "e5-2630v4" (lower case), "" if absent */
-	enum pb_iommu iommu;	/* mapping size */
-	bool two_socket;	/* name has -sX-sY-sZ */
-	bool remote;		/* buffer on another socket than the device */
-	char base_name[256];	/* IOMMU-off run of the same host and sockets */
-	char local_name[256];	/* remote runs: the local-memory sibling (same suffix) */
-	char machine[64];	/* profile name: "bdw-e5-2630v4-local" */
+	char name[256];	      /* folder base name */
+	char cpu[8];	      /* "snb", "ib", "bdw" */
+	char model[32];	      /* "e5-2630v4" (lower case), "" if absent */
+	enum pb_iommu iommu;  /* mapping size */
+	bool two_socket;      /* name has -sX-sY-sZ */
+	bool remote;	      /* buffer on another socket than the device */
+	char base_name[256];  /* IOMMU-off run of the same host and sockets */
+	char local_name[256]; /* remote runs: the local-memory sibling (same suffix) */
+	char machine[64];     /* profile name: "bdw-e5-2630v4-local" */
 };
 
 /**

@@ -18,6 +18,7 @@
 
 #include "calibrate/fit.h"
 #include "calibrate/pciebench.h"
+#include "calibrate/tput.h"
 #include "cli/cli.h"
 #include "model/params.h"
 #include "model/xlate/config.h"
@@ -25,56 +26,57 @@
 #include "replay/registry.h"
 
 #define CMD "calibrate"
-#define CACHE_STATE "DWarm"	/* the curve: data warmed by the device */
+#define CACHE_STATE "DWarm" /* the curve: data warmed by the device */
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: svatrace calibrate pcie-bench DIR [--baseline DIR | --no-baseline]\n"
-		"                          [-o PROFILE.ini] [--plot FILE.png]\n"
-		"       svatrace calibrate check PROFILE DIR [--baseline DIR | --no-baseline]\n"
-		"                          [--plot FILE.png]\n"
-		"       svatrace calibrate default PROFILE... [-o FILE.ini]\n"
-		"\n"
-		"pcie-bench: fit the translation model to DIR/" PB_LAT_FILE "\n"
-		"  (mean latency of 64-byte random DMA reads vs window, " CACHE_STATE " block) of an\n"
-		"  IOMMU-on pcie-bench run (-iommu-nosp: 4 KiB mappings; -iommu: super pages, except\n"
-		"  Sandy Bridge). The IOMMU-off run of the same host (DIR without the suffix) is the\n"
-		"  baseline the data path is taken from. Prints measured vs predicted increases over\n"
-		"  the 8 KiB value and the largest error (of the measured plateau rise); -o writes a\n"
-		"  profile whose fitted values name the file and the error.\n"
-		"check: predict DIR's curve with PROFILE (a path or a name in data/profiles) and\n"
-		"  print the same table; a profile fitted on local memory predicts a remote-memory\n"
-		"  run with pt.remote on (and the reverse).\n"
-		"default: the translation values of a default profile from machine profiles\n"
-		"  (medians of what each fit identifies), as data/profiles/default.ini's.\n"
-		"\n"
-		"  --baseline DIR   IOMMU-off run to use (default: found by name next to DIR)\n"
-		"  --no-baseline    take the data path as flat\n"
-		"  -o FILE          write the fitted profile\n"
-		"  --plot FILE      draw measured and predicted curves with gnuplot (PNG)\n"
-		"\n"
-		"Method, parameters and bounds: docs/calibration.md.\n");
+	fprintf(
+	    f,
+	    "usage: svatrace calibrate pcie-bench DIR [--baseline DIR | --no-baseline]\n"
+	    "                          [-o PROFILE.ini] [--plot FILE.png]\n"
+	    "       svatrace calibrate check PROFILE DIR [--baseline DIR | --no-baseline]\n"
+	    "                          [--plot FILE.png]\n"
+	    "       svatrace calibrate default PROFILE... [-o FILE.ini]\n"
+	    "\n"
+	    "pcie-bench: fit the translation model to DIR/" PB_LAT_FILE "\n"
+	    "  (mean latency of 64-byte random DMA reads vs window, " CACHE_STATE " block) of an\n"
+	    "  IOMMU-on pcie-bench run (-iommu-nosp: 4 KiB mappings; -iommu: super pages, except\n"
+	    "  Sandy Bridge). The IOMMU-off run of the same host (DIR without the suffix) is the\n"
+	    "  baseline the data path is taken from. Prints measured vs predicted increases over\n"
+	    "  the 8 KiB value and the largest error (of the measured plateau rise); -o writes a\n"
+	    "  profile whose fitted values name the file and the error.\n"
+	    "check: predict DIR's curve with PROFILE (a path or a name in data/profiles) and\n"
+	    "  print the same table; a profile fitted on local memory predicts a remote-memory\n"
+	    "  run with pt.remote on (and the reverse).\n"
+	    "default: the translation values of a default profile from machine profiles\n"
+	    "  (medians of what each fit identifies), as data/profiles/default.ini's.\n"
+	    "\n"
+	    "  --baseline DIR   IOMMU-off run to use (default: found by name next to DIR)\n"
+	    "  --no-baseline    take the data path as flat\n"
+	    "  -o FILE          write the fitted profile\n"
+	    "  --plot FILE      draw measured and predicted curves with gnuplot (PNG)\n"
+	    "\n"
+	    "Method, parameters and bounds: docs/calibration.md.\n");
 }
 
 struct opts {
-	const char *dir;	/* IOMMU-on run */
-	const char *baseline;	/* --baseline */
-	bool no_baseline;	/* --no-baseline */
-	const char *out;	/* -o */
-	const char *plot;	/* --plot */
+	const char *dir;      /* IOMMU-on run */
+	const char *baseline; /* --baseline */
+	bool no_baseline;     /* --no-baseline */
+	const char *out;      /* -o */
+	const char *plot;     /* --plot */
 };
 
 /* Everything a command needs about DIR: its curve, baseline, run and config template. */
 struct target {
-	struct pb_run run;			/* what the name says */
-	char lat_path[PATH_MAX + 64];		/* DIR/lat file */
-	char base_dir[PATH_MAX + 512];		/* baseline folder, "" if none */
-	struct pb_curve meas;			/* measured curve */
-	struct pb_curve base;			/* baseline curve */
-	bool have_base;				/* base is valid */
-	uint64_t remote_extra_ns;		/* IOMMU-off remote - local, largest window */
-	bool have_extra;			/* both IOMMU-off runs were found */
+	struct pb_run run;	       /* what the name says */
+	char lat_path[PATH_MAX + 64];  /* DIR/lat file */
+	char base_dir[PATH_MAX + 512]; /* baseline folder, "" if none */
+	struct pb_curve meas;	       /* measured curve */
+	struct pb_curve base;	       /* baseline curve */
+	bool have_base;		       /* base is valid */
+	uint64_t remote_extra_ns;      /* IOMMU-off remote - local, largest window */
+	bool have_extra;	       /* both IOMMU-off runs were found */
 };
 
 static bool is_dir(const char *p)
@@ -111,11 +113,12 @@ static int load_target(const struct opts *o, struct target *t)
 	if (pb_run_parse(o->dir, &t->run, err, sizeof(err)))
 		return cli_error(CMD, "%s", err);
 	if (t->run.iommu == PB_IOMMU_OFF)
-		return cli_error(CMD,
-				 "%s is an IOMMU-off run (its name has no -iommu or -iommu-nosp "
-				 "suffix): it is the baseline that calibration subtracts, not a curve "
-				 "to fit; give the IOMMU-on run (%s-iommu-nosp or %s-iommu)",
-				 o->dir, t->run.name, t->run.name);
+		return cli_error(
+		    CMD,
+		    "%s is an IOMMU-off run (its name has no -iommu or -iommu-nosp "
+		    "suffix): it is the baseline that calibration subtracts, not a curve "
+		    "to fit; give the IOMMU-on run (%s-iommu-nosp or %s-iommu)",
+		    o->dir, t->run.name, t->run.name);
 	snprintf(t->lat_path, sizeof(t->lat_path), "%s/%s", o->dir, PB_LAT_FILE);
 	if ((rc = pb_read_lat(t->lat_path, CACHE_STATE, &t->meas, err, sizeof(err))))
 		return cli_error(CMD, "%s", err);
@@ -124,18 +127,21 @@ static int load_target(const struct opts *o, struct target *t)
 		if (o->baseline)
 			snprintf(t->base_dir, sizeof(t->base_dir), "%s", o->baseline);
 		else
-			snprintf(t->base_dir, sizeof(t->base_dir), "%s/%s", parent, t->run.base_name);
+			snprintf(t->base_dir, sizeof(t->base_dir), "%s/%s", parent,
+				 t->run.base_name);
 		if (!is_dir(t->base_dir))
-			return cli_error(CMD,
-					 "no IOMMU-off baseline: %s is not a folder (give --baseline DIR, "
-					 "or --no-baseline to take the data path as flat)",
-					 t->base_dir);
+			return cli_error(
+			    CMD,
+			    "no IOMMU-off baseline: %s is not a folder (give --baseline DIR, "
+			    "or --no-baseline to take the data path as flat)",
+			    t->base_dir);
 		snprintf(p, sizeof(p), "%s/%s", t->base_dir, PB_LAT_FILE);
 		if (pb_read_lat(p, CACHE_STATE, &t->base, err, sizeof(err)))
 			return cli_error(CMD, "baseline: %s", err);
 		if (t->base.nr != t->meas.nr ||
 		    memcmp(t->base.win_bytes, t->meas.win_bytes, t->meas.nr * sizeof(uint64_t)))
-			return cli_error(CMD, "%s: baseline windows differ from %s", p, t->lat_path);
+			return cli_error(CMD, "%s: baseline windows differ from %s", p,
+					 t->lat_path);
 		t->have_base = true;
 	} else {
 		*t->base_dir = 0;
@@ -198,7 +204,7 @@ static void print_table(const struct target *t, const struct cal_score *s, FILE 
 			t->have_base ? t->base.val[i] - t->base.val[0] : 0.0, s->meas_inc[i],
 			s->pred_inc[i],
 			100.0 * (s->pred_inc[i] - s->meas_inc[i]) /
-				(s->plateau_ns > 1 ? s->plateau_ns : 1));
+			    (s->plateau_ns > 1 ? s->plateau_ns : 1));
 	}
 	fprintf(f, "largest error: %.1f%% of the %.0f ns plateau rise, at %s window %u (%.0f ns)\n",
 		100.0 * s->err, s->plateau_ns, t->run.name, s->err_at,
@@ -245,9 +251,10 @@ static int plot(const char *png, const struct target *t, const struct cal_score 
 		_exit(127);
 	}
 	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
-		return cli_error(CMD, "gnuplot %s failed (%s); data in %s",
-				 gp, WIFEXITED(st) && WEXITSTATUS(st) == 127 ? "not installed" :
-				 "see its message", dat);
+		return cli_error(CMD, "gnuplot %s failed (%s); data in %s", gp,
+				 WIFEXITED(st) && WEXITSTATUS(st) == 127 ? "not installed"
+									 : "see its message",
+				 dat);
 	printf("plot: %s\n", png);
 	return 0;
 }
@@ -258,7 +265,7 @@ static struct model_cfg run_cfg(const struct params *p, const struct target *t, 
 	struct model_cfg c = *(const struct model_cfg *)params__cfg(p, &model_param_table);
 
 	c.page_bytes = t->run.iommu == PB_IOMMU_SP ? 2u << 20 : 4096;
-	c.scalable = 0;		/* Linux 3.19, intel_iommu=on: legacy mode */
+	c.scalable = 0; /* Linux 3.19, intel_iommu=on: legacy mode */
 	c.ats = 0;
 	c.pt_remote = t->run.remote;
 	if (!keep_extra || (t->have_extra && !c.mem_remote_extra_ns))
@@ -275,56 +282,69 @@ static int write_profile(const char *path, const struct target *t, const struct 
 	if (!f)
 		return cli_error(CMD, "%s: %s", path, strerror(errno));
 	/* inih reads lines of up to 200 bytes: keep each comment short */
-	snprintf(src, sizeof(src), "fitted from %s, error %.1f%%", t->lat_path, 100.0 * fit->score.err);
+	snprintf(src, sizeof(src), "fitted from %s, error %.1f%%", t->lat_path,
+		 100.0 * fit->score.err);
+	fprintf(
+	    f,
+	    "; SPDX-License-Identifier: GPL-2.0\n"
+	    "; %s.ini - translation-model profile fitted by `svatrace calibrate pcie-bench`\n"
+	    "; to the pcie-bench run %s (docs/calibration.md).\n"
+	    "; Curve: %s, block %s, Avg(ns).\n"
+	    "; Baseline (IOMMU off): %s.\n"
+	    "; Error: largest |predicted - measured| increase over 8 KiB, %.1f%% of the %.0f ns\n"
+	    "; plateau rise. Keys not listed keep their built-in defaults (default.ini).\n\n",
+	    t->run.machine, t->run.name, t->lat_path, CACHE_STATE,
+	    t->have_base ? t->base_dir : "none (flat data path)", 100.0 * fit->score.err,
+	    fit->score.plateau_ns);
 	fprintf(f,
-		"; SPDX-License-Identifier: GPL-2.0\n"
-		"; %s.ini - translation-model profile fitted by `svatrace calibrate pcie-bench`\n"
-		"; to the pcie-bench run %s (docs/calibration.md).\n"
-		"; Curve: %s, block %s, Avg(ns).\n"
-		"; Baseline (IOMMU off): %s.\n"
-		"; Error: largest |predicted - measured| increase over 8 KiB, %.1f%% of the %.0f ns\n"
-		"; plateau rise. Keys not listed keep their built-in defaults (default.ini).\n\n",
-		t->run.machine, t->run.name, t->lat_path, CACHE_STATE,
-		t->have_base ? t->base_dir : "none (flat data path)", 100.0 * fit->score.err,
-		fit->score.plateau_ns);
-	fprintf(f, "[pt]\n; mapping page size of the run (bytes)\n"
-		   "; source: measured run: %s (%s mappings)\npage_bytes = %llu\n\n",
+		"[pt]\n; mapping page size of the run (bytes)\n"
+		"; source: measured run: %s (%s mappings)\npage_bytes = %llu\n\n",
 		t->run.name, pb_iommu_name(t->run.iommu), (unsigned long long)c->page_bytes);
 	fprintf(f, "; scalable mode\n; source: measured run: Linux 3.19 with intel_iommu=on "
 		   "(legacy mode; sys-kernel-cmdline.txt)\nscalable = off\n\n");
-	fprintf(f, "; page tables in the other socket's memory\n"
-		   "; source: measured run: %s (%s memory)\nremote = %s\n\n",
+	fprintf(f,
+		"; page tables in the other socket's memory\n"
+		"; source: measured run: %s (%s memory)\nremote = %s\n\n",
 		t->run.name, t->run.remote ? "remote" : "local", t->run.remote ? "on" : "off");
-	fprintf(f, "[iotlb]\n; IOTLB entries (entries)\n; source: calibrated: grid search, "
-		   "%s\nentries = %u\n\n",
+	fprintf(f,
+		"[iotlb]\n; IOTLB entries (entries)\n; source: calibrated: grid search, "
+		"%s\nentries = %u\n\n",
 		src, c->iotlb_entries);
-	fprintf(f, "; ways per set (ways). A uniformly random stream cannot tell the organisation:\n"
-		   "; every organisation with evenly loaded sets has the same hit ratio.\n"
-		   "; source: calibrated: not identified, fully associative\nways = %u\n\n",
+	fprintf(f,
+		"; ways per set (ways). A uniformly random stream cannot tell the organisation:\n"
+		"; every organisation with evenly loaded sets has the same hit ratio.\n"
+		"; source: calibrated: not identified, fully associative\nways = %u\n\n",
 		c->iotlb_ways);
 	fprintf(f, "[pwc]\n; level-2 (PDE) cache entries, 2 MiB reach each (entries)\n");
 	if (fit->l2_bound)
-		fprintf(f, "; No second rise up to the largest window: a lower bound.\n"
-			   "; source: calibrated: %s\n", src);
+		fprintf(f,
+			"; No second rise up to the largest window: a lower bound.\n"
+			"; source: calibrated: %s\n",
+			src);
 	else
 		fprintf(f, "; source: calibrated: grid search, %s\n", src);
 	fprintf(f, "l2_entries = %u\n\n", c->pwc_lvl_entries[2]);
-	fprintf(f, "[walk]\n; per-walk overhead besides memory reads (ns)\n"
-		   "; source: calibrated: least squares, %s\nfixed_ns = %llu\n\n",
+	fprintf(f,
+		"[walk]\n; per-walk overhead besides memory reads (ns)\n"
+		"; source: calibrated: least squares, %s\nfixed_ns = %llu\n\n",
 		src, (unsigned long long)c->walk_fixed_ns);
 	fprintf(f, "[mem]\n; one page-table memory read, tables in local memory (ns)\n");
 	if (fit->read_fitted)
 		fprintf(f, "; source: calibrated: least squares, %s%s\n", src,
 			t->run.remote ? " (minus remote_extra_ns)" : "");
 	else
-		fprintf(f, "; Not identified: every walk of the run reads once, so only\n"
-			   "; walk.fixed_ns + mem.read_ns is fitted; read_ns keeps the default.\n"
-			   "; source: %.150s\n", dflt_read_src);
+		fprintf(f,
+			"; Not identified: every walk of the run reads once, so only\n"
+			"; walk.fixed_ns + mem.read_ns is fitted; read_ns keeps the default.\n"
+			"; source: %.150s\n",
+			dflt_read_src);
 	fprintf(f, "read_ns = %llu\n\n", (unsigned long long)c->mem_read_ns);
 	fprintf(f, "; added to each page-table read in remote memory (ns)\n");
 	if (t->have_extra)
-		fprintf(f, "; source: calibrated: remote - local mean latency at the largest window "
-			   "of the %s IOMMU-off runs\n", t->run.cpu);
+		fprintf(f,
+			"; source: calibrated: remote - local mean latency at the largest window "
+			"of the %s IOMMU-off runs\n",
+			t->run.cpu);
 	else
 		fprintf(f, "; source: estimate: single-socket host\n");
 	fprintf(f, "remote_extra_ns = %llu\n", (unsigned long long)c->mem_remote_extra_ns);
@@ -333,16 +353,12 @@ static int write_profile(const char *path, const struct target *t, const struct 
 	return 0;
 }
 
-static int parse_opts(int argc, char **argv, int first, struct opts *o, int npos,
-		      const char **pos)
+static int parse_opts(int argc, char **argv, int first, struct opts *o, int npos, const char **pos)
 {
 	static const struct option lo[] = {
-		{ "baseline", required_argument, NULL, 'b' },
-		{ "no-baseline", no_argument, NULL, 'n' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "plot", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"baseline", required_argument, NULL, 'b'}, {"no-baseline", no_argument, NULL, 'n'},
+	    {"output", required_argument, NULL, 'o'},	{"plot", required_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},		{0},
 	};
 	int c, k = 0;
 
@@ -354,12 +370,23 @@ static int parse_opts(int argc, char **argv, int first, struct opts *o, int npos
 				return cli_usage_error(CMD, "unexpected argument '%s'", optarg);
 			pos[k++] = optarg;
 			break;
-		case 'b': o->baseline = optarg; break;
-		case 'n': o->no_baseline = true; break;
-		case 'o': o->out = optarg; break;
-		case 'p': o->plot = optarg; break;
-		case 'h': usage(stdout); return -1;
-		default: return CLI_USAGE;
+		case 'b':
+			o->baseline = optarg;
+			break;
+		case 'n':
+			o->no_baseline = true;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'p':
+			o->plot = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:
+			return CLI_USAGE;
 		}
 	}
 	if (k != npos)
@@ -371,7 +398,7 @@ static int parse_opts(int argc, char **argv, int first, struct opts *o, int npos
 
 static int do_fit(int argc, char **argv)
 {
-	struct opts o = { 0 };
+	struct opts o = {0};
 	const char *pos[1];
 	struct target t;
 	struct params *p;
@@ -396,15 +423,17 @@ static int do_fit(int argc, char **argv)
 	printf("run: %s (%s mappings, %s memory), %s\n", t.run.name, pb_iommu_name(t.run.iommu),
 	       t.run.remote ? "remote" : "local", t.lat_path);
 	printf("baseline: %s\n", t.have_base ? t.base_dir : "none (flat data path)");
-	printf("fitted: iotlb.entries=%u (fully associative) pwc.l2_entries=%u%s walk.fixed_ns=%llu "
-	       "mem.read_ns=%llu%s mem.remote_extra_ns=%llu\n",
-	       fit.iotlb_entries, fit.pwc_l2_entries, fit.l2_bound ? " (lower bound)" : "",
-	       (unsigned long long)fit.walk_fixed_ns, (unsigned long long)fit.mem_read_ns,
-	       fit.read_fitted ? "" : " (not identified: default)",
-	       (unsigned long long)fitted.mem_remote_extra_ns);
+	printf(
+	    "fitted: iotlb.entries=%u (fully associative) pwc.l2_entries=%u%s walk.fixed_ns=%llu "
+	    "mem.read_ns=%llu%s mem.remote_extra_ns=%llu\n",
+	    fit.iotlb_entries, fit.pwc_l2_entries, fit.l2_bound ? " (lower bound)" : "",
+	    (unsigned long long)fit.walk_fixed_ns, (unsigned long long)fit.mem_read_ns,
+	    fit.read_fitted ? "" : " (not identified: default)",
+	    (unsigned long long)fitted.mem_remote_extra_ns);
 	print_table(&t, &fit.score, stdout);
 	rc = CLI_OK;
-	if (o.out && (rc = write_profile(o.out, &t, &fit, &fitted, rd ? rd->source : "estimate")) == 0)
+	if (o.out &&
+	    (rc = write_profile(o.out, &t, &fit, &fitted, rd ? rd->source : "estimate")) == 0)
 		printf("profile: %s\n", o.out);
 	if (!rc && o.plot)
 		rc = plot(o.plot, &t, &fit.score, t.run.name);
@@ -414,7 +443,7 @@ static int do_fit(int argc, char **argv)
 
 static int do_check(int argc, char **argv)
 {
-	struct opts o = { 0 };
+	struct opts o = {0};
 	const char *pos[2];
 	char path[PATH_MAX], err[PATH_MAX + 256];
 	struct target t;
@@ -427,7 +456,8 @@ static int do_check(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	o.dir = pos[1];
 	if (profile_resolve(pos[0], path, sizeof(path)))
-		return cli_error(CMD, "%s: no such profile (a path, or NAME for data/profiles/NAME.ini)",
+		return cli_error(CMD,
+				 "%s: no such profile (a path, or NAME for data/profiles/NAME.ini)",
 				 pos[0]);
 	if ((rc = load_target(&o, &t)))
 		return rc;
@@ -450,6 +480,95 @@ static int do_check(int argc, char **argv)
 	rc = o.plot ? plot(o.plot, &t, &s, t.run.name) : CLI_OK;
 	params__free(p);
 	return rc;
+}
+
+/*
+ * Throughput: the run's bw file predicted by a closed-loop device over the
+ * profile; the outstanding-read count is fitted (grid 1..256), the link cap
+ * and data latency are the run's own small-window measurements.
+ */
+static int do_tput(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	const char *pos[2];
+	char path[PATH_MAX], err[PATH_MAX + 256], bw[PATH_MAX + 64], bwoff[PATH_MAX + 600];
+	struct pb_curve meas, off;
+	struct cal_device dev = { 0 };
+	double pred[PB_MAX_WINDOWS], best_pred[PB_MAX_WINDOWS], best = INFINITY;
+	uint32_t best_at = 0, best_k = 0;
+	bool have_off;
+	struct target t;
+	struct params *p;
+	struct model_cfg c;
+	int rc;
+
+	if ((rc = parse_opts(argc, argv, 2, &o, 2, pos)))
+		return rc < 0 ? CLI_OK : rc;
+	o.dir = pos[1];
+	if (profile_resolve(pos[0], path, sizeof(path)))
+		return cli_error(CMD, "%s: no such profile", pos[0]);
+	if ((rc = load_target(&o, &t)))
+		return rc;
+	snprintf(bw, sizeof(bw), "%s/%s", o.dir, PB_BW_FILE);
+	if (pb_read_bw(bw, CACHE_STATE, &meas, err, sizeof(err)))
+		return cli_error(CMD, "%s", err);
+	snprintf(bwoff, sizeof(bwoff), "%s/%s", t.base_dir, PB_BW_FILE);
+	have_off = t.have_base && !pb_read_bw(bwoff, CACHE_STATE, &off, err, sizeof(err)) &&
+		   off.nr == meas.nr;
+	if (!(p = params__new(svt_param_registry)))
+		return cli_error(CMD, "parameters: %s", strerror(errno));
+	if (profile_load(p, path, err, sizeof(err)) || params__validate(p, err, sizeof(err))) {
+		params__free(p);
+		return cli_error(CMD, "%s", err);
+	}
+	c = run_cfg(p, &t, true);
+	dev.data_ns = t.meas.val[0];
+	for (uint32_t i = 0; i < meas.nr; i++)
+		if (meas.val[i] > dev.link_gbps)
+			dev.link_gbps = meas.val[i];
+	/*
+	 * Outstanding reads by Little's law where translation is free (the
+	 * small windows): the link's plateau rate times the data latency.
+	 * Walkers from the rest of the curve (grid 1..16): the latency curves
+	 * cannot tell them, since pcie-bench's latency test has one read in
+	 * flight.
+	 */
+	dev.outstanding = (uint32_t)ceil(dev.link_gbps * dev.data_ns / 512.0);
+	for (uint32_t w = 1; w <= 16; w++) {
+		double e;
+
+		c.walkers = w;
+		if ((rc = cal_tput(&c, &dev, meas.win_bytes, meas.nr, pred))) {
+			params__free(p);
+			return cli_error(CMD, "throughput: %s", strerror(-rc));
+		}
+		/* least squares: one window the model cannot follow must not pick the count */
+		e = 0;
+		for (uint32_t i = 0; i < meas.nr; i++)
+			e += (pred[i] - meas.val[i]) * (pred[i] - meas.val[i]);
+		if (e < best) {
+			best = e;
+			best_k = w;
+			memcpy(best_pred, pred, sizeof(pred));
+		}
+	}
+	c.walkers = best_k;
+	best = cal_tput_err(best_pred, &meas, have_off ? &off : NULL, &best_at);
+	printf("profile: %s\nrun: %s, %s\n", path, t.run.name, bw);
+	printf("device: outstanding=%u (link cap x data latency / 64 B), data latency %.1f ns "
+	       "(%s at %llu bytes), link cap %.2f Gb/s (largest measured); fitted walk.walkers=%u\n",
+	       dev.outstanding, dev.data_ns, PB_LAT_FILE, (unsigned long long)t.meas.win_bytes[0],
+	       dev.link_gbps, c.walkers);
+	printf("%10s %12s %12s %12s %10s\n", "window", "iommu-off", "measured", "predicted", "error");
+	for (uint32_t i = 0; i < meas.nr; i++)
+		printf("%10llu %12.2f %12.2f %12.2f %9.1f%%\n", (unsigned long long)meas.win_bytes[i],
+		       have_off ? off.val[i] : NAN, meas.val[i], best_pred[i],
+		       100.0 * (best_pred[i] - meas.val[i]) /
+			       (have_off ? off.val[i] : meas.val[0]));
+	printf("largest error: %.1f%% of the %s throughput, at window %u\n", 100.0 * best,
+	       have_off ? "IOMMU-off" : "first window's", best_at);
+	params__free(p);
+	return CLI_OK;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -515,8 +634,8 @@ static int do_default(int argc, char **argv)
 			rd[nr_rd++] = (double)m->mem_read_ns;
 		nr++;
 		files++;
-		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%.100s", files > 1 ? " " : "",
-			 strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%.100s",
+			 files > 1 ? " " : "", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
 		params__free(p);
 	}
 	if (!nr) {
@@ -564,6 +683,8 @@ int cmd_calibrate(int argc, char **argv)
 		return do_check(argc, argv);
 	if (!strcmp(argv[1], "default"))
 		return do_default(argc, argv);
+	if (!strcmp(argv[1], "throughput"))
+		return do_tput(argc, argv);
 	return cli_usage_error(CMD, "unknown calibrate command '%s' (pcie-bench, check, default)",
 			       argv[1]);
 }
