@@ -16,7 +16,7 @@
 
 /* The "; source: ..." comment right above a key (inih drops comments). */
 struct key_source {
-	char key[96];		/* section.key */
+	char key[128];		/* section.key */
 	char source[256];	/* text after "; source: " */
 };
 

@@ -11,6 +11,8 @@
 #   the shipped default.ini carries the values derived from all three;
 # - cross-generation errors and the Ivy Bridge remote super-page error are
 #   printed as TAP comments (reported, not pass/fail);
+# - throughput: Ivy Bridge local within 15% of the IOMMU-off throughput
+#   (Broadwell reported);
 # - bad input: missing file, truncated file, wrong columns (file:line),
 #   an IOMMU-off folder (refused with the reason), no baseline.
 . "$(dirname "$0")/lib.sh"
@@ -92,6 +94,14 @@ for p in bdw-e5-2630v4-local:$BDW-s0-s0-s0-iommu-nosp ib-e5-2620v2-local:$IB-s0-
 		REPORT_WHAT="cross-generation ${p%%:*} -> ${r##*/}" report "$SVATRACE" calibrate check "${p%%:*}" "$r"
 	done
 done
+
+# ---- throughput: closed-loop device over the profile vs the same folder's bw file
+OUT=$("$SVATRACE" calibrate throughput ib-e5-2620v2-local $IB-s0-s0-s0-iommu-nosp 2>&1)
+check_match "throughput reports the outstanding-read count" "device: outstanding=3[0-9] " "$OUT"
+e=$(sed -n 's/^largest error: \([0-9.]*\)%.*/\1/p' <<<"$OUT")
+if [ -n "$e" ] && awk -v e="$e" 'BEGIN { exit !(e <= 15) }'; then ok "ib local throughput within 15% of IOMMU-off: $e%"; else not_ok "ib local throughput within 15%: ${e:-none}" "$OUT"; fi
+REPORT_WHAT="throughput bdw local (largest at 512 KiB; docs/calibration.md)" \
+	report "$SVATRACE" calibrate throughput bdw-e5-2630v4-local $BDW-s0-s0-s0-iommu-nosp
 
 # ---- bad input
 mkdir -p "$TMP/${N}_bdw-Xeon-E5-2630v4-dell-t430-s0-s0-s0-iommu-nosp" "$TMP/${N}_bdw-Xeon-E5-2630v4-dell-t430-s0-s0-s0"
