@@ -52,6 +52,8 @@ check_match "replay --list-params: iotlb.entries calibrated, from which file" \
 	"\[calibrated\] source: calibrated: grid search, fitted from $BDW-s0-s0-s0-iommu-nosp/lat_dma_sweep_rd_rnd_64.txt, error [0-9.]+% \(set by profile $TMP/bdw.ini\)" "$OUT"
 check_match "replay --list-params: a cited default says cited" "\[cited\] source: HyperSIO" "$OUT"
 check_match "replay --list-params: an estimate says estimated" "\[estimated\] source: estimate" "$OUT"
+OUT=$("$SVATRACE" replay --list-params --json --profile "$TMP/bdw.ini" 2>&1)
+check_match "--list-params --json: provenance per key" '"key": "walk.fixed_ns",.*"provenance": "calibrated"' "$(tr -d '\n' <<<"$OUT" | sed 's/},/}\n/g' | grep walk.fixed_ns)"
 
 # ---- every shipped profile on its own 4 KiB curve; super pages
 check_err "bdw local profile, 4 KiB local curve" 10 "$SVATRACE" calibrate check bdw-e5-2630v4-local $BDW-s0-s0-s0-iommu-nosp

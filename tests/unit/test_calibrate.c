@@ -7,6 +7,7 @@
  * the model itself drew.
  */
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -193,6 +194,34 @@ static void test_fit_recovers(void **state)
 	assert_true(fit.walk_fixed_ns + fit.mem_read_ns >= 236 &&
 		    fit.walk_fixed_ns + fit.mem_read_ns <= 244);
 	assert_true(fit.score.err < 0.02);
+	params__free(p);
+}
+
+/* pwc.l2_entries and pt.remote change what a walk costs, by the amounts the fit assumes. */
+static void test_model_knobs(void **state)
+{
+	static const uint64_t win[] = {8 << 10, 64 << 20};
+	struct params *p =
+	    params__new((const struct param_table *const[]){&model_param_table, NULL});
+	struct model_cfg c;
+	struct cal_sweep big, small, remote;
+
+	assert_non_null(p);
+	c = *(const struct model_cfg *)params__cfg(p, &model_param_table);
+	c.scalable = 0;
+	c.iotlb_entries = c.iotlb_ways = 16;
+	c.pwc_lvl_entries[2] = 64; /* 128 MiB reach: one read per walk */
+	assert_int_equal(cal_sweep(&c, win, 2, &big), 0);
+	assert_true(big.miss[1] > 0.99);
+	assert_true(fabs(big.reads[1] / big.miss[1] - 1) < 0.01);
+	c.pwc_lvl_entries[2] = 1; /* 2 MiB reach: 31 of 32 walks also read the PDE */
+	assert_int_equal(cal_sweep(&c, win, 2, &small), 0);
+	assert_true(fabs(small.reads[1] / small.miss[1] - (1 + 31.0 / 32)) < 0.02);
+	/* remote tables: every read costs remote_extra_ns more */
+	c.pt_remote = 1;
+	c.mem_remote_extra_ns = 100;
+	assert_int_equal(cal_sweep(&c, win, 2, &remote), 0);
+	assert_true(fabs(remote.lat_ns[1] - small.lat_ns[1] - 100 * small.reads[1]) < 1);
 	params__free(p);
 }
 
