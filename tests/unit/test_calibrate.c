@@ -232,6 +232,7 @@ int main(void)
 	    cmocka_unit_test(test_read_bad),
 	    cmocka_unit_test(test_run_names),
 	    cmocka_unit_test(test_fit_recovers),
+	    cmocka_unit_test(test_model_knobs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
