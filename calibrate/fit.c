@@ -306,8 +306,15 @@ int cal_fit(const struct model_cfg *tmpl, const struct pb_curve *meas, const str
 	c = *tmpl;
 	c.iotlb_entries = c.iotlb_ways = iotlb_grid[bi];
 	c.pwc_lvl_entries[2] = l2_grid[bj];
-	c.mem_read_ns = (uint64_t)llround(best_ls.r - extra);
-	c.walk_fixed_ns = (uint64_t)llround(best_ls.c1 - best_ls.r);
+	for (uint32_t k = 0; k < n; k++)
+		if (by_n[bi].miss[k] > 0.02)
+			fit->miss_fitted = true;
+	if (fit->miss_fitted) {
+		c.mem_read_ns = (uint64_t)llround(best_ls.r - extra);
+		c.walk_fixed_ns = (uint64_t)llround(best_ls.c1 - best_ls.r);
+	} else {
+		fit->read_fitted = false;	/* nothing walks: keep the template's latencies */
+	}
 	fit->iotlb_entries = c.iotlb_entries;
 	fit->pwc_l2_entries = l2_grid[bj];
 	fit->l2_bound = !fit->read_fitted;

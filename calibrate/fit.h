@@ -79,6 +79,8 @@ struct cal_fit {
 	uint64_t walk_fixed_ns;	 /* fitted per-walk overhead */
 	uint64_t mem_read_ns;	 /* fitted page-table read (local) */
 	bool read_fitted;	 /* false: the curve cannot tell the read latency apart */
+	bool miss_fitted;	 /* false: no window misses the IOTLB (super pages): entries is
+				    a lower bound, walk latencies keep the template's values */
 	struct cal_score score;	 /* the fitted model against the curve */
 };
 

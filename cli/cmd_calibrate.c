@@ -306,10 +306,16 @@ static int write_profile(const char *path, const struct target *t, const struct 
 		"; page tables in the other socket's memory\n"
 		"; source: measured run: %s (%s memory)\nremote = %s\n\n",
 		t->run.name, t->run.remote ? "remote" : "local", t->run.remote ? "on" : "off");
-	fprintf(f,
-		"[iotlb]\n; IOTLB entries (entries)\n; source: calibrated: grid search, "
-		"%s\nentries = %u\n\n",
-		src, c->iotlb_entries);
+	if (fit->miss_fitted)
+		fprintf(f,
+			"[iotlb]\n; IOTLB entries (entries)\n; source: calibrated: grid search, "
+			"%s\nentries = %u\n\n",
+			src, c->iotlb_entries);
+	else
+		fprintf(f,
+			"[iotlb]\n; IOTLB entries (entries). No window misses: a lower bound.\n"
+			"; source: calibrated: %s\nentries = %u\n\n",
+			src, c->iotlb_entries);
 	fprintf(f,
 		"; ways per set (ways). A uniformly random stream cannot tell the organisation:\n"
 		"; every organisation with evenly loaded sets has the same hit ratio.\n"
@@ -324,19 +330,28 @@ static int write_profile(const char *path, const struct target *t, const struct 
 	else
 		fprintf(f, "; source: calibrated: grid search, %s\n", src);
 	fprintf(f, "l2_entries = %u\n\n", c->pwc_lvl_entries[2]);
-	fprintf(f,
-		"[walk]\n; per-walk overhead besides memory reads (ns)\n"
-		"; source: calibrated: least squares, %s\nfixed_ns = %llu\n\n",
-		src, (unsigned long long)c->walk_fixed_ns);
+	if (fit->miss_fitted)
+		fprintf(f,
+			"[walk]\n; per-walk overhead besides memory reads (ns)\n"
+			"; source: calibrated: least squares, %s\nfixed_ns = %llu\n\n",
+			src, (unsigned long long)c->walk_fixed_ns);
+	else
+		fprintf(f,
+			"[walk]\n; per-walk overhead besides memory reads (ns)\n"
+			"; Not identified: no window of the run misses the IOTLB.\n"
+			"; source: not identified by the run: built-in default\nfixed_ns = %llu\n\n",
+			(unsigned long long)c->walk_fixed_ns);
 	fprintf(f, "[mem]\n; one page-table memory read, tables in local memory (ns)\n");
 	if (fit->read_fitted)
 		fprintf(f, "; source: calibrated: least squares, %s%s\n", src,
 			t->run.remote ? " (minus remote_extra_ns)" : "");
 	else
 		fprintf(f,
-			"; Not identified: every walk of the run reads once, so only\n"
-			"; walk.fixed_ns + mem.read_ns is fitted; read_ns keeps the default.\n"
+			"; Not identified: %s\n"
 			"; source: %.150s\n",
+			fit->miss_fitted ? "every walk of the run reads once, so only\n"
+					   "; walk.fixed_ns + mem.read_ns is fitted; read_ns keeps the default."
+					 : "no window of the run misses the IOTLB; the default is kept.",
 			dflt_read_src);
 	fprintf(f, "read_ns = %llu\n\n", (unsigned long long)c->mem_read_ns);
 	fprintf(f, "; added to each page-table read in remote memory (ns)\n");
@@ -424,12 +439,19 @@ static int do_fit(int argc, char **argv)
 	       t.run.remote ? "remote" : "local", t.lat_path);
 	printf("baseline: %s\n", t.have_base ? t.base_dir : "none (flat data path)");
 	printf(
-	    "fitted: iotlb.entries=%u (fully associative) pwc.l2_entries=%u%s walk.fixed_ns=%llu "
+	    "fitted: iotlb.entries=%u%s (fully associative) pwc.l2_entries=%u%s walk.fixed_ns=%llu%s "
 	    "mem.read_ns=%llu%s mem.remote_extra_ns=%llu\n",
-	    fit.iotlb_entries, fit.pwc_l2_entries, fit.l2_bound ? " (lower bound)" : "",
-	    (unsigned long long)fit.walk_fixed_ns, (unsigned long long)fit.mem_read_ns,
+	    fit.iotlb_entries, fit.miss_fitted ? "" : " (lower bound)", fit.pwc_l2_entries,
+	    fit.l2_bound ? " (lower bound)" : "", (unsigned long long)fit.walk_fixed_ns,
+	    fit.miss_fitted ? "" : " (not identified: default)",
+	    (unsigned long long)fit.mem_read_ns,
 	    fit.read_fitted ? "" : " (not identified: default)",
 	    (unsigned long long)fitted.mem_remote_extra_ns);
+	if (!fit.miss_fitted)
+		printf("note: no window misses the IOTLB with %s mappings: iotlb.entries is a lower "
+		       "bound and the walk latencies are not identified by this run; its rise is the "
+		       "data path's (baseline column)\n",
+		       pb_iommu_name(t.run.iommu));
 	print_table(&t, &fit.score, stdout);
 	rc = CLI_OK;
 	if (o.out &&
