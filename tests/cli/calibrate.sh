@@ -66,6 +66,13 @@ check_match "super-page run is predicted with 2 MiB pages" "superpages mappings"
 REPORT_WHAT="ib remote 4 KiB fit -> remote super-page curve (docs/calibration.md, Limits)" \
 	report "$SVATRACE" calibrate check ib-e5-2620v2-remote $IB-s0-s1-s1-iommu
 
+# ---- baseline choice
+check_rc "check --no-baseline" 0 "$SVATRACE" calibrate check snb-e5-2630 $SNB-iommu --no-baseline
+check_match "--no-baseline: flat data path, error grows by the data-path rise" "baseline: none .*largest error: 2[0-9]\.[0-9]%" "$(tr '\n' ' ' <<<"$OUT")"
+check_rc "check --baseline DIR" 0 "$SVATRACE" calibrate check snb-e5-2630 $SNB-iommu --baseline $SNB
+check_match "--baseline names the folder" "baseline: $SNB" "$OUT"
+check_rc "--baseline and --no-baseline together: usage error" 2 "$SVATRACE" calibrate check snb-e5-2630 $SNB-iommu --baseline $SNB --no-baseline
+
 # ---- local <-> remote memory
 check_err "bdw local fit predicts remote memory" 20 "$SVATRACE" calibrate check bdw-e5-2630v4-local $BDW-s0-s1-s1-iommu-nosp
 check_err "bdw remote fit predicts local memory" 20 "$SVATRACE" calibrate check bdw-e5-2630v4-remote $BDW-s0-s0-s0-iommu-nosp
