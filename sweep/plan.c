@@ -72,7 +72,7 @@ static void kv_add(const struct param_def *d, const char *value, const char *ori
 }
 
 /*
- * The key store__end_run() will give the run: the same config rows the
+ * The key the store will give the run: the same config rows the
  * replay hands its sink (params__foreach), the trace hash and the spec.
  */
 static int point_key(const struct params *p, const char *trace_hash, const char *spec,
