@@ -83,7 +83,7 @@ static double now_s(void)
 static void test_duplicates_large(void **state)
 {
 	const size_t nr = 400000, distinct = 150000;
-	char (*text)[40] = calloc(nr, sizeof(*text));
+	char(*text)[40] = calloc(nr, sizeof(*text));
 	const char **keys = calloc(nr, sizeof(*keys));
 	size_t *dup_of = calloc(nr, sizeof(*dup_of));
 	size_t nr_dups = 0;
@@ -116,9 +116,9 @@ static void test_duplicates_large(void **state)
 /* Equal keys far apart, different keys with one character changed. */
 static void test_duplicates_exact(void **state)
 {
-	const char *keys[] = { "a", "b", "ab", "ba", "a", "", "", "ab", "abc" };
+	const char *keys[] = {"a", "b", "ab", "ba", "a", "", "", "ab", "abc"};
 	size_t dup_of[9];
-	const size_t want[9] = { 9, 9, 9, 9, 0, 9, 5, 2, 9 };
+	const size_t want[9] = {9, 9, 9, 9, 0, 9, 5, 2, 9};
 
 	(void)state;
 	assert_int_equal(sweep_find_duplicates(keys, 9, dup_of), 0);
@@ -148,8 +148,8 @@ static struct sweep_grid *grid_of(const char *const *axes, size_t nr)
  */
 static void test_plan_duplicates(void **state)
 {
-	const char *axes[] = { "pt.page_bytes=4096,4K", "iotlb.entries=16..16000+16" };
-	struct sweep_opts o = { .trace = tpath("bad.svt") };
+	const char *axes[] = {"pt.page_bytes=4096,4K", "iotlb.entries=16..16000+16"};
+	struct sweep_opts o = {.trace = tpath("bad.svt")};
 	struct sweep_plan *sp;
 	size_t counts[SWEEP_NR_PT_STATES];
 	char err[256];
@@ -177,10 +177,10 @@ static void test_plan_duplicates(void **state)
 /* sweep_plan__new(): errno names the failure; the message names the point. */
 static void test_plan_errors(void **state)
 {
-	const char *big[] = { "iotlb.entries=1..1000", "walk.walkers=1..1001" };
-	const char *bad[] = { "iotlb.entries=16,12" };
-	const char *ok[] = { "iotlb.entries=16" };
-	struct sweep_opts o = { .trace = tpath("bad.svt") };
+	const char *big[] = {"iotlb.entries=1..1000", "walk.walkers=1..1001"};
+	const char *bad[] = {"iotlb.entries=16,12"};
+	const char *ok[] = {"iotlb.entries=16"};
+	struct sweep_opts o = {.trace = tpath("bad.svt")};
 	char err[256];
 
 	(void)state;
@@ -207,8 +207,8 @@ static void test_plan_errors(void **state)
 /* check_db: a missing file per mode, a file that is not a database. */
 static void test_check_db_errors(void **state)
 {
-	const char *axes[] = { "iotlb.entries=16,32" };
-	struct sweep_opts o = { .trace = tpath("bad.svt"), .db = tpath("none.db") };
+	const char *axes[] = {"iotlb.entries=16,32"};
+	struct sweep_opts o = {.trace = tpath("bad.svt"), .db = tpath("none.db")};
 	struct sweep_plan *sp = sweep_plan__new(&o, grid_of(axes, 1), NULL, 0);
 	char err[256];
 
@@ -217,7 +217,7 @@ static void test_check_db_errors(void **state)
 	assert_int_equal(sweep_plan__check_db(sp, SWEEP_DB_MUST_EXIST, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "none.db"));
 	assert_int_equal(sweep_plan__check_db(sp, SWEEP_DB_IF_EXISTS, err, sizeof(err)), 0);
-	assert_int_equal(access(tpath("none.db"), F_OK), -1);	/* not created */
+	assert_int_equal(access(tpath("none.db"), F_OK), -1); /* not created */
 	sweep_plan__free(sp);
 
 	write_file(tpath("text.db"), "not a database, only text long enough to be looked at\n");
@@ -230,9 +230,9 @@ static void test_check_db_errors(void **state)
 }
 
 struct hook_log {
-	size_t nr_failed;	/* point_failed calls */
-	size_t nr_progress;	/* progress calls */
-	bool raise_int;		/* raise SIGINT from the first progress call */
+	size_t nr_failed;   /* point_failed calls */
+	size_t nr_progress; /* progress calls */
+	bool raise_int;	    /* raise SIGINT from the first progress call */
 };
 
 static void on_progress(void *ctx, const struct sweep_progress *pg)
@@ -261,10 +261,10 @@ static void on_failed(void *ctx, const struct sweep_plan *sp, size_t idx)
  */
 static void test_runner_errors(void **state)
 {
-	const char *axes[] = { "iotlb.entries=16,32,64,128" };
-	struct sweep_opts o = { .trace = tpath("bad.svt"), .db = tpath("run.db") };
-	struct hook_log log = { 0 };
-	const struct sweep_hooks hooks = { on_progress, on_failed, &log, false };
+	const char *axes[] = {"iotlb.entries=16,32,64,128"};
+	struct sweep_opts o = {.trace = tpath("bad.svt"), .db = tpath("run.db")};
+	struct hook_log log = {0};
+	const struct sweep_hooks hooks = {on_progress, on_failed, &log, false};
 	struct sweep_plan *sp = sweep_plan__new(&o, grid_of(axes, 1), NULL, 0);
 	size_t counts[SWEEP_NR_PT_STATES];
 	struct sigaction old;
@@ -288,7 +288,7 @@ static void test_runner_errors(void **state)
 	sweep_plan__free(sp);
 
 	/* interrupted: one worker at a time, SIGINT before the first finishes */
-	log = (struct hook_log){ .raise_int = true };
+	log = (struct hook_log){.raise_int = true};
 	sp = sweep_plan__new(&o, grid_of(axes, 1), NULL, 0);
 	assert_non_null(sp);
 	assert_int_equal(sweep_plan__run(sp, 1, &hooks, &wall_s), -EINTR);
@@ -309,10 +309,11 @@ static void test_runner_errors(void **state)
 /* The job emitter: -errno and the path for an unwritable place; lines per TODO point. */
 static void test_emit_jobs(void **state)
 {
-	const char *axes[] = { "pt.page_bytes=4096,4K", "iotlb.entries=16,32" };
-	struct sweep_opts o = { .trace = tpath("bad.svt") };
-	struct sweep_jobs_opts jo = { .jobs_path = tpath("nodir/sub/jobs.txt"),
-				      .shards_dir = tpath("shards"), .exe = "svatrace" };
+	const char *axes[] = {"pt.page_bytes=4096,4K", "iotlb.entries=16,32"};
+	struct sweep_opts o = {.trace = tpath("bad.svt")};
+	struct sweep_jobs_opts jo = {.jobs_path = tpath("nodir/sub/jobs.txt"),
+				     .shards_dir = tpath("shards"),
+				     .exe = "svatrace"};
 	struct sweep_plan *sp = sweep_plan__new(&o, grid_of(axes, 2), NULL, 0);
 	char err[512], line[4096];
 	size_t n = 99;
@@ -326,7 +327,7 @@ static void test_emit_jobs(void **state)
 
 	jo.jobs_path = tpath("jobs.txt");
 	assert_int_equal(sweep_plan__emit_jobs(sp, &jo, &n, err, sizeof(err)), 0);
-	assert_int_equal(n, 2);		/* 4 points, 2 of them duplicates */
+	assert_int_equal(n, 2); /* 4 points, 2 of them duplicates */
 	f = fopen(tpath("jobs.txt"), "r");
 	assert_non_null(f);
 	assert_non_null(fgets(line, sizeof(line), f));
@@ -341,13 +342,10 @@ static void test_emit_jobs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_duplicates_large),
-		cmocka_unit_test(test_duplicates_exact),
-		cmocka_unit_test(test_plan_duplicates),
-		cmocka_unit_test(test_plan_errors),
-		cmocka_unit_test(test_check_db_errors),
-		cmocka_unit_test(test_runner_errors),
-		cmocka_unit_test(test_emit_jobs),
+	    cmocka_unit_test(test_duplicates_large), cmocka_unit_test(test_duplicates_exact),
+	    cmocka_unit_test(test_plan_duplicates),  cmocka_unit_test(test_plan_errors),
+	    cmocka_unit_test(test_check_db_errors),  cmocka_unit_test(test_runner_errors),
+	    cmocka_unit_test(test_emit_jobs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
