@@ -2,8 +2,9 @@
 /*
  * test_store.c - the SQLite results store: round trip of every table through
  * the results sink (the one write path), concurrent writer processes, a
- * writer killed inside its commit transaction, migration of a hand-made v1 database, refusal of
- * non-database files and newer schemas, point keys, and shard merges.
+ * writer killed inside its commit transaction, migration of a hand-made v1
+ * database, refusal of non-database files and newer schemas, point keys,
+ * and shard merges.
  */
 #include <errno.h>
 #include <math.h>
