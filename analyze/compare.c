@@ -81,10 +81,12 @@ static int hist_cb(void *arg, const char *key)
 {
 	struct metric_arg *m = arg;
 	struct store_hist h;
+	struct hist hv;
 	char rk[256];
 
 	if (store__get_hist(m->st, m->run, key, &h))
 		return 0;
+	hv = store_hist_view(&h);
 	for (size_t i = 0; i < sizeof(hist_stats) / sizeof(hist_stats[0]); i++) {
 		struct compare_row *r;
 		double v;
@@ -95,12 +97,8 @@ static int hist_cb(void *arg, const char *key)
 			store_hist_clear(&h);
 			return m->err = -ENOMEM;
 		}
-		if (!strcmp(hist_stats[i], "mean"))
-			v = h.nr ? (double)h.sum / (double)h.nr : NAN;
-		else if (!strcmp(hist_stats[i], "max"))
-			v = (double)h.max;
-		else
-			v = (double)store_hist_quantile(&h, !strcmp(hist_stats[i], "p50") ? 0.5 : 0.99);
+		if (hist_stat(&hv, hist_stats[i], &v))
+			v = NAN;
 		*(m->is_b ? &r->b : &r->a) = v;
 	}
 	store_hist_clear(&h);

@@ -135,29 +135,18 @@ static void __attribute__((format(printf, 2, 3))) fmt_path(char buf[PATH_MAX], c
 
 /* ------------------------------------------------------------ values */
 
-static double hist_stat(struct store *st, int64_t run, const char *key, const char *stat)
+/* KEY@STAT: the statistic of the stored histogram, by the one definition. */
+static double stored_hist_stat(struct store *st, int64_t run, const char *key, const char *stat)
 {
 	struct store_hist h;
-	double v = NAN;
+	struct hist hv;
+	double v;
 
 	if (store__get_hist(st, run, key, &h))
 		return NAN;
-	if (!strcmp(stat, "mean"))
-		v = h.nr ? (double)h.sum / (double)h.nr : NAN;
-	else if (!strcmp(stat, "min"))
-		v = (double)h.min;
-	else if (!strcmp(stat, "max"))
-		v = (double)h.max;
-	else if (!strcmp(stat, "nr"))
-		v = (double)h.nr;
-	else if (stat[0] == 'p' && h.nr) {
-		/* p50 p90 p99 p999: the digits after "0." */
-		double q = atof(stat + 1);
-
-		while (q >= 1)
-			q /= 10;
-		v = (double)store_hist_quantile(&h, q);
-	}
+	hv = store_hist_view(&h);
+	if (hist_stat(&hv, stat, &v))
+		v = NAN;
 	store_hist_clear(&h);
 	return v;
 }
@@ -172,7 +161,7 @@ double plot_eval(struct store *st, int64_t run, const char *expr)
 	sep = strchr(buf, '@');
 	if (sep) {
 		*sep = 0;
-		return hist_stat(st, run, buf, sep + 1);
+		return stored_hist_stat(st, run, buf, sep + 1);
 	}
 	sep = strchr(buf, '/');
 	if (sep) {

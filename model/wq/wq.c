@@ -14,20 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/hist.h"
 #include "model/wq/wq-local.h"
 #include "model/wq/wq_params.h"
 
 #define NIL UINT32_MAX
 #define SERIES_MAX_WINDOWS 4096		/* coarsen beyond this many windows */
 #define CLIENT_HIST_MAX 256		/* clients with their own e2e histogram */
-
-struct hist {
-	uint64_t *counts;	/* RESULTS_HIST_BUCKETS counts, NULL: not kept */
-	uint64_t nr;		/* values */
-	uint64_t sum;		/* sum of values */
-	uint64_t min;		/* smallest */
-	uint64_t max;		/* largest */
-};
 
 /* Time-weighted level in fixed windows; values are integrals (level x ns). */
 struct series {
@@ -134,52 +127,6 @@ struct wq_model {
 };
 
 /* ---- small helpers ---- */
-
-static int hist_init(struct hist *h, bool keep_counts)
-{
-	memset(h, 0, sizeof(*h));
-	if (!keep_counts)
-		return 0;
-	h->counts = calloc(RESULTS_HIST_BUCKETS, sizeof(*h->counts));
-	return h->counts ? 0 : -ENOMEM;
-}
-
-static inline void hist_add(struct hist *h, uint64_t v)
-{
-	if (h->counts)
-		h->counts[results_hist_bucket(v)]++;
-	if (!h->nr || v < h->min)
-		h->min = v;
-	if (v > h->max)
-		h->max = v;
-	h->nr++;
-	h->sum += v;
-}
-
-static uint64_t hist_percentile(const struct hist *h, double q)
-{
-	uint64_t want, seen = 0, lo, hi, mid;
-	uint32_t b;
-
-	if (!h->nr || !h->counts)
-		return 0;
-	want = (uint64_t)(q * (double)h->nr);
-	if (want >= h->nr)
-		want = h->nr - 1;
-	for (b = 0; b < RESULTS_HIST_BUCKETS; b++) {
-		seen += h->counts[b];
-		if (seen > want)
-			break;
-	}
-	lo = results_hist_bucket_low(b);
-	hi = b + 1 < RESULTS_HIST_BUCKETS ? results_hist_bucket_low(b + 1) - 1 : UINT64_MAX;
-	mid = lo + (hi - lo) / 2;
-	if (mid < h->min)
-		mid = h->min;
-	if (mid > h->max)
-		mid = h->max;
-	return mid;
-}
 
 static int series_add(struct series *s, uint64_t from, uint64_t to, uint32_t level)
 {
@@ -929,16 +876,16 @@ void wq__free(struct wq_model *m)
 	for (i = 0; i < WQ_MAX_WQS; i++) {
 		free(m->wq[i].ring);
 		free(m->wq[i].occ.v);
-		free(m->wq[i].sojourn.counts);
+		hist_fini(&m->wq[i].sojourn);
 	}
 	for (i = 0; i < m->nr_clients; i++)
-		free(m->cl[i].e2e.counts);
+		hist_fini(&m->cl[i].e2e);
 	free(m->cl);
 	free(m->eng);
 	free(m->pool);
-	free(m->sojourn_all.counts);
-	free(m->submit_all.counts);
-	free(m->e2e_all.counts);
+	hist_fini(&m->sojourn_all);
+	hist_fini(&m->submit_all);
+	hist_fini(&m->e2e_all);
 	if (m->own_sim)
 		sim__free(m->sim);
 	free(m);
@@ -1168,14 +1115,14 @@ void wq__stats(const struct wq_model *m, struct wq_stats *o)
 uint64_t wq__percentile_ns(const struct wq_model *m, const char *which, uint32_t client, double q)
 {
 	if (!strcmp(which, "sojourn"))
-		return hist_percentile(&m->sojourn_all, q);
+		return hist_quantile(&m->sojourn_all, q);
 	if (!strcmp(which, "submit"))
-		return client == UINT32_MAX ? hist_percentile(&m->submit_all, q) : 0;
+		return client == UINT32_MAX ? hist_quantile(&m->submit_all, q) : 0;
 	if (!strcmp(which, "e2e")) {
 		if (client == UINT32_MAX)
-			return hist_percentile(&m->e2e_all, q);
+			return hist_quantile(&m->e2e_all, q);
 		if (client < m->nr_clients)
-			return hist_percentile(&m->cl[client].e2e, q);
+			return hist_quantile(&m->cl[client].e2e, q);
 	}
 	return 0;
 }
@@ -1308,9 +1255,9 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 	metric(&e, "submit.nr_retries", (double)st.nr_retries, "retries");
 	metric(&e, "submit.retries_per_desc", ratio(st.nr_retries, st.nr_issued), "retries");
 	metric(&e, "submit.reject_rate", ratio(st.nr_rejected, st.nr_issued), "fraction");
-	metric(&e, "submit.latency_mean_ns", ratio(m->submit_all.sum, m->submit_all.nr), "ns");
-	metric(&e, "submit.latency_p50_ns", (double)hist_percentile(&m->submit_all, 0.5), "ns");
-	metric(&e, "submit.latency_p99_ns", (double)hist_percentile(&m->submit_all, 0.99), "ns");
+	metric(&e, "submit.latency_ns@mean", ratio(m->submit_all.sum, m->submit_all.nr), "ns");
+	metric(&e, "submit.latency_ns@p50", (double)hist_quantile(&m->submit_all, 0.5), "ns");
+	metric(&e, "submit.latency_ns@p99", (double)hist_quantile(&m->submit_all, 0.99), "ns");
 	histo(&e, "submit.latency_ns", &m->submit_all);
 	tput = calloc(m->nr_clients ? m->nr_clients : 1, sizeof(*tput));
 	if (!tput)
@@ -1336,12 +1283,12 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 			metric(&e, CK("cpu_compl_ns"), (double)c.cpu_compl_ns, "ns");
 			metric(&e, CK("lock_wait_ns"), (double)c.lock_wait_ns, "ns");
 			metric(&e, CK("submit_mean_ns"), ratio(c.sum_submit_ns, c.nr_accepted), "ns");
-			metric(&e, CK("e2e_mean_ns"), ratio(c.sum_e2e_ns, c.nr_completed), "ns");
+			metric(&e, CK("e2e_latency_ns@mean"), ratio(c.sum_e2e_ns, c.nr_completed), "ns");
 			if (m->cl[i].e2e.counts) {
-				metric(&e, CK("e2e_p50_ns"), (double)hist_percentile(&m->cl[i].e2e, 0.5),
+				metric(&e, CK("e2e_latency_ns@p50"), (double)hist_quantile(&m->cl[i].e2e, 0.5),
 				       "ns");
-				metric(&e, CK("e2e_p99_ns"),
-				       (double)hist_percentile(&m->cl[i].e2e, 0.99), "ns");
+				metric(&e, CK("e2e_latency_ns@p99"),
+				       (double)hist_quantile(&m->cl[i].e2e, 0.99), "ns");
 			}
 #undef CK
 		}
@@ -1351,9 +1298,9 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 	}
 	metric(&e, "client.nr", (double)m->nr_clients, "clients");
 	metric(&e, "client.jain_fairness", wq_jain_index(tput, m->nr_clients), "index");
-	metric(&e, "client.e2e_mean_ns", ratio(m->e2e_all.sum, m->e2e_all.nr), "ns");
-	metric(&e, "client.e2e_p50_ns", (double)hist_percentile(&m->e2e_all, 0.5), "ns");
-	metric(&e, "client.e2e_p99_ns", (double)hist_percentile(&m->e2e_all, 0.99), "ns");
+	metric(&e, "client.e2e_latency_ns@mean", ratio(m->e2e_all.sum, m->e2e_all.nr), "ns");
+	metric(&e, "client.e2e_latency_ns@p50", (double)hist_quantile(&m->e2e_all, 0.5), "ns");
+	metric(&e, "client.e2e_latency_ns@p99", (double)hist_quantile(&m->e2e_all, 0.99), "ns");
 	histo(&e, "client.e2e_latency_ns", &m->e2e_all);
 	free(tput);
 	return e.rc ? e.rc : m->err;

@@ -16,6 +16,7 @@
 #include "model/xlate/model.h"
 #include "model/prng.h"
 #include "model/sim.h"
+#include "lib/hist.h"
 #include "lib/u64heap.h"
 #include "lib/u64map.h"
 #include "model/xlate/walk.h"
@@ -131,7 +132,7 @@ struct model {
 	bool finished;			/* model__finish ran */
 	uint64_t last_ns;		/* latest time seen */
 	struct model_stats st;		/* counters */
-	uint64_t lat_hist[RESULTS_HIST_BUCKETS];	/* translation latency */
+	uint64_t lat_hist[HIST_BUCKETS];	/* translation latency */
 	struct series s_live, s_pinned, s_faults, s_inval, s_miss;	/* time series */
 };
 
@@ -316,7 +317,7 @@ static struct mdev *dev_get(struct model *m, uint32_t dev)
 
 static void lat_record(struct model *m, uint64_t lat)
 {
-	m->lat_hist[results_hist_bucket(lat)]++;
+	m->lat_hist[hist_bucket(lat)]++;
 	m->st.lat_nr++;
 	m->st.lat_sum += lat;
 	if (lat < m->st.lat_min)
@@ -992,27 +993,12 @@ void model__finish(struct model *m, uint64_t t_ns)
 
 uint64_t model__latency_pct(const struct model *m, double pct)
 {
-	uint64_t want, acc = 0;
+	const struct hist h = {
+		.counts = (uint64_t *)m->lat_hist, .nr = m->st.lat_nr, .sum = m->st.lat_sum,
+		.min = m->st.lat_nr ? m->st.lat_min : 0, .max = m->st.lat_max,
+	};
 
-	if (!m->st.lat_nr)
-		return 0;
-	want = (uint64_t)ceil(pct / 100.0 * (double)m->st.lat_nr);
-	if (want < 1)
-		want = 1;
-	for (uint32_t b = 0; b < RESULTS_HIST_BUCKETS; b++) {
-		acc += m->lat_hist[b];
-		if (acc >= want) {
-			uint64_t lo = results_hist_bucket_low(b);
-
-			/* clamp to what was really seen: exact for one-valued buckets */
-			if (lo < m->st.lat_min)
-				lo = m->st.lat_min;
-			if (lo > m->st.lat_max)
-				lo = m->st.lat_max;
-			return lo;
-		}
-	}
-	return m->st.lat_max;
+	return hist_quantile(&h, pct / 100.0);
 }
 
 typedef int (*metric_fn)(void *ctx, const char *key, double v, const char *unit);
@@ -1119,11 +1105,11 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("inval.from_trace", s->inval_from_trace, "descriptors");
 	M("inval.source_trace", m->inval_src == MODEL_INVSRC_TRACE, "bool");
 	M("xlate.count", s->lat_nr, "translations");
-	M("xlate.latency_ns.mean", s->lat_nr ? (double)s->lat_sum / (double)s->lat_nr : 0, "ns");
-	M("xlate.latency_ns.p50", model__latency_pct(m, 50), "ns");
-	M("xlate.latency_ns.p99", model__latency_pct(m, 99), "ns");
-	M("xlate.latency_ns.max", s->lat_max, "ns");
-	M("xlate.latency_ns.sum", s->lat_sum, "ns");
+	M("xlate.latency_ns@mean", s->lat_nr ? (double)s->lat_sum / (double)s->lat_nr : 0, "ns");
+	M("xlate.latency_ns@p50", model__latency_pct(m, 50), "ns");
+	M("xlate.latency_ns@p99", model__latency_pct(m, 99), "ns");
+	M("xlate.latency_ns@max", s->lat_max, "ns");
+	M("xlate.latency_ns@sum", s->lat_sum, "ns");
 #undef M
 	return rc;
 }

@@ -61,3 +61,25 @@ check_rc "merge of a non-database fails" 1 "$SVATRACE" db merge "$TMP/m.db" "$TM
 
 check_rc "--help teaches" 0 "$SVATRACE" compare --help
 check_match "with an example" "Example:" "$OUT"
+
+# ---- one percentile: what replay prints is what the database, compare and report say
+. "$(dirname "$0")/realdb.inc"
+for run in pinned faulting; do
+	eval "out=\$REPLAY_$run"
+	p99=$(printf '%s\n' "$out" | sed -n 's/^  translations .*, p99 \([0-9]*\) ns,.*/\1/p')
+	stored=$(sqlite3 "$RDB" "SELECT cast(value AS int) FROM metrics m JOIN runs r ON r.id = m.run_id
+		WHERE r.label = '$run' AND m.key = 'xlate.latency_ns@p99'" 2>&1)
+	check_match "$run: replay printed a p99 ($p99)" '^[0-9]+$' "$p99"
+	check_eq "$run: stored xlate.latency_ns@p99 = replay's" "$p99" "$stored"
+	csv=$("$SVATRACE" compare --db "$RDB" "$run" dsa --csv 2>&1)
+	check_eq "$run: compare's p99 (from the histogram) = replay's" "$p99" \
+		"$(printf '%s\n' "$csv" | sed -n 's/^xlate\.latency_ns@p99,ns,\([^,]*\),.*/\1/p')"
+	check_eq "$run: compare has one p99 spelling" "" "$(printf '%s\n' "$csv" | grep -E '^xlate\.latency_ns[._]p99')"
+done
+jp99=$(printf '%s\n' "$REPLAY_dsa" | sed -n 's/^  "submit\.latency_ns@p99": \([0-9]*\),\{0,1\}$/\1/p')
+check_match "dsa: replay --json has submit.latency_ns@p99 ($jp99)" '^[0-9]+$' "$jp99"
+check_eq "dsa: compare's submit p99 = replay's" "$jp99" "$("$SVATRACE" compare --db "$RDB" pinned dsa --csv 2>&1 |
+	sed -n 's/^submit\.latency_ns@p99,ns,[^,]*,\([^,]*\),.*/\1/p')"
+check_rc "report on the real runs" 0 "$SVATRACE" report --db "$RDB" --runs pinned,faulting -o "$TMP/rr"
+p99=$(printf '%s\n' "$REPLAY_pinned" | sed -n 's/^  translations .*, p99 \([0-9]*\) ns,.*/\1/p')
+check_match "report's p99 row = replay's ($p99)" "^\| translation latency p99 \(ns\) \| $p99 \|" "$(cat "$TMP/rr/report.md")"
