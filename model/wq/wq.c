@@ -15,19 +15,13 @@
 #include <string.h>
 
 #include "lib/hist.h"
+#include "lib/series.h"
 #include "model/wq/wq-local.h"
 #include "model/wq/wq_params.h"
 
 #define NIL UINT32_MAX
-#define SERIES_MAX_WINDOWS 4096		/* coarsen beyond this many windows */
+#define SERIES_MAX_WINDOWS 4096		/* windows before the window doubles */
 #define CLIENT_HIST_MAX 256		/* clients with their own e2e histogram */
-
-/* Time-weighted level in fixed windows; values are integrals (level x ns). */
-struct series {
-	double *v;		/* per-window integral */
-	uint32_t nr;		/* windows in use */
-	uint64_t window_ns;	/* window length (doubles when coarsened) */
-};
 
 struct desc {
 	struct wq_desc d;	/* what the client submitted */
@@ -58,7 +52,8 @@ struct wqs {
 	uint64_t last_change_ns;	/* areas integrated up to here */
 	struct wq_wq_stats st;		/* counters */
 	struct hist sojourn;		/* accept -> completion */
-	struct series occ;		/* WQ entries used over time */
+	int occ;			/* series id: WQ entries used over time */
+	char occ_key[24];		/* its key, wq.N.occupancy */
 };
 
 struct engine {
@@ -101,6 +96,7 @@ struct client {
 struct wq_model {
 	struct wq_config cfg;			/* validated configuration */
 	struct sim *sim;			/* event core */
+	struct series *series;			/* occupancy series, origin = first time seen */
 	bool own_sim;				/* sim created (and freed) here */
 	const struct wq_xlate_ops *xops;	/* translation stalls, NULL: none */
 	void *xctx;				/* their context */
@@ -127,34 +123,6 @@ struct wq_model {
 };
 
 /* ---- small helpers ---- */
-
-static int series_add(struct series *s, uint64_t from, uint64_t to, uint32_t level)
-{
-	while (from < to) {
-		uint64_t w = from / s->window_ns, end;
-
-		while (w >= SERIES_MAX_WINDOWS) {
-			uint32_t i;
-
-			for (i = 0; i < s->nr / 2; i++)
-				s->v[i] = s->v[2 * i] + s->v[2 * i + 1];
-			if (s->nr & 1)
-				s->v[s->nr / 2] = s->v[s->nr - 1];
-			s->nr = (s->nr + 1) / 2;
-			memset(s->v + s->nr, 0, (SERIES_MAX_WINDOWS - s->nr) * sizeof(*s->v));
-			s->window_ns *= 2;
-			w = from / s->window_ns;
-		}
-		if (w >= s->nr)
-			s->nr = (uint32_t)w + 1;
-		end = (w + 1) * s->window_ns;
-		if (end > to)
-			end = to;
-		s->v[w] += (double)level * (double)(end - from);
-		from = end;
-	}
-	return 0;
-}
 
 static inline uint64_t xfer_ns(uint64_t bytes, uint64_t bytes_per_s)
 {
@@ -239,7 +207,7 @@ static void wq_touch(struct wq_model *m, struct wqs *q, uint64_t now)
 		q->st.system_area += (uint64_t)q->in_system * dt;
 		q->st.queue_area += (uint64_t)q->count * dt;
 		if (q->count)
-			series_add(&q->occ, q->last_change_ns, now, q->count);
+			series__span(m->series, q->occ, q->last_change_ns, now, q->count);
 		q->last_change_ns = now;
 	}
 	(void)m;
@@ -820,6 +788,9 @@ struct wq_model *wq__new(const struct wq_config *cfg, struct sim *sim,
 	m->rng = cfg->seed ^ 0x5741534d4f44454cull;	/* "WASMODEL": decorrelate from clients */
 	m->free_head = NIL;
 	m->sim = sim;
+	m->series = series__new(cfg->series_window_ns, SERIES_MAX_WINDOWS);
+	if (!m->series)
+		goto fail;
 	if (!m->sim) {
 		m->sim = sim__new();
 		m->own_sim = true;
@@ -851,9 +822,9 @@ struct wq_model *wq__new(const struct wq_config *cfg, struct sim *sim,
 		q->lock_owner = NIL;
 		q->waiters_head = q->waiters_tail = NIL;
 		q->ring = calloc(q->cfg.size, sizeof(*q->ring));
-		q->occ.v = calloc(SERIES_MAX_WINDOWS, sizeof(*q->occ.v));
-		q->occ.window_ns = cfg->series_window_ns;
-		if (!q->ring || !q->occ.v || hist_init(&q->sojourn, true))
+		snprintf(q->occ_key, sizeof(q->occ_key), "wq.%u.occupancy", i);
+		q->occ = series__define(m->series, q->occ_key, SERIES_INTEGRAL);
+		if (!q->ring || q->occ < 0 || hist_init(&q->sojourn, true))
 			goto fail;
 		g->wqs[g->nr_wqs++] = i;
 	}
@@ -875,7 +846,6 @@ void wq__free(struct wq_model *m)
 		return;
 	for (i = 0; i < WQ_MAX_WQS; i++) {
 		free(m->wq[i].ring);
-		free(m->wq[i].occ.v);
 		hist_fini(&m->wq[i].sojourn);
 	}
 	for (i = 0; i < m->nr_clients; i++)
@@ -888,6 +858,7 @@ void wq__free(struct wq_model *m)
 	hist_fini(&m->e2e_all);
 	if (m->own_sim)
 		sim__free(m->sim);
+	series__free(m->series);
 	free(m);
 }
 
@@ -974,6 +945,7 @@ int wq__submit(struct wq_model *m, uint32_t ci, uint64_t t_ns, const struct wq_d
 
 	if (ci >= m->nr_clients || !desc_ok(m, d) || t_ns < sim__now_ns(m->sim))
 		return -EINVAL;
+	series__start(m->series, t_ns);
 	di = desc_alloc(m);
 	if (di == NIL)
 		return -ENOMEM;
@@ -1040,11 +1012,15 @@ int wq__set_queue_depth(struct wq_model *m, uint32_t ci, uint32_t queue_depth)
 
 uint64_t wq__run(struct wq_model *m)
 {
-	return sim__run(m->sim);
+	uint64_t n = sim__run(m->sim);
+
+	series__finish(m->series, m->end_ns);
+	return n;
 }
 
 uint64_t wq__run_until(struct wq_model *m, uint64_t t_ns)
 {
+	series__start(m->series, t_ns);
 	return sim__run_until(m->sim, t_ns);
 }
 
@@ -1230,23 +1206,6 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 		metric(&e, WQK("mean_in_system"), L, "submissions");
 		metric(&e, WQK("little_rel_error"), L > 0 ? (L - lw) / L : 0, "fraction");
 		histo(&e, WQK("sojourn_ns"), &m->wq[i].sojourn);
-		if (!e.rc && sink->ops->series && m->wq[i].occ.nr) {
-			const struct series *s = &m->wq[i].occ;
-			double *v = malloc(s->nr * sizeof(*v));
-			uint32_t k;
-
-			if (!v)
-				return -ENOMEM;
-			for (k = 0; k < s->nr; k++) {
-				uint64_t lo = k * s->window_ns, len = s->window_ns;
-
-				if (lo + len > T && T > lo)
-					len = T - lo;
-				v[k] = s->v[k] / (double)len;
-			}
-			e.rc = sink->ops->series(sink->ctx, WQK("occupancy"), 0, s->window_ns, v, s->nr);
-			free(v);
-		}
 #undef WQK
 	}
 	metric(&e, "submit.nr_issued", (double)st.nr_issued, "submissions");
@@ -1303,5 +1262,7 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 	metric(&e, "client.e2e_latency_ns@p99", (double)hist_quantile(&m->e2e_all, 0.99), "ns");
 	histo(&e, "client.e2e_latency_ns", &m->e2e_all);
 	free(tput);
+	if (!e.rc && sink->ops->series)
+		e.rc = series__emit(m->series, sink->ops->series, sink->ctx);
 	return e.rc ? e.rc : m->err;
 }

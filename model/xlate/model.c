@@ -17,23 +17,15 @@
 #include "model/prng.h"
 #include "model/sim.h"
 #include "lib/hist.h"
+#include "lib/series.h"
 #include "lib/u64heap.h"
 #include "lib/u64map.h"
 #include "model/xlate/walk.h"
 
-#define SERIES_MAX 4096
+#define SERIES_MAX 4096	/* windows before the window doubles */
 
-/* A time series with constant memory: windows double when they run out. */
-struct series {
-	const char *key;	/* metric key */
-	bool level;		/* true: value = max level in window, gaps carry on; false: sum */
-	uint64_t start_ns;	/* time of window 0 (first sample) */
-	uint64_t window_ns;	/* current window width */
-	uint32_t nr;		/* windows used */
-	bool started;		/* start_ns set */
-	double last;		/* level series: last value */
-	double v[SERIES_MAX];	/* values */
-};
+/* The model's time series, one grid (lib/series.h). */
+enum { S_LIVE, S_PINNED, S_FAULTS, S_INVAL, S_MISS, S_NR_ };
 
 struct mdev {
 	struct iotlb *atc;	/* device TLB, NULL until first use */
@@ -133,7 +125,8 @@ struct model {
 	uint64_t last_ns;		/* latest time seen */
 	struct model_stats st;		/* counters */
 	uint64_t lat_hist[HIST_BUCKETS];	/* translation latency */
-	struct series s_live, s_pinned, s_faults, s_inval, s_miss;	/* time series */
+	struct series *series;		/* time series, origin = first time seen */
+	int sid[S_NR_];			/* series ids by S_* */
 };
 
 static const char *const qi_names[MODEL_QI_NR_TYPES_] = {
@@ -162,47 +155,31 @@ static bool is_inval_type(uint32_t type)
 
 /* ---------------------------------------------------------------- series */
 
-static void series_init(struct series *s, const char *key, bool level, uint64_t window_ns)
+static const struct {
+	const char *key;	/* metric key */
+	enum series_kind kind;	/* how windows combine */
+} series_defs[S_NR_] = {
+	[S_LIVE] = { "map.live_bytes", SERIES_LEVEL },
+	[S_PINNED] = { "pin.pinned_bytes", SERIES_LEVEL },
+	[S_FAULTS] = { "pri.requests", SERIES_SUM },
+	[S_INVAL] = { "inval.count", SERIES_SUM },
+	[S_MISS] = { "iotlb.misses", SERIES_SUM },
+};
+
+static void series_add(struct model *m, int which, uint64_t t_ns, double v)
 {
-	memset(s, 0, sizeof(*s));
-	s->key = key;
-	s->level = level;
-	s->window_ns = window_ns;
+	series__add(m->series, m->sid[which], t_ns, v);
 }
 
-static void series_add(struct series *s, uint64_t t_ns, double v)
+static int series_setup(struct model *m)
 {
-	uint64_t idx;
-
-	if (!s->started) {
-		s->started = true;
-		s->start_ns = t_ns;
-	}
-	if (t_ns < s->start_ns)
-		t_ns = s->start_ns;
-	idx = (t_ns - s->start_ns) / s->window_ns;
-	while (idx >= SERIES_MAX) {
-		/* merge pairs: memory stays constant, resolution halves */
-		for (uint32_t i = 0; i < SERIES_MAX / 2; i++) {
-			double a = s->v[2 * i], b = 2 * i + 1 < s->nr ? s->v[2 * i + 1] : a;
-
-			s->v[i] = s->level ? (a > b ? a : b) : s->v[2 * i] + (2 * i + 1 < s->nr ? s->v[2 * i + 1] : 0);
-		}
-		s->nr = (s->nr + 1) / 2;
-		for (uint32_t i = s->nr; i < SERIES_MAX; i++)
-			s->v[i] = 0;
-		s->window_ns *= 2;
-		idx = (t_ns - s->start_ns) / s->window_ns;
-	}
-	while (s->nr <= idx)
-		s->v[s->nr++] = s->level ? s->last : 0;
-	if (s->level) {
-		if (v > s->v[idx])
-			s->v[idx] = v;
-		s->last = v;
-	} else {
-		s->v[idx] += v;
-	}
+	m->series = series__new(m->cfg.series_window_ns, SERIES_MAX);
+	if (!m->series)
+		return -errno;
+	for (int i = 0; i < S_NR_; i++)
+		if ((m->sid[i] = series__define(m->series, series_defs[i].key, series_defs[i].kind)) < 0)
+			return m->sid[i];
+	return 0;
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -247,17 +224,12 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->fqs = calloc(MODEL_MAX_CPUS, sizeof(*m->fqs));
 	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || !m->handlers || !m->prq.v ||
 	    !m->devs || !m->fqs || u64map_init(&m->resident) || u64map_init(&m->maps) ||
-	    u64map_init(&m->absorb)) {
+	    u64map_init(&m->absorb) || series_setup(m)) {
 		model__free(m);
 		errno = ENOMEM;
 		return NULL;
 	}
 	m->st.lat_min = UINT64_MAX;
-	series_init(&m->s_live, "map.live_bytes", true, cfg->series_window_ns);
-	series_init(&m->s_pinned, "pin.pinned_bytes", true, cfg->series_window_ns);
-	series_init(&m->s_faults, "pri.requests", false, cfg->series_window_ns);
-	series_init(&m->s_inval, "inval.count", false, cfg->series_window_ns);
-	series_init(&m->s_miss, "iotlb.misses", false, cfg->series_window_ns);
 	return m;
 }
 
@@ -285,6 +257,7 @@ void model__free(struct model *m)
 	pwalk__free(m->pw);
 	iotlb__free(m->iotlb);
 	sim__free(m->sim);
+	series__free(m->series);
 	free(m);
 }
 
@@ -342,7 +315,7 @@ static uint64_t iommu_xlate_q(struct model *m, uint64_t t, const struct model_ac
 
 	if (iotlb__access(m->iotlb, ctx, addr, m->psz))
 		return t + m->cfg.iotlb_hit_ns;
-	series_add(&m->s_miss, t, 1);
+	series_add(m, S_MISS, t, 1);
 	reads = pwalk__walk(m->pw, a->sid, a->domain, a->pasid, addr, m->psz);
 	service = m->cfg.walk_fixed_ns + reads * m->cfg.mem_read_ns;
 	start = queue ? walkq__serve(m->walkers, t + m->cfg.iotlb_hit_ns, service) :
@@ -527,7 +500,7 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 		}
 		arrive = t_req + ow;
 		m->st.pri_requests++;
-		series_add(&m->s_faults, t_req, 1);
+		series_add(m, S_FAULTS, t_req, 1);
 		while (m->prq.nr && m->prq.v[0] <= arrive)
 			u64heap_pop(&m->prq);
 		if (m->prq.nr >= m->prq.cap) {
@@ -738,7 +711,7 @@ static void count_desc(struct model *m, uint64_t t, uint32_t type, uint64_t n)
 	m->st.inval_by_type[type < MODEL_QI_NR_TYPES_ ? type : 0] += n;
 	if (is_inval_type(type)) {
 		m->st.inval_count += n;
-		series_add(&m->s_inval, t, (double)n);
+		series_add(m, S_INVAL, t, (double)n);
 	}
 }
 
@@ -792,6 +765,8 @@ static void fq_timeout(struct sim *s, const struct sim_event *ev)
 
 void model__advance(struct model *m, uint64_t t_ns)
 {
+	/* the first time the model is told is the run's origin for every series */
+	series__start(m->series, t_ns);
 	if (t_ns > m->last_ns)
 		m->last_ns = t_ns;
 	if (sim__pending(m->sim) && sim__next_time_ns(m->sim) <= t_ns)
@@ -829,7 +804,7 @@ void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, u
 	}
 	if (m->st.live_bytes > m->st.peak_live_bytes)
 		m->st.peak_live_bytes = m->st.live_bytes;
-	series_add(&m->s_live, t_ns, (double)m->st.live_bytes);
+	series_add(m, S_LIVE, t_ns, (double)m->st.live_bytes);
 }
 
 void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, uint64_t iova,
@@ -857,7 +832,7 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 	} else {
 		m->st.unmap_unmatched++;
 	}
-	series_add(&m->s_live, t_ns, (double)m->st.live_bytes);
+	series_add(m, S_LIVE, t_ns, (double)m->st.live_bytes);
 	if (m->inval_src == MODEL_INVSRC_TRACE)
 		return;
 	if (m->cfg.inval_mode == MODEL_INVAL_STRICT) {
@@ -898,7 +873,7 @@ void model__pin(struct model *m, uint64_t t_ns, uint64_t nr_pages, bool unpin)
 		if (m->st.pinned_pages > m->st.peak_pinned_pages)
 			m->st.peak_pinned_pages = m->st.pinned_pages;
 	}
-	series_add(&m->s_pinned, t_ns, (double)(m->st.pinned_pages * 4096));
+	series_add(m, S_PINNED, t_ns, (double)(m->st.pinned_pages * 4096));
 }
 
 void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
@@ -986,6 +961,7 @@ void model__finish(struct model *m, uint64_t t_ns)
 	if (sim__now_ns(m->sim) > t_ns)
 		t_ns = sim__now_ns(m->sim);
 	m->last_ns = t_ns;
+	series__finish(m->series, t_ns);
 	m->finished = true;
 }
 
@@ -1145,13 +1121,6 @@ static int sink_metric(void *ctx, const char *key, double v, const char *unit)
 	return sink->ops->metric ? sink->ops->metric(sink->ctx, key, v, unit) : 0;
 }
 
-static int report_series(const struct series *s, const struct results_sink *sink)
-{
-	if (!s->nr || !sink->ops->series)
-		return 0;
-	return sink->ops->series(sink->ctx, s->key, s->start_ns, s->window_ns, s->v, s->nr);
-}
-
 int model__report(const struct model *m, const struct results_sink *sink)
 {
 	struct results_hist h = {
@@ -1164,11 +1133,7 @@ int model__report(const struct model *m, const struct results_sink *sink)
 		return rc;
 	if (sink->ops->histogram && (rc = sink->ops->histogram(sink->ctx, "xlate.latency_ns", &h)) < 0)
 		return rc;
-	if ((rc = report_series(&m->s_live, sink)) < 0 ||
-	    (rc = report_series(&m->s_pinned, sink)) < 0 ||
-	    (rc = report_series(&m->s_faults, sink)) < 0 ||
-	    (rc = report_series(&m->s_inval, sink)) < 0 ||
-	    (rc = report_series(&m->s_miss, sink)) < 0)
+	if (sink->ops->series && (rc = series__emit(m->series, sink->ops->series, sink->ctx)) < 0)
 		return rc;
 	return 0;
 }

@@ -83,3 +83,14 @@ check_eq "dsa: compare's submit p99 = replay's" "$jp99" "$("$SVATRACE" compare -
 check_rc "report on the real runs" 0 "$SVATRACE" report --db "$RDB" --runs pinned,faulting -o "$TMP/rr"
 p99=$(printf '%s\n' "$REPLAY_pinned" | sed -n 's/^  translations .*, p99 \([0-9]*\) ns,.*/\1/p')
 check_match "report's p99 row = replay's ($p99)" "^\| translation latency p99 \(ns\) \| $p99 \|" "$(cat "$TMP/rr/report.md")"
+
+# ---- one time grid: every series of a real run shares the origin (the run's first timestamp) and the window
+for run in pinned faulting; do
+	check_eq "$run: all series share one start and one window" "1,1" \
+		"$(sqlite3 "$RDB" "SELECT count(DISTINCT start_ns) || ',' || count(DISTINCT window_ns) FROM series
+			WHERE run_id = (SELECT id FROM runs WHERE label = '$run')" 2>&1)"
+done
+# the shipped trace's first record is at 20 ms; the first IOTLB miss at 2.5 s (was each series' own origin)
+check_eq "pinned: the origin is the trace's first timestamp" "20000000" \
+	"$(sqlite3 "$RDB" "SELECT DISTINCT start_ns FROM series WHERE key = 'iotlb.misses'
+		AND run_id = (SELECT id FROM runs WHERE label = 'pinned')" 2>&1)"

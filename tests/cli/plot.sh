@@ -44,6 +44,16 @@ expect latency-cdf "pinned|255 0.9" "pinned|600 1" "faulting|255 0.9" "faulting|
 expect wq-clients "wq.wq0.mode=dwq|16 4 16 0 17" "wq.wq0.mode=swq|8 7.2 12 0.5 21" "wq.wq0.mode=swq|16 7.2 24 1.5 22"
 # t_ms window_ms faults invalidations misses
 expect timeseries "faulting|0 1 256 4 100" "faulting|9 1 1 4 100" "pinned|3 1 0 64 100"
+# One x origin per run: a series stored with a later start (2 ms) is drawn at its own time
+# on the run's axis, not on the first series' (the example's inval.count is 4 per 1 ms window)
+cp "$DB" "$TMP/shift.db"
+sqlite3 "$TMP/shift.db" "UPDATE series SET start_ns = 2000000 WHERE key = 'inval.count'
+	AND run_id = (SELECT id FROM runs WHERE label = 'faulting')"
+DB_SAVED=$DB; DB=$TMP/shift.db
+expect timeseries "faulting|0 1 256 ? 100" "faulting|1 1 " "faulting|2 1 " "faulting|17 1 ? 4 ?"
+check_match "timeseries.dat: rows 0-1 have no invalidation, row 2 the first" \
+	'^1 1 [0-9.]+ \? 100$' "$(cat "$TMP/p/timeseries.dat")"
+DB=$DB_SAVED
 expect cpu-cost	# one block whose rows start with the quoted run label:
 check_match "cpu-cost.dat: pinned row (ms)" '^"pinned" 2 1.5 1.2 0.8 0 0.5 11$' "$(cat "$TMP/p/cpu-cost.dat")"
 check_match "cpu-cost.dat: faulting row (ms)" '^"faulting" 0 0 0 0.1 6.4 0.5 12$' "$(cat "$TMP/p/cpu-cost.dat")"
