@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "analyze/keys.h"
+#include "model/metric_keys.h"
 #include "analyze/plot.h"
 #include "common/log.h"
 #include "gen/analyze/plot_scripts.h"
@@ -49,7 +49,7 @@ static const struct plot_kind kinds[] = {
 		.name = "wq-clients",
 		.summary = "throughput, p99 latency and retries per descriptor vs clients, DWQ vs SWQ",
 		.shape = PLOT_SWEEP,
-		.x_key = CFG_CLIENTS,
+		.x_key = KEY_CLIENTS,
 		.group_key = CFG_WQ_MODE,
 		.cols = {
 			{ "throughput_Mdesc_per_s", KEY_WQ_THROUGHPUT, 1e-6 },

@@ -16,6 +16,7 @@
 
 #include "lib/hist.h"
 #include "lib/series.h"
+#include "model/metric_keys.h"
 #include "model/wq/wq-local.h"
 #include "model/wq/wq_params.h"
 
@@ -1176,7 +1177,7 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 			e.rc = 0;
 	}
 	wq__stats(m, &st);
-	metric(&e, "wq.device.desc_per_s", per_s(st.nr_desc_completed, T), "desc/s");
+	metric(&e, KEY_WQ_THROUGHPUT, per_s(st.nr_desc_completed, T), "desc/s");
 	metric(&e, "wq.device.bytes_per_s", per_s(st.bytes_completed, T), "bytes/s");
 	metric(&e, "wq.device.nr_desc_completed", (double)st.nr_desc_completed, "desc");
 	metric(&e, "wq.device.engine_utilization",
@@ -1208,16 +1209,16 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 		histo(&e, WQK("sojourn_ns"), &m->wq[i].sojourn);
 #undef WQK
 	}
-	metric(&e, "submit.nr_issued", (double)st.nr_issued, "submissions");
+	metric(&e, KEY_SUBMIT_DESCS, (double)st.nr_issued, "submissions");
 	metric(&e, "submit.nr_accepted", (double)st.nr_accepted, "submissions");
 	metric(&e, "submit.nr_rejected", (double)st.nr_rejected, "submissions");
-	metric(&e, "submit.nr_retries", (double)st.nr_retries, "retries");
+	metric(&e, KEY_SUBMIT_RETRIES, (double)st.nr_retries, "retries");
 	metric(&e, "submit.retries_per_desc", ratio(st.nr_retries, st.nr_issued), "retries");
 	metric(&e, "submit.reject_rate", ratio(st.nr_rejected, st.nr_issued), "fraction");
-	metric(&e, "submit.latency_ns@mean", ratio(m->submit_all.sum, m->submit_all.nr), "ns");
-	metric(&e, "submit.latency_ns@p50", (double)hist_quantile(&m->submit_all, 0.5), "ns");
-	metric(&e, "submit.latency_ns@p99", (double)hist_quantile(&m->submit_all, 0.99), "ns");
-	histo(&e, "submit.latency_ns", &m->submit_all);
+	metric(&e, KEY_SUBMIT_LAT "@mean", ratio(m->submit_all.sum, m->submit_all.nr), "ns");
+	metric(&e, KEY_SUBMIT_LAT "@p50", (double)hist_quantile(&m->submit_all, 0.5), "ns");
+	metric(&e, KEY_SUBMIT_LAT "@p99", (double)hist_quantile(&m->submit_all, 0.99), "ns");
+	histo(&e, KEY_SUBMIT_LAT, &m->submit_all);
 	tput = calloc(m->nr_clients ? m->nr_clients : 1, sizeof(*tput));
 	if (!tput)
 		return -ENOMEM;
@@ -1251,11 +1252,11 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 			}
 #undef CK
 		}
-		metric(&e, "submit.cpu_ns", (double)cpu_submit, "ns");
+		metric(&e, KEY_CPU_SUBMIT, (double)cpu_submit, "ns");
 		metric(&e, "submit.lock_wait_ns", (double)lock_wait, "ns");
 		metric(&e, "client.cpu_wait_ns", (double)cpu_wait, "ns");
 	}
-	metric(&e, "client.nr", (double)m->nr_clients, "clients");
+	metric(&e, KEY_CLIENTS, (double)m->nr_clients, "clients");
 	metric(&e, "client.jain_fairness", wq_jain_index(tput, m->nr_clients), "index");
 	metric(&e, "client.e2e_latency_ns@mean", ratio(m->e2e_all.sum, m->e2e_all.nr), "ns");
 	metric(&e, "client.e2e_latency_ns@p50", (double)hist_quantile(&m->e2e_all, 0.5), "ns");

@@ -19,6 +19,7 @@
 #include "lib/hist.h"
 #include "lib/series.h"
 #include "lib/u64heap.h"
+#include "model/metric_keys.h"
 #include "lib/u64map.h"
 #include "model/xlate/walk.h"
 
@@ -161,9 +162,9 @@ static const struct {
 } series_defs[S_NR_] = {
 	[S_LIVE] = { "map.live_bytes", SERIES_LEVEL },
 	[S_PINNED] = { "pin.pinned_bytes", SERIES_LEVEL },
-	[S_FAULTS] = { "pri.requests", SERIES_SUM },
-	[S_INVAL] = { "inval.count", SERIES_SUM },
-	[S_MISS] = { "iotlb.misses", SERIES_SUM },
+	[S_FAULTS] = { KEY_PRI_REQUESTS, SERIES_SUM },
+	[S_INVAL] = { KEY_INVAL_COUNT, SERIES_SUM },
+	[S_MISS] = { KEY_IOTLB_MISSES, SERIES_SUM },
 };
 
 static void series_add(struct model *m, int which, uint64_t t_ns, double v)
@@ -967,6 +968,11 @@ void model__finish(struct model *m, uint64_t t_ns)
 
 /* ---------------------------------------------------------------- reporting */
 
+uint64_t model__end_ns(const struct model *m)
+{
+	return m->last_ns;
+}
+
 uint64_t model__latency_pct(const struct model *m, double pct)
 {
 	const struct hist h = {
@@ -999,15 +1005,15 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("access.bytes", s->bytes, "bytes");
 	M("access.writes", s->nr_writes, "accesses");
 	M("access.absorbed_pages", s->absorbed_pages, "lookups");
-	M("iotlb.lookups", is->nr_lookups, "lookups");
-	M("iotlb.hits", is->nr_hits, "lookups");
-	M("iotlb.misses", is->nr_misses, "lookups");
+	M(KEY_IOTLB_LOOKUPS, is->nr_lookups, "lookups");
+	M(KEY_IOTLB_HITS, is->nr_hits, "lookups");
+	M(KEY_IOTLB_MISSES, is->nr_misses, "lookups");
 	M("iotlb.miss_rate", is->nr_lookups ? (double)is->nr_misses / (double)is->nr_lookups : 0, "");
 	M("iotlb.evictions", is->nr_evictions, "entries");
 	M("iotlb.inval_entries", is->nr_inval_entries, "entries");
 	M("iotlb.ctx_overflow", is->nr_ctx_overflow, "contexts");
 	M("walk.count", ps->nr_walks, "walks");
-	M("walk.mem_reads", ps->mem_reads, "reads");
+	M(KEY_WALK_READS, ps->mem_reads, "reads");
 	M("walk.nested_reads", ps->nested_reads, "reads");
 	M("walk.reads_per_walk", ps->nr_walks ? (double)ps->mem_reads / (double)ps->nr_walks : 0, "reads");
 	M("walk.wait_ns", ws->wait_ns, "ns");
@@ -1025,13 +1031,13 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("pasidc.hits", ps->pasidc_hits, "lookups");
 	M("pasidc.misses", ps->pasidc_misses, "lookups");
 	M("atc.lookups", s->atc_lookups, "lookups");
-	M("atc.hits", s->atc_hits, "lookups");
-	M("atc.misses", s->atc_misses, "lookups");
+	M(KEY_ATC_HITS, s->atc_hits, "lookups");
+	M(KEY_ATC_MISSES, s->atc_misses, "lookups");
 	M("atc.devices", nr_atcs(m), "devices");
 	M("atc.inval_entries", s->atc_inval_entries, "entries");
 	M("ats.requests", s->ats_requests, "requests");
 	M("ats.invalidations", s->ats_inval, "requests");
-	M("pri.requests", s->pri_requests, "requests");
+	M(KEY_PRI_REQUESTS, s->pri_requests, "requests");
 	M("pri.responses", s->pri_responses, "requests");
 	M("pri.answered", s->pri_answered, "requests");
 	M("pri.in_flight", m->pri_open, "requests");
@@ -1046,7 +1052,7 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("pri.major", s->pri_major, "faults");
 	M("pri.max_prq_occupancy", s->pri_max_prq, "entries");
 	M("pri.handler_wait_ns", hs->wait_ns, "ns");
-	M("pri.service_cpu_ns", s->pri_service_ns, "ns");
+	M(KEY_CPU_FAULT, s->pri_service_ns, "ns");
 	M("pri.mean_fault_latency_ns",
 	  s->pri_answered ? (double)s->pri_latency_ns / (double)s->pri_answered : 0, "ns");
 	M("fault.unrecoverable", s->faults_unrecoverable, "faults");
@@ -1057,17 +1063,17 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("map.live", s->live_maps, "maps");
 	M("map.live_bytes", s->live_bytes, "bytes");
 	M("map.peak_live_bytes", s->peak_live_bytes, "bytes");
-	M("map.cpu_ns", s->map_cpu_ns, "ns");
+	M(KEY_CPU_MAP, s->map_cpu_ns, "ns");
 	M("unmap.count", s->nr_unmaps, "calls");
 	M("unmap.completed", s->unmap_done, "maps");
 	M("unmap.partial", s->unmap_partial, "calls");
 	M("unmap.unmatched", s->unmap_unmatched, "calls");
-	M("unmap.cpu_ns", s->unmap_cpu_ns, "ns");
+	M(KEY_CPU_UNMAP, s->unmap_cpu_ns, "ns");
 	M("pin.pages", s->pin_pages, "pages");
 	M("pin.unpinned_pages", s->unpin_pages, "pages");
 	M("pin.peak_pinned_bytes", s->peak_pinned_pages * 4096, "bytes");
-	M("pin.cpu_ns", s->pin_cpu_ns, "ns");
-	M("inval.count", s->inval_count, "descriptors");
+	M(KEY_CPU_PIN, s->pin_cpu_ns, "ns");
+	M(KEY_INVAL_COUNT, s->inval_count, "descriptors");
 	for (uint32_t t = 1; t < MODEL_QI_NR_TYPES_; t++) {
 		if (!qi_names[t])
 			continue;
@@ -1077,15 +1083,15 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("inval.flushes", s->inval_flushes, "flushes");
 	M("inval.fq_full", s->inval_fq_full, "flushes");
 	M("inval.fq_timeout", s->inval_fq_timeout, "flushes");
-	M("inval.wait_ns", s->inval_wait_ns, "ns");
+	M(KEY_CPU_INVAL, s->inval_wait_ns, "ns");
 	M("inval.from_trace", s->inval_from_trace, "descriptors");
 	M("inval.source_trace", m->inval_src == MODEL_INVSRC_TRACE, "bool");
 	M("xlate.count", s->lat_nr, "translations");
-	M("xlate.latency_ns@mean", s->lat_nr ? (double)s->lat_sum / (double)s->lat_nr : 0, "ns");
-	M("xlate.latency_ns@p50", model__latency_pct(m, 50), "ns");
-	M("xlate.latency_ns@p99", model__latency_pct(m, 99), "ns");
-	M("xlate.latency_ns@max", s->lat_max, "ns");
-	M("xlate.latency_ns@sum", s->lat_sum, "ns");
+	M(KEY_XLATE_LAT "@mean", s->lat_nr ? (double)s->lat_sum / (double)s->lat_nr : 0, "ns");
+	M(KEY_XLATE_LAT "@p50", model__latency_pct(m, 50), "ns");
+	M(KEY_XLATE_LAT "@p99", model__latency_pct(m, 99), "ns");
+	M(KEY_XLATE_LAT "@max", s->lat_max, "ns");
+	M(KEY_XLATE_LAT "@sum", s->lat_sum, "ns");
 #undef M
 	return rc;
 }
@@ -1131,7 +1137,7 @@ int model__report(const struct model *m, const struct results_sink *sink)
 
 	if ((rc = emit(m, sink_metric, (void *)sink)) < 0)
 		return rc;
-	if (sink->ops->histogram && (rc = sink->ops->histogram(sink->ctx, "xlate.latency_ns", &h)) < 0)
+	if (sink->ops->histogram && (rc = sink->ops->histogram(sink->ctx, KEY_XLATE_LAT, &h)) < 0)
 		return rc;
 	if (sink->ops->series && (rc = series__emit(m->series, sink->ops->series, sink->ctx)) < 0)
 		return rc;

@@ -94,3 +94,32 @@ done
 check_eq "pinned: the origin is the trace's first timestamp" "20000000" \
 	"$(sqlite3 "$RDB" "SELECT DISTINCT start_ns FROM series WHERE key = 'iotlb.misses'
 		AND run_id = (SELECT id FROM runs WHERE label = 'pinned')" 2>&1)"
+
+# ---- one list of result keys (model/metric_keys.h): every key analyze reads is stored by a real replay
+KEYS=$(printf '#include "model/metric_keys.h"\n#define X(k, u, l, kinds) k (kinds);\nSVT_RESULT_KEYS(X)\n' |
+	${CC:-cc} -E -P -I. -x c - 2>&1 | tr ';' '\n' | sed 's/\([0-9]\)u\b/\1/g; s/^ *//' | grep '^"')
+check_match "the key table expands" '^"run.duration_ns" \(1\)$' "$KEYS"
+check_eq "with one row per key macro" "$(grep -c '^#define \(KEY\|CFG\)_' model/metric_keys.h)" "$(printf '%s\n' "$KEYS" | wc -l)"
+missing=""
+while read -r key kinds; do
+	key=${key//\"/}; kinds=$((kinds))
+	for t in 1:metrics 2:histograms 4:series 8:run_config; do
+		[ $((kinds & ${t%%:*})) -ne 0 ] || continue
+		n=$(sqlite3 "$RDB" "SELECT count(*) FROM ${t#*:} WHERE key = '$key'" 2>&1)
+		[ "$n" -ge 1 ] 2>/dev/null || missing="$missing ${t#*:}:$key"
+	done
+done <<< "$KEYS"
+check_eq "every listed key is stored by the real replays" "" "$missing"
+check_eq "analyze reads no key outside the list (no dotted key literals in compare/plot/report)" "" \
+	"$(grep -noE '"[a-z0-9_]+\.[a-z0-9_.@]+"' analyze/compare.c analyze/plot.c analyze/report.c |
+		grep -vE '\.(html|png|svg|dat|gp|md|db|csv|json)"')"
+check_eq "run.duration_ns of the DSA run: first record to the last completion (longer than the trace)" "1" \
+	"$(sqlite3 "$RDB" "SELECT d.value > s.value FROM metrics d JOIN metrics s USING (run_id)
+		WHERE d.key = 'run.duration_ns' AND s.key = 'replay.span_ns'
+		AND run_id = (SELECT id FROM runs WHERE label = 'dsa')" 2>&1)"
+OUT=$("$SVATRACE" compare --db "$RDB" pinned faulting 2>&1)
+check_match "compare: the time-to-finish row is there for real runs" "^run.duration_ns " "$OUT"
+check_match "compare: tied durations (trace-driven) hand the headline to latency" \
+	"faulting\) is [0-9.]+x slower than A #1 \(pinned\): xlate.latency_ns@mean" "$OUT"
+check_match "report: the time-to-finish row is there for real runs" "^\| time to finish \(ms\) \| [0-9.e+]+ \|" \
+	"$(cat "$TMP/rr/report.md")"
