@@ -1199,7 +1199,7 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 		metric(&e, WQK("nr_retry_answers"), (double)w.nr_retry_answers, "attempts");
 		metric(&e, WQK("nr_dropped"), (double)w.nr_dropped, "submissions");
 		metric(&e, WQK("mean_wait_ns"), ratio(w.sum_wait_ns, w.nr_completed), "ns");
-		metric(&e, WQK("mean_sojourn_ns"), ratio(w.sum_sojourn_ns, w.nr_completed), "ns");
+		metric(&e, WQK("sojourn_ns@mean"), ratio(w.sum_sojourn_ns, w.nr_completed), "ns");
 		metric(&e, WQK("mean_entries"), ratio(w.queue_area, T), "entries");
 		metric(&e, WQK("max_entries"), (double)w.max_queue, "entries");
 		L = ratio(w.system_area, T);
