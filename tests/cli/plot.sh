@@ -79,3 +79,13 @@ if is_png "$TMP/nogp/cpu-cost.png"; then ok "the .gp re-runs stand-alone"; else 
 check_rc "unknown kind is a usage error" 2 "$SVATRACE" plot nosuch --db "$DB" -o "$TMP/x"
 check_rc "a kind without data fails clearly" 1 "$SVATRACE" plot wq-clients --db "$DB" --runs pinned -o "$TMP/x"
 check_match "naming the kind" "no selected run has the data for plot 'wq-clients'" "$OUT"
+
+# ---- the time-series plot of real replays: one origin per run (the trace's first record, 20 ms),
+# so the first IOTLB misses (2.5 s in) share rows with the invalidations around them
+. "$(dirname "$0")/realdb.inc"
+check_rc "plot timeseries on real runs" 0 "$SVATRACE" plot timeseries --db "$RDB" -o "$TMP/real"
+check_eq "the shipped trace's block starts at its first timestamp; the generated one's at 0" \
+	"faulting 20000000,genfault 0," \
+	"$(awk '/^"/ { b = substr($1, 2, length($1) - 2) } /^# origin_ns/ { printf "%s %s,", b, $3 }' "$TMP/real/timeseries.dat")"
+check_match "a row with both invalidations and IOTLB misses (same axis)" '^2[45][0-9]{2} 10 [0-9]+ [1-9][0-9]* [1-9][0-9]*$' \
+	"$(cat "$TMP/real/timeseries.dat")"
