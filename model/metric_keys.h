@@ -60,31 +60,30 @@
 #define CFG_WQ_MODE "wq.wq0.mode"
 
 /* The table: every key above, once. */
-#define SVT_RESULT_KEYS(X)                                                                  \
-	X(KEY_IOTLB_LOOKUPS, "lookups", "IOTLB lookups", SVT_KEY_METRIC)                    \
-	X(KEY_IOTLB_HITS, "lookups", "IOTLB hits", SVT_KEY_METRIC)                          \
-	X(KEY_IOTLB_MISSES, "lookups", "IOTLB misses", SVT_KEY_METRIC | SVT_KEY_SERIES)     \
-	X(KEY_WALK_READS, "reads", "page-walk memory reads", SVT_KEY_METRIC)                \
-	X(KEY_ATC_HITS, "lookups", "device TLB (ATC) hits", SVT_KEY_METRIC)                 \
-	X(KEY_ATC_MISSES, "lookups", "device TLB (ATC) misses", SVT_KEY_METRIC)             \
-	X(KEY_PRI_REQUESTS, "requests", "page requests (faults)",                           \
-	  SVT_KEY_METRIC | SVT_KEY_SERIES)                                                  \
-	X(KEY_INVAL_COUNT, "descriptors", "invalidations", SVT_KEY_METRIC | SVT_KEY_SERIES) \
-	X(KEY_XLATE_LAT, "ns", "translation latency", SVT_KEY_HIST)                         \
-	X(KEY_WQ_THROUGHPUT, "desc/s", "device throughput", SVT_KEY_METRIC)                 \
-	X(KEY_SUBMIT_LAT, "ns", "submit latency (issue to accepted)", SVT_KEY_HIST)         \
-	X(KEY_SUBMIT_DESCS, "submissions", "descriptors issued", SVT_KEY_METRIC)            \
-	X(KEY_SUBMIT_RETRIES, "retries", "ENQCMD retries", SVT_KEY_METRIC)                  \
-	X(KEY_CLIENTS, "clients", "submitting clients", SVT_KEY_METRIC)                     \
-	X(KEY_CPU_PIN, "ns", "CPU: pin", SVT_KEY_METRIC)                                    \
-	X(KEY_CPU_MAP, "ns", "CPU: map", SVT_KEY_METRIC)                                    \
-	X(KEY_CPU_UNMAP, "ns", "CPU: unmap", SVT_KEY_METRIC)                                \
-	X(KEY_CPU_INVAL, "ns", "CPU: invalidation wait", SVT_KEY_METRIC)                    \
-	X(KEY_CPU_FAULT, "ns", "CPU: fault service", SVT_KEY_METRIC)                        \
-	X(KEY_CPU_SUBMIT, "ns", "CPU: submission", SVT_KEY_METRIC)                          \
-	X(KEY_RUN_DURATION, "ns", "time to finish", SVT_KEY_METRIC)                         \
-	X(CFG_IOTLB_ENTRIES, "entries", "IOTLB entries", SVT_KEY_CONFIG)                    \
-	X(CFG_PAGE_SIZE, "bytes", "page size", SVT_KEY_CONFIG)                              \
+#define SVT_RESULT_KEYS(X)                                                                         \
+	X(KEY_IOTLB_LOOKUPS, "lookups", "IOTLB lookups", SVT_KEY_METRIC)                           \
+	X(KEY_IOTLB_HITS, "lookups", "IOTLB hits", SVT_KEY_METRIC)                                 \
+	X(KEY_IOTLB_MISSES, "lookups", "IOTLB misses", SVT_KEY_METRIC | SVT_KEY_SERIES)            \
+	X(KEY_WALK_READS, "reads", "page-walk memory reads", SVT_KEY_METRIC)                       \
+	X(KEY_ATC_HITS, "lookups", "device TLB (ATC) hits", SVT_KEY_METRIC)                        \
+	X(KEY_ATC_MISSES, "lookups", "device TLB (ATC) misses", SVT_KEY_METRIC)                    \
+	X(KEY_PRI_REQUESTS, "requests", "page requests (faults)", SVT_KEY_METRIC | SVT_KEY_SERIES) \
+	X(KEY_INVAL_COUNT, "descriptors", "invalidations", SVT_KEY_METRIC | SVT_KEY_SERIES)        \
+	X(KEY_XLATE_LAT, "ns", "translation latency", SVT_KEY_HIST)                                \
+	X(KEY_WQ_THROUGHPUT, "desc/s", "device throughput", SVT_KEY_METRIC)                        \
+	X(KEY_SUBMIT_LAT, "ns", "submit latency (issue to accepted)", SVT_KEY_HIST)                \
+	X(KEY_SUBMIT_DESCS, "submissions", "descriptors issued", SVT_KEY_METRIC)                   \
+	X(KEY_SUBMIT_RETRIES, "retries", "ENQCMD retries", SVT_KEY_METRIC)                         \
+	X(KEY_CLIENTS, "clients", "submitting clients", SVT_KEY_METRIC)                            \
+	X(KEY_CPU_PIN, "ns", "CPU: pin", SVT_KEY_METRIC)                                           \
+	X(KEY_CPU_MAP, "ns", "CPU: map", SVT_KEY_METRIC)                                           \
+	X(KEY_CPU_UNMAP, "ns", "CPU: unmap", SVT_KEY_METRIC)                                       \
+	X(KEY_CPU_INVAL, "ns", "CPU: invalidation wait", SVT_KEY_METRIC)                           \
+	X(KEY_CPU_FAULT, "ns", "CPU: fault service", SVT_KEY_METRIC)                               \
+	X(KEY_CPU_SUBMIT, "ns", "CPU: submission", SVT_KEY_METRIC)                                 \
+	X(KEY_RUN_DURATION, "ns", "time to finish", SVT_KEY_METRIC)                                \
+	X(CFG_IOTLB_ENTRIES, "entries", "IOTLB entries", SVT_KEY_CONFIG)                           \
+	X(CFG_PAGE_SIZE, "bytes", "page size", SVT_KEY_CONFIG)                                     \
 	X(CFG_WQ_MODE, "", "WQ mode", SVT_KEY_CONFIG)
 
 #endif /* SVATRACE_MODEL_METRIC_KEYS_H */
