@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "calibrate/fit.h"
+#include "model/metric_keys.h"
 #include "model/prng.h"
 #include "model/xlate/model.h"
 
@@ -52,9 +53,9 @@ int cal_sweep(const struct model_cfg *cfg, const uint64_t *win_bytes, uint32_t n
 			return -errno;
 		for (uint32_t k = 0; k < CAL_WARM + CAL_MEASURE; k++) {
 			if (k == CAL_WARM) {
-				miss0 = model__metric(m, "iotlb.misses");
-				reads0 = model__metric(m, "walk.mem_reads");
-				lat0 = model__metric(m, "xlate.latency_ns.sum");
+				miss0 = model__metric(m, KEY_IOTLB_MISSES);
+				reads0 = model__metric(m, KEY_WALK_READS);
+				lat0 = (double)model__latency_sum_ns(m);
 			}
 			t += 1000;
 			a.iova = base + prng_below(&prng, lines) * 64;
@@ -62,9 +63,15 @@ int cal_sweep(const struct model_cfg *cfg, const uint64_t *win_bytes, uint32_t n
 			model__access(m, t, &a);
 		}
 		model__finish(m, t);
-		out->miss[i] = (model__metric(m, "iotlb.misses") - miss0) / CAL_MEASURE;
-		out->reads[i] = (model__metric(m, "walk.mem_reads") - reads0) / CAL_MEASURE;
-		out->lat_ns[i] = (model__metric(m, "xlate.latency_ns.sum") - lat0) / CAL_MEASURE;
+		/* a renamed metric must fail loudly, not fit a flat curve */
+		if (!isfinite(model__metric(m, KEY_IOTLB_MISSES)) ||
+		    !isfinite(model__metric(m, KEY_WALK_READS))) {
+			model__free(m);
+			return -EPROTO;
+		}
+		out->miss[i] = (model__metric(m, KEY_IOTLB_MISSES) - miss0) / CAL_MEASURE;
+		out->reads[i] = (model__metric(m, KEY_WALK_READS) - reads0) / CAL_MEASURE;
+		out->lat_ns[i] = ((double)model__latency_sum_ns(m) - lat0) / CAL_MEASURE;
 		model__free(m);
 	}
 	return 0;
@@ -313,7 +320,7 @@ int cal_fit(const struct model_cfg *tmpl, const struct pb_curve *meas, const str
 		c.mem_read_ns = (uint64_t)llround(best_ls.r - extra);
 		c.walk_fixed_ns = (uint64_t)llround(best_ls.c1 - best_ls.r);
 	} else {
-		fit->read_fitted = false;	/* nothing walks: keep the template's latencies */
+		fit->read_fitted = false; /* nothing walks: keep the template's latencies */
 	}
 	fit->iotlb_entries = c.iotlb_entries;
 	fit->pwc_l2_entries = l2_grid[bj];
