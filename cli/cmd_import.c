@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "collect/import/import.h"
 #include "common/log.h"
+#include "common/outfile.h"
 
 static void list_one(const struct importer *imp, void *ctx)
 {
@@ -79,6 +80,7 @@ int cmd_import(int argc, char **argv)
 	const struct importer *imp;
 	enum trace_clock clock;
 	struct trace_writer *w;
+	struct outfile of;
 	struct utsname un;
 	json_t *meta, *src;
 	char *meta_text;
@@ -120,6 +122,19 @@ int cmd_import(int argc, char **argv)
 		return cli_usage_error("import", "unknown clock '%s'", clock_name);
 	if (access(in, R_OK))
 		return cli_error("import", "%s: %s", in, strerror(errno));
+	/*
+	 * The trace goes to a temporary file renamed over OUT on success: a
+	 * bad input, a full disk or a kill never costs the old OUT, and OUT
+	 * naming the input is refused before anything is opened for writing.
+	 */
+	err = outfile__begin(&of, out, in);
+	if (err == -EEXIST)
+		return cli_usage_error("import", "output %s is the input file: refusing to overwrite it",
+				       out);
+	if (err == -EINVAL)
+		return cli_error("import", "%s: not a regular file: cannot replace it", out);
+	if (err)
+		return cli_error("import", "%s: cannot create: %s", out, strerror(-err));
 
 	meta = json_object();
 	src = json_object();
@@ -143,19 +158,27 @@ int cmd_import(int argc, char **argv)
 	json_object_set_new(meta, "addresses", json_string(io.keep_addrs ? "kept" : "hashed"));
 	meta_text = json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(meta);
-	w = trace_writer__open(out, clock, io.keep_addrs ? TRACE_F_ADDR_KEPT : TRACE_F_ADDR_HASHED,
+	w = trace_writer__open(of.tmp_path, clock, io.keep_addrs ? TRACE_F_ADDR_KEPT : TRACE_F_ADDR_HASHED,
 			       meta_text);
 	free(meta_text);
-	if (!w)
-		return cli_error("import", "%s: cannot create: %s", out, strerror(errno));
+	if (!w) {
+		err = errno;
+		outfile__abort(&of);
+		return cli_error("import", "%s: cannot create: %s", out, strerror(err));
+	}
 	err = imp->run(in, &io, &st, w);
 	cerr = trace_writer__close(w);
 	if (err || cerr) {
 		if (cerr)
 			svt_err("%s: %s", out, trace_strerror(cerr));
-		/* keep what was written: it is a valid file up to the last chunk */
+		outfile__abort(&of);
+		svt_err("%s: not written (import failed)", out);
 		return CLI_FAIL;
 	}
+	err = outfile__commit(&of);
+	if (err)
+		return cli_error("import", "%s: cannot rename the finished trace into place: %s", out,
+				 strerror(-err));
 	svt_info("%s: %llu records (%llu generic, %llu kept as generic after a decode error) "
 		 "from %llu lines (%llu not events) -> %s",
 		 in, (unsigned long long)st.nr_records, (unsigned long long)st.nr_generic,

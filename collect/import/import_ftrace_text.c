@@ -691,13 +691,29 @@ static int ftrace_text_run(const char *in_path, const struct import_opts *opts,
 			goto out;
 		}
 	}
-	if (!gzeof(in)) {
-		int zerr;
+	{
+		/*
+		 * Checked even at EOF: zlib reports a truncated or corrupt
+		 * stream as end of input with Z_BUF_ERROR / Z_DATA_ERROR set,
+		 * so gzeof() alone would import half a file with exit 0.
+		 */
+		int zerr = Z_OK;
 		const char *msg = gzerror(in, &zerr);
+		size_t plen = strlen(in_path);
 
-		err = -EIO;
-		svt_err("%s: read error after line %llu: %s", in_path,
-			(unsigned long long)c.lineno, msg);
+		/* zlib prefixes its message with the path; we print it once */
+		if (!strncmp(msg, in_path, plen) && !strncmp(msg + plen, ": ", 2))
+			msg += plen + 2;
+		if (zerr != Z_OK && zerr != Z_STREAM_END) {
+			err = -EIO;
+			svt_err("%s: read error after line %llu: %s%s", in_path,
+				(unsigned long long)c.lineno, msg,
+				zerr == Z_BUF_ERROR ? " (compressed stream truncated)" : "");
+		} else if (!gzeof(in)) {
+			err = -EIO;
+			svt_err("%s: read error after line %llu: %s", in_path,
+				(unsigned long long)c.lineno, msg);
+		}
 	}
 out:
 	if (in)
