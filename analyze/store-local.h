@@ -32,6 +32,7 @@ enum store_stmt {
 struct store {
 	sqlite3 *db;		       /* the connection */
 	char *path;		       /* file name */
+	unsigned int flags;	       /* STORE_* open flags */
 	bool staged;		       /* the stage schema is attached */
 	bool stage_open;	       /* a run is being staged */
 	sqlite3_stmt *stmts[NR_STMTS]; /* cached statements, prepared on first use */

@@ -36,6 +36,8 @@
 
 /* store__open() flags */
 #define STORE_CREATE (1u << 0)		/* create the file if it does not exist */
+#define STORE_READONLY (1u << 1)	/* read only: never writes, migrates or locks for writing */
+#define STORE_ONE_PER_POINT (1u << 2)	/* commit refuses a 2nd complete run of a point key */
 
 struct store;
 
@@ -118,6 +120,11 @@ struct store_info {
  * @errbuf: receives a message naming the file and the problem on failure
  *	(not a database, newer schema, ...).
  * @errlen: size of @errbuf.
+ *
+ * A store opened without STORE_READONLY must be writable: a file SQLite can
+ * only read (permissions, read-only mount) is refused with -EROFS here, not
+ * after a whole replay. With STORE_READONLY an older schema is read as is
+ * (not migrated) and WAL files left by a writer are not needed.
  *
  * Return: the store, or NULL with errno set and @errbuf filled.
  */

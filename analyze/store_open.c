@@ -162,6 +162,38 @@ static int set_pragmas(struct store *st, char *errbuf, size_t errlen)
 	return 0;
 }
 
+/*
+ * Read-only: a WAL database normally needs its -shm file, which a reader
+ * that cannot write the folder cannot create. Try the plain read-only open
+ * first (it works while a writer is active, and sees its commits); when the
+ * schema cannot be read that way, reopen as immutable, which reads the file
+ * as it is on disk without any locking or side file.
+ */
+static int open_readonly(struct store *st)
+{
+	size_t n = strlen(st->path);
+	char *uri, *o;
+	int rc = sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READONLY, NULL);
+
+	if (rc == SQLITE_OK &&
+	    sqlite3_exec(st->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) ==
+		SQLITE_OK)
+		return SQLITE_OK;
+	sqlite3_close(st->db);
+	st->db = NULL;
+	uri = malloc(3 * n + 32);
+	if (!uri)
+		return SQLITE_NOMEM;
+	o = uri + sprintf(uri, "file:");
+	for (const char *c = st->path; *c; c++) /* '%', '?', '#' are not literal in a URI */
+		o += (*c == '%' || *c == '?' || *c == '#') ? sprintf(o, "%%%02X", (unsigned char)*c)
+							    : sprintf(o, "%c", *c);
+	strcpy(o, "?immutable=1");
+	rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	return rc;
+}
+
 struct store *store__open(const char *path, unsigned int flags, char *errbuf, size_t errlen)
 {
 	struct store *st;
@@ -179,9 +211,13 @@ struct store *store__open(const char *path, unsigned int flags, char *errbuf, si
 		errno = ENOMEM;
 		return NULL;
 	}
-	rc = sqlite3_open_v2(
-	    path, &st->db,
-	    SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0), NULL);
+	st->flags = flags;
+	if (flags & STORE_READONLY)
+		rc = open_readonly(st);
+	else
+		rc = sqlite3_open_v2(
+		    path, &st->db,
+		    SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0), NULL);
 	if (rc != SQLITE_OK) {
 		store_seterr(errbuf, errlen, "%s: cannot open: %s", path,
 			     st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
@@ -190,11 +226,22 @@ struct store *store__open(const char *path, unsigned int flags, char *errbuf, si
 	}
 	sqlite3_extended_result_codes(st->db, 0);
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	/* SQLite falls back to read-only silently: say so before any work */
+	if (!(flags & STORE_READONLY) && sqlite3_db_readonly(st->db, "main") == 1) {
+		store_seterr(errbuf, errlen,
+			     "%s: the database is read-only for this user (results cannot be "
+			     "written)",
+			     path);
+		rc = -EROFS;
+		goto fail;
+	}
 	rc = store_schema_check(st, &version, errbuf, errlen);
-	if (!rc)
+	if (!rc && !(flags & STORE_READONLY))
 		rc = set_pragmas(st, errbuf, errlen);
-	if (!rc)
+	if (!rc && !(flags & STORE_READONLY))
 		rc = store_schema_init(st, version, errbuf, errlen);
+	if (!rc && (flags & STORE_READONLY) && version < STORE_SCHEMA_VERSION)
+		svt_debug("%s: schema v%d read as is (read-only)", path, version);
 	if (rc)
 		goto fail;
 	return st;

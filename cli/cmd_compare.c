@@ -83,7 +83,7 @@ int cmd_compare(int argc, char **argv)
 		return cli_usage_error("compare", "needs two runs, RUN_A and RUN_B");
 	if (cli_outfmt_check("compare", &fmt))
 		return CLI_USAGE;
-	st = store__open(db, 0, err, sizeof(err));
+	st = store__open(db, STORE_READONLY, err, sizeof(err));
 	if (!st)
 		return cli_error("compare", "%s", err);
 	a = store__find_run(st, argv[optind]);

@@ -59,7 +59,7 @@ static int db_info(int argc, char **argv)
 	}
 	if (!path)
 		return cli_usage_error("db", "info needs a FILE");
-	st = store__open(path, 0, err, sizeof(err));
+	st = store__open(path, STORE_READONLY, err, sizeof(err));
 	if (!st)
 		return cli_error("db", "%s", err);
 	if (store__info(st, &info)) {

@@ -113,7 +113,7 @@ int cmd_plot(int argc, char **argv)
 		return cli_usage_error("plot", "no plot kind '%s' (see 'svatrace plot list')", kind);
 	if (!db || !po.out_dir)
 		return cli_usage_error("plot", "--db FILE and -o DIR are required");
-	st = store__open(db, 0, err, sizeof(err));
+	st = store__open(db, STORE_READONLY, err, sizeof(err));
 	if (!st) {
 		cli_error("plot", "%s", err);
 		goto out;

@@ -98,7 +98,7 @@ int cmd_report(int argc, char **argv)
 		return cli_usage_error("report", "unexpected argument '%s'", argv[optind]);
 	if (!db || !ro.out_dir)
 		return cli_usage_error("report", "--db FILE and -o DIR are required");
-	st = store__open(db, 0, err, sizeof(err));
+	st = store__open(db, STORE_READONLY, err, sizeof(err));
 	if (!st) {
 		cli_error("report", "%s", err);
 		goto out;

@@ -147,7 +147,7 @@ int cmd_runs(int argc, char **argv)
 		return cli_usage_error("runs", "unexpected argument '%s'", argv[optind]);
 	if (cli_outfmt_check("runs", &fmt))
 		return CLI_USAGE;
-	st = store__open(db, 0, err, sizeof(err));
+	st = store__open(db, STORE_READONLY, err, sizeof(err));
 	if (!st) {
 		cli_error("runs", "%s", err);
 		goto out_where;
