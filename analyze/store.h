@@ -263,6 +263,11 @@ int store__stage_series(struct store *st, const char *key, uint64_t start_ns, ui
 /**
  * store__stage_commit() - write the staged run to the file in one transaction.
  * @id: receives the run's id in the file (may be NULL).
+ *
+ * Return: 0; -EEXIST when the store was opened with STORE_ONE_PER_POINT, the
+ * run is complete (@status 0) and the file already holds a complete run of
+ * its point key (the staged run is dropped, nothing is written); -EBUSY (the
+ * stage is kept, retry); -EROFS; -EIO.
  */
 int store__stage_commit(struct store *st, int status, int64_t *id);
 

@@ -154,9 +154,8 @@ int store__stage_series(struct store *st, const char *key, uint64_t start_ns, ui
 }
 
 /* The staged run's status, and its point key from the config rows staged. */
-static int stage_set_status(struct store *st, int status)
+static int stage_set_status(struct store *st, int status, char key[STORE_POINT_KEY_LEN + 1])
 {
-	char key[STORE_POINT_KEY_LEN + 1];
 	sqlite3_stmt *s;
 	int rc = store_point_key_of(st, "stage", STAGE_RUN_ID, key);
 
@@ -277,16 +276,37 @@ int store__stage_begin(struct store *st, const struct results_run_info *info)
 
 int store__stage_commit(struct store *st, int status, int64_t *id)
 {
+	char key[STORE_POINT_KEY_LEN + 1];
 	int rc;
 
 	if (!st->stage_open)
 		return -EINVAL;
-	rc = stage_set_status(st, status);
+	if (st->flags & STORE_READONLY)
+		return -EROFS;
+	rc = stage_set_status(st, status, key);
 	if (rc)
 		return rc;
 	rc = store__begin(st);
 	if (rc)
 		return rc; /* stage kept: the caller may retry */
+	/*
+	 * BEGIN IMMEDIATE holds the write lock, so this check and the insert
+	 * are one step for every writer: of two sweeps that ran the same point
+	 * at once, the second to commit finds the first's row and drops its own.
+	 */
+	if (status == 0 && (st->flags & STORE_ONE_PER_POINT)) {
+		rc = store__has_point(st, key);
+		if (rc > 0) {
+			store__rollback(st);
+			st->stage_open = false;
+			stage_clear(st);
+			return -EEXIST;
+		}
+		if (rc < 0) {
+			store__rollback(st);
+			return rc;
+		}
+	}
 	rc = store_copy_run(st, "stage", STAGE_RUN_ID, id);
 	if (!rc)
 		rc = store__commit(st);

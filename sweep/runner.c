@@ -21,10 +21,11 @@
 #include "sweep/runner.h"
 #include "sweep/sweep-local.h"
 
-/* A worker's exit status (the parent reads only zero / non-zero). */
+/* A worker's exit status (the parent tells OK, SKIPPED and any failure apart). */
 #define WORKER_OK 0
 #define WORKER_FAIL 1	   /* the replay or the store failed */
 #define WORKER_BAD_POINT 2 /* the point's parameters did not resolve */
+#define WORKER_SKIPPED 3   /* another sweep stored this point first */
 
 static volatile sig_atomic_t stop_signal; /* set by SIGINT/SIGTERM/SIGHUP */
 
@@ -71,7 +72,18 @@ static int run_point(const struct sweep_plan *sp, size_t idx)
 		svt_err("sweep point %zu: %s", idx, err);
 		return WORKER_BAD_POINT;
 	}
-	st = store__open(sp->o.db, 0, err, sizeof(err));
+	/*
+	 * Another sweep on the same database may have stored this point since
+	 * the plan was made: skip it now, and let the commit drop our run if
+	 * the other one stores it while we replay (STORE_ONE_PER_POINT).
+	 */
+	st = store__open(sp->o.db, STORE_ONE_PER_POINT, err, sizeof(err));
+	if (st && store__has_point(st, sp->pts[idx].key) > 0) {
+		svt_debug("sweep point %zu: stored meanwhile by another sweep, skipped", idx);
+		store__close(st);
+		params__free(p);
+		return WORKER_SKIPPED;
+	}
 	ss = st ? store_sink__new(st) : NULL;
 	if (!ss) {
 		svt_err("sweep point %zu: %s", idx, st ? "out of memory" : err);
@@ -89,10 +101,14 @@ static int run_point(const struct sweep_plan *sp, size_t idx)
 	o.scenario = spec;
 	o.trace_hash = sp->trace_hash;
 	rc = replay_run(&o, &sink);
+	if (!rc && store_sink__skipped(ss))
+		rc = WORKER_SKIPPED;
+	else if (rc)
+		rc = WORKER_FAIL;
 	store_sink__free(ss);
 	store__close(st);
 	params__free(p);
-	return rc ? WORKER_FAIL : WORKER_OK;
+	return rc;
 }
 
 /* ------------------------------------------------------------ signals */
@@ -236,6 +252,8 @@ static void pool_reap(struct pool *pl, pid_t pid, int wst)
 		pt->wait_status = wst;
 		if (WIFEXITED(wst) && !WEXITSTATUS(wst))
 			pt->state = SWEEP_PT_OK;
+		else if (WIFEXITED(wst) && WEXITSTATUS(wst) == WORKER_SKIPPED)
+			pt->state = SWEEP_PT_DONE_BEFORE;
 		else if (stop_signal && WIFSIGNALED(wst))
 			pt->state = SWEEP_PT_INTERRUPTED;
 		else
