@@ -70,6 +70,10 @@ static void usage(FILE *f)
 	    "  --set KEY=VALUE       fixed override for every point (repeatable)\n"
 	    "  --seed N              model.seed for every point (same as --set model.seed=N)\n"
 	    "  -j, --jobs N          points run at once (default 1; one process each)\n"
+	    "  --point-timeout SECS  a point running longer is killed and recorded as failed\n"
+	    "                        (default: no limit)\n"
+	    "  --point-mem MIB       address space a point may use, MiB; past it the point\n"
+	    "                        fails with 'memory limit' (default: no limit)\n"
 	    "  --db FILE             results database, created if missing (required to run)\n"
 	    "  --label TEXT          prefix of every run's label (label: 'TEXT KEY=V ...')\n"
 	    "  --json                print a JSON summary instead of a line of text\n"
@@ -134,6 +138,25 @@ static int parse_jobs(struct sweep_args *a, const char *arg)
 static int parse_opt(struct sweep_args *a, int c, const char *arg)
 {
 	switch (c) {
+	case 'T':
+	case 'M': {
+		char *end;
+		unsigned long long n;
+
+		errno = 0;
+		n = strtoull(arg, &end, 10);
+		if (errno || end == arg || *end || *arg == '-' || !n ||
+		    n > (c == 'T' ? 31536000ULL : (1ULL << 44)))
+			return cli_usage_error(CMD, "--point-%s '%s': want a whole number of %s, 1..%s",
+					       c == 'T' ? "timeout" : "mem", arg,
+					       c == 'T' ? "seconds" : "MiB",
+					       c == 'T' ? "31536000" : "2^44");
+		if (c == 'T')
+			a->o.point_timeout_s = (unsigned int)n;
+		else
+			a->o.point_mem_bytes = n << 20;
+		return CLI_OK;
+	}
 	case 'g':
 		a->grids[a->nr_grids++] = arg;
 		break;
@@ -193,6 +216,8 @@ static int parse_args(struct sweep_args *a, int argc, char **argv)
 	    {"set", required_argument, NULL, 's'},
 	    {"seed", required_argument, NULL, 'S'},
 	    {"jobs", required_argument, NULL, 'j'},
+	    {"point-timeout", required_argument, NULL, 'T'},
+	    {"point-mem", required_argument, NULL, 'M'},
 	    {"db", required_argument, NULL, 'D'},
 	    {"label", required_argument, NULL, 'l'},
 	    {"json", no_argument, NULL, 'J'},
@@ -314,6 +339,12 @@ static json_t *failed_point_json(const struct sweep_plan *sp, size_t i)
 	json_object_set_new(f, "label", json_string(label));
 	json_object_set_new(f, "point_key", json_string(pt->key));
 	json_object_set_new(f, "state", json_string(sweep_point_state_name(pt->state)));
+	{
+		char why[128];
+
+		sweep_point_reason(sp, i, why, sizeof(why));
+		json_object_set_new(f, "reason", json_string(why));
+	}
 	if (WIFEXITED(pt->wait_status))
 		json_object_set_new(f, "exit_status", json_integer(WEXITSTATUS(pt->wait_status)));
 	else if (WIFSIGNALED(pt->wait_status))
@@ -400,15 +431,14 @@ static void on_point_failed(void *ctx, const struct sweep_plan *sp, size_t idx)
 {
 	const struct sweep_point *pt = sweep_plan__point(sp, idx);
 	const bool *drawing = ctx;
-	int wst = pt->wait_status;
-	char label[1200];
+	char label[1200], why[128];
 
+	(void)pt;
 	sweep_plan__label(sp, idx, label, sizeof(label));
+	sweep_point_reason(sp, idx, why, sizeof(why));
 	if (*drawing)
 		fputc('\n', stderr);
-	svt_err("sweep: point %zu (%s) failed: %s %d", idx, label,
-		WIFEXITED(wst) ? "exit status" : "signal",
-		WIFEXITED(wst) ? WEXITSTATUS(wst) : WTERMSIG(wst));
+	svt_err("sweep: point %zu (%s) failed: %s", idx, label, why);
 }
 
 /* ------------------------------------------------------------ modes */

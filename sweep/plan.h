@@ -61,6 +61,8 @@ struct sweep_opts {
 	const char *label;		  /* label prefix of every run, NULL: none */
 	const struct sweep_setting *user; /* --set / --seed in order */
 	size_t nr_user;			  /* their number */
+	unsigned int point_timeout_s;	  /* wall time a point may take, 0: no limit */
+	uint64_t point_mem_bytes;	  /* address space a worker may use, 0: no limit */
 };
 
 struct sweep_plan;

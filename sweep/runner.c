@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -26,6 +27,7 @@
 #define WORKER_FAIL 1	   /* the replay or the store failed */
 #define WORKER_BAD_POINT 2 /* the point's parameters did not resolve */
 #define WORKER_SKIPPED 3   /* another sweep stored this point first */
+#define WORKER_NOMEM 4	   /* out of memory (the point's memory limit) */
 
 static volatile sig_atomic_t stop_signal; /* set by SIGINT/SIGTERM/SIGHUP */
 
@@ -104,7 +106,7 @@ static int run_point(const struct sweep_plan *sp, size_t idx)
 	if (!rc && store_sink__skipped(ss))
 		rc = WORKER_SKIPPED;
 	else if (rc)
-		rc = WORKER_FAIL;
+		rc = rc == -ENOMEM ? WORKER_NOMEM : WORKER_FAIL;
 	store_sink__free(ss);
 	store__close(st);
 	params__free(p);
@@ -162,6 +164,46 @@ static void signals_restore(const struct saved_signals *sv)
 	}
 	for (int i = 0; i < 3; i++)
 		sigaction(stop_signals[i], &sv->stop[i], NULL);
+}
+
+/* ------------------------------------------------------------ limits */
+
+/*
+ * In the worker, before any work. A point whose input makes replay spin or
+ * expand without bound (issue 19) must not hold the sweep: the alarm kills
+ * it with SIGALRM (default action, restored above) and RLIMIT_AS makes its
+ * allocations fail, which replay reports as -ENOMEM. The address-space
+ * limit is unusable under ASan, whose shadow mappings alone exceed it.
+ */
+static void worker_limits(const struct sweep_opts *o)
+{
+	if (o->point_mem_bytes) {
+		struct rlimit rl = {o->point_mem_bytes, o->point_mem_bytes};
+
+		if (setrlimit(RLIMIT_AS, &rl))
+			svt_warn("sweep: cannot set the memory limit: %s", strerror(errno));
+	}
+	if (o->point_timeout_s)
+		alarm(o->point_timeout_s);
+}
+
+void sweep_point_reason(const struct sweep_plan *sp, size_t idx, char *buf, size_t bytes)
+{
+	int wst = sp->pts[idx].wait_status;
+
+	if (WIFSIGNALED(wst) && WTERMSIG(wst) == SIGALRM && sp->o.point_timeout_s)
+		snprintf(buf, bytes, "time limit of %u s exceeded", sp->o.point_timeout_s);
+	else if (WIFEXITED(wst) && WEXITSTATUS(wst) == WORKER_NOMEM && sp->o.point_mem_bytes)
+		snprintf(buf, bytes, "memory limit of %llu bytes exceeded",
+			 (unsigned long long)sp->o.point_mem_bytes);
+	else if (WIFEXITED(wst) && WEXITSTATUS(wst) == WORKER_NOMEM)
+		snprintf(buf, bytes, "out of memory");
+	else if (WIFEXITED(wst))
+		snprintf(buf, bytes, "exit status %d", WEXITSTATUS(wst));
+	else if (WIFSIGNALED(wst))
+		snprintf(buf, bytes, "signal %d", WTERMSIG(wst));
+	else
+		snprintf(buf, bytes, "wait status %#x", wst);
 }
 
 /* ------------------------------------------------------------ the pool */
@@ -230,6 +272,7 @@ static void pool_fill(struct pool *pl)
 		}
 		if (!pid) {
 			signals_restore(pl->sv);
+			worker_limits(&sp->o);
 			_exit(run_point(sp, pl->next));
 		}
 		*sl = (struct slot){pid, pl->next, now_s()};

@@ -52,14 +52,25 @@ struct sweep_hooks {
  * @hooks: progress and failure reports; may be NULL.
  * @wall_s: receives the wall time of the run, seconds.
  *
- * Each point ends SWEEP_PT_OK, SWEEP_PT_FAILED or SWEEP_PT_INTERRUPTED; a
- * failed point does not stop the others.
+ * Each point ends SWEEP_PT_OK, SWEEP_PT_FAILED or SWEEP_PT_INTERRUPTED
+ * (or SWEEP_PT_DONE_BEFORE when a concurrent sweep stored it first); a
+ * failed point does not stop the others. A worker that runs past
+ * o.point_timeout_s is killed (SIGALRM); one whose allocations pass
+ * o.point_mem_bytes (RLIMIT_AS) fails: both are failed points whose
+ * sweep_point_reason() names the limit.
  *
  * Return: 0 when every TODO point was run (whether or not it failed: see
  * the point states), -EINTR when a signal stopped the sweep, -EINVAL for a
  * bad @nr_jobs or a plan without a database, or the -errno of fork() (the
  * running workers are stopped as for a signal).
  */
+/**
+ * sweep_point_reason() - why point @idx failed, in words ("time limit of 5 s
+ * exceeded", "memory limit of 268435456 bytes exceeded", "exit status 1",
+ * "signal 11").
+ */
+void sweep_point_reason(const struct sweep_plan *sp, size_t idx, char *buf, size_t bytes);
+
 int sweep_plan__run(struct sweep_plan *sp, int nr_jobs, const struct sweep_hooks *hooks,
 		    double *wall_s);
 

@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Issue 19 item 2 (the sweep part): one ftrace line mapping 2^64-1 bytes
+# imports fine and made replay expand it page by page, so a sweep hung on
+# it forever. --point-timeout and --point-mem bound each point: the point is
+# recorded as failed with the limit as its reason and the sweep goes on. If
+# replay itself refuses the record (bounds checked at import or replay), the
+# point fails faster with an error naming the record: also accepted.
+. tests/cli/lib.sh
+{
+	zcat data/traces/qemu-vtd-6.1-trace.txt.gz | head -200
+	echo "          insmod-127     [001] .....     7.700000: map: IOMMU: iova=0x0000000000000000 - 0xffffffffffffffff paddr=0x0000000012082000 size=18446744073709551615"
+} > "$TMP/huge.txt"
+"$SVATRACE" import --from ftrace-text "$TMP/huge.txt" -o "$TMP/huge.svt" 2>/dev/null
+BOUNDED='record [0-9]+|out of range|too large'
+
+# two points, one worker: the second runs after the first is killed
+t0=$SECONDS
+check_rc "sweep with --point-timeout 2 ends (exit 1: points failed)" 1 "$SVATRACE" sweep "$TMP/huge.svt" \
+	--grid iotlb.entries=16,32 --scenario pinned --db "$TMP/r.db" --point-timeout 2 -j 1 --json
+dt=$((SECONDS - t0))
+[ "$dt" -lt 30 ] && ok "... within 30 s ($dt s)" || not_ok "... within 30 s" "took $dt s"
+check_match "... both points failed" '"failed": 2' "$OUT"
+check_match "... reason: the time limit (or a bounds error)" "\"reason\": \"(time limit of 2 s exceeded|exit status 1)\"" "$OUT"
+check_match "... the second point was run too" '"index": 1' "$OUT"
+
+# memory: RLIMIT_AS cannot work under ASan (its shadow alone exceeds any
+# limit), so this part uses the plain build
+PLAIN=${BUILD:-build}/svatrace
+case $PLAIN in /*) ;; *) PLAIN=$PWD/$PLAIN ;; esac
+if [ -x "$PLAIN" ]; then
+	check_rc "sweep with --point-mem 200 ends (exit 1: point failed)" 1 "$PLAIN" sweep "$TMP/huge.svt" \
+		--grid iotlb.entries=16 --scenario faulting --db "$TMP/m.db" --point-mem 200 \
+		--point-timeout 60 --json
+	check_match "... reason: the memory limit (or a bounds error)" \
+		"\"reason\": \"(memory limit of 209715200 bytes exceeded|exit status 1)\"" "$OUT"
+else
+	ok "# SKIP no plain build at $PLAIN"
+fi
+check_rc "--point-timeout 0 refused" 2 "$SVATRACE" sweep "$TMP/huge.svt" --grid iotlb.entries=16 --point-timeout 0 --db "$TMP/x.db"
+check_match "... names the option and the range" "--point-timeout '0': want a whole number of seconds, 1..31536000" "$OUT"
+check_rc "--point-mem 5ms refused" 2 "$SVATRACE" sweep "$TMP/huge.svt" --grid iotlb.entries=16 --point-mem 5ms --db "$TMP/x.db"
+check_match "... names the option" "--point-mem '5ms': want a whole number of MiB" "$OUT"
+echo "1..$TAP_N"
