@@ -5,7 +5,7 @@
 #   make test       install missing packages, build with ASan+UBSan, run every test
 #   make demo       install missing packages, build, run the demo on bundled data
 #   make bench      benchmarks (ratios against a baseline from the same run)
-#   make fuzz       libFuzzer on the trace reader for FUZZ_SECONDS
+#   make fuzz       libFuzzer on every reader, FUZZ_SECONDS each (tests/fuzz/)
 #   make golden     regenerate golden files on purpose
 #
 # Sub-areas add rules in mk/*.mk (one fragment per area) so that adding an
@@ -57,7 +57,7 @@ GENERATED :=
 TESTS_EXTRA :=
 
 .DELETE_ON_ERROR:
-.PHONY: all deps deps-test deps-demo deps-bench test unit clitest demo bench fuzz golden clean
+.PHONY: all deps deps-test deps-demo deps-bench test unit clitest demo bench fuzz fuzz-build golden clean
 
 all: $(BUILD)/svatrace
 
@@ -116,15 +116,39 @@ demo: deps-demo
 bench: deps-bench $(BUILD)/svatrace
 	$(Q)BUILD=$(BUILD) bench/run.sh
 
+# libFuzzer targets (tests/fuzz/): the library is rebuilt with clang and
+# -fsanitize=fuzzer-no-link,address,undefined (gcc's sanitizer objects do
+# not mix with libFuzzer's runtime) into $(BUILD)/fuzz/libsvatrace-fuzz.a.
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS = common/log.c $(wildcard trace/*.c)
-$(BUILD)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(FUZZ_SRCS)
-	$(call msg,FUZZ-CC,$@)
+FUZZ_TIMEOUT ?= 10
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=gnu11 -g -O1 -I. -I$(BUILD) $(PKG_CFLAGS) -D_GNU_SOURCE \
+	-DSVT_VERSION='"$(VERSION)"' -DSVT_GIT_REV='"$(GIT_REV)"' $(EXTRA_CFLAGS) $(FUZZ_SAN)
+FUZZ_LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_IMPORTERS := ftrace-text access-csv trace-dat
+FUZZ_TARGETS := reader profile scenario $(FUZZ_IMPORTERS)
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+
+$(BUILD)/fuzz/obj/%.o: %.c | $(GENERATED)
+	$(call msg,FUZZ-CC,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(CLANG) -std=gnu11 -g -O1 -I. $(PKG_CFLAGS) -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-o $@ $^ $(PKG_LIBS) -lm
-fuzz: deps-test $(BUILD)/svatrace $(BUILD)/fuzz/fuzz_reader
-	$(Q)BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+$(BUILD)/fuzz/libsvatrace-fuzz.a: $(FUZZ_LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(BUILD)/fuzz/fuzz_reader $(BUILD)/fuzz/fuzz_profile $(BUILD)/fuzz/fuzz_scenario: \
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(BUILD)/fuzz/libsvatrace-fuzz.a
+	$(call msg,FUZZ-LD,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/fuzz/libsvatrace-fuzz.a $(LDLIBS)
+$(FUZZ_IMPORTERS:%=$(BUILD)/fuzz/fuzz_%): $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_import.c \
+		tests/fuzz/fuzz_common.h $(BUILD)/fuzz/libsvatrace-fuzz.a
+	$(call msg,FUZZ-LD,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -DFUZZ_IMPORTER='"$*"' -o $@ $< \
+		$(BUILD)/fuzz/libsvatrace-fuzz.a $(LDLIBS)
+fuzz-build: $(BUILD)/svatrace $(FUZZ_BINS)
+fuzz: deps-test fuzz-build
+	$(Q)BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) \
+		FUZZ_TARGETS="$(FUZZ_TARGETS)" tests/fuzz/run.sh
 
 golden: $(BUILD)/svatrace
 	$(Q)BUILD=$(BUILD) scripts/regen-golden.sh
