@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/jsonstr.h"
 #include "trace/fields.h"
 #include "trace/trace.h"
 
@@ -54,48 +55,89 @@ static bool event_wanted(char **events, int nr, const char *name)
 	return false;
 }
 
-static json_t *record_json(const struct trace_reader *r, const struct trace_rec *rec)
+/*
+ * One "key":value member. Values go through jansson (strings are escaped,
+ * and non-UTF-8 bytes cannot be printed raw), except unsigned integers,
+ * printed here: jansson integers are int64_t, so u64 values >= 2^63 came
+ * out negative (issue 19).
+ */
+static void put_key(FILE *f, bool *first, const char *key)
 {
-	json_t *o = json_object();
-	const struct trace_field *f;
-	const char *comm = trace_reader__string(r, rec->comm_id);
-	size_t nr;
-	char hex[24];
+	json_t *k = json_string(key);
 
-	json_object_set_new(o, "ts_ns", json_integer((json_int_t)rec->ts_ns));
-	json_object_set_new(o, "event", json_string(trace_reader__event_name(r, rec)));
-	json_object_set_new(o, "kind", json_string(trace_rec_kind_name(rec->kind)));
-	json_object_set_new(o, "cpu", json_integer(rec->cpu));
-	json_object_set_new(o, "pid", json_integer(rec->pid));
-	json_object_set_new(o, "comm", comm ? json_string(comm) : json_null());
-	json_object_set_new(o, "hashed", json_boolean(rec->flags & TRACE_RF_ADDR_HASHED));
+	fputs(*first ? "{" : ",", f);
+	*first = false;
+	json_dumpf(k, f, JSON_ENCODE_ANY | JSON_COMPACT);
+	fputc(':', f);
+	json_decref(k);
+}
+
+static void put_json(FILE *f, bool *first, const char *key, json_t *v)
+{
+	put_key(f, first, key);
+	json_dumpf(v ? v : json_null(), f, JSON_ENCODE_ANY | JSON_COMPACT);
+	json_decref(v);
+}
+
+static void put_u64(FILE *f, bool *first, const char *key, uint64_t v)
+{
+	put_key(f, first, key);
+	fprintf(f, "%" PRIu64, v);
+}
+
+/* The record as one JSON line (no newline); malloc'd, NULL if out of memory. */
+static char *record_line(const struct trace_reader *r, const struct trace_rec *rec)
+{
+	const struct trace_field *fl;
+	const char *comm = trace_reader__string(r, rec->comm_id);
+	bool first = true;
+	char *buf = NULL;
+	size_t len = 0, nr;
+	char hex[24];
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	put_u64(f, &first, "ts_ns", rec->ts_ns);
+	put_json(f, &first, "event", svt_json_bytes(trace_reader__event_name(r, rec)));
+	put_json(f, &first, "kind", json_string(trace_rec_kind_name(rec->kind)));
+	put_u64(f, &first, "cpu", rec->cpu);
+	put_u64(f, &first, "pid", rec->pid);
+	put_json(f, &first, "comm", comm ? svt_json_bytes(comm) : NULL);
+	put_json(f, &first, "hashed", json_boolean(rec->flags & TRACE_RF_ADDR_HASHED));
 	if (rec->kind == TRACE_REC_GENERIC) {
-		json_object_set_new(o, "text", json_string(trace_reader__generic_text(rec)));
-		return o;
+		put_json(f, &first, "text", svt_json_bytes(trace_reader__generic_text(rec)));
+		goto out;
 	}
-	f = trace_rec_fields(rec->kind, &nr);
+	fl = trace_rec_fields(rec->kind, &nr);
 	for (size_t i = 0; i < nr; i++) {
-		uint64_t v = trace_field_u64(rec, &f[i]);
+		uint64_t v = trace_field_u64(rec, &fl[i]);
 		const char *s;
 
-		switch (f[i].type) {
+		switch (fl[i].type) {
 		case TRACE_F_STR:
 			s = trace_reader__string(r, (uint32_t)v);
-			json_object_set_new(o, f[i].name, s ? json_string(s) : json_null());
+			put_json(f, &first, fl[i].name, s ? svt_json_bytes(s) : NULL);
 			break;
 		case TRACE_F_HEX64:
 			snprintf(hex, sizeof(hex), "0x%" PRIx64, v);
-			json_object_set_new(o, f[i].name, json_string(hex));
+			put_json(f, &first, fl[i].name, json_string(hex));
 			break;
 		case TRACE_F_S16:
 		case TRACE_F_S32:
-			json_object_set_new(o, f[i].name, json_integer((json_int_t)(int64_t)v));
+			put_json(f, &first, fl[i].name, json_integer((json_int_t)(int64_t)v));
 			break;
 		default:
-			json_object_set_new(o, f[i].name, json_integer((json_int_t)v));
+			put_u64(f, &first, fl[i].name, v);
 		}
 	}
-	return o;
+out:
+	fputc('}', f);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 int cmd_dump(int argc, char **argv)
@@ -151,14 +193,11 @@ int cmd_dump(int argc, char **argv)
 		return cli_error("dump", "%s", trace_open_errmsg());
 	}
 	while ((rc = trace_reader__next(r, &rec)) == 1) {
-		json_t *o;
 		char *line;
 
 		if (!event_wanted(events, nr_events, trace_reader__event_name(r, rec)))
 			continue;
-		o = record_json(r, rec);
-		line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(o);
+		line = record_line(r, rec);
 		if (!line) {
 			status = cli_error("dump", "out of memory");
 			break;

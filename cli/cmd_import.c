@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "collect/import/import.h"
+#include "common/jsonstr.h"
 #include "common/log.h"
 #include "common/outfile.h"
 
@@ -139,9 +140,9 @@ int cmd_import(int argc, char **argv)
 	meta = json_object();
 	src = json_object();
 	json_object_set_new(src, "importer", json_string(imp->name));
-	json_object_set_new(src, "input", json_string(in));
+	json_object_set_new(src, "input", svt_json_bytes(in));
 	json_object_set_new(meta, "source", src);
-	json_object_set_new(meta, "command_line", json_string(io.cmdline));
+	json_object_set_new(meta, "command_line", svt_json_bytes(io.cmdline));
 	json_object_set_new(meta, "tool", json_string("svatrace " SVT_VERSION));
 	if (uname(&un) == 0)
 		json_object_set_new(meta, "importing_host",

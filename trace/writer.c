@@ -7,7 +7,10 @@
  * chunk just before the RECORDS chunk that may use them, so a reader always
  * knows a string before it meets its id. Lost counters added during the run
  * are written with the next flush, so a torn file keeps those seen so far.
- * The string index is a jansson object (a hash table keyed by the string).
+ * The string index maps a 64-bit FNV-1a hash of the bytes to the id (probing
+ * on to the next hash value on a collision) and keeps every string by id to
+ * compare: names are bytes, not UTF-8 (a jansson object, used before, refused
+ * non-UTF-8 task names and lost the whole capture: issue 19).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/u64map.h"
 #include "trace/trace.h"
 #include "trace/trace-local.h"
 
@@ -32,7 +36,9 @@ struct trace_writer {
 	uint32_t str_bytes;		/* bytes used in str_buf */
 	uint32_t str_cap;		/* bytes allocated for str_buf */
 	uint32_t str_count;		/* entries in str_buf */
-	json_t *str_index;		/* string -> id */
+	struct u64map str_index;	/* string hash (probed) -> id */
+	char **strs;			/* interned strings by id (0 unused) */
+	uint32_t strs_cap;		/* entries allocated in strs */
 	uint32_t next_str_id;		/* next id to hand out */
 	struct trace_lost *lost;	/* pending lost entries */
 	uint32_t nr_lost;		/* entries in lost */
@@ -135,9 +141,8 @@ struct trace_writer *trace_writer__open(const char *path, enum trace_clock clock
 	w->fd = -1;
 	w->next_str_id = 1;
 	w->rec_buf = malloc(TRACE_CHUNK_MAX_BYTES);
-	w->str_index = json_object();
 	mbuf = calloc(1, mpad);
-	if (!w->rec_buf || !w->str_index || !mbuf) {
+	if (!w->rec_buf || u64map_init(&w->str_index) || !mbuf) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -168,25 +173,52 @@ fail:
 	free(mbuf);
 	if (w->fd >= 0)
 		close(w->fd);
-	json_decref(w->str_index);
+	u64map_fini(&w->str_index);
 	free(w->rec_buf);
 	free(w);
 	errno = -err;
 	return NULL;
 }
 
+static uint64_t str_hash(const char *s, uint32_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (uint32_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)s[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The id of @s (its first @len bytes), 0 if new; *slot: where a new one goes. */
+static uint32_t str_find(const struct trace_writer *w, const char *s, uint32_t len,
+			 uint64_t *slot)
+{
+	uint64_t h = str_hash(s, len), id;
+
+	for (;; h++) {
+		if (h == U64MAP_EMPTY)
+			continue;
+		if (!u64map_get(&w->str_index, h, &id)) {
+			*slot = h;
+			return 0;
+		}
+		if (!strncmp(w->strs[id], s, len) && !w->strs[id][len])
+			return (uint32_t)id;
+	}
+}
+
 uint32_t trace_writer__intern(struct trace_writer *w, const char *s)
 {
-	json_t *v;
 	uint32_t len, need, id;
 	struct trace_string e;
+	uint64_t slot = 0;
 
 	if (!s || !*s)
 		return 0;
-	v = json_object_get(w->str_index, s);
-	if (v)
-		return (uint32_t)json_integer_value(v);
 	len = (uint32_t)strnlen(s, TRACE_GENERIC_MAX_TEXT);
+	id = str_find(w, s, len, &slot);
+	if (id)
+		return id;
 	need = (uint32_t)sizeof(e) + trace_pad8(len + 1);
 	if (w->str_bytes + need > TRACE_CHUNK_MAX_BYTES && trace_writer__flush(w))
 		return 0;
@@ -205,7 +237,20 @@ uint32_t trace_writer__intern(struct trace_writer *w, const char *s)
 		w->str_cap = cap;
 	}
 	id = w->next_str_id;
-	if (json_object_set_new(w->str_index, s, json_integer(id))) {
+	if (id >= w->strs_cap) {
+		uint32_t cap = w->strs_cap ? w->strs_cap * 2 : 64;
+		char **ns = realloc(w->strs, cap * sizeof(*ns));
+
+		if (!ns) {
+			set_err(w, -ENOMEM);
+			return 0;
+		}
+		w->strs = ns;
+		w->strs_cap = cap;
+	}
+	w->strs[id] = strndup(s, len);
+	if (!w->strs[id] || u64map_put(&w->str_index, slot, id)) {
+		free(w->strs[id]);
 		set_err(w, -ENOMEM);
 		return 0;
 	}
@@ -351,7 +396,10 @@ int trace_writer__close(struct trace_writer *w)
 	if (close(w->fd) && !w->err)
 		set_err(w, -errno);
 	err = w->err;
-	json_decref(w->str_index);
+	u64map_fini(&w->str_index);
+	for (uint32_t i = 1; i < w->next_str_id; i++)
+		free(w->strs[i]);
+	free(w->strs);
 	free(w->rec_buf);
 	free(w->str_buf);
 	free(w->lost);
