@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "collect/import/import.h"
+#include "collect/redact.h"
 #include "common/jsonstr.h"
 #include "common/log.h"
 #include "common/outfile.h"
@@ -41,6 +42,9 @@ static void usage(FILE *f)
 		"                      mono, boot (default: unknown; ftrace text does not say)\n"
 		"      --keep-addrs    keep physical and user addresses (default: replace each\n"
 		"                      page frame by a keyed hash, consistent within the file)\n"
+		"      --hash-key FILE key of that hash (32 hex digits or 16 bytes), so that\n"
+		"                      traces of one host can be joined; default: a random key\n"
+		"                      per trace. Only the key's id is stored in the trace.\n"
 		"  -h, --help          this help\n"
 		"\n"
 		"Example:\n"
@@ -72,10 +76,13 @@ int cmd_import(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "clock", required_argument, NULL, 'c' },
 		{ "keep-addrs", no_argument, NULL, 'k' },
+		{ "hash-key", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *from = NULL, *out = NULL, *clock_name = NULL, *in;
+	const char *from = NULL, *out = NULL, *clock_name = NULL, *key_path = NULL, *in;
+	uint8_t key[REDACT_KEY_BYTES];
+	char key_id[REDACT_KEY_ID_LEN + 1], kerr[512];
 	struct import_opts io = { .cmdline = cli_command_line() };
 	struct import_stats st = { 0 };
 	const struct importer *imp;
@@ -101,6 +108,9 @@ int cmd_import(int argc, char **argv)
 		case 'k':
 			io.keep_addrs = true;
 			break;
+		case 'K':
+			key_path = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return CLI_OK;
@@ -123,6 +133,18 @@ int cmd_import(int argc, char **argv)
 		return cli_usage_error("import", "unknown clock '%s'", clock_name);
 	if (access(in, R_OK))
 		return cli_error("import", "%s: %s", in, strerror(errno));
+	if (key_path && io.keep_addrs)
+		return cli_usage_error("import", "--hash-key and --keep-addrs exclude each other");
+	if (!io.keep_addrs) {
+		if (key_path ? redact_key_load(key_path, key, kerr, sizeof(kerr))
+			     : redact_key_random(key)) {
+			if (!key_path)
+				snprintf(kerr, sizeof(kerr), "no random source for the hash key");
+			return cli_error("import", "%s", kerr);
+		}
+		redact_key_id(key, key_id);
+		io.hash_key = key;
+	}
 	/*
 	 * The trace goes to a temporary file renamed over OUT on success: a
 	 * bad input, a full disk or a kill never costs the old OUT, and OUT
@@ -157,6 +179,11 @@ int cmd_import(int argc, char **argv)
 		free(h);
 	}
 	json_object_set_new(meta, "addresses", json_string(io.keep_addrs ? "kept" : "hashed"));
+	if (!io.keep_addrs) {
+		/* the id only: the key itself would let anyone reverse the hashes */
+		json_object_set_new(meta, "hash_key_id", json_string(key_id));
+		json_object_set_new(meta, "hash_key", json_string(key_path ? "user" : "random"));
+	}
 	meta_text = json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(meta);
 	w = trace_writer__open(of.tmp_path, clock, io.keep_addrs ? TRACE_F_ADDR_KEPT : TRACE_F_ADDR_HASHED,
@@ -168,6 +195,7 @@ int cmd_import(int argc, char **argv)
 		return cli_error("import", "%s: cannot create: %s", out, strerror(err));
 	}
 	err = imp->run(in, &io, &st, w);
+	explicit_bzero(key, sizeof(key));
 	cerr = trace_writer__close(w);
 	if (err || cerr) {
 		if (cerr)

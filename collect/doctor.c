@@ -20,7 +20,7 @@ static void advise(json_t *adv, const char *text)
 json_t *doctor_report(const char *btf_path, bool *can_collect)
 {
 	json_t *r = json_object(), *probes = json_array(), *adv = json_array(), *caps = json_array();
-	json_t *host = host_snapshot("/sys", "/proc"), *iommu, *pci, *dsa;
+	json_t *host = host_snapshot_flags("/sys", "/proc", HOST_KEEP_CMDLINE), *iommu, *pci, *dsa;
 	const char *why = NULL, *kind, *mode, *tfs;
 	bool priv, btf, any = false, any_fired = false;
 	size_t n;

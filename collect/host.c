@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "collect/host.h"
+#include "common/jsonstr.h"
 
 /* sysfs paths are short; a truncated one would only fail to open, which
  * the snapshot already tolerates. */
@@ -399,7 +400,45 @@ static json_t *dsa_info(const char *sysfs)
 	return o;
 }
 
+void host_cmdline_reduce(const char *cmdline, char *out, size_t len)
+{
+	/* what iommu_info(), the model's defaults and doctor look at */
+	static const char *const keep[] = {
+		"intel_iommu=", "amd_iommu=", "amd_iommu_", "iommu=", "iommu.", "swiotlb=",
+		"idxd.", "pci=", "intremap=", "dmar", "vfio_iommu_type1.",
+	};
+	size_t o = 0;
+
+	if (!len)
+		return;
+	out[0] = 0;
+	for (const char *s = cmdline; *s;) {
+		size_t n;
+
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		n = strcspn(s, " \t\n");
+		for (size_t i = 0; n && i < sizeof(keep) / sizeof(keep[0]); i++) {
+			size_t kl = strlen(keep[i]);
+
+			if (n >= kl && !strncmp(s, keep[i], kl)) {
+				if (o + (o > 0) + n < len) {
+					o += (size_t)snprintf(out + o, len - o, "%s%.*s", o ? " " : "",
+							      (int)n, s);
+				}
+				break;
+			}
+		}
+		s += n;
+	}
+}
+
 json_t *host_snapshot(const char *sysfs, const char *proc)
+{
+	return host_snapshot_flags(sysfs, proc, 0);
+}
+
+json_t *host_snapshot_flags(const char *sysfs, const char *proc, unsigned int flags)
 {
 	json_t *o = json_object(), *groups;
 	struct utsname u;
@@ -415,8 +454,15 @@ json_t *host_snapshot(const char *sysfs, const char *proc)
 	}
 	json_object_set_new(o, "cpus", json_integer(ncpu));
 	snprintf(p, sizeof(p), "%s/cmdline", proc);
-	if (read_text(p, cmdline, sizeof(cmdline)) == 0)
-		json_object_set_new(o, "kernel_cmdline", json_string(cmdline));
+	if (read_text(p, cmdline, sizeof(cmdline)) == 0) {
+		char reduced[sizeof(cmdline)];
+
+		host_cmdline_reduce(cmdline, reduced, sizeof(reduced));
+		json_object_set_new(o, "kernel_cmdline",
+				    svt_json_bytes(flags & HOST_KEEP_CMDLINE ? cmdline : reduced));
+		json_object_set_new(o, "kernel_cmdline_reduced",
+				    json_boolean(!(flags & HOST_KEEP_CMDLINE)));
+	}
 	snprintf(p, sizeof(p), "%s/kernel/btf/vmlinux", sysfs);
 	json_object_set_new(o, "btf", json_boolean(access(p, R_OK) == 0));
 	groups = iommu_groups(sysfs);

@@ -27,6 +27,24 @@
  */
 json_t *host_snapshot(const char *sysfs, const char *proc);
 
+#define HOST_KEEP_CMDLINE (1u << 0) /* keep the whole kernel command line */
+
+/**
+ * host_snapshot_flags() - host_snapshot() with @flags. By default (and in
+ * host_snapshot()) "kernel_cmdline" holds only the options the model and
+ * doctor read (IOMMU, DMA, PCI ATS, idxd: host_cmdline_reduce()), since a
+ * command line can carry secrets (a service's address, root= device ids) and
+ * the snapshot goes into traces, databases and reports (issue 19);
+ * "kernel_cmdline_reduced" says which. HOST_KEEP_CMDLINE keeps it whole.
+ */
+json_t *host_snapshot_flags(const char *sysfs, const char *proc, unsigned int flags);
+
+/**
+ * host_cmdline_reduce() - the IOMMU-related options of @cmdline, in order,
+ * separated by one space, into @out (truncated to @len - 1 bytes).
+ */
+void host_cmdline_reduce(const char *cmdline, char *out, size_t len);
+
 /**
  * host_pci_ext_caps() - find ATS/PRI/PASID in a PCI config space image.
  * @cfg: config space bytes (extended caps need the 4 KiB image; as non-root

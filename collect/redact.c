@@ -1,34 +1,90 @@
 // SPDX-License-Identifier: GPL-2.0
 /* redact.c - keyed address hashing (see redact.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "collect/redact.h"
 
+_Static_assert(REDACT_KEY_BYTES == crypto_shorthash_KEYBYTES, "SipHash key size");
+
 struct redact {
 	bool keep;					/* identity */
 	unsigned char key[crypto_shorthash_KEYBYTES];	/* SipHash key */
 };
 
-struct redact *redact__new(bool keep)
+int redact_key_random(uint8_t key[REDACT_KEY_BYTES])
+{
+	if (sodium_init() < 0)
+		return -EIO;
+	randombytes_buf(key, REDACT_KEY_BYTES);
+	return 0;
+}
+
+int redact_key_load(const char *path, uint8_t key[REDACT_KEY_BYTES], char *err, size_t err_len)
+{
+	char buf[2 * REDACT_KEY_BYTES + 3];
+	size_t n, bin_len = 0;
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		int e = errno;
+
+		snprintf(err, err_len, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (n == REDACT_KEY_BYTES) {
+		memcpy(key, buf, REDACT_KEY_BYTES);
+		return 0;
+	}
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	if (n == 2 * REDACT_KEY_BYTES &&
+	    sodium_hex2bin(key, REDACT_KEY_BYTES, buf, n, NULL, &bin_len, NULL) == 0 &&
+	    bin_len == REDACT_KEY_BYTES)
+		return 0;
+	snprintf(err, err_len,
+		 "%s: not a hash key: want 32 hex digits or %d raw bytes (e.g. 'head -c 16 "
+		 "/dev/urandom | xxd -p > FILE')",
+		 path, REDACT_KEY_BYTES);
+	return -EINVAL;
+}
+
+void redact_key_id(const uint8_t key[REDACT_KEY_BYTES], char out[REDACT_KEY_ID_LEN + 1])
+{
+	static const unsigned char msg[] = "svatrace key id";
+	unsigned char h[REDACT_KEY_ID_LEN / 2];
+
+	crypto_generichash(h, sizeof(h), msg, sizeof(msg) - 1, key, REDACT_KEY_BYTES);
+	sodium_bin2hex(out, REDACT_KEY_ID_LEN + 1, h, sizeof(h));
+}
+
+struct redact *redact__new_key(bool keep, const uint8_t *key)
 {
 	struct redact *rd = calloc(1, sizeof(*rd));
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
 
 	if (!rd)
 		return NULL;
 	rd->keep = keep;
-	if (!keep && !(sde && *sde)) {
-		if (sodium_init() < 0) {
-			free(rd);
-			errno = EIO;
-			return NULL;
-		}
-		randombytes_buf(rd->key, sizeof(rd->key));
+	if (keep)
+		return rd;
+	if (key) {
+		memcpy(rd->key, key, sizeof(rd->key));
+	} else if (redact_key_random(rd->key)) {
+		free(rd);
+		errno = EIO;
+		return NULL;
 	}
 	return rd;
+}
+
+struct redact *redact__new(bool keep)
+{
+	return redact__new_key(keep, NULL);
 }
 
 void redact__free(struct redact *rd)

@@ -7,8 +7,12 @@
  * a keyed hash of its page frame (SipHash-2-4 via libsodium's
  * crypto_shorthash) with the page offset kept, so the same page always maps
  * to the same hashed page within one file (reuse and locality survive) and
- * nothing links it to the real address. The key is random per file; with
- * SOURCE_DATE_EPOCH set (reproducible output) it is all zero.
+ * nothing links it to the real address. The key is random per file unless
+ * the user gives one (--hash-key FILE: traces of one host can be joined);
+ * it is never stored: a trace records only its key id, a hash of the key, so
+ * two traces can be seen to share a key without revealing it. Reproducible
+ * output (SOURCE_DATE_EPOCH) does not change the key: an all-zero key, used
+ * before, let anyone reverse the hashes by hashing candidate frames.
  */
 #ifndef SVATRACE_COLLECT_REDACT_H
 #define SVATRACE_COLLECT_REDACT_H
@@ -18,8 +22,38 @@
 
 struct redact;
 
+#define REDACT_KEY_BYTES 16	/* SipHash-2-4 key */
+#define REDACT_KEY_ID_LEN 16	/* hex chars of a key id */
+
 /** redact__new() - a hasher; @keep = true makes redact__addr() the identity. */
 struct redact *redact__new(bool keep);
+
+/**
+ * redact__new_key() - a hasher with @key (REDACT_KEY_BYTES); NULL @key is
+ * a fresh random key. @keep = true makes redact__addr() the identity.
+ */
+struct redact *redact__new_key(bool keep, const uint8_t *key);
+
+/**
+ * redact_key_random() - fill @key with REDACT_KEY_BYTES random bytes.
+ * Return: 0 or -EIO (no randomness source).
+ */
+int redact_key_random(uint8_t key[REDACT_KEY_BYTES]);
+
+/**
+ * redact_key_load() - read a key file: 32 hex digits (a trailing newline
+ * allowed) or exactly REDACT_KEY_BYTES raw bytes.
+ * @err: message naming the file and the problem on failure.
+ * Return: 0, -errno of the open/read, or -EINVAL for any other content.
+ */
+int redact_key_load(const char *path, uint8_t key[REDACT_KEY_BYTES], char *err, size_t err_len);
+
+/**
+ * redact_key_id() - the id of @key: the first 8 bytes of a keyed BLAKE2b
+ * ("svatrace key id" as the message), in hex. It tells keys apart and gives
+ * nothing about the key.
+ */
+void redact_key_id(const uint8_t key[REDACT_KEY_BYTES], char out[REDACT_KEY_ID_LEN + 1]);
 
 /** redact__free() - free; NULL is a no-op. */
 void redact__free(struct redact *rd);

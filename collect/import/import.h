@@ -18,6 +18,7 @@
 struct import_opts {
 	bool keep_addrs;	/* keep physical/user addresses (else hash them) */
 	const char *cmdline;	/* command line that ran the import */
+	const uint8_t *hash_key; /* REDACT_KEY_BYTES address-hash key, NULL: random */
 };
 
 struct import_stats {

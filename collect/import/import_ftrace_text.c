@@ -659,7 +659,7 @@ static int ftrace_text_run(const char *in_path, const struct import_opts *opts,
 
 	if (!line)
 		return -ENOMEM;
-	c.rd = redact__new(opts->keep_addrs);
+	c.rd = redact__new_key(opts->keep_addrs, opts->hash_key);
 	if (!c.rd) {
 		free(line);
 		return -ENOMEM;
