@@ -13,6 +13,7 @@
 
 #include "analyze/store.h"
 #include "cli/cli.h"
+#include "common/jsonstr.h"
 #include "cli/outfmt.h"
 #include "cli/where.h"
 
@@ -99,6 +100,24 @@ static void csv_field(const char *s)
 	} else {
 		fputs(s, stdout);
 	}
+}
+
+/*
+ * @s for a terminal: control bytes (newline, ESC of an escape sequence)
+ * as \xHH, so a label cannot break the table or drive the terminal.
+ */
+static const char *printable(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < len; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", *p);
+		else
+			buf[o++] = (char)*p;
+	}
+	buf[o] = 0;
+	return buf;
 }
 
 int cmd_runs(int argc, char **argv)
@@ -196,11 +215,12 @@ int cmd_runs(int argc, char **argv)
 			for (size_t k = 0; k < cfg[i].nr; k++)
 				json_object_set_new(conf, cfg[i].k[k], json_string(cfg[i].v[k]));
 			json_array_append_new(arr, json_pack(
-				"{s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:s, s:o, s:o}",
+				"{s:I, s:s, s:s, s:i, s:o, s:o, s:s, s:I, s:o, s:s, s:I, s:s, s:o, s:o}",
 				"id", (json_int_t)r->id, "time", r->time_utc, "status_name", status_name(r->status),
-				"status", r->status, "label", r->label, "scenario", r->scenario,
+				"status", r->status, "label", svt_json_bytes(r->label),
+				"scenario", svt_json_bytes(r->scenario),
 				"tool_version", r->tool_version, "seed", (json_int_t)r->seed,
-				"trace_path", r->trace_path, "trace_hash", r->trace_hash,
+				"trace_path", svt_json_bytes(r->trace_path), "trace_hash", r->trace_hash,
 				"trace_bytes", (json_int_t)r->trace_bytes, "point_key", r->point_key,
 				"trace_meta", meta ? meta : json_null(), "config", conf));
 		}
@@ -242,8 +262,11 @@ int cmd_runs(int argc, char **argv)
 		for (size_t i = 0; i < nr; i++) {
 			const struct store_run *r = &runs[i];
 
+			char lb[256], sc[256];
+
 			printf("%5lld  %-7s  %-22s  %-12s", (long long)r->id, status_name(r->status),
-			       r->label, *r->scenario ? r->scenario : "-");
+			       printable(r->label, lb, sizeof(lb)),
+			       *r->scenario ? printable(r->scenario, sc, sizeof(sc)) : "-");
 			for (size_t j = 0; j < shown; j++) {
 				const char *v = kvs_get(&cfg[i], vary[j]);
 

@@ -32,4 +32,12 @@ check_rc "gen with a non-UTF-8 device name" 0 "$SVATRACE" gen random-access --se
 check_rc "dump of it" 0 "$SVATRACE" dump -n 1 "$TMP/g.svt"
 check_match "... device escaped" '"device_id":"nic\\\\xff"' "$OUT"
 check_rc "replay of it" 0 "$SVATRACE" replay "$TMP/g.svt"
+
+# item 10: a label with a newline, an escape sequence and a non-UTF-8 byte
+"$SVATRACE" replay --db "$TMP/l.db" --label $'evil\e[31mred\nline\xff' "$TMP/g.svt" > /dev/null 2>&1
+check_rc "runs with a hostile label" 0 "$SVATRACE" runs --db "$TMP/l.db"
+check_eq "runs: one table row, control bytes shown as \\xHH" "1" "$(printf '%s\n' "$OUT" | grep -c 'evil\\x1b\[31mred\\x0aline')"
+check_eq "runs: no raw escape byte printed" "0" "$(printf '%s' "$OUT" | grep -c $'\e')"
+check_rc "runs --json with it" 0 "$SVATRACE" runs --db "$TMP/l.db" --json
+check_match "runs --json: the run is listed, label escaped" '"label": "evil\\u001B\[31mred\\nline\\\\xff"' "$OUT"
 echo "1..$TAP_N"
