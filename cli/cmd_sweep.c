@@ -278,6 +278,8 @@ static int make_plan(struct sweep_args *a, struct sweep_plan **out)
 	params__free(check);
 	if (rc)
 		return cli_usage_error(CMD, "%s", err);
+	if (sweep_trace_check(a->o.trace, err, sizeof(err)))
+		return cli_error(CMD, "%s", err); /* a->grid still owns the grid */
 	a->grid = NULL; /* the plan owns it now */
 	*out = sweep_plan__new(&a->o, grid, err, sizeof(err));
 	if (!*out) {

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/u64map.h"
 #include "replay/registry.h"
 #include "replay/replay.h"
 #include "sweep/sweep-local.h"
+#include "trace/trace.h"
 
 static const char *const state_names[SWEEP_NR_PT_STATES] = {
     [SWEEP_PT_TODO] = "todo",
@@ -206,6 +208,46 @@ out:
 	return rc;
 }
 
+/* A regular file we may read: a FIFO would block the hash forever. */
+static int check_trace(const char *path, char *err, size_t err_bytes)
+{
+	struct stat sb;
+	int rc;
+
+	if (stat(path, &sb)) {
+		rc = -errno;
+		snprintf(err, err_bytes, "cannot read trace %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, err_bytes, "trace %s: %s", path,
+			 S_ISDIR(sb.st_mode) ? "is a directory" : "not a regular file");
+		return S_ISDIR(sb.st_mode) ? -EISDIR : -EINVAL;
+	}
+	if (access(path, R_OK)) {
+		rc = -errno;
+		snprintf(err, err_bytes, "cannot read trace %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
+int sweep_trace_check(const char *path, char *err, size_t err_bytes)
+{
+	struct trace_reader *r;
+	int rc = check_trace(path, err, err_bytes);
+
+	if (rc)
+		return rc;
+	r = trace_reader__open(path, &rc);
+	if (!r) {
+		snprintf(err, err_bytes, "%s", trace_open_errmsg());
+		return rc < 0 ? rc : -EINVAL;
+	}
+	trace_reader__close(r);
+	return 0;
+}
+
 struct sweep_plan *sweep_plan__new(const struct sweep_opts *o, struct sweep_grid *grid, char *err,
 				   size_t err_bytes)
 {
@@ -226,11 +268,10 @@ struct sweep_plan *sweep_plan__new(const struct sweep_opts *o, struct sweep_grid
 		rc = -E2BIG;
 		goto fail;
 	}
-	if (access(o->trace, R_OK)) {
-		rc = -errno;
-	} else {
-		rc = replay_trace_hash(o->trace, sp->trace_hash, sizeof(sp->trace_hash));
-	}
+	rc = check_trace(o->trace, err, err_bytes);
+	if (rc)
+		goto fail;
+	rc = replay_trace_hash(o->trace, sp->trace_hash, sizeof(sp->trace_hash));
 	if (rc) {
 		snprintf(err, err_bytes, "cannot read trace %s: %s", o->trace, strerror(-rc));
 		goto fail;

@@ -80,6 +80,15 @@ struct sweep_plan;
  * (a point's parameters do not resolve: unknown profile, bad scenario,
  * value or combination), ENOMEM.
  */
+/**
+ * sweep_trace_check() - is @path a regular file that opens as a trace (its
+ * header and meta chunk checked)? Cheap: a sweep calls it before the plan
+ * hashes the whole file (a 5 GB file of the wrong kind took minutes to be
+ * refused) and a FIFO is refused instead of blocking.
+ * Return: 0 or a negative errno with @err naming the file and the problem.
+ */
+int sweep_trace_check(const char *path, char *err, size_t err_bytes);
+
 struct sweep_plan *sweep_plan__new(const struct sweep_opts *o, struct sweep_grid *grid, char *err,
 				   size_t err_bytes);
 

@@ -41,4 +41,12 @@ check_rc "--point-timeout 0 refused" 2 "$SVATRACE" sweep "$TMP/huge.svt" --grid 
 check_match "... names the option and the range" "--point-timeout '0': want a whole number of seconds, 1..31536000" "$OUT"
 check_rc "--point-mem 5ms refused" 2 "$SVATRACE" sweep "$TMP/huge.svt" --grid iotlb.entries=16 --point-mem 5ms --db "$TMP/x.db"
 check_match "... names the option" "--point-mem '5ms': want a whole number of MiB" "$OUT"
+
+# item 10: the trace is checked before it is hashed; a FIFO does not block
+mkfifo "$TMP/fifo"
+check_fails "a FIFO as the trace" timeout 20 "$SVATRACE" sweep "$TMP/fifo" --grid iotlb.entries=16 --db "$TMP/x.db"
+check_match "... refused, not blocked" "fifo: not a regular file" "$OUT"
+head -c 3000000 /dev/zero > "$TMP/zero.svt"
+check_fails "a file that is not a trace" "$SVATRACE" sweep "$TMP/zero.svt" --grid iotlb.entries=16 --db "$TMP/x.db"
+check_match "... says so from its first bytes" "zero.svt: byte 0: not an svatrace trace" "$OUT"
 echo "1..$TAP_N"
