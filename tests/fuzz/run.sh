@@ -37,9 +37,19 @@ make_seeds() {
 		printf 'time_ns,device,pasid,iova,size,dir\n1000,nic0,,0x1000,64,r\n2000,nic0,5,0x2000,8192,w\n# c\n3000,dsa0,,0xfffff000,4096,r\n' > "$d/a.csv"
 		;;
 	trace-dat)
-		# no trace.dat is bundled: a header-shaped start lets the fuzzer
-		# reach past the magic check
+		# no trace.dat is bundled: the guest tests cache real ones; cut
+		# to 200 events (the header, formats and symbols stay: ~1 MB).
+		# Without them only a magic-shaped start, which stays shallow.
 		printf '\027\bDtracing6\0\0\0\0\0\0\0' > "$d/magic.dat"
+		for g in "${CACHE:-/var/cache/svatrace}"/guest-run*/trace.dat; do
+			[ -s "$g" ] || continue
+			if command -v trace-cmd > /dev/null &&
+				(cd "$d" && trace-cmd split -i "$g" -o "$(basename "$(dirname "$g")").dat" -e 200 > /dev/null 2>&1); then
+				:
+			else
+				cp "$g" "$d/$(basename "$(dirname "$g")").dat"
+			fi
+		done
 		;;
 	profile)
 		cp data/profiles/*.ini "$d/"
@@ -56,8 +66,10 @@ make_seeds() {
 run_one() {
 	local t=$1 art=$F/artifacts/$1 log=$F/$1.log
 	mkdir -p "$art"
+	local max_len=65536
+	[ "$t" = trace-dat ] && max_len=$((2 << 20)) # a trace.dat header is ~1 MB
 	nice "$F/fuzz_$t" -max_total_time="$FUZZ_SECONDS" -timeout="$FUZZ_TIMEOUT" -rss_limit_mb=2048 \
-		-max_len=65536 -print_final_stats=1 -artifact_prefix="$art/" "$F/corpus/$t" > "$log" 2>&1
+		-max_len=$max_len -print_final_stats=1 -artifact_prefix="$art/" "$F/corpus/$t" > "$log" 2>&1
 }
 
 for t in $FUZZ_TARGETS; do
