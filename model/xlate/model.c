@@ -206,11 +206,12 @@ static void series_add(struct series *s, uint64_t t_ns, double v)
 
 /* ---------------------------------------------------------------- setup */
 
-static struct iotlb *mk_tlb(uint32_t entries, uint32_t ways, uint32_t policy, uint64_t seed)
+static struct iotlb *mk_tlb(uint32_t entries, uint32_t ways, uint32_t policy, uint64_t seed,
+			    uint32_t index)
 {
 	struct iotlb_geom g = {
 		.entries = entries, .ways = ways, .policy = iotlb_policy_by_index(policy),
-		.seed = seed,
+		.seed = seed, .index = index,
 	};
 
 	return iotlb__new(&g);
@@ -236,7 +237,8 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->inval_src = cfg->inval_source == MODEL_INVSRC_TRACE ? MODEL_INVSRC_TRACE :
 									MODEL_INVSRC_MODEL;
 	m->sim = sim__new();
-	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy, cfg->seed);
+	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy, cfg->seed,
+			  cfg->set_index);
 	m->pw = pwalk__new(cfg);
 	m->walkers = walkq__new(cfg->walkers);
 	m->handlers = walkq__new(cfg->pri_handlers);
@@ -296,7 +298,7 @@ static struct mdev *dev_get(struct model *m, uint32_t dev)
 	d = &m->devs[dev];
 	if (!d->atc) {
 		d->atc = mk_tlb(m->cfg.atc_entries, m->cfg.atc_ways, m->cfg.atc_policy,
-				m->cfg.seed + dev + 1);
+				m->cfg.seed + dev + 1, m->cfg.set_index);
 		d->pri_out.v = calloc(m->cfg.pri_outstanding, sizeof(uint64_t));
 		d->pri_out.cap = m->cfg.pri_outstanding;
 		if (!d->atc || !d->pri_out.v) {
