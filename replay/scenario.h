@@ -56,7 +56,7 @@ struct scenario_arg {
 };
 
 #define SCENARIO_MAX_ARGS 8
-#define SCENARIO_MAX_OVERRIDES 4
+#define SCENARIO_MAX_OVERRIDES 12	/* dwq: 8 WQ sizes + nr_wqs + mode */
 
 struct scenario_ops {
 	const char *name;	/* "faulting" */

@@ -40,7 +40,9 @@ struct desc {
 	struct wq_desc d;	/* what the client submitted */
 	uint64_t ready_ns;	/* issued: the client wanted to submit */
 	uint64_t accept_ns;	/* entered the WQ */
-	uint64_t start_ns;	/* an engine took it */
+	uint64_t start_ns;	/* an engine took it (left the WQ) */
+	uint64_t run_ns;	/* the engine began its exclusive work on it */
+	uint64_t xlate_done_ns;	/* overlap: its translation is done */
 	uint64_t think_ns;	/* script: delay before issue after a slot frees */
 	uint32_t client;	/* submitting client */
 	uint32_t next;		/* FIFO or free-list link */
@@ -71,8 +73,10 @@ struct wqs {
 struct engine {
 	uint32_t group;		/* group index */
 	uint32_t cur;		/* descriptor in service, NIL if idle */
+	uint32_t next;		/* overlap: taken ahead, translating or translated, NIL if none */
 	uint32_t next_sub;	/* batch: next work descriptor to run */
-	uint64_t busy_ns;	/* time in service */
+	uint64_t xlate_free_ns;	/* overlap: translation stage busy until */
+	uint64_t busy_ns;	/* time with a descriptor in service */
 };
 
 struct group {
@@ -111,7 +115,8 @@ struct wq_model {
 	bool own_sim;				/* sim created (and freed) here */
 	const struct wq_xlate_ops *xops;	/* translation stalls, NULL: none */
 	void *xctx;				/* their context */
-	const struct wq_retry_ops *retry;	/* ENQCMD retry policy */
+	const struct wq_retry_ops *retry;	/* ENQCMD (user space) retry policy */
+	const struct wq_retry_ops *retry_s;	/* ENQCMDS (kernel) retry policy */
 	struct wqs wq[WQ_MAX_WQS];		/* work queues */
 	struct group grp[WQ_MAX_GROUPS];	/* groups */
 	struct engine *eng;			/* engines */
@@ -123,6 +128,9 @@ struct wq_model {
 	uint32_t pool_cap;			/* pool slots */
 	uint32_t free_head;			/* free list */
 	uint64_t pipe_free_ns;			/* device data path reserved until */
+	uint64_t pipe_bw_bytes_per_s;		/* device data path rate (read-buffer bound) */
+	bool overlap;				/* translation overlaps data movement */
+	uint64_t xlate_exposed_ns;		/* engine time waiting on translation only */
 	uint64_t rng;				/* model PRNG (service times) */
 	uint64_t end_ns;			/* time of the last event handled */
 	uint64_t xlate_stall_ns;		/* translation stalls, summed */
@@ -325,37 +333,63 @@ static void op_end(struct client *c, uint64_t now)
 
 /* ---- service ---- */
 
-static uint64_t work_done_ns(struct wq_model *m, uint32_t pasid, uint32_t op, uint64_t bytes,
-			     uint64_t src, uint64_t dst, uint64_t t, bool use_pipe)
+/*
+ * Translation time of one (work) descriptor's accesses at @t: the source
+ * read and the destination access. With overlap their requests are in
+ * flight together (the stall is the longer one); without, one after the
+ * other (their sum). Every call's own latency is summed in xlate_stall_ns.
+ */
+static uint64_t xlate_ns(struct wq_model *m, uint32_t pasid, uint32_t op, uint64_t bytes,
+			 uint64_t src, uint64_t dst, uint64_t t)
 {
-	uint64_t x = 0, eng_done, pipe_start, pipe_done;
+	bool rd_src = op == WQ_OP_MEMMOVE || op == WQ_OP_COMPARE || op == WQ_OP_CRC;
+	bool rd_dst = op == WQ_OP_COMPARE;
+	bool wr_dst = op == WQ_OP_MEMMOVE || op == WQ_OP_FILL;
+	bool together = m->overlap;
+	uint64_t xs = 0, xd = 0;
 
-	if (m->xops && op != WQ_OP_NOOP) {
-		bool rd_src = op == WQ_OP_MEMMOVE || op == WQ_OP_COMPARE || op == WQ_OP_CRC;
-		bool rd_dst = op == WQ_OP_COMPARE;
-		bool wr_dst = op == WQ_OP_MEMMOVE || op == WQ_OP_FILL;
-
-		if (rd_src) {
-			x += m->xops->stall_ns(m->xctx, pasid, src, bytes, false, t + x);
-			m->nr_xlate_calls++;
-		}
-		if (rd_dst || wr_dst) {
-			x += m->xops->stall_ns(m->xctx, pasid, dst, bytes, wr_dst, t + x);
-			m->nr_xlate_calls++;
-		}
-		m->xlate_stall_ns += x;
+	if (!m->xops || op == WQ_OP_NOOP)
+		return 0;
+	if (rd_src) {
+		xs = m->xops->stall_ns(m->xctx, pasid, src, bytes, false, t);
+		m->nr_xlate_calls++;
 	}
-	t += m->cfg.desc_overhead_ns + x;
+	if (rd_dst || wr_dst) {
+		xd = m->xops->stall_ns(m->xctx, pasid, dst, bytes, wr_dst, together ? t : t + xs);
+		m->nr_xlate_calls++;
+	}
+	m->xlate_stall_ns += xs + xd;
+	if (!together)
+		return xs + xd;
+	return xs > xd ? xs : xd;
+}
+
+/* End of moving @bytes when the engine starts on them at @t (overhead + data). */
+static uint64_t move_done_ns(struct wq_model *m, uint64_t bytes, uint64_t t, bool use_pipe)
+{
+	uint64_t eng_done, pipe_start, pipe_done;
+
+	t += m->cfg.desc_overhead_ns;
 	eng_done = t + xfer_ns(bytes, m->cfg.engine_bw_bytes_per_s);
 	if (!use_pipe)
 		return eng_done;
 	pipe_start = m->pipe_free_ns > t ? m->pipe_free_ns : t;
-	pipe_done = pipe_start + xfer_ns(bytes, m->cfg.device_bw_bytes_per_s);
+	pipe_done = pipe_start + xfer_ns(bytes, m->pipe_bw_bytes_per_s);
 	m->pipe_free_ns = pipe_done;
 	return eng_done > pipe_done ? eng_done : pipe_done;
 }
 
-/* End of a single (non-batch) descriptor started at @now. */
+/* Serial translate-then-move of one work descriptor (batch members, no overlap). */
+static uint64_t work_done_ns(struct wq_model *m, uint32_t pasid, uint32_t op, uint64_t bytes,
+			     uint64_t src, uint64_t dst, uint64_t t, bool use_pipe)
+{
+	uint64_t x = xlate_ns(m, pasid, op, bytes, src, dst, t);
+
+	m->xlate_exposed_ns += x;
+	return move_done_ns(m, bytes, t + x, use_pipe);
+}
+
+/* End of a single (non-batch) descriptor started at @now, translation serial. */
 static uint64_t service_done_ns(struct wq_model *m, const struct desc *d, uint64_t now)
 {
 	const struct wq_desc *w = &d->d;
@@ -372,6 +406,7 @@ static uint64_t service_done_ns(struct wq_model *m, const struct desc *d, uint64
 /* ---- event handlers ---- */
 
 static void ev_engine_done(struct sim *s, const struct sim_event *ev);
+static void ev_xlate_free(struct sim *s, const struct sim_event *ev);
 static void ev_notice(struct sim *s, const struct sim_event *ev);
 static void ev_core_free(struct sim *s, const struct sim_event *ev);
 static void ev_posted(struct sim *s, const struct sim_event *ev);
@@ -382,22 +417,56 @@ static void ev_issue(struct sim *s, const struct sim_event *ev);
 static void slot_freed(struct wq_model *m, uint32_t ci, uint64_t now);
 static void issue_one(struct wq_model *m, uint32_t ci, uint64_t now);
 
-static void engine_start(struct wq_model *m, uint32_t e, uint32_t di, uint64_t now)
+/* @di leaves its WQ for engine @e at @now. */
+static void engine_take(struct wq_model *m, struct desc *d, uint64_t now)
+{
+	d->start_ns = now;
+	m->wq[m->cl[d->client].cfg.wq].st.sum_wait_ns += now - d->accept_ns;
+}
+
+/*
+ * Overlap: translate @di now on @e's translation stage; its data moves when
+ * both the translation and the engine's current descriptor are done.
+ */
+static void engine_translate(struct wq_model *m, uint32_t e, uint32_t di, uint64_t now)
+{
+	struct engine *en = &m->eng[e];
+	struct desc *d = &m->pool[di];
+	const struct wq_desc *w = &d->d;
+
+	d->xlate_done_ns = now;
+	if (!w->batch_n)	/* a batch translates member by member when it runs */
+		d->xlate_done_ns += xlate_ns(m, m->cl[d->client].cfg.pasid, w->opcode,
+					     w->xfer_bytes, w->src, w->dst, now);
+	en->xlate_free_ns = d->xlate_done_ns;
+	if (d->xlate_done_ns > now)
+		sched(m, d->xlate_done_ns, ev_xlate_free, e);
+}
+
+/* @e begins its exclusive work on @di at @now (its translation may still run). */
+static void engine_run(struct wq_model *m, uint32_t e, uint32_t di, uint64_t now)
 {
 	struct desc *d = &m->pool[di];
+	uint64_t t;
 
-	d->start_ns = now;
 	m->eng[e].cur = di;
 	m->eng[e].next_sub = 0;
-	m->wq[m->cl[d->client].cfg.wq].st.sum_wait_ns += now - d->accept_ns;
+	d->run_ns = now;
 	/*
 	 * A batch steps through its work descriptors one event each, so that
 	 * each reserves the device data path when it really starts.
 	 */
-	if (d->d.batch_n)
+	if (d->d.batch_n) {
 		sched(m, now + m->cfg.batch_fetch_ns, ev_engine_done, e);
-	else
+		return;
+	}
+	if (!m->overlap) {
 		sched(m, service_done_ns(m, d, now), ev_engine_done, e);
+		return;
+	}
+	t = d->xlate_done_ns > now ? d->xlate_done_ns : now;
+	m->xlate_exposed_ns += t - now;
+	sched(m, move_done_ns(m, d->d.xfer_bytes, t, true), ev_engine_done, e);
 }
 
 /* Smooth weighted round robin over the group's non-empty WQs. */
@@ -422,26 +491,45 @@ static struct wqs *arbitrate(struct wq_model *m, struct group *g)
 	return best;
 }
 
+static struct wqs *pick_wq(struct wq_model *m, struct group *g)
+{
+	if (g->nr_wqs == 1)
+		return m->wq[g->wqs[0]].count ? &m->wq[g->wqs[0]] : NULL;
+	return arbitrate(m, g);
+}
+
+/*
+ * Give the group's engines work: an idle engine takes a descriptor and runs
+ * it; with overlap, an engine whose translation stage is free also takes one
+ * descriptor ahead (translated while the current one moves its data).
+ */
 static void dispatch(struct wq_model *m, uint32_t group, uint64_t now)
 {
 	struct group *g = &m->grp[group];
 	uint32_t e;
 
 	for (e = g->first_engine; e < g->first_engine + g->nr_engines; e++) {
+		struct engine *en = &m->eng[e];
 		struct wqs *q;
 		uint32_t di;
 
-		if (m->eng[e].cur != NIL)
+		if (en->cur != NIL && (!m->overlap || en->next != NIL || en->xlate_free_ns > now ||
+				       m->pool[en->cur].d.batch_n))
 			continue;
-		q = g->nr_wqs == 1 ? (m->wq[g->wqs[0]].count ? &m->wq[g->wqs[0]] : NULL)
-				   : arbitrate(m, g);
+		q = pick_wq(m, g);
 		if (!q)
 			return;
 		wq_touch(m, q, now);
 		di = q->ring[q->head];
 		q->head = q->head + 1 == q->cfg.size ? 0 : q->head + 1;
 		q->count--;
-		engine_start(m, e, di, now);
+		engine_take(m, &m->pool[di], now);
+		if (m->overlap)
+			engine_translate(m, e, di, now);
+		if (en->cur == NIL)
+			engine_run(m, e, di, now);
+		else
+			en->next = di;
 	}
 }
 
@@ -736,7 +824,8 @@ static void ev_enq_result(struct sim *s, const struct sim_event *ev)
 		return;
 	}
 	d->nr_failed++;
-	delay = m->retry->next_delay_ns(&m->cfg, d->nr_failed, &c->rng);
+	delay = (c->cfg.privileged ? m->retry_s : m->retry)->next_delay_ns(&m->cfg, d->nr_failed,
+									   &c->rng);
 	if (delay >= 0) {
 		c->st.nr_retries++;
 		c->busy_until_ns = now + (uint64_t)delay + m->cfg.enqcmd_rtt_ns;
@@ -788,8 +877,14 @@ static void ev_engine_done(struct sim *s, const struct sim_event *ev)
 	q->st.sum_service_ns += now - d->start_ns;
 	hist_add(&q->sojourn, now - d->accept_ns);
 	hist_add(&m->sojourn_all, now - d->accept_ns);
-	m->eng[e].busy_ns += now - d->start_ns;
+	m->eng[e].busy_ns += now - d->run_ns;
 	m->eng[e].cur = NIL;
+	if (m->eng[e].next != NIL) {
+		uint32_t nx = m->eng[e].next;
+
+		m->eng[e].next = NIL;
+		engine_run(m, e, nx, now);
+	}
 
 	switch (c->cfg.compl) {
 	case WQ_COMPL_UMWAIT:
@@ -808,6 +903,16 @@ static void ev_engine_done(struct sim *s, const struct sim_event *ev)
 		tn = c->busy_until_ns;
 	sched(m, tn, ev_notice, di);
 	dispatch(m, q->cfg.group, now);
+}
+
+/* Overlap: an engine's translation stage is free; it may take the next descriptor. */
+static void ev_xlate_free(struct sim *s, const struct sim_event *ev)
+{
+	struct wq_model *m = ev->obj;
+	uint32_t e = (uint32_t)ev->arg;
+
+	m->end_ns = sim__now_ns(s);
+	dispatch(m, m->eng[e].group, m->end_ns);
 }
 
 static void ev_notice(struct sim *s, const struct sim_event *ev)
@@ -870,6 +975,17 @@ struct wq_model *wq__new(const struct wq_config *cfg, struct sim *sim,
 	m->xops = xops && xops->stall_ns ? xops : NULL;
 	m->xctx = xctx;
 	m->retry = wq_retry_registry[cfg->retry_policy];
+	m->retry_s = wq_retry_registry[cfg->retry_policy_enqcmds];
+	m->overlap = m->xops && cfg->xlate_overlap && cfg->service_dist == WQ_DIST_FIXED;
+	m->pipe_bw_bytes_per_s = cfg->device_bw_bytes_per_s;
+	if (cfg->read_latency_ns && cfg->max_read_buffers) {
+		/* Little's law: reads in flight / read latency bounds the data rate */
+		uint64_t bw = (uint64_t)cfg->max_read_buffers * WQ_READ_BYTES * 1000000000ull /
+			      cfg->read_latency_ns;
+
+		if (bw && bw < m->pipe_bw_bytes_per_s)
+			m->pipe_bw_bytes_per_s = bw;
+	}
 	m->rng = cfg->seed ^ 0x5741534d4f44454cull;	/* "WASMODEL": decorrelate from clients */
 	m->free_head = NIL;
 	m->sim = sim;
@@ -894,6 +1010,7 @@ struct wq_model *wq__new(const struct wq_config *cfg, struct sim *sim,
 		for (k = 0; k < m->grp[i].nr_engines; k++) {
 			m->eng[m->grp[i].first_engine + k].group = i;
 			m->eng[m->grp[i].first_engine + k].cur = NIL;
+			m->eng[m->grp[i].first_engine + k].next = NIL;
 		}
 	}
 	for (i = 0; i < cfg->nr_wqs; i++) {
@@ -1111,6 +1228,7 @@ int wq__wq_stats(const struct wq_model *m, uint32_t i, struct wq_wq_stats *out)
 		return -EINVAL;
 	q = &m->wq[i];
 	*out = q->st;
+	out->nr_clients = q->nr_owners;
 	/* close the areas at the end of the run without changing the model */
 	out->system_area += (uint64_t)q->in_system * (m->end_ns - q->last_change_ns);
 	out->queue_area += (uint64_t)q->count * (m->end_ns - q->last_change_ns);

@@ -23,6 +23,18 @@
  *   is reserved first-come first-served in engine-start order at the device
  *   bandwidth; the descriptor ends when both are done. Every opcode moves its
  *   transfer size through that path at the same rate (not calibrated per op).
+ *   The path's rate is also bounded by Little's law on the device's read
+ *   buffers: max_read_buffers x 64 B / read_latency_ns.
+ * - Translation overlap (xlate_overlap, with translation ops and fixed
+ *   service times): an engine has a translation stage and a data stage. It
+ *   takes a second descriptor from its WQs as soon as its translation stage
+ *   is free, and translates it while the current one moves its data (a
+ *   descriptor's source and destination requests are in flight together:
+ *   the longer one counts). The data of a descriptor moves once its
+ *   translation is done and the engine's previous descriptor has finished,
+ *   so a stream runs at 1 / max(translation, overhead + data) per engine.
+ *   Without overlap the engine translates (source, then destination) and
+ *   then moves, serially. Batches translate member by member, serially.
  * - Engines pick among their group's non-empty WQs by smooth weighted round
  *   robin with weight = WQ priority; several idle engines: lowest index first.
  * - A dedicated-WQ client counts a slot as used from submission until it has
@@ -31,6 +43,11 @@
  * - ENQCMD reaches the WQ portal_oneway_ns after issue, where the accept or
  *   retry decision is made (occupancy < threshold for ENQCMD, < size for
  *   ENQCMDS); the core stays blocked until enqcmd_rtt_ns after issue.
+ * - Who retries decides what a "retry" answer costs: ENQCMDS submitters
+ *   (the kernel, privileged clients) follow retry_policy_enqcmds (Linux:
+ *   32 retries, then -EAGAIN); ENQCMD submitters (user space) follow the
+ *   client library's retry_policy (spin, pause, backoff; never -EAGAIN
+ *   unless set to kernel).
  * - A client is one core: it submits one descriptor at a time; a completion
  *   is noticed no earlier than the end of the submission the core is in.
  *   Think time delays the next issue but does not occupy the core.
@@ -49,6 +66,7 @@
 #define WQ_MAX_WQS 8			/* work queues per device (DSA 1.0: 8) */
 #define WQ_MAX_ENGINES_PER_GROUP 16	/* what-if headroom; DSA 1.0 has 4 per device */
 #define WQ_MAX_ENTRIES 65536		/* what-if headroom for WQ sizes */
+#define WQ_READ_BYTES 64		/* one read buffer: a cache line */
 
 enum wq_mode {
 	WQ_MODE_DEDICATED = 0,	/* one owner (or a software lock), MOVDIR64B */
@@ -78,8 +96,9 @@ enum wq_dist {
 
 enum wq_retry_policy {
 	WQ_RETRY_KERNEL = 0,	/* up to retry_max retries with a PAUSE, then -EAGAIN */
-	WQ_RETRY_SPIN = 1,	/* retry after a PAUSE until accepted */
+	WQ_RETRY_SPIN = 1,	/* retry at once until accepted */
 	WQ_RETRY_BACKOFF = 2,	/* exponential backoff with jitter until accepted */
+	WQ_RETRY_PAUSE = 3,	/* retry after a PAUSE until accepted */
 	WQ_RETRY_NR_
 };
 
@@ -109,6 +128,15 @@ struct wq_config {
 	uint32_t max_batch;			/* largest batch (descriptors) */
 	uint64_t engine_bw_bytes_per_s;		/* one engine's data rate */
 	uint64_t device_bw_bytes_per_s;		/* device data path rate */
+	uint32_t max_read_buffers;		/* 64 B reads the device keeps in flight */
+	uint64_t read_latency_ns;		/* device memory read round trip */
+	uint32_t xlate_overlap;			/* 1: translation overlaps data movement */
+	uint32_t devtlb_enabled;		/* replay: 1: the device's own TLB (ATS) */
+	uint32_t devtlb_entries;		/* replay: device TLB entries */
+	uint32_t devtlb_ways;			/* replay: device TLB ways */
+	uint64_t devtlb_hit_ns;			/* replay: device TLB lookup */
+	uint32_t devtlb_link;			/* replay: enum wq_devtlb_link (wq_params.h) */
+	uint64_t on_die_one_way_ns;		/* replay: device <-> IOMMU one way, on die */
 	uint64_t desc_overhead_ns;		/* per work descriptor on an engine */
 	uint64_t batch_fetch_ns;		/* fetch of a batch's descriptor list */
 	uint32_t service_dist;			/* enum wq_dist (validation) */
@@ -118,7 +146,8 @@ struct wq_config {
 	uint64_t enqcmd_rtt_ns;			/* ENQCMD issue -> result at the core */
 	uint64_t lock_acquire_ns;		/* shared-DWQ lock, uncontended */
 	uint64_t lock_handoff_ns;		/* lock passing to another core */
-	uint32_t retry_policy;			/* enum wq_retry_policy */
+	uint32_t retry_policy;			/* enum wq_retry_policy of ENQCMD (user space) */
+	uint32_t retry_policy_enqcmds;		/* enum wq_retry_policy of ENQCMDS (kernel) */
 	uint32_t retry_max;			/* kernel policy: retries before -EAGAIN */
 	uint64_t retry_pause_ns;		/* kernel/spin: pause between tries */
 	uint64_t backoff_min_ns;		/* backoff: first delay */
@@ -223,6 +252,7 @@ struct wq_wq_stats {
 	uint64_t system_area;		/* integral of submissions in WQ + engines (ns) */
 	uint64_t queue_area;		/* integral of WQ entries used (ns) */
 	uint32_t max_queue;		/* most entries used at once */
+	uint32_t nr_clients;		/* clients submitting to it (DWQ: > 1 share a lock) */
 };
 
 /* Per client counters. */

@@ -22,6 +22,7 @@
 #define SRC_BW \
 	"estimate: ~30 GB/s peak memmove per SPR DSA device as recalled from Kuper et al., " \
 	"ASPLOS'24 (not checked against the paper's figures)"
+#define SRC_SPR "accel-config list of an SPR/EMR DSA (linux-dmaengine list, 2026-03-05)"
 #define SRC_KERNEL "Linux drivers/dma/idxd/idxd.h: IDXD_ENQCMDS_RETRIES = 32 (DESIGN.md s6)"
 
 #define U64(k, u, d, s, f, lo, hi, h) \
@@ -71,6 +72,34 @@ static const struct param_def table[] = {
 	    1e13, "data rate of one engine"),
 	U64("wq.device_bw_bytes_per_s", "bytes/s", "30000000000", SRC_BW, device_bw_bytes_per_s, 1,
 	    1e13, "data rate of the device (shared by its engines)"),
+	U32("wq.max_read_buffers", "reads", "96", SRC_SPR ": max_read_buffers 96", max_read_buffers,
+	    0, 1u << 20, "64 B reads the device keeps in flight (0: no bound)"),
+	U64("wq.read_latency_ns", "ns", "200",
+	    "estimate: DRAM read from an on-die device; with 96 read buffers Little's law gives "
+	    "96 x 64 B / 200 ns = 30.7 GB/s, just above wq.device_bw_bytes_per_s",
+	    read_latency_ns, 0, 1e9, "device memory read round trip (0: no read-buffer bound)"),
+	ENUM("wq.xlate_overlap", "on",
+	     "estimate: engines keep many reads in flight (wq.max_read_buffers); published "
+	     "shape: one DWQ client saturates a device at 4 KiB (DESIGN.md s6)",
+	     xlate_overlap, "off|on",
+	     "an engine translates its next descriptor while the current one moves its data"),
+	ENUM("wq.devtlb.enabled", "on",
+	     SRC_SPR ": lspci shows ATS, PASID and PRI enabled on the DSA device", devtlb_enabled,
+	     "off|on", "replay: the device's own TLB (ATS) in front of the IOMMU"),
+	U32("wq.devtlb.entries", "entries", "64",
+	    "estimate: DSA device TLB size is not published", devtlb_entries, 1, 1u << 20,
+	    "replay: device TLB entries"),
+	U32("wq.devtlb.ways", "ways", "64", "estimate: fully associative", devtlb_ways, 1,
+	    1u << 20, "replay: device TLB ways"),
+	U64("wq.devtlb.hit_ns", "ns", "2", "estimate: as an IOTLB hit (HyperSIO, ISCA'20)",
+	    devtlb_hit_ns, 0, 1e9, "replay: device TLB lookup"),
+	ENUM("wq.devtlb.link", "on-die",
+	     "DSA is integrated in the SoC (" SRC_SPR ": on a root bus), a miss crosses no PCIe "
+	     "link", devtlb_link, "on-die|pcie",
+	     "replay: device TLB miss to the IOMMU: on-die, or pcie.one_way_ns (a discrete device)"),
+	U64("wq.devtlb.on_die_one_way_ns", "ns", "50",
+	    "estimate: one traversal of the SoC mesh, tens of ns", on_die_one_way_ns, 0, 1e9,
+	    "replay: device TLB <-> IOMMU one way on die"),
 	U64("wq.desc_overhead_ns", "ns", "150",
 	    "estimate: descriptor read + completion record write, a few hundred ns of fabric "
 	    "round trips overlapped; chosen so 4 engines are not the 4 KiB bottleneck",
@@ -94,8 +123,13 @@ static const struct param_def table[] = {
 	U64("wq.lock_handoff_ns", "ns", "100",
 	    "estimate: cross-core cache-line transfer on one socket (~70-100 ns)", lock_handoff_ns,
 	    0, 1e9, "extra cost when the lock passes to another core"),
-	ENUM("wq.retry_policy", "kernel", SRC_KERNEL, retry_policy, "kernel|spin|backoff",
-	     "what an ENQCMD submitter does on retry"),
+	ENUM("wq.retry_policy", "pause",
+	     "estimate: user-space loops retry ENQCMD with a PAUSE; -EAGAIN is the kernel's "
+	     "(ENQCMDS)", retry_policy,
+	     "kernel|spin|backoff|pause",
+	     "what an ENQCMD (user-space) submitter does on retry"),
+	ENUM("wq.retry_policy_enqcmds", "kernel", SRC_KERNEL, retry_policy_enqcmds,
+	     "kernel|spin|backoff|pause", "what an ENQCMDS (kernel) submitter does on retry"),
 	U32("wq.retry_max", "retries", "32", SRC_KERNEL, retry_max, 0, 1u << 20,
 	    "kernel policy: retries before -EAGAIN"),
 	U64("wq.retry_pause_ns", "ns", "40",
@@ -383,6 +417,8 @@ int wq_config_validate(const struct wq_config *c, char *err, size_t err_bytes)
 		     c->portal_oneway_ns, c->enqcmd_rtt_ns);
 	if (c->retry_policy >= WQ_RETRY_NR_)
 		FAIL("wq.retry_policy: unknown policy %u", c->retry_policy);
+	if (c->retry_policy_enqcmds >= WQ_RETRY_NR_)
+		FAIL("wq.retry_policy_enqcmds: unknown policy %u", c->retry_policy_enqcmds);
 	if (!c->backoff_min_ns || c->backoff_min_ns > c->backoff_max_ns)
 		FAIL("wq.backoff_min_ns: must be in [1, wq.backoff_max_ns]");
 	if (!c->series_window_ns)
@@ -399,5 +435,13 @@ int wq_config_validate(const struct wq_config *c, char *err, size_t err_bytes)
 		FAIL("wq.loop: unknown loop %u", c->loop);
 	if (c->xlate > WQ_XLATE_NONE)
 		FAIL("wq.xlate: unknown source %u", c->xlate);
+	if (c->xlate_overlap > 1)
+		FAIL("wq.xlate_overlap: unknown value %u", c->xlate_overlap);
+	if (c->devtlb_enabled > 1 || c->devtlb_link > WQ_DEVTLB_PCIE)
+		FAIL("wq.devtlb.enabled/wq.devtlb.link: unknown value");
+	if (!c->devtlb_ways || c->devtlb_ways > c->devtlb_entries ||
+	    c->devtlb_entries % c->devtlb_ways)
+		FAIL("wq.devtlb.ways: %u must divide wq.devtlb.entries=%u", c->devtlb_ways,
+		     c->devtlb_entries);
 	return 0;
 }

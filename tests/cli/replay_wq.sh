@@ -76,8 +76,12 @@ for f in "$TMP"/d1.json "$TMP"/s1.json "$TMP"/s4.json "$TMP"/r4.json "$TMP"/r8.j
 done
 check_eq "conservation: submitted = completed + rejected, accepted = completed (6 runs)" 0 "$bad"
 rej16=$(jget submit.nr_rejected "$TMP/r16.json")
-fcmp "a > 0" "$rej16" && ok "16 clients on a 32-entry SWQ: -EAGAIN rejections reported ($rej16)" \
-	|| not_ok "no rejections at 16 clients"
+check_eq "16 user-space (ENQCMD) clients on a 32-entry SWQ: retried, never -EAGAIN" 0 "$rej16"
+rp "$TMP/k16.json" "$TMP/swq_16.svt" --set wq.wq0.mode=shared --set wq.wq0.size=32 \
+	--set wq.wq0.threshold=32 --set wq.retry_policy=kernel --set wq.retry_max=2
+rejk=$(jget submit.nr_rejected "$TMP/k16.json")
+fcmp "a > 0" "$rejk" && ok "the same clients with the kernel's ENQCMDS policy: -EAGAIN rejections ($rejk)" \
+	|| not_ok "no rejections at 16 clients with wq.retry_policy=kernel"
 
 # determinism
 rp "$TMP/s4b.json" "$TMP/swq_4.svt" --set wq.wq0.mode=shared

@@ -289,6 +289,7 @@ static void test_kernel_policy_rejects(void **state)
 
 	(void)state;
 	mode_cfg(&s, WQ_MODE_SHARED);
+	s.retry_policy = WQ_RETRY_KERNEL;
 	s.retry_max = 2;	/* few retries: many -EAGAIN under 32 clients */
 	m = run_clients(&s, 32, 1000, 0);
 	wq__stats(m, &st);
@@ -302,6 +303,47 @@ static void test_kernel_policy_rejects(void **state)
 		assert_int_equal(cs.nr_issued, cs.nr_completed + cs.nr_rejected);
 	}
 	wq__free(m);
+}
+
+/*
+ * The retry policy follows the submitter: with the defaults, 16 ENQCMDS
+ * (kernel) clients of a 4-entry SWQ get -EAGAIN after 32 retries, while 16
+ * ENQCMD (user-space) clients pause and retry until accepted, paying in
+ * retries instead (issue 13: user space is not -EAGAIN'd by the kernel).
+ */
+static void test_retry_policy_by_portal(void **state)
+{
+	uint64_t rejected[2], retries[2];
+
+	(void)state;
+	for (uint32_t priv = 0; priv < 2; priv++) {
+		struct wq_client_cfg cc;
+		struct wq_config s;
+		struct wq_stats st;
+		struct wq_model *m;
+
+		mode_cfg(&s, WQ_MODE_SHARED);
+		s.wq[0].size = s.wq[0].threshold = 4;
+		m = wq__new(&s, NULL, NULL, NULL);
+		assert_non_null(m);
+		for (uint32_t i = 0; i < 16; i++) {
+			wq_client_cfg_default(&s, &cc);
+			cc.privileged = priv;
+			cc.nr_desc = 2000;
+			assert_int_equal(wq__add_client(m, &cc), (int)i);
+		}
+		wq__run(m);
+		check_conservation(m);
+		wq__stats(m, &st);
+		rejected[priv] = st.nr_rejected;
+		retries[priv] = st.nr_retries;
+		print_message("%s: %llu rejected, %llu retries\n", priv ? "ENQCMDS" : "ENQCMD",
+			      (unsigned long long)st.nr_rejected, (unsigned long long)st.nr_retries);
+		wq__free(m);
+	}
+	assert_int_equal(rejected[0], 0);
+	assert_true(retries[0] > 0);
+	assert_true(rejected[1] > 0);
 }
 
 static void test_shared_dwq_lock(void **state)
@@ -398,6 +440,8 @@ static void test_xlate_stalls(void **state)
 	wq_config_default(&c);
 	c.group_engines[0] = 1;
 	c.device_bw_bytes_per_s = c.engine_bw_bytes_per_s = 4096000000000ull;	/* 4096 B = 1 ns */
+	c.read_latency_ns = 0;	/* no read-buffer bound on the data path */
+	c.xlate_overlap = 0;
 	m = wq__new(&c, NULL, &fake_ops, &f);
 	assert_non_null(m);
 	wq_client_cfg_default(&c, &cc);
@@ -408,8 +452,41 @@ static void test_xlate_stalls(void **state)
 	wq__wq_stats(m, 0, &w);
 	assert_int_equal(f.calls, 200);		/* memmove: source read + destination write */
 	assert_int_equal(f.writes, 100);
-	/* service = overhead + 200 + 300 + 1 ns of data */
+	/* serial: service = overhead + 200 + 300 + 1 ns of data */
 	assert_int_equal(w.sum_service_ns, 100 * (c.desc_overhead_ns + 500 + 1));
+	wq__free(m);
+
+	/* overlap, one at a time: source and destination requests in flight together */
+	c.xlate_overlap = 1;
+	m = wq__new(&c, NULL, &fake_ops, &f);
+	assert_non_null(m);
+	assert_int_equal(wq__add_client(m, &cc), 0);
+	wq__run(m);
+	wq__wq_stats(m, 0, &w);
+	assert_int_equal(w.sum_service_ns, 100 * (c.desc_overhead_ns + 300 + 1));
+	wq__free(m);
+
+	/*
+	 * overlap, 8 in flight: the engine translates the next descriptor
+	 * (300 ns) while the current one moves (150 + 1 ns), so one engine
+	 * completes one per 300 ns instead of one per 651 ns
+	 */
+	m = wq__new(&c, NULL, &fake_ops, &f);
+	assert_non_null(m);
+	cc.nr_desc = 1000;
+	cc.queue_depth = 8;
+	assert_int_equal(wq__add_client(m, &cc), 0);
+	wq__run(m);
+	{
+		struct wq_stats st;
+		double per_desc;
+
+		wq__stats(m, &st);
+		per_desc = (double)st.end_ns / 1000;
+		print_message("overlap: %.1f ns per descriptor (serial: %u)\n", per_desc,
+			      (unsigned)(c.desc_overhead_ns + 500 + 1));
+		assert_true(per_desc >= 300 && per_desc < 302);
+	}
 	wq__free(m);
 
 	/* the fixed stand-in: 4 KiB at offset 2 KiB touches 2 pages */
@@ -427,11 +504,15 @@ static void test_retry_policies(void **state)
 	(void)state;
 	wq_config_default(&c);
 	assert_int_equal(c.retry_max, 32);
+	/* by submitter: the kernel's ENQCMDS gives up, user space's ENQCMD pauses and retries */
+	assert_int_equal(c.retry_policy_enqcmds, WQ_RETRY_KERNEL);
+	assert_int_equal(c.retry_policy, WQ_RETRY_PAUSE);
 	for (i = 1; i <= 32; i++)
 		assert_int_equal(wq_retry_registry[WQ_RETRY_KERNEL]->next_delay_ns(&c, i, &rng),
 				 (int64_t)c.retry_pause_ns);
 	assert_true(wq_retry_registry[WQ_RETRY_KERNEL]->next_delay_ns(&c, 33, &rng) < 0);
-	assert_int_equal(wq_retry_registry[WQ_RETRY_SPIN]->next_delay_ns(&c, 1000, &rng),
+	assert_int_equal(wq_retry_registry[WQ_RETRY_SPIN]->next_delay_ns(&c, 1000, &rng), 0);
+	assert_int_equal(wq_retry_registry[WQ_RETRY_PAUSE]->next_delay_ns(&c, 1000, &rng),
 			 (int64_t)c.retry_pause_ns);
 	for (i = 1; i < 20; i++) {
 		uint64_t cap = c.backoff_min_ns << (i - 1);
@@ -744,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_dsa_batch_recovers_swq),
 		cmocka_unit_test(test_dsa_retries_grow),
 		cmocka_unit_test(test_kernel_policy_rejects),
+		cmocka_unit_test(test_retry_policy_by_portal),
 		cmocka_unit_test(test_shared_dwq_lock),
 		cmocka_unit_test(test_priority_arbitration),
 		cmocka_unit_test(test_xlate_stalls),
