@@ -21,7 +21,9 @@
 
 /* Work submission (DSA work queues). */
 #define KEY_WQ_THROUGHPUT "wq.device.desc_per_s"	/* all WQs, descriptors/s */
-#define KEY_SUBMIT_LAT "submit.latency_ns"		/* histogram: submit to completion, ns */
+#define KEY_SUBMIT_LAT "submit.latency_ns"		/* histogram: ready to accepted by the WQ, ns */
+#define KEY_WQ_WAIT_LAT "wq.wait.latency_ns"		/* histogram: accepted to dispatched, ns */
+#define KEY_DESC_E2E_LAT "desc.e2e.latency_ns"		/* histogram: ready to completion noticed, ns */
 #define KEY_SUBMIT_DESCS "submit.nr_issued"		/* count */
 #define KEY_SUBMIT_RETRIES "submit.nr_retries"		/* count of ENQCMD retries */
 

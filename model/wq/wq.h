@@ -374,8 +374,9 @@ int wq__client_stats(const struct wq_model *m, uint32_t i, struct wq_client_stat
 
 /**
  * wq__percentile_ns() - a percentile of a latency distribution.
- * @which: "submit" (issue -> accepted), "e2e" (issue -> noticed) or
- *	   "sojourn" (accepted -> completed, all WQs).
+ * @which: "submit" (issue -> accepted), "wait" (accepted -> dispatched to an
+ *	   engine, all WQs), "e2e" (issue -> noticed) or "sojourn" (accepted ->
+ *	   completed, all WQs).
  * @client: client index for "submit"/"e2e", UINT32_MAX for all clients.
  * @q: 0..1.
  * Return: the value (bucket midpoint of the results.h histogram), 0 if empty.
