@@ -47,6 +47,8 @@ struct desc {
 	uint32_t client;	/* submitting client */
 	uint32_t next;		/* FIFO or free-list link */
 	uint32_t nr_failed;	/* ENQCMD attempts answered "retry" */
+	uint32_t done_bytes;	/* bytes this piece moves (< xfer_bytes: partial) */
+	uint8_t partial;	/* block_on_fault=0: stopped at a page fault */
 	uint8_t accepted;	/* last ENQCMD decision */
 	uint8_t closed;		/* issued by the closed loop (frees a slot when done) */
 };
@@ -390,15 +392,55 @@ static uint64_t work_done_ns(struct wq_model *m, uint32_t pasid, uint32_t op, ui
 	return move_done_ns(m, bytes, t + x, use_pipe);
 }
 
-/* End of a single (non-batch) descriptor started at @now, translation serial. */
-static uint64_t service_done_ns(struct wq_model *m, const struct desc *d, uint64_t now)
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * Translation of a single (non-batch) descriptor at @t. On a WQ with
+ * block_on_fault=0 it first asks where its accesses reach a page that is not
+ * present: the descriptor then stops there (d->partial, d->done_bytes) and
+ * only the pages before it are translated (the failed lookup of the
+ * faulting page costs one page's translation when nothing precedes it).
+ */
+static uint64_t desc_xlate(struct wq_model *m, struct desc *d, uint64_t t)
 {
 	const struct wq_desc *w = &d->d;
-	uint32_t pasid = m->cl[d->client].cfg.pasid;
-	bool exp = m->cfg.service_dist == WQ_DIST_EXP;
-	uint64_t t;
+	const struct client *c = &m->cl[d->client];
+	uint64_t bytes = w->xfer_bytes;
 
-	t = work_done_ns(m, pasid, w->opcode, w->xfer_bytes, w->src, w->dst, now, !exp);
+	d->done_bytes = w->xfer_bytes;
+	d->partial = 0;
+	if (m->xops && m->xops->fault_offset && !m->wq[c->cfg.wq].cfg.block_on_fault && bytes &&
+	    w->opcode != WQ_OP_NOOP) {
+		bool rd_src = w->opcode != WQ_OP_FILL;
+		bool wr_dst = w->opcode == WQ_OP_MEMMOVE || w->opcode == WQ_OP_FILL;
+		bool dst = wr_dst || w->opcode == WQ_OP_COMPARE;
+		uint64_t fo = UINT64_MAX;
+
+		if (rd_src)
+			fo = m->xops->fault_offset(m->xctx, c->cfg.pasid, w->src, bytes, false, t);
+		if (dst)
+			fo = min_u64(fo, m->xops->fault_offset(m->xctx, c->cfg.pasid, w->dst, bytes,
+							      wr_dst, t));
+		if (fo < bytes) {
+			d->partial = 1;
+			d->done_bytes = (uint32_t)fo;
+			bytes = fo;
+		}
+	}
+	return xlate_ns(m, c->cfg.pasid, w->opcode, bytes ? bytes : 1, w->src, w->dst, t);
+}
+
+/* End of a single (non-batch) descriptor started at @now, translation serial. */
+static uint64_t service_done_ns(struct wq_model *m, struct desc *d, uint64_t now)
+{
+	bool exp = m->cfg.service_dist == WQ_DIST_EXP;
+	uint64_t x = desc_xlate(m, d, now), t;
+
+	m->xlate_exposed_ns += x;
+	t = move_done_ns(m, d->done_bytes, now + x, !exp);
 	if (exp)
 		t = now + wq_rng_exp_ns(&m->rng, t - now);
 	return t;
@@ -409,6 +451,7 @@ static uint64_t service_done_ns(struct wq_model *m, const struct desc *d, uint64
 static void ev_engine_done(struct sim *s, const struct sim_event *ev);
 static void ev_xlate_free(struct sim *s, const struct sim_event *ev);
 static void ev_notice(struct sim *s, const struct sim_event *ev);
+static void ev_resubmit(struct sim *s, const struct sim_event *ev);
 static void ev_core_free(struct sim *s, const struct sim_event *ev);
 static void ev_posted(struct sim *s, const struct sim_event *ev);
 static void ev_enq_arrive(struct sim *s, const struct sim_event *ev);
@@ -438,8 +481,7 @@ static void engine_translate(struct wq_model *m, uint32_t e, uint32_t di, uint64
 
 	d->xlate_done_ns = now;
 	if (!w->batch_n)	/* a batch translates member by member when it runs */
-		d->xlate_done_ns += xlate_ns(m, m->cl[d->client].cfg.pasid, w->opcode,
-					     w->xfer_bytes, w->src, w->dst, now);
+		d->xlate_done_ns += desc_xlate(m, d, now);
 	en->xlate_free_ns = d->xlate_done_ns;
 	if (d->xlate_done_ns > now)
 		sched(m, d->xlate_done_ns, ev_xlate_free, e);
@@ -468,7 +510,7 @@ static void engine_run(struct wq_model *m, uint32_t e, uint32_t di, uint64_t now
 	}
 	t = d->xlate_done_ns > now ? d->xlate_done_ns : now;
 	m->xlate_exposed_ns += t - now;
-	sched(m, move_done_ns(m, d->d.xfer_bytes, t, true), ev_engine_done, e);
+	sched(m, move_done_ns(m, d->done_bytes, t, true), ev_engine_done, e);
 }
 
 /* Smooth weighted round robin over the group's non-empty WQs. */
@@ -670,6 +712,7 @@ static void make_ready(struct wq_model *m, uint32_t ci, uint32_t di, uint64_t no
 
 	m->pool[di].ready_ns = now;
 	c->st.nr_issued++;
+	c->st.bytes_issued += desc_bytes(&m->pool[di].d);
 	fifo_push(m, &c->ready_head, &c->ready_tail, di);
 	kick(m, ci, now);
 }
@@ -873,8 +916,11 @@ static void ev_engine_done(struct sim *s, const struct sim_event *ev)
 	wq_touch(m, q, now);
 	q->in_system--;
 	q->st.nr_completed++;
-	q->st.nr_desc_completed += desc_nr_work(&d->d);
-	q->st.bytes_completed += desc_bytes(&d->d);
+	if (d->partial)
+		q->st.nr_partial++;
+	else
+		q->st.nr_desc_completed += desc_nr_work(&d->d);
+	q->st.bytes_completed += d->d.batch_n ? desc_bytes(&d->d) : d->done_bytes;
 	q->st.sum_sojourn_ns += now - d->accept_ns;
 	q->st.sum_service_ns += now - d->start_ns;
 	hist_add(&q->sojourn, now - d->accept_ns);
@@ -926,20 +972,27 @@ static void ev_notice(struct sim *s, const struct sim_event *ev)
 	struct client *c = &m->cl[ci];
 	struct wqs *q = &m->wq[c->cfg.wq];
 	uint64_t now = sim__now_ns(s);
-	bool closed = d->closed;
+	bool closed = d->closed, partial = d->partial;
 
 	m->end_ns = now;
 	client_outstanding(c, now, -1);
-	c->st.nr_completed++;
-	c->st.nr_desc_completed += desc_nr_work(&d->d);
-	c->st.bytes_completed += desc_bytes(&d->d);
-	c->st.sum_e2e_ns += now - d->ready_ns;
 	c->st.last_notice_ns = now;
 	c->st.cpu_compl_ns += c->cfg.compl == WQ_COMPL_INTR ? m->cfg.intr_cpu_ns
 							    : m->cfg.poll_cpu_ns;
-	hist_add(&c->e2e, now - d->ready_ns);
-	hist_add(&m->e2e_all, now - d->ready_ns);
-	desc_free(m, di);
+	c->st.bytes_completed += d->d.batch_n ? desc_bytes(&d->d) : d->done_bytes;
+	if (partial) {
+		/* page fault: software touches the page, then resubmits the rest */
+		c->st.nr_partial++;
+		c->st.cpu_fault_ns += m->cfg.sw_fault_ns;
+		sched(m, now + m->cfg.sw_fault_ns, ev_resubmit, di);
+	} else {
+		c->st.nr_completed++;
+		c->st.nr_desc_completed += desc_nr_work(&d->d);
+		c->st.sum_e2e_ns += now - d->ready_ns;
+		hist_add(&c->e2e, now - d->ready_ns);
+		hist_add(&m->e2e_all, now - d->ready_ns);
+		desc_free(m, di);
+	}
 	if (q->cfg.mode == WQ_MODE_DEDICATED) {
 		q->credits_used--;
 		if (q->waiters_head != NIL) {
@@ -952,9 +1005,37 @@ static void ev_notice(struct sim *s, const struct sim_event *ev)
 			kick(m, wi, now);
 		}
 	}
-	if (closed)
+	if (closed && !partial)
 		slot_freed(m, ci, now);
 	kick(m, ci, now);
+}
+
+/*
+ * The remainder of a partially completed descriptor goes in front of the
+ * client's ready queue (the same descriptor: its ready time stays, so its
+ * end-to-end latency includes the fault).
+ */
+static void ev_resubmit(struct sim *s, const struct sim_event *ev)
+{
+	struct wq_model *m = ev->obj;
+	uint32_t di = (uint32_t)ev->arg;
+	struct desc *d = &m->pool[di];
+	struct client *c = &m->cl[d->client];
+
+	m->end_ns = sim__now_ns(s);
+	d->d.src += d->done_bytes;
+	d->d.dst += d->done_bytes;
+	d->d.xfer_bytes -= d->done_bytes;
+	d->done_bytes = 0;
+	d->partial = 0;
+	d->nr_failed = 0;
+	d->accepted = 0;
+	c->st.nr_resubmits++;
+	d->next = c->ready_head;
+	c->ready_head = di;
+	if (c->ready_tail == NIL)
+		c->ready_tail = di;
+	kick(m, d->client, m->end_ns);
 }
 
 /* ---- object ---- */
@@ -1268,6 +1349,9 @@ void wq__stats(const struct wq_model *m, struct wq_stats *o)
 		o->nr_completed += c->st.nr_completed;
 		o->nr_rejected += c->st.nr_rejected;
 		o->nr_retries += c->st.nr_retries;
+		o->nr_partial += c->st.nr_partial;
+		o->nr_resubmits += c->st.nr_resubmits;
+		o->bytes_issued += c->st.bytes_issued;
 	}
 	for (i = 0; i < m->cfg.nr_wqs; i++) {
 		const struct wqs *q = &m->wq[i];
@@ -1282,6 +1366,7 @@ void wq__stats(const struct wq_model *m, struct wq_stats *o)
 		o->engine_busy_ns += m->eng[i].busy_ns;
 	o->nr_engines = m->nr_engines;
 	o->xlate_stall_ns = m->xlate_stall_ns;
+	o->xlate_exposed_ns = m->xlate_exposed_ns;
 	o->nr_xlate_calls = m->nr_xlate_calls;
 	o->nr_in_flight = o->nr_issued - o->nr_completed - o->nr_rejected;
 }
@@ -1379,11 +1464,14 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 	metric(&e, "wq.device.desc_per_s", per_s(st.nr_desc_completed, T), "desc/s");
 	metric(&e, "wq.device.bytes_per_s", per_s(st.bytes_completed, T), "bytes/s");
 	metric(&e, "wq.device.nr_desc_completed", (double)st.nr_desc_completed, "desc");
+	metric(&e, "wq.device.bytes_completed", (double)st.bytes_completed, "bytes");
 	metric(&e, "wq.device.engine_utilization",
 	       T && st.nr_engines ? (double)st.engine_busy_ns / ((double)T * st.nr_engines) : 0,
 	       "fraction");
 	metric(&e, "wq.device.xlate_stall_ns_per_desc", ratio(st.xlate_stall_ns,
 							       st.nr_desc_completed), "ns");
+	metric(&e, "wq.device.xlate_exposed_ns_per_desc",
+	       ratio(st.xlate_exposed_ns, st.nr_desc_completed), "ns");
 	metric(&e, "wq.device.run_ns", (double)T, "ns");
 	for (i = 0; i < m->cfg.nr_wqs; i++) {
 		struct wq_wq_stats w;
@@ -1397,6 +1485,7 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 		metric(&e, WQK("nr_completed"), (double)w.nr_completed, "submissions");
 		metric(&e, WQK("nr_retry_answers"), (double)w.nr_retry_answers, "attempts");
 		metric(&e, WQK("nr_dropped"), (double)w.nr_dropped, "submissions");
+		metric(&e, WQK("nr_partial"), (double)w.nr_partial, "submissions");
 		metric(&e, WQK("mean_wait_ns"), ratio(w.sum_wait_ns, w.nr_completed), "ns");
 		metric(&e, WQK("mean_sojourn_ns"), ratio(w.sum_sojourn_ns, w.nr_completed), "ns");
 		metric(&e, WQK("mean_entries"), ratio(w.queue_area, T), "entries");
@@ -1429,6 +1518,9 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 	metric(&e, "submit.nr_accepted", (double)st.nr_accepted, "submissions");
 	metric(&e, "submit.nr_rejected", (double)st.nr_rejected, "submissions");
 	metric(&e, "submit.nr_retries", (double)st.nr_retries, "retries");
+	metric(&e, "submit.nr_partial", (double)st.nr_partial, "completions");
+	metric(&e, "submit.nr_resubmits", (double)st.nr_resubmits, "submissions");
+	metric(&e, "submit.bytes_issued", (double)st.bytes_issued, "bytes");
 	metric(&e, "submit.retries_per_desc", ratio(st.nr_retries, st.nr_issued), "retries");
 	metric(&e, "submit.reject_rate", ratio(st.nr_rejected, st.nr_issued), "fraction");
 	metric(&e, "submit.latency_mean_ns", ratio(m->submit_all.sum, m->submit_all.nr), "ns");
@@ -1462,6 +1554,7 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 			metric(&e, CK("cpu_submit_ns"), (double)c.cpu_submit_ns, "ns");
 			metric(&e, CK("cpu_wait_ns"), (double)c.cpu_wait_ns, "ns");
 			metric(&e, CK("cpu_compl_ns"), (double)c.cpu_compl_ns, "ns");
+			metric(&e, CK("cpu_fault_ns"), (double)c.cpu_fault_ns, "ns");
 			metric(&e, CK("lock_wait_ns"), (double)c.lock_wait_ns, "ns");
 			metric(&e, CK("submit_mean_ns"), ratio(c.sum_submit_ns, c.nr_accepted), "ns");
 			metric(&e, CK("e2e_mean_ns"), ratio(c.sum_e2e_ns, c.nr_completed), "ns");

@@ -48,6 +48,13 @@
  *   32 retries, then -EAGAIN); ENQCMD submitters (user space) follow the
  *   client library's retry_policy (spin, pause, backoff; never -EAGAIN
  *   unless set to kernel).
+ * - block_on_fault=0 (per WQ, accel-config's default): a descriptor whose
+ *   source or destination reaches a page that is not present moves the
+ *   bytes before that page and completes partially (status page fault,
+ *   bytes completed); the client notices it, spends sw_fault_ns touching
+ *   the page, and resubmits the remainder ahead of its other work. Every
+ *   byte is moved exactly once. block_on_fault=1 leaves faults to the
+ *   translation ops (PRI: the engine waits). Batches do not fault.
  * - A client is one core: it submits one descriptor at a time; a completion
  *   is noticed no earlier than the end of the submission the core is in.
  *   Think time delays the next issue but does not occupy the core.
@@ -115,6 +122,7 @@ struct wq_wq_cfg {
 	uint32_t priority;	/* arbitration weight, 1..15 */
 	uint32_t threshold;	/* shared: entries ENQCMD may fill (ENQCMDS: size) */
 	uint32_t group;		/* group index */
+	uint32_t block_on_fault;	/* 1: the device waits for the fault (PRI); 0: partial completion */
 };
 
 /* Device, submission and completion parameters (see wq_params.c for sources). */
@@ -157,6 +165,7 @@ struct wq_config {
 	uint64_t umwait_wake_ns;		/* completion write -> UMWAIT returns */
 	uint64_t intr_latency_ns;		/* completion -> thread runs (interrupt) */
 	uint64_t intr_cpu_ns;			/* CPU per interrupt + wakeup */
+	uint64_t sw_fault_ns;			/* CPU: touch a faulted page before a resubmit */
 	uint64_t series_window_ns;		/* occupancy time-series window */
 	uint32_t client_queue_depth;		/* default: outstanding per client */
 	uint32_t client_compl;			/* default: enum wq_compl */
@@ -206,6 +215,14 @@ struct wq_xlate_ops {
 	const char *name;	/* "fixed", "iotlb", ... */
 	uint64_t (*stall_ns)(void *ctx, uint32_t pasid, uint64_t addr, uint64_t bytes, bool write,
 			     uint64_t now_ns);
+	/*
+	 * Optional (NULL: every page present). For a WQ with block_on_fault=0:
+	 * the offset in [0, @bytes) of the first page of [addr, addr + bytes)
+	 * that is not present, or UINT64_MAX. The page counts as present from
+	 * then on (software touches it before it resubmits the remainder).
+	 */
+	uint64_t (*fault_offset)(void *ctx, uint32_t pasid, uint64_t addr, uint64_t bytes,
+				 bool write, uint64_t now_ns);
 };
 
 /* Context of wq_xlate_fixed_ops: per access + per page touched. */
@@ -244,6 +261,7 @@ struct wq_wq_stats {
 	uint64_t nr_desc_completed;	/* work descriptors completed (batch: N) */
 	uint64_t nr_retry_answers;	/* ENQCMD attempts answered "retry" */
 	uint64_t nr_dropped;		/* posted writes that found the WQ full */
+	uint64_t nr_partial;		/* block_on_fault=0: completed partially (page fault) */
 	uint64_t bytes_accepted;	/* bytes of accepted submissions */
 	uint64_t bytes_completed;	/* bytes of completed submissions */
 	uint64_t sum_wait_ns;		/* accept -> engine start, summed */
@@ -263,12 +281,16 @@ struct wq_client_stats {
 	uint64_t nr_desc_completed;	/* work descriptors completed */
 	uint64_t nr_rejected;		/* given up (-EAGAIN) */
 	uint64_t nr_retries;		/* ENQCMD retries */
-	uint64_t bytes_completed;	/* bytes of completed submissions */
+	uint64_t nr_partial;		/* partial completions noticed (page fault) */
+	uint64_t nr_resubmits;		/* remainders resubmitted after a partial completion */
+	uint64_t bytes_issued;		/* bytes of the descriptors issued (not resubmits) */
+	uint64_t bytes_completed;	/* bytes moved, every piece */
 	uint64_t sum_submit_ns;		/* issue -> accepted, summed */
 	uint64_t sum_e2e_ns;		/* issue -> completion noticed, summed */
 	uint64_t cpu_submit_ns;		/* core busy submitting (incl. lock, retries) */
 	uint64_t cpu_wait_ns;		/* core spinning/UMWAITing for completions */
 	uint64_t cpu_compl_ns;		/* core processing completions/interrupts */
+	uint64_t cpu_fault_ns;		/* core servicing page faults before resubmits */
 	uint64_t lock_wait_ns;		/* spinning on the shared-DWQ lock */
 	uint64_t credit_wait_ns;	/* waiting for a DWQ slot */
 	uint64_t last_notice_ns;	/* time of the last completion noticed */
@@ -284,11 +306,15 @@ struct wq_stats {
 	uint64_t nr_rejected;		/* given up */
 	uint64_t nr_retries;		/* ENQCMD retries */
 	uint64_t nr_dropped;		/* posted writes to a full WQ */
+	uint64_t nr_partial;		/* partial completions (block_on_fault=0) */
+	uint64_t nr_resubmits;		/* remainders resubmitted */
+	uint64_t bytes_issued;		/* requested by issued descriptors */
 	uint64_t bytes_accepted;	/* accepted */
 	uint64_t bytes_completed;	/* completed by engines */
 	uint64_t engine_busy_ns;	/* summed over engines */
 	uint64_t nr_engines;		/* engines on the device */
 	uint64_t xlate_stall_ns;	/* translation stalls, summed */
+	uint64_t xlate_exposed_ns;	/* engine time waiting on translation only */
 	uint64_t nr_xlate_calls;	/* calls into the translation ops */
 	uint64_t nr_in_flight;		/* issued, neither completed nor rejected */
 };

@@ -51,7 +51,10 @@
 	    "estimate: threshold = size (ENQCMD may use every entry)", \
 	    wq[i].threshold, 0, WQ_MAX_ENTRIES, "WQ " #i " entries usable by ENQCMD (shared)"), \
 	U32("wq.wq" #i ".group", "", "0", "estimate: every WQ in group 0", \
-	    wq[i].group, 0, WQ_MAX_GROUPS - 1, "group of WQ " #i)
+	    wq[i].group, 0, WQ_MAX_GROUPS - 1, "group of WQ " #i), \
+	U32("wq.wq" #i ".block_on_fault", "", "0", SRC_SPR ": block_on_fault 0", \
+	    wq[i].block_on_fault, 0, 1, \
+	    "WQ " #i ": 1 the device waits for a page fault (PRI), 0 partial completion")
 
 static const struct param_def table[] = {
 	U64("wq.seed", "", "1", "estimate: any fixed seed", seed, 0, 1.8e19,
@@ -153,6 +156,9 @@ static const struct param_def table[] = {
 	U64("wq.intr_cpu_ns", "ns", "3000",
 	    "estimate: seeds/002 (5-10K cycles per interrupt at ~2.5 GHz)", intr_cpu_ns, 0, 1e10,
 	    "CPU per interrupt and wakeup"),
+	U64("wq.sw_fault_ns", "ns", "1500",
+	    "estimate: as fault.minor_ns (handle_mm_fault on a resident or zero page)", sw_fault_ns,
+	    0, 1e10, "CPU time to touch a faulted page before resubmitting the rest"),
 	U64("wq.series_window_ns", "ns", "10000", "model choice: 10 us windows, coarsened when long",
 	    series_window_ns, 1, 1e12, "occupancy time-series window"),
 	U32("wq.client_queue_depth", "descriptors", "32",

@@ -634,6 +634,21 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 	lat_record(m, done - t);
 }
 
+uint64_t model__fault_probe(struct model *m, const struct model_access *a)
+{
+	uint64_t first = a->iova & ~m->page_mask, end = a->iova + (a->bytes ? a->bytes : 1);
+
+	if (m->cfg.mode != MODEL_MODE_FAULTING)
+		return UINT64_MAX;
+	for (uint64_t p = first; p < end; p += m->page_mask + 1) {
+		if (page_present(m, a, p))
+			continue;
+		u64map_put(&m->resident, resident_key(a, p, m->psz), 0);
+		return p > a->iova ? p - a->iova : 0;
+	}
+	return UINT64_MAX;
+}
+
 uint64_t model__latency_sum_ns(const struct model *m)
 {
 	return m->st.lat_sum;

@@ -83,6 +83,19 @@ rejk=$(jget submit.nr_rejected "$TMP/k16.json")
 fcmp "a > 0" "$rejk" && ok "the same clients with the kernel's ENQCMDS policy: -EAGAIN rejections ($rejk)" \
 	|| not_ok "no rejections at 16 clients with wq.retry_policy=kernel"
 
+# block_on_fault=0 (the default) with SVA faults: partial completions, software resubmits
+rp "$TMP/bof0.json" "$TMP/dwq_1.svt" --set model.mode=faulting
+rp "$TMP/bof1.json" "$TMP/dwq_1.svt" --set model.mode=faulting --set wq.wq0.block_on_fault=1
+np=$(jget submit.nr_partial "$TMP/bof0.json"); nr=$(jget submit.nr_resubmits "$TMP/bof0.json")
+fcmp "a > 0" "$np" && ok "block_on_fault=0, pages not resident: $np partial completions" \
+	|| not_ok "no partial completions with block_on_fault=0"
+check_eq "every partial completion is resubmitted" "$np" "$nr"
+check_eq "every byte copied (bytes completed = bytes issued)" \
+	"$(jget submit.bytes_issued "$TMP/bof0.json")" "$(jget wq.device.bytes_completed "$TMP/bof0.json")"
+check_eq "block_on_fault=1: no partial completions" 0 "$(jget submit.nr_partial "$TMP/bof1.json")"
+fcmp "a > 0" "$(jget wq.xlate.pri.requests "$TMP/bof1.json")" && ok "block_on_fault=1: faults go through PRI" \
+	|| not_ok "block_on_fault=1: no page requests"
+
 # determinism
 rp "$TMP/s4b.json" "$TMP/swq_4.svt" --set wq.wq0.mode=shared
 check_eq "same trace, profile and seed: identical JSON" "" "$(diff "$TMP/s4.json" "$TMP/s4b.json")"
