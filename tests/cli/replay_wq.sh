@@ -121,6 +121,53 @@ check_eq "wq.loop=open reported" 1 "$(jget wq.replay.loop "$TMP/open.json")"
 io=$(jget submit.nr_issued "$TMP/open.json"); is=$(jget submit.nr_issued "$TMP/s1.json")
 check_eq "open loop issues the trace's descriptors" "$is" "$io"
 
+# ---- --wq-config: accel-config's JSON (an SPR-like device: 3 WQs in 2 groups) == the same --set keys
+cat > "$TMP/accel.json" <<'JSON'
+[ { "dev":"dsa0", "max_groups":4, "max_work_queues":8, "max_engines":4, "work_queue_size":128,
+    "max_read_buffers":96, "max_batch_size":1024,
+    "groups":[
+      { "dev":"group0.0", "read_buffers_allowed":96,
+        "grouped_workqueues":[
+          { "dev":"wq0.0", "mode":"dedicated", "size":32, "group_id":0, "priority":10,
+            "block_on_fault":0, "threshold":0, "type":"user", "name":"app0" },
+          { "dev":"wq0.1", "mode":"shared", "size":64, "group_id":0, "priority":5,
+            "block_on_fault":1, "threshold":48, "type":"user", "name":"app1" } ],
+        "grouped_engines":[ { "dev":"engine0.0", "group_id":0 }, { "dev":"engine0.1", "group_id":0 } ] },
+      { "dev":"group0.1",
+        "grouped_workqueues":[
+          { "dev":"wq0.4", "mode":"dedicated", "size":16, "group_id":1, "priority":1,
+            "block_on_fault":0, "threshold":0 } ],
+        "grouped_engines":[ { "dev":"engine0.2", "group_id":1 } ] } ],
+    "ungrouped_engines":[ { "dev":"engine0.3" } ] } ]
+JSON
+same_sets=(--set wq.nr_groups=2 --set wq.group0.engines=2 --set wq.group1.engines=1 --set wq.nr_wqs=3
+	--set wq.device_wq_entries=128 --set wq.max_batch=1024 --set wq.max_read_buffers=96
+	--set wq.wq0.mode=dedicated --set wq.wq0.size=32 --set wq.wq0.priority=10 --set wq.wq0.group=0
+	--set wq.wq0.block_on_fault=0
+	--set wq.wq1.mode=shared --set wq.wq1.size=64 --set wq.wq1.priority=5 --set wq.wq1.threshold=48
+	--set wq.wq1.group=0 --set wq.wq1.block_on_fault=1
+	--set wq.wq2.mode=dedicated --set wq.wq2.size=16 --set wq.wq2.priority=1 --set wq.wq2.group=1
+	--set wq.wq2.block_on_fault=0)
+wqvals() { sed -n 's/.*"key": "\(wq\.[^"]*\)",/\1/p; s/.*"value": "\([^"]*\)",/\1/p' "$1" | paste - - | grep '^wq\.'; }
+"$SVATRACE" replay --list-params --json --wq-config "$TMP/accel.json" > "$TMP/lp_json.json"
+"$SVATRACE" replay --list-params --json "${same_sets[@]}" > "$TMP/lp_set.json"
+check_eq "--wq-config accel-config JSON sets the same wq.* values as the --set keys" "" \
+	"$(diff <(wqvals "$TMP/lp_json.json") <(wqvals "$TMP/lp_set.json"))"
+check_match "--list-params names the file as the origin" '"origin": "--wq-config [^"]*accel.json"' "$(cat "$TMP/lp_json.json")"
+"$SVATRACE" gen dsa-memcpy --set clients=3 --set wq_mode=dwq --set wqs=3 --set rate=2M --set duration=200us \
+	--seed 5 -o "$TMP/three.svt" >/dev/null 2>&1
+rp "$TMP/cfg_json.json" "$TMP/three.svt" --wq-config "$TMP/accel.json"
+rp "$TMP/cfg_set.json" "$TMP/three.svt" "${same_sets[@]}"
+metrics() { sed -n '/^  "config"/q; /^  "[a-z]/p' "$1"; }
+check_eq "replay with --wq-config == replay with the same --set keys (every metric)" "" \
+	"$(diff <(metrics "$TMP/cfg_json.json") <(metrics "$TMP/cfg_set.json"))"
+check_eq "... and it is not the default configuration" 3 "$(jget wq.replay.clients "$TMP/cfg_json.json")"
+printf '[ { "dev":"dsa0", "groups":[ { "dev":"group0.0", "grouped_workqueues":[ { "dev":"wq0.0", "mode":"both", "size":8 } ] } ] } ]' > "$TMP/bad.json"
+check_rc "--wq-config with a bad mode: exit 2" 2 "$SVATRACE" replay --list-params --wq-config "$TMP/bad.json"
+check_match "... naming the file and the WQ" "bad.json: wq0: mode 'both'" "$OUT"
+check_rc "--wq-config not JSON: exit 2" 2 "$SVATRACE" replay --list-params --wq-config "$TMP/wq.ini"
+check_match "... naming file and line" "wq.ini:1:" "$OUT"
+
 # ---- --db: wq metrics land in the results store
 check_rc "replay --db stores a WQ run" 0 "$SVATRACE" replay "$TMP/swq_4.svt" --set wq.wq0.mode=shared --db "$TMP/wq.db"
 check_eq "stored submit.nr_issued" "$(jget submit.nr_issued "$TMP/s4.json")" \
