@@ -16,7 +16,7 @@
 #define MAX_CLIENTS 4096
 #define DEVICE_WQS 8		/* DSA 1.0 / SPR: 8 WQs per device (DSA spec rev 1.1, 3.3) */
 #define DEVICE_WQ_ENTRIES 128	/* SPR DSA: max_work_queues_size 128 (accel-config list) */
-#define MAX_KV (DEVICE_WQS + 2)	/* sizes, wq.nr_wqs, mode */
+#define MAX_KV (2 * DEVICE_WQS + 1)	/* sizes, modes, wq.nr_wqs */
 
 struct state {
 	int dwq;			/* 1: dwq, 0: swq */
@@ -85,7 +85,10 @@ static int init_common(void **state, int dwq, const struct scenario_arg *args, s
 				 (unsigned)i, (unsigned)(DEVICE_WQ_ENTRIES / st->wqs +
 							  (i < DEVICE_WQ_ENTRIES % st->wqs)));
 		snprintf(st->kv[st->nr_kv++], sizeof(st->kv[0]), "wq.nr_wqs=%u", (unsigned)st->wqs);
-		snprintf(st->kv[st->nr_kv++], sizeof(st->kv[0]), "%s=dedicated", SCN_KEY_WQ_MODE);
+		/* every one dedicated, whatever a profile or the trace's host had */
+		for (uint64_t i = 0; i < st->wqs; i++)
+			snprintf(st->kv[st->nr_kv++], sizeof(st->kv[0]), "wq.wq%u.mode=dedicated",
+				 (unsigned)i);
 	}
 	*state = st;
 	return 0;
@@ -167,7 +170,7 @@ const struct scenario_ops scenario_dwq = {
 		"device's WQs) dedicated WQs; :assign=rr (clients in order of first appearance,\n"
 		"round robin) or :assign=pasid (pasid mod wqs). Sets wq.nr_wqs=N and splits the\n"
 		"device's 128 WQ entries evenly (wq.wqI.size=128/N, as accel-config config-wq\n"
-		"would be told), " SCN_KEY_WQ_MODE "=dedicated. Clients beyond N share a DWQ\n"
+		"would be told), wq.wqI.mode=dedicated. Clients beyond N share a DWQ\n"
 		"behind a software lock; the run's wq.replay.note says how many and what the\n"
 		"lock cost.",
 	.init = init_dwq,

@@ -180,3 +180,57 @@ check_eq "batch members fold into their batch (2 clients x 200 jobs x 4)" \
 	"$(( $(jget wq.replay.submits "$TMP/b.json") * 4 ))" "$(jget wq.replay.batch_members_folded "$TMP/b.json")"
 check_eq "batches complete 4 work descriptors each" \
 	"$(( $(jget wq.replay.submits "$TMP/b.json") * 4 ))" "$(jget wq.device.nr_desc_completed "$TMP/b.json")"
+
+# ---- issue 13: DWQ vs SWQ from DSA behaviour (demo stage 20's traces: 4 KiB memmoves,
+# clients at 4M/s each, closed loop, translation model on)
+for n in 1 2 4 8 16; do
+	"$SVATRACE" gen dsa-memcpy --set clients="$n" --set rate=4M --set duration=1ms --seed 3 \
+		-o "$TMP/i$n.svt" >/dev/null 2>&1
+	rp "$TMP/id$n.json" "$TMP/i$n.svt" --scenario dwq
+	rp "$TMP/is$n.json" "$TMP/i$n.svt" --scenario swq
+	D[$n]=$(jget wq.device.desc_per_s "$TMP/id$n.json"); S[$n]=$(jget wq.device.desc_per_s "$TMP/is$n.json")
+	PD[$n]=$(jget desc.e2e.p99_ns "$TMP/id$n.json"); PS[$n]=$(jget desc.e2e.p99_ns "$TMP/is$n.json")
+	echo "# $n clients: DWQ ${D[$n]} desc/s p99 ${PD[$n]} ns; SWQ ${S[$n]} desc/s p99 ${PS[$n]} ns"
+done
+bad=""; prev=0
+for n in 1 2 4 8; do
+	rp "$TMP/ifa$n.json" "$TMP/i$n.svt" --scenario dwq --set pwc.ways=16
+	fa=$(jget wq.device.desc_per_s "$TMP/ifa$n.json")
+	fcmp "a >= 0.97 * b && a <= 1.03 * b" "${D[$n]}" "$fa" || bad="$bad $n:${D[$n]}/fa=$fa"
+	fcmp "a >= 0.97 * b" "${D[$n]}" "$prev" || bad="$bad $n:fell-from-$prev"
+	prev=${D[$n]}
+done
+check_eq "DWQ 1..8 clients (one WQ each): within 3% of a fully associative PWC, never falling > 3%" "" "$bad"
+check_eq "8 clients: each on its own DWQ (no sharing)" 0 "$(jget wq.replay.dwq_shared_clients "$TMP/id8.json")"
+check_eq "16 clients on the device's 8 WQs: all 16 share a DWQ" 16 "$(jget wq.replay.dwq_shared_clients "$TMP/id16.json")"
+check_match "... and the run's note says so, with the lock's cost" \
+	'"wq.replay.note": "16 of 16 clients share 8 dedicated WQ\(s\) of 8 behind a software lock \(lock wait [0-9.]+ us' \
+	"$(cat "$TMP/id16.json")"
+bw=$(jget wq.device.bytes_per_s "$TMP/id1.json")
+fcmp "a >= 0.95 * 30e9" "$bw" && ok "one DWQ client at 4 KiB: $bw B/s >= 95% of wq.device_bw_bytes_per_s" \
+	|| not_ok "one DWQ client: $bw B/s < 95% of 30 GB/s"
+sbw=$(jget wq.device.bytes_per_s "$TMP/is1.json")
+fcmp "a < 0.5 * b" "$sbw" "$bw" && ok "one SWQ client reaches less ($sbw B/s: one ENQCMD round trip per descriptor)" \
+	|| not_ok "one SWQ client $sbw vs DWQ $bw"
+bad=""
+for n in 1 2 4 8; do
+	fcmp "b <= 1.02 * a" "${D[$n]}" "${S[$n]}" || bad="$bad $n:${S[$n]}>${D[$n]}"
+done
+check_eq "SWQ never beats DWQ by > 2% at 1..8 clients" "" "$bad"
+# 16 clients: 32 streams overflow the 16-entry level-2 PWC under the DWQs' round robin;
+# with room for them the comparison is DSA's again (docs/wq-model.md)
+rp "$TMP/id16b.json" "$TMP/i16.svt" --scenario dwq --set pwc.entries=64
+rp "$TMP/is16b.json" "$TMP/i16.svt" --scenario swq --set pwc.entries=64
+d16=$(jget wq.device.desc_per_s "$TMP/id16b.json"); s16=$(jget wq.device.desc_per_s "$TMP/is16b.json")
+fcmp "b <= 1.02 * a" "$d16" "$s16" && ok "16 clients, PWC holding their 32 streams: SWQ ($s16) not > DWQ ($d16) + 2%" \
+	|| not_ok "16 clients, 64-entry PWC: SWQ $s16 vs DWQ $d16"
+bad=""
+for m in D S; do
+	prev=0
+	for n in 1 2 4 8 16; do
+		eval "v=\${P$m[$n]}"
+		fcmp "a >= b" "$v" "$prev" || bad="$bad $m$n:$v<$prev"
+		prev=$v
+	done
+done
+check_eq "p99 end-to-end latency non-decreasing in clients (DWQ and SWQ)" "" "$bad"
