@@ -15,10 +15,11 @@
 
 #include "model/wq/wq_params.h"
 
-#define SRC_DESIGN "DESIGN.md s6 (DSA: up to 4 engines and 128 WQ entries per device)"
-#define SRC_SWQ4 \
-	"derived: DESIGN.md s6 says an SWQ needs ~4 cores to saturate a device at 4 KiB " \
-	"while a DWQ needs one; 4 x 4096 B / 30 GB/s ~ 550 ns per ENQCMD round trip"
+#define SRC_DESIGN \
+	"DESIGN.md s6 and accel-config list of an SPR/EMR DSA: max_engines 4, work_queue_size 128"
+#define SRC_ENQCMD \
+	"estimate: a non-posted 64 B write to an on-die device and its answer, about an " \
+	"uncached MMIO read; no published figure found (docs/wq-model.md: sensitivity sweep)"
 #define SRC_BW \
 	"estimate: ~30 GB/s peak memmove per SPR DSA device as recalled from Kuper et al., " \
 	"ASPLOS'24 (not checked against the paper's figures)"
@@ -68,8 +69,8 @@ static const struct param_def table[] = {
 	WQ_ROWS(4), WQ_ROWS(5), WQ_ROWS(6), WQ_ROWS(7),
 	U32("wq.device_wq_entries", "entries", "128", SRC_DESIGN, device_wq_entries, 1,
 	    WQ_MAX_ENTRIES, "WQ entries on the device (sum of WQ sizes may not exceed)"),
-	U32("wq.max_batch", "descriptors", "1024",
-	    "estimate: DSA 1.0 GENCAP max batch size as recalled (1024)", max_batch, 1, 1u << 20,
+	U32("wq.max_batch", "descriptors", "1024", SRC_SPR ": max_batch_size 1024", max_batch, 1,
+	    1u << 20,
 	    "largest batch"),
 	U64("wq.engine_bw_bytes_per_s", "bytes/s", "30000000000", SRC_BW, engine_bw_bytes_per_s, 1,
 	    1e13, "data rate of one engine"),
@@ -117,9 +118,9 @@ static const struct param_def table[] = {
 	U64("wq.movdir64b_ns", "ns", "30",
 	    "estimate: MOVDIR64B is posted; the core pays a WC-buffer drain, tens of ns",
 	    movdir64b_ns, 0, 1e9, "CPU time of one MOVDIR64B"),
-	U64("wq.portal_oneway_ns", "ns", "250", "estimate: half of enqcmd_rtt_ns", portal_oneway_ns,
+	U64("wq.portal_oneway_ns", "ns", "250", "estimate: half of wq.enqcmd_rtt_ns", portal_oneway_ns,
 	    0, 1e9, "time for a 64 B portal write to reach the WQ"),
-	U64("wq.enqcmd_rtt_ns", "ns", "500", SRC_SWQ4, enqcmd_rtt_ns, 0, 1e9,
+	U64("wq.enqcmd_rtt_ns", "ns", "500", SRC_ENQCMD, enqcmd_rtt_ns, 0, 1e9,
 	    "ENQCMD non-posted round trip; the core is blocked"),
 	U64("wq.lock_acquire_ns", "ns", "20", "estimate: one uncontended atomic on a local line",
 	    lock_acquire_ns, 0, 1e9, "shared-DWQ software lock, uncontended"),
