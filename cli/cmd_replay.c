@@ -21,8 +21,8 @@
 #include "replay/replay.h"
 #include "replay/scenario.h"
 #include "replay/sinks.h"
-#include "replay/sweep.h"
 #include "replay/wq_hostcfg.h"
+#include "sweep/resolve.h"
 #include "trace/trace.h"
 
 #define CMD "replay"
@@ -272,7 +272,7 @@ int cmd_replay(int argc, char **argv)
 	}
 	/*
 	 * trace host snapshot < profile < scenario overrides < --wq-config < --set < --seed
-	 * (without the first and fourth, the rule sweeps use too: replay/sweep.h)
+	 * (without the first and fourth, the rule sweeps use too: sweep/resolve.h)
 	 */
 	if (optind == argc - 1 && (rc = apply_host_snapshot(p, argv[optind])) != CLI_OK)
 		goto out;

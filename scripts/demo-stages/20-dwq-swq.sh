@@ -20,7 +20,7 @@ for n in 1 2 4 8 16; do
 		"$SVT" -q replay "$T" --label "$mode $n clients" --scenario "$mode" --db "$DB" --json \
 			> "$OUT/$mode-$n.json"
 		f=$OUT/$mode-$n.json
-		awk -v m="$mode" -v n="$n" -v t="$(j wq.device.desc_per_s "$f")" -v p="$(j desc.e2e.p99_ns "$f")" \
+		awk -v m="$mode" -v n="$n" -v t="$(j wq.device.desc_per_s "$f")" -v p="$(j desc.e2e.latency_ns@p99 "$f")" \
 			-v r="$(j submit.retries_per_desc "$f")" -v l="$(j submit.lock_wait_ns "$f")" \
 			'BEGIN { printf "%-4s %7d %12.2f %12.1f %10.2f %12.1f\n", m, n, t / 1e6, p / 1e3, r, l / 1e3 }'
 	done

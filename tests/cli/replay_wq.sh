@@ -102,7 +102,7 @@ check_eq "same trace, profile and seed: identical JSON" "" "$(diff "$TMP/s4.json
 
 # ---- translation: model (default) vs fixed vs none
 stall=$(jget wq.device.xlate_stall_ns_per_desc "$TMP/d1.json")
-xs=$(jget wq.xlate.stall_ns "$TMP/d1.json"); xl=$(jget wq.xlate.xlate.latency_ns.sum "$TMP/d1.json")
+xs=$(jget wq.xlate.stall_ns "$TMP/d1.json"); xl=$(jget wq.xlate.xlate.latency_ns@sum "$TMP/d1.json")
 check_eq "wq.xlate=model: the WQ model's stalls = the translation model's latency sum" "$xs" "$xl"
 nd=$(jget wq.device.nr_desc_completed "$TMP/d1.json")
 pg=$(jget wq.xlate.access.pages "$TMP/d1.json")
@@ -189,7 +189,7 @@ for n in 1 2 4 8 16; do
 	rp "$TMP/id$n.json" "$TMP/i$n.svt" --scenario dwq
 	rp "$TMP/is$n.json" "$TMP/i$n.svt" --scenario swq
 	D[$n]=$(jget wq.device.desc_per_s "$TMP/id$n.json"); S[$n]=$(jget wq.device.desc_per_s "$TMP/is$n.json")
-	PD[$n]=$(jget desc.e2e.p99_ns "$TMP/id$n.json"); PS[$n]=$(jget desc.e2e.p99_ns "$TMP/is$n.json")
+	PD[$n]=$(jget desc.e2e.latency_ns@p99 "$TMP/id$n.json"); PS[$n]=$(jget desc.e2e.latency_ns@p99 "$TMP/is$n.json")
 	echo "# $n clients: DWQ ${D[$n]} desc/s p99 ${PD[$n]} ns; SWQ ${S[$n]} desc/s p99 ${PS[$n]} ns"
 done
 bad=""; prev=0
