@@ -165,41 +165,6 @@ static void draw_progress(uint64_t done, uint64_t total, void *ctx)
 	pg->drawn = true;
 }
 
-/*
- * The DSA work queues of the host the trace was collected on (its META
- * chunk's host.dsa), as wq.* values with the lowest precedence. A trace
- * without a snapshot, or an unreadable trace, changes nothing here (the
- * replay itself reports a trace it cannot read).
- */
-static int apply_host_snapshot(struct params *p, const char *trace_path)
-{
-	struct wq_hostcfg_kv kv[WQ_HOSTCFG_MAX_KV];
-	struct trace_reader *r;
-	json_t *meta = NULL;
-	char err[256], origin[1100];
-	size_t nr = 0;
-	int e = 0, rc = CLI_OK;
-
-	r = trace_reader__open(trace_path, &e);
-	if (!r)
-		return CLI_OK;
-	if (trace_reader__meta_json(r))
-		meta = json_loads(trace_reader__meta_json(r), 0, NULL);
-	if (meta && wq_hostcfg_from_snapshot(json_object_get(json_object_get(meta, "host"), "dsa"),
-					     NULL, kv, &nr, err, sizeof(err))) {
-		svt_warn("replay: %s: host snapshot's DSA configuration not used: %s", trace_path,
-			 err);
-		nr = 0;
-	}
-	snprintf(origin, sizeof(origin), "trace host snapshot (%s)", trace_path);
-	for (size_t i = 0; i < nr && rc == CLI_OK; i++)
-		if (params__set(p, kv[i].key, kv[i].value, origin, err, sizeof(err)))
-			rc = cli_usage_error(CMD, "%s: %s", origin, err);
-	json_decref(meta);
-	trace_reader__close(r);
-	return rc;
-}
-
 int cmd_replay(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -274,8 +239,9 @@ int cmd_replay(int argc, char **argv)
 	 * trace host snapshot < profile < scenario overrides < --wq-config < --set < --seed
 	 * (without the first and fourth, the rule sweeps use too: sweep/resolve.h)
 	 */
-	if (optind == argc - 1 && (rc = apply_host_snapshot(p, argv[optind])) != CLI_OK)
-		goto out;
+	/* the snapshot describes the trace; one that does not fit is a warning, not a stop */
+	if (optind == argc - 1 && wq_hostcfg_apply_trace(p, argv[optind], err, sizeof(err)) < 0)
+		svt_warn("replay: %s (DSA configuration from it not used)", err);
 	if (wq_config) {
 		if (wq_hostcfg_read_file(wq_config, wkv, &nr_wkv, err, sizeof(err))) {
 			rc = cli_usage_error(CMD, "--wq-config %s", err);

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/params.h"
 #include "model/wq/wq.h"
 #include "replay/wq_hostcfg.h"
+#include "trace/trace.h"
 
 #define NONE (-1LL)
 
@@ -334,4 +336,36 @@ int wq_hostcfg_read_file(const char *path, struct wq_hostcfg_kv *kv, size_t *nr,
 	if (rc)
 		snprintf(err, err_bytes, "%s: %s", path, why);
 	return rc;
+}
+
+int wq_hostcfg_apply_trace(struct params *p, const char *trace_path, char *err, size_t err_bytes)
+{
+	struct wq_hostcfg_kv kv[WQ_HOSTCFG_MAX_KV];
+	struct trace_reader *r;
+	json_t *meta = NULL;
+	char why[200], origin[1100];
+	size_t nr = 0, i;
+	int e = 0, rc = 0;
+
+	r = trace_reader__open(trace_path, &e);
+	if (!r)
+		return 0;
+	if (trace_reader__meta_json(r))
+		meta = json_loads(trace_reader__meta_json(r), 0, NULL);
+	if (meta && wq_hostcfg_from_snapshot(json_object_get(json_object_get(meta, "host"), "dsa"),
+					     NULL, kv, &nr, why, sizeof(why))) {
+		snprintf(err, err_bytes, "%s: host snapshot: %s", trace_path, why);
+		rc = -EINVAL;
+		nr = 0;
+	}
+	snprintf(origin, sizeof(origin), "trace host snapshot (%s)", trace_path);
+	for (i = 0; i < nr && !rc; i++) {
+		if (params__set(p, kv[i].key, kv[i].value, origin, why, sizeof(why))) {
+			snprintf(err, err_bytes, "%s: host snapshot: %s", trace_path, why);
+			rc = -EINVAL;
+		}
+	}
+	json_decref(meta);
+	trace_reader__close(r);
+	return rc ? rc : (int)nr;
 }

@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <jansson.h>
 
+struct params;
+
 #define WQ_HOSTCFG_MAX_KV 96 /* 8 WQs x 6 + 4 groups + a few device keys */
 
 /* One setting. */
@@ -61,5 +63,15 @@ int wq_hostcfg_from_snapshot(const json_t *dsa, const char *device, struct wq_ho
  */
 int wq_hostcfg_read_file(const char *path, struct wq_hostcfg_kv *kv, size_t *nr, char *err,
 			 size_t err_bytes);
+
+/**
+ * wq_hostcfg_apply_trace() - set @p's wq.* keys from the host snapshot in
+ * the META chunk of the trace at @trace_path, with origin "trace host
+ * snapshot (PATH)". A trace that cannot be opened, or has no snapshot or no
+ * configured DSA WQ, sets nothing.
+ * Return: settings applied (>= 0), or -EINVAL with @err naming the trace
+ * and what was wrong (a snapshot that does not convert, a value refused).
+ */
+int wq_hostcfg_apply_trace(struct params *p, const char *trace_path, char *err, size_t err_bytes);
 
 #endif /* SVATRACE_REPLAY_WQ_HOSTCFG_H */

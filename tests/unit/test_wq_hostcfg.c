@@ -4,7 +4,9 @@
  * the same configuration read from a trace's host snapshot (the flat
  * /sys/bus/dsa lists `svatrace collect` records) give the same wq.*
  * settings, equal to a list written out by hand; bad input names what is
- * wrong; a snapshot without configured WQs sets nothing.
+ * wrong; a snapshot without configured WQs sets nothing; a trace carrying
+ * the snapshot in its META chunk sets the parameters, naming itself as
+ * their origin.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -12,11 +14,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "model/params.h"
+#include "model/wq/wq_params.h"
+#include "replay/registry.h"
 #include "replay/wq_hostcfg.h"
+#include "trace/trace.h"
 
 /* wq0.0 dedicated and wq0.1 shared in group 0 (2 engines), wq0.4 in group 1 (1 engine). */
 static const char accel_json[] =
@@ -57,7 +65,7 @@ static const char snapshot_json[] =
     "             \"priority\":1, \"block_on_fault\":0, \"threshold\":0 },"
     "           { \"name\":\"wq1.0\", \"mode\":\"shared\", \"size\":8, \"group_id\":0 } ] }";
 
-static const char *const want[] = {
+static const char *const want_kv[] = {
     "wq.nr_groups=2",
     "wq.group0.engines=2",
     "wq.group1.engines=1",
@@ -89,11 +97,11 @@ static void check_want(const struct wq_hostcfg_kv *kv, size_t nr)
 
 	for (size_t i = 0; i < nr; i++) {
 		snprintf(s, sizeof(s), "%s=%s", kv[i].key, kv[i].value);
-		if (i >= sizeof(want) / sizeof(want[0]) || strcmp(s, want[i]))
+		if (i >= sizeof(want_kv) / sizeof(want_kv[0]) || strcmp(s, want_kv[i]))
 			fail_msg("setting %zu: got %s, want %s", i, s,
-				 i < sizeof(want) / sizeof(want[0]) ? want[i] : "(none)");
+				 i < sizeof(want_kv) / sizeof(want_kv[0]) ? want_kv[i] : "(none)");
 	}
-	assert_int_equal(nr, sizeof(want) / sizeof(want[0]));
+	assert_int_equal(nr, sizeof(want_kv) / sizeof(want_kv[0]));
 }
 
 static void test_accel_json(void **state)
@@ -156,12 +164,90 @@ static void test_bad_input(void **state)
 	assert_non_null(strstr(err, "/nonexistent/accel.json"));
 }
 
+struct origin_ck {
+	const char *key;   /* key to look at */
+	char origin[1200]; /* its origin */
+};
+
+static void origin_of(const struct param_def *d, const char *value, const char *origin, void *ctx)
+{
+	struct origin_ck *o = ctx;
+
+	(void)value;
+	if (!strcmp(d->key, o->key))
+		snprintf(o->origin, sizeof(o->origin), "%s", origin);
+}
+
+static char *write_trace(const char *meta)
+{
+	char *path = strdup("/tmp/test_wq_hostcfg.XXXXXX");
+	struct trace_writer *w;
+	int fd;
+
+	assert_non_null(path);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, 0, meta);
+	assert_non_null(w);
+	assert_int_equal(trace_writer__close(w), 0);
+	return path;
+}
+
+/*
+ * A trace whose META chunk carries the host snapshot configures the WQ
+ * model: the values land in the parameters with the trace named as their
+ * origin; a trace without a snapshot sets nothing.
+ */
+static void test_apply_trace(void **state)
+{
+	struct params *p = params__new(svt_param_registry);
+	struct origin_ck ck = {.key = "wq.wq1.threshold"};
+	const struct wq_config *c;
+	char *meta, *path, err[300], want[1200];
+	int n;
+
+	(void)state;
+	assert_non_null(p);
+	meta = malloc(strlen(snapshot_json) + 64);
+	assert_non_null(meta);
+	sprintf(meta, "{ \"host\": { \"dsa\": %s } }", snapshot_json);
+	path = write_trace(meta);
+	n = wq_hostcfg_apply_trace(p, path, err, sizeof(err));
+	assert_int_equal(n, (int)(sizeof(want_kv) / sizeof(want_kv[0])));
+	assert_int_equal(params__validate(p, err, sizeof(err)), 0);
+	c = params__cfg(p, &wq_param_table);
+	assert_int_equal(c->nr_wqs, 3);
+	assert_int_equal(c->wq[1].mode, WQ_MODE_SHARED);
+	assert_int_equal(c->wq[1].threshold, 48);
+	assert_int_equal(c->wq[1].block_on_fault, 1);
+	assert_int_equal(c->wq[2].group, 1);
+	assert_int_equal(c->group_engines[0], 2);
+	params__foreach(p, origin_of, &ck);
+	snprintf(want, sizeof(want), "trace host snapshot (%s)", path);
+	assert_string_equal(ck.origin, want);
+	unlink(path);
+	free(path);
+	params__free(p);
+
+	p = params__new(svt_param_registry);
+	path = write_trace("{ \"host\": { \"kernel_release\": \"6.1\" } }");
+	assert_int_equal(wq_hostcfg_apply_trace(p, path, err, sizeof(err)), 0);
+	c = params__cfg(p, &wq_param_table);
+	assert_int_equal(c->nr_wqs, 1);
+	unlink(path);
+	free(path);
+	params__free(p);
+	free(meta);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_accel_json),
 	    cmocka_unit_test(test_snapshot_equals_accel),
 	    cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_apply_trace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
