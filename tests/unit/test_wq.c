@@ -611,6 +611,37 @@ static void test_block_on_fault(void **state)
 	}
 }
 
+/*
+ * The data path is bounded by Little's law on the read buffers: 96 buffers
+ * of 64 B with 200 ns reads sustain 30.7 GB/s (above the 30 GB/s default,
+ * so not binding), 24 buffers only 7.68 GB/s, which one DWQ client then
+ * reaches and does not pass.
+ */
+static void test_read_buffer_bound(void **state)
+{
+	static const uint32_t bufs[] = { 96, 24 };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct wq_config c;
+		struct wq_model *m;
+		struct wq_stats st;
+		double bw, want;
+
+		mode_cfg(&c, WQ_MODE_DEDICATED);
+		c.max_read_buffers = bufs[i];
+		m = run_clients(&c, 1, 20000, 0);
+		wq__stats(m, &st);
+		bw = (double)st.bytes_completed * 1e9 / (double)st.end_ns;
+		want = bufs[i] * 64.0 * 1e9 / (double)c.read_latency_ns;
+		if (want > (double)c.device_bw_bytes_per_s)
+			want = (double)c.device_bw_bytes_per_s;
+		print_message("%u read buffers: %.2f GB/s (bound %.2f)\n", bufs[i], bw / 1e9, want / 1e9);
+		assert_true(bw <= want * 1.001 && bw >= want * 0.97);
+		wq__free(m);
+	}
+}
+
 static void test_retry_policies(void **state)
 {
 	struct wq_config c;
@@ -948,6 +979,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_policy_rejects),
 		cmocka_unit_test(test_retry_policy_by_portal),
 		cmocka_unit_test(test_block_on_fault),
+		cmocka_unit_test(test_read_buffer_bound),
 		cmocka_unit_test(test_shared_dwq_lock),
 		cmocka_unit_test(test_priority_arbitration),
 		cmocka_unit_test(test_xlate_stalls),
