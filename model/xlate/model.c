@@ -185,11 +185,12 @@ static int series_setup(struct model *m)
 
 /* ---------------------------------------------------------------- setup */
 
-static struct iotlb *mk_tlb(uint32_t entries, uint32_t ways, uint32_t policy, uint64_t seed)
+static struct iotlb *mk_tlb(uint32_t entries, uint32_t ways, uint32_t policy, uint64_t seed,
+			    uint32_t index)
 {
 	struct iotlb_geom g = {
 		.entries = entries, .ways = ways, .policy = iotlb_policy_by_index(policy),
-		.seed = seed,
+		.seed = seed, .index = index,
 	};
 
 	return iotlb__new(&g);
@@ -215,7 +216,8 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->inval_src = cfg->inval_source == MODEL_INVSRC_TRACE ? MODEL_INVSRC_TRACE :
 									MODEL_INVSRC_MODEL;
 	m->sim = sim__new();
-	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy, cfg->seed);
+	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy, cfg->seed,
+			  cfg->set_index);
 	m->pw = pwalk__new(cfg);
 	m->walkers = walkq__new(cfg->walkers);
 	m->handlers = walkq__new(cfg->pri_handlers);
@@ -271,7 +273,7 @@ static struct mdev *dev_get(struct model *m, uint32_t dev)
 	d = &m->devs[dev];
 	if (!d->atc) {
 		d->atc = mk_tlb(m->cfg.atc_entries, m->cfg.atc_ways, m->cfg.atc_policy,
-				m->cfg.seed + dev + 1);
+				m->cfg.seed + dev + 1, m->cfg.set_index);
 		d->pri_out.v = calloc(m->cfg.pri_outstanding, sizeof(uint64_t));
 		d->pri_out.cap = m->cfg.pri_outstanding;
 		if (!d->atc || !d->pri_out.v) {
@@ -606,6 +608,21 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 	}
 	done = iommu_xlate(m, t, a, addr, true);
 	lat_record(m, done - t);
+}
+
+uint64_t model__fault_probe(struct model *m, const struct model_access *a)
+{
+	uint64_t first = a->iova & ~m->page_mask, end = a->iova + (a->bytes ? a->bytes : 1);
+
+	if (m->cfg.mode != MODEL_MODE_FAULTING)
+		return UINT64_MAX;
+	for (uint64_t p = first; p < end; p += m->page_mask + 1) {
+		if (page_present(m, a, p))
+			continue;
+		u64map_put(&m->resident, resident_key(a, p, m->psz), 0);
+		return p > a->iova ? p - a->iova : 0;
+	}
+	return UINT64_MAX;
 }
 
 uint64_t model__latency_sum_ns(const struct model *m)
