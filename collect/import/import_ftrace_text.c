@@ -326,7 +326,7 @@ static int dec_prq(struct ft_ctx *c, const struct ft_line *l)
 	r.dw[1] = (uint32_t)(pasid & 0xfffff) | (uint32_t)(flags[2] == 'x') << 20 |
 		  (uint32_t)(flags[3] == 'p') << 21;
 	r.dw[2] = (uint32_t)((pfn << 12) & 0xfffff000u) | (uint32_t)(index << 3) |
-		  (uint32_t)r.last << 2 | (r.rw & 3u);
+		  (uint32_t)r.last << 2 | (r.rw & TRACE_PRQ_RW);
 	r.dw[3] = (uint32_t)((pfn << 12) >> 32);
 	return trace_writer__append(c->w, &r.hdr);
 }

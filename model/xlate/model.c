@@ -21,6 +21,7 @@
 #include "model/xlate/walk.h"
 
 #define SERIES_MAX 4096
+#define BASE_PAGE_BYTES 4096ull	/* x86 PAGE_SIZE: pin counts and VT-d address masks are in these */
 
 /* A time series with constant memory: windows double when they run out. */
 struct series {
@@ -897,14 +898,14 @@ void model__pin(struct model *m, uint64_t t_ns, uint64_t nr_pages, bool unpin)
 		if (m->st.pinned_pages > m->st.peak_pinned_pages)
 			m->st.peak_pinned_pages = m->st.pinned_pages;
 	}
-	series_add(&m->s_pinned, t_ns, (double)(m->st.pinned_pages * 4096));
+	series_add(&m->s_pinned, t_ns, (double)(m->st.pinned_pages * BASE_PAGE_BYTES));
 }
 
 void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 {
 	struct iotlb_inval inv = { .kind = IOTLB_INV_GLOBAL, .domain = q->domain,
 				   .pasid = IOTLB_ANY };
-	uint64_t range = 4096ull << (q->addr_mask < 52 ? q->addr_mask : 52);
+	uint64_t range = BASE_PAGE_BYTES << (q->addr_mask < 52 ? q->addr_mask : 52);
 	uint64_t base = q->addr & ~(range - 1);	/* hardware ignores bits below the mask */
 
 	if (t_ns > m->last_ns)
@@ -1103,7 +1104,7 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("unmap.cpu_ns", s->unmap_cpu_ns, "ns");
 	M("pin.pages", s->pin_pages, "pages");
 	M("pin.unpinned_pages", s->unpin_pages, "pages");
-	M("pin.peak_pinned_bytes", s->peak_pinned_pages * 4096, "bytes");
+	M("pin.peak_pinned_bytes", s->peak_pinned_pages * BASE_PAGE_BYTES, "bytes");
 	M("pin.cpu_ns", s->pin_cpu_ns, "ns");
 	M("inval.count", s->inval_count, "descriptors");
 	for (uint32_t t = 1; t < MODEL_QI_NR_TYPES_; t++) {
