@@ -34,13 +34,13 @@
 #include "svatrace.skel.h"
 
 #define MAX_LINKS (2 * SVT_P_MAX_ + SVT_MAX_UPROBES + SVT_MAX_TRACEPOINTS)
-#define FLUSH_EVERY_NS 1000000000ull	/* a SIGKILL loses at most ~1 s of records */
-#define RING_PUBLISH_BYTES (64u << 10)	/* consumer position published this often */
-#define TP_WORDS_MAX 16			/* tp_words_0..16 in svatrace.bpf.c */
+#define FLUSH_EVERY_NS 1000000000ull   /* a SIGKILL loses at most ~1 s of records */
+#define RING_PUBLISH_BYTES (64u << 10) /* consumer position published this often */
+#define TP_WORDS_MAX 16		       /* tp_words_0..16 in svatrace.bpf.c */
 
 struct run {
-	struct conv *cv;		/* converter into the writer */
-	int err;			/* first writer error */
+	struct conv *cv; /* converter into the writer */
+	int err;	 /* first writer error */
 };
 
 /*
@@ -52,13 +52,13 @@ struct run {
  * between the producing and the consuming CPU per event.
  */
 struct ring {
-	int epoll_fd;			/* the map fd registered for EPOLLIN */
-	size_t page_bytes;		/* mmap granularity */
-	uint64_t mask;			/* ring bytes - 1 */
-	unsigned long *consumer_pos;	/* shared with the kernel, written by us */
-	unsigned long *producer_pos;	/* shared with the kernel, read-only */
-	unsigned char *data;		/* ring data, mapped twice */
-	size_t ro_bytes;		/* length of the read-only mapping */
+	int epoll_fd;		     /* the map fd registered for EPOLLIN */
+	size_t page_bytes;	     /* mmap granularity */
+	uint64_t mask;		     /* ring bytes - 1 */
+	unsigned long *consumer_pos; /* shared with the kernel, written by us */
+	unsigned long *producer_pos; /* shared with the kernel, read-only */
+	unsigned char *data;	     /* ring data, mapped twice */
+	size_t ro_bytes;	     /* length of the read-only mapping */
 };
 
 /*
@@ -71,9 +71,10 @@ struct ring {
 static const char *attach_strerror(int err, int type)
 {
 	if (err == 524)
-		return type == PROBE_FUNC ? "not supported for this function (ENOTSUPP: no BPF "
-					    "trampoline, e.g. more than 6 arguments before Linux 6.6)"
-					  : "not supported by this kernel (ENOTSUPP)";
+		return type == PROBE_FUNC
+			   ? "not supported for this function (ENOTSUPP: no BPF "
+			     "trampoline, e.g. more than 6 arguments before Linux 6.6)"
+			   : "not supported by this kernel (ENOTSUPP)";
 	return strerror(err);
 }
 
@@ -94,7 +95,7 @@ static int ring_open(struct ring *r, int map_fd, uint32_t ring_bytes)
 	/* Edge-triggered: report the BPF side's wakeups only. Level-triggered
 	 * epoll returns at once while any byte waits, so a consumer that keeps
 	 * up spins through tiny batches (a syscall and a clock read each). */
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLET};
 	void *p;
 	int err;
 
@@ -163,7 +164,7 @@ static void ring_consume(struct ring *r, struct run *run)
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	static char buf[65536];	/* verifier logs arrive as one message */
+	static char buf[65536]; /* verifier logs arrive as one message */
 	size_t n;
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -194,7 +195,8 @@ int collect_parse_uprobe(const char *spec, char **path, char **sym, int *argn)
 		;
 	if (c1 <= spec || c1 + 1 == c2)
 		return -EINVAL;
-	if (sscanf(c2 + 1, "ARG%d=%31s", &n, tail) != 2 && sscanf(c2 + 1, "arg%d=%31s", &n, tail) != 2)
+	if (sscanf(c2 + 1, "ARG%d=%31s", &n, tail) != 2 &&
+	    sscanf(c2 + 1, "arg%d=%31s", &n, tail) != 2)
 		return -EINVAL;
 	if (n < 1 || n > 5 || strcmp(tail, "dsa-desc"))
 		return -EINVAL;
@@ -237,10 +239,10 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 
 		if (!p->selected)
 			continue;
-		json_array_append_new(probes, json_pack("{s:s,s:s,s:b,s:s?,s:s?}", "name", defs[i].name,
-							"target", defs[i].target, "attached",
-							p->attached, "skipped", p->why, "via",
-							p->raw ? "raw_tp" : NULL));
+		json_array_append_new(probes, json_pack("{s:s,s:s,s:b,s:s?,s:s?}", "name",
+							defs[i].name, "target", defs[i].target,
+							"attached", p->attached, "skipped", p->why,
+							"via", p->raw ? "raw_tp" : NULL));
 	}
 	for (unsigned int i = 0; i < o->nr_uprobes; i++)
 		json_array_append_new(ups, json_string(o->uprobes[i]));
@@ -263,8 +265,7 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 }
 
 /* Read the per-CPU lost counters, record them, and sum per probe. */
-static void read_lost(struct svatrace_bpf *skel, struct trace_writer *w,
-		      struct collect_result *res)
+static void read_lost(struct svatrace_bpf *skel, struct trace_writer *w, struct collect_result *res)
 {
 	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.lost);
 	uint64_t *vals;
@@ -343,10 +344,10 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 		struct collect_probe_result *p = &res->probe[i];
 		struct bpf_program *prog = bpf_object__find_program_by_name(skel->obj, d->prog);
 		struct bpf_program *rprog =
-			d->ret_prog ? bpf_object__find_program_by_name(skel->obj, d->ret_prog) : NULL;
+		    d->ret_prog ? bpf_object__find_program_by_name(skel->obj, d->ret_prog) : NULL;
 		bool on;
 
-		if (allow_func) {	/* first pass: decide and report once */
+		if (allow_func) { /* first pass: decide and report once */
 			p->selected = d->type == PROBE_UPROBE	 ? o->nr_uprobes > 0
 				      : d->type == PROBE_USER_TP ? o->nr_tracepoints > 0
 								 : probe_selected(d, o->events);
@@ -364,8 +365,8 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 		/* raw_tp twin: loaded when the prototype fits; the classic
 		 * program stays loaded as the fallback should it not attach. */
 		if (d->raw_prog) {
-			struct bpf_program *raw = bpf_object__find_program_by_name(skel->obj,
-										   d->raw_prog);
+			struct bpf_program *raw =
+			    bpf_object__find_program_by_name(skel->obj, d->raw_prog);
 
 			if (allow_func)
 				p->raw = on && probe_raw_ok(d);
@@ -375,7 +376,8 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 	}
 	/* --tracepoint: only the tp_words_N programs some option needs (and
 	 * tp_generic, the fallback when one of them cannot attach). */
-	bpf_object__for_each_program(prog, skel->obj) {
+	bpf_object__for_each_program(prog, skel->obj)
+	{
 		const char *name = bpf_program__name(prog);
 		char want[32];
 		bool on = false;
@@ -397,7 +399,8 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 	} else {
 		svt_err("cannot load the BPF programs: %s%s", strerror(-*rc),
 			*rc == -EPERM ? " (needs root or CAP_BPF+CAP_PERFMON; a locked-down kernel "
-					"also refuses)" : " (run with -v for the verifier log)");
+					"also refuses)"
+				      : " (run with -v for the verifier log)");
 	}
 fail:
 	svatrace_bpf__destroy(skel);
@@ -406,13 +409,13 @@ fail:
 
 /* Everything one collection holds; freed by cs_close() in reverse order. */
 struct collect_state {
-	struct svatrace_bpf *skel;		/* loaded BPF object */
-	struct ring rb;				/* the ring buffer, read directly */
-	struct bpf_link *links[MAX_LINKS];	/* attached programs */
-	size_t nr_links;			/* entries in links[] */
-	struct trace_writer *w;			/* output file */
-	struct run run;				/* converter and its first error */
-	struct tpfmt *tpf;			/* record layout per --tracepoint */
+	struct svatrace_bpf *skel;	   /* loaded BPF object */
+	struct ring rb;			   /* the ring buffer, read directly */
+	struct bpf_link *links[MAX_LINKS]; /* attached programs */
+	size_t nr_links;		   /* entries in links[] */
+	struct trace_writer *w;		   /* output file */
+	struct run run;			   /* converter and its first error */
+	struct tpfmt *tpf;		   /* record layout per --tracepoint */
 };
 
 /*
@@ -455,7 +458,8 @@ static int check_opts(const struct collect_opts *o, const char *btf, struct coll
 			rc = tfs ? tpfmt_load(tfs, o->tracepoints[i], &cs->tpf[i]) : -ENOENT;
 			if (rc) {
 				svt_err("bad --tracepoint '%s': %s", o->tracepoints[i],
-					rc == -EINVAL ? "want SYSTEM:NAME (e.g. syscalls:sys_enter_getppid)"
+					rc == -EINVAL
+					    ? "want SYSTEM:NAME (e.g. syscalls:sys_enter_getppid)"
 					: rc == -ENOENT ? "no such tracepoint in this kernel (see "
 							  "/sys/kernel/tracing/events)"
 							: strerror(-rc));
@@ -484,12 +488,13 @@ static int load(const struct collect_opts *o, const char *btf, struct collect_st
 		svt_info("skipping every fentry probe: this kernel refused to load fentry/fexit "
 			 "programs (no BPF trampoline support, or a sandbox); tracepoints stay");
 		for (size_t i = 0; i < nr_defs; i++)
-			if (defs[i].type == PROBE_FUNC && res->probe[i].selected && !res->probe[i].why)
+			if (defs[i].type == PROBE_FUNC && res->probe[i].selected &&
+			    !res->probe[i].why)
 				res->probe[i].why = "kernel refuses fentry programs";
 		cs->skel = open_and_load(o, &open_opts, cs->tpf, res, false, &rc);
 	}
 	if (!cs->skel)
-		return rc ? rc : -EIO;	/* never go on without an object */
+		return rc ? rc : -EIO; /* never go on without an object */
 	return 0;
 }
 
@@ -505,17 +510,19 @@ static void attach_table(struct collect_state *cs, struct collect_result *res)
 		struct collect_probe_result *p = &res->probe[i];
 		struct bpf_program *prog = bpf_object__find_program_by_name(obj, d->prog);
 		struct bpf_program *rprog =
-			d->ret_prog ? bpf_object__find_program_by_name(obj, d->ret_prog) : NULL;
+		    d->ret_prog ? bpf_object__find_program_by_name(obj, d->ret_prog) : NULL;
 		struct bpf_link *l1 = NULL, *l2 = NULL;
 
 		if (d->type == PROBE_UPROBE || d->type == PROBE_USER_TP || !prog ||
 		    !bpf_program__autoload(prog))
 			continue;
 		if (p->raw) {
-			l1 = bpf_program__attach(bpf_object__find_program_by_name(obj, d->raw_prog));
+			l1 =
+			    bpf_program__attach(bpf_object__find_program_by_name(obj, d->raw_prog));
 			if (!l1) {
-				svt_debug("%s: raw tracepoint attach failed (%s), using the tracepoint",
-					  d->name, strerror(errno));
+				svt_debug(
+				    "%s: raw tracepoint attach failed (%s), using the tracepoint",
+				    d->name, strerror(errno));
 				p->raw = false;
 			}
 		}
@@ -583,7 +590,7 @@ static int attach_tracepoints(const struct collect_opts *o, struct collect_state
 		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - spec), spec);
 		tp_prog_name(cs->tpf[i].payload_bytes, pname, sizeof(pname));
 		l = bpf_program__attach_tracepoint_opts(
-			bpf_object__find_program_by_name(cs->skel->obj, pname), sys, colon + 1, &to);
+		    bpf_object__find_program_by_name(cs->skel->obj, pname), sys, colon + 1, &to);
 		if (!l && errno == EACCES && strcmp(pname, "tp_generic")) {
 			/* the format file and the kernel disagree on the last field */
 			svt_debug("--tracepoint %s: %s refused, using tp_generic", spec, pname);
@@ -616,8 +623,9 @@ static int open_output(const struct collect_opts *o, struct collect_state *cs,
 	json_decref(meta);
 	if (!meta_txt)
 		return -ENOMEM;
-	cs->w = trace_writer__open(o->out_path, TRACE_CLOCK_MONOTONIC,
-				   o->keep_addrs ? TRACE_F_ADDR_KEPT : TRACE_F_ADDR_HASHED, meta_txt);
+	cs->w =
+	    trace_writer__open(o->out_path, TRACE_CLOCK_MONOTONIC,
+			       o->keep_addrs ? TRACE_F_ADDR_KEPT : TRACE_F_ADDR_HASHED, meta_txt);
 	free(meta_txt);
 	if (!cs->w) {
 		rc = -errno;
@@ -718,7 +726,7 @@ static int cs_close(const struct collect_opts *o, struct collect_state *cs,
 
 int collect_run(const struct collect_opts *o, struct collect_result *res)
 {
-	struct collect_state cs = { .rb = { .epoll_fd = -1 } };
+	struct collect_state cs = {.rb = {.epoll_fd = -1}};
 	const char *btf = o->btf_path ? o->btf_path : COLLECT_DEFAULT_BTF;
 	int rc;
 

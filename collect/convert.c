@@ -16,17 +16,17 @@
 #include "collect/redact.h"
 
 struct conv {
-	struct trace_writer *w;			/* output (not owned) */
-	struct redact *rd;			/* address hashing */
-	char *device_glob;			/* device filter, NULL = none */
-	uint32_t event_id[SVT_P_MAX_];		/* interned event name per probe, 0 = not yet */
-	uint32_t uprobe_id[SVT_MAX_UPROBES];	/* interned event name per --uprobe */
-	uint32_t tp_id[SVT_MAX_TRACEPOINTS];	/* interned event name per --tracepoint */
-	struct tpfmt *tp_fmt[SVT_MAX_TRACEPOINTS];	/* record layout per --tracepoint */
-	uint64_t nr[SVT_P_MAX_];		/* records written per probe */
-	uint64_t nr_filtered;			/* events dropped by the device filter */
-	char last_comm[SVT_COMM_BYTES];		/* task name of the previous event */
-	uint32_t last_comm_id;			/* its interned id, 0 = none yet */
+	struct trace_writer *w;			   /* output (not owned) */
+	struct redact *rd;			   /* address hashing */
+	char *device_glob;			   /* device filter, NULL = none */
+	uint32_t event_id[SVT_P_MAX_];		   /* interned event name per probe, 0 = not yet */
+	uint32_t uprobe_id[SVT_MAX_UPROBES];	   /* interned event name per --uprobe */
+	uint32_t tp_id[SVT_MAX_TRACEPOINTS];	   /* interned event name per --tracepoint */
+	struct tpfmt *tp_fmt[SVT_MAX_TRACEPOINTS]; /* record layout per --tracepoint */
+	uint64_t nr[SVT_P_MAX_];		   /* records written per probe */
+	uint64_t nr_filtered;			   /* events dropped by the device filter */
+	char last_comm[SVT_COMM_BYTES];		   /* task name of the previous event */
+	uint32_t last_comm_id;			   /* its interned id, 0 = none yet */
 };
 
 struct conv *conv__new(struct trace_writer *w, bool keep_addrs, const char *device_glob)
@@ -62,8 +62,7 @@ void conv__set_uprobe_name(struct conv *c, unsigned int idx, const char *name)
 		c->uprobe_id[idx] = trace_writer__intern(c->w, name);
 }
 
-int conv__set_tracepoint(struct conv *c, unsigned int idx, const char *name,
-			 const struct tpfmt *f)
+int conv__set_tracepoint(struct conv *c, unsigned int idx, const char *name, const struct tpfmt *f)
 {
 	if (idx >= SVT_MAX_TRACEPOINTS)
 		return -EINVAL;
@@ -159,7 +158,8 @@ static void fill_hdr(struct conv *c, const struct svt_event *e, struct trace_rec
 		h->event_id = c->tp_id[e->op];
 	} else {
 		if (!c->event_id[e->probe])
-			c->event_id[e->probe] = trace_writer__intern(c->w, probe_def_by_id(e->probe)->name);
+			c->event_id[e->probe] =
+			    trace_writer__intern(c->w, probe_def_by_id(e->probe)->name);
 		h->event_id = c->event_id[e->probe];
 	}
 	if (hashed && !redact__keeps(c->rd))
@@ -337,7 +337,7 @@ static int k_iopf_fault(struct conv *c, const struct svt_event *e, const struct 
 			union conv_rec *r, int *rc)
 {
 	fill_hdr(c, e, &r->hdr, TRACE_REC_IO_PAGE_FAULT, sizeof(r->fault), true);
-	r->fault.addr = H(c, e->iopf.addr);	/* SVA: a user virtual address */
+	r->fault.addr = H(c, e->iopf.addr); /* SVA: a user virtual address */
 	r->fault.pasid = (uint32_t)e->iopf.pasid;
 	r->fault.grpid = (uint32_t)e->iopf.grpid;
 	r->fault.perm = (uint16_t)e->iopf.perm;
@@ -392,7 +392,7 @@ static int k_dsa_submit(struct conv *c, const struct svt_event *e, const struct 
 
 	fill_hdr(c, e, &r->hdr, TRACE_REC_WQ_SUBMIT, sizeof(r->sub), true);
 	dsa_desc(c, &e->dsa_desc, &r->sub);
-	snprintf(dev, sizeof(dev), "dsa%lld", (long long)e->ret);	/* ret: the device number */
+	snprintf(dev, sizeof(dev), "dsa%lld", (long long)e->ret); /* ret: the device number */
 	r->sub.device_id = trace_writer__intern(c->w, dev);
 	r->sub.wq = e->op;
 	r->sub.desc_id = H(c, e->desc_addr);
@@ -406,7 +406,7 @@ static int k_dsa_uprobe(struct conv *c, const struct svt_event *e, const struct 
 	fill_hdr(c, e, &r->hdr, TRACE_REC_WQ_SUBMIT, sizeof(r->sub), true);
 	dsa_desc(c, &e->dsa_desc, &r->sub);
 	r->sub.desc_id = H(c, e->desc_addr);
-	r->sub.status = (int16_t)e->ret;	/* 0, or -EFAULT: descriptor not readable */
+	r->sub.status = (int16_t)e->ret; /* 0, or -EFAULT: descriptor not readable */
 	r->sub.portal = TRACE_PORTAL_UNKNOWN;
 	return 0;
 }
@@ -461,25 +461,25 @@ static int k_tracepoint(struct conv *c, const struct svt_event *e, const struct 
 }
 
 static conv_kind_fn *const kind_conv[SVT_K_MAX_] = {
-	[SVT_K_IOMMU_MAP] = k_iommu_map,
-	[SVT_K_IOMMU_UNMAP] = k_iommu_unmap,
-	[SVT_K_IOMMU_FAULT] = k_iommu_fault,
-	[SVT_K_IOMMU_GROUP] = k_iommu_group,
-	[SVT_K_DMA] = k_dma,
-	[SVT_K_DMA_SG] = k_dma,
-	[SVT_K_QI_SUBMIT] = k_qi_submit,
-	[SVT_K_PRQ] = k_prq,
-	[SVT_K_CACHE_TAG] = k_cache_tag,
-	[SVT_K_QI_WAIT] = k_qi_wait,
-	[SVT_K_IOPF_FAULT] = k_iopf_fault,
-	[SVT_K_IOPF_RESP] = k_iopf_resp,
-	[SVT_K_PIN] = k_pin,
-	[SVT_K_DSA_SUBMIT] = k_dsa_submit,
-	[SVT_K_DSA_ENQCMDS] = k_dsa_enqcmds,
-	[SVT_K_DSA_COMPLETE] = k_dsa_complete,
-	[SVT_K_IRQ] = k_irq,
-	[SVT_K_DSA_UPROBE] = k_dsa_uprobe,
-	[SVT_K_TRACEPOINT] = k_tracepoint,
+    [SVT_K_IOMMU_MAP] = k_iommu_map,
+    [SVT_K_IOMMU_UNMAP] = k_iommu_unmap,
+    [SVT_K_IOMMU_FAULT] = k_iommu_fault,
+    [SVT_K_IOMMU_GROUP] = k_iommu_group,
+    [SVT_K_DMA] = k_dma,
+    [SVT_K_DMA_SG] = k_dma,
+    [SVT_K_QI_SUBMIT] = k_qi_submit,
+    [SVT_K_PRQ] = k_prq,
+    [SVT_K_CACHE_TAG] = k_cache_tag,
+    [SVT_K_QI_WAIT] = k_qi_wait,
+    [SVT_K_IOPF_FAULT] = k_iopf_fault,
+    [SVT_K_IOPF_RESP] = k_iopf_resp,
+    [SVT_K_PIN] = k_pin,
+    [SVT_K_DSA_SUBMIT] = k_dsa_submit,
+    [SVT_K_DSA_ENQCMDS] = k_dsa_enqcmds,
+    [SVT_K_DSA_COMPLETE] = k_dsa_complete,
+    [SVT_K_IRQ] = k_irq,
+    [SVT_K_DSA_UPROBE] = k_dsa_uprobe,
+    [SVT_K_TRACEPOINT] = k_tracepoint,
 };
 
 int conv__event(struct conv *c, const struct svt_event *e)

@@ -18,22 +18,49 @@
 #include "trace/format.h"
 
 /* The rows of probe_table.h as struct probe_def entries, indexed by id. */
-#define TP(ID, KIND, OP, SYS, EV, PROG, GRP)                                                 \
-	[SVT_P_##ID] = { .id = SVT_P_##ID, .type = PROBE_TP, .kind = SVT_K_##KIND, .op = OP,  \
-			 .name = SYS ":" EV, .group = GRP, .target = SYS "/" EV, .prog = PROG },
-#define TPR(ID, KIND, OP, SYS, EV, PROG, GRP, RAW, NARGS, ARG0)                              \
-	[SVT_P_##ID] = { .id = SVT_P_##ID, .type = PROBE_TP, .kind = SVT_K_##KIND, .op = OP,  \
-			 .name = SYS ":" EV, .group = GRP, .target = SYS "/" EV, .prog = PROG, \
-			 .raw_prog = RAW, .raw_nr_args = NARGS, .raw_arg0 = ARG0 },
-#define FN(ID, KIND, OP, FUNC, PROG, RET, GRP, MOD)                                          \
-	[SVT_P_##ID] = { .id = SVT_P_##ID, .type = PROBE_FUNC, .kind = SVT_K_##KIND, .op = OP,\
-			 .name = "fentry:" FUNC, .group = GRP, .target = FUNC, .prog = PROG,   \
-			 .ret_prog = RET, .module = MOD },
-#define OTHER(ID, KIND, OP, TYPE, NAME, GRP, PROG)                                           \
-	[SVT_P_##ID] = { .id = SVT_P_##ID, .type = TYPE, .kind = SVT_K_##KIND, .op = OP,      \
-			 .name = NAME, .group = GRP, .target = "", .prog = PROG },
+#define TP(ID, KIND, OP, SYS, EV, PROG, GRP)                                                       \
+	[SVT_P_##ID] = {.id = SVT_P_##ID,                                                          \
+			.type = PROBE_TP,                                                          \
+			.kind = SVT_K_##KIND,                                                      \
+			.op = OP,                                                                  \
+			.name = SYS ":" EV,                                                        \
+			.group = GRP,                                                              \
+			.target = SYS "/" EV,                                                      \
+			.prog = PROG},
+#define TPR(ID, KIND, OP, SYS, EV, PROG, GRP, RAW, NARGS, ARG0)                                    \
+	[SVT_P_##ID] = {.id = SVT_P_##ID,                                                          \
+			.type = PROBE_TP,                                                          \
+			.kind = SVT_K_##KIND,                                                      \
+			.op = OP,                                                                  \
+			.name = SYS ":" EV,                                                        \
+			.group = GRP,                                                              \
+			.target = SYS "/" EV,                                                      \
+			.prog = PROG,                                                              \
+			.raw_prog = RAW,                                                           \
+			.raw_nr_args = NARGS,                                                      \
+			.raw_arg0 = ARG0},
+#define FN(ID, KIND, OP, FUNC, PROG, RET, GRP, MOD)                                                \
+	[SVT_P_##ID] = {.id = SVT_P_##ID,                                                          \
+			.type = PROBE_FUNC,                                                        \
+			.kind = SVT_K_##KIND,                                                      \
+			.op = OP,                                                                  \
+			.name = "fentry:" FUNC,                                                    \
+			.group = GRP,                                                              \
+			.target = FUNC,                                                            \
+			.prog = PROG,                                                              \
+			.ret_prog = RET,                                                           \
+			.module = MOD},
+#define OTHER(ID, KIND, OP, TYPE, NAME, GRP, PROG)                                                 \
+	[SVT_P_##ID] = {.id = SVT_P_##ID,                                                          \
+			.type = TYPE,                                                              \
+			.kind = SVT_K_##KIND,                                                      \
+			.op = OP,                                                                  \
+			.name = NAME,                                                              \
+			.group = GRP,                                                              \
+			.target = "",                                                              \
+			.prog = PROG},
 
-static const struct probe_def defs[SVT_P_MAX_] = { SVT_PROBES(TP, TPR, FN, OTHER) };
+static const struct probe_def defs[SVT_P_MAX_] = {SVT_PROBES(TP, TPR, FN, OTHER)};
 
 #undef TP
 #undef TPR
@@ -74,7 +101,7 @@ static bool is_dir(const char *p)
 
 const char *probe_tracefs_dir(void)
 {
-	static const char *const cands[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	static const char *const cands[] = {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"};
 	static const char *found;
 	char p[128];
 
@@ -108,8 +135,8 @@ static bool kallsyms_has(const char *fn)
 
 		if (!sp || (sp[1] != 't' && sp[1] != 'T') || sp[2] != ' ')
 			continue;
-		if (!strncmp(sp + 3, fn, n) && (sp[3 + n] == '\n' || sp[3 + n] == '\t' ||
-						  sp[3 + n] == ' ')) {
+		if (!strncmp(sp + 3, fn, n) &&
+		    (sp[3 + n] == '\n' || sp[3 + n] == '\t' || sp[3 + n] == ' ')) {
 			found = true;
 			break;
 		}
@@ -169,7 +196,7 @@ bool probe_raw_ok(const struct probe_def *p)
 			    strcmp(btf__name_by_offset(b, a->name_off), p->raw_arg0))
 				return false;
 		} else if (!btf_is_int(a) || a->size != 8) {
-			return false;	/* every other argument: a 64-bit integer */
+			return false; /* every other argument: a 64-bit integer */
 		}
 	}
 	return true;
@@ -199,7 +226,7 @@ static bool btf_has_func(const char *fn, const char *module)
 				snprintf(path, sizeof(path), "/sys/kernel/btf/%s", module);
 				mods[i] = btf__parse_split(path, vmlinux);
 				if (!mods[i])
-					return false;	/* not loaded: retry on the next call */
+					return false; /* not loaded: retry on the next call */
 				mod_names[i] = module;
 				b = mods[i];
 				break;

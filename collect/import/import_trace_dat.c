@@ -23,10 +23,10 @@
 #include "common/log.h"
 
 struct td_ctx {
-	struct conv *cv;			/* converter into the writer */
-	struct trace_writer *w;			/* output */
-	struct import_stats *st;		/* counters */
-	int err;				/* first writer error */
+	struct conv *cv;	 /* converter into the writer */
+	struct trace_writer *w;	 /* output */
+	struct import_stats *st; /* counters */
+	int err;		 /* first writer error */
 };
 
 static uint64_t num(struct tep_event *ev, struct tep_record *rec, const char *name)
@@ -96,15 +96,15 @@ static int sg_events(struct td_ctx *c, struct tep_event *ev, struct tep_record *
 	unsigned int n, nph, nda = 0;
 	int rc;
 
-	if (tep_find_field(ev, "lengths")) {	/* map_sg, sync_sg_for_* */
+	if (tep_find_field(ev, "lengths")) { /* map_sg, sync_sg_for_* */
 		n = arr(ev, rec, "lengths", 4, &ln);
 		nda = arr(ev, rec, "dma_addrs", 8, &da);
-		nph = arr(ev, rec, "phys_addrs", 8, &ph);	/* map_sg only */
-	} else {				/* unmap_sg: physical addresses */
+		nph = arr(ev, rec, "phys_addrs", 8, &ph); /* map_sg only */
+	} else {					  /* unmap_sg: physical addresses */
 		n = nph = arr(ev, rec, "addrs", 8, &ph);
 	}
 	e->dma.dir = (uint32_t)num(ev, rec, "dir");
-	e->dma.attrs = num(ev, rec, "attrs");	/* sync_sg_for_*: none, 0 */
+	e->dma.attrs = num(ev, rec, "attrs"); /* sync_sg_for_*: none, 0 */
 	e->dma.nr_ents = n;
 	str(ev, rec, "device", e->s1);
 	for (unsigned int i = 0; i < n; i++) {
@@ -134,7 +134,8 @@ static bool fill(unsigned int kind, struct tep_event *ev, struct tep_record *rec
 {
 	switch (kind) {
 	case SVT_K_IOMMU_MAP:
-		e->iommu_map.iova = num(ev, rec, "iova"), e->iommu_map.paddr = num(ev, rec, "paddr");
+		e->iommu_map.iova = num(ev, rec, "iova"),
+		e->iommu_map.paddr = num(ev, rec, "paddr");
 		e->iommu_map.size_bytes = num(ev, rec, "size");
 		return true;
 	case SVT_K_IOMMU_UNMAP:
@@ -148,7 +149,7 @@ static bool fill(unsigned int kind, struct tep_event *ev, struct tep_record *rec
 		str(ev, rec, "device", e->s1), str(ev, rec, "driver", e->s2);
 		return true;
 	case SVT_K_IOMMU_GROUP:
-		e->iommu_group.gid = (uint32_t)num(ev, rec, "gid");	/* attach: none, 0 */
+		e->iommu_group.gid = (uint32_t)num(ev, rec, "gid"); /* attach: none, 0 */
 		str(ev, rec, "device", e->s1);
 		return true;
 	case SVT_K_DMA:
@@ -178,7 +179,7 @@ static bool fill(unsigned int kind, struct tep_event *ev, struct tep_record *rec
 		str(ev, rec, "dev", e->s1), str(ev, rec, "iommu", e->s2);
 		return true;
 	default:
-		return false;	/* scatterlist events and the rest: generic */
+		return false; /* scatterlist events and the rest: generic */
 	}
 }
 
@@ -187,7 +188,7 @@ static int generic_event(struct td_ctx *c, struct tep_handle *tep, struct tep_ev
 			 struct tep_record *rec, uint32_t tid, const char *comm)
 {
 	struct trace_seq s;
-	struct trace_rec hdr = { 0 };
+	struct trace_rec hdr = {0};
 	char name[256];
 	int rc;
 
@@ -196,8 +197,8 @@ static int generic_event(struct td_ctx *c, struct tep_handle *tep, struct tep_ev
 		/* trace_marker text as the ftrace text shows it: the buffer, no newline */
 		/* buf is a flexible char array: it runs to the record's end */
 		struct tep_format_field *fb = tep_find_field(ev, "buf");
-		const char *buf = fb && fb->offset < rec->size ? (const char *)rec->data + fb->offset
-							       : NULL;
+		const char *buf =
+		    fb && fb->offset < rec->size ? (const char *)rec->data + fb->offset : NULL;
 		int n = buf ? (int)strnlen(buf, (size_t)(rec->size - fb->offset)) : 0;
 
 		while (n > 0 && buf[n - 1] == '\n')
@@ -246,7 +247,7 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 	if (d)
 		e.probe = d->id;
 	if (d && d->kind == SVT_K_DMA_SG) {
-		rc = sg_events(c, ev, rec, &e);	/* counts its records itself */
+		rc = sg_events(c, ev, rec, &e); /* counts its records itself */
 		if (rc < 0) {
 			c->err = rc;
 			return -1;
@@ -259,7 +260,7 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 		rc = generic_event(c, tep, ev, rec, e.tid, comm);
 	if (rc < 0) {
 		c->err = rc;
-		return -1;	/* stop iterating */
+		return -1; /* stop iterating */
 	}
 	if (rc == 0)
 		c->st->nr_records++;
@@ -270,7 +271,7 @@ static int trace_dat_run(const char *in_path, const struct import_opts *opts,
 			 struct import_stats *st, struct trace_writer *w)
 {
 	struct tracecmd_input *h;
-	struct td_ctx c = { .w = w, .st = st };
+	struct td_ctx c = {.w = w, .st = st};
 	int rc;
 
 	tracecmd_set_loglevel(TEP_LOG_NONE);
@@ -300,8 +301,8 @@ static int trace_dat_run(const char *in_path, const struct import_opts *opts,
 }
 
 const struct importer importer_trace_dat = {
-	.name = "trace-dat",
-	.summary = "trace-cmd trace.dat (libtracecmd + libtraceevent)",
-	.clock = TRACE_CLOCK_UNKNOWN,	/* whatever trace_clock the recording used */
-	.run = trace_dat_run,
+    .name = "trace-dat",
+    .summary = "trace-cmd trace.dat (libtracecmd + libtraceevent)",
+    .clock = TRACE_CLOCK_UNKNOWN, /* whatever trace_clock the recording used */
+    .run = trace_dat_run,
 };
