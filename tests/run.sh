@@ -24,6 +24,7 @@ exclude=${TEST_EXCLUDE:-}
 jobs=${JOBS:-1}
 serial=${SERIAL:-^(collect_|qemu)}
 logdir=$BUILD/test-logs
+run_t0=$SECONDS
 mkdir -p "$logdir"
 
 # run_one NAME CMD...: run one test, write "passed failed skipped" to
@@ -32,9 +33,11 @@ mkdir -p "$logdir"
 run_one() {
 	local name=$1; shift
 	local log=$logdir/$name.log
-	local t0=$SECONDS rc p f s line
-	"$@" >"$log" 2>&1
+	local t0=$SECONDS rc p f s line cpu TIMEFORMAT='%3U %3S'
+	# CPU seconds (user + sys of the test and its children), beside the wall time
+	{ time "$@" >"$log" 2>&1; } 2>"$logdir/$name.time"
 	rc=$?
+	cpu=$(awk '{printf "%d", $1 + $2 + 0.5}' "$logdir/$name.time" 2>/dev/null)
 	if grep -q '^\[==========\]' "$log"; then
 		# cmocka: "[  PASSED  ] N test(s).", "[  FAILED  ] N test(s), listed below:",
 		# "[  SKIPPED ] N test(s), listed below:" (skipped are not in PASSED)
@@ -50,17 +53,19 @@ run_one() {
 		f=1
 		echo "not ok - $name exited with status $rc" >>"$log"
 	fi
-	echo "$p $f $s $((SECONDS - t0))" >"$logdir/$name.result"
+	echo "$p $f $s $((SECONDS - t0)) ${cpu:-0}" >"$logdir/$name.result"
 	if [ "$f" -gt 0 ]; then
-		line=$(printf '  FAIL  %-34s %3d passed %3d failed (%ds)  log: %s\n' "$name" "$p" "$f" \
-			$((SECONDS - t0)) "$log"
+		line=$(printf '  FAIL  %-34s %3d passed %3d failed (%ds, %ss cpu)  log: %s\n' "$name" "$p" \
+			"$f" $((SECONDS - t0)) "${cpu:-?}" "$log"
 			grep -E '^(not ok|\[  FAILED  \]|\[  ERROR   \])|ERROR: |runtime error' "$log" |
 				head -20 | sed 's/^/        /')
 	elif [ "$s" -gt 0 ]; then
-		line=$(printf '  ok    %-34s %3d passed %3d skipped (%ds)\n' "$name" "$p" "$s" $((SECONDS - t0))
+		line=$(printf '  ok    %-34s %3d passed %3d skipped (%ds, %ss cpu)\n' "$name" "$p" "$s" \
+			$((SECONDS - t0)) "${cpu:-?}"
 			grep -Ei '^ok [0-9]+[^#]*# *skip' "$log" | head -3 | sed 's/^/        /')
 	else
-		line=$(printf '  ok    %-34s %3d passed (%ds)' "$name" "$p" $((SECONDS - t0)))
+		line=$(printf '  ok    %-34s %3d passed (%ds, %ss cpu)' "$name" "$p" $((SECONDS - t0)) \
+			"${cpu:-?}")
 	fi
 	printf '%s\n' "$line"
 }
@@ -89,8 +94,9 @@ done
 # Previous durations (from the last run's results) put the longest tests
 # first, so that a parallel run is not left waiting on one long test.
 prev_secs() {
-	local p f sk secs=0
-	[ -r "$logdir/$1.result" ] && read -r p f sk secs <"$logdir/$1.result"
+	local p f sk secs=0 cpu
+	[ -r "$logdir/$1.result" ] && read -r p f sk secs cpu <"$logdir/$1.result"
+	[[ $secs =~ ^[0-9]+$ ]] || secs=0
 	echo "${secs:-0}"
 }
 order=()
@@ -129,19 +135,23 @@ fi
 passed=0
 failed=0
 skipped=0
+cpu_total=0
 failures=()
 for n in "${names[@]}"; do
+	c=0
 	if [ -r "$logdir/$n.result" ]; then
-		read -r p f s _ <"$logdir/$n.result"
+		read -r p f s _ c <"$logdir/$n.result"
 	else
 		p=0 f=1 s=0	# the runner itself lost it: never silent
 	fi
+	cpu_total=$((cpu_total + ${c:-0}))
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
 	[ "$f" -gt 0 ] && failures+=("$n")
 done
 echo
+echo "$((SECONDS - run_t0)) s wall, $cpu_total s cpu (JOBS=$jobs)"
 [ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
 echo "$passed passed, $failed failed, $skipped skipped"
 # Nothing run (a filter that matches nothing) is a failure; all skipped is not.
