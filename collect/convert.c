@@ -189,8 +189,8 @@ static int tracepoint(struct conv *c, const struct svt_event *e)
 
 	text[0] = 0;
 	if (f)
-		hashed = tpfmt_format(f, e->v, redact__keeps(c->rd) ? NULL : hash_cb, c, text,
-				      sizeof(text));
+		hashed = tpfmt_format(f, e->tracepoint.payload,
+				      redact__keeps(c->rd) ? NULL : hash_cb, c, text, sizeof(text));
 	fill_hdr(c, e, &h, TRACE_REC_GENERIC, sizeof(h), hashed);
 	return trace_writer__append_generic(c->w, &h, text);
 }
