@@ -15,7 +15,7 @@ check_match "help has an example" "svatrace replay run.svt" "$OUT"
 check_rc "replay without a trace is a usage error" 2 "$SVATRACE" replay
 
 check_rc "--list-params exits 0" 0 "$SVATRACE" replay --list-params
-check_match "--list-params shows iotlb.entries with its source" "iotlb.entries +entries +64" "$OUT"
+check_match "--list-params shows iotlb.entries with its source" "iotlb.entries +entries +128" "$OUT"
 check_match "--list-params shows sources" "source: HyperSIO" "$OUT"
 "$SVATRACE" replay --list-params --json > "$TMP/params.json"
 nkeys=$(grep -c '"key":' "$TMP/params.json")
@@ -100,7 +100,7 @@ if [ -r "$REAL" ]; then
 	check_eq "real trace: lookups = hits + misses" "$l" "$((h + m))"
 	check_eq "real trace: maps = completed unmaps + live" "$maps" \
 		"$(( $(jget unmap.completed "$TMP/q1.json") + $(jget map.live "$TMP/q1.json") ))"
-	p50=$(jget xlate.latency_ns.p50 "$TMP/q1.json"); p99=$(jget xlate.latency_ns.p99 "$TMP/q1.json")
+	p50=$(jget xlate.latency_ns@p50 "$TMP/q1.json"); p99=$(jget xlate.latency_ns@p99 "$TMP/q1.json")
 	[ "$p50" -gt 0 ] && [ "$p99" -ge "$p50" ] && ok "real trace: latency p50 $p50 <= p99 $p99" || not_ok "bad percentiles $p50 $p99"
 	"$SVATRACE" replay "$TMP/q.svt" --profile qemu-vtd --json > "$TMP/q3.json"
 	a=$(jget atc.lookups "$TMP/q3.json")

@@ -708,8 +708,8 @@ static void test_report_keys(void **state)
 	assert_int_equal((uint64_t)fs_get(f, "submit.nr_retries"), st.nr_retries);
 	assert_true(fabs(fs_get(f, "submit.retries_per_desc") -
 			 (double)st.nr_retries / (double)st.nr_issued) < 1e-12);
-	assert_true(fs_get(f, "submit.latency_p99_ns") >= fs_get(f, "submit.latency_p50_ns"));
-	assert_true(fs_get(f, "client.e2e_p99_ns") >= fs_get(f, "client.e2e_p50_ns"));
+	assert_true(fs_get(f, "submit.latency_ns@p99") >= fs_get(f, "submit.latency_ns@p50"));
+	assert_true(fs_get(f, "client.e2e_latency_ns@p99") >= fs_get(f, "client.e2e_latency_ns@p50"));
 	assert_true(fs_get(f, "client.jain_fairness") > 0.99);	/* symmetric clients */
 	assert_true(fs_get(f, "client.3.cpu_submit_ns") > 0);
 	assert_true(f->nr_hist >= 3 && f->nr_series == 1 && f->nr_config > 40);
