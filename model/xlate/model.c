@@ -24,6 +24,7 @@
 #include "model/xlate/walk.h"
 
 #define SERIES_MAX 4096	/* windows before the window doubles */
+#define BASE_PAGE_BYTES 4096ull	/* x86 PAGE_SIZE: pin counts and VT-d address masks are in these */
 
 /* The model's time series, one grid (lib/series.h). */
 enum { S_LIVE, S_PINNED, S_FAULTS, S_INVAL, S_MISS, S_NR_ };
@@ -892,14 +893,14 @@ void model__pin(struct model *m, uint64_t t_ns, uint64_t nr_pages, bool unpin)
 		if (m->st.pinned_pages > m->st.peak_pinned_pages)
 			m->st.peak_pinned_pages = m->st.pinned_pages;
 	}
-	series_add(m, S_PINNED, t_ns, (double)(m->st.pinned_pages * 4096));
+	series_add(m, S_PINNED, t_ns, (double)(m->st.pinned_pages * BASE_PAGE_BYTES));
 }
 
 void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 {
 	struct iotlb_inval inv = { .kind = IOTLB_INV_GLOBAL, .domain = q->domain,
 				   .pasid = IOTLB_ANY };
-	uint64_t range = 4096ull << (q->addr_mask < 52 ? q->addr_mask : 52);
+	uint64_t range = BASE_PAGE_BYTES << (q->addr_mask < 52 ? q->addr_mask : 52);
 	uint64_t base = q->addr & ~(range - 1);	/* hardware ignores bits below the mask */
 
 	if (t_ns > m->last_ns)
@@ -1089,7 +1090,7 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M(KEY_CPU_UNMAP, s->unmap_cpu_ns, "ns");
 	M("pin.pages", s->pin_pages, "pages");
 	M("pin.unpinned_pages", s->unpin_pages, "pages");
-	M("pin.peak_pinned_bytes", s->peak_pinned_pages * 4096, "bytes");
+	M("pin.peak_pinned_bytes", s->peak_pinned_pages * BASE_PAGE_BYTES, "bytes");
 	M(KEY_CPU_PIN, s->pin_cpu_ns, "ns");
 	M(KEY_INVAL_COUNT, s->inval_count, "descriptors");
 	for (uint32_t t = 1; t < MODEL_QI_NR_TYPES_; t++) {
