@@ -14,6 +14,8 @@
 #include "model/xlate/iotlb.h"
 #include "model/xlate/model.h"
 #include "replay/replay.h"
+#include "replay/expand.h"
+#include "replay/request.h"
 #include "replay/scenario.h"
 #include "replay/wq_feed.h"
 #include "trace/trace.h"
@@ -21,7 +23,6 @@
 #define F(field) offsetof(struct replay_cfg, field)
 #define SLOT_BYTES 128		/* largest fixed-size record we buffer */
 #define PROGRESS_EVERY 65536	/* records between progress calls */
-#define INTERN_BASE (1u << 30)	/* string ids a scenario adds (tenants) start here */
 #define PRESCAN 1000000		/* records looked at to resolve replay.expand=auto */
 
 static const struct param_def replay_defs[] = {
@@ -61,18 +62,6 @@ struct held {
 	uint32_t slot;		/* index into slots */
 };
 
-struct expansion {
-	uint64_t due_ns;	/* when the device touches the next part */
-	uint64_t seq;		/* creation order: tie-break */
-	uint64_t start_ns;	/* when it touches the first byte */
-	uint64_t iova;		/* start of the map */
-	uint64_t bytes;		/* length of the map */
-	uint64_t off;		/* next byte to touch */
-	uint32_t dev;		/* device index */
-	uint32_t pasid;		/* PASID */
-	uint8_t write;		/* device writes */
-};
-
 struct rp {
 	const struct replay_cfg *cfg;		/* replay parameters (expand resolved) */
 	struct replay_cfg cfg_copy;		/* storage for cfg */
@@ -80,6 +69,9 @@ struct rp {
 	struct model *m;			/* the model */
 	struct wq_feed *wq;			/* work-queue model path (replay/wq_feed.h) */
 	struct trace_reader *r;			/* input */
+	struct request *rq;			/* record -> request normalisation */
+	struct expand *x;			/* map expansion (NULL until expand is resolved) */
+	int err;				/* first error of a callback without a return path */
 	/* reorder window */
 	uint8_t *slots;				/* reorder_max * SLOT_BYTES */
 	uint32_t *free_slots;			/* stack of free slot indexes */
@@ -90,220 +82,97 @@ struct rp {
 	uint64_t newest_ns;			/* latest ts read */
 	uint64_t released_ns;			/* ts of the last record released */
 	uint64_t seq;				/* records buffered */
-	/* pending expansions: min-heap by (due_ns, seq), one step per page/line */
-	struct expansion *exp;			/* heap */
-	uint64_t exp_nr, exp_cap, exp_seq;	/* used, allocated, next seq */
-	/* devices: string id -> index + 1 (0 = not yet numbered) */
-	uint32_t *dev_of_id;			/* indexed by string id */
-	uint32_t dev_of_id_cap;			/* slots */
-	uint32_t nr_devs;			/* devices numbered */
-	/* strings a scenario transform added: id INTERN_BASE + i */
-	char **interned;			/* names */
-	uint32_t *dev_of_intern;		/* device index + 1 per name (0 = not yet) */
-	uint32_t nr_interned;			/* names used (and allocated) */
-	bool seen_iommu_map;			/* an iommu:map record was replayed */
-	bool seen_dma_map;			/* a DMA-API map was replayed */
 	bool prescan_access;			/* expand=auto: the prescan saw a dev_access */
 	uint64_t first_ns, last_ns;		/* replayed time span */
 	bool any;				/* first_ns valid */
 	/* counters */
 	uint64_t nr_records, nr_by_kind[TRACE_REC_KIND_MAX_ + 1], nr_late, max_held;
-	uint64_t nr_maps, nr_dma_maps, nr_maps_expanded, nr_expanded_accesses, nr_qi[16];
 	uint64_t nr_skipped;			/* generic or unknown kinds */
 };
 
-/* ---------------------------------------------------------------- devices */
+/* ---------------------------------------------------------------- requests -> model */
 
-static uint32_t dev_index(struct rp *p, uint32_t string_id)
+static int to_access(void *ctx, uint64_t ts, const struct model_access *a)
 {
-	if (string_id >= INTERN_BASE && string_id - INTERN_BASE < p->nr_interned) {
-		uint32_t *d = &p->dev_of_intern[string_id - INTERN_BASE];
-
-		if (!*d)
-			*d = p->nr_devs < MODEL_MAX_DEVS ? ++p->nr_devs : MODEL_MAX_DEVS;
-		return *d - 1;
-	}
-	if (string_id >= p->dev_of_id_cap) {
-		uint32_t cap = p->dev_of_id_cap ? p->dev_of_id_cap : 64;
-		uint32_t *n;
-
-		while (cap <= string_id)
-			cap *= 2;
-		n = realloc(p->dev_of_id, cap * sizeof(*n));
-		if (!n)
-			return 0;
-		memset(n + p->dev_of_id_cap, 0, (cap - p->dev_of_id_cap) * sizeof(*n));
-		p->dev_of_id = n;
-		p->dev_of_id_cap = cap;
-	}
-	if (!p->dev_of_id[string_id]) {
-		if (p->nr_devs >= MODEL_MAX_DEVS)
-			return MODEL_MAX_DEVS - 1;
-		p->dev_of_id[string_id] = ++p->nr_devs;
-	}
-	return p->dev_of_id[string_id] - 1;
-}
-
-static void fill_access(const struct rp *p, struct model_access *a, uint32_t dev, uint32_t pasid)
-{
-	a->dev = dev;
-	a->sid = dev;
-	a->domain = p->cfg->domain_per_device ? dev : 0;
-	a->pasid = pasid == TRACE_NO_PASID ? 0 : pasid;
-}
-
-/* ---------------------------------------------------------------- expansion */
-
-static bool exp_before(const struct expansion *a, const struct expansion *b)
-{
-	return a->due_ns < b->due_ns || (a->due_ns == b->due_ns && a->seq < b->seq);
-}
-
-static void exp_sift_down(struct rp *p, uint64_t i)
-{
-	struct expansion x = p->exp[i];
-
-	for (;;) {
-		uint64_t c = 2 * i + 1;
-
-		if (c >= p->exp_nr)
-			break;
-		if (c + 1 < p->exp_nr && exp_before(&p->exp[c + 1], &p->exp[c]))
-			c++;
-		if (!exp_before(&p->exp[c], &x))
-			break;
-		p->exp[i] = p->exp[c];
-		i = c;
-	}
-	p->exp[i] = x;
-}
-
-static int exp_push(struct rp *p, struct expansion e)
-{
-	uint64_t i;
-
-	if (p->exp_nr == p->exp_cap) {
-		uint64_t cap = p->exp_cap ? 2 * p->exp_cap : 256;
-		struct expansion *n = realloc(p->exp, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		p->exp = n;
-		p->exp_cap = cap;
-	}
-	e.seq = p->exp_seq++;
-	i = p->exp_nr++;
-	while (i > 0) {
-		uint64_t parent = (i - 1) / 2;
-
-		if (!exp_before(&e, &p->exp[parent]))
-			break;
-		p->exp[i] = p->exp[parent];
-		i = parent;
-	}
-	p->exp[i] = e;
+	model__access(((struct rp *)ctx)->m, ts, a);
 	return 0;
 }
 
-/* Touch the next page (or line) of the earliest expansion; reschedule the rest. */
-static void expand_step(struct rp *p)
+static int to_page_req(void *ctx, uint64_t ts, const struct model_page_req *r)
 {
-	struct expansion *e = &p->exp[0];
-	uint64_t unit = p->cfg->expand == REPLAY_EXPAND_PAGE ? p->mcfg->page_bytes : p->cfg->line_bytes;
-	uint64_t bytes = e->bytes ? e->bytes : 1;
-	uint64_t a_start = e->iova + e->off;
-	/* up to the next unit boundary (page mode: the rest of this page) */
-	uint64_t a_end = p->cfg->expand == REPLAY_EXPAND_PAGE ? (a_start | (unit - 1)) + 1 :
-								 a_start + unit;
-	struct model_access a = { .iova = a_start, .write = e->write };
-
-	if (a_end > e->iova + bytes || a_end < a_start)
-		a_end = e->iova + bytes;
-	a.bytes = a_end - a_start;
-	fill_access(p, &a, e->dev, e->pasid);
-	model__advance(p->m, e->due_ns);
-	model__access(p->m, e->due_ns, &a);
-	p->nr_expanded_accesses++;
-	e->off += a.bytes;
-	if (e->off >= bytes) {
-		p->exp[0] = p->exp[--p->exp_nr];
-	} else {
-		/* the device streams at expand_bytes_per_us */
-		e->due_ns = e->start_ns + e->off * 1000 / p->cfg->expand_bytes_per_us;
-	}
-	if (p->exp_nr)
-		exp_sift_down(p, 0);
+	model__page_req(((struct rp *)ctx)->m, ts, r);
+	return 0;
 }
 
-/* Run the expansion steps due by @t_ns, in time order. */
-static void exp_run(struct rp *p, uint64_t t_ns)
+static int to_map(void *ctx, uint64_t ts, uint32_t cpu, uint32_t dom, uint64_t iova,
+		  uint64_t bytes)
 {
-	while (p->exp_nr && p->exp[0].due_ns <= t_ns)
-		expand_step(p);
+	model__map(((struct rp *)ctx)->m, ts, cpu, dom, iova, bytes);
+	return 0;
 }
 
-static void maybe_expand(struct rp *p, bool from_dma, uint64_t ts, uint64_t iova, uint64_t bytes,
-			 uint32_t dev, uint32_t pasid, bool write)
+static int to_unmap(void *ctx, uint64_t ts, uint32_t cpu, uint32_t dom, uint64_t iova,
+		    uint64_t bytes)
 {
-	uint32_t src = p->cfg->expand_source;
-	struct expansion e = {
-		.due_ns = ts + p->cfg->expand_delay_ns, .start_ns = ts + p->cfg->expand_delay_ns,
-		.iova = iova, .bytes = bytes, .dev = dev, .pasid = pasid, .write = write,
-	};
-	bool yes;
-
-	if (p->cfg->expand == REPLAY_EXPAND_OFF)
-		return;
-	if (src == REPLAY_EXPSRC_BOTH)
-		yes = true;
-	else if (src == REPLAY_EXPSRC_IOMMU)
-		yes = !from_dma;
-	else if (src == REPLAY_EXPSRC_DMA)
-		yes = from_dma;
-	else
-		yes = from_dma || !p->seen_dma_map;
-	if (!yes)
-		return;
-	if (exp_push(p, e) == 0)
-		p->nr_maps_expanded++;
+	model__unmap(((struct rp *)ctx)->m, ts, cpu, dom, iova, bytes);
+	return 0;
 }
 
-/* ---------------------------------------------------------------- records */
-
-static uint32_t scn_intern(void *ctx, const char *s);
-
-/*
- * A page request is PRI input for the model. Its device is the record's
- * device name, or, when the collector could not name it, its requester id
- * (one device per "sid:0xNNNN").
- */
-static void page_req(struct rp *p, uint64_t ts, const struct trace_rec_page_req *q)
+static int to_qi(void *ctx, uint64_t ts, const struct model_qi *q)
 {
-	struct model_page_req r = {
-		.addr = q->addr, .grpid = q->grpid, .write = (q->rw & 2) != 0, .last = q->last,
-	};
-	struct model_access a;
-	uint32_t id = q->device_id;
-
-	if (!id) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "sid:%#06x", q->sid & 0xffff);
-		id = scn_intern(p, name);
-	}
-	fill_access(p, &a, dev_index(p, id), q->pasid);
-	r.dev = a.dev;
-	r.sid = a.sid;
-	r.domain = a.domain;
-	r.pasid = a.pasid;
-	model__page_req(p->m, ts, &r);
+	model__qi(((struct rp *)ctx)->m, ts, q);
+	return 0;
 }
 
-static void replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
+static int to_pin(void *ctx, uint64_t ts, uint64_t nr_pages, bool unpin)
 {
-	uint32_t cpu = rec->cpu;
+	model__pin(((struct rp *)ctx)->m, ts, nr_pages, unpin);
+	return 0;
+}
 
-	exp_run(p, ts);
+static int to_expand(void *ctx, uint64_t ts, const struct expand_map *e)
+{
+	int rc = expand__map(((struct rp *)ctx)->x, ts, e);
+
+	return rc < 0 ? rc : 0;
+}
+
+static int to_wq_submit(void *ctx, uint64_t ts, const struct trace_rec_wq_submit *w)
+{
+	return wq_feed__submit(((struct rp *)ctx)->wq, ts, w);
+}
+
+static int to_wq_complete(void *ctx, uint64_t ts, const struct trace_rec_wq_complete *c)
+{
+	return wq_feed__complete(((struct rp *)ctx)->wq, ts, c);
+}
+
+static const struct request_ops to_model = {
+	.access = to_access, .page_req = to_page_req, .map = to_map, .unmap = to_unmap,
+	.qi = to_qi, .pin = to_pin, .expand = to_expand, .wq_submit = to_wq_submit,
+	.wq_complete = to_wq_complete,
+};
+
+/* An expansion step: the model advances to its time, then translates it. */
+static int expanded_access(void *ctx, uint64_t ts, const struct expand_access *e)
+{
+	struct rp *p = ctx;
+	struct model_access a = { .iova = e->iova, .bytes = e->bytes, .write = e->write,
+				  .dev = e->dev, .sid = e->dev,
+				  .domain = p->cfg->domain_per_device ? e->dev : 0,
+				  .pasid = e->pasid == TRACE_NO_PASID ? 0 : e->pasid };
+
+	model__advance(p->m, ts);
+	model__access(p->m, ts, &a);
+	return 0;
+}
+
+static int replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
+{
+	int rc = expand__run(p->x, ts, expanded_access, p);
+
+	if (rc)
+		return rc;
 	model__advance(p->m, ts);
 	if (!p->any) {
 		p->first_ns = ts;
@@ -312,100 +181,7 @@ static void replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 	p->last_ns = ts;
 	p->nr_records++;
 	p->nr_by_kind[rec->kind < TRACE_REC_KIND_MAX_ ? rec->kind : TRACE_REC_KIND_MAX_]++;
-
-	switch (rec->kind) {
-	case TRACE_REC_DEV_ACCESS: {
-		const struct trace_rec_dev_access *d = (const void *)rec;
-		struct model_access a = { .iova = d->iova, .bytes = d->size_bytes,
-					  .write = d->dir == TRACE_DIR_WRITE };
-
-		fill_access(p, &a, dev_index(p, d->device_id), d->pasid);
-		model__access(p->m, ts, &a);
-		break;
-	}
-	case TRACE_REC_IOMMU_MAP: {
-		const struct trace_rec_iommu_map *mp = (const void *)rec;
-		uint32_t dev = mp->device_id ? dev_index(p, mp->device_id) : 0;
-
-		p->seen_iommu_map = true;
-		p->nr_maps++;
-		model__map(p->m, ts, cpu, p->cfg->domain_per_device ? dev : 0, mp->iova,
-			   mp->size_bytes);
-		maybe_expand(p, false, ts, mp->iova, mp->size_bytes, dev, TRACE_NO_PASID,
-			     false);
-		break;
-	}
-	case TRACE_REC_IOMMU_UNMAP: {
-		const struct trace_rec_iommu_unmap *u = (const void *)rec;
-		uint32_t dev = u->device_id ? dev_index(p, u->device_id) : 0;
-
-		model__unmap(p->m, ts, cpu, p->cfg->domain_per_device ? dev : 0, u->iova,
-			     u->unmapped_bytes ? u->unmapped_bytes : u->size_bytes);
-		break;
-	}
-	case TRACE_REC_DMA: {
-		const struct trace_rec_dma *d = (const void *)rec;
-		uint32_t dev = dev_index(p, d->device_id);
-		uint32_t dom = p->cfg->domain_per_device ? dev : 0;
-		bool map = d->op == TRACE_DMA_MAP_PAGE || d->op == TRACE_DMA_MAP_SG ||
-			   d->op == TRACE_DMA_MAP_RESOURCE || d->op == TRACE_DMA_ALLOC;
-		bool unmap = d->op == TRACE_DMA_UNMAP_PAGE || d->op == TRACE_DMA_UNMAP_SG ||
-			     d->op == TRACE_DMA_UNMAP_RESOURCE || d->op == TRACE_DMA_FREE;
-
-		if (map) {
-			p->seen_dma_map = true;
-			p->nr_dma_maps++;
-			/* iommu:map records carry the IOMMU side when present; else the DMA map does */
-			if (!p->seen_iommu_map)
-				model__map(p->m, ts, cpu, dom, d->dma_addr, d->size_bytes);
-			maybe_expand(p, true, ts, d->dma_addr, d->size_bytes, dev, TRACE_NO_PASID,
-				     d->dir == 2);
-		} else if (unmap && !p->seen_iommu_map) {
-			model__unmap(p->m, ts, cpu, dom, d->dma_addr, d->size_bytes);
-		}
-		break;
-	}
-	case TRACE_REC_QI_SUBMIT: {
-		const struct trace_rec_qi_submit *q = (const void *)rec;
-		struct model_qi mq = {
-			.type = q->type, .granularity = q->granularity,
-			.domain = p->cfg->domain_per_device ? q->domain_id : IOTLB_ANY,
-			.pasid = q->pasid == TRACE_NO_PASID ? IOTLB_ANY : q->pasid,
-			.addr = q->addr, .addr_mask = q->addr_mask,
-		};
-
-		p->nr_qi[q->type & 0xf]++;
-		model__qi(p->m, ts, &mq);
-		break;
-	}
-	case TRACE_REC_PIN: {
-		const struct trace_rec_pin *pn = (const void *)rec;
-
-		if (pn->nr_done > 0)
-			model__pin(p->m, ts, (uint64_t)pn->nr_done, pn->op == TRACE_UNPIN);
-		break;
-	}
-	case TRACE_REC_WQ_SUBMIT: {
-		const struct trace_rec_wq_submit *w = (const void *)rec;
-		uint32_t dev = dev_index(p, w->device_id);
-
-		if (p->cfg->expand_wq && w->status == 0 && w->xfer_bytes) {
-			maybe_expand(p, true, ts, w->src, w->xfer_bytes, dev, w->pasid, false);
-			maybe_expand(p, true, ts, w->dst, w->xfer_bytes, dev, w->pasid, true);
-		}
-		wq_feed__submit(p->wq, ts, w);
-		break;
-	}
-	case TRACE_REC_WQ_COMPLETE:
-		wq_feed__complete(p->wq, ts, (const void *)rec);
-		break;
-	case TRACE_REC_PAGE_REQ:
-		page_req(p, ts, (const void *)rec);
-		break;
-	default:
-		/* responses, faults, groups, waits, cache tags: counted, not modelled */
-		break;
-	}
+	return request__record(p->rq, rec, ts, &to_model, p);
 }
 
 /* ---------------------------------------------------------------- reorder window */
@@ -428,7 +204,8 @@ static void release_one(struct rp *p)
 		ts = p->released_ns;
 	}
 	p->released_ns = ts;
-	replay_rec(p, rec, ts);
+	if (!p->err)
+		p->err = replay_rec(p, rec, ts);
 	p->free_slots[p->nr_free++] = h.slot;
 }
 
@@ -478,37 +255,26 @@ static int feed(void *ctx, const struct trace_rec *rec)
 	return 0;
 }
 
+/* A failure here has no return path to the transform: the run stops at the next record. */
 static uint32_t scn_intern(void *ctx, const char *s)
 {
 	struct rp *p = ctx;
-	char **n;
-	uint32_t *d;
+	uint32_t id = 0;
+	int rc = request__intern(p->rq, s, &id);
 
-	for (uint32_t i = 0; i < p->nr_interned; i++)
-		if (!strcmp(p->interned[i], s))
-			return INTERN_BASE + i;
-	n = realloc(p->interned, (p->nr_interned + 1) * sizeof(*n));
-	if (!n)
-		return 0;
-	p->interned = n;
-	d = realloc(p->dev_of_intern, (p->nr_interned + 1) * sizeof(*d));
-	if (!d)
-		return 0;
-	p->dev_of_intern = d;
-	n[p->nr_interned] = strdup(s);
-	if (!n[p->nr_interned])
-		return 0;
-	d[p->nr_interned] = 0;
-	return INTERN_BASE + p->nr_interned++;
+	if (rc && !p->err)
+		p->err = rc;
+	return rc ? 0 : id;
 }
 
 static const char *scn_string(void *ctx, uint32_t id)
 {
-	struct rp *p = ctx;
+	return request__string(((struct rp *)ctx)->rq, id);
+}
 
-	if (id >= INTERN_BASE)
-		return id - INTERN_BASE < p->nr_interned ? p->interned[id - INTERN_BASE] : NULL;
-	return trace_reader__string(p->r, id);
+static const char *trace_string(void *ctx, uint32_t id)
+{
+	return trace_reader__string(ctx, id);
 }
 
 /* ---------------------------------------------------------------- run */
@@ -595,6 +361,7 @@ static int metric(const struct results_sink *s, const char *key, double v, const
 
 static int report_replay(const struct rp *p, const struct results_sink *s)
 {
+	const struct request_stats *st = request__stats(p->rq);
 	char key[64];
 	int rc = 0;
 
@@ -603,12 +370,12 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 	    (rc = metric(s, "replay.late_records", (double)p->nr_late, "records")) < 0 ||
 	    (rc = metric(s, "replay.max_reorder_held", (double)p->max_held, "records")) < 0 ||
 	    (rc = metric(s, "replay.span_ns", (double)(p->any ? p->last_ns - p->first_ns : 0), "ns")) < 0 ||
-	    (rc = metric(s, "replay.devices", (double)p->nr_devs, "devices")) < 0 ||
+	    (rc = metric(s, "replay.devices", (double)request__nr_devs(p->rq), "devices")) < 0 ||
 	    (rc = metric(s, "replay.expand_mode", (double)p->cfg->expand, "0 off 1 page 2 line")) < 0 ||
-	    (rc = metric(s, "replay.maps", (double)p->nr_maps, "maps")) < 0 ||
-	    (rc = metric(s, "replay.dma_maps", (double)p->nr_dma_maps, "maps")) < 0 ||
-	    (rc = metric(s, "replay.maps_expanded", (double)p->nr_maps_expanded, "maps")) < 0 ||
-	    (rc = metric(s, "replay.expanded_accesses", (double)p->nr_expanded_accesses, "accesses")) < 0)
+	    (rc = metric(s, "replay.maps", (double)st->nr_maps, "maps")) < 0 ||
+	    (rc = metric(s, "replay.dma_maps", (double)st->nr_dma_maps, "maps")) < 0 ||
+	    (rc = metric(s, "replay.maps_expanded", (double)expand__nr_maps(p->x), "maps")) < 0 ||
+	    (rc = metric(s, "replay.expanded_accesses", (double)expand__nr_accesses(p->x), "accesses")) < 0)
 		return rc;
 	for (unsigned int k = 1; k < TRACE_REC_KIND_MAX_; k++) {
 		if (!p->nr_by_kind[k])
@@ -617,16 +384,16 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 		if ((rc = metric(s, key, (double)p->nr_by_kind[k], "records")) < 0)
 			return rc;
 	}
-	for (unsigned int t = 0; t < 16; t++) {
+	for (unsigned int t = 0; t < REQUEST_NR_QI_TYPES; t++) {
 		const char *n = trace_qi_type_name(t);
 
-		if (!p->nr_qi[t])
+		if (!st->nr_qi[t])
 			continue;
 		if (n)
 			snprintf(key, sizeof(key), "trace.qi.%s", n);
 		else
 			snprintf(key, sizeof(key), "trace.qi.type_%u", t);
-		if ((rc = metric(s, key, (double)p->nr_qi[t], "descriptors")) < 0)
+		if ((rc = metric(s, key, (double)st->nr_qi[t], "descriptors")) < 0)
 			return rc;
 	}
 	return 0;
@@ -640,12 +407,8 @@ static void rp_free(struct rp *p)
 	free(p->slots);
 	free(p->free_slots);
 	free(p->heap);
-	free(p->exp);
-	free(p->dev_of_id);
-	for (uint32_t i = 0; i < p->nr_interned; i++)
-		free(p->interned[i]);
-	free(p->interned);
-	free(p->dev_of_intern);
+	expand__free(p->x);
+	request__free(p->rq);
 }
 
 int replay_run(const struct replay_opts *o, const struct results_sink *sink)
@@ -675,7 +438,8 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 	p.slots = malloc((size_t)p.cfg->reorder_max * SLOT_BYTES);
 	p.free_slots = malloc((size_t)p.cfg->reorder_max * sizeof(uint32_t));
 	p.heap = malloc((size_t)p.cfg->reorder_max * sizeof(struct held));
-	if (!p.m || !p.wq || !p.slots || !p.free_slots || !p.heap) {
+	p.rq = request__new(p.cfg->domain_per_device, p.cfg->expand_wq, trace_string, p.r);
+	if (!p.m || !p.wq || !p.slots || !p.free_slots || !p.heap || !p.rq) {
 		svt_err("replay: out of memory");
 		rp_free(&p);
 		return -ENOMEM;
@@ -697,6 +461,21 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 	}
 	if (p.cfg_copy.expand == REPLAY_EXPAND_AUTO)
 		p.cfg_copy.expand = expand_auto(&p, o) ? REPLAY_EXPAND_OFF : REPLAY_EXPAND_PAGE;
+	{
+		struct expand_cfg xc = {
+			.mode = p.cfg->expand, .source = p.cfg->expand_source,
+			.delay_ns = p.cfg->expand_delay_ns, .bytes_per_us = p.cfg->expand_bytes_per_us,
+			.line_bytes = p.cfg->line_bytes, .page_bytes = p.mcfg->page_bytes,
+		};
+
+		p.x = expand__new(&xc);
+		if (!p.x) {
+			svt_err("replay: out of memory");
+			scenario_chain__free(chain);
+			rp_free(&p);
+			return -ENOMEM;
+		}
+	}
 	if (o->trace_hash)
 		snprintf(hash, sizeof(hash), "%s", o->trace_hash);
 	else if (replay_trace_hash(o->trace_path, hash, sizeof(hash)))
@@ -729,6 +508,8 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 			rc = 0;
 			break;
 		}
+		if (p.err)
+			break;
 		if (o->progress && !(trace_reader__nr_records(p.r) % PROGRESS_EVERY))
 			o->progress(trace_reader__offset(p.r), info.trace_bytes, o->progress_ctx);
 	}
@@ -743,7 +524,13 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 	}
 	while (p.nr_held)
 		release_one(&p);
-	exp_run(&p, UINT64_MAX);
+	if (!p.err)
+		p.err = expand__run(p.x, UINT64_MAX, expanded_access, &p);
+	if (p.err) {
+		svt_err("replay: stopped at record %llu: %s",
+			(unsigned long long)trace_reader__nr_records(p.r), strerror(-p.err));
+		status = status ? status : p.err;
+	}
 	model__finish(p.m, p.last_ns);
 	if ((rc = wq_feed__finish(p.wq)) < 0 && !status)
 		status = rc;
