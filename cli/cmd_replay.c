@@ -282,8 +282,10 @@ int cmd_replay(int argc, char **argv)
 		const struct model_cfg *mc = params__cfg(p, &model_param_table);
 
 		o.seed = mc ? mc->seed : 0;
+		o.errmsg = err;
+		o.errmsg_bytes = sizeof(err);
 		if (replay_run(&o, sink))
-			rc = CLI_FAIL;
+			rc = cli_error(CMD, "%s", err[0] ? err : "failed");
 	}
 out:
 	if (sink && sink != printer)

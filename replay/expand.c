@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "lib/alloc.h"
 #include "replay/expand.h"
 #include "replay/replay.h"
 
@@ -40,7 +41,7 @@ struct expand *expand__new(const struct expand_cfg *cfg)
 		errno = EINVAL;
 		return NULL;
 	}
-	x = calloc(1, sizeof(*x));
+	x = svt_calloc(1, sizeof(*x));
 	if (!x)
 		return NULL;
 	x->cfg = *cfg;
@@ -85,7 +86,7 @@ static int push(struct expand *x, struct expansion e)
 
 	if (x->nr == x->cap) {
 		uint64_t cap = x->cap ? 2 * x->cap : 256;
-		struct expansion *n = realloc(x->exp, cap * sizeof(*n));
+		struct expansion *n = svt_realloc(x->exp, cap * sizeof(*n));
 
 		if (!n)
 			return -ENOMEM;

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * replay.c - trace -> reorder window -> normalise/expand -> model -> sink.
- * Assumptions in replay.h and docs/replay.md.
+ * replay.c - the replay pipeline: record source -> reorder window ->
+ * scenario chain -> record->request normalisation (+ map expansion) ->
+ * model -> results sink. Each stage is its own module (source.h,
+ * reorder.h, scenario.h, request.h, expand.h); this file connects them,
+ * resolves replay.expand=auto and reports. Assumptions in replay.h and
+ * docs/replay.md.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +20,14 @@
 #include "model/xlate/model.h"
 #include "replay/replay.h"
 #include "replay/expand.h"
+#include "replay/reorder.h"
 #include "replay/request.h"
 #include "replay/scenario.h"
+#include "replay/source.h"
 #include "replay/wq_feed.h"
 #include "trace/trace.h"
 
 #define F(field) offsetof(struct replay_cfg, field)
-#define SLOT_BYTES 128		/* largest fixed-size record we buffer */
 #define PROGRESS_EVERY 65536	/* records between progress calls */
 #define PRESCAN 1000000		/* records looked at to resolve replay.expand=auto */
 
@@ -56,39 +62,45 @@ const struct param_table replay_param_table = {
 	.validate = NULL,
 };
 
-struct held {
-	uint64_t ts_ns;		/* record time */
-	uint64_t seq;		/* file order: tie-break */
-	uint32_t slot;		/* index into slots */
-};
-
 struct rp {
-	const struct replay_cfg *cfg;		/* replay parameters (expand resolved) */
-	struct replay_cfg cfg_copy;		/* storage for cfg */
+	const struct replay_opts *o;		/* options */
+	struct replay_cfg cfg;			/* replay parameters (expand resolved) */
 	const struct model_cfg *mcfg;		/* model parameters */
 	struct model *m;			/* the model */
 	struct wq_feed *wq;			/* work-queue model path (replay/wq_feed.h) */
-	struct trace_reader *r;			/* input */
+	struct replay_source *src;		/* input */
+	struct reorder *win;			/* time order, behind the source */
+	struct scenario_chain *chain;		/* transforms, NULL: none */
 	struct request *rq;			/* record -> request normalisation */
-	struct expand *x;			/* map expansion (NULL until expand is resolved) */
-	int err;				/* first error of a callback without a return path */
-	/* reorder window */
-	uint8_t *slots;				/* reorder_max * SLOT_BYTES */
-	uint32_t *free_slots;			/* stack of free slot indexes */
-	uint32_t nr_free;			/* entries on it */
-	struct held *heap;			/* ring sorted by (ts, seq) */
-	uint32_t held_head;			/* index of the oldest */
-	uint32_t nr_held;			/* entries in it */
-	uint64_t newest_ns;			/* latest ts read */
-	uint64_t released_ns;			/* ts of the last record released */
-	uint64_t seq;				/* records buffered */
-	bool prescan_access;			/* expand=auto: the prescan saw a dev_access */
+	struct expand *x;			/* map expansion */
+	int err;				/* first error downstream of the chain */
+	bool failed;				/* an error was reported */
+	bool prescan;				/* expand=auto: only looking for dev_access */
+	bool prescan_access;			/* the prescan saw a dev_access */
+	uint64_t next_progress;			/* source records at the next progress call */
 	uint64_t first_ns, last_ns;		/* replayed time span */
 	bool any;				/* first_ns valid */
 	/* counters */
-	uint64_t nr_records, nr_by_kind[TRACE_REC_KIND_MAX_ + 1], nr_late, max_held;
-	uint64_t nr_skipped;			/* generic or unknown kinds */
+	uint64_t nr_records, nr_by_kind[TRACE_REC_KIND_MAX_ + 1];
+	uint64_t nr_late_emitted;		/* a transform emitted a record in the past */
 };
+
+/* The run's error channel: the caller's buffer if given (first error), else the log. */
+static void fail(struct rp *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct rp *p, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!p->o->errmsg)
+		svt_err("%s", msg);
+	else if (!p->failed && p->o->errmsg_bytes)
+		snprintf(p->o->errmsg, p->o->errmsg_bytes, "%s", msg);
+	p->failed = true;
+}
 
 /* ---------------------------------------------------------------- requests -> model */
 
@@ -159,7 +171,7 @@ static int expanded_access(void *ctx, uint64_t ts, const struct expand_access *e
 	struct rp *p = ctx;
 	struct model_access a = { .iova = e->iova, .bytes = e->bytes, .write = e->write,
 				  .dev = e->dev, .sid = e->dev,
-				  .domain = p->cfg->domain_per_device ? e->dev : 0,
+				  .domain = p->cfg.domain_per_device ? e->dev : 0,
 				  .pasid = e->pasid == TRACE_NO_PASID ? 0 : e->pasid };
 
 	model__advance(p->m, ts);
@@ -184,75 +196,31 @@ static int replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 	return request__record(p->rq, rec, ts, &to_model, p);
 }
 
-/* ---------------------------------------------------------------- reorder window */
+/* ---------------------------------------------------------------- scenario output */
 
 /*
- * The window is a ring sorted by (ts, seq): a record is appended at the tail
- * and moved back past newer ones (insertion sort). Collectors' records are
- * nearly sorted, so that is O(1) per record; the oldest leaves from the head.
+ * Records out of the scenario chain. They are in time order unless a
+ * transform emitted one in the past: that one is replayed at the current
+ * time (counted late), as the model's clock only moves forward.
  */
-static void release_one(struct rp *p)
-{
-	struct held h = p->heap[p->held_head];
-	const struct trace_rec *rec = (const void *)(p->slots + (size_t)h.slot * SLOT_BYTES);
-	uint64_t ts = h.ts_ns;
-
-	p->held_head = (p->held_head + 1) % p->cfg->reorder_max;
-	p->nr_held--;
-	if (ts < p->released_ns) {
-		p->nr_late++;
-		ts = p->released_ns;
-	}
-	p->released_ns = ts;
-	if (!p->err)
-		p->err = replay_rec(p, rec, ts);
-	p->free_slots[p->nr_free++] = h.slot;
-}
-
-static void hold(struct rp *p, const struct trace_rec *rec)
-{
-	uint32_t cap = p->cfg->reorder_max, slot, i;
-	struct held h;
-
-	if (!p->nr_free)
-		release_one(p);
-	slot = p->free_slots[--p->nr_free];
-	memcpy(p->slots + (size_t)slot * SLOT_BYTES, rec, rec->size_bytes);
-	h = (struct held){ .ts_ns = rec->ts_ns, .seq = p->seq++, .slot = slot };
-	i = (p->held_head + p->nr_held) % cap;
-	p->nr_held++;
-	/* move back past newer records (ties keep file order) */
-	for (uint32_t n = p->nr_held - 1; n > 0; n--) {
-		uint32_t prev = (i + cap - 1) % cap;
-
-		if (p->heap[prev].ts_ns <= h.ts_ns)
-			break;
-		p->heap[i] = p->heap[prev];
-		i = prev;
-	}
-	p->heap[i] = h;
-	if (p->nr_held > p->max_held)
-		p->max_held = p->nr_held;
-	if (rec->ts_ns > p->newest_ns)
-		p->newest_ns = rec->ts_ns;
-	while (p->nr_held && p->heap[p->held_head].ts_ns + p->cfg->reorder_window_ns <= p->newest_ns)
-		release_one(p);
-}
-
-/* ---------------------------------------------------------------- scenario */
-
-/* Records out of the scenario chain (or straight from the reader) into the window. */
-static int feed(void *ctx, const struct trace_rec *rec)
+static int chain_out(void *ctx, const struct trace_rec *rec)
 {
 	struct rp *p = ctx;
+	uint64_t ts = rec->ts_ns;
 
-	if (rec->kind == TRACE_REC_GENERIC || rec->kind >= TRACE_REC_KIND_MAX_ ||
-	    rec->size_bytes > SLOT_BYTES) {
-		p->nr_skipped++;
+	if (p->prescan) {
+		if (rec->kind == TRACE_REC_DEV_ACCESS)
+			p->prescan_access = true;
 		return 0;
 	}
-	hold(p, rec);
-	return 0;
+	if (p->err)
+		return p->err;
+	if (p->any && ts < p->last_ns) {
+		p->nr_late_emitted++;
+		ts = p->last_ns;
+	}
+	p->err = replay_rec(p, rec, ts);
+	return p->err;
 }
 
 /* A failure here has no return path to the transform: the run stops at the next record. */
@@ -272,50 +240,200 @@ static const char *scn_string(void *ctx, uint32_t id)
 	return request__string(((struct rp *)ctx)->rq, id);
 }
 
-static const char *trace_string(void *ctx, uint32_t id)
+static const char *source_string(void *ctx, uint32_t id)
 {
-	return trace_reader__string(ctx, id);
+	return replay_source__string(ctx, id);
 }
 
-/* ---------------------------------------------------------------- run */
+/* ---------------------------------------------------------------- stream */
 
-static int prescan_emit(void *ctx, const struct trace_rec *rec)
+static void progress(struct rp *p)
 {
-	struct rp *p = ctx;
+	uint64_t n = replay_source__nr_records(p->src);
 
-	if (rec->kind == TRACE_REC_DEV_ACCESS)
-		p->prescan_access = true;
-	return 0;
+	if (!p->o->progress || n < p->next_progress)
+		return;
+	p->next_progress = n + PROGRESS_EVERY;
+	p->o->progress(replay_source__done_bytes(p->src), replay_source__total_bytes(p->src),
+		       p->o->progress_ctx);
 }
 
 /*
- * replay.expand=auto: true if the first PRESCAN records carry explicit
- * device accesses as the model will see them, i.e. after the scenario (a
- * throwaway chain of the same spec and seed). Deciding on the raw trace was
- * wrong for chains that turn maps into accesses and back: "faulting,pinned"
- * on a map-only trace replayed faulting's touches and the expansion of the
- * maps pinned made from them (both translations of one device touch).
+ * Source -> window -> chain until the end (or, prescanning, until a
+ * dev_access came out or PRESCAN source records went in).
+ * Return: 0, or the first error (already reported).
  */
-static bool expand_auto(struct rp *p, const struct replay_opts *o)
+static int stream(struct rp *p)
 {
-	struct scenario_out so = { .emit = prescan_emit, .intern = scn_intern,
-				   .string = scn_string, .ctx = p };
-	struct scenario_chain *c = NULL;
 	const struct trace_rec *rec;
-	uint64_t n = 0;
+	int rc;
 
-	p->prescan_access = false;
-	if (o->scenario && *o->scenario && !(c = scenario_chain__new(o->scenario, o->seed, &so)))
-		return false;	/* the real chain was built from the same spec: not reached */
-	while (!p->prescan_access && n++ < PRESCAN && trace_reader__next(p->r, &rec) == 1) {
-		if (c ? scenario_chain__push(c, rec) < 0 : prescan_emit(p, rec) < 0)
-			break;
+	while ((rc = reorder__next(p->win, p->src, &rec)) == 1) {
+		int e = p->chain ? scenario_chain__push(p->chain, rec) : chain_out(p, rec);
+
+		if (!e && p->err)
+			e = p->err;	/* from a callback with no return path */
+		if (e < 0 && p->prescan) {
+			p->err = 0;	/* the run proper stops at the same record and says so */
+			return 0;
+		}
+		if (e < 0) {
+			if (p->err)
+				fail(p, "replay: stopped at record %llu: %s",
+				     (unsigned long long)replay_source__nr_records(p->src), strerror(-e));
+			else
+				fail(p, "replay: scenario '%s' failed at record %llu: %s",
+				     scenario_chain__spec(p->chain),
+				     (unsigned long long)replay_source__nr_records(p->src), strerror(-e));
+			return e;
+		}
+		if (p->prescan &&
+		    (p->prescan_access || replay_source__nr_records(p->src) >= PRESCAN))
+			return 0;
+		if (!p->prescan)
+			progress(p);
 	}
-	if (c && !p->prescan_access)
-		scenario_chain__finish(c);	/* records a transform held back */
-	scenario_chain__free(c);
-	trace_reader__rewind(p->r);
-	return p->prescan_access;
+	if (rc < 0 && p->prescan)
+		return 0;	/* as above: reported by the run proper */
+	if (rc < 0)
+		fail(p, "%s (replaying the good prefix)", replay_source__errmsg(p->src));
+	return rc;
+}
+
+/* End of stream: what transforms and expansions hold back, then the models. */
+static int drain(struct rp *p, int status)
+{
+	int rc;
+
+	if (p->chain && !p->err && (rc = scenario_chain__finish(p->chain)) < 0) {
+		if (p->err)
+			fail(p, "replay: stopped at end of stream: %s", strerror(-rc));
+		else
+			fail(p, "replay: scenario '%s' failed at end of stream: %s",
+			     scenario_chain__spec(p->chain), strerror(-rc));
+		status = status ? status : rc;
+	}
+	if (!p->err && (rc = expand__run(p->x, UINT64_MAX, expanded_access, p)) < 0) {
+		fail(p, "replay: expanding maps at end of stream: %s", strerror(-rc));
+		status = status ? status : rc;
+	}
+	model__finish(p->m, p->last_ns);
+	if ((rc = wq_feed__finish(p->wq)) < 0) {
+		fail(p, "replay: work-queue model: %s", strerror(-rc));
+		status = status ? status : rc;
+	}
+	return status;
+}
+
+/*
+ * replay.expand=auto: off if the first PRESCAN records carry explicit
+ * device accesses as the model will see them, i.e. after the window and
+ * the scenario, else page. Deciding on the raw trace was wrong for chains
+ * that turn maps into accesses and back: "faulting,pinned" on a map-only
+ * trace replayed faulting's touches and the expansion of the maps pinned
+ * made from them (both translations of one device touch). The chain is
+ * reset and the source rewound afterwards: the run starts from scratch.
+ */
+static int resolve_expand(struct rp *p)
+{
+	char err[256];
+	int rc;
+
+	if (p->cfg.expand != REPLAY_EXPAND_AUTO)
+		return 0;
+	p->prescan = true;
+	rc = stream(p);
+	if (!rc && p->chain && !p->prescan_access)
+		scenario_chain__finish(p->chain);	/* records a transform held back */
+	p->prescan = false;
+	p->err = 0;	/* an error here recurs in the run proper, which reports it */
+	p->cfg.expand = p->prescan_access ? REPLAY_EXPAND_OFF : REPLAY_EXPAND_PAGE;
+	reorder__reset(p->win);
+	if ((rc = replay_source__rewind(p->src)) < 0) {
+		fail(p, "%s", replay_source__errmsg(p->src));
+		return rc;
+	}
+	if (p->chain && (rc = scenario_chain__reset(p->chain, p->o->seed, err, sizeof(err)))) {
+		fail(p, "replay: %s", err);
+		return rc;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static int setup_models(struct rp *p)
+{
+	const struct params *pa = p->o->params;
+	char err[256];
+
+	p->m = model__new(p->mcfg);
+	if (!p->m) {
+		if (errno == EINVAL && model_cfg_check(p->mcfg, err, sizeof(err)))
+			fail(p, "replay: invalid model configuration: %s", err);
+		else
+			fail(p, "replay: translation model: %s", strerror(errno));
+		return -errno;
+	}
+	p->wq = wq_feed__new(pa);
+	if (!p->wq) {
+		fail(p, "replay: work-queue model: %s", errno == EINVAL ?
+		     "parameters lack the wq or model table" : strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int setup(struct rp *p)
+{
+	const struct replay_opts *o = p->o;
+	struct scenario_out so = { .emit = chain_out, .intern = scn_intern, .string = scn_string,
+				   .ctx = p };
+	char err[512];
+	int rc;
+
+	if ((rc = setup_models(p)))
+		return rc;
+	p->rq = request__new(p->cfg.domain_per_device, p->cfg.expand_wq, source_string, p->src);
+	p->win = reorder__new(p->cfg.reorder_window_ns, p->cfg.reorder_max);
+	if (!p->rq || !p->win) {
+		fail(p, "replay: %s", strerror(errno));
+		return -errno;
+	}
+	if (o->scenario && *o->scenario) {
+		p->chain = scenario_chain__new(o->scenario, o->seed, &so, err, sizeof(err));
+		if (!p->chain) {
+			rc = -errno;
+			fail(p, "replay: %s", err);
+			return rc;
+		}
+	}
+	if ((rc = resolve_expand(p)))
+		return rc;
+	{
+		struct expand_cfg xc = {
+			.mode = p->cfg.expand, .source = p->cfg.expand_source,
+			.delay_ns = p->cfg.expand_delay_ns, .bytes_per_us = p->cfg.expand_bytes_per_us,
+			.line_bytes = p->cfg.line_bytes, .page_bytes = p->mcfg->page_bytes,
+		};
+
+		p->x = expand__new(&xc);
+	}
+	if (!p->x) {
+		fail(p, "replay: map expansion: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static void teardown(struct rp *p)
+{
+	scenario_chain__free(p->chain);
+	reorder__free(p->win);
+	expand__free(p->x);
+	request__free(p->rq);
+	wq_feed__free(p->wq);
+	model__free(p->m);
 }
 
 int replay_trace_hash(const char *path, char *hex, size_t hex_bytes)
@@ -362,16 +480,17 @@ static int metric(const struct results_sink *s, const char *key, double v, const
 static int report_replay(const struct rp *p, const struct results_sink *s)
 {
 	const struct request_stats *st = request__stats(p->rq);
+	uint64_t late = reorder__nr_late(p->win) + p->nr_late_emitted;
 	char key[64];
 	int rc = 0;
 
 	if ((rc = metric(s, "replay.records", (double)p->nr_records, "records")) < 0 ||
-	    (rc = metric(s, "replay.skipped", (double)p->nr_skipped, "records")) < 0 ||
-	    (rc = metric(s, "replay.late_records", (double)p->nr_late, "records")) < 0 ||
-	    (rc = metric(s, "replay.max_reorder_held", (double)p->max_held, "records")) < 0 ||
+	    (rc = metric(s, "replay.skipped", (double)reorder__nr_skipped(p->win), "records")) < 0 ||
+	    (rc = metric(s, "replay.late_records", (double)late, "records")) < 0 ||
+	    (rc = metric(s, "replay.max_reorder_held", (double)reorder__max_held(p->win), "records")) < 0 ||
 	    (rc = metric(s, "replay.span_ns", (double)(p->any ? p->last_ns - p->first_ns : 0), "ns")) < 0 ||
 	    (rc = metric(s, "replay.devices", (double)request__nr_devs(p->rq), "devices")) < 0 ||
-	    (rc = metric(s, "replay.expand_mode", (double)p->cfg->expand, "0 off 1 page 2 line")) < 0 ||
+	    (rc = metric(s, "replay.expand_mode", (double)p->cfg.expand, "0 off 1 page 2 line")) < 0 ||
 	    (rc = metric(s, "replay.maps", (double)st->nr_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.dma_maps", (double)st->nr_dma_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.maps_expanded", (double)expand__nr_maps(p->x), "maps")) < 0 ||
@@ -399,157 +518,93 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 	return 0;
 }
 
-static void rp_free(struct rp *p)
-{
-	model__free(p->m);
-	wq_feed__free(p->wq);
-	trace_reader__close(p->r);
-	free(p->slots);
-	free(p->free_slots);
-	free(p->heap);
-	expand__free(p->x);
-	request__free(p->rq);
-}
 
-int replay_run(const struct replay_opts *o, const struct results_sink *sink)
+static int begin(struct rp *p, const struct results_sink *sink)
 {
-	struct rp p = { 0 };
+	const struct replay_opts *o = p->o;
 	struct results_run_info info = { 0 };
 	struct cfg_ctx cc = { .sink = sink };
-	char hash[65] = "", label[256];
-	const struct trace_rec *rec;
-	struct scenario_chain *chain = NULL;
-	int err = 0, rc, status = 0;
+	char label[256];
+	int rc;
 
-	if (!params__cfg(o->params, &replay_param_table) ||
-	    !(p.mcfg = params__cfg(o->params, &model_param_table))) {
-		svt_err("replay: parameters lack the model or replay table");
-		return -EINVAL;
-	}
-	p.r = trace_reader__open(o->trace_path, &err);
-	if (!p.r) {
-		svt_err("%s", trace_open_errmsg());
-		return err ? err : -EIO;
-	}
-	p.cfg_copy = *(const struct replay_cfg *)params__cfg(o->params, &replay_param_table);
-	p.cfg = &p.cfg_copy;
-	p.m = model__new(p.mcfg);
-	p.wq = wq_feed__new(o->params);
-	p.slots = malloc((size_t)p.cfg->reorder_max * SLOT_BYTES);
-	p.free_slots = malloc((size_t)p.cfg->reorder_max * sizeof(uint32_t));
-	p.heap = malloc((size_t)p.cfg->reorder_max * sizeof(struct held));
-	p.rq = request__new(p.cfg->domain_per_device, p.cfg->expand_wq, trace_string, p.r);
-	if (!p.m || !p.wq || !p.slots || !p.free_slots || !p.heap || !p.rq) {
-		svt_err("replay: out of memory");
-		rp_free(&p);
-		return -ENOMEM;
-	}
-	for (uint32_t i = 0; i < p.cfg->reorder_max; i++)
-		p.free_slots[i] = p.cfg->reorder_max - 1 - i;
-	p.nr_free = p.cfg->reorder_max;
-
-	if (o->scenario && *o->scenario) {
-		struct scenario_out so = { .emit = feed, .intern = scn_intern,
-					   .string = scn_string, .ctx = &p };
-
-		chain = scenario_chain__new(o->scenario, o->seed, &so);
-		if (!chain) {
-			svt_err("replay: bad --scenario '%s'", o->scenario);
-			rp_free(&p);
-			return -EINVAL;
-		}
-	}
-	if (p.cfg_copy.expand == REPLAY_EXPAND_AUTO)
-		p.cfg_copy.expand = expand_auto(&p, o) ? REPLAY_EXPAND_OFF : REPLAY_EXPAND_PAGE;
-	{
-		struct expand_cfg xc = {
-			.mode = p.cfg->expand, .source = p.cfg->expand_source,
-			.delay_ns = p.cfg->expand_delay_ns, .bytes_per_us = p.cfg->expand_bytes_per_us,
-			.line_bytes = p.cfg->line_bytes, .page_bytes = p.mcfg->page_bytes,
-		};
-
-		p.x = expand__new(&xc);
-		if (!p.x) {
-			svt_err("replay: out of memory");
-			scenario_chain__free(chain);
-			rp_free(&p);
-			return -ENOMEM;
-		}
-	}
-	if (o->trace_hash)
-		snprintf(hash, sizeof(hash), "%s", o->trace_hash);
-	else if (replay_trace_hash(o->trace_path, hash, sizeof(hash)))
-		hash[0] = 0;
-	snprintf(label, sizeof(label), "replay %s", o->trace_path);
+	snprintf(label, sizeof(label), "replay %s", o->trace_path ? o->trace_path : "");
 	info.label = o->label ? o->label : label;
-	info.trace_path = o->trace_path;
-	info.trace_hash = hash;
-	info.trace_bytes = trace_reader__file_bytes(p.r);
-	info.trace_meta_json = trace_reader__meta_json(p.r);
-	info.scenario = chain ? scenario_chain__spec(chain) : "";
+	info.trace_path = o->trace_path ? o->trace_path : "";
+	info.trace_hash = o->trace_hash ? o->trace_hash : "";
+	info.trace_bytes = replay_source__total_bytes(p->src);
+	info.trace_meta_json = replay_source__meta_json(p->src);
+	info.scenario = p->chain ? scenario_chain__spec(p->chain) : "";
 	info.tool_version = SVT_VERSION;
 	info.seed = o->seed;
 	if (sink->ops->begin_run && (rc = sink->ops->begin_run(sink->ctx, &info)) < 0)
-		goto sink_fail;
+		return rc;
 	params__foreach(o->params, config_row, &cc);
-	if (cc.rc < 0) {
-		rc = cc.rc;
+	return cc.rc;
+}
+
+int replay_run_source(const struct replay_opts *o, struct replay_source *src,
+		      const struct results_sink *sink)
+{
+	struct rp p = { .o = o, .src = src, .next_progress = PROGRESS_EVERY };
+	const void *rcfg = params__cfg(o->params, &replay_param_table);
+	int rc, status;
+
+	if (o->errmsg && o->errmsg_bytes)
+		o->errmsg[0] = 0;
+	if (!rcfg || !(p.mcfg = params__cfg(o->params, &model_param_table))) {
+		fail(&p, "replay: parameters lack the model or replay table");
+		return -EINVAL;
+	}
+	p.cfg = *(const struct replay_cfg *)rcfg;
+	if ((rc = setup(&p))) {
+		teardown(&p);
+		return rc;
+	}
+	if ((rc = begin(&p, sink)) < 0)
 		goto sink_fail;
-	}
-
-	while ((rc = trace_reader__next(p.r, &rec)) == 1) {
-		int e = chain ? scenario_chain__push(chain, rec) : feed(&p, rec);
-
-		if (e < 0) {
-			svt_err("replay: scenario '%s' failed at record %llu: %s",
-				scenario_chain__spec(chain),
-				(unsigned long long)trace_reader__nr_records(p.r), strerror(-e));
-			status = e;
-			rc = 0;
-			break;
-		}
-		if (p.err)
-			break;
-		if (o->progress && !(trace_reader__nr_records(p.r) % PROGRESS_EVERY))
-			o->progress(trace_reader__offset(p.r), info.trace_bytes, o->progress_ctx);
-	}
-	if (rc < 0) {
-		svt_err("%s (replaying the good prefix)", trace_reader__errmsg(p.r));
-		status = rc;
-	}
-	if (chain && (rc = scenario_chain__finish(chain)) < 0) {
-		svt_err("replay: scenario '%s' failed at end of stream: %s",
-			scenario_chain__spec(chain), strerror(-rc));
-		status = status ? status : rc;
-	}
-	while (p.nr_held)
-		release_one(&p);
-	if (!p.err)
-		p.err = expand__run(p.x, UINT64_MAX, expanded_access, &p);
-	if (p.err) {
-		svt_err("replay: stopped at record %llu: %s",
-			(unsigned long long)trace_reader__nr_records(p.r), strerror(-p.err));
-		status = status ? status : p.err;
-	}
-	model__finish(p.m, p.last_ns);
-	if ((rc = wq_feed__finish(p.wq)) < 0 && !status)
-		status = rc;
+	status = drain(&p, stream(&p));
 	if (o->progress)
-		o->progress(info.trace_bytes, info.trace_bytes, o->progress_ctx);
-
+		o->progress(replay_source__total_bytes(src), replay_source__total_bytes(src),
+			    o->progress_ctx);
 	if ((rc = report_replay(&p, sink)) < 0 || (rc = model__report(p.m, sink)) < 0 ||
 	    (rc = wq_feed__report(p.wq, sink)) < 0)
 		goto sink_fail;
 	if (sink->ops->end_run && (rc = sink->ops->end_run(sink->ctx, status)) < 0)
 		goto sink_fail;
-	scenario_chain__free(chain);
-	rp_free(&p);
+	teardown(&p);
 	return status;
 sink_fail:
-	svt_err("replay: results sink failed: %s", strerror(-rc));
+	fail(&p, "replay: results sink failed: %s", strerror(-rc));
 	if (sink->ops->end_run)
 		sink->ops->end_run(sink->ctx, rc);
-	scenario_chain__free(chain);
-	rp_free(&p);
+	teardown(&p);
+	return rc;
+}
+
+int replay_run(const struct replay_opts *o, const struct results_sink *sink)
+{
+	struct replay_opts oo = *o;
+	struct replay_source *src;
+	char hash[65] = "", err[512];
+	int rc;
+
+	if (o->errmsg && o->errmsg_bytes)
+		o->errmsg[0] = 0;
+	src = replay_source_file__open(o->trace_path, err, sizeof(err));
+	if (!src) {
+		rc = -errno;
+		if (o->errmsg)
+			snprintf(o->errmsg, o->errmsg_bytes, "%s", err);
+		else
+			svt_err("%s", err);
+		return rc;
+	}
+	if (!o->trace_hash) {
+		if (replay_trace_hash(o->trace_path, hash, sizeof(hash)))
+			hash[0] = 0;
+		oo.trace_hash = hash;
+	}
+	rc = replay_run_source(&oo, src, sink);
+	replay_source__close(src);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model/xlate/iotlb.h"
+#include "lib/alloc.h"
 #include "replay/request.h"
 
 struct request {
@@ -32,7 +33,7 @@ struct request {
 struct request *request__new(bool domain_per_device, bool expand_wq, request_string_fn string,
 			     void *string_ctx)
 {
-	struct request *rq = calloc(1, sizeof(*rq));
+	struct request *rq = svt_calloc(1, sizeof(*rq));
 
 	if (!rq)
 		return NULL;
@@ -79,7 +80,7 @@ static int dev_index(struct request *rq, uint32_t string_id, uint32_t *dev)
 
 		while (cap <= string_id)
 			cap *= 2;
-		n = realloc(rq->dev_of_id, cap * sizeof(*n));
+		n = svt_realloc(rq->dev_of_id, cap * sizeof(*n));
 		if (!n)
 			return -ENOMEM;
 		memset(n + rq->dev_of_id_cap, 0, (cap - rq->dev_of_id_cap) * sizeof(*n));
@@ -102,19 +103,19 @@ int request__intern(struct request *rq, const char *s, uint32_t *id)
 	}
 	if (rq->nr_interned == rq->interned_cap) {
 		uint32_t cap = rq->interned_cap ? 2 * rq->interned_cap : 16;
-		char **n = realloc(rq->interned, cap * sizeof(*n));
+		char **n = svt_realloc(rq->interned, cap * sizeof(*n));
 		uint32_t *d;
 
 		if (!n)
 			return -ENOMEM;
 		rq->interned = n;
-		d = realloc(rq->dev_of_intern, cap * sizeof(*d));
+		d = svt_realloc(rq->dev_of_intern, cap * sizeof(*d));
 		if (!d)
 			return -ENOMEM;
 		rq->dev_of_intern = d;
 		rq->interned_cap = cap;
 	}
-	rq->interned[rq->nr_interned] = strdup(s);
+	rq->interned[rq->nr_interned] = svt_strdup(s);
 	if (!rq->interned[rq->nr_interned])
 		return -ENOMEM;
 	rq->dev_of_intern[rq->nr_interned] = 0;
