@@ -31,12 +31,16 @@
 #define PROGRESS_EVERY 65536	/* records between progress calls */
 #define PRESCAN 1000000		/* records looked at to resolve replay.expand=auto */
 
+#define WORD_(id, word) "|" #word
+#define EXPAND_CHOICES (REPLAY_EXPAND_MODES(WORD_) + 1)		/* "off|page|line|auto" */
+#define EXPAND_SOURCE_CHOICES (REPLAY_EXPAND_SOURCES(WORD_) + 1)	/* "auto|iommu|dma|both" */
+
 static const struct param_def replay_defs[] = {
 	{ "replay.expand", PARAM_ENUM, "", "auto", "DESIGN.md 5: maps expand into accesses per page",
-	  F(expand), 0, 0, "off|page|line|auto",
+	  F(expand), 0, 0, EXPAND_CHOICES,
 	  "maps become device accesses: none, per page, per line; auto: page unless the records after --scenario include dev_access records" },
 	{ "replay.expand_source", PARAM_ENUM, "", "auto", "estimate", F(expand_source), 0, 0,
-	  "auto|iommu|dma|both", "which maps expand: auto = DMA-API maps once one is seen, else iommu maps" },
+	  EXPAND_SOURCE_CHOICES, "which maps expand: auto = DMA-API maps once one is seen, else iommu maps" },
 	{ "replay.expand_delay_ns", PARAM_U64, "ns", "1000", "estimate: doorbell + descriptor fetch",
 	  F(expand_delay_ns), 0, 1e15, NULL, "time from a map to the device's accesses to it" },
 	{ "replay.expand_bytes_per_us", PARAM_U64, "bytes/us", "16000",

@@ -38,19 +38,29 @@
 #include "model/params.h"
 #include "model/results.h"
 
-enum replay_expand {
-	REPLAY_EXPAND_OFF = 0,
-	REPLAY_EXPAND_PAGE = 1,
-	REPLAY_EXPAND_LINE = 2,
-	REPLAY_EXPAND_AUTO = 3,		/* page, unless the trace has dev_access records */
-};
+/*
+ * The words of replay.expand and replay.expand_source, in stored order:
+ * the enums and the parameters' choice strings are made from these lists,
+ * so a parsed word and the enum value it stores cannot disagree.
+ */
+#define REPLAY_EXPAND_MODES(X)	\
+	X(OFF, off)		\
+	X(PAGE, page)		\
+	X(LINE, line)		\
+	X(AUTO, auto)		/* page, unless the trace has dev_access records */
 
-enum replay_expand_source {
-	REPLAY_EXPSRC_AUTO = 0,		/* DMA-API maps once any was seen, else iommu maps */
-	REPLAY_EXPSRC_IOMMU = 1,	/* iommu:map */
-	REPLAY_EXPSRC_DMA = 2,		/* dma:dma_map_* */
-	REPLAY_EXPSRC_BOTH = 3,		/* both (double counts if both are traced) */
-};
+#define REPLAY_EXPAND_SOURCES(X)	\
+	X(AUTO, auto)		/* DMA-API maps once any was seen, else iommu maps */ \
+	X(IOMMU, iommu)		/* iommu:map */ \
+	X(DMA, dma)		/* dma:dma_map_* */ \
+	X(BOTH, both)		/* both (double counts if both are traced) */
+
+#define REPLAY_ENUM_(id, word) REPLAY_EXPAND_##id,
+enum replay_expand { REPLAY_EXPAND_MODES(REPLAY_ENUM_) };
+#undef REPLAY_ENUM_
+#define REPLAY_ENUM_(id, word) REPLAY_EXPSRC_##id,
+enum replay_expand_source { REPLAY_EXPAND_SOURCES(REPLAY_ENUM_) };
+#undef REPLAY_ENUM_
 
 struct replay_cfg {
 	uint32_t expand;		/* enum replay_expand */

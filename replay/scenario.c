@@ -16,26 +16,28 @@
 #include "replay/scenario.h"
 #include "trace/trace.h"
 
-extern const struct scenario_ops scenario_pinned;
-extern const struct scenario_ops scenario_faulting;
-extern const struct scenario_ops scenario_dwq;
-extern const struct scenario_ops scenario_swq;
-extern const struct scenario_ops scenario_pagesize;
-extern const struct scenario_ops scenario_inval;
-extern const struct scenario_ops scenario_ats;
-extern const struct scenario_ops scenario_tenants;
+/*
+ * The registry: one line per transform, in '--scenario help' order.
+ * Transform NAME is `const struct scenario_ops scenario_NAME` in its own
+ * file (replay/scenario_*.c); the declarations and the table are made from
+ * this list. Adding a transform: one file and one line here.
+ */
+#define SCENARIO_TRANSFORMS(X) \
+	X(pinned)              \
+	X(faulting)            \
+	X(dwq)                 \
+	X(swq)                 \
+	X(pagesize)            \
+	X(inval)               \
+	X(ats)                 \
+	X(tenants)
 
-/* The registry: one line per transform. */
-static const struct scenario_ops *const transforms[] = {
-	&scenario_pinned,
-	&scenario_faulting,
-	&scenario_dwq,
-	&scenario_swq,
-	&scenario_pagesize,
-	&scenario_inval,
-	&scenario_ats,
-	&scenario_tenants,
-};
+#define DECLARE_(n) extern const struct scenario_ops scenario_##n;
+SCENARIO_TRANSFORMS(DECLARE_)
+#undef DECLARE_
+#define ENTRY_(n) &scenario_##n,
+static const struct scenario_ops *const transforms[] = { SCENARIO_TRANSFORMS(ENTRY_) };
+#undef ENTRY_
 #define NR_TRANSFORMS (sizeof(transforms) / sizeof(transforms[0]))
 
 #define MAX_STAGES 16

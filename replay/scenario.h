@@ -13,7 +13,7 @@
  * A transform may also ask for model parameter overrides ("key=value"
  * strings) that the replay applies with its --set machinery after the
  * profile and before the user's own --set. One file per transform
- * (replay/scenario_NAME.c) and one line in the table in replay/scenario.c.
+ * (replay/scenario_NAME.c) and one line in SCENARIO_TRANSFORMS in replay/scenario.c.
  */
 #ifndef SVATRACE_REPLAY_SCENARIO_H
 #define SVATRACE_REPLAY_SCENARIO_H
