@@ -11,8 +11,17 @@
  * simulation). Replacement is a pluggable const ops table (LRU, FIFO, random).
  *
  * Model assumptions:
- * - The set index is the page number modulo the number of sets (each page
- *   size indexes with its own page number), as in a VIPT-less tag store.
+ * - The set index (iotlb.set_index, default ctx-hash) is
+ *     set = (page number + ctx offset) mod sets,
+ *     ctx offset = floor(frac(key * phi) * sets), key = domain << 20 ^ PASID
+ *   (Fibonacci hashing, Knuth TAOCP vol. 3, 6.4: consecutive keys, as the
+ *   kernel allocates PASIDs and domain ids, spread evenly over the sets).
+ *   Address spaces that use the same page numbers (every process's buffers
+ *   at the same VA, clients at large power-of-two strides) then no longer
+ *   pile into one set, while one address space sees its sets merely rotated,
+ *   so its hits and misses are exactly those of the plain index. The plain
+ *   page index (set = page number mod sets) is kept as iotlb.set_index=page.
+ *   Each page size indexes with its own page number.
  * - A miss fills immediately; a second lookup of the same page while its
  *   walk is in flight hits (no miss-status holding registers modelled).
  * - Entries of all page sizes share the sets; a lookup names its page size
@@ -36,7 +45,7 @@ enum iotlb_psz {
 	IOTLB_PSZ_1G = 2,
 };
 
-/* A replacement policy: one const table per policy, listed in iotlb_policies[]. */
+/* A replacement policy: one const table per policy, listed in IOTLB_POLICIES below. */
 struct iotlb_policy {
 	const char *name;	/* "lru" */
 	const char *summary;	/* one line */
@@ -48,24 +57,55 @@ struct iotlb_policy {
 	uint32_t (*victim)(const uint64_t *stamps, uint32_t ways, uint64_t *prng);
 };
 
-extern const struct iotlb_policy iotlb_policy_lru;
-extern const struct iotlb_policy iotlb_policy_fifo;
-extern const struct iotlb_policy iotlb_policy_random;
+/*
+ * The registry: one line per policy, in the order parameter enums store
+ * (an index into this list). Policy NAME is `const struct iotlb_policy
+ * iotlb_policy_NAME` in its own file, model/xlate/policy_NAME.c, whose
+ * .name is "NAME". The registry array and the choice string are both made
+ * from this list, so a stored index always names the policy whose word was
+ * parsed. Adding a policy: one file and one line here.
+ */
+#define IOTLB_POLICIES(X) \
+	X(lru)            \
+	X(fifo)           \
+	X(random)
+
+#define IOTLB_POLICY_DECLARE_(n) extern const struct iotlb_policy iotlb_policy_##n;
+IOTLB_POLICIES(IOTLB_POLICY_DECLARE_)
+#undef IOTLB_POLICY_DECLARE_
+
+#define IOTLB_POLICY_WORD_(n) "|" #n
+/* "lru|fifo|random": the choices of a policy parameter (a constant expression) */
+#define IOTLB_POLICY_CHOICES (IOTLB_POLICIES(IOTLB_POLICY_WORD_) + 1)
 
 /** iotlb_policy_find() - policy by name, NULL if unknown. */
 const struct iotlb_policy *iotlb_policy_find(const char *name);
 
-/** iotlb_policy_choices() - "lru|fifo|random" (for the parameter table). */
+/** iotlb_policy_choices() - IOTLB_POLICY_CHOICES (for the parameter table). */
 const char *iotlb_policy_choices(void);
+
+/** iotlb_policy_count() - number of registered policies. */
+uint32_t iotlb_policy_count(void);
 
 /** iotlb_policy_by_index() - policy number @i of the registry (enum order). */
 const struct iotlb_policy *iotlb_policy_by_index(uint32_t i);
+
+/* How a lookup picks its set (see the model assumptions above). */
+enum iotlb_index {
+	IOTLB_INDEX_CTX_HASH = 0,	/* page number + Fibonacci hash of (domain, PASID) */
+	IOTLB_INDEX_PAGE = 1,		/* page number only */
+	IOTLB_INDEX_NR_
+};
+
+/** iotlb_index_choices() - "ctx-hash|page" (for the parameter table, enum order). */
+const char *iotlb_index_choices(void);
 
 struct iotlb_geom {
 	uint32_t entries;			/* total entries (> 0) */
 	uint32_t ways;				/* ways per set; == entries: fully associative */
 	const struct iotlb_policy *policy;	/* replacement */
 	uint64_t seed;				/* PRNG seed (random policy) */
+	uint32_t index;				/* enum iotlb_index (0: ctx-hash) */
 	bool custom_shift;			/* use shift[]; else 12/21/30 */
 	uint8_t shift[IOTLB_NR_PSZ];		/* address shift per page size */
 };

@@ -80,9 +80,13 @@ check_match "bad CSV names file and line" "bad.csv:2: dir 'sideways'" "$OUT"
 printf '10,nic0,,0x1000,64,r\n' > "$TMP/nohdr.csv"
 check_rc "CSV without header: exit 1" 1 "$SVATRACE" import --from access-csv "$TMP/nohdr.csv" -o "$TMP/nohdr.svt"
 check_rc "replay of a missing file: exit 1" 1 "$SVATRACE" replay "$TMP/nosuch.svt"
+check_rc "unknown scenario: exit 2" 2 "$SVATRACE" replay "$TMP/a.svt" --scenario bogus
+check_eq "unknown scenario: one message naming it" 1 "$(printf '%s\n' "$OUT" | grep -c "bogus")"
+check_rc "bad scenario argument: exit 2" 2 "$SVATRACE" replay "$TMP/a.svt" --scenario faulting:resident=2
+check_eq "bad scenario argument: one message naming it" 1 "$(printf '%s\n' "$OUT" | grep -c "resident")"
 
 # ---- the real QEMU VT-d trace
-REAL=$SHARED/data/qemu-vtd-6.1-trace.txt
+REAL=data/traces/qemu-vtd-6.1-trace.txt.gz	# bundled with the repo
 if [ -r "$REAL" ]; then
 	"$SVATRACE" import --from ftrace-text "$REAL" -o "$TMP/q.svt" 2>/dev/null
 	"$SVATRACE" replay "$TMP/q.svt" --json > "$TMP/q1.json"
@@ -106,6 +110,14 @@ if [ -r "$REAL" ]; then
 	a=$(jget atc.lookups "$TMP/q3.json")
 	[ "$a" -gt 0 ] && ok "qemu-vtd profile: ATS on, $a ATC lookups" || not_ok "qemu-vtd profile: no ATC lookups"
 	check_rc "human summary" 0 "$SVATRACE" replay "$TMP/q.svt"
+	# expand=auto runs a prescan through the scenario chain, then resets the
+	# chain: the run proper equals one with the resolved mode given (without
+	# the reset, inval=strict keeps the device-TLB id it learnt in the prescan)
+	"$SVATRACE" -q replay "$TMP/q.svt" --scenario inval=strict --json | grep -v '"replay.expand"' > "$TMP/qa.json"
+	"$SVATRACE" -q replay "$TMP/q.svt" --scenario inval=strict --set replay.expand=page --json |
+		grep -v '"replay.expand"' > "$TMP/qp.json"
+	if cmp -s "$TMP/qa.json" "$TMP/qp.json"; then ok "expand=auto: chain reset after the prescan"
+	else not_ok "expand=auto: prescan state leaked into the run" "$(diff "$TMP/qp.json" "$TMP/qa.json" | head -5)"; fi
 	check_match "summary shows translations" "translations +[0-9]+ \\(p50" "$OUT"
 else
 	not_ok "real trace $REAL not readable"
@@ -120,15 +132,15 @@ if command -v sqlite3 > /dev/null; then
 fi
 
 # ---- replay.expand=auto: explicit device accesses are not doubled by map expansion
-if "$SVATRACE" gen random-access --set accesses=5000 -o "$TMP/g.svt" > /dev/null 2>&1 ||
-   "$SVATRACE" gen random-access -o "$TMP/g.svt" > /dev/null 2>&1; then
-	"$SVATRACE" replay "$TMP/g.svt" --json > "$TMP/g.json"
-	check_eq "auto expansion is off with dev_access records" 0 "$(jget replay.expand_mode "$TMP/g.json")"
-	check_eq "one lookup per 64-byte access, no expansion" "$(jget access.count "$TMP/g.json")" "$(jget iotlb.lookups "$TMP/g.json")"
-	"$SVATRACE" replay "$TMP/g.svt" --json --set replay.expand=page > "$TMP/g2.json"
-	m=$(jget replay.maps_expanded "$TMP/g2.json")
-	[ "$m" -ge 1 ] && ok "expand=page forces expansion ($m maps)" || not_ok "expand=page did not expand"
-fi
+# 5000 accesses: the default 10M/s for 500 us
+check_rc "gen random-access (duration=500us)" 0 "$SVATRACE" gen random-access --set duration=500us -o "$TMP/g.svt"
+"$SVATRACE" replay "$TMP/g.svt" --json > "$TMP/g.json"
+check_eq "auto expansion is off with dev_access records" 0 "$(jget replay.expand_mode "$TMP/g.json")"
+check_eq "... the 5000 generated accesses replayed" 5000 "$(jget access.count "$TMP/g.json")"
+check_eq "one lookup per 64-byte access, no expansion" "$(jget access.count "$TMP/g.json")" "$(jget iotlb.lookups "$TMP/g.json")"
+"$SVATRACE" replay "$TMP/g.svt" --json --set replay.expand=page > "$TMP/g2.json"
+m=$(jget replay.maps_expanded "$TMP/g2.json")
+[ "${m:-0}" -ge 1 ] && ok "expand=page forces expansion ($m maps)" || not_ok "expand=page did not expand"
 
 # ---- replay.expand=auto decides on the records the model sees (after --scenario)
 # nvme: maps only. faulting turns each mapped page into one 64-byte access;
