@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *nl = memchr(data, '\n', size), *p, *end = data + size;
 	size_t spec_len = nl ? (size_t)(nl - data) : size;
 	struct scenario_chain *c;
-	char *spec;
+	char *spec, err[256];
 	int n = 0;
 
 	svt_log_set_fn(fuzz_quiet);
@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	spec = strndup((const char *)data, spec_len);
 	if (!spec)
 		return 0;
-	c = scenario_chain__new(spec, 1, &out);
+	c = scenario_chain__new(spec, 1, &out, err, sizeof(err));
 	free(spec);
 	if (!c)
 		return 0;
