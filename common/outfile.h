@@ -15,8 +15,8 @@
 #define SVATRACE_COMMON_OUTFILE_H
 
 struct outfile {
-	char *path;			/* final output path */
-	char *tmp_path;			/* temporary file the caller writes */
+	char *path;	/* final output path */
+	char *tmp_path; /* temporary file the caller writes */
 };
 
 /**

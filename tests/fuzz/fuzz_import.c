@@ -14,8 +14,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct importer *imp = import_find(FUZZ_IMPORTER);
-	struct import_opts io = { .keep_addrs = size & 1, .cmdline = "fuzz" };
-	struct import_stats st = { 0 };
+	struct import_opts io = {.keep_addrs = size & 1, .cmdline = "fuzz"};
+	struct import_stats st = {0};
 	struct trace_writer *w;
 	const char *path = fuzz_file(data, size, ".in");
 

@@ -36,13 +36,13 @@ static uint64_t take_u64(const uint8_t **p, const uint8_t *end)
 	uint64_t v = 0;
 
 	for (int i = 0; i < 8 && *p < end; i++)
-		v |= (uint64_t)*(*p)++ << (8 * i);
+		v |= (uint64_t) * (*p)++ << (8 * i);
 	return v;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct scenario_out out = { out_emit, out_intern, out_string, NULL };
+	const struct scenario_out out = {out_emit, out_intern, out_string, NULL};
 	const uint8_t *nl = memchr(data, '\n', size), *p, *end = data + size;
 	size_t spec_len = nl ? (size_t)(nl - data) : size;
 	struct scenario_chain *c;
@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * bounded so one input is one bounded amount of work. */
 	p = nl ? nl + 1 : end;
 	for (uint64_t ts = 0; p < end && n < 64; n++) {
-		struct trace_rec_iommu_map m = { 0 };
+		struct trace_rec_iommu_map m = {0};
 
 		ts += take_u64(&p, end) & 0xffffffff;
 		m.hdr.ts_ns = ts;
@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		m.size_bytes = (take_u64(&p, end) & 0xffffff) | 0x1000;
 		m.device_id = 1;
 		if (m.hdr.kind == TRACE_REC_IOMMU_UNMAP) {
-			struct trace_rec_iommu_unmap u = { .hdr = m.hdr };
+			struct trace_rec_iommu_unmap u = {.hdr = m.hdr};
 
 			u.iova = m.iova;
 			u.size_bytes = m.size_bytes;

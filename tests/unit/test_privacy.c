@@ -31,7 +31,8 @@ static void test_cmdline_reduce(void **state)
 			    "myservice.listen=10.0.0.7:8443 iommu.strict=0 quiet pci=noats "
 			    "idxd.sva=1 iommu=pt\n",
 			    out, sizeof(out));
-	assert_string_equal(out, "intel_iommu=on,sm_on iommu.strict=0 pci=noats idxd.sva=1 iommu=pt");
+	assert_string_equal(out,
+			    "intel_iommu=on,sm_on iommu.strict=0 pci=noats idxd.sva=1 iommu=pt");
 	host_cmdline_reduce("root=/dev/sda1 secret=hunter2", out, sizeof(out));
 	assert_string_equal(out, "");
 	/* no partial option when out is short */
@@ -56,11 +57,13 @@ static void test_snapshot_cmdline(void **state)
 	fputs("root=/dev/vda1 intel_iommu=on token=s3cr3t\n", f);
 	fclose(f);
 	h = host_snapshot(dir, dir);
-	assert_string_equal(json_string_value(json_object_get(h, "kernel_cmdline")), "intel_iommu=on");
+	assert_string_equal(json_string_value(json_object_get(h, "kernel_cmdline")),
+			    "intel_iommu=on");
 	assert_true(json_is_true(json_object_get(h, "kernel_cmdline_reduced")));
 	json_decref(h);
 	h = host_snapshot_flags(dir, dir, HOST_KEEP_CMDLINE);
-	assert_non_null(strstr(json_string_value(json_object_get(h, "kernel_cmdline")), "token=s3cr3t"));
+	assert_non_null(
+	    strstr(json_string_value(json_object_get(h, "kernel_cmdline")), "token=s3cr3t"));
 	assert_true(json_is_false(json_object_get(h, "kernel_cmdline_reduced")));
 	json_decref(h);
 	unlink(p);
@@ -88,7 +91,7 @@ static void test_key_file(void **state)
 {
 	char path[] = "/tmp/svt-key-XXXXXX", err[256], id1[REDACT_KEY_ID_LEN + 1],
 	     id2[REDACT_KEY_ID_LEN + 1];
-	uint8_t k[REDACT_KEY_BYTES], k2[REDACT_KEY_BYTES] = { 1 };
+	uint8_t k[REDACT_KEY_BYTES], k2[REDACT_KEY_BYTES] = {1};
 	int fd = mkstemp(path);
 
 	(void)state;
@@ -123,7 +126,8 @@ static void test_json_bytes(void **state)
 	j = svt_json_bytes("t\xffsk a\\b \xc3");
 	assert_string_equal(json_string_value(j), "t\\xffsk a\\\\b \\xc3");
 	json_decref(j);
-	j = svt_json_bytes("\xed\xa0\x80 \xf4\x90\x80\x80 \xc0\xaf"); /* surrogate, > U+10FFFF, overlong */
+	j = svt_json_bytes(
+	    "\xed\xa0\x80 \xf4\x90\x80\x80 \xc0\xaf"); /* surrogate, > U+10FFFF, overlong */
 	assert_string_equal(json_string_value(j),
 			    "\\xed\\xa0\\x80 \\xf4\\x90\\x80\\x80 \\xc0\\xaf");
 	json_decref(j);
@@ -132,11 +136,11 @@ static void test_json_bytes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cmdline_reduce),
-		cmocka_unit_test(test_snapshot_cmdline),
-		cmocka_unit_test(test_key_not_zero_with_sde),
-		cmocka_unit_test(test_key_file),
-		cmocka_unit_test(test_json_bytes),
+	    cmocka_unit_test(test_cmdline_reduce),
+	    cmocka_unit_test(test_snapshot_cmdline),
+	    cmocka_unit_test(test_key_not_zero_with_sde),
+	    cmocka_unit_test(test_key_file),
+	    cmocka_unit_test(test_json_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
