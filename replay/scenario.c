@@ -338,7 +338,12 @@ int scenario_arg_u64(const char *name, const struct scenario_arg *a, uint64_t *v
 	if (!errno && end != a->value && d >= 0 && isfinite(d)) {
 		for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
 			if (sfx[i].time == is_time && !strcmp(sfx[i].sfx, end)) {
-				*v = (uint64_t)(d * sfx[i].mult + 0.5);
+				double x = d * sfx[i].mult + 0.5;
+
+				/* 2^64 and above do not convert (UB; found by fuzzing) */
+				if (x >= 18446744073709551616.0)
+					break;
+				*v = (uint64_t)x;
 				return 0;
 			}
 		}
