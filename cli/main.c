@@ -22,6 +22,7 @@ static const struct cli_cmd commands[] = {
 	{ "import", "convert ftrace text (and other sources) into a trace file", cmd_import },
 	{ "dump", "print a trace file's records as JSON lines, fields by name", cmd_dump },
 	{ "info", "show a trace file's header, time span, event counts and losses", cmd_info },
+	{ "mrc", "the IOTLB miss-ratio curve over many sizes from one pass (LRU stack distances)", cmd_mrc },
 	{ "plot", "draw stored runs with gnuplot (PNG, SVG): sweeps, CDFs, time series, costs", cmd_plot },
 	{ "replay", "replay a trace through the address-translation model and print metrics", cmd_replay },
 	{ "report", "one-page HTML/Markdown design-review report of stored runs", cmd_report },
