@@ -41,6 +41,7 @@ void replay_scenario_help(void);
 /* Subcommands (alphabetical). */
 int cmd_collect(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_gen(int argc, char **argv);

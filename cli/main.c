@@ -16,6 +16,7 @@
 static const struct cli_cmd commands[] = {
 	{ "collect", "capture IOMMU, DMA, VT-d and DSA events with eBPF into a trace file", cmd_collect },
 	{ "compare", "compare two stored runs: ratios, config differences, faster/slower and why", cmd_compare },
+	{ "convert", "rewrite a trace in the compact format v2 (or back to v1)", cmd_convert },
 	{ "db", "results databases: info, merge sweep shards, example data", cmd_db },
 	{ "doctor", "say what this host can collect and what to change", cmd_doctor },
 	{ "gen", "write a synthetic workload (DSA memcpy, NIC RX, NVMe, random access) as a trace", cmd_gen },
