@@ -16,28 +16,27 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: svatrace convert IN -o OUT [--v1]\n"
-		"\n"
-		"Rewrite trace IN as OUT in the compact format (v2: records delta-encoded as\n"
-		"varints, zstd per chunk, a chunk index; typically 5-10x smaller than v1).\n"
-		"Every command reads both versions. Clock, flags, meta, strings and lost\n"
-		"counters are kept. A damaged IN is converted up to its good prefix; the\n"
-		"message says where the damage starts and the exit status is 1.\n"
-		"\n"
-		"Options:\n"
-		"  -o, --output FILE   output trace (required)\n"
-		"      --v1            write format v1 (records as laid out, uncompressed)\n"
-		"  -h, --help          this help\n");
+	fprintf(f, "usage: svatrace convert IN -o OUT [--v1]\n"
+		   "\n"
+		   "Rewrite trace IN as OUT in the compact format (v2: records delta-encoded as\n"
+		   "varints, zstd per chunk, a chunk index; typically 5-10x smaller than v1).\n"
+		   "Every command reads both versions. Clock, flags, meta, strings and lost\n"
+		   "counters are kept. A damaged IN is converted up to its good prefix; the\n"
+		   "message says where the damage starts and the exit status is 1.\n"
+		   "\n"
+		   "Options:\n"
+		   "  -o, --output FILE   output trace (required)\n"
+		   "      --v1            write format v1 (records as laid out, uncompressed)\n"
+		   "  -h, --help          this help\n");
 }
 
 int cmd_convert(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "v1", no_argument, NULL, '1' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"output", required_argument, NULL, 'o'},
+	    {"v1", no_argument, NULL, '1'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	unsigned int major = TRACE_VERSION_MAJOR_PACKED;
 	const char *out = NULL;
@@ -71,7 +70,8 @@ int cmd_convert(int argc, char **argv)
 		return cli_error("convert", "%s (%" PRIu64 " records converted before it)", err, n);
 	if (!stat(argv[optind], &si) && !stat(out, &so))
 		fprintf(stderr,
-			"svatrace: %s: %" PRIu64 " records, %lld -> %lld bytes (%.2f bytes/record) -> %s (v%u)\n",
+			"svatrace: %s: %" PRIu64
+			" records, %lld -> %lld bytes (%.2f bytes/record) -> %s (v%u)\n",
 			argv[optind], n, (long long)si.st_size, (long long)so.st_size,
 			n ? (double)so.st_size / (double)n : 0.0, out, major);
 	return CLI_OK;

@@ -12,8 +12,8 @@
 #include "trace/trace.h"
 
 struct lost_copy {
-	struct trace_writer *w;		/* output */
-	const struct trace_reader *r;	/* input, for probe names */
+	struct trace_writer *w;	      /* output */
+	const struct trace_reader *r; /* input, for probe names */
 };
 
 static void copy_lost(uint32_t cpu, const char *probe, uint64_t nr, void *ctx)
@@ -30,7 +30,7 @@ static int copy_strings(struct trace_reader *r, struct trace_writer *w, uint32_t
 
 	while ((s = trace_reader__string(r, *next))) {
 		if (trace_writer__intern(w, s) != *next)
-			return -EINVAL;	/* ids not dense from 1: cannot keep them */
+			return -EINVAL; /* ids not dense from 1: cannot keep them */
 		(*next)++;
 	}
 	return 0;
@@ -66,8 +66,8 @@ int trace_convert(const char *in, const char *out, unsigned int version_major, c
 	}
 	while ((rc = trace_reader__next(r, &rec)) == 1) {
 		if (copy_strings(r, w, &next_id)) {
-			snprintf(err, err_bytes, "%s: string ids are not 1, 2, 3...; cannot convert",
-				 in);
+			snprintf(err, err_bytes,
+				 "%s: string ids are not 1, 2, 3...; cannot convert", in);
 			rc = -EINVAL;
 			break;
 		}

@@ -16,10 +16,10 @@
 #include "trace/trace-local.h"
 
 #define PACK_MAX_WORDS (TRACE_CHUNK_MAX_BYTES / 8)
-#define PACK_PREV_WORDS 16	/* words of the previous record kept per kind (128 bytes) */
+#define PACK_PREV_WORDS 16 /* words of the previous record kept per kind (128 bytes) */
 
 struct pack_prev {
-	uint64_t w[TRACE_REC_KIND_MAX_ + 1][PACK_PREV_WORDS];	/* per kind (last: unknown kinds) */
+	uint64_t w[TRACE_REC_KIND_MAX_ + 1][PACK_PREV_WORDS]; /* per kind (last: unknown kinds) */
 };
 
 static inline uint64_t zigzag(uint64_t d)
@@ -47,7 +47,7 @@ static inline const uint8_t *get_varint(const uint8_t *p, const uint8_t *end, ui
 {
 	uint64_t x = 0;
 
-	if (p < end && *p < 0x80) {	/* the common case */
+	if (p < end && *p < 0x80) { /* the common case */
 		*v = *p;
 		return p + 1;
 	}
@@ -74,8 +74,8 @@ size_t trace_pack_bound(uint32_t raw_bytes)
 	return ZSTD_compressBound((size_t)raw_bytes / 8 * 11 + 16);
 }
 
-int trace_pack(const uint8_t *raw, uint32_t raw_bytes, uint8_t *tmp, uint8_t *out,
-	       size_t out_cap, size_t *out_bytes)
+int trace_pack(const uint8_t *raw, uint32_t raw_bytes, uint8_t *tmp, uint8_t *out, size_t out_cap,
+	       size_t *out_bytes)
 {
 	static __thread struct pack_prev prev;
 	uint8_t *p = tmp;
