@@ -9,6 +9,7 @@
  * the previous record of each kind is a fixed array, nothing is allocated.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <zstd.h>
 
@@ -107,6 +108,30 @@ int trace_pack(const uint8_t *raw, uint32_t raw_bytes, uint8_t *tmp, uint8_t *ou
 	return 0;
 }
 
+/* A varint with no bounds check: the caller knows 10 bytes are there. */
+static inline const uint8_t *get_varint_nocheck(const uint8_t *p, uint64_t *v)
+{
+	uint64_t x = *p++, b;
+
+	if (x < 0x80) {
+		*v = x;
+		return p;
+	}
+	x &= 0x7f;
+	for (unsigned int s = 7; s < 64; s += 7) {
+		b = *p++;
+		x |= (b & 0x7f) << s;
+		if (b < 0x80) {
+			*v = x;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* Room for any one record: its kind and 512 words, 10 bytes each at most. */
+#define PACK_REC_MAX_PACKED (10 * (1 + 65536 / 8))
+
 int trace_unpack(const uint8_t *frame, size_t frame_bytes, uint8_t *tmp, size_t tmp_cap,
 		 uint8_t *raw, uint32_t raw_bytes)
 {
@@ -120,37 +145,40 @@ int trace_unpack(const uint8_t *frame, size_t frame_bytes, uint8_t *tmp, size_t 
 	end = tmp + n;
 	memset(&prev, 0, sizeof(prev));
 	while (p < end) {
-		uint64_t kind, z, w;
-		unsigned int k;
-		uint32_t nw;
+		uint64_t kind, z, w, *pw;
+		uint32_t nw, i;
+		/* far from the end no varint can overrun: skip the bounds checks */
+		bool fast = end - p > PACK_REC_MAX_PACKED;
 
-		if (!(p = get_varint(p, end, &kind)) || off + 16 > raw_bytes)
+		if (!(p = fast ? get_varint_nocheck(p, &kind) : get_varint(p, end, &kind)) ||
+		    off + 16 > raw_bytes)
 			return TRACE_E_PACKED;
-		k = kind_slot((unsigned int)kind);
+		pw = prev.w[kind_slot((unsigned int)kind)];
 		/* words 0 and 1 first: word 1 holds the record's size */
-		for (uint32_t i = 0; i < 2; i++) {
-			if (!(p = get_varint(p, end, &z)))
+		for (i = 0; i < 2; i++) {
+			if (!(p = fast ? get_varint_nocheck(p, &z) : get_varint(p, end, &z)))
 				return TRACE_E_PACKED;
-			w = prev.w[k][i] + unzigzag(z);
-			prev.w[k][i] = w;
+			w = pw[i] + unzigzag(z);
+			pw[i] = w;
 			memcpy(raw + off + 8 * i, &w, 8);
 		}
-		nw = ((const struct trace_rec *)(raw + off))->size_bytes / 8;
-		if (nw < 2 || off + 8 * nw > raw_bytes ||
-		    ((const struct trace_rec *)(raw + off))->kind != kind)
+		/* word 1 is kind (bits 0-15) and size_bytes (16-31): read from the register */
+		nw = (uint32_t)(w >> 16 & 0xffff) / 8;
+		if (nw < 2 || off + 8 * nw > raw_bytes || (w & 0xffff) != kind)
 			return TRACE_E_PACKED;
-		for (uint32_t i = 2; i < nw; i++) {
-			if (!(p = get_varint(p, end, &z)))
+		for (; i < nw && i < PACK_PREV_WORDS; i++) {
+			if (!(p = fast ? get_varint_nocheck(p, &z) : get_varint(p, end, &z)))
 				return TRACE_E_PACKED;
-			if (i < PACK_PREV_WORDS) {
-				w = prev.w[k][i] + unzigzag(z);
-				prev.w[k][i] = w;
-			} else {
-				w = z;
-			}
+			w = pw[i] + unzigzag(z);
+			pw[i] = w;
+			memcpy(raw + off + 8 * i, &w, 8);
+		}
+		for (; i < nw; i++) {
+			if (!(p = fast ? get_varint_nocheck(p, &w) : get_varint(p, end, &w)))
+				return TRACE_E_PACKED;
 			memcpy(raw + off + 8 * i, &w, 8);
 		}
 		off += 8 * nw;
 	}
-	return off == raw_bytes ? 0 : TRACE_E_PACKED;
+	return off == raw_bytes && p == end ? 0 : TRACE_E_PACKED;
 }
