@@ -184,30 +184,45 @@ static void ref_fa(struct stackdist *sd, uint64_t key)
 	list_push(sd, s);
 }
 
-static void ref_sets(struct sd_sets *ss, uint32_t ways, uint64_t key, uint64_t page)
+/*
+ * One reference in the per-set stacks of one set count. @known_miss: a finer
+ * set count (a multiple of this one) missed: the keys sharing the finer set
+ * are a subset of those sharing this one, so the distance here is at least
+ * as large and this is a miss too; no need to search (set refinement, Hill &
+ * Smith 1989). Returns true if the key was found.
+ */
+static bool ref_sets(struct sd_sets *ss, uint32_t ways, uint64_t key, uint64_t page,
+		     bool known_miss)
 {
 	uint64_t *st = ss->keys + (page & ss->set_mask) * ways;
-	uint32_t d;
+	uint32_t d = ways;
+	bool found;
 
-	for (d = 0; d < ways; d++)
-		if (st[d] == key)
-			break;
-	if (d < ways)
+	if (!known_miss)
+		for (d = 0; d < ways; d++)
+			if (st[d] == key)
+				break;
+	found = d < ways;
+	if (found)
 		ss->hist[d]++;
 	else
 		d = ways - 1; /* the oldest falls out */
 	memmove(st + 1, st, d * sizeof(*st));
 	st[0] = key;
+	return found;
 }
 
 void stackdist__ref(struct stackdist *sd, uint64_t key, uint64_t page)
 {
+	bool missed = false;
+
 	sd->nr_refs++;
 	if (sd->cfg.max_entries)
 		ref_fa(sd, key);
-	for (uint32_t k = 0; k <= STACKDIST_MAX_SETS_LOG2; k++)
+	/* finest first: a miss there is a miss at every coarser set count */
+	for (int k = STACKDIST_MAX_SETS_LOG2; k >= 0; k--)
 		if (sd->sets[k].keys)
-			ref_sets(&sd->sets[k], sd->cfg.max_ways, key, page);
+			missed = !ref_sets(&sd->sets[k], sd->cfg.max_ways, key, page, missed);
 }
 
 uint64_t stackdist__refs(const struct stackdist *sd)
