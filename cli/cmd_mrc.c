@@ -37,7 +37,8 @@ static void usage(FILE *f)
 	       "from one pass (stack distances: Mattson 1970 for fully associative sizes,\n"
 	       "Hill & Smith 1989 for power-of-two set counts). Each count equals what\n"
 	       "'svatrace replay TRACE --set ats.enabled=off --set iotlb.entries=E\n"
-	       "--set iotlb.ways=W --set pt.page_bytes=N' reports as iotlb.misses. The trace\n"
+	       "--set iotlb.ways=W --set pt.page_bytes=N --set iotlb.set_index=F' reports\n"
+	       "as iotlb.misses. The trace "
 	       "must hold only device accesses (and generic records) in time order; others\n"
 	       "change the IOTLB between lookups: use 'svatrace sweep' for those.\n"
 	       "\n"
@@ -46,6 +47,7 @@ static void usage(FILE *f)
 	       "  -w, --ways LIST      ways per set, 'full' = fully associative (default full,8);\n"
 	       "                       with W ways, entries/W must be a power of two\n"
 	       "  -p, --page-bytes N   page size: 4096, 2M or 1G (default 4096)\n"
+	       "  -i, --set-index F    ctx-hash or page, as iotlb.set_index (default ctx-hash)\n"
 	       "  -j, --json           one JSON object: {\"points\": [{entries, ways, ...}]}\n"
 	       "  -P, --plot DIR       also write DIR/mrc.dat, DIR/mrc.gp and (with gnuplot)\n"
 	       "                       DIR/mrc.png\n"
@@ -99,7 +101,8 @@ static int parse_page(const char *s, unsigned int *psz, unsigned int *shift)
 }
 
 /* The context index of @pasid, as iotlb__ctx interns (domain 0, pasid). */
-static uint32_t ctx_of(uint32_t *pasids, uint32_t *nr, uint32_t pasid)
+static uint32_t ctx_of(uint32_t *pasids, uint64_t *hashes, uint32_t *nr, uint32_t pasid,
+		       bool ctx_hash)
 {
 	for (uint32_t i = 0; i < *nr; i++)
 		if (pasids[i] == pasid)
@@ -107,6 +110,7 @@ static uint32_t ctx_of(uint32_t *pasids, uint32_t *nr, uint32_t pasid)
 	if (*nr == MRC_MAX_CTX)
 		return MRC_MAX_CTX - 1;
 	pasids[*nr] = pasid;
+	hashes[*nr] = ctx_hash ? iotlb_ctx_hash(0, pasid) : 0;
 	return (*nr)++;
 }
 
@@ -177,12 +181,15 @@ int cmd_mrc(int argc, char **argv)
 	    {"entries", required_argument, NULL, 'e'},
 	    {"ways", required_argument, NULL, 'w'},
 	    {"page-bytes", required_argument, NULL, 'p'},
+	    {"set-index", required_argument, NULL, 'i'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"plot", required_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	uint32_t entries[MRC_MAX_POINTS], ways[MRC_MAX_POINTS], pasids[MRC_MAX_CTX], nr_ctx = 0;
+	static uint64_t hashes[MRC_MAX_CTX];
+	bool ctx_hash = true;
 	static uint64_t misses[MRC_MAX_POINTS][MRC_MAX_POINTS];
 	int ne = 0, nw = 2, c, err, rc, ret = CLI_FAIL;
 	unsigned int psz = IOTLB_PSZ_4K, shift = 12;
@@ -198,7 +205,7 @@ int cmd_mrc(int argc, char **argv)
 	ways[1] = 8;
 	for (uint32_t e = 16; e <= 16384; e *= 2)
 		entries[ne++] = e;
-	while ((c = getopt_long(argc, argv, "e:w:p:jP:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:w:p:i:jP:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			if ((ne = parse_list(optarg, entries, MRC_MAX_POINTS, false)) < 0)
@@ -218,6 +225,12 @@ int cmd_mrc(int argc, char **argv)
 			if (parse_page(optarg, &psz, &shift))
 				return cli_usage_error(
 				    "mrc", "--page-bytes '%s': want 4096, 2M or 1G", optarg);
+			break;
+		case 'i':
+			if (strcmp(optarg, "ctx-hash") && strcmp(optarg, "page"))
+				return cli_usage_error(
+				    "mrc", "--set-index '%s': want ctx-hash or page", optarg);
+			ctx_hash = !strcmp(optarg, "ctx-hash");
 			break;
 		case 'j':
 			as_json = true;
@@ -292,10 +305,12 @@ int cmd_mrc(int argc, char **argv)
 		first = a->iova >> shift;
 		last = a->iova + bytes - 1 < a->iova ? UINT64_MAX >> shift
 						     : (a->iova + bytes - 1) >> shift;
-		ctx = ctx_of(pasids, &nr_ctx, a->pasid == TRACE_NO_PASID ? 0 : a->pasid);
+		ctx = ctx_of(pasids, hashes, &nr_ctx, a->pasid == TRACE_NO_PASID ? 0 : a->pasid,
+			     ctx_hash);
 		for (uint64_t p = first;; p++) {
 			/* iotlb.c's key layout: page << 14 | context << 2 | page size */
-			stackdist__ref(sd, (p & ((1ull << 50) - 1)) << 14 | ctx << 2 | psz, p);
+			stackdist__ref(sd, (p & ((1ull << 50) - 1)) << 14 | ctx << 2 | psz, p,
+				       hashes[ctx]);
 			if (p == last)
 				break;
 		}

@@ -36,6 +36,8 @@ struct sd_sets {
 struct stackdist {
 	struct stackdist_cfg cfg; /* as given */
 	uint64_t nr_refs;	  /* references */
+	uint64_t first_hash;	  /* set_hash of the first reference */
+	bool mixed;		  /* references with two set_hash values seen */
 	/* fully associative */
 	uint64_t *hkeys;	 /* hash slots: key or SD_EMPTY */
 	uint32_t *hslots;	 /* hash slots: stack slot of the key */
@@ -191,10 +193,12 @@ static void ref_fa(struct stackdist *sd, uint64_t key)
  * as large and this is a miss too; no need to search (set refinement, Hill &
  * Smith 1989). Returns true if the key was found.
  */
-static bool ref_sets(struct sd_sets *ss, uint32_t ways, uint64_t key, uint64_t page,
-		     bool known_miss)
+static bool ref_sets(struct sd_sets *ss, unsigned int k, uint32_t ways, uint64_t key, uint64_t page,
+		     uint64_t set_hash, bool known_miss)
 {
-	uint64_t *st = ss->keys + (page & ss->set_mask) * ways;
+	/* (set_hash * 2^k) >> 64, the context's offset with 2^k sets */
+	uint64_t off = k ? set_hash >> (64 - k) : 0;
+	uint64_t *st = ss->keys + ((page + off) & ss->set_mask) * ways;
 	uint32_t d = ways;
 	bool found;
 
@@ -212,17 +216,21 @@ static bool ref_sets(struct sd_sets *ss, uint32_t ways, uint64_t key, uint64_t p
 	return found;
 }
 
-void stackdist__ref(struct stackdist *sd, uint64_t key, uint64_t page)
+void stackdist__ref(struct stackdist *sd, uint64_t key, uint64_t page, uint64_t set_hash)
 {
 	bool missed = false;
 
-	sd->nr_refs++;
+	if (!sd->nr_refs++)
+		sd->first_hash = set_hash;
+	else if (set_hash != sd->first_hash)
+		sd->mixed = true;
 	if (sd->cfg.max_entries)
 		ref_fa(sd, key);
 	/* finest first: a miss there is a miss at every coarser set count */
 	for (int k = STACKDIST_MAX_SETS_LOG2; k >= 0; k--)
 		if (sd->sets[k].keys)
-			missed = !ref_sets(&sd->sets[k], sd->cfg.max_ways, key, page, missed);
+			missed = !ref_sets(&sd->sets[k], (unsigned int)k, sd->cfg.max_ways, key,
+					   page, set_hash, missed && !sd->mixed);
 }
 
 uint64_t stackdist__refs(const struct stackdist *sd)

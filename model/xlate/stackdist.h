@@ -21,6 +21,10 @@
  * - LRU replacement only (FIFO and random lack the inclusion property).
  * - No invalidations or drops between references (callers that have them
  *   replay those points fully).
+ * - Set index as iotlb.c: page number plus a per-context offset that
+ *   depends on the set count (ctx-hash). Set refinement (a miss with 2S sets
+ *   is a miss with S) holds within one context; once a second context's
+ *   offset appears, every set count is searched.
  * - Distances at or beyond the largest tracked size count as misses of
  *   every tracked size, so memory is bounded by the tracked sizes, not by
  *   the stream's length or footprint.
@@ -50,8 +54,11 @@ void stackdist__free(struct stackdist *sd);
  * stackdist__ref() - one reference.
  * @key: the tag (unique per context, page number and page size; never UINT64_MAX).
  * @page: the page number the set index is taken from.
+ * @set_hash: the context's set-index fraction (iotlb_ctx_hash(); 0 for the
+ *	plain page index): with S sets the set is (page + (set_hash * S >> 64)) mod S,
+ *	as iotlb.c indexes.
  */
-void stackdist__ref(struct stackdist *sd, uint64_t key, uint64_t page);
+void stackdist__ref(struct stackdist *sd, uint64_t key, uint64_t page, uint64_t set_hash);
 
 /** stackdist__refs() - references so far. */
 uint64_t stackdist__refs(const struct stackdist *sd);

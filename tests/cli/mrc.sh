@@ -39,6 +39,13 @@ for page in 4096 2M; do
 		check_eq "$page pages, $1 entries, $2 ways: mrc = replay ($want)" "${want:-no replay count}" "${got:-no mrc count}"
 	done
 done
+# the plain page index too (iotlb.set_index=page): PASID 3's sets are not rotated
+check_rc "mrc --set-index page" 0 "$SVATRACE" mrc "$TMP/a.svt" --entries 64 --ways 8 --set-index page --json
+want=$("$SVATRACE" replay "$TMP/a.svt" --set ats.enabled=off --set iotlb.entries=64 --set iotlb.ways=8 \
+	--set iotlb.set_index=page --json | sed -n 's/^ *"iotlb.misses": \([0-9]*\),*$/\1/p')
+check_eq "page index, 64 entries, 8 ways: mrc = replay ($want)" "${want:-no replay count}" \
+	"$(mrc_misses "$OUT" 64 8)"
+check_fails "bad --set-index" "$SVATRACE" mrc "$TMP/a.svt" --set-index xor
 # a curve that means something: misses fall with size, fully associative
 m16=$(mrc_misses "$J" 16 16); m1024=$(mrc_misses "$J" 1024 1024)
 check_eq "misses fall from 16 to 1024 entries" 1 "$([ "$m1024" -lt "$m16" ] && echo 1)"

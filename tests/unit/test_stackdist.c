@@ -3,7 +3,9 @@
  * test_stackdist.c - one-pass stack-distance counts against separate LRU
  * simulations of iotlb.c: for every fully associative size up to the
  * tracked maximum and every (power-of-two set count, ways) pair, the misses
- * equal those of an iotlb of that geometry fed the same references; the
+ * equal those of an iotlb of that geometry fed the same references (two
+ * contexts under the ctx-hash set index, and one, where set refinement
+ * skips searches); the
  * bounded stack (sizes beyond it fall out) and untracked geometries.
  */
 #include <errno.h>
@@ -20,12 +22,14 @@
 
 #define NR_REFS 200000
 
-/* Sequential runs, a hot set, wide random pages, and two contexts. */
+static unsigned int nr_ctx = 2; /* contexts in the stream (1: set refinement applies) */
+
+/* Sequential runs, a hot set, wide random pages, and nr_ctx contexts. */
 static void next_ref(uint64_t *rng, uint64_t *seq, uint32_t *ctx, uint64_t *addr)
 {
 	uint64_t r = prng_below(rng, 100);
 
-	*ctx = prng_below(rng, 5) == 0;
+	*ctx = prng_below(rng, 5) == 0 && nr_ctx > 1;
 	if (r < 40) {
 		*seq += 64;
 		*addr = (1ull << 33) + *seq;
@@ -64,7 +68,8 @@ static struct stackdist *run(const struct stackdist_cfg *cfg)
 	assert_non_null(sd);
 	for (int i = 0; i < NR_REFS; i++) {
 		next_ref(&rng, &seq, &ctx, &addr);
-		stackdist__ref(sd, (addr >> 12) << 1 | ctx, addr >> 12);
+		/* the iotlb indexes by ctx-hash (the default): the same offsets */
+		stackdist__ref(sd, (addr >> 12) << 1 | ctx, addr >> 12, iotlb_ctx_hash(0, ctx));
 	}
 	assert_int_equal(stackdist__refs(sd), NR_REFS);
 	return sd;
@@ -124,6 +129,13 @@ static void test_set_associative(void **state)
 	stackdist__free(sd);
 }
 
+static void test_set_associative_one_ctx(void **state)
+{
+	nr_ctx = 1;
+	test_set_associative(state);
+	nr_ctx = 2;
+}
+
 static void test_bad_config(void **state)
 {
 	struct stackdist_cfg cfg = {.sets_mask = 1}; /* sets without ways */
@@ -139,6 +151,7 @@ int main(void)
 	    cmocka_unit_test(test_fully_associative),
 	    cmocka_unit_test(test_fully_associative_large),
 	    cmocka_unit_test(test_set_associative),
+	    cmocka_unit_test(test_set_associative_one_ctx),
 	    cmocka_unit_test(test_bad_config),
 	};
 
