@@ -27,7 +27,7 @@ CLANG ?= clang
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
-PKGS := jansson inih sqlite3 zlib libsodium
+PKGS := jansson inih sqlite3 zlib libsodium libzstd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -146,10 +146,11 @@ $(FUZZ_IMPORTERS:%=$(BUILD)/fuzz/fuzz_%): $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_
 	$(call msg,FUZZ-LD,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -DFUZZ_IMPORTER='"$*"' -o $@ $< \
 		$(BUILD)/fuzz/libsvatrace-fuzz.a $(LDLIBS)
-fuzz-build: $(BUILD)/svatrace $(FUZZ_BINS)
+# fuzz_unpack (the v2 record decoder) has its own rule in mk/fuzzpack.mk.
+fuzz-build: $(BUILD)/svatrace $(FUZZ_BINS) $(BUILD)/fuzz/fuzz_unpack
 fuzz: deps-test fuzz-build
 	$(Q)BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) \
-		FUZZ_TARGETS="$(FUZZ_TARGETS)" tests/fuzz/run.sh
+		FUZZ_TARGETS="$(FUZZ_TARGETS) unpack" tests/fuzz/run.sh
 
 golden: $(BUILD)/svatrace
 	$(Q)BUILD=$(BUILD) scripts/regen-golden.sh

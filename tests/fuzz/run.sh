@@ -12,7 +12,7 @@ BUILD=${BUILD:-build}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-10}
 FUZZ_PARALLEL=${FUZZ_PARALLEL:-1}
-FUZZ_TARGETS=${FUZZ_TARGETS:-reader profile scenario ftrace-text access-csv trace-dat}
+FUZZ_TARGETS=${FUZZ_TARGETS:-reader profile scenario ftrace-text access-csv trace-dat unpack}
 F=$BUILD/fuzz
 SEEDS=$F/seeds
 
@@ -53,6 +53,9 @@ make_seeds() {
 		;;
 	profile)
 		cp data/profiles/*.ini "$d/"
+		;;
+	unpack) # the v2 record decoder (mk/fuzzpack.mk): starts from nothing
+		: > "$d/empty"
 		;;
 	scenario)
 		for s in pinned faulting 'faulting:resident=0.5:reclaim=1000' dwq swq pagesize=2m \
