@@ -84,6 +84,8 @@ for t in $FUZZ_TARGETS; do
 	[ -x "$F/fuzz_$t" ] || { echo "fuzz: $F/fuzz_$t missing (make fuzz-build)" >&2; exit 2; }
 	make_seeds "$t"
 done
+stamp=$F/.run-start
+: > "$stamp" # findings are counted from this run only (older ones stay)
 echo "fuzzing ${FUZZ_TARGETS// /, } for ${FUZZ_SECONDS}s each (per-input limit ${FUZZ_TIMEOUT}s)"
 running=0
 for t in $FUZZ_TARGETS; do
@@ -100,9 +102,9 @@ printf '%-12s %10s %8s %6s %5s %s\n' TARGET INPUTS CRASHES HANGS OOMS CORPUS
 for t in $FUZZ_TARGETS; do
 	art=$F/artifacts/$t
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$F/$t.log" | tail -1)
-	c=$(find "$art" -name 'crash-*' -o -name 'leak-*' | wc -l)
-	h=$(find "$art" -name 'timeout-*' | wc -l)
-	o=$(find "$art" -name 'oom-*' | wc -l)
+	c=$(find "$art" -newer "$stamp" \( -name 'crash-*' -o -name 'leak-*' \) | wc -l)
+	h=$(find "$art" -newer "$stamp" -name 'timeout-*' | wc -l)
+	o=$(find "$art" -newer "$stamp" -name 'oom-*' | wc -l)
 	printf '%-12s %10s %8s %6s %5s %s\n' "$t" "${runs:-?}" "$c" "$h" "$o" "$(ls "$F/corpus/$t" | wc -l)"
 	[ $((c + h + o)) -eq 0 ] && [ -n "$runs" ] || bad=1
 done
