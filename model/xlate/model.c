@@ -64,6 +64,14 @@ struct pri_tag {
 	bool last;		/* last request of the group */
 };
 
+/* A lookup waiting for a translation whose completion is not known yet (open PRI group). */
+struct pend_waiter {
+	uint64_t key;		/* pend_key of the translation */
+	uint64_t t_ns;		/* when the lookup happened */
+};
+
+#define PEND_OPEN UINT64_MAX	/* in flight, completion not known yet (open PRI group) */
+
 struct fq {
 	uint32_t nr;		/* entries queued */
 	uint32_t gen;		/* bumped at every flush: stale timeouts do nothing */
@@ -92,6 +100,8 @@ struct model_stats {
 	uint64_t faults_unrecoverable;	/* non-present without ATS/PRI */
 	uint64_t first_touch_resident;	/* faulting: pages found resident at first touch */
 	uint64_t absorbed_pages;	/* access pages translated by their trace page request */
+	uint64_t pending_waits;		/* lookups that waited for a translation already in flight */
+	uint64_t pending_wait_ns;	/* sum of those waits */
 	uint64_t nr_maps, map_pages, map_bytes;
 	uint64_t nr_unmaps, unmap_done, unmap_partial, unmap_unmatched;
 	uint64_t live_maps, live_bytes, peak_live_bytes;
@@ -124,6 +134,10 @@ struct model {
 	uint32_t nr_groups, cap_groups;	/* used, allocated */
 	uint64_t pri_open;		/* requests in open groups */
 	struct u64map absorb;		/* trace page requests at absorb_ns: resident key -> dev */
+	struct u64map pend;		/* translations in flight: pend_key -> completion (PEND_OPEN) */
+	uint64_t pend_prune_at;		/* prune expired entries when pend holds this many */
+	struct pend_waiter *waiters;	/* lookups waiting on a translation in an open PRI group */
+	uint32_t nr_waiters, cap_waiters;	/* used, allocated */
 	uint64_t absorb_ns;		/* time of the entries in absorb */
 	struct u64map maps;		/* live maps: (domain, iova) -> bytes */
 	struct fq *fqs;			/* per-CPU flush queues */
@@ -246,12 +260,13 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->fqs = calloc(MODEL_MAX_CPUS, sizeof(*m->fqs));
 	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || !m->handlers || !m->prq.v ||
 	    !m->devs || !m->fqs || u64map_init(&m->resident) || u64map_init(&m->maps) ||
-	    u64map_init(&m->absorb)) {
+	    u64map_init(&m->absorb) || u64map_init(&m->pend)) {
 		model__free(m);
 		errno = ENOMEM;
 		return NULL;
 	}
 	m->st.lat_min = UINT64_MAX;
+	m->pend_prune_at = 1024;
 	series_init(&m->s_live, "map.live_bytes", true, cfg->series_window_ns);
 	series_init(&m->s_pinned, "pin.pinned_bytes", true, cfg->series_window_ns);
 	series_init(&m->s_faults, "pri.requests", false, cfg->series_window_ns);
@@ -276,6 +291,8 @@ void model__free(struct model *m)
 	u64map_fini(&m->resident);
 	u64map_fini(&m->maps);
 	u64map_fini(&m->absorb);
+	u64map_fini(&m->pend);
+	free(m->waiters);
 	for (uint32_t i = 0; i < m->nr_groups; i++)
 		free(m->groups[i].v);
 	free(m->groups);
@@ -361,6 +378,116 @@ static uint64_t resident_key(const struct model_access *a, uint64_t addr, unsign
 {
 	/* (PASID, page): the CPU page table is per process; VA bits above 56 dropped */
 	return ((addr >> (12 + 9 * psz)) << 20 | (a->pasid & 0xfffff)) & ~(1ull << 63);
+}
+
+/*
+ * Pending translations (the device's miss status holding registers): key of
+ * (device, domain, PASID, page). A hash: two live keys colliding would make
+ * one lookup wait for the other's translation, at 2^-64 odds per pair.
+ */
+static uint64_t pend_key(const struct model_access *a, uint64_t addr, unsigned int psz)
+{
+	uint64_t x = (addr >> (12 + 9 * psz)) ^ (uint64_t)a->dev << 44 ^ (uint64_t)a->pasid << 24 ^
+		     (uint64_t)a->domain * 0x9e3779b97f4a7c15ull;
+
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 29;
+	return x == U64MAP_EMPTY ? 0 : x;
+}
+
+/* Drop completed entries once the table has grown (memory follows what is in flight). */
+static void pend_prune(struct model *m, uint64_t t)
+{
+	struct u64map keep;
+
+	if (m->pend.nr < m->pend_prune_at || u64map_init(&keep))
+		return;
+	for (uint64_t i = 0; i < m->pend.cap; i++)
+		if (m->pend.keys[i] != U64MAP_EMPTY && m->pend.vals[i] > t)
+			u64map_put(&keep, m->pend.keys[i], m->pend.vals[i]);
+	u64map_fini(&m->pend);
+	m->pend = keep;
+	m->pend_prune_at = 2 * m->pend.nr > 1024 ? 2 * m->pend.nr : 1024;
+}
+
+/* A translation for @a/@addr is in flight until @done_ns (PEND_OPEN: not known yet). */
+static void pend_set(struct model *m, uint64_t t, const struct model_access *a, uint64_t addr,
+		     uint64_t done_ns)
+{
+	if (done_ns <= t)
+		return;
+	pend_prune(m, t);
+	u64map_put(&m->pend, pend_key(a, addr, m->psz), done_ns);
+}
+
+/*
+ * A lookup at @t of a page whose translation is still in flight waits for
+ * it: no second walk, no second page request. Return: true when it waited
+ * (latency recorded now, or when its open PRI group is answered).
+ */
+static bool pend_wait(struct model *m, uint64_t t, const struct model_access *a, uint64_t addr)
+{
+	uint64_t key, done;
+
+	if (!m->pend.nr)
+		return false;
+	key = pend_key(a, addr, m->psz);
+	if (!u64map_get(&m->pend, key, &done))
+		return false;
+	if (done <= t) {
+		u64map_del(&m->pend, key);
+		return false;
+	}
+	m->st.pending_waits++;
+	if (done != PEND_OPEN) {
+		m->st.pending_wait_ns += done - t;
+		lat_record(m, done - t);
+		return true;
+	}
+	if (m->nr_waiters == m->cap_waiters) {
+		uint32_t cap = m->cap_waiters ? 2 * m->cap_waiters : 16;
+		struct pend_waiter *w = realloc(m->waiters, cap * sizeof(*w));
+
+		if (!w) {
+			m->st.pending_waits--;
+			return false;	/* no memory: the lookup goes on as a miss of its own */
+		}
+		m->waiters = w;
+		m->cap_waiters = cap;
+	}
+	m->waiters[m->nr_waiters++] = (struct pend_waiter){ .key = key, .t_ns = t };
+	return true;
+}
+
+/*
+ * An invalidation: translations in flight may be of the invalidated range
+ * (the table keeps only hashes), so later lookups translate afresh. Lookups
+ * already waiting on an open PRI group still get its answer.
+ */
+static void pend_forget(struct model *m)
+{
+	if (m->pend.nr)
+		u64map_clear(&m->pend);
+}
+
+/* The translation of @a/@addr completed at @done_ns: record the lookups that waited for it. */
+static void pend_done(struct model *m, const struct model_access *a, uint64_t addr, uint64_t done_ns)
+{
+	uint64_t key = pend_key(a, addr, m->psz);
+
+	u64map_put(&m->pend, key, done_ns);
+	for (uint32_t i = 0; i < m->nr_waiters;) {
+		struct pend_waiter *w = &m->waiters[i];
+
+		if (w->key != key) {
+			i++;
+			continue;
+		}
+		m->st.pending_wait_ns += done_ns > w->t_ns ? done_ns - w->t_ns : 0;
+		lat_record(m, done_ns > w->t_ns ? done_ns - w->t_ns : 0);
+		*w = m->waiters[--m->nr_waiters];
+	}
 }
 
 /* Faulting mode: is the page present now? First touch may find it resident. */
@@ -496,6 +623,7 @@ static void pri_answer(struct model *m, struct mdev *d, const struct pri_member 
 				  false) + ow;
 		m->st.pri_latency_ns += t - v[i].t0_ns;
 		lat_record(m, t - v[i].t0_ns);
+		pend_done(m, &v[i].a, v[i].addr, t);
 	}
 }
 
@@ -602,6 +730,11 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 		m->st.atc_lookups++;
 		if (tag)
 			iotlb__drop(d->atc, ctx, addr, m->psz);
+		else if (pend_wait(m, t, a, addr)) {
+			/* the entry fills when the translation in flight completes: until then a miss */
+			m->st.atc_misses++;
+			return;
+		}
 		if (iotlb__access(d->atc, ctx, addr, m->psz)) {
 			m->st.atc_hits++;
 			lat_record(m, m->cfg.atc_hit_ns);
@@ -613,12 +746,16 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 			done = iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns, a, addr,
 					   true) + m->cfg.pcie_one_way_ns;
 			lat_record(m, done - t);
+			pend_set(m, t, a, addr, done);
 		} else {
 			uint64_t t_resp = iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns,
 						      a, addr, false) + m->cfg.pcie_one_way_ns;
+			uint64_t r = pri_fault(m, d, t, t_resp, a, addr, tag);
 
-			if (pri_fault(m, d, t, t_resp, a, addr, tag) == PRI_FAILED)
+			if (r == PRI_FAILED)
 				iotlb__drop(d->atc, ctx, addr, m->psz);
+			else if (r == PRI_PENDING)
+				pend_set(m, t, a, addr, PEND_OPEN);
 		}
 		return;
 	}
@@ -628,8 +765,12 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 		iommu_xlate(m, t, a, addr, false);
 		return;
 	}
+	if (pend_wait(m, t, a, addr))
+		return;
 	done = iommu_xlate(m, t, a, addr, true);
 	lat_record(m, done - t);
+	if (done > t + m->cfg.iotlb_hit_ns)
+		pend_set(m, t, a, addr, done);	/* a walk: later lookups wait for its fill */
 }
 
 uint64_t model__latency_sum_ns(const struct model *m)
@@ -714,10 +855,12 @@ static void inval_caches(struct model *m, const struct iotlb_inval *inv)
 
 	(void)n;
 	pwalk__inval(m->pw, inv);
+	pend_forget(m);
 }
 
 static void inval_atcs(struct model *m, const struct iotlb_inval *inv)
 {
+	pend_forget(m);
 	for (uint32_t i = 0; i < m->nr_devs; i++) {
 		struct iotlb *atc = m->devs[i].atc;
 		struct iotlb_inval ai = *inv;
@@ -1037,6 +1180,8 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("access.bytes", s->bytes, "bytes");
 	M("access.writes", s->nr_writes, "accesses");
 	M("access.absorbed_pages", s->absorbed_pages, "lookups");
+	M("xlate.pending_waits", s->pending_waits, "lookups");
+	M("xlate.pending_wait_ns", s->pending_wait_ns, "ns");
 	M("iotlb.lookups", is->nr_lookups, "lookups");
 	M("iotlb.hits", is->nr_hits, "lookups");
 	M("iotlb.misses", is->nr_misses, "lookups");

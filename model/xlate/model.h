@@ -20,6 +20,14 @@
  *   (2 x pcie.one_way_ns) plus the IOMMU lookup or walk. Without ATS the
  *   device's request goes straight to the IOTLB (no PCIe term: the walk cost
  *   is what translation adds to the access).
+ * - Pending translations (per device, like a cache's MSHRs): a lookup that
+ *   misses while a translation of the same (device, domain, PASID, page) is
+ *   in flight waits for it: no second ATS request, walk or page request; its
+ *   latency is the in-flight translation's completion minus its own time,
+ *   and the ATC/IOTLB entry serves hits only after that completion (PCIe
+ *   ATS 10.2.3 lets a device merge outstanding translation requests; the
+ *   IOMMU answers a page once). An invalidation forgets the table (the
+ *   next lookup translates afresh).
  * - Walk = pwalk reads x mem.read_ns served by walk.walkers FCFS walkers
  *   (model/xlate/walk.h).
  * - Pinned mode: accessed pages are present. Faulting mode: a page is
