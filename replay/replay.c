@@ -13,6 +13,7 @@
 #include "model/xlate/config.h"
 #include "model/xlate/iotlb.h"
 #include "model/xlate/model.h"
+#include "replay/host_cpus.h"
 #include "replay/replay.h"
 #include "replay/scenario.h"
 #include "replay/wq_feed.h"
@@ -670,7 +671,13 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 	}
 	p.cfg_copy = *(const struct replay_cfg *)params__cfg(o->params, &replay_param_table);
 	p.cfg = &p.cfg_copy;
-	p.m = model__new(p.mcfg);
+	{
+		struct model_cfg mc = *p.mcfg;	/* host.cpus = 0: from the trace */
+
+		if (!mc.host_cpus && !mc.pri_handlers)
+			mc.host_cpus = replay_host_cpus(p.r);
+		p.m = model__new(&mc);
+	}
 	p.wq = wq_feed__new(o->params);
 	p.slots = malloc((size_t)p.cfg->reorder_max * SLOT_BYTES);
 	p.free_slots = malloc((size_t)p.cfg->reorder_max * sizeof(uint32_t));

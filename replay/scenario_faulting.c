@@ -25,6 +25,21 @@ struct pend {
 	unsigned int rw;	/* bit0 read, bit1 write */
 };
 
+/* The PASID a device's SVA touches use (learned from its records that carry one). */
+struct dev_pasid {
+	uint32_t dev;		/* device string id */
+	uint32_t pasid;		/* PASID */
+};
+
+/*
+ * A touch without a PASID (a dropped map's, or a RID-only access) uses the
+ * device's PASID: Linux rejects page requests without one (prq_event_thread:
+ * "Page request without PASID"), so under SVA the device works in its
+ * process's PASID. Before any record of the device shows it: the first
+ * PASID Linux's SVA allocator hands out (1; iommu_sva_bind_device).
+ */
+#define SVA_FIRST_PASID 1
+
 /* One page the device touched: resident now or not. */
 struct page {
 	uint32_t pasid_p1;	/* PASID + 1 (0: empty slot); TRACE_NO_PASID wraps to 0, so +2 */
@@ -53,6 +68,8 @@ struct state {
 	int have_t0;		/* t0_ns valid */
 	uint64_t nr_reclaimed;	/* reclaims done so far */
 	uint16_t grpid;		/* next page request group index */
+	struct dev_pasid *pasids;	/* per device: the PASID of its touches */
+	size_t nr_pasids, cap_pasids;	/* used, allocated */
 	char kv[3][64];		/* overrides */
 };
 
@@ -250,6 +267,38 @@ static int flush_pend(struct state *st, const struct trace_rec *cause,
 	return rc;
 }
 
+/* Remember @pasid as @dev's (first one wins: a device's SVA address space). */
+static int pasid_learn(struct state *st, uint32_t dev, uint32_t pasid)
+{
+	if (pasid == TRACE_NO_PASID)
+		return 0;
+	for (size_t i = 0; i < st->nr_pasids; i++)
+		if (st->pasids[i].dev == dev)
+			return 0;
+	if (st->nr_pasids == st->cap_pasids) {
+		size_t cap = st->cap_pasids ? 2 * st->cap_pasids : 8;
+		struct dev_pasid *n = realloc(st->pasids, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		st->pasids = n;
+		st->cap_pasids = cap;
+	}
+	st->pasids[st->nr_pasids++] = (struct dev_pasid){ .dev = dev, .pasid = pasid };
+	return 0;
+}
+
+/* The PASID a touch by @dev carrying @pasid uses (see SVA_FIRST_PASID). */
+static uint32_t pasid_of(const struct state *st, uint32_t dev, uint32_t pasid)
+{
+	if (pasid != TRACE_NO_PASID)
+		return pasid;
+	for (size_t i = 0; i < st->nr_pasids; i++)
+		if (st->pasids[i].dev == dev)
+			return st->pasids[i].pasid;
+	return SVA_FIRST_PASID;
+}
+
 static int touch_range(struct state *st, const struct trace_rec *cause, uint32_t dev,
 		       uint32_t pasid, uint64_t addr, uint64_t bytes, unsigned int rw,
 		       const struct scenario_emit *next)
@@ -299,8 +348,9 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 		/* the device touches each page of the buffer once, at map time */
 		for (uint64_t off = 0; off < m->size_bytes; off += 4096) {
 			unsigned int w = (m->prot & 2) != 0;
+			uint32_t pasid = pasid_of(st, m->device_id, TRACE_NO_PASID);
 
-			rc = touch(st, rec, m->device_id, TRACE_NO_PASID, m->iova + off, w ? 2 : 1, next);
+			rc = touch(st, rec, m->device_id, pasid, m->iova + off, w ? 2 : 1, next);
 			if (!rc)
 				rc = flush_pend(st, rec, next);
 			if (rc)
@@ -313,7 +363,7 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 			a.iova = m->iova + off;
 			a.size_bytes = 64;
 			a.device_id = m->device_id;
-			a.pasid = TRACE_NO_PASID;
+			a.pasid = pasid;
 			a.dir = w ? TRACE_DIR_WRITE : TRACE_DIR_READ;
 			rc = next->emit(next, &a.hdr);
 			if (rc)
@@ -323,16 +373,23 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	}
 	case TRACE_REC_DEV_ACCESS: {
 		const struct trace_rec_dev_access *a = (const void *)rec;
+		struct trace_rec_dev_access c;
 
-		rc = touch_range(st, rec, a->device_id, a->pasid, a->iova, a->size_bytes,
-				 a->dir == TRACE_DIR_WRITE ? 2 : 1, next);
+		if ((rc = pasid_learn(st, a->device_id, a->pasid)))
+			return rc;
+		c = *a;
+		c.pasid = pasid_of(st, a->device_id, a->pasid);
+		rc = touch_range(st, rec, c.device_id, c.pasid, c.iova, c.size_bytes,
+				 c.dir == TRACE_DIR_WRITE ? 2 : 1, next);
 		if (!rc)
 			rc = flush_pend(st, rec, next);
-		return rc ? rc : next->emit(next, rec);
+		return rc ? rc : next->emit(next, &c.hdr);
 	}
 	case TRACE_REC_WQ_SUBMIT: {
 		const struct trace_rec_wq_submit *w = (const void *)rec;
 
+		if ((rc = pasid_learn(st, w->device_id, w->pasid)))
+			return rc;
 		if (w->opcode != 0x01 && w->xfer_bytes) {	/* a batch's own range is its descriptor list */
 			rc = touch_range(st, rec, w->device_id, w->pasid, w->src, w->xfer_bytes, 1, next);
 			if (!rc && w->dst)
@@ -369,6 +426,7 @@ static void fr(void *state)
 	free(st->tab);
 	free(st->res);
 	free(st->pend);
+	free(st->pasids);
 	free(st);
 }
 
@@ -381,7 +439,9 @@ const struct scenario_ops scenario_faulting = {
 		"regenerated). Device touches are DEV_ACCESS records, the source and\n"
 		"destination ranges of work-queue descriptors, and (with :map_touch=on,\n"
 		"default) each 4 KiB page of a dropped map, touched once at map time as a\n"
-		"64-byte DEV_ACCESS. Residency model: a page is resident at its first device\n"
+		"64-byte DEV_ACCESS. A touch without a PASID (a map's, a RID-only access)\n"
+		"uses the device's PASID (the first one its records carry, else 1): Linux\n"
+		"rejects page requests without a PASID. Residency model: a page is resident at its first device\n"
 		"touch with probability :resident=F (0), decided by a hash of (seed, PASID,\n"
 		"page) so it is independent of order; :reclaim=R (0) resident pages per second\n"
 		"are reclaimed at random (seeded) and fault again on their next touch. A touch\n"

@@ -69,8 +69,10 @@ struct model_cfg {
 	/* PRI */
 	uint32_t prq_entries;		/* page request queue depth */
 	uint32_t pri_outstanding;	/* outstanding page requests per device */
-	uint32_t pri_handlers;		/* OS fault handler threads serving the PRQ */
-	uint64_t pri_dispatch_ns;	/* PRQ interrupt to handler start */
+	uint32_t pri_handlers;		/* iopf handlers at once; 0: host_cpus */
+	uint64_t pri_dispatch_ns;	/* PRQ interrupt to page-request thread start */
+	uint64_t pri_thread_ns;		/* page-request thread time per request (serial stage) */
+	uint32_t host_cpus;		/* CPUs of the traced host; 0: replay fills it from the trace */
 	uint64_t fault_minor_ns;	/* minor fault service (page in memory) */
 	uint64_t fault_major_ns;	/* major fault service (page from storage) */
 	double fault_major_fraction;	/* probability a fault is major */

@@ -43,7 +43,7 @@ struct mdev {
 /* One page request accepted into the PRQ, waiting for its group's response. */
 struct pri_member {
 	uint64_t t0_ns;		/* device's first translation attempt (latency start) */
-	uint64_t arrive_ns;	/* request accepted into the PRQ */
+	uint64_t arrive_ns;	/* the page-request thread queued it (PRQ slot freed) */
 	uint64_t service_ns;	/* fault service drawn for it */
 	uint64_t addr;		/* page */
 	struct model_access a;	/* device, source id, domain, PASID of the request */
@@ -97,6 +97,8 @@ struct model_stats {
 	uint64_t pri_max_prq;		/* PRQ occupancy high-water mark */
 	uint64_t pri_latency_ns;	/* sum: first ATS request to final translation */
 	uint64_t pri_service_ns;	/* sum: OS fault service time (CPU spent in handle_mm_fault) */
+	uint64_t pri_resp_cpu_ns;	/* sum: page group responses' qi_submit_sync waits */
+	uint64_t pri_thread_wait_ns;	/* sum: requests waiting for the page-request thread */
 	uint64_t faults_unrecoverable;	/* non-present without ATS/PRI */
 	uint64_t first_touch_resident;	/* faulting: pages found resident at first touch */
 	uint64_t absorbed_pages;	/* access pages translated by their trace page request */
@@ -125,7 +127,10 @@ struct model {
 	struct iotlb *iotlb;		/* the IOMMU's IOTLB */
 	struct pwalk *pw;		/* walk caches */
 	struct walkq *walkers;		/* walker pool */
-	struct walkq *handlers;		/* PRI fault handlers */
+	struct walkq *handlers;		/* iopf handlers, made at the first fault (CPUs known by then) */
+	uint32_t nr_handlers;		/* their number */
+	uint64_t prq_thread_free_ns;	/* the page-request thread is busy until then */
+	uint32_t max_cpu;		/* highest CPU number seen (host.cpus fallback) */
 	struct u64heap prq;		/* start times of requests waiting in the PRQ */
 	struct mdev *devs;		/* MODEL_MAX_DEVS slots */
 	uint32_t nr_devs;		/* highest used index + 1 */
@@ -253,12 +258,11 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy, cfg->seed);
 	m->pw = pwalk__new(cfg);
 	m->walkers = walkq__new(cfg->walkers);
-	m->handlers = walkq__new(cfg->pri_handlers);
 	m->prq.v = calloc(cfg->prq_entries, sizeof(uint64_t));
 	m->prq.cap = cfg->prq_entries;
 	m->devs = calloc(MODEL_MAX_DEVS, sizeof(*m->devs));
 	m->fqs = calloc(MODEL_MAX_CPUS, sizeof(*m->fqs));
-	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || !m->handlers || !m->prq.v ||
+	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || !m->prq.v ||
 	    !m->devs || !m->fqs || u64map_init(&m->resident) || u64map_init(&m->maps) ||
 	    u64map_init(&m->absorb) || u64map_init(&m->pend)) {
 		model__free(m);
@@ -591,25 +595,41 @@ static void group_drop(struct model *m, struct pri_group *g)
 }
 
 /*
- * Answer a complete group of @n requests whose last one was accepted at
- * @arrive_ns: one handler serves the members' faults one after another
- * (Linux iopf_handler walks the group's fault list), one page group response
- * answers them all, and each member's device retries its ATS request.
- * @hold_prq: the last request holds a PRQ slot until a handler picks the
- * group up (not when model__finish closes a group that had no last one).
+ * Fault-handling concurrency: pri.handlers if set, else host.cpus, else the
+ * highest CPU seen + 1 (Linux runs iopf work on an unbound workqueue whose
+ * max_active is the CPU count: iopf_queue_alloc()).
+ */
+static struct walkq *handlers_get(struct model *m)
+{
+	if (!m->handlers) {
+		m->nr_handlers = m->cfg.pri_handlers ? m->cfg.pri_handlers :
+				 m->cfg.host_cpus ? m->cfg.host_cpus : m->max_cpu + 1;
+		m->handlers = walkq__new(m->nr_handlers);
+	}
+	return m->handlers;
+}
+
+/*
+ * Answer a complete group of @n requests whose last one the page-request
+ * thread queued at @ready_ns: one handler serves the members' faults one
+ * after another (Linux iopf_handler walks the group's fault list), then
+ * sends one page group response (intel_svm_page_response: qi_submit_sync,
+ * whose wait the handler's CPU spends), and each member's device retries
+ * its ATS request.
  */
 static void pri_answer(struct model *m, struct mdev *d, const struct pri_member *v, uint32_t n,
-		       uint64_t arrive_ns, bool hold_prq)
+		       uint64_t ready_ns)
 {
 	uint64_t ow = m->cfg.pcie_one_way_ns, total = 0, pick, done;
+	struct walkq *h = handlers_get(m);
 
 	for (uint32_t i = 0; i < n; i++)
 		total += v[i].service_ns;
-	pick = walkq__serve(m->handlers, arrive_ns + m->cfg.pri_dispatch_ns, total);
-	if (hold_prq)
-		prq_hold(m, pick);
+	/* the handler is busy for the faults and the response's qi_submit_sync */
+	pick = h ? walkq__serve(h, ready_ns, total + m->cfg.qi_wait_ns) : ready_ns;
 	done = pick + total;
 	m->st.pri_service_ns += total;
+	m->st.pri_resp_cpu_ns += m->cfg.qi_wait_ns;
 	m->st.pri_responses++;
 	m->st.pri_answered += n;
 	m->st.inval_by_type[MODEL_QI_PAGE_GRP_RESP]++;
@@ -670,7 +690,22 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 					       false) + ow;
 			continue;
 		}
-		x = (struct pri_member){ .t0_ns = t0, .arrive_ns = arrive, .addr = addr, .a = *a };
+		/*
+		 * The page-request thread (Linux prq_event_thread) drains the PRQ one
+		 * request at a time into software lists: a request's slot frees when
+		 * the thread is done with it; an idle thread first needs the
+		 * interrupt and wakeup (pri.dispatch_ns).
+		 */
+		{
+			uint64_t start = m->prq_thread_free_ns > arrive ? m->prq_thread_free_ns :
+									  arrive + m->cfg.pri_dispatch_ns;
+
+			m->st.pri_thread_wait_ns += start - arrive;
+			m->prq_thread_free_ns = start + m->cfg.pri_thread_ns;
+			prq_hold(m, m->prq_thread_free_ns);
+		}
+		x = (struct pri_member){ .t0_ns = t0, .arrive_ns = m->prq_thread_free_ns, .addr = addr,
+					 .a = *a };
 		if (prng_unit(&m->prng) < m->cfg.fault_major_fraction) {
 			x.service_ns = draw_ns(m, m->cfg.fault_major_ns);
 			m->st.pri_major++;
@@ -681,25 +716,24 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 		g = tag ? group_get(m, (uint32_t)(d - m->devs), a->pasid, tag->grpid, !tag->last) : NULL;
 		if (!g) {
 			/* a group of one (or the memory for an open group ran out) */
-			pri_answer(m, d, &x, 1, arrive, true);
+			pri_answer(m, d, &x, 1, x.arrive_ns);
 			return 0;
 		}
 		if (group_add(g, &x)) {
 			if (!g->nr)
 				group_drop(m, g);
-			pri_answer(m, d, &x, 1, arrive, true);
+			pri_answer(m, d, &x, 1, x.arrive_ns);
 			return 0;
 		}
 		if (!tag->last) {
-			/* the PRQ thread moves it to the group's partial list: its slot frees then */
-			prq_hold(m, arrive + m->cfg.pri_dispatch_ns);
+			/* the thread moved it to the group's partial list (iommu_queue_iopf) */
 			d->nr_pri_open++;
 			m->pri_open++;
 			return PRI_PENDING;
 		}
 		d->nr_pri_open -= g->nr - 1;
 		m->pri_open -= g->nr - 1;
-		pri_answer(m, d, g->v, g->nr, arrive, true);
+		pri_answer(m, d, g->v, g->nr, x.arrive_ns);
 		group_drop(m, g);
 		return 0;
 	}
@@ -954,6 +988,8 @@ void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, u
 
 	if (t_ns > m->last_ns)
 		m->last_ns = t_ns;
+	if (cpu < MODEL_MAX_CPUS && cpu > m->max_cpu)
+		m->max_cpu = cpu;
 	m->st.nr_maps++;
 	m->st.map_pages += pages;
 	m->st.map_bytes += bytes;
@@ -982,6 +1018,8 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 
 	if (t_ns > m->last_ns)
 		m->last_ns = t_ns;
+	if (cpu < MODEL_MAX_CPUS && cpu > m->max_cpu)
+		m->max_cpu = cpu;
 	m->st.nr_unmaps++;
 	m->st.unmap_cpu_ns += m->cfg.unmap_call_ns + pages * m->cfg.unmap_page_ns;
 	if (u64map_get(&m->maps, key, &mapped)) {
@@ -1120,7 +1158,7 @@ void model__finish(struct model *m, uint64_t t_ns)
 		d->nr_pri_open -= g->nr;
 		m->pri_open -= g->nr;
 		m->st.pri_open_closed++;
-		pri_answer(m, d, g->v, g->nr, g->v[g->nr - 1].arrive_ns, false);
+		pri_answer(m, d, g->v, g->nr, g->v[g->nr - 1].arrive_ns);
 		group_drop(m, g);
 	}
 	/* pending flush-queue timeouts fire: lazy invalidations complete */
@@ -1165,7 +1203,8 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	const struct iotlb_stats *is = iotlb__stats(m->iotlb);
 	const struct pwalk_stats *ps = pwalk__stats(m->pw);
 	const struct walkq_stats *ws = walkq__stats(m->walkers);
-	const struct walkq_stats *hs = walkq__stats(m->handlers);
+	static const struct walkq_stats none;
+	const struct walkq_stats *hs = m->handlers ? walkq__stats(m->handlers) : &none;
 	const struct model_stats *s = &m->st;
 	char key[64];
 	int rc = 0;
@@ -1229,6 +1268,10 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("pri.major", s->pri_major, "faults");
 	M("pri.max_prq_occupancy", s->pri_max_prq, "entries");
 	M("pri.handler_wait_ns", hs->wait_ns, "ns");
+	M("pri.mean_handler_wait_ns", hs->nr ? (double)hs->wait_ns / (double)hs->nr : 0, "ns");
+	M("pri.handlers", m->nr_handlers, "threads");
+	M("pri.thread_wait_ns", s->pri_thread_wait_ns, "ns");
+	M("pri.response_cpu_ns", s->pri_resp_cpu_ns, "ns");
 	M("pri.service_cpu_ns", s->pri_service_ns, "ns");
 	M("pri.mean_fault_latency_ns",
 	  s->pri_answered ? (double)s->pri_latency_ns / (double)s->pri_answered : 0, "ns");

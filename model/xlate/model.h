@@ -35,8 +35,17 @@
  *   first touch); a non-present page with ATS takes the PRI path: ATS fails,
  *   page request (PCIe one way), PRQ (overflow when pri.prq_entries wait:
  *   the IOMMU auto-responds and the device retries after pri.retry_ns, at
- *   most pri.max_retries times), a handler (pri.handlers FCFS) serves a
- *   minor/major fault, page group response (one way), retry ATS, ATC fill.
+ *   most pri.max_retries times), the page-request thread (one serial stage,
+ *   Linux prq_event_thread: pri.dispatch_ns to wake when idle, then
+ *   pri.thread_ns per request; a PRQ slot frees when the thread has read
+ *   it, so PRQ occupancy is only what the thread has not drained), a
+ *   handler serves a minor/major fault (FCFS pool of pri.handlers, or
+ *   host.cpus when 0: Linux runs iopf work on an unbound workqueue,
+ *   iopf_queue_alloc(), concurrency = CPUs; host.cpus comes from the
+ *   trace's host snapshot, else its highest CPU + 1), then sends the page
+ *   group response (intel_svm_page_response: one qi_submit_sync, whose
+ *   inval.qi_wait_ns the handler's CPU spends: pri.response_cpu_ns), the
+ *   response crosses PCIe (one way), the device retries ATS, ATC fill.
  *   Without ATS a non-present page is an unrecoverable fault (counted).
  *   The non-present translation is not cached (IOTLB entry dropped).
  *   Walks of retries after a page response or an overflow count their reads
@@ -49,9 +58,9 @@
  *   in the PRQ; one handler then serves the group's faults one after another
  *   (Linux iopf_handler) and one page group response answers them all
  *   (pri.responses counts responses, pri.answered the requests they cover).
- *   A request that is not the last holds its PRQ slot for pri.dispatch_ns
- *   (the PRQ thread moves it to the partial list) and a device slot until
- *   the response. model__finish answers groups whose last request never
+ *   A request that is not the last holds its PRQ slot until the thread
+ *   moves it to the group's partial list (iommu_queue_iopf) and a device
+ *   slot until the response. model__finish answers groups whose last request never
  *   came as if their latest request had been the last (counted).
  * - Trace page requests (model__page_req): one stands for a device access
  *   to that page that found it not present in the traced system. Faulting

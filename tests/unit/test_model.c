@@ -311,6 +311,97 @@ static void test_pending_translations(void **state)
 	model__free(m);
 }
 
+/* Erlang C: mean wait in queue of M/M/c with arrival rate @lambda, service rate @mu. */
+static double mmc_wq(uint32_t c, double lambda, double mu)
+{
+	double a = lambda / mu, rho = a / c, term = 1, sum = 0, pc;
+
+	for (uint32_t k = 0; k < c; k++) {
+		sum += term;
+		term *= a / (k + 1);
+	}
+	/* term = a^c / c! */
+	pc = term / (1 - rho) / (sum + term / (1 - rho));
+	return pc / (c * mu - lambda);
+}
+
+/*
+ * PRI queueing as Linux serves it: with the page-request thread and the
+ * dispatch delay at 0, Poisson faults and exponential service meet
+ * host.cpus handlers (iopf work on an unbound workqueue): the mean handler
+ * wait is M/M/c's. Today's code had a fixed pri.handlers=4 and no host.cpus.
+ */
+static void check_mmc(uint32_t cpus, double rho)
+{
+	static const char *const base[] = {
+		"ats.enabled=on", "model.mode=faulting", "mem.read_ns=0", "walk.fixed_ns=0",
+		"iotlb.hit_ns=0", "atc.hit_ns=0", "pcie.one_way_ns=0", "pri.dispatch_ns=0",
+		"pri.thread_ns=0", "inval.qi_wait_ns=0", "fault.minor_ns=1000", "fault.dist=exp",
+		"pri.prq_entries=1000000", "pri.outstanding=1000000", NULL,
+	};
+	const char *s[32];
+	char cpus_kv[32];
+	size_t n = 0;
+	struct model_cfg c;
+	struct model *m;
+	const double mu = 1.0 / 1000, lambda = rho * cpus * mu;
+	uint64_t rng = 99, nr = 400000;
+	double t = 0, want, got;
+
+	for (; base[n]; n++)
+		s[n] = base[n];
+	snprintf(cpus_kv, sizeof(cpus_kv), "host.cpus=%u", cpus);
+	s[n++] = cpus_kv;
+	s[n] = NULL;
+	c = cfg_with(s);
+	m = model__new(&c);
+	for (uint64_t i = 0; i < nr; i++) {
+		struct model_access a = { .iova = i << 12, .bytes = 64, .pasid = 1 };
+
+		t += prng_exp(&rng, 1.0 / lambda);
+		model__access(m, (uint64_t)llround(t), &a);
+	}
+	model__finish(m, (uint64_t)t + 1);
+	assert_true(metric(m, "pri.handlers") == cpus);
+	assert_true(metric(m, "pri.responses") == nr);
+	want = mmc_wq(cpus, lambda, mu);
+	got = metric(m, "pri.mean_handler_wait_ns");
+	if (fabs(got - want) > 0.03 * want)
+		fail_msg("c=%u rho=%.2f: mean handler wait %.1f ns, M/M/c says %.1f ns", cpus, rho, got,
+			 want);
+	model__free(m);
+}
+
+static void test_pri_mmc(void **state)
+{
+	check_mmc(4, 0.7);
+	check_mmc(2, 0.8);
+	check_mmc(8, 0.8);
+}
+
+/* Handler concurrency: pri.handlers overrides, else host.cpus, else highest CPU seen + 1. */
+static void test_pri_handlers_source(void **state)
+{
+	static const char *const over[] = { "ats.enabled=on", "model.mode=faulting", "host.cpus=16",
+					    "pri.handlers=3", NULL };
+	static const char *const seen[] = { "ats.enabled=on", "model.mode=faulting", NULL };
+	struct model_access a = { .iova = 0x1000, .bytes = 64, .pasid = 1 };
+	struct model_cfg c = cfg_with(over);
+	struct model *m = model__new(&c);
+
+	model__access(m, 0, &a);
+	assert_true(metric(m, "pri.handlers") == 3);
+	/* the response's qi_submit_sync is CPU time of the handler */
+	assert_true(metric(m, "pri.response_cpu_ns") == (double)c.qi_wait_ns);
+	model__free(m);
+	c = cfg_with(seen);
+	m = model__new(&c);
+	model__map(m, 0, 5, 0, 0x100000, 4096);
+	model__access(m, 10, &a);
+	assert_true(metric(m, "pri.handlers") == 6);
+	model__free(m);
+}
+
 static void test_faulting_without_ats(void **state)
 {
 	static const char *const s[] = { "model.mode=faulting", "model.resident_fraction=0.25", NULL };
@@ -375,7 +466,8 @@ static void page_req(struct model *m, uint64_t t, uint32_t dev, uint32_t pasid, 
 static const char *const pr_exact[] = {
 	"ats.enabled=on", "model.mode=faulting", "mem.read_ns=0", "walk.fixed_ns=0",
 	"iotlb.hit_ns=0", "atc.hit_ns=0", "pcie.one_way_ns=100", "pri.dispatch_ns=1000",
-	"fault.minor_ns=5000", "fault.dist=fixed", "pri.retry_ns=0", "pri.handlers=4", NULL,
+	"fault.minor_ns=5000", "fault.dist=fixed", "pri.retry_ns=0", "pri.handlers=4",
+	"pri.thread_ns=0", "inval.qi_wait_ns=0", NULL,
 };
 
 static void test_page_req_groups(void **state)
@@ -720,6 +812,8 @@ int main(void)
 		cmocka_unit_test(test_conservation_lookups_ats),
 		cmocka_unit_test(test_conservation_pri),
 		cmocka_unit_test(test_pending_translations),
+		cmocka_unit_test(test_pri_mmc),
+		cmocka_unit_test(test_pri_handlers_source),
 		cmocka_unit_test(test_faulting_without_ats),
 		cmocka_unit_test(test_page_req_groups),
 		cmocka_unit_test(test_page_req_no_double),
