@@ -27,7 +27,8 @@ uint32_t replay_host_cpus(struct trace_reader *r)
 			return (uint32_t)n;
 	}
 	while (trace_reader__next(r, &rec) == 1)
-		if (rec->cpu != UINT16_MAX && (uint32_t)rec->cpu + 1 > max_cpu)	/* 0xffff: unknown */
+		if (rec->cpu != UINT16_MAX &&
+		    (uint32_t)rec->cpu + 1 > max_cpu) /* 0xffff: unknown */
 			max_cpu = (uint32_t)rec->cpu + 1;
 	trace_reader__rewind(r);
 	return max_cpu ? max_cpu : 1;

@@ -372,7 +372,7 @@ static void replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 			.type = q->type, .granularity = q->granularity,
 			.domain = p->cfg->domain_per_device ? q->domain_id : IOTLB_ANY,
 			.pasid = q->pasid == TRACE_NO_PASID ? IOTLB_ANY : q->pasid,
-			.addr = q->addr, .addr_mask = q->addr_mask,
+			.addr = q->addr, .addr_mask = q->addr_mask, .cpu = rec->cpu,
 		};
 
 		p->nr_qi[q->type & 0xf]++;

@@ -18,6 +18,16 @@ struct fq {
 	uint64_t first_ns;	/* time of the oldest */
 };
 
+#define CM_MAPS 8	/* recent maps per CPU a caching-mode flush may follow */
+
+/* Per CPU: maps not yet followed by their caching-mode flush. */
+struct recent {
+	uint32_t nr;			/* used */
+	struct {
+		uint64_t iova, bytes;	/* the map */
+	} v[CM_MAPS];
+};
+
 struct state {
 	int lazy;		/* 1 lazy, 0 strict */
 	uint64_t fq_size;	/* lazy: entries per queue before a flush */
@@ -27,6 +37,7 @@ struct state {
 	uint16_t sid;		/* last requester id seen in a device-TLB invalidation */
 	int ats_seen;		/* the trace invalidates device TLBs */
 	struct fq fq[NR_FQ];	/* lazy: per-CPU flush queues */
+	struct recent recent[NR_FQ];	/* per CPU: maps a caching-mode flush may follow */
 	char kv[64];		/* the override */
 };
 
@@ -103,14 +114,71 @@ static int expire(struct state *st, uint64_t now, const struct scenario_emit *ne
 	return 0;
 }
 
+/*
+ * Caching mode (VT-d CAP.CM=1, a vIOMMU): the kernel flushes the IOTLB
+ * page-selectively right after a map (Linux __mapping_notify_one). Those
+ * flushes belong to maps, not unmaps: strict and lazy both keep them (the
+ * model drops them with iommu.caching_mode=off). A flush on a CPU that
+ * overlaps a map that CPU made since its last unmap of it is one.
+ */
+static void recent_map(struct recent *r, uint64_t iova, uint64_t bytes)
+{
+	if (r->nr == CM_MAPS)
+		memmove(&r->v[0], &r->v[1], (CM_MAPS - 1) * sizeof(r->v[0]));
+	else
+		r->nr++;
+	r->v[r->nr - 1].iova = iova;
+	r->v[r->nr - 1].bytes = bytes ? bytes : 1;
+}
+
+/* Drop (@all: an unmap) or consume one of (a flush) the recent maps overlapping [@addr, +@bytes). */
+static int recent_take(struct recent *r, uint64_t addr, uint64_t bytes, int all)
+{
+	uint32_t j = 0;
+	int found = 0;
+
+	for (uint32_t i = 0; i < r->nr; i++) {
+		int hit = !(r->v[i].iova + r->v[i].bytes <= addr || addr + bytes <= r->v[i].iova);
+
+		if (hit && (all || !found)) {
+			found = 1;
+			continue;
+		}
+		r->v[j++] = r->v[i];
+	}
+	r->nr = j;
+	return found;
+}
+
+/* Is @q a page-selective IOTLB flush of a map its CPU just made? */
+static int cm_flush(struct state *st, const struct trace_rec_qi_submit *q)
+{
+	uint64_t range = 4096ull << (q->addr_mask < 52 ? q->addr_mask : 52);
+
+	if ((q->type != TRACE_QI_IOTLB_INV && q->type != TRACE_QI_P_IOTLB_INV) || q->granularity != 3)
+		return 0;
+	return recent_take(&st->recent[q->hdr.cpu % NR_FQ], q->addr & ~(range - 1), range, 0);
+}
+
 static int push(void *state, const struct trace_rec *rec, const struct scenario_emit *next)
 {
 	struct state *st = state;
 	int rc;
 
+	if (rec->kind == TRACE_REC_IOMMU_MAP) {
+		const struct trace_rec_iommu_map *m = (const void *)rec;
+
+		recent_map(&st->recent[rec->cpu % NR_FQ], m->iova, m->size_bytes);
+	} else if (rec->kind == TRACE_REC_IOMMU_UNMAP) {
+		const struct trace_rec_iommu_unmap *u = (const void *)rec;
+
+		recent_take(&st->recent[rec->cpu % NR_FQ], u->iova, u->size_bytes ? u->size_bytes : 1, 1);
+	}
 	if (rec->kind == TRACE_REC_QI_SUBMIT) {
 		const struct trace_rec_qi_submit *q = (const void *)rec;
 
+		if (cm_flush(st, q))
+			return next->emit(next, rec);	/* a caching-mode flush after a map: kept */
 		if (q->type == TRACE_QI_IOTLB_INV || q->type == TRACE_QI_P_IOTLB_INV) {
 			st->did = q->domain_id;
 			st->iommu_id = q->iommu_id;
@@ -177,7 +245,8 @@ const struct scenario_ops scenario_inval = {
 	.value = "strict|lazy",
 	.summary = "IOTLB invalidation per unmap (strict) or batched in a flush queue (lazy)",
 	.help = "Both drop the trace's page-selective IOTLB and device-TLB invalidations and\n"
-		"its invalidation waits, then re-issue them their way. strict: one page-\n"
+		"its invalidation waits, then re-issue them their way; page-selective IOTLB\n"
+		"flushes of a map the same CPU just made (caching mode, a vIOMMU) are kept. strict: one page-\n"
 		"selective IOTLB invalidation right after every unmap (plus a device-TLB one\n"
 		"if the trace had any), and domain-selective flushes are dropped. lazy:\n"
 		"Linux's flush queue: unmaps queue per CPU; a queue is flushed with one\n"

@@ -72,6 +72,19 @@ struct pend_waiter {
 
 #define PEND_OPEN UINT64_MAX	/* in flight, completion not known yet (open PRI group) */
 
+#define QC_MAPS 8	/* recent maps per CPU that a caching-mode flush may follow */
+
+/* Per CPU: its current qi_submit_sync run and what it last did (map or unmap). */
+struct qcpu {
+	uint64_t run_ns;	/* time of the current run of trace descriptors */
+	bool run_open;		/* a run was seen */
+	bool unmap_path;	/* the CPU's last map/unmap was an unmap: its waits are the unmap's */
+	uint32_t nr_maps;	/* maps[] used */
+	struct {
+		uint64_t iova, bytes;	/* a map not yet followed by its flush */
+	} maps[QC_MAPS];
+};
+
 struct fq {
 	uint32_t nr;		/* entries queued */
 	uint32_t gen;		/* bumped at every flush: stale timeouts do nothing */
@@ -114,6 +127,11 @@ struct model_stats {
 	uint64_t inval_flushes;		/* lazy flush-queue flushes */
 	uint64_t inval_fq_full, inval_fq_timeout;	/* why they flushed */
 	uint64_t inval_wait_ns;		/* CPU time waiting for invalidations */
+	uint64_t inval_sync_waits;	/* synchronous waits (qi_submit_sync calls) */
+	uint64_t unmap_inval_wait_ns;	/* of inval_wait_ns: waits on the unmap path */
+	uint64_t map_inval_wait_ns;	/* of inval_wait_ns: caching-mode flushes after maps */
+	uint64_t cm_flushes;		/* trace flushes recognised as caching-mode (after a map) */
+	uint64_t cm_dropped;		/* of which dropped (iommu.caching_mode=off) */
 	uint64_t inval_from_trace;	/* descriptors applied from the trace */
 	uint64_t lat_nr, lat_sum, lat_min, lat_max;	/* translation latency */
 };
@@ -146,6 +164,9 @@ struct model {
 	uint64_t absorb_ns;		/* time of the entries in absorb */
 	struct u64map maps;		/* live maps: (domain, iova) -> bytes */
 	struct fq *fqs;			/* per-CPU flush queues */
+	struct qcpu *qcpu;		/* per-CPU descriptor runs and recent maps */
+	bool cm_seen;			/* the trace flushed after a map (CAP.CM=1 in the traced system) */
+	bool trace_inv_wait;		/* the trace shows inv_wait descriptors: they are the waits */
 	uint32_t inval_src;		/* effective enum model_inval_source */
 	bool finished;			/* model__finish ran */
 	uint64_t last_ns;		/* latest time seen */
@@ -262,8 +283,9 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->prq.cap = cfg->prq_entries;
 	m->devs = calloc(MODEL_MAX_DEVS, sizeof(*m->devs));
 	m->fqs = calloc(MODEL_MAX_CPUS, sizeof(*m->fqs));
+	m->qcpu = calloc(MODEL_MAX_CPUS, sizeof(*m->qcpu));
 	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || !m->prq.v ||
-	    !m->devs || !m->fqs || u64map_init(&m->resident) || u64map_init(&m->maps) ||
+	    !m->devs || !m->fqs || !m->qcpu || u64map_init(&m->resident) || u64map_init(&m->maps) ||
 	    u64map_init(&m->absorb) || u64map_init(&m->pend)) {
 		model__free(m);
 		errno = ENOMEM;
@@ -291,6 +313,7 @@ void model__free(struct model *m)
 	}
 	free(m->devs);
 	free(m->fqs);
+	free(m->qcpu);
 	free(m->prq.v);
 	u64map_fini(&m->resident);
 	u64map_fini(&m->maps);
@@ -927,29 +950,47 @@ static uint32_t nr_atcs(const struct model *m)
 	return n;
 }
 
-/* One synchronous invalidation: IOTLB (+ every ATC when ATS is on). */
-static void sync_inval(struct model *m, uint64_t t, const struct iotlb_inval *inv)
+/* A synchronous wait of @wait_ns on @cpu's path (@unmap_path: inside an unmap call). */
+static void charge_wait(struct model *m, uint64_t wait_ns, bool unmap_path, bool map_path)
 {
-	uint64_t wait = m->cfg.qi_wait_ns;
-
-	inval_caches(m, inv);
-	count_desc(m, t, MODEL_QI_IOTLB_INV, 1);
-	if (m->cfg.ats && m->nr_devs) {
-		inval_atcs(m, inv);
-		count_desc(m, t, MODEL_QI_DEV_TLB_INV, nr_atcs(m));
-		wait += 2 * m->cfg.pcie_one_way_ns + m->cfg.ats_inval_dev_ns;
-	}
-	m->st.inval_wait_ns += wait;
+	m->st.inval_sync_waits++;
+	m->st.inval_wait_ns += wait_ns;
+	if (unmap_path)
+		m->st.unmap_inval_wait_ns += wait_ns;
+	else if (map_path)
+		m->st.map_inval_wait_ns += wait_ns;
 }
 
-static void fq_flush(struct model *m, uint64_t t, uint32_t cpu)
+/*
+ * One synchronous invalidation as Linux 6.1 issues it: the IOTLB flush is
+ * one qi_submit_sync (iommu_flush_iotlb_psi / flush_iotlb_all), then
+ * iommu_flush_dev_iotlb() sends one qi_submit_sync per device with ATS, each
+ * also waiting for the ATS invalidation round trip and the device.
+ */
+static void sync_inval(struct model *m, uint64_t t, const struct iotlb_inval *inv, bool unmap_path)
+{
+	inval_caches(m, inv);
+	count_desc(m, t, MODEL_QI_IOTLB_INV, 1);
+	charge_wait(m, m->cfg.qi_wait_ns, unmap_path, false);
+	if (m->cfg.ats && m->nr_devs) {
+		uint32_t n = nr_atcs(m);
+
+		inval_atcs(m, inv);
+		count_desc(m, t, MODEL_QI_DEV_TLB_INV, n);
+		for (uint32_t i = 0; i < n; i++)
+			charge_wait(m, m->cfg.qi_wait_ns + 2 * m->cfg.pcie_one_way_ns +
+					       m->cfg.ats_inval_dev_ns, unmap_path, false);
+	}
+}
+
+static void fq_flush(struct model *m, uint64_t t, uint32_t cpu, bool unmap_path)
 {
 	struct fq *q = &m->fqs[cpu];
 	struct iotlb_inval inv = { .kind = IOTLB_INV_DOMAIN, .domain = q->domain };
 
 	if (!q->nr)
 		return;
-	sync_inval(m, t, &inv);
+	sync_inval(m, t, &inv, unmap_path);
 	m->st.inval_flushes++;
 	q->nr = 0;
 	q->gen++;
@@ -963,7 +1004,7 @@ static void fq_timeout(struct sim *s, const struct sim_event *ev)
 	if (q->gen != (uint32_t)ev->arg2 || !q->nr)
 		return;
 	m->st.inval_fq_timeout++;
-	fq_flush(m, sim__now_ns(s), (uint32_t)ev->arg);
+	fq_flush(m, sim__now_ns(s), (uint32_t)ev->arg, false);
 }
 
 void model__advance(struct model *m, uint64_t t_ns)
@@ -972,6 +1013,120 @@ void model__advance(struct model *m, uint64_t t_ns)
 		m->last_ns = t_ns;
 	if (sim__pending(m->sim) && sim__next_time_ns(m->sim) <= t_ns)
 		sim__run_until(m->sim, t_ns);
+}
+
+static struct qcpu *qcpu_of(struct model *m, uint32_t cpu)
+{
+	return &m->qcpu[cpu < MODEL_MAX_CPUS ? cpu : MODEL_MAX_CPUS - 1];
+}
+
+static bool caching_mode(const struct model *m)
+{
+	return m->cfg.caching_mode == MODEL_CM_ON ||
+	       (m->cfg.caching_mode == MODEL_CM_AUTO && m->cm_seen);
+}
+
+/*
+ * A map on @cpu: remembered so that a page-selective IOTLB flush of it that
+ * follows on the same CPU is recognised as a caching-mode flush. Model
+ * source with caching mode: Linux flushes it itself (__mapping_notify_one ->
+ * iommu_flush_iotlb_psi(.., map=1): IOTLB only, no device-TLB), one wait on
+ * the map path.
+ */
+static void qc_map(struct model *m, uint64_t t, uint32_t cpu, uint32_t domain, uint64_t iova,
+		   uint64_t bytes)
+{
+	struct qcpu *qc = qcpu_of(m, cpu);
+
+	qc->unmap_path = false;
+	if (qc->nr_maps == QC_MAPS)
+		memmove(&qc->maps[0], &qc->maps[1], (QC_MAPS - 1) * sizeof(qc->maps[0]));
+	else
+		qc->nr_maps++;
+	qc->maps[qc->nr_maps - 1].iova = iova;
+	qc->maps[qc->nr_maps - 1].bytes = bytes ? bytes : 1;
+	if (m->inval_src != MODEL_INVSRC_TRACE && caching_mode(m)) {
+		struct iotlb_inval inv = { .kind = IOTLB_INV_RANGE, .domain = domain,
+					   .pasid = IOTLB_ANY, .addr = iova, .bytes = bytes ? bytes : 1 };
+
+		inval_caches(m, &inv);
+		count_desc(m, t, MODEL_QI_IOTLB_INV, 1);
+		m->st.cm_flushes++;
+		charge_wait(m, m->cfg.qi_wait_ns, false, true);
+	}
+}
+
+/* An unmap on @cpu: what it flushes now is the unmap's, not a map's. */
+static void qc_unmap(struct model *m, uint32_t cpu, uint64_t iova, uint64_t bytes)
+{
+	struct qcpu *qc = qcpu_of(m, cpu);
+	uint32_t j = 0;
+
+	qc->unmap_path = true;
+	for (uint32_t i = 0; i < qc->nr_maps; i++)
+		if (qc->maps[i].iova + qc->maps[i].bytes <= iova || iova + bytes <= qc->maps[i].iova)
+			qc->maps[j++] = qc->maps[i];
+	qc->nr_maps = j;
+}
+
+/* Is @q a page-selective IOTLB flush of a map @cpu just made (caching mode)? Consumes the map. */
+static bool qc_cm_flush(struct model *m, const struct model_qi *q, uint64_t base, uint64_t range)
+{
+	struct qcpu *qc = qcpu_of(m, q->cpu);
+
+	if ((q->type != MODEL_QI_IOTLB_INV && q->type != MODEL_QI_P_IOTLB_INV) || q->granularity != 3)
+		return false;
+	for (uint32_t i = 0; i < qc->nr_maps; i++) {
+		if (qc->maps[i].iova + qc->maps[i].bytes <= base || base + range <= qc->maps[i].iova)
+			continue;
+		memmove(&qc->maps[i], &qc->maps[i + 1], (qc->nr_maps - i - 1) * sizeof(qc->maps[0]));
+		qc->nr_maps--;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Trace source: the tracepoint shows the descriptors qi_submit_sync was
+ * given, not the wait descriptor it appends. inval.trace_waits=descriptor
+ * (Linux 6.1, where every flush is its own qi_submit_sync of one
+ * descriptor): each costs one inval.qi_wait_ns. =run (batching kernels):
+ * the descriptors one CPU submits at one time are one wait, except that a
+ * device-TLB descriptor after others in the run is a wait of its own
+ * (iommu_flush_dev_iotlb after the IOTLB flush). Either way strict + ATS
+ * waits twice per unmap. A trace that shows inv_wait descriptors costs one
+ * wait per inv_wait. Device-TLB descriptors add the ATS invalidation round
+ * trip (2 x pcie.one_way_ns + ats.inval_dev_ns).
+ */
+static void qc_charge(struct model *m, uint64_t t, const struct model_qi *q, bool cm)
+{
+	struct qcpu *qc = qcpu_of(m, q->cpu);
+	bool unmap_path = qc->unmap_path && !cm;
+	bool dev_tlb = q->type == MODEL_QI_DEV_TLB_INV || q->type == MODEL_QI_P_DEV_TLB_INV;
+	bool new_run = !qc->run_open || qc->run_ns != t, wait;
+
+	if (q->type == MODEL_QI_INV_WAIT && !m->trace_inv_wait) {
+		/* the kernel traces its waits: they are the waits from now on; this one's
+		 * run was charged already if it began with another descriptor */
+		m->trace_inv_wait = true;
+		wait = new_run;
+	} else if (m->trace_inv_wait)
+		wait = q->type == MODEL_QI_INV_WAIT;
+	else if (m->cfg.trace_waits == MODEL_TW_DESCRIPTOR)
+		wait = true;
+	else	/* a run, or a device-TLB flush after the IOTLB's (iommu_flush_dev_iotlb) */
+		wait = new_run || dev_tlb;
+	if (wait)
+		charge_wait(m, m->cfg.qi_wait_ns, unmap_path, cm);
+	qc->run_open = true;
+	qc->run_ns = t;
+	if (dev_tlb) {
+		uint64_t ats = 2 * m->cfg.pcie_one_way_ns + m->cfg.ats_inval_dev_ns;
+
+		m->st.inval_wait_ns += ats;
+		if (unmap_path)
+			m->st.unmap_inval_wait_ns += ats;
+	}
 }
 
 static uint64_t map_key(uint32_t domain, uint64_t iova)
@@ -990,6 +1145,7 @@ void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, u
 		m->last_ns = t_ns;
 	if (cpu < MODEL_MAX_CPUS && cpu > m->max_cpu)
 		m->max_cpu = cpu;
+	qc_map(m, t_ns, cpu, domain, iova, bytes);
 	m->st.nr_maps++;
 	m->st.map_pages += pages;
 	m->st.map_bytes += bytes;
@@ -1020,6 +1176,7 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 		m->last_ns = t_ns;
 	if (cpu < MODEL_MAX_CPUS && cpu > m->max_cpu)
 		m->max_cpu = cpu;
+	qc_unmap(m, cpu, iova, bytes);
 	m->st.nr_unmaps++;
 	m->st.unmap_cpu_ns += m->cfg.unmap_call_ns + pages * m->cfg.unmap_page_ns;
 	if (u64map_get(&m->maps, key, &mapped)) {
@@ -1045,7 +1202,7 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 					   .pasid = IOTLB_ANY, .addr = iova,
 					   .bytes = bytes ? bytes : 1 };
 
-		sync_inval(m, t_ns, &inv);
+		sync_inval(m, t_ns, &inv, true);
 	} else {
 		struct fq *q;
 
@@ -1059,7 +1216,7 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 				      fq_timeout, m, cpu, q->gen);
 		if (q->nr >= m->cfg.fq_entries) {
 			m->st.inval_fq_full++;
-			fq_flush(m, t_ns, cpu);
+			fq_flush(m, t_ns, cpu, true);
 		}
 	}
 }
@@ -1090,12 +1247,25 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 
 	if (t_ns > m->last_ns)
 		m->last_ns = t_ns;
+	bool cm;
+
 	if (m->cfg.inval_source == MODEL_INVSRC_AUTO && is_inval_type(q->type))
 		m->inval_src = MODEL_INVSRC_TRACE;
-	if (m->inval_src != MODEL_INVSRC_TRACE || q->type == MODEL_QI_PAGE_GRP_RESP) {
+	if (q->type == MODEL_QI_PAGE_GRP_RESP)
+		return;	/* a page response: the PRI path charges its own */
+	cm = qc_cm_flush(m, q, base, range);
+	m->cm_seen |= cm;
+	if (m->inval_src != MODEL_INVSRC_TRACE) {
 		/* model source: the trace's descriptors are counted under trace.qi.* by replay */
 		return;
 	}
+	m->st.cm_flushes += cm;
+	if (cm && m->cfg.caching_mode == MODEL_CM_OFF) {
+		/* bare metal (CAP.CM=0) would not have flushed after the map */
+		m->st.cm_dropped++;
+		return;
+	}
+	qc_charge(m, t_ns, q, cm);
 	count_desc(m, t_ns, q->type, 1);
 	m->st.inval_from_trace++;
 	switch (q->type) {
@@ -1304,6 +1474,12 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("inval.fq_full", s->inval_fq_full, "flushes");
 	M("inval.fq_timeout", s->inval_fq_timeout, "flushes");
 	M("inval.wait_ns", s->inval_wait_ns, "ns");
+	M("inval.sync_waits", s->inval_sync_waits, "waits");
+	M("inval.caching_mode_flushes", s->cm_flushes, "flushes");
+	M("inval.caching_mode_dropped", s->cm_dropped, "flushes");
+	M("inval.caching_mode", caching_mode(m), "bool");
+	M("unmap.inval_wait_ns", s->unmap_inval_wait_ns, "ns");
+	M("map.inval_wait_ns", s->map_inval_wait_ns, "ns");
 	M("inval.from_trace", s->inval_from_trace, "descriptors");
 	M("inval.source_trace", m->inval_src == MODEL_INVSRC_TRACE, "bool");
 	M("xlate.count", s->lat_nr, "translations");

@@ -74,12 +74,31 @@
  *   A page the model faulted in and a later trace request names again is
  *   faulted again: the trace saw it not present (e.g. reclaimed).
  * - Pinned path: pin costs pin.page_ns per page; map/unmap per call + per
- *   page; strict unmap invalidates the range (IOTLB, PWC, every ATC) and
- *   waits inval.qi_wait_ns (+ an ATS round trip and ats.inval_dev_ns with
- *   ATS); lazy unmap enqueues on the CPU's flush queue, which is flushed
- *   (domain-wide IOTLB + all ATCs, one wait) when it holds inval.fq_entries
- *   or inval.fq_timeout_ns after its first entry. Until then stale
- *   translations keep hitting (that is lazy mode's risk and gain).
+ *   page; strict unmap invalidates the range (IOTLB, PWC, every ATC); lazy
+ *   unmap enqueues on the CPU's flush queue, which is flushed (domain-wide
+ *   IOTLB + all ATCs) when it holds inval.fq_entries or inval.fq_timeout_ns
+ *   after its first entry. Until then stale translations keep hitting
+ *   (that is lazy mode's risk and gain).
+ * - Invalidation cost, from the model and from the trace alike: every
+ *   synchronous wait (qi_submit_sync) costs inval.qi_wait_ns of CPU
+ *   (inval.wait_ns, inval.sync_waits), charged to the unmap path when the
+ *   CPU's last map/unmap was an unmap (unmap.inval_wait_ns), to the map
+ *   path for caching-mode flushes (map.inval_wait_ns). Model source, as
+ *   Linux 6.1 issues them: the IOTLB flush is one wait
+ *   (iommu_flush_iotlb_psi), then iommu_flush_dev_iotlb() one per ATS
+ *   device, each plus the ATS round trip (2 x pcie.one_way_ns +
+ *   ats.inval_dev_ns): strict + ATS waits twice per unmap. Trace source:
+ *   inval.trace_waits=descriptor (6.1: one qi_submit_sync per descriptor)
+ *   or run (batching kernels: one CPU's descriptors at one time, a
+ *   device-TLB descriptor after the IOTLB's its own); traced inv_wait
+ *   descriptors, when a kernel shows them, are the waits.
+ * - Caching mode (VT-d spec 6.1, CAP.CM=1: QEMU's vIOMMU): the kernel
+ *   flushes the IOTLB page-selectively after each map (Linux
+ *   __mapping_notify_one, IOTLB only). A trace flush overlapping a map the
+ *   same CPU made since its last unmap of it is recognised as one
+ *   (inval.caching_mode_flushes); iommu.caching_mode=off (bare metal)
+ *   drops them, on/auto keep them; model source with caching mode on
+ *   issues one per map (auto: once the trace showed the pattern).
  * - The trace does not say which device a domain serves, nor map a source
  *   id to a device: device-TLB invalidations apply to every device's ATC.
  */
@@ -128,6 +147,7 @@ struct model_qi {
 	uint32_t pasid;		/* PASID, IOTLB_ANY if none */
 	uint64_t addr;		/* page-selective: address */
 	uint32_t addr_mask;	/* page-selective: log2 of pages */
+	uint32_t cpu;		/* CPU that submitted it: descriptors of one CPU at one time are one qi_submit_sync */
 };
 
 /* One page request taken from a trace (decoded PAGE_REQ, VT-d 7.5.1). */

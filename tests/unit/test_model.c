@@ -705,6 +705,115 @@ static void test_trace_descriptors(void **state)
 	model__free(m);
 }
 
+/*
+ * Invalidation waits from trace descriptors: Linux 6.1 issues each flush as
+ * its own qi_submit_sync (descriptor mode); batching kernels one per run of
+ * a CPU's descriptors at one time, with the device-TLB flush after the
+ * IOTLB's its own; traced inv_wait descriptors are the waits. Strict +
+ * ATS from the model waits twice. Each wait costs inval.qi_wait_ns on the
+ * path that issued it (unmap or map). Before, trace descriptors cost 0.
+ */
+static void qi_at(struct model *m, uint64_t t, uint32_t cpu, uint32_t type)
+{
+	struct model_qi q = { .type = type, .granularity = 3, .domain = IOTLB_ANY,
+			      .pasid = IOTLB_ANY, .addr = 0x40000, .cpu = cpu };
+
+	model__qi(m, t, &q);
+}
+
+static void test_inval_waits(void **state)
+{
+	static const char *const desc[] = { "inval.source=trace", "inval.qi_wait_ns=1000",
+					    "pcie.one_way_ns=0", "ats.inval_dev_ns=0", NULL };
+	static const char *const run[] = { "inval.source=trace", "inval.qi_wait_ns=1000",
+					   "pcie.one_way_ns=0", "ats.inval_dev_ns=0",
+					   "inval.trace_waits=run", NULL };
+	static const char *const strict_ats[] = { "inval.source=model", "inval.mode=strict",
+						  "ats.enabled=on", "inval.qi_wait_ns=1000",
+						  "pcie.one_way_ns=100", "ats.inval_dev_ns=300", NULL };
+	struct model_cfg c = cfg_with(desc);
+	struct model *m = model__new(&c);
+	struct model_access a = { .iova = 0x1000, .bytes = 64 };
+
+	model__unmap(m, 5, 0, 0, 0x40000, 4096);
+	qi_at(m, 10, 0, MODEL_QI_IOTLB_INV);
+	qi_at(m, 10, 0, MODEL_QI_DEV_TLB_INV);
+	qi_at(m, 10, 0, MODEL_QI_IEC_INV);
+	assert_true(metric(m, "inval.sync_waits") == 3);
+	assert_true(metric(m, "inval.wait_ns") == 3000);
+	assert_true(metric(m, "unmap.inval_wait_ns") == 3000);	/* after an unmap on CPU 0 */
+	qi_at(m, 20, 1, MODEL_QI_IOTLB_INV);	/* CPU 1 did no unmap */
+	assert_true(metric(m, "unmap.inval_wait_ns") == 3000);
+	model__free(m);
+
+	c = cfg_with(run);
+	m = model__new(&c);
+	qi_at(m, 10, 0, MODEL_QI_IOTLB_INV);
+	qi_at(m, 10, 0, MODEL_QI_IEC_INV);	/* same run */
+	qi_at(m, 10, 1, MODEL_QI_IOTLB_INV);	/* other CPU: its own */
+	assert_true(metric(m, "inval.sync_waits") == 2);
+	qi_at(m, 10, 0, MODEL_QI_DEV_TLB_INV);	/* device TLB after the IOTLB: a wait of its own */
+	qi_at(m, 11, 0, MODEL_QI_IOTLB_INV);	/* next time: next run */
+	assert_true(metric(m, "inval.sync_waits") == 4);
+	/* a trace with inv_wait descriptors: they are the waits */
+	qi_at(m, 12, 0, MODEL_QI_IOTLB_INV);
+	qi_at(m, 12, 0, MODEL_QI_INV_WAIT);
+	qi_at(m, 13, 0, MODEL_QI_IOTLB_INV);
+	qi_at(m, 13, 0, MODEL_QI_INV_WAIT);
+	assert_true(metric(m, "inval.sync_waits") == 6);
+	model__free(m);
+
+	/* model strict + ATS, one device: IOTLB wait, then the device-TLB wait + ATS round trip */
+	c = cfg_with(strict_ats);
+	m = model__new(&c);
+	model__access(m, 0, &a);
+	model__unmap(m, 100000, 0, 0, 0x1000, 4096);
+	assert_true(metric(m, "inval.sync_waits") == 2);
+	assert_true(metric(m, "inval.wait_ns") == 1000 + 1000 + 200 + 300);
+	assert_true(metric(m, "unmap.inval_wait_ns") == 2500);
+	model__free(m);
+}
+
+/* Caching mode: a page-selective flush of a map the same CPU just made. */
+static void test_caching_mode(void **state)
+{
+	static const char *const on[] = { "inval.source=trace", "iommu.caching_mode=auto", NULL };
+	static const char *const off[] = { "inval.source=trace", "iommu.caching_mode=off", NULL };
+	static const char *const model_on[] = { "inval.source=model", "iommu.caching_mode=on", NULL };
+	const char *const *cfgs[] = { on, off };
+
+	for (int k = 0; k < 2; k++) {
+		struct model_cfg c = cfg_with(cfgs[k]);
+		struct model *m = model__new(&c);
+
+		model__map(m, 0, 0, 0, 0x40000, 4096);
+		qi_at(m, 1, 1, MODEL_QI_IOTLB_INV);	/* other CPU: not the map's */
+		qi_at(m, 2, 0, MODEL_QI_IOTLB_INV);	/* the map's flush */
+		qi_at(m, 3, 0, MODEL_QI_IOTLB_INV);	/* consumed: a second one is not */
+		model__map(m, 4, 0, 0, 0x40000, 4096);
+		model__unmap(m, 5, 0, 0, 0x40000, 4096);
+		qi_at(m, 6, 0, MODEL_QI_IOTLB_INV);	/* after the unmap: the unmap's */
+		assert_true(metric(m, "inval.caching_mode_flushes") == 1);
+		assert_true(metric(m, "inval.caching_mode") == (k == 0));
+		assert_true(metric(m, "inval.iotlb_inv") == (k == 0 ? 4 : 3));
+		assert_true(metric(m, "inval.caching_mode_dropped") == (k == 0 ? 0 : 1));
+		assert_true(metric(m, "map.inval_wait_ns") == (k == 0 ? (double)c.qi_wait_ns : 0));
+		model__free(m);
+	}
+	/* model source, caching mode on: the model flushes after each map, IOTLB only */
+	{
+		struct model_cfg c = cfg_with(model_on);
+		struct model *m = model__new(&c);
+
+		model__map(m, 0, 0, 0, 0x40000, 8192);
+		model__map(m, 1, 0, 0, 0x80000, 4096);
+		assert_true(metric(m, "inval.caching_mode_flushes") == 2);
+		assert_true(metric(m, "inval.sync_waits") == 2);
+		assert_true(metric(m, "map.inval_wait_ns") == 2.0 * (double)c.qi_wait_ns);
+		model__free(m);
+	}
+}
+
 /* ------------------------------------------------ determinism */
 
 static void run_mix(const struct model_cfg *c, double out[4])
@@ -822,6 +931,8 @@ int main(void)
 		cmocka_unit_test(test_conservation_maps),
 		cmocka_unit_test(test_strict_vs_lazy),
 		cmocka_unit_test(test_trace_descriptors),
+		cmocka_unit_test(test_inval_waits),
+		cmocka_unit_test(test_caching_mode),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_params_validation),
 		cmocka_unit_test(test_params_sources),
