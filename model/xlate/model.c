@@ -85,10 +85,15 @@ struct qcpu {
 	} maps[QC_MAPS];
 };
 
+/*
+ * One domain's flush queue (Linux 6.1 dma-iommu.c: the cookie's per-CPU
+ * iova_fq rings of IOVA_FQ_SIZE and one fq_timer per domain).
+ */
 struct fq {
-	uint32_t nr;		/* entries queued */
-	uint32_t gen;		/* bumped at every flush: stale timeouts do nothing */
-	uint32_t domain;	/* domain of the last queued unmap */
+	uint32_t domain;	/* domain id */
+	bool timer_on;		/* fq_timer armed (cookie->fq_timer_on) */
+	uint64_t nr;		/* entries queued over all CPUs */
+	uint32_t *nr_cpu;	/* entries queued per CPU ring, MODEL_MAX_CPUS */
 };
 
 struct model_stats {
@@ -163,7 +168,9 @@ struct model {
 	uint32_t nr_waiters, cap_waiters;	/* used, allocated */
 	uint64_t absorb_ns;		/* time of the entries in absorb */
 	struct u64map maps;		/* live maps: (domain, iova) -> bytes */
-	struct fq *fqs;			/* per-CPU flush queues */
+	struct fq *fqs;			/* per-domain flush queues */
+	uint32_t nr_fqs, cap_fqs;	/* used, allocated */
+	struct u64map fq_of;		/* domain -> index in fqs */
 	struct qcpu *qcpu;		/* per-CPU descriptor runs and recent maps */
 	bool cm_seen;			/* the trace flushed after a map (CAP.CM=1 in the traced system) */
 	bool trace_inv_wait;		/* the trace shows inv_wait descriptors: they are the waits */
@@ -282,10 +289,9 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->prq.v = calloc(cfg->prq_entries, sizeof(uint64_t));
 	m->prq.cap = cfg->prq_entries;
 	m->devs = calloc(MODEL_MAX_DEVS, sizeof(*m->devs));
-	m->fqs = calloc(MODEL_MAX_CPUS, sizeof(*m->fqs));
 	m->qcpu = calloc(MODEL_MAX_CPUS, sizeof(*m->qcpu));
 	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || !m->prq.v ||
-	    !m->devs || !m->fqs || !m->qcpu || u64map_init(&m->resident) || u64map_init(&m->maps) ||
+	    !m->devs || !m->qcpu || u64map_init(&m->fq_of) || u64map_init(&m->resident) || u64map_init(&m->maps) ||
 	    u64map_init(&m->absorb) || u64map_init(&m->pend)) {
 		model__free(m);
 		errno = ENOMEM;
@@ -312,7 +318,10 @@ void model__free(struct model *m)
 		}
 	}
 	free(m->devs);
+	for (uint32_t i = 0; i < m->nr_fqs; i++)
+		free(m->fqs[i].nr_cpu);
 	free(m->fqs);
+	u64map_fini(&m->fq_of);
 	free(m->qcpu);
 	free(m->prq.v);
 	u64map_fini(&m->resident);
@@ -983,28 +992,86 @@ static void sync_inval(struct model *m, uint64_t t, const struct iotlb_inval *in
 	}
 }
 
-static void fq_flush(struct model *m, uint64_t t, uint32_t cpu, bool unmap_path)
+/* @domain's flush queue (made at its first lazy unmap); NULL without memory. */
+static struct fq *fq_get(struct model *m, uint32_t domain)
 {
-	struct fq *q = &m->fqs[cpu];
-	struct iotlb_inval inv = { .kind = IOTLB_INV_DOMAIN, .domain = q->domain };
+	uint64_t idx;
 
-	if (!q->nr)
-		return;
-	sync_inval(m, t, &inv, unmap_path);
-	m->st.inval_flushes++;
-	q->nr = 0;
-	q->gen++;
+	if (u64map_get(&m->fq_of, domain, &idx))
+		return &m->fqs[idx];
+	if (m->nr_fqs == m->cap_fqs) {
+		uint32_t cap = m->cap_fqs ? 2 * m->cap_fqs : 8;
+		struct fq *v = realloc(m->fqs, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		m->fqs = v;
+		m->cap_fqs = cap;
+	}
+	m->fqs[m->nr_fqs] = (struct fq){ .domain = domain,
+					 .nr_cpu = calloc(MODEL_MAX_CPUS, sizeof(uint32_t)) };
+	if (!m->fqs[m->nr_fqs].nr_cpu || u64map_put(&m->fq_of, domain, m->nr_fqs) < 0) {
+		free(m->fqs[m->nr_fqs].nr_cpu);
+		return NULL;
+	}
+	return &m->fqs[m->nr_fqs++];
 }
 
+/* fq_flush_iotlb(): the domain's IOTLB (flush_iotlb_all) and every ATC. */
+static void fq_flush(struct model *m, uint64_t t, struct fq *q, bool unmap_path)
+{
+	struct iotlb_inval inv = { .kind = IOTLB_INV_DOMAIN, .domain = q->domain };
+
+	sync_inval(m, t, &inv, unmap_path);
+	m->st.inval_flushes++;
+}
+
+/*
+ * fq_flush_timeout(): the domain's timer fires IOVA_FQ_TIMEOUT after it was
+ * armed; it flushes the domain and frees every CPU's ring.
+ */
 static void fq_timeout(struct sim *s, const struct sim_event *ev)
 {
 	struct model *m = ev->obj;
 	struct fq *q = &m->fqs[ev->arg];
 
-	if (q->gen != (uint32_t)ev->arg2 || !q->nr)
-		return;
+	q->timer_on = false;
 	m->st.inval_fq_timeout++;
-	fq_flush(m, sim__now_ns(s), (uint32_t)ev->arg, false);
+	fq_flush(m, sim__now_ns(s), q, false);
+	q->nr = 0;
+	memset(q->nr_cpu, 0, MODEL_MAX_CPUS * sizeof(uint32_t));
+}
+
+/*
+ * queue_iova(): a lazy unmap on @cpu. A full ring (IOVA_FQ_SIZE entries
+ * with this one) flushes the whole domain first and frees that CPU's ring
+ * (fq_flush_iotlb + fq_ring_free); the domain's timer is armed if it is not.
+ */
+static void fq_queue(struct model *m, uint64_t t, uint32_t cpu, uint32_t domain)
+{
+	struct fq *q = fq_get(m, domain);
+
+	if (!q) {
+		struct iotlb_inval inv = { .kind = IOTLB_INV_DOMAIN, .domain = domain };
+
+		sync_inval(m, t, &inv, true);	/* no memory for a queue: flush now, as strict */
+		return;
+	}
+	if (cpu >= MODEL_MAX_CPUS)
+		cpu = MODEL_MAX_CPUS - 1;
+	q->nr++;
+	if (++q->nr_cpu[cpu] >= m->cfg.fq_entries) {
+		m->st.inval_fq_full++;
+		fq_flush(m, t, q, true);
+		q->nr -= q->nr_cpu[cpu];
+		q->nr_cpu[cpu] = 0;
+	}
+	if (!q->timer_on) {
+		q->timer_on = true;
+		sim__schedule(m->sim, (t > sim__now_ns(m->sim) ? t : sim__now_ns(m->sim)) +
+					      m->cfg.fq_timeout_ns,
+			      fq_timeout, m, (uint64_t)(q - m->fqs), 0);
+	}
 }
 
 void model__advance(struct model *m, uint64_t t_ns)
@@ -1204,20 +1271,7 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 
 		sync_inval(m, t_ns, &inv, true);
 	} else {
-		struct fq *q;
-
-		if (cpu >= MODEL_MAX_CPUS)
-			cpu = MODEL_MAX_CPUS - 1;
-		q = &m->fqs[cpu];
-		q->domain = domain;
-		if (!q->nr++)
-			sim__schedule(m->sim, t_ns > sim__now_ns(m->sim) ? t_ns + m->cfg.fq_timeout_ns :
-					      sim__now_ns(m->sim) + m->cfg.fq_timeout_ns,
-				      fq_timeout, m, cpu, q->gen);
-		if (q->nr >= m->cfg.fq_entries) {
-			m->st.inval_fq_full++;
-			fq_flush(m, t_ns, cpu, true);
-		}
+		fq_queue(m, t_ns, cpu, domain);
 	}
 }
 

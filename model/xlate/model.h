@@ -75,10 +75,13 @@
  *   faulted again: the trace saw it not present (e.g. reclaimed).
  * - Pinned path: pin costs pin.page_ns per page; map/unmap per call + per
  *   page; strict unmap invalidates the range (IOTLB, PWC, every ATC); lazy
- *   unmap enqueues on the CPU's flush queue, which is flushed (domain-wide
- *   IOTLB + all ATCs) when it holds inval.fq_entries or inval.fq_timeout_ns
- *   after its first entry. Until then stale translations keep hitting
- *   (that is lazy mode's risk and gain).
+ *   unmap queues on its domain's flush queue as Linux 6.1 does
+ *   (dma-iommu.c queue_iova: per domain, a ring of inval.fq_entries per
+ *   CPU and one timer): a full ring flushes the domain (IOTLB + all ATCs)
+ *   and frees that CPU's ring; the domain's timer, armed by the first entry
+ *   while it is off, fires inval.fq_timeout_ns later, flushes the domain
+ *   and frees every ring. Until then stale translations keep hitting (that
+ *   is lazy mode's risk and gain).
  * - Invalidation cost, from the model and from the trace alike: every
  *   synchronous wait (qi_submit_sync) costs inval.qi_wait_ns of CPU
  *   (inval.wait_ns, inval.sync_waits), charged to the unmap path when the

@@ -814,6 +814,50 @@ static void test_caching_mode(void **state)
 	}
 }
 
+/*
+ * Linux keeps the flush queue per domain (dma-iommu.c: the cookie's per-CPU
+ * rings and one fq_timer per domain). Before, one queue per CPU remembered
+ * only the last unmap's domain: the other domain's stale entries were never
+ * flushed, and unmaps of two domains filled one ring.
+ */
+static void test_fq_per_domain(void **state)
+{
+	static const char *const s[] = { "inval.mode=lazy", "inval.source=model", "inval.fq_entries=4",
+					 NULL };
+	struct model_cfg c = cfg_with(s);
+	struct model *m = model__new(&c);
+
+	for (uint32_t d = 1; d <= 2; d++)
+		for (uint64_t i = 0; i < 3; i++) {
+			struct model_access a = { .iova = i << 12, .bytes = 64, .domain = d };
+
+			model__map(m, 0, 0, d, a.iova, 4096);
+			model__access(m, 0, &a);
+		}
+	for (uint32_t d = 1; d <= 2; d++)
+		for (uint64_t i = 0; i < 3; i++)
+			model__unmap(m, 1000, 0, d, i << 12, 4096);
+	/* 3 entries per domain on CPU 0: no ring is full */
+	assert_true(metric(m, "inval.fq_full") == 0);
+	model__advance(m, 20000000);
+	/* each domain's timer flushed its own domain */
+	assert_true(metric(m, "inval.fq_timeout") == 2);
+	for (uint32_t d = 1; d <= 2; d++)
+		for (uint64_t i = 0; i < 3; i++) {
+			struct model_access a = { .iova = i << 12, .bytes = 64, .domain = d };
+
+			model__access(m, 20000000, &a);
+		}
+	assert_true(metric(m, "iotlb.hits") == 0);	/* no stale translation survives */
+	/* a fourth unmap in domain 1 on CPU 0 fills that ring: the domain is flushed */
+	model__unmap(m, 20000001, 0, 1, 0x10000, 4096);
+	model__unmap(m, 20000001, 0, 1, 0x11000, 4096);
+	model__unmap(m, 20000001, 0, 1, 0x12000, 4096);
+	model__unmap(m, 20000001, 0, 1, 0x13000, 4096);
+	assert_true(metric(m, "inval.fq_full") == 1);
+	model__free(m);
+}
+
 /* ------------------------------------------------ determinism */
 
 static void run_mix(const struct model_cfg *c, double out[4])
@@ -932,6 +976,7 @@ int main(void)
 		cmocka_unit_test(test_strict_vs_lazy),
 		cmocka_unit_test(test_trace_descriptors),
 		cmocka_unit_test(test_inval_waits),
+		cmocka_unit_test(test_fq_per_domain),
 		cmocka_unit_test(test_caching_mode),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_params_validation),
