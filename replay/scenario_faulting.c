@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/prng.h"
 #include "replay/scenario.h"
+#include "trace/trace.h"
 
 /* A page request waiting for the rest of its record's touches. */
 struct pend {
@@ -170,27 +171,64 @@ static int first_touch_resident(const struct state *st, uint32_t pasid, uint64_t
 	return (double)(prng_splitmix64(&s) >> 11) * 0x1.0p-53 < st->resident_frac;
 }
 
-static void reclaim(struct state *st, uint64_t now)
+/*
+ * The mmu notifier's invalidation of one reclaimed page of @pasid (Linux
+ * 6.1 intel_invalidate_range -> intel_flush_svm_range_dev): a
+ * PASID-selective page IOTLB invalidation (qi_flush_piotlb, VT-d 6.5.2.4)
+ * and a PASID-based device-TLB invalidation (qi_flush_dev_iotlb_pasid,
+ * VT-d 6.5.2.6), each its own qi_submit_sync.
+ */
+static int sva_inval(const struct trace_rec *cause, uint32_t pasid, uint64_t addr,
+		     const struct scenario_emit *next)
 {
-	uint64_t due;
+	struct trace_rec_qi_submit q;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	q.hdr = *cause;
+	q.hdr.kind = TRACE_REC_QI_SUBMIT;
+	q.hdr.size_bytes = sizeof(q);
+	q.hdr.event_id = 0;
+	q.hdr.flags = 0;
+	/* PASID 51:32, granularity 3 (page-selective within PASID) 5:4, type 6; address, AM 0 */
+	q.qw[0] = ((uint64_t)(pasid & 0xfffff) << 32) | (3u << 4) | TRACE_QI_P_IOTLB_INV;
+	q.qw[1] = addr & ~0xfffull;
+	trace_qi_decode(&q);
+	if ((rc = next->emit(next, &q.hdr)))
+		return rc;
+	/* PASID 51:32, type 8; one page (S = 0) */
+	q.qw[0] = ((uint64_t)(pasid & 0xfffff) << 32) | TRACE_QI_P_DEV_TLB_INV;
+	q.qw[1] = addr & ~0xfffull;
+	trace_qi_decode(&q);
+	return next->emit(next, &q.hdr);
+}
+
+static int reclaim(struct state *st, const struct trace_rec *cause, const struct scenario_emit *next)
+{
+	uint64_t due, now = cause->ts_ns;
+	int rc = 0;
 
 	if (!st->have_t0) {
 		st->t0_ns = now;
 		st->have_t0 = 1;
 	}
 	if (st->reclaim_per_s <= 0 || now <= st->t0_ns)
-		return;
+		return 0;
 	due = (uint64_t)((double)(now - st->t0_ns) * st->reclaim_per_s / 1e9);
-	while (st->nr_reclaimed < due) {
+	while (!rc && st->nr_reclaimed < due) {
 		st->nr_reclaimed++;
 		if (st->nr_res) {
 			uint64_t k = prng_below(&st->rng, st->nr_res), slot = st->res[k];
+			const struct page *p = &st->tab[slot];
 
 			st->tab[slot].resident = 0;
 			st->res[k] = st->res[--st->nr_res];
 			st->tab[st->res[k]].pos = k;
+			/* pasid_p1 = PASID + 2 (TRACE_NO_PASID wraps to 1) */
+			rc = sva_inval(cause, p->pasid_p1 - 2, p->page << 12, next);
 		}
 	}
+	return rc;
 }
 
 /* Touch one page; emit a page request first if it is not resident. */
@@ -317,7 +355,8 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	struct state *st = state;
 	int rc;
 
-	reclaim(st, rec->ts_ns);
+	if ((rc = reclaim(st, rec, next)))
+		return rc;
 	switch (rec->kind) {
 	case TRACE_REC_PIN:
 	case TRACE_REC_IOMMU_UNMAP:
@@ -444,7 +483,9 @@ const struct scenario_ops scenario_faulting = {
 		"rejects page requests without a PASID. Residency model: a page is resident at its first device\n"
 		"touch with probability :resident=F (0), decided by a hash of (seed, PASID,\n"
 		"page) so it is independent of order; :reclaim=R (0) resident pages per second\n"
-		"are reclaimed at random (seeded) and fault again on their next touch. A touch\n"
+		"are reclaimed at random (seeded) and fault again on their next touch; each\n"
+		"reclaim is the mmu notifier's PASID-selective IOTLB and device-TLB\n"
+		"invalidation of the page (two QI_SUBMIT records, two waits). A touch\n"
 		"of a non-resident page makes it resident.\n"
 		"Where faults are decided (:prq=):\n"
 		"  model (default)  no page requests in the stream; the resident fraction goes\n"

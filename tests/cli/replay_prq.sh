@@ -137,3 +137,18 @@ for mp in on off; do
 			"$(jget pri.requests "$TMP/ra.json")"
 	done
 done
+
+# SVA invalidations: each page the faulting scenario reclaims is invalidated
+# as the mmu notifier does (PASID-selective IOTLB + device-TLB, one wait
+# each); before, faulting mode issued none.
+R=$TMP/rr.svt
+"$SVATRACE" -q gen random-access --set footprint=4m --set duration=5ms --set map=off -o "$R"
+"$SVATRACE" -q replay "$R" --scenario faulting:prq=trace --json > "$TMP/rr0.json"
+"$SVATRACE" -q replay "$R" --scenario faulting:prq=trace:reclaim=200000 --json > "$TMP/rr1.json"
+check_eq "no reclaim: no SVA invalidations" "0 0" \
+	"$(jget inval.p_iotlb_inv "$TMP/rr0.json") $(jget inval.p_dev_tlb_inv "$TMP/rr0.json")"
+n=$(jget inval.p_iotlb_inv "$TMP/rr1.json")
+check_eq "reclaim 200000/s over 5 ms: 999 pages reclaimed, each a PASID IOTLB + device-TLB invalidation" "999 999" \
+	"$n $(jget inval.p_dev_tlb_inv "$TMP/rr1.json")"
+check_eq "... two synchronous waits each (Linux 6.1 intel_flush_svm_range_dev)" "$((2 * n))" \
+	"$(jget inval.sync_waits "$TMP/rr1.json")"
