@@ -120,6 +120,7 @@ struct model_stats {
 	uint64_t faults_unrecoverable;	/* non-present without ATS/PRI */
 	uint64_t first_touch_resident;	/* faulting: pages found resident at first touch */
 	uint64_t absorbed_pages;	/* access pages translated by their trace page request */
+	uint64_t use_after_unmap;	/* translations served for an unmapped, not yet invalidated IOVA */
 	uint64_t pending_waits;		/* lookups that waited for a translation already in flight */
 	uint64_t pending_wait_ns;	/* sum of those waits */
 	uint64_t nr_maps, map_pages, map_bytes;
@@ -168,6 +169,7 @@ struct model {
 	uint32_t nr_waiters, cap_waiters;	/* used, allocated */
 	uint64_t absorb_ns;		/* time of the entries in absorb */
 	struct u64map maps;		/* live maps: (domain, iova) -> bytes */
+	struct u64map stale;		/* unmapped pages some cache may still hold: map_key -> STALE_* */
 	struct fq *fqs;			/* per-domain flush queues */
 	uint32_t nr_fqs, cap_fqs;	/* used, allocated */
 	struct u64map fq_of;		/* domain -> index in fqs */
@@ -181,6 +183,10 @@ struct model {
 	uint64_t lat_hist[RESULTS_HIST_BUCKETS];	/* translation latency */
 	struct series s_live, s_pinned, s_faults, s_inval, s_miss;	/* time series */
 };
+
+static void stale_check(struct model *m, const struct model_access *a, uint64_t addr, bool atc,
+			bool hit);
+static void stale_inval(struct model *m, const struct iotlb_inval *inv, bool atc);
 
 static const char *const qi_names[MODEL_QI_NR_TYPES_] = {
 	[MODEL_QI_CC_INV] = "cc_inv", [MODEL_QI_IOTLB_INV] = "iotlb_inv",
@@ -292,7 +298,7 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->qcpu = calloc(MODEL_MAX_CPUS, sizeof(*m->qcpu));
 	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || !m->prq.v ||
 	    !m->devs || !m->qcpu || u64map_init(&m->fq_of) || u64map_init(&m->resident) || u64map_init(&m->maps) ||
-	    u64map_init(&m->absorb) || u64map_init(&m->pend)) {
+	    u64map_init(&m->absorb) || u64map_init(&m->pend) || u64map_init(&m->stale)) {
 		model__free(m);
 		errno = ENOMEM;
 		return NULL;
@@ -328,6 +334,7 @@ void model__free(struct model *m)
 	u64map_fini(&m->maps);
 	u64map_fini(&m->absorb);
 	u64map_fini(&m->pend);
+	u64map_fini(&m->stale);
 	free(m->waiters);
 	for (uint32_t i = 0; i < m->nr_groups; i++)
 		free(m->groups[i].v);
@@ -392,8 +399,11 @@ static uint64_t iommu_xlate_q(struct model *m, uint64_t t, const struct model_ac
 	uint32_t ctx = iotlb__ctx(m->iotlb, a->domain, a->pasid);
 	uint64_t reads, service, start;
 
-	if (iotlb__access(m->iotlb, ctx, addr, m->psz))
+	if (iotlb__access(m->iotlb, ctx, addr, m->psz)) {
+		stale_check(m, a, addr, false, true);
 		return t + m->cfg.iotlb_hit_ns;
+	}
+	stale_check(m, a, addr, false, false);
 	series_add(&m->s_miss, t, 1);
 	reads = pwalk__walk(m->pw, a->sid, a->domain, a->pasid, addr, m->psz);
 	service = m->cfg.walk_fixed_ns + reads * m->cfg.mem_read_ns;
@@ -802,6 +812,7 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 			return;
 		}
 		if (iotlb__access(d->atc, ctx, addr, m->psz)) {
+			stale_check(m, a, addr, true, true);
 			m->st.atc_hits++;
 			lat_record(m, m->cfg.atc_hit_ns);
 			return;
@@ -922,11 +933,13 @@ static void inval_caches(struct model *m, const struct iotlb_inval *inv)
 	(void)n;
 	pwalk__inval(m->pw, inv);
 	pend_forget(m);
+	stale_inval(m, inv, false);
 }
 
 static void inval_atcs(struct model *m, const struct iotlb_inval *inv)
 {
 	pend_forget(m);
+	stale_inval(m, inv, true);
 	for (uint32_t i = 0; i < m->nr_devs; i++) {
 		struct iotlb *atc = m->devs[i].atc;
 		struct iotlb_inval ai = *inv;
@@ -1202,6 +1215,97 @@ static uint64_t map_key(uint32_t domain, uint64_t iova)
 	return (iova & ~0xfffull) ^ ((uint64_t)domain << 52) ^ (domain & 0xfff);
 }
 
+/*
+ * Use after unmap: pages unmapped whose translation the IOTLB or an ATC may
+ * still hold (not yet invalidated there). Value: page number << 20 |
+ * domain << 4 | STALE_* bits; key map_key(domain, page).
+ */
+#define STALE_IOTLB 1u		/* the IOTLB may hold it */
+#define STALE_ATC 2u		/* an ATC may hold it */
+#define STALE_REMAPPED 4u	/* mapped again since: a walk finds the new translation */
+#define STALE_MAX_PAGES (1u << 18)	/* pages tracked per unmap (1 GiB of 4 KiB) */
+
+static uint64_t stale_val(uint32_t domain, uint64_t page, uint32_t bits)
+{
+	return (page >> 12) << 20 | (uint64_t)(domain & 0xffff) << 4 | bits;
+}
+
+static void stale_unmap(struct model *m, uint32_t domain, uint64_t iova, uint64_t bytes)
+{
+	uint64_t first = iova & ~0xfffull, n = ((iova & 0xfff) + (bytes ? bytes : 1) + 0xfff) >> 12;
+	uint32_t bits = STALE_IOTLB | (m->cfg.ats ? STALE_ATC : 0);
+
+	if (n > STALE_MAX_PAGES)
+		n = STALE_MAX_PAGES;
+	for (uint64_t i = 0; i < n; i++)
+		u64map_put(&m->stale, map_key(domain, first + (i << 12)),
+			   stale_val(domain, first + (i << 12), bits));
+}
+
+static void stale_map(struct model *m, uint32_t domain, uint64_t iova, uint64_t bytes)
+{
+	uint64_t first = iova & ~0xfffull, n = ((iova & 0xfff) + (bytes ? bytes : 1) + 0xfff) >> 12, v;
+
+	if (!m->stale.nr)
+		return;
+	if (n > STALE_MAX_PAGES)
+		n = STALE_MAX_PAGES;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t key = map_key(domain, first + (i << 12));
+
+		if (u64map_get(&m->stale, key, &v))
+			u64map_put(&m->stale, key, v | STALE_REMAPPED);
+	}
+}
+
+/* Does @inv (IOTLB or, @atc, device-TLB semantics) cover stale entry @v? */
+static bool stale_covered(const struct iotlb_inval *inv, uint64_t v, bool atc)
+{
+	uint64_t page = (v >> 20) << 12;
+	uint32_t domain = (uint32_t)(v >> 4) & 0xffff;
+
+	if (!atc && inv->domain != IOTLB_ANY && (inv->domain & 0xffff) != domain &&
+	    inv->kind != IOTLB_INV_GLOBAL)
+		return false;
+	if (inv->kind != IOTLB_INV_RANGE)
+		return true;
+	return page + 4096 > inv->addr && page < inv->addr + inv->bytes;
+}
+
+/* An invalidation reached the IOTLB (@atc false) or the ATCs: clear what it covers. */
+static void stale_inval(struct model *m, const struct iotlb_inval *inv, bool atc)
+{
+	uint32_t bit = atc ? STALE_ATC : STALE_IOTLB;
+	struct u64map keep;
+
+	if (!m->stale.nr || u64map_init(&keep))
+		return;
+	for (uint64_t i = 0; i < m->stale.cap; i++) {
+		uint64_t k = m->stale.keys[i], v = m->stale.vals[i];
+
+		if (k == U64MAP_EMPTY)
+			continue;
+		if (stale_covered(inv, v, atc))
+			v &= ~(uint64_t)bit;
+		if (v & (STALE_IOTLB | STALE_ATC))
+			u64map_put(&keep, k, v);
+	}
+	u64map_fini(&m->stale);
+	m->stale = keep;
+}
+
+/* A lookup of @addr for @a served from the ATC (@atc) or the IOTLB (@hit) or walked. */
+static void stale_check(struct model *m, const struct model_access *a, uint64_t addr, bool atc,
+			bool hit)
+{
+	uint64_t v;
+
+	if (!m->stale.nr || !u64map_get(&m->stale, map_key(a->domain, addr), &v))
+		return;
+	if (hit ? (v & (atc ? STALE_ATC : STALE_IOTLB)) != 0 : !(v & STALE_REMAPPED))
+		m->st.use_after_unmap++;
+}
+
 void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, uint64_t iova,
 		uint64_t bytes)
 {
@@ -1213,6 +1317,7 @@ void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, u
 	if (cpu < MODEL_MAX_CPUS && cpu > m->max_cpu)
 		m->max_cpu = cpu;
 	qc_map(m, t_ns, cpu, domain, iova, bytes);
+	stale_map(m, domain, iova, bytes);
 	m->st.nr_maps++;
 	m->st.map_pages += pages;
 	m->st.map_bytes += bytes;
@@ -1244,6 +1349,7 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 	if (cpu < MODEL_MAX_CPUS && cpu > m->max_cpu)
 		m->max_cpu = cpu;
 	qc_unmap(m, cpu, iova, bytes);
+	stale_unmap(m, domain, iova, bytes);
 	m->st.nr_unmaps++;
 	m->st.unmap_cpu_ns += m->cfg.unmap_call_ns + pages * m->cfg.unmap_page_ns;
 	if (u64map_get(&m->maps, key, &mapped)) {
@@ -1444,6 +1550,7 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("access.writes", s->nr_writes, "accesses");
 	M("access.absorbed_pages", s->absorbed_pages, "lookups");
 	M("xlate.pending_waits", s->pending_waits, "lookups");
+	M("xlate.use_after_unmap", s->use_after_unmap, "translations");
 	M("xlate.pending_wait_ns", s->pending_wait_ns, "ns");
 	M("iotlb.lookups", is->nr_lookups, "lookups");
 	M("iotlb.hits", is->nr_hits, "lookups");

@@ -858,6 +858,41 @@ static void test_fq_per_domain(void **state)
 	model__free(m);
 }
 
+/*
+ * xlate.use_after_unmap: a translation served (cache hit, or a walk of a page
+ * not mapped again) for an IOVA unmapped and not yet invalidated there.
+ */
+static void test_use_after_unmap(void **state)
+{
+	static const char *const lazy[] = { "inval.mode=lazy", "inval.source=model", "ats.enabled=on",
+					    NULL };
+	static const char *const strict[] = { "inval.mode=strict", "inval.source=model",
+					      "ats.enabled=on", NULL };
+	struct model_access a = { .iova = 0x5000, .bytes = 64 };
+	struct model_cfg c = cfg_with(lazy);
+	struct model *m = model__new(&c);
+
+	model__map(m, 0, 0, 0, 0x5000, 4096);
+	model__access(m, 0, &a);
+	model__unmap(m, 10000, 0, 0, 0x5000, 4096);
+	model__access(m, 20000, &a);	/* lazy: the ATC still serves it */
+	assert_true(metric(m, "xlate.use_after_unmap") == 1);
+	model__advance(m, 20000000);	/* the flush queue's timer flushed it */
+	model__access(m, 20000001, &a);	/* a walk of an unmapped page: not counted any more */
+	assert_true(metric(m, "xlate.use_after_unmap") == 1);
+	model__free(m);
+
+	c = cfg_with(strict);
+	m = model__new(&c);
+	model__map(m, 0, 0, 0, 0x5000, 4096);
+	model__access(m, 0, &a);
+	model__unmap(m, 10000, 0, 0, 0x5000, 4096);
+	model__map(m, 10001, 0, 0, 0x5000, 4096);	/* reuse after a strict invalidation */
+	model__access(m, 20000, &a);
+	assert_true(metric(m, "xlate.use_after_unmap") == 0);
+	model__free(m);
+}
+
 /* ------------------------------------------------ determinism */
 
 static void run_mix(const struct model_cfg *c, double out[4])
@@ -977,6 +1012,7 @@ int main(void)
 		cmocka_unit_test(test_trace_descriptors),
 		cmocka_unit_test(test_inval_waits),
 		cmocka_unit_test(test_fq_per_domain),
+		cmocka_unit_test(test_use_after_unmap),
 		cmocka_unit_test(test_caching_mode),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_params_validation),
