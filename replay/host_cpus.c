@@ -9,11 +9,11 @@
 #include <jansson.h>
 
 #include "replay/host_cpus.h"
-#include "trace/trace.h"
+#include "replay/source.h"
 
-uint32_t replay_host_cpus(struct trace_reader *r)
+uint32_t replay_host_cpus(struct replay_source *src)
 {
-	const char *meta = trace_reader__meta_json(r);
+	const char *meta = replay_source__meta_json(src);
 	const struct trace_rec *rec;
 	uint32_t max_cpu = 0;
 	json_t *j;
@@ -26,10 +26,9 @@ uint32_t replay_host_cpus(struct trace_reader *r)
 		if (n > 0 && n <= 1 << 20)
 			return (uint32_t)n;
 	}
-	while (trace_reader__next(r, &rec) == 1)
-		if (rec->cpu != UINT16_MAX &&
-		    (uint32_t)rec->cpu + 1 > max_cpu) /* 0xffff: unknown */
+	while (replay_source__next(src, &rec) == 1)
+		if (rec->cpu != UINT16_MAX && (uint32_t)rec->cpu + 1 > max_cpu)	/* 0xffff: unknown */
 			max_cpu = (uint32_t)rec->cpu + 1;
-	trace_reader__rewind(r);
+	replay_source__rewind(src);
 	return max_cpu ? max_cpu : 1;
 }

@@ -7,12 +7,12 @@
 
 #include <stdint.h>
 
-struct trace_reader;
+struct replay_source;
 
 /**
  * replay_host_cpus() - the META host snapshot's "cpus", else the highest CPU
  * number of any record + 1 (reads the trace once and rewinds it); at least 1.
  */
-uint32_t replay_host_cpus(struct trace_reader *r);
+uint32_t replay_host_cpus(struct replay_source *src);
 
 #endif /* SVATRACE_REPLAY_HOST_CPUS_H */

@@ -80,6 +80,10 @@ check_match "bad CSV names file and line" "bad.csv:2: dir 'sideways'" "$OUT"
 printf '10,nic0,,0x1000,64,r\n' > "$TMP/nohdr.csv"
 check_rc "CSV without header: exit 1" 1 "$SVATRACE" import --from access-csv "$TMP/nohdr.csv" -o "$TMP/nohdr.svt"
 check_rc "replay of a missing file: exit 1" 1 "$SVATRACE" replay "$TMP/nosuch.svt"
+check_rc "unknown scenario: exit 2" 2 "$SVATRACE" replay "$TMP/a.svt" --scenario bogus
+check_eq "unknown scenario: one message naming it" 1 "$(printf '%s\n' "$OUT" | grep -c "bogus")"
+check_rc "bad scenario argument: exit 2" 2 "$SVATRACE" replay "$TMP/a.svt" --scenario faulting:resident=2
+check_eq "bad scenario argument: one message naming it" 1 "$(printf '%s\n' "$OUT" | grep -c "resident")"
 
 # ---- the real QEMU VT-d trace
 REAL=$SHARED/data/qemu-vtd-6.1-trace.txt
