@@ -368,6 +368,14 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	case TRACE_REC_DMA: {
 		uint16_t op = ((const struct trace_rec_dma *)rec)->op;
 
+		/*
+		 * prq=model: a map goes on to the replay, which expands it into the
+		 * device's accesses with the same timing as in every scenario (the
+		 * model maps nothing in faulting mode); unmaps are dropped.
+		 */
+		if (!st->prq_trace && !st->prq_keep && st->map_touch &&
+		    (op == TRACE_DMA_MAP_PAGE || op == TRACE_DMA_MAP_SG))
+			return next->emit(next, rec);
 		return op <= TRACE_DMA_UNMAP_SG ? 0 : next->emit(next, rec);
 	}
 	case TRACE_REC_QI_SUBMIT: {
@@ -384,6 +392,8 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 
 		if (!st->map_touch)
 			return 0;
+		if (!st->prq_trace)
+			return next->emit(next, rec);	/* expanded by the replay (see TRACE_REC_DMA) */
 		/* the device touches each page of the buffer once, at map time */
 		for (uint64_t off = 0; off < m->size_bytes; off += 4096) {
 			unsigned int w = (m->prot & 2) != 0;
@@ -477,8 +487,11 @@ const struct scenario_ops scenario_faulting = {
 		"trace's own page requests, responses and I/O page faults (they are\n"
 		"regenerated). Device touches are DEV_ACCESS records, the source and\n"
 		"destination ranges of work-queue descriptors, and (with :map_touch=on,\n"
-		"default) each 4 KiB page of a dropped map, touched once at map time as a\n"
-		"64-byte DEV_ACCESS. A touch without a PASID (a map's, a RID-only access)\n"
+		"default) the maps: they go on to the replay, which expands them into the\n"
+		"device's accesses (replay.expand*) with the same timing as in every other\n"
+		"scenario, while the model maps nothing in faulting mode (with :prq=trace,\n"
+		"where page requests are made here, each 4 KiB page of a map is instead\n"
+		"touched once at map time as a 64-byte DEV_ACCESS). A touch without a PASID (a map's, a RID-only access)\n"
 		"uses the device's PASID (the first one its records carry, else 1): Linux\n"
 		"rejects page requests without a PASID. Residency model: a page is resident at its first device\n"
 		"touch with probability :resident=F (0), decided by a hash of (seed, PASID,\n"

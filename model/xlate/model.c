@@ -122,6 +122,7 @@ struct model_stats {
 	uint64_t absorbed_pages;	/* access pages translated by their trace page request */
 	uint64_t use_after_unmap;	/* translations served for an unmapped, not yet invalidated IOVA */
 	uint64_t pending_waits;		/* lookups that waited for a translation already in flight */
+	uint64_t iotlb_merged;		/* of which IOTLB lookups (no ATS) merged into a walk in flight */
 	uint64_t pending_wait_ns;	/* sum of those waits */
 	uint64_t nr_maps, map_pages, map_bytes;
 	uint64_t nr_unmaps, unmap_done, unmap_partial, unmap_unmatched;
@@ -155,6 +156,7 @@ struct model {
 	uint32_t nr_handlers;		/* their number */
 	uint64_t prq_thread_free_ns;	/* the page-request thread is busy until then */
 	uint32_t max_cpu;		/* highest CPU number seen (host.cpus fallback) */
+	uint32_t *sva_pasid;		/* faulting: per device, the PASID its SVA accesses use (0: none seen) */
 	struct u64heap prq;		/* start times of requests waiting in the PRQ */
 	struct mdev *devs;		/* MODEL_MAX_DEVS slots */
 	uint32_t nr_devs;		/* highest used index + 1 */
@@ -296,8 +298,9 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->prq.cap = cfg->prq_entries;
 	m->devs = calloc(MODEL_MAX_DEVS, sizeof(*m->devs));
 	m->qcpu = calloc(MODEL_MAX_CPUS, sizeof(*m->qcpu));
+	m->sva_pasid = calloc(MODEL_MAX_DEVS, sizeof(*m->sva_pasid));
 	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || !m->prq.v ||
-	    !m->devs || !m->qcpu || u64map_init(&m->fq_of) || u64map_init(&m->resident) || u64map_init(&m->maps) ||
+	    !m->devs || !m->qcpu || !m->sva_pasid || u64map_init(&m->fq_of) || u64map_init(&m->resident) || u64map_init(&m->maps) ||
 	    u64map_init(&m->absorb) || u64map_init(&m->pend) || u64map_init(&m->stale)) {
 		model__free(m);
 		errno = ENOMEM;
@@ -329,6 +332,7 @@ void model__free(struct model *m)
 	free(m->fqs);
 	u64map_fini(&m->fq_of);
 	free(m->qcpu);
+	free(m->sva_pasid);
 	free(m->prq.v);
 	u64map_fini(&m->resident);
 	u64map_fini(&m->maps);
@@ -842,8 +846,10 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 		iommu_xlate(m, t, a, addr, false);
 		return;
 	}
-	if (pend_wait(m, t, a, addr))
+	if (pend_wait(m, t, a, addr)) {
+		m->st.iotlb_merged++;	/* a secondary miss: the walk in flight answers it */
 		return;
+	}
 	done = iommu_xlate(m, t, a, addr, true);
 	lat_record(m, done - t);
 	if (done > t + m->cfg.iotlb_hit_ns)
@@ -898,14 +904,39 @@ void model__page_req(struct model *m, uint64_t t_ns, const struct model_page_req
 	xlate_page(m, t_ns, &a, addr, m->cfg.mode == MODEL_MODE_FAULTING ? &tag : NULL);
 }
 
+/*
+ * Faulting (SVA) mode: a device works in its process's PASID; an access
+ * without one (0: a map's expansion, a RID-only record) uses the device's
+ * (the first PASID its accesses carried, else 1, the first PASID Linux's
+ * SVA allocator hands out). Linux rejects page requests without a PASID.
+ */
+static const struct model_access *sva_access(struct model *m, const struct model_access *a,
+					     struct model_access *tmp)
+{
+	uint32_t dev = a->dev < MODEL_MAX_DEVS ? a->dev : MODEL_MAX_DEVS - 1;
+
+	if (m->cfg.mode != MODEL_MODE_FAULTING)
+		return a;
+	if (a->pasid) {
+		if (!m->sva_pasid[dev])
+			m->sva_pasid[dev] = a->pasid;
+		return a;
+	}
+	*tmp = *a;
+	tmp->pasid = m->sva_pasid[dev] ? m->sva_pasid[dev] : 1;
+	return tmp;
+}
+
 uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access *a)
 {
 	uint64_t bytes = a->bytes ? a->bytes : 1;
 	uint64_t first = a->iova & ~m->page_mask;
 	uint64_t last = (a->iova + bytes - 1) & ~m->page_mask;
 	bool absorb = m->absorb.nr && m->absorb_ns == t_ns;
+	struct model_access tmp;
 	uint64_t n = 0;
 
+	a = sva_access(m, a, &tmp);
 	if (a->iova + bytes - 1 < a->iova)	/* wraps the address space: clamp */
 		last = UINT64_MAX & ~m->page_mask;
 	if (t_ns > m->last_ns)
@@ -1316,6 +1347,8 @@ void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, u
 		m->last_ns = t_ns;
 	if (cpu < MODEL_MAX_CPUS && cpu > m->max_cpu)
 		m->max_cpu = cpu;
+	if (m->cfg.mode == MODEL_MODE_FAULTING)
+		return;	/* SVA: the device uses the CPU's page tables; nothing is mapped */
 	qc_map(m, t_ns, cpu, domain, iova, bytes);
 	stale_map(m, domain, iova, bytes);
 	m->st.nr_maps++;
@@ -1348,6 +1381,8 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 		m->last_ns = t_ns;
 	if (cpu < MODEL_MAX_CPUS && cpu > m->max_cpu)
 		m->max_cpu = cpu;
+	if (m->cfg.mode == MODEL_MODE_FAULTING)
+		return;	/* SVA: nothing was mapped */
 	qc_unmap(m, cpu, iova, bytes);
 	stale_unmap(m, domain, iova, bytes);
 	m->st.nr_unmaps++;
@@ -1552,10 +1587,13 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("xlate.pending_waits", s->pending_waits, "lookups");
 	M("xlate.use_after_unmap", s->use_after_unmap, "translations");
 	M("xlate.pending_wait_ns", s->pending_wait_ns, "ns");
-	M("iotlb.lookups", is->nr_lookups, "lookups");
+	/* lookups = hits + misses + merged (secondary misses answered by a walk in flight) */
+	M("iotlb.lookups", is->nr_lookups + s->iotlb_merged, "lookups");
 	M("iotlb.hits", is->nr_hits, "lookups");
 	M("iotlb.misses", is->nr_misses, "lookups");
-	M("iotlb.miss_rate", is->nr_lookups ? (double)is->nr_misses / (double)is->nr_lookups : 0, "");
+	M("iotlb.merged", s->iotlb_merged, "lookups");
+	M("iotlb.miss_rate", is->nr_lookups + s->iotlb_merged ?
+	  (double)is->nr_misses / (double)(is->nr_lookups + s->iotlb_merged) : 0, "");
 	M("iotlb.evictions", is->nr_evictions, "entries");
 	M("iotlb.inval_entries", is->nr_inval_entries, "entries");
 	M("iotlb.ctx_overflow", is->nr_ctx_overflow, "contexts");

@@ -30,6 +30,10 @@
  *   next lookup translates afresh).
  * - Walk = pwalk reads x mem.read_ns served by walk.walkers FCFS walkers
  *   (model/xlate/walk.h).
+ * - Faulting (SVA) mode maps nothing: model__map/model__unmap are no-ops
+ *   (the device walks the CPU's page tables), and an access without a
+ *   PASID uses the device's SVA PASID (the first its accesses carried,
+ *   else 1: Linux rejects page requests without a PASID).
  * - Pinned mode: accessed pages are present. Faulting mode: a page is
  *   present once touched (or with probability model.resident_fraction at
  *   first touch); a non-present page with ATS takes the PRI path: ATS fails,

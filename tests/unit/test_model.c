@@ -907,8 +907,14 @@ static void run_mix(const struct model_cfg *c, double out[4])
 
 		model__advance(m, i * 300);
 		model__access(m, i * 300, &a);
-		if (i % 100 == 0)
-			model__unmap(m, i * 300, (uint32_t)(i % 3), 0, a.iova & ~0xfffull, 4096);
+		if (i % 100 == 0) {
+			/* an SVA invalidation (faulting mode maps and unmaps nothing) */
+			struct model_qi q = { .type = MODEL_QI_P_IOTLB_INV, .granularity = 3,
+					      .domain = IOTLB_ANY, .pasid = a.pasid,
+					      .addr = a.iova & ~0xfffull, .cpu = (uint32_t)(i % 3) };
+
+			model__qi(m, i * 300, &q);
+		}
 	}
 	model__finish(m, 30000 * 300);
 	out[0] = metric(m, "iotlb.misses");
