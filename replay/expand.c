@@ -30,6 +30,7 @@ struct expand {
 	bool seen_dma_map;     /* source=auto: a DMA-API map was offered */
 	uint64_t nr_maps;      /* maps queued */
 	uint64_t nr_accesses;  /* accesses emitted */
+	uint64_t nr_cut;       /* accesses not made: their map was unmapped first */
 	struct u64map dev_free; /* device index -> when its stream is free (ns) */
 };
 
@@ -206,6 +207,37 @@ int expand__run(struct expand *x, uint64_t t_ns, expand_access_fn fn, void *ctx)
 			return rc;
 	}
 	return 0;
+}
+
+int expand__unmap(struct expand *x, uint64_t iova, uint64_t bytes)
+{
+	uint64_t end = iova + (bytes ? bytes : 1), unit;
+	bool page = x->cfg.mode == REPLAY_EXPAND_PAGE, req = x->cfg.mode == REPLAY_EXPAND_REQUEST;
+
+	for (uint64_t i = 0; i < x->nr;) {
+		struct expansion *e = &x->exp[i];
+		uint64_t e_end = e->iova + (e->bytes ? e->bytes : 1);
+
+		if (e_end <= iova || end <= e->iova) {
+			i++;
+			continue;
+		}
+		/* the device is done with a buffer once it is unmapped: the rest is not touched */
+		unit = page ? x->cfg.page_bytes :
+		       req ? (e->write ? x->cfg.write_req_bytes : x->cfg.read_req_bytes) :
+			     x->cfg.line_bytes;
+		x->nr_cut += (e_end - (e->iova + e->off) + unit - 1) / unit;
+		x->exp[i] = x->exp[--x->nr];
+		/* restore the heap: rebuild it (cuts are rare next to steps) */
+		for (uint64_t k = x->nr / 2; k-- > 0;)
+			sift_down(x, k);
+	}
+	return 0;
+}
+
+uint64_t expand__nr_cut(const struct expand *x)
+{
+	return x->nr_cut;
 }
 
 uint64_t expand__nr_maps(const struct expand *x)

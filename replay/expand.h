@@ -99,6 +99,16 @@ int expand__map(struct expand *x, uint64_t ts_ns, const struct expand_map *m);
  */
 int expand__run(struct expand *x, uint64_t t_ns, expand_access_fn fn, void *ctx);
 
+/**
+ * expand__unmap() - [@iova, +@bytes) was unmapped: pending expansions it
+ * overlaps stop (a driver unmaps once the device is done with a buffer, so
+ * the device does not touch it afterwards; counted by expand__nr_cut()).
+ */
+int expand__unmap(struct expand *x, uint64_t iova, uint64_t bytes);
+
+/** expand__nr_cut() - accesses not made because their map was unmapped first. */
+uint64_t expand__nr_cut(const struct expand *x);
+
 /** expand__nr_maps() - maps queued for expansion so far. */
 uint64_t expand__nr_maps(const struct expand *x);
 

@@ -138,7 +138,10 @@ static int to_map(void *ctx, uint64_t ts, uint32_t cpu, uint32_t dom, uint64_t i
 static int to_unmap(void *ctx, uint64_t ts, uint32_t cpu, uint32_t dom, uint64_t iova,
 		    uint64_t bytes)
 {
-	model__unmap(((struct rp *)ctx)->m, ts, cpu, dom, iova, bytes);
+	struct rp *p = ctx;
+
+	expand__unmap(p->x, iova, bytes);
+	model__unmap(p->m, ts, cpu, dom, iova, bytes);
 	return 0;
 }
 
@@ -512,7 +515,8 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 	    (rc = metric(s, "replay.maps", (double)st->nr_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.dma_maps", (double)st->nr_dma_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.maps_expanded", (double)expand__nr_maps(p->x), "maps")) < 0 ||
-	    (rc = metric(s, "replay.expanded_accesses", (double)expand__nr_accesses(p->x), "accesses")) < 0)
+	    (rc = metric(s, "replay.expanded_accesses", (double)expand__nr_accesses(p->x), "accesses")) < 0 ||
+	    (rc = metric(s, "replay.expand_cut_accesses", (double)expand__nr_cut(p->x), "accesses")) < 0)
 		return rc;
 	for (unsigned int k = 1; k < TRACE_REC_KIND_MAX_; k++) {
 		if (!p->nr_by_kind[k])

@@ -358,8 +358,14 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	if ((rc = reclaim(st, rec, next)))
 		return rc;
 	switch (rec->kind) {
-	case TRACE_REC_PIN:
 	case TRACE_REC_IOMMU_UNMAP:
+		/* prq=model: the unmap tells the replay the device is done with the buffer
+		 * (its expansion stops there, as in every scenario); the model maps and
+		 * unmaps nothing in faulting mode */
+		if (!st->prq_trace && !st->prq_keep && st->map_touch)
+			return next->emit(next, rec);
+		return st->prq_keep ? next->emit(next, rec) : 0;
+	case TRACE_REC_PIN:
 	case TRACE_REC_QI_WAIT:
 	case TRACE_REC_PAGE_REQ:	/* regenerated from the residency model, unless kept */
 	case TRACE_REC_PAGE_RESP:
@@ -371,10 +377,9 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 		/*
 		 * prq=model: a map goes on to the replay, which expands it into the
 		 * device's accesses with the same timing as in every scenario (the
-		 * model maps nothing in faulting mode); unmaps are dropped.
+		 * model maps nothing in faulting mode), and so do unmaps (they end it).
 		 */
-		if (!st->prq_trace && !st->prq_keep && st->map_touch &&
-		    (op == TRACE_DMA_MAP_PAGE || op == TRACE_DMA_MAP_SG))
+		if (!st->prq_trace && !st->prq_keep && st->map_touch && op <= TRACE_DMA_UNMAP_SG)
 			return next->emit(next, rec);
 		return op <= TRACE_DMA_UNMAP_SG ? 0 : next->emit(next, rec);
 	}
