@@ -20,7 +20,7 @@
 #include "replay/replay.h"
 #include "replay/scenario.h"
 #include "replay/sinks.h"
-#include "replay/sweep.h"
+#include "sweep/resolve.h"
 
 #define CMD "replay"
 
@@ -230,7 +230,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 
 /*
  * The run's parameters: profile < scenario overrides < --set < --seed, the
- * rule sweeps use too (replay/sweep.h). @spec receives the normalised
+ * rule sweeps use too (sweep/resolve.h). @spec receives the normalised
  * scenario spec.
  */
 static int resolve(const struct args *a, struct params **out, char *spec, size_t spec_bytes)

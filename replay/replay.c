@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "model/xlate/config.h"
 #include "model/xlate/iotlb.h"
+#include "model/metric_keys.h"
 #include "model/xlate/model.h"
 #include "replay/host_cpus.h"
 #include "replay/replay.h"
@@ -502,8 +503,17 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 {
 	const struct request_stats *st = request__stats(p->rq);
 	uint64_t late = reorder__nr_late(p->win) + p->nr_late_emitted;
+	/* time to finish: from the first record until the models' last work completed */
+	uint64_t end_ns = p->last_ns;
 	char key[64];
 	int rc = 0;
+
+	if (model__end_ns(p->m) > end_ns)
+		end_ns = model__end_ns(p->m);
+	if (wq_feed__end_ns(p->wq) > end_ns)
+		end_ns = wq_feed__end_ns(p->wq);
+	if ((rc = metric(s, KEY_RUN_DURATION, (double)(p->any ? end_ns - p->first_ns : 0), "ns")) < 0)
+		return rc;
 
 	if ((rc = metric(s, "replay.records", (double)p->nr_records, "records")) < 0 ||
 	    (rc = metric(s, "replay.skipped", (double)reorder__nr_skipped(p->win), "records")) < 0 ||

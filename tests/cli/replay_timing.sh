@@ -21,7 +21,7 @@ for mp in off on; do
 	"$SVATRACE" -q replay "$G" --scenario faulting:resident=1 --json > "$TMP/f-$mp.json"
 	for k in mean p50 p99; do
 		check_eq "random-access map=$mp: faulting:resident=1 = pinned, latency $k within 1%" yes \
-			"$(within "$(jget xlate.latency_ns.$k "$TMP/f-$mp.json")" "$(jget xlate.latency_ns.$k "$TMP/p-$mp.json")" 1)"
+			"$(within "$(jget "xlate.latency_ns@$k" "$TMP/f-$mp.json")" "$(jget "xlate.latency_ns@$k" "$TMP/p-$mp.json")" 1)"
 	done
 	check_eq "random-access map=$mp: same translations" "$(jget xlate.count "$TMP/p-$mp.json")" \
 		"$(jget xlate.count "$TMP/f-$mp.json")"

@@ -159,12 +159,12 @@ static double mean_latency(const struct model_cfg *c, uint64_t window_bytes)
 		};
 
 		if (i == warm) {
-			sum0 = metric(m, "xlate.latency_ns.sum");
+			sum0 = metric(m, "xlate.latency_ns@sum");
 			cnt0 = metric(m, "xlate.count");
 		}
 		model__access(m, i * 1000, &a);
 	}
-	sum = metric(m, "xlate.latency_ns.sum") - sum0;
+	sum = metric(m, "xlate.latency_ns@sum") - sum0;
 	sum /= metric(m, "xlate.count") - cnt0;
 	model__free(m);
 	return sum;
@@ -282,14 +282,14 @@ static void test_pending_translations(void **state)
 	/* the fault alone: its latency and walks */
 	model__access(one, 1000, &a);
 	model__finish(one, 1000000);
-	fault = metric(one, "xlate.latency_ns.sum");
+	fault = metric(one, "xlate.latency_ns@sum");
 	walks = metric(one, "walk.count");
 	assert_true(fault > 5000);	/* a PRI round trip, not a hit */
 	for (int i = 0; i < 3; i++) {
-		double before = metric(m, "xlate.latency_ns.sum");
+		double before = metric(m, "xlate.latency_ns@sum");
 
 		model__access(m, 1000 * (uint64_t)(i + 1), &a);
-		lat[i] = metric(m, "xlate.latency_ns.sum") - before;
+		lat[i] = metric(m, "xlate.latency_ns@sum") - before;
 		sum += lat[i];
 	}
 	model__finish(m, 1000000);
@@ -490,7 +490,7 @@ static void test_page_req_groups(void **state)
 	assert_true(metric(m, "pri.answered") == 3);
 	assert_true(metric(m, "pri.in_flight") == 1);
 	assert_true(metric(m, "pri.mean_fault_latency_ns") == three);
-	assert_true(metric(m, "xlate.latency_ns.max") == three);
+	assert_true(metric(m, "xlate.latency_ns@max") == three);
 	page_req(m, 0, 0, 8, 0x2000, 5, true);
 	assert_true(metric(m, "pri.responses") == 2);
 	assert_true(metric(m, "pri.answered") == 5);
@@ -498,7 +498,7 @@ static void test_page_req_groups(void **state)
 	/* a group of one: 6 O + D + S */
 	page_req(m, 100000, 1, 7, 0x9000, 6, true);
 	assert_true(metric(m, "pri.responses") == 3);
-	assert_true(metric(m, "xlate.latency_ns.sum") == 3 * three + 2 * two + one);
+	assert_true(metric(m, "xlate.latency_ns@sum") == 3 * three + 2 * two + one);
 	/* a group whose last request never comes */
 	page_req(m, 200000, 1, 7, 0xa000, 7, false);
 	page_req(m, 200000, 1, 7, 0xb000, 7, false);
@@ -918,7 +918,7 @@ static void run_mix(const struct model_cfg *c, double out[4])
 	}
 	model__finish(m, 30000 * 300);
 	out[0] = metric(m, "iotlb.misses");
-	out[1] = metric(m, "xlate.latency_ns.sum");
+	out[1] = metric(m, "xlate.latency_ns@sum");
 	out[2] = metric(m, "pri.requests");
 	out[3] = metric(m, "inval.count");
 	model__free(m);
