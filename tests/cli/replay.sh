@@ -103,7 +103,8 @@ if [ -r "$REAL" ]; then
 	done
 	check_eq "real trace: inval.count is the sum" 8314 "$(jget inval.count "$TMP/q1.json")"
 	l=$(jget iotlb.lookups "$TMP/q1.json"); h=$(jget iotlb.hits "$TMP/q1.json"); m=$(jget iotlb.misses "$TMP/q1.json")
-	check_eq "real trace: lookups = hits + misses" "$l" "$((h + m))"
+	g=$(jget iotlb.merged "$TMP/q1.json")
+	check_eq "real trace: lookups = hits + misses + merged (into a walk in flight)" "$l" "$((h + m + g))"
 	check_eq "real trace: maps = completed unmaps + live" "$maps" \
 		"$(( $(jget unmap.completed "$TMP/q1.json") + $(jget map.live "$TMP/q1.json") ))"
 	p50=$(jget xlate.latency_ns@p50 "$TMP/q1.json"); p99=$(jget xlate.latency_ns@p99 "$TMP/q1.json")
