@@ -27,7 +27,8 @@ uint32_t replay_host_cpus(struct replay_source *src)
 			return (uint32_t)n;
 	}
 	while (replay_source__next(src, &rec) == 1)
-		if (rec->cpu != UINT16_MAX && (uint32_t)rec->cpu + 1 > max_cpu)	/* 0xffff: unknown */
+		if (rec->cpu != UINT16_MAX &&
+		    (uint32_t)rec->cpu + 1 > max_cpu) /* 0xffff: unknown */
 			max_cpu = (uint32_t)rec->cpu + 1;
 	replay_source__rewind(src);
 	return max_cpu ? max_cpu : 1;

@@ -19,9 +19,9 @@
 #define MAXA 64
 
 struct got {
-	uint32_t nr;			/* accesses */
-	uint64_t t[MAXA];		/* times */
-	struct expand_access a[MAXA];	/* accesses */
+	uint32_t nr;		      /* accesses */
+	uint64_t t[MAXA];	      /* times */
+	struct expand_access a[MAXA]; /* accesses */
 };
 
 static int collect(void *ctx, uint64_t t_ns, const struct expand_access *a)
@@ -39,8 +39,14 @@ static int collect(void *ctx, uint64_t t_ns, const struct expand_access *a)
 static struct expand *mk(uint32_t mode)
 {
 	struct expand_cfg c = {
-		.mode = mode, .source = REPLAY_EXPSRC_BOTH, .delay_ns = 1000, .bytes_per_us = 4096,
-		.line_bytes = 64, .page_bytes = 4096, .read_req_bytes = 512, .write_req_bytes = 256,
+	    .mode = mode,
+	    .source = REPLAY_EXPSRC_BOTH,
+	    .delay_ns = 1000,
+	    .bytes_per_us = 4096,
+	    .line_bytes = 64,
+	    .page_bytes = 4096,
+	    .read_req_bytes = 512,
+	    .write_req_bytes = 256,
 	};
 	struct expand *x = expand__new(&c);
 
@@ -51,9 +57,9 @@ static struct expand *mk(uint32_t mode)
 static void test_request_sizes(void **state)
 {
 	struct expand *x = mk(REPLAY_EXPAND_REQUEST);
-	struct expand_map rd = { .iova = 0x10100, .bytes = 1024, .dev = 0 };
-	struct expand_map wr = { .iova = 0x20f80, .bytes = 512, .dev = 1, .write = 1 };
-	struct got g = { 0 };
+	struct expand_map rd = {.iova = 0x10100, .bytes = 1024, .dev = 0};
+	struct expand_map wr = {.iova = 0x20f80, .bytes = 512, .dev = 1, .write = 1};
+	struct got g = {0};
 
 	assert_int_equal(expand__map(x, 0, &rd), 1);
 	assert_int_equal(expand__map(x, 0, &wr), 1);
@@ -87,10 +93,10 @@ static void test_request_sizes(void **state)
 static void test_one_stream_per_device(void **state)
 {
 	struct expand *x = mk(REPLAY_EXPAND_PAGE);
-	struct expand_map a = { .iova = 0x100000, .bytes = 2 * 4096, .dev = 0 };
-	struct expand_map b = { .iova = 0x200000, .bytes = 2 * 4096, .dev = 0 };
-	struct expand_map c = { .iova = 0x300000, .bytes = 2 * 4096, .dev = 1 };
-	struct got g = { 0 };
+	struct expand_map a = {.iova = 0x100000, .bytes = 2 * 4096, .dev = 0};
+	struct expand_map b = {.iova = 0x200000, .bytes = 2 * 4096, .dev = 0};
+	struct expand_map c = {.iova = 0x300000, .bytes = 2 * 4096, .dev = 1};
+	struct got g = {0};
 	uint64_t last_a = 0, first_b = UINT64_MAX, first_c = UINT64_MAX;
 
 	/* three maps at once; 4096 bytes/us: a map of 2 pages streams for 2 us */
@@ -117,8 +123,8 @@ static void test_one_stream_per_device(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_request_sizes),
-		cmocka_unit_test(test_one_stream_per_device),
+	    cmocka_unit_test(test_request_sizes),
+	    cmocka_unit_test(test_one_stream_per_device),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
