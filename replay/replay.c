@@ -236,6 +236,8 @@ static int chain_out(void *ctx, const struct trace_rec *rec)
 		ts = p->last_ns;
 	}
 	p->err = replay_rec(p, rec, ts);
+	if (p->err)
+		p->last_ns = ts;	/* where it stopped, for the message */
 	return p->err;
 }
 
@@ -295,7 +297,8 @@ static int stream(struct rp *p)
 		}
 		if (e < 0) {
 			if (p->err)
-				fail(p, "replay: stopped at record %llu: %s",
+				fail(p, "replay: stopped at t=%llu ns (%llu records read): %s",
+				     (unsigned long long)p->last_ns,
 				     (unsigned long long)replay_source__nr_records(p->src), strerror(-e));
 			else
 				fail(p, "replay: scenario '%s' failed at record %llu: %s",

@@ -212,7 +212,7 @@ static int dma(struct request *rq, const struct trace_rec_dma *d, uint64_t ts,
 	struct expand_map e = {.iova = d->dma_addr,
 			       .bytes = d->size_bytes,
 			       .pasid = TRACE_NO_PASID,
-			       .write = d->dir == 2,
+			       .write = d->dir == TRACE_DMA_FROM_DEVICE,
 			       .origin = EXPAND_FROM_DMA_MAP};
 	int rc = dev_index(rq, d->device_id, &e.dev);
 	uint32_t dom = domain_of(rq, e.dev);
@@ -245,7 +245,7 @@ static int qi_submit(struct request *rq, const struct trace_rec_qi_submit *q, ui
 	    .cpu = q->hdr.cpu,
 	};
 
-	rq->stats.nr_qi[q->type % REQUEST_NR_QI_TYPES]++;
+	rq->stats.nr_qi[q->type & TRACE_QI_TYPE_MASK]++;
 	return ops->qi(ctx, ts, &mq);
 }
 
@@ -274,6 +274,20 @@ static int wq_submit(struct request *rq, const struct trace_rec_wq_submit *w, ui
  * device name, or, when the collector could not name it, its requester id
  * (one device per "sid:0xNNNN").
  */
+/* qi_submit types pass to the model unchanged: its enum must match the trace's. */
+#define SAME_QI(t) _Static_assert((int)MODEL_QI_##t == (int)TRACE_QI_##t, "qi type " #t)
+SAME_QI(CC_INV);
+SAME_QI(IOTLB_INV);
+SAME_QI(DEV_TLB_INV);
+SAME_QI(IEC_INV);
+SAME_QI(INV_WAIT);
+SAME_QI(P_IOTLB_INV);
+SAME_QI(PC_INV);
+SAME_QI(P_DEV_TLB_INV);
+SAME_QI(PAGE_GRP_RESP);
+#undef SAME_QI
+_Static_assert((int)MODEL_QI_NR_TYPES_ == TRACE_QI_NR_TYPES, "qi type counters");
+
 static int page_req(struct request *rq, const struct trace_rec_page_req *q, uint64_t ts,
 		    const struct request_ops *ops, void *ctx)
 {
@@ -281,7 +295,7 @@ static int page_req(struct request *rq, const struct trace_rec_page_req *q, uint
 	struct model_page_req r = {
 	    .addr = q->addr,
 	    .grpid = q->grpid,
-	    .write = (q->rw & 2) != 0,
+	    .write = (q->rw & TRACE_PRQ_WRITE) != 0,
 	    .last = q->last,
 	};
 	struct model_access a;

@@ -59,7 +59,7 @@ static int apply_scenario(struct params *p, const char *scenario, char *spec, si
 
 	c = scenario_chain__new(scenario, 0, &out, err, err_bytes);
 	if (!c)
-		return errno == ENOMEM ? -ENOMEM : -EINVAL;	/* @err names transform and argument */
+		return errno == ENOMEM ? -ENOMEM : -EINVAL;
 	snprintf(spec, spec_bytes, "%s", scenario_chain__spec(c));
 	n = scenario_chain__overrides(c, kv, sizeof(kv) / sizeof(kv[0]));
 	if (n > sizeof(kv) / sizeof(kv[0]))

@@ -113,6 +113,14 @@ if [ -r "$REAL" ]; then
 	a=$(jget atc.lookups "$TMP/q3.json")
 	[ "$a" -gt 0 ] && ok "qemu-vtd profile: ATS on, $a ATC lookups" || not_ok "qemu-vtd profile: no ATC lookups"
 	check_rc "human summary" 0 "$SVATRACE" replay "$TMP/q.svt"
+	# expand=auto runs a prescan through the scenario chain, then resets the
+	# chain: the run proper equals one with the resolved mode given (without
+	# the reset, inval=strict keeps the device-TLB id it learnt in the prescan)
+	"$SVATRACE" -q replay "$TMP/q.svt" --scenario inval=strict --json | grep -v '"replay.expand"' > "$TMP/qa.json"
+	"$SVATRACE" -q replay "$TMP/q.svt" --scenario inval=strict --set replay.expand=page --json |
+		grep -v '"replay.expand"' > "$TMP/qp.json"
+	if cmp -s "$TMP/qa.json" "$TMP/qp.json"; then ok "expand=auto: chain reset after the prescan"
+	else not_ok "expand=auto: prescan state leaked into the run" "$(diff "$TMP/qp.json" "$TMP/qa.json" | head -5)"; fi
 	check_match "summary shows translations" "translations +[0-9]+ \\(p50" "$OUT"
 else
 	not_ok "real trace $REAL not readable"

@@ -4,8 +4,8 @@
  * made from their entries: every replacement-policy word stores the index of
  * the policy of that name (for iotlb.policy and atc.policy), the replay
  * enums' words store the enum value of the same name, and every importer,
- * generator, scenario transform and parameter table listed is found by its
- * name, once.
+ * generator, scenario transform, plot kind and parameter table is found by its
+ * name, once (plot kinds with their script).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -17,6 +17,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "analyze/plot.h"
 #include "collect/gen/gen.h"
 #include "collect/import/import.h"
 #include "model/params.h"
@@ -160,7 +161,7 @@ static void one_scenario(const struct scenario_ops *ops, void *ctx)
 
 static void test_registries_find_every_entry(void **state)
 {
-	struct names imp = {0}, gen = {0}, scn = {0}, tab = {0};
+	struct names imp = {0}, gen = {0}, scn = {0}, tab = {0}, plt = {0};
 
 	import_foreach(one_importer, &imp);
 	gen_foreach(one_gen, &gen);
@@ -174,6 +175,15 @@ static void test_registries_find_every_entry(void **state)
 	for (size_t i = 0; svt_param_registry[i]; i++)
 		seen(&tab, svt_param_registry[i]->name);
 	assert_int_equal(tab.nr, 3);
+	for (size_t i = 0; i < plot_nr_kinds(); i++) {
+		const struct plot_kind *k = plot_kind_at(i);
+
+		assert_ptr_equal(plot_find(k->name), k);
+		assert_non_null(plot_script(k)); /* its analyze/plots/NAME.gp is compiled in */
+		seen(&plt, k->name);
+	}
+	assert_int_equal(plt.nr, 5);
+	assert_null(plot_kind_at(plot_nr_kinds()));
 	assert_ptr_equal(svt_param_registry[0], &model_param_table);
 	assert_ptr_equal(svt_param_registry[1], &replay_param_table);
 }
