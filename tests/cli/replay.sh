@@ -117,7 +117,7 @@ if [ -r "$REAL" ]; then
 	# chain: the run proper equals one with the resolved mode given (without
 	# the reset, inval=strict keeps the device-TLB id it learnt in the prescan)
 	"$SVATRACE" -q replay "$TMP/q.svt" --scenario inval=strict --json | grep -v '"replay.expand"' > "$TMP/qa.json"
-	"$SVATRACE" -q replay "$TMP/q.svt" --scenario inval=strict --set replay.expand=page --json |
+	"$SVATRACE" -q replay "$TMP/q.svt" --scenario inval=strict --set replay.expand=request --json |
 		grep -v '"replay.expand"' > "$TMP/qp.json"
 	if cmp -s "$TMP/qa.json" "$TMP/qp.json"; then ok "expand=auto: chain reset after the prescan"
 	else not_ok "expand=auto: prescan state leaked into the run" "$(diff "$TMP/qp.json" "$TMP/qa.json" | head -5)"; fi
