@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "lib/alloc.h"
+#include "lib/u64map.h"
 #include "replay/expand.h"
 #include "replay/replay.h"
 
@@ -29,15 +30,22 @@ struct expand {
 	bool seen_dma_map;     /* source=auto: a DMA-API map was offered */
 	uint64_t nr_maps;      /* maps queued */
 	uint64_t nr_accesses;  /* accesses emitted */
+	uint64_t nr_cut;       /* accesses not made: their map was unmapped first */
+	struct u64map dev_free; /* device index -> when its stream is free (ns) */
 };
 
 struct expand *expand__new(const struct expand_cfg *cfg)
 {
 	struct expand *x;
 
-	if (cfg->mode > REPLAY_EXPAND_LINE || cfg->source > REPLAY_EXPSRC_BOTH ||
+	if (cfg->mode == REPLAY_EXPAND_AUTO || cfg->mode > REPLAY_EXPAND_REQUEST ||
+	    cfg->source > REPLAY_EXPSRC_BOTH ||
 	    !cfg->bytes_per_us || !cfg->line_bytes || !cfg->page_bytes ||
-	    (cfg->page_bytes & (cfg->page_bytes - 1))) {
+	    (cfg->page_bytes & (cfg->page_bytes - 1)) ||
+	    (cfg->mode == REPLAY_EXPAND_REQUEST &&
+	     (!cfg->read_req_bytes || cfg->read_req_bytes > 4096 ||
+	      (cfg->read_req_bytes & (cfg->read_req_bytes - 1)) || !cfg->write_req_bytes ||
+	      cfg->write_req_bytes > 4096 || (cfg->write_req_bytes & (cfg->write_req_bytes - 1))))) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -45,6 +53,11 @@ struct expand *expand__new(const struct expand_cfg *cfg)
 	if (!x)
 		return NULL;
 	x->cfg = *cfg;
+	if (u64map_init(&x->dev_free)) {
+		free(x);
+		errno = ENOMEM;
+		return NULL;
+	}
 	return x;
 }
 
@@ -53,6 +66,7 @@ void expand__free(struct expand *x)
 	if (!x)
 		return;
 	free(x->exp);
+	u64map_fini(&x->dev_free);
 	free(x);
 }
 
@@ -134,10 +148,17 @@ int expand__map(struct expand *x, uint64_t ts_ns, const struct expand_map *m)
 	};
 	int rc;
 
+	uint64_t free_ns, bytes = m->bytes ? m->bytes : 1;
+
 	if (m->origin == EXPAND_FROM_DMA_MAP)
 		x->seen_dma_map = true;
 	if (x->cfg.mode == REPLAY_EXPAND_OFF || !selected(x, m->origin))
 		return 0;
+	/* one stream per device: this map starts when the device has streamed the earlier ones */
+	if (u64map_get(&x->dev_free, m->dev, &free_ns) && free_ns > e.start_ns)
+		e.start_ns = e.due_ns = free_ns;
+	if (u64map_put(&x->dev_free, m->dev, e.start_ns + bytes * 1000 / x->cfg.bytes_per_us) < 0)
+		return -ENOMEM;
 	rc = push(x, e);
 	if (rc)
 		return rc;
@@ -149,12 +170,14 @@ int expand__map(struct expand *x, uint64_t ts_ns, const struct expand_map *m)
 static int step(struct expand *x, expand_access_fn fn, void *ctx)
 {
 	struct expansion *e = &x->exp[0];
-	bool page = x->cfg.mode == REPLAY_EXPAND_PAGE;
-	uint64_t unit = page ? x->cfg.page_bytes : x->cfg.line_bytes;
+	bool page = x->cfg.mode == REPLAY_EXPAND_PAGE, req = x->cfg.mode == REPLAY_EXPAND_REQUEST;
+	uint64_t unit = page ? x->cfg.page_bytes :
+			req ? (e->write ? x->cfg.write_req_bytes : x->cfg.read_req_bytes) :
+			      x->cfg.line_bytes;
 	uint64_t bytes = e->bytes ? e->bytes : 1;
 	uint64_t a_start = e->iova + e->off;
 	/* up to the next unit boundary (page mode: the rest of this page) */
-	uint64_t a_end = page ? (a_start | (unit - 1)) + 1 : a_start + unit;
+	uint64_t a_end = page || req ? (a_start | (unit - 1)) + 1 : a_start + unit;
 	struct expand_access a = {
 	    .iova = a_start, .dev = e->dev, .pasid = e->pasid, .write = e->write};
 	uint64_t due = e->due_ns;
@@ -184,6 +207,37 @@ int expand__run(struct expand *x, uint64_t t_ns, expand_access_fn fn, void *ctx)
 			return rc;
 	}
 	return 0;
+}
+
+int expand__unmap(struct expand *x, uint64_t iova, uint64_t bytes)
+{
+	uint64_t end = iova + (bytes ? bytes : 1), unit;
+	bool page = x->cfg.mode == REPLAY_EXPAND_PAGE, req = x->cfg.mode == REPLAY_EXPAND_REQUEST;
+
+	for (uint64_t i = 0; i < x->nr;) {
+		struct expansion *e = &x->exp[i];
+		uint64_t e_end = e->iova + (e->bytes ? e->bytes : 1);
+
+		if (e_end <= iova || end <= e->iova) {
+			i++;
+			continue;
+		}
+		/* the device is done with a buffer once it is unmapped: the rest is not touched */
+		unit = page ? x->cfg.page_bytes :
+		       req ? (e->write ? x->cfg.write_req_bytes : x->cfg.read_req_bytes) :
+			     x->cfg.line_bytes;
+		x->nr_cut += (e_end - (e->iova + e->off) + unit - 1) / unit;
+		x->exp[i] = x->exp[--x->nr];
+		/* restore the heap: rebuild it (cuts are rare next to steps) */
+		for (uint64_t k = x->nr / 2; k-- > 0;)
+			sift_down(x, k);
+	}
+	return 0;
+}
+
+uint64_t expand__nr_cut(const struct expand *x)
+{
+	return x->nr_cut;
 }
 
 uint64_t expand__nr_maps(const struct expand *x)
