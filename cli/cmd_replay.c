@@ -52,7 +52,7 @@ static void usage(FILE *f)
 		"                       overrides apply after the profile, before --set\n"
 		"                       ('--scenario help' lists transforms; docs/scenarios.md)\n"
 		"  --set KEY=VALUE      override one parameter (repeatable; after the profile)\n"
-		"  --seed N             model.seed (random replacement, fault service times)\n"
+		"  --seed N             model.seed and wq.seed (every random draw of both models)\n"
 		"  --json               print one JSON object of metrics (flat dotted keys)\n"
 		"  --label TEXT         run label (default: \"replay TRACE\")\n"
 		"  --db FILE            also store the run (config, metrics, histogram, series)\n"
@@ -228,8 +228,10 @@ int cmd_replay(int argc, char **argv)
 		}
 		sset[i] = (struct sweep_setting){ keys[i], v, "--set" };
 	}
-	if (seed)
+	if (seed) { /* the seed of both models, stored as what they ran with */
 		sset[nr_sets++] = (struct sweep_setting){ "model.seed", seed, "--seed" };
+		sset[nr_sets++] = (struct sweep_setting){ "wq.seed", seed, "--seed" };
+	}
 	if (sweep_resolve(p, profile, scenario, sset, (size_t)nr_sets, spec, sizeof(spec), err,
 			  sizeof(err))) {
 		rc = cli_usage_error(CMD, "%s", err);

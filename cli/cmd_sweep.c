@@ -106,7 +106,7 @@ static void usage(FILE *f)
 		"                        --scenario faulting:resident=0.5\n"
 		"  --profile NAME|FILE   calibration profile (default: built-in defaults)\n"
 		"  --set KEY=VALUE       fixed override for every point (repeatable)\n"
-		"  --seed N              model.seed for every point (same as --set model.seed=N)\n"
+		"  --seed N              model.seed and wq.seed for every point (= --set model.seed=N --set wq.seed=N)\n"
 		"  -j, --jobs N          points run at once (default 1; one process each)\n"
 		"  --db FILE             results database, created if missing (required to run)\n"
 		"  --label TEXT          prefix of every run's label (label: 'TEXT KEY=V ...')\n"
@@ -726,7 +726,7 @@ int cmd_sweep(int argc, char **argv)
 	double wall_s = 0;
 	int c, rc = CLI_OK;
 
-	sw.user = calloc((size_t)argc + 1, sizeof(*sw.user));
+	sw.user = calloc(2 * (size_t)argc + 1, sizeof(*sw.user)); /* --seed adds two */
 	sw.grid = sweep_grid__new();
 	if (!grids || !keys || !sw.user || !sw.grid) {
 		rc = cli_error(CMD, "out of memory");
@@ -760,6 +760,8 @@ int cmd_sweep(int argc, char **argv)
 				goto out;
 			}
 			sw.user[sw.nr_user++] = (struct sweep_setting){ k, v, c == 'S' ? "--seed" : "--set" };
+			if (c == 'S') /* the seed of both models, stored as what they ran with */
+				sw.user[sw.nr_user++] = (struct sweep_setting){ "wq.seed", v, "--seed" };
 			break;
 		}
 		case 'j': {

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "common/prng.h"
+#include "lib/prng.h"
 #include "replay/scenario.h"
 #include "trace/trace.h"
 
@@ -135,7 +135,8 @@ static int add_stage(struct scenario_chain *c, char *piece, uint64_t seed)
 	s = &c->st[c->nr];
 	s->ops = ops;
 	/* each stage its own stream, fixed by the seed and the stage's position */
-	rc = ops->init(&s->state, value, args, nr_args, seed ^ (0x9e3779b97f4a7c15ull * (c->nr + 1)));
+	rc = ops->init(&s->state, value, args, nr_args, 
+		       prng_derive(prng_derive(seed, PRNG_STREAM_SCENARIO), c->nr));
 	if (rc)
 		return rc;
 	c->nr++;

@@ -9,7 +9,7 @@
 
 #include "collect/gen/gen-local.h"
 #include "common/log.h"
-#include "common/prng.h"
+#include "lib/prng.h"
 
 #define DSA_OP_BATCH 0x01	/* DSA spec rev 1.1, table 8-1 */
 #define DSA_OP_MEMMOVE 0x03
@@ -241,7 +241,6 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 	struct state st = { .cfg = cfg, .out = out };
 	struct gen_heap h = { 0 };
 	struct gen_ev ev;
-	uint64_t seeder = seed;
 	int rc = 0;
 
 	st.wset = gen_cfg_u64(cfg, "wset") & ~63ull;
@@ -276,7 +275,7 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 		return -ENOMEM;
 	for (unsigned int i = 0; i < st.nr_clients; i++) {
 		/* one stream per client: its sizes and offsets do not depend on the others */
-		prng_seed(&st.cl[i].rng, prng_splitmix64(&seeder));
+		prng_seed(&st.cl[i].rng, prng_derive(prng_derive(seed, PRNG_STREAM_GEN_CLIENT), i));
 		ev = (struct gen_ev){ .who = i, .what = EV_SUBMIT };
 		/* open loop starts each client at a random phase so clients do not tick together */
 		ev.ts_ns = st.closed ? 0 : prng_below(&st.cl[i].rng, (uint64_t)(1e9 / st.rate) + 1);

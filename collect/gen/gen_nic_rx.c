@@ -11,7 +11,7 @@
 
 #include "collect/gen/gen-local.h"
 #include "common/log.h"
-#include "common/prng.h"
+#include "lib/prng.h"
 
 #define IOVA_TOP 0x100000000ull		/* Linux tries below the 32-bit DMA limit first */
 #define IOVA_WINDOW (1ull << 30)	/* fresh IOVAs wrap inside the top 1 GiB */

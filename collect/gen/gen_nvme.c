@@ -11,7 +11,7 @@
 
 #include "collect/gen/gen-local.h"
 #include "common/log.h"
-#include "common/prng.h"
+#include "lib/prng.h"
 
 #define IOVA_TOP 0x100000000ull		/* below the 32-bit DMA limit first, as Linux does */
 #define PHYS_BASE 0x300000000ull	/* page-cache pages come from here */

@@ -84,7 +84,7 @@ struct group {
 
 struct client {
 	struct wq_client_cfg cfg;	/* configuration */
-	uint64_t rng;			/* own PRNG stream */
+	struct prng rng;		/* own PRNG stream (PRNG_STREAM_WQ_CLIENT, index) */
 	uint32_t ready_head, ready_tail;	/* issued, waiting for the core */
 	uint32_t script_head, script_tail;	/* closed-loop script not yet issued */
 	uint64_t nr_generated;		/* generated descriptors */
@@ -123,7 +123,7 @@ struct wq_model {
 	uint32_t pool_cap;			/* pool slots */
 	uint32_t free_head;			/* free list */
 	uint64_t pipe_free_ns;			/* device data path reserved until */
-	uint64_t rng;				/* model PRNG (service times) */
+	struct prng rng;			/* model PRNG (service times) */
 	uint64_t end_ns;			/* time of the last event handled */
 	uint64_t xlate_stall_ns;		/* translation stalls, summed */
 	uint64_t nr_xlate_calls;		/* calls into xops */
@@ -870,7 +870,7 @@ struct wq_model *wq__new(const struct wq_config *cfg, struct sim *sim,
 	m->xops = xops && xops->stall_ns ? xops : NULL;
 	m->xctx = xctx;
 	m->retry = wq_retry_registry[cfg->retry_policy];
-	m->rng = cfg->seed ^ 0x5741534d4f44454cull;	/* "WASMODEL": decorrelate from clients */
+	prng_seed(&m->rng, prng_derive(cfg->seed, PRNG_STREAM_WQ_SERVICE));
 	m->free_head = NIL;
 	m->sim = sim;
 	if (!m->sim) {
@@ -1006,7 +1006,7 @@ int wq__add_client(struct wq_model *m, const struct wq_client_cfg *cc)
 	c = &m->cl[ci];
 	memset(c, 0, sizeof(*c));
 	c->cfg = *cc;
-	c->rng = m->cfg.seed * 0x100000001b3ull + ci + 1;
+	prng_seed(&c->rng, prng_derive(prng_derive(m->cfg.seed, PRNG_STREAM_WQ_CLIENT), ci));
 	c->ready_head = c->ready_tail = NIL;
 	c->script_head = c->script_tail = NIL;
 	c->next_waiter = NIL;

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "model/xlate/iotlb.h"
-#include "model/prng.h"
+#include "lib/prng.h"
 
 #define IOTLB_KEY_INVALID UINT64_MAX
 #define IOTLB_VPN_BITS 50
@@ -38,7 +38,7 @@ struct iotlb {
 	bool stamp_on_hit;			/* copy of policy->stamp_on_hit */
 	uint8_t shift[IOTLB_NR_PSZ];		/* address shift per page size */
 	const struct iotlb_policy *policy;	/* replacement */
-	uint64_t prng;				/* PRNG state (random policy) */
+	struct prng prng;			/* PRNG state (random policy) */
 	struct iotlb_ctx_ent *ctxs;		/* interned contexts */
 	uint32_t nr_ctxs;			/* used entries of ctxs */
 	uint32_t last_ctx;			/* index returned last by iotlb__ctx */
@@ -47,7 +47,7 @@ struct iotlb {
 
 /* ---------------------------------------------------------------- policies */
 
-static uint32_t victim_oldest(const uint64_t *stamps, uint32_t ways, uint64_t *prng)
+static uint32_t victim_oldest(const uint64_t *stamps, uint32_t ways, struct prng *prng)
 {
 	uint32_t best = 0;
 
@@ -57,7 +57,7 @@ static uint32_t victim_oldest(const uint64_t *stamps, uint32_t ways, uint64_t *p
 	return best;
 }
 
-static uint32_t victim_random(const uint64_t *stamps, uint32_t ways, uint64_t *prng)
+static uint32_t victim_random(const uint64_t *stamps, uint32_t ways, struct prng *prng)
 {
 	/* invalid ways (stamp 0) first, as hardware fills empty ways first */
 	for (uint32_t w = 0; w < ways; w++)
@@ -158,7 +158,7 @@ struct iotlb *iotlb__new(const struct iotlb_geom *g)
 	t->set_mask = t->nr_sets - 1;
 	t->policy = g->policy;
 	t->stamp_on_hit = g->policy->stamp_on_hit;
-	t->prng = g->seed;
+	prng_seed(&t->prng, g->seed);
 	for (int i = 0; i < IOTLB_NR_PSZ; i++)
 		t->shift[i] = g->custom_shift ? g->shift[i] : dflt_shift[i];
 	/* 64-byte alignment keeps an 8-way set in one cache line */

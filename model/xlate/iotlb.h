@@ -26,6 +26,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct prng;
+
 #define IOTLB_NR_PSZ 3		/* page sizes: 4 KiB, 2 MiB, 1 GiB */
 #define IOTLB_MAX_CTX 4096	/* contexts per instance (12 bits of the key) */
 #define IOTLB_ANY 0xffffffffu	/* wildcard domain/PASID in invalidations */
@@ -45,7 +47,7 @@ struct iotlb_policy {
 	 * Pick the way to evict in a full set. @stamps: per-way stamp of the
 	 * last fill (or last use if stamp_on_hit); @prng: the instance's PRNG.
 	 */
-	uint32_t (*victim)(const uint64_t *stamps, uint32_t ways, uint64_t *prng);
+	uint32_t (*victim)(const uint64_t *stamps, uint32_t ways, struct prng *prng);
 };
 
 extern const struct iotlb_policy iotlb_policy_lru;

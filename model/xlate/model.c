@@ -14,7 +14,7 @@
 
 #include "model/xlate/iotlb.h"
 #include "model/xlate/model.h"
-#include "model/prng.h"
+#include "lib/prng.h"
 #include "model/sim.h"
 #include "lib/u64heap.h"
 #include "lib/u64map.h"
@@ -109,7 +109,7 @@ struct model_stats {
 struct model {
 	struct model_cfg cfg;		/* copy of the validated config */
 	struct sim *sim;		/* events: flush timeouts */
-	uint64_t prng;			/* PRNG state */
+	struct prng prng;		/* PRNG state (stream PRNG_STREAM_XLATE) */
 	unsigned int psz;		/* enum iotlb_psz of pt.page_bytes */
 	uint64_t page_mask;		/* page_bytes - 1 */
 	struct iotlb *iotlb;		/* the IOMMU's IOTLB */
@@ -229,14 +229,15 @@ struct model *model__new(const struct model_cfg *cfg)
 	if (!m)
 		return NULL;
 	m->cfg = *cfg;
-	m->prng = cfg->seed ^ 0x5eed5eed5eedull;
+	prng_seed(&m->prng, prng_derive(cfg->seed, PRNG_STREAM_XLATE));
 	m->psz = cfg->page_bytes == 4096 ? IOTLB_PSZ_4K :
 		 cfg->page_bytes == (2u << 20) ? IOTLB_PSZ_2M : IOTLB_PSZ_1G;
 	m->page_mask = cfg->page_bytes - 1;
 	m->inval_src = cfg->inval_source == MODEL_INVSRC_TRACE ? MODEL_INVSRC_TRACE :
 									MODEL_INVSRC_MODEL;
 	m->sim = sim__new();
-	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy, cfg->seed);
+	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy,
+			  prng_derive(cfg->seed, PRNG_STREAM_XLATE_IOTLB));
 	m->pw = pwalk__new(cfg);
 	m->walkers = walkq__new(cfg->walkers);
 	m->handlers = walkq__new(cfg->pri_handlers);
@@ -296,7 +297,7 @@ static struct mdev *dev_get(struct model *m, uint32_t dev)
 	d = &m->devs[dev];
 	if (!d->atc) {
 		d->atc = mk_tlb(m->cfg.atc_entries, m->cfg.atc_ways, m->cfg.atc_policy,
-				m->cfg.seed + dev + 1);
+				prng_derive(prng_derive(m->cfg.seed, PRNG_STREAM_XLATE_ATC), dev));
 		d->pri_out.v = calloc(m->cfg.pri_outstanding, sizeof(uint64_t));
 		d->pri_out.cap = m->cfg.pri_outstanding;
 		if (!d->atc || !d->pri_out.v) {
@@ -373,7 +374,7 @@ static bool page_present(struct model *m, const struct model_access *a, uint64_t
 	key = resident_key(a, addr, m->psz);
 	if (u64map_get(&m->resident, key, NULL))
 		return true;
-	if (m->cfg.resident_fraction > 0 && prng_unit(&m->prng) < m->cfg.resident_fraction) {
+	if (m->cfg.resident_fraction > 0 && prng_double(&m->prng) < m->cfg.resident_fraction) {
 		m->st.first_touch_resident++;
 		u64map_put(&m->resident, key, 0);
 		return true;
@@ -543,7 +544,7 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 			continue;
 		}
 		x = (struct pri_member){ .t0_ns = t0, .arrive_ns = arrive, .addr = addr, .a = *a };
-		if (prng_unit(&m->prng) < m->cfg.fault_major_fraction) {
+		if (prng_double(&m->prng) < m->cfg.fault_major_fraction) {
 			x.service_ns = draw_ns(m, m->cfg.fault_major_ns);
 			m->st.pri_major++;
 		} else {

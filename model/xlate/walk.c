@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "lib/prng.h"
 #include "lib/u64heap.h"
 #include "model/xlate/walk.h"
 
@@ -84,7 +85,8 @@ static struct iotlb *level_cache(uint32_t entries, uint32_t ways, unsigned int s
 				 uint64_t seed)
 {
 	struct iotlb_geom g = {
-		.entries = entries, .ways = ways, .policy = &iotlb_policy_lru, .seed = seed,
+		.entries = entries, .ways = ways, .policy = &iotlb_policy_lru,
+		.seed = prng_derive(seed, PRNG_STREAM_XLATE_PWC),
 		.custom_shift = true,
 		.shift = { (uint8_t)shift, (uint8_t)shift, (uint8_t)shift },
 	};
@@ -154,12 +156,9 @@ static uint32_t stage_reads(struct iotlb *const *pwc, uint32_t top, uint32_t lea
 /* Synthetic guest-physical address of the guest table at @level covering @addr. */
 static uint64_t table_gpa(uint32_t level, uint64_t addr)
 {
-	uint64_t z = ((addr >> (12 + 9 * level)) << 3 | level) + 0x9e3779b97f4a7c15ull;
+	/* a full-avalanche hash: nearby regions land on unrelated pages */
+	uint64_t z = prng_hash64((addr >> (12 + 9 * level)) << 3 | level);
 
-	/* splitmix64 finalizer: nearby regions land on unrelated pages */
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	z ^= z >> 31;
 	return (z & ((1ull << 40) - 1)) << 12;
 }
 

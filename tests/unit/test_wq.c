@@ -420,11 +420,12 @@ static void test_xlate_stalls(void **state)
 static void test_retry_policies(void **state)
 {
 	struct wq_config c;
-	uint64_t rng = 7;
+	struct prng rng;
 	int64_t d;
 	uint32_t i;
 
 	(void)state;
+	prng_seed(&rng, 7);
 	wq_config_default(&c);
 	assert_int_equal(c.retry_max, 32);
 	for (i = 1; i <= 32; i++)
