@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "common/log.h"
+#include "lib/heap.h"
 #include "model/xlate/config.h"
 #include "model/xlate/iotlb.h"
 #include "model/xlate/model.h"
@@ -91,8 +92,7 @@ struct rp {
 	uint64_t released_ns;			/* ts of the last record released */
 	uint64_t seq;				/* records buffered */
 	/* pending expansions: min-heap by (due_ns, seq), one step per page/line */
-	struct expansion *exp;			/* heap */
-	uint64_t exp_nr, exp_cap, exp_seq;	/* used, allocated, next seq */
+	struct heap exp;			/* of struct expansion (lib/heap) */
 	/* devices: string id -> index + 1 (0 = not yet numbered) */
 	uint32_t *dev_of_id;			/* indexed by string id */
 	uint32_t dev_of_id_cap;			/* slots */
@@ -154,61 +154,12 @@ static void fill_access(const struct rp *p, struct model_access *a, uint32_t dev
 
 /* ---------------------------------------------------------------- expansion */
 
-static bool exp_before(const struct expansion *a, const struct expansion *b)
-{
-	return a->due_ns < b->due_ns || (a->due_ns == b->due_ns && a->seq < b->seq);
-}
-
-static void exp_sift_down(struct rp *p, uint64_t i)
-{
-	struct expansion x = p->exp[i];
-
-	for (;;) {
-		uint64_t c = 2 * i + 1;
-
-		if (c >= p->exp_nr)
-			break;
-		if (c + 1 < p->exp_nr && exp_before(&p->exp[c + 1], &p->exp[c]))
-			c++;
-		if (!exp_before(&p->exp[c], &x))
-			break;
-		p->exp[i] = p->exp[c];
-		i = c;
-	}
-	p->exp[i] = x;
-}
-
-static int exp_push(struct rp *p, struct expansion e)
-{
-	uint64_t i;
-
-	if (p->exp_nr == p->exp_cap) {
-		uint64_t cap = p->exp_cap ? 2 * p->exp_cap : 256;
-		struct expansion *n = realloc(p->exp, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		p->exp = n;
-		p->exp_cap = cap;
-	}
-	e.seq = p->exp_seq++;
-	i = p->exp_nr++;
-	while (i > 0) {
-		uint64_t parent = (i - 1) / 2;
-
-		if (!exp_before(&e, &p->exp[parent]))
-			break;
-		p->exp[i] = p->exp[parent];
-		i = parent;
-	}
-	p->exp[i] = e;
-	return 0;
-}
+HEAP_ITEM_CHECK(struct expansion, due_ns, seq);
 
 /* Touch the next page (or line) of the earliest expansion; reschedule the rest. */
 static void expand_step(struct rp *p)
 {
-	struct expansion *e = &p->exp[0];
+	struct expansion *e = heap__top(&p->exp, struct expansion);
 	uint64_t unit = p->cfg->expand == REPLAY_EXPAND_PAGE ? p->mcfg->page_bytes : p->cfg->line_bytes;
 	uint64_t bytes = e->bytes ? e->bytes : 1;
 	uint64_t a_start = e->iova + e->off;
@@ -226,19 +177,18 @@ static void expand_step(struct rp *p)
 	p->nr_expanded_accesses++;
 	e->off += a.bytes;
 	if (e->off >= bytes) {
-		p->exp[0] = p->exp[--p->exp_nr];
+		heap__drop(&p->exp, struct expansion);
 	} else {
 		/* the device streams at expand_bytes_per_us */
 		e->due_ns = e->start_ns + e->off * 1000 / p->cfg->expand_bytes_per_us;
+		heap__fix_top(&p->exp, struct expansion);
 	}
-	if (p->exp_nr)
-		exp_sift_down(p, 0);
 }
 
 /* Run the expansion steps due by @t_ns, in time order. */
 static void exp_run(struct rp *p, uint64_t t_ns)
 {
-	while (p->exp_nr && p->exp[0].due_ns <= t_ns)
+	while (p->exp.nr && heap__top(&p->exp, struct expansion)->due_ns <= t_ns)
 		expand_step(p);
 }
 
@@ -264,7 +214,7 @@ static void maybe_expand(struct rp *p, bool from_dma, uint64_t ts, uint64_t iova
 		yes = from_dma || !p->seen_dma_map;
 	if (!yes)
 		return;
-	if (exp_push(p, e) == 0)
+	if (heap__push(&p->exp, &e) == 0)
 		p->nr_maps_expanded++;
 }
 
@@ -640,7 +590,7 @@ static void rp_free(struct rp *p)
 	free(p->slots);
 	free(p->free_slots);
 	free(p->heap);
-	free(p->exp);
+	heap__release(&p->exp);
 	free(p->dev_of_id);
 	for (uint32_t i = 0; i < p->nr_interned; i++)
 		free(p->interned[i]);
@@ -670,6 +620,7 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 	}
 	p.cfg_copy = *(const struct replay_cfg *)params__cfg(o->params, &replay_param_table);
 	p.cfg = &p.cfg_copy;
+	p.exp = HEAP_INIT(struct expansion);
 	p.m = model__new(p.mcfg);
 	p.wq = wq_feed__new(o->params);
 	p.slots = malloc((size_t)p.cfg->reorder_max * SLOT_BYTES);

@@ -16,7 +16,7 @@
 #include "model/xlate/model.h"
 #include "lib/prng.h"
 #include "model/sim.h"
-#include "lib/u64heap.h"
+#include "lib/heap.h"
 #include "lib/u64map.h"
 #include "model/xlate/walk.h"
 
@@ -36,7 +36,7 @@ struct series {
 
 struct mdev {
 	struct iotlb *atc;	/* device TLB, NULL until first use */
-	struct u64heap pri_out;	/* completion times of outstanding page requests */
+	struct heap pri_out;	/* completion times (heap_time) of outstanding page requests */
 	uint32_t nr_pri_open;	/* outstanding requests waiting in open groups (no completion yet) */
 };
 
@@ -116,7 +116,7 @@ struct model {
 	struct pwalk *pw;		/* walk caches */
 	struct walkq *walkers;		/* walker pool */
 	struct walkq *handlers;		/* PRI fault handlers */
-	struct u64heap prq;		/* start times of requests waiting in the PRQ */
+	struct heap prq;		/* start times (heap_time) of requests waiting in the PRQ */
 	struct mdev *devs;		/* MODEL_MAX_DEVS slots */
 	uint32_t nr_devs;		/* highest used index + 1 */
 	struct u64map resident;		/* faulting: present pages */
@@ -241,11 +241,11 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->pw = pwalk__new(cfg);
 	m->walkers = walkq__new(cfg->walkers);
 	m->handlers = walkq__new(cfg->pri_handlers);
-	m->prq.v = calloc(cfg->prq_entries, sizeof(uint64_t));
-	m->prq.cap = cfg->prq_entries;
+	m->prq = HEAP_INIT(struct heap_time);
 	m->devs = calloc(MODEL_MAX_DEVS, sizeof(*m->devs));
 	m->fqs = calloc(MODEL_MAX_CPUS, sizeof(*m->fqs));
-	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || !m->handlers || !m->prq.v ||
+	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || !m->handlers ||
+	    heap__reserve(&m->prq, cfg->prq_entries) ||
 	    !m->devs || !m->fqs || u64map_init(&m->resident) || u64map_init(&m->maps) ||
 	    u64map_init(&m->absorb)) {
 		model__free(m);
@@ -268,12 +268,12 @@ void model__free(struct model *m)
 	if (m->devs) {
 		for (uint32_t i = 0; i < m->nr_devs; i++) {
 			iotlb__free(m->devs[i].atc);
-			free(m->devs[i].pri_out.v);
+			heap__release(&m->devs[i].pri_out);
 		}
 	}
 	free(m->devs);
 	free(m->fqs);
-	free(m->prq.v);
+	heap__release(&m->prq);
 	u64map_fini(&m->resident);
 	u64map_fini(&m->maps);
 	u64map_fini(&m->absorb);
@@ -298,13 +298,11 @@ static struct mdev *dev_get(struct model *m, uint32_t dev)
 	if (!d->atc) {
 		d->atc = mk_tlb(m->cfg.atc_entries, m->cfg.atc_ways, m->cfg.atc_policy,
 				prng_derive(prng_derive(m->cfg.seed, PRNG_STREAM_XLATE_ATC), dev));
-		d->pri_out.v = calloc(m->cfg.pri_outstanding, sizeof(uint64_t));
-		d->pri_out.cap = m->cfg.pri_outstanding;
-		if (!d->atc || !d->pri_out.v) {
+		d->pri_out = HEAP_INIT(struct heap_time);
+		if (!d->atc || heap__reserve(&d->pri_out, m->cfg.pri_outstanding)) {
 			iotlb__free(d->atc);
-			free(d->pri_out.v);
+			heap__release(&d->pri_out);
 			d->atc = NULL;
-			d->pri_out.v = NULL;
 			return NULL;
 		}
 		if (dev + 1 > m->nr_devs)
@@ -402,16 +400,16 @@ static uint64_t draw_ns(struct model *m, uint64_t mean)
  * when open groups held more requests than pri.outstanding (pri_fault lets
  * them through rather than deadlock); the earliest completion then goes.
  */
-static void out_push(struct mdev *d, uint64_t t)
+static void out_push(struct model *m, struct mdev *d, uint64_t t)
 {
-	if (d->pri_out.nr == d->pri_out.cap)
-		u64heap_pop(&d->pri_out);
-	u64heap_push(&d->pri_out, t);
+	if (d->pri_out.nr == m->cfg.pri_outstanding)
+		heap__drop(&d->pri_out, struct heap_time);
+	(void)heap__push_time(&d->pri_out, t); /* reserved: cannot fail */
 }
 
 static void prq_hold(struct model *m, uint64_t until_ns)
 {
-	u64heap_push(&m->prq, until_ns);
+	(void)heap__push_time(&m->prq, until_ns); /* reserved: cannot fail */
 	if (m->prq.nr > m->st.pri_max_prq)
 		m->st.pri_max_prq = m->prq.nr;
 }
@@ -490,7 +488,7 @@ static void pri_answer(struct model *m, struct mdev *d, const struct pri_member 
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t t;
 
-		out_push(d, done + ow);
+		out_push(m, d, done + ow);
 		u64map_put(&m->resident, resident_key(&v[i].a, v[i].addr, m->psz), 0);
 		/* response reaches the device; it retries ATS, which now walks a present page */
 		t = iommu_xlate_q(m, done + 2 * ow + m->cfg.pri_retry_ns, &v[i].a, v[i].addr, true,
@@ -518,22 +516,23 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 		struct pri_member x;
 		struct pri_group *g;
 
-		while (d->pri_out.nr && d->pri_out.v[0] <= t_req)
-			u64heap_pop(&d->pri_out);
+		while (d->pri_out.nr && heap__top(&d->pri_out, struct heap_time)->time_ns <= t_req)
+			heap__drop(&d->pri_out, struct heap_time);
 		/* requests in open groups hold slots too; with none answered yet, nothing frees one */
-		if (d->pri_out.nr && d->pri_out.nr + d->nr_pri_open >= d->pri_out.cap) {
-			t_req = u64heap_pop(&d->pri_out);
+		if (d->pri_out.nr && d->pri_out.nr + d->nr_pri_open >= m->cfg.pri_outstanding) {
+			t_req = heap__top(&d->pri_out, struct heap_time)->time_ns;
+			heap__drop(&d->pri_out, struct heap_time);
 			m->st.pri_stalled++;
 		}
 		arrive = t_req + ow;
 		m->st.pri_requests++;
 		series_add(&m->s_faults, t_req, 1);
-		while (m->prq.nr && m->prq.v[0] <= arrive)
-			u64heap_pop(&m->prq);
-		if (m->prq.nr >= m->prq.cap) {
+		while (m->prq.nr && heap__top(&m->prq, struct heap_time)->time_ns <= arrive)
+			heap__drop(&m->prq, struct heap_time);
+		if (m->prq.nr >= m->cfg.prq_entries) {
 			/* overflow: the IOMMU auto-responds; the device retries the ATS request */
 			m->st.pri_dropped++;
-			out_push(d, arrive + ow);
+			out_push(m, d, arrive + ow);
 			if (tries++ >= m->cfg.pri_max_retries) {
 				m->st.pri_failed++;
 				return PRI_FAILED;

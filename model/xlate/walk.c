@@ -6,11 +6,11 @@
 #include <stdlib.h>
 
 #include "lib/prng.h"
-#include "lib/u64heap.h"
+#include "lib/heap.h"
 #include "model/xlate/walk.h"
 
 struct walkq {
-	struct u64heap free_at;		/* per walker: time it becomes free */
+	struct heap free_at;		/* per walker: time it becomes free (heap_time) */
 	struct walkq_stats st;		/* counters */
 };
 
@@ -25,14 +25,14 @@ struct walkq *walkq__new(uint32_t servers)
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return NULL;
-	q->free_at.v = calloc(servers, sizeof(uint64_t));
-	if (!q->free_at.v) {
+	q->free_at = HEAP_INIT(struct heap_time);
+	if (heap__reserve(&q->free_at, servers)) {
 		free(q);
 		errno = ENOMEM;
 		return NULL;
 	}
-	q->free_at.cap = servers;
-	q->free_at.nr = servers;	/* all zero: free since time 0 */
+	for (uint32_t i = 0; i < servers; i++) /* free since time 0 */
+		(void)heap__push_time(&q->free_at, 0); /* reserved: cannot fail */
 	return q;
 }
 
@@ -40,17 +40,19 @@ void walkq__free(struct walkq *q)
 {
 	if (!q)
 		return;
-	free(q->free_at.v);
+	heap__release(&q->free_at);
 	free(q);
 }
 
 uint64_t walkq__serve(struct walkq *q, uint64_t arrival_ns, uint64_t service_ns)
 {
-	uint64_t free_ns = u64heap_pop(&q->free_at);
-	uint64_t start = free_ns > arrival_ns ? free_ns : arrival_ns;
+	struct heap_time *first_free = heap__top(&q->free_at, struct heap_time);
+	uint64_t start = first_free->time_ns > arrival_ns ? first_free->time_ns : arrival_ns;
 	uint64_t wait = start - arrival_ns;
 
-	u64heap_push(&q->free_at, start + service_ns);
+	/* the earliest-free walker takes it: its free time moves on, in place */
+	first_free->time_ns = start + service_ns;
+	heap__fix_top(&q->free_at, struct heap_time);
 	q->st.nr++;
 	q->st.wait_ns += wait;
 	q->st.busy_ns += service_ns;
