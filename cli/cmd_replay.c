@@ -57,8 +57,17 @@ static void usage(FILE *f)
 		"  --label TEXT         run label (default: \"replay TRACE\")\n"
 		"  --db FILE            also store the run (config, metrics, histogram, series)\n"
 		"                       in a SQLite results database (created if missing)\n"
-		"  --list-params        print every parameter: key, unit, default, source\n"
+		"  --list-params        print every parameter: key, unit, kind, value, source\n"
 		"  -h, --help           this help\n"
+		"\n"
+		"Values: each key has a kind (--list-params, KIND column); units are\n"
+		"case-insensitive, and a unit of another kind is an error (exit 2):\n"
+		"  bytes     binary: 4k = 4KiB = 4096 (b, k/kib, m/mib, g/gib, t/tib)\n"
+		"  entries   binary: 1k = 1024 (entries of caches and queues)\n"
+		"  count     decimal: 1k = 1000 (other counts, ids, seeds)\n"
+		"  rate      decimal: 1k = 1000 (per second or per the unit shown)\n"
+		"  duration  ns, us, ms, s (a bare number is ns)\n"
+		"  real      a plain number (fractions)\n"
 		"\n"
 		"Examples:\n"
 		"  svatrace import --from ftrace-text run.txt -o run.svt\n"
@@ -103,11 +112,14 @@ void replay_scenario_help(void)
 
 static void list_text(const struct param_def *d, const char *value, const char *origin, void *ctx)
 {
-	printf("%-26s %-8s %-10s %s\n", d->key, *d->unit ? d->unit : "-", value, d->help);
-	printf("%-26s %-8s %-10s   source: %s%s%s\n", "", "", "", d->source,
+	const char *kind = d->type == PARAM_BOOL ? "on/off" :
+			   d->type == PARAM_ENUM ? "choice" : units_kind_name(params_def_kind(d));
+
+	printf("%-26s %-8s %-8s %-10s %s\n", d->key, *d->unit ? d->unit : "-", kind, value, d->help);
+	printf("%-26s %-8s %-8s %-10s   source: %s%s%s\n", "", "", "", "", d->source,
 	       strcmp(origin, "default") ? "; set by " : "", strcmp(origin, "default") ? origin : "");
 	if (d->type == PARAM_ENUM)
-		printf("%-26s %-8s %-10s   choices: %s\n", "", "", "", d->choices);
+		printf("%-26s %-8s %-8s %-10s   choices: %s\n", "", "", "", "", d->choices);
 }
 
 static void list_json(const struct param_def *d, const char *value, const char *origin, void *ctx)
@@ -118,6 +130,8 @@ static void list_json(const struct param_def *d, const char *value, const char *
 	json_object_set_new(o, "key", json_string(d->key));
 	json_object_set_new(o, "type", json_string(types[d->type]));
 	json_object_set_new(o, "unit", json_string(d->unit));
+	if (d->type != PARAM_BOOL && d->type != PARAM_ENUM)
+		json_object_set_new(o, "kind", json_string(units_kind_name(params_def_kind(d))));
 	json_object_set_new(o, "default", json_string(d->dflt));
 	json_object_set_new(o, "value", json_string(value));
 	json_object_set_new(o, "origin", json_string(origin));
@@ -246,7 +260,8 @@ int cmd_replay(int argc, char **argv)
 			fputc('\n', stdout);
 			json_decref(a);
 		} else {
-			printf("%-26s %-8s %-10s %s\n", "KEY", "UNIT", "VALUE", "MEANING / SOURCE");
+			printf("%-26s %-8s %-8s %-10s %s\n", "KEY", "UNIT", "KIND", "VALUE",
+			       "MEANING / SOURCE");
 			params__foreach(p, list_text, NULL);
 		}
 		goto out;

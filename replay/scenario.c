@@ -11,6 +11,7 @@
 
 #include "common/log.h"
 #include "lib/prng.h"
+#include "lib/units.h"
 #include "replay/scenario.h"
 #include "trace/trace.h"
 
@@ -238,44 +239,29 @@ int scenario_bad_arg(const char *name, const struct scenario_arg *a)
 	return -EINVAL;
 }
 
-int scenario_arg_u64(const char *name, const struct scenario_arg *a, uint64_t *v, int is_time)
+int scenario_arg_u64(const char *name, const struct scenario_arg *a, uint64_t *v,
+		     enum units_kind kind)
 {
-	static const struct {
-		const char *sfx;
-		double mult;
-		int time;
-	} sfx[] = {
-		{ "", 1, 0 }, { "k", 1024, 0 }, { "m", 1048576, 0 }, { "g", 1073741824.0, 0 },
-		{ "K", 1024, 0 }, { "M", 1048576, 0 }, { "G", 1073741824.0, 0 },
-		{ "", 1, 1 }, { "ns", 1, 1 }, { "us", 1e3, 1 }, { "ms", 1e6, 1 }, { "s", 1e9, 1 },
-	};
-	char *end;
-	double d;
+	char why[192];
 
-	errno = 0;
-	d = strtod(a->value, &end);
-	if (!errno && end != a->value && d >= 0 && isfinite(d)) {
-		for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
-			if (sfx[i].time == is_time && !strcmp(sfx[i].sfx, end)) {
-				*v = (uint64_t)(d * sfx[i].mult + 0.5);
-				return 0;
-			}
-		}
+	if (units_parse_u64(a->value, kind, v, why, sizeof(why))) {
+		svt_err("scenario %s: argument '%s': %s", name, a->key, why);
+		return -EINVAL;
 	}
-	svt_err("scenario %s: argument '%s': cannot parse '%s' as %s", name, a->key, a->value,
-		is_time ? "a time (ns/us/ms/s)" : "a number (k/m/g)");
-	return -EINVAL;
+	return 0;
 }
 
-int scenario_arg_real(const char *name, const struct scenario_arg *a, double lo, double hi,
-		      double *v)
+int scenario_arg_real(const char *name, const struct scenario_arg *a, enum units_kind kind,
+		      double lo, double hi, double *v)
 {
-	char *end;
+	char why[192];
 
-	errno = 0;
-	*v = strtod(a->value, &end);
-	if (errno || end == a->value || *end || !(*v >= lo && *v <= hi)) {
-		svt_err("scenario %s: argument '%s': '%s' is not a number in [%g, %g]", name, a->key,
+	if (units_parse_double(a->value, kind, v, why, sizeof(why))) {
+		svt_err("scenario %s: argument '%s': %s", name, a->key, why);
+		return -EINVAL;
+	}
+	if (!(*v >= lo && *v <= hi)) {
+		svt_err("scenario %s: argument '%s': %s is not in [%g, %g]", name, a->key,
 			a->value, lo, hi);
 		return -EINVAL;
 	}

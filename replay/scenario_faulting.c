@@ -67,9 +67,10 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	st->map_touch = 1;
 	for (size_t i = 0; i < nr_args && !rc; i++) {
 		if (!strcmp(args[i].key, "resident"))
-			rc = scenario_arg_real("faulting", &args[i], 0, 1, &st->resident_frac);
+			rc = scenario_arg_real("faulting", &args[i], UNITS_REAL, 0, 1, &st->resident_frac);
 		else if (!strcmp(args[i].key, "reclaim"))
-			rc = scenario_arg_real("faulting", &args[i], 0, 1e12, &st->reclaim_per_s);
+			rc = scenario_arg_real("faulting", &args[i], UNITS_RATE, 0, 1e12,
+					       &st->reclaim_per_s);
 		else if (!strcmp(args[i].key, "prq") && (!strcmp(args[i].value, "trace") ||
 							 !strcmp(args[i].value, "model") ||
 							 !strcmp(args[i].value, "keep"))) {

@@ -42,16 +42,16 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	st->heap = HEAP_INIT(struct held);
 	st->shift_ns = 1000;
 	st->pasid_stride = 1024;
-	rc = scenario_arg_u64("tenants", &v, &st->n, 0);
+	rc = scenario_arg_u64("tenants", &v, &st->n, UNITS_COUNT);
 	if (!rc && (st->n < 1 || st->n > 4096)) {
 		svt_err("scenario tenants: N must be 1..4096");
 		rc = -EINVAL;
 	}
 	for (size_t i = 0; i < nr_args && !rc; i++) {
 		if (!strcmp(args[i].key, "shift"))
-			rc = scenario_arg_u64("tenants", &args[i], &st->shift_ns, 1);
+			rc = scenario_arg_u64("tenants", &args[i], &st->shift_ns, UNITS_NS);
 		else if (!strcmp(args[i].key, "pasid_stride"))
-			rc = scenario_arg_u64("tenants", &args[i], &st->pasid_stride, 0);
+			rc = scenario_arg_u64("tenants", &args[i], &st->pasid_stride, UNITS_COUNT);
 		else
 			rc = scenario_bad_arg("tenants", &args[i]);
 	}

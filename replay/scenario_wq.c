@@ -37,7 +37,7 @@ static int init_common(void **state, int dwq, const struct scenario_arg *args, s
 	st->wqs = 8;	/* DSA 1.0: 8 WQs per device (Intel DSA spec rev 1.1, 3.3) */
 	for (size_t i = 0; i < nr_args && !rc; i++) {
 		if (dwq && !strcmp(args[i].key, "wqs")) {
-			rc = scenario_arg_u64(name, &args[i], &st->wqs, 0);
+			rc = scenario_arg_u64(name, &args[i], &st->wqs, UNITS_COUNT);
 			if (!rc && (st->wqs < 1 || st->wqs > 256)) {
 				svt_err("scenario dwq: argument 'wqs': must be 1..256");
 				rc = -EINVAL;
@@ -51,7 +51,7 @@ static int init_common(void **state, int dwq, const struct scenario_arg *args, s
 				rc = -EINVAL;
 			}
 		} else if (!dwq && !strcmp(args[i].key, "wq")) {
-			rc = scenario_arg_u64(name, &args[i], &st->wq, 0);
+			rc = scenario_arg_u64(name, &args[i], &st->wq, UNITS_COUNT);
 			if (!rc && st->wq > 255) {
 				svt_err("scenario swq: argument 'wq': must be 0..255");
 				rc = -EINVAL;

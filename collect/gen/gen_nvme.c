@@ -27,7 +27,7 @@ static const struct gen_param params[] = {
 	{ "iommu", GEN_T_STR, "", "dmar0", 0, 0, NULL, "IOMMU unit name" },
 	{ "did", GEN_T_COUNT, "", "2", 0, 65535, NULL, "domain id in invalidations" },
 	{ "queues", GEN_T_COUNT, "", "1", 1, 1024, NULL, "submission queues (one per CPU)" },
-	{ "qd", GEN_T_COUNT, "", "32", 1, 65536, NULL, "outstanding I/Os per queue" },
+	{ "qd", GEN_T_ENTRIES, "", "32", 1, 65536, NULL, "outstanding I/Os per queue" },
 	{ "io_size", GEN_T_BYTES, "bytes", "4k", 512, 67108864, NULL, "bytes per I/O" },
 	{ "phys_contig", GEN_T_CHOICE, "", "off", 0, 0, "off|on",
 	  "on: an I/O's pages are physically contiguous (one IOMMU map); off: one map per 4 KiB page" },
