@@ -18,7 +18,7 @@
 #include <sodium.h>
 
 #include "analyze/compare.h"
-#include "analyze/keys.h"
+#include "model/metric_keys.h"
 #include "analyze/plot.h"
 #include "analyze/report.h"
 

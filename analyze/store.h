@@ -12,8 +12,14 @@
  * resolved config, trace hash and scenario, which tells a sweep which points
  * are done and lets `db merge` drop duplicates.
  *
+ * Runs are written only through the results sink (analyze/store_sink.h),
+ * which stages them with store__stage_*() below.
+ *
  * Errors: functions return 0 or a negative errno (-EIO for SQLite errors,
  * with the SQLite message in store__errmsg()).
+ *
+ * Implementation: analyze/store_{open,schema,key,write,read,merge}.c with
+ * analyze/store-local.h (see analyze/README.md).
  */
 #ifndef SVATRACE_ANALYZE_STORE_H
 #define SVATRACE_ANALYZE_STORE_H
@@ -65,6 +71,13 @@ struct store_hist {
 	uint64_t max;			/* largest value */
 	char unit[16];			/* "ns" */
 };
+
+/* @h as a lib/hist.h histogram, for hist_stat() and hist_quantile(). */
+static inline struct hist store_hist_view(const struct store_hist *h)
+{
+	return (struct hist){ .counts = h->counts, .nr = h->nr, .sum = h->sum,
+			      .min = h->min, .max = h->max };
+}
 
 /* A time series read back. */
 struct store_series {
@@ -122,44 +135,6 @@ const char *store__path(const struct store *st);
 /** store__set_busy_timeout() - how long a writer waits for another (ms). */
 void store__set_busy_timeout(struct store *st, int timeout_ms);
 
-/** store__begin() - start a write transaction (BEGIN IMMEDIATE: waits for other writers). */
-int store__begin(struct store *st);
-
-/** store__commit() - commit the transaction store__begin() started. */
-int store__commit(struct store *st);
-
-/** store__rollback() - abandon the current transaction. */
-int store__rollback(struct store *st);
-
-/**
- * store__add_run() - insert a run (status "running": NULL) in the current transaction.
- * @st: store.
- * @info: what identifies the run.
- * @id: receives the new run id.
- */
-int store__add_run(struct store *st, const struct results_run_info *info, int64_t *id);
-
-/** store__add_config() - one resolved config key of run @run. */
-int store__add_config(struct store *st, int64_t run, const char *key, const char *value,
-		      const char *source);
-
-/** store__add_metric() - one scalar metric of run @run. */
-int store__add_metric(struct store *st, int64_t run, const char *key, double value,
-		      const char *unit);
-
-/** store__add_hist() - one histogram of run @run (only non-zero buckets are stored). */
-int store__add_hist(struct store *st, int64_t run, const char *key, const struct results_hist *h);
-
-/** store__add_series() - one time series of run @run. */
-int store__add_series(struct store *st, int64_t run, const char *key, uint64_t start_ns,
-		      uint64_t window_ns, const double *values, size_t nr_values);
-
-/**
- * store__end_run() - set the status of run @run and compute its point key
- * from the config rows stored so far.
- */
-int store__end_run(struct store *st, int64_t run, int status);
-
 /**
  * store_point_key() - the point key of a run before running it.
  * @trace_hash: hex hash of the input trace ("" or NULL if none).
@@ -169,7 +144,8 @@ int store__end_run(struct store *st, int64_t run, int status);
  * @nr: number of keys.
  * @out: receives STORE_POINT_KEY_LEN hex chars and a NUL.
  *
- * Return: 0 or -ENOMEM. The same inputs give the key store__end_run() stores.
+ * Return: 0 or -ENOMEM. The same inputs give the key the run gets when it
+ * is stored (store__stage_commit()).
  */
 int store_point_key(const char *trace_hash, const char *scenario, const char *const *keys,
 		    const char *const *values, size_t nr, char out[STORE_POINT_KEY_LEN + 1]);
@@ -235,8 +211,8 @@ int store__get_hist(struct store *st, int64_t run, const char *key, struct store
 void store_hist_clear(struct store_hist *h);
 
 /**
- * store_hist_quantile() - value at quantile @q (0..1) of @h: the upper bound
- * of the bucket holding it, clamped to [min, max]. 0 if @h is empty.
+ * store_hist_quantile() - value at quantile @q (0..1) of @h by the one
+ * definition, hist_quantile() (lib/hist.h). 0 if @h is empty.
  */
 uint64_t store_hist_quantile(const struct store_hist *h, double q);
 
@@ -258,7 +234,10 @@ int store__merge(struct store *st, const char *shard_path, struct store_merge_st
 /** store__info() - counts for `db info`. */
 int store__info(struct store *st, struct store_info *info);
 
-/* ---- used by store_sink.c: the per-connection staging area ---- */
+/*
+ * ---- the one write path (store_sink.c uses it): a run is staged in the
+ * connection's memory and written to the file in one transaction ----
+ */
 
 /**
  * store__stage_begin() - start buffering a run in the connection's in-memory

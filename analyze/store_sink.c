@@ -12,11 +12,11 @@
 #include "analyze/store_sink.h"
 #include "common/log.h"
 
-#define STORE_SINK_COMMIT_TRIES 5	/* busy timeouts in a row before giving up */
+#define STORE_SINK_COMMIT_TRIES 5 /* busy timeouts in a row before giving up */
 
 struct store_sink {
-	struct store *st;		/* where runs go (not owned) */
-	int64_t last_run_id;		/* id of the last committed run */
+	struct store *st;    /* where runs go (not owned) */
+	int64_t last_run_id; /* id of the last committed run */
 };
 
 static int ss_begin_run(void *ctx, const struct results_run_info *info)
@@ -75,12 +75,12 @@ static int ss_end_run(void *ctx, int status)
 }
 
 static const struct results_sink_ops store_sink_ops = {
-	.begin_run = ss_begin_run,
-	.config = ss_config,
-	.metric = ss_metric,
-	.histogram = ss_histogram,
-	.series = ss_series,
-	.end_run = ss_end_run,
+    .begin_run = ss_begin_run,
+    .config = ss_config,
+    .metric = ss_metric,
+    .histogram = ss_histogram,
+    .series = ss_series,
+    .end_run = ss_end_run,
 };
 
 struct store_sink *store_sink__new(struct store *st)
@@ -105,7 +105,7 @@ void store_sink__free(struct store_sink *ss)
 
 struct results_sink store_sink__sink(struct store_sink *ss)
 {
-	return (struct results_sink){ .ops = &store_sink_ops, .ctx = ss };
+	return (struct results_sink){.ops = &store_sink_ops, .ctx = ss};
 }
 
 int64_t store_sink__last_run_id(const struct store_sink *ss)

@@ -20,7 +20,7 @@
 #include "replay/replay.h"
 #include "replay/scenario.h"
 #include "replay/sinks.h"
-#include "replay/sweep.h"
+#include "sweep/resolve.h"
 
 #define CMD "replay"
 
@@ -232,7 +232,7 @@ int cmd_replay(int argc, char **argv)
 		rc = cli_error(CMD, "parameter tables: %s", strerror(errno));
 		goto out;
 	}
-	/* profile < scenario overrides < --set < --seed: the rule sweeps use too (replay/sweep.h) */
+	/* profile < scenario overrides < --set < --seed: the rule sweeps use too (sweep/resolve.h) */
 	for (int i = 0; i < nr_sets; i++) {
 		const char *v;
 

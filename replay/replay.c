@@ -13,6 +13,7 @@
 #include "lib/heap.h"
 #include "model/xlate/config.h"
 #include "model/xlate/iotlb.h"
+#include "model/metric_keys.h"
 #include "model/xlate/model.h"
 #include "replay/replay.h"
 #include "replay/scenario.h"
@@ -545,8 +546,17 @@ static int metric(const struct results_sink *s, const char *key, double v, const
 
 static int report_replay(const struct rp *p, const struct results_sink *s)
 {
+	/* time to finish: from the first record until the models' last work completed */
+	uint64_t end_ns = p->last_ns;
 	char key[64];
 	int rc = 0;
+
+	if (model__end_ns(p->m) > end_ns)
+		end_ns = model__end_ns(p->m);
+	if (wq_feed__end_ns(p->wq) > end_ns)
+		end_ns = wq_feed__end_ns(p->wq);
+	if ((rc = metric(s, KEY_RUN_DURATION, (double)(p->any ? end_ns - p->first_ns : 0), "ns")) < 0)
+		return rc;
 
 	if ((rc = metric(s, "replay.records", (double)p->nr_records, "records")) < 0 ||
 	    (rc = metric(s, "replay.skipped", (double)p->nr_skipped, "records")) < 0 ||

@@ -222,6 +222,16 @@ int wq_feed__finish(struct wq_feed *f)
 
 /* ---------------------------------------------------------------- report */
 
+uint64_t wq_feed__end_ns(const struct wq_feed *f)
+{
+	struct wq_stats st;
+
+	if (!f || !f->wq)
+		return 0;
+	wq__stats(f->wq, &st);
+	return st.end_ns;
+}
+
 /* wq__report() without its config rows (the replay already reported every key). */
 static int nocfg_metric(void *ctx, const char *key, double v, const char *unit)
 {

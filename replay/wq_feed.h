@@ -49,6 +49,9 @@ int wq_feed__complete(struct wq_feed *f, uint64_t ts_ns, const struct trace_rec_
 /** wq_feed__finish() - end of trace: run the WQ model to the end. Return: 0/-errno. */
 int wq_feed__finish(struct wq_feed *f);
 
+/** wq_feed__end_ns() - when the WQ model's last work completed; 0 if it never ran. */
+uint64_t wq_feed__end_ns(const struct wq_feed *f);
+
 /**
  * wq_feed__report() - wq.*, submit.*, client.* metrics, histograms and
  * series, the replay counters (wq.replay.*) and the private translation

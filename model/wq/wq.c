@@ -14,27 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/hist.h"
+#include "lib/series.h"
+#include "model/metric_keys.h"
 #include "model/wq/wq-local.h"
 #include "model/wq/wq_params.h"
 
 #define NIL UINT32_MAX
-#define SERIES_MAX_WINDOWS 4096		/* coarsen beyond this many windows */
+#define SERIES_MAX_WINDOWS 4096		/* windows before the window doubles */
 #define CLIENT_HIST_MAX 256		/* clients with their own e2e histogram */
-
-struct hist {
-	uint64_t *counts;	/* RESULTS_HIST_BUCKETS counts, NULL: not kept */
-	uint64_t nr;		/* values */
-	uint64_t sum;		/* sum of values */
-	uint64_t min;		/* smallest */
-	uint64_t max;		/* largest */
-};
-
-/* Time-weighted level in fixed windows; values are integrals (level x ns). */
-struct series {
-	double *v;		/* per-window integral */
-	uint32_t nr;		/* windows in use */
-	uint64_t window_ns;	/* window length (doubles when coarsened) */
-};
 
 struct desc {
 	struct wq_desc d;	/* what the client submitted */
@@ -65,7 +53,8 @@ struct wqs {
 	uint64_t last_change_ns;	/* areas integrated up to here */
 	struct wq_wq_stats st;		/* counters */
 	struct hist sojourn;		/* accept -> completion */
-	struct series occ;		/* WQ entries used over time */
+	int occ;			/* series id: WQ entries used over time */
+	char occ_key[24];		/* its key, wq.N.occupancy */
 };
 
 struct engine {
@@ -108,6 +97,7 @@ struct client {
 struct wq_model {
 	struct wq_config cfg;			/* validated configuration */
 	struct sim *sim;			/* event core */
+	struct series *series;			/* occupancy series, origin = first time seen */
 	bool own_sim;				/* sim created (and freed) here */
 	const struct wq_xlate_ops *xops;	/* translation stalls, NULL: none */
 	void *xctx;				/* their context */
@@ -134,80 +124,6 @@ struct wq_model {
 };
 
 /* ---- small helpers ---- */
-
-static int hist_init(struct hist *h, bool keep_counts)
-{
-	memset(h, 0, sizeof(*h));
-	if (!keep_counts)
-		return 0;
-	h->counts = calloc(RESULTS_HIST_BUCKETS, sizeof(*h->counts));
-	return h->counts ? 0 : -ENOMEM;
-}
-
-static inline void hist_add(struct hist *h, uint64_t v)
-{
-	if (h->counts)
-		h->counts[results_hist_bucket(v)]++;
-	if (!h->nr || v < h->min)
-		h->min = v;
-	if (v > h->max)
-		h->max = v;
-	h->nr++;
-	h->sum += v;
-}
-
-static uint64_t hist_percentile(const struct hist *h, double q)
-{
-	uint64_t want, seen = 0, lo, hi, mid;
-	uint32_t b;
-
-	if (!h->nr || !h->counts)
-		return 0;
-	want = (uint64_t)(q * (double)h->nr);
-	if (want >= h->nr)
-		want = h->nr - 1;
-	for (b = 0; b < RESULTS_HIST_BUCKETS; b++) {
-		seen += h->counts[b];
-		if (seen > want)
-			break;
-	}
-	lo = results_hist_bucket_low(b);
-	hi = b + 1 < RESULTS_HIST_BUCKETS ? results_hist_bucket_low(b + 1) - 1 : UINT64_MAX;
-	mid = lo + (hi - lo) / 2;
-	if (mid < h->min)
-		mid = h->min;
-	if (mid > h->max)
-		mid = h->max;
-	return mid;
-}
-
-static int series_add(struct series *s, uint64_t from, uint64_t to, uint32_t level)
-{
-	while (from < to) {
-		uint64_t w = from / s->window_ns, end;
-
-		while (w >= SERIES_MAX_WINDOWS) {
-			uint32_t i;
-
-			for (i = 0; i < s->nr / 2; i++)
-				s->v[i] = s->v[2 * i] + s->v[2 * i + 1];
-			if (s->nr & 1)
-				s->v[s->nr / 2] = s->v[s->nr - 1];
-			s->nr = (s->nr + 1) / 2;
-			memset(s->v + s->nr, 0, (SERIES_MAX_WINDOWS - s->nr) * sizeof(*s->v));
-			s->window_ns *= 2;
-			w = from / s->window_ns;
-		}
-		if (w >= s->nr)
-			s->nr = (uint32_t)w + 1;
-		end = (w + 1) * s->window_ns;
-		if (end > to)
-			end = to;
-		s->v[w] += (double)level * (double)(end - from);
-		from = end;
-	}
-	return 0;
-}
 
 static inline uint64_t xfer_ns(uint64_t bytes, uint64_t bytes_per_s)
 {
@@ -292,7 +208,7 @@ static void wq_touch(struct wq_model *m, struct wqs *q, uint64_t now)
 		q->st.system_area += (uint64_t)q->in_system * dt;
 		q->st.queue_area += (uint64_t)q->count * dt;
 		if (q->count)
-			series_add(&q->occ, q->last_change_ns, now, q->count);
+			series__span(m->series, q->occ, q->last_change_ns, now, q->count);
 		q->last_change_ns = now;
 	}
 	(void)m;
@@ -873,6 +789,9 @@ struct wq_model *wq__new(const struct wq_config *cfg, struct sim *sim,
 	prng_seed(&m->rng, prng_derive(cfg->seed, PRNG_STREAM_WQ_SERVICE));
 	m->free_head = NIL;
 	m->sim = sim;
+	m->series = series__new(cfg->series_window_ns, SERIES_MAX_WINDOWS);
+	if (!m->series)
+		goto fail;
 	if (!m->sim) {
 		m->sim = sim__new();
 		m->own_sim = true;
@@ -904,9 +823,9 @@ struct wq_model *wq__new(const struct wq_config *cfg, struct sim *sim,
 		q->lock_owner = NIL;
 		q->waiters_head = q->waiters_tail = NIL;
 		q->ring = calloc(q->cfg.size, sizeof(*q->ring));
-		q->occ.v = calloc(SERIES_MAX_WINDOWS, sizeof(*q->occ.v));
-		q->occ.window_ns = cfg->series_window_ns;
-		if (!q->ring || !q->occ.v || hist_init(&q->sojourn, true))
+		snprintf(q->occ_key, sizeof(q->occ_key), "wq.%u.occupancy", i);
+		q->occ = series__define(m->series, q->occ_key, SERIES_INTEGRAL);
+		if (!q->ring || q->occ < 0 || hist_init(&q->sojourn, true))
 			goto fail;
 		g->wqs[g->nr_wqs++] = i;
 	}
@@ -928,19 +847,19 @@ void wq__free(struct wq_model *m)
 		return;
 	for (i = 0; i < WQ_MAX_WQS; i++) {
 		free(m->wq[i].ring);
-		free(m->wq[i].occ.v);
-		free(m->wq[i].sojourn.counts);
+		hist_fini(&m->wq[i].sojourn);
 	}
 	for (i = 0; i < m->nr_clients; i++)
-		free(m->cl[i].e2e.counts);
+		hist_fini(&m->cl[i].e2e);
 	free(m->cl);
 	free(m->eng);
 	free(m->pool);
-	free(m->sojourn_all.counts);
-	free(m->submit_all.counts);
-	free(m->e2e_all.counts);
+	hist_fini(&m->sojourn_all);
+	hist_fini(&m->submit_all);
+	hist_fini(&m->e2e_all);
 	if (m->own_sim)
 		sim__free(m->sim);
+	series__free(m->series);
 	free(m);
 }
 
@@ -1027,6 +946,7 @@ int wq__submit(struct wq_model *m, uint32_t ci, uint64_t t_ns, const struct wq_d
 
 	if (ci >= m->nr_clients || !desc_ok(m, d) || t_ns < sim__now_ns(m->sim))
 		return -EINVAL;
+	series__start(m->series, t_ns);
 	di = desc_alloc(m);
 	if (di == NIL)
 		return -ENOMEM;
@@ -1093,11 +1013,15 @@ int wq__set_queue_depth(struct wq_model *m, uint32_t ci, uint32_t queue_depth)
 
 uint64_t wq__run(struct wq_model *m)
 {
-	return sim__run(m->sim);
+	uint64_t n = sim__run(m->sim);
+
+	series__finish(m->series, m->end_ns);
+	return n;
 }
 
 uint64_t wq__run_until(struct wq_model *m, uint64_t t_ns)
 {
+	series__start(m->series, t_ns);
 	return sim__run_until(m->sim, t_ns);
 }
 
@@ -1168,14 +1092,14 @@ void wq__stats(const struct wq_model *m, struct wq_stats *o)
 uint64_t wq__percentile_ns(const struct wq_model *m, const char *which, uint32_t client, double q)
 {
 	if (!strcmp(which, "sojourn"))
-		return hist_percentile(&m->sojourn_all, q);
+		return hist_quantile(&m->sojourn_all, q);
 	if (!strcmp(which, "submit"))
-		return client == UINT32_MAX ? hist_percentile(&m->submit_all, q) : 0;
+		return client == UINT32_MAX ? hist_quantile(&m->submit_all, q) : 0;
 	if (!strcmp(which, "e2e")) {
 		if (client == UINT32_MAX)
-			return hist_percentile(&m->e2e_all, q);
+			return hist_quantile(&m->e2e_all, q);
 		if (client < m->nr_clients)
-			return hist_percentile(&m->cl[client].e2e, q);
+			return hist_quantile(&m->cl[client].e2e, q);
 	}
 	return 0;
 }
@@ -1253,7 +1177,7 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 			e.rc = 0;
 	}
 	wq__stats(m, &st);
-	metric(&e, "wq.device.desc_per_s", per_s(st.nr_desc_completed, T), "desc/s");
+	metric(&e, KEY_WQ_THROUGHPUT, per_s(st.nr_desc_completed, T), "desc/s");
 	metric(&e, "wq.device.bytes_per_s", per_s(st.bytes_completed, T), "bytes/s");
 	metric(&e, "wq.device.nr_desc_completed", (double)st.nr_desc_completed, "desc");
 	metric(&e, "wq.device.engine_utilization",
@@ -1275,7 +1199,7 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 		metric(&e, WQK("nr_retry_answers"), (double)w.nr_retry_answers, "attempts");
 		metric(&e, WQK("nr_dropped"), (double)w.nr_dropped, "submissions");
 		metric(&e, WQK("mean_wait_ns"), ratio(w.sum_wait_ns, w.nr_completed), "ns");
-		metric(&e, WQK("mean_sojourn_ns"), ratio(w.sum_sojourn_ns, w.nr_completed), "ns");
+		metric(&e, WQK("sojourn_ns@mean"), ratio(w.sum_sojourn_ns, w.nr_completed), "ns");
 		metric(&e, WQK("mean_entries"), ratio(w.queue_area, T), "entries");
 		metric(&e, WQK("max_entries"), (double)w.max_queue, "entries");
 		L = ratio(w.system_area, T);
@@ -1283,35 +1207,18 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 		metric(&e, WQK("mean_in_system"), L, "submissions");
 		metric(&e, WQK("little_rel_error"), L > 0 ? (L - lw) / L : 0, "fraction");
 		histo(&e, WQK("sojourn_ns"), &m->wq[i].sojourn);
-		if (!e.rc && sink->ops->series && m->wq[i].occ.nr) {
-			const struct series *s = &m->wq[i].occ;
-			double *v = malloc(s->nr * sizeof(*v));
-			uint32_t k;
-
-			if (!v)
-				return -ENOMEM;
-			for (k = 0; k < s->nr; k++) {
-				uint64_t lo = k * s->window_ns, len = s->window_ns;
-
-				if (lo + len > T && T > lo)
-					len = T - lo;
-				v[k] = s->v[k] / (double)len;
-			}
-			e.rc = sink->ops->series(sink->ctx, WQK("occupancy"), 0, s->window_ns, v, s->nr);
-			free(v);
-		}
 #undef WQK
 	}
-	metric(&e, "submit.nr_issued", (double)st.nr_issued, "submissions");
+	metric(&e, KEY_SUBMIT_DESCS, (double)st.nr_issued, "submissions");
 	metric(&e, "submit.nr_accepted", (double)st.nr_accepted, "submissions");
 	metric(&e, "submit.nr_rejected", (double)st.nr_rejected, "submissions");
-	metric(&e, "submit.nr_retries", (double)st.nr_retries, "retries");
+	metric(&e, KEY_SUBMIT_RETRIES, (double)st.nr_retries, "retries");
 	metric(&e, "submit.retries_per_desc", ratio(st.nr_retries, st.nr_issued), "retries");
 	metric(&e, "submit.reject_rate", ratio(st.nr_rejected, st.nr_issued), "fraction");
-	metric(&e, "submit.latency_mean_ns", ratio(m->submit_all.sum, m->submit_all.nr), "ns");
-	metric(&e, "submit.latency_p50_ns", (double)hist_percentile(&m->submit_all, 0.5), "ns");
-	metric(&e, "submit.latency_p99_ns", (double)hist_percentile(&m->submit_all, 0.99), "ns");
-	histo(&e, "submit.latency_ns", &m->submit_all);
+	metric(&e, KEY_SUBMIT_LAT "@mean", ratio(m->submit_all.sum, m->submit_all.nr), "ns");
+	metric(&e, KEY_SUBMIT_LAT "@p50", (double)hist_quantile(&m->submit_all, 0.5), "ns");
+	metric(&e, KEY_SUBMIT_LAT "@p99", (double)hist_quantile(&m->submit_all, 0.99), "ns");
+	histo(&e, KEY_SUBMIT_LAT, &m->submit_all);
 	tput = calloc(m->nr_clients ? m->nr_clients : 1, sizeof(*tput));
 	if (!tput)
 		return -ENOMEM;
@@ -1336,25 +1243,27 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 			metric(&e, CK("cpu_compl_ns"), (double)c.cpu_compl_ns, "ns");
 			metric(&e, CK("lock_wait_ns"), (double)c.lock_wait_ns, "ns");
 			metric(&e, CK("submit_mean_ns"), ratio(c.sum_submit_ns, c.nr_accepted), "ns");
-			metric(&e, CK("e2e_mean_ns"), ratio(c.sum_e2e_ns, c.nr_completed), "ns");
+			metric(&e, CK("e2e_latency_ns@mean"), ratio(c.sum_e2e_ns, c.nr_completed), "ns");
 			if (m->cl[i].e2e.counts) {
-				metric(&e, CK("e2e_p50_ns"), (double)hist_percentile(&m->cl[i].e2e, 0.5),
+				metric(&e, CK("e2e_latency_ns@p50"), (double)hist_quantile(&m->cl[i].e2e, 0.5),
 				       "ns");
-				metric(&e, CK("e2e_p99_ns"),
-				       (double)hist_percentile(&m->cl[i].e2e, 0.99), "ns");
+				metric(&e, CK("e2e_latency_ns@p99"),
+				       (double)hist_quantile(&m->cl[i].e2e, 0.99), "ns");
 			}
 #undef CK
 		}
-		metric(&e, "submit.cpu_ns", (double)cpu_submit, "ns");
+		metric(&e, KEY_CPU_SUBMIT, (double)cpu_submit, "ns");
 		metric(&e, "submit.lock_wait_ns", (double)lock_wait, "ns");
 		metric(&e, "client.cpu_wait_ns", (double)cpu_wait, "ns");
 	}
-	metric(&e, "client.nr", (double)m->nr_clients, "clients");
+	metric(&e, KEY_CLIENTS, (double)m->nr_clients, "clients");
 	metric(&e, "client.jain_fairness", wq_jain_index(tput, m->nr_clients), "index");
-	metric(&e, "client.e2e_mean_ns", ratio(m->e2e_all.sum, m->e2e_all.nr), "ns");
-	metric(&e, "client.e2e_p50_ns", (double)hist_percentile(&m->e2e_all, 0.5), "ns");
-	metric(&e, "client.e2e_p99_ns", (double)hist_percentile(&m->e2e_all, 0.99), "ns");
+	metric(&e, "client.e2e_latency_ns@mean", ratio(m->e2e_all.sum, m->e2e_all.nr), "ns");
+	metric(&e, "client.e2e_latency_ns@p50", (double)hist_quantile(&m->e2e_all, 0.5), "ns");
+	metric(&e, "client.e2e_latency_ns@p99", (double)hist_quantile(&m->e2e_all, 0.99), "ns");
 	histo(&e, "client.e2e_latency_ns", &m->e2e_all);
 	free(tput);
+	if (!e.rc && sink->ops->series)
+		e.rc = series__emit(m->series, sink->ops->series, sink->ctx);
 	return e.rc ? e.rc : m->err;
 }

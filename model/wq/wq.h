@@ -348,7 +348,7 @@ int wq__client_stats(const struct wq_model *m, uint32_t i, struct wq_client_stat
  *	   "sojourn" (accepted -> completed, all WQs).
  * @client: client index for "submit"/"e2e", UINT32_MAX for all clients.
  * @q: 0..1.
- * Return: the value (bucket midpoint of the results.h histogram), 0 if empty.
+ * Return: the value by the one quantile definition (hist_quantile(), lib/hist.h), 0 if empty.
  */
 uint64_t wq__percentile_ns(const struct wq_model *m, const char *which, uint32_t client, double q);
 

@@ -189,7 +189,13 @@ int model__report(const struct model *m, const struct results_sink *sink);
 /** model__metric() - one metric by key (same keys as model__report), NAN if unknown. */
 double model__metric(const struct model *m, const char *key);
 
-/** model__latency_pct() - translation latency percentile @pct (0..100), ns. */
+/**
+ * model__end_ns() - the latest time the model has seen or simulated; after
+ * model__finish(), when its last work (PRI responses, lazy flushes) completed.
+ */
+uint64_t model__end_ns(const struct model *m);
+
+/** model__latency_pct() - translation latency percentile @pct (0..100), ns (hist_quantile()). */
 uint64_t model__latency_pct(const struct model *m, double pct);
 
 /** model__effective_inval_source() - MODEL_INVSRC_TRACE or _MODEL as decided so far. */

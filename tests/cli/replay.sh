@@ -100,7 +100,7 @@ if [ -r "$REAL" ]; then
 	check_eq "real trace: lookups = hits + misses" "$l" "$((h + m))"
 	check_eq "real trace: maps = completed unmaps + live" "$maps" \
 		"$(( $(jget unmap.completed "$TMP/q1.json") + $(jget map.live "$TMP/q1.json") ))"
-	p50=$(jget xlate.latency_ns.p50 "$TMP/q1.json"); p99=$(jget xlate.latency_ns.p99 "$TMP/q1.json")
+	p50=$(jget xlate.latency_ns@p50 "$TMP/q1.json"); p99=$(jget xlate.latency_ns@p99 "$TMP/q1.json")
 	[ "$p50" -gt 0 ] && [ "$p99" -ge "$p50" ] && ok "real trace: latency p50 $p50 <= p99 $p99" || not_ok "bad percentiles $p50 $p99"
 	"$SVATRACE" replay "$TMP/q.svt" --profile qemu-vtd --json > "$TMP/q3.json"
 	a=$(jget atc.lookups "$TMP/q3.json")

@@ -85,7 +85,7 @@ check_eq "same trace, profile and seed: identical JSON" "" "$(diff "$TMP/s4.json
 
 # ---- translation: model (default) vs fixed vs none
 stall=$(jget wq.device.xlate_stall_ns_per_desc "$TMP/d1.json")
-xs=$(jget wq.xlate.stall_ns "$TMP/d1.json"); xl=$(jget wq.xlate.xlate.latency_ns.sum "$TMP/d1.json")
+xs=$(jget wq.xlate.stall_ns "$TMP/d1.json"); xl=$(jget wq.xlate.xlate.latency_ns@sum "$TMP/d1.json")
 check_eq "wq.xlate=model: the WQ model's stalls = the translation model's latency sum" "$xs" "$xl"
 nd=$(jget wq.device.nr_desc_completed "$TMP/d1.json")
 pg=$(jget wq.xlate.access.pages "$TMP/d1.json")

@@ -698,8 +698,8 @@ static void test_report_keys(void **state)
 	assert_true(fs_get(f, "wq.device.bytes_per_s") > 1e9);
 	assert_true(fabs(fs_get(f, "wq.0.little_rel_error")) < 0.01);
 	assert_true(fs_get(f, "submit.retries_per_desc") >= 0);
-	assert_true(fs_get(f, "submit.latency_p99_ns") >= fs_get(f, "submit.latency_p50_ns"));
-	assert_true(fs_get(f, "client.e2e_p99_ns") >= fs_get(f, "client.e2e_p50_ns"));
+	assert_true(fs_get(f, "submit.latency_ns@p99") >= fs_get(f, "submit.latency_ns@p50"));
+	assert_true(fs_get(f, "client.e2e_latency_ns@p99") >= fs_get(f, "client.e2e_latency_ns@p50"));
 	assert_true(fs_get(f, "client.jain_fairness") > 0.99);	/* symmetric clients */
 	assert_true(fs_get(f, "client.3.cpu_submit_ns") > 0);
 	assert_true(f->nr_hist >= 3 && f->nr_series == 1 && f->nr_config > 40);

@@ -65,7 +65,7 @@ static struct model_cfg model_cfg_default(void)
 
 static uint64_t lat_sum(const struct model *m)
 {
-	return (uint64_t)model__metric(m, "xlate.latency_ns.sum");
+	return (uint64_t)model__metric(m, "xlate.latency_ns@sum");
 }
 
 static void test_stall_equals_model_latency(void **state)

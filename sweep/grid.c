@@ -1,30 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sweep.c - sweep grids (axes, cross product, labels) and run parameter
- * resolution (see sweep.h).
+ * grid.c - sweep grids: axes from --grid specs (lists and integer ranges),
+ * the scenario axis, the cross product in nested-loop order, point labels
+ * (see grid.h).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/log.h"
 #include "lib/units.h"
-#include "replay/profile.h"
-#include "replay/scenario.h"
-#include "replay/sweep.h"
+#include "sweep/grid.h"
 
 struct axis {
-	char *key;		/* parameter key */
-	char **values;		/* value texts */
-	size_t nr;		/* number of values */
+	char *key;     /* parameter key */
+	char **values; /* value texts */
+	size_t nr;     /* number of values */
 };
 
 struct sweep_grid {
-	struct axis axes[SWEEP_MAX_AXES];	/* parameter axes, outermost first */
-	size_t nr_axes;				/* used */
-	char **scenarios;			/* scenario axis ("" = none) */
-	size_t nr_scenarios;			/* 0: one implicit "" */
+	struct axis axes[SWEEP_MAX_AXES]; /* parameter axes, outermost first */
+	size_t nr_axes;			  /* used */
+	char **scenarios;		  /* scenario axis ("" = none) */
+	size_t nr_scenarios;		  /* 0: one implicit "" */
 };
 
 struct sweep_grid *sweep_grid__new(void)
@@ -51,18 +49,6 @@ void sweep_grid__free(struct sweep_grid *g)
 		free(g->scenarios[i]);
 	free(g->scenarios);
 	free(g);
-}
-
-int sweep_split_setting(const char *kv, char *key, size_t key_bytes, const char **value)
-{
-	const char *eq = strchr(kv, '=');
-
-	if (!eq || eq == kv || (size_t)(eq - kv) >= key_bytes)
-		return -EINVAL;
-	memcpy(key, kv, (size_t)(eq - kv));
-	key[eq - kv] = 0;
-	*value = eq + 1;
-	return 0;
 }
 
 static int axis_push(struct axis *a, const char *v, size_t len)
@@ -104,14 +90,15 @@ static int parse_range(struct axis *a, const char *v, enum units_kind kind, char
 	    (size_t)((op ? op : dots + 2 + strlen(dots + 2)) - (dots + 2)) >= sizeof(hi_s))
 		goto bad;
 	snprintf(lo_s, sizeof(lo_s), "%.*s", (int)(dots - v), v);
-	snprintf(hi_s, sizeof(hi_s), "%.*s", (int)((op ? op : dots + 2 + strlen(dots + 2)) - (dots + 2)),
-		 dots + 2);
+	snprintf(hi_s, sizeof(hi_s), "%.*s",
+		 (int)((op ? op : dots + 2 + strlen(dots + 2)) - (dots + 2)), dots + 2);
 	if (units_parse_u64(lo_s, kind, &lo, why, sizeof(why)) ||
 	    units_parse_u64(hi_s, kind, &hi, why, sizeof(why)) || hi < lo)
 		goto bad;
 	if (op) {
 		geometric = *op == '*';
-		if (units_parse_u64(op + 1, geometric ? UNITS_COUNT : kind, &step, why, sizeof(why)) ||
+		if (units_parse_u64(op + 1, geometric ? UNITS_COUNT : kind, &step, why,
+				    sizeof(why)) ||
 		    step < 1 + (uint64_t)geometric || (geometric && !lo))
 			goto bad;
 	}
@@ -129,22 +116,24 @@ static int parse_range(struct axis *a, const char *v, enum units_kind kind, char
 	}
 	return 1;
 bad:
-	snprintf(err, err_bytes,
-		 "--grid %s: bad range '%s' (want LO..HI, LO..HI*FACTOR or LO..HI+STEP, LO <= HI)%s%s",
-		 a->key, v, *why ? ": " : "", why);
+	snprintf(
+	    err, err_bytes,
+	    "--grid %s: bad range '%s' (want LO..HI, LO..HI*FACTOR or LO..HI+STEP, LO <= HI)%s%s",
+	    a->key, v, *why ? ": " : "", why);
 	return -EINVAL;
 }
 
-int sweep_grid__add_axis(struct sweep_grid *g, const char *spec, struct params *check,
-			 char *err, size_t err_bytes)
+int sweep_grid__add_axis(struct sweep_grid *g, const char *spec, struct params *check, char *err,
+			 size_t err_bytes)
 {
-	struct axis a = { 0 };
+	struct axis a = {0};
 	char key[128], msg[256];
 	const char *vals, *s;
 	int rc;
 
 	if (sweep_split_setting(spec, key, sizeof(key), &vals)) {
-		snprintf(err, err_bytes, "--grid '%s': want KEY=V1,V2,... or KEY=LO..HI[*F|+S]", spec);
+		snprintf(err, err_bytes, "--grid '%s': want KEY=V1,V2,... or KEY=LO..HI[*F|+S]",
+			 spec);
 		return -EINVAL;
 	}
 	if (!params__find(check, key)) {
@@ -155,8 +144,8 @@ int sweep_grid__add_axis(struct sweep_grid *g, const char *spec, struct params *
 	}
 	for (size_t i = 0; i < g->nr_axes; i++) {
 		if (!strcmp(g->axes[i].key, key)) {
-			snprintf(err, err_bytes, "--grid %s: key given twice (put all values in one --grid)",
-				 key);
+			snprintf(err, err_bytes,
+				 "--grid %s: key given twice (put all values in one --grid)", key);
 			return -EINVAL;
 		}
 	}
@@ -184,7 +173,8 @@ int sweep_grid__add_axis(struct sweep_grid *g, const char *spec, struct params *
 		}
 		rc = axis_push(&a, s, len);
 		if (rc) {
-			snprintf(err, err_bytes, "--grid %s: more than %d values", key, SWEEP_MAX_VALUES);
+			snprintf(err, err_bytes, "--grid %s: more than %d values", key,
+				 SWEEP_MAX_VALUES);
 			goto fail;
 		}
 		s += strcspn(s, ",");
@@ -256,7 +246,7 @@ const char *sweep_grid__point(const struct sweep_grid *g, size_t idx, struct swe
 	for (size_t i = g->nr_axes; i-- > 0;) {
 		const struct axis *a = &g->axes[i];
 
-		out[i] = (struct sweep_setting){ a->key, a->values[idx % a->nr], "--grid" };
+		out[i] = (struct sweep_setting){a->key, a->values[idx % a->nr], "--grid"};
 		idx /= a->nr;
 	}
 	return g->nr_scenarios ? g->scenarios[idx % g->nr_scenarios] : "";
@@ -274,103 +264,4 @@ void sweep_grid__label(const struct sweep_grid *g, size_t idx, char *buf, size_t
 	for (size_t i = 0; i < g->nr_axes && len < bytes; i++)
 		len += (size_t)snprintf(buf + len, bytes - len, "%s%s=%s", len ? " " : "", s[i].key,
 					s[i].value);
-}
-
-/* ------------------------------------------------------------ resolution */
-
-static int null_emit(void *ctx, const struct trace_rec *rec)
-{
-	(void)ctx;
-	(void)rec;
-	return 0;
-}
-
-static uint32_t null_intern(void *ctx, const char *s)
-{
-	(void)ctx;
-	(void)s;
-	return 1;
-}
-
-static const char *null_string(void *ctx, uint32_t id)
-{
-	(void)ctx;
-	(void)id;
-	return NULL;
-}
-
-/* Apply the overrides a scenario asks for; copy its normalised spec to @spec. */
-static int apply_scenario(struct params *p, const char *scenario, char *spec, size_t spec_bytes,
-			  char *err, size_t err_bytes)
-{
-	const struct scenario_out out = { null_emit, null_intern, null_string, NULL };
-	const char *kv[64];
-	struct scenario_chain *c;
-	size_t n;
-	int rc = 0;
-
-	c = scenario_chain__new(scenario, 0, &out);
-	if (!c) {
-		snprintf(err, err_bytes, "--scenario '%s': not a valid scenario (see '--scenario help')",
-			 scenario);
-		return -EINVAL;
-	}
-	snprintf(spec, spec_bytes, "%s", scenario_chain__spec(c));
-	n = scenario_chain__overrides(c, kv, sizeof(kv) / sizeof(kv[0]));
-	if (n > sizeof(kv) / sizeof(kv[0]))
-		n = sizeof(kv) / sizeof(kv[0]);
-	for (size_t i = 0; i < n && !rc; i++) {
-		char key[128], origin[160], msg[256];
-		const char *value;
-
-		if (sweep_split_setting(kv[i], key, sizeof(key), &value)) {
-			snprintf(err, err_bytes, "--scenario %s: bad override '%s'", spec, kv[i]);
-			rc = -EINVAL;
-			break;
-		}
-		snprintf(origin, sizeof(origin), "scenario %s", spec);
-		rc = params__set(p, key, value, origin, msg, sizeof(msg));
-		if (rc == -ENOENT) {
-			svt_warn("scenario %s: no parameter '%s' in this build's model; '%s' ignored",
-				 spec, key, kv[i]);
-			rc = 0;
-		} else if (rc) {
-			snprintf(err, err_bytes, "--scenario %s: %s", spec, msg);
-		}
-	}
-	scenario_chain__free(c);
-	return rc;
-}
-
-int sweep_resolve(struct params *p, const char *profile, const char *scenario,
-		  const struct sweep_setting *sets, size_t nr_sets, char *spec, size_t spec_bytes,
-		  char *err, size_t err_bytes)
-{
-	char path[4096], msg[256];
-	int rc;
-
-	spec[0] = 0;
-	if (profile) {
-		if (profile_resolve(profile, path, sizeof(path))) {
-			snprintf(err, err_bytes, "no profile '%s' (looked for data/profiles/%s.ini)",
-				 profile, profile);
-			return -ENOENT;
-		}
-		rc = profile_load(p, path, err, err_bytes);
-		if (rc)
-			return rc;
-	}
-	if (scenario && *scenario) {
-		rc = apply_scenario(p, scenario, spec, spec_bytes, err, err_bytes);
-		if (rc)
-			return rc;
-	}
-	for (size_t i = 0; i < nr_sets; i++) {
-		rc = params__set(p, sets[i].key, sets[i].value, sets[i].origin, msg, sizeof(msg));
-		if (rc) {
-			snprintf(err, err_bytes, "%s %s", sets[i].origin, msg);
-			return rc;
-		}
-	}
-	return params__validate(p, err, err_bytes);
 }

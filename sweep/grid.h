@@ -1,13 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sweep.h - parameter sweeps: a grid of parameter values whose cross
- * product is a list of points, and the one rule by which a run's parameters
- * are resolved (shared by `svatrace replay` and `svatrace sweep`, so a point
- * run by either, or by an emitted job line, has the same resolved config and
- * hence the same point key):
- *
- *   defaults < profile < scenario overrides < user --set (in order)
- *            < grid values of the point
+ * grid.h - a sweep grid: parameter values whose cross product is a list
+ * of points (how each point's parameters are then resolved: resolve.h).
  *
  * A grid is made of axes. A parameter axis is one --grid "key=v1,v2,..."
  * (or an integer range "key=LO..HI*F" / "key=LO..HI+S"); a scenario axis is
@@ -19,24 +13,18 @@
  * Errors: functions return 0 or a negative errno and write a message that
  * names the offending key or value into the caller's buffer.
  */
-#ifndef SVATRACE_REPLAY_SWEEP_H
-#define SVATRACE_REPLAY_SWEEP_H
+#ifndef SVATRACE_SWEEP_GRID_H
+#define SVATRACE_SWEEP_GRID_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "model/params.h"
+#include "sweep/resolve.h"
 
-#define SWEEP_MAX_AXES 16		/* parameter axes of one grid */
-#define SWEEP_MAX_VALUES 4096		/* values of one axis */
-#define SWEEP_MAX_POINTS 1000000	/* points of one grid */
-
-/* One KEY=VALUE setting with where it came from ("--set", "--grid"). */
-struct sweep_setting {
-	const char *key;	/* parameter key */
-	const char *value;	/* its text */
-	const char *origin;	/* recorded as the config row's source */
-};
+#define SWEEP_MAX_AXES 16	 /* parameter axes of one grid */
+#define SWEEP_MAX_VALUES 4096	 /* values of one axis */
+#define SWEEP_MAX_POINTS 1000000 /* points of one grid */
 
 struct sweep_grid;
 
@@ -59,8 +47,8 @@ void sweep_grid__free(struct sweep_grid *g);
  * Return: 0; -EINVAL for a malformed spec, an empty value, a value the
  * parameter rejects, a key given twice; -ENOENT for an unknown key.
  */
-int sweep_grid__add_axis(struct sweep_grid *g, const char *spec, struct params *check,
-			 char *err, size_t err_bytes);
+int sweep_grid__add_axis(struct sweep_grid *g, const char *spec, struct params *check, char *err,
+			 size_t err_bytes);
 
 /**
  * sweep_grid__add_scenario() - add one value of the scenario axis
@@ -91,27 +79,4 @@ const char *sweep_grid__point(const struct sweep_grid *g, size_t idx, struct swe
  */
 void sweep_grid__label(const struct sweep_grid *g, size_t idx, char *buf, size_t bytes);
 
-/**
- * sweep_resolve() - resolve one run's parameters by the rule above.
- * @p: fresh parameters (params__new() of the registry).
- * @profile: profile name or file, NULL for the built-in defaults.
- * @scenario: scenario spec, NULL or "" for none.
- * @sets: user settings then grid settings, applied in order.
- * @nr_sets: their number.
- * @spec: receives the scenario chain's normalised spec ("" if none).
- * @err: message on failure.
- *
- * A scenario override whose key no registered table knows (e.g. wq.mode
- * while the work-queue model is not registered) is skipped with a warning.
- *
- * Return: 0, or -EINVAL/-ENOENT with @err naming the profile, transform,
- * key or cross-field check that failed.
- */
-int sweep_resolve(struct params *p, const char *profile, const char *scenario,
-		  const struct sweep_setting *sets, size_t nr_sets, char *spec, size_t spec_bytes,
-		  char *err, size_t err_bytes);
-
-/** sweep_split_setting() - split "KEY=VALUE" into @key (copied) and a pointer to VALUE. */
-int sweep_split_setting(const char *kv, char *key, size_t key_bytes, const char **value);
-
-#endif /* SVATRACE_REPLAY_SWEEP_H */
+#endif /* SVATRACE_SWEEP_GRID_H */

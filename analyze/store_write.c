@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * store_write.c - the one write path of the results store. A run reported
+ * through the results sink (analyze/store_sink.c) is staged in an in-memory
+ * schema attached to the same connection ("stage") and copied into the file
+ * in one short transaction at the end of the run: the file's write lock is
+ * held for milliseconds, not for the length of a run, and a killed writer
+ * leaves no partial run behind. `db merge` reuses the same copy, from an
+ * attached shard instead of the stage.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "analyze/store-local.h"
+
+#define STAGE_RUN_ID 1 /* the stage holds one run */
+
+static void utc_now(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void bind_run_info(sqlite3_stmt *s, const struct results_run_info *info)
+{
+	char now[32];
+
+	utc_now(now, sizeof(now));
+	sqlite3_bind_text(s, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, store_nz(info->tool_version), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, store_nz(info->label), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, store_nz(info->scenario), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, (int64_t)info->seed);
+	sqlite3_bind_text(s, 6, store_nz(info->trace_path), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 7, (int64_t)info->trace_bytes);
+	sqlite3_bind_text(s, 8, store_nz(info->trace_hash), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 9, store_nz(info->trace_meta_json), -1, SQLITE_TRANSIENT);
+}
+
+/*
+ * The stage insert @which with its first two parameters, the staged run and
+ * @key, bound. Return: 0, -EINVAL (no run staged, no key) or -EIO.
+ */
+static int stage_stmt(struct store *st, enum store_stmt which, const char *key, sqlite3_stmt **out)
+{
+	sqlite3_stmt *s;
+
+	if (!st->stage_open || !key || !*key)
+		return -EINVAL;
+	s = store_get_stmt(st, which);
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, STAGE_RUN_ID);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+	*out = s;
+	return 0;
+}
+
+int store__stage_config(struct store *st, const char *key, const char *value, const char *source)
+{
+	sqlite3_stmt *s;
+	int rc = stage_stmt(st, S_STAGE_CONFIG, key, &s);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(s, 3, store_nz(value), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, store_nz(source), -1, SQLITE_TRANSIENT);
+	return store_step_done(st, s, "insert config");
+}
+
+int store__stage_metric(struct store *st, const char *key, double value, const char *unit)
+{
+	sqlite3_stmt *s;
+	int rc = stage_stmt(st, S_STAGE_METRIC, key, &s);
+
+	if (rc)
+		return rc;
+	if (isfinite(value))
+		sqlite3_bind_double(s, 3, value);
+	else
+		sqlite3_bind_null(s, 3); /* SQLite has no NaN; NULL reads back as missing */
+	sqlite3_bind_text(s, 4, store_nz(unit), -1, SQLITE_TRANSIENT);
+	return store_step_done(st, s, "insert metric");
+}
+
+int store__stage_hist(struct store *st, const char *key, const struct results_hist *h)
+{
+	sqlite3_stmt *s;
+	int rc = stage_stmt(st, S_STAGE_HIST, key, &s);
+
+	if (rc)
+		return rc;
+	if (!h || !h->counts)
+		return -EINVAL;
+	sqlite3_bind_text(s, 3, h->unit ? h->unit : "ns", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, (int64_t)h->nr);
+	sqlite3_bind_int64(s, 5, (int64_t)h->sum);
+	sqlite3_bind_int64(s, 6, (int64_t)h->min);
+	sqlite3_bind_int64(s, 7, (int64_t)h->max);
+	rc = store_step_done(st, s, "insert histogram");
+	for (uint32_t b = 0; !rc && b < RESULTS_HIST_BUCKETS; b++) {
+		if (!h->counts[b])
+			continue;
+		rc = stage_stmt(st, S_STAGE_BUCKET, key, &s);
+		if (rc)
+			return rc;
+		sqlite3_bind_int(s, 3, (int)b);
+		sqlite3_bind_int64(s, 4, (int64_t)results_hist_bucket_low(b));
+		sqlite3_bind_int64(s, 5, (int64_t)h->counts[b]);
+		rc = store_step_done(st, s, "insert histogram bucket");
+	}
+	return rc;
+}
+
+int store__stage_series(struct store *st, const char *key, uint64_t start_ns, uint64_t window_ns,
+			const double *values, size_t nr)
+{
+	sqlite3_stmt *s;
+	json_t *arr;
+	char *text;
+	int rc = stage_stmt(st, S_STAGE_SERIES, key, &s);
+
+	if (rc)
+		return rc;
+	if (nr && !values)
+		return -EINVAL;
+	arr = json_array();
+	if (!arr)
+		return -ENOMEM;
+	for (size_t i = 0; i < nr; i++)
+		/* json_real refuses NaN/inf: those become null */
+		json_array_append_new(arr,
+				      isfinite(values[i]) ? json_real(values[i]) : json_null());
+	text = json_dumps(arr, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	json_decref(arr);
+	if (!text)
+		return -ENOMEM;
+	sqlite3_bind_int64(s, 3, (int64_t)start_ns);
+	sqlite3_bind_int64(s, 4, (int64_t)window_ns);
+	sqlite3_bind_int64(s, 5, (int64_t)nr);
+	sqlite3_bind_text(s, 6, text, -1, SQLITE_TRANSIENT);
+	rc = store_step_done(st, s, "insert series");
+	free(text);
+	return rc;
+}
+
+/* The staged run's status, and its point key from the config rows staged. */
+static int stage_set_status(struct store *st, int status)
+{
+	char key[STORE_POINT_KEY_LEN + 1];
+	sqlite3_stmt *s;
+	int rc = store_point_key_of(st, "stage", STAGE_RUN_ID, key);
+
+	if (rc)
+		return rc;
+	s = store_prepare(st, "UPDATE stage.runs SET status = ?, point_key = ? WHERE id = ?");
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int(s, 1, status);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, STAGE_RUN_ID);
+	rc = store_step_done(st, s, "set run status");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_copy_run(struct store *st, const char *from, int64_t src, int64_t *new_id)
+{
+	static const char *const children[] = {
+	    "INSERT INTO main.run_config (run_id, key, value, source) "
+	    "SELECT ?1, key, value, source FROM %s.run_config WHERE run_id = ?2",
+	    "INSERT INTO main.metrics (run_id, key, value, unit) "
+	    "SELECT ?1, key, value, unit FROM %s.metrics WHERE run_id = ?2",
+	    "INSERT INTO main.histograms (run_id, key, unit, nr, sum, min, max) "
+	    "SELECT ?1, key, unit, nr, sum, min, max FROM %s.histograms WHERE run_id = ?2",
+	    "INSERT INTO main.hist_buckets (run_id, key, bucket, low, count) "
+	    "SELECT ?1, key, bucket, low, count FROM %s.hist_buckets WHERE run_id = ?2",
+	    "INSERT INTO main.series (run_id, key, start_ns, window_ns, nr_values, values_json) "
+	    "SELECT ?1, key, start_ns, window_ns, nr_values, values_json FROM %s.series WHERE "
+	    "run_id = ?2",
+	};
+	char sql[512];
+	sqlite3_stmt *s;
+	int64_t id;
+	int rc;
+
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO main.runs (" RUN_COLS ") SELECT " RUN_COLS
+		 " FROM %s.runs WHERE id = ?",
+		 from);
+	s = store_prepare(st, sql);
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, src);
+	rc = store_step_done(st, s, "copy run");
+	sqlite3_finalize(s);
+	if (rc)
+		return rc;
+	id = sqlite3_last_insert_rowid(st->db);
+	for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++) {
+		snprintf(sql, sizeof(sql), children[i], from);
+		s = store_prepare(st, sql);
+		if (!s)
+			return -EIO;
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, src);
+		rc = store_step_done(st, s, "copy run data");
+		sqlite3_finalize(s);
+		if (rc)
+			return rc;
+	}
+	if (new_id)
+		*new_id = id;
+	return 0;
+}
+
+/* ------------------------------------------------------------ staging */
+
+static int stage_attach(struct store *st)
+{
+	static const char *const tables[] = {"runs",	   "run_config",   "metrics",
+					     "histograms", "hist_buckets", "series"};
+	char sql[160];
+	int rc;
+
+	if (st->staged)
+		return 0;
+	rc = store_exec(st, "ATTACH DATABASE ':memory:' AS stage");
+	for (size_t i = 0; !rc && i < sizeof(tables) / sizeof(tables[0]); i++) {
+		/* Same columns as the file; the stage holds one run, STAGE_RUN_ID. */
+		snprintf(sql, sizeof(sql), "CREATE TABLE stage.%s AS SELECT * FROM main.%s WHERE 0",
+			 tables[i], tables[i]);
+		rc = store_exec(st, sql);
+	}
+	if (!rc)
+		st->staged = true;
+	return rc;
+}
+
+static int stage_clear(struct store *st)
+{
+	return store_exec(st, "DELETE FROM stage.runs; DELETE FROM stage.run_config; "
+			      "DELETE FROM stage.metrics; DELETE FROM stage.histograms; "
+			      "DELETE FROM stage.hist_buckets; DELETE FROM stage.series");
+}
+
+int store__stage_begin(struct store *st, const struct results_run_info *info)
+{
+	sqlite3_stmt *s;
+	int rc = stage_attach(st);
+
+	if (!rc)
+		rc = stage_clear(st);
+	if (rc)
+		return rc;
+	/* ?10 is the id: bind_run_info() binds ?1..?9 */
+	s = store_prepare(st, "INSERT INTO stage.runs (id, " RUN_COLS
+			      ") VALUES (?10,?1,?2,?3,?4,?5,NULL,?6,?7,?8,?9,NULL)");
+	if (!s)
+		return -EIO;
+	bind_run_info(s, info);
+	sqlite3_bind_int64(s, 10, STAGE_RUN_ID);
+	rc = store_step_done(st, s, "stage run");
+	sqlite3_finalize(s);
+	st->stage_open = !rc;
+	return rc;
+}
+
+int store__stage_commit(struct store *st, int status, int64_t *id)
+{
+	int rc;
+
+	if (!st->stage_open)
+		return -EINVAL;
+	rc = stage_set_status(st, status);
+	if (rc)
+		return rc;
+	rc = store__begin(st);
+	if (rc)
+		return rc; /* stage kept: the caller may retry */
+	rc = store_copy_run(st, "stage", STAGE_RUN_ID, id);
+	if (!rc)
+		rc = store__commit(st);
+	if (rc) {
+		store__rollback(st);
+		return rc;
+	}
+	st->stage_open = false;
+	return stage_clear(st);
+}
