@@ -39,7 +39,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 LDLIBS = $(PKG_LIBS) $(EXTRA_LIBS) -lm -lpthread
 
 # Library sources: every .c of the stage folders (BPF programs excluded).
-LIB_DIRS := lib common trace collect collect/import collect/gen replay model model/xlate model/wq analyze sweep
+LIB_DIRS := lib common calibrate trace collect collect/import collect/gen replay model model/xlate model/wq analyze sweep
 LIB_SRCS = $(filter-out %.bpf.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 CLI_SRCS := $(wildcard cli/*.c)
 

@@ -110,14 +110,37 @@ void replay_scenario_help(void)
 	scenario_foreach(scenario_help, NULL);
 }
 
+/* calibrated / cited / estimated from the value's own source; "user" for --set. */
+static const char *provenance(const struct param_def *d, const char *origin, const char **src)
+{
+	const char *ps = strstr(origin, ": ");	/* "profile FILE: its source comment" */
+
+	*src = NULL;
+	if (!strcmp(origin, "default"))
+		return param_provenance(d->source);
+	if (!strncmp(origin, "profile ", 8)) {
+		if (!ps)
+			return "estimated";	/* a profile value without a source comment */
+		*src = ps + 2;
+		return param_provenance(*src);
+	}
+	return "user";
+}
+
 static void list_text(const struct param_def *d, const char *value, const char *origin, void *ctx)
 {
 	const char *kind = d->type == PARAM_BOOL ? "on/off" :
 			   d->type == PARAM_ENUM ? "choice" : units_kind_name(params_def_kind(d));
+	const char *src, *prov = provenance(d, origin, &src);
 
 	printf("%-26s %-8s %-8s %-10s %s\n", d->key, *d->unit ? d->unit : "-", kind, value, d->help);
-	printf("%-26s %-8s %-8s %-10s   source: %s%s%s\n", "", "", "", "", d->source,
-	       strcmp(origin, "default") ? "; set by " : "", strcmp(origin, "default") ? origin : "");
+	if (src)
+		printf("%-26s %-8s %-8s %-10s   [%s] source: %s (set by %.*s)\n", "", "", "", "", prov,
+		       src, (int)(src - 2 - origin), origin);
+	else
+		printf("%-26s %-8s %-8s %-10s   [%s] source: %s%s%s\n", "", "", "", "", prov,
+		       d->source, strcmp(origin, "default") ? "; set by " : "",
+		       strcmp(origin, "default") ? origin : "");
 	if (d->type == PARAM_ENUM)
 		printf("%-26s %-8s %-8s %-10s   choices: %s\n", "", "", "", "", d->choices);
 }
@@ -136,6 +159,11 @@ static void list_json(const struct param_def *d, const char *value, const char *
 	json_object_set_new(o, "value", json_string(value));
 	json_object_set_new(o, "origin", json_string(origin));
 	json_object_set_new(o, "source", json_string(d->source));
+	{
+		const char *src;
+
+		json_object_set_new(o, "provenance", json_string(provenance(d, origin, &src)));
+	}
 	json_object_set_new(o, "help", json_string(d->help));
 	if (d->type == PARAM_ENUM)
 		json_object_set_new(o, "choices", json_string(d->choices));

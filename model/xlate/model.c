@@ -317,7 +317,8 @@ static uint64_t iommu_xlate_q(struct model *m, uint64_t t, const struct model_ac
 		return t + m->cfg.iotlb_hit_ns;
 	series_add(m, S_MISS, t, 1);
 	reads = pwalk__walk(m->pw, a->sid, a->domain, a->pasid, addr, m->psz);
-	service = m->cfg.walk_fixed_ns + reads * m->cfg.mem_read_ns;
+	service = m->cfg.walk_fixed_ns +
+		  reads * (m->cfg.mem_read_ns + (m->cfg.pt_remote ? m->cfg.mem_remote_extra_ns : 0));
 	start = queue ? walkq__serve(m->walkers, t + m->cfg.iotlb_hit_ns, service) :
 			t + m->cfg.iotlb_hit_ns;
 	if (!present)

@@ -106,9 +106,13 @@ struct pwalk *pwalk__new(const struct model_cfg *c)
 	w->host_levels = c->host_levels;
 	w->nested = c->nested;
 	w->scalable = c->scalable;
-	for (uint32_t k = 2; k <= w->levels; k++)
-		if (!(w->pwc[k] = level_cache(c->pwc_entries, c->pwc_ways, 12 + 9 * (k - 1), c->seed)))
+	for (uint32_t k = 2; k <= w->levels; k++) {
+		uint32_t e = c->pwc_lvl_entries[k] ? c->pwc_lvl_entries[k] : c->pwc_entries;
+		uint32_t ways = c->pwc_lvl_entries[k] ? e : c->pwc_ways;
+
+		if (!(w->pwc[k] = level_cache(e, ways, 12 + 9 * (k - 1), c->seed)))
 			goto fail;
+	}
 	if (w->nested)
 		for (uint32_t k = 2; k <= w->host_levels; k++)
 			if (!(w->host_pwc[k] = level_cache(c->pwc_entries, c->pwc_ways,
