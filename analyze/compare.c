@@ -28,7 +28,7 @@ static const struct {
 	{ KEY_RUN_DURATION, false },
 	{ KEY_WQ_THROUGHPUT, true },
 	{ KEY_XLATE_LAT "@mean", false },
-	{ KEY_SUBMIT_LAT "@mean", false },
+	{ KEY_DESC_E2E_LAT "@mean", false },
 };
 
 static const char *const hist_stats[] = { "mean", "p50", "p99", "max" };

@@ -193,6 +193,7 @@ static int wq_clients(const struct results_sink *s)
 			rc = rc ?: s->ops->metric(s->ctx, KEY_CPU_SUBMIT, 100000.0 * (swq ? 120 : 80), "ns");
 			rc = rc ?: s->ops->metric(s->ctx, KEY_RUN_DURATION, 1e9 * 100000 / tput, "ns");
 			rc = rc ?: put_hist(s, KEY_SUBMIT_LAT, vals, nrs, 2);
+			rc = rc ?: put_hist(s, KEY_DESC_E2E_LAT, vals, nrs, 2);
 			rc = rc ?: s->ops->end_run(s->ctx, 0);
 		}
 	}

@@ -14,13 +14,16 @@
 #include "analyze/store.h"
 #include "analyze/store_sink.h"
 #include "cli/cli.h"
+#include "common/log.h"
 #include "model/xlate/config.h"
 #include "model/params.h"
 #include "replay/registry.h"
 #include "replay/replay.h"
 #include "replay/scenario.h"
 #include "replay/sinks.h"
+#include "replay/wq_hostcfg.h"
 #include "sweep/resolve.h"
+#include "trace/trace.h"
 
 #define CMD "replay"
 
@@ -51,6 +54,10 @@ static void usage(FILE *f)
 		"                       e.g. faulting:resident=0.5 or pinned,pagesize=2m; its model\n"
 		"                       overrides apply after the profile, before --set\n"
 		"                       ('--scenario help' lists transforms; docs/scenarios.md)\n"
+		"  --wq-config FILE     DSA work queues from accel-config JSON (accel-config list or\n"
+		"                       save-config): wq.* keys after the scenario, before --set.\n"
+		"                       Without it a trace's host snapshot (svatrace collect) sets\n"
+		"                       them, below the profile; --list-params TRACE shows origins\n"
 		"  --set KEY=VALUE      override one parameter (repeatable; after the profile)\n"
 		"  --seed N             model.seed and wq.seed (every random draw of both models)\n"
 		"  --json               print one JSON object of metrics (flat dotted keys)\n"
@@ -211,16 +218,21 @@ int cmd_replay(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "list-params", no_argument, NULL, 'L' },
 		{ "scenario", required_argument, NULL, 'C' },
+		{ "wq-config", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *profile = NULL, *seed = NULL, *label = NULL, *db = NULL, *scenario = NULL;
+	const char *wq_config = NULL;
+	struct wq_hostcfg_kv *wkv = calloc(WQ_HOSTCFG_MAX_KV, sizeof(*wkv));
+	char wq_origin[1100];
+	size_t nr_wkv = 0, nr_sset = 0;
 	struct store *st = NULL;
 	struct store_sink *ss = NULL;
 	struct results_sink *printer = NULL, dbsink;
 	bool json = false, list = false;
 	char **sets = calloc((size_t)argc + 1, sizeof(char *));
-	struct sweep_setting *sset = calloc((size_t)argc + 1, sizeof(*sset));
+	struct sweep_setting *sset = calloc(2 * (size_t)argc + 1 + WQ_HOSTCFG_MAX_KV, sizeof(*sset)); /* --seed adds two */
 	char (*keys)[128] = calloc((size_t)argc + 1, sizeof(*keys));
 	char spec[1024] = "";
 	int nr_sets = 0, c, rc = CLI_OK;
@@ -229,7 +241,7 @@ int cmd_replay(int argc, char **argv)
 	struct progress pg = { 0 };
 	char err[512];
 
-	if (!sets || !sset || !keys) {
+	if (!sets || !sset || !keys || !wkv) {
 		rc = cli_error(CMD, "out of memory");
 		goto out;
 	}
@@ -243,12 +255,17 @@ int cmd_replay(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'L': list = true; break;
 		case 'C': scenario = optarg; break;
+		case 'W': wq_config = optarg; break;
 		case 'h': usage(stdout); goto out;
 		default: rc = cli_usage_error(CMD, "unknown option"); goto out;
 		}
 	}
 	if (scenario && !strcmp(scenario, "help")) {
 		replay_scenario_help();
+		goto out;
+	}
+	if (list && optind < argc - 1) {
+		rc = cli_usage_error(CMD, "one TRACE only");
 		goto out;
 	}
 	if (!list && optind != argc - 1) {
@@ -260,7 +277,22 @@ int cmd_replay(int argc, char **argv)
 		rc = cli_error(CMD, "parameter tables: %s", strerror(errno));
 		goto out;
 	}
-	/* profile < scenario overrides < --set < --seed: the rule sweeps use too (sweep/resolve.h) */
+	/*
+	 * trace host snapshot < profile < scenario overrides < --wq-config < --set < --seed
+	 * (without the first and fourth, the rule sweeps use too: sweep/resolve.h)
+	 */
+	/* the snapshot describes the trace; one that does not fit is a warning, not a stop */
+	if (optind == argc - 1 && wq_hostcfg_apply_trace(p, argv[optind], err, sizeof(err)) < 0)
+		svt_warn("replay: %s (DSA configuration from it not used)", err);
+	if (wq_config) {
+		if (wq_hostcfg_read_file(wq_config, wkv, &nr_wkv, err, sizeof(err))) {
+			rc = cli_usage_error(CMD, "--wq-config %s", err);
+			goto out;
+		}
+		snprintf(wq_origin, sizeof(wq_origin), "--wq-config %s", wq_config);
+		for (size_t i = 0; i < nr_wkv; i++)
+			sset[nr_sset++] = (struct sweep_setting){ wkv[i].key, wkv[i].value, wq_origin };
+	}
 	for (int i = 0; i < nr_sets; i++) {
 		const char *v;
 
@@ -268,13 +300,13 @@ int cmd_replay(int argc, char **argv)
 			rc = cli_usage_error(CMD, "--set '%s': want KEY=VALUE", sets[i]);
 			goto out;
 		}
-		sset[i] = (struct sweep_setting){ keys[i], v, "--set" };
+		sset[nr_sset++] = (struct sweep_setting){ keys[i], v, "--set" };
 	}
 	if (seed) { /* the seed of both models, stored as what they ran with */
-		sset[nr_sets++] = (struct sweep_setting){ "model.seed", seed, "--seed" };
-		sset[nr_sets++] = (struct sweep_setting){ "wq.seed", seed, "--seed" };
+		sset[nr_sset++] = (struct sweep_setting){ "model.seed", seed, "--seed" };
+		sset[nr_sset++] = (struct sweep_setting){ "wq.seed", seed, "--seed" };
 	}
-	if (sweep_resolve(p, profile, scenario, sset, (size_t)nr_sets, spec, sizeof(spec), err,
+	if (sweep_resolve(p, profile, scenario, sset, nr_sset, spec, sizeof(spec), err,
 			  sizeof(err))) {
 		rc = cli_usage_error(CMD, "%s", err);
 		goto out;
@@ -341,5 +373,6 @@ out:
 	free(sets);
 	free(sset);
 	free(keys);
+	free(wkv);
 	return rc;
 }

@@ -38,7 +38,9 @@
 
 /* Work submission (DSA work queues): model/wq. */
 #define KEY_WQ_THROUGHPUT "wq.device.desc_per_s"
-#define KEY_SUBMIT_LAT "submit.latency_ns"
+#define KEY_SUBMIT_LAT "submit.latency_ns"	/* ready -> accepted by the WQ */
+#define KEY_WQ_WAIT_LAT "wq.wait.latency_ns"	/* accepted -> dispatched to an engine */
+#define KEY_DESC_E2E_LAT "desc.e2e.latency_ns"	/* ready -> completion noticed */
 #define KEY_SUBMIT_DESCS "submit.nr_issued"
 #define KEY_SUBMIT_RETRIES "submit.nr_retries"
 #define KEY_CLIENTS "client.nr"
@@ -72,6 +74,8 @@
 	X(KEY_XLATE_LAT, "ns", "translation latency", SVT_KEY_HIST)                                \
 	X(KEY_WQ_THROUGHPUT, "desc/s", "device throughput", SVT_KEY_METRIC)                        \
 	X(KEY_SUBMIT_LAT, "ns", "submit latency (issue to accepted)", SVT_KEY_HIST)                \
+	X(KEY_WQ_WAIT_LAT, "ns", "WQ wait (accepted to dispatched)", SVT_KEY_HIST)                 \
+	X(KEY_DESC_E2E_LAT, "ns", "end-to-end latency (ready to noticed)", SVT_KEY_HIST)           \
 	X(KEY_SUBMIT_DESCS, "submissions", "descriptors issued", SVT_KEY_METRIC)                   \
 	X(KEY_SUBMIT_RETRIES, "retries", "ENQCMD retries", SVT_KEY_METRIC)                         \
 	X(KEY_CLIENTS, "clients", "submitting clients", SVT_KEY_METRIC)                            \

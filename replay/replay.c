@@ -109,7 +109,7 @@ struct rp {
 	bool any;				/* first_ns valid */
 	/* counters */
 	uint64_t nr_records, nr_by_kind[TRACE_REC_KIND_MAX_ + 1], nr_late, max_held;
-	uint64_t nr_maps, nr_dma_maps, nr_maps_expanded, nr_expanded_accesses, nr_qi[16];
+	uint64_t nr_maps, nr_dma_maps, nr_maps_expanded, nr_expanded_accesses, nr_qi[TRACE_QI_NR_TYPES];
 	uint64_t nr_skipped;			/* generic or unknown kinds */
 };
 
@@ -231,7 +231,7 @@ static uint32_t scn_intern(void *ctx, const char *s);
 static void page_req(struct rp *p, uint64_t ts, const struct trace_rec_page_req *q)
 {
 	struct model_page_req r = {
-		.addr = q->addr, .grpid = q->grpid, .write = (q->rw & 2) != 0, .last = q->last,
+		.addr = q->addr, .grpid = q->grpid, .write = (q->rw & TRACE_PRQ_WRITE) != 0, .last = q->last,
 	};
 	struct model_access a;
 	uint32_t id = q->device_id;
@@ -249,6 +249,20 @@ static void page_req(struct rp *p, uint64_t ts, const struct trace_rec_page_req 
 	r.pasid = a.pasid;
 	model__page_req(p->m, ts, &r);
 }
+
+/* qi_submit types pass to the model unchanged: its enum must match the trace's. */
+#define SAME_QI(t) _Static_assert((int)MODEL_QI_##t == (int)TRACE_QI_##t, "qi type " #t)
+SAME_QI(CC_INV);
+SAME_QI(IOTLB_INV);
+SAME_QI(DEV_TLB_INV);
+SAME_QI(IEC_INV);
+SAME_QI(INV_WAIT);
+SAME_QI(P_IOTLB_INV);
+SAME_QI(PC_INV);
+SAME_QI(P_DEV_TLB_INV);
+SAME_QI(PAGE_GRP_RESP);
+#undef SAME_QI
+_Static_assert((int)MODEL_QI_NR_TYPES_ == TRACE_QI_NR_TYPES, "qi type counters");
 
 static void replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 {
@@ -310,7 +324,7 @@ static void replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 			if (!p->seen_iommu_map)
 				model__map(p->m, ts, cpu, dom, d->dma_addr, d->size_bytes);
 			maybe_expand(p, true, ts, d->dma_addr, d->size_bytes, dev, TRACE_NO_PASID,
-				     d->dir == 2);
+				     d->dir == TRACE_DMA_FROM_DEVICE);
 		} else if (unmap && !p->seen_iommu_map) {
 			model__unmap(p->m, ts, cpu, dom, d->dma_addr, d->size_bytes);
 		}
@@ -325,7 +339,7 @@ static void replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 			.addr = q->addr, .addr_mask = q->addr_mask,
 		};
 
-		p->nr_qi[q->type & 0xf]++;
+		p->nr_qi[q->type & TRACE_QI_TYPE_MASK]++;
 		model__qi(p->m, ts, &mq);
 		break;
 	}
@@ -577,7 +591,7 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 		if ((rc = metric(s, key, (double)p->nr_by_kind[k], "records")) < 0)
 			return rc;
 	}
-	for (unsigned int t = 0; t < 16; t++) {
+	for (unsigned int t = 0; t < TRACE_QI_NR_TYPES; t++) {
 		const char *n = trace_qi_type_name(t);
 
 		if (!p->nr_qi[t])

@@ -19,6 +19,11 @@
  * - The private translation model sees only the WQ model's accesses (its
  *   time is the WQ model's time, not the trace's); the trace's other
  *   records drive the replay's main translation model as before.
+ * - With wq.devtlb.enabled (default) the private model has DSA's own device
+ *   TLB as its ATC (wq.devtlb.entries/ways/hit_ns) and reaches the IOMMU on
+ *   die (wq.devtlb.on_die_one_way_ns each way) unless wq.devtlb.link=pcie.
+ * - The run's config row wq.replay.note says what the WQ layout cost (DWQs
+ *   shared behind a lock, trace WQ indexes folded onto fewer WQs).
  */
 #ifndef SVATRACE_REPLAY_WQ_FEED_H
 #define SVATRACE_REPLAY_WQ_FEED_H

@@ -49,6 +49,10 @@ static const struct param_def model_defs[] = {
 	  "ways per set (= entries: fully associative, 1: direct mapped)" },
 	{ "iotlb.policy", PARAM_ENUM, "", "lru", SRC_HYPERSIO, F(iotlb_policy), 0, 0,
 	  "lru|fifo|random", "replacement policy" },
+	{ "iotlb.set_index", PARAM_ENUM, "", "ctx-hash",
+	  "estimate: hardware set hashes are not published; ctx-hash = page number + Fibonacci hash "
+	  "of (domain, PASID), Knuth TAOCP 6.4 (iotlb.h)", F(set_index), 0, 0, "ctx-hash|page",
+	  "set index of the IOTLB, every PWC level and the ATC: ctx-hash or plain page number" },
 	{ "iotlb.hit_ns", PARAM_U64, "ns", "2", SRC_HYPERSIO, F(iotlb_hit_ns), 0, NS_MAX, NULL,
 	  "IOTLB lookup time" },
 	{ "pwc.entries", PARAM_U32, "entries", "16", "estimate: gem5 SMMUv3 has per-level walk caches; size assumed",

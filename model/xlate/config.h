@@ -50,6 +50,7 @@ struct model_cfg {
 	uint32_t iotlb_ways;		/* ways per set (== entries: fully associative) */
 	uint32_t iotlb_policy;		/* index in iotlb_policy registry */
 	uint64_t iotlb_hit_ns;		/* lookup time */
+	uint32_t set_index;		/* enum iotlb_index of the IOTLB, PWC levels and ATC */
 	/* walk caches and walkers */
 	uint32_t pwc_entries;		/* entries of each paging-structure cache level */
 	uint32_t pwc_ways;		/* ways of each PWC level */

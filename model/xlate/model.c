@@ -24,6 +24,7 @@
 #include "model/xlate/walk.h"
 
 #define SERIES_MAX 4096	/* windows before the window doubles */
+#define BASE_PAGE_BYTES 4096ull	/* x86 PAGE_SIZE: pin counts and VT-d address masks are in these */
 
 /* The model's time series, one grid (lib/series.h). */
 enum { S_LIVE, S_PINNED, S_FAULTS, S_INVAL, S_MISS, S_NR_ };
@@ -185,11 +186,12 @@ static int series_setup(struct model *m)
 
 /* ---------------------------------------------------------------- setup */
 
-static struct iotlb *mk_tlb(uint32_t entries, uint32_t ways, uint32_t policy, uint64_t seed)
+static struct iotlb *mk_tlb(uint32_t entries, uint32_t ways, uint32_t policy, uint64_t seed,
+			    uint32_t index)
 {
 	struct iotlb_geom g = {
 		.entries = entries, .ways = ways, .policy = iotlb_policy_by_index(policy),
-		.seed = seed,
+		.seed = seed, .index = index,
 	};
 
 	return iotlb__new(&g);
@@ -216,7 +218,7 @@ struct model *model__new(const struct model_cfg *cfg)
 									MODEL_INVSRC_MODEL;
 	m->sim = sim__new();
 	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy,
-			  prng_derive(cfg->seed, PRNG_STREAM_XLATE_IOTLB));
+			  prng_derive(cfg->seed, PRNG_STREAM_XLATE_IOTLB), cfg->set_index);
 	m->pw = pwalk__new(cfg);
 	m->walkers = walkq__new(cfg->walkers);
 	m->handlers = walkq__new(cfg->pri_handlers);
@@ -272,7 +274,8 @@ static struct mdev *dev_get(struct model *m, uint32_t dev)
 	d = &m->devs[dev];
 	if (!d->atc) {
 		d->atc = mk_tlb(m->cfg.atc_entries, m->cfg.atc_ways, m->cfg.atc_policy,
-				prng_derive(prng_derive(m->cfg.seed, PRNG_STREAM_XLATE_ATC), dev));
+				prng_derive(prng_derive(m->cfg.seed, PRNG_STREAM_XLATE_ATC), dev),
+				m->cfg.set_index);
 		d->pri_out = HEAP_INIT(struct heap_time);
 		if (!d->atc || heap__reserve(&d->pri_out, m->cfg.pri_outstanding)) {
 			iotlb__free(d->atc);
@@ -608,6 +611,21 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 	lat_record(m, done - t);
 }
 
+uint64_t model__fault_probe(struct model *m, const struct model_access *a)
+{
+	uint64_t first = a->iova & ~m->page_mask, end = a->iova + (a->bytes ? a->bytes : 1);
+
+	if (m->cfg.mode != MODEL_MODE_FAULTING)
+		return UINT64_MAX;
+	for (uint64_t p = first; p < end; p += m->page_mask + 1) {
+		if (page_present(m, a, p))
+			continue;
+		u64map_put(&m->resident, resident_key(a, p, m->psz), 0);
+		return p > a->iova ? p - a->iova : 0;
+	}
+	return UINT64_MAX;
+}
+
 uint64_t model__latency_sum_ns(const struct model *m)
 {
 	return m->st.lat_sum;
@@ -875,14 +893,14 @@ void model__pin(struct model *m, uint64_t t_ns, uint64_t nr_pages, bool unpin)
 		if (m->st.pinned_pages > m->st.peak_pinned_pages)
 			m->st.peak_pinned_pages = m->st.pinned_pages;
 	}
-	series_add(m, S_PINNED, t_ns, (double)(m->st.pinned_pages * 4096));
+	series_add(m, S_PINNED, t_ns, (double)(m->st.pinned_pages * BASE_PAGE_BYTES));
 }
 
 void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 {
 	struct iotlb_inval inv = { .kind = IOTLB_INV_GLOBAL, .domain = q->domain,
 				   .pasid = IOTLB_ANY };
-	uint64_t range = 4096ull << (q->addr_mask < 52 ? q->addr_mask : 52);
+	uint64_t range = BASE_PAGE_BYTES << (q->addr_mask < 52 ? q->addr_mask : 52);
 	uint64_t base = q->addr & ~(range - 1);	/* hardware ignores bits below the mask */
 
 	if (t_ns > m->last_ns)
@@ -1072,7 +1090,7 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M(KEY_CPU_UNMAP, s->unmap_cpu_ns, "ns");
 	M("pin.pages", s->pin_pages, "pages");
 	M("pin.unpinned_pages", s->unpin_pages, "pages");
-	M("pin.peak_pinned_bytes", s->peak_pinned_pages * 4096, "bytes");
+	M("pin.peak_pinned_bytes", s->peak_pinned_pages * BASE_PAGE_BYTES, "bytes");
 	M(KEY_CPU_PIN, s->pin_cpu_ns, "ns");
 	M(KEY_INVAL_COUNT, s->inval_count, "descriptors");
 	for (uint32_t t = 1; t < MODEL_QI_NR_TYPES_; t++) {
