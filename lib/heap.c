@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "lib/alloc.h"
 #include "lib/heap.h"
 
 int heap__reserve(struct heap *h, size_t n)
@@ -16,7 +17,7 @@ int heap__reserve(struct heap *h, size_t n)
 		return 0;
 	while (cap < n + 1) /* + 1: the scratch slot heap__fix_top() uses */
 		cap *= 2;
-	v = realloc(h->v, cap * h->item_bytes);
+	v = svt_realloc(h->v, cap * h->item_bytes); /* tests can make it fail */
 	if (!v)
 		return -ENOMEM;
 	h->v = v;

@@ -49,44 +49,10 @@ struct iotlb {
 
 /* ---------------------------------------------------------------- policies */
 
-static uint32_t victim_oldest(const uint64_t *stamps, uint32_t ways, struct prng *prng)
-{
-	uint32_t best = 0;
-
-	for (uint32_t w = 1; w < ways; w++)
-		if (stamps[w] < stamps[best])
-			best = w;
-	return best;
-}
-
-static uint32_t victim_random(const uint64_t *stamps, uint32_t ways, struct prng *prng)
-{
-	/* invalid ways (stamp 0) first, as hardware fills empty ways first */
-	for (uint32_t w = 0; w < ways; w++)
-		if (!stamps[w])
-			return w;
-	return (uint32_t)prng_below(prng, ways);
-}
-
-const struct iotlb_policy iotlb_policy_lru = {
-	.name = "lru", .summary = "least recently used", .stamp_on_hit = true,
-	.victim = victim_oldest,
-};
-const struct iotlb_policy iotlb_policy_fifo = {
-	.name = "fifo", .summary = "first in, first out (oldest fill)", .stamp_on_hit = false,
-	.victim = victim_oldest,
-};
-const struct iotlb_policy iotlb_policy_random = {
-	.name = "random", .summary = "uniformly random way (seeded)", .stamp_on_hit = false,
-	.victim = victim_random,
-};
-
-/* The registry: adding a policy is one const table and one line here. */
-static const struct iotlb_policy *const iotlb_policies[] = {
-	&iotlb_policy_lru,
-	&iotlb_policy_fifo,
-	&iotlb_policy_random,
-};
+/* The registry, made from IOTLB_POLICIES (iotlb.h): index = stored enum value. */
+#define POLICY_ENTRY_(n) &iotlb_policy_##n,
+static const struct iotlb_policy *const iotlb_policies[] = { IOTLB_POLICIES(POLICY_ENTRY_) };
+#undef POLICY_ENTRY_
 #define NR_POLICIES (sizeof(iotlb_policies) / sizeof(iotlb_policies[0]))
 
 const struct iotlb_policy *iotlb_policy_find(const char *name)
@@ -104,8 +70,12 @@ const struct iotlb_policy *iotlb_policy_by_index(uint32_t i)
 
 const char *iotlb_policy_choices(void)
 {
-	/* keep in registry order: parameter enums store the index */
-	return "lru|fifo|random";
+	return IOTLB_POLICY_CHOICES;
+}
+
+uint32_t iotlb_policy_count(void)
+{
+	return NR_POLICIES;
 }
 
 /* ---------------------------------------------------------------- store */

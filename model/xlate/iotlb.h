@@ -47,7 +47,7 @@ enum iotlb_psz {
 	IOTLB_PSZ_1G = 2,
 };
 
-/* A replacement policy: one const table per policy, listed in iotlb_policies[]. */
+/* A replacement policy: one const table per policy, listed in IOTLB_POLICIES below. */
 struct iotlb_policy {
 	const char *name;	/* "lru" */
 	const char *summary;	/* one line */
@@ -59,15 +59,35 @@ struct iotlb_policy {
 	uint32_t (*victim)(const uint64_t *stamps, uint32_t ways, struct prng *prng);
 };
 
-extern const struct iotlb_policy iotlb_policy_lru;
-extern const struct iotlb_policy iotlb_policy_fifo;
-extern const struct iotlb_policy iotlb_policy_random;
+/*
+ * The registry: one line per policy, in the order parameter enums store
+ * (an index into this list). Policy NAME is `const struct iotlb_policy
+ * iotlb_policy_NAME` in its own file, model/xlate/policy_NAME.c, whose
+ * .name is "NAME". The registry array and the choice string are both made
+ * from this list, so a stored index always names the policy whose word was
+ * parsed. Adding a policy: one file and one line here.
+ */
+#define IOTLB_POLICIES(X) \
+	X(lru)            \
+	X(fifo)           \
+	X(random)
+
+#define IOTLB_POLICY_DECLARE_(n) extern const struct iotlb_policy iotlb_policy_##n;
+IOTLB_POLICIES(IOTLB_POLICY_DECLARE_)
+#undef IOTLB_POLICY_DECLARE_
+
+#define IOTLB_POLICY_WORD_(n) "|" #n
+/* "lru|fifo|random": the choices of a policy parameter (a constant expression) */
+#define IOTLB_POLICY_CHOICES (IOTLB_POLICIES(IOTLB_POLICY_WORD_) + 1)
 
 /** iotlb_policy_find() - policy by name, NULL if unknown. */
 const struct iotlb_policy *iotlb_policy_find(const char *name);
 
-/** iotlb_policy_choices() - "lru|fifo|random" (for the parameter table). */
+/** iotlb_policy_choices() - IOTLB_POLICY_CHOICES (for the parameter table). */
 const char *iotlb_policy_choices(void);
+
+/** iotlb_policy_count() - number of registered policies. */
+uint32_t iotlb_policy_count(void);
 
 /** iotlb_policy_by_index() - policy number @i of the registry (enum order). */
 const struct iotlb_policy *iotlb_policy_by_index(uint32_t i);
