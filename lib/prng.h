@@ -82,6 +82,15 @@ static inline uint64_t prng_derive(uint64_t seed, uint64_t stream_id)
 /** prng_seed() - seed @p from @seed (any value, 0 included) via splitmix64. */
 void prng_seed(struct prng *p, uint64_t seed);
 
+/** prng_make() - a generator seeded from @seed (for initialisers). */
+static inline struct prng prng_make(uint64_t seed)
+{
+	struct prng p;
+
+	prng_seed(&p, seed);
+	return p;
+}
+
 static inline uint64_t prng_rotl_(uint64_t x, int k)
 {
 	return (x << k) | (x >> (64 - k));

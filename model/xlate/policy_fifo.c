@@ -12,5 +12,6 @@ const struct iotlb_policy iotlb_policy_fifo = {
     .name = "fifo",
     .summary = "first in, first out (oldest fill)",
     .stamp_on_hit = false,
+    .evict_oldest = true,
     .victim = policy_victim_oldest,
 };

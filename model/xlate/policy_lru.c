@@ -13,5 +13,6 @@ const struct iotlb_policy iotlb_policy_lru = {
     .name = "lru",
     .summary = "least recently used",
     .stamp_on_hit = true,
+    .evict_oldest = true,
     .victim = policy_victim_oldest,
 };

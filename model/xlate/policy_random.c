@@ -8,10 +8,11 @@
 #include "lib/prng.h"
 #include "model/xlate/iotlb.h"
 
-static uint32_t victim_random(const uint64_t *stamps, uint32_t ways, struct prng *prng)
+static uint32_t victim_random(const uint64_t *stamps, uint32_t ways, bool full, struct prng *prng)
 {
-	/* invalid ways (stamp 0) first, as hardware fills empty ways first */
-	for (uint32_t w = 0; w < ways; w++)
+	/* invalid ways (stamp 0) first, as hardware fills empty ways first; a
+	 * full set has none (the store counts them), so no scan */
+	for (uint32_t w = 0; !full && w < ways; w++)
 		if (!stamps[w])
 			return w;
 	return (uint32_t)prng_below(prng, ways);
