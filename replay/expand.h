@@ -11,9 +11,18 @@
  *
  * Replay assumptions (docs/replay.md):
  * - the device touches a map from map time + delay_ns on, streaming at
- *   bytes_per_us: step k at start + offset_k * 1000 / bytes_per_us;
- * - page mode touches each page the map covers once (the first and last
- *   partially), line mode each line_bytes piece;
+ *   bytes_per_us: step k at start + offset_k * 1000 / bytes_per_us; one
+ *   stream per device: a map starts when the device's earlier maps are
+ *   streamed (FIFO), so concurrent maps of a device share its bandwidth
+ *   instead of each streaming at bytes_per_us at once;
+ * - request mode (the default through replay.expand=auto) makes one access
+ *   per PCIe request, each one translation lookup as a device translates
+ *   every TLP: reads of read_req_bytes (Max_Read_Request_Size), writes of
+ *   write_req_bytes (Max_Payload_Size), naturally aligned (a request never
+ *   crosses a 4 KiB boundary, PCIe Base spec 2.2.7); a map without a
+ *   direction (iommu:map) is read; page mode touches each page the map
+ *   covers once (the first and last partially), line mode each line_bytes
+ *   piece;
  * - which maps expand (source): iommu maps, DMA-API maps, both, or auto:
  *   DMA-API maps once one was seen, iommu maps before that (a trace with
  *   both would otherwise count each buffer twice). Work-descriptor ranges
@@ -39,6 +48,8 @@ struct expand_cfg {
 	uint64_t bytes_per_us; /* device streaming rate (> 0) */
 	uint32_t line_bytes;   /* line mode: bytes per access (> 0) */
 	uint64_t page_bytes;   /* page mode: page size (power of two) */
+	uint32_t read_req_bytes;  /* request mode: bytes per read (power of two, <= 4096) */
+	uint32_t write_req_bytes; /* request mode: bytes per write (power of two, <= 4096) */
 };
 
 /* A map range offered for expansion. */
@@ -87,6 +98,16 @@ int expand__map(struct expand *x, uint64_t ts_ns, const struct expand_map *m);
  * Return: 0, or the first negative result of @fn.
  */
 int expand__run(struct expand *x, uint64_t t_ns, expand_access_fn fn, void *ctx);
+
+/**
+ * expand__unmap() - [@iova, +@bytes) was unmapped: pending expansions it
+ * overlaps stop (a driver unmaps once the device is done with a buffer, so
+ * the device does not touch it afterwards; counted by expand__nr_cut()).
+ */
+int expand__unmap(struct expand *x, uint64_t iova, uint64_t bytes);
+
+/** expand__nr_cut() - accesses not made because their map was unmapped first. */
+uint64_t expand__nr_cut(const struct expand *x);
 
 /** expand__nr_maps() - maps queued for expansion so far. */
 uint64_t expand__nr_maps(const struct expand *x);

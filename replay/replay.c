@@ -19,6 +19,7 @@
 #include "model/xlate/iotlb.h"
 #include "model/metric_keys.h"
 #include "model/xlate/model.h"
+#include "replay/host_cpus.h"
 #include "replay/replay.h"
 #include "replay/expand.h"
 #include "replay/reorder.h"
@@ -37,9 +38,10 @@
 #define EXPAND_SOURCE_CHOICES (REPLAY_EXPAND_SOURCES(WORD_) + 1)	/* "auto|iommu|dma|both" */
 
 static const struct param_def replay_defs[] = {
-	{ "replay.expand", PARAM_ENUM, "", "auto", "DESIGN.md 5: maps expand into accesses per page",
+	{ "replay.expand", PARAM_ENUM, "", "auto",
+	  "PCIe: a device translates every request TLP; reads are split at MRRS, writes at MPS",
 	  F(expand), 0, 0, EXPAND_CHOICES,
-	  "maps become device accesses: none, per page, per line; auto: page unless the records after --scenario include dev_access records" },
+	  "maps become device accesses: none, per page, per line, per PCIe request; auto: request unless the records after --scenario include dev_access records" },
 	{ "replay.expand_source", PARAM_ENUM, "", "auto", "estimate", F(expand_source), 0, 0,
 	  EXPAND_SOURCE_CHOICES, "which maps expand: auto = DMA-API maps once one is seen, else iommu maps" },
 	{ "replay.expand_delay_ns", PARAM_U64, "ns", "1000", "estimate: doorbell + descriptor fetch",
@@ -49,6 +51,12 @@ static const struct param_def replay_defs[] = {
 	  1, 1e12, NULL, "device bandwidth that spaces an expanded map's accesses in time" },
 	{ "replay.line_bytes", PARAM_U32, "bytes", "64", "estimate: one cache line per TLP",
 	  F(line_bytes), 1, 1 << 30, NULL, "line mode: bytes per expanded access" },
+	{ "pcie.max_read_request_bytes", PARAM_U32, "bytes", "512",
+	  "PCIe Base spec 7.5.3.4 Max_Read_Request_Size (default 512 B)", F(max_read_request_bytes),
+	  128, 4096, NULL, "request expansion: bytes per device read request (one translation each)" },
+	{ "pcie.max_payload_bytes", PARAM_U32, "bytes", "256",
+	  "PCIe Base spec 7.5.3.4 Max_Payload_Size (256 B typical of root ports)", F(max_payload_bytes),
+	  128, 4096, NULL, "request expansion: bytes per device write (one translation each)" },
 	{ "replay.expand_wq", PARAM_BOOL, "", "off", "estimate: addresses are often hashed",
 	  F(expand_wq), 0, 1, NULL, "expand work descriptors' source/destination ranges too" },
 	{ "replay.domain_per_device", PARAM_BOOL, "", "off", "estimate: traces rarely tie devices to domains",
@@ -131,7 +139,10 @@ static int to_map(void *ctx, uint64_t ts, uint32_t cpu, uint32_t dom, uint64_t i
 static int to_unmap(void *ctx, uint64_t ts, uint32_t cpu, uint32_t dom, uint64_t iova,
 		    uint64_t bytes)
 {
-	model__unmap(((struct rp *)ctx)->m, ts, cpu, dom, iova, bytes);
+	struct rp *p = ctx;
+
+	expand__unmap(p->x, iova, bytes);
+	model__unmap(p->m, ts, cpu, dom, iova, bytes);
 	return 0;
 }
 
@@ -355,7 +366,7 @@ static int resolve_expand(struct rp *p)
 		scenario_chain__finish(p->chain);	/* records a transform held back */
 	p->prescan = false;
 	p->err = 0;	/* an error here recurs in the run proper, which reports it */
-	p->cfg.expand = p->prescan_access ? REPLAY_EXPAND_OFF : REPLAY_EXPAND_PAGE;
+	p->cfg.expand = p->prescan_access ? REPLAY_EXPAND_OFF : REPLAY_EXPAND_REQUEST;
 	reorder__reset(p->win);
 	if ((rc = replay_source__rewind(p->src)) < 0) {
 		fail(p, "%s", replay_source__errmsg(p->src));
@@ -375,7 +386,11 @@ static int setup_models(struct rp *p)
 	const struct params *pa = p->o->params;
 	char err[256];
 
-	p->m = model__new(p->mcfg);
+	struct model_cfg mc = *p->mcfg;	/* host.cpus = 0: from the trace */
+
+	if (!mc.host_cpus && !mc.pri_handlers)
+		mc.host_cpus = replay_host_cpus(p->src);
+	p->m = model__new(&mc);
 	if (!p->m) {
 		if (errno == EINVAL && model_cfg_check(p->mcfg, err, sizeof(err)))
 			fail(p, "replay: invalid model configuration: %s", err);
@@ -423,6 +438,8 @@ static int setup(struct rp *p)
 			.mode = p->cfg.expand, .source = p->cfg.expand_source,
 			.delay_ns = p->cfg.expand_delay_ns, .bytes_per_us = p->cfg.expand_bytes_per_us,
 			.line_bytes = p->cfg.line_bytes, .page_bytes = p->mcfg->page_bytes,
+			.read_req_bytes = p->cfg.max_read_request_bytes,
+			.write_req_bytes = p->cfg.max_payload_bytes,
 		};
 
 		p->x = expand__new(&xc);
@@ -507,11 +524,12 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 	    (rc = metric(s, "replay.max_reorder_held", (double)reorder__max_held(p->win), "records")) < 0 ||
 	    (rc = metric(s, "replay.span_ns", (double)(p->any ? p->last_ns - p->first_ns : 0), "ns")) < 0 ||
 	    (rc = metric(s, "replay.devices", (double)request__nr_devs(p->rq), "devices")) < 0 ||
-	    (rc = metric(s, "replay.expand_mode", (double)p->cfg.expand, "0 off 1 page 2 line")) < 0 ||
+	    (rc = metric(s, "replay.expand_mode", (double)p->cfg.expand, "0 off 1 page 2 line 4 request")) < 0 ||
 	    (rc = metric(s, "replay.maps", (double)st->nr_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.dma_maps", (double)st->nr_dma_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.maps_expanded", (double)expand__nr_maps(p->x), "maps")) < 0 ||
-	    (rc = metric(s, "replay.expanded_accesses", (double)expand__nr_accesses(p->x), "accesses")) < 0)
+	    (rc = metric(s, "replay.expanded_accesses", (double)expand__nr_accesses(p->x), "accesses")) < 0 ||
+	    (rc = metric(s, "replay.expand_cut_accesses", (double)expand__nr_cut(p->x), "accesses")) < 0)
 		return rc;
 	for (unsigned int k = 1; k < TRACE_REC_KIND_MAX_; k++) {
 		if (!p->nr_by_kind[k])

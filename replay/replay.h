@@ -47,7 +47,8 @@
 	X(OFF, off)		\
 	X(PAGE, page)		\
 	X(LINE, line)		\
-	X(AUTO, auto)		/* page, unless the trace has dev_access records */
+	X(AUTO, auto)		/* request, unless the trace has dev_access records */ \
+	X(REQUEST, request)	/* one access per PCIe read request / write payload */
 
 #define REPLAY_EXPAND_SOURCES(X)	\
 	X(AUTO, auto)		/* DMA-API maps once any was seen, else iommu maps */ \
@@ -68,6 +69,8 @@ struct replay_cfg {
 	uint64_t expand_delay_ns;	/* map to first device access */
 	uint64_t expand_bytes_per_us;	/* device bandwidth spacing expanded accesses */
 	uint32_t line_bytes;		/* line mode: bytes per access */
+	uint32_t max_read_request_bytes;	/* request mode: bytes per device read (PCIe MRRS) */
+	uint32_t max_payload_bytes;	/* request mode: bytes per device write (PCIe MPS) */
 	uint8_t expand_wq;		/* expand work descriptors' src/dst ranges */
 	uint8_t domain_per_device;	/* each device its own domain */
 	uint64_t reorder_window_ns;	/* time-order slack */

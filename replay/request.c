@@ -242,6 +242,7 @@ static int qi_submit(struct request *rq, const struct trace_rec_qi_submit *q, ui
 	    .pasid = q->pasid == TRACE_NO_PASID ? IOTLB_ANY : q->pasid,
 	    .addr = q->addr,
 	    .addr_mask = q->addr_mask,
+	    .cpu = q->hdr.cpu,
 	};
 
 	rq->stats.nr_qi[q->type & TRACE_QI_TYPE_MASK]++;

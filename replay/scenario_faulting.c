@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "lib/prng.h"
 #include "replay/scenario.h"
+#include "trace/trace.h"
 
 /* A page request waiting for the rest of its record's touches. */
 struct pend {
@@ -24,6 +25,21 @@ struct pend {
 	uint32_t pasid;		/* PASID or TRACE_NO_PASID */
 	unsigned int rw;	/* bit0 read, bit1 write */
 };
+
+/* The PASID a device's SVA touches use (learned from its records that carry one). */
+struct dev_pasid {
+	uint32_t dev;		/* device string id */
+	uint32_t pasid;		/* PASID */
+};
+
+/*
+ * A touch without a PASID (a dropped map's, or a RID-only access) uses the
+ * device's PASID: Linux rejects page requests without one (prq_event_thread:
+ * "Page request without PASID"), so under SVA the device works in its
+ * process's PASID. Before any record of the device shows it: the first
+ * PASID Linux's SVA allocator hands out (1; iommu_sva_bind_device).
+ */
+#define SVA_FIRST_PASID 1
 
 /* One page the device touched: resident now or not. */
 struct page {
@@ -53,6 +69,8 @@ struct state {
 	int have_t0;		/* t0_ns valid */
 	uint64_t nr_reclaimed;	/* reclaims done so far */
 	uint16_t grpid;		/* next page request group index */
+	struct dev_pasid *pasids;	/* per device: the PASID of its touches */
+	size_t nr_pasids, cap_pasids;	/* used, allocated */
 	char kv[3][64];		/* overrides */
 };
 
@@ -152,27 +170,64 @@ static int first_touch_resident(const struct state *st, uint32_t pasid, uint64_t
 	return (double)(h >> 11) * 0x1.0p-53 < st->resident_frac;
 }
 
-static void reclaim(struct state *st, uint64_t now)
+/*
+ * The mmu notifier's invalidation of one reclaimed page of @pasid (Linux
+ * 6.1 intel_invalidate_range -> intel_flush_svm_range_dev): a
+ * PASID-selective page IOTLB invalidation (qi_flush_piotlb, VT-d 6.5.2.4)
+ * and a PASID-based device-TLB invalidation (qi_flush_dev_iotlb_pasid,
+ * VT-d 6.5.2.6), each its own qi_submit_sync.
+ */
+static int sva_inval(const struct trace_rec *cause, uint32_t pasid, uint64_t addr,
+		     const struct scenario_emit *next)
 {
-	uint64_t due;
+	struct trace_rec_qi_submit q;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	q.hdr = *cause;
+	q.hdr.kind = TRACE_REC_QI_SUBMIT;
+	q.hdr.size_bytes = sizeof(q);
+	q.hdr.event_id = 0;
+	q.hdr.flags = 0;
+	/* PASID 51:32, granularity 3 (page-selective within PASID) 5:4, type 6; address, AM 0 */
+	q.qw[0] = ((uint64_t)(pasid & 0xfffff) << 32) | (3u << 4) | TRACE_QI_P_IOTLB_INV;
+	q.qw[1] = addr & ~0xfffull;
+	trace_qi_decode(&q);
+	if ((rc = next->emit(next, &q.hdr)))
+		return rc;
+	/* PASID 51:32, type 8; one page (S = 0) */
+	q.qw[0] = ((uint64_t)(pasid & 0xfffff) << 32) | TRACE_QI_P_DEV_TLB_INV;
+	q.qw[1] = addr & ~0xfffull;
+	trace_qi_decode(&q);
+	return next->emit(next, &q.hdr);
+}
+
+static int reclaim(struct state *st, const struct trace_rec *cause, const struct scenario_emit *next)
+{
+	uint64_t due, now = cause->ts_ns;
+	int rc = 0;
 
 	if (!st->have_t0) {
 		st->t0_ns = now;
 		st->have_t0 = 1;
 	}
 	if (st->reclaim_per_s <= 0 || now <= st->t0_ns)
-		return;
+		return 0;
 	due = (uint64_t)((double)(now - st->t0_ns) * st->reclaim_per_s / 1e9);
-	while (st->nr_reclaimed < due) {
+	while (!rc && st->nr_reclaimed < due) {
 		st->nr_reclaimed++;
 		if (st->nr_res) {
 			uint64_t k = prng_below(&st->rng, st->nr_res), slot = st->res[k];
+			const struct page *p = &st->tab[slot];
 
 			st->tab[slot].resident = 0;
 			st->res[k] = st->res[--st->nr_res];
 			st->tab[st->res[k]].pos = k;
+			/* pasid_p1 = PASID + 2 (TRACE_NO_PASID wraps to 1) */
+			rc = sva_inval(cause, p->pasid_p1 - 2, p->page << 12, next);
 		}
 	}
+	return rc;
 }
 
 /* Touch one page; emit a page request first if it is not resident. */
@@ -249,6 +304,38 @@ static int flush_pend(struct state *st, const struct trace_rec *cause,
 	return rc;
 }
 
+/* Remember @pasid as @dev's (first one wins: a device's SVA address space). */
+static int pasid_learn(struct state *st, uint32_t dev, uint32_t pasid)
+{
+	if (pasid == TRACE_NO_PASID)
+		return 0;
+	for (size_t i = 0; i < st->nr_pasids; i++)
+		if (st->pasids[i].dev == dev)
+			return 0;
+	if (st->nr_pasids == st->cap_pasids) {
+		size_t cap = st->cap_pasids ? 2 * st->cap_pasids : 8;
+		struct dev_pasid *n = realloc(st->pasids, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		st->pasids = n;
+		st->cap_pasids = cap;
+	}
+	st->pasids[st->nr_pasids++] = (struct dev_pasid){ .dev = dev, .pasid = pasid };
+	return 0;
+}
+
+/* The PASID a touch by @dev carrying @pasid uses (see SVA_FIRST_PASID). */
+static uint32_t pasid_of(const struct state *st, uint32_t dev, uint32_t pasid)
+{
+	if (pasid != TRACE_NO_PASID)
+		return pasid;
+	for (size_t i = 0; i < st->nr_pasids; i++)
+		if (st->pasids[i].dev == dev)
+			return st->pasids[i].pasid;
+	return SVA_FIRST_PASID;
+}
+
 static int touch_range(struct state *st, const struct trace_rec *cause, uint32_t dev,
 		       uint32_t pasid, uint64_t addr, uint64_t bytes, unsigned int rw,
 		       const struct scenario_emit *next)
@@ -267,10 +354,17 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	struct state *st = state;
 	int rc;
 
-	reclaim(st, rec->ts_ns);
+	if ((rc = reclaim(st, rec, next)))
+		return rc;
 	switch (rec->kind) {
-	case TRACE_REC_PIN:
 	case TRACE_REC_IOMMU_UNMAP:
+		/* prq=model: the unmap tells the replay the device is done with the buffer
+		 * (its expansion stops there, as in every scenario); the model maps and
+		 * unmaps nothing in faulting mode */
+		if (!st->prq_trace && !st->prq_keep && st->map_touch)
+			return next->emit(next, rec);
+		return st->prq_keep ? next->emit(next, rec) : 0;
+	case TRACE_REC_PIN:
 	case TRACE_REC_QI_WAIT:
 	case TRACE_REC_PAGE_REQ:	/* regenerated from the residency model, unless kept */
 	case TRACE_REC_PAGE_RESP:
@@ -279,6 +373,13 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	case TRACE_REC_DMA: {
 		uint16_t op = ((const struct trace_rec_dma *)rec)->op;
 
+		/*
+		 * prq=model: a map goes on to the replay, which expands it into the
+		 * device's accesses with the same timing as in every scenario (the
+		 * model maps nothing in faulting mode), and so do unmaps (they end it).
+		 */
+		if (!st->prq_trace && !st->prq_keep && st->map_touch && op <= TRACE_DMA_UNMAP_SG)
+			return next->emit(next, rec);
 		return op <= TRACE_DMA_UNMAP_SG ? 0 : next->emit(next, rec);
 	}
 	case TRACE_REC_QI_SUBMIT: {
@@ -295,11 +396,14 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 
 		if (!st->map_touch)
 			return 0;
+		if (!st->prq_trace)
+			return next->emit(next, rec);	/* expanded by the replay (see TRACE_REC_DMA) */
 		/* the device touches each page of the buffer once, at map time */
 		for (uint64_t off = 0; off < m->size_bytes; off += 4096) {
 			unsigned int w = (m->prot & 2) != 0;
+			uint32_t pasid = pasid_of(st, m->device_id, TRACE_NO_PASID);
 
-			rc = touch(st, rec, m->device_id, TRACE_NO_PASID, m->iova + off, w ? 2 : 1, next);
+			rc = touch(st, rec, m->device_id, pasid, m->iova + off, w ? 2 : 1, next);
 			if (!rc)
 				rc = flush_pend(st, rec, next);
 			if (rc)
@@ -312,7 +416,7 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 			a.iova = m->iova + off;
 			a.size_bytes = 64;
 			a.device_id = m->device_id;
-			a.pasid = TRACE_NO_PASID;
+			a.pasid = pasid;
 			a.dir = w ? TRACE_DIR_WRITE : TRACE_DIR_READ;
 			rc = next->emit(next, &a.hdr);
 			if (rc)
@@ -322,16 +426,23 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	}
 	case TRACE_REC_DEV_ACCESS: {
 		const struct trace_rec_dev_access *a = (const void *)rec;
+		struct trace_rec_dev_access c;
 
-		rc = touch_range(st, rec, a->device_id, a->pasid, a->iova, a->size_bytes,
-				 a->dir == TRACE_DIR_WRITE ? 2 : 1, next);
+		if ((rc = pasid_learn(st, a->device_id, a->pasid)))
+			return rc;
+		c = *a;
+		c.pasid = pasid_of(st, a->device_id, a->pasid);
+		rc = touch_range(st, rec, c.device_id, c.pasid, c.iova, c.size_bytes,
+				 c.dir == TRACE_DIR_WRITE ? 2 : 1, next);
 		if (!rc)
 			rc = flush_pend(st, rec, next);
-		return rc ? rc : next->emit(next, rec);
+		return rc ? rc : next->emit(next, &c.hdr);
 	}
 	case TRACE_REC_WQ_SUBMIT: {
 		const struct trace_rec_wq_submit *w = (const void *)rec;
 
+		if ((rc = pasid_learn(st, w->device_id, w->pasid)))
+			return rc;
 		if (w->opcode != 0x01 && w->xfer_bytes) {	/* a batch's own range is its descriptor list */
 			rc = touch_range(st, rec, w->device_id, w->pasid, w->src, w->xfer_bytes, 1, next);
 			if (!rc && w->dst)
@@ -368,6 +479,7 @@ static void fr(void *state)
 	free(st->tab);
 	free(st->res);
 	free(st->pend);
+	free(st->pasids);
 	free(st);
 }
 
@@ -379,11 +491,18 @@ const struct scenario_ops scenario_faulting = {
 		"trace's own page requests, responses and I/O page faults (they are\n"
 		"regenerated). Device touches are DEV_ACCESS records, the source and\n"
 		"destination ranges of work-queue descriptors, and (with :map_touch=on,\n"
-		"default) each 4 KiB page of a dropped map, touched once at map time as a\n"
-		"64-byte DEV_ACCESS. Residency model: a page is resident at its first device\n"
+		"default) the maps: they go on to the replay, which expands them into the\n"
+		"device's accesses (replay.expand*) with the same timing as in every other\n"
+		"scenario, while the model maps nothing in faulting mode (with :prq=trace,\n"
+		"where page requests are made here, each 4 KiB page of a map is instead\n"
+		"touched once at map time as a 64-byte DEV_ACCESS). A touch without a PASID (a map's, a RID-only access)\n"
+		"uses the device's PASID (the first one its records carry, else 1): Linux\n"
+		"rejects page requests without a PASID. Residency model: a page is resident at its first device\n"
 		"touch with probability :resident=F (0), decided by a hash of (seed, PASID,\n"
 		"page) so it is independent of order; :reclaim=R (0) resident pages per second\n"
-		"are reclaimed at random (seeded) and fault again on their next touch. A touch\n"
+		"are reclaimed at random (seeded) and fault again on their next touch; each\n"
+		"reclaim is the mmu notifier's PASID-selective IOTLB and device-TLB\n"
+		"invalidation of the page (two QI_SUBMIT records, two waits). A touch\n"
 		"of a non-resident page makes it resident.\n"
 		"Where faults are decided (:prq=):\n"
 		"  model (default)  no page requests in the stream; the resident fraction goes\n"

@@ -29,6 +29,17 @@ enum model_inval_source {
 	MODEL_INVSRC_MODEL = 2,		/* derive invalidations from unmaps (strict/lazy) */
 };
 
+enum model_caching_mode {
+	MODEL_CM_AUTO = 0,		/* as the trace shows (map-then-flush pattern) */
+	MODEL_CM_ON = 1,		/* VT-d CAP.CM=1 (a vIOMMU): flush after every map */
+	MODEL_CM_OFF = 2,		/* bare metal: no flushes after maps (trace's are dropped) */
+};
+
+enum model_trace_waits {
+	MODEL_TW_DESCRIPTOR = 0,	/* each traced descriptor was its own qi_submit_sync (Linux 6.1) */
+	MODEL_TW_RUN = 1,		/* one CPU's descriptors at one time were one batch (qi_batch) */
+};
+
 enum model_dist {
 	MODEL_DIST_FIXED = 0,		/* always the mean */
 	MODEL_DIST_EXP = 1,		/* exponential with that mean */
@@ -73,8 +84,10 @@ struct model_cfg {
 	/* PRI */
 	uint32_t prq_entries;		/* page request queue depth */
 	uint32_t pri_outstanding;	/* outstanding page requests per device */
-	uint32_t pri_handlers;		/* OS fault handler threads serving the PRQ */
-	uint64_t pri_dispatch_ns;	/* PRQ interrupt to handler start */
+	uint32_t pri_handlers;		/* iopf handlers at once; 0: host_cpus */
+	uint64_t pri_dispatch_ns;	/* PRQ interrupt to page-request thread start */
+	uint64_t pri_thread_ns;		/* page-request thread time per request (serial stage) */
+	uint32_t host_cpus;		/* CPUs of the traced host; 0: replay fills it from the trace */
 	uint64_t fault_minor_ns;	/* minor fault service (page in memory) */
 	uint64_t fault_major_ns;	/* major fault service (page from storage) */
 	double fault_major_fraction;	/* probability a fault is major */
@@ -92,6 +105,8 @@ struct model_cfg {
 	uint32_t fq_entries;		/* lazy: flush queue entries per CPU */
 	uint64_t fq_timeout_ns;		/* lazy: flush queue timeout */
 	uint64_t qi_wait_ns;		/* one synchronous invalidation (qi_submit_sync) */
+	uint32_t caching_mode;		/* enum model_caching_mode */
+	uint32_t trace_waits;		/* enum model_trace_waits */
 	uint64_t series_window_ns;	/* time-series window (grows to keep <= 4096 windows) */
 };
 

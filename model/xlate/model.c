@@ -38,7 +38,7 @@ struct mdev {
 /* One page request accepted into the PRQ, waiting for its group's response. */
 struct pri_member {
 	uint64_t t0_ns;		/* device's first translation attempt (latency start) */
-	uint64_t arrive_ns;	/* request accepted into the PRQ */
+	uint64_t arrive_ns;	/* the page-request thread queued it (PRQ slot freed) */
 	uint64_t service_ns;	/* fault service drawn for it */
 	uint64_t addr;		/* page */
 	struct model_access a;	/* device, source id, domain, PASID of the request */
@@ -59,10 +59,36 @@ struct pri_tag {
 	bool last;		/* last request of the group */
 };
 
+/* A lookup waiting for a translation whose completion is not known yet (open PRI group). */
+struct pend_waiter {
+	uint64_t key;		/* pend_key of the translation */
+	uint64_t t_ns;		/* when the lookup happened */
+};
+
+#define PEND_OPEN UINT64_MAX	/* in flight, completion not known yet (open PRI group) */
+
+#define QC_MAPS 8	/* recent maps per CPU that a caching-mode flush may follow */
+
+/* Per CPU: its current qi_submit_sync run and what it last did (map or unmap). */
+struct qcpu {
+	uint64_t run_ns;	/* time of the current run of trace descriptors */
+	bool run_open;		/* a run was seen */
+	bool unmap_path;	/* the CPU's last map/unmap was an unmap: its waits are the unmap's */
+	uint32_t nr_maps;	/* maps[] used */
+	struct {
+		uint64_t iova, bytes;	/* a map not yet followed by its flush */
+	} maps[QC_MAPS];
+};
+
+/*
+ * One domain's flush queue (Linux 6.1 dma-iommu.c: the cookie's per-CPU
+ * iova_fq rings of IOVA_FQ_SIZE and one fq_timer per domain).
+ */
 struct fq {
-	uint32_t nr;		/* entries queued */
-	uint32_t gen;		/* bumped at every flush: stale timeouts do nothing */
-	uint32_t domain;	/* domain of the last queued unmap */
+	uint32_t domain;	/* domain id */
+	bool timer_on;		/* fq_timer armed (cookie->fq_timer_on) */
+	uint64_t nr;		/* entries queued over all CPUs */
+	uint32_t *nr_cpu;	/* entries queued per CPU ring, MODEL_MAX_CPUS */
 };
 
 struct model_stats {
@@ -84,9 +110,15 @@ struct model_stats {
 	uint64_t pri_max_prq;		/* PRQ occupancy high-water mark */
 	uint64_t pri_latency_ns;	/* sum: first ATS request to final translation */
 	uint64_t pri_service_ns;	/* sum: OS fault service time (CPU spent in handle_mm_fault) */
+	uint64_t pri_resp_cpu_ns;	/* sum: page group responses' qi_submit_sync waits */
+	uint64_t pri_thread_wait_ns;	/* sum: requests waiting for the page-request thread */
 	uint64_t faults_unrecoverable;	/* non-present without ATS/PRI */
 	uint64_t first_touch_resident;	/* faulting: pages found resident at first touch */
 	uint64_t absorbed_pages;	/* access pages translated by their trace page request */
+	uint64_t use_after_unmap;	/* translations served for an unmapped, not yet invalidated IOVA */
+	uint64_t pending_waits;		/* lookups that waited for a translation already in flight */
+	uint64_t iotlb_merged;		/* of which IOTLB lookups (no ATS) merged into a walk in flight */
+	uint64_t pending_wait_ns;	/* sum of those waits */
 	uint64_t nr_maps, map_pages, map_bytes;
 	uint64_t nr_unmaps, unmap_done, unmap_partial, unmap_unmatched;
 	uint64_t live_maps, live_bytes, peak_live_bytes;
@@ -97,6 +129,11 @@ struct model_stats {
 	uint64_t inval_flushes;		/* lazy flush-queue flushes */
 	uint64_t inval_fq_full, inval_fq_timeout;	/* why they flushed */
 	uint64_t inval_wait_ns;		/* CPU time waiting for invalidations */
+	uint64_t inval_sync_waits;	/* synchronous waits (qi_submit_sync calls) */
+	uint64_t unmap_inval_wait_ns;	/* of inval_wait_ns: waits on the unmap path */
+	uint64_t map_inval_wait_ns;	/* of inval_wait_ns: caching-mode flushes after maps */
+	uint64_t cm_flushes;		/* trace flushes recognised as caching-mode (after a map) */
+	uint64_t cm_dropped;		/* of which dropped (iommu.caching_mode=off) */
 	uint64_t inval_from_trace;	/* descriptors applied from the trace */
 	uint64_t lat_nr, lat_sum, lat_min, lat_max;	/* translation latency */
 };
@@ -110,7 +147,11 @@ struct model {
 	struct iotlb *iotlb;		/* the IOMMU's IOTLB */
 	struct pwalk *pw;		/* walk caches */
 	struct walkq *walkers;		/* walker pool */
-	struct walkq *handlers;		/* PRI fault handlers */
+	struct walkq *handlers;		/* iopf handlers, made at the first fault (CPUs known by then) */
+	uint32_t nr_handlers;		/* their number */
+	uint64_t prq_thread_free_ns;	/* the page-request thread is busy until then */
+	uint32_t max_cpu;		/* highest CPU number seen (host.cpus fallback) */
+	uint32_t *sva_pasid;		/* faulting: per device, the PASID its SVA accesses use (0: none seen) */
 	struct heap prq;		/* start times (heap_time) of requests waiting in the PRQ */
 	struct mdev *devs;		/* MODEL_MAX_DEVS slots */
 	uint32_t nr_devs;		/* highest used index + 1 */
@@ -119,9 +160,19 @@ struct model {
 	uint32_t nr_groups, cap_groups;	/* used, allocated */
 	uint64_t pri_open;		/* requests in open groups */
 	struct u64map absorb;		/* trace page requests at absorb_ns: resident key -> dev */
+	struct u64map pend;		/* translations in flight: pend_key -> completion (PEND_OPEN) */
+	uint64_t pend_prune_at;		/* prune expired entries when pend holds this many */
+	struct pend_waiter *waiters;	/* lookups waiting on a translation in an open PRI group */
+	uint32_t nr_waiters, cap_waiters;	/* used, allocated */
 	uint64_t absorb_ns;		/* time of the entries in absorb */
 	struct u64map maps;		/* live maps: (domain, iova) -> bytes */
-	struct fq *fqs;			/* per-CPU flush queues */
+	struct u64map stale;		/* unmapped pages some cache may still hold: map_key -> STALE_* */
+	struct fq *fqs;			/* per-domain flush queues */
+	uint32_t nr_fqs, cap_fqs;	/* used, allocated */
+	struct u64map fq_of;		/* domain -> index in fqs */
+	struct qcpu *qcpu;		/* per-CPU descriptor runs and recent maps */
+	bool cm_seen;			/* the trace flushed after a map (CAP.CM=1 in the traced system) */
+	bool trace_inv_wait;		/* the trace shows inv_wait descriptors: they are the waits */
 	uint32_t inval_src;		/* effective enum model_inval_source */
 	bool finished;			/* model__finish ran */
 	uint64_t last_ns;		/* latest time seen */
@@ -130,6 +181,10 @@ struct model {
 	struct series *series;		/* time series, origin = first time seen */
 	int sid[S_NR_];			/* series ids by S_* */
 };
+
+static void stale_check(struct model *m, const struct model_access *a, uint64_t addr, bool atc,
+			bool hit);
+static void stale_inval(struct model *m, const struct iotlb_inval *inv, bool atc);
 
 static const char *const qi_names[MODEL_QI_NR_TYPES_] = {
 	[MODEL_QI_CC_INV] = "cc_inv", [MODEL_QI_IOTLB_INV] = "iotlb_inv",
@@ -221,19 +276,20 @@ struct model *model__new(const struct model_cfg *cfg)
 			  prng_derive(cfg->seed, PRNG_STREAM_XLATE_IOTLB), cfg->set_index);
 	m->pw = pwalk__new(cfg);
 	m->walkers = walkq__new(cfg->walkers);
-	m->handlers = walkq__new(cfg->pri_handlers);
 	m->prq = HEAP_INIT(struct heap_time);
 	m->devs = calloc(MODEL_MAX_DEVS, sizeof(*m->devs));
-	m->fqs = calloc(MODEL_MAX_CPUS, sizeof(*m->fqs));
-	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || !m->handlers ||
-	    heap__reserve(&m->prq, cfg->prq_entries) ||
-	    !m->devs || !m->fqs || u64map_init(&m->resident) || u64map_init(&m->maps) ||
-	    u64map_init(&m->absorb) || series_setup(m)) {
+	m->qcpu = calloc(MODEL_MAX_CPUS, sizeof(*m->qcpu));
+	m->sva_pasid = calloc(MODEL_MAX_DEVS, sizeof(*m->sva_pasid));
+	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || heap__reserve(&m->prq, cfg->prq_entries) || !m->devs || !m->qcpu ||
+	    !m->sva_pasid || u64map_init(&m->fq_of) || u64map_init(&m->resident) ||
+	    u64map_init(&m->maps) || u64map_init(&m->absorb) || u64map_init(&m->pend) ||
+	    u64map_init(&m->stale) || series_setup(m)) {
 		model__free(m);
 		errno = ENOMEM;
 		return NULL;
 	}
 	m->st.lat_min = UINT64_MAX;
+	m->pend_prune_at = 1024;
 	return m;
 }
 
@@ -248,11 +304,19 @@ void model__free(struct model *m)
 		}
 	}
 	free(m->devs);
+	for (uint32_t i = 0; i < m->nr_fqs; i++)
+		free(m->fqs[i].nr_cpu);
 	free(m->fqs);
+	u64map_fini(&m->fq_of);
+	free(m->qcpu);
+	free(m->sva_pasid);
 	heap__release(&m->prq);
 	u64map_fini(&m->resident);
 	u64map_fini(&m->maps);
 	u64map_fini(&m->absorb);
+	u64map_fini(&m->pend);
+	u64map_fini(&m->stale);
+	free(m->waiters);
 	for (uint32_t i = 0; i < m->nr_groups; i++)
 		free(m->groups[i].v);
 	free(m->groups);
@@ -316,8 +380,11 @@ static uint64_t iommu_xlate_q(struct model *m, uint64_t t, const struct model_ac
 	uint32_t ctx = iotlb__ctx(m->iotlb, a->domain, a->pasid);
 	uint64_t reads, service, start;
 
-	if (iotlb__access(m->iotlb, ctx, addr, m->psz))
+	if (iotlb__access(m->iotlb, ctx, addr, m->psz)) {
+		stale_check(m, a, addr, false, true);
 		return t + m->cfg.iotlb_hit_ns;
+	}
+	stale_check(m, a, addr, false, false);
 	series_add(m, S_MISS, t, 1);
 	reads = pwalk__walk(m->pw, a->sid, a->domain, a->pasid, addr, m->psz);
 	service = m->cfg.walk_fixed_ns +
@@ -339,6 +406,116 @@ static uint64_t resident_key(const struct model_access *a, uint64_t addr, unsign
 {
 	/* (PASID, page): the CPU page table is per process; VA bits above 56 dropped */
 	return ((addr >> (12 + 9 * psz)) << 20 | (a->pasid & 0xfffff)) & ~(1ull << 63);
+}
+
+/*
+ * Pending translations (the device's miss status holding registers): key of
+ * (device, domain, PASID, page). A hash: two live keys colliding would make
+ * one lookup wait for the other's translation, at 2^-64 odds per pair.
+ */
+static uint64_t pend_key(const struct model_access *a, uint64_t addr, unsigned int psz)
+{
+	uint64_t x = (addr >> (12 + 9 * psz)) ^ (uint64_t)a->dev << 44 ^ (uint64_t)a->pasid << 24 ^
+		     (uint64_t)a->domain * 0x9e3779b97f4a7c15ull;
+
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 29;
+	return x == U64MAP_EMPTY ? 0 : x;
+}
+
+/* Drop completed entries once the table has grown (memory follows what is in flight). */
+static void pend_prune(struct model *m, uint64_t t)
+{
+	struct u64map keep;
+
+	if (m->pend.nr < m->pend_prune_at || u64map_init(&keep))
+		return;
+	for (uint64_t i = 0; i < m->pend.cap; i++)
+		if (m->pend.keys[i] != U64MAP_EMPTY && m->pend.vals[i] > t)
+			u64map_put(&keep, m->pend.keys[i], m->pend.vals[i]);
+	u64map_fini(&m->pend);
+	m->pend = keep;
+	m->pend_prune_at = 2 * m->pend.nr > 1024 ? 2 * m->pend.nr : 1024;
+}
+
+/* A translation for @a/@addr is in flight until @done_ns (PEND_OPEN: not known yet). */
+static void pend_set(struct model *m, uint64_t t, const struct model_access *a, uint64_t addr,
+		     uint64_t done_ns)
+{
+	if (done_ns <= t)
+		return;
+	pend_prune(m, t);
+	u64map_put(&m->pend, pend_key(a, addr, m->psz), done_ns);
+}
+
+/*
+ * A lookup at @t of a page whose translation is still in flight waits for
+ * it: no second walk, no second page request. Return: true when it waited
+ * (latency recorded now, or when its open PRI group is answered).
+ */
+static bool pend_wait(struct model *m, uint64_t t, const struct model_access *a, uint64_t addr)
+{
+	uint64_t key, done;
+
+	if (!m->pend.nr)
+		return false;
+	key = pend_key(a, addr, m->psz);
+	if (!u64map_get(&m->pend, key, &done))
+		return false;
+	if (done <= t) {
+		u64map_del(&m->pend, key);
+		return false;
+	}
+	m->st.pending_waits++;
+	if (done != PEND_OPEN) {
+		m->st.pending_wait_ns += done - t;
+		lat_record(m, done - t);
+		return true;
+	}
+	if (m->nr_waiters == m->cap_waiters) {
+		uint32_t cap = m->cap_waiters ? 2 * m->cap_waiters : 16;
+		struct pend_waiter *w = realloc(m->waiters, cap * sizeof(*w));
+
+		if (!w) {
+			m->st.pending_waits--;
+			return false;	/* no memory: the lookup goes on as a miss of its own */
+		}
+		m->waiters = w;
+		m->cap_waiters = cap;
+	}
+	m->waiters[m->nr_waiters++] = (struct pend_waiter){ .key = key, .t_ns = t };
+	return true;
+}
+
+/*
+ * An invalidation: translations in flight may be of the invalidated range
+ * (the table keeps only hashes), so later lookups translate afresh. Lookups
+ * already waiting on an open PRI group still get its answer.
+ */
+static void pend_forget(struct model *m)
+{
+	if (m->pend.nr)
+		u64map_clear(&m->pend);
+}
+
+/* The translation of @a/@addr completed at @done_ns: record the lookups that waited for it. */
+static void pend_done(struct model *m, const struct model_access *a, uint64_t addr, uint64_t done_ns)
+{
+	uint64_t key = pend_key(a, addr, m->psz);
+
+	u64map_put(&m->pend, key, done_ns);
+	for (uint32_t i = 0; i < m->nr_waiters;) {
+		struct pend_waiter *w = &m->waiters[i];
+
+		if (w->key != key) {
+			i++;
+			continue;
+		}
+		m->st.pending_wait_ns += done_ns > w->t_ns ? done_ns - w->t_ns : 0;
+		lat_record(m, done_ns > w->t_ns ? done_ns - w->t_ns : 0);
+		*w = m->waiters[--m->nr_waiters];
+	}
 }
 
 /* Faulting mode: is the page present now? First touch may find it resident. */
@@ -442,25 +619,41 @@ static void group_drop(struct model *m, struct pri_group *g)
 }
 
 /*
- * Answer a complete group of @n requests whose last one was accepted at
- * @arrive_ns: one handler serves the members' faults one after another
- * (Linux iopf_handler walks the group's fault list), one page group response
- * answers them all, and each member's device retries its ATS request.
- * @hold_prq: the last request holds a PRQ slot until a handler picks the
- * group up (not when model__finish closes a group that had no last one).
+ * Fault-handling concurrency: pri.handlers if set, else host.cpus, else the
+ * highest CPU seen + 1 (Linux runs iopf work on an unbound workqueue whose
+ * max_active is the CPU count: iopf_queue_alloc()).
+ */
+static struct walkq *handlers_get(struct model *m)
+{
+	if (!m->handlers) {
+		m->nr_handlers = m->cfg.pri_handlers ? m->cfg.pri_handlers :
+				 m->cfg.host_cpus ? m->cfg.host_cpus : m->max_cpu + 1;
+		m->handlers = walkq__new(m->nr_handlers);
+	}
+	return m->handlers;
+}
+
+/*
+ * Answer a complete group of @n requests whose last one the page-request
+ * thread queued at @ready_ns: one handler serves the members' faults one
+ * after another (Linux iopf_handler walks the group's fault list), then
+ * sends one page group response (intel_svm_page_response: qi_submit_sync,
+ * whose wait the handler's CPU spends), and each member's device retries
+ * its ATS request.
  */
 static void pri_answer(struct model *m, struct mdev *d, const struct pri_member *v, uint32_t n,
-		       uint64_t arrive_ns, bool hold_prq)
+		       uint64_t ready_ns)
 {
 	uint64_t ow = m->cfg.pcie_one_way_ns, total = 0, pick, done;
+	struct walkq *h = handlers_get(m);
 
 	for (uint32_t i = 0; i < n; i++)
 		total += v[i].service_ns;
-	pick = walkq__serve(m->handlers, arrive_ns + m->cfg.pri_dispatch_ns, total);
-	if (hold_prq)
-		prq_hold(m, pick);
+	/* the handler is busy for the faults and the response's qi_submit_sync */
+	pick = h ? walkq__serve(h, ready_ns, total + m->cfg.qi_wait_ns) : ready_ns;
 	done = pick + total;
 	m->st.pri_service_ns += total;
+	m->st.pri_resp_cpu_ns += m->cfg.qi_wait_ns;
 	m->st.pri_responses++;
 	m->st.pri_answered += n;
 	m->st.inval_by_type[MODEL_QI_PAGE_GRP_RESP]++;
@@ -474,6 +667,7 @@ static void pri_answer(struct model *m, struct mdev *d, const struct pri_member 
 				  false) + ow;
 		m->st.pri_latency_ns += t - v[i].t0_ns;
 		lat_record(m, t - v[i].t0_ns);
+		pend_done(m, &v[i].a, v[i].addr, t);
 	}
 }
 
@@ -521,7 +715,22 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 					       false) + ow;
 			continue;
 		}
-		x = (struct pri_member){ .t0_ns = t0, .arrive_ns = arrive, .addr = addr, .a = *a };
+		/*
+		 * The page-request thread (Linux prq_event_thread) drains the PRQ one
+		 * request at a time into software lists: a request's slot frees when
+		 * the thread is done with it; an idle thread first needs the
+		 * interrupt and wakeup (pri.dispatch_ns).
+		 */
+		{
+			uint64_t start = m->prq_thread_free_ns > arrive ? m->prq_thread_free_ns :
+									  arrive + m->cfg.pri_dispatch_ns;
+
+			m->st.pri_thread_wait_ns += start - arrive;
+			m->prq_thread_free_ns = start + m->cfg.pri_thread_ns;
+			prq_hold(m, m->prq_thread_free_ns);
+		}
+		x = (struct pri_member){ .t0_ns = t0, .arrive_ns = m->prq_thread_free_ns, .addr = addr,
+					 .a = *a };
 		if (prng_double(&m->prng) < m->cfg.fault_major_fraction) {
 			x.service_ns = draw_ns(m, m->cfg.fault_major_ns);
 			m->st.pri_major++;
@@ -532,25 +741,24 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 		g = tag ? group_get(m, (uint32_t)(d - m->devs), a->pasid, tag->grpid, !tag->last) : NULL;
 		if (!g) {
 			/* a group of one (or the memory for an open group ran out) */
-			pri_answer(m, d, &x, 1, arrive, true);
+			pri_answer(m, d, &x, 1, x.arrive_ns);
 			return 0;
 		}
 		if (group_add(g, &x)) {
 			if (!g->nr)
 				group_drop(m, g);
-			pri_answer(m, d, &x, 1, arrive, true);
+			pri_answer(m, d, &x, 1, x.arrive_ns);
 			return 0;
 		}
 		if (!tag->last) {
-			/* the PRQ thread moves it to the group's partial list: its slot frees then */
-			prq_hold(m, arrive + m->cfg.pri_dispatch_ns);
+			/* the thread moved it to the group's partial list (iommu_queue_iopf) */
 			d->nr_pri_open++;
 			m->pri_open++;
 			return PRI_PENDING;
 		}
 		d->nr_pri_open -= g->nr - 1;
 		m->pri_open -= g->nr - 1;
-		pri_answer(m, d, g->v, g->nr, arrive, true);
+		pri_answer(m, d, g->v, g->nr, x.arrive_ns);
 		group_drop(m, g);
 		return 0;
 	}
@@ -581,7 +789,13 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 		m->st.atc_lookups++;
 		if (tag)
 			iotlb__drop(d->atc, ctx, addr, m->psz);
+		else if (pend_wait(m, t, a, addr)) {
+			/* the entry fills when the translation in flight completes: until then a miss */
+			m->st.atc_misses++;
+			return;
+		}
 		if (iotlb__access(d->atc, ctx, addr, m->psz)) {
+			stale_check(m, a, addr, true, true);
 			m->st.atc_hits++;
 			lat_record(m, m->cfg.atc_hit_ns);
 			return;
@@ -592,12 +806,16 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 			done = iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns, a, addr,
 					   true) + m->cfg.pcie_one_way_ns;
 			lat_record(m, done - t);
+			pend_set(m, t, a, addr, done);
 		} else {
 			uint64_t t_resp = iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns,
 						      a, addr, false) + m->cfg.pcie_one_way_ns;
+			uint64_t r = pri_fault(m, d, t, t_resp, a, addr, tag);
 
-			if (pri_fault(m, d, t, t_resp, a, addr, tag) == PRI_FAILED)
+			if (r == PRI_FAILED)
 				iotlb__drop(d->atc, ctx, addr, m->psz);
+			else if (r == PRI_PENDING)
+				pend_set(m, t, a, addr, PEND_OPEN);
 		}
 		return;
 	}
@@ -607,8 +825,14 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 		iommu_xlate(m, t, a, addr, false);
 		return;
 	}
+	if (pend_wait(m, t, a, addr)) {
+		m->st.iotlb_merged++;	/* a secondary miss: the walk in flight answers it */
+		return;
+	}
 	done = iommu_xlate(m, t, a, addr, true);
 	lat_record(m, done - t);
+	if (done > t + m->cfg.iotlb_hit_ns)
+		pend_set(m, t, a, addr, done);	/* a walk: later lookups wait for its fill */
 }
 
 uint64_t model__fault_probe(struct model *m, const struct model_access *a)
@@ -674,14 +898,39 @@ void model__page_req(struct model *m, uint64_t t_ns, const struct model_page_req
 	xlate_page(m, t_ns, &a, addr, m->cfg.mode == MODEL_MODE_FAULTING ? &tag : NULL);
 }
 
+/*
+ * Faulting (SVA) mode: a device works in its process's PASID; an access
+ * without one (0: a map's expansion, a RID-only record) uses the device's
+ * (the first PASID its accesses carried, else 1, the first PASID Linux's
+ * SVA allocator hands out). Linux rejects page requests without a PASID.
+ */
+static const struct model_access *sva_access(struct model *m, const struct model_access *a,
+					     struct model_access *tmp)
+{
+	uint32_t dev = a->dev < MODEL_MAX_DEVS ? a->dev : MODEL_MAX_DEVS - 1;
+
+	if (m->cfg.mode != MODEL_MODE_FAULTING)
+		return a;
+	if (a->pasid) {
+		if (!m->sva_pasid[dev])
+			m->sva_pasid[dev] = a->pasid;
+		return a;
+	}
+	*tmp = *a;
+	tmp->pasid = m->sva_pasid[dev] ? m->sva_pasid[dev] : 1;
+	return tmp;
+}
+
 uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access *a)
 {
 	uint64_t bytes = a->bytes ? a->bytes : 1;
 	uint64_t first = a->iova & ~m->page_mask;
 	uint64_t last = (a->iova + bytes - 1) & ~m->page_mask;
 	bool absorb = m->absorb.nr && m->absorb_ns == t_ns;
+	struct model_access tmp;
 	uint64_t n = 0;
 
+	a = sva_access(m, a, &tmp);
 	if (a->iova + bytes - 1 < a->iova)	/* wraps the address space: clamp */
 		last = UINT64_MAX & ~m->page_mask;
 	if (t_ns > m->last_ns)
@@ -708,10 +957,14 @@ static void inval_caches(struct model *m, const struct iotlb_inval *inv)
 
 	(void)n;
 	pwalk__inval(m->pw, inv);
+	pend_forget(m);
+	stale_inval(m, inv, false);
 }
 
 static void inval_atcs(struct model *m, const struct iotlb_inval *inv)
 {
+	pend_forget(m);
+	stale_inval(m, inv, true);
 	for (uint32_t i = 0; i < m->nr_devs; i++) {
 		struct iotlb *atc = m->devs[i].atc;
 		struct iotlb_inval ai = *inv;
@@ -744,43 +997,119 @@ static uint32_t nr_atcs(const struct model *m)
 	return n;
 }
 
-/* One synchronous invalidation: IOTLB (+ every ATC when ATS is on). */
-static void sync_inval(struct model *m, uint64_t t, const struct iotlb_inval *inv)
+/* A synchronous wait of @wait_ns on @cpu's path (@unmap_path: inside an unmap call). */
+static void charge_wait(struct model *m, uint64_t wait_ns, bool unmap_path, bool map_path)
 {
-	uint64_t wait = m->cfg.qi_wait_ns;
+	m->st.inval_sync_waits++;
+	m->st.inval_wait_ns += wait_ns;
+	if (unmap_path)
+		m->st.unmap_inval_wait_ns += wait_ns;
+	else if (map_path)
+		m->st.map_inval_wait_ns += wait_ns;
+}
 
+/*
+ * One synchronous invalidation as Linux 6.1 issues it: the IOTLB flush is
+ * one qi_submit_sync (iommu_flush_iotlb_psi / flush_iotlb_all), then
+ * iommu_flush_dev_iotlb() sends one qi_submit_sync per device with ATS, each
+ * also waiting for the ATS invalidation round trip and the device.
+ */
+static void sync_inval(struct model *m, uint64_t t, const struct iotlb_inval *inv, bool unmap_path)
+{
 	inval_caches(m, inv);
 	count_desc(m, t, MODEL_QI_IOTLB_INV, 1);
+	charge_wait(m, m->cfg.qi_wait_ns, unmap_path, false);
 	if (m->cfg.ats && m->nr_devs) {
+		uint32_t n = nr_atcs(m);
+
 		inval_atcs(m, inv);
-		count_desc(m, t, MODEL_QI_DEV_TLB_INV, nr_atcs(m));
-		wait += 2 * m->cfg.pcie_one_way_ns + m->cfg.ats_inval_dev_ns;
+		count_desc(m, t, MODEL_QI_DEV_TLB_INV, n);
+		for (uint32_t i = 0; i < n; i++)
+			charge_wait(m, m->cfg.qi_wait_ns + 2 * m->cfg.pcie_one_way_ns +
+					       m->cfg.ats_inval_dev_ns, unmap_path, false);
 	}
-	m->st.inval_wait_ns += wait;
 }
 
-static void fq_flush(struct model *m, uint64_t t, uint32_t cpu)
+/* @domain's flush queue (made at its first lazy unmap); NULL without memory. */
+static struct fq *fq_get(struct model *m, uint32_t domain)
 {
-	struct fq *q = &m->fqs[cpu];
+	uint64_t idx;
+
+	if (u64map_get(&m->fq_of, domain, &idx))
+		return &m->fqs[idx];
+	if (m->nr_fqs == m->cap_fqs) {
+		uint32_t cap = m->cap_fqs ? 2 * m->cap_fqs : 8;
+		struct fq *v = realloc(m->fqs, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		m->fqs = v;
+		m->cap_fqs = cap;
+	}
+	m->fqs[m->nr_fqs] = (struct fq){ .domain = domain,
+					 .nr_cpu = calloc(MODEL_MAX_CPUS, sizeof(uint32_t)) };
+	if (!m->fqs[m->nr_fqs].nr_cpu || u64map_put(&m->fq_of, domain, m->nr_fqs) < 0) {
+		free(m->fqs[m->nr_fqs].nr_cpu);
+		return NULL;
+	}
+	return &m->fqs[m->nr_fqs++];
+}
+
+/* fq_flush_iotlb(): the domain's IOTLB (flush_iotlb_all) and every ATC. */
+static void fq_flush(struct model *m, uint64_t t, struct fq *q, bool unmap_path)
+{
 	struct iotlb_inval inv = { .kind = IOTLB_INV_DOMAIN, .domain = q->domain };
 
-	if (!q->nr)
-		return;
-	sync_inval(m, t, &inv);
+	sync_inval(m, t, &inv, unmap_path);
 	m->st.inval_flushes++;
-	q->nr = 0;
-	q->gen++;
 }
 
+/*
+ * fq_flush_timeout(): the domain's timer fires IOVA_FQ_TIMEOUT after it was
+ * armed; it flushes the domain and frees every CPU's ring.
+ */
 static void fq_timeout(struct sim *s, const struct sim_event *ev)
 {
 	struct model *m = ev->obj;
 	struct fq *q = &m->fqs[ev->arg];
 
-	if (q->gen != (uint32_t)ev->arg2 || !q->nr)
-		return;
+	q->timer_on = false;
 	m->st.inval_fq_timeout++;
-	fq_flush(m, sim__now_ns(s), (uint32_t)ev->arg);
+	fq_flush(m, sim__now_ns(s), q, false);
+	q->nr = 0;
+	memset(q->nr_cpu, 0, MODEL_MAX_CPUS * sizeof(uint32_t));
+}
+
+/*
+ * queue_iova(): a lazy unmap on @cpu. A full ring (IOVA_FQ_SIZE entries
+ * with this one) flushes the whole domain first and frees that CPU's ring
+ * (fq_flush_iotlb + fq_ring_free); the domain's timer is armed if it is not.
+ */
+static void fq_queue(struct model *m, uint64_t t, uint32_t cpu, uint32_t domain)
+{
+	struct fq *q = fq_get(m, domain);
+
+	if (!q) {
+		struct iotlb_inval inv = { .kind = IOTLB_INV_DOMAIN, .domain = domain };
+
+		sync_inval(m, t, &inv, true);	/* no memory for a queue: flush now, as strict */
+		return;
+	}
+	if (cpu >= MODEL_MAX_CPUS)
+		cpu = MODEL_MAX_CPUS - 1;
+	q->nr++;
+	if (++q->nr_cpu[cpu] >= m->cfg.fq_entries) {
+		m->st.inval_fq_full++;
+		fq_flush(m, t, q, true);
+		q->nr -= q->nr_cpu[cpu];
+		q->nr_cpu[cpu] = 0;
+	}
+	if (!q->timer_on) {
+		q->timer_on = true;
+		sim__schedule(m->sim, (t > sim__now_ns(m->sim) ? t : sim__now_ns(m->sim)) +
+					      m->cfg.fq_timeout_ns,
+			      fq_timeout, m, (uint64_t)(q - m->fqs), 0);
+	}
 }
 
 void model__advance(struct model *m, uint64_t t_ns)
@@ -793,10 +1122,215 @@ void model__advance(struct model *m, uint64_t t_ns)
 		sim__run_until(m->sim, t_ns);
 }
 
+static struct qcpu *qcpu_of(struct model *m, uint32_t cpu)
+{
+	return &m->qcpu[cpu < MODEL_MAX_CPUS ? cpu : MODEL_MAX_CPUS - 1];
+}
+
+static bool caching_mode(const struct model *m)
+{
+	return m->cfg.caching_mode == MODEL_CM_ON ||
+	       (m->cfg.caching_mode == MODEL_CM_AUTO && m->cm_seen);
+}
+
+/*
+ * A map on @cpu: remembered so that a page-selective IOTLB flush of it that
+ * follows on the same CPU is recognised as a caching-mode flush. Model
+ * source with caching mode: Linux flushes it itself (__mapping_notify_one ->
+ * iommu_flush_iotlb_psi(.., map=1): IOTLB only, no device-TLB), one wait on
+ * the map path.
+ */
+static void qc_map(struct model *m, uint64_t t, uint32_t cpu, uint32_t domain, uint64_t iova,
+		   uint64_t bytes)
+{
+	struct qcpu *qc = qcpu_of(m, cpu);
+
+	qc->unmap_path = false;
+	if (qc->nr_maps == QC_MAPS)
+		memmove(&qc->maps[0], &qc->maps[1], (QC_MAPS - 1) * sizeof(qc->maps[0]));
+	else
+		qc->nr_maps++;
+	qc->maps[qc->nr_maps - 1].iova = iova;
+	qc->maps[qc->nr_maps - 1].bytes = bytes ? bytes : 1;
+	if (m->inval_src != MODEL_INVSRC_TRACE && caching_mode(m)) {
+		struct iotlb_inval inv = { .kind = IOTLB_INV_RANGE, .domain = domain,
+					   .pasid = IOTLB_ANY, .addr = iova, .bytes = bytes ? bytes : 1 };
+
+		inval_caches(m, &inv);
+		count_desc(m, t, MODEL_QI_IOTLB_INV, 1);
+		m->st.cm_flushes++;
+		charge_wait(m, m->cfg.qi_wait_ns, false, true);
+	}
+}
+
+/* An unmap on @cpu: what it flushes now is the unmap's, not a map's. */
+static void qc_unmap(struct model *m, uint32_t cpu, uint64_t iova, uint64_t bytes)
+{
+	struct qcpu *qc = qcpu_of(m, cpu);
+	uint32_t j = 0;
+
+	qc->unmap_path = true;
+	for (uint32_t i = 0; i < qc->nr_maps; i++)
+		if (qc->maps[i].iova + qc->maps[i].bytes <= iova || iova + bytes <= qc->maps[i].iova)
+			qc->maps[j++] = qc->maps[i];
+	qc->nr_maps = j;
+}
+
+/* Is @q a page-selective IOTLB flush of a map @cpu just made (caching mode)? Consumes the map. */
+static bool qc_cm_flush(struct model *m, const struct model_qi *q, uint64_t base, uint64_t range)
+{
+	struct qcpu *qc = qcpu_of(m, q->cpu);
+
+	if ((q->type != MODEL_QI_IOTLB_INV && q->type != MODEL_QI_P_IOTLB_INV) || q->granularity != 3)
+		return false;
+	for (uint32_t i = 0; i < qc->nr_maps; i++) {
+		if (qc->maps[i].iova + qc->maps[i].bytes <= base || base + range <= qc->maps[i].iova)
+			continue;
+		memmove(&qc->maps[i], &qc->maps[i + 1], (qc->nr_maps - i - 1) * sizeof(qc->maps[0]));
+		qc->nr_maps--;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Trace source: the tracepoint shows the descriptors qi_submit_sync was
+ * given, not the wait descriptor it appends. inval.trace_waits=descriptor
+ * (Linux 6.1, where every flush is its own qi_submit_sync of one
+ * descriptor): each costs one inval.qi_wait_ns. =run (batching kernels):
+ * the descriptors one CPU submits at one time are one wait, except that a
+ * device-TLB descriptor after others in the run is a wait of its own
+ * (iommu_flush_dev_iotlb after the IOTLB flush). Either way strict + ATS
+ * waits twice per unmap. A trace that shows inv_wait descriptors costs one
+ * wait per inv_wait. Device-TLB descriptors add the ATS invalidation round
+ * trip (2 x pcie.one_way_ns + ats.inval_dev_ns).
+ */
+static void qc_charge(struct model *m, uint64_t t, const struct model_qi *q, bool cm)
+{
+	struct qcpu *qc = qcpu_of(m, q->cpu);
+	bool unmap_path = qc->unmap_path && !cm;
+	bool dev_tlb = q->type == MODEL_QI_DEV_TLB_INV || q->type == MODEL_QI_P_DEV_TLB_INV;
+	bool new_run = !qc->run_open || qc->run_ns != t, wait;
+
+	if (q->type == MODEL_QI_INV_WAIT && !m->trace_inv_wait) {
+		/* the kernel traces its waits: they are the waits from now on; this one's
+		 * run was charged already if it began with another descriptor */
+		m->trace_inv_wait = true;
+		wait = new_run;
+	} else if (m->trace_inv_wait)
+		wait = q->type == MODEL_QI_INV_WAIT;
+	else if (m->cfg.trace_waits == MODEL_TW_DESCRIPTOR)
+		wait = true;
+	else	/* a run, or a device-TLB flush after the IOTLB's (iommu_flush_dev_iotlb) */
+		wait = new_run || dev_tlb;
+	if (wait)
+		charge_wait(m, m->cfg.qi_wait_ns, unmap_path, cm);
+	qc->run_open = true;
+	qc->run_ns = t;
+	if (dev_tlb) {
+		uint64_t ats = 2 * m->cfg.pcie_one_way_ns + m->cfg.ats_inval_dev_ns;
+
+		m->st.inval_wait_ns += ats;
+		if (unmap_path)
+			m->st.unmap_inval_wait_ns += ats;
+	}
+}
+
 static uint64_t map_key(uint32_t domain, uint64_t iova)
 {
 	/* IOVAs are page aligned: the low 12 bits carry the domain's low bits */
 	return (iova & ~0xfffull) ^ ((uint64_t)domain << 52) ^ (domain & 0xfff);
+}
+
+/*
+ * Use after unmap: pages unmapped whose translation the IOTLB or an ATC may
+ * still hold (not yet invalidated there). Value: page number << 20 |
+ * domain << 4 | STALE_* bits; key map_key(domain, page).
+ */
+#define STALE_IOTLB 1u		/* the IOTLB may hold it */
+#define STALE_ATC 2u		/* an ATC may hold it */
+#define STALE_REMAPPED 4u	/* mapped again since: a walk finds the new translation */
+#define STALE_MAX_PAGES (1u << 18)	/* pages tracked per unmap (1 GiB of 4 KiB) */
+
+static uint64_t stale_val(uint32_t domain, uint64_t page, uint32_t bits)
+{
+	return (page >> 12) << 20 | (uint64_t)(domain & 0xffff) << 4 | bits;
+}
+
+static void stale_unmap(struct model *m, uint32_t domain, uint64_t iova, uint64_t bytes)
+{
+	uint64_t first = iova & ~0xfffull, n = ((iova & 0xfff) + (bytes ? bytes : 1) + 0xfff) >> 12;
+	uint32_t bits = STALE_IOTLB | (m->cfg.ats ? STALE_ATC : 0);
+
+	if (n > STALE_MAX_PAGES)
+		n = STALE_MAX_PAGES;
+	for (uint64_t i = 0; i < n; i++)
+		u64map_put(&m->stale, map_key(domain, first + (i << 12)),
+			   stale_val(domain, first + (i << 12), bits));
+}
+
+static void stale_map(struct model *m, uint32_t domain, uint64_t iova, uint64_t bytes)
+{
+	uint64_t first = iova & ~0xfffull, n = ((iova & 0xfff) + (bytes ? bytes : 1) + 0xfff) >> 12, v;
+
+	if (!m->stale.nr)
+		return;
+	if (n > STALE_MAX_PAGES)
+		n = STALE_MAX_PAGES;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t key = map_key(domain, first + (i << 12));
+
+		if (u64map_get(&m->stale, key, &v))
+			u64map_put(&m->stale, key, v | STALE_REMAPPED);
+	}
+}
+
+/* Does @inv (IOTLB or, @atc, device-TLB semantics) cover stale entry @v? */
+static bool stale_covered(const struct iotlb_inval *inv, uint64_t v, bool atc)
+{
+	uint64_t page = (v >> 20) << 12;
+	uint32_t domain = (uint32_t)(v >> 4) & 0xffff;
+
+	if (!atc && inv->domain != IOTLB_ANY && (inv->domain & 0xffff) != domain &&
+	    inv->kind != IOTLB_INV_GLOBAL)
+		return false;
+	if (inv->kind != IOTLB_INV_RANGE)
+		return true;
+	return page + 4096 > inv->addr && page < inv->addr + inv->bytes;
+}
+
+/* An invalidation reached the IOTLB (@atc false) or the ATCs: clear what it covers. */
+static void stale_inval(struct model *m, const struct iotlb_inval *inv, bool atc)
+{
+	uint32_t bit = atc ? STALE_ATC : STALE_IOTLB;
+	struct u64map keep;
+
+	if (!m->stale.nr || u64map_init(&keep))
+		return;
+	for (uint64_t i = 0; i < m->stale.cap; i++) {
+		uint64_t k = m->stale.keys[i], v = m->stale.vals[i];
+
+		if (k == U64MAP_EMPTY)
+			continue;
+		if (stale_covered(inv, v, atc))
+			v &= ~(uint64_t)bit;
+		if (v & (STALE_IOTLB | STALE_ATC))
+			u64map_put(&keep, k, v);
+	}
+	u64map_fini(&m->stale);
+	m->stale = keep;
+}
+
+/* A lookup of @addr for @a served from the ATC (@atc) or the IOTLB (@hit) or walked. */
+static void stale_check(struct model *m, const struct model_access *a, uint64_t addr, bool atc,
+			bool hit)
+{
+	uint64_t v;
+
+	if (!m->stale.nr || !u64map_get(&m->stale, map_key(a->domain, addr), &v))
+		return;
+	if (hit ? (v & (atc ? STALE_ATC : STALE_IOTLB)) != 0 : !(v & STALE_REMAPPED))
+		m->st.use_after_unmap++;
 }
 
 void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, uint64_t iova,
@@ -807,6 +1341,12 @@ void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, u
 
 	if (t_ns > m->last_ns)
 		m->last_ns = t_ns;
+	if (cpu < MODEL_MAX_CPUS && cpu > m->max_cpu)
+		m->max_cpu = cpu;
+	if (m->cfg.mode == MODEL_MODE_FAULTING)
+		return;	/* SVA: the device uses the CPU's page tables; nothing is mapped */
+	qc_map(m, t_ns, cpu, domain, iova, bytes);
+	stale_map(m, domain, iova, bytes);
 	m->st.nr_maps++;
 	m->st.map_pages += pages;
 	m->st.map_bytes += bytes;
@@ -835,6 +1375,12 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 
 	if (t_ns > m->last_ns)
 		m->last_ns = t_ns;
+	if (cpu < MODEL_MAX_CPUS && cpu > m->max_cpu)
+		m->max_cpu = cpu;
+	if (m->cfg.mode == MODEL_MODE_FAULTING)
+		return;	/* SVA: nothing was mapped */
+	qc_unmap(m, cpu, iova, bytes);
+	stale_unmap(m, domain, iova, bytes);
 	m->st.nr_unmaps++;
 	m->st.unmap_cpu_ns += m->cfg.unmap_call_ns + pages * m->cfg.unmap_page_ns;
 	if (u64map_get(&m->maps, key, &mapped)) {
@@ -860,22 +1406,9 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 					   .pasid = IOTLB_ANY, .addr = iova,
 					   .bytes = bytes ? bytes : 1 };
 
-		sync_inval(m, t_ns, &inv);
+		sync_inval(m, t_ns, &inv, true);
 	} else {
-		struct fq *q;
-
-		if (cpu >= MODEL_MAX_CPUS)
-			cpu = MODEL_MAX_CPUS - 1;
-		q = &m->fqs[cpu];
-		q->domain = domain;
-		if (!q->nr++)
-			sim__schedule(m->sim, t_ns > sim__now_ns(m->sim) ? t_ns + m->cfg.fq_timeout_ns :
-					      sim__now_ns(m->sim) + m->cfg.fq_timeout_ns,
-				      fq_timeout, m, cpu, q->gen);
-		if (q->nr >= m->cfg.fq_entries) {
-			m->st.inval_fq_full++;
-			fq_flush(m, t_ns, cpu);
-		}
+		fq_queue(m, t_ns, cpu, domain);
 	}
 }
 
@@ -905,12 +1438,25 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 
 	if (t_ns > m->last_ns)
 		m->last_ns = t_ns;
+	bool cm;
+
 	if (m->cfg.inval_source == MODEL_INVSRC_AUTO && is_inval_type(q->type))
 		m->inval_src = MODEL_INVSRC_TRACE;
-	if (m->inval_src != MODEL_INVSRC_TRACE || q->type == MODEL_QI_PAGE_GRP_RESP) {
+	if (q->type == MODEL_QI_PAGE_GRP_RESP)
+		return;	/* a page response: the PRI path charges its own */
+	cm = qc_cm_flush(m, q, base, range);
+	m->cm_seen |= cm;
+	if (m->inval_src != MODEL_INVSRC_TRACE) {
 		/* model source: the trace's descriptors are counted under trace.qi.* by replay */
 		return;
 	}
+	m->st.cm_flushes += cm;
+	if (cm && m->cfg.caching_mode == MODEL_CM_OFF) {
+		/* bare metal (CAP.CM=0) would not have flushed after the map */
+		m->st.cm_dropped++;
+		return;
+	}
+	qc_charge(m, t_ns, q, cm);
 	count_desc(m, t_ns, q->type, 1);
 	m->st.inval_from_trace++;
 	switch (q->type) {
@@ -973,7 +1519,7 @@ void model__finish(struct model *m, uint64_t t_ns)
 		d->nr_pri_open -= g->nr;
 		m->pri_open -= g->nr;
 		m->st.pri_open_closed++;
-		pri_answer(m, d, g->v, g->nr, g->v[g->nr - 1].arrive_ns, false);
+		pri_answer(m, d, g->v, g->nr, g->v[g->nr - 1].arrive_ns);
 		group_drop(m, g);
 	}
 	/* pending flush-queue timeouts fire: lazy invalidations complete */
@@ -1009,7 +1555,8 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	const struct iotlb_stats *is = iotlb__stats(m->iotlb);
 	const struct pwalk_stats *ps = pwalk__stats(m->pw);
 	const struct walkq_stats *ws = walkq__stats(m->walkers);
-	const struct walkq_stats *hs = walkq__stats(m->handlers);
+	static const struct walkq_stats none;
+	const struct walkq_stats *hs = m->handlers ? walkq__stats(m->handlers) : &none;
 	const struct model_stats *s = &m->st;
 	char key[64];
 	int rc = 0;
@@ -1024,10 +1571,16 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("access.bytes", s->bytes, "bytes");
 	M("access.writes", s->nr_writes, "accesses");
 	M("access.absorbed_pages", s->absorbed_pages, "lookups");
-	M(KEY_IOTLB_LOOKUPS, is->nr_lookups, "lookups");
+	M("xlate.pending_waits", s->pending_waits, "lookups");
+	M("xlate.use_after_unmap", s->use_after_unmap, "translations");
+	M("xlate.pending_wait_ns", s->pending_wait_ns, "ns");
+	/* lookups = hits + misses + merged (secondary misses answered by a walk in flight) */
+	M(KEY_IOTLB_LOOKUPS, is->nr_lookups + s->iotlb_merged, "lookups");
 	M(KEY_IOTLB_HITS, is->nr_hits, "lookups");
 	M(KEY_IOTLB_MISSES, is->nr_misses, "lookups");
-	M("iotlb.miss_rate", is->nr_lookups ? (double)is->nr_misses / (double)is->nr_lookups : 0, "");
+	M("iotlb.merged", s->iotlb_merged, "lookups");
+	M("iotlb.miss_rate", is->nr_lookups + s->iotlb_merged ?
+	  (double)is->nr_misses / (double)(is->nr_lookups + s->iotlb_merged) : 0, "");
 	M("iotlb.evictions", is->nr_evictions, "entries");
 	M("iotlb.inval_entries", is->nr_inval_entries, "entries");
 	M("iotlb.ctx_overflow", is->nr_ctx_overflow, "contexts");
@@ -1071,6 +1624,10 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("pri.major", s->pri_major, "faults");
 	M("pri.max_prq_occupancy", s->pri_max_prq, "entries");
 	M("pri.handler_wait_ns", hs->wait_ns, "ns");
+	M("pri.mean_handler_wait_ns", hs->nr ? (double)hs->wait_ns / (double)hs->nr : 0, "ns");
+	M("pri.handlers", m->nr_handlers, "threads");
+	M("pri.thread_wait_ns", s->pri_thread_wait_ns, "ns");
+	M("pri.response_cpu_ns", s->pri_resp_cpu_ns, "ns");
 	M(KEY_CPU_FAULT, s->pri_service_ns, "ns");
 	M("pri.mean_fault_latency_ns",
 	  s->pri_answered ? (double)s->pri_latency_ns / (double)s->pri_answered : 0, "ns");
@@ -1103,6 +1660,12 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("inval.fq_full", s->inval_fq_full, "flushes");
 	M("inval.fq_timeout", s->inval_fq_timeout, "flushes");
 	M(KEY_CPU_INVAL, s->inval_wait_ns, "ns");
+	M("inval.sync_waits", s->inval_sync_waits, "waits");
+	M("inval.caching_mode_flushes", s->cm_flushes, "flushes");
+	M("inval.caching_mode_dropped", s->cm_dropped, "flushes");
+	M("inval.caching_mode", caching_mode(m), "bool");
+	M("unmap.inval_wait_ns", s->unmap_inval_wait_ns, "ns");
+	M("map.inval_wait_ns", s->map_inval_wait_ns, "ns");
 	M("inval.from_trace", s->inval_from_trace, "descriptors");
 	M("inval.source_trace", m->inval_src == MODEL_INVSRC_TRACE, "bool");
 	M("xlate.count", s->lat_nr, "translations");

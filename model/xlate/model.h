@@ -20,15 +20,36 @@
  *   (2 x pcie.one_way_ns) plus the IOMMU lookup or walk. Without ATS the
  *   device's request goes straight to the IOTLB (no PCIe term: the walk cost
  *   is what translation adds to the access).
+ * - Pending translations (per device, like a cache's MSHRs): a lookup that
+ *   misses while a translation of the same (device, domain, PASID, page) is
+ *   in flight waits for it: no second ATS request, walk or page request; its
+ *   latency is the in-flight translation's completion minus its own time,
+ *   and the ATC/IOTLB entry serves hits only after that completion (PCIe
+ *   ATS 10.2.3 lets a device merge outstanding translation requests; the
+ *   IOMMU answers a page once). An invalidation forgets the table (the
+ *   next lookup translates afresh).
  * - Walk = pwalk reads x mem.read_ns served by walk.walkers FCFS walkers
  *   (model/xlate/walk.h).
+ * - Faulting (SVA) mode maps nothing: model__map/model__unmap are no-ops
+ *   (the device walks the CPU's page tables), and an access without a
+ *   PASID uses the device's SVA PASID (the first its accesses carried,
+ *   else 1: Linux rejects page requests without a PASID).
  * - Pinned mode: accessed pages are present. Faulting mode: a page is
  *   present once touched (or with probability model.resident_fraction at
  *   first touch); a non-present page with ATS takes the PRI path: ATS fails,
  *   page request (PCIe one way), PRQ (overflow when pri.prq_entries wait:
  *   the IOMMU auto-responds and the device retries after pri.retry_ns, at
- *   most pri.max_retries times), a handler (pri.handlers FCFS) serves a
- *   minor/major fault, page group response (one way), retry ATS, ATC fill.
+ *   most pri.max_retries times), the page-request thread (one serial stage,
+ *   Linux prq_event_thread: pri.dispatch_ns to wake when idle, then
+ *   pri.thread_ns per request; a PRQ slot frees when the thread has read
+ *   it, so PRQ occupancy is only what the thread has not drained), a
+ *   handler serves a minor/major fault (FCFS pool of pri.handlers, or
+ *   host.cpus when 0: Linux runs iopf work on an unbound workqueue,
+ *   iopf_queue_alloc(), concurrency = CPUs; host.cpus comes from the
+ *   trace's host snapshot, else its highest CPU + 1), then sends the page
+ *   group response (intel_svm_page_response: one qi_submit_sync, whose
+ *   inval.qi_wait_ns the handler's CPU spends: pri.response_cpu_ns), the
+ *   response crosses PCIe (one way), the device retries ATS, ATC fill.
  *   Without ATS a non-present page is an unrecoverable fault (counted).
  *   The non-present translation is not cached (IOTLB entry dropped).
  *   Walks of retries after a page response or an overflow count their reads
@@ -41,9 +62,9 @@
  *   in the PRQ; one handler then serves the group's faults one after another
  *   (Linux iopf_handler) and one page group response answers them all
  *   (pri.responses counts responses, pri.answered the requests they cover).
- *   A request that is not the last holds its PRQ slot for pri.dispatch_ns
- *   (the PRQ thread moves it to the partial list) and a device slot until
- *   the response. model__finish answers groups whose last request never
+ *   A request that is not the last holds its PRQ slot until the thread
+ *   moves it to the group's partial list (iommu_queue_iopf) and a device
+ *   slot until the response. model__finish answers groups whose last request never
  *   came as if their latest request had been the last (counted).
  * - Trace page requests (model__page_req): one stands for a device access
  *   to that page that found it not present in the traced system. Faulting
@@ -57,12 +78,34 @@
  *   A page the model faulted in and a later trace request names again is
  *   faulted again: the trace saw it not present (e.g. reclaimed).
  * - Pinned path: pin costs pin.page_ns per page; map/unmap per call + per
- *   page; strict unmap invalidates the range (IOTLB, PWC, every ATC) and
- *   waits inval.qi_wait_ns (+ an ATS round trip and ats.inval_dev_ns with
- *   ATS); lazy unmap enqueues on the CPU's flush queue, which is flushed
- *   (domain-wide IOTLB + all ATCs, one wait) when it holds inval.fq_entries
- *   or inval.fq_timeout_ns after its first entry. Until then stale
- *   translations keep hitting (that is lazy mode's risk and gain).
+ *   page; strict unmap invalidates the range (IOTLB, PWC, every ATC); lazy
+ *   unmap queues on its domain's flush queue as Linux 6.1 does
+ *   (dma-iommu.c queue_iova: per domain, a ring of inval.fq_entries per
+ *   CPU and one timer): a full ring flushes the domain (IOTLB + all ATCs)
+ *   and frees that CPU's ring; the domain's timer, armed by the first entry
+ *   while it is off, fires inval.fq_timeout_ns later, flushes the domain
+ *   and frees every ring. Until then stale translations keep hitting (that
+ *   is lazy mode's risk and gain).
+ * - Invalidation cost, from the model and from the trace alike: every
+ *   synchronous wait (qi_submit_sync) costs inval.qi_wait_ns of CPU
+ *   (inval.wait_ns, inval.sync_waits), charged to the unmap path when the
+ *   CPU's last map/unmap was an unmap (unmap.inval_wait_ns), to the map
+ *   path for caching-mode flushes (map.inval_wait_ns). Model source, as
+ *   Linux 6.1 issues them: the IOTLB flush is one wait
+ *   (iommu_flush_iotlb_psi), then iommu_flush_dev_iotlb() one per ATS
+ *   device, each plus the ATS round trip (2 x pcie.one_way_ns +
+ *   ats.inval_dev_ns): strict + ATS waits twice per unmap. Trace source:
+ *   inval.trace_waits=descriptor (6.1: one qi_submit_sync per descriptor)
+ *   or run (batching kernels: one CPU's descriptors at one time, a
+ *   device-TLB descriptor after the IOTLB's its own); traced inv_wait
+ *   descriptors, when a kernel shows them, are the waits.
+ * - Caching mode (VT-d spec 6.1, CAP.CM=1: QEMU's vIOMMU): the kernel
+ *   flushes the IOTLB page-selectively after each map (Linux
+ *   __mapping_notify_one, IOTLB only). A trace flush overlapping a map the
+ *   same CPU made since its last unmap of it is recognised as one
+ *   (inval.caching_mode_flushes); iommu.caching_mode=off (bare metal)
+ *   drops them, on/auto keep them; model source with caching mode on
+ *   issues one per map (auto: once the trace showed the pattern).
  * - The trace does not say which device a domain serves, nor map a source
  *   id to a device: device-TLB invalidations apply to every device's ATC.
  */
@@ -111,6 +154,7 @@ struct model_qi {
 	uint32_t pasid;		/* PASID, IOTLB_ANY if none */
 	uint64_t addr;		/* page-selective: address */
 	uint32_t addr_mask;	/* page-selective: log2 of pages */
+	uint32_t cpu;		/* CPU that submitted it: descriptors of one CPU at one time are one qi_submit_sync */
 };
 
 /* One page request taken from a trace (decoded PAGE_REQ, VT-d 7.5.1). */

@@ -120,6 +120,6 @@ check_eq "run.duration_ns of the DSA run: first record to the last completion (l
 OUT=$("$SVATRACE" compare --db "$RDB" pinned faulting 2>&1)
 check_match "compare: the time-to-finish row is there for real runs" "^run.duration_ns " "$OUT"
 check_match "compare: tied durations (trace-driven) hand the headline to latency" \
-	"faulting\) is [0-9.]+x slower than A #1 \(pinned\): xlate.latency_ns@mean" "$OUT"
+	"faulting\) is [0-9.e+]+x slower than A #1 \(pinned\): xlate.latency_ns@mean" "$OUT"
 check_match "report: the time-to-finish row is there for real runs" "^\| time to finish \(ms\) \| [0-9.e+]+ \|" \
 	"$(cat "$TMP/rr/report.md")"

@@ -26,7 +26,7 @@ EOF
 # fault takes 6 O + D + n S where n is the size of its group.
 EXACT=(--set mem.read_ns=0 --set walk.fixed_ns=0 --set iotlb.hit_ns=0 --set atc.hit_ns=0
 	--set pcie.one_way_ns=100 --set pri.dispatch_ns=1000 --set fault.minor_ns=5000
-	--set fault.dist=fixed --set pri.retry_ns=0)
+	--set fault.dist=fixed --set pri.retry_ns=0 --set pri.thread_ns=0 --set inval.qi_wait_ns=0)
 check_rc "replay --scenario faulting:prq=keep" 0 \
 	"$SVATRACE" -q replay "$TMP/prq.svt" --scenario faulting:prq=keep "${EXACT[@]}" --json
 printf '%s\n' "$OUT" > "$TMP/keep.json"
@@ -87,11 +87,13 @@ check_eq "... with 256 requests from 256 PAGE_REQ records" "256 256 256" \
 check_eq "... and the touch that faulted translated once (256 absorbed)" 256 \
 	"$(jget access.absorbed_pages "$TMP/trace.json")"
 
-# DSA descriptors: the pages of one descriptor are one group
+# DSA descriptors: the pages of one descriptor are one group (4 handlers, so
+# that per-page groups can be served in parallel; free responses, so that only
+# the serial service inside a group differs)
 D=$TMP/dsa.svt
 "$SVATRACE" -q gen dsa-memcpy --set clients=2 --set duration=200us --seed 4 -o "$D"
-"$SVATRACE" -q replay "$D" --scenario faulting:prq=trace --json > "$TMP/grp.json"
-"$SVATRACE" -q replay "$D" --scenario faulting:prq=trace:prg=page --json > "$TMP/page.json"
+"$SVATRACE" -q replay "$D" --scenario faulting:prq=trace --set pri.handlers=4 --set inval.qi_wait_ns=0 --json > "$TMP/grp.json"
+"$SVATRACE" -q replay "$D" --scenario faulting:prq=trace:prg=page --set pri.handlers=4 --set inval.qi_wait_ns=0 --json > "$TMP/page.json"
 req=$(jget pri.requests "$TMP/grp.json"); resp=$(jget pri.responses "$TMP/grp.json")
 nsub=$(jget replay.records.wq_submit "$TMP/grp.json")
 check_eq "prq=trace: pri.requests = PAGE_REQ records" "$(jget replay.records.page_req "$TMP/grp.json")" "$req"
@@ -105,6 +107,13 @@ check_eq "same requests either way" "$req" "$(jget pri.requests "$TMP/page.json"
 check_eq "a group is served by one handler: mean fault latency grows" yes \
 	"$(awk -v g="$(jget pri.mean_fault_latency_ns "$TMP/grp.json")" -v p="$(jget pri.mean_fault_latency_ns "$TMP/page.json")" \
 		'BEGIN { print (g > p) ? "yes" : "no: " g " vs " p }')"
+# a page group response is one qi_submit_sync on the handler's CPU
+# (intel_svm_page_response): per-page groups pay it per request
+"$SVATRACE" -q replay "$D" --scenario faulting:prq=trace --set pri.handlers=4 --set inval.qi_wait_ns=9000 --json > "$TMP/grp9.json"
+"$SVATRACE" -q replay "$D" --scenario faulting:prq=trace:prg=page --set pri.handlers=4 --set inval.qi_wait_ns=9000 --json > "$TMP/page9.json"
+check_eq "response CPU = responses x qi_wait_ns (groups, pages)" \
+	"$(( $(jget pri.responses "$TMP/grp9.json") * 9000 )) $(( $(jget pri.responses "$TMP/page9.json") * 9000 ))" \
+	"$(jget pri.response_cpu_ns "$TMP/grp9.json") $(jget pri.response_cpu_ns "$TMP/page9.json")"
 
 # tenants copy a fault with the access it faulted for: without a PASID each
 # tenant is its own device, page request and access alike
@@ -115,3 +124,31 @@ check_eq "tenants=2: every copied page request absorbs its copied access" \
 	"$(jget pri.trace_requests "$TMP/ten.json")" "$(jget access.absorbed_pages "$TMP/ten.json")"
 check_eq "... so every touch is translated once" \
 	"$(jget access.pages "$TMP/ten.json")" "$(jget xlate.count "$TMP/ten.json")"
+
+# Page requests carry the touching access's PASID: a map's touches (no PASID)
+# use the device's PASID, so with map=on or off every page of the footprint
+# faults exactly once (2048 pages of 8 MiB; the map's touches doubled them).
+for mp in on off; do
+	R=$TMP/ra-$mp.svt
+	"$SVATRACE" -q gen random-access --set footprint=8m --set duration=2ms --set map=$mp -o "$R"
+	for prq in model trace; do
+		"$SVATRACE" -q replay "$R" --scenario faulting:prq=$prq --json > "$TMP/ra.json"
+		check_eq "gen random-access map=$mp, faulting:prq=$prq: one page request per page" 2048 \
+			"$(jget pri.requests "$TMP/ra.json")"
+	done
+done
+
+# SVA invalidations: each page the faulting scenario reclaims is invalidated
+# as the mmu notifier does (PASID-selective IOTLB + device-TLB, one wait
+# each); before, faulting mode issued none.
+R=$TMP/rr.svt
+"$SVATRACE" -q gen random-access --set footprint=4m --set duration=5ms --set map=off -o "$R"
+"$SVATRACE" -q replay "$R" --scenario faulting:prq=trace --json > "$TMP/rr0.json"
+"$SVATRACE" -q replay "$R" --scenario faulting:prq=trace:reclaim=200000 --json > "$TMP/rr1.json"
+check_eq "no reclaim: no SVA invalidations" "0 0" \
+	"$(jget inval.p_iotlb_inv "$TMP/rr0.json") $(jget inval.p_dev_tlb_inv "$TMP/rr0.json")"
+n=$(jget inval.p_iotlb_inv "$TMP/rr1.json")
+check_eq "reclaim 200000/s over 5 ms: 999 pages reclaimed, each a PASID IOTLB + device-TLB invalidation" "999 999" \
+	"$n $(jget inval.p_dev_tlb_inv "$TMP/rr1.json")"
+check_eq "... two synchronous waits each (Linux 6.1 intel_flush_svm_range_dev)" "$((2 * n))" \
+	"$(jget inval.sync_waits "$TMP/rr1.json")"

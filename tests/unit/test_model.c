@@ -232,8 +232,10 @@ static void test_conservation_lookups_ats(void **state)
 	}
 	assert_true(metric(m, "atc.hits") + metric(m, "atc.misses") == metric(m, "atc.lookups"));
 	assert_true(metric(m, "atc.lookups") == metric(m, "access.pages"));
-	/* every ATC miss is one ATS request and one IOTLB lookup */
-	assert_true(metric(m, "atc.misses") == metric(m, "iotlb.lookups"));
+	/* every ATC miss is one ATS request and one IOTLB lookup, or waits for one in flight */
+	assert_true(metric(m, "atc.misses") == metric(m, "iotlb.lookups") + metric(m, "xlate.pending_waits"));
+	assert_true(metric(m, "ats.requests") == metric(m, "iotlb.lookups"));
+	assert_true(metric(m, "xlate.pending_waits") > 0);
 	assert_true(metric(m, "iotlb.hits") + metric(m, "iotlb.misses") == metric(m, "iotlb.lookups"));
 	assert_true(metric(m, "iotlb.misses") == metric(m, "walk.count"));
 	assert_true(metric(m, "atc.devices") == 3);
@@ -266,6 +268,144 @@ static void test_conservation_pri(void **state)
 	assert_true(resp + metric(m, "pri.failed") == 20000);
 	assert_true(metric(m, "pri.max_prq_occupancy") <= 4);
 	assert_true(metric(m, "xlate.count") == resp);
+	model__free(m);
+}
+
+/*
+ * Pending translations: three accesses at 1, 2 and 3 us to one non-resident
+ * page. The first faults; the other two wait for that fault's translation
+ * (no second walk, no second page request), so they see the fault latency
+ * minus their offsets. Today's code without MSHRs served them as ATC hits.
+ */
+static void test_pending_translations(void **state)
+{
+	static const char *const s[] = { "ats.enabled=on", "model.mode=faulting", "fault.dist=fixed",
+					 NULL };
+	struct model_cfg c = cfg_with(s);
+	struct model *one = model__new(&c), *m = model__new(&c);
+	struct model_access a = { .iova = 0x7000, .bytes = 64, .pasid = 1 };
+	double fault, walks, lat[3], sum = 0;
+
+	/* the fault alone: its latency and walks */
+	model__access(one, 1000, &a);
+	model__finish(one, 1000000);
+	fault = metric(one, "xlate.latency_ns@sum");
+	walks = metric(one, "walk.count");
+	assert_true(fault > 5000);	/* a PRI round trip, not a hit */
+	for (int i = 0; i < 3; i++) {
+		double before = metric(m, "xlate.latency_ns@sum");
+
+		model__access(m, 1000 * (uint64_t)(i + 1), &a);
+		lat[i] = metric(m, "xlate.latency_ns@sum") - before;
+		sum += lat[i];
+	}
+	model__finish(m, 1000000);
+	for (int i = 0; i < 3; i++) {
+		double want = fault - 1000.0 * i;
+
+		if (fabs(lat[i] - want) > 0.05 * want)
+			fail_msg("access %d: %.0f ns, want %.0f (fault %.0f - offset)", i, lat[i], want, fault);
+	}
+	assert_true(metric(m, "pri.requests") == 1);
+	assert_true(metric(m, "pri.responses") == 1);
+	assert_true(metric(m, "walk.count") == walks);
+	assert_true(metric(m, "xlate.pending_waits") == 2);
+	assert_true(metric(m, "xlate.count") == 3);
+	/* once the translation is in, a fourth access hits the ATC */
+	model__access(m, 1000000, &a);
+	assert_true(metric(m, "atc.hits") == 1);
+	model__free(one);
+	model__free(m);
+}
+
+/* Erlang C: mean wait in queue of M/M/c with arrival rate @lambda, service rate @mu. */
+static double mmc_wq(uint32_t c, double lambda, double mu)
+{
+	double a = lambda / mu, rho = a / c, term = 1, sum = 0, pc;
+
+	for (uint32_t k = 0; k < c; k++) {
+		sum += term;
+		term *= a / (k + 1);
+	}
+	/* term = a^c / c! */
+	pc = term / (1 - rho) / (sum + term / (1 - rho));
+	return pc / (c * mu - lambda);
+}
+
+/*
+ * PRI queueing as Linux serves it: with the page-request thread and the
+ * dispatch delay at 0, Poisson faults and exponential service meet
+ * host.cpus handlers (iopf work on an unbound workqueue): the mean handler
+ * wait is M/M/c's. Today's code had a fixed pri.handlers=4 and no host.cpus.
+ */
+static void check_mmc(uint32_t cpus, double rho)
+{
+	static const char *const base[] = {
+		"ats.enabled=on", "model.mode=faulting", "mem.read_ns=0", "walk.fixed_ns=0",
+		"iotlb.hit_ns=0", "atc.hit_ns=0", "pcie.one_way_ns=0", "pri.dispatch_ns=0",
+		"pri.thread_ns=0", "inval.qi_wait_ns=0", "fault.minor_ns=1000", "fault.dist=exp",
+		"pri.prq_entries=1000000", "pri.outstanding=1000000", NULL,
+	};
+	const char *s[32];
+	char cpus_kv[32];
+	size_t n = 0;
+	struct model_cfg c;
+	struct model *m;
+	const double mu = 1.0 / 1000, lambda = rho * cpus * mu;
+	uint64_t rng = 99, nr = 400000;
+	double t = 0, want, got;
+
+	for (; base[n]; n++)
+		s[n] = base[n];
+	snprintf(cpus_kv, sizeof(cpus_kv), "host.cpus=%u", cpus);
+	s[n++] = cpus_kv;
+	s[n] = NULL;
+	c = cfg_with(s);
+	m = model__new(&c);
+	for (uint64_t i = 0; i < nr; i++) {
+		struct model_access a = { .iova = i << 12, .bytes = 64, .pasid = 1 };
+
+		t += prng_exp(&rng, 1.0 / lambda);
+		model__access(m, (uint64_t)llround(t), &a);
+	}
+	model__finish(m, (uint64_t)t + 1);
+	assert_true(metric(m, "pri.handlers") == cpus);
+	assert_true(metric(m, "pri.responses") == nr);
+	want = mmc_wq(cpus, lambda, mu);
+	got = metric(m, "pri.mean_handler_wait_ns");
+	if (fabs(got - want) > 0.03 * want)
+		fail_msg("c=%u rho=%.2f: mean handler wait %.1f ns, M/M/c says %.1f ns", cpus, rho, got,
+			 want);
+	model__free(m);
+}
+
+static void test_pri_mmc(void **state)
+{
+	check_mmc(4, 0.7);
+	check_mmc(2, 0.8);
+	check_mmc(8, 0.8);
+}
+
+/* Handler concurrency: pri.handlers overrides, else host.cpus, else highest CPU seen + 1. */
+static void test_pri_handlers_source(void **state)
+{
+	static const char *const over[] = { "ats.enabled=on", "model.mode=faulting", "host.cpus=16",
+					    "pri.handlers=3", NULL };
+	static const char *const seen[] = { "ats.enabled=on", "model.mode=faulting", NULL };
+	struct model_access a = { .iova = 0x1000, .bytes = 64, .pasid = 1 };
+	struct model_cfg c = cfg_with(over);
+	struct model *m = model__new(&c);
+
+	model__access(m, 0, &a);
+	assert_true(metric(m, "pri.handlers") == 3);
+	/* the response's qi_submit_sync is CPU time of the handler */
+	assert_true(metric(m, "pri.response_cpu_ns") == (double)c.qi_wait_ns);
+	model__free(m);
+	c = cfg_with(seen);
+	m = model__new(&c);
+	model__map(m, 0, 5, 0, 0x100000, 4096);
+	model__access(m, 10, &a);
+	assert_true(metric(m, "pri.handlers") == 6);
 	model__free(m);
 }
 
@@ -334,7 +474,8 @@ static void page_req(struct model *m, uint64_t t, uint32_t dev, uint32_t pasid, 
 static const char *const pr_exact[] = {
 	"ats.enabled=on", "model.mode=faulting", "mem.read_ns=0", "walk.fixed_ns=0",
 	"iotlb.hit_ns=0", "atc.hit_ns=0", "pcie.one_way_ns=100", "pri.dispatch_ns=1000",
-	"fault.minor_ns=5000", "fault.dist=fixed", "pri.retry_ns=0", "pri.handlers=4", NULL,
+	"fault.minor_ns=5000", "fault.dist=fixed", "pri.retry_ns=0", "pri.handlers=4",
+	"pri.thread_ns=0", "inval.qi_wait_ns=0", NULL,
 };
 
 static void test_page_req_groups(void **state)
@@ -408,19 +549,22 @@ static void test_page_req_no_double(void **state)
 	assert_true(metric(m, "xlate.count") == 2);
 	assert_true(metric(m, "pri.requests") == 1);	/* resident since the trace's fault */
 	a.dev = a.sid = 2;
-	model__access(m, 2000, &a);	/* later: an ATC hit */
+	model__access(m, 2000, &a);	/* while the fault is served: waits for it */
+	assert_true(metric(m, "xlate.pending_waits") == 1);
+	assert_true(metric(m, "pri.requests") == 1);
+	model__access(m, 100000, &a);	/* later: an ATC hit */
 	assert_true(metric(m, "atc.hits") == 1);
 	a.iova = 0x6000;		/* a page the trace never named: the residency model faults it */
-	model__access(m, 3000, &a);
+	model__access(m, 200000, &a);
 	assert_true(metric(m, "pri.requests") == 2);
 	/* the trace says it faulted again (e.g. reclaimed): that is a new fault */
-	page_req(m, 4000, 2, 3, 0x6000, 2, true);
-	model__finish(m, 5000);
+	page_req(m, 300000, 2, 3, 0x6000, 2, true);
+	model__finish(m, 400000);
 	assert_true(metric(m, "pri.requests") == 3);
 	assert_true(metric(m, "pri.trace_requests") == 2);
 	assert_true(metric(m, "pri.answered") == 3);
-	assert_true(metric(m, "access.count") == 4);
-	assert_true(metric(m, "xlate.count") == 5);
+	assert_true(metric(m, "access.count") == 5);
+	assert_true(metric(m, "xlate.count") == 6);
 	model__free(m);
 }
 
@@ -494,8 +638,8 @@ static void run_unmaps(struct model *m, int n, uint64_t gap_ns)
 		model__map(m, (uint64_t)i * gap_ns, 0, 1, a.iova, 4096);
 		model__access(m, (uint64_t)i * gap_ns, &a);
 		model__unmap(m, (uint64_t)i * gap_ns, 0, 1, a.iova, 4096);
-		/* a stale access right after the unmap: hits only in lazy mode */
-		model__access(m, (uint64_t)i * gap_ns, &a);
+		/* a stale access after the unmap (and after the walk filled): hits only in lazy mode */
+		model__access(m, (uint64_t)i * gap_ns + gap_ns - 1, &a);
 	}
 }
 
@@ -523,7 +667,8 @@ static void test_strict_vs_lazy(void **state)
 	assert_true(metric(m, "inval.flushes") == 4);
 	assert_true(metric(m, "inval.iotlb_inv") == 4);
 	/* every stale access hits, except the 3 right after a full-queue flush */
-	assert_true(metric(m, "iotlb.hits") == 997);
+	if (metric(m, "iotlb.hits") != 997 || metric(m, "xlate.pending_waits") != 0)
+		fail_msg("hits %.0f pw %.0f", metric(m, "iotlb.hits"), metric(m, "xlate.pending_waits"));
 	model__free(m);
 
 	/* timeouts alone: one unmap every 4 ms -> each queue flushes on its 10 ms timer */
@@ -568,6 +713,194 @@ static void test_trace_descriptors(void **state)
 	model__free(m);
 }
 
+/*
+ * Invalidation waits from trace descriptors: Linux 6.1 issues each flush as
+ * its own qi_submit_sync (descriptor mode); batching kernels one per run of
+ * a CPU's descriptors at one time, with the device-TLB flush after the
+ * IOTLB's its own; traced inv_wait descriptors are the waits. Strict +
+ * ATS from the model waits twice. Each wait costs inval.qi_wait_ns on the
+ * path that issued it (unmap or map). Before, trace descriptors cost 0.
+ */
+static void qi_at(struct model *m, uint64_t t, uint32_t cpu, uint32_t type)
+{
+	struct model_qi q = { .type = type, .granularity = 3, .domain = IOTLB_ANY,
+			      .pasid = IOTLB_ANY, .addr = 0x40000, .cpu = cpu };
+
+	model__qi(m, t, &q);
+}
+
+static void test_inval_waits(void **state)
+{
+	static const char *const desc[] = { "inval.source=trace", "inval.qi_wait_ns=1000",
+					    "pcie.one_way_ns=0", "ats.inval_dev_ns=0", NULL };
+	static const char *const run[] = { "inval.source=trace", "inval.qi_wait_ns=1000",
+					   "pcie.one_way_ns=0", "ats.inval_dev_ns=0",
+					   "inval.trace_waits=run", NULL };
+	static const char *const strict_ats[] = { "inval.source=model", "inval.mode=strict",
+						  "ats.enabled=on", "inval.qi_wait_ns=1000",
+						  "pcie.one_way_ns=100", "ats.inval_dev_ns=300", NULL };
+	struct model_cfg c = cfg_with(desc);
+	struct model *m = model__new(&c);
+	struct model_access a = { .iova = 0x1000, .bytes = 64 };
+
+	model__unmap(m, 5, 0, 0, 0x40000, 4096);
+	qi_at(m, 10, 0, MODEL_QI_IOTLB_INV);
+	qi_at(m, 10, 0, MODEL_QI_DEV_TLB_INV);
+	qi_at(m, 10, 0, MODEL_QI_IEC_INV);
+	assert_true(metric(m, "inval.sync_waits") == 3);
+	assert_true(metric(m, "inval.wait_ns") == 3000);
+	assert_true(metric(m, "unmap.inval_wait_ns") == 3000);	/* after an unmap on CPU 0 */
+	qi_at(m, 20, 1, MODEL_QI_IOTLB_INV);	/* CPU 1 did no unmap */
+	assert_true(metric(m, "unmap.inval_wait_ns") == 3000);
+	model__free(m);
+
+	c = cfg_with(run);
+	m = model__new(&c);
+	qi_at(m, 10, 0, MODEL_QI_IOTLB_INV);
+	qi_at(m, 10, 0, MODEL_QI_IEC_INV);	/* same run */
+	qi_at(m, 10, 1, MODEL_QI_IOTLB_INV);	/* other CPU: its own */
+	assert_true(metric(m, "inval.sync_waits") == 2);
+	qi_at(m, 10, 0, MODEL_QI_DEV_TLB_INV);	/* device TLB after the IOTLB: a wait of its own */
+	qi_at(m, 11, 0, MODEL_QI_IOTLB_INV);	/* next time: next run */
+	assert_true(metric(m, "inval.sync_waits") == 4);
+	/* a trace with inv_wait descriptors: they are the waits */
+	qi_at(m, 12, 0, MODEL_QI_IOTLB_INV);
+	qi_at(m, 12, 0, MODEL_QI_INV_WAIT);
+	qi_at(m, 13, 0, MODEL_QI_IOTLB_INV);
+	qi_at(m, 13, 0, MODEL_QI_INV_WAIT);
+	assert_true(metric(m, "inval.sync_waits") == 6);
+	model__free(m);
+
+	/* model strict + ATS, one device: IOTLB wait, then the device-TLB wait + ATS round trip */
+	c = cfg_with(strict_ats);
+	m = model__new(&c);
+	model__access(m, 0, &a);
+	model__unmap(m, 100000, 0, 0, 0x1000, 4096);
+	assert_true(metric(m, "inval.sync_waits") == 2);
+	assert_true(metric(m, "inval.wait_ns") == 1000 + 1000 + 200 + 300);
+	assert_true(metric(m, "unmap.inval_wait_ns") == 2500);
+	model__free(m);
+}
+
+/* Caching mode: a page-selective flush of a map the same CPU just made. */
+static void test_caching_mode(void **state)
+{
+	static const char *const on[] = { "inval.source=trace", "iommu.caching_mode=auto", NULL };
+	static const char *const off[] = { "inval.source=trace", "iommu.caching_mode=off", NULL };
+	static const char *const model_on[] = { "inval.source=model", "iommu.caching_mode=on", NULL };
+	const char *const *cfgs[] = { on, off };
+
+	for (int k = 0; k < 2; k++) {
+		struct model_cfg c = cfg_with(cfgs[k]);
+		struct model *m = model__new(&c);
+
+		model__map(m, 0, 0, 0, 0x40000, 4096);
+		qi_at(m, 1, 1, MODEL_QI_IOTLB_INV);	/* other CPU: not the map's */
+		qi_at(m, 2, 0, MODEL_QI_IOTLB_INV);	/* the map's flush */
+		qi_at(m, 3, 0, MODEL_QI_IOTLB_INV);	/* consumed: a second one is not */
+		model__map(m, 4, 0, 0, 0x40000, 4096);
+		model__unmap(m, 5, 0, 0, 0x40000, 4096);
+		qi_at(m, 6, 0, MODEL_QI_IOTLB_INV);	/* after the unmap: the unmap's */
+		assert_true(metric(m, "inval.caching_mode_flushes") == 1);
+		assert_true(metric(m, "inval.caching_mode") == (k == 0));
+		assert_true(metric(m, "inval.iotlb_inv") == (k == 0 ? 4 : 3));
+		assert_true(metric(m, "inval.caching_mode_dropped") == (k == 0 ? 0 : 1));
+		assert_true(metric(m, "map.inval_wait_ns") == (k == 0 ? (double)c.qi_wait_ns : 0));
+		model__free(m);
+	}
+	/* model source, caching mode on: the model flushes after each map, IOTLB only */
+	{
+		struct model_cfg c = cfg_with(model_on);
+		struct model *m = model__new(&c);
+
+		model__map(m, 0, 0, 0, 0x40000, 8192);
+		model__map(m, 1, 0, 0, 0x80000, 4096);
+		assert_true(metric(m, "inval.caching_mode_flushes") == 2);
+		assert_true(metric(m, "inval.sync_waits") == 2);
+		assert_true(metric(m, "map.inval_wait_ns") == 2.0 * (double)c.qi_wait_ns);
+		model__free(m);
+	}
+}
+
+/*
+ * Linux keeps the flush queue per domain (dma-iommu.c: the cookie's per-CPU
+ * rings and one fq_timer per domain). Before, one queue per CPU remembered
+ * only the last unmap's domain: the other domain's stale entries were never
+ * flushed, and unmaps of two domains filled one ring.
+ */
+static void test_fq_per_domain(void **state)
+{
+	static const char *const s[] = { "inval.mode=lazy", "inval.source=model", "inval.fq_entries=4",
+					 NULL };
+	struct model_cfg c = cfg_with(s);
+	struct model *m = model__new(&c);
+
+	for (uint32_t d = 1; d <= 2; d++)
+		for (uint64_t i = 0; i < 3; i++) {
+			struct model_access a = { .iova = i << 12, .bytes = 64, .domain = d };
+
+			model__map(m, 0, 0, d, a.iova, 4096);
+			model__access(m, 0, &a);
+		}
+	for (uint32_t d = 1; d <= 2; d++)
+		for (uint64_t i = 0; i < 3; i++)
+			model__unmap(m, 1000, 0, d, i << 12, 4096);
+	/* 3 entries per domain on CPU 0: no ring is full */
+	assert_true(metric(m, "inval.fq_full") == 0);
+	model__advance(m, 20000000);
+	/* each domain's timer flushed its own domain */
+	assert_true(metric(m, "inval.fq_timeout") == 2);
+	for (uint32_t d = 1; d <= 2; d++)
+		for (uint64_t i = 0; i < 3; i++) {
+			struct model_access a = { .iova = i << 12, .bytes = 64, .domain = d };
+
+			model__access(m, 20000000, &a);
+		}
+	assert_true(metric(m, "iotlb.hits") == 0);	/* no stale translation survives */
+	/* a fourth unmap in domain 1 on CPU 0 fills that ring: the domain is flushed */
+	model__unmap(m, 20000001, 0, 1, 0x10000, 4096);
+	model__unmap(m, 20000001, 0, 1, 0x11000, 4096);
+	model__unmap(m, 20000001, 0, 1, 0x12000, 4096);
+	model__unmap(m, 20000001, 0, 1, 0x13000, 4096);
+	assert_true(metric(m, "inval.fq_full") == 1);
+	model__free(m);
+}
+
+/*
+ * xlate.use_after_unmap: a translation served (cache hit, or a walk of a page
+ * not mapped again) for an IOVA unmapped and not yet invalidated there.
+ */
+static void test_use_after_unmap(void **state)
+{
+	static const char *const lazy[] = { "inval.mode=lazy", "inval.source=model", "ats.enabled=on",
+					    NULL };
+	static const char *const strict[] = { "inval.mode=strict", "inval.source=model",
+					      "ats.enabled=on", NULL };
+	struct model_access a = { .iova = 0x5000, .bytes = 64 };
+	struct model_cfg c = cfg_with(lazy);
+	struct model *m = model__new(&c);
+
+	model__map(m, 0, 0, 0, 0x5000, 4096);
+	model__access(m, 0, &a);
+	model__unmap(m, 10000, 0, 0, 0x5000, 4096);
+	model__access(m, 20000, &a);	/* lazy: the ATC still serves it */
+	assert_true(metric(m, "xlate.use_after_unmap") == 1);
+	model__advance(m, 20000000);	/* the flush queue's timer flushed it */
+	model__access(m, 20000001, &a);	/* a walk of an unmapped page: not counted any more */
+	assert_true(metric(m, "xlate.use_after_unmap") == 1);
+	model__free(m);
+
+	c = cfg_with(strict);
+	m = model__new(&c);
+	model__map(m, 0, 0, 0, 0x5000, 4096);
+	model__access(m, 0, &a);
+	model__unmap(m, 10000, 0, 0, 0x5000, 4096);
+	model__map(m, 10001, 0, 0, 0x5000, 4096);	/* reuse after a strict invalidation */
+	model__access(m, 20000, &a);
+	assert_true(metric(m, "xlate.use_after_unmap") == 0);
+	model__free(m);
+}
+
 /* ------------------------------------------------ determinism */
 
 static void run_mix(const struct model_cfg *c, double out[4])
@@ -583,8 +916,14 @@ static void run_mix(const struct model_cfg *c, double out[4])
 
 		model__advance(m, i * 300);
 		model__access(m, i * 300, &a);
-		if (i % 100 == 0)
-			model__unmap(m, i * 300, (uint32_t)(i % 3), 0, a.iova & ~0xfffull, 4096);
+		if (i % 100 == 0) {
+			/* an SVA invalidation (faulting mode maps and unmaps nothing) */
+			struct model_qi q = { .type = MODEL_QI_P_IOTLB_INV, .granularity = 3,
+					      .domain = IOTLB_ANY, .pasid = a.pasid,
+					      .addr = a.iova & ~0xfffull, .cpu = (uint32_t)(i % 3) };
+
+			model__qi(m, i * 300, &q);
+		}
 	}
 	model__finish(m, 30000 * 300);
 	out[0] = metric(m, "iotlb.misses");
@@ -675,6 +1014,9 @@ int main(void)
 		cmocka_unit_test(test_iotlb_reach_knee),
 		cmocka_unit_test(test_conservation_lookups_ats),
 		cmocka_unit_test(test_conservation_pri),
+		cmocka_unit_test(test_pending_translations),
+		cmocka_unit_test(test_pri_mmc),
+		cmocka_unit_test(test_pri_handlers_source),
 		cmocka_unit_test(test_faulting_without_ats),
 		cmocka_unit_test(test_page_req_groups),
 		cmocka_unit_test(test_page_req_no_double),
@@ -683,6 +1025,10 @@ int main(void)
 		cmocka_unit_test(test_conservation_maps),
 		cmocka_unit_test(test_strict_vs_lazy),
 		cmocka_unit_test(test_trace_descriptors),
+		cmocka_unit_test(test_inval_waits),
+		cmocka_unit_test(test_fq_per_domain),
+		cmocka_unit_test(test_use_after_unmap),
+		cmocka_unit_test(test_caching_mode),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_params_validation),
 		cmocka_unit_test(test_params_sources),

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * host_cpus.c - how many CPUs the traced host had, for the model's
+ * host.cpus (fault-handling concurrency, model/xlate/model.h): the host
+ * snapshot's "cpus" when the trace's META carries one (svatrace collect),
+ * else the highest CPU number any record was seen on, plus one (ftrace
+ * imports have no snapshot).
+ */
+#include <jansson.h>
+
+#include "replay/host_cpus.h"
+#include "replay/source.h"
+
+uint32_t replay_host_cpus(struct replay_source *src)
+{
+	const char *meta = replay_source__meta_json(src);
+	const struct trace_rec *rec;
+	uint32_t max_cpu = 0;
+	json_t *j;
+
+	if (meta && (j = json_loads(meta, 0, NULL))) {
+		json_t *cpus = json_object_get(json_object_get(j, "host"), "cpus");
+		json_int_t n = json_is_integer(cpus) ? json_integer_value(cpus) : 0;
+
+		json_decref(j);
+		if (n > 0 && n <= 1 << 20)
+			return (uint32_t)n;
+	}
+	while (replay_source__next(src, &rec) == 1)
+		if (rec->cpu != UINT16_MAX &&
+		    (uint32_t)rec->cpu + 1 > max_cpu) /* 0xffff: unknown */
+			max_cpu = (uint32_t)rec->cpu + 1;
+	replay_source__rewind(src);
+	return max_cpu ? max_cpu : 1;
+}

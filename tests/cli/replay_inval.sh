@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# replay_inval.sh - invalidation cost from the trace and from the model
+# alike, on the bundled real trace (Linux 6.1 guest, emulated VT-d, ATS):
+# strict charges inval.qi_wait_ns per synchronous wait (Linux 6.1: one
+# qi_submit_sync per descriptor), lazy is at least 10x cheaper, with
+# inval.source=trace (the inval scenario rewrites the trace's descriptors)
+# and =model (the model issues them); caching-mode flushes after maps are
+# recognised and dropped as bare metal. Before, trace-source invalidations
+# cost 0 ns in both modes.
+. "$(dirname "$0")/lib.sh"
+
+jget() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$2" | head -1; }
+# ge A B: "yes" if A >= B (awk: values may be reals)
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? "yes" : "no: " a " < " b }'; }
+
+IN=data/traces/qemu-vtd-6.1-trace.txt.gz
+T=$TMP/q.svt
+"$SVATRACE" -q import --from ftrace-text --clock global "$IN" -o "$T" ||
+	{ echo "not ok 1 - import $IN"; exit 0; }
+W=9000
+R=(--profile qemu-vtd --set inval.qi_wait_ns=$W)
+
+for src in trace model; do
+	for cm in off on; do
+		for mode in strict lazy; do
+			if [ $src = trace ]; then
+				args=(--scenario "pinned,inval=$mode")
+			else
+				args=(--scenario pinned --set inval.source=model --set inval.mode=$mode)
+			fi
+			"$SVATRACE" -q replay "$T" "${R[@]}" "${args[@]}" --set iommu.caching_mode=$cm \
+				--json > "$TMP/$src-$cm-$mode.json"
+		done
+		s=$TMP/$src-$cm-strict.json
+		l=$TMP/$src-$cm-lazy.json
+		check_eq "$src, caching_mode=$cm: strict charges every wait (wait_ns >= waits x $W)" yes \
+			"$(ge "$(jget inval.wait_ns "$s")" "$(( $(jget inval.sync_waits "$s") * W ))")"
+		check_eq "$src, caching_mode=$cm: strict waits at least once per unmap (2578)" yes \
+			"$(ge "$(jget inval.sync_waits "$s")" 2578)"
+		check_eq "$src, caching_mode=$cm: lazy's unmap-path wait is at least 10x lower" yes \
+			"$(ge "$(jget unmap.inval_wait_ns "$s")" "$(awk -v l="$(jget unmap.inval_wait_ns "$l")" 'BEGIN { print 10 * l }')")"
+		if [ $cm = off ]; then
+			check_eq "$src, bare metal: lazy's invalidation CPU is at least 10x lower" yes \
+				"$(ge "$(jget inval.wait_ns "$s")" "$(awk -v l="$(jget inval.wait_ns "$l")" 'BEGIN { print 10 * l }')")"
+		else
+			# within 2%: the lazy trace run recognises 3068 of the 3100 (maps moved
+			# off held IOVAs; not explained yet, see docs/model.md)
+			check_eq "$src, caching mode: flushes after maps cost about the same in both (2%)" yes \
+				"$(awk -v a="$(jget map.inval_wait_ns "$s")" -v b="$(jget map.inval_wait_ns "$l")" \
+					'BEGIN { d = a - b; if (d < 0) d = -d; print (a > 0 && d <= 0.02 * a) ? "yes" : "no: " a " vs " b }')"
+		fi
+	done
+done
+
+# Linux 6.1 strict with ATS: the IOTLB flush, then the device-TLB flush, each
+# a qi_submit_sync: two waits per unmap of the one ATS device.
+check_eq "model strict + ATS: 2 waits per unmap" 5156 "$(jget inval.sync_waits "$TMP/model-off-strict.json")"
+check_eq "trace strict + ATS (scenario descriptors): 2 waits per unmap" yes \
+	"$(ge "$(jget inval.sync_waits "$TMP/trace-off-strict.json")" 5156)"
+
+# Caching mode, as the trace was recorded (no scenario): 3100 of its 8314
+# descriptors flush a map the same CPU just made; auto and on keep them,
+# off drops them.
+for cm in auto on off; do
+	"$SVATRACE" -q replay "$T" "${R[@]}" --scenario pinned --set iommu.caching_mode=$cm --json > "$TMP/cm-$cm.json"
+done
+check_eq "3100 caching-mode flushes recognised" "3100 3100 3100" \
+	"$(jget inval.caching_mode_flushes "$TMP/cm-auto.json") $(jget inval.caching_mode_flushes "$TMP/cm-on.json") $(jget inval.caching_mode_flushes "$TMP/cm-off.json")"
+check_eq "caching_mode=off drops them: 8314 - 3100 descriptors" "8314 5214 3100" \
+	"$(jget inval.count "$TMP/cm-auto.json") $(jget inval.count "$TMP/cm-off.json") $(jget inval.caching_mode_dropped "$TMP/cm-off.json")"
+check_eq "auto detects caching mode from the trace" 1 "$(jget inval.caching_mode "$TMP/cm-auto.json")"
+check_eq "trace-source invalidations cost CPU (was 0)" yes \
+	"$(ge "$(jget inval.wait_ns "$TMP/cm-auto.json")" "$(( $(jget inval.sync_waits "$TMP/cm-auto.json") * W ))")"
+check_eq "map-path waits: 3100 x qi_wait_ns" "$((3100 * W))" "$(jget map.inval_wait_ns "$TMP/cm-auto.json")"
