@@ -352,9 +352,11 @@ static void check_mmc(uint32_t cpus, double rho)
 	struct model_cfg c;
 	struct model *m;
 	const double mu = 1.0 / 1000, lambda = rho * cpus * mu;
-	uint64_t rng = 99, nr = 400000;
+	struct prng rng;
+	uint64_t nr = 400000;
 	double t = 0, want, got;
 
+	prng_seed(&rng, 99);
 	for (; base[n]; n++)
 		s[n] = base[n];
 	snprintf(cpus_kv, sizeof(cpus_kv), "host.cpus=%u", cpus);
