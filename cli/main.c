@@ -20,6 +20,7 @@ static const struct cli_cmd commands[] = {
 	{ "doctor", "say what this host can collect and what to change", cmd_doctor },
 	{ "gen", "write a synthetic workload (DSA memcpy, NIC RX, NVMe, random access) as a trace", cmd_gen },
 	{ "import", "convert ftrace text (and other sources) into a trace file", cmd_import },
+	{ "export", "write a trace as a Perfetto timeline or SQLite tables (model series too)", cmd_export },
 	{ "dump", "print a trace file's records as JSON lines, fields by name", cmd_dump },
 	{ "info", "show a trace file's header, time span, event counts and losses", cmd_info },
 	{ "plot", "draw stored runs with gnuplot (PNG, SVG): sweeps, CDFs, time series, costs", cmd_plot },
