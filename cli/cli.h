@@ -52,6 +52,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
+int cmd_sql(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 
 #endif /* SVATRACE_CLI_H */

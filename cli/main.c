@@ -27,6 +27,7 @@ static const struct cli_cmd commands[] = {
 	{ "replay", "replay a trace through the address-translation model and print metrics", cmd_replay },
 	{ "report", "one-page HTML/Markdown design-review report of stored runs", cmd_report },
 	{ "runs", "list the runs of a results database", cmd_runs },
+	{ "sql", "run SQL on a results database or an exported trace database", cmd_sql },
 	{ "sweep", "replay a trace over a grid of parameters in parallel processes into one results DB", cmd_sweep },
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

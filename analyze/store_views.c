@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * store_views.c - the wide views of a results database, for SQL users:
+ *
+ *   run_metrics_wide: one row per run (run_id, label, scenario, status,
+ *                     point_key), then one column per metric key;
+ *   run_config_wide:  one row per run (run_id, label), then one column
+ *                     per config key (the resolved value, TEXT).
+ *
+ * SQLite has no dynamic pivot, so the column lists are the distinct keys
+ * stored when the database is opened; store_views_refresh() rewrites a view
+ * only when its SQL would change (no write, so no lock, on an unchanged
+ * file), and leaves a read-only file alone. A key first stored by a run
+ * written after the open gets its column at the next open.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/store-local.h"
+
+struct sbuf {
+	char *p;    /* text */
+	size_t len; /* used */
+	size_t cap; /* allocated */
+	int err;    /* -ENOMEM once allocation failed */
+};
+
+static void sb_add(struct sbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (b->err)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+		char *p;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->err = -ENOMEM;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n + 1);
+	b->len += n;
+}
+
+/* @s as an SQL literal ('...') or identifier ("...") with quotes doubled. */
+static void sb_quoted(struct sbuf *b, const char *s, char q)
+{
+	char one[2] = {q, 0};
+
+	sb_add(b, one);
+	for (const char *c = s; *c; c++) {
+		char ch[3] = {*c, 0, 0};
+
+		if (*c == q)
+			ch[1] = q;
+		sb_add(b, ch);
+	}
+	sb_add(b, one);
+}
+
+/*
+ * CREATE VIEW @view: @head columns from runs r, then max(CASE key ...) per
+ * distinct key of @table (key, @valcol).
+ */
+static int build(struct store *st, struct sbuf *b, const char *view, const char *head,
+		 const char *table, const char *valcol)
+{
+	char sql[256];
+	sqlite3_stmt *s;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT DISTINCT key FROM %s ORDER BY key", table);
+	s = store_prepare(st, sql);
+	if (!s)
+		return -EIO;
+	sb_add(b, "CREATE VIEW ");
+	sb_add(b, view);
+	sb_add(b, " AS SELECT ");
+	sb_add(b, head);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(s, 0);
+
+		sb_add(b, ", max(CASE WHEN t.key = ");
+		sb_quoted(b, key ? key : "", '\'');
+		sb_add(b, " THEN t.");
+		sb_add(b, valcol);
+		sb_add(b, " END) AS ");
+		sb_quoted(b, key ? key : "", '"');
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return -EIO;
+	sb_add(b, " FROM runs r LEFT JOIN ");
+	sb_add(b, table);
+	sb_add(b, " t ON t.run_id = r.id GROUP BY r.id");
+	return b->err;
+}
+
+/* (Re)create @view from @b unless sqlite_master already holds that SQL. */
+static int install(struct store *st, const char *view, const struct sbuf *b)
+{
+	sqlite3_stmt *s =
+	    store_prepare(st, "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?");
+	char drop[128];
+	bool same = false;
+	int rc;
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_text(s, 1, view, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		const char *old = (const char *)sqlite3_column_text(s, 0);
+
+		same = old && !strcmp(old, b->p);
+	}
+	sqlite3_finalize(s);
+	if (same)
+		return 0;
+	snprintf(drop, sizeof(drop), "DROP VIEW IF EXISTS %s", view);
+	rc = store_exec(st, drop);
+	return rc ?: store_exec(st, b->p);
+}
+
+int store_views_refresh(struct store *st, char *errbuf, size_t errlen)
+{
+	struct sbuf m = {0}, c = {0};
+	int rc;
+
+	if (sqlite3_db_readonly(st->db, "main") == 1)
+		return 0;
+	rc =
+	    build(st, &m, "run_metrics_wide",
+		  "r.id AS run_id, r.label, r.scenario, r.status, r.point_key", "metrics", "value");
+	rc = rc
+		 ?: build(st, &c, "run_config_wide", "r.id AS run_id, r.label", "run_config",
+			  "value");
+	rc = rc ?: install(st, "run_metrics_wide", &m);
+	rc = rc ?: install(st, "run_config_wide", &c);
+	if (rc)
+		store_seterr(errbuf, errlen, "%s: creating the wide views: %s", st->path,
+			     rc == -ENOMEM ? "out of memory" : sqlite3_errmsg(st->db));
+	free(m.p);
+	free(c.p);
+	return rc;
+}
