@@ -9,9 +9,12 @@
  *
  * SQLite has no dynamic pivot, so the column lists are the distinct keys
  * stored when the database is opened; store_views_refresh() rewrites a view
- * only when its SQL would change (no write, so no lock, on an unchanged
- * file), and leaves a read-only file alone. A key first stored by a run
- * written after the open gets its column at the next open.
+ * only when its SQL would change, inside one write transaction, and leaves
+ * a read-only file alone. Concurrent openers (sweep workers) may still meet
+ * a view another one just made (a connection compiles DROP against its
+ * cached schema): CREATE ... IF NOT EXISTS keeps that one, and the next
+ * open brings it up to date. A failure is a warning, never a failed open. A key first stored by a
+ * run written after the open gets its column at the next open.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 #include <string.h>
 
 #include "analyze/store-local.h"
+#include "common/log.h"
 
 struct sbuf {
 	char *p;    /* text */
@@ -82,7 +86,7 @@ static int build(struct store *st, struct sbuf *b, const char *view, const char 
 	s = store_prepare(st, sql);
 	if (!s)
 		return -EIO;
-	sb_add(b, "CREATE VIEW ");
+	sb_add(b, "CREATE VIEW IF NOT EXISTS ");
 	sb_add(b, view);
 	sb_add(b, " AS SELECT ");
 	sb_add(b, head);
@@ -145,10 +149,16 @@ int store_views_refresh(struct store *st, char *errbuf, size_t errlen)
 			  "value");
 	rc = rc ?: install(st, "run_metrics_wide", &m);
 	rc = rc ?: install(st, "run_config_wide", &c);
-	if (rc)
-		store_seterr(errbuf, errlen, "%s: creating the wide views: %s", st->path,
-			     rc == -ENOMEM ? "out of memory" : sqlite3_errmsg(st->db));
 	free(m.p);
 	free(c.p);
-	return rc;
+	if (rc == -ENOMEM) {
+		store_seterr(errbuf, errlen, "%s: creating the wide views: out of memory",
+			     st->path);
+		return rc;
+	}
+	/* the views are a convenience: a run is never refused for them */
+	if (rc)
+		svt_log(SVT_LOG_WARN, "%s: wide views not refreshed: %s", st->path,
+			sqlite3_errmsg(st->db));
+	return 0;
 }
