@@ -11,6 +11,7 @@
 
 #include "common/log.h"
 #include "common/prng.h"
+#include "lib/suggest.h"
 #include "replay/scenario.h"
 #include "trace/trace.h"
 
@@ -106,7 +107,15 @@ static int add_stage(struct scenario_chain *c, char *piece, uint64_t seed)
 		*value++ = 0;
 	ops = scenario_find(head);
 	if (!ops) {
-		svt_err("scenario: no transform '%s' (see '--scenario help')", head);
+		const char *names[sizeof(transforms) / sizeof(transforms[0])], *near;
+
+		for (size_t i = 0; i < sizeof(transforms) / sizeof(transforms[0]); i++)
+			names[i] = transforms[i]->name;
+		near = suggest_closest(head, names, sizeof(names) / sizeof(names[0]));
+		if (near)
+			svt_err("scenario: no transform '%s'; did you mean '%s'?", head, near);
+		else
+			svt_err("scenario: no transform '%s' (see '--scenario help')", head);
 		return -EINVAL;
 	}
 	if (!ops->value && value) {
