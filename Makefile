@@ -3,6 +3,7 @@
 #
 #   make            build $(BUILD)/svatrace (-O2 -g -Werror)
 #   make test       install missing packages, build with ASan+UBSan, run every test
+#   make check      the same build, the fast tests (all but the guest boots) in parallel
 #   make demo       install missing packages, build, run the demo on bundled data
 #   make bench      benchmarks (ratios against a baseline from the same run)
 #   make fuzz       libFuzzer on the trace reader for FUZZ_SECONDS
@@ -39,7 +40,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 LDLIBS = $(PKG_LIBS) $(EXTRA_LIBS) -lm -lpthread
 
 # Library sources: every .c of the stage folders (BPF programs excluded).
-LIB_DIRS := lib common trace collect collect/import collect/gen replay model model/xlate model/wq analyze sweep
+LIB_DIRS := lib common calibrate trace collect collect/import collect/gen replay model model/xlate model/wq analyze sweep
 LIB_SRCS = $(filter-out %.bpf.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 CLI_SRCS := $(wildcard cli/*.c)
 
@@ -57,7 +58,7 @@ GENERATED :=
 TESTS_EXTRA :=
 
 .DELETE_ON_ERROR:
-.PHONY: all deps deps-test deps-demo deps-bench test unit clitest demo bench fuzz golden clean
+.PHONY: all deps deps-test deps-demo deps-bench test check unit clitest demo bench fuzz golden clean
 
 all: $(BUILD)/svatrace
 
@@ -104,7 +105,7 @@ deps-bench:
 	$(Q)scripts/install-deps.sh bench
 
 # The test build: sanitized CLI + unit binaries, then one runner that ends
-# with "N passed, N failed". TESTS_EXTRA (set above) lets fragments add prerequisites.
+# with "N passed, N failed, N skipped". TESTS_EXTRA (set above) lets fragments add prerequisites.
 test: deps-test
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/svatrace $(BUILD)/san/svatrace $(UNIT_BINS) $(TESTS_EXTRA)
 	$(Q)BUILD=$(BUILD) tests/run.sh

@@ -2,8 +2,9 @@
 /*
  * compare.c - comparison of two runs (see compare.h).
  *
- * The headline picks the first whole-run measure both runs have, in the order
- * of headlines[] (time to finish, throughput, mean latencies). The "why" line
+ * The headline picks the first whole-run measure both runs have that moved, in
+ * the order of headlines[] (time to finish, throughput, mean latencies). The
+ * "why" line
  * ranks the other changes by the size of their ratio (a value appearing from
  * zero ranks first), adds where CPU time moved (the cpu.* keys), and names the
  * config that differs: the reader gets the magnitude and its likely cause.
@@ -17,7 +18,7 @@
 #include <string.h>
 
 #include "analyze/compare.h"
-#include "analyze/keys.h"
+#include "model/metric_keys.h"
 
 /* Whole-run measures for the headline, in order of preference. */
 static const struct {
@@ -27,7 +28,7 @@ static const struct {
 	{ KEY_RUN_DURATION, false },
 	{ KEY_WQ_THROUGHPUT, true },
 	{ KEY_XLATE_LAT "@mean", false },
-	{ KEY_SUBMIT_LAT "@mean", false },
+	{ KEY_DESC_E2E_LAT "@mean", false },
 };
 
 static const char *const hist_stats[] = { "mean", "p50", "p99", "max" };
@@ -81,10 +82,12 @@ static int hist_cb(void *arg, const char *key)
 {
 	struct metric_arg *m = arg;
 	struct store_hist h;
+	struct hist hv;
 	char rk[256];
 
 	if (store__get_hist(m->st, m->run, key, &h))
 		return 0;
+	hv = store_hist_view(&h);
 	for (size_t i = 0; i < sizeof(hist_stats) / sizeof(hist_stats[0]); i++) {
 		struct compare_row *r;
 		double v;
@@ -95,12 +98,8 @@ static int hist_cb(void *arg, const char *key)
 			store_hist_clear(&h);
 			return m->err = -ENOMEM;
 		}
-		if (!strcmp(hist_stats[i], "mean"))
-			v = h.nr ? (double)h.sum / (double)h.nr : NAN;
-		else if (!strcmp(hist_stats[i], "max"))
-			v = (double)h.max;
-		else
-			v = (double)store_hist_quantile(&h, !strcmp(hist_stats[i], "p50") ? 0.5 : 0.99);
+		if (hist_stat(&hv, hist_stats[i], &v))
+			v = NAN;
 		*(m->is_b ? &r->b : &r->a) = v;
 	}
 	store_hist_clear(&h);
@@ -263,37 +262,63 @@ static const char *name_of(const struct store_run *r, char *buf, size_t len)
 	return buf;
 }
 
+/* The row of headline measure @h if both runs have it (> 0), else NULL. */
+static const struct compare_row *headline_row(const struct compare *c, size_t h)
+{
+	for (size_t i = 0; i < c->nr_rows; i++) {
+		const struct compare_row *r = &c->rows[i];
+
+		if (!strcmp(r->key, headlines[h].key) && !isnan(r->a) && !isnan(r->b) && r->a > 0 &&
+		    r->b > 0)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * The first common measure that moved (by 0.5 % or more) makes the headline:
+ * trace-driven replays finish with their trace whatever the model, so their
+ * time to finish ties and the headline falls through to latency. If none
+ * moved, the first common one says so.
+ */
 static void make_headline(struct compare *c)
 {
+	const struct compare_row *r = NULL;
 	char na[128], nb[128], va[32], vb[32];
+	double speed = 1; /* > 1: B is faster */
 
 	name_of(&c->run_a, na, sizeof(na));
 	name_of(&c->run_b, nb, sizeof(nb));
 	for (size_t h = 0; h < sizeof(headlines) / sizeof(headlines[0]); h++) {
-		for (size_t i = 0; i < c->nr_rows; i++) {
-			const struct compare_row *r = &c->rows[i];
-			double speed;	/* > 1: B is faster */
+		const struct compare_row *x = headline_row(c, h);
+		double sp;
 
-			if (strcmp(r->key, headlines[h].key) || isnan(r->a) || isnan(r->b) ||
-			    r->a <= 0 || r->b <= 0)
-				continue;
-			speed = headlines[h].higher_better ? r->b / r->a : r->a / r->b;
-			compare_fmt_value(va, sizeof(va), r->a, r->unit);
-			compare_fmt_value(vb, sizeof(vb), r->b, r->unit);
-			if (fabs(speed - 1) < 0.005)
-				snprintf(c->headline, sizeof(c->headline),
-					 "B %s performs the same as A %s: %s %s vs %s", nb, na, r->key, vb, va);
-			else
-				snprintf(c->headline, sizeof(c->headline),
-					 "B %s is %.3gx %s than A %s: %s %s -> %s (%+.1f%%)", nb,
-					 speed > 1 ? speed : 1 / speed, speed > 1 ? "faster" : "slower", na,
-					 r->key, va, vb, 100 * (r->b - r->a) / r->a);
-			return;
+		if (!x)
+			continue;
+		sp = headlines[h].higher_better ? x->b / x->a : x->a / x->b;
+		if (!r || fabs(sp - 1) >= 0.005) {
+			r = x;
+			speed = sp;
 		}
+		if (fabs(sp - 1) >= 0.005)
+			break;
 	}
-	snprintf(c->headline, sizeof(c->headline),
-		 "B %s vs A %s: no common whole-run measure (%s, %s, ...) to rank them", nb, na,
-		 headlines[0].key, headlines[1].key);
+	if (!r) {
+		snprintf(c->headline, sizeof(c->headline),
+			 "B %s vs A %s: no common whole-run measure (%s, %s, ...) to rank them", nb,
+			 na, headlines[0].key, headlines[1].key);
+		return;
+	}
+	compare_fmt_value(va, sizeof(va), r->a, r->unit);
+	compare_fmt_value(vb, sizeof(vb), r->b, r->unit);
+	if (fabs(speed - 1) < 0.005)
+		snprintf(c->headline, sizeof(c->headline),
+			 "B %s performs the same as A %s: %s %s vs %s", nb, na, r->key, vb, va);
+	else
+		snprintf(c->headline, sizeof(c->headline),
+			 "B %s is %.3gx %s than A %s: %s %s -> %s (%+.1f%%)", nb,
+			 speed > 1 ? speed : 1 / speed, speed > 1 ? "faster" : "slower", na, r->key,
+			 va, vb, 100 * (r->b - r->a) / r->a);
 }
 
 static double change_score(const struct compare_row *r)
@@ -305,7 +330,7 @@ static double change_score(const struct compare_row *r)
 	return fabs(log(fabs(r->b / r->a)));
 }
 
-/* CPU-time metrics: the cost-breakdown keys (keys.h) */
+/* CPU-time metrics: the cost-breakdown keys (model/metric_keys.h) */
 static bool is_cpu_key(const char *key)
 {
 	static const char *const keys[] = { KEY_CPU_PIN, KEY_CPU_MAP, KEY_CPU_UNMAP,

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "analyze/example.h"
-#include "analyze/keys.h"
+#include "model/metric_keys.h"
 #include "analyze/store_sink.h"
 
 #define EXAMPLE_TRACE_META \
@@ -41,7 +41,7 @@ struct ex_cfg {
 
 static int put_config(const struct results_sink *s, const struct ex_cfg *c)
 {
-	const char *keys[] = { CFG_IOTLB_ENTRIES, CFG_PAGE_SIZE, CFG_CLIENTS, CFG_WQ_MODE,
+	const char *keys[] = { CFG_IOTLB_ENTRIES, CFG_PAGE_SIZE, KEY_CLIENTS, CFG_WQ_MODE,
 			       "iotlb.ways", "walk.levels", "ats", "inval", "seed" };
 	const char *vals[] = { c->entries, c->page_size, c->clients, c->mode,
 			       "8", "4", "on", "strict", "1" };
@@ -178,7 +178,7 @@ static int wq_clients(const struct results_sink *s)
 			uint64_t vals[2] = { 500, (swq ? 1500 : 1000) * (uint64_t)c };
 			uint64_t nrs[2] = { 98000, 2000 };
 			char label[64], cl[16];
-			struct ex_cfg cfg = { "64", "4k", cl, mode, CFG_CLIENTS "," CFG_WQ_MODE };
+			struct ex_cfg cfg = { "64", "4k", cl, mode, KEY_CLIENTS "," CFG_WQ_MODE };
 
 			snprintf(cl, sizeof(cl), "%u", c);
 			snprintf(label, sizeof(label), "%s %u clients", mode, c);
@@ -190,6 +190,7 @@ static int wq_clients(const struct results_sink *s)
 			rc = rc ?: s->ops->metric(s->ctx, KEY_CPU_SUBMIT, 100000.0 * (swq ? 120 : 80), "ns");
 			rc = rc ?: s->ops->metric(s->ctx, KEY_RUN_DURATION, 1e9 * 100000 / tput, "ns");
 			rc = rc ?: put_hist(s, KEY_SUBMIT_LAT, vals, nrs, 2);
+			rc = rc ?: put_hist(s, KEY_DESC_E2E_LAT, vals, nrs, 2);
 			rc = rc ?: s->ops->end_run(s->ctx, 0);
 		}
 	}

@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "analyze/keys.h"
+#include "model/metric_keys.h"
 #include "analyze/plot.h"
 #include "common/log.h"
 #include "gen/analyze/plot_scripts.h"
@@ -47,13 +47,13 @@ static const struct plot_kind kinds[] = {
 	},
 	{
 		.name = "wq-clients",
-		.summary = "throughput, p99 latency and retries per descriptor vs clients, DWQ vs SWQ",
+		.summary = "throughput, p99 end-to-end latency and retries per descriptor vs clients, DWQ vs SWQ",
 		.shape = PLOT_SWEEP,
-		.x_key = CFG_CLIENTS,
+		.x_key = KEY_CLIENTS,
 		.group_key = CFG_WQ_MODE,
 		.cols = {
 			{ "throughput_Mdesc_per_s", KEY_WQ_THROUGHPUT, 1e-6 },
-			{ "p99_us", KEY_SUBMIT_LAT "@p99", 1e-3 },
+			{ "p99_us", KEY_DESC_E2E_LAT "@p99", 1e-3 },
 			{ "retries_per_desc", KEY_SUBMIT_RETRIES "/" KEY_SUBMIT_DESCS, 1 },
 		},
 	},
@@ -135,29 +135,18 @@ static void __attribute__((format(printf, 2, 3))) fmt_path(char buf[PATH_MAX], c
 
 /* ------------------------------------------------------------ values */
 
-static double hist_stat(struct store *st, int64_t run, const char *key, const char *stat)
+/* KEY@STAT: the statistic of the stored histogram, by the one definition. */
+static double stored_hist_stat(struct store *st, int64_t run, const char *key, const char *stat)
 {
 	struct store_hist h;
-	double v = NAN;
+	struct hist hv;
+	double v;
 
 	if (store__get_hist(st, run, key, &h))
 		return NAN;
-	if (!strcmp(stat, "mean"))
-		v = h.nr ? (double)h.sum / (double)h.nr : NAN;
-	else if (!strcmp(stat, "min"))
-		v = (double)h.min;
-	else if (!strcmp(stat, "max"))
-		v = (double)h.max;
-	else if (!strcmp(stat, "nr"))
-		v = (double)h.nr;
-	else if (stat[0] == 'p' && h.nr) {
-		/* p50 p90 p99 p999: the digits after "0." */
-		double q = atof(stat + 1);
-
-		while (q >= 1)
-			q /= 10;
-		v = (double)store_hist_quantile(&h, q);
-	}
+	hv = store_hist_view(&h);
+	if (hist_stat(&hv, stat, &v))
+		v = NAN;
 	store_hist_clear(&h);
 	return v;
 }
@@ -172,7 +161,7 @@ double plot_eval(struct store *st, int64_t run, const char *expr)
 	sep = strchr(buf, '@');
 	if (sep) {
 		*sep = 0;
-		return hist_stat(st, run, buf, sep + 1);
+		return stored_hist_stat(st, run, buf, sep + 1);
 	}
 	sep = strchr(buf, '/');
 	if (sep) {
@@ -520,55 +509,107 @@ static int write_cdf(FILE *f, struct store *st, const struct plot_kind *k,
 	return 0;
 }
 
+/*
+ * One run's series on one grid: the earliest start is the origin and the
+ * widest window the row width; a series on a finer or later grid adds its
+ * windows into the rows they start in (runs stored by one model share the
+ * grid already, and this is then the identity). Returns the rows (NAN where
+ * a series has no window) or NULL for -ENOMEM; *nr_rows 0 if no series.
+ */
+static double *series_grid(struct store_series *s, size_t ncol, uint64_t *origin_ns,
+			   uint64_t *window_ns, size_t *nr_rows)
+{
+	uint64_t o = UINT64_MAX, w = 0;
+	size_t len = 0;
+	double *rows;
+
+	for (size_t c = 0; c < ncol; c++) {
+		if (!s[c].nr_values)
+			continue;
+		if (s[c].start_ns < o)
+			o = s[c].start_ns;
+		if (s[c].window_ns > w)
+			w = s[c].window_ns;
+	}
+	*nr_rows = 0;
+	if (!w)
+		return calloc(1, sizeof(double));
+	for (size_t c = 0; c < ncol; c++) {
+		if (!s[c].nr_values)
+			continue;
+		uint64_t end = s[c].start_ns - o + s[c].nr_values * s[c].window_ns;
+		size_t n = (size_t)((end + w - 1) / w);
+
+		if (n > len)
+			len = n;
+	}
+	rows = malloc(len * ncol * sizeof(*rows));
+	if (!rows)
+		return NULL;
+	for (size_t i = 0; i < len * ncol; i++)
+		rows[i] = NAN;
+	for (size_t c = 0; c < ncol; c++) {
+		for (size_t j = 0; j < s[c].nr_values; j++) {
+			size_t r = (size_t)((s[c].start_ns - o + j * s[c].window_ns) / w);
+			double *cell = &rows[r * ncol + c];
+
+			*cell = (isnan(*cell) ? 0 : *cell) + s[c].values[j];
+		}
+	}
+	*origin_ns = o;
+	*window_ns = w;
+	*nr_rows = len;
+	return rows;
+}
+
 static int write_series(FILE *f, struct store *st, const struct plot_kind *k,
 			struct store_run *runs, size_t nr, struct plot_result *res)
 {
 	size_t ncol = nr_cols(k);
 	char title[160], num[32];
 
-	fprintf(f, "# time series; one block per run; t_ms = start of the window\n");
+	fprintf(f, "# time series; one block per run; t_ms = start of the window from the run's\n"
+		   "# origin (its first timestamp, the same for every column)\n");
 	fprintf(f, "# columns: t_ms window_ms");
 	for (size_t c = 0; c < ncol; c++)
 		fprintf(f, " %s=series %s", k->cols[c].header, k->cols[c].expr);
 	fputc('\n', f);
 	for (size_t i = 0; i < nr; i++) {
 		struct store_series s[PLOT_MAX_COLS];
-		size_t len = 0, first = PLOT_MAX_COLS;
+		uint64_t origin_ns = 0, window_ns = 0;
+		size_t len = 0;
+		double *rows;
 
-		for (size_t c = 0; c < ncol; c++) {
-			if (store__get_series(st, runs[i].id, k->cols[c].expr, &s[c])) {
+		for (size_t c = 0; c < ncol; c++)
+			if (store__get_series(st, runs[i].id, k->cols[c].expr, &s[c]))
 				memset(&s[c], 0, sizeof(s[c]));
-				continue;
-			}
-			if (first == PLOT_MAX_COLS)
-				first = c;
-			if (s[c].nr_values > len)
-				len = s[c].nr_values;
+		rows = series_grid(s, ncol, &origin_ns, &window_ns, &len);
+		for (size_t c = 0; c < ncol; c++)
+			store_series_clear(&s[c]);
+		if (!rows) {
+			set_err(res, "out of memory");
+			return -ENOMEM;
 		}
-		if (first < PLOT_MAX_COLS && len) {
+		if (len) {
 			if (res->nr_runs++)
 				fputs("\n\n", f);
 			quote(f, run_title(&runs[i], title, sizeof(title)));
 			fputs(" window_ms", f);
 			for (size_t c = 0; c < ncol; c++)
 				fprintf(f, " %s", k->cols[c].header);
-			fputc('\n', f);
+			fprintf(f, "\n# origin_ns %" PRIu64 "\n", origin_ns);
 			for (size_t w = 0; w < len; w++) {
-				double t_ms = ((double)s[first].start_ns + (double)w * (double)s[first].window_ns) / 1e6;
-
-				fprintf(f, "%.6g %.6g", t_ms, (double)s[first].window_ns / 1e6);
+				fprintf(f, "%.6g %.6g", (double)w * (double)window_ns / 1e6,
+					(double)window_ns / 1e6);
 				for (size_t c = 0; c < ncol; c++) {
-					double v = w < s[c].nr_values ? s[c].values[w] : NAN;
-
-					fmt_num(num, sizeof(num), scaled(&k->cols[c], v));
+					fmt_num(num, sizeof(num), scaled(&k->cols[c], rows[w * ncol + c]));
 					fprintf(f, " %s", num);
 				}
 				fputc('\n', f);
 				res->nr_rows++;
 			}
 		}
-		for (size_t c = 0; c < ncol; c++)
-			store_series_clear(&s[c]);
+		free(rows);
 	}
 	return 0;
 }

@@ -4,7 +4,7 @@
  * from the results store and runs gnuplot on the kind's script
  * (analyze/plots/KIND.gp, copied to DIR/KIND.gp) to draw DIR/KIND.png and
  * DIR/KIND.svg. Adding a plot is one .gp file and one entry of the kinds
- * table in plot.c; a kind names the keys it reads (analyze/keys.h).
+ * table in plot.c; a kind names the keys it reads (model/metric_keys.h).
  */
 #ifndef SVATRACE_ANALYZE_PLOT_H
 #define SVATRACE_ANALYZE_PLOT_H

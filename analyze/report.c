@@ -18,7 +18,7 @@
 #include <sodium.h>
 
 #include "analyze/compare.h"
-#include "analyze/keys.h"
+#include "model/metric_keys.h"
 #include "analyze/plot.h"
 #include "analyze/report.h"
 
@@ -37,7 +37,7 @@ static const struct {
 	{ "page requests (faults)", KEY_PRI_REQUESTS, 1, false },
 	{ "invalidations", KEY_INVAL_COUNT, 1, false },
 	{ "page-walk memory reads", KEY_WALK_READS, 1, false },
-	{ "submit latency p99 (us)", KEY_SUBMIT_LAT "@p99", 1e-3, false },
+	{ "descriptor end-to-end p99 (us)", KEY_DESC_E2E_LAT "@p99", 1e-3, false },
 	{ "retries per descriptor", KEY_SUBMIT_RETRIES "/" KEY_SUBMIT_DESCS, 1, false },
 	{ "CPU: fault service (ms)", KEY_CPU_FAULT, 1e-6, false },
 	{ "CPU: pin + map + unmap (ms)", NULL, 1e-6, false },	/* sum, see cell_value() */

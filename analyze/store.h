@@ -72,6 +72,13 @@ struct store_hist {
 	char unit[16];			/* "ns" */
 };
 
+/* @h as a lib/hist.h histogram, for hist_stat() and hist_quantile(). */
+static inline struct hist store_hist_view(const struct store_hist *h)
+{
+	return (struct hist){ .counts = h->counts, .nr = h->nr, .sum = h->sum,
+			      .min = h->min, .max = h->max };
+}
+
 /* A time series read back. */
 struct store_series {
 	uint64_t start_ns;		/* start of window 0 */
@@ -204,8 +211,8 @@ int store__get_hist(struct store *st, int64_t run, const char *key, struct store
 void store_hist_clear(struct store_hist *h);
 
 /**
- * store_hist_quantile() - value at quantile @q (0..1) of @h: the upper bound
- * of the bucket holding it, clamped to [min, max]. 0 if @h is empty.
+ * store_hist_quantile() - value at quantile @q (0..1) of @h by the one
+ * definition, hist_quantile() (lib/hist.h). 0 if @h is empty.
  */
 uint64_t store_hist_quantile(const struct store_hist *h, double q);
 

@@ -395,33 +395,9 @@ void store_hist_clear(struct store_hist *h)
 
 uint64_t store_hist_quantile(const struct store_hist *h, double q)
 {
-	uint64_t total = 0, target, cum = 0;
+	const struct hist v = store_hist_view(h);
 
-	for (uint32_t b = 0; b < RESULTS_HIST_BUCKETS; b++)
-		total += h->counts[b];
-	if (!total)
-		return 0;
-	if (q < 0)
-		q = 0;
-	if (q > 1)
-		q = 1;
-	target = (uint64_t)ceil(q * (double)total);
-	if (target < 1)
-		target = 1;
-	for (uint32_t b = 0; b < RESULTS_HIST_BUCKETS; b++) {
-		cum += h->counts[b];
-		if (cum >= target) {
-			uint64_t hi = b + 1 < RESULTS_HIST_BUCKETS ?
-				results_hist_bucket_low(b + 1) - 1 : UINT64_MAX;
-
-			if (h->nr && hi > h->max)
-				hi = h->max;
-			if (h->nr && hi < h->min)
-				hi = h->min;
-			return hi;
-		}
-	}
-	return h->max;
+	return hist_quantile(&v, q);
 }
 
 int store__get_series(struct store *st, int64_t run, const char *key, struct store_series *out)

@@ -39,6 +39,7 @@ const char *cli_command_line(void);
 void replay_scenario_help(void);
 
 /* Subcommands (alphabetical). */
+int cmd_calibrate(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_db(int argc, char **argv);

@@ -14,13 +14,16 @@
 #include "analyze/store.h"
 #include "analyze/store_sink.h"
 #include "cli/cli.h"
+#include "common/log.h"
 #include "model/xlate/config.h"
 #include "model/params.h"
 #include "replay/registry.h"
 #include "replay/replay.h"
 #include "replay/scenario.h"
 #include "replay/sinks.h"
+#include "replay/wq_hostcfg.h"
 #include "sweep/resolve.h"
+#include "trace/trace.h"
 
 #define CMD "replay"
 
@@ -51,6 +54,10 @@ static void usage(FILE *f)
 		"                       e.g. faulting:resident=0.5 or pinned,pagesize=2m; its model\n"
 		"                       overrides apply after the profile, before --set\n"
 		"                       ('--scenario help' lists transforms; docs/scenarios.md)\n"
+		"  --wq-config FILE     DSA work queues from accel-config JSON (accel-config list or\n"
+		"                       save-config): wq.* keys after the scenario, before --set.\n"
+		"                       Without it a trace's host snapshot (svatrace collect) sets\n"
+		"                       them, below the profile; --list-params TRACE shows origins\n"
 		"  --set KEY=VALUE      override one parameter (repeatable; after the profile)\n"
 		"  --seed N             model.seed (random replacement, fault service times)\n"
 		"  --json               print one JSON object of metrics (flat dotted keys)\n"
@@ -101,11 +108,35 @@ void replay_scenario_help(void)
 	scenario_foreach(scenario_help, NULL);
 }
 
+/* calibrated / cited / estimated from the value's own source; "user" for --set. */
+static const char *provenance(const struct param_def *d, const char *origin, const char **src)
+{
+	const char *ps = strstr(origin, ": ");	/* "profile FILE: its source comment" */
+
+	*src = NULL;
+	if (!strcmp(origin, "default"))
+		return param_provenance(d->source);
+	if (!strncmp(origin, "profile ", 8)) {
+		if (!ps)
+			return "estimated";	/* a profile value without a source comment */
+		*src = ps + 2;
+		return param_provenance(*src);
+	}
+	return "user";
+}
+
 static void list_text(const struct param_def *d, const char *value, const char *origin, void *ctx)
 {
 	printf("%-26s %-8s %-10s %s\n", d->key, *d->unit ? d->unit : "-", value, d->help);
-	printf("%-26s %-8s %-10s   source: %s%s%s\n", "", "", "", d->source,
-	       strcmp(origin, "default") ? "; set by " : "", strcmp(origin, "default") ? origin : "");
+	const char *src, *prov = provenance(d, origin, &src);
+
+	if (src)
+		printf("%-26s %-8s %-10s   [%s] source: %s (set by %.*s)\n", "", "", "", prov, src,
+		       (int)(src - 2 - origin), origin);
+	else
+		printf("%-26s %-8s %-10s   [%s] source: %s%s%s\n", "", "", "", prov, d->source,
+		       strcmp(origin, "default") ? "; set by " : "",
+		       strcmp(origin, "default") ? origin : "");
 	if (d->type == PARAM_ENUM)
 		printf("%-26s %-8s %-10s   choices: %s\n", "", "", "", d->choices);
 }
@@ -122,6 +153,11 @@ static void list_json(const struct param_def *d, const char *value, const char *
 	json_object_set_new(o, "value", json_string(value));
 	json_object_set_new(o, "origin", json_string(origin));
 	json_object_set_new(o, "source", json_string(d->source));
+	{
+		const char *src;
+
+		json_object_set_new(o, "provenance", json_string(provenance(d, origin, &src)));
+	}
 	json_object_set_new(o, "help", json_string(d->help));
 	if (d->type == PARAM_ENUM)
 		json_object_set_new(o, "choices", json_string(d->choices));
@@ -169,16 +205,21 @@ int cmd_replay(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "list-params", no_argument, NULL, 'L' },
 		{ "scenario", required_argument, NULL, 'C' },
+		{ "wq-config", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *profile = NULL, *seed = NULL, *label = NULL, *db = NULL, *scenario = NULL;
+	const char *wq_config = NULL;
+	struct wq_hostcfg_kv *wkv = calloc(WQ_HOSTCFG_MAX_KV, sizeof(*wkv));
+	char wq_origin[1100];
+	size_t nr_wkv = 0, nr_sset = 0;
 	struct store *st = NULL;
 	struct store_sink *ss = NULL;
 	struct results_sink *printer = NULL, dbsink;
 	bool json = false, list = false;
 	char **sets = calloc((size_t)argc + 1, sizeof(char *));
-	struct sweep_setting *sset = calloc((size_t)argc + 1, sizeof(*sset));
+	struct sweep_setting *sset = calloc((size_t)argc + 1 + WQ_HOSTCFG_MAX_KV, sizeof(*sset));
 	char (*keys)[128] = calloc((size_t)argc + 1, sizeof(*keys));
 	char spec[1024] = "";
 	int nr_sets = 0, c, rc = CLI_OK;
@@ -187,7 +228,7 @@ int cmd_replay(int argc, char **argv)
 	struct progress pg = { 0 };
 	char err[512];
 
-	if (!sets || !sset || !keys) {
+	if (!sets || !sset || !keys || !wkv) {
 		rc = cli_error(CMD, "out of memory");
 		goto out;
 	}
@@ -201,12 +242,17 @@ int cmd_replay(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'L': list = true; break;
 		case 'C': scenario = optarg; break;
+		case 'W': wq_config = optarg; break;
 		case 'h': usage(stdout); goto out;
 		default: rc = cli_usage_error(CMD, "unknown option"); goto out;
 		}
 	}
 	if (scenario && !strcmp(scenario, "help")) {
 		replay_scenario_help();
+		goto out;
+	}
+	if (list && optind < argc - 1) {
+		rc = cli_usage_error(CMD, "one TRACE only");
 		goto out;
 	}
 	if (!list && optind != argc - 1) {
@@ -218,7 +264,22 @@ int cmd_replay(int argc, char **argv)
 		rc = cli_error(CMD, "parameter tables: %s", strerror(errno));
 		goto out;
 	}
-	/* profile < scenario overrides < --set < --seed: the rule sweeps use too (sweep/resolve.h) */
+	/*
+	 * trace host snapshot < profile < scenario overrides < --wq-config < --set < --seed
+	 * (without the first and fourth, the rule sweeps use too: sweep/resolve.h)
+	 */
+	/* the snapshot describes the trace; one that does not fit is a warning, not a stop */
+	if (optind == argc - 1 && wq_hostcfg_apply_trace(p, argv[optind], err, sizeof(err)) < 0)
+		svt_warn("replay: %s (DSA configuration from it not used)", err);
+	if (wq_config) {
+		if (wq_hostcfg_read_file(wq_config, wkv, &nr_wkv, err, sizeof(err))) {
+			rc = cli_usage_error(CMD, "--wq-config %s", err);
+			goto out;
+		}
+		snprintf(wq_origin, sizeof(wq_origin), "--wq-config %s", wq_config);
+		for (size_t i = 0; i < nr_wkv; i++)
+			sset[nr_sset++] = (struct sweep_setting){ wkv[i].key, wkv[i].value, wq_origin };
+	}
 	for (int i = 0; i < nr_sets; i++) {
 		const char *v;
 
@@ -226,11 +287,11 @@ int cmd_replay(int argc, char **argv)
 			rc = cli_usage_error(CMD, "--set '%s': want KEY=VALUE", sets[i]);
 			goto out;
 		}
-		sset[i] = (struct sweep_setting){ keys[i], v, "--set" };
+		sset[nr_sset++] = (struct sweep_setting){ keys[i], v, "--set" };
 	}
 	if (seed)
-		sset[nr_sets++] = (struct sweep_setting){ "model.seed", seed, "--seed" };
-	if (sweep_resolve(p, profile, scenario, sset, (size_t)nr_sets, spec, sizeof(spec), err,
+		sset[nr_sset++] = (struct sweep_setting){ "model.seed", seed, "--seed" };
+	if (sweep_resolve(p, profile, scenario, sset, nr_sset, spec, sizeof(spec), err,
 			  sizeof(err))) {
 		rc = cli_usage_error(CMD, "%s", err);
 		goto out;
@@ -296,5 +357,6 @@ out:
 	free(sets);
 	free(sset);
 	free(keys);
+	free(wkv);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include "lib/suggest.h"
 
 static const struct cli_cmd commands[] = {
+	{ "calibrate", "fit the translation model to pcie-bench measurements; check a profile against them", cmd_calibrate },
 	{ "collect", "capture IOMMU, DMA, VT-d and DSA events with eBPF into a trace file", cmd_collect },
 	{ "compare", "compare two stored runs: ratios, config differences, faster/slower and why", cmd_compare },
 	{ "db", "results databases: info, merge sweep shards, example data", cmd_db },

@@ -34,13 +34,13 @@
 #include "svatrace.skel.h"
 
 #define MAX_LINKS (2 * SVT_P_MAX_ + SVT_MAX_UPROBES + SVT_MAX_TRACEPOINTS)
-#define FLUSH_EVERY_NS 1000000000ull	/* a SIGKILL loses at most ~1 s of records */
-#define RING_PUBLISH_BYTES (64u << 10)	/* consumer position published this often */
-#define TP_WORDS_MAX 16			/* tp_words_0..16 in svatrace.bpf.c */
+#define FLUSH_EVERY_NS 1000000000ull   /* a SIGKILL loses at most ~1 s of records */
+#define RING_PUBLISH_BYTES (64u << 10) /* consumer position published this often */
+#define TP_WORDS_MAX 16		       /* tp_words_0..16 in svatrace.bpf.c */
 
 struct run {
-	struct conv *cv;		/* converter into the writer */
-	int err;			/* first writer error */
+	struct conv *cv; /* converter into the writer */
+	int err;	 /* first writer error */
 };
 
 /*
@@ -52,13 +52,13 @@ struct run {
  * between the producing and the consuming CPU per event.
  */
 struct ring {
-	int epoll_fd;			/* the map fd registered for EPOLLIN */
-	size_t page_bytes;		/* mmap granularity */
-	uint64_t mask;			/* ring bytes - 1 */
-	unsigned long *consumer_pos;	/* shared with the kernel, written by us */
-	unsigned long *producer_pos;	/* shared with the kernel, read-only */
-	unsigned char *data;		/* ring data, mapped twice */
-	size_t ro_bytes;		/* length of the read-only mapping */
+	int epoll_fd;		     /* the map fd registered for EPOLLIN */
+	size_t page_bytes;	     /* mmap granularity */
+	uint64_t mask;		     /* ring bytes - 1 */
+	unsigned long *consumer_pos; /* shared with the kernel, written by us */
+	unsigned long *producer_pos; /* shared with the kernel, read-only */
+	unsigned char *data;	     /* ring data, mapped twice */
+	size_t ro_bytes;	     /* length of the read-only mapping */
 };
 
 /*
@@ -71,9 +71,10 @@ struct ring {
 static const char *attach_strerror(int err, int type)
 {
 	if (err == 524)
-		return type == PROBE_FUNC ? "not supported for this function (ENOTSUPP: no BPF "
-					    "trampoline, e.g. more than 6 arguments before Linux 6.6)"
-					  : "not supported by this kernel (ENOTSUPP)";
+		return type == PROBE_FUNC
+			   ? "not supported for this function (ENOTSUPP: no BPF "
+			     "trampoline, e.g. more than 6 arguments before Linux 6.6)"
+			   : "not supported by this kernel (ENOTSUPP)";
 	return strerror(err);
 }
 
@@ -94,7 +95,7 @@ static int ring_open(struct ring *r, int map_fd, uint32_t ring_bytes)
 	/* Edge-triggered: report the BPF side's wakeups only. Level-triggered
 	 * epoll returns at once while any byte waits, so a consumer that keeps
 	 * up spins through tiny batches (a syscall and a clock read each). */
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLET};
 	void *p;
 	int err;
 
@@ -163,7 +164,7 @@ static void ring_consume(struct ring *r, struct run *run)
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	static char buf[65536];	/* verifier logs arrive as one message */
+	static char buf[65536]; /* verifier logs arrive as one message */
 	size_t n;
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -194,7 +195,8 @@ int collect_parse_uprobe(const char *spec, char **path, char **sym, int *argn)
 		;
 	if (c1 <= spec || c1 + 1 == c2)
 		return -EINVAL;
-	if (sscanf(c2 + 1, "ARG%d=%31s", &n, tail) != 2 && sscanf(c2 + 1, "arg%d=%31s", &n, tail) != 2)
+	if (sscanf(c2 + 1, "ARG%d=%31s", &n, tail) != 2 &&
+	    sscanf(c2 + 1, "arg%d=%31s", &n, tail) != 2)
 		return -EINVAL;
 	if (n < 1 || n > 5 || strcmp(tail, "dsa-desc"))
 		return -EINVAL;
@@ -237,10 +239,10 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 
 		if (!p->selected)
 			continue;
-		json_array_append_new(probes, json_pack("{s:s,s:s,s:b,s:s?,s:s?}", "name", defs[i].name,
-							"target", defs[i].target, "attached",
-							p->attached, "skipped", p->why, "via",
-							p->raw ? "raw_tp" : NULL));
+		json_array_append_new(probes, json_pack("{s:s,s:s,s:b,s:s?,s:s?}", "name",
+							defs[i].name, "target", defs[i].target,
+							"attached", p->attached, "skipped", p->why,
+							"via", p->raw ? "raw_tp" : NULL));
 	}
 	for (unsigned int i = 0; i < o->nr_uprobes; i++)
 		json_array_append_new(ups, json_string(o->uprobes[i]));
@@ -263,8 +265,7 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 }
 
 /* Read the per-CPU lost counters, record them, and sum per probe. */
-static void read_lost(struct svatrace_bpf *skel, struct trace_writer *w,
-		      struct collect_result *res)
+static void read_lost(struct svatrace_bpf *skel, struct trace_writer *w, struct collect_result *res)
 {
 	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.lost);
 	uint64_t *vals;
@@ -343,10 +344,10 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 		struct collect_probe_result *p = &res->probe[i];
 		struct bpf_program *prog = bpf_object__find_program_by_name(skel->obj, d->prog);
 		struct bpf_program *rprog =
-			d->ret_prog ? bpf_object__find_program_by_name(skel->obj, d->ret_prog) : NULL;
+		    d->ret_prog ? bpf_object__find_program_by_name(skel->obj, d->ret_prog) : NULL;
 		bool on;
 
-		if (allow_func) {	/* first pass: decide and report once */
+		if (allow_func) { /* first pass: decide and report once */
 			p->selected = d->type == PROBE_UPROBE	 ? o->nr_uprobes > 0
 				      : d->type == PROBE_USER_TP ? o->nr_tracepoints > 0
 								 : probe_selected(d, o->events);
@@ -364,8 +365,8 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 		/* raw_tp twin: loaded when the prototype fits; the classic
 		 * program stays loaded as the fallback should it not attach. */
 		if (d->raw_prog) {
-			struct bpf_program *raw = bpf_object__find_program_by_name(skel->obj,
-										   d->raw_prog);
+			struct bpf_program *raw =
+			    bpf_object__find_program_by_name(skel->obj, d->raw_prog);
 
 			if (allow_func)
 				p->raw = on && probe_raw_ok(d);
@@ -375,7 +376,8 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 	}
 	/* --tracepoint: only the tp_words_N programs some option needs (and
 	 * tp_generic, the fallback when one of them cannot attach). */
-	bpf_object__for_each_program(prog, skel->obj) {
+	bpf_object__for_each_program(prog, skel->obj)
+	{
 		const char *name = bpf_program__name(prog);
 		char want[32];
 		bool on = false;
@@ -397,33 +399,34 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 	} else {
 		svt_err("cannot load the BPF programs: %s%s", strerror(-*rc),
 			*rc == -EPERM ? " (needs root or CAP_BPF+CAP_PERFMON; a locked-down kernel "
-					"also refuses)" : " (run with -v for the verifier log)");
+					"also refuses)"
+				      : " (run with -v for the verifier log)");
 	}
 fail:
 	svatrace_bpf__destroy(skel);
 	return NULL;
 }
 
-int collect_run(const struct collect_opts *o, struct collect_result *res)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
-	struct svatrace_bpf *skel = NULL;
-	struct ring rb = { .epoll_fd = -1 };
-	struct bpf_link *links[MAX_LINKS];
-	struct trace_writer *w = NULL;
-	struct run run = { 0 };
-	json_t *meta = NULL;
-	char *meta_txt = NULL;
-	const char *btf = o->btf_path ? o->btf_path : COLLECT_DEFAULT_BTF;
-	const char *why = NULL;
-	size_t nr_defs, nr_links = 0;
-	const struct probe_def *defs = probe_defs(&nr_defs);
-	uint64_t t_start, t_end = 0, t_flush;
-	struct tpfmt *tpf = NULL;	/* layout per --tracepoint */
-	int rc = 0;
+/* Everything one collection holds; freed by cs_close() in reverse order. */
+struct collect_state {
+	struct svatrace_bpf *skel;	   /* loaded BPF object */
+	struct ring rb;			   /* the ring buffer, read directly */
+	struct bpf_link *links[MAX_LINKS]; /* attached programs */
+	size_t nr_links;		   /* entries in links[] */
+	struct trace_writer *w;		   /* output file */
+	struct run run;			   /* converter and its first error */
+	struct tpfmt *tpf;		   /* record layout per --tracepoint */
+};
 
-	memset(res, 0, sizeof(*res));
-	libbpf_set_print(libbpf_log);
+/*
+ * Check what can be checked before loading anything: privileges, kernel BTF,
+ * every --uprobe spec, every --tracepoint's format (into cs->tpf).
+ */
+static int check_opts(const struct collect_opts *o, const char *btf, struct collect_state *cs)
+{
+	const char *why = NULL;
+	int rc;
+
 	if (!host_has_bpf_caps(&why)) {
 		svt_err("cannot collect: %s", why);
 		return -EPERM;
@@ -448,56 +451,78 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 	if (o->nr_tracepoints) {
 		const char *tfs = probe_tracefs_dir();
 
-		tpf = calloc(o->nr_tracepoints, sizeof(*tpf));
-		if (!tpf)
+		cs->tpf = calloc(o->nr_tracepoints, sizeof(*cs->tpf));
+		if (!cs->tpf)
 			return -ENOMEM;
 		for (unsigned int i = 0; i < o->nr_tracepoints; i++) {
-			rc = tfs ? tpfmt_load(tfs, o->tracepoints[i], &tpf[i]) : -ENOENT;
+			rc = tfs ? tpfmt_load(tfs, o->tracepoints[i], &cs->tpf[i]) : -ENOENT;
 			if (rc) {
 				svt_err("bad --tracepoint '%s': %s", o->tracepoints[i],
-					rc == -EINVAL ? "want SYSTEM:NAME (e.g. syscalls:sys_enter_getppid)"
+					rc == -EINVAL
+					    ? "want SYSTEM:NAME (e.g. syscalls:sys_enter_getppid)"
 					: rc == -ENOENT ? "no such tracepoint in this kernel (see "
 							  "/sys/kernel/tracing/events)"
 							: strerror(-rc));
-				free(tpf);
 				return rc;
 			}
 		}
 	}
+	return 0;
+}
+
+/* Load the BPF object; a kernel that refuses fentry programs keeps the tracepoints. */
+static int load(const struct collect_opts *o, const char *btf, struct collect_state *cs,
+		struct collect_result *res)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
+	size_t nr_defs;
+	const struct probe_def *defs = probe_defs(&nr_defs);
+	int rc = 0;
+
 	if (strcmp(btf, COLLECT_DEFAULT_BTF))
 		open_opts.btf_custom_path = btf;
-
-	skel = open_and_load(o, &open_opts, tpf, res, true, &rc);
-	if (!skel && rc == -EAGAIN) {
+	cs->skel = open_and_load(o, &open_opts, cs->tpf, res, true, &rc);
+	if (!cs->skel && rc == -EAGAIN) {
 		/* Some kernels (sandboxes, no BPF trampoline) refuse fentry
 		 * programs: keep the tracepoints rather than failing. */
 		svt_info("skipping every fentry probe: this kernel refused to load fentry/fexit "
 			 "programs (no BPF trampoline support, or a sandbox); tracepoints stay");
 		for (size_t i = 0; i < nr_defs; i++)
-			if (defs[i].type == PROBE_FUNC && res->probe[i].selected && !res->probe[i].why)
+			if (defs[i].type == PROBE_FUNC && res->probe[i].selected &&
+			    !res->probe[i].why)
 				res->probe[i].why = "kernel refuses fentry programs";
-		skel = open_and_load(o, &open_opts, tpf, res, false, &rc);
+		cs->skel = open_and_load(o, &open_opts, cs->tpf, res, false, &rc);
 	}
-	if (!skel)
-		goto cleanup;
+	if (!cs->skel)
+		return rc ? rc : -EIO; /* never go on without an object */
+	return 0;
+}
+
+/* Attach the probe table's loaded programs; one that fails is skipped, not fatal. */
+static void attach_table(struct collect_state *cs, struct collect_result *res)
+{
+	size_t nr_defs;
+	const struct probe_def *defs = probe_defs(&nr_defs);
+	struct bpf_object *obj = cs->skel->obj;
 
 	for (size_t i = 0; i < nr_defs; i++) {
 		const struct probe_def *d = &defs[i];
 		struct collect_probe_result *p = &res->probe[i];
-		struct bpf_program *prog = bpf_object__find_program_by_name(skel->obj, d->prog);
+		struct bpf_program *prog = bpf_object__find_program_by_name(obj, d->prog);
 		struct bpf_program *rprog =
-			d->ret_prog ? bpf_object__find_program_by_name(skel->obj, d->ret_prog) : NULL;
-		struct bpf_link *l1, *l2 = NULL;
+		    d->ret_prog ? bpf_object__find_program_by_name(obj, d->ret_prog) : NULL;
+		struct bpf_link *l1 = NULL, *l2 = NULL;
 
 		if (d->type == PROBE_UPROBE || d->type == PROBE_USER_TP || !prog ||
 		    !bpf_program__autoload(prog))
 			continue;
-		l1 = NULL;
 		if (p->raw) {
-			l1 = bpf_program__attach(bpf_object__find_program_by_name(skel->obj, d->raw_prog));
+			l1 =
+			    bpf_program__attach(bpf_object__find_program_by_name(obj, d->raw_prog));
 			if (!l1) {
-				svt_debug("%s: raw tracepoint attach failed (%s), using the tracepoint",
-					  d->name, strerror(errno));
+				svt_debug(
+				    "%s: raw tracepoint attach failed (%s), using the tracepoint",
+				    d->name, strerror(errno));
 				p->raw = false;
 			}
 		}
@@ -505,36 +530,43 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 			l1 = bpf_program__attach(prog);
 		if (!l1 || (rprog && !(l2 = bpf_program__attach(rprog)))) {
 			p->why = "attach failed";
-			svt_info("skipping %s: attach failed: %s", d->name, attach_strerror(errno, d->type));
+			svt_info("skipping %s: attach failed: %s", d->name,
+				 attach_strerror(errno, d->type));
 			bpf_link__destroy(l1);
 			continue;
 		}
-		links[nr_links++] = l1;
+		cs->links[cs->nr_links++] = l1;
 		if (l2)
-			links[nr_links++] = l2;
+			cs->links[cs->nr_links++] = l2;
 		p->attached = true;
 		res->nr_attached++;
 	}
+}
+
+/* Attach every --uprobe; any failure ends the run (the user asked for it). */
+static int attach_uprobes(const struct collect_opts *o, struct collect_state *cs,
+			  struct collect_result *res)
+{
 	for (unsigned int i = 0; i < o->nr_uprobes; i++) {
 		LIBBPF_OPTS(bpf_uprobe_opts, uo);
 		char *path = NULL, *sym = NULL;
-		int argn = 0;
+		int argn = 0, rc;
 		struct bpf_link *l;
 
 		collect_parse_uprobe(o->uprobes[i], &path, &sym, &argn);
 		uo.func_name = sym;
 		uo.bpf_cookie = (uint64_t)argn | (uint64_t)i << 8;
-		l = bpf_program__attach_uprobe_opts(skel->progs.up_dsa_desc, o->pid ? (int)o->pid : -1,
-						    path, 0, &uo);
+		l = bpf_program__attach_uprobe_opts(cs->skel->progs.up_dsa_desc,
+						    o->pid ? (int)o->pid : -1, path, 0, &uo);
 		if (!l) {
 			rc = -errno;
 			svt_err("cannot attach --uprobe %s: %s (is %s a function in %s?)",
 				o->uprobes[i], strerror(errno), sym, path);
 			free(path);
 			free(sym);
-			goto cleanup;
+			return rc;
 		}
-		links[nr_links++] = l;
+		cs->links[cs->nr_links++] = l;
 		free(path);
 		free(sym);
 	}
@@ -542,6 +574,13 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 		res->probe[SVT_P_UPROBE_DSA].attached = true;
 		res->nr_attached++;
 	}
+	return 0;
+}
+
+/* Attach every --tracepoint; any failure ends the run. */
+static int attach_tracepoints(const struct collect_opts *o, struct collect_state *cs,
+			      struct collect_result *res)
+{
 	for (unsigned int i = 0; i < o->nr_tracepoints; i++) {
 		LIBBPF_OPTS(bpf_tracepoint_opts, to, .bpf_cookie = i);
 		const char *spec = o->tracepoints[i], *colon = strchr(spec, ':');
@@ -549,131 +588,180 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 		struct bpf_link *l;
 
 		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - spec), spec);
-		tp_prog_name(tpf[i].payload_bytes, pname, sizeof(pname));
+		tp_prog_name(cs->tpf[i].payload_bytes, pname, sizeof(pname));
 		l = bpf_program__attach_tracepoint_opts(
-			bpf_object__find_program_by_name(skel->obj, pname), sys, colon + 1, &to);
+		    bpf_object__find_program_by_name(cs->skel->obj, pname), sys, colon + 1, &to);
 		if (!l && errno == EACCES && strcmp(pname, "tp_generic")) {
 			/* the format file and the kernel disagree on the last field */
 			svt_debug("--tracepoint %s: %s refused, using tp_generic", spec, pname);
-			l = bpf_program__attach_tracepoint_opts(skel->progs.tp_generic, sys,
+			l = bpf_program__attach_tracepoint_opts(cs->skel->progs.tp_generic, sys,
 								colon + 1, &to);
 		}
 		if (!l) {
-			rc = -errno;
+			int rc = -errno;
+
 			svt_err("cannot attach --tracepoint %s: %s", spec, strerror(errno));
-			goto cleanup;
+			return rc;
 		}
-		links[nr_links++] = l;
+		cs->links[cs->nr_links++] = l;
 	}
 	if (o->nr_tracepoints) {
 		res->probe[SVT_P_TRACEPOINT].attached = true;
 		res->nr_attached++;
 	}
-	if (!res->nr_attached) {
-		svt_err("no probe could be attached (see 'svatrace doctor')");
-		rc = -ENOENT;
-		goto cleanup;
-	}
+	return 0;
+}
 
-	meta = build_meta(o, res);
-	meta_txt = meta ? json_dumps(meta, JSON_COMPACT) : NULL;
-	if (!meta_txt) {
-		rc = -ENOMEM;
-		goto cleanup;
-	}
-	w = trace_writer__open(o->out_path, TRACE_CLOCK_MONOTONIC,
+/* Create the trace file (its meta says what was attached) and the converter into it. */
+static int open_output(const struct collect_opts *o, struct collect_state *cs,
+		       const struct collect_result *res)
+{
+	json_t *meta = build_meta(o, res);
+	char *meta_txt = meta ? json_dumps(meta, JSON_COMPACT) : NULL;
+	int rc = 0;
+
+	json_decref(meta);
+	if (!meta_txt)
+		return -ENOMEM;
+	cs->w =
+	    trace_writer__open(o->out_path, TRACE_CLOCK_MONOTONIC,
 			       o->keep_addrs ? TRACE_F_ADDR_KEPT : TRACE_F_ADDR_HASHED, meta_txt);
-	if (!w) {
+	free(meta_txt);
+	if (!cs->w) {
 		rc = -errno;
 		svt_err("cannot create %s: %s", o->out_path, strerror(errno));
-		goto cleanup;
+		return rc;
 	}
-	run.cv = conv__new(w, o->keep_addrs, o->device);
-	if (!run.cv) {
-		rc = -errno;
-		goto cleanup;
-	}
+	cs->run.cv = conv__new(cs->w, o->keep_addrs, o->device);
+	if (!cs->run.cv)
+		return -errno;
 	for (unsigned int i = 0; i < o->nr_uprobes; i++) {
 		char *sym = NULL, name[300];
 		int argn;
 
 		if (collect_parse_uprobe(o->uprobes[i], NULL, &sym, &argn) == 0) {
 			snprintf(name, sizeof(name), "uprobe:%s", sym);
-			conv__set_uprobe_name(run.cv, i, name);
+			conv__set_uprobe_name(cs->run.cv, i, name);
 			free(sym);
 		}
 	}
 	for (unsigned int i = 0; i < o->nr_tracepoints; i++) {
-		rc = conv__set_tracepoint(run.cv, i, o->tracepoints[i], &tpf[i]);
+		rc = conv__set_tracepoint(cs->run.cv, i, o->tracepoints[i], &cs->tpf[i]);
 		if (rc)
-			goto cleanup;
+			return rc;
 	}
-	rc = ring_open(&rb, bpf_map__fd(skel->maps.rb), bpf_map__max_entries(skel->maps.rb));
-	if (rc) {
-		svt_err("cannot set up the ring buffer: %s", strerror(-rc));
-		goto cleanup;
-	}
-	svt_info("collecting from %u probes into %s%s", res->nr_attached, o->out_path,
-		 o->duration_ms ? "" : " (Ctrl-C to stop)");
-	if (o->ready)
-		o->ready(o->ready_ctx);
+	return 0;
+}
 
-	t_start = now_ns();
-	t_flush = t_start;
+/*
+ * Drain the ring until *o->stop, the duration or a writer error, flushing
+ * the file every FLUSH_EVERY_NS; then detach and drain what is left.
+ */
+static int poll_loop(const struct collect_opts *o, struct collect_state *cs,
+		     struct collect_result *res)
+{
+	uint64_t t_start = now_ns(), t_end = 0, t_flush = t_start;
+	int rc = 0;
+
 	if (o->duration_ms)
 		t_end = t_start + o->duration_ms * 1000000ull;
-	while (!(o->stop && *o->stop) && !run.err) {
+	while (!(o->stop && *o->stop) && !cs->run.err) {
 		uint64_t t;
-		int n = ring_wait(&rb, (int)o->poll_ms);
+		int n = ring_wait(&cs->rb, (int)o->poll_ms);
 
 		if (n < 0) {
 			svt_err("ring buffer poll: %s", strerror(-n));
 			rc = n;
 			break;
 		}
-		ring_consume(&rb, &run);
+		ring_consume(&cs->rb, &cs->run);
 		t = now_ns();
 		if (t_end && t >= t_end)
 			break;
 		if (t - t_flush >= FLUSH_EVERY_NS) {
-			trace_writer__flush(w);
+			trace_writer__flush(cs->w);
 			t_flush = t;
 		}
 	}
 	res->duration_ns = now_ns() - t_start;
 	/* Detach first so the final drain sees every event the probes produced. */
-	while (nr_links)
-		bpf_link__destroy(links[--nr_links]);
-	ring_consume(&rb, &run);
-	read_lost(skel, w, res);
-	if (run.err && !rc) {
-		rc = run.err;
+	while (cs->nr_links)
+		bpf_link__destroy(cs->links[--cs->nr_links]);
+	ring_consume(&cs->rb, &cs->run);
+	read_lost(cs->skel, cs->w, res);
+	if (cs->run.err && !rc) {
+		rc = cs->run.err;
 		svt_err("writing %s: %s", o->out_path, trace_strerror(rc));
 	}
+	return rc;
+}
 
-cleanup:
-	for (size_t i = 0; i < nr_defs; i++)
-		if (run.cv)
-			res->probe[i].nr_records = conv__nr_records(run.cv, (unsigned int)i);
-	for (size_t i = 0; i < nr_defs; i++)
+/* Per-probe record counts into @res, then free in reverse order; returns @rc or the close error. */
+static int cs_close(const struct collect_opts *o, struct collect_state *cs,
+		    struct collect_result *res, int rc)
+{
+	for (size_t i = 0; i < SVT_P_MAX_; i++) {
+		if (cs->run.cv)
+			res->probe[i].nr_records = conv__nr_records(cs->run.cv, (unsigned int)i);
 		res->nr_records += res->probe[i].nr_records;
-	if (run.cv)
-		res->nr_filtered = conv__nr_filtered(run.cv);
-	ring_close(&rb);
-	while (nr_links)
-		bpf_link__destroy(links[--nr_links]);
-	svatrace_bpf__destroy(skel);
-	conv__free(run.cv);
-	if (w) {
-		int crc = trace_writer__close(w);
+	}
+	if (cs->run.cv)
+		res->nr_filtered = conv__nr_filtered(cs->run.cv);
+	ring_close(&cs->rb);
+	while (cs->nr_links)
+		bpf_link__destroy(cs->links[--cs->nr_links]);
+	svatrace_bpf__destroy(cs->skel);
+	conv__free(cs->run.cv);
+	if (cs->w) {
+		int crc = trace_writer__close(cs->w);
 
 		if (crc && !rc) {
 			rc = crc;
 			svt_err("closing %s: %s", o->out_path, trace_strerror(crc));
 		}
 	}
-	free(meta_txt);
-	json_decref(meta);
-	free(tpf);
+	free(cs->tpf);
 	return rc;
+}
+
+int collect_run(const struct collect_opts *o, struct collect_result *res)
+{
+	struct collect_state cs = {.rb = {.epoll_fd = -1}};
+	const char *btf = o->btf_path ? o->btf_path : COLLECT_DEFAULT_BTF;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	libbpf_set_print(libbpf_log);
+	rc = check_opts(o, btf, &cs);
+	if (rc) {
+		free(cs.tpf);
+		return rc;
+	}
+	rc = load(o, btf, &cs, res);
+	if (rc)
+		goto out;
+	attach_table(&cs, res);
+	if ((rc = attach_uprobes(o, &cs, res)) || (rc = attach_tracepoints(o, &cs, res)))
+		goto out;
+	if (!res->nr_attached) {
+		svt_err("no probe could be attached (see 'svatrace doctor')");
+		rc = -ENOENT;
+		goto out;
+	}
+	rc = open_output(o, &cs, res);
+	if (rc)
+		goto out;
+	rc = ring_open(&cs.rb, bpf_map__fd(cs.skel->maps.rb),
+		       bpf_map__max_entries(cs.skel->maps.rb));
+	if (rc) {
+		svt_err("cannot set up the ring buffer: %s", strerror(-rc));
+		goto out;
+	}
+	svt_info("collecting from %u probes into %s%s", res->nr_attached, o->out_path,
+		 o->duration_ms ? "" : " (Ctrl-C to stop)");
+	if (o->ready)
+		o->ready(o->ready_ctx);
+	rc = poll_loop(o, &cs, res);
+out:
+	return cs_close(o, &cs, res, rc);
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * convert.c - ring-buffer event -> trace record (see convert.h). The meaning
- * of each event's v[] slots is set by the BPF program of its probe
- * (collect/bpf/svatrace.bpf.c); this file is the one place that reads them.
+ * convert.c - ring-buffer event -> trace record (see convert.h). Each
+ * probe's kind (collect/probe_table.h) selects one converter below, which
+ * reads the event's values through the kind's named struct (collect.h) and
+ * takes the record's op from the probe's table line.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -15,17 +16,17 @@
 #include "collect/redact.h"
 
 struct conv {
-	struct trace_writer *w;			/* output (not owned) */
-	struct redact *rd;			/* address hashing */
-	char *device_glob;			/* device filter, NULL = none */
-	uint32_t event_id[SVT_P_MAX_];		/* interned event name per probe, 0 = not yet */
-	uint32_t uprobe_id[SVT_MAX_UPROBES];	/* interned event name per --uprobe */
-	uint32_t tp_id[SVT_MAX_TRACEPOINTS];	/* interned event name per --tracepoint */
-	struct tpfmt *tp_fmt[SVT_MAX_TRACEPOINTS];	/* record layout per --tracepoint */
-	uint64_t nr[SVT_P_MAX_];		/* records written per probe */
-	uint64_t nr_filtered;			/* events dropped by the device filter */
-	char last_comm[SVT_COMM_BYTES];		/* task name of the previous event */
-	uint32_t last_comm_id;			/* its interned id, 0 = none yet */
+	struct trace_writer *w;			   /* output (not owned) */
+	struct redact *rd;			   /* address hashing */
+	char *device_glob;			   /* device filter, NULL = none */
+	uint32_t event_id[SVT_P_MAX_];		   /* interned event name per probe, 0 = not yet */
+	uint32_t uprobe_id[SVT_MAX_UPROBES];	   /* interned event name per --uprobe */
+	uint32_t tp_id[SVT_MAX_TRACEPOINTS];	   /* interned event name per --tracepoint */
+	struct tpfmt *tp_fmt[SVT_MAX_TRACEPOINTS]; /* record layout per --tracepoint */
+	uint64_t nr[SVT_P_MAX_];		   /* records written per probe */
+	uint64_t nr_filtered;			   /* events dropped by the device filter */
+	char last_comm[SVT_COMM_BYTES];		   /* task name of the previous event */
+	uint32_t last_comm_id;			   /* its interned id, 0 = none yet */
 };
 
 struct conv *conv__new(struct trace_writer *w, bool keep_addrs, const char *device_glob)
@@ -61,8 +62,7 @@ void conv__set_uprobe_name(struct conv *c, unsigned int idx, const char *name)
 		c->uprobe_id[idx] = trace_writer__intern(c->w, name);
 }
 
-int conv__set_tracepoint(struct conv *c, unsigned int idx, const char *name,
-			 const struct tpfmt *f)
+int conv__set_tracepoint(struct conv *c, unsigned int idx, const char *name, const struct tpfmt *f)
 {
 	if (idx >= SVT_MAX_TRACEPOINTS)
 		return -EINVAL;
@@ -158,7 +158,8 @@ static void fill_hdr(struct conv *c, const struct svt_event *e, struct trace_rec
 		h->event_id = c->tp_id[e->op];
 	} else {
 		if (!c->event_id[e->probe])
-			c->event_id[e->probe] = trace_writer__intern(c->w, probe_def_by_id(e->probe)->name);
+			c->event_id[e->probe] =
+			    trace_writer__intern(c->w, probe_def_by_id(e->probe)->name);
 		h->event_id = c->event_id[e->probe];
 	}
 	if (hashed && !redact__keeps(c->rd))
@@ -188,24 +189,238 @@ static int tracepoint(struct conv *c, const struct svt_event *e)
 
 	text[0] = 0;
 	if (f)
-		hashed = tpfmt_format(f, e->v, redact__keeps(c->rd) ? NULL : hash_cb, c, text,
-				      sizeof(text));
+		hashed = tpfmt_format(f, e->tracepoint.payload,
+				      redact__keeps(c->rd) ? NULL : hash_cb, c, text, sizeof(text));
 	fill_hdr(c, e, &h, TRACE_REC_GENERIC, sizeof(h), hashed);
 	return trace_writer__append_generic(c->w, &h, text);
 }
 
-/* A 64-byte DSA descriptor (DSA spec 1.2 §8.3.1) into a submit record. */
-static void dsa_desc(struct conv *c, const __u64 v[8], struct trace_rec_wq_submit *r)
+/* The records a kind can produce; one of them is filled per event. */
+union conv_rec {
+	struct trace_rec hdr;
+	struct trace_rec_iommu_map map;
+	struct trace_rec_iommu_unmap unmap;
+	struct trace_rec_io_page_fault fault;
+	struct trace_rec_dev_group grp;
+	struct trace_rec_dma dma;
+	struct trace_rec_qi_submit qi;
+	struct trace_rec_page_req prq;
+	struct trace_rec_page_resp resp;
+	struct trace_rec_pin pin;
+	struct trace_rec_wq_submit sub;
+	struct trace_rec_wq_complete cpl;
+	struct trace_rec_qi_wait wait;
+	struct trace_rec_cache_tag tag;
+};
+
+/*
+ * One converter per kind (enum svt_kind): fill @r from @e's named values;
+ * @d is the probe's table entry (its op). Return 0 when @r is ready to
+ * append, or 1 when the converter wrote a generic record itself with its
+ * result in *@rc.
+ */
+typedef int conv_kind_fn(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+			 union conv_rec *r, int *rc);
+
+static int k_iommu_map(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+		       union conv_rec *r, int *rc)
 {
-	uint32_t dw0 = (uint32_t)v[0], dw1 = (uint32_t)(v[0] >> 32);
+	fill_hdr(c, e, &r->hdr, TRACE_REC_IOMMU_MAP, sizeof(r->map), true);
+	r->map.iova = e->iommu_map.iova;
+	r->map.paddr = H(c, e->iommu_map.paddr);
+	r->map.size_bytes = e->iommu_map.size_bytes;
+	return 0;
+}
+
+static int k_iommu_unmap(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+			 union conv_rec *r, int *rc)
+{
+	fill_hdr(c, e, &r->hdr, TRACE_REC_IOMMU_UNMAP, sizeof(r->unmap), false);
+	r->unmap.iova = e->iommu_unmap.iova;
+	r->unmap.size_bytes = e->iommu_unmap.size_bytes;
+	r->unmap.unmapped_bytes = e->iommu_unmap.unmapped_bytes;
+	return 0;
+}
+
+static int k_iommu_fault(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+			 union conv_rec *r, int *rc)
+{
+	fill_hdr(c, e, &r->hdr, TRACE_REC_IO_PAGE_FAULT, sizeof(r->fault), false);
+	r->fault.addr = e->iommu_fault.iova;
+	r->fault.flags = (uint32_t)e->iommu_fault.flags;
+	r->fault.device_id = intern_n(c, e->s1, SVT_STR_BYTES);
+	r->fault.driver_id = intern_n(c, e->s2, SVT_STR_BYTES);
+	r->fault.pasid = TRACE_NO_PASID;
+	r->fault.source = d->op;
+	return 0;
+}
+
+static int k_iommu_group(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+			 union conv_rec *r, int *rc)
+{
+	fill_hdr(c, e, &r->hdr, TRACE_REC_DEV_GROUP, sizeof(r->grp), false);
+	r->grp.device_id = intern_n(c, e->s1, SVT_STR_BYTES);
+	r->grp.group = d->op == TRACE_GROUP_ATTACH ? TRACE_NO_GROUP : (uint32_t)e->iommu_group.gid;
+	r->grp.op = d->op;
+	return 0;
+}
+
+/* SVT_K_DMA and SVT_K_DMA_SG: one record each (an sg event is one per entry). */
+static int k_dma(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+		 union conv_rec *r, int *rc)
+{
+	fill_hdr(c, e, &r->hdr, TRACE_REC_DMA, sizeof(r->dma), e->dma.phys != 0);
+	r->dma.phys = H(c, e->dma.phys);
+	r->dma.dma_addr = e->dma.dma_addr;
+	r->dma.size_bytes = e->dma.size_bytes;
+	r->dma.dir = (uint8_t)e->dma.dir;
+	r->dma.attrs = e->dma.attrs;
+	r->dma.op = d->op;
+	r->dma.device_id = intern_n(c, e->s1, SVT_STR_BYTES);
+	return 0;
+}
+
+static int k_qi_submit(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+		       union conv_rec *r, int *rc)
+{
+	fill_hdr(c, e, &r->hdr, TRACE_REC_QI_SUBMIT, sizeof(r->qi), false);
+	for (int i = 0; i < 4; i++)
+		r->qi.qw[i] = e->qi_submit.qw[i];
+	r->qi.iommu_id = intern_n(c, e->s2, SVT_STR_BYTES);
+	trace_qi_decode(&r->qi);
+	return 0;
+}
+
+static int k_prq(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+		 union conv_rec *r, int *rc)
+{
+	/* The event's dw0/dw1 are the descriptor's qw_0 and qw_1. */
+	fill_hdr(c, e, &r->hdr, TRACE_REC_PAGE_REQ, sizeof(r->prq), true);
+	r->prq.dw[0] = (uint32_t)e->prq.dw[0];
+	r->prq.dw[1] = (uint32_t)(e->prq.dw[0] >> 32);
+	r->prq.dw[2] = (uint32_t)e->prq.dw[1];
+	r->prq.dw[3] = (uint32_t)(e->prq.dw[1] >> 32);
+	trace_prq_decode(&r->prq);
+	r->prq.addr = H(c, r->prq.addr);
+	r->prq.iommu_id = intern_n(c, e->s2, SVT_STR_BYTES);
+	r->prq.device_id = intern_n(c, e->s1, SVT_STR_BYTES);
+	return 0;
+}
+
+static int k_cache_tag(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+		       union conv_rec *r, int *rc)
+{
+	fill_hdr(c, e, &r->hdr, TRACE_REC_CACHE_TAG, sizeof(r->tag), false);
+	r->tag.start = e->cache_tag.start;
+	r->tag.end = e->cache_tag.end;
+	r->tag.tag_type = (uint32_t)e->cache_tag.type;
+	r->tag.domain_id = (uint32_t)e->cache_tag.domain_id;
+	r->tag.pasid = (uint32_t)e->cache_tag.pasid;
+	r->tag.op = d->op;
+	r->tag.device_id = intern_n(c, e->s1, SVT_STR_BYTES);
+	r->tag.iommu_id = intern_n(c, e->s2, SVT_STR_BYTES);
+	return 0;
+}
+
+static int k_qi_wait(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+		     union conv_rec *r, int *rc)
+{
+	fill_hdr(c, e, &r->hdr, TRACE_REC_QI_WAIT, sizeof(r->wait), false);
+	r->wait.wait_ns = e->dur_ns;
+	r->wait.nr_desc = (uint32_t)e->qi_wait.nr_desc;
+	r->wait.ret = (int32_t)e->ret;
+	r->wait.iommu_id = intern_n(c, e->s2, SVT_STR_BYTES);
+	return 0;
+}
+
+static int k_iopf_fault(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+			union conv_rec *r, int *rc)
+{
+	fill_hdr(c, e, &r->hdr, TRACE_REC_IO_PAGE_FAULT, sizeof(r->fault), true);
+	r->fault.addr = H(c, e->iopf.addr); /* SVA: a user virtual address */
+	r->fault.pasid = (uint32_t)e->iopf.pasid;
+	r->fault.grpid = (uint32_t)e->iopf.grpid;
+	r->fault.perm = (uint16_t)e->iopf.perm;
+	r->fault.flags = (uint32_t)e->iopf.flags;
+	r->fault.device_id = intern_n(c, e->s1, SVT_STR_BYTES);
+	r->fault.source = d->op;
+	return 0;
+}
+
+static int k_iopf_resp(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+		       union conv_rec *r, int *rc)
+{
+	fill_hdr(c, e, &r->hdr, TRACE_REC_PAGE_RESP, sizeof(r->resp), false);
+	r->resp.device_id = intern_n(c, e->s1, SVT_STR_BYTES);
+	r->resp.pasid = (uint32_t)e->iopf.pasid;
+	r->resp.grpid = (uint32_t)e->iopf.grpid;
+	r->resp.code = (uint32_t)e->iopf.code;
+	return 0;
+}
+
+static int k_pin(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+		 union conv_rec *r, int *rc)
+{
+	fill_hdr(c, e, &r->hdr, TRACE_REC_PIN, sizeof(r->pin), e->pin.addr != 0);
+	r->pin.addr = H(c, e->pin.addr);
+	r->pin.duration_ns = e->dur_ns;
+	r->pin.nr_pages = (uint32_t)e->pin.nr_pages;
+	r->pin.nr_done = (int32_t)e->ret;
+	r->pin.gup_flags = (uint32_t)e->pin.gup_flags;
+	r->pin.op = d->op;
+	return 0;
+}
+
+/* A 64-byte DSA descriptor (DSA spec 1.2 §8.3.1) into a submit record. */
+static void dsa_desc(struct conv *c, const struct svt_v_dsa_desc *v, struct trace_rec_wq_submit *r)
+{
+	uint32_t dw0 = (uint32_t)v->hdr, dw1 = (uint32_t)(v->hdr >> 32);
 
 	r->pasid = dw0 & 0xfffff;
 	r->desc_flags = dw1 & 0xffffff;
 	r->opcode = (uint8_t)(dw1 >> 24);
-	r->compl_addr = H(c, v[1]);
-	r->src = H(c, v[2]);
-	r->dst = H(c, v[3]);
-	r->xfer_bytes = (uint32_t)v[4];
+	r->compl_addr = H(c, v->compl_addr);
+	r->src = H(c, v->src);
+	r->dst = H(c, v->dst);
+	r->xfer_bytes = (uint32_t)v->xfer;
+}
+
+static int k_dsa_submit(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+			union conv_rec *r, int *rc)
+{
+	char dev[32];
+
+	fill_hdr(c, e, &r->hdr, TRACE_REC_WQ_SUBMIT, sizeof(r->sub), true);
+	dsa_desc(c, &e->dsa_desc, &r->sub);
+	snprintf(dev, sizeof(dev), "dsa%lld", (long long)e->ret); /* ret: the device number */
+	r->sub.device_id = trace_writer__intern(c->w, dev);
+	r->sub.wq = e->op;
+	r->sub.desc_id = H(c, e->desc_addr);
+	r->sub.portal = TRACE_PORTAL_UNKNOWN;
+	return 0;
+}
+
+static int k_dsa_uprobe(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+			union conv_rec *r, int *rc)
+{
+	fill_hdr(c, e, &r->hdr, TRACE_REC_WQ_SUBMIT, sizeof(r->sub), true);
+	dsa_desc(c, &e->dsa_desc, &r->sub);
+	r->sub.desc_id = H(c, e->desc_addr);
+	r->sub.status = (int16_t)e->ret; /* 0, or -EFAULT: descriptor not readable */
+	r->sub.portal = TRACE_PORTAL_UNKNOWN;
+	return 0;
+}
+
+static int k_dsa_complete(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+			  union conv_rec *r, int *rc)
+{
+	fill_hdr(c, e, &r->hdr, TRACE_REC_WQ_COMPLETE, sizeof(r->cpl), false);
+	r->cpl.desc_id = H(c, e->desc_addr);
+	r->cpl.status = (uint8_t)e->dsa_complete.status;
+	r->cpl.bytes_done = e->dsa_complete.bytes_done;
+	r->cpl.fault_addr_lo = (uint32_t)H(c, e->dsa_complete.fault_addr);
+	r->cpl.pasid = TRACE_NO_PASID;
+	return 0;
 }
 
 static int generic(struct conv *c, const struct svt_event *e, const char *text)
@@ -216,28 +431,65 @@ static int generic(struct conv *c, const struct svt_event *e, const char *text)
 	return trace_writer__append_generic(c->w, &h, text);
 }
 
+static int k_dsa_enqcmds(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+			 union conv_rec *r, int *rc)
+{
+	char text[128];
+
+	snprintf(text, sizeof(text), "wq=%llu dev=dsa%llu ret=%lld wait_ns=%llu",
+		 (unsigned long long)e->dsa_enqcmds.wq, (unsigned long long)e->dsa_enqcmds.dev,
+		 (long long)e->ret, (unsigned long long)e->dur_ns);
+	*rc = generic(c, e, text);
+	return 1;
+}
+
+static int k_irq(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+		 union conv_rec *r, int *rc)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "irq=%llu", (unsigned long long)e->irq.irq);
+	*rc = generic(c, e, text);
+	return 1;
+}
+
+static int k_tracepoint(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+			union conv_rec *r, int *rc)
+{
+	*rc = tracepoint(c, e);
+	return 1;
+}
+
+static conv_kind_fn *const kind_conv[SVT_K_MAX_] = {
+    [SVT_K_IOMMU_MAP] = k_iommu_map,
+    [SVT_K_IOMMU_UNMAP] = k_iommu_unmap,
+    [SVT_K_IOMMU_FAULT] = k_iommu_fault,
+    [SVT_K_IOMMU_GROUP] = k_iommu_group,
+    [SVT_K_DMA] = k_dma,
+    [SVT_K_DMA_SG] = k_dma,
+    [SVT_K_QI_SUBMIT] = k_qi_submit,
+    [SVT_K_PRQ] = k_prq,
+    [SVT_K_CACHE_TAG] = k_cache_tag,
+    [SVT_K_QI_WAIT] = k_qi_wait,
+    [SVT_K_IOPF_FAULT] = k_iopf_fault,
+    [SVT_K_IOPF_RESP] = k_iopf_resp,
+    [SVT_K_PIN] = k_pin,
+    [SVT_K_DSA_SUBMIT] = k_dsa_submit,
+    [SVT_K_DSA_ENQCMDS] = k_dsa_enqcmds,
+    [SVT_K_DSA_COMPLETE] = k_dsa_complete,
+    [SVT_K_IRQ] = k_irq,
+    [SVT_K_DSA_UPROBE] = k_dsa_uprobe,
+    [SVT_K_TRACEPOINT] = k_tracepoint,
+};
+
 int conv__event(struct conv *c, const struct svt_event *e)
 {
-	union {
-		struct trace_rec hdr;
-		struct trace_rec_iommu_map map;
-		struct trace_rec_iommu_unmap unmap;
-		struct trace_rec_io_page_fault fault;
-		struct trace_rec_dev_group grp;
-		struct trace_rec_dma dma;
-		struct trace_rec_qi_submit qi;
-		struct trace_rec_page_req prq;
-		struct trace_rec_page_resp resp;
-		struct trace_rec_pin pin;
-		struct trace_rec_wq_submit sub;
-		struct trace_rec_wq_complete cpl;
-		struct trace_rec_qi_wait wait;
-		struct trace_rec_cache_tag tag;
-	} r;
-	char text[128], dev[SVT_STR_BYTES + 1];
-	int rc;
+	const struct probe_def *d = probe_def_by_id(e->probe);
+	union conv_rec r;
+	char dev[SVT_STR_BYTES + 1];
+	int rc = 0;
 
-	if (e->probe >= SVT_P_MAX_)
+	if (!d || d->kind >= SVT_K_MAX_ || !kind_conv[d->kind])
 		return -EINVAL;
 	memcpy(dev, e->s1, SVT_STR_BYTES);
 	dev[SVT_STR_BYTES] = 0;
@@ -245,177 +497,8 @@ int conv__event(struct conv *c, const struct svt_event *e)
 		c->nr_filtered++;
 		return 1;
 	}
-	switch (e->probe) {
-	case SVT_P_IOMMU_MAP:
-		fill_hdr(c, e, &r.hdr, TRACE_REC_IOMMU_MAP, sizeof(r.map), true);
-		r.map.iova = e->v[0];
-		r.map.paddr = H(c, e->v[1]);
-		r.map.size_bytes = e->v[2];
-		break;
-	case SVT_P_IOMMU_UNMAP:
-		fill_hdr(c, e, &r.hdr, TRACE_REC_IOMMU_UNMAP, sizeof(r.unmap), false);
-		r.unmap.iova = e->v[0];
-		r.unmap.size_bytes = e->v[1];
-		r.unmap.unmapped_bytes = e->v[2];
-		break;
-	case SVT_P_IOMMU_IO_PAGE_FAULT:
-		fill_hdr(c, e, &r.hdr, TRACE_REC_IO_PAGE_FAULT, sizeof(r.fault), false);
-		r.fault.addr = e->v[0];
-		r.fault.flags = (uint32_t)e->v[1];
-		r.fault.device_id = intern_n(c, e->s1, SVT_STR_BYTES);
-		r.fault.driver_id = intern_n(c, e->s2, SVT_STR_BYTES);
-		r.fault.pasid = TRACE_NO_PASID;
-		r.fault.source = TRACE_FAULT_TP;
-		break;
-	case SVT_P_IOMMU_ADD_GROUP:
-	case SVT_P_IOMMU_REMOVE_GROUP:
-	case SVT_P_IOMMU_ATTACH:
-		fill_hdr(c, e, &r.hdr, TRACE_REC_DEV_GROUP, sizeof(r.grp), false);
-		r.grp.device_id = intern_n(c, e->s1, SVT_STR_BYTES);
-		r.grp.group = e->probe == SVT_P_IOMMU_ATTACH ? TRACE_NO_GROUP : (uint32_t)e->v[0];
-		r.grp.op = e->probe == SVT_P_IOMMU_ADD_GROUP	  ? TRACE_GROUP_ADD
-			   : e->probe == SVT_P_IOMMU_REMOVE_GROUP ? TRACE_GROUP_REMOVE
-								  : TRACE_GROUP_ATTACH;
-		break;
-	case SVT_P_DMA_MAP_PHYS ... SVT_P_DMA_SYNC_SG_DEV: {
-		static const uint8_t ops[] = {
-			[SVT_P_DMA_MAP_PHYS - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_MAP_PAGE,
-			[SVT_P_DMA_MAP_PAGE - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_MAP_PAGE,
-			[SVT_P_DMA_MAP_RESOURCE - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_MAP_RESOURCE,
-			[SVT_P_DMA_UNMAP_PHYS - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_UNMAP_PAGE,
-			[SVT_P_DMA_UNMAP_PAGE - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_UNMAP_PAGE,
-			[SVT_P_DMA_UNMAP_RESOURCE - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_UNMAP_RESOURCE,
-			[SVT_P_DMA_MAP_SG - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_MAP_SG,
-			[SVT_P_DMA_UNMAP_SG - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_UNMAP_SG,
-			[SVT_P_DMA_ALLOC - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_ALLOC,
-			[SVT_P_DMA_ALLOC_PAGES - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_ALLOC,
-			[SVT_P_DMA_FREE - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_FREE,
-			[SVT_P_DMA_FREE_PAGES - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_FREE,
-			[SVT_P_DMA_SYNC_SINGLE_CPU - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_SYNC_FOR_CPU,
-			[SVT_P_DMA_SYNC_SINGLE_DEV - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_SYNC_FOR_DEVICE,
-			[SVT_P_DMA_SYNC_SG_CPU - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_SYNC_FOR_CPU,
-			[SVT_P_DMA_SYNC_SG_DEV - SVT_P_DMA_MAP_PHYS] = TRACE_DMA_SYNC_FOR_DEVICE,
-		};
-
-		fill_hdr(c, e, &r.hdr, TRACE_REC_DMA, sizeof(r.dma), e->v[0] != 0);
-		r.dma.phys = H(c, e->v[0]);
-		r.dma.dma_addr = e->v[1];
-		r.dma.size_bytes = e->v[2];
-		r.dma.dir = (uint8_t)e->v[3];
-		r.dma.attrs = e->v[4];
-		r.dma.op = ops[e->probe - SVT_P_DMA_MAP_PHYS];
-		r.dma.device_id = intern_n(c, e->s1, SVT_STR_BYTES);
-		break;
-	}
-	case SVT_P_QI_SUBMIT:
-		fill_hdr(c, e, &r.hdr, TRACE_REC_QI_SUBMIT, sizeof(r.qi), false);
-		for (int i = 0; i < 4; i++)
-			r.qi.qw[i] = e->v[i];
-		r.qi.iommu_id = intern_n(c, e->s2, SVT_STR_BYTES);
-		trace_qi_decode(&r.qi);
-		break;
-	case SVT_P_PRQ_REPORT:
-		/* dw0/dw1 of the event are the descriptor's qw_0 and qw_1. */
-		fill_hdr(c, e, &r.hdr, TRACE_REC_PAGE_REQ, sizeof(r.prq), true);
-		r.prq.dw[0] = (uint32_t)e->v[0];
-		r.prq.dw[1] = (uint32_t)(e->v[0] >> 32);
-		r.prq.dw[2] = (uint32_t)e->v[1];
-		r.prq.dw[3] = (uint32_t)(e->v[1] >> 32);
-		trace_prq_decode(&r.prq);
-		r.prq.addr = H(c, r.prq.addr);
-		r.prq.iommu_id = intern_n(c, e->s2, SVT_STR_BYTES);
-		r.prq.device_id = intern_n(c, e->s1, SVT_STR_BYTES);
-		break;
-	case SVT_P_CACHE_TAG_ASSIGN ... SVT_P_CACHE_TAG_FLUSH_RANGE_NP:
-		fill_hdr(c, e, &r.hdr, TRACE_REC_CACHE_TAG, sizeof(r.tag), false);
-		r.tag.start = e->v[0];
-		r.tag.end = e->v[1];
-		r.tag.tag_type = (uint32_t)e->v[2];
-		r.tag.domain_id = (uint32_t)e->v[3];
-		r.tag.pasid = (uint32_t)e->v[4];
-		r.tag.op = e->probe - SVT_P_CACHE_TAG_ASSIGN;	/* same order as enum trace_cache_tag_op */
-		r.tag.device_id = intern_n(c, e->s1, SVT_STR_BYTES);
-		r.tag.iommu_id = intern_n(c, e->s2, SVT_STR_BYTES);
-		break;
-	case SVT_P_QI_SUBMIT_SYNC:
-		fill_hdr(c, e, &r.hdr, TRACE_REC_QI_WAIT, sizeof(r.wait), false);
-		r.wait.wait_ns = e->dur_ns;
-		r.wait.nr_desc = (uint32_t)e->v[1];
-		r.wait.ret = (int32_t)e->ret;
-		r.wait.iommu_id = intern_n(c, e->s2, SVT_STR_BYTES);
-		break;
-	case SVT_P_IOPF_REPORT:
-	case SVT_P_IOPF_HANDLE_IOPF:
-	case SVT_P_IOPF_HANDLE_MM:
-		fill_hdr(c, e, &r.hdr, TRACE_REC_IO_PAGE_FAULT, sizeof(r.fault), true);
-		r.fault.addr = H(c, e->v[0]);	/* SVA: a user virtual address */
-		r.fault.pasid = (uint32_t)e->v[1];
-		r.fault.grpid = (uint32_t)e->v[2];
-		r.fault.perm = (uint16_t)e->v[3];
-		r.fault.flags = (uint32_t)e->v[4];
-		r.fault.device_id = intern_n(c, e->s1, SVT_STR_BYTES);
-		r.fault.source = e->probe == SVT_P_IOPF_REPORT ? TRACE_FAULT_REPORT : TRACE_FAULT_HANDLE;
-		break;
-	case SVT_P_IOPF_PAGE_RESPONSE:
-	case SVT_P_IOPF_GROUP_RESPONSE:
-		fill_hdr(c, e, &r.hdr, TRACE_REC_PAGE_RESP, sizeof(r.resp), false);
-		r.resp.device_id = intern_n(c, e->s1, SVT_STR_BYTES);
-		r.resp.pasid = (uint32_t)e->v[1];
-		r.resp.grpid = (uint32_t)e->v[2];
-		r.resp.code = (uint32_t)e->v[6];
-		break;
-	case SVT_P_PIN_FAST ... SVT_P_UNPIN_DIRTY:
-		fill_hdr(c, e, &r.hdr, TRACE_REC_PIN, sizeof(r.pin), e->v[0] != 0);
-		r.pin.addr = H(c, e->v[0]);
-		r.pin.duration_ns = e->dur_ns;
-		r.pin.nr_pages = (uint32_t)e->v[1];
-		r.pin.nr_done = (int32_t)e->ret;
-		r.pin.gup_flags = (uint32_t)e->v[2];
-		r.pin.op = e->probe >= SVT_P_UNPIN ? TRACE_UNPIN : TRACE_PIN;
-		break;
-	case SVT_P_IDXD_SUBMIT:
-		fill_hdr(c, e, &r.hdr, TRACE_REC_WQ_SUBMIT, sizeof(r.sub), true);
-		dsa_desc(c, e->v, &r.sub);
-		snprintf(text, sizeof(text), "dsa%lld", (long long)e->ret);
-		r.sub.device_id = trace_writer__intern(c->w, text);
-		r.sub.wq = e->op;
-		r.sub.desc_id = H(c, e->dur_ns);
-		r.sub.portal = TRACE_PORTAL_UNKNOWN;
-		break;
-	case SVT_P_IDXD_COMPLETE:
-		fill_hdr(c, e, &r.hdr, TRACE_REC_WQ_COMPLETE, sizeof(r.cpl), false);
-		r.cpl.desc_id = H(c, e->dur_ns);
-		r.cpl.status = (uint8_t)e->v[0];
-		r.cpl.bytes_done = e->v[1];
-		r.cpl.fault_addr_lo = (uint32_t)H(c, e->v[2]);
-		r.cpl.pasid = TRACE_NO_PASID;
-		break;
-	case SVT_P_IDXD_ENQCMDS:
-		snprintf(text, sizeof(text), "wq=%llu dev=dsa%llu ret=%lld wait_ns=%llu",
-			 (unsigned long long)e->v[0], (unsigned long long)e->v[1], (long long)e->ret,
-			 (unsigned long long)e->dur_ns);
-		rc = generic(c, e, text);
-		goto out;
-	case SVT_P_IDXD_WQ_THREAD:
-	case SVT_P_IDXD_MISC_THREAD:
-		snprintf(text, sizeof(text), "irq=%llu", (unsigned long long)e->v[0]);
-		rc = generic(c, e, text);
-		goto out;
-	case SVT_P_UPROBE_DSA:
-		fill_hdr(c, e, &r.hdr, TRACE_REC_WQ_SUBMIT, sizeof(r.sub), true);
-		dsa_desc(c, e->v, &r.sub);
-		r.sub.desc_id = H(c, e->dur_ns);
-		r.sub.status = (int16_t)e->ret;
-		r.sub.portal = TRACE_PORTAL_UNKNOWN;
-		break;
-	case SVT_P_TRACEPOINT:
-		rc = tracepoint(c, e);
-		goto out;
-	default:
-		return -EINVAL;
-	}
-	rc = trace_writer__append(c->w, &r.hdr);
-out:
+	if (kind_conv[d->kind](c, e, d, &r, &rc) == 0)
+		rc = trace_writer__append(c->w, &r.hdr);
 	if (rc == 0)
 		c->nr[e->probe]++;
 	return rc;

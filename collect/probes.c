@@ -15,88 +15,57 @@
 #include <unistd.h>
 
 #include "collect/probes.h"
+#include "trace/format.h"
 
-#define TP(id_, sys, ev, prog_, grp)                                                        \
-	[id_] = { .id = id_, .type = PROBE_TP, .name = sys ":" ev, .group = grp,            \
-		  .target = sys "/" ev, .prog = prog_ }
-/* A tracepoint with a raw_tp program of @nargs arguments, the first a @arg0 pointer. */
-#define TPR(id_, sys, ev, prog_, grp, raw_, nargs, arg0)                                    \
-	[id_] = { .id = id_, .type = PROBE_TP, .name = sys ":" ev, .group = grp,            \
-		  .target = sys "/" ev, .prog = prog_, .raw_prog = raw_, .raw_nr_args = nargs, \
-		  .raw_arg0 = arg0 }
-#define KP(id_, fn, prog_, ret_, grp, mod)                                                  \
-	[id_] = { .id = id_, .type = PROBE_FUNC, .name = "fentry:" fn, .group = grp,      \
-		  .target = fn, .prog = prog_, .ret_prog = ret_, .module = mod }
+/* The rows of probe_table.h as struct probe_def entries, indexed by id. */
+#define TP(ID, KIND, OP, SYS, EV, PROG, GRP)                                                       \
+	[SVT_P_##ID] = {.id = SVT_P_##ID,                                                          \
+			.type = PROBE_TP,                                                          \
+			.kind = SVT_K_##KIND,                                                      \
+			.op = OP,                                                                  \
+			.name = SYS ":" EV,                                                        \
+			.group = GRP,                                                              \
+			.target = SYS "/" EV,                                                      \
+			.prog = PROG},
+#define TPR(ID, KIND, OP, SYS, EV, PROG, GRP, RAW, NARGS, ARG0)                                    \
+	[SVT_P_##ID] = {.id = SVT_P_##ID,                                                          \
+			.type = PROBE_TP,                                                          \
+			.kind = SVT_K_##KIND,                                                      \
+			.op = OP,                                                                  \
+			.name = SYS ":" EV,                                                        \
+			.group = GRP,                                                              \
+			.target = SYS "/" EV,                                                      \
+			.prog = PROG,                                                              \
+			.raw_prog = RAW,                                                           \
+			.raw_nr_args = NARGS,                                                      \
+			.raw_arg0 = ARG0},
+#define FN(ID, KIND, OP, FUNC, PROG, RET, GRP, MOD)                                                \
+	[SVT_P_##ID] = {.id = SVT_P_##ID,                                                          \
+			.type = PROBE_FUNC,                                                        \
+			.kind = SVT_K_##KIND,                                                      \
+			.op = OP,                                                                  \
+			.name = "fentry:" FUNC,                                                    \
+			.group = GRP,                                                              \
+			.target = FUNC,                                                            \
+			.prog = PROG,                                                              \
+			.ret_prog = RET,                                                           \
+			.module = MOD},
+#define OTHER(ID, KIND, OP, TYPE, NAME, GRP, PROG)                                                 \
+	[SVT_P_##ID] = {.id = SVT_P_##ID,                                                          \
+			.type = TYPE,                                                              \
+			.kind = SVT_K_##KIND,                                                      \
+			.op = OP,                                                                  \
+			.name = NAME,                                                              \
+			.group = GRP,                                                              \
+			.target = "",                                                              \
+			.prog = PROG},
 
-static const struct probe_def defs[SVT_P_MAX_] = {
-	TPR(SVT_P_IOMMU_MAP, "iommu", "map", "tp_iommu_map", "iommu", "rtp_iommu_map", 3, NULL),
-	TPR(SVT_P_IOMMU_UNMAP, "iommu", "unmap", "tp_iommu_unmap", "iommu", "rtp_iommu_unmap", 3,
-	    NULL),
-	TP(SVT_P_IOMMU_IO_PAGE_FAULT, "iommu", "io_page_fault", "tp_iommu_io_page_fault", "iommu"),
-	TP(SVT_P_IOMMU_ADD_GROUP, "iommu", "add_device_to_group", "tp_iommu_add_group", "iommu"),
-	TP(SVT_P_IOMMU_REMOVE_GROUP, "iommu", "remove_device_from_group", "tp_iommu_remove_group",
-	   "iommu"),
-	TP(SVT_P_IOMMU_ATTACH, "iommu", "attach_device_to_domain", "tp_iommu_attach", "iommu"),
-	TP(SVT_P_DMA_MAP_PHYS, "dma", "dma_map_phys", "tp_dma_map_phys", "dma"),
-	TP(SVT_P_DMA_MAP_PAGE, "dma", "dma_map_page", "tp_dma_map_page", "dma"),
-	TP(SVT_P_DMA_MAP_RESOURCE, "dma", "dma_map_resource", "tp_dma_map_resource", "dma"),
-	TP(SVT_P_DMA_UNMAP_PHYS, "dma", "dma_unmap_phys", "tp_dma_unmap_phys", "dma"),
-	TP(SVT_P_DMA_UNMAP_PAGE, "dma", "dma_unmap_page", "tp_dma_unmap_page", "dma"),
-	TP(SVT_P_DMA_UNMAP_RESOURCE, "dma", "dma_unmap_resource", "tp_dma_unmap_resource", "dma"),
-	TP(SVT_P_DMA_MAP_SG, "dma", "dma_map_sg", "tp_dma_map_sg", "dma"),
-	TP(SVT_P_DMA_UNMAP_SG, "dma", "dma_unmap_sg", "tp_dma_unmap_sg", "dma"),
-	TP(SVT_P_DMA_ALLOC, "dma", "dma_alloc", "tp_dma_alloc", "dma"),
-	TP(SVT_P_DMA_ALLOC_PAGES, "dma", "dma_alloc_pages", "tp_dma_alloc_pages", "dma"),
-	TP(SVT_P_DMA_FREE, "dma", "dma_free", "tp_dma_free", "dma"),
-	TP(SVT_P_DMA_FREE_PAGES, "dma", "dma_free_pages", "tp_dma_free_pages", "dma"),
-	TP(SVT_P_DMA_SYNC_SINGLE_CPU, "dma", "dma_sync_single_for_cpu", "tp_dma_sync_single_cpu",
-	   "dma"),
-	TP(SVT_P_DMA_SYNC_SINGLE_DEV, "dma", "dma_sync_single_for_device",
-	   "tp_dma_sync_single_dev", "dma"),
-	TP(SVT_P_DMA_SYNC_SG_CPU, "dma", "dma_sync_sg_for_cpu", "tp_dma_sync_sg_cpu", "dma"),
-	TP(SVT_P_DMA_SYNC_SG_DEV, "dma", "dma_sync_sg_for_device", "tp_dma_sync_sg_dev", "dma"),
-	TPR(SVT_P_QI_SUBMIT, "intel_iommu", "qi_submit", "tp_qi_submit", "intel_iommu",
-	    "rtp_qi_submit", 5, "intel_iommu"),
-	TP(SVT_P_PRQ_REPORT, "intel_iommu", "prq_report", "tp_prq_report", "intel_iommu"),
-	TP(SVT_P_CACHE_TAG_ASSIGN, "intel_iommu", "cache_tag_assign", "tp_cache_tag_assign",
-	   "intel_iommu"),
-	TP(SVT_P_CACHE_TAG_UNASSIGN, "intel_iommu", "cache_tag_unassign", "tp_cache_tag_unassign",
-	   "intel_iommu"),
-	TP(SVT_P_CACHE_TAG_FLUSH_RANGE, "intel_iommu", "cache_tag_flush_range",
-	   "tp_cache_tag_flush_range", "intel_iommu"),
-	TP(SVT_P_CACHE_TAG_FLUSH_ALL, "intel_iommu", "cache_tag_flush_all", "tp_cache_tag_flush_all",
-	   "intel_iommu"),
-	TP(SVT_P_CACHE_TAG_FLUSH_RANGE_NP, "intel_iommu", "cache_tag_flush_range_np",
-	   "tp_cache_tag_flush_range_np", "intel_iommu"),
-	KP(SVT_P_QI_SUBMIT_SYNC, "qi_submit_sync", "fe_qi_submit_sync", "fx_qi_submit_sync",
-	   "qi_wait", NULL),
-	KP(SVT_P_IOPF_REPORT, "iommu_report_device_fault", "fe_iopf_report", NULL, "iopf", NULL),
-	KP(SVT_P_IOPF_HANDLE_IOPF, "iommu_sva_handle_iopf", "fe_iopf_handle_iopf", NULL, "iopf",
-	   NULL),
-	KP(SVT_P_IOPF_HANDLE_MM, "iommu_sva_handle_mm", "fe_iopf_handle_mm", NULL, "iopf", NULL),
-	KP(SVT_P_IOPF_PAGE_RESPONSE, "iommu_page_response", "fe_iopf_page_response", NULL, "iopf",
-	   NULL),
-	KP(SVT_P_IOPF_GROUP_RESPONSE, "iopf_group_response", "fe_iopf_group_response", NULL, "iopf",
-	   NULL),
-	KP(SVT_P_PIN_FAST, "pin_user_pages_fast", "fe_pin_fast", "fx_pin_fast", "pin", NULL),
-	KP(SVT_P_PIN, "pin_user_pages", "fe_pin", "fx_pin", "pin", NULL),
-	KP(SVT_P_PIN_REMOTE, "pin_user_pages_remote", "fe_pin_remote", "fx_pin_remote", "pin",
-	   NULL),
-	KP(SVT_P_PIN_UNLOCKED, "pin_user_pages_unlocked", "fe_pin_unlocked", "fx_pin_unlocked",
-	   "pin", NULL),
-	KP(SVT_P_UNPIN, "unpin_user_pages", "fe_unpin", NULL, "pin", NULL),
-	KP(SVT_P_UNPIN_DIRTY, "unpin_user_pages_dirty_lock", "fe_unpin_dirty", NULL, "pin", NULL),
-	KP(SVT_P_IDXD_SUBMIT, "idxd_submit_desc", "fe_idxd_submit", NULL, "idxd", "idxd"),
-	KP(SVT_P_IDXD_ENQCMDS, "idxd_enqcmds", "fe_idxd_enqcmds", "fx_idxd_enqcmds", "idxd",
-	   "idxd"),
-	KP(SVT_P_IDXD_COMPLETE, "idxd_dma_complete_txd", "fe_idxd_complete", NULL, "idxd", "idxd"),
-	KP(SVT_P_IDXD_WQ_THREAD, "idxd_wq_thread", "fe_idxd_wq_thread", NULL, "idxd", "idxd"),
-	KP(SVT_P_IDXD_MISC_THREAD, "idxd_misc_thread", "fe_idxd_misc_thread", NULL, "idxd", "idxd"),
-	[SVT_P_UPROBE_DSA] = { .id = SVT_P_UPROBE_DSA, .type = PROBE_UPROBE, .name = "uprobe:dsa-desc",
-			       .group = "uprobe", .target = "", .prog = "up_dsa_desc" },
-	[SVT_P_TRACEPOINT] = { .id = SVT_P_TRACEPOINT, .type = PROBE_USER_TP, .name = "tracepoint",
-			       .group = "tracepoint", .target = "", .prog = "tp_generic" },
-};
+static const struct probe_def defs[SVT_P_MAX_] = {SVT_PROBES(TP, TPR, FN, OTHER)};
+
+#undef TP
+#undef TPR
+#undef FN
+#undef OTHER
 
 const struct probe_def *probe_defs(size_t *nr)
 {
@@ -109,6 +78,20 @@ const struct probe_def *probe_def_by_id(unsigned int id)
 	return id < SVT_P_MAX_ ? &defs[id] : NULL;
 }
 
+const struct probe_def *probe_def_by_event(const char *sys, const char *event)
+{
+	for (size_t i = 0; i < SVT_P_MAX_; i++) {
+		const char *slash = strchr(defs[i].target, '/');
+
+		if (defs[i].type != PROBE_TP || !slash || strcmp(slash + 1, event))
+			continue;
+		if (!sys || ((size_t)(slash - defs[i].target) == strlen(sys) &&
+			     !strncmp(defs[i].target, sys, strlen(sys))))
+			return &defs[i];
+	}
+	return NULL;
+}
+
 static bool is_dir(const char *p)
 {
 	struct stat st;
@@ -118,7 +101,7 @@ static bool is_dir(const char *p)
 
 const char *probe_tracefs_dir(void)
 {
-	static const char *const cands[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	static const char *const cands[] = {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"};
 	static const char *found;
 	char p[128];
 
@@ -152,8 +135,8 @@ static bool kallsyms_has(const char *fn)
 
 		if (!sp || (sp[1] != 't' && sp[1] != 'T') || sp[2] != ' ')
 			continue;
-		if (!strncmp(sp + 3, fn, n) && (sp[3 + n] == '\n' || sp[3 + n] == '\t' ||
-						  sp[3 + n] == ' ')) {
+		if (!strncmp(sp + 3, fn, n) &&
+		    (sp[3 + n] == '\n' || sp[3 + n] == '\t' || sp[3 + n] == ' ')) {
 			found = true;
 			break;
 		}
@@ -213,7 +196,7 @@ bool probe_raw_ok(const struct probe_def *p)
 			    strcmp(btf__name_by_offset(b, a->name_off), p->raw_arg0))
 				return false;
 		} else if (!btf_is_int(a) || a->size != 8) {
-			return false;	/* every other argument: a 64-bit integer */
+			return false; /* every other argument: a 64-bit integer */
 		}
 	}
 	return true;
@@ -243,7 +226,7 @@ static bool btf_has_func(const char *fn, const char *module)
 				snprintf(path, sizeof(path), "/sys/kernel/btf/%s", module);
 				mods[i] = btf__parse_split(path, vmlinux);
 				if (!mods[i])
-					return false;	/* not loaded: retry on the next call */
+					return false; /* not loaded: retry on the next call */
 				mod_names[i] = module;
 				b = mods[i];
 				break;

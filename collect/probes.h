@@ -21,9 +21,12 @@ enum probe_type {
 	PROBE_USER_TP = 3,	/* any tracepoint named by --tracepoint */
 };
 
+/* One probe, as collect/probe_table.h describes it. */
 struct probe_def {
 	uint16_t id;		/* enum svt_probe */
 	uint8_t type;		/* enum probe_type */
+	uint8_t kind;		/* enum svt_kind: its values' struct and its trace record */
+	uint16_t op;		/* enum trace_*_op of that record, 0 if the kind has none */
 	const char *name;	/* "iommu:map", "fentry:qi_submit_sync": -e and lost counters */
 	const char *group;	/* selection group: iommu, dma, intel_iommu, qi_wait, iopf, pin, idxd, uprobe */
 	const char *target;	/* "iommu/map" or the function name */
@@ -50,6 +53,13 @@ bool probe_raw_ok(const struct probe_def *p);
 
 /** probe_def_by_id() - the entry for @id, NULL if out of range. */
 const struct probe_def *probe_def_by_id(unsigned int id);
+
+/**
+ * probe_def_by_event() - the tracepoint probe of event @sys:@event (ftrace
+ * names, e.g. "dma", "dma_map_page"); @sys NULL matches any system (ftrace
+ * text omits it). NULL when no probe records that event.
+ */
+const struct probe_def *probe_def_by_event(const char *sys, const char *event);
 
 /**
  * probe_tracefs_dir() - the tracefs mount ("/sys/kernel/tracing"), mounting

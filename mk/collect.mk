@@ -22,7 +22,7 @@ $(BUILD)/vmlinux.h:
 	@test -r $(VMLINUX_BTF) || { echo "collect.mk: $(VMLINUX_BTF) missing: this kernel has no BTF (CONFIG_DEBUG_INFO_BTF)" >&2; exit 1; }
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
 
-$(BUILD)/bpf/%.bpf.o: collect/bpf/%.bpf.c collect/collect.h $(BUILD)/vmlinux.h
+$(BUILD)/bpf/%.bpf.o: collect/bpf/%.bpf.c collect/collect.h collect/probe_table.h $(BUILD)/vmlinux.h
 	$(call msg,BPF,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

@@ -366,6 +366,15 @@ void *params__cfg_mut(struct params *p, const struct param_table *table)
 	return (void *)params__cfg(p, table);
 }
 
+const char *param_provenance(const char *source)
+{
+	if (!strncmp(source, "calibrated", 10) || !strncmp(source, "derived", 7))
+		return "calibrated";
+	if (!strncmp(source, "estimate", 8) || !strncmp(source, "not identified", 14))
+		return "estimated";
+	return "cited";
+}
+
 const struct param_def *params__find(const struct params *p, const char *key)
 {
 	return find(p, key, NULL, NULL);

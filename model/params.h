@@ -112,6 +112,14 @@ void params__foreach(const struct params *p,
 				void *ctx),
 		     void *ctx);
 
+/**
+ * param_provenance() - the class of a source text: "calibrated" (begins
+ * with "calibrated" or "derived": fitted to, or derived from fits to,
+ * measurements), "estimated" (begins with "estimate" or "not identified"),
+ * else "cited" (a paper, spec, code or measured fact).
+ */
+const char *param_provenance(const char *source);
+
 /** params__find() - definition of @key, NULL if unknown. */
 const struct param_def *params__find(const struct params *p, const char *key);
 

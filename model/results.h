@@ -8,11 +8,9 @@
  * dotted names ("iotlb.misses", "wq.0.throughput_desc_per_s"); units are in
  * the key or given as @unit.
  *
- * Latency histograms use one fixed log-linear bucket scheme so that any two
- * histograms of the same key merge by adding counts: values are integers
- * (ns); bucket b < RESULTS_HIST_SUB holds the value b; above that, each power
- * of two is split into RESULTS_HIST_SUB equal sub-buckets (relative error of
- * a bucket's bounds < 1/RESULTS_HIST_SUB).
+ * Latency histograms use the one bucket scheme of lib/hist.h, so that any
+ * two histograms of the same key merge by adding counts; their statistics
+ * (quantiles included) are computed by hist_stat() and named KEY@STAT.
  */
 #ifndef SVATRACE_MODEL_RESULTS_H
 #define SVATRACE_MODEL_RESULTS_H
@@ -20,31 +18,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RESULTS_HIST_SUB_BITS 4
-#define RESULTS_HIST_SUB (1u << RESULTS_HIST_SUB_BITS)	/* sub-buckets per power of two */
-#define RESULTS_HIST_BUCKETS ((64 - RESULTS_HIST_SUB_BITS + 1) * RESULTS_HIST_SUB)
+#include "lib/hist.h"
 
-/** results_hist_bucket() - bucket index of value @v. */
+#define RESULTS_HIST_SUB_BITS HIST_SUB_BITS
+#define RESULTS_HIST_SUB HIST_SUB
+#define RESULTS_HIST_BUCKETS HIST_BUCKETS
+
+/** results_hist_bucket() - bucket index of value @v (see hist_bucket()). */
 static inline uint32_t results_hist_bucket(uint64_t v)
 {
-	uint32_t msb, shift;
-
-	if (v < RESULTS_HIST_SUB)
-		return (uint32_t)v;
-	msb = 63u - (uint32_t)__builtin_clzll(v);		/* >= SUB_BITS */
-	shift = msb - RESULTS_HIST_SUB_BITS;
-	return (shift + 1) * RESULTS_HIST_SUB + (uint32_t)((v >> shift) - RESULTS_HIST_SUB);
+	return hist_bucket(v);
 }
 
 /** results_hist_bucket_low() - smallest value that falls in bucket @b. */
 static inline uint64_t results_hist_bucket_low(uint32_t b)
 {
-	uint32_t shift;
-
-	if (b < RESULTS_HIST_SUB)
-		return b;
-	shift = b / RESULTS_HIST_SUB - 1;
-	return (uint64_t)(RESULTS_HIST_SUB + b % RESULTS_HIST_SUB) << shift;
+	return hist_bucket_low(b);
 }
 
 /* A histogram as passed to a sink: counts[] has RESULTS_HIST_BUCKETS entries. */

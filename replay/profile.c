@@ -12,6 +12,14 @@
 
 #include "replay/profile.h"
 
+#define MAX_SOURCES 512
+
+/* The "; source: ..." comment right above a key (inih drops comments). */
+struct key_source {
+	char key[128];		/* section.key */
+	char source[256];	/* text after "; source: " */
+};
+
 struct load_ctx {
 	struct params *p;	/* target */
 	const char *path;	/* file, for messages */
@@ -19,7 +27,35 @@ struct load_ctx {
 	size_t err_bytes;	/* its size */
 	int rc;			/* first error */
 	int lineno;		/* current line (counted by the handler) */
+	struct key_source *src;	/* comments found by scan_sources() */
+	int nr_src;		/* entries of src */
 };
+
+/* Record each key's source comment so `--list-params` shows it (no file: no-op). */
+static void scan_sources(struct load_ctx *c)
+{
+	char line[256], section[64] = "", last[256] = "", key[64];
+	FILE *f = fopen(c->path, "r");
+
+	if (!f)
+		return;
+	c->src = calloc(MAX_SOURCES, sizeof(*c->src));
+	while (c->src && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		if (!strncmp(line, "; source: ", 10)) {
+			snprintf(last, sizeof(last), "%s", line + 10);
+		} else if (line[0] == '[') {
+			sscanf(line, "[%63[^]]", section);
+			*last = 0;
+		} else if (*last && c->nr_src < MAX_SOURCES && sscanf(line, " %63[a-z_0-9] =", key) == 1) {
+			snprintf(c->src[c->nr_src].key, sizeof(c->src[0].key), "%s.%s", section, key);
+			snprintf(c->src[c->nr_src].source, sizeof(c->src[0].source), "%s", last);
+			c->nr_src++;
+			*last = 0;
+		}
+	}
+	fclose(f);
+}
 
 static int on_value(void *user, const char *section, const char *name, const char *value)
 {
@@ -34,6 +70,10 @@ static int on_value(void *user, const char *section, const char *name, const cha
 	else
 		snprintf(key, sizeof(key), "%s", name);
 	snprintf(origin, sizeof(origin), "profile %s", c->path);
+	for (int i = 0; i < c->nr_src; i++)
+		if (!strcmp(c->src[i].key, key))
+			snprintf(origin, sizeof(origin), "profile %.*s: %s", PATH_MAX / 2, c->path,
+				 c->src[i].source);
 	rc = params__set(c->p, key, value, origin, msg, sizeof(msg));
 	if (rc) {
 		snprintf(c->err, c->err_bytes, "%s: [%s] %s: %s", c->path, section, name, msg);
@@ -46,7 +86,11 @@ static int on_value(void *user, const char *section, const char *name, const cha
 int profile_load(struct params *p, const char *path, char *err, size_t err_bytes)
 {
 	struct load_ctx c = { .p = p, .path = path, .err = err, .err_bytes = err_bytes };
-	int line = ini_parse(path, on_value, &c);
+	int line;
+
+	scan_sources(&c);
+	line = ini_parse(path, on_value, &c);
+	free(c.src);
 
 	if (line == -1) {
 		snprintf(err, err_bytes, "%s: cannot open profile: %s", path, strerror(errno));

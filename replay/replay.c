@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "model/xlate/config.h"
 #include "model/xlate/iotlb.h"
+#include "model/metric_keys.h"
 #include "model/xlate/model.h"
 #include "replay/replay.h"
 #include "replay/scenario.h"
@@ -108,7 +109,7 @@ struct rp {
 	bool any;				/* first_ns valid */
 	/* counters */
 	uint64_t nr_records, nr_by_kind[TRACE_REC_KIND_MAX_ + 1], nr_late, max_held;
-	uint64_t nr_maps, nr_dma_maps, nr_maps_expanded, nr_expanded_accesses, nr_qi[16];
+	uint64_t nr_maps, nr_dma_maps, nr_maps_expanded, nr_expanded_accesses, nr_qi[TRACE_QI_NR_TYPES];
 	uint64_t nr_skipped;			/* generic or unknown kinds */
 };
 
@@ -280,7 +281,7 @@ static uint32_t scn_intern(void *ctx, const char *s);
 static void page_req(struct rp *p, uint64_t ts, const struct trace_rec_page_req *q)
 {
 	struct model_page_req r = {
-		.addr = q->addr, .grpid = q->grpid, .write = (q->rw & 2) != 0, .last = q->last,
+		.addr = q->addr, .grpid = q->grpid, .write = (q->rw & TRACE_PRQ_WRITE) != 0, .last = q->last,
 	};
 	struct model_access a;
 	uint32_t id = q->device_id;
@@ -298,6 +299,20 @@ static void page_req(struct rp *p, uint64_t ts, const struct trace_rec_page_req 
 	r.pasid = a.pasid;
 	model__page_req(p->m, ts, &r);
 }
+
+/* qi_submit types pass to the model unchanged: its enum must match the trace's. */
+#define SAME_QI(t) _Static_assert((int)MODEL_QI_##t == (int)TRACE_QI_##t, "qi type " #t)
+SAME_QI(CC_INV);
+SAME_QI(IOTLB_INV);
+SAME_QI(DEV_TLB_INV);
+SAME_QI(IEC_INV);
+SAME_QI(INV_WAIT);
+SAME_QI(P_IOTLB_INV);
+SAME_QI(PC_INV);
+SAME_QI(P_DEV_TLB_INV);
+SAME_QI(PAGE_GRP_RESP);
+#undef SAME_QI
+_Static_assert((int)MODEL_QI_NR_TYPES_ == TRACE_QI_NR_TYPES, "qi type counters");
 
 static void replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 {
@@ -359,7 +374,7 @@ static void replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 			if (!p->seen_iommu_map)
 				model__map(p->m, ts, cpu, dom, d->dma_addr, d->size_bytes);
 			maybe_expand(p, true, ts, d->dma_addr, d->size_bytes, dev, TRACE_NO_PASID,
-				     d->dir == 2);
+				     d->dir == TRACE_DMA_FROM_DEVICE);
 		} else if (unmap && !p->seen_iommu_map) {
 			model__unmap(p->m, ts, cpu, dom, d->dma_addr, d->size_bytes);
 		}
@@ -374,7 +389,7 @@ static void replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 			.addr = q->addr, .addr_mask = q->addr_mask,
 		};
 
-		p->nr_qi[q->type & 0xf]++;
+		p->nr_qi[q->type & TRACE_QI_TYPE_MASK]++;
 		model__qi(p->m, ts, &mq);
 		break;
 	}
@@ -595,8 +610,17 @@ static int metric(const struct results_sink *s, const char *key, double v, const
 
 static int report_replay(const struct rp *p, const struct results_sink *s)
 {
+	/* time to finish: from the first record until the models' last work completed */
+	uint64_t end_ns = p->last_ns;
 	char key[64];
 	int rc = 0;
+
+	if (model__end_ns(p->m) > end_ns)
+		end_ns = model__end_ns(p->m);
+	if (wq_feed__end_ns(p->wq) > end_ns)
+		end_ns = wq_feed__end_ns(p->wq);
+	if ((rc = metric(s, KEY_RUN_DURATION, (double)(p->any ? end_ns - p->first_ns : 0), "ns")) < 0)
+		return rc;
 
 	if ((rc = metric(s, "replay.records", (double)p->nr_records, "records")) < 0 ||
 	    (rc = metric(s, "replay.skipped", (double)p->nr_skipped, "records")) < 0 ||
@@ -617,7 +641,7 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 		if ((rc = metric(s, key, (double)p->nr_by_kind[k], "records")) < 0)
 			return rc;
 	}
-	for (unsigned int t = 0; t < 16; t++) {
+	for (unsigned int t = 0; t < TRACE_QI_NR_TYPES; t++) {
 		const char *n = trace_qi_type_name(t);
 
 		if (!p->nr_qi[t])

@@ -56,7 +56,7 @@ struct scenario_arg {
 };
 
 #define SCENARIO_MAX_ARGS 8
-#define SCENARIO_MAX_OVERRIDES 4
+#define SCENARIO_MAX_OVERRIDES 20	/* dwq: 8 WQ sizes + 8 modes + nr_wqs */
 
 struct scenario_ops {
 	const char *name;	/* "faulting" */

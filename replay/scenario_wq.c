@@ -14,6 +14,9 @@
 #include "replay/scenario.h"
 
 #define MAX_CLIENTS 4096
+#define DEVICE_WQS 8		/* DSA 1.0 / SPR: 8 WQs per device (DSA spec rev 1.1, 3.3) */
+#define DEVICE_WQ_ENTRIES 128	/* SPR DSA: max_work_queues_size 128 (accel-config list) */
+#define MAX_KV (2 * DEVICE_WQS + 1)	/* sizes, modes, wq.nr_wqs */
 
 struct state {
 	int dwq;			/* 1: dwq, 0: swq */
@@ -22,7 +25,8 @@ struct state {
 	int by_pasid;			/* dwq assign=pasid: wq = pasid % wqs */
 	uint64_t client[MAX_CLIENTS];	/* client keys in order of first appearance */
 	size_t nr_clients;		/* used entries */
-	char kv[64];			/* the override */
+	char kv[MAX_KV][48];		/* the overrides */
+	size_t nr_kv;			/* used */
 };
 
 static int init_common(void **state, int dwq, const struct scenario_arg *args, size_t nr_args)
@@ -34,12 +38,13 @@ static int init_common(void **state, int dwq, const struct scenario_arg *args, s
 	if (!st)
 		return -ENOMEM;
 	st->dwq = dwq;
-	st->wqs = 8;	/* DSA 1.0: 8 WQs per device (Intel DSA spec rev 1.1, 3.3) */
+	st->wqs = DEVICE_WQS;
 	for (size_t i = 0; i < nr_args && !rc; i++) {
 		if (dwq && !strcmp(args[i].key, "wqs")) {
 			rc = scenario_arg_u64(name, &args[i], &st->wqs, 0);
-			if (!rc && (st->wqs < 1 || st->wqs > 256)) {
-				svt_err("scenario dwq: argument 'wqs': must be 1..256");
+			if (!rc && (st->wqs < 1 || st->wqs > DEVICE_WQS)) {
+				svt_err("scenario dwq: argument 'wqs': must be 1..%d (WQs of one DSA device)",
+					DEVICE_WQS);
 				rc = -EINVAL;
 			}
 		} else if (dwq && !strcmp(args[i].key, "assign")) {
@@ -64,11 +69,27 @@ static int init_common(void **state, int dwq, const struct scenario_arg *args, s
 		free(st);
 		return rc;
 	}
-	/* the WQ model's per-queue mode key: the SWQ target becomes shared */
-	if (!strcmp(name, "swq"))
-		snprintf(st->kv, sizeof(st->kv), "wq.wq%u.mode=shared", (unsigned)st->wq);
-	else
-		snprintf(st->kv, sizeof(st->kv), "%s=dedicated", SCN_KEY_WQ_MODE);
+	if (!dwq) {
+		/* the WQ model's per-queue mode key: the SWQ target becomes shared */
+		snprintf(st->kv[st->nr_kv++], sizeof(st->kv[0]), "wq.wq%u.mode=shared",
+			 (unsigned)st->wq);
+	} else {
+		/*
+		 * One DWQ per client up to the device's WQs, the device's entries
+		 * split evenly (what an administrator gets from accel-config
+		 * config-wq --wq-size=128/N on N WQs); sizes first so that the
+		 * entry total never exceeds the device's while they are applied.
+		 */
+		for (uint64_t i = 0; i < st->wqs; i++)
+			snprintf(st->kv[st->nr_kv++], sizeof(st->kv[0]), "wq.wq%u.size=%u",
+				 (unsigned)i, (unsigned)(DEVICE_WQ_ENTRIES / st->wqs +
+							  (i < DEVICE_WQ_ENTRIES % st->wqs)));
+		snprintf(st->kv[st->nr_kv++], sizeof(st->kv[0]), "wq.nr_wqs=%u", (unsigned)st->wqs);
+		/* every one dedicated, whatever a profile or the trace's host had */
+		for (uint64_t i = 0; i < st->wqs; i++)
+			snprintf(st->kv[st->nr_kv++], sizeof(st->kv[0]), "wq.wq%u.mode=dedicated",
+				 (unsigned)i);
+	}
 	*state = st;
 	return 0;
 }
@@ -133,8 +154,11 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 
 static size_t overrides(const void *state, const char **kv)
 {
-	kv[0] = ((const struct state *)state)->kv;
-	return 1;
+	const struct state *st = state;
+
+	for (size_t i = 0; i < st->nr_kv; i++)
+		kv[i] = st->kv[i];
+	return st->nr_kv;
 }
 
 const struct scenario_ops scenario_dwq = {
@@ -142,10 +166,13 @@ const struct scenario_ops scenario_dwq = {
 	.summary = "every DSA client on a dedicated WQ, submitting with MOVDIR64B",
 	.help = "Submissions get portal MOVDIR64B, retries 0 and status 0 (a DWQ is posted:\n"
 		"the client tracks free slots itself); batch members keep portal 'unknown'.\n"
-		"A client is a PASID (or a task id without one). Arguments: :wqs=N (8) WQs on\n"
-		"the device; :assign=rr (clients in order of first appearance, round robin)\n"
-		"or :assign=pasid (pasid mod wqs). More clients than WQs share a DWQ (the model\n"
-		"charges their software lock). Sets " SCN_KEY_WQ_MODE "=dedicated.",
+		"A client is a PASID (or a task id without one). Arguments: :wqs=N (8, the\n"
+		"device's WQs) dedicated WQs; :assign=rr (clients in order of first appearance,\n"
+		"round robin) or :assign=pasid (pasid mod wqs). Sets wq.nr_wqs=N and splits the\n"
+		"device's 128 WQ entries evenly (wq.wqI.size=128/N, as accel-config config-wq\n"
+		"would be told), wq.wqI.mode=dedicated. Clients beyond N share a DWQ\n"
+		"behind a software lock; the run's wq.replay.note says how many and what the\n"
+		"lock cost.",
 	.init = init_dwq,
 	.push = push,
 	.overrides = overrides,

@@ -67,8 +67,8 @@ static int t_end(void *ctx, int status)
 
 	fprintf(f, "%s%s\n\n", t->label, status ? " (incomplete: trace error)" : "");
 	fprintf(f, "  translations      %.0f (p50 %.0f ns, p99 %.0f ns, mean %.1f ns)\n",
-		get(t, "xlate.count"), get(t, "xlate.latency_ns.p50"), get(t, "xlate.latency_ns.p99"),
-		get(t, "xlate.latency_ns.mean"));
+		get(t, "xlate.count"), get(t, "xlate.latency_ns@p50"), get(t, "xlate.latency_ns@p99"),
+		get(t, "xlate.latency_ns@mean"));
 	fprintf(f, "  IOTLB             %.0f lookups, %.2f%% misses\n", lk,
 		lk ? 100.0 * get(t, "iotlb.misses") / lk : 0);
 	fprintf(f, "  page walks        %.0f (%.0f memory reads)\n", get(t, "walk.count"),

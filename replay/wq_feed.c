@@ -31,6 +31,7 @@ struct pending {
 struct wq_feed {
 	struct wq_config cfg;		/* wq.* (seed mixed with model.seed) */
 	const struct model_cfg *mcfg;	/* model.* for the private translation model */
+	struct model_cfg xcfg;		/* mcfg with the device TLB (wq.devtlb.*) applied */
 	struct wq_model *wq;		/* NULL until the first WQ record */
 	struct wq_replay *wr;		/* driver */
 	struct model *xm;		/* private translation model (wq.xlate=model) */
@@ -81,7 +82,17 @@ static int start(struct wq_feed *f)
 	if (f->wq)
 		return 0;
 	if (f->cfg.xlate == WQ_XLATE_MODEL) {
-		f->xm = model__new(f->mcfg);
+		f->xcfg = *f->mcfg;
+		if (f->cfg.devtlb_enabled) {
+			/* DSA's own device TLB is the model's ATC; a miss goes to the IOMMU */
+			f->xcfg.ats = 1;
+			f->xcfg.atc_entries = f->cfg.devtlb_entries;
+			f->xcfg.atc_ways = f->cfg.devtlb_ways;
+			f->xcfg.atc_hit_ns = f->cfg.devtlb_hit_ns;
+			if (f->cfg.devtlb_link == WQ_DEVTLB_ON_DIE)
+				f->xcfg.pcie_one_way_ns = f->cfg.on_die_one_way_ns;
+		}
+		f->xm = model__new(&f->xcfg);
 		if (!f->xm)
 			return -ENOMEM;
 		f->xmodel.m = f->xm;
@@ -218,6 +229,16 @@ int wq_feed__finish(struct wq_feed *f)
 
 /* ---------------------------------------------------------------- report */
 
+uint64_t wq_feed__end_ns(const struct wq_feed *f)
+{
+	struct wq_stats st;
+
+	if (!f || !f->wq)
+		return 0;
+	wq__stats(f->wq, &st);
+	return st.end_ns;
+}
+
 /* wq__report() without its config rows (the replay already reported every key). */
 static int nocfg_metric(void *ctx, const char *key, double v, const char *unit)
 {
@@ -257,6 +278,60 @@ static int prefix_metric(void *ctx, const char *key, double v, const char *unit)
 
 static const struct results_sink_ops prefix_ops = { .metric = prefix_metric };
 
+/*
+ * The run's note (config row wq.replay.note): what the WQ layout cost that a
+ * reader of the curves would otherwise take for device behaviour.
+ */
+static int report_note(const struct wq_feed *f, const struct wq_replay_stats *rs,
+		       const struct results_sink *sink)
+{
+	const struct wq_config *c = wq__config(f->wq);
+	uint32_t nr_shared = 0, nr_dwq_shared = 0, nr_clients = wq__nr_clients(f->wq);
+	uint64_t lock_wait_ns = 0;
+	char note[320];
+	size_t n = 0;
+	int rc;
+
+	for (uint32_t i = 0; i < c->nr_wqs; i++) {
+		struct wq_wq_stats w;
+
+		wq__wq_stats(f->wq, i, &w);
+		if (c->wq[i].mode == WQ_MODE_DEDICATED && w.nr_clients > 1) {
+			nr_dwq_shared++;
+			nr_shared += w.nr_clients;
+		}
+	}
+	for (uint32_t i = 0; i < nr_clients; i++) {
+		struct wq_client_stats cs;
+
+		wq__client_stats(f->wq, i, &cs);
+		lock_wait_ns += cs.lock_wait_ns;
+	}
+	if (sink->ops->metric &&
+	    ((rc = sink->ops->metric(sink->ctx, "wq.replay.dwq_shared_clients", nr_shared,
+				     "clients")) < 0 ||
+	     (rc = sink->ops->metric(sink->ctx, "wq.replay.wq_folded", (double)rs->nr_wq_folded,
+				     "clients")) < 0))
+		return rc;
+	if (!sink->ops->config)
+		return 0;
+	if (nr_shared)
+		n += (size_t)snprintf(note + n, sizeof(note) - n,
+				      "%u of %u clients share %u dedicated WQ(s) of %u behind a software "
+				      "lock (lock wait %.1f us in all); ", nr_shared, nr_clients,
+				      nr_dwq_shared, c->nr_wqs, (double)lock_wait_ns / 1e3);
+	if (rs->nr_wq_folded && n < sizeof(note))
+		n += (size_t)snprintf(note + n, sizeof(note) - n,
+				      "%llu clients' trace WQ index >= wq.nr_wqs=%u, folded (mod); ",
+				      (unsigned long long)rs->nr_wq_folded, c->nr_wqs);
+	if (!n)
+		snprintf(note, sizeof(note), "every client on its own dedicated WQ or on a shared WQ");
+	else if (n < sizeof(note))
+		note[n - 2] = '\0';
+	rc = sink->ops->config(sink->ctx, "wq.replay.note", note, "replay");
+	return rc < 0 ? rc : 0;
+}
+
 int wq_feed__report(const struct wq_feed *f, const struct results_sink *sink)
 {
 	struct results_sink nocfg = { .ops = &nocfg_ops, .ctx = (void *)sink };
@@ -282,6 +357,8 @@ int wq_feed__report(const struct wq_feed *f, const struct results_sink *sink)
 	M("wq.replay.mapped_ops", rs.nr_mapped_ops, "descriptors");
 	M("wq.replay.batch_members_folded", f->nr_members_folded, "records");
 	M("wq.replay.not_modelled", f->nr_rejected_fed, "records");
+	if ((rc = report_note(f, &rs, sink)) < 0)
+		return rc;
 	if (f->xm) {
 		M("wq.xlate.calls", f->xmodel.nr_accesses, "accesses");
 		M("wq.xlate.stall_ns", f->xmodel.stall_ns, "ns");

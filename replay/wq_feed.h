@@ -19,6 +19,11 @@
  * - The private translation model sees only the WQ model's accesses (its
  *   time is the WQ model's time, not the trace's); the trace's other
  *   records drive the replay's main translation model as before.
+ * - With wq.devtlb.enabled (default) the private model has DSA's own device
+ *   TLB as its ATC (wq.devtlb.entries/ways/hit_ns) and reaches the IOMMU on
+ *   die (wq.devtlb.on_die_one_way_ns each way) unless wq.devtlb.link=pcie.
+ * - The run's config row wq.replay.note says what the WQ layout cost (DWQs
+ *   shared behind a lock, trace WQ indexes folded onto fewer WQs).
  */
 #ifndef SVATRACE_REPLAY_WQ_FEED_H
 #define SVATRACE_REPLAY_WQ_FEED_H
@@ -48,6 +53,9 @@ int wq_feed__complete(struct wq_feed *f, uint64_t ts_ns, const struct trace_rec_
 
 /** wq_feed__finish() - end of trace: run the WQ model to the end. Return: 0/-errno. */
 int wq_feed__finish(struct wq_feed *f);
+
+/** wq_feed__end_ns() - when the WQ model's last work completed; 0 if it never ran. */
+uint64_t wq_feed__end_ns(const struct wq_feed *f);
 
 /**
  * wq_feed__report() - wq.*, submit.*, client.* metrics, histograms and

@@ -109,7 +109,9 @@ static struct pid_slot *client_of(struct wq_replay *r, const struct wq_rec *rec,
 	wq_client_cfg_default(cfg, &cc);
 	cc.driver = WQ_DRIVER_EXTERNAL;
 	cc.pasid = rec->pasid;
-	cc.wq = rec->wq % cfg->nr_wqs;
+	cc.wq = rec->wq < cfg->nr_wqs ? rec->wq : rec->wq % cfg->nr_wqs;
+	if (rec->wq >= cfg->nr_wqs)
+		r->st.nr_wq_folded++;
 	cc.privileged = rec->portal == 3;	/* ENQCMDS */
 	cc.start_ns = t;
 	cc.queue_depth = 1;	/* closed loop: raised to the trace's depth at finish */

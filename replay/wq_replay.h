@@ -18,7 +18,10 @@
  *   does not know run as memmove (counted in nr_mapped_ops).
  * - Closed loop: a client keeps in flight as many descriptors as its thread
  *   had at most in the trace.
- * - Trace WQ index i maps to model WQ i mod wq.nr_wqs.
+ * - Trace WQ index i maps to model WQ i when i < wq.nr_wqs, else to WQ
+ *   i mod wq.nr_wqs (counted in nr_wq_folded: such clients may end up
+ *   sharing a DWQ the trace had them own; the scenario `dwq` or the trace's
+ *   WQ configuration avoids it).
  */
 #ifndef SVATRACE_MODEL_WQ_REPLAY_H
 #define SVATRACE_MODEL_WQ_REPLAY_H
@@ -59,6 +62,7 @@ struct wq_replay_stats {
 	uint64_t nr_completes;		/* complete records seen */
 	uint64_t nr_mapped_ops;		/* opcodes run as memmove */
 	uint64_t nr_clients;		/* threads seen */
+	uint64_t nr_wq_folded;		/* clients whose trace WQ index was >= wq.nr_wqs */
 };
 
 struct wq_replay;

@@ -1,68 +1,158 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# run.sh - run every test and end with one line "N passed, N failed".
+# run.sh - run every test and end with one line "N passed, N failed, N skipped".
 #
 # Unit tests: $BUILD/tests/test_* (cmocka; counted from cmocka's summary).
-# CLI/integration tests: tests/cli/*.sh (TAP lines "ok N - ..." / "not ok N - ...").
+# CLI/integration tests: tests/cli/*.sh (TAP lines "ok N - ..." / "not ok N - ...";
+# "ok N ... # SKIP reason" is a skip, never a pass).
 # A test program that crashes or exits non-zero without a failure line counts
 # as one failure, so a crash is never silent. TEST_FILTER=regex runs a subset.
+#
+# JOBS=N runs N tests at a time (default 1), longest first by the previous
+# run's durations. Tests matching SERIAL (regex, default: the live collectors
+# and the guest boots, which attach kernel probes and would see each other)
+# run one after another in one of those N slots. TEST_EXCLUDE=regex leaves
+# tests out. Results are summed in the same order whatever JOBS is.
 set -u
 BUILD=${BUILD:-build}
 export BUILD
 export SVATRACE=${SVATRACE:-$PWD/$BUILD/san/svatrace}
-export SHARED=${SHARED:-$(cd "$PWD/../shared" 2>/dev/null && pwd)}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 filter=${TEST_FILTER:-.}
-passed=0
-failed=0
-failures=()
+exclude=${TEST_EXCLUDE:-}
+jobs=${JOBS:-1}
+serial=${SERIAL:-^(collect_|qemu)}
 logdir=$BUILD/test-logs
+run_t0=$SECONDS
 mkdir -p "$logdir"
 
+# run_one NAME CMD...: run one test, write "passed failed skipped" to
+# $logdir/NAME.result and print its line (one printf, so parallel runs do
+# not interleave within a line).
 run_one() {
 	local name=$1; shift
 	local log=$logdir/$name.log
-	local t0=$SECONDS rc p f
-	"$@" >"$log" 2>&1
+	local t0=$SECONDS rc p f s line cpu TIMEFORMAT='%3U %3S'
+	# CPU seconds (user + sys of the test and its children), beside the wall time
+	{ time "$@" >"$log" 2>&1; } 2>"$logdir/$name.time"
 	rc=$?
+	cpu=$(awk '{printf "%d", $1 + $2 + 0.5}' "$logdir/$name.time" 2>/dev/null)
 	if grep -q '^\[==========\]' "$log"; then
-		# cmocka: "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), listed below:"
+		# cmocka: "[  PASSED  ] N test(s).", "[  FAILED  ] N test(s), listed below:",
+		# "[  SKIPPED ] N test(s), listed below:" (skipped are not in PASSED)
 		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
 		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+		s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
 	else
-		p=$(grep -c '^ok ' "$log")
+		s=$(grep -Eic '^ok [0-9]+[^#]*# *skip' "$log")
+		p=$(($(grep -c '^ok ' "$log") - s))
 		f=$(grep -c '^not ok ' "$log")
 	fi
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 		echo "not ok - $name exited with status $rc" >>"$log"
 	fi
-	passed=$((passed + p))
-	failed=$((failed + f))
+	echo "$p $f $s $((SECONDS - t0)) ${cpu:-0}" >"$logdir/$name.result"
 	if [ "$f" -gt 0 ]; then
-		failures+=("$name")
-		printf '  FAIL  %-34s %3d passed %3d failed (%ds)  log: %s\n' "$name" "$p" "$f" $((SECONDS - t0)) "$log"
-		grep -E '^(not ok|\[  FAILED  \]|\[  ERROR   \])|ERROR: |runtime error' "$log" | head -20 | sed 's/^/        /'
+		line=$(printf '  FAIL  %-34s %3d passed %3d failed (%ds, %ss cpu)  log: %s\n' "$name" "$p" \
+			"$f" $((SECONDS - t0)) "${cpu:-?}" "$log"
+			grep -E '^(not ok|\[  FAILED  \]|\[  ERROR   \])|ERROR: |runtime error' "$log" |
+				head -20 | sed 's/^/        /')
+	elif [ "$s" -gt 0 ]; then
+		line=$(printf '  ok    %-34s %3d passed %3d skipped (%ds, %ss cpu)\n' "$name" "$p" "$s" \
+			$((SECONDS - t0)) "${cpu:-?}"
+			grep -Ei '^ok [0-9]+[^#]*# *skip' "$log" | head -3 | sed 's/^/        /')
 	else
-		printf '  ok    %-34s %3d passed (%ds)\n' "$name" "$p" $((SECONDS - t0))
+		line=$(printf '  ok    %-34s %3d passed (%ds, %ss cpu)' "$name" "$p" $((SECONDS - t0)) \
+			"${cpu:-?}")
 	fi
+	printf '%s\n' "$line"
 }
 
+# The selected tests in order: names[] and their commands cmds[].
+names=()
+cmds=()
 for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
 	n=$(basename "$t")
 	[[ $n =~ $filter ]] || continue
-	run_one "$n" "$t"
+	[ -n "$exclude" ] && [[ $n =~ $exclude ]] && continue
+	names+=("$n")
+	cmds+=("$t")
 done
 for t in tests/cli/*.sh; do
 	[ "$(basename "$t")" = lib.sh ] && continue
 	[ -f "$t" ] || continue
 	n=$(basename "$t" .sh)
 	[[ $n =~ $filter ]] || continue
-	run_one "$n" bash "$t"
+	[ -n "$exclude" ] && [[ $n =~ $exclude ]] && continue
+	names+=("$n")
+	cmds+=("bash $t")
+done
+
+# Previous durations (from the last run's results) put the longest tests
+# first, so that a parallel run is not left waiting on one long test.
+prev_secs() {
+	local p f sk secs=0 cpu
+	[ -r "$logdir/$1.result" ] && read -r p f sk secs cpu <"$logdir/$1.result"
+	[[ $secs =~ ^[0-9]+$ ]] || secs=0
+	echo "${secs:-0}"
+}
+order=()
+if [ "$jobs" -gt 1 ]; then
+	while read -r _ i; do
+		order+=("$i")
+	done < <(for i in "${!names[@]}"; do echo "$(prev_secs "${names[$i]}") $i"; done | sort -k1,1nr -k2,2n)
+fi
+for n in "${names[@]}"; do
+	rm -f "$logdir/$n.result"
+done
+if [ "$jobs" -gt 1 ]; then
+	# The SERIAL tests, one after another, take one of the JOBS slots.
+	(
+		for i in "${!names[@]}"; do
+			# shellcheck disable=SC2086 # cmds[] are "bash FILE" or a path: split on purpose
+			[[ ${names[$i]} =~ $serial ]] && run_one "${names[$i]}" ${cmds[$i]}
+		done
+	) &
+	for i in "${order[@]}"; do
+		[[ ${names[$i]} =~ $serial ]] && continue
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+			wait -n
+		done
+		# shellcheck disable=SC2086
+		run_one "${names[$i]}" ${cmds[$i]} &
+	done
+	wait
+else
+	for i in "${!names[@]}"; do
+		# shellcheck disable=SC2086
+		run_one "${names[$i]}" ${cmds[$i]}
+	done
+fi
+
+passed=0
+failed=0
+skipped=0
+cpu_total=0
+failures=()
+for n in "${names[@]}"; do
+	c=0
+	if [ -r "$logdir/$n.result" ]; then
+		read -r p f s _ c <"$logdir/$n.result"
+	else
+		p=0 f=1 s=0	# the runner itself lost it: never silent
+	fi
+	cpu_total=$((cpu_total + ${c:-0}))
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+	[ "$f" -gt 0 ] && failures+=("$n")
 done
 echo
+echo "$((SECONDS - run_t0)) s wall, $cpu_total s cpu (JOBS=$jobs)"
 [ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+echo "$passed passed, $failed failed, $skipped skipped"
+# Nothing run (a filter that matches nothing) is a failure; all skipped is not.
+[ "$failed" -eq 0 ] && [ $((passed + skipped)) -gt 0 ]

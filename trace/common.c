@@ -203,7 +203,7 @@ void trace_qi_decode(struct trace_rec_qi_submit *q)
 {
 	uint64_t qw0 = q->qw[0], qw1 = q->qw[1];
 
-	q->type = (uint16_t)(qw0 & 0xf);
+	q->type = (uint16_t)(qw0 & TRACE_QI_TYPE_MASK);
 	q->domain_id = 0;
 	q->pasid = TRACE_NO_PASID;
 	q->sid = 0;
@@ -295,7 +295,9 @@ void trace_prq_decode(struct trace_rec_page_req *p)
 
 	p->sid = (qw0 >> 16) & 0xffff;
 	p->pasid = (qw0 & (1ULL << 8)) ? (uint32_t)((qw0 >> 32) & 0xfffff) : TRACE_NO_PASID;
-	p->rw = (uint8_t)((qw1 & 1) | (qw1 & 2) | (((qw0 >> 52) & 1) << 2) | (((qw0 >> 53) & 1) << 3));
+	p->rw = (uint8_t)(((qw1 & 1) ? TRACE_PRQ_READ : 0) | ((qw1 & 2) ? TRACE_PRQ_WRITE : 0) |
+			  (((qw0 >> 52) & 1) ? TRACE_PRQ_EXEC : 0) |
+			  (((qw0 >> 53) & 1) ? TRACE_PRQ_PRIV : 0));
 	p->last = (uint8_t)((qw1 >> 2) & 1);
 	p->grpid = (uint16_t)((qw1 >> 3) & 0x1ff);
 	p->addr = qw1 & ~0xfffULL;

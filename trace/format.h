@@ -210,9 +210,20 @@ struct trace_rec_dma {
 	uint64_t size_bytes;		/* length */
 	uint32_t device_id;		/* string id of the device */
 	uint16_t op;			/* enum trace_dma_op */
-	uint8_t dir;			/* enum dma_data_direction: 0 bidi, 1 to dev, 2 from dev, 3 none */
+	uint8_t dir;			/* enum trace_dma_dir */
 	uint8_t reserved;		/* zero */
 	uint64_t attrs;			/* DMA_ATTR_* bits */
+};
+
+/*
+ * DMA direction: the values of Linux's enum dma_data_direction
+ * (include/linux/dma-direction.h), which the dma:* tracepoints record as is.
+ */
+enum trace_dma_dir {
+	TRACE_DMA_BIDIRECTIONAL = 0,	/* DMA_BIDIRECTIONAL */
+	TRACE_DMA_TO_DEVICE = 1,	/* DMA_TO_DEVICE: the device reads memory */
+	TRACE_DMA_FROM_DEVICE = 2,	/* DMA_FROM_DEVICE: the device writes memory */
+	TRACE_DMA_NONE = 3,		/* DMA_NONE */
 };
 
 /* VT-d invalidation descriptor types (qw0 & 0xf, Intel VT-d spec 6.5.2). */
@@ -227,6 +238,11 @@ enum trace_qi_type {
 	TRACE_QI_P_DEV_TLB_INV = 0x8,	/* PASID-based device-TLB invalidate */
 	TRACE_QI_PAGE_GRP_RESP = 0x9,	/* page group response */
 };
+
+#define TRACE_QI_TYPE_MASK 0xfu		/* the type bits of qw0 that trace_qi_decode() reads */
+#define TRACE_QI_NR_TYPES 16		/* distinct types: per-type counters are this long */
+_Static_assert(TRACE_QI_NR_TYPES == TRACE_QI_TYPE_MASK + 1, "one counter per type value");
+_Static_assert(TRACE_QI_PAGE_GRP_RESP < TRACE_QI_NR_TYPES, "every type fits the counters");
 
 struct trace_rec_qi_submit {
 	struct trace_rec hdr;
@@ -253,10 +269,18 @@ struct trace_rec_page_req {
 	uint32_t sid;			/* requester id */
 	uint32_t pasid;			/* PASID, TRACE_NO_PASID if not present */
 	uint16_t grpid;			/* page request group index */
-	uint8_t rw;			/* bit0 read, bit1 write, bit2 exec, bit3 priv */
+	uint8_t rw;			/* TRACE_PRQ_* bits */
 	uint8_t last;			/* last request in group */
 	uint32_t reserved;		/* zero */
 };
+
+/* trace_rec_page_req.rw: the access the page request asks for (the
+ * descriptor's RR and WR bits in qw1, ER and PM in qw0; trace_prq_decode()). */
+#define TRACE_PRQ_READ (1u << 0)	/* read access requested (RR) */
+#define TRACE_PRQ_WRITE (1u << 1)	/* write access requested (WR) */
+#define TRACE_PRQ_EXEC (1u << 2)	/* execute access requested (ER) */
+#define TRACE_PRQ_PRIV (1u << 3)	/* privileged-mode access requested (PM) */
+#define TRACE_PRQ_RW (TRACE_PRQ_READ | TRACE_PRQ_WRITE)
 
 struct trace_rec_page_resp {
 	struct trace_rec hdr;

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # wq-clients.gp - DSA work submission vs number of clients, one line per WQ
-# mode (dedicated vs shared): throughput, p99 latency, retries per descriptor.
+# mode (dedicated vs shared): throughput, p99 end-to-end latency (ready ->
+# completion noticed, desc.e2e.latency_ns), retries per descriptor.
 # Input: wq-clients.dat from `svatrace plot wq-clients` (columns: clients,
 # throughput_Mdesc_per_s, p99_us, retries_per_desc, run_id; one block per mode,
 # the block's first row names it). Run `gnuplot wq-clients.gp` next to the
@@ -25,7 +26,7 @@ do for [fmt in "png svg"] {
 	set yrange [0:*]
 	set ylabel "throughput (M descriptors/s)"
 	plot for [i=0:nb-1] datafile index i using 1:2 with linespoints lw 2 pt 7 title columnheader(1)
-	set ylabel "p99 latency (µs)"
+	set ylabel "p99 end-to-end latency (µs)"
 	plot for [i=0:nb-1] datafile index i using 1:3 with linespoints lw 2 pt 7 title columnheader(1)
 	set ylabel "retries per descriptor"
 	plot for [i=0:nb-1] datafile index i using 1:4 with linespoints lw 2 pt 7 title columnheader(1)

@@ -95,7 +95,12 @@ static __always_inline bool skip_task(struct task_struct *t)
 	return targ_tgid && t->tgid != targ_tgid;
 }
 
-/* Values, ret, dur and strings of a record (offsets are constants). */
+/*
+ * Values, ret, dur and strings of a record (offsets are constants). RVAL
+ * gives the values as the named struct of the probe's kind (collect.h);
+ * RV as plain slots, only where a generic path copies them in order.
+ */
+#define RVAL(r, type) ((type *)((r) + 1))
 #define RV(r) ((__u64 *)((r) + 1))
 #define RRET(r, nv) (*(__s64 *)((char *)(r) + SVT_REC_OFF_RET(nv)))
 #define RDUR(r, nv, fl) (*(__u64 *)((char *)(r) + SVT_REC_OFF_DUR(nv, fl)))
@@ -202,31 +207,49 @@ struct trace_event_raw_iommu_error___svt {
 	int flags;
 } __attribute__((preserve_access_index));
 
-/* v[0..2]: the three values of iommu:map (iova, paddr, size) or iommu:unmap
- * (iova, size, unmapped_size), in their tracepoint order. */
-static __always_inline int three_values(__u16 probe, __u64 a, __u64 b, __u64 c)
+#define MAP_NV SVT_NV(struct svt_v_iommu_map)
+#define UNMAP_NV SVT_NV(struct svt_v_iommu_unmap)
+
+static __always_inline int iommu_map(__u64 iova, __u64 paddr, __u64 size)
 {
+	struct svt_v_iommu_map *v;
 	struct svt_rec *r;
 
-	if (!(r = rec_open(probe, 3, 0)))
+	if (!(r = rec_open(SVT_P_IOMMU_MAP, MAP_NV, 0)))
 		return 0;
-	RV(r)[0] = a;
-	RV(r)[1] = b;
-	RV(r)[2] = c;
-	rec_submit(r, 3, 0);
+	v = RVAL(r, struct svt_v_iommu_map);
+	v->iova = iova;
+	v->paddr = paddr;
+	v->size_bytes = size;
+	rec_submit(r, MAP_NV, 0);
+	return 0;
+}
+
+static __always_inline int iommu_unmap(__u64 iova, __u64 size, __u64 unmapped)
+{
+	struct svt_v_iommu_unmap *v;
+	struct svt_rec *r;
+
+	if (!(r = rec_open(SVT_P_IOMMU_UNMAP, UNMAP_NV, 0)))
+		return 0;
+	v = RVAL(r, struct svt_v_iommu_unmap);
+	v->iova = iova;
+	v->size_bytes = size;
+	v->unmapped_bytes = unmapped;
+	rec_submit(r, UNMAP_NV, 0);
 	return 0;
 }
 
 SEC("tracepoint/iommu/map")
 int tp_iommu_map(struct trace_event_raw_map___svt *ctx)
 {
-	return three_values(SVT_P_IOMMU_MAP, ctx->iova, ctx->paddr, ctx->size);
+	return iommu_map(ctx->iova, ctx->paddr, ctx->size);
 }
 
 SEC("tracepoint/iommu/unmap")
 int tp_iommu_unmap(struct trace_event_raw_unmap___svt *ctx)
 {
-	return three_values(SVT_P_IOMMU_UNMAP, ctx->iova, ctx->size, ctx->unmapped_size);
+	return iommu_unmap(ctx->iova, ctx->size, ctx->unmapped_size);
 }
 
 /*
@@ -240,41 +263,44 @@ int tp_iommu_unmap(struct trace_event_raw_unmap___svt *ctx)
 SEC("raw_tp/map")
 int rtp_iommu_map(__u64 *ctx)
 {
-	return three_values(SVT_P_IOMMU_MAP, ctx[0], ctx[1], ctx[2]);
+	return iommu_map(ctx[0], ctx[1], ctx[2]);
 }
 
 SEC("raw_tp/unmap")	/* iova, size, unmapped_size */
 int rtp_iommu_unmap(__u64 *ctx)
 {
-	return three_values(SVT_P_IOMMU_UNMAP, ctx[0], ctx[1], ctx[2]);
+	return iommu_unmap(ctx[0], ctx[1], ctx[2]);
 }
 
 SEC("tracepoint/iommu/io_page_fault")
 int tp_iommu_io_page_fault(struct trace_event_raw_iommu_error___svt *ctx)
 {
-	const __u32 fl = SVT_RF_S1 | SVT_RF_S2;
+	const __u32 nv = SVT_NV(struct svt_v_iommu_fault), fl = SVT_RF_S1 | SVT_RF_S2;
+	struct svt_v_iommu_fault *v;
 	struct svt_rec *r;
 
-	if (!(r = rec_open(SVT_P_IOMMU_IO_PAGE_FAULT, 2, fl)))
+	if (!(r = rec_open(SVT_P_IOMMU_IO_PAGE_FAULT, nv, fl)))
 		return 0;
-	RV(r)[0] = ctx->iova;
-	RV(r)[1] = (__u32)ctx->flags;
-	loc_str(ctx, ctx->__data_loc_device, RS1(r, 2, fl), SVT_STR_BYTES);
-	loc_str(ctx, ctx->__data_loc_driver, RS2(r, 2, fl), SVT_STR_BYTES);
-	rec_submit(r, 2, fl);
+	v = RVAL(r, struct svt_v_iommu_fault);
+	v->iova = ctx->iova;
+	v->flags = (__u32)ctx->flags;
+	loc_str(ctx, ctx->__data_loc_device, RS1(r, nv, fl), SVT_STR_BYTES);
+	loc_str(ctx, ctx->__data_loc_driver, RS2(r, nv, fl), SVT_STR_BYTES);
+	rec_submit(r, nv, fl);
 	return 0;
 }
 
 static __always_inline int group_event(struct trace_event_raw_iommu_group_event___svt *ctx,
 				       __u16 probe)
 {
+	const __u32 nv = SVT_NV(struct svt_v_iommu_group);
 	struct svt_rec *r;
 
-	if (!(r = rec_open(probe, 1, SVT_RF_S1)))
+	if (!(r = rec_open(probe, nv, SVT_RF_S1)))
 		return 0;
-	RV(r)[0] = (__u32)ctx->gid;
-	loc_str(ctx, ctx->__data_loc_device, RS1(r, 1, SVT_RF_S1), SVT_STR_BYTES);
-	rec_submit(r, 1, SVT_RF_S1);
+	RVAL(r, struct svt_v_iommu_group)->gid = (__u32)ctx->gid;
+	loc_str(ctx, ctx->__data_loc_device, RS1(r, nv, SVT_RF_S1), SVT_STR_BYTES);
+	rec_submit(r, nv, SVT_RF_S1);
 	return 0;
 }
 
@@ -293,12 +319,13 @@ int tp_iommu_remove_group(struct trace_event_raw_iommu_group_event___svt *ctx)
 SEC("tracepoint/iommu/attach_device_to_domain")
 int tp_iommu_attach(struct trace_event_raw_iommu_device_event___svt *ctx)
 {
+	const __u32 nv = SVT_NV_BEFORE(struct svt_v_iommu_group, gid);	/* no group */
 	struct svt_rec *r;
 
-	if (!(r = rec_open(SVT_P_IOMMU_ATTACH, 0, SVT_RF_S1)))
+	if (!(r = rec_open(SVT_P_IOMMU_ATTACH, nv, SVT_RF_S1)))
 		return 0;
-	loc_str(ctx, ctx->__data_loc_device, RS1(r, 0, SVT_RF_S1), SVT_STR_BYTES);
-	rec_submit(r, 0, SVT_RF_S1);
+	loc_str(ctx, ctx->__data_loc_device, RS1(r, nv, SVT_RF_S1), SVT_STR_BYTES);
+	rec_submit(r, nv, SVT_RF_S1);
 	return 0;
 }
 
@@ -372,26 +399,28 @@ struct trace_event_raw_dma_sync_sg___svt {
 } __attribute__((preserve_access_index));
 
 /*
- * Every DMA-API record: v[0] phys, v[1] dma addr, v[2] size, v[3] dir,
- * v[4] attrs, s1 device; scatterlist entries add v[5] = entries in the list
- * (op = this entry's index). Values a tracepoint lacks are 0.
+ * Every DMA-API record is a struct svt_v_dma and s1 the device; only
+ * scatterlist entries carry nr_ents (op = this entry's index). Values a
+ * tracepoint lacks are 0.
  */
-#define DMA_NV 5
-#define DMA_SG_NV 6
+#define DMA_NV SVT_NV_BEFORE(struct svt_v_dma, nr_ents)
+#define DMA_SG_NV SVT_NV(struct svt_v_dma)
 #define DMA_FL SVT_RF_S1
 
 static __always_inline int dma_rec(void *ctx, __u16 probe, __u64 phys, __u64 dma, __u64 size,
 				   __u64 dir, __u64 attrs, __u32 loc_dev)
 {
+	struct svt_v_dma *v;
 	struct svt_rec *r;
 
 	if (!(r = rec_open(probe, DMA_NV, DMA_FL)))
 		return 0;
-	RV(r)[0] = phys;
-	RV(r)[1] = dma;
-	RV(r)[2] = size;
-	RV(r)[3] = (__u32)dir;
-	RV(r)[4] = attrs;
+	v = RVAL(r, struct svt_v_dma);
+	v->phys = phys;
+	v->dma_addr = dma;
+	v->size_bytes = size;
+	v->dir = (__u32)dir;
+	v->attrs = attrs;
 	loc_str(ctx, loc_dev, RS1(r, DMA_NV, DMA_FL), SVT_STR_BYTES);
 	rec_submit(r, DMA_NV, DMA_FL);
 	return 0;
@@ -479,6 +508,7 @@ static __always_inline int dma_sg(void *ctx, __u16 probe, __u32 loc_phys, __u32 
 	sg_overflow(probe, n);
 	for (__u32 i = 0; i < SVT_SG_MAX && i < n; i++) {
 		struct svt_rec *r = rec_new(t, probe, DMA_SG_NV, DMA_FL);
+		struct svt_v_dma *v;
 		__u32 len = 0;
 
 		if (!r) {	/* ring full: this entry is counted, count the rest too */
@@ -486,18 +516,19 @@ static __always_inline int dma_sg(void *ctx, __u16 probe, __u32 loc_phys, __u32 
 			return 0;
 		}
 		r->op = i;
-		RV(r)[0] = 0;
-		RV(r)[1] = 0;
+		v = RVAL(r, struct svt_v_dma);
+		v->phys = 0;
+		v->dma_addr = 0;
 		if (loc_phys)
-			bpf_probe_read_kernel(&RV(r)[0], 8, (char *)ctx + (loc_phys & 0xffff) + i * 8);
+			bpf_probe_read_kernel(&v->phys, 8, (char *)ctx + (loc_phys & 0xffff) + i * 8);
 		if (loc_dma)
-			bpf_probe_read_kernel(&RV(r)[1], 8, (char *)ctx + (loc_dma & 0xffff) + i * 8);
+			bpf_probe_read_kernel(&v->dma_addr, 8, (char *)ctx + (loc_dma & 0xffff) + i * 8);
 		if (loc_len)
 			bpf_probe_read_kernel(&len, 4, (char *)ctx + (loc_len & 0xffff) + i * 4);
-		RV(r)[2] = len;
-		RV(r)[3] = (__u32)dir;
-		RV(r)[4] = attrs;
-		RV(r)[5] = n;
+		v->size_bytes = len;
+		v->dir = (__u32)dir;
+		v->attrs = attrs;
+		v->nr_ents = n;
 		loc_str(ctx, loc_dev, RS1(r, DMA_SG_NV, DMA_FL), SVT_STR_BYTES);
 		rec_submit(r, DMA_SG_NV, DMA_FL);
 	}
@@ -576,20 +607,22 @@ struct trace_event_raw_cache_tag_flush___svt {
 	unsigned long end;
 } __attribute__((preserve_access_index));
 
-/* qi_submit: v[0..3] the descriptor's qwords, s2 the IOMMU (the caller fills it and submits). */
-#define QI_NV 4
+/* qi_submit: the descriptor's qwords, s2 the IOMMU (the caller fills it and submits). */
+#define QI_NV SVT_NV(struct svt_v_qi_submit)
 #define QI_FL SVT_RF_S2
 
 static __always_inline struct svt_rec *qi_rec(__u64 qw0, __u64 qw1, __u64 qw2, __u64 qw3)
 {
+	struct svt_v_qi_submit *v;
 	struct svt_rec *r;
 
 	if (!(r = rec_open(SVT_P_QI_SUBMIT, QI_NV, QI_FL)))
 		return NULL;
-	RV(r)[0] = qw0;
-	RV(r)[1] = qw1;
-	RV(r)[2] = qw2;
-	RV(r)[3] = qw3;
+	v = RVAL(r, struct svt_v_qi_submit);
+	v->qw[0] = qw0;
+	v->qw[1] = qw1;
+	v->qw[2] = qw2;
+	v->qw[3] = qw3;
 	return r;
 }
 
@@ -626,40 +659,44 @@ int rtp_qi_submit(__u64 *ctx)
 SEC("tracepoint/intel_iommu/prq_report")
 int tp_prq_report(struct trace_event_raw_prq_report___svt *ctx)
 {
-	const __u32 fl = SVT_RF_S1 | SVT_RF_S2;
+	const __u32 nv = SVT_NV(struct svt_v_prq), fl = SVT_RF_S1 | SVT_RF_S2;
+	struct svt_v_prq *v;
 	struct svt_rec *r;
 
-	if (!(r = rec_open(SVT_P_PRQ_REPORT, 5, fl)))
+	if (!(r = rec_open(SVT_P_PRQ_REPORT, nv, fl)))
 		return 0;
-	RV(r)[0] = ctx->dw0;
-	RV(r)[1] = ctx->dw1;
-	RV(r)[2] = ctx->dw2;
-	RV(r)[3] = ctx->dw3;
-	RV(r)[4] = ctx->seq;
-	loc_str(ctx, ctx->__data_loc_dev, RS1(r, 5, fl), SVT_STR_BYTES);
-	loc_str(ctx, ctx->__data_loc_iommu, RS2(r, 5, fl), SVT_STR_BYTES);
-	rec_submit(r, 5, fl);
+	v = RVAL(r, struct svt_v_prq);
+	v->dw[0] = ctx->dw0;
+	v->dw[1] = ctx->dw1;
+	v->dw[2] = ctx->dw2;
+	v->dw[3] = ctx->dw3;
+	v->seq = ctx->seq;
+	loc_str(ctx, ctx->__data_loc_dev, RS1(r, nv, fl), SVT_STR_BYTES);
+	loc_str(ctx, ctx->__data_loc_iommu, RS2(r, nv, fl), SVT_STR_BYTES);
+	rec_submit(r, nv, fl);
 	return 0;
 }
 
-/* cache_tag_* record: v[0] start, v[1] end (0 for assign/unassign), v[2]
- * type, v[3] domain id, v[4] pasid, s1 device, s2 IOMMU. */
+/* cache_tag_* record: struct svt_v_cache_tag (start and end 0 for
+ * assign/unassign), s1 device, s2 IOMMU. */
 static __always_inline int cache_tag(void *ctx, __u16 probe, __u64 start, __u64 end, __u64 type,
 				     __u64 domain_id, __u64 pasid, __u32 loc_dev, __u32 loc_iommu)
 {
-	const __u32 fl = SVT_RF_S1 | SVT_RF_S2;
+	const __u32 nv = SVT_NV(struct svt_v_cache_tag), fl = SVT_RF_S1 | SVT_RF_S2;
+	struct svt_v_cache_tag *v;
 	struct svt_rec *r;
 
-	if (!(r = rec_open(probe, 5, fl)))
+	if (!(r = rec_open(probe, nv, fl)))
 		return 0;
-	RV(r)[0] = start;
-	RV(r)[1] = end;
-	RV(r)[2] = type;
-	RV(r)[3] = domain_id;
-	RV(r)[4] = pasid;
-	loc_str(ctx, loc_dev, RS1(r, 5, fl), SVT_STR_BYTES);
-	loc_str(ctx, loc_iommu, RS2(r, 5, fl), SVT_STR_BYTES);
-	rec_submit(r, 5, fl);
+	v = RVAL(r, struct svt_v_cache_tag);
+	v->start = start;
+	v->end = end;
+	v->type = type;
+	v->domain_id = domain_id;
+	v->pasid = pasid;
+	loc_str(ctx, loc_dev, RS1(r, nv, fl), SVT_STR_BYTES);
+	loc_str(ctx, loc_iommu, RS2(r, nv, fl), SVT_STR_BYTES);
+	rec_submit(r, nv, fl);
 	return 0;
 }
 
@@ -735,11 +772,13 @@ static __always_inline int entry_save(__u64 a0, __u64 a1, __u64 a2)
 	}
 
 /*
- * The exit record of an entry/exit pair: v[0..3] the saved arguments, ret,
- * dur_ns entry to exit, ts_ns the entry time; @fl may add s2. NULL when the
- * entry was missed (probe attached mid-call) or the ring is full.
+ * The exit record of an entry/exit pair: the saved arguments in the value
+ * slots, in order (so ENTRY_SAVE's argument positions are what fills the
+ * kind's struct: svt_v_qi_wait, svt_v_pin, svt_v_dsa_enqcmds), ret, dur_ns
+ * entry to exit, ts_ns the entry time; @fl may add s2. NULL when the entry
+ * was missed (probe attached mid-call) or the ring is full.
  */
-#define EXIT_NV 4
+#define EXIT_NV SVT_EXIT_NV
 #define EXIT_FL (SVT_RF_RET | SVT_RF_DUR)
 
 static __always_inline struct svt_rec *exit_rec(__u16 probe, long ret, const __u32 fl)
@@ -780,7 +819,7 @@ static __always_inline struct svt_rec *exit_rec(__u16 probe, long ret, const __u
 /* qi_submit_sync(iommu, desc, count, options): the invalidation wait. */
 ENTRY_SAVE(fe_qi_submit_sync, "qi_submit_sync", 0, 2, -1)
 
-/* v[1] descriptors, ret, dur_ns, s2 the IOMMU (v[0], the pointer, is cleared). */
+/* nr_desc, ret, dur_ns, s2 the IOMMU (the iommu pointer is cleared). */
 SEC("fexit/qi_submit_sync")
 int fx_qi_submit_sync(void *ctx)
 {
@@ -791,10 +830,10 @@ int fx_qi_submit_sync(void *ctx)
 
 	if (!r)
 		return 0;
-	iommu = (void *)RV(r)[0];
+	iommu = (void *)RVAL(r, struct svt_v_qi_wait)->iommu;
 	s2 = RS2(r, EXIT_NV, fl);
 	BPF_CORE_READ_STR_INTO((char(*)[SVT_STR_BYTES])s2, iommu, name);
-	RV(r)[0] = 0;
+	RVAL(r, struct svt_v_qi_wait)->iommu = 0;
 	rec_submit(r, EXIT_NV, fl);
 	return 0;
 }
@@ -838,27 +877,31 @@ static __always_inline void dev_name_into(char *dst, struct device___svt *dev)
 		dst[0] = 0;
 }
 
-/* v[0] addr, v[1] pasid, v[2] grpid, v[3] perm, v[4] flags, v[5] type, s1 device */
+/* struct svt_v_iopf up to code, s1 device */
+#define FAULT_NV SVT_NV_BEFORE(struct svt_v_iopf, code)
+
 static __always_inline int fault_event(__u16 probe, struct device___svt *dev,
 				       struct iommu_fault___svt *f)
 {
+	struct svt_v_iopf *v;
 	struct svt_rec *r;
 
-	if (!(r = rec_open(probe, 6, SVT_RF_S1)))
+	if (!(r = rec_open(probe, FAULT_NV, SVT_RF_S1)))
 		return 0;
 	if (f) {
-		RV(r)[0] = BPF_CORE_READ(f, prm.addr);
-		RV(r)[1] = BPF_CORE_READ(f, prm.pasid);
-		RV(r)[2] = BPF_CORE_READ(f, prm.grpid);
-		RV(r)[3] = BPF_CORE_READ(f, prm.perm);
-		RV(r)[4] = BPF_CORE_READ(f, prm.flags);
-		RV(r)[5] = BPF_CORE_READ(f, type);
+		v = RVAL(r, struct svt_v_iopf);
+		v->addr = BPF_CORE_READ(f, prm.addr);
+		v->pasid = BPF_CORE_READ(f, prm.pasid);
+		v->grpid = BPF_CORE_READ(f, prm.grpid);
+		v->perm = BPF_CORE_READ(f, prm.perm);
+		v->flags = BPF_CORE_READ(f, prm.flags);
+		v->type = BPF_CORE_READ(f, type);
 	} else {
-		for (int i = 0; i < 6; i++)
+		for (int i = 0; i < (int)FAULT_NV; i++)
 			RV(r)[i] = 0;
 	}
-	dev_name_into(RS1(r, 6, SVT_RF_S1), dev);
-	rec_submit(r, 6, SVT_RF_S1);
+	dev_name_into(RS1(r, FAULT_NV, SVT_RF_S1), dev);
+	rec_submit(r, FAULT_NV, SVT_RF_S1);
 	return 0;
 }
 
@@ -884,23 +927,28 @@ int fe_iopf_handle_mm(void *ctx)
 	return fault_event(SVT_P_IOPF_HANDLE_MM, NULL, (void *)arg(ctx, 0));
 }
 
-/* Page responses: v[1] pasid, v[2] grpid, v[6] code, s1 device (6.1 only). */
+/* Page responses: struct svt_v_iopf with pasid, grpid and code (the rest 0),
+ * s1 device (6.1 only). */
+#define RESP_NV SVT_NV(struct svt_v_iopf)
+
 static __always_inline int page_response(__u16 probe, struct device___svt *dev, __u64 pasid,
 					 __u64 grpid, __u64 code)
 {
+	struct svt_v_iopf *v;
 	struct svt_rec *r;
 
-	if (!(r = rec_open(probe, 7, SVT_RF_S1)))
+	if (!(r = rec_open(probe, RESP_NV, SVT_RF_S1)))
 		return 0;
-	RV(r)[0] = 0;
-	RV(r)[1] = pasid;
-	RV(r)[2] = grpid;
-	RV(r)[3] = 0;
-	RV(r)[4] = 0;
-	RV(r)[5] = 0;
-	RV(r)[6] = code;
-	dev_name_into(RS1(r, 7, SVT_RF_S1), dev);
-	rec_submit(r, 7, SVT_RF_S1);
+	v = RVAL(r, struct svt_v_iopf);
+	v->addr = 0;
+	v->pasid = pasid;
+	v->grpid = grpid;
+	v->perm = 0;
+	v->flags = 0;
+	v->type = 0;
+	v->code = code;
+	dev_name_into(RS1(r, RESP_NV, SVT_RF_S1), dev);
+	rec_submit(r, RESP_NV, SVT_RF_S1);
 	return 0;
 }
 
@@ -927,8 +975,8 @@ int fe_iopf_group_response(void *ctx)
 
 /* ------------------------------------------------------------ pin/unpin */
 
-/* Entry saves v[0] start, v[1] nr_pages, v[2] gup flags; exit adds the
- * pages pinned or -errno. Argument positions per function: */
+/* Entry saves struct svt_v_pin's addr (start), nr_pages and gup_flags; exit
+ * adds the pages pinned or -errno. Argument positions per function: */
 ENTRY_SAVE(fe_pin_fast, "pin_user_pages_fast", 0, 1, 2)	/* (start, nr_pages, gup_flags, pages) */
 ENTRY_SAVE(fe_pin, "pin_user_pages", 0, 1, 2)		/* (start, nr_pages, gup_flags, pages[, vmas]) */
 ENTRY_SAVE(fe_pin_remote, "pin_user_pages_remote", 1, 2, 3)	/* (mm, start, nr_pages, gup_flags, ...) */
@@ -939,17 +987,21 @@ EXIT_RECORD(fx_pin, "pin_user_pages", SVT_P_PIN, long)
 EXIT_RECORD(fx_pin_remote, "pin_user_pages_remote", SVT_P_PIN_REMOTE, long)
 EXIT_RECORD(fx_pin_unlocked, "pin_user_pages_unlocked", SVT_P_PIN_UNLOCKED, long)
 
-/* unpin_user_pages(pages, npages): v[1] and ret npages; no user address is known here. */
+/* unpin_user_pages(pages, npages): nr_pages and ret npages; no user address is known here. */
+#define UNPIN_NV SVT_NV_BEFORE(struct svt_v_pin, gup_flags)
+
 static __always_inline int unpin(__u16 probe, unsigned long npages)
 {
+	struct svt_v_pin *v;
 	struct svt_rec *r;
 
-	if (!(r = rec_open(probe, 2, SVT_RF_RET)))
+	if (!(r = rec_open(probe, UNPIN_NV, SVT_RF_RET)))
 		return 0;
-	RV(r)[0] = 0;
-	RV(r)[1] = npages;
-	RRET(r, 2) = npages;
-	rec_submit(r, 2, SVT_RF_RET);
+	v = RVAL(r, struct svt_v_pin);
+	v->addr = 0;
+	v->nr_pages = npages;
+	RRET(r, UNPIN_NV) = npages;
+	rec_submit(r, UNPIN_NV, SVT_RF_RET);
 	return 0;
 }
 
@@ -975,12 +1027,13 @@ struct idxd_desc___svt {
 	void *completion;
 } __attribute__((preserve_access_index));
 
-/* A 64-byte DSA descriptor in v[0..7], ret and dur_ns per probe. */
-#define DESC_NV 8
+/* A 64-byte DSA descriptor (struct svt_v_dsa_desc), ret and dur_ns
+ * (the descriptor address, svt_event.desc_addr) per probe. */
+#define DESC_NV SVT_NV(struct svt_v_dsa_desc)
 #define DESC_FL (SVT_RF_RET | SVT_RF_DUR)
 
-/* idxd_submit_desc(wq, desc): descriptor in v[0..7] (DSA spec layout), wq
- * in op, device number in ret, desc pointer in dur_ns. */
+/* idxd_submit_desc(wq, desc): the descriptor (DSA spec layout), wq in op,
+ * device number in ret, desc pointer in dur_ns. */
 SEC("fentry/idxd_submit_desc")
 int fe_idxd_submit(void *ctx)
 {
@@ -990,7 +1043,8 @@ int fe_idxd_submit(void *ctx)
 
 	if (!(r = rec_open(SVT_P_IDXD_SUBMIT, DESC_NV, DESC_FL)))
 		return 0;
-	bpf_probe_read_kernel(RV(r), 64, BPF_CORE_READ(desc, hw));
+	bpf_probe_read_kernel(RVAL(r, struct svt_v_dsa_desc), sizeof(struct svt_v_dsa_desc),
+			      BPF_CORE_READ(desc, hw));
 	r->op = BPF_CORE_READ(wq, id);
 	RRET(r, DESC_NV) = BPF_CORE_READ(wq, idxd, id);
 	RDUR(r, DESC_NV, DESC_FL) = (__u64)desc;	/* pairs submit with completion; hashed in user space */
@@ -1010,37 +1064,40 @@ int fe_idxd_enqcmds(void *ctx)
 
 EXIT_RECORD(fx_idxd_enqcmds, "idxd_enqcmds", SVT_P_IDXD_ENQCMDS, int)
 
-/* idxd_dma_complete_txd(desc, comp_type, ...): v[0] status byte, v[1] bytes
- * completed, v[2] fault address from the completion record, v[3] comp_type,
- * desc pointer in dur_ns. */
+/* idxd_dma_complete_txd(desc, comp_type, ...): struct svt_v_dsa_complete
+ * from the completion record and comp_type, desc pointer in dur_ns. */
 SEC("fentry/idxd_dma_complete_txd")
 int fe_idxd_complete(void *ctx)
 {
 	struct idxd_desc___svt *desc = (void *)arg(ctx, 0);
+	const __u32 nv = SVT_NV(struct svt_v_dsa_complete);
+	struct svt_v_dsa_complete *v;
 	struct svt_rec *r;
 	__u8 crec[16] = {};
 
-	if (!(r = rec_open(SVT_P_IDXD_COMPLETE, 4, SVT_RF_DUR)))
+	if (!(r = rec_open(SVT_P_IDXD_COMPLETE, nv, SVT_RF_DUR)))
 		return 0;
 	bpf_probe_read_kernel(crec, sizeof(crec), BPF_CORE_READ(desc, completion));
-	RV(r)[0] = crec[0];
-	RV(r)[1] = *(__u32 *)&crec[4];
-	RV(r)[2] = *(__u64 *)&crec[8];
-	RV(r)[3] = (__u32)arg(ctx, 1);
-	RDUR(r, 4, SVT_RF_DUR) = (__u64)desc;
-	rec_submit(r, 4, SVT_RF_DUR);
+	v = RVAL(r, struct svt_v_dsa_complete);
+	v->status = crec[0];
+	v->bytes_done = *(__u32 *)&crec[4];
+	v->fault_addr = *(__u64 *)&crec[8];
+	v->comp_type = (__u32)arg(ctx, 1);
+	RDUR(r, nv, SVT_RF_DUR) = (__u64)desc;
+	rec_submit(r, nv, SVT_RF_DUR);
 	return 0;
 }
 
-/* Completion interrupt thread and the misc (error / event log) thread: v[0] irq. */
+/* Completion interrupt thread and the misc (error / event log) thread: irq. */
 static __always_inline int irq_thread(__u16 probe, __u64 irq)
 {
+	const __u32 nv = SVT_NV(struct svt_v_irq);
 	struct svt_rec *r;
 
-	if (!(r = rec_open(probe, 1, 0)))
+	if (!(r = rec_open(probe, nv, 0)))
 		return 0;
-	RV(r)[0] = irq;
-	rec_submit(r, 1, 0);
+	RVAL(r, struct svt_v_irq)->irq = irq;
+	rec_submit(r, nv, 0);
 	return 0;
 }
 
@@ -1054,7 +1111,7 @@ int fe_idxd_misc_thread(void *ctx) { return irq_thread(SVT_P_IDXD_MISC_THREAD, a
 /*
  * --uprobe PATH:SYMBOL:ARGn=dsa-desc. The attach cookie holds the argument
  * number (low 8 bits) and the --uprobe index (next 8 bits, in op). The
- * descriptor goes to v[0..7], ret is -EFAULT when it was not readable, the
+ * descriptor goes to the values, ret is -EFAULT when it was not readable, the
  * user address goes to dur_ns.
  */
 SEC("uprobe")
@@ -1083,7 +1140,10 @@ int up_dsa_desc(struct pt_regs *ctx)
 	if (!(r = rec_new(t, SVT_P_UPROBE_DSA, DESC_NV, DESC_FL)))
 		return 0;
 	r->op = (cookie >> 8) & 0xff;
-	RRET(r, DESC_NV) = bpf_probe_read_user(RV(r), 64, (void *)p) ? -14 : 0; /* -EFAULT */
+	RRET(r, DESC_NV) = bpf_probe_read_user(RVAL(r, struct svt_v_dsa_desc),
+					       sizeof(struct svt_v_dsa_desc), (void *)p)
+				   ? -14 /* -EFAULT */
+				   : 0;
 	RDUR(r, DESC_NV, DESC_FL) = p;
 	rec_submit(r, DESC_NV, DESC_FL);
 	return 0;
@@ -1093,7 +1153,7 @@ int up_dsa_desc(struct pt_regs *ctx)
 
 /*
  * Any tracepoint: the record's payload (the bytes after its 8-byte common
- * header, at most 64) into v[]; the converter names the fields from the
+ * header, at most 64) into struct svt_v_tracepoint; the converter names the fields from the
  * format file. op = the --tracepoint option's index, from the attach cookie
  * when there are several (a helper call), else 0.
  *
@@ -1119,7 +1179,7 @@ static __always_inline int tp_words(void *ctx, const __u32 words)
 	if (!(r = rec_open(SVT_P_TRACEPOINT, nv, 0)))
 		return 0;
 	r->op = tp_index(ctx);
-	w = (__u32 *)RV(r);
+	w = (__u32 *)RVAL(r, struct svt_v_tracepoint)->payload;
 	/* Spelled out, not a loop: each load must be ctx + a constant (the
 	 * verifier refuses a context pointer moved by a variable). */
 #define TP_WORD(i)                                                                             \
@@ -1145,12 +1205,13 @@ TP_WORDS(14) TP_WORDS(15) TP_WORDS(16)
 SEC("tracepoint")
 int tp_generic(void *ctx)
 {
+	const __u32 nv = SVT_NV(struct svt_v_tracepoint);
 	struct svt_rec *r;
 
-	if (!(r = rec_open(SVT_P_TRACEPOINT, 8, 0)))
+	if (!(r = rec_open(SVT_P_TRACEPOINT, nv, 0)))
 		return 0;
 	r->op = tp_index(ctx);
-	bpf_probe_read_kernel(RV(r), 64, (char *)ctx + 8);
-	rec_submit(r, 8, 0);
+	bpf_probe_read_kernel(RVAL(r, struct svt_v_tracepoint)->payload, 64, (char *)ctx + 8);
+	rec_submit(r, nv, 0);
 	return 0;
 }

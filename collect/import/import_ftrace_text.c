@@ -9,8 +9,9 @@
  * drivers/iommu/intel/trace.h and include/trace/events/dma.h, noted per
  * decoder), everything else is kept as a generic record with its text, so no
  * event is lost. "CPU:N [LOST M EVENTS]" lines become lost-event counters.
- * The text does not name an event's system; known events get theirs, other
- * events are named "ftrace:NAME". Input may be gzip-compressed.
+ * The text does not name an event's system; events of the probe table
+ * (collect/probe_table.h) get theirs and its kind picks their decoder,
+ * other events are named "ftrace:NAME". Input may be gzip-compressed.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include <zlib.h>
 
 #include "collect/import/import.h"
+#include "collect/probes.h"
 #include "collect/redact.h"
 #include "common/log.h"
 
@@ -324,7 +326,7 @@ static int dec_prq(struct ft_ctx *c, const struct ft_line *l)
 	r.dw[1] = (uint32_t)(pasid & 0xfffff) | (uint32_t)(flags[2] == 'x') << 20 |
 		  (uint32_t)(flags[3] == 'p') << 21;
 	r.dw[2] = (uint32_t)((pfn << 12) & 0xfffff000u) | (uint32_t)(index << 3) |
-		  (uint32_t)r.last << 2 | (r.rw & 3u);
+		  (uint32_t)r.last << 2 | (r.rw & TRACE_PRQ_RW);
 	r.dw[3] = (uint32_t)((pfn << 12) >> 32);
 	return trace_writer__append(c->w, &r.hdr);
 }
@@ -427,58 +429,37 @@ static int parse_array(const char *text, const char *key, uint64_t *v, int max)
  *  sync_single_for_*              "%s dir=%s dma_addr=%llx size=%zu"
  *  map_sg "%s dir=%s dma_addrs=%s sizes=%s phys_addrs=%s attrs=%s"; unmap_sg "... phys_addrs=%s"
  *  sync_sg_for_* "%s dir=%s dma_addrs=%s sizes=%s" */
-static int dec_dma(struct ft_ctx *c, const struct ft_line *l, const char *event)
+static int dec_dma_sg(struct ft_ctx *c, const struct ft_line *l, const char *event, uint16_t op)
 {
-	const char *n = event + 4;	/* after "dma:" */
+	uint64_t *a = calloc(3 * FT_SG_MAX, sizeof(*a)), *s = a + FT_SG_MAX, *ph = s + FT_SG_MAX;
+	int na, ns, np, cnt, err = 0;
+
+	if (!a)
+		return -ENOMEM;
+	na = parse_array(l->text, "dma_addrs=", a, FT_SG_MAX);
+	ns = parse_array(l->text, "sizes=", s, FT_SG_MAX);
+	np = parse_array(l->text, "phys_addrs=", ph, FT_SG_MAX);
+	cnt = na >= 0 ? na : np;
+	if (cnt < 0 || (na >= 0 && ns >= 0 && ns != na))
+		err = -1;
+	for (int i = 0; !err && i < cnt; i++)
+		err = emit_dma(c, l, event, op, np > i ? ph[i] : 0, na > i ? a[i] : 0,
+			       ns > i ? s[i] : 0);
+	free(a);
+	return err;
+}
+
+/* @op: the probe table's op of the event; @sg: a scatterlist event (SVT_K_DMA_SG). */
+static int dec_dma(struct ft_ctx *c, const struct ft_line *l, const char *event, uint16_t op,
+		   bool sg)
+{
 	uint64_t dma_addr = 0, size = 0, phys = 0;
-	uint16_t op;
 
-	if (!strncmp(n, "dma_map_sg", 10) || !strncmp(n, "dma_unmap_sg", 12) ||
-	    !strncmp(n, "dma_sync_sg_for_", 16)) {
-		uint64_t *a = calloc(3 * FT_SG_MAX, sizeof(*a)), *s = a + FT_SG_MAX, *ph = s + FT_SG_MAX;
-		int na, ns, np, cnt, err = 0;
-
-		if (!a)
-			return -ENOMEM;
-		na = parse_array(l->text, "dma_addrs=", a, FT_SG_MAX);
-		ns = parse_array(l->text, "sizes=", s, FT_SG_MAX);
-		np = parse_array(l->text, "phys_addrs=", ph, FT_SG_MAX);
-		cnt = na >= 0 ? na : np;
-		if (!strncmp(n, "dma_map_sg", 10))
-			op = TRACE_DMA_MAP_SG;
-		else if (!strncmp(n, "dma_unmap_sg", 12))
-			op = TRACE_DMA_UNMAP_SG;
-		else
-			op = strstr(n, "for_cpu") ? TRACE_DMA_SYNC_FOR_CPU : TRACE_DMA_SYNC_FOR_DEVICE;
-		if (cnt < 0 || (na >= 0 && ns >= 0 && ns != na))
-			err = -1;
-		for (int i = 0; !err && i < cnt; i++)
-			err = emit_dma(c, l, event, op, np > i ? ph[i] : 0, na > i ? a[i] : 0,
-				       ns > i ? s[i] : 0);
-		free(a);
-		return err;
-	}
+	if (sg)
+		return dec_dma_sg(c, l, event, op);
 	if (kv_u64(l->text, "dma_addr=", 16, &dma_addr) || kv_u64(l->text, "size=", 10, &size))
 		return -1;
 	kv_u64(l->text, "phys_addr=", 16, &phys);
-	if (!strcmp(n, "dma_map_page") || !strcmp(n, "dma_map_phys"))
-		op = TRACE_DMA_MAP_PAGE;
-	else if (!strcmp(n, "dma_unmap_page") || !strcmp(n, "dma_unmap_phys"))
-		op = TRACE_DMA_UNMAP_PAGE;
-	else if (!strcmp(n, "dma_map_resource"))
-		op = TRACE_DMA_MAP_RESOURCE;
-	else if (!strcmp(n, "dma_unmap_resource"))
-		op = TRACE_DMA_UNMAP_RESOURCE;
-	else if (!strncmp(n, "dma_alloc", 9))
-		op = TRACE_DMA_ALLOC;
-	else if (!strncmp(n, "dma_free", 8))
-		op = TRACE_DMA_FREE;
-	else if (!strcmp(n, "dma_sync_single_for_cpu"))
-		op = TRACE_DMA_SYNC_FOR_CPU;
-	else if (!strcmp(n, "dma_sync_single_for_device"))
-		op = TRACE_DMA_SYNC_FOR_DEVICE;
-	else
-		return 1;	/* a dma event we do not decode: keep it generic */
 	return emit_dma(c, l, event, op, phys, dma_addr, size);
 }
 
@@ -500,27 +481,15 @@ static int cache_tag_type(const char *name, uint32_t *type)
 	return -1;
 }
 
-static int dec_cache_tag(struct ft_ctx *c, const struct ft_line *l, const char *event)
+static int dec_cache_tag(struct ft_ctx *c, const struct ft_line *l, const char *event,
+			 uint32_t op)
 {
-	static const struct { const char *name; uint32_t op; } ops[] = {
-		{ "cache_tag_assign", TRACE_CACHE_TAG_ASSIGN },
-		{ "cache_tag_unassign", TRACE_CACHE_TAG_UNASSIGN },
-		{ "cache_tag_flush_range", TRACE_CACHE_TAG_FLUSH_RANGE },
-		{ "cache_tag_flush_all", TRACE_CACHE_TAG_FLUSH_ALL },
-		{ "cache_tag_flush_range_np", TRACE_CACHE_TAG_FLUSH_RANGE_NP },
-	};
 	struct trace_rec_cache_tag r;
 	char iommu[64], dev[64], type[32];
 	int did, pasid;
 	unsigned long long start = 0, end = 0;
 	const char *rng;
-	size_t i;
 
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (!strcmp(event + 12, ops[i].name))
-			break;
-	if (i == sizeof(ops) / sizeof(ops[0]))
-		return 1;
 	if (sscanf(l->text, "%63[^/ ]/%63s type %31s did %d pasid %d", iommu, dev, type, &did,
 		   &pasid) != 5 &&
 	    sscanf(l->text, "%63s %63[^[ ][%d] type %31s did %d", iommu, dev, &pasid, type,
@@ -537,58 +506,78 @@ static int dec_cache_tag(struct ft_ctx *c, const struct ft_line *l, const char *
 	r.device_id = trace_writer__intern(c->w, dev);
 	r.domain_id = (uint32_t)did;
 	r.pasid = (uint32_t)pasid;
-	r.op = ops[i].op;
+	r.op = op;
 	r.start = start;
 	r.end = end;
 	return trace_writer__append(c->w, &r.hdr);
 }
 
-/* Which system an event name belongs to (ftrace text omits it). */
-static const char *event_system(const char *name)
+/*
+ * The full name of event @name (ftrace text omits the system): the probe
+ * table's for the events it records, else by the families it knows, which
+ * also name events newer or older than the table (detach_device_from_domain
+ * before 6.2, dma_alloc_sgt); other events are "ftrace:NAME".
+ */
+static void event_full_name(const struct probe_def *d, const char *name, char *buf, size_t len)
 {
-	static const char *const iommu[] = { "map", "unmap", "io_page_fault",
-		"add_device_to_group", "remove_device_from_group",
-		"attach_device_to_domain", "detach_device_from_domain" };
+	const char *sys = "ftrace";
 
-	for (size_t i = 0; i < sizeof(iommu) / sizeof(iommu[0]); i++)
-		if (!strcmp(name, iommu[i]))
-			return "iommu";
-	if (!strcmp(name, "qi_submit") || !strcmp(name, "prq_report") ||
-	    !strncmp(name, "cache_tag_", 10))
-		return "intel_iommu";
-	if (!strncmp(name, "dma_", 4))
-		return "dma";
-	return "ftrace";
+	if (d) {
+		snprintf(buf, len, "%s", d->name);
+		return;
+	}
+	if (!strcmp(name, "tracing_mark_write")) {	/* trace_marker: the ftrace/print event */
+		snprintf(buf, len, "ftrace:print");
+		return;
+	}
+	if (!strcmp(name, "detach_device_from_domain"))
+		sys = "iommu";
+	else if (!strncmp(name, "cache_tag_", 10))
+		sys = "intel_iommu";
+	else if (!strncmp(name, "dma_", 4))
+		sys = "dma";
+	snprintf(buf, len, "%s:%s", sys, name);
 }
 
-/* Decode one event line. 0 = typed record written, 1 = not a decoded kind, <0 malformed. */
-static int decode(struct ft_ctx *c, const struct ft_line *l, const char *event)
+/*
+ * Decode one event line of probe @d (NULL: not in the probe table). 0 =
+ * typed record written, 1 = not a decoded kind, <0 malformed.
+ */
+static int decode(struct ft_ctx *c, const struct ft_line *l, const struct probe_def *d,
+		  const char *event)
 {
 	const char *n = l->event;
 
-	if (!strcmp(n, "map"))
+	if (!d) {	/* events of known families the table does not record */
+		if (!strcmp(n, "detach_device_from_domain"))
+			return dec_group(c, l, TRACE_GROUP_DETACH, event);
+		if (!strncmp(n, "dma_alloc", 9))
+			return dec_dma(c, l, event, TRACE_DMA_ALLOC, false);
+		if (!strncmp(n, "dma_free", 8))
+			return dec_dma(c, l, event, TRACE_DMA_FREE, false);
+		return 1;
+	}
+	switch (d->kind) {
+	case SVT_K_IOMMU_MAP:
 		return dec_map(c, l);
-	if (!strcmp(n, "unmap"))
+	case SVT_K_IOMMU_UNMAP:
 		return dec_unmap(c, l);
-	if (!strcmp(n, "add_device_to_group"))
-		return dec_group(c, l, TRACE_GROUP_ADD, event);
-	if (!strcmp(n, "remove_device_from_group"))
-		return dec_group(c, l, TRACE_GROUP_REMOVE, event);
-	if (!strcmp(n, "attach_device_to_domain"))
-		return dec_group(c, l, TRACE_GROUP_ATTACH, event);
-	if (!strcmp(n, "detach_device_from_domain"))
-		return dec_group(c, l, TRACE_GROUP_DETACH, event);
-	if (!strcmp(n, "io_page_fault"))
+	case SVT_K_IOMMU_GROUP:
+		return dec_group(c, l, d->op, event);
+	case SVT_K_IOMMU_FAULT:
 		return dec_fault(c, l);
-	if (!strcmp(n, "qi_submit"))
+	case SVT_K_QI_SUBMIT:
 		return dec_qi(c, l);
-	if (!strcmp(n, "prq_report"))
+	case SVT_K_PRQ:
 		return dec_prq(c, l);
-	if (!strncmp(n, "cache_tag_", 10))
-		return dec_cache_tag(c, l, event);
-	if (!strncmp(n, "dma_", 4))
-		return dec_dma(c, l, event);
-	return 1;
+	case SVT_K_CACHE_TAG:
+		return dec_cache_tag(c, l, event, d->op);
+	case SVT_K_DMA:
+	case SVT_K_DMA_SG:
+		return dec_dma(c, l, event, d->op, d->kind == SVT_K_DMA_SG);
+	default:
+		return 1;
+	}
 }
 
 static int emit_generic(struct ft_ctx *c, const struct ft_line *l, const char *event)
@@ -602,6 +591,7 @@ static int emit_generic(struct ft_ctx *c, const struct ft_line *l, const char *e
 
 static int handle_line(struct ft_ctx *c, char *line)
 {
+	const struct probe_def *d;
 	struct ft_line l;
 	char event[160];
 	unsigned int cpu;
@@ -624,12 +614,10 @@ static int handle_line(struct ft_ctx *c, char *line)
 		c->st->nr_skipped++;
 		return 0;
 	}
-	if (!strcmp(l.event, "tracing_mark_write"))	/* trace_marker: the ftrace/print event */
-		snprintf(event, sizeof(event), "ftrace:print");
-	else
-		snprintf(event, sizeof(event), "%s:%s", event_system(l.event), l.event);
+	d = probe_def_by_event(NULL, l.event);
+	event_full_name(d, l.event, event, sizeof(event));
 	before = trace_writer__nr_records(c->w);
-	rc = decode(c, &l, event);
+	rc = decode(c, &l, d, event);
 	if (rc == 0) {	/* a scatterlist line gives one record per entry */
 		c->st->nr_records += trace_writer__nr_records(c->w) - before;
 		return 0;

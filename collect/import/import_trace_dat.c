@@ -5,7 +5,9 @@
  * allowed but trace-cmd is. Each known event's fields are read by name into
  * the same struct svt_event the BPF programs fill, and converted by the
  * collector's converter (collect/convert.c), so a trace.dat import and a
- * live collection decode every event identically: the scatterlist dma
+ * live collection decode every event identically. Which events are decoded,
+ * and how, comes from the probe table (collect/probe_table.h: event name ->
+ * probe -> kind): the scatterlist dma
  * events give one record per entry, as the BPF programs do. Other events
  * are kept as generic records with their printed text.
  */
@@ -21,10 +23,10 @@
 #include "common/log.h"
 
 struct td_ctx {
-	struct conv *cv;			/* converter into the writer */
-	struct trace_writer *w;			/* output */
-	struct import_stats *st;		/* counters */
-	int err;				/* first writer error */
+	struct conv *cv;	 /* converter into the writer */
+	struct trace_writer *w;	 /* output */
+	struct import_stats *st; /* counters */
+	int err;		 /* first writer error */
 };
 
 static uint64_t num(struct tep_event *ev, struct tep_record *rec, const char *name)
@@ -80,38 +82,36 @@ static uint64_t elem(const unsigned char *p, size_t elem_bytes, unsigned int i)
 }
 
 /*
- * Scatterlist events, entry by entry exactly as tp_dma_map_sg/unmap_sg/
- * dma_sync_sg in svatrace.bpf.c: map_sg and sync_sg count the mapped
- * segments (lengths[]), unmap_sg its physical addresses (addrs[]); op is the
- * entry index. Every entry is kept: the SVT_SG_MAX cap of a live collection
- * is a ring-buffer budget, which an import does not have. Returns 0 or a
- * negative errno.
+ * Scatterlist events (SVT_K_DMA_SG), entry by entry exactly as
+ * tp_dma_map_sg/unmap_sg/dma_sync_sg in svatrace.bpf.c: map_sg and sync_sg
+ * count the mapped segments (lengths[]), unmap_sg its physical addresses
+ * (addrs[]); op is the entry index. Every entry is kept: the SVT_SG_MAX cap
+ * of a live collection is a ring-buffer budget, which an import does not
+ * have. Returns 0 or a negative errno.
  */
-static int sg_events(struct td_ctx *c, unsigned int id, struct tep_event *ev,
-		     struct tep_record *rec, struct svt_event *e)
+static int sg_events(struct td_ctx *c, struct tep_event *ev, struct tep_record *rec,
+		     struct svt_event *e)
 {
 	const unsigned char *ph = NULL, *da = NULL, *ln = NULL;
-	unsigned int n, nph = 0, nda = 0;
+	unsigned int n, nph, nda = 0;
 	int rc;
 
-	if (id == SVT_P_DMA_UNMAP_SG) {
-		n = nph = arr(ev, rec, "addrs", 8, &ph);
-	} else {
+	if (tep_find_field(ev, "lengths")) { /* map_sg, sync_sg_for_* */
 		n = arr(ev, rec, "lengths", 4, &ln);
 		nda = arr(ev, rec, "dma_addrs", 8, &da);
-		if (id == SVT_P_DMA_MAP_SG)
-			nph = arr(ev, rec, "phys_addrs", 8, &ph);
+		nph = arr(ev, rec, "phys_addrs", 8, &ph); /* map_sg only */
+	} else {					  /* unmap_sg: physical addresses */
+		n = nph = arr(ev, rec, "addrs", 8, &ph);
 	}
-	e->probe = (uint16_t)id;
-	e->v[3] = (uint32_t)num(ev, rec, "dir");
-	e->v[4] = id == SVT_P_DMA_MAP_SG || id == SVT_P_DMA_UNMAP_SG ? num(ev, rec, "attrs") : 0;
-	e->v[5] = n;
+	e->dma.dir = (uint32_t)num(ev, rec, "dir");
+	e->dma.attrs = num(ev, rec, "attrs"); /* sync_sg_for_*: none, 0 */
+	e->dma.nr_ents = n;
 	str(ev, rec, "device", e->s1);
 	for (unsigned int i = 0; i < n; i++) {
 		e->op = (uint16_t)i;
-		e->v[0] = i < nph ? elem(ph, 8, i) : 0;
-		e->v[1] = i < nda ? elem(da, 8, i) : 0;
-		e->v[2] = ln ? elem(ln, 4, i) : 0;
+		e->dma.phys = i < nph ? elem(ph, 8, i) : 0;
+		e->dma.dma_addr = i < nda ? elem(da, 8, i) : 0;
+		e->dma.size_bytes = ln ? elem(ln, 4, i) : 0;
 		rc = conv__event(c->cv, e);
 		if (rc < 0)
 			return rc;
@@ -121,85 +121,104 @@ static int sg_events(struct td_ctx *c, unsigned int id, struct tep_event *ev,
 	return 0;
 }
 
-/* The probe id of a tracepoint event, SVT_P_MAX_ if we do not decode it. */
-static unsigned int probe_of(const char *sys, const char *name)
+/*
+ * Fill @e's named values from the record's fields (the kernel's field
+ * names, include/trace/events/{iommu,dma}.h and drivers/iommu/intel/
+ * trace.h), as the BPF program of a probe of kind @kind would. A field an
+ * event lacks reads as 0, as in the BPF programs: dma_map_* has phys_addr,
+ * dma_unmap_* names its device address "addr", the others "dma_addr".
+ * False for kinds a tracepoint cannot have (they stay generic).
+ */
+static bool fill(unsigned int kind, struct tep_event *ev, struct tep_record *rec,
+		 struct svt_event *e)
 {
-	size_t n;
-	const struct probe_def *d = probe_defs(&n);
-	char full[128];
-
-	snprintf(full, sizeof(full), "%s:%s", sys, name);
-	for (size_t i = 0; i < n; i++)
-		if (d[i].type == PROBE_TP && !strcmp(d[i].name, full))
-			return (unsigned int)i;
-	return SVT_P_MAX_;
-}
-
-/* Fill @e from the record's fields, as the BPF program of @id would. */
-static bool fill(unsigned int id, struct tep_event *ev, struct tep_record *rec, struct svt_event *e)
-{
-	switch (id) {
-	case SVT_P_IOMMU_MAP:
-		e->v[0] = num(ev, rec, "iova"), e->v[1] = num(ev, rec, "paddr");
-		e->v[2] = num(ev, rec, "size");
+	switch (kind) {
+	case SVT_K_IOMMU_MAP:
+		e->iommu_map.iova = num(ev, rec, "iova"),
+		e->iommu_map.paddr = num(ev, rec, "paddr");
+		e->iommu_map.size_bytes = num(ev, rec, "size");
 		return true;
-	case SVT_P_IOMMU_UNMAP:
-		e->v[0] = num(ev, rec, "iova"), e->v[1] = num(ev, rec, "size");
-		e->v[2] = num(ev, rec, "unmapped_size");
+	case SVT_K_IOMMU_UNMAP:
+		e->iommu_unmap.iova = num(ev, rec, "iova");
+		e->iommu_unmap.size_bytes = num(ev, rec, "size");
+		e->iommu_unmap.unmapped_bytes = num(ev, rec, "unmapped_size");
 		return true;
-	case SVT_P_IOMMU_IO_PAGE_FAULT:
-		e->v[0] = num(ev, rec, "iova"), e->v[1] = (uint32_t)num(ev, rec, "flags");
+	case SVT_K_IOMMU_FAULT:
+		e->iommu_fault.iova = num(ev, rec, "iova");
+		e->iommu_fault.flags = (uint32_t)num(ev, rec, "flags");
 		str(ev, rec, "device", e->s1), str(ev, rec, "driver", e->s2);
 		return true;
-	case SVT_P_IOMMU_ADD_GROUP:
-	case SVT_P_IOMMU_REMOVE_GROUP:
-		e->v[0] = (uint32_t)num(ev, rec, "gid");
-		/* fallthrough */
-	case SVT_P_IOMMU_ATTACH:
+	case SVT_K_IOMMU_GROUP:
+		e->iommu_group.gid = (uint32_t)num(ev, rec, "gid"); /* attach: none, 0 */
 		str(ev, rec, "device", e->s1);
 		return true;
-	case SVT_P_DMA_MAP_PHYS:
-	case SVT_P_DMA_MAP_PAGE:
-	case SVT_P_DMA_MAP_RESOURCE:
-		e->v[0] = num(ev, rec, "phys_addr");
-		/* fallthrough */
-	case SVT_P_DMA_ALLOC:
-	case SVT_P_DMA_ALLOC_PAGES:
-	case SVT_P_DMA_FREE:
-	case SVT_P_DMA_FREE_PAGES:
-	case SVT_P_DMA_SYNC_SINGLE_CPU:
-	case SVT_P_DMA_SYNC_SINGLE_DEV:
-		e->v[1] = num(ev, rec, "dma_addr"), e->v[2] = num(ev, rec, "size");
-		e->v[3] = (uint32_t)num(ev, rec, "dir"), e->v[4] = num(ev, rec, "attrs");
+	case SVT_K_DMA:
+		e->dma.phys = num(ev, rec, "phys_addr");
+		e->dma.dma_addr = tep_find_field(ev, "dma_addr") ? num(ev, rec, "dma_addr")
+								 : num(ev, rec, "addr");
+		e->dma.size_bytes = num(ev, rec, "size");
+		e->dma.dir = (uint32_t)num(ev, rec, "dir"), e->dma.attrs = num(ev, rec, "attrs");
 		str(ev, rec, "device", e->s1);
 		return true;
-	case SVT_P_DMA_UNMAP_PHYS:
-	case SVT_P_DMA_UNMAP_PAGE:
-	case SVT_P_DMA_UNMAP_RESOURCE:
-		e->v[1] = num(ev, rec, "addr"), e->v[2] = num(ev, rec, "size");
-		e->v[3] = (uint32_t)num(ev, rec, "dir"), e->v[4] = num(ev, rec, "attrs");
-		str(ev, rec, "device", e->s1);
-		return true;
-	case SVT_P_QI_SUBMIT:
-		e->v[0] = num(ev, rec, "qw0"), e->v[1] = num(ev, rec, "qw1");
-		e->v[2] = num(ev, rec, "qw2"), e->v[3] = num(ev, rec, "qw3");
+	case SVT_K_QI_SUBMIT:
+		e->qi_submit.qw[0] = num(ev, rec, "qw0"), e->qi_submit.qw[1] = num(ev, rec, "qw1");
+		e->qi_submit.qw[2] = num(ev, rec, "qw2"), e->qi_submit.qw[3] = num(ev, rec, "qw3");
 		str(ev, rec, "iommu", e->s2);
 		return true;
-	case SVT_P_PRQ_REPORT:
-		e->v[0] = num(ev, rec, "dw0"), e->v[1] = num(ev, rec, "dw1");
-		e->v[2] = num(ev, rec, "dw2"), e->v[3] = num(ev, rec, "dw3");
-		e->v[4] = num(ev, rec, "seq");
+	case SVT_K_PRQ:
+		e->prq.dw[0] = num(ev, rec, "dw0"), e->prq.dw[1] = num(ev, rec, "dw1");
+		e->prq.dw[2] = num(ev, rec, "dw2"), e->prq.dw[3] = num(ev, rec, "dw3");
+		e->prq.seq = num(ev, rec, "seq");
 		str(ev, rec, "dev", e->s1), str(ev, rec, "iommu", e->s2);
 		return true;
-	case SVT_P_CACHE_TAG_ASSIGN ... SVT_P_CACHE_TAG_FLUSH_RANGE_NP:
-		e->v[0] = num(ev, rec, "start"), e->v[1] = num(ev, rec, "end");
-		e->v[2] = num(ev, rec, "type"), e->v[3] = num(ev, rec, "domain_id");
-		e->v[4] = num(ev, rec, "pasid");
+	case SVT_K_CACHE_TAG:
+		e->cache_tag.start = num(ev, rec, "start"), e->cache_tag.end = num(ev, rec, "end");
+		e->cache_tag.type = num(ev, rec, "type");
+		e->cache_tag.domain_id = num(ev, rec, "domain_id");
+		e->cache_tag.pasid = num(ev, rec, "pasid");
 		str(ev, rec, "dev", e->s1), str(ev, rec, "iommu", e->s2);
 		return true;
 	default:
-		return false;	/* scatterlist events and the rest: generic */
+		return false; /* scatterlist events and the rest: generic */
 	}
+}
+
+/* An event no probe decodes: a generic record with its printed text. */
+static int generic_event(struct td_ctx *c, struct tep_handle *tep, struct tep_event *ev,
+			 struct tep_record *rec, uint32_t tid, const char *comm)
+{
+	struct trace_seq s;
+	struct trace_rec hdr = {0};
+	char name[256];
+	int rc;
+
+	trace_seq_init(&s);
+	if (!strcmp(ev->system, "ftrace") && !strcmp(ev->name, "print")) {
+		/* trace_marker text as the ftrace text shows it: the buffer, no newline */
+		/* buf is a flexible char array: it runs to the record's end */
+		struct tep_format_field *fb = tep_find_field(ev, "buf");
+		const char *buf =
+		    fb && fb->offset < rec->size ? (const char *)rec->data + fb->offset : NULL;
+		int n = buf ? (int)strnlen(buf, (size_t)(rec->size - fb->offset)) : 0;
+
+		while (n > 0 && buf[n - 1] == '\n')
+			n--;
+		trace_seq_printf(&s, "%.*s", n, buf ? buf : "");
+	} else {
+		tep_print_event(tep, &s, rec, "%s", TEP_PRINT_INFO);
+	}
+	trace_seq_terminate(&s);
+	snprintf(name, sizeof(name), "%s:%s", ev->system, ev->name);
+	hdr.ts_ns = rec->ts;
+	hdr.cpu = (uint16_t)rec->cpu;
+	hdr.pid = tid;
+	hdr.comm_id = trace_writer__intern(c->w, comm);
+	hdr.event_id = trace_writer__intern(c->w, name);
+	rc = trace_writer__append_generic(c->w, &hdr, s.buffer ? s.buffer : "");
+	trace_seq_destroy(&s);
+	if (rc == 0)
+		c->st->nr_generic++;
+	return rc;
 }
 
 static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *data)
@@ -207,9 +226,9 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 	struct td_ctx *c = data;
 	struct tep_handle *tep = tracecmd_get_tep(h);
 	struct tep_event *ev = tep_find_event_by_record(tep, rec);
+	const struct probe_def *d;
 	struct svt_event e;
 	const char *comm;
-	unsigned int id;
 	int rc;
 
 	c->st->nr_lines++;
@@ -224,52 +243,24 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 	comm = tep_data_comm_from_pid(tep, (int)e.tid);
 	if (comm)
 		snprintf(e.comm, sizeof(e.comm), "%s", comm);
-	id = probe_of(ev->system, ev->name);
-	if (id == SVT_P_DMA_MAP_SG || id == SVT_P_DMA_UNMAP_SG || id == SVT_P_DMA_SYNC_SG_CPU ||
-	    id == SVT_P_DMA_SYNC_SG_DEV) {
-		rc = sg_events(c, id, ev, rec, &e);
+	d = probe_def_by_event(ev->system, ev->name);
+	if (d)
+		e.probe = d->id;
+	if (d && d->kind == SVT_K_DMA_SG) {
+		rc = sg_events(c, ev, rec, &e); /* counts its records itself */
 		if (rc < 0) {
 			c->err = rc;
 			return -1;
 		}
 		return 0;
-	} else if (id < SVT_P_MAX_ && fill(id, ev, rec, &e)) {
-		e.probe = (uint16_t)id;
-		rc = conv__event(c->cv, &e);
-	} else {
-		struct trace_seq s;
-		struct trace_rec hdr = { 0 };
-		char name[256];
-
-		trace_seq_init(&s);
-		if (!strcmp(ev->system, "ftrace") && !strcmp(ev->name, "print")) {
-			/* trace_marker text as the ftrace text shows it: the buffer, no newline */
-			/* buf is a flexible char array: it runs to the record's end */
-			struct tep_format_field *fb = tep_find_field(ev, "buf");
-			const char *buf = fb && fb->offset < rec->size ? (const char *)rec->data + fb->offset : NULL;
-			int n = buf ? (int)strnlen(buf, (size_t)(rec->size - fb->offset)) : 0;
-
-			while (n > 0 && buf[n - 1] == '\n')
-				n--;
-			trace_seq_printf(&s, "%.*s", n, buf ? buf : "");
-		} else {
-			tep_print_event(tep, &s, rec, "%s", TEP_PRINT_INFO);
-		}
-		trace_seq_terminate(&s);
-		snprintf(name, sizeof(name), "%s:%s", ev->system, ev->name);
-		hdr.ts_ns = rec->ts;
-		hdr.cpu = (uint16_t)rec->cpu;
-		hdr.pid = e.tid;
-		hdr.comm_id = trace_writer__intern(c->w, comm);
-		hdr.event_id = trace_writer__intern(c->w, name);
-		rc = trace_writer__append_generic(c->w, &hdr, s.buffer ? s.buffer : "");
-		trace_seq_destroy(&s);
-		if (rc == 0)
-			c->st->nr_generic++;
 	}
+	if (d && fill(d->kind, ev, rec, &e))
+		rc = conv__event(c->cv, &e);
+	else
+		rc = generic_event(c, tep, ev, rec, e.tid, comm);
 	if (rc < 0) {
 		c->err = rc;
-		return -1;	/* stop iterating */
+		return -1; /* stop iterating */
 	}
 	if (rc == 0)
 		c->st->nr_records++;
@@ -280,7 +271,7 @@ static int trace_dat_run(const char *in_path, const struct import_opts *opts,
 			 struct import_stats *st, struct trace_writer *w)
 {
 	struct tracecmd_input *h;
-	struct td_ctx c = { .w = w, .st = st };
+	struct td_ctx c = {.w = w, .st = st};
 	int rc;
 
 	tracecmd_set_loglevel(TEP_LOG_NONE);
@@ -310,8 +301,8 @@ static int trace_dat_run(const char *in_path, const struct import_opts *opts,
 }
 
 const struct importer importer_trace_dat = {
-	.name = "trace-dat",
-	.summary = "trace-cmd trace.dat (libtracecmd + libtraceevent)",
-	.clock = TRACE_CLOCK_UNKNOWN,	/* whatever trace_clock the recording used */
-	.run = trace_dat_run,
+    .name = "trace-dat",
+    .summary = "trace-cmd trace.dat (libtracecmd + libtraceevent)",
+    .clock = TRACE_CLOCK_UNKNOWN, /* whatever trace_clock the recording used */
+    .run = trace_dat_run,
 };

@@ -14,37 +14,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/hist.h"
+#include "lib/series.h"
+#include "model/metric_keys.h"
 #include "model/wq/wq-local.h"
 #include "model/wq/wq_params.h"
 
 #define NIL UINT32_MAX
-#define SERIES_MAX_WINDOWS 4096		/* coarsen beyond this many windows */
+#define SERIES_MAX_WINDOWS 4096		/* windows before the window doubles */
 #define CLIENT_HIST_MAX 256		/* clients with their own e2e histogram */
-
-struct hist {
-	uint64_t *counts;	/* RESULTS_HIST_BUCKETS counts, NULL: not kept */
-	uint64_t nr;		/* values */
-	uint64_t sum;		/* sum of values */
-	uint64_t min;		/* smallest */
-	uint64_t max;		/* largest */
-};
-
-/* Time-weighted level in fixed windows; values are integrals (level x ns). */
-struct series {
-	double *v;		/* per-window integral */
-	uint32_t nr;		/* windows in use */
-	uint64_t window_ns;	/* window length (doubles when coarsened) */
-};
 
 struct desc {
 	struct wq_desc d;	/* what the client submitted */
 	uint64_t ready_ns;	/* issued: the client wanted to submit */
 	uint64_t accept_ns;	/* entered the WQ */
-	uint64_t start_ns;	/* an engine took it */
+	uint64_t start_ns;	/* an engine took it (left the WQ) */
+	uint64_t run_ns;	/* the engine began its exclusive work on it */
+	uint64_t xlate_done_ns;	/* overlap: its translation is done */
 	uint64_t think_ns;	/* script: delay before issue after a slot frees */
 	uint32_t client;	/* submitting client */
 	uint32_t next;		/* FIFO or free-list link */
 	uint32_t nr_failed;	/* ENQCMD attempts answered "retry" */
+	uint32_t done_bytes;	/* bytes this piece moves (< xfer_bytes: partial) */
+	uint8_t partial;	/* block_on_fault=0: stopped at a page fault */
 	uint8_t accepted;	/* last ENQCMD decision */
 	uint8_t closed;		/* issued by the closed loop (frees a slot when done) */
 };
@@ -65,14 +57,17 @@ struct wqs {
 	uint64_t last_change_ns;	/* areas integrated up to here */
 	struct wq_wq_stats st;		/* counters */
 	struct hist sojourn;		/* accept -> completion */
-	struct series occ;		/* WQ entries used over time */
+	int occ;			/* series id: WQ entries used over time */
+	char occ_key[24];		/* its key, wq.N.occupancy */
 };
 
 struct engine {
 	uint32_t group;		/* group index */
 	uint32_t cur;		/* descriptor in service, NIL if idle */
+	uint32_t next;		/* overlap: taken ahead, translating or translated, NIL if none */
 	uint32_t next_sub;	/* batch: next work descriptor to run */
-	uint64_t busy_ns;	/* time in service */
+	uint64_t xlate_free_ns;	/* overlap: translation stage busy until */
+	uint64_t busy_ns;	/* time with a descriptor in service */
 };
 
 struct group {
@@ -108,10 +103,12 @@ struct client {
 struct wq_model {
 	struct wq_config cfg;			/* validated configuration */
 	struct sim *sim;			/* event core */
+	struct series *series;			/* occupancy series, origin = first time seen */
 	bool own_sim;				/* sim created (and freed) here */
 	const struct wq_xlate_ops *xops;	/* translation stalls, NULL: none */
 	void *xctx;				/* their context */
-	const struct wq_retry_ops *retry;	/* ENQCMD retry policy */
+	const struct wq_retry_ops *retry;	/* ENQCMD (user space) retry policy */
+	const struct wq_retry_ops *retry_s;	/* ENQCMDS (kernel) retry policy */
 	struct wqs wq[WQ_MAX_WQS];		/* work queues */
 	struct group grp[WQ_MAX_GROUPS];	/* groups */
 	struct engine *eng;			/* engines */
@@ -123,6 +120,9 @@ struct wq_model {
 	uint32_t pool_cap;			/* pool slots */
 	uint32_t free_head;			/* free list */
 	uint64_t pipe_free_ns;			/* device data path reserved until */
+	uint64_t pipe_bw_bytes_per_s;		/* device data path rate (read-buffer bound) */
+	bool overlap;				/* translation overlaps data movement */
+	uint64_t xlate_exposed_ns;		/* engine time waiting on translation only */
 	uint64_t rng;				/* model PRNG (service times) */
 	uint64_t end_ns;			/* time of the last event handled */
 	uint64_t xlate_stall_ns;		/* translation stalls, summed */
@@ -130,84 +130,11 @@ struct wq_model {
 	struct hist sojourn_all;		/* accept -> completion, all WQs */
 	struct hist submit_all;			/* issue -> accepted, all clients */
 	struct hist e2e_all;			/* issue -> noticed, all clients */
+	struct hist wait_all;			/* accepted -> dispatched to an engine */
 	int err;				/* first failure inside a handler */
 };
 
 /* ---- small helpers ---- */
-
-static int hist_init(struct hist *h, bool keep_counts)
-{
-	memset(h, 0, sizeof(*h));
-	if (!keep_counts)
-		return 0;
-	h->counts = calloc(RESULTS_HIST_BUCKETS, sizeof(*h->counts));
-	return h->counts ? 0 : -ENOMEM;
-}
-
-static inline void hist_add(struct hist *h, uint64_t v)
-{
-	if (h->counts)
-		h->counts[results_hist_bucket(v)]++;
-	if (!h->nr || v < h->min)
-		h->min = v;
-	if (v > h->max)
-		h->max = v;
-	h->nr++;
-	h->sum += v;
-}
-
-static uint64_t hist_percentile(const struct hist *h, double q)
-{
-	uint64_t want, seen = 0, lo, hi, mid;
-	uint32_t b;
-
-	if (!h->nr || !h->counts)
-		return 0;
-	want = (uint64_t)(q * (double)h->nr);
-	if (want >= h->nr)
-		want = h->nr - 1;
-	for (b = 0; b < RESULTS_HIST_BUCKETS; b++) {
-		seen += h->counts[b];
-		if (seen > want)
-			break;
-	}
-	lo = results_hist_bucket_low(b);
-	hi = b + 1 < RESULTS_HIST_BUCKETS ? results_hist_bucket_low(b + 1) - 1 : UINT64_MAX;
-	mid = lo + (hi - lo) / 2;
-	if (mid < h->min)
-		mid = h->min;
-	if (mid > h->max)
-		mid = h->max;
-	return mid;
-}
-
-static int series_add(struct series *s, uint64_t from, uint64_t to, uint32_t level)
-{
-	while (from < to) {
-		uint64_t w = from / s->window_ns, end;
-
-		while (w >= SERIES_MAX_WINDOWS) {
-			uint32_t i;
-
-			for (i = 0; i < s->nr / 2; i++)
-				s->v[i] = s->v[2 * i] + s->v[2 * i + 1];
-			if (s->nr & 1)
-				s->v[s->nr / 2] = s->v[s->nr - 1];
-			s->nr = (s->nr + 1) / 2;
-			memset(s->v + s->nr, 0, (SERIES_MAX_WINDOWS - s->nr) * sizeof(*s->v));
-			s->window_ns *= 2;
-			w = from / s->window_ns;
-		}
-		if (w >= s->nr)
-			s->nr = (uint32_t)w + 1;
-		end = (w + 1) * s->window_ns;
-		if (end > to)
-			end = to;
-		s->v[w] += (double)level * (double)(end - from);
-		from = end;
-	}
-	return 0;
-}
 
 static inline uint64_t xfer_ns(uint64_t bytes, uint64_t bytes_per_s)
 {
@@ -292,7 +219,7 @@ static void wq_touch(struct wq_model *m, struct wqs *q, uint64_t now)
 		q->st.system_area += (uint64_t)q->in_system * dt;
 		q->st.queue_area += (uint64_t)q->count * dt;
 		if (q->count)
-			series_add(&q->occ, q->last_change_ns, now, q->count);
+			series__span(m->series, q->occ, q->last_change_ns, now, q->count);
 		q->last_change_ns = now;
 	}
 	(void)m;
@@ -325,45 +252,111 @@ static void op_end(struct client *c, uint64_t now)
 
 /* ---- service ---- */
 
-static uint64_t work_done_ns(struct wq_model *m, uint32_t pasid, uint32_t op, uint64_t bytes,
-			     uint64_t src, uint64_t dst, uint64_t t, bool use_pipe)
+/*
+ * Translation time of one (work) descriptor's accesses at @t: the source
+ * read and the destination access. With overlap their requests are in
+ * flight together (the stall is the longer one); without, one after the
+ * other (their sum). Every call's own latency is summed in xlate_stall_ns.
+ */
+static uint64_t xlate_ns(struct wq_model *m, uint32_t pasid, uint32_t op, uint64_t bytes,
+			 uint64_t src, uint64_t dst, uint64_t t)
 {
-	uint64_t x = 0, eng_done, pipe_start, pipe_done;
+	bool rd_src = op == WQ_OP_MEMMOVE || op == WQ_OP_COMPARE || op == WQ_OP_CRC;
+	bool rd_dst = op == WQ_OP_COMPARE;
+	bool wr_dst = op == WQ_OP_MEMMOVE || op == WQ_OP_FILL;
+	bool together = m->overlap;
+	uint64_t xs = 0, xd = 0;
 
-	if (m->xops && op != WQ_OP_NOOP) {
-		bool rd_src = op == WQ_OP_MEMMOVE || op == WQ_OP_COMPARE || op == WQ_OP_CRC;
-		bool rd_dst = op == WQ_OP_COMPARE;
-		bool wr_dst = op == WQ_OP_MEMMOVE || op == WQ_OP_FILL;
-
-		if (rd_src) {
-			x += m->xops->stall_ns(m->xctx, pasid, src, bytes, false, t + x);
-			m->nr_xlate_calls++;
-		}
-		if (rd_dst || wr_dst) {
-			x += m->xops->stall_ns(m->xctx, pasid, dst, bytes, wr_dst, t + x);
-			m->nr_xlate_calls++;
-		}
-		m->xlate_stall_ns += x;
+	if (!m->xops || op == WQ_OP_NOOP)
+		return 0;
+	if (rd_src) {
+		xs = m->xops->stall_ns(m->xctx, pasid, src, bytes, false, t);
+		m->nr_xlate_calls++;
 	}
-	t += m->cfg.desc_overhead_ns + x;
+	if (rd_dst || wr_dst) {
+		xd = m->xops->stall_ns(m->xctx, pasid, dst, bytes, wr_dst, together ? t : t + xs);
+		m->nr_xlate_calls++;
+	}
+	m->xlate_stall_ns += xs + xd;
+	if (!together)
+		return xs + xd;
+	return xs > xd ? xs : xd;
+}
+
+/* End of moving @bytes when the engine starts on them at @t (overhead + data). */
+static uint64_t move_done_ns(struct wq_model *m, uint64_t bytes, uint64_t t, bool use_pipe)
+{
+	uint64_t eng_done, pipe_start, pipe_done;
+
+	t += m->cfg.desc_overhead_ns;
 	eng_done = t + xfer_ns(bytes, m->cfg.engine_bw_bytes_per_s);
 	if (!use_pipe)
 		return eng_done;
 	pipe_start = m->pipe_free_ns > t ? m->pipe_free_ns : t;
-	pipe_done = pipe_start + xfer_ns(bytes, m->cfg.device_bw_bytes_per_s);
+	pipe_done = pipe_start + xfer_ns(bytes, m->pipe_bw_bytes_per_s);
 	m->pipe_free_ns = pipe_done;
 	return eng_done > pipe_done ? eng_done : pipe_done;
 }
 
-/* End of a single (non-batch) descriptor started at @now. */
-static uint64_t service_done_ns(struct wq_model *m, const struct desc *d, uint64_t now)
+/* Serial translate-then-move of one work descriptor (batch members, no overlap). */
+static uint64_t work_done_ns(struct wq_model *m, uint32_t pasid, uint32_t op, uint64_t bytes,
+			     uint64_t src, uint64_t dst, uint64_t t, bool use_pipe)
+{
+	uint64_t x = xlate_ns(m, pasid, op, bytes, src, dst, t);
+
+	m->xlate_exposed_ns += x;
+	return move_done_ns(m, bytes, t + x, use_pipe);
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * Translation of a single (non-batch) descriptor at @t. On a WQ with
+ * block_on_fault=0 it first asks where its accesses reach a page that is not
+ * present: the descriptor then stops there (d->partial, d->done_bytes) and
+ * only the pages before it are translated (the failed lookup of the
+ * faulting page costs one page's translation when nothing precedes it).
+ */
+static uint64_t desc_xlate(struct wq_model *m, struct desc *d, uint64_t t)
 {
 	const struct wq_desc *w = &d->d;
-	uint32_t pasid = m->cl[d->client].cfg.pasid;
-	bool exp = m->cfg.service_dist == WQ_DIST_EXP;
-	uint64_t t;
+	const struct client *c = &m->cl[d->client];
+	uint64_t bytes = w->xfer_bytes;
 
-	t = work_done_ns(m, pasid, w->opcode, w->xfer_bytes, w->src, w->dst, now, !exp);
+	d->done_bytes = w->xfer_bytes;
+	d->partial = 0;
+	if (m->xops && m->xops->fault_offset && !m->wq[c->cfg.wq].cfg.block_on_fault && bytes &&
+	    w->opcode != WQ_OP_NOOP) {
+		bool rd_src = w->opcode != WQ_OP_FILL;
+		bool wr_dst = w->opcode == WQ_OP_MEMMOVE || w->opcode == WQ_OP_FILL;
+		bool dst = wr_dst || w->opcode == WQ_OP_COMPARE;
+		uint64_t fo = UINT64_MAX;
+
+		if (rd_src)
+			fo = m->xops->fault_offset(m->xctx, c->cfg.pasid, w->src, bytes, false, t);
+		if (dst)
+			fo = min_u64(fo, m->xops->fault_offset(m->xctx, c->cfg.pasid, w->dst, bytes,
+							      wr_dst, t));
+		if (fo < bytes) {
+			d->partial = 1;
+			d->done_bytes = (uint32_t)fo;
+			bytes = fo;
+		}
+	}
+	return xlate_ns(m, c->cfg.pasid, w->opcode, bytes ? bytes : 1, w->src, w->dst, t);
+}
+
+/* End of a single (non-batch) descriptor started at @now, translation serial. */
+static uint64_t service_done_ns(struct wq_model *m, struct desc *d, uint64_t now)
+{
+	bool exp = m->cfg.service_dist == WQ_DIST_EXP;
+	uint64_t x = desc_xlate(m, d, now), t;
+
+	m->xlate_exposed_ns += x;
+	t = move_done_ns(m, d->done_bytes, now + x, !exp);
 	if (exp)
 		t = now + wq_rng_exp_ns(&m->rng, t - now);
 	return t;
@@ -372,7 +365,9 @@ static uint64_t service_done_ns(struct wq_model *m, const struct desc *d, uint64
 /* ---- event handlers ---- */
 
 static void ev_engine_done(struct sim *s, const struct sim_event *ev);
+static void ev_xlate_free(struct sim *s, const struct sim_event *ev);
 static void ev_notice(struct sim *s, const struct sim_event *ev);
+static void ev_resubmit(struct sim *s, const struct sim_event *ev);
 static void ev_core_free(struct sim *s, const struct sim_event *ev);
 static void ev_posted(struct sim *s, const struct sim_event *ev);
 static void ev_enq_arrive(struct sim *s, const struct sim_event *ev);
@@ -382,22 +377,56 @@ static void ev_issue(struct sim *s, const struct sim_event *ev);
 static void slot_freed(struct wq_model *m, uint32_t ci, uint64_t now);
 static void issue_one(struct wq_model *m, uint32_t ci, uint64_t now);
 
-static void engine_start(struct wq_model *m, uint32_t e, uint32_t di, uint64_t now)
+/* @di leaves its WQ for engine @e at @now. */
+static void engine_take(struct wq_model *m, struct desc *d, uint64_t now)
+{
+	d->start_ns = now;
+	m->wq[m->cl[d->client].cfg.wq].st.sum_wait_ns += now - d->accept_ns;
+	hist_add(&m->wait_all, now - d->accept_ns);
+}
+
+/*
+ * Overlap: translate @di now on @e's translation stage; its data moves when
+ * both the translation and the engine's current descriptor are done.
+ */
+static void engine_translate(struct wq_model *m, uint32_t e, uint32_t di, uint64_t now)
+{
+	struct engine *en = &m->eng[e];
+	struct desc *d = &m->pool[di];
+	const struct wq_desc *w = &d->d;
+
+	d->xlate_done_ns = now;
+	if (!w->batch_n)	/* a batch translates member by member when it runs */
+		d->xlate_done_ns += desc_xlate(m, d, now);
+	en->xlate_free_ns = d->xlate_done_ns;
+	if (d->xlate_done_ns > now)
+		sched(m, d->xlate_done_ns, ev_xlate_free, e);
+}
+
+/* @e begins its exclusive work on @di at @now (its translation may still run). */
+static void engine_run(struct wq_model *m, uint32_t e, uint32_t di, uint64_t now)
 {
 	struct desc *d = &m->pool[di];
+	uint64_t t;
 
-	d->start_ns = now;
 	m->eng[e].cur = di;
 	m->eng[e].next_sub = 0;
-	m->wq[m->cl[d->client].cfg.wq].st.sum_wait_ns += now - d->accept_ns;
+	d->run_ns = now;
 	/*
 	 * A batch steps through its work descriptors one event each, so that
 	 * each reserves the device data path when it really starts.
 	 */
-	if (d->d.batch_n)
+	if (d->d.batch_n) {
 		sched(m, now + m->cfg.batch_fetch_ns, ev_engine_done, e);
-	else
+		return;
+	}
+	if (!m->overlap) {
 		sched(m, service_done_ns(m, d, now), ev_engine_done, e);
+		return;
+	}
+	t = d->xlate_done_ns > now ? d->xlate_done_ns : now;
+	m->xlate_exposed_ns += t - now;
+	sched(m, move_done_ns(m, d->done_bytes, t, true), ev_engine_done, e);
 }
 
 /* Smooth weighted round robin over the group's non-empty WQs. */
@@ -422,26 +451,45 @@ static struct wqs *arbitrate(struct wq_model *m, struct group *g)
 	return best;
 }
 
+static struct wqs *pick_wq(struct wq_model *m, struct group *g)
+{
+	if (g->nr_wqs == 1)
+		return m->wq[g->wqs[0]].count ? &m->wq[g->wqs[0]] : NULL;
+	return arbitrate(m, g);
+}
+
+/*
+ * Give the group's engines work: an idle engine takes a descriptor and runs
+ * it; with overlap, an engine whose translation stage is free also takes one
+ * descriptor ahead (translated while the current one moves its data).
+ */
 static void dispatch(struct wq_model *m, uint32_t group, uint64_t now)
 {
 	struct group *g = &m->grp[group];
 	uint32_t e;
 
 	for (e = g->first_engine; e < g->first_engine + g->nr_engines; e++) {
+		struct engine *en = &m->eng[e];
 		struct wqs *q;
 		uint32_t di;
 
-		if (m->eng[e].cur != NIL)
+		if (en->cur != NIL && (!m->overlap || en->next != NIL || en->xlate_free_ns > now ||
+				       m->pool[en->cur].d.batch_n))
 			continue;
-		q = g->nr_wqs == 1 ? (m->wq[g->wqs[0]].count ? &m->wq[g->wqs[0]] : NULL)
-				   : arbitrate(m, g);
+		q = pick_wq(m, g);
 		if (!q)
 			return;
 		wq_touch(m, q, now);
 		di = q->ring[q->head];
 		q->head = q->head + 1 == q->cfg.size ? 0 : q->head + 1;
 		q->count--;
-		engine_start(m, e, di, now);
+		engine_take(m, &m->pool[di], now);
+		if (m->overlap)
+			engine_translate(m, e, di, now);
+		if (en->cur == NIL)
+			engine_run(m, e, di, now);
+		else
+			en->next = di;
 	}
 }
 
@@ -580,6 +628,7 @@ static void make_ready(struct wq_model *m, uint32_t ci, uint32_t di, uint64_t no
 
 	m->pool[di].ready_ns = now;
 	c->st.nr_issued++;
+	c->st.bytes_issued += desc_bytes(&m->pool[di].d);
 	fifo_push(m, &c->ready_head, &c->ready_tail, di);
 	kick(m, ci, now);
 }
@@ -736,7 +785,8 @@ static void ev_enq_result(struct sim *s, const struct sim_event *ev)
 		return;
 	}
 	d->nr_failed++;
-	delay = m->retry->next_delay_ns(&m->cfg, d->nr_failed, &c->rng);
+	delay = (c->cfg.privileged ? m->retry_s : m->retry)->next_delay_ns(&m->cfg, d->nr_failed,
+									   &c->rng);
 	if (delay >= 0) {
 		c->st.nr_retries++;
 		c->busy_until_ns = now + (uint64_t)delay + m->cfg.enqcmd_rtt_ns;
@@ -782,14 +832,23 @@ static void ev_engine_done(struct sim *s, const struct sim_event *ev)
 	wq_touch(m, q, now);
 	q->in_system--;
 	q->st.nr_completed++;
-	q->st.nr_desc_completed += desc_nr_work(&d->d);
-	q->st.bytes_completed += desc_bytes(&d->d);
+	if (d->partial)
+		q->st.nr_partial++;
+	else
+		q->st.nr_desc_completed += desc_nr_work(&d->d);
+	q->st.bytes_completed += d->d.batch_n ? desc_bytes(&d->d) : d->done_bytes;
 	q->st.sum_sojourn_ns += now - d->accept_ns;
 	q->st.sum_service_ns += now - d->start_ns;
 	hist_add(&q->sojourn, now - d->accept_ns);
 	hist_add(&m->sojourn_all, now - d->accept_ns);
-	m->eng[e].busy_ns += now - d->start_ns;
+	m->eng[e].busy_ns += now - d->run_ns;
 	m->eng[e].cur = NIL;
+	if (m->eng[e].next != NIL) {
+		uint32_t nx = m->eng[e].next;
+
+		m->eng[e].next = NIL;
+		engine_run(m, e, nx, now);
+	}
 
 	switch (c->cfg.compl) {
 	case WQ_COMPL_UMWAIT:
@@ -810,6 +869,16 @@ static void ev_engine_done(struct sim *s, const struct sim_event *ev)
 	dispatch(m, q->cfg.group, now);
 }
 
+/* Overlap: an engine's translation stage is free; it may take the next descriptor. */
+static void ev_xlate_free(struct sim *s, const struct sim_event *ev)
+{
+	struct wq_model *m = ev->obj;
+	uint32_t e = (uint32_t)ev->arg;
+
+	m->end_ns = sim__now_ns(s);
+	dispatch(m, m->eng[e].group, m->end_ns);
+}
+
 static void ev_notice(struct sim *s, const struct sim_event *ev)
 {
 	struct wq_model *m = ev->obj;
@@ -819,20 +888,27 @@ static void ev_notice(struct sim *s, const struct sim_event *ev)
 	struct client *c = &m->cl[ci];
 	struct wqs *q = &m->wq[c->cfg.wq];
 	uint64_t now = sim__now_ns(s);
-	bool closed = d->closed;
+	bool closed = d->closed, partial = d->partial;
 
 	m->end_ns = now;
 	client_outstanding(c, now, -1);
-	c->st.nr_completed++;
-	c->st.nr_desc_completed += desc_nr_work(&d->d);
-	c->st.bytes_completed += desc_bytes(&d->d);
-	c->st.sum_e2e_ns += now - d->ready_ns;
 	c->st.last_notice_ns = now;
 	c->st.cpu_compl_ns += c->cfg.compl == WQ_COMPL_INTR ? m->cfg.intr_cpu_ns
 							    : m->cfg.poll_cpu_ns;
-	hist_add(&c->e2e, now - d->ready_ns);
-	hist_add(&m->e2e_all, now - d->ready_ns);
-	desc_free(m, di);
+	c->st.bytes_completed += d->d.batch_n ? desc_bytes(&d->d) : d->done_bytes;
+	if (partial) {
+		/* page fault: software touches the page, then resubmits the rest */
+		c->st.nr_partial++;
+		c->st.cpu_fault_ns += m->cfg.sw_fault_ns;
+		sched(m, now + m->cfg.sw_fault_ns, ev_resubmit, di);
+	} else {
+		c->st.nr_completed++;
+		c->st.nr_desc_completed += desc_nr_work(&d->d);
+		c->st.sum_e2e_ns += now - d->ready_ns;
+		hist_add(&c->e2e, now - d->ready_ns);
+		hist_add(&m->e2e_all, now - d->ready_ns);
+		desc_free(m, di);
+	}
 	if (q->cfg.mode == WQ_MODE_DEDICATED) {
 		q->credits_used--;
 		if (q->waiters_head != NIL) {
@@ -845,9 +921,37 @@ static void ev_notice(struct sim *s, const struct sim_event *ev)
 			kick(m, wi, now);
 		}
 	}
-	if (closed)
+	if (closed && !partial)
 		slot_freed(m, ci, now);
 	kick(m, ci, now);
+}
+
+/*
+ * The remainder of a partially completed descriptor goes in front of the
+ * client's ready queue (the same descriptor: its ready time stays, so its
+ * end-to-end latency includes the fault).
+ */
+static void ev_resubmit(struct sim *s, const struct sim_event *ev)
+{
+	struct wq_model *m = ev->obj;
+	uint32_t di = (uint32_t)ev->arg;
+	struct desc *d = &m->pool[di];
+	struct client *c = &m->cl[d->client];
+
+	m->end_ns = sim__now_ns(s);
+	d->d.src += d->done_bytes;
+	d->d.dst += d->done_bytes;
+	d->d.xfer_bytes -= d->done_bytes;
+	d->done_bytes = 0;
+	d->partial = 0;
+	d->nr_failed = 0;
+	d->accepted = 0;
+	c->st.nr_resubmits++;
+	d->next = c->ready_head;
+	c->ready_head = di;
+	if (c->ready_tail == NIL)
+		c->ready_tail = di;
+	kick(m, d->client, m->end_ns);
 }
 
 /* ---- object ---- */
@@ -870,9 +974,23 @@ struct wq_model *wq__new(const struct wq_config *cfg, struct sim *sim,
 	m->xops = xops && xops->stall_ns ? xops : NULL;
 	m->xctx = xctx;
 	m->retry = wq_retry_registry[cfg->retry_policy];
+	m->retry_s = wq_retry_registry[cfg->retry_policy_enqcmds];
+	m->overlap = m->xops && cfg->xlate_overlap && cfg->service_dist == WQ_DIST_FIXED;
+	m->pipe_bw_bytes_per_s = cfg->device_bw_bytes_per_s;
+	if (cfg->read_latency_ns && cfg->max_read_buffers) {
+		/* Little's law: reads in flight / read latency bounds the data rate */
+		uint64_t bw = (uint64_t)cfg->max_read_buffers * WQ_READ_BYTES * 1000000000ull /
+			      cfg->read_latency_ns;
+
+		if (bw && bw < m->pipe_bw_bytes_per_s)
+			m->pipe_bw_bytes_per_s = bw;
+	}
 	m->rng = cfg->seed ^ 0x5741534d4f44454cull;	/* "WASMODEL": decorrelate from clients */
 	m->free_head = NIL;
 	m->sim = sim;
+	m->series = series__new(cfg->series_window_ns, SERIES_MAX_WINDOWS);
+	if (!m->series)
+		goto fail;
 	if (!m->sim) {
 		m->sim = sim__new();
 		m->own_sim = true;
@@ -894,6 +1012,7 @@ struct wq_model *wq__new(const struct wq_config *cfg, struct sim *sim,
 		for (k = 0; k < m->grp[i].nr_engines; k++) {
 			m->eng[m->grp[i].first_engine + k].group = i;
 			m->eng[m->grp[i].first_engine + k].cur = NIL;
+			m->eng[m->grp[i].first_engine + k].next = NIL;
 		}
 	}
 	for (i = 0; i < cfg->nr_wqs; i++) {
@@ -904,14 +1023,14 @@ struct wq_model *wq__new(const struct wq_config *cfg, struct sim *sim,
 		q->lock_owner = NIL;
 		q->waiters_head = q->waiters_tail = NIL;
 		q->ring = calloc(q->cfg.size, sizeof(*q->ring));
-		q->occ.v = calloc(SERIES_MAX_WINDOWS, sizeof(*q->occ.v));
-		q->occ.window_ns = cfg->series_window_ns;
-		if (!q->ring || !q->occ.v || hist_init(&q->sojourn, true))
+		snprintf(q->occ_key, sizeof(q->occ_key), "wq.%u.occupancy", i);
+		q->occ = series__define(m->series, q->occ_key, SERIES_INTEGRAL);
+		if (!q->ring || q->occ < 0 || hist_init(&q->sojourn, true))
 			goto fail;
 		g->wqs[g->nr_wqs++] = i;
 	}
 	if (hist_init(&m->sojourn_all, true) || hist_init(&m->submit_all, true) ||
-	    hist_init(&m->e2e_all, true))
+	    hist_init(&m->e2e_all, true) || hist_init(&m->wait_all, true))
 		goto fail;
 	return m;
 fail:
@@ -928,19 +1047,20 @@ void wq__free(struct wq_model *m)
 		return;
 	for (i = 0; i < WQ_MAX_WQS; i++) {
 		free(m->wq[i].ring);
-		free(m->wq[i].occ.v);
-		free(m->wq[i].sojourn.counts);
+		hist_fini(&m->wq[i].sojourn);
 	}
 	for (i = 0; i < m->nr_clients; i++)
-		free(m->cl[i].e2e.counts);
+		hist_fini(&m->cl[i].e2e);
 	free(m->cl);
 	free(m->eng);
 	free(m->pool);
-	free(m->sojourn_all.counts);
-	free(m->submit_all.counts);
-	free(m->e2e_all.counts);
+	hist_fini(&m->sojourn_all);
+	hist_fini(&m->submit_all);
+	hist_fini(&m->e2e_all);
+	hist_fini(&m->wait_all);
 	if (m->own_sim)
 		sim__free(m->sim);
+	series__free(m->series);
 	free(m);
 }
 
@@ -1027,6 +1147,7 @@ int wq__submit(struct wq_model *m, uint32_t ci, uint64_t t_ns, const struct wq_d
 
 	if (ci >= m->nr_clients || !desc_ok(m, d) || t_ns < sim__now_ns(m->sim))
 		return -EINVAL;
+	series__start(m->series, t_ns);
 	di = desc_alloc(m);
 	if (di == NIL)
 		return -ENOMEM;
@@ -1093,11 +1214,15 @@ int wq__set_queue_depth(struct wq_model *m, uint32_t ci, uint32_t queue_depth)
 
 uint64_t wq__run(struct wq_model *m)
 {
-	return sim__run(m->sim);
+	uint64_t n = sim__run(m->sim);
+
+	series__finish(m->series, m->end_ns);
+	return n;
 }
 
 uint64_t wq__run_until(struct wq_model *m, uint64_t t_ns)
 {
+	series__start(m->series, t_ns);
 	return sim__run_until(m->sim, t_ns);
 }
 
@@ -1111,6 +1236,7 @@ int wq__wq_stats(const struct wq_model *m, uint32_t i, struct wq_wq_stats *out)
 		return -EINVAL;
 	q = &m->wq[i];
 	*out = q->st;
+	out->nr_clients = q->nr_owners;
 	/* close the areas at the end of the run without changing the model */
 	out->system_area += (uint64_t)q->in_system * (m->end_ns - q->last_change_ns);
 	out->queue_area += (uint64_t)q->count * (m->end_ns - q->last_change_ns);
@@ -1147,6 +1273,9 @@ void wq__stats(const struct wq_model *m, struct wq_stats *o)
 		o->nr_completed += c->st.nr_completed;
 		o->nr_rejected += c->st.nr_rejected;
 		o->nr_retries += c->st.nr_retries;
+		o->nr_partial += c->st.nr_partial;
+		o->nr_resubmits += c->st.nr_resubmits;
+		o->bytes_issued += c->st.bytes_issued;
 	}
 	for (i = 0; i < m->cfg.nr_wqs; i++) {
 		const struct wqs *q = &m->wq[i];
@@ -1161,6 +1290,7 @@ void wq__stats(const struct wq_model *m, struct wq_stats *o)
 		o->engine_busy_ns += m->eng[i].busy_ns;
 	o->nr_engines = m->nr_engines;
 	o->xlate_stall_ns = m->xlate_stall_ns;
+	o->xlate_exposed_ns = m->xlate_exposed_ns;
 	o->nr_xlate_calls = m->nr_xlate_calls;
 	o->nr_in_flight = o->nr_issued - o->nr_completed - o->nr_rejected;
 }
@@ -1168,14 +1298,16 @@ void wq__stats(const struct wq_model *m, struct wq_stats *o)
 uint64_t wq__percentile_ns(const struct wq_model *m, const char *which, uint32_t client, double q)
 {
 	if (!strcmp(which, "sojourn"))
-		return hist_percentile(&m->sojourn_all, q);
+		return hist_quantile(&m->sojourn_all, q);
+	if (!strcmp(which, "wait"))
+		return hist_quantile(&m->wait_all, q);
 	if (!strcmp(which, "submit"))
-		return client == UINT32_MAX ? hist_percentile(&m->submit_all, q) : 0;
+		return client == UINT32_MAX ? hist_quantile(&m->submit_all, q) : 0;
 	if (!strcmp(which, "e2e")) {
 		if (client == UINT32_MAX)
-			return hist_percentile(&m->e2e_all, q);
+			return hist_quantile(&m->e2e_all, q);
 		if (client < m->nr_clients)
-			return hist_percentile(&m->cl[client].e2e, q);
+			return hist_quantile(&m->cl[client].e2e, q);
 	}
 	return 0;
 }
@@ -1253,14 +1385,17 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 			e.rc = 0;
 	}
 	wq__stats(m, &st);
-	metric(&e, "wq.device.desc_per_s", per_s(st.nr_desc_completed, T), "desc/s");
+	metric(&e, KEY_WQ_THROUGHPUT, per_s(st.nr_desc_completed, T), "desc/s");
 	metric(&e, "wq.device.bytes_per_s", per_s(st.bytes_completed, T), "bytes/s");
 	metric(&e, "wq.device.nr_desc_completed", (double)st.nr_desc_completed, "desc");
+	metric(&e, "wq.device.bytes_completed", (double)st.bytes_completed, "bytes");
 	metric(&e, "wq.device.engine_utilization",
 	       T && st.nr_engines ? (double)st.engine_busy_ns / ((double)T * st.nr_engines) : 0,
 	       "fraction");
 	metric(&e, "wq.device.xlate_stall_ns_per_desc", ratio(st.xlate_stall_ns,
 							       st.nr_desc_completed), "ns");
+	metric(&e, "wq.device.xlate_exposed_ns_per_desc",
+	       ratio(st.xlate_exposed_ns, st.nr_desc_completed), "ns");
 	metric(&e, "wq.device.run_ns", (double)T, "ns");
 	for (i = 0; i < m->cfg.nr_wqs; i++) {
 		struct wq_wq_stats w;
@@ -1274,8 +1409,9 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 		metric(&e, WQK("nr_completed"), (double)w.nr_completed, "submissions");
 		metric(&e, WQK("nr_retry_answers"), (double)w.nr_retry_answers, "attempts");
 		metric(&e, WQK("nr_dropped"), (double)w.nr_dropped, "submissions");
+		metric(&e, WQK("nr_partial"), (double)w.nr_partial, "submissions");
 		metric(&e, WQK("mean_wait_ns"), ratio(w.sum_wait_ns, w.nr_completed), "ns");
-		metric(&e, WQK("mean_sojourn_ns"), ratio(w.sum_sojourn_ns, w.nr_completed), "ns");
+		metric(&e, WQK("sojourn_ns@mean"), ratio(w.sum_sojourn_ns, w.nr_completed), "ns");
 		metric(&e, WQK("mean_entries"), ratio(w.queue_area, T), "entries");
 		metric(&e, WQK("max_entries"), (double)w.max_queue, "entries");
 		L = ratio(w.system_area, T);
@@ -1283,35 +1419,27 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 		metric(&e, WQK("mean_in_system"), L, "submissions");
 		metric(&e, WQK("little_rel_error"), L > 0 ? (L - lw) / L : 0, "fraction");
 		histo(&e, WQK("sojourn_ns"), &m->wq[i].sojourn);
-		if (!e.rc && sink->ops->series && m->wq[i].occ.nr) {
-			const struct series *s = &m->wq[i].occ;
-			double *v = malloc(s->nr * sizeof(*v));
-			uint32_t k;
-
-			if (!v)
-				return -ENOMEM;
-			for (k = 0; k < s->nr; k++) {
-				uint64_t lo = k * s->window_ns, len = s->window_ns;
-
-				if (lo + len > T && T > lo)
-					len = T - lo;
-				v[k] = s->v[k] / (double)len;
-			}
-			e.rc = sink->ops->series(sink->ctx, WQK("occupancy"), 0, s->window_ns, v, s->nr);
-			free(v);
-		}
 #undef WQK
 	}
-	metric(&e, "submit.nr_issued", (double)st.nr_issued, "submissions");
+	metric(&e, KEY_SUBMIT_DESCS, (double)st.nr_issued, "submissions");
 	metric(&e, "submit.nr_accepted", (double)st.nr_accepted, "submissions");
 	metric(&e, "submit.nr_rejected", (double)st.nr_rejected, "submissions");
-	metric(&e, "submit.nr_retries", (double)st.nr_retries, "retries");
+	metric(&e, KEY_SUBMIT_RETRIES, (double)st.nr_retries, "retries");
+	metric(&e, "submit.nr_partial", (double)st.nr_partial, "completions");
+	metric(&e, "submit.nr_resubmits", (double)st.nr_resubmits, "submissions");
+	metric(&e, "submit.bytes_issued", (double)st.bytes_issued, "bytes");
 	metric(&e, "submit.retries_per_desc", ratio(st.nr_retries, st.nr_issued), "retries");
 	metric(&e, "submit.reject_rate", ratio(st.nr_rejected, st.nr_issued), "fraction");
-	metric(&e, "submit.latency_mean_ns", ratio(m->submit_all.sum, m->submit_all.nr), "ns");
-	metric(&e, "submit.latency_p50_ns", (double)hist_percentile(&m->submit_all, 0.5), "ns");
-	metric(&e, "submit.latency_p99_ns", (double)hist_percentile(&m->submit_all, 0.99), "ns");
-	histo(&e, "submit.latency_ns", &m->submit_all);
+	/* ready -> accepted by the WQ */
+	metric(&e, KEY_SUBMIT_LAT "@mean", ratio(m->submit_all.sum, m->submit_all.nr), "ns");
+	metric(&e, KEY_SUBMIT_LAT "@p50", (double)hist_quantile(&m->submit_all, 0.5), "ns");
+	metric(&e, KEY_SUBMIT_LAT "@p99", (double)hist_quantile(&m->submit_all, 0.99), "ns");
+	histo(&e, KEY_SUBMIT_LAT, &m->submit_all);
+	/* accepted -> dispatched: the time inside the WQ that submit.* leaves out */
+	metric(&e, KEY_WQ_WAIT_LAT "@mean", ratio(m->wait_all.sum, m->wait_all.nr), "ns");
+	metric(&e, KEY_WQ_WAIT_LAT "@p50", (double)hist_quantile(&m->wait_all, 0.5), "ns");
+	metric(&e, KEY_WQ_WAIT_LAT "@p99", (double)hist_quantile(&m->wait_all, 0.99), "ns");
+	histo(&e, KEY_WQ_WAIT_LAT, &m->wait_all);
 	tput = calloc(m->nr_clients ? m->nr_clients : 1, sizeof(*tput));
 	if (!tput)
 		return -ENOMEM;
@@ -1334,27 +1462,31 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 			metric(&e, CK("cpu_submit_ns"), (double)c.cpu_submit_ns, "ns");
 			metric(&e, CK("cpu_wait_ns"), (double)c.cpu_wait_ns, "ns");
 			metric(&e, CK("cpu_compl_ns"), (double)c.cpu_compl_ns, "ns");
+			metric(&e, CK("cpu_fault_ns"), (double)c.cpu_fault_ns, "ns");
 			metric(&e, CK("lock_wait_ns"), (double)c.lock_wait_ns, "ns");
 			metric(&e, CK("submit_mean_ns"), ratio(c.sum_submit_ns, c.nr_accepted), "ns");
-			metric(&e, CK("e2e_mean_ns"), ratio(c.sum_e2e_ns, c.nr_completed), "ns");
+			metric(&e, CK("e2e_latency_ns@mean"), ratio(c.sum_e2e_ns, c.nr_completed), "ns");
 			if (m->cl[i].e2e.counts) {
-				metric(&e, CK("e2e_p50_ns"), (double)hist_percentile(&m->cl[i].e2e, 0.5),
+				metric(&e, CK("e2e_latency_ns@p50"), (double)hist_quantile(&m->cl[i].e2e, 0.5),
 				       "ns");
-				metric(&e, CK("e2e_p99_ns"),
-				       (double)hist_percentile(&m->cl[i].e2e, 0.99), "ns");
+				metric(&e, CK("e2e_latency_ns@p99"),
+				       (double)hist_quantile(&m->cl[i].e2e, 0.99), "ns");
 			}
 #undef CK
 		}
-		metric(&e, "submit.cpu_ns", (double)cpu_submit, "ns");
+		metric(&e, KEY_CPU_SUBMIT, (double)cpu_submit, "ns");
 		metric(&e, "submit.lock_wait_ns", (double)lock_wait, "ns");
 		metric(&e, "client.cpu_wait_ns", (double)cpu_wait, "ns");
 	}
-	metric(&e, "client.nr", (double)m->nr_clients, "clients");
+	metric(&e, KEY_CLIENTS, (double)m->nr_clients, "clients");
 	metric(&e, "client.jain_fairness", wq_jain_index(tput, m->nr_clients), "index");
-	metric(&e, "client.e2e_mean_ns", ratio(m->e2e_all.sum, m->e2e_all.nr), "ns");
-	metric(&e, "client.e2e_p50_ns", (double)hist_percentile(&m->e2e_all, 0.5), "ns");
-	metric(&e, "client.e2e_p99_ns", (double)hist_percentile(&m->e2e_all, 0.99), "ns");
-	histo(&e, "client.e2e_latency_ns", &m->e2e_all);
+	/* ready -> completion noticed, every descriptor: what a plot of latency means */
+	metric(&e, KEY_DESC_E2E_LAT "@mean", ratio(m->e2e_all.sum, m->e2e_all.nr), "ns");
+	metric(&e, KEY_DESC_E2E_LAT "@p50", (double)hist_quantile(&m->e2e_all, 0.5), "ns");
+	metric(&e, KEY_DESC_E2E_LAT "@p99", (double)hist_quantile(&m->e2e_all, 0.99), "ns");
+	histo(&e, KEY_DESC_E2E_LAT, &m->e2e_all);
 	free(tput);
+	if (!e.rc && sink->ops->series)
+		e.rc = series__emit(m->series, sink->ops->series, sink->ctx);
 	return e.rc ? e.rc : m->err;
 }

@@ -23,6 +23,18 @@
  *   is reserved first-come first-served in engine-start order at the device
  *   bandwidth; the descriptor ends when both are done. Every opcode moves its
  *   transfer size through that path at the same rate (not calibrated per op).
+ *   The path's rate is also bounded by Little's law on the device's read
+ *   buffers: max_read_buffers x 64 B / read_latency_ns.
+ * - Translation overlap (xlate_overlap, with translation ops and fixed
+ *   service times): an engine has a translation stage and a data stage. It
+ *   takes a second descriptor from its WQs as soon as its translation stage
+ *   is free, and translates it while the current one moves its data (a
+ *   descriptor's source and destination requests are in flight together:
+ *   the longer one counts). The data of a descriptor moves once its
+ *   translation is done and the engine's previous descriptor has finished,
+ *   so a stream runs at 1 / max(translation, overhead + data) per engine.
+ *   Without overlap the engine translates (source, then destination) and
+ *   then moves, serially. Batches translate member by member, serially.
  * - Engines pick among their group's non-empty WQs by smooth weighted round
  *   robin with weight = WQ priority; several idle engines: lowest index first.
  * - A dedicated-WQ client counts a slot as used from submission until it has
@@ -31,6 +43,18 @@
  * - ENQCMD reaches the WQ portal_oneway_ns after issue, where the accept or
  *   retry decision is made (occupancy < threshold for ENQCMD, < size for
  *   ENQCMDS); the core stays blocked until enqcmd_rtt_ns after issue.
+ * - Who retries decides what a "retry" answer costs: ENQCMDS submitters
+ *   (the kernel, privileged clients) follow retry_policy_enqcmds (Linux:
+ *   32 retries, then -EAGAIN); ENQCMD submitters (user space) follow the
+ *   client library's retry_policy (spin, pause, backoff; never -EAGAIN
+ *   unless set to kernel).
+ * - block_on_fault=0 (per WQ, accel-config's default): a descriptor whose
+ *   source or destination reaches a page that is not present moves the
+ *   bytes before that page and completes partially (status page fault,
+ *   bytes completed); the client notices it, spends sw_fault_ns touching
+ *   the page, and resubmits the remainder ahead of its other work. Every
+ *   byte is moved exactly once. block_on_fault=1 leaves faults to the
+ *   translation ops (PRI: the engine waits). Batches do not fault.
  * - A client is one core: it submits one descriptor at a time; a completion
  *   is noticed no earlier than the end of the submission the core is in.
  *   Think time delays the next issue but does not occupy the core.
@@ -49,6 +73,7 @@
 #define WQ_MAX_WQS 8			/* work queues per device (DSA 1.0: 8) */
 #define WQ_MAX_ENGINES_PER_GROUP 16	/* what-if headroom; DSA 1.0 has 4 per device */
 #define WQ_MAX_ENTRIES 65536		/* what-if headroom for WQ sizes */
+#define WQ_READ_BYTES 64		/* one read buffer: a cache line */
 
 enum wq_mode {
 	WQ_MODE_DEDICATED = 0,	/* one owner (or a software lock), MOVDIR64B */
@@ -78,8 +103,9 @@ enum wq_dist {
 
 enum wq_retry_policy {
 	WQ_RETRY_KERNEL = 0,	/* up to retry_max retries with a PAUSE, then -EAGAIN */
-	WQ_RETRY_SPIN = 1,	/* retry after a PAUSE until accepted */
+	WQ_RETRY_SPIN = 1,	/* retry at once until accepted */
 	WQ_RETRY_BACKOFF = 2,	/* exponential backoff with jitter until accepted */
+	WQ_RETRY_PAUSE = 3,	/* retry after a PAUSE until accepted */
 	WQ_RETRY_NR_
 };
 
@@ -96,6 +122,7 @@ struct wq_wq_cfg {
 	uint32_t priority;	/* arbitration weight, 1..15 */
 	uint32_t threshold;	/* shared: entries ENQCMD may fill (ENQCMDS: size) */
 	uint32_t group;		/* group index */
+	uint32_t block_on_fault;	/* 1: the device waits for the fault (PRI); 0: partial completion */
 };
 
 /* Device, submission and completion parameters (see wq_params.c for sources). */
@@ -109,6 +136,15 @@ struct wq_config {
 	uint32_t max_batch;			/* largest batch (descriptors) */
 	uint64_t engine_bw_bytes_per_s;		/* one engine's data rate */
 	uint64_t device_bw_bytes_per_s;		/* device data path rate */
+	uint32_t max_read_buffers;		/* 64 B reads the device keeps in flight */
+	uint64_t read_latency_ns;		/* device memory read round trip */
+	uint32_t xlate_overlap;			/* 1: translation overlaps data movement */
+	uint32_t devtlb_enabled;		/* replay: 1: the device's own TLB (ATS) */
+	uint32_t devtlb_entries;		/* replay: device TLB entries */
+	uint32_t devtlb_ways;			/* replay: device TLB ways */
+	uint64_t devtlb_hit_ns;			/* replay: device TLB lookup */
+	uint32_t devtlb_link;			/* replay: enum wq_devtlb_link (wq_params.h) */
+	uint64_t on_die_one_way_ns;		/* replay: device <-> IOMMU one way, on die */
 	uint64_t desc_overhead_ns;		/* per work descriptor on an engine */
 	uint64_t batch_fetch_ns;		/* fetch of a batch's descriptor list */
 	uint32_t service_dist;			/* enum wq_dist (validation) */
@@ -118,7 +154,8 @@ struct wq_config {
 	uint64_t enqcmd_rtt_ns;			/* ENQCMD issue -> result at the core */
 	uint64_t lock_acquire_ns;		/* shared-DWQ lock, uncontended */
 	uint64_t lock_handoff_ns;		/* lock passing to another core */
-	uint32_t retry_policy;			/* enum wq_retry_policy */
+	uint32_t retry_policy;			/* enum wq_retry_policy of ENQCMD (user space) */
+	uint32_t retry_policy_enqcmds;		/* enum wq_retry_policy of ENQCMDS (kernel) */
 	uint32_t retry_max;			/* kernel policy: retries before -EAGAIN */
 	uint64_t retry_pause_ns;		/* kernel/spin: pause between tries */
 	uint64_t backoff_min_ns;		/* backoff: first delay */
@@ -128,6 +165,7 @@ struct wq_config {
 	uint64_t umwait_wake_ns;		/* completion write -> UMWAIT returns */
 	uint64_t intr_latency_ns;		/* completion -> thread runs (interrupt) */
 	uint64_t intr_cpu_ns;			/* CPU per interrupt + wakeup */
+	uint64_t sw_fault_ns;			/* CPU: touch a faulted page before a resubmit */
 	uint64_t series_window_ns;		/* occupancy time-series window */
 	uint32_t client_queue_depth;		/* default: outstanding per client */
 	uint32_t client_compl;			/* default: enum wq_compl */
@@ -177,6 +215,14 @@ struct wq_xlate_ops {
 	const char *name;	/* "fixed", "iotlb", ... */
 	uint64_t (*stall_ns)(void *ctx, uint32_t pasid, uint64_t addr, uint64_t bytes, bool write,
 			     uint64_t now_ns);
+	/*
+	 * Optional (NULL: every page present). For a WQ with block_on_fault=0:
+	 * the offset in [0, @bytes) of the first page of [addr, addr + bytes)
+	 * that is not present, or UINT64_MAX. The page counts as present from
+	 * then on (software touches it before it resubmits the remainder).
+	 */
+	uint64_t (*fault_offset)(void *ctx, uint32_t pasid, uint64_t addr, uint64_t bytes,
+				 bool write, uint64_t now_ns);
 };
 
 /* Context of wq_xlate_fixed_ops: per access + per page touched. */
@@ -215,6 +261,7 @@ struct wq_wq_stats {
 	uint64_t nr_desc_completed;	/* work descriptors completed (batch: N) */
 	uint64_t nr_retry_answers;	/* ENQCMD attempts answered "retry" */
 	uint64_t nr_dropped;		/* posted writes that found the WQ full */
+	uint64_t nr_partial;		/* block_on_fault=0: completed partially (page fault) */
 	uint64_t bytes_accepted;	/* bytes of accepted submissions */
 	uint64_t bytes_completed;	/* bytes of completed submissions */
 	uint64_t sum_wait_ns;		/* accept -> engine start, summed */
@@ -223,6 +270,7 @@ struct wq_wq_stats {
 	uint64_t system_area;		/* integral of submissions in WQ + engines (ns) */
 	uint64_t queue_area;		/* integral of WQ entries used (ns) */
 	uint32_t max_queue;		/* most entries used at once */
+	uint32_t nr_clients;		/* clients submitting to it (DWQ: > 1 share a lock) */
 };
 
 /* Per client counters. */
@@ -233,12 +281,16 @@ struct wq_client_stats {
 	uint64_t nr_desc_completed;	/* work descriptors completed */
 	uint64_t nr_rejected;		/* given up (-EAGAIN) */
 	uint64_t nr_retries;		/* ENQCMD retries */
-	uint64_t bytes_completed;	/* bytes of completed submissions */
+	uint64_t nr_partial;		/* partial completions noticed (page fault) */
+	uint64_t nr_resubmits;		/* remainders resubmitted after a partial completion */
+	uint64_t bytes_issued;		/* bytes of the descriptors issued (not resubmits) */
+	uint64_t bytes_completed;	/* bytes moved, every piece */
 	uint64_t sum_submit_ns;		/* issue -> accepted, summed */
 	uint64_t sum_e2e_ns;		/* issue -> completion noticed, summed */
 	uint64_t cpu_submit_ns;		/* core busy submitting (incl. lock, retries) */
 	uint64_t cpu_wait_ns;		/* core spinning/UMWAITing for completions */
 	uint64_t cpu_compl_ns;		/* core processing completions/interrupts */
+	uint64_t cpu_fault_ns;		/* core servicing page faults before resubmits */
 	uint64_t lock_wait_ns;		/* spinning on the shared-DWQ lock */
 	uint64_t credit_wait_ns;	/* waiting for a DWQ slot */
 	uint64_t last_notice_ns;	/* time of the last completion noticed */
@@ -254,11 +306,15 @@ struct wq_stats {
 	uint64_t nr_rejected;		/* given up */
 	uint64_t nr_retries;		/* ENQCMD retries */
 	uint64_t nr_dropped;		/* posted writes to a full WQ */
+	uint64_t nr_partial;		/* partial completions (block_on_fault=0) */
+	uint64_t nr_resubmits;		/* remainders resubmitted */
+	uint64_t bytes_issued;		/* requested by issued descriptors */
 	uint64_t bytes_accepted;	/* accepted */
 	uint64_t bytes_completed;	/* completed by engines */
 	uint64_t engine_busy_ns;	/* summed over engines */
 	uint64_t nr_engines;		/* engines on the device */
 	uint64_t xlate_stall_ns;	/* translation stalls, summed */
+	uint64_t xlate_exposed_ns;	/* engine time waiting on translation only */
 	uint64_t nr_xlate_calls;	/* calls into the translation ops */
 	uint64_t nr_in_flight;		/* issued, neither completed nor rejected */
 };
@@ -344,11 +400,12 @@ int wq__client_stats(const struct wq_model *m, uint32_t i, struct wq_client_stat
 
 /**
  * wq__percentile_ns() - a percentile of a latency distribution.
- * @which: "submit" (issue -> accepted), "e2e" (issue -> noticed) or
- *	   "sojourn" (accepted -> completed, all WQs).
+ * @which: "submit" (issue -> accepted), "wait" (accepted -> dispatched to an
+ *	   engine, all WQs), "e2e" (issue -> noticed) or "sojourn" (accepted ->
+ *	   completed, all WQs).
  * @client: client index for "submit"/"e2e", UINT32_MAX for all clients.
  * @q: 0..1.
- * Return: the value (bucket midpoint of the results.h histogram), 0 if empty.
+ * Return: the value by the one quantile definition (hist_quantile(), lib/hist.h), 0 if empty.
  */
 uint64_t wq__percentile_ns(const struct wq_model *m, const char *which, uint32_t client, double q);
 

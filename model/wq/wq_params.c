@@ -15,13 +15,15 @@
 
 #include "model/wq/wq_params.h"
 
-#define SRC_DESIGN "DESIGN.md s6 (DSA: up to 4 engines and 128 WQ entries per device)"
-#define SRC_SWQ4 \
-	"derived: DESIGN.md s6 says an SWQ needs ~4 cores to saturate a device at 4 KiB " \
-	"while a DWQ needs one; 4 x 4096 B / 30 GB/s ~ 550 ns per ENQCMD round trip"
+#define SRC_DESIGN \
+	"DESIGN.md s6 and accel-config list of an SPR/EMR DSA: max_engines 4, work_queue_size 128"
+#define SRC_ENQCMD \
+	"estimate: a non-posted 64 B write to an on-die device and its answer, about an " \
+	"uncached MMIO read; no published figure found (docs/wq-model.md: sensitivity sweep)"
 #define SRC_BW \
 	"estimate: ~30 GB/s peak memmove per SPR DSA device as recalled from Kuper et al., " \
 	"ASPLOS'24 (not checked against the paper's figures)"
+#define SRC_SPR "accel-config list of an SPR/EMR DSA (linux-dmaengine list, 2026-03-05)"
 #define SRC_KERNEL "Linux drivers/dma/idxd/idxd.h: IDXD_ENQCMDS_RETRIES = 32 (DESIGN.md s6)"
 
 #define U64(k, u, d, s, f, lo, hi, h) \
@@ -50,7 +52,10 @@
 	    "estimate: threshold = size (ENQCMD may use every entry)", \
 	    wq[i].threshold, 0, WQ_MAX_ENTRIES, "WQ " #i " entries usable by ENQCMD (shared)"), \
 	U32("wq.wq" #i ".group", "", "0", "estimate: every WQ in group 0", \
-	    wq[i].group, 0, WQ_MAX_GROUPS - 1, "group of WQ " #i)
+	    wq[i].group, 0, WQ_MAX_GROUPS - 1, "group of WQ " #i), \
+	U32("wq.wq" #i ".block_on_fault", "", "0", SRC_SPR ": block_on_fault 0", \
+	    wq[i].block_on_fault, 0, 1, \
+	    "WQ " #i ": 1 the device waits for a page fault (PRI), 0 partial completion")
 
 static const struct param_def table[] = {
 	U64("wq.seed", "", "1", "estimate: any fixed seed", seed, 0, 1.8e19,
@@ -64,13 +69,41 @@ static const struct param_def table[] = {
 	WQ_ROWS(4), WQ_ROWS(5), WQ_ROWS(6), WQ_ROWS(7),
 	U32("wq.device_wq_entries", "entries", "128", SRC_DESIGN, device_wq_entries, 1,
 	    WQ_MAX_ENTRIES, "WQ entries on the device (sum of WQ sizes may not exceed)"),
-	U32("wq.max_batch", "descriptors", "1024",
-	    "estimate: DSA 1.0 GENCAP max batch size as recalled (1024)", max_batch, 1, 1u << 20,
+	U32("wq.max_batch", "descriptors", "1024", SRC_SPR ": max_batch_size 1024", max_batch, 1,
+	    1u << 20,
 	    "largest batch"),
 	U64("wq.engine_bw_bytes_per_s", "bytes/s", "30000000000", SRC_BW, engine_bw_bytes_per_s, 1,
 	    1e13, "data rate of one engine"),
 	U64("wq.device_bw_bytes_per_s", "bytes/s", "30000000000", SRC_BW, device_bw_bytes_per_s, 1,
 	    1e13, "data rate of the device (shared by its engines)"),
+	U32("wq.max_read_buffers", "reads", "96", SRC_SPR ": max_read_buffers 96", max_read_buffers,
+	    0, 1u << 20, "64 B reads the device keeps in flight (0: no bound)"),
+	U64("wq.read_latency_ns", "ns", "200",
+	    "estimate: DRAM read from an on-die device; with 96 read buffers Little's law gives "
+	    "96 x 64 B / 200 ns = 30.7 GB/s, just above wq.device_bw_bytes_per_s",
+	    read_latency_ns, 0, 1e9, "device memory read round trip (0: no read-buffer bound)"),
+	ENUM("wq.xlate_overlap", "on",
+	     "estimate: engines keep many reads in flight (wq.max_read_buffers); published "
+	     "shape: one DWQ client saturates a device at 4 KiB (DESIGN.md s6)",
+	     xlate_overlap, "off|on",
+	     "an engine translates its next descriptor while the current one moves its data"),
+	ENUM("wq.devtlb.enabled", "on",
+	     SRC_SPR ": lspci shows ATS, PASID and PRI enabled on the DSA device", devtlb_enabled,
+	     "off|on", "replay: the device's own TLB (ATS) in front of the IOMMU"),
+	U32("wq.devtlb.entries", "entries", "64",
+	    "estimate: DSA device TLB size is not published", devtlb_entries, 1, 1u << 20,
+	    "replay: device TLB entries"),
+	U32("wq.devtlb.ways", "ways", "64", "estimate: fully associative", devtlb_ways, 1,
+	    1u << 20, "replay: device TLB ways"),
+	U64("wq.devtlb.hit_ns", "ns", "2", "estimate: as an IOTLB hit (HyperSIO, ISCA'20)",
+	    devtlb_hit_ns, 0, 1e9, "replay: device TLB lookup"),
+	ENUM("wq.devtlb.link", "on-die",
+	     "DSA is integrated in the SoC (" SRC_SPR ": on a root bus), a miss crosses no PCIe "
+	     "link", devtlb_link, "on-die|pcie",
+	     "replay: device TLB miss to the IOMMU: on-die, or pcie.one_way_ns (a discrete device)"),
+	U64("wq.devtlb.on_die_one_way_ns", "ns", "50",
+	    "estimate: one traversal of the SoC mesh, tens of ns", on_die_one_way_ns, 0, 1e9,
+	    "replay: device TLB <-> IOMMU one way on die"),
 	U64("wq.desc_overhead_ns", "ns", "150",
 	    "estimate: descriptor read + completion record write, a few hundred ns of fabric "
 	    "round trips overlapped; chosen so 4 engines are not the 4 KiB bottleneck",
@@ -85,17 +118,22 @@ static const struct param_def table[] = {
 	U64("wq.movdir64b_ns", "ns", "30",
 	    "estimate: MOVDIR64B is posted; the core pays a WC-buffer drain, tens of ns",
 	    movdir64b_ns, 0, 1e9, "CPU time of one MOVDIR64B"),
-	U64("wq.portal_oneway_ns", "ns", "250", "estimate: half of enqcmd_rtt_ns", portal_oneway_ns,
+	U64("wq.portal_oneway_ns", "ns", "250", "estimate: half of wq.enqcmd_rtt_ns", portal_oneway_ns,
 	    0, 1e9, "time for a 64 B portal write to reach the WQ"),
-	U64("wq.enqcmd_rtt_ns", "ns", "500", SRC_SWQ4, enqcmd_rtt_ns, 0, 1e9,
+	U64("wq.enqcmd_rtt_ns", "ns", "500", SRC_ENQCMD, enqcmd_rtt_ns, 0, 1e9,
 	    "ENQCMD non-posted round trip; the core is blocked"),
 	U64("wq.lock_acquire_ns", "ns", "20", "estimate: one uncontended atomic on a local line",
 	    lock_acquire_ns, 0, 1e9, "shared-DWQ software lock, uncontended"),
 	U64("wq.lock_handoff_ns", "ns", "100",
 	    "estimate: cross-core cache-line transfer on one socket (~70-100 ns)", lock_handoff_ns,
 	    0, 1e9, "extra cost when the lock passes to another core"),
-	ENUM("wq.retry_policy", "kernel", SRC_KERNEL, retry_policy, "kernel|spin|backoff",
-	     "what an ENQCMD submitter does on retry"),
+	ENUM("wq.retry_policy", "pause",
+	     "estimate: user-space loops retry ENQCMD with a PAUSE; -EAGAIN is the kernel's "
+	     "(ENQCMDS)", retry_policy,
+	     "kernel|spin|backoff|pause",
+	     "what an ENQCMD (user-space) submitter does on retry"),
+	ENUM("wq.retry_policy_enqcmds", "kernel", SRC_KERNEL, retry_policy_enqcmds,
+	     "kernel|spin|backoff|pause", "what an ENQCMDS (kernel) submitter does on retry"),
 	U32("wq.retry_max", "retries", "32", SRC_KERNEL, retry_max, 0, 1u << 20,
 	    "kernel policy: retries before -EAGAIN"),
 	U64("wq.retry_pause_ns", "ns", "40",
@@ -119,6 +157,9 @@ static const struct param_def table[] = {
 	U64("wq.intr_cpu_ns", "ns", "3000",
 	    "estimate: seeds/002 (5-10K cycles per interrupt at ~2.5 GHz)", intr_cpu_ns, 0, 1e10,
 	    "CPU per interrupt and wakeup"),
+	U64("wq.sw_fault_ns", "ns", "1500",
+	    "estimate: as fault.minor_ns (handle_mm_fault on a resident or zero page)", sw_fault_ns,
+	    0, 1e10, "CPU time to touch a faulted page before resubmitting the rest"),
 	U64("wq.series_window_ns", "ns", "10000", "model choice: 10 us windows, coarsened when long",
 	    series_window_ns, 1, 1e12, "occupancy time-series window"),
 	U32("wq.client_queue_depth", "descriptors", "32",
@@ -383,6 +424,8 @@ int wq_config_validate(const struct wq_config *c, char *err, size_t err_bytes)
 		     c->portal_oneway_ns, c->enqcmd_rtt_ns);
 	if (c->retry_policy >= WQ_RETRY_NR_)
 		FAIL("wq.retry_policy: unknown policy %u", c->retry_policy);
+	if (c->retry_policy_enqcmds >= WQ_RETRY_NR_)
+		FAIL("wq.retry_policy_enqcmds: unknown policy %u", c->retry_policy_enqcmds);
 	if (!c->backoff_min_ns || c->backoff_min_ns > c->backoff_max_ns)
 		FAIL("wq.backoff_min_ns: must be in [1, wq.backoff_max_ns]");
 	if (!c->series_window_ns)
@@ -399,5 +442,13 @@ int wq_config_validate(const struct wq_config *c, char *err, size_t err_bytes)
 		FAIL("wq.loop: unknown loop %u", c->loop);
 	if (c->xlate > WQ_XLATE_NONE)
 		FAIL("wq.xlate: unknown source %u", c->xlate);
+	if (c->xlate_overlap > 1)
+		FAIL("wq.xlate_overlap: unknown value %u", c->xlate_overlap);
+	if (c->devtlb_enabled > 1 || c->devtlb_link > WQ_DEVTLB_PCIE)
+		FAIL("wq.devtlb.enabled/wq.devtlb.link: unknown value");
+	if (!c->devtlb_ways || c->devtlb_ways > c->devtlb_entries ||
+	    c->devtlb_entries % c->devtlb_ways)
+		FAIL("wq.devtlb.ways: %u must divide wq.devtlb.entries=%u", c->devtlb_ways,
+		     c->devtlb_entries);
 	return 0;
 }

@@ -37,6 +37,12 @@ enum wq_xlate_kind {
 	WQ_XLATE_NONE = 2,	/* no stalls */
 };
 
+/* wq.devtlb.link: how the device's TLB reaches the IOMMU on a miss. */
+enum wq_devtlb_link {
+	WQ_DEVTLB_ON_DIE = 0,	/* integrated device (SPR DSA): wq.devtlb.on_die_one_way_ns */
+	WQ_DEVTLB_PCIE = 1,	/* discrete device: the translation model's pcie.one_way_ns */
+};
+
 /** wq_op_of_choice() - opcode (enum wq_op) of wq.client_op's enum index @idx. */
 uint32_t wq_op_of_choice(uint32_t idx);
 

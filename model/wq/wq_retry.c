@@ -9,7 +9,9 @@
  * - kernel: Linux idxd_enqcmds() retries wq->enqcmds_retries times (default
  *   IDXD_ENQCMDS_RETRIES = 32, drivers/dma/idxd/idxd.h) with cpu_relax()
  *   between attempts, then returns -EAGAIN; cpu_relax() is retry_pause_ns.
- * - spin: a user-space loop around ENQCMD with a PAUSE, never giving up.
+ * - spin: a user-space loop around ENQCMD retrying at once, never giving up.
+ * - pause: the same loop with one PAUSE (retry_pause_ns) per retry, as in
+ *   `while (_enqcmd(portal, desc)) _mm_pause();`.
  * - backoff: delay doubles from backoff_min_ns up to backoff_max_ns, with a
  *   uniform jitter in [delay/2, delay] drawn from the client's PRNG.
  */
@@ -24,6 +26,14 @@ static int64_t kernel_next(const struct wq_config *cfg, uint32_t nr_failed, uint
 }
 
 static int64_t spin_next(const struct wq_config *cfg, uint32_t nr_failed, uint64_t *rng)
+{
+	(void)cfg;
+	(void)nr_failed;
+	(void)rng;
+	return 0;
+}
+
+static int64_t pause_next(const struct wq_config *cfg, uint32_t nr_failed, uint64_t *rng)
 {
 	(void)nr_failed;
 	(void)rng;
@@ -46,10 +56,12 @@ static int64_t backoff_next(const struct wq_config *cfg, uint32_t nr_failed, uin
 
 static const struct wq_retry_ops kernel_ops = { .name = "kernel", .next_delay_ns = kernel_next };
 static const struct wq_retry_ops spin_ops = { .name = "spin", .next_delay_ns = spin_next };
+static const struct wq_retry_ops pause_ops = { .name = "pause", .next_delay_ns = pause_next };
 static const struct wq_retry_ops backoff_ops = { .name = "backoff", .next_delay_ns = backoff_next };
 
 const struct wq_retry_ops *const wq_retry_registry[WQ_RETRY_NR_] = {
 	[WQ_RETRY_KERNEL] = &kernel_ops,
 	[WQ_RETRY_SPIN] = &spin_ops,
 	[WQ_RETRY_BACKOFF] = &backoff_ops,
+	[WQ_RETRY_PAUSE] = &pause_ops,
 };

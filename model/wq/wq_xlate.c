@@ -12,6 +12,9 @@
  *   model looks every page up at the access's start time; its queueing on
  *   walkers and the PRI path is the model's own). The model sees only the
  *   WQ model's accesses, in engine-start order, so its time never goes back.
+ * - Page faults (block_on_fault=0 WQs): the model's residency decides
+ *   (model__fault_probe(): model.mode=faulting, model.resident_fraction);
+ *   the faulting page is then present, as software touched it.
  * - Fixed: every access pays per_access_ns; every page of [addr, addr +
  *   bytes) pays per_page_ns (no caching: a history-free stand-in).
  */
@@ -66,7 +69,21 @@ static uint64_t model_stall_ns(void *ctx, uint32_t pasid, uint64_t addr, uint64_
 	return stall;
 }
 
+static uint64_t model_fault_offset(void *ctx, uint32_t pasid, uint64_t addr, uint64_t bytes,
+				   bool write, uint64_t now_ns)
+{
+	struct wq_xlate_model *x = ctx;
+	struct model_access a = {
+		.iova = addr, .bytes = bytes, .dev = x->dev, .sid = x->sid, .domain = x->domain,
+		.pasid = pasid, .write = write,
+	};
+
+	(void)now_ns;
+	return model__fault_probe(x->m, &a);
+}
+
 const struct wq_xlate_ops wq_xlate_model_ops = {
 	.name = "model",
 	.stall_ns = model_stall_ns,
+	.fault_offset = model_fault_offset,
 };

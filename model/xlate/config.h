@@ -50,12 +50,16 @@ struct model_cfg {
 	uint32_t iotlb_ways;		/* ways per set (== entries: fully associative) */
 	uint32_t iotlb_policy;		/* index in iotlb_policy registry */
 	uint64_t iotlb_hit_ns;		/* lookup time */
+	uint32_t set_index;		/* enum iotlb_index of the IOTLB, PWC levels and ATC */
 	/* walk caches and walkers */
 	uint32_t pwc_entries;		/* entries of each paging-structure cache level */
 	uint32_t pwc_ways;		/* ways of each PWC level */
+	uint32_t pwc_lvl_entries[6];	/* levels 2..5: own fully associative size (0: pwc_entries) */
 	uint32_t cc_entries;		/* context cache entries (fully associative) */
 	uint32_t pasidc_entries;	/* PASID cache entries (fully associative) */
-	uint64_t mem_read_ns;		/* one page-table memory read */
+	uint64_t mem_read_ns;		/* one page-table memory read (tables in local memory) */
+	uint64_t mem_remote_extra_ns;	/* added per read when the tables are in remote memory */
+	uint8_t pt_remote;		/* page tables in the other socket's memory */
 	uint64_t walk_fixed_ns;		/* per-walk overhead besides the reads */
 	uint32_t walkers;		/* concurrent page walks */
 	/* ATS and device TLB */

@@ -25,6 +25,7 @@
 struct iotlb_ctx_ent {
 	uint32_t domain;	/* domain or source id */
 	uint32_t pasid;		/* PASID */
+	uint32_t set_offset;	/* added to the page number to pick the set */
 };
 
 struct iotlb {
@@ -34,6 +35,7 @@ struct iotlb {
 	uint64_t set_mask;			/* nr_sets - 1 if a power of two */
 	uint32_t nr_sets;			/* entries / ways */
 	uint32_t ways;				/* ways per set */
+	uint32_t index;				/* enum iotlb_index */
 	bool sets_pow2;				/* set index by mask */
 	bool stamp_on_hit;			/* copy of policy->stamp_on_hit */
 	uint8_t shift[IOTLB_NR_PSZ];		/* address shift per page size */
@@ -126,6 +128,10 @@ int iotlb_geom_check(const struct iotlb_geom *g, const char **why)
 		*why = "entries must be divisible by ways";
 		return -EINVAL;
 	}
+	if (g->index >= IOTLB_INDEX_NR_) {
+		*why = "unknown set index function";
+		return -EINVAL;
+	}
 	if (!g->policy) {
 		*why = "no replacement policy";
 		return -EINVAL;
@@ -156,6 +162,7 @@ struct iotlb *iotlb__new(const struct iotlb_geom *g)
 	t->nr_sets = g->entries / g->ways;
 	t->sets_pow2 = !(t->nr_sets & (t->nr_sets - 1));
 	t->set_mask = t->nr_sets - 1;
+	t->index = g->index;
 	t->policy = g->policy;
 	t->stamp_on_hit = g->policy->stamp_on_hit;
 	t->prng = g->seed;
@@ -190,6 +197,26 @@ void iotlb__free(struct iotlb *t)
 	free(t);
 }
 
+const char *iotlb_index_choices(void)
+{
+	return "ctx-hash|page";
+}
+
+/*
+ * Fibonacci hashing (Knuth TAOCP vol. 3, 6.4): the fraction of key * phi,
+ * scaled to [0, nr_sets). Key 0, context (0, 0), gets offset 0, so traces
+ * without domains or PASIDs index exactly as by page number.
+ */
+static uint32_t ctx_set_offset(const struct iotlb *t, uint32_t domain, uint32_t pasid)
+{
+	uint64_t key = ((uint64_t)domain << 20) ^ pasid;
+	uint64_t frac = key * 0x9e3779b97f4a7c15ull;
+
+	if (t->index == IOTLB_INDEX_PAGE)
+		return 0;
+	return (uint32_t)(((unsigned __int128)frac * t->nr_sets) >> 64);
+}
+
 uint32_t iotlb__ctx(struct iotlb *t, uint32_t domain, uint32_t pasid)
 {
 	const struct iotlb_ctx_ent *c = &t->ctxs[t->last_ctx];
@@ -208,6 +235,7 @@ uint32_t iotlb__ctx(struct iotlb *t, uint32_t domain, uint32_t pasid)
 	}
 	t->ctxs[t->nr_ctxs].domain = domain;
 	t->ctxs[t->nr_ctxs].pasid = pasid;
+	t->ctxs[t->nr_ctxs].set_offset = ctx_set_offset(t, domain, pasid);
 	t->last_ctx = t->nr_ctxs;
 	return t->nr_ctxs++;
 }
@@ -217,8 +245,9 @@ static inline uint64_t make_key(uint64_t vpn, uint32_t ctx, unsigned int psz)
 	return ((vpn & IOTLB_VPN_MASK) << 14) | ((uint64_t)ctx << 2) | psz;
 }
 
-static inline uint64_t set_of(const struct iotlb *t, uint64_t vpn)
+static inline uint64_t set_of(const struct iotlb *t, uint32_t ctx, uint64_t vpn)
 {
+	vpn += t->ctxs[ctx].set_offset;
 	return t->sets_pow2 ? (vpn & t->set_mask) : vpn % t->nr_sets;
 }
 
@@ -226,7 +255,7 @@ bool iotlb__access(struct iotlb *t, uint32_t ctx, uint64_t addr, unsigned int ps
 {
 	uint64_t vpn = addr >> t->shift[psz];
 	uint64_t key = make_key(vpn, ctx, psz);
-	uint64_t base = set_of(t, vpn) * t->ways;
+	uint64_t base = set_of(t, ctx, vpn) * t->ways;
 	uint64_t *keys = t->keys + base;
 	uint64_t *stamps = t->stamps + base;
 	uint32_t ways = t->ways, w;
@@ -254,7 +283,7 @@ bool iotlb__probe(const struct iotlb *t, uint32_t ctx, uint64_t addr, unsigned i
 {
 	uint64_t vpn = addr >> t->shift[psz];
 	uint64_t key = make_key(vpn, ctx, psz);
-	const uint64_t *keys = t->keys + set_of(t, vpn) * t->ways;
+	const uint64_t *keys = t->keys + set_of(t, ctx, vpn) * t->ways;
 
 	for (uint32_t w = 0; w < t->ways; w++)
 		if (keys[w] == key)
@@ -266,7 +295,7 @@ void iotlb__drop(struct iotlb *t, uint32_t ctx, uint64_t addr, unsigned int psz)
 {
 	uint64_t vpn = addr >> t->shift[psz];
 	uint64_t key = make_key(vpn, ctx, psz);
-	uint64_t base = set_of(t, vpn) * t->ways;
+	uint64_t base = set_of(t, ctx, vpn) * t->ways;
 
 	for (uint32_t w = 0; w < t->ways; w++) {
 		if (t->keys[base + w] == key) {

@@ -11,8 +11,17 @@
  * simulation). Replacement is a pluggable const ops table (LRU, FIFO, random).
  *
  * Model assumptions:
- * - The set index is the page number modulo the number of sets (each page
- *   size indexes with its own page number), as in a VIPT-less tag store.
+ * - The set index (iotlb.set_index, default ctx-hash) is
+ *     set = (page number + ctx offset) mod sets,
+ *     ctx offset = floor(frac(key * phi) * sets), key = domain << 20 ^ PASID
+ *   (Fibonacci hashing, Knuth TAOCP vol. 3, 6.4: consecutive keys, as the
+ *   kernel allocates PASIDs and domain ids, spread evenly over the sets).
+ *   Address spaces that use the same page numbers (every process's buffers
+ *   at the same VA, clients at large power-of-two strides) then no longer
+ *   pile into one set, while one address space sees its sets merely rotated,
+ *   so its hits and misses are exactly those of the plain index. The plain
+ *   page index (set = page number mod sets) is kept as iotlb.set_index=page.
+ *   Each page size indexes with its own page number.
  * - A miss fills immediately; a second lookup of the same page while its
  *   walk is in flight hits (no miss-status holding registers modelled).
  * - Entries of all page sizes share the sets; a lookup names its page size
@@ -61,11 +70,22 @@ const char *iotlb_policy_choices(void);
 /** iotlb_policy_by_index() - policy number @i of the registry (enum order). */
 const struct iotlb_policy *iotlb_policy_by_index(uint32_t i);
 
+/* How a lookup picks its set (see the model assumptions above). */
+enum iotlb_index {
+	IOTLB_INDEX_CTX_HASH = 0,	/* page number + Fibonacci hash of (domain, PASID) */
+	IOTLB_INDEX_PAGE = 1,		/* page number only */
+	IOTLB_INDEX_NR_
+};
+
+/** iotlb_index_choices() - "ctx-hash|page" (for the parameter table, enum order). */
+const char *iotlb_index_choices(void);
+
 struct iotlb_geom {
 	uint32_t entries;			/* total entries (> 0) */
 	uint32_t ways;				/* ways per set; == entries: fully associative */
 	const struct iotlb_policy *policy;	/* replacement */
 	uint64_t seed;				/* PRNG seed (random policy) */
+	uint32_t index;				/* enum iotlb_index (0: ctx-hash) */
 	bool custom_shift;			/* use shift[]; else 12/21/30 */
 	uint8_t shift[IOTLB_NR_PSZ];		/* address shift per page size */
 };

@@ -16,23 +16,18 @@
 #include "model/xlate/model.h"
 #include "model/prng.h"
 #include "model/sim.h"
+#include "lib/hist.h"
+#include "lib/series.h"
 #include "lib/u64heap.h"
+#include "model/metric_keys.h"
 #include "lib/u64map.h"
 #include "model/xlate/walk.h"
 
-#define SERIES_MAX 4096
+#define SERIES_MAX 4096	/* windows before the window doubles */
+#define BASE_PAGE_BYTES 4096ull	/* x86 PAGE_SIZE: pin counts and VT-d address masks are in these */
 
-/* A time series with constant memory: windows double when they run out. */
-struct series {
-	const char *key;	/* metric key */
-	bool level;		/* true: value = max level in window, gaps carry on; false: sum */
-	uint64_t start_ns;	/* time of window 0 (first sample) */
-	uint64_t window_ns;	/* current window width */
-	uint32_t nr;		/* windows used */
-	bool started;		/* start_ns set */
-	double last;		/* level series: last value */
-	double v[SERIES_MAX];	/* values */
-};
+/* The model's time series, one grid (lib/series.h). */
+enum { S_LIVE, S_PINNED, S_FAULTS, S_INVAL, S_MISS, S_NR_ };
 
 struct mdev {
 	struct iotlb *atc;	/* device TLB, NULL until first use */
@@ -131,8 +126,9 @@ struct model {
 	bool finished;			/* model__finish ran */
 	uint64_t last_ns;		/* latest time seen */
 	struct model_stats st;		/* counters */
-	uint64_t lat_hist[RESULTS_HIST_BUCKETS];	/* translation latency */
-	struct series s_live, s_pinned, s_faults, s_inval, s_miss;	/* time series */
+	uint64_t lat_hist[HIST_BUCKETS];	/* translation latency */
+	struct series *series;		/* time series, origin = first time seen */
+	int sid[S_NR_];			/* series ids by S_* */
 };
 
 static const char *const qi_names[MODEL_QI_NR_TYPES_] = {
@@ -161,56 +157,41 @@ static bool is_inval_type(uint32_t type)
 
 /* ---------------------------------------------------------------- series */
 
-static void series_init(struct series *s, const char *key, bool level, uint64_t window_ns)
+static const struct {
+	const char *key;	/* metric key */
+	enum series_kind kind;	/* how windows combine */
+} series_defs[S_NR_] = {
+	[S_LIVE] = { "map.live_bytes", SERIES_LEVEL },
+	[S_PINNED] = { "pin.pinned_bytes", SERIES_LEVEL },
+	[S_FAULTS] = { KEY_PRI_REQUESTS, SERIES_SUM },
+	[S_INVAL] = { KEY_INVAL_COUNT, SERIES_SUM },
+	[S_MISS] = { KEY_IOTLB_MISSES, SERIES_SUM },
+};
+
+static void series_add(struct model *m, int which, uint64_t t_ns, double v)
 {
-	memset(s, 0, sizeof(*s));
-	s->key = key;
-	s->level = level;
-	s->window_ns = window_ns;
+	series__add(m->series, m->sid[which], t_ns, v);
 }
 
-static void series_add(struct series *s, uint64_t t_ns, double v)
+static int series_setup(struct model *m)
 {
-	uint64_t idx;
-
-	if (!s->started) {
-		s->started = true;
-		s->start_ns = t_ns;
-	}
-	if (t_ns < s->start_ns)
-		t_ns = s->start_ns;
-	idx = (t_ns - s->start_ns) / s->window_ns;
-	while (idx >= SERIES_MAX) {
-		/* merge pairs: memory stays constant, resolution halves */
-		for (uint32_t i = 0; i < SERIES_MAX / 2; i++) {
-			double a = s->v[2 * i], b = 2 * i + 1 < s->nr ? s->v[2 * i + 1] : a;
-
-			s->v[i] = s->level ? (a > b ? a : b) : s->v[2 * i] + (2 * i + 1 < s->nr ? s->v[2 * i + 1] : 0);
-		}
-		s->nr = (s->nr + 1) / 2;
-		for (uint32_t i = s->nr; i < SERIES_MAX; i++)
-			s->v[i] = 0;
-		s->window_ns *= 2;
-		idx = (t_ns - s->start_ns) / s->window_ns;
-	}
-	while (s->nr <= idx)
-		s->v[s->nr++] = s->level ? s->last : 0;
-	if (s->level) {
-		if (v > s->v[idx])
-			s->v[idx] = v;
-		s->last = v;
-	} else {
-		s->v[idx] += v;
-	}
+	m->series = series__new(m->cfg.series_window_ns, SERIES_MAX);
+	if (!m->series)
+		return -errno;
+	for (int i = 0; i < S_NR_; i++)
+		if ((m->sid[i] = series__define(m->series, series_defs[i].key, series_defs[i].kind)) < 0)
+			return m->sid[i];
+	return 0;
 }
 
 /* ---------------------------------------------------------------- setup */
 
-static struct iotlb *mk_tlb(uint32_t entries, uint32_t ways, uint32_t policy, uint64_t seed)
+static struct iotlb *mk_tlb(uint32_t entries, uint32_t ways, uint32_t policy, uint64_t seed,
+			    uint32_t index)
 {
 	struct iotlb_geom g = {
 		.entries = entries, .ways = ways, .policy = iotlb_policy_by_index(policy),
-		.seed = seed,
+		.seed = seed, .index = index,
 	};
 
 	return iotlb__new(&g);
@@ -236,7 +217,8 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->inval_src = cfg->inval_source == MODEL_INVSRC_TRACE ? MODEL_INVSRC_TRACE :
 									MODEL_INVSRC_MODEL;
 	m->sim = sim__new();
-	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy, cfg->seed);
+	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy, cfg->seed,
+			  cfg->set_index);
 	m->pw = pwalk__new(cfg);
 	m->walkers = walkq__new(cfg->walkers);
 	m->handlers = walkq__new(cfg->pri_handlers);
@@ -246,17 +228,12 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->fqs = calloc(MODEL_MAX_CPUS, sizeof(*m->fqs));
 	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || !m->handlers || !m->prq.v ||
 	    !m->devs || !m->fqs || u64map_init(&m->resident) || u64map_init(&m->maps) ||
-	    u64map_init(&m->absorb)) {
+	    u64map_init(&m->absorb) || series_setup(m)) {
 		model__free(m);
 		errno = ENOMEM;
 		return NULL;
 	}
 	m->st.lat_min = UINT64_MAX;
-	series_init(&m->s_live, "map.live_bytes", true, cfg->series_window_ns);
-	series_init(&m->s_pinned, "pin.pinned_bytes", true, cfg->series_window_ns);
-	series_init(&m->s_faults, "pri.requests", false, cfg->series_window_ns);
-	series_init(&m->s_inval, "inval.count", false, cfg->series_window_ns);
-	series_init(&m->s_miss, "iotlb.misses", false, cfg->series_window_ns);
 	return m;
 }
 
@@ -284,6 +261,7 @@ void model__free(struct model *m)
 	pwalk__free(m->pw);
 	iotlb__free(m->iotlb);
 	sim__free(m->sim);
+	series__free(m->series);
 	free(m);
 }
 
@@ -296,7 +274,7 @@ static struct mdev *dev_get(struct model *m, uint32_t dev)
 	d = &m->devs[dev];
 	if (!d->atc) {
 		d->atc = mk_tlb(m->cfg.atc_entries, m->cfg.atc_ways, m->cfg.atc_policy,
-				m->cfg.seed + dev + 1);
+				m->cfg.seed + dev + 1, m->cfg.set_index);
 		d->pri_out.v = calloc(m->cfg.pri_outstanding, sizeof(uint64_t));
 		d->pri_out.cap = m->cfg.pri_outstanding;
 		if (!d->atc || !d->pri_out.v) {
@@ -316,7 +294,7 @@ static struct mdev *dev_get(struct model *m, uint32_t dev)
 
 static void lat_record(struct model *m, uint64_t lat)
 {
-	m->lat_hist[results_hist_bucket(lat)]++;
+	m->lat_hist[hist_bucket(lat)]++;
 	m->st.lat_nr++;
 	m->st.lat_sum += lat;
 	if (lat < m->st.lat_min)
@@ -341,9 +319,10 @@ static uint64_t iommu_xlate_q(struct model *m, uint64_t t, const struct model_ac
 
 	if (iotlb__access(m->iotlb, ctx, addr, m->psz))
 		return t + m->cfg.iotlb_hit_ns;
-	series_add(&m->s_miss, t, 1);
+	series_add(m, S_MISS, t, 1);
 	reads = pwalk__walk(m->pw, a->sid, a->domain, a->pasid, addr, m->psz);
-	service = m->cfg.walk_fixed_ns + reads * m->cfg.mem_read_ns;
+	service = m->cfg.walk_fixed_ns +
+		  reads * (m->cfg.mem_read_ns + (m->cfg.pt_remote ? m->cfg.mem_remote_extra_ns : 0));
 	start = queue ? walkq__serve(m->walkers, t + m->cfg.iotlb_hit_ns, service) :
 			t + m->cfg.iotlb_hit_ns;
 	if (!present)
@@ -526,7 +505,7 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 		}
 		arrive = t_req + ow;
 		m->st.pri_requests++;
-		series_add(&m->s_faults, t_req, 1);
+		series_add(m, S_FAULTS, t_req, 1);
 		while (m->prq.nr && m->prq.v[0] <= arrive)
 			u64heap_pop(&m->prq);
 		if (m->prq.nr >= m->prq.cap) {
@@ -630,6 +609,21 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 	}
 	done = iommu_xlate(m, t, a, addr, true);
 	lat_record(m, done - t);
+}
+
+uint64_t model__fault_probe(struct model *m, const struct model_access *a)
+{
+	uint64_t first = a->iova & ~m->page_mask, end = a->iova + (a->bytes ? a->bytes : 1);
+
+	if (m->cfg.mode != MODEL_MODE_FAULTING)
+		return UINT64_MAX;
+	for (uint64_t p = first; p < end; p += m->page_mask + 1) {
+		if (page_present(m, a, p))
+			continue;
+		u64map_put(&m->resident, resident_key(a, p, m->psz), 0);
+		return p > a->iova ? p - a->iova : 0;
+	}
+	return UINT64_MAX;
 }
 
 uint64_t model__latency_sum_ns(const struct model *m)
@@ -737,7 +731,7 @@ static void count_desc(struct model *m, uint64_t t, uint32_t type, uint64_t n)
 	m->st.inval_by_type[type < MODEL_QI_NR_TYPES_ ? type : 0] += n;
 	if (is_inval_type(type)) {
 		m->st.inval_count += n;
-		series_add(&m->s_inval, t, (double)n);
+		series_add(m, S_INVAL, t, (double)n);
 	}
 }
 
@@ -791,6 +785,8 @@ static void fq_timeout(struct sim *s, const struct sim_event *ev)
 
 void model__advance(struct model *m, uint64_t t_ns)
 {
+	/* the first time the model is told is the run's origin for every series */
+	series__start(m->series, t_ns);
 	if (t_ns > m->last_ns)
 		m->last_ns = t_ns;
 	if (sim__pending(m->sim) && sim__next_time_ns(m->sim) <= t_ns)
@@ -828,7 +824,7 @@ void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, u
 	}
 	if (m->st.live_bytes > m->st.peak_live_bytes)
 		m->st.peak_live_bytes = m->st.live_bytes;
-	series_add(&m->s_live, t_ns, (double)m->st.live_bytes);
+	series_add(m, S_LIVE, t_ns, (double)m->st.live_bytes);
 }
 
 void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, uint64_t iova,
@@ -856,7 +852,7 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 	} else {
 		m->st.unmap_unmatched++;
 	}
-	series_add(&m->s_live, t_ns, (double)m->st.live_bytes);
+	series_add(m, S_LIVE, t_ns, (double)m->st.live_bytes);
 	if (m->inval_src == MODEL_INVSRC_TRACE)
 		return;
 	if (m->cfg.inval_mode == MODEL_INVAL_STRICT) {
@@ -897,14 +893,14 @@ void model__pin(struct model *m, uint64_t t_ns, uint64_t nr_pages, bool unpin)
 		if (m->st.pinned_pages > m->st.peak_pinned_pages)
 			m->st.peak_pinned_pages = m->st.pinned_pages;
 	}
-	series_add(&m->s_pinned, t_ns, (double)(m->st.pinned_pages * 4096));
+	series_add(m, S_PINNED, t_ns, (double)(m->st.pinned_pages * BASE_PAGE_BYTES));
 }
 
 void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 {
 	struct iotlb_inval inv = { .kind = IOTLB_INV_GLOBAL, .domain = q->domain,
 				   .pasid = IOTLB_ANY };
-	uint64_t range = 4096ull << (q->addr_mask < 52 ? q->addr_mask : 52);
+	uint64_t range = BASE_PAGE_BYTES << (q->addr_mask < 52 ? q->addr_mask : 52);
 	uint64_t base = q->addr & ~(range - 1);	/* hardware ignores bits below the mask */
 
 	if (t_ns > m->last_ns)
@@ -985,34 +981,25 @@ void model__finish(struct model *m, uint64_t t_ns)
 	if (sim__now_ns(m->sim) > t_ns)
 		t_ns = sim__now_ns(m->sim);
 	m->last_ns = t_ns;
+	series__finish(m->series, t_ns);
 	m->finished = true;
 }
 
 /* ---------------------------------------------------------------- reporting */
 
+uint64_t model__end_ns(const struct model *m)
+{
+	return m->last_ns;
+}
+
 uint64_t model__latency_pct(const struct model *m, double pct)
 {
-	uint64_t want, acc = 0;
+	const struct hist h = {
+		.counts = (uint64_t *)m->lat_hist, .nr = m->st.lat_nr, .sum = m->st.lat_sum,
+		.min = m->st.lat_nr ? m->st.lat_min : 0, .max = m->st.lat_max,
+	};
 
-	if (!m->st.lat_nr)
-		return 0;
-	want = (uint64_t)ceil(pct / 100.0 * (double)m->st.lat_nr);
-	if (want < 1)
-		want = 1;
-	for (uint32_t b = 0; b < RESULTS_HIST_BUCKETS; b++) {
-		acc += m->lat_hist[b];
-		if (acc >= want) {
-			uint64_t lo = results_hist_bucket_low(b);
-
-			/* clamp to what was really seen: exact for one-valued buckets */
-			if (lo < m->st.lat_min)
-				lo = m->st.lat_min;
-			if (lo > m->st.lat_max)
-				lo = m->st.lat_max;
-			return lo;
-		}
-	}
-	return m->st.lat_max;
+	return hist_quantile(&h, pct / 100.0);
 }
 
 typedef int (*metric_fn)(void *ctx, const char *key, double v, const char *unit);
@@ -1037,15 +1024,15 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("access.bytes", s->bytes, "bytes");
 	M("access.writes", s->nr_writes, "accesses");
 	M("access.absorbed_pages", s->absorbed_pages, "lookups");
-	M("iotlb.lookups", is->nr_lookups, "lookups");
-	M("iotlb.hits", is->nr_hits, "lookups");
-	M("iotlb.misses", is->nr_misses, "lookups");
+	M(KEY_IOTLB_LOOKUPS, is->nr_lookups, "lookups");
+	M(KEY_IOTLB_HITS, is->nr_hits, "lookups");
+	M(KEY_IOTLB_MISSES, is->nr_misses, "lookups");
 	M("iotlb.miss_rate", is->nr_lookups ? (double)is->nr_misses / (double)is->nr_lookups : 0, "");
 	M("iotlb.evictions", is->nr_evictions, "entries");
 	M("iotlb.inval_entries", is->nr_inval_entries, "entries");
 	M("iotlb.ctx_overflow", is->nr_ctx_overflow, "contexts");
 	M("walk.count", ps->nr_walks, "walks");
-	M("walk.mem_reads", ps->mem_reads, "reads");
+	M(KEY_WALK_READS, ps->mem_reads, "reads");
 	M("walk.nested_reads", ps->nested_reads, "reads");
 	M("walk.reads_per_walk", ps->nr_walks ? (double)ps->mem_reads / (double)ps->nr_walks : 0, "reads");
 	M("walk.wait_ns", ws->wait_ns, "ns");
@@ -1063,13 +1050,13 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("pasidc.hits", ps->pasidc_hits, "lookups");
 	M("pasidc.misses", ps->pasidc_misses, "lookups");
 	M("atc.lookups", s->atc_lookups, "lookups");
-	M("atc.hits", s->atc_hits, "lookups");
-	M("atc.misses", s->atc_misses, "lookups");
+	M(KEY_ATC_HITS, s->atc_hits, "lookups");
+	M(KEY_ATC_MISSES, s->atc_misses, "lookups");
 	M("atc.devices", nr_atcs(m), "devices");
 	M("atc.inval_entries", s->atc_inval_entries, "entries");
 	M("ats.requests", s->ats_requests, "requests");
 	M("ats.invalidations", s->ats_inval, "requests");
-	M("pri.requests", s->pri_requests, "requests");
+	M(KEY_PRI_REQUESTS, s->pri_requests, "requests");
 	M("pri.responses", s->pri_responses, "requests");
 	M("pri.answered", s->pri_answered, "requests");
 	M("pri.in_flight", m->pri_open, "requests");
@@ -1084,7 +1071,7 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("pri.major", s->pri_major, "faults");
 	M("pri.max_prq_occupancy", s->pri_max_prq, "entries");
 	M("pri.handler_wait_ns", hs->wait_ns, "ns");
-	M("pri.service_cpu_ns", s->pri_service_ns, "ns");
+	M(KEY_CPU_FAULT, s->pri_service_ns, "ns");
 	M("pri.mean_fault_latency_ns",
 	  s->pri_answered ? (double)s->pri_latency_ns / (double)s->pri_answered : 0, "ns");
 	M("fault.unrecoverable", s->faults_unrecoverable, "faults");
@@ -1095,17 +1082,17 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("map.live", s->live_maps, "maps");
 	M("map.live_bytes", s->live_bytes, "bytes");
 	M("map.peak_live_bytes", s->peak_live_bytes, "bytes");
-	M("map.cpu_ns", s->map_cpu_ns, "ns");
+	M(KEY_CPU_MAP, s->map_cpu_ns, "ns");
 	M("unmap.count", s->nr_unmaps, "calls");
 	M("unmap.completed", s->unmap_done, "maps");
 	M("unmap.partial", s->unmap_partial, "calls");
 	M("unmap.unmatched", s->unmap_unmatched, "calls");
-	M("unmap.cpu_ns", s->unmap_cpu_ns, "ns");
+	M(KEY_CPU_UNMAP, s->unmap_cpu_ns, "ns");
 	M("pin.pages", s->pin_pages, "pages");
 	M("pin.unpinned_pages", s->unpin_pages, "pages");
-	M("pin.peak_pinned_bytes", s->peak_pinned_pages * 4096, "bytes");
-	M("pin.cpu_ns", s->pin_cpu_ns, "ns");
-	M("inval.count", s->inval_count, "descriptors");
+	M("pin.peak_pinned_bytes", s->peak_pinned_pages * BASE_PAGE_BYTES, "bytes");
+	M(KEY_CPU_PIN, s->pin_cpu_ns, "ns");
+	M(KEY_INVAL_COUNT, s->inval_count, "descriptors");
 	for (uint32_t t = 1; t < MODEL_QI_NR_TYPES_; t++) {
 		if (!qi_names[t])
 			continue;
@@ -1115,15 +1102,15 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("inval.flushes", s->inval_flushes, "flushes");
 	M("inval.fq_full", s->inval_fq_full, "flushes");
 	M("inval.fq_timeout", s->inval_fq_timeout, "flushes");
-	M("inval.wait_ns", s->inval_wait_ns, "ns");
+	M(KEY_CPU_INVAL, s->inval_wait_ns, "ns");
 	M("inval.from_trace", s->inval_from_trace, "descriptors");
 	M("inval.source_trace", m->inval_src == MODEL_INVSRC_TRACE, "bool");
 	M("xlate.count", s->lat_nr, "translations");
-	M("xlate.latency_ns.mean", s->lat_nr ? (double)s->lat_sum / (double)s->lat_nr : 0, "ns");
-	M("xlate.latency_ns.p50", model__latency_pct(m, 50), "ns");
-	M("xlate.latency_ns.p99", model__latency_pct(m, 99), "ns");
-	M("xlate.latency_ns.max", s->lat_max, "ns");
-	M("xlate.latency_ns.sum", s->lat_sum, "ns");
+	M(KEY_XLATE_LAT "@mean", s->lat_nr ? (double)s->lat_sum / (double)s->lat_nr : 0, "ns");
+	M(KEY_XLATE_LAT "@p50", model__latency_pct(m, 50), "ns");
+	M(KEY_XLATE_LAT "@p99", model__latency_pct(m, 99), "ns");
+	M(KEY_XLATE_LAT "@max", s->lat_max, "ns");
+	M(KEY_XLATE_LAT "@sum", s->lat_sum, "ns");
 #undef M
 	return rc;
 }
@@ -1159,13 +1146,6 @@ static int sink_metric(void *ctx, const char *key, double v, const char *unit)
 	return sink->ops->metric ? sink->ops->metric(sink->ctx, key, v, unit) : 0;
 }
 
-static int report_series(const struct series *s, const struct results_sink *sink)
-{
-	if (!s->nr || !sink->ops->series)
-		return 0;
-	return sink->ops->series(sink->ctx, s->key, s->start_ns, s->window_ns, s->v, s->nr);
-}
-
 int model__report(const struct model *m, const struct results_sink *sink)
 {
 	struct results_hist h = {
@@ -1176,13 +1156,9 @@ int model__report(const struct model *m, const struct results_sink *sink)
 
 	if ((rc = emit(m, sink_metric, (void *)sink)) < 0)
 		return rc;
-	if (sink->ops->histogram && (rc = sink->ops->histogram(sink->ctx, "xlate.latency_ns", &h)) < 0)
+	if (sink->ops->histogram && (rc = sink->ops->histogram(sink->ctx, KEY_XLATE_LAT, &h)) < 0)
 		return rc;
-	if ((rc = report_series(&m->s_live, sink)) < 0 ||
-	    (rc = report_series(&m->s_pinned, sink)) < 0 ||
-	    (rc = report_series(&m->s_faults, sink)) < 0 ||
-	    (rc = report_series(&m->s_inval, sink)) < 0 ||
-	    (rc = report_series(&m->s_miss, sink)) < 0)
+	if (sink->ops->series && (rc = series__emit(m->series, sink->ops->series, sink->ctx)) < 0)
 		return rc;
 	return 0;
 }

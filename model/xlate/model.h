@@ -151,6 +151,16 @@ uint64_t model__latency_sum_ns(const struct model *m);
 uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access *a);
 
 /**
+ * model__fault_probe() - faulting mode: the offset in [0, @a->bytes) of the
+ * first page of @a that is not present (drawing first-touch residency as an
+ * access would), or UINT64_MAX. That page counts as present from then on:
+ * the caller's software faults it in (a device WQ with block_on_fault=0
+ * reports a partial completion instead of a page request). Pinned mode:
+ * UINT64_MAX.
+ */
+uint64_t model__fault_probe(struct model *m, const struct model_access *a);
+
+/**
  * model__page_req() - a page request from the trace at @t_ns: one device
  * access to @r->addr that faulted (see "Trace page requests" above).
  */
@@ -189,7 +199,13 @@ int model__report(const struct model *m, const struct results_sink *sink);
 /** model__metric() - one metric by key (same keys as model__report), NAN if unknown. */
 double model__metric(const struct model *m, const char *key);
 
-/** model__latency_pct() - translation latency percentile @pct (0..100), ns. */
+/**
+ * model__end_ns() - the latest time the model has seen or simulated; after
+ * model__finish(), when its last work (PRI responses, lazy flushes) completed.
+ */
+uint64_t model__end_ns(const struct model *m);
+
+/** model__latency_pct() - translation latency percentile @pct (0..100), ns (hist_quantile()). */
 uint64_t model__latency_pct(const struct model *m, double pct);
 
 /** model__effective_inval_source() - MODEL_INVSRC_TRACE or _MODEL as decided so far. */

@@ -81,10 +81,11 @@ struct pwalk {
 };
 
 static struct iotlb *level_cache(uint32_t entries, uint32_t ways, unsigned int shift,
-				 uint64_t seed)
+				 uint64_t seed, uint32_t index)
 {
 	struct iotlb_geom g = {
 		.entries = entries, .ways = ways, .policy = &iotlb_policy_lru, .seed = seed,
+		.index = index,
 		.custom_shift = true,
 		.shift = { (uint8_t)shift, (uint8_t)shift, (uint8_t)shift },
 	};
@@ -102,17 +103,22 @@ struct pwalk *pwalk__new(const struct model_cfg *c)
 	w->host_levels = c->host_levels;
 	w->nested = c->nested;
 	w->scalable = c->scalable;
-	for (uint32_t k = 2; k <= w->levels; k++)
-		if (!(w->pwc[k] = level_cache(c->pwc_entries, c->pwc_ways, 12 + 9 * (k - 1), c->seed)))
+	for (uint32_t k = 2; k <= w->levels; k++) {
+		uint32_t e = c->pwc_lvl_entries[k] ? c->pwc_lvl_entries[k] : c->pwc_entries;
+		uint32_t ways = c->pwc_lvl_entries[k] ? e : c->pwc_ways;
+
+		if (!(w->pwc[k] = level_cache(e, ways, 12 + 9 * (k - 1), c->seed, c->set_index)))
 			goto fail;
+	}
 	if (w->nested)
 		for (uint32_t k = 2; k <= w->host_levels; k++)
 			if (!(w->host_pwc[k] = level_cache(c->pwc_entries, c->pwc_ways,
-							   12 + 9 * (k - 1), c->seed)))
+							   12 + 9 * (k - 1), c->seed,
+							   c->set_index)))
 				goto fail;
 	/* shift 0 keeps the whole id as the page number; fully associative */
-	w->cc = level_cache(c->cc_entries, c->cc_entries, 0, c->seed);
-	w->pasidc = level_cache(c->pasidc_entries, c->pasidc_entries, 0, c->seed);
+	w->cc = level_cache(c->cc_entries, c->cc_entries, 0, c->seed, 0);
+	w->pasidc = level_cache(c->pasidc_entries, c->pasidc_entries, 0, c->seed, 0);
 	if (!w->cc || !w->pasidc)
 		goto fail;
 	return w;

@@ -18,8 +18,17 @@
  *   (G+1)(H+1)-1 reads (24 for 4+4). Guest table pages get synthetic
  *   guest-physical addresses derived from (level, covered region) because
  *   traces do not record them; host PWCs cache second-stage walks.
- * - A walk's service time is walk.fixed_ns + reads x mem.read_ns (reads
- *   are serial; the fixed part is miss handling, calibrated to pcie-bench).
+ * - Each first-stage level k has its own cache; its reach is entries x
+ *   2^(12+9(k-1)) bytes (2 MiB per level-2 entry). pwc.lK_entries gives a
+ *   level its own fully associative size, else pwc.entries/pwc.ways apply:
+ *   the caches are per level in VT-d (spec 6.2.3, "paging-structure caches"
+ *   PML4/PDPE/PDE), and the pcie-bench curves need a level-2 reach separate
+ *   from the upper levels (docs/calibration.md: Broadwell's second rise past
+ *   2-4 MiB, none on Ivy Bridge or Sandy Bridge up to 64 MiB).
+ * - A walk's service time is walk.fixed_ns + reads x (mem.read_ns, plus
+ *   mem.remote_extra_ns when pt.remote: tables in the other socket's memory,
+ *   as in pcie-bench's s0-s1-s1 runs; every read of the walk pays it). Reads
+ *   are serial; both latencies are fitted to pcie-bench (docs/calibration.md).
  * - Walkers: c identical servers; a walk starts at max(arrival, earliest
  *   free walker). Arrivals are expected in time order; a late arrival is
  *   served as if it came in order (small error, no reordering).

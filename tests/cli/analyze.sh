@@ -61,3 +61,65 @@ check_rc "merge of a non-database fails" 1 "$SVATRACE" db merge "$TMP/m.db" "$TM
 
 check_rc "--help teaches" 0 "$SVATRACE" compare --help
 check_match "with an example" "Example:" "$OUT"
+
+# ---- one percentile: what replay prints is what the database, compare and report say
+. "$(dirname "$0")/realdb.inc"
+for run in pinned faulting; do
+	eval "out=\$REPLAY_$run"
+	p99=$(printf '%s\n' "$out" | sed -n 's/^  translations .*, p99 \([0-9]*\) ns,.*/\1/p')
+	stored=$(sqlite3 "$RDB" "SELECT cast(value AS int) FROM metrics m JOIN runs r ON r.id = m.run_id
+		WHERE r.label = '$run' AND m.key = 'xlate.latency_ns@p99'" 2>&1)
+	check_match "$run: replay printed a p99 ($p99)" '^[0-9]+$' "$p99"
+	check_eq "$run: stored xlate.latency_ns@p99 = replay's" "$p99" "$stored"
+	csv=$("$SVATRACE" compare --db "$RDB" "$run" dsa --csv 2>&1)
+	check_eq "$run: compare's p99 (from the histogram) = replay's" "$p99" \
+		"$(printf '%s\n' "$csv" | sed -n 's/^xlate\.latency_ns@p99,ns,\([^,]*\),.*/\1/p')"
+	check_eq "$run: compare has one p99 spelling" "" "$(printf '%s\n' "$csv" | grep -E '^xlate\.latency_ns[._]p99')"
+done
+jp99=$(printf '%s\n' "$REPLAY_dsa" | sed -n 's/^  "submit\.latency_ns@p99": \([0-9]*\),\{0,1\}$/\1/p')
+check_match "dsa: replay --json has submit.latency_ns@p99 ($jp99)" '^[0-9]+$' "$jp99"
+check_eq "dsa: compare's submit p99 = replay's" "$jp99" "$("$SVATRACE" compare --db "$RDB" pinned dsa --csv 2>&1 |
+	sed -n 's/^submit\.latency_ns@p99,ns,[^,]*,\([^,]*\),.*/\1/p')"
+check_rc "report on the real runs" 0 "$SVATRACE" report --db "$RDB" --runs pinned,faulting -o "$TMP/rr"
+p99=$(printf '%s\n' "$REPLAY_pinned" | sed -n 's/^  translations .*, p99 \([0-9]*\) ns,.*/\1/p')
+check_match "report's p99 row = replay's ($p99)" "^\| translation latency p99 \(ns\) \| $p99 \|" "$(cat "$TMP/rr/report.md")"
+
+# ---- one time grid: every series of a real run shares the origin (the run's first timestamp) and the window
+for run in pinned faulting; do
+	check_eq "$run: all series share one start and one window" "1,1" \
+		"$(sqlite3 "$RDB" "SELECT count(DISTINCT start_ns) || ',' || count(DISTINCT window_ns) FROM series
+			WHERE run_id = (SELECT id FROM runs WHERE label = '$run')" 2>&1)"
+done
+# the shipped trace's first record is at 20 ms; the first IOTLB miss at 2.5 s (was each series' own origin)
+check_eq "pinned: the origin is the trace's first timestamp" "20000000" \
+	"$(sqlite3 "$RDB" "SELECT DISTINCT start_ns FROM series WHERE key = 'iotlb.misses'
+		AND run_id = (SELECT id FROM runs WHERE label = 'pinned')" 2>&1)"
+
+# ---- one list of result keys (model/metric_keys.h): every key analyze reads is stored by a real replay
+KEYS=$(printf '#include "model/metric_keys.h"\n#define X(k, u, l, kinds) k (kinds);\nSVT_RESULT_KEYS(X)\n' |
+	${CC:-cc} -E -P -I. -x c - 2>&1 | tr ';' '\n' | sed 's/\([0-9]\)u\b/\1/g; s/^ *//' | grep '^"')
+check_match "the key table expands" '^"run.duration_ns" \(1\)$' "$KEYS"
+check_eq "with one row per key macro" "$(grep -c '^#define \(KEY\|CFG\)_' model/metric_keys.h)" "$(printf '%s\n' "$KEYS" | wc -l)"
+missing=""
+while read -r key kinds; do
+	key=${key//\"/}; kinds=$((kinds))
+	for t in 1:metrics 2:histograms 4:series 8:run_config; do
+		[ $((kinds & ${t%%:*})) -ne 0 ] || continue
+		n=$(sqlite3 "$RDB" "SELECT count(*) FROM ${t#*:} WHERE key = '$key'" 2>&1)
+		[ "$n" -ge 1 ] 2>/dev/null || missing="$missing ${t#*:}:$key"
+	done
+done <<< "$KEYS"
+check_eq "every listed key is stored by the real replays" "" "$missing"
+check_eq "analyze reads no key outside the list (no dotted key literals in compare/plot/report)" "" \
+	"$(grep -noE '"[a-z0-9_]+\.[a-z0-9_.@]+"' analyze/compare.c analyze/plot.c analyze/report.c |
+		grep -vE '\.(html|png|svg|dat|gp|md|db|csv|json)"')"
+check_eq "run.duration_ns of the DSA run: first record to the last completion (longer than the trace)" "1" \
+	"$(sqlite3 "$RDB" "SELECT d.value > s.value FROM metrics d JOIN metrics s USING (run_id)
+		WHERE d.key = 'run.duration_ns' AND s.key = 'replay.span_ns'
+		AND run_id = (SELECT id FROM runs WHERE label = 'dsa')" 2>&1)"
+OUT=$("$SVATRACE" compare --db "$RDB" pinned faulting 2>&1)
+check_match "compare: the time-to-finish row is there for real runs" "^run.duration_ns " "$OUT"
+check_match "compare: tied durations (trace-driven) hand the headline to latency" \
+	"faulting\) is [0-9.]+x slower than A #1 \(pinned\): xlate.latency_ns@mean" "$OUT"
+check_match "report: the time-to-finish row is there for real runs" "^\| time to finish \(ms\) \| [0-9.e+]+ \|" \
+	"$(cat "$TMP/rr/report.md")"

@@ -3,7 +3,7 @@
 # dump.sh - `svatrace dump`: one JSON line per record with the kind's fields
 # by name. Checked against real lines of a Debian 6.12 guest with emulated
 # VT-d (cache_tag_* in both print forms, dma scatterlists, DMA attrs), the
-# shared 6.1 trace's counts, filters, limits and a torn file.
+# bundled 6.1 trace's counts, filters, limits and a torn file.
 . "$(dirname "$0")/lib.sh"
 # Real lines (6.12.95 guest, scripts/qemu-vtd.sh SUITE=bookworm-backports)
 cat > "$TMP/612.txt" <<'TXT'
@@ -32,9 +32,9 @@ check_match "unmap_sg attrs SKIP_CPU_SYNC|NO_WARN = 0x120" '"op":5,"dir":1,"attr
 check_match "common header: µs timestamps in ns, cpu, pid, comm" \
 	'^\{"ts_ns":11273579000,"event":"intel_iommu:cache_tag_flush_range","kind":"cache_tag","cpu":0,"pid":10,"comm":"kworker/0:1","hashed":false' "$D"
 
-# the shared real 6.1 trace: dump's lines equal info's counts
-IN=${SHARED:-../shared}/data/qemu-vtd-6.1-trace.txt
-[ -f "$IN" ] || IN=data/traces/qemu-vtd-6.1-trace.txt.gz
+# the bundled real 6.1 trace: dump's lines equal info's counts
+IN=data/traces/qemu-vtd-6.1-trace.txt.gz	# bundled with the repo (Linux 6.1 guest, emulated VT-d)
+[ -r "$IN" ] || { echo "not ok 1 - $IN missing"; exit 1; }
 "$SVATRACE" import --from ftrace-text "$IN" -o "$TMP/q.svt" 2>/dev/null
 check_eq "every record dumped (14958)" 14958 "$("$SVATRACE" dump "$TMP/q.svt" | wc -l)"
 check_eq "-e filters by event: qi_submit count equals the text's" \

@@ -42,7 +42,7 @@ check_eq "service CPU = 4 x fault.minor_ns" 20000 "$(jget pri.service_cpu_ns "$T
 check_eq "mean fault latency = (3 x 16600 + 6600) / 4" 14100 \
 	"$(jget pri.mean_fault_latency_ns "$TMP/keep.json")"
 check_eq "each request is one translation" 4 "$(jget xlate.count "$TMP/keep.json")"
-check_eq "latency sum = 3 x 16600 + 6600" 56400 "$(jget xlate.latency_ns.sum "$TMP/keep.json")"
+check_eq "latency sum = 3 x 16600 + 6600" 56400 "$(jget xlate.latency_ns@sum "$TMP/keep.json")"
 "$SVATRACE" -q replay "$TMP/prq.svt" --set model.mode=faulting --set ats.enabled=on "${EXACT[@]}" \
 	--json > "$TMP/set.json"
 check_eq "same as --set model.mode=faulting --set ats.enabled=on" \

@@ -76,8 +76,25 @@ for f in "$TMP"/d1.json "$TMP"/s1.json "$TMP"/s4.json "$TMP"/r4.json "$TMP"/r8.j
 done
 check_eq "conservation: submitted = completed + rejected, accepted = completed (6 runs)" 0 "$bad"
 rej16=$(jget submit.nr_rejected "$TMP/r16.json")
-fcmp "a > 0" "$rej16" && ok "16 clients on a 32-entry SWQ: -EAGAIN rejections reported ($rej16)" \
-	|| not_ok "no rejections at 16 clients"
+check_eq "16 user-space (ENQCMD) clients on a 32-entry SWQ: retried, never -EAGAIN" 0 "$rej16"
+rp "$TMP/k16.json" "$TMP/swq_16.svt" --set wq.wq0.mode=shared --set wq.wq0.size=32 \
+	--set wq.wq0.threshold=32 --set wq.retry_policy=kernel --set wq.retry_max=2
+rejk=$(jget submit.nr_rejected "$TMP/k16.json")
+fcmp "a > 0" "$rejk" && ok "the same clients with the kernel's ENQCMDS policy: -EAGAIN rejections ($rejk)" \
+	|| not_ok "no rejections at 16 clients with wq.retry_policy=kernel"
+
+# block_on_fault=0 (the default) with SVA faults: partial completions, software resubmits
+rp "$TMP/bof0.json" "$TMP/dwq_1.svt" --set model.mode=faulting
+rp "$TMP/bof1.json" "$TMP/dwq_1.svt" --set model.mode=faulting --set wq.wq0.block_on_fault=1
+np=$(jget submit.nr_partial "$TMP/bof0.json"); nr=$(jget submit.nr_resubmits "$TMP/bof0.json")
+fcmp "a > 0" "$np" && ok "block_on_fault=0, pages not resident: $np partial completions" \
+	|| not_ok "no partial completions with block_on_fault=0"
+check_eq "every partial completion is resubmitted" "$np" "$nr"
+check_eq "every byte copied (bytes completed = bytes issued)" \
+	"$(jget submit.bytes_issued "$TMP/bof0.json")" "$(jget wq.device.bytes_completed "$TMP/bof0.json")"
+check_eq "block_on_fault=1: no partial completions" 0 "$(jget submit.nr_partial "$TMP/bof1.json")"
+fcmp "a > 0" "$(jget wq.xlate.pri.requests "$TMP/bof1.json")" && ok "block_on_fault=1: faults go through PRI" \
+	|| not_ok "block_on_fault=1: no page requests"
 
 # determinism
 rp "$TMP/s4b.json" "$TMP/swq_4.svt" --set wq.wq0.mode=shared
@@ -85,7 +102,7 @@ check_eq "same trace, profile and seed: identical JSON" "" "$(diff "$TMP/s4.json
 
 # ---- translation: model (default) vs fixed vs none
 stall=$(jget wq.device.xlate_stall_ns_per_desc "$TMP/d1.json")
-xs=$(jget wq.xlate.stall_ns "$TMP/d1.json"); xl=$(jget wq.xlate.xlate.latency_ns.sum "$TMP/d1.json")
+xs=$(jget wq.xlate.stall_ns "$TMP/d1.json"); xl=$(jget wq.xlate.xlate.latency_ns@sum "$TMP/d1.json")
 check_eq "wq.xlate=model: the WQ model's stalls = the translation model's latency sum" "$xs" "$xl"
 nd=$(jget wq.device.nr_desc_completed "$TMP/d1.json")
 pg=$(jget wq.xlate.access.pages "$TMP/d1.json")
@@ -104,6 +121,53 @@ check_eq "wq.loop=open reported" 1 "$(jget wq.replay.loop "$TMP/open.json")"
 io=$(jget submit.nr_issued "$TMP/open.json"); is=$(jget submit.nr_issued "$TMP/s1.json")
 check_eq "open loop issues the trace's descriptors" "$is" "$io"
 
+# ---- --wq-config: accel-config's JSON (an SPR-like device: 3 WQs in 2 groups) == the same --set keys
+cat > "$TMP/accel.json" <<'JSON'
+[ { "dev":"dsa0", "max_groups":4, "max_work_queues":8, "max_engines":4, "work_queue_size":128,
+    "max_read_buffers":96, "max_batch_size":1024,
+    "groups":[
+      { "dev":"group0.0", "read_buffers_allowed":96,
+        "grouped_workqueues":[
+          { "dev":"wq0.0", "mode":"dedicated", "size":32, "group_id":0, "priority":10,
+            "block_on_fault":0, "threshold":0, "type":"user", "name":"app0" },
+          { "dev":"wq0.1", "mode":"shared", "size":64, "group_id":0, "priority":5,
+            "block_on_fault":1, "threshold":48, "type":"user", "name":"app1" } ],
+        "grouped_engines":[ { "dev":"engine0.0", "group_id":0 }, { "dev":"engine0.1", "group_id":0 } ] },
+      { "dev":"group0.1",
+        "grouped_workqueues":[
+          { "dev":"wq0.4", "mode":"dedicated", "size":16, "group_id":1, "priority":1,
+            "block_on_fault":0, "threshold":0 } ],
+        "grouped_engines":[ { "dev":"engine0.2", "group_id":1 } ] } ],
+    "ungrouped_engines":[ { "dev":"engine0.3" } ] } ]
+JSON
+same_sets=(--set wq.nr_groups=2 --set wq.group0.engines=2 --set wq.group1.engines=1 --set wq.nr_wqs=3
+	--set wq.device_wq_entries=128 --set wq.max_batch=1024 --set wq.max_read_buffers=96
+	--set wq.wq0.mode=dedicated --set wq.wq0.size=32 --set wq.wq0.priority=10 --set wq.wq0.group=0
+	--set wq.wq0.block_on_fault=0
+	--set wq.wq1.mode=shared --set wq.wq1.size=64 --set wq.wq1.priority=5 --set wq.wq1.threshold=48
+	--set wq.wq1.group=0 --set wq.wq1.block_on_fault=1
+	--set wq.wq2.mode=dedicated --set wq.wq2.size=16 --set wq.wq2.priority=1 --set wq.wq2.group=1
+	--set wq.wq2.block_on_fault=0)
+wqvals() { sed -n 's/.*"key": "\(wq\.[^"]*\)",/\1/p; s/.*"value": "\([^"]*\)",/\1/p' "$1" | paste - - | grep '^wq\.'; }
+"$SVATRACE" replay --list-params --json --wq-config "$TMP/accel.json" > "$TMP/lp_json.json"
+"$SVATRACE" replay --list-params --json "${same_sets[@]}" > "$TMP/lp_set.json"
+check_eq "--wq-config accel-config JSON sets the same wq.* values as the --set keys" "" \
+	"$(diff <(wqvals "$TMP/lp_json.json") <(wqvals "$TMP/lp_set.json"))"
+check_match "--list-params names the file as the origin" '"origin": "--wq-config [^"]*accel.json"' "$(cat "$TMP/lp_json.json")"
+"$SVATRACE" gen dsa-memcpy --set clients=3 --set wq_mode=dwq --set wqs=3 --set rate=2M --set duration=200us \
+	--seed 5 -o "$TMP/three.svt" >/dev/null 2>&1
+rp "$TMP/cfg_json.json" "$TMP/three.svt" --wq-config "$TMP/accel.json"
+rp "$TMP/cfg_set.json" "$TMP/three.svt" "${same_sets[@]}"
+metrics() { sed -n '/^  "config"/q; /^  "[a-z]/p' "$1"; }
+check_eq "replay with --wq-config == replay with the same --set keys (every metric)" "" \
+	"$(diff <(metrics "$TMP/cfg_json.json") <(metrics "$TMP/cfg_set.json"))"
+check_eq "... and it is not the default configuration" 3 "$(jget wq.replay.clients "$TMP/cfg_json.json")"
+printf '[ { "dev":"dsa0", "groups":[ { "dev":"group0.0", "grouped_workqueues":[ { "dev":"wq0.0", "mode":"both", "size":8 } ] } ] } ]' > "$TMP/bad.json"
+check_rc "--wq-config with a bad mode: exit 2" 2 "$SVATRACE" replay --list-params --wq-config "$TMP/bad.json"
+check_match "... naming the file and the WQ" "bad.json: wq0: mode 'both'" "$OUT"
+check_rc "--wq-config not JSON: exit 2" 2 "$SVATRACE" replay --list-params --wq-config "$TMP/wq.ini"
+check_match "... naming file and line" "wq.ini:1:" "$OUT"
+
 # ---- --db: wq metrics land in the results store
 check_rc "replay --db stores a WQ run" 0 "$SVATRACE" replay "$TMP/swq_4.svt" --set wq.wq0.mode=shared --db "$TMP/wq.db"
 check_eq "stored submit.nr_issued" "$(jget submit.nr_issued "$TMP/s4.json")" \
@@ -116,3 +180,57 @@ check_eq "batch members fold into their batch (2 clients x 200 jobs x 4)" \
 	"$(( $(jget wq.replay.submits "$TMP/b.json") * 4 ))" "$(jget wq.replay.batch_members_folded "$TMP/b.json")"
 check_eq "batches complete 4 work descriptors each" \
 	"$(( $(jget wq.replay.submits "$TMP/b.json") * 4 ))" "$(jget wq.device.nr_desc_completed "$TMP/b.json")"
+
+# ---- issue 13: DWQ vs SWQ from DSA behaviour (demo stage 20's traces: 4 KiB memmoves,
+# clients at 4M/s each, closed loop, translation model on)
+for n in 1 2 4 8 16; do
+	"$SVATRACE" gen dsa-memcpy --set clients="$n" --set rate=4M --set duration=1ms --seed 3 \
+		-o "$TMP/i$n.svt" >/dev/null 2>&1
+	rp "$TMP/id$n.json" "$TMP/i$n.svt" --scenario dwq
+	rp "$TMP/is$n.json" "$TMP/i$n.svt" --scenario swq
+	D[$n]=$(jget wq.device.desc_per_s "$TMP/id$n.json"); S[$n]=$(jget wq.device.desc_per_s "$TMP/is$n.json")
+	PD[$n]=$(jget desc.e2e.latency_ns@p99 "$TMP/id$n.json"); PS[$n]=$(jget desc.e2e.latency_ns@p99 "$TMP/is$n.json")
+	echo "# $n clients: DWQ ${D[$n]} desc/s p99 ${PD[$n]} ns; SWQ ${S[$n]} desc/s p99 ${PS[$n]} ns"
+done
+bad=""; prev=0
+for n in 1 2 4 8; do
+	rp "$TMP/ifa$n.json" "$TMP/i$n.svt" --scenario dwq --set pwc.ways=16
+	fa=$(jget wq.device.desc_per_s "$TMP/ifa$n.json")
+	fcmp "a >= 0.97 * b && a <= 1.03 * b" "${D[$n]}" "$fa" || bad="$bad $n:${D[$n]}/fa=$fa"
+	fcmp "a >= 0.97 * b" "${D[$n]}" "$prev" || bad="$bad $n:fell-from-$prev"
+	prev=${D[$n]}
+done
+check_eq "DWQ 1..8 clients (one WQ each): within 3% of a fully associative PWC, never falling > 3%" "" "$bad"
+check_eq "8 clients: each on its own DWQ (no sharing)" 0 "$(jget wq.replay.dwq_shared_clients "$TMP/id8.json")"
+check_eq "16 clients on the device's 8 WQs: all 16 share a DWQ" 16 "$(jget wq.replay.dwq_shared_clients "$TMP/id16.json")"
+check_match "... and the run's note says so, with the lock's cost" \
+	'"wq.replay.note": "16 of 16 clients share 8 dedicated WQ\(s\) of 8 behind a software lock \(lock wait [0-9.]+ us' \
+	"$(cat "$TMP/id16.json")"
+bw=$(jget wq.device.bytes_per_s "$TMP/id1.json")
+fcmp "a >= 0.95 * 30e9" "$bw" && ok "one DWQ client at 4 KiB: $bw B/s >= 95% of wq.device_bw_bytes_per_s" \
+	|| not_ok "one DWQ client: $bw B/s < 95% of 30 GB/s"
+sbw=$(jget wq.device.bytes_per_s "$TMP/is1.json")
+fcmp "a < 0.5 * b" "$sbw" "$bw" && ok "one SWQ client reaches less ($sbw B/s: one ENQCMD round trip per descriptor)" \
+	|| not_ok "one SWQ client $sbw vs DWQ $bw"
+bad=""
+for n in 1 2 4 8; do
+	fcmp "b <= 1.02 * a" "${D[$n]}" "${S[$n]}" || bad="$bad $n:${S[$n]}>${D[$n]}"
+done
+check_eq "SWQ never beats DWQ by > 2% at 1..8 clients" "" "$bad"
+# 16 clients: 32 streams overflow the 16-entry level-2 PWC under the DWQs' round robin;
+# with room for them the comparison is DSA's again (docs/wq-model.md)
+rp "$TMP/id16b.json" "$TMP/i16.svt" --scenario dwq --set pwc.entries=64
+rp "$TMP/is16b.json" "$TMP/i16.svt" --scenario swq --set pwc.entries=64
+d16=$(jget wq.device.desc_per_s "$TMP/id16b.json"); s16=$(jget wq.device.desc_per_s "$TMP/is16b.json")
+fcmp "b <= 1.02 * a" "$d16" "$s16" && ok "16 clients, PWC holding their 32 streams: SWQ ($s16) not > DWQ ($d16) + 2%" \
+	|| not_ok "16 clients, 64-entry PWC: SWQ $s16 vs DWQ $d16"
+bad=""
+for m in D S; do
+	prev=0
+	for n in 1 2 4 8 16; do
+		eval "v=\${P$m[$n]}"
+		fcmp "a >= b" "$v" "$prev" || bad="$bad $m$n:$v<$prev"
+		prev=$v
+	done
+done
+check_eq "p99 end-to-end latency non-decreasing in clients (DWQ and SWQ)" "" "$bad"

@@ -5,7 +5,8 @@
  * kernel with BTF, the raw_tp programs of iommu:map and iommu:unmap run
  * through BPF_PROG_TEST_RUN with known arguments: the records they write
  * decode to those values in the slots the classic tracepoint programs use,
- * with this thread's ids, name and a timestamp inside the call.
+ * with this thread's ids, name and a timestamp inside the call. The probe
+ * table's consistency, and the converter reading each kind's named values.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -24,6 +25,8 @@
 
 #include "collect/collect.h"
 #include "collect/convert.h"
+#include "collect/probes.h"
+#include "trace/trace.h"
 
 #include "svatrace.skel.h"
 
@@ -204,6 +207,120 @@ static void test_raw_tp_programs(void **state)
 	svatrace_bpf__destroy(skel);
 }
 
+/*
+ * The probe table: ids index it, every probe has a kind with a converter,
+ * tracepoint names and targets agree, and event lookup finds the kinds the
+ * importers branch on.
+ */
+static void test_probe_table(void **state)
+{
+	size_t n;
+	const struct probe_def *d = probe_defs(&n);
+
+	(void)state;
+	assert_int_equal(n, SVT_P_MAX_);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(d[i].id, i);
+		assert_true(d[i].kind < SVT_K_MAX_);
+		assert_non_null(d[i].name);
+		assert_non_null(d[i].prog);
+		if (d[i].type == PROBE_TP) {
+			const char *slash = strchr(d[i].target, '/');
+
+			assert_non_null(slash);
+			assert_int_equal(strncmp(d[i].name, d[i].target, (size_t)(slash - d[i].target)), 0);
+			assert_string_equal(strchr(d[i].name, ':') + 1, slash + 1);
+			assert_ptr_equal(probe_def_by_event(NULL, slash + 1), &d[i]);
+		}
+	}
+	assert_int_equal(probe_def_by_event("dma", "dma_map_sg")->kind, SVT_K_DMA_SG);
+	assert_int_equal(probe_def_by_event("dma", "dma_unmap_page")->op, TRACE_DMA_UNMAP_PAGE);
+	assert_int_equal(probe_def_by_event("intel_iommu", "cache_tag_flush_all")->op,
+			 TRACE_CACHE_TAG_FLUSH_ALL);
+	assert_null(probe_def_by_event("iommu", "dma_map_sg"));	/* wrong system */
+	assert_null(probe_def_by_event(NULL, "no_such_event"));
+	assert_int_equal(SVT_NV(struct svt_v_iommu_map), 3);	/* the 64-byte iommu:map record */
+	assert_int_equal(SVT_REC_BYTES(SVT_NV(struct svt_v_iommu_map), 0), 64);
+}
+
+/* Every probe converts; named values land in the record fields they name. */
+static void test_convert_named_values(void **state)
+{
+	char path[] = "/tmp/svt-conv-XXXXXX";
+	int fd = mkstemp(path), err = 0, nr_map = 0, nr_dma = 0, nr_tag = 0;
+	struct trace_writer *w;
+	struct trace_reader *r;
+	const struct trace_rec *rec;
+	struct conv *c;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, TRACE_F_ADDR_KEPT, "{}");
+	assert_non_null(w);
+	c = conv__new(w, true, NULL);
+	assert_non_null(c);
+	for (unsigned int id = 0; id < SVT_P_MAX_; id++) {
+		struct svt_event e;
+
+		memset(&e, 0, sizeof(e));
+		e.probe = (uint16_t)id;
+		e.ts_ns = 1000 + id;
+		strcpy(e.s1, "0000:00:04.0");
+		strcpy(e.s2, "dmar0");
+		for (int i = 0; i < SVT_NR_V; i++)
+			e.v[i] = 0x1000u * (i + 1);
+		if (id == SVT_P_IOMMU_MAP) {
+			e.iommu_map.iova = 0xfff000;
+			e.iommu_map.paddr = 0x1234000;
+			e.iommu_map.size_bytes = 8192;
+		} else if (id == SVT_P_DMA_UNMAP_SG) {
+			e.dma.dma_addr = 0xabc000;
+			e.dma.size_bytes = 512;
+			e.dma.dir = TRACE_DMA_FROM_DEVICE;
+			e.dma.nr_ents = 3;
+		}
+		assert_int_equal(conv__event(c, &e), 0);
+		assert_int_equal(conv__nr_records(c, id), 1);
+	}
+	conv__free(c);
+	assert_int_equal(trace_writer__close(w), 0);
+	r = trace_reader__open(path, &err);
+	assert_non_null(r);
+	while (trace_reader__next(r, &rec) == 1) {
+		if (rec->ts_ns == 1000 + SVT_P_IOMMU_MAP) {
+			const struct trace_rec_iommu_map *m = (const void *)rec;
+
+			assert_int_equal(rec->kind, TRACE_REC_IOMMU_MAP);
+			assert_int_equal(m->iova, 0xfff000);
+			assert_int_equal(m->paddr, 0x1234000);
+			assert_int_equal(m->size_bytes, 8192);
+			nr_map++;
+		} else if (rec->ts_ns == 1000 + SVT_P_DMA_UNMAP_SG) {
+			const struct trace_rec_dma *m = (const void *)rec;
+
+			assert_int_equal(rec->kind, TRACE_REC_DMA);
+			assert_int_equal(m->op, TRACE_DMA_UNMAP_SG);	/* from the table */
+			assert_int_equal(m->dma_addr, 0xabc000);
+			assert_int_equal(m->size_bytes, 512);
+			assert_int_equal(m->dir, TRACE_DMA_FROM_DEVICE);
+			assert_string_equal(trace_reader__string(r, m->device_id), "0000:00:04.0");
+			nr_dma++;
+		} else if (rec->ts_ns == 1000 + SVT_P_CACHE_TAG_FLUSH_RANGE_NP) {
+			const struct trace_rec_cache_tag *t = (const void *)rec;
+
+			assert_int_equal(t->op, TRACE_CACHE_TAG_FLUSH_RANGE_NP);
+			assert_int_equal(t->start, 0x1000);	/* slot 0 */
+			assert_int_equal(t->pasid, 0x5000);	/* slot 4 */
+			nr_tag++;
+		}
+	}
+	assert_int_equal(trace_reader__nr_records(r), SVT_P_MAX_);
+	assert_int_equal(nr_map + nr_dma + nr_tag, 3);
+	trace_reader__close(r);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +328,8 @@ int main(void)
 		cmocka_unit_test(test_decode_parts_absent),
 		cmocka_unit_test(test_decode_bad),
 		cmocka_unit_test(test_raw_tp_programs),
+		cmocka_unit_test(test_probe_table),
+		cmocka_unit_test(test_convert_named_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

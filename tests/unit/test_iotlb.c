@@ -3,7 +3,8 @@
  * test_iotlb.c - the IOTLB tag store against an independent, plainly written
  * reference LRU simulator (per-set recency lists of (ctx, page, size)
  * structs), the LRU stack property, FIFO's Belady anomaly, invalidation by
- * every kind, geometry validation and determinism of the random policy.
+ * every kind, geometry validation and determinism of the random policy. The
+ * reference indexes sets by the documented (domain, PASID) hash of iotlb.h.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,7 +30,17 @@ struct ref {
 	unsigned int sets, ways;
 	struct ref_ent *e;	/* sets * ways; within a set, index 0 is most recent */
 	uint64_t hits, misses;
+	uint64_t off[8];	/* set offset of contexts 0..7 (iotlb.h: ctx-hash) */
 };
+
+/* iotlb.h's ctx-hash offset, written out: floor(frac(key * phi) * sets). */
+static void ref_ctx(struct ref *r, uint32_t ctx, uint32_t domain, uint32_t pasid)
+{
+	uint64_t key = ((uint64_t)domain << 20) ^ pasid;
+	long double frac = (long double)(uint64_t)(key * 0x9e3779b97f4a7c15ull) / 18446744073709551616.0L;
+
+	r->off[ctx] = (uint64_t)(frac * r->sets);
+}
 
 static void ref_init(struct ref *r, unsigned int entries, unsigned int ways)
 {
@@ -37,13 +48,14 @@ static void ref_init(struct ref *r, unsigned int entries, unsigned int ways)
 	r->ways = ways;
 	r->e = calloc(entries, sizeof(*r->e));
 	r->hits = r->misses = 0;
+	memset(r->off, 0, sizeof(r->off));
 }
 
 static int ref_access(struct ref *r, uint32_t ctx, uint64_t addr, unsigned int psz)
 {
 	unsigned int shift = psz == 0 ? 12 : psz == 1 ? 21 : 30;
 	uint64_t page = addr >> shift;
-	struct ref_ent *set = &r->e[(page % r->sets) * r->ways];
+	struct ref_ent *set = &r->e[((page + r->off[ctx]) % r->sets) * r->ways];
 	unsigned int i, found = r->ways;
 	struct ref_ent hit;
 
@@ -105,6 +117,8 @@ static void compare_with_reference(unsigned int entries, unsigned int ways, unsi
 	uint32_t c0 = iotlb__ctx(t, 3, 7), c1 = iotlb__ctx(t, 3, 8);
 
 	ref_init(&r, entries, ways);
+	ref_ctx(&r, c0, 3, 7);
+	ref_ctx(&r, c1, 3, 8);
 	for (int i = 0; i < 200000; i++) {
 		uint32_t ctx = prng_below(&rng, 8) ? c0 : c1;
 		uint64_t a = stream_addr(&rng, psz, &seq);

@@ -159,12 +159,12 @@ static double mean_latency(const struct model_cfg *c, uint64_t window_bytes)
 		};
 
 		if (i == warm) {
-			sum0 = metric(m, "xlate.latency_ns.sum");
+			sum0 = metric(m, "xlate.latency_ns@sum");
 			cnt0 = metric(m, "xlate.count");
 		}
 		model__access(m, i * 1000, &a);
 	}
-	sum = metric(m, "xlate.latency_ns.sum") - sum0;
+	sum = metric(m, "xlate.latency_ns@sum") - sum0;
 	sum /= metric(m, "xlate.count") - cnt0;
 	model__free(m);
 	return sum;
@@ -349,7 +349,7 @@ static void test_page_req_groups(void **state)
 	assert_true(metric(m, "pri.answered") == 3);
 	assert_true(metric(m, "pri.in_flight") == 1);
 	assert_true(metric(m, "pri.mean_fault_latency_ns") == three);
-	assert_true(metric(m, "xlate.latency_ns.max") == three);
+	assert_true(metric(m, "xlate.latency_ns@max") == three);
 	page_req(m, 0, 0, 8, 0x2000, 5, true);
 	assert_true(metric(m, "pri.responses") == 2);
 	assert_true(metric(m, "pri.answered") == 5);
@@ -357,7 +357,7 @@ static void test_page_req_groups(void **state)
 	/* a group of one: 6 O + D + S */
 	page_req(m, 100000, 1, 7, 0x9000, 6, true);
 	assert_true(metric(m, "pri.responses") == 3);
-	assert_true(metric(m, "xlate.latency_ns.sum") == 3 * three + 2 * two + one);
+	assert_true(metric(m, "xlate.latency_ns@sum") == 3 * three + 2 * two + one);
 	/* a group whose last request never comes */
 	page_req(m, 200000, 1, 7, 0xa000, 7, false);
 	page_req(m, 200000, 1, 7, 0xb000, 7, false);
@@ -579,7 +579,7 @@ static void run_mix(const struct model_cfg *c, double out[4])
 	}
 	model__finish(m, 30000 * 300);
 	out[0] = metric(m, "iotlb.misses");
-	out[1] = metric(m, "xlate.latency_ns.sum");
+	out[1] = metric(m, "xlate.latency_ns@sum");
 	out[2] = metric(m, "pri.requests");
 	out[3] = metric(m, "inval.count");
 	model__free(m);

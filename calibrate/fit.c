@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fit.c - sweep, predict and fit (assumptions and metric in fit.h; the
+ * method, parameters and bounds in docs/calibration.md).
+ *
+ * The fit is separable: for a uniformly random stream the IOTLB's miss ratio
+ * depends on its size only, and the walks it sends to the paging-structure
+ * caches are themselves a uniformly random stream over the window, so the
+ * reads per walk depend on the level-2 cache size only. One sweep per IOTLB
+ * size and one per level-2 size (instead of one per pair) give every pair's
+ * miss and read counts; the chosen pair is then run through the whole model
+ * once more and that run is what is reported.
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "calibrate/fit.h"
+#include "model/metric_keys.h"
+#include "model/prng.h"
+#include "model/xlate/model.h"
+
+/* Bounded grids (docs/calibration.md). */
+static const uint32_t iotlb_grid[] = {16,  32,	48,  64,  80,  96,  104, 112, 120, 128,
+				      136, 144, 160, 192, 224, 256, 320, 384, 512, 1024};
+static const uint32_t l2_grid[] = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64};
+#define NR_IOTLB (sizeof(iotlb_grid) / sizeof(iotlb_grid[0]))
+#define NR_L2 (sizeof(l2_grid) / sizeof(l2_grid[0]))
+#define LAT_MAX_NS 5000.0 /* upper bound of walk.fixed_ns and mem.read_ns */
+#define L2_HUGE 4096	  /* level-2 reach 8 GiB: never misses in a sweep */
+#define TIE 0.002	  /* errors this close are equal: keep the first found */
+
+static uint64_t window_base(uint64_t win)
+{
+	uint64_t round = (win + (2u << 20) - 1) & ~((uint64_t)(2u << 20) - 1);
+
+	return round < (1ull << 32) ? (1ull << 32) - round : 1ull << 32;
+}
+
+int cal_sweep(const struct model_cfg *cfg, const uint64_t *win_bytes, uint32_t nr,
+	      struct cal_sweep *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->nr = nr;
+	for (uint32_t i = 0; i < nr; i++) {
+		struct model *m = model__new(cfg);
+		struct model_access a = {.bytes = 64, .sid = 0x100, .domain = 1};
+		uint64_t prng = cfg->seed ^ (win_bytes[i] * 0x9e3779b97f4a7c15ull);
+		uint64_t base = window_base(win_bytes[i]), lines = win_bytes[i] / 64, t = 0;
+		double miss0 = 0, reads0 = 0, lat0 = 0;
+
+		if (!m)
+			return -errno;
+		for (uint32_t k = 0; k < CAL_WARM + CAL_MEASURE; k++) {
+			if (k == CAL_WARM) {
+				miss0 = model__metric(m, KEY_IOTLB_MISSES);
+				reads0 = model__metric(m, KEY_WALK_READS);
+				lat0 = (double)model__latency_sum_ns(m);
+			}
+			t += 1000;
+			a.iova = base + prng_below(&prng, lines) * 64;
+			model__advance(m, t);
+			model__access(m, t, &a);
+		}
+		model__finish(m, t);
+		/* a renamed metric must fail loudly, not fit a flat curve */
+		if (!isfinite(model__metric(m, KEY_IOTLB_MISSES)) ||
+		    !isfinite(model__metric(m, KEY_WALK_READS))) {
+			model__free(m);
+			return -EPROTO;
+		}
+		out->miss[i] = (model__metric(m, KEY_IOTLB_MISSES) - miss0) / CAL_MEASURE;
+		out->reads[i] = (model__metric(m, KEY_WALK_READS) - reads0) / CAL_MEASURE;
+		out->lat_ns[i] = ((double)model__latency_sum_ns(m) - lat0) / CAL_MEASURE;
+		model__free(m);
+	}
+	return 0;
+}
+
+static int base_inc(const struct pb_curve *meas, const struct pb_curve *base, double *inc)
+{
+	for (uint32_t i = 0; i < meas->nr; i++)
+		inc[i] = 0;
+	if (!base)
+		return 0;
+	if (base->nr != meas->nr)
+		return -EINVAL;
+	for (uint32_t i = 0; i < meas->nr; i++) {
+		if (base->win_bytes[i] != meas->win_bytes[i])
+			return -EINVAL;
+		inc[i] = base->val[i] - base->val[0];
+	}
+	return 0;
+}
+
+static void score(const struct pb_curve *meas, const double *pred_inc, struct cal_score *s)
+{
+	s->nr = meas->nr;
+	s->plateau_ns = 0;
+	for (uint32_t i = 0; i < meas->nr; i++) {
+		s->meas_inc[i] = meas->val[i] - meas->val[0];
+		s->pred_inc[i] = pred_inc[i];
+		if (s->meas_inc[i] > s->plateau_ns)
+			s->plateau_ns = s->meas_inc[i];
+	}
+	s->err = 0;
+	s->err_at = 0;
+	for (uint32_t i = 0; i < meas->nr; i++) {
+		double e =
+		    fabs(s->pred_inc[i] - s->meas_inc[i]) / (s->plateau_ns > 1 ? s->plateau_ns : 1);
+
+		if (e > s->err) {
+			s->err = e;
+			s->err_at = i;
+		}
+	}
+}
+
+int cal_predict(const struct model_cfg *cfg, const struct pb_curve *meas,
+		const struct pb_curve *base, struct cal_score *s)
+{
+	struct cal_sweep sw;
+	double binc[PB_MAX_WINDOWS], pred[PB_MAX_WINDOWS];
+	int rc;
+
+	if ((rc = base_inc(meas, base, binc)))
+		return rc;
+	if ((rc = cal_sweep(cfg, meas->win_bytes, meas->nr, &sw)))
+		return rc;
+	for (uint32_t i = 0; i < meas->nr; i++)
+		pred[i] = binc[i] + sw.lat_ns[i] - sw.lat_ns[0];
+	score(meas, pred, s);
+	return 0;
+}
+
+/* One least-squares candidate: y ~ c1 * a + r * b over n windows. */
+struct ls {
+	double c1, r, sse;
+};
+
+static double sse_of(const double *y, const double *a, const double *b, uint32_t n, double c1,
+		     double r)
+{
+	double s = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		double d = c1 * a[i] + r * b[i] - y[i];
+
+		s += d * d;
+	}
+	return s;
+}
+
+static double clamp(double v, double lo, double hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Best c1 for fixed r (1-D least squares), c1 in [lo, hi]. */
+static double c1_for(const double *y, const double *a, const double *b, uint32_t n, double r,
+		     double lo, double hi)
+{
+	double num = 0, den = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		num += a[i] * (y[i] - r * b[i]);
+		den += a[i] * a[i];
+	}
+	return clamp(den > 0 ? num / den : lo, lo, hi);
+}
+
+/*
+ * Least squares for (c1, r): c1 = walk.fixed_ns + r is the cost of a walk
+ * with one read, r the cost of each further read. Bounds: r_min <= r <= c1
+ * <= LAT_MAX_NS (walk.fixed_ns >= 0). When the further reads never vary
+ * (@ident false) r stays at @r_dflt.
+ */
+static struct ls solve(const double *y, const double *a, const double *b, uint32_t n, double r_min,
+		       double r_dflt, bool ident)
+{
+	struct ls best = {0, 0, INFINITY}, c;
+	double saa = 0, sab = 0, sbb = 0, say = 0, sby = 0, det;
+
+	if (!ident) {
+		best.r = r_dflt;
+		best.c1 = c1_for(y, a, b, n, best.r, best.r, LAT_MAX_NS);
+		best.sse = sse_of(y, a, b, n, best.c1, best.r);
+		return best;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		saa += a[i] * a[i];
+		sab += a[i] * b[i];
+		sbb += b[i] * b[i];
+		say += a[i] * y[i];
+		sby += b[i] * y[i];
+	}
+	det = saa * sbb - sab * sab;
+	if (det > 1e-12 * saa * sbb) {
+		c.c1 = (say * sbb - sby * sab) / det;
+		c.r = (saa * sby - sab * say) / det;
+		if (c.r >= r_min && c.r <= c.c1 && c.c1 <= LAT_MAX_NS) {
+			c.sse = sse_of(y, a, b, n, c.c1, c.r);
+			return c;
+		}
+	}
+	/* on a bound: r = r_min, or walk.fixed_ns = 0 (c1 = r), or c1 = max */
+	c.r = r_min;
+	c.c1 = c1_for(y, a, b, n, c.r, c.r, LAT_MAX_NS);
+	c.sse = sse_of(y, a, b, n, c.c1, c.r);
+	if (c.sse < best.sse)
+		best = c;
+	{
+		double num = 0, den = 0;
+
+		for (uint32_t i = 0; i < n; i++) {
+			num += (a[i] + b[i]) * y[i];
+			den += (a[i] + b[i]) * (a[i] + b[i]);
+		}
+		c.r = clamp(den > 0 ? num / den : r_min, r_min, LAT_MAX_NS);
+		c.c1 = c.r;
+		c.sse = sse_of(y, a, b, n, c.c1, c.r);
+		if (c.sse < best.sse)
+			best = c;
+	}
+	c.c1 = LAT_MAX_NS;
+	{
+		double num = 0, den = 0;
+
+		for (uint32_t i = 0; i < n; i++) {
+			num += b[i] * (y[i] - c.c1 * a[i]);
+			den += b[i] * b[i];
+		}
+		c.r = clamp(den > 0 ? num / den : r_min, r_min, c.c1);
+	}
+	c.sse = sse_of(y, a, b, n, c.c1, c.r);
+	if (c.sse < best.sse)
+		best = c;
+	return best;
+}
+
+int cal_fit(const struct model_cfg *tmpl, const struct pb_curve *meas, const struct pb_curve *base,
+	    struct model_cfg *out_cfg, struct cal_fit *fit)
+{
+	static struct cal_sweep by_n[NR_IOTLB], by_l2[NR_L2];
+	double binc[PB_MAX_WINDOWS], y[PB_MAX_WINDOWS], a[PB_MAX_WINDOWS], b[PB_MAX_WINDOWS];
+	double extra = tmpl->pt_remote ? (double)tmpl->mem_remote_extra_ns : 0, best_err = INFINITY;
+	double r_dflt = (double)tmpl->mem_read_ns + extra, plateau = 0;
+	uint32_t n = meas->nr, bi = 0, bj = 0;
+	struct ls best_ls = {0};
+	struct model_cfg c;
+	int rc;
+
+	memset(fit, 0, sizeof(*fit));
+	if ((rc = base_inc(meas, base, binc)))
+		return rc;
+	for (uint32_t i = 0; i < n; i++) {
+		y[i] = (meas->val[i] - meas->val[0]) - binc[i];
+		if (meas->val[i] - meas->val[0] > plateau)
+			plateau = meas->val[i] - meas->val[0];
+	}
+	if (plateau < 1)
+		plateau = 1;
+	/* IOTLB sizes with a level-2 cache that never misses: misses per access */
+	for (uint32_t i = 0; i < NR_IOTLB; i++) {
+		c = *tmpl;
+		c.iotlb_entries = c.iotlb_ways = iotlb_grid[i];
+		c.pwc_lvl_entries[2] = L2_HUGE;
+		if ((rc = cal_sweep(&c, meas->win_bytes, n, &by_n[i])))
+			return rc;
+	}
+	/* level-2 sizes behind the smallest IOTLB: reads per walk */
+	for (uint32_t j = 0; j < NR_L2; j++) {
+		c = *tmpl;
+		c.iotlb_entries = c.iotlb_ways = iotlb_grid[0];
+		c.pwc_lvl_entries[2] = l2_grid[j];
+		if ((rc = cal_sweep(&c, meas->win_bytes, n, &by_l2[j])))
+			return rc;
+	}
+	for (uint32_t i = 0; i < NR_IOTLB; i++) {
+		/* largest level-2 first: on a tie (no second rise) the cache covers the windows */
+		for (uint32_t j = NR_L2; j-- > 0;) {
+			double bmax = 0, err = 0;
+			struct ls ls;
+
+			for (uint32_t k = 0; k < n; k++) {
+				double rpw =
+				    by_l2[j].miss[k] > 0 ? by_l2[j].reads[k] / by_l2[j].miss[k] : 1;
+				double rpw0 =
+				    by_l2[j].miss[0] > 0 ? by_l2[j].reads[0] / by_l2[j].miss[0] : 1;
+
+				a[k] = by_n[i].miss[k] - by_n[i].miss[0];
+				b[k] = by_n[i].miss[k] * (rpw - 1) - by_n[i].miss[0] * (rpw0 - 1);
+				if (fabs(b[k]) > bmax)
+					bmax = fabs(b[k]);
+			}
+			/* further reads in under 2% of accesses: r is not identified */
+			ls = solve(y, a, b, n, extra, r_dflt, bmax > 0.02);
+			for (uint32_t k = 0; k < n; k++) {
+				double e = fabs(ls.c1 * a[k] + ls.r * b[k] - y[k]) / plateau;
+
+				if (e > err)
+					err = e;
+			}
+			if (err < best_err - TIE) {
+				best_err = err;
+				bi = i;
+				bj = j;
+				best_ls = ls;
+				fit->read_fitted = bmax > 0.02;
+			}
+		}
+	}
+	c = *tmpl;
+	c.iotlb_entries = c.iotlb_ways = iotlb_grid[bi];
+	c.pwc_lvl_entries[2] = l2_grid[bj];
+	for (uint32_t k = 0; k < n; k++)
+		if (by_n[bi].miss[k] > 0.02)
+			fit->miss_fitted = true;
+	if (fit->miss_fitted) {
+		c.mem_read_ns = (uint64_t)llround(best_ls.r - extra);
+		c.walk_fixed_ns = (uint64_t)llround(best_ls.c1 - best_ls.r);
+	} else {
+		fit->read_fitted = false; /* nothing walks: keep the template's latencies */
+	}
+	fit->iotlb_entries = c.iotlb_entries;
+	fit->pwc_l2_entries = l2_grid[bj];
+	fit->l2_bound = !fit->read_fitted;
+	fit->walk_fixed_ns = c.walk_fixed_ns;
+	fit->mem_read_ns = c.mem_read_ns;
+	*out_cfg = c;
+	return cal_predict(&c, meas, base, &fit->score);
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fit.h - calibrating the translation model against a pcie-bench latency
+ * curve: drive the model (model/xlate) with pcie-bench's access pattern,
+ * warm, one window size at a time; fit the IOTLB size and the level-2
+ * paging-structure cache size by a bounded grid search and the walk
+ * latencies by least squares; predict a curve from a configuration; and
+ * score it with the issue's error metric.
+ *
+ * Error metric (issue #15): the largest |predicted - measured| increase over
+ * the first window's (8 KiB) value, divided by the measured curve's largest
+ * increase (its plateau rise).
+ *
+ * Model assumptions (what the benchmark's curve is made of):
+ * - measured(W) - measured(8K) = baseline(W) - baseline(8K) + xlate(W) -
+ *   xlate(8K): the IOMMU adds its translation latency to each DMA read, on
+ *   top of the data path measured by the IOMMU-off run of the same host
+ *   (pcie-bench's own reading of its Fig. 9). Without a baseline the data
+ *   path is taken as flat.
+ * - The stream: 64-byte reads at uniformly random 64-byte aligned offsets of
+ *   a window, one at a time (pcie-bench LAT_DMA_RD: the card waits for each
+ *   read), so walks never queue; accesses are spaced 1 us apart.
+ * - "Warm" (DWarm): the caches start in the steady state of the stream, so
+ *   the first CAL_WARM accesses are not measured.
+ * - The window starts 2 MiB aligned just below 4 GiB, where Linux's IOVA
+ *   allocator (top-down below the 32-bit limit) puts a device's buffers.
+ */
+#ifndef SVATRACE_CALIBRATE_FIT_H
+#define SVATRACE_CALIBRATE_FIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "calibrate/pciebench.h"
+#include "model/xlate/config.h"
+
+#define CAL_WARM 12000	  /* accesses before measuring */
+#define CAL_MEASURE 30000 /* accesses measured per window */
+
+/* The model's view of one curve: per window, per access. */
+struct cal_sweep {
+	uint32_t nr;		       /* windows */
+	double miss[PB_MAX_WINDOWS];   /* IOTLB misses per access */
+	double reads[PB_MAX_WINDOWS];  /* page-table reads per access */
+	double lat_ns[PB_MAX_WINDOWS]; /* mean translation latency */
+};
+
+/**
+ * cal_sweep() - run the model over every window of @win_bytes.
+ * @cfg: validated configuration (page size, caches, latencies).
+ * Return: 0 or -errno (model creation).
+ */
+int cal_sweep(const struct model_cfg *cfg, const uint64_t *win_bytes, uint32_t nr,
+	      struct cal_sweep *out);
+
+/* A prediction against a measurement. */
+struct cal_score {
+	uint32_t nr;			 /* windows */
+	double meas_inc[PB_MAX_WINDOWS]; /* measured increase over window 0 */
+	double pred_inc[PB_MAX_WINDOWS]; /* predicted increase */
+	double plateau_ns;		 /* largest measured increase */
+	double err;			 /* largest |pred - meas| / plateau */
+	uint32_t err_at;		 /* window index of that error */
+};
+
+/**
+ * cal_predict() - predict @meas's windows with @cfg on top of @base (NULL:
+ * flat data path) and score it.
+ * Return: 0, -EINVAL (windows of @base differ from @meas), or -errno.
+ */
+int cal_predict(const struct model_cfg *cfg, const struct pb_curve *meas,
+		const struct pb_curve *base, struct cal_score *s);
+
+/* Fit result. */
+struct cal_fit {
+	uint32_t iotlb_entries;	 /* fitted IOTLB entries (fully associative) */
+	uint32_t pwc_l2_entries; /* fitted level-2 PWC entries */
+	bool l2_bound;		 /* no second rise seen: l2 is a lower bound */
+	uint64_t walk_fixed_ns;	 /* fitted per-walk overhead */
+	uint64_t mem_read_ns;	 /* fitted page-table read (local) */
+	bool read_fitted;	 /* false: the curve cannot tell the read latency apart */
+	bool miss_fitted;	 /* false: no window misses the IOTLB (super pages): entries is
+				    a lower bound, walk latencies keep the template's values */
+	struct cal_score score;	 /* the fitted model against the curve */
+};
+
+/**
+ * cal_fit() - fit @tmpl's IOTLB size, level-2 PWC size, walk.fixed_ns and
+ * mem.read_ns to @meas over @base (NULL: flat). @tmpl gives everything else
+ * (page size, pt.remote, mem.remote_extra_ns, the default mem.read_ns used
+ * when the curve cannot identify it). @out_cfg receives the fitted config.
+ * Return: 0 or -errno.
+ */
+int cal_fit(const struct model_cfg *tmpl, const struct pb_curve *meas, const struct pb_curve *base,
+	    struct model_cfg *out_cfg, struct cal_fit *fit);
+
+#endif /* SVATRACE_CALIBRATE_FIT_H */

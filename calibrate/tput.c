@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tput.c - closed-loop throughput over the translation model (see tput.h).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "calibrate/tput.h"
+#include "lib/u64heap.h"
+#include "model/prng.h"
+#include "model/xlate/model.h"
+
+#define TPUT_WARM 12000
+#define TPUT_MEASURE 20000
+
+int cal_tput(const struct model_cfg *cfg, const struct cal_device *dev, const uint64_t *win_bytes,
+	     uint32_t nr, double *gbps)
+{
+	uint64_t gap_ps = (uint64_t)(512.0 / dev->link_gbps * 1000.0 + 0.5);
+	struct u64heap h = { 0 };
+
+	if (!dev->outstanding || !(dev->link_gbps > 0))
+		return -EINVAL;
+	h.v = calloc(dev->outstanding, sizeof(uint64_t));
+	if (!h.v)
+		return -ENOMEM;
+	h.cap = dev->outstanding;
+	for (uint32_t i = 0; i < nr; i++) {
+		struct model *m = model__new(cfg);
+		struct model_access a = { .bytes = 64, .sid = 0x100, .domain = 1 };
+		uint64_t prng = cfg->seed ^ (win_bytes[i] * 0x9e3779b97f4a7c15ull);
+		uint64_t lines = win_bytes[i] / 64, round = (win_bytes[i] + (2u << 20) - 1) & ~0x1fffffull;
+		uint64_t base = round < (1ull << 32) ? (1ull << 32) - round : 1ull << 32;
+		uint64_t last_ps = 0, t0_ps = 0;
+
+		if (!m) {
+			free(h.v);
+			return -errno;
+		}
+		/* times in ps: the link gap is a fraction of a ns */
+		h.nr = 0;
+		for (uint32_t k = 0; k < dev->outstanding; k++)
+			u64heap_push(&h, 0);
+		for (uint32_t k = 0; k < TPUT_WARM + TPUT_MEASURE; k++) {
+			uint64_t t_ps = u64heap_pop(&h), lat0, x_ns;
+
+			if (k && t_ps < last_ps + gap_ps)
+				t_ps = last_ps + gap_ps;
+			if (k == TPUT_WARM)
+				t0_ps = t_ps;
+			last_ps = t_ps;
+			a.iova = base + prng_below(&prng, lines) * 64;
+			model__advance(m, t_ps / 1000);
+			lat0 = model__latency_sum_ns(m);
+			model__access(m, t_ps / 1000, &a);
+			x_ns = model__latency_sum_ns(m) - lat0;
+			u64heap_push(&h, t_ps + (uint64_t)((dev->data_ns + (double)x_ns) * 1000.0));
+		}
+		model__free(m);
+		gbps[i] = last_ps > t0_ps ? (double)TPUT_MEASURE * 512.0 / ((double)(last_ps - t0_ps) / 1000.0) : 0;
+	}
+	free(h.v);
+	return 0;
+}
+
+double cal_tput_err(const double *pred, const struct pb_curve *meas, const struct pb_curve *off,
+		    uint32_t *at)
+{
+	double worst = 0;
+
+	*at = 0;
+	for (uint32_t i = 0; i < meas->nr; i++) {
+		double ref = off && off->nr == meas->nr ? off->val[i] : meas->val[0];
+		double e = fabs(pred[i] - meas->val[i]) / (ref > 0 ? ref : 1);
+
+		if (e > worst) {
+			worst = e;
+			*at = i;
+		}
+	}
+	return worst;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tput.h - throughput of a closed-loop device (issue #15, item 7): a DMA
+ * engine with a limited number of outstanding reads (its tags) turns the
+ * translation model's latency, and the walkers' queueing under load, into
+ * achievable 64-byte read throughput, for pcie-bench's
+ * bw_dma_win_sweep_rd_rnd_64.txt.
+ *
+ * Model assumptions:
+ * - The device keeps @outstanding reads in flight; a read is issued when
+ *   one completes, but no faster than the link allows (one 64-byte read per
+ *   512 / link_gbps ns: the measured small-window plateau, where nothing
+ *   misses the IOTLB).
+ * - A read completes after its translation (model__access at its issue
+ *   time; walks queue for walk.walkers FCFS walkers) plus the data path's
+ *   latency @data_ns (the run's measured mean latency at its smallest
+ *   window, where translation is free).
+ * - Random 64-byte aligned offsets over the window, as in the latency fit;
+ *   12000 warm-up reads, 20000 measured.
+ */
+#ifndef SVATRACE_CALIBRATE_TPUT_H
+#define SVATRACE_CALIBRATE_TPUT_H
+
+#include <stdint.h>
+
+#include "calibrate/pciebench.h"
+#include "model/xlate/config.h"
+
+/* The closed-loop device. */
+struct cal_device {
+	uint32_t outstanding;	/* reads in flight (tags) */
+	double data_ns;		/* data-path latency of one read */
+	double link_gbps;	/* issue-rate cap (64-byte reads) */
+};
+
+/**
+ * cal_tput() - predicted Gb/s of 64-byte reads for each window of @win_bytes.
+ * Return: 0 or -errno.
+ */
+int cal_tput(const struct model_cfg *cfg, const struct cal_device *dev, const uint64_t *win_bytes,
+	     uint32_t nr, double *gbps);
+
+/**
+ * cal_tput_err() - largest |predicted - measured| over the windows, as a
+ * fraction of the IOMMU-off throughput at the same window (@off; NULL: of
+ * the measured curve's first value). The issue's throughput metric.
+ */
+double cal_tput_err(const double *pred, const struct pb_curve *meas, const struct pb_curve *off,
+		    uint32_t *at);
+
+#endif /* SVATRACE_CALIBRATE_TPUT_H */

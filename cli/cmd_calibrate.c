@@ -1,0 +1,712 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd_calibrate.c - `svatrace calibrate`: fit the translation model to a
+ * pcie-bench latency curve and write a profile (pcie-bench), or predict a
+ * curve with a profile and print the error (check). Method and parameters:
+ * docs/calibration.md; the library part is calibrate/.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "calibrate/fit.h"
+#include "calibrate/pciebench.h"
+#include "calibrate/tput.h"
+#include "cli/cli.h"
+#include "model/params.h"
+#include "model/xlate/config.h"
+#include "replay/profile.h"
+#include "replay/registry.h"
+
+#define CMD "calibrate"
+#define CACHE_STATE "DWarm" /* the curve: data warmed by the device */
+
+static void usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "usage: svatrace calibrate pcie-bench DIR [--baseline DIR | --no-baseline]\n"
+	    "                          [-o PROFILE.ini] [--plot FILE.png]\n"
+	    "       svatrace calibrate check PROFILE DIR [--baseline DIR | --no-baseline]\n"
+	    "                          [--plot FILE.png]\n"
+	    "       svatrace calibrate default PROFILE... [-o FILE.ini]\n"
+	    "\n"
+	    "pcie-bench: fit the translation model to DIR/" PB_LAT_FILE "\n"
+	    "  (mean latency of 64-byte random DMA reads vs window, " CACHE_STATE " block) of an\n"
+	    "  IOMMU-on pcie-bench run (-iommu-nosp: 4 KiB mappings; -iommu: super pages, except\n"
+	    "  Sandy Bridge). The IOMMU-off run of the same host (DIR without the suffix) is the\n"
+	    "  baseline the data path is taken from. Prints measured vs predicted increases over\n"
+	    "  the 8 KiB value and the largest error (of the measured plateau rise); -o writes a\n"
+	    "  profile whose fitted values name the file and the error.\n"
+	    "check: predict DIR's curve with PROFILE (a path or a name in data/profiles) and\n"
+	    "  print the same table; a profile fitted on local memory predicts a remote-memory\n"
+	    "  run with pt.remote on (and the reverse).\n"
+	    "default: the translation values of a default profile from machine profiles\n"
+	    "  (medians of what each fit identifies), as data/profiles/default.ini's.\n"
+	    "\n"
+	    "  --baseline DIR   IOMMU-off run to use (default: found by name next to DIR)\n"
+	    "  --no-baseline    take the data path as flat\n"
+	    "  -o FILE          write the fitted profile\n"
+	    "  --plot FILE      draw measured and predicted curves with gnuplot (PNG)\n"
+	    "\n"
+	    "Method, parameters and bounds: docs/calibration.md.\n");
+}
+
+struct opts {
+	const char *dir;      /* IOMMU-on run */
+	const char *baseline; /* --baseline */
+	bool no_baseline;     /* --no-baseline */
+	const char *out;      /* -o */
+	const char *plot;     /* --plot */
+};
+
+/* Everything a command needs about DIR: its curve, baseline, run and config template. */
+struct target {
+	struct pb_run run;	       /* what the name says */
+	char lat_path[PATH_MAX + 64];  /* DIR/lat file */
+	char base_dir[PATH_MAX + 512]; /* baseline folder, "" if none */
+	struct pb_curve meas;	       /* measured curve */
+	struct pb_curve base;	       /* baseline curve */
+	bool have_base;		       /* base is valid */
+	uint64_t remote_extra_ns;      /* IOMMU-off remote - local, largest window */
+	bool have_extra;	       /* both IOMMU-off runs were found */
+};
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+static void parent_of(const char *dir, char *buf, size_t n)
+{
+	char *s;
+
+	snprintf(buf, n, "%s", dir);
+	while (strlen(buf) > 1 && buf[strlen(buf) - 1] == '/')
+		buf[strlen(buf) - 1] = 0;
+	s = strrchr(buf, '/');
+	if (!s)
+		snprintf(buf, n, ".");
+	else if (s == buf)
+		buf[1] = 0;
+	else
+		*s = 0;
+}
+
+static int load_target(const struct opts *o, struct target *t)
+{
+	char err[PATH_MAX + 256], parent[PATH_MAX], p[PATH_MAX + 640];
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (!is_dir(o->dir))
+		return cli_error(CMD, "%s: not a folder", o->dir);
+	if (pb_run_parse(o->dir, &t->run, err, sizeof(err)))
+		return cli_error(CMD, "%s", err);
+	if (t->run.iommu == PB_IOMMU_OFF)
+		return cli_error(
+		    CMD,
+		    "%s is an IOMMU-off run (its name has no -iommu or -iommu-nosp "
+		    "suffix): it is the baseline that calibration subtracts, not a curve "
+		    "to fit; give the IOMMU-on run (%s-iommu-nosp or %s-iommu)",
+		    o->dir, t->run.name, t->run.name);
+	snprintf(t->lat_path, sizeof(t->lat_path), "%s/%s", o->dir, PB_LAT_FILE);
+	if ((rc = pb_read_lat(t->lat_path, CACHE_STATE, &t->meas, err, sizeof(err))))
+		return cli_error(CMD, "%s", err);
+	parent_of(o->dir, parent, sizeof(parent));
+	if (!o->no_baseline) {
+		if (o->baseline)
+			snprintf(t->base_dir, sizeof(t->base_dir), "%s", o->baseline);
+		else
+			snprintf(t->base_dir, sizeof(t->base_dir), "%s/%s", parent,
+				 t->run.base_name);
+		if (!is_dir(t->base_dir))
+			return cli_error(
+			    CMD,
+			    "no IOMMU-off baseline: %s is not a folder (give --baseline DIR, "
+			    "or --no-baseline to take the data path as flat)",
+			    t->base_dir);
+		snprintf(p, sizeof(p), "%s/%s", t->base_dir, PB_LAT_FILE);
+		if (pb_read_lat(p, CACHE_STATE, &t->base, err, sizeof(err)))
+			return cli_error(CMD, "baseline: %s", err);
+		if (t->base.nr != t->meas.nr ||
+		    memcmp(t->base.win_bytes, t->meas.win_bytes, t->meas.nr * sizeof(uint64_t)))
+			return cli_error(CMD, "%s: baseline windows differ from %s", p,
+					 t->lat_path);
+		t->have_base = true;
+	} else {
+		*t->base_dir = 0;
+	}
+	/* remote memory: the IOMMU-off remote - local read latency at the largest window */
+	if (t->run.two_socket) {
+		struct pb_run r;
+		struct pb_curve lo, hi;
+		char a[PATH_MAX + 300], b[PATH_MAX + 300];
+		const char *remote_base, *local_base;
+		char lname[256];
+
+		if (t->run.remote) {
+			remote_base = t->run.base_name;
+			if (pb_run_parse(t->run.local_name, &r, err, sizeof(err)))
+				return cli_error(CMD, "%s", err);
+			snprintf(lname, sizeof(lname), "%s", r.base_name);
+			local_base = lname;
+		} else {
+			/* local run: the remote sibling is -s<X>-s<other>-s<other> */
+			char *q;
+
+			snprintf(lname, sizeof(lname), "%s", t->run.base_name);
+			q = strstr(lname, "-s");
+			if (q && q[5]) {
+				char other = q[2] == '0' ? '1' : '0';
+
+				q[5] = other;
+				q[8] = other;
+			}
+			remote_base = lname;
+			local_base = t->run.base_name;
+		}
+		snprintf(a, sizeof(a), "%s/%s/%s", parent, remote_base, PB_LAT_FILE);
+		snprintf(b, sizeof(b), "%s/%s/%s", parent, local_base, PB_LAT_FILE);
+		if (!pb_read_lat(a, CACHE_STATE, &hi, err, sizeof(err)) &&
+		    !pb_read_lat(b, CACHE_STATE, &lo, err, sizeof(err))) {
+			double d = hi.val[hi.nr - 1] - lo.val[lo.nr - 1];
+
+			t->remote_extra_ns = d > 0 ? (uint64_t)(d + 0.5) : 0;
+			t->have_extra = true;
+		}
+	}
+	return 0;
+}
+
+static void print_table(const struct target *t, const struct cal_score *s, FILE *f)
+{
+	fprintf(f, "%10s %12s %12s %12s %10s\n", "window", "baseline+", "measured+", "predicted+",
+		"error");
+	for (uint32_t i = 0; i < s->nr; i++) {
+		double w = (double)t->meas.win_bytes[i];
+		char ws[32];
+
+		if (w >= 1048576)
+			snprintf(ws, sizeof(ws), "%gMiB", w / 1048576);
+		else
+			snprintf(ws, sizeof(ws), "%gKiB", w / 1024);
+		fprintf(f, "%10s %12.1f %12.1f %12.1f %9.1f%%\n", ws,
+			t->have_base ? t->base.val[i] - t->base.val[0] : 0.0, s->meas_inc[i],
+			s->pred_inc[i],
+			100.0 * (s->pred_inc[i] - s->meas_inc[i]) /
+			    (s->plateau_ns > 1 ? s->plateau_ns : 1));
+	}
+	fprintf(f, "largest error: %.1f%% of the %.0f ns plateau rise, at %s window %u (%.0f ns)\n",
+		100.0 * s->err, s->plateau_ns, t->run.name, s->err_at,
+		s->pred_inc[s->err_at] - s->meas_inc[s->err_at]);
+}
+
+static int plot(const char *png, const struct target *t, const struct cal_score *s,
+		const char *title)
+{
+	char dat[PATH_MAX + 8], gp[PATH_MAX + 8];
+	FILE *f;
+	pid_t pid;
+	int st;
+
+	snprintf(dat, sizeof(dat), "%s.dat", png);
+	snprintf(gp, sizeof(gp), "%s.gp", png);
+	if (!(f = fopen(dat, "w")))
+		return cli_error(CMD, "%s: %s", dat, strerror(errno));
+	fprintf(f, "# window_bytes measured_inc_ns predicted_inc_ns\n");
+	for (uint32_t i = 0; i < s->nr; i++)
+		fprintf(f, "%llu %.2f %.2f\n", (unsigned long long)t->meas.win_bytes[i],
+			s->meas_inc[i], s->pred_inc[i]);
+	fclose(f);
+	if (!(f = fopen(gp, "w")))
+		return cli_error(CMD, "%s: %s", gp, strerror(errno));
+	fprintf(f,
+		"set terminal pngcairo size 800,500\n"
+		"set output '%s'\n"
+		"set title '%s' noenhanced\n"
+		"set logscale x 2\n"
+		"set xlabel 'window (bytes)'\n"
+		"set ylabel 'mean latency increase over 8 KiB (ns)'\n"
+		"set key left top\n"
+		"set grid\n"
+		"plot '%s' using 1:2 with linespoints title 'measured', \\\n"
+		"     '%s' using 1:3 with linespoints title 'predicted'\n",
+		png, title, dat, dat);
+	fclose(f);
+	pid = fork();
+	if (pid < 0)
+		return cli_error(CMD, "fork: %s", strerror(errno));
+	if (!pid) {
+		execlp("gnuplot", "gnuplot", gp, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		return cli_error(CMD, "gnuplot %s failed (%s); data in %s", gp,
+				 WIFEXITED(st) && WEXITSTATUS(st) == 127 ? "not installed"
+									 : "see its message",
+				 dat);
+	printf("plot: %s\n", png);
+	return 0;
+}
+
+/* The model config of the target's run, starting from @p's values. */
+static struct model_cfg run_cfg(const struct params *p, const struct target *t, bool keep_extra)
+{
+	struct model_cfg c = *(const struct model_cfg *)params__cfg(p, &model_param_table);
+
+	c.page_bytes = t->run.iommu == PB_IOMMU_SP ? 2u << 20 : 4096;
+	c.scalable = 0; /* Linux 3.19, intel_iommu=on: legacy mode */
+	c.ats = 0;
+	c.pt_remote = t->run.remote;
+	if (!keep_extra || (t->have_extra && !c.mem_remote_extra_ns))
+		c.mem_remote_extra_ns = t->have_extra ? t->remote_extra_ns : 0;
+	return c;
+}
+
+static int write_profile(const char *path, const struct target *t, const struct cal_fit *fit,
+			 const struct model_cfg *c, const char *dflt_read_src)
+{
+	FILE *f = fopen(path, "w");
+	char src[PATH_MAX + 256];
+
+	if (!f)
+		return cli_error(CMD, "%s: %s", path, strerror(errno));
+	/* inih reads lines of up to 200 bytes: keep each comment short */
+	snprintf(src, sizeof(src), "fitted from %s, error %.1f%%", t->lat_path,
+		 100.0 * fit->score.err);
+	fprintf(
+	    f,
+	    "; SPDX-License-Identifier: GPL-2.0\n"
+	    "; %s.ini - translation-model profile fitted by `svatrace calibrate pcie-bench`\n"
+	    "; to the pcie-bench run %s (docs/calibration.md).\n"
+	    "; Curve: %s, block %s, Avg(ns).\n"
+	    "; Baseline (IOMMU off): %s.\n"
+	    "; Error: largest |predicted - measured| increase over 8 KiB, %.1f%% of the %.0f ns\n"
+	    "; plateau rise. Keys not listed keep their built-in defaults (default.ini).\n\n",
+	    t->run.machine, t->run.name, t->lat_path, CACHE_STATE,
+	    t->have_base ? t->base_dir : "none (flat data path)", 100.0 * fit->score.err,
+	    fit->score.plateau_ns);
+	fprintf(f,
+		"[pt]\n; mapping page size of the run (bytes)\n"
+		"; source: measured run: %s (%s mappings)\npage_bytes = %llu\n\n",
+		t->run.name, pb_iommu_name(t->run.iommu), (unsigned long long)c->page_bytes);
+	fprintf(f, "; scalable mode\n; source: measured run: Linux 3.19 with intel_iommu=on "
+		   "(legacy mode; sys-kernel-cmdline.txt)\nscalable = off\n\n");
+	fprintf(f,
+		"; page tables in the other socket's memory\n"
+		"; source: measured run: %s (%s memory)\nremote = %s\n\n",
+		t->run.name, t->run.remote ? "remote" : "local", t->run.remote ? "on" : "off");
+	if (fit->miss_fitted)
+		fprintf(f,
+			"[iotlb]\n; IOTLB entries (entries)\n; source: calibrated: grid search, "
+			"%s\nentries = %u\n\n",
+			src, c->iotlb_entries);
+	else
+		fprintf(f,
+			"[iotlb]\n; IOTLB entries (entries). No window misses: a lower bound.\n"
+			"; source: calibrated: %s\nentries = %u\n\n",
+			src, c->iotlb_entries);
+	fprintf(f,
+		"; ways per set (ways). A uniformly random stream cannot tell the organisation:\n"
+		"; every organisation with evenly loaded sets has the same hit ratio.\n"
+		"; source: calibrated: not identified, fully associative\nways = %u\n\n",
+		c->iotlb_ways);
+	fprintf(f, "[pwc]\n; level-2 (PDE) cache entries, 2 MiB reach each (entries)\n");
+	if (fit->l2_bound)
+		fprintf(f,
+			"; No second rise up to the largest window: a lower bound.\n"
+			"; source: calibrated: %s\n",
+			src);
+	else
+		fprintf(f, "; source: calibrated: grid search, %s\n", src);
+	fprintf(f, "l2_entries = %u\n\n", c->pwc_lvl_entries[2]);
+	if (fit->miss_fitted)
+		fprintf(f,
+			"[walk]\n; per-walk overhead besides memory reads (ns)\n"
+			"; source: calibrated: least squares, %s\nfixed_ns = %llu\n\n",
+			src, (unsigned long long)c->walk_fixed_ns);
+	else
+		fprintf(f,
+			"[walk]\n; per-walk overhead besides memory reads (ns)\n"
+			"; Not identified: no window of the run misses the IOTLB.\n"
+			"; source: not identified by the run: built-in default\nfixed_ns = %llu\n\n",
+			(unsigned long long)c->walk_fixed_ns);
+	fprintf(f, "[mem]\n; one page-table memory read, tables in local memory (ns)\n");
+	if (fit->read_fitted)
+		fprintf(f, "; source: calibrated: least squares, %s%s\n", src,
+			t->run.remote ? " (minus remote_extra_ns)" : "");
+	else
+		fprintf(f,
+			"; Not identified: %s\n"
+			"; source: %.150s\n",
+			fit->miss_fitted ? "every walk of the run reads once, so only\n"
+					   "; walk.fixed_ns + mem.read_ns is fitted; read_ns keeps the default."
+					 : "no window of the run misses the IOTLB; the default is kept.",
+			dflt_read_src);
+	fprintf(f, "read_ns = %llu\n\n", (unsigned long long)c->mem_read_ns);
+	fprintf(f, "; added to each page-table read in remote memory (ns)\n");
+	if (t->have_extra)
+		fprintf(f,
+			"; source: calibrated: remote - local mean latency at the largest window "
+			"of the %s IOMMU-off runs\n",
+			t->run.cpu);
+	else
+		fprintf(f, "; source: estimate: single-socket host\n");
+	fprintf(f, "remote_extra_ns = %llu\n", (unsigned long long)c->mem_remote_extra_ns);
+	if (fclose(f))
+		return cli_error(CMD, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, int first, struct opts *o, int npos, const char **pos)
+{
+	static const struct option lo[] = {
+	    {"baseline", required_argument, NULL, 'b'}, {"no-baseline", no_argument, NULL, 'n'},
+	    {"output", required_argument, NULL, 'o'},	{"plot", required_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},		{0},
+	};
+	int c, k = 0;
+
+	optind = first;
+	while ((c = getopt_long(argc, argv, "-o:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 1:
+			if (k == npos)
+				return cli_usage_error(CMD, "unexpected argument '%s'", optarg);
+			pos[k++] = optarg;
+			break;
+		case 'b':
+			o->baseline = optarg;
+			break;
+		case 'n':
+			o->no_baseline = true;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'p':
+			o->plot = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:
+			return CLI_USAGE;
+		}
+	}
+	if (k != npos)
+		return cli_usage_error(CMD, "missing argument (%d of %d given)", k, npos);
+	if (o->baseline && o->no_baseline)
+		return cli_usage_error(CMD, "--baseline and --no-baseline exclude each other");
+	return 0;
+}
+
+static int do_fit(int argc, char **argv)
+{
+	struct opts o = {0};
+	const char *pos[1];
+	struct target t;
+	struct params *p;
+	struct model_cfg tmpl, fitted;
+	struct cal_fit fit;
+	const struct param_def *rd;
+	int rc;
+
+	if ((rc = parse_opts(argc, argv, 2, &o, 1, pos)))
+		return rc < 0 ? CLI_OK : rc;
+	o.dir = pos[0];
+	if ((rc = load_target(&o, &t)))
+		return rc;
+	if (!(p = params__new(svt_param_registry)))
+		return cli_error(CMD, "parameters: %s", strerror(errno));
+	tmpl = run_cfg(p, &t, false);
+	rd = params__find(p, "mem.read_ns");
+	if ((rc = cal_fit(&tmpl, &t.meas, t.have_base ? &t.base : NULL, &fitted, &fit))) {
+		params__free(p);
+		return cli_error(CMD, "fit: %s", strerror(-rc));
+	}
+	printf("run: %s (%s mappings, %s memory), %s\n", t.run.name, pb_iommu_name(t.run.iommu),
+	       t.run.remote ? "remote" : "local", t.lat_path);
+	printf("baseline: %s\n", t.have_base ? t.base_dir : "none (flat data path)");
+	printf(
+	    "fitted: iotlb.entries=%u%s (fully associative) pwc.l2_entries=%u%s walk.fixed_ns=%llu%s "
+	    "mem.read_ns=%llu%s mem.remote_extra_ns=%llu\n",
+	    fit.iotlb_entries, fit.miss_fitted ? "" : " (lower bound)", fit.pwc_l2_entries,
+	    fit.l2_bound ? " (lower bound)" : "", (unsigned long long)fit.walk_fixed_ns,
+	    fit.miss_fitted ? "" : " (not identified: default)",
+	    (unsigned long long)fit.mem_read_ns,
+	    fit.read_fitted ? "" : " (not identified: default)",
+	    (unsigned long long)fitted.mem_remote_extra_ns);
+	if (!fit.miss_fitted)
+		printf("note: no window misses the IOTLB with %s mappings: iotlb.entries is a lower "
+		       "bound and the walk latencies are not identified by this run; its rise is the "
+		       "data path's (baseline column)\n",
+		       pb_iommu_name(t.run.iommu));
+	print_table(&t, &fit.score, stdout);
+	rc = CLI_OK;
+	if (o.out &&
+	    (rc = write_profile(o.out, &t, &fit, &fitted, rd ? rd->source : "estimate")) == 0)
+		printf("profile: %s\n", o.out);
+	if (!rc && o.plot)
+		rc = plot(o.plot, &t, &fit.score, t.run.name);
+	params__free(p);
+	return rc;
+}
+
+static int do_check(int argc, char **argv)
+{
+	struct opts o = {0};
+	const char *pos[2];
+	char path[PATH_MAX], err[PATH_MAX + 256];
+	struct target t;
+	struct params *p;
+	struct model_cfg c;
+	struct cal_score s;
+	int rc;
+
+	if ((rc = parse_opts(argc, argv, 2, &o, 2, pos)))
+		return rc < 0 ? CLI_OK : rc;
+	o.dir = pos[1];
+	if (profile_resolve(pos[0], path, sizeof(path)))
+		return cli_error(CMD,
+				 "%s: no such profile (a path, or NAME for data/profiles/NAME.ini)",
+				 pos[0]);
+	if ((rc = load_target(&o, &t)))
+		return rc;
+	if (!(p = params__new(svt_param_registry)))
+		return cli_error(CMD, "parameters: %s", strerror(errno));
+	if (profile_load(p, path, err, sizeof(err)) || params__validate(p, err, sizeof(err))) {
+		params__free(p);
+		return cli_error(CMD, "%s", err);
+	}
+	/* the run decides page size and memory placement; the profile the rest */
+	c = run_cfg(p, &t, true);
+	if ((rc = cal_predict(&c, &t.meas, t.have_base ? &t.base : NULL, &s))) {
+		params__free(p);
+		return cli_error(CMD, "predict: %s", strerror(-rc));
+	}
+	printf("profile: %s\nrun: %s (%s mappings, %s memory), %s\n", path, t.run.name,
+	       pb_iommu_name(t.run.iommu), t.run.remote ? "remote" : "local", t.lat_path);
+	printf("baseline: %s\n", t.have_base ? t.base_dir : "none (flat data path)");
+	print_table(&t, &s, stdout);
+	rc = o.plot ? plot(o.plot, &t, &s, t.run.name) : CLI_OK;
+	params__free(p);
+	return rc;
+}
+
+/*
+ * Throughput: the run's bw file predicted by a closed-loop device over the
+ * profile; the outstanding-read count is fitted (grid 1..256), the link cap
+ * and data latency are the run's own small-window measurements.
+ */
+static int do_tput(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	const char *pos[2];
+	char path[PATH_MAX], err[PATH_MAX + 256], bw[PATH_MAX + 64], bwoff[PATH_MAX + 600];
+	struct pb_curve meas, off;
+	struct cal_device dev = { 0 };
+	double pred[PB_MAX_WINDOWS], best_pred[PB_MAX_WINDOWS], best = INFINITY;
+	uint32_t best_at = 0, best_k = 0;
+	bool have_off;
+	struct target t;
+	struct params *p;
+	struct model_cfg c;
+	int rc;
+
+	if ((rc = parse_opts(argc, argv, 2, &o, 2, pos)))
+		return rc < 0 ? CLI_OK : rc;
+	o.dir = pos[1];
+	if (profile_resolve(pos[0], path, sizeof(path)))
+		return cli_error(CMD, "%s: no such profile", pos[0]);
+	if ((rc = load_target(&o, &t)))
+		return rc;
+	snprintf(bw, sizeof(bw), "%s/%s", o.dir, PB_BW_FILE);
+	if (pb_read_bw(bw, CACHE_STATE, &meas, err, sizeof(err)))
+		return cli_error(CMD, "%s", err);
+	snprintf(bwoff, sizeof(bwoff), "%s/%s", t.base_dir, PB_BW_FILE);
+	have_off = t.have_base && !pb_read_bw(bwoff, CACHE_STATE, &off, err, sizeof(err)) &&
+		   off.nr == meas.nr;
+	if (!(p = params__new(svt_param_registry)))
+		return cli_error(CMD, "parameters: %s", strerror(errno));
+	if (profile_load(p, path, err, sizeof(err)) || params__validate(p, err, sizeof(err))) {
+		params__free(p);
+		return cli_error(CMD, "%s", err);
+	}
+	c = run_cfg(p, &t, true);
+	dev.data_ns = t.meas.val[0];
+	for (uint32_t i = 0; i < meas.nr; i++)
+		if (meas.val[i] > dev.link_gbps)
+			dev.link_gbps = meas.val[i];
+	/*
+	 * Outstanding reads by Little's law where translation is free (the
+	 * small windows): the link's plateau rate times the data latency.
+	 * Walkers from the rest of the curve (grid 1..16): the latency curves
+	 * cannot tell them, since pcie-bench's latency test has one read in
+	 * flight.
+	 */
+	dev.outstanding = (uint32_t)ceil(dev.link_gbps * dev.data_ns / 512.0);
+	for (uint32_t w = 1; w <= 16; w++) {
+		double e;
+
+		c.walkers = w;
+		if ((rc = cal_tput(&c, &dev, meas.win_bytes, meas.nr, pred))) {
+			params__free(p);
+			return cli_error(CMD, "throughput: %s", strerror(-rc));
+		}
+		/* least squares: one window the model cannot follow must not pick the count */
+		e = 0;
+		for (uint32_t i = 0; i < meas.nr; i++)
+			e += (pred[i] - meas.val[i]) * (pred[i] - meas.val[i]);
+		if (e < best) {
+			best = e;
+			best_k = w;
+			memcpy(best_pred, pred, sizeof(pred));
+		}
+	}
+	c.walkers = best_k;
+	best = cal_tput_err(best_pred, &meas, have_off ? &off : NULL, &best_at);
+	printf("profile: %s\nrun: %s, %s\n", path, t.run.name, bw);
+	printf("device: outstanding=%u (link cap x data latency / 64 B), data latency %.1f ns "
+	       "(%s at %llu bytes), link cap %.2f Gb/s (largest measured); fitted walk.walkers=%u\n",
+	       dev.outstanding, dev.data_ns, PB_LAT_FILE, (unsigned long long)t.meas.win_bytes[0],
+	       dev.link_gbps, c.walkers);
+	printf("%10s %12s %12s %12s %10s\n", "window", "iommu-off", "measured", "predicted", "error");
+	for (uint32_t i = 0; i < meas.nr; i++)
+		printf("%10llu %12.2f %12.2f %12.2f %9.1f%%\n", (unsigned long long)meas.win_bytes[i],
+		       have_off ? off.val[i] : NAN, meas.val[i], best_pred[i],
+		       100.0 * (best_pred[i] - meas.val[i]) /
+			       (have_off ? off.val[i] : meas.val[0]));
+	printf("largest error: %.1f%% of the %s throughput, at window %u\n", 100.0 * best,
+	       have_off ? "IOMMU-off" : "first window's", best_at);
+	params__free(p);
+	return CLI_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median; an even count takes the mean of the middle two. */
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * The default profile's translation values from machine profiles: medians
+ * of what each curve identifies (docs/calibration.md, "Default profile").
+ */
+static int do_default(int argc, char **argv)
+{
+	double n_iotlb[64], n_l2[64], c1[64], rd[64];
+	int nr = 0, nr_rd = 0, files = 0;
+	char list[1024] = "", path[PATH_MAX], err[PATH_MAX + 256];
+	const char *out = NULL;
+	struct params *dflt = params__new(svt_param_registry);
+	const struct model_cfg *d;
+	uint64_t r, c, l2, ni;
+	FILE *f = stdout;
+
+	if (!dflt)
+		return cli_error(CMD, "parameters: %s", strerror(errno));
+	d = params__cfg(dflt, &model_param_table);
+	for (int i = 2; i < argc; i++) {
+		struct params *p;
+		const struct model_cfg *m;
+
+		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			out = argv[++i];
+			continue;
+		}
+		if (nr == 64) {
+			params__free(dflt);
+			return cli_usage_error(CMD, "at most 64 profiles");
+		}
+		if (profile_resolve(argv[i], path, sizeof(path))) {
+			params__free(dflt);
+			return cli_error(CMD, "%s: no such profile", argv[i]);
+		}
+		p = params__new(svt_param_registry);
+		if (!p || profile_load(p, path, err, sizeof(err))) {
+			params__free(p);
+			params__free(dflt);
+			return cli_error(CMD, "%s", p ? err : strerror(errno));
+		}
+		m = params__cfg(p, &model_param_table);
+		n_iotlb[nr] = m->iotlb_entries;
+		n_l2[nr] = m->pwc_lvl_entries[2] ? m->pwc_lvl_entries[2] : m->pwc_entries;
+		c1[nr] = (double)(m->walk_fixed_ns + m->mem_read_ns);
+		/* a level-2 reach below the largest window (64 MiB): the curve saw reads vary */
+		if (n_l2[nr] * 2 < 64)
+			rd[nr_rd++] = (double)m->mem_read_ns;
+		nr++;
+		files++;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%.100s",
+			 files > 1 ? " " : "", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+		params__free(p);
+	}
+	if (!nr) {
+		params__free(dflt);
+		return cli_usage_error(CMD, "default: give the machine profiles to derive from");
+	}
+	ni = (uint64_t)llround(median(n_iotlb, nr));
+	l2 = (uint64_t)llround(median(n_l2, nr));
+	r = nr_rd ? (uint64_t)llround(median(rd, nr_rd)) : d->mem_read_ns;
+	c = (uint64_t)llround(median(c1, nr));
+	if (out && !(f = fopen(out, "w"))) {
+		params__free(dflt);
+		return cli_error(CMD, "%s: %s", out, strerror(errno));
+	}
+	fprintf(f,
+		"; translation values derived by `svatrace calibrate default` from: %s\n"
+		"; (medians; docs/calibration.md, \"Default profile\")\n"
+		"[iotlb]\n; source: derived: median of %d profiles\nentries = %llu\n"
+		"; source: derived: fully associative, as every fitted profile\nways = %llu\n"
+		"[pwc]\n; source: derived: median of %d profiles\nl2_entries = %llu\n"
+		"[mem]\n; source: derived: median of the %d profiles whose curve identifies it%s\n"
+		"read_ns = %llu\n"
+		"[walk]\n; source: derived: median of walk.fixed_ns + mem.read_ns of %d profiles, "
+		"minus mem.read_ns\nfixed_ns = %llu\n",
+		list, nr, (unsigned long long)ni, (unsigned long long)ni, nr,
+		(unsigned long long)l2, nr_rd, nr_rd ? "" : " (none: built-in default)",
+		(unsigned long long)r, nr, (unsigned long long)(c > r ? c - r : 0));
+	if (out && fclose(f)) {
+		params__free(dflt);
+		return cli_error(CMD, "%s: %s", out, strerror(errno));
+	}
+	params__free(dflt);
+	return CLI_OK;
+}
+
+int cmd_calibrate(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	if (!strcmp(argv[1], "pcie-bench"))
+		return do_fit(argc, argv);
+	if (!strcmp(argv[1], "check"))
+		return do_check(argc, argv);
+	if (!strcmp(argv[1], "default"))
+		return do_default(argc, argv);
+	if (!strcmp(argv[1], "throughput"))
+		return do_tput(argc, argv);
+	return cli_usage_error(CMD, "unknown calibrate command '%s' (pcie-bench, check, default)",
+			       argv[1]);
+}

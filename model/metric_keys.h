@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * metric_keys.h - the one list of the result keys that analyze reads
+ * (compare headlines, plot columns, report rows, the example database) and
+ * that the producers (the translation model, the work-queue model, replay)
+ * emit under the same names. Both sides include this header; a key is
+ * renamed here only.
+ *
+ * Each key is a string macro (so analyze can build "KEY@p99" and "A/B"
+ * expressions at compile time) and one row of SVT_RESULT_KEYS(X):
+ *
+ *   X(KEY, unit, label, kinds)
+ *
+ * kinds is a mask of SVT_KEY_* saying where a real run stores it: a scalar
+ * metric, a histogram (read as KEY@STAT, lib/hist.h), a time series, or a
+ * config key. tests/cli/analyze.sh expands the table with the C
+ * preprocessor and checks that real replays of the shipped trace and of
+ * generated DSA and faulting workloads store every row as its kinds say.
+ */
+#ifndef SVATRACE_MODEL_METRIC_KEYS_H
+#define SVATRACE_MODEL_METRIC_KEYS_H
+
+#define SVT_KEY_METRIC 1u /* metrics table: one scalar per run */
+#define SVT_KEY_HIST 2u	  /* histograms table: statistics as KEY@STAT */
+#define SVT_KEY_SERIES 4u /* series table: values per window */
+#define SVT_KEY_CONFIG 8u /* run_config table: a resolved parameter */
+
+/* Translation (IOTLB, page walk, ATS/ATC, PRI, invalidation): model/xlate. */
+#define KEY_IOTLB_LOOKUPS "iotlb.lookups"
+#define KEY_IOTLB_HITS "iotlb.hits"
+#define KEY_IOTLB_MISSES "iotlb.misses"
+#define KEY_WALK_READS "walk.mem_reads"
+#define KEY_ATC_HITS "atc.hits"
+#define KEY_ATC_MISSES "atc.misses"
+#define KEY_PRI_REQUESTS "pri.requests"
+#define KEY_INVAL_COUNT "inval.count"
+#define KEY_XLATE_LAT "xlate.latency_ns"
+
+/* Work submission (DSA work queues): model/wq. */
+#define KEY_WQ_THROUGHPUT "wq.device.desc_per_s"
+#define KEY_SUBMIT_LAT "submit.latency_ns"	/* ready -> accepted by the WQ */
+#define KEY_WQ_WAIT_LAT "wq.wait.latency_ns"	/* accepted -> dispatched to an engine */
+#define KEY_DESC_E2E_LAT "desc.e2e.latency_ns"	/* ready -> completion noticed */
+#define KEY_SUBMIT_DESCS "submit.nr_issued"
+#define KEY_SUBMIT_RETRIES "submit.nr_retries"
+#define KEY_CLIENTS "client.nr"
+
+/* CPU cost breakdown (ns of CPU time over the run). */
+#define KEY_CPU_PIN "pin.cpu_ns"
+#define KEY_CPU_MAP "map.cpu_ns"
+#define KEY_CPU_UNMAP "unmap.cpu_ns"
+#define KEY_CPU_INVAL "inval.wait_ns"
+#define KEY_CPU_FAULT "pri.service_cpu_ns"
+#define KEY_CPU_SUBMIT "submit.cpu_ns"
+
+/* Whole run: replay. */
+#define KEY_RUN_DURATION "run.duration_ns"
+
+/* Config keys that plots use as axes or line groups. */
+#define CFG_IOTLB_ENTRIES "iotlb.entries"
+#define CFG_PAGE_SIZE "pt.page_bytes"
+#define CFG_WQ_MODE "wq.wq0.mode"
+
+/* The table: every key above, once. */
+#define SVT_RESULT_KEYS(X)                                                                         \
+	X(KEY_IOTLB_LOOKUPS, "lookups", "IOTLB lookups", SVT_KEY_METRIC)                           \
+	X(KEY_IOTLB_HITS, "lookups", "IOTLB hits", SVT_KEY_METRIC)                                 \
+	X(KEY_IOTLB_MISSES, "lookups", "IOTLB misses", SVT_KEY_METRIC | SVT_KEY_SERIES)            \
+	X(KEY_WALK_READS, "reads", "page-walk memory reads", SVT_KEY_METRIC)                       \
+	X(KEY_ATC_HITS, "lookups", "device TLB (ATC) hits", SVT_KEY_METRIC)                        \
+	X(KEY_ATC_MISSES, "lookups", "device TLB (ATC) misses", SVT_KEY_METRIC)                    \
+	X(KEY_PRI_REQUESTS, "requests", "page requests (faults)", SVT_KEY_METRIC | SVT_KEY_SERIES) \
+	X(KEY_INVAL_COUNT, "descriptors", "invalidations", SVT_KEY_METRIC | SVT_KEY_SERIES)        \
+	X(KEY_XLATE_LAT, "ns", "translation latency", SVT_KEY_HIST)                                \
+	X(KEY_WQ_THROUGHPUT, "desc/s", "device throughput", SVT_KEY_METRIC)                        \
+	X(KEY_SUBMIT_LAT, "ns", "submit latency (issue to accepted)", SVT_KEY_HIST)                \
+	X(KEY_WQ_WAIT_LAT, "ns", "WQ wait (accepted to dispatched)", SVT_KEY_HIST)                 \
+	X(KEY_DESC_E2E_LAT, "ns", "end-to-end latency (ready to noticed)", SVT_KEY_HIST)           \
+	X(KEY_SUBMIT_DESCS, "submissions", "descriptors issued", SVT_KEY_METRIC)                   \
+	X(KEY_SUBMIT_RETRIES, "retries", "ENQCMD retries", SVT_KEY_METRIC)                         \
+	X(KEY_CLIENTS, "clients", "submitting clients", SVT_KEY_METRIC)                            \
+	X(KEY_CPU_PIN, "ns", "CPU: pin", SVT_KEY_METRIC)                                           \
+	X(KEY_CPU_MAP, "ns", "CPU: map", SVT_KEY_METRIC)                                           \
+	X(KEY_CPU_UNMAP, "ns", "CPU: unmap", SVT_KEY_METRIC)                                       \
+	X(KEY_CPU_INVAL, "ns", "CPU: invalidation wait", SVT_KEY_METRIC)                           \
+	X(KEY_CPU_FAULT, "ns", "CPU: fault service", SVT_KEY_METRIC)                               \
+	X(KEY_CPU_SUBMIT, "ns", "CPU: submission", SVT_KEY_METRIC)                                 \
+	X(KEY_RUN_DURATION, "ns", "time to finish", SVT_KEY_METRIC)                                \
+	X(CFG_IOTLB_ENTRIES, "entries", "IOTLB entries", SVT_KEY_CONFIG)                           \
+	X(CFG_PAGE_SIZE, "bytes", "page size", SVT_KEY_CONFIG)                                     \
+	X(CFG_WQ_MODE, "", "WQ mode", SVT_KEY_CONFIG)
+
+#endif /* SVATRACE_MODEL_METRIC_KEYS_H */

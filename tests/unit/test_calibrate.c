@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_calibrate.c - the pcie-bench reader (values of a real file, truncated
+ * files, wrong columns, missing file: errors naming file and line), what
+ * folder names say (IOMMU off / 4 KiB / super pages, Sandy Bridge's -iommu,
+ * remote siblings), and the fit recovering known parameters from a curve
+ * the model itself drew.
+ */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "calibrate/fit.h"
+#include "calibrate/pciebench.h"
+#include "model/params.h"
+
+#define BDW "data/pcie-bench/nfp6000-1.2GHz_bdw-Xeon-E5-2630v4-dell-t430-s0-s0-s0-iommu-nosp"
+
+static char tmpdir[] = "/tmp/svt-cal.XXXXXX";
+
+static int setup(void **state)
+{
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	return system(cmd);
+}
+
+/* Copy the first @nr_lines of the real file to a temp file, optionally editing one line. */
+static const char *copy_lines(const char *name, int nr_lines, int edit_line, const char *edit,
+			      size_t cut_bytes)
+{
+	static char path[256];
+	char line[1024];
+	FILE *in = fopen(BDW "/" PB_LAT_FILE, "r"), *out;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	out = fopen(path, "w");
+	assert_non_null(in);
+	assert_non_null(out);
+	while (fgets(line, sizeof(line), in) && n < nr_lines) {
+		n++;
+		if (n == edit_line)
+			fputs(edit, out);
+		else if (n == nr_lines && cut_bytes)
+			fwrite(line, 1, cut_bytes, out); /* a file cut inside a line */
+		else
+			fputs(line, out);
+	}
+	fclose(in);
+	fclose(out);
+	return path;
+}
+
+static void test_read_real(void **state)
+{
+	struct pb_curve c;
+	char err[512];
+
+	assert_int_equal(pb_read_lat(BDW "/" PB_LAT_FILE, "DWarm", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nr, 12);
+	assert_int_equal(c.win_bytes[0], 8192);
+	assert_int_equal(c.win_bytes[5], 1572864); /* 1.5MB */
+	assert_int_equal(c.win_bytes[11], 64u << 20);
+	/* DWarm Avg(ns), not Cold's or TAvg(ns) (729.2) */
+	assert_true(c.val[0] > 537.55 && c.val[0] < 537.65);
+	assert_true(c.val[11] > 897.95 && c.val[11] < 898.05);
+	assert_int_equal(pb_read_lat(BDW "/" PB_LAT_FILE, "Cold", &c, err, sizeof(err)), 0);
+	assert_true(c.val[11] > 901.15 && c.val[11] < 901.25);
+}
+
+static void test_read_bad(void **state)
+{
+	struct pb_curve c;
+	char err[512];
+	const char *p;
+
+	assert_int_equal(pb_read_lat("/nonexistent/" PB_LAT_FILE, "DWarm", &c, err, sizeof(err)),
+			 -ENOENT);
+	assert_non_null(strstr(err, "/nonexistent/" PB_LAT_FILE));
+	/* truncated at a line boundary inside the DWarm block (rows 28..) */
+	p = copy_lines("trunc.txt", 30, 0, NULL, 0);
+	assert_int_equal(pb_read_lat(p, "DWarm", &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "trunc.txt:30: truncated"));
+	/* cut inside a line */
+	p = copy_lines("cut.txt", 33, 0, NULL, 40);
+	assert_int_equal(pb_read_lat(p, "DWarm", &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "cut.txt:33: "));
+	assert_non_null(strstr(err, "expected 23"));
+	/* wrong header column */
+	p = copy_lines("hdr.txt", 60, 1,
+		       " Test PAT Cache HO DO WinSZ SZ TAvg Avg Med Min Max 95% 99.9% TAvg(ns) "
+		       "Mean(ns) Med(ns) Min(ns) Max(ns) 95%(ns) 99.9%(ns) #outliers #samples\n",
+		       0);
+	assert_int_equal(pb_read_lat(p, "DWarm", &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "hdr.txt:1: not a pcie-bench latency header"));
+	/* a row with a column missing */
+	p = copy_lines(
+	    "col.txt", 60, 29,
+	    "  LAT_DMA_RD Rand DWarm 0 0 64KB 64 965.0 735.4 720 704 2480 736 1152 804.2 "
+	    "612.8 600 586 2066 613 960 2\n",
+	    0);
+	assert_int_equal(pb_read_lat(p, "DWarm", &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "col.txt:29: 22 columns, expected 23"));
+	/* the throughput layout refuses a latency file */
+	assert_int_equal(pb_read_bw(BDW "/" PB_LAT_FILE, "DWarm", &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, ":1: not a pcie-bench throughput header"));
+}
+
+static void test_run_names(void **state)
+{
+	struct pb_run r;
+	char err[256];
+
+	assert_int_equal(pb_run_parse("x/nfp6000-1.2GHz_snb-Xeon-E5-2630_dell-t620-iommu/", &r, err,
+				      sizeof(err)),
+			 0);
+	assert_string_equal(r.cpu, "snb");
+	assert_int_equal(r.iommu, PB_IOMMU_4K); /* no super pages on Sandy Bridge */
+	assert_string_equal(r.base_name, "nfp6000-1.2GHz_snb-Xeon-E5-2630_dell-t620");
+	assert_string_equal(r.machine, "snb-e5-2630");
+	assert_false(r.two_socket);
+
+	assert_int_equal(pb_run_parse("nfp6000-1.2GHz_ib-Xeon-E5-2620v2_dell-t620-s0-s1-s1-iommu",
+				      &r, err, sizeof(err)),
+			 0);
+	assert_int_equal(r.iommu, PB_IOMMU_SP);
+	assert_true(r.remote);
+	assert_string_equal(r.local_name,
+			    "nfp6000-1.2GHz_ib-Xeon-E5-2620v2_dell-t620-s0-s0-s0-iommu");
+	assert_string_equal(r.base_name, "nfp6000-1.2GHz_ib-Xeon-E5-2620v2_dell-t620-s0-s1-s1");
+	assert_string_equal(r.machine, "ib-e5-2620v2-remote");
+
+	assert_int_equal(pb_run_parse(BDW, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.iommu, PB_IOMMU_4K);
+	assert_false(r.remote);
+	assert_string_equal(r.machine, "bdw-e5-2630v4-local");
+
+	assert_int_equal(pb_run_parse("nfp6000-1.2GHz_bdw-Xeon-E5-2630v4-dell-t430-s0-s0-s0", &r,
+				      err, sizeof(err)),
+			 0);
+	assert_int_equal(r.iommu, PB_IOMMU_OFF);
+	assert_int_equal(pb_run_parse("some-folder", &r, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "some-folder: not a pcie-bench result folder name"));
+}
+
+/* A curve drawn by the model with known values: the fit must give them back. */
+static void test_fit_recovers(void **state)
+{
+	static const uint64_t kib[] = {8, 256, 512, 1024, 2048, 4096, 16384, 65536};
+	struct params *p =
+	    params__new((const struct param_table *const[]){&model_param_table, NULL});
+	struct model_cfg truth, tmpl, got;
+	struct pb_curve meas = {.nr = 8};
+	struct cal_score s;
+	struct cal_fit fit;
+
+	assert_non_null(p);
+	tmpl = *(const struct model_cfg *)params__cfg(p, &model_param_table);
+	tmpl.scalable = 0;
+	truth = tmpl;
+	truth.iotlb_entries = truth.iotlb_ways = 96;
+	truth.pwc_lvl_entries[2] = 2; /* second rise past 4 MiB */
+	truth.walk_fixed_ns = 180;
+	truth.mem_read_ns = 60;
+	for (int i = 0; i < 8; i++) {
+		meas.win_bytes[i] = kib[i] * 1024;
+		meas.val[i] = 500;
+	}
+	assert_int_equal(cal_predict(&truth, &meas, NULL, &s), 0);
+	/* at 64 MiB: 1-96/16384 misses x (240 + 60 x 31/32 level-2 misses) */
+	assert_true(s.pred_inc[7] > 290 && s.pred_inc[7] < 302);
+	for (int i = 0; i < 8; i++)
+		meas.val[i] = 500 + s.pred_inc[i];
+	assert_int_equal(cal_fit(&tmpl, &meas, NULL, &got, &fit), 0);
+	assert_int_equal(fit.iotlb_entries, 96);
+	assert_int_equal(fit.pwc_l2_entries, 2);
+	assert_true(fit.read_fitted);
+	assert_true(fit.mem_read_ns >= 55 && fit.mem_read_ns <= 65);
+	assert_true(fit.walk_fixed_ns + fit.mem_read_ns >= 236 &&
+		    fit.walk_fixed_ns + fit.mem_read_ns <= 244);
+	assert_true(fit.score.err < 0.02);
+	params__free(p);
+}
+
+/* pwc.l2_entries and pt.remote change what a walk costs, by the amounts the fit assumes. */
+static void test_model_knobs(void **state)
+{
+	static const uint64_t win[] = {8 << 10, 64 << 20};
+	struct params *p =
+	    params__new((const struct param_table *const[]){&model_param_table, NULL});
+	struct model_cfg c;
+	struct cal_sweep big, small, remote;
+
+	assert_non_null(p);
+	c = *(const struct model_cfg *)params__cfg(p, &model_param_table);
+	c.scalable = 0;
+	c.iotlb_entries = c.iotlb_ways = 16;
+	c.pwc_lvl_entries[2] = 64; /* 128 MiB reach: one read per walk */
+	assert_int_equal(cal_sweep(&c, win, 2, &big), 0);
+	assert_true(big.miss[1] > 0.99);
+	assert_true(fabs(big.reads[1] / big.miss[1] - 1) < 0.01);
+	c.pwc_lvl_entries[2] = 1; /* 2 MiB reach: 31 of 32 walks also read the PDE */
+	assert_int_equal(cal_sweep(&c, win, 2, &small), 0);
+	assert_true(fabs(small.reads[1] / small.miss[1] - (1 + 31.0 / 32)) < 0.02);
+	/* remote tables: every read costs remote_extra_ns more */
+	c.pt_remote = 1;
+	c.mem_remote_extra_ns = 100;
+	assert_int_equal(cal_sweep(&c, win, 2, &remote), 0);
+	assert_true(fabs(remote.lat_ns[1] - small.lat_ns[1] - 100 * small.reads[1]) < 1);
+	params__free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_read_real),
+	    cmocka_unit_test(test_read_bad),
+	    cmocka_unit_test(test_run_names),
+	    cmocka_unit_test(test_fit_recovers),
+	    cmocka_unit_test(test_model_knobs),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
