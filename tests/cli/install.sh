@@ -46,7 +46,8 @@ check_eq "completion: subcommands" "$("$B" help | awk '/^Commands:/ {c=1; next} 
 	"$(comp svatrace '' | sort | tr '\n' ' ' | sed 's/ $//' | sed 's/ help\(.*\)/\1 help/')"
 check_eq "completion: 'svatrace ex' -> export" "export" "$(comp svatrace ex)"
 check_match "completion: replay options" '--profile.*--scenario.*--set' "$(comp svatrace replay -- | tr '\n' ' ')"
-check_eq "completion: --set keys" "iotlb.entries= iotlb.hit_ns= iotlb.policy= iotlb.ways=" \
+check_eq "completion: --set keys (every iotlb.* key of --list-params)" \
+	"$("$B" replay --list-params | awk '/^iotlb\./ {print $1 "="}' | sort | tr '\n' ' ' | sed 's/ $//')" \
 	"$(comp svatrace replay --set iotlb. | sort | tr '\n' ' ' | sed 's/ $//')"
 check_match "completion: scenario names" 'faulting.*pinned' "$(comp svatrace replay --scenario '' | sort | tr '\n' ' ')"
 check_eq "completion: profile names from the install" "default" "$(comp svatrace replay --profile d)"
