@@ -2,7 +2,8 @@
 /*
  * plot.c - plot kinds and their data files (see plot.h).
  *
- * The table kinds[] is the one place that says which keys each plot reads.
+ * Each kind (analyze/plot_NAME.c, listed in PLOT_KINDS below) is the one
+ * place that says which keys its plot reads.
  * Data files are plain gnuplot input: '#' comments saying where the numbers
  * came from, one block per line of the plot separated by two blank lines
  * (gnuplot's "index"), each block starting with a header row whose first
@@ -25,64 +26,27 @@
 #include "common/log.h"
 #include "gen/analyze/plot_scripts.h"
 
-static const struct plot_kind kinds[] = {
-	{
-		.name = "iotlb-sweep",
-		.summary = "IOTLB miss rate and translation latency vs IOTLB entries, one line per page size",
-		.shape = PLOT_SWEEP,
-		.x_key = CFG_IOTLB_ENTRIES,
-		.group_key = CFG_PAGE_SIZE,
-		.cols = {
-			{ "miss_rate_pct", KEY_IOTLB_MISSES "/" KEY_IOTLB_LOOKUPS, 100 },
-			{ "lat_mean_ns", KEY_XLATE_LAT "@mean", 1 },
-			{ "lat_p99_ns", KEY_XLATE_LAT "@p99", 1 },
-		},
-	},
-	{
-		.name = "latency-cdf",
-		.summary = "CDF of translation latency per run (pinned vs faulting)",
-		.shape = PLOT_CDF,
-		.hist_key = KEY_XLATE_LAT,
-		.prefer_scenarios = "pinned,faulting",
-	},
-	{
-		.name = "wq-clients",
-		.summary = "throughput, p99 end-to-end latency and retries per descriptor vs clients, DWQ vs SWQ",
-		.shape = PLOT_SWEEP,
-		.x_key = KEY_CLIENTS,
-		.group_key = CFG_WQ_MODE,
-		.cols = {
-			{ "throughput_Mdesc_per_s", KEY_WQ_THROUGHPUT, 1e-6 },
-			{ "p99_us", KEY_DESC_E2E_LAT "@p99", 1e-3 },
-			{ "retries_per_desc", KEY_SUBMIT_RETRIES "/" KEY_SUBMIT_DESCS, 1 },
-		},
-	},
-	{
-		.name = "timeseries",
-		.summary = "faults, invalidations and IOTLB misses per window over a run",
-		.shape = PLOT_SERIES,
-		.prefer_scenarios = "pinned,faulting",
-		.cols = {
-			{ "faults", KEY_PRI_REQUESTS, 1 },
-			{ "invalidations", KEY_INVAL_COUNT, 1 },
-			{ "iotlb_misses", KEY_IOTLB_MISSES, 1 },
-		},
-	},
-	{
-		.name = "cpu-cost",
-		.summary = "CPU time per run: pin/map/unmap/invalidate vs fault service vs submission",
-		.shape = PLOT_BARS,
-		.prefer_scenarios = "pinned,faulting",
-		.cols = {
-			{ "pin_ms", KEY_CPU_PIN, 1e-6 },
-			{ "map_ms", KEY_CPU_MAP, 1e-6 },
-			{ "unmap_ms", KEY_CPU_UNMAP, 1e-6 },
-			{ "invalidate_ms", KEY_CPU_INVAL, 1e-6 },
-			{ "fault_service_ms", KEY_CPU_FAULT, 1e-6 },
-			{ "submission_ms", KEY_CPU_SUBMIT, 1e-6 },
-		},
-	},
-};
+/*
+ * The registry: one line per kind, in help order. Kind NAME is `const
+ * struct plot_kind plot_kind_NAME` in its own file (analyze/plot_NAME.c,
+ * with '-' in the command word written '_') plus its script
+ * analyze/plots/WORD.gp; the declarations and the table are made from this
+ * list, the help and kind validation from the table. Adding a plot: those
+ * two files and one line here.
+ */
+#define PLOT_KINDS(X) \
+	X(iotlb_sweep) \
+	X(latency_cdf) \
+	X(wq_clients) \
+	X(timeseries) \
+	X(cpu_cost)
+
+#define DECLARE_(n) extern const struct plot_kind plot_kind_##n;
+PLOT_KINDS(DECLARE_)
+#undef DECLARE_
+#define ENTRY_(n) &plot_kind_##n,
+static const struct plot_kind *const kinds[] = { PLOT_KINDS(ENTRY_) };
+#undef ENTRY_
 
 #define NR_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -93,14 +57,14 @@ size_t plot_nr_kinds(void)
 
 const struct plot_kind *plot_kind_at(size_t i)
 {
-	return i < NR_KINDS ? &kinds[i] : NULL;
+	return i < NR_KINDS ? kinds[i] : NULL;
 }
 
 const struct plot_kind *plot_find(const char *name)
 {
 	for (size_t i = 0; i < NR_KINDS; i++)
-		if (!strcmp(kinds[i].name, name))
-			return &kinds[i];
+		if (!strcmp(kinds[i]->name, name))
+			return kinds[i];
 	return NULL;
 }
 

@@ -23,58 +23,59 @@
 #include "replay/sinks.h"
 #include "replay/wq_hostcfg.h"
 #include "sweep/resolve.h"
-#include "trace/trace.h"
 
 #define CMD "replay"
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: svatrace replay TRACE [--profile NAME|FILE] [--set KEY=VALUE]... [--json]\n"
-		"                       [--seed N] [--label TEXT] [--db FILE] [--scenario SPEC]\n"
-		"       svatrace replay --scenario help\n"
-		"       svatrace replay --list-params [--json] [--profile ...] [--set ...]\n"
-		"\n"
-		"Replays a native trace through the model of I/O address translation: IOTLB,\n"
-		"paging-structure caches and walkers, per-device ATC with ATS, PRI page faults,\n"
-		"the pinned path with strict or lazy invalidation. Device accesses come from\n"
-		"DEV_ACCESS records (see 'svatrace import --from access-csv') and from maps,\n"
-		"which expand into accesses per page (replay.expand; docs/replay.md).\n"
-		"PAGE_REQ records (intel_iommu:prq_report, or made by the faulting scenario)\n"
-		"enter the PRI path as page requests: one response per page request group,\n"
-		"pri.* metrics (docs/model.md).\n"
-		"Work-queue submit/complete records drive the DSA work-queue model (wq.* keys:\n"
-		"wq.wq0.mode=dedicated|shared, wq.loop=closed|open, wq.xlate=model|fixed|none;\n"
-		"docs/wq-model.md), e.g. --set wq.wq0.mode=shared on a 'gen dsa-memcpy' trace.\n"
-		"\n"
-		"Options:\n"
-		"  --profile NAME|FILE  calibration profile: data/profiles/NAME.ini or an INI file\n"
-		"                       (default: built-in defaults = data/profiles/default.ini)\n"
-		"  --scenario SPEC      rewrite the trace first: NAME[=VALUE][:key=value...][,NAME...]\n"
-		"                       e.g. faulting:resident=0.5 or pinned,pagesize=2m; its model\n"
-		"                       overrides apply after the profile, before --set\n"
-		"                       ('--scenario help' lists transforms; docs/scenarios.md)\n"
-		"  --wq-config FILE     DSA work queues from accel-config JSON (accel-config list or\n"
-		"                       save-config): wq.* keys after the scenario, before --set.\n"
-		"                       Without it a trace's host snapshot (svatrace collect) sets\n"
-		"                       them, below the profile; --list-params TRACE shows origins\n"
-		"  --set KEY=VALUE      override one parameter (repeatable; after the profile)\n"
-		"  --seed N             model.seed (random replacement, fault service times)\n"
-		"  --json               print one JSON object of metrics (flat dotted keys)\n"
-		"  --label TEXT         run label (default: \"replay TRACE\")\n"
-		"  --db FILE            also store the run (config, metrics, histogram, series)\n"
-		"                       in a SQLite results database (created if missing)\n"
-		"  --list-params        print every parameter: key, unit, default, source\n"
-		"  -h, --help           this help\n"
-		"\n"
-		"Examples:\n"
-		"  svatrace import --from ftrace-text run.txt -o run.svt\n"
-		"  svatrace replay run.svt\n"
-		"  svatrace replay run.svt --set iotlb.entries=256 --set pt.page_bytes=2M --json\n"
-		"  svatrace replay sim.svt --set ats.enabled=on --set model.mode=faulting\n"
-		"  svatrace replay sim.svt --scenario faulting:resident=0.9 --db results.db\n"
-		"\n"
-		"Exit status: 0 ok, 1 the trace could not be read, 2 bad option or parameter.\n");
+	fprintf(
+	    f,
+	    "usage: svatrace replay TRACE [--profile NAME|FILE] [--set KEY=VALUE]... [--json]\n"
+	    "                       [--seed N] [--label TEXT] [--db FILE] [--scenario SPEC]\n"
+	    "       svatrace replay --scenario help\n"
+	    "       svatrace replay --list-params [--json] [--profile ...] [--set ...]\n"
+	    "\n"
+	    "Replays a native trace through the model of I/O address translation: IOTLB,\n"
+	    "paging-structure caches and walkers, per-device ATC with ATS, PRI page faults,\n"
+	    "the pinned path with strict or lazy invalidation. Device accesses come from\n"
+	    "DEV_ACCESS records (see 'svatrace import --from access-csv') and from maps,\n"
+	    "which expand into accesses per page (replay.expand; docs/replay.md).\n"
+	    "PAGE_REQ records (intel_iommu:prq_report, or made by the faulting scenario)\n"
+	    "enter the PRI path as page requests: one response per page request group,\n"
+	    "pri.* metrics (docs/model.md).\n"
+	    "Work-queue submit/complete records drive the DSA work-queue model (wq.* keys:\n"
+	    "wq.wq0.mode=dedicated|shared, wq.loop=closed|open, wq.xlate=model|fixed|none;\n"
+	    "docs/wq-model.md), e.g. --set wq.wq0.mode=shared on a 'gen dsa-memcpy' trace.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --profile NAME|FILE  calibration profile: data/profiles/NAME.ini or an INI file\n"
+	    "                       (default: built-in defaults = data/profiles/default.ini)\n"
+	    "  --scenario SPEC      rewrite the trace first: "
+	    "NAME[=VALUE][:key=value...][,NAME...]\n"
+	    "                       e.g. faulting:resident=0.5 or pinned,pagesize=2m; its model\n"
+	    "                       overrides apply after the profile, before --set\n"
+	    "                       ('--scenario help' lists transforms; docs/scenarios.md)\n"
+	    "  --wq-config FILE     DSA work queues from accel-config JSON (accel-config list or\n"
+	    "                       save-config): wq.* keys after the scenario, before --set.\n"
+	    "                       Without it a trace's host snapshot (svatrace collect) sets\n"
+	    "                       them, below the profile; --list-params TRACE shows origins\n"
+	    "  --set KEY=VALUE      override one parameter (repeatable; after the profile)\n"
+	    "  --seed N             model.seed (random replacement, fault service times)\n"
+	    "  --json               print one JSON object of metrics (flat dotted keys)\n"
+	    "  --label TEXT         run label (default: \"replay TRACE\")\n"
+	    "  --db FILE            also store the run (config, metrics, histogram, series)\n"
+	    "                       in a SQLite results database (created if missing)\n"
+	    "  --list-params        print every parameter: key, unit, default, source\n"
+	    "  -h, --help           this help\n"
+	    "\n"
+	    "Examples:\n"
+	    "  svatrace import --from ftrace-text run.txt -o run.svt\n"
+	    "  svatrace replay run.svt\n"
+	    "  svatrace replay run.svt --set iotlb.entries=256 --set pt.page_bytes=2M --json\n"
+	    "  svatrace replay sim.svt --set ats.enabled=on --set model.mode=faulting\n"
+	    "  svatrace replay sim.svt --scenario faulting:resident=0.9 --db results.db\n"
+	    "\n"
+	    "Exit status: 0 ok, 1 the trace could not be read, 2 bad option or parameter.\n");
 }
 
 static void scenario_help(const struct scenario_ops *ops, void *ctx)
@@ -144,7 +145,7 @@ static void list_text(const struct param_def *d, const char *value, const char *
 static void list_json(const struct param_def *d, const char *value, const char *origin, void *ctx)
 {
 	json_t *o = json_object();
-	static const char *const types[] = { "u64", "u32", "double", "bool", "enum" };
+	static const char *const types[] = {"u64", "u32", "double", "bool", "enum"};
 
 	json_object_set_new(o, "key", json_string(d->key));
 	json_object_set_new(o, "type", json_string(types[d->type]));
@@ -169,8 +170,8 @@ static void list_json(const struct param_def *d, const char *value, const char *
 }
 
 struct progress {
-	struct timespec last;	/* last draw */
-	bool drawn;		/* something on the line */
+	struct timespec last; /* last draw */
+	bool drawn;	      /* something on the line */
 };
 
 static void draw_progress(uint64_t done, uint64_t total, void *ctx)
@@ -180,7 +181,8 @@ static void draw_progress(uint64_t done, uint64_t total, void *ctx)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (done < total && pg->drawn &&
-	    (now.tv_sec - pg->last.tv_sec) * 1000000000L + (now.tv_nsec - pg->last.tv_nsec) < 200000000L)
+	    (now.tv_sec - pg->last.tv_sec) * 1000000000L + (now.tv_nsec - pg->last.tv_nsec) <
+		200000000L)
 		return;
 	pg->last = now;
 	if (done >= total) {
@@ -189,174 +191,243 @@ static void draw_progress(uint64_t done, uint64_t total, void *ctx)
 		pg->drawn = false;
 		return;
 	}
-	fprintf(stderr, "\rreplay: %5.1f%% (%llu of %llu MiB)", total ? 100.0 * (double)done / (double)total : 0,
-		(unsigned long long)(done >> 20), (unsigned long long)(total >> 20));
+	fprintf(stderr, "\rreplay: %5.1f%% (%llu of %llu MiB)",
+		total ? 100.0 * (double)done / (double)total : 0, (unsigned long long)(done >> 20),
+		(unsigned long long)(total >> 20));
 	pg->drawn = true;
+}
+
+/* The command line, parsed. */
+struct args {
+	const char *profile, *seed, *label, *db, *scenario; /* options, NULL if absent */
+	const char *wq_config;				    /* --wq-config FILE */
+	bool json, list;				    /* --json, --list-params */
+	char **sets;					    /* --set texts */
+	int nr_sets;					    /* their number */
+	const char *trace;				    /* TRACE */
+};
+
+/* Return: CLI_OK to go on, CLI_DONE (help printed), or a CLI error code. */
+#define CLI_DONE (-1)
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	static const struct option opts[] = {
+	    {"profile", required_argument, NULL, 'p'}, {"set", required_argument, NULL, 's'},
+	    {"seed", required_argument, NULL, 'S'},    {"json", no_argument, NULL, 'j'},
+	    {"label", required_argument, NULL, 'l'},   {"db", required_argument, NULL, 'd'},
+	    {"list-params", no_argument, NULL, 'L'},   {"scenario", required_argument, NULL, 'C'},
+	    {"wq-config", required_argument, NULL, 'W'}, {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			a->profile = optarg;
+			break;
+		case 's':
+			a->sets[a->nr_sets++] = optarg;
+			break;
+		case 'S':
+			a->seed = optarg;
+			break;
+		case 'j':
+			a->json = true;
+			break;
+		case 'l':
+			a->label = optarg;
+			break;
+		case 'd':
+			a->db = optarg;
+			break;
+		case 'L':
+			a->list = true;
+			break;
+		case 'C':
+			a->scenario = optarg;
+			break;
+		case 'W':
+			a->wq_config = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return CLI_DONE;
+		default:
+			return cli_usage_error(CMD, "unknown option");
+		}
+	}
+	if (a->scenario && !strcmp(a->scenario, "help")) {
+		replay_scenario_help();
+		return CLI_DONE;
+	}
+	if (a->list && optind < argc - 1)
+		return cli_usage_error(CMD, "one TRACE only");
+	if (!a->list && optind != argc - 1)
+		return cli_usage_error(CMD, optind >= argc ? "no TRACE given" : "one TRACE only");
+	/* --list-params TRACE shows which values the trace's host snapshot sets */
+	a->trace = optind == argc - 1 ? argv[optind] : NULL;
+	return CLI_OK;
+}
+
+/*
+ * The run's parameters: trace host snapshot < profile < scenario overrides <
+ * --wq-config < --set < --seed (without the first and fourth, the rule sweeps
+ * use too: sweep/resolve.h). @spec receives the normalised scenario spec.
+ */
+static int resolve(const struct args *a, struct params **out, char *spec, size_t spec_bytes)
+{
+	struct sweep_setting *sset =
+		calloc((size_t)a->nr_sets + 1 + WQ_HOSTCFG_MAX_KV, sizeof(*sset));
+	char(*keys)[128] = calloc((size_t)a->nr_sets + 1, sizeof(*keys));
+	struct wq_hostcfg_kv *wkv = calloc(WQ_HOSTCFG_MAX_KV, sizeof(*wkv));
+	struct params *p = params__new(svt_param_registry);
+	static char wq_origin[1100];
+	size_t n = 0, nr_wkv = 0;
+	char err[512];
+	int rc = CLI_OK;
+
+	if (!sset || !keys || !wkv || !p) {
+		rc = cli_error(CMD, "parameter tables: %s", strerror(errno));
+		goto out;
+	}
+	/* the snapshot describes the trace; one that does not fit is a warning, not a stop */
+	if (a->trace && wq_hostcfg_apply_trace(p, a->trace, err, sizeof(err)) < 0)
+		svt_warn("replay: %s (DSA configuration from it not used)", err);
+	if (a->wq_config) {
+		if (wq_hostcfg_read_file(a->wq_config, wkv, &nr_wkv, err, sizeof(err))) {
+			rc = cli_usage_error(CMD, "--wq-config %s", err);
+			goto out;
+		}
+		snprintf(wq_origin, sizeof(wq_origin), "--wq-config %s", a->wq_config);
+		for (size_t i = 0; i < nr_wkv; i++)
+			sset[n++] = (struct sweep_setting){wkv[i].key, wkv[i].value, wq_origin};
+	}
+	for (int i = 0; i < a->nr_sets; i++, n++) {
+		const char *v;
+
+		if (sweep_split_setting(a->sets[i], keys[i], sizeof(keys[i]), &v)) {
+			rc = cli_usage_error(CMD, "--set '%s': want KEY=VALUE", a->sets[i]);
+			goto out;
+		}
+		sset[n] = (struct sweep_setting){keys[i], v, "--set"};
+	}
+	if (a->seed)
+		sset[n++] = (struct sweep_setting){"model.seed", a->seed, "--seed"};
+	if (sweep_resolve(p, a->profile, a->scenario, sset, n, spec, spec_bytes, err, sizeof(err)))
+		rc = cli_usage_error(CMD, "%s", err);
+out:
+	free(sset);
+	free(keys);
+	free(wkv);
+	if (rc == CLI_OK)
+		*out = p;
+	else
+		params__free(p);
+	return rc;
+}
+
+static void list_params(const struct params *p, bool json)
+{
+	if (json) {
+		json_t *a = json_array();
+
+		params__foreach(p, list_json, a);
+		json_dumpf(a, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(a);
+	} else {
+		printf("%-26s %-8s %-10s %s\n", "KEY", "UNIT", "VALUE", "MEANING / SOURCE");
+		params__foreach(p, list_text, NULL);
+	}
+}
+
+/* Where results go: the printer, teed into a results database with --db. */
+struct sinks {
+	struct results_sink *printer; /* text or JSON on stdout */
+	struct store *st;	      /* --db */
+	struct store_sink *ss;	      /* its staging sink */
+	struct results_sink db;	      /* ss as a results sink */
+	struct results_sink *sink;    /* what the replay reports to */
+	bool json;		      /* printer kind */
+};
+
+static int sinks_open(struct sinks *k, const struct args *a)
+{
+	char err[512];
+
+	k->json = a->json;
+	k->printer = a->json ? json_sink__new(stdout) : text_sink__new(stdout);
+	if (!k->printer)
+		return cli_error(CMD, "out of memory");
+	k->sink = k->printer;
+	if (!a->db)
+		return CLI_OK;
+	k->st = store__open(a->db, STORE_CREATE, err, sizeof(err));
+	if (!k->st)
+		return cli_error(CMD, "%s", err);
+	k->ss = store_sink__new(k->st);
+	if (!k->ss)
+		return cli_error(CMD, "%s: %s", a->db, strerror(errno));
+	k->db = store_sink__sink(k->ss);
+	k->sink = tee_sink__new(k->printer, &k->db);
+	if (!k->sink)
+		return cli_error(CMD, "out of memory");
+	return CLI_OK;
+}
+
+static void sinks_close(struct sinks *k)
+{
+	if (k->sink && k->sink != k->printer)
+		tee_sink__free(k->sink);
+	if (k->printer)
+		k->json ? json_sink__free(k->printer) : text_sink__free(k->printer);
+	store_sink__free(k->ss);
+	store__close(k->st);
+}
+
+static int run(const struct args *a, const struct params *p, const char *spec)
+{
+	struct sinks k = {0};
+	struct progress pg = {0};
+	const struct model_cfg *mc = params__cfg(p, &model_param_table);
+	char err[1024];
+	struct replay_opts o = {
+	    .params = p,
+	    .trace_path = a->trace,
+	    .label = a->label,
+	    .progress = cli_is_tty(stderr) ? draw_progress : NULL,
+	    .progress_ctx = &pg,
+	    .scenario = spec,
+	    .seed = mc ? mc->seed : 0,
+	    .errmsg = err,
+	    .errmsg_bytes = sizeof(err),
+	};
+	int rc = sinks_open(&k, a);
+
+	if (rc == CLI_OK && replay_run(&o, k.sink))
+		rc = cli_error(CMD, "%s", err[0] ? err : "failed");
+	sinks_close(&k);
+	return rc;
 }
 
 int cmd_replay(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "profile", required_argument, NULL, 'p' },
-		{ "set", required_argument, NULL, 's' },
-		{ "seed", required_argument, NULL, 'S' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "label", required_argument, NULL, 'l' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "list-params", no_argument, NULL, 'L' },
-		{ "scenario", required_argument, NULL, 'C' },
-		{ "wq-config", required_argument, NULL, 'W' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *profile = NULL, *seed = NULL, *label = NULL, *db = NULL, *scenario = NULL;
-	const char *wq_config = NULL;
-	struct wq_hostcfg_kv *wkv = calloc(WQ_HOSTCFG_MAX_KV, sizeof(*wkv));
-	char wq_origin[1100];
-	size_t nr_wkv = 0, nr_sset = 0;
-	struct store *st = NULL;
-	struct store_sink *ss = NULL;
-	struct results_sink *printer = NULL, dbsink;
-	bool json = false, list = false;
-	char **sets = calloc((size_t)argc + 1, sizeof(char *));
-	struct sweep_setting *sset = calloc((size_t)argc + 1 + WQ_HOSTCFG_MAX_KV, sizeof(*sset));
-	char (*keys)[128] = calloc((size_t)argc + 1, sizeof(*keys));
-	char spec[1024] = "";
-	int nr_sets = 0, c, rc = CLI_OK;
+	struct args a = {.sets = calloc((size_t)argc + 1, sizeof(char *))};
 	struct params *p = NULL;
-	struct results_sink *sink = NULL;
-	struct progress pg = { 0 };
-	char err[512];
+	char spec[1024] = "";
+	int rc;
 
-	if (!sets || !sset || !keys || !wkv) {
-		rc = cli_error(CMD, "out of memory");
-		goto out;
-	}
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': profile = optarg; break;
-		case 's': sets[nr_sets++] = optarg; break;
-		case 'S': seed = optarg; break;
-		case 'j': json = true; break;
-		case 'l': label = optarg; break;
-		case 'd': db = optarg; break;
-		case 'L': list = true; break;
-		case 'C': scenario = optarg; break;
-		case 'W': wq_config = optarg; break;
-		case 'h': usage(stdout); goto out;
-		default: rc = cli_usage_error(CMD, "unknown option"); goto out;
-		}
-	}
-	if (scenario && !strcmp(scenario, "help")) {
-		replay_scenario_help();
-		goto out;
-	}
-	if (list && optind < argc - 1) {
-		rc = cli_usage_error(CMD, "one TRACE only");
-		goto out;
-	}
-	if (!list && optind != argc - 1) {
-		rc = cli_usage_error(CMD, optind >= argc ? "no TRACE given" : "one TRACE only");
-		goto out;
-	}
-	p = params__new(svt_param_registry);
-	if (!p) {
-		rc = cli_error(CMD, "parameter tables: %s", strerror(errno));
-		goto out;
-	}
-	/*
-	 * trace host snapshot < profile < scenario overrides < --wq-config < --set < --seed
-	 * (without the first and fourth, the rule sweeps use too: sweep/resolve.h)
-	 */
-	/* the snapshot describes the trace; one that does not fit is a warning, not a stop */
-	if (optind == argc - 1 && wq_hostcfg_apply_trace(p, argv[optind], err, sizeof(err)) < 0)
-		svt_warn("replay: %s (DSA configuration from it not used)", err);
-	if (wq_config) {
-		if (wq_hostcfg_read_file(wq_config, wkv, &nr_wkv, err, sizeof(err))) {
-			rc = cli_usage_error(CMD, "--wq-config %s", err);
-			goto out;
-		}
-		snprintf(wq_origin, sizeof(wq_origin), "--wq-config %s", wq_config);
-		for (size_t i = 0; i < nr_wkv; i++)
-			sset[nr_sset++] = (struct sweep_setting){ wkv[i].key, wkv[i].value, wq_origin };
-	}
-	for (int i = 0; i < nr_sets; i++) {
-		const char *v;
-
-		if (sweep_split_setting(sets[i], keys[i], sizeof(keys[i]), &v)) {
-			rc = cli_usage_error(CMD, "--set '%s': want KEY=VALUE", sets[i]);
-			goto out;
-		}
-		sset[nr_sset++] = (struct sweep_setting){ keys[i], v, "--set" };
-	}
-	if (seed)
-		sset[nr_sset++] = (struct sweep_setting){ "model.seed", seed, "--seed" };
-	if (sweep_resolve(p, profile, scenario, sset, nr_sset, spec, sizeof(spec), err,
-			  sizeof(err))) {
-		rc = cli_usage_error(CMD, "%s", err);
-		goto out;
-	}
-	if (list) {
-		if (json) {
-			json_t *a = json_array();
-
-			params__foreach(p, list_json, a);
-			json_dumpf(a, stdout, JSON_INDENT(2));
-			fputc('\n', stdout);
-			json_decref(a);
-		} else {
-			printf("%-26s %-8s %-10s %s\n", "KEY", "UNIT", "VALUE", "MEANING / SOURCE");
-			params__foreach(p, list_text, NULL);
-		}
-		goto out;
-	}
-	printer = json ? json_sink__new(stdout) : text_sink__new(stdout);
-	if (!printer) {
-		rc = cli_error(CMD, "out of memory");
-		goto out;
-	}
-	sink = printer;
-	if (db) {
-		st = store__open(db, STORE_CREATE, err, sizeof(err));
-		if (!st) {
-			rc = cli_error(CMD, "%s", err);
-			goto out;
-		}
-		ss = store_sink__new(st);
-		if (!ss) {
-			rc = cli_error(CMD, "%s: %s", db, strerror(errno));
-			goto out;
-		}
-		dbsink = store_sink__sink(ss);
-		sink = tee_sink__new(printer, &dbsink);
-		if (!sink) {
-			rc = cli_error(CMD, "out of memory");
-			goto out;
-		}
-	}
-	{
-		struct replay_opts o = {
-			.params = p, .trace_path = argv[optind], .label = label,
-			.progress = cli_is_tty(stderr) ? draw_progress : NULL, .progress_ctx = &pg,
-			.scenario = spec,
-		};
-		const struct model_cfg *mc = params__cfg(p, &model_param_table);
-
-		o.seed = mc ? mc->seed : 0;
-		if (replay_run(&o, sink))
-			rc = CLI_FAIL;
-	}
-out:
-	if (sink && sink != printer)
-		tee_sink__free(sink);
-	if (printer)
-		json ? json_sink__free(printer) : text_sink__free(printer);
-	store_sink__free(ss);
-	store__close(st);
+	if (!a.sets)
+		return cli_error(CMD, "out of memory");
+	rc = parse_args(argc, argv, &a);
+	if (rc == CLI_OK)
+		rc = resolve(&a, &p, spec, sizeof(spec));
+	if (rc == CLI_OK && a.list)
+		list_params(p, a.json);
+	else if (rc == CLI_OK)
+		rc = run(&a, p, spec);
 	params__free(p);
-	free(sets);
-	free(sset);
-	free(keys);
-	free(wkv);
-	return rc;
+	free(a.sets);
+	return rc == CLI_DONE ? CLI_OK : rc;
 }

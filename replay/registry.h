@@ -3,9 +3,9 @@
  * registry.h - the program's parameter registry: every parameter table
  * that `svatrace replay` knows (--set, --profile, --list-params).
  *
- * Adding a table (e.g. the DSA work-queue model's "wq."/"dsa." keys) is one
- * `extern` and one line in svt_param_registry[] (replay/registry.c); the
- * module then reads its config struct with params__cfg(p, &its_table).
+ * Adding a table (e.g. a "dsa." model's keys) is one line in PARAM_TABLES
+ * (replay/registry.c) naming its `NAME_param_table`; the module then reads
+ * its config struct with params__cfg(p, &its_table).
  */
 #ifndef SVATRACE_REPLAY_REGISTRY_H
 #define SVATRACE_REPLAY_REGISTRY_H

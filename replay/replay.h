@@ -2,9 +2,11 @@
 /*
  * replay.h - stream a native trace through the translation model.
  *
- * Records are read in file order, put back in time order through a bounded
- * reorder window (per-CPU buffers make collectors emit slightly out of
- * order), normalised into model requests and fed to model/: device
+ * Records are read from a record source (replay/source.h) in file order,
+ * put back in time order through a bounded reorder window (per-CPU buffers
+ * make collectors emit slightly out of order; replay/reorder.h), rewritten
+ * by the scenario chain (replay/scenario.h), normalised into model requests
+ * (replay/request.h) and fed to model/: device
  * accesses, maps and unmaps, pins, invalidation descriptors. Maps (and
  * DMA-API maps) expand into device accesses per the expansion rules
  * (docs/replay.md). Memory is constant in trace length: the reorder window,
@@ -36,19 +38,29 @@
 #include "model/params.h"
 #include "model/results.h"
 
-enum replay_expand {
-	REPLAY_EXPAND_OFF = 0,
-	REPLAY_EXPAND_PAGE = 1,
-	REPLAY_EXPAND_LINE = 2,
-	REPLAY_EXPAND_AUTO = 3,		/* page, unless the trace has dev_access records */
-};
+/*
+ * The words of replay.expand and replay.expand_source, in stored order:
+ * the enums and the parameters' choice strings are made from these lists,
+ * so a parsed word and the enum value it stores cannot disagree.
+ */
+#define REPLAY_EXPAND_MODES(X)	\
+	X(OFF, off)		\
+	X(PAGE, page)		\
+	X(LINE, line)		\
+	X(AUTO, auto)		/* page, unless the trace has dev_access records */
 
-enum replay_expand_source {
-	REPLAY_EXPSRC_AUTO = 0,		/* DMA-API maps once any was seen, else iommu maps */
-	REPLAY_EXPSRC_IOMMU = 1,	/* iommu:map */
-	REPLAY_EXPSRC_DMA = 2,		/* dma:dma_map_* */
-	REPLAY_EXPSRC_BOTH = 3,		/* both (double counts if both are traced) */
-};
+#define REPLAY_EXPAND_SOURCES(X)	\
+	X(AUTO, auto)		/* DMA-API maps once any was seen, else iommu maps */ \
+	X(IOMMU, iommu)		/* iommu:map */ \
+	X(DMA, dma)		/* dma:dma_map_* */ \
+	X(BOTH, both)		/* both (double counts if both are traced) */
+
+#define REPLAY_ENUM_(id, word) REPLAY_EXPAND_##id,
+enum replay_expand { REPLAY_EXPAND_MODES(REPLAY_ENUM_) };
+#undef REPLAY_ENUM_
+#define REPLAY_ENUM_(id, word) REPLAY_EXPSRC_##id,
+enum replay_expand_source { REPLAY_EXPAND_SOURCES(REPLAY_ENUM_) };
+#undef REPLAY_ENUM_
 
 struct replay_cfg {
 	uint32_t expand;		/* enum replay_expand */
@@ -77,16 +89,30 @@ struct replay_opts {
 	const char *trace_hash;		/* hex content hash if already known, NULL: hash the file */
 	replay_progress_fn progress;	/* NULL: none */
 	void *progress_ctx;		/* for progress */
+	char *errmsg;			/* NULL: errors go to the log; else the first one, here */
+	size_t errmsg_bytes;		/* size of errmsg */
 };
+
+struct replay_source;
 
 /**
  * replay_run() - replay @o->trace_path and report to @sink (begin_run,
  * config, metrics, histograms, series, end_run).
  *
- * Return: 0, or a negative error after svt_err() said what and where (a
- * corrupt trace reports the good prefix's results with status < 0).
+ * Errors are reported once: into @o->errmsg when the caller gives one (the
+ * first error), else through the log (common/log.h).
+ * Return: 0, or a negative error (a corrupt trace reports the good
+ * prefix's results with status < 0).
  */
 int replay_run(const struct replay_opts *o, const struct results_sink *sink);
+
+/**
+ * replay_run_source() - as replay_run(), reading records from @src (not
+ * closed) instead of a file. @o->trace_path and @o->trace_hash only label
+ * the run (NULL: "").
+ */
+int replay_run_source(const struct replay_opts *o, struct replay_source *src,
+		      const struct results_sink *sink);
 
 /**
  * replay_trace_hash() - the content hash replay_run() stores as the trace's

@@ -5,36 +5,40 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
 #include "common/prng.h"
+#include "lib/alloc.h"
 #include "lib/suggest.h"
 #include "replay/scenario.h"
 #include "trace/trace.h"
 
-extern const struct scenario_ops scenario_pinned;
-extern const struct scenario_ops scenario_faulting;
-extern const struct scenario_ops scenario_dwq;
-extern const struct scenario_ops scenario_swq;
-extern const struct scenario_ops scenario_pagesize;
-extern const struct scenario_ops scenario_inval;
-extern const struct scenario_ops scenario_ats;
-extern const struct scenario_ops scenario_tenants;
+/*
+ * The registry: one line per transform, in '--scenario help' order.
+ * Transform NAME is `const struct scenario_ops scenario_NAME` in its own
+ * file (replay/scenario_*.c); the declarations and the table are made from
+ * this list. Adding a transform: one file and one line here.
+ */
+#define SCENARIO_TRANSFORMS(X) \
+	X(pinned)              \
+	X(faulting)            \
+	X(dwq)                 \
+	X(swq)                 \
+	X(pagesize)            \
+	X(inval)               \
+	X(ats)                 \
+	X(tenants)
 
-/* The registry: one line per transform. */
-static const struct scenario_ops *const transforms[] = {
-	&scenario_pinned,
-	&scenario_faulting,
-	&scenario_dwq,
-	&scenario_swq,
-	&scenario_pagesize,
-	&scenario_inval,
-	&scenario_ats,
-	&scenario_tenants,
-};
+#define DECLARE_(n) extern const struct scenario_ops scenario_##n;
+SCENARIO_TRANSFORMS(DECLARE_)
+#undef DECLARE_
+#define ENTRY_(n) &scenario_##n,
+static const struct scenario_ops *const transforms[] = { SCENARIO_TRANSFORMS(ENTRY_) };
+#undef ENTRY_
 #define NR_TRANSFORMS (sizeof(transforms) / sizeof(transforms[0]))
 
 #define MAX_STAGES 16
@@ -57,6 +61,9 @@ struct stage {
 	const struct scenario_ops *ops;	/* transform */
 	void *state;			/* its state */
 	struct scenario_emit next;	/* where it emits */
+	const char *value;		/* =VALUE (in the chain's parsed copy), NULL if none */
+	struct scenario_arg args[SCENARIO_MAX_ARGS];	/* :key=value arguments */
+	size_t nr_args;			/* used */
 };
 
 struct scenario_chain {
@@ -64,9 +71,35 @@ struct scenario_chain {
 	struct stage st[MAX_STAGES];		/* stages in order */
 	size_t nr;				/* stages used */
 	char *spec;				/* normalised spec */
+	char *parsed;				/* the spec split in place: stages' value and args */
 	const char *ov[MAX_STAGES * SCENARIO_MAX_OVERRIDES];	/* collected overrides */
 	size_t nr_ov;				/* overrides collected */
 };
+
+/*
+ * Where a transform's init() reports (scenario_err()): the caller's buffer
+ * of the chain being built or reset. Set only around init() calls, so a
+ * message reaches the caller once, through its buffer, never the log.
+ */
+static __thread struct {
+	bool active;		/* inside init() */
+	char *buf;		/* the caller's buffer (may be NULL: not wanted) */
+	size_t bytes;		/* its size */
+} init_err;
+
+void scenario_err(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!init_err.active)
+		svt_err("%s", msg);	/* called outside a chain's init(): a programming slip */
+	else if (init_err.buf && init_err.bytes && !init_err.buf[0])
+		snprintf(init_err.buf, init_err.bytes, "%s", msg);
+}
 
 static int emit_final(const struct scenario_emit *e, const struct trace_rec *rec)
 {
@@ -92,14 +125,12 @@ static char *trim(char *s)
 	return s;
 }
 
-static int add_stage(struct scenario_chain *c, char *piece, uint64_t seed)
+/* Parse one "NAME[=VALUE][:key=value...]" piece (split in place) into stage c->nr. */
+static int parse_stage(struct scenario_chain *c, char *piece, char *err, size_t err_bytes)
 {
-	struct scenario_arg args[SCENARIO_MAX_ARGS];
-	size_t nr_args = 0;
 	char *save = NULL, *head = strtok_r(piece, ":", &save), *value, *tok;
 	const struct scenario_ops *ops;
-	struct stage *s;
-	int rc;
+	struct stage *s = &c->st[c->nr];
 
 	head = trim(head ? head : piece);
 	value = strchr(head, '=');
@@ -107,73 +138,113 @@ static int add_stage(struct scenario_chain *c, char *piece, uint64_t seed)
 		*value++ = 0;
 	ops = scenario_find(head);
 	if (!ops) {
-		const char *names[sizeof(transforms) / sizeof(transforms[0])], *near;
+		const char *names[NR_TRANSFORMS], *near;
 
-		for (size_t i = 0; i < sizeof(transforms) / sizeof(transforms[0]); i++)
+		for (size_t i = 0; i < NR_TRANSFORMS; i++)
 			names[i] = transforms[i]->name;
-		near = suggest_closest(head, names, sizeof(names) / sizeof(names[0]));
+		near = suggest_closest(head, names, NR_TRANSFORMS);
 		if (near)
-			svt_err("scenario: no transform '%s'; did you mean '%s'?", head, near);
+			snprintf(err, err_bytes, "scenario: no transform '%s'; did you mean '%s'?",
+				 head, near);
 		else
-			svt_err("scenario: no transform '%s' (see '--scenario help')", head);
+			snprintf(err, err_bytes, "scenario: no transform '%s' (see '--scenario help')",
+				 head);
 		return -EINVAL;
 	}
 	if (!ops->value && value) {
-		svt_err("scenario %s: takes no =value ('%s')", ops->name, value);
+		snprintf(err, err_bytes, "scenario %s: takes no =value ('%s')", ops->name, value);
 		return -EINVAL;
 	}
 	if (ops->value && (!value || !*value)) {
-		svt_err("scenario %s: needs a value: %s=%s", ops->name, ops->name, ops->value);
+		snprintf(err, err_bytes, "scenario %s: needs a value: %s=%s", ops->name, ops->name,
+			 ops->value);
 		return -EINVAL;
 	}
+	if (c->nr == MAX_STAGES) {
+		snprintf(err, err_bytes, "scenario: more than %d transforms", MAX_STAGES);
+		return -EINVAL;
+	}
+	*s = (struct stage){ .ops = ops, .value = value };
 	while ((tok = strtok_r(NULL, ":", &save))) {
 		char *eq = strchr(tok, '=');
 
-		if (!eq || nr_args == SCENARIO_MAX_ARGS) {
-			svt_err("scenario %s: argument '%s' is not key=value", ops->name, tok);
+		if (!eq || s->nr_args == SCENARIO_MAX_ARGS) {
+			snprintf(err, err_bytes, "scenario %s: argument '%s' is not key=value",
+				 ops->name, tok);
 			return -EINVAL;
 		}
 		*eq = 0;
-		args[nr_args].key = trim(tok);
-		args[nr_args++].value = trim(eq + 1);
+		s->args[s->nr_args].key = trim(tok);
+		s->args[s->nr_args++].value = trim(eq + 1);
 	}
-	if (c->nr == MAX_STAGES) {
-		svt_err("scenario: more than %d transforms", MAX_STAGES);
-		return -EINVAL;
-	}
-	s = &c->st[c->nr];
-	s->ops = ops;
-	/* each stage its own stream, fixed by the seed and the stage's position */
-	rc = ops->init(&s->state, value, args, nr_args, seed ^ (0x9e3779b97f4a7c15ull * (c->nr + 1)));
-	if (rc)
-		return rc;
 	c->nr++;
 	return 0;
 }
 
-struct scenario_chain *scenario_chain__new(const char *spec, uint64_t seed,
-					   const struct scenario_out *out)
+/* (Re)create every stage's state from its parsed arguments. */
+static int init_stages(struct scenario_chain *c, uint64_t seed, char *err, size_t err_bytes)
 {
-	struct scenario_chain *c = calloc(1, sizeof(*c));
-	char *dup = NULL, *save = NULL, *piece;
 	int rc = 0;
 
-	if (!c)
+	init_err.active = true;
+	init_err.buf = err;
+	init_err.bytes = err_bytes;
+	if (err && err_bytes)
+		err[0] = 0;
+	for (size_t i = 0; i < c->nr && !rc; i++) {
+		struct stage *s = &c->st[i];
+
+		/* each stage its own stream, fixed by the seed and the stage's position */
+		rc = s->ops->init(&s->state, s->value, s->args, s->nr_args, seed ^ (0x9e3779b97f4a7c15ull * (i + 1)));
+		if (rc) {
+			s->state = NULL;
+			c->nr = i;	/* only the stages before it hold state */
+		}
+	}
+	init_err.active = false;
+	if (rc && err && err_bytes && !err[0])
+		snprintf(err, err_bytes, "scenario: %s", strerror(-rc));
+	return rc;
+}
+
+static void free_states(struct scenario_chain *c)
+{
+	for (size_t i = 0; i < c->nr; i++) {
+		if (c->st[i].ops->free)
+			c->st[i].ops->free(c->st[i].state);
+		c->st[i].state = NULL;
+	}
+}
+
+struct scenario_chain *scenario_chain__new(const char *spec, uint64_t seed,
+					   const struct scenario_out *out, char *err, size_t err_bytes)
+{
+	struct scenario_chain *c = svt_calloc(1, sizeof(*c));
+	char *save = NULL, *piece;
+	int rc = 0;
+
+	if (!c) {
+		snprintf(err, err_bytes, "scenario: out of memory");
 		return NULL;
+	}
 	c->out = *out;
-	c->spec = strdup(spec ? spec : "");
-	dup = strdup(spec ? spec : "");
-	if (!c->spec || !dup) {
+	c->spec = svt_strdup(spec ? spec : "");
+	c->parsed = svt_strdup(spec ? spec : "");
+	if (!c->spec || !c->parsed) {
+		snprintf(err, err_bytes, "scenario: out of memory");
 		rc = -ENOMEM;
 		goto fail;
 	}
-	for (piece = strtok_r(dup, ",", &save); piece; piece = strtok_r(NULL, ",", &save)) {
+	for (piece = strtok_r(c->parsed, ",", &save); piece; piece = strtok_r(NULL, ",", &save)) {
 		if (!*trim(piece))
 			continue;
-		rc = add_stage(c, piece, seed);
+		rc = parse_stage(c, piece, err, err_bytes);
 		if (rc)
 			goto fail;
 	}
+	rc = init_stages(c, seed, err, err_bytes);
+	if (rc)
+		goto fail;
 	for (size_t i = 0; i < c->nr; i++) {
 		c->st[i].next.out = &c->out;
 		if (i + 1 < c->nr) {
@@ -185,13 +256,27 @@ struct scenario_chain *scenario_chain__new(const char *spec, uint64_t seed,
 		if (c->st[i].ops->overrides)
 			c->nr_ov += c->st[i].ops->overrides(c->st[i].state, c->ov + c->nr_ov);
 	}
-	free(dup);
 	return c;
 fail:
-	free(dup);
 	scenario_chain__free(c);
 	errno = -rc;
 	return NULL;
+}
+
+int scenario_chain__reset(struct scenario_chain *c, uint64_t seed, char *err, size_t err_bytes)
+{
+	int rc;
+
+	free_states(c);
+	rc = init_stages(c, seed, err, err_bytes);
+	/* overrides point into states: collect them again (same arguments, same strings) */
+	c->nr_ov = 0;
+	for (size_t i = 0; i < c->nr; i++)
+		if (c->st[i].ops->overrides)
+			c->nr_ov += c->st[i].ops->overrides(c->st[i].state, c->ov + c->nr_ov);
+	if (rc)
+		c->nr = 0;	/* unusable: an identity chain until freed */
+	return rc;
 }
 
 int scenario_chain__push(struct scenario_chain *c, const struct trace_rec *rec)
@@ -231,10 +316,9 @@ void scenario_chain__free(struct scenario_chain *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->nr; i++)
-		if (c->st[i].ops->free)
-			c->st[i].ops->free(c->st[i].state);
+	free_states(c);
 	free(c->spec);
+	free(c->parsed);
 	free(c);
 }
 
@@ -242,7 +326,7 @@ void scenario_chain__free(struct scenario_chain *c)
 
 int scenario_bad_arg(const char *name, const struct scenario_arg *a)
 {
-	svt_err("scenario %s: unknown argument '%s' (see '--scenario help')", name, a->key);
+	scenario_err("scenario %s: unknown argument '%s' (see '--scenario help')", name, a->key);
 	return -EINVAL;
 }
 
@@ -270,7 +354,7 @@ int scenario_arg_u64(const char *name, const struct scenario_arg *a, uint64_t *v
 			}
 		}
 	}
-	svt_err("scenario %s: argument '%s': cannot parse '%s' as %s", name, a->key, a->value,
+	scenario_err("scenario %s: argument '%s': cannot parse '%s' as %s", name, a->key, a->value,
 		is_time ? "a time (ns/us/ms/s)" : "a number (k/m/g)");
 	return -EINVAL;
 }
@@ -283,7 +367,7 @@ int scenario_arg_real(const char *name, const struct scenario_arg *a, double lo,
 	errno = 0;
 	*v = strtod(a->value, &end);
 	if (errno || end == a->value || *end || !(*v >= lo && *v <= hi)) {
-		svt_err("scenario %s: argument '%s': '%s' is not a number in [%g, %g]", name, a->key,
+		scenario_err("scenario %s: argument '%s': '%s' is not a number in [%g, %g]", name, a->key,
 			a->value, lo, hi);
 		return -EINVAL;
 	}

@@ -13,7 +13,7 @@
  * A transform may also ask for model parameter overrides ("key=value"
  * strings) that the replay applies with its --set machinery after the
  * profile and before the user's own --set. One file per transform
- * (replay/scenario_NAME.c) and one line in the table in replay/scenario.c.
+ * (replay/scenario_NAME.c) and one line in SCENARIO_TRANSFORMS in replay/scenario.c.
  */
 #ifndef SVATRACE_REPLAY_SCENARIO_H
 #define SVATRACE_REPLAY_SCENARIO_H
@@ -65,7 +65,8 @@ struct scenario_ops {
 	const char *help;	/* assumptions and arguments (":key=value", defaults) */
 	/*
 	 * Parse @value and @args (already split), allocate state into *@state.
-	 * Return 0 or -EINVAL after svt_err() naming the transform and argument.
+	 * Return 0 or -EINVAL after scenario_err() named the transform and
+	 * argument (the chain hands the message to its caller).
 	 */
 	int (*init)(void **state, const char *value, const struct scenario_arg *args,
 		    size_t nr_args, uint64_t seed);
@@ -91,11 +92,23 @@ void scenario_foreach(void (*fn)(const struct scenario_ops *ops, void *ctx), voi
  * @spec: "NAME[=VALUE][:key=value...][,...]"; "" or NULL gives an identity chain.
  * @seed: PRNG seed for transforms that draw (residency); each stage derives its own.
  * @out: output and string table; copied.
+ * @err: on failure, receives the one message naming the transform and argument
+ *	(nothing is logged).
  *
- * Return: the chain, or NULL with errno (EINVAL after svt_err() named the problem).
+ * Return: the chain, or NULL with errno (EINVAL: bad spec; ENOMEM).
  */
 struct scenario_chain *scenario_chain__new(const char *spec, uint64_t seed,
-					   const struct scenario_out *out);
+					   const struct scenario_out *out, char *err,
+					   size_t err_bytes);
+
+/**
+ * scenario_chain__reset() - start again: every stage's state is recreated
+ * from the arguments parsed by scenario_chain__new(), its streams from
+ * @seed (a replay rewinds its source after the expand=auto prescan).
+ * Return: 0, or -ENOMEM with @err set (the chain then passes records
+ * through unchanged until freed).
+ */
+int scenario_chain__reset(struct scenario_chain *c, uint64_t seed, char *err, size_t err_bytes);
 
 /** scenario_chain__push() - one record through the chain; 0 or a negative error. */
 int scenario_chain__push(struct scenario_chain *c, const struct trace_rec *rec);
@@ -126,7 +139,14 @@ int scenario_arg_u64(const char *name, const struct scenario_arg *a, uint64_t *v
 int scenario_arg_real(const char *name, const struct scenario_arg *a, double lo, double hi,
 		      double *v);
 
-/** scenario_bad_arg() - log "scenario NAME: unknown argument 'KEY'" and return -EINVAL. */
+/**
+ * scenario_err() - report why init() fails ("scenario NAME: ..."): the
+ * message goes to the error buffer of the chain being built (the first
+ * message wins). For init() only.
+ */
+void scenario_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/** scenario_bad_arg() - report "scenario NAME: unknown argument 'KEY'" and return -EINVAL. */
 int scenario_bad_arg(const char *name, const struct scenario_arg *a);
 
 /** scenario_rec_pasid() - the PASID a record carries, TRACE_NO_PASID if none. */

@@ -29,7 +29,7 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	else if (!strcmp(value, "off"))
 		on = 0;
 	else {
-		svt_err("scenario ats: '%s' is not on or off", value);
+		scenario_err("scenario ats: '%s' is not on or off", value);
 		return -EINVAL;
 	}
 	st = calloc(1, sizeof(*st));

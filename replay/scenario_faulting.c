@@ -85,11 +85,11 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 			rc = scenario_bad_arg("faulting", &args[i]);
 	}
 	if (!rc && st->reclaim_per_s > 0 && !st->prq_trace) {
-		svt_err("scenario faulting: argument 'reclaim' needs :prq=trace (the model has no reclaim)");
+		scenario_err("scenario faulting: argument 'reclaim' needs :prq=trace (the model has no reclaim)");
 		rc = -EINVAL;
 	}
 	if (!rc && st->prq_keep && st->resident_frac > 0) {
-		svt_err("scenario faulting: argument 'resident' has no effect with :prq=keep (the trace's page requests are the faults)");
+		scenario_err("scenario faulting: argument 'resident' has no effect with :prq=keep (the trace's page requests are the faults)");
 		rc = -EINVAL;
 	}
 	if (rc) {

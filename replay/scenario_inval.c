@@ -41,7 +41,7 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	else if (!strcmp(value, "strict"))
 		lazy = 0;
 	else {
-		svt_err("scenario inval: '%s' is not strict or lazy", value);
+		scenario_err("scenario inval: '%s' is not strict or lazy", value);
 		return -EINVAL;
 	}
 	st = calloc(1, sizeof(*st));
@@ -59,7 +59,7 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 			rc = scenario_bad_arg("inval", &args[i]);
 	}
 	if (!rc && (!st->fq_size || !st->timeout_ns)) {
-		svt_err("scenario inval: fq_size and timeout must be > 0");
+		scenario_err("scenario inval: fq_size and timeout must be > 0");
 		rc = -EINVAL;
 	}
 	if (rc) {
@@ -88,19 +88,26 @@ static int flush(struct state *st, struct fq *q, uint64_t ts, const struct scena
 	return rc;
 }
 
+/* Flush every queue whose timeout passed by @now, earliest deadline first (time order out). */
 static int expire(struct state *st, uint64_t now, const struct scenario_emit *next)
 {
-	for (size_t i = 0; i < NR_FQ; i++) {
-		struct fq *q = &st->fq[i];
+	for (;;) {
+		struct fq *due = NULL;
+		int rc;
 
-		if (q->nr && q->first_ns + st->timeout_ns <= now) {
-			int rc = flush(st, q, q->first_ns + st->timeout_ns, next);
+		for (size_t i = 0; i < NR_FQ; i++) {
+			struct fq *q = &st->fq[i];
 
-			if (rc)
-				return rc;
+			if (q->nr && q->first_ns + st->timeout_ns <= now &&
+			    (!due || q->first_ns < due->first_ns))
+				due = q;
 		}
+		if (!due)
+			return 0;
+		rc = flush(st, due, due->first_ns + st->timeout_ns, next);
+		if (rc)
+			return rc;
 	}
-	return 0;
 }
 
 static int push(void *state, const struct trace_rec *rec, const struct scenario_emit *next)
@@ -108,6 +115,9 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	struct state *st = state;
 	int rc;
 
+	/* flushes due by now go out first, whatever the record (time order out) */
+	if (st->lazy && (rc = expire(st, rec->ts_ns, next)))
+		return rc;
 	if (rec->kind == TRACE_REC_QI_SUBMIT) {
 		const struct trace_rec_qi_submit *q = (const void *)rec;
 
@@ -129,11 +139,6 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	}
 	if (rec->kind == TRACE_REC_QI_WAIT)
 		return 0;	/* wait times belong to the invalidations this transform replaced */
-	if (st->lazy) {
-		rc = expire(st, rec->ts_ns, next);
-		if (rc)
-			return rc;
-	}
 	rc = next->emit(next, rec);
 	if (rc || rec->kind != TRACE_REC_IOMMU_UNMAP)
 		return rc;

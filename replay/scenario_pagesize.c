@@ -34,7 +34,7 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 		*state = st;
 		return 0;
 	}
-	svt_err("scenario pagesize: '%s' is not 4k, 2m or 1g", value);
+	scenario_err("scenario pagesize: '%s' is not 4k, 2m or 1g", value);
 	return -EINVAL;
 }
 

@@ -42,7 +42,7 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	st->pasid_stride = 1024;
 	rc = scenario_arg_u64("tenants", &v, &st->n, 0);
 	if (!rc && (st->n < 1 || st->n > 4096)) {
-		svt_err("scenario tenants: N must be 1..4096");
+		scenario_err("scenario tenants: N must be 1..4096");
 		rc = -EINVAL;
 	}
 	for (size_t i = 0; i < nr_args && !rc; i++) {

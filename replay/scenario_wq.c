@@ -43,22 +43,22 @@ static int init_common(void **state, int dwq, const struct scenario_arg *args, s
 		if (dwq && !strcmp(args[i].key, "wqs")) {
 			rc = scenario_arg_u64(name, &args[i], &st->wqs, 0);
 			if (!rc && (st->wqs < 1 || st->wqs > DEVICE_WQS)) {
-				svt_err("scenario dwq: argument 'wqs': must be 1..%d (WQs of one DSA device)",
-					DEVICE_WQS);
+				scenario_err("scenario dwq: argument 'wqs': must be 1..%d (WQs of one DSA device)",
+					     DEVICE_WQS);
 				rc = -EINVAL;
 			}
 		} else if (dwq && !strcmp(args[i].key, "assign")) {
 			if (!strcmp(args[i].value, "pasid"))
 				st->by_pasid = 1;
 			else if (strcmp(args[i].value, "rr")) {
-				svt_err("scenario dwq: argument 'assign': '%s' is not rr or pasid",
+				scenario_err("scenario dwq: argument 'assign': '%s' is not rr or pasid",
 					args[i].value);
 				rc = -EINVAL;
 			}
 		} else if (!dwq && !strcmp(args[i].key, "wq")) {
 			rc = scenario_arg_u64(name, &args[i], &st->wq, 0);
 			if (!rc && st->wq > 255) {
-				svt_err("scenario swq: argument 'wq': must be 0..255");
+				scenario_err("scenario swq: argument 'wq': must be 0..255");
 				rc = -EINVAL;
 			}
 		} else {

@@ -14,7 +14,7 @@ set -eu
 
 # Why each package is here (see README "Dependencies"):
 BUILD_PKGS="make gcc clang llvm pkg-config
-	libbpf-dev bpftool libelf-dev zlib1g-dev
+	libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
 	libjansson-dev libinih-dev libsqlite3-dev sqlite3 libsodium-dev
 	libtraceevent-dev libtracecmd-dev libtracefs-dev trace-cmd"
 TEST_PKGS="libcmocka-dev libclang-rt-14-dev

@@ -57,12 +57,9 @@ static int apply_scenario(struct params *p, const char *scenario, char *spec, si
 	size_t n;
 	int rc = 0;
 
-	c = scenario_chain__new(scenario, 0, &out);
-	if (!c) {
-		snprintf(err, err_bytes,
-			 "--scenario '%s': not a valid scenario (see '--scenario help')", scenario);
-		return -EINVAL;
-	}
+	c = scenario_chain__new(scenario, 0, &out, err, err_bytes);
+	if (!c)
+		return errno == ENOMEM ? -ENOMEM : -EINVAL;
 	snprintf(spec, spec_bytes, "%s", scenario_chain__spec(c));
 	n = scenario_chain__overrides(c, kv, sizeof(kv) / sizeof(kv[0]));
 	if (n > sizeof(kv) / sizeof(kv[0]))

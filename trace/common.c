@@ -334,6 +334,8 @@ const char *trace_strerror(int err)
 		return "meta chunk missing or not a JSON object";
 	case TRACE_E_NO_END:
 		return "no end-of-trace chunk (writer did not close the file)";
+	case TRACE_E_PACKED:
+		return "compressed records chunk does not decode (corrupted)";
 	case TRACE_E_ISDIR:
 		return "is a directory";
 	default:

@@ -12,6 +12,18 @@
  * its own and stop at the first bad one: what precedes it is the good prefix.
  * Record chunks hold whole records; a record never spans two chunks.
  *
+ * Version 2 (the compact format) keeps this layout and changes only how
+ * records are stored: RECORDS_Z chunks instead of RECORDS. Their payload is
+ * a struct trace_packed_hdr and one zstd frame of the chunk's records packed
+ * field by field: each record is its kind (varint) and then every 64-bit
+ * word of its v1 layout as the zigzag varint of its difference from the
+ * same word of the previous record of that kind in the chunk (time, address
+ * and size deltas; unchanged words cost one byte before compression).
+ * Every chunk decodes on its own (the deltas restart per chunk) and is
+ * checksummed as before, so the good-prefix rule is unchanged; an INDEX
+ * chunk before END lists the record chunks (offset, first time, records)
+ * so a reader can seek and skip. Readers of v2 read v1 files unchanged.
+ *
  * Versioning rule: the major version changes when an existing layout changes
  * (readers refuse other majors); the minor version grows when record kinds,
  * chunk types or trailing record fields are added (readers accept newer
@@ -29,6 +41,7 @@
 #define TRACE_MAGIC "SVATRACE"		/* 8 bytes, no NUL on disk */
 #define TRACE_VERSION_MAJOR 1
 #define TRACE_VERSION_MINOR 0
+#define TRACE_VERSION_MAJOR_PACKED 2	/* the compact format (RECORDS_Z chunks) */
 #define TRACE_ENDIAN_MARK 0x01020304u	/* reads 0x04030201 on a byte-swapped file */
 
 #define TRACE_CHUNK_MAGIC 0x4b4e4843u	/* "CHNK" */
@@ -72,6 +85,23 @@ enum trace_chunk_type {
 	TRACE_CHUNK_RECORDS = 3,	/* whole records */
 	TRACE_CHUNK_LOST = 4,		/* trace_lost entries */
 	TRACE_CHUNK_END = 5,		/* empty payload: the writer closed the file cleanly */
+	TRACE_CHUNK_RECORDS_Z = 6,	/* v2: trace_packed_hdr + zstd frame of packed records */
+	TRACE_CHUNK_INDEX = 7,		/* v2: trace_index_ent per records chunk, before END */
+};
+
+/* Head of a RECORDS_Z payload; the zstd frame follows, then zero padding to 8. */
+struct trace_packed_hdr {
+	uint32_t raw_bytes;		/* the records' v1 size (<= TRACE_CHUNK_MAX_BYTES) */
+	uint32_t frame_bytes;		/* bytes of the zstd frame */
+};
+
+/* One entry of the INDEX chunk. */
+struct trace_index_ent {
+	uint64_t chunk_off;		/* file offset of the RECORDS_Z chunk header */
+	uint64_t first_ts_ns;		/* time of its first record */
+	uint64_t last_ts_ns;		/* time of its last record */
+	uint32_t nr_records;		/* records in it */
+	uint32_t raw_bytes;		/* their v1 size */
 };
 
 /* Chunk header; the payload of payload_bytes follows. */

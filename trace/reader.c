@@ -39,7 +39,10 @@ struct trace_reader {
 	uint64_t off;			/* offset of the next chunk header */
 	uint64_t chunk_off;		/* offset of the current chunk header */
 	uint64_t next_seq;		/* expected seq of the next chunk */
-	uint8_t *buf;			/* current chunk payload */
+	uint8_t *buf;			/* current chunk payload (a RECORDS_Z's: its records) */
+	uint8_t *zbuf;			/* v2: the other payload buffer (swapped with buf) */
+	uint8_t *ztmp;			/* v2: the decompressed packed records */
+	size_t ztmp_cap;		/* v2: bytes of ztmp */
 	uint32_t buf_bytes;		/* payload length */
 	uint32_t pos;			/* next record offset in buf */
 	bool in_records;		/* buf holds a RECORDS payload */
@@ -279,11 +282,13 @@ struct trace_reader *trace_reader__open(const char *path, int *errp)
 		err = open_fail(r, TRACE_E_ENDIAN, 12, NULL);
 		goto fail;
 	}
-	if (r->fh.version_major != TRACE_VERSION_MAJOR) {
+	if (r->fh.version_major != TRACE_VERSION_MAJOR &&
+	    r->fh.version_major != TRACE_VERSION_MAJOR_PACKED) {
 		char d[64];
 
-		snprintf(d, sizeof(d), "file is v%u.%u, this reader reads v%u.x",
-			 r->fh.version_major, r->fh.version_minor, TRACE_VERSION_MAJOR);
+		snprintf(d, sizeof(d), "file is v%u.%u, this reader reads v%u.x and v%u.x",
+			 r->fh.version_major, r->fh.version_minor, TRACE_VERSION_MAJOR,
+			 TRACE_VERSION_MAJOR_PACKED);
 		err = open_fail(r, TRACE_E_VERSION, 8, d);
 		goto fail;
 	}
@@ -356,6 +361,37 @@ static int check_rec(struct trace_reader *r, const struct trace_rec *rec, uint32
 	return 0;
 }
 
+/* v2: decode the RECORDS_Z payload in r->buf; its records become r->buf. */
+static int unpack_chunk(struct trace_reader *r)
+{
+	struct trace_packed_hdr ph;
+	uint8_t *t;
+	int err;
+
+	if (!r->zbuf) {
+		r->ztmp_cap = trace_pack_bound(TRACE_CHUNK_MAX_BYTES);
+		r->zbuf = malloc(TRACE_CHUNK_MAX_BYTES);
+		r->ztmp = malloc(r->ztmp_cap);
+		if (!r->zbuf || !r->ztmp)
+			return fail(r, -ENOMEM, r->chunk_off, NULL);
+	}
+	if (r->buf_bytes < sizeof(ph))
+		return fail(r, TRACE_E_PACKED, r->chunk_off, "payload shorter than its header");
+	memcpy(&ph, r->buf, sizeof(ph));
+	if (ph.raw_bytes > TRACE_CHUNK_MAX_BYTES || ph.frame_bytes > r->buf_bytes - sizeof(ph))
+		return fail(r, TRACE_E_PACKED, r->chunk_off, "sizes out of range");
+	err = trace_unpack(r->buf + sizeof(ph), ph.frame_bytes, r->ztmp, r->ztmp_cap, r->zbuf,
+			   ph.raw_bytes);
+	if (err)
+		return fail(r, err, r->chunk_off, NULL);
+	t = r->buf;
+	r->buf = r->zbuf;
+	r->zbuf = t;
+	r->buf_bytes = ph.raw_bytes;
+	r->pos = 0;
+	return 0;
+}
+
 int trace_reader__next(struct trace_reader *r, const struct trace_rec **recp)
 {
 	struct trace_chunk_hdr ch;
@@ -385,6 +421,12 @@ int trace_reader__next(struct trace_reader *r, const struct trace_rec **recp)
 			return type;
 		switch (type) {
 		case TRACE_CHUNK_RECORDS:
+			r->in_records = true;
+			break;
+		case TRACE_CHUNK_RECORDS_Z:
+			err = unpack_chunk(r);
+			if (err)
+				return err;
 			r->in_records = true;
 			break;
 		case TRACE_CHUNK_STRINGS:
@@ -501,6 +543,8 @@ void trace_reader__close(struct trace_reader *r)
 	free(r->strings);
 	free(r->lost);
 	free(r->buf);
+	free(r->zbuf);
+	free(r->ztmp);
 	free(r->meta);
 	free(r->path);
 	free(r);

@@ -3,6 +3,7 @@
 #ifndef SVATRACE_TRACE_LOCAL_H
 #define SVATRACE_TRACE_LOCAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <zlib.h>
 
@@ -24,5 +25,26 @@ static inline uint32_t trace_pad8(uint32_t n)
 {
 	return (n + 7u) & ~7u;
 }
+
+/* pack.c: the v2 record packing. */
+
+/** trace_pack_bound() - bytes trace_pack() may need in @tmp and @out for @raw_bytes. */
+size_t trace_pack_bound(uint32_t raw_bytes);
+
+/**
+ * trace_pack() - pack and compress a chunk of v1 records (whole records).
+ * @tmp: scratch of trace_pack_bound() bytes; @out: the zstd frame.
+ * Return: 0, or -ENOSPC if @out_cap is too small.
+ */
+int trace_pack(const uint8_t *raw, uint32_t raw_bytes, uint8_t *tmp, uint8_t *out,
+	       size_t out_cap, size_t *out_bytes);
+
+/**
+ * trace_unpack() - the v1 records of a zstd frame made by trace_pack().
+ * @tmp: scratch of @tmp_cap bytes; @raw: receives exactly @raw_bytes.
+ * Return: 0, or TRACE_E_PACKED if the frame does not decode to @raw_bytes.
+ */
+int trace_unpack(const uint8_t *frame, size_t frame_bytes, uint8_t *tmp, size_t tmp_cap,
+		 uint8_t *raw, uint32_t raw_bytes);
 
 #endif /* SVATRACE_TRACE_LOCAL_H */

@@ -40,7 +40,8 @@ enum trace_err {
 	TRACE_E_META = -4084,		/* meta chunk missing or not JSON */
 	TRACE_E_NO_END = -4083,		/* file ends cleanly on a chunk boundary but has no END chunk */
 	TRACE_E_ISDIR = -4082,		/* path is a directory */
-	TRACE_E_LIMIT_ = -4082,
+	TRACE_E_PACKED = -4081,		/* a compressed records chunk does not decode */
+	TRACE_E_LIMIT_ = -4081,
 };
 
 /**
@@ -98,6 +99,16 @@ struct trace_writer;
  */
 struct trace_writer *trace_writer__open(const char *path, enum trace_clock clock,
 					uint32_t flags, const char *meta_json);
+
+/**
+ * trace_writer__open_fmt() - trace_writer__open() in a given format version.
+ * @version_major: TRACE_VERSION_MAJOR (v1, records as laid out) or
+ *	TRACE_VERSION_MAJOR_PACKED (v2: delta-varint records, zstd per chunk,
+ *	chunk index; about 5-10x smaller). Anything else: EINVAL.
+ */
+struct trace_writer *trace_writer__open_fmt(const char *path, enum trace_clock clock,
+					    uint32_t flags, const char *meta_json,
+					    unsigned int version_major);
 
 /**
  * trace_writer__intern() - id of a string, adding it if new.
@@ -221,5 +232,18 @@ const char *trace_reader__errmsg(const struct trace_reader *r);
 
 /** trace_reader__close() - close and free. NULL is a no-op. */
 void trace_reader__close(struct trace_reader *r);
+
+/**
+ * trace_convert() - rewrite trace @in as @out in format @version_major
+ * (TRACE_VERSION_MAJOR or TRACE_VERSION_MAJOR_PACKED): same header clock
+ * and flags, meta, string ids, records and lost counters.
+ * @err: message on failure (names the file, and the offset for a damaged
+ *	input: its good prefix is converted and closed cleanly).
+ * @nr_records: records written.
+ *
+ * Return: 0, a TRACE_E_* code or a negative errno.
+ */
+int trace_convert(const char *in, const char *out, unsigned int version_major, char *err,
+		  size_t err_bytes, uint64_t *nr_records);
 
 #endif /* SVATRACE_TRACE_H */

@@ -8,6 +8,9 @@
  * knows a string before it meets its id. Lost counters added during the run
  * are written with the next flush, so a torn file keeps those seen so far.
  * The string index is a jansson object (a hash table keyed by the string).
+ * A v2 (packed) writer compresses each full records buffer into a RECORDS_Z
+ * chunk (pack.c) and remembers where it went, for the INDEX chunk it writes
+ * before END; a buffer that does not shrink is written as plain RECORDS.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +40,13 @@ struct trace_writer {
 	struct trace_lost *lost;	/* pending lost entries */
 	uint32_t nr_lost;		/* entries in lost */
 	uint32_t lost_cap;		/* entries allocated */
+	uint64_t off;			/* bytes written so far */
+	uint32_t last_rec_off;		/* offset of the last record in rec_buf */
+	bool packed;			/* v2: RECORDS_Z chunks */
+	uint8_t *ptmp, *pout;		/* v2: packing scratch and output */
+	size_t pcap;			/* v2: bytes of each */
+	struct trace_index_ent *idx;	/* v2: one entry per records chunk */
+	uint32_t nr_idx, idx_cap;	/* v2: entries used, allocated */
 };
 
 static int write_all(struct trace_writer *w, const void *buf, size_t len)
@@ -81,8 +91,10 @@ static int write_chunk(struct trace_writer *w, uint32_t type, const void *payloa
 	err = write_all(w, &ch, sizeof(ch));
 	if (!err && bytes)
 		err = write_all(w, payload, bytes);
-	if (!err)
+	if (!err) {
 		w->seq++;
+		w->off += sizeof(ch) + bytes;
+	}
 	return set_err(w, err);
 }
 
@@ -103,6 +115,13 @@ static uint64_t creation_time_ns(enum trace_clock clock)
 struct trace_writer *trace_writer__open(const char *path, enum trace_clock clock,
 					uint32_t flags, const char *meta_json)
 {
+	return trace_writer__open_fmt(path, clock, flags, meta_json, TRACE_VERSION_MAJOR);
+}
+
+struct trace_writer *trace_writer__open_fmt(const char *path, enum trace_clock clock,
+					    uint32_t flags, const char *meta_json,
+					    unsigned int version_major)
+{
 	struct trace_file_hdr fh = { 0 };
 	struct trace_writer *w;
 	json_error_t jerr;
@@ -111,7 +130,8 @@ struct trace_writer *trace_writer__open(const char *path, enum trace_clock clock
 	uint32_t mlen, mpad;
 	int err;
 
-	if (!path || !meta_json || clock >= TRACE_CLOCK_MAX_) {
+	if (!path || !meta_json || clock >= TRACE_CLOCK_MAX_ ||
+	    (version_major != TRACE_VERSION_MAJOR && version_major != TRACE_VERSION_MAJOR_PACKED)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -137,7 +157,13 @@ struct trace_writer *trace_writer__open(const char *path, enum trace_clock clock
 	w->rec_buf = malloc(TRACE_CHUNK_MAX_BYTES);
 	w->str_index = json_object();
 	mbuf = calloc(1, mpad);
-	if (!w->rec_buf || !w->str_index || !mbuf) {
+	if (version_major == TRACE_VERSION_MAJOR_PACKED) {
+		w->packed = true;
+		w->pcap = trace_pack_bound(TRACE_CHUNK_MAX_BYTES);
+		w->ptmp = malloc(w->pcap);
+		w->pout = malloc(w->pcap);
+	}
+	if (!w->rec_buf || !w->str_index || !mbuf || (w->packed && (!w->ptmp || !w->pout))) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -147,7 +173,7 @@ struct trace_writer *trace_writer__open(const char *path, enum trace_clock clock
 		goto fail;
 	}
 	memcpy(fh.magic, TRACE_MAGIC, 8);
-	fh.version_major = TRACE_VERSION_MAJOR;
+	fh.version_major = (uint16_t)version_major;
 	fh.version_minor = TRACE_VERSION_MINOR;
 	fh.endian_mark = TRACE_ENDIAN_MARK;
 	fh.hdr_bytes = sizeof(fh);
@@ -158,6 +184,7 @@ struct trace_writer *trace_writer__open(const char *path, enum trace_clock clock
 	err = write_all(w, &fh, sizeof(fh));
 	if (err)
 		goto fail;
+	w->off = sizeof(fh);
 	memcpy(mbuf, meta_json, mlen);
 	err = write_chunk(w, TRACE_CHUNK_META, mbuf, mpad, 1);
 	if (err)
@@ -170,6 +197,8 @@ fail:
 		close(w->fd);
 	json_decref(w->str_index);
 	free(w->rec_buf);
+	free(w->ptmp);
+	free(w->pout);
 	free(w);
 	errno = -err;
 	return NULL;
@@ -220,6 +249,40 @@ uint32_t trace_writer__intern(struct trace_writer *w, const char *s)
 	return id;
 }
 
+/* v2: the records buffer as a RECORDS_Z chunk (plain RECORDS if it does not shrink). */
+static int write_packed(struct trace_writer *w)
+{
+	struct trace_packed_hdr ph = { .raw_bytes = w->rec_bytes };
+	const struct trace_rec *first = (const void *)w->rec_buf;
+	const struct trace_rec *last = (const void *)(w->rec_buf + w->last_rec_off);
+	struct trace_index_ent *e;
+	size_t frame;
+	uint32_t bytes;
+
+	if (w->nr_idx == w->idx_cap) {
+		uint32_t cap = w->idx_cap ? 2 * w->idx_cap : 64;
+		void *p = realloc(w->idx, cap * sizeof(*w->idx));
+
+		if (!p)
+			return set_err(w, -ENOMEM);
+		w->idx = p;
+		w->idx_cap = cap;
+	}
+	e = &w->idx[w->nr_idx++];
+	*e = (struct trace_index_ent){ .chunk_off = w->off, .first_ts_ns = first->ts_ns,
+				       .last_ts_ns = last->ts_ns, .nr_records = w->rec_count,
+				       .raw_bytes = w->rec_bytes };
+	if (trace_pack(w->rec_buf, w->rec_bytes, w->ptmp, w->pout + sizeof(ph),
+		       w->pcap - sizeof(ph) - 8, &frame) ||
+	    trace_pad8((uint32_t)(sizeof(ph) + frame)) >= w->rec_bytes)
+		return write_chunk(w, TRACE_CHUNK_RECORDS, w->rec_buf, w->rec_bytes, w->rec_count);
+	ph.frame_bytes = (uint32_t)frame;
+	memcpy(w->pout, &ph, sizeof(ph));
+	bytes = trace_pad8((uint32_t)(sizeof(ph) + frame));
+	memset(w->pout + sizeof(ph) + frame, 0, bytes - sizeof(ph) - frame);
+	return write_chunk(w, TRACE_CHUNK_RECORDS_Z, w->pout, bytes, w->rec_count);
+}
+
 int trace_writer__flush(struct trace_writer *w)
 {
 	int err = 0;
@@ -229,7 +292,9 @@ int trace_writer__flush(struct trace_writer *w)
 		w->str_bytes = w->str_count = 0;
 	}
 	if (!err && w->rec_count) {
-		err = write_chunk(w, TRACE_CHUNK_RECORDS, w->rec_buf, w->rec_bytes, w->rec_count);
+		err = w->packed ? write_packed(w) :
+				  write_chunk(w, TRACE_CHUNK_RECORDS, w->rec_buf, w->rec_bytes,
+					      w->rec_count);
 		w->rec_bytes = w->rec_count = 0;
 	}
 	if (!err && w->nr_lost) {
@@ -270,6 +335,7 @@ int trace_writer__append(struct trace_writer *w, const struct trace_rec *rec)
 		if (err)
 			return err;
 	}
+	w->last_rec_off = w->rec_bytes;
 	memcpy(w->rec_buf + w->rec_bytes, rec, rec->size_bytes);
 	w->rec_bytes += rec->size_bytes;
 	w->rec_count++;
@@ -344,6 +410,13 @@ int trace_writer__close(struct trace_writer *w)
 	if (!w)
 		return 0;
 	trace_writer__flush(w);
+	/* v2: the index, in chunks of at most TRACE_CHUNK_MAX_BYTES */
+	for (uint32_t i = 0, per = TRACE_CHUNK_MAX_BYTES / sizeof(*w->idx); !w->err && i < w->nr_idx;
+	     i += per) {
+		uint32_t n = w->nr_idx - i < per ? w->nr_idx - i : per;
+
+		write_chunk(w, TRACE_CHUNK_INDEX, w->idx + i, n * (uint32_t)sizeof(*w->idx), n);
+	}
 	if (!w->err)
 		write_chunk(w, TRACE_CHUNK_END, NULL, 0, 0);
 	if (!w->err && fsync(w->fd) && errno != EINVAL && errno != EROFS)
@@ -355,6 +428,9 @@ int trace_writer__close(struct trace_writer *w)
 	free(w->rec_buf);
 	free(w->str_buf);
 	free(w->lost);
+	free(w->ptmp);
+	free(w->pout);
+	free(w->idx);
 	free(w);
 	return err;
 }

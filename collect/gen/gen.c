@@ -14,18 +14,24 @@
 #include "collect/gen/gen.h"
 #include "common/log.h"
 
-extern const struct gen_kind gen_dsa_memcpy;
-extern const struct gen_kind gen_nic_rx;
-extern const struct gen_kind gen_nvme;
-extern const struct gen_kind gen_random_access;
+/*
+ * The registry: one line per kind, in help order. Kind NAME is `const
+ * struct gen_kind gen_NAME` in its own file (collect/gen/gen_NAME.c); the
+ * declarations and the table are made from this list, the help and kind
+ * validation from the table. Adding a generator: one file and one line.
+ */
+#define GEN_KINDS(X)      \
+	X(dsa_memcpy)     \
+	X(nic_rx)         \
+	X(nvme)           \
+	X(random_access)
 
-/* The registry: one line per kind. */
-static const struct gen_kind *const kinds[] = {
-	&gen_dsa_memcpy,
-	&gen_nic_rx,
-	&gen_nvme,
-	&gen_random_access,
-};
+#define DECLARE_(n) extern const struct gen_kind gen_##n;
+GEN_KINDS(DECLARE_)
+#undef DECLARE_
+#define ENTRY_(n) &gen_##n,
+static const struct gen_kind *const kinds[] = { GEN_KINDS(ENTRY_) };
+#undef ENTRY_
 #define NR_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 const struct gen_kind *gen_find(const char *name)

@@ -4,8 +4,8 @@
  * in the native trace format, for capacity studies with no capture.
  *
  * A generator kind is one file collect/gen_KIND.c defining a const struct
- * gen_kind (a params table and a run function) plus one line in the registry
- * table in collect/gen/gen.c. Parameters are typed (count, bytes, time, rate,
+ * gen_kind (a params table and a run function) plus one line in GEN_KINDS
+ * in collect/gen/gen.c. Parameters are typed (count, bytes, time, rate,
  * real, choice, string), have a default and a unit, and are validated once
  * by gen_cfg__set()/gen_cfg__resolve() with messages that name the key; a
  * kind's run function then trusts them. Generators write through struct

@@ -6,15 +6,23 @@
 
 #include "collect/import/import.h"
 
-extern const struct importer importer_access_csv;
-extern const struct importer importer_ftrace_text;
-extern const struct importer importer_trace_dat;
+/*
+ * The registry: one line per importer, in help order. Importer NAME is
+ * `const struct importer importer_NAME` in its own file
+ * (collect/import/import_NAME.c); the declarations and the table are made
+ * from this list, the help and --from validation from the table.
+ */
+#define IMPORTERS(X)    \
+	X(ftrace_text)  \
+	X(access_csv)   \
+	X(trace_dat)
 
-static const struct importer *const importers[] = {
-	&importer_ftrace_text,
-	&importer_access_csv,
-	&importer_trace_dat,
-};
+#define DECLARE_(n) extern const struct importer importer_##n;
+IMPORTERS(DECLARE_)
+#undef DECLARE_
+#define ENTRY_(n) &importer_##n,
+static const struct importer *const importers[] = { IMPORTERS(ENTRY_) };
+#undef ENTRY_
 
 const struct importer *import_find(const char *name)
 {

@@ -4,8 +4,8 @@
  *
  * `svatrace import --from NAME IN -o OUT` opens the output writer (with the
  * meta JSON the importer contributes) and calls the importer named NAME.
- * Adding an importer is one file (collect/import_NAME.c) and one line in the
- * table in collect/import/import.c.
+ * Adding an importer is one file (collect/import/import_NAME.c) and one line
+ * in IMPORTERS in collect/import/import.c.
  */
 #ifndef SVATRACE_COLLECT_IMPORT_H
 #define SVATRACE_COLLECT_IMPORT_H

@@ -48,7 +48,7 @@ static const struct param_def model_defs[] = {
 	  "estimate: pcie-bench's random stream cannot tell the organisation; 8 as " SRC_HYPERSIO, F(iotlb_ways), 1, 1 << 24, NULL,
 	  "ways per set (= entries: fully associative, 1: direct mapped)" },
 	{ "iotlb.policy", PARAM_ENUM, "", "lru", SRC_HYPERSIO, F(iotlb_policy), 0, 0,
-	  "lru|fifo|random", "replacement policy" },
+	  IOTLB_POLICY_CHOICES, "replacement policy" },
 	{ "iotlb.set_index", PARAM_ENUM, "", "ctx-hash",
 	  "estimate: hardware set hashes are not published; ctx-hash = page number + Fibonacci hash "
 	  "of (domain, PASID), Knuth TAOCP 6.4 (iotlb.h)", F(set_index), 0, 0, "ctx-hash|page",
@@ -94,7 +94,7 @@ static const struct param_def model_defs[] = {
 	  F(atc_entries), 1, 1 << 20, NULL, "ATC (device TLB) entries per device" },
 	{ "atc.ways", PARAM_U32, "ways", "32", "estimate: like gem5 SMMUv3 micro-TLB", F(atc_ways), 1,
 	  1 << 20, NULL, "ATC ways" },
-	{ "atc.policy", PARAM_ENUM, "", "lru", "estimate", F(atc_policy), 0, 0, "lru|fifo|random",
+	{ "atc.policy", PARAM_ENUM, "", "lru", "estimate", F(atc_policy), 0, 0, IOTLB_POLICY_CHOICES,
 	  "ATC replacement policy" },
 	{ "atc.hit_ns", PARAM_U64, "ns", "2", "estimate: as an IOTLB hit (" SRC_HYPERSIO ")",
 	  F(atc_hit_ns), 0, NS_MAX, NULL, "ATC lookup time" },

@@ -10,6 +10,17 @@
  * and on a hit writes the way's stamp if the policy asks. A miss asks the
  * policy for a victim among the set's stamps; invalid ways carry stamp 0 so
  * LRU and FIFO pick them first without a special case.
+ *
+ * Sets wider than IOTLB_SCAN_WAYS add an index: an open-addressing hash from
+ * key to way (linear probing, backward-shift deletion, fixed capacity of at
+ * least twice the entries, so it never grows), and, for the policies that
+ * evict the oldest stamp (LRU, FIFO), a circular doubly linked list per set
+ * ordered newest first with the invalid ways at the tail. A hit (LRU) moves
+ * its way to the front, a fill takes the tail: the tail is an invalid way
+ * if there is one, else the way with the oldest stamp, which is the way the
+ * scan would pick (valid stamps are unique: the clock ticks per access).
+ * Random keeps the ways and stamps, and its victim function is told whether
+ * the set is full, so it draws the same numbers without scanning.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,6 +32,7 @@
 #define IOTLB_KEY_INVALID UINT64_MAX
 #define IOTLB_VPN_BITS 50
 #define IOTLB_VPN_MASK ((1ull << IOTLB_VPN_BITS) - 1)
+#define IOTLB_NO_WAY UINT32_MAX
 
 struct iotlb_ctx_ent {
 	uint32_t domain;	/* domain or source id */
@@ -31,6 +43,7 @@ struct iotlb_ctx_ent {
 struct iotlb {
 	uint64_t *keys;				/* nr_sets * ways keys */
 	uint64_t *stamps;			/* per way: fill or last-use stamp */
+	uint32_t *nr_valid;			/* per set: valid ways */
 	uint64_t clock;				/* stamp source, +1 per access */
 	uint64_t set_mask;			/* nr_sets - 1 if a power of two */
 	uint32_t nr_sets;			/* entries / ways */
@@ -38,6 +51,14 @@ struct iotlb {
 	uint32_t index;				/* enum iotlb_index */
 	bool sets_pow2;				/* set index by mask */
 	bool stamp_on_hit;			/* copy of policy->stamp_on_hit */
+	bool indexed;				/* hash index instead of a way scan */
+	bool listed;				/* indexed and the policy evicts the oldest */
+	uint64_t *hkeys;			/* index: hmask + 1 slots of keys */
+	uint32_t *hways;			/* index: way of each slot */
+	uint64_t hmask;				/* index capacity - 1 */
+	unsigned int hshift;			/* 64 - log2(capacity) */
+	uint32_t *prev, *next;			/* list: per way, neighbours in its set */
+	uint32_t *head;				/* list: per set, newest way */
 	uint8_t shift[IOTLB_NR_PSZ];		/* address shift per page size */
 	const struct iotlb_policy *policy;	/* replacement */
 	uint64_t prng;				/* PRNG state (random policy) */
@@ -49,44 +70,10 @@ struct iotlb {
 
 /* ---------------------------------------------------------------- policies */
 
-static uint32_t victim_oldest(const uint64_t *stamps, uint32_t ways, uint64_t *prng)
-{
-	uint32_t best = 0;
-
-	for (uint32_t w = 1; w < ways; w++)
-		if (stamps[w] < stamps[best])
-			best = w;
-	return best;
-}
-
-static uint32_t victim_random(const uint64_t *stamps, uint32_t ways, uint64_t *prng)
-{
-	/* invalid ways (stamp 0) first, as hardware fills empty ways first */
-	for (uint32_t w = 0; w < ways; w++)
-		if (!stamps[w])
-			return w;
-	return (uint32_t)prng_below(prng, ways);
-}
-
-const struct iotlb_policy iotlb_policy_lru = {
-	.name = "lru", .summary = "least recently used", .stamp_on_hit = true,
-	.victim = victim_oldest,
-};
-const struct iotlb_policy iotlb_policy_fifo = {
-	.name = "fifo", .summary = "first in, first out (oldest fill)", .stamp_on_hit = false,
-	.victim = victim_oldest,
-};
-const struct iotlb_policy iotlb_policy_random = {
-	.name = "random", .summary = "uniformly random way (seeded)", .stamp_on_hit = false,
-	.victim = victim_random,
-};
-
-/* The registry: adding a policy is one const table and one line here. */
-static const struct iotlb_policy *const iotlb_policies[] = {
-	&iotlb_policy_lru,
-	&iotlb_policy_fifo,
-	&iotlb_policy_random,
-};
+/* The registry, made from IOTLB_POLICIES (iotlb.h): index = stored enum value. */
+#define POLICY_ENTRY_(n) &iotlb_policy_##n,
+static const struct iotlb_policy *const iotlb_policies[] = { IOTLB_POLICIES(POLICY_ENTRY_) };
+#undef POLICY_ENTRY_
 #define NR_POLICIES (sizeof(iotlb_policies) / sizeof(iotlb_policies[0]))
 
 const struct iotlb_policy *iotlb_policy_find(const char *name)
@@ -104,11 +91,15 @@ const struct iotlb_policy *iotlb_policy_by_index(uint32_t i)
 
 const char *iotlb_policy_choices(void)
 {
-	/* keep in registry order: parameter enums store the index */
-	return "lru|fifo|random";
+	return IOTLB_POLICY_CHOICES;
 }
 
-/* ---------------------------------------------------------------- store */
+uint32_t iotlb_policy_count(void)
+{
+	return NR_POLICIES;
+}
+
+/* ---------------------------------------------------------------- geometry */
 
 int iotlb_geom_check(const struct iotlb_geom *g, const char **why)
 {
@@ -145,6 +136,140 @@ int iotlb_geom_check(const struct iotlb_geom *g, const char **why)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- index */
+
+static int index_init(struct iotlb *t)
+{
+	uint64_t entries = (uint64_t)t->nr_sets * t->ways, cap = 1;
+	unsigned int bits = 0;
+
+	while (cap < 2 * entries) {
+		cap <<= 1;
+		bits++;
+	}
+	t->hkeys = malloc(cap * sizeof(*t->hkeys));
+	t->hways = malloc(cap * sizeof(*t->hways));
+	if (!t->hkeys || !t->hways)
+		return -ENOMEM;
+	memset(t->hkeys, 0xff, cap * sizeof(*t->hkeys));
+	t->hmask = cap - 1;
+	t->hshift = 64 - bits;
+	t->indexed = true;
+	if (!t->policy->evict_oldest)
+		return 0;
+	t->prev = malloc(entries * sizeof(*t->prev));
+	t->next = malloc(entries * sizeof(*t->next));
+	t->head = malloc(t->nr_sets * sizeof(*t->head));
+	if (!t->prev || !t->next || !t->head)
+		return -ENOMEM;
+	for (uint32_t s = 0; s < t->nr_sets; s++) {
+		uint32_t base = s * t->ways;
+
+		for (uint32_t w = 0; w < t->ways; w++) {
+			t->next[base + w] = base + (w + 1) % t->ways;
+			t->prev[base + w] = base + (w + t->ways - 1) % t->ways;
+		}
+		t->head[s] = base;
+	}
+	t->listed = true;
+	return 0;
+}
+
+static inline uint64_t index_home(const struct iotlb *t, uint64_t key)
+{
+	/* Fibonacci hashing: page numbers in the low bits spread over the table */
+	return (key * 0x9e3779b97f4a7c15ull) >> t->hshift & t->hmask;
+}
+
+/* The slot holding @key, or the empty slot where it would go. */
+static inline uint64_t index_slot(const struct iotlb *t, uint64_t key)
+{
+	uint64_t i = index_home(t, key);
+
+	while (t->hkeys[i] != key && t->hkeys[i] != IOTLB_KEY_INVALID)
+		i = (i + 1) & t->hmask;
+	return i;
+}
+
+static inline uint32_t index_find(const struct iotlb *t, uint64_t key)
+{
+	uint64_t i = index_slot(t, key);
+
+	return t->hkeys[i] == key ? t->hways[i] : IOTLB_NO_WAY;
+}
+
+static inline void index_put(struct iotlb *t, uint64_t key, uint32_t way)
+{
+	uint64_t i = index_slot(t, key);
+
+	t->hkeys[i] = key;
+	t->hways[i] = way;
+}
+
+static void index_del(struct iotlb *t, uint64_t key)
+{
+	uint64_t i = index_slot(t, key), j = i;
+
+	if (t->hkeys[i] != key)
+		return;
+	/* backward shift: pull later keys of the run into the hole if allowed */
+	for (;;) {
+		uint64_t k;
+
+		j = (j + 1) & t->hmask;
+		if (t->hkeys[j] == IOTLB_KEY_INVALID)
+			break;
+		k = index_home(t, t->hkeys[j]);
+		/* the key at j may move to i if its home is not in (i, j] */
+		if (((j - k) & t->hmask) >= ((j - i) & t->hmask)) {
+			t->hkeys[i] = t->hkeys[j];
+			t->hways[i] = t->hways[j];
+			i = j;
+		}
+	}
+	t->hkeys[i] = IOTLB_KEY_INVALID;
+}
+
+/* List: make way @g of set @s the newest. */
+static inline void list_front(struct iotlb *t, uint32_t s, uint32_t g)
+{
+	uint32_t h = t->head[s];
+
+	if (g == h)
+		return;
+	if (g != t->prev[h]) {
+		t->next[t->prev[g]] = t->next[g];
+		t->prev[t->next[g]] = t->prev[g];
+		t->prev[g] = t->prev[h];
+		t->next[g] = h;
+		t->next[t->prev[h]] = g;
+		t->prev[h] = g;
+	}
+	/* the tail sits just before the head: making it the head rotates */
+	t->head[s] = g;
+}
+
+/* List: make way @g of set @s the tail (it has just become invalid). */
+static void list_back(struct iotlb *t, uint32_t s, uint32_t g)
+{
+	uint32_t h = t->head[s];
+
+	if (g == h) {
+		t->head[s] = t->next[h];
+		return;
+	}
+	if (g == t->prev[h])
+		return;
+	t->next[t->prev[g]] = t->next[g];
+	t->prev[t->next[g]] = t->prev[g];
+	t->prev[g] = t->prev[h];
+	t->next[g] = h;
+	t->next[t->prev[h]] = g;
+	t->prev[h] = g;
+}
+
+/* ---------------------------------------------------------------- store */
+
 struct iotlb *iotlb__new(const struct iotlb_geom *g)
 {
 	static const uint8_t dflt_shift[IOTLB_NR_PSZ] = { 12, 21, 30 };
@@ -174,6 +299,9 @@ struct iotlb *iotlb__new(const struct iotlb_geom *g)
 		goto nomem;
 	memset(t->keys, 0xff, (size_t)g->entries * sizeof(uint64_t));
 	memset(t->stamps, 0, (size_t)g->entries * sizeof(uint64_t));
+	t->nr_valid = calloc(t->nr_sets, sizeof(*t->nr_valid));
+	if (!t->nr_valid || (t->ways > IOTLB_SCAN_WAYS && !g->no_index && index_init(t)))
+		goto nomem;
 	t->ctxs = calloc(IOTLB_MAX_CTX, sizeof(*t->ctxs));
 	if (!t->ctxs)
 		goto nomem;
@@ -193,6 +321,12 @@ void iotlb__free(struct iotlb *t)
 		return;
 	free(t->keys);
 	free(t->stamps);
+	free(t->nr_valid);
+	free(t->hkeys);
+	free(t->hways);
+	free(t->prev);
+	free(t->next);
+	free(t->head);
 	free(t->ctxs);
 	free(t);
 }
@@ -207,10 +341,16 @@ const char *iotlb_index_choices(void)
  * scaled to [0, nr_sets). Key 0, context (0, 0), gets offset 0, so traces
  * without domains or PASIDs index exactly as by page number.
  */
-static uint32_t ctx_set_offset(const struct iotlb *t, uint32_t domain, uint32_t pasid)
+uint64_t iotlb_ctx_hash(uint32_t domain, uint32_t pasid)
 {
 	uint64_t key = ((uint64_t)domain << 20) ^ pasid;
-	uint64_t frac = key * 0x9e3779b97f4a7c15ull;
+
+	return key * 0x9e3779b97f4a7c15ull;
+}
+
+static uint32_t ctx_set_offset(const struct iotlb *t, uint32_t domain, uint32_t pasid)
+{
+	uint64_t frac = iotlb_ctx_hash(domain, pasid);
 
 	if (t->index == IOTLB_INDEX_PAGE)
 		return 0;
@@ -251,17 +391,65 @@ static inline uint64_t set_of(const struct iotlb *t, uint32_t ctx, uint64_t vpn)
 	return t->sets_pow2 ? (vpn & t->set_mask) : vpn % t->nr_sets;
 }
 
+/* Fill way @g (global index) of set @s with @key after a miss. */
+static inline void fill(struct iotlb *t, uint32_t s, uint64_t g, uint64_t key)
+{
+	if (t->keys[g] != IOTLB_KEY_INVALID) {
+		t->st.nr_evictions++;
+		if (t->indexed)
+			index_del(t, t->keys[g]);
+	} else {
+		t->nr_valid[s]++;
+	}
+	t->keys[g] = key;
+	t->stamps[g] = t->clock;
+	if (t->indexed)
+		index_put(t, key, (uint32_t)g);
+	if (t->listed)
+		list_front(t, s, (uint32_t)g);
+}
+
+/* The indexed path of iotlb__access (sets wider than IOTLB_SCAN_WAYS). */
+static bool access_indexed(struct iotlb *t, uint64_t key, uint32_t s)
+{
+	uint32_t g = index_find(t, key);
+
+	if (g != IOTLB_NO_WAY) {
+		t->st.nr_hits++;
+		if (t->stamp_on_hit) {
+			t->stamps[g] = t->clock;
+			if (t->listed)
+				list_front(t, s, g);
+		}
+		return true;
+	}
+	t->st.nr_misses++;
+	if (t->listed) {
+		g = t->prev[t->head[s]];	/* the tail: invalid, else oldest */
+	} else {
+		uint64_t base = (uint64_t)s * t->ways;
+
+		g = (uint32_t)base + t->policy->victim(t->stamps + base, t->ways,
+						       t->nr_valid[s] == t->ways, &t->prng);
+	}
+	fill(t, s, g, key);
+	return false;
+}
+
 bool iotlb__access(struct iotlb *t, uint32_t ctx, uint64_t addr, unsigned int psz)
 {
 	uint64_t vpn = addr >> t->shift[psz];
 	uint64_t key = make_key(vpn, ctx, psz);
-	uint64_t base = set_of(t, ctx, vpn) * t->ways;
+	uint32_t s = (uint32_t)set_of(t, ctx, vpn);
+	uint64_t base = (uint64_t)s * t->ways;
 	uint64_t *keys = t->keys + base;
 	uint64_t *stamps = t->stamps + base;
 	uint32_t ways = t->ways, w;
 
 	t->clock++;
 	t->st.nr_lookups++;
+	if (t->indexed)
+		return access_indexed(t, key, s);
 	for (w = 0; w < ways; w++) {
 		if (keys[w] == key) {
 			t->st.nr_hits++;
@@ -271,38 +459,54 @@ bool iotlb__access(struct iotlb *t, uint32_t ctx, uint64_t addr, unsigned int ps
 		}
 	}
 	t->st.nr_misses++;
-	w = t->policy->victim(stamps, ways, &t->prng);
-	if (keys[w] != IOTLB_KEY_INVALID)
-		t->st.nr_evictions++;
-	keys[w] = key;
-	stamps[w] = t->clock;
+	w = t->policy->victim(stamps, ways, t->nr_valid[s] == ways, &t->prng);
+	fill(t, s, base + w, key);
 	return false;
+}
+
+/* The global way index of @key, or IOTLB_NO_WAY. */
+static uint32_t find_way(const struct iotlb *t, uint64_t key, uint32_t ctx, uint64_t vpn)
+{
+	uint64_t base;
+
+	if (t->indexed)
+		return index_find(t, key);
+	base = set_of(t, ctx, vpn) * t->ways;
+	for (uint32_t w = 0; w < t->ways; w++)
+		if (t->keys[base + w] == key)
+			return (uint32_t)(base + w);
+	return IOTLB_NO_WAY;
 }
 
 bool iotlb__probe(const struct iotlb *t, uint32_t ctx, uint64_t addr, unsigned int psz)
 {
 	uint64_t vpn = addr >> t->shift[psz];
-	uint64_t key = make_key(vpn, ctx, psz);
-	const uint64_t *keys = t->keys + set_of(t, ctx, vpn) * t->ways;
 
-	for (uint32_t w = 0; w < t->ways; w++)
-		if (keys[w] == key)
-			return true;
-	return false;
+	return find_way(t, make_key(vpn, ctx, psz), ctx, vpn) != IOTLB_NO_WAY;
+}
+
+/* Invalidate way @g (global index), which holds a valid key. */
+static void invalidate_way(struct iotlb *t, uint64_t g)
+{
+	uint32_t s = (uint32_t)(g / t->ways);
+
+	if (t->indexed)
+		index_del(t, t->keys[g]);
+	if (t->listed)
+		list_back(t, s, (uint32_t)g);
+	t->keys[g] = IOTLB_KEY_INVALID;
+	t->stamps[g] = 0;
+	t->nr_valid[s]--;
 }
 
 void iotlb__drop(struct iotlb *t, uint32_t ctx, uint64_t addr, unsigned int psz)
 {
 	uint64_t vpn = addr >> t->shift[psz];
-	uint64_t key = make_key(vpn, ctx, psz);
-	uint64_t base = set_of(t, ctx, vpn) * t->ways;
+	uint32_t g = find_way(t, make_key(vpn, ctx, psz), ctx, vpn);
 
-	for (uint32_t w = 0; w < t->ways; w++) {
-		if (t->keys[base + w] == key) {
-			t->keys[base + w] = IOTLB_KEY_INVALID;
-			t->stamps[base + w] = 0;
-		}
-	}
+	/* a key is held by at most one way: fills happen only after a miss */
+	if (g != IOTLB_NO_WAY)
+		invalidate_way(t, g);
 }
 
 static bool entry_matches(const struct iotlb *t, uint64_t key, const struct iotlb_inval *inv)
@@ -342,8 +546,7 @@ uint64_t iotlb__inval(struct iotlb *t, const struct iotlb_inval *inv)
 	for (uint64_t i = 0; i < total; i++) {
 		if (t->keys[i] == IOTLB_KEY_INVALID || !entry_matches(t, t->keys[i], inv))
 			continue;
-		t->keys[i] = IOTLB_KEY_INVALID;
-		t->stamps[i] = 0;
+		invalidate_way(t, i);
 		n++;
 	}
 	t->st.nr_inval_entries += n;

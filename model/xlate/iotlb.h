@@ -9,6 +9,10 @@
  * the hot path compares one 64-bit word per way and never hashes a struct.
  * A lookup that misses fills the entry at once (classic trace-driven cache
  * simulation). Replacement is a pluggable const ops table (LRU, FIFO, random).
+ * Sets of up to IOTLB_SCAN_WAYS ways are scanned; wider sets (a fully
+ * associative IOTLB) are found through a hash index and keep their order in
+ * a per-set recency list, so a lookup costs O(1) at any associativity with
+ * the same hits, misses and victims as the scan.
  *
  * Model assumptions:
  * - The set index (iotlb.set_index, default ctx-hash) is
@@ -38,6 +42,7 @@
 #define IOTLB_NR_PSZ 3		/* page sizes: 4 KiB, 2 MiB, 1 GiB */
 #define IOTLB_MAX_CTX 4096	/* contexts per instance (12 bits of the key) */
 #define IOTLB_ANY 0xffffffffu	/* wildcard domain/PASID in invalidations */
+#define IOTLB_SCAN_WAYS 16	/* wider sets are indexed (two cache lines of keys) */
 
 enum iotlb_psz {
 	IOTLB_PSZ_4K = 0,
@@ -45,27 +50,50 @@ enum iotlb_psz {
 	IOTLB_PSZ_1G = 2,
 };
 
-/* A replacement policy: one const table per policy, listed in iotlb_policies[]. */
+/* A replacement policy: one const table per policy, listed in IOTLB_POLICIES below. */
 struct iotlb_policy {
 	const char *name;	/* "lru" */
 	const char *summary;	/* one line */
 	bool stamp_on_hit;	/* refresh the way's stamp on a hit (LRU) */
+	bool evict_oldest;	/* victim = oldest stamp: indexed stores use a list */
 	/*
-	 * Pick the way to evict in a full set. @stamps: per-way stamp of the
-	 * last fill (or last use if stamp_on_hit); @prng: the instance's PRNG.
+	 * Pick the way to evict in a set. @stamps: per-way stamp of the last
+	 * fill (or last use if stamp_on_hit), 0 for an invalid way; @full: the
+	 * set has no invalid way (the store counts them, so a policy need not
+	 * look); @prng: the instance's PRNG.
 	 */
-	uint32_t (*victim)(const uint64_t *stamps, uint32_t ways, uint64_t *prng);
+	uint32_t (*victim)(const uint64_t *stamps, uint32_t ways, bool full, uint64_t *prng);
 };
 
-extern const struct iotlb_policy iotlb_policy_lru;
-extern const struct iotlb_policy iotlb_policy_fifo;
-extern const struct iotlb_policy iotlb_policy_random;
+/*
+ * The registry: one line per policy, in the order parameter enums store
+ * (an index into this list). Policy NAME is `const struct iotlb_policy
+ * iotlb_policy_NAME` in its own file, model/xlate/policy_NAME.c, whose
+ * .name is "NAME". The registry array and the choice string are both made
+ * from this list, so a stored index always names the policy whose word was
+ * parsed. Adding a policy: one file and one line here.
+ */
+#define IOTLB_POLICIES(X) \
+	X(lru)            \
+	X(fifo)           \
+	X(random)
+
+#define IOTLB_POLICY_DECLARE_(n) extern const struct iotlb_policy iotlb_policy_##n;
+IOTLB_POLICIES(IOTLB_POLICY_DECLARE_)
+#undef IOTLB_POLICY_DECLARE_
+
+#define IOTLB_POLICY_WORD_(n) "|" #n
+/* "lru|fifo|random": the choices of a policy parameter (a constant expression) */
+#define IOTLB_POLICY_CHOICES (IOTLB_POLICIES(IOTLB_POLICY_WORD_) + 1)
 
 /** iotlb_policy_find() - policy by name, NULL if unknown. */
 const struct iotlb_policy *iotlb_policy_find(const char *name);
 
-/** iotlb_policy_choices() - "lru|fifo|random" (for the parameter table). */
+/** iotlb_policy_choices() - IOTLB_POLICY_CHOICES (for the parameter table). */
 const char *iotlb_policy_choices(void);
+
+/** iotlb_policy_count() - number of registered policies. */
+uint32_t iotlb_policy_count(void);
 
 /** iotlb_policy_by_index() - policy number @i of the registry (enum order). */
 const struct iotlb_policy *iotlb_policy_by_index(uint32_t i);
@@ -88,6 +116,7 @@ struct iotlb_geom {
 	uint32_t index;				/* enum iotlb_index (0: ctx-hash) */
 	bool custom_shift;			/* use shift[]; else 12/21/30 */
 	uint8_t shift[IOTLB_NR_PSZ];		/* address shift per page size */
+	bool no_index;				/* always scan the ways (tests compare both paths) */
 };
 
 /* Kinds of invalidation. */
@@ -127,6 +156,12 @@ int iotlb_geom_check(const struct iotlb_geom *g, const char **why);
 
 /** iotlb__new() - empty tag store; NULL with errno (EINVAL: bad geometry). */
 struct iotlb *iotlb__new(const struct iotlb_geom *g);
+
+/**
+ * iotlb_ctx_hash() - the 64-bit fraction frac(key * phi) of a context under
+ * the ctx-hash set index: its set offset is (frac * sets) >> 64 (0 for (0, 0)).
+ */
+uint64_t iotlb_ctx_hash(uint32_t domain, uint32_t pasid);
 
 /** iotlb__free() - free; NULL is a no-op. */
 void iotlb__free(struct iotlb *t);

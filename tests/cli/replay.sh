@@ -80,6 +80,10 @@ check_match "bad CSV names file and line" "bad.csv:2: dir 'sideways'" "$OUT"
 printf '10,nic0,,0x1000,64,r\n' > "$TMP/nohdr.csv"
 check_rc "CSV without header: exit 1" 1 "$SVATRACE" import --from access-csv "$TMP/nohdr.csv" -o "$TMP/nohdr.svt"
 check_rc "replay of a missing file: exit 1" 1 "$SVATRACE" replay "$TMP/nosuch.svt"
+check_rc "unknown scenario: exit 2" 2 "$SVATRACE" replay "$TMP/a.svt" --scenario bogus
+check_eq "unknown scenario: one message naming it" 1 "$(printf '%s\n' "$OUT" | grep -c "bogus")"
+check_rc "bad scenario argument: exit 2" 2 "$SVATRACE" replay "$TMP/a.svt" --scenario faulting:resident=2
+check_eq "bad scenario argument: one message naming it" 1 "$(printf '%s\n' "$OUT" | grep -c "resident")"
 
 # ---- the real QEMU VT-d trace
 REAL=data/traces/qemu-vtd-6.1-trace.txt.gz	# bundled with the repo
@@ -106,6 +110,14 @@ if [ -r "$REAL" ]; then
 	a=$(jget atc.lookups "$TMP/q3.json")
 	[ "$a" -gt 0 ] && ok "qemu-vtd profile: ATS on, $a ATC lookups" || not_ok "qemu-vtd profile: no ATC lookups"
 	check_rc "human summary" 0 "$SVATRACE" replay "$TMP/q.svt"
+	# expand=auto runs a prescan through the scenario chain, then resets the
+	# chain: the run proper equals one with the resolved mode given (without
+	# the reset, inval=strict keeps the device-TLB id it learnt in the prescan)
+	"$SVATRACE" -q replay "$TMP/q.svt" --scenario inval=strict --json | grep -v '"replay.expand"' > "$TMP/qa.json"
+	"$SVATRACE" -q replay "$TMP/q.svt" --scenario inval=strict --set replay.expand=page --json |
+		grep -v '"replay.expand"' > "$TMP/qp.json"
+	if cmp -s "$TMP/qa.json" "$TMP/qp.json"; then ok "expand=auto: chain reset after the prescan"
+	else not_ok "expand=auto: prescan state leaked into the run" "$(diff "$TMP/qp.json" "$TMP/qa.json" | head -5)"; fi
 	check_match "summary shows translations" "translations +[0-9]+ \\(p50" "$OUT"
 else
 	not_ok "real trace $REAL not readable"

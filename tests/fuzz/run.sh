@@ -18,3 +18,10 @@ echo "fuzzing the trace reader for ${FUZZ_SECONDS}s"
 "$BUILD/fuzz/fuzz_reader" -max_total_time="$FUZZ_SECONDS" -max_len=65536 \
 	-artifact_prefix="$BUILD/fuzz/artifacts/" "$corpus" 2>&1 | tail -5
 echo "fuzz: no crash in ${FUZZ_SECONDS}s"
+if [ -x "$BUILD/fuzz/fuzz_unpack" ]; then
+	mkdir -p "$BUILD/fuzz/corpus-unpack"
+	echo "fuzzing the v2 record decoder for ${FUZZ_SECONDS}s"
+	"$BUILD/fuzz/fuzz_unpack" -max_total_time="$FUZZ_SECONDS" -max_len=65536 \
+		-artifact_prefix="$BUILD/fuzz/artifacts/" "$BUILD/fuzz/corpus-unpack" 2>&1 | tail -2
+	echo "fuzz: v2 decoder, no crash in ${FUZZ_SECONDS}s"
+fi

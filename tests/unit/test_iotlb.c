@@ -249,6 +249,84 @@ static void test_random_deterministic(void **state)
 	assert_int_not_equal(m[0], m[2]);
 }
 
+/*
+ * The indexed store (hash + recency list, sets wider than IOTLB_SCAN_WAYS)
+ * against the way scan of the same geometry: every access's outcome, every
+ * probe, and the counters equal, through drops and invalidations of every
+ * kind, for each policy (random: the same victims, so the same draws).
+ */
+static void indexed_vs_scan(unsigned int entries, unsigned int ways, const struct iotlb_policy *p)
+{
+	struct iotlb_geom g = {.entries = entries, .ways = ways, .policy = p, .seed = 11};
+	struct iotlb *ix, *sc;
+	uint64_t rng = 1234 + entries + ways, seq = 0;
+	uint32_t ctx[2][3];
+
+	ix = iotlb__new(&g);
+	g.no_index = true;
+	sc = iotlb__new(&g);
+	assert_non_null(ix);
+	assert_non_null(sc);
+	for (int k = 0; k < 3; k++) {
+		ctx[0][k] = iotlb__ctx(ix, 1 + k % 2, 5 + k);
+		ctx[1][k] = iotlb__ctx(sc, 1 + k % 2, 5 + k);
+	}
+	for (int i = 0; i < 300000; i++) {
+		unsigned int psz = prng_below(&rng, 16) ? IOTLB_PSZ_4K : IOTLB_PSZ_2M;
+		unsigned int c = (unsigned int)prng_below(&rng, 3);
+		uint64_t a = stream_addr(&rng, psz, &seq);
+		uint64_t r = prng_below(&rng, 20000);
+
+		if (r < 20) {
+			iotlb__drop(ix, ctx[0][c], a, psz);
+			iotlb__drop(sc, ctx[1][c], a, psz);
+		} else if (r < 24) {
+			struct iotlb_inval inv = {
+			    .kind = (enum iotlb_inval_kind)(r - 20),
+			    .domain = 1 + c % 2,
+			    .pasid = 5 + c,
+			    .addr = a & ~0xfffffull,
+			    .bytes = 1u << 22,
+			};
+
+			assert_int_equal(iotlb__inval(ix, &inv), iotlb__inval(sc, &inv));
+		}
+		if (iotlb__probe(ix, ctx[0][c], a, psz) != iotlb__probe(sc, ctx[1][c], a, psz))
+			fail_msg("probe %d differs", i);
+		if (iotlb__access(ix, ctx[0][c], a, psz) != iotlb__access(sc, ctx[1][c], a, psz))
+			fail_msg("access %d (addr 0x%llx) differs", i, (unsigned long long)a);
+	}
+	assert_int_equal(iotlb__stats(ix)->nr_hits, iotlb__stats(sc)->nr_hits);
+	assert_int_equal(iotlb__stats(ix)->nr_evictions, iotlb__stats(sc)->nr_evictions);
+	assert_int_equal(iotlb__stats(ix)->nr_inval_entries, iotlb__stats(sc)->nr_inval_entries);
+	assert_int_equal(iotlb__nr_valid(ix), iotlb__nr_valid(sc));
+	/* a useful stream: hits, evictions and invalidations all happen */
+	assert_true(iotlb__stats(sc)->nr_hits > 10000 && iotlb__stats(sc)->nr_misses > 10000);
+	assert_true(iotlb__stats(sc)->nr_evictions > 1000 &&
+		    iotlb__stats(sc)->nr_inval_entries > 100);
+	iotlb__free(ix);
+	iotlb__free(sc);
+}
+
+static void test_indexed_lru(void **state)
+{
+	indexed_vs_scan(512, 512, &iotlb_policy_lru); /* fully associative */
+	indexed_vs_scan(512, 32, &iotlb_policy_lru);  /* 16 sets */
+	indexed_vs_scan(96, 48, &iotlb_policy_lru);   /* 2 sets, wider than a scan */
+}
+
+static void test_indexed_fifo(void **state)
+{
+	indexed_vs_scan(512, 512, &iotlb_policy_fifo);
+	indexed_vs_scan(384, 64, &iotlb_policy_fifo); /* 6 sets: modulo */
+}
+
+static void test_indexed_random(void **state)
+{
+	indexed_vs_scan(512, 512, &iotlb_policy_random);
+	indexed_vs_scan(256, 32, &iotlb_policy_random);
+}
+
 static void test_invalidation(void **state)
 {
 	struct iotlb *t = mk(256, 256, &iotlb_policy_lru, 1);
@@ -324,6 +402,9 @@ int main(void)
 		cmocka_unit_test(test_lru_stack_property),
 		cmocka_unit_test(test_fifo_belady),
 		cmocka_unit_test(test_random_deterministic),
+		cmocka_unit_test(test_indexed_lru),
+		cmocka_unit_test(test_indexed_fifo),
+		cmocka_unit_test(test_indexed_random),
 		cmocka_unit_test(test_invalidation),
 		cmocka_unit_test(test_geometry_checks),
 	};

@@ -352,11 +352,11 @@ static void test_open_errors(void **state)
 	assert_non_null(strstr(trace_open_errmsg(), "magic.svt: byte 0"));
 	b[0] = 'S';
 
-	b[8] = 2;	/* version_major 2, header CRC made valid: only the version is wrong */
+	b[8] = 3;	/* version_major 3, header CRC made valid: only the version is wrong */
 	fix_crc_hdr(b);
-	spill(tpath("v2.svt"), b, len);
-	assert_int_equal(drain(tpath("v2.svt"), &oerr, &nr), TRACE_E_VERSION);
-	assert_non_null(strstr(trace_open_errmsg(), "v2.0"));
+	spill(tpath("v3.svt"), b, len);
+	assert_int_equal(drain(tpath("v3.svt"), &oerr, &nr), TRACE_E_VERSION);
+	assert_non_null(strstr(trace_open_errmsg(), "v3.0"));
 	b[8] = 1;
 	fix_crc_hdr(b);
 

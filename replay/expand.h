@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * expand.h - map expansion: a map (iommu or DMA-API) of [iova, +bytes)
+ * becomes the device accesses that touch it, one per page or per line,
+ * spaced in time by the device's bandwidth (docs/replay.md "Expansion").
+ *
+ * The replay offers every map with expand__map() and, before it replays a
+ * record at time t, calls expand__run(t) to emit the steps due by t. Steps
+ * of all pending maps interleave in time order (a min-heap by due time,
+ * ties in creation order). Memory: one entry per map still being touched.
+ *
+ * Replay assumptions (docs/replay.md):
+ * - the device touches a map from map time + delay_ns on, streaming at
+ *   bytes_per_us: step k at start + offset_k * 1000 / bytes_per_us;
+ * - page mode touches each page the map covers once (the first and last
+ *   partially), line mode each line_bytes piece;
+ * - which maps expand (source): iommu maps, DMA-API maps, both, or auto:
+ *   DMA-API maps once one was seen, iommu maps before that (a trace with
+ *   both would otherwise count each buffer twice). Work-descriptor ranges
+ *   (replay.expand_wq) count as DMA-side.
+ */
+#ifndef SVATRACE_REPLAY_EXPAND_H
+#define SVATRACE_REPLAY_EXPAND_H
+
+#include <stdint.h>
+
+/* Where an offered map comes from (selects it by replay.expand_source). */
+enum expand_origin {
+	EXPAND_FROM_IOMMU_MAP = 0, /* iommu:map */
+	EXPAND_FROM_DMA_MAP = 1,   /* dma:dma_map_*, dma_alloc */
+	EXPAND_FROM_WQ = 2,	   /* a work descriptor's source or destination range */
+};
+
+/* Expansion settings (from the replay.* keys, mode resolved: never auto). */
+struct expand_cfg {
+	uint32_t mode;	       /* enum replay_expand: off, page or line */
+	uint32_t source;       /* enum replay_expand_source */
+	uint64_t delay_ns;     /* map to first access */
+	uint64_t bytes_per_us; /* device streaming rate (> 0) */
+	uint32_t line_bytes;   /* line mode: bytes per access (> 0) */
+	uint64_t page_bytes;   /* page mode: page size (power of two) */
+};
+
+/* A map range offered for expansion. */
+struct expand_map {
+	uint64_t iova;	/* first byte */
+	uint64_t bytes; /* length (0 is taken as 1) */
+	uint32_t dev;	/* device index */
+	uint32_t pasid; /* PASID as in the record (TRACE_NO_PASID: none) */
+	uint8_t write;	/* the device writes */
+	uint8_t origin; /* enum expand_origin */
+};
+
+/* One device access an expansion step makes. */
+struct expand_access {
+	uint64_t iova;	/* first byte */
+	uint64_t bytes; /* length (>= 1) */
+	uint32_t dev;	/* device index */
+	uint32_t pasid; /* PASID as in the record */
+	uint8_t write;	/* the device writes */
+};
+
+/* Receives each access at its time; 0 or a negative errno (stops the run). */
+typedef int (*expand_access_fn)(void *ctx, uint64_t t_ns, const struct expand_access *a);
+
+struct expand;
+
+/**
+ * expand__new() - an expander with @cfg (copied).
+ * Return: the object, or NULL with errno (ENOMEM; EINVAL if @cfg is invalid).
+ */
+struct expand *expand__new(const struct expand_cfg *cfg);
+
+/** expand__free() - free; NULL is a no-op. */
+void expand__free(struct expand *x);
+
+/**
+ * expand__map() - offer a map made at @ts_ns. It is queued if the mode is
+ * not off and the source setting selects its origin.
+ * Return: 1 queued, 0 not selected, -ENOMEM.
+ */
+int expand__map(struct expand *x, uint64_t ts_ns, const struct expand_map *m);
+
+/**
+ * expand__run() - emit, in time order, every step due at or before @t_ns
+ * (UINT64_MAX: all that is pending).
+ * Return: 0, or the first negative result of @fn.
+ */
+int expand__run(struct expand *x, uint64_t t_ns, expand_access_fn fn, void *ctx);
+
+/** expand__nr_maps() - maps queued for expansion so far. */
+uint64_t expand__nr_maps(const struct expand *x);
+
+/** expand__nr_accesses() - accesses emitted so far. */
+uint64_t expand__nr_accesses(const struct expand *x);
+
+#endif /* SVATRACE_REPLAY_EXPAND_H */

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * request.c - trace records -> model requests, device numbering and the
+ * strings scenario transforms add (see request.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/xlate/iotlb.h"
+#include "lib/alloc.h"
+#include "replay/request.h"
+
+struct request {
+	bool domain_per_device;	  /* each device its own domain */
+	bool expand_wq;		  /* offer work-descriptor ranges for expansion */
+	request_string_fn string; /* trace string table */
+	void *string_ctx;	  /* for string */
+	/* devices: string id -> index + 1 (0 = not yet numbered) */
+	uint32_t *dev_of_id;	/* indexed by string id */
+	uint32_t dev_of_id_cap; /* slots */
+	uint32_t nr_devs;	/* devices numbered */
+	/* strings a scenario transform added: id REQUEST_INTERN_BASE + i */
+	char **interned;	    /* names */
+	uint32_t *dev_of_intern;    /* device index + 1 per name (0 = not yet) */
+	uint32_t nr_interned;	    /* names used */
+	uint32_t interned_cap;	    /* names allocated */
+	bool seen_iommu_map;	    /* an iommu:map record was normalised */
+	struct request_stats stats; /* counts */
+};
+
+struct request *request__new(bool domain_per_device, bool expand_wq, request_string_fn string,
+			     void *string_ctx)
+{
+	struct request *rq = svt_calloc(1, sizeof(*rq));
+
+	if (!rq)
+		return NULL;
+	rq->domain_per_device = domain_per_device;
+	rq->expand_wq = expand_wq;
+	rq->string = string;
+	rq->string_ctx = string_ctx;
+	return rq;
+}
+
+void request__free(struct request *rq)
+{
+	if (!rq)
+		return;
+	free(rq->dev_of_id);
+	for (uint32_t i = 0; i < rq->nr_interned; i++)
+		free(rq->interned[i]);
+	free(rq->interned);
+	free(rq->dev_of_intern);
+	free(rq);
+}
+
+/* ---------------------------------------------------------------- devices */
+
+/* The next device index + 1; devices beyond the model's limit share the last. */
+static uint32_t next_dev(struct request *rq)
+{
+	return rq->nr_devs < MODEL_MAX_DEVS ? ++rq->nr_devs : MODEL_MAX_DEVS;
+}
+
+static int dev_index(struct request *rq, uint32_t string_id, uint32_t *dev)
+{
+	if (string_id >= REQUEST_INTERN_BASE && string_id - REQUEST_INTERN_BASE < rq->nr_interned) {
+		uint32_t *d = &rq->dev_of_intern[string_id - REQUEST_INTERN_BASE];
+
+		if (!*d)
+			*d = next_dev(rq);
+		*dev = *d - 1;
+		return 0;
+	}
+	if (string_id >= rq->dev_of_id_cap) {
+		uint32_t cap = rq->dev_of_id_cap ? rq->dev_of_id_cap : 64;
+		uint32_t *n;
+
+		while (cap <= string_id)
+			cap *= 2;
+		n = svt_realloc(rq->dev_of_id, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		memset(n + rq->dev_of_id_cap, 0, (cap - rq->dev_of_id_cap) * sizeof(*n));
+		rq->dev_of_id = n;
+		rq->dev_of_id_cap = cap;
+	}
+	if (!rq->dev_of_id[string_id])
+		rq->dev_of_id[string_id] = next_dev(rq);
+	*dev = rq->dev_of_id[string_id] - 1;
+	return 0;
+}
+
+int request__intern(struct request *rq, const char *s, uint32_t *id)
+{
+	for (uint32_t i = 0; i < rq->nr_interned; i++) {
+		if (!strcmp(rq->interned[i], s)) {
+			*id = REQUEST_INTERN_BASE + i;
+			return 0;
+		}
+	}
+	if (rq->nr_interned == rq->interned_cap) {
+		uint32_t cap = rq->interned_cap ? 2 * rq->interned_cap : 16;
+		char **n = svt_realloc(rq->interned, cap * sizeof(*n));
+		uint32_t *d;
+
+		if (!n)
+			return -ENOMEM;
+		rq->interned = n;
+		d = svt_realloc(rq->dev_of_intern, cap * sizeof(*d));
+		if (!d)
+			return -ENOMEM;
+		rq->dev_of_intern = d;
+		rq->interned_cap = cap;
+	}
+	rq->interned[rq->nr_interned] = svt_strdup(s);
+	if (!rq->interned[rq->nr_interned])
+		return -ENOMEM;
+	rq->dev_of_intern[rq->nr_interned] = 0;
+	*id = REQUEST_INTERN_BASE + rq->nr_interned++;
+	return 0;
+}
+
+const char *request__string(const struct request *rq, uint32_t id)
+{
+	if (id >= REQUEST_INTERN_BASE)
+		return id - REQUEST_INTERN_BASE < rq->nr_interned
+			   ? rq->interned[id - REQUEST_INTERN_BASE]
+			   : NULL;
+	return rq->string ? rq->string(rq->string_ctx, id) : NULL;
+}
+
+uint32_t request__nr_devs(const struct request *rq)
+{
+	return rq->nr_devs;
+}
+
+const struct request_stats *request__stats(const struct request *rq)
+{
+	return &rq->stats;
+}
+
+/* ---------------------------------------------------------------- records */
+
+static uint32_t domain_of(const struct request *rq, uint32_t dev)
+{
+	return rq->domain_per_device ? dev : 0;
+}
+
+static void fill_access(const struct request *rq, struct model_access *a, uint32_t dev,
+			uint32_t pasid)
+{
+	a->dev = dev;
+	a->sid = dev;
+	a->domain = domain_of(rq, dev);
+	a->pasid = pasid == TRACE_NO_PASID ? 0 : pasid;
+}
+
+static int dev_access(struct request *rq, const struct trace_rec_dev_access *d, uint64_t ts,
+		      const struct request_ops *ops, void *ctx)
+{
+	struct model_access a = {
+	    .iova = d->iova, .bytes = d->size_bytes, .write = d->dir == TRACE_DIR_WRITE};
+	uint32_t dev;
+	int rc = dev_index(rq, d->device_id, &dev);
+
+	if (rc)
+		return rc;
+	fill_access(rq, &a, dev, d->pasid);
+	return ops->access(ctx, ts, &a);
+}
+
+static int iommu_map(struct request *rq, const struct trace_rec_iommu_map *mp, uint64_t ts,
+		     const struct request_ops *ops, void *ctx)
+{
+	struct expand_map e = {.iova = mp->iova,
+			       .bytes = mp->size_bytes,
+			       .pasid = TRACE_NO_PASID,
+			       .origin = EXPAND_FROM_IOMMU_MAP};
+	int rc = mp->device_id ? dev_index(rq, mp->device_id, &e.dev) : 0;
+
+	if (rc)
+		return rc;
+	rq->seen_iommu_map = true;
+	rq->stats.nr_maps++;
+	rc = ops->map(ctx, ts, mp->hdr.cpu, domain_of(rq, e.dev), mp->iova, mp->size_bytes);
+	return rc ? rc : ops->expand(ctx, ts, &e);
+}
+
+static int iommu_unmap(struct request *rq, const struct trace_rec_iommu_unmap *u, uint64_t ts,
+		       const struct request_ops *ops, void *ctx)
+{
+	uint32_t dev = 0;
+	int rc = u->device_id ? dev_index(rq, u->device_id, &dev) : 0;
+
+	if (rc)
+		return rc;
+	return ops->unmap(ctx, ts, u->hdr.cpu, domain_of(rq, dev), u->iova,
+			  u->unmapped_bytes ? u->unmapped_bytes : u->size_bytes);
+}
+
+static int dma(struct request *rq, const struct trace_rec_dma *d, uint64_t ts,
+	       const struct request_ops *ops, void *ctx)
+{
+	bool map = d->op == TRACE_DMA_MAP_PAGE || d->op == TRACE_DMA_MAP_SG ||
+		   d->op == TRACE_DMA_MAP_RESOURCE || d->op == TRACE_DMA_ALLOC;
+	bool unmap = d->op == TRACE_DMA_UNMAP_PAGE || d->op == TRACE_DMA_UNMAP_SG ||
+		     d->op == TRACE_DMA_UNMAP_RESOURCE || d->op == TRACE_DMA_FREE;
+	/* dma_data_direction: 2 = DMA_FROM_DEVICE, the device writes */
+	struct expand_map e = {.iova = d->dma_addr,
+			       .bytes = d->size_bytes,
+			       .pasid = TRACE_NO_PASID,
+			       .write = d->dir == TRACE_DMA_FROM_DEVICE,
+			       .origin = EXPAND_FROM_DMA_MAP};
+	int rc = dev_index(rq, d->device_id, &e.dev);
+	uint32_t dom = domain_of(rq, e.dev);
+
+	if (rc)
+		return rc;
+	if (map) {
+		rq->stats.nr_dma_maps++;
+		/* iommu:map records carry the IOMMU side when present; else the DMA map does */
+		if (!rq->seen_iommu_map &&
+		    (rc = ops->map(ctx, ts, d->hdr.cpu, dom, d->dma_addr, d->size_bytes)))
+			return rc;
+		return ops->expand(ctx, ts, &e);
+	}
+	if (unmap && !rq->seen_iommu_map)
+		return ops->unmap(ctx, ts, d->hdr.cpu, dom, d->dma_addr, d->size_bytes);
+	return 0;
+}
+
+static int qi_submit(struct request *rq, const struct trace_rec_qi_submit *q, uint64_t ts,
+		     const struct request_ops *ops, void *ctx)
+{
+	struct model_qi mq = {
+	    .type = q->type,
+	    .granularity = q->granularity,
+	    .domain = rq->domain_per_device ? q->domain_id : IOTLB_ANY,
+	    .pasid = q->pasid == TRACE_NO_PASID ? IOTLB_ANY : q->pasid,
+	    .addr = q->addr,
+	    .addr_mask = q->addr_mask,
+	};
+
+	rq->stats.nr_qi[q->type & TRACE_QI_TYPE_MASK]++;
+	return ops->qi(ctx, ts, &mq);
+}
+
+static int wq_submit(struct request *rq, const struct trace_rec_wq_submit *w, uint64_t ts,
+		     const struct request_ops *ops, void *ctx)
+{
+	struct expand_map e = {.bytes = w->xfer_bytes, .pasid = w->pasid, .origin = EXPAND_FROM_WQ};
+	int rc = dev_index(rq, w->device_id, &e.dev);
+
+	if (rc)
+		return rc;
+	if (rq->expand_wq && w->status == 0 && w->xfer_bytes) {
+		e.iova = w->src;
+		if ((rc = ops->expand(ctx, ts, &e)))
+			return rc;
+		e.iova = w->dst;
+		e.write = 1;
+		if ((rc = ops->expand(ctx, ts, &e)))
+			return rc;
+	}
+	return ops->wq_submit(ctx, ts, w);
+}
+
+/*
+ * A page request is PRI input for the model. Its device is the record's
+ * device name, or, when the collector could not name it, its requester id
+ * (one device per "sid:0xNNNN").
+ */
+/* qi_submit types pass to the model unchanged: its enum must match the trace's. */
+#define SAME_QI(t) _Static_assert((int)MODEL_QI_##t == (int)TRACE_QI_##t, "qi type " #t)
+SAME_QI(CC_INV);
+SAME_QI(IOTLB_INV);
+SAME_QI(DEV_TLB_INV);
+SAME_QI(IEC_INV);
+SAME_QI(INV_WAIT);
+SAME_QI(P_IOTLB_INV);
+SAME_QI(PC_INV);
+SAME_QI(P_DEV_TLB_INV);
+SAME_QI(PAGE_GRP_RESP);
+#undef SAME_QI
+_Static_assert((int)MODEL_QI_NR_TYPES_ == TRACE_QI_NR_TYPES, "qi type counters");
+
+static int page_req(struct request *rq, const struct trace_rec_page_req *q, uint64_t ts,
+		    const struct request_ops *ops, void *ctx)
+{
+	/* rw: bit0 read, bit1 write (VT-d 7.5.1) */
+	struct model_page_req r = {
+	    .addr = q->addr,
+	    .grpid = q->grpid,
+	    .write = (q->rw & TRACE_PRQ_WRITE) != 0,
+	    .last = q->last,
+	};
+	struct model_access a;
+	uint32_t id = q->device_id, dev;
+	int rc = 0;
+
+	if (!id) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "sid:%#06x", q->sid & 0xffff);
+		rc = request__intern(rq, name, &id);
+	}
+	if (rc || (rc = dev_index(rq, id, &dev)))
+		return rc;
+	fill_access(rq, &a, dev, q->pasid);
+	r.dev = a.dev;
+	r.sid = a.sid;
+	r.domain = a.domain;
+	r.pasid = a.pasid;
+	return ops->page_req(ctx, ts, &r);
+}
+
+int request__record(struct request *rq, const struct trace_rec *rec, uint64_t ts_ns,
+		    const struct request_ops *ops, void *ctx)
+{
+	switch (rec->kind) {
+	case TRACE_REC_DEV_ACCESS:
+		return dev_access(rq, (const void *)rec, ts_ns, ops, ctx);
+	case TRACE_REC_IOMMU_MAP:
+		return iommu_map(rq, (const void *)rec, ts_ns, ops, ctx);
+	case TRACE_REC_IOMMU_UNMAP:
+		return iommu_unmap(rq, (const void *)rec, ts_ns, ops, ctx);
+	case TRACE_REC_DMA:
+		return dma(rq, (const void *)rec, ts_ns, ops, ctx);
+	case TRACE_REC_QI_SUBMIT:
+		return qi_submit(rq, (const void *)rec, ts_ns, ops, ctx);
+	case TRACE_REC_PIN: {
+		const struct trace_rec_pin *pn = (const void *)rec;
+
+		if (pn->nr_done > 0)
+			return ops->pin(ctx, ts_ns, (uint64_t)pn->nr_done, pn->op == TRACE_UNPIN);
+		return 0;
+	}
+	case TRACE_REC_WQ_SUBMIT:
+		return wq_submit(rq, (const void *)rec, ts_ns, ops, ctx);
+	case TRACE_REC_WQ_COMPLETE:
+		return ops->wq_complete(ctx, ts_ns, (const void *)rec);
+	case TRACE_REC_PAGE_REQ:
+		return page_req(rq, (const void *)rec, ts_ns, ops, ctx);
+	default:
+		/* responses, faults, groups, waits, cache tags: counted, not modelled */
+		return 0;
+	}
+}

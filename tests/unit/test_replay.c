@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_replay.c - the replay pipeline fed from the in-memory record source
+ * (no files): the reorder window sits before the scenario chain, late
+ * records are counted, a source error still replays the good prefix, and
+ * every error (bad scenario, invalid model configuration, each allocation
+ * failure) reaches the caller once, through its buffer, with nothing logged.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "common/log.h"
+#include "lib/alloc.h"
+#include "model/params.h"
+#include "model/xlate/config.h"
+#include "replay/registry.h"
+#include "replay/replay.h"
+#include "replay/source.h"
+
+/* ------------------------------------------------------- capture sink */
+
+#define MAX_METRICS 1024
+
+struct cap {
+	char key[MAX_METRICS][64]; /* metric keys */
+	double value[MAX_METRICS]; /* their values */
+	size_t nr;		   /* metrics */
+	int status;		   /* end_run status */
+	int ended;		   /* end_run called */
+};
+
+static int cap_metric(void *ctx, const char *key, double v, const char *unit)
+{
+	struct cap *c = ctx;
+
+	if (c->nr < MAX_METRICS) {
+		snprintf(c->key[c->nr], sizeof(c->key[0]), "%s", key);
+		c->value[c->nr++] = v;
+	}
+	return 0;
+}
+
+static int cap_end(void *ctx, int status)
+{
+	struct cap *c = ctx;
+
+	c->status = status;
+	c->ended++;
+	return 0;
+}
+
+static const struct results_sink_ops cap_ops = {.metric = cap_metric, .end_run = cap_end};
+
+/* A metric's value; -1 if absent (every metric here is >= 0). */
+static double get(const struct cap *c, const char *key)
+{
+	for (size_t i = 0; i < c->nr; i++)
+		if (!strcmp(c->key[i], key))
+			return c->value[i];
+	return -1;
+}
+
+static int nr_logged;
+
+static void count_log(enum svt_log_level level, const char *fmt, va_list ap)
+{
+	if (level <= SVT_LOG_WARN)
+		nr_logged++;
+}
+
+/* ------------------------------------------------------- records */
+
+union rec {
+	struct trace_rec hdr;
+	struct trace_rec_dev_access a;
+	struct trace_rec_iommu_map m;
+	struct trace_rec_iommu_unmap u;
+};
+
+static const char *const strings[] = {"nic0", "nic1"}; /* ids 1, 2 */
+
+static void hdr(union rec *r, unsigned int kind, size_t size, uint64_t ts_ns, unsigned int cpu)
+{
+	memset(r, 0, sizeof(*r));
+	r->hdr.kind = (uint16_t)kind;
+	r->hdr.size_bytes = (uint16_t)size;
+	r->hdr.ts_ns = ts_ns;
+	r->hdr.cpu = (uint16_t)cpu;
+}
+
+static void access_rec(union rec *r, uint64_t ts_ns, uint64_t iova, uint32_t dev_id)
+{
+	hdr(r, TRACE_REC_DEV_ACCESS, sizeof(r->a), ts_ns, 0);
+	r->a.iova = iova;
+	r->a.size_bytes = 64;
+	r->a.device_id = dev_id;
+	r->a.pasid = TRACE_NO_PASID;
+}
+
+static void map_rec(union rec *r, uint64_t ts_ns, uint64_t iova, uint64_t bytes, uint32_t dev_id)
+{
+	hdr(r, TRACE_REC_IOMMU_MAP, sizeof(r->m), ts_ns, 0);
+	r->m.iova = iova;
+	r->m.size_bytes = bytes;
+	r->m.device_id = dev_id;
+}
+
+static void unmap_rec(union rec *r, uint64_t ts_ns, unsigned int cpu, uint64_t iova)
+{
+	hdr(r, TRACE_REC_IOMMU_UNMAP, sizeof(r->u), ts_ns, cpu);
+	r->u.iova = iova;
+	r->u.size_bytes = 4096;
+	r->u.unmapped_bytes = 4096;
+}
+
+/* ------------------------------------------------------- running */
+
+struct run {
+	struct params *p; /* parameters */
+	struct cap cap;	  /* what the sink got */
+	char err[512];	  /* the run's error */
+	int rc;		  /* replay_run_source() */
+	bool alloc_fired; /* the injected allocation failure happened */
+};
+
+static struct params *params_with(const char *const *sets)
+{
+	struct params *p = params__new(svt_param_registry);
+	char err[256];
+
+	assert_non_null(p);
+	for (; sets && *sets; sets += 2)
+		assert_int_equal(params__set(p, sets[0], sets[1], "test", err, sizeof(err)), 0);
+	assert_int_equal(params__validate(p, err, sizeof(err)), 0);
+	return p;
+}
+
+/* Replay @recs (in this order) with @scenario and "key", "value" pairs @sets. */
+static void replay(struct run *r, union rec *recs, size_t nr, const char *scenario,
+		   const char *const *sets, size_t fail_at, int fail_err, uint64_t alloc_fail)
+{
+	const struct trace_rec *ptr[64];
+	struct replay_source *src;
+	struct results_sink sink = {&cap_ops, &r->cap};
+	struct replay_opts o = {
+	    .scenario = scenario, .seed = 1, .errmsg = r->err, .errmsg_bytes = sizeof(r->err)};
+
+	assert_true(nr <= 64);
+	for (size_t i = 0; i < nr; i++)
+		ptr[i] = &recs[i].hdr;
+	memset(&r->cap, 0, sizeof(r->cap));
+	if (!r->p)
+		r->p = params_with(sets);
+	o.params = r->p;
+	src = replay_source_mem__new(ptr, nr, strings, 2);
+	assert_non_null(src);
+	if (fail_at)
+		replay_source_mem__fail_at(src, fail_at, fail_err);
+	nr_logged = 0;
+	svt_log_set_fn(count_log);
+	svt_alloc_fail_at(alloc_fail); /* only the replay's own allocations */
+	r->rc = replay_run_source(&o, src, &sink);
+	r->alloc_fired = svt_alloc_fired();
+	svt_alloc_fail_at(0);
+	svt_log_set_fn(NULL);
+	replay_source__close(src);
+}
+
+static void run_free(struct run *r)
+{
+	params__free(r->p);
+	r->p = NULL;
+}
+
+/* ------------------------------------------------------- tests */
+
+/*
+ * The lazy flush queue holds unmaps by time: two unmaps on one CPU fill a
+ * queue of 2 (one flush), unless a record 20 us later arrives between them
+ * and times the queue out first. In file order (unmap 0, access 20 us,
+ * unmap 5 us) the transform saw that; behind the window it sees time order.
+ */
+static void test_window_before_chain(void **state)
+{
+	static const char *const sets[] = {"replay.expand", "off", NULL};
+	struct run r = {0};
+	union rec recs[3];
+
+	unmap_rec(&recs[0], 0, 0, 0x1000);
+	access_rec(&recs[1], 20000, 0x5000, 1);
+	unmap_rec(&recs[2], 5000, 0, 0x2000);
+	replay(&r, recs, 3, "inval=lazy:fq_size=2:timeout=10us", sets, 0, 0, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(get(&r.cap, "trace.qi.iotlb_inv"), 1); /* file order: 2 */
+	assert_int_equal(get(&r.cap, "replay.late_records"), 0);
+	assert_int_equal(get(&r.cap, "replay.records"), 4); /* 3 + the flush */
+	run_free(&r);
+}
+
+/* Out of order by more than the window: replayed at the release time, counted late. */
+static void test_late_records(void **state)
+{
+	static const char *const narrow[] = {"replay.reorder_window_ns", "1000", NULL};
+	static const char *const wide[] = {"replay.reorder_window_ns", "1ms", NULL};
+	struct run r = {0};
+	union rec recs[3];
+
+	access_rec(&recs[0], 100000, 0x1000, 1);
+	access_rec(&recs[1], 200000, 0x2000, 1);
+	access_rec(&recs[2], 50000, 0x3000, 1);
+	replay(&r, recs, 3, NULL, narrow, 0, 0, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(get(&r.cap, "replay.late_records"), 1);
+	assert_int_equal(get(&r.cap, "replay.span_ns"), 100000); /* 100 us .. 200 us */
+	run_free(&r);
+	replay(&r, recs, 3, NULL, wide, 0, 0, 0);
+	assert_int_equal(get(&r.cap, "replay.late_records"), 0);
+	assert_int_equal(get(&r.cap, "replay.span_ns"), 150000); /* 50 us .. 200 us */
+	assert_int_equal(get(&r.cap, "replay.max_reorder_held"), 3);
+	run_free(&r);
+}
+
+/* A corrupt input: the records before the error are replayed and reported, status < 0. */
+static void test_source_error_good_prefix(void **state)
+{
+	struct run r = {0};
+	union rec recs[4];
+
+	for (int i = 0; i < 4; i++)
+		access_rec(&recs[i], 1000 * (i + 1), 0x1000 * (i + 1), 1);
+	replay(&r, recs, 4, NULL, NULL, 2, -EBADMSG, 0);
+	assert_int_equal(r.rc, -EBADMSG);
+	assert_int_equal(r.cap.ended, 1);
+	assert_int_equal(r.cap.status, -EBADMSG);
+	assert_int_equal(get(&r.cap, "replay.records"), 2);
+	assert_non_null(strstr(r.err, "injected error at record 2"));
+	assert_non_null(strstr(r.err, "good prefix"));
+	assert_int_equal(nr_logged, 0);
+	run_free(&r);
+}
+
+/* A bad spec is one message: in the caller's buffer, or (no buffer) one log line. */
+static void test_bad_scenario_one_message(void **state)
+{
+	struct run r = {0};
+	union rec recs[1];
+	const struct trace_rec *ptr[1] = {&recs[0].hdr};
+	struct results_sink sink = {&cap_ops, &r.cap};
+	struct replay_source *src;
+	struct replay_opts o = {.scenario = "bogus"};
+
+	access_rec(&recs[0], 1000, 0x1000, 1);
+	replay(&r, recs, 1, "bogus", NULL, 0, 0, 0);
+	assert_int_equal(r.rc, -EINVAL);
+	assert_non_null(strstr(r.err, "no transform 'bogus'"));
+	assert_int_equal(nr_logged, 0);
+	assert_int_equal(r.cap.ended, 0); /* nothing began */
+
+	o.params = r.p;
+	src = replay_source_mem__new(ptr, 1, strings, 2);
+	assert_non_null(src);
+	nr_logged = 0;
+	svt_log_set_fn(count_log);
+	assert_int_equal(replay_run_source(&o, src, &sink), -EINVAL);
+	svt_log_set_fn(NULL);
+	assert_int_equal(nr_logged, 1);
+	replay_source__close(src);
+	run_free(&r);
+}
+
+/* model__new() refusing the configuration: the message says what, not "out of memory". */
+static void test_invalid_model_config(void **state)
+{
+	struct run r = {0};
+	union rec recs[1];
+	struct model_cfg *mc;
+
+	r.p = params_with(NULL);
+	mc = params__cfg_mut(r.p, &model_param_table);
+	mc->iotlb_ways = 0; /* past validation, as a library caller could */
+	access_rec(&recs[0], 1000, 0x1000, 1);
+	replay(&r, recs, 1, NULL, NULL, 0, 0, 0);
+	assert_int_equal(r.rc, -EINVAL);
+	assert_non_null(strstr(r.err, "invalid model configuration"));
+	assert_non_null(strstr(r.err, "iotlb"));
+	assert_null(strstr(r.err, "out of memory"));
+	run_free(&r);
+}
+
+/*
+ * Every allocation of the pipeline (source, window, chain, device table,
+ * scenario strings, expansion heap) made to fail in turn: each run ends
+ * with -ENOMEM and says so; none crashes, drops the error or logs it.
+ */
+static void test_every_allocation_failure_reported(void **state)
+{
+	static const char *const sets[] = {"replay.expand", "page", NULL};
+	union rec recs[6];
+	uint64_t n;
+
+	map_rec(&recs[0], 1000, 0x10000, 3 * 4096, 1);
+	access_rec(&recs[1], 2000, 0x20000, 1);
+	access_rec(&recs[2], 3000, 0x30000, 2);
+	map_rec(&recs[3], 4000, 0x40000, 4096, 2);
+	access_rec(&recs[4], 5000, 0x20000, 1);
+	unmap_rec(&recs[5], 9000, 0, 0x10000);
+	for (n = 1; n < 1000; n++) {
+		struct run r = {0};
+
+		r.p = params_with(sets);
+		replay(&r, recs, 6, "tenants=3", NULL, 0, 0, n);
+		if (!r.alloc_fired) {
+			assert_int_equal(r.rc, 0);
+			assert_int_equal(get(&r.cap, "replay.expanded_accesses"), 3 * (3 + 1));
+			run_free(&r);
+			break;
+		}
+		if (r.rc != -ENOMEM || !strstr(r.err, "memory") || nr_logged)
+			fail_msg("allocation %llu: rc %d, message '%s', %d logged",
+				 (unsigned long long)n, r.rc, r.err, nr_logged);
+		run_free(&r);
+	}
+	assert_true(n > 8); /* the pipeline's allocations were all reached */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_window_before_chain),
+	    cmocka_unit_test(test_late_records),
+	    cmocka_unit_test(test_source_error_good_prefix),
+	    cmocka_unit_test(test_bad_scenario_one_message),
+	    cmocka_unit_test(test_invalid_model_config),
+	    cmocka_unit_test(test_every_allocation_failure_reported),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

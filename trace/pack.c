@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pack.c - the v2 record packing (format.h): a chunk of v1 records <-> its
+ * delta-varint form, compressed with zstd. The packer is exact: unpacking
+ * gives back the same bytes, whatever the records hold.
+ *
+ * Decoding is the reader's hot loop: one varint per 64-bit word, with a
+ * fast path for the one-byte case (unchanged fields, small time steps);
+ * the previous record of each kind is a fixed array, nothing is allocated.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "trace/trace.h"
+#include "trace/trace-local.h"
+
+#define PACK_MAX_WORDS (TRACE_CHUNK_MAX_BYTES / 8)
+#define PACK_PREV_WORDS 16 /* words of the previous record kept per kind (128 bytes) */
+
+struct pack_prev {
+	uint64_t w[TRACE_REC_KIND_MAX_ + 1][PACK_PREV_WORDS]; /* per kind (last: unknown kinds) */
+};
+
+static inline uint64_t zigzag(uint64_t d)
+{
+	return (d << 1) ^ (uint64_t)((int64_t)d >> 63);
+}
+
+static inline uint64_t unzigzag(uint64_t z)
+{
+	return (z >> 1) ^ -(z & 1);
+}
+
+static inline uint8_t *put_varint(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)v | 0x80;
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+/* Returns the byte after the varint, NULL if it runs past @end or is too long. */
+static inline const uint8_t *get_varint(const uint8_t *p, const uint8_t *end, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (p < end && *p < 0x80) { /* the common case */
+		*v = *p;
+		return p + 1;
+	}
+	for (unsigned int s = 0; p < end && s < 64; s += 7) {
+		uint8_t b = *p++;
+
+		x |= (uint64_t)(b & 0x7f) << s;
+		if (b < 0x80) {
+			*v = x;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+static inline unsigned int kind_slot(unsigned int kind)
+{
+	return kind < TRACE_REC_KIND_MAX_ ? kind : TRACE_REC_KIND_MAX_;
+}
+
+size_t trace_pack_bound(uint32_t raw_bytes)
+{
+	/* per 8 raw bytes at most 10 varint bytes, plus one kind byte per record */
+	return ZSTD_compressBound((size_t)raw_bytes / 8 * 11 + 16);
+}
+
+int trace_pack(const uint8_t *raw, uint32_t raw_bytes, uint8_t *tmp, uint8_t *out, size_t out_cap,
+	       size_t *out_bytes)
+{
+	static __thread struct pack_prev prev;
+	uint8_t *p = tmp;
+	size_t z;
+
+	memset(&prev, 0, sizeof(prev));
+	for (uint32_t off = 0; off < raw_bytes;) {
+		const struct trace_rec *rec = (const void *)(raw + off);
+		unsigned int k = kind_slot(rec->kind);
+		uint32_t nw = rec->size_bytes / 8;
+		uint64_t w;
+
+		p = put_varint(p, rec->kind);
+		for (uint32_t i = 0; i < nw; i++) {
+			memcpy(&w, raw + off + 8 * i, 8);
+			if (i < PACK_PREV_WORDS) {
+				p = put_varint(p, zigzag(w - prev.w[k][i]));
+				prev.w[k][i] = w;
+			} else {
+				p = put_varint(p, w);
+			}
+		}
+		off += rec->size_bytes;
+	}
+	z = ZSTD_compress(out, out_cap, tmp, (size_t)(p - tmp), 3);
+	if (ZSTD_isError(z))
+		return -ENOSPC;
+	*out_bytes = z;
+	return 0;
+}
+
+/* A varint with no bounds check: the caller knows 10 bytes are there. */
+static inline const uint8_t *get_varint_nocheck(const uint8_t *p, uint64_t *v)
+{
+	uint64_t x = *p++, b;
+
+	if (x < 0x80) {
+		*v = x;
+		return p;
+	}
+	x &= 0x7f;
+	for (unsigned int s = 7; s < 64; s += 7) {
+		b = *p++;
+		x |= (b & 0x7f) << s;
+		if (b < 0x80) {
+			*v = x;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* Room for any one record: its kind and 512 words, 10 bytes each at most. */
+#define PACK_REC_MAX_PACKED (10 * (1 + 65536 / 8))
+
+int trace_unpack(const uint8_t *frame, size_t frame_bytes, uint8_t *tmp, size_t tmp_cap,
+		 uint8_t *raw, uint32_t raw_bytes)
+{
+	static __thread struct pack_prev prev;
+	size_t n = ZSTD_decompress(tmp, tmp_cap, frame, frame_bytes);
+	const uint8_t *p = tmp, *end;
+	uint32_t off = 0;
+
+	if (ZSTD_isError(n))
+		return TRACE_E_PACKED;
+	end = tmp + n;
+	memset(&prev, 0, sizeof(prev));
+	while (p < end) {
+		uint64_t kind, z, w, *pw;
+		uint32_t nw, i;
+		/* far from the end no varint can overrun: skip the bounds checks */
+		bool fast = end - p > PACK_REC_MAX_PACKED;
+
+		if (!(p = fast ? get_varint_nocheck(p, &kind) : get_varint(p, end, &kind)) ||
+		    off + 16 > raw_bytes)
+			return TRACE_E_PACKED;
+		pw = prev.w[kind_slot((unsigned int)kind)];
+		/* words 0 and 1 first: word 1 holds the record's size */
+		for (i = 0; i < 2; i++) {
+			if (!(p = fast ? get_varint_nocheck(p, &z) : get_varint(p, end, &z)))
+				return TRACE_E_PACKED;
+			w = pw[i] + unzigzag(z);
+			pw[i] = w;
+			memcpy(raw + off + 8 * i, &w, 8);
+		}
+		/* word 1 is kind (bits 0-15) and size_bytes (16-31): read from the register */
+		nw = (uint32_t)(w >> 16 & 0xffff) / 8;
+		if (nw < 2 || off + 8 * nw > raw_bytes || (w & 0xffff) != kind)
+			return TRACE_E_PACKED;
+		for (; i < nw && i < PACK_PREV_WORDS; i++) {
+			if (!(p = fast ? get_varint_nocheck(p, &z) : get_varint(p, end, &z)))
+				return TRACE_E_PACKED;
+			w = pw[i] + unzigzag(z);
+			pw[i] = w;
+			memcpy(raw + off + 8 * i, &w, 8);
+		}
+		for (; i < nw; i++) {
+			if (!(p = fast ? get_varint_nocheck(p, &w) : get_varint(p, end, &w)))
+				return TRACE_E_PACKED;
+			memcpy(raw + off + 8 * i, &w, 8);
+		}
+		off += 8 * nw;
+	}
+	return off == raw_bytes && p == end ? 0 : TRACE_E_PACKED;
+}
