@@ -47,6 +47,7 @@ static void usage(FILE *f)
 	    "                      [--profile NAME|FILE] [--set KEY=VALUE]... [--seed N]\n"
 	    "                      [-j N] --db FILE [--json] [--label TEXT]\n"
 	    "       svatrace sweep TRACE --grid ... --emit-jobs FILE [--shards DIR] [--db FILE]\n"
+	    "                      [--chunk N] [--svatrace PATH] [--max-array N] [--throttle N]\n"
 	    "       svatrace sweep TRACE --grid ... --list [--db FILE] [--json]\n"
 	    "\n"
 	    "Replays TRACE once per point of the cross product of the --grid values (and of\n"
@@ -75,12 +76,19 @@ static void usage(FILE *f)
 	    "  --label TEXT          prefix of every run's label (label: 'TEXT KEY=V ...')\n"
 	    "  --json                print a JSON summary instead of a line of text\n"
 	    "  --list                print the points (index, point key, state, label); no run\n"
-	    "  --emit-jobs FILE      write one shell command per point still to do (each\n"
-	    "                        stores into its own shard DB), plus FILE.sbatch, a Slurm\n"
-	    "                        array script; nothing is run\n"
+	    "  --emit-jobs FILE      write one shell line per --chunk points still to do\n"
+	    "                        (each point stores into its own shard DB; a line that\n"
+	    "                        succeeds prints nothing), FILE.sbatch (a Slurm array\n"
+	    "                        script) and FILE.submit (sbatch calls within\n"
+	    "                        MaxArraySize); nothing is run\n"
 	    "  --shards DIR          where emitted jobs write shards (default: DIR 'shards'\n"
 	    "                        next to the jobs FILE)\n"
-	    "  --exe PATH            svatrace in emitted jobs (default: this program's path)\n"
+	    "  --chunk N             points per job line (default 1)\n"
+	    "  --svatrace PATH       svatrace in the job lines (default: 'svatrace' from the\n"
+	    "                        node's PATH); --exe is the old name\n"
+	    "  --max-array N         the cluster's Slurm MaxArraySize (default 1001): larger\n"
+	    "                        job lists are submitted as several arrays\n"
+	    "  --throttle N          Slurm: at most N tasks of an array at once ('%%N')\n"
 	    "  -h, --help            this help\n"
 	    "\n"
 	    "Progress (points done of total, time per point, time left) is drawn on stderr\n"
@@ -94,7 +102,7 @@ static void usage(FILE *f)
 	    "atc.entries=8,32 \\\n"
 	    "      --db sva.db\n"
 	    "  svatrace sweep run.svt --grid iotlb.entries=16..1024*2 --emit-jobs jobs.txt\n"
-	    "  parallel --sshlogin 8/node1,8/node2 < jobs.txt   # or: sbatch jobs.txt.sbatch\n"
+	    "  parallel --sshlogin 8/node1,8/node2 < jobs.txt   # or: sh jobs.txt.submit\n"
 	    "  svatrace db merge sweep.db shards/*.db\n"
 	    "(docs/sweep.md has the cluster walk-through.)\n"
 	    "\n"
@@ -177,6 +185,20 @@ static int parse_opt(struct sweep_args *a, int c, const char *arg)
 	case 'X':
 		a->jobs.exe = arg;
 		break;
+	case 'K':
+	case 'M':
+	case 'T': {
+		char *end;
+		unsigned long long n = strtoull(arg, &end, 10);
+		size_t *dst = c == 'K' ? &a->jobs.chunk : c == 'M' ? &a->jobs.max_array : &a->jobs.throttle;
+
+		if (*end || !*arg || arg[0] == '-' || n < (c == 'M' ? 2 : 1) || n > 100000000)
+			return cli_usage_error(CMD, "--%s '%s': want a whole number >= %d",
+					       c == 'K' ? "chunk" : c == 'M' ? "max-array" : "throttle",
+					       arg, c == 'M' ? 2 : 1);
+		*dst = (size_t)n;
+		break;
+	}
 	case 'h':
 		usage(stdout);
 		a->done = true;
@@ -203,6 +225,10 @@ static int parse_args(struct sweep_args *a, int argc, char **argv)
 	    {"emit-jobs", required_argument, NULL, 'E'},
 	    {"shards", required_argument, NULL, 'H'},
 	    {"exe", required_argument, NULL, 'X'},
+	    {"svatrace", required_argument, NULL, 'X'},
+	    {"chunk", required_argument, NULL, 'K'},
+	    {"max-array", required_argument, NULL, 'M'},
+	    {"throttle", required_argument, NULL, 'T'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -431,13 +457,15 @@ static int do_emit(const struct sweep_plan *sp, const struct sweep_args *a)
 
 		json_object_set_new(o, "jobs_file", json_string(emit));
 		json_object_set_new(o, "emitted", json_integer((json_int_t)n));
+		json_object_set_new(o, "job_lines",
+				    json_integer((json_int_t)sweep_jobs_nr_lines(n, a->jobs.chunk)));
 		print_json(o);
 	} else {
 		printf(
-		    "sweep: %zu points: %zu job lines in %s (Slurm: %s.sbatch), %zu already in the "
-		    "database, %zu duplicates\n",
-		    sweep_plan__nr_points(sp), n, emit, emit, counts[SWEEP_PT_DONE_BEFORE],
-		    counts[SWEEP_PT_DUP]);
+		    "sweep: %zu points: %zu to do in %zu job lines in %s (Slurm: sh %s.submit), "
+		    "%zu already in the database, %zu duplicates\n",
+		    sweep_plan__nr_points(sp), n, sweep_jobs_nr_lines(n, a->jobs.chunk), emit, emit,
+		    counts[SWEEP_PT_DONE_BEFORE], counts[SWEEP_PT_DUP]);
 	}
 	return CLI_OK;
 }

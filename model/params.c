@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/suggest.h"
 #include "lib/units.h"
 #include "model/params.h"
 
@@ -241,6 +242,28 @@ static const struct param_def *find(const struct params *p, const char *key, siz
 	return NULL;
 }
 
+/* The known key nearest to a mistyped @key ("iotlb.entires"), or NULL. */
+static const char *closest_key(const struct params *p, const char *key)
+{
+	const char *best = NULL;
+	unsigned int best_d = ~0u;
+
+	for (size_t t = 0; t < p->nr_tabs; t++) {
+		const struct param_table *tb = p->tabs[t].table;
+
+		for (size_t i = 0; i < tb->nr_defs; i++) {
+			const char *c = tb->defs[i].key;
+			const char *hit = suggest_closest(key, &c, 1);
+
+			if (hit && suggest_distance(key, c) < best_d) {
+				best_d = suggest_distance(key, c);
+				best = c;
+			}
+		}
+	}
+	return best;
+}
+
 struct params *params__new(const struct param_table *const *tables)
 {
 	struct params *p = calloc(1, sizeof(*p));
@@ -290,7 +313,12 @@ int params__set(struct params *p, const char *key, const char *value, const char
 	int rc;
 
 	if (!d) {
-		snprintf(err, err_bytes, "unknown parameter '%s' (see --list-params)", key);
+		const char *near = closest_key(p, key);
+
+		if (near)
+			snprintf(err, err_bytes, "unknown parameter '%s'; did you mean '%s'?", key, near);
+		else
+			snprintf(err, err_bytes, "unknown parameter '%s' (see --list-params)", key);
 		return -ENOENT;
 	}
 	rc = parse_into(d, p->tabs[t].cfg, value, err, err_bytes);

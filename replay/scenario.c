@@ -14,6 +14,7 @@
 #include "lib/prng.h"
 #include "lib/units.h"
 #include "lib/alloc.h"
+#include "lib/suggest.h"
 #include "replay/scenario.h"
 #include "trace/trace.h"
 
@@ -138,7 +139,17 @@ static int parse_stage(struct scenario_chain *c, char *piece, char *err, size_t 
 		*value++ = 0;
 	ops = scenario_find(head);
 	if (!ops) {
-		snprintf(err, err_bytes, "scenario: no transform '%s' (see '--scenario help')", head);
+		const char *names[NR_TRANSFORMS], *near;
+
+		for (size_t i = 0; i < NR_TRANSFORMS; i++)
+			names[i] = transforms[i]->name;
+		near = suggest_closest(head, names, NR_TRANSFORMS);
+		if (near)
+			snprintf(err, err_bytes, "scenario: no transform '%s'; did you mean '%s'?",
+				 head, near);
+		else
+			snprintf(err, err_bytes, "scenario: no transform '%s' (see '--scenario help')",
+				 head);
 		return -EINVAL;
 	}
 	if (!ops->value && value) {
