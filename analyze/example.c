@@ -96,6 +96,8 @@ static int begin(const struct results_sink *s, const char *label, const char *sc
 static int iotlb_sweep(const struct results_sink *s)
 {
 	static const char *const sizes[] = { "4k", "2m" };
+	/* stored as real runs store them (base units), so --where pt.page_bytes=2m matches */
+	static const char *const page_bytes[] = { "4096", "2097152" };
 	static const unsigned int entries[] = { 16, 32, 64, 128, 256 };
 	int rc = 0;
 
@@ -106,7 +108,8 @@ static int iotlb_sweep(const struct results_sink *s)
 			uint64_t vals[2] = { 10, p ? 150 : 200 };
 			uint64_t nrs[2] = { lookups - misses, misses };
 			char label[64], ent[16];
-			struct ex_cfg c = { ent, sizes[p], "1", "dwq", CFG_IOTLB_ENTRIES "," CFG_PAGE_SIZE };
+			struct ex_cfg c = { ent, page_bytes[p], "1", "dwq",
+					    CFG_IOTLB_ENTRIES "," CFG_PAGE_SIZE };
 
 			snprintf(ent, sizeof(ent), "%u", entries[e]);
 			snprintf(label, sizeof(label), "iotlb %s x %s", ent, sizes[p]);

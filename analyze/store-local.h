@@ -75,6 +75,8 @@ int store_schema_check(struct store *st, int *version, char *errbuf, size_t errl
  * every connection needs. Return: 0 or -errno with @errbuf filled.
  */
 int store_schema_init(struct store *st, int version, char *errbuf, size_t errlen);
+/* store_views.c: (re)create run_metrics_wide and run_config_wide from the stored keys */
+int store_views_refresh(struct store *st, char *errbuf, size_t errlen);
 /* the schema version of the main database (0: empty file); -ENOTSUP not SQLite, -EPROTO not ours */
 int store_read_version(struct store *st, int *version);
 

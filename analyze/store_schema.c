@@ -224,5 +224,5 @@ int store_schema_init(struct store *st, int version, char *errbuf, size_t errlen
 			return rc;
 		}
 	}
-	return 0;
+	return store_views_refresh(st, errbuf, errlen);
 }

@@ -11,12 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "model/prng.h"
+#include "lib/prng.h"
 #include "trace/trace.h"
 
 int main(int argc, char **argv)
 {
-	uint64_t n = argc > 2 ? strtoull(argv[2], NULL, 0) : 10000000ull, rng = 2024;
+	uint64_t n = argc > 2 ? strtoull(argv[2], NULL, 0) : 10000000ull;
+	struct prng rng;
 	uint64_t stream[4] = { 0x100000000ull, 0x200000000ull, 0x300000000ull, 0x400000000ull };
 	struct trace_writer *w;
 	uint32_t dev[2];
@@ -32,6 +33,7 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 1;
 	}
+	prng_seed(&rng, 2024);
 	dev[0] = trace_writer__intern(w, "bench-dev0");
 	dev[1] = trace_writer__intern(w, "bench-dev1");
 	for (uint64_t i = 0; i < n; i++) {

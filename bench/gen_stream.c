@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "model/prng.h"
+#include "lib/prng.h"
 #include "trace/trace.h"
 
 #define NR_STREAMS 16
@@ -36,7 +36,8 @@ static FILE *open_text(const char *prefix, const char *ext)
 
 int main(int argc, char **argv)
 {
-	uint64_t n = argc > 2 ? strtoull(argv[2], NULL, 0) : 10000000ull, rng = 16;
+	uint64_t n = argc > 2 ? strtoull(argv[2], NULL, 0) : 10000000ull;
+	struct prng rng = prng_make(16);
 	uint64_t stream[NR_STREAMS], hot[NR_HOT];
 	struct trace_writer *w;
 	char path[4096];

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 
 #include "calibrate/tput.h"
-#include "lib/u64heap.h"
-#include "model/prng.h"
+#include "calibrate/fit.h"
+#include "lib/heap.h"
 #include "model/xlate/model.h"
 
 #define TPUT_WARM 12000
@@ -18,49 +18,53 @@ int cal_tput(const struct model_cfg *cfg, const struct cal_device *dev, const ui
 	     uint32_t nr, double *gbps)
 {
 	uint64_t gap_ps = (uint64_t)(512.0 / dev->link_gbps * 1000.0 + 0.5);
-	struct u64heap h = { 0 };
+	struct heap h = HEAP_INIT(struct heap_time);
 
 	if (!dev->outstanding || !(dev->link_gbps > 0))
 		return -EINVAL;
-	h.v = calloc(dev->outstanding, sizeof(uint64_t));
-	if (!h.v)
+	if (heap__reserve(&h, dev->outstanding))
 		return -ENOMEM;
-	h.cap = dev->outstanding;
 	for (uint32_t i = 0; i < nr; i++) {
 		struct model *m = model__new(cfg);
-		struct model_access a = { .bytes = 64, .sid = 0x100, .domain = 1 };
-		uint64_t prng = cfg->seed ^ (win_bytes[i] * 0x9e3779b97f4a7c15ull);
-		uint64_t lines = win_bytes[i] / 64, round = (win_bytes[i] + (2u << 20) - 1) & ~0x1fffffull;
+		struct model_access a = {.bytes = 64, .sid = 0x100, .domain = 1};
+		uint64_t prng = cal_stream_seed(cfg->seed, win_bytes[i]);
+		uint64_t lines = win_bytes[i] / 64,
+			 round = (win_bytes[i] + (2u << 20) - 1) & ~0x1fffffull;
 		uint64_t base = round < (1ull << 32) ? (1ull << 32) - round : 1ull << 32;
 		uint64_t last_ps = 0, t0_ps = 0;
 
 		if (!m) {
-			free(h.v);
+			heap__release(&h);
 			return -errno;
 		}
 		/* times in ps: the link gap is a fraction of a ns */
 		h.nr = 0;
 		for (uint32_t k = 0; k < dev->outstanding; k++)
-			u64heap_push(&h, 0);
+			(void)heap__push_time(&h, 0); /* reserved: cannot fail */
 		for (uint32_t k = 0; k < TPUT_WARM + TPUT_MEASURE; k++) {
-			uint64_t t_ps = u64heap_pop(&h), lat0, x_ns;
+			struct heap_time *first = heap__top(&h, struct heap_time);
+			uint64_t t_ps = first->time_ns, lat0, x_ns;
 
 			if (k && t_ps < last_ps + gap_ps)
 				t_ps = last_ps + gap_ps;
 			if (k == TPUT_WARM)
 				t0_ps = t_ps;
 			last_ps = t_ps;
-			a.iova = base + prng_below(&prng, lines) * 64;
+			a.iova = base + cal_below(&prng, lines) * 64;
 			model__advance(m, t_ps / 1000);
 			lat0 = model__latency_sum_ns(m);
 			model__access(m, t_ps / 1000, &a);
 			x_ns = model__latency_sum_ns(m) - lat0;
-			u64heap_push(&h, t_ps + (uint64_t)((dev->data_ns + (double)x_ns) * 1000.0));
+			/* the earliest-free slot issues it: its free time moves on, in place */
+			first->time_ns = t_ps + (uint64_t)((dev->data_ns + (double)x_ns) * 1000.0);
+			heap__fix_top(&h, struct heap_time);
 		}
 		model__free(m);
-		gbps[i] = last_ps > t0_ps ? (double)TPUT_MEASURE * 512.0 / ((double)(last_ps - t0_ps) / 1000.0) : 0;
+		gbps[i] = last_ps > t0_ps
+			      ? (double)TPUT_MEASURE * 512.0 / ((double)(last_ps - t0_ps) / 1000.0)
+			      : 0;
 	}
-	free(h.v);
+	heap__release(&h);
 	return 0;
 }
 

@@ -23,7 +23,7 @@ static void usage(FILE *f)
 		"is possible, 1 when it is not.\n"
 		"\n"
 		"Options:\n"
-		"  -j, --json     one JSON object instead of text\n"
+		"  --json         one JSON object instead of text\n"
 		"      --btf FILE kernel BTF to check (default: /sys/kernel/btf/vmlinux)\n"
 		"  -h, --help     this help\n"
 		"\n"
@@ -103,7 +103,7 @@ int cmd_doctor(int argc, char **argv)
 	json_t *r;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "jh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'B': btf = optarg; break;

@@ -17,15 +17,11 @@
 
 static const char *type_name(enum gen_type t)
 {
-	switch (t) {
-	case GEN_T_COUNT: return "count";
-	case GEN_T_BYTES: return "bytes";
-	case GEN_T_TIME: return "time";
-	case GEN_T_RATE: return "rate";
-	case GEN_T_REAL: return "real";
-	case GEN_T_CHOICE: return "choice";
-	default: return "text";
-	}
+	if (t == GEN_T_CHOICE)
+		return "choice";
+	if (t == GEN_T_STR)
+		return "text";
+	return units_kind_name(gen_type_kind(t));
 }
 
 static void list_kind(const struct gen_kind *k, void *ctx)
@@ -53,8 +49,13 @@ static void usage(FILE *f)
 		"  -o, --output FILE trace file to write (required)\n"
 		"  -h, --help        this help\n"
 		"\n"
-		"Values: counts take k/M/G (x1000), bytes k/m/g (KiB/MiB/GiB), times ns/us/ms/s,\n"
-		"rates are per second and take k/M/G.\n"
+		"Values: each numeric key has a kind ('svatrace gen KIND --help'); units are\n"
+		"case-insensitive:\n"
+		"  bytes     binary: 1k = 1024 (b, k/kib, m/mib, g/gib, t/tib)\n"
+		"  entries   binary: 1k = 1024 (ring and queue sizes)\n"
+		"  count     decimal: 1k = 1000 (ids, numbers of clients or queues)\n"
+		"  rate      decimal: 1k = 1000 per second\n"
+		"  duration  ns, us, ms, s (a bare number is ns)\n"
 		"\n"
 		"Example:\n"
 		"  svatrace gen dsa-memcpy --set clients=8 --set wq_mode=swq --set size=16k -o swq8.svt\n"
@@ -124,7 +125,7 @@ int cmd_gen(int argc, char **argv)
 	uint64_t seed = 1;
 	struct sink sink = { 0 };
 	json_t *meta = NULL, *params;
-	char *meta_text = NULL, *end;
+	char *meta_text = NULL, why[192];
 
 	if (!sets)
 		return cli_error("gen", "out of memory");
@@ -134,10 +135,9 @@ int cmd_gen(int argc, char **argv)
 			sets[nr_sets++] = optarg;
 			break;
 		case 'S':
-			errno = 0;
-			seed = strtoull(optarg, &end, 0);
-			if (errno || end == optarg || *end || *optarg == '-') {
-				ret = cli_usage_error("gen", "--seed: '%s' is not an unsigned integer", optarg);
+			/* read like replay's --seed (model.seed: a count) */
+			if (units_parse_u64(optarg, UNITS_COUNT, &seed, why, sizeof(why))) {
+				ret = cli_usage_error("gen", "--seed: %s", why);
 				goto out;
 			}
 			break;

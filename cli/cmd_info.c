@@ -25,7 +25,7 @@ static void usage(FILE *f)
 		"and the message says where the damage starts (exit status 1).\n"
 		"\n"
 		"Options:\n"
-		"  -j, --json   one JSON object: {\"events\": {\"iommu:map\": N, ...}, ...}\n"
+		"  --json       one JSON object: {\"events\": {\"iommu:map\": N, ...}, ...}\n"
 		"  -h, --help   this help\n");
 }
 
@@ -77,6 +77,55 @@ static void print_counts(const char *title, json_t *obj)
 		printf("  %-44s %12" PRId64 "\n", key, (int64_t)json_integer_value(v));
 }
 
+/*
+ * Nested metadata one value per line, by dotted path ("meta.host.kernel"):
+ * objects recurse, arrays of plain values join with ", ", other arrays
+ * index their elements.
+ */
+static void print_meta(const char *path, json_t *v)
+{
+	char sub[512];
+	const char *key;
+	json_t *e;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, e) {
+			snprintf(sub, sizeof(sub), "%s.%s", path, key);
+			print_meta(sub, e);
+		}
+		return;
+	}
+	if (json_is_array(v)) {
+		bool flat = true;
+
+		json_array_foreach(v, i, e)
+			flat &= !json_is_object(e) && !json_is_array(e);
+		if (!flat) {
+			json_array_foreach(v, i, e) {
+				snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+				print_meta(sub, e);
+			}
+			return;
+		}
+		printf("%-28s ", path);
+		json_array_foreach(v, i, e) {
+			char *t = json_is_string(e) ? NULL : json_dumps(e, JSON_ENCODE_ANY);
+
+			printf("%s%s", i ? ", " : "", t ? t : json_string_value(e));
+			free(t);
+		}
+		putchar('\n');
+		return;
+	}
+	{
+		char *t = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
+
+		printf("%-28s %s\n", path, t ? t : json_string_value(v));
+		free(t);
+	}
+}
+
 int cmd_info(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -94,7 +143,7 @@ int cmd_info(int argc, char **argv)
 	const char *path;
 	int c, err, rc;
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			as_json = true;
@@ -173,22 +222,12 @@ int cmd_info(int argc, char **argv)
 		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 		putchar('\n');
 	} else {
-		const char *key;
-		json_t *v;
-
 		printf("file:        %s (%" PRIu64 " bytes)\n", path, trace_reader__file_bytes(r));
 		printf("format:      svatrace trace v%u.%u, clock %s, addresses %s\n",
 		       fh->version_major, fh->version_minor, clock_name(fh->clock),
 		       json_string_value(json_object_get(out, "addresses")));
-		if (meta) {
-			json_object_foreach(meta, key, v) {
-				char *s = json_is_string(v) ? NULL
-					  : json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-
-				printf("meta.%-7s %s\n", key, s ? s : json_string_value(v));
-				free(s);
-			}
-		}
+		if (meta)
+			print_meta("meta", meta);
 		printf("records:     %" PRIu64 "\n", n);
 		if (n)
 			printf("time span:   %.9f s .. %.9f s (%.6f s)\n", first / 1e9, last / 1e9,

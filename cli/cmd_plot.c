@@ -13,6 +13,7 @@
 #include "analyze/plot.h"
 #include "analyze/store.h"
 #include "cli/cli.h"
+#include "lib/suggest.h"
 #include "cli/where.h"
 
 
@@ -109,8 +110,18 @@ int cmd_plot(int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage_error("plot", "needs one KIND (see 'svatrace plot list')");
 	kind = argv[optind];
-	if (strcmp(kind, "all") && !plot_find(kind))
+	if (strcmp(kind, "all") && !plot_find(kind)) {
+		const char *names[32], *near;
+		size_t n = 0;
+
+		for (size_t i = 0; i < plot_nr_kinds() && n < 31; i++)
+			names[n++] = plot_kind_at(i)->name;
+		names[n++] = "all";
+		near = suggest_closest(kind, names, n);
+		if (near)
+			return cli_usage_error("plot", "no plot kind '%s'; did you mean '%s'?", kind, near);
 		return cli_usage_error("plot", "no plot kind '%s' (see 'svatrace plot list')", kind);
+	}
 	if (!db || !po.out_dir)
 		return cli_usage_error("plot", "--db FILE and -o DIR are required");
 	st = store__open(db, STORE_READONLY, err, sizeof(err));

@@ -60,13 +60,22 @@ static void usage(FILE *f)
 	    "                       Without it a trace's host snapshot (svatrace collect) sets\n"
 	    "                       them, below the profile; --list-params TRACE shows origins\n"
 	    "  --set KEY=VALUE      override one parameter (repeatable; after the profile)\n"
-	    "  --seed N             model.seed (random replacement, fault service times)\n"
+	    "  --seed N             model.seed and wq.seed (every random draw of both models)\n"
 	    "  --json               print one JSON object of metrics (flat dotted keys)\n"
 	    "  --label TEXT         run label (default: \"replay TRACE\")\n"
 	    "  --db FILE            also store the run (config, metrics, histogram, series)\n"
 	    "                       in a SQLite results database (created if missing)\n"
-	    "  --list-params        print every parameter: key, unit, default, source\n"
+	    "  --list-params        print every parameter: key, unit, kind, value, source\n"
 	    "  -h, --help           this help\n"
+	    "\n"
+	    "Values: each key has a kind (--list-params, KIND column); units are\n"
+	    "case-insensitive, and a unit of another kind is an error (exit 2):\n"
+	    "  bytes     binary: 4k = 4KiB = 4096 (b, k/kib, m/mib, g/gib, t/tib)\n"
+	    "  entries   binary: 1k = 1024 (entries of caches and queues)\n"
+	    "  count     decimal: 1k = 1000 (other counts, ids, seeds)\n"
+	    "  rate      decimal: 1k = 1000 (per second or per the unit shown)\n"
+	    "  duration  ns, us, ms, s (a bare number is ns)\n"
+	    "  real      a plain number (fractions)\n"
 	    "\n"
 	    "Examples:\n"
 	    "  svatrace import --from ftrace-text run.txt -o run.svt\n"
@@ -128,18 +137,20 @@ static const char *provenance(const struct param_def *d, const char *origin, con
 
 static void list_text(const struct param_def *d, const char *value, const char *origin, void *ctx)
 {
-	printf("%-26s %-8s %-10s %s\n", d->key, *d->unit ? d->unit : "-", value, d->help);
+	const char *kind = d->type == PARAM_BOOL ? "on/off" :
+			   d->type == PARAM_ENUM ? "choice" : units_kind_name(params_def_kind(d));
 	const char *src, *prov = provenance(d, origin, &src);
 
+	printf("%-26s %-8s %-8s %-10s %s\n", d->key, *d->unit ? d->unit : "-", kind, value, d->help);
 	if (src)
-		printf("%-26s %-8s %-10s   [%s] source: %s (set by %.*s)\n", "", "", "", prov, src,
-		       (int)(src - 2 - origin), origin);
+		printf("%-26s %-8s %-8s %-10s   [%s] source: %s (set by %.*s)\n", "", "", "", "", prov,
+		       src, (int)(src - 2 - origin), origin);
 	else
-		printf("%-26s %-8s %-10s   [%s] source: %s%s%s\n", "", "", "", prov, d->source,
-		       strcmp(origin, "default") ? "; set by " : "",
+		printf("%-26s %-8s %-8s %-10s   [%s] source: %s%s%s\n", "", "", "", "", prov,
+		       d->source, strcmp(origin, "default") ? "; set by " : "",
 		       strcmp(origin, "default") ? origin : "");
 	if (d->type == PARAM_ENUM)
-		printf("%-26s %-8s %-10s   choices: %s\n", "", "", "", d->choices);
+		printf("%-26s %-8s %-8s %-10s   choices: %s\n", "", "", "", "", d->choices);
 }
 
 static void list_json(const struct param_def *d, const char *value, const char *origin, void *ctx)
@@ -150,6 +161,8 @@ static void list_json(const struct param_def *d, const char *value, const char *
 	json_object_set_new(o, "key", json_string(d->key));
 	json_object_set_new(o, "type", json_string(types[d->type]));
 	json_object_set_new(o, "unit", json_string(d->unit));
+	if (d->type != PARAM_BOOL && d->type != PARAM_ENUM)
+		json_object_set_new(o, "kind", json_string(units_kind_name(params_def_kind(d))));
 	json_object_set_new(o, "default", json_string(d->dflt));
 	json_object_set_new(o, "value", json_string(value));
 	json_object_set_new(o, "origin", json_string(origin));
@@ -278,7 +291,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 static int resolve(const struct args *a, struct params **out, char *spec, size_t spec_bytes)
 {
 	struct sweep_setting *sset =
-		calloc((size_t)a->nr_sets + 1 + WQ_HOSTCFG_MAX_KV, sizeof(*sset));
+		calloc((size_t)a->nr_sets + 2 + WQ_HOSTCFG_MAX_KV, sizeof(*sset)); /* --seed: two */
 	char(*keys)[128] = calloc((size_t)a->nr_sets + 1, sizeof(*keys));
 	struct wq_hostcfg_kv *wkv = calloc(WQ_HOSTCFG_MAX_KV, sizeof(*wkv));
 	struct params *p = params__new(svt_param_registry);
@@ -312,8 +325,10 @@ static int resolve(const struct args *a, struct params **out, char *spec, size_t
 		}
 		sset[n] = (struct sweep_setting){keys[i], v, "--set"};
 	}
-	if (a->seed)
+	if (a->seed) { /* the seed of both models, stored as what they ran with */
 		sset[n++] = (struct sweep_setting){"model.seed", a->seed, "--seed"};
+		sset[n++] = (struct sweep_setting){"wq.seed", a->seed, "--seed"};
+	}
 	if (sweep_resolve(p, a->profile, a->scenario, sset, n, spec, spec_bytes, err, sizeof(err)))
 		rc = cli_usage_error(CMD, "%s", err);
 out:
@@ -337,7 +352,8 @@ static void list_params(const struct params *p, bool json)
 		fputc('\n', stdout);
 		json_decref(a);
 	} else {
-		printf("%-26s %-8s %-10s %s\n", "KEY", "UNIT", "VALUE", "MEANING / SOURCE");
+		printf("%-26s %-8s %-8s %-10s %s\n", "KEY", "UNIT", "KIND", "VALUE",
+		       "MEANING / SOURCE");
 		params__foreach(p, list_text, NULL);
 	}
 }

@@ -33,11 +33,14 @@ static void usage(FILE *f)
 		"  --where KEY=VALUE  keep runs whose KEY equals VALUE; KEY is a run field (id,\n"
 		"                     label, scenario, status, seed, trace_hash, trace_path,\n"
 		"                     point_key, tool_version) or any config key. Repeat to AND.\n"
+		"                     A parameter's value is read like --set and compared as\n"
+		"                     stored (pt.page_bytes=4k matches 4096, iotlb.policy=LRU\n"
+		"                     matches lru); status takes ok, running or a number.\n"
 		"  --json             a JSON array of runs, each with its full config\n"
 		"  --csv              CSV with a header row (all varying keys as columns)\n"
 		"\n"
 		"Example:\n"
-		"  svatrace runs --db results.db --where page_size=4k --where status=0\n");
+		"  svatrace runs --db results.db --where pt.page_bytes=4k --where status=ok\n");
 }
 
 struct kvs {

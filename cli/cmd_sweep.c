@@ -47,6 +47,7 @@ static void usage(FILE *f)
 	    "                      [--profile NAME|FILE] [--set KEY=VALUE]... [--seed N]\n"
 	    "                      [-j N] --db FILE [--json] [--label TEXT]\n"
 	    "       svatrace sweep TRACE --grid ... --emit-jobs FILE [--shards DIR] [--db FILE]\n"
+	    "                      [--chunk N] [--svatrace PATH] [--max-array N] [--throttle N]\n"
 	    "       svatrace sweep TRACE --grid ... --list [--db FILE] [--json]\n"
 	    "\n"
 	    "Replays TRACE once per point of the cross product of the --grid values (and of\n"
@@ -68,7 +69,8 @@ static void usage(FILE *f)
 	    "                        --scenario faulting:resident=0.5\n"
 	    "  --profile NAME|FILE   calibration profile (default: built-in defaults)\n"
 	    "  --set KEY=VALUE       fixed override for every point (repeatable)\n"
-	    "  --seed N              model.seed for every point (same as --set model.seed=N)\n"
+	    "  --seed N              model.seed and wq.seed for every point (= --set model.seed=N "
+	    "--set wq.seed=N)\n"
 	    "  -j, --jobs N          points run at once (default 1; one process each)\n"
 	    "  --point-timeout SECS  a point running longer is killed and recorded as failed\n"
 	    "                        (default: no limit)\n"
@@ -78,12 +80,19 @@ static void usage(FILE *f)
 	    "  --label TEXT          prefix of every run's label (label: 'TEXT KEY=V ...')\n"
 	    "  --json                print a JSON summary instead of a line of text\n"
 	    "  --list                print the points (index, point key, state, label); no run\n"
-	    "  --emit-jobs FILE      write one shell command per point still to do (each\n"
-	    "                        stores into its own shard DB), plus FILE.sbatch, a Slurm\n"
-	    "                        array script; nothing is run\n"
+	    "  --emit-jobs FILE      write one shell line per --chunk points still to do\n"
+	    "                        (each point stores into its own shard DB; a line that\n"
+	    "                        succeeds prints nothing), FILE.sbatch (a Slurm array\n"
+	    "                        script) and FILE.submit (sbatch calls within\n"
+	    "                        MaxArraySize); nothing is run\n"
 	    "  --shards DIR          where emitted jobs write shards (default: DIR 'shards'\n"
 	    "                        next to the jobs FILE)\n"
-	    "  --exe PATH            svatrace in emitted jobs (default: this program's path)\n"
+	    "  --chunk N             points per job line (default 1)\n"
+	    "  --svatrace PATH       svatrace in the job lines (default: 'svatrace' from the\n"
+	    "                        node's PATH); --exe is the old name\n"
+	    "  --max-array N         the cluster's Slurm MaxArraySize (default 1001): larger\n"
+	    "                        job lists are submitted as several arrays\n"
+	    "  --throttle N          Slurm: at most N tasks of an array at once ('%%N')\n"
 	    "  -h, --help            this help\n"
 	    "\n"
 	    "Progress (points done of total, time per point, time left) is drawn on stderr\n"
@@ -97,7 +106,7 @@ static void usage(FILE *f)
 	    "atc.entries=8,32 \\\n"
 	    "      --db sva.db\n"
 	    "  svatrace sweep run.svt --grid iotlb.entries=16..1024*2 --emit-jobs jobs.txt\n"
-	    "  parallel --sshlogin 8/node1,8/node2 < jobs.txt   # or: sbatch jobs.txt.sbatch\n"
+	    "  parallel --sshlogin 8/node1,8/node2 < jobs.txt   # or: sh jobs.txt.submit\n"
 	    "  svatrace db merge sweep.db shards/*.db\n"
 	    "(docs/sweep.md has the cluster walk-through.)\n"
 	    "\n"
@@ -119,6 +128,8 @@ static int parse_setting(struct sweep_args *a, int c, const char *arg)
 		return cli_usage_error(CMD, "--set '%s': want KEY=VALUE", arg);
 	}
 	a->user[a->o.nr_user++] = (struct sweep_setting){k, v, c == 'S' ? "--seed" : "--set"};
+	if (c == 'S') /* the seed of both models, stored as what they ran with */
+		a->user[a->o.nr_user++] = (struct sweep_setting){"wq.seed", v, "--seed"};
 	return CLI_OK;
 }
 
@@ -138,20 +149,20 @@ static int parse_jobs(struct sweep_args *a, const char *arg)
 static int parse_opt(struct sweep_args *a, int c, const char *arg)
 {
 	switch (c) {
-	case 'T':
-	case 'M': {
+	case 1001: /* --point-timeout */
+	case 1002: /* --point-mem */ {
 		char *end;
 		unsigned long long n;
 
 		errno = 0;
 		n = strtoull(arg, &end, 10);
 		if (errno || end == arg || *end || *arg == '-' || !n ||
-		    n > (c == 'T' ? 31536000ULL : (1ULL << 44)))
+		    n > (c == 1001 ? 31536000ULL : (1ULL << 44)))
 			return cli_usage_error(CMD, "--point-%s '%s': want a whole number of %s, 1..%s",
-					       c == 'T' ? "timeout" : "mem", arg,
-					       c == 'T' ? "seconds" : "MiB",
-					       c == 'T' ? "31536000" : "2^44");
-		if (c == 'T')
+					       c == 1001 ? "timeout" : "mem", arg,
+					       c == 1001 ? "seconds" : "MiB",
+					       c == 1001 ? "31536000" : "2^44");
+		if (c == 1001)
 			a->o.point_timeout_s = (unsigned int)n;
 		else
 			a->o.point_mem_bytes = n << 20;
@@ -197,6 +208,20 @@ static int parse_opt(struct sweep_args *a, int c, const char *arg)
 	case 'X':
 		a->jobs.exe = arg;
 		break;
+	case 'K':
+	case 'M':
+	case 'T': {
+		char *end;
+		unsigned long long n = strtoull(arg, &end, 10);
+		size_t *dst = c == 'K' ? &a->jobs.chunk : c == 'M' ? &a->jobs.max_array : &a->jobs.throttle;
+
+		if (*end || !*arg || arg[0] == '-' || n < (c == 'M' ? 2 : 1) || n > 100000000)
+			return cli_usage_error(CMD, "--%s '%s': want a whole number >= %d",
+					       c == 'K' ? "chunk" : c == 'M' ? "max-array" : "throttle",
+					       arg, c == 'M' ? 2 : 1);
+		*dst = (size_t)n;
+		break;
+	}
 	case 'h':
 		usage(stdout);
 		a->done = true;
@@ -216,8 +241,8 @@ static int parse_args(struct sweep_args *a, int argc, char **argv)
 	    {"set", required_argument, NULL, 's'},
 	    {"seed", required_argument, NULL, 'S'},
 	    {"jobs", required_argument, NULL, 'j'},
-	    {"point-timeout", required_argument, NULL, 'T'},
-	    {"point-mem", required_argument, NULL, 'M'},
+	    {"point-timeout", required_argument, NULL, 1001},
+	    {"point-mem", required_argument, NULL, 1002},
 	    {"db", required_argument, NULL, 'D'},
 	    {"label", required_argument, NULL, 'l'},
 	    {"json", no_argument, NULL, 'J'},
@@ -225,6 +250,10 @@ static int parse_args(struct sweep_args *a, int argc, char **argv)
 	    {"emit-jobs", required_argument, NULL, 'E'},
 	    {"shards", required_argument, NULL, 'H'},
 	    {"exe", required_argument, NULL, 'X'},
+	    {"svatrace", required_argument, NULL, 'X'},
+	    {"chunk", required_argument, NULL, 'K'},
+	    {"max-array", required_argument, NULL, 'M'},
+	    {"throttle", required_argument, NULL, 'T'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -232,8 +261,9 @@ static int parse_args(struct sweep_args *a, int argc, char **argv)
 
 	a->nr_jobs = 1;
 	a->grids = calloc((size_t)argc + 1, sizeof(*a->grids));
-	a->keys = calloc((size_t)argc + 1, sizeof(*a->keys));
-	a->user = calloc((size_t)argc + 1, sizeof(*a->user));
+	/* --seed adds two settings (model.seed, wq.seed) */
+	a->keys = calloc(2 * (size_t)argc + 1, sizeof(*a->keys));
+	a->user = calloc(2 * (size_t)argc + 1, sizeof(*a->user));
 	a->grid = sweep_grid__new();
 	if (!a->grids || !a->keys || !a->user || !a->grid)
 		return cli_error(CMD, "out of memory");
@@ -459,13 +489,15 @@ static int do_emit(const struct sweep_plan *sp, const struct sweep_args *a)
 
 		json_object_set_new(o, "jobs_file", json_string(emit));
 		json_object_set_new(o, "emitted", json_integer((json_int_t)n));
+		json_object_set_new(o, "job_lines",
+				    json_integer((json_int_t)sweep_jobs_nr_lines(n, a->jobs.chunk)));
 		print_json(o);
 	} else {
 		printf(
-		    "sweep: %zu points: %zu job lines in %s (Slurm: %s.sbatch), %zu already in the "
-		    "database, %zu duplicates\n",
-		    sweep_plan__nr_points(sp), n, emit, emit, counts[SWEEP_PT_DONE_BEFORE],
-		    counts[SWEEP_PT_DUP]);
+		    "sweep: %zu points: %zu to do in %zu job lines in %s (Slurm: sh %s.submit), "
+		    "%zu already in the database, %zu duplicates\n",
+		    sweep_plan__nr_points(sp), n, sweep_jobs_nr_lines(n, a->jobs.chunk), emit, emit,
+		    counts[SWEEP_PT_DONE_BEFORE], counts[SWEEP_PT_DUP]);
 	}
 	return CLI_OK;
 }

@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "common/log.h"
+#include "lib/suggest.h"
 
 static const struct cli_cmd commands[] = {
 	{ "calibrate", "fit the translation model to pcie-bench measurements; check a profile against them", cmd_calibrate },
@@ -22,6 +23,7 @@ static const struct cli_cmd commands[] = {
 	{ "doctor", "say what this host can collect and what to change", cmd_doctor },
 	{ "gen", "write a synthetic workload (DSA memcpy, NIC RX, NVMe, random access) as a trace", cmd_gen },
 	{ "import", "convert ftrace text (and other sources) into a trace file", cmd_import },
+	{ "export", "write a trace as a Perfetto timeline or SQLite tables (model series too)", cmd_export },
 	{ "dump", "print a trace file's records as JSON lines, fields by name", cmd_dump },
 	{ "info", "show a trace file's header, time span, event counts and losses", cmd_info },
 	{ "mrc", "the IOTLB miss-ratio curve over many sizes from one pass (LRU stack distances)", cmd_mrc },
@@ -29,6 +31,7 @@ static const struct cli_cmd commands[] = {
 	{ "replay", "replay a trace through the address-translation model and print metrics", cmd_replay },
 	{ "report", "one-page HTML/Markdown design-review report of stored runs", cmd_report },
 	{ "runs", "list the runs of a results database", cmd_runs },
+	{ "sql", "run SQL on a results database or an exported trace database", cmd_sql },
 	{ "sweep", "replay a trace over a grid of parameters in parallel processes into one results DB", cmd_sweep },
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -89,7 +92,7 @@ int cli_error(const char *cmd, const char *fmt, ...)
 static void print_help(FILE *f)
 {
 	fprintf(f,
-		"usage: svatrace [-v|-q] COMMAND [ARGS]\n"
+		"usage: svatrace [-v|-q] [--json|--csv] COMMAND [ARGS]\n"
 		"\n"
 		"svatrace measures what I/O address translation (IOMMU, ATS, PRI) and\n"
 		"accelerator work submission (Intel DSA work queues) cost, from traces of\n"
@@ -100,9 +103,10 @@ static void print_help(FILE *f)
 		fprintf(f, "  %-8s  %s\n", commands[i].name, commands[i].summary);
 	fprintf(f,
 		"\n"
-		"Global options:\n"
+		"Global options (before or after COMMAND):\n"
 		"  -v, --verbose   more messages (repeat for debug)\n"
 		"  -q, --quiet     only errors\n"
+		"  --json, --csv   before COMMAND: passed to it (for commands that have them)\n"
 		"  -V, --version   print the version\n"
 		"  -h, --help      this help\n"
 		"\n"
@@ -118,10 +122,50 @@ static void log_to_stderr(enum svt_log_level level, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+/* Subcommand name nearest to a mistyped @word, or NULL. */
+static const char *closest_command(const char *word)
+{
+	const char *names[NR_COMMANDS + 1];
+
+	for (size_t c = 0; c < NR_COMMANDS; c++)
+		names[c] = commands[c].name;
+	names[NR_COMMANDS] = "help";
+	return suggest_closest(word, names, NR_COMMANDS + 1);
+}
+
+/*
+ * -q/-v after the subcommand are the global ones (collect keeps its own -v);
+ * they are taken out of the subcommand's argv, up to a "--".
+ */
+static int take_global_flags(int argc, char **argv, const char *cmd, int *level)
+{
+	int n = 1;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--")) {
+			while (i < argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			*level = SVT_LOG_ERROR;
+		} else if (strcmp(cmd, "collect") && (!strcmp(a, "-v") || !strcmp(a, "--verbose"))) {
+			(*level)++;
+		} else {
+			argv[n++] = argv[i];
+		}
+	}
+	argv[n] = NULL;
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	int level = SVT_LOG_INFO;
-	int i;
+	char *fmt_flag = NULL;
+	int i, rc;
 
 	save_command_line(argc, argv);
 	svt_log_set_fn(log_to_stderr);
@@ -138,12 +182,16 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			print_help(stdout);
 			return CLI_OK;
+		} else if (!strcmp(a, "--json") || !strcmp(a, "--csv")) {
+			fmt_flag = argv[i];
 		} else {
 			fprintf(stderr, "svatrace: unknown option '%s'\n", a);
 			print_help(stderr);
 			return CLI_USAGE;
 		}
 	}
+	if (i < argc)
+		argc = i + take_global_flags(argc - i, argv + i, argv[i], &level);
 	if (level > SVT_LOG_DEBUG)
 		level = SVT_LOG_DEBUG;
 	svt_log_set_level((enum svt_log_level)level);
@@ -160,7 +208,11 @@ int main(int argc, char **argv)
 					return commands[c].run(2, hargv);
 				}
 			}
-			fprintf(stderr, "svatrace: no command '%s'\n", argv[i + 1]);
+			if (closest_command(argv[i + 1]))
+				fprintf(stderr, "svatrace: no command '%s'; did you mean '%s'?\n",
+					argv[i + 1], closest_command(argv[i + 1]));
+			else
+				fprintf(stderr, "svatrace: no command '%s'\n", argv[i + 1]);
 			return CLI_USAGE;
 		}
 		print_help(stdout);
@@ -168,10 +220,29 @@ int main(int argc, char **argv)
 	}
 	for (size_t c = 0; c < NR_COMMANDS; c++) {
 		if (!strcmp(argv[i], commands[c].name)) {
+			char **sub = argv + i;
+			int nsub = argc - i;
+
+			if (fmt_flag) {	/* "svatrace --json runs ..." = "svatrace runs --json ..." */
+				sub = calloc((size_t)nsub + 2, sizeof(*sub));
+				if (!sub)
+					return CLI_FAIL;
+				sub[0] = argv[i];
+				sub[1] = fmt_flag;
+				memcpy(sub + 2, argv + i + 1, (size_t)(nsub - 1) * sizeof(*sub));
+				nsub++;
+			}
 			optind = 1;
-			return commands[c].run(argc - i, argv + i);
+			rc = commands[c].run(nsub, sub);
+			if (sub != argv + i)
+				free(sub);
+			return rc;
 		}
 	}
-	fprintf(stderr, "svatrace: '%s' is not a command; see 'svatrace help'\n", argv[i]);
+	if (closest_command(argv[i]))
+		fprintf(stderr, "svatrace: '%s' is not a command; did you mean '%s'?\n", argv[i],
+			closest_command(argv[i]));
+	else
+		fprintf(stderr, "svatrace: '%s' is not a command; see 'svatrace help'\n", argv[i]);
 	return CLI_USAGE;
 }

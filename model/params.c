@@ -13,6 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/suggest.h"
+#include "lib/units.h"
 #include "model/params.h"
 
 struct params_tab {
@@ -33,46 +35,47 @@ static const char *skip_ws(const char *s)
 	return s;
 }
 
-int params_parse_u64(const char *s, uint64_t *out)
+/*
+ * The unit kind (lib/units.h) of a key, from its unit: binary for byte sizes
+ * and for entry counts of caches and queues, decimal for rates and other
+ * counts, ns/us/ms/s for durations. One table, so --set, profiles, grids
+ * and --where read a key's value the same way.
+ */
+static const struct {
+	const char *unit;	/* param_def.unit */
+	enum units_kind kind;	/* how its values parse */
+} unit_kinds[] = {
+	{ "bytes", UNITS_BYTES },	{ "ns", UNITS_NS },
+	{ "entries", UNITS_ENTRIES },	{ "descriptors", UNITS_ENTRIES }, /* batch and queue capacities */
+	{ "records", UNITS_ENTRIES },	{ "requests", UNITS_ENTRIES },	  /* buffer, outstanding queue */
+};
+
+enum units_kind params_def_kind(const struct param_def *d)
 {
-	unsigned long long v;
-	uint64_t mul = 1;
-	char *end;
+	for (size_t i = 0; i < sizeof(unit_kinds) / sizeof(unit_kinds[0]); i++)
+		if (!strcmp(d->unit, unit_kinds[i].unit))
+			return unit_kinds[i].kind;
+	if (strchr(d->unit, '/'))
+		return UNITS_RATE; /* bytes/s, bytes/us */
+	return d->type == PARAM_DOUBLE ? UNITS_REAL : UNITS_COUNT;
+}
 
-	s = skip_ws(s);
-	if (*s == '-' || *s == '+' || !*s)
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -EINVAL;
-	end = (char *)skip_ws(end);
-	if (*end) {
-		static const struct {
-			const char *sfx;
-			uint64_t mul;
-		} sfx[] = {
-			/* lowercase too: gen and --scenario take 4k/2m, so --set must */
-			{ "K", 1ull << 10 }, { "k", 1ull << 10 }, { "KiB", 1ull << 10 },
-			{ "M", 1ull << 20 }, { "m", 1ull << 20 }, { "g", 1ull << 30 },
-			{ "MiB", 1ull << 20 }, { "G", 1ull << 30 }, { "GiB", 1ull << 30 },
-			{ "T", 1ull << 40 }, { "TiB", 1ull << 40 }, { "ns", 1 },
-			{ "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000ull },
-		};
-		size_t i, n = strlen(end);
+int params_parse_uint(const struct param_def *d, const char *text, uint64_t *out, char *err,
+		      size_t err_bytes)
+{
+	char why[192];
+	uint64_t v;
 
-		while (n && (end[n - 1] == ' ' || end[n - 1] == '\t'))
-			n--;
-		for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++)
-			if (strlen(sfx[i].sfx) == n && !strncmp(end, sfx[i].sfx, n))
-				break;
-		if (i == sizeof(sfx) / sizeof(sfx[0]))
-			return -EINVAL;
-		mul = sfx[i].mul;
+	if (units_parse_u64(text, params_def_kind(d), &v, why, sizeof(why))) {
+		snprintf(err, err_bytes, "%s: %s", d->key, why);
+		return -EINVAL;
 	}
-	if (mul > 1 && v > UINT64_MAX / mul)
+	if ((double)v < d->min || (double)v > d->max) {
+		snprintf(err, err_bytes, "%s: %llu is out of range [%.0f, %.0f]%s%s", d->key,
+			 (unsigned long long)v, d->min, d->max, *d->unit ? " " : "", d->unit);
 		return -EINVAL;
-	*out = (uint64_t)v * mul;
+	}
+	*out = v;
 	return 0;
 }
 
@@ -120,22 +123,10 @@ static int parse_into(const struct param_def *d, void *cfg, const char *value, c
 	case PARAM_U64:
 	case PARAM_U32: {
 		uint64_t v;
+		int rc = params_parse_uint(d, word, &v, err, err_bytes);
 
-		if (word[0] == '-') {
-			snprintf(err, err_bytes, "%s: '%s' is negative; must be >= %.0f%s%s", d->key,
-				 word, d->min, *d->unit ? " " : "", d->unit);
-			return -EINVAL;
-		}
-		if (params_parse_u64(word, &v)) {
-			snprintf(err, err_bytes, "%s: '%s' is not an unsigned integer (%s)", d->key,
-				 word, *d->unit ? d->unit : "count");
-			return -EINVAL;
-		}
-		if ((double)v < d->min || (double)v > d->max) {
-			snprintf(err, err_bytes, "%s: %llu is out of range [%.0f, %.0f]", d->key,
-				 (unsigned long long)v, d->min, d->max);
-			return -EINVAL;
-		}
+		if (rc)
+			return rc;
 		if (d->type == PARAM_U32)
 			*(uint32_t *)field = (uint32_t)v;
 		else
@@ -143,13 +134,11 @@ static int parse_into(const struct param_def *d, void *cfg, const char *value, c
 		return 0;
 	}
 	case PARAM_DOUBLE: {
-		char *end;
+		char why[192];
 		double v;
 
-		errno = 0;
-		v = strtod(word, &end);
-		if (errno || end == word || *end || !isfinite(v)) {
-			snprintf(err, err_bytes, "%s: '%s' is not a number", d->key, word);
+		if (units_parse_double(word, params_def_kind(d), &v, why, sizeof(why))) {
+			snprintf(err, err_bytes, "%s: %s", d->key, why);
 			return -EINVAL;
 		}
 		if (v < d->min || v > d->max) {
@@ -253,6 +242,28 @@ static const struct param_def *find(const struct params *p, const char *key, siz
 	return NULL;
 }
 
+/* The known key nearest to a mistyped @key ("iotlb.entires"), or NULL. */
+static const char *closest_key(const struct params *p, const char *key)
+{
+	const char *best = NULL;
+	unsigned int best_d = ~0u;
+
+	for (size_t t = 0; t < p->nr_tabs; t++) {
+		const struct param_table *tb = p->tabs[t].table;
+
+		for (size_t i = 0; i < tb->nr_defs; i++) {
+			const char *c = tb->defs[i].key;
+			const char *hit = suggest_closest(key, &c, 1);
+
+			if (hit && suggest_distance(key, c) < best_d) {
+				best_d = suggest_distance(key, c);
+				best = c;
+			}
+		}
+	}
+	return best;
+}
+
 struct params *params__new(const struct param_table *const *tables)
 {
 	struct params *p = calloc(1, sizeof(*p));
@@ -302,7 +313,12 @@ int params__set(struct params *p, const char *key, const char *value, const char
 	int rc;
 
 	if (!d) {
-		snprintf(err, err_bytes, "unknown parameter '%s' (see --list-params)", key);
+		const char *near = closest_key(p, key);
+
+		if (near)
+			snprintf(err, err_bytes, "unknown parameter '%s'; did you mean '%s'?", key, near);
+		else
+			snprintf(err, err_bytes, "unknown parameter '%s' (see --list-params)", key);
 		return -ENOENT;
 	}
 	rc = parse_into(d, p->tabs[t].cfg, value, err, err_bytes);
@@ -350,6 +366,17 @@ const char *param_provenance(const char *source)
 const struct param_def *params__find(const struct params *p, const char *key)
 {
 	return find(p, key, NULL, NULL);
+}
+
+int params__value_text(const struct params *p, const char *key, char *buf, size_t bytes)
+{
+	size_t t, row;
+	const struct param_def *d = find(p, key, &t, &row);
+
+	if (!d)
+		return -ENOENT;
+	format_value(d, p->tabs[t].cfg, buf, bytes);
+	return 0;
 }
 
 void params__foreach(const struct params *p,

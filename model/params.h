@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/units.h"
+
 enum param_type {
 	PARAM_U64 = 0,		/* unsigned integer, stored as uint64_t */
 	PARAM_U32 = 1,		/* unsigned integer, stored as uint32_t */
@@ -124,10 +126,25 @@ const char *param_provenance(const char *source);
 const struct param_def *params__find(const struct params *p, const char *key);
 
 /**
- * params_parse_u64() - parse an unsigned integer with optional K/M/G/T
- * (binary, for sizes) suffix or ns/us/ms/s suffix (for times, result in ns).
- * Return: 0 or -EINVAL (negative, garbage, overflow).
+ * params__value_text() - the current value of @key as the program stores it
+ * (integers in base units, "on"/"off", the choice's word).
+ * Return: 0, or -ENOENT for an unknown key.
  */
-int params_parse_u64(const char *s, uint64_t *out);
+int params__value_text(const struct params *p, const char *key, char *buf, size_t bytes);
+
+/**
+ * params_def_kind() - how values of @d parse (lib/units.h), from its unit:
+ * "bytes" binary sizes; "entries", "descriptors", "records", "requests"
+ * binary entry counts of caches and queues; "ns" durations; "x/y" decimal
+ * rates; other integers decimal counts; other reals plain numbers.
+ */
+enum units_kind params_def_kind(const struct param_def *d);
+
+/**
+ * params_parse_uint() - parse @text as an integer value of @d: its unit
+ * kind, then its bounds. Return: 0, or -EINVAL with @err naming the key.
+ */
+int params_parse_uint(const struct param_def *d, const char *text, uint64_t *out, char *err,
+		      size_t err_bytes);
 
 #endif /* SVATRACE_MODEL_PARAMS_H */

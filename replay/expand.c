@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "lib/alloc.h"
+#include "lib/heap.h"
 #include "lib/u64map.h"
 #include "replay/expand.h"
 #include "replay/replay.h"
@@ -22,11 +23,11 @@ struct expansion {
 	uint32_t pasid;	   /* PASID */
 	uint8_t write;	   /* device writes */
 };
+HEAP_ITEM_CHECK(struct expansion, due_ns, seq);
 
 struct expand {
 	struct expand_cfg cfg; /* settings */
-	struct expansion *exp; /* min-heap by (due_ns, seq), one step per page/line */
-	uint64_t nr, cap, seq; /* used, allocated, next seq */
+	struct heap exp;       /* of struct expansion (lib/heap), one step per page/line */
 	bool seen_dma_map;     /* source=auto: a DMA-API map was offered */
 	uint64_t nr_maps;      /* maps queued */
 	uint64_t nr_accesses;  /* accesses emitted */
@@ -53,6 +54,7 @@ struct expand *expand__new(const struct expand_cfg *cfg)
 	if (!x)
 		return NULL;
 	x->cfg = *cfg;
+	x->exp = HEAP_INIT(struct expansion);
 	if (u64map_init(&x->dev_free)) {
 		free(x);
 		errno = ENOMEM;
@@ -65,60 +67,9 @@ void expand__free(struct expand *x)
 {
 	if (!x)
 		return;
-	free(x->exp);
+	heap__release(&x->exp);
 	u64map_fini(&x->dev_free);
 	free(x);
-}
-
-static bool before(const struct expansion *a, const struct expansion *b)
-{
-	return a->due_ns < b->due_ns || (a->due_ns == b->due_ns && a->seq < b->seq);
-}
-
-static void sift_down(struct expand *x, uint64_t i)
-{
-	struct expansion e = x->exp[i];
-
-	for (;;) {
-		uint64_t c = 2 * i + 1;
-
-		if (c >= x->nr)
-			break;
-		if (c + 1 < x->nr && before(&x->exp[c + 1], &x->exp[c]))
-			c++;
-		if (!before(&x->exp[c], &e))
-			break;
-		x->exp[i] = x->exp[c];
-		i = c;
-	}
-	x->exp[i] = e;
-}
-
-static int push(struct expand *x, struct expansion e)
-{
-	uint64_t i;
-
-	if (x->nr == x->cap) {
-		uint64_t cap = x->cap ? 2 * x->cap : 256;
-		struct expansion *n = svt_realloc(x->exp, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		x->exp = n;
-		x->cap = cap;
-	}
-	e.seq = x->seq++;
-	i = x->nr++;
-	while (i > 0) {
-		uint64_t parent = (i - 1) / 2;
-
-		if (!before(&e, &x->exp[parent]))
-			break;
-		x->exp[i] = x->exp[parent];
-		i = parent;
-	}
-	x->exp[i] = e;
-	return 0;
 }
 
 static bool selected(struct expand *x, unsigned int origin)
@@ -159,7 +110,7 @@ int expand__map(struct expand *x, uint64_t ts_ns, const struct expand_map *m)
 		e.start_ns = e.due_ns = free_ns;
 	if (u64map_put(&x->dev_free, m->dev, e.start_ns + bytes * 1000 / x->cfg.bytes_per_us) < 0)
 		return -ENOMEM;
-	rc = push(x, e);
+	rc = heap__push(&x->exp, &e);
 	if (rc)
 		return rc;
 	x->nr_maps++;
@@ -169,7 +120,7 @@ int expand__map(struct expand *x, uint64_t ts_ns, const struct expand_map *m)
 /* Touch the next page (or line) of the earliest expansion; reschedule the rest. */
 static int step(struct expand *x, expand_access_fn fn, void *ctx)
 {
-	struct expansion *e = &x->exp[0];
+	struct expansion *e = heap__top(&x->exp, struct expansion);
 	bool page = x->cfg.mode == REPLAY_EXPAND_PAGE, req = x->cfg.mode == REPLAY_EXPAND_REQUEST;
 	uint64_t unit = page ? x->cfg.page_bytes :
 			req ? (e->write ? x->cfg.write_req_bytes : x->cfg.read_req_bytes) :
@@ -188,19 +139,18 @@ static int step(struct expand *x, expand_access_fn fn, void *ctx)
 	x->nr_accesses++;
 	e->off += a.bytes;
 	if (e->off >= bytes) {
-		x->exp[0] = x->exp[--x->nr];
+		heap__drop(&x->exp, struct expansion);
 	} else {
 		/* the device streams at bytes_per_us */
 		e->due_ns = e->start_ns + e->off * 1000 / x->cfg.bytes_per_us;
+		heap__fix_top(&x->exp, struct expansion);
 	}
-	if (x->nr)
-		sift_down(x, 0);
 	return fn(ctx, due, &a);
 }
 
 int expand__run(struct expand *x, uint64_t t_ns, expand_access_fn fn, void *ctx)
 {
-	while (x->nr && x->exp[0].due_ns <= t_ns) {
+	while (x->exp.nr && heap__top(&x->exp, struct expansion)->due_ns <= t_ns) {
 		int rc = step(x, fn, ctx);
 
 		if (rc)
@@ -209,17 +159,29 @@ int expand__run(struct expand *x, uint64_t t_ns, expand_access_fn fn, void *ctx)
 	return 0;
 }
 
+/* (time, seq) order: a sorted array is a valid heap */
+static int cmp_due(const void *pa, const void *pb)
+{
+	const struct expansion *a = pa, *b = pb;
+
+	if (a->due_ns != b->due_ns)
+		return a->due_ns < b->due_ns ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
 int expand__unmap(struct expand *x, uint64_t iova, uint64_t bytes)
 {
 	uint64_t end = iova + (bytes ? bytes : 1), unit;
 	bool page = x->cfg.mode == REPLAY_EXPAND_PAGE, req = x->cfg.mode == REPLAY_EXPAND_REQUEST;
+	struct expansion *v = x->exp.v;
+	size_t kept = 0;
 
-	for (uint64_t i = 0; i < x->nr;) {
-		struct expansion *e = &x->exp[i];
+	for (size_t i = 0; i < x->exp.nr; i++) {
+		struct expansion *e = &v[i];
 		uint64_t e_end = e->iova + (e->bytes ? e->bytes : 1);
 
 		if (e_end <= iova || end <= e->iova) {
-			i++;
+			v[kept++] = *e;
 			continue;
 		}
 		/* the device is done with a buffer once it is unmapped: the rest is not touched */
@@ -227,10 +189,11 @@ int expand__unmap(struct expand *x, uint64_t iova, uint64_t bytes)
 		       req ? (e->write ? x->cfg.write_req_bytes : x->cfg.read_req_bytes) :
 			     x->cfg.line_bytes;
 		x->nr_cut += (e_end - (e->iova + e->off) + unit - 1) / unit;
-		x->exp[i] = x->exp[--x->nr];
-		/* restore the heap: rebuild it (cuts are rare next to steps) */
-		for (uint64_t k = x->nr / 2; k-- > 0;)
-			sift_down(x, k);
+	}
+	if (kept != x->exp.nr) {
+		/* restore the heap order by sorting (cuts are rare next to steps) */
+		x->exp.nr = kept;
+		qsort(v, kept, sizeof(*v), cmp_due);
 	}
 	return 0;
 }

@@ -126,14 +126,26 @@ int profile_resolve(const char *name_or_path, char *buf, size_t bytes)
 		if (readable(buf))
 			return 0;
 	}
-	snprintf(buf, bytes, "data/profiles/%s.ini", name_or_path);
-	if (readable(buf))
-		return 0;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char *slash;
 
 		exe[n] = 0;
+		/* installed: PREFIX/bin/svatrace -> PREFIX/share/svatrace/profiles (mk/install.mk) */
+		if ((slash = strrchr(exe, '/'))) {
+			*slash = 0;
+			snprintf(buf, bytes, "%s/../share/svatrace/profiles/%s.ini", exe, name_or_path);
+			*slash = '/';
+			if (readable(buf))
+				return 0;
+		}
+	}
+	snprintf(buf, bytes, "data/profiles/%s.ini", name_or_path);
+	if (readable(buf))
+		return 0;
+	if (n > 0) {
+		char *slash;
+
 		/* build/svatrace and build/san/svatrace: walk up to the source tree */
 		for (int up = 0; up < 3 && (slash = strrchr(exe, '/')); up++) {
 			*slash = 0;

@@ -14,8 +14,10 @@
 /**
  * profile_resolve() - path of profile @name_or_path.
  * @name_or_path: a file path (contains '/' or ends in ".ini"), or a name
- *	looked up as NAME.ini in $SVATRACE_PROFILE_DIR, ./data/profiles, and
- *	data/profiles next to the program (../../data/profiles from build/).
+ *	looked up as NAME.ini in $SVATRACE_PROFILE_DIR, then the installed
+ *	share folder (PROGRAM_DIR/../share/svatrace/profiles), then the source
+ *	tree: ./data/profiles, and data/profiles up to three folders above the
+ *	program (build/ and build/san/).
  * @buf: receives the path.
  *
  * Return: 0, or -ENOENT.

@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "common/prng.h"
+#include "lib/prng.h"
+#include "lib/units.h"
 #include "lib/alloc.h"
+#include "lib/suggest.h"
 #include "replay/scenario.h"
 #include "trace/trace.h"
 
@@ -137,7 +139,17 @@ static int parse_stage(struct scenario_chain *c, char *piece, char *err, size_t 
 		*value++ = 0;
 	ops = scenario_find(head);
 	if (!ops) {
-		snprintf(err, err_bytes, "scenario: no transform '%s' (see '--scenario help')", head);
+		const char *names[NR_TRANSFORMS], *near;
+
+		for (size_t i = 0; i < NR_TRANSFORMS; i++)
+			names[i] = transforms[i]->name;
+		near = suggest_closest(head, names, NR_TRANSFORMS);
+		if (near)
+			snprintf(err, err_bytes, "scenario: no transform '%s'; did you mean '%s'?",
+				 head, near);
+		else
+			snprintf(err, err_bytes, "scenario: no transform '%s' (see '--scenario help')",
+				 head);
 		return -EINVAL;
 	}
 	if (!ops->value && value) {
@@ -184,7 +196,8 @@ static int init_stages(struct scenario_chain *c, uint64_t seed, char *err, size_
 		struct stage *s = &c->st[i];
 
 		/* each stage its own stream, fixed by the seed and the stage's position */
-		rc = s->ops->init(&s->state, s->value, s->args, s->nr_args, seed ^ (0x9e3779b97f4a7c15ull * (i + 1)));
+		rc = s->ops->init(&s->state, s->value, s->args, s->nr_args,
+				  prng_derive(prng_derive(seed, PRNG_STREAM_SCENARIO), i));
 		if (rc) {
 			s->state = NULL;
 			c->nr = i;	/* only the stages before it hold state */
@@ -319,50 +332,30 @@ int scenario_bad_arg(const char *name, const struct scenario_arg *a)
 	return -EINVAL;
 }
 
-int scenario_arg_u64(const char *name, const struct scenario_arg *a, uint64_t *v, int is_time)
+int scenario_arg_u64(const char *name, const struct scenario_arg *a, uint64_t *v,
+		     enum units_kind kind)
 {
-	static const struct {
-		const char *sfx;
-		double mult;
-		int time;
-	} sfx[] = {
-		{ "", 1, 0 }, { "k", 1024, 0 }, { "m", 1048576, 0 }, { "g", 1073741824.0, 0 },
-		{ "K", 1024, 0 }, { "M", 1048576, 0 }, { "G", 1073741824.0, 0 },
-		{ "", 1, 1 }, { "ns", 1, 1 }, { "us", 1e3, 1 }, { "ms", 1e6, 1 }, { "s", 1e9, 1 },
-	};
-	char *end;
-	double d;
+	char why[192];
 
-	errno = 0;
-	d = strtod(a->value, &end);
-	if (!errno && end != a->value && d >= 0 && isfinite(d)) {
-		for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
-			if (sfx[i].time == is_time && !strcmp(sfx[i].sfx, end)) {
-				double x = d * sfx[i].mult + 0.5;
-
-				/* 2^64 and above do not convert (UB; found by fuzzing) */
-				if (x >= 18446744073709551616.0)
-					break;
-				*v = (uint64_t)x;
-				return 0;
-			}
-		}
+	if (units_parse_u64(a->value, kind, v, why, sizeof(why))) {
+		scenario_err("scenario %s: argument '%s': %s", name, a->key, why);
+		return -EINVAL;
 	}
-	scenario_err("scenario %s: argument '%s': cannot parse '%s' as %s", name, a->key, a->value,
-		is_time ? "a time (ns/us/ms/s)" : "a number (k/m/g)");
-	return -EINVAL;
+	return 0;
 }
 
-int scenario_arg_real(const char *name, const struct scenario_arg *a, double lo, double hi,
-		      double *v)
+int scenario_arg_real(const char *name, const struct scenario_arg *a, enum units_kind kind,
+		      double lo, double hi, double *v)
 {
-	char *end;
+	char why[192];
 
-	errno = 0;
-	*v = strtod(a->value, &end);
-	if (errno || end == a->value || *end || !(*v >= lo && *v <= hi)) {
-		scenario_err("scenario %s: argument '%s': '%s' is not a number in [%g, %g]", name, a->key,
-			a->value, lo, hi);
+	if (units_parse_double(a->value, kind, v, why, sizeof(why))) {
+		scenario_err("scenario %s: argument '%s': %s", name, a->key, why);
+		return -EINVAL;
+	}
+	if (!(*v >= lo && *v <= hi)) {
+		scenario_err("scenario %s: argument '%s': %s is not in [%g, %g]", name, a->key,
+			     a->value, lo, hi);
 		return -EINVAL;
 	}
 	return 0;

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/units.h"
+
 #include "trace/format.h"
 
 /*
@@ -132,11 +134,17 @@ void scenario_chain__free(struct scenario_chain *c);
 
 /* Helpers for transforms. */
 
-/** scenario_arg_u64() - parse a byte/time/count argument (k/m/g, ns/us/ms/s); 0 or -EINVAL. */
-int scenario_arg_u64(const char *name, const struct scenario_arg *a, uint64_t *v, int is_time);
+/**
+ * scenario_arg_u64() - parse an integer argument of unit @kind (lib/units:
+ * counts decimal, entries and bytes binary, durations ns/us/ms/s); 0 or
+ * -EINVAL after a message naming the scenario and the argument.
+ */
+int scenario_arg_u64(const char *name, const struct scenario_arg *a, uint64_t *v,
+		     enum units_kind kind);
 
-/** scenario_arg_real() - parse a real argument within [lo, hi]; 0 or -EINVAL. */
-int scenario_arg_real(const char *name, const struct scenario_arg *a, double lo, double hi,
+/** scenario_arg_real() - parse a real argument of unit @kind within [lo, hi]; 0 or -EINVAL. */
+int scenario_arg_real(const char *name, const struct scenario_arg *a, enum units_kind kind,
+		      double lo, double hi,
 		      double *v);
 
 /**

@@ -37,7 +37,7 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 		return -ENOMEM;
 	st->on = on;
 	for (size_t i = 0; i < nr_args; i++) {
-		if (strcmp(args[i].key, "sid") || scenario_arg_u64("ats", &args[i], &st->sid, 0) ||
+		if (strcmp(args[i].key, "sid") || scenario_arg_u64("ats", &args[i], &st->sid, UNITS_COUNT) ||
 		    st->sid > 0xffff) {
 			free(st);
 			return strcmp(args[i].key, "sid") ? scenario_bad_arg("ats", &args[i]) : -EINVAL;

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "common/prng.h"
+#include "lib/prng.h"
 #include "replay/scenario.h"
 #include "trace/trace.h"
 
@@ -85,9 +85,10 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	st->map_touch = 1;
 	for (size_t i = 0; i < nr_args && !rc; i++) {
 		if (!strcmp(args[i].key, "resident"))
-			rc = scenario_arg_real("faulting", &args[i], 0, 1, &st->resident_frac);
+			rc = scenario_arg_real("faulting", &args[i], UNITS_REAL, 0, 1, &st->resident_frac);
 		else if (!strcmp(args[i].key, "reclaim"))
-			rc = scenario_arg_real("faulting", &args[i], 0, 1e12, &st->reclaim_per_s);
+			rc = scenario_arg_real("faulting", &args[i], UNITS_RATE, 0, 1e12,
+					       &st->reclaim_per_s);
 		else if (!strcmp(args[i].key, "prq") && (!strcmp(args[i].value, "trace") ||
 							 !strcmp(args[i].value, "model") ||
 							 !strcmp(args[i].value, "keep"))) {
@@ -114,8 +115,8 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 		free(st);
 		return rc;
 	}
-	st->seed = seed;
-	prng_seed(&st->rng, seed);
+	st->seed = prng_derive(seed, PRNG_STREAM_FAULTING_RESIDENCY);
+	prng_seed(&st->rng, prng_derive(seed, PRNG_STREAM_FAULTING_RECLAIM));
 	snprintf(st->kv[0], sizeof(st->kv[0]), "%s=faulting", SCN_KEY_MODE);
 	snprintf(st->kv[1], sizeof(st->kv[1]), "%s=on", SCN_KEY_ATS);
 	/* prq=trace|keep: the page requests are in the stream; every other page is resident */
@@ -127,9 +128,7 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 
 static uint64_t key_hash(uint32_t pasid, uint64_t page)
 {
-	uint64_t s = page * 0x9e3779b97f4a7c15ull ^ pasid;
-
-	return prng_splitmix64(&s);
+	return prng_derive(page, pasid);	/* a keyed hash of two words */
 }
 
 static int grow(struct state *st)
@@ -166,9 +165,9 @@ static int grow(struct state *st)
 /* Residency at first touch: a hash of (seed, pasid, page), so it does not depend on order. */
 static int first_touch_resident(const struct state *st, uint32_t pasid, uint64_t page)
 {
-	uint64_t s = st->seed ^ key_hash(pasid, page);
+	uint64_t h = prng_derive(st->seed, key_hash(pasid, page));
 
-	return (double)(prng_splitmix64(&s) >> 11) * 0x1.0p-53 < st->resident_frac;
+	return (double)(h >> 11) * 0x1.0p-53 < st->resident_frac;
 }
 
 /*

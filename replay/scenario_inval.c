@@ -96,9 +96,9 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	st->timeout_ns = 10000000;	/* IOVA_FQ_TIMEOUT 10 ms, same file */
 	for (size_t i = 0; i < nr_args && !rc; i++) {
 		if (lazy && !strcmp(args[i].key, "fq_size"))
-			rc = scenario_arg_u64("inval", &args[i], &st->fq_size, 0);
+			rc = scenario_arg_u64("inval", &args[i], &st->fq_size, UNITS_ENTRIES);
 		else if (lazy && !strcmp(args[i].key, "timeout"))
-			rc = scenario_arg_u64("inval", &args[i], &st->timeout_ns, 1);
+			rc = scenario_arg_u64("inval", &args[i], &st->timeout_ns, UNITS_NS);
 		else
 			rc = scenario_bad_arg("inval", &args[i]);
 	}

@@ -19,18 +19,21 @@ struct state {
 static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
 		uint64_t seed)
 {
-	static const char *const words[][2] = { { "4k", "4096" }, { "2m", "2M" }, { "1g", "1G" } };
+	struct scenario_arg v = { "size", value ? value : "" };
 	struct state *st;
+	uint64_t bytes;
 
 	if (nr_args)
 		return scenario_bad_arg("pagesize", &args[0]);
-	for (size_t i = 0; i < 3; i++) {
-		if (strcasecmp(value, words[i][0]))
-			continue;
+	/* a byte size like any other (lib/units): 2m, 2M, 2MiB and 2097152 are one value */
+	if (scenario_arg_u64("pagesize", &v, &bytes, UNITS_BYTES))
+		return -EINVAL;
+	if (bytes == 4096 || bytes == 2u << 20 || bytes == 1u << 30) {
 		st = calloc(1, sizeof(*st));
 		if (!st)
 			return -ENOMEM;
-		snprintf(st->kv, sizeof(st->kv), "%s=%s", SCN_KEY_PAGE_SIZE, words[i][1]);
+		snprintf(st->kv, sizeof(st->kv), "%s=%llu", SCN_KEY_PAGE_SIZE,
+			 (unsigned long long)bytes);
 		*state = st;
 		return 0;
 	}

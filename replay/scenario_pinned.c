@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "common/prng.h"
+#include "lib/prng.h"
 #include "replay/scenario.h"
 
 struct range {
@@ -58,9 +58,7 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 
 static uint64_t hash(uint32_t p1, uint64_t page)
 {
-	uint64_t s = page * 0x9e3779b97f4a7c15ull ^ p1;
-
-	return prng_splitmix64(&s);
+	return prng_derive(page, p1);	/* a keyed hash of two words */
 }
 
 static struct page *lookup(struct state *st, uint32_t pasid, uint64_t page, int add)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "lib/heap.h"
 #include "replay/scenario.h"
 
 struct held {
@@ -22,12 +23,12 @@ struct state {
 	uint64_t n;		/* tenants, the original included */
 	uint64_t shift_ns;	/* tenant t runs t * shift_ns later */
 	uint64_t pasid_stride;	/* tenant t's PASID = pasid + t * stride (mod 2^20) */
-	struct held *heap;	/* copies not yet due: min-heap on (ts, seq) */
-	size_t nr, cap;
-	uint64_t seq;		/* next insertion number */
+	struct heap heap;	/* of struct held: copies not yet due (lib/heap) */
 	uint32_t *dev_map;	/* (device id, tenant) -> new id cache: [id * n + t] */
 	size_t dev_map_len;	/* entries */
 };
+
+HEAP_ITEM_CHECK(struct held, ts_ns, seq);
 
 static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
 		uint64_t seed)
@@ -38,18 +39,19 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 
 	if (!st)
 		return -ENOMEM;
+	st->heap = HEAP_INIT(struct held);
 	st->shift_ns = 1000;
 	st->pasid_stride = 1024;
-	rc = scenario_arg_u64("tenants", &v, &st->n, 0);
+	rc = scenario_arg_u64("tenants", &v, &st->n, UNITS_COUNT);
 	if (!rc && (st->n < 1 || st->n > 4096)) {
 		scenario_err("scenario tenants: N must be 1..4096");
 		rc = -EINVAL;
 	}
 	for (size_t i = 0; i < nr_args && !rc; i++) {
 		if (!strcmp(args[i].key, "shift"))
-			rc = scenario_arg_u64("tenants", &args[i], &st->shift_ns, 1);
+			rc = scenario_arg_u64("tenants", &args[i], &st->shift_ns, UNITS_NS);
 		else if (!strcmp(args[i].key, "pasid_stride"))
-			rc = scenario_arg_u64("tenants", &args[i], &st->pasid_stride, 0);
+			rc = scenario_arg_u64("tenants", &args[i], &st->pasid_stride, UNITS_COUNT);
 		else
 			rc = scenario_bad_arg("tenants", &args[i]);
 	}
@@ -61,63 +63,17 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	return 0;
 }
 
-static int less(const struct held *a, const struct held *b)
-{
-	return a->ts_ns < b->ts_ns || (a->ts_ns == b->ts_ns && a->seq < b->seq);
-}
-
-static int heap_push(struct state *st, struct trace_rec *rec)
-{
-	size_t i;
-
-	if (st->nr == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 256;
-		struct held *n = realloc(st->heap, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		st->heap = n;
-		st->cap = cap;
-	}
-	i = st->nr++;
-	st->heap[i] = (struct held){ rec->ts_ns, st->seq++, rec };
-	while (i && less(&st->heap[i], &st->heap[(i - 1) / 2])) {
-		struct held t = st->heap[i];
-
-		st->heap[i] = st->heap[(i - 1) / 2];
-		st->heap[(i - 1) / 2] = t;
-		i = (i - 1) / 2;
-	}
-	return 0;
-}
-
 static struct trace_rec *heap_pop(struct state *st)
 {
-	struct trace_rec *r = st->heap[0].rec;
-	size_t i = 0;
+	struct held h;
 
-	st->heap[0] = st->heap[--st->nr];
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		struct held t;
-
-		if (l < st->nr && less(&st->heap[l], &st->heap[m]))
-			m = l;
-		if (l + 1 < st->nr && less(&st->heap[l + 1], &st->heap[m]))
-			m = l + 1;
-		if (m == i)
-			break;
-		t = st->heap[i];
-		st->heap[i] = st->heap[m];
-		st->heap[m] = t;
-		i = m;
-	}
-	return r;
+	heap__pop(&st->heap, &h);
+	return h.rec;
 }
 
 static int release(struct state *st, uint64_t upto, const struct scenario_emit *next)
 {
-	while (st->nr && st->heap[0].ts_ns <= upto) {
+	while (st->heap.nr && heap__top(&st->heap, struct held)->ts_ns <= upto) {
 		struct trace_rec *r = heap_pop(st);
 		int rc = next->emit(next, r);
 
@@ -253,7 +209,7 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 			return -ENOMEM;
 		memcpy(copy, rec, rec->size_bytes);
 		retarget(st, next, copy, t);
-		rc = heap_push(st, copy);
+		rc = heap__push(&st->heap, (&(struct held){ .ts_ns = copy->ts_ns, .rec = copy }));
 		if (rc)
 			free(copy);
 	}
@@ -271,9 +227,9 @@ static void fr(void *state)
 
 	if (!st)
 		return;
-	while (st->nr)
+	while (st->heap.nr)
 		free(heap_pop(st));
-	free(st->heap);
+	heap__release(&st->heap);
 	free(st->dev_map);
 	free(st);
 }

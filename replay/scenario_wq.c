@@ -41,7 +41,7 @@ static int init_common(void **state, int dwq, const struct scenario_arg *args, s
 	st->wqs = DEVICE_WQS;
 	for (size_t i = 0; i < nr_args && !rc; i++) {
 		if (dwq && !strcmp(args[i].key, "wqs")) {
-			rc = scenario_arg_u64(name, &args[i], &st->wqs, 0);
+			rc = scenario_arg_u64(name, &args[i], &st->wqs, UNITS_COUNT);
 			if (!rc && (st->wqs < 1 || st->wqs > DEVICE_WQS)) {
 				scenario_err("scenario dwq: argument 'wqs': must be 1..%d (WQs of one DSA device)",
 					     DEVICE_WQS);
@@ -56,7 +56,7 @@ static int init_common(void **state, int dwq, const struct scenario_arg *args, s
 				rc = -EINVAL;
 			}
 		} else if (!dwq && !strcmp(args[i].key, "wq")) {
-			rc = scenario_arg_u64(name, &args[i], &st->wq, 0);
+			rc = scenario_arg_u64(name, &args[i], &st->wq, UNITS_COUNT);
 			if (!rc && st->wq > 255) {
 				scenario_err("scenario swq: argument 'wq': must be 0..255");
 				rc = -EINVAL;

@@ -29,7 +29,7 @@ struct pending {
 };
 
 struct wq_feed {
-	struct wq_config cfg;		/* wq.* (seed mixed with model.seed) */
+	struct wq_config cfg;		/* wq.* as resolved */
 	const struct model_cfg *mcfg;	/* model.* for the private translation model */
 	struct model_cfg xcfg;		/* mcfg with the device TLB (wq.devtlb.*) applied */
 	struct wq_model *wq;		/* NULL until the first WQ record */
@@ -57,9 +57,13 @@ struct wq_feed *wq_feed__new(const struct params *p)
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;
+	/*
+	 * wq.seed as given: the stored parameters are what the model ran with.
+	 * --seed sets wq.seed as well as model.seed (cli), and the two models
+	 * draw distinct streams of their seeds (lib/prng.h), so equal seeds
+	 * do not correlate them.
+	 */
 	f->cfg = *wc;
-	/* --seed (model.seed) varies the WQ model too; both defaults give a fixed seed */
-	f->cfg.seed = wc->seed ^ (mc->seed * 0x9e3779b97f4a7c15ull);
 	f->mcfg = mc;
 	return f;
 }

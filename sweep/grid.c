@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/units.h"
 #include "sweep/grid.h"
 
 struct axis {
@@ -67,9 +68,15 @@ static int axis_push(struct axis *a, const char *v, size_t len)
 	return 0;
 }
 
-/* "LO..HI", "LO..HI*F", "LO..HI+S": 1 if @v is a range (expanded into @a), 0 if not, <0 bad. */
-static int parse_range(struct axis *a, const char *v, char *err, size_t err_bytes)
+/*
+ * "LO..HI", "LO..HI*F", "LO..HI+S": 1 if @v is a range (expanded into @a), 0 if not, <0 bad.
+ * LO, HI and a step +S are values of the key (@kind: "4k..2m" on a byte size); a factor
+ * *F is a plain count.
+ */
+static int parse_range(struct axis *a, const char *v, enum units_kind kind, char *err,
+		       size_t err_bytes)
 {
+	char why[192] = "";
 	const char *dots = strstr(v, "..");
 	char lo_s[64], hi_s[64], buf[32];
 	const char *op;
@@ -85,12 +92,14 @@ static int parse_range(struct axis *a, const char *v, char *err, size_t err_byte
 	snprintf(lo_s, sizeof(lo_s), "%.*s", (int)(dots - v), v);
 	snprintf(hi_s, sizeof(hi_s), "%.*s",
 		 (int)((op ? op : dots + 2 + strlen(dots + 2)) - (dots + 2)), dots + 2);
-	if (params_parse_u64(lo_s, &lo) || params_parse_u64(hi_s, &hi) || hi < lo)
+	if (units_parse_u64(lo_s, kind, &lo, why, sizeof(why)) ||
+	    units_parse_u64(hi_s, kind, &hi, why, sizeof(why)) || hi < lo)
 		goto bad;
 	if (op) {
 		geometric = *op == '*';
-		if (params_parse_u64(op + 1, &step) || step < 1 + (uint64_t)geometric ||
-		    (geometric && !lo))
+		if (units_parse_u64(op + 1, geometric ? UNITS_COUNT : kind, &step, why,
+				    sizeof(why)) ||
+		    step < 1 + (uint64_t)geometric || (geometric && !lo))
 			goto bad;
 	}
 	for (uint64_t x = lo; x <= hi;) {
@@ -107,9 +116,10 @@ static int parse_range(struct axis *a, const char *v, char *err, size_t err_byte
 	}
 	return 1;
 bad:
-	snprintf(err, err_bytes,
-		 "--grid %s: bad range '%s' (want LO..HI, LO..HI*FACTOR or LO..HI+STEP, LO <= HI)",
-		 a->key, v);
+	snprintf(
+	    err, err_bytes,
+	    "--grid %s: bad range '%s' (want LO..HI, LO..HI*FACTOR or LO..HI+STEP, LO <= HI)%s%s",
+	    a->key, v, *why ? ": " : "", why);
 	return -EINVAL;
 }
 
@@ -146,7 +156,7 @@ int sweep_grid__add_axis(struct sweep_grid *g, const char *spec, struct params *
 	a.key = strdup(key);
 	if (!a.key)
 		return -ENOMEM;
-	rc = parse_range(&a, vals, err, err_bytes);
+	rc = parse_range(&a, vals, params_def_kind(params__find(check, key)), err, err_bytes);
 	if (rc < 0)
 		goto fail;
 	for (s = vals; !rc;) {

@@ -113,8 +113,8 @@ static int job_ctx_init(struct job_ctx *c, const struct sweep_plan *sp,
 	return 0;
 }
 
-/* One `svatrace replay` line for point @idx. */
-static int write_job_line(FILE *f, const struct job_ctx *c, size_t idx, char *err, size_t err_bytes)
+/* One `svatrace replay` command for point @idx, its summary discarded. */
+static int write_job_cmd(FILE *f, const struct job_ctx *c, size_t idx, char *err, size_t err_bytes)
 {
 	const struct sweep_plan *sp = c->sp;
 	struct sweep_setting s[SWEEP_MAX_AXES];
@@ -152,46 +152,106 @@ static int write_job_line(FILE *f, const struct job_ctx *c, size_t idx, char *er
 	shell_quote(f, label);
 	fputs(" --db ", f);
 	shell_quote(f, shard);
-	fputc('\n', f);
+	fputs(" >/dev/null", f);
 	return 0;
 }
 
-static int write_sbatch(const struct job_ctx *c, const char *jobs_path, size_t nr_emitted,
+size_t sweep_jobs_nr_lines(size_t nr_points, size_t chunk)
+{
+	chunk = chunk ? chunk : 1;
+	return (nr_points + chunk - 1) / chunk;
+}
+
+/*
+ * Line of points @idx[0..@n): one command, or a subshell that runs them all
+ * and exits 1 if any failed (a subshell, so `bash FILE` runs every line).
+ */
+static int write_job_line(FILE *f, const struct job_ctx *c, const size_t *idx, size_t n, char *err,
+			  size_t err_bytes)
+{
+	int rc = 0;
+
+	if (n > 1)
+		fputs("(rc=0; ", f);
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = write_job_cmd(f, c, idx[i], err, err_bytes);
+		if (n > 1)
+			fputs(" || rc=1; ", f);
+	}
+	if (n > 1)
+		fputs("exit $rc)", f);
+	fputc('\n', f);
+	return rc;
+}
+
+static int write_sbatch(const struct job_ctx *c, const struct sweep_jobs_opts *o, size_t nr_lines,
 			char *err, size_t err_bytes)
 {
-	char sbatch[PATH_MAX + 16], jobs_abs[PATH_MAX + 16];
+	size_t max = o->max_array ? o->max_array : SWEEP_SLURM_MAX_ARRAY;
+	size_t per = max > 1 ? max - 1 : 1; /* tasks per array: indexes 1..max-1 */
+	size_t n = nr_lines ? nr_lines : 1, first = n < per ? n : per;
+	char path[PATH_MAX + 16], jobs_abs[PATH_MAX + 16], thr[32] = "";
 	FILE *f;
 	int rc;
 
-	abs_path(jobs_path, jobs_abs, sizeof(jobs_abs));
-	snprintf(sbatch, sizeof(sbatch), "%s.sbatch", jobs_path);
-	f = fopen(sbatch, "w");
+	if (o->throttle)
+		snprintf(thr, sizeof(thr), "%%%zu", o->throttle);
+	abs_path(o->jobs_path, jobs_abs, sizeof(jobs_abs));
+	snprintf(path, sizeof(path), "%s.sbatch", o->jobs_path);
+	f = fopen(path, "w");
 	if (!f)
 		goto fail;
-	fprintf(
-	    f,
-	    "#!/bin/bash\n"
-	    "# Slurm array job for a svatrace sweep: task K runs line K of the job list,\n"
-	    "# which stores its run in its own shard database. Afterwards:\n"
-	    "#   svatrace db merge OUT.db '%s'/*.db\n"
-	    "#SBATCH --job-name=svatrace-sweep\n"
-	    "#SBATCH --array=1-%zu\n"
-	    "#SBATCH --ntasks=1\n"
-	    "#SBATCH --cpus-per-task=1\n"
-	    "#SBATCH --output=%s/slurm-%%A_%%a.out\n"
-	    "set -euo pipefail\n"
-	    "jobs='%s'\n"
-	    "line=$(sed -n \"${SLURM_ARRAY_TASK_ID:?not run as an array task}p\" \"$jobs\")\n"
-	    "[ -n \"$line\" ] || { echo \"no line $SLURM_ARRAY_TASK_ID in $jobs\" >&2; exit 1; }\n"
-	    "exec bash -c \"$line\"\n",
-	    c->dir, nr_emitted ? nr_emitted : 1, c->dir, jobs_abs);
+	fprintf(f,
+		"#!/bin/bash\n"
+		"# Slurm array job for a svatrace sweep: task K runs line K + SVATRACE_JOB_OFFSET\n"
+		"# of the job list (%zu lines); each line stores its runs in shard databases.\n"
+		"# %s\n"
+		"# Afterwards: svatrace db merge OUT.db '%s'/*.db\n"
+		"#SBATCH --job-name=svatrace-sweep\n"
+		"#SBATCH --array=1-%zu%s\n"
+		"#SBATCH --ntasks=1\n"
+		"#SBATCH --cpus-per-task=1\n"
+		"#SBATCH --output=%s/slurm-%%A_%%a.out\n"
+		"set -euo pipefail\n"
+		"jobs='%s'\n"
+		"k=$(( ${SLURM_ARRAY_TASK_ID:?not run as an array task} + "
+		"${SVATRACE_JOB_OFFSET:-0} ))\n"
+		"line=$(sed -n \"${k}p\" \"$jobs\")\n"
+		"[ -n \"$line\" ] || { echo \"no line $k in $jobs\" >&2; exit 1; }\n"
+		"exec bash -c \"$line\"\n",
+		n,
+		n <= per ? "sbatch FILE.sbatch runs them all"
+			 : "More lines than one array may hold (MaxArraySize): run FILE.submit",
+		c->dir, first, thr, c->dir, jobs_abs);
 	if (fclose(f))
 		goto fail;
-	chmod(sbatch, 0755);
+	chmod(path, 0755);
+
+	snprintf(path, sizeof(path), "%s.submit", o->jobs_path);
+	f = fopen(path, "w");
+	if (!f)
+		goto fail;
+	fprintf(f,
+		"#!/bin/sh\n"
+		"# Submit the sweep's %zu job lines as Slurm arrays of at most %zu tasks\n"
+		"# (MaxArraySize %zu); extra sbatch options pass through: FILE.submit -p PART\n"
+		"set -e\n",
+		n, per, max);
+	for (size_t off = 0; off < n; off += per) {
+		size_t len = n - off < per ? n - off : per;
+
+		fprintf(f,
+			"sbatch --parsable --array=1-%zu%s --export=ALL,SVATRACE_JOB_OFFSET=%zu "
+			"\"$@\" '%s.sbatch'\n",
+			len, thr, off, jobs_abs);
+	}
+	if (fclose(f))
+		goto fail;
+	chmod(path, 0755);
 	return 0;
 fail:
 	rc = -errno;
-	snprintf(err, err_bytes, "cannot write %s: %s", sbatch, strerror(-rc));
+	snprintf(err, err_bytes, "cannot write %s: %s", path, strerror(-rc));
 	return rc;
 }
 
@@ -199,22 +259,20 @@ int sweep_plan__emit_jobs(const struct sweep_plan *sp, const struct sweep_jobs_o
 			  size_t *nr_emitted, char *err, size_t err_bytes)
 {
 	struct job_ctx *c = calloc(1, sizeof(*c));
-	char exe[PATH_MAX];
+	size_t chunk = o->chunk ? o->chunk : 1, *idx = calloc(chunk, sizeof(*idx)), n = 0,
+	       lines = 0;
 	FILE *f = NULL;
 	int rc;
 
 	*nr_emitted = 0;
-	if (!c) {
+	if (!c || !idx) {
+		free(c);
+		free(idx);
 		snprintf(err, err_bytes, "out of memory");
 		return -ENOMEM;
 	}
-	c->exe = o->exe;
-	if (!c->exe) {
-		ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-		exe[len > 0 ? len : 0] = 0;
-		c->exe = len > 0 ? exe : "svatrace";
-	}
+	/* a cluster node runs its own install: the build path here means nothing there */
+	c->exe = o->exe ? o->exe : "svatrace";
 	rc = job_ctx_init(c, sp, o, err, err_bytes);
 	if (rc)
 		goto out;
@@ -227,16 +285,27 @@ int sweep_plan__emit_jobs(const struct sweep_plan *sp, const struct sweep_jobs_o
 	for (size_t i = 0; !rc && i < sp->nr_points; i++) {
 		if (sp->pts[i].state != SWEEP_PT_TODO)
 			continue;
-		rc = write_job_line(f, c, i, err, err_bytes);
-		*nr_emitted += !rc;
+		idx[n++] = i;
+		if (n == chunk) {
+			rc = write_job_line(f, c, idx, n, err, err_bytes);
+			*nr_emitted += rc ? 0 : n;
+			lines++;
+			n = 0;
+		}
+	}
+	if (!rc && n) {
+		rc = write_job_line(f, c, idx, n, err, err_bytes);
+		*nr_emitted += rc ? 0 : n;
+		lines++;
 	}
 	if (fclose(f) && !rc) {
 		rc = -errno;
 		snprintf(err, err_bytes, "cannot write %s: %s", o->jobs_path, strerror(-rc));
 	}
 	if (!rc)
-		rc = write_sbatch(c, o->jobs_path, *nr_emitted, err, err_bytes);
+		rc = write_sbatch(c, o, lines, err, err_bytes);
 out:
+	free(idx);
 	free(c);
 	return rc;
 }

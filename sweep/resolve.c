@@ -99,8 +99,9 @@ int sweep_resolve(struct params *p, const char *profile, const char *scenario,
 	if (profile) {
 		if (profile_resolve(profile, path, sizeof(path))) {
 			snprintf(err, err_bytes,
-				 "no profile '%s' (looked for data/profiles/%s.ini)", profile,
-				 profile);
+				 "no profile '%s' (looked for %s.ini in $SVATRACE_PROFILE_DIR, "
+				 "PREFIX/share/svatrace/profiles, data/profiles)",
+				 profile, profile);
 			return -ENOENT;
 		}
 		rc = profile_load(p, path, err, err_bytes);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * gen-local.h - helpers shared by the generator kinds (collect/gen_*.c):
- * a small time-ordered event queue and record constructors. Not public.
+ * the event type of their time-ordered queue (lib/heap) and record
+ * constructors. Not public.
  *
  * Every generator is a little discrete-event program: it schedules each
  * client's next action, pops the earliest, emits its records and schedules
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "collect/gen/gen.h"
+#include "lib/heap.h"
 
 struct gen_ev {
 	uint64_t ts_ns;		/* when */
@@ -26,21 +28,8 @@ struct gen_ev {
 	uint64_t c;		/* generator-defined */
 };
 
-struct gen_heap {
-	struct gen_ev *ev;	/* binary min-heap on (ts_ns, seq) */
-	size_t nr;		/* events held */
-	size_t cap;		/* allocated slots */
-	uint64_t next_seq;	/* next insertion number */
-};
-
-/** gen_heap_push() - add an event (seq is assigned here); 0 or -ENOMEM. */
-int gen_heap_push(struct gen_heap *h, const struct gen_ev *ev);
-
-/** gen_heap_pop() - remove the earliest event into @ev; 0 if empty, 1 otherwise. */
-int gen_heap_pop(struct gen_heap *h, struct gen_ev *ev);
-
-/** gen_heap_free() - release the array. */
-void gen_heap_free(struct gen_heap *h);
+/* Generators queue gen_ev items in a lib/heap (HEAP_INIT(struct gen_ev)). */
+HEAP_ITEM_CHECK(struct gen_ev, ts_ns, seq);
 
 /** gen_rec_init() - zero @rec of @size bytes and fill its header. */
 static inline void gen_rec_init(void *rec, unsigned int kind, size_t size, uint64_t ts_ns)

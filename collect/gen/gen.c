@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "trace/trace.h"
 #include "collect/gen/gen.h"
 #include "common/log.h"
+#include "lib/units.h"
 
 /*
  * The registry: one line per kind, in help order. Kind NAME is `const
@@ -95,63 +97,44 @@ const struct gen_kind *gen_cfg_kind(const struct gen_cfg *cfg)
 	return cfg->kind;
 }
 
-static int suffix_mult(enum gen_type type, const char *sfx, double *mult)
+enum units_kind gen_type_kind(enum gen_type type)
 {
-	static const struct {
-		enum gen_type type;
-		const char *sfx;
-		double mult;
-	} tab[] = {
-		{ GEN_T_COUNT, "", 1 }, { GEN_T_COUNT, "k", 1e3 }, { GEN_T_COUNT, "M", 1e6 },
-		{ GEN_T_COUNT, "G", 1e9 },
-		{ GEN_T_RATE, "", 1 }, { GEN_T_RATE, "k", 1e3 }, { GEN_T_RATE, "M", 1e6 },
-		{ GEN_T_RATE, "G", 1e9 },
-		{ GEN_T_BYTES, "", 1 }, { GEN_T_BYTES, "b", 1 }, { GEN_T_BYTES, "k", 1024.0 },
-		{ GEN_T_BYTES, "K", 1024.0 }, { GEN_T_BYTES, "KiB", 1024.0 },
-		{ GEN_T_BYTES, "m", 1048576.0 }, { GEN_T_BYTES, "M", 1048576.0 },
-		{ GEN_T_BYTES, "MiB", 1048576.0 }, { GEN_T_BYTES, "g", 1073741824.0 },
-		{ GEN_T_BYTES, "G", 1073741824.0 }, { GEN_T_BYTES, "GiB", 1073741824.0 },
-		{ GEN_T_TIME, "", 1 }, { GEN_T_TIME, "ns", 1 }, { GEN_T_TIME, "us", 1e3 },
-		{ GEN_T_TIME, "ms", 1e6 }, { GEN_T_TIME, "s", 1e9 },
-		{ GEN_T_REAL, "", 1 },
-	};
-
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
-		if (tab[i].type == type && !strcmp(tab[i].sfx, sfx)) {
-			*mult = tab[i].mult;
-			return 0;
-		}
+	switch (type) {
+	case GEN_T_ENTRIES: return UNITS_ENTRIES;
+	case GEN_T_BYTES: return UNITS_BYTES;
+	case GEN_T_TIME: return UNITS_NS;
+	case GEN_T_RATE: return UNITS_RATE;
+	case GEN_T_REAL: return UNITS_REAL;
+	default: return UNITS_COUNT;
 	}
-	return -EINVAL;
+}
+
+/* The one parser (lib/units) with the kind of @type; integer types get @u exact. */
+static int parse_typed(enum gen_type type, const char *text, uint64_t *u, double *d, char *err,
+		       size_t err_bytes)
+{
+	int rc;
+
+	if (type == GEN_T_STR || type == GEN_T_CHOICE) {
+		snprintf(err, err_bytes, "'%s' is not a number", text);
+		return -EINVAL;
+	}
+	if (type == GEN_T_RATE || type == GEN_T_REAL) {
+		*u = 0;
+		return units_parse_double(text, gen_type_kind(type), d, err, err_bytes) ? -EINVAL : 0;
+	}
+	rc = units_parse_u64(text, gen_type_kind(type), u, err, err_bytes);
+	if (rc)
+		return -EINVAL;
+	*d = (double)*u;
+	return 0;
 }
 
 int gen_parse_value(enum gen_type type, const char *text, uint64_t *u, double *d)
 {
-	char *end;
-	double v, mult;
+	char err[160];
 
-	if (type == GEN_T_STR || type == GEN_T_CHOICE)
-		return -EINVAL;
-	while (isspace((unsigned char)*text))
-		text++;
-	if (!*text || *text == '-' || *text == '+')
-		return -EINVAL;
-	errno = 0;
-	v = strtod(text, &end);
-	if (errno || end == text || !isfinite(v))
-		return -EINVAL;
-	if (suffix_mult(type, end, &mult))
-		return -EINVAL;
-	v *= mult;
-	if (type == GEN_T_COUNT || type == GEN_T_BYTES || type == GEN_T_TIME) {
-		if (v != floor(v) || v >= 18446744073709551616.0)
-			return -EINVAL;	/* integer keys take integers ("1.5k" is 1500: fine) */
-		*u = (uint64_t)v;
-	} else {
-		*u = 0;
-	}
-	*d = v;
-	return 0;
+	return parse_typed(type, text, u, d, err, sizeof(err));
 }
 
 static int find_key(const struct gen_cfg *cfg, const char *key, size_t len)
@@ -191,6 +174,7 @@ static int parse_one(struct gen_cfg *cfg, size_t i)
 	struct gen_val *v = &cfg->val[i];
 	const char *text = val_text(cfg, i);
 	const char *kn = cfg->kind->name;
+	char why[192];
 
 	v->parsed = 0;
 	if (p->type == GEN_T_STR) {
@@ -209,8 +193,8 @@ static int parse_one(struct gen_cfg *cfg, size_t i)
 		v->parsed = 1;
 		return 0;
 	}
-	if (gen_parse_value(p->type, text, &v->u, &v->d)) {
-		svt_err("gen %s: key '%s': cannot parse '%s' as %s", kn, p->key, text, p->unit);
+	if (parse_typed(p->type, text, &v->u, &v->d, why, sizeof(why))) {
+		svt_err("gen %s: key '%s': %s", kn, p->key, why);
 		return -EINVAL;
 	}
 	if (v->d < p->min || (p->max > 0 && v->d > p->max)) {
@@ -298,75 +282,6 @@ void gen_cfg_foreach(const struct gen_cfg *cfg,
 {
 	for (size_t i = 0; i < cfg->nr; i++)
 		fn(cfg->kind->params[i].key, val_text(cfg, i), ctx);
-}
-
-/* ------------------------------------------------------------- event heap */
-
-static int ev_less(const struct gen_ev *a, const struct gen_ev *b)
-{
-	return a->ts_ns < b->ts_ns || (a->ts_ns == b->ts_ns && a->seq < b->seq);
-}
-
-int gen_heap_push(struct gen_heap *h, const struct gen_ev *ev)
-{
-	size_t i;
-
-	if (h->nr == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 64;
-		struct gen_ev *n = realloc(h->ev, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		h->ev = n;
-		h->cap = cap;
-	}
-	i = h->nr++;
-	h->ev[i] = *ev;
-	h->ev[i].seq = h->next_seq++;
-	while (i > 0) {
-		size_t parent = (i - 1) / 2;
-		struct gen_ev tmp;
-
-		if (!ev_less(&h->ev[i], &h->ev[parent]))
-			break;
-		tmp = h->ev[i];
-		h->ev[i] = h->ev[parent];
-		h->ev[parent] = tmp;
-		i = parent;
-	}
-	return 0;
-}
-
-int gen_heap_pop(struct gen_heap *h, struct gen_ev *ev)
-{
-	size_t i = 0;
-
-	if (!h->nr)
-		return 0;
-	*ev = h->ev[0];
-	h->ev[0] = h->ev[--h->nr];
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		struct gen_ev tmp;
-
-		if (l < h->nr && ev_less(&h->ev[l], &h->ev[m]))
-			m = l;
-		if (r < h->nr && ev_less(&h->ev[r], &h->ev[m]))
-			m = r;
-		if (m == i)
-			break;
-		tmp = h->ev[i];
-		h->ev[i] = h->ev[m];
-		h->ev[m] = tmp;
-		i = m;
-	}
-	return 1;
-}
-
-void gen_heap_free(struct gen_heap *h)
-{
-	free(h->ev);
-	memset(h, 0, sizeof(*h));
 }
 
 /* ------------------------------------------------------ VT-d descriptors */

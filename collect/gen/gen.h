@@ -18,16 +18,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/units.h"
 #include "trace/format.h"
 
 enum gen_type {
-	GEN_T_COUNT,		/* integer; suffixes k, M, G are powers of 1000 */
-	GEN_T_BYTES,		/* integer bytes; suffixes k, m, g (KiB, MiB, GiB) */
-	GEN_T_TIME,		/* integer ns; suffixes ns, us, ms, s (plain: ns) */
-	GEN_T_RATE,		/* events per second (real); suffixes k, M, G */
-	GEN_T_REAL,		/* real number */
+	/* numbers parse with lib/units, the kind given by gen_type_kind() */
+	GEN_T_COUNT,		/* integer count or id; decimal: 1k = 1000 */
+	GEN_T_BYTES,		/* integer bytes; binary: 1k = 1024 */
+	GEN_T_TIME,		/* integer ns; ns, us, ms, s (plain: ns) */
+	GEN_T_RATE,		/* per second (real); decimal: 1k = 1000 */
+	GEN_T_REAL,		/* real number, no unit */
 	GEN_T_CHOICE,		/* one word of @choices ("a|b|c") */
 	GEN_T_STR,		/* free text (device names) */
+	GEN_T_ENTRIES,		/* integer entries of a ring or queue; binary: 1k = 1024 */
 };
 
 struct gen_param {
@@ -115,5 +118,8 @@ void gen_cfg_foreach(const struct gen_cfg *cfg,
  * Return: 0 or -EINVAL.
  */
 int gen_parse_value(enum gen_type type, const char *text, uint64_t *u, double *d);
+
+/** gen_type_kind() - the lib/units kind a numeric @type parses as. */
+enum units_kind gen_type_kind(enum gen_type type);
 
 #endif /* SVATRACE_COLLECT_GEN_H */

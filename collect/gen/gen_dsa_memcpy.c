@@ -9,7 +9,7 @@
 
 #include "collect/gen/gen-local.h"
 #include "common/log.h"
-#include "common/prng.h"
+#include "lib/prng.h"
 
 #define DSA_OP_BATCH 0x01	/* DSA spec rev 1.1, table 8-1 */
 #define DSA_OP_MEMMOVE 0x03
@@ -181,7 +181,7 @@ static int emit_complete(struct state *st, unsigned int ci, uint64_t ts, uint64_
  * (portal UNKNOWN: the device fetches them from memory, they cross no portal).
  * Returns the completion time through @done_ns and bytes through @bytes.
  */
-static int submit_job(struct state *st, struct gen_heap *h, unsigned int ci, uint64_t ts)
+static int submit_job(struct state *st, struct heap *h, unsigned int ci, uint64_t ts)
 {
 	struct client *c = &st->cl[ci];
 	uint8_t portal = st->swq ? TRACE_PORTAL_ENQCMD : TRACE_PORTAL_MOVDIR64B;
@@ -211,7 +211,7 @@ static int submit_job(struct state *st, struct gen_heap *h, unsigned int ci, uin
 	ev.a = job_id;
 	ev.b = total;
 	ev.c = st->batch;
-	return gen_heap_push(h, &ev);
+	return heap__push(h, &ev);
 }
 
 static int complete_job(struct state *st, const struct gen_ev *ev)
@@ -239,9 +239,8 @@ static uint64_t next_arrival(struct state *st, struct client *c)
 static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *out)
 {
 	struct state st = { .cfg = cfg, .out = out };
-	struct gen_heap h = { 0 };
+	struct heap h = HEAP_INIT(struct gen_ev);
 	struct gen_ev ev;
-	uint64_t seeder = seed;
 	int rc = 0;
 
 	st.wset = gen_cfg_u64(cfg, "wset") & ~63ull;
@@ -276,21 +275,21 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 		return -ENOMEM;
 	for (unsigned int i = 0; i < st.nr_clients; i++) {
 		/* one stream per client: its sizes and offsets do not depend on the others */
-		prng_seed(&st.cl[i].rng, prng_splitmix64(&seeder));
+		prng_seed(&st.cl[i].rng, prng_derive(prng_derive(seed, PRNG_STREAM_GEN_CLIENT), i));
 		ev = (struct gen_ev){ .who = i, .what = EV_SUBMIT };
 		/* open loop starts each client at a random phase so clients do not tick together */
 		ev.ts_ns = st.closed ? 0 : prng_below(&st.cl[i].rng, (uint64_t)(1e9 / st.rate) + 1);
-		rc = gen_heap_push(&h, &ev);
+		rc = heap__push(&h, &ev);
 		if (rc)
 			goto out;
 	}
-	while (!rc && gen_heap_pop(&h, &ev)) {
+	while (!rc && heap__pop(&h, &ev)) {
 		if (ev.what == EV_COMPLETE) {
 			rc = complete_job(&st, &ev);
 			if (!rc && st.closed && ev.ts_ns + st.think_ns < st.duration_ns) {
 				struct gen_ev n = { .ts_ns = ev.ts_ns + st.think_ns, .who = ev.who,
 						    .what = EV_SUBMIT };
-				rc = gen_heap_push(&h, &n);
+				rc = heap__push(&h, &n);
 			}
 			continue;
 		}
@@ -299,11 +298,11 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 		rc = submit_job(&st, &h, ev.who, ev.ts_ns);
 		if (!rc && !st.closed) {
 			ev.ts_ns += next_arrival(&st, &st.cl[ev.who]);
-			rc = gen_heap_push(&h, &ev);
+			rc = heap__push(&h, &ev);
 		}
 	}
 out:
-	gen_heap_free(&h);
+	heap__release(&h);
 	free(st.cl);
 	return rc;
 }

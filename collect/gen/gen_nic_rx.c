@@ -11,7 +11,7 @@
 
 #include "collect/gen/gen-local.h"
 #include "common/log.h"
-#include "common/prng.h"
+#include "lib/prng.h"
 
 #define IOVA_TOP 0x100000000ull		/* Linux tries below the 32-bit DMA limit first */
 #define IOVA_WINDOW (1ull << 30)	/* fresh IOVAs wrap inside the top 1 GiB */
@@ -26,7 +26,7 @@ static const struct gen_param params[] = {
 	{ "sid", GEN_T_COUNT, "", "0x300", 0, 65535, NULL, "requester id (bus:dev.fn) for device-TLB invalidations" },
 	{ "iommu", GEN_T_STR, "", "dmar0", 0, 0, NULL, "IOMMU unit name" },
 	{ "did", GEN_T_COUNT, "", "1", 0, 65535, NULL, "domain id in invalidations" },
-	{ "ring", GEN_T_COUNT, "", "256", 1, 65536, NULL, "RX ring entries (buffers mapped at once)" },
+	{ "ring", GEN_T_ENTRIES, "", "256", 1, 65536, NULL, "RX ring entries (buffers mapped at once)" },
 	{ "buf_size", GEN_T_BYTES, "bytes", "2k", 64, 1048576, NULL, "buffer size mapped per ring entry" },
 	{ "pkt_size", GEN_T_BYTES, "bytes", "1500", 1, 1048576, NULL, "bytes the device writes per packet (dev_access)" },
 	{ "pps", GEN_T_RATE, "1/s", "1M", 1, 1e9, NULL, "packets per second" },

@@ -11,7 +11,7 @@
 
 #include "collect/gen/gen-local.h"
 #include "common/log.h"
-#include "common/prng.h"
+#include "lib/prng.h"
 
 #define IOVA_TOP 0x100000000ull		/* below the 32-bit DMA limit first, as Linux does */
 #define PHYS_BASE 0x300000000ull	/* page-cache pages come from here */
@@ -27,7 +27,7 @@ static const struct gen_param params[] = {
 	{ "iommu", GEN_T_STR, "", "dmar0", 0, 0, NULL, "IOMMU unit name" },
 	{ "did", GEN_T_COUNT, "", "2", 0, 65535, NULL, "domain id in invalidations" },
 	{ "queues", GEN_T_COUNT, "", "1", 1, 1024, NULL, "submission queues (one per CPU)" },
-	{ "qd", GEN_T_COUNT, "", "32", 1, 65536, NULL, "outstanding I/Os per queue" },
+	{ "qd", GEN_T_ENTRIES, "", "32", 1, 65536, NULL, "outstanding I/Os per queue" },
 	{ "io_size", GEN_T_BYTES, "bytes", "4k", 512, 67108864, NULL, "bytes per I/O" },
 	{ "phys_contig", GEN_T_CHOICE, "", "off", 0, 0, "off|on",
 	  "on: an I/O's pages are physically contiguous (one IOMMU map); off: one map per 4 KiB page" },
@@ -165,7 +165,7 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 	uint64_t think = gen_cfg_u64(cfg, "think");
 	uint64_t slots = gen_cfg_u64(cfg, "queues") * gen_cfg_u64(cfg, "qd");
 	int svc_exp = gen_cfg_is(cfg, "svc_dist", "exp");
-	struct gen_heap h = { 0 };
+	struct heap h = HEAP_INIT(struct gen_ev);
 	struct gen_ev ev;
 	int rc = 0;
 
@@ -188,15 +188,15 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 		return -ENOMEM;
 	for (uint64_t i = 0; i < slots && !rc; i++) {
 		ev = (struct gen_ev){ .ts_ns = 0, .who = (uint32_t)i, .what = EV_ISSUE };
-		rc = gen_heap_push(&h, &ev);
+		rc = heap__push(&h, &ev);
 	}
-	while (!rc && gen_heap_pop(&h, &ev)) {
+	while (!rc && heap__pop(&h, &ev)) {
 		if (ev.what == EV_COMPLETE) {
 			rc = complete(&st, &ev);
 			if (!rc && ev.ts_ns + think < duration) {
 				ev.ts_ns += think;
 				ev.what = EV_ISSUE;
-				rc = gen_heap_push(&h, &ev);
+				rc = heap__push(&h, &ev);
 			}
 			continue;
 		}
@@ -204,10 +204,10 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 		if (!rc) {
 			ev.ts_ns += svc_exp ? (uint64_t)(prng_exp(&st.rng, (double)svc) + 0.5) : svc;
 			ev.what = EV_COMPLETE;
-			rc = gen_heap_push(&h, &ev);
+			rc = heap__push(&h, &ev);
 		}
 	}
-	gen_heap_free(&h);
+	heap__release(&h);
 	free(st.free_iova);
 	return rc;
 }

@@ -10,7 +10,7 @@
 
 #include "collect/gen/gen-local.h"
 #include "common/log.h"
-#include "common/prng.h"
+#include "lib/prng.h"
 
 static const struct gen_param params[] = {
 	{ "duration", GEN_T_TIME, "ns", "10ms", 1, 0, NULL, "accesses happen in [0, duration)" },

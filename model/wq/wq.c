@@ -79,7 +79,7 @@ struct group {
 
 struct client {
 	struct wq_client_cfg cfg;	/* configuration */
-	uint64_t rng;			/* own PRNG stream */
+	struct prng rng;		/* own PRNG stream (PRNG_STREAM_WQ_CLIENT, index) */
 	uint32_t ready_head, ready_tail;	/* issued, waiting for the core */
 	uint32_t script_head, script_tail;	/* closed-loop script not yet issued */
 	uint64_t nr_generated;		/* generated descriptors */
@@ -123,7 +123,7 @@ struct wq_model {
 	uint64_t pipe_bw_bytes_per_s;		/* device data path rate (read-buffer bound) */
 	bool overlap;				/* translation overlaps data movement */
 	uint64_t xlate_exposed_ns;		/* engine time waiting on translation only */
-	uint64_t rng;				/* model PRNG (service times) */
+	struct prng rng;			/* model PRNG (service times) */
 	uint64_t end_ns;			/* time of the last event handled */
 	uint64_t xlate_stall_ns;		/* translation stalls, summed */
 	uint64_t nr_xlate_calls;		/* calls into xops */
@@ -985,7 +985,7 @@ struct wq_model *wq__new(const struct wq_config *cfg, struct sim *sim,
 		if (bw && bw < m->pipe_bw_bytes_per_s)
 			m->pipe_bw_bytes_per_s = bw;
 	}
-	m->rng = cfg->seed ^ 0x5741534d4f44454cull;	/* "WASMODEL": decorrelate from clients */
+	prng_seed(&m->rng, prng_derive(cfg->seed, PRNG_STREAM_WQ_SERVICE));
 	m->free_head = NIL;
 	m->sim = sim;
 	m->series = series__new(cfg->series_window_ns, SERIES_MAX_WINDOWS);
@@ -1126,7 +1126,7 @@ int wq__add_client(struct wq_model *m, const struct wq_client_cfg *cc)
 	c = &m->cl[ci];
 	memset(c, 0, sizeof(*c));
 	c->cfg = *cc;
-	c->rng = m->cfg.seed * 0x100000001b3ull + ci + 1;
+	prng_seed(&c->rng, prng_derive(prng_derive(m->cfg.seed, PRNG_STREAM_WQ_CLIENT), ci));
 	c->ready_head = c->ready_tail = NIL;
 	c->script_head = c->script_tail = NIL;
 	c->next_waiter = NIL;

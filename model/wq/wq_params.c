@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model/wq/wq_params.h"
 
@@ -232,33 +233,6 @@ const struct param_def *wq_params_find(const char *key)
 	return NULL;
 }
 
-int wq_parse_u64(const char *s, uint64_t *out)
-{
-	static const struct { const char *sfx; uint64_t mul; } sfx[] = {
-		{ "", 1 }, { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
-		{ "K", 1ull << 10 }, { "M", 1ull << 20 }, { "G", 1ull << 30 }, { "T", 1ull << 40 },
-	};
-	unsigned long long v;
-	char *end;
-	size_t i;
-
-	if (!s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno)
-		return -EINVAL;
-	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
-		if (strcmp(end, sfx[i].sfx))
-			continue;
-		if (v > UINT64_MAX / sfx[i].mul)
-			return -EINVAL;
-		*out = v * sfx[i].mul;
-		return 0;
-	}
-	return -EINVAL;
-}
-
 static int enum_index(const char *choices, const char *word, uint32_t *out)
 {
 	size_t wl = strlen(word);
@@ -269,7 +243,7 @@ static int enum_index(const char *choices, const char *word, uint32_t *out)
 		const char *bar = strchr(p, '|');
 		size_t l = bar ? (size_t)(bar - p) : strlen(p);
 
-		if (l == wl && !strncmp(p, word, l)) {
+		if (l == wl && !strncasecmp(p, word, l)) {
 			*out = i;
 			return 0;
 		}
@@ -316,11 +290,9 @@ static int set_row(struct wq_config *cfg, const struct param_def *d, const char 
 		memcpy(base, &idx, sizeof(idx));
 		return 0;
 	}
-	if (wq_parse_u64(value, &v) || (double)v < d->min || (double)v > d->max) {
-		snprintf(err, err_bytes, "%s: '%s' is not a number in [%.0f, %.0f] %s", d->key, value,
-			 d->min, d->max, d->unit);
+	/* one parser for every key (model/params.c, lib/units): same units, same messages */
+	if (params_parse_uint(d, value, &v, err, err_bytes))
 		return -EINVAL;
-	}
 	if (d->type == PARAM_U32) {
 		uint32_t v32 = (uint32_t)v;
 

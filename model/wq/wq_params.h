@@ -64,7 +64,4 @@ int wq_params_set(struct wq_config *cfg, const char *key, const char *value, cha
 void wq_params_format(const struct wq_config *cfg, const struct param_def *d, char *buf,
 		      size_t buf_bytes);
 
-/** wq_parse_u64() - unsigned number with K/M/G (binary) or ns/us/ms/s suffix. Return 0/-EINVAL. */
-int wq_parse_u64(const char *s, uint64_t *out);
-
 #endif /* SVATRACE_MODEL_WQ_PARAMS_H */

@@ -17,7 +17,7 @@
  */
 #include "model/wq/wq-local.h"
 
-static int64_t kernel_next(const struct wq_config *cfg, uint32_t nr_failed, uint64_t *rng)
+static int64_t kernel_next(const struct wq_config *cfg, uint32_t nr_failed, struct prng *rng)
 {
 	(void)rng;
 	if (nr_failed > cfg->retry_max)
@@ -25,7 +25,7 @@ static int64_t kernel_next(const struct wq_config *cfg, uint32_t nr_failed, uint
 	return (int64_t)cfg->retry_pause_ns;
 }
 
-static int64_t spin_next(const struct wq_config *cfg, uint32_t nr_failed, uint64_t *rng)
+static int64_t spin_next(const struct wq_config *cfg, uint32_t nr_failed, struct prng *rng)
 {
 	(void)cfg;
 	(void)nr_failed;
@@ -33,14 +33,14 @@ static int64_t spin_next(const struct wq_config *cfg, uint32_t nr_failed, uint64
 	return 0;
 }
 
-static int64_t pause_next(const struct wq_config *cfg, uint32_t nr_failed, uint64_t *rng)
+static int64_t pause_next(const struct wq_config *cfg, uint32_t nr_failed, struct prng *rng)
 {
 	(void)nr_failed;
 	(void)rng;
 	return (int64_t)cfg->retry_pause_ns;
 }
 
-static int64_t backoff_next(const struct wq_config *cfg, uint32_t nr_failed, uint64_t *rng)
+static int64_t backoff_next(const struct wq_config *cfg, uint32_t nr_failed, struct prng *rng)
 {
 	uint64_t d = cfg->backoff_min_ns;
 	uint32_t i;
@@ -50,7 +50,7 @@ static int64_t backoff_next(const struct wq_config *cfg, uint32_t nr_failed, uin
 	if (d > cfg->backoff_max_ns)
 		d = cfg->backoff_max_ns;
 	/* jitter keeps clients that collided once from colliding again in lockstep */
-	d = d / 2 + (uint64_t)(wq_rng_unit(rng) * (double)(d - d / 2));
+	d = d / 2 + (uint64_t)(prng_double(rng) * (double)(d - d / 2));
 	return (int64_t)d;
 }
 

@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "model/xlate/iotlb.h"
-#include "model/prng.h"
+#include "lib/prng.h"
 
 #define IOTLB_KEY_INVALID UINT64_MAX
 #define IOTLB_VPN_BITS 50
@@ -61,7 +61,7 @@ struct iotlb {
 	uint32_t *head;				/* list: per set, newest way */
 	uint8_t shift[IOTLB_NR_PSZ];		/* address shift per page size */
 	const struct iotlb_policy *policy;	/* replacement */
-	uint64_t prng;				/* PRNG state (random policy) */
+	struct prng prng;			/* PRNG state (random policy) */
 	struct iotlb_ctx_ent *ctxs;		/* interned contexts */
 	uint32_t nr_ctxs;			/* used entries of ctxs */
 	uint32_t last_ctx;			/* index returned last by iotlb__ctx */
@@ -290,7 +290,7 @@ struct iotlb *iotlb__new(const struct iotlb_geom *g)
 	t->index = g->index;
 	t->policy = g->policy;
 	t->stamp_on_hit = g->policy->stamp_on_hit;
-	t->prng = g->seed;
+	prng_seed(&t->prng, g->seed);
 	for (int i = 0; i < IOTLB_NR_PSZ; i++)
 		t->shift[i] = g->custom_shift ? g->shift[i] : dflt_shift[i];
 	/* 64-byte alignment keeps an 8-way set in one cache line */

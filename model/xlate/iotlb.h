@@ -39,6 +39,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct prng;
+
 #define IOTLB_NR_PSZ 3		/* page sizes: 4 KiB, 2 MiB, 1 GiB */
 #define IOTLB_MAX_CTX 4096	/* contexts per instance (12 bits of the key) */
 #define IOTLB_ANY 0xffffffffu	/* wildcard domain/PASID in invalidations */
@@ -62,7 +64,7 @@ struct iotlb_policy {
 	 * set has no invalid way (the store counts them, so a policy need not
 	 * look); @prng: the instance's PRNG.
 	 */
-	uint32_t (*victim)(const uint64_t *stamps, uint32_t ways, bool full, uint64_t *prng);
+	uint32_t (*victim)(const uint64_t *stamps, uint32_t ways, bool full, struct prng *prng);
 };
 
 /*

@@ -14,11 +14,11 @@
 
 #include "model/xlate/iotlb.h"
 #include "model/xlate/model.h"
-#include "model/prng.h"
+#include "lib/prng.h"
 #include "model/sim.h"
+#include "lib/heap.h"
 #include "lib/hist.h"
 #include "lib/series.h"
-#include "lib/u64heap.h"
 #include "model/metric_keys.h"
 #include "lib/u64map.h"
 #include "model/xlate/walk.h"
@@ -31,7 +31,7 @@ enum { S_LIVE, S_PINNED, S_FAULTS, S_INVAL, S_MISS, S_NR_ };
 
 struct mdev {
 	struct iotlb *atc;	/* device TLB, NULL until first use */
-	struct u64heap pri_out;	/* completion times of outstanding page requests */
+	struct heap pri_out;	/* completion times (heap_time) of outstanding page requests */
 	uint32_t nr_pri_open;	/* outstanding requests waiting in open groups (no completion yet) */
 };
 
@@ -141,7 +141,7 @@ struct model_stats {
 struct model {
 	struct model_cfg cfg;		/* copy of the validated config */
 	struct sim *sim;		/* events: flush timeouts */
-	uint64_t prng;			/* PRNG state */
+	struct prng prng;		/* PRNG state (stream PRNG_STREAM_XLATE) */
 	unsigned int psz;		/* enum iotlb_psz of pt.page_bytes */
 	uint64_t page_mask;		/* page_bytes - 1 */
 	struct iotlb *iotlb;		/* the IOMMU's IOTLB */
@@ -152,7 +152,7 @@ struct model {
 	uint64_t prq_thread_free_ns;	/* the page-request thread is busy until then */
 	uint32_t max_cpu;		/* highest CPU number seen (host.cpus fallback) */
 	uint32_t *sva_pasid;		/* faulting: per device, the PASID its SVA accesses use (0: none seen) */
-	struct u64heap prq;		/* start times of requests waiting in the PRQ */
+	struct heap prq;		/* start times (heap_time) of requests waiting in the PRQ */
 	struct mdev *devs;		/* MODEL_MAX_DEVS slots */
 	uint32_t nr_devs;		/* highest used index + 1 */
 	struct u64map resident;		/* faulting: present pages */
@@ -265,23 +265,22 @@ struct model *model__new(const struct model_cfg *cfg)
 	if (!m)
 		return NULL;
 	m->cfg = *cfg;
-	m->prng = cfg->seed ^ 0x5eed5eed5eedull;
+	prng_seed(&m->prng, prng_derive(cfg->seed, PRNG_STREAM_XLATE));
 	m->psz = cfg->page_bytes == 4096 ? IOTLB_PSZ_4K :
 		 cfg->page_bytes == (2u << 20) ? IOTLB_PSZ_2M : IOTLB_PSZ_1G;
 	m->page_mask = cfg->page_bytes - 1;
 	m->inval_src = cfg->inval_source == MODEL_INVSRC_TRACE ? MODEL_INVSRC_TRACE :
 									MODEL_INVSRC_MODEL;
 	m->sim = sim__new();
-	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy, cfg->seed,
-			  cfg->set_index);
+	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy,
+			  prng_derive(cfg->seed, PRNG_STREAM_XLATE_IOTLB), cfg->set_index);
 	m->pw = pwalk__new(cfg);
 	m->walkers = walkq__new(cfg->walkers);
-	m->prq.v = calloc(cfg->prq_entries, sizeof(uint64_t));
-	m->prq.cap = cfg->prq_entries;
+	m->prq = HEAP_INIT(struct heap_time);
 	m->devs = calloc(MODEL_MAX_DEVS, sizeof(*m->devs));
 	m->qcpu = calloc(MODEL_MAX_CPUS, sizeof(*m->qcpu));
 	m->sva_pasid = calloc(MODEL_MAX_DEVS, sizeof(*m->sva_pasid));
-	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || !m->prq.v || !m->devs || !m->qcpu ||
+	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || heap__reserve(&m->prq, cfg->prq_entries) || !m->devs || !m->qcpu ||
 	    !m->sva_pasid || u64map_init(&m->fq_of) || u64map_init(&m->resident) ||
 	    u64map_init(&m->maps) || u64map_init(&m->absorb) || u64map_init(&m->pend) ||
 	    u64map_init(&m->stale) || series_setup(m)) {
@@ -301,7 +300,7 @@ void model__free(struct model *m)
 	if (m->devs) {
 		for (uint32_t i = 0; i < m->nr_devs; i++) {
 			iotlb__free(m->devs[i].atc);
-			free(m->devs[i].pri_out.v);
+			heap__release(&m->devs[i].pri_out);
 		}
 	}
 	free(m->devs);
@@ -311,7 +310,7 @@ void model__free(struct model *m)
 	u64map_fini(&m->fq_of);
 	free(m->qcpu);
 	free(m->sva_pasid);
-	free(m->prq.v);
+	heap__release(&m->prq);
 	u64map_fini(&m->resident);
 	u64map_fini(&m->maps);
 	u64map_fini(&m->absorb);
@@ -339,14 +338,13 @@ static struct mdev *dev_get(struct model *m, uint32_t dev)
 	d = &m->devs[dev];
 	if (!d->atc) {
 		d->atc = mk_tlb(m->cfg.atc_entries, m->cfg.atc_ways, m->cfg.atc_policy,
-				m->cfg.seed + dev + 1, m->cfg.set_index);
-		d->pri_out.v = calloc(m->cfg.pri_outstanding, sizeof(uint64_t));
-		d->pri_out.cap = m->cfg.pri_outstanding;
-		if (!d->atc || !d->pri_out.v) {
+				prng_derive(prng_derive(m->cfg.seed, PRNG_STREAM_XLATE_ATC), dev),
+				m->cfg.set_index);
+		d->pri_out = HEAP_INIT(struct heap_time);
+		if (!d->atc || heap__reserve(&d->pri_out, m->cfg.pri_outstanding)) {
 			iotlb__free(d->atc);
-			free(d->pri_out.v);
+			heap__release(&d->pri_out);
 			d->atc = NULL;
-			d->pri_out.v = NULL;
 			return NULL;
 		}
 		if (dev + 1 > m->nr_devs)
@@ -530,7 +528,7 @@ static bool page_present(struct model *m, const struct model_access *a, uint64_t
 	key = resident_key(a, addr, m->psz);
 	if (u64map_get(&m->resident, key, NULL))
 		return true;
-	if (m->cfg.resident_fraction > 0 && prng_unit(&m->prng) < m->cfg.resident_fraction) {
+	if (m->cfg.resident_fraction > 0 && prng_double(&m->prng) < m->cfg.resident_fraction) {
 		m->st.first_touch_resident++;
 		u64map_put(&m->resident, key, 0);
 		return true;
@@ -558,16 +556,16 @@ static uint64_t draw_ns(struct model *m, uint64_t mean)
  * when open groups held more requests than pri.outstanding (pri_fault lets
  * them through rather than deadlock); the earliest completion then goes.
  */
-static void out_push(struct mdev *d, uint64_t t)
+static void out_push(struct model *m, struct mdev *d, uint64_t t)
 {
-	if (d->pri_out.nr == d->pri_out.cap)
-		u64heap_pop(&d->pri_out);
-	u64heap_push(&d->pri_out, t);
+	if (d->pri_out.nr == m->cfg.pri_outstanding)
+		heap__drop(&d->pri_out, struct heap_time);
+	(void)heap__push_time(&d->pri_out, t); /* reserved: cannot fail */
 }
 
 static void prq_hold(struct model *m, uint64_t until_ns)
 {
-	u64heap_push(&m->prq, until_ns);
+	(void)heap__push_time(&m->prq, until_ns); /* reserved: cannot fail */
 	if (m->prq.nr > m->st.pri_max_prq)
 		m->st.pri_max_prq = m->prq.nr;
 }
@@ -662,7 +660,7 @@ static void pri_answer(struct model *m, struct mdev *d, const struct pri_member 
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t t;
 
-		out_push(d, done + ow);
+		out_push(m, d, done + ow);
 		u64map_put(&m->resident, resident_key(&v[i].a, v[i].addr, m->psz), 0);
 		/* response reaches the device; it retries ATS, which now walks a present page */
 		t = iommu_xlate_q(m, done + 2 * ow + m->cfg.pri_retry_ns, &v[i].a, v[i].addr, true,
@@ -691,22 +689,23 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 		struct pri_member x;
 		struct pri_group *g;
 
-		while (d->pri_out.nr && d->pri_out.v[0] <= t_req)
-			u64heap_pop(&d->pri_out);
+		while (d->pri_out.nr && heap__top(&d->pri_out, struct heap_time)->time_ns <= t_req)
+			heap__drop(&d->pri_out, struct heap_time);
 		/* requests in open groups hold slots too; with none answered yet, nothing frees one */
-		if (d->pri_out.nr && d->pri_out.nr + d->nr_pri_open >= d->pri_out.cap) {
-			t_req = u64heap_pop(&d->pri_out);
+		if (d->pri_out.nr && d->pri_out.nr + d->nr_pri_open >= m->cfg.pri_outstanding) {
+			t_req = heap__top(&d->pri_out, struct heap_time)->time_ns;
+			heap__drop(&d->pri_out, struct heap_time);
 			m->st.pri_stalled++;
 		}
 		arrive = t_req + ow;
 		m->st.pri_requests++;
 		series_add(m, S_FAULTS, t_req, 1);
-		while (m->prq.nr && m->prq.v[0] <= arrive)
-			u64heap_pop(&m->prq);
-		if (m->prq.nr >= m->prq.cap) {
+		while (m->prq.nr && heap__top(&m->prq, struct heap_time)->time_ns <= arrive)
+			heap__drop(&m->prq, struct heap_time);
+		if (m->prq.nr >= m->cfg.prq_entries) {
 			/* overflow: the IOMMU auto-responds; the device retries the ATS request */
 			m->st.pri_dropped++;
-			out_push(d, arrive + ow);
+			out_push(m, d, arrive + ow);
 			if (tries++ >= m->cfg.pri_max_retries) {
 				m->st.pri_failed++;
 				return PRI_FAILED;
@@ -732,7 +731,7 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 		}
 		x = (struct pri_member){ .t0_ns = t0, .arrive_ns = m->prq_thread_free_ns, .addr = addr,
 					 .a = *a };
-		if (prng_unit(&m->prng) < m->cfg.fault_major_fraction) {
+		if (prng_double(&m->prng) < m->cfg.fault_major_fraction) {
 			x.service_ns = draw_ns(m, m->cfg.fault_major_ns);
 			m->st.pri_major++;
 		} else {

@@ -14,7 +14,7 @@
  * filled first without a special case (iotlb.c).
  */
 static inline uint32_t policy_victim_oldest(const uint64_t *stamps, uint32_t ways, bool full,
-					    uint64_t *prng)
+					    struct prng *prng)
 {
 	uint32_t best = 0;
 

@@ -5,10 +5,10 @@
  *
  * Model assumptions: empty ways are filled first, as hardware does.
  */
-#include "model/prng.h"
+#include "lib/prng.h"
 #include "model/xlate/iotlb.h"
 
-static uint32_t victim_random(const uint64_t *stamps, uint32_t ways, bool full, uint64_t *prng)
+static uint32_t victim_random(const uint64_t *stamps, uint32_t ways, bool full, struct prng *prng)
 {
 	/* invalid ways (stamp 0) first, as hardware fills empty ways first; a
 	 * full set has none (the store counts them), so no scan */

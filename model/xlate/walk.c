@@ -5,11 +5,12 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "lib/u64heap.h"
+#include "lib/prng.h"
+#include "lib/heap.h"
 #include "model/xlate/walk.h"
 
 struct walkq {
-	struct u64heap free_at;		/* per walker: time it becomes free */
+	struct heap free_at;		/* per walker: time it becomes free (heap_time) */
 	struct walkq_stats st;		/* counters */
 };
 
@@ -24,14 +25,14 @@ struct walkq *walkq__new(uint32_t servers)
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return NULL;
-	q->free_at.v = calloc(servers, sizeof(uint64_t));
-	if (!q->free_at.v) {
+	q->free_at = HEAP_INIT(struct heap_time);
+	if (heap__reserve(&q->free_at, servers)) {
 		free(q);
 		errno = ENOMEM;
 		return NULL;
 	}
-	q->free_at.cap = servers;
-	q->free_at.nr = servers;	/* all zero: free since time 0 */
+	for (uint32_t i = 0; i < servers; i++) /* free since time 0 */
+		(void)heap__push_time(&q->free_at, 0); /* reserved: cannot fail */
 	return q;
 }
 
@@ -39,17 +40,19 @@ void walkq__free(struct walkq *q)
 {
 	if (!q)
 		return;
-	free(q->free_at.v);
+	heap__release(&q->free_at);
 	free(q);
 }
 
 uint64_t walkq__serve(struct walkq *q, uint64_t arrival_ns, uint64_t service_ns)
 {
-	uint64_t free_ns = u64heap_pop(&q->free_at);
-	uint64_t start = free_ns > arrival_ns ? free_ns : arrival_ns;
+	struct heap_time *first_free = heap__top(&q->free_at, struct heap_time);
+	uint64_t start = first_free->time_ns > arrival_ns ? first_free->time_ns : arrival_ns;
 	uint64_t wait = start - arrival_ns;
 
-	u64heap_push(&q->free_at, start + service_ns);
+	/* the earliest-free walker takes it: its free time moves on, in place */
+	first_free->time_ns = start + service_ns;
+	heap__fix_top(&q->free_at, struct heap_time);
 	q->st.nr++;
 	q->st.wait_ns += wait;
 	q->st.busy_ns += service_ns;
@@ -84,7 +87,8 @@ static struct iotlb *level_cache(uint32_t entries, uint32_t ways, unsigned int s
 				 uint64_t seed, uint32_t index)
 {
 	struct iotlb_geom g = {
-		.entries = entries, .ways = ways, .policy = &iotlb_policy_lru, .seed = seed,
+		.entries = entries, .ways = ways, .policy = &iotlb_policy_lru,
+		.seed = prng_derive(seed, PRNG_STREAM_XLATE_PWC),
 		.index = index,
 		.custom_shift = true,
 		.shift = { (uint8_t)shift, (uint8_t)shift, (uint8_t)shift },
@@ -160,12 +164,9 @@ static uint32_t stage_reads(struct iotlb *const *pwc, uint32_t top, uint32_t lea
 /* Synthetic guest-physical address of the guest table at @level covering @addr. */
 static uint64_t table_gpa(uint32_t level, uint64_t addr)
 {
-	uint64_t z = ((addr >> (12 + 9 * level)) << 3 | level) + 0x9e3779b97f4a7c15ull;
+	/* a full-avalanche hash: nearby regions land on unrelated pages */
+	uint64_t z = prng_hash64((addr >> (12 + 9 * level)) << 3 | level);
 
-	/* splitmix64 finalizer: nearby regions land on unrelated pages */
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	z ^= z >> 31;
 	return (z & ((1ull << 40) - 1)) << 12;
 }
 

@@ -36,8 +36,8 @@ expect() {
 # miss rate % = 100 * (819200/E) / 102400 (4k), /16 for 2m; mean = (hits*10 + misses*miss_ns)/lookups;
 # p99 by lib/hist.h: 2m x 32 has 1600 misses at 150 ns in bucket [144, 151], rank 576 of them:
 # 144 + floor(8 * 575.5 / 1600) = 146 (within the stated bound of the exact 150)
-expect iotlb-sweep "pt.page_bytes=4k|16 50 105 200 1" "pt.page_bytes=4k|64 12.5 33.75 200 3" \
-	"pt.page_bytes=2m|32 1.5625 12.1875 146 7" "pt.page_bytes=2m|256 0.195312 10.2734 10 10"
+expect iotlb-sweep "pt.page_bytes=4096|16 50 105 200 1" "pt.page_bytes=4096|64 12.5 33.75 200 3" \
+	"pt.page_bytes=2097152|32 1.5625 12.1875 146 7" "pt.page_bytes=2097152|256 0.195312 10.2734 10 10"
 # 14400 of 16000 at 250 ns (bucket top 255); faulting 512 at 20000 ns
 expect latency-cdf "pinned|255 0.9" "pinned|600 1" "faulting|255 0.9" "faulting|607 0.968" "faulting|20000 1"
 # throughput M/s, p99 us, retries/desc

@@ -15,7 +15,7 @@ check_match "help has an example" "svatrace replay run.svt" "$OUT"
 check_rc "replay without a trace is a usage error" 2 "$SVATRACE" replay
 
 check_rc "--list-params exits 0" 0 "$SVATRACE" replay --list-params
-check_match "--list-params shows iotlb.entries with its source" "iotlb.entries +entries +128" "$OUT"
+check_match "--list-params shows iotlb.entries with its source" "iotlb.entries +entries +entries +128" "$OUT"
 check_match "--list-params shows sources" "source: HyperSIO" "$OUT"
 "$SVATRACE" replay --list-params --json > "$TMP/params.json"
 nkeys=$(grep -c '"key":' "$TMP/params.json")

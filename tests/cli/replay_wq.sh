@@ -16,9 +16,9 @@ fcmp() { local e=$1; shift; awk -v a="$1" -v b="${2:-0}" -v c="${3:-0}" "BEGIN {
 
 # ---- parameters
 check_rc "--list-params lists wq keys" 0 "$SVATRACE" replay --list-params
-check_match "wq.wq0.mode is listed" "wq.wq0.mode +- +dedicated" "$OUT"
-check_match "wq.loop is listed" "wq.loop +- +closed" "$OUT"
-check_match "wq.xlate is listed" "wq.xlate +- +model" "$OUT"
+check_match "wq.wq0.mode is listed" "wq.wq0.mode +- +choice +dedicated" "$OUT"
+check_match "wq.loop is listed" "wq.loop +- +choice +closed" "$OUT"
+check_match "wq.xlate is listed" "wq.xlate +- +choice +model" "$OUT"
 check_rc "--set wq.loop=open is accepted" 0 "$SVATRACE" replay --list-params --set wq.loop=open
 check_rc "bad wq enum: exit 2" 2 "$SVATRACE" replay --list-params --set wq.wq0.mode=both
 check_match "bad wq enum names the key" "wq.wq0.mode" "$OUT"
@@ -26,7 +26,7 @@ check_rc "wq cross-field check: exit 2" 2 "$SVATRACE" replay --list-params --set
 check_match "cross-field check names the key" "wq.wq0.threshold" "$OUT"
 printf '[wq.wq0]\nmode = shared\n[wq]\nloop = open\n' > "$TMP/wq.ini"
 check_rc "[wq.wq0] / [wq] profile sections load" 0 "$SVATRACE" replay --list-params --profile "$TMP/wq.ini"
-check_match "profile sets wq.wq0.mode" "wq.wq0.mode +- +shared" "$OUT"
+check_match "profile sets wq.wq0.mode" "wq.wq0.mode +- +choice +shared" "$OUT"
 
 # ---- traces: 4 KiB memmoves, clients well ahead of the device (4M/s each)
 gen() { "$SVATRACE" gen dsa-memcpy --set clients="$1" --set wq_mode="$2" --set rate=4M \

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "model/xlate/iotlb.h"
-#include "model/prng.h"
+#include "lib/prng.h"
 
 /* ------------------------------------------------ reference simulator */
 
@@ -85,7 +85,7 @@ static int ref_access(struct ref *r, uint32_t ctx, uint64_t addr, unsigned int p
 }
 
 /* A stream with a hot set, sequential runs and uniform random pages. */
-static uint64_t stream_addr(uint64_t *rng, unsigned int psz, uint64_t *seq)
+static uint64_t stream_addr(struct prng *rng, unsigned int psz, uint64_t *seq)
 {
 	uint64_t page_bytes = psz == 0 ? 4096 : 2u << 20;
 	uint64_t r = prng_below(rng, 100);
@@ -112,10 +112,12 @@ static struct iotlb *mk(unsigned int entries, unsigned int ways, const struct io
 static void compare_with_reference(unsigned int entries, unsigned int ways, unsigned int psz)
 {
 	struct iotlb *t = mk(entries, ways, &iotlb_policy_lru, 1);
-	uint64_t rng = 42 + entries + ways + psz, seq = 0;
+	uint64_t seq = 0;
+	struct prng rng;
 	struct ref r;
 	uint32_t c0 = iotlb__ctx(t, 3, 7), c1 = iotlb__ctx(t, 3, 8);
 
+	prng_seed(&rng, 42 + entries + ways + psz);
 	ref_init(&r, entries, ways);
 	ref_ctx(&r, c0, 3, 7);
 	ref_ctx(&r, c1, 3, 8);
@@ -183,8 +185,9 @@ static void test_lru_stack_property(void **state)
 	uint64_t prev_misses = UINT64_MAX;
 
 	for (uint64_t seed = 1; seed <= 3; seed++) {
-		uint64_t rng = seed;
+		struct prng rng;
 
+		prng_seed(&rng, seed);
 		for (int i = 0; i < N; i++) {
 			/* skewed random pages: small ones far more often */
 			uint64_t a = prng_below(&rng, 1 + prng_below(&rng, 200));
@@ -237,8 +240,10 @@ static void test_random_deterministic(void **state)
 
 	for (int k = 0; k < 3; k++) {
 		struct iotlb *t = mk(64, 8, &iotlb_policy_random, k == 2 ? 99 : 5);
-		uint64_t rng = 7, seq = 0;
+		uint64_t seq = 0;
+		struct prng rng;
 
+		prng_seed(&rng, 7);
 		for (int i = 0; i < 50000; i++)
 			iotlb__access(t, 0, stream_addr(&rng, 0, &seq), IOTLB_PSZ_4K);
 		m[k] = iotlb__stats(t)->nr_misses;
@@ -259,7 +264,8 @@ static void indexed_vs_scan(unsigned int entries, unsigned int ways, const struc
 {
 	struct iotlb_geom g = {.entries = entries, .ways = ways, .policy = p, .seed = 11};
 	struct iotlb *ix, *sc;
-	uint64_t rng = 1234 + entries + ways, seq = 0;
+	uint64_t seq = 0;
+	struct prng rng = prng_make(1234 + entries + ways);
 	uint32_t ctx[2][3];
 
 	ix = iotlb__new(&g);

@@ -22,7 +22,7 @@
 #include "model/xlate/iotlb.h"
 #include "model/xlate/model.h"
 #include "model/params.h"
-#include "model/prng.h"
+#include "lib/prng.h"
 #include "model/xlate/walk.h"
 
 static const struct param_table *const tables[] = { &model_param_table, NULL };
@@ -66,8 +66,11 @@ static void check_md1(double rho)
 	const uint64_t service = 1000;	/* ns */
 	const double lambda = rho / (double)service;
 	struct walkq *q = walkq__new(1);
-	uint64_t rng = 12345, n = 1000000;
+	uint64_t n = 1000000;
+	struct prng rng;
 	double t = 0, want, got;
+
+	prng_seed(&rng, 12345);
 
 	for (uint64_t i = 0; i < n; i++) {
 		t += prng_exp(&rng, 1.0 / lambda);
@@ -149,8 +152,11 @@ static void test_walk_reads(void **state)
 static double mean_latency(const struct model_cfg *c, uint64_t window_bytes)
 {
 	struct model *m = model__new(c);
-	uint64_t rng = 99, n = 60000, warm = 20000;
+	uint64_t n = 60000, warm = 20000;
+	struct prng rng;
 	double sum0 = 0, sum = 0, cnt0 = 0;
+
+	prng_seed(&rng, 99);
 
 	assert_non_null(m);
 	for (uint64_t i = 0; i < n; i++) {
@@ -215,8 +221,9 @@ static void test_conservation_lookups_ats(void **state)
 	static const char *const s[] = { "ats.enabled=on", "atc.entries=16", "atc.ways=16", NULL };
 	struct model_cfg c = cfg_with(s);
 	struct model *m = model__new(&c);
-	uint64_t rng = 3;
+	struct prng rng;
 
+	prng_seed(&rng, 3);
 	for (uint64_t i = 0; i < 50000; i++) {
 		struct model_access a = { .iova = prng_below(&rng, 1 << 26), .bytes = 1 + prng_below(&rng, 9000),
 					  .dev = (uint32_t)prng_below(&rng, 3) };
@@ -345,9 +352,11 @@ static void check_mmc(uint32_t cpus, double rho)
 	struct model_cfg c;
 	struct model *m;
 	const double mu = 1.0 / 1000, lambda = rho * cpus * mu;
-	uint64_t rng = 99, nr = 400000;
+	struct prng rng;
+	uint64_t nr = 400000;
 	double t = 0, want, got;
 
+	prng_seed(&rng, 99);
 	for (; base[n]; n++)
 		s[n] = base[n];
 	snprintf(cpus_kv, sizeof(cpus_kv), "host.cpus=%u", cpus);
@@ -423,8 +432,9 @@ static void test_conservation_maps(void **state)
 {
 	struct model_cfg c = cfg_with(NULL);
 	struct model *m = model__new(&c);
-	uint64_t rng = 5;
+	struct prng rng;
 
+	prng_seed(&rng, 5);
 	for (uint64_t i = 0; i < 3000; i++) {
 		uint64_t iova = prng_below(&rng, 500) << 12;
 
@@ -898,8 +908,9 @@ static void test_use_after_unmap(void **state)
 static void run_mix(const struct model_cfg *c, double out[4])
 {
 	struct model *m = model__new(c);
-	uint64_t rng = 8;
+	struct prng rng;
 
+	prng_seed(&rng, 8);
 	for (uint64_t i = 0; i < 30000; i++) {
 		struct model_access a = { .iova = prng_below(&rng, 1 << 28), .bytes = 64,
 					  .dev = (uint32_t)prng_below(&rng, 2),

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "model/prng.h"
+#include "lib/prng.h"
 #include "model/xlate/iotlb.h"
 #include "model/xlate/stackdist.h"
 
@@ -25,7 +25,7 @@
 static unsigned int nr_ctx = 2; /* contexts in the stream (1: set refinement applies) */
 
 /* Sequential runs, a hot set, wide random pages, and nr_ctx contexts. */
-static void next_ref(uint64_t *rng, uint64_t *seq, uint32_t *ctx, uint64_t *addr)
+static void next_ref(struct prng *rng, uint64_t *seq, uint32_t *ctx, uint64_t *addr)
 {
 	uint64_t r = prng_below(rng, 100);
 
@@ -44,7 +44,8 @@ static uint64_t iotlb_misses(uint32_t entries, uint32_t ways)
 {
 	struct iotlb_geom g = {.entries = entries, .ways = ways, .policy = &iotlb_policy_lru};
 	struct iotlb *t = iotlb__new(&g);
-	uint64_t rng = 99, seq = 0, addr, m;
+	uint64_t seq = 0, addr, m;
+	struct prng rng = prng_make(99);
 	uint32_t ctx, c[2];
 
 	assert_non_null(t);
@@ -62,7 +63,8 @@ static uint64_t iotlb_misses(uint32_t entries, uint32_t ways)
 static struct stackdist *run(const struct stackdist_cfg *cfg)
 {
 	struct stackdist *sd = stackdist__new(cfg);
-	uint64_t rng = 99, seq = 0, addr;
+	uint64_t seq = 0, addr;
+	struct prng rng = prng_make(99);
 	uint32_t ctx;
 
 	assert_non_null(sd);

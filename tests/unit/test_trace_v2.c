@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "model/prng.h"
+#include "lib/prng.h"
 #include "trace/trace.h"
 
 #define NR_RECS 60000 /* ~3 MiB of v1 records: four chunks */
@@ -107,7 +107,8 @@ static void write_random_v1(const char *path)
 {
 	struct trace_writer *w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, TRACE_F_ADDR_KEPT,
 						    "{\"host\":{\"kernel_release\":\"v2 test\"}}");
-	uint64_t rng = 5, ts = 1000;
+	uint64_t ts = 1000;
+	struct prng rng = prng_make(5);
 	uint8_t buf[512];
 
 	assert_non_null(w);
@@ -324,7 +325,8 @@ static void test_access_stream_size(void **state)
 {
 	struct trace_writer *w = trace_writer__open_fmt(tpath("acc.svt"), TRACE_CLOCK_SYNTHETIC, 0,
 							"{}", TRACE_VERSION_MAJOR_PACKED);
-	uint64_t rng = 3, seq[16] = {0}, hot[300];
+	uint64_t seq[16] = {0}, hot[300];
+	struct prng rng = prng_make(3);
 	const int n = 200000;
 	size_t len;
 

@@ -645,11 +645,12 @@ static void test_read_buffer_bound(void **state)
 static void test_retry_policies(void **state)
 {
 	struct wq_config c;
-	uint64_t rng = 7;
+	struct prng rng;
 	int64_t d;
 	uint32_t i;
 
 	(void)state;
+	prng_seed(&rng, 7);
 	wq_config_default(&c);
 	assert_int_equal(c.retry_max, 32);
 	/* by submitter: the kernel's ENQCMDS gives up, user space's ENQCMD pauses and retries */

@@ -1,49 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * prng.c - xoshiro256** with splitmix64 seeding, bounded integers, and the
- * exponential and Zipf distributions (sources cited in prng.h).
+ * prng.c - xoshiro256** seeding, bounded integers, and the exponential and
+ * Zipf distributions (generator, streams and sources described in prng.h).
  */
 #include <errno.h>
 #include <math.h>
 
-#include "common/prng.h"
-
-uint64_t prng_splitmix64(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
+#include "lib/prng.h"
 
 void prng_seed(struct prng *p, uint64_t seed)
 {
-	uint64_t st = seed;
-
+	/* splitmix64 from state @seed: outputs for counters seed+k*gamma, k = 0..3 */
 	for (int i = 0; i < 4; i++)
-		p->s[i] = prng_splitmix64(&st);
-	/* splitmix64 is a bijection of its counter, so four zero outputs cannot occur */
-}
-
-static inline uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-uint64_t prng_next(struct prng *p)
-{
-	uint64_t *s = p->s;
-	uint64_t result = rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return result;
+		p->s[i] = prng_hash64(seed + (uint64_t)i * 0x9e3779b97f4a7c15ull);
+	/* the mixer is a bijection and the four counters differ, so the state is never all zero */
 }
 
 /*
@@ -70,15 +40,10 @@ uint64_t prng_below(struct prng *p, uint64_t n)
 	return (uint64_t)(m >> 64);
 }
 
-double prng_double(struct prng *p)
-{
-	return (double)(prng_next(p) >> 11) * 0x1.0p-53;
-}
-
 double prng_exp(struct prng *p, double mean)
 {
-	/* 1 - u is in (0, 1], so the log is finite */
-	return -mean * log(1.0 - prng_double(p));
+	/* 1 - u is in (0, 1], so the log is finite; log1p keeps small u exact */
+	return -mean * log1p(-prng_double(p));
 }
 
 /* Helpers of Apache Commons RNG RejectionInversionZipfSampler. */
@@ -110,7 +75,7 @@ static double zipf_hint_inv(double s, double x)
 	double t = x * (1.0 - s);
 
 	if (t < -1.0)
-		t = -1.0;	/* guards rounding near the upper end */
+		t = -1.0; /* guards rounding near the upper end */
 	return exp(helper1(t) * x);
 }
 

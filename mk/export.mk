@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: GPL-2.0
+# export: traces in other tools' formats (Perfetto protobuf, SQLite tables).
+LIB_DIRS += export
