@@ -7,7 +7,7 @@
 "$SVATRACE" gen random-access --set duration=10us -o "$TMP/g.svt" > /dev/null 2>&1
 big=6$(printf '3%.0s' $(seq 102))
 check_rc "scenario argument >= 2^64 refused" 2 "$SVATRACE" replay --scenario "tenants=$big" "$TMP/g.svt"
-check_match "... naming the argument" "scenario tenants: argument 'N': cannot parse '6333" "$OUT"
+check_match "... naming the argument" "scenario tenants: argument 'N': (cannot parse )?'6333[0-9]*'( is too large)?" "$OUT"
 check_eq "... without a sanitizer report" "0" "$(printf '%s' "$OUT" | grep -c 'runtime error')"
 check_rc "a time argument >= 2^64 refused" 2 "$SVATRACE" replay --scenario "faulting:reclaim=1e30" "$TMP/g.svt"
 check_eq "... without a sanitizer report" "0" "$(printf '%s' "$OUT" | grep -c 'runtime error')"
