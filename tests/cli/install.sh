@@ -29,7 +29,7 @@ check_rc "--profile qemu-vtd found in PREFIX/share/svatrace/profiles" 0 "$B" rep
 check_match "... its values are the profile's" "qemu-vtd.ini" "$OUT"
 mkdir -p "$TMP/myprof"
 printf '[iotlb]\nentries = 16\n' >"$TMP/myprof/qemu-vtd.ini"
-check_match "\$SVATRACE_PROFILE_DIR comes first" 'iotlb.entries +[^ ]+ +16 ' \
+check_match "\$SVATRACE_PROFILE_DIR comes first" 'iotlb.entries +[^ ]+ +[^ ]+ +16 ' \
 	"$(SVATRACE_PROFILE_DIR=$TMP/myprof "$B" replay --list-params --profile qemu-vtd)"
 rm "$R/usr/share/svatrace/profiles/qemu-vtd.ini"
 check_fails "without the installed file it is not found" "$B" replay --list-params --profile qemu-vtd
