@@ -22,20 +22,20 @@
 
 /* Whole-run measures for the headline, in order of preference. */
 static const struct {
-	const char *key;	/* row key */
-	bool higher_better;	/* throughput-like */
+	const char *key;    /* row key */
+	bool higher_better; /* throughput-like */
 } headlines[] = {
-	{ KEY_RUN_DURATION, false },
-	{ KEY_WQ_THROUGHPUT, true },
-	{ KEY_XLATE_LAT "@mean", false },
-	{ KEY_DESC_E2E_LAT "@mean", false },
+    {KEY_RUN_DURATION, false},
+    {KEY_WQ_THROUGHPUT, true},
+    {KEY_XLATE_LAT "@mean", false},
+    {KEY_DESC_E2E_LAT "@mean", false},
 };
 
-static const char *const hist_stats[] = { "mean", "p50", "p99", "max" };
+static const char *const hist_stats[] = {"mean", "p50", "p99", "max"};
 
 struct rows {
-	struct compare_row *v;	/* array */
-	size_t nr, cap;		/* used, allocated */
+	struct compare_row *v; /* array */
+	size_t nr, cap;	       /* used, allocated */
 };
 
 static struct compare_row *row_get(struct rows *r, const char *key, const char *unit)
@@ -52,7 +52,7 @@ static struct compare_row *row_get(struct rows *r, const char *key, const char *
 		r->v = n;
 		r->cap = cap;
 	}
-	r->v[r->nr] = (struct compare_row){ .key = strdup(key), .a = NAN, .b = NAN };
+	r->v[r->nr] = (struct compare_row){.key = strdup(key), .a = NAN, .b = NAN};
 	if (!r->v[r->nr].key)
 		return NULL;
 	snprintf(r->v[r->nr].unit, sizeof(r->v[r->nr].unit), "%s", unit ? unit : "");
@@ -60,11 +60,11 @@ static struct compare_row *row_get(struct rows *r, const char *key, const char *
 }
 
 struct metric_arg {
-	struct rows *rows;	/* where to add */
-	bool is_b;		/* filling column b */
-	struct store *st;	/* for histograms */
-	int64_t run;		/* run being read */
-	int err;		/* first error */
+	struct rows *rows; /* where to add */
+	bool is_b;	   /* filling column b */
+	struct store *st;  /* for histograms */
+	int64_t run;	   /* run being read */
+	int err;	   /* first error */
 };
 
 static int metric_cb(void *arg, const char *key, double value, const char *unit)
@@ -114,8 +114,8 @@ static int cmp_row(const void *x, const void *y)
 /* ---- config differences: merge two key-ordered lists ---- */
 
 struct kv {
-	char **k, **v;		/* keys, values */
-	size_t nr, cap;		/* used, allocated */
+	char **k, **v;	/* keys, values */
+	size_t nr, cap; /* used, allocated */
 };
 
 static int kv_cb(void *arg, const char *key, const char *value, const char *source)
@@ -168,7 +168,7 @@ static int add_diff(struct compare *c, const char *key, const char *a, const cha
 
 static int config_diffs(struct store *st, struct compare *c)
 {
-	struct kv ka = { 0 }, kb = { 0 };
+	struct kv ka = {0}, kb = {0};
 	size_t i = 0, j = 0;
 	int rc;
 
@@ -333,8 +333,8 @@ static double change_score(const struct compare_row *r)
 /* CPU-time metrics: the cost-breakdown keys (model/metric_keys.h) */
 static bool is_cpu_key(const char *key)
 {
-	static const char *const keys[] = { KEY_CPU_PIN, KEY_CPU_MAP, KEY_CPU_UNMAP,
-					    KEY_CPU_INVAL, KEY_CPU_FAULT, KEY_CPU_SUBMIT };
+	static const char *const keys[] = {KEY_CPU_PIN,	  KEY_CPU_MAP,	 KEY_CPU_UNMAP,
+					   KEY_CPU_INVAL, KEY_CPU_FAULT, KEY_CPU_SUBMIT};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strcmp(key, keys[i]))
@@ -344,10 +344,10 @@ static bool is_cpu_key(const char *key)
 
 static void make_why(struct compare *c)
 {
-	const struct compare_row *top[3] = { NULL };
-	double score[3] = { 0 };
+	const struct compare_row *top[3] = {NULL};
+	double score[3] = {0};
 	double cpu_a = 0, cpu_b = 0;
-	const struct compare_row *cpu_top[2] = { NULL };
+	const struct compare_row *cpu_top[2] = {NULL};
 	size_t nr_cpu = 0;
 	char va[32], vb[32], ratio[32];
 
@@ -394,7 +394,8 @@ static void make_why(struct compare *c)
 		compare_fmt_value(va, sizeof(va), top[k]->a, top[k]->unit);
 		compare_fmt_value(vb, sizeof(vb), top[k]->b, top[k]->unit);
 		compare_fmt_ratio(ratio, sizeof(ratio), top[k]->a, top[k]->b);
-		cat(c->why, sizeof(c->why), "%s %s %s -> %s (%s)", k ? "," : "", top[k]->key, va, vb, ratio);
+		cat(c->why, sizeof(c->why), "%s %s %s -> %s (%s)", k ? "," : "", top[k]->key, va,
+		    vb, ratio);
 	}
 	if (!top[0])
 		cat(c->why, sizeof(c->why), " no metric changed");
@@ -403,8 +404,8 @@ static void make_why(struct compare *c)
 		cat(c->why, sizeof(c->why), "; CPU time %s%s", cpu_b > cpu_a ? "+" : "", va);
 		for (int k = 0; k < 2 && cpu_top[k] && cpu_top[k]->a != cpu_top[k]->b; k++) {
 			compare_fmt_value(vb, sizeof(vb), cpu_top[k]->b - cpu_top[k]->a, "ns");
-			cat(c->why, sizeof(c->why), "%s %s %s%s", k ? "," : ", mostly", cpu_top[k]->key,
-			    cpu_top[k]->b > cpu_top[k]->a ? "+" : "", vb);
+			cat(c->why, sizeof(c->why), "%s %s %s%s", k ? "," : ", mostly",
+			    cpu_top[k]->key, cpu_top[k]->b > cpu_top[k]->a ? "+" : "", vb);
 		}
 	}
 	if (c->nr_diffs) {
@@ -422,8 +423,8 @@ static void make_why(struct compare *c)
 
 int compare_runs(struct store *st, int64_t a, int64_t b, struct compare *out)
 {
-	struct rows rows = { 0 };
-	struct metric_arg m = { .rows = &rows, .st = st };
+	struct rows rows = {0};
+	struct metric_arg m = {.rows = &rows, .st = st};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -448,8 +449,9 @@ int compare_runs(struct store *st, int64_t a, int64_t b, struct compare *out)
 	for (size_t i = 0; i < out->nr_rows; i++) {
 		struct compare_row *r = &out->rows[i];
 
-		r->ratio = isnan(r->a) || isnan(r->b) ? NAN : r->a == 0 ? (r->b == 0 ? 1 : INFINITY)
-								  : r->b / r->a;
+		r->ratio = isnan(r->a) || isnan(r->b) ? NAN
+			   : r->a == 0		      ? (r->b == 0 ? 1 : INFINITY)
+						      : r->b / r->a;
 	}
 	rc = config_diffs(st, out);
 	if (rc)
@@ -475,8 +477,8 @@ void compare_clear(struct compare *c)
 	memset(c, 0, sizeof(*c));
 }
 
-int analyze_parse_runs(struct store *st, const char *spec, int64_t **ids, size_t *nr,
-		       char *err, size_t errlen)
+int analyze_parse_runs(struct store *st, const char *spec, int64_t **ids, size_t *nr, char *err,
+		       size_t errlen)
 {
 	char *copy = strdup(spec), *save = NULL, *tok;
 	int64_t *v = NULL;
@@ -491,7 +493,8 @@ int analyze_parse_runs(struct store *st, const char *spec, int64_t **ids, size_t
 		long long lo, hi;
 		int used = 0;
 
-		if (sscanf(tok, "%lld-%lld%n", &lo, &hi, &used) == 2 && !tok[used] && lo > 0 && hi >= lo) {
+		if (sscanf(tok, "%lld-%lld%n", &lo, &hi, &used) == 2 && !tok[used] && lo > 0 &&
+		    hi >= lo) {
 			/* a range of ids: only the ones that exist */
 			for (long long id = lo; id <= hi && !rc; id++) {
 				struct store_run r;
@@ -500,7 +503,8 @@ int analyze_parse_runs(struct store *st, const char *spec, int64_t **ids, size_t
 					continue;
 				store_run_clear(&r);
 				if (n == cap) {
-					int64_t *nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
+					int64_t *nv =
+					    realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
 
 					if (!nv) {
 						rc = -ENOMEM;
@@ -515,8 +519,10 @@ int analyze_parse_runs(struct store *st, const char *spec, int64_t **ids, size_t
 		int64_t id = store__find_run(st, tok);
 
 		if (id < 0) {
-			snprintf(err, errlen, id == -EEXIST ? "run label '%s' is ambiguous: use ids"
-							    : "no run '%s' (an id, id range or label)", tok);
+			snprintf(err, errlen,
+				 id == -EEXIST ? "run label '%s' is ambiguous: use ids"
+					       : "no run '%s' (an id, id range or label)",
+				 tok);
 			rc = (int)id;
 			break;
 		}

@@ -25,26 +25,27 @@
 #include "model/metric_keys.h"
 #include "analyze/store_sink.h"
 
-#define EXAMPLE_TRACE_META \
-	"{\"host\":{\"hostname\":\"example-host\",\"kernel\":\"6.1.0-example\"," \
-	"\"cpu\":\"Example CPU @ 2.0GHz\",\"iommu\":\"intel-iommu (emulated VT-d)\"}," \
+#define EXAMPLE_TRACE_META                                                                         \
+	"{\"host\":{\"hostname\":\"example-host\",\"kernel\":\"6.1.0-example\","                   \
+	"\"cpu\":\"Example CPU @ 2.0GHz\",\"iommu\":\"intel-iommu (emulated VT-d)\"},"             \
 	"\"command\":\"svatrace db example\"}"
 
 /* The config keys every example run resolves, with their defaults. */
 struct ex_cfg {
-	const char *entries;	/* iotlb.entries */
-	const char *page_size;	/* page_size */
-	const char *clients;	/* client.nr */
-	const char *mode;	/* wq.mode */
-	const char *swept;	/* comma list of keys set by the sweep (source "sweep") */
+	const char *entries;   /* iotlb.entries */
+	const char *page_size; /* page_size */
+	const char *clients;   /* client.nr */
+	const char *mode;      /* wq.mode */
+	const char *swept;     /* comma list of keys set by the sweep (source "sweep") */
 };
 
 static int put_config(const struct results_sink *s, const struct ex_cfg *c)
 {
-	const char *keys[] = { CFG_IOTLB_ENTRIES, CFG_PAGE_SIZE, KEY_CLIENTS, CFG_WQ_MODE,
-			       "iotlb.ways", "walk.levels", "ats", "inval", "seed" };
-	const char *vals[] = { c->entries, c->page_size, c->clients, c->mode,
-			       "8", "4", "on", "strict", "1" };
+	const char *keys[] = {
+	    CFG_IOTLB_ENTRIES, CFG_PAGE_SIZE, KEY_CLIENTS, CFG_WQ_MODE, "iotlb.ways",
+	    "walk.levels",     "ats",	      "inval",	   "seed"};
+	const char *vals[] = {c->entries, c->page_size, c->clients, c->mode, "8",
+			      "4",	  "on",		"strict",   "1"};
 	int rc = 0;
 
 	for (size_t i = 0; !rc && i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -58,8 +59,8 @@ static int put_config(const struct results_sink *s, const struct ex_cfg *c)
 static int put_hist(const struct results_sink *s, const char *key, const uint64_t *values,
 		    const uint64_t *nr, size_t n)
 {
-	uint64_t counts[RESULTS_HIST_BUCKETS] = { 0 };
-	struct results_hist h = { .counts = counts, .unit = "ns", .min = UINT64_MAX };
+	uint64_t counts[RESULTS_HIST_BUCKETS] = {0};
+	struct results_hist h = {.counts = counts, .unit = "ns", .min = UINT64_MAX};
 
 	for (size_t i = 0; i < n; i++) {
 		if (!nr[i])
@@ -80,14 +81,14 @@ static int put_hist(const struct results_sink *s, const char *key, const uint64_
 static int begin(const struct results_sink *s, const char *label, const char *scenario)
 {
 	struct results_run_info info = {
-		.label = label,
-		.trace_path = "data/example.svt",
-		.trace_hash = "e3a1b2c3d4e5f60718293a4b5c6d7e8f",
-		.trace_bytes = 123456,
-		.trace_meta_json = EXAMPLE_TRACE_META,
-		.scenario = scenario,
-		.tool_version = SVT_VERSION,
-		.seed = 1,
+	    .label = label,
+	    .trace_path = "data/example.svt",
+	    .trace_hash = "e3a1b2c3d4e5f60718293a4b5c6d7e8f",
+	    .trace_bytes = 123456,
+	    .trace_meta_json = EXAMPLE_TRACE_META,
+	    .scenario = scenario,
+	    .tool_version = SVT_VERSION,
+	    .seed = 1,
 	};
 
 	return s->ops->begin_run(s->ctx, &info);
@@ -95,32 +96,41 @@ static int begin(const struct results_sink *s, const char *label, const char *sc
 
 static int iotlb_sweep(const struct results_sink *s)
 {
-	static const char *const sizes[] = { "4k", "2m" };
+	static const char *const sizes[] = {"4k", "2m"};
 	/* stored as real runs store them (base units), so --where pt.page_bytes=2m matches */
-	static const char *const page_bytes[] = { "4096", "2097152" };
-	static const unsigned int entries[] = { 16, 32, 64, 128, 256 };
+	static const char *const page_bytes[] = {"4096", "2097152"};
+	static const unsigned int entries[] = {16, 32, 64, 128, 256};
 	int rc = 0;
 
 	for (size_t p = 0; !rc && p < 2; p++) {
 		for (size_t e = 0; !rc && e < 5; e++) {
 			uint64_t lookups = 102400;
 			uint64_t misses = (p ? 51200 : 819200) / entries[e];
-			uint64_t vals[2] = { 10, p ? 150 : 200 };
-			uint64_t nrs[2] = { lookups - misses, misses };
+			uint64_t vals[2] = {10, p ? 150 : 200};
+			uint64_t nrs[2] = {lookups - misses, misses};
 			char label[64], ent[16];
-			struct ex_cfg c = { ent, page_bytes[p], "1", "dwq",
-					    CFG_IOTLB_ENTRIES "," CFG_PAGE_SIZE };
+			struct ex_cfg c = {ent, page_bytes[p], "1", "dwq",
+					   CFG_IOTLB_ENTRIES "," CFG_PAGE_SIZE};
 
 			snprintf(ent, sizeof(ent), "%u", entries[e]);
 			snprintf(label, sizeof(label), "iotlb %s x %s", ent, sizes[p]);
 			rc = begin(s, label, "");
 			rc = rc ?: put_config(s, &c);
-			rc = rc ?: s->ops->metric(s->ctx, KEY_IOTLB_LOOKUPS, (double)lookups, "count");
-			rc = rc ?: s->ops->metric(s->ctx, KEY_IOTLB_HITS, (double)(lookups - misses), "count");
-			rc = rc ?: s->ops->metric(s->ctx, KEY_IOTLB_MISSES, (double)misses, "count");
-			rc = rc ?: s->ops->metric(s->ctx, KEY_WALK_READS, (double)(misses * (p ? 3 : 4)), "count");
-			rc = rc ?: s->ops->metric(s->ctx, KEY_RUN_DURATION,
-						  (double)(nrs[0] * vals[0] + nrs[1] * vals[1]), "ns");
+			rc = rc
+				 ?: s->ops->metric(s->ctx, KEY_IOTLB_LOOKUPS, (double)lookups,
+						   "count");
+			rc = rc
+				 ?: s->ops->metric(s->ctx, KEY_IOTLB_HITS,
+						   (double)(lookups - misses), "count");
+			rc =
+			    rc ?: s->ops->metric(s->ctx, KEY_IOTLB_MISSES, (double)misses, "count");
+			rc = rc
+				 ?: s->ops->metric(s->ctx, KEY_WALK_READS,
+						   (double)(misses * (p ? 3 : 4)), "count");
+			rc = rc
+				 ?: s->ops->metric(s->ctx, KEY_RUN_DURATION,
+						   (double)(nrs[0] * vals[0] + nrs[1] * vals[1]),
+						   "ns");
 			rc = rc ?: put_hist(s, KEY_XLATE_LAT, vals, nrs, 2);
 			rc = rc ?: s->ops->end_run(s->ctx, 0);
 		}
@@ -133,9 +143,9 @@ static int pinned_faulting(const struct results_sink *s)
 	int rc = 0;
 
 	for (int faulting = 0; !rc && faulting < 2; faulting++) {
-		struct ex_cfg c = { "64", "4k", "1", "dwq", NULL };
-		uint64_t vals[3] = { 250, 600, 20000 };
-		uint64_t nrs[3] = { 14400, faulting ? 1088 : 1600, faulting ? 512 : 0 };
+		struct ex_cfg c = {"64", "4k", "1", "dwq", NULL};
+		uint64_t vals[3] = {250, 600, 20000};
+		uint64_t nrs[3] = {14400, faulting ? 1088 : 1600, faulting ? 512 : 0};
 		double faults[16], invals[16], misses[16];
 		const char *name = faulting ? "faulting" : "pinned";
 
@@ -169,7 +179,7 @@ static int pinned_faulting(const struct results_sink *s)
 
 static int wq_clients(const struct results_sink *s)
 {
-	static const unsigned int clients[] = { 1, 2, 4, 8, 16 };
+	static const unsigned int clients[] = {1, 2, 4, 8, 16};
 	int rc = 0;
 
 	for (int swq = 0; !rc && swq < 2; swq++) {
@@ -178,10 +188,10 @@ static int wq_clients(const struct results_sink *s)
 			const char *mode = swq ? "swq" : "dwq";
 			double tput = swq ? 0.9e6 * (c < 8 ? c : 8) : 1e6 * (c < 4 ? c : 4);
 			double retries = swq && c > 4 ? 100000.0 * (c - 4) / 8 : 0;
-			uint64_t vals[2] = { 500, (swq ? 1500 : 1000) * (uint64_t)c };
-			uint64_t nrs[2] = { 98000, 2000 };
+			uint64_t vals[2] = {500, (swq ? 1500 : 1000) * (uint64_t)c};
+			uint64_t nrs[2] = {98000, 2000};
 			char label[64], cl[16];
-			struct ex_cfg cfg = { "64", "4k", cl, mode, KEY_CLIENTS "," CFG_WQ_MODE };
+			struct ex_cfg cfg = {"64", "4k", cl, mode, KEY_CLIENTS "," CFG_WQ_MODE};
 
 			snprintf(cl, sizeof(cl), "%u", c);
 			snprintf(label, sizeof(label), "%s %u clients", mode, c);
@@ -190,8 +200,12 @@ static int wq_clients(const struct results_sink *s)
 			rc = rc ?: s->ops->metric(s->ctx, KEY_WQ_THROUGHPUT, tput, "desc/s");
 			rc = rc ?: s->ops->metric(s->ctx, KEY_SUBMIT_DESCS, 100000, "count");
 			rc = rc ?: s->ops->metric(s->ctx, KEY_SUBMIT_RETRIES, retries, "count");
-			rc = rc ?: s->ops->metric(s->ctx, KEY_CPU_SUBMIT, 100000.0 * (swq ? 120 : 80), "ns");
-			rc = rc ?: s->ops->metric(s->ctx, KEY_RUN_DURATION, 1e9 * 100000 / tput, "ns");
+			rc = rc
+				 ?: s->ops->metric(s->ctx, KEY_CPU_SUBMIT,
+						   100000.0 * (swq ? 120 : 80), "ns");
+			rc = rc
+				 ?: s->ops->metric(s->ctx, KEY_RUN_DURATION, 1e9 * 100000 / tput,
+						   "ns");
 			rc = rc ?: put_hist(s, KEY_SUBMIT_LAT, vals, nrs, 2);
 			rc = rc ?: put_hist(s, KEY_DESC_E2E_LAT, vals, nrs, 2);
 			rc = rc ?: s->ops->end_run(s->ctx, 0);

@@ -34,18 +34,18 @@
  * list, the help and kind validation from the table. Adding a plot: those
  * two files and one line here.
  */
-#define PLOT_KINDS(X) \
-	X(iotlb_sweep) \
-	X(latency_cdf) \
-	X(wq_clients) \
-	X(timeseries) \
+#define PLOT_KINDS(X)                                                                              \
+	X(iotlb_sweep)                                                                             \
+	X(latency_cdf)                                                                             \
+	X(wq_clients)                                                                              \
+	X(timeseries)                                                                              \
 	X(cpu_cost)
 
 #define DECLARE_(n) extern const struct plot_kind plot_kind_##n;
 PLOT_KINDS(DECLARE_)
 #undef DECLARE_
 #define ENTRY_(n) &plot_kind_##n,
-static const struct plot_kind *const kinds[] = { PLOT_KINDS(ENTRY_) };
+static const struct plot_kind *const kinds[] = {PLOT_KINDS(ENTRY_)};
 #undef ENTRY_
 
 #define NR_KINDS (sizeof(kinds) / sizeof(kinds[0]))
@@ -79,7 +79,8 @@ const char *plot_script(const struct plot_kind *k)
 /* ------------------------------------------------------------ helpers */
 
 /* vsnprintf: truncation of long paths in messages is fine and not a warning. */
-static void __attribute__((format(printf, 2, 3))) set_err(struct plot_result *res, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3)))
+set_err(struct plot_result *res, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -152,10 +153,17 @@ static bool x_value(struct store *st, int64_t run, const char *key, double *x)
 		/* 4k / 2M style sizes */
 		if (end != v && *end) {
 			switch (*end | 0x20) {
-			case 'k': *x *= 1024; break;
-			case 'm': *x *= 1024 * 1024; break;
-			case 'g': *x *= 1024.0 * 1024 * 1024; break;
-			default: break;
+			case 'k':
+				*x *= 1024;
+				break;
+			case 'm':
+				*x *= 1024 * 1024;
+				break;
+			case 'g':
+				*x *= 1024.0 * 1024 * 1024;
+				break;
+			default:
+				break;
 			}
 		}
 		free(v);
@@ -165,8 +173,8 @@ static bool x_value(struct store *st, int64_t run, const char *key, double *x)
 }
 
 struct src_arg {
-	const char *key;	/* config key looked for */
-	bool is_default;	/* its source says "default" */
+	const char *key; /* config key looked for */
+	bool is_default; /* its source says "default" */
 };
 
 static int src_cb(void *arg, const char *key, const char *value, const char *source)
@@ -181,7 +189,7 @@ static int src_cb(void *arg, const char *key, const char *value, const char *sou
 
 static bool config_is_default(struct store *st, int64_t run, const char *key)
 {
-	struct src_arg a = { key, false };
+	struct src_arg a = {key, false};
 
 	store__for_each_config(st, run, src_cb, &a);
 	return a.is_default;
@@ -209,7 +217,8 @@ static const char *run_title(const struct store_run *r, char *buf, size_t len)
 	if (r->label && *r->label)
 		snprintf(buf, len, "%s", r->label);
 	else
-		snprintf(buf, len, "run %" PRId64 "%s%s", r->id, *r->scenario ? " " : "", r->scenario);
+		snprintf(buf, len, "run %" PRId64 "%s%s", r->id, *r->scenario ? " " : "",
+			 r->scenario);
 	return buf;
 }
 
@@ -227,7 +236,7 @@ static bool scenario_has(const char *scenario, const char *words)
 		snprintf(w, sizeof(w), "%.*s", (int)n, p);
 		while (*s) {
 			size_t m = strcspn(s, ",");
-			size_t name = strcspn(s, ",:=");	/* "faulting:resident=0.5" is "faulting" */
+			size_t name = strcspn(s, ",:="); /* "faulting:resident=0.5" is "faulting" */
 
 			if (name > m)
 				name = m;
@@ -326,9 +335,9 @@ static double scaled(const struct plot_col *c, double v)
 }
 
 struct sweep_pt {
-	char *group;		/* group value ("4k") */
-	double x;		/* x value */
-	size_t run;		/* index into runs */
+	char *group; /* group value ("4k") */
+	double x;    /* x value */
+	size_t run;  /* index into runs */
 };
 
 static int cmp_pt(const void *a, const void *b)
@@ -356,8 +365,8 @@ static char *group_of(struct store *st, const struct store_run *r, const char *k
 	return v ? v : strdup("?");
 }
 
-static int write_sweep(FILE *f, struct store *st, const struct plot_kind *k,
-		       struct store_run *runs, size_t nr, struct plot_result *res)
+static int write_sweep(FILE *f, struct store *st, const struct plot_kind *k, struct store_run *runs,
+		       size_t nr, struct plot_result *res)
 {
 	struct sweep_pt *pts = calloc(nr ? nr : 1, sizeof(*pts));
 	size_t n = 0, ncol = nr_cols(k), nr_blocks = 0;
@@ -385,7 +394,8 @@ static int write_sweep(FILE *f, struct store *st, const struct plot_kind *k,
 		const struct store_run *r = &runs[pts[i].run];
 
 		/* Same point twice (a re-run): the later run wins. */
-		if (i + 1 < n && !strcmp(pts[i].group, pts[i + 1].group) && pts[i].x == pts[i + 1].x)
+		if (i + 1 < n && !strcmp(pts[i].group, pts[i + 1].group) &&
+		    pts[i].x == pts[i + 1].x)
 			continue;
 		double y[PLOT_MAX_COLS];
 		bool any = false;
@@ -395,7 +405,7 @@ static int write_sweep(FILE *f, struct store *st, const struct plot_kind *k,
 			any |= !isnan(y[c]);
 		}
 		if (!any)
-			continue;	/* the run lacks every plotted metric */
+			continue; /* the run lacks every plotted metric */
 		if (!header_for || strcmp(header_for, pts[i].group)) {
 			char title[160];
 
@@ -431,8 +441,8 @@ static int write_sweep(FILE *f, struct store *st, const struct plot_kind *k,
 	return 0;
 }
 
-static int write_cdf(FILE *f, struct store *st, const struct plot_kind *k,
-		     struct store_run *runs, size_t nr, struct plot_result *res)
+static int write_cdf(FILE *f, struct store *st, const struct plot_kind *k, struct store_run *runs,
+		     size_t nr, struct plot_result *res)
 {
 	char title[160];
 
@@ -462,7 +472,8 @@ static int write_cdf(FILE *f, struct store *st, const struct plot_kind *k,
 			if (!h.counts[b])
 				continue;
 			cum += h.counts[b];
-			hi = b + 1 < RESULTS_HIST_BUCKETS ? results_hist_bucket_low(b + 1) - 1 : h.max;
+			hi = b + 1 < RESULTS_HIST_BUCKETS ? results_hist_bucket_low(b + 1) - 1
+							  : h.max;
 			if (hi > h.max)
 				hi = h.max;
 			fprintf(f, "%" PRIu64 " %.6g\n", hi, (double)cum / (double)total);
@@ -566,7 +577,8 @@ static int write_series(FILE *f, struct store *st, const struct plot_kind *k,
 				fprintf(f, "%.6g %.6g", (double)w * (double)window_ns / 1e6,
 					(double)window_ns / 1e6);
 				for (size_t c = 0; c < ncol; c++) {
-					fmt_num(num, sizeof(num), scaled(&k->cols[c], rows[w * ncol + c]));
+					fmt_num(num, sizeof(num),
+						scaled(&k->cols[c], rows[w * ncol + c]));
 					fprintf(f, " %s", num);
 				}
 				fputc('\n', f);
@@ -578,8 +590,8 @@ static int write_series(FILE *f, struct store *st, const struct plot_kind *k,
 	return 0;
 }
 
-static int write_bars(FILE *f, struct store *st, const struct plot_kind *k,
-		      struct store_run *runs, size_t nr, struct plot_result *res)
+static int write_bars(FILE *f, struct store *st, const struct plot_kind *k, struct store_run *runs,
+		      size_t nr, struct plot_result *res)
 {
 	size_t ncol = nr_cols(k);
 	char title[160], num[32];
@@ -662,9 +674,8 @@ static int run_gnuplot(const char *dir, const char *name, struct plot_result *re
 	if (waitpid(pid, &status, 0) < 0)
 		return -errno;
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		set_err(res,
-			 "gnuplot failed on %s/%s (status %d); see %s/%s", dir, gp,
-			 WIFEXITED(status) ? WEXITSTATUS(status) : -1, dir, log);
+		set_err(res, "gnuplot failed on %s/%s (status %d); see %s/%s", dir, gp,
+			WIFEXITED(status) ? WEXITSTATUS(status) : -1, dir, log);
 		return -EIO;
 	}
 	return 0;
@@ -705,8 +716,7 @@ static int copy_script(const struct plot_kind *k, const struct plot_opts *o, con
 	} else {
 		text = plot_script(k);
 		if (!text) {
-			set_err(res, "no built-in script for plot '%s'",
-				 k->name);
+			set_err(res, "no built-in script for plot '%s'", k->name);
 			return -ENOENT;
 		}
 	}
@@ -779,8 +789,7 @@ int plot_make(struct store *st, const struct plot_kind *k, const struct plot_opt
 	}
 	if (!res->nr_rows) {
 		unlink(res->dat);
-		set_err(res,
-			 "no selected run has the data for plot '%s'", k->name);
+		set_err(res, "no selected run has the data for plot '%s'", k->name);
 		return -ENODATA;
 	}
 	rc = copy_script(k, o, res->gp, res);
@@ -788,18 +797,18 @@ int plot_make(struct store *st, const struct plot_kind *k, const struct plot_opt
 		return rc;
 	if (!plot_have_gnuplot()) {
 		set_err(res,
-			 "gnuplot is not installed: wrote %s and %s; install it (Debian: apt-get install gnuplot-nox, "
-			 "or scripts/install-deps.sh demo) and run 'cd %s && gnuplot %s.gp'",
-			 res->dat, res->gp, o->out_dir, k->name);
+			"gnuplot is not installed: wrote %s and %s; install it (Debian: apt-get "
+			"install gnuplot-nox, "
+			"or scripts/install-deps.sh demo) and run 'cd %s && gnuplot %s.gp'",
+			res->dat, res->gp, o->out_dir, k->name);
 		return -ENOENT;
 	}
 	rc = run_gnuplot(o->out_dir, k->name, res);
 	if (rc)
 		return rc;
 	if (!nonempty(res->png) || !nonempty(res->svg)) {
-		set_err(res,
-			 "gnuplot ran but %s or %s is missing or empty; see %s/%s.gnuplot.log",
-			 res->png, res->svg, o->out_dir, k->name);
+		set_err(res, "gnuplot ran but %s or %s is missing or empty; see %s/%s.gnuplot.log",
+			res->png, res->svg, o->out_dir, k->name);
 		return -EIO;
 	}
 	res->rendered = true;

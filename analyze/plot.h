@@ -16,58 +16,58 @@
 
 #include "analyze/store.h"
 
-#define PLOT_MAX_COLS 8		/* y columns / series / stacks per kind */
+#define PLOT_MAX_COLS 8 /* y columns / series / stacks per kind */
 
 /* How a kind turns runs into rows of its data file. */
 enum plot_shape {
-	PLOT_SWEEP,	/* one row per run: x = a config key, y = columns; one block per group */
-	PLOT_CDF,	/* one block per run: value, cumulative fraction of a histogram */
-	PLOT_SERIES,	/* one block per run: time (ms), one column per series key */
-	PLOT_BARS,	/* one row per run: label, one column per stacked metric */
+	PLOT_SWEEP,  /* one row per run: x = a config key, y = columns; one block per group */
+	PLOT_CDF,    /* one block per run: value, cumulative fraction of a histogram */
+	PLOT_SERIES, /* one block per run: time (ms), one column per series key */
+	PLOT_BARS,   /* one row per run: label, one column per stacked metric */
 };
 
 /* One data column. expr is "KEY" (a metric), "KEY_A/KEY_B" (ratio of two
  * metrics) or "KEY@STAT" (a histogram statistic: mean p50 p90 p99 p999 min
  * max nr); for PLOT_SERIES a series key. */
 struct plot_col {
-	const char *header;	/* column name in the data file (with its unit) */
-	const char *expr;	/* what to read */
-	double scale;		/* multiply by this (0 means 1) */
+	const char *header; /* column name in the data file (with its unit) */
+	const char *expr;   /* what to read */
+	double scale;	    /* multiply by this (0 means 1) */
 };
 
 struct plot_kind {
-	const char *name;		/* "iotlb-sweep": the plot command word and file names */
-	const char *summary;		/* one line for --help */
-	enum plot_shape shape;		/* data layout */
-	const char *x_key;		/* SWEEP: config key (or metric) on the x axis */
-	const char *group_key;		/* SWEEP: config key or run column, one line per value */
-	const char *hist_key;		/* CDF: histogram key */
-	const char *prefer_scenarios;	/* without --runs: keep runs whose scenario has one of
-					   these comma-separated words, if any do */
-	struct plot_col cols[PLOT_MAX_COLS];	/* data columns, ended by a NULL expr */
+	const char *name;	      /* "iotlb-sweep": the plot command word and file names */
+	const char *summary;	      /* one line for --help */
+	enum plot_shape shape;	      /* data layout */
+	const char *x_key;	      /* SWEEP: config key (or metric) on the x axis */
+	const char *group_key;	      /* SWEEP: config key or run column, one line per value */
+	const char *hist_key;	      /* CDF: histogram key */
+	const char *prefer_scenarios; /* without --runs: keep runs whose scenario has one of
+					 these comma-separated words, if any do */
+	struct plot_col cols[PLOT_MAX_COLS]; /* data columns, ended by a NULL expr */
 };
 
 /* Which runs a plot uses and where it goes. */
 struct plot_opts {
-	const int64_t *run_ids;		/* runs to use, NULL: every complete run */
-	size_t nr_run_ids;		/* length of run_ids */
-	const struct store_where *where;	/* further filters (AND) */
-	size_t nr_where;		/* length of where */
-	const char *out_dir;		/* output directory (created if missing) */
-	const char *scripts_dir;	/* read KIND.gp from here, NULL: the built-in copy */
-	bool no_render;			/* write .dat and .gp only */
+	const int64_t *run_ids;		 /* runs to use, NULL: every complete run */
+	size_t nr_run_ids;		 /* length of run_ids */
+	const struct store_where *where; /* further filters (AND) */
+	size_t nr_where;		 /* length of where */
+	const char *out_dir;		 /* output directory (created if missing) */
+	const char *scripts_dir;	 /* read KIND.gp from here, NULL: the built-in copy */
+	bool no_render;			 /* write .dat and .gp only */
 };
 
 /* What plot_make() produced. */
 struct plot_result {
-	size_t nr_runs;			/* runs that contributed */
-	size_t nr_rows;			/* data rows written */
-	bool rendered;			/* gnuplot drew the PNG and SVG */
-	char dat[PATH_MAX];		/* data file */
-	char gp[PATH_MAX];		/* script copy */
-	char png[PATH_MAX];		/* PNG (if rendered) */
-	char svg[PATH_MAX];		/* SVG (if rendered) */
-	char errmsg[512];		/* why not rendered / failed */
+	size_t nr_runs;	    /* runs that contributed */
+	size_t nr_rows;	    /* data rows written */
+	bool rendered;	    /* gnuplot drew the PNG and SVG */
+	char dat[PATH_MAX]; /* data file */
+	char gp[PATH_MAX];  /* script copy */
+	char png[PATH_MAX]; /* PNG (if rendered) */
+	char svg[PATH_MAX]; /* SVG (if rendered) */
+	char errmsg[512];   /* why not rendered / failed */
 };
 
 /** plot_nr_kinds() - number of plot kinds. */

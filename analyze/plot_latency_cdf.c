@@ -9,9 +9,9 @@
 #include "model/metric_keys.h"
 
 const struct plot_kind plot_kind_latency_cdf = {
-	.name = "latency-cdf",
-	.summary = "CDF of translation latency per run (pinned vs faulting)",
-	.shape = PLOT_CDF,
-	.hist_key = KEY_XLATE_LAT,
-	.prefer_scenarios = "pinned,faulting",
+    .name = "latency-cdf",
+    .summary = "CDF of translation latency per run (pinned vs faulting)",
+    .shape = PLOT_CDF,
+    .hist_key = KEY_XLATE_LAT,
+    .prefer_scenarios = "pinned,faulting",
 };

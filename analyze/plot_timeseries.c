@@ -9,13 +9,14 @@
 #include "model/metric_keys.h"
 
 const struct plot_kind plot_kind_timeseries = {
-	.name = "timeseries",
-	.summary = "faults, invalidations and IOTLB misses per window over a run",
-	.shape = PLOT_SERIES,
-	.prefer_scenarios = "pinned,faulting",
-	.cols = {
-		{ "faults", KEY_PRI_REQUESTS, 1 },
-		{ "invalidations", KEY_INVAL_COUNT, 1 },
-		{ "iotlb_misses", KEY_IOTLB_MISSES, 1 },
+    .name = "timeseries",
+    .summary = "faults, invalidations and IOTLB misses per window over a run",
+    .shape = PLOT_SERIES,
+    .prefer_scenarios = "pinned,faulting",
+    .cols =
+	{
+	    {"faults", KEY_PRI_REQUESTS, 1},
+	    {"invalidations", KEY_INVAL_COUNT, 1},
+	    {"iotlb_misses", KEY_IOTLB_MISSES, 1},
 	},
 };

@@ -10,14 +10,16 @@
 #include "model/metric_keys.h"
 
 const struct plot_kind plot_kind_wq_clients = {
-	.name = "wq-clients",
-	.summary = "throughput, p99 end-to-end latency and retries per descriptor vs clients, DWQ vs SWQ",
-	.shape = PLOT_SWEEP,
-	.x_key = KEY_CLIENTS,
-	.group_key = CFG_WQ_MODE,
-	.cols = {
-		{ "throughput_Mdesc_per_s", KEY_WQ_THROUGHPUT, 1e-6 },
-		{ "p99_us", KEY_DESC_E2E_LAT "@p99", 1e-3 },
-		{ "retries_per_desc", KEY_SUBMIT_RETRIES "/" KEY_SUBMIT_DESCS, 1 },
+    .name = "wq-clients",
+    .summary =
+	"throughput, p99 end-to-end latency and retries per descriptor vs clients, DWQ vs SWQ",
+    .shape = PLOT_SWEEP,
+    .x_key = KEY_CLIENTS,
+    .group_key = CFG_WQ_MODE,
+    .cols =
+	{
+	    {"throughput_Mdesc_per_s", KEY_WQ_THROUGHPUT, 1e-6},
+	    {"p99_us", KEY_DESC_E2E_LAT "@p99", 1e-3},
+	    {"retries_per_desc", KEY_SUBMIT_RETRIES "/" KEY_SUBMIT_DESCS, 1},
 	},
 };

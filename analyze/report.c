@@ -24,43 +24,52 @@
 
 /* Key metrics of the table; a row is shown if any run has it. */
 static const struct {
-	const char *title;	/* row title (with unit) */
-	const char *expr;	/* plot_eval() expression */
-	double scale;		/* multiply by */
-	bool higher_better;	/* for the arrow after the ratio */
+	const char *title;  /* row title (with unit) */
+	const char *expr;   /* plot_eval() expression */
+	double scale;	    /* multiply by */
+	bool higher_better; /* for the arrow after the ratio */
 } key_metrics[] = {
-	{ "time to finish (ms)", KEY_RUN_DURATION, 1e-6, false },
-	{ "throughput (M desc/s)", KEY_WQ_THROUGHPUT, 1e-6, true },
-	{ "IOTLB miss rate (%)", KEY_IOTLB_MISSES "/" KEY_IOTLB_LOOKUPS, 100, false },
-	{ "translation latency mean (ns)", KEY_XLATE_LAT "@mean", 1, false },
-	{ "translation latency p99 (ns)", KEY_XLATE_LAT "@p99", 1, false },
-	{ "page requests (faults)", KEY_PRI_REQUESTS, 1, false },
-	{ "invalidations", KEY_INVAL_COUNT, 1, false },
-	{ "page-walk memory reads", KEY_WALK_READS, 1, false },
-	{ "descriptor end-to-end p99 (us)", KEY_DESC_E2E_LAT "@p99", 1e-3, false },
-	{ "retries per descriptor", KEY_SUBMIT_RETRIES "/" KEY_SUBMIT_DESCS, 1, false },
-	{ "CPU: fault service (ms)", KEY_CPU_FAULT, 1e-6, false },
-	{ "CPU: pin + map + unmap (ms)", NULL, 1e-6, false },	/* sum, see cell_value() */
-	{ "CPU: invalidation (ms)", KEY_CPU_INVAL, 1e-6, false },
-	{ "CPU: submission (ms)", KEY_CPU_SUBMIT, 1e-6, false },
+    {"time to finish (ms)", KEY_RUN_DURATION, 1e-6, false},
+    {"throughput (M desc/s)", KEY_WQ_THROUGHPUT, 1e-6, true},
+    {"IOTLB miss rate (%)", KEY_IOTLB_MISSES "/" KEY_IOTLB_LOOKUPS, 100, false},
+    {"translation latency mean (ns)", KEY_XLATE_LAT "@mean", 1, false},
+    {"translation latency p99 (ns)", KEY_XLATE_LAT "@p99", 1, false},
+    {"page requests (faults)", KEY_PRI_REQUESTS, 1, false},
+    {"invalidations", KEY_INVAL_COUNT, 1, false},
+    {"page-walk memory reads", KEY_WALK_READS, 1, false},
+    {"descriptor end-to-end p99 (us)", KEY_DESC_E2E_LAT "@p99", 1e-3, false},
+    {"retries per descriptor", KEY_SUBMIT_RETRIES "/" KEY_SUBMIT_DESCS, 1, false},
+    {"CPU: fault service (ms)", KEY_CPU_FAULT, 1e-6, false},
+    {"CPU: pin + map + unmap (ms)", NULL, 1e-6, false}, /* sum, see cell_value() */
+    {"CPU: invalidation (ms)", KEY_CPU_INVAL, 1e-6, false},
+    {"CPU: submission (ms)", KEY_CPU_SUBMIT, 1e-6, false},
 };
 
 #define NR_KEY_METRICS (sizeof(key_metrics) / sizeof(key_metrics[0]))
 
 struct out {
-	FILE *html;	/* report.html */
-	FILE *md;	/* report.md */
+	FILE *html; /* report.html */
+	FILE *md;   /* report.md */
 };
 
 static void html_esc(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		default:
+			fputc(*s, f);
 		}
 	}
 }
@@ -137,8 +146,8 @@ static void trace_section(struct out *o, const struct store_run *runs, size_t nr
 	fprintf(o->html, "<ul>\n<li>");
 	fprintf(o->md, "- ");
 	if (*r->trace_path)
-		both(o, "trace %s (%" PRIu64 " bytes, content hash %s)", r->trace_path, r->trace_bytes,
-		     r->trace_hash);
+		both(o, "trace %s (%" PRIu64 " bytes, content hash %s)", r->trace_path,
+		     r->trace_bytes, r->trace_hash);
 	else
 		both(o, "synthetic runs (no input trace)");
 	if (nr_traces > 1)
@@ -150,15 +159,16 @@ static void trace_section(struct out *o, const struct store_run *runs, size_t nr
 		const char *k;
 		json_t *v;
 
-		json_object_foreach(meta, k, v) {
+		json_object_foreach (meta, k, v) {
 			json_t *obj = json_is_object(v) ? v : NULL;
 			const char *k2;
 			json_t *v2;
 			char *text;
 
 			if (!obj) {
-				text = json_is_string(v) ? strdup(json_string_value(v))
-							 : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+				text = json_is_string(v)
+					   ? strdup(json_string_value(v))
+					   : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 				fprintf(o->html, "<li>");
 				fprintf(o->md, "- ");
 				both(o, "%s: %s", k, text ? text : "?");
@@ -167,9 +177,10 @@ static void trace_section(struct out *o, const struct store_run *runs, size_t nr
 				free(text);
 				continue;
 			}
-			json_object_foreach(obj, k2, v2) {
-				text = json_is_string(v2) ? strdup(json_string_value(v2))
-							  : json_dumps(v2, JSON_COMPACT | JSON_ENCODE_ANY);
+			json_object_foreach (obj, k2, v2) {
+				text = json_is_string(v2)
+					   ? strdup(json_string_value(v2))
+					   : json_dumps(v2, JSON_COMPACT | JSON_ENCODE_ANY);
 				fprintf(o->html, "<li>");
 				fprintf(o->md, "- ");
 				both(o, "%s.%s: %s", k, k2, text ? text : "?");
@@ -219,10 +230,10 @@ static void table_head(struct out *o, const char *first, const struct store_run 
 }
 
 struct cfg_arg {
-	char ***keys;	/* per run: keys */
-	char ***vals;	/* per run: values */
-	size_t *nr;	/* per run: count */
-	size_t run;	/* which run is being read */
+	char ***keys; /* per run: keys */
+	char ***vals; /* per run: values */
+	size_t *nr;   /* per run: count */
+	size_t run;   /* which run is being read */
 };
 
 static int cfg_cb(void *arg, const char *key, const char *value, const char *source)
@@ -256,9 +267,9 @@ static const char *cfg_get(struct cfg_arg *a, size_t run, const char *key)
 static void config_section(struct out *o, struct store *st, const struct store_run *runs,
 			   size_t ncol)
 {
-	char **keys[REPORT_MAX_COLS] = { 0 }, **vals[REPORT_MAX_COLS] = { 0 };
-	size_t nr[REPORT_MAX_COLS] = { 0 }, nr_same = 0, nr_diff = 0;
-	struct cfg_arg a = { keys, vals, nr, 0 };
+	char **keys[REPORT_MAX_COLS] = {0}, **vals[REPORT_MAX_COLS] = {0};
+	size_t nr[REPORT_MAX_COLS] = {0}, nr_same = 0, nr_diff = 0;
+	struct cfg_arg a = {keys, vals, nr, 0};
 
 	for (size_t c = 0; c < ncol; c++) {
 		a.run = c;
@@ -325,8 +336,8 @@ static void config_section(struct out *o, struct store *st, const struct store_r
 			nr_diff++;
 			break;
 		}
-	both(o, "%zu differ (scenario counted); %zu config keys are identical in all these runs.", nr_diff,
-	     nr_same);
+	both(o, "%zu differ (scenario counted); %zu config keys are identical in all these runs.",
+	     nr_diff, nr_same);
 	fprintf(o->html, "</p>\n");
 	fprintf(o->md, "\n");
 	for (size_t c = 0; c < ncol; c++) {
@@ -371,13 +382,15 @@ static void metrics_section(struct out *o, struct store *st, const struct store_
 				compare_fmt_ratio(ratio, sizeof(ratio), v[0], v[c]);
 			fprintf(o->html, "<td>%s%s%s%s</td>", val, *ratio ? " <small>(" : "", ratio,
 				*ratio ? ")</small>" : "");
-			fprintf(o->md, " %s%s%s%s |", val, *ratio ? " (" : "", ratio, *ratio ? ")" : "");
+			fprintf(o->md, " %s%s%s%s |", val, *ratio ? " (" : "", ratio,
+				*ratio ? ")" : "");
 		}
 		fprintf(o->html, "</tr>\n");
 		fprintf(o->md, "\n");
 	}
-	fprintf(o->html, "</table>\n<p class=\"note\">Ratios are to the first column (the baseline). "
-			 "'new': the baseline had zero; 'gone': this run has zero.</p>\n");
+	fprintf(o->html,
+		"</table>\n<p class=\"note\">Ratios are to the first column (the baseline). "
+		"'new': the baseline had zero; 'gone': this run has zero.</p>\n");
 	fprintf(o->md, "\nRatios are to the first column (the baseline).\n");
 }
 
@@ -403,7 +416,9 @@ static void verdict_section(struct out *o, struct store *st, const struct store_
 		}
 		compare_clear(&cmp);
 	}
-	fprintf(o->html, "</ul>\n<p class=\"note\">Details: <code>svatrace compare --db DB A B</code>.</p>\n");
+	fprintf(
+	    o->html,
+	    "</ul>\n<p class=\"note\">Details: <code>svatrace compare --db DB A B</code>.</p>\n");
 }
 
 static int embed_png(FILE *html, const char *path)
@@ -441,9 +456,12 @@ static void plots_section(struct out *o, struct store *st, const struct report_o
 			  struct report_result *res)
 {
 	struct plot_opts po = {
-		.run_ids = ro->run_ids, .nr_run_ids = ro->nr_run_ids,
-		.where = ro->where, .nr_where = ro->nr_where,
-		.out_dir = ro->out_dir, .no_render = ro->no_render,
+	    .run_ids = ro->run_ids,
+	    .nr_run_ids = ro->nr_run_ids,
+	    .where = ro->where,
+	    .nr_where = ro->nr_where,
+	    .out_dir = ro->out_dir,
+	    .no_render = ro->no_render,
 	};
 
 	section(o, "Plots");
@@ -472,28 +490,29 @@ static void plots_section(struct out *o, struct store *st, const struct report_o
 		}
 		fprintf(o->html, "<figcaption>");
 		html_esc(o->html, k->summary);
-		fprintf(o->html, " &mdash; %zu runs; data <a href=\"%s.dat\">%s.dat</a>, script "
-				 "<a href=\"%s.gp\">%s.gp</a>%s%s%s</figcaption>\n</figure>\n",
+		fprintf(o->html,
+			" &mdash; %zu runs; data <a href=\"%s.dat\">%s.dat</a>, script "
+			"<a href=\"%s.gp\">%s.gp</a>%s%s%s</figcaption>\n</figure>\n",
 			pr.nr_runs, k->name, k->name, k->name, k->name,
 			pr.rendered ? ", <a href=\"" : "", pr.rendered ? k->name : "",
 			pr.rendered ? ".svg\">SVG</a>" : "");
-		fprintf(o->md, "Data: [%s.dat](%s.dat), script: [%s.gp](%s.gp)\n\n", k->name, k->name,
-			k->name, k->name);
+		fprintf(o->md, "Data: [%s.dat](%s.dat), script: [%s.gp](%s.gp)\n\n", k->name,
+			k->name, k->name, k->name);
 	}
 }
 
 static const char css[] =
-	"body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}"
-	"table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
-	"text-align:right}td:first-child,th:first-child{text-align:left}th{background:#f0f0f0}"
-	"img{max-width:100%;border:1px solid #eee}figure{margin:1.5em 0}.note{color:#666;"
-	"font-size:90%}small{color:#666}";
+    "body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}"
+    "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
+    "text-align:right}td:first-child,th:first-child{text-align:left}th{background:#f0f0f0}"
+    "img{max-width:100%;border:1px solid #eee}figure{margin:1.5em 0}.note{color:#666;"
+    "font-size:90%}small{color:#666}";
 
 int report_write(struct store *st, const struct report_opts *ro, struct report_result *res)
 {
 	struct store_run *all = NULL, runs[REPORT_MAX_COLS];
 	size_t nr_all = 0, nr = 0, nr_sel = 0;
-	struct out o = { 0 };
+	struct out o = {0};
 	char question[512], now[32];
 	time_t t = time(NULL);
 	struct tm tm;
@@ -507,7 +526,8 @@ int report_write(struct store *st, const struct report_opts *ro, struct report_r
 	}
 	rc = store__list_runs(st, ro->where, ro->nr_where, &all, &nr_all);
 	if (rc) {
-		snprintf(res->errmsg, sizeof(res->errmsg), "cannot read runs: %s", store__errmsg(st));
+		snprintf(res->errmsg, sizeof(res->errmsg), "cannot read runs: %s",
+			 store__errmsg(st));
 		return rc;
 	}
 	/* table columns: the listed runs in the order given, else complete runs by id */
@@ -553,15 +573,18 @@ int report_write(struct store *st, const struct report_opts *ro, struct report_r
 			snprintf(question, sizeof(question), "How does %s compare with %s?",
 				 title_of(&runs[1], b, sizeof(b)), a);
 		else if (nr > 1)
-			snprintf(question, sizeof(question), "How do %zu runs compare with %s?", nr_sel - 1, a);
+			snprintf(question, sizeof(question), "How do %zu runs compare with %s?",
+				 nr_sel - 1, a);
 		else
 			snprintf(question, sizeof(question), "What does run %s show?", a);
 	}
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%d %H:%M UTC", &tm);
 
-	fprintf(o.html, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-			"<title>svatrace report</title>\n<style>%s</style></head><body>\n<h1>", css);
+	fprintf(o.html,
+		"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+		"<title>svatrace report</title>\n<style>%s</style></head><body>\n<h1>",
+		css);
 	html_esc(o.html, question);
 	fprintf(o.html, "</h1>\n<p class=\"note\">");
 	fprintf(o.md, "# ");

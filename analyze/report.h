@@ -16,24 +16,24 @@
 
 #include "analyze/store.h"
 
-#define REPORT_MAX_COLS 8	/* runs shown side by side in tables */
+#define REPORT_MAX_COLS 8 /* runs shown side by side in tables */
 
 struct report_opts {
-	const int64_t *run_ids;		/* runs (first = baseline), NULL: every complete run */
-	size_t nr_run_ids;		/* length of run_ids */
-	const struct store_where *where;	/* further filters */
-	size_t nr_where;		/* length of where */
-	const char *out_dir;		/* output directory */
-	const char *question;		/* the question the report answers, NULL: generated */
-	bool no_render;			/* do not run gnuplot (no images) */
+	const int64_t *run_ids;		 /* runs (first = baseline), NULL: every complete run */
+	size_t nr_run_ids;		 /* length of run_ids */
+	const struct store_where *where; /* further filters */
+	size_t nr_where;		 /* length of where */
+	const char *out_dir;		 /* output directory */
+	const char *question;		 /* the question the report answers, NULL: generated */
+	bool no_render;			 /* do not run gnuplot (no images) */
 };
 
 struct report_result {
-	size_t nr_runs;			/* runs in the report */
-	size_t nr_plots;		/* plots drawn and included */
-	char html[4096];		/* path of report.html */
-	char md[4096];			/* path of report.md */
-	char errmsg[512];		/* on failure */
+	size_t nr_runs;	  /* runs in the report */
+	size_t nr_plots;  /* plots drawn and included */
+	char html[4096];  /* path of report.html */
+	char md[4096];	  /* path of report.md */
+	char errmsg[512]; /* on failure */
 };
 
 /**

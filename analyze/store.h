@@ -30,87 +30,87 @@
 
 #include "model/results.h"
 
-#define STORE_SCHEMA_VERSION 2		/* schema this code writes */
-#define STORE_POINT_KEY_LEN 32		/* hex chars of a point key */
-#define STORE_BUSY_TIMEOUT_MS 30000	/* default wait for another writer */
+#define STORE_SCHEMA_VERSION 2	    /* schema this code writes */
+#define STORE_POINT_KEY_LEN 32	    /* hex chars of a point key */
+#define STORE_BUSY_TIMEOUT_MS 30000 /* default wait for another writer */
 
 /* store__open() flags */
-#define STORE_CREATE (1u << 0)		/* create the file if it does not exist */
-#define STORE_READONLY (1u << 1)	/* read only: never writes, migrates or locks for writing */
-#define STORE_ONE_PER_POINT (1u << 2)	/* commit refuses a 2nd complete run of a point key */
+#define STORE_CREATE (1u << 0)	      /* create the file if it does not exist */
+#define STORE_READONLY (1u << 1)      /* read only: never writes, migrates or locks for writing */
+#define STORE_ONE_PER_POINT (1u << 2) /* commit refuses a 2nd complete run of a point key */
 
 struct store;
 
 /* One run as read back from the store (strings owned by the struct). */
 struct store_run {
-	int64_t id;			/* runs.id */
-	char *time_utc;			/* ISO 8601 UTC time the run was stored */
-	char *tool_version;		/* svatrace version that produced it */
-	char *label;			/* user or generated label */
-	char *scenario;			/* scenario transforms, "" if none */
-	uint64_t seed;			/* PRNG seed */
-	int status;			/* 0 complete, negative failed/interrupted */
-	char *trace_path;		/* input trace path, "" if synthetic */
-	uint64_t trace_bytes;		/* input trace size */
-	char *trace_hash;		/* hex content hash of the trace */
-	char *trace_meta_json;		/* trace header summary (JSON), "" if none */
-	char *point_key;		/* hash of config + trace hash + scenario */
+	int64_t id;	       /* runs.id */
+	char *time_utc;	       /* ISO 8601 UTC time the run was stored */
+	char *tool_version;    /* svatrace version that produced it */
+	char *label;	       /* user or generated label */
+	char *scenario;	       /* scenario transforms, "" if none */
+	uint64_t seed;	       /* PRNG seed */
+	int status;	       /* 0 complete, negative failed/interrupted */
+	char *trace_path;      /* input trace path, "" if synthetic */
+	uint64_t trace_bytes;  /* input trace size */
+	char *trace_hash;      /* hex content hash of the trace */
+	char *trace_meta_json; /* trace header summary (JSON), "" if none */
+	char *point_key;       /* hash of config + trace hash + scenario */
 };
 
 /* A run filter: a run column (id, label, scenario, status, seed, trace_hash,
  * trace_path, point_key, tool_version) or else a config key, equal to value. */
 struct store_where {
-	const char *key;		/* column or config key */
-	const char *value;		/* text it must equal */
+	const char *key;   /* column or config key */
+	const char *value; /* text it must equal */
 };
 
 /* A histogram read back: counts[] has RESULTS_HIST_BUCKETS entries. */
 struct store_hist {
-	uint64_t *counts;		/* per-bucket counts (malloc'd) */
-	uint64_t nr;			/* values recorded */
-	uint64_t sum;			/* sum of values */
-	uint64_t min;			/* smallest value */
-	uint64_t max;			/* largest value */
-	char unit[16];			/* "ns" */
+	uint64_t *counts; /* per-bucket counts (malloc'd) */
+	uint64_t nr;	  /* values recorded */
+	uint64_t sum;	  /* sum of values */
+	uint64_t min;	  /* smallest value */
+	uint64_t max;	  /* largest value */
+	char unit[16];	  /* "ns" */
 };
 
 /* @h as a lib/hist.h histogram, for hist_stat() and hist_quantile(). */
 static inline struct hist store_hist_view(const struct store_hist *h)
 {
-	return (struct hist){ .counts = h->counts, .nr = h->nr, .sum = h->sum,
-			      .min = h->min, .max = h->max };
+	return (struct hist){
+	    .counts = h->counts, .nr = h->nr, .sum = h->sum, .min = h->min, .max = h->max};
 }
 
 /* A time series read back. */
 struct store_series {
-	uint64_t start_ns;		/* start of window 0 */
-	uint64_t window_ns;		/* width of each window */
-	double *values;			/* one per window (malloc'd) */
-	size_t nr_values;		/* number of windows */
+	uint64_t start_ns;  /* start of window 0 */
+	uint64_t window_ns; /* width of each window */
+	double *values;	    /* one per window (malloc'd) */
+	size_t nr_values;   /* number of windows */
 };
 
 /* What one merged shard contributed. */
 struct store_merge_stats {
-	size_t nr_runs;			/* runs in the shard */
-	size_t nr_copied;		/* copied into the output */
-	size_t nr_duplicates;		/* skipped: point already in the output */
-	size_t nr_replaced;		/* replaced a failed run of the same point */
+	size_t nr_runs;	      /* runs in the shard */
+	size_t nr_copied;     /* copied into the output */
+	size_t nr_duplicates; /* skipped: point already in the output */
+	size_t nr_replaced;   /* replaced a failed run of the same point */
 };
 
 /* Summary for `db info`. */
 struct store_info {
-	int schema_version;		/* schema_version.version */
-	size_t nr_runs;			/* all runs */
-	size_t nr_complete;		/* runs with status 0 */
-	size_t nr_traces;		/* distinct trace hashes */
-	size_t nr_config_rows;		/* rows of run_config */
-	size_t nr_metric_rows;		/* rows of metrics */
-	size_t nr_metric_keys;		/* distinct metric keys */
-	size_t nr_histograms;		/* rows of histograms */
-	size_t nr_series;		/* rows of series */
-	char first_time[32];		/* earliest run time, "" if none */
-	char last_time[32];		/* latest run time */
-	char journal_mode[16];		/* "wal" */
+	int schema_version;    /* schema_version.version */
+	size_t nr_runs;	       /* all runs */
+	size_t nr_complete;    /* runs with status 0 */
+	size_t nr_traces;      /* distinct trace hashes */
+	size_t nr_config_rows; /* rows of run_config */
+	size_t nr_metric_rows; /* rows of metrics */
+	size_t nr_metric_keys; /* distinct metric keys */
+	size_t nr_histograms;  /* rows of histograms */
+	size_t nr_series;      /* rows of series */
+	char first_time[32];   /* earliest run time, "" if none */
+	char last_time[32];    /* latest run time */
+	char journal_mode[16]; /* "wal" */
 };
 
 /**
@@ -199,8 +199,8 @@ int store__for_each_config(struct store *st, int64_t run,
 			   void *arg);
 
 /** store__get_metric() - value (and unit, may be NULL) of metric @key; -ENOENT if absent. */
-int store__get_metric(struct store *st, int64_t run, const char *key, double *value,
-		      char *unit, size_t unit_len);
+int store__get_metric(struct store *st, int64_t run, const char *key, double *value, char *unit,
+		      size_t unit_len);
 
 /** store__for_each_metric() - call @fn for every metric of @run in key order. */
 int store__for_each_metric(struct store *st, int64_t run,
@@ -208,8 +208,8 @@ int store__for_each_metric(struct store *st, int64_t run,
 			   void *arg);
 
 /** store__for_each_hist_key() - call @fn for each histogram key of @run in key order. */
-int store__for_each_hist_key(struct store *st, int64_t run,
-			     int (*fn)(void *arg, const char *key), void *arg);
+int store__for_each_hist_key(struct store *st, int64_t run, int (*fn)(void *arg, const char *key),
+			     void *arg);
 
 /** store__get_hist() - histogram @key of @run; -ENOENT if absent. Free with store_hist_clear(). */
 int store__get_hist(struct store *st, int64_t run, const char *key, struct store_hist *out);

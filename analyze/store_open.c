@@ -175,9 +175,8 @@ static int open_readonly(struct store *st)
 	char *uri, *o;
 	int rc = sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READONLY, NULL);
 
-	if (rc == SQLITE_OK &&
-	    sqlite3_exec(st->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) ==
-		SQLITE_OK)
+	if (rc == SQLITE_OK && sqlite3_exec(st->db, "SELECT count(*) FROM sqlite_master", NULL,
+					    NULL, NULL) == SQLITE_OK)
 		return SQLITE_OK;
 	sqlite3_close(st->db);
 	st->db = NULL;
@@ -187,7 +186,7 @@ static int open_readonly(struct store *st)
 	o = uri + sprintf(uri, "file:");
 	for (const char *c = st->path; *c; c++) /* '%', '?', '#' are not literal in a URI */
 		o += (*c == '%' || *c == '?' || *c == '#') ? sprintf(o, "%%%02X", (unsigned char)*c)
-							    : sprintf(o, "%c", *c);
+							   : sprintf(o, "%c", *c);
 	strcpy(o, "?immutable=1");
 	rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
 	free(uri);
@@ -215,9 +214,10 @@ struct store *store__open(const char *path, unsigned int flags, char *errbuf, si
 	if (flags & STORE_READONLY)
 		rc = open_readonly(st);
 	else
-		rc = sqlite3_open_v2(
-		    path, &st->db,
-		    SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0), NULL);
+		rc = sqlite3_open_v2(path, &st->db,
+				     SQLITE_OPEN_READWRITE |
+					 ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0),
+				     NULL);
 	if (rc != SQLITE_OK) {
 		store_seterr(errbuf, errlen, "%s: cannot open: %s", path,
 			     st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));

@@ -70,8 +70,9 @@ static int ss_end_run(void *ctx, int status)
 			svt_warn("%s: database busy, retrying the commit", store__path(ss->st));
 	}
 	if (rc == -EEXIST) {
-		svt_info("%s: this point was stored meanwhile by another writer; run not stored again",
-			 store__path(ss->st));
+		svt_info(
+		    "%s: this point was stored meanwhile by another writer; run not stored again",
+		    store__path(ss->st));
 		ss->skipped = true;
 		return 0;
 	}

@@ -19,8 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define WARMUP_OPS 20000		/* untraced: before the tracer attaches */
-#define PRCTL_UNKNOWN 0x5356540aL	/* no such prctl option: "SVT\n" */
+#define WARMUP_OPS 20000	  /* untraced: before the tracer attaches */
+#define PRCTL_UNKNOWN 0x5356540aL /* no such prctl option: "SVT\n" */
 
 static double now_ns(void)
 {
@@ -52,15 +52,18 @@ int main(int argc, char **argv)
 			nowait = 1;
 		else if (!strcmp(argv[i], "--op") && i + 1 < argc && !strcmp(argv[i + 1], "prctl"))
 			prctl_op = 1, i++;
-		else if (!strcmp(argv[i], "--op") && i + 1 < argc && !strcmp(argv[i + 1], "getppid"))
+		else if (!strcmp(argv[i], "--op") && i + 1 < argc &&
+			 !strcmp(argv[i + 1], "getppid"))
 			i++;
 		else
 			bad = 1;
 	}
 	if (bad) {
-		fprintf(stderr, "usage: collect_loop N [--nowait] [--op getppid|prctl]\n"
-				"  N system calls (default getppid; prctl: an unknown option, firing\n"
-				"  task:task_prctl_unknown); without --nowait, waits for a byte on stdin first\n");
+		fprintf(stderr,
+			"usage: collect_loop N [--nowait] [--op getppid|prctl]\n"
+			"  N system calls (default getppid; prctl: an unknown option, firing\n"
+			"  task:task_prctl_unknown); without --nowait, waits for a byte on stdin "
+			"first\n");
 		return 2;
 	}
 	run(WARMUP_OPS, prctl_op);

@@ -18,7 +18,7 @@ int main(int argc, char **argv)
 {
 	uint64_t n = argc > 2 ? strtoull(argv[2], NULL, 0) : 10000000ull;
 	struct prng rng;
-	uint64_t stream[4] = { 0x100000000ull, 0x200000000ull, 0x300000000ull, 0x400000000ull };
+	uint64_t stream[4] = {0x100000000ull, 0x200000000ull, 0x300000000ull, 0x400000000ull};
 	struct trace_writer *w;
 	uint32_t dev[2];
 	int rc;
@@ -37,7 +37,7 @@ int main(int argc, char **argv)
 	dev[0] = trace_writer__intern(w, "bench-dev0");
 	dev[1] = trace_writer__intern(w, "bench-dev1");
 	for (uint64_t i = 0; i < n; i++) {
-		struct trace_rec_dev_access r = { 0 };
+		struct trace_rec_dev_access r = {0};
 		uint64_t k = prng_below(&rng, 10);
 
 		r.hdr.ts_ns = 1000 + i * 10;
@@ -51,7 +51,8 @@ int main(int argc, char **argv)
 			r.iova = stream[s];
 			stream[s] += 64;
 		} else if (k < 7) {
-			r.iova = 0x800000000ull + (prng_below(&rng, 256) << 12) + (prng_below(&rng, 64) << 6);
+			r.iova = 0x800000000ull + (prng_below(&rng, 256) << 12) +
+				 (prng_below(&rng, 64) << 6);
 		} else {
 			r.iova = (prng_below(&rng, 1ull << 20) << 12) + (prng_below(&rng, 64) << 6);
 		}

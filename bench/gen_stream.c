@@ -20,7 +20,7 @@
 
 #define NR_STREAMS 16
 #define NR_HOT 300
-#define SPACE_PAGES (1ull << 20)	/* 4 GiB of 4 KiB pages */
+#define SPACE_PAGES (1ull << 20) /* 4 GiB of 4 KiB pages */
 
 static FILE *open_text(const char *prefix, const char *ext)
 {
@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 	dev = trace_writer__intern(w, "bench-dev0");
 	fprintf(csv, "time_ns,device,pasid,iova,size,dir\n");
 	for (uint64_t i = 0; i < n; i++) {
-		struct trace_rec_dev_access r = { 0 };
+		struct trace_rec_dev_access r = {0};
 		uint64_t k = prng_below(&rng, 10);
 
 		if (k < 4) {
@@ -78,7 +78,8 @@ int main(int argc, char **argv)
 		} else if (k < 8) {
 			r.iova = hot[prng_below(&rng, NR_HOT)] + (prng_below(&rng, 64) << 6);
 		} else {
-			r.iova = (prng_below(&rng, SPACE_PAGES) << 12) + (prng_below(&rng, 64) << 6);
+			r.iova =
+			    (prng_below(&rng, SPACE_PAGES) << 12) + (prng_below(&rng, 64) << 6);
 		}
 		r.hdr.ts_ns = 1000 + i * 10;
 		r.hdr.kind = TRACE_REC_DEV_ACCESS;

@@ -37,10 +37,10 @@ static double now_s(void)
 
 int main(int argc, char **argv)
 {
-	static const struct param_table *const tables[] = { &model_param_table, NULL };
+	static const struct param_table *const tables[] = {&model_param_table, NULL};
 	static uint64_t iova[BATCH], ts[BATCH];
 	static uint32_t dev[BATCH], bytes[BATCH];
-	struct iotlb_geom g = { .entries = 512, .ways = 8, .policy = &iotlb_policy_lru, .seed = 1 };
+	struct iotlb_geom g = {.entries = 512, .ways = 8, .policy = &iotlb_policy_lru, .seed = 1};
 	double t_read = 0, t_sum = 0, t_iotlb = 0, t_model = 0, t0;
 	uint64_t n = 0, sum = 0, hits = 0;
 	struct params *p = params__new(tables);
@@ -112,8 +112,10 @@ int main(int argc, char **argv)
 
 		t0 = now_s();
 		for (uint32_t i = 0; i < k; i++) {
-			struct model_access a = { .iova = iova[i], .bytes = bytes[i], .dev = dev[i] & 1,
-						  .sid = dev[i] & 1 };
+			struct model_access a = {.iova = iova[i],
+						 .bytes = bytes[i],
+						 .dev = dev[i] & 1,
+						 .sid = dev[i] & 1};
 
 			model__advance(m, ts[i]);
 			model__access(m, ts[i], &a);
@@ -132,7 +134,8 @@ int main(int argc, char **argv)
 	printf("reader (CRC + decode):   %7.1f M records/s\n", (double)n / t_read / 1e6);
 	printf("baseline read-and-sum:   %7.1f M records/s in memory, %.1f M/s with the reader\n",
 	       (double)n / t_sum / 1e6, (double)n / (t_read + t_sum) / 1e6);
-	printf("(a) IOTLB only 512x8 LRU %7.1f M accesses/s in memory (%.1f%% hits); %.1f M/s with the reader\n",
+	printf("(a) IOTLB only 512x8 LRU %7.1f M accesses/s in memory (%.1f%% hits); %.1f M/s with "
+	       "the reader\n",
 	       (double)n / t_iotlb / 1e6, 100.0 * (double)hits / (double)n,
 	       (double)n / (t_read + t_iotlb) / 1e6);
 	printf("(b) full model:          %7.1f M accesses/s in memory; %.1f M/s with the reader"

@@ -35,7 +35,8 @@ int main(int argc, char **argv)
 	entries = strtoull(argv[1], NULL, 0);
 	ways = strtoull(argv[2], NULL, 0);
 	if (!entries || !ways || ways > entries || entries % ways) {
-		fprintf(stderr, "refsim: WAYS must divide ENTRIES (got %s, %s)\n", argv[1], argv[2]);
+		fprintf(stderr, "refsim: WAYS must divide ENTRIES (got %s, %s)\n", argv[1],
+			argv[2]);
 		return 2;
 	}
 	sets = entries / ways;
@@ -49,7 +50,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "refsim: out of memory\n");
 		return 1;
 	}
-	memset(tags, 0xff, entries * sizeof(*tags));	/* all invalid */
+	memset(tags, 0xff, entries * sizeof(*tags)); /* all invalid */
 	while (fgets(line, sizeof(line), in)) {
 		char *p = line, *end;
 		uint64_t addr, page, *t, *s, w, victim = 0;
@@ -74,7 +75,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		misses++;
-		for (w = 1; w < ways; w++)	/* invalid ways have stamp 0: taken first */
+		for (w = 1; w < ways; w++) /* invalid ways have stamp 0: taken first */
 			if (s[w] < s[victim])
 				victim = w;
 		t[victim] = page;

@@ -17,11 +17,11 @@
 
 #include "model/wq/wq.h"
 
-#define TLB_ENTRIES 1024	/* toy direct-mapped translation cache */
+#define TLB_ENTRIES 1024 /* toy direct-mapped translation cache */
 
 struct toy_tlb {
-	uint64_t tag[TLB_ENTRIES];	/* (pasid, page) + 1, 0 = empty */
-	uint64_t misses;		/* misses seen */
+	uint64_t tag[TLB_ENTRIES]; /* (pasid, page) + 1, 0 = empty */
+	uint64_t misses;	   /* misses seen */
 };
 
 /* Stand-in for the IOTLB/ATC model: 0 ns on a hit, 300 ns per missing page. */
@@ -47,7 +47,7 @@ static uint64_t toy_stall(void *ctx, uint32_t pasid, uint64_t addr, uint64_t byt
 	return stall;
 }
 
-static const struct wq_xlate_ops toy_ops = { .name = "toy", .stall_ns = toy_stall };
+static const struct wq_xlate_ops toy_ops = {.name = "toy", .stall_ns = toy_stall};
 
 static double now_s(void)
 {
@@ -123,7 +123,8 @@ static double full_model(uint32_t mode, uint32_t nr_clients, uint64_t nr_desc, d
 	dt = now_s() - t0;
 	wq__stats(m, &st);
 	*rpd = st.nr_issued ? (double)st.nr_retries / (double)st.nr_issued : 0;
-	*share = (double)st.bytes_completed * 1e9 / (double)st.end_ns / (double)c.device_bw_bytes_per_s;
+	*share =
+	    (double)st.bytes_completed * 1e9 / (double)st.end_ns / (double)c.device_bw_bytes_per_s;
 	wq__free(m);
 	free(t);
 	return (double)st.nr_desc_completed / dt;
@@ -131,7 +132,7 @@ static double full_model(uint32_t mode, uint32_t nr_clients, uint64_t nr_desc, d
 
 int main(int argc, char **argv)
 {
-	static const uint32_t clients[] = { 1, 4, 64 };
+	static const uint32_t clients[] = {1, 4, 64};
 	uint64_t nr_desc = argc > 1 ? strtoull(argv[1], NULL, 0) : 2000000;
 	volatile uint64_t sink = 0;
 	size_t i;
@@ -146,8 +147,9 @@ int main(int argc, char **argv)
 			double base = xlate_only(clients[i], n, &sink), share, rpd;
 			double full = full_model((uint32_t)mode, clients[i], n, &share, &rpd);
 
-			printf("%-5s %7u %14.0f %14.0f %7.3f %9.1f%% %13.2f\n", mode ? "SWQ" : "DWQ",
-			       clients[i], full, base, full / base, 100 * share, rpd);
+			printf("%-5s %7u %14.0f %14.0f %7.3f %9.1f%% %13.2f\n",
+			       mode ? "SWQ" : "DWQ", clients[i], full, base, full / base,
+			       100 * share, rpd);
 		}
 	return 0;
 }

@@ -28,9 +28,9 @@
 
 /* The closed-loop device. */
 struct cal_device {
-	uint32_t outstanding;	/* reads in flight (tags) */
-	double data_ns;		/* data-path latency of one read */
-	double link_gbps;	/* issue-rate cap (64-byte reads) */
+	uint32_t outstanding; /* reads in flight (tags) */
+	double data_ns;	      /* data-path latency of one read */
+	double link_gbps;     /* issue-rate cap (64-byte reads) */
 };
 
 /**

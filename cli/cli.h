@@ -13,9 +13,9 @@
 #include <stdio.h>
 
 struct cli_cmd {
-	const char *name;	/* subcommand word */
-	const char *summary;	/* one line for "svatrace help" */
-	int (*run)(int argc, char **argv);	/* argv[0] is the subcommand name */
+	const char *name;		   /* subcommand word */
+	const char *summary;		   /* one line for "svatrace help" */
+	int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
 };
 
 /* Exit statuses */

@@ -336,11 +336,12 @@ static int write_profile(const char *path, const struct target *t, const struct 
 			"; source: calibrated: least squares, %s\nfixed_ns = %llu\n\n",
 			src, (unsigned long long)c->walk_fixed_ns);
 	else
-		fprintf(f,
-			"[walk]\n; per-walk overhead besides memory reads (ns)\n"
-			"; Not identified: no window of the run misses the IOTLB.\n"
-			"; source: not identified by the run: built-in default\nfixed_ns = %llu\n\n",
-			(unsigned long long)c->walk_fixed_ns);
+		fprintf(
+		    f,
+		    "[walk]\n; per-walk overhead besides memory reads (ns)\n"
+		    "; Not identified: no window of the run misses the IOTLB.\n"
+		    "; source: not identified by the run: built-in default\nfixed_ns = %llu\n\n",
+		    (unsigned long long)c->walk_fixed_ns);
 	fprintf(f, "[mem]\n; one page-table memory read, tables in local memory (ns)\n");
 	if (fit->read_fitted)
 		fprintf(f, "; source: calibrated: least squares, %s%s\n", src,
@@ -349,9 +350,10 @@ static int write_profile(const char *path, const struct target *t, const struct 
 		fprintf(f,
 			"; Not identified: %s\n"
 			"; source: %.150s\n",
-			fit->miss_fitted ? "every walk of the run reads once, so only\n"
-					   "; walk.fixed_ns + mem.read_ns is fitted; read_ns keeps the default."
-					 : "no window of the run misses the IOTLB; the default is kept.",
+			fit->miss_fitted
+			    ? "every walk of the run reads once, so only\n"
+			      "; walk.fixed_ns + mem.read_ns is fitted; read_ns keeps the default."
+			    : "no window of the run misses the IOTLB; the default is kept.",
 			dflt_read_src);
 	fprintf(f, "read_ns = %llu\n\n", (unsigned long long)c->mem_read_ns);
 	fprintf(f, "; added to each page-table read in remote memory (ns)\n");
@@ -438,20 +440,21 @@ static int do_fit(int argc, char **argv)
 	printf("run: %s (%s mappings, %s memory), %s\n", t.run.name, pb_iommu_name(t.run.iommu),
 	       t.run.remote ? "remote" : "local", t.lat_path);
 	printf("baseline: %s\n", t.have_base ? t.base_dir : "none (flat data path)");
-	printf(
-	    "fitted: iotlb.entries=%u%s (fully associative) pwc.l2_entries=%u%s walk.fixed_ns=%llu%s "
-	    "mem.read_ns=%llu%s mem.remote_extra_ns=%llu\n",
-	    fit.iotlb_entries, fit.miss_fitted ? "" : " (lower bound)", fit.pwc_l2_entries,
-	    fit.l2_bound ? " (lower bound)" : "", (unsigned long long)fit.walk_fixed_ns,
-	    fit.miss_fitted ? "" : " (not identified: default)",
-	    (unsigned long long)fit.mem_read_ns,
-	    fit.read_fitted ? "" : " (not identified: default)",
-	    (unsigned long long)fitted.mem_remote_extra_ns);
+	printf("fitted: iotlb.entries=%u%s (fully associative) pwc.l2_entries=%u%s "
+	       "walk.fixed_ns=%llu%s "
+	       "mem.read_ns=%llu%s mem.remote_extra_ns=%llu\n",
+	       fit.iotlb_entries, fit.miss_fitted ? "" : " (lower bound)", fit.pwc_l2_entries,
+	       fit.l2_bound ? " (lower bound)" : "", (unsigned long long)fit.walk_fixed_ns,
+	       fit.miss_fitted ? "" : " (not identified: default)",
+	       (unsigned long long)fit.mem_read_ns,
+	       fit.read_fitted ? "" : " (not identified: default)",
+	       (unsigned long long)fitted.mem_remote_extra_ns);
 	if (!fit.miss_fitted)
-		printf("note: no window misses the IOTLB with %s mappings: iotlb.entries is a lower "
-		       "bound and the walk latencies are not identified by this run; its rise is the "
-		       "data path's (baseline column)\n",
-		       pb_iommu_name(t.run.iommu));
+		printf(
+		    "note: no window misses the IOTLB with %s mappings: iotlb.entries is a lower "
+		    "bound and the walk latencies are not identified by this run; its rise is the "
+		    "data path's (baseline column)\n",
+		    pb_iommu_name(t.run.iommu));
 	print_table(&t, &fit.score, stdout);
 	rc = CLI_OK;
 	if (o.out &&
@@ -511,11 +514,11 @@ static int do_check(int argc, char **argv)
  */
 static int do_tput(int argc, char **argv)
 {
-	struct opts o = { 0 };
+	struct opts o = {0};
 	const char *pos[2];
 	char path[PATH_MAX], err[PATH_MAX + 256], bw[PATH_MAX + 64], bwoff[PATH_MAX + 600];
 	struct pb_curve meas, off;
-	struct cal_device dev = { 0 };
+	struct cal_device dev = {0};
 	double pred[PB_MAX_WINDOWS], best_pred[PB_MAX_WINDOWS], best = INFINITY;
 	uint32_t best_at = 0, best_k = 0;
 	bool have_off;
@@ -577,16 +580,18 @@ static int do_tput(int argc, char **argv)
 	c.walkers = best_k;
 	best = cal_tput_err(best_pred, &meas, have_off ? &off : NULL, &best_at);
 	printf("profile: %s\nrun: %s, %s\n", path, t.run.name, bw);
-	printf("device: outstanding=%u (link cap x data latency / 64 B), data latency %.1f ns "
-	       "(%s at %llu bytes), link cap %.2f Gb/s (largest measured); fitted walk.walkers=%u\n",
-	       dev.outstanding, dev.data_ns, PB_LAT_FILE, (unsigned long long)t.meas.win_bytes[0],
-	       dev.link_gbps, c.walkers);
-	printf("%10s %12s %12s %12s %10s\n", "window", "iommu-off", "measured", "predicted", "error");
+	printf(
+	    "device: outstanding=%u (link cap x data latency / 64 B), data latency %.1f ns "
+	    "(%s at %llu bytes), link cap %.2f Gb/s (largest measured); fitted walk.walkers=%u\n",
+	    dev.outstanding, dev.data_ns, PB_LAT_FILE, (unsigned long long)t.meas.win_bytes[0],
+	    dev.link_gbps, c.walkers);
+	printf("%10s %12s %12s %12s %10s\n", "window", "iommu-off", "measured", "predicted",
+	       "error");
 	for (uint32_t i = 0; i < meas.nr; i++)
-		printf("%10llu %12.2f %12.2f %12.2f %9.1f%%\n", (unsigned long long)meas.win_bytes[i],
-		       have_off ? off.val[i] : NAN, meas.val[i], best_pred[i],
-		       100.0 * (best_pred[i] - meas.val[i]) /
-			       (have_off ? off.val[i] : meas.val[0]));
+		printf(
+		    "%10llu %12.2f %12.2f %12.2f %9.1f%%\n", (unsigned long long)meas.win_bytes[i],
+		    have_off ? off.val[i] : NAN, meas.val[i], best_pred[i],
+		    100.0 * (best_pred[i] - meas.val[i]) / (have_off ? off.val[i] : meas.val[0]));
 	printf("largest error: %.1f%% of the %s throughput, at window %u\n", 100.0 * best,
 	       have_off ? "IOMMU-off" : "first window's", best_at);
 	params__free(p);

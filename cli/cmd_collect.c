@@ -25,48 +25,51 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: svatrace collect [OPTIONS]\n"
-		"\n"
-		"Attach eBPF programs to every IOMMU / DMA-API / VT-d / I/O page fault /\n"
-		"pin / idxd source this kernel has (DESIGN.md section 3; absent ones are\n"
-		"skipped with one line) and write the events to a trace file. Ends on\n"
-		"Ctrl-C, SIGTERM or -d; the file is always closed complete and valid.\n"
-		"Needs root (or CAP_BPF+CAP_PERFMON) and kernel BTF. See 'svatrace doctor'.\n"
-		"\n"
-		"Options:\n"
-		"  -o, --output FILE       trace file to write (default: svatrace.trace)\n"
-		"  -d, --duration SECONDS  stop after this long (default: until Ctrl-C)\n"
-		"  -e, --events LIST       comma-separated globs on probe names or groups\n"
-		"                          (iommu, dma, intel_iommu, qi_wait, iopf, pin, idxd);\n"
-		"                          e.g. 'iommu:map,iommu:unmap,intel_iommu' (default: all)\n"
-		"  -p, --pid PID           only events raised in this process\n"
-		"      --device GLOB       only records of devices matching GLOB (e.g. '0000:00:1f.*');\n"
-		"                          records without a device field are kept\n"
-		"  -b, --buffer-size SIZE  ring buffer size, K/M suffix, rounded up to a power\n"
-		"                          of two (default: 8M)\n"
-		"      --poll-ms MS        consumer polling interval (default: %u)\n"
-		"      --keep-phys         keep physical and user addresses (default: replace\n"
-		"                          them by a keyed hash, consistent within the file)\n"
-		"      --uprobe PATH:SYMBOL:ARGn=dsa-desc\n"
-		"                          record the 64-byte DSA descriptor that argument n of\n"
-		"                          SYMBOL in PATH points to (repeatable, up to %d)\n"
-		"      --tracepoint SYSTEM:NAME\n"
-		"                          also record any tracepoint (repeatable, up to %d) as\n"
-		"                          generic records named SYSTEM:NAME whose text holds the\n"
-		"                          scalar fields of the first 64 payload bytes; 8-byte\n"
-		"                          fields are hashed unless --keep-phys. Add '-e none' to\n"
-		"                          record only these (e.g. to measure the capture cost)\n"
-		"      --btf FILE          kernel BTF for CO-RE (default: %s)\n"
-		"  -l, --list              list the probes and whether this kernel has them\n"
-		"  -v, --verbose           libbpf messages and debug output\n"
-		"  -h, --help              this help\n"
-		"\n"
-		"Example:\n"
-		"  sudo svatrace collect -o io.trace -d 10 -e iommu,intel_iommu,qi_wait\n"
-		"  sudo svatrace collect -o app.trace --uprobe ./app:submit:ARG1=dsa-desc -- \n"
-		"  sudo svatrace collect -o sc.trace -e none -d 5 --tracepoint syscalls:sys_enter_getppid\n",
-		COLLECT_DEFAULT_POLL_MS, SVT_MAX_UPROBES, SVT_MAX_TRACEPOINTS, COLLECT_DEFAULT_BTF);
+	fprintf(
+	    f,
+	    "usage: svatrace collect [OPTIONS]\n"
+	    "\n"
+	    "Attach eBPF programs to every IOMMU / DMA-API / VT-d / I/O page fault /\n"
+	    "pin / idxd source this kernel has (DESIGN.md section 3; absent ones are\n"
+	    "skipped with one line) and write the events to a trace file. Ends on\n"
+	    "Ctrl-C, SIGTERM or -d; the file is always closed complete and valid.\n"
+	    "Needs root (or CAP_BPF+CAP_PERFMON) and kernel BTF. See 'svatrace doctor'.\n"
+	    "\n"
+	    "Options:\n"
+	    "  -o, --output FILE       trace file to write (default: svatrace.trace)\n"
+	    "  -d, --duration SECONDS  stop after this long (default: until Ctrl-C)\n"
+	    "  -e, --events LIST       comma-separated globs on probe names or groups\n"
+	    "                          (iommu, dma, intel_iommu, qi_wait, iopf, pin, idxd);\n"
+	    "                          e.g. 'iommu:map,iommu:unmap,intel_iommu' (default: all)\n"
+	    "  -p, --pid PID           only events raised in this process\n"
+	    "      --device GLOB       only records of devices matching GLOB (e.g. "
+	    "'0000:00:1f.*');\n"
+	    "                          records without a device field are kept\n"
+	    "  -b, --buffer-size SIZE  ring buffer size, K/M suffix, rounded up to a power\n"
+	    "                          of two (default: 8M)\n"
+	    "      --poll-ms MS        consumer polling interval (default: %u)\n"
+	    "      --keep-phys         keep physical and user addresses (default: replace\n"
+	    "                          them by a keyed hash, consistent within the file)\n"
+	    "      --uprobe PATH:SYMBOL:ARGn=dsa-desc\n"
+	    "                          record the 64-byte DSA descriptor that argument n of\n"
+	    "                          SYMBOL in PATH points to (repeatable, up to %d)\n"
+	    "      --tracepoint SYSTEM:NAME\n"
+	    "                          also record any tracepoint (repeatable, up to %d) as\n"
+	    "                          generic records named SYSTEM:NAME whose text holds the\n"
+	    "                          scalar fields of the first 64 payload bytes; 8-byte\n"
+	    "                          fields are hashed unless --keep-phys. Add '-e none' to\n"
+	    "                          record only these (e.g. to measure the capture cost)\n"
+	    "      --btf FILE          kernel BTF for CO-RE (default: %s)\n"
+	    "  -l, --list              list the probes and whether this kernel has them\n"
+	    "  -v, --verbose           libbpf messages and debug output\n"
+	    "  -h, --help              this help\n"
+	    "\n"
+	    "Example:\n"
+	    "  sudo svatrace collect -o io.trace -d 10 -e iommu,intel_iommu,qi_wait\n"
+	    "  sudo svatrace collect -o app.trace --uprobe ./app:submit:ARG1=dsa-desc -- \n"
+	    "  sudo svatrace collect -o sc.trace -e none -d 5 --tracepoint "
+	    "syscalls:sys_enter_getppid\n",
+	    COLLECT_DEFAULT_POLL_MS, SVT_MAX_UPROBES, SVT_MAX_TRACEPOINTS, COLLECT_DEFAULT_BTF);
 }
 
 static int parse_size(const char *s, uint64_t *out)
@@ -128,43 +131,45 @@ static void summary(const struct collect_result *res)
 		(unsigned long long)res->nr_records, (unsigned long long)res->nr_lost,
 		res->nr_attached, (double)res->duration_ns / 1e9);
 	if (res->nr_filtered)
-		fprintf(stderr, ", %llu filtered by --device", (unsigned long long)res->nr_filtered);
+		fprintf(stderr, ", %llu filtered by --device",
+			(unsigned long long)res->nr_filtered);
 	fputc('\n', stderr);
 	if (res->nr_lost)
-		fprintf(stderr, "warning: %llu events lost (ring buffer full): use a larger "
-				"--buffer-size or a narrower -e\n",
+		fprintf(stderr,
+			"warning: %llu events lost (ring buffer full): use a larger "
+			"--buffer-size or a narrower -e\n",
 			(unsigned long long)res->nr_lost);
 }
 
 int cmd_collect(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "device", required_argument, NULL, 'D' },
-		{ "buffer-size", required_argument, NULL, 'b' },
-		{ "poll-ms", required_argument, NULL, 'P' },
-		{ "keep-phys", no_argument, NULL, 'K' },
-		{ "uprobe", required_argument, NULL, 'U' },
-		{ "btf", required_argument, NULL, 'B' },
-		{ "tracepoint", required_argument, NULL, 'T' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"output", required_argument, NULL, 'o'},
+	    {"duration", required_argument, NULL, 'd'},
+	    {"events", required_argument, NULL, 'e'},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"device", required_argument, NULL, 'D'},
+	    {"buffer-size", required_argument, NULL, 'b'},
+	    {"poll-ms", required_argument, NULL, 'P'},
+	    {"keep-phys", no_argument, NULL, 'K'},
+	    {"uprobe", required_argument, NULL, 'U'},
+	    {"btf", required_argument, NULL, 'B'},
+	    {"tracepoint", required_argument, NULL, 'T'},
+	    {"list", no_argument, NULL, 'l'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct collect_opts o = {
-		.out_path = "svatrace.trace",
-		.buffer_bytes = COLLECT_DEFAULT_BUFFER_BYTES,
-		.poll_ms = COLLECT_DEFAULT_POLL_MS,
-		.btf_path = COLLECT_DEFAULT_BTF,
-		.cmdline = cli_command_line(),
-		.stop = &stop_flag,
+	    .out_path = "svatrace.trace",
+	    .buffer_bytes = COLLECT_DEFAULT_BUFFER_BYTES,
+	    .poll_ms = COLLECT_DEFAULT_POLL_MS,
+	    .btf_path = COLLECT_DEFAULT_BTF,
+	    .cmdline = cli_command_line(),
+	    .stop = &stop_flag,
 	};
 	struct collect_result res;
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = {.sa_handler = on_signal};
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "o:d:e:p:b:lvh", lopts, NULL)) != -1) {
@@ -178,7 +183,8 @@ int cmd_collect(int argc, char **argv)
 			double s = strtod(optarg, &end);
 
 			if (end == optarg || *end || s <= 0)
-				return cli_usage_error("collect", "bad duration '%s' (seconds > 0)", optarg);
+				return cli_usage_error("collect", "bad duration '%s' (seconds > 0)",
+						       optarg);
 			o.duration_ms = (uint64_t)(s * 1000 + 0.5);
 			if (!o.duration_ms)
 				o.duration_ms = 1;
@@ -200,14 +206,15 @@ int cmd_collect(int argc, char **argv)
 			break;
 		case 'b':
 			if (parse_size(optarg, &o.buffer_bytes))
-				return cli_usage_error("collect", "bad buffer size '%s' (e.g. 64K, 8M)",
-						       optarg);
+				return cli_usage_error(
+				    "collect", "bad buffer size '%s' (e.g. 64K, 8M)", optarg);
 			break;
 		case 'P': {
 			long v = strtol(optarg, &end, 10);
 
 			if (end == optarg || *end || v <= 0 || v > 10000)
-				return cli_usage_error("collect", "bad --poll-ms '%s' (1..10000)", optarg);
+				return cli_usage_error("collect", "bad --poll-ms '%s' (1..10000)",
+						       optarg);
 			o.poll_ms = (unsigned int)v;
 			break;
 		}
@@ -221,9 +228,11 @@ int cmd_collect(int argc, char **argv)
 				return cli_usage_error("collect", "at most %d --uprobe options",
 						       SVT_MAX_UPROBES);
 			if (collect_parse_uprobe(optarg, NULL, NULL, &argn))
-				return cli_usage_error("collect",
-						       "bad --uprobe '%s': want PATH:SYMBOL:ARGn=dsa-desc "
-						       "with n in 1..5", optarg);
+				return cli_usage_error(
+				    "collect",
+				    "bad --uprobe '%s': want PATH:SYMBOL:ARGn=dsa-desc "
+				    "with n in 1..5",
+				    optarg);
 			o.uprobes[o.nr_uprobes++] = optarg;
 			break;
 		}
@@ -237,8 +246,8 @@ int cmd_collect(int argc, char **argv)
 				return cli_usage_error("collect", "at most %d --tracepoint options",
 						       SVT_MAX_TRACEPOINTS);
 			if (!colon || colon == optarg || !colon[1] || strchr(colon + 1, ':'))
-				return cli_usage_error("collect",
-						       "bad --tracepoint '%s': want SYSTEM:NAME", optarg);
+				return cli_usage_error(
+				    "collect", "bad --tracepoint '%s': want SYSTEM:NAME", optarg);
 			o.tracepoints[o.nr_tracepoints++] = optarg;
 			break;
 		}

@@ -44,19 +44,20 @@ static json_t *num_or_null(double v)
 static json_t *run_json(const struct store_run *r)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)r->id, "label", r->label,
-			 "scenario", r->scenario, "trace_path", r->trace_path, "trace_hash", r->trace_hash);
+			 "scenario", r->scenario, "trace_path", r->trace_path, "trace_hash",
+			 r->trace_hash);
 }
 
 int cmd_compare(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		CLI_OUTFMT_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"db", required_argument, NULL, 'd'},
+	    CLI_OUTFMT_OPTIONS,
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *db = NULL;
-	struct cli_outfmt fmt = { 0 };
+	struct cli_outfmt fmt = {0};
 	struct compare cmp;
 	struct store *st;
 	int64_t a, b;
@@ -109,16 +110,17 @@ int cmd_compare(int argc, char **argv)
 		for (size_t i = 0; i < cmp.nr_rows; i++) {
 			const struct compare_row *r = &cmp.rows[i];
 
-			json_array_append_new(rows, json_pack("{s:s, s:s, s:o, s:o, s:o}", "key", r->key,
-							      "unit", r->unit, "a", num_or_null(r->a),
-							      "b", num_or_null(r->b),
-							      "ratio", num_or_null(r->ratio)));
+			json_array_append_new(
+			    rows, json_pack("{s:s, s:s, s:o, s:o, s:o}", "key", r->key, "unit",
+					    r->unit, "a", num_or_null(r->a), "b", num_or_null(r->b),
+					    "ratio", num_or_null(r->ratio)));
 		}
 		for (size_t i = 0; i < cmp.nr_diffs; i++)
-			json_array_append_new(diffs, json_pack("{s:s, s:s, s:s}", "key", cmp.diffs[i].key,
-							       "a", cmp.diffs[i].a, "b", cmp.diffs[i].b));
-		o = json_pack("{s:o, s:o, s:o, s:o, s:I, s:s, s:s}", "a", run_json(&cmp.run_a),
-			      "b", run_json(&cmp.run_b), "metrics", rows, "config_diff", diffs,
+			json_array_append_new(diffs,
+					      json_pack("{s:s, s:s, s:s}", "key", cmp.diffs[i].key,
+							"a", cmp.diffs[i].a, "b", cmp.diffs[i].b));
+		o = json_pack("{s:o, s:o, s:o, s:o, s:I, s:s, s:s}", "a", run_json(&cmp.run_a), "b",
+			      run_json(&cmp.run_b), "metrics", rows, "config_diff", diffs,
 			      "config_same", (json_int_t)cmp.nr_same, "headline", cmp.headline,
 			      "why", cmp.why + strlen("why: "));
 		json_dumpf(o, stdout, JSON_INDENT(2));
@@ -134,10 +136,12 @@ int cmd_compare(int argc, char **argv)
 	} else {
 		char va[32], vb[32], ratio[32];
 
-		printf("A: #%lld %s  scenario '%s'  trace %s\n", (long long)cmp.run_a.id, cmp.run_a.label,
-		       cmp.run_a.scenario, *cmp.run_a.trace_path ? cmp.run_a.trace_path : "-");
-		printf("B: #%lld %s  scenario '%s'  trace %s\n\n", (long long)cmp.run_b.id, cmp.run_b.label,
-		       cmp.run_b.scenario, *cmp.run_b.trace_path ? cmp.run_b.trace_path : "-");
+		printf("A: #%lld %s  scenario '%s'  trace %s\n", (long long)cmp.run_a.id,
+		       cmp.run_a.label, cmp.run_a.scenario,
+		       *cmp.run_a.trace_path ? cmp.run_a.trace_path : "-");
+		printf("B: #%lld %s  scenario '%s'  trace %s\n\n", (long long)cmp.run_b.id,
+		       cmp.run_b.label, cmp.run_b.scenario,
+		       *cmp.run_b.trace_path ? cmp.run_b.trace_path : "-");
 		printf("%-36s %14s %14s %9s\n", "METRIC", "A", "B", "B/A");
 		for (size_t i = 0; i < cmp.nr_rows; i++) {
 			const struct compare_row *r = &cmp.rows[i];
@@ -147,7 +151,8 @@ int cmd_compare(int argc, char **argv)
 			compare_fmt_ratio(ratio, sizeof(ratio), r->a, r->b);
 			printf("%-36s %14s %14s %9s\n", r->key, va, vb, ratio);
 		}
-		printf("\nconfig that differs (%zu keys; %zu identical):\n", cmp.nr_diffs, cmp.nr_same);
+		printf("\nconfig that differs (%zu keys; %zu identical):\n", cmp.nr_diffs,
+		       cmp.nr_same);
 		for (size_t i = 0; i < cmp.nr_diffs; i++)
 			printf("  %-30s %-16s %s\n", cmp.diffs[i].key,
 			       *cmp.diffs[i].a ? cmp.diffs[i].a : "(none)",

@@ -16,26 +16,26 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: svatrace db info FILE [--json]\n"
-		"       svatrace db merge OUT SHARD...\n"
-		"       svatrace db example FILE\n"
-		"\n"
-		"Look after svatrace results databases (SQLite; schema in docs/results-schema.md).\n"
-		"\n"
-		"  info     schema version, runs (complete / failed), traces, rows per table\n"
-		"  merge    copy the runs of shard databases (e.g. from 'sweep --emit-jobs' jobs)\n"
-		"           into OUT (created if missing). A run whose point (config + trace +\n"
-		"           scenario) OUT already holds complete is skipped, so merging twice,\n"
-		"           or shards that overlap, adds no duplicates. One transaction per shard.\n"
-		"  example  write a database of 22 synthetic runs with known values (an IOTLB\n"
-		"           sweep, pinned vs faulting, DWQ vs SWQ) to try runs, compare, plot and\n"
-		"           report without a trace. The numbers are made up (see docs/analyze.md).\n"
-		"\n"
-		"Opening a database of an older schema migrates it; a newer one is refused.\n"
-		"\n"
-		"Example:\n"
-		"  svatrace db merge results.db shard-*.db && svatrace db info results.db\n");
+	fprintf(
+	    f, "usage: svatrace db info FILE [--json]\n"
+	       "       svatrace db merge OUT SHARD...\n"
+	       "       svatrace db example FILE\n"
+	       "\n"
+	       "Look after svatrace results databases (SQLite; schema in docs/results-schema.md).\n"
+	       "\n"
+	       "  info     schema version, runs (complete / failed), traces, rows per table\n"
+	       "  merge    copy the runs of shard databases (e.g. from 'sweep --emit-jobs' jobs)\n"
+	       "           into OUT (created if missing). A run whose point (config + trace +\n"
+	       "           scenario) OUT already holds complete is skipped, so merging twice,\n"
+	       "           or shards that overlap, adds no duplicates. One transaction per shard.\n"
+	       "  example  write a database of 22 synthetic runs with known values (an IOTLB\n"
+	       "           sweep, pinned vs faulting, DWQ vs SWQ) to try runs, compare, plot and\n"
+	       "           report without a trace. The numbers are made up (see docs/analyze.md).\n"
+	       "\n"
+	       "Opening a database of an older schema migrates it; a newer one is refused.\n"
+	       "\n"
+	       "Example:\n"
+	       "  svatrace db merge results.db shard-*.db && svatrace db info results.db\n");
 }
 
 static int db_info(int argc, char **argv)
@@ -71,19 +71,16 @@ static int db_info(int argc, char **argv)
 	if (stat(path, &sb) < 0)
 		sb.st_size = 0;
 	if (json) {
-		json_t *o = json_pack("{s:s, s:I, s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
-				      "path", path, "bytes", (json_int_t)sb.st_size,
-				      "schema_version", info.schema_version,
-				      "journal_mode", info.journal_mode,
-				      "runs", (json_int_t)info.nr_runs,
-				      "complete_runs", (json_int_t)info.nr_complete,
-				      "traces", (json_int_t)info.nr_traces,
-				      "config_rows", (json_int_t)info.nr_config_rows,
-				      "metric_rows", (json_int_t)info.nr_metric_rows,
-				      "metric_keys", (json_int_t)info.nr_metric_keys,
-				      "histograms", (json_int_t)info.nr_histograms,
-				      "series", (json_int_t)info.nr_series,
-				      "first_run", info.first_time, "last_run", info.last_time);
+		json_t *o = json_pack(
+		    "{s:s, s:I, s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
+		    "path", path, "bytes", (json_int_t)sb.st_size, "schema_version",
+		    info.schema_version, "journal_mode", info.journal_mode, "runs",
+		    (json_int_t)info.nr_runs, "complete_runs", (json_int_t)info.nr_complete,
+		    "traces", (json_int_t)info.nr_traces, "config_rows",
+		    (json_int_t)info.nr_config_rows, "metric_rows", (json_int_t)info.nr_metric_rows,
+		    "metric_keys", (json_int_t)info.nr_metric_keys, "histograms",
+		    (json_int_t)info.nr_histograms, "series", (json_int_t)info.nr_series,
+		    "first_run", info.first_time, "last_run", info.last_time);
 
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');
@@ -132,7 +129,8 @@ static int db_merge(int argc, char **argv)
 			continue;
 		}
 		printf("%s: %zu runs, %zu copied, %zu already present%s\n", argv[i], ms.nr_runs,
-		       ms.nr_copied, ms.nr_duplicates, ms.nr_replaced ? " (failed runs replaced)" : "");
+		       ms.nr_copied, ms.nr_duplicates,
+		       ms.nr_replaced ? " (failed runs replaced)" : "");
 		copied += ms.nr_copied;
 		dups += ms.nr_duplicates;
 	}

@@ -12,23 +12,22 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: svatrace doctor [--json] [--btf FILE]\n"
-		"\n"
-		"Check what 'svatrace collect' can capture on this host: privileges, kernel\n"
-		"BTF, each tracepoint and kernel function probe (present or not, and why),\n"
-		"the IOMMU (kind, strict/lazy/passthrough, VT-d scalable mode), PCI devices\n"
-		"with ATS/PRI/PASID, DSA devices and work queues, and what to change\n"
-		"(kernel command line, modules, hardware). Exit status 0 when collection\n"
-		"is possible, 1 when it is not.\n"
-		"\n"
-		"Options:\n"
-		"  --json         one JSON object instead of text\n"
-		"      --btf FILE kernel BTF to check (default: /sys/kernel/btf/vmlinux)\n"
-		"  -h, --help     this help\n"
-		"\n"
-		"Example:\n"
-		"  sudo svatrace doctor\n");
+	fprintf(f, "usage: svatrace doctor [--json] [--btf FILE]\n"
+		   "\n"
+		   "Check what 'svatrace collect' can capture on this host: privileges, kernel\n"
+		   "BTF, each tracepoint and kernel function probe (present or not, and why),\n"
+		   "the IOMMU (kind, strict/lazy/passthrough, VT-d scalable mode), PCI devices\n"
+		   "with ATS/PRI/PASID, DSA devices and work queues, and what to change\n"
+		   "(kernel command line, modules, hardware). Exit status 0 when collection\n"
+		   "is possible, 1 when it is not.\n"
+		   "\n"
+		   "Options:\n"
+		   "  --json         one JSON object instead of text\n"
+		   "      --btf FILE kernel BTF to check (default: /sys/kernel/btf/vmlinux)\n"
+		   "  -h, --help     this help\n"
+		   "\n"
+		   "Example:\n"
+		   "  sudo svatrace doctor\n");
 }
 
 static const char *yes_no(json_t *v)
@@ -42,29 +41,36 @@ static void print_text(json_t *r)
 	size_t i;
 
 	printf("kernel:          %s\n", json_string_value(json_object_get(r, "kernel_release")));
-	printf("privileges:      %s\n", json_is_true(json_object_get(json_object_get(r, "privileges"), "ok"))
-					       ? "ok (may load BPF tracing programs)"
-					       : json_string_value(json_object_get(json_object_get(r, "privileges"), "message")));
-	printf("BTF:             %s (%s)\n", yes_no(json_object_get(json_object_get(r, "btf"), "ok")),
+	printf(
+	    "privileges:      %s\n",
+	    json_is_true(json_object_get(json_object_get(r, "privileges"), "ok"))
+		? "ok (may load BPF tracing programs)"
+		: json_string_value(json_object_get(json_object_get(r, "privileges"), "message")));
+	printf("BTF:             %s (%s)\n",
+	       yes_no(json_object_get(json_object_get(r, "btf"), "ok")),
 	       json_string_value(json_object_get(json_object_get(r, "btf"), "path")));
 	printf("tracefs:         %s\n", json_is_string(json_object_get(r, "tracefs"))
-					    ? json_string_value(json_object_get(r, "tracefs")) : "not available");
+					    ? json_string_value(json_object_get(r, "tracefs"))
+					    : "not available");
 	printf("IOMMU:           %s, mode %s\n", json_string_value(json_object_get(iommu, "kind")),
 	       json_string_value(json_object_get(iommu, "mode")));
 	if (json_object_get(iommu, "scalable_mode"))
-		printf("scalable mode:   %s\n", json_string_value(json_object_get(iommu, "scalable_mode")));
+		printf("scalable mode:   %s\n",
+		       json_string_value(json_object_get(iommu, "scalable_mode")));
 	printf("ATS/PRI/PASID devices:\n");
-	json_array_foreach(json_object_get(r, "devices_with_ats_pri_pasid"), i, v)
-		printf("  %s ats=%s pri=%s pasid=%s\n", json_string_value(json_object_get(v, "bdf")),
+	json_array_foreach (json_object_get(r, "devices_with_ats_pri_pasid"), i, v)
+		printf("  %s ats=%s pri=%s pasid=%s\n",
+		       json_string_value(json_object_get(v, "bdf")),
 		       yes_no(json_object_get(v, "ats")), yes_no(json_object_get(v, "pri")),
 		       yes_no(json_object_get(v, "pasid")));
 	if (!json_array_size(json_object_get(r, "devices_with_ats_pri_pasid")))
 		printf("  (none)\n");
 	printf("DSA work queues:\n");
-	json_array_foreach(json_object_get(json_object_get(r, "dsa"), "wqs"), i, v) {
+	json_array_foreach (json_object_get(json_object_get(r, "dsa"), "wqs"), i, v) {
 		json_t *sz = json_object_get(v, "size");
 
-		printf("  %s mode=%s size=%lld state=%s\n", json_string_value(json_object_get(v, "name")),
+		printf("  %s mode=%s size=%lld state=%s\n",
+		       json_string_value(json_object_get(v, "name")),
 		       json_string_value(json_object_get(v, "mode")) ?: "?",
 		       json_is_integer(sz) ? (long long)json_integer_value(sz) : -1LL,
 		       json_string_value(json_object_get(v, "state")) ?: "?");
@@ -72,7 +78,7 @@ static void print_text(json_t *r)
 	if (!json_array_size(json_object_get(json_object_get(r, "dsa"), "wqs")))
 		printf("  (none)\n");
 	printf("probes:\n");
-	json_array_foreach(json_object_get(r, "probes"), i, v)
+	json_array_foreach (json_object_get(r, "probes"), i, v)
 		printf("  %-40s %-10s  %s%s\n", json_string_value(json_object_get(v, "name")),
 		       json_string_value(json_object_get(v, "kind")),
 		       json_is_true(json_object_get(v, "present")) ? "present" : "absent: ",
@@ -80,23 +86,24 @@ static void print_text(json_t *r)
 			       ? ""
 			       : json_string_value(json_object_get(v, "why")) ?: "?");
 	printf("what to change:\n");
-	json_array_foreach(json_object_get(r, "advice"), i, v)
+	json_array_foreach (json_object_get(r, "advice"), i, v)
 		printf("  - %s\n", json_string_value(v));
-	printf("verdict:         %s\n",
-	       json_is_true(json_object_get(r, "can_collect"))
-		       ? (json_is_true(json_object_get(r, "events_can_fire"))
-				  ? "collection possible"
-				  : "collection possible, but no IOMMU is active: IOMMU events will not fire")
-		       : "collection NOT possible here");
+	printf(
+	    "verdict:         %s\n",
+	    json_is_true(json_object_get(r, "can_collect"))
+		? (json_is_true(json_object_get(r, "events_can_fire"))
+		       ? "collection possible"
+		       : "collection possible, but no IOMMU is active: IOMMU events will not fire")
+		: "collection NOT possible here");
 }
 
 int cmd_doctor(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "btf", required_argument, NULL, 'B' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"json", no_argument, NULL, 'j'},
+	    {"btf", required_argument, NULL, 'B'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *btf = NULL;
 	bool json = false, ok = false;
@@ -105,10 +112,17 @@ int cmd_doctor(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'j': json = true; break;
-		case 'B': btf = optarg; break;
-		case 'h': usage(stdout); return CLI_OK;
-		default: return cli_usage_error("doctor", "unknown option");
+		case 'j':
+			json = true;
+			break;
+		case 'B':
+			btf = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return CLI_OK;
+		default:
+			return cli_usage_error("doctor", "unknown option");
 		}
 	}
 	if (optind < argc)

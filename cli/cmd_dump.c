@@ -20,25 +20,24 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: svatrace dump [-e EVENT]... [-n N] FILE\n"
-		"\n"
-		"Print every record of a trace file as one JSON object per line (JSON Lines):\n"
-		"the common header (ts_ns, event, kind, cpu, pid, comm, hashed), then the\n"
-		"fields of the record's kind by name (docs/trace-format.md), with string ids\n"
-		"resolved to their strings and addresses as \"0x...\" strings. Generic\n"
-		"records carry their event text. Every chunk is verified; on a damaged\n"
-		"file the good prefix is printed and the exit status is 1.\n"
-		"\n"
-		"Options:\n"
-		"  -e, --event SYS:NAME  only records of this event (repeatable; a trailing\n"
-		"                        '*' matches a prefix: -e 'dma:*')\n"
-		"  -n, --limit N         stop after N printed records (default: all)\n"
-		"  -h, --help            this help\n"
-		"\n"
-		"Example:\n"
-		"  svatrace dump -e intel_iommu:qi_submit -n 5 host.svt\n"
-		"  svatrace dump run.svt | jq -r 'select(.kind==\"dma\") | .dma_addr'\n");
+	fprintf(f, "usage: svatrace dump [-e EVENT]... [-n N] FILE\n"
+		   "\n"
+		   "Print every record of a trace file as one JSON object per line (JSON Lines):\n"
+		   "the common header (ts_ns, event, kind, cpu, pid, comm, hashed), then the\n"
+		   "fields of the record's kind by name (docs/trace-format.md), with string ids\n"
+		   "resolved to their strings and addresses as \"0x...\" strings. Generic\n"
+		   "records carry their event text. Every chunk is verified; on a damaged\n"
+		   "file the good prefix is printed and the exit status is 1.\n"
+		   "\n"
+		   "Options:\n"
+		   "  -e, --event SYS:NAME  only records of this event (repeatable; a trailing\n"
+		   "                        '*' matches a prefix: -e 'dma:*')\n"
+		   "  -n, --limit N         stop after N printed records (default: all)\n"
+		   "  -h, --help            this help\n"
+		   "\n"
+		   "Example:\n"
+		   "  svatrace dump -e intel_iommu:qi_submit -n 5 host.svt\n"
+		   "  svatrace dump run.svt | jq -r 'select(.kind==\"dma\") | .dma_addr'\n");
 }
 
 static bool event_wanted(char **events, int nr, const char *name)
@@ -143,10 +142,10 @@ out:
 int cmd_dump(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "event", required_argument, NULL, 'e' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"event", required_argument, NULL, 'e'},
+	    {"limit", required_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	char **events = calloc((size_t)argc, sizeof(*events));
 	int nr_events = 0, c, rc, err = 0, status = CLI_OK;
@@ -163,7 +162,8 @@ int cmd_dump(int argc, char **argv)
 		case 'e':
 			if (!strchr(optarg, ':') && strcmp(optarg, "*")) {
 				free(events);
-				return cli_usage_error("dump", "--event '%s': want SYSTEM:NAME", optarg);
+				return cli_usage_error("dump", "--event '%s': want SYSTEM:NAME",
+						       optarg);
 			}
 			events[nr_events++] = optarg;
 			break;
@@ -171,7 +171,8 @@ int cmd_dump(int argc, char **argv)
 			limit = strtoull(optarg, &end, 10);
 			if (*end || !*optarg || optarg[0] == '-' || limit == 0) {
 				free(events);
-				return cli_usage_error("dump", "--limit '%s': want a positive count", optarg);
+				return cli_usage_error(
+				    "dump", "--limit '%s': want a positive count", optarg);
 			}
 			break;
 		case 'h':
@@ -202,7 +203,7 @@ int cmd_dump(int argc, char **argv)
 			status = cli_error("dump", "out of memory");
 			break;
 		}
-		if (puts(line) == EOF) {	/* e.g. a closed pipe: stop quietly */
+		if (puts(line) == EOF) { /* e.g. a closed pipe: stop quietly */
 			free(line);
 			break;
 		}

@@ -285,7 +285,7 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr,
 			"svatrace export: %s: %" PRIu64 " bytes, %" PRIu64 " events (%" PRIu64
 			" mapping slices), %" PRIu64 " counter values; tracks: %u CPU, %u device, "
-						     "%u IOMMU unit, %u map lane, %u counter\n",
+			"%u IOMMU unit, %u map lane, %u counter\n",
 			out, st.out_bytes, st.nr_events, st.nr_slices, st.nr_counter_events,
 			st.nr_cpu_tracks, st.nr_device_tracks, st.nr_unit_tracks, st.nr_lane_tracks,
 			st.nr_counter_tracks);

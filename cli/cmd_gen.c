@@ -41,25 +41,26 @@ static void usage(FILE *f)
 		"\n"
 		"Kinds:\n");
 	gen_foreach(list_kind, f);
-	fprintf(f,
-		"\n"
-		"Options:\n"
-		"  --set key=value   override one key (repeat); see 'svatrace gen KIND --help'\n"
-		"  --seed N          PRNG seed (default 1)\n"
-		"  -o, --output FILE trace file to write (required)\n"
-		"  -h, --help        this help\n"
-		"\n"
-		"Values: each numeric key has a kind ('svatrace gen KIND --help'); units are\n"
-		"case-insensitive:\n"
-		"  bytes     binary: 1k = 1024 (b, k/kib, m/mib, g/gib, t/tib)\n"
-		"  entries   binary: 1k = 1024 (ring and queue sizes)\n"
-		"  count     decimal: 1k = 1000 (ids, numbers of clients or queues)\n"
-		"  rate      decimal: 1k = 1000 per second\n"
-		"  duration  ns, us, ms, s (a bare number is ns)\n"
-		"\n"
-		"Example:\n"
-		"  svatrace gen dsa-memcpy --set clients=8 --set wq_mode=swq --set size=16k -o swq8.svt\n"
-		"  svatrace gen random-access --set footprint=1g --set dist=zipf --seed 7 -o zipf.svt\n");
+	fprintf(f, "\n"
+		   "Options:\n"
+		   "  --set key=value   override one key (repeat); see 'svatrace gen KIND --help'\n"
+		   "  --seed N          PRNG seed (default 1)\n"
+		   "  -o, --output FILE trace file to write (required)\n"
+		   "  -h, --help        this help\n"
+		   "\n"
+		   "Values: each numeric key has a kind ('svatrace gen KIND --help'); units are\n"
+		   "case-insensitive:\n"
+		   "  bytes     binary: 1k = 1024 (b, k/kib, m/mib, g/gib, t/tib)\n"
+		   "  entries   binary: 1k = 1024 (ring and queue sizes)\n"
+		   "  count     decimal: 1k = 1000 (ids, numbers of clients or queues)\n"
+		   "  rate      decimal: 1k = 1000 per second\n"
+		   "  duration  ns, us, ms, s (a bare number is ns)\n"
+		   "\n"
+		   "Example:\n"
+		   "  svatrace gen dsa-memcpy --set clients=8 --set wq_mode=swq --set size=16k -o "
+		   "swq8.svt\n"
+		   "  svatrace gen random-access --set footprint=1g --set dist=zipf --seed 7 -o "
+		   "zipf.svt\n");
 }
 
 static void kind_help(FILE *f, const struct gen_kind *k)
@@ -75,14 +76,15 @@ static void kind_help(FILE *f, const struct gen_kind *k)
 			 p->type == GEN_T_RATE || p->type == GEN_T_REAL ? " " : "",
 			 p->type == GEN_T_RATE || p->type == GEN_T_REAL ? p->unit : "");
 		fprintf(f, "  %-12s %-14s %-13s %s%s%s%s\n", p->key, def, type, p->help,
-			p->choices ? " (" : "", p->choices ? p->choices : "", p->choices ? ")" : "");
+			p->choices ? " (" : "", p->choices ? p->choices : "",
+			p->choices ? ")" : "");
 	}
 	fprintf(f, "\nExample:\n  svatrace gen %s --set duration=1s --seed 42 -o %s.svt\n", k->name,
 		k->name);
 }
 
 struct sink {
-	struct trace_writer *w;	/* output */
+	struct trace_writer *w; /* output */
 	int err;		/* first intern error */
 };
 
@@ -111,11 +113,11 @@ static void add_param(const char *key, const char *value, void *ctx)
 int cmd_gen(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "set", required_argument, NULL, 's' },
-		{ "seed", required_argument, NULL, 'S' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"set", required_argument, NULL, 's'},
+	    {"seed", required_argument, NULL, 'S'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const struct gen_kind *kind = NULL;
 	const char *out_path = NULL;
@@ -123,7 +125,7 @@ int cmd_gen(int argc, char **argv)
 	char **sets = calloc((size_t)argc, sizeof(char *));
 	int nr_sets = 0, help = 0, c, ret = CLI_FAIL, rc;
 	uint64_t seed = 1;
-	struct sink sink = { 0 };
+	struct sink sink = {0};
 	json_t *meta = NULL, *params;
 	char *meta_text = NULL, why[192];
 
@@ -208,7 +210,7 @@ int cmd_gen(int argc, char **argv)
 		ret = cli_error("gen", "%s: %s", out_path, strerror(errno));
 		goto out;
 	}
-	rc = kind->run(cfg, seed, &(struct gen_out){ sink_emit, sink_intern, &sink });
+	rc = kind->run(cfg, seed, &(struct gen_out){sink_emit, sink_intern, &sink});
 	if (!rc)
 		rc = sink.err;
 	svt_debug("gen %s: %" PRIu64 " records", kind->name, trace_writer__nr_records(sink.w));

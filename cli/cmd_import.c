@@ -26,38 +26,39 @@ static void list_one(const struct importer *imp, void *ctx)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: svatrace import --from KIND [options] IN -o OUT\n"
-		"\n"
-		"Convert a trace made by another tool into an svatrace trace file, decoding\n"
-		"IOMMU, DMA-API, VT-d invalidation, page request and work-queue events into\n"
-		"typed records and keeping every other event as a generic record.\n"
-		"\n"
-		"Options:\n"
-		"  -f, --from KIND     input kind (required):\n");
+	fprintf(f, "usage: svatrace import --from KIND [options] IN -o OUT\n"
+		   "\n"
+		   "Convert a trace made by another tool into an svatrace trace file, decoding\n"
+		   "IOMMU, DMA-API, VT-d invalidation, page request and work-queue events into\n"
+		   "typed records and keeping every other event as a generic record.\n"
+		   "\n"
+		   "Options:\n"
+		   "  -f, --from KIND     input kind (required):\n");
 	import_foreach(list_one, f);
-	fprintf(f,
-		"  -o, --output FILE   output trace file (required)\n"
-		"      --clock NAME    clock the input's timestamps count: global, local,\n"
-		"                      mono, boot (default: unknown; ftrace text does not say)\n"
-		"      --keep-addrs    keep physical and user addresses (default: replace each\n"
-		"                      page frame by a keyed hash, consistent within the file)\n"
-		"      --hash-key FILE key of that hash (32 hex digits or 16 bytes), so that\n"
-		"                      traces of one host can be joined; default: a random key\n"
-		"                      per trace. Only the key's id is stored in the trace.\n"
-		"  -h, --help          this help\n"
-		"\n"
-		"Example:\n"
-		"  svatrace import --from ftrace-text /sys/kernel/tracing/trace -o host.svt\n"
-		"  svatrace info host.svt\n");
+	fprintf(f, "  -o, --output FILE   output trace file (required)\n"
+		   "      --clock NAME    clock the input's timestamps count: global, local,\n"
+		   "                      mono, boot (default: unknown; ftrace text does not say)\n"
+		   "      --keep-addrs    keep physical and user addresses (default: replace each\n"
+		   "                      page frame by a keyed hash, consistent within the file)\n"
+		   "      --hash-key FILE key of that hash (32 hex digits or 16 bytes), so that\n"
+		   "                      traces of one host can be joined; default: a random key\n"
+		   "                      per trace. Only the key's id is stored in the trace.\n"
+		   "  -h, --help          this help\n"
+		   "\n"
+		   "Example:\n"
+		   "  svatrace import --from ftrace-text /sys/kernel/tracing/trace -o host.svt\n"
+		   "  svatrace info host.svt\n");
 }
 
 static int parse_clock(const char *s, enum trace_clock *c)
 {
-	static const struct { const char *name; enum trace_clock clock; } clocks[] = {
-		{ "global", TRACE_CLOCK_FTRACE_GLOBAL }, { "local", TRACE_CLOCK_FTRACE_LOCAL },
-		{ "mono", TRACE_CLOCK_MONOTONIC }, { "boot", TRACE_CLOCK_BOOT },
-		{ "unknown", TRACE_CLOCK_UNKNOWN },
+	static const struct {
+		const char *name;
+		enum trace_clock clock;
+	} clocks[] = {
+	    {"global", TRACE_CLOCK_FTRACE_GLOBAL}, {"local", TRACE_CLOCK_FTRACE_LOCAL},
+	    {"mono", TRACE_CLOCK_MONOTONIC},	   {"boot", TRACE_CLOCK_BOOT},
+	    {"unknown", TRACE_CLOCK_UNKNOWN},
 	};
 
 	for (size_t i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++) {
@@ -72,19 +73,19 @@ static int parse_clock(const char *s, enum trace_clock *c)
 int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "clock", required_argument, NULL, 'c' },
-		{ "keep-addrs", no_argument, NULL, 'k' },
-		{ "hash-key", required_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"from", required_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"clock", required_argument, NULL, 'c'},
+	    {"keep-addrs", no_argument, NULL, 'k'},
+	    {"hash-key", required_argument, NULL, 'K'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *from = NULL, *out = NULL, *clock_name = NULL, *key_path = NULL, *in;
 	uint8_t key[REDACT_KEY_BYTES];
 	char key_id[REDACT_KEY_ID_LEN + 1], kerr[512];
-	struct import_opts io = { .cmdline = cli_command_line() };
-	struct import_stats st = { 0 };
+	struct import_opts io = {.cmdline = cli_command_line()};
+	struct import_stats st = {0};
 	const struct importer *imp;
 	enum trace_clock clock;
 	struct trace_writer *w;
@@ -152,8 +153,8 @@ int cmd_import(int argc, char **argv)
 	 */
 	err = outfile__begin(&of, out, in);
 	if (err == -EEXIST)
-		return cli_usage_error("import", "output %s is the input file: refusing to overwrite it",
-				       out);
+		return cli_usage_error(
+		    "import", "output %s is the input file: refusing to overwrite it", out);
 	if (err == -EINVAL)
 		return cli_error("import", "%s: not a regular file: cannot replace it", out);
 	if (err)
@@ -167,9 +168,9 @@ int cmd_import(int argc, char **argv)
 	json_object_set_new(meta, "command_line", svt_json_bytes(io.cmdline));
 	json_object_set_new(meta, "tool", json_string("svatrace " SVT_VERSION));
 	if (uname(&un) == 0)
-		json_object_set_new(meta, "importing_host",
-				    json_pack("{s:s,s:s}", "kernel_release", un.release,
-					      "machine", un.machine));
+		json_object_set_new(
+		    meta, "importing_host",
+		    json_pack("{s:s,s:s}", "kernel_release", un.release, "machine", un.machine));
 	if (imp->host_json) {
 		char *h = imp->host_json(in);
 		json_t *hj = h ? json_loads(h, 0, NULL) : NULL;
@@ -186,8 +187,8 @@ int cmd_import(int argc, char **argv)
 	}
 	meta_text = json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(meta);
-	w = trace_writer__open(of.tmp_path, clock, io.keep_addrs ? TRACE_F_ADDR_KEPT : TRACE_F_ADDR_HASHED,
-			       meta_text);
+	w = trace_writer__open(of.tmp_path, clock,
+			       io.keep_addrs ? TRACE_F_ADDR_KEPT : TRACE_F_ADDR_HASHED, meta_text);
 	free(meta_text);
 	if (!w) {
 		err = errno;
@@ -206,8 +207,8 @@ int cmd_import(int argc, char **argv)
 	}
 	err = outfile__commit(&of);
 	if (err)
-		return cli_error("import", "%s: cannot rename the finished trace into place: %s", out,
-				 strerror(-err));
+		return cli_error("import", "%s: cannot rename the finished trace into place: %s",
+				 out, strerror(-err));
 	svt_info("%s: %llu records (%llu generic, %llu kept as generic after a decode error) "
 		 "from %llu lines (%llu not events) -> %s",
 		 in, (unsigned long long)st.nr_records, (unsigned long long)st.nr_generic,

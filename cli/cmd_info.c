@@ -15,24 +15,23 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: svatrace info [--json] FILE\n"
-		"\n"
-		"Show a trace file's header (format version, clock, host snapshot, command\n"
-		"line), its time span, the number of events of each kind (system:name), the\n"
-		"VT-d invalidation descriptors by type, and lost events. Every chunk is\n"
-		"verified; on a truncated or corrupted file the counts cover the good prefix\n"
-		"and the message says where the damage starts (exit status 1).\n"
-		"\n"
-		"Options:\n"
-		"  --json       one JSON object: {\"events\": {\"iommu:map\": N, ...}, ...}\n"
-		"  -h, --help   this help\n");
+	fprintf(f, "usage: svatrace info [--json] FILE\n"
+		   "\n"
+		   "Show a trace file's header (format version, clock, host snapshot, command\n"
+		   "line), its time span, the number of events of each kind (system:name), the\n"
+		   "VT-d invalidation descriptors by type, and lost events. Every chunk is\n"
+		   "verified; on a truncated or corrupted file the counts cover the good prefix\n"
+		   "and the message says where the damage starts (exit status 1).\n"
+		   "\n"
+		   "Options:\n"
+		   "  --json       one JSON object: {\"events\": {\"iommu:map\": N, ...}, ...}\n"
+		   "  -h, --help   this help\n");
 }
 
 static const char *clock_name(uint32_t c)
 {
-	static const char *const names[] = { "unknown", "monotonic", "boottime",
-		"ftrace-global", "ftrace-local", "synthetic" };
+	static const char *const names[] = {"unknown",	     "monotonic",    "boottime",
+					    "ftrace-global", "ftrace-local", "synthetic"};
 
 	return c < sizeof(names) / sizeof(names[0]) ? names[c] : "unknown";
 }
@@ -48,9 +47,9 @@ static void count(json_t *obj, const char *key, uint64_t n)
 }
 
 struct lost_ctx {
-	json_t *by_probe;	/* probe -> count */
-	json_t *by_cpu;		/* cpu -> count */
-	uint64_t total;		/* sum */
+	json_t *by_probe; /* probe -> count */
+	json_t *by_cpu;	  /* cpu -> count */
+	uint64_t total;	  /* sum */
 };
 
 static void lost_cb(uint32_t cpu, const char *probe, uint64_t nr, void *vctx)
@@ -73,7 +72,7 @@ static void print_counts(const char *title, json_t *obj)
 	json_t *v;
 
 	printf("%s\n", title);
-	json_object_foreach(obj, key, v)
+	json_object_foreach (obj, key, v)
 		printf("  %-44s %12" PRId64 "\n", key, (int64_t)json_integer_value(v));
 }
 
@@ -90,7 +89,7 @@ static void print_meta(const char *path, json_t *v)
 	size_t i;
 
 	if (json_is_object(v)) {
-		json_object_foreach(v, key, e) {
+		json_object_foreach (v, key, e) {
 			snprintf(sub, sizeof(sub), "%s.%s", path, key);
 			print_meta(sub, e);
 		}
@@ -99,17 +98,17 @@ static void print_meta(const char *path, json_t *v)
 	if (json_is_array(v)) {
 		bool flat = true;
 
-		json_array_foreach(v, i, e)
+		json_array_foreach (v, i, e)
 			flat &= !json_is_object(e) && !json_is_array(e);
 		if (!flat) {
-			json_array_foreach(v, i, e) {
+			json_array_foreach (v, i, e) {
 				snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
 				print_meta(sub, e);
 			}
 			return;
 		}
 		printf("%-28s ", path);
-		json_array_foreach(v, i, e) {
+		json_array_foreach (v, i, e) {
 			char *t = json_is_string(e) ? NULL : json_dumps(e, JSON_ENCODE_ANY);
 
 			printf("%s%s", i ? ", " : "", t ? t : json_string_value(e));
@@ -129,9 +128,9 @@ static void print_meta(const char *path, json_t *v)
 int cmd_info(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	bool as_json = false;
 	const struct trace_file_hdr *fh;
@@ -194,13 +193,14 @@ int cmd_info(int argc, char **argv)
 	meta = json_loads(trace_reader__meta_json(r), 0, NULL);
 	out = json_object();
 	json_object_set_new(out, "file", json_string(path));
-	json_object_set_new(out, "file_bytes", json_integer((json_int_t)trace_reader__file_bytes(r)));
+	json_object_set_new(out, "file_bytes",
+			    json_integer((json_int_t)trace_reader__file_bytes(r)));
 	json_object_set_new(out, "format_version",
 			    json_sprintf("%u.%u", fh->version_major, fh->version_minor));
 	json_object_set_new(out, "clock", json_string(clock_name(fh->clock)));
 	json_object_set_new(out, "created_unix_ns", json_integer((json_int_t)fh->created_unix_ns));
 	json_object_set_new(out, "addresses",
-			    json_string(fh->flags & TRACE_F_ADDR_KEPT     ? "kept"
+			    json_string(fh->flags & TRACE_F_ADDR_KEPT	  ? "kept"
 					: fh->flags & TRACE_F_ADDR_HASHED ? "hashed"
 									  : "none"));
 	json_object_set_new(out, "meta", meta ? meta : json_null());
@@ -211,10 +211,12 @@ int cmd_info(int argc, char **argv)
 	json_object_set_new(out, "events", events);
 	json_object_set_new(out, "record_kinds", kinds);
 	json_object_set_new(out, "qi_submit_types", qi);
-	json_object_set_new(out, "lost", json_pack("{s:I,s:o,s:o}", "total", (json_int_t)lc.total,
-						   "by_probe", lc.by_probe, "by_cpu", lc.by_cpu));
+	json_object_set_new(out, "lost",
+			    json_pack("{s:I,s:o,s:o}", "total", (json_int_t)lc.total, "by_probe",
+				      lc.by_probe, "by_cpu", lc.by_cpu));
 	json_object_set_new(out, "complete", json_boolean(rc == 0));
-	json_object_set_new(out, "error", rc < 0 ? json_string(trace_reader__errmsg(r)) : json_null());
+	json_object_set_new(out, "error",
+			    rc < 0 ? json_string(trace_reader__errmsg(r)) : json_null());
 	json_object_set_new(out, "good_prefix_bytes",
 			    json_integer((json_int_t)trace_reader__offset(r)));
 
@@ -242,8 +244,9 @@ int cmd_info(int argc, char **argv)
 	json_decref(out);
 	if (rc < 0) {
 		fprintf(stderr, "svatrace info: %s\n", trace_reader__errmsg(r));
-		fprintf(stderr, "svatrace info: the counts above cover the good prefix: %" PRIu64
-				" records in the first %" PRIu64 " bytes\n",
+		fprintf(stderr,
+			"svatrace info: the counts above cover the good prefix: %" PRIu64
+			" records in the first %" PRIu64 " bytes\n",
 			n, trace_reader__offset(r));
 		trace_reader__close(r);
 		return CLI_FAIL;

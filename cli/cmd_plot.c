@@ -16,55 +16,52 @@
 #include "lib/suggest.h"
 #include "cli/where.h"
 
-
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: svatrace plot KIND|all --db FILE -o DIR [--runs LIST] [--where KEY=VALUE]...\n"
-		"                     [--scripts DIR] [--no-render]\n"
-		"       svatrace plot list\n"
-		"\n"
-		"Draw runs of a results database with gnuplot. Writes DIR/KIND.dat (the numbers,\n"
-		"with comments saying where they came from), DIR/KIND.gp (the script: restyle and\n"
-		"re-run it with 'cd DIR && gnuplot KIND.gp'), DIR/KIND.png and DIR/KIND.svg.\n"
-		"Without gnuplot the .dat and .gp are still written and the command says so.\n"
-		"\n"
-		"Kinds:\n");
+	fprintf(
+	    f,
+	    "usage: svatrace plot KIND|all --db FILE -o DIR [--runs LIST] [--where KEY=VALUE]...\n"
+	    "                     [--scripts DIR] [--no-render]\n"
+	    "       svatrace plot list\n"
+	    "\n"
+	    "Draw runs of a results database with gnuplot. Writes DIR/KIND.dat (the numbers,\n"
+	    "with comments saying where they came from), DIR/KIND.gp (the script: restyle and\n"
+	    "re-run it with 'cd DIR && gnuplot KIND.gp'), DIR/KIND.png and DIR/KIND.svg.\n"
+	    "Without gnuplot the .dat and .gp are still written and the command says so.\n"
+	    "\n"
+	    "Kinds:\n");
 	for (size_t i = 0; i < plot_nr_kinds(); i++)
 		fprintf(f, "  %-12s %s\n", plot_kind_at(i)->name, plot_kind_at(i)->summary);
-	fprintf(f,
-		"  all          every kind for which the selected runs have data\n"
-		"\n"
-		"Options:\n"
-		"  --db FILE          results database (required)\n"
-		"  -o, --out DIR      output directory (created if missing; required)\n"
-		"  --runs LIST        runs to draw: ids, id ranges and labels, comma-separated\n"
-		"                     (default: every complete run that has the data; sweep\n"
-		"                     kinds keep runs where the x key was set, not defaulted;\n"
-		"                     latency-cdf, timeseries, cpu-cost prefer pinned/faulting runs)\n"
-		"  --where KEY=VALUE  further filter, as in 'svatrace runs'\n"
-		"  --scripts DIR      read KIND.gp from DIR instead of the built-in copy of\n"
-		"                     analyze/plots/KIND.gp\n"
-		"  --no-render        write the .dat and .gp only\n"
-		"\n"
-		"Example:\n"
-		"  svatrace plot iotlb-sweep --db results.db -o plots/\n");
+	fprintf(
+	    f,
+	    "  all          every kind for which the selected runs have data\n"
+	    "\n"
+	    "Options:\n"
+	    "  --db FILE          results database (required)\n"
+	    "  -o, --out DIR      output directory (created if missing; required)\n"
+	    "  --runs LIST        runs to draw: ids, id ranges and labels, comma-separated\n"
+	    "                     (default: every complete run that has the data; sweep\n"
+	    "                     kinds keep runs where the x key was set, not defaulted;\n"
+	    "                     latency-cdf, timeseries, cpu-cost prefer pinned/faulting runs)\n"
+	    "  --where KEY=VALUE  further filter, as in 'svatrace runs'\n"
+	    "  --scripts DIR      read KIND.gp from DIR instead of the built-in copy of\n"
+	    "                     analyze/plots/KIND.gp\n"
+	    "  --no-render        write the .dat and .gp only\n"
+	    "\n"
+	    "Example:\n"
+	    "  svatrace plot iotlb-sweep --db results.db -o plots/\n");
 }
 
 int cmd_plot(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "runs", required_argument, NULL, 'r' },
-		{ "where", required_argument, NULL, 'w' },
-		{ "scripts", required_argument, NULL, 's' },
-		{ "no-render", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"db", required_argument, NULL, 'd'},      {"out", required_argument, NULL, 'o'},
+	    {"runs", required_argument, NULL, 'r'},    {"where", required_argument, NULL, 'w'},
+	    {"scripts", required_argument, NULL, 's'}, {"no-render", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0},
 	};
-	struct plot_opts po = { 0 };
-	struct cli_where wh = { 0 };
+	struct plot_opts po = {0};
+	struct cli_where wh = {0};
 	size_t nr_drawn = 0;
 	const char *db = NULL, *runs = NULL, *kind;
 	int64_t *ids = NULL;
@@ -119,8 +116,10 @@ int cmd_plot(int argc, char **argv)
 		names[n++] = "all";
 		near = suggest_closest(kind, names, n);
 		if (near)
-			return cli_usage_error("plot", "no plot kind '%s'; did you mean '%s'?", kind, near);
-		return cli_usage_error("plot", "no plot kind '%s' (see 'svatrace plot list')", kind);
+			return cli_usage_error("plot", "no plot kind '%s'; did you mean '%s'?",
+					       kind, near);
+		return cli_usage_error("plot", "no plot kind '%s' (see 'svatrace plot list')",
+				       kind);
 	}
 	if (!db || !po.out_dir)
 		return cli_usage_error("plot", "--db FILE and -o DIR are required");

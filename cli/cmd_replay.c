@@ -121,14 +121,14 @@ void replay_scenario_help(void)
 /* calibrated / cited / estimated from the value's own source; "user" for --set. */
 static const char *provenance(const struct param_def *d, const char *origin, const char **src)
 {
-	const char *ps = strstr(origin, ": ");	/* "profile FILE: its source comment" */
+	const char *ps = strstr(origin, ": "); /* "profile FILE: its source comment" */
 
 	*src = NULL;
 	if (!strcmp(origin, "default"))
 		return param_provenance(d->source);
 	if (!strncmp(origin, "profile ", 8)) {
 		if (!ps)
-			return "estimated";	/* a profile value without a source comment */
+			return "estimated"; /* a profile value without a source comment */
 		*src = ps + 2;
 		return param_provenance(*src);
 	}
@@ -137,14 +137,16 @@ static const char *provenance(const struct param_def *d, const char *origin, con
 
 static void list_text(const struct param_def *d, const char *value, const char *origin, void *ctx)
 {
-	const char *kind = d->type == PARAM_BOOL ? "on/off" :
-			   d->type == PARAM_ENUM ? "choice" : units_kind_name(params_def_kind(d));
+	const char *kind = d->type == PARAM_BOOL   ? "on/off"
+			   : d->type == PARAM_ENUM ? "choice"
+						   : units_kind_name(params_def_kind(d));
 	const char *src, *prov = provenance(d, origin, &src);
 
-	printf("%-26s %-8s %-8s %-10s %s\n", d->key, *d->unit ? d->unit : "-", kind, value, d->help);
+	printf("%-26s %-8s %-8s %-10s %s\n", d->key, *d->unit ? d->unit : "-", kind, value,
+	       d->help);
 	if (src)
-		printf("%-26s %-8s %-8s %-10s   [%s] source: %s (set by %.*s)\n", "", "", "", "", prov,
-		       src, (int)(src - 2 - origin), origin);
+		printf("%-26s %-8s %-8s %-10s   [%s] source: %s (set by %.*s)\n", "", "", "", "",
+		       prov, src, (int)(src - 2 - origin), origin);
 	else
 		printf("%-26s %-8s %-8s %-10s   [%s] source: %s%s%s\n", "", "", "", "", prov,
 		       d->source, strcmp(origin, "default") ? "; set by " : "",
@@ -225,11 +227,16 @@ struct args {
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
-	    {"profile", required_argument, NULL, 'p'}, {"set", required_argument, NULL, 's'},
-	    {"seed", required_argument, NULL, 'S'},    {"json", no_argument, NULL, 'j'},
-	    {"label", required_argument, NULL, 'l'},   {"db", required_argument, NULL, 'd'},
-	    {"list-params", no_argument, NULL, 'L'},   {"scenario", required_argument, NULL, 'C'},
-	    {"wq-config", required_argument, NULL, 'W'}, {"help", no_argument, NULL, 'h'},
+	    {"profile", required_argument, NULL, 'p'},
+	    {"set", required_argument, NULL, 's'},
+	    {"seed", required_argument, NULL, 'S'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"label", required_argument, NULL, 'l'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"list-params", no_argument, NULL, 'L'},
+	    {"scenario", required_argument, NULL, 'C'},
+	    {"wq-config", required_argument, NULL, 'W'},
+	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -291,7 +298,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 static int resolve(const struct args *a, struct params **out, char *spec, size_t spec_bytes)
 {
 	struct sweep_setting *sset =
-		calloc((size_t)a->nr_sets + 2 + WQ_HOSTCFG_MAX_KV, sizeof(*sset)); /* --seed: two */
+	    calloc((size_t)a->nr_sets + 2 + WQ_HOSTCFG_MAX_KV, sizeof(*sset)); /* --seed: two */
 	char(*keys)[128] = calloc((size_t)a->nr_sets + 1, sizeof(*keys));
 	struct wq_hostcfg_kv *wkv = calloc(WQ_HOSTCFG_MAX_KV, sizeof(*wkv));
 	struct params *p = params__new(svt_param_registry);

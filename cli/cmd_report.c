@@ -15,49 +15,45 @@
 #include "cli/cli.h"
 #include "cli/where.h"
 
-
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: svatrace report --db FILE -o DIR [--runs LIST] [--where KEY=VALUE]...\n"
-		"                       [--question TEXT] [--no-render]\n"
-		"\n"
-		"Write DIR/report.html (self-contained: plots embedded) and DIR/report.md for a\n"
-		"design review: the question, the trace and host the runs came from, the config\n"
-		"keys that differ, key metrics with ratios to the first run, how much faster or\n"
-		"slower each run is than the first and why, and every plot the runs have data\n"
-		"for (also left in DIR as .png, .svg, .dat, .gp).\n"
-		"\n"
-		"Options:\n"
-		"  --db FILE          results database (required)\n"
-		"  -o, --out DIR      output directory (created if missing; required)\n"
-		"  --runs LIST        ids, id ranges and labels, comma-separated; the first is the\n"
-		"                     baseline (default: every complete run; tables show %d)\n"
-		"  --where KEY=VALUE  further filter, as in 'svatrace runs'\n"
-		"  --question TEXT    the question the review asks (default: generated)\n"
-		"  --no-render        do not run gnuplot\n"
-		"\n"
-		"Example:\n"
-		"  svatrace report --db results.db --runs pinned,faulting \\\n"
-		"      --question 'Does SVA (faulting) cost more than pinned DMA?' -o review/\n",
-		REPORT_MAX_COLS);
+	fprintf(
+	    f,
+	    "usage: svatrace report --db FILE -o DIR [--runs LIST] [--where KEY=VALUE]...\n"
+	    "                       [--question TEXT] [--no-render]\n"
+	    "\n"
+	    "Write DIR/report.html (self-contained: plots embedded) and DIR/report.md for a\n"
+	    "design review: the question, the trace and host the runs came from, the config\n"
+	    "keys that differ, key metrics with ratios to the first run, how much faster or\n"
+	    "slower each run is than the first and why, and every plot the runs have data\n"
+	    "for (also left in DIR as .png, .svg, .dat, .gp).\n"
+	    "\n"
+	    "Options:\n"
+	    "  --db FILE          results database (required)\n"
+	    "  -o, --out DIR      output directory (created if missing; required)\n"
+	    "  --runs LIST        ids, id ranges and labels, comma-separated; the first is the\n"
+	    "                     baseline (default: every complete run; tables show %d)\n"
+	    "  --where KEY=VALUE  further filter, as in 'svatrace runs'\n"
+	    "  --question TEXT    the question the review asks (default: generated)\n"
+	    "  --no-render        do not run gnuplot\n"
+	    "\n"
+	    "Example:\n"
+	    "  svatrace report --db results.db --runs pinned,faulting \\\n"
+	    "      --question 'Does SVA (faulting) cost more than pinned DMA?' -o review/\n",
+	    REPORT_MAX_COLS);
 }
 
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "runs", required_argument, NULL, 'r' },
-		{ "where", required_argument, NULL, 'w' },
-		{ "question", required_argument, NULL, 'q' },
-		{ "no-render", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"db", required_argument, NULL, 'd'},	{"out", required_argument, NULL, 'o'},
+	    {"runs", required_argument, NULL, 'r'},	{"where", required_argument, NULL, 'w'},
+	    {"question", required_argument, NULL, 'q'}, {"no-render", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},		{NULL, 0, NULL, 0},
 	};
-	struct report_opts ro = { 0 };
+	struct report_opts ro = {0};
 	struct report_result res;
-	struct cli_where wh = { 0 };
+	struct cli_where wh = {0};
 	const char *db = NULL, *runs = NULL;
 	int64_t *ids = NULL;
 	struct store *st = NULL;

@@ -17,35 +17,36 @@
 #include "cli/outfmt.h"
 #include "cli/where.h"
 
-#define MAX_VARY_SHOWN 5	/* varying keys shown as table columns */
+#define MAX_VARY_SHOWN 5 /* varying keys shown as table columns */
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: svatrace runs --db FILE [--where KEY=VALUE]... [--json|--csv]\n"
-		"\n"
-		"List the runs stored in a results database: id, status, label, scenario and\n"
-		"the config keys whose values differ between the listed runs (e.g. the swept\n"
-		"parameters). Use the ids or labels with 'compare', 'plot --runs', 'report --runs'.\n"
-		"\n"
-		"Options:\n"
-		"  --db FILE          results database (required)\n"
-		"  --where KEY=VALUE  keep runs whose KEY equals VALUE; KEY is a run field (id,\n"
-		"                     label, scenario, status, seed, trace_hash, trace_path,\n"
-		"                     point_key, tool_version) or any config key. Repeat to AND.\n"
-		"                     A parameter's value is read like --set and compared as\n"
-		"                     stored (pt.page_bytes=4k matches 4096, iotlb.policy=LRU\n"
-		"                     matches lru); status takes ok, running or a number.\n"
-		"  --json             a JSON array of runs, each with its full config\n"
-		"  --csv              CSV with a header row (all varying keys as columns)\n"
-		"\n"
-		"Example:\n"
-		"  svatrace runs --db results.db --where pt.page_bytes=4k --where status=ok\n");
+	fprintf(
+	    f,
+	    "usage: svatrace runs --db FILE [--where KEY=VALUE]... [--json|--csv]\n"
+	    "\n"
+	    "List the runs stored in a results database: id, status, label, scenario and\n"
+	    "the config keys whose values differ between the listed runs (e.g. the swept\n"
+	    "parameters). Use the ids or labels with 'compare', 'plot --runs', 'report --runs'.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --db FILE          results database (required)\n"
+	    "  --where KEY=VALUE  keep runs whose KEY equals VALUE; KEY is a run field (id,\n"
+	    "                     label, scenario, status, seed, trace_hash, trace_path,\n"
+	    "                     point_key, tool_version) or any config key. Repeat to AND.\n"
+	    "                     A parameter's value is read like --set and compared as\n"
+	    "                     stored (pt.page_bytes=4k matches 4096, iotlb.policy=LRU\n"
+	    "                     matches lru); status takes ok, running or a number.\n"
+	    "  --json             a JSON array of runs, each with its full config\n"
+	    "  --csv              CSV with a header row (all varying keys as columns)\n"
+	    "\n"
+	    "Example:\n"
+	    "  svatrace runs --db results.db --where pt.page_bytes=4k --where status=ok\n");
 }
 
 struct kvs {
-	char **k, **v;		/* keys, values (key order) */
-	size_t nr;		/* entries */
+	char **k, **v; /* keys, values (key order) */
+	size_t nr;     /* entries */
 };
 
 static int kvs_cb(void *arg, const char *key, const char *value, const char *source)
@@ -126,16 +127,16 @@ static const char *printable(const char *s, char *buf, size_t len)
 int cmd_runs(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "where", required_argument, NULL, 'w' },
-		CLI_OUTFMT_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"db", required_argument, NULL, 'd'},
+	    {"where", required_argument, NULL, 'w'},
+	    CLI_OUTFMT_OPTIONS,
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
-	struct cli_where wh = { 0 };
+	struct cli_where wh = {0};
 	size_t nr = 0, nr_vary = 0;
 	const char *db = NULL;
-	struct cli_outfmt fmt = { 0 };
+	struct cli_outfmt fmt = {0};
 	struct store_run *runs = NULL;
 	struct kvs *cfg = NULL;
 	const char **vary = NULL;
@@ -213,19 +214,24 @@ int cmd_runs(int argc, char **argv)
 		for (size_t i = 0; i < nr; i++) {
 			const struct store_run *r = &runs[i];
 			json_t *conf = json_object();
-			json_t *meta = *r->trace_meta_json ? json_loads(r->trace_meta_json, 0, NULL) : NULL;
+			json_t *meta =
+			    *r->trace_meta_json ? json_loads(r->trace_meta_json, 0, NULL) : NULL;
 
 			for (size_t k = 0; k < cfg[i].nr; k++)
 				json_object_set_new(conf, cfg[i].k[k], json_string(cfg[i].v[k]));
-			json_array_append_new(arr, json_pack(
-				"{s:I, s:s, s:s, s:i, s:o, s:o, s:s, s:I, s:o, s:s, s:I, s:s, s:o, s:o}",
-				"id", (json_int_t)r->id, "time", r->time_utc, "status_name", status_name(r->status),
-				"status", r->status, "label", svt_json_bytes(r->label),
-				"scenario", svt_json_bytes(r->scenario),
-				"tool_version", r->tool_version, "seed", (json_int_t)r->seed,
-				"trace_path", svt_json_bytes(r->trace_path), "trace_hash", r->trace_hash,
-				"trace_bytes", (json_int_t)r->trace_bytes, "point_key", r->point_key,
-				"trace_meta", meta ? meta : json_null(), "config", conf));
+			json_array_append_new(
+			    arr,
+			    json_pack("{s:I, s:s, s:s, s:i, s:o, s:o, s:s, s:I, s:o, s:s, s:I, "
+				      "s:s, s:o, s:o}",
+				      "id", (json_int_t)r->id, "time", r->time_utc, "status_name",
+				      status_name(r->status), "status", r->status, "label",
+				      svt_json_bytes(r->label), "scenario",
+				      svt_json_bytes(r->scenario), "tool_version", r->tool_version,
+				      "seed", (json_int_t)r->seed, "trace_path",
+				      svt_json_bytes(r->trace_path), "trace_hash", r->trace_hash,
+				      "trace_bytes", (json_int_t)r->trace_bytes, "point_key",
+				      r->point_key, "trace_meta", meta ? meta : json_null(),
+				      "config", conf));
 		}
 		json_dumpf(arr, stdout, JSON_INDENT(2));
 		putchar('\n');
@@ -240,7 +246,8 @@ int cmd_runs(int argc, char **argv)
 		for (size_t i = 0; i < nr; i++) {
 			const struct store_run *r = &runs[i];
 
-			printf("%lld,%s,%s,", (long long)r->id, r->time_utc, status_name(r->status));
+			printf("%lld,%s,%s,", (long long)r->id, r->time_utc,
+			       status_name(r->status));
 			csv_field(r->label);
 			putchar(',');
 			csv_field(r->scenario);
@@ -267,8 +274,8 @@ int cmd_runs(int argc, char **argv)
 
 			char lb[256], sc[256];
 
-			printf("%5lld  %-7s  %-22s  %-12s", (long long)r->id, status_name(r->status),
-			       printable(r->label, lb, sizeof(lb)),
+			printf("%5lld  %-7s  %-22s  %-12s", (long long)r->id,
+			       status_name(r->status), printable(r->label, lb, sizeof(lb)),
 			       *r->scenario ? printable(r->scenario, sc, sizeof(sc)) : "-");
 			for (size_t j = 0; j < shown; j++) {
 				const char *v = kvs_get(&cfg[i], vary[j]);

@@ -158,10 +158,10 @@ static int parse_opt(struct sweep_args *a, int c, const char *arg)
 		n = strtoull(arg, &end, 10);
 		if (errno || end == arg || *end || *arg == '-' || !n ||
 		    n > (c == 1001 ? 31536000ULL : (1ULL << 44)))
-			return cli_usage_error(CMD, "--point-%s '%s': want a whole number of %s, 1..%s",
-					       c == 1001 ? "timeout" : "mem", arg,
-					       c == 1001 ? "seconds" : "MiB",
-					       c == 1001 ? "31536000" : "2^44");
+			return cli_usage_error(
+			    CMD, "--point-%s '%s': want a whole number of %s, 1..%s",
+			    c == 1001 ? "timeout" : "mem", arg, c == 1001 ? "seconds" : "MiB",
+			    c == 1001 ? "31536000" : "2^44");
 		if (c == 1001)
 			a->o.point_timeout_s = (unsigned int)n;
 		else
@@ -213,11 +213,15 @@ static int parse_opt(struct sweep_args *a, int c, const char *arg)
 	case 'T': {
 		char *end;
 		unsigned long long n = strtoull(arg, &end, 10);
-		size_t *dst = c == 'K' ? &a->jobs.chunk : c == 'M' ? &a->jobs.max_array : &a->jobs.throttle;
+		size_t *dst = c == 'K'	 ? &a->jobs.chunk
+			      : c == 'M' ? &a->jobs.max_array
+					 : &a->jobs.throttle;
 
 		if (*end || !*arg || arg[0] == '-' || n < (c == 'M' ? 2 : 1) || n > 100000000)
 			return cli_usage_error(CMD, "--%s '%s': want a whole number >= %d",
-					       c == 'K' ? "chunk" : c == 'M' ? "max-array" : "throttle",
+					       c == 'K'	  ? "chunk"
+					       : c == 'M' ? "max-array"
+							  : "throttle",
 					       arg, c == 'M' ? 2 : 1);
 		*dst = (size_t)n;
 		break;
@@ -310,7 +314,7 @@ static int make_plan(struct sweep_args *a, struct sweep_plan **out)
 		return cli_usage_error(CMD, "%s", err);
 	if (sweep_trace_check(a->o.trace, err, sizeof(err)))
 		return cli_error(CMD, "%s", err); /* a->grid still owns the grid */
-	a->grid = NULL; /* the plan owns it now */
+	a->grid = NULL;				  /* the plan owns it now */
 	*out = sweep_plan__new(&a->o, grid, err, sizeof(err));
 	if (!*out) {
 		if (errno == EINVAL || errno == E2BIG)
@@ -489,15 +493,15 @@ static int do_emit(const struct sweep_plan *sp, const struct sweep_args *a)
 
 		json_object_set_new(o, "jobs_file", json_string(emit));
 		json_object_set_new(o, "emitted", json_integer((json_int_t)n));
-		json_object_set_new(o, "job_lines",
-				    json_integer((json_int_t)sweep_jobs_nr_lines(n, a->jobs.chunk)));
+		json_object_set_new(
+		    o, "job_lines",
+		    json_integer((json_int_t)sweep_jobs_nr_lines(n, a->jobs.chunk)));
 		print_json(o);
 	} else {
-		printf(
-		    "sweep: %zu points: %zu to do in %zu job lines in %s (Slurm: sh %s.submit), "
-		    "%zu already in the database, %zu duplicates\n",
-		    sweep_plan__nr_points(sp), n, sweep_jobs_nr_lines(n, a->jobs.chunk), emit, emit,
-		    counts[SWEEP_PT_DONE_BEFORE], counts[SWEEP_PT_DUP]);
+		printf("sweep: %zu points: %zu to do in %zu job lines in %s (Slurm: sh %s.submit), "
+		       "%zu already in the database, %zu duplicates\n",
+		       sweep_plan__nr_points(sp), n, sweep_jobs_nr_lines(n, a->jobs.chunk), emit,
+		       emit, counts[SWEEP_PT_DONE_BEFORE], counts[SWEEP_PT_DUP]);
 	}
 	return CLI_OK;
 }

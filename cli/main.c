@@ -15,24 +15,33 @@
 #include "lib/suggest.h"
 
 static const struct cli_cmd commands[] = {
-	{ "calibrate", "fit the translation model to pcie-bench measurements; check a profile against them", cmd_calibrate },
-	{ "collect", "capture IOMMU, DMA, VT-d and DSA events with eBPF into a trace file", cmd_collect },
-	{ "compare", "compare two stored runs: ratios, config differences, faster/slower and why", cmd_compare },
-	{ "convert", "rewrite a trace in the compact format v2 (or back to v1)", cmd_convert },
-	{ "db", "results databases: info, merge sweep shards, example data", cmd_db },
-	{ "doctor", "say what this host can collect and what to change", cmd_doctor },
-	{ "gen", "write a synthetic workload (DSA memcpy, NIC RX, NVMe, random access) as a trace", cmd_gen },
-	{ "import", "convert ftrace text (and other sources) into a trace file", cmd_import },
-	{ "export", "write a trace as a Perfetto timeline or SQLite tables (model series too)", cmd_export },
-	{ "dump", "print a trace file's records as JSON lines, fields by name", cmd_dump },
-	{ "info", "show a trace file's header, time span, event counts and losses", cmd_info },
-	{ "mrc", "the IOTLB miss-ratio curve over many sizes from one pass (LRU stack distances)", cmd_mrc },
-	{ "plot", "draw stored runs with gnuplot (PNG, SVG): sweeps, CDFs, time series, costs", cmd_plot },
-	{ "replay", "replay a trace through the address-translation model and print metrics", cmd_replay },
-	{ "report", "one-page HTML/Markdown design-review report of stored runs", cmd_report },
-	{ "runs", "list the runs of a results database", cmd_runs },
-	{ "sql", "run SQL on a results database or an exported trace database", cmd_sql },
-	{ "sweep", "replay a trace over a grid of parameters in parallel processes into one results DB", cmd_sweep },
+    {"calibrate",
+     "fit the translation model to pcie-bench measurements; check a profile against them",
+     cmd_calibrate},
+    {"collect", "capture IOMMU, DMA, VT-d and DSA events with eBPF into a trace file", cmd_collect},
+    {"compare", "compare two stored runs: ratios, config differences, faster/slower and why",
+     cmd_compare},
+    {"convert", "rewrite a trace in the compact format v2 (or back to v1)", cmd_convert},
+    {"db", "results databases: info, merge sweep shards, example data", cmd_db},
+    {"doctor", "say what this host can collect and what to change", cmd_doctor},
+    {"gen", "write a synthetic workload (DSA memcpy, NIC RX, NVMe, random access) as a trace",
+     cmd_gen},
+    {"import", "convert ftrace text (and other sources) into a trace file", cmd_import},
+    {"export", "write a trace as a Perfetto timeline or SQLite tables (model series too)",
+     cmd_export},
+    {"dump", "print a trace file's records as JSON lines, fields by name", cmd_dump},
+    {"info", "show a trace file's header, time span, event counts and losses", cmd_info},
+    {"mrc", "the IOTLB miss-ratio curve over many sizes from one pass (LRU stack distances)",
+     cmd_mrc},
+    {"plot", "draw stored runs with gnuplot (PNG, SVG): sweeps, CDFs, time series, costs",
+     cmd_plot},
+    {"replay", "replay a trace through the address-translation model and print metrics",
+     cmd_replay},
+    {"report", "one-page HTML/Markdown design-review report of stored runs", cmd_report},
+    {"runs", "list the runs of a results database", cmd_runs},
+    {"sql", "run SQL on a results database or an exported trace database", cmd_sql},
+    {"sweep", "replay a trace over a grid of parameters in parallel processes into one results DB",
+     cmd_sweep},
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -48,8 +57,8 @@ static void save_command_line(int argc, char **argv)
 	size_t off = 0;
 
 	for (int i = 0; i < argc && off < sizeof(cmdline_buf) - 1; i++) {
-		int n = snprintf(cmdline_buf + off, sizeof(cmdline_buf) - off, "%s%s",
-				 i ? " " : "", argv[i]);
+		int n = snprintf(cmdline_buf + off, sizeof(cmdline_buf) - off, "%s%s", i ? " " : "",
+				 argv[i]);
 		if (n < 0)
 			break;
 		off += (size_t)n;
@@ -91,31 +100,29 @@ int cli_error(const char *cmd, const char *fmt, ...)
 
 static void print_help(FILE *f)
 {
-	fprintf(f,
-		"usage: svatrace [-v|-q] [--json|--csv] COMMAND [ARGS]\n"
-		"\n"
-		"svatrace measures what I/O address translation (IOMMU, ATS, PRI) and\n"
-		"accelerator work submission (Intel DSA work queues) cost, from traces of\n"
-		"real hosts, and what they would cost under another design.\n"
-		"\n"
-		"Commands:\n");
+	fprintf(f, "usage: svatrace [-v|-q] [--json|--csv] COMMAND [ARGS]\n"
+		   "\n"
+		   "svatrace measures what I/O address translation (IOMMU, ATS, PRI) and\n"
+		   "accelerator work submission (Intel DSA work queues) cost, from traces of\n"
+		   "real hosts, and what they would cost under another design.\n"
+		   "\n"
+		   "Commands:\n");
 	for (size_t i = 0; i < NR_COMMANDS; i++)
 		fprintf(f, "  %-8s  %s\n", commands[i].name, commands[i].summary);
-	fprintf(f,
-		"\n"
-		"Global options (before or after COMMAND):\n"
-		"  -v, --verbose   more messages (repeat for debug)\n"
-		"  -q, --quiet     only errors\n"
-		"  --json, --csv   before COMMAND: passed to it (for commands that have them)\n"
-		"  -V, --version   print the version\n"
-		"  -h, --help      this help\n"
-		"\n"
-		"'svatrace COMMAND --help' explains a command.\n");
+	fprintf(f, "\n"
+		   "Global options (before or after COMMAND):\n"
+		   "  -v, --verbose   more messages (repeat for debug)\n"
+		   "  -q, --quiet     only errors\n"
+		   "  --json, --csv   before COMMAND: passed to it (for commands that have them)\n"
+		   "  -V, --version   print the version\n"
+		   "  -h, --help      this help\n"
+		   "\n"
+		   "'svatrace COMMAND --help' explains a command.\n");
 }
 
 static void log_to_stderr(enum svt_log_level level, const char *fmt, va_list ap)
 {
-	static const char *const prefix[] = { "error: ", "warning: ", "", "debug: " };
+	static const char *const prefix[] = {"error: ", "warning: ", "", "debug: "};
 
 	fprintf(stderr, "svatrace: %s", prefix[level]);
 	vfprintf(stderr, fmt, ap);
@@ -151,7 +158,8 @@ static int take_global_flags(int argc, char **argv, const char *cmd, int *level)
 		}
 		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			*level = SVT_LOG_ERROR;
-		} else if (strcmp(cmd, "collect") && (!strcmp(a, "-v") || !strcmp(a, "--verbose"))) {
+		} else if (strcmp(cmd, "collect") &&
+			   (!strcmp(a, "-v") || !strcmp(a, "--verbose"))) {
 			(*level)++;
 		} else {
 			argv[n++] = argv[i];
@@ -203,7 +211,7 @@ int main(int argc, char **argv)
 		if (i + 1 < argc) {
 			for (size_t c = 0; c < NR_COMMANDS; c++) {
 				if (!strcmp(argv[i + 1], commands[c].name)) {
-					char *hargv[] = { argv[i + 1], "--help", NULL };
+					char *hargv[] = {argv[i + 1], "--help", NULL};
 
 					return commands[c].run(2, hargv);
 				}
@@ -223,7 +231,8 @@ int main(int argc, char **argv)
 			char **sub = argv + i;
 			int nsub = argc - i;
 
-			if (fmt_flag) {	/* "svatrace --json runs ..." = "svatrace runs --json ..." */
+			if (fmt_flag) { /* "svatrace --json runs ..." = "svatrace runs --json ..."
+					 */
 				sub = calloc((size_t)nsub + 2, sizeof(*sub));
 				if (!sub)
 					return CLI_FAIL;

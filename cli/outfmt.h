@@ -10,13 +10,15 @@
 #include <stdbool.h>
 
 /* getopt_long entries of the two options (values 'j' and 'c'). */
-#define CLI_OUTFMT_OPTIONS                              \
-	{ "json", no_argument, NULL, 'j' },             \
-	{ "csv", no_argument, NULL, 'c' }
+#define CLI_OUTFMT_OPTIONS                                                                         \
+	{"json", no_argument, NULL, 'j'},                                                          \
+	{                                                                                          \
+		"csv", no_argument, NULL, 'c'                                                      \
+	}
 
 struct cli_outfmt {
-	bool json;	/* --json given */
-	bool csv;	/* --csv given */
+	bool json; /* --json given */
+	bool csv;  /* --csv given */
 };
 
 /** cli_outfmt_opt() - take getopt's result @c if it is --json or --csv; true if taken. */

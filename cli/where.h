@@ -13,9 +13,9 @@
 #define CLI_MAX_WHERE 32
 
 struct cli_where {
-	struct store_where w[CLI_MAX_WHERE];	/* filters, pointing into buf */
-	char *buf[CLI_MAX_WHERE];		/* one "KEY\0VALUE" copy per filter */
-	size_t nr;				/* filters in use */
+	struct store_where w[CLI_MAX_WHERE]; /* filters, pointing into buf */
+	char *buf[CLI_MAX_WHERE];	     /* one "KEY\0VALUE" copy per filter */
+	size_t nr;			     /* filters in use */
 };
 
 /**

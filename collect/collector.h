@@ -14,46 +14,46 @@
 
 #include "collect/collect.h"
 
-#define COLLECT_DEFAULT_BUFFER_BYTES (8u << 20)	/* ring buffer size */
+#define COLLECT_DEFAULT_BUFFER_BYTES (8u << 20) /* ring buffer size */
 #define COLLECT_DEFAULT_POLL_MS 100		/* consumer polling interval */
 #define COLLECT_DEFAULT_BTF "/sys/kernel/btf/vmlinux"
 
 struct collect_opts {
-	const char *out_path;		/* trace file to write */
-	uint64_t duration_ms;		/* 0 = until *stop */
-	const char *events;		/* -e selection, NULL = all */
-	uint32_t pid;			/* 0 = every process */
-	const char *device;		/* device-name glob, NULL = all */
-	uint64_t buffer_bytes;		/* ring buffer size (power of 2, >= page) */
-	unsigned int poll_ms;		/* consumer polling interval */
-	bool keep_addrs;		/* --keep-phys */
-	const char *btf_path;		/* kernel BTF used for CO-RE */
-	const char *uprobes[SVT_MAX_UPROBES];	/* PATH:SYMBOL:ARGn=dsa-desc */
-	unsigned int nr_uprobes;	/* entries in uprobes[] */
-	const char *tracepoints[SVT_MAX_TRACEPOINTS];	/* SYSTEM:NAME, recorded generically */
-	unsigned int nr_tracepoints;	/* entries in tracepoints[] */
-	const char *cmdline;		/* for the meta chunk */
-	volatile sig_atomic_t *stop;	/* set asynchronously to end the run */
-	void (*ready)(void *ctx);	/* called once probes are attached (may be NULL) */
-	void *ready_ctx;		/* argument of ready() */
+	const char *out_path;			      /* trace file to write */
+	uint64_t duration_ms;			      /* 0 = until *stop */
+	const char *events;			      /* -e selection, NULL = all */
+	uint32_t pid;				      /* 0 = every process */
+	const char *device;			      /* device-name glob, NULL = all */
+	uint64_t buffer_bytes;			      /* ring buffer size (power of 2, >= page) */
+	unsigned int poll_ms;			      /* consumer polling interval */
+	bool keep_addrs;			      /* --keep-phys */
+	const char *btf_path;			      /* kernel BTF used for CO-RE */
+	const char *uprobes[SVT_MAX_UPROBES];	      /* PATH:SYMBOL:ARGn=dsa-desc */
+	unsigned int nr_uprobes;		      /* entries in uprobes[] */
+	const char *tracepoints[SVT_MAX_TRACEPOINTS]; /* SYSTEM:NAME, recorded generically */
+	unsigned int nr_tracepoints;		      /* entries in tracepoints[] */
+	const char *cmdline;			      /* for the meta chunk */
+	volatile sig_atomic_t *stop;		      /* set asynchronously to end the run */
+	void (*ready)(void *ctx); /* called once probes are attached (may be NULL) */
+	void *ready_ctx;	  /* argument of ready() */
 };
 
 struct collect_probe_result {
-	bool selected;			/* picked by -e */
-	bool attached;			/* attached and live */
-	bool raw;			/* through its raw_tp program (probe_raw_ok()) */
-	const char *why;		/* reason it is not attached (static) */
-	uint64_t nr_records;		/* records written */
-	uint64_t nr_lost;		/* events dropped (ring buffer full), all CPUs */
+	bool selected;	     /* picked by -e */
+	bool attached;	     /* attached and live */
+	bool raw;	     /* through its raw_tp program (probe_raw_ok()) */
+	const char *why;     /* reason it is not attached (static) */
+	uint64_t nr_records; /* records written */
+	uint64_t nr_lost;    /* events dropped (ring buffer full), all CPUs */
 };
 
 struct collect_result {
-	struct collect_probe_result probe[SVT_P_MAX_];	/* indexed by enum svt_probe */
-	unsigned int nr_attached;	/* probes attached */
-	uint64_t nr_records;		/* records written in total */
-	uint64_t nr_lost;		/* events lost in total */
-	uint64_t nr_filtered;		/* dropped by --device */
-	uint64_t duration_ns;		/* time the probes were attached */
+	struct collect_probe_result probe[SVT_P_MAX_]; /* indexed by enum svt_probe */
+	unsigned int nr_attached;		       /* probes attached */
+	uint64_t nr_records;			       /* records written in total */
+	uint64_t nr_lost;			       /* events lost in total */
+	uint64_t nr_filtered;			       /* dropped by --device */
+	uint64_t duration_ns;			       /* time the probes were attached */
 };
 
 /**

@@ -39,8 +39,7 @@ void conv__set_uprobe_name(struct conv *c, unsigned int idx, const char *name);
  * conv__set_tracepoint() - name ("SYSTEM:NAME") and layout of the records of
  * --tracepoint number @idx; @f is copied. Return: 0 or -ENOMEM/-EINVAL.
  */
-int conv__set_tracepoint(struct conv *c, unsigned int idx, const char *name,
-			 const struct tpfmt *f);
+int conv__set_tracepoint(struct conv *c, unsigned int idx, const char *name, const struct tpfmt *f);
 
 /**
  * conv_rec_decode() - expand one ring-buffer record (struct svt_rec and its

@@ -19,15 +19,16 @@ static void advise(json_t *adv, const char *text)
 
 json_t *doctor_report(const char *btf_path, bool *can_collect)
 {
-	json_t *r = json_object(), *probes = json_array(), *adv = json_array(), *caps = json_array();
+	json_t *r = json_object(), *probes = json_array(), *adv = json_array(),
+	       *caps = json_array();
 	json_t *host = host_snapshot_flags("/sys", "/proc", HOST_KEEP_CMDLINE), *iommu, *pci, *dsa;
 	const char *why = NULL, *kind, *mode, *tfs;
 	bool priv, btf, any = false, any_fired = false;
 	size_t n;
 	const struct probe_def *defs = probe_defs(&n);
-	int nr_grp_present[8] = { 0 };
-	static const char *const groups[] = { "iommu", "dma", "intel_iommu", "qi_wait",
-					      "iopf", "pin", "idxd" };
+	int nr_grp_present[8] = {0};
+	static const char *const groups[] = {"iommu", "dma", "intel_iommu", "qi_wait",
+					     "iopf",  "pin", "idxd"};
 
 	if (!r || !host)
 		return NULL;
@@ -50,11 +51,11 @@ json_t *doctor_report(const char *btf_path, bool *can_collect)
 		for (size_t g = 0; g < sizeof(groups) / sizeof(*groups); g++)
 			if (ok && !strcmp(groups[g], defs[i].group))
 				nr_grp_present[g]++;
-		json_array_append_new(probes, json_pack("{s:s,s:s,s:s,s:b,s:s?}", "name", defs[i].name,
-							"group", defs[i].group, "kind",
-							defs[i].type == PROBE_TP ? "tracepoint"
-										 : "fentry",
-							"present", ok, "why", pwhy));
+		json_array_append_new(probes,
+				      json_pack("{s:s,s:s,s:s,s:b,s:s?}", "name", defs[i].name,
+						"group", defs[i].group, "kind",
+						defs[i].type == PROBE_TP ? "tracepoint" : "fentry",
+						"present", ok, "why", pwhy));
 	}
 	json_object_set_new(r, "probes", probes);
 
@@ -66,7 +67,8 @@ json_t *doctor_report(const char *btf_path, bool *can_collect)
 	for (size_t i = 0; i < json_array_size(pci); i++) {
 		json_t *d = json_array_get(pci, i);
 
-		if (json_is_true(json_object_get(d, "ats")) || json_is_true(json_object_get(d, "pri")) ||
+		if (json_is_true(json_object_get(d, "ats")) ||
+		    json_is_true(json_object_get(d, "pri")) ||
 		    json_is_true(json_object_get(d, "pasid")))
 			json_array_append_new(caps, json_pack("{s:O,s:O,s:O,s:O}", "bdf",
 							      json_object_get(d, "bdf"), "ats",
@@ -77,8 +79,10 @@ json_t *doctor_report(const char *btf_path, bool *can_collect)
 	json_object_set_new(r, "iommu", json_incref(iommu));
 	json_object_set_new(r, "devices_with_ats_pri_pasid", caps);
 	json_object_set_new(r, "dsa", json_incref(dsa));
-	json_object_set_new(r, "kernel_release", json_incref(json_object_get(host, "kernel_release")));
-	json_object_set_new(r, "kernel_cmdline", json_incref(json_object_get(host, "kernel_cmdline")));
+	json_object_set_new(r, "kernel_release",
+			    json_incref(json_object_get(host, "kernel_release")));
+	json_object_set_new(r, "kernel_cmdline",
+			    json_incref(json_object_get(host, "kernel_cmdline")));
 
 	/* What to change, most blocking first. */
 	if (!priv)
@@ -104,8 +108,9 @@ json_t *doctor_report(const char *btf_path, bool *can_collect)
 				    "with iommu.strict=1 to see one invalidation per unmap");
 		if (!strcmp(kind, "intel-vtd") &&
 		    !json_is_true(json_object_get(iommu, "scalable_mode_on")))
-			advise(adv, "VT-d scalable mode is off: PASID/SVA (prq_report, I/O page "
-				    "faults) need intel_iommu=on,sm_on and hardware with ecap.SMTS");
+			advise(adv,
+			       "VT-d scalable mode is off: PASID/SVA (prq_report, I/O page "
+			       "faults) need intel_iommu=on,sm_on and hardware with ecap.SMTS");
 	}
 	if (!json_array_size(caps))
 		advise(adv, "no PCI device advertises ATS, PRI or PASID (or config space was not "
@@ -116,8 +121,9 @@ json_t *doctor_report(const char *btf_path, bool *can_collect)
 	if (!nr_grp_present[1])
 		advise(adv, "no dma:* tracepoints: they exist from Linux 6.12");
 	if (!nr_grp_present[6])
-		advise(adv, "idxd probes absent: load the driver (modprobe idxd, CONFIG_INTEL_IDXD) "
-			    "and configure work queues with accel-config");
+		advise(adv,
+		       "idxd probes absent: load the driver (modprobe idxd, CONFIG_INTEL_IDXD) "
+		       "and configure work queues with accel-config");
 	else if (!json_array_size(json_object_get(dsa, "devices")))
 		advise(adv, "idxd is loaded but there is no DSA device: its probes attach but "
 			    "cannot fire");

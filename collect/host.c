@@ -136,9 +136,15 @@ int host_pci_ext_caps(const unsigned char *cfg, size_t len, bool *ats, bool *pri
 		if (h == 0 || h == 0xffffffffu)
 			break;
 		switch (h & 0xffff) {
-		case HOST_PCI_EXT_CAP_ATS: *ats = true; break;
-		case HOST_PCI_EXT_CAP_PRI: *pri = true; break;
-		case HOST_PCI_EXT_CAP_PASID: *pasid = true; break;
+		case HOST_PCI_EXT_CAP_ATS:
+			*ats = true;
+			break;
+		case HOST_PCI_EXT_CAP_PRI:
+			*pri = true;
+			break;
+		case HOST_PCI_EXT_CAP_PASID:
+			*pasid = true;
+			break;
 		}
 		off = (h >> 20) & 0xffc;
 		if (!off)
@@ -300,7 +306,8 @@ static json_t *iommu_info(const char *sysfs, const char *cmdline, json_t *groups
 	json_object_set_new(o, "units", units);
 
 	for (size_t i = 0; i < json_array_size(groups); i++) {
-		const char *t = json_string_value(json_object_get(json_array_get(groups, i), "type"));
+		const char *t =
+		    json_string_value(json_object_get(json_array_get(groups, i), "type"));
 
 		if (!t)
 			continue;
@@ -312,14 +319,16 @@ static json_t *iommu_info(const char *sysfs, const char *cmdline, json_t *groups
 	if (nr_dma + nr_fq + nr_ident == 0) {
 		const char *s = cmdline_opt(cmdline, "iommu.strict", v, sizeof(v));
 
-		json_object_set_new(o, "mode", json_string(!strcmp(kind, "none") ? "none"
-							   : s ? (atoi(s) ? "strict" : "lazy")
-							       : "unknown"));
+		json_object_set_new(o, "mode",
+				    json_string(!strcmp(kind, "none") ? "none"
+						: s ? (atoi(s) ? "strict" : "lazy")
+						    : "unknown"));
 	} else {
-		json_object_set_new(o, "mode", json_string(nr_dma && !nr_fq ? "strict"
-							   : nr_fq && !nr_dma ? "lazy"
-							   : nr_ident && !nr_dma && !nr_fq ? "passthrough"
-							   : "mixed"));
+		json_object_set_new(o, "mode",
+				    json_string(nr_dma && !nr_fq		? "strict"
+						: nr_fq && !nr_dma		? "lazy"
+						: nr_ident && !nr_dma && !nr_fq ? "passthrough"
+										: "mixed"));
 	}
 	json_object_set_new(o, "groups_strict", json_integer(nr_dma));
 	json_object_set_new(o, "groups_lazy", json_integer(nr_fq));
@@ -350,18 +359,21 @@ static json_t *iommu_info(const char *sysfs, const char *cmdline, json_t *groups
 /* DSA/IAX devices, groups, engines and WQs from /sys/bus/dsa/devices. */
 static json_t *dsa_info(const char *sysfs)
 {
-	static const char *const wq_attrs[] = { "mode", "size", "threshold", "priority", "type",
-						"state", "name", "group_id", "block_on_fault",
-						"max_transfer_size", "max_batch_size", "enqcmds_retries",
-						"ats_disable" };
-	static const char *const dev_attrs[] = { "state", "max_work_queues", "max_engines",
-						 "max_groups", "max_work_queues_size", "pasid_enabled",
-						 "numa_node", "op_cap", "version" };
-	static const char *const grp_attrs[] = { "engines", "work_queues", "read_buffers_allowed",
-						 "traffic_class_a", "traffic_class_b" };
+	static const char *const wq_attrs[] = {"mode",		 "size",
+					       "threshold",	 "priority",
+					       "type",		 "state",
+					       "name",		 "group_id",
+					       "block_on_fault", "max_transfer_size",
+					       "max_batch_size", "enqcmds_retries",
+					       "ats_disable"};
+	static const char *const dev_attrs[] = {
+	    "state",	     "max_work_queues", "max_engines", "max_groups", "max_work_queues_size",
+	    "pasid_enabled", "numa_node",	"op_cap",      "version"};
+	static const char *const grp_attrs[] = {"engines", "work_queues", "read_buffers_allowed",
+						"traffic_class_a", "traffic_class_b"};
 	char dir[PATH_MAX], ed[PATH_MAX];
-	json_t *o = json_object(), *devs = json_array(), *wqs = json_array(),
-	       *grps = json_array(), *engs = json_array();
+	json_t *o = json_object(), *devs = json_array(), *wqs = json_array(), *grps = json_array(),
+	       *engs = json_array();
 	char **names;
 	size_t n;
 
@@ -404,8 +416,9 @@ void host_cmdline_reduce(const char *cmdline, char *out, size_t len)
 {
 	/* what iommu_info(), the model's defaults and doctor look at */
 	static const char *const keep[] = {
-		"intel_iommu=", "amd_iommu=", "amd_iommu_", "iommu=", "iommu.", "swiotlb=",
-		"idxd.", "pci=", "intremap=", "dmar", "vfio_iommu_type1.",
+	    "intel_iommu=",	 "amd_iommu=", "amd_iommu_", "iommu=",	  "iommu.",
+	    "swiotlb=",		 "idxd.",      "pci=",	     "intremap=", "dmar",
+	    "vfio_iommu_type1.",
 	};
 	size_t o = 0;
 
@@ -423,8 +436,8 @@ void host_cmdline_reduce(const char *cmdline, char *out, size_t len)
 
 			if (n >= kl && !strncmp(s, keep[i], kl)) {
 				if (o + (o > 0) + n < len) {
-					o += (size_t)snprintf(out + o, len - o, "%s%.*s", o ? " " : "",
-							      (int)n, s);
+					o += (size_t)snprintf(out + o, len - o, "%s%.*s",
+							      o ? " " : "", (int)n, s);
 				}
 				break;
 			}

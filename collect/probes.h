@@ -15,27 +15,28 @@
 #include "collect/collect.h"
 
 enum probe_type {
-	PROBE_TP = 0,		/* tracepoint "system/name" */
-	PROBE_FUNC = 1,		/* kernel function: fentry (+ optional fexit) */
-	PROBE_UPROBE = 2,	/* user-space function (--uprobe) */
-	PROBE_USER_TP = 3,	/* any tracepoint named by --tracepoint */
+	PROBE_TP = 0,	   /* tracepoint "system/name" */
+	PROBE_FUNC = 1,	   /* kernel function: fentry (+ optional fexit) */
+	PROBE_UPROBE = 2,  /* user-space function (--uprobe) */
+	PROBE_USER_TP = 3, /* any tracepoint named by --tracepoint */
 };
 
 /* One probe, as collect/probe_table.h describes it. */
 struct probe_def {
-	uint16_t id;		/* enum svt_probe */
-	uint8_t type;		/* enum probe_type */
-	uint8_t kind;		/* enum svt_kind: its values' struct and its trace record */
-	uint16_t op;		/* enum trace_*_op of that record, 0 if the kind has none */
-	const char *name;	/* "iommu:map", "fentry:qi_submit_sync": -e and lost counters */
-	const char *group;	/* selection group: iommu, dma, intel_iommu, qi_wait, iopf, pin, idxd, uprobe */
-	const char *target;	/* "iommu/map" or the function name */
-	const char *prog;	/* BPF program name (entry) */
-	const char *ret_prog;	/* BPF program name of the fexit, NULL if none */
-	const char *module;	/* kernel module that provides it, NULL if built in */
-	const char *raw_prog;	/* raw_tp program preferred to prog when probe_raw_ok(), or NULL */
-	uint8_t raw_nr_args;	/* arguments raw_prog expects (the tracepoint's TP_PROTO) */
-	const char *raw_arg0;	/* struct its first argument points to, NULL if a scalar */
+	uint16_t id;	  /* enum svt_probe */
+	uint8_t type;	  /* enum probe_type */
+	uint8_t kind;	  /* enum svt_kind: its values' struct and its trace record */
+	uint16_t op;	  /* enum trace_*_op of that record, 0 if the kind has none */
+	const char *name; /* "iommu:map", "fentry:qi_submit_sync": -e and lost counters */
+	const char
+	    *group; /* selection group: iommu, dma, intel_iommu, qi_wait, iopf, pin, idxd, uprobe */
+	const char *target;   /* "iommu/map" or the function name */
+	const char *prog;     /* BPF program name (entry) */
+	const char *ret_prog; /* BPF program name of the fexit, NULL if none */
+	const char *module;   /* kernel module that provides it, NULL if built in */
+	const char *raw_prog; /* raw_tp program preferred to prog when probe_raw_ok(), or NULL */
+	uint8_t raw_nr_args;  /* arguments raw_prog expects (the tracepoint's TP_PROTO) */
+	const char *raw_arg0; /* struct its first argument points to, NULL if a scalar */
 };
 
 /** probe_defs() - the table, @nr set to its length; indexed by enum svt_probe. */

@@ -11,8 +11,8 @@
 _Static_assert(REDACT_KEY_BYTES == crypto_shorthash_KEYBYTES, "SipHash key size");
 
 struct redact {
-	bool keep;					/* identity */
-	unsigned char key[crypto_shorthash_KEYBYTES];	/* SipHash key */
+	bool keep;				      /* identity */
+	unsigned char key[crypto_shorthash_KEYBYTES]; /* SipHash key */
 };
 
 int redact_key_random(uint8_t key[REDACT_KEY_BYTES])

@@ -22,8 +22,8 @@
 
 struct redact;
 
-#define REDACT_KEY_BYTES 16	/* SipHash-2-4 key */
-#define REDACT_KEY_ID_LEN 16	/* hex chars of a key id */
+#define REDACT_KEY_BYTES 16  /* SipHash-2-4 key */
+#define REDACT_KEY_ID_LEN 16 /* hex chars of a key id */
 
 /** redact__new() - a hasher; @keep = true makes redact__addr() the identity. */
 struct redact *redact__new(bool keep);

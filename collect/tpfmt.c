@@ -59,7 +59,7 @@ int tpfmt_parse(const char *text, struct tpfmt *f)
 			sscanf(sg, "signed:%u;", &sgn);
 		nr_lines++;
 		if (off < TPFMT_COMMON_BYTES)
-			continue;	/* common_* fields */
+			continue; /* common_* fields */
 		if (off + size > max_end)
 			max_end = off + size;
 		if (field_name(decl, (size_t)(semi - decl), name, &is_array) || is_array ||
@@ -92,8 +92,8 @@ int tpfmt_load(const char *tracefs, const char *sys_name, struct tpfmt *f)
 	if (!colon || colon == sys_name || !colon[1] || strchr(colon + 1, ':') ||
 	    strchr(sys_name, '/') || strchr(sys_name, '.'))
 		return -EINVAL;
-	snprintf(path, sizeof(path), "%s/events/%.*s/%s/format", tracefs,
-		 (int)(colon - sys_name), sys_name, colon + 1);
+	snprintf(path, sizeof(path), "%s/events/%.*s/%s/format", tracefs, (int)(colon - sys_name),
+		 sys_name, colon + 1);
 	fp = fopen(path, "r");
 	if (!fp)
 		return errno == ENOENT ? -ENOENT : -errno;
@@ -105,14 +105,14 @@ int tpfmt_load(const char *tracefs, const char *sys_name, struct tpfmt *f)
 
 /* Append to a bounded buffer: what does not fit is cut, as snprintf would. */
 struct out {
-	char *buf;	/* output */
-	size_t len;	/* its size */
-	size_t used;	/* bytes written, not counting the NUL */
+	char *buf;   /* output */
+	size_t len;  /* its size */
+	size_t used; /* bytes written, not counting the NUL */
 };
 
 static void put(struct out *o, const char *s, size_t n)
 {
-	size_t room = o->len - 1 - o->used;	/* o->used < o->len always */
+	size_t room = o->len - 1 - o->used; /* o->used < o->len always */
 
 	if (n > room)
 		n = room;
@@ -144,7 +144,7 @@ int tpfmt_format(const struct tpfmt *f, const void *payload,
 		 size_t len)
 {
 	const unsigned char *b = payload;
-	struct out o = { buf, len, 0 };
+	struct out o = {buf, len, 0};
 	int hashed = 0;
 
 	if (!len)
@@ -156,7 +156,7 @@ int tpfmt_format(const struct tpfmt *f, const void *payload,
 
 		if (fl->offset_bytes + fl->size_bytes > f->payload_bytes)
 			continue;
-		memcpy(&u, b + fl->offset_bytes, fl->size_bytes);	/* little endian */
+		memcpy(&u, b + fl->offset_bytes, fl->size_bytes); /* little endian */
 		if (o.used)
 			put(&o, " ", 1);
 		put(&o, fl->name, strnlen(fl->name, sizeof(fl->name)));
@@ -166,7 +166,8 @@ int tpfmt_format(const struct tpfmt *f, const void *payload,
 			hashed = 1;
 		} else if (fl->is_signed) {
 			unsigned int bits = 8u * fl->size_bytes;
-			int64_t s = bits == 64 ? (int64_t)u : (int64_t)(u << (64 - bits)) >> (64 - bits);
+			int64_t s =
+			    bits == 64 ? (int64_t)u : (int64_t)(u << (64 - bits)) >> (64 - bits);
 
 			put_u64(&o, s < 0 ? 0 - (uint64_t)s : (uint64_t)s, false, s < 0);
 		} else {

@@ -12,22 +12,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TPFMT_COMMON_BYTES 8	/* common_type/flags/preempt_count/pid */
-#define TPFMT_PAYLOAD_MAX 64	/* bytes the BPF side copies (sizeof svt_event.v) */
-#define TPFMT_MAX_FIELDS 16	/* scalar fields kept per tracepoint */
-#define TPFMT_NAME_BYTES 32	/* field name, truncated */
+#define TPFMT_COMMON_BYTES 8 /* common_type/flags/preempt_count/pid */
+#define TPFMT_PAYLOAD_MAX 64 /* bytes the BPF side copies (sizeof svt_event.v) */
+#define TPFMT_MAX_FIELDS 16  /* scalar fields kept per tracepoint */
+#define TPFMT_NAME_BYTES 32  /* field name, truncated */
 
 struct tpfmt_field {
-	char name[TPFMT_NAME_BYTES];	/* field name without type or [] */
-	uint16_t offset_bytes;		/* from the end of the common header */
-	uint8_t size_bytes;		/* 1, 2, 4 or 8 */
-	uint8_t is_signed;		/* 1 if the format says signed:1 */
+	char name[TPFMT_NAME_BYTES]; /* field name without type or [] */
+	uint16_t offset_bytes;	     /* from the end of the common header */
+	uint8_t size_bytes;	     /* 1, 2, 4 or 8 */
+	uint8_t is_signed;	     /* 1 if the format says signed:1 */
 };
 
 struct tpfmt {
-	uint32_t payload_bytes;		/* bytes after the common header to copy (<= 64) */
-	uint32_t nr_fields;		/* entries in field[] */
-	struct tpfmt_field field[TPFMT_MAX_FIELDS];	/* scalar fields inside payload_bytes */
+	uint32_t payload_bytes; /* bytes after the common header to copy (<= 64) */
+	uint32_t nr_fields;	/* entries in field[] */
+	struct tpfmt_field field[TPFMT_MAX_FIELDS]; /* scalar fields inside payload_bytes */
 };
 
 /**

@@ -12,10 +12,10 @@
 #include <stdarg.h>
 
 enum svt_log_level {
-	SVT_LOG_ERROR = 0,	/* the operation failed */
-	SVT_LOG_WARN = 1,	/* something was skipped or approximated */
-	SVT_LOG_INFO = 2,	/* progress and notices (shown by default) */
-	SVT_LOG_DEBUG = 3,	/* -v */
+	SVT_LOG_ERROR = 0, /* the operation failed */
+	SVT_LOG_WARN = 1,  /* something was skipped or approximated */
+	SVT_LOG_INFO = 2,  /* progress and notices (shown by default) */
+	SVT_LOG_DEBUG = 3, /* -v */
 };
 
 typedef void (*svt_log_fn)(enum svt_log_level level, const char *fmt, va_list ap);
@@ -30,8 +30,7 @@ void svt_log_set_level(enum svt_log_level level);
 enum svt_log_level svt_log_get_level(void);
 
 /** svt_log() - log one message (no trailing newline needed). */
-void svt_log(enum svt_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void svt_log(enum svt_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define svt_err(...) svt_log(SVT_LOG_ERROR, __VA_ARGS__)
 #define svt_warn(...) svt_log(SVT_LOG_WARN, __VA_ARGS__)

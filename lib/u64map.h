@@ -14,13 +14,13 @@
 #include <stdint.h>
 
 struct u64map {
-	uint64_t *keys;		/* cap slots; U64MAP_EMPTY if free */
-	uint64_t *vals;		/* values */
-	uint64_t nr;		/* keys held */
-	uint64_t cap;		/* slots, power of two */
+	uint64_t *keys; /* cap slots; U64MAP_EMPTY if free */
+	uint64_t *vals; /* values */
+	uint64_t nr;	/* keys held */
+	uint64_t cap;	/* slots, power of two */
 };
 
-#define U64MAP_EMPTY UINT64_MAX	/* the one key that cannot be stored */
+#define U64MAP_EMPTY UINT64_MAX /* the one key that cannot be stored */
 
 /** u64map_init() - empty map; 0 or -ENOMEM. */
 int u64map_init(struct u64map *m);

@@ -38,9 +38,9 @@
 
 /* Work submission (DSA work queues): model/wq. */
 #define KEY_WQ_THROUGHPUT "wq.device.desc_per_s"
-#define KEY_SUBMIT_LAT "submit.latency_ns"	/* ready -> accepted by the WQ */
-#define KEY_WQ_WAIT_LAT "wq.wait.latency_ns"	/* accepted -> dispatched to an engine */
-#define KEY_DESC_E2E_LAT "desc.e2e.latency_ns"	/* ready -> completion noticed */
+#define KEY_SUBMIT_LAT "submit.latency_ns"     /* ready -> accepted by the WQ */
+#define KEY_WQ_WAIT_LAT "wq.wait.latency_ns"   /* accepted -> dispatched to an engine */
+#define KEY_DESC_E2E_LAT "desc.e2e.latency_ns" /* ready -> completion noticed */
 #define KEY_SUBMIT_DESCS "submit.nr_issued"
 #define KEY_SUBMIT_RETRIES "submit.nr_retries"
 #define KEY_CLIENTS "client.nr"

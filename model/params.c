@@ -18,14 +18,14 @@
 #include "model/params.h"
 
 struct params_tab {
-	const struct param_table *table;	/* registered table */
-	void *cfg;				/* its config struct */
-	char **origin;				/* per row: NULL = default, else malloc'd */
+	const struct param_table *table; /* registered table */
+	void *cfg;			 /* its config struct */
+	char **origin;			 /* per row: NULL = default, else malloc'd */
 };
 
 struct params {
-	struct params_tab *tabs;	/* one per registered table */
-	size_t nr_tabs;			/* number of tables */
+	struct params_tab *tabs; /* one per registered table */
+	size_t nr_tabs;		 /* number of tables */
 };
 
 static const char *skip_ws(const char *s)
@@ -42,12 +42,12 @@ static const char *skip_ws(const char *s)
  * and --where read a key's value the same way.
  */
 static const struct {
-	const char *unit;	/* param_def.unit */
-	enum units_kind kind;	/* how its values parse */
+	const char *unit;     /* param_def.unit */
+	enum units_kind kind; /* how its values parse */
 } unit_kinds[] = {
-	{ "bytes", UNITS_BYTES },	{ "ns", UNITS_NS },
-	{ "entries", UNITS_ENTRIES },	{ "descriptors", UNITS_ENTRIES }, /* batch and queue capacities */
-	{ "records", UNITS_ENTRIES },	{ "requests", UNITS_ENTRIES },	  /* buffer, outstanding queue */
+    {"bytes", UNITS_BYTES},	{"ns", UNITS_NS},
+    {"entries", UNITS_ENTRIES}, {"descriptors", UNITS_ENTRIES}, /* batch and queue capacities */
+    {"records", UNITS_ENTRIES}, {"requests", UNITS_ENTRIES},	/* buffer, outstanding queue */
 };
 
 enum units_kind params_def_kind(const struct param_def *d)
@@ -202,7 +202,8 @@ static void format_value(const struct param_def *d, const void *cfg, char *buf, 
 			c++, i++;
 		if (!c)
 			c = "?";
-		snprintf(buf, bytes, "%.*s", (int)(strchr(c, '|') ? strchr(c, '|') - c : (long)strlen(c)), c);
+		snprintf(buf, bytes, "%.*s",
+			 (int)(strchr(c, '|') ? strchr(c, '|') - c : (long)strlen(c)), c);
 		break;
 	}
 	}
@@ -305,8 +306,8 @@ nomem:
 	return NULL;
 }
 
-int params__set(struct params *p, const char *key, const char *value, const char *origin,
-		char *err, size_t err_bytes)
+int params__set(struct params *p, const char *key, const char *value, const char *origin, char *err,
+		size_t err_bytes)
 {
 	size_t t, i;
 	const struct param_def *d = find(p, key, &t, &i);
@@ -316,7 +317,8 @@ int params__set(struct params *p, const char *key, const char *value, const char
 		const char *near = closest_key(p, key);
 
 		if (near)
-			snprintf(err, err_bytes, "unknown parameter '%s'; did you mean '%s'?", key, near);
+			snprintf(err, err_bytes, "unknown parameter '%s'; did you mean '%s'?", key,
+				 near);
 		else
 			snprintf(err, err_bytes, "unknown parameter '%s' (see --list-params)", key);
 		return -ENOENT;

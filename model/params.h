@@ -27,33 +27,33 @@
 #include "lib/units.h"
 
 enum param_type {
-	PARAM_U64 = 0,		/* unsigned integer, stored as uint64_t */
-	PARAM_U32 = 1,		/* unsigned integer, stored as uint32_t */
-	PARAM_DOUBLE = 2,	/* real number, stored as double */
-	PARAM_BOOL = 3,		/* on/off/true/false/1/0/yes/no, stored as uint8_t */
-	PARAM_ENUM = 4,		/* one word of @choices, stored as uint32_t index */
+	PARAM_U64 = 0,	  /* unsigned integer, stored as uint64_t */
+	PARAM_U32 = 1,	  /* unsigned integer, stored as uint32_t */
+	PARAM_DOUBLE = 2, /* real number, stored as double */
+	PARAM_BOOL = 3,	  /* on/off/true/false/1/0/yes/no, stored as uint8_t */
+	PARAM_ENUM = 4,	  /* one word of @choices, stored as uint32_t index */
 };
 
 /* One parameter. */
 struct param_def {
-	const char *key;	/* dotted name, unique over all tables */
-	enum param_type type;	/* storage and parsing */
-	const char *unit;	/* "ns", "entries", "bytes", "" ... */
-	const char *dflt;	/* default value as text */
-	const char *source;	/* citation of the default, or "estimate: why" */
-	size_t offset;		/* offsetof() the field in the table's config struct */
-	double min;		/* smallest accepted value (numbers) */
-	double max;		/* largest accepted value (numbers) */
-	const char *choices;	/* PARAM_ENUM: words separated by '|' */
-	const char *help;	/* one line: what it means */
+	const char *key;      /* dotted name, unique over all tables */
+	enum param_type type; /* storage and parsing */
+	const char *unit;     /* "ns", "entries", "bytes", "" ... */
+	const char *dflt;     /* default value as text */
+	const char *source;   /* citation of the default, or "estimate: why" */
+	size_t offset;	      /* offsetof() the field in the table's config struct */
+	double min;	      /* smallest accepted value (numbers) */
+	double max;	      /* largest accepted value (numbers) */
+	const char *choices;  /* PARAM_ENUM: words separated by '|' */
+	const char *help;     /* one line: what it means */
 };
 
 /* A table of parameters with its config struct. */
 struct param_table {
-	const char *name;		/* "model", "replay", "wq" */
-	const struct param_def *defs;	/* rows */
-	size_t nr_defs;			/* number of rows */
-	size_t cfg_bytes;		/* sizeof the config struct the rows fill */
+	const char *name;	      /* "model", "replay", "wq" */
+	const struct param_def *defs; /* rows */
+	size_t nr_defs;		      /* number of rows */
+	size_t cfg_bytes;	      /* sizeof the config struct the rows fill */
 	/*
 	 * Optional cross-field check after every value parsed (e.g. entries
 	 * divisible by ways). Return 0, or -EINVAL with a message naming the
@@ -86,8 +86,8 @@ void params__free(struct params *p);
  *
  * Return: 0, -ENOENT for an unknown key, -EINVAL for a bad value.
  */
-int params__set(struct params *p, const char *key, const char *value, const char *origin,
-		char *err, size_t err_bytes);
+int params__set(struct params *p, const char *key, const char *value, const char *origin, char *err,
+		size_t err_bytes);
 
 /**
  * params__validate() - run every table's cross-field check.

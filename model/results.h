@@ -38,7 +38,7 @@ static inline uint64_t results_hist_bucket_low(uint32_t b)
 
 /* A histogram as passed to a sink: counts[] has RESULTS_HIST_BUCKETS entries. */
 struct results_hist {
-	const uint64_t *counts;	/* per-bucket counts */
+	const uint64_t *counts; /* per-bucket counts */
 	uint64_t nr;		/* values recorded */
 	uint64_t sum;		/* sum of values (same unit as the values) */
 	uint64_t min;		/* smallest value, 0 if nr == 0 */
@@ -48,14 +48,14 @@ struct results_hist {
 
 /* What identifies a run. */
 struct results_run_info {
-	const char *label;		/* user label or generated ("iotlb.entries=64") */
-	const char *trace_path;		/* input trace, NULL for purely synthetic runs */
-	const char *trace_hash;		/* hex content hash of the input trace */
-	uint64_t trace_bytes;		/* size of the input trace */
-	const char *trace_meta_json;	/* header summary of the trace (JSON), may be NULL */
-	const char *scenario;		/* scenario transforms applied, "" if none */
-	const char *tool_version;	/* svatrace version string */
-	uint64_t seed;			/* PRNG seed of the run */
+	const char *label;	     /* user label or generated ("iotlb.entries=64") */
+	const char *trace_path;	     /* input trace, NULL for purely synthetic runs */
+	const char *trace_hash;	     /* hex content hash of the input trace */
+	uint64_t trace_bytes;	     /* size of the input trace */
+	const char *trace_meta_json; /* header summary of the trace (JSON), may be NULL */
+	const char *scenario;	     /* scenario transforms applied, "" if none */
+	const char *tool_version;    /* svatrace version string */
+	uint64_t seed;		     /* PRNG seed of the run */
 };
 
 struct results_sink_ops {
@@ -75,8 +75,8 @@ struct results_sink_ops {
 };
 
 struct results_sink {
-	const struct results_sink_ops *ops;	/* implementation */
-	void *ctx;				/* its state */
+	const struct results_sink_ops *ops; /* implementation */
+	void *ctx;			    /* its state */
 };
 
 #endif /* SVATRACE_MODEL_RESULTS_H */

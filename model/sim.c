@@ -11,9 +11,9 @@
 #include "model/sim.h"
 
 struct sim {
-	struct heap q;		/* pending events, earliest first (lib/heap) */
-	uint64_t now_ns;	/* current time */
-	uint64_t nr_fired;	/* events fired so far */
+	struct heap q;	   /* pending events, earliest first (lib/heap) */
+	uint64_t now_ns;   /* current time */
+	uint64_t nr_fired; /* events fired so far */
 };
 
 HEAP_ITEM_CHECK(struct sim_event, time_ns, seq);
@@ -62,11 +62,15 @@ uint64_t sim__next_time_ns(const struct sim *s)
 	return s->q.nr ? heap__top(&s->q, struct sim_event)->time_ns : UINT64_MAX;
 }
 
-int sim__schedule(struct sim *s, uint64_t time_ns, sim_handler_fn fn, void *obj,
-		  uint64_t arg, uint64_t arg2)
+int sim__schedule(struct sim *s, uint64_t time_ns, sim_handler_fn fn, void *obj, uint64_t arg,
+		  uint64_t arg2)
 {
 	struct sim_event ev = {
-		.time_ns = time_ns, .fn = fn, .obj = obj, .arg = arg, .arg2 = arg2,
+	    .time_ns = time_ns,
+	    .fn = fn,
+	    .obj = obj,
+	    .arg = arg,
+	    .arg2 = arg2,
 	};
 
 	if (time_ns < s->now_ns)

@@ -24,12 +24,12 @@ struct sim_event;
 typedef void (*sim_handler_fn)(struct sim *s, const struct sim_event *ev);
 
 struct sim_event {
-	uint64_t time_ns;	/* when the event fires */
-	uint64_t seq;		/* insertion order: FIFO tie-break */
-	sim_handler_fn fn;	/* handler */
-	void *obj;		/* component the event belongs to */
-	uint64_t arg;		/* handler-defined */
-	uint64_t arg2;		/* handler-defined */
+	uint64_t time_ns;  /* when the event fires */
+	uint64_t seq;	   /* insertion order: FIFO tie-break */
+	sim_handler_fn fn; /* handler */
+	void *obj;	   /* component the event belongs to */
+	uint64_t arg;	   /* handler-defined */
+	uint64_t arg2;	   /* handler-defined */
 };
 
 /** sim__new() - empty simulation at time 0; NULL with errno on failure. */
@@ -49,8 +49,8 @@ uint64_t sim__now_ns(const struct sim *s);
  *
  * Return: 0, -EINVAL for a time in the past, -ENOMEM.
  */
-int sim__schedule(struct sim *s, uint64_t time_ns, sim_handler_fn fn, void *obj,
-		  uint64_t arg, uint64_t arg2);
+int sim__schedule(struct sim *s, uint64_t time_ns, sim_handler_fn fn, void *obj, uint64_t arg,
+		  uint64_t arg2);
 
 /** sim__pending() - number of events not yet fired. */
 uint64_t sim__pending(const struct sim *s);

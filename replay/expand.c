@@ -26,12 +26,12 @@ struct expansion {
 HEAP_ITEM_CHECK(struct expansion, due_ns, seq);
 
 struct expand {
-	struct expand_cfg cfg; /* settings */
-	struct heap exp;       /* of struct expansion (lib/heap), one step per page/line */
-	bool seen_dma_map;     /* source=auto: a DMA-API map was offered */
-	uint64_t nr_maps;      /* maps queued */
-	uint64_t nr_accesses;  /* accesses emitted */
-	uint64_t nr_cut;       /* accesses not made: their map was unmapped first */
+	struct expand_cfg cfg;	/* settings */
+	struct heap exp;	/* of struct expansion (lib/heap), one step per page/line */
+	bool seen_dma_map;	/* source=auto: a DMA-API map was offered */
+	uint64_t nr_maps;	/* maps queued */
+	uint64_t nr_accesses;	/* accesses emitted */
+	uint64_t nr_cut;	/* accesses not made: their map was unmapped first */
 	struct u64map dev_free; /* device index -> when its stream is free (ns) */
 };
 
@@ -40,13 +40,13 @@ struct expand *expand__new(const struct expand_cfg *cfg)
 	struct expand *x;
 
 	if (cfg->mode == REPLAY_EXPAND_AUTO || cfg->mode > REPLAY_EXPAND_REQUEST ||
-	    cfg->source > REPLAY_EXPSRC_BOTH ||
-	    !cfg->bytes_per_us || !cfg->line_bytes || !cfg->page_bytes ||
-	    (cfg->page_bytes & (cfg->page_bytes - 1)) ||
+	    cfg->source > REPLAY_EXPSRC_BOTH || !cfg->bytes_per_us || !cfg->line_bytes ||
+	    !cfg->page_bytes || (cfg->page_bytes & (cfg->page_bytes - 1)) ||
 	    (cfg->mode == REPLAY_EXPAND_REQUEST &&
 	     (!cfg->read_req_bytes || cfg->read_req_bytes > 4096 ||
 	      (cfg->read_req_bytes & (cfg->read_req_bytes - 1)) || !cfg->write_req_bytes ||
-	      cfg->write_req_bytes > 4096 || (cfg->write_req_bytes & (cfg->write_req_bytes - 1))))) {
+	      cfg->write_req_bytes > 4096 ||
+	      (cfg->write_req_bytes & (cfg->write_req_bytes - 1))))) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -122,9 +122,9 @@ static int step(struct expand *x, expand_access_fn fn, void *ctx)
 {
 	struct expansion *e = heap__top(&x->exp, struct expansion);
 	bool page = x->cfg.mode == REPLAY_EXPAND_PAGE, req = x->cfg.mode == REPLAY_EXPAND_REQUEST;
-	uint64_t unit = page ? x->cfg.page_bytes :
-			req ? (e->write ? x->cfg.write_req_bytes : x->cfg.read_req_bytes) :
-			      x->cfg.line_bytes;
+	uint64_t unit = page  ? x->cfg.page_bytes
+			: req ? (e->write ? x->cfg.write_req_bytes : x->cfg.read_req_bytes)
+			      : x->cfg.line_bytes;
 	uint64_t bytes = e->bytes ? e->bytes : 1;
 	uint64_t a_start = e->iova + e->off;
 	/* up to the next unit boundary (page mode: the rest of this page) */
@@ -185,9 +185,9 @@ int expand__unmap(struct expand *x, uint64_t iova, uint64_t bytes)
 			continue;
 		}
 		/* the device is done with a buffer once it is unmapped: the rest is not touched */
-		unit = page ? x->cfg.page_bytes :
-		       req ? (e->write ? x->cfg.write_req_bytes : x->cfg.read_req_bytes) :
-			     x->cfg.line_bytes;
+		unit = page  ? x->cfg.page_bytes
+		       : req ? (e->write ? x->cfg.write_req_bytes : x->cfg.read_req_bytes)
+			     : x->cfg.line_bytes;
 		x->nr_cut += (e_end - (e->iova + e->off) + unit - 1) / unit;
 	}
 	if (kept != x->exp.nr) {

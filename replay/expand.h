@@ -42,12 +42,12 @@ enum expand_origin {
 
 /* Expansion settings (from the replay.* keys, mode resolved: never auto). */
 struct expand_cfg {
-	uint32_t mode;	       /* enum replay_expand: off, page or line */
-	uint32_t source;       /* enum replay_expand_source */
-	uint64_t delay_ns;     /* map to first access */
-	uint64_t bytes_per_us; /* device streaming rate (> 0) */
-	uint32_t line_bytes;   /* line mode: bytes per access (> 0) */
-	uint64_t page_bytes;   /* page mode: page size (power of two) */
+	uint32_t mode;		  /* enum replay_expand: off, page or line */
+	uint32_t source;	  /* enum replay_expand_source */
+	uint64_t delay_ns;	  /* map to first access */
+	uint64_t bytes_per_us;	  /* device streaming rate (> 0) */
+	uint32_t line_bytes;	  /* line mode: bytes per access (> 0) */
+	uint64_t page_bytes;	  /* page mode: page size (power of two) */
 	uint32_t read_req_bytes;  /* request mode: bytes per read (power of two, <= 4096) */
 	uint32_t write_req_bytes; /* request mode: bytes per write (power of two, <= 4096) */
 };

@@ -11,13 +11,13 @@
 #include "replay/sinks.h"
 
 struct json_sink {
-	struct results_sink sink;	/* ops + ctx (ctx = this) */
-	FILE *out;			/* where the object goes */
-	json_t *root;			/* the object being built */
-	json_t *config;			/* "config" */
-	json_t *origin;			/* "config_origin" */
-	json_t *hists;			/* "histograms" */
-	json_t *series;			/* "series" */
+	struct results_sink sink; /* ops + ctx (ctx = this) */
+	FILE *out;		  /* where the object goes */
+	json_t *root;		  /* the object being built */
+	json_t *config;		  /* "config" */
+	json_t *origin;		  /* "config_origin" */
+	json_t *hists;		  /* "histograms" */
+	json_t *series;		  /* "series" */
 };
 
 static json_t *num(double v)
@@ -115,8 +115,12 @@ static int j_end(void *ctx, int status)
 }
 
 static const struct results_sink_ops json_ops = {
-	.begin_run = j_begin, .config = j_config, .metric = j_metric,
-	.histogram = j_hist, .series = j_series, .end_run = j_end,
+    .begin_run = j_begin,
+    .config = j_config,
+    .metric = j_metric,
+    .histogram = j_hist,
+    .series = j_series,
+    .end_run = j_end,
 };
 
 struct results_sink *json_sink__new(FILE *out)

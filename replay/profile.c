@@ -16,8 +16,8 @@
 
 /* The "; source: ..." comment right above a key (inih drops comments). */
 struct key_source {
-	char key[128];		/* section.key */
-	char source[256];	/* text after "; source: " */
+	char key[128];	  /* section.key */
+	char source[256]; /* text after "; source: " */
 };
 
 struct load_ctx {
@@ -27,7 +27,7 @@ struct load_ctx {
 	size_t err_bytes;	/* its size */
 	int rc;			/* first error */
 	int lineno;		/* current line (counted by the handler) */
-	struct key_source *src;	/* comments found by scan_sources() */
+	struct key_source *src; /* comments found by scan_sources() */
 	int nr_src;		/* entries of src */
 };
 
@@ -47,8 +47,10 @@ static void scan_sources(struct load_ctx *c)
 		} else if (line[0] == '[') {
 			sscanf(line, "[%63[^]]", section);
 			*last = 0;
-		} else if (*last && c->nr_src < MAX_SOURCES && sscanf(line, " %63[a-z_0-9] =", key) == 1) {
-			snprintf(c->src[c->nr_src].key, sizeof(c->src[0].key), "%s.%s", section, key);
+		} else if (*last && c->nr_src < MAX_SOURCES &&
+			   sscanf(line, " %63[a-z_0-9] =", key) == 1) {
+			snprintf(c->src[c->nr_src].key, sizeof(c->src[0].key), "%s.%s", section,
+				 key);
 			snprintf(c->src[c->nr_src].source, sizeof(c->src[0].source), "%s", last);
 			c->nr_src++;
 			*last = 0;
@@ -85,7 +87,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 
 int profile_load(struct params *p, const char *path, char *err, size_t err_bytes)
 {
-	struct load_ctx c = { .p = p, .path = path, .err = err, .err_bytes = err_bytes };
+	struct load_ctx c = {.p = p, .path = path, .err = err, .err_bytes = err_bytes};
 	int line;
 
 	scan_sources(&c);
@@ -99,7 +101,8 @@ int profile_load(struct params *p, const char *path, char *err, size_t err_bytes
 	if (c.rc)
 		return c.rc;
 	if (line) {
-		snprintf(err, err_bytes, "%s:%d: not a 'key = value' line or [section]", path, line);
+		snprintf(err, err_bytes, "%s:%d: not a 'key = value' line or [section]", path,
+			 line);
 		return -EINVAL;
 	}
 	return 0;
@@ -131,10 +134,12 @@ int profile_resolve(const char *name_or_path, char *buf, size_t bytes)
 		char *slash;
 
 		exe[n] = 0;
-		/* installed: PREFIX/bin/svatrace -> PREFIX/share/svatrace/profiles (mk/install.mk) */
+		/* installed: PREFIX/bin/svatrace -> PREFIX/share/svatrace/profiles (mk/install.mk)
+		 */
 		if ((slash = strrchr(exe, '/'))) {
 			*slash = 0;
-			snprintf(buf, bytes, "%s/../share/svatrace/profiles/%s.ini", exe, name_or_path);
+			snprintf(buf, bytes, "%s/../share/svatrace/profiles/%s.ini", exe,
+				 name_or_path);
 			*slash = '/';
 			if (readable(buf))
 				return 0;

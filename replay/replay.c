@@ -30,72 +30,75 @@
 #include "trace/trace.h"
 
 #define F(field) offsetof(struct replay_cfg, field)
-#define PROGRESS_EVERY 65536	/* records between progress calls */
-#define PRESCAN 1000000		/* records looked at to resolve replay.expand=auto */
+#define PROGRESS_EVERY 65536 /* records between progress calls */
+#define PRESCAN 1000000	     /* records looked at to resolve replay.expand=auto */
 
 #define WORD_(id, word) "|" #word
-#define EXPAND_CHOICES (REPLAY_EXPAND_MODES(WORD_) + 1)		/* "off|page|line|auto" */
-#define EXPAND_SOURCE_CHOICES (REPLAY_EXPAND_SOURCES(WORD_) + 1)	/* "auto|iommu|dma|both" */
+#define EXPAND_CHOICES (REPLAY_EXPAND_MODES(WORD_) + 1)		 /* "off|page|line|auto" */
+#define EXPAND_SOURCE_CHOICES (REPLAY_EXPAND_SOURCES(WORD_) + 1) /* "auto|iommu|dma|both" */
 
 static const struct param_def replay_defs[] = {
-	{ "replay.expand", PARAM_ENUM, "", "auto",
-	  "PCIe: a device translates every request TLP; reads are split at MRRS, writes at MPS",
-	  F(expand), 0, 0, EXPAND_CHOICES,
-	  "maps become device accesses: none, per page, per line, per PCIe request; auto: request unless the records after --scenario include dev_access records" },
-	{ "replay.expand_source", PARAM_ENUM, "", "auto", "estimate", F(expand_source), 0, 0,
-	  EXPAND_SOURCE_CHOICES, "which maps expand: auto = DMA-API maps once one is seen, else iommu maps" },
-	{ "replay.expand_delay_ns", PARAM_U64, "ns", "1000", "estimate: doorbell + descriptor fetch",
-	  F(expand_delay_ns), 0, 1e15, NULL, "time from a map to the device's accesses to it" },
-	{ "replay.expand_bytes_per_us", PARAM_U64, "bytes/us", "16000",
-	  "estimate: 16 GB/s, a PCIe 4.0 x16 link (~25 GB/s raw) under load", F(expand_bytes_per_us),
-	  1, 1e12, NULL, "device bandwidth that spaces an expanded map's accesses in time" },
-	{ "replay.line_bytes", PARAM_U32, "bytes", "64", "estimate: one cache line per TLP",
-	  F(line_bytes), 1, 1 << 30, NULL, "line mode: bytes per expanded access" },
-	{ "pcie.max_read_request_bytes", PARAM_U32, "bytes", "512",
-	  "PCIe Base spec 7.5.3.4 Max_Read_Request_Size (default 512 B)", F(max_read_request_bytes),
-	  128, 4096, NULL, "request expansion: bytes per device read request (one translation each)" },
-	{ "pcie.max_payload_bytes", PARAM_U32, "bytes", "256",
-	  "PCIe Base spec 7.5.3.4 Max_Payload_Size (256 B typical of root ports)", F(max_payload_bytes),
-	  128, 4096, NULL, "request expansion: bytes per device write (one translation each)" },
-	{ "replay.expand_wq", PARAM_BOOL, "", "off", "estimate: addresses are often hashed",
-	  F(expand_wq), 0, 1, NULL, "expand work descriptors' source/destination ranges too" },
-	{ "replay.domain_per_device", PARAM_BOOL, "", "off", "estimate: traces rarely tie devices to domains",
-	  F(domain_per_device), 0, 1, NULL, "give each device its own IOMMU domain" },
-	{ "replay.reorder_window_ns", PARAM_U64, "ns", "1000000", "estimate: per-CPU buffer skew",
-	  F(reorder_window_ns), 0, 1e15, NULL, "records may arrive this much out of time order" },
-	{ "replay.reorder_max", PARAM_U32, "records", "65536", "estimate: 8 MiB of slots",
-	  F(reorder_max), 1, 1 << 24, NULL, "records held at most in the reorder window" },
+    {"replay.expand", PARAM_ENUM, "", "auto",
+     "PCIe: a device translates every request TLP; reads are split at MRRS, writes at MPS",
+     F(expand), 0, 0, EXPAND_CHOICES,
+     "maps become device accesses: none, per page, per line, per PCIe request; auto: request "
+     "unless the records after --scenario include dev_access records"},
+    {"replay.expand_source", PARAM_ENUM, "", "auto", "estimate", F(expand_source), 0, 0,
+     EXPAND_SOURCE_CHOICES,
+     "which maps expand: auto = DMA-API maps once one is seen, else iommu maps"},
+    {"replay.expand_delay_ns", PARAM_U64, "ns", "1000", "estimate: doorbell + descriptor fetch",
+     F(expand_delay_ns), 0, 1e15, NULL, "time from a map to the device's accesses to it"},
+    {"replay.expand_bytes_per_us", PARAM_U64, "bytes/us", "16000",
+     "estimate: 16 GB/s, a PCIe 4.0 x16 link (~25 GB/s raw) under load", F(expand_bytes_per_us), 1,
+     1e12, NULL, "device bandwidth that spaces an expanded map's accesses in time"},
+    {"replay.line_bytes", PARAM_U32, "bytes", "64", "estimate: one cache line per TLP",
+     F(line_bytes), 1, 1 << 30, NULL, "line mode: bytes per expanded access"},
+    {"pcie.max_read_request_bytes", PARAM_U32, "bytes", "512",
+     "PCIe Base spec 7.5.3.4 Max_Read_Request_Size (default 512 B)", F(max_read_request_bytes), 128,
+     4096, NULL, "request expansion: bytes per device read request (one translation each)"},
+    {"pcie.max_payload_bytes", PARAM_U32, "bytes", "256",
+     "PCIe Base spec 7.5.3.4 Max_Payload_Size (256 B typical of root ports)", F(max_payload_bytes),
+     128, 4096, NULL, "request expansion: bytes per device write (one translation each)"},
+    {"replay.expand_wq", PARAM_BOOL, "", "off", "estimate: addresses are often hashed",
+     F(expand_wq), 0, 1, NULL, "expand work descriptors' source/destination ranges too"},
+    {"replay.domain_per_device", PARAM_BOOL, "", "off",
+     "estimate: traces rarely tie devices to domains", F(domain_per_device), 0, 1, NULL,
+     "give each device its own IOMMU domain"},
+    {"replay.reorder_window_ns", PARAM_U64, "ns", "1000000", "estimate: per-CPU buffer skew",
+     F(reorder_window_ns), 0, 1e15, NULL, "records may arrive this much out of time order"},
+    {"replay.reorder_max", PARAM_U32, "records", "65536", "estimate: 8 MiB of slots",
+     F(reorder_max), 1, 1 << 24, NULL, "records held at most in the reorder window"},
 };
 
 const struct param_table replay_param_table = {
-	.name = "replay",
-	.defs = replay_defs,
-	.nr_defs = sizeof(replay_defs) / sizeof(replay_defs[0]),
-	.cfg_bytes = sizeof(struct replay_cfg),
-	.validate = NULL,
+    .name = "replay",
+    .defs = replay_defs,
+    .nr_defs = sizeof(replay_defs) / sizeof(replay_defs[0]),
+    .cfg_bytes = sizeof(struct replay_cfg),
+    .validate = NULL,
 };
 
 struct rp {
-	const struct replay_opts *o;		/* options */
-	struct replay_cfg cfg;			/* replay parameters (expand resolved) */
-	const struct model_cfg *mcfg;		/* model parameters */
-	struct model *m;			/* the model */
-	struct wq_feed *wq;			/* work-queue model path (replay/wq_feed.h) */
-	struct replay_source *src;		/* input */
-	struct reorder *win;			/* time order, behind the source */
-	struct scenario_chain *chain;		/* transforms, NULL: none */
-	struct request *rq;			/* record -> request normalisation */
-	struct expand *x;			/* map expansion */
-	int err;				/* first error downstream of the chain */
-	bool failed;				/* an error was reported */
-	bool prescan;				/* expand=auto: only looking for dev_access */
-	bool prescan_access;			/* the prescan saw a dev_access */
-	uint64_t next_progress;			/* source records at the next progress call */
-	uint64_t first_ns, last_ns;		/* replayed time span */
-	bool any;				/* first_ns valid */
+	const struct replay_opts *o;  /* options */
+	struct replay_cfg cfg;	      /* replay parameters (expand resolved) */
+	const struct model_cfg *mcfg; /* model parameters */
+	struct model *m;	      /* the model */
+	struct wq_feed *wq;	      /* work-queue model path (replay/wq_feed.h) */
+	struct replay_source *src;    /* input */
+	struct reorder *win;	      /* time order, behind the source */
+	struct scenario_chain *chain; /* transforms, NULL: none */
+	struct request *rq;	      /* record -> request normalisation */
+	struct expand *x;	      /* map expansion */
+	int err;		      /* first error downstream of the chain */
+	bool failed;		      /* an error was reported */
+	bool prescan;		      /* expand=auto: only looking for dev_access */
+	bool prescan_access;	      /* the prescan saw a dev_access */
+	uint64_t next_progress;	      /* source records at the next progress call */
+	uint64_t first_ns, last_ns;   /* replayed time span */
+	bool any;		      /* first_ns valid */
 	/* counters */
 	uint64_t nr_records, nr_by_kind[TRACE_REC_KIND_MAX_ + 1];
-	uint64_t nr_late_emitted;		/* a transform emitted a record in the past */
+	uint64_t nr_late_emitted; /* a transform emitted a record in the past */
 };
 
 /* The run's error channel: the caller's buffer if given (first error), else the log. */
@@ -129,8 +132,7 @@ static int to_page_req(void *ctx, uint64_t ts, const struct model_page_req *r)
 	return 0;
 }
 
-static int to_map(void *ctx, uint64_t ts, uint32_t cpu, uint32_t dom, uint64_t iova,
-		  uint64_t bytes)
+static int to_map(void *ctx, uint64_t ts, uint32_t cpu, uint32_t dom, uint64_t iova, uint64_t bytes)
 {
 	model__map(((struct rp *)ctx)->m, ts, cpu, dom, iova, bytes);
 	return 0;
@@ -176,19 +178,28 @@ static int to_wq_complete(void *ctx, uint64_t ts, const struct trace_rec_wq_comp
 }
 
 static const struct request_ops to_model = {
-	.access = to_access, .page_req = to_page_req, .map = to_map, .unmap = to_unmap,
-	.qi = to_qi, .pin = to_pin, .expand = to_expand, .wq_submit = to_wq_submit,
-	.wq_complete = to_wq_complete,
+    .access = to_access,
+    .page_req = to_page_req,
+    .map = to_map,
+    .unmap = to_unmap,
+    .qi = to_qi,
+    .pin = to_pin,
+    .expand = to_expand,
+    .wq_submit = to_wq_submit,
+    .wq_complete = to_wq_complete,
 };
 
 /* An expansion step: the model advances to its time, then translates it. */
 static int expanded_access(void *ctx, uint64_t ts, const struct expand_access *e)
 {
 	struct rp *p = ctx;
-	struct model_access a = { .iova = e->iova, .bytes = e->bytes, .write = e->write,
-				  .dev = e->dev, .sid = e->dev,
-				  .domain = p->cfg.domain_per_device ? e->dev : 0,
-				  .pasid = e->pasid == TRACE_NO_PASID ? 0 : e->pasid };
+	struct model_access a = {.iova = e->iova,
+				 .bytes = e->bytes,
+				 .write = e->write,
+				 .dev = e->dev,
+				 .sid = e->dev,
+				 .domain = p->cfg.domain_per_device ? e->dev : 0,
+				 .pasid = e->pasid == TRACE_NO_PASID ? 0 : e->pasid};
 
 	model__advance(p->m, ts);
 	model__access(p->m, ts, &a);
@@ -237,7 +248,7 @@ static int chain_out(void *ctx, const struct trace_rec *rec)
 	}
 	p->err = replay_rec(p, rec, ts);
 	if (p->err)
-		p->last_ns = ts;	/* where it stopped, for the message */
+		p->last_ns = ts; /* where it stopped, for the message */
 	return p->err;
 }
 
@@ -290,20 +301,22 @@ static int stream(struct rp *p)
 		int e = p->chain ? scenario_chain__push(p->chain, rec) : chain_out(p, rec);
 
 		if (!e && p->err)
-			e = p->err;	/* from a callback with no return path */
+			e = p->err; /* from a callback with no return path */
 		if (e < 0 && p->prescan) {
-			p->err = 0;	/* the run proper stops at the same record and says so */
+			p->err = 0; /* the run proper stops at the same record and says so */
 			return 0;
 		}
 		if (e < 0) {
 			if (p->err)
 				fail(p, "replay: stopped at t=%llu ns (%llu records read): %s",
 				     (unsigned long long)p->last_ns,
-				     (unsigned long long)replay_source__nr_records(p->src), strerror(-e));
+				     (unsigned long long)replay_source__nr_records(p->src),
+				     strerror(-e));
 			else
 				fail(p, "replay: scenario '%s' failed at record %llu: %s",
 				     scenario_chain__spec(p->chain),
-				     (unsigned long long)replay_source__nr_records(p->src), strerror(-e));
+				     (unsigned long long)replay_source__nr_records(p->src),
+				     strerror(-e));
 			return e;
 		}
 		if (p->prescan &&
@@ -313,7 +326,7 @@ static int stream(struct rp *p)
 			progress(p);
 	}
 	if (rc < 0 && p->prescan)
-		return 0;	/* as above: reported by the run proper */
+		return 0; /* as above: reported by the run proper */
 	if (rc < 0)
 		fail(p, "%s (replaying the good prefix)", replay_source__errmsg(p->src));
 	return rc;
@@ -363,9 +376,9 @@ static int resolve_expand(struct rp *p)
 	p->prescan = true;
 	rc = stream(p);
 	if (!rc && p->chain && !p->prescan_access)
-		scenario_chain__finish(p->chain);	/* records a transform held back */
+		scenario_chain__finish(p->chain); /* records a transform held back */
 	p->prescan = false;
-	p->err = 0;	/* an error here recurs in the run proper, which reports it */
+	p->err = 0; /* an error here recurs in the run proper, which reports it */
 	p->cfg.expand = p->prescan_access ? REPLAY_EXPAND_OFF : REPLAY_EXPAND_REQUEST;
 	reorder__reset(p->win);
 	if ((rc = replay_source__rewind(p->src)) < 0) {
@@ -386,7 +399,7 @@ static int setup_models(struct rp *p)
 	const struct params *pa = p->o->params;
 	char err[256];
 
-	struct model_cfg mc = *p->mcfg;	/* host.cpus = 0: from the trace */
+	struct model_cfg mc = *p->mcfg; /* host.cpus = 0: from the trace */
 
 	if (!mc.host_cpus && !mc.pri_handlers)
 		mc.host_cpus = replay_host_cpus(p->src);
@@ -400,8 +413,8 @@ static int setup_models(struct rp *p)
 	}
 	p->wq = wq_feed__new(pa);
 	if (!p->wq) {
-		fail(p, "replay: work-queue model: %s", errno == EINVAL ?
-		     "parameters lack the wq or model table" : strerror(errno));
+		fail(p, "replay: work-queue model: %s",
+		     errno == EINVAL ? "parameters lack the wq or model table" : strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -410,8 +423,8 @@ static int setup_models(struct rp *p)
 static int setup(struct rp *p)
 {
 	const struct replay_opts *o = p->o;
-	struct scenario_out so = { .emit = chain_out, .intern = scn_intern, .string = scn_string,
-				   .ctx = p };
+	struct scenario_out so = {
+	    .emit = chain_out, .intern = scn_intern, .string = scn_string, .ctx = p};
 	char err[512];
 	int rc;
 
@@ -435,11 +448,14 @@ static int setup(struct rp *p)
 		return rc;
 	{
 		struct expand_cfg xc = {
-			.mode = p->cfg.expand, .source = p->cfg.expand_source,
-			.delay_ns = p->cfg.expand_delay_ns, .bytes_per_us = p->cfg.expand_bytes_per_us,
-			.line_bytes = p->cfg.line_bytes, .page_bytes = p->mcfg->page_bytes,
-			.read_req_bytes = p->cfg.max_read_request_bytes,
-			.write_req_bytes = p->cfg.max_payload_bytes,
+		    .mode = p->cfg.expand,
+		    .source = p->cfg.expand_source,
+		    .delay_ns = p->cfg.expand_delay_ns,
+		    .bytes_per_us = p->cfg.expand_bytes_per_us,
+		    .line_bytes = p->cfg.line_bytes,
+		    .page_bytes = p->mcfg->page_bytes,
+		    .read_req_bytes = p->cfg.max_read_request_bytes,
+		    .write_req_bytes = p->cfg.max_payload_bytes,
 		};
 
 		p->x = expand__new(&xc);
@@ -480,12 +496,11 @@ int replay_trace_hash(const char *path, char *hex, size_t hex_bytes)
 }
 
 struct cfg_ctx {
-	const struct results_sink *sink;	/* where config goes */
-	int rc;					/* first error */
+	const struct results_sink *sink; /* where config goes */
+	int rc;				 /* first error */
 };
 
-static void config_row(const struct param_def *d, const char *value, const char *origin,
-		       void *ctx)
+static void config_row(const struct param_def *d, const char *value, const char *origin, void *ctx)
 {
 	struct cfg_ctx *c = ctx;
 	int rc;
@@ -515,21 +530,28 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 		end_ns = model__end_ns(p->m);
 	if (wq_feed__end_ns(p->wq) > end_ns)
 		end_ns = wq_feed__end_ns(p->wq);
-	if ((rc = metric(s, KEY_RUN_DURATION, (double)(p->any ? end_ns - p->first_ns : 0), "ns")) < 0)
+	if ((rc = metric(s, KEY_RUN_DURATION, (double)(p->any ? end_ns - p->first_ns : 0), "ns")) <
+	    0)
 		return rc;
 
 	if ((rc = metric(s, "replay.records", (double)p->nr_records, "records")) < 0 ||
-	    (rc = metric(s, "replay.skipped", (double)reorder__nr_skipped(p->win), "records")) < 0 ||
+	    (rc = metric(s, "replay.skipped", (double)reorder__nr_skipped(p->win), "records")) <
+		0 ||
 	    (rc = metric(s, "replay.late_records", (double)late, "records")) < 0 ||
-	    (rc = metric(s, "replay.max_reorder_held", (double)reorder__max_held(p->win), "records")) < 0 ||
-	    (rc = metric(s, "replay.span_ns", (double)(p->any ? p->last_ns - p->first_ns : 0), "ns")) < 0 ||
+	    (rc = metric(s, "replay.max_reorder_held", (double)reorder__max_held(p->win),
+			 "records")) < 0 ||
+	    (rc = metric(s, "replay.span_ns", (double)(p->any ? p->last_ns - p->first_ns : 0),
+			 "ns")) < 0 ||
 	    (rc = metric(s, "replay.devices", (double)request__nr_devs(p->rq), "devices")) < 0 ||
-	    (rc = metric(s, "replay.expand_mode", (double)p->cfg.expand, "0 off 1 page 2 line 4 request")) < 0 ||
+	    (rc = metric(s, "replay.expand_mode", (double)p->cfg.expand,
+			 "0 off 1 page 2 line 4 request")) < 0 ||
 	    (rc = metric(s, "replay.maps", (double)st->nr_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.dma_maps", (double)st->nr_dma_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.maps_expanded", (double)expand__nr_maps(p->x), "maps")) < 0 ||
-	    (rc = metric(s, "replay.expanded_accesses", (double)expand__nr_accesses(p->x), "accesses")) < 0 ||
-	    (rc = metric(s, "replay.expand_cut_accesses", (double)expand__nr_cut(p->x), "accesses")) < 0)
+	    (rc = metric(s, "replay.expanded_accesses", (double)expand__nr_accesses(p->x),
+			 "accesses")) < 0 ||
+	    (rc = metric(s, "replay.expand_cut_accesses", (double)expand__nr_cut(p->x),
+			 "accesses")) < 0)
 		return rc;
 	for (unsigned int k = 1; k < TRACE_REC_KIND_MAX_; k++) {
 		if (!p->nr_by_kind[k])
@@ -553,12 +575,11 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 	return 0;
 }
 
-
 static int begin(struct rp *p, const struct results_sink *sink)
 {
 	const struct replay_opts *o = p->o;
-	struct results_run_info info = { 0 };
-	struct cfg_ctx cc = { .sink = sink };
+	struct results_run_info info = {0};
+	struct cfg_ctx cc = {.sink = sink};
 	char label[256];
 	int rc;
 
@@ -580,7 +601,7 @@ static int begin(struct rp *p, const struct results_sink *sink)
 int replay_run_source(const struct replay_opts *o, struct replay_source *src,
 		      const struct results_sink *sink)
 {
-	struct rp p = { .o = o, .src = src, .next_progress = PROGRESS_EVERY };
+	struct rp p = {.o = o, .src = src, .next_progress = PROGRESS_EVERY};
 	const void *rcfg = params__cfg(o->params, &replay_param_table);
 	int rc, status;
 

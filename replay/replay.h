@@ -43,18 +43,18 @@
  * the enums and the parameters' choice strings are made from these lists,
  * so a parsed word and the enum value it stores cannot disagree.
  */
-#define REPLAY_EXPAND_MODES(X)	\
-	X(OFF, off)		\
-	X(PAGE, page)		\
-	X(LINE, line)		\
-	X(AUTO, auto)		/* request, unless the trace has dev_access records */ \
-	X(REQUEST, request)	/* one access per PCIe read request / write payload */
+#define REPLAY_EXPAND_MODES(X)                                                                     \
+	X(OFF, off)                                                                                \
+	X(PAGE, page)                                                                              \
+	X(LINE, line)                                                                              \
+	X(AUTO, auto)	    /* request, unless the trace has dev_access records */                 \
+	X(REQUEST, request) /* one access per PCIe read request / write payload */
 
-#define REPLAY_EXPAND_SOURCES(X)	\
-	X(AUTO, auto)		/* DMA-API maps once any was seen, else iommu maps */ \
-	X(IOMMU, iommu)		/* iommu:map */ \
-	X(DMA, dma)		/* dma:dma_map_* */ \
-	X(BOTH, both)		/* both (double counts if both are traced) */
+#define REPLAY_EXPAND_SOURCES(X)                                                                   \
+	X(AUTO, auto)	/* DMA-API maps once any was seen, else iommu maps */                      \
+	X(IOMMU, iommu) /* iommu:map */                                                            \
+	X(DMA, dma)	/* dma:dma_map_* */                                                        \
+	X(BOTH, both)	/* both (double counts if both are traced) */
 
 #define REPLAY_ENUM_(id, word) REPLAY_EXPAND_##id,
 enum replay_expand { REPLAY_EXPAND_MODES(REPLAY_ENUM_) };
@@ -64,17 +64,17 @@ enum replay_expand_source { REPLAY_EXPAND_SOURCES(REPLAY_ENUM_) };
 #undef REPLAY_ENUM_
 
 struct replay_cfg {
-	uint32_t expand;		/* enum replay_expand */
-	uint32_t expand_source;		/* enum replay_expand_source */
-	uint64_t expand_delay_ns;	/* map to first device access */
-	uint64_t expand_bytes_per_us;	/* device bandwidth spacing expanded accesses */
-	uint32_t line_bytes;		/* line mode: bytes per access */
-	uint32_t max_read_request_bytes;	/* request mode: bytes per device read (PCIe MRRS) */
-	uint32_t max_payload_bytes;	/* request mode: bytes per device write (PCIe MPS) */
-	uint8_t expand_wq;		/* expand work descriptors' src/dst ranges */
-	uint8_t domain_per_device;	/* each device its own domain */
-	uint64_t reorder_window_ns;	/* time-order slack */
-	uint32_t reorder_max;		/* records held at most */
+	uint32_t expand;		 /* enum replay_expand */
+	uint32_t expand_source;		 /* enum replay_expand_source */
+	uint64_t expand_delay_ns;	 /* map to first device access */
+	uint64_t expand_bytes_per_us;	 /* device bandwidth spacing expanded accesses */
+	uint32_t line_bytes;		 /* line mode: bytes per access */
+	uint32_t max_read_request_bytes; /* request mode: bytes per device read (PCIe MRRS) */
+	uint32_t max_payload_bytes;	 /* request mode: bytes per device write (PCIe MPS) */
+	uint8_t expand_wq;		 /* expand work descriptors' src/dst ranges */
+	uint8_t domain_per_device;	 /* each device its own domain */
+	uint64_t reorder_window_ns;	 /* time-order slack */
+	uint32_t reorder_max;		 /* records held at most */
 };
 
 /* The "replay" parameter table (keys replay.*). */
@@ -84,16 +84,16 @@ extern const struct param_table replay_param_table;
 typedef void (*replay_progress_fn)(uint64_t done_bytes, uint64_t total_bytes, void *ctx);
 
 struct replay_opts {
-	const struct params *params;	/* validated parameters (model + replay tables) */
-	const char *trace_path;		/* input */
-	const char *label;		/* run label, NULL: generated */
-	uint64_t seed;			/* model.seed as used */
-	const char *scenario;		/* scenario spec (replay/scenario.h), NULL or "": none */
-	const char *trace_hash;		/* hex content hash if already known, NULL: hash the file */
-	replay_progress_fn progress;	/* NULL: none */
-	void *progress_ctx;		/* for progress */
-	char *errmsg;			/* NULL: errors go to the log; else the first one, here */
-	size_t errmsg_bytes;		/* size of errmsg */
+	const struct params *params; /* validated parameters (model + replay tables) */
+	const char *trace_path;	     /* input */
+	const char *label;	     /* run label, NULL: generated */
+	uint64_t seed;		     /* model.seed as used */
+	const char *scenario;	     /* scenario spec (replay/scenario.h), NULL or "": none */
+	const char *trace_hash;	     /* hex content hash if already known, NULL: hash the file */
+	replay_progress_fn progress; /* NULL: none */
+	void *progress_ctx;	     /* for progress */
+	char *errmsg;		     /* NULL: errors go to the log; else the first one, here */
+	size_t errmsg_bytes;	     /* size of errmsg */
 };
 
 struct replay_source;

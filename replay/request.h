@@ -31,7 +31,7 @@
 #include "replay/expand.h"
 #include "trace/format.h"
 
-#define REQUEST_INTERN_BASE (1u << 30) /* string ids a scenario adds start here */
+#define REQUEST_INTERN_BASE (1u << 30)	      /* string ids a scenario adds start here */
 #define REQUEST_NR_QI_TYPES TRACE_QI_NR_TYPES /* descriptor type field: 4 bits (VT-d 6.5.2) */
 
 /* Where normalised requests go. Each returns 0 or a negative errno. */

@@ -24,21 +24,21 @@
  * file (replay/scenario_*.c); the declarations and the table are made from
  * this list. Adding a transform: one file and one line here.
  */
-#define SCENARIO_TRANSFORMS(X) \
-	X(pinned)              \
-	X(faulting)            \
-	X(dwq)                 \
-	X(swq)                 \
-	X(pagesize)            \
-	X(inval)               \
-	X(ats)                 \
+#define SCENARIO_TRANSFORMS(X)                                                                     \
+	X(pinned)                                                                                  \
+	X(faulting)                                                                                \
+	X(dwq)                                                                                     \
+	X(swq)                                                                                     \
+	X(pagesize)                                                                                \
+	X(inval)                                                                                   \
+	X(ats)                                                                                     \
 	X(tenants)
 
 #define DECLARE_(n) extern const struct scenario_ops scenario_##n;
 SCENARIO_TRANSFORMS(DECLARE_)
 #undef DECLARE_
 #define ENTRY_(n) &scenario_##n,
-static const struct scenario_ops *const transforms[] = { SCENARIO_TRANSFORMS(ENTRY_) };
+static const struct scenario_ops *const transforms[] = {SCENARIO_TRANSFORMS(ENTRY_)};
 #undef ENTRY_
 #define NR_TRANSFORMS (sizeof(transforms) / sizeof(transforms[0]))
 
@@ -59,22 +59,22 @@ void scenario_foreach(void (*fn)(const struct scenario_ops *ops, void *ctx), voi
 }
 
 struct stage {
-	const struct scenario_ops *ops;	/* transform */
+	const struct scenario_ops *ops; /* transform */
 	void *state;			/* its state */
 	struct scenario_emit next;	/* where it emits */
 	const char *value;		/* =VALUE (in the chain's parsed copy), NULL if none */
-	struct scenario_arg args[SCENARIO_MAX_ARGS];	/* :key=value arguments */
-	size_t nr_args;			/* used */
+	struct scenario_arg args[SCENARIO_MAX_ARGS]; /* :key=value arguments */
+	size_t nr_args;				     /* used */
 };
 
 struct scenario_chain {
-	struct scenario_out out;		/* final output */
-	struct stage st[MAX_STAGES];		/* stages in order */
-	size_t nr;				/* stages used */
-	char *spec;				/* normalised spec */
-	char *parsed;				/* the spec split in place: stages' value and args */
-	const char *ov[MAX_STAGES * SCENARIO_MAX_OVERRIDES];	/* collected overrides */
-	size_t nr_ov;				/* overrides collected */
+	struct scenario_out out;     /* final output */
+	struct stage st[MAX_STAGES]; /* stages in order */
+	size_t nr;		     /* stages used */
+	char *spec;		     /* normalised spec */
+	char *parsed;		     /* the spec split in place: stages' value and args */
+	const char *ov[MAX_STAGES * SCENARIO_MAX_OVERRIDES]; /* collected overrides */
+	size_t nr_ov;					     /* overrides collected */
 };
 
 /*
@@ -83,9 +83,9 @@ struct scenario_chain {
  * message reaches the caller once, through its buffer, never the log.
  */
 static __thread struct {
-	bool active;		/* inside init() */
-	char *buf;		/* the caller's buffer (may be NULL: not wanted) */
-	size_t bytes;		/* its size */
+	bool active;  /* inside init() */
+	char *buf;    /* the caller's buffer (may be NULL: not wanted) */
+	size_t bytes; /* its size */
 } init_err;
 
 void scenario_err(const char *fmt, ...)
@@ -97,7 +97,7 @@ void scenario_err(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (!init_err.active)
-		svt_err("%s", msg);	/* called outside a chain's init(): a programming slip */
+		svt_err("%s", msg); /* called outside a chain's init(): a programming slip */
 	else if (init_err.buf && init_err.bytes && !init_err.buf[0])
 		snprintf(init_err.buf, init_err.bytes, "%s", msg);
 }
@@ -148,8 +148,8 @@ static int parse_stage(struct scenario_chain *c, char *piece, char *err, size_t 
 			snprintf(err, err_bytes, "scenario: no transform '%s'; did you mean '%s'?",
 				 head, near);
 		else
-			snprintf(err, err_bytes, "scenario: no transform '%s' (see '--scenario help')",
-				 head);
+			snprintf(err, err_bytes,
+				 "scenario: no transform '%s' (see '--scenario help')", head);
 		return -EINVAL;
 	}
 	if (!ops->value && value) {
@@ -165,7 +165,7 @@ static int parse_stage(struct scenario_chain *c, char *piece, char *err, size_t 
 		snprintf(err, err_bytes, "scenario: more than %d transforms", MAX_STAGES);
 		return -EINVAL;
 	}
-	*s = (struct stage){ .ops = ops, .value = value };
+	*s = (struct stage){.ops = ops, .value = value};
 	while ((tok = strtok_r(NULL, ":", &save))) {
 		char *eq = strchr(tok, '=');
 
@@ -200,7 +200,7 @@ static int init_stages(struct scenario_chain *c, uint64_t seed, char *err, size_
 				  prng_derive(prng_derive(seed, PRNG_STREAM_SCENARIO), i));
 		if (rc) {
 			s->state = NULL;
-			c->nr = i;	/* only the stages before it hold state */
+			c->nr = i; /* only the stages before it hold state */
 		}
 	}
 	init_err.active = false;
@@ -219,7 +219,8 @@ static void free_states(struct scenario_chain *c)
 }
 
 struct scenario_chain *scenario_chain__new(const char *spec, uint64_t seed,
-					   const struct scenario_out *out, char *err, size_t err_bytes)
+					   const struct scenario_out *out, char *err,
+					   size_t err_bytes)
 {
 	struct scenario_chain *c = svt_calloc(1, sizeof(*c));
 	char *save = NULL, *piece;
@@ -277,7 +278,7 @@ int scenario_chain__reset(struct scenario_chain *c, uint64_t seed, char *err, si
 		if (c->st[i].ops->overrides)
 			c->nr_ov += c->st[i].ops->overrides(c->st[i].state, c->ov + c->nr_ov);
 	if (rc)
-		c->nr = 0;	/* unusable: an identity chain until freed */
+		c->nr = 0; /* unusable: an identity chain until freed */
 	return rc;
 }
 
@@ -423,7 +424,9 @@ void scenario_page_req(struct trace_rec_page_req *p, uint64_t ts_ns, uint32_t de
 	rec_hdr(&p->hdr, TRACE_REC_PAGE_REQ, sizeof(*p), ts_ns);
 	addr &= ~0xfffull;
 	/* type 1 (page request), PASID present bit 8, PASID in 51:32; R/W, LPIG, PRGI, address */
-	qw0 = 1 | (pasid != TRACE_NO_PASID ? ((uint64_t)1 << 8) | ((uint64_t)(pasid & 0xfffff) << 32) : 0);
+	qw0 =
+	    1 | (pasid != TRACE_NO_PASID ? ((uint64_t)1 << 8) | ((uint64_t)(pasid & 0xfffff) << 32)
+					 : 0);
 	qw1 = (rw & 3) | (1u << 2) | ((uint64_t)(grpid & 0x1ff) << 3) | addr;
 	p->dw[0] = (uint32_t)qw0;
 	p->dw[1] = (uint32_t)(qw0 >> 32);

@@ -29,42 +29,43 @@
  * Model keys the transforms override. One place, so that renaming a model
  * key is a one-line change here.
  */
-#define SCN_KEY_MODE "model.mode"		/* pinned | faulting */
-#define SCN_KEY_RESIDENT "model.resident_fraction"	/* 0..1 */
-#define SCN_KEY_PAGE_SIZE "pt.page_bytes"	/* 4096 | 2M | 1G */
-#define SCN_KEY_INVAL "inval.mode"		/* strict | lazy */
-#define SCN_KEY_ATS "ats.enabled"		/* on | off */
-#define SCN_KEY_WQ_MODE "wq.wq0.mode"	/* dedicated | shared (the WQ model's key) */
+#define SCN_KEY_MODE "model.mode"		   /* pinned | faulting */
+#define SCN_KEY_RESIDENT "model.resident_fraction" /* 0..1 */
+#define SCN_KEY_PAGE_SIZE "pt.page_bytes"	   /* 4096 | 2M | 1G */
+#define SCN_KEY_INVAL "inval.mode"		   /* strict | lazy */
+#define SCN_KEY_ATS "ats.enabled"		   /* on | off */
+#define SCN_KEY_WQ_MODE "wq.wq0.mode"		   /* dedicated | shared (the WQ model's key) */
 
 /* Where a chain's output goes, and the string table of the trace. */
 struct scenario_out {
-	int (*emit)(void *ctx, const struct trace_rec *rec);	/* 0 or -errno */
-	uint32_t (*intern)(void *ctx, const char *s);		/* new names (tenants); id >= 1 */
-	const char *(*string)(void *ctx, uint32_t id);		/* name of an id, NULL if unknown */
-	void *ctx;						/* caller's state */
+	int (*emit)(void *ctx, const struct trace_rec *rec); /* 0 or -errno */
+	uint32_t (*intern)(void *ctx, const char *s);	     /* new names (tenants); id >= 1 */
+	const char *(*string)(void *ctx, uint32_t id);	     /* name of an id, NULL if unknown */
+	void *ctx;					     /* caller's state */
 };
 
 /* The emitter a transform writes into (the next stage or the caller). */
 struct scenario_emit {
-	int (*emit)(const struct scenario_emit *e, const struct trace_rec *rec); /* pass one record on */
-	const struct scenario_out *out;		/* strings */
-	void *priv;				/* chain internals */
+	int (*emit)(const struct scenario_emit *e,
+		    const struct trace_rec *rec); /* pass one record on */
+	const struct scenario_out *out;		  /* strings */
+	void *priv;				  /* chain internals */
 };
 
 /* One key=value argument of a transform. */
 struct scenario_arg {
-	const char *key;	/* argument name */
-	const char *value;	/* its text */
+	const char *key;   /* argument name */
+	const char *value; /* its text */
 };
 
 #define SCENARIO_MAX_ARGS 8
-#define SCENARIO_MAX_OVERRIDES 20	/* dwq: 8 WQ sizes + 8 modes + nr_wqs */
+#define SCENARIO_MAX_OVERRIDES 20 /* dwq: 8 WQ sizes + 8 modes + nr_wqs */
 
 struct scenario_ops {
-	const char *name;	/* "faulting" */
-	const char *value;	/* NULL: no =VALUE; else the accepted words, "4k|2m|1g" or "N" */
-	const char *summary;	/* one line */
-	const char *help;	/* assumptions and arguments (":key=value", defaults) */
+	const char *name;    /* "faulting" */
+	const char *value;   /* NULL: no =VALUE; else the accepted words, "4k|2m|1g" or "N" */
+	const char *summary; /* one line */
+	const char *help;    /* assumptions and arguments (":key=value", defaults) */
 	/*
 	 * Parse @value and @args (already split), allocate state into *@state.
 	 * Return 0 or -EINVAL after scenario_err() named the transform and
@@ -76,7 +77,8 @@ struct scenario_ops {
 	int (*push)(void *state, const struct trace_rec *rec, const struct scenario_emit *next);
 	/* End of stream: emit what is held back. May be NULL. */
 	int (*finish)(void *state, const struct scenario_emit *next);
-	/* Fill @kv with up to SCENARIO_MAX_OVERRIDES "key=value" strings; return count. May be NULL. */
+	/* Fill @kv with up to SCENARIO_MAX_OVERRIDES "key=value" strings; return count. May be
+	 * NULL. */
 	size_t (*overrides)(const void *state, const char **kv);
 	void (*free)(void *state);
 };
@@ -144,8 +146,7 @@ int scenario_arg_u64(const char *name, const struct scenario_arg *a, uint64_t *v
 
 /** scenario_arg_real() - parse a real argument of unit @kind within [lo, hi]; 0 or -EINVAL. */
 int scenario_arg_real(const char *name, const struct scenario_arg *a, enum units_kind kind,
-		      double lo, double hi,
-		      double *v);
+		      double lo, double hi, double *v);
 
 /**
  * scenario_err() - report why init() fails ("scenario NAME: ..."): the
@@ -170,7 +171,8 @@ uint32_t scenario_rec_pasid(const struct trace_rec *rec);
 void scenario_qi_iotlb(struct trace_rec_qi_submit *q, uint64_t ts_ns, uint32_t iommu_id,
 		       uint32_t did, unsigned int gran, uint64_t addr, unsigned int am);
 
-/** scenario_qi_dev_tlb() - build a device-TLB invalidation record for requester @sid (VT-d 6.5.2.5). */
+/** scenario_qi_dev_tlb() - build a device-TLB invalidation record for requester @sid
+ * (VT-d 6.5.2.5). */
 void scenario_qi_dev_tlb(struct trace_rec_qi_submit *q, uint64_t ts_ns, uint32_t iommu_id,
 			 uint16_t sid, uint64_t addr, unsigned int am);
 

@@ -13,9 +13,9 @@
 #include "replay/scenario.h"
 
 struct state {
-	int on;		/* ats=on */
-	uint64_t sid;	/* requester id for added invalidations */
-	char kv[64];	/* the override */
+	int on;	      /* ats=on */
+	uint64_t sid; /* requester id for added invalidations */
+	char kv[64];  /* the override */
 };
 
 static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
@@ -37,10 +37,11 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 		return -ENOMEM;
 	st->on = on;
 	for (size_t i = 0; i < nr_args; i++) {
-		if (strcmp(args[i].key, "sid") || scenario_arg_u64("ats", &args[i], &st->sid, UNITS_COUNT) ||
-		    st->sid > 0xffff) {
+		if (strcmp(args[i].key, "sid") ||
+		    scenario_arg_u64("ats", &args[i], &st->sid, UNITS_COUNT) || st->sid > 0xffff) {
 			free(st);
-			return strcmp(args[i].key, "sid") ? scenario_bad_arg("ats", &args[i]) : -EINVAL;
+			return strcmp(args[i].key, "sid") ? scenario_bad_arg("ats", &args[i])
+							  : -EINVAL;
 		}
 	}
 	snprintf(st->kv, sizeof(st->kv), "%s=%s", SCN_KEY_ATS, on ? "on" : "off");
@@ -63,7 +64,7 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	if (rec->kind != TRACE_REC_QI_SUBMIT)
 		return next->emit(next, rec);
 	if (is_dev_tlb(q))
-		return 0;	/* off: no ATC; on: re-added below, one per IOTLB invalidation */
+		return 0; /* off: no ATC; on: re-added below, one per IOTLB invalidation */
 	rc = next->emit(next, rec);
 	if (rc || !st->on || q->type != TRACE_QI_IOTLB_INV || q->granularity != 3)
 		return rc;
@@ -81,17 +82,17 @@ static size_t overrides(const void *state, const char **kv)
 }
 
 const struct scenario_ops scenario_ats = {
-	.name = "ats",
-	.value = "on|off",
-	.summary = "give the device an ATC (device TLB) or take it away",
-	.help = "off: drops every device-TLB invalidation (dev_tlb_inv, p_dev_tlb_inv); the\n"
-		"model's " SCN_KEY_ATS " is off, so translations go to the IOMMU each time.\n"
-		"on: drops existing device-TLB invalidations and adds one after every\n"
-		"page-selective IOTLB invalidation, same range (Linux flushes the ATC after\n"
-		"the IOTLB for ATS devices). Argument :sid=N sets the requester id of the\n"
-		"added descriptors (default 0: unknown).",
-	.init = init,
-	.push = push,
-	.overrides = overrides,
-	.free = free,
+    .name = "ats",
+    .value = "on|off",
+    .summary = "give the device an ATC (device TLB) or take it away",
+    .help = "off: drops every device-TLB invalidation (dev_tlb_inv, p_dev_tlb_inv); the\n"
+	    "model's " SCN_KEY_ATS " is off, so translations go to the IOMMU each time.\n"
+	    "on: drops existing device-TLB invalidations and adds one after every\n"
+	    "page-selective IOTLB invalidation, same range (Linux flushes the ATC after\n"
+	    "the IOTLB for ATS devices). Argument :sid=N sets the requester id of the\n"
+	    "added descriptors (default 0: unknown).",
+    .init = init,
+    .push = push,
+    .overrides = overrides,
+    .free = free,
 };

@@ -20,16 +20,16 @@
 
 /* A page request waiting for the rest of its record's touches. */
 struct pend {
-	uint64_t addr;		/* page address */
-	uint32_t dev;		/* device string id */
-	uint32_t pasid;		/* PASID or TRACE_NO_PASID */
-	unsigned int rw;	/* bit0 read, bit1 write */
+	uint64_t addr;	 /* page address */
+	uint32_t dev;	 /* device string id */
+	uint32_t pasid;	 /* PASID or TRACE_NO_PASID */
+	unsigned int rw; /* bit0 read, bit1 write */
 };
 
 /* The PASID a device's SVA touches use (learned from its records that carry one). */
 struct dev_pasid {
-	uint32_t dev;		/* device string id */
-	uint32_t pasid;		/* PASID */
+	uint32_t dev;	/* device string id */
+	uint32_t pasid; /* PASID */
 };
 
 /*
@@ -43,35 +43,35 @@ struct dev_pasid {
 
 /* One page the device touched: resident now or not. */
 struct page {
-	uint32_t pasid_p1;	/* PASID + 1 (0: empty slot); TRACE_NO_PASID wraps to 0, so +2 */
-	uint32_t resident;	/* present now */
-	uint64_t page;		/* address >> 12 */
-	uint64_t pos;		/* index in the resident array while resident */
+	uint32_t pasid_p1; /* PASID + 1 (0: empty slot); TRACE_NO_PASID wraps to 0, so +2 */
+	uint32_t resident; /* present now */
+	uint64_t page;	   /* address >> 12 */
+	uint64_t pos;	   /* index in the resident array while resident */
 };
 
 struct state {
-	double resident_frac;	/* P(a page is resident at its first device touch) */
-	double reclaim_per_s;	/* resident pages reclaimed per second */
-	int map_touch;		/* a dropped map becomes device touches of its pages */
-	int prq_trace;		/* emit PAGE_REQ records here (else the model's residency decides) */
-	int prq_keep;		/* the trace's own page requests are the faults */
-	int prg_page;		/* prq=trace: each request its own group (else one per record) */
-	struct pend *pend;	/* faults of the record being touched, not yet emitted */
-	size_t nr_pend, cap_pend;	/* used, allocated */
-	uint64_t seed;		/* residency hash key */
-	struct prng rng;	/* reclaim victims */
-	struct page *tab;	/* open-addressing table of touched pages */
-	uint64_t cap;		/* slots (power of two) */
-	uint64_t nr;		/* pages in the table */
-	uint64_t *res;		/* slots of resident pages (dense, for random victims) */
-	uint64_t nr_res;	/* entries in res */
-	uint64_t t0_ns;		/* time of the first record */
-	int have_t0;		/* t0_ns valid */
-	uint64_t nr_reclaimed;	/* reclaims done so far */
-	uint16_t grpid;		/* next page request group index */
-	struct dev_pasid *pasids;	/* per device: the PASID of its touches */
-	size_t nr_pasids, cap_pasids;	/* used, allocated */
-	char kv[3][64];		/* overrides */
+	double resident_frac; /* P(a page is resident at its first device touch) */
+	double reclaim_per_s; /* resident pages reclaimed per second */
+	int map_touch;	      /* a dropped map becomes device touches of its pages */
+	int prq_trace;	      /* emit PAGE_REQ records here (else the model's residency decides) */
+	int prq_keep;	      /* the trace's own page requests are the faults */
+	int prg_page;	      /* prq=trace: each request its own group (else one per record) */
+	struct pend *pend;    /* faults of the record being touched, not yet emitted */
+	size_t nr_pend, cap_pend;     /* used, allocated */
+	uint64_t seed;		      /* residency hash key */
+	struct prng rng;	      /* reclaim victims */
+	struct page *tab;	      /* open-addressing table of touched pages */
+	uint64_t cap;		      /* slots (power of two) */
+	uint64_t nr;		      /* pages in the table */
+	uint64_t *res;		      /* slots of resident pages (dense, for random victims) */
+	uint64_t nr_res;	      /* entries in res */
+	uint64_t t0_ns;		      /* time of the first record */
+	int have_t0;		      /* t0_ns valid */
+	uint64_t nr_reclaimed;	      /* reclaims done so far */
+	uint16_t grpid;		      /* next page request group index */
+	struct dev_pasid *pasids;     /* per device: the PASID of its touches */
+	size_t nr_pasids, cap_pasids; /* used, allocated */
+	char kv[3][64];		      /* overrides */
 };
 
 static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
@@ -85,30 +85,33 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	st->map_touch = 1;
 	for (size_t i = 0; i < nr_args && !rc; i++) {
 		if (!strcmp(args[i].key, "resident"))
-			rc = scenario_arg_real("faulting", &args[i], UNITS_REAL, 0, 1, &st->resident_frac);
+			rc = scenario_arg_real("faulting", &args[i], UNITS_REAL, 0, 1,
+					       &st->resident_frac);
 		else if (!strcmp(args[i].key, "reclaim"))
 			rc = scenario_arg_real("faulting", &args[i], UNITS_RATE, 0, 1e12,
 					       &st->reclaim_per_s);
-		else if (!strcmp(args[i].key, "prq") && (!strcmp(args[i].value, "trace") ||
-							 !strcmp(args[i].value, "model") ||
-							 !strcmp(args[i].value, "keep"))) {
+		else if (!strcmp(args[i].key, "prq") &&
+			 (!strcmp(args[i].value, "trace") || !strcmp(args[i].value, "model") ||
+			  !strcmp(args[i].value, "keep"))) {
 			st->prq_trace = !strcmp(args[i].value, "trace");
 			st->prq_keep = !strcmp(args[i].value, "keep");
-		} else if (!strcmp(args[i].key, "prg") && (!strcmp(args[i].value, "record") ||
-							 !strcmp(args[i].value, "page")))
+		} else if (!strcmp(args[i].key, "prg") &&
+			   (!strcmp(args[i].value, "record") || !strcmp(args[i].value, "page")))
 			st->prg_page = !strcmp(args[i].value, "page");
-		else if (!strcmp(args[i].key, "map_touch") && (!strcmp(args[i].value, "on") ||
-							       !strcmp(args[i].value, "off")))
+		else if (!strcmp(args[i].key, "map_touch") &&
+			 (!strcmp(args[i].value, "on") || !strcmp(args[i].value, "off")))
 			st->map_touch = !strcmp(args[i].value, "on");
 		else
 			rc = scenario_bad_arg("faulting", &args[i]);
 	}
 	if (!rc && st->reclaim_per_s > 0 && !st->prq_trace) {
-		scenario_err("scenario faulting: argument 'reclaim' needs :prq=trace (the model has no reclaim)");
+		scenario_err("scenario faulting: argument 'reclaim' needs :prq=trace (the model "
+			     "has no reclaim)");
 		rc = -EINVAL;
 	}
 	if (!rc && st->prq_keep && st->resident_frac > 0) {
-		scenario_err("scenario faulting: argument 'resident' has no effect with :prq=keep (the trace's page requests are the faults)");
+		scenario_err("scenario faulting: argument 'resident' has no effect with :prq=keep "
+			     "(the trace's page requests are the faults)");
 		rc = -EINVAL;
 	}
 	if (rc) {
@@ -128,7 +131,7 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 
 static uint64_t key_hash(uint32_t pasid, uint64_t page)
 {
-	return prng_derive(page, pasid);	/* a keyed hash of two words */
+	return prng_derive(page, pasid); /* a keyed hash of two words */
 }
 
 static int grow(struct state *st)
@@ -150,7 +153,8 @@ static int grow(struct state *st)
 
 		if (!p->pasid_p1)
 			continue;
-		for (j = key_hash(p->pasid_p1, p->page) & (cap - 1); tab[j].pasid_p1; j = (j + 1) & (cap - 1))
+		for (j = key_hash(p->pasid_p1, p->page) & (cap - 1); tab[j].pasid_p1;
+		     j = (j + 1) & (cap - 1))
 			;
 		tab[j] = *p;
 		if (p->resident)
@@ -202,7 +206,8 @@ static int sva_inval(const struct trace_rec *cause, uint32_t pasid, uint64_t add
 	return next->emit(next, &q.hdr);
 }
 
-static int reclaim(struct state *st, const struct trace_rec *cause, const struct scenario_emit *next)
+static int reclaim(struct state *st, const struct trace_rec *cause,
+		   const struct scenario_emit *next)
 {
 	uint64_t due, now = cause->ts_ns;
 	int rc = 0;
@@ -234,14 +239,15 @@ static int reclaim(struct state *st, const struct trace_rec *cause, const struct
 static int touch(struct state *st, const struct trace_rec *cause, uint32_t dev, uint32_t pasid,
 		 uint64_t addr, unsigned int rw, const struct scenario_emit *next)
 {
-	uint32_t p1 = pasid + 2;	/* TRACE_NO_PASID + 2 == 1: never the empty mark */
+	uint32_t p1 = pasid + 2; /* TRACE_NO_PASID + 2 == 1: never the empty mark */
 	uint64_t page = addr >> 12, j;
 	struct page *p;
 	int fault;
 
 	if (st->nr * 2 >= st->cap && grow(st))
 		return -ENOMEM;
-	for (j = key_hash(p1, page) & (st->cap - 1); st->tab[j].pasid_p1; j = (j + 1) & (st->cap - 1))
+	for (j = key_hash(p1, page) & (st->cap - 1); st->tab[j].pasid_p1;
+	     j = (j + 1) & (st->cap - 1))
 		if (st->tab[j].pasid_p1 == p1 && st->tab[j].page == page)
 			break;
 	p = &st->tab[j];
@@ -253,7 +259,7 @@ static int touch(struct state *st, const struct trace_rec *cause, uint32_t dev, 
 	} else {
 		if (p->resident)
 			return 0;
-		fault = 1;	/* reclaimed since */
+		fault = 1; /* reclaimed since */
 	}
 	p->resident = 1;
 	p->pos = st->nr_res;
@@ -268,8 +274,8 @@ static int touch(struct state *st, const struct trace_rec *cause, uint32_t dev, 
 			st->pend = n;
 			st->cap_pend = cap;
 		}
-		st->pend[st->nr_pend++] = (struct pend){ .addr = addr, .dev = dev, .pasid = pasid,
-							 .rw = rw };
+		st->pend[st->nr_pend++] =
+		    (struct pend){.addr = addr, .dev = dev, .pasid = pasid, .rw = rw};
 	}
 	return 0;
 }
@@ -291,7 +297,7 @@ static int flush_pend(struct state *st, const struct trace_rec *cause,
 		scenario_page_req(&r, cause->ts_ns, q->dev, q->pasid, q->addr, q->rw, st->grpid);
 		if (!last) {
 			r.last = 0;
-			r.dw[2] &= ~(1u << 2);	/* LPIG: bit 2 of the second quad word */
+			r.dw[2] &= ~(1u << 2); /* LPIG: bit 2 of the second quad word */
 		} else {
 			st->grpid++;
 		}
@@ -321,7 +327,7 @@ static int pasid_learn(struct state *st, uint32_t dev, uint32_t pasid)
 		st->pasids = n;
 		st->cap_pasids = cap;
 	}
-	st->pasids[st->nr_pasids++] = (struct dev_pasid){ .dev = dev, .pasid = pasid };
+	st->pasids[st->nr_pasids++] = (struct dev_pasid){.dev = dev, .pasid = pasid};
 	return 0;
 }
 
@@ -366,7 +372,7 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 		return st->prq_keep ? next->emit(next, rec) : 0;
 	case TRACE_REC_PIN:
 	case TRACE_REC_QI_WAIT:
-	case TRACE_REC_PAGE_REQ:	/* regenerated from the residency model, unless kept */
+	case TRACE_REC_PAGE_REQ: /* regenerated from the residency model, unless kept */
 	case TRACE_REC_PAGE_RESP:
 	case TRACE_REC_IO_PAGE_FAULT:
 		return st->prq_keep ? next->emit(next, rec) : 0;
@@ -385,9 +391,9 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	case TRACE_REC_QI_SUBMIT: {
 		uint16_t t = ((const struct trace_rec_qi_submit *)rec)->type;
 
-		if (t == TRACE_QI_IOTLB_INV || t == TRACE_QI_DEV_TLB_INV || t == TRACE_QI_P_IOTLB_INV ||
-		    t == TRACE_QI_P_DEV_TLB_INV)
-			return 0;	/* invalidations of the unmaps that are gone */
+		if (t == TRACE_QI_IOTLB_INV || t == TRACE_QI_DEV_TLB_INV ||
+		    t == TRACE_QI_P_IOTLB_INV || t == TRACE_QI_P_DEV_TLB_INV)
+			return 0; /* invalidations of the unmaps that are gone */
 		return next->emit(next, rec);
 	}
 	case TRACE_REC_IOMMU_MAP: {
@@ -397,7 +403,8 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 		if (!st->map_touch)
 			return 0;
 		if (!st->prq_trace)
-			return next->emit(next, rec);	/* expanded by the replay (see TRACE_REC_DMA) */
+			return next->emit(next,
+					  rec); /* expanded by the replay (see TRACE_REC_DMA) */
 		/* the device touches each page of the buffer once, at map time */
 		for (uint64_t off = 0; off < m->size_bytes; off += 4096) {
 			unsigned int w = (m->prot & 2) != 0;
@@ -443,11 +450,13 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 
 		if ((rc = pasid_learn(st, w->device_id, w->pasid)))
 			return rc;
-		if (w->opcode != 0x01 && w->xfer_bytes) {	/* a batch's own range is its descriptor list */
-			rc = touch_range(st, rec, w->device_id, w->pasid, w->src, w->xfer_bytes, 1, next);
+		if (w->opcode != 0x01 &&
+		    w->xfer_bytes) { /* a batch's own range is its descriptor list */
+			rc = touch_range(st, rec, w->device_id, w->pasid, w->src, w->xfer_bytes, 1,
+					 next);
 			if (!rc && w->dst)
-				rc = touch_range(st, rec, w->device_id, w->pasid, w->dst, w->xfer_bytes, 2,
-						 next);
+				rc = touch_range(st, rec, w->device_id, w->pasid, w->dst,
+						 w->xfer_bytes, 2, next);
 			if (!rc)
 				rc = flush_pend(st, rec, next);
 			if (rc)
@@ -484,46 +493,48 @@ static void fr(void *state)
 }
 
 const struct scenario_ops scenario_faulting = {
-	.name = "faulting",
-	.summary = "SVA: no pinning or mapping; first touches of non-resident pages fault (ATS + PRI)",
-	.help = "Drops pin/unpin, IOMMU map/unmap, DMA-API map/unmap/map_sg/unmap_sg, IOTLB\n"
-		"and device-TLB invalidations and invalidation waits, and (unless :prq=keep) the\n"
-		"trace's own page requests, responses and I/O page faults (they are\n"
-		"regenerated). Device touches are DEV_ACCESS records, the source and\n"
-		"destination ranges of work-queue descriptors, and (with :map_touch=on,\n"
-		"default) the maps: they go on to the replay, which expands them into the\n"
-		"device's accesses (replay.expand*) with the same timing as in every other\n"
-		"scenario, while the model maps nothing in faulting mode (with :prq=trace,\n"
-		"where page requests are made here, each 4 KiB page of a map is instead\n"
-		"touched once at map time as a 64-byte DEV_ACCESS). A touch without a PASID (a map's, a RID-only access)\n"
-		"uses the device's PASID (the first one its records carry, else 1): Linux\n"
-		"rejects page requests without a PASID. Residency model: a page is resident at its first device\n"
-		"touch with probability :resident=F (0), decided by a hash of (seed, PASID,\n"
-		"page) so it is independent of order; :reclaim=R (0) resident pages per second\n"
-		"are reclaimed at random (seeded) and fault again on their next touch; each\n"
-		"reclaim is the mmu notifier's PASID-selective IOTLB and device-TLB\n"
-		"invalidation of the page (two QI_SUBMIT records, two waits). A touch\n"
-		"of a non-resident page makes it resident.\n"
-		"Where faults are decided (:prq=):\n"
-		"  model (default)  no page requests in the stream; the resident fraction goes\n"
-		"                   to the model (" SCN_KEY_RESIDENT "), whose own residency\n"
-		"                   model faults first touches.\n"
-		"  trace            the non-resident pages one record touches become PAGE_REQ\n"
-		"                   records just before it, one page request group per record\n"
-		"                   (last-in-group on the final one; :prg=page: a group each).\n"
-		"                   The model takes them through its PRI path (one response per\n"
-		"                   group; pri.requests = PAGE_REQ records unless the PRQ\n"
-		"                   overflows) and does not translate the touch that faulted\n"
-		"                   twice. Sets\n"
-		"                   " SCN_KEY_RESIDENT "=1 so the model does not fault other\n"
-		"                   pages. Needed for :reclaim. With :resident=0 and\n"
-		"                   :prg=page it gives the same model results as prq=model.\n"
-		"  keep             the trace's own page requests (e.g. intel_iommu:prq_report\n"
-		"                   of an SVA workload) pass through and are the only faults;\n"
-		"                   none are generated; " SCN_KEY_RESIDENT "=1.\n"
-		"Sets " SCN_KEY_MODE "=faulting and " SCN_KEY_ATS "=on.",
-	.init = init,
-	.push = push,
-	.overrides = overrides,
-	.free = fr,
+    .name = "faulting",
+    .summary = "SVA: no pinning or mapping; first touches of non-resident pages fault (ATS + PRI)",
+    .help = "Drops pin/unpin, IOMMU map/unmap, DMA-API map/unmap/map_sg/unmap_sg, IOTLB\n"
+	    "and device-TLB invalidations and invalidation waits, and (unless :prq=keep) the\n"
+	    "trace's own page requests, responses and I/O page faults (they are\n"
+	    "regenerated). Device touches are DEV_ACCESS records, the source and\n"
+	    "destination ranges of work-queue descriptors, and (with :map_touch=on,\n"
+	    "default) the maps: they go on to the replay, which expands them into the\n"
+	    "device's accesses (replay.expand*) with the same timing as in every other\n"
+	    "scenario, while the model maps nothing in faulting mode (with :prq=trace,\n"
+	    "where page requests are made here, each 4 KiB page of a map is instead\n"
+	    "touched once at map time as a 64-byte DEV_ACCESS). A touch without a PASID (a map's, "
+	    "a RID-only access)\n"
+	    "uses the device's PASID (the first one its records carry, else 1): Linux\n"
+	    "rejects page requests without a PASID. Residency model: a page is resident at its "
+	    "first device\n"
+	    "touch with probability :resident=F (0), decided by a hash of (seed, PASID,\n"
+	    "page) so it is independent of order; :reclaim=R (0) resident pages per second\n"
+	    "are reclaimed at random (seeded) and fault again on their next touch; each\n"
+	    "reclaim is the mmu notifier's PASID-selective IOTLB and device-TLB\n"
+	    "invalidation of the page (two QI_SUBMIT records, two waits). A touch\n"
+	    "of a non-resident page makes it resident.\n"
+	    "Where faults are decided (:prq=):\n"
+	    "  model (default)  no page requests in the stream; the resident fraction goes\n"
+	    "                   to the model (" SCN_KEY_RESIDENT "), whose own residency\n"
+	    "                   model faults first touches.\n"
+	    "  trace            the non-resident pages one record touches become PAGE_REQ\n"
+	    "                   records just before it, one page request group per record\n"
+	    "                   (last-in-group on the final one; :prg=page: a group each).\n"
+	    "                   The model takes them through its PRI path (one response per\n"
+	    "                   group; pri.requests = PAGE_REQ records unless the PRQ\n"
+	    "                   overflows) and does not translate the touch that faulted\n"
+	    "                   twice. Sets\n"
+	    "                   " SCN_KEY_RESIDENT "=1 so the model does not fault other\n"
+	    "                   pages. Needed for :reclaim. With :resident=0 and\n"
+	    "                   :prg=page it gives the same model results as prq=model.\n"
+	    "  keep             the trace's own page requests (e.g. intel_iommu:prq_report\n"
+	    "                   of an SVA workload) pass through and are the only faults;\n"
+	    "                   none are generated; " SCN_KEY_RESIDENT "=1.\n"
+	    "Sets " SCN_KEY_MODE "=faulting and " SCN_KEY_ATS "=on.",
+    .init = init,
+    .push = push,
+    .overrides = overrides,
+    .free = fr,
 };

@@ -12,45 +12,45 @@
 #include "lib/u64map.h"
 #include "replay/scenario.h"
 
-#define NR_FQ 256	/* per-CPU flush queues; CPUs beyond share by cpu % NR_FQ */
+#define NR_FQ 256 /* per-CPU flush queues; CPUs beyond share by cpu % NR_FQ */
 
 struct fq {
-	uint64_t nr;		/* unmaps waiting for a flush */
-	uint64_t first_ns;	/* time of the oldest */
+	uint64_t nr;	   /* unmaps waiting for a flush */
+	uint64_t first_ns; /* time of the oldest */
 };
 
-#define CM_MAPS 8	/* recent maps per CPU a caching-mode flush may follow */
+#define CM_MAPS 8 /* recent maps per CPU a caching-mode flush may follow */
 
 /* Per CPU: maps not yet followed by their caching-mode flush. */
 struct recent {
-	uint32_t nr;			/* used */
+	uint32_t nr; /* used */
 	struct {
-		uint64_t iova, bytes;	/* the map */
+		uint64_t iova, bytes; /* the map */
 	} v[CM_MAPS];
 };
 
 /* An unmapped range waiting in a flush queue: its IOVAs are not handed out again. */
 struct held {
-	uint64_t iova, bytes;	/* the range (after relocation) */
+	uint64_t iova, bytes; /* the range (after relocation) */
 };
 
 struct state {
-	int lazy;		/* 1 lazy, 0 strict */
-	struct u64map quar;	/* lazy: page -> 1 while its unmap waits for a flush */
-	struct u64map alias;	/* lazy: page of a relocated map -> page it was moved to */
-	struct held *held[NR_FQ];	/* lazy: per queue, the ranges its flush releases */
-	uint32_t nr_held[NR_FQ], cap_held[NR_FQ];	/* used, allocated */
-	uint64_t next_iova;	/* lazy: where relocated maps go (never reused) */
-	int map_kind;		/* which records carry the IOMMU side: 0 unknown, iommu map or DMA */
-	uint64_t fq_size;	/* lazy: entries per queue before a flush */
-	uint64_t timeout_ns;	/* lazy: flush the queue this long after its first entry */
-	uint32_t did;		/* last domain id seen in an invalidation */
-	uint32_t iommu_id;	/* last IOMMU unit seen */
-	uint16_t sid;		/* last requester id seen in a device-TLB invalidation */
-	int ats_seen;		/* the trace invalidates device TLBs */
-	struct fq fq[NR_FQ];	/* lazy: per-CPU flush queues */
-	struct recent recent[NR_FQ];	/* per CPU: maps a caching-mode flush may follow */
-	char kv[64];		/* the override */
+	int lazy;		  /* 1 lazy, 0 strict */
+	struct u64map quar;	  /* lazy: page -> 1 while its unmap waits for a flush */
+	struct u64map alias;	  /* lazy: page of a relocated map -> page it was moved to */
+	struct held *held[NR_FQ]; /* lazy: per queue, the ranges its flush releases */
+	uint32_t nr_held[NR_FQ], cap_held[NR_FQ]; /* used, allocated */
+	uint64_t next_iova;			  /* lazy: where relocated maps go (never reused) */
+	int map_kind;	     /* which records carry the IOMMU side: 0 unknown, iommu map or DMA */
+	uint64_t fq_size;    /* lazy: entries per queue before a flush */
+	uint64_t timeout_ns; /* lazy: flush the queue this long after its first entry */
+	uint32_t did;	     /* last domain id seen in an invalidation */
+	uint32_t iommu_id;   /* last IOMMU unit seen */
+	uint16_t sid;	     /* last requester id seen in a device-TLB invalidation */
+	int ats_seen;	     /* the trace invalidates device TLBs */
+	struct fq fq[NR_FQ]; /* lazy: per-CPU flush queues */
+	struct recent recent[NR_FQ]; /* per CPU: maps a caching-mode flush may follow */
+	char kv[64];		     /* the override */
 };
 
 static void fr(void *state)
@@ -66,7 +66,7 @@ static void fr(void *state)
 	free(st);
 }
 
-#define RELOC_BASE (1ull << 46)	/* relocated maps go from here up (never reused) */
+#define RELOC_BASE (1ull << 46) /* relocated maps go from here up (never reused) */
 
 static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
 		uint64_t seed)
@@ -92,8 +92,8 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 		free(st);
 		return -ENOMEM;
 	}
-	st->fq_size = 256;		/* IOVA_FQ_SIZE, drivers/iommu/dma-iommu.c */
-	st->timeout_ns = 10000000;	/* IOVA_FQ_TIMEOUT 10 ms, same file */
+	st->fq_size = 256;	   /* IOVA_FQ_SIZE, drivers/iommu/dma-iommu.c */
+	st->timeout_ns = 10000000; /* IOVA_FQ_TIMEOUT 10 ms, same file */
 	for (size_t i = 0; i < nr_args && !rc; i++) {
 		if (lazy && !strcmp(args[i].key, "fq_size"))
 			rc = scenario_arg_u64("inval", &args[i], &st->fq_size, UNITS_ENTRIES);
@@ -125,8 +125,8 @@ static int flush(struct state *st, struct fq *q, uint64_t ts, const struct scena
 	q->nr = 0;
 	/* the flush frees the queued IOVAs for reuse (Linux fq_ring_free -> free_iova_fast) */
 	for (uint32_t i = 0; i < st->nr_held[qi]; i++)
-		for (uint64_t a = st->held[qi][i].iova; a < st->held[qi][i].iova + st->held[qi][i].bytes;
-		     a += 4096)
+		for (uint64_t a = st->held[qi][i].iova;
+		     a < st->held[qi][i].iova + st->held[qi][i].bytes; a += 4096)
 			u64map_del(&st->quar, a >> 12);
 	st->nr_held[qi] = 0;
 	scenario_qi_iotlb(&d, ts, st->iommu_id, st->did, 2, 0, 0);
@@ -178,7 +178,8 @@ static void recent_map(struct recent *r, uint64_t iova, uint64_t bytes)
 	r->v[r->nr - 1].bytes = bytes ? bytes : 1;
 }
 
-/* Drop (@all: an unmap) or consume one of (a flush) the recent maps overlapping [@addr, +@bytes). */
+/* Drop (@all: an unmap) or consume one of (a flush) the recent maps overlapping [@addr, +@bytes).
+ */
 static int recent_take(struct recent *r, uint64_t addr, uint64_t bytes, int all)
 {
 	uint32_t j = 0;
@@ -202,7 +203,8 @@ static int cm_flush(struct state *st, const struct trace_rec_qi_submit *q)
 {
 	uint64_t range = 4096ull << (q->addr_mask < 52 ? q->addr_mask : 52);
 
-	if ((q->type != TRACE_QI_IOTLB_INV && q->type != TRACE_QI_P_IOTLB_INV) || q->granularity != 3)
+	if ((q->type != TRACE_QI_IOTLB_INV && q->type != TRACE_QI_P_IOTLB_INV) ||
+	    q->granularity != 3)
 		return 0;
 	return recent_take(&st->recent[q->hdr.cpu % NR_FQ], q->addr & ~(range - 1), range, 0);
 }
@@ -240,7 +242,7 @@ static int lazy_map(struct state *st, uint64_t *iova, uint64_t bytes)
 	for (uint64_t i = 0; i < n && !busy; i++)
 		busy = u64map_get(&st->quar, first + i, NULL);
 	for (uint64_t i = 0; i < n; i++)
-		u64map_del(&st->alias, first + i);	/* an older move of these pages is over */
+		u64map_del(&st->alias, first + i); /* an older move of these pages is over */
 	if (!busy)
 		return 0;
 	to = st->next_iova >> 12;
@@ -266,7 +268,7 @@ static int lazy_unmap(struct state *st, size_t qi, uint64_t iova, uint64_t bytes
 		st->held[qi] = h;
 		st->cap_held[qi] = cap;
 	}
-	st->held[qi][st->nr_held[qi]++] = (struct held){ .iova = iova & ~0xfffull, .bytes = n << 12 };
+	st->held[qi][st->nr_held[qi]++] = (struct held){.iova = iova & ~0xfffull, .bytes = n << 12};
 	for (uint64_t i = 0; i < n; i++)
 		if (u64map_put(&st->quar, (iova >> 12) + i, 1) < 0)
 			return -ENOMEM;
@@ -286,7 +288,8 @@ static bool dma_is_unmap(uint16_t op)
 }
 
 /* Lazy: move maps off IOVAs still held, and what refers to them; then push on. */
-static int lazy_rewrite(struct state *st, const struct trace_rec *rec, const struct scenario_emit *next)
+static int lazy_rewrite(struct state *st, const struct trace_rec *rec,
+			const struct scenario_emit *next)
 {
 	int rc = 0;
 
@@ -312,7 +315,7 @@ static int lazy_rewrite(struct state *st, const struct trace_rec *rec, const str
 		struct trace_rec_dma d = *(const struct trace_rec_dma *)rec;
 
 		if (st->map_kind == TRACE_REC_IOMMU_MAP) {
-			d.dma_addr = moved(st, d.dma_addr);	/* follows the iommu side */
+			d.dma_addr = moved(st, d.dma_addr); /* follows the iommu side */
 		} else if (dma_is_map(d.op)) {
 			st->map_kind = TRACE_REC_DMA;
 			rc = lazy_map(st, &d.dma_addr, d.size_bytes);
@@ -350,13 +353,15 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	} else if (rec->kind == TRACE_REC_IOMMU_UNMAP) {
 		const struct trace_rec_iommu_unmap *u = (const void *)rec;
 
-		recent_take(&st->recent[rec->cpu % NR_FQ], u->iova, u->size_bytes ? u->size_bytes : 1, 1);
+		recent_take(&st->recent[rec->cpu % NR_FQ], u->iova,
+			    u->size_bytes ? u->size_bytes : 1, 1);
 	}
 	if (rec->kind == TRACE_REC_QI_SUBMIT) {
 		const struct trace_rec_qi_submit *q = (const void *)rec;
 
 		if (cm_flush(st, q)) {
-			/* a caching-mode flush after a map: kept (at the map's address if it moved) */
+			/* a caching-mode flush after a map: kept (at the map's address if it moved)
+			 */
 			struct trace_rec_qi_submit d = *q;
 			uint64_t a = moved(st, q->addr);
 
@@ -374,7 +379,7 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 			if (q->type == TRACE_QI_P_IOTLB_INV || q->granularity == 3)
 				return 0;
 			if (!st->lazy)
-				return 0;	/* strict: a flush-queue flush has no place */
+				return 0; /* strict: a flush-queue flush has no place */
 		}
 		if (q->type == TRACE_QI_DEV_TLB_INV || q->type == TRACE_QI_P_DEV_TLB_INV) {
 			st->ats_seen = 1;
@@ -384,7 +389,7 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 		return next->emit(next, rec);
 	}
 	if (rec->kind == TRACE_REC_QI_WAIT)
-		return 0;	/* wait times belong to the invalidations this transform replaced */
+		return 0; /* wait times belong to the invalidations this transform replaced */
 	rc = st->lazy ? lazy_rewrite(st, rec, next) : next->emit(next, rec);
 	if (rc || rec->kind != TRACE_REC_IOMMU_UNMAP)
 		return rc;
@@ -424,22 +429,23 @@ static size_t overrides(const void *state, const char **kv)
 }
 
 const struct scenario_ops scenario_inval = {
-	.name = "inval",
-	.value = "strict|lazy",
-	.summary = "IOTLB invalidation per unmap (strict) or batched in a flush queue (lazy)",
-	.help = "Both drop the trace's page-selective IOTLB and device-TLB invalidations and\n"
-		"its invalidation waits, then re-issue them their way; page-selective IOTLB\n"
-		"flushes of a map the same CPU just made (caching mode, a vIOMMU) are kept. strict: one page-\n"
-		"selective IOTLB invalidation right after every unmap (plus a device-TLB one\n"
-		"if the trace had any), and domain-selective flushes are dropped. lazy:\n"
-		"Linux's flush queue: unmaps queue per CPU; a queue is flushed with one\n"
-		"domain-selective invalidation (plus a whole-ATC one) when it holds :fq_size=N\n"
-		"(256) entries or :timeout=T (10ms) after its first entry (IOVA_FQ_SIZE and\n"
-		"IOVA_FQ_TIMEOUT in drivers/iommu/dma-iommu.c). Domain and IOMMU ids are the\n"
-		"last seen in the trace. Sets " SCN_KEY_INVAL ".",
-	.init = init,
-	.push = push,
-	.finish = finish,
-	.overrides = overrides,
-	.free = fr,
+    .name = "inval",
+    .value = "strict|lazy",
+    .summary = "IOTLB invalidation per unmap (strict) or batched in a flush queue (lazy)",
+    .help = "Both drop the trace's page-selective IOTLB and device-TLB invalidations and\n"
+	    "its invalidation waits, then re-issue them their way; page-selective IOTLB\n"
+	    "flushes of a map the same CPU just made (caching mode, a vIOMMU) are kept. strict: "
+	    "one page-\n"
+	    "selective IOTLB invalidation right after every unmap (plus a device-TLB one\n"
+	    "if the trace had any), and domain-selective flushes are dropped. lazy:\n"
+	    "Linux's flush queue: unmaps queue per CPU; a queue is flushed with one\n"
+	    "domain-selective invalidation (plus a whole-ATC one) when it holds :fq_size=N\n"
+	    "(256) entries or :timeout=T (10ms) after its first entry (IOVA_FQ_SIZE and\n"
+	    "IOVA_FQ_TIMEOUT in drivers/iommu/dma-iommu.c). Domain and IOMMU ids are the\n"
+	    "last seen in the trace. Sets " SCN_KEY_INVAL ".",
+    .init = init,
+    .push = push,
+    .finish = finish,
+    .overrides = overrides,
+    .free = fr,
 };

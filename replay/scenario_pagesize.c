@@ -13,13 +13,13 @@
 #include "replay/scenario.h"
 
 struct state {
-	char kv[64];	/* the override */
+	char kv[64]; /* the override */
 };
 
 static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
 		uint64_t seed)
 {
-	struct scenario_arg v = { "size", value ? value : "" };
+	struct scenario_arg v = {"size", value ? value : ""};
 	struct state *st;
 	uint64_t bytes;
 
@@ -53,15 +53,15 @@ static size_t overrides(const void *state, const char **kv)
 }
 
 const struct scenario_ops scenario_pagesize = {
-	.name = "pagesize",
-	.value = "4k|2m|1g",
-	.summary = "translate every mapping with 4 KiB, 2 MiB or 1 GiB pages",
-	.help = "Records pass unchanged; the model's " SCN_KEY_PAGE_SIZE " is set. Assumes the\n"
-		"mappings could be backed by pages of that size (aligned, contiguous), as with\n"
-		"hugetlbfs or THP-backed buffers; a 4 KiB page's translation then covers the\n"
-		"whole large page.",
-	.init = init,
-	.push = push,
-	.overrides = overrides,
-	.free = free,
+    .name = "pagesize",
+    .value = "4k|2m|1g",
+    .summary = "translate every mapping with 4 KiB, 2 MiB or 1 GiB pages",
+    .help = "Records pass unchanged; the model's " SCN_KEY_PAGE_SIZE " is set. Assumes the\n"
+	    "mappings could be backed by pages of that size (aligned, contiguous), as with\n"
+	    "hugetlbfs or THP-backed buffers; a 4 KiB page's translation then covers the\n"
+	    "whole large page.",
+    .init = init,
+    .push = push,
+    .overrides = overrides,
+    .free = free,
 };

@@ -16,28 +16,28 @@
 #include "replay/scenario.h"
 
 struct range {
-	uint64_t desc_id;	/* descriptor the range belongs to */
-	uint64_t addr;		/* first page */
-	uint64_t bytes;		/* page-aligned length */
-	uint32_t device_id;	/* device it is mapped for */
-	uint32_t prot;		/* IOMMU_READ/WRITE */
+	uint64_t desc_id;   /* descriptor the range belongs to */
+	uint64_t addr;	    /* first page */
+	uint64_t bytes;	    /* page-aligned length */
+	uint32_t device_id; /* device it is mapped for */
+	uint32_t prot;	    /* IOMMU_READ/WRITE */
 };
 
 struct page {
-	uint32_t pasid_p1;	/* PASID + 2 (0: empty slot) */
-	uint32_t flags;		/* 1: mapped by the trace, 2: mapped here */
-	uint64_t page;		/* address >> 12 */
-	uint32_t device_id;	/* device it was mapped for here */
-	uint32_t reserved;	/* zero */
+	uint32_t pasid_p1;  /* PASID + 2 (0: empty slot) */
+	uint32_t flags;	    /* 1: mapped by the trace, 2: mapped here */
+	uint64_t page;	    /* address >> 12 */
+	uint32_t device_id; /* device it was mapped for here */
+	uint32_t reserved;  /* zero */
 };
 
 struct state {
-	struct range *live;	/* ranges of outstanding descriptors */
+	struct range *live; /* ranges of outstanding descriptors */
 	size_t nr_live, cap_live;
-	struct page *tab;	/* pages mapped (by the trace or here) */
+	struct page *tab; /* pages mapped (by the trace or here) */
 	uint64_t cap, nr;
 	uint64_t last_ns;	/* latest record time (for the final release) */
-	uint32_t iommu_id, did;	/* last seen in an invalidation */
+	uint32_t iommu_id, did; /* last seen in an invalidation */
 	char kv[64];		/* override */
 };
 
@@ -58,7 +58,7 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 
 static uint64_t hash(uint32_t p1, uint64_t page)
 {
-	return prng_derive(page, p1);	/* a keyed hash of two words */
+	return prng_derive(page, p1); /* a keyed hash of two words */
 }
 
 static struct page *lookup(struct state *st, uint32_t pasid, uint64_t page, int add)
@@ -75,8 +75,8 @@ static struct page *lookup(struct state *st, uint32_t pasid, uint64_t page, int 
 		for (uint64_t i = 0; i < st->cap; i++) {
 			if (!st->tab[i].pasid_p1)
 				continue;
-			for (j = hash(st->tab[i].pasid_p1, st->tab[i].page) & (cap - 1); tab[j].pasid_p1;
-			     j = (j + 1) & (cap - 1))
+			for (j = hash(st->tab[i].pasid_p1, st->tab[i].page) & (cap - 1);
+			     tab[j].pasid_p1; j = (j + 1) & (cap - 1))
 				;
 			tab[j] = st->tab[i];
 		}
@@ -124,7 +124,7 @@ static int pin_map(const struct trace_rec *cause, const struct range *r,
 	p.op = TRACE_PIN;
 	rc = next->emit(next, &p.hdr);
 	hdr_from(&m.hdr, cause, TRACE_REC_IOMMU_MAP, sizeof(m), cause->ts_ns);
-	m.iova = r->addr;	/* keeps the SVA address as the IOVA: same pages, same spread */
+	m.iova = r->addr; /* keeps the SVA address as the IOVA: same pages, same spread */
 	m.size_bytes = r->bytes;
 	m.device_id = r->device_id;
 	m.prot = r->prot;
@@ -178,14 +178,14 @@ static int add_live(struct state *st, const struct range *r)
 static int submit(struct state *st, const struct trace_rec_wq_submit *w,
 		  const struct scenario_emit *next)
 {
-	const uint64_t addrs[2] = { w->src, w->dst };
+	const uint64_t addrs[2] = {w->src, w->dst};
 	int rc = 0;
 
 	if (w->opcode == 0x01 || !w->xfer_bytes)
 		return next->emit(next, &w->hdr);
 	for (int i = 0; i < 2 && !rc; i++) {
-		struct range r = { .desc_id = w->desc_id, .device_id = w->device_id,
-				   .prot = i ? 2 : 1 };
+		struct range r = {
+		    .desc_id = w->desc_id, .device_id = w->device_id, .prot = i ? 2 : 1};
 
 		if (!addrs[i])
 			continue;
@@ -210,14 +210,15 @@ static int complete(struct state *st, const struct trace_rec_wq_complete *c,
 			continue;
 		}
 		rc = unmap_unpin(st, &c->hdr, c->hdr.ts_ns, &st->live[i], next);
-		memmove(&st->live[i], &st->live[i + 1], (st->nr_live - i - 1) * sizeof(st->live[0]));
+		memmove(&st->live[i], &st->live[i + 1],
+			(st->nr_live - i - 1) * sizeof(st->live[0]));
 		st->nr_live--;
 	}
 	return rc;
 }
 
 static int dev_touch(struct state *st, const struct trace_rec_dev_access *a,
-		  const struct scenario_emit *next)
+		     const struct scenario_emit *next)
 {
 	uint64_t end = a->iova + (a->size_bytes ? a->size_bytes : 1);
 	int rc = 0;
@@ -232,8 +233,11 @@ static int dev_touch(struct state *st, const struct trace_rec_dev_access *a,
 		/* pin and map on first use (a pin-down cache); released at the end */
 		p->flags = 2;
 		p->device_id = a->device_id;
-		rc = pin_map(&a->hdr, &(struct range){ .addr = pg << 12, .bytes = 4096,
-						       .device_id = a->device_id, .prot = 3 }, next);
+		rc = pin_map(
+		    &a->hdr,
+		    &(struct range){
+			.addr = pg << 12, .bytes = 4096, .device_id = a->device_id, .prot = 3},
+		    next);
 	}
 	return rc ? rc : next->emit(next, &a->hdr);
 }
@@ -258,7 +262,7 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	case TRACE_REC_PAGE_REQ:
 	case TRACE_REC_PAGE_RESP:
 	case TRACE_REC_IO_PAGE_FAULT:
-		return 0;	/* pinned pages never fault */
+		return 0; /* pinned pages never fault */
 	case TRACE_REC_QI_SUBMIT: {
 		const struct trace_rec_qi_submit *q = (const void *)rec;
 
@@ -296,7 +300,7 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 static int finish(void *state, const struct scenario_emit *next)
 {
 	struct state *st = state;
-	struct trace_rec cause = { 0 };
+	struct trace_rec cause = {0};
 	int rc = 0;
 
 	cause.ts_ns = st->last_ns;
@@ -305,8 +309,10 @@ static int finish(void *state, const struct scenario_emit *next)
 
 		if (p->pasid_p1 && (p->flags & 2))
 			rc = unmap_unpin(st, &cause, st->last_ns,
-					 &(struct range){ .addr = p->page << 12, .bytes = 4096,
-							  .device_id = p->device_id }, next);
+					 &(struct range){.addr = p->page << 12,
+							 .bytes = 4096,
+							 .device_id = p->device_id},
+					 next);
 	}
 	/* descriptors that never completed: release at the end too */
 	for (size_t i = 0; i < st->nr_live && !rc; i++)
@@ -333,19 +339,20 @@ static void fr(void *state)
 }
 
 const struct scenario_ops scenario_pinned = {
-	.name = "pinned",
-	.summary = "DMA API: pin + map before the device uses a buffer, unmap + invalidate + unpin after",
-	.help = "Drops page requests, page group responses and I/O page faults. A work-queue\n"
-		"descriptor's source and destination ranges (page aligned) are each pinned\n"
-		"(PIN) and mapped (IOMMU_MAP, IOVA = the SVA address) at its submission, and\n"
-		"unmapped, invalidated (page-selective, strict) and unpinned at its completion.\n"
-		"A DEV_ACCESS to a page no mapping covers pins and maps that page at first use\n"
-		"(a pin-down cache) and releases it at the end of the trace. Mappings already\n"
-		"in the trace are kept and count as covering their pages. Domain and IOMMU ids\n"
-		"of added invalidations are the last seen. Sets " SCN_KEY_MODE "=pinned.",
-	.init = init,
-	.push = push,
-	.finish = finish,
-	.overrides = overrides,
-	.free = fr,
+    .name = "pinned",
+    .summary =
+	"DMA API: pin + map before the device uses a buffer, unmap + invalidate + unpin after",
+    .help = "Drops page requests, page group responses and I/O page faults. A work-queue\n"
+	    "descriptor's source and destination ranges (page aligned) are each pinned\n"
+	    "(PIN) and mapped (IOMMU_MAP, IOVA = the SVA address) at its submission, and\n"
+	    "unmapped, invalidated (page-selective, strict) and unpinned at its completion.\n"
+	    "A DEV_ACCESS to a page no mapping covers pins and maps that page at first use\n"
+	    "(a pin-down cache) and releases it at the end of the trace. Mappings already\n"
+	    "in the trace are kept and count as covering their pages. Domain and IOMMU ids\n"
+	    "of added invalidations are the last seen. Sets " SCN_KEY_MODE "=pinned.",
+    .init = init,
+    .push = push,
+    .finish = finish,
+    .overrides = overrides,
+    .free = fr,
 };

@@ -14,18 +14,18 @@
 #include "replay/scenario.h"
 
 struct held {
-	uint64_t ts_ns;		/* when the copy is due */
-	uint64_t seq;		/* FIFO tie-break */
-	struct trace_rec *rec;	/* malloc'd copy */
+	uint64_t ts_ns;	       /* when the copy is due */
+	uint64_t seq;	       /* FIFO tie-break */
+	struct trace_rec *rec; /* malloc'd copy */
 };
 
 struct state {
-	uint64_t n;		/* tenants, the original included */
-	uint64_t shift_ns;	/* tenant t runs t * shift_ns later */
-	uint64_t pasid_stride;	/* tenant t's PASID = pasid + t * stride (mod 2^20) */
-	struct heap heap;	/* of struct held: copies not yet due (lib/heap) */
-	uint32_t *dev_map;	/* (device id, tenant) -> new id cache: [id * n + t] */
-	size_t dev_map_len;	/* entries */
+	uint64_t n;	       /* tenants, the original included */
+	uint64_t shift_ns;     /* tenant t runs t * shift_ns later */
+	uint64_t pasid_stride; /* tenant t's PASID = pasid + t * stride (mod 2^20) */
+	struct heap heap;      /* of struct held: copies not yet due (lib/heap) */
+	uint32_t *dev_map;     /* (device id, tenant) -> new id cache: [id * n + t] */
+	size_t dev_map_len;    /* entries */
 };
 
 HEAP_ITEM_CHECK(struct held, ts_ns, seq);
@@ -33,7 +33,7 @@ HEAP_ITEM_CHECK(struct held, ts_ns, seq);
 static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
 		uint64_t seed)
 {
-	struct scenario_arg v = { "N", value };
+	struct scenario_arg v = {"N", value};
 	struct state *st = calloc(1, sizeof(*st));
 	int rc;
 
@@ -118,7 +118,8 @@ static uint32_t tenant_dev(struct state *st, const struct scenario_emit *next, u
 
 static uint32_t tenant_pasid(const struct state *st, uint32_t pasid, uint64_t t)
 {
-	return pasid == TRACE_NO_PASID ? pasid : (uint32_t)((pasid + t * st->pasid_stride) & 0xfffff);
+	return pasid == TRACE_NO_PASID ? pasid
+				       : (uint32_t)((pasid + t * st->pasid_stride) & 0xfffff);
 }
 
 /* Rewrite a copy for tenant @t. */
@@ -209,7 +210,7 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 			return -ENOMEM;
 		memcpy(copy, rec, rec->size_bytes);
 		retarget(st, next, copy, t);
-		rc = heap__push(&st->heap, (&(struct held){ .ts_ns = copy->ts_ns, .rec = copy }));
+		rc = heap__push(&st->heap, (&(struct held){.ts_ns = copy->ts_ns, .rec = copy}));
 		if (rc)
 			free(copy);
 	}
@@ -235,19 +236,19 @@ static void fr(void *state)
 }
 
 const struct scenario_ops scenario_tenants = {
-	.name = "tenants",
-	.value = "N",
-	.summary = "replicate every client under N tenants, time-shifted",
-	.help = "Each record is emitted once per tenant t = 0..N-1, tenant t shifted by\n"
-		"t * :shift=T (1us) so tenants do not move in lock step. Records with a PASID\n"
-		"get PASID + t * :pasid_stride=S (1024), mod 2^20 (tenants are processes\n"
-		"sharing the device, SIOV style); records without one move to device\n"
-		"\"NAME#t\" (an SR-IOV virtual function of its own), and IOTLB/device-TLB\n"
-		"invalidations to domain id + t / requester id + t. Descriptor ids get t in\n"
-		"bits 48..63. IOVAs are unchanged: each tenant has its own address space.\n"
-		"Copies wait in a reorder buffer until the input passes their time.",
-	.init = init,
-	.push = push,
-	.finish = finish,
-	.free = fr,
+    .name = "tenants",
+    .value = "N",
+    .summary = "replicate every client under N tenants, time-shifted",
+    .help = "Each record is emitted once per tenant t = 0..N-1, tenant t shifted by\n"
+	    "t * :shift=T (1us) so tenants do not move in lock step. Records with a PASID\n"
+	    "get PASID + t * :pasid_stride=S (1024), mod 2^20 (tenants are processes\n"
+	    "sharing the device, SIOV style); records without one move to device\n"
+	    "\"NAME#t\" (an SR-IOV virtual function of its own), and IOTLB/device-TLB\n"
+	    "invalidations to domain id + t / requester id + t. Descriptor ids get t in\n"
+	    "bits 48..63. IOVAs are unchanged: each tenant has its own address space.\n"
+	    "Copies wait in a reorder buffer until the input passes their time.",
+    .init = init,
+    .push = push,
+    .finish = finish,
+    .free = fr,
 };

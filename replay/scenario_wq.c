@@ -14,19 +14,19 @@
 #include "replay/scenario.h"
 
 #define MAX_CLIENTS 4096
-#define DEVICE_WQS 8		/* DSA 1.0 / SPR: 8 WQs per device (DSA spec rev 1.1, 3.3) */
-#define DEVICE_WQ_ENTRIES 128	/* SPR DSA: max_work_queues_size 128 (accel-config list) */
-#define MAX_KV (2 * DEVICE_WQS + 1)	/* sizes, modes, wq.nr_wqs */
+#define DEVICE_WQS 8		    /* DSA 1.0 / SPR: 8 WQs per device (DSA spec rev 1.1, 3.3) */
+#define DEVICE_WQ_ENTRIES 128	    /* SPR DSA: max_work_queues_size 128 (accel-config list) */
+#define MAX_KV (2 * DEVICE_WQS + 1) /* sizes, modes, wq.nr_wqs */
 
 struct state {
-	int dwq;			/* 1: dwq, 0: swq */
-	uint64_t wqs;			/* dwq: WQs to spread clients over */
-	uint64_t wq;			/* swq: the shared WQ's index */
-	int by_pasid;			/* dwq assign=pasid: wq = pasid % wqs */
-	uint64_t client[MAX_CLIENTS];	/* client keys in order of first appearance */
-	size_t nr_clients;		/* used entries */
-	char kv[MAX_KV][48];		/* the overrides */
-	size_t nr_kv;			/* used */
+	int dwq;		      /* 1: dwq, 0: swq */
+	uint64_t wqs;		      /* dwq: WQs to spread clients over */
+	uint64_t wq;		      /* swq: the shared WQ's index */
+	int by_pasid;		      /* dwq assign=pasid: wq = pasid % wqs */
+	uint64_t client[MAX_CLIENTS]; /* client keys in order of first appearance */
+	size_t nr_clients;	      /* used entries */
+	char kv[MAX_KV][48];	      /* the overrides */
+	size_t nr_kv;		      /* used */
 };
 
 static int init_common(void **state, int dwq, const struct scenario_arg *args, size_t nr_args)
@@ -43,7 +43,8 @@ static int init_common(void **state, int dwq, const struct scenario_arg *args, s
 		if (dwq && !strcmp(args[i].key, "wqs")) {
 			rc = scenario_arg_u64(name, &args[i], &st->wqs, UNITS_COUNT);
 			if (!rc && (st->wqs < 1 || st->wqs > DEVICE_WQS)) {
-				scenario_err("scenario dwq: argument 'wqs': must be 1..%d (WQs of one DSA device)",
+				scenario_err("scenario dwq: argument 'wqs': must be 1..%d (WQs of "
+					     "one DSA device)",
 					     DEVICE_WQS);
 				rc = -EINVAL;
 			}
@@ -51,8 +52,9 @@ static int init_common(void **state, int dwq, const struct scenario_arg *args, s
 			if (!strcmp(args[i].value, "pasid"))
 				st->by_pasid = 1;
 			else if (strcmp(args[i].value, "rr")) {
-				scenario_err("scenario dwq: argument 'assign': '%s' is not rr or pasid",
-					args[i].value);
+				scenario_err(
+				    "scenario dwq: argument 'assign': '%s' is not rr or pasid",
+				    args[i].value);
 				rc = -EINVAL;
 			}
 		} else if (!dwq && !strcmp(args[i].key, "wq")) {
@@ -82,8 +84,9 @@ static int init_common(void **state, int dwq, const struct scenario_arg *args, s
 		 */
 		for (uint64_t i = 0; i < st->wqs; i++)
 			snprintf(st->kv[st->nr_kv++], sizeof(st->kv[0]), "wq.wq%u.size=%u",
-				 (unsigned)i, (unsigned)(DEVICE_WQ_ENTRIES / st->wqs +
-							  (i < DEVICE_WQ_ENTRIES % st->wqs)));
+				 (unsigned)i,
+				 (unsigned)(DEVICE_WQ_ENTRIES / st->wqs +
+					    (i < DEVICE_WQ_ENTRIES % st->wqs)));
 		snprintf(st->kv[st->nr_kv++], sizeof(st->kv[0]), "wq.nr_wqs=%u", (unsigned)st->wqs);
 		/* every one dedicated, whatever a profile or the trace's host had */
 		for (uint64_t i = 0; i < st->wqs; i++)
@@ -131,7 +134,7 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 
 		if (st->dwq) {
 			w.wq = dwq_of(st, w.pasid, rec->pid);
-			if (w.portal != TRACE_PORTAL_UNKNOWN)	/* batch members cross no portal */
+			if (w.portal != TRACE_PORTAL_UNKNOWN) /* batch members cross no portal */
 				w.portal = TRACE_PORTAL_MOVDIR64B;
 			/* a DWQ never answers retry: the client tracks its credits */
 			w.retries = 0;
@@ -162,32 +165,32 @@ static size_t overrides(const void *state, const char **kv)
 }
 
 const struct scenario_ops scenario_dwq = {
-	.name = "dwq",
-	.summary = "every DSA client on a dedicated WQ, submitting with MOVDIR64B",
-	.help = "Submissions get portal MOVDIR64B, retries 0 and status 0 (a DWQ is posted:\n"
-		"the client tracks free slots itself); batch members keep portal 'unknown'.\n"
-		"A client is a PASID (or a task id without one). Arguments: :wqs=N (8, the\n"
-		"device's WQs) dedicated WQs; :assign=rr (clients in order of first appearance,\n"
-		"round robin) or :assign=pasid (pasid mod wqs). Sets wq.nr_wqs=N and splits the\n"
-		"device's 128 WQ entries evenly (wq.wqI.size=128/N, as accel-config config-wq\n"
-		"would be told), wq.wqI.mode=dedicated. Clients beyond N share a DWQ\n"
-		"behind a software lock; the run's wq.replay.note says how many and what the\n"
-		"lock cost.",
-	.init = init_dwq,
-	.push = push,
-	.overrides = overrides,
-	.free = free,
+    .name = "dwq",
+    .summary = "every DSA client on a dedicated WQ, submitting with MOVDIR64B",
+    .help = "Submissions get portal MOVDIR64B, retries 0 and status 0 (a DWQ is posted:\n"
+	    "the client tracks free slots itself); batch members keep portal 'unknown'.\n"
+	    "A client is a PASID (or a task id without one). Arguments: :wqs=N (8, the\n"
+	    "device's WQs) dedicated WQs; :assign=rr (clients in order of first appearance,\n"
+	    "round robin) or :assign=pasid (pasid mod wqs). Sets wq.nr_wqs=N and splits the\n"
+	    "device's 128 WQ entries evenly (wq.wqI.size=128/N, as accel-config config-wq\n"
+	    "would be told), wq.wqI.mode=dedicated. Clients beyond N share a DWQ\n"
+	    "behind a software lock; the run's wq.replay.note says how many and what the\n"
+	    "lock cost.",
+    .init = init_dwq,
+    .push = push,
+    .overrides = overrides,
+    .free = free,
 };
 
 const struct scenario_ops scenario_swq = {
-	.name = "swq",
-	.summary = "every DSA client on one shared WQ, submitting with ENQCMD",
-	.help = "Submissions with MOVDIR64B become ENQCMD (ENQCMDS for kernel tasks, pid 0);\n"
-		"every submission and completion moves to WQ :wq=N (0). Retries are left for\n"
-		"the model to produce (the trace's own retry counts stay as recorded).\n"
-		"Sets wq.wqN.mode=shared for the target queue N.",
-	.init = init_swq,
-	.push = push,
-	.overrides = overrides,
-	.free = free,
+    .name = "swq",
+    .summary = "every DSA client on one shared WQ, submitting with ENQCMD",
+    .help = "Submissions with MOVDIR64B become ENQCMD (ENQCMDS for kernel tasks, pid 0);\n"
+	    "every submission and completion moves to WQ :wq=N (0). Retries are left for\n"
+	    "the model to produce (the trace's own retry counts stay as recorded).\n"
+	    "Sets wq.wqN.mode=shared for the target queue N.",
+    .init = init_swq,
+    .push = push,
+    .overrides = overrides,
+    .free = free,
 };

@@ -9,15 +9,15 @@
 #include "replay/sinks.h"
 
 struct tee_sink {
-	struct results_sink sink;	/* ops + ctx (ctx = this) */
-	struct results_sink a, b;	/* targets */
+	struct results_sink sink; /* ops + ctx (ctx = this) */
+	struct results_sink a, b; /* targets */
 };
 
-#define FWD(call)                                                    \
-	do {                                                         \
-		int ra = t->a.ops->call ? t->a.ops->call args_a : 0; \
-		int rb = t->b.ops->call ? t->b.ops->call args_b : 0; \
-		return ra < 0 ? ra : rb;                             \
+#define FWD(call)                                                                                  \
+	do {                                                                                       \
+		int ra = t->a.ops->call ? t->a.ops->call args_a : 0;                               \
+		int rb = t->b.ops->call ? t->b.ops->call args_b : 0;                               \
+		return ra < 0 ? ra : rb;                                                           \
 	} while (0)
 
 static int tee_begin(void *ctx, const struct results_run_info *info)
@@ -82,8 +82,12 @@ static int tee_end(void *ctx, int status)
 }
 
 static const struct results_sink_ops tee_ops = {
-	.begin_run = tee_begin, .config = tee_config, .metric = tee_metric,
-	.histogram = tee_hist, .series = tee_series, .end_run = tee_end,
+    .begin_run = tee_begin,
+    .config = tee_config,
+    .metric = tee_metric,
+    .histogram = tee_hist,
+    .series = tee_series,
+    .end_run = tee_end,
 };
 
 struct results_sink *tee_sink__new(const struct results_sink *a, const struct results_sink *b)

@@ -10,17 +10,17 @@
 #include "replay/sinks.h"
 
 struct text_metric {
-	char key[64];		/* dotted key */
-	double v;		/* value */
-	char unit[16];		/* unit */
+	char key[64];  /* dotted key */
+	double v;      /* value */
+	char unit[16]; /* unit */
 };
 
 struct text_sink {
-	struct results_sink sink;	/* ops + ctx (ctx = this) */
-	FILE *out;			/* destination */
-	struct text_metric *m;		/* metrics in arrival order */
-	size_t nr, cap;			/* used, allocated */
-	char label[256];		/* run label */
+	struct results_sink sink; /* ops + ctx (ctx = this) */
+	FILE *out;		  /* destination */
+	struct text_metric *m;	  /* metrics in arrival order */
+	size_t nr, cap;		  /* used, allocated */
+	char label[256];	  /* run label */
 };
 
 static int t_begin(void *ctx, const struct results_run_info *info)
@@ -67,8 +67,8 @@ static int t_end(void *ctx, int status)
 
 	fprintf(f, "%s%s\n\n", t->label, status ? " (incomplete: trace error)" : "");
 	fprintf(f, "  translations      %.0f (p50 %.0f ns, p99 %.0f ns, mean %.1f ns)\n",
-		get(t, "xlate.count"), get(t, "xlate.latency_ns@p50"), get(t, "xlate.latency_ns@p99"),
-		get(t, "xlate.latency_ns@mean"));
+		get(t, "xlate.count"), get(t, "xlate.latency_ns@p50"),
+		get(t, "xlate.latency_ns@p99"), get(t, "xlate.latency_ns@mean"));
 	fprintf(f, "  IOTLB             %.0f lookups, %.2f%% misses\n", lk,
 		lk ? 100.0 * get(t, "iotlb.misses") / lk : 0);
 	fprintf(f, "  page walks        %.0f (%.0f memory reads)\n", get(t, "walk.count"),
@@ -98,7 +98,9 @@ static int t_end(void *ctx, int status)
 }
 
 static const struct results_sink_ops text_ops = {
-	.begin_run = t_begin, .metric = t_metric, .end_run = t_end,
+    .begin_run = t_begin,
+    .metric = t_metric,
+    .end_run = t_end,
 };
 
 struct results_sink *text_sink__new(FILE *out)

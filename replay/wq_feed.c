@@ -17,31 +17,31 @@
 #include "replay/wq_replay.h"
 #include "replay/wq_feed.h"
 
-#define NR_PENDING 256		/* batches awaiting their members, by pid % NR_PENDING */
+#define NR_PENDING 256 /* batches awaiting their members, by pid % NR_PENDING */
 
 /* A batch descriptor held until its member records have been seen. */
 struct pending {
-	struct wq_rec rec;	/* the batch record (batch_xfer_bytes filled at the end) */
-	uint64_t member_bytes;	/* member sizes, summed */
-	uint32_t nr_members;	/* members seen */
-	uint32_t remaining;	/* members still expected */
-	bool used;		/* slot holds a batch */
+	struct wq_rec rec;     /* the batch record (batch_xfer_bytes filled at the end) */
+	uint64_t member_bytes; /* member sizes, summed */
+	uint32_t nr_members;   /* members seen */
+	uint32_t remaining;    /* members still expected */
+	bool used;	       /* slot holds a batch */
 };
 
 struct wq_feed {
-	struct wq_config cfg;		/* wq.* as resolved */
-	const struct model_cfg *mcfg;	/* model.* for the private translation model */
-	struct model_cfg xcfg;		/* mcfg with the device TLB (wq.devtlb.*) applied */
-	struct wq_model *wq;		/* NULL until the first WQ record */
-	struct wq_replay *wr;		/* driver */
-	struct model *xm;		/* private translation model (wq.xlate=model) */
-	struct wq_xlate_model xmodel;	/* its ops context */
-	struct wq_xlate_fixed xfixed;	/* wq.xlate=fixed context */
-	struct pending pend[NR_PENDING];	/* batches waiting for members */
-	uint64_t last_ts_ns;		/* latest time fed */
-	uint64_t nr_members_folded;	/* batch members folded into their batch */
-	uint64_t nr_rejected_fed;	/* records wq_replay refused */
-	int err;			/* first error */
+	struct wq_config cfg;		 /* wq.* as resolved */
+	const struct model_cfg *mcfg;	 /* model.* for the private translation model */
+	struct model_cfg xcfg;		 /* mcfg with the device TLB (wq.devtlb.*) applied */
+	struct wq_model *wq;		 /* NULL until the first WQ record */
+	struct wq_replay *wr;		 /* driver */
+	struct model *xm;		 /* private translation model (wq.xlate=model) */
+	struct wq_xlate_model xmodel;	 /* its ops context */
+	struct wq_xlate_fixed xfixed;	 /* wq.xlate=fixed context */
+	struct pending pend[NR_PENDING]; /* batches waiting for members */
+	uint64_t last_ts_ns;		 /* latest time fed */
+	uint64_t nr_members_folded;	 /* batch members folded into their batch */
+	uint64_t nr_rejected_fed;	 /* records wq_replay refused */
+	int err;			 /* first error */
 };
 
 struct wq_feed *wq_feed__new(const struct params *p)
@@ -112,8 +112,8 @@ static int start(struct wq_feed *f)
 	f->wq = wq__new(&f->cfg, NULL, ops, ctx);
 	if (!f->wq)
 		return -errno;
-	f->wr = wq_replay__new(f->wq, f->cfg.loop == WQ_LOOP_OPEN ? WQ_REPLAY_OPEN :
-								    WQ_REPLAY_CLOSED);
+	f->wr =
+	    wq_replay__new(f->wq, f->cfg.loop == WQ_LOOP_OPEN ? WQ_REPLAY_OPEN : WQ_REPLAY_CLOSED);
 	return f->wr ? 0 : -errno;
 }
 
@@ -163,10 +163,17 @@ int wq_feed__submit(struct wq_feed *f, uint64_t ts_ns, const struct trace_rec_wq
 {
 	struct pending *pd = &f->pend[w->hdr.pid % NR_PENDING];
 	struct wq_rec r = {
-		.ts_ns = ts_ns, .kind = WQ_REC_SUBMIT, .pid = w->hdr.pid,
-		.pasid = w->pasid == TRACE_NO_PASID ? 0 : w->pasid, .xfer_bytes = w->xfer_bytes,
-		.src = w->src, .dst = w->dst, .desc_id = w->desc_id, .wq = w->wq,
-		.opcode = w->opcode, .portal = w->portal,
+	    .ts_ns = ts_ns,
+	    .kind = WQ_REC_SUBMIT,
+	    .pid = w->hdr.pid,
+	    .pasid = w->pasid == TRACE_NO_PASID ? 0 : w->pasid,
+	    .xfer_bytes = w->xfer_bytes,
+	    .src = w->src,
+	    .dst = w->dst,
+	    .desc_id = w->desc_id,
+	    .wq = w->wq,
+	    .opcode = w->opcode,
+	    .portal = w->portal,
 	};
 	int rc;
 
@@ -200,9 +207,14 @@ int wq_feed__complete(struct wq_feed *f, uint64_t ts_ns, const struct trace_rec_
 {
 	struct pending *pd = &f->pend[c->hdr.pid % NR_PENDING];
 	struct wq_rec r = {
-		.ts_ns = ts_ns, .kind = WQ_REC_COMPLETE, .pid = c->hdr.pid,
-		.pasid = c->pasid == TRACE_NO_PASID ? 0 : c->pasid, .xfer_bytes = (uint32_t)c->bytes_done,
-		.desc_id = c->desc_id, .wq = c->wq, .opcode = c->opcode,
+	    .ts_ns = ts_ns,
+	    .kind = WQ_REC_COMPLETE,
+	    .pid = c->hdr.pid,
+	    .pasid = c->pasid == TRACE_NO_PASID ? 0 : c->pasid,
+	    .xfer_bytes = (uint32_t)c->bytes_done,
+	    .desc_id = c->desc_id,
+	    .wq = c->wq,
+	    .opcode = c->opcode,
 	};
 	int rc;
 
@@ -267,7 +279,9 @@ static int nocfg_series(void *ctx, const char *key, uint64_t start_ns, uint64_t 
 }
 
 static const struct results_sink_ops nocfg_ops = {
-	.metric = nocfg_metric, .histogram = nocfg_hist, .series = nocfg_series,
+    .metric = nocfg_metric,
+    .histogram = nocfg_hist,
+    .series = nocfg_series,
 };
 
 /* The private translation model's metrics under wq.xlate. (scalars only). */
@@ -280,7 +294,7 @@ static int prefix_metric(void *ctx, const char *key, double v, const char *unit)
 	return s->ops->metric ? s->ops->metric(s->ctx, k, v, unit) : 0;
 }
 
-static const struct results_sink_ops prefix_ops = { .metric = prefix_metric };
+static const struct results_sink_ops prefix_ops = {.metric = prefix_metric};
 
 /*
  * The run's note (config row wq.replay.note): what the WQ layout cost that a
@@ -320,16 +334,19 @@ static int report_note(const struct wq_feed *f, const struct wq_replay_stats *rs
 	if (!sink->ops->config)
 		return 0;
 	if (nr_shared)
-		n += (size_t)snprintf(note + n, sizeof(note) - n,
-				      "%u of %u clients share %u dedicated WQ(s) of %u behind a software "
-				      "lock (lock wait %.1f us in all); ", nr_shared, nr_clients,
-				      nr_dwq_shared, c->nr_wqs, (double)lock_wait_ns / 1e3);
+		n += (size_t)snprintf(
+		    note + n, sizeof(note) - n,
+		    "%u of %u clients share %u dedicated WQ(s) of %u behind a software "
+		    "lock (lock wait %.1f us in all); ",
+		    nr_shared, nr_clients, nr_dwq_shared, c->nr_wqs, (double)lock_wait_ns / 1e3);
 	if (rs->nr_wq_folded && n < sizeof(note))
-		n += (size_t)snprintf(note + n, sizeof(note) - n,
-				      "%llu clients' trace WQ index >= wq.nr_wqs=%u, folded (mod); ",
-				      (unsigned long long)rs->nr_wq_folded, c->nr_wqs);
+		n +=
+		    (size_t)snprintf(note + n, sizeof(note) - n,
+				     "%llu clients' trace WQ index >= wq.nr_wqs=%u, folded (mod); ",
+				     (unsigned long long)rs->nr_wq_folded, c->nr_wqs);
 	if (!n)
-		snprintf(note, sizeof(note), "every client on its own dedicated WQ or on a shared WQ");
+		snprintf(note, sizeof(note),
+			 "every client on its own dedicated WQ or on a shared WQ");
 	else if (n < sizeof(note))
 		note[n - 2] = '\0';
 	rc = sink->ops->config(sink->ctx, "wq.replay.note", note, "replay");
@@ -338,8 +355,8 @@ static int report_note(const struct wq_feed *f, const struct wq_replay_stats *rs
 
 int wq_feed__report(const struct wq_feed *f, const struct results_sink *sink)
 {
-	struct results_sink nocfg = { .ops = &nocfg_ops, .ctx = (void *)sink };
-	struct results_sink pre = { .ops = &prefix_ops, .ctx = (void *)sink };
+	struct results_sink nocfg = {.ops = &nocfg_ops, .ctx = (void *)sink};
+	struct results_sink pre = {.ops = &prefix_ops, .ctx = (void *)sink};
 	struct wq_replay_stats rs;
 	int rc;
 
@@ -348,10 +365,11 @@ int wq_feed__report(const struct wq_feed *f, const struct results_sink *sink)
 	if ((rc = wq__report(f->wq, &nocfg)) < 0)
 		return rc;
 	wq_replay__stats(f->wr, &rs);
-#define M(k, v, u) \
-	do { \
-		if (sink->ops->metric && (rc = sink->ops->metric(sink->ctx, k, (double)(v), u)) < 0) \
-			return rc; \
+#define M(k, v, u)                                                                                 \
+	do {                                                                                       \
+		if (sink->ops->metric &&                                                           \
+		    (rc = sink->ops->metric(sink->ctx, k, (double)(v), u)) < 0)                    \
+			return rc;                                                                 \
 	} while (0)
 	M("wq.replay.loop", f->cfg.loop, "0 closed 1 open");
 	M("wq.replay.xlate", f->cfg.xlate, "0 model 1 fixed 2 none");

@@ -9,26 +9,26 @@
 
 #include "replay/wq_replay.h"
 
-#define MAP_MIN 64	/* initial pid map slots (power of two) */
+#define MAP_MIN 64 /* initial pid map slots (power of two) */
 
 struct pid_slot {
-	uint32_t pid;		/* thread */
-	uint32_t client;	/* model client, UINT32_MAX: empty slot */
-	uint64_t last_ts_ns;	/* latest submit or completion of this thread */
-	uint32_t outstanding;	/* submitted, not completed in the trace */
-	uint32_t max_outstanding;	/* closed loop: becomes the queue depth */
+	uint32_t pid;		  /* thread */
+	uint32_t client;	  /* model client, UINT32_MAX: empty slot */
+	uint64_t last_ts_ns;	  /* latest submit or completion of this thread */
+	uint32_t outstanding;	  /* submitted, not completed in the trace */
+	uint32_t max_outstanding; /* closed loop: becomes the queue depth */
 };
 
 struct wq_replay {
-	struct wq_model *m;		/* driven model */
-	uint32_t loop;			/* enum wq_replay_loop */
-	struct pid_slot *map;		/* open addressing by pid */
-	uint32_t map_cap;		/* slots */
-	uint32_t map_nr;		/* used */
-	uint64_t t0_ns;			/* first record's time: model time 0 */
-	uint64_t last_ts_ns;		/* last record's time */
-	bool started;			/* a record was seen */
-	struct wq_replay_stats st;	/* counters */
+	struct wq_model *m;	   /* driven model */
+	uint32_t loop;		   /* enum wq_replay_loop */
+	struct pid_slot *map;	   /* open addressing by pid */
+	uint32_t map_cap;	   /* slots */
+	uint32_t map_nr;	   /* used */
+	uint64_t t0_ns;		   /* first record's time: model time 0 */
+	uint64_t last_ts_ns;	   /* last record's time */
+	bool started;		   /* a record was seen */
+	struct wq_replay_stats st; /* counters */
 };
 
 struct wq_replay *wq_replay__new(struct wq_model *m, uint32_t loop)
@@ -112,9 +112,9 @@ static struct pid_slot *client_of(struct wq_replay *r, const struct wq_rec *rec,
 	cc.wq = rec->wq < cfg->nr_wqs ? rec->wq : rec->wq % cfg->nr_wqs;
 	if (rec->wq >= cfg->nr_wqs)
 		r->st.nr_wq_folded++;
-	cc.privileged = rec->portal == 3;	/* ENQCMDS */
+	cc.privileged = rec->portal == 3; /* ENQCMDS */
 	cc.start_ns = t;
-	cc.queue_depth = 1;	/* closed loop: raised to the trace's depth at finish */
+	cc.queue_depth = 1; /* closed loop: raised to the trace's depth at finish */
 	ci = wq__add_client(r->m, &cc);
 	if (ci < 0)
 		return NULL;
@@ -130,7 +130,7 @@ static struct pid_slot *client_of(struct wq_replay *r, const struct wq_rec *rec,
 int wq_replay__record(struct wq_replay *r, const struct wq_rec *rec)
 {
 	const struct wq_config *cfg = wq__config(r->m);
-	struct wq_desc d = { 0 };
+	struct wq_desc d = {0};
 	struct pid_slot *s;
 	uint64_t t, think;
 	int rc;
@@ -168,7 +168,8 @@ int wq_replay__record(struct wq_replay *r, const struct wq_rec *rec)
 		if (d.batch_n > cfg->max_batch)
 			d.batch_n = cfg->max_batch;
 		d.opcode = WQ_OP_MEMMOVE;
-		d.xfer_bytes = rec->batch_xfer_bytes ? rec->batch_xfer_bytes : cfg->client_xfer_bytes;
+		d.xfer_bytes =
+		    rec->batch_xfer_bytes ? rec->batch_xfer_bytes : cfg->client_xfer_bytes;
 	} else if (rec->opcode != WQ_OP_NOOP && rec->opcode != WQ_OP_MEMMOVE &&
 		   rec->opcode != WQ_OP_FILL && rec->opcode != WQ_OP_COMPARE &&
 		   rec->opcode != WQ_OP_CRC) {

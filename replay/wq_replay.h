@@ -31,38 +31,38 @@
 #include "model/wq/wq.h"
 
 enum wq_rec_kind {
-	WQ_REC_SUBMIT = 0,	/* trace_rec_wq_submit */
-	WQ_REC_COMPLETE = 1,	/* trace_rec_wq_complete */
+	WQ_REC_SUBMIT = 0,   /* trace_rec_wq_submit */
+	WQ_REC_COMPLETE = 1, /* trace_rec_wq_complete */
 };
 
 enum wq_replay_loop {
-	WQ_REPLAY_CLOSED = 0,	/* default: DWQ vs SWQ comparisons need it (DESIGN.md s5) */
-	WQ_REPLAY_OPEN = 1,	/* at trace times */
+	WQ_REPLAY_CLOSED = 0, /* default: DWQ vs SWQ comparisons need it (DESIGN.md s5) */
+	WQ_REPLAY_OPEN = 1,   /* at trace times */
 };
 
 /* One work-queue record, as the replay copies it from the trace. */
 struct wq_rec {
-	uint64_t ts_ns;		/* trace time */
-	uint32_t kind;		/* enum wq_rec_kind */
-	uint32_t pid;		/* thread */
-	uint32_t pasid;		/* PASID */
-	uint32_t xfer_bytes;	/* transfer size; batch: descriptor count */
-	uint64_t src;		/* source address */
-	uint64_t dst;		/* destination address */
-	uint64_t desc_id;	/* pairs submit and complete */
-	uint16_t wq;		/* WQ index on the device */
-	uint8_t opcode;		/* DSA opcode */
-	uint8_t portal;		/* trace_portal: 1 MOVDIR64B, 2 ENQCMD, 3 ENQCMDS */
-	uint32_t batch_xfer_bytes;	/* batch: bytes per work descriptor, 0: wq.client_xfer_bytes */
+	uint64_t ts_ns;		   /* trace time */
+	uint32_t kind;		   /* enum wq_rec_kind */
+	uint32_t pid;		   /* thread */
+	uint32_t pasid;		   /* PASID */
+	uint32_t xfer_bytes;	   /* transfer size; batch: descriptor count */
+	uint64_t src;		   /* source address */
+	uint64_t dst;		   /* destination address */
+	uint64_t desc_id;	   /* pairs submit and complete */
+	uint16_t wq;		   /* WQ index on the device */
+	uint8_t opcode;		   /* DSA opcode */
+	uint8_t portal;		   /* trace_portal: 1 MOVDIR64B, 2 ENQCMD, 3 ENQCMDS */
+	uint32_t batch_xfer_bytes; /* batch: bytes per work descriptor, 0: wq.client_xfer_bytes */
 };
 
 /* Counters of a replay. */
 struct wq_replay_stats {
-	uint64_t nr_submits;		/* submit records fed */
-	uint64_t nr_completes;		/* complete records seen */
-	uint64_t nr_mapped_ops;		/* opcodes run as memmove */
-	uint64_t nr_clients;		/* threads seen */
-	uint64_t nr_wq_folded;		/* clients whose trace WQ index was >= wq.nr_wqs */
+	uint64_t nr_submits;	/* submit records fed */
+	uint64_t nr_completes;	/* complete records seen */
+	uint64_t nr_mapped_ops; /* opcodes run as memmove */
+	uint64_t nr_clients;	/* threads seen */
+	uint64_t nr_wq_folded;	/* clients whose trace WQ index was >= wq.nr_wqs */
 };
 
 struct wq_replay;

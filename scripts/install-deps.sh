@@ -17,7 +17,7 @@ BUILD_PKGS="make gcc clang llvm pkg-config
 	libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
 	libjansson-dev libinih-dev libsqlite3-dev sqlite3 libsodium-dev
 	libtraceevent-dev libtracecmd-dev libtracefs-dev trace-cmd"
-TEST_PKGS="libcmocka-dev libclang-rt-14-dev
+TEST_PKGS="clang-format libcmocka-dev libclang-rt-14-dev
 	protobuf-compiler parallel man-db slurm-wlm munge"
 DEMO_PKGS="gnuplot-nox"
 QEMU_PKGS="qemu-system-x86 busybox-static cpio kmod xz-utils"

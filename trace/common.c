@@ -14,22 +14,22 @@
 #include "trace/trace-local.h"
 
 const uint16_t trace_rec_fixed_size[TRACE_REC_KIND_MAX_] = {
-	[TRACE_REC_INVALID] = 0,
-	[TRACE_REC_IOMMU_MAP] = sizeof(struct trace_rec_iommu_map),
-	[TRACE_REC_IOMMU_UNMAP] = sizeof(struct trace_rec_iommu_unmap),
-	[TRACE_REC_IO_PAGE_FAULT] = sizeof(struct trace_rec_io_page_fault),
-	[TRACE_REC_DEV_GROUP] = sizeof(struct trace_rec_dev_group),
-	[TRACE_REC_DMA] = sizeof(struct trace_rec_dma),
-	[TRACE_REC_QI_SUBMIT] = sizeof(struct trace_rec_qi_submit),
-	[TRACE_REC_PAGE_REQ] = sizeof(struct trace_rec_page_req),
-	[TRACE_REC_PAGE_RESP] = sizeof(struct trace_rec_page_resp),
-	[TRACE_REC_PIN] = sizeof(struct trace_rec_pin),
-	[TRACE_REC_WQ_SUBMIT] = sizeof(struct trace_rec_wq_submit),
-	[TRACE_REC_WQ_COMPLETE] = sizeof(struct trace_rec_wq_complete),
-	[TRACE_REC_QI_WAIT] = sizeof(struct trace_rec_qi_wait),
-	[TRACE_REC_CACHE_TAG] = sizeof(struct trace_rec_cache_tag),
-	[TRACE_REC_DEV_ACCESS] = sizeof(struct trace_rec_dev_access),
-	[TRACE_REC_GENERIC] = 0,
+    [TRACE_REC_INVALID] = 0,
+    [TRACE_REC_IOMMU_MAP] = sizeof(struct trace_rec_iommu_map),
+    [TRACE_REC_IOMMU_UNMAP] = sizeof(struct trace_rec_iommu_unmap),
+    [TRACE_REC_IO_PAGE_FAULT] = sizeof(struct trace_rec_io_page_fault),
+    [TRACE_REC_DEV_GROUP] = sizeof(struct trace_rec_dev_group),
+    [TRACE_REC_DMA] = sizeof(struct trace_rec_dma),
+    [TRACE_REC_QI_SUBMIT] = sizeof(struct trace_rec_qi_submit),
+    [TRACE_REC_PAGE_REQ] = sizeof(struct trace_rec_page_req),
+    [TRACE_REC_PAGE_RESP] = sizeof(struct trace_rec_page_resp),
+    [TRACE_REC_PIN] = sizeof(struct trace_rec_pin),
+    [TRACE_REC_WQ_SUBMIT] = sizeof(struct trace_rec_wq_submit),
+    [TRACE_REC_WQ_COMPLETE] = sizeof(struct trace_rec_wq_complete),
+    [TRACE_REC_QI_WAIT] = sizeof(struct trace_rec_qi_wait),
+    [TRACE_REC_CACHE_TAG] = sizeof(struct trace_rec_cache_tag),
+    [TRACE_REC_DEV_ACCESS] = sizeof(struct trace_rec_dev_access),
+    [TRACE_REC_GENERIC] = 0,
 };
 
 #define CHECK_REC(type) _Static_assert(sizeof(struct type) % TRACE_REC_ALIGN == 0, #type " size")
@@ -50,22 +50,14 @@ CHECK_REC(trace_rec_dev_access);
 CHECK_REC(trace_rec_generic);
 
 static const char *const kind_names[TRACE_REC_KIND_MAX_] = {
-	[TRACE_REC_INVALID] = "invalid",
-	[TRACE_REC_IOMMU_MAP] = "iommu_map",
-	[TRACE_REC_IOMMU_UNMAP] = "iommu_unmap",
-	[TRACE_REC_IO_PAGE_FAULT] = "io_page_fault",
-	[TRACE_REC_DEV_GROUP] = "dev_group",
-	[TRACE_REC_DMA] = "dma",
-	[TRACE_REC_QI_SUBMIT] = "qi_submit",
-	[TRACE_REC_PAGE_REQ] = "page_req",
-	[TRACE_REC_PAGE_RESP] = "page_resp",
-	[TRACE_REC_PIN] = "pin",
-	[TRACE_REC_WQ_SUBMIT] = "wq_submit",
-	[TRACE_REC_WQ_COMPLETE] = "wq_complete",
-	[TRACE_REC_QI_WAIT] = "qi_wait",
-	[TRACE_REC_CACHE_TAG] = "cache_tag",
-	[TRACE_REC_DEV_ACCESS] = "dev_access",
-	[TRACE_REC_GENERIC] = "generic",
+    [TRACE_REC_INVALID] = "invalid",	     [TRACE_REC_IOMMU_MAP] = "iommu_map",
+    [TRACE_REC_IOMMU_UNMAP] = "iommu_unmap", [TRACE_REC_IO_PAGE_FAULT] = "io_page_fault",
+    [TRACE_REC_DEV_GROUP] = "dev_group",     [TRACE_REC_DMA] = "dma",
+    [TRACE_REC_QI_SUBMIT] = "qi_submit",     [TRACE_REC_PAGE_REQ] = "page_req",
+    [TRACE_REC_PAGE_RESP] = "page_resp",     [TRACE_REC_PIN] = "pin",
+    [TRACE_REC_WQ_SUBMIT] = "wq_submit",     [TRACE_REC_WQ_COMPLETE] = "wq_complete",
+    [TRACE_REC_QI_WAIT] = "qi_wait",	     [TRACE_REC_CACHE_TAG] = "cache_tag",
+    [TRACE_REC_DEV_ACCESS] = "dev_access",   [TRACE_REC_GENERIC] = "generic",
 };
 
 const char *trace_rec_kind_name(unsigned int kind)
@@ -74,31 +66,31 @@ const char *trace_rec_kind_name(unsigned int kind)
 }
 
 static const char *const group_events[] = {
-	[TRACE_GROUP_ADD] = "iommu:add_device_to_group",
-	[TRACE_GROUP_REMOVE] = "iommu:remove_device_from_group",
-	[TRACE_GROUP_ATTACH] = "iommu:attach_device_to_domain",
-	[TRACE_GROUP_DETACH] = "iommu:detach_device_from_domain",
+    [TRACE_GROUP_ADD] = "iommu:add_device_to_group",
+    [TRACE_GROUP_REMOVE] = "iommu:remove_device_from_group",
+    [TRACE_GROUP_ATTACH] = "iommu:attach_device_to_domain",
+    [TRACE_GROUP_DETACH] = "iommu:detach_device_from_domain",
 };
 
 static const char *const dma_events[TRACE_DMA_OP_MAX_] = {
-	[TRACE_DMA_MAP_PAGE] = "dma:dma_map_page",
-	[TRACE_DMA_UNMAP_PAGE] = "dma:dma_unmap_page",
-	[TRACE_DMA_MAP_RESOURCE] = "dma:dma_map_resource",
-	[TRACE_DMA_UNMAP_RESOURCE] = "dma:dma_unmap_resource",
-	[TRACE_DMA_MAP_SG] = "dma:dma_map_sg",
-	[TRACE_DMA_UNMAP_SG] = "dma:dma_unmap_sg",
-	[TRACE_DMA_ALLOC] = "dma:dma_alloc",
-	[TRACE_DMA_FREE] = "dma:dma_free",
-	[TRACE_DMA_SYNC_FOR_CPU] = "dma:dma_sync_single_for_cpu",
-	[TRACE_DMA_SYNC_FOR_DEVICE] = "dma:dma_sync_single_for_device",
+    [TRACE_DMA_MAP_PAGE] = "dma:dma_map_page",
+    [TRACE_DMA_UNMAP_PAGE] = "dma:dma_unmap_page",
+    [TRACE_DMA_MAP_RESOURCE] = "dma:dma_map_resource",
+    [TRACE_DMA_UNMAP_RESOURCE] = "dma:dma_unmap_resource",
+    [TRACE_DMA_MAP_SG] = "dma:dma_map_sg",
+    [TRACE_DMA_UNMAP_SG] = "dma:dma_unmap_sg",
+    [TRACE_DMA_ALLOC] = "dma:dma_alloc",
+    [TRACE_DMA_FREE] = "dma:dma_free",
+    [TRACE_DMA_SYNC_FOR_CPU] = "dma:dma_sync_single_for_cpu",
+    [TRACE_DMA_SYNC_FOR_DEVICE] = "dma:dma_sync_single_for_device",
 };
 
 static const char *const cache_tag_events[] = {
-	[TRACE_CACHE_TAG_ASSIGN] = "intel_iommu:cache_tag_assign",
-	[TRACE_CACHE_TAG_UNASSIGN] = "intel_iommu:cache_tag_unassign",
-	[TRACE_CACHE_TAG_FLUSH_RANGE] = "intel_iommu:cache_tag_flush_range",
-	[TRACE_CACHE_TAG_FLUSH_ALL] = "intel_iommu:cache_tag_flush_all",
-	[TRACE_CACHE_TAG_FLUSH_RANGE_NP] = "intel_iommu:cache_tag_flush_range_np",
+    [TRACE_CACHE_TAG_ASSIGN] = "intel_iommu:cache_tag_assign",
+    [TRACE_CACHE_TAG_UNASSIGN] = "intel_iommu:cache_tag_unassign",
+    [TRACE_CACHE_TAG_FLUSH_RANGE] = "intel_iommu:cache_tag_flush_range",
+    [TRACE_CACHE_TAG_FLUSH_ALL] = "intel_iommu:cache_tag_flush_all",
+    [TRACE_CACHE_TAG_FLUSH_RANGE_NP] = "intel_iommu:cache_tag_flush_range_np",
 };
 
 const char *trace_rec_default_event(const struct trace_rec *rec)
@@ -120,8 +112,9 @@ const char *trace_rec_default_event(const struct trace_rec *rec)
 	case TRACE_REC_DEV_GROUP: {
 		const struct trace_rec_dev_group *g = (const void *)rec;
 
-		return g->op < sizeof(group_events) / sizeof(group_events[0]) ? group_events[g->op]
-									     : "iommu:unknown_group_op";
+		return g->op < sizeof(group_events) / sizeof(group_events[0])
+			   ? group_events[g->op]
+			   : "iommu:unknown_group_op";
 	}
 	case TRACE_REC_DMA: {
 		const struct trace_rec_dma *d = (const void *)rec;
@@ -149,8 +142,8 @@ const char *trace_rec_default_event(const struct trace_rec *rec)
 		const struct trace_rec_cache_tag *c = (const void *)rec;
 
 		return c->op < sizeof(cache_tag_events) / sizeof(cache_tag_events[0])
-			       ? cache_tag_events[c->op]
-			       : "intel_iommu:cache_tag_unknown";
+			   ? cache_tag_events[c->op]
+			   : "intel_iommu:cache_tag_unknown";
 	}
 	case TRACE_REC_DEV_ACCESS:
 		return "svatrace:dev_access";
@@ -162,15 +155,15 @@ const char *trace_rec_default_event(const struct trace_rec *rec)
 }
 
 static const char *const qi_names[] = {
-	[TRACE_QI_CC_INV] = "cc_inv",
-	[TRACE_QI_IOTLB_INV] = "iotlb_inv",
-	[TRACE_QI_DEV_TLB_INV] = "dev_tlb_inv",
-	[TRACE_QI_IEC_INV] = "iec_inv",
-	[TRACE_QI_INV_WAIT] = "inv_wait",
-	[TRACE_QI_P_IOTLB_INV] = "p_iotlb_inv",
-	[TRACE_QI_PC_INV] = "pc_inv",
-	[TRACE_QI_P_DEV_TLB_INV] = "p_dev_tlb_inv",
-	[TRACE_QI_PAGE_GRP_RESP] = "page_grp_resp",
+    [TRACE_QI_CC_INV] = "cc_inv",
+    [TRACE_QI_IOTLB_INV] = "iotlb_inv",
+    [TRACE_QI_DEV_TLB_INV] = "dev_tlb_inv",
+    [TRACE_QI_IEC_INV] = "iec_inv",
+    [TRACE_QI_INV_WAIT] = "inv_wait",
+    [TRACE_QI_P_IOTLB_INV] = "p_iotlb_inv",
+    [TRACE_QI_PC_INV] = "pc_inv",
+    [TRACE_QI_P_DEV_TLB_INV] = "p_dev_tlb_inv",
+    [TRACE_QI_PAGE_GRP_RESP] = "page_grp_resp",
 };
 
 const char *trace_qi_type_name(unsigned int type)
@@ -228,7 +221,7 @@ void trace_qi_decode(struct trace_rec_qi_submit *q)
 		break;
 	case TRACE_QI_IEC_INV:
 		q->granularity = (qw0 >> 4) & 0x1;
-		q->addr = (qw0 >> 32) & 0xffff;	/* interrupt index */
+		q->addr = (qw0 >> 32) & 0xffff; /* interrupt index */
 		q->addr_mask = (qw0 >> 27) & 0x1f;
 		break;
 	case TRACE_QI_P_IOTLB_INV:
@@ -246,16 +239,16 @@ void trace_qi_decode(struct trace_rec_qi_submit *q)
 	case TRACE_QI_P_DEV_TLB_INV:
 		q->sid = (qw0 >> 16) & 0xffff;
 		q->pasid = (qw0 >> 32) & 0xfffff;
-		q->granularity = qw1 & 1;	/* global */
+		q->granularity = qw1 & 1; /* global */
 		decode_devtlb_addr(qw1, 11, &q->addr, &q->addr_mask);
 		break;
 	case TRACE_QI_PAGE_GRP_RESP:
 		q->sid = (qw0 >> 16) & 0xffff;
 		if (qw0 & (1ULL << 4))
 			q->pasid = (qw0 >> 32) & 0xfffff;
-		q->granularity = (qw0 >> 12) & 0xf;	/* response code */
-		q->addr = (qw1 >> 3) & 0x1ff;		/* page request group index */
-		q->addr_mask = (qw1 >> 2) & 1;		/* last page in group */
+		q->granularity = (qw0 >> 12) & 0xf; /* response code */
+		q->addr = (qw1 >> 3) & 0x1ff;	    /* page request group index */
+		q->addr_mask = (qw1 >> 2) & 1;	    /* last page in group */
 		break;
 	default:
 		break;

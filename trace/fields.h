@@ -12,20 +12,20 @@
 #include <stdint.h>
 
 enum trace_field_type {
-	TRACE_F_U8,	/* unsigned integers */
+	TRACE_F_U8, /* unsigned integers */
 	TRACE_F_U16,
 	TRACE_F_U32,
 	TRACE_F_U64,
-	TRACE_F_S16,	/* signed integers */
+	TRACE_F_S16, /* signed integers */
 	TRACE_F_S32,
-	TRACE_F_HEX64,	/* addresses: printed as 0x... */
-	TRACE_F_STR,	/* uint32_t string id, printed as the string */
+	TRACE_F_HEX64, /* addresses: printed as 0x... */
+	TRACE_F_STR,   /* uint32_t string id, printed as the string */
 };
 
 struct trace_field {
-	const char *name;	/* field name as in format.h */
-	uint16_t offset;	/* bytes from the record start */
-	uint8_t type;		/* enum trace_field_type */
+	const char *name; /* field name as in format.h */
+	uint16_t offset;  /* bytes from the record start */
+	uint8_t type;	  /* enum trace_field_type */
 };
 
 /**

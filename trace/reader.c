@@ -24,37 +24,37 @@
 #include "trace/trace-local.h"
 
 struct lost_sum {
-	uint32_t cpu;			/* CPU or TRACE_CPU_ANY */
-	uint32_t probe_id;		/* string id */
-	uint64_t nr;			/* summed count */
+	uint32_t cpu;	   /* CPU or TRACE_CPU_ANY */
+	uint32_t probe_id; /* string id */
+	uint64_t nr;	   /* summed count */
 };
 
 struct trace_reader {
-	int fd;				/* input file */
-	char *path;			/* for messages */
-	uint64_t file_bytes;		/* size at open */
-	struct trace_file_hdr fh;	/* verified header */
-	char *meta;			/* meta JSON text */
-	uint64_t first_chunk_off;	/* offset of the chunk after META */
-	uint64_t off;			/* offset of the next chunk header */
-	uint64_t chunk_off;		/* offset of the current chunk header */
-	uint64_t next_seq;		/* expected seq of the next chunk */
-	uint8_t *buf;			/* current chunk payload (a RECORDS_Z's: its records) */
-	uint8_t *zbuf;			/* v2: the other payload buffer (swapped with buf) */
-	uint8_t *ztmp;			/* v2: the decompressed packed records */
-	size_t ztmp_cap;		/* v2: bytes of ztmp */
-	uint32_t buf_bytes;		/* payload length */
-	uint32_t pos;			/* next record offset in buf */
-	bool in_records;		/* buf holds a RECORDS payload */
-	bool clean_end;			/* END chunk read */
-	int err;			/* sticky error */
-	uint64_t nr_records;		/* records returned */
-	char **strings;			/* id -> text; [0] unused */
-	uint32_t nr_strings;		/* entries allocated in strings */
-	struct lost_sum *lost;		/* summed lost counters */
-	uint32_t nr_lost;		/* entries used */
-	uint32_t lost_cap;		/* entries allocated */
-	char errmsg[512];		/* last error, with location */
+	int fd;			  /* input file */
+	char *path;		  /* for messages */
+	uint64_t file_bytes;	  /* size at open */
+	struct trace_file_hdr fh; /* verified header */
+	char *meta;		  /* meta JSON text */
+	uint64_t first_chunk_off; /* offset of the chunk after META */
+	uint64_t off;		  /* offset of the next chunk header */
+	uint64_t chunk_off;	  /* offset of the current chunk header */
+	uint64_t next_seq;	  /* expected seq of the next chunk */
+	uint8_t *buf;		  /* current chunk payload (a RECORDS_Z's: its records) */
+	uint8_t *zbuf;		  /* v2: the other payload buffer (swapped with buf) */
+	uint8_t *ztmp;		  /* v2: the decompressed packed records */
+	size_t ztmp_cap;	  /* v2: bytes of ztmp */
+	uint32_t buf_bytes;	  /* payload length */
+	uint32_t pos;		  /* next record offset in buf */
+	bool in_records;	  /* buf holds a RECORDS payload */
+	bool clean_end;		  /* END chunk read */
+	int err;		  /* sticky error */
+	uint64_t nr_records;	  /* records returned */
+	char **strings;		  /* id -> text; [0] unused */
+	uint32_t nr_strings;	  /* entries allocated in strings */
+	struct lost_sum *lost;	  /* summed lost counters */
+	uint32_t nr_lost;	  /* entries used */
+	uint32_t lost_cap;	  /* entries allocated */
+	char errmsg[512];	  /* last error, with location */
 };
 
 static __thread char open_errmsg[512];
@@ -171,7 +171,7 @@ static int parse_lost(struct trace_reader *r, uint32_t nr)
 				r->lost = nl;
 				r->lost_cap = cap;
 			}
-			r->lost[r->nr_lost++] = (struct lost_sum){ e.cpu, e.probe_id, 0 };
+			r->lost[r->nr_lost++] = (struct lost_sum){e.cpu, e.probe_id, 0};
 		}
 		r->lost[j].nr += e.nr_lost;
 	}
@@ -264,11 +264,11 @@ struct trace_reader *trace_reader__open(const char *path, int *errp)
 	err = read_at(r, 0, &r->fh, sizeof(r->fh));
 	if (err == TRACE_E_TRUNCATED) {
 		/* Check the magic we do have, so a short non-trace file says "not a trace". */
-		char m[8] = { 0 };
+		char m[8] = {0};
 
 		read_at(r, 0, m, r->file_bytes < 8 ? r->file_bytes : 8);
 		err = r->file_bytes >= 8 && memcmp(m, TRACE_MAGIC, 8) ? TRACE_E_MAGIC
-									: TRACE_E_SHORT_HDR;
+								      : TRACE_E_SHORT_HDR;
 	}
 	if (err) {
 		open_fail(r, err, 0, NULL);
@@ -342,21 +342,24 @@ static int check_rec(struct trace_reader *r, const struct trace_rec *rec, uint32
 	if (size < sizeof(*rec) || size % TRACE_REC_ALIGN || size > room) {
 		snprintf(d, sizeof(d), "size %u of a '%s' record (%u bytes left in chunk)", size,
 			 trace_rec_kind_name(rec->kind), room);
-		return fail(r, TRACE_E_REC_SIZE, r->chunk_off + sizeof(struct trace_chunk_hdr) + r->pos, d);
+		return fail(r, TRACE_E_REC_SIZE,
+			    r->chunk_off + sizeof(struct trace_chunk_hdr) + r->pos, d);
 	}
 	if (rec->kind == TRACE_REC_GENERIC) {
 		const struct trace_rec_generic *g = (const void *)rec;
 
 		if (size < sizeof(*g) || g->text_bytes > size - sizeof(*g) - 1 ||
 		    ((const char *)(g + 1))[g->text_bytes] != '\0') {
-			snprintf(d, sizeof(d), "generic record text of %u bytes in %u", g->text_bytes, size);
+			snprintf(d, sizeof(d), "generic record text of %u bytes in %u",
+				 g->text_bytes, size);
 			return fail(r, TRACE_E_REC_SIZE,
 				    r->chunk_off + sizeof(struct trace_chunk_hdr) + r->pos, d);
 		}
 	} else if (rec->kind < TRACE_REC_KIND_MAX_ && size != trace_rec_fixed_size[rec->kind]) {
 		snprintf(d, sizeof(d), "size %u of a '%s' record, which is %u bytes", size,
 			 trace_rec_kind_name(rec->kind), trace_rec_fixed_size[rec->kind]);
-		return fail(r, TRACE_E_REC_SIZE, r->chunk_off + sizeof(struct trace_chunk_hdr) + r->pos, d);
+		return fail(r, TRACE_E_REC_SIZE,
+			    r->chunk_off + sizeof(struct trace_chunk_hdr) + r->pos, d);
 	}
 	return 0;
 }

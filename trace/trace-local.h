@@ -36,8 +36,8 @@ size_t trace_pack_bound(uint32_t raw_bytes);
  * @tmp: scratch of trace_pack_bound() bytes; @out: the zstd frame.
  * Return: 0, or -ENOSPC if @out_cap is too small.
  */
-int trace_pack(const uint8_t *raw, uint32_t raw_bytes, uint8_t *tmp, uint8_t *out,
-	       size_t out_cap, size_t *out_bytes);
+int trace_pack(const uint8_t *raw, uint32_t raw_bytes, uint8_t *tmp, uint8_t *out, size_t out_cap,
+	       size_t *out_bytes);
 
 /**
  * trace_unpack() - the v1 records of a zstd frame made by trace_pack().

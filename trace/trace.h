@@ -25,22 +25,22 @@
 /* Format error codes (negative, outside the errno range). */
 enum trace_err {
 	TRACE_E_BASE = -4096,
-	TRACE_E_EMPTY = -4096,		/* file has no bytes */
-	TRACE_E_SHORT_HDR = -4095,	/* file ends inside the file header */
-	TRACE_E_MAGIC = -4094,		/* not an svatrace file */
-	TRACE_E_VERSION = -4093,	/* major version this reader does not know */
-	TRACE_E_ENDIAN = -4092,		/* byte-swapped file */
-	TRACE_E_HDR_CRC = -4091,	/* file header checksum mismatch */
-	TRACE_E_TRUNCATED = -4090,	/* file ends inside a chunk */
-	TRACE_E_CHUNK_MAGIC = -4089,	/* chunk header magic wrong */
-	TRACE_E_CHUNK_CRC = -4088,	/* chunk header or payload checksum mismatch */
-	TRACE_E_CHUNK_SIZE = -4087,	/* chunk payload size out of range */
-	TRACE_E_REC_SIZE = -4086,	/* record size field inconsistent */
-	TRACE_E_STRING = -4085,		/* malformed string entry or unknown string id */
-	TRACE_E_META = -4084,		/* meta chunk missing or not JSON */
-	TRACE_E_NO_END = -4083,		/* file ends cleanly on a chunk boundary but has no END chunk */
-	TRACE_E_ISDIR = -4082,		/* path is a directory */
-	TRACE_E_PACKED = -4081,		/* a compressed records chunk does not decode */
+	TRACE_E_EMPTY = -4096,	     /* file has no bytes */
+	TRACE_E_SHORT_HDR = -4095,   /* file ends inside the file header */
+	TRACE_E_MAGIC = -4094,	     /* not an svatrace file */
+	TRACE_E_VERSION = -4093,     /* major version this reader does not know */
+	TRACE_E_ENDIAN = -4092,	     /* byte-swapped file */
+	TRACE_E_HDR_CRC = -4091,     /* file header checksum mismatch */
+	TRACE_E_TRUNCATED = -4090,   /* file ends inside a chunk */
+	TRACE_E_CHUNK_MAGIC = -4089, /* chunk header magic wrong */
+	TRACE_E_CHUNK_CRC = -4088,   /* chunk header or payload checksum mismatch */
+	TRACE_E_CHUNK_SIZE = -4087,  /* chunk payload size out of range */
+	TRACE_E_REC_SIZE = -4086,    /* record size field inconsistent */
+	TRACE_E_STRING = -4085,	     /* malformed string entry or unknown string id */
+	TRACE_E_META = -4084,	     /* meta chunk missing or not JSON */
+	TRACE_E_NO_END = -4083, /* file ends cleanly on a chunk boundary but has no END chunk */
+	TRACE_E_ISDIR = -4082,	/* path is a directory */
+	TRACE_E_PACKED = -4081, /* a compressed records chunk does not decode */
 	TRACE_E_LIMIT_ = -4081,
 };
 
@@ -97,8 +97,8 @@ struct trace_writer;
  *
  * Return: the writer, or NULL with errno set.
  */
-struct trace_writer *trace_writer__open(const char *path, enum trace_clock clock,
-					uint32_t flags, const char *meta_json);
+struct trace_writer *trace_writer__open(const char *path, enum trace_clock clock, uint32_t flags,
+					const char *meta_json);
 
 /**
  * trace_writer__open_fmt() - trace_writer__open() in a given format version.
@@ -140,8 +140,7 @@ int trace_writer__append_generic(struct trace_writer *w, const struct trace_rec 
 				 const char *text);
 
 /** trace_writer__add_lost() - record @nr lost events on @cpu for probe @probe. */
-int trace_writer__add_lost(struct trace_writer *w, uint32_t cpu, const char *probe,
-			   uint64_t nr);
+int trace_writer__add_lost(struct trace_writer *w, uint32_t cpu, const char *probe, uint64_t nr);
 
 /** trace_writer__flush() - write the pending chunk now (e.g. periodically). */
 int trace_writer__flush(struct trace_writer *w);

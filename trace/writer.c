@@ -28,31 +28,31 @@
 #include "trace/trace-local.h"
 
 struct trace_writer {
-	int fd;				/* output file */
-	int err;			/* first error met, 0 if none */
-	uint64_t seq;			/* next chunk sequence number */
-	uint64_t nr_records;		/* records appended */
-	uint8_t *rec_buf;		/* pending records, TRACE_CHUNK_MAX_BYTES */
-	uint32_t rec_bytes;		/* bytes used in rec_buf */
-	uint32_t rec_count;		/* records in rec_buf */
-	uint8_t *str_buf;		/* pending string entries */
-	uint32_t str_bytes;		/* bytes used in str_buf */
-	uint32_t str_cap;		/* bytes allocated for str_buf */
-	uint32_t str_count;		/* entries in str_buf */
-	struct u64map str_index;	/* string hash (probed) -> id */
-	char **strs;			/* interned strings by id (0 unused) */
-	uint32_t strs_cap;		/* entries allocated in strs */
-	uint32_t next_str_id;		/* next id to hand out */
-	struct trace_lost *lost;	/* pending lost entries */
-	uint32_t nr_lost;		/* entries in lost */
-	uint32_t lost_cap;		/* entries allocated */
-	uint64_t off;			/* bytes written so far */
-	uint32_t last_rec_off;		/* offset of the last record in rec_buf */
-	bool packed;			/* v2: RECORDS_Z chunks */
-	uint8_t *ptmp, *pout;		/* v2: packing scratch and output */
-	size_t pcap;			/* v2: bytes of each */
-	struct trace_index_ent *idx;	/* v2: one entry per records chunk */
-	uint32_t nr_idx, idx_cap;	/* v2: entries used, allocated */
+	int fd;			     /* output file */
+	int err;		     /* first error met, 0 if none */
+	uint64_t seq;		     /* next chunk sequence number */
+	uint64_t nr_records;	     /* records appended */
+	uint8_t *rec_buf;	     /* pending records, TRACE_CHUNK_MAX_BYTES */
+	uint32_t rec_bytes;	     /* bytes used in rec_buf */
+	uint32_t rec_count;	     /* records in rec_buf */
+	uint8_t *str_buf;	     /* pending string entries */
+	uint32_t str_bytes;	     /* bytes used in str_buf */
+	uint32_t str_cap;	     /* bytes allocated for str_buf */
+	uint32_t str_count;	     /* entries in str_buf */
+	struct u64map str_index;     /* string hash (probed) -> id */
+	char **strs;		     /* interned strings by id (0 unused) */
+	uint32_t strs_cap;	     /* entries allocated in strs */
+	uint32_t next_str_id;	     /* next id to hand out */
+	struct trace_lost *lost;     /* pending lost entries */
+	uint32_t nr_lost;	     /* entries in lost */
+	uint32_t lost_cap;	     /* entries allocated */
+	uint64_t off;		     /* bytes written so far */
+	uint32_t last_rec_off;	     /* offset of the last record in rec_buf */
+	bool packed;		     /* v2: RECORDS_Z chunks */
+	uint8_t *ptmp, *pout;	     /* v2: packing scratch and output */
+	size_t pcap;		     /* v2: bytes of each */
+	struct trace_index_ent *idx; /* v2: one entry per records chunk */
+	uint32_t nr_idx, idx_cap;    /* v2: entries used, allocated */
 };
 
 static int write_all(struct trace_writer *w, const void *buf, size_t len)
@@ -80,16 +80,16 @@ static int set_err(struct trace_writer *w, int err)
 	return err;
 }
 
-static int write_chunk(struct trace_writer *w, uint32_t type, const void *payload,
-		       uint32_t bytes, uint32_t nr_items)
+static int write_chunk(struct trace_writer *w, uint32_t type, const void *payload, uint32_t bytes,
+		       uint32_t nr_items)
 {
 	struct trace_chunk_hdr ch = {
-		.magic = TRACE_CHUNK_MAGIC,
-		.type = type,
-		.payload_bytes = bytes,
-		.nr_items = nr_items,
-		.seq = w->seq,
-		.payload_crc = trace_crc32(payload, bytes),
+	    .magic = TRACE_CHUNK_MAGIC,
+	    .type = type,
+	    .payload_bytes = bytes,
+	    .nr_items = nr_items,
+	    .seq = w->seq,
+	    .payload_crc = trace_crc32(payload, bytes),
 	};
 	int err;
 
@@ -118,8 +118,8 @@ static uint64_t creation_time_ns(enum trace_clock clock)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-struct trace_writer *trace_writer__open(const char *path, enum trace_clock clock,
-					uint32_t flags, const char *meta_json)
+struct trace_writer *trace_writer__open(const char *path, enum trace_clock clock, uint32_t flags,
+					const char *meta_json)
 {
 	return trace_writer__open_fmt(path, clock, flags, meta_json, TRACE_VERSION_MAJOR);
 }
@@ -128,7 +128,7 @@ struct trace_writer *trace_writer__open_fmt(const char *path, enum trace_clock c
 					    uint32_t flags, const char *meta_json,
 					    unsigned int version_major)
 {
-	struct trace_file_hdr fh = { 0 };
+	struct trace_file_hdr fh = {0};
 	struct trace_writer *w;
 	json_error_t jerr;
 	json_t *meta;
@@ -220,8 +220,7 @@ static uint64_t str_hash(const char *s, uint32_t len)
 }
 
 /* The id of @s (its first @len bytes), 0 if new; *slot: where a new one goes. */
-static uint32_t str_find(const struct trace_writer *w, const char *s, uint32_t len,
-			 uint64_t *slot)
+static uint32_t str_find(const struct trace_writer *w, const char *s, uint32_t len, uint64_t *slot)
 {
 	uint64_t h = str_hash(s, len), id;
 
@@ -298,7 +297,7 @@ uint32_t trace_writer__intern(struct trace_writer *w, const char *s)
 /* v2: the records buffer as a RECORDS_Z chunk (plain RECORDS if it does not shrink). */
 static int write_packed(struct trace_writer *w)
 {
-	struct trace_packed_hdr ph = { .raw_bytes = w->rec_bytes };
+	struct trace_packed_hdr ph = {.raw_bytes = w->rec_bytes};
 	const struct trace_rec *first = (const void *)w->rec_buf;
 	const struct trace_rec *last = (const void *)(w->rec_buf + w->last_rec_off);
 	struct trace_index_ent *e;
@@ -315,9 +314,11 @@ static int write_packed(struct trace_writer *w)
 		w->idx_cap = cap;
 	}
 	e = &w->idx[w->nr_idx++];
-	*e = (struct trace_index_ent){ .chunk_off = w->off, .first_ts_ns = first->ts_ns,
-				       .last_ts_ns = last->ts_ns, .nr_records = w->rec_count,
-				       .raw_bytes = w->rec_bytes };
+	*e = (struct trace_index_ent){.chunk_off = w->off,
+				      .first_ts_ns = first->ts_ns,
+				      .last_ts_ns = last->ts_ns,
+				      .nr_records = w->rec_count,
+				      .raw_bytes = w->rec_bytes};
 	if (trace_pack(w->rec_buf, w->rec_bytes, w->ptmp, w->pout + sizeof(ph),
 		       w->pcap - sizeof(ph) - 8, &frame) ||
 	    trace_pad8((uint32_t)(sizeof(ph) + frame)) >= w->rec_bytes)
@@ -338,8 +339,8 @@ int trace_writer__flush(struct trace_writer *w)
 		w->str_bytes = w->str_count = 0;
 	}
 	if (!err && w->rec_count) {
-		err = w->packed ? write_packed(w) :
-				  write_chunk(w, TRACE_CHUNK_RECORDS, w->rec_buf, w->rec_bytes,
+		err = w->packed ? write_packed(w)
+				: write_chunk(w, TRACE_CHUNK_RECORDS, w->rec_buf, w->rec_bytes,
 					      w->rec_count);
 		w->rec_bytes = w->rec_count = 0;
 	}
@@ -435,7 +436,7 @@ int trace_writer__add_lost(struct trace_writer *w, uint32_t cpu, const char *pro
 			w->lost_cap = cap;
 		}
 	}
-	w->lost[w->nr_lost++] = (struct trace_lost){ .cpu = cpu, .probe_id = id, .nr_lost = nr };
+	w->lost[w->nr_lost++] = (struct trace_lost){.cpu = cpu, .probe_id = id, .nr_lost = nr};
 	return 0;
 }
 
@@ -457,8 +458,8 @@ int trace_writer__close(struct trace_writer *w)
 		return 0;
 	trace_writer__flush(w);
 	/* v2: the index, in chunks of at most TRACE_CHUNK_MAX_BYTES */
-	for (uint32_t i = 0, per = TRACE_CHUNK_MAX_BYTES / sizeof(*w->idx); !w->err && i < w->nr_idx;
-	     i += per) {
+	for (uint32_t i = 0, per = TRACE_CHUNK_MAX_BYTES / sizeof(*w->idx);
+	     !w->err && i < w->nr_idx; i += per) {
 		uint32_t n = w->nr_idx - i < per ? w->nr_idx - i : per;
 
 		write_chunk(w, TRACE_CHUNK_INDEX, w->idx + i, n * (uint32_t)sizeof(*w->idx), n);

@@ -26,13 +26,13 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-const volatile __u32 targ_tgid = 0;		/* --pid: 0 = every task */
-const volatile __u64 wakeup_bytes = 64 * 1024;	/* per CPU: wake the consumer past this much data */
-const volatile bool tp_multi = false;		/* more than one --tracepoint: op from the cookie */
+const volatile __u32 targ_tgid = 0;	       /* --pid: 0 = every task */
+const volatile __u64 wakeup_bytes = 64 * 1024; /* per CPU: wake the consumer past this much data */
+const volatile bool tp_multi = false;	       /* more than one --tracepoint: op from the cookie */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 * 1024 * 1024);	/* resized by the loader (--buffer-size) */
+	__uint(max_entries, 8 * 1024 * 1024); /* resized by the loader (--buffer-size) */
 } rb SEC(".maps");
 
 /* Events dropped because the ring buffer was full, per CPU and probe. */
@@ -52,8 +52,8 @@ struct svt_pcpu pcpu[SVT_MAX_CPUS];
 
 /* Entry state of entry/exit pairs, by thread id. */
 struct entry {
-	__u64 ts_ns;		/* entry time */
-	__u64 a[4];		/* saved arguments */
+	__u64 ts_ns; /* entry time */
+	__u64 a[4];  /* saved arguments */
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -166,7 +166,7 @@ static __always_inline void rec_submit(struct svt_rec *r, __u32 nv, __u32 fl)
 			flags = BPF_RB_FORCE_WAKEUP;
 		}
 	} else {
-		flags = 0;	/* the kernel's own rule: wake when the consumer caught up */
+		flags = 0; /* the kernel's own rule: wake when the consumer caught up */
 	}
 	bpf_ringbuf_submit(r, flags);
 }
@@ -266,7 +266,7 @@ int rtp_iommu_map(__u64 *ctx)
 	return iommu_map(ctx[0], ctx[1], ctx[2]);
 }
 
-SEC("raw_tp/unmap")	/* iova, size, unmapped_size */
+SEC("raw_tp/unmap") /* iova, size, unmapped_size */
 int rtp_iommu_unmap(__u64 *ctx)
 {
 	return iommu_unmap(ctx[0], ctx[1], ctx[2]);
@@ -319,7 +319,7 @@ int tp_iommu_remove_group(struct trace_event_raw_iommu_group_event___svt *ctx)
 SEC("tracepoint/iommu/attach_device_to_domain")
 int tp_iommu_attach(struct trace_event_raw_iommu_device_event___svt *ctx)
 {
-	const __u32 nv = SVT_NV_BEFORE(struct svt_v_iommu_group, gid);	/* no group */
+	const __u32 nv = SVT_NV_BEFORE(struct svt_v_iommu_group, gid); /* no group */
 	struct svt_rec *r;
 
 	if (!(r = rec_open(SVT_P_IOMMU_ATTACH, nv, SVT_RF_S1)))
@@ -433,11 +433,20 @@ static __always_inline int dma_map(struct trace_event_raw_dma_map___svt *ctx, __
 }
 
 SEC("tracepoint/dma/dma_map_phys")
-int tp_dma_map_phys(void *ctx) { return dma_map(ctx, SVT_P_DMA_MAP_PHYS); }
+int tp_dma_map_phys(void *ctx)
+{
+	return dma_map(ctx, SVT_P_DMA_MAP_PHYS);
+}
 SEC("tracepoint/dma/dma_map_page")
-int tp_dma_map_page(void *ctx) { return dma_map(ctx, SVT_P_DMA_MAP_PAGE); }
+int tp_dma_map_page(void *ctx)
+{
+	return dma_map(ctx, SVT_P_DMA_MAP_PAGE);
+}
 SEC("tracepoint/dma/dma_map_resource")
-int tp_dma_map_resource(void *ctx) { return dma_map(ctx, SVT_P_DMA_MAP_RESOURCE); }
+int tp_dma_map_resource(void *ctx)
+{
+	return dma_map(ctx, SVT_P_DMA_MAP_RESOURCE);
+}
 
 static __always_inline int dma_unmap(struct trace_event_raw_dma_unmap___svt *ctx, __u16 probe)
 {
@@ -446,40 +455,61 @@ static __always_inline int dma_unmap(struct trace_event_raw_dma_unmap___svt *ctx
 }
 
 SEC("tracepoint/dma/dma_unmap_phys")
-int tp_dma_unmap_phys(void *ctx) { return dma_unmap(ctx, SVT_P_DMA_UNMAP_PHYS); }
+int tp_dma_unmap_phys(void *ctx)
+{
+	return dma_unmap(ctx, SVT_P_DMA_UNMAP_PHYS);
+}
 SEC("tracepoint/dma/dma_unmap_page")
-int tp_dma_unmap_page(void *ctx) { return dma_unmap(ctx, SVT_P_DMA_UNMAP_PAGE); }
+int tp_dma_unmap_page(void *ctx)
+{
+	return dma_unmap(ctx, SVT_P_DMA_UNMAP_PAGE);
+}
 SEC("tracepoint/dma/dma_unmap_resource")
-int tp_dma_unmap_resource(void *ctx) { return dma_unmap(ctx, SVT_P_DMA_UNMAP_RESOURCE); }
+int tp_dma_unmap_resource(void *ctx)
+{
+	return dma_unmap(ctx, SVT_P_DMA_UNMAP_RESOURCE);
+}
 
 /*
  * dma_alloc and dma_free classes: the same fields at different offsets (the
  * alloc class has gfp flags), dir and attrs only on newer kernels.
  */
-#define DMA_ALLOC_FREE(cls)                                                                   \
-	static __always_inline int cls##_rec(struct trace_event_raw_##cls##___svt *ctx,        \
-					     __u16 probe)                                      \
-	{                                                                                     \
-		__u64 dir = 0, attrs = 0;                                                     \
-                                                                                              \
-		if (bpf_core_field_exists(ctx->dir))                                          \
-			dir = ctx->dir;                                                       \
-		if (bpf_core_field_exists(ctx->attrs))                                        \
-			attrs = ctx->attrs;                                                   \
-		return dma_rec(ctx, probe, 0, ctx->dma_addr, ctx->size, dir, attrs,           \
-			       ctx->__data_loc_device);                                       \
+#define DMA_ALLOC_FREE(cls)                                                                        \
+	static __always_inline int cls##_rec(struct trace_event_raw_##cls##___svt *ctx,            \
+					     __u16 probe)                                          \
+	{                                                                                          \
+		__u64 dir = 0, attrs = 0;                                                          \
+                                                                                                   \
+		if (bpf_core_field_exists(ctx->dir))                                               \
+			dir = ctx->dir;                                                            \
+		if (bpf_core_field_exists(ctx->attrs))                                             \
+			attrs = ctx->attrs;                                                        \
+		return dma_rec(ctx, probe, 0, ctx->dma_addr, ctx->size, dir, attrs,                \
+			       ctx->__data_loc_device);                                            \
 	}
 DMA_ALLOC_FREE(dma_alloc_class)
 DMA_ALLOC_FREE(dma_free_class)
 
 SEC("tracepoint/dma/dma_alloc")
-int tp_dma_alloc(void *ctx) { return dma_alloc_class_rec(ctx, SVT_P_DMA_ALLOC); }
+int tp_dma_alloc(void *ctx)
+{
+	return dma_alloc_class_rec(ctx, SVT_P_DMA_ALLOC);
+}
 SEC("tracepoint/dma/dma_alloc_pages")
-int tp_dma_alloc_pages(void *ctx) { return dma_alloc_class_rec(ctx, SVT_P_DMA_ALLOC_PAGES); }
+int tp_dma_alloc_pages(void *ctx)
+{
+	return dma_alloc_class_rec(ctx, SVT_P_DMA_ALLOC_PAGES);
+}
 SEC("tracepoint/dma/dma_free")
-int tp_dma_free(void *ctx) { return dma_free_class_rec(ctx, SVT_P_DMA_FREE); }
+int tp_dma_free(void *ctx)
+{
+	return dma_free_class_rec(ctx, SVT_P_DMA_FREE);
+}
 SEC("tracepoint/dma/dma_free_pages")
-int tp_dma_free_pages(void *ctx) { return dma_free_class_rec(ctx, SVT_P_DMA_FREE_PAGES); }
+int tp_dma_free_pages(void *ctx)
+{
+	return dma_free_class_rec(ctx, SVT_P_DMA_FREE_PAGES);
+}
 
 static __always_inline int dma_sync_single(struct trace_event_raw_dma_sync_single___svt *ctx,
 					   __u16 probe)
@@ -489,9 +519,15 @@ static __always_inline int dma_sync_single(struct trace_event_raw_dma_sync_singl
 }
 
 SEC("tracepoint/dma/dma_sync_single_for_cpu")
-int tp_dma_sync_single_cpu(void *ctx) { return dma_sync_single(ctx, SVT_P_DMA_SYNC_SINGLE_CPU); }
+int tp_dma_sync_single_cpu(void *ctx)
+{
+	return dma_sync_single(ctx, SVT_P_DMA_SYNC_SINGLE_CPU);
+}
 SEC("tracepoint/dma/dma_sync_single_for_device")
-int tp_dma_sync_single_dev(void *ctx) { return dma_sync_single(ctx, SVT_P_DMA_SYNC_SINGLE_DEV); }
+int tp_dma_sync_single_dev(void *ctx)
+{
+	return dma_sync_single(ctx, SVT_P_DMA_SYNC_SINGLE_DEV);
+}
 
 /*
  * One record per scatterlist entry (op = index), at most SVT_SG_MAX (the
@@ -511,7 +547,7 @@ static __always_inline int dma_sg(void *ctx, __u16 probe, __u32 loc_phys, __u32 
 		struct svt_v_dma *v;
 		__u32 len = 0;
 
-		if (!r) {	/* ring full: this entry is counted, count the rest too */
+		if (!r) { /* ring full: this entry is counted, count the rest too */
 			lost_add(probe, (n < SVT_SG_MAX ? n : SVT_SG_MAX) - i - 1);
 			return 0;
 		}
@@ -520,9 +556,11 @@ static __always_inline int dma_sg(void *ctx, __u16 probe, __u32 loc_phys, __u32 
 		v->phys = 0;
 		v->dma_addr = 0;
 		if (loc_phys)
-			bpf_probe_read_kernel(&v->phys, 8, (char *)ctx + (loc_phys & 0xffff) + i * 8);
+			bpf_probe_read_kernel(&v->phys, 8,
+					      (char *)ctx + (loc_phys & 0xffff) + i * 8);
 		if (loc_dma)
-			bpf_probe_read_kernel(&v->dma_addr, 8, (char *)ctx + (loc_dma & 0xffff) + i * 8);
+			bpf_probe_read_kernel(&v->dma_addr, 8,
+					      (char *)ctx + (loc_dma & 0xffff) + i * 8);
 		if (loc_len)
 			bpf_probe_read_kernel(&len, 4, (char *)ctx + (loc_len & 0xffff) + i * 4);
 		v->size_bytes = len;
@@ -563,9 +601,15 @@ static __always_inline int dma_sync_sg(struct trace_event_raw_dma_sync_sg___svt 
 }
 
 SEC("tracepoint/dma/dma_sync_sg_for_cpu")
-int tp_dma_sync_sg_cpu(void *ctx) { return dma_sync_sg(ctx, SVT_P_DMA_SYNC_SG_CPU); }
+int tp_dma_sync_sg_cpu(void *ctx)
+{
+	return dma_sync_sg(ctx, SVT_P_DMA_SYNC_SG_CPU);
+}
 SEC("tracepoint/dma/dma_sync_sg_for_device")
-int tp_dma_sync_sg_dev(void *ctx) { return dma_sync_sg(ctx, SVT_P_DMA_SYNC_SG_DEV); }
+int tp_dma_sync_sg_dev(void *ctx)
+{
+	return dma_sync_sg(ctx, SVT_P_DMA_SYNC_SG_DEV);
+}
 
 /* ------------------------------------------------------------ intel_iommu:* */
 
@@ -715,15 +759,30 @@ static __always_inline int cache_tag_flush(struct trace_event_raw_cache_tag_flus
 }
 
 SEC("tracepoint/intel_iommu/cache_tag_assign")
-int tp_cache_tag_assign(void *ctx) { return cache_tag_log(ctx, SVT_P_CACHE_TAG_ASSIGN); }
+int tp_cache_tag_assign(void *ctx)
+{
+	return cache_tag_log(ctx, SVT_P_CACHE_TAG_ASSIGN);
+}
 SEC("tracepoint/intel_iommu/cache_tag_unassign")
-int tp_cache_tag_unassign(void *ctx) { return cache_tag_log(ctx, SVT_P_CACHE_TAG_UNASSIGN); }
+int tp_cache_tag_unassign(void *ctx)
+{
+	return cache_tag_log(ctx, SVT_P_CACHE_TAG_UNASSIGN);
+}
 SEC("tracepoint/intel_iommu/cache_tag_flush_range")
-int tp_cache_tag_flush_range(void *ctx) { return cache_tag_flush(ctx, SVT_P_CACHE_TAG_FLUSH_RANGE); }
+int tp_cache_tag_flush_range(void *ctx)
+{
+	return cache_tag_flush(ctx, SVT_P_CACHE_TAG_FLUSH_RANGE);
+}
 SEC("tracepoint/intel_iommu/cache_tag_flush_all")
-int tp_cache_tag_flush_all(void *ctx) { return cache_tag_flush(ctx, SVT_P_CACHE_TAG_FLUSH_ALL); }
+int tp_cache_tag_flush_all(void *ctx)
+{
+	return cache_tag_flush(ctx, SVT_P_CACHE_TAG_FLUSH_ALL);
+}
 SEC("tracepoint/intel_iommu/cache_tag_flush_range_np")
-int tp_cache_tag_flush_range_np(void *ctx) { return cache_tag_flush(ctx, SVT_P_CACHE_TAG_FLUSH_RANGE_NP); }
+int tp_cache_tag_flush_range_np(void *ctx)
+{
+	return cache_tag_flush(ctx, SVT_P_CACHE_TAG_FLUSH_RANGE_NP);
+}
 
 /* ------------------------------------------------------------ entry/exit pairs */
 
@@ -739,7 +798,7 @@ static __always_inline __u64 arg(void *ctx, int n)
 {
 	__u64 v = 0;
 
-	if (n >= 0)	/* n < 0: no such argument, 0 (folded at compile time) */
+	if (n >= 0) /* n < 0: no such argument, 0 (folded at compile time) */
 		bpf_get_func_arg(ctx, n, &v);
 	return v;
 }
@@ -755,7 +814,7 @@ static __always_inline long fret(void *ctx)
 static __always_inline int entry_save(__u64 a0, __u64 a1, __u64 a2)
 {
 	struct task_struct *t = cur();
-	struct entry en = { .ts_ns = bpf_ktime_get_ns(), .a = { a0, a1, a2, 0 } };
+	struct entry en = {.ts_ns = bpf_ktime_get_ns(), .a = {a0, a1, a2, 0}};
 	__u32 tid = t->pid;
 
 	if (!skip_task(t))
@@ -764,11 +823,11 @@ static __always_inline int entry_save(__u64 a0, __u64 a1, __u64 a2)
 }
 
 /* An fentry program saving arguments @i0, @i1, @i2 (-1: none) for its fexit. */
-#define ENTRY_SAVE(prog, fn, i0, i1, i2)                                                       \
-	SEC("fentry/" fn)                                                                      \
-	int prog(void *ctx)                                                                    \
-	{                                                                                      \
-		return entry_save(arg(ctx, i0), arg(ctx, i1), arg(ctx, i2));                   \
+#define ENTRY_SAVE(prog, fn, i0, i1, i2)                                                           \
+	SEC("fentry/" fn)                                                                          \
+	int prog(void *ctx)                                                                        \
+	{                                                                                          \
+		return entry_save(arg(ctx, i0), arg(ctx, i1), arg(ctx, i2));                       \
 	}
 
 /*
@@ -805,15 +864,15 @@ static __always_inline struct svt_rec *exit_rec(__u16 probe, long ret, const __u
 }
 
 /* An fexit program recording the pair; @ret_type is the function's return type. */
-#define EXIT_RECORD(prog, fn, probe, ret_type)                                                 \
-	SEC("fexit/" fn)                                                                       \
-	int prog(void *ctx)                                                                    \
-	{                                                                                      \
-		struct svt_rec *r = exit_rec(probe, (ret_type)fret(ctx), EXIT_FL);             \
-                                                                                               \
-		if (r)                                                                         \
-			rec_submit(r, EXIT_NV, EXIT_FL);                                       \
-		return 0;                                                                      \
+#define EXIT_RECORD(prog, fn, probe, ret_type)                                                     \
+	SEC("fexit/" fn)                                                                           \
+	int prog(void *ctx)                                                                        \
+	{                                                                                          \
+		struct svt_rec *r = exit_rec(probe, (ret_type)fret(ctx), EXIT_FL);                 \
+                                                                                                   \
+		if (r)                                                                             \
+			rec_submit(r, EXIT_NV, EXIT_FL);                                           \
+		return 0;                                                                          \
 	}
 
 /* qi_submit_sync(iommu, desc, count, options): the invalidation wait. */
@@ -958,8 +1017,9 @@ int fe_iopf_page_response(void *ctx)
 {
 	struct iommu_page_response___svt *msg = (void *)arg(ctx, 1);
 
-	return page_response(SVT_P_IOPF_PAGE_RESPONSE, (void *)arg(ctx, 0), BPF_CORE_READ(msg, pasid),
-			     BPF_CORE_READ(msg, grpid), BPF_CORE_READ(msg, code));
+	return page_response(SVT_P_IOPF_PAGE_RESPONSE, (void *)arg(ctx, 0),
+			     BPF_CORE_READ(msg, pasid), BPF_CORE_READ(msg, grpid),
+			     BPF_CORE_READ(msg, code));
 }
 
 /* 6.7+: iopf_group_response(group, status); the group starts with its
@@ -977,10 +1037,12 @@ int fe_iopf_group_response(void *ctx)
 
 /* Entry saves struct svt_v_pin's addr (start), nr_pages and gup_flags; exit
  * adds the pages pinned or -errno. Argument positions per function: */
-ENTRY_SAVE(fe_pin_fast, "pin_user_pages_fast", 0, 1, 2)	/* (start, nr_pages, gup_flags, pages) */
-ENTRY_SAVE(fe_pin, "pin_user_pages", 0, 1, 2)		/* (start, nr_pages, gup_flags, pages[, vmas]) */
-ENTRY_SAVE(fe_pin_remote, "pin_user_pages_remote", 1, 2, 3)	/* (mm, start, nr_pages, gup_flags, ...) */
-ENTRY_SAVE(fe_pin_unlocked, "pin_user_pages_unlocked", 0, 1, 3)	/* (start, nr_pages, pages, gup_flags) */
+ENTRY_SAVE(fe_pin_fast, "pin_user_pages_fast", 0, 1, 2) /* (start, nr_pages, gup_flags, pages) */
+ENTRY_SAVE(fe_pin, "pin_user_pages", 0, 1, 2) /* (start, nr_pages, gup_flags, pages[, vmas]) */
+ENTRY_SAVE(fe_pin_remote, "pin_user_pages_remote", 1, 2,
+	   3) /* (mm, start, nr_pages, gup_flags, ...) */
+ENTRY_SAVE(fe_pin_unlocked, "pin_user_pages_unlocked", 0, 1,
+	   3) /* (start, nr_pages, pages, gup_flags) */
 
 EXIT_RECORD(fx_pin_fast, "pin_user_pages_fast", SVT_P_PIN_FAST, int)
 EXIT_RECORD(fx_pin, "pin_user_pages", SVT_P_PIN, long)
@@ -1006,9 +1068,15 @@ static __always_inline int unpin(__u16 probe, unsigned long npages)
 }
 
 SEC("fentry/unpin_user_pages")
-int fe_unpin(void *ctx) { return unpin(SVT_P_UNPIN, arg(ctx, 1)); }
+int fe_unpin(void *ctx)
+{
+	return unpin(SVT_P_UNPIN, arg(ctx, 1));
+}
 SEC("fentry/unpin_user_pages_dirty_lock")
-int fe_unpin_dirty(void *ctx) { return unpin(SVT_P_UNPIN_DIRTY, arg(ctx, 1)); }
+int fe_unpin_dirty(void *ctx)
+{
+	return unpin(SVT_P_UNPIN_DIRTY, arg(ctx, 1));
+}
 
 /* ------------------------------------------------------------ idxd (module) */
 
@@ -1047,7 +1115,8 @@ int fe_idxd_submit(void *ctx)
 			      BPF_CORE_READ(desc, hw));
 	r->op = BPF_CORE_READ(wq, id);
 	RRET(r, DESC_NV) = BPF_CORE_READ(wq, idxd, id);
-	RDUR(r, DESC_NV, DESC_FL) = (__u64)desc;	/* pairs submit with completion; hashed in user space */
+	RDUR(r, DESC_NV, DESC_FL) =
+	    (__u64)desc; /* pairs submit with completion; hashed in user space */
 	rec_submit(r, DESC_NV, DESC_FL);
 	return 0;
 }
@@ -1102,9 +1171,15 @@ static __always_inline int irq_thread(__u16 probe, __u64 irq)
 }
 
 SEC("fentry/idxd_wq_thread")
-int fe_idxd_wq_thread(void *ctx) { return irq_thread(SVT_P_IDXD_WQ_THREAD, arg(ctx, 0)); }
+int fe_idxd_wq_thread(void *ctx)
+{
+	return irq_thread(SVT_P_IDXD_WQ_THREAD, arg(ctx, 0));
+}
 SEC("fentry/idxd_misc_thread")
-int fe_idxd_misc_thread(void *ctx) { return irq_thread(SVT_P_IDXD_MISC_THREAD, arg(ctx, 0)); }
+int fe_idxd_misc_thread(void *ctx)
+{
+	return irq_thread(SVT_P_IDXD_MISC_THREAD, arg(ctx, 0));
+}
 
 /* ------------------------------------------------------------ user-space DSA submitters */
 
@@ -1142,8 +1217,8 @@ int up_dsa_desc(struct pt_regs *ctx)
 	r->op = (cookie >> 8) & 0xff;
 	RRET(r, DESC_NV) = bpf_probe_read_user(RVAL(r, struct svt_v_dsa_desc),
 					       sizeof(struct svt_v_dsa_desc), (void *)p)
-				   ? -14 /* -EFAULT */
-				   : 0;
+			       ? -14 /* -EFAULT */
+			       : 0;
 	RDUR(r, DESC_NV, DESC_FL) = p;
 	rec_submit(r, DESC_NV, DESC_FL);
 	return 0;
@@ -1182,6 +1257,7 @@ static __always_inline int tp_words(void *ctx, const __u32 words)
 	w = (__u32 *)RVAL(r, struct svt_v_tracepoint)->payload;
 	/* Spelled out, not a loop: each load must be ctx + a constant (the
 	 * verifier refuses a context pointer moved by a variable). */
+// clang-format off
 #define TP_WORD(i)                                                                             \
 	if (words > i)                                                                         \
 		w[i] = ((__u32 *)ctx)[2 + i];
@@ -1191,10 +1267,12 @@ static __always_inline int tp_words(void *ctx, const __u32 words)
 #undef TP_WORD
 	if (words & 1)
 		w[words] = 0;
+	// clang-format on
 	rec_submit(r, nv, 0);
 	return 0;
 }
 
+// clang-format off
 #define TP_WORDS(n)                                                                            \
 	SEC("tracepoint")                                                                      \
 	int tp_words_##n(void *ctx) { return tp_words(ctx, n); }
@@ -1204,6 +1282,7 @@ TP_WORDS(14) TP_WORDS(15) TP_WORDS(16)
 
 SEC("tracepoint")
 int tp_generic(void *ctx)
+// clang-format on
 {
 	const __u32 nv = SVT_NV(struct svt_v_tracepoint);
 	struct svt_rec *r;

@@ -19,13 +19,13 @@
 #include "lib/heap.h"
 
 struct gen_ev {
-	uint64_t ts_ns;		/* when */
-	uint64_t seq;		/* insertion order: FIFO tie-break */
-	uint32_t who;		/* client / queue / slot index */
-	uint32_t what;		/* generator-defined event type */
-	uint64_t a;		/* generator-defined */
-	uint64_t b;		/* generator-defined */
-	uint64_t c;		/* generator-defined */
+	uint64_t ts_ns; /* when */
+	uint64_t seq;	/* insertion order: FIFO tie-break */
+	uint32_t who;	/* client / queue / slot index */
+	uint32_t what;	/* generator-defined event type */
+	uint64_t a;	/* generator-defined */
+	uint64_t b;	/* generator-defined */
+	uint64_t c;	/* generator-defined */
 };
 
 /* Generators queue gen_ev items in a lib/heap (HEAP_INIT(struct gen_ev)). */

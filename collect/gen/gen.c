@@ -22,17 +22,17 @@
  * declarations and the table are made from this list, the help and kind
  * validation from the table. Adding a generator: one file and one line.
  */
-#define GEN_KINDS(X)      \
-	X(dsa_memcpy)     \
-	X(nic_rx)         \
-	X(nvme)           \
+#define GEN_KINDS(X)                                                                               \
+	X(dsa_memcpy)                                                                              \
+	X(nic_rx)                                                                                  \
+	X(nvme)                                                                                    \
 	X(random_access)
 
 #define DECLARE_(n) extern const struct gen_kind gen_##n;
 GEN_KINDS(DECLARE_)
 #undef DECLARE_
 #define ENTRY_(n) &gen_##n,
-static const struct gen_kind *const kinds[] = { GEN_KINDS(ENTRY_) };
+static const struct gen_kind *const kinds[] = {GEN_KINDS(ENTRY_)};
 #undef ENTRY_
 #define NR_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -53,16 +53,16 @@ void gen_foreach(void (*fn)(const struct gen_kind *k, void *ctx), void *ctx)
 /* ------------------------------------------------------------------ config */
 
 struct gen_val {
-	char *text;		/* override text, NULL: the default */
-	uint64_t u;		/* integer value (COUNT, BYTES, TIME) */
-	double d;		/* real value (every numeric type) */
-	int parsed;		/* u/d valid */
+	char *text; /* override text, NULL: the default */
+	uint64_t u; /* integer value (COUNT, BYTES, TIME) */
+	double d;   /* real value (every numeric type) */
+	int parsed; /* u/d valid */
 };
 
 struct gen_cfg {
-	const struct gen_kind *kind;	/* what the keys belong to */
-	size_t nr;			/* keys in the kind's table */
-	struct gen_val *val;		/* one per key, table order */
+	const struct gen_kind *kind; /* what the keys belong to */
+	size_t nr;		     /* keys in the kind's table */
+	struct gen_val *val;	     /* one per key, table order */
 };
 
 struct gen_cfg *gen_cfg__new(const struct gen_kind *kind)
@@ -100,12 +100,18 @@ const struct gen_kind *gen_cfg_kind(const struct gen_cfg *cfg)
 enum units_kind gen_type_kind(enum gen_type type)
 {
 	switch (type) {
-	case GEN_T_ENTRIES: return UNITS_ENTRIES;
-	case GEN_T_BYTES: return UNITS_BYTES;
-	case GEN_T_TIME: return UNITS_NS;
-	case GEN_T_RATE: return UNITS_RATE;
-	case GEN_T_REAL: return UNITS_REAL;
-	default: return UNITS_COUNT;
+	case GEN_T_ENTRIES:
+		return UNITS_ENTRIES;
+	case GEN_T_BYTES:
+		return UNITS_BYTES;
+	case GEN_T_TIME:
+		return UNITS_NS;
+	case GEN_T_RATE:
+		return UNITS_RATE;
+	case GEN_T_REAL:
+		return UNITS_REAL;
+	default:
+		return UNITS_COUNT;
 	}
 }
 
@@ -121,7 +127,8 @@ static int parse_typed(enum gen_type type, const char *text, uint64_t *u, double
 	}
 	if (type == GEN_T_RATE || type == GEN_T_REAL) {
 		*u = 0;
-		return units_parse_double(text, gen_type_kind(type), d, err, err_bytes) ? -EINVAL : 0;
+		return units_parse_double(text, gen_type_kind(type), d, err, err_bytes) ? -EINVAL
+											: 0;
 	}
 	rc = units_parse_u64(text, gen_type_kind(type), u, err, err_bytes);
 	if (rc)
@@ -187,7 +194,8 @@ static int parse_one(struct gen_cfg *cfg, size_t i)
 	}
 	if (p->type == GEN_T_CHOICE) {
 		if (!choice_ok(p->choices, text)) {
-			svt_err("gen %s: key '%s': '%s' is not one of %s", kn, p->key, text, p->choices);
+			svt_err("gen %s: key '%s': '%s' is not one of %s", kn, p->key, text,
+				p->choices);
 			return -EINVAL;
 		}
 		v->parsed = 1;
@@ -199,8 +207,8 @@ static int parse_one(struct gen_cfg *cfg, size_t i)
 	}
 	if (v->d < p->min || (p->max > 0 && v->d > p->max)) {
 		if (p->max > 0)
-			svt_err("gen %s: key '%s': %s is out of range [%g, %g] %s", kn, p->key, text,
-				p->min, p->max, p->unit);
+			svt_err("gen %s: key '%s': %s is out of range [%g, %g] %s", kn, p->key,
+				text, p->min, p->max, p->unit);
 		else
 			svt_err("gen %s: key '%s': %s is below the minimum %g %s", kn, p->key, text,
 				p->min, p->unit);
@@ -222,8 +230,8 @@ int gen_cfg__set(struct gen_cfg *cfg, const char *kv)
 	}
 	i = find_key(cfg, kv, (size_t)(eq - kv));
 	if (i < 0) {
-		svt_err("gen %s: unknown key '%.*s' (see 'svatrace gen %s --help')", cfg->kind->name,
-			(int)(eq - kv), kv, cfg->kind->name);
+		svt_err("gen %s: unknown key '%.*s' (see 'svatrace gen %s --help')",
+			cfg->kind->name, (int)(eq - kv), kv, cfg->kind->name);
 		return -EINVAL;
 	}
 	dup = strdup(eq + 1);

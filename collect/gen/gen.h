@@ -23,32 +23,32 @@
 
 enum gen_type {
 	/* numbers parse with lib/units, the kind given by gen_type_kind() */
-	GEN_T_COUNT,		/* integer count or id; decimal: 1k = 1000 */
-	GEN_T_BYTES,		/* integer bytes; binary: 1k = 1024 */
-	GEN_T_TIME,		/* integer ns; ns, us, ms, s (plain: ns) */
-	GEN_T_RATE,		/* per second (real); decimal: 1k = 1000 */
-	GEN_T_REAL,		/* real number, no unit */
-	GEN_T_CHOICE,		/* one word of @choices ("a|b|c") */
-	GEN_T_STR,		/* free text (device names) */
-	GEN_T_ENTRIES,		/* integer entries of a ring or queue; binary: 1k = 1024 */
+	GEN_T_COUNT,   /* integer count or id; decimal: 1k = 1000 */
+	GEN_T_BYTES,   /* integer bytes; binary: 1k = 1024 */
+	GEN_T_TIME,    /* integer ns; ns, us, ms, s (plain: ns) */
+	GEN_T_RATE,    /* per second (real); decimal: 1k = 1000 */
+	GEN_T_REAL,    /* real number, no unit */
+	GEN_T_CHOICE,  /* one word of @choices ("a|b|c") */
+	GEN_T_STR,     /* free text (device names) */
+	GEN_T_ENTRIES, /* integer entries of a ring or queue; binary: 1k = 1024 */
 };
 
 struct gen_param {
-	const char *key;	/* name used with --set key=value */
-	enum gen_type type;	/* how the value parses */
-	const char *unit;	/* shown in help ("bytes", "ns", "1/s") */
-	const char *def;	/* default value, in the same syntax as --set */
-	double min;		/* smallest accepted numeric value */
-	double max;		/* largest accepted numeric value; 0: no limit */
-	const char *choices;	/* GEN_T_CHOICE: "a|b|c" */
-	const char *help;	/* one line */
+	const char *key;     /* name used with --set key=value */
+	enum gen_type type;  /* how the value parses */
+	const char *unit;    /* shown in help ("bytes", "ns", "1/s") */
+	const char *def;     /* default value, in the same syntax as --set */
+	double min;	     /* smallest accepted numeric value */
+	double max;	     /* largest accepted numeric value; 0: no limit */
+	const char *choices; /* GEN_T_CHOICE: "a|b|c" */
+	const char *help;    /* one line */
 };
 
 /* Where a generator's records go. */
 struct gen_out {
-	int (*emit)(void *ctx, const struct trace_rec *rec);	/* 0 or -errno */
-	uint32_t (*intern)(void *ctx, const char *s);		/* string id >= 1 */
-	void *ctx;						/* sink state */
+	int (*emit)(void *ctx, const struct trace_rec *rec); /* 0 or -errno */
+	uint32_t (*intern)(void *ctx, const char *s);	     /* string id >= 1 */
+	void *ctx;					     /* sink state */
 };
 
 struct gen_cfg;
@@ -57,7 +57,7 @@ struct gen_kind {
 	const char *name;		/* "dsa-memcpy" */
 	const char *summary;		/* one line for gen --help */
 	const char *assumptions;	/* paragraph for gen KIND --help */
-	const struct gen_param *params;	/* table ending with a NULL key */
+	const struct gen_param *params; /* table ending with a NULL key */
 	/* Cross-key checks after every key parsed; 0 or -EINVAL after svt_err(). */
 	int (*check)(const struct gen_cfg *cfg);
 	/* Emit the workload; 0 or a negative error. */

@@ -11,48 +11,58 @@
 #include "common/log.h"
 #include "lib/prng.h"
 
-#define DSA_OP_BATCH 0x01	/* DSA spec rev 1.1, table 8-1 */
+#define DSA_OP_BATCH 0x01 /* DSA spec rev 1.1, table 8-1 */
 #define DSA_OP_MEMMOVE 0x03
-#define DSA_FLAG_RCR (1u << 3)	/* request completion record */
-#define DSA_FLAG_CRAV (1u << 2)	/* completion record address valid */
-#define VA_BASE 0x7f0000000000ull	/* where client buffers start (user VA) */
-#define VA_STRIDE (1ull << 36)		/* 64 GiB between clients */
+#define DSA_FLAG_RCR (1u << 3)	  /* request completion record */
+#define DSA_FLAG_CRAV (1u << 2)	  /* completion record address valid */
+#define VA_BASE 0x7f0000000000ull /* where client buffers start (user VA) */
+#define VA_STRIDE (1ull << 36)	  /* 64 GiB between clients */
 
 static const struct gen_param params[] = {
-	{ "duration", GEN_T_TIME, "ns", "100ms", 1, 0, NULL, "submissions happen in [0, duration)" },
-	{ "clients", GEN_T_COUNT, "", "4", 1, 1024, NULL, "submitting clients (processes), one PASID each" },
-	{ "device", GEN_T_STR, "", "dsa0", 0, 0, NULL, "device name in the records" },
-	{ "wq_mode", GEN_T_CHOICE, "", "dwq", 0, 0, "dwq|swq",
-	  "dwq: client c uses WQ c % wqs with MOVDIR64B; swq: every client on WQ 0 with ENQCMD" },
-	{ "wqs", GEN_T_COUNT, "", "8", 1, 8, NULL, "work queues on the device (dwq mode)" },
-	{ "pasid_base", GEN_T_COUNT, "", "1", 1, 1048000, NULL, "PASID of client 0; client c has pasid_base + c" },
-	{ "loop", GEN_T_CHOICE, "", "open", 0, 0, "open|closed",
-	  "open: submit at 'rate' regardless of completions; closed: next job after completion + think" },
-	{ "rate", GEN_T_RATE, "1/s", "100k", 1e-3, 1e9, NULL, "open loop: jobs per second per client" },
-	{ "arrival", GEN_T_CHOICE, "", "poisson", 0, 0, "poisson|constant", "open loop: inter-arrival law" },
-	{ "think", GEN_T_TIME, "ns", "0", 0, 0, NULL, "closed loop: time between a completion and the next submit" },
-	{ "size_dist", GEN_T_CHOICE, "", "fixed", 0, 0, "fixed|uniform|pow2",
-	  "transfer size: 'size'; uniform in [size_min, size_max] (64 B steps); a power of two in that range" },
-	{ "size", GEN_T_BYTES, "bytes", "4k", 1, 2147483648.0, NULL, "fixed transfer size" },
-	{ "size_min", GEN_T_BYTES, "bytes", "64", 1, 2147483648.0, NULL, "smallest transfer (uniform, pow2)" },
-	{ "size_max", GEN_T_BYTES, "bytes", "64k", 1, 2147483648.0, NULL, "largest transfer (uniform, pow2)" },
-	{ "wset", GEN_T_BYTES, "bytes", "16m", 4096, 0, NULL, "working set per client, for each of source and destination" },
-	{ "locality", GEN_T_CHOICE, "", "seq", 0, 0, "seq|uniform|zipf",
-	  "buffer offsets: sequential with wrap; uniform (64 B aligned); Zipf-ranked 4 KiB pages" },
-	{ "zipf_s", GEN_T_REAL, "", "0.99", 0.01, 10, NULL, "Zipf exponent (locality=zipf)" },
-	{ "batch", GEN_T_COUNT, "", "1", 1, 1024, NULL, "descriptors per submission; > 1 submits a batch descriptor" },
-	{ "svc_base", GEN_T_TIME, "ns", "1us", 0, 0, NULL,
-	  "completion time = svc_base + bytes / bw (estimate: sub-microsecond start-up, DSA papers)" },
-	{ "bw", GEN_T_RATE, "bytes/s", "30G", 1e6, 0, NULL,
-	  "device copy bandwidth for completion times (estimate: ~30 GB/s per DSA device, Intel DSA paper ASPLOS'24)" },
-	{ NULL },
+    {"duration", GEN_T_TIME, "ns", "100ms", 1, 0, NULL, "submissions happen in [0, duration)"},
+    {"clients", GEN_T_COUNT, "", "4", 1, 1024, NULL,
+     "submitting clients (processes), one PASID each"},
+    {"device", GEN_T_STR, "", "dsa0", 0, 0, NULL, "device name in the records"},
+    {"wq_mode", GEN_T_CHOICE, "", "dwq", 0, 0, "dwq|swq",
+     "dwq: client c uses WQ c % wqs with MOVDIR64B; swq: every client on WQ 0 with ENQCMD"},
+    {"wqs", GEN_T_COUNT, "", "8", 1, 8, NULL, "work queues on the device (dwq mode)"},
+    {"pasid_base", GEN_T_COUNT, "", "1", 1, 1048000, NULL,
+     "PASID of client 0; client c has pasid_base + c"},
+    {"loop", GEN_T_CHOICE, "", "open", 0, 0, "open|closed",
+     "open: submit at 'rate' regardless of completions; closed: next job after completion + think"},
+    {"rate", GEN_T_RATE, "1/s", "100k", 1e-3, 1e9, NULL, "open loop: jobs per second per client"},
+    {"arrival", GEN_T_CHOICE, "", "poisson", 0, 0, "poisson|constant",
+     "open loop: inter-arrival law"},
+    {"think", GEN_T_TIME, "ns", "0", 0, 0, NULL,
+     "closed loop: time between a completion and the next submit"},
+    {"size_dist", GEN_T_CHOICE, "", "fixed", 0, 0, "fixed|uniform|pow2",
+     "transfer size: 'size'; uniform in [size_min, size_max] (64 B steps); a power of two in that "
+     "range"},
+    {"size", GEN_T_BYTES, "bytes", "4k", 1, 2147483648.0, NULL, "fixed transfer size"},
+    {"size_min", GEN_T_BYTES, "bytes", "64", 1, 2147483648.0, NULL,
+     "smallest transfer (uniform, pow2)"},
+    {"size_max", GEN_T_BYTES, "bytes", "64k", 1, 2147483648.0, NULL,
+     "largest transfer (uniform, pow2)"},
+    {"wset", GEN_T_BYTES, "bytes", "16m", 4096, 0, NULL,
+     "working set per client, for each of source and destination"},
+    {"locality", GEN_T_CHOICE, "", "seq", 0, 0, "seq|uniform|zipf",
+     "buffer offsets: sequential with wrap; uniform (64 B aligned); Zipf-ranked 4 KiB pages"},
+    {"zipf_s", GEN_T_REAL, "", "0.99", 0.01, 10, NULL, "Zipf exponent (locality=zipf)"},
+    {"batch", GEN_T_COUNT, "", "1", 1, 1024, NULL,
+     "descriptors per submission; > 1 submits a batch descriptor"},
+    {"svc_base", GEN_T_TIME, "ns", "1us", 0, 0, NULL,
+     "completion time = svc_base + bytes / bw (estimate: sub-microsecond start-up, DSA papers)"},
+    {"bw", GEN_T_RATE, "bytes/s", "30G", 1e6, 0, NULL,
+     "device copy bandwidth for completion times (estimate: ~30 GB/s per DSA device, Intel DSA "
+     "paper ASPLOS'24)"},
+    {NULL},
 };
 
 static int check(const struct gen_cfg *cfg)
 {
 	uint64_t wset = gen_cfg_u64(cfg, "wset");
 	uint64_t maxsz = gen_cfg_is(cfg, "size_dist", "fixed") ? gen_cfg_u64(cfg, "size")
-								 : gen_cfg_u64(cfg, "size_max");
+							       : gen_cfg_u64(cfg, "size_max");
 
 	if (gen_cfg_u64(cfg, "size_min") > gen_cfg_u64(cfg, "size_max")) {
 		svt_err("gen dsa-memcpy: key 'size_min': larger than size_max");
@@ -69,7 +79,8 @@ static int check(const struct gen_cfg *cfg)
 		while (p < lo)
 			p <<= 1;
 		if (p > gen_cfg_u64(cfg, "size_max")) {
-			svt_err("gen dsa-memcpy: key 'size_max': no power of two in [size_min, size_max]");
+			svt_err("gen dsa-memcpy: key 'size_max': no power of two in [size_min, "
+				"size_max]");
 			return -EINVAL;
 		}
 	}
@@ -79,35 +90,37 @@ static int check(const struct gen_cfg *cfg)
 enum { EV_SUBMIT = 0, EV_COMPLETE = 1 };
 
 struct client {
-	struct prng rng;	/* this client's stream */
-	uint64_t cursor;	/* sequential locality: next offset */
-	uint64_t nr_desc;	/* descriptors submitted */
+	struct prng rng;  /* this client's stream */
+	uint64_t cursor;  /* sequential locality: next offset */
+	uint64_t nr_desc; /* descriptors submitted */
 };
 
 struct state {
-	const struct gen_cfg *cfg;	/* params */
-	const struct gen_out *out;	/* sink */
-	struct client *cl;		/* per client */
-	struct prng_zipf zipf;		/* locality=zipf */
+	const struct gen_cfg *cfg; /* params */
+	const struct gen_out *out; /* sink */
+	struct client *cl;	   /* per client */
+	struct prng_zipf zipf;	   /* locality=zipf */
 	uint64_t wset, duration_ns, size_min, size_max, size, svc_base_ns, think_ns;
 	double rate, bw;
 	unsigned int batch, wqs, nr_clients;
 	uint32_t dev_id, comm_id, pasid_base;
-	int swq, closed, poisson, dist, loc;	/* decoded choices */
-	unsigned int lo_exp, hi_exp;		/* pow2 exponent range */
+	int swq, closed, poisson, dist, loc; /* decoded choices */
+	unsigned int lo_exp, hi_exp;	     /* pow2 exponent range */
 };
 
 static uint64_t pick_size(struct state *st, struct client *c)
 {
 	switch (st->dist) {
-	case 1: {	/* uniform in 64-byte steps (DSA copies any size; 64 B keeps sizes cache-line shaped) */
+	case 1: { /* uniform in 64-byte steps (DSA copies any size; 64 B keeps sizes cache-line
+		     shaped) */
 		uint64_t lo = st->size_min, hi = st->size_max;
 		uint64_t steps = (hi - lo) / 64;
 
 		return lo + 64 * prng_below(&c->rng, steps + 1);
 	}
 	case 2:
-		return (uint64_t)1 << (st->lo_exp + prng_below(&c->rng, st->hi_exp - st->lo_exp + 1));
+		return (uint64_t)1
+		       << (st->lo_exp + prng_below(&c->rng, st->hi_exp - st->lo_exp + 1));
 	default:
 		return st->size;
 	}
@@ -118,7 +131,7 @@ static uint64_t pick_offset(struct state *st, struct client *c, uint64_t sz)
 	uint64_t off;
 
 	switch (st->loc) {
-	case 0:	/* sequential: next buffer follows, wrap when it would not fit */
+	case 0: /* sequential: next buffer follows, wrap when it would not fit */
 		if (c->cursor + sz > st->wset)
 			c->cursor = 0;
 		off = c->cursor;
@@ -172,7 +185,7 @@ static int emit_complete(struct state *st, unsigned int ci, uint64_t ts, uint64_
 	r.pasid = st->pasid_base + ci;
 	r.wq = (uint16_t)(st->swq ? 0 : ci % st->wqs);
 	r.opcode = opcode;
-	r.status = 1;	/* DSA_COMP_SUCCESS */
+	r.status = 1; /* DSA_COMP_SUCCESS */
 	return gen_emit(st->out, &r);
 }
 
@@ -187,7 +200,7 @@ static int submit_job(struct state *st, struct heap *h, unsigned int ci, uint64_
 	uint8_t portal = st->swq ? TRACE_PORTAL_ENQCMD : TRACE_PORTAL_MOVDIR64B;
 	uint64_t base = VA_BASE + ci * VA_STRIDE;
 	uint64_t total = 0, job_id = ((uint64_t)ci << 40) | c->nr_desc;
-	struct gen_ev ev = { .who = ci, .what = EV_COMPLETE };
+	struct gen_ev ev = {.who = ci, .what = EV_COMPLETE};
 	int rc;
 
 	if (st->batch > 1) {
@@ -238,7 +251,7 @@ static uint64_t next_arrival(struct state *st, struct client *c)
 
 static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *out)
 {
-	struct state st = { .cfg = cfg, .out = out };
+	struct state st = {.cfg = cfg, .out = out};
 	struct heap h = HEAP_INIT(struct gen_ev);
 	struct gen_ev ev;
 	int rc = 0;
@@ -259,8 +272,12 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 	st.swq = gen_cfg_is(cfg, "wq_mode", "swq");
 	st.closed = gen_cfg_is(cfg, "loop", "closed");
 	st.poisson = gen_cfg_is(cfg, "arrival", "poisson");
-	st.dist = gen_cfg_is(cfg, "size_dist", "uniform") ? 1 : gen_cfg_is(cfg, "size_dist", "pow2") ? 2 : 0;
-	st.loc = gen_cfg_is(cfg, "locality", "uniform") ? 1 : gen_cfg_is(cfg, "locality", "zipf") ? 2 : 0;
+	st.dist = gen_cfg_is(cfg, "size_dist", "uniform") ? 1
+		  : gen_cfg_is(cfg, "size_dist", "pow2")  ? 2
+							  : 0;
+	st.loc = gen_cfg_is(cfg, "locality", "uniform") ? 1
+		 : gen_cfg_is(cfg, "locality", "zipf")	? 2
+							: 0;
 	while (((uint64_t)1 << st.lo_exp) < st.size_min)
 		st.lo_exp++;
 	st.hi_exp = st.lo_exp;
@@ -276,7 +293,7 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 	for (unsigned int i = 0; i < st.nr_clients; i++) {
 		/* one stream per client: its sizes and offsets do not depend on the others */
 		prng_seed(&st.cl[i].rng, prng_derive(prng_derive(seed, PRNG_STREAM_GEN_CLIENT), i));
-		ev = (struct gen_ev){ .who = i, .what = EV_SUBMIT };
+		ev = (struct gen_ev){.who = i, .what = EV_SUBMIT};
 		/* open loop starts each client at a random phase so clients do not tick together */
 		ev.ts_ns = st.closed ? 0 : prng_below(&st.cl[i].rng, (uint64_t)(1e9 / st.rate) + 1);
 		rc = heap__push(&h, &ev);
@@ -287,8 +304,9 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 		if (ev.what == EV_COMPLETE) {
 			rc = complete_job(&st, &ev);
 			if (!rc && st.closed && ev.ts_ns + st.think_ns < st.duration_ns) {
-				struct gen_ev n = { .ts_ns = ev.ts_ns + st.think_ns, .who = ev.who,
-						    .what = EV_SUBMIT };
+				struct gen_ev n = {.ts_ns = ev.ts_ns + st.think_ns,
+						   .who = ev.who,
+						   .what = EV_SUBMIT};
 				rc = heap__push(&h, &n);
 			}
 			continue;
@@ -308,17 +326,17 @@ out:
 }
 
 const struct gen_kind gen_dsa_memcpy = {
-	.name = "dsa-memcpy",
-	.summary = "clients copying buffers with DSA memmove descriptors (WQ submit/complete)",
-	.assumptions =
-		"Each client is a process with its own PASID and buffers (source and destination\n"
-		"regions of 'wset' bytes each, 64 GiB apart per client). Completion time is\n"
-		"svc_base + bytes/bw with no queueing: the trace is what a lightly loaded\n"
-		"device shows; the replay's WQ model re-times it. In open loop each client\n"
-		"starts at a random phase. A batch is one batch descriptor (opcode 0x01,\n"
-		"xfer_bytes = count) followed by its members (portal unknown), completing\n"
-		"together: members' completion records, then the batch's.",
-	.params = params,
-	.check = check,
-	.run = run,
+    .name = "dsa-memcpy",
+    .summary = "clients copying buffers with DSA memmove descriptors (WQ submit/complete)",
+    .assumptions =
+	"Each client is a process with its own PASID and buffers (source and destination\n"
+	"regions of 'wset' bytes each, 64 GiB apart per client). Completion time is\n"
+	"svc_base + bytes/bw with no queueing: the trace is what a lightly loaded\n"
+	"device shows; the replay's WQ model re-times it. In open loop each client\n"
+	"starts at a random phase. A batch is one batch descriptor (opcode 0x01,\n"
+	"xfer_bytes = count) followed by its members (portal unknown), completing\n"
+	"together: members' completion records, then the batch's.",
+    .params = params,
+    .check = check,
+    .run = run,
 };

@@ -13,30 +13,37 @@
 #include "common/log.h"
 #include "lib/prng.h"
 
-#define IOVA_TOP 0x100000000ull		/* Linux tries below the 32-bit DMA limit first */
-#define IOVA_WINDOW (1ull << 30)	/* fresh IOVAs wrap inside the top 1 GiB */
-#define PHYS_BASE 0x200000000ull	/* where buffer pages come from */
-#define PHYS_POOL_PAGES 65536		/* pages the buffer allocator cycles through */
+#define IOVA_TOP 0x100000000ull	 /* Linux tries below the 32-bit DMA limit first */
+#define IOVA_WINDOW (1ull << 30) /* fresh IOVAs wrap inside the top 1 GiB */
+#define PHYS_BASE 0x200000000ull /* where buffer pages come from */
+#define PHYS_POOL_PAGES 65536	 /* pages the buffer allocator cycles through */
 #define DMA_FROM_DEVICE 2
 #define IOMMU_WRITE 2
 
 static const struct gen_param params[] = {
-	{ "duration", GEN_T_TIME, "ns", "100ms", 1, 0, NULL, "packets arrive in [0, duration)" },
-	{ "device", GEN_T_STR, "", "0000:03:00.0", 0, 0, NULL, "device name" },
-	{ "sid", GEN_T_COUNT, "", "0x300", 0, 65535, NULL, "requester id (bus:dev.fn) for device-TLB invalidations" },
-	{ "iommu", GEN_T_STR, "", "dmar0", 0, 0, NULL, "IOMMU unit name" },
-	{ "did", GEN_T_COUNT, "", "1", 0, 65535, NULL, "domain id in invalidations" },
-	{ "ring", GEN_T_ENTRIES, "", "256", 1, 65536, NULL, "RX ring entries (buffers mapped at once)" },
-	{ "buf_size", GEN_T_BYTES, "bytes", "2k", 64, 1048576, NULL, "buffer size mapped per ring entry" },
-	{ "pkt_size", GEN_T_BYTES, "bytes", "1500", 1, 1048576, NULL, "bytes the device writes per packet (dev_access)" },
-	{ "pps", GEN_T_RATE, "1/s", "1M", 1, 1e9, NULL, "packets per second" },
-	{ "arrival", GEN_T_CHOICE, "", "constant", 0, 0, "constant|poisson", "inter-arrival law" },
-	{ "ats", GEN_T_CHOICE, "", "off", 0, 0, "off|on", "device has an ATC: each unmap also invalidates it" },
-	{ "iova_reuse", GEN_T_CHOICE, "", "lifo", 0, 0, "lifo|fresh",
-	  "lifo: freed IOVAs are reused first (Linux IOVA rcache); fresh: top-down, never reused until wrap" },
-	{ "dev_access", GEN_T_CHOICE, "", "off", 0, 0, "off|on", "also emit the device's packet write (DEV_ACCESS)" },
-	{ "qi_wait", GEN_T_TIME, "ns", "0", 0, 0, NULL, "if > 0, emit a QI_WAIT of this length per flush" },
-	{ NULL },
+    {"duration", GEN_T_TIME, "ns", "100ms", 1, 0, NULL, "packets arrive in [0, duration)"},
+    {"device", GEN_T_STR, "", "0000:03:00.0", 0, 0, NULL, "device name"},
+    {"sid", GEN_T_COUNT, "", "0x300", 0, 65535, NULL,
+     "requester id (bus:dev.fn) for device-TLB invalidations"},
+    {"iommu", GEN_T_STR, "", "dmar0", 0, 0, NULL, "IOMMU unit name"},
+    {"did", GEN_T_COUNT, "", "1", 0, 65535, NULL, "domain id in invalidations"},
+    {"ring", GEN_T_ENTRIES, "", "256", 1, 65536, NULL, "RX ring entries (buffers mapped at once)"},
+    {"buf_size", GEN_T_BYTES, "bytes", "2k", 64, 1048576, NULL,
+     "buffer size mapped per ring entry"},
+    {"pkt_size", GEN_T_BYTES, "bytes", "1500", 1, 1048576, NULL,
+     "bytes the device writes per packet (dev_access)"},
+    {"pps", GEN_T_RATE, "1/s", "1M", 1, 1e9, NULL, "packets per second"},
+    {"arrival", GEN_T_CHOICE, "", "constant", 0, 0, "constant|poisson", "inter-arrival law"},
+    {"ats", GEN_T_CHOICE, "", "off", 0, 0, "off|on",
+     "device has an ATC: each unmap also invalidates it"},
+    {"iova_reuse", GEN_T_CHOICE, "", "lifo", 0, 0, "lifo|fresh",
+     "lifo: freed IOVAs are reused first (Linux IOVA rcache); fresh: top-down, never reused until "
+     "wrap"},
+    {"dev_access", GEN_T_CHOICE, "", "off", 0, 0, "off|on",
+     "also emit the device's packet write (DEV_ACCESS)"},
+    {"qi_wait", GEN_T_TIME, "ns", "0", 0, 0, NULL,
+     "if > 0, emit a QI_WAIT of this length per flush"},
+    {NULL},
 };
 
 static int check(const struct gen_cfg *cfg)
@@ -49,17 +56,17 @@ static int check(const struct gen_cfg *cfg)
 }
 
 struct state {
-	const struct gen_out *out;	/* sink */
+	const struct gen_out *out; /* sink */
 	uint32_t dev_id, iommu_id, comm_id, did;
 	uint16_t sid;
-	uint64_t map_bytes;		/* buffer rounded up to its IOVA allocation (pages, power of two) */
+	uint64_t map_bytes; /* buffer rounded up to its IOVA allocation (pages, power of two) */
 	uint64_t buf_bytes, pkt_bytes, qi_wait_ns;
-	unsigned int am;		/* log2 pages of a buffer */
+	unsigned int am; /* log2 pages of a buffer */
 	int ats, lifo, dev_access;
-	uint64_t *free_iova;		/* LIFO of freed IOVAs */
+	uint64_t *free_iova; /* LIFO of freed IOVAs */
 	size_t nr_free;
-	uint64_t next_fresh;		/* top-down cursor */
-	uint64_t next_phys;		/* page counter of the buffer allocator */
+	uint64_t next_fresh; /* top-down cursor */
+	uint64_t next_phys;  /* page counter of the buffer allocator */
 };
 
 static uint64_t alloc_iova(struct state *st)
@@ -171,7 +178,7 @@ static int unmap_buf(struct state *st, uint64_t ts, uint64_t iova, uint64_t phys
 
 static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *out)
 {
-	struct state st = { .out = out };
+	struct state st = {.out = out};
 	uint64_t ring = gen_cfg_u64(cfg, "ring"), duration = gen_cfg_u64(cfg, "duration");
 	double gap_ns = 1e9 / gen_cfg_real(cfg, "pps");
 	int poisson = gen_cfg_is(cfg, "arrival", "poisson");
@@ -236,18 +243,18 @@ out:
 }
 
 const struct gen_kind gen_nic_rx = {
-	.name = "nic-rx",
-	.summary = "NIC receive ring: unmap + strict invalidation + map per packet",
-	.assumptions =
-		"One RX queue; the driver handles each packet when it arrives (no interrupt\n"
-		"moderation) and refills the same ring slot at once: IOMMU unmap, page-selective\n"
-		"IOTLB invalidation (strict mode), device-TLB invalidation if ats=on, DMA-API\n"
-		"unmap, then IOMMU map + DMA-API map of a new buffer. IOVAs come top-down below\n"
-		"4 GiB in power-of-two page multiples (Linux alloc_iova_fast); with\n"
-		"iova_reuse=lifo a freed IOVA is handed out again first, as the per-CPU IOVA\n"
-		"rcache does. Buffer pages cycle through a 256 MiB physical pool. The ring is\n"
-		"filled at time 0; buffers still mapped at the end stay mapped.",
-	.params = params,
-	.check = check,
-	.run = run,
+    .name = "nic-rx",
+    .summary = "NIC receive ring: unmap + strict invalidation + map per packet",
+    .assumptions =
+	"One RX queue; the driver handles each packet when it arrives (no interrupt\n"
+	"moderation) and refills the same ring slot at once: IOMMU unmap, page-selective\n"
+	"IOTLB invalidation (strict mode), device-TLB invalidation if ats=on, DMA-API\n"
+	"unmap, then IOMMU map + DMA-API map of a new buffer. IOVAs come top-down below\n"
+	"4 GiB in power-of-two page multiples (Linux alloc_iova_fast); with\n"
+	"iova_reuse=lifo a freed IOVA is handed out again first, as the per-CPU IOVA\n"
+	"rcache does. Buffer pages cycle through a 256 MiB physical pool. The ring is\n"
+	"filled at time 0; buffers still mapped at the end stay mapped.",
+    .params = params,
+    .check = check,
+    .run = run,
 };

@@ -13,46 +13,49 @@
 #include "common/log.h"
 #include "lib/prng.h"
 
-#define IOVA_TOP 0x100000000ull		/* below the 32-bit DMA limit first, as Linux does */
-#define PHYS_BASE 0x300000000ull	/* page-cache pages come from here */
-#define PHYS_POOL_PAGES (1u << 20)	/* 4 GiB of candidate pages */
+#define IOVA_TOP 0x100000000ull	   /* below the 32-bit DMA limit first, as Linux does */
+#define PHYS_BASE 0x300000000ull   /* page-cache pages come from here */
+#define PHYS_POOL_PAGES (1u << 20) /* 4 GiB of candidate pages */
 #define DMA_BIDI 0
 #define DMA_TO_DEVICE 1
 #define DMA_FROM_DEVICE 2
 
 static const struct gen_param params[] = {
-	{ "duration", GEN_T_TIME, "ns", "100ms", 1, 0, NULL, "I/Os are issued in [0, duration)" },
-	{ "device", GEN_T_STR, "", "0000:04:00.0", 0, 0, NULL, "device name" },
-	{ "sid", GEN_T_COUNT, "", "0x400", 0, 65535, NULL, "requester id for device-TLB invalidations" },
-	{ "iommu", GEN_T_STR, "", "dmar0", 0, 0, NULL, "IOMMU unit name" },
-	{ "did", GEN_T_COUNT, "", "2", 0, 65535, NULL, "domain id in invalidations" },
-	{ "queues", GEN_T_COUNT, "", "1", 1, 1024, NULL, "submission queues (one per CPU)" },
-	{ "qd", GEN_T_ENTRIES, "", "32", 1, 65536, NULL, "outstanding I/Os per queue" },
-	{ "io_size", GEN_T_BYTES, "bytes", "4k", 512, 67108864, NULL, "bytes per I/O" },
-	{ "phys_contig", GEN_T_CHOICE, "", "off", 0, 0, "off|on",
-	  "on: an I/O's pages are physically contiguous (one IOMMU map); off: one map per 4 KiB page" },
-	{ "svc", GEN_T_TIME, "ns", "80us", 1, 0, NULL, "device service time (estimate: NAND read ~80 us, vendor datasheets)" },
-	{ "svc_dist", GEN_T_CHOICE, "", "fixed", 0, 0, "fixed|exp", "service time law (exp: mean svc)" },
-	{ "think", GEN_T_TIME, "ns", "0", 0, 0, NULL, "time between a completion and the slot's next I/O" },
-	{ "read_frac", GEN_T_REAL, "", "0.7", 0, 1, NULL, "fraction of reads (device writes memory)" },
-	{ "ats", GEN_T_CHOICE, "", "off", 0, 0, "off|on", "device has an ATC: unmaps also invalidate it" },
-	{ NULL },
+    {"duration", GEN_T_TIME, "ns", "100ms", 1, 0, NULL, "I/Os are issued in [0, duration)"},
+    {"device", GEN_T_STR, "", "0000:04:00.0", 0, 0, NULL, "device name"},
+    {"sid", GEN_T_COUNT, "", "0x400", 0, 65535, NULL, "requester id for device-TLB invalidations"},
+    {"iommu", GEN_T_STR, "", "dmar0", 0, 0, NULL, "IOMMU unit name"},
+    {"did", GEN_T_COUNT, "", "2", 0, 65535, NULL, "domain id in invalidations"},
+    {"queues", GEN_T_COUNT, "", "1", 1, 1024, NULL, "submission queues (one per CPU)"},
+    {"qd", GEN_T_ENTRIES, "", "32", 1, 65536, NULL, "outstanding I/Os per queue"},
+    {"io_size", GEN_T_BYTES, "bytes", "4k", 512, 67108864, NULL, "bytes per I/O"},
+    {"phys_contig", GEN_T_CHOICE, "", "off", 0, 0, "off|on",
+     "on: an I/O's pages are physically contiguous (one IOMMU map); off: one map per 4 KiB page"},
+    {"svc", GEN_T_TIME, "ns", "80us", 1, 0, NULL,
+     "device service time (estimate: NAND read ~80 us, vendor datasheets)"},
+    {"svc_dist", GEN_T_CHOICE, "", "fixed", 0, 0, "fixed|exp", "service time law (exp: mean svc)"},
+    {"think", GEN_T_TIME, "ns", "0", 0, 0, NULL,
+     "time between a completion and the slot's next I/O"},
+    {"read_frac", GEN_T_REAL, "", "0.7", 0, 1, NULL, "fraction of reads (device writes memory)"},
+    {"ats", GEN_T_CHOICE, "", "off", 0, 0, "off|on",
+     "device has an ATC: unmaps also invalidate it"},
+    {NULL},
 };
 
 struct state {
-	const struct gen_out *out;	/* sink */
-	struct prng rng;		/* one stream: the heap fixes event order */
+	const struct gen_out *out; /* sink */
+	struct prng rng;	   /* one stream: the heap fixes event order */
 	uint32_t dev_id, iommu_id, comm_id, did;
 	uint16_t sid;
-	uint64_t io_bytes;		/* bytes per I/O */
-	uint64_t nr_pages;		/* 4 KiB pages per I/O */
-	uint64_t range_bytes;		/* IOVA allocation: pages rounded to a power of two */
-	unsigned int am;		/* log2 of that page count */
-	double read_frac;		/* P(read) */
-	int contig, ats;		/* decoded choices */
-	uint64_t *free_iova;		/* LIFO of freed ranges (rcache) */
-	size_t nr_free;			/* entries in free_iova */
-	uint64_t next_iova;		/* top-down cursor */
+	uint64_t io_bytes;    /* bytes per I/O */
+	uint64_t nr_pages;    /* 4 KiB pages per I/O */
+	uint64_t range_bytes; /* IOVA allocation: pages rounded to a power of two */
+	unsigned int am;      /* log2 of that page count */
+	double read_frac;     /* P(read) */
+	int contig, ats;      /* decoded choices */
+	uint64_t *free_iova;  /* LIFO of freed ranges (rcache) */
+	size_t nr_free;	      /* entries in free_iova */
+	uint64_t next_iova;   /* top-down cursor */
 };
 
 enum { EV_ISSUE = 0, EV_COMPLETE = 1 };
@@ -103,8 +106,8 @@ static int issue(struct state *st, uint64_t ts, struct gen_ev *ev)
 		st->next_iova -= st->range_bytes;
 		iova = st->next_iova;
 	}
-	phys0 = PHYS_BASE + prng_below(&st->rng, PHYS_POOL_PAGES / ((uint64_t)1 << st->am)) *
-				    st->range_bytes;
+	phys0 = PHYS_BASE +
+		prng_below(&st->rng, PHYS_POOL_PAGES / ((uint64_t)1 << st->am)) * st->range_bytes;
 	for (uint64_t i = 0; i < st->nr_pages && !rc; i += st->contig ? st->nr_pages : 1) {
 		gen_rec_init(&m, TRACE_REC_IOMMU_MAP, sizeof(m), ts);
 		m.hdr.comm_id = st->comm_id;
@@ -112,7 +115,7 @@ static int issue(struct state *st, uint64_t ts, struct gen_ev *ev)
 		m.paddr = page_phys(st, phys0, i);
 		m.size_bytes = st->contig ? st->nr_pages * 4096 : 4096;
 		m.device_id = st->dev_id;
-		m.prot = dir == DMA_FROM_DEVICE ? 2 : 1;	/* IOMMU_WRITE : IOMMU_READ */
+		m.prot = dir == DMA_FROM_DEVICE ? 2 : 1; /* IOMMU_WRITE : IOMMU_READ */
 		rc = gen_emit(st->out, &m);
 	}
 	for (uint64_t i = 0; i < st->nr_pages && !rc; i++)
@@ -160,7 +163,7 @@ static int complete(struct state *st, const struct gen_ev *ev)
 
 static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *out)
 {
-	struct state st = { .out = out };
+	struct state st = {.out = out};
 	uint64_t duration = gen_cfg_u64(cfg, "duration"), svc = gen_cfg_u64(cfg, "svc");
 	uint64_t think = gen_cfg_u64(cfg, "think");
 	uint64_t slots = gen_cfg_u64(cfg, "queues") * gen_cfg_u64(cfg, "qd");
@@ -187,7 +190,7 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 	if (!st.free_iova)
 		return -ENOMEM;
 	for (uint64_t i = 0; i < slots && !rc; i++) {
-		ev = (struct gen_ev){ .ts_ns = 0, .who = (uint32_t)i, .what = EV_ISSUE };
+		ev = (struct gen_ev){.ts_ns = 0, .who = (uint32_t)i, .what = EV_ISSUE};
 		rc = heap__push(&h, &ev);
 	}
 	while (!rc && heap__pop(&h, &ev)) {
@@ -202,7 +205,8 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 		}
 		rc = issue(&st, ev.ts_ns, &ev);
 		if (!rc) {
-			ev.ts_ns += svc_exp ? (uint64_t)(prng_exp(&st.rng, (double)svc) + 0.5) : svc;
+			ev.ts_ns +=
+			    svc_exp ? (uint64_t)(prng_exp(&st.rng, (double)svc) + 0.5) : svc;
 			ev.what = EV_COMPLETE;
 			rc = heap__push(&h, &ev);
 		}
@@ -213,17 +217,17 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 }
 
 const struct gen_kind gen_nvme = {
-	.name = "nvme",
-	.summary = "NVMe block I/O at a fixed queue depth: dma_map_sg / unmap per I/O",
-	.assumptions =
-		"Closed loop: each of queues x qd slots issues an I/O, which completes after\n"
-		"'svc', and issues the next one 'think' later (IOPS = slots / (svc + think) with\n"
-		"fixed service). The I/O's buffer is mapped with dma_map_sg: one IOVA range\n"
-		"(pages rounded up to a power of two, top-down below 4 GiB, freed ranges reused\n"
-		"LIFO as the IOVA rcache does), one IOMMU map per physically contiguous run and\n"
-		"one DMA record per scatterlist entry (4 KiB pages). Completion unmaps the\n"
-		"range with a strict-mode page-selective IOTLB invalidation (and a device-TLB\n"
-		"invalidation with ats=on). Reads make the device write memory.",
-	.params = params,
-	.run = run,
+    .name = "nvme",
+    .summary = "NVMe block I/O at a fixed queue depth: dma_map_sg / unmap per I/O",
+    .assumptions =
+	"Closed loop: each of queues x qd slots issues an I/O, which completes after\n"
+	"'svc', and issues the next one 'think' later (IOPS = slots / (svc + think) with\n"
+	"fixed service). The I/O's buffer is mapped with dma_map_sg: one IOVA range\n"
+	"(pages rounded up to a power of two, top-down below 4 GiB, freed ranges reused\n"
+	"LIFO as the IOVA rcache does), one IOMMU map per physically contiguous run and\n"
+	"one DMA record per scatterlist entry (4 KiB pages). Completion unmaps the\n"
+	"range with a strict-mode page-selective IOTLB invalidation (and a device-TLB\n"
+	"invalidation with ats=on). Reads make the device write memory.",
+    .params = params,
+    .run = run,
 };

@@ -12,16 +12,16 @@
  * (collect/import/import_NAME.c); the declarations and the table are made
  * from this list, the help and --from validation from the table.
  */
-#define IMPORTERS(X)    \
-	X(ftrace_text)  \
-	X(access_csv)   \
+#define IMPORTERS(X)                                                                               \
+	X(ftrace_text)                                                                             \
+	X(access_csv)                                                                              \
 	X(trace_dat)
 
 #define DECLARE_(n) extern const struct importer importer_##n;
 IMPORTERS(DECLARE_)
 #undef DECLARE_
 #define ENTRY_(n) &importer_##n,
-static const struct importer *const importers[] = { IMPORTERS(ENTRY_) };
+static const struct importer *const importers[] = {IMPORTERS(ENTRY_)};
 #undef ENTRY_
 
 const struct importer *import_find(const char *name)

@@ -16,23 +16,23 @@
 #include "trace/trace.h"
 
 struct import_opts {
-	bool keep_addrs;	/* keep physical/user addresses (else hash them) */
-	const char *cmdline;	/* command line that ran the import */
+	bool keep_addrs;	 /* keep physical/user addresses (else hash them) */
+	const char *cmdline;	 /* command line that ran the import */
 	const uint8_t *hash_key; /* REDACT_KEY_BYTES address-hash key, NULL: random */
 };
 
 struct import_stats {
-	uint64_t nr_lines;	/* input lines or events read */
-	uint64_t nr_records;	/* records written */
-	uint64_t nr_generic;	/* of which generic (unknown event) */
-	uint64_t nr_skipped;	/* input lines that were not events (comments, blank) */
-	uint64_t nr_bad;	/* malformed events kept as generic records */
+	uint64_t nr_lines;   /* input lines or events read */
+	uint64_t nr_records; /* records written */
+	uint64_t nr_generic; /* of which generic (unknown event) */
+	uint64_t nr_skipped; /* input lines that were not events (comments, blank) */
+	uint64_t nr_bad;     /* malformed events kept as generic records */
 };
 
 struct importer {
 	const char *name;	/* --from value */
 	const char *summary;	/* one line for --help */
-	enum trace_clock clock;	/* clock of the timestamps it produces */
+	enum trace_clock clock; /* clock of the timestamps it produces */
 	/*
 	 * Optional: a JSON object (malloc'd text) of what the input says about
 	 * its host ("kernel_release", "cpus", ...), merged into the output's
@@ -44,8 +44,8 @@ struct importer {
 	 * negative error; on error svt_err() has said what and where (file,
 	 * line or offset).
 	 */
-	int (*run)(const char *in_path, const struct import_opts *opts,
-		   struct import_stats *st, struct trace_writer *w);
+	int (*run)(const char *in_path, const struct import_opts *opts, struct import_stats *st,
+		   struct trace_writer *w);
 };
 
 /** import_find() - the importer called @name, NULL if none. */

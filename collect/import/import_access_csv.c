@@ -79,7 +79,7 @@ static int access_csv_run(const char *in_path, const struct import_opts *opts,
 		return rc;
 	}
 	while ((len = getline(&line, &cap, in)) >= 0) {
-		struct trace_rec_dev_access r = { 0 };
+		struct trace_rec_dev_access r = {0};
 		uint64_t ts, iova, size, pasid = TRACE_NO_PASID;
 		char *l = trim(line);
 
@@ -92,7 +92,8 @@ static int access_csv_run(const char *in_path, const struct import_opts *opts,
 			/* the header names the columns; accept it only if it looks like ours */
 			header = true;
 			if (strncasecmp(l, "time_ns", 7)) {
-				svt_err("%s:%llu: expected the header 'time_ns,device,pasid,iova,size,dir'",
+				svt_err("%s:%llu: expected the header "
+					"'time_ns,device,pasid,iova,size,dir'",
 					in_path, (unsigned long long)st->nr_lines);
 				rc = -EINVAL;
 				break;
@@ -102,7 +103,8 @@ static int access_csv_run(const char *in_path, const struct import_opts *opts,
 		}
 		if (parse_line(l, f) || parse_num(f[0], &ts) || !*f[1] ||
 		    (*f[2] && strcmp(f[2], "-") && (parse_num(f[2], &pasid) || pasid > 0xfffff)) ||
-		    parse_num(f[3], &iova) || parse_num(f[4], &size) || !size || size > UINT32_MAX) {
+		    parse_num(f[3], &iova) || parse_num(f[4], &size) || !size ||
+		    size > UINT32_MAX) {
 			svt_err("%s:%llu: want 'time_ns,device,pasid,iova,size,dir' with numbers "
 				"(pasid < 2^20 or empty, 0 < size < 2^32)",
 				in_path, (unsigned long long)st->nr_lines);
@@ -111,7 +113,8 @@ static int access_csv_run(const char *in_path, const struct import_opts *opts,
 		}
 		if (!strcasecmp(f[5], "r") || !strcasecmp(f[5], "read") || !strcmp(f[5], "0")) {
 			r.dir = TRACE_DIR_READ;
-		} else if (!strcasecmp(f[5], "w") || !strcasecmp(f[5], "write") || !strcmp(f[5], "1")) {
+		} else if (!strcasecmp(f[5], "w") || !strcasecmp(f[5], "write") ||
+			   !strcmp(f[5], "1")) {
 			r.dir = TRACE_DIR_WRITE;
 		} else {
 			svt_err("%s:%llu: dir '%s' is not r/read/0 or w/write/1", in_path,
@@ -149,9 +152,9 @@ static int access_csv_run(const char *in_path, const struct import_opts *opts,
 }
 
 const struct importer importer_access_csv = {
-	.name = "access-csv",
-	.summary = "device address streams: CSV time_ns,device,pasid,iova,size,dir (header line)",
-	.clock = TRACE_CLOCK_SYNTHETIC,
-	.host_json = NULL,
-	.run = access_csv_run,
+    .name = "access-csv",
+    .summary = "device address streams: CSV time_ns,device,pasid,iova,size,dir (header line)",
+    .clock = TRACE_CLOCK_SYNTHETIC,
+    .host_json = NULL,
+    .run = access_csv_run,
 };

@@ -29,20 +29,20 @@
 #define LINE_MAX_BYTES 65536
 
 struct ft_line {
-	const char *task;	/* task name (NUL-terminated copy) */
-	uint32_t pid;		/* task id */
-	uint32_t cpu;		/* CPU column */
-	uint64_t ts_ns;		/* timestamp */
-	const char *event;	/* event name */
-	const char *text;	/* what follows "EVENT: " */
+	const char *task;  /* task name (NUL-terminated copy) */
+	uint32_t pid;	   /* task id */
+	uint32_t cpu;	   /* CPU column */
+	uint64_t ts_ns;	   /* timestamp */
+	const char *event; /* event name */
+	const char *text;  /* what follows "EVENT: " */
 };
 
 struct ft_ctx {
-	struct trace_writer *w;		/* output */
-	struct redact *rd;		/* address hashing */
-	struct import_stats *st;	/* counters */
-	const char *path;		/* input path, for messages */
-	uint64_t lineno;		/* current line */
+	struct trace_writer *w;	 /* output */
+	struct redact *rd;	 /* address hashing */
+	struct import_stats *st; /* counters */
+	const char *path;	 /* input path, for messages */
+	uint64_t lineno;	 /* current line */
 };
 
 /* Parse "123.456789" into ns; plain integers (raw counter clocks) are kept as is. */
@@ -130,7 +130,7 @@ static int split_line(char *line, struct ft_line *out)
 			p = q;
 			goto have_ts;
 		}
-		p = q;	/* that was the flags column */
+		p = q; /* that was the flags column */
 	}
 	return -1;
 have_ts:
@@ -227,7 +227,7 @@ static int dec_unmap(struct ft_ctx *c, const struct ft_line *l)
 	r.iova = iova;
 	r.size_bytes = size;
 	r.unmapped_bytes = done;
-	r.hdr.flags &= (uint16_t)~TRACE_RF_ADDR_HASHED;	/* IOVAs are not sensitive */
+	r.hdr.flags &= (uint16_t)~TRACE_RF_ADDR_HASHED; /* IOVAs are not sensitive */
 	return trace_writer__append(c->w, &r.hdr);
 }
 
@@ -351,11 +351,14 @@ static uint8_t parse_dir(const char *text)
  * names as decode_dma_attrs() in include/trace/events/dma.h prints them). */
 static uint64_t parse_attrs(const char *text)
 {
-	static const struct { const char *name; uint64_t bit; } attrs[] = {
-		{ "WEAK_ORDERING", 1UL << 1 }, { "WRITE_COMBINE", 1UL << 2 },
-		{ "NO_KERNEL_MAPPING", 1UL << 4 }, { "SKIP_CPU_SYNC", 1UL << 5 },
-		{ "FORCE_CONTIGUOUS", 1UL << 6 }, { "ALLOC_SINGLE_PAGES", 1UL << 7 },
-		{ "NO_WARN", 1UL << 8 }, { "PRIVILEGED", 1UL << 9 },
+	static const struct {
+		const char *name;
+		uint64_t bit;
+	} attrs[] = {
+	    {"WEAK_ORDERING", 1UL << 1},     {"WRITE_COMBINE", 1UL << 2},
+	    {"NO_KERNEL_MAPPING", 1UL << 4}, {"SKIP_CPU_SYNC", 1UL << 5},
+	    {"FORCE_CONTIGUOUS", 1UL << 6},  {"ALLOC_SINGLE_PAGES", 1UL << 7},
+	    {"NO_WARN", 1UL << 8},	     {"PRIVILEGED", 1UL << 9},
 	};
 	const char *p = strstr(text, "attrs=");
 	uint64_t v = 0;
@@ -369,7 +372,7 @@ static uint64_t parse_attrs(const char *text)
 		for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
 			if (len == strlen(attrs[i].name) && !strncmp(p, attrs[i].name, len))
 				v |= attrs[i].bit;
-		if (!strncmp(p, "0x", 2))	/* bits without a name print as hex */
+		if (!strncmp(p, "0x", 2)) /* bits without a name print as hex */
 			v |= strtoull(p, NULL, 16);
 		p += len;
 		if (*p == '|')
@@ -395,7 +398,7 @@ static int emit_dma(struct ft_ctx *c, const struct ft_line *l, const char *event
 	return trace_writer__append(c->w, &r.hdr);
 }
 
-#define FT_SG_MAX 4096	/* scatterlist entries decoded per event; more: kept generic */
+#define FT_SG_MAX 4096 /* scatterlist entries decoded per event; more: kept generic */
 
 /* Parse "{0x1, 0x2}" after @key into at most @max values. Returns the count or -1. */
 static int parse_array(const char *text, const char *key, uint64_t *v, int max)
@@ -471,7 +474,7 @@ static int dec_dma(struct ft_ctx *c, const struct ft_line *l, const char *event,
  * (enum cache_tag_type), as the collector and the trace.dat importer do. */
 static int cache_tag_type(const char *name, uint32_t *type)
 {
-	static const char *const names[] = { "iotlb", "devtlb", "nesting_iotlb", "nesting_devtlb" };
+	static const char *const names[] = {"iotlb", "devtlb", "nesting_iotlb", "nesting_devtlb"};
 
 	for (uint32_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i])) {
@@ -481,8 +484,7 @@ static int cache_tag_type(const char *name, uint32_t *type)
 	return -1;
 }
 
-static int dec_cache_tag(struct ft_ctx *c, const struct ft_line *l, const char *event,
-			 uint32_t op)
+static int dec_cache_tag(struct ft_ctx *c, const struct ft_line *l, const char *event, uint32_t op)
 {
 	struct trace_rec_cache_tag r;
 	char iommu[64], dev[64], type[32];
@@ -492,10 +494,10 @@ static int dec_cache_tag(struct ft_ctx *c, const struct ft_line *l, const char *
 
 	if (sscanf(l->text, "%63[^/ ]/%63s type %31s did %d pasid %d", iommu, dev, type, &did,
 		   &pasid) != 5 &&
-	    sscanf(l->text, "%63s %63[^[ ][%d] type %31s did %d", iommu, dev, &pasid, type,
-		   &did) != 5)
+	    sscanf(l->text, "%63s %63[^[ ][%d] type %31s did %d", iommu, dev, &pasid, type, &did) !=
+		5)
 		return -1;
-	rng = strstr(l->text, "[0x");	/* the range; "dev[pasid]" is decimal */
+	rng = strstr(l->text, "[0x"); /* the range; "dev[pasid]" is decimal */
 	if (rng && sscanf(rng, "[%llx-%llx]", &start, &end) != 2)
 		return -1;
 	fill_hdr(c, l, &r.hdr, TRACE_REC_CACHE_TAG, sizeof(r), event);
@@ -526,7 +528,7 @@ static void event_full_name(const struct probe_def *d, const char *name, char *b
 		snprintf(buf, len, "%s", d->name);
 		return;
 	}
-	if (!strcmp(name, "tracing_mark_write")) {	/* trace_marker: the ftrace/print event */
+	if (!strcmp(name, "tracing_mark_write")) { /* trace_marker: the ftrace/print event */
 		snprintf(buf, len, "ftrace:print");
 		return;
 	}
@@ -548,7 +550,7 @@ static int decode(struct ft_ctx *c, const struct ft_line *l, const struct probe_
 {
 	const char *n = l->event;
 
-	if (!d) {	/* events of known families the table does not record */
+	if (!d) { /* events of known families the table does not record */
 		if (!strcmp(n, "detach_device_from_domain"))
 			return dec_group(c, l, TRACE_GROUP_DETACH, event);
 		if (!strncmp(n, "dma_alloc", 9))
@@ -618,7 +620,7 @@ static int handle_line(struct ft_ctx *c, char *line)
 	event_full_name(d, l.event, event, sizeof(event));
 	before = trace_writer__nr_records(c->w);
 	rc = decode(c, &l, d, event);
-	if (rc == 0) {	/* a scatterlist line gives one record per entry */
+	if (rc == 0) { /* a scatterlist line gives one record per entry */
 		c->st->nr_records += trace_writer__nr_records(c->w) - before;
 		return 0;
 	}
@@ -640,7 +642,7 @@ static int handle_line(struct ft_ctx *c, char *line)
 static int ftrace_text_run(const char *in_path, const struct import_opts *opts,
 			   struct import_stats *st, struct trace_writer *w)
 {
-	struct ft_ctx c = { .w = w, .st = st, .path = in_path };
+	struct ft_ctx c = {.w = w, .st = st, .path = in_path};
 	char *line = malloc(LINE_MAX_BYTES);
 	gzFile in;
 	int err = 0;
@@ -712,9 +714,9 @@ out:
 }
 
 const struct importer importer_ftrace_text = {
-	.name = "ftrace-text",
-	.summary = "text of tracefs's 'trace' file (optionally .gz)",
-	.clock = TRACE_CLOCK_UNKNOWN,
-	.host_json = NULL,
-	.run = ftrace_text_run,
+    .name = "ftrace-text",
+    .summary = "text of tracefs's 'trace' file (optionally .gz)",
+    .clock = TRACE_CLOCK_UNKNOWN,
+    .host_json = NULL,
+    .run = ftrace_text_run,
 };

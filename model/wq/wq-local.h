@@ -22,7 +22,7 @@ static inline uint64_t wq_rng_exp_ns(struct prng *p, uint64_t mean_ns)
 
 /* What a retry policy decides after an ENQCMD was answered "retry". */
 struct wq_retry_ops {
-	const char *name;	/* "kernel", "spin", "backoff" */
+	const char *name; /* "kernel", "spin", "backoff" */
 	/*
 	 * Delay before the next attempt (ns), or -1 to give up (-EAGAIN).
 	 * @nr_failed: attempts answered "retry" so far for this descriptor (>= 1).

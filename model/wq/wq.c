@@ -21,8 +21,8 @@
 #include "model/wq/wq_params.h"
 
 #define NIL UINT32_MAX
-#define SERIES_MAX_WINDOWS 4096		/* windows before the window doubles */
-#define CLIENT_HIST_MAX 256		/* clients with their own e2e histogram */
+#define SERIES_MAX_WINDOWS 4096 /* windows before the window doubles */
+#define CLIENT_HIST_MAX 256	/* clients with their own e2e histogram */
 
 struct desc {
 	struct wq_desc d;	/* what the client submitted */
@@ -30,7 +30,7 @@ struct desc {
 	uint64_t accept_ns;	/* entered the WQ */
 	uint64_t start_ns;	/* an engine took it (left the WQ) */
 	uint64_t run_ns;	/* the engine began its exclusive work on it */
-	uint64_t xlate_done_ns;	/* overlap: its translation is done */
+	uint64_t xlate_done_ns; /* overlap: its translation is done */
 	uint64_t think_ns;	/* script: delay before issue after a slot frees */
 	uint32_t client;	/* submitting client */
 	uint32_t next;		/* FIFO or free-list link */
@@ -42,23 +42,23 @@ struct desc {
 };
 
 struct wqs {
-	struct wq_wq_cfg cfg;		/* configuration */
-	uint32_t *ring;			/* queued descriptors, capacity cfg.size */
-	uint32_t head;			/* ring index of the oldest */
-	uint32_t count;			/* entries used */
-	uint32_t in_system;		/* accepted, not completed */
-	uint32_t credits_used;		/* DWQ: slots reserved by clients */
-	uint32_t nr_owners;		/* clients mapped to it */
-	uint32_t lock_owner;		/* shared DWQ: last lock holder */
-	uint64_t lock_free_ns;		/* shared DWQ: lock released at */
-	uint32_t waiters_head;		/* DWQ: clients waiting for a slot */
-	uint32_t waiters_tail;		/* last waiter */
-	int64_t wrr_current;		/* smooth weighted round robin state */
-	uint64_t last_change_ns;	/* areas integrated up to here */
-	struct wq_wq_stats st;		/* counters */
-	struct hist sojourn;		/* accept -> completion */
-	int occ;			/* series id: WQ entries used over time */
-	char occ_key[24];		/* its key, wq.N.occupancy */
+	struct wq_wq_cfg cfg;	 /* configuration */
+	uint32_t *ring;		 /* queued descriptors, capacity cfg.size */
+	uint32_t head;		 /* ring index of the oldest */
+	uint32_t count;		 /* entries used */
+	uint32_t in_system;	 /* accepted, not completed */
+	uint32_t credits_used;	 /* DWQ: slots reserved by clients */
+	uint32_t nr_owners;	 /* clients mapped to it */
+	uint32_t lock_owner;	 /* shared DWQ: last lock holder */
+	uint64_t lock_free_ns;	 /* shared DWQ: lock released at */
+	uint32_t waiters_head;	 /* DWQ: clients waiting for a slot */
+	uint32_t waiters_tail;	 /* last waiter */
+	int64_t wrr_current;	 /* smooth weighted round robin state */
+	uint64_t last_change_ns; /* areas integrated up to here */
+	struct wq_wq_stats st;	 /* counters */
+	struct hist sojourn;	 /* accept -> completion */
+	int occ;		 /* series id: WQ entries used over time */
+	char occ_key[24];	 /* its key, wq.N.occupancy */
 };
 
 struct engine {
@@ -66,72 +66,72 @@ struct engine {
 	uint32_t cur;		/* descriptor in service, NIL if idle */
 	uint32_t next;		/* overlap: taken ahead, translating or translated, NIL if none */
 	uint32_t next_sub;	/* batch: next work descriptor to run */
-	uint64_t xlate_free_ns;	/* overlap: translation stage busy until */
+	uint64_t xlate_free_ns; /* overlap: translation stage busy until */
 	uint64_t busy_ns;	/* time with a descriptor in service */
 };
 
 struct group {
-	uint32_t first_engine;		/* index of its first engine */
-	uint32_t nr_engines;		/* engines */
-	uint32_t nr_wqs;		/* WQs in the group */
-	uint32_t wqs[WQ_MAX_WQS];	/* their indexes */
+	uint32_t first_engine;	  /* index of its first engine */
+	uint32_t nr_engines;	  /* engines */
+	uint32_t nr_wqs;	  /* WQs in the group */
+	uint32_t wqs[WQ_MAX_WQS]; /* their indexes */
 };
 
 struct client {
-	struct wq_client_cfg cfg;	/* configuration */
-	struct prng rng;		/* own PRNG stream (PRNG_STREAM_WQ_CLIENT, index) */
-	uint32_t ready_head, ready_tail;	/* issued, waiting for the core */
-	uint32_t script_head, script_tail;	/* closed-loop script not yet issued */
-	uint64_t nr_generated;		/* generated descriptors */
-	uint32_t inflight;		/* closed-loop slots in use */
-	uint32_t nr_outstanding;	/* accepted, completion not yet noticed */
-	uint64_t outstanding_since_ns;	/* nr_outstanding > 0 since */
-	uint64_t outstanding_ns;	/* time with nr_outstanding > 0 */
-	uint64_t overlap_ns;		/* submission time while outstanding > 0 */
-	bool core_busy;			/* in a submission; an event ends it */
-	bool op_overlap;		/* current op started with outstanding > 0 */
-	bool waiting_credit;		/* on its DWQ's waiter list */
-	uint32_t next_waiter;		/* waiter-list link */
-	uint64_t busy_until_ns;		/* end of the current op, as far as known */
-	uint64_t op_start_ns;		/* start of the current op */
-	uint64_t wait_since_ns;		/* credit wait started */
-	struct wq_client_stats st;	/* counters */
-	struct hist submit;		/* issue -> accepted (sum/nr only) */
-	struct hist e2e;		/* issue -> noticed */
+	struct wq_client_cfg cfg;	   /* configuration */
+	struct prng rng;		   /* own PRNG stream (PRNG_STREAM_WQ_CLIENT, index) */
+	uint32_t ready_head, ready_tail;   /* issued, waiting for the core */
+	uint32_t script_head, script_tail; /* closed-loop script not yet issued */
+	uint64_t nr_generated;		   /* generated descriptors */
+	uint32_t inflight;		   /* closed-loop slots in use */
+	uint32_t nr_outstanding;	   /* accepted, completion not yet noticed */
+	uint64_t outstanding_since_ns;	   /* nr_outstanding > 0 since */
+	uint64_t outstanding_ns;	   /* time with nr_outstanding > 0 */
+	uint64_t overlap_ns;		   /* submission time while outstanding > 0 */
+	bool core_busy;			   /* in a submission; an event ends it */
+	bool op_overlap;		   /* current op started with outstanding > 0 */
+	bool waiting_credit;		   /* on its DWQ's waiter list */
+	uint32_t next_waiter;		   /* waiter-list link */
+	uint64_t busy_until_ns;		   /* end of the current op, as far as known */
+	uint64_t op_start_ns;		   /* start of the current op */
+	uint64_t wait_since_ns;		   /* credit wait started */
+	struct wq_client_stats st;	   /* counters */
+	struct hist submit;		   /* issue -> accepted (sum/nr only) */
+	struct hist e2e;		   /* issue -> noticed */
 };
 
 struct wq_model {
-	struct wq_config cfg;			/* validated configuration */
-	struct sim *sim;			/* event core */
-	struct series *series;			/* occupancy series, origin = first time seen */
-	bool own_sim;				/* sim created (and freed) here */
-	const struct wq_xlate_ops *xops;	/* translation stalls, NULL: none */
-	void *xctx;				/* their context */
-	const struct wq_retry_ops *retry;	/* ENQCMD (user space) retry policy */
-	const struct wq_retry_ops *retry_s;	/* ENQCMDS (kernel) retry policy */
-	struct wqs wq[WQ_MAX_WQS];		/* work queues */
-	struct group grp[WQ_MAX_GROUPS];	/* groups */
-	struct engine *eng;			/* engines */
-	uint32_t nr_engines;			/* engines in all */
-	struct client *cl;			/* clients */
-	uint32_t nr_clients;			/* clients in use */
-	uint32_t cap_clients;			/* clients allocated */
-	struct desc *pool;			/* descriptors */
-	uint32_t pool_cap;			/* pool slots */
-	uint32_t free_head;			/* free list */
-	uint64_t pipe_free_ns;			/* device data path reserved until */
-	uint64_t pipe_bw_bytes_per_s;		/* device data path rate (read-buffer bound) */
-	bool overlap;				/* translation overlaps data movement */
-	uint64_t xlate_exposed_ns;		/* engine time waiting on translation only */
-	struct prng rng;			/* model PRNG (service times) */
-	uint64_t end_ns;			/* time of the last event handled */
-	uint64_t xlate_stall_ns;		/* translation stalls, summed */
-	uint64_t nr_xlate_calls;		/* calls into xops */
-	struct hist sojourn_all;		/* accept -> completion, all WQs */
-	struct hist submit_all;			/* issue -> accepted, all clients */
-	struct hist e2e_all;			/* issue -> noticed, all clients */
-	struct hist wait_all;			/* accepted -> dispatched to an engine */
-	int err;				/* first failure inside a handler */
+	struct wq_config cfg;		    /* validated configuration */
+	struct sim *sim;		    /* event core */
+	struct series *series;		    /* occupancy series, origin = first time seen */
+	bool own_sim;			    /* sim created (and freed) here */
+	const struct wq_xlate_ops *xops;    /* translation stalls, NULL: none */
+	void *xctx;			    /* their context */
+	const struct wq_retry_ops *retry;   /* ENQCMD (user space) retry policy */
+	const struct wq_retry_ops *retry_s; /* ENQCMDS (kernel) retry policy */
+	struct wqs wq[WQ_MAX_WQS];	    /* work queues */
+	struct group grp[WQ_MAX_GROUPS];    /* groups */
+	struct engine *eng;		    /* engines */
+	uint32_t nr_engines;		    /* engines in all */
+	struct client *cl;		    /* clients */
+	uint32_t nr_clients;		    /* clients in use */
+	uint32_t cap_clients;		    /* clients allocated */
+	struct desc *pool;		    /* descriptors */
+	uint32_t pool_cap;		    /* pool slots */
+	uint32_t free_head;		    /* free list */
+	uint64_t pipe_free_ns;		    /* device data path reserved until */
+	uint64_t pipe_bw_bytes_per_s;	    /* device data path rate (read-buffer bound) */
+	bool overlap;			    /* translation overlaps data movement */
+	uint64_t xlate_exposed_ns;	    /* engine time waiting on translation only */
+	struct prng rng;		    /* model PRNG (service times) */
+	uint64_t end_ns;		    /* time of the last event handled */
+	uint64_t xlate_stall_ns;	    /* translation stalls, summed */
+	uint64_t nr_xlate_calls;	    /* calls into xops */
+	struct hist sojourn_all;	    /* accept -> completion, all WQs */
+	struct hist submit_all;		    /* issue -> accepted, all clients */
+	struct hist e2e_all;		    /* issue -> noticed, all clients */
+	struct hist wait_all;		    /* accepted -> dispatched to an engine */
+	int err;			    /* first failure inside a handler */
 };
 
 /* ---- small helpers ---- */
@@ -339,7 +339,7 @@ static uint64_t desc_xlate(struct wq_model *m, struct desc *d, uint64_t t)
 			fo = m->xops->fault_offset(m->xctx, c->cfg.pasid, w->src, bytes, false, t);
 		if (dst)
 			fo = min_u64(fo, m->xops->fault_offset(m->xctx, c->cfg.pasid, w->dst, bytes,
-							      wr_dst, t));
+							       wr_dst, t));
 		if (fo < bytes) {
 			d->partial = 1;
 			d->done_bytes = (uint32_t)fo;
@@ -396,7 +396,7 @@ static void engine_translate(struct wq_model *m, uint32_t e, uint32_t di, uint64
 	const struct wq_desc *w = &d->d;
 
 	d->xlate_done_ns = now;
-	if (!w->batch_n)	/* a batch translates member by member when it runs */
+	if (!w->batch_n) /* a batch translates member by member when it runs */
 		d->xlate_done_ns += desc_xlate(m, d, now);
 	en->xlate_free_ns = d->xlate_done_ns;
 	if (d->xlate_done_ns > now)
@@ -500,7 +500,7 @@ static void wq_enqueue(struct wq_model *m, struct wqs *q, uint32_t di, uint64_t 
 	uint32_t tail;
 
 	wq_touch(m, q, now);
-	if (q->count == q->cfg.size) {	/* posted write to a full WQ: dropped */
+	if (q->count == q->cfg.size) { /* posted write to a full WQ: dropped */
 		bool closed = d->closed;
 		uint32_t ci = d->client;
 
@@ -650,7 +650,7 @@ static void slot_freed(struct wq_model *m, uint32_t ci, uint64_t now)
 	else
 		think = c->cfg.think_ns;
 	if (!think)
-		issue_one(m, ci, now);	/* saves an event per descriptor */
+		issue_one(m, ci, now); /* saves an event per descriptor */
 	else
 		sched(m, now + think, ev_issue, ci);
 }
@@ -667,7 +667,7 @@ static void issue_one(struct wq_model *m, uint32_t ci, uint64_t now)
 		di = generate(m, ci);
 	else
 		di = NIL;
-	if (di == NIL) {	/* nothing after all (or out of memory) */
+	if (di == NIL) { /* nothing after all (or out of memory) */
 		if (m->cl[ci].inflight)
 			m->cl[ci].inflight--;
 		return;
@@ -785,8 +785,8 @@ static void ev_enq_result(struct sim *s, const struct sim_event *ev)
 		return;
 	}
 	d->nr_failed++;
-	delay = (c->cfg.privileged ? m->retry_s : m->retry)->next_delay_ns(&m->cfg, d->nr_failed,
-									   &c->rng);
+	delay = (c->cfg.privileged ? m->retry_s : m->retry)
+		    ->next_delay_ns(&m->cfg, d->nr_failed, &c->rng);
 	if (delay >= 0) {
 		c->st.nr_retries++;
 		c->busy_until_ns = now + (uint64_t)delay + m->cfg.enqcmd_rtt_ns;
@@ -825,8 +825,10 @@ static void ev_engine_done(struct sim *s, const struct sim_event *ev)
 		const struct wq_desc *w = &d->d;
 		uint64_t off = (uint64_t)m->eng[e].next_sub++ * w->xfer_bytes;
 
-		sched(m, work_done_ns(m, c->cfg.pasid, w->opcode, w->xfer_bytes, w->src + off,
-				      w->dst + off, now, true), ev_engine_done, e);
+		sched(m,
+		      work_done_ns(m, c->cfg.pasid, w->opcode, w->xfer_bytes, w->src + off,
+				   w->dst + off, now, true),
+		      ev_engine_done, e);
 		return;
 	}
 	wq_touch(m, q, now);
@@ -850,7 +852,7 @@ static void ev_engine_done(struct sim *s, const struct sim_event *ev)
 		engine_run(m, e, nx, now);
 	}
 
-	switch (c->cfg.compl) {
+	switch (c->cfg.compl ) {
 	case WQ_COMPL_UMWAIT:
 		detect = m->cfg.umwait_wake_ns;
 		break;
@@ -893,8 +895,8 @@ static void ev_notice(struct sim *s, const struct sim_event *ev)
 	m->end_ns = now;
 	client_outstanding(c, now, -1);
 	c->st.last_notice_ns = now;
-	c->st.cpu_compl_ns += c->cfg.compl == WQ_COMPL_INTR ? m->cfg.intr_cpu_ns
-							    : m->cfg.poll_cpu_ns;
+	c->st.cpu_compl_ns +=
+	    c->cfg.compl == WQ_COMPL_INTR ? m->cfg.intr_cpu_ns : m->cfg.poll_cpu_ns;
 	c->st.bytes_completed += d->d.batch_n ? desc_bytes(&d->d) : d->done_bytes;
 	if (partial) {
 		/* page fault: software touches the page, then resubmits the rest */
@@ -1095,7 +1097,11 @@ void wq_client_cfg_default(const struct wq_config *cfg, struct wq_client_cfg *c)
 static bool desc_ok(const struct wq_model *m, const struct wq_desc *d)
 {
 	switch (d->opcode) {
-	case WQ_OP_NOOP: case WQ_OP_MEMMOVE: case WQ_OP_FILL: case WQ_OP_COMPARE: case WQ_OP_CRC:
+	case WQ_OP_NOOP:
+	case WQ_OP_MEMMOVE:
+	case WQ_OP_FILL:
+	case WQ_OP_COMPARE:
+	case WQ_OP_CRC:
 		break;
 	default:
 		return false;
@@ -1327,8 +1333,8 @@ double wq_jain_index(const double *x, size_t n)
 /* ---- reporting ---- */
 
 struct emit {
-	const struct results_sink *sink;	/* where */
-	int rc;					/* first failure */
+	const struct results_sink *sink; /* where */
+	int rc;				 /* first failure */
 };
 
 static void metric(struct emit *e, const char *key, double v, const char *unit)
@@ -1345,8 +1351,12 @@ static void metric(struct emit *e, const char *key, double v, const char *unit)
 static void histo(struct emit *e, const char *key, const struct hist *h)
 {
 	struct results_hist rh = {
-		.counts = h->counts, .nr = h->nr, .sum = h->sum, .min = h->min, .max = h->max,
-		.unit = "ns",
+	    .counts = h->counts,
+	    .nr = h->nr,
+	    .sum = h->sum,
+	    .min = h->min,
+	    .max = h->max,
+	    .unit = "ns",
 	};
 	int rc;
 
@@ -1369,7 +1379,7 @@ static double ratio(uint64_t a, uint64_t b)
 
 int wq__report(const struct wq_model *m, const struct results_sink *sink)
 {
-	struct emit e = { .sink = sink, .rc = 0 };
+	struct emit e = {.sink = sink, .rc = 0};
 	const struct param_def *defs;
 	struct wq_stats st;
 	uint64_t T = m->end_ns;
@@ -1392,8 +1402,8 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 	metric(&e, "wq.device.engine_utilization",
 	       T && st.nr_engines ? (double)st.engine_busy_ns / ((double)T * st.nr_engines) : 0,
 	       "fraction");
-	metric(&e, "wq.device.xlate_stall_ns_per_desc", ratio(st.xlate_stall_ns,
-							       st.nr_desc_completed), "ns");
+	metric(&e, "wq.device.xlate_stall_ns_per_desc",
+	       ratio(st.xlate_stall_ns, st.nr_desc_completed), "ns");
 	metric(&e, "wq.device.xlate_exposed_ns_per_desc",
 	       ratio(st.xlate_exposed_ns, st.nr_desc_completed), "ns");
 	metric(&e, "wq.device.run_ns", (double)T, "ns");
@@ -1457,18 +1467,21 @@ int wq__report(const struct wq_model *m, const struct results_sink *sink)
 #define CK(name) (snprintf(key, sizeof(key), "client.%zu." name, i), key)
 			metric(&e, CK("desc_per_s"), per_s(c.nr_desc_completed, T), "desc/s");
 			metric(&e, CK("bytes_per_s"), tput[i], "bytes/s");
-			metric(&e, CK("retries_per_desc"), ratio(c.nr_retries, c.nr_issued), "retries");
+			metric(&e, CK("retries_per_desc"), ratio(c.nr_retries, c.nr_issued),
+			       "retries");
 			metric(&e, CK("nr_rejected"), (double)c.nr_rejected, "submissions");
 			metric(&e, CK("cpu_submit_ns"), (double)c.cpu_submit_ns, "ns");
 			metric(&e, CK("cpu_wait_ns"), (double)c.cpu_wait_ns, "ns");
 			metric(&e, CK("cpu_compl_ns"), (double)c.cpu_compl_ns, "ns");
 			metric(&e, CK("cpu_fault_ns"), (double)c.cpu_fault_ns, "ns");
 			metric(&e, CK("lock_wait_ns"), (double)c.lock_wait_ns, "ns");
-			metric(&e, CK("submit_mean_ns"), ratio(c.sum_submit_ns, c.nr_accepted), "ns");
-			metric(&e, CK("e2e_latency_ns@mean"), ratio(c.sum_e2e_ns, c.nr_completed), "ns");
+			metric(&e, CK("submit_mean_ns"), ratio(c.sum_submit_ns, c.nr_accepted),
+			       "ns");
+			metric(&e, CK("e2e_latency_ns@mean"), ratio(c.sum_e2e_ns, c.nr_completed),
+			       "ns");
 			if (m->cl[i].e2e.counts) {
-				metric(&e, CK("e2e_latency_ns@p50"), (double)hist_quantile(&m->cl[i].e2e, 0.5),
-				       "ns");
+				metric(&e, CK("e2e_latency_ns@p50"),
+				       (double)hist_quantile(&m->cl[i].e2e, 0.5), "ns");
 				metric(&e, CK("e2e_latency_ns@p99"),
 				       (double)hist_quantile(&m->cl[i].e2e, 0.99), "ns");
 			}

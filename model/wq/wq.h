@@ -69,15 +69,15 @@
 #include "model/results.h"
 #include "model/sim.h"
 
-#define WQ_MAX_GROUPS 4			/* groups per device (DSA 1.0: 4) */
-#define WQ_MAX_WQS 8			/* work queues per device (DSA 1.0: 8) */
-#define WQ_MAX_ENGINES_PER_GROUP 16	/* what-if headroom; DSA 1.0 has 4 per device */
-#define WQ_MAX_ENTRIES 65536		/* what-if headroom for WQ sizes */
-#define WQ_READ_BYTES 64		/* one read buffer: a cache line */
+#define WQ_MAX_GROUPS 4		    /* groups per device (DSA 1.0: 4) */
+#define WQ_MAX_WQS 8		    /* work queues per device (DSA 1.0: 8) */
+#define WQ_MAX_ENGINES_PER_GROUP 16 /* what-if headroom; DSA 1.0 has 4 per device */
+#define WQ_MAX_ENTRIES 65536	    /* what-if headroom for WQ sizes */
+#define WQ_READ_BYTES 64	    /* one read buffer: a cache line */
 
 enum wq_mode {
-	WQ_MODE_DEDICATED = 0,	/* one owner (or a software lock), MOVDIR64B */
-	WQ_MODE_SHARED = 1,	/* many clients, ENQCMD/ENQCMDS */
+	WQ_MODE_DEDICATED = 0, /* one owner (or a software lock), MOVDIR64B */
+	WQ_MODE_SHARED = 1,    /* many clients, ENQCMD/ENQCMDS */
 };
 
 /* DSA opcodes (values as in the DSA spec and Linux uapi/linux/idxd.h). */
@@ -91,119 +91,120 @@ enum wq_op {
 };
 
 enum wq_compl {
-	WQ_COMPL_POLL = 0,	/* spin on the completion record */
-	WQ_COMPL_UMWAIT = 1,	/* UMONITOR/UMWAIT on the completion record */
-	WQ_COMPL_INTR = 2,	/* completion interrupt, thread sleeps */
+	WQ_COMPL_POLL = 0,   /* spin on the completion record */
+	WQ_COMPL_UMWAIT = 1, /* UMONITOR/UMWAIT on the completion record */
+	WQ_COMPL_INTR = 2,   /* completion interrupt, thread sleeps */
 };
 
 enum wq_dist {
-	WQ_DIST_FIXED = 0,	/* the computed time */
-	WQ_DIST_EXP = 1,	/* exponential with the computed time as mean */
+	WQ_DIST_FIXED = 0, /* the computed time */
+	WQ_DIST_EXP = 1,   /* exponential with the computed time as mean */
 };
 
 enum wq_retry_policy {
-	WQ_RETRY_KERNEL = 0,	/* up to retry_max retries with a PAUSE, then -EAGAIN */
-	WQ_RETRY_SPIN = 1,	/* retry at once until accepted */
-	WQ_RETRY_BACKOFF = 2,	/* exponential backoff with jitter until accepted */
-	WQ_RETRY_PAUSE = 3,	/* retry after a PAUSE until accepted */
+	WQ_RETRY_KERNEL = 0,  /* up to retry_max retries with a PAUSE, then -EAGAIN */
+	WQ_RETRY_SPIN = 1,    /* retry at once until accepted */
+	WQ_RETRY_BACKOFF = 2, /* exponential backoff with jitter until accepted */
+	WQ_RETRY_PAUSE = 3,   /* retry after a PAUSE until accepted */
 	WQ_RETRY_NR_
 };
 
 enum wq_driver {
 	WQ_DRIVER_CLOSED = 0,	/* next descriptor when one completes + think time */
 	WQ_DRIVER_POISSON = 1,	/* open loop, exponential inter-arrival times */
-	WQ_DRIVER_EXTERNAL = 2,	/* only what wq__submit()/wq__push() give */
+	WQ_DRIVER_EXTERNAL = 2, /* only what wq__submit()/wq__push() give */
 };
 
 /* One work queue. */
 struct wq_wq_cfg {
-	uint32_t mode;		/* enum wq_mode */
-	uint32_t size;		/* entries */
-	uint32_t priority;	/* arbitration weight, 1..15 */
-	uint32_t threshold;	/* shared: entries ENQCMD may fill (ENQCMDS: size) */
-	uint32_t group;		/* group index */
-	uint32_t block_on_fault;	/* 1: the device waits for the fault (PRI); 0: partial completion */
+	uint32_t mode;	    /* enum wq_mode */
+	uint32_t size;	    /* entries */
+	uint32_t priority;  /* arbitration weight, 1..15 */
+	uint32_t threshold; /* shared: entries ENQCMD may fill (ENQCMDS: size) */
+	uint32_t group;	    /* group index */
+	uint32_t
+	    block_on_fault; /* 1: the device waits for the fault (PRI); 0: partial completion */
 };
 
 /* Device, submission and completion parameters (see wq_params.c for sources). */
 struct wq_config {
-	uint64_t seed;				/* PRNG seed */
-	uint32_t nr_groups;			/* groups in use */
-	uint32_t group_engines[WQ_MAX_GROUPS];	/* engines per group */
-	uint32_t nr_wqs;			/* work queues in use */
-	struct wq_wq_cfg wq[WQ_MAX_WQS];	/* work queues */
-	uint32_t device_wq_entries;		/* WQ entries the device has in all */
-	uint32_t max_batch;			/* largest batch (descriptors) */
-	uint64_t engine_bw_bytes_per_s;		/* one engine's data rate */
-	uint64_t device_bw_bytes_per_s;		/* device data path rate */
-	uint32_t max_read_buffers;		/* 64 B reads the device keeps in flight */
-	uint64_t read_latency_ns;		/* device memory read round trip */
-	uint32_t xlate_overlap;			/* 1: translation overlaps data movement */
-	uint32_t devtlb_enabled;		/* replay: 1: the device's own TLB (ATS) */
-	uint32_t devtlb_entries;		/* replay: device TLB entries */
-	uint32_t devtlb_ways;			/* replay: device TLB ways */
-	uint64_t devtlb_hit_ns;			/* replay: device TLB lookup */
-	uint32_t devtlb_link;			/* replay: enum wq_devtlb_link (wq_params.h) */
-	uint64_t on_die_one_way_ns;		/* replay: device <-> IOMMU one way, on die */
-	uint64_t desc_overhead_ns;		/* per work descriptor on an engine */
-	uint64_t batch_fetch_ns;		/* fetch of a batch's descriptor list */
-	uint32_t service_dist;			/* enum wq_dist (validation) */
-	uint64_t desc_prep_ns;			/* CPU: fill the 64 B descriptor */
-	uint64_t movdir64b_ns;			/* CPU: MOVDIR64B posted write */
-	uint64_t portal_oneway_ns;		/* core -> WQ portal */
-	uint64_t enqcmd_rtt_ns;			/* ENQCMD issue -> result at the core */
-	uint64_t lock_acquire_ns;		/* shared-DWQ lock, uncontended */
-	uint64_t lock_handoff_ns;		/* lock passing to another core */
-	uint32_t retry_policy;			/* enum wq_retry_policy of ENQCMD (user space) */
-	uint32_t retry_policy_enqcmds;		/* enum wq_retry_policy of ENQCMDS (kernel) */
-	uint32_t retry_max;			/* kernel policy: retries before -EAGAIN */
-	uint64_t retry_pause_ns;		/* kernel/spin: pause between tries */
-	uint64_t backoff_min_ns;		/* backoff: first delay */
-	uint64_t backoff_max_ns;		/* backoff: largest delay */
-	uint64_t poll_detect_ns;		/* completion write -> polling core sees it */
-	uint64_t poll_cpu_ns;			/* CPU per completion processed (poll) */
-	uint64_t umwait_wake_ns;		/* completion write -> UMWAIT returns */
-	uint64_t intr_latency_ns;		/* completion -> thread runs (interrupt) */
-	uint64_t intr_cpu_ns;			/* CPU per interrupt + wakeup */
-	uint64_t sw_fault_ns;			/* CPU: touch a faulted page before a resubmit */
-	uint64_t series_window_ns;		/* occupancy time-series window */
-	uint32_t client_queue_depth;		/* default: outstanding per client */
-	uint32_t client_compl;			/* default: enum wq_compl */
-	uint32_t client_op;			/* default: index of noop|memmove|fill|compare|crc */
-	uint32_t client_xfer_bytes;		/* default: transfer size */
-	uint32_t client_batch;			/* default: 0 single, N batch of N */
-	uint64_t client_think_ns;		/* default: think time */
-	uint32_t loop;				/* replay: enum wq_loop (wq_params.h) */
-	uint32_t xlate;				/* replay: enum wq_xlate_kind (wq_params.h) */
-	uint64_t xlate_fixed_access_ns;		/* replay, xlate=fixed: per access */
-	uint64_t xlate_fixed_page_ns;		/* replay, xlate=fixed: per page */
+	uint64_t seed;			       /* PRNG seed */
+	uint32_t nr_groups;		       /* groups in use */
+	uint32_t group_engines[WQ_MAX_GROUPS]; /* engines per group */
+	uint32_t nr_wqs;		       /* work queues in use */
+	struct wq_wq_cfg wq[WQ_MAX_WQS];       /* work queues */
+	uint32_t device_wq_entries;	       /* WQ entries the device has in all */
+	uint32_t max_batch;		       /* largest batch (descriptors) */
+	uint64_t engine_bw_bytes_per_s;	       /* one engine's data rate */
+	uint64_t device_bw_bytes_per_s;	       /* device data path rate */
+	uint32_t max_read_buffers;	       /* 64 B reads the device keeps in flight */
+	uint64_t read_latency_ns;	       /* device memory read round trip */
+	uint32_t xlate_overlap;		       /* 1: translation overlaps data movement */
+	uint32_t devtlb_enabled;	       /* replay: 1: the device's own TLB (ATS) */
+	uint32_t devtlb_entries;	       /* replay: device TLB entries */
+	uint32_t devtlb_ways;		       /* replay: device TLB ways */
+	uint64_t devtlb_hit_ns;		       /* replay: device TLB lookup */
+	uint32_t devtlb_link;		       /* replay: enum wq_devtlb_link (wq_params.h) */
+	uint64_t on_die_one_way_ns;	       /* replay: device <-> IOMMU one way, on die */
+	uint64_t desc_overhead_ns;	       /* per work descriptor on an engine */
+	uint64_t batch_fetch_ns;	       /* fetch of a batch's descriptor list */
+	uint32_t service_dist;		       /* enum wq_dist (validation) */
+	uint64_t desc_prep_ns;		       /* CPU: fill the 64 B descriptor */
+	uint64_t movdir64b_ns;		       /* CPU: MOVDIR64B posted write */
+	uint64_t portal_oneway_ns;	       /* core -> WQ portal */
+	uint64_t enqcmd_rtt_ns;		       /* ENQCMD issue -> result at the core */
+	uint64_t lock_acquire_ns;	       /* shared-DWQ lock, uncontended */
+	uint64_t lock_handoff_ns;	       /* lock passing to another core */
+	uint32_t retry_policy;		       /* enum wq_retry_policy of ENQCMD (user space) */
+	uint32_t retry_policy_enqcmds;	       /* enum wq_retry_policy of ENQCMDS (kernel) */
+	uint32_t retry_max;		       /* kernel policy: retries before -EAGAIN */
+	uint64_t retry_pause_ns;	       /* kernel/spin: pause between tries */
+	uint64_t backoff_min_ns;	       /* backoff: first delay */
+	uint64_t backoff_max_ns;	       /* backoff: largest delay */
+	uint64_t poll_detect_ns;	       /* completion write -> polling core sees it */
+	uint64_t poll_cpu_ns;		       /* CPU per completion processed (poll) */
+	uint64_t umwait_wake_ns;	       /* completion write -> UMWAIT returns */
+	uint64_t intr_latency_ns;	       /* completion -> thread runs (interrupt) */
+	uint64_t intr_cpu_ns;		       /* CPU per interrupt + wakeup */
+	uint64_t sw_fault_ns;		       /* CPU: touch a faulted page before a resubmit */
+	uint64_t series_window_ns;	       /* occupancy time-series window */
+	uint32_t client_queue_depth;	       /* default: outstanding per client */
+	uint32_t client_compl;		       /* default: enum wq_compl */
+	uint32_t client_op;		       /* default: index of noop|memmove|fill|compare|crc */
+	uint32_t client_xfer_bytes;	       /* default: transfer size */
+	uint32_t client_batch;		       /* default: 0 single, N batch of N */
+	uint64_t client_think_ns;	       /* default: think time */
+	uint32_t loop;			       /* replay: enum wq_loop (wq_params.h) */
+	uint32_t xlate;			       /* replay: enum wq_xlate_kind (wq_params.h) */
+	uint64_t xlate_fixed_access_ns;	       /* replay, xlate=fixed: per access */
+	uint64_t xlate_fixed_page_ns;	       /* replay, xlate=fixed: per page */
 };
 
 /* A descriptor as a client submits it. */
 struct wq_desc {
-	uint64_t src;		/* source address (compare: first source) */
-	uint64_t dst;		/* destination (compare: second source) */
-	uint64_t tag;		/* caller's id (e.g. trace desc_id) */
-	uint32_t xfer_bytes;	/* per work descriptor */
-	uint32_t batch_n;	/* 0: one descriptor; N: batch of N (addresses advance) */
-	uint32_t opcode;	/* enum wq_op of the work descriptor(s) */
+	uint64_t src;	     /* source address (compare: first source) */
+	uint64_t dst;	     /* destination (compare: second source) */
+	uint64_t tag;	     /* caller's id (e.g. trace desc_id) */
+	uint32_t xfer_bytes; /* per work descriptor */
+	uint32_t batch_n;    /* 0: one descriptor; N: batch of N (addresses advance) */
+	uint32_t opcode;     /* enum wq_op of the work descriptor(s) */
 };
 
 /* One client: a thread with a PASID on its own core. */
 struct wq_client_cfg {
-	uint32_t pasid;			/* PASID carried by its descriptors */
-	uint32_t wq;			/* work queue it submits to */
-	uint32_t privileged;		/* 1: ENQCMDS (threshold does not apply) */
-	uint32_t compl;			/* enum wq_compl */
-	uint32_t driver;		/* enum wq_driver */
-	uint32_t queue_depth;		/* closed loop: descriptors outstanding */
-	uint32_t think_dist;		/* enum wq_dist of the think time */
-	uint64_t think_ns;		/* closed loop: after a completion */
-	uint64_t interarrival_ns;	/* Poisson: mean inter-arrival time */
-	uint64_t nr_desc;		/* closed/Poisson: submissions to generate */
-	uint64_t start_ns;		/* first issue */
-	uint64_t addr_stride_bytes;	/* generated: address step per descriptor */
-	struct wq_desc tmpl;		/* generated descriptors start from this */
+	uint32_t pasid;		    /* PASID carried by its descriptors */
+	uint32_t wq;		    /* work queue it submits to */
+	uint32_t privileged;	    /* 1: ENQCMDS (threshold does not apply) */
+	uint32_t compl ;	    /* enum wq_compl */
+	uint32_t driver;	    /* enum wq_driver */
+	uint32_t queue_depth;	    /* closed loop: descriptors outstanding */
+	uint32_t think_dist;	    /* enum wq_dist of the think time */
+	uint64_t think_ns;	    /* closed loop: after a completion */
+	uint64_t interarrival_ns;   /* Poisson: mean inter-arrival time */
+	uint64_t nr_desc;	    /* closed/Poisson: submissions to generate */
+	uint64_t start_ns;	    /* first issue */
+	uint64_t addr_stride_bytes; /* generated: address step per descriptor */
+	struct wq_desc tmpl;	    /* generated descriptors start from this */
 };
 
 /*
@@ -212,7 +213,7 @@ struct wq_client_cfg {
  * ATC/PRI model implements this; wq_xlate_fixed_ops is a fixed-cost stand-in.
  */
 struct wq_xlate_ops {
-	const char *name;	/* "fixed", "iotlb", ... */
+	const char *name; /* "fixed", "iotlb", ... */
 	uint64_t (*stall_ns)(void *ctx, uint32_t pasid, uint64_t addr, uint64_t bytes, bool write,
 			     uint64_t now_ns);
 	/*
@@ -227,7 +228,7 @@ struct wq_xlate_ops {
 
 /* Context of wq_xlate_fixed_ops: per access + per page touched. */
 struct wq_xlate_fixed {
-	uint64_t per_access_ns;	/* every source/destination access */
+	uint64_t per_access_ns; /* every source/destination access */
 	uint64_t per_page_ns;	/* every page the access touches */
 	uint64_t page_bytes;	/* page size (power of two) */
 };
@@ -243,80 +244,80 @@ struct model;
  * of the model's translation latencies of those pages.
  */
 struct wq_xlate_model {
-	struct model *m;	/* translation model, fed only by this ops (time order) */
-	uint32_t dev;		/* device index in @m (the DSA device) */
-	uint32_t sid;		/* source id (context-cache key) */
-	uint32_t domain;	/* IOMMU domain */
-	uint64_t nr_accesses;	/* accesses translated */
-	uint64_t nr_pages;	/* pages looked up */
-	uint64_t stall_ns;	/* stalls returned, summed */
+	struct model *m;      /* translation model, fed only by this ops (time order) */
+	uint32_t dev;	      /* device index in @m (the DSA device) */
+	uint32_t sid;	      /* source id (context-cache key) */
+	uint32_t domain;      /* IOMMU domain */
+	uint64_t nr_accesses; /* accesses translated */
+	uint64_t nr_pages;    /* pages looked up */
+	uint64_t stall_ns;    /* stalls returned, summed */
 };
 
 extern const struct wq_xlate_ops wq_xlate_model_ops;
 
 /* Per work queue counters (exact sums, so tests can check queueing laws). */
 struct wq_wq_stats {
-	uint64_t nr_accepted;		/* submissions that entered the WQ */
-	uint64_t nr_completed;		/* submissions completed */
-	uint64_t nr_desc_completed;	/* work descriptors completed (batch: N) */
-	uint64_t nr_retry_answers;	/* ENQCMD attempts answered "retry" */
-	uint64_t nr_dropped;		/* posted writes that found the WQ full */
-	uint64_t nr_partial;		/* block_on_fault=0: completed partially (page fault) */
-	uint64_t bytes_accepted;	/* bytes of accepted submissions */
-	uint64_t bytes_completed;	/* bytes of completed submissions */
-	uint64_t sum_wait_ns;		/* accept -> engine start, summed */
-	uint64_t sum_sojourn_ns;	/* accept -> completion, summed */
-	uint64_t sum_service_ns;	/* engine start -> completion, summed */
-	uint64_t system_area;		/* integral of submissions in WQ + engines (ns) */
-	uint64_t queue_area;		/* integral of WQ entries used (ns) */
-	uint32_t max_queue;		/* most entries used at once */
-	uint32_t nr_clients;		/* clients submitting to it (DWQ: > 1 share a lock) */
+	uint64_t nr_accepted;	    /* submissions that entered the WQ */
+	uint64_t nr_completed;	    /* submissions completed */
+	uint64_t nr_desc_completed; /* work descriptors completed (batch: N) */
+	uint64_t nr_retry_answers;  /* ENQCMD attempts answered "retry" */
+	uint64_t nr_dropped;	    /* posted writes that found the WQ full */
+	uint64_t nr_partial;	    /* block_on_fault=0: completed partially (page fault) */
+	uint64_t bytes_accepted;    /* bytes of accepted submissions */
+	uint64_t bytes_completed;   /* bytes of completed submissions */
+	uint64_t sum_wait_ns;	    /* accept -> engine start, summed */
+	uint64_t sum_sojourn_ns;    /* accept -> completion, summed */
+	uint64_t sum_service_ns;    /* engine start -> completion, summed */
+	uint64_t system_area;	    /* integral of submissions in WQ + engines (ns) */
+	uint64_t queue_area;	    /* integral of WQ entries used (ns) */
+	uint32_t max_queue;	    /* most entries used at once */
+	uint32_t nr_clients;	    /* clients submitting to it (DWQ: > 1 share a lock) */
 };
 
 /* Per client counters. */
 struct wq_client_stats {
-	uint64_t nr_issued;		/* submissions the client wanted to make */
-	uint64_t nr_accepted;		/* accepted by the WQ */
-	uint64_t nr_completed;		/* completions noticed */
-	uint64_t nr_desc_completed;	/* work descriptors completed */
-	uint64_t nr_rejected;		/* given up (-EAGAIN) */
-	uint64_t nr_retries;		/* ENQCMD retries */
-	uint64_t nr_partial;		/* partial completions noticed (page fault) */
-	uint64_t nr_resubmits;		/* remainders resubmitted after a partial completion */
-	uint64_t bytes_issued;		/* bytes of the descriptors issued (not resubmits) */
-	uint64_t bytes_completed;	/* bytes moved, every piece */
-	uint64_t sum_submit_ns;		/* issue -> accepted, summed */
-	uint64_t sum_e2e_ns;		/* issue -> completion noticed, summed */
-	uint64_t cpu_submit_ns;		/* core busy submitting (incl. lock, retries) */
-	uint64_t cpu_wait_ns;		/* core spinning/UMWAITing for completions */
-	uint64_t cpu_compl_ns;		/* core processing completions/interrupts */
-	uint64_t cpu_fault_ns;		/* core servicing page faults before resubmits */
-	uint64_t lock_wait_ns;		/* spinning on the shared-DWQ lock */
-	uint64_t credit_wait_ns;	/* waiting for a DWQ slot */
-	uint64_t last_notice_ns;	/* time of the last completion noticed */
+	uint64_t nr_issued;	    /* submissions the client wanted to make */
+	uint64_t nr_accepted;	    /* accepted by the WQ */
+	uint64_t nr_completed;	    /* completions noticed */
+	uint64_t nr_desc_completed; /* work descriptors completed */
+	uint64_t nr_rejected;	    /* given up (-EAGAIN) */
+	uint64_t nr_retries;	    /* ENQCMD retries */
+	uint64_t nr_partial;	    /* partial completions noticed (page fault) */
+	uint64_t nr_resubmits;	    /* remainders resubmitted after a partial completion */
+	uint64_t bytes_issued;	    /* bytes of the descriptors issued (not resubmits) */
+	uint64_t bytes_completed;   /* bytes moved, every piece */
+	uint64_t sum_submit_ns;	    /* issue -> accepted, summed */
+	uint64_t sum_e2e_ns;	    /* issue -> completion noticed, summed */
+	uint64_t cpu_submit_ns;	    /* core busy submitting (incl. lock, retries) */
+	uint64_t cpu_wait_ns;	    /* core spinning/UMWAITing for completions */
+	uint64_t cpu_compl_ns;	    /* core processing completions/interrupts */
+	uint64_t cpu_fault_ns;	    /* core servicing page faults before resubmits */
+	uint64_t lock_wait_ns;	    /* spinning on the shared-DWQ lock */
+	uint64_t credit_wait_ns;    /* waiting for a DWQ slot */
+	uint64_t last_notice_ns;    /* time of the last completion noticed */
 };
 
 /* Whole-model counters. */
 struct wq_stats {
-	uint64_t end_ns;		/* time of the last model event */
-	uint64_t nr_issued;		/* submissions issued by all clients */
-	uint64_t nr_accepted;		/* accepted by WQs */
-	uint64_t nr_completed;		/* completions noticed by clients */
-	uint64_t nr_desc_completed;	/* work descriptors completed */
-	uint64_t nr_rejected;		/* given up */
-	uint64_t nr_retries;		/* ENQCMD retries */
-	uint64_t nr_dropped;		/* posted writes to a full WQ */
-	uint64_t nr_partial;		/* partial completions (block_on_fault=0) */
-	uint64_t nr_resubmits;		/* remainders resubmitted */
-	uint64_t bytes_issued;		/* requested by issued descriptors */
-	uint64_t bytes_accepted;	/* accepted */
-	uint64_t bytes_completed;	/* completed by engines */
-	uint64_t engine_busy_ns;	/* summed over engines */
-	uint64_t nr_engines;		/* engines on the device */
-	uint64_t xlate_stall_ns;	/* translation stalls, summed */
-	uint64_t xlate_exposed_ns;	/* engine time waiting on translation only */
-	uint64_t nr_xlate_calls;	/* calls into the translation ops */
-	uint64_t nr_in_flight;		/* issued, neither completed nor rejected */
+	uint64_t end_ns;	    /* time of the last model event */
+	uint64_t nr_issued;	    /* submissions issued by all clients */
+	uint64_t nr_accepted;	    /* accepted by WQs */
+	uint64_t nr_completed;	    /* completions noticed by clients */
+	uint64_t nr_desc_completed; /* work descriptors completed */
+	uint64_t nr_rejected;	    /* given up */
+	uint64_t nr_retries;	    /* ENQCMD retries */
+	uint64_t nr_dropped;	    /* posted writes to a full WQ */
+	uint64_t nr_partial;	    /* partial completions (block_on_fault=0) */
+	uint64_t nr_resubmits;	    /* remainders resubmitted */
+	uint64_t bytes_issued;	    /* requested by issued descriptors */
+	uint64_t bytes_accepted;    /* accepted */
+	uint64_t bytes_completed;   /* completed by engines */
+	uint64_t engine_busy_ns;    /* summed over engines */
+	uint64_t nr_engines;	    /* engines on the device */
+	uint64_t xlate_stall_ns;    /* translation stalls, summed */
+	uint64_t xlate_exposed_ns;  /* engine time waiting on translation only */
+	uint64_t nr_xlate_calls;    /* calls into the translation ops */
+	uint64_t nr_in_flight;	    /* issued, neither completed nor rejected */
 };
 
 struct wq_model;

@@ -26,21 +26,21 @@ extern const struct param_table wq_param_table;
 
 /* wq.loop: how the replay drives the model from a trace's WQ records. */
 enum wq_loop {
-	WQ_LOOP_CLOSED = 0,	/* = WQ_REPLAY_CLOSED */
-	WQ_LOOP_OPEN = 1,	/* = WQ_REPLAY_OPEN */
+	WQ_LOOP_CLOSED = 0, /* = WQ_REPLAY_CLOSED */
+	WQ_LOOP_OPEN = 1,   /* = WQ_REPLAY_OPEN */
 };
 
 /* wq.xlate: where the replay's translation stalls come from. */
 enum wq_xlate_kind {
-	WQ_XLATE_MODEL = 0,	/* the translation model (model/xlate/model.h), wq_xlate_model_ops */
-	WQ_XLATE_FIXED = 1,	/* wq_xlate_fixed_ops with wq.xlate_fixed_* */
-	WQ_XLATE_NONE = 2,	/* no stalls */
+	WQ_XLATE_MODEL = 0, /* the translation model (model/xlate/model.h), wq_xlate_model_ops */
+	WQ_XLATE_FIXED = 1, /* wq_xlate_fixed_ops with wq.xlate_fixed_* */
+	WQ_XLATE_NONE = 2,  /* no stalls */
 };
 
 /* wq.devtlb.link: how the device's TLB reaches the IOMMU on a miss. */
 enum wq_devtlb_link {
-	WQ_DEVTLB_ON_DIE = 0,	/* integrated device (SPR DSA): wq.devtlb.on_die_one_way_ns */
-	WQ_DEVTLB_PCIE = 1,	/* discrete device: the translation model's pcie.one_way_ns */
+	WQ_DEVTLB_ON_DIE = 0, /* integrated device (SPR DSA): wq.devtlb.on_die_one_way_ns */
+	WQ_DEVTLB_PCIE = 1,   /* discrete device: the translation model's pcie.one_way_ns */
 };
 
 /** wq_op_of_choice() - opcode (enum wq_op) of wq.client_op's enum index @idx. */

@@ -54,14 +54,14 @@ static int64_t backoff_next(const struct wq_config *cfg, uint32_t nr_failed, str
 	return (int64_t)d;
 }
 
-static const struct wq_retry_ops kernel_ops = { .name = "kernel", .next_delay_ns = kernel_next };
-static const struct wq_retry_ops spin_ops = { .name = "spin", .next_delay_ns = spin_next };
-static const struct wq_retry_ops pause_ops = { .name = "pause", .next_delay_ns = pause_next };
-static const struct wq_retry_ops backoff_ops = { .name = "backoff", .next_delay_ns = backoff_next };
+static const struct wq_retry_ops kernel_ops = {.name = "kernel", .next_delay_ns = kernel_next};
+static const struct wq_retry_ops spin_ops = {.name = "spin", .next_delay_ns = spin_next};
+static const struct wq_retry_ops pause_ops = {.name = "pause", .next_delay_ns = pause_next};
+static const struct wq_retry_ops backoff_ops = {.name = "backoff", .next_delay_ns = backoff_next};
 
 const struct wq_retry_ops *const wq_retry_registry[WQ_RETRY_NR_] = {
-	[WQ_RETRY_KERNEL] = &kernel_ops,
-	[WQ_RETRY_SPIN] = &spin_ops,
-	[WQ_RETRY_BACKOFF] = &backoff_ops,
-	[WQ_RETRY_PAUSE] = &pause_ops,
+    [WQ_RETRY_KERNEL] = &kernel_ops,
+    [WQ_RETRY_SPIN] = &spin_ops,
+    [WQ_RETRY_BACKOFF] = &backoff_ops,
+    [WQ_RETRY_PAUSE] = &pause_ops,
 };

@@ -23,8 +23,8 @@
 #include "model/xlate/model.h"
 #include "model/wq/wq.h"
 
-static uint64_t fixed_stall_ns(void *ctx, uint32_t pasid, uint64_t addr, uint64_t bytes,
-			       bool write, uint64_t now_ns)
+static uint64_t fixed_stall_ns(void *ctx, uint32_t pasid, uint64_t addr, uint64_t bytes, bool write,
+			       uint64_t now_ns)
 {
 	const struct wq_xlate_fixed *f = ctx;
 	uint64_t first, last;
@@ -40,8 +40,8 @@ static uint64_t fixed_stall_ns(void *ctx, uint32_t pasid, uint64_t addr, uint64_
 }
 
 const struct wq_xlate_ops wq_xlate_fixed_ops = {
-	.name = "fixed",
-	.stall_ns = fixed_stall_ns,
+    .name = "fixed",
+    .stall_ns = fixed_stall_ns,
 };
 
 /* The stall of one descriptor range is the growth of the model's latency sum. */
@@ -50,13 +50,18 @@ static uint64_t lat_sum(const struct model *m)
 	return model__latency_sum_ns(m);
 }
 
-static uint64_t model_stall_ns(void *ctx, uint32_t pasid, uint64_t addr, uint64_t bytes,
-			       bool write, uint64_t now_ns)
+static uint64_t model_stall_ns(void *ctx, uint32_t pasid, uint64_t addr, uint64_t bytes, bool write,
+			       uint64_t now_ns)
 {
 	struct wq_xlate_model *x = ctx;
 	struct model_access a = {
-		.iova = addr, .bytes = bytes ? bytes : 1, .dev = x->dev, .sid = x->sid,
-		.domain = x->domain, .pasid = pasid, .write = write,
+	    .iova = addr,
+	    .bytes = bytes ? bytes : 1,
+	    .dev = x->dev,
+	    .sid = x->sid,
+	    .domain = x->domain,
+	    .pasid = pasid,
+	    .write = write,
 	};
 	uint64_t before, stall;
 
@@ -74,8 +79,13 @@ static uint64_t model_fault_offset(void *ctx, uint32_t pasid, uint64_t addr, uin
 {
 	struct wq_xlate_model *x = ctx;
 	struct model_access a = {
-		.iova = addr, .bytes = bytes, .dev = x->dev, .sid = x->sid, .domain = x->domain,
-		.pasid = pasid, .write = write,
+	    .iova = addr,
+	    .bytes = bytes,
+	    .dev = x->dev,
+	    .sid = x->sid,
+	    .domain = x->domain,
+	    .pasid = pasid,
+	    .write = write,
 	};
 
 	(void)now_ns;
@@ -83,7 +93,7 @@ static uint64_t model_fault_offset(void *ctx, uint32_t pasid, uint64_t addr, uin
 }
 
 const struct wq_xlate_ops wq_xlate_model_ops = {
-	.name = "model",
-	.stall_ns = model_stall_ns,
-	.fault_offset = model_fault_offset,
+    .name = "model",
+    .stall_ns = model_stall_ns,
+    .fault_offset = model_fault_offset,
 };

@@ -35,44 +35,44 @@
 #define IOTLB_NO_WAY UINT32_MAX
 
 struct iotlb_ctx_ent {
-	uint32_t domain;	/* domain or source id */
-	uint32_t pasid;		/* PASID */
-	uint32_t set_offset;	/* added to the page number to pick the set */
+	uint32_t domain;     /* domain or source id */
+	uint32_t pasid;	     /* PASID */
+	uint32_t set_offset; /* added to the page number to pick the set */
 };
 
 struct iotlb {
-	uint64_t *keys;				/* nr_sets * ways keys */
-	uint64_t *stamps;			/* per way: fill or last-use stamp */
-	uint32_t *nr_valid;			/* per set: valid ways */
-	uint64_t clock;				/* stamp source, +1 per access */
-	uint64_t set_mask;			/* nr_sets - 1 if a power of two */
-	uint32_t nr_sets;			/* entries / ways */
-	uint32_t ways;				/* ways per set */
-	uint32_t index;				/* enum iotlb_index */
-	bool sets_pow2;				/* set index by mask */
-	bool stamp_on_hit;			/* copy of policy->stamp_on_hit */
-	bool indexed;				/* hash index instead of a way scan */
-	bool listed;				/* indexed and the policy evicts the oldest */
-	uint64_t *hkeys;			/* index: hmask + 1 slots of keys */
-	uint32_t *hways;			/* index: way of each slot */
-	uint64_t hmask;				/* index capacity - 1 */
-	unsigned int hshift;			/* 64 - log2(capacity) */
-	uint32_t *prev, *next;			/* list: per way, neighbours in its set */
-	uint32_t *head;				/* list: per set, newest way */
-	uint8_t shift[IOTLB_NR_PSZ];		/* address shift per page size */
-	const struct iotlb_policy *policy;	/* replacement */
-	struct prng prng;			/* PRNG state (random policy) */
-	struct iotlb_ctx_ent *ctxs;		/* interned contexts */
-	uint32_t nr_ctxs;			/* used entries of ctxs */
-	uint32_t last_ctx;			/* index returned last by iotlb__ctx */
-	struct iotlb_stats st;			/* counters */
+	uint64_t *keys;			   /* nr_sets * ways keys */
+	uint64_t *stamps;		   /* per way: fill or last-use stamp */
+	uint32_t *nr_valid;		   /* per set: valid ways */
+	uint64_t clock;			   /* stamp source, +1 per access */
+	uint64_t set_mask;		   /* nr_sets - 1 if a power of two */
+	uint32_t nr_sets;		   /* entries / ways */
+	uint32_t ways;			   /* ways per set */
+	uint32_t index;			   /* enum iotlb_index */
+	bool sets_pow2;			   /* set index by mask */
+	bool stamp_on_hit;		   /* copy of policy->stamp_on_hit */
+	bool indexed;			   /* hash index instead of a way scan */
+	bool listed;			   /* indexed and the policy evicts the oldest */
+	uint64_t *hkeys;		   /* index: hmask + 1 slots of keys */
+	uint32_t *hways;		   /* index: way of each slot */
+	uint64_t hmask;			   /* index capacity - 1 */
+	unsigned int hshift;		   /* 64 - log2(capacity) */
+	uint32_t *prev, *next;		   /* list: per way, neighbours in its set */
+	uint32_t *head;			   /* list: per set, newest way */
+	uint8_t shift[IOTLB_NR_PSZ];	   /* address shift per page size */
+	const struct iotlb_policy *policy; /* replacement */
+	struct prng prng;		   /* PRNG state (random policy) */
+	struct iotlb_ctx_ent *ctxs;	   /* interned contexts */
+	uint32_t nr_ctxs;		   /* used entries of ctxs */
+	uint32_t last_ctx;		   /* index returned last by iotlb__ctx */
+	struct iotlb_stats st;		   /* counters */
 };
 
 /* ---------------------------------------------------------------- policies */
 
 /* The registry, made from IOTLB_POLICIES (iotlb.h): index = stored enum value. */
 #define POLICY_ENTRY_(n) &iotlb_policy_##n,
-static const struct iotlb_policy *const iotlb_policies[] = { IOTLB_POLICIES(POLICY_ENTRY_) };
+static const struct iotlb_policy *const iotlb_policies[] = {IOTLB_POLICIES(POLICY_ENTRY_)};
 #undef POLICY_ENTRY_
 #define NR_POLICIES (sizeof(iotlb_policies) / sizeof(iotlb_policies[0]))
 
@@ -272,7 +272,7 @@ static void list_back(struct iotlb *t, uint32_t s, uint32_t g)
 
 struct iotlb *iotlb__new(const struct iotlb_geom *g)
 {
-	static const uint8_t dflt_shift[IOTLB_NR_PSZ] = { 12, 21, 30 };
+	static const uint8_t dflt_shift[IOTLB_NR_PSZ] = {12, 21, 30};
 	const char *why;
 	struct iotlb *t;
 
@@ -307,7 +307,7 @@ struct iotlb *iotlb__new(const struct iotlb_geom *g)
 		goto nomem;
 	t->ctxs[0].domain = 0;
 	t->ctxs[0].pasid = 0;
-	t->nr_ctxs = 1;		/* context 0 = (0, 0), the common case */
+	t->nr_ctxs = 1; /* context 0 = (0, 0), the common case */
 	return t;
 nomem:
 	iotlb__free(t);
@@ -425,7 +425,7 @@ static bool access_indexed(struct iotlb *t, uint64_t key, uint32_t s)
 	}
 	t->st.nr_misses++;
 	if (t->listed) {
-		g = t->prev[t->head[s]];	/* the tail: invalid, else oldest */
+		g = t->prev[t->head[s]]; /* the tail: invalid, else oldest */
 	} else {
 		uint64_t base = (uint64_t)s * t->ways;
 

@@ -41,10 +41,10 @@
 
 struct prng;
 
-#define IOTLB_NR_PSZ 3		/* page sizes: 4 KiB, 2 MiB, 1 GiB */
-#define IOTLB_MAX_CTX 4096	/* contexts per instance (12 bits of the key) */
-#define IOTLB_ANY 0xffffffffu	/* wildcard domain/PASID in invalidations */
-#define IOTLB_SCAN_WAYS 16	/* wider sets are indexed (two cache lines of keys) */
+#define IOTLB_NR_PSZ 3	      /* page sizes: 4 KiB, 2 MiB, 1 GiB */
+#define IOTLB_MAX_CTX 4096    /* contexts per instance (12 bits of the key) */
+#define IOTLB_ANY 0xffffffffu /* wildcard domain/PASID in invalidations */
+#define IOTLB_SCAN_WAYS 16    /* wider sets are indexed (two cache lines of keys) */
 
 enum iotlb_psz {
 	IOTLB_PSZ_4K = 0,
@@ -54,10 +54,10 @@ enum iotlb_psz {
 
 /* A replacement policy: one const table per policy, listed in IOTLB_POLICIES below. */
 struct iotlb_policy {
-	const char *name;	/* "lru" */
-	const char *summary;	/* one line */
-	bool stamp_on_hit;	/* refresh the way's stamp on a hit (LRU) */
-	bool evict_oldest;	/* victim = oldest stamp: indexed stores use a list */
+	const char *name;    /* "lru" */
+	const char *summary; /* one line */
+	bool stamp_on_hit;   /* refresh the way's stamp on a hit (LRU) */
+	bool evict_oldest;   /* victim = oldest stamp: indexed stores use a list */
 	/*
 	 * Pick the way to evict in a set. @stamps: per-way stamp of the last
 	 * fill (or last use if stamp_on_hit), 0 for an invalid way; @full: the
@@ -75,9 +75,9 @@ struct iotlb_policy {
  * from this list, so a stored index always names the policy whose word was
  * parsed. Adding a policy: one file and one line here.
  */
-#define IOTLB_POLICIES(X) \
-	X(lru)            \
-	X(fifo)           \
+#define IOTLB_POLICIES(X)                                                                          \
+	X(lru)                                                                                     \
+	X(fifo)                                                                                    \
 	X(random)
 
 #define IOTLB_POLICY_DECLARE_(n) extern const struct iotlb_policy iotlb_policy_##n;
@@ -102,8 +102,8 @@ const struct iotlb_policy *iotlb_policy_by_index(uint32_t i);
 
 /* How a lookup picks its set (see the model assumptions above). */
 enum iotlb_index {
-	IOTLB_INDEX_CTX_HASH = 0,	/* page number + Fibonacci hash of (domain, PASID) */
-	IOTLB_INDEX_PAGE = 1,		/* page number only */
+	IOTLB_INDEX_CTX_HASH = 0, /* page number + Fibonacci hash of (domain, PASID) */
+	IOTLB_INDEX_PAGE = 1,	  /* page number only */
 	IOTLB_INDEX_NR_
 };
 
@@ -111,41 +111,41 @@ enum iotlb_index {
 const char *iotlb_index_choices(void);
 
 struct iotlb_geom {
-	uint32_t entries;			/* total entries (> 0) */
-	uint32_t ways;				/* ways per set; == entries: fully associative */
-	const struct iotlb_policy *policy;	/* replacement */
-	uint64_t seed;				/* PRNG seed (random policy) */
-	uint32_t index;				/* enum iotlb_index (0: ctx-hash) */
-	bool custom_shift;			/* use shift[]; else 12/21/30 */
-	uint8_t shift[IOTLB_NR_PSZ];		/* address shift per page size */
-	bool no_index;				/* always scan the ways (tests compare both paths) */
+	uint32_t entries;		   /* total entries (> 0) */
+	uint32_t ways;			   /* ways per set; == entries: fully associative */
+	const struct iotlb_policy *policy; /* replacement */
+	uint64_t seed;			   /* PRNG seed (random policy) */
+	uint32_t index;			   /* enum iotlb_index (0: ctx-hash) */
+	bool custom_shift;		   /* use shift[]; else 12/21/30 */
+	uint8_t shift[IOTLB_NR_PSZ];	   /* address shift per page size */
+	bool no_index;			   /* always scan the ways (tests compare both paths) */
 };
 
 /* Kinds of invalidation. */
 enum iotlb_inval_kind {
-	IOTLB_INV_GLOBAL = 0,	/* everything */
-	IOTLB_INV_DOMAIN = 1,	/* every entry of a domain */
-	IOTLB_INV_PASID = 2,	/* every entry of (domain or any, PASID) */
-	IOTLB_INV_RANGE = 3,	/* entries overlapping [addr, addr+bytes) of (domain, PASID) */
+	IOTLB_INV_GLOBAL = 0, /* everything */
+	IOTLB_INV_DOMAIN = 1, /* every entry of a domain */
+	IOTLB_INV_PASID = 2,  /* every entry of (domain or any, PASID) */
+	IOTLB_INV_RANGE = 3,  /* entries overlapping [addr, addr+bytes) of (domain, PASID) */
 	IOTLB_INV_NR_KINDS_
 };
 
 struct iotlb_inval {
-	enum iotlb_inval_kind kind;	/* what to drop */
-	uint32_t domain;		/* domain/source id, IOTLB_ANY for all */
-	uint32_t pasid;			/* PASID, IOTLB_ANY for all */
-	uint64_t addr;			/* RANGE: start address */
-	uint64_t bytes;			/* RANGE: length (> 0) */
+	enum iotlb_inval_kind kind; /* what to drop */
+	uint32_t domain;	    /* domain/source id, IOTLB_ANY for all */
+	uint32_t pasid;		    /* PASID, IOTLB_ANY for all */
+	uint64_t addr;		    /* RANGE: start address */
+	uint64_t bytes;		    /* RANGE: length (> 0) */
 };
 
 struct iotlb_stats {
-	uint64_t nr_lookups;		/* iotlb__access calls */
-	uint64_t nr_hits;		/* of which hits */
-	uint64_t nr_misses;		/* of which misses (filled) */
-	uint64_t nr_evictions;		/* valid entries replaced on a fill */
-	uint64_t nr_inval[IOTLB_INV_NR_KINDS_];	/* invalidation requests per kind */
-	uint64_t nr_inval_entries;	/* entries dropped by invalidations */
-	uint64_t nr_ctx_overflow;	/* contexts aliased because the table was full */
+	uint64_t nr_lookups;			/* iotlb__access calls */
+	uint64_t nr_hits;			/* of which hits */
+	uint64_t nr_misses;			/* of which misses (filled) */
+	uint64_t nr_evictions;			/* valid entries replaced on a fill */
+	uint64_t nr_inval[IOTLB_INV_NR_KINDS_]; /* invalidation requests per kind */
+	uint64_t nr_inval_entries;		/* entries dropped by invalidations */
+	uint64_t nr_ctx_overflow;		/* contexts aliased because the table was full */
 };
 
 struct iotlb;

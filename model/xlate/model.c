@@ -23,60 +23,62 @@
 #include "lib/u64map.h"
 #include "model/xlate/walk.h"
 
-#define SERIES_MAX 4096	/* windows before the window doubles */
-#define BASE_PAGE_BYTES 4096ull	/* x86 PAGE_SIZE: pin counts and VT-d address masks are in these */
+#define SERIES_MAX 4096 /* windows before the window doubles */
+#define BASE_PAGE_BYTES                                                                            \
+	4096ull /* x86 PAGE_SIZE: pin counts and VT-d address masks are in these                   \
+		 */
 
 /* The model's time series, one grid (lib/series.h). */
 enum { S_LIVE, S_PINNED, S_FAULTS, S_INVAL, S_MISS, S_NR_ };
 
 struct mdev {
-	struct iotlb *atc;	/* device TLB, NULL until first use */
-	struct heap pri_out;	/* completion times (heap_time) of outstanding page requests */
-	uint32_t nr_pri_open;	/* outstanding requests waiting in open groups (no completion yet) */
+	struct iotlb *atc;    /* device TLB, NULL until first use */
+	struct heap pri_out;  /* completion times (heap_time) of outstanding page requests */
+	uint32_t nr_pri_open; /* outstanding requests waiting in open groups (no completion yet) */
 };
 
 /* One page request accepted into the PRQ, waiting for its group's response. */
 struct pri_member {
-	uint64_t t0_ns;		/* device's first translation attempt (latency start) */
-	uint64_t arrive_ns;	/* the page-request thread queued it (PRQ slot freed) */
-	uint64_t service_ns;	/* fault service drawn for it */
-	uint64_t addr;		/* page */
-	struct model_access a;	/* device, source id, domain, PASID of the request */
+	uint64_t t0_ns;	       /* device's first translation attempt (latency start) */
+	uint64_t arrive_ns;    /* the page-request thread queued it (PRQ slot freed) */
+	uint64_t service_ns;   /* fault service drawn for it */
+	uint64_t addr;	       /* page */
+	struct model_access a; /* device, source id, domain, PASID of the request */
 };
 
 /* A page request group (PCIe PRG) whose last request has not arrived yet. */
 struct pri_group {
-	uint32_t dev;		/* device index */
-	uint32_t pasid;		/* PASID (0 when none) */
-	uint32_t grpid;		/* PRG index */
-	uint32_t nr, cap;	/* members used, allocated */
-	struct pri_member *v;	/* members in arrival order */
+	uint32_t dev;	      /* device index */
+	uint32_t pasid;	      /* PASID (0 when none) */
+	uint32_t grpid;	      /* PRG index */
+	uint32_t nr, cap;     /* members used, allocated */
+	struct pri_member *v; /* members in arrival order */
 };
 
 /* How a page request is grouped: NULL = a group of its own (model-generated faults). */
 struct pri_tag {
-	uint32_t grpid;		/* PRG index */
-	bool last;		/* last request of the group */
+	uint32_t grpid; /* PRG index */
+	bool last;	/* last request of the group */
 };
 
 /* A lookup waiting for a translation whose completion is not known yet (open PRI group). */
 struct pend_waiter {
-	uint64_t key;		/* pend_key of the translation */
-	uint64_t t_ns;		/* when the lookup happened */
+	uint64_t key;  /* pend_key of the translation */
+	uint64_t t_ns; /* when the lookup happened */
 };
 
-#define PEND_OPEN UINT64_MAX	/* in flight, completion not known yet (open PRI group) */
+#define PEND_OPEN UINT64_MAX /* in flight, completion not known yet (open PRI group) */
 
-#define QC_MAPS 8	/* recent maps per CPU that a caching-mode flush may follow */
+#define QC_MAPS 8 /* recent maps per CPU that a caching-mode flush may follow */
 
 /* Per CPU: its current qi_submit_sync run and what it last did (map or unmap). */
 struct qcpu {
-	uint64_t run_ns;	/* time of the current run of trace descriptors */
-	bool run_open;		/* a run was seen */
-	bool unmap_path;	/* the CPU's last map/unmap was an unmap: its waits are the unmap's */
-	uint32_t nr_maps;	/* maps[] used */
+	uint64_t run_ns;  /* time of the current run of trace descriptors */
+	bool run_open;	  /* a run was seen */
+	bool unmap_path;  /* the CPU's last map/unmap was an unmap: its waits are the unmap's */
+	uint32_t nr_maps; /* maps[] used */
 	struct {
-		uint64_t iova, bytes;	/* a map not yet followed by its flush */
+		uint64_t iova, bytes; /* a map not yet followed by its flush */
 	} maps[QC_MAPS];
 };
 
@@ -85,101 +87,103 @@ struct qcpu {
  * iova_fq rings of IOVA_FQ_SIZE and one fq_timer per domain).
  */
 struct fq {
-	uint32_t domain;	/* domain id */
-	bool timer_on;		/* fq_timer armed (cookie->fq_timer_on) */
-	uint64_t nr;		/* entries queued over all CPUs */
-	uint32_t *nr_cpu;	/* entries queued per CPU ring, MODEL_MAX_CPUS */
+	uint32_t domain;  /* domain id */
+	bool timer_on;	  /* fq_timer armed (cookie->fq_timer_on) */
+	uint64_t nr;	  /* entries queued over all CPUs */
+	uint32_t *nr_cpu; /* entries queued per CPU ring, MODEL_MAX_CPUS */
 };
 
 struct model_stats {
-	uint64_t nr_accesses;		/* model__access calls */
-	uint64_t nr_pages;		/* page lookups */
-	uint64_t bytes;			/* bytes accessed */
-	uint64_t nr_writes;		/* write accesses */
+	uint64_t nr_accesses; /* model__access calls */
+	uint64_t nr_pages;    /* page lookups */
+	uint64_t bytes;	      /* bytes accessed */
+	uint64_t nr_writes;   /* write accesses */
 	uint64_t atc_lookups, atc_hits, atc_misses;
-	uint64_t ats_requests;		/* translation requests sent to the IOMMU */
-	uint64_t ats_inval;		/* ATS invalidation requests sent to devices */
-	uint64_t atc_inval_entries;	/* ATC entries dropped */
+	uint64_t ats_requests;	    /* translation requests sent to the IOMMU */
+	uint64_t ats_inval;	    /* ATS invalidation requests sent to devices */
+	uint64_t atc_inval_entries; /* ATC entries dropped */
 	uint64_t pri_requests, pri_responses, pri_dropped, pri_retries, pri_failed;
-	uint64_t pri_answered;		/* requests covered by a page group response */
-	uint64_t pri_trace_requests;	/* page requests taken from the trace (model__page_req) */
-	uint64_t pri_trace_writes;	/* of which asked for write access */
-	uint64_t pri_open_closed;	/* groups without a last request closed by model__finish */
-	uint64_t pri_stalled;		/* requests that waited for a device slot */
-	uint64_t pri_minor, pri_major;	/* faults served */
-	uint64_t pri_max_prq;		/* PRQ occupancy high-water mark */
-	uint64_t pri_latency_ns;	/* sum: first ATS request to final translation */
-	uint64_t pri_service_ns;	/* sum: OS fault service time (CPU spent in handle_mm_fault) */
-	uint64_t pri_resp_cpu_ns;	/* sum: page group responses' qi_submit_sync waits */
-	uint64_t pri_thread_wait_ns;	/* sum: requests waiting for the page-request thread */
-	uint64_t faults_unrecoverable;	/* non-present without ATS/PRI */
-	uint64_t first_touch_resident;	/* faulting: pages found resident at first touch */
-	uint64_t absorbed_pages;	/* access pages translated by their trace page request */
-	uint64_t use_after_unmap;	/* translations served for an unmapped, not yet invalidated IOVA */
-	uint64_t pending_waits;		/* lookups that waited for a translation already in flight */
-	uint64_t iotlb_merged;		/* of which IOTLB lookups (no ATS) merged into a walk in flight */
-	uint64_t pending_wait_ns;	/* sum of those waits */
+	uint64_t pri_answered;	       /* requests covered by a page group response */
+	uint64_t pri_trace_requests;   /* page requests taken from the trace (model__page_req) */
+	uint64_t pri_trace_writes;     /* of which asked for write access */
+	uint64_t pri_open_closed;      /* groups without a last request closed by model__finish */
+	uint64_t pri_stalled;	       /* requests that waited for a device slot */
+	uint64_t pri_minor, pri_major; /* faults served */
+	uint64_t pri_max_prq;	       /* PRQ occupancy high-water mark */
+	uint64_t pri_latency_ns;       /* sum: first ATS request to final translation */
+	uint64_t pri_service_ns;     /* sum: OS fault service time (CPU spent in handle_mm_fault) */
+	uint64_t pri_resp_cpu_ns;    /* sum: page group responses' qi_submit_sync waits */
+	uint64_t pri_thread_wait_ns; /* sum: requests waiting for the page-request thread */
+	uint64_t faults_unrecoverable; /* non-present without ATS/PRI */
+	uint64_t first_touch_resident; /* faulting: pages found resident at first touch */
+	uint64_t absorbed_pages;       /* access pages translated by their trace page request */
+	uint64_t
+	    use_after_unmap;	/* translations served for an unmapped, not yet invalidated IOVA */
+	uint64_t pending_waits; /* lookups that waited for a translation already in flight */
+	uint64_t iotlb_merged;	/* of which IOTLB lookups (no ATS) merged into a walk in flight */
+	uint64_t pending_wait_ns; /* sum of those waits */
 	uint64_t nr_maps, map_pages, map_bytes;
 	uint64_t nr_unmaps, unmap_done, unmap_partial, unmap_unmatched;
 	uint64_t live_maps, live_bytes, peak_live_bytes;
 	uint64_t pin_pages, unpin_pages, pinned_pages, peak_pinned_pages;
 	uint64_t pin_cpu_ns, map_cpu_ns, unmap_cpu_ns;
-	uint64_t inval_by_type[MODEL_QI_NR_TYPES_];	/* descriptors per type */
-	uint64_t inval_count;		/* invalidation descriptors (all invalidation types) */
-	uint64_t inval_flushes;		/* lazy flush-queue flushes */
-	uint64_t inval_fq_full, inval_fq_timeout;	/* why they flushed */
-	uint64_t inval_wait_ns;		/* CPU time waiting for invalidations */
-	uint64_t inval_sync_waits;	/* synchronous waits (qi_submit_sync calls) */
-	uint64_t unmap_inval_wait_ns;	/* of inval_wait_ns: waits on the unmap path */
-	uint64_t map_inval_wait_ns;	/* of inval_wait_ns: caching-mode flushes after maps */
-	uint64_t cm_flushes;		/* trace flushes recognised as caching-mode (after a map) */
-	uint64_t cm_dropped;		/* of which dropped (iommu.caching_mode=off) */
-	uint64_t inval_from_trace;	/* descriptors applied from the trace */
-	uint64_t lat_nr, lat_sum, lat_min, lat_max;	/* translation latency */
+	uint64_t inval_by_type[MODEL_QI_NR_TYPES_]; /* descriptors per type */
+	uint64_t inval_count;	/* invalidation descriptors (all invalidation types) */
+	uint64_t inval_flushes; /* lazy flush-queue flushes */
+	uint64_t inval_fq_full, inval_fq_timeout; /* why they flushed */
+	uint64_t inval_wait_ns;			  /* CPU time waiting for invalidations */
+	uint64_t inval_sync_waits;		  /* synchronous waits (qi_submit_sync calls) */
+	uint64_t unmap_inval_wait_ns;		  /* of inval_wait_ns: waits on the unmap path */
+	uint64_t map_inval_wait_ns; /* of inval_wait_ns: caching-mode flushes after maps */
+	uint64_t cm_flushes;	    /* trace flushes recognised as caching-mode (after a map) */
+	uint64_t cm_dropped;	    /* of which dropped (iommu.caching_mode=off) */
+	uint64_t inval_from_trace;  /* descriptors applied from the trace */
+	uint64_t lat_nr, lat_sum, lat_min, lat_max; /* translation latency */
 };
 
 struct model {
-	struct model_cfg cfg;		/* copy of the validated config */
-	struct sim *sim;		/* events: flush timeouts */
-	struct prng prng;		/* PRNG state (stream PRNG_STREAM_XLATE) */
-	unsigned int psz;		/* enum iotlb_psz of pt.page_bytes */
-	uint64_t page_mask;		/* page_bytes - 1 */
-	struct iotlb *iotlb;		/* the IOMMU's IOTLB */
-	struct pwalk *pw;		/* walk caches */
-	struct walkq *walkers;		/* walker pool */
-	struct walkq *handlers;		/* iopf handlers, made at the first fault (CPUs known by then) */
-	uint32_t nr_handlers;		/* their number */
-	uint64_t prq_thread_free_ns;	/* the page-request thread is busy until then */
-	uint32_t max_cpu;		/* highest CPU number seen (host.cpus fallback) */
-	uint32_t *sva_pasid;		/* faulting: per device, the PASID its SVA accesses use (0: none seen) */
-	struct heap prq;		/* start times (heap_time) of requests waiting in the PRQ */
-	struct mdev *devs;		/* MODEL_MAX_DEVS slots */
-	uint32_t nr_devs;		/* highest used index + 1 */
+	struct model_cfg cfg;	/* copy of the validated config */
+	struct sim *sim;	/* events: flush timeouts */
+	struct prng prng;	/* PRNG state (stream PRNG_STREAM_XLATE) */
+	unsigned int psz;	/* enum iotlb_psz of pt.page_bytes */
+	uint64_t page_mask;	/* page_bytes - 1 */
+	struct iotlb *iotlb;	/* the IOMMU's IOTLB */
+	struct pwalk *pw;	/* walk caches */
+	struct walkq *walkers;	/* walker pool */
+	struct walkq *handlers; /* iopf handlers, made at the first fault (CPUs known by then) */
+	uint32_t nr_handlers;	/* their number */
+	uint64_t prq_thread_free_ns; /* the page-request thread is busy until then */
+	uint32_t max_cpu;	     /* highest CPU number seen (host.cpus fallback) */
+	uint32_t
+	    *sva_pasid;	   /* faulting: per device, the PASID its SVA accesses use (0: none seen) */
+	struct heap prq;   /* start times (heap_time) of requests waiting in the PRQ */
+	struct mdev *devs; /* MODEL_MAX_DEVS slots */
+	uint32_t nr_devs;  /* highest used index + 1 */
 	struct u64map resident;		/* faulting: present pages */
 	struct pri_group *groups;	/* open page request groups */
-	uint32_t nr_groups, cap_groups;	/* used, allocated */
+	uint32_t nr_groups, cap_groups; /* used, allocated */
 	uint64_t pri_open;		/* requests in open groups */
 	struct u64map absorb;		/* trace page requests at absorb_ns: resident key -> dev */
-	struct u64map pend;		/* translations in flight: pend_key -> completion (PEND_OPEN) */
-	uint64_t pend_prune_at;		/* prune expired entries when pend holds this many */
-	struct pend_waiter *waiters;	/* lookups waiting on a translation in an open PRI group */
-	uint32_t nr_waiters, cap_waiters;	/* used, allocated */
-	uint64_t absorb_ns;		/* time of the entries in absorb */
-	struct u64map maps;		/* live maps: (domain, iova) -> bytes */
-	struct u64map stale;		/* unmapped pages some cache may still hold: map_key -> STALE_* */
-	struct fq *fqs;			/* per-domain flush queues */
-	uint32_t nr_fqs, cap_fqs;	/* used, allocated */
-	struct u64map fq_of;		/* domain -> index in fqs */
-	struct qcpu *qcpu;		/* per-CPU descriptor runs and recent maps */
-	bool cm_seen;			/* the trace flushed after a map (CAP.CM=1 in the traced system) */
-	bool trace_inv_wait;		/* the trace shows inv_wait descriptors: they are the waits */
-	uint32_t inval_src;		/* effective enum model_inval_source */
-	bool finished;			/* model__finish ran */
-	uint64_t last_ns;		/* latest time seen */
-	struct model_stats st;		/* counters */
-	uint64_t lat_hist[HIST_BUCKETS];	/* translation latency */
-	struct series *series;		/* time series, origin = first time seen */
-	int sid[S_NR_];			/* series ids by S_* */
+	struct u64map pend;	/* translations in flight: pend_key -> completion (PEND_OPEN) */
+	uint64_t pend_prune_at; /* prune expired entries when pend holds this many */
+	struct pend_waiter *waiters; /* lookups waiting on a translation in an open PRI group */
+	uint32_t nr_waiters, cap_waiters; /* used, allocated */
+	uint64_t absorb_ns;		  /* time of the entries in absorb */
+	struct u64map maps;		  /* live maps: (domain, iova) -> bytes */
+	struct u64map stale;	  /* unmapped pages some cache may still hold: map_key -> STALE_* */
+	struct fq *fqs;		  /* per-domain flush queues */
+	uint32_t nr_fqs, cap_fqs; /* used, allocated */
+	struct u64map fq_of;	  /* domain -> index in fqs */
+	struct qcpu *qcpu;	  /* per-CPU descriptor runs and recent maps */
+	bool cm_seen;	       /* the trace flushed after a map (CAP.CM=1 in the traced system) */
+	bool trace_inv_wait;   /* the trace shows inv_wait descriptors: they are the waits */
+	uint32_t inval_src;    /* effective enum model_inval_source */
+	bool finished;	       /* model__finish ran */
+	uint64_t last_ns;      /* latest time seen */
+	struct model_stats st; /* counters */
+	uint64_t lat_hist[HIST_BUCKETS]; /* translation latency */
+	struct series *series;		 /* time series, origin = first time seen */
+	int sid[S_NR_];			 /* series ids by S_* */
 };
 
 static void stale_check(struct model *m, const struct model_access *a, uint64_t addr, bool atc,
@@ -187,17 +191,21 @@ static void stale_check(struct model *m, const struct model_access *a, uint64_t 
 static void stale_inval(struct model *m, const struct iotlb_inval *inv, bool atc);
 
 static const char *const qi_names[MODEL_QI_NR_TYPES_] = {
-	[MODEL_QI_CC_INV] = "cc_inv", [MODEL_QI_IOTLB_INV] = "iotlb_inv",
-	[MODEL_QI_DEV_TLB_INV] = "dev_tlb_inv", [MODEL_QI_IEC_INV] = "iec_inv",
-	[MODEL_QI_INV_WAIT] = "inv_wait", [MODEL_QI_P_IOTLB_INV] = "p_iotlb_inv",
-	[MODEL_QI_PC_INV] = "pc_inv", [MODEL_QI_P_DEV_TLB_INV] = "p_dev_tlb_inv",
-	[MODEL_QI_PAGE_GRP_RESP] = "page_grp_resp",
+    [MODEL_QI_CC_INV] = "cc_inv",
+    [MODEL_QI_IOTLB_INV] = "iotlb_inv",
+    [MODEL_QI_DEV_TLB_INV] = "dev_tlb_inv",
+    [MODEL_QI_IEC_INV] = "iec_inv",
+    [MODEL_QI_INV_WAIT] = "inv_wait",
+    [MODEL_QI_P_IOTLB_INV] = "p_iotlb_inv",
+    [MODEL_QI_PC_INV] = "pc_inv",
+    [MODEL_QI_P_DEV_TLB_INV] = "p_dev_tlb_inv",
+    [MODEL_QI_PAGE_GRP_RESP] = "page_grp_resp",
 };
 
 const char *model_qi_type_name(uint32_t type)
 {
-	static const char *const other[] = { "type_0", "type_10", "type_11", "type_12",
-					     "type_13", "type_14", "type_15" };
+	static const char *const other[] = {"type_0",  "type_10", "type_11", "type_12",
+					    "type_13", "type_14", "type_15"};
 
 	if (type < MODEL_QI_NR_TYPES_ && qi_names[type])
 		return qi_names[type];
@@ -213,14 +221,12 @@ static bool is_inval_type(uint32_t type)
 /* ---------------------------------------------------------------- series */
 
 static const struct {
-	const char *key;	/* metric key */
-	enum series_kind kind;	/* how windows combine */
+	const char *key;       /* metric key */
+	enum series_kind kind; /* how windows combine */
 } series_defs[S_NR_] = {
-	[S_LIVE] = { "map.live_bytes", SERIES_LEVEL },
-	[S_PINNED] = { "pin.pinned_bytes", SERIES_LEVEL },
-	[S_FAULTS] = { KEY_PRI_REQUESTS, SERIES_SUM },
-	[S_INVAL] = { KEY_INVAL_COUNT, SERIES_SUM },
-	[S_MISS] = { KEY_IOTLB_MISSES, SERIES_SUM },
+    [S_LIVE] = {"map.live_bytes", SERIES_LEVEL}, [S_PINNED] = {"pin.pinned_bytes", SERIES_LEVEL},
+    [S_FAULTS] = {KEY_PRI_REQUESTS, SERIES_SUM}, [S_INVAL] = {KEY_INVAL_COUNT, SERIES_SUM},
+    [S_MISS] = {KEY_IOTLB_MISSES, SERIES_SUM},
 };
 
 static void series_add(struct model *m, int which, uint64_t t_ns, double v)
@@ -234,7 +240,8 @@ static int series_setup(struct model *m)
 	if (!m->series)
 		return -errno;
 	for (int i = 0; i < S_NR_; i++)
-		if ((m->sid[i] = series__define(m->series, series_defs[i].key, series_defs[i].kind)) < 0)
+		if ((m->sid[i] =
+			 series__define(m->series, series_defs[i].key, series_defs[i].kind)) < 0)
 			return m->sid[i];
 	return 0;
 }
@@ -245,8 +252,11 @@ static struct iotlb *mk_tlb(uint32_t entries, uint32_t ways, uint32_t policy, ui
 			    uint32_t index)
 {
 	struct iotlb_geom g = {
-		.entries = entries, .ways = ways, .policy = iotlb_policy_by_index(policy),
-		.seed = seed, .index = index,
+	    .entries = entries,
+	    .ways = ways,
+	    .policy = iotlb_policy_by_index(policy),
+	    .seed = seed,
+	    .index = index,
 	};
 
 	return iotlb__new(&g);
@@ -266,11 +276,12 @@ struct model *model__new(const struct model_cfg *cfg)
 		return NULL;
 	m->cfg = *cfg;
 	prng_seed(&m->prng, prng_derive(cfg->seed, PRNG_STREAM_XLATE));
-	m->psz = cfg->page_bytes == 4096 ? IOTLB_PSZ_4K :
-		 cfg->page_bytes == (2u << 20) ? IOTLB_PSZ_2M : IOTLB_PSZ_1G;
+	m->psz = cfg->page_bytes == 4096	 ? IOTLB_PSZ_4K
+		 : cfg->page_bytes == (2u << 20) ? IOTLB_PSZ_2M
+						 : IOTLB_PSZ_1G;
 	m->page_mask = cfg->page_bytes - 1;
-	m->inval_src = cfg->inval_source == MODEL_INVSRC_TRACE ? MODEL_INVSRC_TRACE :
-									MODEL_INVSRC_MODEL;
+	m->inval_src =
+	    cfg->inval_source == MODEL_INVSRC_TRACE ? MODEL_INVSRC_TRACE : MODEL_INVSRC_MODEL;
 	m->sim = sim__new();
 	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy,
 			  prng_derive(cfg->seed, PRNG_STREAM_XLATE_IOTLB), cfg->set_index);
@@ -280,10 +291,11 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->devs = calloc(MODEL_MAX_DEVS, sizeof(*m->devs));
 	m->qcpu = calloc(MODEL_MAX_CPUS, sizeof(*m->qcpu));
 	m->sva_pasid = calloc(MODEL_MAX_DEVS, sizeof(*m->sva_pasid));
-	if (!m->sim || !m->iotlb || !m->pw || !m->walkers || heap__reserve(&m->prq, cfg->prq_entries) || !m->devs || !m->qcpu ||
-	    !m->sva_pasid || u64map_init(&m->fq_of) || u64map_init(&m->resident) ||
-	    u64map_init(&m->maps) || u64map_init(&m->absorb) || u64map_init(&m->pend) ||
-	    u64map_init(&m->stale) || series_setup(m)) {
+	if (!m->sim || !m->iotlb || !m->pw || !m->walkers ||
+	    heap__reserve(&m->prq, cfg->prq_entries) || !m->devs || !m->qcpu || !m->sva_pasid ||
+	    u64map_init(&m->fq_of) || u64map_init(&m->resident) || u64map_init(&m->maps) ||
+	    u64map_init(&m->absorb) || u64map_init(&m->pend) || u64map_init(&m->stale) ||
+	    series_setup(m)) {
 		model__free(m);
 		errno = ENOMEM;
 		return NULL;
@@ -387,10 +399,11 @@ static uint64_t iommu_xlate_q(struct model *m, uint64_t t, const struct model_ac
 	stale_check(m, a, addr, false, false);
 	series_add(m, S_MISS, t, 1);
 	reads = pwalk__walk(m->pw, a->sid, a->domain, a->pasid, addr, m->psz);
-	service = m->cfg.walk_fixed_ns +
-		  reads * (m->cfg.mem_read_ns + (m->cfg.pt_remote ? m->cfg.mem_remote_extra_ns : 0));
-	start = queue ? walkq__serve(m->walkers, t + m->cfg.iotlb_hit_ns, service) :
-			t + m->cfg.iotlb_hit_ns;
+	service =
+	    m->cfg.walk_fixed_ns +
+	    reads * (m->cfg.mem_read_ns + (m->cfg.pt_remote ? m->cfg.mem_remote_extra_ns : 0));
+	start = queue ? walkq__serve(m->walkers, t + m->cfg.iotlb_hit_ns, service)
+		      : t + m->cfg.iotlb_hit_ns;
 	if (!present)
 		iotlb__drop(m->iotlb, ctx, addr, m->psz);
 	return start + service;
@@ -479,12 +492,12 @@ static bool pend_wait(struct model *m, uint64_t t, const struct model_access *a,
 
 		if (!w) {
 			m->st.pending_waits--;
-			return false;	/* no memory: the lookup goes on as a miss of its own */
+			return false; /* no memory: the lookup goes on as a miss of its own */
 		}
 		m->waiters = w;
 		m->cap_waiters = cap;
 	}
-	m->waiters[m->nr_waiters++] = (struct pend_waiter){ .key = key, .t_ns = t };
+	m->waiters[m->nr_waiters++] = (struct pend_waiter){.key = key, .t_ns = t};
 	return true;
 }
 
@@ -500,7 +513,8 @@ static void pend_forget(struct model *m)
 }
 
 /* The translation of @a/@addr completed at @done_ns: record the lookups that waited for it. */
-static void pend_done(struct model *m, const struct model_access *a, uint64_t addr, uint64_t done_ns)
+static void pend_done(struct model *m, const struct model_access *a, uint64_t addr,
+		      uint64_t done_ns)
 {
 	uint64_t key = pend_key(a, addr, m->psz);
 
@@ -548,8 +562,8 @@ static uint64_t draw_ns(struct model *m, uint64_t mean)
 	}
 }
 
-#define PRI_FAILED UINT64_MAX		/* the device gave up (overflow retries used up) */
-#define PRI_PENDING (UINT64_MAX - 1)	/* in an open group: answered with its last request */
+#define PRI_FAILED UINT64_MAX	     /* the device gave up (overflow retries used up) */
+#define PRI_PENDING (UINT64_MAX - 1) /* in an open group: answered with its last request */
 
 /*
  * Remember a completion time on @d's outstanding heap. It can only be full
@@ -593,7 +607,7 @@ static struct pri_group *group_get(struct model *m, uint32_t dev, uint32_t pasid
 		m->cap_groups = cap;
 	}
 	g = &m->groups[m->nr_groups++];
-	*g = (struct pri_group){ .dev = dev, .pasid = pasid, .grpid = grpid };
+	*g = (struct pri_group){.dev = dev, .pasid = pasid, .grpid = grpid};
 	return g;
 }
 
@@ -626,8 +640,9 @@ static void group_drop(struct model *m, struct pri_group *g)
 static struct walkq *handlers_get(struct model *m)
 {
 	if (!m->handlers) {
-		m->nr_handlers = m->cfg.pri_handlers ? m->cfg.pri_handlers :
-				 m->cfg.host_cpus ? m->cfg.host_cpus : m->max_cpu + 1;
+		m->nr_handlers = m->cfg.pri_handlers ? m->cfg.pri_handlers
+				 : m->cfg.host_cpus  ? m->cfg.host_cpus
+						     : m->max_cpu + 1;
 		m->handlers = walkq__new(m->nr_handlers);
 	}
 	return m->handlers;
@@ -664,7 +679,8 @@ static void pri_answer(struct model *m, struct mdev *d, const struct pri_member 
 		u64map_put(&m->resident, resident_key(&v[i].a, v[i].addr, m->psz), 0);
 		/* response reaches the device; it retries ATS, which now walks a present page */
 		t = iommu_xlate_q(m, done + 2 * ow + m->cfg.pri_retry_ns, &v[i].a, v[i].addr, true,
-				  false) + ow;
+				  false) +
+		    ow;
 		m->st.pri_latency_ns += t - v[i].t0_ns;
 		lat_record(m, t - v[i].t0_ns);
 		pend_done(m, &v[i].a, v[i].addr, t);
@@ -691,7 +707,8 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 
 		while (d->pri_out.nr && heap__top(&d->pri_out, struct heap_time)->time_ns <= t_req)
 			heap__drop(&d->pri_out, struct heap_time);
-		/* requests in open groups hold slots too; with none answered yet, nothing frees one */
+		/* requests in open groups hold slots too; with none answered yet, nothing frees one
+		 */
 		if (d->pri_out.nr && d->pri_out.nr + d->nr_pri_open >= m->cfg.pri_outstanding) {
 			t_req = heap__top(&d->pri_out, struct heap_time)->time_ns;
 			heap__drop(&d->pri_out, struct heap_time);
@@ -711,8 +728,9 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 				return PRI_FAILED;
 			}
 			m->st.pri_retries++;
-			t_resp = iommu_xlate_q(m, arrive + 2 * ow + m->cfg.pri_retry_ns, a, addr, false,
-					       false) + ow;
+			t_resp = iommu_xlate_q(m, arrive + 2 * ow + m->cfg.pri_retry_ns, a, addr,
+					       false, false) +
+				 ow;
 			continue;
 		}
 		/*
@@ -722,15 +740,16 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 		 * interrupt and wakeup (pri.dispatch_ns).
 		 */
 		{
-			uint64_t start = m->prq_thread_free_ns > arrive ? m->prq_thread_free_ns :
-									  arrive + m->cfg.pri_dispatch_ns;
+			uint64_t start = m->prq_thread_free_ns > arrive
+					     ? m->prq_thread_free_ns
+					     : arrive + m->cfg.pri_dispatch_ns;
 
 			m->st.pri_thread_wait_ns += start - arrive;
 			m->prq_thread_free_ns = start + m->cfg.pri_thread_ns;
 			prq_hold(m, m->prq_thread_free_ns);
 		}
-		x = (struct pri_member){ .t0_ns = t0, .arrive_ns = m->prq_thread_free_ns, .addr = addr,
-					 .a = *a };
+		x = (struct pri_member){
+		    .t0_ns = t0, .arrive_ns = m->prq_thread_free_ns, .addr = addr, .a = *a};
 		if (prng_double(&m->prng) < m->cfg.fault_major_fraction) {
 			x.service_ns = draw_ns(m, m->cfg.fault_major_ns);
 			m->st.pri_major++;
@@ -738,7 +757,8 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 			x.service_ns = draw_ns(m, m->cfg.fault_minor_ns);
 			m->st.pri_minor++;
 		}
-		g = tag ? group_get(m, (uint32_t)(d - m->devs), a->pasid, tag->grpid, !tag->last) : NULL;
+		g = tag ? group_get(m, (uint32_t)(d - m->devs), a->pasid, tag->grpid, !tag->last)
+			: NULL;
 		if (!g) {
 			/* a group of one (or the memory for an open group ran out) */
 			pri_answer(m, d, &x, 1, x.arrive_ns);
@@ -790,7 +810,8 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 		if (tag)
 			iotlb__drop(d->atc, ctx, addr, m->psz);
 		else if (pend_wait(m, t, a, addr)) {
-			/* the entry fills when the translation in flight completes: until then a miss */
+			/* the entry fills when the translation in flight completes: until then a
+			 * miss */
 			m->st.atc_misses++;
 			return;
 		}
@@ -803,13 +824,16 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 		m->st.atc_misses++;
 		m->st.ats_requests++;
 		if (!tag && page_present(m, a, addr)) {
-			done = iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns, a, addr,
-					   true) + m->cfg.pcie_one_way_ns;
+			done = iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns, a,
+					   addr, true) +
+			       m->cfg.pcie_one_way_ns;
 			lat_record(m, done - t);
 			pend_set(m, t, a, addr, done);
 		} else {
-			uint64_t t_resp = iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns,
-						      a, addr, false) + m->cfg.pcie_one_way_ns;
+			uint64_t t_resp =
+			    iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns, a, addr,
+					false) +
+			    m->cfg.pcie_one_way_ns;
 			uint64_t r = pri_fault(m, d, t, t_resp, a, addr, tag);
 
 			if (r == PRI_FAILED)
@@ -826,13 +850,13 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 		return;
 	}
 	if (pend_wait(m, t, a, addr)) {
-		m->st.iotlb_merged++;	/* a secondary miss: the walk in flight answers it */
+		m->st.iotlb_merged++; /* a secondary miss: the walk in flight answers it */
 		return;
 	}
 	done = iommu_xlate(m, t, a, addr, true);
 	lat_record(m, done - t);
 	if (done > t + m->cfg.iotlb_hit_ns)
-		pend_set(m, t, a, addr, done);	/* a walk: later lookups wait for its fill */
+		pend_set(m, t, a, addr, done); /* a walk: later lookups wait for its fill */
 }
 
 uint64_t model__fault_probe(struct model *m, const struct model_access *a)
@@ -883,10 +907,15 @@ static bool absorbed(struct model *m, const struct model_access *a, uint64_t add
 void model__page_req(struct model *m, uint64_t t_ns, const struct model_page_req *r)
 {
 	struct model_access a = {
-		.iova = r->addr, .bytes = 1, .dev = r->dev, .sid = r->sid, .domain = r->domain,
-		.pasid = r->pasid, .write = r->write,
+	    .iova = r->addr,
+	    .bytes = 1,
+	    .dev = r->dev,
+	    .sid = r->sid,
+	    .domain = r->domain,
+	    .pasid = r->pasid,
+	    .write = r->write,
 	};
-	struct pri_tag tag = { .grpid = r->grpid, .last = r->last };
+	struct pri_tag tag = {.grpid = r->grpid, .last = r->last};
 	uint64_t addr = r->addr & ~m->page_mask;
 
 	if (t_ns > m->last_ns)
@@ -931,7 +960,7 @@ uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access
 	uint64_t n = 0;
 
 	a = sva_access(m, a, &tmp);
-	if (a->iova + bytes - 1 < a->iova)	/* wraps the address space: clamp */
+	if (a->iova + bytes - 1 < a->iova) /* wraps the address space: clamp */
 		last = UINT64_MAX & ~m->page_mask;
 	if (t_ns > m->last_ns)
 		m->last_ns = t_ns;
@@ -971,7 +1000,7 @@ static void inval_atcs(struct model *m, const struct iotlb_inval *inv)
 
 		if (!atc)
 			continue;
-		ai.domain = IOTLB_ANY;	/* ATC contexts are (0, PASID) */
+		ai.domain = IOTLB_ANY; /* ATC contexts are (0, PASID) */
 		if (ai.kind == IOTLB_INV_DOMAIN)
 			ai.kind = IOTLB_INV_GLOBAL;
 		m->st.atc_inval_entries += iotlb__inval(atc, &ai);
@@ -1025,8 +1054,10 @@ static void sync_inval(struct model *m, uint64_t t, const struct iotlb_inval *in
 		inval_atcs(m, inv);
 		count_desc(m, t, MODEL_QI_DEV_TLB_INV, n);
 		for (uint32_t i = 0; i < n; i++)
-			charge_wait(m, m->cfg.qi_wait_ns + 2 * m->cfg.pcie_one_way_ns +
-					       m->cfg.ats_inval_dev_ns, unmap_path, false);
+			charge_wait(m,
+				    m->cfg.qi_wait_ns + 2 * m->cfg.pcie_one_way_ns +
+					m->cfg.ats_inval_dev_ns,
+				    unmap_path, false);
 	}
 }
 
@@ -1046,8 +1077,8 @@ static struct fq *fq_get(struct model *m, uint32_t domain)
 		m->fqs = v;
 		m->cap_fqs = cap;
 	}
-	m->fqs[m->nr_fqs] = (struct fq){ .domain = domain,
-					 .nr_cpu = calloc(MODEL_MAX_CPUS, sizeof(uint32_t)) };
+	m->fqs[m->nr_fqs] =
+	    (struct fq){.domain = domain, .nr_cpu = calloc(MODEL_MAX_CPUS, sizeof(uint32_t))};
 	if (!m->fqs[m->nr_fqs].nr_cpu || u64map_put(&m->fq_of, domain, m->nr_fqs) < 0) {
 		free(m->fqs[m->nr_fqs].nr_cpu);
 		return NULL;
@@ -1058,7 +1089,7 @@ static struct fq *fq_get(struct model *m, uint32_t domain)
 /* fq_flush_iotlb(): the domain's IOTLB (flush_iotlb_all) and every ATC. */
 static void fq_flush(struct model *m, uint64_t t, struct fq *q, bool unmap_path)
 {
-	struct iotlb_inval inv = { .kind = IOTLB_INV_DOMAIN, .domain = q->domain };
+	struct iotlb_inval inv = {.kind = IOTLB_INV_DOMAIN, .domain = q->domain};
 
 	sync_inval(m, t, &inv, unmap_path);
 	m->st.inval_flushes++;
@@ -1090,9 +1121,9 @@ static void fq_queue(struct model *m, uint64_t t, uint32_t cpu, uint32_t domain)
 	struct fq *q = fq_get(m, domain);
 
 	if (!q) {
-		struct iotlb_inval inv = { .kind = IOTLB_INV_DOMAIN, .domain = domain };
+		struct iotlb_inval inv = {.kind = IOTLB_INV_DOMAIN, .domain = domain};
 
-		sync_inval(m, t, &inv, true);	/* no memory for a queue: flush now, as strict */
+		sync_inval(m, t, &inv, true); /* no memory for a queue: flush now, as strict */
 		return;
 	}
 	if (cpu >= MODEL_MAX_CPUS)
@@ -1106,8 +1137,9 @@ static void fq_queue(struct model *m, uint64_t t, uint32_t cpu, uint32_t domain)
 	}
 	if (!q->timer_on) {
 		q->timer_on = true;
-		sim__schedule(m->sim, (t > sim__now_ns(m->sim) ? t : sim__now_ns(m->sim)) +
-					      m->cfg.fq_timeout_ns,
+		sim__schedule(m->sim,
+			      (t > sim__now_ns(m->sim) ? t : sim__now_ns(m->sim)) +
+				  m->cfg.fq_timeout_ns,
 			      fq_timeout, m, (uint64_t)(q - m->fqs), 0);
 	}
 }
@@ -1153,8 +1185,11 @@ static void qc_map(struct model *m, uint64_t t, uint32_t cpu, uint32_t domain, u
 	qc->maps[qc->nr_maps - 1].iova = iova;
 	qc->maps[qc->nr_maps - 1].bytes = bytes ? bytes : 1;
 	if (m->inval_src != MODEL_INVSRC_TRACE && caching_mode(m)) {
-		struct iotlb_inval inv = { .kind = IOTLB_INV_RANGE, .domain = domain,
-					   .pasid = IOTLB_ANY, .addr = iova, .bytes = bytes ? bytes : 1 };
+		struct iotlb_inval inv = {.kind = IOTLB_INV_RANGE,
+					  .domain = domain,
+					  .pasid = IOTLB_ANY,
+					  .addr = iova,
+					  .bytes = bytes ? bytes : 1};
 
 		inval_caches(m, &inv);
 		count_desc(m, t, MODEL_QI_IOTLB_INV, 1);
@@ -1171,7 +1206,8 @@ static void qc_unmap(struct model *m, uint32_t cpu, uint64_t iova, uint64_t byte
 
 	qc->unmap_path = true;
 	for (uint32_t i = 0; i < qc->nr_maps; i++)
-		if (qc->maps[i].iova + qc->maps[i].bytes <= iova || iova + bytes <= qc->maps[i].iova)
+		if (qc->maps[i].iova + qc->maps[i].bytes <= iova ||
+		    iova + bytes <= qc->maps[i].iova)
 			qc->maps[j++] = qc->maps[i];
 	qc->nr_maps = j;
 }
@@ -1181,12 +1217,15 @@ static bool qc_cm_flush(struct model *m, const struct model_qi *q, uint64_t base
 {
 	struct qcpu *qc = qcpu_of(m, q->cpu);
 
-	if ((q->type != MODEL_QI_IOTLB_INV && q->type != MODEL_QI_P_IOTLB_INV) || q->granularity != 3)
+	if ((q->type != MODEL_QI_IOTLB_INV && q->type != MODEL_QI_P_IOTLB_INV) ||
+	    q->granularity != 3)
 		return false;
 	for (uint32_t i = 0; i < qc->nr_maps; i++) {
-		if (qc->maps[i].iova + qc->maps[i].bytes <= base || base + range <= qc->maps[i].iova)
+		if (qc->maps[i].iova + qc->maps[i].bytes <= base ||
+		    base + range <= qc->maps[i].iova)
 			continue;
-		memmove(&qc->maps[i], &qc->maps[i + 1], (qc->nr_maps - i - 1) * sizeof(qc->maps[0]));
+		memmove(&qc->maps[i], &qc->maps[i + 1],
+			(qc->nr_maps - i - 1) * sizeof(qc->maps[0]));
 		qc->nr_maps--;
 		return true;
 	}
@@ -1221,7 +1260,7 @@ static void qc_charge(struct model *m, uint64_t t, const struct model_qi *q, boo
 		wait = q->type == MODEL_QI_INV_WAIT;
 	else if (m->cfg.trace_waits == MODEL_TW_DESCRIPTOR)
 		wait = true;
-	else	/* a run, or a device-TLB flush after the IOTLB's (iommu_flush_dev_iotlb) */
+	else /* a run, or a device-TLB flush after the IOTLB's (iommu_flush_dev_iotlb) */
 		wait = new_run || dev_tlb;
 	if (wait)
 		charge_wait(m, m->cfg.qi_wait_ns, unmap_path, cm);
@@ -1247,10 +1286,10 @@ static uint64_t map_key(uint32_t domain, uint64_t iova)
  * still hold (not yet invalidated there). Value: page number << 20 |
  * domain << 4 | STALE_* bits; key map_key(domain, page).
  */
-#define STALE_IOTLB 1u		/* the IOTLB may hold it */
-#define STALE_ATC 2u		/* an ATC may hold it */
-#define STALE_REMAPPED 4u	/* mapped again since: a walk finds the new translation */
-#define STALE_MAX_PAGES (1u << 18)	/* pages tracked per unmap (1 GiB of 4 KiB) */
+#define STALE_IOTLB 1u		   /* the IOTLB may hold it */
+#define STALE_ATC 2u		   /* an ATC may hold it */
+#define STALE_REMAPPED 4u	   /* mapped again since: a walk finds the new translation */
+#define STALE_MAX_PAGES (1u << 18) /* pages tracked per unmap (1 GiB of 4 KiB) */
 
 static uint64_t stale_val(uint32_t domain, uint64_t page, uint32_t bits)
 {
@@ -1271,7 +1310,8 @@ static void stale_unmap(struct model *m, uint32_t domain, uint64_t iova, uint64_
 
 static void stale_map(struct model *m, uint32_t domain, uint64_t iova, uint64_t bytes)
 {
-	uint64_t first = iova & ~0xfffull, n = ((iova & 0xfff) + (bytes ? bytes : 1) + 0xfff) >> 12, v;
+	uint64_t first = iova & ~0xfffull, n = ((iova & 0xfff) + (bytes ? bytes : 1) + 0xfff) >> 12,
+		 v;
 
 	if (!m->stale.nr)
 		return;
@@ -1344,7 +1384,7 @@ void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, u
 	if (cpu < MODEL_MAX_CPUS && cpu > m->max_cpu)
 		m->max_cpu = cpu;
 	if (m->cfg.mode == MODEL_MODE_FAULTING)
-		return;	/* SVA: the device uses the CPU's page tables; nothing is mapped */
+		return; /* SVA: the device uses the CPU's page tables; nothing is mapped */
 	qc_map(m, t_ns, cpu, domain, iova, bytes);
 	stale_map(m, domain, iova, bytes);
 	m->st.nr_maps++;
@@ -1378,7 +1418,7 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 	if (cpu < MODEL_MAX_CPUS && cpu > m->max_cpu)
 		m->max_cpu = cpu;
 	if (m->cfg.mode == MODEL_MODE_FAULTING)
-		return;	/* SVA: nothing was mapped */
+		return; /* SVA: nothing was mapped */
 	qc_unmap(m, cpu, iova, bytes);
 	stale_unmap(m, domain, iova, bytes);
 	m->st.nr_unmaps++;
@@ -1402,9 +1442,11 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 	if (m->inval_src == MODEL_INVSRC_TRACE)
 		return;
 	if (m->cfg.inval_mode == MODEL_INVAL_STRICT) {
-		struct iotlb_inval inv = { .kind = IOTLB_INV_RANGE, .domain = domain,
-					   .pasid = IOTLB_ANY, .addr = iova,
-					   .bytes = bytes ? bytes : 1 };
+		struct iotlb_inval inv = {.kind = IOTLB_INV_RANGE,
+					  .domain = domain,
+					  .pasid = IOTLB_ANY,
+					  .addr = iova,
+					  .bytes = bytes ? bytes : 1};
 
 		sync_inval(m, t_ns, &inv, true);
 	} else {
@@ -1431,10 +1473,10 @@ void model__pin(struct model *m, uint64_t t_ns, uint64_t nr_pages, bool unpin)
 
 void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 {
-	struct iotlb_inval inv = { .kind = IOTLB_INV_GLOBAL, .domain = q->domain,
-				   .pasid = IOTLB_ANY };
+	struct iotlb_inval inv = {
+	    .kind = IOTLB_INV_GLOBAL, .domain = q->domain, .pasid = IOTLB_ANY};
 	uint64_t range = BASE_PAGE_BYTES << (q->addr_mask < 52 ? q->addr_mask : 52);
-	uint64_t base = q->addr & ~(range - 1);	/* hardware ignores bits below the mask */
+	uint64_t base = q->addr & ~(range - 1); /* hardware ignores bits below the mask */
 
 	if (t_ns > m->last_ns)
 		m->last_ns = t_ns;
@@ -1443,7 +1485,7 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 	if (m->cfg.inval_source == MODEL_INVSRC_AUTO && is_inval_type(q->type))
 		m->inval_src = MODEL_INVSRC_TRACE;
 	if (q->type == MODEL_QI_PAGE_GRP_RESP)
-		return;	/* a page response: the PRI path charges its own */
+		return; /* a page response: the PRI path charges its own */
 	cm = qc_cm_flush(m, q, base, range);
 	m->cm_seen |= cm;
 	if (m->inval_src != MODEL_INVSRC_TRACE) {
@@ -1462,8 +1504,9 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 	switch (q->type) {
 	case MODEL_QI_IOTLB_INV:
 		/* granularity: 1 global, 2 domain, 3 page-selective (VT-d IIRG) */
-		inv.kind = q->granularity == 1 ? IOTLB_INV_GLOBAL :
-			   q->granularity == 3 ? IOTLB_INV_RANGE : IOTLB_INV_DOMAIN;
+		inv.kind = q->granularity == 1	 ? IOTLB_INV_GLOBAL
+			   : q->granularity == 3 ? IOTLB_INV_RANGE
+						 : IOTLB_INV_DOMAIN;
 		inv.addr = base;
 		inv.bytes = range;
 		inval_caches(m, &inv);
@@ -1471,8 +1514,9 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 	case MODEL_QI_P_IOTLB_INV:
 		/* granularity: 2 all in PASID, 3 page-selective within PASID, else domain */
 		inv.pasid = q->pasid;
-		inv.kind = q->granularity == 3 ? IOTLB_INV_RANGE :
-			   q->granularity == 2 ? IOTLB_INV_PASID : IOTLB_INV_DOMAIN;
+		inv.kind = q->granularity == 3	 ? IOTLB_INV_RANGE
+			   : q->granularity == 2 ? IOTLB_INV_PASID
+						 : IOTLB_INV_DOMAIN;
 		inv.addr = base;
 		inv.bytes = range;
 		inval_caches(m, &inv);
@@ -1541,8 +1585,11 @@ uint64_t model__end_ns(const struct model *m)
 uint64_t model__latency_pct(const struct model *m, double pct)
 {
 	const struct hist h = {
-		.counts = (uint64_t *)m->lat_hist, .nr = m->st.lat_nr, .sum = m->st.lat_sum,
-		.min = m->st.lat_nr ? m->st.lat_min : 0, .max = m->st.lat_max,
+	    .counts = (uint64_t *)m->lat_hist,
+	    .nr = m->st.lat_nr,
+	    .sum = m->st.lat_sum,
+	    .min = m->st.lat_nr ? m->st.lat_min : 0,
+	    .max = m->st.lat_max,
 	};
 
 	return hist_quantile(&h, pct / 100.0);
@@ -1561,10 +1608,10 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	char key[64];
 	int rc = 0;
 
-#define M(k, v, u)                                             \
-	do {                                                   \
-		if ((rc = fn(ctx, (k), (double)(v), (u))) < 0) \
-			return rc;                             \
+#define M(k, v, u)                                                                                 \
+	do {                                                                                       \
+		if ((rc = fn(ctx, (k), (double)(v), (u))) < 0)                                     \
+			return rc;                                                                 \
 	} while (0)
 	M("access.count", s->nr_accesses, "accesses");
 	M("access.pages", s->nr_pages, "lookups");
@@ -1579,15 +1626,19 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M(KEY_IOTLB_HITS, is->nr_hits, "lookups");
 	M(KEY_IOTLB_MISSES, is->nr_misses, "lookups");
 	M("iotlb.merged", s->iotlb_merged, "lookups");
-	M("iotlb.miss_rate", is->nr_lookups + s->iotlb_merged ?
-	  (double)is->nr_misses / (double)(is->nr_lookups + s->iotlb_merged) : 0, "");
+	M("iotlb.miss_rate",
+	  is->nr_lookups + s->iotlb_merged
+	      ? (double)is->nr_misses / (double)(is->nr_lookups + s->iotlb_merged)
+	      : 0,
+	  "");
 	M("iotlb.evictions", is->nr_evictions, "entries");
 	M("iotlb.inval_entries", is->nr_inval_entries, "entries");
 	M("iotlb.ctx_overflow", is->nr_ctx_overflow, "contexts");
 	M("walk.count", ps->nr_walks, "walks");
 	M(KEY_WALK_READS, ps->mem_reads, "reads");
 	M("walk.nested_reads", ps->nested_reads, "reads");
-	M("walk.reads_per_walk", ps->nr_walks ? (double)ps->mem_reads / (double)ps->nr_walks : 0, "reads");
+	M("walk.reads_per_walk", ps->nr_walks ? (double)ps->mem_reads / (double)ps->nr_walks : 0,
+	  "reads");
 	M("walk.wait_ns", ws->wait_ns, "ns");
 	M("walk.mean_wait_ns", ws->nr ? (double)ws->wait_ns / (double)ws->nr : 0, "ns");
 	M("walk.max_wait_ns", ws->max_wait_ns, "ns");
@@ -1679,8 +1730,8 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 }
 
 struct find_ctx {
-	const char *key;	/* wanted */
-	double v;		/* found value */
+	const char *key; /* wanted */
+	double v;	 /* found value */
 };
 
 static int find_cb(void *ctx, const char *key, double v, const char *unit)
@@ -1689,14 +1740,14 @@ static int find_cb(void *ctx, const char *key, double v, const char *unit)
 
 	if (!strcmp(key, f->key)) {
 		f->v = v;
-		return -1;	/* stop */
+		return -1; /* stop */
 	}
 	return 0;
 }
 
 double model__metric(const struct model *m, const char *key)
 {
-	struct find_ctx f = { .key = key, .v = NAN };
+	struct find_ctx f = {.key = key, .v = NAN};
 
 	emit(m, find_cb, &f);
 	return f.v;
@@ -1712,8 +1763,12 @@ static int sink_metric(void *ctx, const char *key, double v, const char *unit)
 int model__report(const struct model *m, const struct results_sink *sink)
 {
 	struct results_hist h = {
-		.counts = m->lat_hist, .nr = m->st.lat_nr, .sum = m->st.lat_sum,
-		.min = m->st.lat_nr ? m->st.lat_min : 0, .max = m->st.lat_max, .unit = "ns",
+	    .counts = m->lat_hist,
+	    .nr = m->st.lat_nr,
+	    .sum = m->st.lat_sum,
+	    .min = m->st.lat_nr ? m->st.lat_min : 0,
+	    .max = m->st.lat_max,
+	    .unit = "ns",
 	};
 	int rc;
 

@@ -118,8 +118,8 @@
 #include "model/xlate/config.h"
 #include "model/results.h"
 
-#define MODEL_MAX_DEVS 4096	/* distinct devices (ATCs) */
-#define MODEL_MAX_CPUS 1024	/* flush queues */
+#define MODEL_MAX_DEVS 4096 /* distinct devices (ATCs) */
+#define MODEL_MAX_CPUS 1024 /* flush queues */
 
 /* VT-d invalidation descriptor types (VT-d spec 6.5.2), as the model names them. */
 enum model_qi_type {
@@ -137,36 +137,37 @@ enum model_qi_type {
 
 /* One device access (or one expanded page/line of a mapping). */
 struct model_access {
-	uint64_t iova;		/* first byte */
-	uint64_t bytes;		/* length (>= 1) */
-	uint32_t dev;		/* device index, < MODEL_MAX_DEVS (the caller numbers devices) */
-	uint32_t sid;		/* source id: context-cache key */
-	uint32_t domain;	/* domain id */
-	uint32_t pasid;		/* PASID (0 when none) */
-	uint8_t write;		/* device writes */
+	uint64_t iova;	 /* first byte */
+	uint64_t bytes;	 /* length (>= 1) */
+	uint32_t dev;	 /* device index, < MODEL_MAX_DEVS (the caller numbers devices) */
+	uint32_t sid;	 /* source id: context-cache key */
+	uint32_t domain; /* domain id */
+	uint32_t pasid;	 /* PASID (0 when none) */
+	uint8_t write;	 /* device writes */
 };
 
 /* One invalidation descriptor taken from a trace (decoded qi_submit). */
 struct model_qi {
-	uint32_t type;		/* enum model_qi_type */
-	uint32_t granularity;	/* type's granularity field */
-	uint32_t domain;	/* DID, or IOTLB_ANY when the trace cannot tie it */
-	uint32_t pasid;		/* PASID, IOTLB_ANY if none */
-	uint64_t addr;		/* page-selective: address */
-	uint32_t addr_mask;	/* page-selective: log2 of pages */
-	uint32_t cpu;		/* CPU that submitted it: descriptors of one CPU at one time are one qi_submit_sync */
+	uint32_t type;	      /* enum model_qi_type */
+	uint32_t granularity; /* type's granularity field */
+	uint32_t domain;      /* DID, or IOTLB_ANY when the trace cannot tie it */
+	uint32_t pasid;	      /* PASID, IOTLB_ANY if none */
+	uint64_t addr;	      /* page-selective: address */
+	uint32_t addr_mask;   /* page-selective: log2 of pages */
+	uint32_t cpu;	      /* CPU that submitted it: descriptors of one CPU at one time are one
+				 qi_submit_sync */
 };
 
 /* One page request taken from a trace (decoded PAGE_REQ, VT-d 7.5.1). */
 struct model_page_req {
-	uint64_t addr;		/* address of the page (low bits ignored) */
-	uint32_t dev;		/* device index, as for model_access */
-	uint32_t sid;		/* source id: context-cache key */
-	uint32_t domain;	/* domain id */
-	uint32_t pasid;		/* PASID (0 when none) */
-	uint32_t grpid;		/* page request group index */
-	uint8_t write;		/* write access requested */
-	uint8_t last;		/* last request of its group */
+	uint64_t addr;	 /* address of the page (low bits ignored) */
+	uint32_t dev;	 /* device index, as for model_access */
+	uint32_t sid;	 /* source id: context-cache key */
+	uint32_t domain; /* domain id */
+	uint32_t pasid;	 /* PASID (0 when none) */
+	uint32_t grpid;	 /* page request group index */
+	uint8_t write;	 /* write access requested */
+	uint8_t last;	 /* last request of its group */
 };
 
 struct model;
@@ -188,7 +189,8 @@ void model__free(struct model *m);
 /** model__advance() - fire model events (flush timeouts) up to @t_ns. */
 void model__advance(struct model *m, uint64_t t_ns);
 
-/** model__latency_sum_ns() - sum of every translation latency so far (cheap; for callers that charge stalls). */
+/** model__latency_sum_ns() - sum of every translation latency so far (cheap; for callers that
+ * charge stalls). */
 uint64_t model__latency_sum_ns(const struct model *m);
 
 /** model__access() - translate every page of @a at @t_ns. Return: pages looked up. */

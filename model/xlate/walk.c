@@ -10,8 +10,8 @@
 #include "model/xlate/walk.h"
 
 struct walkq {
-	struct heap free_at;		/* per walker: time it becomes free (heap_time) */
-	struct walkq_stats st;		/* counters */
+	struct heap free_at;   /* per walker: time it becomes free (heap_time) */
+	struct walkq_stats st; /* counters */
 };
 
 struct walkq *walkq__new(uint32_t servers)
@@ -31,7 +31,7 @@ struct walkq *walkq__new(uint32_t servers)
 		errno = ENOMEM;
 		return NULL;
 	}
-	for (uint32_t i = 0; i < servers; i++) /* free since time 0 */
+	for (uint32_t i = 0; i < servers; i++)	       /* free since time 0 */
 		(void)heap__push_time(&q->free_at, 0); /* reserved: cannot fail */
 	return q;
 }
@@ -72,26 +72,28 @@ const struct walkq_stats *walkq__stats(const struct walkq *q)
 /* ------------------------------------------------ cached walks */
 
 struct pwalk {
-	struct iotlb *pwc[WALK_MAX_LEVELS + 1];		/* first stage, levels 2..levels */
-	struct iotlb *host_pwc[WALK_MAX_LEVELS + 1];	/* second stage, levels 2..host_levels */
-	struct iotlb *cc;				/* context cache, keyed by sid */
-	struct iotlb *pasidc;				/* PASID cache, keyed by (sid, PASID) */
-	uint32_t levels;				/* first-stage levels */
-	uint32_t host_levels;				/* second-stage levels */
-	bool nested;					/* 2D walks */
-	bool scalable;					/* PASID cache in the path */
-	struct pwalk_stats st;				/* counters */
+	struct iotlb *pwc[WALK_MAX_LEVELS + 1];	     /* first stage, levels 2..levels */
+	struct iotlb *host_pwc[WALK_MAX_LEVELS + 1]; /* second stage, levels 2..host_levels */
+	struct iotlb *cc;			     /* context cache, keyed by sid */
+	struct iotlb *pasidc;			     /* PASID cache, keyed by (sid, PASID) */
+	uint32_t levels;			     /* first-stage levels */
+	uint32_t host_levels;			     /* second-stage levels */
+	bool nested;				     /* 2D walks */
+	bool scalable;				     /* PASID cache in the path */
+	struct pwalk_stats st;			     /* counters */
 };
 
-static struct iotlb *level_cache(uint32_t entries, uint32_t ways, unsigned int shift,
-				 uint64_t seed, uint32_t index)
+static struct iotlb *level_cache(uint32_t entries, uint32_t ways, unsigned int shift, uint64_t seed,
+				 uint32_t index)
 {
 	struct iotlb_geom g = {
-		.entries = entries, .ways = ways, .policy = &iotlb_policy_lru,
-		.seed = prng_derive(seed, PRNG_STREAM_XLATE_PWC),
-		.index = index,
-		.custom_shift = true,
-		.shift = { (uint8_t)shift, (uint8_t)shift, (uint8_t)shift },
+	    .entries = entries,
+	    .ways = ways,
+	    .policy = &iotlb_policy_lru,
+	    .seed = prng_derive(seed, PRNG_STREAM_XLATE_PWC),
+	    .index = index,
+	    .custom_shift = true,
+	    .shift = {(uint8_t)shift, (uint8_t)shift, (uint8_t)shift},
 	};
 
 	return iotlb__new(&g);
@@ -116,9 +118,9 @@ struct pwalk *pwalk__new(const struct model_cfg *c)
 	}
 	if (w->nested)
 		for (uint32_t k = 2; k <= w->host_levels; k++)
-			if (!(w->host_pwc[k] = level_cache(c->pwc_entries, c->pwc_ways,
-							   12 + 9 * (k - 1), c->seed,
-							   c->set_index)))
+			if (!(w->host_pwc[k] =
+				  level_cache(c->pwc_entries, c->pwc_ways, 12 + 9 * (k - 1),
+					      c->seed, c->set_index)))
 				goto fail;
 	/* shift 0 keeps the whole id as the page number; fully associative */
 	w->cc = level_cache(c->cc_entries, c->cc_entries, 0, c->seed, 0);
@@ -178,8 +180,8 @@ static uint32_t host_walk(struct pwalk *w, uint32_t domain, uint64_t gpa)
 	return r;
 }
 
-uint32_t pwalk__walk(struct pwalk *w, uint32_t sid, uint32_t domain, uint32_t pasid,
-		     uint64_t addr, unsigned int psz)
+uint32_t pwalk__walk(struct pwalk *w, uint32_t sid, uint32_t domain, uint32_t pasid, uint64_t addr,
+		     unsigned int psz)
 {
 	uint32_t leaf = 1 + psz, reads = 0, hit, first;
 
@@ -225,14 +227,14 @@ void pwalk__inval(struct pwalk *w, const struct iotlb_inval *inv)
 
 void pwalk__inval_cc(struct pwalk *w)
 {
-	struct iotlb_inval inv = { .kind = IOTLB_INV_GLOBAL };
+	struct iotlb_inval inv = {.kind = IOTLB_INV_GLOBAL};
 
 	iotlb__inval(w->cc, &inv);
 }
 
 void pwalk__inval_pasidc(struct pwalk *w, uint32_t pasid)
 {
-	struct iotlb_inval inv = { .kind = IOTLB_INV_GLOBAL };
+	struct iotlb_inval inv = {.kind = IOTLB_INV_GLOBAL};
 
 	/* PASID cache keys are (sid << 20 | PASID) pages, so select by scanning */
 	if (pasid == IOTLB_ANY) {

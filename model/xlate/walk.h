@@ -46,11 +46,11 @@
 /* ------------------------------------------------ walker queue */
 
 struct walkq_stats {
-	uint64_t nr;			/* walks served */
-	uint64_t wait_ns;		/* sum of queueing delays */
-	uint64_t max_wait_ns;		/* largest queueing delay */
-	uint64_t busy_ns;		/* sum of service times */
-	uint64_t nr_waited;		/* walks that found every walker busy */
+	uint64_t nr;	      /* walks served */
+	uint64_t wait_ns;     /* sum of queueing delays */
+	uint64_t max_wait_ns; /* largest queueing delay */
+	uint64_t busy_ns;     /* sum of service times */
+	uint64_t nr_waited;   /* walks that found every walker busy */
 };
 
 struct walkq;
@@ -77,13 +77,13 @@ const struct walkq_stats *walkq__stats(const struct walkq *q);
 /* ------------------------------------------------ walk with caches */
 
 struct pwalk_stats {
-	uint64_t nr_walks;				/* walks */
-	uint64_t mem_reads;				/* memory reads of all walks */
-	uint64_t pwc_hits[WALK_MAX_LEVELS + 1];		/* per level (2..5): lowest level hit */
-	uint64_t pwc_misses;				/* walks with no PWC hit */
-	uint64_t cc_hits, cc_misses;			/* context cache */
-	uint64_t pasidc_hits, pasidc_misses;		/* PASID cache */
-	uint64_t nested_reads;				/* of mem_reads: second-stage reads */
+	uint64_t nr_walks;			/* walks */
+	uint64_t mem_reads;			/* memory reads of all walks */
+	uint64_t pwc_hits[WALK_MAX_LEVELS + 1]; /* per level (2..5): lowest level hit */
+	uint64_t pwc_misses;			/* walks with no PWC hit */
+	uint64_t cc_hits, cc_misses;		/* context cache */
+	uint64_t pasidc_hits, pasidc_misses;	/* PASID cache */
+	uint64_t nested_reads;			/* of mem_reads: second-stage reads */
 };
 
 struct pwalk;
@@ -99,8 +99,8 @@ void pwalk__free(struct pwalk *w);
  * @sid: source id (context cache key); @domain, @pasid: address space;
  * @psz: leaf page size (enum iotlb_psz).
  */
-uint32_t pwalk__walk(struct pwalk *w, uint32_t sid, uint32_t domain, uint32_t pasid,
-		     uint64_t addr, unsigned int psz);
+uint32_t pwalk__walk(struct pwalk *w, uint32_t sid, uint32_t domain, uint32_t pasid, uint64_t addr,
+		     unsigned int psz);
 
 /** pwalk__inval() - drop PWC entries matching @inv (context/PASID caches untouched). */
 void pwalk__inval(struct pwalk *w, const struct iotlb_inval *inv);

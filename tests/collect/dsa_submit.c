@@ -30,7 +30,7 @@ volatile uint64_t sink;
 
 __attribute__((noinline)) int submit(const struct dsa_desc *d)
 {
-	sink += d->xfer_size;	/* a side effect so the call is not elided */
+	sink += d->xfer_size; /* a side effect so the call is not elided */
 	__asm__ volatile("" ::: "memory");
 	return 0;
 }
@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		memset(&d, 0, sizeof(d));
 		d.pasid = 0x100 + (uint32_t)i;
-		d.opcode = (uint8_t)(i % 2 ? 0x04 : 0x03);	/* fill / memmove */
+		d.opcode = (uint8_t)(i % 2 ? 0x04 : 0x03); /* fill / memmove */
 		d.flags = 0x000c | (uint32_t)i << 8;
 		d.completion_addr = 0x7f0000001000ull + (uint64_t)i * 0x40;
 		d.src_addr = 0x7f1000000000ull + (uint64_t)i * 0x10000;
@@ -54,9 +54,11 @@ int main(int argc, char **argv)
 		d.xfer_size = 4096u * (uint32_t)(i + 1);
 		submit(&d);
 		if (n <= 100)
-			printf("opcode=%u flags=0x%x pasid=%u xfer=%u src=0x%llx dst=0x%llx compl=0x%llx\n",
-			       d.opcode, d.flags, d.pasid, d.xfer_size, (unsigned long long)d.src_addr,
-			       (unsigned long long)d.dst_addr, (unsigned long long)d.completion_addr);
+			printf("opcode=%u flags=0x%x pasid=%u xfer=%u src=0x%llx dst=0x%llx "
+			       "compl=0x%llx\n",
+			       d.opcode, d.flags, d.pasid, d.xfer_size,
+			       (unsigned long long)d.src_addr, (unsigned long long)d.dst_addr,
+			       (unsigned long long)d.completion_addr);
 	}
 	return 0;
 }

@@ -228,10 +228,8 @@ static void test_model_knobs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_read_real),
-	    cmocka_unit_test(test_read_bad),
-	    cmocka_unit_test(test_run_names),
-	    cmocka_unit_test(test_fit_recovers),
+	    cmocka_unit_test(test_read_real),	cmocka_unit_test(test_read_bad),
+	    cmocka_unit_test(test_run_names),	cmocka_unit_test(test_fit_recovers),
 	    cmocka_unit_test(test_model_knobs),
 	};
 

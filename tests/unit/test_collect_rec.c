@@ -44,7 +44,7 @@ static void test_decode_all_parts(void **state)
 
 	(void)state;
 	assert_int_equal(SVT_REC_BYTES(nv, fl), 40 + 16 + 8 + 8 + 32 + 32);
-	memset(buf, 0xee, sizeof(buf));	/* stale ring bytes */
+	memset(buf, 0xee, sizeof(buf)); /* stale ring bytes */
 	r->ts_ns = 123456789;
 	r->tgid = 10;
 	r->tid = 11;
@@ -71,7 +71,7 @@ static void test_decode_all_parts(void **state)
 	assert_int_equal(e.v[0], 0x1111);
 	assert_int_equal(e.v[1], 0x2222);
 	for (int i = 2; i < 8; i++)
-		assert_int_equal(e.v[i], 0);	/* not in the record: zero, not stale bytes */
+		assert_int_equal(e.v[i], 0); /* not in the record: zero, not stale bytes */
 	assert_int_equal(e.ret, -11);
 	assert_int_equal(e.dur_ns, 5000);
 	assert_string_equal(e.s1, "0000:00:04.0");
@@ -89,7 +89,7 @@ static void test_decode_parts_absent(void **state)
 	memset(r, 0, sizeof(*r));
 	r->probe = SVT_P_IOMMU_ATTACH;
 	r->nr_v = 0;
-	r->flags = SVT_RF_S1;	/* s1 straight after the header */
+	r->flags = SVT_RF_S1; /* s1 straight after the header */
 	strcpy((char *)buf + 40, "0000:00:02.0");
 	assert_int_equal(conv_rec_decode(buf, SVT_REC_BYTES(0, SVT_RF_S1), &e), 0);
 	assert_string_equal(e.s1, "0000:00:02.0");
@@ -100,7 +100,7 @@ static void test_decode_parts_absent(void **state)
 
 static void test_decode_bad(void **state)
 {
-	unsigned char buf[128] = { 0 };
+	unsigned char buf[128] = {0};
 	struct svt_rec *r = (struct svt_rec *)buf;
 	struct svt_event e;
 
@@ -109,7 +109,7 @@ static void test_decode_bad(void **state)
 	r->nr_v = 3;
 	assert_int_equal(conv_rec_decode(buf, SVT_REC_BYTES(3, 0) - 8, &e), -EINVAL);
 	assert_int_equal(conv_rec_decode(buf, SVT_REC_BYTES(3, 0), &e), 0);
-	r->nr_v = 9;	/* more values than struct svt_event holds */
+	r->nr_v = 9; /* more values than struct svt_event holds */
 	assert_int_equal(conv_rec_decode(buf, sizeof(buf), &e), -EINVAL);
 	r->nr_v = 0;
 	r->flags = SVT_RF_S2;
@@ -117,9 +117,9 @@ static void test_decode_bad(void **state)
 }
 
 struct got {
-	struct svt_event e[4];	/* decoded records */
-	size_t size[4];		/* their ring-buffer sizes */
-	int n;			/* records seen */
+	struct svt_event e[4]; /* decoded records */
+	size_t size[4];	       /* their ring-buffer sizes */
+	int n;		       /* records seen */
 };
 
 static int on_rec(void *ctx, void *data, size_t size)
@@ -165,8 +165,8 @@ static void test_raw_tp_programs(void **state)
 	struct bpf_program *prog;
 	struct ring_buffer *rb;
 	struct got g;
-	uint64_t args[3] = { 0xfffff000, 0x12345000, 8192 }, t0, t1;
-	char comm[17] = { 0 };
+	uint64_t args[3] = {0xfffff000, 0x12345000, 8192}, t0, t1;
+	char comm[17] = {0};
 
 	(void)state;
 	if (geteuid() != 0 || access("/sys/kernel/btf/vmlinux", R_OK) != 0)
@@ -176,26 +176,26 @@ static void test_raw_tp_programs(void **state)
 	libbpf_set_print(NULL);
 	skel = svatrace_bpf__open();
 	assert_non_null(skel);
-	bpf_object__for_each_program(prog, skel->obj)
-		bpf_program__set_autoload(prog, !strcmp(bpf_program__name(prog), "rtp_iommu_map") ||
-						       !strcmp(bpf_program__name(prog), "rtp_iommu_unmap"));
+	bpf_object__for_each_program(prog, skel->obj) bpf_program__set_autoload(
+	    prog, !strcmp(bpf_program__name(prog), "rtp_iommu_map") ||
+		      !strcmp(bpf_program__name(prog), "rtp_iommu_unmap"));
 	assert_int_equal(svatrace_bpf__load(skel), 0);
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.rb), on_rec, &g, NULL);
 	assert_non_null(rb);
 
 	run_raw(skel, rb, "rtp_iommu_map", args, &g, &t0, &t1);
-	assert_int_equal(g.size[0], 64);	/* header + 3 values, not 184 */
+	assert_int_equal(g.size[0], 64); /* header + 3 values, not 184 */
 	assert_int_equal(g.e[0].probe, SVT_P_IOMMU_MAP);
-	assert_int_equal(g.e[0].v[0], 0xfffff000);	/* iova */
-	assert_int_equal(g.e[0].v[1], 0x12345000);	/* paddr */
-	assert_int_equal(g.e[0].v[2], 8192);		/* size */
+	assert_int_equal(g.e[0].v[0], 0xfffff000); /* iova */
+	assert_int_equal(g.e[0].v[1], 0x12345000); /* paddr */
+	assert_int_equal(g.e[0].v[2], 8192);	   /* size */
 	assert_int_equal(g.e[0].v[3], 0);
 	assert_int_equal(g.e[0].tgid, getpid());
 	assert_int_equal(g.e[0].tid, gettid());
 	assert_string_equal(g.e[0].comm, comm);
 	assert_true(g.e[0].ts_ns >= t0 && g.e[0].ts_ns <= t1);
 
-	args[2] = 4096;	/* unmap: iova, size, unmapped_size */
+	args[2] = 4096; /* unmap: iova, size, unmapped_size */
 	run_raw(skel, rb, "rtp_iommu_unmap", args, &g, &t0, &t1);
 	assert_int_equal(g.e[0].probe, SVT_P_IOMMU_UNMAP);
 	assert_int_equal(g.e[0].v[0], 0xfffff000);
@@ -228,7 +228,8 @@ static void test_probe_table(void **state)
 			const char *slash = strchr(d[i].target, '/');
 
 			assert_non_null(slash);
-			assert_int_equal(strncmp(d[i].name, d[i].target, (size_t)(slash - d[i].target)), 0);
+			assert_int_equal(
+			    strncmp(d[i].name, d[i].target, (size_t)(slash - d[i].target)), 0);
 			assert_string_equal(strchr(d[i].name, ':') + 1, slash + 1);
 			assert_ptr_equal(probe_def_by_event(NULL, slash + 1), &d[i]);
 		}
@@ -237,9 +238,9 @@ static void test_probe_table(void **state)
 	assert_int_equal(probe_def_by_event("dma", "dma_unmap_page")->op, TRACE_DMA_UNMAP_PAGE);
 	assert_int_equal(probe_def_by_event("intel_iommu", "cache_tag_flush_all")->op,
 			 TRACE_CACHE_TAG_FLUSH_ALL);
-	assert_null(probe_def_by_event("iommu", "dma_map_sg"));	/* wrong system */
+	assert_null(probe_def_by_event("iommu", "dma_map_sg")); /* wrong system */
 	assert_null(probe_def_by_event(NULL, "no_such_event"));
-	assert_int_equal(SVT_NV(struct svt_v_iommu_map), 3);	/* the 64-byte iommu:map record */
+	assert_int_equal(SVT_NV(struct svt_v_iommu_map), 3); /* the 64-byte iommu:map record */
 	assert_int_equal(SVT_REC_BYTES(SVT_NV(struct svt_v_iommu_map), 0), 64);
 }
 
@@ -300,7 +301,7 @@ static void test_convert_named_values(void **state)
 			const struct trace_rec_dma *m = (const void *)rec;
 
 			assert_int_equal(rec->kind, TRACE_REC_DMA);
-			assert_int_equal(m->op, TRACE_DMA_UNMAP_SG);	/* from the table */
+			assert_int_equal(m->op, TRACE_DMA_UNMAP_SG); /* from the table */
 			assert_int_equal(m->dma_addr, 0xabc000);
 			assert_int_equal(m->size_bytes, 512);
 			assert_int_equal(m->dir, TRACE_DMA_FROM_DEVICE);
@@ -310,8 +311,8 @@ static void test_convert_named_values(void **state)
 			const struct trace_rec_cache_tag *t = (const void *)rec;
 
 			assert_int_equal(t->op, TRACE_CACHE_TAG_FLUSH_RANGE_NP);
-			assert_int_equal(t->start, 0x1000);	/* slot 0 */
-			assert_int_equal(t->pasid, 0x5000);	/* slot 4 */
+			assert_int_equal(t->start, 0x1000); /* slot 0 */
+			assert_int_equal(t->pasid, 0x5000); /* slot 4 */
 			nr_tag++;
 		}
 	}
@@ -324,12 +325,9 @@ static void test_convert_named_values(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decode_all_parts),
-		cmocka_unit_test(test_decode_parts_absent),
-		cmocka_unit_test(test_decode_bad),
-		cmocka_unit_test(test_raw_tp_programs),
-		cmocka_unit_test(test_probe_table),
-		cmocka_unit_test(test_convert_named_values),
+	    cmocka_unit_test(test_decode_all_parts), cmocka_unit_test(test_decode_parts_absent),
+	    cmocka_unit_test(test_decode_bad),	     cmocka_unit_test(test_raw_tp_programs),
+	    cmocka_unit_test(test_probe_table),	     cmocka_unit_test(test_convert_named_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

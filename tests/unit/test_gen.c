@@ -25,24 +25,24 @@
 
 /* Everything the tests look at, accumulated as records stream by. */
 struct stats {
-	uint64_t nr[TRACE_REC_KIND_MAX_];	/* records per kind */
-	uint64_t hash;				/* FNV-1a of every record's bytes */
+	uint64_t nr[TRACE_REC_KIND_MAX_]; /* records per kind */
+	uint64_t hash;			  /* FNV-1a of every record's bytes */
 	uint64_t last_ts, first_ts;
-	int unordered;				/* a record went back in time */
-	uint64_t submit_bytes, nr_memmove;	/* dsa */
+	int unordered;			   /* a record went back in time */
+	uint64_t submit_bytes, nr_memmove; /* dsa */
 	uint64_t nr_per_pasid[16];
 	uint64_t nr_complete_ids;
-	int64_t outstanding;			/* submits - completes */
+	int64_t outstanding; /* submits - completes */
 	uint8_t portal_seen[4];
 	uint16_t wq_of_pasid[16];
-	uint64_t min_addr, max_addr;		/* DEV_ACCESS / src range */
-	uint8_t *page_seen;			/* distinct 4 KiB pages touched */
+	uint64_t min_addr, max_addr; /* DEV_ACCESS / src range */
+	uint8_t *page_seen;	     /* distinct 4 KiB pages touched */
 	uint64_t nr_distinct;
 	uint64_t nr_qi[16];
 	uint64_t map_bytes, unmap_bytes;
 	uint64_t iovas[4096];
-	size_t nr_iovas;			/* distinct IOMMU_MAP iovas (small sets) */
-	uint64_t page_hits[MAX_PAGES / 256];	/* per page hit counts for the first pages */
+	size_t nr_iovas;		     /* distinct IOMMU_MAP iovas (small sets) */
+	uint64_t page_hits[MAX_PAGES / 256]; /* per page hit counts for the first pages */
 	char strings[16][64];
 	uint32_t nr_strings;
 };
@@ -63,7 +63,7 @@ static void touch(struct stats *s, uint64_t addr, uint64_t base)
 		s->page_hits[pg]++;
 }
 
-static uint64_t g_base;	/* address the footprint checks subtract */
+static uint64_t g_base; /* address the footprint checks subtract */
 
 static int stat_emit(void *ctx, const struct trace_rec *r)
 {
@@ -161,7 +161,7 @@ static struct stats *run_gen(const char *kind, uint64_t seed, const char *const 
 	for (; sets && *sets; sets++)
 		assert_int_equal(gen_cfg__set(cfg, *sets), 0);
 	assert_int_equal(gen_cfg__resolve(cfg), 0);
-	assert_int_equal(k->run(cfg, seed, &(struct gen_out){ stat_emit, stat_intern, s }), 0);
+	assert_int_equal(k->run(cfg, seed, &(struct gen_out){stat_emit, stat_intern, s}), 0);
 	gen_cfg__free(cfg);
 	assert_false(s->unordered);
 	return s;
@@ -184,15 +184,17 @@ static int within(double got, double want, double rel)
 /* Open loop, Poisson: 2 clients x 100k/s x 1 s; uniform sizes 64..8k mean 4128 */
 static void test_dsa_open_rate_size(void **state)
 {
-	const char *sets[] = { "duration=1s", "clients=2", "rate=100k", "size_dist=uniform",
-			       "size_min=64", "size_max=8256", "locality=uniform", "wset=4m", NULL };
+	const char *sets[] = {"duration=1s",	   "clients=2",	  "rate=100k",
+			      "size_dist=uniform", "size_min=64", "size_max=8256",
+			      "locality=uniform",  "wset=4m",	  NULL};
 	struct stats *s;
 
 	g_base = 0x7f0000000000ull;
 	s = run_gen("dsa-memcpy", 5, sets);
 	assert_true(within((double)s->nr_memmove, 200000, 0.01));
-	assert_true(within((double)s->submit_bytes / (double)s->nr_memmove, (64 + 8256) / 2.0, 0.01));
-	assert_int_equal(s->outstanding, 0);	/* every submit completes */
+	assert_true(
+	    within((double)s->submit_bytes / (double)s->nr_memmove, (64 + 8256) / 2.0, 0.01));
+	assert_int_equal(s->outstanding, 0); /* every submit completes */
 	assert_int_equal(s->nr_per_pasid[1] + s->nr_per_pasid[2], s->nr_memmove);
 	assert_true(within((double)s->nr_per_pasid[1], 100000, 0.01));
 	/* dwq: MOVDIR64B, client c on WQ c */
@@ -209,8 +211,9 @@ static void test_dsa_open_rate_size(void **state)
 /* Closed loop: each client has one job at a time: rate = 1 / (svc_base + size/bw + think) */
 static void test_dsa_closed_loop(void **state)
 {
-	const char *sets[] = { "duration=100ms", "clients=3", "loop=closed", "size=4k",
-			       "svc_base=1us", "bw=4096M", "think=2us", "wq_mode=swq", NULL };
+	const char *sets[] = {"duration=100ms", "clients=3",	"loop=closed",
+			      "size=4k",	"svc_base=1us", "bw=4096M",
+			      "think=2us",	"wq_mode=swq",	NULL};
 	struct stats *s = run_gen("dsa-memcpy", 1, sets);
 	/* 1 us + 4096 B / 4.096 GB/s = 1 us, + 2 us think = 4 us per job */
 	double want = 3 * 100e6 / 4000.0;
@@ -225,8 +228,8 @@ static void test_dsa_closed_loop(void **state)
 /* Batches: one batch descriptor plus members, members carry the sizes */
 static void test_dsa_batch(void **state)
 {
-	const char *sets[] = { "duration=10ms", "clients=1", "rate=10k", "batch=8",
-			       "arrival=constant", NULL };
+	const char *sets[] = {"duration=10ms", "clients=1",	   "rate=10k",
+			      "batch=8",       "arrival=constant", NULL};
 	struct stats *s = run_gen("dsa-memcpy", 1, sets);
 
 	assert_int_equal(s->nr_memmove, 100 * 8);
@@ -237,7 +240,7 @@ static void test_dsa_batch(void **state)
 
 static void test_same_seed_same_records(void **state)
 {
-	const char *sets[] = { "duration=20ms", "locality=zipf", "size_dist=pow2", NULL };
+	const char *sets[] = {"duration=20ms", "locality=zipf", "size_dist=pow2", NULL};
 	struct stats *a = run_gen("dsa-memcpy", 9, sets);
 	struct stats *b = run_gen("dsa-memcpy", 9, sets);
 	struct stats *c = run_gen("dsa-memcpy", 10, sets);
@@ -253,8 +256,8 @@ static void test_same_seed_same_records(void **state)
 /* NIC RX: per packet one unmap + strict IOTLB (+ATC) invalidation + one map */
 static void test_nic_rx(void **state)
 {
-	const char *sets[] = { "duration=50ms", "pps=2M", "ring=512", "ats=on", "arrival=poisson",
-			       NULL };
+	const char *sets[] = {"duration=50ms", "pps=2M",	  "ring=512",
+			      "ats=on",	       "arrival=poisson", NULL};
 	struct stats *s = run_gen("nic-rx", 3, sets);
 	uint64_t pkts = s->nr[TRACE_REC_IOMMU_UNMAP];
 
@@ -271,37 +274,37 @@ static void test_nic_rx(void **state)
 
 static void test_nic_rx_fresh(void **state)
 {
-	const char *sets[] = { "duration=1ms", "pps=1M", "ring=64", "iova_reuse=fresh", NULL };
+	const char *sets[] = {"duration=1ms", "pps=1M", "ring=64", "iova_reuse=fresh", NULL};
 	struct stats *s = run_gen("nic-rx", 3, sets);
 
 	assert_int_equal(s->nr[TRACE_REC_IOMMU_UNMAP], 1000);
 	assert_int_equal(s->nr_qi[TRACE_QI_DEV_TLB_INV], 0);
-	assert_int_equal(s->nr_iovas, 1064);	/* never reused */
+	assert_int_equal(s->nr_iovas, 1064); /* never reused */
 	free_stats(s);
 }
 
 /* NVMe closed loop: IOPS = queues * qd / (svc + think), exact with fixed svc */
 static void test_nvme_iops(void **state)
 {
-	const char *sets[] = { "duration=100ms", "queues=2", "qd=4", "svc=80us", "think=20us",
-			       "io_size=16k", NULL };
+	const char *sets[] = {"duration=100ms", "queues=2",    "qd=4", "svc=80us",
+			      "think=20us",	"io_size=16k", NULL};
 	struct stats *s = run_gen("nvme", 1, sets);
 	uint64_t ios = s->nr[TRACE_REC_IOMMU_UNMAP];
 
 	assert_int_equal(ios, 8 * 1000);
-	assert_int_equal(s->nr[TRACE_REC_IOMMU_MAP], 4 * ios);	/* 4 scattered pages each */
+	assert_int_equal(s->nr[TRACE_REC_IOMMU_MAP], 4 * ios); /* 4 scattered pages each */
 	assert_int_equal(s->nr[TRACE_REC_DMA], 8 * ios);
 	assert_int_equal(s->nr_qi[TRACE_QI_IOTLB_INV], ios);
 	assert_int_equal(s->map_bytes, s->unmap_bytes);
-	assert_int_equal(s->nr_iovas, 8 * 4);	/* 8 slots' ranges, reused */
+	assert_int_equal(s->nr_iovas, 8 * 4); /* 8 slots' ranges, reused */
 	free_stats(s);
 }
 
 /* random access: rate, and the footprint is covered and never left */
 static void test_random_access_footprint(void **state)
 {
-	const char *sets[] = { "duration=20ms", "rate=10M", "footprint=64m", "arrival=poisson",
-			       NULL };
+	const char *sets[] = {"duration=20ms", "rate=10M", "footprint=64m", "arrival=poisson",
+			      NULL};
 	struct stats *s;
 	uint64_t pages = 64 * 256;
 
@@ -319,8 +322,8 @@ static void test_random_access_footprint(void **state)
 /* Zipf without scattering: page 0 gets 1/H(n, s) of the accesses */
 static void test_random_access_zipf(void **state)
 {
-	const char *sets[] = { "duration=20ms", "rate=10M", "footprint=4m", "dist=zipf",
-			       "zipf_s=1", "scatter=off", "map=off", NULL };
+	const char *sets[] = {"duration=20ms", "rate=10M",    "footprint=4m", "dist=zipf",
+			      "zipf_s=1",      "scatter=off", "map=off",      NULL};
 	struct stats *s;
 	double h = 0;
 
@@ -329,8 +332,10 @@ static void test_random_access_zipf(void **state)
 	g_base = 1ull << 30;
 	s = run_gen("random-access", 2, sets);
 	assert_int_equal(s->nr[TRACE_REC_IOMMU_MAP], 0);
-	assert_true(within((double)s->page_hits[0] / (double)s->nr[TRACE_REC_DEV_ACCESS], 1 / h, 0.02));
-	assert_true(within((double)s->page_hits[1] / (double)s->nr[TRACE_REC_DEV_ACCESS], 0.5 / h, 0.03));
+	assert_true(
+	    within((double)s->page_hits[0] / (double)s->nr[TRACE_REC_DEV_ACCESS], 1 / h, 0.02));
+	assert_true(
+	    within((double)s->page_hits[1] / (double)s->nr[TRACE_REC_DEV_ACCESS], 0.5 / h, 0.03));
 	free_stats(s);
 }
 
@@ -408,7 +413,7 @@ static uint32_t w_intern(void *ctx, const char *s)
 /* Through the real writer and reader: the file holds what the sink saw. */
 static void test_file_roundtrip(void **state)
 {
-	const char *sets[] = { "duration=100ms", "queues=2", "qd=4", "svc=80us", "think=20us", NULL };
+	const char *sets[] = {"duration=100ms", "queues=2", "qd=4", "svc=80us", "think=20us", NULL};
 	const struct gen_kind *k = gen_find("nvme");
 	struct gen_cfg *cfg = gen_cfg__new(k);
 	char path[] = "/tmp/test_gen.XXXXXX";
@@ -426,7 +431,7 @@ static void test_file_roundtrip(void **state)
 	assert_int_equal(gen_cfg__resolve(cfg), 0);
 	w = trace_writer__open(path, TRACE_CLOCK_SYNTHETIC, 0, "{\"generator\":\"nvme\"}");
 	assert_non_null(w);
-	assert_int_equal(k->run(cfg, 1, &(struct gen_out){ w_emit, w_intern, w }), 0);
+	assert_int_equal(k->run(cfg, 1, &(struct gen_out){w_emit, w_intern, w}), 0);
 	assert_int_equal(trace_writer__close(w), 0);
 	gen_cfg__free(cfg);
 	r = trace_reader__open(path, &err);
@@ -439,7 +444,8 @@ static void test_file_roundtrip(void **state)
 		last = rec->ts_ns;
 		if (rec->kind == TRACE_REC_IOMMU_UNMAP) {
 			nr_unmap++;
-			dev = trace_reader__string(r, ((const struct trace_rec_iommu_unmap *)rec)->device_id);
+			dev = trace_reader__string(
+			    r, ((const struct trace_rec_iommu_unmap *)rec)->device_id);
 		}
 		if (rec->kind == TRACE_REC_QI_SUBMIT) {
 			/* the reader's decoder agrees with the fields the generator filled */
@@ -451,9 +457,9 @@ static void test_file_roundtrip(void **state)
 	}
 	assert_int_equal(rc, 0);
 	assert_true(trace_reader__clean_end(r));
-	assert_int_equal(nr_unmap, 8000);	/* 8 slots x 100 ms / 100 us */
+	assert_int_equal(nr_unmap, 8000); /* 8 slots x 100 ms / 100 us */
 	assert_string_equal(dev, "0000:04:00.0");
-	assert_int_equal(nr, 8000 * 5);	/* map, dma map, unmap, iotlb inv, dma unmap per I/O */
+	assert_int_equal(nr, 8000 * 5); /* map, dma map, unmap, iotlb inv, dma unmap per I/O */
 	trace_reader__close(r);
 	unlink(path);
 }
@@ -461,18 +467,18 @@ static void test_file_roundtrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dsa_open_rate_size),
-		cmocka_unit_test(test_dsa_closed_loop),
-		cmocka_unit_test(test_dsa_batch),
-		cmocka_unit_test(test_same_seed_same_records),
-		cmocka_unit_test(test_nic_rx),
-		cmocka_unit_test(test_nic_rx_fresh),
-		cmocka_unit_test(test_nvme_iops),
-		cmocka_unit_test(test_random_access_footprint),
-		cmocka_unit_test(test_random_access_zipf),
-		cmocka_unit_test(test_bad_params),
-		cmocka_unit_test(test_value_parsing),
-		cmocka_unit_test(test_file_roundtrip),
+	    cmocka_unit_test(test_dsa_open_rate_size),
+	    cmocka_unit_test(test_dsa_closed_loop),
+	    cmocka_unit_test(test_dsa_batch),
+	    cmocka_unit_test(test_same_seed_same_records),
+	    cmocka_unit_test(test_nic_rx),
+	    cmocka_unit_test(test_nic_rx_fresh),
+	    cmocka_unit_test(test_nvme_iops),
+	    cmocka_unit_test(test_random_access_footprint),
+	    cmocka_unit_test(test_random_access_zipf),
+	    cmocka_unit_test(test_bad_params),
+	    cmocka_unit_test(test_value_parsing),
+	    cmocka_unit_test(test_file_roundtrip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,16 +28,17 @@ struct ref_ent {
 
 struct ref {
 	unsigned int sets, ways;
-	struct ref_ent *e;	/* sets * ways; within a set, index 0 is most recent */
+	struct ref_ent *e; /* sets * ways; within a set, index 0 is most recent */
 	uint64_t hits, misses;
-	uint64_t off[8];	/* set offset of contexts 0..7 (iotlb.h: ctx-hash) */
+	uint64_t off[8]; /* set offset of contexts 0..7 (iotlb.h: ctx-hash) */
 };
 
 /* iotlb.h's ctx-hash offset, written out: floor(frac(key * phi) * sets). */
 static void ref_ctx(struct ref *r, uint32_t ctx, uint32_t domain, uint32_t pasid)
 {
 	uint64_t key = ((uint64_t)domain << 20) ^ pasid;
-	long double frac = (long double)(uint64_t)(key * 0x9e3779b97f4a7c15ull) / 18446744073709551616.0L;
+	long double frac =
+	    (long double)(uint64_t)(key * 0x9e3779b97f4a7c15ull) / 18446744073709551616.0L;
 
 	r->off[ctx] = (uint64_t)(frac * r->sets);
 }
@@ -102,7 +103,7 @@ static uint64_t stream_addr(struct prng *rng, unsigned int psz, uint64_t *seq)
 static struct iotlb *mk(unsigned int entries, unsigned int ways, const struct iotlb_policy *p,
 			uint64_t seed)
 {
-	struct iotlb_geom g = { .entries = entries, .ways = ways, .policy = p, .seed = seed };
+	struct iotlb_geom g = {.entries = entries, .ways = ways, .policy = p, .seed = seed};
 	struct iotlb *t = iotlb__new(&g);
 
 	assert_non_null(t);
@@ -129,7 +130,8 @@ static void compare_with_reference(unsigned int entries, unsigned int ways, unsi
 
 		if (want != got)
 			fail_msg("access %d (addr 0x%llx): reference %s, iotlb %s", i,
-				 (unsigned long long)a, want ? "hit" : "miss", got ? "hit" : "miss");
+				 (unsigned long long)a, want ? "hit" : "miss",
+				 got ? "hit" : "miss");
 	}
 	assert_int_equal(iotlb__stats(t)->nr_hits, r.hits);
 	assert_int_equal(iotlb__stats(t)->nr_misses, r.misses);
@@ -173,7 +175,7 @@ static void test_ref_fully_assoc_2m(void **state)
 
 static void test_ref_non_pow2_sets(void **state)
 {
-	compare_with_reference(48, 8, IOTLB_PSZ_4K);	/* 6 sets: modulo path */
+	compare_with_reference(48, 8, IOTLB_PSZ_4K); /* 6 sets: modulo path */
 }
 
 /* Fully associative LRU: misses never increase with size; inclusion per access. */
@@ -205,8 +207,9 @@ static void test_lru_stack_property(void **state)
 			if (n > 1)
 				for (int i = 0; i < N; i++)
 					if (hit[n - 1][i] && !hit[n][i])
-						fail_msg("size %u misses access %d that size %u hits", n, i,
-							 n - 1);
+						fail_msg(
+						    "size %u misses access %d that size %u hits", n,
+						    i, n - 1);
 			iotlb__free(t);
 		}
 	}
@@ -215,7 +218,7 @@ static void test_lru_stack_property(void **state)
 /* FIFO shows Belady's anomaly on the textbook string; LRU does not. */
 static void test_fifo_belady(void **state)
 {
-	static const int s[] = { 1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5 };
+	static const int s[] = {1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5};
 	uint64_t miss[2][2];
 
 	for (int p = 0; p < 2; p++) {
@@ -228,10 +231,10 @@ static void test_fifo_belady(void **state)
 			iotlb__free(t);
 		}
 	}
-	assert_int_equal(miss[0][0], 9);	/* FIFO, 3 frames */
-	assert_int_equal(miss[0][1], 10);	/* FIFO, 4 frames: more misses */
-	assert_int_equal(miss[1][0], 10);	/* LRU, 3 frames */
-	assert_int_equal(miss[1][1], 8);	/* LRU, 4 frames */
+	assert_int_equal(miss[0][0], 9);  /* FIFO, 3 frames */
+	assert_int_equal(miss[0][1], 10); /* FIFO, 4 frames: more misses */
+	assert_int_equal(miss[1][0], 10); /* LRU, 3 frames */
+	assert_int_equal(miss[1][1], 8);  /* LRU, 4 frames */
 }
 
 static void test_random_deterministic(void **state)
@@ -344,12 +347,12 @@ static void test_invalidation(void **state)
 		iotlb__access(t, b, p << 12, IOTLB_PSZ_4K);
 		iotlb__access(t, c, p << 12, IOTLB_PSZ_4K);
 	}
-	iotlb__access(t, a, 1ull << 30, IOTLB_PSZ_2M);	/* one 2M page at 1 GiB */
+	iotlb__access(t, a, 1ull << 30, IOTLB_PSZ_2M); /* one 2M page at 1 GiB */
 	assert_int_equal(iotlb__nr_valid(t), 49);
 
 	/* one page of (1, 10) */
-	inv = (struct iotlb_inval){ .kind = IOTLB_INV_RANGE, .domain = 1, .pasid = 10,
-				    .addr = 3 << 12, .bytes = 4096 };
+	inv = (struct iotlb_inval){
+	    .kind = IOTLB_INV_RANGE, .domain = 1, .pasid = 10, .addr = 3 << 12, .bytes = 4096};
 	assert_int_equal(iotlb__inval(t, &inv), 1);
 	assert_false(iotlb__probe(t, a, 3 << 12, IOTLB_PSZ_4K));
 	assert_true(iotlb__probe(t, b, 3 << 12, IOTLB_PSZ_4K));
@@ -357,17 +360,20 @@ static void test_invalidation(void **state)
 	inv.addr = (1ull << 30) + 8192;
 	inv.bytes = 100;
 	assert_int_equal(iotlb__inval(t, &inv), 1);
-	inv = (struct iotlb_inval){ .kind = IOTLB_INV_RANGE, .domain = 1, .pasid = IOTLB_ANY,
-				    .addr = 4 << 12, .bytes = 4 << 12 };
+	inv = (struct iotlb_inval){.kind = IOTLB_INV_RANGE,
+				   .domain = 1,
+				   .pasid = IOTLB_ANY,
+				   .addr = 4 << 12,
+				   .bytes = 4 << 12};
 	assert_int_equal(iotlb__inval(t, &inv), 8);
 	/* PASID 11 in any domain */
-	inv = (struct iotlb_inval){ .kind = IOTLB_INV_PASID, .domain = IOTLB_ANY, .pasid = 11 };
+	inv = (struct iotlb_inval){.kind = IOTLB_INV_PASID, .domain = IOTLB_ANY, .pasid = 11};
 	assert_int_equal(iotlb__inval(t, &inv), 12);
 	/* domain 2 */
-	inv = (struct iotlb_inval){ .kind = IOTLB_INV_DOMAIN, .domain = 2 };
+	inv = (struct iotlb_inval){.kind = IOTLB_INV_DOMAIN, .domain = 2};
 	assert_int_equal(iotlb__inval(t, &inv), 16);
 	assert_int_equal(iotlb__nr_valid(t), 11);
-	inv = (struct iotlb_inval){ .kind = IOTLB_INV_GLOBAL };
+	inv = (struct iotlb_inval){.kind = IOTLB_INV_GLOBAL};
 	assert_int_equal(iotlb__inval(t, &inv), 11);
 	assert_int_equal(iotlb__nr_valid(t), 0);
 	assert_int_equal(iotlb__stats(t)->nr_inval_entries, 49);
@@ -379,7 +385,7 @@ static void test_invalidation(void **state)
 
 static void test_geometry_checks(void **state)
 {
-	struct iotlb_geom g = { .entries = 64, .ways = 0, .policy = &iotlb_policy_lru };
+	struct iotlb_geom g = {.entries = 64, .ways = 0, .policy = &iotlb_policy_lru};
 	const char *why;
 
 	assert_int_not_equal(iotlb_geom_check(&g, &why), 0);
@@ -398,21 +404,21 @@ static void test_geometry_checks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ref_direct_mapped_4k),
-		cmocka_unit_test(test_ref_direct_mapped_2m),
-		cmocka_unit_test(test_ref_8way_4k),
-		cmocka_unit_test(test_ref_8way_2m),
-		cmocka_unit_test(test_ref_fully_assoc_4k),
-		cmocka_unit_test(test_ref_fully_assoc_2m),
-		cmocka_unit_test(test_ref_non_pow2_sets),
-		cmocka_unit_test(test_lru_stack_property),
-		cmocka_unit_test(test_fifo_belady),
-		cmocka_unit_test(test_random_deterministic),
-		cmocka_unit_test(test_indexed_lru),
-		cmocka_unit_test(test_indexed_fifo),
-		cmocka_unit_test(test_indexed_random),
-		cmocka_unit_test(test_invalidation),
-		cmocka_unit_test(test_geometry_checks),
+	    cmocka_unit_test(test_ref_direct_mapped_4k),
+	    cmocka_unit_test(test_ref_direct_mapped_2m),
+	    cmocka_unit_test(test_ref_8way_4k),
+	    cmocka_unit_test(test_ref_8way_2m),
+	    cmocka_unit_test(test_ref_fully_assoc_4k),
+	    cmocka_unit_test(test_ref_fully_assoc_2m),
+	    cmocka_unit_test(test_ref_non_pow2_sets),
+	    cmocka_unit_test(test_lru_stack_property),
+	    cmocka_unit_test(test_fifo_belady),
+	    cmocka_unit_test(test_random_deterministic),
+	    cmocka_unit_test(test_indexed_lru),
+	    cmocka_unit_test(test_indexed_fifo),
+	    cmocka_unit_test(test_indexed_random),
+	    cmocka_unit_test(test_invalidation),
+	    cmocka_unit_test(test_geometry_checks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -110,7 +110,8 @@ static void test_replay_enum_words(void **state)
 
 	assert_non_null(p);
 	cfg = params__cfg(p, &replay_param_table);
-	assert_string_equal(params__find(p, "replay.expand")->choices, "off|page|line|auto|request");
+	assert_string_equal(params__find(p, "replay.expand")->choices,
+			    "off|page|line|auto|request");
 	assert_string_equal(params__find(p, "replay.expand_source")->choices,
 			    "auto|iommu|dma|both");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -27,14 +27,14 @@
 /* ------------------------------------------------------- in-memory trace */
 
 struct mem {
-	char strings[32][64];	/* id - 1 -> name */
+	char strings[32][64]; /* id - 1 -> name */
 	uint32_t nr_strings;
-	char *text;		/* formatted output */
+	char *text; /* formatted output */
 	size_t len, cap;
 	uint64_t nr[TRACE_REC_KIND_MAX_];
 	uint64_t nr_pin, nr_unpin, last_ts;
-	uint64_t nr_pr_last;	/* page requests with last-in-group set */
-	int lpig_mismatch;	/* a page request whose dw[] disagrees with its decoded last/grpid */
+	uint64_t nr_pr_last; /* page requests with last-in-group set */
+	int lpig_mismatch;   /* a page request whose dw[] disagrees with its decoded last/grpid */
 	int unordered;
 };
 
@@ -119,7 +119,8 @@ static int m_emit(void *ctx, const struct trace_rec *r)
 		break;
 	}
 	case TRACE_REC_QI_WAIT:
-		out(m, "qi_wait %llu", (unsigned long long)((const struct trace_rec_qi_wait *)r)->wait_ns);
+		out(m, "qi_wait %llu",
+		    (unsigned long long)((const struct trace_rec_qi_wait *)r)->wait_ns);
 		break;
 	case TRACE_REC_PAGE_REQ: {
 		const struct trace_rec_page_req *x = (const void *)r;
@@ -128,9 +129,10 @@ static int m_emit(void *ctx, const struct trace_rec *r)
 		    S(m, x->device_id), x->pasid, (unsigned long long)x->addr, x->rw, x->grpid,
 		    x->dw[0], x->dw[1], x->dw[2], x->dw[3]);
 		m->nr_pr_last += x->last;
-		/* VT-d 7.5.1: LPIG is bit 2 and the group index bits 11:3 of the second quad word */
-		m->lpig_mismatch |= ((x->dw[2] >> 2) & 1) != x->last ||
-				    ((x->dw[2] >> 3) & 0x1ff) != x->grpid;
+		/* VT-d 7.5.1: LPIG is bit 2 and the group index bits 11:3 of the second quad word
+		 */
+		m->lpig_mismatch |=
+		    ((x->dw[2] >> 2) & 1) != x->last || ((x->dw[2] >> 3) & 0x1ff) != x->grpid;
 		break;
 	}
 	case TRACE_REC_PIN: {
@@ -147,10 +149,12 @@ static int m_emit(void *ctx, const struct trace_rec *r)
 	case TRACE_REC_WQ_SUBMIT: {
 		const struct trace_rec_wq_submit *x = (const void *)r;
 
-		out(m, "wq_submit dev=%s desc=%#llx pasid=%u wq=%u portal=%u op=%u src=%#llx dst=%#llx bytes=%u retries=%u",
+		out(m,
+		    "wq_submit dev=%s desc=%#llx pasid=%u wq=%u portal=%u op=%u src=%#llx "
+		    "dst=%#llx bytes=%u retries=%u",
 		    S(m, x->device_id), (unsigned long long)x->desc_id, x->pasid, x->wq, x->portal,
-		    x->opcode, (unsigned long long)x->src, (unsigned long long)x->dst, x->xfer_bytes,
-		    x->retries);
+		    x->opcode, (unsigned long long)x->src, (unsigned long long)x->dst,
+		    x->xfer_bytes, x->retries);
 		break;
 	}
 	case TRACE_REC_WQ_COMPLETE: {
@@ -227,7 +231,7 @@ static void feed(struct scenario_chain *c, struct mem *m)
 	}
 	hdr(&sub, TRACE_REC_WQ_SUBMIT, sizeof(sub), 200, 100);
 	sub.src = 0x10000;
-	sub.dst = 0x20800;	/* straddles two pages */
+	sub.dst = 0x20800; /* straddles two pages */
 	sub.desc_id = 1;
 	sub.device_id = dsa;
 	sub.xfer_bytes = 4096;
@@ -237,7 +241,7 @@ static void feed(struct scenario_chain *c, struct mem *m)
 	sub.portal = TRACE_PORTAL_MOVDIR64B;
 	assert_int_equal(scenario_chain__push(c, &sub.hdr), 0);
 	hdr(&sub, TRACE_REC_WQ_SUBMIT, sizeof(sub), 250, 101);
-	sub.src = 0x10000;	/* same VA, another process */
+	sub.src = 0x10000; /* same VA, another process */
 	sub.dst = 0x30000;
 	sub.desc_id = 2;
 	sub.device_id = dsa;
@@ -286,7 +290,7 @@ static void feed(struct scenario_chain *c, struct mem *m)
 static struct mem *run(const char *spec)
 {
 	struct mem *m = calloc(1, sizeof(*m));
-	struct scenario_out o = { m_emit, m_intern, m_string, m };
+	struct scenario_out o = {m_emit, m_intern, m_string, m};
 	struct scenario_chain *c;
 	const char *kv[16];
 	size_t n;
@@ -331,7 +335,8 @@ static void golden(const char *name, const char *spec)
 		n = fread(want, 1, (1 << 20) - 1, f);
 		fclose(f);
 		if (n != m->len || memcmp(want, m->text, n)) {
-			fprintf(stderr, "--- %s expected\n%s--- got\n%.*s", path, want, (int)m->len, m->text);
+			fprintf(stderr, "--- %s expected\n%s--- got\n%.*s", path, want, (int)m->len,
+				m->text);
 			free(want);
 			fail_msg("%s: output differs from golden", name);
 		}
@@ -340,19 +345,58 @@ static void golden(const char *name, const char *spec)
 	free_mem(m);
 }
 
-static void test_golden_identity(void **state) { golden("identity", ""); }
-static void test_golden_pinned(void **state) { golden("pinned", "pinned"); }
-static void test_golden_faulting(void **state) { golden("faulting", "faulting:prq=trace"); }
-static void test_golden_faulting_resident(void **state) { golden("faulting-resident1", "faulting:resident=1:prq=trace"); }
-static void test_golden_dwq(void **state) { golden("dwq", "dwq:wqs=4"); }
-static void test_golden_swq(void **state) { golden("swq", "swq:wq=1"); }
-static void test_golden_pagesize(void **state) { golden("pagesize-2m", "pagesize=2m"); }
-static void test_golden_strict(void **state) { golden("inval-strict", "inval=strict"); }
-static void test_golden_lazy(void **state) { golden("inval-lazy", "inval=lazy:timeout=50ns"); }
-static void test_golden_ats_off(void **state) { golden("ats-off", "ats=off"); }
-static void test_golden_ats_on(void **state) { golden("ats-on", "ats=on:sid=0x300"); }
-static void test_golden_tenants(void **state) { golden("tenants-2", "tenants=2:shift=120ns"); }
-static void test_golden_chain(void **state) { golden("chain", "faulting, swq, tenants=2:shift=1us"); }
+static void test_golden_identity(void **state)
+{
+	golden("identity", "");
+}
+static void test_golden_pinned(void **state)
+{
+	golden("pinned", "pinned");
+}
+static void test_golden_faulting(void **state)
+{
+	golden("faulting", "faulting:prq=trace");
+}
+static void test_golden_faulting_resident(void **state)
+{
+	golden("faulting-resident1", "faulting:resident=1:prq=trace");
+}
+static void test_golden_dwq(void **state)
+{
+	golden("dwq", "dwq:wqs=4");
+}
+static void test_golden_swq(void **state)
+{
+	golden("swq", "swq:wq=1");
+}
+static void test_golden_pagesize(void **state)
+{
+	golden("pagesize-2m", "pagesize=2m");
+}
+static void test_golden_strict(void **state)
+{
+	golden("inval-strict", "inval=strict");
+}
+static void test_golden_lazy(void **state)
+{
+	golden("inval-lazy", "inval=lazy:timeout=50ns");
+}
+static void test_golden_ats_off(void **state)
+{
+	golden("ats-off", "ats=off");
+}
+static void test_golden_ats_on(void **state)
+{
+	golden("ats-on", "ats=on:sid=0x300");
+}
+static void test_golden_tenants(void **state)
+{
+	golden("tenants-2", "tenants=2:shift=120ns");
+}
+static void test_golden_chain(void **state)
+{
+	golden("chain", "faulting, swq, tenants=2:shift=1us");
+}
 
 /* faulting: page requests == distinct non-resident pages touched */
 static void test_faulting_counts(void **state)
@@ -371,15 +415,16 @@ static void test_faulting_counts(void **state)
 	 */
 	assert_int_equal(m->nr_pr_last, 5);
 	assert_false(m->lpig_mismatch);
-	assert_int_equal(m->nr[TRACE_REC_IOMMU_MAP] + m->nr[TRACE_REC_IOMMU_UNMAP] + m->nr[TRACE_REC_PIN], 0);
+	assert_int_equal(
+	    m->nr[TRACE_REC_IOMMU_MAP] + m->nr[TRACE_REC_IOMMU_UNMAP] + m->nr[TRACE_REC_PIN], 0);
 	assert_int_equal(m->nr[TRACE_REC_QI_SUBMIT] + m->nr[TRACE_REC_QI_WAIT], 0);
 	free_mem(m);
-	m = run("faulting:prq=trace:prg=page");	/* a group each */
+	m = run("faulting:prq=trace:prg=page"); /* a group each */
 	assert_int_equal(m->nr[TRACE_REC_PAGE_REQ], 8);
 	assert_int_equal(m->nr_pr_last, 8);
 	assert_false(m->lpig_mismatch);
 	free_mem(m);
-	m = run("faulting:prq=keep");	/* the trace's own page request is the only one */
+	m = run("faulting:prq=keep"); /* the trace's own page request is the only one */
 	assert_int_equal(m->nr[TRACE_REC_PAGE_REQ], 1);
 	assert_non_null(strstr(m->text, "# set model.resident_fraction=1\n"));
 	assert_non_null(strstr(m->text, "page_req dev=dsa0 pasid=5 addr=0x40000 rw=1 grp=3"));
@@ -387,7 +432,7 @@ static void test_faulting_counts(void **state)
 	m = run("faulting:resident=1:prq=trace");
 	assert_int_equal(m->nr[TRACE_REC_PAGE_REQ], 0);
 	free_mem(m);
-	m = run("faulting");	/* prq=model: the model decides */
+	m = run("faulting"); /* prq=model: the model decides */
 	assert_int_equal(m->nr[TRACE_REC_PAGE_REQ], 0);
 	free_mem(m);
 }
@@ -395,9 +440,10 @@ static void test_faulting_counts(void **state)
 /* Resident fraction f: the share of distinct pages that fault is 1 - f. */
 static void test_faulting_resident_fraction(void **state)
 {
-	struct mem m = { 0 };
-	struct scenario_out o = { m_emit, m_intern, m_string, &m };
-	struct scenario_chain *c = scenario_chain__new("faulting:resident=0.25:prq=trace", 3, &o, NULL, 0);
+	struct mem m = {0};
+	struct scenario_out o = {m_emit, m_intern, m_string, &m};
+	struct scenario_chain *c =
+	    scenario_chain__new("faulting:resident=0.25:prq=trace", 3, &o, NULL, 0);
 	struct trace_rec_dev_access a;
 	const int pages = 20000;
 
@@ -413,16 +459,18 @@ static void test_faulting_resident_fraction(void **state)
 	}
 	scenario_chain__free(c);
 	/* second pass touches resident pages only: no new requests */
-	assert_true(m.nr[TRACE_REC_PAGE_REQ] > 0.74 * pages && m.nr[TRACE_REC_PAGE_REQ] < 0.76 * pages);
+	assert_true(m.nr[TRACE_REC_PAGE_REQ] > 0.74 * pages &&
+		    m.nr[TRACE_REC_PAGE_REQ] < 0.76 * pages);
 	free(m.text);
 }
 
 /* Reclaim: a reclaimed page faults again on its next touch */
 static void test_faulting_reclaim(void **state)
 {
-	struct mem m = { 0 };
-	struct scenario_out o = { m_emit, m_intern, m_string, &m };
-	struct scenario_chain *c = scenario_chain__new("faulting:reclaim=1e9:prq=trace", 3, &o, NULL, 0);
+	struct mem m = {0};
+	struct scenario_out o = {m_emit, m_intern, m_string, &m};
+	struct scenario_chain *c =
+	    scenario_chain__new("faulting:reclaim=1e9:prq=trace", 3, &o, NULL, 0);
 	struct trace_rec_dev_access a;
 
 	assert_non_null(c);
@@ -444,9 +492,10 @@ static void test_pinned_counts(void **state)
 	struct mem *m = run("pinned");
 
 	assert_int_equal(m->nr[TRACE_REC_PAGE_REQ], 0);
-	/* trace's own pin (1 page) + desc1 src 1 + dst 2 pages + desc2 src 1 + dst 1 + access page 1 */
+	/* trace's own pin (1 page) + desc1 src 1 + dst 2 pages + desc2 src 1 + dst 1 + access page
+	 * 1 */
 	assert_int_equal(m->nr_pin, 1 + 1 + 2 + 1 + 1 + 1);
-	assert_int_equal(m->nr_unpin, m->nr_pin - 1);	/* the trace's own pin has no unpin in it */
+	assert_int_equal(m->nr_unpin, m->nr_pin - 1); /* the trace's own pin has no unpin in it */
 	assert_int_equal(m->nr[TRACE_REC_IOMMU_MAP], 1 + 4 + 1);
 	assert_int_equal(m->nr[TRACE_REC_IOMMU_UNMAP], m->nr[TRACE_REC_IOMMU_MAP]);
 	free_mem(m);
@@ -461,13 +510,15 @@ static void test_pinned_counts(void **state)
 static void test_reset_replays_identically(void **state)
 {
 	static const char *const specs[] = {
-		"faulting:resident=0.5", "pinned", "inval=lazy:fq_size=2", "tenants=3:shift=1us",
-		"faulting:reclaim=1e9:prq=trace", "dwq,ats=on", "pagesize=2m,inval=strict",
+	    "faulting:resident=0.5",	      "pinned",
+	    "inval=lazy:fq_size=2",	      "tenants=3:shift=1us",
+	    "faulting:reclaim=1e9:prq=trace", "dwq,ats=on",
+	    "pagesize=2m,inval=strict",
 	};
 
 	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
 		struct mem *m = calloc(1, sizeof(*m));
-		struct scenario_out o = { m_emit, m_intern, m_string, m };
+		struct scenario_out o = {m_emit, m_intern, m_string, m};
 		struct scenario_chain *c = scenario_chain__new(specs[i], 7, &o, NULL, 0);
 		char err[256];
 		char *first;
@@ -500,15 +551,15 @@ static void capture(enum svt_log_level level, const char *fmt, va_list ap)
 /* The message comes back through the caller's buffer, once, and nothing is logged. */
 static int bad_spec(const char *spec, const char *needle)
 {
-	struct scenario_out o = { m_emit, m_intern, m_string, NULL };
+	struct scenario_out o = {m_emit, m_intern, m_string, NULL};
 	struct scenario_chain *c;
 	char err[512] = "stale";
 
 	nr_logged = 0;
 	c = scenario_chain__new(spec, 1, &o, err, sizeof(err));
 	if (c || errno != EINVAL || !strstr(err, needle) || nr_logged) {
-		fprintf(stderr, "spec '%s': chain %p, error '%s', %d logged\n", spec, (void *)c, err,
-			nr_logged);
+		fprintf(stderr, "spec '%s': chain %p, error '%s', %d logged\n", spec, (void *)c,
+			err, nr_logged);
 		scenario_chain__free(c);
 		return 0;
 	}
@@ -537,25 +588,25 @@ static void test_bad_specs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_golden_identity),
-		cmocka_unit_test(test_golden_pinned),
-		cmocka_unit_test(test_golden_faulting),
-		cmocka_unit_test(test_golden_faulting_resident),
-		cmocka_unit_test(test_golden_dwq),
-		cmocka_unit_test(test_golden_swq),
-		cmocka_unit_test(test_golden_pagesize),
-		cmocka_unit_test(test_golden_strict),
-		cmocka_unit_test(test_golden_lazy),
-		cmocka_unit_test(test_golden_ats_off),
-		cmocka_unit_test(test_golden_ats_on),
-		cmocka_unit_test(test_golden_tenants),
-		cmocka_unit_test(test_golden_chain),
-		cmocka_unit_test(test_faulting_counts),
-		cmocka_unit_test(test_faulting_resident_fraction),
-		cmocka_unit_test(test_faulting_reclaim),
-		cmocka_unit_test(test_pinned_counts),
-		cmocka_unit_test(test_bad_specs),
-		cmocka_unit_test(test_reset_replays_identically),
+	    cmocka_unit_test(test_golden_identity),
+	    cmocka_unit_test(test_golden_pinned),
+	    cmocka_unit_test(test_golden_faulting),
+	    cmocka_unit_test(test_golden_faulting_resident),
+	    cmocka_unit_test(test_golden_dwq),
+	    cmocka_unit_test(test_golden_swq),
+	    cmocka_unit_test(test_golden_pagesize),
+	    cmocka_unit_test(test_golden_strict),
+	    cmocka_unit_test(test_golden_lazy),
+	    cmocka_unit_test(test_golden_ats_off),
+	    cmocka_unit_test(test_golden_ats_on),
+	    cmocka_unit_test(test_golden_tenants),
+	    cmocka_unit_test(test_golden_chain),
+	    cmocka_unit_test(test_faulting_counts),
+	    cmocka_unit_test(test_faulting_resident_fraction),
+	    cmocka_unit_test(test_faulting_reclaim),
+	    cmocka_unit_test(test_pinned_counts),
+	    cmocka_unit_test(test_bad_specs),
+	    cmocka_unit_test(test_reset_replays_identically),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,9 +16,9 @@
 #include "model/sim.h"
 
 struct log {
-	uint64_t t[20000];	/* fire times */
-	uint64_t id[20000];	/* arg of each fired event */
-	int n;			/* fired */
+	uint64_t t[20000];  /* fire times */
+	uint64_t id[20000]; /* arg of each fired event */
+	int n;		    /* fired */
 };
 
 static void record(struct sim *s, const struct sim_event *ev)
@@ -48,7 +48,7 @@ static void test_order_and_fifo_ties(void **state)
 	assert_int_equal(sim__run(s), 20000);
 	for (int i = 1; i < l.n; i++) {
 		assert_true(l.t[i - 1] <= l.t[i]);
-		if (l.t[i - 1] == l.t[i])	/* same time: scheduling order */
+		if (l.t[i - 1] == l.t[i]) /* same time: scheduling order */
 			assert_true(l.id[i - 1] < l.id[i]);
 	}
 	assert_int_equal(sim__pending(s), 0);
@@ -88,8 +88,8 @@ static void test_handlers_schedule_and_run_until(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_order_and_fifo_ties),
-		cmocka_unit_test(test_handlers_schedule_and_run_until),
+	    cmocka_unit_test(test_order_and_fifo_ties),
+	    cmocka_unit_test(test_handlers_schedule_and_run_until),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,31 +17,31 @@
 #include "collect/tpfmt.h"
 
 static const char kill_fmt[] =
-	"name: sys_enter_kill\nID: 187\nformat:\n"
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
-	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
-	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
-	"\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
-	"\tfield:pid_t pid;\toffset:16;\tsize:8;\tsigned:0;\n"
-	"\tfield:int sig;\toffset:24;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"pid: 0x%08lx, sig: 0x%08lx\", ((unsigned long)(REC->pid)), "
-	"((unsigned long)(REC->sig))\n";
+    "name: sys_enter_kill\nID: 187\nformat:\n"
+    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+    "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+    "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+    "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+    "\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+    "\tfield:pid_t pid;\toffset:16;\tsize:8;\tsigned:0;\n"
+    "\tfield:int sig;\toffset:24;\tsize:8;\tsigned:0;\n\n"
+    "print fmt: \"pid: 0x%08lx, sig: 0x%08lx\", ((unsigned long)(REC->pid)), "
+    "((unsigned long)(REC->sig))\n";
 
 static const char raw_enter_fmt[] =
-	"format:\n"
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
-	"\tfield:long id;\toffset:8;\tsize:8;\tsigned:1;\n"
-	"\tfield:unsigned long args[6];\toffset:16;\tsize:48;\tsigned:0;\n";
+    "format:\n"
+    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+    "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+    "\tfield:long id;\toffset:8;\tsize:8;\tsigned:1;\n"
+    "\tfield:unsigned long args[6];\toffset:16;\tsize:48;\tsigned:0;\n";
 
 static const char dataloc_fmt[] =
-	"format:\n"
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\n"
-	"\tfield:__data_loc char[] device;\toffset:8;\tsize:4;\tsigned:0;\n"
-	"\tfield:short delta;\toffset:12;\tsize:2;\tsigned:1;\n"
-	"\tfield:unsigned char big[100];\toffset:16;\tsize:100;\tsigned:0;\n"
-	"\tfield:u64 after;\toffset:120;\tsize:8;\tsigned:0;\n";
+    "format:\n"
+    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\n"
+    "\tfield:__data_loc char[] device;\toffset:8;\tsize:4;\tsigned:0;\n"
+    "\tfield:short delta;\toffset:12;\tsize:2;\tsigned:1;\n"
+    "\tfield:unsigned char big[100];\toffset:16;\tsize:100;\tsigned:0;\n"
+    "\tfield:u64 after;\toffset:120;\tsize:8;\tsigned:0;\n";
 
 static void test_kill_layout(void **state)
 {
@@ -49,7 +49,7 @@ static void test_kill_layout(void **state)
 
 	(void)state;
 	assert_int_equal(tpfmt_parse(kill_fmt, &f), 0);
-	assert_int_equal(f.payload_bytes, 24);	/* 8..32 */
+	assert_int_equal(f.payload_bytes, 24); /* 8..32 */
 	assert_int_equal(f.nr_fields, 3);
 	assert_string_equal(f.field[0].name, "__syscall_nr");
 	assert_int_equal(f.field[0].offset_bytes, 0);
@@ -68,13 +68,13 @@ static void test_array_and_cap(void **state)
 
 	(void)state;
 	assert_int_equal(tpfmt_parse(raw_enter_fmt, &f), 0);
-	assert_int_equal(f.payload_bytes, 56);	/* id + args[6] */
-	assert_int_equal(f.nr_fields, 1);	/* the array is copied but not named */
+	assert_int_equal(f.payload_bytes, 56); /* id + args[6] */
+	assert_int_equal(f.nr_fields, 1);      /* the array is copied but not named */
 	assert_string_equal(f.field[0].name, "id");
 
 	assert_int_equal(tpfmt_parse(dataloc_fmt, &f), 0);
-	assert_int_equal(f.payload_bytes, TPFMT_PAYLOAD_MAX);	/* 128 bytes capped */
-	assert_int_equal(f.nr_fields, 1);	/* data_loc, array and beyond-64 left out */
+	assert_int_equal(f.payload_bytes, TPFMT_PAYLOAD_MAX); /* 128 bytes capped */
+	assert_int_equal(f.nr_fields, 1); /* data_loc, array and beyond-64 left out */
 	assert_string_equal(f.field[0].name, "delta");
 }
 
@@ -87,7 +87,7 @@ static uint64_t fake_hash(void *ctx, uint64_t v)
 static void test_format_values(void **state)
 {
 	struct tpfmt f;
-	unsigned char p[64] = { 0 };
+	unsigned char p[64] = {0};
 	int32_t nr = -5;
 	uint64_t pid = 0x1234, sig = 9;
 	char buf[256];
@@ -101,7 +101,7 @@ static void test_format_values(void **state)
 	assert_int_equal(tpfmt_format(&f, p, NULL, NULL, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "__syscall_nr=-5 pid=4660 sig=9");
 	assert_int_equal(tpfmt_format(&f, p, fake_hash, &calls, buf, sizeof(buf)), 1);
-	assert_int_equal(calls, 2);	/* the two 8-byte fields, not the int */
+	assert_int_equal(calls, 2); /* the two 8-byte fields, not the int */
 	assert_string_equal(buf, "__syscall_nr=-5 pid=0xed34 sig=0xff09");
 
 	/* a 2-byte signed field is sign-extended */
@@ -127,28 +127,28 @@ static uint64_t zero_hash(void *ctx, uint64_t v)
 
 static void test_format_extremes(void **state)
 {
-	unsigned char p[64] = { 0 };
+	unsigned char p[64] = {0};
 	char buf[128];
 	struct tpfmt f;
 	int64_t smin = INT64_MIN;
 	uint64_t umax = UINT64_MAX;
 
 	(void)state;
-	assert_int_equal(tpfmt_parse(raw_enter_fmt, &f), 0);	/* long id (signed 8), args[] */
+	assert_int_equal(tpfmt_parse(raw_enter_fmt, &f), 0); /* long id (signed 8), args[] */
 	memcpy(p, &smin, 8);
 	tpfmt_format(&f, p, NULL, NULL, buf, sizeof(buf));
 	assert_string_equal(buf, "id=-9223372036854775808");
 	memset(p, 0, 8);
 	tpfmt_format(&f, p, NULL, NULL, buf, sizeof(buf));
 	assert_string_equal(buf, "id=0");
-	assert_int_equal(tpfmt_parse(kill_fmt, &f), 0);	/* pid, sig: unsigned 8 */
+	assert_int_equal(tpfmt_parse(kill_fmt, &f), 0); /* pid, sig: unsigned 8 */
 	memcpy(p + 8, &umax, 8);
 	memset(p + 16, 0, 8);
 	tpfmt_format(&f, p, NULL, NULL, buf, sizeof(buf));
 	assert_string_equal(buf, "__syscall_nr=0 pid=18446744073709551615 sig=0");
 	tpfmt_format(&f, p, zero_hash, NULL, buf, sizeof(buf));
 	assert_string_equal(buf, "__syscall_nr=0 pid=0x0 sig=0x0");
-	tpfmt_format(&f, p, NULL, NULL, buf, 20);	/* cut mid-number */
+	tpfmt_format(&f, p, NULL, NULL, buf, 20); /* cut mid-number */
 	assert_string_equal(buf, "__syscall_nr=0 pid=");
 }
 
@@ -169,11 +169,9 @@ static void test_bad(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kill_layout),
-		cmocka_unit_test(test_array_and_cap),
-		cmocka_unit_test(test_format_values),
-		cmocka_unit_test(test_format_extremes),
-		cmocka_unit_test(test_bad),
+	    cmocka_unit_test(test_kill_layout),	  cmocka_unit_test(test_array_and_cap),
+	    cmocka_unit_test(test_format_values), cmocka_unit_test(test_format_extremes),
+	    cmocka_unit_test(test_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

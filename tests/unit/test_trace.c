@@ -121,7 +121,7 @@ static void lost_sum(uint32_t cpu, const char *probe, uint64_t nr, void *ctx)
 static void test_round_trip(void **state)
 {
 	const char *p = tpath("rt.svt");
-	uint64_t n = write_sample(p, 100000), maps = 0, lost[2] = { 0, 0 };
+	uint64_t n = write_sample(p, 100000), maps = 0, lost[2] = {0, 0};
 	const struct trace_rec *rec;
 	struct trace_reader *r;
 	int err, rc;
@@ -156,7 +156,8 @@ static void test_round_trip(void **state)
 			assert_int_equal(s->xfer_bytes, 4096);
 		} else if (rec->kind == TRACE_REC_GENERIC) {
 			assert_string_equal(trace_reader__event_name(r, rec), "sched:sched_switch");
-			assert_string_equal(trace_reader__generic_text(rec), "prev_comm=a next_comm=b");
+			assert_string_equal(trace_reader__generic_text(rec),
+					    "prev_comm=a next_comm=b");
 		}
 	}
 	assert_int_equal(rc, 0);
@@ -164,7 +165,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(maps, 100000);
 	assert_int_equal(trace_reader__nr_records(r), n);
 	trace_reader__lost_foreach(r, lost_sum, lost);
-	assert_int_equal(lost[0], 7);	/* two entries for the same cpu+probe add up */
+	assert_int_equal(lost[0], 7); /* two entries for the same cpu+probe add up */
 	assert_int_equal(lost[1], 2);
 	/* rewind gives the same stream again */
 	assert_int_equal(trace_reader__rewind(r), 0);
@@ -177,16 +178,17 @@ static void test_round_trip(void **state)
 
 static void test_writer_rejects_bad_records(void **state)
 {
-	struct trace_writer *w = trace_writer__open(tpath("bad.svt"), TRACE_CLOCK_MONOTONIC, 0, "{}");
+	struct trace_writer *w =
+	    trace_writer__open(tpath("bad.svt"), TRACE_CLOCK_MONOTONIC, 0, "{}");
 	struct trace_rec_iommu_map m;
 
 	(void)state;
 	assert_non_null(w);
 	init_rec(&m.hdr, TRACE_REC_IOMMU_MAP, sizeof(m), 1);
-	m.hdr.size_bytes = sizeof(m) - 8;	/* lies about its size */
+	m.hdr.size_bytes = sizeof(m) - 8; /* lies about its size */
 	assert_int_equal(trace_writer__append(w, &m.hdr), -EINVAL);
 	m.hdr.size_bytes = sizeof(m);
-	m.hdr.kind = TRACE_REC_KIND_MAX_;	/* unknown kind */
+	m.hdr.kind = TRACE_REC_KIND_MAX_; /* unknown kind */
 	assert_int_equal(trace_writer__append(w, &m.hdr), -EINVAL);
 	assert_int_equal(trace_writer__close(w), 0);
 	/* meta must be a JSON object */
@@ -197,10 +199,10 @@ static void test_writer_rejects_bad_records(void **state)
 /* Real qi_submit values from the shared QEMU VT-d trace, decoded per the VT-d spec. */
 static void test_qi_decode(void **state)
 {
-	struct trace_rec_qi_submit q = { 0 };
+	struct trace_rec_qi_submit q = {0};
 
 	(void)state;
-	q.qw[0] = 0xc00f2;		/* iotlb_inv: page-selective, DR|DW, DID 12 */
+	q.qw[0] = 0xc00f2; /* iotlb_inv: page-selective, DR|DW, DID 12 */
 	q.qw[1] = 0xffff5000;
 	trace_qi_decode(&q);
 	assert_int_equal(q.type, TRACE_QI_IOTLB_INV);
@@ -210,7 +212,7 @@ static void test_qi_decode(void **state)
 	assert_int_equal(q.addr_mask, 0);
 	assert_string_equal(trace_qi_type_name(q.type), "iotlb_inv");
 
-	q.qw[0] = 0x20000000003;	/* dev_tlb_inv for SID 0x200 (bus 2) */
+	q.qw[0] = 0x20000000003; /* dev_tlb_inv for SID 0x200 (bus 2) */
 	q.qw[1] = 0xffff5000;
 	trace_qi_decode(&q);
 	assert_int_equal(q.type, TRACE_QI_DEV_TLB_INV);
@@ -218,11 +220,11 @@ static void test_qi_decode(void **state)
 	assert_int_equal(q.addr, 0xffff5000);
 	assert_int_equal(q.addr_mask, 0);
 
-	q.qw[1] = 0x7000 | 1;		/* S=1 (bit 0), three trailing ones: 2^4 pages at 0 */
+	q.qw[1] = 0x7000 | 1; /* S=1 (bit 0), three trailing ones: 2^4 pages at 0 */
 	trace_qi_decode(&q);
 	assert_int_equal(q.addr_mask, 4);
 	assert_int_equal(q.addr, 0);
-	q.qw[0] = 0x8;			/* PASID-based dev-TLB: S is bit 11 there */
+	q.qw[0] = 0x8; /* PASID-based dev-TLB: S is bit 11 there */
 	q.qw[1] = 0x7000 | (1 << 11);
 	trace_qi_decode(&q);
 	assert_int_equal(q.addr_mask, 4);
@@ -240,7 +242,7 @@ static void test_qi_decode(void **state)
 		assert_int_equal(q.addr, 0x12345678000ULL & ~((4096ULL << am) - 1));
 	}
 
-	q.qw[0] = 0x20026;		/* p_iotlb_inv: DID 2, granularity 2 (PASID-selective) */
+	q.qw[0] = 0x20026; /* p_iotlb_inv: DID 2, granularity 2 (PASID-selective) */
 	q.qw[1] = 0;
 	trace_qi_decode(&q);
 	assert_int_equal(q.type, TRACE_QI_P_IOTLB_INV);
@@ -248,7 +250,7 @@ static void test_qi_decode(void **state)
 	assert_int_equal(q.granularity, 2);
 	assert_int_equal(q.pasid, 0);
 
-	q.qw[0] = 0x500020017ULL;	/* pc_inv: PASID 5, DID 2, gran 1 */
+	q.qw[0] = 0x500020017ULL; /* pc_inv: PASID 5, DID 2, gran 1 */
 	trace_qi_decode(&q);
 	assert_int_equal(q.type, TRACE_QI_PC_INV);
 	assert_int_equal(q.pasid, 5);
@@ -258,7 +260,7 @@ static void test_qi_decode(void **state)
 
 static void test_prq_decode(void **state)
 {
-	struct trace_rec_page_req p = { 0 };
+	struct trace_rec_page_req p = {0};
 
 	(void)state;
 	/* rid 0x0300, PASID present, PASID 0x42, write, last, group 5, addr 0x7f0012345000 */
@@ -273,7 +275,7 @@ static void test_prq_decode(void **state)
 	assert_int_equal(p.last, 1);
 	assert_int_equal(p.grpid, 5);
 	assert_int_equal(p.addr, 0x7f0012345000ULL);
-	p.dw[0] &= ~(1u << 8);		/* no PASID */
+	p.dw[0] &= ~(1u << 8); /* no PASID */
 	trace_prq_decode(&p);
 	assert_int_equal(p.pasid, TRACE_NO_PASID);
 }
@@ -352,7 +354,7 @@ static void test_open_errors(void **state)
 	assert_non_null(strstr(trace_open_errmsg(), "magic.svt: byte 0"));
 	b[0] = 'S';
 
-	b[8] = 3;	/* version_major 3, header CRC made valid: only the version is wrong */
+	b[8] = 3; /* version_major 3, header CRC made valid: only the version is wrong */
 	fix_crc_hdr(b);
 	spill(tpath("v3.svt"), b, len);
 	assert_int_equal(drain(tpath("v3.svt"), &oerr, &nr), TRACE_E_VERSION);
@@ -360,7 +362,7 @@ static void test_open_errors(void **state)
 	b[8] = 1;
 	fix_crc_hdr(b);
 
-	b[24] ^= 1;	/* flipped bit in created_unix_ns: header CRC catches it */
+	b[24] ^= 1; /* flipped bit in created_unix_ns: header CRC catches it */
 	spill(tpath("hdrbit.svt"), b, len);
 	assert_int_equal(drain(tpath("hdrbit.svt"), &oerr, &nr), TRACE_E_HDR_CRC);
 	b[24] ^= 1;
@@ -427,12 +429,12 @@ static void test_corrupt_records(void **state)
 		memcpy(&ch, b + off, sizeof(ch));
 		c = (uint32_t)crc32(0, b + off + 32, ch.payload_bytes);
 		memcpy(b + off + 24, &c, 4);
-		c = (uint32_t)crc32(0, b + off, 28);	/* the header CRC covers payload_crc */
+		c = (uint32_t)crc32(0, b + off, 28); /* the header CRC covers payload_crc */
 		memcpy(b + off + 28, &c, 4);
 		spill(tpath("lie.svt"), b, len);
 		r = trace_reader__open(tpath("lie.svt"), &oerr);
 		assert_non_null(r);
-		assert_int_equal(trace_reader__next(r, &rec), 1);	/* first record is fine */
+		assert_int_equal(trace_reader__next(r, &rec), 1); /* first record is fine */
 		assert_int_equal(trace_reader__next(r, &rec), TRACE_E_REC_SIZE);
 		assert_non_null(strstr(trace_reader__errmsg(r), "record 1"));
 		assert_non_null(strstr(trace_reader__errmsg(r), "lie.svt: byte"));
@@ -468,7 +470,7 @@ static void test_every_truncation(void **state)
 		rc = drain(tpath("cut.svt"), &oerr, &nr);
 		assert_true(rc < 0);
 		assert_true(nr <= full);
-		if (cut >= 64 + 32 + 40)	/* header + meta survive: a reader opens */
+		if (cut >= 64 + 32 + 40) /* header + meta survive: a reader opens */
 			assert_true(rc == TRACE_E_TRUNCATED || rc == TRACE_E_NO_END);
 	}
 	spill(tpath("cut.svt"), b, len);
@@ -480,7 +482,8 @@ static void test_every_truncation(void **state)
 /* A torn file (writer killed before close) keeps every flushed chunk. */
 static void test_torn_prefix(void **state)
 {
-	struct trace_writer *w = trace_writer__open(tpath("torn.svt"), TRACE_CLOCK_MONOTONIC, 0, "{}");
+	struct trace_writer *w =
+	    trace_writer__open(tpath("torn.svt"), TRACE_CLOCK_MONOTONIC, 0, "{}");
 	struct trace_rec_iommu_unmap u;
 	size_t len;
 	uint8_t *b;
@@ -503,14 +506,15 @@ static void test_torn_prefix(void **state)
 	spill(tpath("torn-copy.svt"), b, len - 1000);
 	assert_int_equal(drain(tpath("torn-copy.svt"), &oerr, &nr), TRACE_E_TRUNCATED);
 	assert_true(nr > 0 && nr < 50000);
-	assert_int_equal(nr % (TRACE_CHUNK_MAX_BYTES / sizeof(u)), 0);	/* whole chunks only */
+	assert_int_equal(nr % (TRACE_CHUNK_MAX_BYTES / sizeof(u)), 0); /* whole chunks only */
 	free(b);
 }
 
 /* Reader memory stays flat: reading a 64 MiB file grows max RSS by far less. */
 static void test_streaming_memory(void **state)
 {
-	struct trace_writer *w = trace_writer__open(tpath("big.svt"), TRACE_CLOCK_MONOTONIC, 0, "{}");
+	struct trace_writer *w =
+	    trace_writer__open(tpath("big.svt"), TRACE_CLOCK_MONOTONIC, 0, "{}");
 	struct trace_rec_iommu_map m;
 	struct rusage ru0, ru1;
 	uint64_t nr;
@@ -540,8 +544,8 @@ static void test_streaming_memory(void **state)
 static void test_field_tables(void **state)
 {
 	static const size_t reserved_bytes[TRACE_REC_KIND_MAX_] = {
-		[TRACE_REC_IOMMU_UNMAP] = 4, [TRACE_REC_DEV_GROUP] = 4, [TRACE_REC_DMA] = 1,
-		[TRACE_REC_QI_SUBMIT] = 6, [TRACE_REC_PAGE_REQ] = 4, [TRACE_REC_QI_WAIT] = 4,
+	    [TRACE_REC_IOMMU_UNMAP] = 4, [TRACE_REC_DEV_GROUP] = 4, [TRACE_REC_DMA] = 1,
+	    [TRACE_REC_QI_SUBMIT] = 6,	 [TRACE_REC_PAGE_REQ] = 4,  [TRACE_REC_QI_WAIT] = 4,
 	};
 	(void)state;
 	for (unsigned int k = TRACE_REC_IOMMU_MAP; k < TRACE_REC_GENERIC; k++) {
@@ -552,14 +556,16 @@ static void test_field_tables(void **state)
 		for (size_t i = 0; i < nr; i++) {
 			size_t sz = trace_field_size(f[i].type);
 
-			assert_true(f[i].offset >= at);	/* ordered, no overlap */
+			assert_true(f[i].offset >= at); /* ordered, no overlap */
 			assert_true(f[i].offset + sz <= trace_rec_fixed_size[k]);
 			at = f[i].offset + sz;
 			covered += sz;
 		}
-		if (sizeof(struct trace_rec) + covered + reserved_bytes[k] != trace_rec_fixed_size[k])
+		if (sizeof(struct trace_rec) + covered + reserved_bytes[k] !=
+		    trace_rec_fixed_size[k])
 			fail_msg("kind %u (%s): %zu field bytes + %zu reserved != %u", k,
-				 trace_rec_kind_name(k), covered, reserved_bytes[k], trace_rec_fixed_size[k]);
+				 trace_rec_kind_name(k), covered, reserved_bytes[k],
+				 trace_rec_fixed_size[k]);
 	}
 	{
 		size_t nr;
@@ -568,8 +574,8 @@ static void test_field_tables(void **state)
 		assert_int_equal(nr, 0);
 		assert_null(trace_rec_fields(999, &nr));
 	}
-	{	/* values: a sign-extended S32 and a STR id read back through the table */
-		struct trace_rec_qi_wait w = { .ret = -110, .iommu_id = 7, .wait_ns = 123456789 };
+	{ /* values: a sign-extended S32 and a STR id read back through the table */
+		struct trace_rec_qi_wait w = {.ret = -110, .iommu_id = 7, .wait_ns = 123456789};
 		size_t nr;
 		const struct trace_field *f = trace_rec_fields(TRACE_REC_QI_WAIT, &nr);
 
@@ -589,16 +595,16 @@ static void test_field_tables(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_writer_rejects_bad_records),
-		cmocka_unit_test(test_qi_decode),
-		cmocka_unit_test(test_prq_decode),
-		cmocka_unit_test(test_open_errors),
-		cmocka_unit_test(test_corrupt_records),
-		cmocka_unit_test(test_every_truncation),
-		cmocka_unit_test(test_torn_prefix),
-		cmocka_unit_test(test_streaming_memory),
-		cmocka_unit_test(test_field_tables),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_writer_rejects_bad_records),
+	    cmocka_unit_test(test_qi_decode),
+	    cmocka_unit_test(test_prq_decode),
+	    cmocka_unit_test(test_open_errors),
+	    cmocka_unit_test(test_corrupt_records),
+	    cmocka_unit_test(test_every_truncation),
+	    cmocka_unit_test(test_torn_prefix),
+	    cmocka_unit_test(test_streaming_memory),
+	    cmocka_unit_test(test_field_tables),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

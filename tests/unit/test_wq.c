@@ -34,9 +34,9 @@ static void queue_cfg(struct wq_config *c, uint32_t mode, uint32_t size)
 	c->device_wq_entries = size;
 	c->desc_prep_ns = c->movdir64b_ns = c->portal_oneway_ns = c->enqcmd_rtt_ns = 0;
 	c->poll_detect_ns = 0;
-	c->desc_overhead_ns = 1000;	/* service time = 1000 ns, no data */
+	c->desc_overhead_ns = 1000; /* service time = 1000 ns, no data */
 	c->retry_policy = WQ_RETRY_KERNEL;
-	c->retry_max = 0;		/* no retry: an ENQCMD "retry" is a loss */
+	c->retry_max = 0; /* no retry: an ENQCMD "retry" is a loss */
 }
 
 static struct wq_model *run_poisson(const struct wq_config *c, uint64_t mean_gap_ns, uint64_t n)
@@ -104,11 +104,11 @@ static void test_md1(void **state)
 	queue_cfg(&c, WQ_MODE_DEDICATED, 4096);
 	m = run_poisson(&c, 2000, 1000000);
 	assert_int_equal(wq__wq_stats(m, 0, &w), 0);
-	wq_th = rho * S / (2 * (1 - rho));		/* Pollaczek-Khinchine, D service */
+	wq_th = rho * S / (2 * (1 - rho)); /* Pollaczek-Khinchine, D service */
 	wq_meas = (double)w.sum_wait_ns / (double)w.nr_completed;
 	print_message("M/D/1 rho=0.5: Wq %.1f ns (theory %.1f)\n", wq_meas, wq_th);
 	assert_true(fabs(wq_meas - wq_th) <= 0.02 * wq_th);
-	assert_int_equal(w.sum_service_ns, 1000 * w.nr_completed);	/* truly deterministic */
+	assert_int_equal(w.sum_service_ns, 1000 * w.nr_completed); /* truly deterministic */
 	check_little(m);
 	check_conservation(m);
 	wq__free(m);
@@ -145,7 +145,7 @@ static void test_mm1k_blocking(void **state)
 	struct wq_stats st;
 	struct wq_model *m;
 	double rho = 0.8, p_th, p_meas;
-	int K = 5;	/* 4 WQ entries + 1 in service */
+	int K = 5; /* 4 WQ entries + 1 in service */
 
 	(void)state;
 	queue_cfg(&c, WQ_MODE_SHARED, 4);
@@ -224,12 +224,13 @@ static void test_dsa_dwq_vs_swq(void **state)
 	m = run_clients(&s, 8, 5000, 0);
 	swq8 = device_share(m, &s);
 	wq__free(m);
-	print_message("share of device bw at 4 KiB: DWQ x1 %.3f; SWQ x1 %.3f x2 %.3f x4 %.3f x8 %.3f\n",
-		      dwq1, swq1, swq2, swq4, swq8);
-	assert_true(dwq1 >= 0.95);		/* one core saturates through a DWQ */
-	assert_true(swq1 <= 0.35);		/* ... but not through an SWQ */
+	print_message(
+	    "share of device bw at 4 KiB: DWQ x1 %.3f; SWQ x1 %.3f x2 %.3f x4 %.3f x8 %.3f\n", dwq1,
+	    swq1, swq2, swq4, swq8);
+	assert_true(dwq1 >= 0.95); /* one core saturates through a DWQ */
+	assert_true(swq1 <= 0.35); /* ... but not through an SWQ */
 	assert_true(swq2 < 0.7);
-	assert_true(swq4 >= 0.9);		/* ~4 cores do (DESIGN.md s6) */
+	assert_true(swq4 >= 0.9); /* ~4 cores do (DESIGN.md s6) */
 	assert_true(swq8 >= 0.95);
 	assert_true(swq1 < swq2 && swq2 < swq4);
 }
@@ -256,14 +257,14 @@ static void test_dsa_batch_recovers_swq(void **state)
 
 static void test_dsa_retries_grow(void **state)
 {
-	static const uint32_t clients[] = { 4, 8, 16, 32 };
+	static const uint32_t clients[] = {4, 8, 16, 32};
 	double prev = -1, share;
 	struct wq_config s;
 	size_t i;
 
 	(void)state;
 	mode_cfg(&s, WQ_MODE_SHARED);
-	s.retry_policy = WQ_RETRY_SPIN;	/* count retries without giving up */
+	s.retry_policy = WQ_RETRY_SPIN; /* count retries without giving up */
 	for (i = 0; i < sizeof(clients) / sizeof(clients[0]); i++) {
 		struct wq_model *m = run_clients(&s, clients[i], 80000 / clients[i], 0);
 		struct wq_stats st;
@@ -272,11 +273,11 @@ static void test_dsa_retries_grow(void **state)
 		wq__stats(m, &st);
 		rpd = (double)st.nr_retries / (double)st.nr_issued;
 		share = device_share(m, &s);
-		print_message("SWQ %2u clients: %.3f of device, %.2f retries/desc\n", clients[i], share,
-			      rpd);
+		print_message("SWQ %2u clients: %.3f of device, %.2f retries/desc\n", clients[i],
+			      share, rpd);
 		if (clients[i] >= 8) {
-			assert_true(share >= 0.95);	/* past saturation */
-			assert_true(rpd > prev * 1.5);	/* grows with contention */
+			assert_true(share >= 0.95);    /* past saturation */
+			assert_true(rpd > prev * 1.5); /* grows with contention */
 		}
 		prev = rpd;
 		wq__free(m);
@@ -293,7 +294,7 @@ static void test_kernel_policy_rejects(void **state)
 	(void)state;
 	mode_cfg(&s, WQ_MODE_SHARED);
 	s.retry_policy = WQ_RETRY_KERNEL;
-	s.retry_max = 2;	/* few retries: many -EAGAIN under 32 clients */
+	s.retry_max = 2; /* few retries: many -EAGAIN under 32 clients */
 	m = run_clients(&s, 32, 1000, 0);
 	wq__stats(m, &st);
 	assert_true(st.nr_rejected > 0);
@@ -302,7 +303,7 @@ static void test_kernel_policy_rejects(void **state)
 		struct wq_client_stats cs;
 
 		assert_int_equal(wq__client_stats(m, i, &cs), 0);
-		assert_int_equal(cs.nr_issued, 1000);	/* closed loop went on after -EAGAIN */
+		assert_int_equal(cs.nr_issued, 1000); /* closed loop went on after -EAGAIN */
 		assert_int_equal(cs.nr_issued, cs.nr_completed + cs.nr_rejected);
 	}
 	wq__free(m);
@@ -341,7 +342,8 @@ static void test_retry_policy_by_portal(void **state)
 		rejected[priv] = st.nr_rejected;
 		retries[priv] = st.nr_retries;
 		print_message("%s: %llu rejected, %llu retries\n", priv ? "ENQCMDS" : "ENQCMD",
-			      (unsigned long long)st.nr_rejected, (unsigned long long)st.nr_retries);
+			      (unsigned long long)st.nr_rejected,
+			      (unsigned long long)st.nr_retries);
 		wq__free(m);
 	}
 	assert_int_equal(rejected[0], 0);
@@ -398,7 +400,7 @@ static void test_priority_arbitration(void **state)
 	assert_int_equal(wq__add_client(m, &cc), 0);
 	cc.wq = 1;
 	assert_int_equal(wq__add_client(m, &cc), 1);
-	wq__run_until(m, 2000000);	/* both still backlogged here */
+	wq__run_until(m, 2000000); /* both still backlogged here */
 	wq__wq_stats(m, 0, &w0);
 	wq__wq_stats(m, 1, &w1);
 	r = (double)w1.nr_completed / (double)w0.nr_completed;
@@ -411,8 +413,8 @@ static void test_priority_arbitration(void **state)
 }
 
 struct fake_xlate {
-	uint64_t calls;		/* calls seen */
-	uint64_t writes;	/* of which writes */
+	uint64_t calls;	 /* calls seen */
+	uint64_t writes; /* of which writes */
 };
 
 static uint64_t fake_stall(void *ctx, uint32_t pasid, uint64_t addr, uint64_t bytes, bool write,
@@ -431,9 +433,9 @@ static uint64_t fake_stall(void *ctx, uint32_t pasid, uint64_t addr, uint64_t by
 
 static void test_xlate_stalls(void **state)
 {
-	static const struct wq_xlate_ops fake_ops = { .name = "fake", .stall_ns = fake_stall };
-	struct fake_xlate f = { 0 };
-	struct wq_xlate_fixed fx = { .per_access_ns = 10, .per_page_ns = 100, .page_bytes = 4096 };
+	static const struct wq_xlate_ops fake_ops = {.name = "fake", .stall_ns = fake_stall};
+	struct fake_xlate f = {0};
+	struct wq_xlate_fixed fx = {.per_access_ns = 10, .per_page_ns = 100, .page_bytes = 4096};
 	struct wq_config c;
 	struct wq_client_cfg cc;
 	struct wq_wq_stats w;
@@ -442,8 +444,8 @@ static void test_xlate_stalls(void **state)
 	(void)state;
 	wq_config_default(&c);
 	c.group_engines[0] = 1;
-	c.device_bw_bytes_per_s = c.engine_bw_bytes_per_s = 4096000000000ull;	/* 4096 B = 1 ns */
-	c.read_latency_ns = 0;	/* no read-buffer bound on the data path */
+	c.device_bw_bytes_per_s = c.engine_bw_bytes_per_s = 4096000000000ull; /* 4096 B = 1 ns */
+	c.read_latency_ns = 0; /* no read-buffer bound on the data path */
 	c.xlate_overlap = 0;
 	m = wq__new(&c, NULL, &fake_ops, &f);
 	assert_non_null(m);
@@ -453,7 +455,7 @@ static void test_xlate_stalls(void **state)
 	assert_int_equal(wq__add_client(m, &cc), 0);
 	wq__run(m);
 	wq__wq_stats(m, 0, &w);
-	assert_int_equal(f.calls, 200);		/* memmove: source read + destination write */
+	assert_int_equal(f.calls, 200); /* memmove: source read + destination write */
 	assert_int_equal(f.writes, 100);
 	/* serial: service = overhead + 200 + 300 + 1 ns of data */
 	assert_int_equal(w.sum_service_ns, 100 * (c.desc_overhead_ns + 500 + 1));
@@ -500,9 +502,9 @@ static void test_xlate_stalls(void **state)
 /* Pages not present until first touched: every third 4 KiB page of each buffer. */
 #define FAULT_PAGES 4096
 struct fault_xlate {
-	uint8_t present[FAULT_PAGES];	/* by page index from FAULT_BASE */
-	uint64_t nr_faults;		/* pages reported not present */
-	uint64_t bytes_xlated;		/* bytes the engines translated */
+	uint8_t present[FAULT_PAGES]; /* by page index from FAULT_BASE */
+	uint64_t nr_faults;	      /* pages reported not present */
+	uint64_t bytes_xlated;	      /* bytes the engines translated */
 };
 #define FAULT_BASE 0x100000000ull
 
@@ -550,8 +552,8 @@ static uint64_t fault_off(void *ctx, uint32_t pasid, uint64_t addr, uint64_t byt
  */
 static void test_block_on_fault(void **state)
 {
-	static const struct wq_xlate_ops ops = { .name = "faults", .stall_ns = fault_stall,
-						 .fault_offset = fault_off };
+	static const struct wq_xlate_ops ops = {
+	    .name = "faults", .stall_ns = fault_stall, .fault_offset = fault_off};
 	uint32_t bof;
 
 	(void)state;
@@ -586,12 +588,14 @@ static void test_block_on_fault(void **state)
 		check_conservation(m);
 		wq__stats(m, &st);
 		print_message("block_on_fault=%u: %llu partial, %llu resubmits, %llu faults, "
-			      "%llu of %llu bytes\n", bof, (unsigned long long)st.nr_partial,
+			      "%llu of %llu bytes\n",
+			      bof, (unsigned long long)st.nr_partial,
 			      (unsigned long long)st.nr_resubmits, (unsigned long long)f->nr_faults,
-			      (unsigned long long)st.bytes_completed, (unsigned long long)want_bytes);
+			      (unsigned long long)st.bytes_completed,
+			      (unsigned long long)want_bytes);
 		assert_int_equal(st.nr_completed, 600);
 		assert_int_equal(st.bytes_issued, want_bytes);
-		assert_int_equal(st.bytes_completed, want_bytes);	/* every byte, once */
+		assert_int_equal(st.bytes_completed, want_bytes); /* every byte, once */
 		if (!bof) {
 			struct wq_client_stats cs;
 
@@ -599,7 +603,8 @@ static void test_block_on_fault(void **state)
 			assert_int_equal(st.nr_resubmits, st.nr_partial);
 			/* a descriptor's source and destination may each report a fault
 			 * in the same check: one partial completion for up to two faults */
-			assert_true(st.nr_partial <= f->nr_faults && 2 * st.nr_partial >= f->nr_faults);
+			assert_true(st.nr_partial <= f->nr_faults &&
+				    2 * st.nr_partial >= f->nr_faults);
 			assert_int_equal(wq__client_stats(m, 0, &cs), 0);
 			assert_int_equal(cs.cpu_fault_ns, cs.nr_partial * c.sw_fault_ns);
 		} else {
@@ -619,7 +624,7 @@ static void test_block_on_fault(void **state)
  */
 static void test_read_buffer_bound(void **state)
 {
-	static const uint32_t bufs[] = { 96, 24 };
+	static const uint32_t bufs[] = {96, 24};
 
 	(void)state;
 	for (size_t i = 0; i < 2; i++) {
@@ -636,7 +641,8 @@ static void test_read_buffer_bound(void **state)
 		want = bufs[i] * 64.0 * 1e9 / (double)c.read_latency_ns;
 		if (want > (double)c.device_bw_bytes_per_s)
 			want = (double)c.device_bw_bytes_per_s;
-		print_message("%u read buffers: %.2f GB/s (bound %.2f)\n", bufs[i], bw / 1e9, want / 1e9);
+		print_message("%u read buffers: %.2f GB/s (bound %.2f)\n", bufs[i], bw / 1e9,
+			      want / 1e9);
 		assert_true(bw <= want * 1.001 && bw >= want * 0.97);
 		wq__free(m);
 	}
@@ -682,7 +688,7 @@ static void test_determinism(void **state)
 
 	(void)state;
 	mode_cfg(&s, WQ_MODE_SHARED);
-	s.retry_policy = WQ_RETRY_BACKOFF;	/* draws random numbers */
+	s.retry_policy = WQ_RETRY_BACKOFF; /* draws random numbers */
 	s.client_think_ns = 300;
 	m1 = run_clients(&s, 12, 2000, 0);
 	m2 = run_clients(&s, 12, 2000, 0);
@@ -697,7 +703,7 @@ static void test_determinism(void **state)
 		assert_memory_equal(&x, &y, sizeof(x));
 	}
 	wq__free(m2);
-	s.seed = 2;	/* and another seed really changes the run */
+	s.seed = 2; /* and another seed really changes the run */
 	m2 = run_clients(&s, 12, 2000, 0);
 	wq__stats(m2, &b);
 	assert_true(a.end_ns != b.end_ns || a.nr_retries != b.nr_retries);
@@ -710,7 +716,7 @@ static void test_external_drivers(void **state)
 {
 	struct wq_config c;
 	struct wq_client_cfg cc;
-	struct wq_desc d = { .opcode = WQ_OP_MEMMOVE, .xfer_bytes = 4096 };
+	struct wq_desc d = {.opcode = WQ_OP_MEMMOVE, .xfer_bytes = 4096};
 	struct wq_client_stats cs;
 	struct wq_model *m;
 	uint32_t i;
@@ -745,16 +751,23 @@ static void test_external_drivers(void **state)
 /* Two threads, each submit -> complete 2 us later -> think 3 us -> submit. */
 static void feed_trace(struct wq_replay *r)
 {
-	uint64_t k, base = 1000000000ull;	/* trace clock does not start at 0 */
+	uint64_t k, base = 1000000000ull; /* trace clock does not start at 0 */
 	uint32_t p;
 
 	for (k = 0; k < 50; k++)
 		for (p = 0; p < 2; p++) {
 			uint64_t t = base + k * 5000 + p * 1000;
 			struct wq_rec s = {
-				.ts_ns = t, .kind = WQ_REC_SUBMIT, .pid = 10 + p, .pasid = 1 + p,
-				.xfer_bytes = 4096, .opcode = WQ_OP_MEMMOVE, .portal = 1,
-				.desc_id = k * 2 + p, .src = k * 4096, .dst = (1ull << 30) + k * 4096,
+			    .ts_ns = t,
+			    .kind = WQ_REC_SUBMIT,
+			    .pid = 10 + p,
+			    .pasid = 1 + p,
+			    .xfer_bytes = 4096,
+			    .opcode = WQ_OP_MEMMOVE,
+			    .portal = 1,
+			    .desc_id = k * 2 + p,
+			    .src = k * 4096,
+			    .dst = (1ull << 30) + k * 4096,
 			};
 
 			assert_int_equal(wq_replay__record(r, &s), 0);
@@ -767,8 +780,10 @@ static void feed_completions(struct wq_replay *r, uint64_t k)
 
 	for (p = 0; p < 2; p++) {
 		struct wq_rec c = {
-			.ts_ns = 1000000000ull + k * 5000 + p * 1000 + 2000, .kind = WQ_REC_COMPLETE,
-			.pid = 10 + p, .desc_id = k * 2 + p,
+		    .ts_ns = 1000000000ull + k * 5000 + p * 1000 + 2000,
+		    .kind = WQ_REC_COMPLETE,
+		    .pid = 10 + p,
+		    .desc_id = k * 2 + p,
 		};
 
 		assert_int_equal(wq_replay__record(r, &c), 0);
@@ -794,10 +809,14 @@ static void test_replay_driver(void **state)
 	for (k = 0; k < 50; k++) {
 		for (p = 0; p < 2; p++) {
 			struct wq_rec s = {
-				.ts_ns = 1000000000ull + k * 5000 + p * 1000, .kind = WQ_REC_SUBMIT,
-				.pid = 10 + (uint32_t)p, .pasid = 1 + (uint32_t)p, .xfer_bytes = 4096,
-				.opcode = k == 7 ? 0x09 : WQ_OP_MEMMOVE,	/* dualcast: mapped */
-				.portal = 1, .desc_id = k * 2 + p,
+			    .ts_ns = 1000000000ull + k * 5000 + p * 1000,
+			    .kind = WQ_REC_SUBMIT,
+			    .pid = 10 + (uint32_t)p,
+			    .pasid = 1 + (uint32_t)p,
+			    .xfer_bytes = 4096,
+			    .opcode = k == 7 ? 0x09 : WQ_OP_MEMMOVE, /* dualcast: mapped */
+			    .portal = 1,
+			    .desc_id = k * 2 + p,
 			};
 
 			assert_int_equal(wq_replay__record(r, &s), 0);
@@ -815,9 +834,9 @@ static void test_replay_driver(void **state)
 		assert_int_equal(cs.nr_completed, 50);
 		/* qd 1 with 3 us think: end = start + 49 x 3 us + 50 x model e2e */
 		e2e = (double)cs.sum_e2e_ns / 50;
-		assert_true(fabs((double)cs.last_notice_ns - (double)(p * 1000) - (49 * 3000 + 50 * e2e)) <
-			    0.01 * (double)cs.last_notice_ns);
-		assert_true(e2e < 1500);	/* an idle modelled device beats the trace's 2 us */
+		assert_true(fabs((double)cs.last_notice_ns - (double)(p * 1000) -
+				 (49 * 3000 + 50 * e2e)) < 0.01 * (double)cs.last_notice_ns);
+		assert_true(e2e < 1500); /* an idle modelled device beats the trace's 2 us */
 	}
 	check_conservation(m);
 	wq_replay__free(r);
@@ -837,12 +856,12 @@ static void test_replay_driver(void **state)
 }
 
 struct fake_sink {
-	char keys[4096][64];	/* metric keys seen */
-	double vals[4096];	/* their values */
-	size_t nr;		/* metrics */
-	size_t nr_hist;		/* histograms */
-	size_t nr_series;	/* series */
-	size_t nr_config;	/* config keys */
+	char keys[4096][64]; /* metric keys seen */
+	double vals[4096];   /* their values */
+	size_t nr;	     /* metrics */
+	size_t nr_hist;	     /* histograms */
+	size_t nr_series;    /* series */
+	size_t nr_config;    /* config keys */
 };
 
 static int fs_metric(void *ctx, const char *key, double v, const char *unit)
@@ -910,19 +929,22 @@ static double fs_get(const struct fake_sink *f, const char *key)
 static void test_report_keys(void **state)
 {
 	static const struct results_sink_ops ops = {
-		.config = fs_config, .metric = fs_metric, .histogram = fs_hist, .series = fs_series,
+	    .config = fs_config,
+	    .metric = fs_metric,
+	    .histogram = fs_hist,
+	    .series = fs_series,
 	};
 	struct fake_sink *f = calloc(1, sizeof(*f));
-	struct results_sink sink = { .ops = &ops, .ctx = f };
+	struct results_sink sink = {.ops = &ops, .ctx = f};
 	struct wq_config s;
 	struct wq_model *m;
 	struct wq_stats st;
-	double x[3] = { 1, 1, 1 }, y[4] = { 1, 0, 0, 0 };
+	double x[3] = {1, 1, 1}, y[4] = {1, 0, 0, 0};
 
 	(void)state;
 	assert_non_null(f);
 	mode_cfg(&s, WQ_MODE_SHARED);
-	s.wq[0].size = s.wq[0].threshold = 2;	/* 4 clients on 2 entries: ENQCMD retries */
+	s.wq[0].size = s.wq[0].threshold = 2; /* 4 clients on 2 entries: ENQCMD retries */
 	s.retry_policy = WQ_RETRY_SPIN;
 	m = run_clients(&s, 4, 2000, 0);
 	assert_int_equal(wq__report(m, &sink), 0);
@@ -944,7 +966,7 @@ static void test_report_keys(void **state)
 	/* ready -> noticed covers ready -> accepted plus the wait and the service */
 	assert_true(fs_get(f, "desc.e2e.latency_ns@mean") >
 		    fs_get(f, "submit.latency_ns@mean") + fs_get(f, "wq.wait.latency_ns@mean"));
-	assert_true(fs_get(f, "client.jain_fairness") > 0.99);	/* symmetric clients */
+	assert_true(fs_get(f, "client.jain_fairness") > 0.99); /* symmetric clients */
 	assert_true(fs_get(f, "client.3.cpu_submit_ns") > 0);
 	assert_true(f->nr_hist >= 3 && f->nr_series == 1 && f->nr_config > 40);
 	assert_true(fabs(wq_jain_index(x, 3) - 1.0) < 1e-12);
@@ -961,7 +983,7 @@ static void test_bad_input(void **state)
 
 	(void)state;
 	wq_config_default(&c);
-	c.wq[0].size = 200;	/* more than the device's 128 entries */
+	c.wq[0].size = 200; /* more than the device's 128 entries */
 	assert_null(wq__new(&c, NULL, NULL, NULL));
 	wq_config_default(&c);
 	m = wq__new(&c, NULL, NULL, NULL);
@@ -973,7 +995,7 @@ static void test_bad_input(void **state)
 	cc.tmpl.opcode = 0x77;
 	assert_int_equal(wq__add_client(m, &cc), -EINVAL);
 	wq_client_cfg_default(&c, &cc);
-	cc.driver = WQ_DRIVER_POISSON;	/* without an inter-arrival time */
+	cc.driver = WQ_DRIVER_POISSON; /* without an inter-arrival time */
 	assert_int_equal(wq__add_client(m, &cc), -EINVAL);
 	wq__free(m);
 	wq__free(NULL);
@@ -982,25 +1004,25 @@ static void test_bad_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_md1),
-		cmocka_unit_test(test_mm1),
-		cmocka_unit_test(test_mm1k_blocking),
-		cmocka_unit_test(test_dsa_dwq_vs_swq),
-		cmocka_unit_test(test_dsa_batch_recovers_swq),
-		cmocka_unit_test(test_dsa_retries_grow),
-		cmocka_unit_test(test_kernel_policy_rejects),
-		cmocka_unit_test(test_retry_policy_by_portal),
-		cmocka_unit_test(test_block_on_fault),
-		cmocka_unit_test(test_read_buffer_bound),
-		cmocka_unit_test(test_shared_dwq_lock),
-		cmocka_unit_test(test_priority_arbitration),
-		cmocka_unit_test(test_xlate_stalls),
-		cmocka_unit_test(test_retry_policies),
-		cmocka_unit_test(test_determinism),
-		cmocka_unit_test(test_external_drivers),
-		cmocka_unit_test(test_replay_driver),
-		cmocka_unit_test(test_report_keys),
-		cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_md1),
+	    cmocka_unit_test(test_mm1),
+	    cmocka_unit_test(test_mm1k_blocking),
+	    cmocka_unit_test(test_dsa_dwq_vs_swq),
+	    cmocka_unit_test(test_dsa_batch_recovers_swq),
+	    cmocka_unit_test(test_dsa_retries_grow),
+	    cmocka_unit_test(test_kernel_policy_rejects),
+	    cmocka_unit_test(test_retry_policy_by_portal),
+	    cmocka_unit_test(test_block_on_fault),
+	    cmocka_unit_test(test_read_buffer_bound),
+	    cmocka_unit_test(test_shared_dwq_lock),
+	    cmocka_unit_test(test_priority_arbitration),
+	    cmocka_unit_test(test_xlate_stalls),
+	    cmocka_unit_test(test_retry_policies),
+	    cmocka_unit_test(test_determinism),
+	    cmocka_unit_test(test_external_drivers),
+	    cmocka_unit_test(test_replay_driver),
+	    cmocka_unit_test(test_report_keys),
+	    cmocka_unit_test(test_bad_input),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,8 +20,8 @@
 #include "model/wq/wq_params.h"
 
 struct ini_check {
-	size_t nr_keys;		/* keys seen in [wq] and [wq.*] */
-	size_t nr_bad;		/* unknown keys or values differing from the table */
+	size_t nr_keys; /* keys seen in [wq] and [wq.*] */
+	size_t nr_bad;	/* unknown keys or values differing from the table */
 };
 
 static int ini_cb(void *user, const char *section, const char *name, const char *value)
@@ -45,7 +45,7 @@ static int ini_cb(void *user, const char *section, const char *name, const char 
 
 static void test_defaults_and_ini(void **state)
 {
-	struct ini_check ck = { 0 };
+	struct ini_check ck = {0};
 	const struct param_def *t;
 	struct wq_config c;
 	char err[256];
@@ -123,13 +123,13 @@ static void test_validate(void **state)
 
 	wq_config_default(&c);
 	c.nr_wqs = 2;
-	c.wq[1].size = 16;	/* 128 + 16 > 128 device entries */
+	c.wq[1].size = 16; /* 128 + 16 > 128 device entries */
 	assert_int_equal(wq_config_validate(&c, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "device_wq_entries"));
 
 	wq_config_default(&c);
 	c.nr_groups = 2;
-	c.wq[0].group = 1;	/* group 1 has no engine */
+	c.wq[0].group = 1; /* group 1 has no engine */
 	assert_int_equal(wq_config_validate(&c, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "wq.group1.engines"));
 
@@ -146,9 +146,9 @@ static void test_validate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults_and_ini),
-		cmocka_unit_test(test_set_and_format),
-		cmocka_unit_test(test_validate),
+	    cmocka_unit_test(test_defaults_and_ini),
+	    cmocka_unit_test(test_set_and_format),
+	    cmocka_unit_test(test_validate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,13 +26,13 @@
 #define NR_DESC 64
 #define SRC_BASE 0x10000000ull
 #define DST_BASE 0x80000000ull
-#define STRIDE 2048ull		/* half a page: descriptors share pages, odd ones span two */
+#define STRIDE 2048ull /* half a page: descriptors share pages, odd ones span two */
 
 /* Records what the WQ model asked, and forwards to wq_xlate_model_ops. */
 struct rec_xlate {
 	struct wq_xlate_model xm;	/* forwarded to */
 	uint64_t now_ns[2 * NR_DESC];	/* time of each call */
-	uint64_t stall_ns[2 * NR_DESC];	/* what the translation model answered */
+	uint64_t stall_ns[2 * NR_DESC]; /* what the translation model answered */
 	uint32_t nr;			/* calls */
 };
 
@@ -50,11 +50,11 @@ static uint64_t rec_stall(void *ctx, uint32_t pasid, uint64_t addr, uint64_t byt
 	return s;
 }
 
-static const struct wq_xlate_ops rec_ops = { .name = "rec", .stall_ns = rec_stall };
+static const struct wq_xlate_ops rec_ops = {.name = "rec", .stall_ns = rec_stall};
 
 static struct model_cfg model_cfg_default(void)
 {
-	static const struct param_table *const tables[] = { &model_param_table, NULL };
+	static const struct param_table *const tables[] = {&model_param_table, NULL};
 	struct params *p = params__new(tables);
 	struct model_cfg c;
 
@@ -72,7 +72,7 @@ static uint64_t lat_sum(const struct model *m)
 static void test_stall_equals_model_latency(void **state)
 {
 	struct model_cfg mc = model_cfg_default();
-	struct rec_xlate rx = { 0 };
+	struct rec_xlate rx = {0};
 	struct wq_client_cfg cc;
 	struct wq_config c;
 	struct wq_stats st;
@@ -92,26 +92,29 @@ static void test_stall_equals_model_latency(void **state)
 	assert_non_null(wq);
 	wq_client_cfg_default(&c, &cc);
 	cc.driver = WQ_DRIVER_EXTERNAL;
-	cc.queue_depth = 1;	/* one descriptor at a time: calls in descriptor order */
+	cc.queue_depth = 1; /* one descriptor at a time: calls in descriptor order */
 	cc.pasid = 7;
 	ci = wq__add_client(wq, &cc);
 	assert_true(ci >= 0);
 	for (i = 0; i < NR_DESC; i++) {
 		struct wq_desc d = {
-			.src = SRC_BASE + i * STRIDE, .dst = DST_BASE + i * STRIDE, .tag = i,
-			.xfer_bytes = 4096, .opcode = WQ_OP_MEMMOVE,
+		    .src = SRC_BASE + i * STRIDE,
+		    .dst = DST_BASE + i * STRIDE,
+		    .tag = i,
+		    .xfer_bytes = 4096,
+		    .opcode = WQ_OP_MEMMOVE,
 		};
 
 		assert_int_equal(wq__push(wq, (uint32_t)ci, &d, 0), 0);
 	}
 	wq__run(wq);
-	assert_int_equal(rx.nr, 2 * NR_DESC);	/* memmove: one read, one write access */
+	assert_int_equal(rx.nr, 2 * NR_DESC); /* memmove: one read, one write access */
 
 	/* the reference: the same descriptors straight into a second translation model */
 	for (i = 0; i < NR_DESC; i++) {
-		struct model_access rd = { .iova = SRC_BASE + i * STRIDE, .bytes = 4096, .pasid = 7 };
-		struct model_access wr = { .iova = DST_BASE + i * STRIDE, .bytes = 4096, .pasid = 7,
-					   .write = 1 };
+		struct model_access rd = {.iova = SRC_BASE + i * STRIDE, .bytes = 4096, .pasid = 7};
+		struct model_access wr = {
+		    .iova = DST_BASE + i * STRIDE, .bytes = 4096, .pasid = 7, .write = 1};
 		uint64_t b;
 
 		model__advance(ref, rx.now_ns[2 * i]);
@@ -141,10 +144,10 @@ static void test_stall_equals_model_latency(void **state)
 }
 
 /*
- * Upper-level table reads (PWC misses at any level) of @nr_spaces address spaces (PASIDs 1..n, one domain), each
- * copying a 2 MiB run page by page from VA_BASE + i * 64 GiB to 16 MiB
- * above it (the dsa-memcpy generator's layout): 2n streams in the level-2
- * walk cache, every IOTLB lookup a miss (each page is new).
+ * Upper-level table reads (PWC misses at any level) of @nr_spaces address spaces (PASIDs 1..n, one
+ * domain), each copying a 2 MiB run page by page from VA_BASE + i * 64 GiB to 16 MiB above it (the
+ * dsa-memcpy generator's layout): 2n streams in the level-2 walk cache, every IOTLB lookup a miss
+ * (each page is new).
  */
 static uint64_t pwc_misses(uint32_t nr_spaces, uint32_t pwc_ways, uint32_t set_index)
 {
@@ -164,9 +167,9 @@ static uint64_t pwc_misses(uint32_t nr_spaces, uint32_t pwc_ways, uint32_t set_i
 	for (uint64_t pg = 0; pg < 512; pg++) {
 		for (uint32_t i = 0; i < nr_spaces; i++) {
 			uint64_t src = 0x7f0000000000ull + ((uint64_t)i << 36) + pg * 4096;
-			struct model_access rd = { .iova = src, .bytes = 4096, .pasid = 1 + i };
-			struct model_access wr = { .iova = src + (16ull << 20), .bytes = 4096,
-						   .pasid = 1 + i, .write = 1 };
+			struct model_access rd = {.iova = src, .bytes = 4096, .pasid = 1 + i};
+			struct model_access wr = {
+			    .iova = src + (16ull << 20), .bytes = 4096, .pasid = 1 + i, .write = 1};
 
 			model__advance(m, t);
 			model__access(m, t, &rd);
@@ -195,13 +198,14 @@ static void test_many_spaces_no_set_collapse(void **state)
 		uint64_t hash = pwc_misses(n, 4, IOTLB_INDEX_CTX_HASH);
 		uint64_t page = pwc_misses(n, 4, IOTLB_INDEX_PAGE);
 
-		print_message("%u spaces: upper-level reads: fully assoc %llu, ctx-hash %llu, page index %llu\n",
+		print_message("%u spaces: upper-level reads: fully assoc %llu, ctx-hash %llu, page "
+			      "index %llu\n",
 			      n, (unsigned long long)fa, (unsigned long long)hash,
 			      (unsigned long long)page);
 		/* compulsory: context, PASID and upper-level entries of each space */
 		assert_true(fa <= 16 * n);
 		assert_true(hash <= fa + fa / 10 + 2);
-		if (n >= 4)	/* 8+ streams in one 4-way set thrash */
+		if (n >= 4) /* 8+ streams in one 4-way set thrash */
 			assert_true(page > 50 * fa);
 	}
 }
@@ -209,8 +213,8 @@ static void test_many_spaces_no_set_collapse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stall_equals_model_latency),
-		cmocka_unit_test(test_many_spaces_no_set_collapse),
+	    cmocka_unit_test(test_stall_equals_model_latency),
+	    cmocka_unit_test(test_many_spaces_no_set_collapse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

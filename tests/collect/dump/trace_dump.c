@@ -29,12 +29,14 @@ int main(int argc, char **argv)
 			const struct trace_rec_wq_submit *s = (const void *)rec;
 
 			printf("%s opcode=%u flags=0x%x pasid=%u xfer=%u src=0x%llx dst=0x%llx "
-			       "compl=0x%llx hashed=%u\n", ev, s->opcode, s->desc_flags, s->pasid,
-			       s->xfer_bytes, (unsigned long long)s->src, (unsigned long long)s->dst,
-			       (unsigned long long)s->compl_addr, rec->flags & TRACE_RF_ADDR_HASHED);
-		} else if (rec->kind == TRACE_REC_GENERIC) {
-			printf("%s pid=%u %s hashed=%u\n", ev, rec->pid, trace_reader__generic_text(rec),
+			       "compl=0x%llx hashed=%u\n",
+			       ev, s->opcode, s->desc_flags, s->pasid, s->xfer_bytes,
+			       (unsigned long long)s->src, (unsigned long long)s->dst,
+			       (unsigned long long)s->compl_addr,
 			       rec->flags & TRACE_RF_ADDR_HASHED);
+		} else if (rec->kind == TRACE_REC_GENERIC) {
+			printf("%s pid=%u %s hashed=%u\n", ev, rec->pid,
+			       trace_reader__generic_text(rec), rec->flags & TRACE_RF_ADDR_HASHED);
 		} else {
 			printf("%s kind=%u\n", ev, rec->kind);
 		}

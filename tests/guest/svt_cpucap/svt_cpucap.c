@@ -34,4 +34,5 @@ static void __exit svt_cpucap_exit(void)
 module_init(svt_cpucap_init);
 module_exit(svt_cpucap_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("svatrace test guest: force the MOVDIR64B CPU capability so idxd loads under QEMU TCG");
+MODULE_DESCRIPTION(
+    "svatrace test guest: force the MOVDIR64B CPU capability so idxd loads under QEMU TCG");
