@@ -904,6 +904,21 @@ static bool absorbed(struct model *m, const struct model_access *a, uint64_t add
 	return true;
 }
 
+/* The model was told something at @t_ns: the run lasts at least until then. */
+static void note_time(struct model *m, uint64_t t_ns)
+{
+	if (t_ns > m->last_ns)
+		m->last_ns = t_ns;
+}
+
+/* ... by a call on @cpu: also the highest CPU seen (host.cpus fallback). */
+static void note_call(struct model *m, uint64_t t_ns, uint32_t cpu)
+{
+	note_time(m, t_ns);
+	if (cpu < MODEL_MAX_CPUS && cpu > m->max_cpu)
+		m->max_cpu = cpu;
+}
+
 void model__page_req(struct model *m, uint64_t t_ns, const struct model_page_req *r)
 {
 	struct model_access a = {
@@ -918,8 +933,7 @@ void model__page_req(struct model *m, uint64_t t_ns, const struct model_page_req
 	struct pri_tag tag = {.grpid = r->grpid, .last = r->last};
 	uint64_t addr = r->addr & ~m->page_mask;
 
-	if (t_ns > m->last_ns)
-		m->last_ns = t_ns;
+	note_time(m, t_ns);
 	m->st.pri_trace_requests++;
 	m->st.pri_trace_writes += r->write;
 	absorb_note(m, t_ns, &a, addr);
@@ -962,8 +976,7 @@ uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access
 	a = sva_access(m, a, &tmp);
 	if (a->iova + bytes - 1 < a->iova) /* wraps the address space: clamp */
 		last = UINT64_MAX & ~m->page_mask;
-	if (t_ns > m->last_ns)
-		m->last_ns = t_ns;
+	note_time(m, t_ns);
 	m->st.nr_accesses++;
 	m->st.bytes += bytes;
 	m->st.nr_writes += a->write;
@@ -1148,8 +1161,7 @@ void model__advance(struct model *m, uint64_t t_ns)
 {
 	/* the first time the model is told is the run's origin for every series */
 	series__start(m->series, t_ns);
-	if (t_ns > m->last_ns)
-		m->last_ns = t_ns;
+	note_time(m, t_ns);
 	if (sim__pending(m->sim) && sim__next_time_ns(m->sim) <= t_ns)
 		sim__run_until(m->sim, t_ns);
 }
@@ -1379,10 +1391,7 @@ void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, u
 	uint64_t pages = (bytes + m->page_mask) / m->cfg.page_bytes, old;
 	uint64_t key = map_key(domain, iova);
 
-	if (t_ns > m->last_ns)
-		m->last_ns = t_ns;
-	if (cpu < MODEL_MAX_CPUS && cpu > m->max_cpu)
-		m->max_cpu = cpu;
+	note_call(m, t_ns, cpu);
 	if (m->cfg.mode == MODEL_MODE_FAULTING)
 		return; /* SVA: the device uses the CPU's page tables; nothing is mapped */
 	qc_map(m, t_ns, cpu, domain, iova, bytes);
@@ -1413,10 +1422,7 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 	uint64_t pages = (bytes + m->page_mask) / m->cfg.page_bytes, mapped;
 	uint64_t key = map_key(domain, iova);
 
-	if (t_ns > m->last_ns)
-		m->last_ns = t_ns;
-	if (cpu < MODEL_MAX_CPUS && cpu > m->max_cpu)
-		m->max_cpu = cpu;
+	note_call(m, t_ns, cpu);
 	if (m->cfg.mode == MODEL_MODE_FAULTING)
 		return; /* SVA: nothing was mapped */
 	qc_unmap(m, cpu, iova, bytes);
@@ -1456,8 +1462,7 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 
 void model__pin(struct model *m, uint64_t t_ns, uint64_t nr_pages, bool unpin)
 {
-	if (t_ns > m->last_ns)
-		m->last_ns = t_ns;
+	note_time(m, t_ns);
 	if (unpin) {
 		m->st.unpin_pages += nr_pages;
 		m->st.pinned_pages -= nr_pages < m->st.pinned_pages ? nr_pages : m->st.pinned_pages;
@@ -1478,8 +1483,7 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 	uint64_t range = BASE_PAGE_BYTES << (q->addr_mask < 52 ? q->addr_mask : 52);
 	uint64_t base = q->addr & ~(range - 1); /* hardware ignores bits below the mask */
 
-	if (t_ns > m->last_ns)
-		m->last_ns = t_ns;
+	note_time(m, t_ns);
 	bool cm;
 
 	if (m->cfg.inval_source == MODEL_INVSRC_AUTO && is_inval_type(q->type))
