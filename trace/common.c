@@ -184,8 +184,10 @@ static void decode_devtlb_addr(uint64_t qw1, unsigned int s_bit, uint64_t *addr,
 	if (qw1 & (1ULL << s_bit)) {
 		uint32_t ones = (uint32_t)__builtin_ctzll(~(a >> 12));
 
-		*mask = ones + 1;
-		a &= ~((1ULL << (12 + *mask)) - 1);
+		/* all ones up to bit 63 is the whole 2^64 space: 2^52 pages at 0 (a
+		 * shift by 12 + 53 would be undefined) */
+		*mask = ones + 1 < 52 ? ones + 1 : 52;
+		a = *mask < 52 ? a & ~((1ULL << (12 + *mask)) - 1) : 0;
 	} else {
 		*mask = 0;
 	}

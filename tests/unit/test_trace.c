@@ -224,6 +224,24 @@ static void test_qi_decode(void **state)
 	trace_qi_decode(&q);
 	assert_int_equal(q.addr_mask, 4);
 	assert_int_equal(q.addr, 0);
+	/* S=1 with every address bit set (issue 19): the whole space, not a shift by 65 */
+	q.qw[1] = ~0xfffULL | 1;
+	trace_qi_decode(&q);
+	assert_int_equal(q.addr_mask, 52);
+	assert_int_equal(q.addr, 0);
+	q.qw[1] = 0x7ffffffffffff000ULL | 1; /* 51 trailing ones: 2^52 pages as well */
+	trace_qi_decode(&q);
+	assert_int_equal(q.addr_mask, 52);
+	assert_int_equal(q.addr, 0);
+	q.qw[1] = 0x3ffffffffffff000ULL | 1; /* 50 ones: 2^51 pages, bit 63 kept */
+	trace_qi_decode(&q);
+	assert_int_equal(q.addr_mask, 51);
+	assert_true(q.addr == 0x0ULL);
+	q.qw[0] = 0x20000000003;
+	q.qw[1] = 0x8000000000000000ULL | 0x3ffffffffffff000ULL | 1;
+	trace_qi_decode(&q);
+	assert_int_equal(q.addr_mask, 51);
+	assert_true(q.addr == 0x8000000000000000ULL);
 	q.qw[0] = 0x8; /* PASID-based dev-TLB: S is bit 11 there */
 	q.qw[1] = 0x7000 | (1 << 11);
 	trace_qi_decode(&q);
