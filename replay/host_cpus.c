@@ -4,7 +4,8 @@
  * host.cpus (fault-handling concurrency, model/xlate/model.h): the host
  * snapshot's "cpus" when the trace's META carries one (svatrace collect),
  * else the highest CPU number any record was seen on, plus one (ftrace
- * imports have no snapshot).
+ * imports have no snapshot): from the trace header when its writer stored
+ * it (TRACE_F_CPUS_SEEN), else by reading the records ahead once.
  */
 #include <jansson.h>
 
@@ -16,6 +17,7 @@ uint32_t replay_host_cpus(struct replay_source *src)
 	const char *meta = replay_source__meta_json(src);
 	const struct trace_rec *rec;
 	uint32_t max_cpu = 0;
+	int64_t n_seen;
 	json_t *j;
 
 	if (meta && (j = json_loads(meta, 0, NULL))) {
@@ -26,6 +28,9 @@ uint32_t replay_host_cpus(struct replay_source *src)
 		if (n > 0 && n <= 1 << 20)
 			return (uint32_t)n;
 	}
+	n_seen = replay_source__cpus_seen(src);
+	if (n_seen >= 0)
+		return n_seen ? (uint32_t)n_seen : 1;
 	while (replay_source__next(src, &rec) == 1)
 		if (rec->cpu != UINT16_MAX &&
 		    (uint32_t)rec->cpu + 1 > max_cpu) /* 0xffff: unknown */

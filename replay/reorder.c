@@ -39,6 +39,7 @@ struct reorder {
 	uint64_t nr_late;     /* released later than their time */
 	uint64_t nr_skipped;  /* not held */
 	uint64_t max_held;    /* most held at once */
+	bool in_order;	      /* the source vouches for time order: pass through */
 };
 
 struct reorder *reorder__new(uint64_t window_ns, uint32_t max)
@@ -135,10 +136,52 @@ static bool releasable(const struct reorder *w)
 	return w->nr_held && w->ring[w->head].ts_ns + w->window_ns <= w->newest_ns;
 }
 
+void reorder__set_in_order(struct reorder *w, bool in_order)
+{
+	w->in_order = in_order;
+}
+
+/*
+ * In-order source: each record leaves as it is read. The window's output
+ * for such a source is the same sequence, so only a record that breaks the
+ * order costs a copy (its time raised, counted late, as in release()).
+ */
+static int pass_through(struct reorder *w, struct replay_source *src, const struct trace_rec **rec)
+{
+	const struct trace_rec *in;
+	struct trace_rec *late;
+	int rc;
+
+	for (;;) {
+		rc = replay_source__next(src, &in);
+		if (rc <= 0)
+			return rc;
+		if (in->kind == TRACE_REC_GENERIC || in->kind >= TRACE_REC_KIND_MAX_ ||
+		    in->size_bytes > REORDER_SLOT_BYTES) {
+			w->nr_skipped++;
+			continue;
+		}
+		w->seq++;
+		if (in->ts_ns >= w->released_ns) {
+			w->released_ns = w->newest_ns = in->ts_ns;
+			*rec = in;
+			return 1;
+		}
+		late = (void *)w->slots; /* slot 0: nothing is held in this mode */
+		memcpy(late, in, in->size_bytes);
+		late->ts_ns = w->released_ns;
+		w->nr_late++;
+		*rec = late;
+		return 1;
+	}
+}
+
 int reorder__next(struct reorder *w, struct replay_source *src, const struct trace_rec **rec)
 {
 	const struct trace_rec *in;
 
+	if (w->in_order)
+		return pass_through(w, src, rec);
 	if (w->out_busy) {
 		w->free_slots[w->nr_free++] = w->out_slot;
 		w->out_busy = false;

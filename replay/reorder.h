@@ -17,10 +17,15 @@
  *   REORDER_SLOT_BYTES carry nothing the model uses: they are skipped
  *   (counted) and never enter the window.
  * - Ties keep source order.
+ * - A source that vouches for time order (reorder__set_in_order()) is
+ *   passed through without holding: the output is the same records in the
+ *   same order, without copying each into the window. A record that breaks
+ *   the promise is released late, as above.
  */
 #ifndef SVATRACE_REPLAY_REORDER_H
 #define SVATRACE_REPLAY_REORDER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "replay/source.h"
@@ -49,6 +54,13 @@ void reorder__free(struct reorder *w);
  * Return: 1 a record, 0 end of input, or the source's negative error.
  */
 int reorder__next(struct reorder *w, struct replay_source *src, const struct trace_rec **rec);
+
+/**
+ * reorder__set_in_order() - @in_order: the source's records come in time
+ * order (replay_source__time_ordered()), so none needs holding. Kept across
+ * reorder__reset().
+ */
+void reorder__set_in_order(struct reorder *w, bool in_order);
 
 /** reorder__reset() - drop what is held and zero the counters (after a source rewind). */
 void reorder__reset(struct reorder *w);

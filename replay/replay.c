@@ -401,7 +401,8 @@ static int setup_models(struct rp *p)
 
 	struct model_cfg mc = *p->mcfg; /* host.cpus = 0: from the trace */
 
-	if (!mc.host_cpus && !mc.pri_handlers)
+	/* host.cpus sizes the page-request handlers only: without ATS there are none */
+	if (!mc.host_cpus && !mc.pri_handlers && mc.ats)
 		mc.host_cpus = replay_host_cpus(p->src);
 	p->m = model__new(&mc);
 	if (!p->m) {
@@ -436,6 +437,8 @@ static int setup(struct rp *p)
 		fail(p, "replay: %s", strerror(errno));
 		return -errno;
 	}
+	/* a trace its writer found in time order needs no window (same output, no copies) */
+	reorder__set_in_order(p->win, replay_source__time_ordered(p->src));
 	if (o->scenario && *o->scenario) {
 		p->chain = scenario_chain__new(o->scenario, o->seed, &so, err, sizeof(err));
 		if (!p->chain) {

@@ -44,6 +44,16 @@ uint64_t replay_source__total_bytes(const struct replay_source *s)
 	return s->ops->total_bytes ? s->ops->total_bytes(s->impl) : 0;
 }
 
+bool replay_source__time_ordered(const struct replay_source *s)
+{
+	return s->ops->time_ordered && s->ops->time_ordered(s->impl);
+}
+
+int64_t replay_source__cpus_seen(const struct replay_source *s)
+{
+	return s->ops->cpus_seen ? s->ops->cpus_seen(s->impl) : -1;
+}
+
 const char *replay_source__meta_json(const struct replay_source *s)
 {
 	const char *j = s->ops->meta_json ? s->ops->meta_json(s->impl) : NULL;
@@ -115,6 +125,18 @@ static const char *file_meta_json(void *impl)
 	return trace_reader__meta_json(impl);
 }
 
+static bool file_time_ordered(void *impl)
+{
+	return trace_reader__file_hdr(impl)->flags & TRACE_F_TIME_ORDERED;
+}
+
+static int64_t file_cpus_seen(void *impl)
+{
+	const struct trace_file_hdr *fh = trace_reader__file_hdr(impl);
+
+	return fh->flags & TRACE_F_CPUS_SEEN ? (int64_t)fh->cpus_seen : -1;
+}
+
 static const struct replay_source_ops file_ops = {
     .name = "file",
     .next = file_next,
@@ -126,6 +148,8 @@ static const struct replay_source_ops file_ops = {
     .done_bytes = file_done_bytes,
     .total_bytes = file_total_bytes,
     .meta_json = file_meta_json,
+    .time_ordered = file_time_ordered,
+    .cpus_seen = file_cpus_seen,
 };
 
 struct replay_source *replay_source_file__open(const char *path, char *err, size_t err_bytes)

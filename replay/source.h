@@ -13,6 +13,7 @@
 #ifndef SVATRACE_REPLAY_SOURCE_H
 #define SVATRACE_REPLAY_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,8 @@ struct replay_source_ops {
 	uint64_t (*done_bytes)(void *impl);		/* optional: progress */
 	uint64_t (*total_bytes)(void *impl);		/* optional: progress, run info */
 	const char *(*meta_json)(void *impl);		/* optional: the trace's META chunk */
+	bool (*time_ordered)(void *impl); /* optional: records are known to come in time order */
+	int64_t (*cpus_seen)(void *impl); /* optional: highest record cpu + 1, -1 if unknown */
 };
 
 struct replay_source {
@@ -76,6 +79,19 @@ void replay_source__close(struct replay_source *s);
 
 /** replay_source__string() - the name of string id @id, NULL if unknown. */
 const char *replay_source__string(const struct replay_source *s, uint32_t id);
+
+/**
+ * replay_source__time_ordered() - true if the source vouches that its records
+ * come in time order (a trace whose writer found them so), so reordering
+ * them is not needed. False when unknown.
+ */
+bool replay_source__time_ordered(const struct replay_source *s);
+
+/**
+ * replay_source__cpus_seen() - the highest CPU number of any record + 1
+ * (0: none) when the source knows it without reading ahead, else -1.
+ */
+int64_t replay_source__cpus_seen(const struct replay_source *s);
 
 /** replay_source__errmsg() - after an error: what and where. */
 const char *replay_source__errmsg(const struct replay_source *s);

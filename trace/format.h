@@ -60,7 +60,7 @@ struct trace_file_hdr {
 	uint32_t flags;		  /* TRACE_F_* */
 	uint64_t created_unix_ns; /* wall clock when the writer opened the file */
 	uint32_t clock;		  /* enum trace_clock: what record timestamps count */
-	uint32_t reserved0;	  /* zero */
+	uint32_t cpus_seen;	  /* TRACE_F_CPUS_SEEN: highest record cpu + 1 (0: none) */
 	uint64_t reserved1[2];	  /* zero */
 	uint32_t reserved2;	  /* zero */
 	uint32_t hdr_crc;	  /* CRC-32 of the preceding 60 bytes */
@@ -69,6 +69,14 @@ struct trace_file_hdr {
 /* trace_file_hdr.flags */
 #define TRACE_F_ADDR_KEPT (1u << 0)   /* physical/user addresses are real */
 #define TRACE_F_ADDR_HASHED (1u << 1) /* ... replaced by a keyed hash, consistent per file */
+/* Every record's ts_ns is >= the one before it in the file. Set by the writer
+ * when it closes a file cleanly (the header is rewritten then), so a torn or
+ * unfinished file never claims it; replay then skips its reorder window. */
+#define TRACE_F_TIME_ORDERED (1u << 2)
+/* cpus_seen holds the highest CPU number of any record + 1 (0xffff, unknown,
+ * excluded); set at a clean close like TRACE_F_TIME_ORDERED, so replay need
+ * not read the whole trace ahead to size the host (replay/host_cpus.c). */
+#define TRACE_F_CPUS_SEEN (1u << 3)
 
 enum trace_clock {
 	TRACE_CLOCK_UNKNOWN = 0,

@@ -132,31 +132,79 @@ static inline const uint8_t *get_varint_nocheck(const uint8_t *p, uint64_t *v)
 /* Room for any one record: its kind and 512 words, 10 bytes each at most. */
 #define PACK_REC_MAX_PACKED (10 * (1 + 65536 / 8))
 
+/*
+ * One record at @p into @out (at most @room bytes), far enough from the end
+ * of the packed data that no varint can overrun (get_varint_nocheck).
+ * Return: the byte after it, NULL on a malformed record.
+ */
+static inline const uint8_t *unpack_one_fast(const uint8_t *p, struct pack_prev *prev, uint8_t *out,
+					     uint32_t room, uint32_t *rec_bytes)
+{
+	uint64_t kind, z, w0, w1, w, *pw;
+	uint32_t nw, i;
+
+	if (!(p = get_varint_nocheck(p, &kind)) || room < 16)
+		return NULL;
+	pw = prev->w[kind_slot((unsigned int)kind)];
+	if (!(p = get_varint_nocheck(p, &z)))
+		return NULL;
+	w0 = pw[0] + unzigzag(z);
+	if (!(p = get_varint_nocheck(p, &z)))
+		return NULL;
+	w1 = pw[1] + unzigzag(z);
+	/* word 1 is kind (bits 0-15) and size_bytes (16-31) */
+	nw = (uint32_t)(w1 >> 16 & 0xffff) / 8;
+	if (nw < 2 || 8 * nw > room || (w1 & 0xffff) != kind)
+		return NULL;
+	pw[0] = w0;
+	pw[1] = w1;
+	memcpy(out, &w0, 8);
+	memcpy(out + 8, &w1, 8);
+	for (i = 2; i < nw && i < PACK_PREV_WORDS; i++) {
+		if (!(p = get_varint_nocheck(p, &z)))
+			return NULL;
+		w = pw[i] + unzigzag(z);
+		pw[i] = w;
+		memcpy(out + 8 * i, &w, 8);
+	}
+	for (; i < nw; i++) {
+		if (!(p = get_varint_nocheck(p, &w)))
+			return NULL;
+		memcpy(out + 8 * i, &w, 8);
+	}
+	*rec_bytes = 8 * nw;
+	return p;
+}
+
 int trace_unpack(const uint8_t *frame, size_t frame_bytes, uint8_t *tmp, size_t tmp_cap,
 		 uint8_t *raw, uint32_t raw_bytes)
 {
 	static __thread struct pack_prev prev;
 	size_t n = ZSTD_decompress(tmp, tmp_cap, frame, frame_bytes);
-	const uint8_t *p = tmp, *end;
-	uint32_t off = 0;
+	const uint8_t *p = tmp, *end, *fast_end;
+	uint32_t off = 0, rb;
 
 	if (ZSTD_isError(n))
 		return TRACE_E_PACKED;
 	end = tmp + n;
+	/* up to here no record's varints can run past the end: no bounds checks */
+	fast_end = n > PACK_REC_MAX_PACKED ? end - PACK_REC_MAX_PACKED : tmp;
 	memset(&prev, 0, sizeof(prev));
+	while (p < fast_end) {
+		if (!(p = unpack_one_fast(p, &prev, raw + off, raw_bytes - off, &rb)))
+			return TRACE_E_PACKED;
+		off += rb;
+	}
 	while (p < end) {
 		uint64_t kind, z, w, *pw;
 		uint32_t nw, i;
-		/* far from the end no varint can overrun: skip the bounds checks */
-		bool fast = end - p > PACK_REC_MAX_PACKED;
 
-		if (!(p = fast ? get_varint_nocheck(p, &kind) : get_varint(p, end, &kind)) ||
-		    off + 16 > raw_bytes)
+		if (!(p = get_varint(p, end, &kind)) || off + 16 > raw_bytes)
 			return TRACE_E_PACKED;
 		pw = prev.w[kind_slot((unsigned int)kind)];
 		/* words 0 and 1 first: word 1 holds the record's size */
 		for (i = 0; i < 2; i++) {
-			if (!(p = fast ? get_varint_nocheck(p, &z) : get_varint(p, end, &z)))
+			if (!(p = get_varint(p, end, &z)))
 				return TRACE_E_PACKED;
 			w = pw[i] + unzigzag(z);
 			pw[i] = w;
@@ -167,14 +215,14 @@ int trace_unpack(const uint8_t *frame, size_t frame_bytes, uint8_t *tmp, size_t 
 		if (nw < 2 || off + 8 * nw > raw_bytes || (w & 0xffff) != kind)
 			return TRACE_E_PACKED;
 		for (; i < nw && i < PACK_PREV_WORDS; i++) {
-			if (!(p = fast ? get_varint_nocheck(p, &z) : get_varint(p, end, &z)))
+			if (!(p = get_varint(p, end, &z)))
 				return TRACE_E_PACKED;
 			w = pw[i] + unzigzag(z);
 			pw[i] = w;
 			memcpy(raw + off + 8 * i, &w, 8);
 		}
 		for (; i < nw; i++) {
-			if (!(p = fast ? get_varint_nocheck(p, &w) : get_varint(p, end, &w)))
+			if (!(p = get_varint(p, end, &w)))
 				return TRACE_E_PACKED;
 			memcpy(raw + off + 8 * i, &w, 8);
 		}

@@ -53,6 +53,10 @@ struct trace_writer {
 	size_t pcap;		     /* v2: bytes of each */
 	struct trace_index_ent *idx; /* v2: one entry per records chunk */
 	uint32_t nr_idx, idx_cap;    /* v2: entries used, allocated */
+	struct trace_file_hdr fh;    /* as written at offset 0 (rewritten at close) */
+	uint64_t last_ts_ns;	     /* time of the last record appended */
+	bool unordered;		     /* a record came earlier than the one before */
+	uint32_t cpus_seen;	     /* highest record cpu + 1 (0xffff: unknown, not counted) */
 };
 
 static int write_all(struct trace_writer *w, const void *buf, size_t len)
@@ -186,7 +190,10 @@ struct trace_writer *trace_writer__open_fmt(const char *path, enum trace_clock c
 	fh.flags = flags;
 	fh.created_unix_ns = creation_time_ns(clock);
 	fh.clock = clock;
+	fh.flags &=
+	    ~(TRACE_F_TIME_ORDERED | TRACE_F_CPUS_SEEN); /* the writer's findings, at close */
 	fh.hdr_crc = trace_crc32(&fh, offsetof(struct trace_file_hdr, hdr_crc));
+	w->fh = fh;
 	err = write_all(w, &fh, sizeof(fh));
 	if (err)
 		goto fail;
@@ -382,6 +389,11 @@ int trace_writer__append(struct trace_writer *w, const struct trace_rec *rec)
 		if (err)
 			return err;
 	}
+	if (rec->ts_ns < w->last_ts_ns)
+		w->unordered = true;
+	if (rec->cpu != UINT16_MAX && (uint32_t)rec->cpu + 1 > w->cpus_seen)
+		w->cpus_seen = (uint32_t)rec->cpu + 1;
+	w->last_ts_ns = rec->ts_ns;
 	w->last_rec_off = w->rec_bytes;
 	memcpy(w->rec_buf + w->rec_bytes, rec, rec->size_bytes);
 	w->rec_bytes += rec->size_bytes;
@@ -450,6 +462,30 @@ int trace_writer__error(const struct trace_writer *w)
 	return w->err;
 }
 
+/*
+ * A complete file says in its header, rewritten in place after END, what
+ * the writer found while appending: the highest CPU, and whether the records
+ * are in time order (a reader may then skip reordering). On a stream that
+ * cannot seek (a pipe) the header stays as first written.
+ */
+static void mark_findings(struct trace_writer *w)
+{
+	struct trace_file_hdr fh = w->fh;
+
+	fh.flags |= TRACE_F_CPUS_SEEN | (w->unordered ? 0 : TRACE_F_TIME_ORDERED);
+	fh.cpus_seen = w->cpus_seen;
+	fh.hdr_crc = trace_crc32(&fh, offsetof(struct trace_file_hdr, hdr_crc));
+	for (size_t done = 0; done < sizeof(fh);) {
+		ssize_t n =
+		    pwrite(w->fd, (const uint8_t *)&fh + done, sizeof(fh) - done, (off_t)done);
+
+		if (n > 0)
+			done += (size_t)n;
+		else if (n == 0 || errno != EINTR)
+			return; /* ESPIPE (a pipe) before any byte: the old header stays */
+	}
+}
+
 int trace_writer__close(struct trace_writer *w)
 {
 	int err;
@@ -466,6 +502,8 @@ int trace_writer__close(struct trace_writer *w)
 	}
 	if (!w->err)
 		write_chunk(w, TRACE_CHUNK_END, NULL, 0, 0);
+	if (!w->err)
+		mark_findings(w);
 	if (!w->err && fsync(w->fd) && errno != EINVAL && errno != EROFS)
 		set_err(w, -errno);
 	if (close(w->fd) && !w->err)

@@ -553,6 +553,61 @@ static void test_streaming_memory(void **state)
 	unlink(tpath("big.svt"));
 }
 
+/* Write maps at @ts on @cpu (n of them); the file's header flags and cpus_seen after close. */
+static void write_findings(const char *path, const uint64_t *ts, const uint16_t *cpu, int n,
+			   unsigned int major, uint32_t *flags, uint32_t *cpus_seen)
+{
+	struct trace_writer *w =
+	    trace_writer__open_fmt(path, TRACE_CLOCK_MONOTONIC, TRACE_F_TIME_ORDERED, "{}", major);
+	struct trace_rec_iommu_map m;
+	struct trace_reader *r;
+	struct trace_file_hdr fh;
+	int err = 0, fd;
+
+	assert_non_null(w);
+	for (int i = 0; i < n; i++) {
+		init_rec(&m.hdr, TRACE_REC_IOMMU_MAP, sizeof(m), ts[i]);
+		m.hdr.cpu = cpu[i];
+		assert_int_equal(trace_writer__append(w, &m.hdr), 0);
+	}
+	/* before close, what is on disk claims nothing (a killed writer's file) */
+	assert_int_equal(trace_writer__flush(w), 0);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, &fh, sizeof(fh)), sizeof(fh));
+	close(fd);
+	assert_int_equal(fh.flags & (TRACE_F_TIME_ORDERED | TRACE_F_CPUS_SEEN), 0);
+	assert_int_equal(trace_writer__close(w), 0);
+	r = trace_reader__open(path, &err); /* the rewritten header's CRC holds */
+	assert_non_null(r);
+	*flags = trace_reader__file_hdr(r)->flags;
+	*cpus_seen = trace_reader__file_hdr(r)->cpus_seen;
+	trace_reader__close(r);
+}
+
+/* The writer's findings in the header: time order and the highest CPU, v1 and v2. */
+static void test_header_findings(void **state)
+{
+	static const uint64_t in_order[] = {10, 20, 20, 30}, unordered[] = {10, 30, 20};
+	static const uint16_t cpus[] = {1, 5, UINT16_MAX, 2}, unknown[] = {UINT16_MAX, UINT16_MAX};
+	uint32_t flags, seen;
+
+	(void)state;
+	for (unsigned int major = 1; major <= 2; major++) {
+		write_findings(tpath("ord.svt"), in_order, cpus, 4, major, &flags, &seen);
+		assert_int_equal(flags & TRACE_F_TIME_ORDERED, TRACE_F_TIME_ORDERED);
+		assert_int_equal(flags & TRACE_F_CPUS_SEEN, TRACE_F_CPUS_SEEN);
+		assert_int_equal(seen, 6); /* CPU 5 + 1; 0xffff (unknown) not counted */
+		write_findings(tpath("unord.svt"), unordered, cpus, 3, major, &flags, &seen);
+		assert_int_equal(flags & TRACE_F_TIME_ORDERED,
+				 0); /* the caller's claim is ignored */
+		assert_int_equal(flags & TRACE_F_CPUS_SEEN, TRACE_F_CPUS_SEEN);
+		assert_int_equal(seen, 6);
+		write_findings(tpath("nocpu.svt"), in_order, unknown, 2, major, &flags, &seen);
+		assert_int_equal(seen, 0);
+	}
+}
+
 /*
  * trace/fields.c names every byte of every fixed kind except its reserved
  * words: fields lie inside the record, after the header, in layout order
@@ -623,6 +678,7 @@ int main(void)
 	    cmocka_unit_test(test_torn_prefix),
 	    cmocka_unit_test(test_streaming_memory),
 	    cmocka_unit_test(test_field_tables),
+	    cmocka_unit_test(test_header_findings),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
