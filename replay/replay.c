@@ -27,6 +27,7 @@
 #include "replay/scenario.h"
 #include "replay/source.h"
 #include "replay/wq_feed.h"
+#include "trace/fields.h"
 #include "trace/trace.h"
 
 #define F(field) offsetof(struct replay_cfg, field)
@@ -68,6 +69,12 @@ static const struct param_def replay_defs[] = {
      F(reorder_window_ns), 0, 1e15, NULL, "records may arrive this much out of time order"},
     {"replay.reorder_max", PARAM_U32, "records", "65536", "estimate: 8 MiB of slots",
      F(reorder_max), 1, 1 << 24, NULL, "records held at most in the reorder window"},
+    {"replay.max_record_bytes", PARAM_U64, "bytes", "68719476736" /* 64 GiB */,
+     "estimate: above any one DMA buffer or IOMMU map in the traces we have; a VFIO guest "
+     "region can be larger (raise it)",
+     F(max_record_bytes), 4096, 144115188075855872.0 /* 2^57 */, NULL,
+     "a map, unmap or DMA record larger than this is refused with a warning (each costs work "
+     "per page)"},
 };
 
 const struct param_table replay_param_table = {
@@ -85,7 +92,8 @@ struct rp {
 	struct model *m;	      /* the model */
 	struct wq_feed *wq;	      /* work-queue model path (replay/wq_feed.h) */
 	struct replay_source *src;    /* input */
-	struct reorder *win;	      /* time order, behind the source */
+	struct replay_source checked; /* src behind the bounds check (bounded()) */
+	struct reorder *win;	      /* time order, behind the checked source */
 	struct scenario_chain *chain; /* transforms, NULL: none */
 	struct request *rq;	      /* record -> request normalisation */
 	struct expand *x;	      /* map expansion */
@@ -99,6 +107,10 @@ struct rp {
 	/* counters */
 	uint64_t nr_records, nr_by_kind[TRACE_REC_KIND_MAX_ + 1];
 	uint64_t nr_late_emitted; /* a transform emitted a record in the past */
+	uint64_t nr_refused;	  /* records out of bounds, not replayed */
+	uint32_t str_ok_id;	  /* a string id the source is known to have (0: none yet) */
+	uint8_t nr_str[TRACE_REC_KIND_MAX_];	  /* string-id fields per kind */
+	uint16_t str_off[TRACE_REC_KIND_MAX_][4]; /* their offsets */
 };
 
 /* The run's error channel: the caller's buffer if given (first error), else the log. */
@@ -274,6 +286,151 @@ static const char *source_string(void *ctx, uint32_t id)
 	return replay_source__string(ctx, id);
 }
 
+/* ---------------------------------------------------------------- bounds */
+
+/*
+ * Bounds where input becomes work (issue 19): a record that no kernel can
+ * produce, or whose replay would cost work without end, is refused here,
+ * before the window and the scenarios, with a warning naming its index in
+ * the trace, and counted (replay.refused_records):
+ * - a time at or beyond 2^63 ns: kernel clocks are signed 64-bit ns;
+ * - an address range that wraps or ends above 2^57, the widest VT-d input
+ *   address (5-level tables; VT-d 3.3 section 3.6, MGAW 57);
+ * - a map, unmap or DMA record larger than replay.max_record_bytes: the
+ *   scenarios and the map expansion do work per page (per PCIe request) of
+ *   it, so one record of 2^48 bytes would run for days;
+ * - a string id (device, IOMMU) the trace's string table does not have:
+ *   ids index per-device arrays.
+ */
+#define TIME_LIMIT_NS (1ull << 63)
+#define ADDR_LIMIT (1ull << 57)
+#define REFUSED_SHOWN 10 /* warnings printed; the rest are counted */
+
+static bool range_ok(uint64_t addr, uint64_t bytes, uint64_t max_bytes)
+{
+	return bytes <= max_bytes && addr < ADDR_LIMIT && bytes <= ADDR_LIMIT - addr;
+}
+
+/* The string-id fields of each kind, from the field table (trace/fields.h). */
+static void index_str_fields(struct rp *p)
+{
+	for (unsigned int k = 0; k < TRACE_REC_KIND_MAX_; k++) {
+		size_t nr;
+		const struct trace_field *f = trace_rec_fields(k, &nr);
+
+		for (size_t i = 0; f && i < nr && p->nr_str[k] < 4; i++)
+			if (f[i].type == TRACE_F_STR)
+				p->str_off[k][p->nr_str[k]++] = f[i].offset;
+	}
+}
+
+/* Why @rec is out of bounds (into @why), or false if it is fine. */
+static bool out_of_bounds(struct rp *p, const struct trace_rec *rec, char *why, size_t n)
+{
+	uint64_t max = p->cfg.max_record_bytes, a = 0, b = 0;
+	const char *what = NULL;
+
+	if (rec->ts_ns >= TIME_LIMIT_NS) {
+		snprintf(why, n, "time %llu ns is beyond any kernel clock (2^63 ns)",
+			 (unsigned long long)rec->ts_ns);
+		return true;
+	}
+	switch (rec->kind) {
+	case TRACE_REC_DEV_ACCESS: {
+		const struct trace_rec_dev_access *d = (const void *)rec;
+
+		what = "access", a = d->iova, b = d->size_bytes;
+		break;
+	}
+	case TRACE_REC_IOMMU_MAP: {
+		const struct trace_rec_iommu_map *m = (const void *)rec;
+
+		what = "map", a = m->iova, b = m->size_bytes;
+		break;
+	}
+	case TRACE_REC_IOMMU_UNMAP: {
+		const struct trace_rec_iommu_unmap *u = (const void *)rec;
+
+		what = "unmap", a = u->iova;
+		b = u->size_bytes > u->unmapped_bytes ? u->size_bytes : u->unmapped_bytes;
+		break;
+	}
+	case TRACE_REC_DMA: {
+		const struct trace_rec_dma *d = (const void *)rec;
+
+		what = "DMA", a = d->dma_addr, b = d->size_bytes;
+		break;
+	}
+	default:
+		break;
+	}
+	if (what && !range_ok(a, b, max)) {
+		if (b > max)
+			snprintf(
+			    why, n,
+			    "%s of %llu bytes at 0x%llx is larger than replay.max_record_bytes "
+			    "(%llu)",
+			    what, (unsigned long long)b, (unsigned long long)a,
+			    (unsigned long long)max);
+		else
+			snprintf(
+			    why, n,
+			    "%s of %llu bytes at 0x%llx ends beyond the 2^57-byte address space",
+			    what, (unsigned long long)b, (unsigned long long)a);
+		return true;
+	}
+	for (unsigned int i = 0; rec->kind < TRACE_REC_KIND_MAX_ && i < p->nr_str[rec->kind]; i++) {
+		uint32_t id;
+
+		memcpy(&id, (const uint8_t *)rec + p->str_off[rec->kind][i], sizeof(id));
+		if (!id || id == p->str_ok_id)
+			continue;
+		if (!replay_source__string(p->src, id)) {
+			snprintf(why, n, "string id %u is not in the trace's string table", id);
+			return true;
+		}
+		p->str_ok_id = id;
+	}
+	return false;
+}
+
+/* The source as the window reads it: out-of-bounds records are refused. */
+static int bounded_next(void *impl, const struct trace_rec **rec)
+{
+	struct rp *p = impl;
+	char why[160];
+	int rc;
+
+	while ((rc = replay_source__next(p->src, rec)) == 1) {
+		if (!out_of_bounds(p, *rec, why, sizeof(why)))
+			return 1;
+		/* the prescan's reading is not the run: the run proper warns and counts */
+		if (!p->prescan && p->nr_refused++ < REFUSED_SHOWN)
+			svt_warn("replay: record %llu (t=%llu ns, %s) refused: %s",
+				 (unsigned long long)replay_source__nr_records(p->src),
+				 (unsigned long long)(*rec)->ts_ns,
+				 trace_rec_kind_name((*rec)->kind), why);
+	}
+	return rc;
+}
+
+static int bounded_rewind(void *impl)
+{
+	return replay_source__rewind(((struct rp *)impl)->src);
+}
+
+static void bounded_close(void *impl)
+{
+	(void)impl; /* the caller closes the source */
+}
+
+static const struct replay_source_ops bounded_ops = {
+    .name = "bounded",
+    .next = bounded_next,
+    .rewind = bounded_rewind,
+    .close = bounded_close,
+};
+
 /* ---------------------------------------------------------------- stream */
 
 static void progress(struct rp *p)
@@ -297,7 +454,7 @@ static int stream(struct rp *p)
 	const struct trace_rec *rec;
 	int rc;
 
-	while ((rc = reorder__next(p->win, p->src, &rec)) == 1) {
+	while ((rc = reorder__next(p->win, &p->checked, &rec)) == 1) {
 		int e = p->chain ? scenario_chain__push(p->chain, rec) : chain_out(p, rec);
 
 		if (!e && p->err)
@@ -437,6 +594,8 @@ static int setup(struct rp *p)
 		fail(p, "replay: %s", strerror(errno));
 		return -errno;
 	}
+	p->checked = (struct replay_source){.ops = &bounded_ops, .impl = p};
+	index_str_fields(p);
 	/* a trace its writer found in time order needs no window (same output, no copies) */
 	reorder__set_in_order(p->win, replay_source__time_ordered(p->src));
 	if (o->scenario && *o->scenario) {
@@ -541,6 +700,7 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 	    (rc = metric(s, "replay.skipped", (double)reorder__nr_skipped(p->win), "records")) <
 		0 ||
 	    (rc = metric(s, "replay.late_records", (double)late, "records")) < 0 ||
+	    (rc = metric(s, "replay.refused_records", (double)p->nr_refused, "records")) < 0 ||
 	    (rc = metric(s, "replay.max_reorder_held", (double)reorder__max_held(p->win),
 			 "records")) < 0 ||
 	    (rc = metric(s, "replay.span_ns", (double)(p->any ? p->last_ns - p->first_ns : 0),

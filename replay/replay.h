@@ -75,6 +75,7 @@ struct replay_cfg {
 	uint8_t domain_per_device;	 /* each device its own domain */
 	uint64_t reorder_window_ns;	 /* time-order slack */
 	uint32_t reorder_max;		 /* records held at most */
+	uint64_t max_record_bytes;	 /* a map/unmap/DMA record larger than this is refused */
 };
 
 /* The "replay" parameter table (keys replay.*). */

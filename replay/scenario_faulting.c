@@ -210,6 +210,7 @@ static int reclaim(struct state *st, const struct trace_rec *cause,
 		   const struct scenario_emit *next)
 {
 	uint64_t due, now = cause->ts_ns;
+	double d;
 	int rc = 0;
 
 	if (!st->have_t0) {
@@ -218,8 +219,13 @@ static int reclaim(struct state *st, const struct trace_rec *cause,
 	}
 	if (st->reclaim_per_s <= 0 || now <= st->t0_ns)
 		return 0;
-	due = (uint64_t)((double)(now - st->t0_ns) * st->reclaim_per_s / 1e9);
+	d = (double)(now - st->t0_ns) * st->reclaim_per_s / 1e9;
+	due = d < 18446744073709549568.0 ? (uint64_t)d : UINT64_MAX; /* the cast of more is UB */
 	while (!rc && st->nr_reclaimed < due) {
+		if (!st->nr_res) { /* nothing resident: the reclaims still due find nothing (O(1)) */
+			st->nr_reclaimed = due;
+			break;
+		}
 		st->nr_reclaimed++;
 		if (st->nr_res) {
 			uint64_t k = prng_below(&st->rng, st->nr_res), slot = st->res[k];
