@@ -325,7 +325,8 @@ static void index_str_fields(struct rp *p)
 }
 
 /* Why @rec is out of bounds (into @why), or false if it is fine. */
-static bool out_of_bounds(struct rp *p, const struct trace_rec *rec, char *why, size_t n)
+static __attribute__((noinline)) bool out_of_bounds(struct rp *p, const struct trace_rec *rec,
+						    char *why, size_t n)
 {
 	uint64_t max = p->cfg.max_record_bytes, a = 0, b = 0;
 	const char *what = NULL;
@@ -394,23 +395,40 @@ static bool out_of_bounds(struct rp *p, const struct trace_rec *rec, char *why, 
 	return false;
 }
 
+/* The common case in a few instructions: an access within bounds, of a device already checked. */
+static inline bool access_in_bounds(const struct rp *p, const struct trace_rec *rec)
+{
+	const struct trace_rec_dev_access *d = (const void *)rec;
+
+	return rec->kind == TRACE_REC_DEV_ACCESS && rec->ts_ns < TIME_LIMIT_NS &&
+	       d->iova < ADDR_LIMIT && d->size_bytes <= ADDR_LIMIT - d->iova &&
+	       (d->device_id == p->str_ok_id || !d->device_id);
+}
+
 /* The source as the window reads it: out-of-bounds records are refused. */
+/* Any other record: true if it is refused (warned about and counted). */
+static __attribute__((noinline)) bool refused(struct rp *p, const struct trace_rec *rec)
+{
+	char why[160];
+
+	if (!out_of_bounds(p, rec, why, sizeof(why)))
+		return false;
+	/* the prescan's reading is not the run: the run proper warns and counts */
+	if (!p->prescan && p->nr_refused++ < REFUSED_SHOWN)
+		svt_warn("replay: record %llu (t=%llu ns, %s) refused: %s",
+			 (unsigned long long)replay_source__nr_records(p->src),
+			 (unsigned long long)rec->ts_ns, trace_rec_kind_name(rec->kind), why);
+	return true;
+}
+
 static int bounded_next(void *impl, const struct trace_rec **rec)
 {
 	struct rp *p = impl;
-	char why[160];
 	int rc;
 
-	while ((rc = replay_source__next(p->src, rec)) == 1) {
-		if (!out_of_bounds(p, *rec, why, sizeof(why)))
+	while ((rc = replay_source__next(p->src, rec)) == 1)
+		if (access_in_bounds(p, *rec) || !refused(p, *rec))
 			return 1;
-		/* the prescan's reading is not the run: the run proper warns and counts */
-		if (!p->prescan && p->nr_refused++ < REFUSED_SHOWN)
-			svt_warn("replay: record %llu (t=%llu ns, %s) refused: %s",
-				 (unsigned long long)replay_source__nr_records(p->src),
-				 (unsigned long long)(*rec)->ts_ns,
-				 trace_rec_kind_name((*rec)->kind), why);
-	}
 	return rc;
 }
 
