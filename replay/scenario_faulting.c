@@ -222,7 +222,8 @@ static int reclaim(struct state *st, const struct trace_rec *cause,
 	d = (double)(now - st->t0_ns) * st->reclaim_per_s / 1e9;
 	due = d < 18446744073709549568.0 ? (uint64_t)d : UINT64_MAX; /* the cast of more is UB */
 	while (!rc && st->nr_reclaimed < due) {
-		if (!st->nr_res) { /* nothing resident: the reclaims still due find nothing (O(1)) */
+		if (!st->nr_res) { /* nothing resident: the reclaims still due find nothing (O(1))
+				    */
 			st->nr_reclaimed = due;
 			break;
 		}

@@ -88,7 +88,8 @@ void trace_prq_decode(struct trace_rec_page_req *p);
 struct trace_writer;
 
 /**
- * trace_writer__open() - create a trace file and write its header.
+ * trace_writer__open() - create a trace file in format v2 (the compact one)
+ * and write its header; trace_writer__open_fmt() chooses the version.
  * @path: file to create (truncated if it exists).
  * @clock: enum trace_clock of the timestamps that will be written.
  * @flags: TRACE_F_* bits.

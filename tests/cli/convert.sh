@@ -5,7 +5,10 @@
 # v2 file is smaller, a torn v2 file converts its good prefix and exits 1.
 . "$(dirname "$0")/lib.sh"
 
-"$SVATRACE" gen random-access --set duration=200us -o "$TMP/a.svt" > /dev/null 2>&1
+"$SVATRACE" gen random-access --set duration=200us -o "$TMP/g.svt" > /dev/null 2>&1
+check_match "gen writes v2 by default" "svatrace trace v2.0" "$("$SVATRACE" info "$TMP/g.svt")"
+check_rc "convert v2 -> v1 (the file the rest starts from)" 0 "$SVATRACE" convert --v1 "$TMP/g.svt" -o "$TMP/a.svt"
+check_match "info names v1" "svatrace trace v1.0" "$("$SVATRACE" info "$TMP/a.svt")"
 check_rc "convert v1 -> v2" 0 "$SVATRACE" convert "$TMP/a.svt" -o "$TMP/b.svt"
 check_match "says bytes per record" "records, [0-9]+ -> [0-9]+ bytes \([0-9.]+ bytes/record\)" "$OUT"
 check_rc "info reads v2" 0 "$SVATRACE" info "$TMP/b.svt"

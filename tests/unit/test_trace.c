@@ -62,8 +62,9 @@ static void init_rec(struct trace_rec *h, unsigned kind, size_t size, uint64_t t
 /* Writes nr map records (ts = i) plus one of every other kind; returns records written. */
 static uint64_t write_sample(const char *path, uint64_t nr_maps)
 {
-	struct trace_writer *w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, 0,
-						    "{\"host\":{\"kernel_release\":\"test\"}}");
+	struct trace_writer *w =
+	    trace_writer__open_fmt(path, TRACE_CLOCK_MONOTONIC, 0,
+				   "{\"host\":{\"kernel_release\":\"test\"}}", TRACE_VERSION_MAJOR);
 	struct trace_rec_iommu_map m;
 	struct trace_rec_qi_submit q;
 	struct trace_rec_wq_submit s;
@@ -178,8 +179,8 @@ static void test_round_trip(void **state)
 
 static void test_writer_rejects_bad_records(void **state)
 {
-	struct trace_writer *w =
-	    trace_writer__open(tpath("bad.svt"), TRACE_CLOCK_MONOTONIC, 0, "{}");
+	struct trace_writer *w = trace_writer__open_fmt(tpath("bad.svt"), TRACE_CLOCK_MONOTONIC, 0,
+							"{}", TRACE_VERSION_MAJOR);
 	struct trace_rec_iommu_map m;
 
 	(void)state;
@@ -192,7 +193,8 @@ static void test_writer_rejects_bad_records(void **state)
 	assert_int_equal(trace_writer__append(w, &m.hdr), -EINVAL);
 	assert_int_equal(trace_writer__close(w), 0);
 	/* meta must be a JSON object */
-	assert_null(trace_writer__open(tpath("bad2.svt"), TRACE_CLOCK_MONOTONIC, 0, "[1,2]"));
+	assert_null(trace_writer__open_fmt(tpath("bad2.svt"), TRACE_CLOCK_MONOTONIC, 0, "[1,2]",
+					   TRACE_VERSION_MAJOR));
 	assert_int_equal(errno, EINVAL);
 }
 
@@ -500,8 +502,8 @@ static void test_every_truncation(void **state)
 /* A torn file (writer killed before close) keeps every flushed chunk. */
 static void test_torn_prefix(void **state)
 {
-	struct trace_writer *w =
-	    trace_writer__open(tpath("torn.svt"), TRACE_CLOCK_MONOTONIC, 0, "{}");
+	struct trace_writer *w = trace_writer__open_fmt(tpath("torn.svt"), TRACE_CLOCK_MONOTONIC, 0,
+							"{}", TRACE_VERSION_MAJOR);
 	struct trace_rec_iommu_unmap u;
 	size_t len;
 	uint8_t *b;
@@ -531,8 +533,8 @@ static void test_torn_prefix(void **state)
 /* Reader memory stays flat: reading a 64 MiB file grows max RSS by far less. */
 static void test_streaming_memory(void **state)
 {
-	struct trace_writer *w =
-	    trace_writer__open(tpath("big.svt"), TRACE_CLOCK_MONOTONIC, 0, "{}");
+	struct trace_writer *w = trace_writer__open_fmt(tpath("big.svt"), TRACE_CLOCK_MONOTONIC, 0,
+							"{}", TRACE_VERSION_MAJOR);
 	struct trace_rec_iommu_map m;
 	struct rusage ru0, ru1;
 	uint64_t nr;

@@ -105,8 +105,9 @@ static int read_all(const char *path, uint8_t **out, size_t *bytes, uint64_t *nr
 /* Random records of every kind: small deltas in some words, noise in others. */
 static void write_random_v1(const char *path)
 {
-	struct trace_writer *w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, TRACE_F_ADDR_KEPT,
-						    "{\"host\":{\"kernel_release\":\"v2 test\"}}");
+	struct trace_writer *w = trace_writer__open_fmt(
+	    path, TRACE_CLOCK_MONOTONIC, TRACE_F_ADDR_KEPT,
+	    "{\"host\":{\"kernel_release\":\"v2 test\"}}", TRACE_VERSION_MAJOR);
 	uint64_t ts = 1000;
 	struct prng rng = prng_make(5);
 	uint8_t buf[512];
