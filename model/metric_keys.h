@@ -48,8 +48,10 @@
  * End-to-end decomposition (model/wq enum wq_part): submit.part.NAME_ns is
  * one part summed over the completed descriptors; the parts sum exactly to
  * KEY_SUBMIT_PART_TOTAL (ns) over KEY_SUBMIT_PART_COUNT descriptors.
+ * PREFIX_* name families of keys (not keys; analyze/compare reads them).
  */
-#define KEY_SUBMIT_PART_PREFIX "submit.part."
+#define PREFIX_SUBMIT_PART "submit.part."
+#define PREFIX_XLATE_PART "xlate.part." /* model/xlate: parts of KEY_XLATE_LAT over accesses */
 #define KEY_SUBMIT_PART_TOTAL "submit.e2e_sum_ns"
 #define KEY_SUBMIT_PART_COUNT "submit.nr_completed"
 

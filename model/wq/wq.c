@@ -1524,7 +1524,7 @@ static void report_parts(const struct wq_stats *st, struct emit *e)
 	char key[64];
 
 	for (int p = 0; p < WQ_PART_NR_; p++) {
-		snprintf(key, sizeof(key), KEY_SUBMIT_PART_PREFIX "%s_ns", wq_part_names[p]);
+		snprintf(key, sizeof(key), PREFIX_SUBMIT_PART "%s_ns", wq_part_names[p]);
 		metric(e, key, (double)st->part_ns[p], "ns");
 	}
 	metric(e, KEY_SUBMIT_PART_TOTAL, (double)st->sum_e2e_ns, "ns");

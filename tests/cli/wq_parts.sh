@@ -71,4 +71,32 @@ check_eq "swq 4 clients: prep = nr_completed x wq.desc_prep_ns ($prep)" \
 	"$(awk -v n="$nr" -v p="${prep%ns}" 'BEGIN { printf "%.0f", n * p }')" \
 	"$(jget submit.part.prep_ns "$TMP/swq-4.json")"
 
+# ---- compare: the why comes from these parts, as text and as JSON objects
+DB=$TMP/r.db
+for mode in dwq swq; do
+	"$SVATRACE" -q replay "$TMP/dsa-4.svt" --scenario "$mode" --label "$mode 4" --db "$DB" >/dev/null
+done
+"$SVATRACE" -q replay "$TMP/dsa-1.svt" --scenario swq --label "swq 1" --db "$DB" >/dev/null
+OUT=$("$SVATRACE" compare --db "$DB" "swq 1" "swq 4" 2>&1)
+check_match "compare: why names the part that moved most, in words, per descriptor" \
+	"why: WQ queueing \+[0-9.]+ us of \+[0-9.]+ ns per descriptor" "$OUT"
+"$SVATRACE" compare --db "$DB" "swq 1" "swq 4" --json >"$TMP/cmp.json"
+check_eq "compare --json: headline and why are objects" "ok" "$(python3 - "$TMP/cmp.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+h, w, t = d["headline"], d["why"], d["why_total"]
+assert h["metric"] == "run.duration_ns" and abs(h["value"] / h["baseline"] - h["ratio"]) < 1e-12, h
+assert w[0]["component"] == "WQ queueing" and w[0]["key"] == "submit.part.wq_wait_ns", w[0]
+assert all(abs(c["value"] - c["baseline"] - c["delta"]) < 1e-6 for c in w), w
+assert abs(w[0]["delta"]) == max(abs(c["delta"]) for c in w), w
+assert t["per"] == "descriptor" and t["decomposition"] == "submit.part.", t
+assert d["why_text"].startswith("WQ queueing"), d["why_text"]
+assert "metrics" in d and "rows" not in d
+print("ok")
+PY
+)"
+OUT=$("$SVATRACE" compare --help 2>&1)
+check_match "compare --help documents the metrics key" "metrics \[\{key, unit, a, b," "$OUT"
+check_eq "compare --help names no 'rows' JSON key" "" "$(printf '%s\n' "$OUT" | grep -E '\(rows|rows,')"
+
 echo "1..$TAP_N"
