@@ -47,7 +47,7 @@ struct sens_key_report {
 	size_t index;	   /* 0-based, of nr_keys */
 	size_t nr_keys;	   /* keys in all */
 	size_t nr_ok;	   /* sides stored (now or before) */
-	char skipped[256]; /* why a side was not run, "" if both were */
+	char skipped[640]; /* why a side was not run, "" if both were */
 };
 
 /* Totals of sens_run(). */
