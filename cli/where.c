@@ -236,6 +236,32 @@ static const char *first_unknown(const struct cli_where *wh, struct store *st, s
 	return bad;
 }
 
+/*
+ * No typo away: keys sharing a word of @bad ("page_size" -> pt.page_bytes,
+ * ...), up to four, as "; keys with 'page': a, b" in @buf.
+ */
+static void sharing_a_word(const char *bad, const struct cands *c, char *buf, size_t bytes)
+{
+	char words[128], *save = NULL, *w;
+	size_t n = 0, used;
+
+	snprintf(words, sizeof(words), "%s", bad);
+	for (w = strtok_r(words, "._", &save); w && !n; w = strtok_r(NULL, "._", &save)) {
+		if (strlen(w) < 4)
+			continue;
+		for (size_t i = 0; i < c->nr && n < 4; i++) {
+			if (!strstr(c->v[i], w))
+				continue;
+			used = strlen(buf);
+			if (n++)
+				snprintf(buf + used, bytes - used, ", %s", c->v[i]);
+			else
+				snprintf(buf + used, bytes - used, "; keys with '%s': %s", w,
+					 c->v[i]);
+		}
+	}
+}
+
 int cli_where_check(const char *cmd, const struct cli_where *wh, struct store *st, const char *db)
 {
 	struct cands c = {0};
@@ -247,14 +273,19 @@ int cli_where_check(const char *cmd, const struct cli_where *wh, struct store *s
 		rc = cli_error(cmd, "%s: cannot read the stored config keys: %s", db,
 			       store__errmsg(st));
 	else if (bad) {
+		char also[256] = "";
+
 		near = suggest_closest(bad, c.v, c.nr);
+		if (!near)
+			sharing_a_word(bad, &c, also, sizeof(also));
 		rc = cli_usage_error(
 		    cmd,
 		    "--where %s: no run field, parameter or stored config key "
-		    "has that name%s%s%s (run fields: id, label, scenario, "
+		    "has that name%s%s%s%s (run fields: id, label, scenario, "
 		    "status, seed, trace_hash, trace_path, point_key, "
 		    "tool_version, time_utc; config keys: 'svatrace runs --db %s --json')",
-		    bad, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "", db);
+		    bad, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "", also,
+		    db);
 	}
 	cands_free(&c);
 	return rc;

@@ -36,6 +36,8 @@ check_match "... suggests the stored key" "did you mean 'inval'\\?" "$OUT"
 check_rc "--where on a stored non-parameter key is accepted" 0 "$SVATRACE" runs --db "$DB" --where inval=strict
 check_rc "--where on a run field is accepted" 0 "$SVATRACE" runs --db "$DB" --where label=nosuch
 check_match "... and matches nothing, said plainly" "^0 runs" "$OUT"
+check_rc "--where page_size=4k (the old help's example): usage error" 2 "$SVATRACE" runs --db "$DB" --where page_size=4k
+check_match "... names the keys with 'page'" "keys with 'page': pt.page_bytes" "$OUT"
 check_rc "--where with nothing close: usage error" 2 "$SVATRACE" runs --db "$DB" --where zzzzzz=1
 check_eq "... without a suggestion" "" "$(printf '%s\n' "$OUT" | grep 'did you mean')"
 check_rc "plot --where checks keys too" 2 "$SVATRACE" plot iotlb-sweep --db "$DB" -o "$TMP/p" --where iotlb.entires=64
