@@ -20,7 +20,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: svatrace dump [-e EVENT]... [-n N] FILE\n"
+	fprintf(f, "usage: svatrace dump [-e EVENT]... [-n N] [--json] FILE\n"
 		   "\n"
 		   "Print every record of a trace file as one JSON object per line (JSON Lines):\n"
 		   "the common header (ts_ns, event, kind, cpu, pid, comm, hashed), then the\n"
@@ -33,6 +33,7 @@ static void usage(FILE *f)
 		   "  -e, --event SYS:NAME  only records of this event (repeatable; a trailing\n"
 		   "                        '*' matches a prefix: -e 'dma:*')\n"
 		   "  -n, --limit N         stop after N printed records (default: all)\n"
+		   "      --json            accepted for symmetry: the output is always JSON\n"
 		   "  -h, --help            this help\n"
 		   "\n"
 		   "Example:\n"
@@ -144,6 +145,7 @@ int cmd_dump(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"event", required_argument, NULL, 'e'},
 	    {"limit", required_argument, NULL, 'n'},
+	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -157,7 +159,7 @@ int cmd_dump(int argc, char **argv)
 	if (!events)
 		return cli_error("dump", "out of memory");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "e:n:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "e:n:h", opts)) != -1) {
 		switch (c) {
 		case 'e':
 			if (!strchr(optarg, ':') && strcmp(optarg, "*")) {
@@ -175,6 +177,8 @@ int cmd_dump(int argc, char **argv)
 				    "dump", "--limit '%s': want a positive count", optarg);
 			}
 			break;
+		case 'j':
+			break; /* "svatrace --json dump" works like every data command */
 		case 'h':
 			usage(stdout);
 			free(events);

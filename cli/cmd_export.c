@@ -203,7 +203,7 @@ int cmd_export(int argc, char **argv)
 	if (!sets)
 		return cli_error(CMD, "out of memory");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:h", opts)) != -1) {
 		switch (c) {
 		case O_PERFETTO:
 		case O_SQLITE:

@@ -131,7 +131,7 @@ int cmd_gen(int argc, char **argv)
 
 	if (!sets)
 		return cli_error("gen", "out of memory");
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:h", opts)) != -1) {
 		switch (c) {
 		case 's':
 			sets[nr_sets++] = optarg;

@@ -142,7 +142,7 @@ int cmd_info(int argc, char **argv)
 	const char *path;
 	int c, err, rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'j':
 			as_json = true;

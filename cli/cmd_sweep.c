@@ -272,7 +272,7 @@ static int parse_args(struct sweep_args *a, int argc, char **argv)
 	if (!a->grids || !a->keys || !a->user || !a->grid)
 		return cli_error(CMD, "out of memory");
 	a->o.user = a->user;
-	while ((c = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "hj:", opts)) != -1) {
 		rc = parse_opt(a, c, optarg);
 		if (rc || a->done)
 			return rc;

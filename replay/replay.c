@@ -568,7 +568,7 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 			 "ns")) < 0 ||
 	    (rc = metric(s, "replay.devices", (double)request__nr_devs(p->rq), "devices")) < 0 ||
 	    (rc = metric(s, "replay.expand_mode", (double)p->cfg.expand,
-			 "0 off 1 page 2 line 4 request")) < 0 ||
+			 "enum:0=off,1=page,2=line,4=request")) < 0 ||
 	    (rc = metric(s, "replay.maps", (double)st->nr_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.dma_maps", (double)st->nr_dma_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.maps_expanded", (double)expand__nr_maps(p->x), "maps")) < 0 ||
