@@ -93,6 +93,7 @@ struct rp {
 	struct replay_source *src;    /* input */
 	struct reorder *win;	      /* time order, behind the source */
 	struct scenario_chain *chain; /* transforms, NULL: none */
+	bool chain_borrowed;	      /* chain is the caller's (replay_opts.chain) */
 	struct request *rq;	      /* record -> request normalisation */
 	struct expand *x;	      /* map expansion */
 	int err;		      /* first error downstream of the chain */
@@ -459,7 +460,16 @@ static int setup(struct rp *p)
 		fail(p, "replay: %s", strerror(errno));
 		return -errno;
 	}
-	if (o->scenario && *o->scenario) {
+	if (o->chain) {
+		/* the chain the caller's resolve built: now with our outputs and seed */
+		p->chain = o->chain;
+		p->chain_borrowed = true;
+		scenario_chain__bind(p->chain, &so);
+		if ((rc = scenario_chain__reset(p->chain, o->seed, err, sizeof(err)))) {
+			fail(p, "replay: %s", err);
+			return rc;
+		}
+	} else if (o->scenario && *o->scenario) {
 		p->chain = scenario_chain__new(o->scenario, o->seed, &so, err, sizeof(err));
 		if (!p->chain) {
 			rc = -errno;
@@ -492,7 +502,8 @@ static int setup(struct rp *p)
 
 static void teardown(struct rp *p)
 {
-	scenario_chain__free(p->chain);
+	if (!p->chain_borrowed)
+		scenario_chain__free(p->chain);
 	reorder__free(p->win);
 	expand__free(p->x);
 	request__free(p->rq);
