@@ -46,6 +46,13 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
 /** cli_error() - print "svatrace CMD: msg"; returns CLI_FAIL. */
 int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/**
+ * cli_check_label() - a run label is one line of text: a control byte
+ * (newline, tab, escape) broke plot data files and terminals (issue 19).
+ * Return: CLI_OK, or CLI_USAGE after "svatrace CMD: --label: ..." naming the byte.
+ */
+int cli_check_label(const char *cmd, const char *label);
+
 /** cli_is_tty() - true if @f is a terminal and progress may be drawn on it. */
 bool cli_is_tty(FILE *f);
 

@@ -256,6 +256,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->json = true;
 			break;
 		case 'l':
+			if (cli_check_label(CMD, optarg))
+				return CLI_USAGE;
 			a->label = optarg;
 			break;
 		case 'd':
@@ -293,9 +295,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 /*
  * The run's parameters: trace host snapshot < profile < scenario overrides <
  * --wq-config < --set < --seed (without the first and fourth, the rule sweeps
- * use too: sweep/resolve.h). @spec receives the normalised scenario spec.
+ * use too: sweep/resolve.h). @spec receives the normalised scenario spec,
+ * *@chain the scenario chain, built once (see replay_opts.chain).
  */
-/* The run's parameters, and its scenario chain (built once: see replay_opts.chain). */
 static int resolve(const struct args *a, struct params **out, struct scenario_chain **chain,
 		   char *spec, size_t spec_bytes)
 {

@@ -191,6 +191,8 @@ static int parse_opt(struct sweep_args *a, int c, const char *arg)
 		a->o.db = arg;
 		break;
 	case 'l':
+		if (cli_check_label(CMD, arg))
+			return CLI_USAGE;
 		a->o.label = arg;
 		break;
 	case 'J':

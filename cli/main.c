@@ -65,6 +65,17 @@ static void save_command_line(int argc, char **argv)
 	}
 }
 
+int cli_check_label(const char *cmd, const char *label)
+{
+	for (const unsigned char *p = (const unsigned char *)label; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return cli_usage_error(cmd,
+					       "--label: control character 0x%02x at byte %zu: a "
+					       "label is one line of text",
+					       *p, (size_t)(p - (const unsigned char *)label));
+	return CLI_OK;
+}
+
 bool cli_is_tty(FILE *f)
 {
 	return isatty(fileno(f));

@@ -95,7 +95,14 @@ static int t_end(void *ctx, int status)
 		get(t, "atc.misses"));
 	fprintf(f, "  page requests     %.0f (%.0f dropped)\n", get(t, "pri.requests"),
 		get(t, "pri.dropped"));
-	fprintf(f, "  invalidations     %.0f descriptors\n\n", get(t, "inval.count"));
+	fprintf(f, "  invalidations     %.0f descriptors\n", get(t, "inval.count"));
+	if (get(t, "replay.late_records"))
+		/* e.g. one record stamped 2^64-1 makes every later one late (issue 19) */
+		fprintf(f,
+			"  late records      %.0f of %.0f out of time order beyond the reorder "
+			"window: replayed at the latest time seen\n",
+			get(t, "replay.late_records"), get(t, "replay.records"));
+	fputc('\n', f);
 	for (size_t i = 0; i < t->nr; i++) {
 		const char *dot = strchr(t->m[i].key, '.');
 		size_t gl = dot ? (size_t)(dot - t->m[i].key) : strlen(t->m[i].key);
