@@ -78,13 +78,19 @@ static void print_text(json_t *r)
 	if (!json_array_size(json_object_get(json_object_get(r, "dsa"), "wqs")))
 		printf("  (none)\n");
 	printf("probes:\n");
-	json_array_foreach (json_object_get(r, "probes"), i, v)
-		printf("  %-40s %-10s  %s%s\n", json_string_value(json_object_get(v, "name")),
-		       json_string_value(json_object_get(v, "kind")),
+	json_array_foreach (json_object_get(r, "probes"), i, v) {
+		const char *fr = json_string_value(json_object_get(v, "fentry_refused"));
+
+		printf("  %-40s %-10s  %s%s", json_string_value(json_object_get(v, "name")),
+		       json_string_value(json_object_get(v, "via")),
 		       json_is_true(json_object_get(v, "present")) ? "present" : "absent: ",
 		       json_is_true(json_object_get(v, "present"))
-			       ? ""
-			       : json_string_value(json_object_get(v, "why")) ?: "?");
+			   ? ""
+			   : json_string_value(json_object_get(v, "why")) ?: "?");
+		if (fr)
+			printf(" (fentry: %s)", fr);
+		putchar('\n');
+	}
 	printf("what to change:\n");
 	json_array_foreach (json_object_get(r, "advice"), i, v)
 		printf("  - %s\n", json_string_value(v));

@@ -41,21 +41,25 @@ json_t *doctor_report(const char *btf_path, bool *can_collect)
 	json_object_set_new(r, "btf", json_pack("{s:b,s:s}", "ok", btf, "path", btf_path));
 	json_object_set_new(r, "tracefs", tfs ? json_string(tfs) : json_null());
 	for (size_t i = 0; i < n; i++) {
+		const struct probe_status *st;
 		const char *pwhy = NULL;
 		bool ok;
 
 		if (defs[i].type == PROBE_UPROBE || defs[i].type == PROBE_USER_TP)
 			continue;
-		ok = probe_present(&defs[i], &pwhy);
+		st = probe_check(&defs[i], PROBE_FUNC_AUTO);
+		ok = st->via != PROBE_VIA_NONE;
+		pwhy = st->why;
 		any |= ok;
 		for (size_t g = 0; g < sizeof(groups) / sizeof(*groups); g++)
 			if (ok && !strcmp(groups[g], defs[i].group))
 				nr_grp_present[g]++;
-		json_array_append_new(probes,
-				      json_pack("{s:s,s:s,s:s,s:b,s:s?}", "name", defs[i].name,
-						"group", defs[i].group, "kind",
-						defs[i].type == PROBE_TP ? "tracepoint" : "fentry",
-						"present", ok, "why", pwhy));
+		json_array_append_new(
+		    probes, json_pack("{s:s,s:s,s:s,s:s,s:b,s:s?,s:s?}", "name", defs[i].name,
+				      "group", defs[i].group, "kind",
+				      defs[i].type == PROBE_TP ? "tracepoint" : "function", "via",
+				      probe_via_name(st->via), "present", ok, "why", pwhy,
+				      "fentry_refused", ok ? st->fentry_why : NULL));
 	}
 	json_object_set_new(r, "probes", probes);
 
