@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "collect/host.h"
 #include "trace/trace.h"
 
 static void usage(FILE *f)
@@ -74,6 +75,16 @@ static void print_counts(const char *title, json_t *obj)
 	printf("%s\n", title);
 	json_object_foreach (obj, key, v)
 		printf("  %-44s %12" PRId64 "\n", key, (int64_t)json_integer_value(v));
+}
+
+static void print_list(const char *title, json_t *arr)
+{
+	size_t i;
+	json_t *v;
+
+	printf("%s\n", title);
+	json_array_foreach (arr, i, v)
+		printf("  - %s\n", json_string_value(v));
 }
 
 /*
@@ -204,6 +215,7 @@ int cmd_info(int argc, char **argv)
 					: fh->flags & TRACE_F_ADDR_HASHED ? "hashed"
 									  : "none"));
 	json_object_set_new(out, "meta", meta ? meta : json_null());
+	json_object_set_new(out, "identifying", meta ? host_identifying(meta) : json_array());
 	json_object_set_new(out, "records", json_integer((json_int_t)n));
 	json_object_set_new(out, "first_ts_ns", n ? json_integer((json_int_t)first) : json_null());
 	json_object_set_new(out, "last_ts_ns", n ? json_integer((json_int_t)last) : json_null());
@@ -230,6 +242,7 @@ int cmd_info(int argc, char **argv)
 		       json_string_value(json_object_get(out, "addresses")));
 		if (meta)
 			print_meta("meta", meta);
+		print_list("could identify the host:", json_object_get(out, "identifying"));
 		printf("records:     %" PRIu64 "\n", n);
 		if (n)
 			printf("time span:   %.9f s .. %.9f s (%.6f s)\n", first / 1e9, last / 1e9,

@@ -28,7 +28,8 @@ json_t *doctor_report(const char *btf_path, bool *can_collect)
 	const struct probe_def *defs = probe_defs(&n);
 	int nr_grp_present[8] = {0};
 	static const char *const groups[] = {"iommu", "dma", "intel_iommu", "qi_wait",
-					     "iopf",  "pin", "idxd"};
+					     "iopf",  "pin", "idxd",	    "amd_iommu"};
+	json_t *would;
 
 	if (!r || !host)
 		return NULL;
@@ -119,9 +120,13 @@ json_t *doctor_report(const char *btf_path, bool *can_collect)
 	if (!json_array_size(caps))
 		advise(adv, "no PCI device advertises ATS, PRI or PASID (or config space was not "
 			    "readable): device-TLB invalidations and page requests cannot occur");
-	if (!nr_grp_present[2])
+	if (!nr_grp_present[2] && (!kind || strcmp(kind, "amd-vi")))
 		advise(adv, "no intel_iommu:* tracepoints: the kernel lacks CONFIG_INTEL_IOMMU "
 			    "(or its tracing); qi_submit and prq_report will be skipped");
+	if (kind && !strcmp(kind, "amd-vi") && !nr_grp_present[7])
+		advise(adv, "AMD-Vi has no invalidation tracepoint and __iommu_queue_command_sync "
+			    "cannot be probed here (inlined, or neither fentry nor kprobes work): "
+			    "command-buffer invalidations will not be recorded");
 	if (!nr_grp_present[1])
 		advise(adv, "no dma:* tracepoints: they exist from Linux 6.12");
 	if (!nr_grp_present[6])
@@ -132,9 +137,20 @@ json_t *doctor_report(const char *btf_path, bool *can_collect)
 		advise(adv, "idxd is loaded but there is no DSA device: its probes attach but "
 			    "cannot fire");
 	if (!nr_grp_present[3] && !nr_grp_present[4] && !nr_grp_present[5])
-		advise(adv, "no kernel function probes are available (qi_submit_sync, the I/O "
-			    "page-fault path, pin_user_pages*): they need kallsyms and BTF for "
-			    "fentry");
+		advise(adv, "no kernel function probe can attach (qi_submit_sync, the I/O "
+			    "page-fault path, pin_user_pages*): they need fentry (BTF and a BPF "
+			    "trampoline) or kprobes (CONFIG_KPROBES); each probe's line says why");
+	/* what a trace collected here with the defaults would hold */
+	{
+		json_t *host_reduced = host_snapshot("/sys", "/proc");
+		json_t *m = json_pack("{s:o?,s:s,s:s,s:s,s:s}", "host", host_reduced, "addresses",
+				      "hashed", "hash_key", "random", "hash_key_id",
+				      "new per trace", "command_line", "svatrace collect ...");
+
+		would = m ? host_identifying(m) : NULL;
+		json_decref(m);
+		json_object_set_new(r, "a_trace_would_hold", would ? would : json_array());
+	}
 	*can_collect = priv && btf && any;
 	json_object_set_new(r, "can_collect", json_boolean(*can_collect));
 	json_object_set_new(r, "events_can_fire", json_boolean(any_fired));

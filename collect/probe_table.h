@@ -143,7 +143,9 @@
 	OTHER(UPROBE_DSA, DSA_UPROBE, 0, PROBE_UPROBE, "uprobe:dsa-desc", "uprobe",		\
 	      "up_dsa_desc")										\
 	OTHER(TRACEPOINT, TRACEPOINT, 0, PROBE_USER_TP, "tracepoint", "tracepoint",		\
-	      "tp_generic")
+	      "tp_generic")										\
+	FN(AMD_CMD, AMD_CMD, 0, "__iommu_queue_command_sync", "fe_amd_cmd", NULL, "amd_iommu",	\
+	   NULL, "kp_amd_cmd", NULL)
 /* clang-format on */
 
 #endif /* SVATRACE_COLLECT_PROBE_TABLE_H */

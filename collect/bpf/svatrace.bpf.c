@@ -1200,6 +1200,37 @@ int fe_idxd_misc_thread(void *ctx)
 	return irq_thread(SVT_P_IDXD_MISC_THREAD, arg(ctx, 0));
 }
 
+/* ------------------------------------------------------------ AMD-Vi command buffer */
+
+/*
+ * AMD-Vi has no invalidation tracepoint: every command the driver puts in
+ * the command buffer (INVALIDATE_IOMMU_PAGES, INVALIDATE_IOTLB_PAGES,
+ * COMPLETION_WAIT, ...) goes through __iommu_queue_command_sync(iommu,
+ * cmd, sync) in drivers/iommu/amd/iommu.c (5.x-6.12), with the iommu lock
+ * held. The 16 command bytes are copied as they are; user space decodes.
+ */
+static __always_inline int amd_cmd(__u64 cmd, __u64 sync)
+{
+	const __u32 nv = SVT_NV(struct svt_v_amd_cmd);
+	struct svt_v_amd_cmd *v;
+	struct svt_rec *r;
+
+	if (!(r = rec_open(SVT_P_AMD_CMD, nv, 0)))
+		return 0;
+	v = RVAL(r, struct svt_v_amd_cmd);
+	if (bpf_probe_read_kernel(v, 16, (void *)cmd))
+		v->lo = v->hi = 0;
+	v->sync = sync & 0xff; /* bool */
+	rec_submit(r, nv, 0);
+	return 0;
+}
+
+SEC("fentry/__iommu_queue_command_sync")
+int fe_amd_cmd(void *ctx)
+{
+	return amd_cmd(arg(ctx, 1), arg(ctx, 2));
+}
+
 /* ------------------------------------------------------------ kprobe twins */
 
 /*
@@ -1342,6 +1373,11 @@ SEC("kprobe")
 int kp_idxd_misc_thread(struct pt_regs *ctx)
 {
 	return irq_thread(SVT_P_IDXD_MISC_THREAD, karg(ctx, 0));
+}
+SEC("kprobe")
+int kp_amd_cmd(struct pt_regs *ctx)
+{
+	return amd_cmd(karg(ctx, 1), karg(ctx, 2));
 }
 
 /* ------------------------------------------------------------ user-space DSA submitters */
