@@ -254,21 +254,30 @@ truncate -s 256M "$W/out.img"
 # 3. q35 + VT-d in scalable mode with device-TLB (ATS); devices behind PCIe
 #    root ports so virtio is PCIe and can expose ATS; split irqchip for intremap.
 set +e
+# Devices behind PCIe root ports (so virtio is PCIe and can expose ATS).
+# QEMU 7.2's AMD IOMMU takes a device's requester id from its bus number
+# when the device's address space is made, before the guest numbers the
+# root ports' secondary buses: every device behind a port is looked up as
+# 00:00.0, its DMA "translates" to address 0 and the first virtio-blk read
+# never completes (-trace amdvi_translation_result: "devid: 00:00.0 gpa
+# 0xffffd002 hpa 0x0"). With IOMMU=amd the devices sit on pcie.0 itself
+# (bus 0 from the start) instead.
+DEVS=()
+bus_for() {	# N: a root port, or pcie.0 for AMD-Vi
+	if [ "$IOMMU" = amd ]; then BUS=pcie.0; else
+		DEVS+=(-device "pcie-root-port,id=rp$1,bus=pcie.0,chassis=$1"); BUS=rp$1; fi
+}
+bus_for 1; DEVS+=(-drive "file=$W/disk.img,if=none,id=d0,format=raw"
+	-device "virtio-blk-pci,bus=$BUS,drive=d0,iommu_platform=on,ats=$ATS,disable-legacy=on")
+bus_for 2; DEVS+=(-drive "file=$W/out.img,if=none,id=d1,format=raw"
+	-device "virtio-blk-pci,bus=$BUS,drive=d1,iommu_platform=on,ats=$ATS,disable-legacy=on")
+bus_for 4; DEVS+=(-drive "file=$W/nvme.img,if=none,id=d2,format=raw"
+	-device "nvme,bus=$BUS,drive=d2,serial=svt0")
+bus_for 3; DEVS+=(-netdev user,id=n0,restrict=on
+	-device "virtio-net-pci,bus=$BUS,netdev=n0,iommu_platform=on,ats=$ATS,disable-legacy=on,romfile=")
 timeout "$TIMEOUT" qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel tcg -cpu max \
 	-smp 2 -m 1G -nographic -no-reboot -nic none \
-	"${IOMMU_DEV[@]}" \
-	-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1 \
-	-drive file="$W/disk.img",if=none,id=d0,format=raw \
-	-device virtio-blk-pci,bus=rp1,drive=d0,iommu_platform=on,ats=$ATS,disable-legacy=on \
-	-device pcie-root-port,id=rp2,bus=pcie.0,chassis=2 \
-	-drive file="$W/out.img",if=none,id=d1,format=raw \
-	-device virtio-blk-pci,bus=rp2,drive=d1,iommu_platform=on,ats=$ATS,disable-legacy=on \
-	-device pcie-root-port,id=rp4,bus=pcie.0,chassis=4 \
-	-drive file="$W/nvme.img",if=none,id=d2,format=raw \
-	-device nvme,bus=rp4,drive=d2,serial=svt0 \
-	-device pcie-root-port,id=rp3,bus=pcie.0,chassis=3 \
-	-netdev user,id=n0,restrict=on \
-	-device virtio-net-pci,bus=rp3,netdev=n0,iommu_platform=on,ats=$ATS,disable-legacy=on,romfile= \
+	"${IOMMU_DEV[@]}" "${DEVS[@]}" \
 	${QEMU_EXTRA:-} \
 	-kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$W/initrd.gz" \
 	-append "console=ttyS0 quiet panic=-1 $IOMMU_CMD iommu.strict=1 trace_clock=mono ${KCMD_EXTRA:-}" \
