@@ -252,10 +252,59 @@ static const char *cmdline_opt(const char *cmdline, const char *key, char *val, 
 	return NULL;
 }
 
+/*
+ * One /sys/class/iommu/NAME unit into @u: VT-d (intel-iommu/ registers and
+ * the ecap bits doctor reads) or AMD-Vi (ivhdN: amd-iommu/cap, features).
+ * Returns the IOMMU kind so far.
+ */
+static const char *iommu_unit(json_t *u, const char *ud_in, const char *name, const char *kind,
+			      bool *ecap_smts, bool *any_dmar, bool *any_ivhd)
+{
+	char p[PATH_MAX], ud[PATH_MAX];
+
+	snprintf(ud, sizeof(ud), "%s", ud_in);
+	snprintf(p, sizeof(p), "%s/intel-iommu", ud);
+	if (access(p, F_OK) == 0) {
+		char ecap[64];
+
+		kind = "intel-vtd";
+		*any_dmar = true;
+		set_text(u, "version", p, "version");
+		set_text(u, "cap", p, "cap");
+		set_text(u, "ecap", p, "ecap");
+		snprintf(ud, sizeof(ud), "%s/ecap", p);
+		if (read_text(ud, ecap, sizeof(ecap)) == 0) {
+			unsigned long long e = strtoull(ecap, NULL, 16);
+
+			/* VT-d 3.x ecap: bit 43 SMTS, 40 PASID, 53 SMPWC ... */
+			bool smts = (e >> 43) & 1;
+
+			json_object_set_new(u, "ecap_smts", json_boolean(smts));
+			json_object_set_new(u, "ecap_pasid", json_boolean((e >> 40) & 1));
+			json_object_set_new(u, "ecap_dev_tlb", json_boolean((e >> 2) & 1));
+			json_object_set_new(u, "ecap_prs", json_boolean((e >> 29) & 1));
+			*ecap_smts |= smts;
+		}
+	} else if (strstr(name, "ivhd")) {
+		/* AMD-Vi: /sys/class/iommu/ivhdN/amd-iommu/{cap,features}
+		 * (the capability header and the extended feature register) */
+		kind = "amd-vi";
+		*any_ivhd = true;
+		snprintf(p, sizeof(p), "%s/amd-iommu", ud);
+		set_text(u, "cap", p, "cap");
+		set_text(u, "features", p, "features");
+	} else if (strstr(name, "smmu")) {
+		kind = "arm-smmu";
+	} else if (!strcmp(kind, "none")) {
+		kind = "other";
+	}
+	return kind;
+}
+
 /* IOMMU kind, units, and the mode as far as sysfs and the command line tell. */
 static json_t *iommu_info(const char *sysfs, const char *cmdline, json_t *groups)
 {
-	char dir[PATH_MAX], ud[PATH_MAX], p[PATH_MAX], v[128];
+	char dir[PATH_MAX], ud[PATH_MAX], v[128];
 	json_t *o = json_object(), *units = json_array();
 	const char *kind = "none";
 	bool ecap_smts = false, any_dmar = false, any_ivhd = false;
@@ -270,41 +319,7 @@ static json_t *iommu_info(const char *sysfs, const char *cmdline, json_t *groups
 
 		snprintf(ud, sizeof(ud), "%s/%s", dir, names[i]);
 		json_object_set_new(u, "name", json_string(names[i]));
-		snprintf(p, sizeof(p), "%s/intel-iommu", ud);
-		if (access(p, F_OK) == 0) {
-			char ecap[64];
-
-			kind = "intel-vtd";
-			any_dmar = true;
-			set_text(u, "version", p, "version");
-			set_text(u, "cap", p, "cap");
-			set_text(u, "ecap", p, "ecap");
-			snprintf(ud, sizeof(ud), "%s/ecap", p);
-			if (read_text(ud, ecap, sizeof(ecap)) == 0) {
-				unsigned long long e = strtoull(ecap, NULL, 16);
-
-				/* VT-d 3.x ecap: bit 43 SMTS, 40 PASID, 53 SMPWC ... */
-				bool smts = (e >> 43) & 1;
-
-				json_object_set_new(u, "ecap_smts", json_boolean(smts));
-				json_object_set_new(u, "ecap_pasid", json_boolean((e >> 40) & 1));
-				json_object_set_new(u, "ecap_dev_tlb", json_boolean((e >> 2) & 1));
-				json_object_set_new(u, "ecap_prs", json_boolean((e >> 29) & 1));
-				ecap_smts |= smts;
-			}
-		} else if (strstr(names[i], "ivhd")) {
-			/* AMD-Vi: /sys/class/iommu/ivhdN/amd-iommu/{cap,features}
-			 * (the capability header and the extended feature register) */
-			kind = "amd-vi";
-			any_ivhd = true;
-			snprintf(p, sizeof(p), "%s/amd-iommu", ud);
-			set_text(u, "cap", p, "cap");
-			set_text(u, "features", p, "features");
-		} else if (strstr(names[i], "smmu")) {
-			kind = "arm-smmu";
-		} else if (!strcmp(kind, "none")) {
-			kind = "other";
-		}
+		kind = iommu_unit(u, ud, names[i], kind, &ecap_smts, &any_dmar, &any_ivhd);
 		json_array_append_new(units, u);
 	}
 	free_names(names, n);

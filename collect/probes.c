@@ -127,29 +127,44 @@ const char *probe_tracefs_dir(void)
 	return NULL;
 }
 
-/* One pass over /proc/kallsyms per process: only text symbols matter. */
-static bool kallsyms_has(const char *fn)
+/* Is @fn a text symbol in one line of /proc/kallsyms ("ADDR t NAME[\t[mod]]")? */
+static bool kallsyms_line_is(const char *line, const char *fn)
 {
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char line[512];
-	bool found = false;
+	const char *sp = strchr(line, ' ');
 	size_t n = strlen(fn);
 
-	if (!f)
+	if (!sp || (sp[1] != 't' && sp[1] != 'T') || sp[2] != ' ')
+		return false;
+	return !strncmp(sp + 3, fn, n) &&
+	       (sp[3 + n] == '\n' || sp[3 + n] == '\t' || sp[3 + n] == ' ');
+}
+
+/*
+ * One pass over /proc/kallsyms per process (122k lines here, slow in an
+ * emulated guest) for every function the table names; other names get a
+ * pass of their own.
+ */
+static bool kallsyms_has(const char *fn)
+{
+	static bool done, found[SVT_P_MAX_];
+	char line[512];
+	bool hit = false;
+	FILE *f;
+
+	for (size_t i = 0; done && i < SVT_P_MAX_; i++)
+		if (defs[i].type == PROBE_FUNC && !strcmp(defs[i].target, fn))
+			return found[i];
+	if (!(f = fopen("/proc/kallsyms", "r")))
 		return false;
 	while (fgets(line, sizeof(line), f)) {
-		char *sp = strchr(line, ' ');
-
-		if (!sp || (sp[1] != 't' && sp[1] != 'T') || sp[2] != ' ')
-			continue;
-		if (!strncmp(sp + 3, fn, n) &&
-		    (sp[3 + n] == '\n' || sp[3 + n] == '\t' || sp[3 + n] == ' ')) {
-			found = true;
-			break;
-		}
+		for (size_t i = 0; !done && i < SVT_P_MAX_; i++)
+			if (defs[i].type == PROBE_FUNC && kallsyms_line_is(line, defs[i].target))
+				found[i] = true;
+		hit |= kallsyms_line_is(line, fn);
 	}
 	fclose(f);
-	return found;
+	done = true;
+	return hit;
 }
 
 static struct btf *vmlinux_btf(void)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # qemu-vtd.sh - boot Debian's own kernel under QEMU (TCG) on a q35 machine
 # with an emulated Intel VT-d IOMMU in scalable mode (IOMMU=amd: QEMU's
-# emulated AMD-Vi instead; IOMMU=virtio: virtio-iommu), run `svatrace collect`
+# emulated AMD-Vi instead), run `svatrace collect`
 # inside the guest while it does block (virtio-blk, NVMe) and network I/O,
 # record the same window with the guest's tracefs (text + trace-cmd
 # trace.dat), load idxd and attach the idxd probes, then hand everything back
@@ -18,9 +18,8 @@
 #        (6.12: adds the dma:* and intel_iommu:cache_tag_* tracepoints);
 #        KVER=<what the suite's linux-image-amd64 points at>
 #        CPUCAP=1 (0: do not build/load svt_cpucap; idxd then stays refused)
-#        IOMMU=vtd (default), amd (-device amd-iommu; AMD-Vi has no ATS in
-#        QEMU's model here, so devices go without it) or virtio
-#        (-device virtio-iommu-pci)
+#        IOMMU=vtd (default) or amd (-device amd-iommu; its devices sit on
+#        pcie.0, see below, so they go without ATS)
 #        QEMU_EXTRA="..." more QEMU options (e.g. "-trace amdvi_page_fault")
 #        KCMD_EXTRA="..." appended to the guest kernel's command line
 #        (e.g. "ignore_loglevel" to see the boot on console.log)
@@ -46,9 +45,7 @@ vtd)	IOMMU_DEV=(-device intel-iommu,intremap=on,caching-mode=on,device-iotlb=on,
 	IOMMU_CMD="intel_iommu=on,sm_on"; ATS=on ;;
 amd)	IOMMU_DEV=(-device amd-iommu)
 	IOMMU_CMD="amd_iommu_dump=1 intremap=off"; ATS=off ;;
-virtio)	IOMMU_DEV=(-device virtio-iommu-pci)
-	IOMMU_CMD=""; ATS=off ;;
-*)	echo "qemu-vtd: IOMMU=$IOMMU: want vtd, amd or virtio" >&2; exit 2 ;;
+*)	echo "qemu-vtd: IOMMU=$IOMMU: want vtd or amd" >&2; exit 2 ;;
 esac
 mkdir -p "$OUT" "$CACHE/pkgs"
 OUT=$(cd "$OUT" && pwd)
@@ -144,7 +141,7 @@ modadd() {	# PATH ORDERFILE: deps first, then PATH
 	echo "$name" >> "$2"
 }
 : > "$R/mods/order"; : > "$R/mods/order.idxd"
-for m in virtio_iommu virtio_pci virtio_blk virtio_net nvme; do
+for m in virtio_pci virtio_blk virtio_net nvme; do
 	p=$(modpath "$m"); [ -n "$p" ] && modadd "$p" "$R/mods/order"
 done
 for m in idxd; do
