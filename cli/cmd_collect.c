@@ -270,7 +270,7 @@ static int parse_args(int argc, char **argv, struct collect_cli *cl)
 	int c, rc;
 
 	/* '+': the first non-option starts COMMAND, whose own options stay its own */
-	while ((c = getopt_long(argc, argv, "+o:fd:e:p:b:lvh", lopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "+o:fd:e:p:b:lvh", lopts)) != -1) {
 		rc = 0;
 		switch (c) {
 		case 'o':
