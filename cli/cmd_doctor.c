@@ -54,6 +54,14 @@ static void print_text(json_t *r)
 					    : "not available");
 	printf("IOMMU:           %s, mode %s\n", json_string_value(json_object_get(iommu, "kind")),
 	       json_string_value(json_object_get(iommu, "mode")));
+	if (json_object_get(iommu, "invalidation"))
+		printf("invalidation:    %s\n",
+		       json_string_value(json_object_get(iommu, "invalidation")));
+	if (json_object_get(iommu, "amd_iommu_options"))
+		printf("AMD-Vi:          %u unit(s), amd_iommu=%s, page table %s\n",
+		       (unsigned int)json_array_size(json_object_get(iommu, "units")),
+		       json_string_value(json_object_get(iommu, "amd_iommu_options")),
+		       json_string_value(json_object_get(iommu, "page_table")));
 	if (json_object_get(iommu, "scalable_mode"))
 		printf("scalable mode:   %s\n",
 		       json_string_value(json_object_get(iommu, "scalable_mode")));
@@ -78,13 +86,22 @@ static void print_text(json_t *r)
 	if (!json_array_size(json_object_get(json_object_get(r, "dsa"), "wqs")))
 		printf("  (none)\n");
 	printf("probes:\n");
-	json_array_foreach (json_object_get(r, "probes"), i, v)
-		printf("  %-40s %-10s  %s%s\n", json_string_value(json_object_get(v, "name")),
-		       json_string_value(json_object_get(v, "kind")),
+	json_array_foreach (json_object_get(r, "probes"), i, v) {
+		const char *fr = json_string_value(json_object_get(v, "fentry_refused"));
+
+		printf("  %-40s %-10s  %s%s", json_string_value(json_object_get(v, "name")),
+		       json_string_value(json_object_get(v, "via")),
 		       json_is_true(json_object_get(v, "present")) ? "present" : "absent: ",
 		       json_is_true(json_object_get(v, "present"))
-			       ? ""
-			       : json_string_value(json_object_get(v, "why")) ?: "?");
+			   ? ""
+			   : json_string_value(json_object_get(v, "why")) ?: "?");
+		if (fr)
+			printf(" (fentry: %s)", fr);
+		putchar('\n');
+	}
+	printf("a trace collected here would hold (what could identify this host):\n");
+	json_array_foreach (json_object_get(r, "a_trace_would_hold"), i, v)
+		printf("  - %s\n", json_string_value(v));
 	printf("what to change:\n");
 	json_array_foreach (json_object_get(r, "advice"), i, v)
 		printf("  - %s\n", json_string_value(v));

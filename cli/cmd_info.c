@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "collect/host.h"
 #include "trace/trace.h"
 
 static void usage(FILE *f)
@@ -74,6 +75,16 @@ static void print_counts(const char *title, json_t *obj)
 	printf("%s\n", title);
 	json_object_foreach (obj, key, v)
 		printf("  %-44s %12" PRId64 "\n", key, (int64_t)json_integer_value(v));
+}
+
+static void print_list(const char *title, json_t *arr)
+{
+	size_t i;
+	json_t *v;
+
+	printf("%s\n", title);
+	json_array_foreach (arr, i, v)
+		printf("  - %s\n", json_string_value(v));
 }
 
 /*
@@ -199,6 +210,7 @@ static json_t *info_object(const char *path, struct trace_reader *r, struct info
 	json_object_set_new(out, "created_unix_ns", json_integer((json_int_t)fh->created_unix_ns));
 	json_object_set_new(out, "addresses", json_string(addresses_name(fh)));
 	json_object_set_new(out, "meta", meta ? meta : json_null());
+	json_object_set_new(out, "identifying", meta ? host_identifying(meta) : json_array());
 	json_object_set_new(out, "records", json_integer((json_int_t)n));
 	json_object_set_new(out, "first_ts_ns",
 			    n ? json_integer((json_int_t)ic->first) : json_null());
@@ -228,8 +240,13 @@ static void print_text(const char *path, struct trace_reader *r, const struct in
 	printf("file:        %s (%" PRIu64 " bytes)\n", path, trace_reader__file_bytes(r));
 	printf("format:      svatrace trace v%u.%u, clock %s, addresses %s\n", fh->version_major,
 	       fh->version_minor, clock_name(fh->clock), addresses_name(fh));
-	if (meta)
+	if (meta) {
+		json_t *id = host_identifying(meta);
+
 		print_meta("meta", meta);
+		print_list("could identify the host:", id);
+		json_decref(id);
+	}
 	printf("records:     %" PRIu64 "\n", ic->n);
 	if (ic->n)
 		printf("time span:   %.9f s .. %.9f s (%.6f s)\n", ic->first / 1e9, ic->last / 1e9,

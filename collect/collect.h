@@ -60,6 +60,7 @@ enum svt_kind {
 	SVT_K_DSA_UPROBE,   /* struct svt_v_dsa_desc; op --uprobe index, ret 0 or -EFAULT, desc_addr
 			     */
 	SVT_K_TRACEPOINT,   /* struct svt_v_tracepoint; op --tracepoint index */
+	SVT_K_AMD_CMD,	    /* struct svt_v_amd_cmd: one AMD-Vi command-buffer entry */
 	SVT_K_MAX_
 };
 
@@ -173,6 +174,15 @@ struct svt_v_irq { /* idxd_wq_thread / idxd_misc_thread */
 	__u64 irq; /* the handler's irq argument */
 };
 
+/* __iommu_queue_command_sync(iommu, cmd, sync) (drivers/iommu/amd/iommu.c):
+ * the 16-byte struct iommu_cmd, AMD I/O Virtualization Technology spec
+ * (48882) section 2.4, opcode in data[1] bits 31:28 */
+struct svt_v_amd_cmd {
+	__u64 lo;   /* data[0] | data[1] << 32 */
+	__u64 hi;   /* data[2] | data[3] << 32 */
+	__u64 sync; /* the sync argument: a completion wait follows */
+};
+
 struct svt_v_tracepoint {	 /* --tracepoint: the raw payload */
 	__u64 payload[SVT_NR_V]; /* bytes after the 8-byte common header, at most 64 */
 };
@@ -242,6 +252,7 @@ struct svt_event {
 		struct svt_v_dsa_complete dsa_complete; /* SVT_K_DSA_COMPLETE */
 		struct svt_v_irq irq;			/* SVT_K_IRQ */
 		struct svt_v_tracepoint tracepoint;	/* SVT_K_TRACEPOINT */
+		struct svt_v_amd_cmd amd_cmd;		/* SVT_K_AMD_CMD */
 	};
 	__s64 ret; /* return value where the probe has one (see the kind) */
 	union {

@@ -25,6 +25,7 @@
 
 #include "collect/collector.h"
 #include "collect/convert.h"
+#include "collect/funcprobe.h"
 #include "collect/host.h"
 #include "collect/probes.h"
 #include "collect/tpfmt.h"
@@ -230,7 +231,8 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 {
 	json_t *meta = json_object(), *probes = json_array(), *ups = json_array();
 	json_t *tps = json_array();
-	json_t *host = host_snapshot("/sys", "/proc");
+	json_t *host =
+	    host_snapshot_flags("/sys", "/proc", o->keep_cmdline ? HOST_KEEP_CMDLINE : 0);
 	size_t n;
 	const struct probe_def *defs = probe_defs(&n);
 
@@ -239,10 +241,13 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 
 		if (!p->selected)
 			continue;
-		json_array_append_new(probes, json_pack("{s:s,s:s,s:b,s:s?,s:s?}", "name",
-							defs[i].name, "target", defs[i].target,
-							"attached", p->attached, "skipped", p->why,
-							"via", p->raw ? "raw_tp" : NULL));
+		json_array_append_new(
+		    probes,
+		    json_pack("{s:s,s:s,s:b,s:s?,s:s?}", "name", defs[i].name, "target",
+			      defs[i].target, "attached", p->attached, "skipped", p->why, "via",
+			      p->raw			   ? "raw_tp"
+			      : defs[i].type == PROBE_FUNC ? probe_via_name(p->via)
+							   : NULL));
 	}
 	for (unsigned int i = 0; i < o->nr_uprobes; i++)
 		json_array_append_new(ups, json_string(o->uprobes[i]));
@@ -255,7 +260,16 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 	json_object_set_new(meta, "addresses", json_string(o->keep_addrs ? "kept" : "hashed"));
 	json_object_set_new(meta, "buffer_bytes", json_integer((json_int_t)o->buffer_bytes));
 	json_object_set_new(meta, "filters",
-			    json_pack("{s:i,s:s?}", "pid", (int)o->pid, "device", o->device));
+			    json_pack("{s:i,s:s?,s:I}", "pid", (int)o->pid, "device", o->device,
+				      "cgroup_id", (json_int_t)o->cgroup_id));
+	if (!o->keep_addrs && o->hash_key_id) {
+		/* the id only: the key itself would let anyone reverse the hashes */
+		json_object_set_new(meta, "hash_key_id", json_string(o->hash_key_id));
+		json_object_set_new(meta, "hash_key",
+				    json_string(o->hash_key_user ? "user" : "random"));
+	}
+	if (o->workload_meta)
+		json_object_set_new(meta, "workload", json_loads(o->workload_meta, 0, NULL));
 	json_object_set_new(meta, "probes", probes);
 	json_object_set_new(meta, "uprobes", ups);
 	json_object_set_new(meta, "tracepoints", tps);
@@ -326,6 +340,7 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 		return NULL;
 	}
 	skel->rodata->targ_tgid = o->pid;
+	skel->rodata->targ_cgid = o->cgroup_id;
 	skel->rodata->tp_multi = o->nr_tracepoints > 1;
 	/* Each CPU wakes the consumer after its share of a quarter of the ring.
 	 * Online, not possible CPUs: hosts declare many more possible CPUs
@@ -351,17 +366,24 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 			p->selected = d->type == PROBE_UPROBE	 ? o->nr_uprobes > 0
 				      : d->type == PROBE_USER_TP ? o->nr_tracepoints > 0
 								 : probe_selected(d, o->events);
-			if (p->selected && !probe_present(d, &p->why))
-				svt_info("skipping %s: %s", d->name, p->why);
+			if (p->selected) {
+				const struct probe_status *st = probe_check(d, o->func_mode);
+
+				p->via = st->via;
+				p->why = st->why;
+				if (!st->via)
+					svt_info("skipping %s: %s", d->name, p->why);
+			}
 		}
 		on = p->selected && !p->why && (allow_func || d->type != PROBE_FUNC);
 		any_func |= on && d->type == PROBE_FUNC;
-		if (!on) {
+		if (!on || p->via == PROBE_VIA_KPROBE) {
 			if (prog)
 				bpf_program__set_autoload(prog, false);
 			if (rprog)
 				bpf_program__set_autoload(rprog, false);
 		}
+		funcprobe_autoload(skel->obj, d, on && p->via == PROBE_VIA_KPROBE);
 		/* raw_tp twin: loaded when the prototype fits; the classic
 		 * program stays loaded as the fallback should it not attach. */
 		if (d->raw_prog) {
@@ -514,7 +536,8 @@ static void attach_table(struct collect_state *cs, struct collect_result *res)
 		struct bpf_link *l1 = NULL, *l2 = NULL;
 
 		if (d->type == PROBE_UPROBE || d->type == PROBE_USER_TP || !prog ||
-		    !bpf_program__autoload(prog))
+		    (!bpf_program__autoload(prog) && p->via != PROBE_VIA_KPROBE) || !p->selected ||
+		    p->why)
 			continue;
 		if (p->raw) {
 			l1 =
@@ -526,7 +549,9 @@ static void attach_table(struct collect_state *cs, struct collect_result *res)
 				p->raw = false;
 			}
 		}
-		if (!l1)
+		if (p->via == PROBE_VIA_KPROBE && funcprobe_attach(obj, d, &l1, &l2) == 0)
+			goto attached;
+		if (!l1 && p->via != PROBE_VIA_KPROBE)
 			l1 = bpf_program__attach(prog);
 		if (!l1 || (rprog && !(l2 = bpf_program__attach(rprog)))) {
 			p->why = "attach failed";
@@ -535,6 +560,7 @@ static void attach_table(struct collect_state *cs, struct collect_result *res)
 			bpf_link__destroy(l1);
 			continue;
 		}
+	attached:
 		cs->links[cs->nr_links++] = l1;
 		if (l2)
 			cs->links[cs->nr_links++] = l2;
@@ -632,7 +658,7 @@ static int open_output(const struct collect_opts *o, struct collect_state *cs,
 		svt_err("cannot create %s: %s", o->out_path, strerror(errno));
 		return rc;
 	}
-	cs->run.cv = conv__new(cs->w, o->keep_addrs, o->device);
+	cs->run.cv = conv__new_key(cs->w, o->keep_addrs, o->device, o->hash_key);
 	if (!cs->run.cv)
 		return -errno;
 	for (unsigned int i = 0; i < o->nr_uprobes; i++) {
@@ -653,6 +679,19 @@ static int open_output(const struct collect_opts *o, struct collect_state *cs,
 	return 0;
 }
 
+/* Tell o->tick() how far the run is: records converted, events lost so far. */
+static void progress(struct collect_state *cs, uint64_t elapsed_ns, const struct collect_opts *o)
+{
+	struct collect_result tmp = {0};
+	struct collect_progress p = {.elapsed_ns = elapsed_ns};
+
+	for (unsigned int i = 0; i < SVT_P_MAX_; i++)
+		p.nr_records += conv__nr_records(cs->run.cv, i);
+	read_lost(cs->skel, NULL, &tmp);
+	p.nr_lost = tmp.nr_lost;
+	o->tick(o->tick_ctx, &p);
+}
+
 /*
  * Drain the ring until *o->stop, the duration or a writer error, flushing
  * the file every FLUSH_EVERY_NS; then detach and drain what is left.
@@ -660,7 +699,7 @@ static int open_output(const struct collect_opts *o, struct collect_state *cs,
 static int poll_loop(const struct collect_opts *o, struct collect_state *cs,
 		     struct collect_result *res)
 {
-	uint64_t t_start = now_ns(), t_end = 0, t_flush = t_start;
+	uint64_t t_start = now_ns(), t_end = 0, t_flush = t_start, t_tick = t_start;
 	int rc = 0;
 
 	if (o->duration_ms)
@@ -681,6 +720,10 @@ static int poll_loop(const struct collect_opts *o, struct collect_state *cs,
 		if (t - t_flush >= FLUSH_EVERY_NS) {
 			trace_writer__flush(cs->w);
 			t_flush = t;
+		}
+		if (o->tick && t - t_tick >= COLLECT_TICK_NS) {
+			progress(cs, t - t_start, o);
+			t_tick = t;
 		}
 	}
 	res->duration_ns = now_ns() - t_start;

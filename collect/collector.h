@@ -18,6 +18,15 @@
 #define COLLECT_DEFAULT_POLL_MS 100		/* consumer polling interval */
 #define COLLECT_DEFAULT_BTF "/sys/kernel/btf/vmlinux"
 
+/* How far a collection is, for a live status line. */
+struct collect_progress {
+	uint64_t elapsed_ns; /* since the probes were attached */
+	uint64_t nr_records; /* written so far */
+	uint64_t nr_lost;    /* dropped so far (ring buffer full) */
+};
+
+#define COLLECT_TICK_NS 500000000ull /* tick() period */
+
 struct collect_opts {
 	const char *out_path;			      /* trace file to write */
 	uint64_t duration_ms;			      /* 0 = until *stop */
@@ -27,6 +36,7 @@ struct collect_opts {
 	uint64_t buffer_bytes;			      /* ring buffer size (power of 2, >= page) */
 	unsigned int poll_ms;			      /* consumer polling interval */
 	bool keep_addrs;			      /* --keep-phys */
+	uint8_t func_mode;			      /* enum probe_func_mode (--func-probes) */
 	const char *btf_path;			      /* kernel BTF used for CO-RE */
 	const char *uprobes[SVT_MAX_UPROBES];	      /* PATH:SYMBOL:ARGn=dsa-desc */
 	unsigned int nr_uprobes;		      /* entries in uprobes[] */
@@ -36,12 +46,22 @@ struct collect_opts {
 	volatile sig_atomic_t *stop;		      /* set asynchronously to end the run */
 	void (*ready)(void *ctx); /* called once probes are attached (may be NULL) */
 	void *ready_ctx;	  /* argument of ready() */
+	/* --- workload, live status and privacy (cmd_collect) --- */
+	uint64_t cgroup_id;	   /* only tasks of this cgroup-v2 id; 0 = every cgroup */
+	const uint8_t *hash_key;   /* address-hash key (REDACT_KEY_BYTES), NULL: random */
+	const char *hash_key_id;   /* its id, stored in the meta (never the key) */
+	bool hash_key_user;	   /* the key came from --hash-key */
+	bool keep_cmdline;	   /* host snapshot keeps the whole kernel command line */
+	const char *workload_meta; /* JSON object for the meta's "workload", NULL if none */
+	void (*tick)(void *ctx, const struct collect_progress *p); /* ~2 Hz, may be NULL */
+	void *tick_ctx;						   /* argument of tick() */
 };
 
 struct collect_probe_result {
 	bool selected;	     /* picked by -e */
 	bool attached;	     /* attached and live */
 	bool raw;	     /* through its raw_tp program (probe_raw_ok()) */
+	uint8_t via;	     /* enum probe_via that probe_check() chose */
 	const char *why;     /* reason it is not attached (static) */
 	uint64_t nr_records; /* records written */
 	uint64_t nr_lost;    /* events dropped (ring buffer full), all CPUs */

@@ -31,12 +31,18 @@ struct conv {
 
 struct conv *conv__new(struct trace_writer *w, bool keep_addrs, const char *device_glob)
 {
+	return conv__new_key(w, keep_addrs, device_glob, NULL);
+}
+
+struct conv *conv__new_key(struct trace_writer *w, bool keep_addrs, const char *device_glob,
+			   const uint8_t *hash_key)
+{
 	struct conv *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
 	c->w = w;
-	c->rd = redact__new(keep_addrs);
+	c->rd = redact__new_key(keep_addrs, hash_key);
 	if (!c->rd || (device_glob && !(c->device_glob = strdup(device_glob)))) {
 		conv__free(c);
 		errno = ENOMEM;
@@ -460,6 +466,45 @@ static int k_tracepoint(struct conv *c, const struct svt_event *e, const struct 
 	return 1;
 }
 
+/*
+ * An AMD-Vi command (AMD IOMMU spec 48882 section 2.4; Linux's
+ * amd_iommu_types.h CMD_*): opcode data[1] bits 31:28. INVALIDATE_IOMMU_PAGES
+ * carries the domain in data[1] 15:0, S (range) and PDE in data[2] bits 0
+ * and 1, the address from bit 12 of data[2]:data[3]; INVALIDATE_IOTLB_PAGES
+ * the device id in data[0] 15:0 and the address the same way.
+ */
+static int k_amd_cmd(struct conv *c, const struct svt_event *e, const struct probe_def *d,
+		     union conv_rec *r, int *rc)
+{
+	static const char *const ops[16] = {
+	    [1] = "completion_wait",	  [2] = "inv_dev_entry", [3] = "inv_iommu_pages",
+	    [4] = "inv_iotlb_pages",	  [5] = "inv_irt",	 [6] = "prefetch_iommu_pages",
+	    [7] = "complete_ppr_request", [8] = "inv_iommu_all"};
+	uint32_t d0 = (uint32_t)e->amd_cmd.lo, d1 = (uint32_t)(e->amd_cmd.lo >> 32);
+	uint32_t d2 = (uint32_t)e->amd_cmd.hi;
+	uint64_t addr = e->amd_cmd.hi & ~0xfffull;
+	unsigned int op = d1 >> 28;
+	char text[192];
+	int n;
+
+	n = snprintf(text, sizeof(text), "cmd=%s", ops[op] ? ops[op] : "unknown");
+	if (op == 3)
+		snprintf(text + n, sizeof(text) - (size_t)n,
+			 " domid=%u addr=0x%llx s=%u pde=%u pasid=%u", d1 & 0xffff,
+			 (unsigned long long)addr, d2 & 1, (d2 >> 1) & 1, d0 & 0xfffff);
+	else if (op == 4)
+		snprintf(text + n, sizeof(text) - (size_t)n, " devid=0x%04x addr=0x%llx s=%u",
+			 d0 & 0xffff, (unsigned long long)addr, d2 & 1);
+	else if (op == 2 || op == 5)
+		snprintf(text + n, sizeof(text) - (size_t)n, " devid=0x%04x", d0 & 0xffff);
+	n = (int)strlen(text);
+	snprintf(text + n, sizeof(text) - (size_t)n, " sync=%u raw=%016llx%016llx",
+		 (unsigned int)e->amd_cmd.sync, (unsigned long long)e->amd_cmd.hi,
+		 (unsigned long long)e->amd_cmd.lo);
+	*rc = generic(c, e, text);
+	return 1;
+}
+
 static conv_kind_fn *const kind_conv[SVT_K_MAX_] = {
     [SVT_K_IOMMU_MAP] = k_iommu_map,
     [SVT_K_IOMMU_UNMAP] = k_iommu_unmap,
@@ -480,6 +525,7 @@ static conv_kind_fn *const kind_conv[SVT_K_MAX_] = {
     [SVT_K_IRQ] = k_irq,
     [SVT_K_DSA_UPROBE] = k_dsa_uprobe,
     [SVT_K_TRACEPOINT] = k_tracepoint,
+    [SVT_K_AMD_CMD] = k_amd_cmd,
 };
 
 int conv__event(struct conv *c, const struct svt_event *e)

@@ -29,6 +29,11 @@ struct conv;
  */
 struct conv *conv__new(struct trace_writer *w, bool keep_addrs, const char *device_glob);
 
+/** conv__new_key() - conv__new() hashing addresses with @hash_key (REDACT_KEY_BYTES; NULL: random).
+ */
+struct conv *conv__new_key(struct trace_writer *w, bool keep_addrs, const char *device_glob,
+			   const uint8_t *hash_key);
+
 /** conv__free() - free; NULL is a no-op. */
 void conv__free(struct conv *c);
 

@@ -17,18 +17,59 @@ static void advise(json_t *adv, const char *text)
 	json_array_append_new(adv, json_string(text));
 }
 
+static const char *const groups[] = {"iommu", "dma", "intel_iommu", "qi_wait",
+				     "iopf",  "pin", "idxd",	    "amd_iommu"};
+
+/* Every table probe and how it attaches (probe_check(), as collect does); counts per group. */
+static json_t *probe_list(int nr_grp_present[8], bool *any)
+{
+	json_t *probes = json_array();
+	size_t n;
+	const struct probe_def *defs = probe_defs(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct probe_status *st;
+		const char *pwhy = NULL;
+		bool ok;
+
+		if (defs[i].type == PROBE_UPROBE || defs[i].type == PROBE_USER_TP)
+			continue;
+		st = probe_check(&defs[i], PROBE_FUNC_AUTO);
+		ok = st->via != PROBE_VIA_NONE;
+		pwhy = st->why;
+		*any |= ok;
+		for (size_t g = 0; g < sizeof(groups) / sizeof(*groups); g++)
+			if (ok && !strcmp(groups[g], defs[i].group))
+				nr_grp_present[g]++;
+		json_array_append_new(
+		    probes, json_pack("{s:s,s:s,s:s,s:s,s:b,s:s?,s:s?}", "name", defs[i].name,
+				      "group", defs[i].group, "kind",
+				      defs[i].type == PROBE_TP ? "tracepoint" : "function", "via",
+				      probe_via_name(st->via), "present", ok, "why", pwhy,
+				      "fentry_refused", ok ? st->fentry_why : NULL));
+	}
+	return probes;
+}
+
+/* What a trace collected here with the defaults would hold (host_identifying()). */
+static json_t *would_hold(void)
+{
+	json_t *m = json_pack("{s:o?,s:s,s:s,s:s,s:s}", "host", host_snapshot("/sys", "/proc"),
+			      "addresses", "hashed", "hash_key", "random", "hash_key_id",
+			      "new per trace", "command_line", "svatrace collect ...");
+	json_t *would = m ? host_identifying(m) : NULL;
+
+	json_decref(m);
+	return would ? would : json_array();
+}
+
 json_t *doctor_report(const char *btf_path, bool *can_collect)
 {
-	json_t *r = json_object(), *probes = json_array(), *adv = json_array(),
-	       *caps = json_array();
+	json_t *r = json_object(), *probes, *adv = json_array(), *caps = json_array();
 	json_t *host = host_snapshot_flags("/sys", "/proc", HOST_KEEP_CMDLINE), *iommu, *pci, *dsa;
 	const char *why = NULL, *kind, *mode, *tfs;
 	bool priv, btf, any = false, any_fired = false;
-	size_t n;
-	const struct probe_def *defs = probe_defs(&n);
 	int nr_grp_present[8] = {0};
-	static const char *const groups[] = {"iommu", "dma", "intel_iommu", "qi_wait",
-					     "iopf",  "pin", "idxd"};
 
 	if (!r || !host)
 		return NULL;
@@ -40,23 +81,7 @@ json_t *doctor_report(const char *btf_path, bool *can_collect)
 	json_object_set_new(r, "privileges", json_pack("{s:b,s:s?}", "ok", priv, "message", why));
 	json_object_set_new(r, "btf", json_pack("{s:b,s:s}", "ok", btf, "path", btf_path));
 	json_object_set_new(r, "tracefs", tfs ? json_string(tfs) : json_null());
-	for (size_t i = 0; i < n; i++) {
-		const char *pwhy = NULL;
-		bool ok;
-
-		if (defs[i].type == PROBE_UPROBE || defs[i].type == PROBE_USER_TP)
-			continue;
-		ok = probe_present(&defs[i], &pwhy);
-		any |= ok;
-		for (size_t g = 0; g < sizeof(groups) / sizeof(*groups); g++)
-			if (ok && !strcmp(groups[g], defs[i].group))
-				nr_grp_present[g]++;
-		json_array_append_new(probes,
-				      json_pack("{s:s,s:s,s:s,s:b,s:s?}", "name", defs[i].name,
-						"group", defs[i].group, "kind",
-						defs[i].type == PROBE_TP ? "tracepoint" : "fentry",
-						"present", ok, "why", pwhy));
-	}
+	probes = probe_list(nr_grp_present, &any);
 	json_object_set_new(r, "probes", probes);
 
 	iommu = json_object_get(host, "iommu");
@@ -115,9 +140,13 @@ json_t *doctor_report(const char *btf_path, bool *can_collect)
 	if (!json_array_size(caps))
 		advise(adv, "no PCI device advertises ATS, PRI or PASID (or config space was not "
 			    "readable): device-TLB invalidations and page requests cannot occur");
-	if (!nr_grp_present[2])
+	if (!nr_grp_present[2] && (!kind || strcmp(kind, "amd-vi")))
 		advise(adv, "no intel_iommu:* tracepoints: the kernel lacks CONFIG_INTEL_IOMMU "
 			    "(or its tracing); qi_submit and prq_report will be skipped");
+	if (kind && !strcmp(kind, "amd-vi") && !nr_grp_present[7])
+		advise(adv, "AMD-Vi has no invalidation tracepoint and __iommu_queue_command_sync "
+			    "cannot be probed here (inlined, or neither fentry nor kprobes work): "
+			    "command-buffer invalidations will not be recorded");
 	if (!nr_grp_present[1])
 		advise(adv, "no dma:* tracepoints: they exist from Linux 6.12");
 	if (!nr_grp_present[6])
@@ -128,9 +157,10 @@ json_t *doctor_report(const char *btf_path, bool *can_collect)
 		advise(adv, "idxd is loaded but there is no DSA device: its probes attach but "
 			    "cannot fire");
 	if (!nr_grp_present[3] && !nr_grp_present[4] && !nr_grp_present[5])
-		advise(adv, "no kernel function probes are available (qi_submit_sync, the I/O "
-			    "page-fault path, pin_user_pages*): they need kallsyms and BTF for "
-			    "fentry");
+		advise(adv, "no kernel function probe can attach (qi_submit_sync, the I/O "
+			    "page-fault path, pin_user_pages*): they need fentry (BTF and a BPF "
+			    "trampoline) or kprobes (CONFIG_KPROBES); each probe's line says why");
+	json_object_set_new(r, "a_trace_would_hold", would_hold());
 	*can_collect = priv && btf && any;
 	json_object_set_new(r, "can_collect", json_boolean(*can_collect));
 	json_object_set_new(r, "events_can_fire", json_boolean(any_fired));

@@ -252,13 +252,62 @@ static const char *cmdline_opt(const char *cmdline, const char *key, char *val, 
 	return NULL;
 }
 
+/*
+ * One /sys/class/iommu/NAME unit into @u: VT-d (intel-iommu/ registers and
+ * the ecap bits doctor reads) or AMD-Vi (ivhdN: amd-iommu/cap, features).
+ * Returns the IOMMU kind so far.
+ */
+static const char *iommu_unit(json_t *u, const char *ud_in, const char *name, const char *kind,
+			      bool *ecap_smts, bool *any_dmar, bool *any_ivhd)
+{
+	char p[PATH_MAX], ud[PATH_MAX];
+
+	snprintf(ud, sizeof(ud), "%s", ud_in);
+	snprintf(p, sizeof(p), "%s/intel-iommu", ud);
+	if (access(p, F_OK) == 0) {
+		char ecap[64];
+
+		kind = "intel-vtd";
+		*any_dmar = true;
+		set_text(u, "version", p, "version");
+		set_text(u, "cap", p, "cap");
+		set_text(u, "ecap", p, "ecap");
+		snprintf(ud, sizeof(ud), "%s/ecap", p);
+		if (read_text(ud, ecap, sizeof(ecap)) == 0) {
+			unsigned long long e = strtoull(ecap, NULL, 16);
+
+			/* VT-d 3.x ecap: bit 43 SMTS, 40 PASID, 53 SMPWC ... */
+			bool smts = (e >> 43) & 1;
+
+			json_object_set_new(u, "ecap_smts", json_boolean(smts));
+			json_object_set_new(u, "ecap_pasid", json_boolean((e >> 40) & 1));
+			json_object_set_new(u, "ecap_dev_tlb", json_boolean((e >> 2) & 1));
+			json_object_set_new(u, "ecap_prs", json_boolean((e >> 29) & 1));
+			*ecap_smts |= smts;
+		}
+	} else if (strstr(name, "ivhd")) {
+		/* AMD-Vi: /sys/class/iommu/ivhdN/amd-iommu/{cap,features}
+		 * (the capability header and the extended feature register) */
+		kind = "amd-vi";
+		*any_ivhd = true;
+		snprintf(p, sizeof(p), "%s/amd-iommu", ud);
+		set_text(u, "cap", p, "cap");
+		set_text(u, "features", p, "features");
+	} else if (strstr(name, "smmu")) {
+		kind = "arm-smmu";
+	} else if (!strcmp(kind, "none")) {
+		kind = "other";
+	}
+	return kind;
+}
+
 /* IOMMU kind, units, and the mode as far as sysfs and the command line tell. */
 static json_t *iommu_info(const char *sysfs, const char *cmdline, json_t *groups)
 {
-	char dir[PATH_MAX], ud[PATH_MAX], p[PATH_MAX], v[128];
+	char dir[PATH_MAX], ud[PATH_MAX], v[128];
 	json_t *o = json_object(), *units = json_array();
 	const char *kind = "none";
-	bool ecap_smts = false, any_dmar = false;
+	bool ecap_smts = false, any_dmar = false, any_ivhd = false;
 	char **names;
 	size_t n;
 	int nr_dma = 0, nr_fq = 0, nr_ident = 0;
@@ -270,35 +319,7 @@ static json_t *iommu_info(const char *sysfs, const char *cmdline, json_t *groups
 
 		snprintf(ud, sizeof(ud), "%s/%s", dir, names[i]);
 		json_object_set_new(u, "name", json_string(names[i]));
-		snprintf(p, sizeof(p), "%s/intel-iommu", ud);
-		if (access(p, F_OK) == 0) {
-			char ecap[64];
-
-			kind = "intel-vtd";
-			any_dmar = true;
-			set_text(u, "version", p, "version");
-			set_text(u, "cap", p, "cap");
-			set_text(u, "ecap", p, "ecap");
-			snprintf(ud, sizeof(ud), "%s/ecap", p);
-			if (read_text(ud, ecap, sizeof(ecap)) == 0) {
-				unsigned long long e = strtoull(ecap, NULL, 16);
-
-				/* VT-d 3.x ecap: bit 43 SMTS, 40 PASID, 53 SMPWC ... */
-				bool smts = (e >> 43) & 1;
-
-				json_object_set_new(u, "ecap_smts", json_boolean(smts));
-				json_object_set_new(u, "ecap_pasid", json_boolean((e >> 40) & 1));
-				json_object_set_new(u, "ecap_dev_tlb", json_boolean((e >> 2) & 1));
-				json_object_set_new(u, "ecap_prs", json_boolean((e >> 29) & 1));
-				ecap_smts |= smts;
-			}
-		} else if (strstr(names[i], "ivhd")) {
-			kind = "amd-vi";
-		} else if (strstr(names[i], "smmu")) {
-			kind = "arm-smmu";
-		} else if (!strcmp(kind, "none")) {
-			kind = "other";
-		}
+		kind = iommu_unit(u, ud, names[i], kind, &ecap_smts, &any_dmar, &any_ivhd);
 		json_array_append_new(units, u);
 	}
 	free_names(names, n);
@@ -318,11 +339,14 @@ static json_t *iommu_info(const char *sysfs, const char *cmdline, json_t *groups
 	/* Domain type per group: DMA = strict invalidation, DMA-FQ = lazy (flush queue). */
 	if (nr_dma + nr_fq + nr_ident == 0) {
 		const char *s = cmdline_opt(cmdline, "iommu.strict", v, sizeof(v));
+		const char *amd = cmdline_opt(cmdline, "amd_iommu", v + 64, sizeof(v) - 64);
 
+		/* amd_iommu=fullflush is the old spelling of iommu.strict=1 */
 		json_object_set_new(o, "mode",
 				    json_string(!strcmp(kind, "none") ? "none"
 						: s ? (atoi(s) ? "strict" : "lazy")
-						    : "unknown"));
+						: amd && strstr(amd, "fullflush") ? "strict"
+										  : "unknown"));
 	} else {
 		json_object_set_new(o, "mode",
 				    json_string(nr_dma && !nr_fq		? "strict"
@@ -353,6 +377,23 @@ static json_t *iommu_info(const char *sysfs, const char *cmdline, json_t *groups
 	} else {
 		json_object_set_new(o, "scalable_mode_on", json_false());
 	}
+	if (any_ivhd) {
+		const char *a = cmdline_opt(cmdline, "amd_iommu", v, sizeof(v));
+
+		/* amd_iommu=off|fullflush|force_enable|pgtbl_v1|pgtbl_v2|...
+		 * (Documentation/admin-guide/kernel-parameters.txt) */
+		json_object_set_new(o, "amd_iommu_options", json_string(a ? a : ""));
+		json_object_set_new(
+		    o, "page_table",
+		    json_string(a && strstr(a, "pgtbl_v2") ? "v2 (x86 format)" : "v1 (default)"));
+	}
+	json_object_set_new(
+	    o, "invalidation",
+	    json_string(any_dmar   ? "queued invalidation (QI descriptors)"
+			: any_ivhd ? "command buffer (INVALIDATE_IOMMU_PAGES/IOTLB_PAGES + "
+				     "COMPLETION_WAIT; no tracepoint: fentry/kprobe on "
+				     "__iommu_queue_command_sync)"
+				   : "unknown"));
 	return o;
 }
 
@@ -505,4 +546,67 @@ bool host_has_bpf_caps(const char **why)
 		*why = "loading BPF tracing programs needs root, or CAP_BPF plus CAP_PERFMON "
 		       "(e.g. sudo svatrace collect ..., or setcap cap_bpf,cap_perfmon+ep)";
 	return ok;
+}
+
+/* "N thing(s)" into the list. */
+static void ident_count(json_t *out, size_t n, const char *what, const char *detail)
+{
+	if (n)
+		json_array_append_new(
+		    out, json_sprintf("%zu %s%s: %s", n, what, n == 1 ? "" : "s", detail));
+}
+
+json_t *host_identifying(const json_t *meta)
+{
+	json_t *out = json_array(), *host = json_object_get(meta, "host"), *wl;
+	const char *addr = json_string_value(json_object_get(meta, "addresses"));
+	const char *kid = json_string_value(json_object_get(meta, "hash_key_id"));
+
+	if (!out)
+		return NULL;
+	if (json_is_object(host)) {
+		json_array_append_new(
+		    out,
+		    json_sprintf("kernel release %s, %s, %lld CPUs",
+				 json_string_value(json_object_get(host, "kernel_release")) ?: "?",
+				 json_string_value(json_object_get(host, "machine")) ?: "?",
+				 (long long)json_integer_value(json_object_get(host, "cpus"))));
+		json_array_append_new(
+		    out, json_string(json_is_false(json_object_get(host, "kernel_cmdline_reduced"))
+					 ? "the whole kernel command line (--keep-cmdline)"
+					 : "the kernel command line's IOMMU/DMA/PCI options only"));
+		ident_count(out, json_array_size(json_object_get(host, "pci_devices")),
+			    "PCI device", "bus addresses, vendor:device ids, drivers");
+		ident_count(
+		    out, json_array_size(json_object_get(json_object_get(host, "iommu"), "units")),
+		    "IOMMU unit", "name and capability registers");
+		ident_count(
+		    out, json_array_size(json_object_get(json_object_get(host, "dsa"), "devices")),
+		    "DSA device", "configuration");
+	}
+	if (json_string_length(json_object_get(meta, "command_line")))
+		json_array_append_new(out,
+				      json_string("the svatrace command line (paths, options)"));
+	wl = json_object_get(meta, "workload");
+	if (json_is_object(wl))
+		json_array_append_new(
+		    out, json_sprintf("the workload's name '%s'%s",
+				      json_string_value(json_object_get(wl, "command")) ?: "?",
+				      json_object_get(wl, "argv") ? " and its arguments" : ""));
+	if (json_array_size(json_object_get(meta, "uprobes")))
+		json_array_append_new(out, json_string("--uprobe program paths"));
+	json_array_append_new(out, json_string("names and ids of the tasks that raised events, "
+					       "device names"));
+	if (addr && !strcmp(addr, "kept"))
+		json_array_append_new(out, json_string("physical and user addresses, as they are "
+						       "(--keep-phys): kernel/user layout"));
+	else if (addr && !strcmp(addr, "hashed"))
+		json_array_append_new(
+		    out,
+		    json_sprintf("physical and user addresses hashed with a %s key (id %s): "
+				 "not reversible without it",
+				 json_string_value(json_object_get(meta, "hash_key")) ?: "random",
+				 kid ?: "not recorded"));
+	json_array_append_new(out, json_string("not stored: host name, MAC and IP addresses"));
+	return out;
 }

@@ -65,4 +65,14 @@ int host_pci_ext_caps(const unsigned char *cfg, size_t len, bool *ats, bool *pri
  */
 bool host_has_bpf_caps(const char **why);
 
+/**
+ * host_identifying() - what a trace with this @meta (its meta chunk: host
+ * snapshot, command line, workload, addresses) holds that could identify
+ * the host or its users, one phrase per item, ending with what is never
+ * stored. For `svatrace doctor` (on what collect would write) and `info`.
+ *
+ * Return: a JSON array of strings (new reference), NULL on allocation failure.
+ */
+json_t *host_identifying(const json_t *meta);
+
 #endif /* SVATRACE_COLLECT_HOST_H */

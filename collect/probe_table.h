@@ -21,8 +21,11 @@
  *   TPR(ID, KIND, OP, SYS, EVENT, PROG, GROUP, RAW_PROG, RAW_NR_ARGS, RAW_ARG0)
  *	the same, with a raw_tp program preferred when the kernel's BTF shows
  *	the expected prototype (probe_raw_ok(), probes.h)
- *   FN(ID, KIND, OP, FUNC, PROG, RET_PROG, GROUP, MODULE)
- *	a kernel function: fentry PROG, fexit RET_PROG or NULL, MODULE or NULL
+ *   FN(ID, KIND, OP, FUNC, PROG, RET_PROG, GROUP, MODULE, KPROG, KRET_PROG)
+ *	a kernel function: fentry PROG, fexit RET_PROG or NULL, MODULE or NULL;
+ *	KPROG and KRET_PROG (NULL when RET_PROG is) are the kprobe/kretprobe
+ *	twins used where fentry cannot attach (probe_check(), probes.h): same
+ *	record, same probe id
  *   OTHER(ID, KIND, OP, TYPE, NAME, GROUP, PROG)
  *	attached from command-line options (--uprobe, --tracepoint)
  * OP is the enum trace_*_op (trace/format.h) of the kind's record, 0 where
@@ -89,41 +92,60 @@
 	TP(CACHE_TAG_FLUSH_RANGE_NP, CACHE_TAG, TRACE_CACHE_TAG_FLUSH_RANGE_NP, "intel_iommu",	\
 	   "cache_tag_flush_range_np", "tp_cache_tag_flush_range_np", "intel_iommu")		\
 	FN(QI_SUBMIT_SYNC, QI_WAIT, 0, "qi_submit_sync", "fe_qi_submit_sync",			\
-	   "fx_qi_submit_sync", "qi_wait", NULL)							\
+	   "fx_qi_submit_sync", "qi_wait", NULL,	\
+	   "kp_qi_submit_sync", "kr_qi_submit_sync")	\
 	FN(IOPF_REPORT, IOPF_FAULT, TRACE_FAULT_REPORT, "iommu_report_device_fault",		\
-	   "fe_iopf_report", NULL, "iopf", NULL)							\
+	   "fe_iopf_report", NULL, "iopf", NULL,	\
+	   "kp_iopf_report", NULL)	\
 	FN(IOPF_HANDLE_IOPF, IOPF_FAULT, TRACE_FAULT_HANDLE, "iommu_sva_handle_iopf",		\
-	   "fe_iopf_handle_iopf", NULL, "iopf", NULL)							\
+	   "fe_iopf_handle_iopf", NULL, "iopf", NULL,	\
+	   "kp_iopf_handle_iopf", NULL)	\
 	FN(IOPF_HANDLE_MM, IOPF_FAULT, TRACE_FAULT_HANDLE, "iommu_sva_handle_mm",		\
-	   "fe_iopf_handle_mm", NULL, "iopf", NULL)							\
+	   "fe_iopf_handle_mm", NULL, "iopf", NULL,	\
+	   "kp_iopf_handle_mm", NULL)	\
 	FN(IOPF_PAGE_RESPONSE, IOPF_RESP, 0, "iommu_page_response", "fe_iopf_page_response",	\
-	   NULL, "iopf", NULL)										\
+	   NULL, "iopf", NULL,	\
+	   "kp_iopf_page_response", NULL)	\
 	FN(IOPF_GROUP_RESPONSE, IOPF_RESP, 0, "iopf_group_response", "fe_iopf_group_response",	\
-	   NULL, "iopf", NULL)										\
+	   NULL, "iopf", NULL,	\
+	   "kp_iopf_group_response", NULL)	\
 	FN(PIN_FAST, PIN, TRACE_PIN, "pin_user_pages_fast", "fe_pin_fast", "fx_pin_fast",	\
-	   "pin", NULL)											\
-	FN(PIN, PIN, TRACE_PIN, "pin_user_pages", "fe_pin", "fx_pin", "pin", NULL)		\
+	   "pin", NULL,	\
+	   "kp_pin_fast", "kr_pin_fast")	\
+	FN(PIN, PIN, TRACE_PIN, "pin_user_pages", "fe_pin", "fx_pin", "pin", NULL,	\
+	   "kp_pin", "kr_pin")	\
 	FN(PIN_REMOTE, PIN, TRACE_PIN, "pin_user_pages_remote", "fe_pin_remote",		\
-	   "fx_pin_remote", "pin", NULL)								\
+	   "fx_pin_remote", "pin", NULL,	\
+	   "kp_pin_remote", "kr_pin_remote")	\
 	FN(PIN_UNLOCKED, PIN, TRACE_PIN, "pin_user_pages_unlocked", "fe_pin_unlocked",		\
-	   "fx_pin_unlocked", "pin", NULL)								\
-	FN(UNPIN, PIN, TRACE_UNPIN, "unpin_user_pages", "fe_unpin", NULL, "pin", NULL)		\
+	   "fx_pin_unlocked", "pin", NULL,	\
+	   "kp_pin_unlocked", "kr_pin_unlocked")	\
+	FN(UNPIN, PIN, TRACE_UNPIN, "unpin_user_pages", "fe_unpin", NULL, "pin", NULL,	\
+	   "kp_unpin", NULL)	\
 	FN(UNPIN_DIRTY, PIN, TRACE_UNPIN, "unpin_user_pages_dirty_lock", "fe_unpin_dirty",	\
-	   NULL, "pin", NULL)										\
+	   NULL, "pin", NULL,	\
+	   "kp_unpin_dirty", NULL)	\
 	FN(IDXD_SUBMIT, DSA_SUBMIT, 0, "idxd_submit_desc", "fe_idxd_submit", NULL, "idxd",	\
-	   "idxd")											\
+	   "idxd",	\
+	   "kp_idxd_submit", NULL)	\
 	FN(IDXD_ENQCMDS, DSA_ENQCMDS, 0, "idxd_enqcmds", "fe_idxd_enqcmds", "fx_idxd_enqcmds",	\
-	   "idxd", "idxd")										\
+	   "idxd", "idxd",	\
+	   "kp_idxd_enqcmds", "kr_idxd_enqcmds")	\
 	FN(IDXD_COMPLETE, DSA_COMPLETE, 0, "idxd_dma_complete_txd", "fe_idxd_complete", NULL,	\
-	   "idxd", "idxd")										\
+	   "idxd", "idxd",	\
+	   "kp_idxd_complete", NULL)	\
 	FN(IDXD_WQ_THREAD, IRQ, 0, "idxd_wq_thread", "fe_idxd_wq_thread", NULL, "idxd",		\
-	   "idxd")											\
+	   "idxd",	\
+	   "kp_idxd_wq_thread", NULL)	\
 	FN(IDXD_MISC_THREAD, IRQ, 0, "idxd_misc_thread", "fe_idxd_misc_thread", NULL, "idxd",	\
-	   "idxd")											\
+	   "idxd",	\
+	   "kp_idxd_misc_thread", NULL)	\
 	OTHER(UPROBE_DSA, DSA_UPROBE, 0, PROBE_UPROBE, "uprobe:dsa-desc", "uprobe",		\
 	      "up_dsa_desc")										\
 	OTHER(TRACEPOINT, TRACEPOINT, 0, PROBE_USER_TP, "tracepoint", "tracepoint",		\
-	      "tp_generic")
+	      "tp_generic")										\
+	FN(AMD_CMD, AMD_CMD, 0, "__iommu_queue_command_sync", "fe_amd_cmd", NULL, "amd_iommu",	\
+	   NULL, "kp_amd_cmd", NULL)
 /* clang-format on */
 
 #endif /* SVATRACE_COLLECT_PROBE_TABLE_H */

@@ -30,13 +30,38 @@ struct probe_def {
 	const char *name; /* "iommu:map", "fentry:qi_submit_sync": -e and lost counters */
 	const char
 	    *group; /* selection group: iommu, dma, intel_iommu, qi_wait, iopf, pin, idxd, uprobe */
-	const char *target;   /* "iommu/map" or the function name */
-	const char *prog;     /* BPF program name (entry) */
-	const char *ret_prog; /* BPF program name of the fexit, NULL if none */
-	const char *module;   /* kernel module that provides it, NULL if built in */
-	const char *raw_prog; /* raw_tp program preferred to prog when probe_raw_ok(), or NULL */
-	uint8_t raw_nr_args;  /* arguments raw_prog expects (the tracepoint's TP_PROTO) */
-	const char *raw_arg0; /* struct its first argument points to, NULL if a scalar */
+	const char *target;    /* "iommu/map" or the function name */
+	const char *prog;      /* BPF program name (entry) */
+	const char *ret_prog;  /* BPF program name of the fexit, NULL if none */
+	const char *module;    /* kernel module that provides it, NULL if built in */
+	const char *raw_prog;  /* raw_tp program preferred to prog when probe_raw_ok(), or NULL */
+	uint8_t raw_nr_args;   /* arguments raw_prog expects (the tracepoint's TP_PROTO) */
+	const char *raw_arg0;  /* struct its first argument points to, NULL if a scalar */
+	const char *kprog;     /* PROBE_FUNC: the kprobe twin of prog */
+	const char *kret_prog; /* PROBE_FUNC: the kretprobe twin of ret_prog, NULL if none */
+};
+
+/* How a probe attaches (probe_check()). */
+enum probe_via {
+	PROBE_VIA_NONE = 0,   /* cannot attach here: see why */
+	PROBE_VIA_TRACEPOINT, /* tracepoint (its raw_tp twin is the collector's choice) */
+	PROBE_VIA_FENTRY,     /* fentry (+ fexit) through a BPF trampoline */
+	PROBE_VIA_KPROBE,     /* kprobe (+ kretprobe) */
+	PROBE_VIA_OPTION,     /* --uprobe / --tracepoint: checked when attached */
+};
+
+/* Which mechanism kernel-function probes may use (collect --func-probes). */
+enum probe_func_mode {
+	PROBE_FUNC_AUTO = 0, /* fentry where the kernel takes it, else kprobe */
+	PROBE_FUNC_FENTRY,   /* fentry only */
+	PROBE_FUNC_KPROBE,   /* kprobe only */
+};
+
+/* What probe_check() found for one probe. */
+struct probe_status {
+	uint8_t via;		/* enum probe_via */
+	const char *why;	/* PROBE_VIA_NONE: why not (lives until exit) */
+	const char *fentry_why; /* PROBE_FUNC: why fentry was not used, NULL if it was */
 };
 
 /** probe_defs() - the table, @nr set to its length; indexed by enum svt_probe. */
@@ -73,11 +98,36 @@ const char *probe_tracefs_dir(void);
  * @p: probe.
  * @why: set to a short reason when it does not (static string or NULL).
  *
- * Tracepoints: the tracefs event directory; functions: a text symbol in
- * /proc/kallsyms and a FUNC in the kernel's (or its module's) BTF, which
- * fentry needs. Uprobes are always "present" (checked at attach).
+ * probe_check(@p, PROBE_FUNC_AUTO) says it can attach. Uprobes and
+ * --tracepoint are always "present" (checked at attach).
  */
 bool probe_present(const struct probe_def *p, const char **why);
+
+/**
+ * probe_check() - can @p attach on this kernel, and how? The one check
+ * `svatrace doctor`, `collect --list` and the collector all use, so they
+ * agree. Tracepoints: as probe_present(). Kernel functions: the symbol
+ * must be in /proc/kallsyms; then, unless @mode is PROBE_FUNC_KPROBE, a
+ * two-instruction fentry (and fexit) program is loaded against the
+ * function's BTF and attached for an instant, which shows whatever the
+ * kernel would refuse (no trampoline, >6 arguments before 6.6, a sandbox
+ * that forbids tracing programs); where that fails and @mode allows it, a
+ * kprobe (and kretprobe) perf event is opened and closed the same way.
+ * Needs the privileges collect needs; without them every function probe
+ * reads "cannot attach" with the kernel's reason. Cached per probe and mode.
+ *
+ * Return: the status (never NULL; static storage).
+ */
+const struct probe_status *probe_check(const struct probe_def *p, enum probe_func_mode mode);
+
+/** probe_via_name() - "tracepoint", "fentry", "kprobe", "option" or "none". */
+const char *probe_via_name(unsigned int via);
+
+/**
+ * probe_func_mode_parse() - "auto", "fentry" or "kprobe" into @mode.
+ * Return: 0 or -EINVAL.
+ */
+int probe_func_mode_parse(const char *s, enum probe_func_mode *mode);
 
 /**
  * probe_selected() - does the -e selection @sel (comma-separated globs on

@@ -27,6 +27,7 @@
 char LICENSE[] SEC("license") = "GPL";
 
 const volatile __u32 targ_tgid = 0;	       /* --pid: 0 = every task */
+const volatile __u64 targ_cgid = 0;	       /* --cgroup: cgroup-v2 id, 0 = every cgroup */
 const volatile __u64 wakeup_bytes = 64 * 1024; /* per CPU: wake the consumer past this much data */
 const volatile bool tp_multi = false;	       /* more than one --tracepoint: op from the cookie */
 
@@ -92,7 +93,9 @@ static __always_inline void sg_overflow(__u16 probe, __u32 n)
 
 static __always_inline bool skip_task(struct task_struct *t)
 {
-	return targ_tgid && t->tgid != targ_tgid;
+	/* targ_cgid is read-only data: with 0 the verifier drops the helper call */
+	return (targ_tgid && t->tgid != targ_tgid) ||
+	       (targ_cgid && bpf_get_current_cgroup_id() != targ_cgid);
 }
 
 /*
@@ -878,12 +881,12 @@ static __always_inline struct svt_rec *exit_rec(__u16 probe, long ret, const __u
 /* qi_submit_sync(iommu, desc, count, options): the invalidation wait. */
 ENTRY_SAVE(fe_qi_submit_sync, "qi_submit_sync", 0, 2, -1)
 
-/* nr_desc, ret, dur_ns, s2 the IOMMU (the iommu pointer is cleared). */
-SEC("fexit/qi_submit_sync")
-int fx_qi_submit_sync(void *ctx)
+/* nr_desc, ret, dur_ns, s2 the IOMMU (the iommu pointer is cleared);
+ * shared by the fexit and the kretprobe. */
+static __always_inline int qi_wait_exit(int ret)
 {
 	const __u32 fl = EXIT_FL | SVT_RF_S2;
-	struct svt_rec *r = exit_rec(SVT_P_QI_SUBMIT_SYNC, (int)fret(ctx), fl);
+	struct svt_rec *r = exit_rec(SVT_P_QI_SUBMIT_SYNC, ret, fl);
 	struct intel_iommu___svt *iommu;
 	char *s2;
 
@@ -895,6 +898,12 @@ int fx_qi_submit_sync(void *ctx)
 	RVAL(r, struct svt_v_qi_wait)->iommu = 0;
 	rec_submit(r, EXIT_NV, fl);
 	return 0;
+}
+
+SEC("fexit/qi_submit_sync")
+int fx_qi_submit_sync(void *ctx)
+{
+	return qi_wait_exit((int)fret(ctx));
 }
 
 /* ------------------------------------------------------------ I/O page faults */
@@ -1102,11 +1111,8 @@ struct idxd_desc___svt {
 
 /* idxd_submit_desc(wq, desc): the descriptor (DSA spec layout), wq in op,
  * device number in ret, desc pointer in dur_ns. */
-SEC("fentry/idxd_submit_desc")
-int fe_idxd_submit(void *ctx)
+static __always_inline int idxd_submit(struct idxd_wq___svt *wq, struct idxd_desc___svt *desc)
 {
-	struct idxd_wq___svt *wq = (void *)arg(ctx, 0);
-	struct idxd_desc___svt *desc = (void *)arg(ctx, 1);
 	struct svt_rec *r;
 
 	if (!(r = rec_open(SVT_P_IDXD_SUBMIT, DESC_NV, DESC_FL)))
@@ -1121,24 +1127,31 @@ int fe_idxd_submit(void *ctx)
 	return 0;
 }
 
+SEC("fentry/idxd_submit_desc")
+int fe_idxd_submit(void *ctx)
+{
+	return idxd_submit((void *)arg(ctx, 0), (void *)arg(ctx, 1));
+}
+
 /* idxd_enqcmds(wq, portal, desc): retries ENQCMDS up to wq->enqcmds_retries
  * times; the return value says accepted (0) or -EAGAIN/-ENXIO. */
+static __always_inline int idxd_enqcmds_entry(struct idxd_wq___svt *wq, __u64 desc)
+{
+	return entry_save(BPF_CORE_READ(wq, id), BPF_CORE_READ(wq, idxd, id), desc);
+}
+
 SEC("fentry/idxd_enqcmds")
 int fe_idxd_enqcmds(void *ctx)
 {
-	struct idxd_wq___svt *wq = (void *)arg(ctx, 0);
-
-	return entry_save(BPF_CORE_READ(wq, id), BPF_CORE_READ(wq, idxd, id), arg(ctx, 2));
+	return idxd_enqcmds_entry((void *)arg(ctx, 0), arg(ctx, 2));
 }
 
 EXIT_RECORD(fx_idxd_enqcmds, "idxd_enqcmds", SVT_P_IDXD_ENQCMDS, int)
 
 /* idxd_dma_complete_txd(desc, comp_type, ...): struct svt_v_dsa_complete
  * from the completion record and comp_type, desc pointer in dur_ns. */
-SEC("fentry/idxd_dma_complete_txd")
-int fe_idxd_complete(void *ctx)
+static __always_inline int idxd_complete(struct idxd_desc___svt *desc, __u32 comp_type)
 {
-	struct idxd_desc___svt *desc = (void *)arg(ctx, 0);
 	const __u32 nv = SVT_NV(struct svt_v_dsa_complete);
 	struct svt_v_dsa_complete *v;
 	struct svt_rec *r;
@@ -1151,10 +1164,16 @@ int fe_idxd_complete(void *ctx)
 	v->status = crec[0];
 	v->bytes_done = *(__u32 *)&crec[4];
 	v->fault_addr = *(__u64 *)&crec[8];
-	v->comp_type = (__u32)arg(ctx, 1);
+	v->comp_type = comp_type;
 	RDUR(r, nv, SVT_RF_DUR) = (__u64)desc;
 	rec_submit(r, nv, SVT_RF_DUR);
 	return 0;
+}
+
+SEC("fentry/idxd_dma_complete_txd")
+int fe_idxd_complete(void *ctx)
+{
+	return idxd_complete((void *)arg(ctx, 0), (__u32)arg(ctx, 1));
 }
 
 /* Completion interrupt thread and the misc (error / event log) thread: irq. */
@@ -1179,6 +1198,186 @@ SEC("fentry/idxd_misc_thread")
 int fe_idxd_misc_thread(void *ctx)
 {
 	return irq_thread(SVT_P_IDXD_MISC_THREAD, arg(ctx, 0));
+}
+
+/* ------------------------------------------------------------ AMD-Vi command buffer */
+
+/*
+ * AMD-Vi has no invalidation tracepoint: every command the driver puts in
+ * the command buffer (INVALIDATE_IOMMU_PAGES, INVALIDATE_IOTLB_PAGES,
+ * COMPLETION_WAIT, ...) goes through __iommu_queue_command_sync(iommu,
+ * cmd, sync) in drivers/iommu/amd/iommu.c (5.x-6.12), with the iommu lock
+ * held. The 16 command bytes are copied as they are; user space decodes.
+ */
+static __always_inline int amd_cmd(__u64 cmd, __u64 sync)
+{
+	const __u32 nv = SVT_NV(struct svt_v_amd_cmd);
+	struct svt_v_amd_cmd *v;
+	struct svt_rec *r;
+
+	if (!(r = rec_open(SVT_P_AMD_CMD, nv, 0)))
+		return 0;
+	v = RVAL(r, struct svt_v_amd_cmd);
+	if (bpf_probe_read_kernel(v, 16, (void *)cmd))
+		v->lo = v->hi = 0;
+	v->sync = sync & 0xff; /* bool */
+	rec_submit(r, nv, 0);
+	return 0;
+}
+
+SEC("fentry/__iommu_queue_command_sync")
+int fe_amd_cmd(void *ctx)
+{
+	return amd_cmd(arg(ctx, 1), arg(ctx, 2));
+}
+
+/* ------------------------------------------------------------ kprobe twins */
+
+/*
+ * The same kernel-function probes as kprobes/kretprobes, for kernels that
+ * refuse fentry/fexit (no BPF trampoline, a sandbox that forbids tracing
+ * programs, more than six arguments on x86 before Linux 6.6). Each twin
+ * calls the helper its fentry/fexit program calls, with the same arguments
+ * read from the registers (x86-64 calling convention), so its records are
+ * the fentry's byte for byte: same probe id, values, ret, dur and strings.
+ * SEC("kprobe") without a target: the loader attaches each to the function
+ * probe_table.h names (bpf_program__attach_kprobe), only when probe_check()
+ * chose kprobe for it (probes.h).
+ */
+static __always_inline __u64 karg(struct pt_regs *ctx, const int n)
+{
+	switch (n) { /* n is a constant: one register load after inlining */
+	case 0:
+		return PT_REGS_PARM1(ctx);
+	case 1:
+		return PT_REGS_PARM2(ctx);
+	case 2:
+		return PT_REGS_PARM3(ctx);
+	case 3:
+		return PT_REGS_PARM4(ctx);
+	case 4:
+		return PT_REGS_PARM5(ctx);
+	case 5:
+#ifdef PT_REGS_PARM6
+		return PT_REGS_PARM6(ctx);
+#else
+		return ctx->r9; /* libbpf < 1.2 has no PT_REGS_PARM6 (x86-64: r9) */
+#endif
+	}
+	return 0;
+}
+
+/* A kprobe saving arguments @i0, @i1, @i2 (-1: none) for its kretprobe (ENTRY_SAVE's twin). */
+#define KENTRY_SAVE(prog, i0, i1, i2)                                                              \
+	SEC("kprobe")                                                                              \
+	int prog(struct pt_regs *ctx)                                                              \
+	{                                                                                          \
+		return entry_save(i0 < 0 ? 0 : karg(ctx, i0), i1 < 0 ? 0 : karg(ctx, i1),          \
+				  i2 < 0 ? 0 : karg(ctx, i2));                                     \
+	}
+
+/* EXIT_RECORD's twin. */
+#define KEXIT_RECORD(prog, probe, ret_type)                                                        \
+	SEC("kretprobe")                                                                           \
+	int prog(struct pt_regs *ctx)                                                              \
+	{                                                                                          \
+		struct svt_rec *r = exit_rec(probe, (ret_type)PT_REGS_RC(ctx), EXIT_FL);           \
+                                                                                                   \
+		if (r)                                                                             \
+			rec_submit(r, EXIT_NV, EXIT_FL);                                           \
+		return 0;                                                                          \
+	}
+
+KENTRY_SAVE(kp_qi_submit_sync, 0, 2, -1)
+SEC("kretprobe")
+int kr_qi_submit_sync(struct pt_regs *ctx)
+{
+	return qi_wait_exit((int)PT_REGS_RC(ctx));
+}
+
+SEC("kprobe")
+int kp_iopf_report(struct pt_regs *ctx)
+{
+	return fault_event(SVT_P_IOPF_REPORT, (void *)karg(ctx, 0), (void *)karg(ctx, 1));
+}
+SEC("kprobe")
+int kp_iopf_handle_iopf(struct pt_regs *ctx)
+{
+	return fault_event(SVT_P_IOPF_HANDLE_IOPF, NULL, (void *)karg(ctx, 0));
+}
+SEC("kprobe")
+int kp_iopf_handle_mm(struct pt_regs *ctx)
+{
+	return fault_event(SVT_P_IOPF_HANDLE_MM, NULL, (void *)karg(ctx, 0));
+}
+SEC("kprobe")
+int kp_iopf_page_response(struct pt_regs *ctx)
+{
+	struct iommu_page_response___svt *msg = (void *)karg(ctx, 1);
+
+	return page_response(SVT_P_IOPF_PAGE_RESPONSE, (void *)karg(ctx, 0),
+			     BPF_CORE_READ(msg, pasid), BPF_CORE_READ(msg, grpid),
+			     BPF_CORE_READ(msg, code));
+}
+SEC("kprobe")
+int kp_iopf_group_response(struct pt_regs *ctx)
+{
+	struct iommu_fault___svt *group = (void *)karg(ctx, 0);
+
+	return page_response(SVT_P_IOPF_GROUP_RESPONSE, NULL, BPF_CORE_READ(group, prm.pasid),
+			     BPF_CORE_READ(group, prm.grpid), (__u32)karg(ctx, 1));
+}
+
+KENTRY_SAVE(kp_pin_fast, 0, 1, 2)
+KENTRY_SAVE(kp_pin, 0, 1, 2)
+KENTRY_SAVE(kp_pin_remote, 1, 2, 3)
+KENTRY_SAVE(kp_pin_unlocked, 0, 1, 3)
+KEXIT_RECORD(kr_pin_fast, SVT_P_PIN_FAST, int)
+KEXIT_RECORD(kr_pin, SVT_P_PIN, long)
+KEXIT_RECORD(kr_pin_remote, SVT_P_PIN_REMOTE, long)
+KEXIT_RECORD(kr_pin_unlocked, SVT_P_PIN_UNLOCKED, long)
+
+SEC("kprobe")
+int kp_unpin(struct pt_regs *ctx)
+{
+	return unpin(SVT_P_UNPIN, karg(ctx, 1));
+}
+SEC("kprobe")
+int kp_unpin_dirty(struct pt_regs *ctx)
+{
+	return unpin(SVT_P_UNPIN_DIRTY, karg(ctx, 1));
+}
+
+SEC("kprobe")
+int kp_idxd_submit(struct pt_regs *ctx)
+{
+	return idxd_submit((void *)karg(ctx, 0), (void *)karg(ctx, 1));
+}
+SEC("kprobe")
+int kp_idxd_enqcmds(struct pt_regs *ctx)
+{
+	return idxd_enqcmds_entry((void *)karg(ctx, 0), karg(ctx, 2));
+}
+KEXIT_RECORD(kr_idxd_enqcmds, SVT_P_IDXD_ENQCMDS, int)
+SEC("kprobe")
+int kp_idxd_complete(struct pt_regs *ctx)
+{
+	return idxd_complete((void *)karg(ctx, 0), (__u32)karg(ctx, 1));
+}
+SEC("kprobe")
+int kp_idxd_wq_thread(struct pt_regs *ctx)
+{
+	return irq_thread(SVT_P_IDXD_WQ_THREAD, karg(ctx, 0));
+}
+SEC("kprobe")
+int kp_idxd_misc_thread(struct pt_regs *ctx)
+{
+	return irq_thread(SVT_P_IDXD_MISC_THREAD, karg(ctx, 0));
+}
+SEC("kprobe")
+int kp_amd_cmd(struct pt_regs *ctx)
+{
+	return amd_cmd(karg(ctx, 1), karg(ctx, 2));
 }
 
 /* ------------------------------------------------------------ user-space DSA submitters */

@@ -7,6 +7,8 @@
 # trace.dat's field by field. The NVMe and virtio-blk I/O gives
 # dma_map_sg/unmap_sg, dma_map/unmap_page, cache-tag flushes for both the
 # IOTLB and the device TLB (ATS), and pin_user_pages_fast from O_DIRECT.
+# The kernel-function probes are also counted against tracefs kprobes and
+# compared with a second collector's kprobe twins.
 # SVT_SKIP_QEMU=1 skips (about 35 s of TCG boot).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/guest.inc"
@@ -28,6 +30,7 @@ for ev in dma:dma_map_sg dma:dma_unmap_sg dma:dma_map_page dma:dma_unmap_page \
 	if [ "$n" -gt 0 ]; then ok "$ev recorded ($n)"; else not_ok "$ev recorded" "$J"; fi
 done
 guest_fields "$G"
+guest_kprobe_twin "$G"
 T=$("$SVATRACE" dump -e 'intel_iommu:cache_tag_flush_range' "$G/collect.trace")
 check_match "cache-tag flushes of the IOTLB (type 0) are recorded" '"tag_type":0' "$T"
 check_match "... and of the device TLB (ATS, type 1) on a device" '"device_id":"0000:0[0-9]:00.0".*"tag_type":1' "$T"
