@@ -973,10 +973,9 @@ static int copy_script(const struct plot_kind *k, const struct plot_opts *o, con
 			default_subtitle(st, runs, nr, res, sub, sizeof(sub));
 		if (res->nr_dropped)
 			snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub),
-				 " · %zu %s left out (at most %d lines a panel; all in %s.dat "
-				 "with --runs)",
-				 res->nr_dropped, k->shape == PLOT_SWEEP ? "groups" : "runs",
-				 PLOT_MAX_SERIES, k->name);
+				 " · %zu %s drawn, %zu left out (a panel holds %d lines)",
+				 res->nr_series, k->shape == PLOT_SWEEP ? "groups" : "runs",
+				 res->nr_dropped, PLOT_MAX_SERIES);
 		fprintf(f, "# --- set by svatrace plot from the data ---\n");
 		gp_string(f, "plot_title", o->title ? o->title : k->summary, 100);
 		gp_string(f, "plot_subtitle", sub, 0);

@@ -38,9 +38,12 @@ do for [fmt in "png svg"] {
 	set grid y
 	set key outside right top
 	set ylabel "CPU time (ms)"
-	set xlabel "run (a missing segment: the run has no such events)"
-	if (nr_rows > 12) { set xtics rotate by -45 }
+	# many runs: every step-th bar is labelled with its run id (#12), the rest blank
+	step = nr_rows > 16 ? int(ceil(nr_rows / 16.0)) : 1
+	if (nr_rows > 8) { set xtics rotate by -45 }
+	set xlabel step == 1 ? "run (a missing segment: the run has no such events)" : sprintf("run id (every %d-th labelled; a missing segment: no such events)", step)
 	set yrange [0:*]
-	plot for [c in cols] datafile using (column(c+0)):xtic(1) lc (c-1) title what[c-1]
+	lab(i) = step == 1 ? stringcolumn(1) : (i % step == 0 ? sprintf("#%d", column(8)) : "")
+	plot for [c in cols] datafile using (column(c+0)):xtic(lab(int($0))) lc (c-1) title what[c-1]
 	unset output
 }

@@ -37,6 +37,9 @@ do for [fmt in "png svg"] {
 	set logscale x 2
 	set xrange [x_lo:x_hi]
 	set grid
+	# the same plot area in every panel, legend or not: one x axis for all
+	set lmargin at screen 0.1
+	set rmargin at screen 0.72
 	set key outside right top
 	set xlabel "IOTLB entries"
 	unset arrow

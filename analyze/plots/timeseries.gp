@@ -37,6 +37,9 @@ do for [fmt in "png svg"] {
 	set output name.".".fmt
 	set multiplot layout 3,1 title plot_title."\n".plot_subtitle.(window_ms > 0 ? sprintf(" · windows of %g ms", window_ms) : "")
 	set grid
+	# the same plot area in every panel, legend or not: one x axis for all
+	set lmargin at screen 0.1
+	set rmargin at screen 0.72
 	set key outside right top
 	set xlabel "time from the run's first record (ms)"
 	set xrange [0:x_max]
