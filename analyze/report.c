@@ -477,8 +477,8 @@ static void provenance_section(struct out *o, struct store *st, const struct sto
 			     exp, isnan(acc) ? exp : acc);
 		both(o,
 		     "Modelled: every latency, miss rate, throughput and CPU time, with "
-		     "profile %s (svatrace %s).",
-		     s->profile, s->tool_version);
+		     "profile %s, model revision %s (svatrace %s).",
+		     s->profile, s->model_rev, s->tool_version);
 		raw(o, "</li>\n", "\n");
 	}
 	raw(o, "</ul>\n", "\n");
@@ -735,8 +735,8 @@ static void study_plots(struct out *o, struct store *st, const struct store_run 
 	for (size_t i = 0; i < s->nr; i++)
 		ids[i] = runs[s->idx[i]].id;
 	snprintf(dir, sizeof(dir), "%s/%s", ro->out_dir, s->name);
-	snprintf(sub, sizeof(sub), "study %s · profile %s · svatrace %s · %zu runs", s->name,
-		 s->profile, s->tool_version, s->nr);
+	snprintf(sub, sizeof(sub), "study %s · profile %s · model %.12s · svatrace %s · %zu runs",
+		 s->name, s->profile, s->model_rev, s->tool_version, s->nr);
 	po.run_ids = ids;
 	po.nr_run_ids = s->nr;
 	po.out_dir = dir;
@@ -796,8 +796,11 @@ static void study_section(struct out *o, struct store *st, const struct store_ru
 	both(o, "Study %s: %zu run%s on %s", s->name, s->nr, s->nr == 1 ? "" : "s", s->input);
 	if (*s->swept)
 		both(o, "; the traces differ in %s", s->swept);
-	both(o, ". Profile %s, svatrace %s. Baseline: %s.", s->profile, s->tool_version,
-	     title_of(b, t, sizeof(t)));
+	both(o, ". Profile %s (content hash %.12s), model revision %s, svatrace %s. Baseline: %s.",
+	     s->profile, *s->profile_hash ? s->profile_hash : "unknown", s->model_rev,
+	     s->tool_version, title_of(b, t, sizeof(t)));
+	if (*s->split)
+		both(o, " A separate study: %s.", s->split);
 	if (*v->f.cause)
 		both(o, " Cause: %s.", v->f.cause);
 	if (*v->f.basis)

@@ -41,11 +41,33 @@ static int profile_cb(void *arg, const char *key, const char *value, const char 
 	return 1;
 }
 
+static void profile_name(const char *path, char *buf, size_t len)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n > 4 && !strcmp(base + n - 4, ".ini"))
+		n -= 4;
+	snprintf(buf, len, "%.*s", (int)n, base);
+}
+
 void study_profile_of(struct store *st, int64_t run, char *buf, size_t len)
 {
 	struct src_arg a = {buf, len};
+	struct store_run r;
 
 	snprintf(buf, len, "built-in defaults");
+	if (store__get_run(st, run, &r) == 0) {
+		bool named = r.profile && *r.profile;
+
+		if (named)
+			profile_name(r.profile, buf, len);
+		store_run_clear(&r);
+		if (named)
+			return;
+	}
 	store__for_each_config(st, run, profile_cb, &a);
 }
 
@@ -154,16 +176,38 @@ int study_group(struct store *st, const struct store_run *runs, size_t nr, struc
 	for (size_t i = 0; i < nr; i++) {
 		size_t j;
 
-		for (j = 0; j < i; j++)
-			if (!strcmp(keys[i].input, keys[j].input) &&
-			    !strcmp(keys[i].profile, keys[j].profile) &&
+		size_t same_input = SIZE_MAX;
+
+		for (j = 0; j < i; j++) {
+			if (strcmp(keys[i].input, keys[j].input))
+				continue;
+			if (same_input == SIZE_MAX)
+				same_input = which[j];
+			if (!strcmp(keys[i].profile, keys[j].profile) &&
+			    !strcmp(runs[i].profile_hash, runs[j].profile_hash) &&
+			    !strcmp(runs[i].model_rev, runs[j].model_rev) &&
 			    !strcmp(runs[i].tool_version, runs[j].tool_version))
 				break;
+		}
 		if (j < i) {
 			which[i] = which[j];
 			continue;
 		}
 		which[i] = ns;
+		snprintf(s[ns].model_rev, sizeof(s[ns].model_rev), "%s",
+			 *runs[i].model_rev ? runs[i].model_rev : "unknown");
+		snprintf(s[ns].profile_hash, sizeof(s[ns].profile_hash), "%s",
+			 runs[i].profile_hash);
+		if (same_input != SIZE_MAX)
+			snprintf(s[ns].split, sizeof(s[ns].split),
+				 "same input as study %s, but made by another %s",
+				 s[same_input].name,
+				 strcmp(keys[i].profile, s[same_input].profile) ? "profile"
+				 : strcmp(runs[i].profile_hash, s[same_input].profile_hash)
+				     ? "version of the profile file"
+				 : strcmp(runs[i].tool_version, s[same_input].tool_version)
+				     ? "svatrace version"
+				     : "model revision");
 		snprintf(s[ns].input, sizeof(s[ns].input), "%s", keys[i].what);
 		snprintf(s[ns].profile, sizeof(s[ns].profile), "%s", keys[i].profile);
 		snprintf(s[ns].tool_version, sizeof(s[ns].tool_version), "%s",

@@ -24,6 +24,9 @@ struct study {
 	char swept[256];	   /* generator parameters that differ between its traces, "" */
 	char profile[256];	   /* profile the runs used ("built-in defaults" if none) */
 	char tool_version[64];	   /* svatrace version of every run */
+	char model_rev[32];	   /* model revision of every run ("unknown" for old runs) */
+	char profile_hash[40];	   /* content hash of the profile file, "" if unknown */
+	char split[256];	   /* why it is not part of a study on the same input, "" */
 	bool generated;		   /* the input is synthetic (a generator), not captured */
 	size_t *idx;		   /* indices into the run array, in id order */
 	size_t nr;		   /* number of runs */
@@ -47,9 +50,10 @@ int study_group(struct store *st, const struct store_run *runs, size_t nr, struc
 void study_free(struct study *s, size_t nr);
 
 /**
- * study_profile_of() - the profile a stored run used, from its config rows'
- * sources ("profile data/profiles/qemu-vtd.ini: ..."): the file's base name
- * without ".ini", or "built-in defaults".
+ * study_profile_of() - the profile a stored run used (runs.profile, or for
+ * a run stored before schema v3 its config rows' sources, "profile
+ * data/profiles/qemu-vtd.ini: ..."): the file's base name without ".ini", or
+ * "built-in defaults".
  */
 void study_profile_of(struct store *st, int64_t run, char *buf, size_t len);
 
