@@ -435,6 +435,78 @@ static void host_line(struct out *o, const struct store_run *r, char *cpu, size_
 	json_decref(meta);
 }
 
+/* The machine a profile file describes: its "; machine: TEXT" comment. */
+static bool profile_machine(const char *path, char *buf, size_t len)
+{
+	FILE *f = *path ? fopen(path, "r") : NULL;
+	char line[512];
+	bool found = false;
+
+	buf[0] = 0;
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "; machine:", 10))
+			continue;
+		snprintf(buf, len, "%s", line + 10 + strspn(line + 10, " "));
+		buf[strcspn(buf, "\n")] = 0;
+		found = *buf != 0;
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* The machine's model word appears in the trace's CPU name: its first word
+ * with a digit ("E5-2630") or in capitals ("QEMU"). */
+static bool same_machine(const char *cpu, const char *machine)
+{
+	char tok[64];
+	const char *p = machine;
+
+	while (*p) {
+		size_t n = strcspn(p, " ,();");
+		bool digit = false, caps = n >= 3;
+
+		for (size_t i = 0; i < n; i++) {
+			digit |= p[i] >= '0' && p[i] <= '9';
+			caps &= p[i] >= 'A' && p[i] <= 'Z';
+		}
+		if ((digit || caps) && n >= 3 && n < sizeof(tok)) {
+			snprintf(tok, sizeof(tok), "%.*s", (int)n, p);
+			return strcasestr(cpu, tok) != NULL;
+		}
+		p += n + (p[n] != 0);
+	}
+	return strcasestr(cpu, machine) != NULL;
+}
+
+/* A warning when the trace's host CPU is not the machine the profile describes. */
+static void machine_check(struct out *o, const struct store_run *b, const char *cpu,
+			  const char *profile)
+{
+	char machine[256];
+	bool known = profile_machine(b->profile ? b->profile : "", machine, sizeof(machine));
+
+	if (*cpu && known && !same_machine(cpu, machine)) {
+		raw(o, "<strong class=\"warn\">", "**");
+		both(o,
+		     "Warning: the trace was taken on %s, but profile %s describes %s; its "
+		     "calibrated numbers may not hold for this host.",
+		     cpu, profile, machine);
+		raw(o, "</strong> ", "** ");
+	} else if (*cpu && known) {
+		both(o, "The trace's host CPU matches the machine profile %s describes (%s). ",
+		     profile, machine);
+	} else if (known) {
+		both(o, "The trace does not name its host CPU; profile %s describes %s. ", profile,
+		     machine);
+	} else {
+		both(o,
+		     "Profile %s names no machine, so the trace's host%s%s cannot be checked "
+		     "against it. ",
+		     profile, *cpu ? " CPU " : "", cpu);
+	}
+}
+
 static void provenance_section(struct out *o, struct store *st, const struct store_run *runs,
 			       const struct study_view *v, size_t nv, const struct report_opts *ro)
 {
@@ -463,12 +535,7 @@ static void provenance_section(struct out *o, struct store *st, const struct sto
 			both(o, "; host snapshot: ");
 			host_line(o, b, cpu, sizeof(cpu));
 			both(o, ". ");
-			if (!*cpu)
-				both(
-				    o,
-				    "The trace does not name its host CPU, so it cannot be checked "
-				    "against the machine profile %s describes. ",
-				    s->profile);
+			machine_check(o, b, cpu, s->profile);
 		}
 		if (exp > 0)
 			both(o,
@@ -860,7 +927,7 @@ static const char css[] =
     "caption{text-align:left;font-weight:bold;padding:4px 0}"
     "img{max-width:100%;height:auto;border:1px solid #eee}figure{margin:1.5em 0}"
     ".note{color:#666;font-size:90%}small{color:#555}.q{color:#555;font-style:italic}"
-    ".findings li{margin:0.6em 0}";
+    ".findings li{margin:0.6em 0}.warn{color:#a00}";
 
 static int select_runs(struct store *st, const struct report_opts *ro, struct store_run **out,
 		       size_t *nr_out, struct report_result *res)
