@@ -760,3 +760,182 @@ int finding_of_study(struct store *st, const struct store_run *runs, const struc
 		 s->nr == 1 ? "" : "s");
 	return 0;
 }
+
+/* ---------------------------------------------------------------- plot titles */
+
+static const struct {
+	const char *key;  /* CPU metric */
+	const char *what; /* in words */
+} cpu_kinds[] = {
+    {KEY_CPU_PIN, "pinning"},	      {KEY_CPU_MAP, "mapping"},
+    {KEY_CPU_UNMAP, "unmapping"},     {KEY_CPU_INVAL, "invalidation wait"},
+    {KEY_CPU_FAULT, "fault service"}, {KEY_CPU_SUBMIT, "submission"},
+};
+
+/* The largest CPU kind of @run: its words and value; false if none. */
+static bool cpu_top(struct store *st, int64_t run, const char **what, double *v)
+{
+	*v = -1;
+	for (size_t i = 0; i < sizeof(cpu_kinds) / sizeof(cpu_kinds[0]); i++) {
+		double x = eval(st, run, cpu_kinds[i].key);
+
+		if (!isnan(x) && x > *v) {
+			*v = x;
+			*what = cpu_kinds[i].what;
+		}
+	}
+	return *v > 0;
+}
+
+static bool cpu_title(struct store *st, const struct store_run *runs, const struct study *s,
+		      char *buf, size_t len)
+{
+	size_t used = 0, lo = SIZE_MAX, hi = SIZE_MAX;
+	double vlo = INFINITY, vhi = -1;
+	char a[32], b[32];
+	const char *w = NULL;
+	double top;
+
+	for (size_t i = 0; i < s->nr; i++) {
+		double t = cpu_total(st, runs[s->idx[i]].id);
+
+		if (isnan(t))
+			continue;
+		if (t < vlo) {
+			vlo = t;
+			lo = i;
+		}
+		if (t > vhi) {
+			vhi = t;
+			hi = i;
+		}
+	}
+	if (hi == SIZE_MAX)
+		return false;
+	if (s->nr <= 3) {
+		for (size_t i = 0; i < s->nr && used < len; i++) {
+			const struct store_run *r = &runs[s->idx[i]];
+			double t = cpu_total(st, r->id);
+
+			if (isnan(t))
+				continue;
+			finding_fmt_ns(a, sizeof(a), t);
+			used += (size_t)snprintf(buf + used, len - used, "%s%s: %s of CPU",
+						 used ? "; " : "", run_name(r), a);
+			if (cpu_top(st, r->id, &w, &top) && used < len) {
+				finding_fmt_ns(b, sizeof(b), top);
+				used += (size_t)snprintf(buf + used, len - used,
+							 ", most in %s (%s)", w, b);
+			}
+		}
+		return used > 0;
+	}
+	finding_fmt_ns(a, sizeof(a), vlo);
+	finding_fmt_ns(b, sizeof(b), vhi);
+	used = (size_t)snprintf(buf, len, "CPU time from %s (%s) to %s (%s)", a,
+				run_name(&runs[s->idx[lo]]), b, run_name(&runs[s->idx[hi]]));
+	if (cpu_top(st, runs[s->idx[hi]].id, &w, &top) && used < len)
+		snprintf(buf + used, len - used, ", most in %s", w);
+	return true;
+}
+
+static bool series_title(struct store *st, const struct store_run *runs, const struct study *s,
+			 char *buf, size_t len)
+{
+	static const struct {
+		const char *key;  /* series */
+		const char *what; /* in words */
+	} series[] = {
+	    {KEY_PRI_REQUESTS, "page requests"},
+	    {KEY_INVAL_COUNT, "invalidations"},
+	    {KEY_IOTLB_MISSES, "IOTLB misses"},
+	};
+	size_t used = 0;
+	char when[32];
+
+	for (size_t k = 0; k < sizeof(series) / sizeof(series[0]) && used < len; k++) {
+		double peak = 0, at_ms = 0, window_ms = 0;
+		const struct store_run *who = NULL;
+
+		for (size_t i = 0; i < s->nr; i++) {
+			struct store_series ser;
+
+			if (store__get_series(st, runs[s->idx[i]].id, series[k].key, &ser))
+				continue;
+			for (size_t j = 0; j < ser.nr_values; j++)
+				if (ser.values[j] > peak) {
+					peak = ser.values[j];
+					at_ms = (double)(j * ser.window_ns) / 1e6;
+					window_ms = (double)ser.window_ns / 1e6;
+					who = &runs[s->idx[i]];
+				}
+			store_series_clear(&ser);
+		}
+		if (!who)
+			continue;
+		finding_fmt_ns(when, sizeof(when), at_ms * 1e6);
+		used += (size_t)snprintf(
+		    buf + used, len - used, "%s%s peak at %.0f per %g ms (%s, %s in)",
+		    used ? "; " : "", series[k].what, peak, window_ms, run_name(who), when);
+	}
+	return used > 0;
+}
+
+static bool cdf_title(struct store *st, const struct store_run *runs, const struct study *s,
+		      char *buf, size_t len)
+{
+	double lo = INFINITY, hi = -1;
+	const struct store_run *rlo = NULL, *rhi = NULL;
+	char a[32], b[32];
+
+	for (size_t i = 0; i < s->nr; i++) {
+		double v = eval(st, runs[s->idx[i]].id, KEY_XLATE_LAT "@p99");
+
+		if (isnan(v))
+			continue;
+		if (v < lo) {
+			lo = v;
+			rlo = &runs[s->idx[i]];
+		}
+		if (v > hi) {
+			hi = v;
+			rhi = &runs[s->idx[i]];
+		}
+	}
+	if (!rlo)
+		return false;
+	finding_fmt_ns(a, sizeof(a), lo);
+	finding_fmt_ns(b, sizeof(b), hi);
+	if (rlo == rhi)
+		snprintf(buf, len, "p99 translation latency %s (%s)", a, run_name(rlo));
+	else
+		snprintf(buf, len, "p99 translation latency from %s (%s) to %s (%s)", a,
+			 run_name(rlo), b, run_name(rhi));
+	return true;
+}
+
+bool finding_plot_title(struct store *st, const struct store_run *runs, const struct study *s,
+			const struct finding *f, const char *kind, char *buf, size_t len)
+{
+	static const struct {
+		enum finding_kind k; /* finding */
+		const char *plot;    /* the plot that shows it */
+	} shows[] = {
+	    {FINDING_IOTLB_SWEEP, "iotlb-sweep"},
+	    {FINDING_WQ_CLIENTS, "wq-clients"},
+	    {FINDING_CONTRAST, "latency-cdf"},
+	};
+
+	for (size_t i = 0; i < sizeof(shows) / sizeof(shows[0]); i++)
+		if (f->kind == shows[i].k && !strcmp(kind, shows[i].plot)) {
+			snprintf(buf, len, "%s", f->title);
+			return true;
+		}
+	if (!strcmp(kind, "cpu-cost"))
+		return cpu_title(st, runs, s, buf, len);
+	if (!strcmp(kind, "timeseries"))
+		return series_title(st, runs, s, buf, len);
+	if (!strcmp(kind, "latency-cdf"))
+		return cdf_title(st, runs, s, buf, len);
+	return false;
+}

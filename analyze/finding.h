@@ -11,6 +11,7 @@
 #ifndef SVATRACE_ANALYZE_FINDING_H
 #define SVATRACE_ANALYZE_FINDING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "analyze/store.h"
@@ -42,6 +43,15 @@ struct finding {
  */
 int finding_of_study(struct store *st, const struct store_run *runs, const struct study *s,
 		     struct finding *f);
+
+/**
+ * finding_plot_title() - the title of plot @kind of study @s stated as what
+ * it shows: the study's finding for the plot that shows it, else the plot's
+ * own result ("pinned: 89.6 ms of CPU, most in invalidation wait (79.6 ms)").
+ * Return: false if there is nothing to state (keep the kind's summary).
+ */
+bool finding_plot_title(struct store *st, const struct store_run *runs, const struct study *s,
+			const struct finding *f, const char *kind, char *buf, size_t len);
 
 /** finding_fmt_ns() - a duration for people: "850 ns", "1.02 µs", "4.45 ms", "19.2 s". */
 void finding_fmt_ns(char *buf, size_t len, double ns);

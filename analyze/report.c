@@ -773,28 +773,13 @@ static int embed_png(FILE *html, const char *path)
 	return 0;
 }
 
-/* The plot kind that shows a finding, to carry its title. */
-static const char *finding_plot(enum finding_kind k)
-{
-	switch (k) {
-	case FINDING_IOTLB_SWEEP:
-		return "iotlb-sweep";
-	case FINDING_WQ_CLIENTS:
-		return "wq-clients";
-	case FINDING_CONTRAST:
-		return "latency-cdf";
-	default:
-		return "";
-	}
-}
-
 static void study_plots(struct out *o, struct store *st, const struct store_run *runs,
 			const struct study_view *v, const struct report_opts *ro,
 			struct report_result *res)
 {
 	const struct study *s = v->s;
 	int64_t *ids = calloc(s->nr, sizeof(*ids));
-	char dir[4096], sub[512];
+	char dir[4096], sub[512], title[512];
 	struct plot_opts po = {0};
 
 	if (!ids)
@@ -814,7 +799,9 @@ static void study_plots(struct out *o, struct store *st, const struct store_run 
 		struct plot_result pr;
 		int rc;
 
-		po.title = !strcmp(k->name, finding_plot(v->f.kind)) ? v->f.title : NULL;
+		po.title = finding_plot_title(st, runs, s, &v->f, k->name, title, sizeof(title))
+			       ? title
+			       : NULL;
 		rc = plot_make(st, k, &po, &pr);
 		if (rc == -ENODATA)
 			continue;
