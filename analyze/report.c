@@ -523,7 +523,7 @@ static void provenance_section(struct out *o, struct store *st, const struct sto
 		raw(o, "<li>", "- ");
 		both(o, "%s: ", s->name);
 		if (s->generated) {
-			both(o, "measured: nothing; the input is %s", s->input);
+			both(o, "measured: nothing; the input is synthetic, %s", s->input);
 			if (*s->swept)
 				both(o, " (traces differ in %s)", s->swept);
 			both(o, ". ");

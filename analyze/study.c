@@ -110,8 +110,7 @@ static void key_of(struct store *st, const struct store_run *r, struct run_key *
 			 json_is_integer(seed) ? json_integer_value(seed) : 0);
 		snprintf(k->name, sizeof(k->name), "%s", json_string_value(gen));
 		snprintf(k->what, sizeof(k->what),
-			 "traces made by the %s generator (seed %" JSON_INTEGER_FORMAT
-			 "): synthetic input, nothing measured",
+			 "traces made by the %s generator (seed %" JSON_INTEGER_FORMAT ")",
 			 json_string_value(gen),
 			 json_is_integer(seed) ? json_integer_value(seed) : 0);
 	} else if (*r->trace_hash) {
