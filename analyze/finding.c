@@ -83,6 +83,8 @@ void finding_value_words(const char *key, const char *value, char *buf, size_t l
 	if (!strcmp(key, CFG_PAGE_SIZE)) {
 		finding_fmt_bytes(sz, sizeof(sz), parse_size(value));
 		snprintf(buf, len, "%s pages", sz);
+	} else if (!strcmp(key, CFG_IOTLB_ENTRIES)) {
+		snprintf(buf, len, "%s IOTLB entries", value);
 	} else if (!strcmp(key, CFG_WQ_MODE)) {
 		snprintf(buf, len, "%s WQ",
 			 !strcmp(value, "dwq")	 ? "dedicated"
@@ -98,8 +100,38 @@ static double eval(struct store *st, int64_t run, const char *expr)
 	return plot_eval(st, run, expr);
 }
 
+bool finding_label_words(const char *label, char *buf, size_t len)
+{
+	const char *p = label;
+	size_t used = 0;
+
+	if (!strchr(label, '=') || strchr(label, '"'))
+		return false;
+	buf[0] = 0;
+	while (*p && used < len) {
+		size_t n = strcspn(p, " "), k = strcspn(p, "=");
+		char key[128], val[128], w[160];
+
+		if (k >= n)
+			return false; /* not KEY=VALUE: the label is text */
+		snprintf(key, sizeof(key), "%.*s", (int)k, p);
+		snprintf(val, sizeof(val), "%.*s", (int)(n - k - 1), p + k + 1);
+		finding_value_words(key, val, w, sizeof(w));
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", w);
+		p += n + strspn(p + n, " ");
+	}
+	return true;
+}
+
+/* A run's name in findings: its label (in words if generated), else its scenario. */
 static const char *run_name(const struct store_run *r)
 {
+	static char buf[4][160];
+	static unsigned int n;
+	char *b = buf[n++ % 4];
+
+	if (*r->label && finding_label_words(r->label, b, sizeof(buf[0])))
+		return b;
 	return *r->label ? r->label : *r->scenario ? r->scenario : "run";
 }
 

@@ -65,4 +65,11 @@ void finding_fmt_bytes(char *buf, size_t len, double bytes);
  */
 void finding_value_words(const char *key, const char *value, char *buf, size_t len);
 
+/**
+ * finding_label_words() - a sweep's generated label "KEY=VALUE KEY=VALUE"
+ * in words ("16 IOTLB entries, 2 MiB pages").
+ * Return: false (@buf unspecified) if @label is not of that form.
+ */
+bool finding_label_words(const char *label, char *buf, size_t len);
+
 #endif /* SVATRACE_ANALYZE_FINDING_H */

@@ -214,8 +214,11 @@ static void quote(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* A run's legend entry: its label, in words for a sweep's "KEY=VALUE ..." */
 static const char *run_title(const struct store_run *r, char *buf, size_t len)
 {
+	if (r->label && *r->label && finding_label_words(r->label, buf, len))
+		return buf;
 	if (r->label && *r->label)
 		snprintf(buf, len, "%s", r->label);
 	else
@@ -874,14 +877,22 @@ static void gp_string(FILE *f, const char *name, const char *s, size_t wrap)
 
 	fprintf(f, "%s = \"", name);
 	for (; *s; s++, col++) {
-		if (wrap && col > wrap / 2 && (*s == ';' || *s == ',') && s[1] == ' ') {
-			const char *next = strpbrk(s + 1, ";,");
-			size_t rest = next ? (size_t)(next - s) : strlen(s);
+		/* break after "; " or ", ", or before " · " */
+		bool dot = !strncmp(s, " · ", strlen(" · "));
 
+		if (wrap && col > wrap / 2 && (((*s == ';' || *s == ',') && s[1] == ' ') || dot)) {
+			const char *next = strpbrk(s + 1, ";,");
+			const char *nd = strstr(s + 1, " · ");
+			size_t rest;
+
+			if (nd && (!next || nd < next))
+				next = nd;
+			rest = next ? (size_t)(next - s) : strlen(s);
 			if (col + rest > wrap) {
-				fputc(*s, f);
+				if (!dot)
+					fputc(*s, f);
 				fputs("\\n", f);
-				s++; /* the space */
+				s += dot ? strlen(" · ") - 1 : 1; /* the separator */
 				col = 0;
 				continue;
 			}
@@ -977,8 +988,8 @@ static int copy_script(const struct plot_kind *k, const struct plot_opts *o, con
 				 res->nr_series, k->shape == PLOT_SWEEP ? "groups" : "runs",
 				 res->nr_dropped, PLOT_MAX_SERIES);
 		fprintf(f, "# --- set by svatrace plot from the data ---\n");
-		gp_string(f, "plot_title", o->title ? o->title : k->summary, 100);
-		gp_string(f, "plot_subtitle", sub, 0);
+		gp_string(f, "plot_title", o->title ? o->title : k->summary, 80);
+		gp_string(f, "plot_subtitle", sub, 80);
 		fprintf(f, "nb = %zu\n", gv->nb);
 		fprintf(f, "x_max = %.6g\n", gv->x_max);
 		fprintf(f, "window_ms = %.6g\n", gv->window_ms);

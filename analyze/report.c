@@ -667,14 +667,59 @@ out:
 }
 
 /* A sweep: one row per run, the keys that vary as the first columns. */
+/* Generator parameter @key of the run's trace ("clients" of dsa-memcpy), "" if none. */
+static void gen_param(const struct store_run *r, const char *key, char *buf, size_t len)
+{
+	json_t *m = *r->trace_meta_json ? json_loads(r->trace_meta_json, 0, NULL) : NULL;
+	json_t *p = json_is_object(m) ? json_object_get(m, "params") : NULL;
+	json_t *v = json_is_object(p) ? json_object_get(p, key) : NULL;
+
+	snprintf(buf, len, "%s", json_is_string(v) ? json_string_value(v) : "");
+	json_decref(m);
+}
+
+/* Row order of a sweep table: by each shown column's value, numbers as numbers. */
+struct row_key {
+	char vals[4][64]; /* the values of the leading columns */
+	size_t nr;	  /* leading columns */
+	size_t i;	  /* index into the study */
+};
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct row_key *p = a, *q = b;
+
+	for (size_t c = 0; c < p->nr; c++) {
+		char *ea, *eb;
+		double x = strtod(p->vals[c], &ea), y = strtod(q->vals[c], &eb);
+		int d;
+
+		if (ea != p->vals[c] && eb != q->vals[c] && x != y)
+			return x < y ? -1 : 1;
+		d = strcmp(p->vals[c], q->vals[c]);
+		if (d)
+			return d;
+	}
+	return (p->i > q->i) - (p->i < q->i);
+}
+
+/* A sweep: one row per run, the generator parameter and the keys that vary
+ * as the first columns, rows in their order. */
 static void sweep_table(struct out *o, struct store *st, const struct store_run *runs,
 			const struct study_view *v, const struct diff_keys *d)
 {
 	const struct study *s = v->s;
-	size_t mcols[NR_KEY_METRICS], nm = 0, nk = d->nr < 3 ? d->nr : 3, ncol;
-	const char *cells[1 + 3 + 5];
-	char t[1 + 3 + 5][64], cap[256];
+	size_t mcols[NR_KEY_METRICS], nm = 0, nk = d->nr < 3 ? d->nr : 3, ng, ncol;
+	const char *cells[1 + 4 + 5];
+	char t[1 + 4 + 5][64], cap[256], gkey[64] = "", ghead[80];
+	struct row_key *rows = calloc(s->nr, sizeof(*rows));
 
+	if (!rows)
+		return;
+	/* the first swept generator parameter is a column of its own */
+	snprintf(gkey, sizeof(gkey), "%.*s", (int)strcspn(s->swept, ","), s->swept);
+	ng = *gkey ? 1 : 0;
+	snprintf(ghead, sizeof(ghead), "%s (trace)", gkey);
 	/* at most five metrics, the ones that vary */
 	for (size_t m = 0; m < NR_KEY_METRICS && nm < 5; m++) {
 		double lo = INFINITY, hi = -INFINITY;
@@ -690,31 +735,46 @@ static void sweep_table(struct out *o, struct store *st, const struct store_run 
 		if (hi > lo)
 			mcols[nm++] = m;
 	}
-	ncol = 1 + nk + nm;
+	ncol = 1 + ng + nk + nm;
+	for (size_t i = 0; i < s->nr; i++) {
+		const struct store_run *r = &runs[s->idx[i]];
+
+		rows[i].i = i;
+		rows[i].nr = ng + nk;
+		if (ng)
+			gen_param(r, gkey, rows[i].vals[0], sizeof(rows[i].vals[0]));
+		for (size_t k = 0; k < nk; k++)
+			snprintf(rows[i].vals[ng + k], sizeof(rows[i].vals[0]), "%s",
+				 cfg_or_scenario(r, &v->cfg[i], d->keys[k]));
+	}
+	qsort(rows, s->nr, sizeof(*rows), cmp_row);
 	snprintf(
 	    cap, sizeof(cap), "%s: %zu runs, one per row%s; %zu config keys vary%s", s->name, s->nr,
 	    s->nr > REPORT_MAX_ROWS ? " (first rows; every run is in the plots' data files)" : "",
 	    d->nr, d->nr > nk ? " (the first 3 shown)" : "");
 	table_open(o, cap);
 	cells[0] = "run";
+	if (ng)
+		cells[1] = ghead;
 	for (size_t k = 0; k < nk; k++)
-		cells[1 + k] = d->keys[k];
+		cells[1 + ng + k] = d->keys[k];
 	for (size_t m = 0; m < nm; m++)
-		cells[1 + nk + m] = key_metrics[mcols[m]].title;
+		cells[1 + ng + nk + m] = key_metrics[mcols[m]].title;
 	table_row(o, cells, ncol, true);
-	for (size_t i = 0; i < s->nr && i < REPORT_MAX_ROWS; i++) {
-		const struct store_run *r = &runs[s->idx[i]];
+	for (size_t j = 0; j < s->nr && j < REPORT_MAX_ROWS; j++) {
+		const struct store_run *r = &runs[s->idx[rows[j].i]];
 
 		cells[0] = title_of(r, t[0], sizeof(t[0]));
-		for (size_t k = 0; k < nk; k++)
-			cells[1 + k] = cfg_or_scenario(r, &v->cfg[i], d->keys[k]);
+		for (size_t k = 0; k < ng + nk; k++)
+			cells[1 + k] = rows[j].vals[k];
 		for (size_t m = 0; m < nm; m++) {
-			fmt_cell(t[1 + nk + m], sizeof(t[0]), cell_value(st, r->id, mcols[m]));
-			cells[1 + nk + m] = t[1 + nk + m];
+			fmt_cell(t[1 + ng + nk + m], sizeof(t[0]), cell_value(st, r->id, mcols[m]));
+			cells[1 + ng + nk + m] = t[1 + ng + nk + m];
 		}
 		table_row(o, cells, ncol, false);
 	}
 	table_close(o);
+	free(rows);
 }
 
 static void verdicts(struct out *o, struct store *st, const struct store_run *runs,

@@ -36,6 +36,8 @@ do for [fmt in "png svg"] {
 	set style fill solid 0.85 border -1
 	set boxwidth 0.6
 	set grid y
+	set lmargin at screen 0.1
+	set rmargin at screen 0.72
 	set key outside right top
 	set ylabel "CPU time (ms)"
 	# many runs: every step-th bar is labelled with its run id (#12), the rest blank

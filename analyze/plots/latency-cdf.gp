@@ -27,6 +27,8 @@ do for [fmt in "png svg"] {
 	set xtics (eng(1) 1)
 	do for [e=1:11] { set xtics add (eng(10.0**e) 10.0**e) }
 	set grid
+	set lmargin at screen 0.1
+	set rmargin at screen 0.62
 	set key outside right top
 	set xlabel "translation latency (log scale)"
 	set ylabel "fraction of translations ≤ latency"

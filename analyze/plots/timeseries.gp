@@ -39,7 +39,7 @@ do for [fmt in "png svg"] {
 	set grid
 	# the same plot area in every panel, legend or not: one x axis for all
 	set lmargin at screen 0.1
-	set rmargin at screen 0.72
+	set rmargin at screen 0.62
 	set key outside right top
 	set xlabel "time from the run's first record (ms)"
 	set xrange [0:x_max]
