@@ -29,6 +29,7 @@ enum plot_shape {
 	PLOT_CDF,    /* one block per run: value, cumulative fraction of a histogram */
 	PLOT_SERIES, /* one block per run: time (ms), one column per series key */
 	PLOT_BARS,   /* one row per run: label, one column per stacked metric */
+	PLOT_CUSTOM, /* the kind's own write_dat() */
 };
 
 /* One data column. expr is "KEY" (a metric), "KEY_A/KEY_B" (ratio of two
@@ -54,6 +55,9 @@ struct plot_kind {
 	/* optional: more gnuplot variables for the script from the runs drawn
 	 * (the IOTLB sweep's reach marks); writes "name = value" lines */
 	void (*preamble)(FILE *f, struct store *st, const struct store_run *runs, size_t nr);
+	/* PLOT_CUSTOM: write the data rows from the selected runs; 0 or -errno */
+	int (*write_dat)(FILE *f, struct store *st, const struct store_run *runs, size_t nr,
+			 size_t *nr_rows, size_t *nr_runs);
 };
 
 /* Which runs a plot uses and where it goes. */
