@@ -22,7 +22,9 @@
 #include <unistd.h>
 
 #include "model/metric_keys.h"
+#include "analyze/finding.h"
 #include "analyze/plot.h"
+#include "analyze/study.h"
 #include "common/log.h"
 #include "gen/analyze/plot_scripts.h"
 
@@ -213,8 +215,11 @@ static void quote(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* A run's legend entry: its label, in words for a sweep's "KEY=VALUE ..." */
 static const char *run_title(const struct store_run *r, char *buf, size_t len)
 {
+	if (r->label && *r->label && finding_label_words(r->label, buf, len))
+		return buf;
 	if (r->label && *r->label)
 		snprintf(buf, len, "%s", r->label);
 	else
@@ -321,6 +326,50 @@ static int select_runs(struct store *st, const struct plot_kind *k, const struct
 
 /* ------------------------------------------------------------ data writers */
 
+/* What the writers learn for the script's variables. */
+struct gp_vars {
+	size_t nb;		 /* blocks written */
+	double x_max;		 /* SERIES: end of the longest run (ms), one axis for all */
+	double window_ms;	 /* SERIES: window width (ms) */
+	bool has[PLOT_MAX_COLS]; /* a column has at least one value */
+	char blocks[PLOT_MAX_COLS][1024]; /* per column: the blocks that have a value in it */
+};
+
+/* Note that block @b has a value in column @c (the script plots only those
+ * blocks, so a run without the metric is a gap, not a gnuplot warning). */
+static void has_value(struct gp_vars *gv, size_t c, size_t b)
+{
+	char num[24], *l = gv->blocks[c];
+	size_t len = strlen(l);
+	const char *last = strrchr(l, ' ');
+
+	gv->has[c] = true;
+	snprintf(num, sizeof(num), "%zu", b);
+	if (len && !strcmp(last ? last + 1 : l, num))
+		return;
+	if (len + strlen(num) + 2 < sizeof(gv->blocks[c]))
+		snprintf(l + len, sizeof(gv->blocks[c]) - len, "%s%s", len ? " " : "", num);
+}
+
+/*
+ * Keep at most PLOT_MAX_SERIES of @n candidates, evenly spaced with the
+ * first and the last kept: a panel with more lines cannot be read. Sets
+ * keep[i]; returns how many were dropped.
+ */
+static size_t thin(bool *keep, size_t n)
+{
+	if (n <= PLOT_MAX_SERIES) {
+		for (size_t i = 0; i < n; i++)
+			keep[i] = true;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		keep[i] = false;
+	for (size_t j = 0; j < PLOT_MAX_SERIES; j++)
+		keep[(j * (n - 1) + (PLOT_MAX_SERIES - 1) / 2) / (PLOT_MAX_SERIES - 1)] = true;
+	return n - PLOT_MAX_SERIES;
+}
+
 static size_t nr_cols(const struct plot_kind *k)
 {
 	size_t n = 0;
@@ -367,10 +416,11 @@ static char *group_of(struct store *st, const struct store_run *r, const char *k
 }
 
 static int write_sweep(FILE *f, struct store *st, const struct plot_kind *k, struct store_run *runs,
-		       size_t nr, struct plot_result *res)
+		       size_t nr, struct plot_result *res, struct gp_vars *gv)
 {
 	struct sweep_pt *pts = calloc(nr ? nr : 1, sizeof(*pts));
-	size_t n = 0, ncol = nr_cols(k), nr_blocks = 0;
+	size_t n = 0, ncol = nr_cols(k), nr_blocks = 0, nr_groups = 0, g;
+	bool *keep_group = NULL;
 	const char *header_for = NULL;
 	double x_first = 0;
 	bool multi_x = false;
@@ -386,14 +436,34 @@ static int write_sweep(FILE *f, struct store *st, const struct plot_kind *k, str
 		n++;
 	}
 	qsort(pts, n, sizeof(*pts), cmp_pt);
+	for (size_t i = 0; i < n; i++)
+		nr_groups += !i || strcmp(pts[i].group, pts[i - 1].group);
+	keep_group = calloc(nr_groups ? nr_groups : 1, sizeof(*keep_group));
+	if (!keep_group) {
+		for (size_t i = 0; i < n; i++)
+			free(pts[i].group);
+		free(pts);
+		return -ENOMEM;
+	}
+	res->nr_dropped = thin(keep_group, nr_groups);
+	if (res->nr_dropped)
+		fprintf(
+		    f,
+		    "# %zu of %zu groups drawn (evenly spaced): a panel holds at most %d lines\n",
+		    nr_groups - res->nr_dropped, nr_groups, PLOT_MAX_SERIES);
 	fprintf(f, "# x: %s; one block per %s\n", k->x_key, k->group_key ? k->group_key : "-");
 	fprintf(f, "# columns: %s", k->x_key);
 	for (size_t c = 0; c < ncol; c++)
 		fprintf(f, " %s=%s", k->cols[c].header, k->cols[c].expr);
 	fprintf(f, " run_id\n");
+	g = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct store_run *r = &runs[pts[i].run];
 
+		if (i && strcmp(pts[i].group, pts[i - 1].group))
+			g++;
+		if (!keep_group[g])
+			continue;
 		/* Same point twice (a re-run): the later run wins. */
 		if (i + 1 < n && !strcmp(pts[i].group, pts[i + 1].group) &&
 		    pts[i].x == pts[i + 1].x)
@@ -412,7 +482,7 @@ static int write_sweep(FILE *f, struct store *st, const struct plot_kind *k, str
 
 			if (nr_blocks++)
 				fputs("\n\n", f);
-			snprintf(title, sizeof(title), "%s=%s", k->group_key, pts[i].group);
+			finding_value_words(k->group_key, pts[i].group, title, sizeof(title));
 			quote(f, title);
 			for (size_t c = 0; c < ncol; c++)
 				fprintf(f, " %s", k->cols[c].header);
@@ -426,6 +496,8 @@ static int write_sweep(FILE *f, struct store *st, const struct plot_kind *k, str
 		fmt_num(num, sizeof(num), pts[i].x);
 		fputs(num, f);
 		for (size_t c = 0; c < ncol; c++) {
+			if (!isnan(y[c]))
+				has_value(gv, c, nr_blocks - 1);
 			fmt_num(num, sizeof(num), y[c]);
 			fprintf(f, " %s", num);
 		}
@@ -439,21 +511,52 @@ static int write_sweep(FILE *f, struct store *st, const struct plot_kind *k, str
 	for (size_t i = 0; i < n; i++)
 		free(pts[i].group);
 	free(pts);
+	free(keep_group);
+	gv->nb = nr_blocks;
+	res->nr_series = nr_blocks;
 	return 0;
 }
 
+static bool has_hist(struct store *st, int64_t run, const char *key)
+{
+	struct store_hist h;
+	bool any;
+
+	if (store__get_hist(st, run, key, &h))
+		return false;
+	any = h.nr > 0;
+	store_hist_clear(&h);
+	return any;
+}
+
 static int write_cdf(FILE *f, struct store *st, const struct plot_kind *k, struct store_run *runs,
-		     size_t nr, struct plot_result *res)
+		     size_t nr, struct plot_result *res, struct gp_vars *gv)
 {
 	char title[160];
+	bool *keep = calloc(nr ? nr : 1, sizeof(*keep));
+	size_t *cand = calloc(nr ? nr : 1, sizeof(*cand)), nc = 0;
 
+	if (!keep || !cand) {
+		free(keep);
+		free(cand);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < nr; i++)
+		if (has_hist(st, runs[i].id, k->hist_key))
+			cand[nc++] = i;
+	res->nr_dropped = thin(keep, nc);
 	fprintf(f, "# CDF of histogram %s; one block per run; value = upper bound of the bucket\n",
 		k->hist_key);
-	for (size_t i = 0; i < nr; i++) {
+	if (res->nr_dropped)
+		fprintf(f,
+			"# %zu of %zu runs drawn (evenly spaced): a panel holds at most %d lines\n",
+			nc - res->nr_dropped, nc, PLOT_MAX_SERIES);
+	for (size_t j = 0; j < nc; j++) {
+		size_t i = cand[j];
 		struct store_hist h;
 		uint64_t cum = 0, total = 0;
 
-		if (store__get_hist(st, runs[i].id, k->hist_key, &h))
+		if (!keep[j] || store__get_hist(st, runs[i].id, k->hist_key, &h))
 			continue;
 		for (uint32_t b = 0; b < RESULTS_HIST_BUCKETS; b++)
 			total += h.counts[b];
@@ -482,6 +585,10 @@ static int write_cdf(FILE *f, struct store *st, const struct plot_kind *k, struc
 		}
 		store_hist_clear(&h);
 	}
+	free(keep);
+	free(cand);
+	gv->nb = res->nr_runs;
+	res->nr_series = res->nr_runs;
 	return 0;
 }
 
@@ -538,24 +645,58 @@ static double *series_grid(struct store_series *s, size_t ncol, uint64_t *origin
 	return rows;
 }
 
-static int write_series(FILE *f, struct store *st, const struct plot_kind *k,
-			struct store_run *runs, size_t nr, struct plot_result *res)
+static bool has_series(struct store *st, int64_t run, const struct plot_kind *k, size_t ncol)
 {
-	size_t ncol = nr_cols(k);
-	char title[160], num[32];
+	bool any = false;
 
+	for (size_t c = 0; c < ncol && !any; c++) {
+		struct store_series s;
+
+		if (store__get_series(st, run, k->cols[c].expr, &s))
+			continue;
+		any = s.nr_values > 0;
+		store_series_clear(&s);
+	}
+	return any;
+}
+
+static int write_series(FILE *f, struct store *st, const struct plot_kind *k,
+			struct store_run *runs, size_t nr, struct plot_result *res,
+			struct gp_vars *gv)
+{
+	size_t ncol = nr_cols(k), nc = 0;
+	char title[160], num[32];
+	bool *keep = calloc(nr ? nr : 1, sizeof(*keep));
+	size_t *cand = calloc(nr ? nr : 1, sizeof(*cand));
+
+	if (!keep || !cand) {
+		free(keep);
+		free(cand);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < nr; i++)
+		if (has_series(st, runs[i].id, k, ncol))
+			cand[nc++] = i;
+	res->nr_dropped = thin(keep, nc);
 	fprintf(f, "# time series; one block per run; t_ms = start of the window from the run's\n"
 		   "# origin (its first timestamp, the same for every column)\n");
+	if (res->nr_dropped)
+		fprintf(f,
+			"# %zu of %zu runs drawn (evenly spaced): a panel holds at most %d lines\n",
+			nc - res->nr_dropped, nc, PLOT_MAX_SERIES);
 	fprintf(f, "# columns: t_ms window_ms");
 	for (size_t c = 0; c < ncol; c++)
 		fprintf(f, " %s=series %s", k->cols[c].header, k->cols[c].expr);
 	fputc('\n', f);
-	for (size_t i = 0; i < nr; i++) {
+	for (size_t j = 0; j < nc; j++) {
+		size_t i = cand[j];
 		struct store_series s[PLOT_MAX_COLS];
 		uint64_t origin_ns = 0, window_ns = 0;
 		size_t len = 0;
 		double *rows;
 
+		if (!keep[j])
+			continue;
 		for (size_t c = 0; c < ncol; c++)
 			if (store__get_series(st, runs[i].id, k->cols[c].expr, &s[c]))
 				memset(&s[c], 0, sizeof(s[c]));
@@ -563,10 +704,14 @@ static int write_series(FILE *f, struct store *st, const struct plot_kind *k,
 		for (size_t c = 0; c < ncol; c++)
 			store_series_clear(&s[c]);
 		if (!rows) {
+			free(keep);
+			free(cand);
 			set_err(res, "out of memory");
 			return -ENOMEM;
 		}
 		if (len) {
+			double end_ms = (double)len * (double)window_ns / 1e6;
+
 			if (res->nr_runs++)
 				fputs("\n\n", f);
 			quote(f, run_title(&runs[i], title, sizeof(title)));
@@ -574,12 +719,19 @@ static int write_series(FILE *f, struct store *st, const struct plot_kind *k,
 			for (size_t c = 0; c < ncol; c++)
 				fprintf(f, " %s", k->cols[c].header);
 			fprintf(f, "\n# origin_ns %" PRIu64 "\n", origin_ns);
+			if (end_ms > gv->x_max)
+				gv->x_max = end_ms;
+			if ((double)window_ns / 1e6 > gv->window_ms)
+				gv->window_ms = (double)window_ns / 1e6;
 			for (size_t w = 0; w < len; w++) {
 				fprintf(f, "%.6g %.6g", (double)w * (double)window_ns / 1e6,
 					(double)window_ns / 1e6);
 				for (size_t c = 0; c < ncol; c++) {
-					fmt_num(num, sizeof(num),
-						scaled(&k->cols[c], rows[w * ncol + c]));
+					double y = scaled(&k->cols[c], rows[w * ncol + c]);
+
+					if (!isnan(y))
+						has_value(gv, c, res->nr_runs - 1);
+					fmt_num(num, sizeof(num), y);
 					fprintf(f, " %s", num);
 				}
 				fputc('\n', f);
@@ -588,11 +740,29 @@ static int write_series(FILE *f, struct store *st, const struct plot_kind *k,
 		}
 		free(rows);
 	}
+	free(keep);
+	free(cand);
+	gv->nb = res->nr_runs;
+	res->nr_series = res->nr_runs;
 	return 0;
 }
 
+/* BARS: n/a (NAN) when the run has none of the events the value needs. */
+static double bar_value(struct store *st, int64_t run, const struct plot_col *c)
+{
+	double v = scaled(c, plot_eval(st, run, c->expr));
+
+	if (c->count_key && !isnan(v) && v == 0) {
+		double n = plot_eval(st, run, c->count_key);
+
+		if (isnan(n) || n == 0)
+			return NAN;
+	}
+	return v;
+}
+
 static int write_bars(FILE *f, struct store *st, const struct plot_kind *k, struct store_run *runs,
-		      size_t nr, struct plot_result *res)
+		      size_t nr, struct plot_result *res, struct gp_vars *gv)
 {
 	size_t ncol = nr_cols(k);
 	char title[160], num[32];
@@ -609,21 +779,25 @@ static int write_bars(FILE *f, struct store *st, const struct plot_kind *k, stru
 		bool any = false;
 
 		for (size_t c = 0; c < ncol; c++) {
-			v[c] = scaled(&k->cols[c], plot_eval(st, runs[i].id, k->cols[c].expr));
+			v[c] = bar_value(st, runs[i].id, &k->cols[c]);
 			any |= !isnan(v[c]);
 		}
 		if (!any)
 			continue;
 		quote(f, run_title(&runs[i], title, sizeof(title)));
 		for (size_t c = 0; c < ncol; c++) {
-			/* an absent cost is no cost: stacking needs a number */
-			fmt_num(num, sizeof(num), isnan(v[c]) ? 0 : v[c]);
+			/* "?": the run cannot have this cost (a gap in the stack, not 0) */
+			gv->has[c] |= !isnan(v[c]);
+			fmt_num(num, sizeof(num), v[c]);
 			fprintf(f, " %s", num);
 		}
 		fprintf(f, " %" PRId64 "\n", runs[i].id);
 		res->nr_rows++;
 		res->nr_runs++;
 	}
+	gv->nb = 1;
+	for (size_t c = 0; c < ncol; c++)
+		res->nr_series += gv->has[c];
 	return 0;
 }
 
@@ -679,7 +853,80 @@ static int run_gnuplot(const char *dir, const char *name, struct plot_result *re
 			WIFEXITED(status) ? WEXITSTATUS(status) : -1, dir, log);
 		return -EIO;
 	}
+	/* keep the log only when it says something (a warning) */
+	{
+		char path[PATH_MAX];
+		struct stat sb;
+
+		fmt_path(path, "%s/%s", dir, log);
+		if (stat(path, &sb) == 0 && sb.st_size == 0)
+			unlink(path);
+		else
+			res->warned = true;
+	}
 	return 0;
+}
+
+/*
+ * A gnuplot string literal in double quotes; @wrap > 0 breaks it into lines
+ * of at most about @wrap characters at "; " or ", " so a long finding fits
+ * the picture's width.
+ */
+static void gp_string(FILE *f, const char *name, const char *s, size_t wrap)
+{
+	size_t col = 0;
+
+	fprintf(f, "%s = \"", name);
+	for (; *s; s++, col++) {
+		/* break after "; " or ", ", or before " · " */
+		bool dot = !strncmp(s, " · ", strlen(" · "));
+
+		if (wrap && col > wrap / 2 && (((*s == ';' || *s == ',') && s[1] == ' ') || dot)) {
+			const char *next = strpbrk(s + 1, ";,");
+			const char *nd = strstr(s + 1, " · ");
+			size_t rest;
+
+			if (nd && (!next || nd < next))
+				next = nd;
+			rest = next ? (size_t)(next - s) : strlen(s);
+			if (col + rest > wrap) {
+				if (!dot)
+					fputc(*s, f);
+				fputs("\\n", f);
+				s += dot ? strlen(" · ") - 1 : 1; /* the separator */
+				col = 0;
+				continue;
+			}
+		}
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s == '\n' ? ' ' : *s, f);
+	}
+	fputs("\"\n", f);
+}
+
+/* The runs' profiles ("qemu-vtd", "2 profiles: a, b") and count for the subtitle. */
+static void default_subtitle(struct store *st, const struct store_run *runs, size_t nr,
+			     const struct plot_result *res, char *buf, size_t len)
+{
+	char names[4][128], p[128];
+	size_t n = 0, used;
+
+	for (size_t i = 0; i < nr; i++) {
+		bool seen = false;
+
+		study_profile_of(st, runs[i].id, p, sizeof(p));
+		for (size_t j = 0; j < n && j < 4; j++)
+			seen |= !strcmp(names[j], p);
+		if (!seen && n < 4)
+			snprintf(names[n], sizeof(names[n]), "%s", p);
+		n += !seen;
+	}
+	used = (size_t)snprintf(buf, len, "profile%s ", n > 1 ? "s" : "");
+	for (size_t j = 0; j < n && j < 4 && used < len; j++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", j ? ", " : "", names[j]);
+	if (used < len)
+		snprintf(buf + used, len - used, " · %zu runs", res->nr_runs);
 }
 
 static bool nonempty(const char *path)
@@ -690,7 +937,8 @@ static bool nonempty(const char *path)
 }
 
 static int copy_script(const struct plot_kind *k, const struct plot_opts *o, const char *dst,
-		       struct plot_result *res)
+		       struct plot_result *res, struct store *st, const struct store_run *runs,
+		       size_t nr, const struct gp_vars *gv)
 {
 	const char *text = NULL;
 	char *buf = NULL;
@@ -727,6 +975,32 @@ static int copy_script(const struct plot_kind *k, const struct plot_opts *o, con
 		free(buf);
 		return -errno;
 	}
+	/* the variables first: the script below reads them and re-runs stand-alone */
+	{
+		char sub[512];
+
+		if (o->subtitle)
+			snprintf(sub, sizeof(sub), "%s", o->subtitle);
+		else
+			default_subtitle(st, runs, nr, res, sub, sizeof(sub));
+		if (res->nr_dropped)
+			snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub),
+				 " · %zu %s drawn, %zu left out (a panel holds %d lines)",
+				 res->nr_series, k->shape == PLOT_SWEEP ? "groups" : "runs",
+				 res->nr_dropped, PLOT_MAX_SERIES);
+		fprintf(f, "# --- set by svatrace plot from the data ---\n");
+		gp_string(f, "plot_title", o->title ? o->title : k->summary, 80);
+		gp_string(f, "plot_subtitle", sub, 80);
+		fprintf(f, "nb = %zu\n", gv->nb);
+		fprintf(f, "x_max = %.6g\n", gv->x_max);
+		fprintf(f, "window_ms = %.6g\n", gv->window_ms);
+		for (size_t c = 0; c < nr_cols(k); c++)
+			fprintf(f, "has%zu = %d\nblocks%zu = '%s'\n", c + 1, gv->has[c], c + 1,
+				gv->blocks[c]);
+		if (k->preamble)
+			k->preamble(f, st, runs, nr);
+		fprintf(f, "# ---\n");
+	}
 	fputs(text, f);
 	free(buf);
 	if (fclose(f)) {
@@ -740,6 +1014,7 @@ int plot_make(struct store *st, const struct plot_kind *k, const struct plot_opt
 	      struct plot_result *res)
 {
 	struct store_run *runs;
+	struct gp_vars gv = {0};
 	size_t nr;
 	FILE *f;
 	int rc;
@@ -769,34 +1044,36 @@ int plot_make(struct store *st, const struct plot_kind *k, const struct plot_opt
 	fprintf(f, "# svatrace plot %s: %s\n# from %s\n", k->name, k->summary, store__path(st));
 	switch (k->shape) {
 	case PLOT_SWEEP:
-		rc = write_sweep(f, st, k, runs, nr, res);
+		rc = write_sweep(f, st, k, runs, nr, res, &gv);
 		break;
 	case PLOT_CDF:
-		rc = write_cdf(f, st, k, runs, nr, res);
+		rc = write_cdf(f, st, k, runs, nr, res, &gv);
 		break;
 	case PLOT_SERIES:
-		rc = write_series(f, st, k, runs, nr, res);
+		rc = write_series(f, st, k, runs, nr, res, &gv);
 		break;
 	case PLOT_BARS:
-		rc = write_bars(f, st, k, runs, nr, res);
+		rc = write_bars(f, st, k, runs, nr, res, &gv);
 		break;
 	case PLOT_CUSTOM:
 		rc = k->write_dat(f, st, runs, nr, &res->nr_rows, &res->nr_runs);
 		break;
 	}
-	store_runs_free(runs, nr);
 	if (fclose(f) && !rc)
 		rc = -EIO;
 	if (rc) {
+		store_runs_free(runs, nr);
 		set_err(res, "%s: cannot write: %s", res->dat, strerror(-rc));
 		return rc;
 	}
 	if (!res->nr_rows) {
+		store_runs_free(runs, nr);
 		unlink(res->dat);
 		set_err(res, "no selected run has the data for plot '%s'", k->name);
 		return -ENODATA;
 	}
-	rc = copy_script(k, o, res->gp, res);
+	rc = copy_script(k, o, res->gp, res, st, runs, nr, &gv);
+	store_runs_free(runs, nr);
 	if (rc || o->no_render)
 		return rc;
 	if (!plot_have_gnuplot()) {

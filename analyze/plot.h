@@ -5,6 +5,9 @@
  * (analyze/plots/KIND.gp, copied to DIR/KIND.gp) to draw DIR/KIND.png and
  * DIR/KIND.svg. Adding a plot is one .gp file and one entry of the kinds
  * table in plot.c; a kind names the keys it reads (model/metric_keys.h).
+ * The script copy starts with variables computed from the data (title,
+ * subtitle with the profile, number of blocks, common axis ranges), so it
+ * re-runs stand-alone; gnuplot's log is kept only if it has warnings.
  */
 #ifndef SVATRACE_ANALYZE_PLOT_H
 #define SVATRACE_ANALYZE_PLOT_H
@@ -17,7 +20,8 @@
 
 #include "analyze/store.h"
 
-#define PLOT_MAX_COLS 8 /* y columns / series / stacks per kind */
+#define PLOT_MAX_COLS 8	  /* y columns / series / stacks per kind */
+#define PLOT_MAX_SERIES 8 /* lines in one panel; more runs or groups are thinned (noted) */
 
 /* How a kind turns runs into rows of its data file. */
 enum plot_shape {
@@ -32,9 +36,10 @@ enum plot_shape {
  * metrics) or "KEY@STAT" (a histogram statistic: mean p50 p90 p99 p999 min
  * max nr); for PLOT_SERIES a series key. */
 struct plot_col {
-	const char *header; /* column name in the data file (with its unit) */
-	const char *expr;   /* what to read */
-	double scale;	    /* multiply by this (0 means 1) */
+	const char *header;    /* column name in the data file (with its unit) */
+	const char *expr;      /* what to read */
+	double scale;	       /* multiply by this (0 means 1) */
+	const char *count_key; /* BARS: n/a (a gap, not 0) when this count is absent or 0 */
 };
 
 struct plot_kind {
@@ -47,6 +52,9 @@ struct plot_kind {
 	const char *prefer_scenarios; /* without --runs: keep runs whose scenario has one of
 					 these comma-separated words, if any do */
 	struct plot_col cols[PLOT_MAX_COLS]; /* data columns, ended by a NULL expr */
+	/* optional: more gnuplot variables for the script from the runs drawn
+	 * (the IOTLB sweep's reach marks); writes "name = value" lines */
+	void (*preamble)(FILE *f, struct store *st, const struct store_run *runs, size_t nr);
 	/* PLOT_CUSTOM: write the data rows from the selected runs; 0 or -errno */
 	int (*write_dat)(FILE *f, struct store *st, const struct store_run *runs, size_t nr,
 			 size_t *nr_rows, size_t *nr_runs);
@@ -61,6 +69,8 @@ struct plot_opts {
 	const char *out_dir;		 /* output directory (created if missing) */
 	const char *scripts_dir;	 /* read KIND.gp from here, NULL: the built-in copy */
 	bool no_render;			 /* write .dat and .gp only */
+	const char *title;		 /* plot title (a finding), NULL: the kind's summary */
+	const char *subtitle;		 /* second title line, NULL: the runs' profiles and count */
 };
 
 /* What plot_make() produced. */
@@ -68,6 +78,9 @@ struct plot_result {
 	size_t nr_runs;	    /* runs that contributed */
 	size_t nr_rows;	    /* data rows written */
 	bool rendered;	    /* gnuplot drew the PNG and SVG */
+	bool warned;	    /* gnuplot printed warnings (kept in KIND.gnuplot.log) */
+	size_t nr_series;   /* lines drawn in the busiest panel */
+	size_t nr_dropped;  /* runs or groups left out to stay within PLOT_MAX_SERIES */
 	char dat[PATH_MAX]; /* data file */
 	char gp[PATH_MAX];  /* script copy */
 	char png[PATH_MAX]; /* PNG (if rendered) */

@@ -35,14 +35,26 @@ struct store {
 	unsigned int flags;	       /* STORE_* open flags */
 	bool staged;		       /* the stage schema is attached */
 	bool stage_open;	       /* a run is being staged */
+	int version;		       /* schema version of the file (older if opened read-only) */
 	sqlite3_stmt *stmts[NR_STMTS]; /* cached statements, prepared on first use */
 };
 
 /* Column lists shared by inserts and copies. */
 #define RUN_COLS                                                                                   \
 	"time_utc, tool_version, label, scenario, seed, status, trace_path, "                      \
-	"trace_bytes, trace_hash, trace_meta, point_key"
+	"trace_bytes, trace_hash, trace_meta, point_key, model_rev, profile, profile_hash"
 #define SELECT_RUN_COLS "id, " RUN_COLS
+/* the same from a v2 file opened read-only (no provenance columns yet) */
+#define SELECT_RUN_COLS_V2                                                                         \
+	"id, time_utc, tool_version, label, scenario, seed, status, trace_path, trace_bytes, "     \
+	"trace_hash, trace_meta, point_key, '', '', ''"
+#define STORE_PROFILE_HASH_BYTES 16 /* BLAKE2b-128 of a profile file */
+
+/* store_schema.c: the profile file named by run @id's config sources in
+ * schema @db ("" if none: built-in defaults). */
+int store_profile_of(struct store *st, const char *db, int64_t id, char *path, size_t len);
+/* store_schema.c: hex content hash of file @path, "" if it cannot be read. */
+void store_file_hash(const char *path, char *hex, size_t len);
 
 /* store_open.c: SQL helpers. Errors map to -EBUSY, -ENOSPC, -ENOMEM or -EIO. */
 int store_sql_err(struct store *st, const char *what);

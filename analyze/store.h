@@ -30,7 +30,7 @@
 
 #include "model/results.h"
 
-#define STORE_SCHEMA_VERSION 2	    /* schema this code writes */
+#define STORE_SCHEMA_VERSION 3	    /* schema this code writes */
 #define STORE_POINT_KEY_LEN 32	    /* hex chars of a point key */
 #define STORE_BUSY_TIMEOUT_MS 30000 /* default wait for another writer */
 
@@ -55,10 +55,14 @@ struct store_run {
 	char *trace_hash;      /* hex content hash of the trace */
 	char *trace_meta_json; /* trace header summary (JSON), "" if none */
 	char *point_key;       /* hash of config + trace hash + scenario */
+	char *model_rev;       /* content hash of the model sources that ran it, "" unknown */
+	char *profile;	       /* profile file its parameters came from, "" built-in defaults */
+	char *profile_hash;    /* content hash of that file when the run was stored, "" unknown */
 };
 
 /* A run filter: a run column (id, label, scenario, status, seed, trace_hash,
- * trace_path, point_key, tool_version) or else a config key, equal to value. */
+ * trace_path, point_key, tool_version, model_rev, profile, profile_hash) or
+ * else a config key, equal to value. */
 struct store_where {
 	const char *key;   /* column or config key */
 	const char *value; /* text it must equal */

@@ -240,6 +240,7 @@ struct store *store__open(const char *path, unsigned int flags, char *errbuf, si
 		rc = set_pragmas(st, errbuf, errlen);
 	if (!rc && !(flags & STORE_READONLY))
 		rc = store_schema_init(st, version, errbuf, errlen);
+	st->version = !rc && !(flags & STORE_READONLY) ? STORE_SCHEMA_VERSION : version;
 	if (!rc && (flags & STORE_READONLY) && version < STORE_SCHEMA_VERSION)
 		svt_debug("%s: schema v%d read as is (read-only)", path, version);
 	if (rc)

@@ -19,8 +19,8 @@
 /* ------------------------------------------------------------ reading */
 
 static const char *const run_columns[] = {
-    "id",	  "label",	"scenario",  "status",	     "seed",
-    "trace_hash", "trace_path", "point_key", "tool_version", "time_utc",
+    "id",	 "label",	 "scenario", "status",	  "seed",    "trace_hash",   "trace_path",
+    "point_key", "tool_version", "time_utc", "model_rev", "profile", "profile_hash",
 };
 
 static void read_run(sqlite3_stmt *s, struct store_run *r)
@@ -38,6 +38,9 @@ static void read_run(sqlite3_stmt *s, struct store_run *r)
 	r->trace_hash = store_dup_col(s, 9);
 	r->trace_meta_json = store_dup_col(s, 10);
 	r->point_key = store_dup_col(s, 11);
+	r->model_rev = store_dup_col(s, 12);
+	r->profile = store_dup_col(s, 13);
+	r->profile_hash = store_dup_col(s, 14);
 }
 
 void store_run_clear(struct store_run *r)
@@ -52,6 +55,9 @@ void store_run_clear(struct store_run *r)
 	free(r->trace_hash);
 	free(r->trace_meta_json);
 	free(r->point_key);
+	free(r->model_rev);
+	free(r->profile);
+	free(r->profile_hash);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -65,7 +71,7 @@ void store_runs_free(struct store_run *runs, size_t nr)
 int store__list_runs(struct store *st, const struct store_where *where, size_t nr_where,
 		     struct store_run **out, size_t *nr_out)
 {
-	size_t len = 256 + nr_where * 160, n = 0, cap = 0;
+	size_t len = 512 + nr_where * 160, n = 0, cap = 0;
 	char *sql = malloc(len);
 	struct store_run *runs = NULL;
 	sqlite3_stmt *s;
@@ -75,7 +81,8 @@ int store__list_runs(struct store *st, const struct store_where *where, size_t n
 	*nr_out = 0;
 	if (!sql)
 		return -ENOMEM;
-	strcpy(sql, "SELECT " SELECT_RUN_COLS " FROM main.runs WHERE 1");
+	strcpy(sql, st->version >= 3 ? "SELECT " SELECT_RUN_COLS " FROM main.runs WHERE 1"
+				     : "SELECT " SELECT_RUN_COLS_V2 " FROM main.runs WHERE 1");
 	for (size_t i = 0; i < nr_where; i++) {
 		bool is_col = false;
 
@@ -131,8 +138,9 @@ int store__list_runs(struct store *st, const struct store_where *where, size_t n
 
 int store__get_run(struct store *st, int64_t id, struct store_run *out)
 {
-	sqlite3_stmt *s =
-	    store_prepare(st, "SELECT " SELECT_RUN_COLS " FROM main.runs WHERE id = ?");
+	sqlite3_stmt *s = store_prepare(
+	    st, st->version >= 3 ? "SELECT " SELECT_RUN_COLS " FROM main.runs WHERE id = ?"
+				 : "SELECT " SELECT_RUN_COLS_V2 " FROM main.runs WHERE id = ?");
 	int rc;
 
 	memset(out, 0, sizeof(*out));

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "analyze/store-local.h"
 #include "common/log.h"
 
@@ -88,6 +90,94 @@ out:
 	return rc;
 }
 
+/* Version 3: what produced each run (model revision, profile and its hash),
+ * so studies never mix runs of different models or profiles. */
+static const char schema_v3_sql[] =
+    "ALTER TABLE runs ADD COLUMN model_rev TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE runs ADD COLUMN profile TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE runs ADD COLUMN profile_hash TEXT NOT NULL DEFAULT '';";
+
+int store_profile_of(struct store *st, const char *db, int64_t id, char *path, size_t len)
+{
+	char sql[256];
+	sqlite3_stmt *s;
+	int rc;
+
+	path[0] = 0;
+	snprintf(sql, sizeof(sql),
+		 "SELECT source FROM %s.run_config WHERE run_id = ? AND source LIKE 'profile %%' "
+		 "ORDER BY key LIMIT 1",
+		 db);
+	s = store_prepare(st, sql);
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		/* "profile FILE: its source comment" or "profile FILE" */
+		const char *src = (const char *)sqlite3_column_text(s, 0) + 8;
+		const char *end = strstr(src, ": ");
+
+		snprintf(path, len, "%.*s", (int)(end ? (size_t)(end - src) : strlen(src)), src);
+		rc = 0;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : store_sql_err(st, "read profile");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+void store_file_hash(const char *path, char *hex, size_t len)
+{
+	unsigned char h[STORE_PROFILE_HASH_BYTES], buf[4096];
+	crypto_generichash_state gs;
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	hex[0] = 0;
+	if (!f)
+		return;
+	crypto_generichash_init(&gs, NULL, 0, sizeof(h));
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		crypto_generichash_update(&gs, buf, n);
+	fclose(f);
+	crypto_generichash_final(&gs, h, sizeof(h));
+	if (len >= 2 * sizeof(h) + 1)
+		sodium_bin2hex(hex, len, h, sizeof(h));
+}
+
+/* Migration 2 -> 3: name each existing run's profile (its hash and the
+ * model revision are unknown: left ""). */
+static int fill_profiles(struct store *st)
+{
+	sqlite3_stmt *sel = store_prepare(st, "SELECT id FROM main.runs");
+	sqlite3_stmt *upd = store_prepare(st, "UPDATE main.runs SET profile = ? WHERE id = ?");
+	char path[1024];
+	int rc = 0;
+
+	if (!sel || !upd) {
+		rc = -EIO;
+		goto out;
+	}
+	while (sqlite3_step(sel) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(sel, 0);
+
+		rc = store_profile_of(st, "main", id, path, sizeof(path));
+		if (rc)
+			break;
+		sqlite3_reset(upd);
+		sqlite3_bind_text(upd, 1, path, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(upd, 2, id);
+		rc = store_step_done(st, upd, "set profile");
+		if (rc)
+			break;
+	}
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
 /* One migration step: from version to_version - 1 to to_version. */
 struct migration {
 	int to_version;			/* version after this step */
@@ -98,6 +188,7 @@ struct migration {
 static const struct migration migrations[] = {
     {1, schema_v1_sql, NULL},
     {2, schema_v2_sql, fill_point_keys},
+    {3, schema_v3_sql, fill_profiles},
 };
 
 /* Schema version of the main database: 0 if it has no tables at all,

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "analyze/store-local.h"
+#include "gen/model_rev.h"
 
 #define STAGE_RUN_ID 1 /* the stage holds one run */
 
@@ -172,6 +173,36 @@ static int stage_set_status(struct store *st, int status, char key[STORE_POINT_K
 	return rc;
 }
 
+/*
+ * What produced the staged run: the model revision this binary was built
+ * from, and the profile file its parameters name (the source of their
+ * config rows, "profile FILE: ...") with the content hash of that file now,
+ * while the run is stored: a profile edited later is a different profile.
+ */
+static int stage_set_provenance(struct store *st)
+{
+	char path[1024] = "", hash[2 * STORE_PROFILE_HASH_BYTES + 1] = "";
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = store_profile_of(st, "stage", STAGE_RUN_ID, path, sizeof(path));
+	if (rc)
+		return rc;
+	if (*path)
+		store_file_hash(path, hash, sizeof(hash));
+	s = store_prepare(st, "UPDATE stage.runs SET model_rev = ?, profile = ?, profile_hash = ? "
+			      "WHERE id = ?");
+	if (!s)
+		return -EIO;
+	sqlite3_bind_text(s, 1, SVT_MODEL_REV, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, STAGE_RUN_ID);
+	rc = store_step_done(st, s, "set run provenance");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int store_copy_run(struct store *st, const char *from, int64_t src, int64_t *new_id)
 {
 	static const char *const children[] = {
@@ -263,7 +294,7 @@ int store__stage_begin(struct store *st, const struct results_run_info *info)
 		return rc;
 	/* ?10 is the id: bind_run_info() binds ?1..?9 */
 	s = store_prepare(st, "INSERT INTO stage.runs (id, " RUN_COLS
-			      ") VALUES (?10,?1,?2,?3,?4,?5,NULL,?6,?7,?8,?9,NULL)");
+			      ") VALUES (?10,?1,?2,?3,?4,?5,NULL,?6,?7,?8,?9,NULL,'','','')");
 	if (!s)
 		return -EIO;
 	bind_run_info(s, info);
@@ -284,6 +315,8 @@ int store__stage_commit(struct store *st, int status, int64_t *id)
 	if (st->flags & STORE_READONLY)
 		return -EROFS;
 	rc = stage_set_status(st, status, key);
+	if (!rc)
+		rc = stage_set_provenance(st);
 	if (rc)
 		return rc;
 	rc = store__begin(st);

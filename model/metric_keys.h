@@ -66,6 +66,23 @@
 /* Whole run: replay. */
 #define KEY_RUN_DURATION "run.duration_ns"
 
+/* What the report's causes and n/a rules read: counts that say whether a
+ * cost can exist, and the model's component totals (analyze/finding.c). */
+#define KEY_XLATE_COUNT "xlate.count"
+#define KEY_XLATE_PENDING_WAIT "xlate.pending_wait_ns"
+#define KEY_PRI_HANDLER_WAIT "pri.handler_wait_ns"
+#define KEY_PRI_THREAD_WAIT "pri.thread_wait_ns"
+#define KEY_PRI_FAULT_LAT "pri.mean_fault_latency_ns"
+#define KEY_WALK_WAIT "walk.wait_ns"
+#define KEY_PIN_PAGES "pin.pages"
+#define KEY_MAP_COUNT "map.count"
+#define KEY_UNMAP_COUNT "unmap.count"
+#define KEY_ACCESS_COUNT "access.count"
+#define KEY_ACCESS_EXPANDED "replay.expanded_accesses"
+#define KEY_SUBMIT_LOCK_WAIT "submit.lock_wait_ns"
+/* Prefix of the per-kind record counts replay stores (measured trace counts). */
+#define REPLAY_RECORDS_PREFIX "replay.records."
+
 /* Config keys that plots use as axes or line groups. */
 #define CFG_IOTLB_ENTRIES "iotlb.entries"
 #define CFG_PAGE_SIZE "pt.page_bytes"
@@ -98,6 +115,19 @@
 	X(KEY_CPU_FAULT, "ns", "CPU: fault service", SVT_KEY_METRIC)                               \
 	X(KEY_CPU_SUBMIT, "ns", "CPU: submission", SVT_KEY_METRIC)                                 \
 	X(KEY_RUN_DURATION, "ns", "time to finish", SVT_KEY_METRIC)                                \
+	X(KEY_XLATE_COUNT, "translations", "translations", SVT_KEY_METRIC)                         \
+	X(KEY_XLATE_PENDING_WAIT, "ns", "waiting on a translation in flight", SVT_KEY_METRIC)      \
+	X(KEY_PRI_HANDLER_WAIT, "ns", "page-request queueing", SVT_KEY_METRIC)                     \
+	X(KEY_PRI_THREAD_WAIT, "ns", "waiting for the page-request thread", SVT_KEY_METRIC)        \
+	X(KEY_PRI_FAULT_LAT, "ns", "mean fault latency", SVT_KEY_METRIC)                           \
+	X(KEY_WALK_WAIT, "ns", "walk queueing", SVT_KEY_METRIC)                                    \
+	X(KEY_PIN_PAGES, "pages", "pages pinned", SVT_KEY_METRIC)                                  \
+	X(KEY_MAP_COUNT, "maps", "maps", SVT_KEY_METRIC)                                           \
+	X(KEY_UNMAP_COUNT, "unmaps", "unmaps", SVT_KEY_METRIC)                                     \
+	X(KEY_ACCESS_COUNT, "accesses", "device accesses", SVT_KEY_METRIC)                         \
+	X(KEY_ACCESS_EXPANDED, "accesses", "device accesses synthesised from maps",                \
+	  SVT_KEY_METRIC)                                                                          \
+	X(KEY_SUBMIT_LOCK_WAIT, "ns", "portal lock wait", SVT_KEY_METRIC)                          \
 	X(CFG_IOTLB_ENTRIES, "entries", "IOTLB entries", SVT_KEY_CONFIG)                           \
 	X(CFG_PAGE_SIZE, "bytes", "page size", SVT_KEY_CONFIG)                                     \
 	X(CFG_WQ_MODE, "", "WQ mode", SVT_KEY_CONFIG)

@@ -17,7 +17,8 @@
 #include "model/wq/wq_params.h"
 
 #define SRC_DESIGN                                                                                 \
-	"DESIGN.md s6 and accel-config list of an SPR/EMR DSA: max_engines 4, work_queue_size 128"
+	"accel-config list of an SPR/EMR DSA (docs/wq-model.md): max_engines 4, work_queue_size "  \
+	"128"
 #define SRC_ENQCMD                                                                                 \
 	"estimate: a non-posted 64 B write to an on-die device and its answer, about an "          \
 	"uncached MMIO read; no published figure found (docs/wq-model.md: sensitivity sweep)"
@@ -25,7 +26,7 @@
 	"estimate: ~30 GB/s peak memmove per SPR DSA device as recalled from Kuper et al., "       \
 	"ASPLOS'24 (not checked against the paper's figures)"
 #define SRC_SPR "accel-config list of an SPR/EMR DSA (linux-dmaengine list, 2026-03-05)"
-#define SRC_KERNEL "Linux drivers/dma/idxd/idxd.h: IDXD_ENQCMDS_RETRIES = 32 (DESIGN.md s6)"
+#define SRC_KERNEL "Linux drivers/dma/idxd/idxd.h: IDXD_ENQCMDS_RETRIES = 32"
 
 #define U64(k, u, d, s, f, lo, hi, h)                                                              \
 	{                                                                                          \
@@ -102,7 +103,7 @@ static const struct param_def table[] = {
 	read_latency_ns, 0, 1e9, "device memory read round trip (0: no read-buffer bound)"),
     ENUM("wq.xlate_overlap", "on",
 	 "estimate: engines keep many reads in flight (wq.max_read_buffers); published "
-	 "shape: one DWQ client saturates a device at 4 KiB (DESIGN.md s6)",
+	 "shape: one DWQ client saturates a device at 4 KiB (docs/wq-model.md)",
 	 xlate_overlap, "off|on",
 	 "an engine translates its next descriptor while the current one moves its data"),
     ENUM("wq.devtlb.enabled", "on",
@@ -188,16 +189,17 @@ static const struct param_def table[] = {
 	client_queue_depth, 1, WQ_MAX_ENTRIES, "default outstanding descriptors per client"),
     ENUM("wq.client_compl", "poll", "estimate: polling is the common user-space choice",
 	 client_compl, "poll|umwait|intr", "default completion method"),
-    ENUM("wq.client_op", "memmove", "DESIGN.md s6 (4 KiB transfers)", client_op,
+    ENUM("wq.client_op", "memmove", "docs/wq-model.md (4 KiB transfers)", client_op,
 	 "noop|memmove|fill|compare|crc", "default operation"),
-    U32("wq.client_xfer_bytes", "bytes", "4096", "DESIGN.md s6 (4 KiB transfers)",
+    U32("wq.client_xfer_bytes", "bytes", "4096", "docs/wq-model.md (4 KiB transfers)",
 	client_xfer_bytes, 0, 1u << 31, "default transfer size"),
     U32("wq.client_batch", "descriptors", "0", "model choice: no batching unless asked",
 	client_batch, 0, 1u << 20, "default batch size (0: single descriptors)"),
     U64("wq.client_think_ns", "ns", "0", "model choice: back-to-back submission", client_think_ns,
 	0, 1e12, "default think time"),
     ENUM("wq.loop", "closed",
-	 "DESIGN.md s5: DWQ vs SWQ comparisons need closed loop (submission stalls change timing)",
+	 "docs/wq-model.md: DWQ vs SWQ comparisons need closed loop (submission stalls change "
+	 "timing)",
 	 loop, "closed|open",
 	 "replay: closed = next descriptor after a completion + trace think time; open = trace "
 	 "times"),

@@ -18,7 +18,7 @@
 #define U64MAX 1.8e19
 #define NS_MAX 1e15 /* about 11 days: larger is a typo */
 
-/* Sources quoted in defaults (DESIGN.md §6). */
+/* Sources quoted in defaults. */
 #define SRC_HYPERSIO "HyperSIO (ISCA'20)"
 #define SRC_PCIEBENCH "Neugebauer et al., pcie-bench (SIGCOMM'18)"
 #define SRC_LINUX_FQ "Linux iova flush queue (IOVA_FQ_SIZE 256, IOVA_FQ_TIMEOUT 10 ms)"
@@ -44,8 +44,8 @@ static const struct param_def model_defs[] = {
     {"pt.host_levels", PARAM_U32, "levels", "4", "Intel VT-d spec: 4-level second stage",
      F(host_levels), 4, 5, NULL, "nested: levels of the host (second-stage) table"},
     {"pt.scalable", PARAM_BOOL, "", "on",
-     "DESIGN.md 3: the shared QEMU trace runs intel_iommu=on,sm_on", F(scalable), 0, 1, NULL,
-     "scalable mode: PASID directory and table reads on a PASID-cache miss"},
+     "scripts/qemu-vtd.sh: the bundled QEMU trace's guest runs intel_iommu=on,sm_on", F(scalable),
+     0, 1, NULL, "scalable mode: PASID directory and table reads on a PASID-cache miss"},
     {"iotlb.entries", PARAM_U32, "entries", "128", SRC_CALIB, F(iotlb_entries), 1, 1 << 24, NULL,
      "IOTLB entries"},
     {"iotlb.ways", PARAM_U32, "ways", "8",
@@ -56,7 +56,7 @@ static const struct param_def model_defs[] = {
      IOTLB_POLICY_CHOICES, "replacement policy"},
     {"iotlb.set_index", PARAM_ENUM, "", "ctx-hash",
      "estimate: hardware set hashes are not published; ctx-hash = page number + Fibonacci hash "
-     "of (domain, PASID), Knuth TAOCP 6.4 (iotlb.h)",
+     "of (domain, PASID), Knuth TAOCP 6.4 (model/xlate/iotlb.h)",
      F(set_index), 0, 0, "ctx-hash|page",
      "set index of the IOTLB, every PWC level and the ATC: ctx-hash or plain page number"},
     {"iotlb.hit_ns", PARAM_U64, "ns", "2", SRC_HYPERSIO, F(iotlb_hit_ns), 0, NS_MAX, NULL,

@@ -5,7 +5,7 @@
 # dedicated WQ (scenario dwq: the device's 8 WQs, 128 entries split evenly;
 # clients beyond 8 share one behind a software lock) and, via the swq
 # scenario, all on one shared WQ (user-space ENQCMD, pause-and-retry).
-# Published shape (DESIGN.md 6): one client saturates a device through a DWQ;
+# Published shape (docs/wq-model.md): one client saturates a device through a DWQ;
 # an SWQ needs about four submitting cores. docs/wq-model.md explains each
 # feature of the curves; `svatrace plot wq-clients` draws them with p99
 # end-to-end latency (ready -> completion noticed).

@@ -41,7 +41,7 @@ check_match "with a clear message" "text.db: not an SQLite database" "$OUT"
 check_rc "runs on a missing file fails" 1 "$SVATRACE" runs --db "$TMP/none.db"
 sqlite3 "$TMP/newer.db" "CREATE TABLE schema_version (version INTEGER); INSERT INTO schema_version VALUES (9);"
 check_rc "newer schema is refused" 1 "$SVATRACE" db info "$TMP/newer.db"
-check_match "with the versions" "schema v9 is newer than this svatrace understands \(v2\)" "$OUT"
+check_match "with the versions" "schema v9 is newer than this svatrace understands \(v3\)" "$OUT"
 
 OUT=$("$SVATRACE" db info "$DB" 2>&1)
 check_match "db info: runs" "runs: +22 \(22 complete" "$OUT"
@@ -82,7 +82,8 @@ check_eq "dsa: compare's submit p99 = replay's" "$jp99" "$("$SVATRACE" compare -
 	sed -n 's/^submit\.latency_ns@p99,ns,[^,]*,\([^,]*\),.*/\1/p')"
 check_rc "report on the real runs" 0 "$SVATRACE" report --db "$RDB" --runs pinned,faulting -o "$TMP/rr"
 p99=$(printf '%s\n' "$REPLAY_pinned" | sed -n 's/^  translations .*, p99 \([0-9]*\) ns,.*/\1/p')
-check_match "report's p99 row = replay's ($p99)" "^\| translation latency p99 \(ns\) \| $p99 \|" "$(cat "$TMP/rr/report.md")"
+p99us=$(awk -v n="$p99" 'BEGIN { printf "%.4g", n / 1000 }')
+check_match "report's p99 row = replay's ($p99 ns = $p99us µs)" "^\| translation latency p99 \(µs\) \| $p99us \|" "$(cat "$TMP/rr/report.md")"
 
 # ---- one time grid: every series of a real run shares the origin (the run's first timestamp) and the window
 for run in pinned faulting; do

@@ -17,3 +17,17 @@ check_match "it ends with the report's place" 'report.html' "$(cat "$TMP/2.log")
 for f in report.html report.md; do
 	if [ -s "$D/$f" ]; then ok "$f written"; else not_ok "$f written"; fi
 done
+# one copy of each output: plots only in the study folders, no empty gnuplot logs
+check_eq "no plot files outside the study folders" "" "$(ls "$D"/*.png "$D"/*.dat "$D"/plots 2>/dev/null)"
+check_eq "no gnuplot logs (kept only for warnings)" "" "$(find "$D" -name '*.gnuplot.log')"
+for s in qemu-vtd dsa-memcpy random-access; do
+	if ls "$D/$s"/*.png >/dev/null 2>&1; then ok "study $s has its plots"; else not_ok "study $s has its plots"; fi
+done
+# the first screen states the three findings with their causes, computed from the data
+F=$(sed -n '/<h2 id="findings">/,/<h2 id="provenance">/p' "$D/report.html")
+check_match "finding: pinned vs faulting, slower translation" "faulting: translation [0-9.]+x slower than pinned" "$F"
+check_match "... caused by faults in flight / page-request queueing" "waiting on a translation in flight|page-request queueing" "$F"
+check_match "finding: DWQ vs SWQ" "on a dedicated WQ reaches [0-9]+% of peak; a shared WQ needs [0-9]+ clients" "$F"
+check_match "... caused by submission" "submission \(ready to accepted\)" "$F"
+check_match "finding: IOTLB size x page size" "2 MiB pages remove IOTLB misses from [0-9]+ entries up" "$F"
+check_match "... caused by the reach against the footprint" "covers the 64 MiB footprint" "$F"

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "gen/model_rev.h"
 #include "analyze/store.h"
 #include "analyze/store_sink.h"
 
@@ -434,19 +435,28 @@ static void test_migrate_v1(void **state)
 	    "INSERT INTO runs VALUES (1, '2024-01-02T03:04:05Z', '0.0.9', 'old', 'pinned', 1, 0,"
 	    " 't.svt', 10, 'feed', '');"
 	    "INSERT INTO run_config VALUES (1, 'iotlb.entries', '64', 'default'),"
-	    " (1, 'page_size', '4k', 'default');"
+	    " (1, 'page_size', '4k', 'profile data/profiles/x.ini: a source');"
 	    "INSERT INTO metrics VALUES (1, 'iotlb.misses', 42, 'count');");
 	st = open_ok(path);
 	assert_int_equal(store__get_run(st, 1, &r), 0);
 	assert_string_equal(r.label, "old");
 	assert_int_equal(store_point_key("feed", "pinned", keys, vals, 2, pk), 0);
 	assert_string_equal(r.point_key, pk); /* filled by the 1 -> 2 step */
+	/* the 2 -> 3 step names the profile from the config sources; what it
+	 * hashed to and the model that ran it are not known */
+	assert_string_equal(r.profile, "data/profiles/x.ini");
+	assert_string_equal(r.profile_hash, "");
+	assert_string_equal(r.model_rev, "");
 	store_run_clear(&r);
 	assert_int_equal(store__get_metric(st, 1, "iotlb.misses", &x, NULL, 0), 0);
 	assert_true(x == 42);
 	assert_int_equal(store__has_point(st, pk), 1);
-	/* and it takes new runs in the new layout */
+	/* and it takes new runs in the new layout, with the model revision */
 	assert_true(sink_run(st, 1, "new") > 1);
+	assert_int_equal(store__get_run(st, 2, &r), 0);
+	assert_string_equal(r.model_rev, SVT_MODEL_REV);
+	assert_string_equal(r.profile, "");
+	store_run_clear(&r);
 	{
 		struct store_info info;
 
@@ -454,6 +464,41 @@ static void test_migrate_v1(void **state)
 		assert_int_equal(info.schema_version, STORE_SCHEMA_VERSION);
 		assert_int_equal(info.nr_runs, 2);
 		assert_string_equal(info.journal_mode, "wal");
+	}
+	store__close(st);
+}
+
+/* A run records its profile file and that file's content hash as it was
+ * when the run was stored: an edited profile is another profile. */
+static void test_profile_hash(void **state)
+{
+	const char *db = tpath("prof.db"), *ini = tpath("p.ini");
+	struct store *st = open_ok(db);
+	char src[512], first[64];
+	struct store_run r;
+
+	for (int i = 0; i < 2; i++) {
+		struct store_sink *ss = store_sink__new(st);
+		struct results_sink sink = store_sink__sink(ss);
+		struct results_run_info info = {
+		    .label = "p", .trace_hash = "ab", .tool_version = "1"};
+		FILE *f = fopen(ini, "w");
+
+		fprintf(f, "[iotlb]\nentries = %d\n", 64 << i);
+		fclose(f);
+		snprintf(src, sizeof(src), "profile %s: a source", ini);
+		assert_int_equal(sink.ops->begin_run(sink.ctx, &info), 0);
+		assert_int_equal(sink.ops->config(sink.ctx, "iotlb.entries", "64", src), 0);
+		assert_int_equal(sink.ops->end_run(sink.ctx, 0), 0);
+		store_sink__free(ss);
+		assert_int_equal(store__get_run(st, i + 1, &r), 0);
+		assert_string_equal(r.profile, ini);
+		assert_int_equal(strlen(r.profile_hash), 32);
+		if (i)
+			assert_string_not_equal(r.profile_hash, first);
+		else
+			snprintf(first, sizeof(first), "%s", r.profile_hash);
+		store_run_clear(&r);
 	}
 	store__close(st);
 }
@@ -584,13 +629,10 @@ static void test_merge_replaces_failed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_round_trip),
-	    cmocka_unit_test(test_two_writers),
-	    cmocka_unit_test(test_killed_writer),
-	    cmocka_unit_test(test_migrate_v1),
-	    cmocka_unit_test(test_refuses),
-	    cmocka_unit_test(test_merge),
-	    cmocka_unit_test(test_merge_replaces_failed),
+	    cmocka_unit_test(test_round_trip),	  cmocka_unit_test(test_two_writers),
+	    cmocka_unit_test(test_killed_writer), cmocka_unit_test(test_migrate_v1),
+	    cmocka_unit_test(test_profile_hash),  cmocka_unit_test(test_refuses),
+	    cmocka_unit_test(test_merge),	  cmocka_unit_test(test_merge_replaces_failed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
