@@ -10,6 +10,7 @@
 
 #include "collect/doctor.h"
 #include "collect/host.h"
+#include "collect/perfmon.h"
 #include "collect/probes.h"
 
 static void advise(json_t *adv, const char *text)
@@ -131,6 +132,7 @@ json_t *doctor_report(const char *btf_path, bool *can_collect)
 		advise(adv, "no kernel function probes are available (qi_submit_sync, the I/O "
 			    "page-fault path, pin_user_pages*): they need kallsyms and BTF for "
 			    "fentry");
+	perfmon_doctor(r, adv, "/sys", "/proc"); /* VT-d/DSA performance monitors */
 	*can_collect = priv && btf && any;
 	json_object_set_new(r, "can_collect", json_boolean(*can_collect));
 	json_object_set_new(r, "events_can_fire", json_boolean(any_fired));
