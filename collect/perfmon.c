@@ -227,7 +227,7 @@ static int discover(struct perfmon *pm)
 		return 0;
 	}
 	while ((de = readdir(d))) {
-		char pdir[512], line[64];
+		char pdir[700], line[64];
 		struct pm_pmu *u, *grown;
 		unsigned long type;
 		char *end;
@@ -258,8 +258,9 @@ static int discover(struct perfmon *pm)
 		qsort(u->ev, u->nr_ev, sizeof(*u->ev), ev_cmp);
 	}
 	closedir(d);
-	qsort(pm->pmu, pm->nr_pmus, sizeof(*pm->pmu), name_cmp);
-	if (!pm->nr_pmus)
+	if (pm->nr_pmus)
+		qsort(pm->pmu, pm->nr_pmus, sizeof(*pm->pmu), name_cmp);
+	else
 		snprintf(pm->why, sizeof(pm->why),
 			 "no dmar* or dsa* PMU in %s: the VT-d performance monitor needs "
 			 "hardware that reports it (ecap.PMS) and Linux 6.4+ with "

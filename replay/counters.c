@@ -83,7 +83,8 @@ int counters_parse_record(struct counters_measured *m, const char *event, const 
 		return 0;
 	m->nr_records++;
 	c = text ? strstr(text, "count=") : NULL;
-	if (!c || (c != text && c[-1] != ' '))
+	/* strtoull would take "-1" as a huge count */
+	if (!c || (c != text && c[-1] != ' ') || c[6] < '0' || c[6] > '9')
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(c + 6, &end, 10);
