@@ -112,7 +112,7 @@ int cmd_compare(int argc, char **argv)
 	char err[512];
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		if (cli_outfmt_opt(&fmt, c))
 			continue;
 		switch (c) {

@@ -69,7 +69,7 @@ int cmd_plot(int argc, char **argv)
 	char err[512];
 	int c, status = CLI_FAIL;
 
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "ho:", opts)) != -1) {
 		switch (c) {
 		case 'd':
 			db = optarg;

@@ -458,7 +458,7 @@ int cmd_runs(int argc, char **argv)
 	const char *db = NULL;
 	int c, status = CLI_USAGE;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		if (cli_outfmt_opt(&fmt, c))
 			continue;
 		switch (c) {

@@ -206,6 +206,8 @@ static int parse_opt(struct sweep_args *a, int c, const char *arg)
 		a->o.db = arg;
 		break;
 	case 'l':
+		if (cli_check_label(CMD, arg))
+			return CLI_USAGE;
 		a->o.label = arg;
 		break;
 	case 'J':
@@ -305,7 +307,7 @@ static int parse_args(struct sweep_args *a, int argc, char **argv)
 	if (!a->grids || !a->keys || !a->user || !a->grid)
 		return cli_error(CMD, "out of memory");
 	a->o.user = a->user;
-	while ((c = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "hj:", opts)) != -1) {
 		rc = parse_opt(a, c, optarg);
 		if (rc || a->done)
 			return rc;

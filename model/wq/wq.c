@@ -1046,7 +1046,8 @@ struct wq_model *wq__new(const struct wq_config *cfg, struct sim *sim,
 	prng_seed(&m->rng, prng_derive(cfg->seed, PRNG_STREAM_WQ_SERVICE));
 	m->free_head = NIL;
 	m->sim = sim;
-	m->series = series__new(cfg->series_window_ns, SERIES_MAX_WINDOWS);
+	m->series = cfg->series_grid ? series__new_on(cfg->series_grid)
+				     : series__new(cfg->series_window_ns, SERIES_MAX_WINDOWS);
 	if (!m->series)
 		goto fail;
 	if (!m->sim) {

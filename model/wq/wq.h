@@ -168,6 +168,7 @@ struct wq_config {
 	uint64_t intr_cpu_ns;		       /* CPU per interrupt + wakeup */
 	uint64_t sw_fault_ns;		       /* CPU: touch a faulted page before a resubmit */
 	uint64_t series_window_ns;	       /* occupancy time-series window */
+	struct series_grid *series_grid;       /* not a parameter: the run's axis, NULL: own */
 	uint32_t client_queue_depth;	       /* default: outstanding per client */
 	uint32_t client_compl;		       /* default: enum wq_compl */
 	uint32_t client_op;		       /* default: index of noop|memmove|fill|compare|crc */
