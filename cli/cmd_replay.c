@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "model/xlate/config.h"
 #include "model/params.h"
+#include "replay/counters.h"
 #include "replay/registry.h"
 #include "replay/replay.h"
 #include "replay/scenario.h"
@@ -435,7 +436,8 @@ static int run(const struct args *a, const struct params *p, const char *spec,
 	};
 	int rc = sinks_open(&k, a);
 
-	if (rc == CLI_OK && replay_run(&o, k.sink))
+	/* replay_run(), plus model vs measured when the trace holds perfmon counts */
+	if (rc == CLI_OK && counters_replay(&o, k.sink, a->json ? NULL : stdout))
 		rc = cli_error(CMD, "%s", err[0] ? err : "failed");
 	sinks_close(&k);
 	return rc;

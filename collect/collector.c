@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "collect/collector.h"
+#include "collect/perfmon.h"
 #include "collect/convert.h"
 #include "collect/funcprobe.h"
 #include "collect/host.h"
@@ -770,6 +771,7 @@ static int cs_close(const struct collect_opts *o, struct collect_state *cs,
 int collect_run(const struct collect_opts *o, struct collect_result *res)
 {
 	struct collect_state cs = {.rb = {.epoll_fd = -1}};
+	struct perfmon *pm;
 	const char *btf = o->btf_path ? o->btf_path : COLLECT_DEFAULT_BTF;
 	int rc;
 
@@ -804,7 +806,9 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 		 o->duration_ms ? "" : " (Ctrl-C to stop)");
 	if (o->ready)
 		o->ready(o->ready_ctx);
+	pm = perfmon_collect_begin(now_ns()); /* VT-d/DSA counters over the window */
 	rc = poll_loop(o, &cs, res);
+	perfmon_collect_end(pm, cs.w, now_ns()); /* perfmon:PMU/EVENT records */
 out:
 	return cs_close(o, &cs, res, rc);
 }

@@ -10,6 +10,7 @@
 
 #include "collect/doctor.h"
 #include "collect/host.h"
+#include "collect/perfmon.h"
 #include "collect/probes.h"
 
 static void advise(json_t *adv, const char *text)
@@ -161,6 +162,7 @@ json_t *doctor_report(const char *btf_path, bool *can_collect)
 			    "page-fault path, pin_user_pages*): they need fentry (BTF and a BPF "
 			    "trampoline) or kprobes (CONFIG_KPROBES); each probe's line says why");
 	json_object_set_new(r, "a_trace_would_hold", would_hold());
+	perfmon_doctor(r, adv, "/sys", "/proc"); /* VT-d/DSA performance monitors */
 	*can_collect = priv && btf && any;
 	json_object_set_new(r, "can_collect", json_boolean(*can_collect));
 	json_object_set_new(r, "events_can_fire", json_boolean(any_fired));
