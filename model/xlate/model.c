@@ -31,6 +31,45 @@
 /* The model's time series, one grid (lib/series.h). */
 enum { S_LIVE, S_PINNED, S_FAULTS, S_INVAL, S_MISS, S_NR_ };
 
+/*
+ * Where a translation's latency went (xlate.part.*_ns): every recorded
+ * latency is split into these parts along the path that produced it, so
+ * the parts of a run sum to xlate.latency_ns@sum exactly.
+ */
+enum xpart {
+	XP_HIT,		 /* ATC / IOTLB lookups */
+	XP_INFLIGHT,	 /* waiting for a translation already in flight */
+	XP_WALK_QUEUE,	 /* waiting for a free walker */
+	XP_WALK_MEM,	 /* the walk: walk.fixed_ns + memory reads */
+	XP_ATS,		 /* ATS request and completion crossing PCIe */
+	XP_PRI_REQUEST,	 /* page request crossing PCIe, waiting for a device PRI slot */
+	XP_PRI_THREAD,	 /* PRQ: page-request thread wakeup, queue and work */
+	XP_PRI_HANDLER,	 /* waiting for the group's last request and a fault handler */
+	XP_FAULT,	 /* fault service (the group's faults, one handler) */
+	XP_PRI_RESPONSE, /* page group response crossing PCIe */
+	XP_RETRY,	 /* device retry delay after a response; PRQ-overflow retries */
+	XP_NR_,
+};
+
+static const char *const xpart_keys[XP_NR_] = {
+    [XP_HIT] = KEY_XPART_HIT,
+    [XP_INFLIGHT] = KEY_XPART_INFLIGHT,
+    [XP_WALK_QUEUE] = KEY_XPART_WALK_QUEUE,
+    [XP_WALK_MEM] = KEY_XPART_WALK_MEM,
+    [XP_ATS] = KEY_XPART_ATS,
+    [XP_PRI_REQUEST] = KEY_XPART_PRI_REQUEST,
+    [XP_PRI_THREAD] = KEY_XPART_PRI_THREAD,
+    [XP_PRI_HANDLER] = KEY_XPART_PRI_HANDLER,
+    [XP_FAULT] = KEY_XPART_FAULT,
+    [XP_PRI_RESPONSE] = KEY_XPART_PRI_RESPONSE,
+    [XP_RETRY] = KEY_XPART_RETRY,
+};
+
+/* One translation's parts, ns. */
+struct xparts {
+	uint64_t ns[XP_NR_];
+};
+
 struct mdev {
 	struct iotlb *atc;    /* device TLB, NULL until first use */
 	struct heap pri_out;  /* completion times (heap_time) of outstanding page requests */
@@ -42,6 +81,7 @@ struct pri_member {
 	uint64_t t0_ns;	       /* device's first translation attempt (latency start) */
 	uint64_t arrive_ns;    /* the page-request thread queued it (PRQ slot freed) */
 	uint64_t service_ns;   /* fault service drawn for it */
+	struct xparts parts;   /* its latency from t0_ns to arrive_ns, by part */
 	uint64_t addr;	       /* page */
 	struct model_access a; /* device, source id, domain, PASID of the request */
 };
@@ -139,6 +179,7 @@ struct model_stats {
 	uint64_t cm_dropped;	    /* of which dropped (iommu.caching_mode=off) */
 	uint64_t inval_from_trace;  /* descriptors applied from the trace */
 	uint64_t lat_nr, lat_sum, lat_min, lat_max; /* translation latency */
+	uint64_t part_ns[XP_NR_];		    /* lat_sum by part (enum xpart) */
 };
 
 struct model {
@@ -367,7 +408,7 @@ static struct mdev *dev_get(struct model *m, uint32_t dev)
 
 /* ---------------------------------------------------------------- translation */
 
-static void lat_record(struct model *m, uint64_t lat)
+static void lat_hist_add(struct model *m, uint64_t lat)
 {
 	m->lat_hist[hist_bucket(lat)]++;
 	m->st.lat_nr++;
@@ -376,6 +417,25 @@ static void lat_record(struct model *m, uint64_t lat)
 		m->st.lat_min = lat;
 	if (lat > m->st.lat_max)
 		m->st.lat_max = lat;
+}
+
+/* A translation of latency @lat, all of it one part. */
+static void lat_record(struct model *m, uint64_t lat, enum xpart part)
+{
+	lat_hist_add(m, lat);
+	m->st.part_ns[part] += lat;
+}
+
+/* A translation whose latency is the sum of @p. */
+static void lat_record_parts(struct model *m, const struct xparts *p)
+{
+	uint64_t lat = 0;
+
+	for (int i = 0; i < XP_NR_; i++) {
+		lat += p->ns[i];
+		m->st.part_ns[i] += p->ns[i];
+	}
+	lat_hist_add(m, lat);
 }
 
 /*
@@ -387,11 +447,12 @@ static void lat_record(struct model *m, uint64_t lat)
  * so those are not queued (their walk still counts reads).
  */
 static uint64_t iommu_xlate_q(struct model *m, uint64_t t, const struct model_access *a,
-			      uint64_t addr, bool present, bool queue)
+			      uint64_t addr, bool present, bool queue, struct xparts *p)
 {
 	uint32_t ctx = iotlb__ctx(m->iotlb, a->domain, a->pasid);
 	uint64_t reads, service, start;
 
+	p->ns[XP_HIT] += m->cfg.iotlb_hit_ns;
 	if (iotlb__access(m->iotlb, ctx, addr, m->psz)) {
 		stale_check(m, a, addr, false, true);
 		return t + m->cfg.iotlb_hit_ns;
@@ -406,13 +467,15 @@ static uint64_t iommu_xlate_q(struct model *m, uint64_t t, const struct model_ac
 		      : t + m->cfg.iotlb_hit_ns;
 	if (!present)
 		iotlb__drop(m->iotlb, ctx, addr, m->psz);
+	p->ns[XP_WALK_QUEUE] += start - (t + m->cfg.iotlb_hit_ns);
+	p->ns[XP_WALK_MEM] += service;
 	return start + service;
 }
 
 static uint64_t iommu_xlate(struct model *m, uint64_t t, const struct model_access *a,
-			    uint64_t addr, bool present)
+			    uint64_t addr, bool present, struct xparts *p)
 {
-	return iommu_xlate_q(m, t, a, addr, present, true);
+	return iommu_xlate_q(m, t, a, addr, present, true, p);
 }
 
 static uint64_t resident_key(const struct model_access *a, uint64_t addr, unsigned int psz)
@@ -483,7 +546,7 @@ static bool pend_wait(struct model *m, uint64_t t, const struct model_access *a,
 	m->st.pending_waits++;
 	if (done != PEND_OPEN) {
 		m->st.pending_wait_ns += done - t;
-		lat_record(m, done - t);
+		lat_record(m, done - t, XP_INFLIGHT);
 		return true;
 	}
 	if (m->nr_waiters == m->cap_waiters) {
@@ -527,7 +590,7 @@ static void pend_done(struct model *m, const struct model_access *a, uint64_t ad
 			continue;
 		}
 		m->st.pending_wait_ns += done_ns > w->t_ns ? done_ns - w->t_ns : 0;
-		lat_record(m, done_ns > w->t_ns ? done_ns - w->t_ns : 0);
+		lat_record(m, done_ns > w->t_ns ? done_ns - w->t_ns : 0, XP_INFLIGHT);
 		*w = m->waiters[--m->nr_waiters];
 	}
 }
@@ -673,16 +736,22 @@ static void pri_answer(struct model *m, struct mdev *d, const struct pri_member 
 	m->st.pri_answered += n;
 	m->st.inval_by_type[MODEL_QI_PAGE_GRP_RESP]++;
 	for (uint32_t i = 0; i < n; i++) {
+		struct xparts p = v[i].parts;
 		uint64_t t;
 
 		out_push(m, d, done + ow);
 		u64map_put(&m->resident, resident_key(&v[i].a, v[i].addr, m->psz), 0);
 		/* response reaches the device; it retries ATS, which now walks a present page */
+		p.ns[XP_PRI_HANDLER] += pick - v[i].arrive_ns;
+		p.ns[XP_FAULT] += total;
+		p.ns[XP_PRI_RESPONSE] += ow;
+		p.ns[XP_RETRY] += m->cfg.pri_retry_ns;
+		p.ns[XP_ATS] += 2 * ow;
 		t = iommu_xlate_q(m, done + 2 * ow + m->cfg.pri_retry_ns, &v[i].a, v[i].addr, true,
-				  false) +
+				  false, &p) +
 		    ow;
 		m->st.pri_latency_ns += t - v[i].t0_ns;
-		lat_record(m, t - v[i].t0_ns);
+		lat_record_parts(m, &p);
 		pend_done(m, &v[i].a, v[i].addr, t);
 	}
 }
@@ -691,13 +760,16 @@ static void pri_answer(struct model *m, struct mdev *d, const struct pri_member 
  * PRI: the ATS request of a translation that started at @t0 for a
  * non-present page was answered "not present" at @t_resp (device side).
  * The device sends a page request (grouped per @tag; NULL: a group of its
- * own). Return: 0 once answered (latency recorded), PRI_PENDING while its
- * group waits for its last request, PRI_FAILED if the device gave up.
+ * own). @p0: the latency from @t0 to @t_resp by part. Return: 0 once
+ * answered (latency recorded), PRI_PENDING while its group waits for its
+ * last request, PRI_FAILED if the device gave up.
  */
 static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t t_resp,
-			  const struct model_access *a, uint64_t addr, const struct pri_tag *tag)
+			  const struct model_access *a, uint64_t addr, const struct pri_tag *tag,
+			  const struct xparts *p0)
 {
 	uint64_t ow = m->cfg.pcie_one_way_ns;
+	struct xparts p = *p0; /* t0 .. t_resp */
 	uint32_t tries = 0;
 
 	for (;;) {
@@ -714,6 +786,7 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 			heap__drop(&d->pri_out, struct heap_time);
 			m->st.pri_stalled++;
 		}
+		p.ns[XP_PRI_REQUEST] += t_req - t_resp;
 		arrive = t_req + ow;
 		m->st.pri_requests++;
 		series_add(m, S_FAULTS, t_req, 1);
@@ -728,9 +801,15 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 				return PRI_FAILED;
 			}
 			m->st.pri_retries++;
-			t_resp = iommu_xlate_q(m, arrive + 2 * ow + m->cfg.pri_retry_ns, a, addr,
-					       false, false) +
-				 ow;
+			{
+				struct xparts scratch = {0};
+
+				/* the whole overflow round trip is the retry's */
+				t_resp = iommu_xlate_q(m, arrive + 2 * ow + m->cfg.pri_retry_ns, a,
+						       addr, false, false, &scratch) +
+					 ow;
+			}
+			p.ns[XP_RETRY] += t_resp - t_req;
 			continue;
 		}
 		/*
@@ -748,8 +827,13 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 			m->prq_thread_free_ns = start + m->cfg.pri_thread_ns;
 			prq_hold(m, m->prq_thread_free_ns);
 		}
-		x = (struct pri_member){
-		    .t0_ns = t0, .arrive_ns = m->prq_thread_free_ns, .addr = addr, .a = *a};
+		p.ns[XP_PRI_REQUEST] += ow;
+		p.ns[XP_PRI_THREAD] += m->prq_thread_free_ns - arrive;
+		x = (struct pri_member){.t0_ns = t0,
+					.arrive_ns = m->prq_thread_free_ns,
+					.parts = p,
+					.addr = addr,
+					.a = *a};
 		if (prng_double(&m->prng) < m->cfg.fault_major_fraction) {
 			x.service_ns = draw_ns(m, m->cfg.fault_major_ns);
 			m->st.pri_major++;
@@ -792,6 +876,7 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 static void xlate_page(struct model *m, uint64_t t, const struct model_access *a, uint64_t addr,
 		       const struct pri_tag *tag)
 {
+	struct xparts p = {0};
 	uint64_t done;
 
 	if (tag) {
@@ -818,23 +903,25 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 		if (iotlb__access(d->atc, ctx, addr, m->psz)) {
 			stale_check(m, a, addr, true, true);
 			m->st.atc_hits++;
-			lat_record(m, m->cfg.atc_hit_ns);
+			lat_record(m, m->cfg.atc_hit_ns, XP_HIT);
 			return;
 		}
 		m->st.atc_misses++;
 		m->st.ats_requests++;
+		p.ns[XP_HIT] = m->cfg.atc_hit_ns;
+		p.ns[XP_ATS] = 2 * m->cfg.pcie_one_way_ns;
 		if (!tag && page_present(m, a, addr)) {
 			done = iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns, a,
-					   addr, true) +
+					   addr, true, &p) +
 			       m->cfg.pcie_one_way_ns;
-			lat_record(m, done - t);
+			lat_record_parts(m, &p);
 			pend_set(m, t, a, addr, done);
 		} else {
 			uint64_t t_resp =
 			    iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns, a, addr,
-					false) +
+					false, &p) +
 			    m->cfg.pcie_one_way_ns;
-			uint64_t r = pri_fault(m, d, t, t_resp, a, addr, tag);
+			uint64_t r = pri_fault(m, d, t, t_resp, a, addr, tag, &p);
 
 			if (r == PRI_FAILED)
 				iotlb__drop(d->atc, ctx, addr, m->psz);
@@ -846,15 +933,15 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 	if (tag || !page_present(m, a, addr)) {
 		/* no ATS, no PRI: a DMA fault the device cannot recover from */
 		m->st.faults_unrecoverable++;
-		iommu_xlate(m, t, a, addr, false);
+		iommu_xlate(m, t, a, addr, false, &p);
 		return;
 	}
 	if (pend_wait(m, t, a, addr)) {
 		m->st.iotlb_merged++; /* a secondary miss: the walk in flight answers it */
 		return;
 	}
-	done = iommu_xlate(m, t, a, addr, true);
-	lat_record(m, done - t);
+	done = iommu_xlate(m, t, a, addr, true, &p);
+	lat_record_parts(m, &p);
 	if (done > t + m->cfg.iotlb_hit_ns)
 		pend_set(m, t, a, addr, done); /* a walk: later lookups wait for its fill */
 }
@@ -1729,6 +1816,8 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M(KEY_XLATE_LAT "@p99", model__latency_pct(m, 99), "ns");
 	M(KEY_XLATE_LAT "@max", s->lat_max, "ns");
 	M(KEY_XLATE_LAT "@sum", s->lat_sum, "ns");
+	for (int i = 0; i < XP_NR_; i++)
+		M(xpart_keys[i], s->part_ns[i], "ns");
 #undef M
 	return rc;
 }
