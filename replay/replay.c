@@ -88,6 +88,7 @@ struct rp {
 	struct reorder *win;	      /* time order, behind the source */
 	struct scenario_chain *chain; /* transforms, NULL: none */
 	struct request *rq;	      /* record -> request normalisation */
+	struct owners *own;	      /* what a pass over the trace said about owners */
 	struct expand *x;	      /* map expansion */
 	int err;		      /* first error downstream of the chain */
 	bool failed;		      /* an error was reported */
@@ -177,7 +178,14 @@ static int to_wq_complete(void *ctx, uint64_t ts, const struct trace_rec_wq_comp
 	return wq_feed__complete(((struct rp *)ctx)->wq, ts, c);
 }
 
+static int to_device(void *ctx, uint32_t dev, bool ats)
+{
+	model__set_dev_ats(((struct rp *)ctx)->m, dev, ats);
+	return 0;
+}
+
 static const struct request_ops to_model = {
+    .device = to_device,
     .access = to_access,
     .page_req = to_page_req,
     .map = to_map,
@@ -198,7 +206,7 @@ static int expanded_access(void *ctx, uint64_t ts, const struct expand_access *e
 				 .write = e->write,
 				 .dev = e->dev,
 				 .sid = e->dev,
-				 .domain = p->cfg.domain_per_device ? e->dev : 0,
+				 .domain = request__domain(p->rq, e->dev),
 				 .pasid = e->pasid == TRACE_NO_PASID ? 0 : e->pasid};
 
 	model__advance(p->m, ts);
@@ -431,8 +439,15 @@ static int setup(struct rp *p)
 	if ((rc = setup_models(p)))
 		return rc;
 	p->rq = request__new(p->cfg.domain_per_device, p->cfg.expand_wq, source_string, p->src);
+	p->own = owners__new();
+	if (p->own && (rc = owners__scan(p->own, p->src))) {
+		fail(p, "replay: reading the trace: %s", strerror(-rc));
+		return rc;
+	}
+	if (p->rq)
+		request__set_owners(p->rq, p->own);
 	p->win = reorder__new(p->cfg.reorder_window_ns, p->cfg.reorder_max);
-	if (!p->rq || !p->win) {
+	if (!p->rq || !p->own || !p->win) {
 		fail(p, "replay: %s", strerror(errno));
 		return -errno;
 	}
@@ -473,6 +488,7 @@ static void teardown(struct rp *p)
 	reorder__free(p->win);
 	expand__free(p->x);
 	request__free(p->rq);
+	owners__free(p->own);
 	wq_feed__free(p->wq);
 	model__free(p->m);
 }
@@ -547,6 +563,9 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 			 "0 off 1 page 2 line 4 request")) < 0 ||
 	    (rc = metric(s, "replay.maps", (double)st->nr_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.dma_maps", (double)st->nr_dma_maps, "maps")) < 0 ||
+	    (rc = metric(s, "replay.maps_attributed", (double)st->nr_attributed, "records")) < 0 ||
+	    (rc = metric(s, "replay.maps_unattributed", (double)st->nr_unattributed, "records")) <
+		0 ||
 	    (rc = metric(s, "replay.maps_expanded", (double)expand__nr_maps(p->x), "maps")) < 0 ||
 	    (rc = metric(s, "replay.expanded_accesses", (double)expand__nr_accesses(p->x),
 			 "accesses")) < 0 ||

@@ -27,6 +27,9 @@ struct request {
 	uint32_t nr_interned;	    /* names used */
 	uint32_t interned_cap;	    /* names allocated */
 	bool seen_iommu_map;	    /* an iommu:map record was normalised */
+	const struct owners *own;   /* what the trace says about owners (NULL: nothing) */
+	uint32_t *dom_of_dev;	    /* per device index: its DID + 1 (0: not known) */
+	uint32_t dom_of_dev_cap;    /* slots */
 	struct request_stats stats; /* counts */
 };
 
@@ -53,6 +56,7 @@ void request__free(struct request *rq)
 		free(rq->interned[i]);
 	free(rq->interned);
 	free(rq->dev_of_intern);
+	free(rq->dom_of_dev);
 	free(rq);
 }
 
@@ -64,15 +68,63 @@ static uint32_t next_dev(struct request *rq)
 	return rq->nr_devs < MODEL_MAX_DEVS ? ++rq->nr_devs : MODEL_MAX_DEVS;
 }
 
-static int dev_index(struct request *rq, uint32_t string_id, uint32_t *dev)
+/* "SSSS:BB:DD.F" (a PCI device name) -> its source id (bus << 8 | dev << 3 | fn). */
+static bool pci_sid(const char *name, uint32_t *sid)
+{
+	unsigned int seg, bus, d, fn;
+	char end;
+
+	if (!name || sscanf(name, "%x:%x:%x.%x%c", &seg, &bus, &d, &fn, &end) != 4 || bus > 0xff ||
+	    d > 0x1f || fn > 7)
+		return false;
+	*sid = bus << 8 | d << 3 | fn;
+	return true;
+}
+
+/*
+ * Does the device named @name have ATS, as far as the trace says? Only a
+ * trace with device-TLB invalidations says anything (replay/owners.h): a
+ * device whose source id they name has it, one they never name does not;
+ * "sid:" devices (page requests, which only ATS devices send) and
+ * "dom:" devices (maps of a domain without an ATS device) are named so.
+ */
+static int dev_ats(const struct request *rq, const char *name)
+{
+	uint32_t sid;
+
+	if (!rq->own || !owners__ats_known(rq->own) || !name)
+		return REQUEST_ATS_UNKNOWN;
+	if (!strncmp(name, "sid:", 4))
+		return REQUEST_ATS_YES;
+	if (!strncmp(name, "dom:", 4))
+		return REQUEST_ATS_NO;
+	if (pci_sid(name, &sid))
+		return owners__sid_ats(rq->own, sid) ? REQUEST_ATS_YES : REQUEST_ATS_NO;
+	return REQUEST_ATS_UNKNOWN;
+}
+
+/* A device got index @dev: tell the model what the trace says about it. */
+static int dev_new(struct request *rq, uint32_t dev, uint32_t string_id,
+		   const struct request_ops *ops, void *ctx)
+{
+	int ats = dev_ats(rq, request__string(rq, string_id));
+
+	if (ats == REQUEST_ATS_UNKNOWN || !ops || !ops->device)
+		return 0;
+	return ops->device(ctx, dev, ats == REQUEST_ATS_YES);
+}
+
+static int dev_index_ops(struct request *rq, uint32_t string_id, uint32_t *dev,
+			 const struct request_ops *ops, void *ctx)
 {
 	if (string_id >= REQUEST_INTERN_BASE && string_id - REQUEST_INTERN_BASE < rq->nr_interned) {
 		uint32_t *d = &rq->dev_of_intern[string_id - REQUEST_INTERN_BASE];
+		bool fresh = !*d;
 
-		if (!*d)
+		if (fresh)
 			*d = next_dev(rq);
 		*dev = *d - 1;
-		return 0;
+		return fresh ? dev_new(rq, *dev, string_id, ops, ctx) : 0;
 	}
 	if (string_id >= rq->dev_of_id_cap) {
 		uint32_t cap = rq->dev_of_id_cap ? rq->dev_of_id_cap : 64;
@@ -87,8 +139,11 @@ static int dev_index(struct request *rq, uint32_t string_id, uint32_t *dev)
 		rq->dev_of_id = n;
 		rq->dev_of_id_cap = cap;
 	}
-	if (!rq->dev_of_id[string_id])
+	if (!rq->dev_of_id[string_id]) {
 		rq->dev_of_id[string_id] = next_dev(rq);
+		*dev = rq->dev_of_id[string_id] - 1;
+		return dev_new(rq, *dev, string_id, ops, ctx);
+	}
 	*dev = rq->dev_of_id[string_id] - 1;
 	return 0;
 }
@@ -144,9 +199,80 @@ const struct request_stats *request__stats(const struct request *rq)
 
 /* ---------------------------------------------------------------- records */
 
+uint32_t request__domain(const struct request *rq, uint32_t dev)
+{
+	if (!rq->domain_per_device)
+		return 0;
+	/* the trace's DID where it tied the device to one, else its own index */
+	return dev < rq->dom_of_dev_cap && rq->dom_of_dev[dev] ? rq->dom_of_dev[dev] - 1 : dev;
+}
+
 static uint32_t domain_of(const struct request *rq, uint32_t dev)
 {
-	return rq->domain_per_device ? dev : 0;
+	return request__domain(rq, dev);
+}
+
+void request__set_owners(struct request *rq, const struct owners *own)
+{
+	rq->own = own;
+}
+
+static int dom_note(struct request *rq, uint32_t dev, uint32_t domain)
+{
+	if (dev >= rq->dom_of_dev_cap) {
+		uint32_t cap = rq->dom_of_dev_cap ? rq->dom_of_dev_cap : 64;
+		uint32_t *n;
+
+		while (cap <= dev)
+			cap *= 2;
+		n = svt_realloc(rq->dom_of_dev, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		memset(n + rq->dom_of_dev_cap, 0, (cap - rq->dom_of_dev_cap) * sizeof(*n));
+		rq->dom_of_dev = n;
+		rq->dom_of_dev_cap = cap;
+	}
+	rq->dom_of_dev[dev] = domain + 1;
+	return 0;
+}
+
+/*
+ * A map or unmap record without a device: the device of the domain the
+ * trace ties it to (owners__map_domain), named "sid:0xNNNN" when the domain
+ * has an ATS device, else "dom:N"; when nothing ties it, "dom:unknown"
+ * (no ATS) if the trace names ATS devices, else @dev unchanged (0).
+ */
+static int owner_dev(struct request *rq, const struct trace_rec *rec, uint64_t iova, uint32_t *dev,
+		     const struct request_ops *ops, void *ctx)
+{
+	uint32_t dom, sid, id;
+	char name[32];
+	int rc;
+
+	if (!rq->own)
+		return 0;
+	dom = owners__map_domain(rq->own, rec->cpu, rec->ts_ns, iova);
+	if (dom == OWNERS_NONE) {
+		/*
+		 * Nothing ties it to a domain (e.g. a scenario's shifted copy): when
+		 * the trace says which devices have ATS, it is not shown to be one
+		 */
+		if (!owners__ats_known(rq->own))
+			return 0;
+		rq->stats.nr_unattributed++;
+		return (rc = request__intern(rq, "dom:unknown", &id))
+			   ? rc
+			   : dev_index_ops(rq, id, dev, ops, ctx);
+	}
+	sid = owners__domain_sid(rq->own, dom);
+	if (sid != OWNERS_NONE)
+		snprintf(name, sizeof(name), "sid:%#06x", sid & 0xffff);
+	else
+		snprintf(name, sizeof(name), "dom:%u", dom);
+	if ((rc = request__intern(rq, name, &id)) || (rc = dev_index_ops(rq, id, dev, ops, ctx)))
+		return rc;
+	rq->stats.nr_attributed++;
+	return dom_note(rq, *dev, dom);
 }
 
 static void fill_access(const struct request *rq, struct model_access *a, uint32_t dev,
@@ -164,7 +290,7 @@ static int dev_access(struct request *rq, const struct trace_rec_dev_access *d, 
 	struct model_access a = {
 	    .iova = d->iova, .bytes = d->size_bytes, .write = d->dir == TRACE_DIR_WRITE};
 	uint32_t dev;
-	int rc = dev_index(rq, d->device_id, &dev);
+	int rc = dev_index_ops(rq, d->device_id, &dev, ops, ctx);
 
 	if (rc)
 		return rc;
@@ -179,7 +305,8 @@ static int iommu_map(struct request *rq, const struct trace_rec_iommu_map *mp, u
 			       .bytes = mp->size_bytes,
 			       .pasid = TRACE_NO_PASID,
 			       .origin = EXPAND_FROM_IOMMU_MAP};
-	int rc = mp->device_id ? dev_index(rq, mp->device_id, &e.dev) : 0;
+	int rc = mp->device_id ? dev_index_ops(rq, mp->device_id, &e.dev, ops, ctx)
+			       : owner_dev(rq, &mp->hdr, mp->iova, &e.dev, ops, ctx);
 
 	if (rc)
 		return rc;
@@ -193,7 +320,8 @@ static int iommu_unmap(struct request *rq, const struct trace_rec_iommu_unmap *u
 		       const struct request_ops *ops, void *ctx)
 {
 	uint32_t dev = 0;
-	int rc = u->device_id ? dev_index(rq, u->device_id, &dev) : 0;
+	int rc = u->device_id ? dev_index_ops(rq, u->device_id, &dev, ops, ctx)
+			      : owner_dev(rq, &u->hdr, u->iova, &dev, ops, ctx);
 
 	if (rc)
 		return rc;
@@ -214,7 +342,7 @@ static int dma(struct request *rq, const struct trace_rec_dma *d, uint64_t ts,
 			       .pasid = TRACE_NO_PASID,
 			       .write = d->dir == TRACE_DMA_FROM_DEVICE,
 			       .origin = EXPAND_FROM_DMA_MAP};
-	int rc = dev_index(rq, d->device_id, &e.dev);
+	int rc = dev_index_ops(rq, d->device_id, &e.dev, ops, ctx);
 	uint32_t dom = domain_of(rq, e.dev);
 
 	if (rc)
@@ -253,7 +381,7 @@ static int wq_submit(struct request *rq, const struct trace_rec_wq_submit *w, ui
 		     const struct request_ops *ops, void *ctx)
 {
 	struct expand_map e = {.bytes = w->xfer_bytes, .pasid = w->pasid, .origin = EXPAND_FROM_WQ};
-	int rc = dev_index(rq, w->device_id, &e.dev);
+	int rc = dev_index_ops(rq, w->device_id, &e.dev, ops, ctx);
 
 	if (rc)
 		return rc;
@@ -308,7 +436,7 @@ static int page_req(struct request *rq, const struct trace_rec_page_req *q, uint
 		snprintf(name, sizeof(name), "sid:%#06x", q->sid & 0xffff);
 		rc = request__intern(rq, name, &id);
 	}
-	if (rc || (rc = dev_index(rq, id, &dev)))
+	if (rc || (rc = dev_index_ops(rq, id, &dev, ops, ctx)))
 		return rc;
 	fill_access(rq, &a, dev, q->pasid);
 	r.dev = a.dev;

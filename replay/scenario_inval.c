@@ -19,7 +19,8 @@ struct fq {
 	uint64_t first_ns; /* time of the oldest */
 };
 
-#define CM_MAPS 8 /* recent maps per CPU a caching-mode flush may follow */
+#define CM_MAPS 64	 /* recent maps per CPU a caching-mode flush may follow (scatterlists) */
+#define EARLY_UNMAPS 256 /* strict: unmaps before the trace showed it has ATS devices */
 
 /* Per CPU: maps not yet followed by their caching-mode flush. */
 struct recent {
@@ -48,9 +49,11 @@ struct state {
 	uint32_t iommu_id;   /* last IOMMU unit seen */
 	uint16_t sid;	     /* last requester id seen in a device-TLB invalidation */
 	int ats_seen;	     /* the trace invalidates device TLBs */
-	struct fq fq[NR_FQ]; /* lazy: per-CPU flush queues */
-	struct recent recent[NR_FQ]; /* per CPU: maps a caching-mode flush may follow */
-	char kv[64];		     /* the override */
+	struct held early[EARLY_UNMAPS]; /* strict: unmaps re-issued before ats_seen */
+	uint32_t nr_early;		 /* used */
+	struct fq fq[NR_FQ];		 /* lazy: per-CPU flush queues */
+	struct recent recent[NR_FQ];	 /* per CPU: maps a caching-mode flush may follow */
+	char kv[64];			 /* the override */
 };
 
 static void fr(void *state)
@@ -338,6 +341,27 @@ static int lazy_rewrite(struct state *st, const struct trace_rec *rec,
 	}
 }
 
+/*
+ * Strict: the trace's first device-TLB invalidation shows it has ATS
+ * devices; the unmaps already re-issued without one get theirs now (the
+ * trace's own first one came just as late), so no ATC keeps them.
+ */
+static int strict_catch_up(struct state *st, const struct trace_rec *rec,
+			   const struct scenario_emit *next)
+{
+	struct trace_rec_qi_submit d;
+	int rc = 0;
+
+	for (uint32_t i = 0; i < st->nr_early && !st->lazy && !rc; i++) {
+		scenario_qi_dev_tlb(&d, rec->ts_ns, st->iommu_id, st->sid, st->early[i].iova,
+				    scenario_log2_pages(st->early[i].bytes));
+		d.hdr.cpu = rec->cpu;
+		rc = next->emit(next, &d.hdr);
+	}
+	st->nr_early = 0;
+	return rc;
+}
+
 static int push(void *state, const struct trace_rec *rec, const struct scenario_emit *next)
 {
 	struct state *st = state;
@@ -382,8 +406,11 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 				return 0; /* strict: a flush-queue flush has no place */
 		}
 		if (q->type == TRACE_QI_DEV_TLB_INV || q->type == TRACE_QI_P_DEV_TLB_INV) {
-			st->ats_seen = 1;
 			st->sid = (uint16_t)q->sid;
+			if (!st->ats_seen) {
+				st->ats_seen = 1;
+				return strict_catch_up(st, rec, next);
+			}
 			return 0;
 		}
 		return next->emit(next, rec);
@@ -407,6 +434,8 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 
 		scenario_qi_iotlb(&d, rec->ts_ns, st->iommu_id, st->did, 3, u->iova, am);
 		rc = next->emit(next, &d.hdr);
+		if (!st->ats_seen && st->nr_early < EARLY_UNMAPS)
+			st->early[st->nr_early++] = (struct held){.iova = u->iova, .bytes = bytes};
 		if (!rc && st->ats_seen) {
 			scenario_qi_dev_tlb(&d, rec->ts_ns, st->iommu_id, st->sid, u->iova, am);
 			rc = next->emit(next, &d.hdr);

@@ -74,6 +74,7 @@ struct mdev {
 	struct iotlb *atc;    /* device TLB, NULL until first use */
 	struct heap pri_out;  /* completion times (heap_time) of outstanding page requests */
 	uint32_t nr_pri_open; /* outstanding requests waiting in open groups (no completion yet) */
+	uint32_t domain;      /* domain of its latest translation through the ATC */
 };
 
 /* One page request accepted into the PRQ, waiting for its group's response. */
@@ -109,7 +110,9 @@ struct pend_waiter {
 
 #define PEND_OPEN UINT64_MAX /* in flight, completion not known yet (open PRI group) */
 
-#define QC_MAPS 8 /* recent maps per CPU that a caching-mode flush may follow */
+#define QC_MAPS                                                                                    \
+	64 /* recent maps per CPU that a caching-mode flush may follow (a 16-map scatterlist then  \
+	      one flush) */
 
 /* Per CPU: its current qi_submit_sync run and what it last did (map or unmap). */
 struct qcpu {
@@ -199,6 +202,7 @@ struct model {
 	    *sva_pasid;	   /* faulting: per device, the PASID its SVA accesses use (0: none seen) */
 	struct heap prq;   /* start times (heap_time) of requests waiting in the PRQ */
 	struct mdev *devs; /* MODEL_MAX_DEVS slots */
+	uint8_t *no_ats;   /* per device: the caller said it has no ATS */
 	uint32_t nr_devs;  /* highest used index + 1 */
 	struct u64map resident;		/* faulting: present pages */
 	struct pri_group *groups;	/* open page request groups */
@@ -332,7 +336,8 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->devs = calloc(MODEL_MAX_DEVS, sizeof(*m->devs));
 	m->qcpu = calloc(MODEL_MAX_CPUS, sizeof(*m->qcpu));
 	m->sva_pasid = calloc(MODEL_MAX_DEVS, sizeof(*m->sva_pasid));
-	if (!m->sim || !m->iotlb || !m->pw || !m->walkers ||
+	m->no_ats = calloc(MODEL_MAX_DEVS, sizeof(*m->no_ats));
+	if (!m->no_ats || !m->sim || !m->iotlb || !m->pw || !m->walkers ||
 	    heap__reserve(&m->prq, cfg->prq_entries) || !m->devs || !m->qcpu || !m->sva_pasid ||
 	    u64map_init(&m->fq_of) || u64map_init(&m->resident) || u64map_init(&m->maps) ||
 	    u64map_init(&m->absorb) || u64map_init(&m->pend) || u64map_init(&m->stale) ||
@@ -363,6 +368,7 @@ void model__free(struct model *m)
 	u64map_fini(&m->fq_of);
 	free(m->qcpu);
 	free(m->sva_pasid);
+	free(m->no_ats);
 	heap__release(&m->prq);
 	u64map_fini(&m->resident);
 	u64map_fini(&m->maps);
@@ -884,12 +890,13 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 		 * model did not see) goes */
 		iotlb__drop(m->iotlb, iotlb__ctx(m->iotlb, a->domain, a->pasid), addr, m->psz);
 	}
-	if (m->cfg.ats) {
+	if (m->cfg.ats && !m->no_ats[a->dev < MODEL_MAX_DEVS ? a->dev : MODEL_MAX_DEVS - 1]) {
 		struct mdev *d = dev_get(m, a->dev);
 		uint32_t ctx;
 
 		if (!d)
 			return;
+		d->domain = a->domain;
 		ctx = iotlb__ctx(d->atc, 0, a->pasid);
 		m->st.atc_lookups++;
 		if (tag)
@@ -1090,7 +1097,19 @@ static void inval_caches(struct model *m, const struct iotlb_inval *inv)
 	stale_inval(m, inv, false);
 }
 
-static void inval_atcs(struct model *m, const struct iotlb_inval *inv)
+/* Does the model-issued invalidation @inv reach device @d's ATC (a device of its domain)? */
+static bool atc_in(const struct mdev *d, const struct iotlb_inval *inv)
+{
+	return d->atc && (inv->kind == IOTLB_INV_GLOBAL || inv->domain == IOTLB_ANY ||
+			  inv->domain == d->domain);
+}
+
+/*
+ * Invalidate ATCs: every one (@domain_only false: a trace descriptor, whose
+ * source id names no model device), or those of @inv's domain's devices
+ * (Linux iommu_flush_dev_iotlb walks the domain's device list).
+ */
+static void inval_atcs(struct model *m, const struct iotlb_inval *inv, bool domain_only)
 {
 	pend_forget(m);
 	stale_inval(m, inv, true);
@@ -1098,7 +1117,7 @@ static void inval_atcs(struct model *m, const struct iotlb_inval *inv)
 		struct iotlb *atc = m->devs[i].atc;
 		struct iotlb_inval ai = *inv;
 
-		if (!atc)
+		if (!atc || (domain_only && !atc_in(&m->devs[i], inv)))
 			continue;
 		ai.domain = IOTLB_ANY; /* ATC contexts are (0, PASID) */
 		if (ai.kind == IOTLB_INV_DOMAIN)
@@ -1126,6 +1145,16 @@ static uint32_t nr_atcs(const struct model *m)
 	return n;
 }
 
+/* ATCs of the devices @inv's domain holds. */
+static uint32_t nr_atcs_in(const struct model *m, const struct iotlb_inval *inv)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < m->nr_devs; i++)
+		n += atc_in(&m->devs[i], inv);
+	return n;
+}
+
 /* A synchronous wait of @wait_ns on @cpu's path (@unmap_path: inside an unmap call). */
 static void charge_wait(struct model *m, uint64_t wait_ns, bool unmap_path, bool map_path)
 {
@@ -1149,9 +1178,9 @@ static void sync_inval(struct model *m, uint64_t t, const struct iotlb_inval *in
 	count_desc(m, t, MODEL_QI_IOTLB_INV, 1);
 	charge_wait(m, m->cfg.qi_wait_ns, unmap_path, false);
 	if (m->cfg.ats && m->nr_devs) {
-		uint32_t n = nr_atcs(m);
+		uint32_t n = nr_atcs_in(m, inv);
 
-		inval_atcs(m, inv);
+		inval_atcs(m, inv, true);
 		count_desc(m, t, MODEL_QI_DEV_TLB_INV, n);
 		for (uint32_t i = 0; i < n; i++)
 			charge_wait(m,
@@ -1472,6 +1501,11 @@ static void stale_check(struct model *m, const struct model_access *a, uint64_t 
 		m->st.use_after_unmap++;
 }
 
+void model__set_dev_ats(struct model *m, uint32_t dev, bool ats)
+{
+	m->no_ats[dev < MODEL_MAX_DEVS ? dev : MODEL_MAX_DEVS - 1] = !ats;
+}
+
 void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, uint64_t iova,
 		uint64_t bytes)
 {
@@ -1618,7 +1652,7 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 		inv.pasid = q->type == MODEL_QI_P_DEV_TLB_INV ? q->pasid : IOTLB_ANY;
 		inv.addr = base;
 		inv.bytes = range;
-		inval_atcs(m, &inv);
+		inval_atcs(m, &inv, false);
 		break;
 	case MODEL_QI_CC_INV:
 		pwalk__inval_cc(m->pw);

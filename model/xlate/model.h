@@ -106,8 +106,17 @@
  *   (inval.caching_mode_flushes); iommu.caching_mode=off (bare metal)
  *   drops them, on/auto keep them; model source with caching mode on
  *   issues one per map (auto: once the trace showed the pattern).
- * - The trace does not say which device a domain serves, nor map a source
- *   id to a device: device-TLB invalidations apply to every device's ATC.
+ * - ATS per device: with ats.enabled on, a device uses ATS unless the
+ *   caller said it has none (model__set_dev_ats: a trace whose device-TLB
+ *   invalidations never name it; Linux sends them only to ATS-enabled
+ *   devices, iommu_flush_dev_iotlb). A device without ATS has no ATC: its
+ *   requests go to the IOTLB, and it needs no device-TLB invalidation.
+ * - Device-TLB invalidations from the trace apply to every ATC (their
+ *   source id is not mapped to a model device). Model-issued ones go to
+ *   the ATS devices of the invalidated domain, one wait each (Linux
+ *   iommu_flush_dev_iotlb walks the domain's devices); a device's domain
+ *   is that of its latest translation (all share domain 0 unless
+ *   replay.domain_per_device).
  */
 #ifndef SVATRACE_MODEL_MODEL_H
 #define SVATRACE_MODEL_MODEL_H
@@ -211,6 +220,13 @@ uint64_t model__fault_probe(struct model *m, const struct model_access *a);
  * access to @r->addr that faulted (see "Trace page requests" above).
  */
 void model__page_req(struct model *m, uint64_t t_ns, const struct model_page_req *r);
+
+/**
+ * model__set_dev_ats() - whether device @dev uses ATS (an ATC) when
+ * ats.enabled is on; every device does until told otherwise (the trace's
+ * device-TLB invalidations say which do: replay/owners.h).
+ */
+void model__set_dev_ats(struct model *m, uint32_t dev, bool ats);
 
 /** model__map() - an iommu map (or DMA-API map) of [@iova, +@bytes) in @domain. */
 void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, uint64_t iova,
