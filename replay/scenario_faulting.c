@@ -71,7 +71,7 @@ struct state {
 	uint16_t grpid;		      /* next page request group index */
 	struct dev_pasid *pasids;     /* per device: the PASID of its touches */
 	size_t nr_pasids, cap_pasids; /* used, allocated */
-	char kv[3][64];		      /* overrides */
+	char kv[4][64];		      /* overrides */
 };
 
 static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
@@ -122,6 +122,8 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	prng_seed(&st->rng, prng_derive(seed, PRNG_STREAM_FAULTING_RECLAIM));
 	snprintf(st->kv[0], sizeof(st->kv[0]), "%s=faulting", SCN_KEY_MODE);
 	snprintf(st->kv[1], sizeof(st->kv[1]), "%s=on", SCN_KEY_ATS);
+	/* SVA needs ATS and PRI: every device the scenario faults has them */
+	snprintf(st->kv[3], sizeof(st->kv[3]), "%s=all", SCN_KEY_ATS_DEVICES);
 	/* prq=trace|keep: the page requests are in the stream; every other page is resident */
 	snprintf(st->kv[2], sizeof(st->kv[2]), "%s=%g", SCN_KEY_RESIDENT,
 		 st->prq_trace || st->prq_keep ? 1.0 : st->resident_frac);
@@ -476,7 +478,8 @@ static size_t overrides(const void *state, const char **kv)
 	kv[0] = st->kv[0];
 	kv[1] = st->kv[1];
 	kv[2] = st->kv[2];
-	return 3;
+	kv[3] = st->kv[3];
+	return 4;
 }
 
 static void fr(void *state)
@@ -532,7 +535,7 @@ const struct scenario_ops scenario_faulting = {
 	    "  keep             the trace's own page requests (e.g. intel_iommu:prq_report\n"
 	    "                   of an SVA workload) pass through and are the only faults;\n"
 	    "                   none are generated; " SCN_KEY_RESIDENT "=1.\n"
-	    "Sets " SCN_KEY_MODE "=faulting and " SCN_KEY_ATS "=on.",
+	    "Sets " SCN_KEY_MODE "=faulting, " SCN_KEY_ATS "=on and " SCN_KEY_ATS_DEVICES "=all.",
     .init = init,
     .push = push,
     .overrides = overrides,

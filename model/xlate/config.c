@@ -100,6 +100,12 @@ static const struct param_def model_defs[] = {
      "page walks in flight at once; more wait in FIFO order"},
     {"ats.enabled", PARAM_BOOL, "", "off", SRC_PCIEBENCH " (devices measured without ATS)", F(ats),
      0, 1, NULL, "devices translate through ATS into a per-device ATC"},
+    {"ats.devices", PARAM_ENUM, "", "trace",
+     "Linux 6.1 iommu_flush_dev_iotlb: device-TLB invalidations go only to devices with ATS "
+     "enabled",
+     F(ats_devices), 0, 0, "trace|all",
+     "with ats.enabled: trace = the devices whose source ids the trace's device-TLB "
+     "invalidations name (all when it has none); all = every device (a what-if)"},
     {"atc.entries", PARAM_U32, "entries", "32",
      "estimate: like gem5 SMMUv3 micro-TLB (32, fully assoc.)", F(atc_entries), 1, 1 << 20, NULL,
      "ATC (device TLB) entries per device"},

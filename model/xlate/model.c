@@ -7,6 +7,7 @@
  * written for clarity.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1503,6 +1504,8 @@ static void stale_check(struct model *m, const struct model_access *a, uint64_t 
 
 void model__set_dev_ats(struct model *m, uint32_t dev, bool ats)
 {
+	if (m->cfg.ats_devices == MODEL_ATS_ALL)
+		return;
 	m->no_ats[dev < MODEL_MAX_DEVS ? dev : MODEL_MAX_DEVS - 1] = !ats;
 }
 
@@ -1722,30 +1725,73 @@ uint64_t model__latency_pct(const struct model *m, double pct)
 
 typedef int (*metric_fn)(void *ctx, const char *key, double v, const char *unit);
 
-static int emit(const struct model *m, metric_fn fn, void *ctx)
+/* A counter of struct model_stats reported as it is. */
+struct stat_row {
+	const char *key;  /* metric key */
+	size_t off;	  /* offsetof(struct model_stats, field) */
+	const char *unit; /* unit */
+};
+
+#define ROW(k, f, u)                                                                               \
+	{                                                                                          \
+		(k), offsetof(struct model_stats, f), (u)                                          \
+	}
+
+static int emit_rows(const struct model *m, const struct stat_row *r, size_t n, metric_fn fn,
+		     void *ctx)
 {
-	const struct iotlb_stats *is = iotlb__stats(m->iotlb);
-	const struct pwalk_stats *ps = pwalk__stats(m->pw);
-	const struct walkq_stats *ws = walkq__stats(m->walkers);
-	static const struct walkq_stats none;
-	const struct walkq_stats *hs = m->handlers ? walkq__stats(m->handlers) : &none;
-	const struct model_stats *s = &m->st;
-	char key[64];
-	int rc = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v;
+
+		memcpy(&v, (const char *)&m->st + r[i].off, sizeof(v));
+		if ((rc = fn(ctx, r[i].key, (double)v, r[i].unit)) < 0)
+			return rc;
+	}
+	return 0;
+}
 
 #define M(k, v, u)                                                                                 \
 	do {                                                                                       \
 		if ((rc = fn(ctx, (k), (double)(v), (u))) < 0)                                     \
 			return rc;                                                                 \
 	} while (0)
-	M("access.count", s->nr_accesses, "accesses");
-	M("access.pages", s->nr_pages, "lookups");
-	M("access.bytes", s->bytes, "bytes");
-	M("access.writes", s->nr_writes, "accesses");
-	M("access.absorbed_pages", s->absorbed_pages, "lookups");
-	M("xlate.pending_waits", s->pending_waits, "lookups");
-	M("xlate.use_after_unmap", s->use_after_unmap, "translations");
-	M("xlate.pending_wait_ns", s->pending_wait_ns, "ns");
+#define ROWS(tab)                                                                                  \
+	do {                                                                                       \
+		if ((rc = emit_rows(m, (tab), sizeof(tab) / sizeof((tab)[0]), fn, ctx)) < 0)       \
+			return rc;                                                                 \
+	} while (0)
+
+/* Metrics: what was looked up. */
+static int emit_access(const struct model *m, metric_fn fn, void *ctx)
+{
+	static const struct stat_row access_rows[] = {
+	    ROW("access.count", nr_accesses, "accesses"),
+	    ROW("access.pages", nr_pages, "lookups"),
+	    ROW("access.bytes", bytes, "bytes"),
+	    ROW("access.writes", nr_writes, "accesses"),
+	    ROW("access.absorbed_pages", absorbed_pages, "lookups"),
+	    ROW("xlate.pending_waits", pending_waits, "lookups"),
+	    ROW("xlate.use_after_unmap", use_after_unmap, "translations"),
+	    ROW("xlate.pending_wait_ns", pending_wait_ns, "ns"),
+	};
+	int rc = 0;
+
+	ROWS(access_rows);
+	return rc;
+}
+
+/* Metrics: IOTLB, walk caches and walkers. */
+static int emit_iotlb(const struct model *m, metric_fn fn, void *ctx)
+{
+	const struct iotlb_stats *is = iotlb__stats(m->iotlb);
+	const struct pwalk_stats *ps = pwalk__stats(m->pw);
+	const struct walkq_stats *ws = walkq__stats(m->walkers);
+	const struct model_stats *s = &m->st;
+	char key[64];
+	int rc = 0;
+
 	/* lookups = hits + misses + merged (secondary misses answered by a walk in flight) */
 	M(KEY_IOTLB_LOOKUPS, is->nr_lookups + s->iotlb_merged, "lookups");
 	M(KEY_IOTLB_HITS, is->nr_hits, "lookups");
@@ -1778,53 +1824,115 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("cc.misses", ps->cc_misses, "lookups");
 	M("pasidc.hits", ps->pasidc_hits, "lookups");
 	M("pasidc.misses", ps->pasidc_misses, "lookups");
-	M("atc.lookups", s->atc_lookups, "lookups");
-	M(KEY_ATC_HITS, s->atc_hits, "lookups");
-	M(KEY_ATC_MISSES, s->atc_misses, "lookups");
+	return rc;
+}
+
+/* Metrics: ATC, ATS and PRI. */
+static int emit_pri(const struct model *m, metric_fn fn, void *ctx)
+{
+	static const struct stat_row pri_rows[] = {
+	    ROW("atc.lookups", atc_lookups, "lookups"),
+	    ROW(KEY_ATC_HITS, atc_hits, "lookups"),
+	    ROW(KEY_ATC_MISSES, atc_misses, "lookups"),
+	};
+	static const struct stat_row pri_rows1[] = {
+	    ROW("atc.inval_entries", atc_inval_entries, "entries"),
+	    ROW("ats.requests", ats_requests, "requests"),
+	    ROW("ats.invalidations", ats_inval, "requests"),
+	    ROW(KEY_PRI_REQUESTS, pri_requests, "requests"),
+	    ROW("pri.responses", pri_responses, "requests"),
+	    ROW("pri.answered", pri_answered, "requests"),
+	};
+	static const struct stat_row pri_rows2[] = {
+	    ROW("pri.unterminated_groups", pri_open_closed, "groups"),
+	    ROW("pri.trace_requests", pri_trace_requests, "requests"),
+	    ROW("pri.trace_write_requests", pri_trace_writes, "requests"),
+	    ROW("pri.dropped", pri_dropped, "requests"),
+	    ROW("pri.retries", pri_retries, "requests"),
+	    ROW("pri.failed", pri_failed, "faults"),
+	    ROW("pri.stalled", pri_stalled, "requests"),
+	    ROW("pri.minor", pri_minor, "faults"),
+	    ROW("pri.major", pri_major, "faults"),
+	    ROW("pri.max_prq_occupancy", pri_max_prq, "entries"),
+	};
+	static const struct stat_row pri_rows3[] = {
+	    ROW("pri.thread_wait_ns", pri_thread_wait_ns, "ns"),
+	    ROW("pri.response_cpu_ns", pri_resp_cpu_ns, "ns"),
+	    ROW(KEY_CPU_FAULT, pri_service_ns, "ns"),
+	};
+	static const struct stat_row pri_rows4[] = {
+	    ROW("fault.unrecoverable", faults_unrecoverable, "faults"),
+	    ROW("fault.first_touch_resident", first_touch_resident, "pages"),
+	};
+	static const struct walkq_stats none;
+	const struct walkq_stats *hs = m->handlers ? walkq__stats(m->handlers) : &none;
+	const struct model_stats *s = &m->st;
+	int rc = 0;
+
+	ROWS(pri_rows);
 	M("atc.devices", nr_atcs(m), "devices");
-	M("atc.inval_entries", s->atc_inval_entries, "entries");
-	M("ats.requests", s->ats_requests, "requests");
-	M("ats.invalidations", s->ats_inval, "requests");
-	M(KEY_PRI_REQUESTS, s->pri_requests, "requests");
-	M("pri.responses", s->pri_responses, "requests");
-	M("pri.answered", s->pri_answered, "requests");
+	ROWS(pri_rows1);
 	M("pri.in_flight", m->pri_open, "requests");
-	M("pri.unterminated_groups", s->pri_open_closed, "groups");
-	M("pri.trace_requests", s->pri_trace_requests, "requests");
-	M("pri.trace_write_requests", s->pri_trace_writes, "requests");
-	M("pri.dropped", s->pri_dropped, "requests");
-	M("pri.retries", s->pri_retries, "requests");
-	M("pri.failed", s->pri_failed, "faults");
-	M("pri.stalled", s->pri_stalled, "requests");
-	M("pri.minor", s->pri_minor, "faults");
-	M("pri.major", s->pri_major, "faults");
-	M("pri.max_prq_occupancy", s->pri_max_prq, "entries");
+	ROWS(pri_rows2);
 	M("pri.handler_wait_ns", hs->wait_ns, "ns");
 	M("pri.mean_handler_wait_ns", hs->nr ? (double)hs->wait_ns / (double)hs->nr : 0, "ns");
 	M("pri.handlers", m->nr_handlers, "threads");
-	M("pri.thread_wait_ns", s->pri_thread_wait_ns, "ns");
-	M("pri.response_cpu_ns", s->pri_resp_cpu_ns, "ns");
-	M(KEY_CPU_FAULT, s->pri_service_ns, "ns");
+	ROWS(pri_rows3);
 	M("pri.mean_fault_latency_ns",
 	  s->pri_answered ? (double)s->pri_latency_ns / (double)s->pri_answered : 0, "ns");
-	M("fault.unrecoverable", s->faults_unrecoverable, "faults");
-	M("fault.first_touch_resident", s->first_touch_resident, "pages");
-	M("map.count", s->nr_maps, "calls");
-	M("map.pages", s->map_pages, "pages");
-	M("map.bytes", s->map_bytes, "bytes");
-	M("map.live", s->live_maps, "maps");
-	M("map.live_bytes", s->live_bytes, "bytes");
-	M("map.peak_live_bytes", s->peak_live_bytes, "bytes");
-	M(KEY_CPU_MAP, s->map_cpu_ns, "ns");
-	M("unmap.count", s->nr_unmaps, "calls");
-	M("unmap.completed", s->unmap_done, "maps");
-	M("unmap.partial", s->unmap_partial, "calls");
-	M("unmap.unmatched", s->unmap_unmatched, "calls");
-	M(KEY_CPU_UNMAP, s->unmap_cpu_ns, "ns");
-	M("pin.pages", s->pin_pages, "pages");
-	M("pin.unpinned_pages", s->unpin_pages, "pages");
+	ROWS(pri_rows4);
+	return rc;
+}
+
+/* Metrics: maps, unmaps and pins. */
+static int emit_pinned(const struct model *m, metric_fn fn, void *ctx)
+{
+	static const struct stat_row pinned_rows[] = {
+	    ROW("map.count", nr_maps, "calls"),
+	    ROW("map.pages", map_pages, "pages"),
+	    ROW("map.bytes", map_bytes, "bytes"),
+	    ROW("map.live", live_maps, "maps"),
+	    ROW("map.live_bytes", live_bytes, "bytes"),
+	    ROW("map.peak_live_bytes", peak_live_bytes, "bytes"),
+	    ROW(KEY_CPU_MAP, map_cpu_ns, "ns"),
+	    ROW("unmap.count", nr_unmaps, "calls"),
+	    ROW("unmap.completed", unmap_done, "maps"),
+	    ROW("unmap.partial", unmap_partial, "calls"),
+	    ROW("unmap.unmatched", unmap_unmatched, "calls"),
+	    ROW(KEY_CPU_UNMAP, unmap_cpu_ns, "ns"),
+	    ROW("pin.pages", pin_pages, "pages"),
+	    ROW("pin.unpinned_pages", unpin_pages, "pages"),
+	};
+	const struct model_stats *s = &m->st;
+	int rc = 0;
+
+	ROWS(pinned_rows);
 	M("pin.peak_pinned_bytes", s->peak_pinned_pages * BASE_PAGE_BYTES, "bytes");
 	M(KEY_CPU_PIN, s->pin_cpu_ns, "ns");
+	return rc;
+}
+
+/* Metrics: invalidations and their waits. */
+static int emit_inval(const struct model *m, metric_fn fn, void *ctx)
+{
+	static const struct stat_row inval_rows[] = {
+	    ROW("inval.flushes", inval_flushes, "flushes"),
+	    ROW("inval.fq_full", inval_fq_full, "flushes"),
+	    ROW("inval.fq_timeout", inval_fq_timeout, "flushes"),
+	    ROW(KEY_CPU_INVAL, inval_wait_ns, "ns"),
+	    ROW("inval.sync_waits", inval_sync_waits, "waits"),
+	    ROW("inval.caching_mode_flushes", cm_flushes, "flushes"),
+	    ROW("inval.caching_mode_dropped", cm_dropped, "flushes"),
+	};
+	static const struct stat_row inval_rows1[] = {
+	    ROW("unmap.inval_wait_ns", unmap_inval_wait_ns, "ns"),
+	    ROW("map.inval_wait_ns", map_inval_wait_ns, "ns"),
+	    ROW("inval.from_trace", inval_from_trace, "descriptors"),
+	};
+	const struct model_stats *s = &m->st;
+	char key[64];
+	int rc = 0;
+
 	M(KEY_INVAL_COUNT, s->inval_count, "descriptors");
 	for (uint32_t t = 1; t < MODEL_QI_NR_TYPES_; t++) {
 		if (!qi_names[t])
@@ -1832,18 +1940,19 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 		snprintf(key, sizeof(key), "inval.%s", qi_names[t]);
 		M(key, s->inval_by_type[t], "descriptors");
 	}
-	M("inval.flushes", s->inval_flushes, "flushes");
-	M("inval.fq_full", s->inval_fq_full, "flushes");
-	M("inval.fq_timeout", s->inval_fq_timeout, "flushes");
-	M(KEY_CPU_INVAL, s->inval_wait_ns, "ns");
-	M("inval.sync_waits", s->inval_sync_waits, "waits");
-	M("inval.caching_mode_flushes", s->cm_flushes, "flushes");
-	M("inval.caching_mode_dropped", s->cm_dropped, "flushes");
+	ROWS(inval_rows);
 	M("inval.caching_mode", caching_mode(m), "bool");
-	M("unmap.inval_wait_ns", s->unmap_inval_wait_ns, "ns");
-	M("map.inval_wait_ns", s->map_inval_wait_ns, "ns");
-	M("inval.from_trace", s->inval_from_trace, "descriptors");
+	ROWS(inval_rows1);
 	M("inval.source_trace", m->inval_src == MODEL_INVSRC_TRACE, "bool");
+	return rc;
+}
+
+/* Metrics: translation latency and its parts. */
+static int emit_lat(const struct model *m, metric_fn fn, void *ctx)
+{
+	const struct model_stats *s = &m->st;
+	int rc = 0;
+
 	M("xlate.count", s->lat_nr, "translations");
 	M(KEY_XLATE_LAT "@mean", s->lat_nr ? (double)s->lat_sum / (double)s->lat_nr : 0, "ns");
 	M(KEY_XLATE_LAT "@p50", model__latency_pct(m, 50), "ns");
@@ -1852,8 +1961,24 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M(KEY_XLATE_LAT "@sum", s->lat_sum, "ns");
 	for (int i = 0; i < XP_NR_; i++)
 		M(xpart_keys[i], s->part_ns[i], "ns");
-#undef M
 	return rc;
+}
+
+#undef ROWS
+#undef M
+#undef ROW
+
+static int emit(const struct model *m, metric_fn fn, void *ctx)
+{
+	static int (*const part[])(const struct model *, metric_fn, void *) = {
+	    emit_access, emit_iotlb, emit_pri, emit_pinned, emit_inval, emit_lat,
+	};
+	int rc;
+
+	for (size_t i = 0; i < sizeof(part) / sizeof(part[0]); i++)
+		if ((rc = part[i](m, fn, ctx)) < 0)
+			return rc;
+	return 0;
 }
 
 struct find_ctx {

@@ -224,7 +224,8 @@ void model__page_req(struct model *m, uint64_t t_ns, const struct model_page_req
 /**
  * model__set_dev_ats() - whether device @dev uses ATS (an ATC) when
  * ats.enabled is on; every device does until told otherwise (the trace's
- * device-TLB invalidations say which do: replay/owners.h).
+ * device-TLB invalidations say which do: replay/owners.h). Ignored with
+ * ats.devices=all.
  */
 void model__set_dev_ats(struct model *m, uint32_t dev, bool ats);
 

@@ -78,7 +78,7 @@ T=$TMP/ra.svt
 # keys that must differ: the records replayed, the page requests that came from the trace,
 # the touches they covered, the scenario's own spec and overrides
 strip() {
-	grep -vE '"(scenario|label|replay\.records|replay\.records\.page_req|replay\.max_reorder_held|pri\.trace_requests|pri\.trace_write_requests|access\.absorbed_pages|model\.resident_fraction|model\.mode|ats\.enabled)":' "$1"
+	grep -vE '"(scenario|label|replay\.records|replay\.records\.page_req|replay\.max_reorder_held|pri\.trace_requests|pri\.trace_write_requests|access\.absorbed_pages|model\.resident_fraction|model\.mode|ats\.enabled|ats\.devices)":' "$1"
 }
 check_eq "prq=trace:prg=page = prq=model on every model metric, histogram and series" "" \
 	"$(diff <(strip "$TMP/model.json") <(strip "$TMP/trace.json"))"
