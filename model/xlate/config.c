@@ -23,6 +23,10 @@
 #define SRC_PCIEBENCH "Neugebauer et al., pcie-bench (SIGCOMM'18)"
 #define SRC_LINUX_FQ "Linux iova flush queue (IOVA_FQ_SIZE 256, IOVA_FQ_TIMEOUT 10 ms)"
 #define SRC_CALIB "derived: medians of the bdw/ib/snb local profiles (docs/calibration.md)"
+#define SRC_QI_WAIT                                                                                \
+	"estimate: bare-metal VT-d, about 1 us per wait (queue round trip; no published "          \
+	"measurement used; sensitivity table in docs/model.md); under a vIOMMU 7-11 us "           \
+	"(qemu-vtd.ini)"
 #define SRC_VIOMMU                                                                                 \
 	"vIOMMU measurements: qi_submit_sync 7-11 us at low core counts, __iommu_map/unmap 1-2 us"
 
@@ -172,7 +176,7 @@ static const struct param_def model_defs[] = {
      "lazy: flush queue entries per CPU"},
     {"inval.fq_timeout_ns", PARAM_U64, "ns", "10000000", SRC_LINUX_FQ, F(fq_timeout_ns), 1, NS_MAX,
      NULL, "lazy: flush queue timeout"},
-    {"inval.qi_wait_ns", PARAM_U64, "ns", "9000", SRC_VIOMMU, F(qi_wait_ns), 0, NS_MAX, NULL,
+    {"inval.qi_wait_ns", PARAM_U64, "ns", "1000", SRC_QI_WAIT, F(qi_wait_ns), 0, NS_MAX, NULL,
      "one synchronous invalidation wait (qi_submit_sync)"},
     {"iommu.caching_mode", PARAM_ENUM, "", "auto",
      "VT-d spec 6.1 (CAP.CM: software flushes after making entries present); Linux "
