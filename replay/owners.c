@@ -219,11 +219,10 @@ int owners__scan(struct owners *o, struct replay_source *src)
 			break;
 		}
 		if (rc < 0)
-			break;
+			return rc; /* memory */
 		rc = 0;
 	}
-	if (rc < 0)
-		return rc;
+	/* a read error ends the pass: what the good prefix said stands, and the run reports it */
 	return replay_source__rewind(src);
 }
 

@@ -40,8 +40,9 @@ struct owners *owners__new(void);
 void owners__free(struct owners *o);
 
 /**
- * owners__scan() - learn from every record of @src, then rewind it.
- * Return: 0, or a negative errno (reading @src, memory).
+ * owners__scan() - learn from every record of @src, then rewind it. A read
+ * error ends the pass (the good prefix counts; the replay reports it).
+ * Return: 0, or a negative errno (memory, rewinding @src).
  */
 int owners__scan(struct owners *o, struct replay_source *src);
 

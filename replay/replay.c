@@ -184,8 +184,14 @@ static int to_device(void *ctx, uint32_t dev, bool ats)
 	return 0;
 }
 
+static bool to_iova_held(void *ctx, uint32_t domain, uint64_t iova, uint64_t bytes)
+{
+	return model__iova_held(((struct rp *)ctx)->m, domain, iova, bytes);
+}
+
 static const struct request_ops to_model = {
     .device = to_device,
+    .iova_held = to_iova_held,
     .access = to_access,
     .page_req = to_page_req,
     .map = to_map,
@@ -566,6 +572,7 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 	    (rc = metric(s, "replay.maps_attributed", (double)st->nr_attributed, "records")) < 0 ||
 	    (rc = metric(s, "replay.maps_unattributed", (double)st->nr_unattributed, "records")) <
 		0 ||
+	    (rc = metric(s, "replay.maps_moved", (double)st->nr_moved, "maps")) < 0 ||
 	    (rc = metric(s, "replay.maps_expanded", (double)expand__nr_maps(p->x), "maps")) < 0 ||
 	    (rc = metric(s, "replay.expanded_accesses", (double)expand__nr_accesses(p->x),
 			 "accesses")) < 0 ||

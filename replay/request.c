@@ -10,6 +10,7 @@
 
 #include "model/xlate/iotlb.h"
 #include "lib/alloc.h"
+#include "replay/iova_reloc.h"
 #include "replay/request.h"
 
 struct request {
@@ -30,6 +31,7 @@ struct request {
 	const struct owners *own;   /* what the trace says about owners (NULL: nothing) */
 	uint32_t *dom_of_dev;	    /* per device index: its DID + 1 (0: not known) */
 	uint32_t dom_of_dev_cap;    /* slots */
+	struct iova_reloc *reloc;   /* maps moved off held IOVAs (NULL until one moves) */
 	struct request_stats stats; /* counts */
 };
 
@@ -57,6 +59,7 @@ void request__free(struct request *rq)
 	free(rq->interned);
 	free(rq->dev_of_intern);
 	free(rq->dom_of_dev);
+	iova_reloc__free(rq->reloc);
 	free(rq);
 }
 
@@ -197,6 +200,45 @@ const struct request_stats *request__stats(const struct request *rq)
 	return &rq->stats;
 }
 
+/* ---------------------------------------------------------------- held IOVAs */
+
+struct held_ctx {
+	const struct request_ops *ops; /* ops->iova_held */
+	void *ctx;		       /* its context */
+	uint32_t domain;	       /* the map's domain */
+};
+
+static bool page_held(void *ctx, uint64_t page)
+{
+	const struct held_ctx *h = ctx;
+
+	return h->ops->iova_held(h->ctx, h->domain, page << 12, 4096);
+}
+
+/* A map's IOVA: moved if a lazy flush queue still holds a page of it. */
+static int map_iova(struct request *rq, uint32_t domain, uint64_t *iova, uint64_t bytes,
+		    const struct request_ops *ops, void *ctx)
+{
+	struct held_ctx h = {.ops = ops, .ctx = ctx, .domain = domain};
+	int rc;
+
+	if (!ops->iova_held)
+		return 0;
+	if (!rq->reloc && !ops->iova_held(ctx, domain, *iova, bytes))
+		return 0; /* nothing moved so far, nothing to move now */
+	if (!rq->reloc && !(rq->reloc = iova_reloc__new()))
+		return -ENOMEM;
+	rc = iova_reloc__map(rq->reloc, iova, bytes, page_held, &h);
+	rq->stats.nr_moved += rc > 0;
+	return rc < 0 ? rc : 0;
+}
+
+/* Where a record's @iova is after the moves. */
+static uint64_t moved(const struct request *rq, uint64_t iova)
+{
+	return rq->reloc ? iova_reloc__moved(rq->reloc, iova) : iova;
+}
+
 /* ---------------------------------------------------------------- records */
 
 uint32_t request__domain(const struct request *rq, uint32_t dev)
@@ -295,6 +337,7 @@ static int dev_access(struct request *rq, const struct trace_rec_dev_access *d, 
 	if (rc)
 		return rc;
 	fill_access(rq, &a, dev, d->pasid);
+	a.iova = moved(rq, a.iova);
 	return ops->access(ctx, ts, &a);
 }
 
@@ -308,11 +351,11 @@ static int iommu_map(struct request *rq, const struct trace_rec_iommu_map *mp, u
 	int rc = mp->device_id ? dev_index_ops(rq, mp->device_id, &e.dev, ops, ctx)
 			       : owner_dev(rq, &mp->hdr, mp->iova, &e.dev, ops, ctx);
 
-	if (rc)
+	if (rc || (rc = map_iova(rq, domain_of(rq, e.dev), &e.iova, e.bytes, ops, ctx)))
 		return rc;
 	rq->seen_iommu_map = true;
 	rq->stats.nr_maps++;
-	rc = ops->map(ctx, ts, mp->hdr.cpu, domain_of(rq, e.dev), mp->iova, mp->size_bytes);
+	rc = ops->map(ctx, ts, mp->hdr.cpu, domain_of(rq, e.dev), e.iova, mp->size_bytes);
 	return rc ? rc : ops->expand(ctx, ts, &e);
 }
 
@@ -325,7 +368,7 @@ static int iommu_unmap(struct request *rq, const struct trace_rec_iommu_unmap *u
 
 	if (rc)
 		return rc;
-	return ops->unmap(ctx, ts, u->hdr.cpu, domain_of(rq, dev), u->iova,
+	return ops->unmap(ctx, ts, u->hdr.cpu, domain_of(rq, dev), moved(rq, u->iova),
 			  u->unmapped_bytes ? u->unmapped_bytes : u->size_bytes);
 }
 
@@ -350,13 +393,15 @@ static int dma(struct request *rq, const struct trace_rec_dma *d, uint64_t ts,
 	if (map) {
 		rq->stats.nr_dma_maps++;
 		/* iommu:map records carry the IOMMU side when present; else the DMA map does */
-		if (!rq->seen_iommu_map &&
-		    (rc = ops->map(ctx, ts, d->hdr.cpu, dom, d->dma_addr, d->size_bytes)))
+		if (rq->seen_iommu_map)
+			e.iova = moved(rq, e.iova); /* follows the iommu side */
+		else if ((rc = map_iova(rq, dom, &e.iova, e.bytes, ops, ctx)) ||
+			 (rc = ops->map(ctx, ts, d->hdr.cpu, dom, e.iova, d->size_bytes)))
 			return rc;
 		return ops->expand(ctx, ts, &e);
 	}
 	if (unmap && !rq->seen_iommu_map)
-		return ops->unmap(ctx, ts, d->hdr.cpu, dom, d->dma_addr, d->size_bytes);
+		return ops->unmap(ctx, ts, d->hdr.cpu, dom, moved(rq, d->dma_addr), d->size_bytes);
 	return 0;
 }
 

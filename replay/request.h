@@ -21,6 +21,10 @@
  *   "dom:unknown" (no ATS) if the trace names its ATS devices, else device 0.
  * - ATS per device: with device-TLB invalidations in the trace, a device
  *   has ATS when they name its source id (ops->device says so).
+ * - Lazy invalidation in the model (ops->iova_held): a map of an IOVA a
+ *   flush queue still holds moves to a fresh range, and what names its
+ *   pages later follows it (replay/iova_reloc.h, as the inval=lazy
+ *   scenario does).
  * - iommu:map records carry the IOMMU side when the trace has them; a
  *   DMA-API map or unmap reaches the model only until the first iommu:map.
  * - A page request's device is the record's device name, else its
@@ -57,6 +61,8 @@ struct request_ops {
 	int (*wq_complete)(void *ctx, uint64_t ts_ns, const struct trace_rec_wq_complete *c);
 	/* optional: device @dev was numbered and the trace says whether it has ATS */
 	int (*device)(void *ctx, uint32_t dev, bool ats);
+	/* optional: is a page of [@iova, +@bytes) in @domain held by a lazy flush queue? */
+	bool (*iova_held)(void *ctx, uint32_t domain, uint64_t iova, uint64_t bytes);
 };
 
 /* What the trace says about a device's ATS (replay/owners.h). */
@@ -69,6 +75,7 @@ struct request_stats {
 	uint64_t nr_qi[REQUEST_NR_QI_TYPES]; /* invalidation descriptors by type */
 	uint64_t nr_attributed;		     /* maps/unmaps without a device tied to a domain's */
 	uint64_t nr_unattributed; /* ... that nothing tied (device "dom:unknown", no ATS) */
+	uint64_t nr_moved; /* maps moved off IOVAs a lazy flush queue held (ops->iova_held) */
 };
 
 /* Names of trace string ids (the trace's string table). */

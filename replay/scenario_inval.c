@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "lib/u64map.h"
+#include "replay/iova_reloc.h"
 #include "replay/scenario.h"
 
 #define NR_FQ 256 /* per-CPU flush queues; CPUs beyond share by cpu % NR_FQ */
@@ -38,10 +39,9 @@ struct held {
 struct state {
 	int lazy;		  /* 1 lazy, 0 strict */
 	struct u64map quar;	  /* lazy: page -> 1 while its unmap waits for a flush */
-	struct u64map alias;	  /* lazy: page of a relocated map -> page it was moved to */
+	struct iova_reloc *reloc; /* lazy: maps moved off held IOVAs (replay/iova_reloc.h) */
 	struct held *held[NR_FQ]; /* lazy: per queue, the ranges its flush releases */
 	uint32_t nr_held[NR_FQ], cap_held[NR_FQ]; /* used, allocated */
-	uint64_t next_iova;			  /* lazy: where relocated maps go (never reused) */
 	int map_kind;	     /* which records carry the IOMMU side: 0 unknown, iommu map or DMA */
 	uint64_t fq_size;    /* lazy: entries per queue before a flush */
 	uint64_t timeout_ns; /* lazy: flush the queue this long after its first entry */
@@ -63,13 +63,11 @@ static void fr(void *state)
 	if (!st)
 		return;
 	u64map_fini(&st->quar);
-	u64map_fini(&st->alias);
+	iova_reloc__free(st->reloc);
 	for (size_t i = 0; i < NR_FQ; i++)
 		free(st->held[i]);
 	free(st);
 }
-
-#define RELOC_BASE (1ull << 46) /* relocated maps go from here up (never reused) */
 
 static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
 		uint64_t seed)
@@ -89,9 +87,9 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	if (!st)
 		return -ENOMEM;
 	st->lazy = lazy;
-	st->next_iova = RELOC_BASE;
-	if (u64map_init(&st->quar) || u64map_init(&st->alias)) {
-		u64map_fini(&st->quar);
+	st->reloc = iova_reloc__new();
+	if (!st->reloc || u64map_init(&st->quar)) {
+		iova_reloc__free(st->reloc);
 		free(st);
 		return -ENOMEM;
 	}
@@ -217,7 +215,8 @@ static int cm_flush(struct state *st, const struct trace_rec_qi_submit *q)
  * so a map never reuses an IOVA whose unmap still waits for a flush. The
  * trace was recorded under another policy and reuses them at once (2600 of
  * the bundled trace's 4036 maps); such a map is moved to a fresh range
- * (above RELOC_BASE, never reused), and its accesses and unmap follow it.
+ * (replay/iova_reloc.h: the same moves as --set inval.mode=lazy), and its
+ * accesses and unmap follow it.
  * Only the records that carry the IOMMU side are moved (iommu:map if the
  * trace has them, else DMA-API maps).
  */
@@ -229,32 +228,20 @@ static uint64_t pages_of(uint64_t iova, uint64_t bytes)
 /* The address @iova has after relocation (itself if its page was not moved). */
 static uint64_t moved(struct state *st, uint64_t iova)
 {
-	uint64_t np;
+	return iova_reloc__moved(st->reloc, iova);
+}
 
-	if (!st->alias.nr || !u64map_get(&st->alias, iova >> 12, &np))
-		return iova;
-	return np << 12 | (iova & 0xfff);
+static bool quar_held(void *ctx, uint64_t page)
+{
+	return u64map_get(&((struct state *)ctx)->quar, page, NULL);
 }
 
 /* A map of [@iova, +@bytes): its address, moved if a page of it waits for a flush. */
 static int lazy_map(struct state *st, uint64_t *iova, uint64_t bytes)
 {
-	uint64_t n = pages_of(*iova, bytes), first = *iova >> 12, to;
-	int busy = 0;
+	int rc = iova_reloc__map(st->reloc, iova, bytes, quar_held, st);
 
-	for (uint64_t i = 0; i < n && !busy; i++)
-		busy = u64map_get(&st->quar, first + i, NULL);
-	for (uint64_t i = 0; i < n; i++)
-		u64map_del(&st->alias, first + i); /* an older move of these pages is over */
-	if (!busy)
-		return 0;
-	to = st->next_iova >> 12;
-	st->next_iova += n << 12;
-	for (uint64_t i = 0; i < n; i++)
-		if (u64map_put(&st->alias, first + i, to + i) < 0)
-			return -ENOMEM;
-	*iova = to << 12 | (*iova & 0xfff);
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 /* An unmap of [@iova, +@bytes) (already moved) waits in queue @qi: its pages are held. */

@@ -131,10 +131,12 @@ struct qcpu {
  * iova_fq rings of IOVA_FQ_SIZE and one fq_timer per domain).
  */
 struct fq {
-	uint32_t domain;  /* domain id */
-	bool timer_on;	  /* fq_timer armed (cookie->fq_timer_on) */
-	uint64_t nr;	  /* entries queued over all CPUs */
-	uint32_t *nr_cpu; /* entries queued per CPU ring, MODEL_MAX_CPUS */
+	uint32_t domain;   /* domain id */
+	bool timer_on;	   /* fq_timer armed (cookie->fq_timer_on) */
+	uint64_t nr;	   /* entries queued over all CPUs */
+	uint32_t *nr_cpu;  /* entries queued per CPU ring, MODEL_MAX_CPUS */
+	uint32_t *gen_cpu; /* per CPU ring: times it was freed (held-page generations) */
+	uint32_t gen;	   /* times the timer freed every ring */
 };
 
 struct model_stats {
@@ -220,6 +222,7 @@ struct model {
 	struct fq *fqs;		  /* per-domain flush queues */
 	uint32_t nr_fqs, cap_fqs; /* used, allocated */
 	struct u64map fq_of;	  /* domain -> index in fqs */
+	struct u64map held;	  /* lazy: map_key(domain, page) -> HELD_* of its queued unmap */
 	struct qcpu *qcpu;	  /* per-CPU descriptor runs and recent maps */
 	bool cm_seen;	       /* the trace flushed after a map (CAP.CM=1 in the traced system) */
 	bool trace_inv_wait;   /* the trace shows inv_wait descriptors: they are the waits */
@@ -235,6 +238,7 @@ struct model {
 static void stale_check(struct model *m, const struct model_access *a, uint64_t addr, bool atc,
 			bool hit);
 static void stale_inval(struct model *m, const struct iotlb_inval *inv, bool atc);
+static uint64_t map_key(uint32_t domain, uint64_t iova);
 
 static const char *const qi_names[MODEL_QI_NR_TYPES_] = {
     [MODEL_QI_CC_INV] = "cc_inv",
@@ -342,7 +346,7 @@ struct model *model__new(const struct model_cfg *cfg)
 	    heap__reserve(&m->prq, cfg->prq_entries) || !m->devs || !m->qcpu || !m->sva_pasid ||
 	    u64map_init(&m->fq_of) || u64map_init(&m->resident) || u64map_init(&m->maps) ||
 	    u64map_init(&m->absorb) || u64map_init(&m->pend) || u64map_init(&m->stale) ||
-	    series_setup(m)) {
+	    u64map_init(&m->held) || series_setup(m)) {
 		model__free(m);
 		errno = ENOMEM;
 		return NULL;
@@ -363,8 +367,11 @@ void model__free(struct model *m)
 		}
 	}
 	free(m->devs);
-	for (uint32_t i = 0; i < m->nr_fqs; i++)
+	for (uint32_t i = 0; i < m->nr_fqs; i++) {
 		free(m->fqs[i].nr_cpu);
+		free(m->fqs[i].gen_cpu);
+	}
+	u64map_fini(&m->held);
 	free(m->fqs);
 	u64map_fini(&m->fq_of);
 	free(m->qcpu);
@@ -1207,10 +1214,13 @@ static struct fq *fq_get(struct model *m, uint32_t domain)
 		m->fqs = v;
 		m->cap_fqs = cap;
 	}
-	m->fqs[m->nr_fqs] =
-	    (struct fq){.domain = domain, .nr_cpu = calloc(MODEL_MAX_CPUS, sizeof(uint32_t))};
-	if (!m->fqs[m->nr_fqs].nr_cpu || u64map_put(&m->fq_of, domain, m->nr_fqs) < 0) {
+	m->fqs[m->nr_fqs] = (struct fq){.domain = domain,
+					.nr_cpu = calloc(MODEL_MAX_CPUS, sizeof(uint32_t)),
+					.gen_cpu = calloc(MODEL_MAX_CPUS, sizeof(uint32_t))};
+	if (!m->fqs[m->nr_fqs].nr_cpu || !m->fqs[m->nr_fqs].gen_cpu ||
+	    u64map_put(&m->fq_of, domain, m->nr_fqs) < 0) {
 		free(m->fqs[m->nr_fqs].nr_cpu);
+		free(m->fqs[m->nr_fqs].gen_cpu);
 		return NULL;
 	}
 	return &m->fqs[m->nr_fqs++];
@@ -1239,6 +1249,61 @@ static void fq_timeout(struct sim *s, const struct sim_event *ev)
 	fq_flush(m, sim__now_ns(s), q, false);
 	q->nr = 0;
 	memset(q->nr_cpu, 0, MODEL_MAX_CPUS * sizeof(uint32_t));
+	q->gen++; /* every ring's IOVAs are free again */
+}
+
+/*
+ * Held IOVAs (lazy): Linux frees an unmapped IOVA only when its flush-queue
+ * entry is freed after a flush (fq_ring_free -> free_iova_fast), so a map
+ * cannot reuse it before. A held page's value: fq index (16 bits), CPU
+ * ring (10), that ring's generation (19) and the domain's (19) when it was
+ * queued; it is free once either generation moved on (2^19 frees later a
+ * generation wraps: a page could look held again, at negligible odds).
+ */
+#define HELD_GEN_MASK ((1u << 19) - 1)
+#define HELD_MAX_PAGES (1u << 18) /* pages held per unmap (1 GiB of 4 KiB) */
+
+static uint64_t held_val(const struct model *m, const struct fq *q, uint32_t cpu)
+{
+	return (uint64_t)(q - m->fqs) << 48 | (uint64_t)cpu << 38 |
+	       (uint64_t)(q->gen_cpu[cpu] & HELD_GEN_MASK) << 19 | (q->gen & HELD_GEN_MASK);
+}
+
+static void held_add(struct model *m, const struct fq *q, uint32_t cpu, uint32_t domain,
+		     uint64_t iova, uint64_t bytes)
+{
+	uint64_t first = iova & ~0xfffull, n = ((iova & 0xfff) + (bytes ? bytes : 1) + 0xfff) >> 12;
+	uint64_t v = held_val(m, q, cpu);
+
+	if (n > HELD_MAX_PAGES)
+		n = HELD_MAX_PAGES;
+	for (uint64_t i = 0; i < n; i++)
+		(void)u64map_put(&m->held, map_key(domain, first + (i << 12)), v);
+}
+
+bool model__iova_held(struct model *m, uint32_t domain, uint64_t iova, uint64_t bytes)
+{
+	uint64_t first = iova & ~0xfffull, n = ((iova & 0xfff) + (bytes ? bytes : 1) + 0xfff) >> 12;
+
+	/* trace descriptors name the trace's IOVAs: nothing may move under them */
+	if (!m->held.nr || m->inval_src != MODEL_INVSRC_MODEL)
+		return false;
+	if (n > HELD_MAX_PAGES)
+		n = HELD_MAX_PAGES;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t key = map_key(domain, first + (i << 12)), v;
+		const struct fq *q;
+		uint32_t cpu;
+
+		if (!u64map_get(&m->held, key, &v))
+			continue;
+		q = &m->fqs[v >> 48];
+		cpu = (uint32_t)(v >> 38) & 0x3ff;
+		if (v == held_val(m, q, cpu))
+			return true;
+		u64map_del(&m->held, key); /* freed since */
+	}
+	return false;
 }
 
 /*
@@ -1246,7 +1311,8 @@ static void fq_timeout(struct sim *s, const struct sim_event *ev)
  * with this one) flushes the whole domain first and frees that CPU's ring
  * (fq_flush_iotlb + fq_ring_free); the domain's timer is armed if it is not.
  */
-static void fq_queue(struct model *m, uint64_t t, uint32_t cpu, uint32_t domain)
+static void fq_queue(struct model *m, uint64_t t, uint32_t cpu, uint32_t domain, uint64_t iova,
+		     uint64_t bytes)
 {
 	struct fq *q = fq_get(m, domain);
 
@@ -1259,11 +1325,13 @@ static void fq_queue(struct model *m, uint64_t t, uint32_t cpu, uint32_t domain)
 	if (cpu >= MODEL_MAX_CPUS)
 		cpu = MODEL_MAX_CPUS - 1;
 	q->nr++;
+	held_add(m, q, cpu, domain, iova, bytes);
 	if (++q->nr_cpu[cpu] >= m->cfg.fq_entries) {
 		m->st.inval_fq_full++;
 		fq_flush(m, t, q, true);
 		q->nr -= q->nr_cpu[cpu];
 		q->nr_cpu[cpu] = 0;
+		q->gen_cpu[cpu]++; /* fq_ring_free: this CPU's IOVAs are free again */
 	}
 	if (!q->timer_on) {
 		q->timer_on = true;
@@ -1580,7 +1648,7 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 
 		sync_inval(m, t_ns, &inv, true);
 	} else {
-		fq_queue(m, t_ns, cpu, domain);
+		fq_queue(m, t_ns, cpu, domain, iova, bytes);
 	}
 }
 
@@ -1610,8 +1678,11 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 	note_time(m, t_ns);
 	bool cm;
 
-	if (m->cfg.inval_source == MODEL_INVSRC_AUTO && is_inval_type(q->type))
+	if (m->cfg.inval_source == MODEL_INVSRC_AUTO && is_inval_type(q->type) &&
+	    m->inval_src != MODEL_INVSRC_TRACE) {
 		m->inval_src = MODEL_INVSRC_TRACE;
+		u64map_clear(&m->held); /* the trace's invalidations from now on */
+	}
 	if (q->type == MODEL_QI_PAGE_GRP_RESP)
 		return; /* a page response: the PRI path charges its own */
 	cm = qc_cm_flush(m, q, base, range);

@@ -229,6 +229,13 @@ void model__page_req(struct model *m, uint64_t t_ns, const struct model_page_req
  */
 void model__set_dev_ats(struct model *m, uint32_t dev, bool ats);
 
+/**
+ * model__iova_held() - lazy invalidation from the model: is a page of
+ * [@iova, +@bytes) in @domain still held by a flush queue (unmapped, not
+ * yet flushed and freed)? Linux would not hand it out for a new map yet.
+ */
+bool model__iova_held(struct model *m, uint32_t domain, uint64_t iova, uint64_t bytes);
+
 /** model__map() - an iommu map (or DMA-API map) of [@iova, +@bytes) in @domain. */
 void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, uint64_t iova,
 		uint64_t bytes);
