@@ -40,13 +40,14 @@
  * Translation latency by part (model/xlate/model.c, enum xpart): each is a
  * sum over translations, and the parts sum to KEY_XLATE_LAT "@sum" exactly.
  */
-#define KEY_XPART_HIT "xlate.part.hit_ns"		  /* ATC / IOTLB lookups */
-#define KEY_XPART_INFLIGHT "xlate.part.inflight_ns"	  /* waiting on a translation in flight */
-#define KEY_XPART_WALK_QUEUE "xlate.part.walk_queue_ns"	  /* waiting for a walker */
-#define KEY_XPART_WALK_MEM "xlate.part.walk_mem_ns"	  /* walk: fixed cost + memory reads */
-#define KEY_XPART_ATS "xlate.part.ats_ns"		  /* ATS request/completion on PCIe */
-#define KEY_XPART_PRI_REQUEST "xlate.part.pri_request_ns" /* page request: PCIe, device slot */
-#define KEY_XPART_PRI_THREAD "xlate.part.pri_thread_ns"	  /* page-request thread (PRQ drain) */
+#define KEY_XPART_HIT "xlate.part.hit_ns"	    /* ATC / IOTLB lookups */
+#define KEY_XPART_INFLIGHT "xlate.part.inflight_ns" /* waiting on a walk/ATS in flight */
+#define KEY_XPART_INFLIGHT_FAULT "xlate.part.inflight_fault_ns" /* ... on a fault in flight */
+#define KEY_XPART_WALK_QUEUE "xlate.part.walk_queue_ns"		/* waiting for a walker */
+#define KEY_XPART_WALK_MEM "xlate.part.walk_mem_ns"	       /* walk: fixed cost + memory reads */
+#define KEY_XPART_ATS "xlate.part.ats_ns"		       /* ATS request/completion on PCIe */
+#define KEY_XPART_PRI_REQUEST "xlate.part.pri_request_ns"      /* page request: PCIe, device slot */
+#define KEY_XPART_PRI_THREAD "xlate.part.pri_thread_ns"	       /* page-request thread (PRQ drain) */
 #define KEY_XPART_PRI_HANDLER "xlate.part.pri_handler_wait_ns" /* group + fault-handler wait */
 #define KEY_XPART_FAULT "xlate.part.fault_ns"		       /* fault service */
 #define KEY_XPART_PRI_RESPONSE "xlate.part.pri_response_ns"    /* page group response on PCIe */
@@ -90,6 +91,8 @@
 	X(KEY_XLATE_LAT, "ns", "translation latency", SVT_KEY_HIST)                                \
 	X(KEY_XPART_HIT, "ns", "translation: IOTLB/ATC hit", SVT_KEY_METRIC)                       \
 	X(KEY_XPART_INFLIGHT, "ns", "translation: waiting on one in flight", SVT_KEY_METRIC)       \
+	X(KEY_XPART_INFLIGHT_FAULT, "ns", "translation: waiting on a fault in flight",             \
+	  SVT_KEY_METRIC)                                                                          \
 	X(KEY_XPART_WALK_QUEUE, "ns", "translation: walk queueing", SVT_KEY_METRIC)                \
 	X(KEY_XPART_WALK_MEM, "ns", "translation: walk memory reads", SVT_KEY_METRIC)              \
 	X(KEY_XPART_ATS, "ns", "translation: ATS round trip", SVT_KEY_METRIC)                      \

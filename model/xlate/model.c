@@ -38,23 +38,25 @@ enum { S_LIVE, S_PINNED, S_FAULTS, S_INVAL, S_MISS, S_NR_ };
  * the parts of a run sum to xlate.latency_ns@sum exactly.
  */
 enum xpart {
-	XP_HIT,		 /* ATC / IOTLB lookups */
-	XP_INFLIGHT,	 /* waiting for a translation already in flight */
-	XP_WALK_QUEUE,	 /* waiting for a free walker */
-	XP_WALK_MEM,	 /* the walk: walk.fixed_ns + memory reads */
-	XP_ATS,		 /* ATS request and completion crossing PCIe */
-	XP_PRI_REQUEST,	 /* page request crossing PCIe, waiting for a device PRI slot */
-	XP_PRI_THREAD,	 /* PRQ: page-request thread wakeup, queue and work */
-	XP_PRI_HANDLER,	 /* waiting for the group's last request and a fault handler */
-	XP_FAULT,	 /* fault service (the group's faults, one handler) */
-	XP_PRI_RESPONSE, /* page group response crossing PCIe */
-	XP_RETRY,	 /* device retry delay after a response; PRQ-overflow retries */
+	XP_HIT,		   /* ATC / IOTLB lookups */
+	XP_INFLIGHT,	   /* waiting for a translation (walk, ATS) already in flight */
+	XP_INFLIGHT_FAULT, /* waiting for a page fault already in flight (its PRI round trip) */
+	XP_WALK_QUEUE,	   /* waiting for a free walker */
+	XP_WALK_MEM,	   /* the walk: walk.fixed_ns + memory reads */
+	XP_ATS,		   /* ATS request and completion crossing PCIe */
+	XP_PRI_REQUEST,	   /* page request crossing PCIe, waiting for a device PRI slot */
+	XP_PRI_THREAD,	   /* PRQ: page-request thread wakeup, queue and work */
+	XP_PRI_HANDLER,	   /* waiting for the group's last request and a fault handler */
+	XP_FAULT,	   /* fault service (the group's faults, one handler) */
+	XP_PRI_RESPONSE,   /* page group response crossing PCIe */
+	XP_RETRY,	   /* device retry delay after a response; PRQ-overflow retries */
 	XP_NR_,
 };
 
 static const char *const xpart_keys[XP_NR_] = {
     [XP_HIT] = KEY_XPART_HIT,
     [XP_INFLIGHT] = KEY_XPART_INFLIGHT,
+    [XP_INFLIGHT_FAULT] = KEY_XPART_INFLIGHT_FAULT,
     [XP_WALK_QUEUE] = KEY_XPART_WALK_QUEUE,
     [XP_WALK_MEM] = KEY_XPART_WALK_MEM,
     [XP_ATS] = KEY_XPART_ATS,
@@ -109,7 +111,8 @@ struct pend_waiter {
 	uint64_t t_ns; /* when the lookup happened */
 };
 
-#define PEND_OPEN UINT64_MAX /* in flight, completion not known yet (open PRI group) */
+#define PEND_OPEN UINT64_MAX	/* in flight, completion not known yet (open PRI group) */
+#define PEND_FAULT (1ull << 62) /* value flag: the translation in flight is a page fault's */
 
 #define QC_MAPS                                                                                    \
 	64 /* recent maps per CPU that a caching-mode flush may follow (a 16-map scatterlist then  \
@@ -522,7 +525,7 @@ static void pend_prune(struct model *m, uint64_t t)
 	if (m->pend.nr < m->pend_prune_at || u64map_init(&keep))
 		return;
 	for (uint64_t i = 0; i < m->pend.cap; i++)
-		if (m->pend.keys[i] != U64MAP_EMPTY && m->pend.vals[i] > t)
+		if (m->pend.keys[i] != U64MAP_EMPTY && (m->pend.vals[i] & ~PEND_FAULT) > t)
 			u64map_put(&keep, m->pend.keys[i], m->pend.vals[i]);
 	u64map_fini(&m->pend);
 	m->pend = keep;
@@ -547,12 +550,16 @@ static void pend_set(struct model *m, uint64_t t, const struct model_access *a, 
 static bool pend_wait(struct model *m, uint64_t t, const struct model_access *a, uint64_t addr)
 {
 	uint64_t key, done;
+	bool fault;
 
 	if (!m->pend.nr)
 		return false;
 	key = pend_key(a, addr, m->psz);
 	if (!u64map_get(&m->pend, key, &done))
 		return false;
+	fault = done == PEND_OPEN || (done & PEND_FAULT);
+	if (done != PEND_OPEN)
+		done &= ~PEND_FAULT;
 	if (done <= t) {
 		u64map_del(&m->pend, key);
 		return false;
@@ -560,7 +567,7 @@ static bool pend_wait(struct model *m, uint64_t t, const struct model_access *a,
 	m->st.pending_waits++;
 	if (done != PEND_OPEN) {
 		m->st.pending_wait_ns += done - t;
-		lat_record(m, done - t, XP_INFLIGHT);
+		lat_record(m, done - t, fault ? XP_INFLIGHT_FAULT : XP_INFLIGHT);
 		return true;
 	}
 	if (m->nr_waiters == m->cap_waiters) {
@@ -595,7 +602,7 @@ static void pend_done(struct model *m, const struct model_access *a, uint64_t ad
 {
 	uint64_t key = pend_key(a, addr, m->psz);
 
-	u64map_put(&m->pend, key, done_ns);
+	u64map_put(&m->pend, key, done_ns | PEND_FAULT);
 	for (uint32_t i = 0; i < m->nr_waiters;) {
 		struct pend_waiter *w = &m->waiters[i];
 
@@ -604,7 +611,7 @@ static void pend_done(struct model *m, const struct model_access *a, uint64_t ad
 			continue;
 		}
 		m->st.pending_wait_ns += done_ns > w->t_ns ? done_ns - w->t_ns : 0;
-		lat_record(m, done_ns > w->t_ns ? done_ns - w->t_ns : 0, XP_INFLIGHT);
+		lat_record(m, done_ns > w->t_ns ? done_ns - w->t_ns : 0, XP_INFLIGHT_FAULT);
 		*w = m->waiters[--m->nr_waiters];
 	}
 }
