@@ -45,6 +45,8 @@ done
 f=$(jget xlate.part.fault_ns "$TMP/f.json") h=$(jget xlate.part.pri_handler_wait_ns "$TMP/f.json")
 check_match "faulting: fault service is a part (> 0)" '^[1-9]' "$f"
 check_match "faulting: the handler wait is a part (> 0)" '^[1-9]' "$h"
+check_match "faulting: the other requests of a faulting page wait on its fault (> 0)" '^[1-9]' \
+	"$(jget xlate.part.inflight_fault_ns "$TMP/f.json")"
 # pinned, no ATS (default profile): hits and walks only
 "$SVATRACE" -q replay "$TMP/qemu.svt" --scenario pinned --json > "$TMP/p.json"
 check_eq "pinned without ATS: no ATS time" 0 "$(jget xlate.part.ats_ns "$TMP/p.json")"
