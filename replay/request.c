@@ -470,6 +470,7 @@ static int page_req(struct request *rq, const struct trace_rec_page_req *q, uint
 	    .grpid = q->grpid,
 	    .write = (q->rw & TRACE_PRQ_WRITE) != 0,
 	    .last = q->last,
+	    .at_touch = (q->hdr.flags & TRACE_RF_AT_TOUCH) != 0,
 	};
 	struct model_access a;
 	uint32_t id = q->device_id, dev;

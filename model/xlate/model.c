@@ -215,6 +215,7 @@ struct model {
 	uint32_t nr_groups, cap_groups; /* used, allocated */
 	uint64_t pri_open;		/* requests in open groups */
 	struct u64map absorb;		/* trace page requests at absorb_ns: resident key -> dev */
+	struct u64map at_touch;		/* at_touch page requests not yet touched: resident key */
 	struct u64map pend;	/* translations in flight: pend_key -> completion (PEND_OPEN) */
 	uint64_t pend_prune_at; /* prune expired entries when pend holds this many */
 	struct pend_waiter *waiters; /* lookups waiting on a translation in an open PRI group */
@@ -242,6 +243,8 @@ static void stale_check(struct model *m, const struct model_access *a, uint64_t 
 			bool hit);
 static void stale_inval(struct model *m, const struct iotlb_inval *inv, bool atc);
 static uint64_t map_key(uint32_t domain, uint64_t iova);
+static const struct model_access *sva_access(struct model *m, const struct model_access *a,
+					     struct model_access *tmp);
 
 static const char *const qi_names[MODEL_QI_NR_TYPES_] = {
     [MODEL_QI_CC_INV] = "cc_inv",
@@ -349,7 +352,7 @@ struct model *model__new(const struct model_cfg *cfg)
 	    heap__reserve(&m->prq, cfg->prq_entries) || !m->devs || !m->qcpu || !m->sva_pasid ||
 	    u64map_init(&m->fq_of) || u64map_init(&m->resident) || u64map_init(&m->maps) ||
 	    u64map_init(&m->absorb) || u64map_init(&m->pend) || u64map_init(&m->stale) ||
-	    u64map_init(&m->held) || series_setup(m)) {
+	    u64map_init(&m->held) || u64map_init(&m->at_touch) || series_setup(m)) {
 		model__free(m);
 		errno = ENOMEM;
 		return NULL;
@@ -375,6 +378,7 @@ void model__free(struct model *m)
 		free(m->fqs[i].gen_cpu);
 	}
 	u64map_fini(&m->held);
+	u64map_fini(&m->at_touch);
 	free(m->fqs);
 	u64map_fini(&m->fq_of);
 	free(m->qcpu);
@@ -1045,6 +1049,15 @@ void model__page_req(struct model *m, uint64_t t_ns, const struct model_page_req
 	note_time(m, t_ns);
 	m->st.pri_trace_requests++;
 	m->st.pri_trace_writes += r->write;
+	if (r->at_touch && m->cfg.mode == MODEL_MODE_FAULTING) {
+		/* the page is not present: its next touch faults (model__access); one each */
+		struct model_access tmp;
+		uint64_t key = resident_key(sva_access(m, &a, &tmp), addr, m->psz), n = 0;
+
+		(void)u64map_get(&m->at_touch, key, &n);
+		(void)u64map_put(&m->at_touch, key, n + 1);
+		return;
+	}
 	absorb_note(m, t_ns, &a, addr);
 	/* pinned mode: the page would be pinned, hence present: a plain translation */
 	xlate_page(m, t_ns, &a, addr, m->cfg.mode == MODEL_MODE_FAULTING ? &tag : NULL);
@@ -1073,6 +1086,20 @@ static const struct model_access *sva_access(struct model *m, const struct model
 	return tmp;
 }
 
+/* Is a page request waiting for this touch of @addr (at_touch)? Consumes it. */
+static bool at_touch_take(struct model *m, const struct model_access *a, uint64_t addr)
+{
+	uint64_t key = resident_key(a, addr, m->psz), n;
+
+	if (!u64map_get(&m->at_touch, key, &n))
+		return false;
+	if (n > 1)
+		(void)u64map_put(&m->at_touch, key, n - 1);
+	else
+		u64map_del(&m->at_touch, key);
+	return true;
+}
+
 uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access *a)
 {
 	uint64_t bytes = a->bytes ? a->bytes : 1;
@@ -1090,7 +1117,12 @@ uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access
 	m->st.bytes += bytes;
 	m->st.nr_writes += a->write;
 	for (uint64_t p = first;; p += m->cfg.page_bytes) {
-		if (!absorb || !absorbed(m, a, p))
+		if (m->at_touch.nr && at_touch_take(m, a, p)) {
+			/* a page request said it is not present: this touch sends it */
+			static const struct pri_tag one = {.grpid = 0, .last = true};
+
+			xlate_page(m, t_ns, a, p, &one);
+		} else if (!absorb || !absorbed(m, a, p))
 			xlate_page(m, t_ns, a, p, NULL);
 		n++;
 		if (p == last)

@@ -66,6 +66,11 @@
  *   moves it to the group's partial list (iommu_queue_iopf) and a device
  *   slot until the response. model__finish answers groups whose last request never
  *   came as if their latest request had been the last (counted).
+ * - A page request marked at_touch (the faulting scenario's prq=trace,
+ *   which decides residency where a map is made) says the page is not
+ *   present: the first device access to it (same PASID, any device: SVA
+ *   residency is the process's) faults then, as a group of one; until then
+ *   nothing happens.
  * - Trace page requests (model__page_req): one stands for a device access
  *   to that page that found it not present in the traced system. Faulting
  *   mode: it faults whatever the residency model says (a stale ATC/IOTLB
@@ -169,14 +174,15 @@ struct model_qi {
 
 /* One page request taken from a trace (decoded PAGE_REQ, VT-d 7.5.1). */
 struct model_page_req {
-	uint64_t addr;	 /* address of the page (low bits ignored) */
-	uint32_t dev;	 /* device index, as for model_access */
-	uint32_t sid;	 /* source id: context-cache key */
-	uint32_t domain; /* domain id */
-	uint32_t pasid;	 /* PASID (0 when none) */
-	uint32_t grpid;	 /* page request group index */
-	uint8_t write;	 /* write access requested */
-	uint8_t last;	 /* last request of its group */
+	uint64_t addr;	  /* address of the page (low bits ignored) */
+	uint32_t dev;	  /* device index, as for model_access */
+	uint32_t sid;	  /* source id: context-cache key */
+	uint32_t domain;  /* domain id */
+	uint32_t pasid;	  /* PASID (0 when none) */
+	uint32_t grpid;	  /* page request group index */
+	uint8_t write;	  /* write access requested */
+	uint8_t last;	  /* last request of its group */
+	uint8_t at_touch; /* sent when a device first touches the page, not at @t_ns */
 };
 
 struct model;
