@@ -178,9 +178,14 @@ static int to_wq_complete(void *ctx, uint64_t ts, const struct trace_rec_wq_comp
 	return wq_feed__complete(((struct rp *)ctx)->wq, ts, c);
 }
 
-static int to_device(void *ctx, uint32_t dev, bool ats)
+static int to_device(void *ctx, uint32_t dev, int ats, uint32_t unit)
 {
-	model__set_dev_ats(((struct rp *)ctx)->m, dev, ats);
+	struct rp *p = ctx;
+
+	if (ats != REQUEST_ATS_UNKNOWN)
+		model__set_dev_ats(p->m, dev, ats == REQUEST_ATS_YES);
+	if (unit != OWNERS_NONE)
+		model__set_dev_unit(p->m, dev, unit);
 	return 0;
 }
 

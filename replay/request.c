@@ -23,15 +23,16 @@ struct request {
 	uint32_t dev_of_id_cap; /* slots */
 	uint32_t nr_devs;	/* devices numbered */
 	/* strings a scenario transform added: id REQUEST_INTERN_BASE + i */
-	char **interned;	    /* names */
-	uint32_t *dev_of_intern;    /* device index + 1 per name (0 = not yet) */
-	uint32_t nr_interned;	    /* names used */
-	uint32_t interned_cap;	    /* names allocated */
-	bool seen_iommu_map;	    /* an iommu:map record was normalised */
-	const struct owners *own;   /* what the trace says about owners (NULL: nothing) */
-	uint32_t *dom_of_dev;	    /* per device index: its DID + 1 (0: not known) */
-	uint32_t dom_of_dev_cap;    /* slots */
-	struct iova_reloc *reloc;   /* maps moved off held IOVAs (NULL until one moves) */
+	char **interned;	  /* names */
+	uint32_t *dev_of_intern;  /* device index + 1 per name (0 = not yet) */
+	uint32_t nr_interned;	  /* names used */
+	uint32_t interned_cap;	  /* names allocated */
+	bool seen_iommu_map;	  /* an iommu:map record was normalised */
+	const struct owners *own; /* what the trace says about owners (NULL: nothing) */
+	uint32_t next_unit;	  /* unit string id of the device being numbered (or OWNERS_NONE) */
+	uint32_t *dom_of_dev;	  /* per device index: its DID + 1 (0: not known) */
+	uint32_t dom_of_dev_cap;  /* slots */
+	struct iova_reloc *reloc; /* maps moved off held IOVAs (NULL until one moves) */
 	struct request_stats stats; /* counts */
 };
 
@@ -43,6 +44,7 @@ struct request *request__new(bool domain_per_device, bool expand_wq, request_str
 	if (!rq)
 		return NULL;
 	rq->domain_per_device = domain_per_device;
+	rq->next_unit = OWNERS_NONE;
 	rq->expand_wq = expand_wq;
 	rq->string = string;
 	rq->string_ctx = string_ctx;
@@ -111,10 +113,13 @@ static int dev_new(struct request *rq, uint32_t dev, uint32_t string_id,
 		   const struct request_ops *ops, void *ctx)
 {
 	int ats = dev_ats(rq, request__string(rq, string_id));
+	uint32_t unit = rq->own && rq->next_unit != OWNERS_NONE
+			    ? owners__unit_index(rq->own, rq->next_unit)
+			    : OWNERS_NONE;
 
-	if (ats == REQUEST_ATS_UNKNOWN || !ops || !ops->device)
+	if ((ats == REQUEST_ATS_UNKNOWN && unit == OWNERS_NONE) || !ops || !ops->device)
 		return 0;
-	return ops->device(ctx, dev, ats == REQUEST_ATS_YES);
+	return ops->device(ctx, dev, ats, unit);
 }
 
 static int dev_index_ops(struct request *rq, uint32_t string_id, uint32_t *dev,
@@ -311,7 +316,12 @@ static int owner_dev(struct request *rq, const struct trace_rec *rec, uint64_t i
 		snprintf(name, sizeof(name), "sid:%#06x", sid & 0xffff);
 	else
 		snprintf(name, sizeof(name), "dom:%u", dom);
-	if ((rc = request__intern(rq, name, &id)) || (rc = dev_index_ops(rq, id, dev, ops, ctx)))
+	rq->next_unit = owners__domain_unit(rq->own, dom);
+	rc = request__intern(rq, name, &id);
+	if (!rc)
+		rc = dev_index_ops(rq, id, dev, ops, ctx);
+	rq->next_unit = OWNERS_NONE;
+	if (rc)
 		return rc;
 	rq->stats.nr_attributed++;
 	return dom_note(rq, *dev, dom);
@@ -417,6 +427,9 @@ static int qi_submit(struct request *rq, const struct trace_rec_qi_submit *q, ui
 	    .addr_mask = q->addr_mask,
 	    .cpu = q->hdr.cpu,
 	};
+	uint32_t unit = rq->own ? owners__unit_index(rq->own, q->iommu_id) : OWNERS_NONE;
+
+	mq.unit = unit == OWNERS_NONE ? 0 : unit;
 
 	rq->stats.nr_qi[q->type & TRACE_QI_TYPE_MASK]++;
 	return ops->qi(ctx, ts, &mq);
@@ -482,7 +495,11 @@ static int page_req(struct request *rq, const struct trace_rec_page_req *q, uint
 		snprintf(name, sizeof(name), "sid:%#06x", q->sid & 0xffff);
 		rc = request__intern(rq, name, &id);
 	}
-	if (rc || (rc = dev_index_ops(rq, id, &dev, ops, ctx)))
+	rq->next_unit = q->iommu_id;
+	if (!rc)
+		rc = dev_index_ops(rq, id, &dev, ops, ctx);
+	rq->next_unit = OWNERS_NONE;
+	if (rc)
 		return rc;
 	fill_access(rq, &a, dev, q->pasid);
 	r.dev = a.dev;

@@ -21,6 +21,10 @@
  *   "dom:unknown" (no ATS) if the trace names its ATS devices, else device 0.
  * - ATS per device: with device-TLB invalidations in the trace, a device
  *   has ATS when they name its source id (ops->device says so).
+ * - IOMMU units: a device tied to a domain is behind the unit that
+ *   domain's descriptors went to, a page request's device behind the
+ *   record's unit; a descriptor's unit is its record's (indices in order of
+ *   first use, replay/owners.h).
  * - Lazy invalidation in the model (ops->iova_held): a map of an IOVA a
  *   flush queue still holds moves to a fresh range, and what names its
  *   pages later follows it (replay/iova_reloc.h, as the inval=lazy
@@ -59,8 +63,9 @@ struct request_ops {
 	int (*expand)(void *ctx, uint64_t ts_ns, const struct expand_map *m);
 	int (*wq_submit)(void *ctx, uint64_t ts_ns, const struct trace_rec_wq_submit *w);
 	int (*wq_complete)(void *ctx, uint64_t ts_ns, const struct trace_rec_wq_complete *c);
-	/* optional: device @dev was numbered and the trace says whether it has ATS */
-	int (*device)(void *ctx, uint32_t dev, bool ats);
+	/* optional: device @dev was numbered: what the trace says of its ATS (REQUEST_ATS_*)
+	 * and its IOMMU unit (an index, OWNERS_NONE if it does not say) */
+	int (*device)(void *ctx, uint32_t dev, int ats, uint32_t unit);
 	/* optional: is a page of [@iova, +@bytes) in @domain held by a lazy flush queue? */
 	bool (*iova_held)(void *ctx, uint32_t domain, uint64_t iova, uint64_t bytes);
 };

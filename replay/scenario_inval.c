@@ -82,6 +82,7 @@ struct state {
 	uint32_t iommu_id;   /* last IOMMU unit seen */
 	uint16_t sid;	     /* last requester id seen in a device-TLB invalidation */
 	int ats_seen;	     /* the trace invalidates device TLBs */
+	uint64_t last_ns;    /* latest record time seen (what goes out is never earlier) */
 	struct held early[EARLY_UNMAPS]; /* strict: unmaps re-issued before ats_seen */
 	uint32_t nr_early;		 /* used */
 	struct recent recent[NR_FQ];	 /* per CPU: maps a caching-mode flush may follow */
@@ -496,6 +497,8 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	struct state *st = state;
 	int rc;
 
+	if (rec->ts_ns > st->last_ns)
+		st->last_ns = rec->ts_ns;
 	/* flushes due by now go out first, whatever the record (time order out) */
 	if (st->lazy && (rc = expire(st, rec->ts_ns, next)))
 		return rc;
@@ -603,8 +606,7 @@ static int finish(void *state, const struct scenario_emit *next)
 	/* unmaps no flush named: the last domain seen; then every timer fires */
 	for (size_t c = 0; c < NR_FQ && !rc; c++)
 		if (st->cpu[c].nr)
-			rc = pend_settle(st, c, 0, 0, 0, 0, UINT64_MAX,
-					 st->cpu[c].v[st->cpu[c].nr - 1].ts_ns, next);
+			rc = pend_settle(st, c, 0, 0, 0, 0, UINT64_MAX, st->last_ns, next);
 	return rc ? rc : expire(st, UINT64_MAX, next);
 }
 

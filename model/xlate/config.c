@@ -178,6 +178,12 @@ static const struct param_def model_defs[] = {
      NULL, "lazy: flush queue timeout"},
     {"inval.qi_wait_ns", PARAM_U64, "ns", "1000", SRC_QI_WAIT, F(qi_wait_ns), 0, NS_MAX, NULL,
      "one synchronous invalidation wait (qi_submit_sync)"},
+    {"iommu.units", PARAM_U32, "units", "0",
+     "VT-d spec 3.1/6.2: each DMAR unit has its own IOTLB and paging-structure caches; units from "
+     "the trace's unit names (dmar0, ...)",
+     F(iommu_units), 0, 64, NULL,
+     "IOMMU units with caches of their own: 0 = as the trace names them (devices tied to units "
+     "through their domains and page requests); N = at most N (1: every device shares one set)"},
     {"iommu.caching_mode", PARAM_ENUM, "", "auto",
      "VT-d spec 6.1 (CAP.CM: software flushes after making entries present); Linux "
      "__mapping_notify_one",

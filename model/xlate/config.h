@@ -112,6 +112,7 @@ struct model_cfg {
 	uint64_t fq_timeout_ns;	   /* lazy: flush queue timeout */
 	uint64_t qi_wait_ns;	   /* one synchronous invalidation (qi_submit_sync) */
 	uint32_t caching_mode;	   /* enum model_caching_mode */
+	uint32_t iommu_units;	   /* IOMMU units at most (0: as many as the trace names) */
 	uint32_t trace_waits;	   /* enum model_trace_waits */
 	uint64_t series_window_ns; /* time-series window (grows to keep <= 4096 windows) */
 };

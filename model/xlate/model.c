@@ -142,6 +142,13 @@ struct fq {
 	uint32_t gen;	   /* times the timer freed every ring */
 };
 
+/* One IOMMU unit (a DMAR unit): its own IOTLB, walk caches and walkers (VT-d 3.1, 6.2). */
+struct xunit {
+	struct iotlb *iotlb;   /* the unit's IOTLB */
+	struct pwalk *pw;      /* its paging-structure, context and PASID caches */
+	struct walkq *walkers; /* its walker pool */
+};
+
 struct model_stats {
 	uint64_t nr_accesses; /* model__access calls */
 	uint64_t nr_pages;    /* page lookups */
@@ -197,9 +204,9 @@ struct model {
 	struct prng prng;	/* PRNG state (stream PRNG_STREAM_XLATE) */
 	unsigned int psz;	/* enum iotlb_psz of pt.page_bytes */
 	uint64_t page_mask;	/* page_bytes - 1 */
-	struct iotlb *iotlb;	/* the IOMMU's IOTLB */
-	struct pwalk *pw;	/* walk caches */
-	struct walkq *walkers;	/* walker pool */
+	struct xunit *units;	/* IOMMU units (DMAR units), MODEL_MAX_UNITS; [0] made at new */
+	uint32_t nr_units;	/* highest made + 1 */
+	uint8_t *dev_unit;	/* per device: its unit index (model__set_dev_unit) */
 	struct walkq *handlers; /* iopf handlers, made at the first fault (CPUs known by then) */
 	uint32_t nr_handlers;	/* their number */
 	uint64_t prq_thread_free_ns; /* the page-request thread is busy until then */
@@ -318,6 +325,49 @@ static struct iotlb *mk_tlb(uint32_t entries, uint32_t ways, uint32_t policy, ui
 	return iotlb__new(&g);
 }
 
+/*
+ * Unit @i (made at first use; iommu.units > 0 caps the index: units beyond
+ * share the last). NULL only without memory. Every unit's IOTLB draws from
+ * its own PRNG stream; unit 0's is the one a single-unit model always had.
+ */
+static struct xunit *unit_get(struct model *m, uint32_t i)
+{
+	struct xunit *u;
+
+	if (m->cfg.iommu_units && i >= m->cfg.iommu_units)
+		i = m->cfg.iommu_units - 1;
+	if (i >= MODEL_MAX_UNITS)
+		i = MODEL_MAX_UNITS - 1;
+	u = &m->units[i];
+	if (u->iotlb)
+		return u;
+	u->iotlb = mk_tlb(m->cfg.iotlb_entries, m->cfg.iotlb_ways, m->cfg.iotlb_policy,
+			  i ? prng_derive(prng_derive(m->cfg.seed, PRNG_STREAM_XLATE_IOTLB), i)
+			    : prng_derive(m->cfg.seed, PRNG_STREAM_XLATE_IOTLB),
+			  m->cfg.set_index);
+	u->pw = pwalk__new(&m->cfg);
+	u->walkers = walkq__new(m->cfg.walkers);
+	if (!u->iotlb || !u->pw || !u->walkers) {
+		iotlb__free(u->iotlb);
+		pwalk__free(u->pw);
+		walkq__free(u->walkers);
+		*u = (struct xunit){0};
+		return NULL;
+	}
+	if (i + 1 > m->nr_units)
+		m->nr_units = i + 1;
+	return u;
+}
+
+/* The unit that translates for @a's device. */
+static struct xunit *unit_of(struct model *m, const struct model_access *a)
+{
+	uint32_t i = m->dev_unit[a->dev < MODEL_MAX_DEVS ? a->dev : MODEL_MAX_DEVS - 1];
+	struct xunit *u = i ? unit_get(m, i) : NULL;
+
+	return u ? u : &m->units[0];
+}
+
 struct model *model__new(const struct model_cfg *cfg)
 {
 	char err[256];
@@ -339,16 +389,14 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->inval_src =
 	    cfg->inval_source == MODEL_INVSRC_TRACE ? MODEL_INVSRC_TRACE : MODEL_INVSRC_MODEL;
 	m->sim = sim__new();
-	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy,
-			  prng_derive(cfg->seed, PRNG_STREAM_XLATE_IOTLB), cfg->set_index);
-	m->pw = pwalk__new(cfg);
-	m->walkers = walkq__new(cfg->walkers);
+	m->units = calloc(MODEL_MAX_UNITS, sizeof(*m->units));
+	m->dev_unit = calloc(MODEL_MAX_DEVS, sizeof(*m->dev_unit));
 	m->prq = HEAP_INIT(struct heap_time);
 	m->devs = calloc(MODEL_MAX_DEVS, sizeof(*m->devs));
 	m->qcpu = calloc(MODEL_MAX_CPUS, sizeof(*m->qcpu));
 	m->sva_pasid = calloc(MODEL_MAX_DEVS, sizeof(*m->sva_pasid));
 	m->no_ats = calloc(MODEL_MAX_DEVS, sizeof(*m->no_ats));
-	if (!m->no_ats || !m->sim || !m->iotlb || !m->pw || !m->walkers ||
+	if (!m->no_ats || !m->sim || !m->units || !m->dev_unit || !unit_get(m, 0) ||
 	    heap__reserve(&m->prq, cfg->prq_entries) || !m->devs || !m->qcpu || !m->sva_pasid ||
 	    u64map_init(&m->fq_of) || u64map_init(&m->resident) || u64map_init(&m->maps) ||
 	    u64map_init(&m->absorb) || u64map_init(&m->pend) || u64map_init(&m->stale) ||
@@ -394,10 +442,14 @@ void model__free(struct model *m)
 	for (uint32_t i = 0; i < m->nr_groups; i++)
 		free(m->groups[i].v);
 	free(m->groups);
-	walkq__free(m->walkers);
+	for (uint32_t i = 0; m->units && i < m->nr_units; i++) {
+		walkq__free(m->units[i].walkers);
+		pwalk__free(m->units[i].pw);
+		iotlb__free(m->units[i].iotlb);
+	}
+	free(m->units);
+	free(m->dev_unit);
 	walkq__free(m->handlers);
-	pwalk__free(m->pw);
-	iotlb__free(m->iotlb);
 	sim__free(m->sim);
 	series__free(m->series);
 	free(m);
@@ -470,24 +522,25 @@ static void lat_record_parts(struct model *m, const struct xparts *p)
 static uint64_t iommu_xlate_q(struct model *m, uint64_t t, const struct model_access *a,
 			      uint64_t addr, bool present, bool queue, struct xparts *p)
 {
-	uint32_t ctx = iotlb__ctx(m->iotlb, a->domain, a->pasid);
+	struct xunit *u = unit_of(m, a);
+	uint32_t ctx = iotlb__ctx(u->iotlb, a->domain, a->pasid);
 	uint64_t reads, service, start;
 
 	p->ns[XP_HIT] += m->cfg.iotlb_hit_ns;
-	if (iotlb__access(m->iotlb, ctx, addr, m->psz)) {
+	if (iotlb__access(u->iotlb, ctx, addr, m->psz)) {
 		stale_check(m, a, addr, false, true);
 		return t + m->cfg.iotlb_hit_ns;
 	}
 	stale_check(m, a, addr, false, false);
 	series_add(m, S_MISS, t, 1);
-	reads = pwalk__walk(m->pw, a->sid, a->domain, a->pasid, addr, m->psz);
+	reads = pwalk__walk(u->pw, a->sid, a->domain, a->pasid, addr, m->psz);
 	service =
 	    m->cfg.walk_fixed_ns +
 	    reads * (m->cfg.mem_read_ns + (m->cfg.pt_remote ? m->cfg.mem_remote_extra_ns : 0));
-	start = queue ? walkq__serve(m->walkers, t + m->cfg.iotlb_hit_ns, service)
+	start = queue ? walkq__serve(u->walkers, t + m->cfg.iotlb_hit_ns, service)
 		      : t + m->cfg.iotlb_hit_ns;
 	if (!present)
-		iotlb__drop(m->iotlb, ctx, addr, m->psz);
+		iotlb__drop(u->iotlb, ctx, addr, m->psz);
 	p->ns[XP_WALK_QUEUE] += start - (t + m->cfg.iotlb_hit_ns);
 	p->ns[XP_WALK_MEM] += service;
 	return start + service;
@@ -907,7 +960,9 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 	if (tag) {
 		/* the traced IOMMU had no present translation: a stale cached one (a reclaim this
 		 * model did not see) goes */
-		iotlb__drop(m->iotlb, iotlb__ctx(m->iotlb, a->domain, a->pasid), addr, m->psz);
+		struct iotlb *tlb = unit_of(m, a)->iotlb;
+
+		iotlb__drop(tlb, iotlb__ctx(tlb, a->domain, a->pasid), addr, m->psz);
 	}
 	if (m->cfg.ats && !m->no_ats[a->dev < MODEL_MAX_DEVS ? a->dev : MODEL_MAX_DEVS - 1]) {
 		struct mdev *d = dev_get(m, a->dev);
@@ -1134,14 +1189,27 @@ uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access
 
 /* ---------------------------------------------------------------- invalidation */
 
-static void inval_caches(struct model *m, const struct iotlb_inval *inv)
+/* @inv reaches unit @unit's IOTLB and walk caches (UINT32_MAX: every unit's). */
+static void inval_caches_in(struct model *m, uint32_t unit, const struct iotlb_inval *inv)
 {
-	uint64_t n = iotlb__inval(m->iotlb, inv);
-
-	(void)n;
-	pwalk__inval(m->pw, inv);
+	for (uint32_t i = 0; i < m->nr_units; i++) {
+		if (!m->units[i].iotlb || (unit != UINT32_MAX && i != unit))
+			continue;
+		iotlb__inval(m->units[i].iotlb, inv);
+		pwalk__inval(m->units[i].pw, inv);
+	}
 	pend_forget(m);
 	stale_inval(m, inv, false);
+}
+
+/*
+ * A model-issued invalidation: every unit's caches (the model does not know
+ * which unit serves the domain; a unit without the domain's entries drops
+ * nothing).
+ */
+static void inval_caches(struct model *m, const struct iotlb_inval *inv)
+{
+	inval_caches_in(m, UINT32_MAX, inv);
 }
 
 /* Does the model-issued invalidation @inv reach device @d's ATC (a device of its domain)? */
@@ -1609,6 +1677,12 @@ static void stale_check(struct model *m, const struct model_access *a, uint64_t 
 		m->st.use_after_unmap++;
 }
 
+void model__set_dev_unit(struct model *m, uint32_t dev, uint32_t unit)
+{
+	m->dev_unit[dev < MODEL_MAX_DEVS ? dev : MODEL_MAX_DEVS - 1] =
+	    (uint8_t)(unit < MODEL_MAX_UNITS ? unit : MODEL_MAX_UNITS - 1);
+}
+
 void model__set_dev_ats(struct model *m, uint32_t dev, bool ats)
 {
 	if (m->cfg.ats_devices == MODEL_ATS_ALL)
@@ -1714,8 +1788,14 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 	uint64_t range = BASE_PAGE_BYTES << (q->addr_mask < 52 ? q->addr_mask : 52);
 	uint64_t base = q->addr & ~(range - 1); /* hardware ignores bits below the mask */
 
-	note_time(m, t_ns);
+	struct xunit *qu = unit_get(m, q->unit);
+	uint32_t qui;
 	bool cm;
+
+	note_time(m, t_ns);
+	if (!qu)
+		qu = &m->units[0];
+	qui = (uint32_t)(qu - m->units);
 
 	if (m->cfg.inval_source == MODEL_INVSRC_AUTO && is_inval_type(q->type) &&
 	    m->inval_src != MODEL_INVSRC_TRACE) {
@@ -1747,7 +1827,7 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 						 : IOTLB_INV_DOMAIN;
 		inv.addr = base;
 		inv.bytes = range;
-		inval_caches(m, &inv);
+		inval_caches_in(m, qui, &inv);
 		break;
 	case MODEL_QI_P_IOTLB_INV:
 		/* granularity: 2 all in PASID, 3 page-selective within PASID, else domain */
@@ -1757,7 +1837,7 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 						 : IOTLB_INV_DOMAIN;
 		inv.addr = base;
 		inv.bytes = range;
-		inval_caches(m, &inv);
+		inval_caches_in(m, qui, &inv);
 		break;
 	case MODEL_QI_DEV_TLB_INV:
 	case MODEL_QI_P_DEV_TLB_INV:
@@ -1768,10 +1848,10 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 		inval_atcs(m, &inv, false);
 		break;
 	case MODEL_QI_CC_INV:
-		pwalk__inval_cc(m->pw);
+		pwalk__inval_cc(qu->pw);
 		break;
 	case MODEL_QI_PC_INV:
-		pwalk__inval_pasidc(m->pw, q->pasid);
+		pwalk__inval_pasidc(qu->pw, q->pasid);
 		break;
 	default:
 		break;
@@ -1892,15 +1972,57 @@ static int emit_access(const struct model *m, metric_fn fn, void *ctx)
 	return rc;
 }
 
+/* @n counters of @src added to @dst (the stats structs are all uint64_t). */
+static void add_u64s(void *dst, const void *src, size_t bytes)
+{
+	uint64_t *d = dst;
+	const uint64_t *x = src;
+
+	for (size_t i = 0; i < bytes / sizeof(uint64_t); i++)
+		d[i] += x[i];
+}
+
+_Static_assert(sizeof(struct iotlb_stats) % sizeof(uint64_t) == 0, "iotlb_stats: u64 only");
+_Static_assert(sizeof(struct pwalk_stats) % sizeof(uint64_t) == 0, "pwalk_stats: u64 only");
+_Static_assert(sizeof(struct walkq_stats) % sizeof(uint64_t) == 0, "walkq_stats: u64 only");
+
+/* Every unit's IOTLB, walk-cache and walker counters, summed (max_wait_ns: the largest). */
+static void unit_stats(const struct model *m, struct iotlb_stats *is, struct pwalk_stats *ps,
+		       struct walkq_stats *ws)
+{
+	memset(is, 0, sizeof(*is));
+	memset(ps, 0, sizeof(*ps));
+	memset(ws, 0, sizeof(*ws));
+	for (uint32_t i = 0; i < m->nr_units; i++) {
+		const struct walkq_stats *w;
+		uint64_t max;
+
+		if (!m->units[i].iotlb)
+			continue;
+		add_u64s(is, iotlb__stats(m->units[i].iotlb), sizeof(*is));
+		add_u64s(ps, pwalk__stats(m->units[i].pw), sizeof(*ps));
+		w = walkq__stats(m->units[i].walkers);
+		max = ws->max_wait_ns > w->max_wait_ns ? ws->max_wait_ns : w->max_wait_ns;
+		add_u64s(ws, w, sizeof(*ws));
+		ws->max_wait_ns = max;
+	}
+}
+
 /* Metrics: IOTLB, walk caches and walkers. */
 static int emit_iotlb(const struct model *m, metric_fn fn, void *ctx)
 {
-	const struct iotlb_stats *is = iotlb__stats(m->iotlb);
-	const struct pwalk_stats *ps = pwalk__stats(m->pw);
-	const struct walkq_stats *ws = walkq__stats(m->walkers);
+	struct iotlb_stats is_sum;
+	struct pwalk_stats ps_sum;
+	struct walkq_stats ws_sum;
+	const struct iotlb_stats *is = &is_sum;
+	const struct pwalk_stats *ps = &ps_sum;
+	const struct walkq_stats *ws = &ws_sum;
 	const struct model_stats *s = &m->st;
 	char key[64];
 	int rc = 0;
+
+	unit_stats(m, &is_sum, &ps_sum, &ws_sum);
+	M("iommu.units", m->nr_units, "units");
 
 	/* lookups = hits + misses + merged (secondary misses answered by a walk in flight) */
 	M(KEY_IOTLB_LOOKUPS, is->nr_lookups + s->iotlb_merged, "lookups");

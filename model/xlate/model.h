@@ -116,6 +116,13 @@
  *   invalidations never name it; Linux sends them only to ATS-enabled
  *   devices, iommu_flush_dev_iotlb). A device without ATS has no ATC: its
  *   requests go to the IOTLB, and it needs no device-TLB invalidation.
+ * - IOMMU units (VT-d: each DMAR unit has its own IOTLB, paging-structure
+ *   caches and invalidation queue): a device translates through its unit's
+ *   caches (model__set_dev_unit; the replay ties devices to units from the
+ *   trace's unit names), a trace descriptor invalidates only the unit it
+ *   was submitted to, a model-issued invalidation every unit (the model
+ *   does not track which unit serves a domain). iommu.units > 0 caps the
+ *   number of units (1: one set of caches for every device).
  * - Device-TLB invalidations from the trace apply to every ATC (their
  *   source id is not mapped to a model device). Model-issued ones go to
  *   the ATS devices of the invalidated domain, one wait each (Linux
@@ -134,6 +141,7 @@
 
 #define MODEL_MAX_DEVS 4096 /* distinct devices (ATCs) */
 #define MODEL_MAX_CPUS 1024 /* flush queues */
+#define MODEL_MAX_UNITS 64  /* IOMMU (DMAR) units with caches of their own */
 
 /* VT-d invalidation descriptor types (VT-d spec 6.5.2), as the model names them. */
 enum model_qi_type {
@@ -170,6 +178,7 @@ struct model_qi {
 	uint32_t addr_mask;   /* page-selective: log2 of pages */
 	uint32_t cpu;	      /* CPU that submitted it: descriptors of one CPU at one time are one
 				 qi_submit_sync */
+	uint32_t unit;	      /* index of the IOMMU unit it was submitted to (0: the first) */
 };
 
 /* One page request taken from a trace (decoded PAGE_REQ, VT-d 7.5.1). */
@@ -241,6 +250,13 @@ void model__set_dev_ats(struct model *m, uint32_t dev, bool ats);
  * yet flushed and freed)? Linux would not hand it out for a new map yet.
  */
 bool model__iova_held(struct model *m, uint32_t domain, uint64_t iova, uint64_t bytes);
+
+/**
+ * model__set_dev_unit() - device @dev is behind IOMMU unit @unit (an index;
+ * 0 until told): its translations use that unit's IOTLB, walk caches and
+ * walkers, and only that unit's invalidation descriptors reach them.
+ */
+void model__set_dev_unit(struct model *m, uint32_t dev, uint32_t unit);
 
 /** model__map() - an iommu map (or DMA-API map) of [@iova, +@bytes) in @domain. */
 void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, uint64_t iova,
