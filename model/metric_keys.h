@@ -36,6 +36,23 @@
 #define KEY_INVAL_COUNT "inval.count"
 #define KEY_XLATE_LAT "xlate.latency_ns"
 
+/*
+ * Translation latency by part (model/xlate/model.c, enum xpart): each is a
+ * sum over translations, and the parts sum to KEY_XLATE_LAT "@sum" exactly.
+ */
+#define KEY_XPART_HIT "xlate.part.hit_ns"	    /* ATC / IOTLB lookups */
+#define KEY_XPART_INFLIGHT "xlate.part.inflight_ns" /* waiting on a walk/ATS in flight */
+#define KEY_XPART_INFLIGHT_FAULT "xlate.part.inflight_fault_ns" /* ... on a fault in flight */
+#define KEY_XPART_WALK_QUEUE "xlate.part.walk_queue_ns"		/* waiting for a walker */
+#define KEY_XPART_WALK_MEM "xlate.part.walk_mem_ns"	       /* walk: fixed cost + memory reads */
+#define KEY_XPART_ATS "xlate.part.ats_ns"		       /* ATS request/completion on PCIe */
+#define KEY_XPART_PRI_REQUEST "xlate.part.pri_request_ns"      /* page request: PCIe, device slot */
+#define KEY_XPART_PRI_THREAD "xlate.part.pri_thread_ns"	       /* page-request thread (PRQ drain) */
+#define KEY_XPART_PRI_HANDLER "xlate.part.pri_handler_wait_ns" /* group + fault-handler wait */
+#define KEY_XPART_FAULT "xlate.part.fault_ns"		       /* fault service */
+#define KEY_XPART_PRI_RESPONSE "xlate.part.pri_response_ns"    /* page group response on PCIe */
+#define KEY_XPART_RETRY "xlate.part.retry_ns" /* retry delay, PRQ-overflow retries */
+
 /* Work submission (DSA work queues): model/wq. */
 #define KEY_WQ_THROUGHPUT "wq.device.desc_per_s"
 #define KEY_SUBMIT_LAT "submit.latency_ns"     /* ready -> accepted by the WQ */
@@ -99,6 +116,19 @@
 	X(KEY_PRI_REQUESTS, "requests", "page requests (faults)", SVT_KEY_METRIC | SVT_KEY_SERIES) \
 	X(KEY_INVAL_COUNT, "descriptors", "invalidations", SVT_KEY_METRIC | SVT_KEY_SERIES)        \
 	X(KEY_XLATE_LAT, "ns", "translation latency", SVT_KEY_HIST)                                \
+	X(KEY_XPART_HIT, "ns", "translation: IOTLB/ATC hit", SVT_KEY_METRIC)                       \
+	X(KEY_XPART_INFLIGHT, "ns", "translation: waiting on one in flight", SVT_KEY_METRIC)       \
+	X(KEY_XPART_INFLIGHT_FAULT, "ns", "translation: waiting on a fault in flight",             \
+	  SVT_KEY_METRIC)                                                                          \
+	X(KEY_XPART_WALK_QUEUE, "ns", "translation: walk queueing", SVT_KEY_METRIC)                \
+	X(KEY_XPART_WALK_MEM, "ns", "translation: walk memory reads", SVT_KEY_METRIC)              \
+	X(KEY_XPART_ATS, "ns", "translation: ATS round trip", SVT_KEY_METRIC)                      \
+	X(KEY_XPART_PRI_REQUEST, "ns", "translation: page request transfer", SVT_KEY_METRIC)       \
+	X(KEY_XPART_PRI_THREAD, "ns", "translation: page-request thread", SVT_KEY_METRIC)          \
+	X(KEY_XPART_PRI_HANDLER, "ns", "translation: fault handler wait", SVT_KEY_METRIC)          \
+	X(KEY_XPART_FAULT, "ns", "translation: fault service", SVT_KEY_METRIC)                     \
+	X(KEY_XPART_PRI_RESPONSE, "ns", "translation: page group response", SVT_KEY_METRIC)        \
+	X(KEY_XPART_RETRY, "ns", "translation: retry", SVT_KEY_METRIC)                             \
 	X(KEY_WQ_THROUGHPUT, "desc/s", "device throughput", SVT_KEY_METRIC)                        \
 	X(KEY_SUBMIT_LAT, "ns", "submit latency (issue to accepted)", SVT_KEY_HIST)                \
 	X(KEY_WQ_WAIT_LAT, "ns", "WQ wait (accepted to dispatched)", SVT_KEY_HIST)                 \

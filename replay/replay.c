@@ -103,6 +103,7 @@ struct rp {
 	struct scenario_chain *chain; /* transforms, NULL: none */
 	bool chain_borrowed;	      /* chain is the caller's (replay_opts.chain) */
 	struct request *rq;	      /* record -> request normalisation */
+	struct owners *own;	      /* what a pass over the trace said about owners */
 	struct expand *x;	      /* map expansion */
 	int err;		      /* first error downstream of the chain */
 	bool failed;		      /* an error was reported */
@@ -196,7 +197,25 @@ static int to_wq_complete(void *ctx, uint64_t ts, const struct trace_rec_wq_comp
 	return wq_feed__complete(((struct rp *)ctx)->wq, ts, c);
 }
 
+static int to_device(void *ctx, uint32_t dev, int ats, uint32_t unit)
+{
+	struct rp *p = ctx;
+
+	if (ats != REQUEST_ATS_UNKNOWN)
+		model__set_dev_ats(p->m, dev, ats == REQUEST_ATS_YES);
+	if (unit != OWNERS_NONE)
+		model__set_dev_unit(p->m, dev, unit);
+	return 0;
+}
+
+static bool to_iova_held(void *ctx, uint32_t domain, uint64_t iova, uint64_t bytes)
+{
+	return model__iova_held(((struct rp *)ctx)->m, domain, iova, bytes);
+}
+
 static const struct request_ops to_model = {
+    .device = to_device,
+    .iova_held = to_iova_held,
     .access = to_access,
     .page_req = to_page_req,
     .map = to_map,
@@ -217,7 +236,7 @@ static int expanded_access(void *ctx, uint64_t ts, const struct expand_access *e
 				 .write = e->write,
 				 .dev = e->dev,
 				 .sid = e->dev,
-				 .domain = p->cfg.domain_per_device ? e->dev : 0,
+				 .domain = request__domain(p->rq, e->dev),
 				 .pasid = e->pasid == TRACE_NO_PASID ? 0 : e->pasid};
 
 	model__advance(p->m, ts);
@@ -631,8 +650,15 @@ static int setup(struct rp *p)
 	if ((rc = setup_models(p)))
 		return rc;
 	p->rq = request__new(p->cfg.domain_per_device, p->cfg.expand_wq, source_string, p->src);
+	p->own = owners__new();
+	if (p->own && (rc = owners__scan(p->own, p->src))) {
+		fail(p, "replay: reading the trace: %s", strerror(-rc));
+		return rc;
+	}
+	if (p->rq)
+		request__set_owners(p->rq, p->own);
 	p->win = reorder__new(p->cfg.reorder_window_ns, p->cfg.reorder_max);
-	if (!p->rq || !p->win) {
+	if (!p->rq || !p->own || !p->win) {
 		fail(p, "replay: %s", strerror(errno));
 		return -errno;
 	}
@@ -687,6 +713,7 @@ static void teardown(struct rp *p)
 	reorder__free(p->win);
 	expand__free(p->x);
 	request__free(p->rq);
+	owners__free(p->own);
 	wq_feed__free(p->wq);
 	model__free(p->m);
 	series_grid__free(p->grid); /* after the models' series on it */
@@ -763,6 +790,10 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 			 "enum:0=off,1=page,2=line,4=request")) < 0 ||
 	    (rc = metric(s, "replay.maps", (double)st->nr_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.dma_maps", (double)st->nr_dma_maps, "maps")) < 0 ||
+	    (rc = metric(s, "replay.maps_attributed", (double)st->nr_attributed, "records")) < 0 ||
+	    (rc = metric(s, "replay.maps_unattributed", (double)st->nr_unattributed, "records")) <
+		0 ||
+	    (rc = metric(s, "replay.maps_moved", (double)st->nr_moved, "maps")) < 0 ||
 	    (rc = metric(s, "replay.maps_expanded", (double)expand__nr_maps(p->x), "maps")) < 0 ||
 	    (rc = metric(s, "replay.expanded_accesses", (double)expand__nr_accesses(p->x),
 			 "accesses")) < 0 ||

@@ -10,6 +10,7 @@
 
 #include "model/xlate/iotlb.h"
 #include "lib/alloc.h"
+#include "replay/iova_reloc.h"
 #include "replay/request.h"
 
 struct request {
@@ -22,11 +23,16 @@ struct request {
 	uint32_t dev_of_id_cap; /* slots */
 	uint32_t nr_devs;	/* devices numbered */
 	/* strings a scenario transform added: id REQUEST_INTERN_BASE + i */
-	char **interned;	    /* names */
-	uint32_t *dev_of_intern;    /* device index + 1 per name (0 = not yet) */
-	uint32_t nr_interned;	    /* names used */
-	uint32_t interned_cap;	    /* names allocated */
-	bool seen_iommu_map;	    /* an iommu:map record was normalised */
+	char **interned;	  /* names */
+	uint32_t *dev_of_intern;  /* device index + 1 per name (0 = not yet) */
+	uint32_t nr_interned;	  /* names used */
+	uint32_t interned_cap;	  /* names allocated */
+	bool seen_iommu_map;	  /* an iommu:map record was normalised */
+	const struct owners *own; /* what the trace says about owners (NULL: nothing) */
+	uint32_t next_unit;	  /* unit string id of the device being numbered (or OWNERS_NONE) */
+	uint32_t *dom_of_dev;	  /* per device index: its DID + 1 (0: not known) */
+	uint32_t dom_of_dev_cap;  /* slots */
+	struct iova_reloc *reloc; /* maps moved off held IOVAs (NULL until one moves) */
 	struct request_stats stats; /* counts */
 };
 
@@ -38,6 +44,7 @@ struct request *request__new(bool domain_per_device, bool expand_wq, request_str
 	if (!rq)
 		return NULL;
 	rq->domain_per_device = domain_per_device;
+	rq->next_unit = OWNERS_NONE;
 	rq->expand_wq = expand_wq;
 	rq->string = string;
 	rq->string_ctx = string_ctx;
@@ -53,6 +60,8 @@ void request__free(struct request *rq)
 		free(rq->interned[i]);
 	free(rq->interned);
 	free(rq->dev_of_intern);
+	free(rq->dom_of_dev);
+	iova_reloc__free(rq->reloc);
 	free(rq);
 }
 
@@ -64,15 +73,66 @@ static uint32_t next_dev(struct request *rq)
 	return rq->nr_devs < MODEL_MAX_DEVS ? ++rq->nr_devs : MODEL_MAX_DEVS;
 }
 
-static int dev_index(struct request *rq, uint32_t string_id, uint32_t *dev)
+/* "SSSS:BB:DD.F" (a PCI device name) -> its source id (bus << 8 | dev << 3 | fn). */
+static bool pci_sid(const char *name, uint32_t *sid)
+{
+	unsigned int seg, bus, d, fn;
+	char end;
+
+	if (!name || sscanf(name, "%x:%x:%x.%x%c", &seg, &bus, &d, &fn, &end) != 4 || bus > 0xff ||
+	    d > 0x1f || fn > 7)
+		return false;
+	*sid = bus << 8 | d << 3 | fn;
+	return true;
+}
+
+/*
+ * Does the device named @name have ATS, as far as the trace says? Only a
+ * trace with device-TLB invalidations says anything (replay/owners.h): a
+ * device whose source id they name has it, one they never name does not;
+ * "sid:" devices (page requests, which only ATS devices send) and
+ * "dom:" devices (maps of a domain without an ATS device) are named so.
+ */
+static int dev_ats(const struct request *rq, const char *name)
+{
+	uint32_t sid;
+
+	if (!rq->own || !owners__ats_known(rq->own) || !name)
+		return REQUEST_ATS_UNKNOWN;
+	if (!strncmp(name, "sid:", 4))
+		return REQUEST_ATS_YES;
+	if (!strncmp(name, "dom:", 4))
+		return REQUEST_ATS_NO;
+	if (pci_sid(name, &sid))
+		return owners__sid_ats(rq->own, sid) ? REQUEST_ATS_YES : REQUEST_ATS_NO;
+	return REQUEST_ATS_UNKNOWN;
+}
+
+/* A device got index @dev: tell the model what the trace says about it. */
+static int dev_new(struct request *rq, uint32_t dev, uint32_t string_id,
+		   const struct request_ops *ops, void *ctx)
+{
+	int ats = dev_ats(rq, request__string(rq, string_id));
+	uint32_t unit = rq->own && rq->next_unit != OWNERS_NONE
+			    ? owners__unit_index(rq->own, rq->next_unit)
+			    : OWNERS_NONE;
+
+	if ((ats == REQUEST_ATS_UNKNOWN && unit == OWNERS_NONE) || !ops || !ops->device)
+		return 0;
+	return ops->device(ctx, dev, ats, unit);
+}
+
+static int dev_index_ops(struct request *rq, uint32_t string_id, uint32_t *dev,
+			 const struct request_ops *ops, void *ctx)
 {
 	if (string_id >= REQUEST_INTERN_BASE && string_id - REQUEST_INTERN_BASE < rq->nr_interned) {
 		uint32_t *d = &rq->dev_of_intern[string_id - REQUEST_INTERN_BASE];
+		bool fresh = !*d;
 
-		if (!*d)
+		if (fresh)
 			*d = next_dev(rq);
 		*dev = *d - 1;
-		return 0;
+		return fresh ? dev_new(rq, *dev, string_id, ops, ctx) : 0;
 	}
 	if (string_id >= rq->dev_of_id_cap) {
 		uint32_t cap = rq->dev_of_id_cap ? rq->dev_of_id_cap : 64;
@@ -87,8 +147,11 @@ static int dev_index(struct request *rq, uint32_t string_id, uint32_t *dev)
 		rq->dev_of_id = n;
 		rq->dev_of_id_cap = cap;
 	}
-	if (!rq->dev_of_id[string_id])
+	if (!rq->dev_of_id[string_id]) {
 		rq->dev_of_id[string_id] = next_dev(rq);
+		*dev = rq->dev_of_id[string_id] - 1;
+		return dev_new(rq, *dev, string_id, ops, ctx);
+	}
 	*dev = rq->dev_of_id[string_id] - 1;
 	return 0;
 }
@@ -142,11 +205,126 @@ const struct request_stats *request__stats(const struct request *rq)
 	return &rq->stats;
 }
 
+/* ---------------------------------------------------------------- held IOVAs */
+
+struct held_ctx {
+	const struct request_ops *ops; /* ops->iova_held */
+	void *ctx;		       /* its context */
+	uint32_t domain;	       /* the map's domain */
+};
+
+static bool page_held(void *ctx, uint64_t page)
+{
+	const struct held_ctx *h = ctx;
+
+	return h->ops->iova_held(h->ctx, h->domain, page << 12, 4096);
+}
+
+/* A map's IOVA: moved if a lazy flush queue still holds a page of it. */
+static int map_iova(struct request *rq, uint32_t domain, uint64_t *iova, uint64_t bytes,
+		    const struct request_ops *ops, void *ctx)
+{
+	struct held_ctx h = {.ops = ops, .ctx = ctx, .domain = domain};
+	int rc;
+
+	if (!ops->iova_held)
+		return 0;
+	if (!rq->reloc && !ops->iova_held(ctx, domain, *iova, bytes))
+		return 0; /* nothing moved so far, nothing to move now */
+	if (!rq->reloc && !(rq->reloc = iova_reloc__new()))
+		return -ENOMEM;
+	rc = iova_reloc__map(rq->reloc, iova, bytes, page_held, &h);
+	rq->stats.nr_moved += rc > 0;
+	return rc < 0 ? rc : 0;
+}
+
+/* Where a record's @iova is after the moves. */
+static uint64_t moved(const struct request *rq, uint64_t iova)
+{
+	return rq->reloc ? iova_reloc__moved(rq->reloc, iova) : iova;
+}
+
 /* ---------------------------------------------------------------- records */
+
+uint32_t request__domain(const struct request *rq, uint32_t dev)
+{
+	if (!rq->domain_per_device)
+		return 0;
+	/* the trace's DID where it tied the device to one, else its own index */
+	return dev < rq->dom_of_dev_cap && rq->dom_of_dev[dev] ? rq->dom_of_dev[dev] - 1 : dev;
+}
 
 static uint32_t domain_of(const struct request *rq, uint32_t dev)
 {
-	return rq->domain_per_device ? dev : 0;
+	return request__domain(rq, dev);
+}
+
+void request__set_owners(struct request *rq, const struct owners *own)
+{
+	rq->own = own;
+}
+
+static int dom_note(struct request *rq, uint32_t dev, uint32_t domain)
+{
+	if (dev >= rq->dom_of_dev_cap) {
+		uint32_t cap = rq->dom_of_dev_cap ? rq->dom_of_dev_cap : 64;
+		uint32_t *n;
+
+		while (cap <= dev)
+			cap *= 2;
+		n = svt_realloc(rq->dom_of_dev, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		memset(n + rq->dom_of_dev_cap, 0, (cap - rq->dom_of_dev_cap) * sizeof(*n));
+		rq->dom_of_dev = n;
+		rq->dom_of_dev_cap = cap;
+	}
+	rq->dom_of_dev[dev] = domain + 1;
+	return 0;
+}
+
+/*
+ * A map or unmap record without a device: the device of the domain the
+ * trace ties it to (owners__map_domain), named "sid:0xNNNN" when the domain
+ * has an ATS device, else "dom:N"; when nothing ties it, "dom:unknown"
+ * (no ATS) if the trace names ATS devices, else @dev unchanged (0).
+ */
+static int owner_dev(struct request *rq, const struct trace_rec *rec, uint64_t iova, uint32_t *dev,
+		     const struct request_ops *ops, void *ctx)
+{
+	uint32_t dom, sid, id;
+	char name[32];
+	int rc;
+
+	if (!rq->own)
+		return 0;
+	dom = owners__map_domain(rq->own, rec->cpu, rec->ts_ns, iova);
+	if (dom == OWNERS_NONE) {
+		/*
+		 * Nothing ties it to a domain (e.g. a scenario's shifted copy): when
+		 * the trace says which devices have ATS, it is not shown to be one
+		 */
+		if (!owners__ats_known(rq->own))
+			return 0;
+		rq->stats.nr_unattributed++;
+		return (rc = request__intern(rq, "dom:unknown", &id))
+			   ? rc
+			   : dev_index_ops(rq, id, dev, ops, ctx);
+	}
+	sid = owners__domain_sid(rq->own, dom);
+	if (sid != OWNERS_NONE)
+		snprintf(name, sizeof(name), "sid:%#06x", sid & 0xffff);
+	else
+		snprintf(name, sizeof(name), "dom:%u", dom);
+	rq->next_unit = owners__domain_unit(rq->own, dom);
+	rc = request__intern(rq, name, &id);
+	if (!rc)
+		rc = dev_index_ops(rq, id, dev, ops, ctx);
+	rq->next_unit = OWNERS_NONE;
+	if (rc)
+		return rc;
+	rq->stats.nr_attributed++;
+	return dom_note(rq, *dev, dom);
 }
 
 static void fill_access(const struct request *rq, struct model_access *a, uint32_t dev,
@@ -164,11 +342,12 @@ static int dev_access(struct request *rq, const struct trace_rec_dev_access *d, 
 	struct model_access a = {
 	    .iova = d->iova, .bytes = d->size_bytes, .write = d->dir == TRACE_DIR_WRITE};
 	uint32_t dev;
-	int rc = dev_index(rq, d->device_id, &dev);
+	int rc = dev_index_ops(rq, d->device_id, &dev, ops, ctx);
 
 	if (rc)
 		return rc;
 	fill_access(rq, &a, dev, d->pasid);
+	a.iova = moved(rq, a.iova);
 	return ops->access(ctx, ts, &a);
 }
 
@@ -179,13 +358,14 @@ static int iommu_map(struct request *rq, const struct trace_rec_iommu_map *mp, u
 			       .bytes = mp->size_bytes,
 			       .pasid = TRACE_NO_PASID,
 			       .origin = EXPAND_FROM_IOMMU_MAP};
-	int rc = mp->device_id ? dev_index(rq, mp->device_id, &e.dev) : 0;
+	int rc = mp->device_id ? dev_index_ops(rq, mp->device_id, &e.dev, ops, ctx)
+			       : owner_dev(rq, &mp->hdr, mp->iova, &e.dev, ops, ctx);
 
-	if (rc)
+	if (rc || (rc = map_iova(rq, domain_of(rq, e.dev), &e.iova, e.bytes, ops, ctx)))
 		return rc;
 	rq->seen_iommu_map = true;
 	rq->stats.nr_maps++;
-	rc = ops->map(ctx, ts, mp->hdr.cpu, domain_of(rq, e.dev), mp->iova, mp->size_bytes);
+	rc = ops->map(ctx, ts, mp->hdr.cpu, domain_of(rq, e.dev), e.iova, mp->size_bytes);
 	return rc ? rc : ops->expand(ctx, ts, &e);
 }
 
@@ -193,11 +373,12 @@ static int iommu_unmap(struct request *rq, const struct trace_rec_iommu_unmap *u
 		       const struct request_ops *ops, void *ctx)
 {
 	uint32_t dev = 0;
-	int rc = u->device_id ? dev_index(rq, u->device_id, &dev) : 0;
+	int rc = u->device_id ? dev_index_ops(rq, u->device_id, &dev, ops, ctx)
+			      : owner_dev(rq, &u->hdr, u->iova, &dev, ops, ctx);
 
 	if (rc)
 		return rc;
-	return ops->unmap(ctx, ts, u->hdr.cpu, domain_of(rq, dev), u->iova,
+	return ops->unmap(ctx, ts, u->hdr.cpu, domain_of(rq, dev), moved(rq, u->iova),
 			  u->unmapped_bytes ? u->unmapped_bytes : u->size_bytes);
 }
 
@@ -214,7 +395,7 @@ static int dma(struct request *rq, const struct trace_rec_dma *d, uint64_t ts,
 			       .pasid = TRACE_NO_PASID,
 			       .write = d->dir == TRACE_DMA_FROM_DEVICE,
 			       .origin = EXPAND_FROM_DMA_MAP};
-	int rc = dev_index(rq, d->device_id, &e.dev);
+	int rc = dev_index_ops(rq, d->device_id, &e.dev, ops, ctx);
 	uint32_t dom = domain_of(rq, e.dev);
 
 	if (rc)
@@ -222,13 +403,15 @@ static int dma(struct request *rq, const struct trace_rec_dma *d, uint64_t ts,
 	if (map) {
 		rq->stats.nr_dma_maps++;
 		/* iommu:map records carry the IOMMU side when present; else the DMA map does */
-		if (!rq->seen_iommu_map &&
-		    (rc = ops->map(ctx, ts, d->hdr.cpu, dom, d->dma_addr, d->size_bytes)))
+		if (rq->seen_iommu_map)
+			e.iova = moved(rq, e.iova); /* follows the iommu side */
+		else if ((rc = map_iova(rq, dom, &e.iova, e.bytes, ops, ctx)) ||
+			 (rc = ops->map(ctx, ts, d->hdr.cpu, dom, e.iova, d->size_bytes)))
 			return rc;
 		return ops->expand(ctx, ts, &e);
 	}
 	if (unmap && !rq->seen_iommu_map)
-		return ops->unmap(ctx, ts, d->hdr.cpu, dom, d->dma_addr, d->size_bytes);
+		return ops->unmap(ctx, ts, d->hdr.cpu, dom, moved(rq, d->dma_addr), d->size_bytes);
 	return 0;
 }
 
@@ -244,6 +427,9 @@ static int qi_submit(struct request *rq, const struct trace_rec_qi_submit *q, ui
 	    .addr_mask = q->addr_mask,
 	    .cpu = q->hdr.cpu,
 	};
+	uint32_t unit = rq->own ? owners__unit_index(rq->own, q->iommu_id) : OWNERS_NONE;
+
+	mq.unit = unit == OWNERS_NONE ? 0 : unit;
 
 	rq->stats.nr_qi[q->type & TRACE_QI_TYPE_MASK]++;
 	return ops->qi(ctx, ts, &mq);
@@ -253,7 +439,7 @@ static int wq_submit(struct request *rq, const struct trace_rec_wq_submit *w, ui
 		     const struct request_ops *ops, void *ctx)
 {
 	struct expand_map e = {.bytes = w->xfer_bytes, .pasid = w->pasid, .origin = EXPAND_FROM_WQ};
-	int rc = dev_index(rq, w->device_id, &e.dev);
+	int rc = dev_index_ops(rq, w->device_id, &e.dev, ops, ctx);
 
 	if (rc)
 		return rc;
@@ -297,6 +483,7 @@ static int page_req(struct request *rq, const struct trace_rec_page_req *q, uint
 	    .grpid = q->grpid,
 	    .write = (q->rw & TRACE_PRQ_WRITE) != 0,
 	    .last = q->last,
+	    .at_touch = (q->hdr.flags & TRACE_RF_AT_TOUCH) != 0,
 	};
 	struct model_access a;
 	uint32_t id = q->device_id, dev;
@@ -308,7 +495,11 @@ static int page_req(struct request *rq, const struct trace_rec_page_req *q, uint
 		snprintf(name, sizeof(name), "sid:%#06x", q->sid & 0xffff);
 		rc = request__intern(rq, name, &id);
 	}
-	if (rc || (rc = dev_index(rq, id, &dev)))
+	rq->next_unit = q->iommu_id;
+	if (!rc)
+		rc = dev_index_ops(rq, id, &dev, ops, ctx);
+	rq->next_unit = OWNERS_NONE;
+	if (rc)
 		return rc;
 	fill_access(rq, &a, dev, q->pasid);
 	r.dev = a.dev;

@@ -433,7 +433,8 @@ void scenario_page_req(struct trace_rec_page_req *p, uint64_t ts_ns, uint32_t de
 	qw0 =
 	    1 | (pasid != TRACE_NO_PASID ? ((uint64_t)1 << 8) | ((uint64_t)(pasid & 0xfffff) << 32)
 					 : 0);
-	qw1 = (rw & 3) | (1u << 2) | ((uint64_t)(grpid & 0x1ff) << 3) | addr;
+	/* qw1 bits: 0 read, 1 write requested (the RR/WR bits, TRACE_PRQ_RW), 2 last in group */
+	qw1 = (rw & TRACE_PRQ_RW) | (1u << 2) | ((uint64_t)(grpid & 0x1ff) << 3) | addr;
 	p->dw[0] = (uint32_t)qw0;
 	p->dw[1] = (uint32_t)(qw0 >> 32);
 	p->dw[2] = (uint32_t)qw1;
@@ -443,6 +444,6 @@ void scenario_page_req(struct trace_rec_page_req *p, uint64_t ts_ns, uint32_t de
 	p->sid = 0;
 	p->pasid = pasid;
 	p->grpid = grpid & 0x1ff;
-	p->rw = (uint8_t)(rw & 3);
+	p->rw = (uint8_t)(rw & TRACE_PRQ_RW);
 	p->last = 1;
 }

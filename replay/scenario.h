@@ -34,6 +34,7 @@
 #define SCN_KEY_PAGE_SIZE "pt.page_bytes"	   /* 4096 | 2M | 1G */
 #define SCN_KEY_INVAL "inval.mode"		   /* strict | lazy */
 #define SCN_KEY_ATS "ats.enabled"		   /* on | off */
+#define SCN_KEY_ATS_DEVICES "ats.devices"	   /* trace | all */
 #define SCN_KEY_WQ_MODE "wq.wq0.mode"		   /* dedicated | shared (the WQ model's key) */
 
 /* Where a chain's output goes, and the string table of the trace. */

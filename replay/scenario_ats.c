@@ -16,6 +16,7 @@ struct state {
 	int on;	      /* ats=on */
 	uint64_t sid; /* requester id for added invalidations */
 	char kv[64];  /* the override */
+	char kv2[64]; /* on: every device has ATS (ats.devices=all) */
 };
 
 static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
@@ -45,6 +46,7 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 		}
 	}
 	snprintf(st->kv, sizeof(st->kv), "%s=%s", SCN_KEY_ATS, on ? "on" : "off");
+	snprintf(st->kv2, sizeof(st->kv2), "%s=all", SCN_KEY_ATS_DEVICES);
 	*state = st;
 	return 0;
 }
@@ -77,8 +79,11 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 
 static size_t overrides(const void *state, const char **kv)
 {
-	kv[0] = ((const struct state *)state)->kv;
-	return 1;
+	const struct state *st = state;
+
+	kv[0] = st->kv;
+	kv[1] = st->kv2;
+	return st->on ? 2 : 1;
 }
 
 const struct scenario_ops scenario_ats = {
@@ -89,7 +94,8 @@ const struct scenario_ops scenario_ats = {
 	    "model's " SCN_KEY_ATS " is off, so translations go to the IOMMU each time.\n"
 	    "on: drops existing device-TLB invalidations and adds one after every\n"
 	    "page-selective IOTLB invalidation, same range (Linux flushes the ATC after\n"
-	    "the IOTLB for ATS devices). Argument :sid=N sets the requester id of the\n"
+	    "the IOTLB for ATS devices), for every device (" SCN_KEY_ATS_DEVICES "=all).\n"
+	    "Argument :sid=N sets the requester id of the\n"
 	    "added descriptors (default 0: unknown).",
     .init = init,
     .push = push,

@@ -71,7 +71,7 @@ struct state {
 	uint16_t grpid;		      /* next page request group index */
 	struct dev_pasid *pasids;     /* per device: the PASID of its touches */
 	size_t nr_pasids, cap_pasids; /* used, allocated */
-	char kv[3][64];		      /* overrides */
+	char kv[4][64];		      /* overrides */
 };
 
 static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
@@ -122,6 +122,8 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	prng_seed(&st->rng, prng_derive(seed, PRNG_STREAM_FAULTING_RECLAIM));
 	snprintf(st->kv[0], sizeof(st->kv[0]), "%s=faulting", SCN_KEY_MODE);
 	snprintf(st->kv[1], sizeof(st->kv[1]), "%s=on", SCN_KEY_ATS);
+	/* SVA needs ATS and PRI: every device the scenario faults has them */
+	snprintf(st->kv[3], sizeof(st->kv[3]), "%s=all", SCN_KEY_ATS_DEVICES);
 	/* prq=trace|keep: the page requests are in the stream; every other page is resident */
 	snprintf(st->kv[2], sizeof(st->kv[2]), "%s=%g", SCN_KEY_RESIDENT,
 		 st->prq_trace || st->prq_keep ? 1.0 : st->resident_frac);
@@ -362,6 +364,37 @@ static int touch_range(struct state *st, const struct trace_rec *cause, uint32_t
 	return rc;
 }
 
+/*
+ * prq=trace, a map the replay will expand: the residency of each of its
+ * pages is decided now (as a touch), and a page that is not resident gets
+ * a page request marked TRACE_RF_AT_TOUCH (a group of its own) and, like
+ * the map, without a PASID: the model faults it at the device's first
+ * touch, in the device's SVA PASID.
+ */
+static int map_faults(struct state *st, const struct trace_rec *cause, uint32_t dev, uint64_t iova,
+		      uint64_t bytes, unsigned int rw, const struct scenario_emit *next)
+{
+	uint32_t pasid = pasid_of(st, dev, TRACE_NO_PASID);
+	struct trace_rec_page_req r;
+	int rc = touch_range(st, cause, dev, pasid, iova, bytes, rw, next);
+
+	for (size_t i = 0; i < st->nr_pend && !rc; i++) {
+		const struct pend *q = &st->pend[i];
+
+		/* no PASID, like the map: the model gives it the device's SVA PASID, as it
+		 * does the map's accesses (and tenants=N moves both to the same copy) */
+		scenario_page_req(&r, cause->ts_ns, q->dev, TRACE_NO_PASID, q->addr, q->rw,
+				  st->grpid++);
+		r.hdr.cpu = cause->cpu;
+		r.hdr.pid = cause->pid;
+		r.hdr.comm_id = cause->comm_id;
+		r.hdr.flags = TRACE_RF_AT_TOUCH;
+		rc = next->emit(next, &r.hdr);
+	}
+	st->nr_pend = 0;
+	return rc;
+}
+
 static int push(void *state, const struct trace_rec *rec, const struct scenario_emit *next)
 {
 	struct state *st = state;
@@ -374,7 +407,7 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 		/* prq=model: the unmap tells the replay the device is done with the buffer
 		 * (its expansion stops there, as in every scenario); the model maps and
 		 * unmaps nothing in faulting mode */
-		if (!st->prq_trace && !st->prq_keep && st->map_touch)
+		if (!st->prq_keep && st->map_touch)
 			return next->emit(next, rec);
 		return st->prq_keep ? next->emit(next, rec) : 0;
 	case TRACE_REC_PIN:
@@ -391,8 +424,15 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 		 * device's accesses with the same timing as in every scenario (the
 		 * model maps nothing in faulting mode), and so do unmaps (they end it).
 		 */
-		if (!st->prq_trace && !st->prq_keep && st->map_touch && op <= TRACE_DMA_UNMAP_SG)
+		if (!st->prq_keep && st->map_touch && op <= TRACE_DMA_UNMAP_SG) {
+			const struct trace_rec_dma *d = (const void *)rec;
+
+			if (st->prq_trace && (op == TRACE_DMA_MAP_PAGE || op == TRACE_DMA_MAP_SG) &&
+			    (rc = map_faults(st, rec, d->device_id, d->dma_addr, d->size_bytes,
+					     d->dir == 2 ? 2 : 1, next)))
+				return rc;
 			return next->emit(next, rec);
+		}
 		return op <= TRACE_DMA_UNMAP_SG ? 0 : next->emit(next, rec);
 	}
 	case TRACE_REC_QI_SUBMIT: {
@@ -405,38 +445,19 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	}
 	case TRACE_REC_IOMMU_MAP: {
 		const struct trace_rec_iommu_map *m = (const void *)rec;
-		struct trace_rec_dev_access a;
 
 		if (!st->map_touch)
 			return 0;
-		if (!st->prq_trace)
-			return next->emit(next,
-					  rec); /* expanded by the replay (see TRACE_REC_DMA) */
-		/* the device touches each page of the buffer once, at map time */
-		for (uint64_t off = 0; off < m->size_bytes; off += 4096) {
-			unsigned int w = (m->prot & 2) != 0;
-			uint32_t pasid = pasid_of(st, m->device_id, TRACE_NO_PASID);
-
-			rc = touch(st, rec, m->device_id, pasid, m->iova + off, w ? 2 : 1, next);
-			if (!rc)
-				rc = flush_pend(st, rec, next);
-			if (rc)
-				return rc;
-			memset(&a, 0, sizeof(a));
-			a.hdr = *rec;
-			a.hdr.kind = TRACE_REC_DEV_ACCESS;
-			a.hdr.size_bytes = sizeof(a);
-			a.hdr.event_id = 0;
-			a.iova = m->iova + off;
-			a.size_bytes = 64;
-			a.device_id = m->device_id;
-			a.pasid = pasid;
-			a.dir = w ? TRACE_DIR_WRITE : TRACE_DIR_READ;
-			rc = next->emit(next, &a.hdr);
-			if (rc)
-				return rc;
-		}
-		return 0;
+		/*
+		 * Expanded by the replay (see TRACE_REC_DMA). prq=trace decides here
+		 * which of its pages are not resident; their page requests go out
+		 * marked at-touch: the device faults when its expansion first
+		 * touches the page, not at map time.
+		 */
+		if (st->prq_trace && (rc = map_faults(st, rec, m->device_id, m->iova, m->size_bytes,
+						      (m->prot & 2) ? 2 : 1, next)))
+			return rc;
+		return next->emit(next, rec);
 	}
 	case TRACE_REC_DEV_ACCESS: {
 		const struct trace_rec_dev_access *a = (const void *)rec;
@@ -483,7 +504,8 @@ static size_t overrides(const void *state, const char **kv)
 	kv[0] = st->kv[0];
 	kv[1] = st->kv[1];
 	kv[2] = st->kv[2];
-	return 3;
+	kv[3] = st->kv[3];
+	return 4;
 }
 
 static void fr(void *state)
@@ -509,10 +531,10 @@ const struct scenario_ops scenario_faulting = {
 	    "destination ranges of work-queue descriptors, and (with :map_touch=on,\n"
 	    "default) the maps: they go on to the replay, which expands them into the\n"
 	    "device's accesses (replay.expand*) with the same timing as in every other\n"
-	    "scenario, while the model maps nothing in faulting mode (with :prq=trace,\n"
-	    "where page requests are made here, each 4 KiB page of a map is instead\n"
-	    "touched once at map time as a 64-byte DEV_ACCESS). A touch without a PASID (a map's, "
-	    "a RID-only access)\n"
+	    "scenario, while the model maps nothing in faulting mode (with :prq=trace the\n"
+	    "residency of a map's pages is decided at the map, and each page that is not\n"
+	    "resident gets a page request the model sends at the expansion's first touch\n"
+	    "of it). A touch without a PASID (a map's, a RID-only access)\n"
 	    "uses the device's PASID (the first one its records carry, else 1): Linux\n"
 	    "rejects page requests without a PASID. Residency model: a page is resident at its "
 	    "first device\n"
@@ -528,7 +550,9 @@ const struct scenario_ops scenario_faulting = {
 	    "                   model faults first touches.\n"
 	    "  trace            the non-resident pages one record touches become PAGE_REQ\n"
 	    "                   records just before it, one page request group per record\n"
-	    "                   (last-in-group on the final one; :prg=page: a group each).\n"
+	    "                   (last-in-group on the final one; :prg=page: a group each);\n"
+	    "                   a map's become page requests marked at-touch, a group each,\n"
+	    "                   that fault at the device's first touch of the page.\n"
 	    "                   The model takes them through its PRI path (one response per\n"
 	    "                   group; pri.requests = PAGE_REQ records unless the PRQ\n"
 	    "                   overflows) and does not translate the touch that faulted\n"
@@ -539,7 +563,7 @@ const struct scenario_ops scenario_faulting = {
 	    "  keep             the trace's own page requests (e.g. intel_iommu:prq_report\n"
 	    "                   of an SVA workload) pass through and are the only faults;\n"
 	    "                   none are generated; " SCN_KEY_RESIDENT "=1.\n"
-	    "Sets " SCN_KEY_MODE "=faulting and " SCN_KEY_ATS "=on.",
+	    "Sets " SCN_KEY_MODE "=faulting, " SCN_KEY_ATS "=on and " SCN_KEY_ATS_DEVICES "=all.",
     .init = init,
     .push = push,
     .overrides = overrides,

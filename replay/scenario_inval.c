@@ -10,16 +10,15 @@
 
 #include "common/log.h"
 #include "lib/u64map.h"
+#include "replay/iova_reloc.h"
 #include "replay/scenario.h"
 
-#define NR_FQ 256 /* per-CPU flush queues; CPUs beyond share by cpu % NR_FQ */
+#define NR_FQ 256	    /* per-CPU rings (and state); CPUs beyond share by cpu % NR_FQ */
+#define PEND_UNMAPS 8	    /* per CPU: lazy unmaps whose domain no flush has named yet */
+#define PEND_WAIT_NS 100000 /* ... after this long, the last domain seen is theirs */
 
-struct fq {
-	uint64_t nr;	   /* unmaps waiting for a flush */
-	uint64_t first_ns; /* time of the oldest */
-};
-
-#define CM_MAPS 8 /* recent maps per CPU a caching-mode flush may follow */
+#define CM_MAPS 64	 /* recent maps per CPU a caching-mode flush may follow (scatterlists) */
+#define EARLY_UNMAPS 256 /* strict: unmaps before the trace showed it has ATS devices */
 
 /* Per CPU: maps not yet followed by their caching-mode flush. */
 struct recent {
@@ -34,13 +33,48 @@ struct held {
 	uint64_t iova, bytes; /* the range (after relocation) */
 };
 
+/* One CPU's ring of a domain's flush queue (Linux struct iova_fq). */
+struct ring {
+	struct held *v;	  /* entries */
+	uint32_t nr, cap; /* used, allocated */
+};
+
+/*
+ * One domain's flush queue (Linux 6.1 dma-iommu.c: the cookie's per-CPU
+ * rings of IOVA_FQ_SIZE and one fq_timer).
+ */
+struct dom_fq {
+	uint32_t did;		 /* domain id */
+	uint32_t iommu_id;	 /* its IOMMU unit */
+	uint16_t sid;		 /* requester id of its ATS device */
+	bool ats;		 /* a device-TLB invalidation followed one of its IOTLB flushes */
+	bool timer_on;		 /* fq_timer armed */
+	uint64_t timer_ns;	 /* when it fires */
+	struct ring ring[NR_FQ]; /* per CPU */
+};
+
+/* An unmap (after relocation) waiting for the trace's flush to name its domain. */
+struct pend {
+	uint64_t orig;	/* its IOVA in the trace (what the trace's flush names) */
+	uint64_t iova;	/* its IOVA after relocation */
+	uint64_t bytes; /* length */
+	uint64_t ts_ns; /* when it was unmapped */
+};
+
+/* Per CPU: unmaps not yet in a domain's queue, and the domain of its last IOTLB flush. */
+struct cpu_st {
+	struct pend v[PEND_UNMAPS]; /* oldest first */
+	uint32_t nr;		    /* used */
+	uint32_t last_did;	    /* DID of its last IOTLB invalidation (0 before any) */
+};
+
 struct state {
 	int lazy;		  /* 1 lazy, 0 strict */
 	struct u64map quar;	  /* lazy: page -> 1 while its unmap waits for a flush */
-	struct u64map alias;	  /* lazy: page of a relocated map -> page it was moved to */
-	struct held *held[NR_FQ]; /* lazy: per queue, the ranges its flush releases */
-	uint32_t nr_held[NR_FQ], cap_held[NR_FQ]; /* used, allocated */
-	uint64_t next_iova;			  /* lazy: where relocated maps go (never reused) */
+	struct iova_reloc *reloc; /* lazy: maps moved off held IOVAs (replay/iova_reloc.h) */
+	struct dom_fq **doms;	  /* lazy: per-domain flush queues */
+	uint32_t nr_doms;	  /* used */
+	struct cpu_st cpu[NR_FQ]; /* lazy: per CPU */
 	int map_kind;	     /* which records carry the IOMMU side: 0 unknown, iommu map or DMA */
 	uint64_t fq_size;    /* lazy: entries per queue before a flush */
 	uint64_t timeout_ns; /* lazy: flush the queue this long after its first entry */
@@ -48,10 +82,17 @@ struct state {
 	uint32_t iommu_id;   /* last IOMMU unit seen */
 	uint16_t sid;	     /* last requester id seen in a device-TLB invalidation */
 	int ats_seen;	     /* the trace invalidates device TLBs */
-	struct fq fq[NR_FQ]; /* lazy: per-CPU flush queues */
-	struct recent recent[NR_FQ]; /* per CPU: maps a caching-mode flush may follow */
-	char kv[64];		     /* the override */
+	uint64_t last_ns;    /* latest record time seen (what goes out is never earlier) */
+	struct held early[EARLY_UNMAPS]; /* strict: unmaps re-issued before ats_seen */
+	uint32_t nr_early;		 /* used */
+	struct recent recent[NR_FQ];	 /* per CPU: maps a caching-mode flush may follow */
+	char kv[64];			 /* the override */
 };
+
+static uint64_t pages_of(uint64_t iova, uint64_t bytes)
+{
+	return ((iova & 0xfff) + (bytes ? bytes : 1) + 0xfff) >> 12;
+}
 
 static void fr(void *state)
 {
@@ -60,13 +101,15 @@ static void fr(void *state)
 	if (!st)
 		return;
 	u64map_fini(&st->quar);
-	u64map_fini(&st->alias);
-	for (size_t i = 0; i < NR_FQ; i++)
-		free(st->held[i]);
+	iova_reloc__free(st->reloc);
+	for (uint32_t d = 0; d < st->nr_doms; d++) {
+		for (size_t i = 0; i < NR_FQ; i++)
+			free(st->doms[d]->ring[i].v);
+		free(st->doms[d]);
+	}
+	free(st->doms);
 	free(st);
 }
-
-#define RELOC_BASE (1ull << 46) /* relocated maps go from here up (never reused) */
 
 static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
 		uint64_t seed)
@@ -86,9 +129,9 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	if (!st)
 		return -ENOMEM;
 	st->lazy = lazy;
-	st->next_iova = RELOC_BASE;
-	if (u64map_init(&st->quar) || u64map_init(&st->alias)) {
-		u64map_fini(&st->quar);
+	st->reloc = iova_reloc__new();
+	if (!st->reloc || u64map_init(&st->quar)) {
+		iova_reloc__free(st->reloc);
 		free(st);
 		return -ENOMEM;
 	}
@@ -115,50 +158,164 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	return 0;
 }
 
-/* A flush-queue flush: flush_iotlb_all, i.e. a domain-selective IOTLB invalidation (+ATC). */
-static int flush(struct state *st, struct fq *q, uint64_t ts, const struct scenario_emit *next)
+/* Release @r's ranges (Linux fq_ring_free: their IOVAs may be handed out again). */
+static void ring_free(struct state *st, struct ring *r)
+{
+	for (uint32_t i = 0; i < r->nr; i++)
+		for (uint64_t a = r->v[i].iova; a < r->v[i].iova + r->v[i].bytes; a += 4096)
+			u64map_del(&st->quar, a >> 12);
+	r->nr = 0;
+}
+
+/* fq_flush_iotlb(): the domain's IOTLB (flush_iotlb_all: domain-selective) and its ATS device's
+ * ATC. */
+static int flush(struct state *st, struct dom_fq *q, uint64_t ts, const struct scenario_emit *next)
 {
 	struct trace_rec_qi_submit d;
-	size_t qi = (size_t)(q - st->fq);
 	int rc;
 
-	q->nr = 0;
-	/* the flush frees the queued IOVAs for reuse (Linux fq_ring_free -> free_iova_fast) */
-	for (uint32_t i = 0; i < st->nr_held[qi]; i++)
-		for (uint64_t a = st->held[qi][i].iova;
-		     a < st->held[qi][i].iova + st->held[qi][i].bytes; a += 4096)
-			u64map_del(&st->quar, a >> 12);
-	st->nr_held[qi] = 0;
-	scenario_qi_iotlb(&d, ts, st->iommu_id, st->did, 2, 0, 0);
+	scenario_qi_iotlb(&d, ts, q->iommu_id, q->did, 2, 0, 0);
 	rc = next->emit(next, &d.hdr);
-	if (!rc && st->ats_seen) {
+	if (!rc && q->ats) {
 		/* whole-ATC invalidation: size bit with all address bits set below 63 */
-		scenario_qi_dev_tlb(&d, ts, st->iommu_id, st->sid, 0, 51);
+		scenario_qi_dev_tlb(&d, ts, q->iommu_id, q->sid, 0, 51);
 		rc = next->emit(next, &d.hdr);
 	}
 	return rc;
 }
 
-/* Flush every queue whose timeout passed by @now, earliest deadline first (time order out). */
+/* fq_flush_timeout(): flush every domain whose timer passed by @now, earliest first. */
 static int expire(struct state *st, uint64_t now, const struct scenario_emit *next)
 {
 	for (;;) {
-		struct fq *due = NULL;
+		struct dom_fq *due = NULL;
 		int rc;
 
-		for (size_t i = 0; i < NR_FQ; i++) {
-			struct fq *q = &st->fq[i];
+		for (uint32_t i = 0; i < st->nr_doms; i++) {
+			struct dom_fq *q = st->doms[i];
 
-			if (q->nr && q->first_ns + st->timeout_ns <= now &&
-			    (!due || q->first_ns < due->first_ns))
+			if (q->timer_on && q->timer_ns <= now &&
+			    (!due || q->timer_ns < due->timer_ns))
 				due = q;
 		}
 		if (!due)
 			return 0;
-		rc = flush(st, due, due->first_ns + st->timeout_ns, next);
-		if (rc)
+		due->timer_on = false;
+		if ((rc = flush(st, due, due->timer_ns, next)))
 			return rc;
+		for (size_t i = 0; i < NR_FQ; i++)
+			ring_free(st, &due->ring[i]);
 	}
+}
+
+/* @did's flush queue (made at its first lazy unmap); NULL without memory. */
+static struct dom_fq *dom_get(struct state *st, uint32_t did, uint32_t iommu_id)
+{
+	struct dom_fq **v, *q;
+
+	for (uint32_t i = 0; i < st->nr_doms; i++)
+		if (st->doms[i]->did == did)
+			return st->doms[i];
+	v = realloc(st->doms, (st->nr_doms + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	st->doms = v;
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return NULL;
+	q->did = did;
+	q->iommu_id = iommu_id;
+	st->doms[st->nr_doms++] = q;
+	return q;
+}
+
+/*
+ * queue_iova(): a lazy unmap of @p on @cpu joins @did's queue at @now. A full
+ * ring flushes the domain and frees that CPU's ring; the domain's timer is
+ * armed if it is off (fires IOVA_FQ_TIMEOUT after the unmap).
+ */
+static int fq_queue(struct state *st, uint32_t did, uint32_t iommu_id, size_t cpu,
+		    const struct pend *p, uint64_t now, const struct scenario_emit *next)
+{
+	struct dom_fq *q = dom_get(st, did, iommu_id);
+	struct ring *r;
+	int rc;
+
+	if (!q)
+		return -ENOMEM;
+	r = &q->ring[cpu];
+	if (r->nr == r->cap) {
+		uint32_t cap = r->cap ? 2 * r->cap : 64;
+		struct held *h = realloc(r->v, cap * sizeof(*h));
+
+		if (!h)
+			return -ENOMEM;
+		r->v = h;
+		r->cap = cap;
+	}
+	r->v[r->nr++] =
+	    (struct held){.iova = p->iova & ~0xfffull, .bytes = pages_of(p->iova, p->bytes) << 12};
+	if (r->nr >= st->fq_size) {
+		if ((rc = flush(st, q, now, next)))
+			return rc;
+		ring_free(st, r);
+	}
+	if (!q->timer_on) {
+		q->timer_on = true;
+		q->timer_ns = p->ts_ns + st->timeout_ns;
+		if (q->timer_ns < now)
+			q->timer_ns = now;
+	}
+	return 0;
+}
+
+/*
+ * Pending unmaps of @cpu: those the trace's page-selective flush (@did,
+ * [@base, +@range)) names join @did's queue; with @range 0, those unmapped
+ * before @older_than join the last domain seen (no flush named them: a
+ * trace recorded lazily, or a kernel that batches).
+ */
+static int pend_settle(struct state *st, size_t cpu, uint32_t did, uint32_t iommu_id, uint64_t base,
+		       uint64_t range, uint64_t older_than, uint64_t now,
+		       const struct scenario_emit *next)
+{
+	struct cpu_st *c = &st->cpu[cpu];
+	uint32_t j = 0;
+	int rc = 0;
+
+	for (uint32_t i = 0; i < c->nr; i++) {
+		struct pend *p = &c->v[i];
+		bool take =
+		    range ? p->orig < base + range && base < p->orig + (p->bytes ? p->bytes : 1)
+			  : p->ts_ns < older_than;
+
+		if (!take || rc) {
+			c->v[j++] = *p;
+			continue;
+		}
+		rc = fq_queue(st, range ? did : st->did, range ? iommu_id : st->iommu_id, cpu, p,
+			      now, next);
+	}
+	c->nr = j;
+	return rc;
+}
+
+/* A lazy unmap on @cpu: its pages are held now; its queue is known once a flush names it. */
+static int lazy_unmap(struct state *st, size_t cpu, uint64_t orig, uint64_t iova, uint64_t bytes,
+		      uint64_t now, const struct scenario_emit *next)
+{
+	struct cpu_st *c = &st->cpu[cpu];
+	uint64_t n = pages_of(iova, bytes);
+	int rc;
+
+	for (uint64_t i = 0; i < n; i++)
+		if (u64map_put(&st->quar, (iova >> 12) + i, 1) < 0)
+			return -ENOMEM;
+	if (c->nr == PEND_UNMAPS &&
+	    (rc = pend_settle(st, cpu, 0, 0, 0, 0, c->v[0].ts_ns + 1, now, next)))
+		return rc;
+	c->v[c->nr++] = (struct pend){.orig = orig, .iova = iova, .bytes = bytes, .ts_ns = now};
+	return 0;
 }
 
 /*
@@ -214,65 +371,37 @@ static int cm_flush(struct state *st, const struct trace_rec_qi_submit *q)
  * so a map never reuses an IOVA whose unmap still waits for a flush. The
  * trace was recorded under another policy and reuses them at once (2600 of
  * the bundled trace's 4036 maps); such a map is moved to a fresh range
- * (above RELOC_BASE, never reused), and its accesses and unmap follow it.
+ * (replay/iova_reloc.h: the same moves as --set inval.mode=lazy), and its
+ * accesses and unmap follow it.
  * Only the records that carry the IOMMU side are moved (iommu:map if the
  * trace has them, else DMA-API maps).
  */
-static uint64_t pages_of(uint64_t iova, uint64_t bytes)
-{
-	return ((iova & 0xfff) + (bytes ? bytes : 1) + 0xfff) >> 12;
-}
 
 /* The address @iova has after relocation (itself if its page was not moved). */
 static uint64_t moved(struct state *st, uint64_t iova)
 {
-	uint64_t np;
+	return iova_reloc__moved(st->reloc, iova);
+}
 
-	if (!st->alias.nr || !u64map_get(&st->alias, iova >> 12, &np))
-		return iova;
-	return np << 12 | (iova & 0xfff);
+static bool quar_held(void *ctx, uint64_t page)
+{
+	return u64map_get(&((struct state *)ctx)->quar, page, NULL);
 }
 
 /* A map of [@iova, +@bytes): its address, moved if a page of it waits for a flush. */
 static int lazy_map(struct state *st, uint64_t *iova, uint64_t bytes)
 {
-	uint64_t n = pages_of(*iova, bytes), first = *iova >> 12, to;
-	int busy = 0;
+	int rc = iova_reloc__map(st->reloc, iova, bytes, quar_held, st);
 
-	for (uint64_t i = 0; i < n && !busy; i++)
-		busy = u64map_get(&st->quar, first + i, NULL);
-	for (uint64_t i = 0; i < n; i++)
-		u64map_del(&st->alias, first + i); /* an older move of these pages is over */
-	if (!busy)
-		return 0;
-	to = st->next_iova >> 12;
-	st->next_iova += n << 12;
-	for (uint64_t i = 0; i < n; i++)
-		if (u64map_put(&st->alias, first + i, to + i) < 0)
-			return -ENOMEM;
-	*iova = to << 12 | (*iova & 0xfff);
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
-/* An unmap of [@iova, +@bytes) (already moved) waits in queue @qi: its pages are held. */
-static int lazy_unmap(struct state *st, size_t qi, uint64_t iova, uint64_t bytes)
+/* The IOVA an unmap record names in the trace. */
+static uint64_t rec_iova(const struct trace_rec *rec)
 {
-	uint64_t n = pages_of(iova, bytes);
-
-	if (st->nr_held[qi] == st->cap_held[qi]) {
-		uint32_t cap = st->cap_held[qi] ? 2 * st->cap_held[qi] : 64;
-		struct held *h = realloc(st->held[qi], cap * sizeof(*h));
-
-		if (!h)
-			return -ENOMEM;
-		st->held[qi] = h;
-		st->cap_held[qi] = cap;
-	}
-	st->held[qi][st->nr_held[qi]++] = (struct held){.iova = iova & ~0xfffull, .bytes = n << 12};
-	for (uint64_t i = 0; i < n; i++)
-		if (u64map_put(&st->quar, (iova >> 12) + i, 1) < 0)
-			return -ENOMEM;
-	return 0;
+	return rec->kind == TRACE_REC_IOMMU_UNMAP
+		   ? ((const struct trace_rec_iommu_unmap *)(const void *)rec)->iova
+		   : ((const struct trace_rec_dma *)(const void *)rec)->dma_addr;
 }
 
 static bool dma_is_map(uint16_t op)
@@ -306,10 +435,11 @@ static int lazy_rewrite(struct state *st, const struct trace_rec *rec,
 		struct trace_rec_iommu_unmap u = *(const struct trace_rec_iommu_unmap *)rec;
 
 		u.iova = moved(st, u.iova);
-		if ((rc = lazy_unmap(st, rec->cpu % NR_FQ, u.iova,
-				     u.unmapped_bytes ? u.unmapped_bytes : u.size_bytes)))
+		if ((rc = next->emit(next, &u.hdr)))
 			return rc;
-		return next->emit(next, &u.hdr);
+		return lazy_unmap(st, rec->cpu % NR_FQ, rec_iova(rec), u.iova,
+				  u.unmapped_bytes ? u.unmapped_bytes : u.size_bytes, rec->ts_ns,
+				  next);
 	}
 	case TRACE_REC_DMA: {
 		struct trace_rec_dma d = *(const struct trace_rec_dma *)rec;
@@ -321,7 +451,10 @@ static int lazy_rewrite(struct state *st, const struct trace_rec *rec,
 			rc = lazy_map(st, &d.dma_addr, d.size_bytes);
 		} else if (dma_is_unmap(d.op)) {
 			d.dma_addr = moved(st, d.dma_addr);
-			rc = lazy_unmap(st, rec->cpu % NR_FQ, d.dma_addr, d.size_bytes);
+			if ((rc = next->emit(next, &d.hdr)))
+				return rc;
+			return lazy_unmap(st, rec->cpu % NR_FQ, rec_iova(rec), d.dma_addr,
+					  d.size_bytes, rec->ts_ns, next);
 		} else {
 			d.dma_addr = moved(st, d.dma_addr);
 		}
@@ -338,13 +471,41 @@ static int lazy_rewrite(struct state *st, const struct trace_rec *rec,
 	}
 }
 
+/*
+ * Strict: the trace's first device-TLB invalidation shows it has ATS
+ * devices; the unmaps already re-issued without one get theirs now (the
+ * trace's own first one came just as late), so no ATC keeps them.
+ */
+static int strict_catch_up(struct state *st, const struct trace_rec *rec,
+			   const struct scenario_emit *next)
+{
+	struct trace_rec_qi_submit d;
+	int rc = 0;
+
+	for (uint32_t i = 0; i < st->nr_early && !st->lazy && !rc; i++) {
+		scenario_qi_dev_tlb(&d, rec->ts_ns, st->iommu_id, st->sid, st->early[i].iova,
+				    scenario_log2_pages(st->early[i].bytes));
+		d.hdr.cpu = rec->cpu;
+		rc = next->emit(next, &d.hdr);
+	}
+	st->nr_early = 0;
+	return rc;
+}
+
 static int push(void *state, const struct trace_rec *rec, const struct scenario_emit *next)
 {
 	struct state *st = state;
 	int rc;
 
+	if (rec->ts_ns > st->last_ns)
+		st->last_ns = rec->ts_ns;
 	/* flushes due by now go out first, whatever the record (time order out) */
 	if (st->lazy && (rc = expire(st, rec->ts_ns, next)))
+		return rc;
+	/* unmaps no flush named within PEND_WAIT_NS join the last domain seen */
+	if (st->lazy && rec->ts_ns > PEND_WAIT_NS &&
+	    (rc = pend_settle(st, rec->cpu % NR_FQ, 0, 0, 0, 0, rec->ts_ns - PEND_WAIT_NS,
+			      rec->ts_ns, next)))
 		return rc;
 	if (rec->kind == TRACE_REC_IOMMU_MAP) {
 		const struct trace_rec_iommu_map *m = (const void *)rec;
@@ -373,33 +534,51 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 			return next->emit(next, &d.hdr);
 		}
 		if (q->type == TRACE_QI_IOTLB_INV || q->type == TRACE_QI_P_IOTLB_INV) {
+			uint64_t range = 4096ull << (q->addr_mask < 52 ? q->addr_mask : 52);
+
 			st->did = q->domain_id;
 			st->iommu_id = q->iommu_id;
-			/* the per-unmap (page-selective) ones are what this transform replaces */
+			st->cpu[rec->cpu % NR_FQ].last_did = q->domain_id;
+			/* the per-unmap (page-selective) ones are what this transform replaces;
+			 * they name the domain of the unmaps they cover (Linux: one flush queue per
+			 * domain) */
 			if (q->type == TRACE_QI_P_IOTLB_INV || q->granularity == 3)
-				return 0;
+				return st->lazy ? pend_settle(st, rec->cpu % NR_FQ, q->domain_id,
+							      q->iommu_id, q->addr & ~(range - 1),
+							      range, 0, rec->ts_ns, next)
+						: 0;
 			if (!st->lazy)
 				return 0; /* strict: a flush-queue flush has no place */
 		}
 		if (q->type == TRACE_QI_DEV_TLB_INV || q->type == TRACE_QI_P_DEV_TLB_INV) {
-			st->ats_seen = 1;
+			uint32_t did = st->cpu[rec->cpu % NR_FQ].last_did;
+
 			st->sid = (uint16_t)q->sid;
+			/* after that CPU's IOTLB flush of a domain: the domain's ATS device */
+			if (st->lazy) {
+				struct dom_fq *dq = dom_get(st, did, q->iommu_id);
+
+				if (!dq)
+					return -ENOMEM;
+				dq->ats = true;
+				dq->sid = (uint16_t)q->sid;
+			}
+			if (!st->ats_seen) {
+				st->ats_seen = 1;
+				return strict_catch_up(st, rec, next);
+			}
 			return 0;
 		}
 		return next->emit(next, rec);
 	}
 	if (rec->kind == TRACE_REC_QI_WAIT)
 		return 0; /* wait times belong to the invalidations this transform replaced */
-	rc = st->lazy ? lazy_rewrite(st, rec, next) : next->emit(next, rec);
+	if (st->lazy)
+		return lazy_rewrite(st, rec, next);
+	rc = next->emit(next, rec);
 	if (rc || rec->kind != TRACE_REC_IOMMU_UNMAP)
 		return rc;
-	if (st->lazy) {
-		struct fq *q = &st->fq[rec->cpu % NR_FQ];
-
-		if (!q->nr++)
-			q->first_ns = rec->ts_ns;
-		return q->nr >= st->fq_size ? flush(st, q, rec->ts_ns, next) : 0;
-	} else {
+	{
 		const struct trace_rec_iommu_unmap *u = (const void *)rec;
 		uint64_t bytes = u->unmapped_bytes ? u->unmapped_bytes : u->size_bytes;
 		unsigned int am = scenario_log2_pages(bytes);
@@ -407,6 +586,8 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 
 		scenario_qi_iotlb(&d, rec->ts_ns, st->iommu_id, st->did, 3, u->iova, am);
 		rc = next->emit(next, &d.hdr);
+		if (!st->ats_seen && st->nr_early < EARLY_UNMAPS)
+			st->early[st->nr_early++] = (struct held){.iova = u->iova, .bytes = bytes};
 		if (!rc && st->ats_seen) {
 			scenario_qi_dev_tlb(&d, rec->ts_ns, st->iommu_id, st->sid, u->iova, am);
 			rc = next->emit(next, &d.hdr);
@@ -418,8 +599,15 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 static int finish(void *state, const struct scenario_emit *next)
 {
 	struct state *st = state;
+	int rc = 0;
 
-	return st->lazy ? expire(st, UINT64_MAX, next) : 0;
+	if (!st->lazy)
+		return 0;
+	/* unmaps no flush named: the last domain seen; then every timer fires */
+	for (size_t c = 0; c < NR_FQ && !rc; c++)
+		if (st->cpu[c].nr)
+			rc = pend_settle(st, c, 0, 0, 0, 0, UINT64_MAX, st->last_ns, next);
+	return rc ? rc : expire(st, UINT64_MAX, next);
 }
 
 static size_t overrides(const void *state, const char **kv)
@@ -438,11 +626,16 @@ const struct scenario_ops scenario_inval = {
 	    "one page-\n"
 	    "selective IOTLB invalidation right after every unmap (plus a device-TLB one\n"
 	    "if the trace had any), and domain-selective flushes are dropped. lazy:\n"
-	    "Linux's flush queue: unmaps queue per CPU; a queue is flushed with one\n"
-	    "domain-selective invalidation (plus a whole-ATC one) when it holds :fq_size=N\n"
-	    "(256) entries or :timeout=T (10ms) after its first entry (IOVA_FQ_SIZE and\n"
-	    "IOVA_FQ_TIMEOUT in drivers/iommu/dma-iommu.c). Domain and IOMMU ids are the\n"
-	    "last seen in the trace. Sets " SCN_KEY_INVAL ".",
+	    "Linux's flush queue, one per domain with a ring per CPU: an unmap joins the\n"
+	    "queue of the domain the trace's page-selective flush after it names (the last\n"
+	    "domain seen if none does within 100us); a ring holding :fq_size=N (256)\n"
+	    "entries flushes its domain (one domain-selective invalidation, plus a whole-ATC\n"
+	    "one if a device-TLB invalidation followed that domain's flushes) and frees\n"
+	    "that ring; the domain's timer, armed by an entry while off, flushes it and\n"
+	    "frees every ring :timeout=T (10ms) later (IOVA_FQ_SIZE, IOVA_FQ_TIMEOUT,\n"
+	    "queue_iova in drivers/iommu/dma-iommu.c). Until its ring is freed an unmapped\n"
+	    "IOVA is not reused: a map of one moves to a fresh range (replay/iova_reloc.h).\n"
+	    "Strict: domain and IOMMU ids are the last seen. Sets " SCN_KEY_INVAL ".",
     .init = init,
     .push = push,
     .finish = finish,

@@ -174,6 +174,8 @@ struct trace_rec {
 };
 
 #define TRACE_RF_ADDR_HASHED (1u << 0) /* physical/user addresses in this record are hashed */
+#define TRACE_RF_AT_TOUCH                                                                          \
+	(1u << 1) /* PAGE_REQ made by a scenario: sent when the device first touches the page */
 
 struct trace_rec_iommu_map {
 	struct trace_rec hdr;

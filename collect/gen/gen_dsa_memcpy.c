@@ -20,6 +20,9 @@
 
 static const struct gen_param params[] = {
     {"duration", GEN_T_TIME, "ns", "100ms", 1, 0, NULL, "submissions happen in [0, duration)"},
+    {"cpus", GEN_T_COUNT, "", "8", 1, 1024, NULL,
+     "CPUs of the generated host (replay's host.cpus: I/O page-fault handlers); client i runs on "
+     "CPU i mod cpus"},
     {"clients", GEN_T_COUNT, "", "4", 1, 1024, NULL,
      "submitting clients (processes), one PASID each"},
     {"device", GEN_T_STR, "", "dsa0", 0, 0, NULL, "device name in the records"},
@@ -102,7 +105,7 @@ struct state {
 	struct prng_zipf zipf;	   /* locality=zipf */
 	uint64_t wset, duration_ns, size_min, size_max, size, svc_base_ns, think_ns;
 	double rate, bw;
-	unsigned int batch, wqs, nr_clients;
+	unsigned int batch, wqs, nr_clients, cpus;
 	uint32_t dev_id, comm_id, pasid_base;
 	int swq, closed, poisson, dist, loc; /* decoded choices */
 	unsigned int lo_exp, hi_exp;	     /* pow2 exponent range */
@@ -153,7 +156,7 @@ static int emit_submit(struct state *st, unsigned int ci, uint64_t ts, uint64_t 
 	struct trace_rec_wq_submit r;
 
 	gen_rec_init(&r, TRACE_REC_WQ_SUBMIT, sizeof(r), ts);
-	r.hdr.cpu = (uint16_t)ci;
+	r.hdr.cpu = (uint16_t)(ci % st->cpus);
 	r.hdr.pid = 1000 + ci;
 	r.hdr.comm_id = st->comm_id;
 	r.src = src;
@@ -176,7 +179,7 @@ static int emit_complete(struct state *st, unsigned int ci, uint64_t ts, uint64_
 	struct trace_rec_wq_complete r;
 
 	gen_rec_init(&r, TRACE_REC_WQ_COMPLETE, sizeof(r), ts);
-	r.hdr.cpu = (uint16_t)ci;
+	r.hdr.cpu = (uint16_t)(ci % st->cpus);
 	r.hdr.pid = 1000 + ci;
 	r.hdr.comm_id = st->comm_id;
 	r.desc_id = desc_id;
@@ -268,6 +271,7 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 	st.batch = (unsigned int)gen_cfg_u64(cfg, "batch");
 	st.wqs = (unsigned int)gen_cfg_u64(cfg, "wqs");
 	st.nr_clients = (unsigned int)gen_cfg_u64(cfg, "clients");
+	st.cpus = (unsigned int)gen_cfg_u64(cfg, "cpus");
 	st.pasid_base = (uint32_t)gen_cfg_u64(cfg, "pasid_base");
 	st.swq = gen_cfg_is(cfg, "wq_mode", "swq");
 	st.closed = gen_cfg_is(cfg, "loop", "closed");

@@ -27,6 +27,9 @@ static const struct gen_param params[] = {
      "requester id (bus:dev.fn) for device-TLB invalidations"},
     {"iommu", GEN_T_STR, "", "dmar0", 0, 0, NULL, "IOMMU unit name"},
     {"did", GEN_T_COUNT, "", "1", 0, 65535, NULL, "domain id in invalidations"},
+    {"cpus", GEN_T_COUNT, "", "8", 1, 1024, NULL,
+     "CPUs of the generated host (replay's host.cpus: I/O page-fault handlers); the RX ring's "
+     "records stay on CPU 0, the CPU of its interrupt"},
     {"ring", GEN_T_ENTRIES, "", "256", 1, 65536, NULL, "RX ring entries (buffers mapped at once)"},
     {"buf_size", GEN_T_BYTES, "bytes", "2k", 64, 1048576, NULL,
      "buffer size mapped per ring entry"},

@@ -26,6 +26,9 @@ static const struct gen_param params[] = {
     {"sid", GEN_T_COUNT, "", "0x400", 0, 65535, NULL, "requester id for device-TLB invalidations"},
     {"iommu", GEN_T_STR, "", "dmar0", 0, 0, NULL, "IOMMU unit name"},
     {"did", GEN_T_COUNT, "", "2", 0, 65535, NULL, "domain id in invalidations"},
+    {"cpus", GEN_T_COUNT, "", "8", 1, 1024, NULL,
+     "CPUs of the generated host (replay's host.cpus: I/O page-fault handlers); I/O slot i runs on "
+     "CPU i mod cpus"},
     {"queues", GEN_T_COUNT, "", "1", 1, 1024, NULL, "submission queues (one per CPU)"},
     {"qd", GEN_T_ENTRIES, "", "32", 1, 65536, NULL, "outstanding I/Os per queue"},
     {"io_size", GEN_T_BYTES, "bytes", "4k", 512, 67108864, NULL, "bytes per I/O"},
@@ -47,6 +50,8 @@ struct state {
 	struct prng rng;	   /* one stream: the heap fixes event order */
 	uint32_t dev_id, iommu_id, comm_id, did;
 	uint16_t sid;
+	uint32_t cpus;	      /* host CPUs */
+	uint16_t cpu;	      /* CPU of the I/O being issued or completed */
 	uint64_t io_bytes;    /* bytes per I/O */
 	uint64_t nr_pages;    /* 4 KiB pages per I/O */
 	uint64_t range_bytes; /* IOVA allocation: pages rounded to a power of two */
@@ -66,6 +71,7 @@ static int emit_dma(struct state *st, uint64_t ts, uint16_t op, uint8_t dir, uin
 	struct trace_rec_dma d;
 
 	gen_rec_init(&d, TRACE_REC_DMA, sizeof(d), ts);
+	d.hdr.cpu = st->cpu;
 	d.hdr.comm_id = st->comm_id;
 	d.phys = phys;
 	d.dma_addr = iova;
@@ -96,6 +102,7 @@ static uint64_t seg_bytes(const struct state *st, uint64_t i)
 /* dma_map_sg: one IOVA range; one IOMMU map per physically contiguous run. */
 static int issue(struct state *st, uint64_t ts, struct gen_ev *ev)
 {
+	st->cpu = (uint16_t)(ev->who % st->cpus);
 	struct trace_rec_iommu_map m;
 	uint64_t iova, phys0;
 	uint8_t dir = prng_double(&st->rng) < st->read_frac ? DMA_FROM_DEVICE : DMA_TO_DEVICE;
@@ -111,6 +118,7 @@ static int issue(struct state *st, uint64_t ts, struct gen_ev *ev)
 		prng_below(&st->rng, PHYS_POOL_PAGES / ((uint64_t)1 << st->am)) * st->range_bytes;
 	for (uint64_t i = 0; i < st->nr_pages && !rc; i += st->contig ? st->nr_pages : 1) {
 		gen_rec_init(&m, TRACE_REC_IOMMU_MAP, sizeof(m), ts);
+		m.hdr.cpu = st->cpu;
 		m.hdr.comm_id = st->comm_id;
 		m.iova = iova + i * GEN_PAGE_BYTES;
 		m.paddr = page_phys(st, phys0, i);
@@ -135,7 +143,9 @@ static int complete(struct state *st, const struct gen_ev *ev)
 	uint64_t iova = ev->a;
 	int rc;
 
+	st->cpu = (uint16_t)(ev->who % st->cpus);
 	gen_rec_init(&u, TRACE_REC_IOMMU_UNMAP, sizeof(u), ev->ts_ns);
+	u.hdr.cpu = st->cpu;
 	u.hdr.comm_id = st->comm_id;
 	u.iova = iova;
 	u.size_bytes = st->nr_pages * GEN_PAGE_BYTES;
@@ -143,6 +153,7 @@ static int complete(struct state *st, const struct gen_ev *ev)
 	u.device_id = st->dev_id;
 	rc = gen_emit(st->out, &u);
 	gen_rec_init(&q, TRACE_REC_QI_SUBMIT, sizeof(q), ev->ts_ns);
+	q.hdr.cpu = st->cpu;
 	q.hdr.comm_id = st->comm_id;
 	q.iommu_id = st->iommu_id;
 	gen_qi_iotlb_psi(&q, st->did, iova, st->am);
@@ -150,6 +161,7 @@ static int complete(struct state *st, const struct gen_ev *ev)
 		rc = gen_emit(st->out, &q);
 	if (!rc && st->ats) {
 		gen_rec_init(&q, TRACE_REC_QI_SUBMIT, sizeof(q), ev->ts_ns);
+		q.hdr.cpu = st->cpu;
 		q.hdr.comm_id = st->comm_id;
 		q.iommu_id = st->iommu_id;
 		gen_qi_dev_tlb(&q, st->sid, iova, st->am);
@@ -174,6 +186,7 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 	int rc = 0;
 
 	prng_seed(&st.rng, seed);
+	st.cpus = (uint32_t)gen_cfg_u64(cfg, "cpus");
 	st.dev_id = out->intern(out->ctx, gen_cfg_str(cfg, "device"));
 	st.iommu_id = out->intern(out->ctx, gen_cfg_str(cfg, "iommu"));
 	st.comm_id = out->intern(out->ctx, "fio");

@@ -20,6 +20,8 @@ static const struct gen_param params[] = {
     {"pasid", GEN_T_COUNT, "", "1", 0, 1048575, NULL, "PASID of the accesses; 0: none (RID only)"},
     {"base", GEN_T_BYTES, "bytes", "1g", 0, 0, NULL,
      "first address of the footprint (4 KiB aligned)"},
+    {"cpus", GEN_T_COUNT, "", "8", 1, 1024, NULL,
+     "CPUs of the generated host (replay's host.cpus: I/O page-fault handlers)"},
     {"footprint", GEN_T_BYTES, "bytes", "64m", 4096, 0, NULL, "bytes the accesses cover"},
     {"page", GEN_T_BYTES, "bytes", "4k", 4096, 1073741824.0, NULL,
      "granule the distribution ranks (pages)"},

@@ -23,6 +23,10 @@
 #define SRC_PCIEBENCH "Neugebauer et al., pcie-bench (SIGCOMM'18)"
 #define SRC_LINUX_FQ "Linux iova flush queue (IOVA_FQ_SIZE 256, IOVA_FQ_TIMEOUT 10 ms)"
 #define SRC_CALIB "derived: medians of the bdw/ib/snb local profiles (docs/calibration.md)"
+#define SRC_QI_WAIT                                                                                \
+	"estimate: bare-metal VT-d, about 1 us per wait (queue round trip; no published "          \
+	"measurement used; sensitivity table in docs/model.md); under a vIOMMU 7-11 us "           \
+	"(qemu-vtd.ini)"
 #define SRC_VIOMMU                                                                                 \
 	"vIOMMU measurements: qi_submit_sync 7-11 us at low core counts, __iommu_map/unmap 1-2 us"
 
@@ -100,6 +104,12 @@ static const struct param_def model_defs[] = {
      "page walks in flight at once; more wait in FIFO order"},
     {"ats.enabled", PARAM_BOOL, "", "off", SRC_PCIEBENCH " (devices measured without ATS)", F(ats),
      0, 1, NULL, "devices translate through ATS into a per-device ATC"},
+    {"ats.devices", PARAM_ENUM, "", "trace",
+     "Linux 6.1 iommu_flush_dev_iotlb: device-TLB invalidations go only to devices with ATS "
+     "enabled",
+     F(ats_devices), 0, 0, "trace|all",
+     "with ats.enabled: trace = the devices whose source ids the trace's device-TLB "
+     "invalidations name (all when it has none); all = every device (a what-if)"},
     {"atc.entries", PARAM_U32, "entries", "32",
      "estimate: like gem5 SMMUv3 micro-TLB (32, fully assoc.)", F(atc_entries), 1, 1 << 20, NULL,
      "ATC (device TLB) entries per device"},
@@ -166,8 +176,14 @@ static const struct param_def model_defs[] = {
      "lazy: flush queue entries per CPU"},
     {"inval.fq_timeout_ns", PARAM_U64, "ns", "10000000", SRC_LINUX_FQ, F(fq_timeout_ns), 1, NS_MAX,
      NULL, "lazy: flush queue timeout"},
-    {"inval.qi_wait_ns", PARAM_U64, "ns", "9000", SRC_VIOMMU, F(qi_wait_ns), 0, NS_MAX, NULL,
+    {"inval.qi_wait_ns", PARAM_U64, "ns", "1000", SRC_QI_WAIT, F(qi_wait_ns), 0, NS_MAX, NULL,
      "one synchronous invalidation wait (qi_submit_sync)"},
+    {"iommu.units", PARAM_U32, "units", "0",
+     "VT-d spec 3.1/6.2: each DMAR unit has its own IOTLB and paging-structure caches; units from "
+     "the trace's unit names (dmar0, ...)",
+     F(iommu_units), 0, 64, NULL,
+     "IOMMU units with caches of their own: 0 = as the trace names them (devices tied to units "
+     "through their domains and page requests); N = at most N (1: every device shares one set)"},
     {"iommu.caching_mode", PARAM_ENUM, "", "auto",
      "VT-d spec 6.1 (CAP.CM: software flushes after making entries present); Linux "
      "__mapping_notify_one",

@@ -40,6 +40,11 @@ enum model_trace_waits {
 	MODEL_TW_RUN = 1,	 /* one CPU's descriptors at one time were one batch (qi_batch) */
 };
 
+enum model_ats_devices {
+	MODEL_ATS_TRACE = 0, /* as the trace says (model__set_dev_ats), all if it says nothing */
+	MODEL_ATS_ALL = 1,   /* every device, whatever the trace says */
+};
+
 enum model_dist {
 	MODEL_DIST_FIXED = 0,	/* always the mean */
 	MODEL_DIST_EXP = 1,	/* exponential with that mean */
@@ -75,6 +80,7 @@ struct model_cfg {
 	uint32_t walkers;	      /* concurrent page walks */
 	/* ATS and device TLB */
 	uint8_t ats;		   /* devices use ATS and have an ATC */
+	uint32_t ats_devices;	   /* enum model_ats_devices */
 	uint32_t atc_entries;	   /* ATC entries per device */
 	uint32_t atc_ways;	   /* ATC ways */
 	uint32_t atc_policy;	   /* ATC replacement */
@@ -106,6 +112,7 @@ struct model_cfg {
 	uint64_t fq_timeout_ns;	   /* lazy: flush queue timeout */
 	uint64_t qi_wait_ns;	   /* one synchronous invalidation (qi_submit_sync) */
 	uint32_t caching_mode;	   /* enum model_caching_mode */
+	uint32_t iommu_units;	   /* IOMMU units at most (0: as many as the trace names) */
 	uint32_t trace_waits;	   /* enum model_trace_waits */
 	uint64_t series_window_ns; /* time-series window (grows to keep <= 4096 windows) */
 	/* not a parameter: the run's time axis shared with the WQ model, NULL: own */

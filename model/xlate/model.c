@@ -7,6 +7,7 @@
  * written for clarity.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,10 +32,52 @@
 /* The model's time series, one grid (lib/series.h). */
 enum { S_LIVE, S_PINNED, S_FAULTS, S_INVAL, S_MISS, S_NR_ };
 
+/*
+ * Where a translation's latency went (xlate.part.*_ns): every recorded
+ * latency is split into these parts along the path that produced it, so
+ * the parts of a run sum to xlate.latency_ns@sum exactly.
+ */
+enum xpart {
+	XP_HIT,		   /* ATC / IOTLB lookups */
+	XP_INFLIGHT,	   /* waiting for a translation (walk, ATS) already in flight */
+	XP_INFLIGHT_FAULT, /* waiting for a page fault already in flight (its PRI round trip) */
+	XP_WALK_QUEUE,	   /* waiting for a free walker */
+	XP_WALK_MEM,	   /* the walk: walk.fixed_ns + memory reads */
+	XP_ATS,		   /* ATS request and completion crossing PCIe */
+	XP_PRI_REQUEST,	   /* page request crossing PCIe, waiting for a device PRI slot */
+	XP_PRI_THREAD,	   /* PRQ: page-request thread wakeup, queue and work */
+	XP_PRI_HANDLER,	   /* waiting for the group's last request and a fault handler */
+	XP_FAULT,	   /* fault service (the group's faults, one handler) */
+	XP_PRI_RESPONSE,   /* page group response crossing PCIe */
+	XP_RETRY,	   /* device retry delay after a response; PRQ-overflow retries */
+	XP_NR_,
+};
+
+static const char *const xpart_keys[XP_NR_] = {
+    [XP_HIT] = KEY_XPART_HIT,
+    [XP_INFLIGHT] = KEY_XPART_INFLIGHT,
+    [XP_INFLIGHT_FAULT] = KEY_XPART_INFLIGHT_FAULT,
+    [XP_WALK_QUEUE] = KEY_XPART_WALK_QUEUE,
+    [XP_WALK_MEM] = KEY_XPART_WALK_MEM,
+    [XP_ATS] = KEY_XPART_ATS,
+    [XP_PRI_REQUEST] = KEY_XPART_PRI_REQUEST,
+    [XP_PRI_THREAD] = KEY_XPART_PRI_THREAD,
+    [XP_PRI_HANDLER] = KEY_XPART_PRI_HANDLER,
+    [XP_FAULT] = KEY_XPART_FAULT,
+    [XP_PRI_RESPONSE] = KEY_XPART_PRI_RESPONSE,
+    [XP_RETRY] = KEY_XPART_RETRY,
+};
+
+/* One translation's parts, ns. */
+struct xparts {
+	uint64_t ns[XP_NR_];
+};
+
 struct mdev {
 	struct iotlb *atc;    /* device TLB, NULL until first use */
 	struct heap pri_out;  /* completion times (heap_time) of outstanding page requests */
 	uint32_t nr_pri_open; /* outstanding requests waiting in open groups (no completion yet) */
+	uint32_t domain;      /* domain of its latest translation through the ATC */
 };
 
 /* One page request accepted into the PRQ, waiting for its group's response. */
@@ -42,6 +85,7 @@ struct pri_member {
 	uint64_t t0_ns;	       /* device's first translation attempt (latency start) */
 	uint64_t arrive_ns;    /* the page-request thread queued it (PRQ slot freed) */
 	uint64_t service_ns;   /* fault service drawn for it */
+	struct xparts parts;   /* its latency from t0_ns to arrive_ns, by part */
 	uint64_t addr;	       /* page */
 	struct model_access a; /* device, source id, domain, PASID of the request */
 };
@@ -67,9 +111,12 @@ struct pend_waiter {
 	uint64_t t_ns; /* when the lookup happened */
 };
 
-#define PEND_OPEN UINT64_MAX /* in flight, completion not known yet (open PRI group) */
+#define PEND_OPEN UINT64_MAX	/* in flight, completion not known yet (open PRI group) */
+#define PEND_FAULT (1ull << 62) /* value flag: the translation in flight is a page fault's */
 
-#define QC_MAPS 8 /* recent maps per CPU that a caching-mode flush may follow */
+#define QC_MAPS                                                                                    \
+	64 /* recent maps per CPU that a caching-mode flush may follow (a 16-map scatterlist then  \
+	      one flush) */
 
 /* Per CPU: its current qi_submit_sync run and what it last did (map or unmap). */
 struct qcpu {
@@ -87,10 +134,19 @@ struct qcpu {
  * iova_fq rings of IOVA_FQ_SIZE and one fq_timer per domain).
  */
 struct fq {
-	uint32_t domain;  /* domain id */
-	bool timer_on;	  /* fq_timer armed (cookie->fq_timer_on) */
-	uint64_t nr;	  /* entries queued over all CPUs */
-	uint32_t *nr_cpu; /* entries queued per CPU ring, MODEL_MAX_CPUS */
+	uint32_t domain;   /* domain id */
+	bool timer_on;	   /* fq_timer armed (cookie->fq_timer_on) */
+	uint64_t nr;	   /* entries queued over all CPUs */
+	uint32_t *nr_cpu;  /* entries queued per CPU ring, MODEL_MAX_CPUS */
+	uint32_t *gen_cpu; /* per CPU ring: times it was freed (held-page generations) */
+	uint32_t gen;	   /* times the timer freed every ring */
+};
+
+/* One IOMMU unit (a DMAR unit): its own IOTLB, walk caches and walkers (VT-d 3.1, 6.2). */
+struct xunit {
+	struct iotlb *iotlb;   /* the unit's IOTLB */
+	struct pwalk *pw;      /* its paging-structure, context and PASID caches */
+	struct walkq *walkers; /* its walker pool */
 };
 
 struct model_stats {
@@ -139,6 +195,7 @@ struct model_stats {
 	uint64_t cm_dropped;	    /* of which dropped (iommu.caching_mode=off) */
 	uint64_t inval_from_trace;  /* descriptors applied from the trace */
 	uint64_t lat_nr, lat_sum, lat_min, lat_max; /* translation latency */
+	uint64_t part_ns[XP_NR_];		    /* lat_sum by part (enum xpart) */
 };
 
 struct model {
@@ -147,9 +204,9 @@ struct model {
 	struct prng prng;	/* PRNG state (stream PRNG_STREAM_XLATE) */
 	unsigned int psz;	/* enum iotlb_psz of pt.page_bytes */
 	uint64_t page_mask;	/* page_bytes - 1 */
-	struct iotlb *iotlb;	/* the IOMMU's IOTLB */
-	struct pwalk *pw;	/* walk caches */
-	struct walkq *walkers;	/* walker pool */
+	struct xunit *units;	/* IOMMU units (DMAR units), MODEL_MAX_UNITS; [0] made at new */
+	uint32_t nr_units;	/* highest made + 1 */
+	uint8_t *dev_unit;	/* per device: its unit index (model__set_dev_unit) */
 	struct walkq *handlers; /* iopf handlers, made at the first fault (CPUs known by then) */
 	uint32_t nr_handlers;	/* their number */
 	uint64_t prq_thread_free_ns; /* the page-request thread is busy until then */
@@ -158,12 +215,14 @@ struct model {
 	    *sva_pasid;	   /* faulting: per device, the PASID its SVA accesses use (0: none seen) */
 	struct heap prq;   /* start times (heap_time) of requests waiting in the PRQ */
 	struct mdev *devs; /* MODEL_MAX_DEVS slots */
+	uint8_t *no_ats;   /* per device: the caller said it has no ATS */
 	uint32_t nr_devs;  /* highest used index + 1 */
 	struct u64map resident;		/* faulting: present pages */
 	struct pri_group *groups;	/* open page request groups */
 	uint32_t nr_groups, cap_groups; /* used, allocated */
 	uint64_t pri_open;		/* requests in open groups */
 	struct u64map absorb;		/* trace page requests at absorb_ns: resident key -> dev */
+	struct u64map at_touch;		/* at_touch page requests not yet touched: resident key */
 	struct u64map pend;	/* translations in flight: pend_key -> completion (PEND_OPEN) */
 	uint64_t pend_prune_at; /* prune expired entries when pend holds this many */
 	struct pend_waiter *waiters; /* lookups waiting on a translation in an open PRI group */
@@ -174,6 +233,7 @@ struct model {
 	struct fq *fqs;		  /* per-domain flush queues */
 	uint32_t nr_fqs, cap_fqs; /* used, allocated */
 	struct u64map fq_of;	  /* domain -> index in fqs */
+	struct u64map held;	  /* lazy: map_key(domain, page) -> HELD_* of its queued unmap */
 	struct qcpu *qcpu;	  /* per-CPU descriptor runs and recent maps */
 	bool cm_seen;	       /* the trace flushed after a map (CAP.CM=1 in the traced system) */
 	bool trace_inv_wait;   /* the trace shows inv_wait descriptors: they are the waits */
@@ -189,6 +249,9 @@ struct model {
 static void stale_check(struct model *m, const struct model_access *a, uint64_t addr, bool atc,
 			bool hit);
 static void stale_inval(struct model *m, const struct iotlb_inval *inv, bool atc);
+static uint64_t map_key(uint32_t domain, uint64_t iova);
+static const struct model_access *sva_access(struct model *m, const struct model_access *a,
+					     struct model_access *tmp);
 
 static const char *const qi_names[MODEL_QI_NR_TYPES_] = {
     [MODEL_QI_CC_INV] = "cc_inv",
@@ -264,6 +327,49 @@ static struct iotlb *mk_tlb(uint32_t entries, uint32_t ways, uint32_t policy, ui
 	return iotlb__new(&g);
 }
 
+/*
+ * Unit @i (made at first use; iommu.units > 0 caps the index: units beyond
+ * share the last). NULL only without memory. Every unit's IOTLB draws from
+ * its own PRNG stream; unit 0's is the one a single-unit model always had.
+ */
+static struct xunit *unit_get(struct model *m, uint32_t i)
+{
+	struct xunit *u;
+
+	if (m->cfg.iommu_units && i >= m->cfg.iommu_units)
+		i = m->cfg.iommu_units - 1;
+	if (i >= MODEL_MAX_UNITS)
+		i = MODEL_MAX_UNITS - 1;
+	u = &m->units[i];
+	if (u->iotlb)
+		return u;
+	u->iotlb = mk_tlb(m->cfg.iotlb_entries, m->cfg.iotlb_ways, m->cfg.iotlb_policy,
+			  i ? prng_derive(prng_derive(m->cfg.seed, PRNG_STREAM_XLATE_IOTLB), i)
+			    : prng_derive(m->cfg.seed, PRNG_STREAM_XLATE_IOTLB),
+			  m->cfg.set_index);
+	u->pw = pwalk__new(&m->cfg);
+	u->walkers = walkq__new(m->cfg.walkers);
+	if (!u->iotlb || !u->pw || !u->walkers) {
+		iotlb__free(u->iotlb);
+		pwalk__free(u->pw);
+		walkq__free(u->walkers);
+		*u = (struct xunit){0};
+		return NULL;
+	}
+	if (i + 1 > m->nr_units)
+		m->nr_units = i + 1;
+	return u;
+}
+
+/* The unit that translates for @a's device. */
+static struct xunit *unit_of(struct model *m, const struct model_access *a)
+{
+	uint32_t i = m->dev_unit[a->dev < MODEL_MAX_DEVS ? a->dev : MODEL_MAX_DEVS - 1];
+	struct xunit *u = i ? unit_get(m, i) : NULL;
+
+	return u ? u : &m->units[0];
+}
+
 struct model *model__new(const struct model_cfg *cfg)
 {
 	char err[256];
@@ -285,19 +391,18 @@ struct model *model__new(const struct model_cfg *cfg)
 	m->inval_src =
 	    cfg->inval_source == MODEL_INVSRC_TRACE ? MODEL_INVSRC_TRACE : MODEL_INVSRC_MODEL;
 	m->sim = sim__new();
-	m->iotlb = mk_tlb(cfg->iotlb_entries, cfg->iotlb_ways, cfg->iotlb_policy,
-			  prng_derive(cfg->seed, PRNG_STREAM_XLATE_IOTLB), cfg->set_index);
-	m->pw = pwalk__new(cfg);
-	m->walkers = walkq__new(cfg->walkers);
+	m->units = calloc(MODEL_MAX_UNITS, sizeof(*m->units));
+	m->dev_unit = calloc(MODEL_MAX_DEVS, sizeof(*m->dev_unit));
 	m->prq = HEAP_INIT(struct heap_time);
 	m->devs = calloc(MODEL_MAX_DEVS, sizeof(*m->devs));
 	m->qcpu = calloc(MODEL_MAX_CPUS, sizeof(*m->qcpu));
 	m->sva_pasid = calloc(MODEL_MAX_DEVS, sizeof(*m->sva_pasid));
-	if (!m->sim || !m->iotlb || !m->pw || !m->walkers ||
+	m->no_ats = calloc(MODEL_MAX_DEVS, sizeof(*m->no_ats));
+	if (!m->no_ats || !m->sim || !m->units || !m->dev_unit || !unit_get(m, 0) ||
 	    heap__reserve(&m->prq, cfg->prq_entries) || !m->devs || !m->qcpu || !m->sva_pasid ||
 	    u64map_init(&m->fq_of) || u64map_init(&m->resident) || u64map_init(&m->maps) ||
 	    u64map_init(&m->absorb) || u64map_init(&m->pend) || u64map_init(&m->stale) ||
-	    series_setup(m)) {
+	    u64map_init(&m->held) || u64map_init(&m->at_touch) || series_setup(m)) {
 		model__free(m);
 		errno = ENOMEM;
 		return NULL;
@@ -318,12 +423,17 @@ void model__free(struct model *m)
 		}
 	}
 	free(m->devs);
-	for (uint32_t i = 0; i < m->nr_fqs; i++)
+	for (uint32_t i = 0; i < m->nr_fqs; i++) {
 		free(m->fqs[i].nr_cpu);
+		free(m->fqs[i].gen_cpu);
+	}
+	u64map_fini(&m->held);
+	u64map_fini(&m->at_touch);
 	free(m->fqs);
 	u64map_fini(&m->fq_of);
 	free(m->qcpu);
 	free(m->sva_pasid);
+	free(m->no_ats);
 	heap__release(&m->prq);
 	u64map_fini(&m->resident);
 	u64map_fini(&m->maps);
@@ -334,10 +444,14 @@ void model__free(struct model *m)
 	for (uint32_t i = 0; i < m->nr_groups; i++)
 		free(m->groups[i].v);
 	free(m->groups);
-	walkq__free(m->walkers);
+	for (uint32_t i = 0; m->units && i < m->nr_units; i++) {
+		walkq__free(m->units[i].walkers);
+		pwalk__free(m->units[i].pw);
+		iotlb__free(m->units[i].iotlb);
+	}
+	free(m->units);
+	free(m->dev_unit);
 	walkq__free(m->handlers);
-	pwalk__free(m->pw);
-	iotlb__free(m->iotlb);
 	sim__free(m->sim);
 	series__free(m->series);
 	free(m);
@@ -369,7 +483,7 @@ static struct mdev *dev_get(struct model *m, uint32_t dev)
 
 /* ---------------------------------------------------------------- translation */
 
-static void lat_record(struct model *m, uint64_t lat)
+static void lat_hist_add(struct model *m, uint64_t lat)
 {
 	m->lat_hist[hist_bucket(lat)]++;
 	m->st.lat_nr++;
@@ -378,6 +492,25 @@ static void lat_record(struct model *m, uint64_t lat)
 		m->st.lat_min = lat;
 	if (lat > m->st.lat_max)
 		m->st.lat_max = lat;
+}
+
+/* A translation of latency @lat, all of it one part. */
+static void lat_record(struct model *m, uint64_t lat, enum xpart part)
+{
+	lat_hist_add(m, lat);
+	m->st.part_ns[part] += lat;
+}
+
+/* A translation whose latency is the sum of @p. */
+static void lat_record_parts(struct model *m, const struct xparts *p)
+{
+	uint64_t lat = 0;
+
+	for (int i = 0; i < XP_NR_; i++) {
+		lat += p->ns[i];
+		m->st.part_ns[i] += p->ns[i];
+	}
+	lat_hist_add(m, lat);
 }
 
 /*
@@ -389,32 +522,36 @@ static void lat_record(struct model *m, uint64_t lat)
  * so those are not queued (their walk still counts reads).
  */
 static uint64_t iommu_xlate_q(struct model *m, uint64_t t, const struct model_access *a,
-			      uint64_t addr, bool present, bool queue)
+			      uint64_t addr, bool present, bool queue, struct xparts *p)
 {
-	uint32_t ctx = iotlb__ctx(m->iotlb, a->domain, a->pasid);
+	struct xunit *u = unit_of(m, a);
+	uint32_t ctx = iotlb__ctx(u->iotlb, a->domain, a->pasid);
 	uint64_t reads, service, start;
 
-	if (iotlb__access(m->iotlb, ctx, addr, m->psz)) {
+	p->ns[XP_HIT] += m->cfg.iotlb_hit_ns;
+	if (iotlb__access(u->iotlb, ctx, addr, m->psz)) {
 		stale_check(m, a, addr, false, true);
 		return t + m->cfg.iotlb_hit_ns;
 	}
 	stale_check(m, a, addr, false, false);
 	series_add(m, S_MISS, t, 1);
-	reads = pwalk__walk(m->pw, a->sid, a->domain, a->pasid, addr, m->psz);
+	reads = pwalk__walk(u->pw, a->sid, a->domain, a->pasid, addr, m->psz);
 	service =
 	    m->cfg.walk_fixed_ns +
 	    reads * (m->cfg.mem_read_ns + (m->cfg.pt_remote ? m->cfg.mem_remote_extra_ns : 0));
-	start = queue ? walkq__serve(m->walkers, t + m->cfg.iotlb_hit_ns, service)
+	start = queue ? walkq__serve(u->walkers, t + m->cfg.iotlb_hit_ns, service)
 		      : t + m->cfg.iotlb_hit_ns;
 	if (!present)
-		iotlb__drop(m->iotlb, ctx, addr, m->psz);
+		iotlb__drop(u->iotlb, ctx, addr, m->psz);
+	p->ns[XP_WALK_QUEUE] += start - (t + m->cfg.iotlb_hit_ns);
+	p->ns[XP_WALK_MEM] += service;
 	return start + service;
 }
 
 static uint64_t iommu_xlate(struct model *m, uint64_t t, const struct model_access *a,
-			    uint64_t addr, bool present)
+			    uint64_t addr, bool present, struct xparts *p)
 {
-	return iommu_xlate_q(m, t, a, addr, present, true);
+	return iommu_xlate_q(m, t, a, addr, present, true, p);
 }
 
 static uint64_t resident_key(const struct model_access *a, uint64_t addr, unsigned int psz)
@@ -447,7 +584,7 @@ static void pend_prune(struct model *m, uint64_t t)
 	if (m->pend.nr < m->pend_prune_at || u64map_init(&keep))
 		return;
 	for (uint64_t i = 0; i < m->pend.cap; i++)
-		if (m->pend.keys[i] != U64MAP_EMPTY && m->pend.vals[i] > t)
+		if (m->pend.keys[i] != U64MAP_EMPTY && (m->pend.vals[i] & ~PEND_FAULT) > t)
 			u64map_put(&keep, m->pend.keys[i], m->pend.vals[i]);
 	u64map_fini(&m->pend);
 	m->pend = keep;
@@ -472,12 +609,16 @@ static void pend_set(struct model *m, uint64_t t, const struct model_access *a, 
 static bool pend_wait(struct model *m, uint64_t t, const struct model_access *a, uint64_t addr)
 {
 	uint64_t key, done;
+	bool fault;
 
 	if (!m->pend.nr)
 		return false;
 	key = pend_key(a, addr, m->psz);
 	if (!u64map_get(&m->pend, key, &done))
 		return false;
+	fault = done == PEND_OPEN || (done & PEND_FAULT);
+	if (done != PEND_OPEN)
+		done &= ~PEND_FAULT;
 	if (done <= t) {
 		u64map_del(&m->pend, key);
 		return false;
@@ -485,7 +626,7 @@ static bool pend_wait(struct model *m, uint64_t t, const struct model_access *a,
 	m->st.pending_waits++;
 	if (done != PEND_OPEN) {
 		m->st.pending_wait_ns += done - t;
-		lat_record(m, done - t);
+		lat_record(m, done - t, fault ? XP_INFLIGHT_FAULT : XP_INFLIGHT);
 		return true;
 	}
 	if (m->nr_waiters == m->cap_waiters) {
@@ -520,7 +661,7 @@ static void pend_done(struct model *m, const struct model_access *a, uint64_t ad
 {
 	uint64_t key = pend_key(a, addr, m->psz);
 
-	u64map_put(&m->pend, key, done_ns);
+	u64map_put(&m->pend, key, done_ns | PEND_FAULT);
 	for (uint32_t i = 0; i < m->nr_waiters;) {
 		struct pend_waiter *w = &m->waiters[i];
 
@@ -529,7 +670,7 @@ static void pend_done(struct model *m, const struct model_access *a, uint64_t ad
 			continue;
 		}
 		m->st.pending_wait_ns += done_ns > w->t_ns ? done_ns - w->t_ns : 0;
-		lat_record(m, done_ns > w->t_ns ? done_ns - w->t_ns : 0);
+		lat_record(m, done_ns > w->t_ns ? done_ns - w->t_ns : 0, XP_INFLIGHT_FAULT);
 		*w = m->waiters[--m->nr_waiters];
 	}
 }
@@ -675,16 +816,22 @@ static void pri_answer(struct model *m, struct mdev *d, const struct pri_member 
 	m->st.pri_answered += n;
 	m->st.inval_by_type[MODEL_QI_PAGE_GRP_RESP]++;
 	for (uint32_t i = 0; i < n; i++) {
+		struct xparts p = v[i].parts;
 		uint64_t t;
 
 		out_push(m, d, done + ow);
 		u64map_put(&m->resident, resident_key(&v[i].a, v[i].addr, m->psz), 0);
 		/* response reaches the device; it retries ATS, which now walks a present page */
+		p.ns[XP_PRI_HANDLER] += pick - v[i].arrive_ns;
+		p.ns[XP_FAULT] += total;
+		p.ns[XP_PRI_RESPONSE] += ow;
+		p.ns[XP_RETRY] += m->cfg.pri_retry_ns;
+		p.ns[XP_ATS] += 2 * ow;
 		t = iommu_xlate_q(m, done + 2 * ow + m->cfg.pri_retry_ns, &v[i].a, v[i].addr, true,
-				  false) +
+				  false, &p) +
 		    ow;
 		m->st.pri_latency_ns += t - v[i].t0_ns;
-		lat_record(m, t - v[i].t0_ns);
+		lat_record_parts(m, &p);
 		pend_done(m, &v[i].a, v[i].addr, t);
 	}
 }
@@ -693,13 +840,16 @@ static void pri_answer(struct model *m, struct mdev *d, const struct pri_member 
  * PRI: the ATS request of a translation that started at @t0 for a
  * non-present page was answered "not present" at @t_resp (device side).
  * The device sends a page request (grouped per @tag; NULL: a group of its
- * own). Return: 0 once answered (latency recorded), PRI_PENDING while its
- * group waits for its last request, PRI_FAILED if the device gave up.
+ * own). @p0: the latency from @t0 to @t_resp by part. Return: 0 once
+ * answered (latency recorded), PRI_PENDING while its group waits for its
+ * last request, PRI_FAILED if the device gave up.
  */
 static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t t_resp,
-			  const struct model_access *a, uint64_t addr, const struct pri_tag *tag)
+			  const struct model_access *a, uint64_t addr, const struct pri_tag *tag,
+			  const struct xparts *p0)
 {
 	uint64_t ow = m->cfg.pcie_one_way_ns;
+	struct xparts p = *p0; /* t0 .. t_resp */
 	uint32_t tries = 0;
 
 	for (;;) {
@@ -716,6 +866,7 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 			heap__drop(&d->pri_out, struct heap_time);
 			m->st.pri_stalled++;
 		}
+		p.ns[XP_PRI_REQUEST] += t_req - t_resp;
 		arrive = t_req + ow;
 		m->st.pri_requests++;
 		series_add(m, S_FAULTS, t_req, 1);
@@ -730,9 +881,15 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 				return PRI_FAILED;
 			}
 			m->st.pri_retries++;
-			t_resp = iommu_xlate_q(m, arrive + 2 * ow + m->cfg.pri_retry_ns, a, addr,
-					       false, false) +
-				 ow;
+			{
+				struct xparts scratch = {0};
+
+				/* the whole overflow round trip is the retry's */
+				t_resp = iommu_xlate_q(m, arrive + 2 * ow + m->cfg.pri_retry_ns, a,
+						       addr, false, false, &scratch) +
+					 ow;
+			}
+			p.ns[XP_RETRY] += t_resp - t_req;
 			continue;
 		}
 		/*
@@ -750,8 +907,13 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 			m->prq_thread_free_ns = start + m->cfg.pri_thread_ns;
 			prq_hold(m, m->prq_thread_free_ns);
 		}
-		x = (struct pri_member){
-		    .t0_ns = t0, .arrive_ns = m->prq_thread_free_ns, .addr = addr, .a = *a};
+		p.ns[XP_PRI_REQUEST] += ow;
+		p.ns[XP_PRI_THREAD] += m->prq_thread_free_ns - arrive;
+		x = (struct pri_member){.t0_ns = t0,
+					.arrive_ns = m->prq_thread_free_ns,
+					.parts = p,
+					.addr = addr,
+					.a = *a};
 		if (prng_double(&m->prng) < m->cfg.fault_major_fraction) {
 			x.service_ns = draw_ns(m, m->cfg.fault_major_ns);
 			m->st.pri_major++;
@@ -794,19 +956,23 @@ static uint64_t pri_fault(struct model *m, struct mdev *d, uint64_t t0, uint64_t
 static void xlate_page(struct model *m, uint64_t t, const struct model_access *a, uint64_t addr,
 		       const struct pri_tag *tag)
 {
+	struct xparts p = {0};
 	uint64_t done;
 
 	if (tag) {
 		/* the traced IOMMU had no present translation: a stale cached one (a reclaim this
 		 * model did not see) goes */
-		iotlb__drop(m->iotlb, iotlb__ctx(m->iotlb, a->domain, a->pasid), addr, m->psz);
+		struct iotlb *tlb = unit_of(m, a)->iotlb;
+
+		iotlb__drop(tlb, iotlb__ctx(tlb, a->domain, a->pasid), addr, m->psz);
 	}
-	if (m->cfg.ats) {
+	if (m->cfg.ats && !m->no_ats[a->dev < MODEL_MAX_DEVS ? a->dev : MODEL_MAX_DEVS - 1]) {
 		struct mdev *d = dev_get(m, a->dev);
 		uint32_t ctx;
 
 		if (!d)
 			return;
+		d->domain = a->domain;
 		ctx = iotlb__ctx(d->atc, 0, a->pasid);
 		m->st.atc_lookups++;
 		if (tag)
@@ -820,23 +986,25 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 		if (iotlb__access(d->atc, ctx, addr, m->psz)) {
 			stale_check(m, a, addr, true, true);
 			m->st.atc_hits++;
-			lat_record(m, m->cfg.atc_hit_ns);
+			lat_record(m, m->cfg.atc_hit_ns, XP_HIT);
 			return;
 		}
 		m->st.atc_misses++;
 		m->st.ats_requests++;
+		p.ns[XP_HIT] = m->cfg.atc_hit_ns;
+		p.ns[XP_ATS] = 2 * m->cfg.pcie_one_way_ns;
 		if (!tag && page_present(m, a, addr)) {
 			done = iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns, a,
-					   addr, true) +
+					   addr, true, &p) +
 			       m->cfg.pcie_one_way_ns;
-			lat_record(m, done - t);
+			lat_record_parts(m, &p);
 			pend_set(m, t, a, addr, done);
 		} else {
 			uint64_t t_resp =
 			    iommu_xlate(m, t + m->cfg.atc_hit_ns + m->cfg.pcie_one_way_ns, a, addr,
-					false) +
+					false, &p) +
 			    m->cfg.pcie_one_way_ns;
-			uint64_t r = pri_fault(m, d, t, t_resp, a, addr, tag);
+			uint64_t r = pri_fault(m, d, t, t_resp, a, addr, tag, &p);
 
 			if (r == PRI_FAILED)
 				iotlb__drop(d->atc, ctx, addr, m->psz);
@@ -848,15 +1016,15 @@ static void xlate_page(struct model *m, uint64_t t, const struct model_access *a
 	if (tag || !page_present(m, a, addr)) {
 		/* no ATS, no PRI: a DMA fault the device cannot recover from */
 		m->st.faults_unrecoverable++;
-		iommu_xlate(m, t, a, addr, false);
+		iommu_xlate(m, t, a, addr, false, &p);
 		return;
 	}
 	if (pend_wait(m, t, a, addr)) {
 		m->st.iotlb_merged++; /* a secondary miss: the walk in flight answers it */
 		return;
 	}
-	done = iommu_xlate(m, t, a, addr, true);
-	lat_record(m, done - t);
+	done = iommu_xlate(m, t, a, addr, true, &p);
+	lat_record_parts(m, &p);
 	if (done > t + m->cfg.iotlb_hit_ns)
 		pend_set(m, t, a, addr, done); /* a walk: later lookups wait for its fill */
 }
@@ -938,6 +1106,15 @@ void model__page_req(struct model *m, uint64_t t_ns, const struct model_page_req
 	note_time(m, t_ns);
 	m->st.pri_trace_requests++;
 	m->st.pri_trace_writes += r->write;
+	if (r->at_touch && m->cfg.mode == MODEL_MODE_FAULTING) {
+		/* the page is not present: its next touch faults (model__access); one each */
+		struct model_access tmp;
+		uint64_t key = resident_key(sva_access(m, &a, &tmp), addr, m->psz), n = 0;
+
+		(void)u64map_get(&m->at_touch, key, &n);
+		(void)u64map_put(&m->at_touch, key, n + 1);
+		return;
+	}
 	absorb_note(m, t_ns, &a, addr);
 	/* pinned mode: the page would be pinned, hence present: a plain translation */
 	xlate_page(m, t_ns, &a, addr, m->cfg.mode == MODEL_MODE_FAULTING ? &tag : NULL);
@@ -966,6 +1143,20 @@ static const struct model_access *sva_access(struct model *m, const struct model
 	return tmp;
 }
 
+/* Is a page request waiting for this touch of @addr (at_touch)? Consumes it. */
+static bool at_touch_take(struct model *m, const struct model_access *a, uint64_t addr)
+{
+	uint64_t key = resident_key(a, addr, m->psz), n;
+
+	if (!u64map_get(&m->at_touch, key, &n))
+		return false;
+	if (n > 1)
+		(void)u64map_put(&m->at_touch, key, n - 1);
+	else
+		u64map_del(&m->at_touch, key);
+	return true;
+}
+
 uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access *a)
 {
 	uint64_t bytes = a->bytes ? a->bytes : 1;
@@ -983,7 +1174,12 @@ uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access
 	m->st.bytes += bytes;
 	m->st.nr_writes += a->write;
 	for (uint64_t p = first;; p += m->cfg.page_bytes) {
-		if (!absorb || !absorbed(m, a, p))
+		if (m->at_touch.nr && at_touch_take(m, a, p)) {
+			/* a page request said it is not present: this touch sends it */
+			static const struct pri_tag one = {.grpid = 0, .last = true};
+
+			xlate_page(m, t_ns, a, p, &one);
+		} else if (!absorb || !absorbed(m, a, p))
 			xlate_page(m, t_ns, a, p, NULL);
 		n++;
 		if (p == last)
@@ -995,17 +1191,42 @@ uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access
 
 /* ---------------------------------------------------------------- invalidation */
 
-static void inval_caches(struct model *m, const struct iotlb_inval *inv)
+/* @inv reaches unit @unit's IOTLB and walk caches (UINT32_MAX: every unit's). */
+static void inval_caches_in(struct model *m, uint32_t unit, const struct iotlb_inval *inv)
 {
-	uint64_t n = iotlb__inval(m->iotlb, inv);
-
-	(void)n;
-	pwalk__inval(m->pw, inv);
+	for (uint32_t i = 0; i < m->nr_units; i++) {
+		if (!m->units[i].iotlb || (unit != UINT32_MAX && i != unit))
+			continue;
+		iotlb__inval(m->units[i].iotlb, inv);
+		pwalk__inval(m->units[i].pw, inv);
+	}
 	pend_forget(m);
 	stale_inval(m, inv, false);
 }
 
-static void inval_atcs(struct model *m, const struct iotlb_inval *inv)
+/*
+ * A model-issued invalidation: every unit's caches (the model does not know
+ * which unit serves the domain; a unit without the domain's entries drops
+ * nothing).
+ */
+static void inval_caches(struct model *m, const struct iotlb_inval *inv)
+{
+	inval_caches_in(m, UINT32_MAX, inv);
+}
+
+/* Does the model-issued invalidation @inv reach device @d's ATC (a device of its domain)? */
+static bool atc_in(const struct mdev *d, const struct iotlb_inval *inv)
+{
+	return d->atc && (inv->kind == IOTLB_INV_GLOBAL || inv->domain == IOTLB_ANY ||
+			  inv->domain == d->domain);
+}
+
+/*
+ * Invalidate ATCs: every one (@domain_only false: a trace descriptor, whose
+ * source id names no model device), or those of @inv's domain's devices
+ * (Linux iommu_flush_dev_iotlb walks the domain's device list).
+ */
+static void inval_atcs(struct model *m, const struct iotlb_inval *inv, bool domain_only)
 {
 	pend_forget(m);
 	stale_inval(m, inv, true);
@@ -1013,7 +1234,7 @@ static void inval_atcs(struct model *m, const struct iotlb_inval *inv)
 		struct iotlb *atc = m->devs[i].atc;
 		struct iotlb_inval ai = *inv;
 
-		if (!atc)
+		if (!atc || (domain_only && !atc_in(&m->devs[i], inv)))
 			continue;
 		ai.domain = IOTLB_ANY; /* ATC contexts are (0, PASID) */
 		if (ai.kind == IOTLB_INV_DOMAIN)
@@ -1041,6 +1262,16 @@ static uint32_t nr_atcs(const struct model *m)
 	return n;
 }
 
+/* ATCs of the devices @inv's domain holds. */
+static uint32_t nr_atcs_in(const struct model *m, const struct iotlb_inval *inv)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < m->nr_devs; i++)
+		n += atc_in(&m->devs[i], inv);
+	return n;
+}
+
 /* A synchronous wait of @wait_ns on @cpu's path (@unmap_path: inside an unmap call). */
 static void charge_wait(struct model *m, uint64_t wait_ns, bool unmap_path, bool map_path)
 {
@@ -1064,9 +1295,9 @@ static void sync_inval(struct model *m, uint64_t t, const struct iotlb_inval *in
 	count_desc(m, t, MODEL_QI_IOTLB_INV, 1);
 	charge_wait(m, m->cfg.qi_wait_ns, unmap_path, false);
 	if (m->cfg.ats && m->nr_devs) {
-		uint32_t n = nr_atcs(m);
+		uint32_t n = nr_atcs_in(m, inv);
 
-		inval_atcs(m, inv);
+		inval_atcs(m, inv, true);
 		count_desc(m, t, MODEL_QI_DEV_TLB_INV, n);
 		for (uint32_t i = 0; i < n; i++)
 			charge_wait(m,
@@ -1092,10 +1323,13 @@ static struct fq *fq_get(struct model *m, uint32_t domain)
 		m->fqs = v;
 		m->cap_fqs = cap;
 	}
-	m->fqs[m->nr_fqs] =
-	    (struct fq){.domain = domain, .nr_cpu = calloc(MODEL_MAX_CPUS, sizeof(uint32_t))};
-	if (!m->fqs[m->nr_fqs].nr_cpu || u64map_put(&m->fq_of, domain, m->nr_fqs) < 0) {
+	m->fqs[m->nr_fqs] = (struct fq){.domain = domain,
+					.nr_cpu = calloc(MODEL_MAX_CPUS, sizeof(uint32_t)),
+					.gen_cpu = calloc(MODEL_MAX_CPUS, sizeof(uint32_t))};
+	if (!m->fqs[m->nr_fqs].nr_cpu || !m->fqs[m->nr_fqs].gen_cpu ||
+	    u64map_put(&m->fq_of, domain, m->nr_fqs) < 0) {
 		free(m->fqs[m->nr_fqs].nr_cpu);
+		free(m->fqs[m->nr_fqs].gen_cpu);
 		return NULL;
 	}
 	return &m->fqs[m->nr_fqs++];
@@ -1124,6 +1358,61 @@ static void fq_timeout(struct sim *s, const struct sim_event *ev)
 	fq_flush(m, sim__now_ns(s), q, false);
 	q->nr = 0;
 	memset(q->nr_cpu, 0, MODEL_MAX_CPUS * sizeof(uint32_t));
+	q->gen++; /* every ring's IOVAs are free again */
+}
+
+/*
+ * Held IOVAs (lazy): Linux frees an unmapped IOVA only when its flush-queue
+ * entry is freed after a flush (fq_ring_free -> free_iova_fast), so a map
+ * cannot reuse it before. A held page's value: fq index (16 bits), CPU
+ * ring (10), that ring's generation (19) and the domain's (19) when it was
+ * queued; it is free once either generation moved on (2^19 frees later a
+ * generation wraps: a page could look held again, at negligible odds).
+ */
+#define HELD_GEN_MASK ((1u << 19) - 1)
+#define HELD_MAX_PAGES (1u << 18) /* pages held per unmap (1 GiB of 4 KiB) */
+
+static uint64_t held_val(const struct model *m, const struct fq *q, uint32_t cpu)
+{
+	return (uint64_t)(q - m->fqs) << 48 | (uint64_t)cpu << 38 |
+	       (uint64_t)(q->gen_cpu[cpu] & HELD_GEN_MASK) << 19 | (q->gen & HELD_GEN_MASK);
+}
+
+static void held_add(struct model *m, const struct fq *q, uint32_t cpu, uint32_t domain,
+		     uint64_t iova, uint64_t bytes)
+{
+	uint64_t first = iova & ~0xfffull, n = ((iova & 0xfff) + (bytes ? bytes : 1) + 0xfff) >> 12;
+	uint64_t v = held_val(m, q, cpu);
+
+	if (n > HELD_MAX_PAGES)
+		n = HELD_MAX_PAGES;
+	for (uint64_t i = 0; i < n; i++)
+		(void)u64map_put(&m->held, map_key(domain, first + (i << 12)), v);
+}
+
+bool model__iova_held(struct model *m, uint32_t domain, uint64_t iova, uint64_t bytes)
+{
+	uint64_t first = iova & ~0xfffull, n = ((iova & 0xfff) + (bytes ? bytes : 1) + 0xfff) >> 12;
+
+	/* trace descriptors name the trace's IOVAs: nothing may move under them */
+	if (!m->held.nr || m->inval_src != MODEL_INVSRC_MODEL)
+		return false;
+	if (n > HELD_MAX_PAGES)
+		n = HELD_MAX_PAGES;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t key = map_key(domain, first + (i << 12)), v;
+		const struct fq *q;
+		uint32_t cpu;
+
+		if (!u64map_get(&m->held, key, &v))
+			continue;
+		q = &m->fqs[v >> 48];
+		cpu = (uint32_t)(v >> 38) & 0x3ff;
+		if (v == held_val(m, q, cpu))
+			return true;
+		u64map_del(&m->held, key); /* freed since */
+	}
+	return false;
 }
 
 /*
@@ -1131,7 +1420,8 @@ static void fq_timeout(struct sim *s, const struct sim_event *ev)
  * with this one) flushes the whole domain first and frees that CPU's ring
  * (fq_flush_iotlb + fq_ring_free); the domain's timer is armed if it is not.
  */
-static void fq_queue(struct model *m, uint64_t t, uint32_t cpu, uint32_t domain)
+static void fq_queue(struct model *m, uint64_t t, uint32_t cpu, uint32_t domain, uint64_t iova,
+		     uint64_t bytes)
 {
 	struct fq *q = fq_get(m, domain);
 
@@ -1144,11 +1434,13 @@ static void fq_queue(struct model *m, uint64_t t, uint32_t cpu, uint32_t domain)
 	if (cpu >= MODEL_MAX_CPUS)
 		cpu = MODEL_MAX_CPUS - 1;
 	q->nr++;
+	held_add(m, q, cpu, domain, iova, bytes);
 	if (++q->nr_cpu[cpu] >= m->cfg.fq_entries) {
 		m->st.inval_fq_full++;
 		fq_flush(m, t, q, true);
 		q->nr -= q->nr_cpu[cpu];
 		q->nr_cpu[cpu] = 0;
+		q->gen_cpu[cpu]++; /* fq_ring_free: this CPU's IOVAs are free again */
 	}
 	if (!q->timer_on) {
 		q->timer_on = true;
@@ -1387,6 +1679,19 @@ static void stale_check(struct model *m, const struct model_access *a, uint64_t 
 		m->st.use_after_unmap++;
 }
 
+void model__set_dev_unit(struct model *m, uint32_t dev, uint32_t unit)
+{
+	m->dev_unit[dev < MODEL_MAX_DEVS ? dev : MODEL_MAX_DEVS - 1] =
+	    (uint8_t)(unit < MODEL_MAX_UNITS ? unit : MODEL_MAX_UNITS - 1);
+}
+
+void model__set_dev_ats(struct model *m, uint32_t dev, bool ats)
+{
+	if (m->cfg.ats_devices == MODEL_ATS_ALL)
+		return;
+	m->no_ats[dev < MODEL_MAX_DEVS ? dev : MODEL_MAX_DEVS - 1] = !ats;
+}
+
 void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, uint64_t iova,
 		uint64_t bytes)
 {
@@ -1458,7 +1763,7 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 
 		sync_inval(m, t_ns, &inv, true);
 	} else {
-		fq_queue(m, t_ns, cpu, domain);
+		fq_queue(m, t_ns, cpu, domain, iova, bytes);
 	}
 }
 
@@ -1485,11 +1790,20 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 	uint64_t range = BASE_PAGE_BYTES << (q->addr_mask < 52 ? q->addr_mask : 52);
 	uint64_t base = q->addr & ~(range - 1); /* hardware ignores bits below the mask */
 
-	note_time(m, t_ns);
+	struct xunit *qu = unit_get(m, q->unit);
+	uint32_t qui;
 	bool cm;
 
-	if (m->cfg.inval_source == MODEL_INVSRC_AUTO && is_inval_type(q->type))
+	note_time(m, t_ns);
+	if (!qu)
+		qu = &m->units[0];
+	qui = (uint32_t)(qu - m->units);
+
+	if (m->cfg.inval_source == MODEL_INVSRC_AUTO && is_inval_type(q->type) &&
+	    m->inval_src != MODEL_INVSRC_TRACE) {
 		m->inval_src = MODEL_INVSRC_TRACE;
+		u64map_clear(&m->held); /* the trace's invalidations from now on */
+	}
 	if (q->type == MODEL_QI_PAGE_GRP_RESP)
 		return; /* a page response: the PRI path charges its own */
 	cm = qc_cm_flush(m, q, base, range);
@@ -1515,7 +1829,7 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 						 : IOTLB_INV_DOMAIN;
 		inv.addr = base;
 		inv.bytes = range;
-		inval_caches(m, &inv);
+		inval_caches_in(m, qui, &inv);
 		break;
 	case MODEL_QI_P_IOTLB_INV:
 		/* granularity: 2 all in PASID, 3 page-selective within PASID, else domain */
@@ -1525,7 +1839,7 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 						 : IOTLB_INV_DOMAIN;
 		inv.addr = base;
 		inv.bytes = range;
-		inval_caches(m, &inv);
+		inval_caches_in(m, qui, &inv);
 		break;
 	case MODEL_QI_DEV_TLB_INV:
 	case MODEL_QI_P_DEV_TLB_INV:
@@ -1533,13 +1847,13 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 		inv.pasid = q->type == MODEL_QI_P_DEV_TLB_INV ? q->pasid : IOTLB_ANY;
 		inv.addr = base;
 		inv.bytes = range;
-		inval_atcs(m, &inv);
+		inval_atcs(m, &inv, false);
 		break;
 	case MODEL_QI_CC_INV:
-		pwalk__inval_cc(m->pw);
+		pwalk__inval_cc(qu->pw);
 		break;
 	case MODEL_QI_PC_INV:
-		pwalk__inval_pasidc(m->pw, q->pasid);
+		pwalk__inval_pasidc(qu->pw, q->pasid);
 		break;
 	default:
 		break;
@@ -1603,30 +1917,115 @@ uint64_t model__latency_pct(const struct model *m, double pct)
 
 typedef int (*metric_fn)(void *ctx, const char *key, double v, const char *unit);
 
-static int emit(const struct model *m, metric_fn fn, void *ctx)
+/* A counter of struct model_stats reported as it is. */
+struct stat_row {
+	const char *key;  /* metric key */
+	size_t off;	  /* offsetof(struct model_stats, field) */
+	const char *unit; /* unit */
+};
+
+#define ROW(k, f, u)                                                                               \
+	{                                                                                          \
+		(k), offsetof(struct model_stats, f), (u)                                          \
+	}
+
+static int emit_rows(const struct model *m, const struct stat_row *r, size_t n, metric_fn fn,
+		     void *ctx)
 {
-	const struct iotlb_stats *is = iotlb__stats(m->iotlb);
-	const struct pwalk_stats *ps = pwalk__stats(m->pw);
-	const struct walkq_stats *ws = walkq__stats(m->walkers);
-	static const struct walkq_stats none;
-	const struct walkq_stats *hs = m->handlers ? walkq__stats(m->handlers) : &none;
-	const struct model_stats *s = &m->st;
-	char key[64];
-	int rc = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v;
+
+		memcpy(&v, (const char *)&m->st + r[i].off, sizeof(v));
+		if ((rc = fn(ctx, r[i].key, (double)v, r[i].unit)) < 0)
+			return rc;
+	}
+	return 0;
+}
 
 #define M(k, v, u)                                                                                 \
 	do {                                                                                       \
 		if ((rc = fn(ctx, (k), (double)(v), (u))) < 0)                                     \
 			return rc;                                                                 \
 	} while (0)
-	M("access.count", s->nr_accesses, "accesses");
-	M("access.pages", s->nr_pages, "lookups");
-	M("access.bytes", s->bytes, "bytes");
-	M("access.writes", s->nr_writes, "accesses");
-	M("access.absorbed_pages", s->absorbed_pages, "lookups");
-	M("xlate.pending_waits", s->pending_waits, "lookups");
-	M("xlate.use_after_unmap", s->use_after_unmap, "translations");
-	M("xlate.pending_wait_ns", s->pending_wait_ns, "ns");
+#define ROWS(tab)                                                                                  \
+	do {                                                                                       \
+		if ((rc = emit_rows(m, (tab), sizeof(tab) / sizeof((tab)[0]), fn, ctx)) < 0)       \
+			return rc;                                                                 \
+	} while (0)
+
+/* Metrics: what was looked up. */
+static int emit_access(const struct model *m, metric_fn fn, void *ctx)
+{
+	static const struct stat_row access_rows[] = {
+	    ROW("access.count", nr_accesses, "accesses"),
+	    ROW("access.pages", nr_pages, "lookups"),
+	    ROW("access.bytes", bytes, "bytes"),
+	    ROW("access.writes", nr_writes, "accesses"),
+	    ROW("access.absorbed_pages", absorbed_pages, "lookups"),
+	    ROW("xlate.pending_waits", pending_waits, "lookups"),
+	    ROW("xlate.use_after_unmap", use_after_unmap, "translations"),
+	    ROW("xlate.pending_wait_ns", pending_wait_ns, "ns"),
+	};
+	int rc = 0;
+
+	ROWS(access_rows);
+	return rc;
+}
+
+/* @n counters of @src added to @dst (the stats structs are all uint64_t). */
+static void add_u64s(void *dst, const void *src, size_t bytes)
+{
+	uint64_t *d = dst;
+	const uint64_t *x = src;
+
+	for (size_t i = 0; i < bytes / sizeof(uint64_t); i++)
+		d[i] += x[i];
+}
+
+_Static_assert(sizeof(struct iotlb_stats) % sizeof(uint64_t) == 0, "iotlb_stats: u64 only");
+_Static_assert(sizeof(struct pwalk_stats) % sizeof(uint64_t) == 0, "pwalk_stats: u64 only");
+_Static_assert(sizeof(struct walkq_stats) % sizeof(uint64_t) == 0, "walkq_stats: u64 only");
+
+/* Every unit's IOTLB, walk-cache and walker counters, summed (max_wait_ns: the largest). */
+static void unit_stats(const struct model *m, struct iotlb_stats *is, struct pwalk_stats *ps,
+		       struct walkq_stats *ws)
+{
+	memset(is, 0, sizeof(*is));
+	memset(ps, 0, sizeof(*ps));
+	memset(ws, 0, sizeof(*ws));
+	for (uint32_t i = 0; i < m->nr_units; i++) {
+		const struct walkq_stats *w;
+		uint64_t max;
+
+		if (!m->units[i].iotlb)
+			continue;
+		add_u64s(is, iotlb__stats(m->units[i].iotlb), sizeof(*is));
+		add_u64s(ps, pwalk__stats(m->units[i].pw), sizeof(*ps));
+		w = walkq__stats(m->units[i].walkers);
+		max = ws->max_wait_ns > w->max_wait_ns ? ws->max_wait_ns : w->max_wait_ns;
+		add_u64s(ws, w, sizeof(*ws));
+		ws->max_wait_ns = max;
+	}
+}
+
+/* Metrics: IOTLB, walk caches and walkers. */
+static int emit_iotlb(const struct model *m, metric_fn fn, void *ctx)
+{
+	struct iotlb_stats is_sum;
+	struct pwalk_stats ps_sum;
+	struct walkq_stats ws_sum;
+	const struct iotlb_stats *is = &is_sum;
+	const struct pwalk_stats *ps = &ps_sum;
+	const struct walkq_stats *ws = &ws_sum;
+	const struct model_stats *s = &m->st;
+	char key[64];
+	int rc = 0;
+
+	unit_stats(m, &is_sum, &ps_sum, &ws_sum);
+	M("iommu.units", m->nr_units, "units");
+
 	/* lookups = hits + misses + merged (secondary misses answered by a walk in flight) */
 	M(KEY_IOTLB_LOOKUPS, is->nr_lookups + s->iotlb_merged, "lookups");
 	M(KEY_IOTLB_HITS, is->nr_hits, "lookups");
@@ -1659,53 +2058,115 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 	M("cc.misses", ps->cc_misses, "lookups");
 	M("pasidc.hits", ps->pasidc_hits, "lookups");
 	M("pasidc.misses", ps->pasidc_misses, "lookups");
-	M("atc.lookups", s->atc_lookups, "lookups");
-	M(KEY_ATC_HITS, s->atc_hits, "lookups");
-	M(KEY_ATC_MISSES, s->atc_misses, "lookups");
+	return rc;
+}
+
+/* Metrics: ATC, ATS and PRI. */
+static int emit_pri(const struct model *m, metric_fn fn, void *ctx)
+{
+	static const struct stat_row pri_rows[] = {
+	    ROW("atc.lookups", atc_lookups, "lookups"),
+	    ROW(KEY_ATC_HITS, atc_hits, "lookups"),
+	    ROW(KEY_ATC_MISSES, atc_misses, "lookups"),
+	};
+	static const struct stat_row pri_rows1[] = {
+	    ROW("atc.inval_entries", atc_inval_entries, "entries"),
+	    ROW("ats.requests", ats_requests, "requests"),
+	    ROW("ats.invalidations", ats_inval, "requests"),
+	    ROW(KEY_PRI_REQUESTS, pri_requests, "requests"),
+	    ROW("pri.responses", pri_responses, "requests"),
+	    ROW("pri.answered", pri_answered, "requests"),
+	};
+	static const struct stat_row pri_rows2[] = {
+	    ROW("pri.unterminated_groups", pri_open_closed, "groups"),
+	    ROW("pri.trace_requests", pri_trace_requests, "requests"),
+	    ROW("pri.trace_write_requests", pri_trace_writes, "requests"),
+	    ROW("pri.dropped", pri_dropped, "requests"),
+	    ROW("pri.retries", pri_retries, "requests"),
+	    ROW("pri.failed", pri_failed, "faults"),
+	    ROW("pri.stalled", pri_stalled, "requests"),
+	    ROW("pri.minor", pri_minor, "faults"),
+	    ROW("pri.major", pri_major, "faults"),
+	    ROW("pri.max_prq_occupancy", pri_max_prq, "entries"),
+	};
+	static const struct stat_row pri_rows3[] = {
+	    ROW("pri.thread_wait_ns", pri_thread_wait_ns, "ns"),
+	    ROW("pri.response_cpu_ns", pri_resp_cpu_ns, "ns"),
+	    ROW(KEY_CPU_FAULT, pri_service_ns, "ns"),
+	};
+	static const struct stat_row pri_rows4[] = {
+	    ROW("fault.unrecoverable", faults_unrecoverable, "faults"),
+	    ROW("fault.first_touch_resident", first_touch_resident, "pages"),
+	};
+	static const struct walkq_stats none;
+	const struct walkq_stats *hs = m->handlers ? walkq__stats(m->handlers) : &none;
+	const struct model_stats *s = &m->st;
+	int rc = 0;
+
+	ROWS(pri_rows);
 	M("atc.devices", nr_atcs(m), "devices");
-	M("atc.inval_entries", s->atc_inval_entries, "entries");
-	M("ats.requests", s->ats_requests, "requests");
-	M("ats.invalidations", s->ats_inval, "requests");
-	M(KEY_PRI_REQUESTS, s->pri_requests, "requests");
-	M("pri.responses", s->pri_responses, "requests");
-	M("pri.answered", s->pri_answered, "requests");
+	ROWS(pri_rows1);
 	M("pri.in_flight", m->pri_open, "requests");
-	M("pri.unterminated_groups", s->pri_open_closed, "groups");
-	M("pri.trace_requests", s->pri_trace_requests, "requests");
-	M("pri.trace_write_requests", s->pri_trace_writes, "requests");
-	M("pri.dropped", s->pri_dropped, "requests");
-	M("pri.retries", s->pri_retries, "requests");
-	M("pri.failed", s->pri_failed, "faults");
-	M("pri.stalled", s->pri_stalled, "requests");
-	M("pri.minor", s->pri_minor, "faults");
-	M("pri.major", s->pri_major, "faults");
-	M("pri.max_prq_occupancy", s->pri_max_prq, "entries");
+	ROWS(pri_rows2);
 	M("pri.handler_wait_ns", hs->wait_ns, "ns");
 	M("pri.mean_handler_wait_ns", hs->nr ? (double)hs->wait_ns / (double)hs->nr : 0, "ns");
 	M("pri.handlers", m->nr_handlers, "threads");
-	M("pri.thread_wait_ns", s->pri_thread_wait_ns, "ns");
-	M("pri.response_cpu_ns", s->pri_resp_cpu_ns, "ns");
-	M(KEY_CPU_FAULT, s->pri_service_ns, "ns");
+	ROWS(pri_rows3);
 	M("pri.mean_fault_latency_ns",
 	  s->pri_answered ? (double)s->pri_latency_ns / (double)s->pri_answered : 0, "ns");
-	M("fault.unrecoverable", s->faults_unrecoverable, "faults");
-	M("fault.first_touch_resident", s->first_touch_resident, "pages");
-	M("map.count", s->nr_maps, "calls");
-	M("map.pages", s->map_pages, "pages");
-	M("map.bytes", s->map_bytes, "bytes");
-	M("map.live", s->live_maps, "maps");
-	M("map.live_bytes", s->live_bytes, "bytes");
-	M("map.peak_live_bytes", s->peak_live_bytes, "bytes");
-	M(KEY_CPU_MAP, s->map_cpu_ns, "ns");
-	M("unmap.count", s->nr_unmaps, "calls");
-	M("unmap.completed", s->unmap_done, "maps");
-	M("unmap.partial", s->unmap_partial, "calls");
-	M("unmap.unmatched", s->unmap_unmatched, "calls");
-	M(KEY_CPU_UNMAP, s->unmap_cpu_ns, "ns");
-	M("pin.pages", s->pin_pages, "pages");
-	M("pin.unpinned_pages", s->unpin_pages, "pages");
+	ROWS(pri_rows4);
+	return rc;
+}
+
+/* Metrics: maps, unmaps and pins. */
+static int emit_pinned(const struct model *m, metric_fn fn, void *ctx)
+{
+	static const struct stat_row pinned_rows[] = {
+	    ROW("map.count", nr_maps, "calls"),
+	    ROW("map.pages", map_pages, "pages"),
+	    ROW("map.bytes", map_bytes, "bytes"),
+	    ROW("map.live", live_maps, "maps"),
+	    ROW("map.live_bytes", live_bytes, "bytes"),
+	    ROW("map.peak_live_bytes", peak_live_bytes, "bytes"),
+	    ROW(KEY_CPU_MAP, map_cpu_ns, "ns"),
+	    ROW("unmap.count", nr_unmaps, "calls"),
+	    ROW("unmap.completed", unmap_done, "maps"),
+	    ROW("unmap.partial", unmap_partial, "calls"),
+	    ROW("unmap.unmatched", unmap_unmatched, "calls"),
+	    ROW(KEY_CPU_UNMAP, unmap_cpu_ns, "ns"),
+	    ROW("pin.pages", pin_pages, "pages"),
+	    ROW("pin.unpinned_pages", unpin_pages, "pages"),
+	};
+	const struct model_stats *s = &m->st;
+	int rc = 0;
+
+	ROWS(pinned_rows);
 	M("pin.peak_pinned_bytes", s->peak_pinned_pages * BASE_PAGE_BYTES, "bytes");
 	M(KEY_CPU_PIN, s->pin_cpu_ns, "ns");
+	return rc;
+}
+
+/* Metrics: invalidations and their waits. */
+static int emit_inval(const struct model *m, metric_fn fn, void *ctx)
+{
+	static const struct stat_row inval_rows[] = {
+	    ROW("inval.flushes", inval_flushes, "flushes"),
+	    ROW("inval.fq_full", inval_fq_full, "flushes"),
+	    ROW("inval.fq_timeout", inval_fq_timeout, "flushes"),
+	    ROW(KEY_CPU_INVAL, inval_wait_ns, "ns"),
+	    ROW("inval.sync_waits", inval_sync_waits, "waits"),
+	    ROW("inval.caching_mode_flushes", cm_flushes, "flushes"),
+	    ROW("inval.caching_mode_dropped", cm_dropped, "flushes"),
+	};
+	static const struct stat_row inval_rows1[] = {
+	    ROW("unmap.inval_wait_ns", unmap_inval_wait_ns, "ns"),
+	    ROW("map.inval_wait_ns", map_inval_wait_ns, "ns"),
+	    ROW("inval.from_trace", inval_from_trace, "descriptors"),
+	};
+	const struct model_stats *s = &m->st;
+	char key[64];
+	int rc = 0;
+
 	M(KEY_INVAL_COUNT, s->inval_count, "descriptors");
 	for (uint32_t t = 1; t < MODEL_QI_NR_TYPES_; t++) {
 		if (!qi_names[t])
@@ -1713,26 +2174,45 @@ static int emit(const struct model *m, metric_fn fn, void *ctx)
 		snprintf(key, sizeof(key), "inval.%s", qi_names[t]);
 		M(key, s->inval_by_type[t], "descriptors");
 	}
-	M("inval.flushes", s->inval_flushes, "flushes");
-	M("inval.fq_full", s->inval_fq_full, "flushes");
-	M("inval.fq_timeout", s->inval_fq_timeout, "flushes");
-	M(KEY_CPU_INVAL, s->inval_wait_ns, "ns");
-	M("inval.sync_waits", s->inval_sync_waits, "waits");
-	M("inval.caching_mode_flushes", s->cm_flushes, "flushes");
-	M("inval.caching_mode_dropped", s->cm_dropped, "flushes");
+	ROWS(inval_rows);
 	M("inval.caching_mode", caching_mode(m), "bool");
-	M("unmap.inval_wait_ns", s->unmap_inval_wait_ns, "ns");
-	M("map.inval_wait_ns", s->map_inval_wait_ns, "ns");
-	M("inval.from_trace", s->inval_from_trace, "descriptors");
+	ROWS(inval_rows1);
 	M("inval.source_trace", m->inval_src == MODEL_INVSRC_TRACE, "bool");
+	return rc;
+}
+
+/* Metrics: translation latency and its parts. */
+static int emit_lat(const struct model *m, metric_fn fn, void *ctx)
+{
+	const struct model_stats *s = &m->st;
+	int rc = 0;
+
 	M("xlate.count", s->lat_nr, "translations");
 	M(KEY_XLATE_LAT "@mean", s->lat_nr ? (double)s->lat_sum / (double)s->lat_nr : 0, "ns");
 	M(KEY_XLATE_LAT "@p50", model__latency_pct(m, 50), "ns");
 	M(KEY_XLATE_LAT "@p99", model__latency_pct(m, 99), "ns");
 	M(KEY_XLATE_LAT "@max", s->lat_max, "ns");
 	M(KEY_XLATE_LAT "@sum", s->lat_sum, "ns");
-#undef M
+	for (int i = 0; i < XP_NR_; i++)
+		M(xpart_keys[i], s->part_ns[i], "ns");
 	return rc;
+}
+
+#undef ROWS
+#undef M
+#undef ROW
+
+static int emit(const struct model *m, metric_fn fn, void *ctx)
+{
+	static int (*const part[])(const struct model *, metric_fn, void *) = {
+	    emit_access, emit_iotlb, emit_pri, emit_pinned, emit_inval, emit_lat,
+	};
+	int rc;
+
+	for (size_t i = 0; i < sizeof(part) / sizeof(part[0]); i++)
+		if ((rc = part[i](m, fn, ctx)) < 0)
+			return rc;
+	return 0;
 }
 
 struct find_ctx {

@@ -66,6 +66,11 @@
  *   moves it to the group's partial list (iommu_queue_iopf) and a device
  *   slot until the response. model__finish answers groups whose last request never
  *   came as if their latest request had been the last (counted).
+ * - A page request marked at_touch (the faulting scenario's prq=trace,
+ *   which decides residency where a map is made) says the page is not
+ *   present: the first device access to it (same PASID, any device: SVA
+ *   residency is the process's) faults then, as a group of one; until then
+ *   nothing happens.
  * - Trace page requests (model__page_req): one stands for a device access
  *   to that page that found it not present in the traced system. Faulting
  *   mode: it faults whatever the residency model says (a stale ATC/IOTLB
@@ -106,8 +111,24 @@
  *   (inval.caching_mode_flushes); iommu.caching_mode=off (bare metal)
  *   drops them, on/auto keep them; model source with caching mode on
  *   issues one per map (auto: once the trace showed the pattern).
- * - The trace does not say which device a domain serves, nor map a source
- *   id to a device: device-TLB invalidations apply to every device's ATC.
+ * - ATS per device: with ats.enabled on, a device uses ATS unless the
+ *   caller said it has none (model__set_dev_ats: a trace whose device-TLB
+ *   invalidations never name it; Linux sends them only to ATS-enabled
+ *   devices, iommu_flush_dev_iotlb). A device without ATS has no ATC: its
+ *   requests go to the IOTLB, and it needs no device-TLB invalidation.
+ * - IOMMU units (VT-d: each DMAR unit has its own IOTLB, paging-structure
+ *   caches and invalidation queue): a device translates through its unit's
+ *   caches (model__set_dev_unit; the replay ties devices to units from the
+ *   trace's unit names), a trace descriptor invalidates only the unit it
+ *   was submitted to, a model-issued invalidation every unit (the model
+ *   does not track which unit serves a domain). iommu.units > 0 caps the
+ *   number of units (1: one set of caches for every device).
+ * - Device-TLB invalidations from the trace apply to every ATC (their
+ *   source id is not mapped to a model device). Model-issued ones go to
+ *   the ATS devices of the invalidated domain, one wait each (Linux
+ *   iommu_flush_dev_iotlb walks the domain's devices); a device's domain
+ *   is that of its latest translation (all share domain 0 unless
+ *   replay.domain_per_device).
  */
 #ifndef SVATRACE_MODEL_MODEL_H
 #define SVATRACE_MODEL_MODEL_H
@@ -120,6 +141,7 @@
 
 #define MODEL_MAX_DEVS 4096 /* distinct devices (ATCs) */
 #define MODEL_MAX_CPUS 1024 /* flush queues */
+#define MODEL_MAX_UNITS 64  /* IOMMU (DMAR) units with caches of their own */
 
 /* VT-d invalidation descriptor types (VT-d spec 6.5.2), as the model names them. */
 enum model_qi_type {
@@ -156,18 +178,20 @@ struct model_qi {
 	uint32_t addr_mask;   /* page-selective: log2 of pages */
 	uint32_t cpu;	      /* CPU that submitted it: descriptors of one CPU at one time are one
 				 qi_submit_sync */
+	uint32_t unit;	      /* index of the IOMMU unit it was submitted to (0: the first) */
 };
 
 /* One page request taken from a trace (decoded PAGE_REQ, VT-d 7.5.1). */
 struct model_page_req {
-	uint64_t addr;	 /* address of the page (low bits ignored) */
-	uint32_t dev;	 /* device index, as for model_access */
-	uint32_t sid;	 /* source id: context-cache key */
-	uint32_t domain; /* domain id */
-	uint32_t pasid;	 /* PASID (0 when none) */
-	uint32_t grpid;	 /* page request group index */
-	uint8_t write;	 /* write access requested */
-	uint8_t last;	 /* last request of its group */
+	uint64_t addr;	  /* address of the page (low bits ignored) */
+	uint32_t dev;	  /* device index, as for model_access */
+	uint32_t sid;	  /* source id: context-cache key */
+	uint32_t domain;  /* domain id */
+	uint32_t pasid;	  /* PASID (0 when none) */
+	uint32_t grpid;	  /* page request group index */
+	uint8_t write;	  /* write access requested */
+	uint8_t last;	  /* last request of its group */
+	uint8_t at_touch; /* sent when a device first touches the page, not at @t_ns */
 };
 
 struct model;
@@ -211,6 +235,28 @@ uint64_t model__fault_probe(struct model *m, const struct model_access *a);
  * access to @r->addr that faulted (see "Trace page requests" above).
  */
 void model__page_req(struct model *m, uint64_t t_ns, const struct model_page_req *r);
+
+/**
+ * model__set_dev_ats() - whether device @dev uses ATS (an ATC) when
+ * ats.enabled is on; every device does until told otherwise (the trace's
+ * device-TLB invalidations say which do: replay/owners.h). Ignored with
+ * ats.devices=all.
+ */
+void model__set_dev_ats(struct model *m, uint32_t dev, bool ats);
+
+/**
+ * model__iova_held() - lazy invalidation from the model: is a page of
+ * [@iova, +@bytes) in @domain still held by a flush queue (unmapped, not
+ * yet flushed and freed)? Linux would not hand it out for a new map yet.
+ */
+bool model__iova_held(struct model *m, uint32_t domain, uint64_t iova, uint64_t bytes);
+
+/**
+ * model__set_dev_unit() - device @dev is behind IOMMU unit @unit (an index;
+ * 0 until told): its translations use that unit's IOTLB, walk caches and
+ * walkers, and only that unit's invalidation descriptors reach them.
+ */
+void model__set_dev_unit(struct model *m, uint32_t dev, uint32_t unit);
 
 /** model__map() - an iommu map (or DMA-API map) of [@iova, +@bytes) in @domain. */
 void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, uint64_t iova,

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * owners.c - one pass over a trace: map -> domain, source id -> ATS,
+ * domain -> ATS device and IOMMU unit (assumptions in owners.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/u64map.h"
+#include "replay/owners.h"
+#include "trace/format.h"
+
+#define OWN_CPUS 1024	 /* CPUs tracked; higher ones share the last slot */
+#define OWN_RECENT 64	 /* maps per CPU that a later flush may name */
+#define OWN_UNMAPS 8	 /* unmaps per CPU whose flush has not come yet */
+#define OWN_MAX_UNITS 64 /* IOMMU units told apart */
+
+struct own_range {
+	uint64_t iova, bytes; /* range */
+	uint64_t key;	      /* map_key of the map that made it (0: unknown) */
+	uint64_t self;	      /* an unmap's own map_key */
+};
+
+struct own_cpu {
+	struct own_range maps[OWN_RECENT];   /* recent maps, oldest first */
+	uint32_t nr_maps;		     /* used */
+	struct own_range unmaps[OWN_UNMAPS]; /* recent unmaps, oldest first */
+	uint32_t nr_unmaps;		     /* used */
+	uint32_t last_did;		     /* DID of its last IOTLB invalidation, OWNERS_NONE */
+};
+
+struct owners {
+	struct u64map map_dom;	       /* map_key of a map or unmap record -> DID */
+	struct u64map live;	       /* IOVA -> map_key of the live map starting there */
+	struct u64map sid_ats;	       /* source id -> 1: its device TLB was invalidated */
+	struct u64map dom_sid;	       /* DID -> source id of its device with ATS */
+	struct u64map dom_unit;	       /* DID -> unit string id */
+	uint32_t units[OWN_MAX_UNITS]; /* unit string ids in order of first use */
+	uint32_t nr_units;	       /* used */
+	struct own_cpu *cpu;	       /* OWN_CPUS */
+};
+
+struct owners *owners__new(void)
+{
+	struct owners *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return NULL;
+	o->cpu = calloc(OWN_CPUS, sizeof(*o->cpu));
+	if (!o->cpu || u64map_init(&o->map_dom) || u64map_init(&o->live) ||
+	    u64map_init(&o->sid_ats) || u64map_init(&o->dom_sid) || u64map_init(&o->dom_unit)) {
+		owners__free(o);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (uint32_t i = 0; i < OWN_CPUS; i++)
+		o->cpu[i].last_did = OWNERS_NONE;
+	return o;
+}
+
+void owners__free(struct owners *o)
+{
+	if (!o)
+		return;
+	u64map_fini(&o->map_dom);
+	u64map_fini(&o->live);
+	u64map_fini(&o->sid_ats);
+	u64map_fini(&o->dom_sid);
+	u64map_fini(&o->dom_unit);
+	free(o->cpu);
+	free(o);
+}
+
+static uint64_t map_key(uint32_t cpu, uint64_t ts_ns, uint64_t iova)
+{
+	uint64_t x = ts_ns * 0x9e3779b97f4a7c15ull ^ iova ^ (uint64_t)cpu << 48;
+
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 29;
+	return x == U64MAP_EMPTY ? 0 : x;
+}
+
+static struct own_cpu *cpu_of(struct owners *o, uint32_t cpu)
+{
+	return &o->cpu[cpu < OWN_CPUS ? cpu : OWN_CPUS - 1];
+}
+
+static void push_range(struct own_range *v, uint32_t *nr, uint32_t cap, const struct own_range *r)
+{
+	if (*nr == cap)
+		memmove(&v[0], &v[1], (cap - 1) * sizeof(v[0]));
+	else
+		(*nr)++;
+	v[*nr - 1] = *r;
+}
+
+static bool overlaps(const struct own_range *r, uint64_t base, uint64_t bytes)
+{
+	return r->iova < base + bytes && base < r->iova + (r->bytes ? r->bytes : 1);
+}
+
+static void unit_note(struct owners *o, uint32_t unit)
+{
+	for (uint32_t i = 0; i < o->nr_units; i++)
+		if (o->units[i] == unit)
+			return;
+	if (o->nr_units < OWN_MAX_UNITS)
+		o->units[o->nr_units++] = unit;
+}
+
+/* A page-selective IOTLB flush of @domain on @c: it names the domain of the maps it covers. */
+static int psi_flush(struct owners *o, struct own_cpu *c, uint32_t domain, uint64_t base,
+		     uint64_t bytes)
+{
+	uint32_t j = 0;
+	uint64_t key;
+
+	/* a caching-mode flush after maps (__mapping_notify_one) */
+	for (uint32_t i = 0; i < c->nr_maps; i++) {
+		if (!overlaps(&c->maps[i], base, bytes)) {
+			c->maps[j++] = c->maps[i];
+			continue;
+		}
+		if (u64map_put(&o->map_dom, c->maps[i].key, domain) < 0)
+			return -ENOMEM;
+	}
+	c->nr_maps = j;
+	/* a strict unmap's flush: the map that made the IOVA was in this domain */
+	j = 0;
+	for (uint32_t i = 0; i < c->nr_unmaps; i++) {
+		if (!overlaps(&c->unmaps[i], base, bytes)) {
+			c->unmaps[j++] = c->unmaps[i];
+			continue;
+		}
+		key = c->unmaps[i].key;
+		if (key && !u64map_get(&o->map_dom, key, NULL) &&
+		    u64map_put(&o->map_dom, key, domain) < 0)
+			return -ENOMEM;
+		if (u64map_put(&o->map_dom, c->unmaps[i].self, domain) < 0)
+			return -ENOMEM;
+	}
+	c->nr_unmaps = j;
+	return 0;
+}
+
+static int qi(struct owners *o, const struct trace_rec_qi_submit *q)
+{
+	struct own_cpu *c = cpu_of(o, q->hdr.cpu);
+	uint64_t range = 4096ull << (q->addr_mask < 52 ? q->addr_mask : 52);
+
+	unit_note(o, q->iommu_id);
+	switch (q->type) {
+	case TRACE_QI_IOTLB_INV:
+		if (q->granularity < 2) /* global: no domain */
+			return 0;
+		c->last_did = q->domain_id;
+		if (u64map_put(&o->dom_unit, q->domain_id, q->iommu_id) < 0)
+			return -ENOMEM;
+		return q->granularity == 3
+			   ? psi_flush(o, c, q->domain_id, q->addr & ~(range - 1), range)
+			   : 0;
+	case TRACE_QI_DEV_TLB_INV:
+	case TRACE_QI_P_DEV_TLB_INV:
+		if (u64map_put(&o->sid_ats, q->sid & 0xffff, 1) < 0)
+			return -ENOMEM;
+		if (c->last_did != OWNERS_NONE &&
+		    u64map_put(&o->dom_sid, c->last_did, q->sid & 0xffff) < 0)
+			return -ENOMEM;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int owners__scan(struct owners *o, struct replay_source *src)
+{
+	const struct trace_rec *rec;
+	int rc;
+
+	while ((rc = replay_source__next(src, &rec)) == 1) {
+		struct own_cpu *c = cpu_of(o, rec->cpu);
+		struct own_range r = {0};
+
+		switch (rec->kind) {
+		case TRACE_REC_IOMMU_MAP: {
+			const struct trace_rec_iommu_map *mp = (const void *)rec;
+
+			r = (struct own_range){.iova = mp->iova,
+					       .bytes = mp->size_bytes,
+					       .key = map_key(rec->cpu, rec->ts_ns, mp->iova)};
+			push_range(c->maps, &c->nr_maps, OWN_RECENT, &r);
+			if (u64map_put(&o->live, mp->iova, r.key) < 0)
+				rc = -ENOMEM;
+			break;
+		}
+		case TRACE_REC_IOMMU_UNMAP: {
+			const struct trace_rec_iommu_unmap *u = (const void *)rec;
+			uint64_t key = 0;
+
+			(void)u64map_get(&o->live, u->iova, &key);
+			u64map_del(&o->live, u->iova);
+			r = (struct own_range){.iova = u->iova,
+					       .bytes = u->size_bytes,
+					       .key = key,
+					       .self = map_key(rec->cpu, rec->ts_ns, u->iova)};
+			push_range(c->unmaps, &c->nr_unmaps, OWN_UNMAPS, &r);
+			break;
+		}
+		case TRACE_REC_QI_SUBMIT:
+			rc = qi(o, (const void *)rec);
+			break;
+		case TRACE_REC_PAGE_REQ:
+			unit_note(o,
+				  ((const struct trace_rec_page_req *)(const void *)rec)->iommu_id);
+			break;
+		default:
+			break;
+		}
+		if (rc < 0)
+			return rc; /* memory */
+		rc = 0;
+	}
+	/* a read error ends the pass: what the good prefix said stands, and the run reports it */
+	return replay_source__rewind(src);
+}
+
+uint32_t owners__map_domain(const struct owners *o, uint32_t cpu, uint64_t ts_ns, uint64_t iova)
+{
+	uint64_t d;
+
+	return u64map_get(&o->map_dom, map_key(cpu, ts_ns, iova), &d) ? (uint32_t)d : OWNERS_NONE;
+}
+
+bool owners__ats_known(const struct owners *o)
+{
+	return o->sid_ats.nr > 0;
+}
+
+bool owners__sid_ats(const struct owners *o, uint32_t sid)
+{
+	return u64map_get(&o->sid_ats, sid & 0xffff, NULL);
+}
+
+uint32_t owners__domain_sid(const struct owners *o, uint32_t domain)
+{
+	uint64_t s;
+
+	return u64map_get(&o->dom_sid, domain, &s) ? (uint32_t)s : OWNERS_NONE;
+}
+
+uint32_t owners__domain_unit(const struct owners *o, uint32_t domain)
+{
+	uint64_t u;
+
+	return u64map_get(&o->dom_unit, domain, &u) ? (uint32_t)u : OWNERS_NONE;
+}
+
+uint32_t owners__nr_units(const struct owners *o)
+{
+	return o->nr_units;
+}
+
+uint32_t owners__unit_index(const struct owners *o, uint32_t unit)
+{
+	for (uint32_t i = 0; i < o->nr_units; i++)
+		if (o->units[i] == unit)
+			return i;
+	return OWNERS_NONE;
+}
