@@ -37,9 +37,13 @@ static void usage(FILE *f)
 	import_foreach(list_one, f);
 	fprintf(f, "  -o, --output FILE   output trace file (required)\n"
 		   "      --clock NAME    clock the input's timestamps count: global, local,\n"
-		   "                      mono, boot (default: unknown; ftrace text does not say)\n"
+		   "                      mono, boot (default: what the input says, trace.dat\n"
+		   "                      does; else unknown: ftrace text does not say)\n"
 		   "      --keep-addrs    keep physical and user addresses (default: replace each\n"
 		   "                      page frame by a keyed hash, consistent within the file)\n"
+		   "      --lenient       import past more than a few unparseable lines (default:\n"
+		   "                      stop, quoting the first ones; an import that yields\n"
+		   "                      no records fails either way)\n"
 		   "      --hash-key FILE key of that hash (32 hex digits or 16 bytes), so that\n"
 		   "                      traces of one host can be joined; default: a random key\n"
 		   "                      per trace. Only the key's id is stored in the trace.\n"
@@ -73,13 +77,10 @@ static int parse_clock(const char *s, enum trace_clock *c)
 int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"from", required_argument, NULL, 'f'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"clock", required_argument, NULL, 'c'},
-	    {"keep-addrs", no_argument, NULL, 'k'},
-	    {"hash-key", required_argument, NULL, 'K'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"from", required_argument, NULL, 'f'},	{"output", required_argument, NULL, 'o'},
+	    {"clock", required_argument, NULL, 'c'},	{"keep-addrs", no_argument, NULL, 'k'},
+	    {"hash-key", required_argument, NULL, 'K'}, {"lenient", no_argument, NULL, 'L'},
+	    {"help", no_argument, NULL, 'h'},		{NULL, 0, NULL, 0},
 	};
 	const char *from = NULL, *out = NULL, *clock_name = NULL, *key_path = NULL, *in;
 	uint8_t key[REDACT_KEY_BYTES];
@@ -111,6 +112,9 @@ int cmd_import(int argc, char **argv)
 			break;
 		case 'K':
 			key_path = optarg;
+			break;
+		case 'L':
+			io.lenient = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -164,6 +168,18 @@ int cmd_import(int argc, char **argv)
 	src = json_object();
 	json_object_set_new(src, "importer", json_string(imp->name));
 	json_object_set_new(src, "input", svt_json_bytes(in));
+	if (imp->source_json) {
+		enum trace_clock file_clock = TRACE_CLOCK_UNKNOWN;
+		char *t = imp->source_json(in, &file_clock);
+		json_t *sj = t ? json_loads(t, 0, NULL) : NULL;
+
+		if (sj)
+			json_object_update(src, sj);
+		json_decref(sj);
+		free(t);
+		if (!clock_name)
+			clock = file_clock;
+	}
 	json_object_set_new(meta, "source", src);
 	json_object_set_new(meta, "command_line", svt_json_bytes(io.cmdline));
 	json_object_set_new(meta, "tool", json_string("svatrace " SVT_VERSION));
@@ -197,6 +213,14 @@ int cmd_import(int argc, char **argv)
 	}
 	err = imp->run(in, &io, &st, w);
 	explicit_bzero(key, sizeof(key));
+	if (!err && st.nr_records == 0) {
+		/* an empty result is a failure, never a quiet exit 0 */
+		svt_err("%s: no records imported from %llu %s%s%s; is it really --from %s?", in,
+			(unsigned long long)st.nr_lines,
+			!strcmp(imp->name, "trace-dat") ? "events" : "lines", st.why[0] ? ": " : "",
+			st.why, imp->name);
+		err = -ENODATA;
+	}
 	cerr = trace_writer__close(w);
 	if (err || cerr) {
 		if (cerr)
