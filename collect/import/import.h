@@ -40,7 +40,7 @@ struct import_stats {
 	 * Why nothing was imported, when the importer knows better than "0
 	 * records" (the first unparseable line, quoted; an empty buffer...).
 	 */
-	char why[512];
+	char why[1024];
 };
 
 struct importer {
