@@ -116,3 +116,12 @@ check_match "... saying it is a directory" 'pdir: is a directory, not a profile 
 printf '# full-line comment\n[iotlb]\n; another\nentries = 96 # trailing comment\n' > "$TMP/c.ini"
 check_rc "a profile with '# comments' loads" 0 "$S" replay --profile "$TMP/c.ini" --list-params
 check_match "... and its value is read without the comment" 'iotlb\.entries +entries +entries +96 ' "$OUT"
+
+# replay of a trace with nothing the model reads: a warning naming the kinds it needs; --strict fails
+check_rc "replay of a trace of only other events exits 0" 0 "$S" replay "$TMP/sys.svt"
+check_match "... with a warning naming the record kinds the model needs" 'sys.svt: nothing in this trace is input to the model \(replayed: none; 4 skipped.*iommu_map, iommu_unmap, dma, dev_access' "$OUT"
+check_rc "replay --strict of it fails" 1 "$S" replay --strict "$TMP/sys.svt"
+zcat data/traces/qemu-vtd-6.1-trace.txt.gz | head -400 > "$TMP/real.txt"
+"$S" -q import --from ftrace-text "$TMP/real.txt" -o "$TMP/real.svt"
+check_rc "replay --strict of a trace with maps succeeds" 0 "$S" replay --strict "$TMP/real.svt"
+check_eq "... without that warning" "" "$(printf '%s\n' "$OUT" | grep 'nothing in this trace')"
