@@ -33,6 +33,8 @@ struct es_entry {
 };
 
 struct event_sys {
+	struct es_entry *list;	/* --event-list pairs (sys NULL: ambiguous) */
+	size_t nr_list;		/* entries of list */
 	char *events_dir;	/* tracefs events/ to search, NULL: none */
 	struct es_entry *cache; /* names looked up there */
 	size_t nr_cache;	/* entries of cache */
@@ -166,10 +168,85 @@ struct event_sys *event_sys__new(const char *events_dir)
 	return es;
 }
 
+int event_sys__load_list(struct event_sys *es, const char *path, char *err, size_t err_bytes)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	unsigned long lineno = 0;
+	size_t cap = 0;
+	int rc = 0;
+
+	if (!f) {
+		rc = -errno;
+		snprintf(err, err_bytes, "%s: %s", path, strerror(errno));
+		return rc;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *colon, *name, *sys;
+		size_t i;
+
+		lineno++;
+		line[strcspn(line, "\r\n")] = 0;
+		if (!line[0] || line[0] == '#')
+			continue;
+		colon = strchr(line, ':');
+		if (!colon || colon == line || !colon[1] || strchr(colon + 1, ':') ||
+		    strpbrk(line, " \t")) {
+			snprintf(err, err_bytes,
+				 "%s:%lu: want SYSTEM:NAME (as tracefs available_events)", path,
+				 lineno);
+			rc = -EINVAL;
+			break;
+		}
+		*colon = 0;
+		sys = line;
+		name = colon + 1;
+		for (i = 0; i < es->nr_list; i++)
+			if (!strcmp(es->list[i].name, name))
+				break;
+		if (i < es->nr_list) {
+			if (es->list[i].sys && strcmp(es->list[i].sys, sys)) {
+				free(es->list[i].sys); /* two systems: the name cannot say */
+				es->list[i].sys = NULL;
+			}
+			continue;
+		}
+		if (es->nr_list == cap) {
+			size_t ncap = cap ? cap * 2 : 256;
+			struct es_entry *n = realloc(es->list, ncap * sizeof(*n));
+
+			if (!n) {
+				rc = -ENOMEM;
+				break;
+			}
+			es->list = n;
+			cap = ncap;
+		}
+		es->list[es->nr_list].name = strdup(name);
+		es->list[es->nr_list].sys = strdup(sys);
+		if (!es->list[es->nr_list].name || !es->list[es->nr_list].sys) {
+			free(es->list[es->nr_list].name);
+			free(es->list[es->nr_list].sys);
+			rc = -ENOMEM;
+			break;
+		}
+		es->nr_list++;
+	}
+	if (rc == -ENOMEM)
+		snprintf(err, err_bytes, "%s: out of memory", path);
+	fclose(f);
+	return rc;
+}
+
 void event_sys__free(struct event_sys *es)
 {
 	if (!es)
 		return;
+	for (size_t i = 0; i < es->nr_list; i++) {
+		free(es->list[i].name);
+		free(es->list[i].sys);
+	}
+	free(es->list);
 	for (size_t i = 0; i < es->nr_cache; i++) {
 		free(es->cache[i].name);
 		free(es->cache[i].sys);
@@ -212,7 +289,12 @@ void event_sys__name(struct event_sys *es, const char *name, char *buf, size_t l
 {
 	const char *sys = NULL;
 
-	if (es && es->events_dir) {
+	for (size_t i = 0; es && i < es->nr_list; i++)
+		if (!strcmp(es->list[i].name, name)) {
+			sys = es->list[i].sys;
+			break;
+		}
+	if (!sys && es && es->events_dir) {
 		size_t i;
 
 		for (i = 0; i < es->nr_cache; i++)

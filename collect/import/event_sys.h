@@ -4,10 +4,13 @@
  *
  * ftrace text prints "sched_switch:", not "sched:sched_switch"; the
  * importers name every event "SYSTEM:NAME" as the collector and the
- * trace.dat importer do. The system comes from the capturing host's tracefs
- * events/ tree when the input is read there (the kernel's own answer), else
- * from a built-in table of well-known events and families, else it is
- * "unknown". Internal to collect/import/.
+ * trace.dat importer do. The system comes from a list of the capturing
+ * host's events the user gives (its tracefs available_events, lines
+ * "SYSTEM:NAME"), else from the capturing host's tracefs events/ tree when
+ * the input is read there (the kernel's own answer), else from a built-in
+ * table of well-known events and families, else it is "unknown". A name
+ * found in two systems of a list or tree is left to the next source.
+ * Internal to collect/import/.
  */
 #ifndef SVATRACE_COLLECT_IMPORT_EVENT_SYS_H
 #define SVATRACE_COLLECT_IMPORT_EVENT_SYS_H
@@ -22,6 +25,14 @@ struct event_sys;
  * Return: the resolver, or NULL with errno set.
  */
 struct event_sys *event_sys__new(const char *events_dir);
+
+/**
+ * event_sys__load_list() - read @path, lines "SYSTEM:NAME" (tracefs
+ * available_events or set_event; blank and '#' lines skipped), as the
+ * first source of systems. Return: 0, or -errno with "FILE:LINE: what" in
+ * @err.
+ */
+int event_sys__load_list(struct event_sys *es, const char *path, char *err, size_t err_bytes);
 
 /** event_sys__free() - free @es (NULL is a no-op). */
 void event_sys__free(struct event_sys *es);

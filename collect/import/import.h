@@ -20,6 +20,7 @@ struct import_opts {
 	const char *cmdline;	 /* command line that ran the import */
 	const uint8_t *hash_key; /* REDACT_KEY_BYTES address-hash key, NULL: random */
 	bool lenient;		 /* keep going past IMPORT_MAX_BAD unparseable lines */
+	const char *event_list;	 /* "SYSTEM:NAME" lines of the capturing host, or NULL */
 };
 
 /*

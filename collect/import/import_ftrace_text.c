@@ -11,9 +11,9 @@
  * event is lost. "CPU:N [LOST M EVENTS]" lines become lost-event counters.
  * The text does not name an event's system; events of the probe table
  * (collect/probe_table.h) get theirs and its kind picks their decoder,
- * other events get theirs from event_sys.c (the capturing host's tracefs
- * when the input is read there, else a built-in table, else
- * "unknown:NAME"). Input may be gzip-compressed.
+ * other events get theirs from event_sys.c (the capturing host's list of
+ * events given with --event-list, its tracefs when the input is read
+ * there, else a built-in table, else "unknown:NAME"). Input may be gzip-compressed.
  *
  * A line that is not an event line (and not a "#" comment, a blank or a
  * lost-events line) is quoted in a warning; more than IMPORT_MAX_BAD of
@@ -832,6 +832,15 @@ static int ftrace_text_run(const char *in_path, const struct import_opts *opts,
 	if (!c.rd || !c.es) {
 		err = -ENOMEM;
 		goto out;
+	}
+	if (opts->event_list) {
+		char msg[600];
+
+		err = event_sys__load_list(c.es, opts->event_list, msg, sizeof(msg));
+		if (err) {
+			svt_err("%s", msg);
+			goto out;
+		}
 	}
 	in = gzopen(in_path, "rb");
 	if (!in) {

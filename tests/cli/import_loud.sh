@@ -58,6 +58,14 @@ check_match "sys_enter_openat is syscalls:sys_enter_openat" '"syscalls:sys_enter
 check_match "an event no table knows is unknown:NAME" '"unknown:made_up_event": 1' "$J"
 check_match "trace_marker text is ftrace:print" '"ftrace:print": 1' "$J"
 
+# the capturing host's list of events (tracefs available_events) names them too
+printf 'sched:sched_switch\nmygroup:made_up_event\n' > "$TMP/events.txt"
+check_rc "--event-list FILE gives systems no table knows" 0 "$S" import --event-list "$TMP/events.txt" --from ftrace-text "$TMP/sys.txt" -o "$TMP/el.svt"
+check_match "... made_up_event is mygroup:made_up_event" '"mygroup:made_up_event": 1' "$("$S" info --json "$TMP/el.svt")"
+printf 'sched:sched_switch\nnot an event\n' > "$TMP/bad-events.txt"
+check_fails "a malformed --event-list fails" "$S" import --event-list "$TMP/bad-events.txt" --from ftrace-text "$TMP/sys.txt" -o "$TMP/el.svt"
+check_match "... naming file:line" 'bad-events.txt:2: want SYSTEM:NAME' "$OUT"
+
 # on the capturing host its tracefs names events no table knows
 TR=/sys/kernel/tracing
 if [ "$(id -u)" -eq 0 ] && [ -d "$TR/events/mmap_lock/mmap_lock_start_locking" ]; then
