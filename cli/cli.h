@@ -26,8 +26,32 @@ struct cli_cmd {
 /** cli_usage_error() - print "svatrace CMD: msg" and a hint to --help; returns CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+struct option;
+
+/**
+ * cli_getopt() - getopt_long() for subcommands, with one error path.
+ * @argc, @argv: the subcommand's (argv[0] is its name, used in messages).
+ * @shortopts, @longopts: as for getopt_long().
+ *
+ * An unknown option (with the nearest known one: "unknown option '--jsn';
+ * did you mean '--json'?"), a missing value or an unwanted one is reported
+ * here, once, as "svatrace CMD: ..." with the --help hint; getopt's own
+ * message is off. The command's usage error for it (its `default:` branch)
+ * then prints nothing more.
+ *
+ * Return: as getopt_long(): the option's value, -1 at the end, '?' on error.
+ */
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+
 /** cli_error() - print "svatrace CMD: msg"; returns CLI_FAIL. */
 int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/**
+ * cli_check_label() - a run label is one line of text: a control byte
+ * (newline, tab, escape) broke plot data files and terminals (issue 19).
+ * Return: CLI_OK, or CLI_USAGE after "svatrace CMD: --label: ..." naming the byte.
+ */
+int cli_check_label(const char *cmd, const char *label);
 
 /** cli_is_tty() - true if @f is a terminal and progress may be drawn on it. */
 bool cli_is_tty(FILE *f);

@@ -380,7 +380,7 @@ static int parse_opts(int argc, char **argv, int first, struct opts *o, int npos
 	int c, k = 0;
 
 	optind = first;
-	while ((c = getopt_long(argc, argv, "-o:h", lo, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "-o:h", lo)) != -1) {
 		switch (c) {
 		case 1:
 			if (k == npos)

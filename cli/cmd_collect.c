@@ -172,7 +172,7 @@ int cmd_collect(int argc, char **argv)
 	struct sigaction sa = {.sa_handler = on_signal};
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "o:d:e:p:b:lvh", lopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:d:e:p:b:lvh", lopts)) != -1) {
 		char *end;
 
 		switch (c) {

@@ -52,7 +52,7 @@ int cmd_convert(int argc, char **argv)
 	char err[600];
 	int c, rc, cerr;
 
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:h", opts)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;

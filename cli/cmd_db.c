@@ -13,6 +13,7 @@
 #include "analyze/example.h"
 #include "analyze/store.h"
 #include "cli/cli.h"
+#include "lib/suggest.h"
 
 static void usage(FILE *f)
 {
@@ -40,6 +41,7 @@ static void usage(FILE *f)
 
 static int db_info(int argc, char **argv)
 {
+	static const char *const info_opts[] = {"--json"};
 	struct store_info info;
 	struct store *st;
 	struct stat sb;
@@ -51,7 +53,10 @@ static int db_info(int argc, char **argv)
 		if (!strcmp(argv[i], "--json"))
 			json = true;
 		else if (argv[i][0] == '-')
-			return cli_usage_error("db", "unknown option '%s'", argv[i]);
+			return cli_usage_error("db", "unknown option '%s'%s", argv[i],
+					       suggest_closest(argv[i], info_opts, 1)
+						   ? "; did you mean '--json'?"
+						   : "");
 		else if (!path)
 			path = argv[i];
 		else

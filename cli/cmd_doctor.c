@@ -110,7 +110,7 @@ int cmd_doctor(int argc, char **argv)
 	json_t *r;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", lopts)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;

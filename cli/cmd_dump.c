@@ -20,7 +20,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: svatrace dump [-e EVENT]... [-n N] FILE\n"
+	fprintf(f, "usage: svatrace dump [-e EVENT]... [-n N] [--json] FILE\n"
 		   "\n"
 		   "Print every record of a trace file as one JSON object per line (JSON Lines):\n"
 		   "the common header (ts_ns, event, kind, cpu, pid, comm, hashed), then the\n"
@@ -33,6 +33,7 @@ static void usage(FILE *f)
 		   "  -e, --event SYS:NAME  only records of this event (repeatable; a trailing\n"
 		   "                        '*' matches a prefix: -e 'dma:*')\n"
 		   "  -n, --limit N         stop after N printed records (default: all)\n"
+		   "      --json            accepted for symmetry: the output is always JSON\n"
 		   "  -h, --help            this help\n"
 		   "\n"
 		   "Example:\n"
@@ -55,20 +56,18 @@ static bool event_wanted(char **events, int nr, const char *name)
 }
 
 /*
- * One "key":value member. Values go through jansson (strings are escaped,
- * and non-UTF-8 bytes cannot be printed raw), except unsigned integers,
- * printed here: jansson integers are int64_t, so u64 values >= 2^63 came
- * out negative (issue 19).
+ * One "key":value member. Strings that need escaping go through jansson
+ * (and svt_json_bytes() for non-UTF-8 bytes); unsigned integers are printed
+ * here: jansson integers are int64_t, so u64 values >= 2^63 came out
+ * negative (issue 19). @key is a field name from the record tables, an
+ * identifier, printed as is.
  */
 static void put_key(FILE *f, bool *first, const char *key)
 {
-	json_t *k = json_string(key);
-
-	fputs(*first ? "{" : ",", f);
+	fputs(*first ? "{\"" : ",\"", f);
 	*first = false;
-	json_dumpf(k, f, JSON_ENCODE_ANY | JSON_COMPACT);
-	fputc(':', f);
-	json_decref(k);
+	fputs(key, f);
+	fputs("\":", f);
 }
 
 static void put_json(FILE *f, bool *first, const char *key, json_t *v)
@@ -76,6 +75,32 @@ static void put_json(FILE *f, bool *first, const char *key, json_t *v)
 	put_key(f, first, key);
 	json_dumpf(v ? v : json_null(), f, JSON_ENCODE_ANY | JSON_COMPACT);
 	json_decref(v);
+}
+
+/*
+ * A string value: printable ASCII without quote or backslash is printed as
+ * jansson prints it (unchanged, in quotes) without building a JSON value;
+ * anything else goes through svt_json_bytes(). Building those values was
+ * most of dump's time (2.5 s of 3.3 s for 52k records under the sanitizers).
+ */
+static void put_str(FILE *f, bool *first, const char *key, const char *s)
+{
+	const char *p;
+
+	if (!s) {
+		put_json(f, first, key, NULL);
+		return;
+	}
+	for (p = s; *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\'; p++)
+		;
+	if (*p) {
+		put_json(f, first, key, svt_json_bytes(s));
+		return;
+	}
+	put_key(f, first, key);
+	fputc('"', f);
+	fputs(s, f);
+	fputc('"', f);
 }
 
 static void put_u64(FILE *f, bool *first, const char *key, uint64_t v)
@@ -98,14 +123,15 @@ static char *record_line(const struct trace_reader *r, const struct trace_rec *r
 	if (!f)
 		return NULL;
 	put_u64(f, &first, "ts_ns", rec->ts_ns);
-	put_json(f, &first, "event", svt_json_bytes(trace_reader__event_name(r, rec)));
-	put_json(f, &first, "kind", json_string(trace_rec_kind_name(rec->kind)));
+	put_str(f, &first, "event", trace_reader__event_name(r, rec));
+	put_str(f, &first, "kind", trace_rec_kind_name(rec->kind));
 	put_u64(f, &first, "cpu", rec->cpu);
 	put_u64(f, &first, "pid", rec->pid);
-	put_json(f, &first, "comm", comm ? svt_json_bytes(comm) : NULL);
-	put_json(f, &first, "hashed", json_boolean(rec->flags & TRACE_RF_ADDR_HASHED));
+	put_str(f, &first, "comm", comm);
+	put_key(f, &first, "hashed");
+	fputs(rec->flags & TRACE_RF_ADDR_HASHED ? "true" : "false", f);
 	if (rec->kind == TRACE_REC_GENERIC) {
-		put_json(f, &first, "text", svt_json_bytes(trace_reader__generic_text(rec)));
+		put_str(f, &first, "text", trace_reader__generic_text(rec));
 		goto out;
 	}
 	fl = trace_rec_fields(rec->kind, &nr);
@@ -116,15 +142,16 @@ static char *record_line(const struct trace_reader *r, const struct trace_rec *r
 		switch (fl[i].type) {
 		case TRACE_F_STR:
 			s = trace_reader__string(r, (uint32_t)v);
-			put_json(f, &first, fl[i].name, s ? svt_json_bytes(s) : NULL);
+			put_str(f, &first, fl[i].name, s);
 			break;
 		case TRACE_F_HEX64:
 			snprintf(hex, sizeof(hex), "0x%" PRIx64, v);
-			put_json(f, &first, fl[i].name, json_string(hex));
+			put_str(f, &first, fl[i].name, hex);
 			break;
 		case TRACE_F_S16:
 		case TRACE_F_S32:
-			put_json(f, &first, fl[i].name, json_integer((json_int_t)(int64_t)v));
+			put_key(f, &first, fl[i].name);
+			fprintf(f, "%" PRId64, (int64_t)v);
 			break;
 		default:
 			put_u64(f, &first, fl[i].name, v);
@@ -144,6 +171,7 @@ int cmd_dump(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"event", required_argument, NULL, 'e'},
 	    {"limit", required_argument, NULL, 'n'},
+	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -157,7 +185,7 @@ int cmd_dump(int argc, char **argv)
 	if (!events)
 		return cli_error("dump", "out of memory");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "e:n:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "e:n:h", opts)) != -1) {
 		switch (c) {
 		case 'e':
 			if (!strchr(optarg, ':') && strcmp(optarg, "*")) {
@@ -175,6 +203,8 @@ int cmd_dump(int argc, char **argv)
 				    "dump", "--limit '%s': want a positive count", optarg);
 			}
 			break;
+		case 'j':
+			break; /* "svatrace --json dump" works like every data command */
 		case 'h':
 			usage(stdout);
 			free(events);

@@ -20,6 +20,7 @@
 #include "model/xlate/config.h"
 #include "replay/registry.h"
 #include "replay/replay.h"
+#include "replay/scenario.h"
 #include "sweep/resolve.h"
 
 #define CMD "export"
@@ -140,6 +141,7 @@ static int run_replay(const char *trace, const char *profile, const char *scenar
 	char(*keys)[128] = calloc((size_t)nr_sets + 1, sizeof(*keys));
 	struct params *p = params__new(svt_param_registry);
 	struct results_sink sink = {&keep_ops, keep};
+	struct scenario_chain *chain = NULL; /* built once, by the resolve */
 	char spec[1024] = "", err[512];
 	int n = 0, rc = CLI_OK;
 
@@ -158,20 +160,24 @@ static int run_replay(const char *trace, const char *profile, const char *scenar
 	}
 	if (seed)
 		sset[n++] = (struct sweep_setting){"model.seed", seed, "--seed"};
-	if (sweep_resolve(p, profile, scenario, sset, (size_t)n, spec, sizeof(spec), err,
-			  sizeof(err))) {
+	if (sweep_resolve_chain(p, profile, scenario, sset, (size_t)n, &chain, spec, sizeof(spec),
+				err, sizeof(err))) {
 		rc = cli_usage_error(CMD, "%s", err);
 		goto out;
 	}
 	{
 		const struct model_cfg *mc = params__cfg(p, &model_param_table);
-		struct replay_opts o = {
-		    .params = p, .trace_path = trace, .scenario = spec, .seed = mc ? mc->seed : 0};
+		struct replay_opts o = {.params = p,
+					.trace_path = trace,
+					.scenario = spec,
+					.chain = chain,
+					.seed = mc ? mc->seed : 0};
 
 		if (replay_run(&o, &sink))
 			rc = CLI_FAIL; /* replay said what through the log */
 	}
 out:
+	scenario_chain__free(chain);
 	params__free(p);
 	free(sset);
 	free(keys);
@@ -203,7 +209,7 @@ int cmd_export(int argc, char **argv)
 	if (!sets)
 		return cli_error(CMD, "out of memory");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:h", opts)) != -1) {
 		switch (c) {
 		case O_PERFETTO:
 		case O_SQLITE:

@@ -110,7 +110,17 @@ static void add_param(const char *key, const char *value, void *ctx)
 	json_object_set_new(ctx, key, json_string(value));
 }
 
-int cmd_gen(int argc, char **argv)
+struct gen_args {
+	const struct gen_kind *kind; /* KIND, NULL: not given */
+	const char *out_path;	     /* -o */
+	char **sets;		     /* --set texts */
+	int nr_sets;		     /* their number */
+	bool help;		     /* --help */
+	uint64_t seed;		     /* --seed */
+};
+
+/* Options and KIND into @a: CLI_OK, or the exit status of a usage error. */
+static int parse_args(int argc, char **argv, struct gen_args *a)
 {
 	static const struct option opts[] = {
 	    {"set", required_argument, NULL, 's'},
@@ -119,116 +129,121 @@ int cmd_gen(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const struct gen_kind *kind = NULL;
-	const char *out_path = NULL;
-	struct gen_cfg *cfg = NULL;
-	char **sets = calloc((size_t)argc, sizeof(char *));
-	int nr_sets = 0, help = 0, c, ret = CLI_FAIL, rc;
-	uint64_t seed = 1;
-	struct sink sink = {0};
-	json_t *meta = NULL, *params;
-	char *meta_text = NULL, why[192];
+	char why[192];
+	int c;
 
-	if (!sets)
-		return cli_error("gen", "out of memory");
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:h", opts)) != -1) {
 		switch (c) {
 		case 's':
-			sets[nr_sets++] = optarg;
+			a->sets[a->nr_sets++] = optarg;
 			break;
 		case 'S':
 			/* read like replay's --seed (model.seed: a count) */
-			if (units_parse_u64(optarg, UNITS_COUNT, &seed, why, sizeof(why))) {
-				ret = cli_usage_error("gen", "--seed: %s", why);
-				goto out;
-			}
+			if (units_parse_u64(optarg, UNITS_COUNT, &a->seed, why, sizeof(why)))
+				return cli_usage_error("gen", "--seed: %s", why);
 			break;
 		case 'o':
-			out_path = optarg;
+			a->out_path = optarg;
 			break;
 		case 'h':
-			help = 1;
+			a->help = true;
 			break;
 		default:
-			ret = CLI_USAGE;
-			goto out;
+			return CLI_USAGE; /* cli_getopt() said what */
 		}
 	}
 	if (optind < argc) {
-		kind = gen_find(argv[optind]);
-		if (!kind) {
-			ret = cli_usage_error("gen", "no generator kind '%s'", argv[optind]);
-			goto out;
-		}
-		if (optind + 1 < argc) {
-			ret = cli_usage_error("gen", "unexpected argument '%s'", argv[optind + 1]);
-			goto out;
-		}
+		a->kind = gen_find(argv[optind]);
+		if (!a->kind)
+			return cli_usage_error("gen", "no generator kind '%s'", argv[optind]);
+		if (optind + 1 < argc)
+			return cli_usage_error("gen", "unexpected argument '%s'", argv[optind + 1]);
 	}
-	if (help) {
-		if (kind)
-			kind_help(stdout, kind);
-		else
-			usage(stdout);
-		ret = CLI_OK;
-		goto out;
-	}
-	if (!kind) {
-		ret = cli_usage_error("gen", "which kind? (see 'svatrace gen --help')");
-		goto out;
-	}
-	if (!out_path) {
-		ret = cli_usage_error("gen", "-o FILE is required");
-		goto out;
-	}
-	cfg = gen_cfg__new(kind);
-	if (!cfg)
-		goto out;
-	for (int i = 0; i < nr_sets; i++) {
-		if (gen_cfg__set(cfg, sets[i])) {
-			ret = CLI_USAGE;
-			goto out;
-		}
-	}
-	if (gen_cfg__resolve(cfg)) {
-		ret = CLI_USAGE;
-		goto out;
-	}
-	/* no output path, time or host in the meta: same inputs, same bytes */
-	meta = json_object();
-	params = json_object();
+	return CLI_OK;
+}
+
+/* The trace's meta JSON (compact, malloc'd): no output path, time or host,
+ * so the same inputs give the same bytes. NULL if out of memory. */
+static char *meta_text(const struct gen_kind *kind, const struct gen_cfg *cfg, uint64_t seed)
+{
+	json_t *meta = json_object(), *params = json_object();
+	char *text;
+
 	gen_cfg_foreach(cfg, add_param, params);
 	json_object_set_new(meta, "generator", json_string(kind->name));
 	json_object_set_new(meta, "params", params);
 	json_object_set_new(meta, "seed", json_integer((json_int_t)seed));
 	json_object_set_new(meta, "tool", json_string("svatrace " SVT_VERSION));
-	meta_text = json_dumps(meta, JSON_COMPACT);
-	if (!meta_text)
-		goto out;
-	sink.w = trace_writer__open(out_path, TRACE_CLOCK_SYNTHETIC, 0, meta_text);
-	if (!sink.w) {
-		ret = cli_error("gen", "%s: %s", out_path, strerror(errno));
-		goto out;
-	}
-	rc = kind->run(cfg, seed, &(struct gen_out){sink_emit, sink_intern, &sink});
+	text = json_dumps(meta, JSON_COMPACT);
+	json_decref(meta);
+	return text;
+}
+
+/* Run the generator into @a->out_path: the exit status. */
+static int write_trace(const struct gen_args *a, const struct gen_cfg *cfg)
+{
+	char *meta = meta_text(a->kind, cfg, a->seed);
+	struct sink sink = {0};
+	int rc;
+
+	if (!meta)
+		return cli_error("gen", "out of memory");
+	sink.w = trace_writer__open(a->out_path, TRACE_CLOCK_SYNTHETIC, 0, meta);
+	free(meta);
+	if (!sink.w)
+		return cli_error("gen", "%s: %s", a->out_path, strerror(errno));
+	rc = a->kind->run(cfg, a->seed, &(struct gen_out){sink_emit, sink_intern, &sink});
 	if (!rc)
 		rc = sink.err;
-	svt_debug("gen %s: %" PRIu64 " records", kind->name, trace_writer__nr_records(sink.w));
+	svt_debug("gen %s: %" PRIu64 " records", a->kind->name, trace_writer__nr_records(sink.w));
 	if (rc) {
 		trace_writer__close(sink.w);
-		ret = cli_error("gen", "%s: %s", out_path, trace_strerror(rc));
-		goto out;
+		return cli_error("gen", "%s: %s", a->out_path, trace_strerror(rc));
 	}
 	rc = trace_writer__close(sink.w);
-	if (rc) {
-		ret = cli_error("gen", "%s: %s", out_path, trace_strerror(rc));
+	if (rc)
+		return cli_error("gen", "%s: %s", a->out_path, trace_strerror(rc));
+	return CLI_OK;
+}
+
+int cmd_gen(int argc, char **argv)
+{
+	struct gen_args a = {.sets = calloc((size_t)argc, sizeof(char *)), .seed = 1};
+	struct gen_cfg *cfg = NULL;
+	int ret;
+
+	if (!a.sets)
+		return cli_error("gen", "out of memory");
+	ret = parse_args(argc, argv, &a);
+	if (ret != CLI_OK)
+		goto out;
+	if (a.help) {
+		a.kind ? kind_help(stdout, a.kind) : usage(stdout);
 		goto out;
 	}
-	ret = CLI_OK;
+	if (!a.kind) {
+		ret = cli_usage_error("gen", "which kind? (see 'svatrace gen --help')");
+		goto out;
+	}
+	if (!a.out_path) {
+		ret = cli_usage_error("gen", "-o FILE is required");
+		goto out;
+	}
+	cfg = gen_cfg__new(a.kind);
+	if (!cfg) {
+		ret = CLI_FAIL;
+		goto out;
+	}
+	/* gen_cfg__set() and __resolve() say what is wrong themselves */
+	for (int i = 0; i < a.nr_sets && ret == CLI_OK; i++)
+		if (gen_cfg__set(cfg, a.sets[i]))
+			ret = CLI_USAGE;
+	if (ret == CLI_OK && gen_cfg__resolve(cfg))
+		ret = CLI_USAGE;
+	if (ret == CLI_OK)
+		ret = write_trace(&a, cfg);
 out:
-	free(meta_text);
-	json_decref(meta);
 	gen_cfg__free(cfg);
-	free(sets);
+	free(a.sets);
 	return ret;
 }

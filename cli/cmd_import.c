@@ -107,7 +107,7 @@ int cmd_import(int argc, char **argv)
 	char *meta_text;
 	int c, err, cerr;
 
-	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "f:o:h", opts)) != -1) {
 		switch (c) {
 		case 'f':
 			from = optarg;

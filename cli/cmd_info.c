@@ -125,6 +125,123 @@ static void print_meta(const char *path, json_t *v)
 	}
 }
 
+/* What one pass over the records counts. */
+struct info_counts {
+	json_t *events;	      /* "system:name" -> records */
+	json_t *kinds;	      /* record kind -> records */
+	json_t *qi;	      /* qi_submit descriptor type -> records */
+	uint64_t first;	      /* earliest timestamp */
+	uint64_t last;	      /* latest timestamp */
+	uint64_t n;	      /* records */
+	struct lost_ctx lost; /* lost events */
+	int rc;		      /* trace_reader__next()'s last: 0 end, < 0 damage */
+};
+
+static void count_qi(json_t *qi, const struct trace_rec *rec)
+{
+	const struct trace_rec_qi_submit *q = (const void *)rec;
+	const char *tn = trace_qi_type_name(q->type);
+	char unk[32];
+
+	if (!tn) {
+		snprintf(unk, sizeof(unk), "type_%u", q->type);
+		tn = unk;
+	}
+	count(qi, tn, 1);
+}
+
+/* Count every record of @r (the good prefix of a damaged file) into @ic. */
+static void count_records(struct trace_reader *r, struct info_counts *ic)
+{
+	const struct trace_rec *rec;
+
+	ic->events = json_object();
+	ic->qi = json_object();
+	ic->kinds = json_object();
+	ic->first = UINT64_MAX;
+	while ((ic->rc = trace_reader__next(r, &rec)) == 1) {
+		ic->n++;
+		if (rec->ts_ns < ic->first)
+			ic->first = rec->ts_ns;
+		if (rec->ts_ns > ic->last)
+			ic->last = rec->ts_ns;
+		count(ic->events, trace_reader__event_name(r, rec), 1);
+		count(ic->kinds, trace_rec_kind_name(rec->kind), 1);
+		if (rec->kind == TRACE_REC_QI_SUBMIT)
+			count_qi(ic->qi, rec);
+	}
+	ic->lost.by_probe = json_object();
+	ic->lost.by_cpu = json_object();
+	trace_reader__lost_foreach(r, lost_cb, &ic->lost);
+}
+
+static const char *addresses_name(const struct trace_file_hdr *fh)
+{
+	return fh->flags & TRACE_F_ADDR_KEPT	 ? "kept"
+	       : fh->flags & TRACE_F_ADDR_HASHED ? "hashed"
+						 : "none";
+}
+
+/* The --json object (takes over @ic's objects and @meta). */
+static json_t *info_object(const char *path, struct trace_reader *r, struct info_counts *ic,
+			   json_t *meta)
+{
+	const struct trace_file_hdr *fh = trace_reader__file_hdr(r);
+	uint64_t n = ic->n;
+	json_t *out = json_object();
+
+	json_object_set_new(out, "file", json_string(path));
+	json_object_set_new(out, "file_bytes",
+			    json_integer((json_int_t)trace_reader__file_bytes(r)));
+	json_object_set_new(out, "format_version",
+			    json_sprintf("%u.%u", fh->version_major, fh->version_minor));
+	json_object_set_new(out, "clock", json_string(clock_name(fh->clock)));
+	json_object_set_new(out, "created_unix_ns", json_integer((json_int_t)fh->created_unix_ns));
+	json_object_set_new(out, "addresses", json_string(addresses_name(fh)));
+	json_object_set_new(out, "meta", meta ? meta : json_null());
+	json_object_set_new(out, "records", json_integer((json_int_t)n));
+	json_object_set_new(out, "first_ts_ns",
+			    n ? json_integer((json_int_t)ic->first) : json_null());
+	json_object_set_new(out, "last_ts_ns",
+			    n ? json_integer((json_int_t)ic->last) : json_null());
+	json_object_set_new(out, "span_ns",
+			    json_integer((json_int_t)(n ? ic->last - ic->first : 0)));
+	json_object_set_new(out, "events", ic->events);
+	json_object_set_new(out, "record_kinds", ic->kinds);
+	json_object_set_new(out, "qi_submit_types", ic->qi);
+	json_object_set_new(out, "lost",
+			    json_pack("{s:I,s:o,s:o}", "total", (json_int_t)ic->lost.total,
+				      "by_probe", ic->lost.by_probe, "by_cpu", ic->lost.by_cpu));
+	json_object_set_new(out, "complete", json_boolean(ic->rc == 0));
+	json_object_set_new(out, "error",
+			    ic->rc < 0 ? json_string(trace_reader__errmsg(r)) : json_null());
+	json_object_set_new(out, "good_prefix_bytes",
+			    json_integer((json_int_t)trace_reader__offset(r)));
+	return out;
+}
+
+static void print_text(const char *path, struct trace_reader *r, const struct info_counts *ic,
+		       json_t *meta)
+{
+	const struct trace_file_hdr *fh = trace_reader__file_hdr(r);
+
+	printf("file:        %s (%" PRIu64 " bytes)\n", path, trace_reader__file_bytes(r));
+	printf("format:      svatrace trace v%u.%u, clock %s, addresses %s\n", fh->version_major,
+	       fh->version_minor, clock_name(fh->clock), addresses_name(fh));
+	if (meta)
+		print_meta("meta", meta);
+	printf("records:     %" PRIu64 "\n", ic->n);
+	if (ic->n)
+		printf("time span:   %.9f s .. %.9f s (%.6f s)\n", ic->first / 1e9, ic->last / 1e9,
+		       (ic->last - ic->first) / 1e9);
+	print_counts("events:", ic->events);
+	if (json_object_size(ic->qi))
+		print_counts("qi_submit by type:", ic->qi);
+	printf("lost events: %" PRIu64 "\n", ic->lost.total);
+	if (ic->lost.total)
+		print_counts("  lost by probe:", ic->lost.by_probe);
+}
+
 int cmd_info(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -132,17 +249,14 @@ int cmd_info(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	struct info_counts ic = {0};
 	bool as_json = false;
-	const struct trace_file_hdr *fh;
-	const struct trace_rec *rec;
 	struct trace_reader *r;
-	struct lost_ctx lc;
-	json_t *out, *events, *qi, *meta, *kinds;
-	uint64_t first = UINT64_MAX, last = 0, n = 0;
+	json_t *out, *meta;
 	const char *path;
-	int c, err, rc;
+	int c, err;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'j':
 			as_json = true;
@@ -160,94 +274,22 @@ int cmd_info(int argc, char **argv)
 	r = trace_reader__open(path, &err);
 	if (!r)
 		return cli_error("info", "%s", trace_open_errmsg());
-
-	events = json_object();
-	qi = json_object();
-	kinds = json_object();
-	while ((rc = trace_reader__next(r, &rec)) == 1) {
-		n++;
-		if (rec->ts_ns < first)
-			first = rec->ts_ns;
-		if (rec->ts_ns > last)
-			last = rec->ts_ns;
-		count(events, trace_reader__event_name(r, rec), 1);
-		count(kinds, trace_rec_kind_name(rec->kind), 1);
-		if (rec->kind == TRACE_REC_QI_SUBMIT) {
-			const struct trace_rec_qi_submit *q = (const void *)rec;
-			const char *tn = trace_qi_type_name(q->type);
-			char unk[32];
-
-			if (!tn) {
-				snprintf(unk, sizeof(unk), "type_%u", q->type);
-				tn = unk;
-			}
-			count(qi, tn, 1);
-		}
-	}
-	lc.by_probe = json_object();
-	lc.by_cpu = json_object();
-	lc.total = 0;
-	trace_reader__lost_foreach(r, lost_cb, &lc);
-
-	fh = trace_reader__file_hdr(r);
+	count_records(r, &ic);
 	meta = json_loads(trace_reader__meta_json(r), 0, NULL);
-	out = json_object();
-	json_object_set_new(out, "file", json_string(path));
-	json_object_set_new(out, "file_bytes",
-			    json_integer((json_int_t)trace_reader__file_bytes(r)));
-	json_object_set_new(out, "format_version",
-			    json_sprintf("%u.%u", fh->version_major, fh->version_minor));
-	json_object_set_new(out, "clock", json_string(clock_name(fh->clock)));
-	json_object_set_new(out, "created_unix_ns", json_integer((json_int_t)fh->created_unix_ns));
-	json_object_set_new(out, "addresses",
-			    json_string(fh->flags & TRACE_F_ADDR_KEPT	  ? "kept"
-					: fh->flags & TRACE_F_ADDR_HASHED ? "hashed"
-									  : "none"));
-	json_object_set_new(out, "meta", meta ? meta : json_null());
-	json_object_set_new(out, "records", json_integer((json_int_t)n));
-	json_object_set_new(out, "first_ts_ns", n ? json_integer((json_int_t)first) : json_null());
-	json_object_set_new(out, "last_ts_ns", n ? json_integer((json_int_t)last) : json_null());
-	json_object_set_new(out, "span_ns", json_integer((json_int_t)(n ? last - first : 0)));
-	json_object_set_new(out, "events", events);
-	json_object_set_new(out, "record_kinds", kinds);
-	json_object_set_new(out, "qi_submit_types", qi);
-	json_object_set_new(out, "lost",
-			    json_pack("{s:I,s:o,s:o}", "total", (json_int_t)lc.total, "by_probe",
-				      lc.by_probe, "by_cpu", lc.by_cpu));
-	json_object_set_new(out, "complete", json_boolean(rc == 0));
-	json_object_set_new(out, "error",
-			    rc < 0 ? json_string(trace_reader__errmsg(r)) : json_null());
-	json_object_set_new(out, "good_prefix_bytes",
-			    json_integer((json_int_t)trace_reader__offset(r)));
-
+	out = info_object(path, r, &ic, meta); /* owns the counts and meta from here */
 	if (as_json) {
 		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 		putchar('\n');
 	} else {
-		printf("file:        %s (%" PRIu64 " bytes)\n", path, trace_reader__file_bytes(r));
-		printf("format:      svatrace trace v%u.%u, clock %s, addresses %s\n",
-		       fh->version_major, fh->version_minor, clock_name(fh->clock),
-		       json_string_value(json_object_get(out, "addresses")));
-		if (meta)
-			print_meta("meta", meta);
-		printf("records:     %" PRIu64 "\n", n);
-		if (n)
-			printf("time span:   %.9f s .. %.9f s (%.6f s)\n", first / 1e9, last / 1e9,
-			       (last - first) / 1e9);
-		print_counts("events:", events);
-		if (json_object_size(qi))
-			print_counts("qi_submit by type:", qi);
-		printf("lost events: %" PRIu64 "\n", lc.total);
-		if (lc.total)
-			print_counts("  lost by probe:", lc.by_probe);
+		print_text(path, r, &ic, meta);
 	}
 	json_decref(out);
-	if (rc < 0) {
+	if (ic.rc < 0) {
 		fprintf(stderr, "svatrace info: %s\n", trace_reader__errmsg(r));
 		fprintf(stderr,
 			"svatrace info: the counts above cover the good prefix: %" PRIu64
 			" records in the first %" PRIu64 " bytes\n",
-			n, trace_reader__offset(r));
+			ic.n, trace_reader__offset(r));
 		trace_reader__close(r);
 		return CLI_FAIL;
 	}

@@ -205,7 +205,7 @@ int cmd_mrc(int argc, char **argv)
 	ways[1] = 8;
 	for (uint32_t e = 16; e <= 16384; e *= 2)
 		entries[ne++] = e;
-	while ((c = getopt_long(argc, argv, "e:w:p:i:jP:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "e:w:p:i:jP:h", opts)) != -1) {
 		switch (c) {
 		case 'e':
 			if ((ne = parse_list(optarg, entries, MRC_MAX_POINTS, false)) < 0)

@@ -69,7 +69,7 @@ int cmd_plot(int argc, char **argv)
 	char err[512];
 	int c, status = CLI_FAIL;
 
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "ho:", opts)) != -1) {
 		switch (c) {
 		case 'd':
 			db = optarg;
@@ -126,6 +126,10 @@ int cmd_plot(int argc, char **argv)
 	st = store__open(db, STORE_READONLY, err, sizeof(err));
 	if (!st) {
 		cli_error("plot", "%s", err);
+		goto out;
+	}
+	if (cli_where_check("plot", &wh, st, db)) {
+		status = CLI_USAGE;
 		goto out;
 	}
 	if (runs) {

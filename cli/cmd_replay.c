@@ -245,7 +245,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'p':
 			a->profile = optarg;
@@ -260,6 +260,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->json = true;
 			break;
 		case 'l':
+			if (cli_check_label(CMD, optarg))
+				return CLI_USAGE;
 			a->label = optarg;
 			break;
 		case 'd':
@@ -300,9 +302,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 /*
  * The run's parameters: trace host snapshot < profile < scenario overrides <
  * --wq-config < --set < --seed (without the first and fourth, the rule sweeps
- * use too: sweep/resolve.h). @spec receives the normalised scenario spec.
+ * use too: sweep/resolve.h). @spec receives the normalised scenario spec,
+ * *@chain the scenario chain, built once (see replay_opts.chain).
  */
-static int resolve(const struct args *a, struct params **out, char *spec, size_t spec_bytes)
+static int resolve(const struct args *a, struct params **out, struct scenario_chain **chain,
+		   char *spec, size_t spec_bytes)
 {
 	struct sweep_setting *sset =
 	    calloc((size_t)a->nr_sets + 2 + WQ_HOSTCFG_MAX_KV, sizeof(*sset)); /* --seed: two */
@@ -343,7 +347,8 @@ static int resolve(const struct args *a, struct params **out, char *spec, size_t
 		sset[n++] = (struct sweep_setting){"model.seed", a->seed, "--seed"};
 		sset[n++] = (struct sweep_setting){"wq.seed", a->seed, "--seed"};
 	}
-	if (sweep_resolve(p, a->profile, a->scenario, sset, n, spec, spec_bytes, err, sizeof(err)))
+	if (sweep_resolve_chain(p, a->profile, a->scenario, sset, n, chain, spec, spec_bytes, err,
+				sizeof(err)))
 		rc = cli_usage_error(CMD, "%s", err);
 out:
 	free(sset);
@@ -454,7 +459,8 @@ static int used_kinds_metric(void *ctx, const char *key, double value, const cha
 
 static const struct results_sink_ops used_kinds_ops = {.metric = used_kinds_metric};
 
-static int run(const struct args *a, const struct params *p, const char *spec)
+static int run(const struct args *a, const struct params *p, const char *spec,
+	       struct scenario_chain *chain)
 {
 	struct sinks k = {0};
 	struct progress pg = {0};
@@ -467,6 +473,7 @@ static int run(const struct args *a, const struct params *p, const char *spec)
 	    .progress = cli_is_tty(stderr) ? draw_progress : NULL,
 	    .progress_ctx = &pg,
 	    .scenario = spec,
+	    .chain = chain,
 	    .seed = mc ? mc->seed : 0,
 	    .errmsg = err,
 	    .errmsg_bytes = sizeof(err),
@@ -500,6 +507,7 @@ int cmd_replay(int argc, char **argv)
 {
 	struct args a = {.sets = calloc((size_t)argc + 1, sizeof(char *))};
 	struct params *p = NULL;
+	struct scenario_chain *chain = NULL;
 	char spec[1024] = "";
 	int rc;
 
@@ -507,11 +515,12 @@ int cmd_replay(int argc, char **argv)
 		return cli_error(CMD, "out of memory");
 	rc = parse_args(argc, argv, &a);
 	if (rc == CLI_OK)
-		rc = resolve(&a, &p, spec, sizeof(spec));
+		rc = resolve(&a, &p, &chain, spec, sizeof(spec));
 	if (rc == CLI_OK && a.list)
 		list_params(p, a.json);
 	else if (rc == CLI_OK)
-		rc = run(&a, p, spec);
+		rc = run(&a, p, spec, chain);
+	scenario_chain__free(chain);
 	params__free(p);
 	free(a.sets);
 	return rc == CLI_DONE ? CLI_OK : rc;

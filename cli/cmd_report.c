@@ -60,7 +60,7 @@ int cmd_report(int argc, char **argv)
 	char err[512];
 	int c, rc, status = CLI_FAIL;
 
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "ho:", opts)) != -1) {
 		switch (c) {
 		case 'd':
 			db = optarg;
@@ -97,6 +97,10 @@ int cmd_report(int argc, char **argv)
 	st = store__open(db, STORE_READONLY, err, sizeof(err));
 	if (!st) {
 		cli_error("report", "%s", err);
+		goto out;
+	}
+	if (cli_where_check("report", &wh, st, db)) {
+		status = CLI_USAGE;
 		goto out;
 	}
 	if (runs) {

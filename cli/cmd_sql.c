@@ -222,7 +222,7 @@ int cmd_sql(int argc, char **argv)
 	FILE *probe;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		if (cli_outfmt_opt(&fmt, c))
 			continue;
 		if (c == 'h') {

@@ -65,6 +65,17 @@ static void save_command_line(int argc, char **argv)
 	}
 }
 
+int cli_check_label(const char *cmd, const char *label)
+{
+	for (const unsigned char *p = (const unsigned char *)label; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return cli_usage_error(cmd,
+					       "--label: control character 0x%02x at byte %zu: a "
+					       "label is one line of text",
+					       *p, (size_t)(p - (const unsigned char *)label));
+	return CLI_OK;
+}
+
 bool cli_is_tty(FILE *f)
 {
 	return isatty(fileno(f));
@@ -77,10 +88,20 @@ static void vmsg(const char *cmd, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+/*
+ * Set when cli_getopt() has reported a bad option: the command's own
+ * "bad option" usage error that follows adds nothing, so it prints nothing.
+ */
+static bool opt_error_reported;
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (opt_error_reported) {
+		opt_error_reported = false;
+		return CLI_USAGE;
+	}
 	va_start(ap, fmt);
 	vmsg(cmd, fmt, ap);
 	va_end(ap);
@@ -96,6 +117,108 @@ int cli_error(const char *cmd, const char *fmt, ...)
 	vmsg(cmd, fmt, ap);
 	va_end(ap);
 	return CLI_FAIL;
+}
+
+/*
+ * The long option of @opts named @name (@len bytes), or the only one it
+ * abbreviates (getopt_long takes unique prefixes), or NULL.
+ */
+static const struct option *long_opt(const struct option *opts, const char *name, size_t len)
+{
+	const struct option *prefix = NULL;
+	size_t nr_prefix = 0;
+
+	for (; opts && opts->name; opts++) {
+		if (strlen(opts->name) == len && !strncmp(opts->name, name, len))
+			return opts;
+		if (!strncmp(opts->name, name, len)) {
+			prefix = opts;
+			nr_prefix++;
+		}
+	}
+	return nr_prefix == 1 ? prefix : NULL;
+}
+
+/* The long options of @opts that start with @name's @len bytes: how many. */
+static size_t nr_long_prefix(const struct option *opts, const char *name, size_t len)
+{
+	size_t n = 0;
+
+	for (; opts && opts->name; opts++)
+		n += !strncmp(opts->name, name, len);
+	return n;
+}
+
+/* "did you mean '--json'?" for the unknown long option @word, or "". */
+static const char *long_suggestion(const struct option *opts, const char *word, char *buf,
+				   size_t size)
+{
+	const char *names[128];
+	const char *best;
+	size_t nr = 0;
+
+	for (; opts && opts->name && nr < sizeof(names) / sizeof(names[0]); opts++)
+		names[nr++] = opts->name;
+	best = suggest_closest(word, names, nr);
+	if (!best)
+		return "";
+	snprintf(buf, size, "; did you mean '--%s'?", best);
+	return buf;
+}
+
+/* Say once what was wrong with the option getopt_long() just refused. */
+static void report_bad_option(const char *cmd, int argc, char **argv, const char *shortopts,
+			      const struct option *longopts)
+{
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	char hint[160], word[128];
+	const struct option *o = NULL;
+	const char *eq;
+	size_t len;
+
+	if (!strncmp(arg, "--", 2) && arg[2]) {
+		eq = strchr(arg + 2, '=');
+		len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+		o = long_opt(longopts, arg + 2, len);
+		/* a short option's error right after a long option: not this one */
+		if (optopt && (!o || o->val != optopt) &&
+		    nr_long_prefix(longopts, arg + 2, len) < 2)
+			goto short_opt;
+		snprintf(word, sizeof(word), "%.*s", (int)(len < 100 ? len : 100), arg + 2);
+		if (o && o->has_arg == required_argument)
+			cli_usage_error(cmd, "option '--%s' needs a value", o->name);
+		else if (o && o->has_arg == no_argument)
+			cli_usage_error(cmd, "option '--%s' takes no value", o->name);
+		else if (nr_long_prefix(longopts, arg + 2, len) > 1)
+			cli_usage_error(cmd, "option '--%s' is ambiguous (the start of several)",
+					word);
+		else
+			cli_usage_error(cmd, "unknown option '--%s'%s", word,
+					long_suggestion(longopts, word, hint, sizeof(hint)));
+		return;
+	}
+short_opt:
+	if (optopt > 0 && optopt < 256 && strchr(shortopts, optopt) &&
+	    strchr(shortopts, optopt)[1] == ':')
+		cli_usage_error(cmd, "option '-%c' needs a value", optopt);
+	else if (optopt > 0 && optopt < 256)
+		cli_usage_error(cmd, "unknown option '-%c'", optopt);
+	else
+		cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (c == '?' || c == ':') {
+		report_bad_option(argv[0], argc, argv, shortopts, longopts);
+		opt_error_reported = true;
+		return '?';
+	}
+	return c;
 }
 
 static void print_help(FILE *f)
@@ -193,8 +316,17 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--json") || !strcmp(a, "--csv")) {
 			fmt_flag = argv[i];
 		} else {
-			fprintf(stderr, "svatrace: unknown option '%s'\n", a);
-			print_help(stderr);
+			static const char *const global[] = {"--verbose", "--quiet", "--version",
+							     "--help",	  "--json",  "--csv"};
+			const char *near = suggest_closest(a, global, 6);
+
+			if (near)
+				fprintf(stderr,
+					"svatrace: unknown option '%s'; did you mean '%s'?\n", a,
+					near);
+			else
+				fprintf(stderr,
+					"svatrace: unknown option '%s'; see 'svatrace help'\n", a);
 			return CLI_USAGE;
 		}
 	}

@@ -21,39 +21,108 @@ struct one {
 	double *v;	       /* max_windows values */
 };
 
-struct series {
-	uint64_t origin_ns;   /* start of window 0 */
-	uint64_t window_ns;   /* current width (doubles when out of windows) */
-	uint64_t end_ns;      /* series__finish() time, 0: not finished */
-	uint32_t max_windows; /* windows per series */
-	bool started;	      /* origin_ns set */
-	uint32_t nr, cap;     /* series used, allocated */
-	struct one *s;	      /* the series */
+/* The time axis: shared by every set of series attached to it. */
+struct series_grid {
+	uint64_t origin_ns;    /* start of window 0 */
+	uint64_t window_ns;    /* current width (doubles when out of windows) */
+	uint32_t max_windows;  /* windows per series */
+	bool started;	       /* origin_ns set */
+	uint32_t nr_sets, cap; /* sets attached, allocated */
+	struct series **sets;  /* the sets, coarsened together */
 };
 
-struct series *series__new(uint64_t window_ns, uint32_t max_windows)
+struct series {
+	struct series_grid *g; /* the time axis */
+	bool own_grid;	       /* g was made for this set alone */
+	uint64_t end_ns;       /* series__finish() time, 0: not finished */
+	uint32_t nr, cap;      /* series used, allocated */
+	struct one *s;	       /* the series */
+};
+
+struct series_grid *series_grid__new(uint64_t window_ns, uint32_t max_windows)
 {
-	struct series *s;
+	struct series_grid *g;
 
 	if (!window_ns || max_windows < 2) {
 		errno = EINVAL;
 		return NULL;
 	}
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return NULL;
+	g->window_ns = window_ns;
+	g->max_windows = max_windows;
+	return g;
+}
+
+void series_grid__free(struct series_grid *g)
+{
+	if (!g)
+		return;
+	free(g->sets);
+	free(g);
+}
+
+void series_grid__start(struct series_grid *g, uint64_t t_ns)
+{
+	if (!g->started) {
+		g->started = true;
+		g->origin_ns = t_ns;
+	}
+}
+
+struct series *series__new_on(struct series_grid *g)
+{
+	struct series *s;
+
+	if (g->nr_sets == g->cap) {
+		uint32_t cap = g->cap ? 2 * g->cap : 4;
+		struct series **n = realloc(g->sets, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		g->sets = n;
+		g->cap = cap;
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
-	s->window_ns = window_ns;
-	s->max_windows = max_windows;
+	s->g = g;
+	g->sets[g->nr_sets++] = s;
+	return s;
+}
+
+struct series *series__new(uint64_t window_ns, uint32_t max_windows)
+{
+	struct series_grid *g = series_grid__new(window_ns, max_windows);
+	struct series *s = g ? series__new_on(g) : NULL;
+
+	if (!s) {
+		series_grid__free(g);
+		return NULL;
+	}
+	s->own_grid = true;
 	return s;
 }
 
 void series__free(struct series *s)
 {
+	struct series_grid *g;
+
 	if (!s)
 		return;
+	g = s->g;
+	for (uint32_t i = 0; i < g->nr_sets; i++) {
+		if (g->sets[i] == s) {
+			g->sets[i] = g->sets[--g->nr_sets];
+			break;
+		}
+	}
 	for (uint32_t i = 0; i < s->nr; i++)
 		free(s->s[i].v);
 	free(s->s);
+	if (s->own_grid)
+		series_grid__free(g);
 	free(s);
 }
 
@@ -74,7 +143,7 @@ int series__define(struct series *s, const char *key, enum series_kind kind)
 	memset(o, 0, sizeof(*o));
 	o->key = key;
 	o->kind = kind;
-	o->v = calloc(s->max_windows, sizeof(*o->v));
+	o->v = calloc(s->g->max_windows, sizeof(*o->v));
 	if (!o->v)
 		return -ENOMEM;
 	return (int)s->nr++;
@@ -82,50 +151,51 @@ int series__define(struct series *s, const char *key, enum series_kind kind)
 
 void series__start(struct series *s, uint64_t t_ns)
 {
-	if (!s->started) {
-		s->started = true;
-		s->origin_ns = t_ns;
-	}
+	series_grid__start(s->g, t_ns);
 }
 
 uint64_t series__origin_ns(const struct series *s)
 {
-	return s->origin_ns;
+	return s->g->origin_ns;
 }
 
 uint64_t series__window_ns(const struct series *s)
 {
-	return s->window_ns;
+	return s->g->window_ns;
 }
 
-/* Every series at once: merge window pairs, double the width. */
-static void coarsen(struct series *s)
+/* Every series of every set on @g at once: merge window pairs, double the width. */
+static void coarsen(struct series_grid *g)
 {
-	for (uint32_t k = 0; k < s->nr; k++) {
-		struct one *o = &s->s[k];
-		uint32_t i;
+	for (uint32_t j = 0; j < g->nr_sets; j++) {
+		struct series *s = g->sets[j];
 
-		for (i = 0; 2 * i < o->nr; i++) {
-			double a = o->v[2 * i];
-			double b =
-			    2 * i + 1 < o->nr ? o->v[2 * i + 1] : (o->kind == SERIES_LEVEL ? a : 0);
+		for (uint32_t k = 0; k < s->nr; k++) {
+			struct one *o = &s->s[k];
+			uint32_t i;
 
-			o->v[i] = o->kind == SERIES_LEVEL ? (a > b ? a : b) : a + b;
+			for (i = 0; 2 * i < o->nr; i++) {
+				double a = o->v[2 * i];
+				double b = 2 * i + 1 < o->nr ? o->v[2 * i + 1]
+							     : (o->kind == SERIES_LEVEL ? a : 0);
+
+				o->v[i] = o->kind == SERIES_LEVEL ? (a > b ? a : b) : a + b;
+			}
+			o->nr = i;
+			memset(o->v + o->nr, 0, (g->max_windows - o->nr) * sizeof(*o->v));
 		}
-		o->nr = i;
-		memset(o->v + o->nr, 0, (s->max_windows - o->nr) * sizeof(*o->v));
 	}
-	s->window_ns *= 2;
+	g->window_ns *= 2;
 }
 
 /* Window index of @t_ns, coarsening until it fits. */
-static uint32_t window_of(struct series *s, uint64_t t_ns)
+static uint32_t window_of(struct series_grid *g, uint64_t t_ns)
 {
-	uint64_t d = t_ns > s->origin_ns ? t_ns - s->origin_ns : 0;
+	uint64_t d = t_ns > g->origin_ns ? t_ns - g->origin_ns : 0;
 
-	while (d / s->window_ns >= s->max_windows)
-		coarsen(s);
-	return (uint32_t)(d / s->window_ns);
+	while (d / g->window_ns >= g->max_windows)
+		coarsen(g);
+	return (uint32_t)(d / g->window_ns);
 }
 
 /* Open windows up to @idx: SUM/INTEGRAL with 0, LEVEL with its level. */
@@ -141,7 +211,7 @@ void series__add(struct series *s, int id, uint64_t t_ns, double v)
 	uint32_t idx;
 
 	series__start(s, t_ns);
-	idx = window_of(s, t_ns);
+	idx = window_of(s->g, t_ns);
 	extend(o, idx);
 	if (o->kind == SERIES_LEVEL) {
 		if (v > o->v[idx])
@@ -154,17 +224,18 @@ void series__add(struct series *s, int id, uint64_t t_ns, double v)
 
 void series__span(struct series *s, int id, uint64_t from_ns, uint64_t to_ns, double level)
 {
+	struct series_grid *g = s->g;
 	struct one *o = &s->s[id];
 
 	if (level == 0 || from_ns >= to_ns)
 		return;
 	series__start(s, from_ns);
-	if (from_ns < s->origin_ns)
-		from_ns = s->origin_ns;
-	window_of(s, to_ns - 1); /* coarsen first: the span's windows stay valid */
+	if (from_ns < g->origin_ns)
+		from_ns = g->origin_ns;
+	window_of(g, to_ns - 1); /* coarsen first: the span's windows stay valid */
 	while (from_ns < to_ns) {
-		uint32_t w = window_of(s, from_ns);
-		uint64_t end = s->origin_ns + (uint64_t)(w + 1) * s->window_ns;
+		uint32_t w = window_of(g, from_ns);
+		uint64_t end = g->origin_ns + (uint64_t)(w + 1) * g->window_ns;
 
 		if (end > to_ns)
 			end = to_ns;
@@ -178,12 +249,12 @@ void series__finish(struct series *s, uint64_t end_ns)
 {
 	uint32_t idx;
 
-	if (!s->started)
+	if (!s->g->started)
 		return;
-	if (end_ns < s->origin_ns)
-		end_ns = s->origin_ns;
+	if (end_ns < s->g->origin_ns)
+		end_ns = s->g->origin_ns;
 	s->end_ns = end_ns;
-	idx = window_of(s, end_ns);
+	idx = window_of(s->g, end_ns);
 	for (uint32_t k = 0; k < s->nr; k++)
 		if (s->s[k].nr)
 			extend(&s->s[k], idx);
@@ -201,11 +272,11 @@ int series__emit(const struct series *s, series_emit_fn fn, void *ctx)
 		if (!o->nr)
 			continue;
 		if (o->kind == SERIES_INTEGRAL) {
-			if (!mean && !(mean = malloc(s->max_windows * sizeof(*mean))))
+			if (!mean && !(mean = malloc(s->g->max_windows * sizeof(*mean))))
 				return -ENOMEM;
 			for (uint32_t i = 0; i < o->nr; i++) {
-				uint64_t lo = s->origin_ns + (uint64_t)i * s->window_ns;
-				uint64_t len = s->window_ns;
+				uint64_t lo = s->g->origin_ns + (uint64_t)i * s->g->window_ns;
+				uint64_t len = s->g->window_ns;
 
 				/* the last window is only partly inside the run */
 				if (s->end_ns > lo && s->end_ns - lo < len)
@@ -214,7 +285,7 @@ int series__emit(const struct series *s, series_emit_fn fn, void *ctx)
 			}
 			v = mean;
 		}
-		rc = fn(ctx, o->key, s->origin_ns, s->window_ns, v, o->nr);
+		rc = fn(ctx, o->key, s->g->origin_ns, s->g->window_ns, v, o->nr);
 		if (rc > 0)
 			rc = 0;
 	}

@@ -9,7 +9,9 @@
  * series); the window starts at the configured width and, when a sample
  * falls beyond max_windows, doubles for every series at once (adjacent
  * windows merge), so memory stays constant and all series stay on the same
- * grid. Three kinds:
+ * grid. Several sets can share one grid (struct series_grid: the replay's,
+ * passed into both models of a run), so that one run has one time axis.
+ * Three kinds:
  *
  *   SERIES_SUM       values added in the window (events, counts);
  *   SERIES_LEVEL     a level that holds between samples: the window's
@@ -31,6 +33,7 @@ enum series_kind {
 };
 
 struct series;
+struct series_grid;
 
 /* Receives one series: values[i] covers [start_ns + i*window_ns, +window_ns). */
 typedef int (*series_emit_fn)(void *ctx, const char *key, uint64_t start_ns, uint64_t window_ns,
@@ -43,7 +46,29 @@ typedef int (*series_emit_fn)(void *ctx, const char *key, uint64_t start_ns, uin
  */
 struct series *series__new(uint64_t window_ns, uint32_t max_windows);
 
-/** series__free() - free @s; NULL is a no-op. */
+/**
+ * series_grid__new() - a time axis that several sets of series share (the
+ * two models of one run): windows of @window_ns (> 0), at most
+ * @max_windows (>= 2) before the window doubles for every set on it.
+ * Return: the grid, or NULL with errno (EINVAL, ENOMEM).
+ */
+struct series_grid *series_grid__new(uint64_t window_ns, uint32_t max_windows);
+
+/** series_grid__free() - free @g after every set on it; NULL is a no-op. */
+void series_grid__free(struct series_grid *g);
+
+/** series_grid__start() - set @g's origin to @t_ns unless it is set already. */
+void series_grid__start(struct series_grid *g, uint64_t t_ns);
+
+/**
+ * series__new_on() - an empty set of series on the shared grid @g (which
+ * must outlive it). Its series start, window and coarsen with every other
+ * set on @g; series__emit() emits only this set's.
+ * Return: the set, or NULL with errno (ENOMEM).
+ */
+struct series *series__new_on(struct series_grid *g);
+
+/** series__free() - free @s (and its grid if series__new() made it); NULL is a no-op. */
 void series__free(struct series *s);
 
 /**

@@ -15,10 +15,13 @@
 #include <sodium.h>
 
 #include "common/log.h"
+#include "lib/series.h"
 #include "model/xlate/config.h"
 #include "model/xlate/iotlb.h"
 #include "model/metric_keys.h"
 #include "model/xlate/model.h"
+#include "model/wq/wq.h"
+#include "model/wq/wq_params.h"
 #include "replay/host_cpus.h"
 #include "replay/replay.h"
 #include "replay/expand.h"
@@ -32,6 +35,8 @@
 #define F(field) offsetof(struct replay_cfg, field)
 #define PROGRESS_EVERY 65536 /* records between progress calls */
 #define PRESCAN 1000000	     /* records looked at to resolve replay.expand=auto */
+#define SERIES_RUN_MAX_WINDOWS                                                                     \
+	4096 /* the run grid's windows before they double (as each model's) */
 
 #define WORD_(id, word) "|" #word
 #define EXPAND_CHOICES (REPLAY_EXPAND_MODES(WORD_) + 1)		 /* "off|page|line|auto" */
@@ -83,10 +88,12 @@ struct rp {
 	struct replay_cfg cfg;	      /* replay parameters (expand resolved) */
 	const struct model_cfg *mcfg; /* model parameters */
 	struct model *m;	      /* the model */
+	struct series_grid *grid;     /* the run's time axis, shared by both models */
 	struct wq_feed *wq;	      /* work-queue model path (replay/wq_feed.h) */
 	struct replay_source *src;    /* input */
 	struct reorder *win;	      /* time order, behind the source */
 	struct scenario_chain *chain; /* transforms, NULL: none */
+	bool chain_borrowed;	      /* chain is the caller's (replay_opts.chain) */
 	struct request *rq;	      /* record -> request normalisation */
 	struct expand *x;	      /* map expansion */
 	int err;		      /* first error downstream of the chain */
@@ -212,11 +219,12 @@ static int replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 
 	if (rc)
 		return rc;
-	model__advance(p->m, ts);
 	if (!p->any) {
 		p->first_ns = ts;
 		p->any = true;
+		series_grid__start(p->grid, ts); /* the run's origin, for both models */
 	}
+	model__advance(p->m, ts);
 	p->last_ns = ts;
 	p->nr_records++;
 	p->nr_by_kind[rec->kind < TRACE_REC_KIND_MAX_ ? rec->kind : TRACE_REC_KIND_MAX_]++;
@@ -400,7 +408,23 @@ static int setup_models(struct rp *p)
 	char err[256];
 
 	struct model_cfg mc = *p->mcfg; /* host.cpus = 0: from the trace */
+	const struct wq_config *wc = params__cfg(pa, &wq_param_table);
+	uint64_t window_ns = mc.series_window_ns;
 
+	/*
+	 * One grid for the run: the translation model's and the WQ model's
+	 * series share the origin (the first record replayed) and the window,
+	 * which starts at the finer of the two models' windows and doubles for
+	 * both to keep at most SERIES_RUN_MAX_WINDOWS.
+	 */
+	if (wc && wc->series_window_ns && wc->series_window_ns < window_ns)
+		window_ns = wc->series_window_ns;
+	p->grid = series_grid__new(window_ns, SERIES_RUN_MAX_WINDOWS);
+	if (!p->grid) {
+		fail(p, "replay: time series: %s", strerror(errno));
+		return -errno;
+	}
+	mc.series_grid = p->grid;
 	if (!mc.host_cpus && !mc.pri_handlers)
 		mc.host_cpus = replay_host_cpus(p->src);
 	p->m = model__new(&mc);
@@ -411,7 +435,7 @@ static int setup_models(struct rp *p)
 			fail(p, "replay: translation model: %s", strerror(errno));
 		return -errno;
 	}
-	p->wq = wq_feed__new(pa);
+	p->wq = wq_feed__new(pa, p->grid);
 	if (!p->wq) {
 		fail(p, "replay: work-queue model: %s",
 		     errno == EINVAL ? "parameters lack the wq or model table" : strerror(errno));
@@ -436,7 +460,16 @@ static int setup(struct rp *p)
 		fail(p, "replay: %s", strerror(errno));
 		return -errno;
 	}
-	if (o->scenario && *o->scenario) {
+	if (o->chain) {
+		/* the chain the caller's resolve built: now with our outputs and seed */
+		p->chain = o->chain;
+		p->chain_borrowed = true;
+		scenario_chain__bind(p->chain, &so);
+		if ((rc = scenario_chain__reset(p->chain, o->seed, err, sizeof(err)))) {
+			fail(p, "replay: %s", err);
+			return rc;
+		}
+	} else if (o->scenario && *o->scenario) {
 		p->chain = scenario_chain__new(o->scenario, o->seed, &so, err, sizeof(err));
 		if (!p->chain) {
 			rc = -errno;
@@ -469,12 +502,14 @@ static int setup(struct rp *p)
 
 static void teardown(struct rp *p)
 {
-	scenario_chain__free(p->chain);
+	if (!p->chain_borrowed)
+		scenario_chain__free(p->chain);
 	reorder__free(p->win);
 	expand__free(p->x);
 	request__free(p->rq);
 	wq_feed__free(p->wq);
 	model__free(p->m);
+	series_grid__free(p->grid); /* after the models' series on it */
 }
 
 int replay_trace_hash(const char *path, char *hex, size_t hex_bytes)
@@ -544,7 +579,7 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 			 "ns")) < 0 ||
 	    (rc = metric(s, "replay.devices", (double)request__nr_devs(p->rq), "devices")) < 0 ||
 	    (rc = metric(s, "replay.expand_mode", (double)p->cfg.expand,
-			 "0 off 1 page 2 line 4 request")) < 0 ||
+			 "enum:0=off,1=page,2=line,4=request")) < 0 ||
 	    (rc = metric(s, "replay.maps", (double)st->nr_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.dma_maps", (double)st->nr_dma_maps, "maps")) < 0 ||
 	    (rc = metric(s, "replay.maps_expanded", (double)expand__nr_maps(p->x), "maps")) < 0 ||

@@ -83,17 +83,21 @@ extern const struct param_table replay_param_table;
 /* Progress callback: bytes of the file verified so far, of total. */
 typedef void (*replay_progress_fn)(uint64_t done_bytes, uint64_t total_bytes, void *ctx);
 
+struct scenario_chain;
+
 struct replay_opts {
-	const struct params *params; /* validated parameters (model + replay tables) */
-	const char *trace_path;	     /* input */
-	const char *label;	     /* run label, NULL: generated */
-	uint64_t seed;		     /* model.seed as used */
-	const char *scenario;	     /* scenario spec (replay/scenario.h), NULL or "": none */
-	const char *trace_hash;	     /* hex content hash if already known, NULL: hash the file */
-	replay_progress_fn progress; /* NULL: none */
-	void *progress_ctx;	     /* for progress */
-	char *errmsg;		     /* NULL: errors go to the log; else the first one, here */
-	size_t errmsg_bytes;	     /* size of errmsg */
+	const struct params *params;  /* validated parameters (model + replay tables) */
+	const char *trace_path;	      /* input */
+	const char *label;	      /* run label, NULL: generated */
+	uint64_t seed;		      /* model.seed as used */
+	const char *scenario;	      /* scenario spec (replay/scenario.h), NULL or "": none */
+	struct scenario_chain *chain; /* that spec's chain, built already (sweep_resolve_chain):
+				       * run instead of building another; the caller frees it */
+	const char *trace_hash;	      /* hex content hash if already known, NULL: hash the file */
+	replay_progress_fn progress;  /* NULL: none */
+	void *progress_ctx;	      /* for progress */
+	char *errmsg;		      /* NULL: errors go to the log; else the first one, here */
+	size_t errmsg_bytes;	      /* size of errmsg */
 };
 
 struct replay_source;

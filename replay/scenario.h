@@ -114,6 +114,13 @@ struct scenario_chain *scenario_chain__new(const char *spec, uint64_t seed,
  */
 int scenario_chain__reset(struct scenario_chain *c, uint64_t seed, char *err, size_t err_bytes);
 
+/**
+ * scenario_chain__bind() - send the chain's records to @out (copied) from
+ * now on: a chain built to read its overrides (sweep_resolve) is the one the
+ * replay then runs, so a replay builds its chain once.
+ */
+void scenario_chain__bind(struct scenario_chain *c, const struct scenario_out *out);
+
 /** scenario_chain__push() - one record through the chain; 0 or a negative error. */
 int scenario_chain__push(struct scenario_chain *c, const struct trace_rec *rec);
 

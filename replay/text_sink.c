@@ -12,7 +12,7 @@
 struct text_metric {
 	char key[64];  /* dotted key */
 	double v;      /* value */
-	char unit[16]; /* unit */
+	char unit[64]; /* unit, or "enum:V=name,..." for a coded value */
 };
 
 struct text_sink {
@@ -58,12 +58,30 @@ static double get(const struct text_sink *t, const char *key)
 	return 0;
 }
 
+/*
+ * The name of the coded value @v in @legend ("0=off,1=page,...": a metric
+ * whose unit is "enum:" + legend), or "?" if the legend lacks it.
+ */
+static const char *enum_name(const char *legend, double v, char *buf, size_t size)
+{
+	char want[32];
+	size_t wl = (size_t)snprintf(want, sizeof(want), "%lld=", (long long)v);
+
+	for (const char *p = legend; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+		if (!strncmp(p, want, wl)) {
+			snprintf(buf, size, "%.*s", (int)strcspn(p + wl, ","), p + wl);
+			return buf;
+		}
+	}
+	return "?";
+}
+
 static int t_end(void *ctx, int status)
 {
 	struct text_sink *t = ctx;
 	FILE *f = t->out;
 	double lk = get(t, "iotlb.lookups");
-	char group[64] = "";
+	char group[64] = "", name[32];
 
 	fprintf(f, "%s%s\n\n", t->label, status ? " (incomplete: trace error)" : "");
 	fprintf(f, "  translations      %.0f (p50 %.0f ns, p99 %.0f ns, mean %.1f ns)\n",
@@ -77,7 +95,14 @@ static int t_end(void *ctx, int status)
 		get(t, "atc.misses"));
 	fprintf(f, "  page requests     %.0f (%.0f dropped)\n", get(t, "pri.requests"),
 		get(t, "pri.dropped"));
-	fprintf(f, "  invalidations     %.0f descriptors\n\n", get(t, "inval.count"));
+	fprintf(f, "  invalidations     %.0f descriptors\n", get(t, "inval.count"));
+	if (get(t, "replay.late_records"))
+		/* e.g. one record stamped 2^64-1 makes every later one late (issue 19) */
+		fprintf(f,
+			"  late records      %.0f of %.0f out of time order beyond the reorder "
+			"window: replayed at the latest time seen\n",
+			get(t, "replay.late_records"), get(t, "replay.records"));
+	fputc('\n', f);
 	for (size_t i = 0; i < t->nr; i++) {
 		const char *dot = strchr(t->m[i].key, '.');
 		size_t gl = dot ? (size_t)(dot - t->m[i].key) : strlen(t->m[i].key);
@@ -88,7 +113,10 @@ static int t_end(void *ctx, int status)
 			snprintf(group, sizeof(group), "%.*s", (int)gl, t->m[i].key);
 			fprintf(f, "%s\n", group);
 		}
-		if (t->m[i].v == (double)(long long)t->m[i].v)
+		if (!strncmp(t->m[i].unit, "enum:", 5))
+			fprintf(f, "  %-36s %16lld (%s)\n", t->m[i].key, (long long)t->m[i].v,
+				enum_name(t->m[i].unit + 5, t->m[i].v, name, sizeof(name)));
+		else if (t->m[i].v == (double)(long long)t->m[i].v)
 			fprintf(f, "  %-36s %16lld %s\n", t->m[i].key, (long long)t->m[i].v,
 				t->m[i].unit);
 		else

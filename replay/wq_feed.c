@@ -44,7 +44,7 @@ struct wq_feed {
 	int err;			 /* first error */
 };
 
-struct wq_feed *wq_feed__new(const struct params *p)
+struct wq_feed *wq_feed__new(const struct params *p, struct series_grid *grid)
 {
 	const struct wq_config *wc = params__cfg(p, &wq_param_table);
 	const struct model_cfg *mc = params__cfg(p, &model_param_table);
@@ -64,6 +64,7 @@ struct wq_feed *wq_feed__new(const struct params *p)
 	 * do not correlate them.
 	 */
 	f->cfg = *wc;
+	f->cfg.series_grid = grid;
 	f->mcfg = mc;
 	return f;
 }

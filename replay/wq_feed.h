@@ -36,11 +36,14 @@
 
 struct wq_feed;
 
+struct series_grid;
+
 /**
- * wq_feed__new() - a feed with the wq and model configs of @p (validated).
+ * wq_feed__new() - a feed with the wq and model configs of @p (validated);
+ * the WQ model's series go on @grid (the run's time axis; NULL: its own).
  * Return: the feed, NULL with errno.
  */
-struct wq_feed *wq_feed__new(const struct params *p);
+struct wq_feed *wq_feed__new(const struct params *p, struct series_grid *grid);
 
 /** wq_feed__free() - free; NULL is a no-op. */
 void wq_feed__free(struct wq_feed *f);

@@ -47,9 +47,12 @@ static const char *null_string(void *ctx, uint32_t id)
 	return NULL;
 }
 
-/* Apply the overrides a scenario asks for; copy its normalised spec to @spec. */
+/*
+ * Apply the overrides a scenario asks for; copy its normalised spec to @spec.
+ * The chain goes to *@keep when the caller runs it next, else it is freed.
+ */
 static int apply_scenario(struct params *p, const char *scenario, char *spec, size_t spec_bytes,
-			  char *err, size_t err_bytes)
+			  struct scenario_chain **keep, char *err, size_t err_bytes)
 {
 	const struct scenario_out out = {null_emit, null_intern, null_string, NULL};
 	const char *kv[64];
@@ -84,7 +87,10 @@ static int apply_scenario(struct params *p, const char *scenario, char *spec, si
 			snprintf(err, err_bytes, "--scenario %s: %s", spec, msg);
 		}
 	}
-	scenario_chain__free(c);
+	if (keep && !rc)
+		*keep = c;
+	else
+		scenario_chain__free(c);
 	return rc;
 }
 
@@ -92,10 +98,21 @@ int sweep_resolve(struct params *p, const char *profile, const char *scenario,
 		  const struct sweep_setting *sets, size_t nr_sets, char *spec, size_t spec_bytes,
 		  char *err, size_t err_bytes)
 {
+	return sweep_resolve_chain(p, profile, scenario, sets, nr_sets, NULL, spec, spec_bytes, err,
+				   err_bytes);
+}
+
+int sweep_resolve_chain(struct params *p, const char *profile, const char *scenario,
+			const struct sweep_setting *sets, size_t nr_sets,
+			struct scenario_chain **chain, char *spec, size_t spec_bytes, char *err,
+			size_t err_bytes)
+{
 	char path[4096], msg[256];
 	int rc;
 
 	spec[0] = 0;
+	if (chain)
+		*chain = NULL;
 	if (profile) {
 		if (profile_resolve(profile, path, sizeof(path))) {
 			snprintf(err, err_bytes,
@@ -109,16 +126,20 @@ int sweep_resolve(struct params *p, const char *profile, const char *scenario,
 			return rc;
 	}
 	if (scenario && *scenario) {
-		rc = apply_scenario(p, scenario, spec, spec_bytes, err, err_bytes);
+		rc = apply_scenario(p, scenario, spec, spec_bytes, chain, err, err_bytes);
 		if (rc)
 			return rc;
 	}
-	for (size_t i = 0; i < nr_sets; i++) {
+	for (size_t i = 0; i < nr_sets && !rc; i++) {
 		rc = params__set(p, sets[i].key, sets[i].value, sets[i].origin, msg, sizeof(msg));
-		if (rc) {
+		if (rc)
 			snprintf(err, err_bytes, "%s %s", sets[i].origin, msg);
-			return rc;
-		}
 	}
-	return params__validate(p, err, err_bytes);
+	if (!rc)
+		rc = params__validate(p, err, err_bytes);
+	if (rc && chain) {
+		scenario_chain__free(*chain);
+		*chain = NULL;
+	}
+	return rc;
 }

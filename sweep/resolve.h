@@ -48,6 +48,19 @@ int sweep_resolve(struct params *p, const char *profile, const char *scenario,
 		  const struct sweep_setting *sets, size_t nr_sets, char *spec, size_t spec_bytes,
 		  char *err, size_t err_bytes);
 
+struct scenario_chain;
+
+/**
+ * sweep_resolve_chain() - sweep_resolve(), keeping the scenario chain it
+ * builds to read the overrides: *@chain receives it (NULL without a
+ * scenario or on failure) for replay_opts.chain, so that a replay builds its
+ * chain once. The caller frees it with scenario_chain__free().
+ */
+int sweep_resolve_chain(struct params *p, const char *profile, const char *scenario,
+			const struct sweep_setting *sets, size_t nr_sets,
+			struct scenario_chain **chain, char *spec, size_t spec_bytes, char *err,
+			size_t err_bytes);
+
 /**
  * sweep_split_setting() - split "KEY=VALUE" into @key (copied) and a pointer
  * to VALUE.

@@ -18,6 +18,9 @@
 #include "collect/gen/gen.h"
 #include "lib/heap.h"
 
+/* x86 PAGE_SIZE: what the kernel maps, pins and hands to a device at least */
+#define GEN_PAGE_BYTES 4096ull
+
 struct gen_ev {
 	uint64_t ts_ns; /* when */
 	uint64_t seq;	/* insertion order: FIFO tie-break */

@@ -296,7 +296,7 @@ void gen_cfg_foreach(const struct gen_cfg *cfg,
 
 unsigned int gen_log2_pages(uint64_t bytes)
 {
-	uint64_t pages = (bytes + 4095) / 4096;
+	uint64_t pages = (bytes + GEN_PAGE_BYTES - 1) / GEN_PAGE_BYTES;
 	unsigned int am = 0;
 
 	while (((uint64_t)1 << am) < pages)

@@ -140,7 +140,7 @@ static uint64_t pick_offset(struct state *st, struct client *c, uint64_t sz)
 	case 1:
 		return 64 * prng_below(&c->rng, (st->wset - sz) / 64 + 1);
 	default:
-		off = (prng_zipf(&st->zipf, &c->rng) - 1) * 4096;
+		off = (prng_zipf(&st->zipf, &c->rng) - 1) * GEN_PAGE_BYTES;
 		if (off + sz > st->wset)
 			off = (st->wset - sz) & ~63ull;
 		return off;
@@ -283,7 +283,8 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 	st.hi_exp = st.lo_exp;
 	while (((uint64_t)2 << st.hi_exp) <= st.size_max)
 		st.hi_exp++;
-	if (st.loc == 2 && prng_zipf_init(&st.zipf, st.wset / 4096, gen_cfg_real(cfg, "zipf_s")))
+	if (st.loc == 2 &&
+	    prng_zipf_init(&st.zipf, st.wset / GEN_PAGE_BYTES, gen_cfg_real(cfg, "zipf_s")))
 		return -EINVAL;
 	st.dev_id = out->intern(out->ctx, gen_cfg_str(cfg, "device"));
 	st.comm_id = out->intern(out->ctx, "dsa-memcpy");

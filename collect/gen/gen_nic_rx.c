@@ -81,8 +81,8 @@ static uint64_t alloc_iova(struct state *st)
 
 static uint64_t alloc_phys(struct state *st)
 {
-	uint64_t pages = st->map_bytes / 4096;
-	uint64_t p = PHYS_BASE + (st->next_phys % PHYS_POOL_PAGES) * 4096;
+	uint64_t pages = st->map_bytes / GEN_PAGE_BYTES;
+	uint64_t p = PHYS_BASE + (st->next_phys % PHYS_POOL_PAGES) * GEN_PAGE_BYTES;
 
 	st->next_phys += pages;
 	return p;
@@ -198,7 +198,7 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 	st.qi_wait_ns = gen_cfg_u64(cfg, "qi_wait");
 	st.am = gen_log2_pages(st.buf_bytes);
 	/* IOVA allocations are whole pages, rounded to a power of two (alloc_iova_fast) */
-	st.map_bytes = (uint64_t)4096 << st.am;
+	st.map_bytes = GEN_PAGE_BYTES << st.am;
 	st.ats = gen_cfg_is(cfg, "ats", "on");
 	st.lifo = gen_cfg_is(cfg, "iova_reuse", "lifo");
 	st.dev_access = gen_cfg_is(cfg, "dev_access", "on");

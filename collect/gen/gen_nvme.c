@@ -80,16 +80,17 @@ static int emit_dma(struct state *st, uint64_t ts, uint16_t op, uint8_t dir, uin
 static uint64_t page_phys(const struct state *st, uint64_t phys0, uint64_t i)
 {
 	if (st->contig)
-		return phys0 + i * 4096;
+		return phys0 + i * GEN_PAGE_BYTES;
 	/* scattered page-cache pages: 8 pages apart, so no two are adjacent */
-	return PHYS_BASE + ((phys0 - PHYS_BASE) / 4096 + i * 8) % PHYS_POOL_PAGES * 4096;
+	return PHYS_BASE +
+	       ((phys0 - PHYS_BASE) / GEN_PAGE_BYTES + i * 8) % PHYS_POOL_PAGES * GEN_PAGE_BYTES;
 }
 
 static uint64_t seg_bytes(const struct state *st, uint64_t i)
 {
-	uint64_t left = st->io_bytes - i * 4096;
+	uint64_t left = st->io_bytes - i * GEN_PAGE_BYTES;
 
-	return left < 4096 ? left : 4096;
+	return left < GEN_PAGE_BYTES ? left : GEN_PAGE_BYTES;
 }
 
 /* dma_map_sg: one IOVA range; one IOMMU map per physically contiguous run. */
@@ -111,16 +112,16 @@ static int issue(struct state *st, uint64_t ts, struct gen_ev *ev)
 	for (uint64_t i = 0; i < st->nr_pages && !rc; i += st->contig ? st->nr_pages : 1) {
 		gen_rec_init(&m, TRACE_REC_IOMMU_MAP, sizeof(m), ts);
 		m.hdr.comm_id = st->comm_id;
-		m.iova = iova + i * 4096;
+		m.iova = iova + i * GEN_PAGE_BYTES;
 		m.paddr = page_phys(st, phys0, i);
-		m.size_bytes = st->contig ? st->nr_pages * 4096 : 4096;
+		m.size_bytes = st->contig ? st->nr_pages * GEN_PAGE_BYTES : GEN_PAGE_BYTES;
 		m.device_id = st->dev_id;
 		m.prot = dir == DMA_FROM_DEVICE ? 2 : 1; /* IOMMU_WRITE : IOMMU_READ */
 		rc = gen_emit(st->out, &m);
 	}
 	for (uint64_t i = 0; i < st->nr_pages && !rc; i++)
 		rc = emit_dma(st, ts, TRACE_DMA_MAP_SG, dir, page_phys(st, phys0, i),
-			      iova + i * 4096, seg_bytes(st, i));
+			      iova + i * GEN_PAGE_BYTES, seg_bytes(st, i));
 	ev->a = iova;
 	ev->b = phys0;
 	ev->c = dir;
@@ -137,8 +138,8 @@ static int complete(struct state *st, const struct gen_ev *ev)
 	gen_rec_init(&u, TRACE_REC_IOMMU_UNMAP, sizeof(u), ev->ts_ns);
 	u.hdr.comm_id = st->comm_id;
 	u.iova = iova;
-	u.size_bytes = st->nr_pages * 4096;
-	u.unmapped_bytes = st->nr_pages * 4096;
+	u.size_bytes = st->nr_pages * GEN_PAGE_BYTES;
+	u.unmapped_bytes = st->nr_pages * GEN_PAGE_BYTES;
 	u.device_id = st->dev_id;
 	rc = gen_emit(st->out, &u);
 	gen_rec_init(&q, TRACE_REC_QI_SUBMIT, sizeof(q), ev->ts_ns);
@@ -156,7 +157,7 @@ static int complete(struct state *st, const struct gen_ev *ev)
 	}
 	for (uint64_t i = 0; i < st->nr_pages && !rc; i++)
 		rc = emit_dma(st, ev->ts_ns, TRACE_DMA_UNMAP_SG, (uint8_t)ev->c,
-			      page_phys(st, ev->b, i), iova + i * 4096, seg_bytes(st, i));
+			      page_phys(st, ev->b, i), iova + i * GEN_PAGE_BYTES, seg_bytes(st, i));
 	st->free_iova[st->nr_free++] = iova;
 	return rc;
 }
@@ -179,9 +180,9 @@ static int run(const struct gen_cfg *cfg, uint64_t seed, const struct gen_out *o
 	st.did = (uint32_t)gen_cfg_u64(cfg, "did");
 	st.sid = (uint16_t)gen_cfg_u64(cfg, "sid");
 	st.io_bytes = gen_cfg_u64(cfg, "io_size");
-	st.nr_pages = (st.io_bytes + 4095) / 4096;
+	st.nr_pages = (st.io_bytes + GEN_PAGE_BYTES - 1) / GEN_PAGE_BYTES;
 	st.am = gen_log2_pages(st.io_bytes);
-	st.range_bytes = (uint64_t)4096 << st.am;
+	st.range_bytes = GEN_PAGE_BYTES << st.am;
 	st.read_frac = gen_cfg_real(cfg, "read_frac");
 	st.contig = gen_cfg_is(cfg, "phys_contig", "on");
 	st.ats = gen_cfg_is(cfg, "ats", "on");

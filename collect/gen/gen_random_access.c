@@ -51,7 +51,7 @@ static int check(const struct gen_cfg *cfg)
 			(unsigned long long)page);
 		return -EINVAL;
 	}
-	if (gen_cfg_u64(cfg, "base") % 4096) {
+	if (gen_cfg_u64(cfg, "base") % GEN_PAGE_BYTES) {
 		svt_err("gen random-access: key 'base': not 4 KiB aligned");
 		return -EINVAL;
 	}

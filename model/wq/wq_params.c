@@ -180,7 +180,8 @@ static const struct param_def table[] = {
 	"estimate: as fault.minor_ns (handle_mm_fault on a resident or zero page)", sw_fault_ns, 0,
 	1e10, "CPU time to touch a faulted page before resubmitting the rest"),
     U64("wq.series_window_ns", "ns", "10000", "model choice: 10 us windows, coarsened when long",
-	series_window_ns, 1, 1e12, "occupancy time-series window"),
+	series_window_ns, 1, 1e12,
+	"occupancy time-series window (a replay's: see stats.series_window_ns)"),
     U32("wq.client_queue_depth", "descriptors", "32",
 	"estimate: asynchronous use keeps tens of descriptors in flight (Kuper et al. "
 	"ASPLOS'24 guideline: submit asynchronously)",

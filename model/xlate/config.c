@@ -181,7 +181,9 @@ static const struct param_def model_defs[] = {
      "trace source: what one synchronous wait is: each descriptor, or a run of one CPU's "
      "descriptors at one time (a traced inv_wait descriptor always is one)"},
     {"stats.series_window_ns", PARAM_U64, "ns", "10000000", "estimate", F(series_window_ns), 1,
-     NS_MAX, NULL, "time-series window (doubles to keep at most 4096 windows)"},
+     NS_MAX, NULL,
+     "time-series window; a replay's series share one window, the finer of this and "
+     "wq.series_window_ns (doubles to keep at most 4096 windows)"},
 };
 
 static int model_validate(const void *cfg, char *err, size_t err_bytes)

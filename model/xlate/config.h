@@ -108,6 +108,8 @@ struct model_cfg {
 	uint32_t caching_mode;	   /* enum model_caching_mode */
 	uint32_t trace_waits;	   /* enum model_trace_waits */
 	uint64_t series_window_ns; /* time-series window (grows to keep <= 4096 windows) */
+	/* not a parameter: the run's time axis shared with the WQ model, NULL: own */
+	struct series_grid *series_grid;
 };
 
 /* The "model" parameter table (keys iotlb.*, pwc.*, walk.*, ats.*, pri.*, ...). */

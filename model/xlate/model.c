@@ -236,7 +236,9 @@ static void series_add(struct model *m, int which, uint64_t t_ns, double v)
 
 static int series_setup(struct model *m)
 {
-	m->series = series__new(m->cfg.series_window_ns, SERIES_MAX);
+	/* a replay passes its run's grid: one time axis for both models */
+	m->series = m->cfg.series_grid ? series__new_on(m->cfg.series_grid)
+				       : series__new(m->cfg.series_window_ns, SERIES_MAX);
 	if (!m->series)
 		return -errno;
 	for (int i = 0; i < S_NR_; i++)

@@ -95,6 +95,20 @@ check_eq "pinned: the origin is the trace's first timestamp" "20000000" \
 	"$(sqlite3 "$RDB" "SELECT DISTINCT start_ns FROM series WHERE key = 'iotlb.misses'
 		AND run_id = (SELECT id FROM runs WHERE label = 'pinned')" 2>&1)"
 
+# a run of both models (DSA descriptors expanded into the translation model too):
+# one time axis for both, from the first record (was 10 ms windows from the first
+# access for the translation model's series, 10 us from the first submit for the WQ's)
+"$SVATRACE" replay "$TMP/real-d.svt" --set replay.expand_wq=on --json > "$TMP/both.json" 2>&1
+check_eq "xlate+wq run: series of both models" "iotlb.misses wq.0.occupancy" \
+	"$(jq -r '.series | keys | map(select(. == "iotlb.misses" or . == "wq.0.occupancy")) | join(" ")' "$TMP/both.json")"
+check_eq "xlate+wq run: one start and one window for every series" "1 1" \
+	"$(jq -r '[.series[] | .start_ns] | unique | length' "$TMP/both.json") $(jq -r '[.series[] | .window_ns] | unique | length' "$TMP/both.json")"
+first=$("$SVATRACE" dump -n 1 "$TMP/real-d.svt" | jq .ts_ns)
+check_eq "xlate+wq run: the origin is the first record's time ($first ns)" "$first" \
+	"$(jq -r '[.series[] | .start_ns] | unique | .[0]' "$TMP/both.json")"
+check_eq "xlate+wq run: the window is the finer model's (wq.series_window_ns, 10 us)" 10000 \
+	"$(jq -r '[.series[] | .window_ns] | unique | .[0]' "$TMP/both.json")"
+
 # ---- one list of result keys (model/metric_keys.h): every key analyze reads is stored by a real replay
 KEYS=$(printf '#include "model/metric_keys.h"\n#define X(k, u, l, kinds) k (kinds);\nSVT_RESULT_KEYS(X)\n' |
 	${CC:-cc} -E -P -I. -x c - 2>&1 | tr ';' '\n' | sed 's/\([0-9]\)u\b/\1/g; s/^ *//' | grep '^"')

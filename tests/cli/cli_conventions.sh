@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # cli_conventions.sh - "did you mean" for subcommands, --set keys, scenarios
-# and plot kinds (one error line each); -q/-v after the subcommand; --json
+# plot kinds and options (one error each, getopt's own line off); -q/-v after the subcommand; --json
 # before it; -j means --jobs only; info prints nested metadata one value a
 # line (and --json stays one JSON object).
 . "$(dirname "$0")/lib.sh"
@@ -19,6 +19,34 @@ check_fails "a mistyped scenario" "$SVATRACE" replay "$TMP/d.svt" --scenario fau
 check_match "... suggests the transform" "no transform 'fautling'; did you mean 'faulting'\\?" "$OUT"
 check_rc "a mistyped plot kind" 2 "$SVATRACE" plot iotlb-swep --db "$TMP/x.db" -o "$TMP/p"
 check_match "... suggests the kind" "did you mean 'iotlb-sweep'\\?" "$OUT"
+
+# mistyped options: one shared error path, one line plus the --help hint
+check_rc "a mistyped option is a usage error" 2 "$SVATRACE" info --jsn "$TMP/d.svt"
+check_eq "... one message with the suggestion (not getopt's line too)" \
+	"svatrace info: unknown option '--jsn'; did you mean '--json'?
+Try 'svatrace info --help'." "$OUT"
+check_rc "a mistyped option of another command" 2 "$SVATRACE" replay --scenaro pinned "$TMP/d.svt"
+check_eq "... suggests from that command's options" \
+	"svatrace replay: unknown option '--scenaro'; did you mean '--scenario'?
+Try 'svatrace replay --help'." "$OUT"
+check_rc "an option without its value" 2 "$SVATRACE" runs --db
+check_eq "... names the option once" "svatrace runs: option '--db' needs a value
+Try 'svatrace runs --help'." "$OUT"
+check_rc "a value given to a flag" 2 "$SVATRACE" info --json=yes "$TMP/d.svt"
+check_match "... says it takes none" "^svatrace info: option '--json' takes no value$" "$OUT"
+check_rc "an unknown short option" 2 "$SVATRACE" dump -x "$TMP/d.svt"
+check_eq "... one line plus the hint" 2 "$(printf '%s\n' "$OUT" | wc -l)"
+check_rc "a mistyped global option" 2 "$SVATRACE" --jsn info "$TMP/d.svt"
+check_eq "... suggests the global one" "svatrace: unknown option '--jsn'; did you mean '--json'?" "$OUT"
+check_rc "db info: a mistyped option" 2 "$SVATRACE" db info --jsn "$TMP/x.db"
+check_match "... suggests --json" "did you mean '--json'\?" "$OUT"
+check_rc "dump takes --json (its output is JSON already)" 0 "$SVATRACE" --json dump -n 1 "$TMP/d.svt"
+check_eq "... and prints the same line" "$("$SVATRACE" dump -n 1 "$TMP/d.svt")" "$OUT"
+
+# replay's text output: a coded value is printed with its name
+"$SVATRACE" import --from ftrace-text data/traces/qemu-vtd-6.1-trace.txt.gz -o "$TMP/q.svt" 2>/dev/null
+check_match "replay names the expansion mode on one clean line" \
+	'^  replay\.expand_mode +4 \(request\)$' "$("$SVATRACE" replay "$TMP/q.svt")"
 
 # global flags (an import of nothing fails: give it one event line)
 zcat data/traces/qemu-vtd-6.1-trace.txt.gz | grep -m1 ' map: ' > "$TMP/one.txt"

@@ -9,18 +9,17 @@ if ! command -v "$CF" >/dev/null; then
 	not_ok "clang-format is installed (scripts/install-deps.sh test)"
 	exit 0
 fi
-bad=()
-while IFS= read -r f; do
-	if ! "$CF" --style=file "$f" | cmp -s - "$f"; then
-		bad+=("$f")
-	fi
-done < <(git ls-files '*.c' '*.h')
-if [ ${#bad[@]} -eq 0 ]; then
+# one clang-format process for every file (--dry-run --Werror names each
+# file that differs): a process per file took 15 s of CPU, this 2 s
+report=$(git ls-files -z '*.c' '*.h' | xargs -0 "$CF" --style=file --dry-run --Werror 2>&1)
+rc=$?
+bad=$(printf '%s\n' "$report" | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: code should be clang-formatted.*/\1/p' | sort -u)
+if [ "$rc" = 0 ] && [ -z "$bad" ]; then
 	ok "every tracked C file is clang-formatted"
 else
 	not_ok "every tracked C file is clang-formatted (run: clang-format -i FILE)" \
-		"${#bad[@]} files differ: ${bad[*]:0:10}" \
-		"$("$CF" --style=file "${bad[0]}" | diff "${bad[0]}" - | head -8)"
+		"files that differ: $(printf '%s ' $bad | head -c 600)" \
+		"$(printf '%s\n' "$report" | head -8)"
 fi
 # the check can fail: a misformatted copy of a real file is caught
 f=$(git ls-files '*.c' | head -1)

@@ -33,8 +33,11 @@ check_rc "dump of it" 0 "$SVATRACE" dump -n 1 "$TMP/g.svt"
 check_match "... device escaped" '"device_id":"nic\\\\xff"' "$OUT"
 check_rc "replay of it" 0 "$SVATRACE" replay "$TMP/g.svt"
 
-# item 10: a label with a newline, an escape sequence and a non-UTF-8 byte
-"$SVATRACE" replay --db "$TMP/l.db" --label $'evil\e[31mred\nline\xff' "$TMP/g.svt" > /dev/null 2>&1
+# item 10: a label with a newline, an escape sequence and a non-UTF-8 byte.
+# replay --label refuses control bytes now (hostile_output.sh), but a database
+# made before, or a merged shard, may hold one: it is written in directly.
+"$SVATRACE" replay --db "$TMP/l.db" --label placeholder "$TMP/g.svt" > /dev/null 2>&1
+sqlite3 "$TMP/l.db" "UPDATE runs SET label = CAST(X'6576696c1b5b33316d7265640a6c696e65ff' AS TEXT)"
 check_rc "runs with a hostile label" 0 "$SVATRACE" runs --db "$TMP/l.db"
 check_eq "runs: one table row, control bytes shown as \\xHH" "1" "$(printf '%s\n' "$OUT" | grep -c 'evil\\x1b\[31mred\\x0aline')"
 check_eq "runs: no raw escape byte printed" "0" "$(printf '%s' "$OUT" | grep -c $'\e')"

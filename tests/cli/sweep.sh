@@ -8,8 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 
 T=$TMP/ra.svt
-# points heavy enough (~0.1-0.3 s each) that a kill lands mid-sweep
-"$SVATRACE" gen random-access --set duration=30ms --set rate=10M --set footprint=8m \
+# points heavy enough (~0.05-0.1 s each under ASan) that a kill lands mid-sweep
+"$SVATRACE" gen random-access --set duration=10ms --set rate=10M --set footprint=8m \
 	--set map=off --seed 5 -o "$T" >/dev/null 2>&1 || { echo "not ok 1 - gen"; exit 0; }
 GRID=(--grid iotlb.entries=16..512*2 --grid pt.page_bytes=4K,2M)	# 6 x 2 = 12 points
 NPTS=12

@@ -3,7 +3,8 @@
  * test_lib_series.c - a run's time series (lib/series.h): series fed at the
  * same timestamps land in the same windows whatever their first sample, all
  * share the origin and coarsen together, and the three kinds (sum, level,
- * time integral) give the values their definitions say.
+ * time integral) give the values their definitions say; sets on one
+ * shared grid (a run's two models) keep one axis.
  */
 #include <errno.h>
 #include <math.h>
@@ -131,6 +132,52 @@ static void test_integral_mean(void **state)
 	series__free(s);
 }
 
+/*
+ * Two sets on one grid (the two models of a replay): each emits only its own
+ * series, on the grid's origin, and a sample late in one set coarsens the
+ * other too. Separate grids (before: one per model) gave the WQ set its own
+ * origin (its first sample) and a window that never doubled with the other's.
+ */
+static void test_shared_grid(void **state)
+{
+	struct series_grid *grid = series_grid__new(1000, 8); /* 1 us windows */
+	struct series *xl, *wq;
+	struct got gx = {0}, gw = {0};
+	int miss, occ;
+
+	(void)state;
+	assert_non_null(grid);
+	xl = series__new_on(grid);
+	wq = series__new_on(grid);
+	assert_non_null(xl);
+	assert_non_null(wq);
+	miss = series__define(xl, "iotlb.misses", SERIES_SUM);
+	occ = series__define(wq, "wq.0.occupancy", SERIES_SUM);
+	series_grid__start(grid, 500);	 /* the run's first record */
+	series__add(wq, occ, 2500, 1);	 /* window 2 */
+	series__add(xl, miss, 700, 1);	 /* window 0 */
+	series__add(xl, miss, 12600, 1); /* window 12: 8 windows of 1 us no longer fit */
+	series__finish(xl, 12600);
+	series__finish(wq, 2600);
+	assert_int_equal(series__emit(xl, collect, &gx), 0);
+	assert_int_equal(series__emit(wq, collect, &gw), 0);
+	assert_int_equal(gx.n, 1);
+	assert_int_equal(gw.n, 1);
+	assert_string_equal(gx.key[0], "iotlb.misses");
+	assert_string_equal(gw.key[0], "wq.0.occupancy");
+	assert_int_equal(gx.start[0], 500);
+	assert_int_equal(gw.start[0], 500);
+	assert_int_equal(gx.window[0], 2000); /* doubled once, for both sets */
+	assert_int_equal(gw.window[0], 2000);
+	assert_int_equal(gx.nr[0], 7); /* [500, 14500) */
+	assert_true(gx.v[0][0] == 1 && gx.v[0][6] == 1);
+	assert_int_equal(gw.nr[0], 2); /* its sample at 2500 is in window 1 now */
+	assert_true(gw.v[0][0] == 0 && gw.v[0][1] == 1);
+	series__free(xl);
+	series__free(wq);
+	series_grid__free(grid);
+}
+
 static void test_bad_args_and_empty(void **state)
 {
 	struct series *s;
@@ -153,9 +200,8 @@ static void test_bad_args_and_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_same_time_same_window),
-	    cmocka_unit_test(test_coarsen_together),
-	    cmocka_unit_test(test_integral_mean),
+	    cmocka_unit_test(test_same_time_same_window), cmocka_unit_test(test_coarsen_together),
+	    cmocka_unit_test(test_integral_mean),	  cmocka_unit_test(test_shared_grid),
 	    cmocka_unit_test(test_bad_args_and_empty),
 	};
 

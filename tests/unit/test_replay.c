@@ -22,6 +22,7 @@
 #include "model/xlate/config.h"
 #include "replay/registry.h"
 #include "replay/replay.h"
+#include "replay/scenario.h"
 #include "replay/source.h"
 
 /* ------------------------------------------------------- capture sink */
@@ -204,6 +205,59 @@ static void test_window_before_chain(void **state)
 	run_free(&r);
 }
 
+static int drop_rec(void *ctx, const struct trace_rec *rec)
+{
+	(void)ctx;
+	(void)rec;
+	return 0;
+}
+
+/*
+ * A chain built by the caller (sweep_resolve_chain() builds one to read the
+ * overrides) is the one the replay runs: bound to the replay's output and
+ * reset, not a second one built from the spec. The spec given beside it is
+ * one no chain can be built from, and a record pushed into the chain before
+ * the replay is forgotten by the reset; the result is the lazy-queue test's.
+ */
+static void test_prebuilt_chain_used_once(void **state)
+{
+	static const char *const sets[] = {"replay.expand", "off", NULL};
+	const struct scenario_out none = {.emit = drop_rec};
+	struct run r = {0};
+	struct scenario_chain *c;
+	struct replay_source *src;
+	struct results_sink sink = {&cap_ops, &r.cap};
+	const struct trace_rec *ptr[3];
+	union rec recs[3];
+	char err[256];
+	struct replay_opts o = {
+	    .scenario = "bogus", .seed = 1, .errmsg = r.err, .errmsg_bytes = sizeof(r.err)};
+
+	(void)state;
+	unmap_rec(&recs[0], 0, 0, 0x1000);
+	access_rec(&recs[1], 20000, 0x5000, 1);
+	unmap_rec(&recs[2], 5000, 0, 0x2000);
+	c = scenario_chain__new("inval=lazy:fq_size=2:timeout=10us", 0, &none, err, sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(scenario_chain__push(c, &recs[0].hdr), 0); /* held in its queue */
+	r.p = params_with(sets);
+	o.params = r.p;
+	o.chain = c;
+	for (size_t i = 0; i < 3; i++)
+		ptr[i] = &recs[i].hdr;
+	src = replay_source_mem__new(ptr, 3, strings, 2);
+	assert_non_null(src);
+	r.rc = replay_run_source(&o, src, &sink);
+	replay_source__close(src);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(get(&r.cap, "trace.qi.iotlb_inv"), 1);
+	assert_int_equal(get(&r.cap, "replay.records"), 4);
+	/* the caller's still: usable (and freed) after the replay */
+	assert_string_equal(scenario_chain__spec(c), "inval=lazy:fq_size=2:timeout=10us");
+	scenario_chain__free(c);
+	run_free(&r);
+}
+
 /* Out of order by more than the window: replayed at the release time, counted late. */
 static void test_late_records(void **state)
 {
@@ -334,6 +388,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_window_before_chain),
+	    cmocka_unit_test(test_prebuilt_chain_used_once),
 	    cmocka_unit_test(test_late_records),
 	    cmocka_unit_test(test_source_error_good_prefix),
 	    cmocka_unit_test(test_bad_scenario_one_message),
