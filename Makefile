@@ -126,7 +126,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-om
 FUZZ_CFLAGS = -std=gnu11 -g -O1 -I. -I$(BUILD) $(PKG_CFLAGS) -D_GNU_SOURCE \
 	-DSVT_VERSION='"$(VERSION)"' -DSVT_GIT_REV='"$(GIT_REV)"' $(EXTRA_CFLAGS) $(FUZZ_SAN)
 FUZZ_LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
-FUZZ_IMPORTERS := ftrace-text access-csv trace-dat
+FUZZ_IMPORTERS := ftrace-text access-csv trace-dat pcm-iio
 FUZZ_TARGETS := reader profile scenario $(FUZZ_IMPORTERS)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 

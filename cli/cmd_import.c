@@ -35,19 +35,29 @@ static void usage(FILE *f)
 		   "Options:\n"
 		   "  -f, --from KIND     input kind (required):\n");
 	import_foreach(list_one, f);
-	fprintf(f, "  -o, --output FILE   output trace file (required)\n"
-		   "      --clock NAME    clock the input's timestamps count: global, local,\n"
-		   "                      mono, boot (default: unknown; ftrace text does not say)\n"
-		   "      --keep-addrs    keep physical and user addresses (default: replace each\n"
-		   "                      page frame by a keyed hash, consistent within the file)\n"
-		   "      --hash-key FILE key of that hash (32 hex digits or 16 bytes), so that\n"
-		   "                      traces of one host can be joined; default: a random key\n"
-		   "                      per trace. Only the key's id is stored in the trace.\n"
-		   "  -h, --help          this help\n"
-		   "\n"
-		   "Example:\n"
-		   "  svatrace import --from ftrace-text /sys/kernel/tracing/trace -o host.svt\n"
-		   "  svatrace info host.svt\n");
+	fprintf(f,
+		"  -o, --output FILE   output trace file (required)\n"
+		"      --clock NAME    clock the input's timestamps count: global, local,\n"
+		"                      mono, boot (default: what the input says, trace.dat\n"
+		"                      does; else unknown: ftrace text does not say)\n"
+		"      --keep-addrs    keep physical and user addresses (default: replace each\n"
+		"                      page frame by a keyed hash, consistent within the file)\n"
+		"      --lenient       import past more than a few unparseable lines (default:\n"
+		"                      stop, quoting the first ones; an import that yields\n"
+		"                      no records fails either way)\n"
+		"      --event-list FILE  the capturing host's events, lines SYSTEM:NAME (its\n"
+		"                      tracefs available_events): ftrace text omits an event's\n"
+		"                      system; without it: the probe table, this host's tracefs\n"
+		"                      if IN is a tracefs trace file, a built-in table, else\n"
+		"                      unknown:NAME\n"
+		"      --hash-key FILE key of that hash (32 hex digits or 16 bytes), so that\n"
+		"                      traces of one host can be joined; default: a random key\n"
+		"                      per trace. Only the key's id is stored in the trace.\n"
+		"  -h, --help          this help\n"
+		"\n"
+		"Example:\n"
+		"  svatrace import --from ftrace-text /sys/kernel/tracing/trace -o host.svt\n"
+		"  svatrace info host.svt\n");
 }
 
 static int parse_clock(const char *s, enum trace_clock *c)
@@ -78,6 +88,8 @@ int cmd_import(int argc, char **argv)
 	    {"clock", required_argument, NULL, 'c'},
 	    {"keep-addrs", no_argument, NULL, 'k'},
 	    {"hash-key", required_argument, NULL, 'K'},
+	    {"lenient", no_argument, NULL, 'L'},
+	    {"event-list", required_argument, NULL, 'E'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -112,6 +124,12 @@ int cmd_import(int argc, char **argv)
 		case 'K':
 			key_path = optarg;
 			break;
+		case 'L':
+			io.lenient = true;
+			break;
+		case 'E':
+			io.event_list = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return CLI_OK;
@@ -129,6 +147,9 @@ int cmd_import(int argc, char **argv)
 	if (!out)
 		return cli_usage_error("import", "-o OUT is required");
 	in = argv[optind];
+	if (io.event_list && strcmp(imp->name, "ftrace-text"))
+		return cli_usage_error("import", "--event-list is for --from ftrace-text (the "
+						 "other inputs name their events' systems)");
 	clock = imp->clock;
 	if (clock_name && parse_clock(clock_name, &clock))
 		return cli_usage_error("import", "unknown clock '%s'", clock_name);
@@ -164,6 +185,18 @@ int cmd_import(int argc, char **argv)
 	src = json_object();
 	json_object_set_new(src, "importer", json_string(imp->name));
 	json_object_set_new(src, "input", svt_json_bytes(in));
+	if (imp->source_json) {
+		enum trace_clock file_clock = TRACE_CLOCK_UNKNOWN;
+		char *t = imp->source_json(in, &file_clock);
+		json_t *sj = t ? json_loads(t, 0, NULL) : NULL;
+
+		if (sj)
+			json_object_update(src, sj);
+		json_decref(sj);
+		free(t);
+		if (!clock_name)
+			clock = file_clock;
+	}
 	json_object_set_new(meta, "source", src);
 	json_object_set_new(meta, "command_line", svt_json_bytes(io.cmdline));
 	json_object_set_new(meta, "tool", json_string("svatrace " SVT_VERSION));
@@ -197,6 +230,14 @@ int cmd_import(int argc, char **argv)
 	}
 	err = imp->run(in, &io, &st, w);
 	explicit_bzero(key, sizeof(key));
+	if (!err && st.nr_records == 0) {
+		/* an empty result is a failure, never a quiet exit 0 */
+		svt_err("%s: no records imported from %llu %s%s%s; is it really --from %s?", in,
+			(unsigned long long)st.nr_lines,
+			!strcmp(imp->name, "trace-dat") ? "events" : "lines", st.why[0] ? ": " : "",
+			st.why, imp->name);
+		err = -ENODATA;
+	}
 	cerr = trace_writer__close(w);
 	if (err || cerr) {
 		if (cerr)

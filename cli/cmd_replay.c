@@ -67,6 +67,8 @@ static void usage(FILE *f)
 	    "  --db FILE            also store the run (config, metrics, histogram, series)\n"
 	    "                       in a SQLite results database (created if missing)\n"
 	    "  --list-params        print every parameter: key, unit, kind, value, source\n"
+	    "  --strict             fail (exit 1) when the trace has nothing the model uses\n"
+	    "                       (default: a warning naming the record kinds it needs)\n"
 	    "  -h, --help           this help\n"
 	    "\n"
 	    "Values: each key has a kind (--list-params, KIND column); units are\n"
@@ -218,6 +220,7 @@ struct args {
 	const char *profile, *seed, *label, *db, *scenario; /* options, NULL if absent */
 	const char *wq_config;				    /* --wq-config FILE */
 	bool json, list;				    /* --json, --list-params */
+	bool strict;					    /* --strict */
 	char **sets;					    /* --set texts */
 	int nr_sets;					    /* their number */
 	const char *trace;				    /* TRACE */
@@ -237,6 +240,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"list-params", no_argument, NULL, 'L'},
 	    {"scenario", required_argument, NULL, 'C'},
 	    {"wq-config", required_argument, NULL, 'W'},
+	    {"strict", no_argument, NULL, 'T'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -269,6 +273,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'C':
 			a->scenario = optarg;
+			break;
+		case 'T':
+			a->strict = true;
 			break;
 		case 'W':
 			a->wq_config = optarg;
@@ -415,6 +422,44 @@ static void sinks_close(struct sinks *k)
 	store__close(k->st);
 }
 
+/*
+ * The record kinds replay feeds to the model (replay/request.c); a trace
+ * with none of them replays to all-zero results.
+ */
+#define MODEL_INPUT_KINDS                                                                          \
+	"iommu_map, iommu_unmap, dma, dev_access, qi_submit, page_req, pin, wq_submit, "           \
+	"wq_complete"
+
+/* Watches the run's replay.records.KIND metrics: which kinds were replayed. */
+struct used_kinds {
+	uint64_t nr_used;    /* records of MODEL_INPUT_KINDS */
+	uint64_t nr_skipped; /* records replay does not read (generic ones) */
+	char seen[256];	     /* "KIND N, ..." of every kind replayed */
+};
+
+static int used_kinds_metric(void *ctx, const char *key, double value, const char *unit)
+{
+	struct used_kinds *uk = ctx;
+	static const char inputs[] = MODEL_INPUT_KINDS;
+	const char *kind, *p;
+	size_t n = strlen(uk->seen), klen;
+
+	(void)unit;
+	if (!strcmp(key, "replay.skipped"))
+		uk->nr_skipped = (uint64_t)value;
+	if (strncmp(key, "replay.records.", 15))
+		return 0;
+	kind = key + 15;
+	klen = strlen(kind);
+	snprintf(uk->seen + n, sizeof(uk->seen) - n, "%s%s %.0f", n ? ", " : "", kind, value);
+	for (p = strstr(inputs, kind); p; p = strstr(p + 1, kind))
+		if ((p == inputs || p[-1] == ' ') && (p[klen] == ',' || !p[klen]))
+			uk->nr_used += (uint64_t)value;
+	return 0;
+}
+
+static const struct results_sink_ops used_kinds_ops = {.metric = used_kinds_metric};
+
 static int run(const struct args *a, const struct params *p, const char *spec,
 	       struct scenario_chain *chain)
 {
@@ -434,12 +479,29 @@ static int run(const struct args *a, const struct params *p, const char *spec,
 	    .errmsg = err,
 	    .errmsg_bytes = sizeof(err),
 	};
+	struct used_kinds uk = {0};
+	struct results_sink watch = {.ops = &used_kinds_ops, .ctx = &uk}, *tee = NULL;
 	int rc = sinks_open(&k, a);
 
+	if (rc == CLI_OK && !(tee = tee_sink__new(k.sink, &watch)))
+		rc = cli_error(CMD, "out of memory");
 	/* replay_run(), plus model vs measured when the trace holds perfmon counts */
-	if (rc == CLI_OK && counters_replay(&o, k.sink, a->json ? NULL : stdout))
+	if (rc == CLI_OK && counters_replay(&o, tee, a->json ? NULL : stdout))
 		rc = cli_error(CMD, "%s", err[0] ? err : "failed");
+	tee_sink__free(tee);
 	sinks_close(&k);
+	if (rc == CLI_OK && !uk.nr_used) {
+		/* zeros with exit 0 would read as "translation costs nothing" */
+		svt_log(a->strict ? SVT_LOG_ERROR : SVT_LOG_WARN,
+			"%s: nothing in this trace is input to the model (replayed: %s; %llu "
+			"skipped, e.g. generic records of other events); it needs records of "
+			"at least one of: %s (iommu:map/unmap, dma:*, intel_iommu:qi_submit/"
+			"prq_report events, or device accesses)",
+			a->trace, uk.seen[0] ? uk.seen : "none", (unsigned long long)uk.nr_skipped,
+			MODEL_INPUT_KINDS);
+		if (a->strict)
+			rc = CLI_FAIL;
+	}
 	return rc;
 }
 

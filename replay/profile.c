@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "replay/profile.h"
@@ -62,11 +63,28 @@ static void scan_sources(struct load_ctx *c)
 static int on_value(void *user, const char *section, const char *name, const char *value)
 {
 	struct load_ctx *c = user;
-	char key[128], origin[PATH_MAX + 32], msg[256];
+	char key[128], origin[PATH_MAX + 32], msg[256], val[512];
+	const char *hash;
 	int rc;
 
 	if (c->rc)
 		return 0;
+	/*
+	 * libinih strips inline "; comments" only; a "# comment" after a
+	 * value (after white space, as ';' needs too) is stripped the same way
+	 * rather than read as part of the value.
+	 */
+	for (hash = strchr(value, '#'); hash; hash = strchr(hash + 1, '#'))
+		if (hash > value && (hash[-1] == ' ' || hash[-1] == '\t'))
+			break;
+	if (hash) {
+		size_t n = (size_t)(hash - value);
+
+		while (n && (value[n - 1] == ' ' || value[n - 1] == '\t'))
+			n--;
+		snprintf(val, sizeof(val), "%.*s", (int)n, value);
+		value = val;
+	}
 	if (*section)
 		snprintf(key, sizeof(key), "%s.%s", section, name);
 	else
@@ -88,8 +106,15 @@ static int on_value(void *user, const char *section, const char *name, const cha
 int profile_load(struct params *p, const char *path, char *err, size_t err_bytes)
 {
 	struct load_ctx c = {.p = p, .path = path, .err = err, .err_bytes = err_bytes};
+	struct stat st;
 	int line;
 
+	/* a folder opens and reads as empty: it would be a profile of nothing */
+	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+		snprintf(err, err_bytes,
+			 "%s: is a directory, not a profile file (give the .ini file in it)", path);
+		return -EISDIR;
+	}
 	scan_sources(&c);
 	line = ini_parse(path, on_value, &c);
 	free(c.src);

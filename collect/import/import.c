@@ -15,7 +15,8 @@
 #define IMPORTERS(X)                                                                               \
 	X(ftrace_text)                                                                             \
 	X(access_csv)                                                                              \
-	X(trace_dat)
+	X(trace_dat)                                                                               \
+	X(pcm_iio)
 
 #define DECLARE_(n) extern const struct importer importer_##n;
 IMPORTERS(DECLARE_)

@@ -19,14 +19,29 @@ struct import_opts {
 	bool keep_addrs;	 /* keep physical/user addresses (else hash them) */
 	const char *cmdline;	 /* command line that ran the import */
 	const uint8_t *hash_key; /* REDACT_KEY_BYTES address-hash key, NULL: random */
+	bool lenient;		 /* keep going past IMPORT_MAX_BAD unparseable lines */
+	const char *event_list;	 /* "SYSTEM:NAME" lines of the capturing host, or NULL */
 };
 
+/*
+ * Unparseable input lines an import tolerates (each quoted in a warning)
+ * before it stops: a few stray lines in a real trace are normal, more mean
+ * the input is not in the format asked for. --lenient lifts the limit.
+ */
+#define IMPORT_MAX_BAD 10
+
 struct import_stats {
-	uint64_t nr_lines;   /* input lines or events read */
-	uint64_t nr_records; /* records written */
-	uint64_t nr_generic; /* of which generic (unknown event) */
-	uint64_t nr_skipped; /* input lines that were not events (comments, blank) */
-	uint64_t nr_bad;     /* malformed events kept as generic records */
+	uint64_t nr_lines;    /* input lines or events read */
+	uint64_t nr_records;  /* records written */
+	uint64_t nr_generic;  /* of which generic (unknown event) */
+	uint64_t nr_skipped;  /* input lines that were not events (comments, blank) */
+	uint64_t nr_bad;      /* malformed events kept as generic records */
+	uint64_t nr_unparsed; /* lines that were not in the input's format at all */
+	/*
+	 * Why nothing was imported, when the importer knows better than "0
+	 * records" (the first unparseable line, quoted; an empty buffer...).
+	 */
+	char why[1024];
 };
 
 struct importer {
@@ -39,6 +54,13 @@ struct importer {
 	 * meta under "host" before the writer is opened. NULL if not known.
 	 */
 	char *(*host_json)(const char *in_path);
+	/*
+	 * Optional: a JSON object (malloc'd text) merged into the output's
+	 * meta "source" (what the file says of its own recording: clock
+	 * name, buffers...), and the clock of its timestamps in @clock
+	 * (left alone if the file does not say). NULL if nothing to add.
+	 */
+	char *(*source_json)(const char *in_path, enum trace_clock *clock);
 	/*
 	 * Read @in_path and append records to the open writer @w. Return 0 or a
 	 * negative error; on error svt_err() has said what and where (file,

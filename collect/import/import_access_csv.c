@@ -81,9 +81,19 @@ static int access_csv_run(const char *in_path, const struct import_opts *opts,
 	while ((len = getline(&line, &cap, in)) >= 0) {
 		struct trace_rec_dev_access r = {0};
 		uint64_t ts, iova, size, pasid = TRACE_NO_PASID;
-		char *l = trim(line);
+		const char *bad;
+		char *l;
 
 		st->nr_lines++;
+		if (memchr(line, 0, (size_t)len)) {
+			/* a C string would end there and drop the rest of the line silently */
+			svt_err("%s:%llu: a NUL byte at column %zu", in_path,
+				(unsigned long long)st->nr_lines,
+				(size_t)((char *)memchr(line, 0, (size_t)len) - line) + 1);
+			rc = -EINVAL;
+			break;
+		}
+		l = trim(line);
 		if (!*l || *l == '#') {
 			st->nr_skipped++;
 			continue;
@@ -101,13 +111,31 @@ static int access_csv_run(const char *in_path, const struct import_opts *opts,
 			st->nr_skipped++;
 			continue;
 		}
-		if (parse_line(l, f) || parse_num(f[0], &ts) || !*f[1] ||
-		    (*f[2] && strcmp(f[2], "-") && (parse_num(f[2], &pasid) || pasid > 0xfffff)) ||
-		    parse_num(f[3], &iova) || parse_num(f[4], &size) || !size ||
-		    size > UINT32_MAX) {
-			svt_err("%s:%llu: want 'time_ns,device,pasid,iova,size,dir' with numbers "
-				"(pasid < 2^20 or empty, 0 < size < 2^32)",
+		if (parse_line(l, f)) {
+			svt_err("%s:%llu: want 6 fields 'time_ns,device,pasid,iova,size,dir'",
 				in_path, (unsigned long long)st->nr_lines);
+			rc = -EINVAL;
+			break;
+		}
+		bad = parse_num(f[0], &ts) ? "time_ns is not a number below 2^64"
+		      : !*f[1]		   ? "device is empty"
+		      : (*f[2] && strcmp(f[2], "-") && (parse_num(f[2], &pasid) || pasid > 0xfffff))
+			  ? "pasid is not a number below 2^20, empty or '-'"
+		      : parse_num(f[3], &iova) ? "iova is not a number below 2^64"
+		      : parse_num(f[4], &size) || !size || size > UINT32_MAX
+			  ? "size is not a number in 1..2^32-1"
+			  : NULL;
+		if (bad) {
+			svt_err("%s:%llu: %s (want 'time_ns,device,pasid,iova,size,dir')", in_path,
+				(unsigned long long)st->nr_lines, bad);
+			rc = -EINVAL;
+			break;
+		}
+		if (iova + size - 1 < iova) {
+			/* the range would wrap to page 0 and count as one page */
+			svt_err("%s:%llu: iova 0x%llx + size %llu crosses 2^64", in_path,
+				(unsigned long long)st->nr_lines, (unsigned long long)iova,
+				(unsigned long long)size);
 			rc = -EINVAL;
 			break;
 		}
@@ -145,6 +173,8 @@ static int access_csv_run(const char *in_path, const struct import_opts *opts,
 		svt_err("%s: empty: no header line", in_path);
 		rc = -EINVAL;
 	}
+	if (!rc && !st->nr_records)
+		snprintf(st->why, sizeof(st->why), "a header line and no access lines");
 	free(line);
 	if (in != stdin)
 		fclose(in);

@@ -11,7 +11,15 @@
  * event is lost. "CPU:N [LOST M EVENTS]" lines become lost-event counters.
  * The text does not name an event's system; events of the probe table
  * (collect/probe_table.h) get theirs and its kind picks their decoder,
- * other events are named "ftrace:NAME". Input may be gzip-compressed.
+ * other events get theirs from event_sys.c (the capturing host's list of
+ * events given with --event-list, its tracefs when the input is read
+ * there, else a built-in table, else "unknown:NAME"). Input may be gzip-compressed.
+ *
+ * A line that is not an event line (and not a "#" comment, a blank or a
+ * lost-events line) is quoted in a warning; more than IMPORT_MAX_BAD of
+ * them stop the import unless --lenient: such a file is not ftrace text
+ * (a README, `perf script` output, a CSV), and importing the few lines
+ * that happen to look like events would give a trace of nothing.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +29,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "collect/import/event_sys.h"
 #include "collect/import/import.h"
 #include "collect/probes.h"
 #include "collect/redact.h"
@@ -32,33 +41,56 @@ struct ft_line {
 	const char *task;  /* task name (NUL-terminated copy) */
 	uint32_t pid;	   /* task id */
 	uint32_t cpu;	   /* CPU column */
+	const char *range; /* a column out of range, NULL: none (then -3) */
 	uint64_t ts_ns;	   /* timestamp */
 	const char *event; /* event name */
 	const char *text;  /* what follows "EVENT: " */
 };
 
+#define FT_QUOTE_MAX 3	   /* unparseable lines quoted in full */
+#define FT_QUOTE_BYTES 100 /* bytes of each quoted */
+
 struct ft_ctx {
-	struct trace_writer *w;	 /* output */
-	struct redact *rd;	 /* address hashing */
-	struct import_stats *st; /* counters */
-	const char *path;	 /* input path, for messages */
-	uint64_t lineno;	 /* current line */
+	struct trace_writer *w;			/* output */
+	struct redact *rd;			/* address hashing */
+	struct import_stats *st;		/* counters */
+	const char *path;			/* input path, for messages */
+	uint64_t lineno;			/* current line */
+	struct event_sys *es;			/* event name -> system */
+	bool lenient;				/* --lenient: no limit on unparseable lines */
+	bool perf_hint;				/* an unparseable line looked like `perf script` */
+	uint64_t first_bad_line;		/* first unparseable line, 0: none */
+	uint64_t lost_total;			/* lost events of the file so far */
+	char first_bad[FT_QUOTE_BYTES * 4 + 8]; /* ... quoted */
 };
 
-/* Parse "123.456789" into ns; plain integers (raw counter clocks) are kept as is. */
+#define FT_CPU_MAX 65535 /* the record header's CPU field is 16 bits */
+
+/*
+ * Parse "123.456789" into ns; plain integers (raw counter clocks) are kept
+ * as is. -1: not a timestamp; -2: one beyond 2^64 ns (about 584 years),
+ * which would wrap.
+ */
 static int parse_ts(const char *s, const char *end, uint64_t *ns)
 {
 	uint64_t sec = 0, frac = 0;
 	int digits = 0;
+	bool big = false;
 	const char *p = s;
 
 	if (p == end || !isdigit((unsigned char)*p))
 		return -1;
-	while (p < end && isdigit((unsigned char)*p))
-		sec = sec * 10 + (uint64_t)(*p++ - '0');
+	while (p < end && isdigit((unsigned char)*p)) {
+		unsigned int d = (unsigned int)(*p++ - '0');
+
+		if (sec > (UINT64_MAX - d) / 10)
+			big = true;
+		else
+			sec = sec * 10 + d;
+	}
 	if (p == end) {
 		*ns = sec;
-		return 0;
+		return big ? -2 : 0;
 	}
 	if (*p++ != '.')
 		return -1;
@@ -73,6 +105,8 @@ static int parse_ts(const char *s, const char *end, uint64_t *ns)
 		return -1;
 	while (digits++ < 9)
 		frac *= 10;
+	if (big || sec > (UINT64_MAX - frac) / 1000000000ULL)
+		return -2;
 	*ns = sec * 1000000000ULL + frac;
 	return 0;
 }
@@ -94,7 +128,17 @@ static int split_line(char *line, struct ft_line *out)
 	}
 	if (!cpu_open)
 		return -1;
-	out->cpu = (uint32_t)strtoul(cpu_open + 1, NULL, 10);
+	{
+		unsigned long long v;
+
+		errno = 0;
+		v = strtoull(cpu_open + 1, NULL, 10);
+		if (errno || v > FT_CPU_MAX) {
+			out->range = "CPU";
+			return -3;
+		}
+		out->cpu = (uint32_t)v;
+	}
 	/* task-pid, optionally followed by "(tgid)" */
 	q = cpu_open - 1;
 	while (q > line && q[-1] == ' ')
@@ -117,7 +161,17 @@ static int split_line(char *line, struct ft_line *out)
 		return -1;
 	*tok = '\0';
 	out->task = p;
-	out->pid = (uint32_t)strtoul(tok + 1, NULL, 10);
+	{
+		unsigned long long v;
+
+		errno = 0;
+		v = strtoull(tok + 1, NULL, 10);
+		if (errno || v > UINT32_MAX) {
+			out->range = "PID";
+			return -3;
+		}
+		out->pid = (uint32_t)v;
+	}
 	/* after "]": [flags] timestamp: event: text */
 	p = strchr(cpu_open, ']') + 1;
 	for (int field = 0; field < 2; field++) {
@@ -126,9 +180,17 @@ static int split_line(char *line, struct ft_line *out)
 		q = p;
 		while (*q && *q != ' ')
 			q++;
-		if (q > p && q[-1] == ':' && parse_ts(p, q - 1, &out->ts_ns) == 0) {
-			p = q;
-			goto have_ts;
+		if (q > p && q[-1] == ':') {
+			int rc = parse_ts(p, q - 1, &out->ts_ns);
+
+			if (rc == -2) {
+				out->range = "timestamp";
+				return -3;
+			}
+			if (rc == 0) {
+				p = q;
+				goto have_ts;
+			}
 		}
 		p = q; /* that was the flags column */
 	}
@@ -142,12 +204,138 @@ have_ts:
 	for (q = p; q < colon; q++)
 		if (!(isalnum((unsigned char)*q) || *q == '_'))
 			return -1;
+	/*
+	 * `perf script` prints "SYSTEM:EVENT:" where ftrace prints "EVENT: ";
+	 * its second name right after the colon is the tell.
+	 */
+	q = colon + 1;
+	while (isalnum((unsigned char)*q) || *q == '_')
+		q++;
+	if (q > colon + 1 && *q == ':')
+		return -2;
 	*colon = '\0';
 	out->event = p;
 	p = colon + 1;
 	if (*p == ' ')
 		p++;
 	out->text = p;
+	return 0;
+}
+
+/* "comm PID [CPU] TS: sys:event:" with a space before PID: `perf script`. */
+static bool looks_like_perf_script(const char *line)
+{
+	const char *b = strstr(line, "] ");
+	const char *open = b ? memrchr(line, '[', (size_t)(b - line)) : NULL;
+	const char *q;
+
+	if (!open || open == line || open[-1] != ' ')
+		return false;
+	q = open - 1;
+	while (q > line && *q == ' ')
+		q--;
+	while (q > line && isdigit((unsigned char)*q))
+		q--;
+	if (*q != ' ')
+		return false;
+	q = strchr(b, ':'); /* "TS:" */
+	if (!q)
+		return false;
+	q++;
+	while (*q == ' ')
+		q++;
+	while (isalnum((unsigned char)*q) || *q == '_')
+		q++;
+	if (*q != ':')
+		return false;
+	q++;
+	while (isalnum((unsigned char)*q) || *q == '_')
+		q++;
+	return *q == ':';
+}
+
+/*
+ * "CPU:N [LOST M EVENTS]" (the ring buffer dropped M events on CPU N
+ * before the next line). 0 and the counts if it is one, -1 if not, and
+ * -EBADMSG (said) if a count is out of range or the file's losses would
+ * add up past 2^64, which would wrap every reader's sum to a small number.
+ */
+static int lost_line(struct ft_ctx *c, const char *line, unsigned int *cpu,
+		     unsigned long long *lost)
+{
+	unsigned long long v, n;
+	const char *p = line + 4;
+	char *end;
+
+	if (strncmp(line, "CPU:", 4) || !isdigit((unsigned char)*p))
+		return -1;
+	errno = 0;
+	v = strtoull(p, &end, 10);
+	if (strncmp(end, " [LOST ", 7) || !isdigit((unsigned char)end[7]))
+		return -1;
+	p = end + 7;
+	n = strtoull(p, &end, 10);
+	if (strncmp(end, " EVENTS]", 8))
+		return -1;
+	if (errno || v > FT_CPU_MAX || c->lost_total + n < n) {
+		svt_err("%s:%llu: lost-events count out of range (%s): '%.80s'", c->path,
+			(unsigned long long)c->lineno,
+			v > FT_CPU_MAX ? "the trace format holds CPUs 0-65535"
+			: errno	       ? "beyond 2^64"
+				       : "the file's losses add up past 2^64",
+			line);
+		return -EBADMSG;
+	}
+	c->lost_total += n;
+	*cpu = (unsigned int)v;
+	*lost = n;
+	return 0;
+}
+
+/*
+ * An input line that is not an event line: quote the first few, remember
+ * the first as the why of an empty import, and stop after IMPORT_MAX_BAD
+ * unless --lenient. Returns 0 to go on, -EBADMSG to stop (said).
+ */
+static int unparsed_line(struct ft_ctx *c, const char *line, bool perf)
+{
+	struct import_stats *st = c->st;
+	char q[FT_QUOTE_BYTES * 4 + 8];
+	size_t o = 0;
+
+	/* quoted printable: a binary file must not write raw bytes to a terminal */
+	for (size_t i = 0; line[i] && i < FT_QUOTE_BYTES && o + 5 < sizeof(q); i++) {
+		unsigned char ch = (unsigned char)line[i];
+
+		if (ch >= 0x20 && ch < 0x7f)
+			q[o++] = (char)ch;
+		else
+			o += (size_t)snprintf(q + o, sizeof(q) - o, "\\x%02x", ch);
+	}
+	q[o] = 0;
+	if (strlen(line) > FT_QUOTE_BYTES && o + 4 < sizeof(q))
+		strcat(q, "...");
+	st->nr_unparsed++;
+	st->nr_skipped++;
+	if (perf || looks_like_perf_script(line))
+		c->perf_hint = true;
+	if (st->nr_unparsed == 1) {
+		snprintf(c->first_bad, sizeof(c->first_bad), "%s", q);
+		c->first_bad_line = c->lineno;
+	}
+	if (st->nr_unparsed <= FT_QUOTE_MAX)
+		svt_warn("%s:%llu: not an ftrace event line: '%s'", c->path,
+			 (unsigned long long)c->lineno, q);
+	if (st->nr_unparsed > IMPORT_MAX_BAD && !c->lenient) {
+		svt_err("%s:%llu: more than %d lines are not ftrace event lines "
+			"(the first %d are quoted above)%s; stopping (--lenient imports the rest)",
+			c->path, (unsigned long long)c->lineno, IMPORT_MAX_BAD, FT_QUOTE_MAX,
+			c->perf_hint ? "; this looks like `perf script` output, which svatrace "
+				       "does not read: import the ftrace text (tracefs 'trace') "
+				       "or trace-cmd's trace.dat instead"
+				     : "");
+		return -EBADMSG;
+	}
 	return 0;
 }
 
@@ -515,33 +703,6 @@ static int dec_cache_tag(struct ft_ctx *c, const struct ft_line *l, const char *
 }
 
 /*
- * The full name of event @name (ftrace text omits the system): the probe
- * table's for the events it records, else by the families it knows, which
- * also name events newer or older than the table (detach_device_from_domain
- * before 6.2, dma_alloc_sgt); other events are "ftrace:NAME".
- */
-static void event_full_name(const struct probe_def *d, const char *name, char *buf, size_t len)
-{
-	const char *sys = "ftrace";
-
-	if (d) {
-		snprintf(buf, len, "%s", d->name);
-		return;
-	}
-	if (!strcmp(name, "tracing_mark_write")) { /* trace_marker: the ftrace/print event */
-		snprintf(buf, len, "ftrace:print");
-		return;
-	}
-	if (!strcmp(name, "detach_device_from_domain"))
-		sys = "iommu";
-	else if (!strncmp(name, "cache_tag_", 10))
-		sys = "intel_iommu";
-	else if (!strncmp(name, "dma_", 4))
-		sys = "dma";
-	snprintf(buf, len, "%s:%s", sys, name);
-}
-
-/*
  * Decode one event line of probe @d (NULL: not in the probe table). 0 =
  * typed record written, 1 = not a decoded kind, <0 malformed.
  */
@@ -595,29 +756,43 @@ static int handle_line(struct ft_ctx *c, char *line)
 {
 	const struct probe_def *d;
 	struct ft_line l;
-	char event[160];
+	char event[160], saved[FT_QUOTE_BYTES + 8];
 	unsigned int cpu;
 	unsigned long long lost;
 	uint64_t before;
 	int rc;
 
 	line[strcspn(line, "\r\n")] = '\0';
+	snprintf(saved, sizeof(saved), "%s", line); /* split_line() cuts @line up */
 	if (line[0] == '#' || line[strspn(line, " \t")] == '\0' || !strncmp(line, "#####", 5)) {
 		c->st->nr_skipped++;
 		return 0;
 	}
-	if (sscanf(line, "CPU:%u [LOST %llu EVENTS]", &cpu, &lost) == 2) {
+	rc = lost_line(c, line, &cpu, &lost);
+	if (rc == 0) {
 		c->st->nr_skipped++;
 		return trace_writer__add_lost(c->w, cpu, "ftrace", lost);
 	}
-	if (split_line(line, &l)) {
-		svt_warn("%s:%llu: not an ftrace event line, skipped", c->path,
-			 (unsigned long long)c->lineno);
-		c->st->nr_skipped++;
-		return 0;
+	if (rc < -1)
+		return rc;
+	memset(&l, 0, sizeof(l));
+	rc = split_line(line, &l);
+	if (rc == -3) {
+		svt_err("%s:%llu: %s out of range (%s): '%.80s'", c->path,
+			(unsigned long long)c->lineno, l.range,
+			!strcmp(l.range, "CPU")	  ? "the trace format holds CPUs 0-65535"
+			: !strcmp(l.range, "PID") ? "task ids are 32 bits"
+						  : "beyond 2^64 ns, about 584 years",
+			saved);
+		return -EBADMSG;
 	}
+	if (rc)
+		return unparsed_line(c, saved, rc == -2);
 	d = probe_def_by_event(NULL, l.event);
-	event_full_name(d, l.event, event, sizeof(event));
+	if (d)
+		snprintf(event, sizeof(event), "%s", d->name);
+	else
+		event_sys__name(c->es, l.event, event, sizeof(event));
 	before = trace_writer__nr_records(c->w);
 	rc = decode(c, &l, d, event);
 	if (rc == 0) { /* a scatterlist line gives one record per entry */
@@ -642,17 +817,30 @@ static int handle_line(struct ft_ctx *c, char *line)
 static int ftrace_text_run(const char *in_path, const struct import_opts *opts,
 			   struct import_stats *st, struct trace_writer *w)
 {
-	struct ft_ctx c = {.w = w, .st = st, .path = in_path};
-	char *line = malloc(LINE_MAX_BYTES);
-	gzFile in;
+	struct ft_ctx c = {.w = w, .st = st, .path = in_path, .lenient = opts->lenient};
+	char *line = malloc(LINE_MAX_BYTES), events_dir[4096];
+	gzFile in = NULL;
 	int err = 0;
 
 	if (!line)
 		return -ENOMEM;
+	/* read on the capturing host itself: its tracefs names every event */
+	c.es = event_sys__new(event_sys_tracefs_events_dir(in_path, events_dir, sizeof(events_dir))
+				  ? NULL
+				  : events_dir);
 	c.rd = redact__new_key(opts->keep_addrs, opts->hash_key);
-	if (!c.rd) {
-		free(line);
-		return -ENOMEM;
+	if (!c.rd || !c.es) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (opts->event_list) {
+		char msg[600];
+
+		err = event_sys__load_list(c.es, opts->event_list, msg, sizeof(msg));
+		if (err) {
+			svt_err("%s", msg);
+			goto out;
+		}
 	}
 	in = gzopen(in_path, "rb");
 	if (!in) {
@@ -673,8 +861,24 @@ static int ftrace_text_run(const char *in_path, const struct import_opts *opts,
 				 (unsigned long long)c.lineno, LINE_MAX_BYTES);
 			while ((ch = gzgetc(in)) >= 0 && ch != '\n')
 				;
+		} else if (len < LINE_MAX_BYTES - 1 && (!len || line[len - 1] != '\n') &&
+			   !gzeof(in)) {
+			/*
+			 * gzgets() stops only at a newline, a full buffer or
+			 * the end: a line that ended early held a NUL byte.
+			 */
+			char at[FT_QUOTE_BYTES];
+
+			snprintf(at, sizeof(at), "%s%s\\x00... (a NUL byte at column %zu)",
+				 len > 40 ? "..." : "", line + (len > 40 ? len - 40 : 0), len + 1);
+			err = unparsed_line(&c, at, false);
+			if (err)
+				goto out;
+			continue;
 		}
 		err = handle_line(&c, line);
+		if (err == -EBADMSG)
+			goto out; /* said */
 		if (err) {
 			svt_err("%s:%llu: writing the trace failed: %s", in_path,
 				(unsigned long long)c.lineno, trace_strerror(err));
@@ -705,9 +909,18 @@ static int ftrace_text_run(const char *in_path, const struct import_opts *opts,
 				(unsigned long long)c.lineno, msg);
 		}
 	}
+	if (c.first_bad_line)
+		snprintf(st->why, sizeof(st->why),
+			 "%llu lines are not ftrace event lines, the first (line %llu): '%s'%s",
+			 (unsigned long long)st->nr_unparsed, (unsigned long long)c.first_bad_line,
+			 c.first_bad, c.perf_hint ? " (`perf script` output?)" : "");
+	else if (!st->nr_records)
+		snprintf(st->why, sizeof(st->why), "no event lines (%llu comments or blank)",
+			 (unsigned long long)st->nr_skipped);
 out:
 	if (in)
 		gzclose(in);
+	event_sys__free(c.es);
 	redact__free(c.rd);
 	free(line);
 	return err;

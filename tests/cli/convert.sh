@@ -29,4 +29,10 @@ check_match "and says where the damage starts" "torn.svt: byte [0-9]+ .*records 
 check_rc "the good prefix it wrote reads cleanly" 0 "$SVATRACE" info "$TMP/t2.svt"
 check_fails "output = input is refused" "$SVATRACE" convert "$TMP/b.svt" -o "$TMP/b.svt"
 check_fails "missing -o" "$SVATRACE" convert "$TMP/b.svt"
+# the output is written aside and renamed: a failed convert keeps an existing OUT
+cp "$TMP/c.svt" "$TMP/keep.svt"; sum=$(md5sum < "$TMP/keep.svt")
+check_fails "a file that is not a trace: convert fails" "$SVATRACE" convert /etc/passwd -o "$TMP/keep.svt"
+check_eq "... and the existing output is byte-identical" "$sum" "$(md5sum < "$TMP/keep.svt")"
+check_eq "... and no temporary file is left" "" "$(ls -A "$TMP" | grep '\.tmp\.')"
+check_fails "output through a symlink to the input is refused" sh -c "ln -s '$TMP/b.svt' '$TMP/link.svt' && '$SVATRACE' convert '$TMP/b.svt' -o '$TMP/link.svt'"
 echo "1..$TAP_N"

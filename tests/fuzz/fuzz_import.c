@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fuzz_import.c - libFuzzer target for one importer, chosen at build time
- * (-DFUZZ_IMPORTER='"ftrace-text"', "access-csv", "trace-dat"): any input
- * ends in records or an error, the output writer stays consistent, and no
+ * (-DFUZZ_IMPORTER='"ftrace-text"', "access-csv", "trace-dat", "pcm-iio"):
+ * any input ends in records or an error, the output writer stays consistent, and no
  * input makes the importer crash, hang or trip a sanitizer. The output goes
  * to /dev/null: only the importer's behaviour is under test.
  */

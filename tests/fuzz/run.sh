@@ -12,7 +12,7 @@ BUILD=${BUILD:-build}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-10}
 FUZZ_PARALLEL=${FUZZ_PARALLEL:-1}
-FUZZ_TARGETS=${FUZZ_TARGETS:-reader profile scenario ftrace-text access-csv trace-dat unpack}
+FUZZ_TARGETS=${FUZZ_TARGETS:-reader profile scenario ftrace-text access-csv trace-dat pcm-iio unpack}
 F=$BUILD/fuzz
 SEEDS=$F/seeds
 
@@ -50,6 +50,10 @@ make_seeds() {
 				cp "$g" "$d/$(basename "$(dirname "$g")").dat"
 			fi
 		done
+		;;
+	pcm-iio) # pcm-iio -csv layout (src/pcm-iio-pmu.cpp); values made up
+		h='Date,Time,Socket,Name,Part,IB write,IB read,OB read,OB write,IOTLB Lookup,IOTLB Miss,Ctxt Cache Hit,4K Cache Hit'
+		printf '%s\n2025-03-01,12:00:00.250,Socket0,IIO Stack 1 - PCIe0,Part0 (1st x16),1,2,3,4,500,12,499,9\n2025-03-01,12:00:00.250,Socket0,IIO Stack 1 - PCIe0,Part1 (2nd x4),0,0,0,0\n%s\n' "$h" "$h" > "$d/a.csv"
 		;;
 	profile)
 		cp data/profiles/*.ini "$d/"
