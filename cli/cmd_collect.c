@@ -48,6 +48,10 @@ static void usage(FILE *f)
 	    "  -b, --buffer-size SIZE  ring buffer size, K/M suffix, rounded up to a power\n"
 	    "                          of two (default: 8M)\n"
 	    "      --poll-ms MS        consumer polling interval (default: %u)\n"
+	    "      --rings percpu|single  one ring buffer per CPU, merged by time\n"
+	    "                          (default), or one ring all CPUs share; with percpu\n"
+	    "                          each CPU's ring gets its share of --buffer-size\n"
+	    "      --consumers N       consumer threads (default: one per 8 CPUs)\n"
 	    "      --keep-phys         keep physical and user addresses (default: replace\n"
 	    "                          them by a keyed hash, consistent within the file)\n"
 	    "      --uprobe PATH:SYMBOL:ARGn=dsa-desc\n"
@@ -151,6 +155,8 @@ int cmd_collect(int argc, char **argv)
 	    {"device", required_argument, NULL, 'D'},
 	    {"buffer-size", required_argument, NULL, 'b'},
 	    {"poll-ms", required_argument, NULL, 'P'},
+	    {"rings", required_argument, NULL, 0x101},
+	    {"consumers", required_argument, NULL, 0x102},
 	    {"keep-phys", no_argument, NULL, 'K'},
 	    {"uprobe", required_argument, NULL, 'U'},
 	    {"btf", required_argument, NULL, 'B'},
@@ -216,6 +222,24 @@ int cmd_collect(int argc, char **argv)
 				return cli_usage_error("collect", "bad --poll-ms '%s' (1..10000)",
 						       optarg);
 			o.poll_ms = (unsigned int)v;
+			break;
+		}
+		case 0x101: /* --rings */
+			if (!strcmp(optarg, "percpu"))
+				o.rings = COLLECT_RINGS_PERCPU;
+			else if (!strcmp(optarg, "single"))
+				o.rings = COLLECT_RINGS_SINGLE;
+			else
+				return cli_usage_error("collect",
+						       "bad --rings '%s' (percpu, single)", optarg);
+			break;
+		case 0x102: { /* --consumers */
+			long v = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end || v <= 0 || v > COLLECT_MAX_CONSUMERS)
+				return cli_usage_error("collect", "bad --consumers '%s' (1..%d)",
+						       optarg, COLLECT_MAX_CONSUMERS);
+			o.nr_consumers = (unsigned int)v;
 			break;
 		}
 		case 'K':

@@ -14,9 +14,17 @@
 
 #include "collect/collect.h"
 
-#define COLLECT_DEFAULT_BUFFER_BYTES (8u << 20) /* ring buffer size */
+#define COLLECT_DEFAULT_BUFFER_BYTES (8u << 20) /* ring buffer bytes, all CPUs together */
+#define COLLECT_MIN_RING_BYTES (256u << 10)	/* per-CPU ring at least */
 #define COLLECT_DEFAULT_POLL_MS 100		/* consumer polling interval */
 #define COLLECT_DEFAULT_BTF "/sys/kernel/btf/vmlinux"
+#define COLLECT_MAX_CONSUMERS 16    /* consumer threads at most */
+#define COLLECT_CPUS_PER_CONSUMER 8 /* default: one consumer thread per this many CPUs */
+
+enum collect_rings {
+	COLLECT_RINGS_PERCPU = 0, /* one ring buffer per CPU (default) */
+	COLLECT_RINGS_SINGLE = 1, /* one ring buffer every CPU shares */
+};
 
 struct collect_opts {
 	const char *out_path;			      /* trace file to write */
@@ -24,7 +32,9 @@ struct collect_opts {
 	const char *events;			      /* -e selection, NULL = all */
 	uint32_t pid;				      /* 0 = every process */
 	const char *device;			      /* device-name glob, NULL = all */
-	uint64_t buffer_bytes;			      /* ring buffer size (power of 2, >= page) */
+	uint64_t buffer_bytes;			      /* ring bytes in all (power of 2, >= page) */
+	enum collect_rings rings;		      /* per-CPU rings or one shared ring */
+	unsigned int nr_consumers;		      /* consumer threads, 0 = by CPU count */
 	unsigned int poll_ms;			      /* consumer polling interval */
 	bool keep_addrs;			      /* --keep-phys */
 	const char *btf_path;			      /* kernel BTF used for CO-RE */
@@ -65,6 +75,20 @@ struct collect_result {
  * Return: 0 or -EINVAL.
  */
 int collect_parse_uprobe(const char *spec, char **path, char **sym, int *argn);
+
+/**
+ * collect_ring_bytes() - the size of each ring: with per-CPU rings, the
+ * buffer divided among the online CPUs, rounded down to a power of two and
+ * at least COLLECT_MIN_RING_BYTES; with one shared ring, the buffer.
+ */
+uint32_t collect_ring_bytes(const struct collect_opts *o);
+
+/**
+ * collect_nr_consumers() - consumer threads for @nr_cpus rings: o->nr_consumers,
+ * else one per COLLECT_CPUS_PER_CONSUMER CPUs; at most one per ring and
+ * COLLECT_MAX_CONSUMERS; 1 with one shared ring.
+ */
+unsigned int collect_nr_consumers(const struct collect_opts *o, unsigned int nr_cpus);
 
 /**
  * collect_run() - run one collection.

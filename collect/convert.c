@@ -31,12 +31,18 @@ struct conv {
 
 struct conv *conv__new(struct trace_writer *w, bool keep_addrs, const char *device_glob)
 {
+	return conv__new_key(w, keep_addrs, NULL, device_glob);
+}
+
+struct conv *conv__new_key(struct trace_writer *w, bool keep_addrs, const uint8_t *key,
+			   const char *device_glob)
+{
 	struct conv *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
 	c->w = w;
-	c->rd = redact__new(keep_addrs);
+	c->rd = redact__new_key(keep_addrs, key);
 	if (!c->rd || (device_glob && !(c->device_glob = strdup(device_glob)))) {
 		conv__free(c);
 		errno = ENOMEM;

@@ -29,6 +29,14 @@ struct conv;
  */
 struct conv *conv__new(struct trace_writer *w, bool keep_addrs, const char *device_glob);
 
+/**
+ * conv__new_key() - conv__new() hashing with @key (REDACT_KEY_BYTES; NULL: a
+ * fresh random key), so that several converters writing parts of one trace
+ * (one per consumer thread) hash an address alike.
+ */
+struct conv *conv__new_key(struct trace_writer *w, bool keep_addrs, const uint8_t *key,
+			   const char *device_glob);
+
 /** conv__free() - free; NULL is a no-op. */
 void conv__free(struct conv *c);
 

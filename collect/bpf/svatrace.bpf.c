@@ -30,10 +30,33 @@ const volatile __u32 targ_tgid = 0;	       /* --pid: 0 = every task */
 const volatile __u64 wakeup_bytes = 64 * 1024; /* per CPU: wake the consumer past this much data */
 const volatile bool tp_multi = false;	       /* more than one --tracepoint: op from the cookie */
 
+const volatile bool percpu_rings = false; /* records go to rbs[this CPU], not rb */
+
+/* The single ring every CPU shares (--rings single). */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 * 1024 * 1024); /* resized by the loader (--buffer-size) */
 } rb SEC(".maps");
+
+/*
+ * Per-CPU rings (the default): the loader creates one ring buffer per
+ * online CPU and stores it at that CPU's index. A shared ring serialises
+ * every CPU's reserve and commit on one lock and one producer position,
+ * and its throughput falls several-fold as producers are added (the
+ * kernel's ring-buffer benchmarks); one ring per CPU is touched by one
+ * producer and one consumer. The lookup of an array of maps is inlined by
+ * the verifier (no helper call), and so is bpf_get_smp_processor_id().
+ */
+struct rb_cpu {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096); /* a template: the loader's rings have their own size */
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1); /* resized to the possible CPUs by the loader */
+	__type(key, __u32);
+	__array(values, struct rb_cpu);
+} rbs SEC(".maps");
 
 /* Events dropped because the ring buffer was full, per CPU and probe. */
 struct {
@@ -116,18 +139,30 @@ static __always_inline bool skip_task(struct task_struct *t)
 static __always_inline struct svt_rec *rec_new(struct task_struct *t, __u16 probe, __u32 nv,
 					       __u32 fl)
 {
-	struct svt_rec *r = bpf_ringbuf_reserve(&rb, SVT_REC_BYTES(nv, fl), 0);
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct svt_rec *r;
+	void *ring = &rb;
 
+	if (percpu_rings) {
+		ring = bpf_map_lookup_elem(&rbs, &cpu);
+		if (!ring) { /* a CPU that came online after the loader ran */
+			lost_add(probe, 1);
+			return NULL;
+		}
+	}
+	r = bpf_ringbuf_reserve(ring, SVT_REC_BYTES(nv, fl), 0);
 	if (!r) {
 		lost_add(probe, 1);
 		return NULL;
 	}
+	/* The time is read after the reserve: the consumer relies on it to
+	 * merge the per-CPU rings by time (collect/rings.h). */
 	r->ts_ns = bpf_ktime_get_ns();
 	r->tgid = t->tgid;
 	r->tid = t->pid;
 	r->probe = probe;
 	r->op = 0;
-	r->cpu = bpf_get_smp_processor_id();
+	r->cpu = cpu;
 	r->nr_v = nv;
 	r->flags = fl;
 	*(__u64 *)&r->comm[0] = *(__u64 *)&t->comm[0];
@@ -146,8 +181,9 @@ static __always_inline struct svt_rec *rec_open(__u16 probe, __u32 nv, __u32 fl)
 /*
  * Batched wakeups: the consumer polls on a timer and is woken early only
  * when this CPU has submitted wakeup_bytes since it last woke it (the
- * loader sets that to a quarter of the ring divided by the CPU count, so
- * the ring is at most a quarter full before a wakeup), never once per
+ * loader sets that to a quarter of this CPU's ring, or with one shared
+ * ring to a quarter of it divided by the CPU count, so a ring is at most
+ * a quarter full before a wakeup), never once per
  * event. A per-CPU count costs two loads and a store; asking the ring how
  * much data waits (bpf_ringbuf_query) is a helper call and a read of the
  * consumer position, a cache line the consumer keeps writing (~20 ns).
