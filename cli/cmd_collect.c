@@ -45,8 +45,9 @@ static void usage(FILE *f)
 	    "      --device GLOB       only records of devices matching GLOB (e.g. "
 	    "'0000:00:1f.*');\n"
 	    "                          records without a device field are kept\n"
-	    "  -b, --buffer-size SIZE  ring buffer size, K/M suffix, rounded up to a power\n"
-	    "                          of two (default: 8M)\n"
+	    "  -b, --buffer-size SIZE  ring buffer bytes in all, K/M suffix, rounded up to a\n"
+	    "                          power of two (default: 16M; per-CPU rings share it,\n"
+	    "                          at least 1M each)\n"
 	    "      --poll-ms MS        consumer polling interval (default: %u)\n"
 	    "      --rings percpu|single  one ring buffer per CPU, merged by time\n"
 	    "                          (default), or one ring all CPUs share; with percpu\n"
@@ -168,7 +169,6 @@ int cmd_collect(int argc, char **argv)
 	};
 	struct collect_opts o = {
 	    .out_path = "svatrace.trace",
-	    .buffer_bytes = COLLECT_DEFAULT_BUFFER_BYTES,
 	    .poll_ms = COLLECT_DEFAULT_POLL_MS,
 	    .btf_path = COLLECT_DEFAULT_BTF,
 	    .cmdline = cli_command_line(),

@@ -173,7 +173,9 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 	json_object_set_new(meta, "command_line", json_string(o->cmdline ? o->cmdline : ""));
 	json_object_set_new(meta, "clock", json_string("monotonic"));
 	json_object_set_new(meta, "addresses", json_string(o->keep_addrs ? "kept" : "hashed"));
-	json_object_set_new(meta, "buffer_bytes", json_integer((json_int_t)o->buffer_bytes));
+	json_object_set_new(meta, "buffer_bytes", json_integer((json_int_t)collect_ring_bytes(o)));
+	json_object_set_new(meta, "rings",
+			    json_string(o->rings == COLLECT_RINGS_PERCPU ? "percpu" : "single"));
 	json_object_set_new(meta, "filters",
 			    json_pack("{s:i,s:s?}", "pid", (int)o->pid, "device", o->device));
 	json_object_set_new(meta, "probes", probes);
@@ -262,8 +264,9 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 			*rc = bpf_map__set_max_entries(skel->maps.rbs,
 						       (uint32_t)libbpf_num_possible_cpus());
 	} else {
-		skel->rodata->wakeup_bytes = o->buffer_bytes / 4 / (uint64_t)(ncpu > 0 ? ncpu : 1);
-		*rc = bpf_map__set_max_entries(skel->maps.rb, (uint32_t)o->buffer_bytes);
+		skel->rodata->wakeup_bytes =
+		    collect_ring_bytes(o) / 4 / (uint64_t)(ncpu > 0 ? ncpu : 1);
+		*rc = bpf_map__set_max_entries(skel->maps.rb, collect_ring_bytes(o));
 	}
 	if (*rc) {
 		svt_err("bad buffer size %llu: %s", (unsigned long long)o->buffer_bytes,
@@ -579,11 +582,14 @@ static int online_cpus(int *cpus, int max)
 uint32_t collect_ring_bytes(const struct collect_opts *o)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t share = o->buffer_bytes / (uint64_t)(ncpu > 0 ? ncpu : 1);
-	uint64_t bytes = COLLECT_MIN_RING_BYTES;
+	uint64_t total = o->buffer_bytes ? o->buffer_bytes : COLLECT_DEFAULT_BUFFER_BYTES;
+	uint64_t share = total / (uint64_t)(ncpu > 0 ? ncpu : 1);
+	uint64_t bytes = (uint64_t)sysconf(_SC_PAGESIZE);
 
 	if (o->rings != COLLECT_RINGS_PERCPU)
-		return (uint32_t)o->buffer_bytes;
+		return (uint32_t)total;
+	if (!o->buffer_bytes) /* the default keeps big hosts' rings useful */
+		bytes = COLLECT_MIN_RING_BYTES;
 	while (bytes * 2 <= share)
 		bytes *= 2;
 	return (uint32_t)bytes;

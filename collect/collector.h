@@ -14,9 +14,14 @@
 
 #include "collect/collect.h"
 
-#define COLLECT_DEFAULT_BUFFER_BYTES (8u << 20) /* ring buffer bytes, all CPUs together */
-#define COLLECT_MIN_RING_BYTES (256u << 10)	/* per-CPU ring at least */
-#define COLLECT_DEFAULT_POLL_MS 100		/* consumer polling interval */
+/*
+ * Ring bytes for all CPUs together. Per-CPU rings split them, so 16 MiB
+ * keeps the 8 MiB a lone busy CPU had in the one shared ring on a 2-CPU
+ * host; each ring gets at least 1 MiB (~12k iommu:map records) on big ones.
+ */
+#define COLLECT_DEFAULT_BUFFER_BYTES (16u << 20)
+#define COLLECT_MIN_RING_BYTES (1u << 20) /* per-CPU ring at least */
+#define COLLECT_DEFAULT_POLL_MS 100	  /* consumer polling interval */
 #define COLLECT_DEFAULT_BTF "/sys/kernel/btf/vmlinux"
 #define COLLECT_MAX_CONSUMERS 16    /* consumer threads at most */
 #define COLLECT_CPUS_PER_CONSUMER 8 /* default: one consumer thread per this many CPUs */
@@ -27,19 +32,19 @@ enum collect_rings {
 };
 
 struct collect_opts {
-	const char *out_path;			      /* trace file to write */
-	uint64_t duration_ms;			      /* 0 = until *stop */
-	const char *events;			      /* -e selection, NULL = all */
-	uint32_t pid;				      /* 0 = every process */
-	const char *device;			      /* device-name glob, NULL = all */
-	uint64_t buffer_bytes;			      /* ring bytes in all (power of 2, >= page) */
-	enum collect_rings rings;		      /* per-CPU rings or one shared ring */
-	unsigned int nr_consumers;		      /* consumer threads, 0 = by CPU count */
-	unsigned int poll_ms;			      /* consumer polling interval */
-	bool keep_addrs;			      /* --keep-phys */
-	const char *btf_path;			      /* kernel BTF used for CO-RE */
-	const char *uprobes[SVT_MAX_UPROBES];	      /* PATH:SYMBOL:ARGn=dsa-desc */
-	unsigned int nr_uprobes;		      /* entries in uprobes[] */
+	const char *out_path;		      /* trace file to write */
+	uint64_t duration_ms;		      /* 0 = until *stop */
+	const char *events;		      /* -e selection, NULL = all */
+	uint32_t pid;			      /* 0 = every process */
+	const char *device;		      /* device-name glob, NULL = all */
+	uint64_t buffer_bytes;		      /* ring bytes in all (power of 2), 0 = default */
+	enum collect_rings rings;	      /* per-CPU rings or one shared ring */
+	unsigned int nr_consumers;	      /* consumer threads, 0 = by CPU count */
+	unsigned int poll_ms;		      /* consumer polling interval */
+	bool keep_addrs;		      /* --keep-phys */
+	const char *btf_path;		      /* kernel BTF used for CO-RE */
+	const char *uprobes[SVT_MAX_UPROBES]; /* PATH:SYMBOL:ARGn=dsa-desc */
+	unsigned int nr_uprobes;	      /* entries in uprobes[] */
 	const char *tracepoints[SVT_MAX_TRACEPOINTS]; /* SYSTEM:NAME, recorded generically */
 	unsigned int nr_tracepoints;		      /* entries in tracepoints[] */
 	const char *cmdline;			      /* for the meta chunk */
@@ -79,7 +84,8 @@ int collect_parse_uprobe(const char *spec, char **path, char **sym, int *argn);
 /**
  * collect_ring_bytes() - the size of each ring: with per-CPU rings, the
  * buffer divided among the online CPUs, rounded down to a power of two and
- * at least COLLECT_MIN_RING_BYTES; with one shared ring, the buffer.
+ * at least a page (COLLECT_MIN_RING_BYTES for the default buffer); with one
+ * shared ring, the buffer.
  */
 uint32_t collect_ring_bytes(const struct collect_opts *o);
 
