@@ -15,6 +15,7 @@
 #include "collect/collector.h"
 #include "collect/probes.h"
 #include "common/log.h"
+#include "lib/units.h"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -53,6 +54,11 @@ static void usage(FILE *f)
 	    "                          (default), or one ring all CPUs share; with percpu\n"
 	    "                          each CPU's ring gets its share of --buffer-size\n"
 	    "      --consumers N       consumer threads (default: one per 8 CPUs)\n"
+	    "      --summary           count events in BPF instead of recording them: one\n"
+	    "                          svatrace:summary record per counter and interval\n"
+	    "                          (events, size or wait sum, log2 histogram; per probe,\n"
+	    "                          device / IOMMU unit, invalidation type, DSA WQ)\n"
+	    "      --interval TIME     summary interval, e.g. 1s, 200ms (default: 1s)\n"
 	    "      --keep-phys         keep physical and user addresses (default: replace\n"
 	    "                          them by a keyed hash, consistent within the file)\n"
 	    "      --uprobe PATH:SYMBOL:ARGn=dsa-desc\n"
@@ -158,6 +164,8 @@ int cmd_collect(int argc, char **argv)
 	    {"poll-ms", required_argument, NULL, 'P'},
 	    {"rings", required_argument, NULL, 0x101},
 	    {"consumers", required_argument, NULL, 0x102},
+	    {"summary", no_argument, NULL, 0x103},
+	    {"interval", required_argument, NULL, 0x104},
 	    {"keep-phys", no_argument, NULL, 'K'},
 	    {"uprobe", required_argument, NULL, 'U'},
 	    {"btf", required_argument, NULL, 'B'},
@@ -176,6 +184,7 @@ int cmd_collect(int argc, char **argv)
 	};
 	struct collect_result res;
 	struct sigaction sa = {.sa_handler = on_signal};
+	uint64_t interval_ms = 0; /* --interval, applied after every option */
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "o:d:e:p:b:lvh", lopts, NULL)) != -1) {
@@ -242,6 +251,22 @@ int cmd_collect(int argc, char **argv)
 			o.nr_consumers = (unsigned int)v;
 			break;
 		}
+		case 0x103: /* --summary */
+			if (!o.summary_ms)
+				o.summary_ms = 1000;
+			break;
+		case 0x104: { /* --interval */
+			uint64_t ns;
+			char err[160];
+
+			if (units_parse_u64(optarg, UNITS_NS, &ns, err, sizeof(err)) ||
+			    ns < 1000000)
+				return cli_usage_error(
+				    "collect", "bad --interval '%s' (a time >= 1ms, e.g. 1s)",
+				    optarg);
+			interval_ms = ns / 1000000;
+			break;
+		}
 		case 'K':
 			o.keep_addrs = true;
 			break;
@@ -289,6 +314,10 @@ int cmd_collect(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("collect", "unexpected argument '%s'", argv[optind]);
+	if (interval_ms && !o.summary_ms)
+		return cli_usage_error("collect", "--interval goes with --summary");
+	if (interval_ms)
+		o.summary_ms = interval_ms;
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);

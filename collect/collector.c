@@ -33,6 +33,7 @@
 #include "collect/probes.h"
 #include "collect/redact.h"
 #include "collect/rings.h"
+#include "collect/summary.h"
 #include "collect/tpfmt.h"
 #include "common/log.h"
 #include "trace/fields.h"
@@ -254,8 +255,11 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 	 * than they run, and a share too small means a self-IPI every few
 	 * KiB of events. */
 	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	skel->rodata->percpu_rings = o->rings == COLLECT_RINGS_PERCPU;
-	if (o->rings == COLLECT_RINGS_PERCPU) {
+	skel->rodata->percpu_rings = o->rings == COLLECT_RINGS_PERCPU && !o->summary_ms;
+	skel->rodata->summary_mode = o->summary_ms > 0;
+	if (o->summary_ms) { /* no records: the rings stay empty at their smallest */
+		*rc = bpf_map__set_max_entries(skel->maps.rb, (uint32_t)sysconf(_SC_PAGESIZE));
+	} else if (o->rings == COLLECT_RINGS_PERCPU) {
 		/* rb stays unused at its smallest size; rbs gets a slot per
 		 * possible CPU, filled with the online CPUs' rings after load. */
 		skel->rodata->wakeup_bytes = collect_ring_bytes(o) / 4;
@@ -354,6 +358,7 @@ struct collect_state {
 	int stop_cons;				     /* tells the consumers to drain and end */
 	uint8_t key[REDACT_KEY_BYTES];		     /* address hashing key, shared */
 	struct tpfmt *tpf;			     /* record layout per --tracepoint */
+	struct summary *sum;			     /* --summary: the counters\' reader */
 };
 
 /*
@@ -716,6 +721,12 @@ static int open_output(const struct collect_opts *o, struct collect_state *cs,
 		svt_err("cannot create %s: %s", o->out_path, strerror(errno));
 		return rc;
 	}
+	if (o->summary_ms) {
+		cs->sum = summary__new(bpf_map__fd(cs->skel->maps.sum_arr),
+				       bpf_map__fd(cs->skel->maps.sum_hash), cs->w, o->tracepoints,
+				       o->nr_tracepoints, now_ns());
+		return cs->sum ? 0 : -errno;
+	}
 	if (!o->keep_addrs && (rc = redact_key_random(cs->key))) {
 		svt_err("cannot draw the address hashing key: %s", strerror(-rc));
 		return rc;
@@ -889,6 +900,46 @@ static int merge_parts(struct collect_state *cs)
 }
 
 /*
+ * --summary: write the counters every summary_ms until *o->stop or the
+ * duration; then detach and write the last partial interval.
+ */
+static int summary_loop(const struct collect_opts *o, struct collect_state *cs,
+			struct collect_result *res, uint64_t t_start, uint64_t t_end)
+{
+	uint64_t t_next = t_start + o->summary_ms * 1000000ull, t;
+	int rc = 0;
+
+	while (!rc && !(o->stop && *o->stop)) {
+		struct timespec ts = {0, 20 * 1000000L}; /* reaction time to -d and Ctrl-C */
+
+		t = now_ns();
+		if (t_end && t >= t_end)
+			break;
+		if (t >= t_next) {
+			rc = summary__tick(cs->sum, t);
+			t_next += o->summary_ms * 1000000ull;
+			if (t_next <= t) /* late by whole intervals: skip them */
+				t_next = t + o->summary_ms * 1000000ull;
+			trace_writer__flush(cs->w);
+		}
+		nanosleep(&ts, NULL);
+	}
+	res->duration_ns = now_ns() - t_start;
+	while (cs->nr_links)
+		bpf_link__destroy(cs->links[--cs->nr_links]);
+	if (!rc)
+		rc = summary__tick(cs->sum, now_ns());
+	if (rc)
+		svt_err("summary of %s: %s", o->out_path,
+			rc > -4096 ? strerror(-rc) : trace_strerror(rc));
+	for (unsigned int i = 0; i < SVT_P_MAX_; i++)
+		res->probe[i].nr_records = summary__nr_events(cs->sum, i);
+	res->nr_summary_records = summary__nr_records(cs->sum);
+	read_lost(cs->skel, cs->w, res);
+	return rc;
+}
+
+/*
  * Run the consumers until *o->stop, the duration or a writer error; then
  * detach, let each consumer drain what is left, record the losses and
  * merge the parts.
@@ -901,6 +952,8 @@ static int poll_loop(const struct collect_opts *o, struct collect_state *cs,
 
 	if (o->duration_ms)
 		t_end = t_start + o->duration_ms * 1000000ull;
+	if (cs->sum)
+		return summary_loop(o, cs, res, t_start, t_end);
 	for (unsigned int i = 0; i < cs->nr_cons; i++) {
 		rc = -pthread_create(&cs->cons[i].thread, NULL, consume_thread, &cs->cons[i]);
 		if (rc) {
@@ -975,6 +1028,7 @@ static int cs_close(const struct collect_opts *o, struct collect_state *cs,
 	}
 	while (cs->nr_ring_fds)
 		close(cs->ring_fd[--cs->nr_ring_fds]);
+	summary__free(cs->sum);
 	svatrace_bpf__destroy(cs->skel);
 	if (cs->w) {
 		int crc = trace_writer__close(cs->w);
@@ -1006,7 +1060,7 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 		goto out;
 	/* The rings exist before any probe fires: with per-CPU rings an
 	 * event on a CPU whose slot is still empty would count as lost. */
-	rc = open_rings(o, &cs);
+	rc = o->summary_ms ? 0 : open_rings(o, &cs);
 	if (rc)
 		goto out;
 	attach_table(&cs, res);

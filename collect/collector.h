@@ -41,6 +41,7 @@ struct collect_opts {
 	enum collect_rings rings;	      /* per-CPU rings or one shared ring */
 	unsigned int nr_consumers;	      /* consumer threads, 0 = by CPU count */
 	unsigned int poll_ms;		      /* consumer polling interval */
+	uint64_t summary_ms;		      /* --summary interval, 0 = records */
 	bool keep_addrs;		      /* --keep-phys */
 	const char *btf_path;		      /* kernel BTF used for CO-RE */
 	const char *uprobes[SVT_MAX_UPROBES]; /* PATH:SYMBOL:ARGn=dsa-desc */
@@ -68,6 +69,7 @@ struct collect_result {
 	uint64_t nr_records;			       /* records written in total */
 	uint64_t nr_lost;			       /* events lost in total */
 	uint64_t nr_filtered;			       /* dropped by --device */
+	uint64_t nr_summary_records;		       /* --summary: counter records written */
 	uint64_t duration_ns;			       /* time the probes were attached */
 };
 

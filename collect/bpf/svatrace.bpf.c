@@ -73,6 +73,42 @@ struct {
  */
 struct svt_pcpu pcpu[SVT_MAX_CPUS];
 
+/* ------------------------------------------------------------ summary mode */
+
+const volatile bool summary_mode = false; /* count into sum_arr/sum_hash, no ring records */
+
+/* Counters of events without a name (collect.h: summary mode). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SVT_P_MAX_ *SVT_SUM_CLASSES);
+	__type(key, __u32);
+	__type(value, struct svt_sum_val);
+} sum_arr SEC(".maps");
+
+/* Counters by (probe, class, device or IOMMU name). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, SVT_SUM_MAX_KEYS);
+	__type(key, struct svt_sum_key);
+	__type(value, struct svt_sum_val);
+} sum_hash SEC(".maps");
+
+/*
+ * In summary mode a program writes its record into this CPU's scratch
+ * slot instead of the ring, so every program stays as it is and
+ * rec_submit() reads the record back into the counters. Classic
+ * tracepoint programs never nest on one CPU (bpf_prog_active); a raw_tp or
+ * fentry program interrupting another mid-record would overwrite its slot
+ * and one of the two events is miscounted.
+ */
+struct svt_scratch scratch[SVT_MAX_CPUS];
+
+/* The record kind of each probe (probe_table.h), for the summary's quantity. */
+#define SVT_KIND_OF(ID, KIND, ...) [SVT_P_##ID] = SVT_K_##KIND,
+static const __u8 probe_kind[SVT_P_MAX_] = {
+    SVT_PROBES(SVT_KIND_OF, SVT_KIND_OF, SVT_KIND_OF, SVT_KIND_OF)};
+#undef SVT_KIND_OF
+
 /* Entry state of entry/exit pairs, by thread id. */
 struct entry {
 	__u64 ts_ns; /* entry time */
@@ -143,6 +179,20 @@ static __always_inline struct svt_rec *rec_new(struct task_struct *t, __u16 prob
 	struct svt_rec *r;
 	void *ring = &rb;
 
+	if (summary_mode) {
+		if (cpu >= SVT_MAX_CPUS)
+			return NULL;
+		r = (struct svt_rec *)&scratch[cpu];
+		r->ts_ns = 0; /* not needed: exit_rec() reads the clock itself */
+		r->tgid = t->tgid;
+		r->tid = t->pid;
+		r->probe = probe;
+		r->op = 0;
+		r->cpu = cpu;
+		r->nr_v = nv;
+		r->flags = fl;
+		return r;
+	}
 	if (percpu_rings) {
 		ring = bpf_map_lookup_elem(&rbs, &cpu);
 		if (!ring) { /* a CPU that came online after the loader ran */
@@ -188,10 +238,142 @@ static __always_inline struct svt_rec *rec_open(__u16 probe, __u32 nv, __u32 fl)
  * much data waits (bpf_ringbuf_query) is a helper call and a read of the
  * consumer position, a cache line the consumer keeps writing (~20 ns).
  */
+/* A new hash entry's value (too big for the 512-byte BPF stack). */
+static const struct svt_sum_val sum_zero;
+
+/* floor(log2(v)) + 1, 0 for 0: the histogram bucket, without a loop. */
+static __always_inline __u32 log2_bucket(__u64 v)
+{
+	__u32 b = 0;
+
+	if (!v)
+		return 0;
+	if (v >> 32) {
+		v >>= 32;
+		b += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		b += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		b += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		b += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		b += 2;
+	}
+	if (v >> 1)
+		b += 1;
+	b += 1;
+	return b < SVT_SUM_BUCKETS ? b : SVT_SUM_BUCKETS - 1;
+}
+
+/* Add the record in this CPU's scratch slot to the summary counters. */
+static __always_inline void sum_add(struct svt_rec *r, __u32 nv, __u32 fl)
+{
+	struct svt_sum_key key = {};
+	struct svt_sum_val *v;
+	__u32 probe = r->probe, kind, b;
+	__u64 qty = 0;
+	bool named = false;
+
+	if (probe >= SVT_P_MAX_)
+		return;
+	kind = probe_kind[probe];
+	key.probe = probe;
+	switch (kind) {
+	case SVT_K_IOMMU_MAP:
+		qty = RVAL(r, struct svt_v_iommu_map)->size_bytes;
+		break;
+	case SVT_K_IOMMU_UNMAP:
+		qty = RVAL(r, struct svt_v_iommu_unmap)->unmapped_bytes;
+		break;
+	case SVT_K_DMA:
+	case SVT_K_DMA_SG:
+		qty = RVAL(r, struct svt_v_dma)->size_bytes;
+		break;
+	case SVT_K_QI_SUBMIT: {
+		__u64 qw0 = RVAL(r, struct svt_v_qi_submit)->qw[0];
+
+		key.cls = (qw0 & 0xf) | ((qw0 >> 9) & 0x7) << 4;
+		break;
+	}
+	case SVT_K_QI_WAIT:
+		if (fl & SVT_RF_DUR)
+			qty = RDUR(r, SVT_EXIT_NV, fl);
+		break;
+	case SVT_K_PIN:
+		qty = RVAL(r, struct svt_v_pin)->nr_pages;
+		break;
+	case SVT_K_DSA_SUBMIT:
+		if (fl & SVT_RF_RET)
+			key.cls =
+			    ((RRET(r, SVT_NV(struct svt_v_dsa_desc)) & 0x7f) << 8) | (r->op & 0xff);
+		named = true;
+		break;
+	case SVT_K_DSA_ENQCMDS: {
+		struct svt_v_dsa_enqcmds *e = RVAL(r, struct svt_v_dsa_enqcmds);
+
+		key.cls = ((e->dev & 0x7f) << 8) | (e->wq & 0xff);
+		if ((fl & SVT_RF_RET) && RRET(r, SVT_EXIT_NV))
+			key.cls |= 0x8000;
+		if (fl & SVT_RF_DUR)
+			qty = RDUR(r, SVT_EXIT_NV, fl);
+		named = true;
+		break;
+	}
+	case SVT_K_DSA_COMPLETE:
+		named = true;
+		break;
+	case SVT_K_TRACEPOINT:
+		key.cls = r->op;
+		break;
+	}
+	b = log2_bucket(qty);
+	if (fl & (SVT_RF_S1 | SVT_RF_S2)) {
+		named = true;
+		/* the device (s1) where there is one, else the IOMMU (s2) */
+		bpf_probe_read_kernel_str(key.name, sizeof(key.name),
+					  fl & SVT_RF_S1 ? RS1(r, nv, fl) : RS2(r, nv, fl));
+	}
+	if (named) {
+		v = bpf_map_lookup_elem(&sum_hash, &key);
+		if (!v) {
+			bpf_map_update_elem(&sum_hash, &key, &sum_zero, BPF_NOEXIST);
+			v = bpf_map_lookup_elem(&sum_hash, &key);
+			if (!v) {
+				lost_add(probe, 1); /* the hash is full */
+				return;
+			}
+		}
+	} else {
+		__u32 idx = probe * SVT_SUM_CLASSES + (key.cls & (SVT_SUM_CLASSES - 1));
+
+		v = bpf_map_lookup_elem(&sum_arr, &idx);
+		if (!v)
+			return;
+	}
+	v->nr++;
+	v->sum += qty;
+	if (b < SVT_SUM_BUCKETS)
+		v->hist[b]++;
+}
+
 static __always_inline void rec_submit(struct svt_rec *r, __u32 nv, __u32 fl)
 {
 	__u32 cpu = r->cpu;
 	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (summary_mode) {
+		sum_add(r, nv, fl);
+		return;
+	}
 
 	if (cpu < SVT_MAX_CPUS) {
 		struct svt_pcpu *p = &pcpu[cpu];
@@ -887,7 +1069,7 @@ static __always_inline struct svt_rec *exit_rec(__u16 probe, long ret, const __u
 		return NULL;
 	r = rec_new(t, probe, EXIT_NV, fl);
 	if (r) {
-		RDUR(r, EXIT_NV, fl) = r->ts_ns - en->ts_ns;
+		RDUR(r, EXIT_NV, fl) = (summary_mode ? bpf_ktime_get_ns() : r->ts_ns) - en->ts_ns;
 		r->ts_ns = en->ts_ns;
 		RV(r)[0] = en->a[0];
 		RV(r)[1] = en->a[1];
