@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "collect/summary.h"
 #include "trace/trace.h"
 
 static void usage(FILE *f)
@@ -81,6 +82,24 @@ static void print_counts(const char *title, json_t *obj)
  * objects recurse, arrays of plain values join with ", ", other arrays
  * index their elements.
  */
+/* collect --summary: one line per counter (events, rate, mean quantity). */
+static void print_summary(json_t *s)
+{
+	const char *key;
+	json_t *c;
+
+	printf("summary (collect --summary): %" JSON_INTEGER_FORMAT " records\n",
+	       json_integer_value(json_object_get(s, "records")));
+	json_object_foreach (json_object_get(s, "counters"), key, c) {
+		printf("  %-44s %12" JSON_INTEGER_FORMAT " events %12.1f/s  mean %.1f\n", key,
+		       json_integer_value(json_object_get(c, "events")),
+		       json_real_value(json_object_get(c, "per_s")),
+		       json_real_value(json_object_get(c, "mean")));
+	}
+	printf("  live mapped bytes (map - unmap): %" JSON_INTEGER_FORMAT "\n",
+	       json_integer_value(json_object_get(s, "live_mapped_bytes")));
+}
+
 static void print_meta(const char *path, json_t *v)
 {
 	char sub[512];
@@ -138,6 +157,7 @@ int cmd_info(int argc, char **argv)
 	struct trace_reader *r;
 	struct lost_ctx lc;
 	json_t *out, *events, *qi, *meta, *kinds;
+	struct summary_acc *sums; /* collect --summary records */
 	uint64_t first = UINT64_MAX, last = 0, n = 0;
 	const char *path;
 	int c, err, rc;
@@ -161,6 +181,9 @@ int cmd_info(int argc, char **argv)
 	if (!r)
 		return cli_error("info", "%s", trace_open_errmsg());
 
+	sums = summary_acc__new();
+	if (!sums)
+		return cli_error("info", "out of memory");
 	events = json_object();
 	qi = json_object();
 	kinds = json_object();
@@ -171,6 +194,9 @@ int cmd_info(int argc, char **argv)
 		if (rec->ts_ns > last)
 			last = rec->ts_ns;
 		count(events, trace_reader__event_name(r, rec), 1);
+		if (rec->kind == TRACE_REC_GENERIC &&
+		    !strcmp(trace_reader__event_name(r, rec), SUMMARY_EVENT))
+			summary_acc__add(sums, trace_reader__generic_text(rec));
 		count(kinds, trace_rec_kind_name(rec->kind), 1);
 		if (rec->kind == TRACE_REC_QI_SUBMIT) {
 			const struct trace_rec_qi_submit *q = (const void *)rec;
@@ -214,6 +240,8 @@ int cmd_info(int argc, char **argv)
 	json_object_set_new(out, "lost",
 			    json_pack("{s:I,s:o,s:o}", "total", (json_int_t)lc.total, "by_probe",
 				      lc.by_probe, "by_cpu", lc.by_cpu));
+	json_object_set_new(out, "summary",
+			    summary_acc__nr_records(sums) ? summary_acc__json(sums) : json_null());
 	json_object_set_new(out, "complete", json_boolean(rc == 0));
 	json_object_set_new(out, "error",
 			    rc < 0 ? json_string(trace_reader__errmsg(r)) : json_null());
@@ -237,11 +265,14 @@ int cmd_info(int argc, char **argv)
 		print_counts("events:", events);
 		if (json_object_size(qi))
 			print_counts("qi_submit by type:", qi);
+		if (summary_acc__nr_records(sums))
+			print_summary(json_object_get(out, "summary"));
 		printf("lost events: %" PRIu64 "\n", lc.total);
 		if (lc.total)
 			print_counts("  lost by probe:", lc.by_probe);
 	}
 	json_decref(out);
+	summary_acc__free(sums);
 	if (rc < 0) {
 		fprintf(stderr, "svatrace info: %s\n", trace_reader__errmsg(r));
 		fprintf(stderr,

@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,4 +262,114 @@ int summary_row_parse(const char *text, struct summary_row *row)
 			return -EINVAL;
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------ totals (info) */
+
+struct summary_acc {
+	struct summary_row *rows; /* one per counter: totals */
+	unsigned int nr, cap;	  /* rows used, allocated */
+	uint64_t nr_records;	  /* records added */
+	uint64_t max_interval_ns; /* longest interval seen */
+};
+
+struct summary_acc *summary_acc__new(void)
+{
+	return calloc(1, sizeof(struct summary_acc));
+}
+
+void summary_acc__free(struct summary_acc *a)
+{
+	if (!a)
+		return;
+	free(a->rows);
+	free(a);
+}
+
+uint64_t summary_acc__nr_records(const struct summary_acc *a)
+{
+	return a->nr_records;
+}
+
+int summary_acc__add(struct summary_acc *a, const char *text)
+{
+	struct summary_row r, *t = NULL;
+
+	if (summary_row_parse(text, &r))
+		return -EINVAL;
+	for (unsigned int i = 0; i < a->nr && !t; i++)
+		if (!strcmp(a->rows[i].probe, r.probe) && a->rows[i].cls == r.cls &&
+		    !strcmp(a->rows[i].name, r.name))
+			t = &a->rows[i];
+	if (!t) {
+		if (a->nr == a->cap) {
+			unsigned int cap = a->cap ? 2 * a->cap : 16;
+			struct summary_row *rows = realloc(a->rows, cap * sizeof(*rows));
+
+			if (!rows)
+				return -ENOMEM;
+			a->rows = rows;
+			a->cap = cap;
+		}
+		t = &a->rows[a->nr++];
+		*t = r;
+		t->nr = t->sum = t->interval_ns = 0;
+		memset(t->hist, 0, sizeof(t->hist));
+	}
+	t->nr += r.nr;
+	t->sum += r.sum;
+	t->interval_ns += r.interval_ns;
+	for (int b = 0; b < SVT_SUM_BUCKETS; b++)
+		t->hist[b] += r.hist[b];
+	if (r.interval_ns > a->max_interval_ns)
+		a->max_interval_ns = r.interval_ns;
+	a->nr_records++;
+	return 0;
+}
+
+json_t *summary_acc__json(const struct summary_acc *a)
+{
+	json_t *out = json_object(), *ctrs = json_object();
+	int64_t live = 0;
+	uint64_t span = 0;
+
+	if (!out || !ctrs) {
+		json_decref(out);
+		json_decref(ctrs);
+		return NULL;
+	}
+	for (unsigned int i = 0; i < a->nr; i++) {
+		const struct summary_row *t = &a->rows[i];
+		json_t *h = json_object();
+		char key[SUMMARY_NAME_BYTES + SVT_STR_BYTES + 32], b[8];
+
+		if (t->interval_ns > span)
+			span = t->interval_ns;
+		snprintf(key, sizeof(key), "%s", t->probe);
+		if (t->cls)
+			snprintf(key + strlen(key), sizeof(key) - strlen(key), " class %u", t->cls);
+		if (t->name[0])
+			snprintf(key + strlen(key), sizeof(key) - strlen(key), " @%s", t->name);
+		for (int k = 0; k < SVT_SUM_BUCKETS; k++) {
+			if (!t->hist[k])
+				continue;
+			snprintf(b, sizeof(b), "%d", k);
+			json_object_set_new(h, b, json_integer((json_int_t)t->hist[k]));
+		}
+		json_object_set_new(
+		    ctrs, key,
+		    json_pack("{s:I,s:f,s:I,s:f,s:o}", "events", (json_int_t)t->nr, "per_s",
+			      t->interval_ns ? (double)t->nr * 1e9 / (double)t->interval_ns : 0.0,
+			      "sum", (json_int_t)t->sum, "mean",
+			      t->nr ? (double)t->sum / (double)t->nr : 0.0, "hist", h));
+		if (!strcmp(t->probe, "iommu:map"))
+			live += (int64_t)t->sum;
+		else if (!strcmp(t->probe, "iommu:unmap"))
+			live -= (int64_t)t->sum;
+	}
+	json_object_set_new(out, "records", json_integer((json_int_t)a->nr_records));
+	json_object_set_new(out, "span_ns", json_integer((json_int_t)span));
+	json_object_set_new(out, "counters", ctrs);
+	json_object_set_new(out, "live_mapped_bytes", json_integer((json_int_t)live));
+	return out;
 }

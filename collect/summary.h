@@ -74,6 +74,34 @@ int summary_row_format(const struct summary_row *row, char *buf, size_t len);
  */
 int summary_row_parse(const char *text, struct summary_row *row);
 
+/*
+ * Totals of a trace's summary records per counter (for `info`): add the
+ * records in file order, then get them as JSON.
+ */
+struct summary_acc;
+
+/** summary_acc__new() - empty totals; NULL with errno on ENOMEM. */
+struct summary_acc *summary_acc__new(void);
+
+/** summary_acc__free() - free; NULL is a no-op. */
+void summary_acc__free(struct summary_acc *a);
+
+/**
+ * summary_acc__add() - add one summary record's text.
+ * Return: 0, -EINVAL when the text does not parse, -ENOMEM.
+ */
+int summary_acc__add(struct summary_acc *a, const char *text);
+
+/** summary_acc__nr_records() - records added. */
+uint64_t summary_acc__nr_records(const struct summary_acc *a);
+
+/**
+ * summary_acc__json() - {"intervals": N, "span_ns": T, "counters": {"PROBE
+ * [class C] [@NAME]": {events, per_s, sum, mean, hist: {bucket: count}}},
+ * "live_mapped_bytes": map sum - unmap sum}; a new reference, NULL on ENOMEM.
+ */
+struct json_t *summary_acc__json(const struct summary_acc *a);
+
 /** summary_bucket() - the histogram bucket of @qty (log2, as the BPF side counts). */
 unsigned int summary_bucket(uint64_t qty);
 
