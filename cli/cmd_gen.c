@@ -127,7 +127,7 @@ int cmd_gen(int argc, char **argv)
 	uint64_t seed = 1;
 	struct sink sink = {0};
 	json_t *meta = NULL, *params;
-	char *meta_text = NULL, why[192];
+	char *meta_text = NULL, why[192], *trace_set = NULL;
 
 	if (!sets)
 		return cli_error("gen", "out of memory");
@@ -160,7 +160,14 @@ int cmd_gen(int argc, char **argv)
 			ret = cli_usage_error("gen", "no generator kind '%s'", argv[optind]);
 			goto out;
 		}
-		if (optind + 1 < argc) {
+		/* gen from-summary TRACE: the one positional is --set trace=TRACE */
+		if (optind + 2 == argc && !strcmp(kind->name, "from-summary")) {
+			if (asprintf(&trace_set, "trace=%s", argv[optind + 1]) < 0) {
+				trace_set = NULL;
+				goto out;
+			}
+			sets[nr_sets++] = trace_set;
+		} else if (optind + 1 < argc) {
 			ret = cli_usage_error("gen", "unexpected argument '%s'", argv[optind + 1]);
 			goto out;
 		}
@@ -230,5 +237,6 @@ out:
 	json_decref(meta);
 	gen_cfg__free(cfg);
 	free(sets);
+	free(trace_set);
 	return ret;
 }

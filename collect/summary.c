@@ -341,7 +341,7 @@ json_t *summary_acc__json(const struct summary_acc *a)
 	for (unsigned int i = 0; i < a->nr; i++) {
 		const struct summary_row *t = &a->rows[i];
 		json_t *h = json_object();
-		char key[SUMMARY_NAME_BYTES + SVT_STR_BYTES + 32], b[8];
+		char key[SUMMARY_NAME_BYTES + SVT_STR_BYTES + 32], b[16];
 
 		if (t->interval_ns > span)
 			span = t->interval_ns;
