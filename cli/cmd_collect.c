@@ -59,6 +59,9 @@ static void usage(FILE *f)
 	    "                          (events, size or wait sum, log2 histogram; per probe,\n"
 	    "                          device / IOMMU unit, invalidation type, DSA WQ)\n"
 	    "      --interval TIME     summary interval, e.g. 1s, 200ms (default: 1s)\n"
+	    "      --sample N          keep 1 of N mappings, by a hash of the IOVA page: a\n"
+	    "                          kept map's unmap and page invalidations are kept too\n"
+	    "                          (the trace's meta records N)\n"
 	    "      --keep-phys         keep physical and user addresses (default: replace\n"
 	    "                          them by a keyed hash, consistent within the file)\n"
 	    "      --uprobe PATH:SYMBOL:ARGn=dsa-desc\n"
@@ -166,6 +169,7 @@ int cmd_collect(int argc, char **argv)
 	    {"consumers", required_argument, NULL, 0x102},
 	    {"summary", no_argument, NULL, 0x103},
 	    {"interval", required_argument, NULL, 0x104},
+	    {"sample", required_argument, NULL, 0x105},
 	    {"keep-phys", no_argument, NULL, 'K'},
 	    {"uprobe", required_argument, NULL, 'U'},
 	    {"btf", required_argument, NULL, 'B'},
@@ -265,6 +269,15 @@ int cmd_collect(int argc, char **argv)
 				    "collect", "bad --interval '%s' (a time >= 1ms, e.g. 1s)",
 				    optarg);
 			interval_ms = ns / 1000000;
+			break;
+		}
+		case 0x105: { /* --sample */
+			long v = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end || v <= 0 || v > 1000000)
+				return cli_usage_error("collect", "bad --sample '%s' (1..1000000)",
+						       optarg);
+			o.sample_n = (uint32_t)v;
 			break;
 		}
 		case 'K':

@@ -175,6 +175,11 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 	json_object_set_new(meta, "clock", json_string("monotonic"));
 	json_object_set_new(meta, "addresses", json_string(o->keep_addrs ? "kept" : "hashed"));
 	json_object_set_new(meta, "buffer_bytes", json_integer((json_int_t)collect_ring_bytes(o)));
+	if (o->sample_n > 1) /* readers scale counts by it */
+		json_object_set_new(meta, "sample", json_integer((json_int_t)o->sample_n));
+	if (o->summary_ms)
+		json_object_set_new(meta, "summary_interval_ns",
+				    json_integer((json_int_t)(o->summary_ms * 1000000)));
 	json_object_set_new(meta, "rings",
 			    json_string(o->rings == COLLECT_RINGS_PERCPU ? "percpu" : "single"));
 	json_object_set_new(meta, "filters",
@@ -257,6 +262,7 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	skel->rodata->percpu_rings = o->rings == COLLECT_RINGS_PERCPU && !o->summary_ms;
 	skel->rodata->summary_mode = o->summary_ms > 0;
+	skel->rodata->sample_n = o->sample_n;
 	if (o->summary_ms) { /* no records: the rings stay empty at their smallest */
 		*rc = bpf_map__set_max_entries(skel->maps.rb, (uint32_t)sysconf(_SC_PAGESIZE));
 	} else if (o->rings == COLLECT_RINGS_PERCPU) {

@@ -42,6 +42,7 @@ struct collect_opts {
 	unsigned int nr_consumers;	      /* consumer threads, 0 = by CPU count */
 	unsigned int poll_ms;		      /* consumer polling interval */
 	uint64_t summary_ms;		      /* --summary interval, 0 = records */
+	uint32_t sample_n;		      /* --sample: keep 1 of N mappings, 0/1 = all */
 	bool keep_addrs;		      /* --keep-phys */
 	const char *btf_path;		      /* kernel BTF used for CO-RE */
 	const char *uprobes[SVT_MAX_UPROBES]; /* PATH:SYMBOL:ARGn=dsa-desc */

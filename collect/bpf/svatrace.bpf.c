@@ -155,6 +155,26 @@ static __always_inline bool skip_task(struct task_struct *t)
 }
 
 /*
+ * --sample N: keep 1 of N mappings, chosen by a hash of the IOVA page
+ * (the first page of a mapping), so that a kept map's unmap and its
+ * page-selective invalidations, which name the same first page, are kept
+ * too and a kept mapping's life is whole. iommu:map carries no device, so
+ * the hash is of the page alone (the same page of two domains is kept or
+ * dropped together). Events without an address are all kept.
+ */
+const volatile __u32 sample_n = 0; /* 0 or 1: keep everything */
+
+static __always_inline bool sampled_out(__u64 addr)
+{
+	__u64 h;
+
+	if (sample_n <= 1)
+		return false;
+	h = (addr >> 12) * 0x9e3779b97f4a7c15ull; /* Fibonacci hashing: spreads runs of pages */
+	return (__u32)(h >> 32) % sample_n != 0;
+}
+
+/*
  * Values, ret, dur and strings of a record (offsets are constants). RVAL
  * gives the values as the named struct of the probe's kind (collect.h);
  * RV as plain slots, only where a generic path copies them in order.
@@ -433,6 +453,8 @@ static __always_inline int iommu_map(__u64 iova, __u64 paddr, __u64 size)
 	struct svt_v_iommu_map *v;
 	struct svt_rec *r;
 
+	if (sampled_out(iova))
+		return 0;
 	if (!(r = rec_open(SVT_P_IOMMU_MAP, MAP_NV, 0)))
 		return 0;
 	v = RVAL(r, struct svt_v_iommu_map);
@@ -448,6 +470,8 @@ static __always_inline int iommu_unmap(__u64 iova, __u64 size, __u64 unmapped)
 	struct svt_v_iommu_unmap *v;
 	struct svt_rec *r;
 
+	if (sampled_out(iova))
+		return 0;
 	if (!(r = rec_open(SVT_P_IOMMU_UNMAP, UNMAP_NV, 0)))
 		return 0;
 	v = RVAL(r, struct svt_v_iommu_unmap);
@@ -631,6 +655,8 @@ static __always_inline int dma_rec(void *ctx, __u16 probe, __u64 phys, __u64 dma
 	struct svt_v_dma *v;
 	struct svt_rec *r;
 
+	if (sampled_out(dma))
+		return 0;
 	if (!(r = rec_open(probe, DMA_NV, DMA_FL)))
 		return 0;
 	v = RVAL(r, struct svt_v_dma);
@@ -873,11 +899,30 @@ struct trace_event_raw_cache_tag_flush___svt {
 #define QI_NV SVT_NV(struct svt_v_qi_submit)
 #define QI_FL SVT_RF_S2
 
+/*
+ * --sample: an invalidation of a page range (VT-d 3.4 §6.5.2: IOTLB and
+ * PASID-IOTLB with page-selective granularity, device-TLB and PASID
+ * device-TLB) is kept with the mapping whose first page it names; domain
+ * and global invalidations are all kept.
+ */
+static __always_inline bool qi_sampled_out(__u64 qw0, __u64 qw1)
+{
+	__u32 type = qw0 & 0xf, gran = (qw0 >> 4) & 0x3;
+
+	if (sample_n <= 1)
+		return false;
+	if (type == 3 || type == 7 || ((type == 2 || type == 6) && gran == 3))
+		return sampled_out(qw1 & ~0xfffull);
+	return false;
+}
+
 static __always_inline struct svt_rec *qi_rec(__u64 qw0, __u64 qw1, __u64 qw2, __u64 qw3)
 {
 	struct svt_v_qi_submit *v;
 	struct svt_rec *r;
 
+	if (qi_sampled_out(qw0, qw1))
+		return NULL;
 	if (!(r = rec_open(SVT_P_QI_SUBMIT, QI_NV, QI_FL)))
 		return NULL;
 	v = RVAL(r, struct svt_v_qi_submit);
