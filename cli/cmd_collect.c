@@ -62,6 +62,12 @@ static void usage(FILE *f)
 	    "      --sample N          keep 1 of N mappings, by a hash of the IOVA page: a\n"
 	    "                          kept map's unmap and page invalidations are kept too\n"
 	    "                          (the trace's meta records N)\n"
+	    "      --max-size SIZE     rotate past SIZE bytes (K/M/G): the file is closed\n"
+	    "                          complete and the next one is OUT.1, OUT.2, ... (one\n"
+	    "                          line per rotation; one consumer thread)\n"
+	    "      --stop-on-loss      end the run (file closed complete, exit 1) as soon as\n"
+	    "                          more events are lost than --loss-budget (default 0)\n"
+	    "      --loss-budget N     events that may be lost before --stop-on-loss stops\n"
 	    "      --keep-phys         keep physical and user addresses (default: replace\n"
 	    "                          them by a keyed hash, consistent within the file)\n"
 	    "      --uprobe PATH:SYMBOL:ARGn=dsa-desc\n"
@@ -170,6 +176,9 @@ int cmd_collect(int argc, char **argv)
 	    {"summary", no_argument, NULL, 0x103},
 	    {"interval", required_argument, NULL, 0x104},
 	    {"sample", required_argument, NULL, 0x105},
+	    {"max-size", required_argument, NULL, 0x106},
+	    {"stop-on-loss", no_argument, NULL, 0x107},
+	    {"loss-budget", required_argument, NULL, 0x108},
 	    {"keep-phys", no_argument, NULL, 'K'},
 	    {"uprobe", required_argument, NULL, 'U'},
 	    {"btf", required_argument, NULL, 'B'},
@@ -278,6 +287,28 @@ int cmd_collect(int argc, char **argv)
 				return cli_usage_error("collect", "bad --sample '%s' (1..1000000)",
 						       optarg);
 			o.sample_n = (uint32_t)v;
+			break;
+		}
+		case 0x106: { /* --max-size */
+			char err[160];
+
+			if (units_parse_u64(optarg, UNITS_BYTES, &o.max_bytes, err, sizeof(err)) ||
+			    o.max_bytes < 65536)
+				return cli_usage_error(
+				    "collect", "bad --max-size '%s' (bytes >= 64K, e.g. 512M)",
+				    optarg);
+			break;
+		}
+		case 0x107: /* --stop-on-loss */
+			o.stop_on_loss = true;
+			break;
+		case 0x108: { /* --loss-budget */
+			char err[160];
+
+			if (units_parse_u64(optarg, UNITS_COUNT, &o.loss_budget, err, sizeof(err)))
+				return cli_usage_error("collect", "bad --loss-budget '%s': %s",
+						       optarg, err);
+			o.stop_on_loss = true;
 			break;
 		}
 		case 'K':

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "collect/collector.h"
@@ -43,7 +44,10 @@
 
 #define MAX_LINKS (2 * SVT_P_MAX_ + SVT_MAX_UPROBES + SVT_MAX_TRACEPOINTS)
 #define FLUSH_EVERY_NS 1000000000ull /* a SIGKILL loses at most ~1 s of records */
-#define TP_WORDS_MAX 16		     /* tp_words_0..16 in svatrace.bpf.c */
+/* --max-size checks the file every this many records: a file ends at most
+ * this many records (~100 bytes each) past the limit. */
+#define SIZE_CHECK_RECORDS 1024
+#define TP_WORDS_MAX 16 /* tp_words_0..16 in svatrace.bpf.c */
 
 /*
  * One consumer thread: the rings of the CPUs it serves, its converter and
@@ -51,15 +55,19 @@
  * consumer, else its own part file, merged into the output at the end).
  */
 struct consumer {
-	const struct collect_opts *o; /* the run's options */
-	struct rings *rs;	      /* the rings it drains */
-	struct trace_writer *w;	      /* where its records go */
-	char *part_path;	      /* its part file, NULL when w is the output */
-	struct conv *cv;	      /* converter into w */
-	int err;		      /* first writer error */
-	int *stop;		      /* set by the main thread once the probes are detached */
-	pthread_t thread;	      /* running consume_thread() */
-	bool started;		      /* thread was created */
+	const struct collect_opts *o;  /* the run's options */
+	struct rings *rs;	       /* the rings it drains */
+	struct trace_writer *w;	       /* where its records go */
+	char *part_path;	       /* its part file, NULL when w is the output */
+	struct conv *cv;	       /* converter into w */
+	int err;		       /* first writer error */
+	int *stop;		       /* set by the main thread once the probes are detached */
+	struct collect_state *cs;      /* the collection (rotation: meta, lost counters) */
+	uint64_t nr_done[SVT_P_MAX_];  /* records per probe in files already rotated */
+	unsigned int rotation;	       /* files closed by --max-size so far */
+	unsigned int since_size_check; /* records since the file size was last checked */
+	pthread_t thread;	       /* running consume_thread() */
+	bool started;		       /* thread was created */
 };
 
 /*
@@ -130,6 +138,8 @@ int collect_parse_uprobe(const char *spec, char **path, char **sym, int *argn)
 	return 0;
 }
 
+static void maybe_rotate(struct consumer *c);
+
 /*
  * One record of a ring, in place: decoded on the stack and converted. No
  * allocation; the converter interns a name only when it changes.
@@ -145,6 +155,8 @@ static void on_rec(void *ctx, const void *data, size_t size)
 	rc = conv__event(c->cv, &e);
 	if (rc < 0 && !c->err)
 		c->err = rc;
+	if (c->o->max_bytes && ++c->since_size_check >= SIZE_CHECK_RECORDS)
+		maybe_rotate(c);
 }
 
 static json_t *build_meta(const struct collect_opts *o, const struct collect_result *res)
@@ -192,28 +204,43 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 	return meta;
 }
 
-/* Read the per-CPU lost counters, record them, and sum per probe. */
-static void read_lost(struct svatrace_bpf *skel, struct trace_writer *w, struct collect_result *res)
+/*
+ * Read the per-CPU lost counters: write what was lost since the last call
+ * (@prev, SVT_P_MAX_ x possible CPUs, updated) into @w, and, with @res, the
+ * totals per probe. Return: events lost since the last call.
+ */
+static uint64_t read_lost(struct svatrace_bpf *skel, uint64_t *prev, struct trace_writer *w,
+			  struct collect_result *res)
 {
 	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.lost);
-	uint64_t *vals;
+	uint64_t *vals, delta = 0;
 
 	if (ncpu <= 0 || !(vals = calloc((size_t)ncpu, sizeof(*vals))))
-		return;
+		return 0;
 	for (uint32_t k = 0; k < SVT_P_MAX_; k++) {
 		if (bpf_map_lookup_elem(fd, &k, vals))
 			continue;
 		for (int cpu = 0; cpu < ncpu; cpu++) {
-			if (!vals[cpu])
+			uint64_t *p =
+			    prev ? &prev[k * (unsigned int)ncpu + (unsigned int)cpu] : NULL;
+			uint64_t d = vals[cpu] - (p ? *p : 0);
+
+			if (res) {
+				res->probe[k].nr_lost += vals[cpu];
+				res->nr_lost += vals[cpu];
+			}
+			if (p)
+				*p = vals[cpu];
+			if (!d)
 				continue;
-			res->probe[k].nr_lost += vals[cpu];
-			res->nr_lost += vals[cpu];
+			delta += d;
 			if (w)
 				trace_writer__add_lost(w, (uint32_t)cpu, probe_def_by_id(k)->name,
-						       vals[cpu]);
+						       d);
 		}
 	}
 	free(vals);
+	return delta;
 }
 
 /*
@@ -364,7 +391,10 @@ struct collect_state {
 	int stop_cons;				     /* tells the consumers to drain and end */
 	uint8_t key[REDACT_KEY_BYTES];		     /* address hashing key, shared */
 	struct tpfmt *tpf;			     /* record layout per --tracepoint */
-	struct summary *sum;			     /* --summary: the counters\' reader */
+	struct summary *sum;			     /* --summary: the counters' reader */
+	uint64_t *lost_prev; /* lost counters already written, per probe and CPU */
+	char *meta_txt;	     /* the meta chunk, for rotated files */
+	char *path;	     /* the file being written */
 };
 
 /*
@@ -610,9 +640,9 @@ unsigned int collect_nr_consumers(const struct collect_opts *o, unsigned int nr_
 {
 	unsigned int n = o->nr_consumers;
 
-	if (o->rings != COLLECT_RINGS_PERCPU)
-		return 1;
-	if (!n) /* one thread keeps up with ~CPUS_PER_CONSUMER busy CPUs */
+	if (o->rings != COLLECT_RINGS_PERCPU || o->max_bytes)
+		return 1; /* rotation closes whole files: one writer */
+	if (!n)		  /* one thread keeps up with ~CPUS_PER_CONSUMER busy CPUs */
 		n = (nr_cpus + COLLECT_CPUS_PER_CONSUMER - 1) / COLLECT_CPUS_PER_CONSUMER;
 	if (n > nr_cpus)
 		n = nr_cpus;
@@ -721,12 +751,17 @@ static int open_output(const struct collect_opts *o, struct collect_state *cs,
 	if (!meta_txt)
 		return -ENOMEM;
 	cs->w = trace_writer__open(o->out_path, TRACE_CLOCK_MONOTONIC, flags, meta_txt);
-	free(meta_txt);
-	if (!cs->w) {
-		rc = -errno;
-		svt_err("cannot create %s: %s", o->out_path, strerror(errno));
+	rc = cs->w ? 0 : -errno;
+	cs->meta_txt = meta_txt; /* kept for the files --max-size rotates to */
+	if (rc) {
+		svt_err("cannot create %s: %s", o->out_path, strerror(-rc));
 		return rc;
 	}
+	cs->path = strdup(o->out_path);
+	cs->lost_prev =
+	    calloc((size_t)SVT_P_MAX_ * (size_t)libbpf_num_possible_cpus(), sizeof(*cs->lost_prev));
+	if (!cs->path || !cs->lost_prev)
+		return -ENOMEM;
 	if (o->summary_ms) {
 		cs->sum = summary__new(bpf_map__fd(cs->skel->maps.sum_arr),
 				       bpf_map__fd(cs->skel->maps.sum_hash), cs->w, o->tracepoints,
@@ -741,6 +776,7 @@ static int open_output(const struct collect_opts *o, struct collect_state *cs,
 		struct consumer *c = &cs->cons[i];
 
 		c->o = o;
+		c->cs = cs;
 		c->stop = &cs->stop_cons;
 		c->w = cs->w;
 		if (cs->nr_cons > 1) {
@@ -760,6 +796,72 @@ static int open_output(const struct collect_opts *o, struct collect_state *cs,
 			return -errno;
 	}
 	return 0;
+}
+
+/* "OUT.N": the name of the file after @n rotations (the first keeps OUT). */
+static char *rotated_path(const char *out, unsigned int n)
+{
+	char *p;
+
+	if (!n)
+		return strdup(out);
+	return asprintf(&p, "%s.%u", out, n) < 0 ? NULL : p;
+}
+
+/*
+ * --max-size: close the file (with the losses since the last one and its
+ * END chunk: a complete trace), say so in one line, and go on in the next
+ * numbered file with the same meta and a fresh converter (string ids are
+ * per file; the hashing key is shared, so addresses match across files).
+ * Only a lone consumer rotates (collect_nr_consumers()).
+ */
+static int rotate(struct consumer *c)
+{
+	struct collect_state *cs = c->cs;
+	uint32_t flags = c->o->keep_addrs ? TRACE_F_ADDR_KEPT : TRACE_F_ADDR_HASHED;
+	uint64_t nr = trace_writer__nr_records(c->w), lost;
+	char *next;
+	int rc;
+
+	lost = read_lost(cs->skel, cs->lost_prev, c->w, NULL);
+	for (unsigned int i = 0; i < SVT_P_MAX_; i++)
+		c->nr_done[i] += conv__nr_records(c->cv, i);
+	conv__free(c->cv);
+	c->cv = NULL;
+	rc = trace_writer__close(c->w);
+	c->w = cs->w = NULL;
+	if (rc) {
+		svt_err("closing %s: %s", cs->path, trace_strerror(rc));
+		return rc;
+	}
+	svt_info("rotated %s: %llu records, %llu lost, complete", cs->path, (unsigned long long)nr,
+		 (unsigned long long)lost);
+	next = rotated_path(c->o->out_path, ++c->rotation);
+	if (!next)
+		return -ENOMEM;
+	free(cs->path);
+	cs->path = next;
+	c->w = cs->w = trace_writer__open(cs->path, TRACE_CLOCK_MONOTONIC, flags, cs->meta_txt);
+	if (!c->w) {
+		rc = -errno;
+		svt_err("cannot create %s: %s", cs->path, strerror(errno));
+		return rc;
+	}
+	c->cv = new_conv(c->o, cs, c->w);
+	return c->cv ? 0 : -errno;
+}
+
+/* --max-size: rotate once the file has reached it (checked every SIZE_CHECK_RECORDS). */
+static void maybe_rotate(struct consumer *c)
+{
+	struct stat st;
+
+	c->since_size_check = 0;
+	if (c->part_path || c->err)
+		return;
+	trace_writer__flush(c->w);
+	if (!stat(c->cs->path, &st) && (uint64_t)st.st_size >= c->o->max_bytes)
+		c->err = rotate(c);
 }
 
 /*
@@ -905,6 +1007,21 @@ static int merge_parts(struct collect_state *cs)
 	return rc;
 }
 
+/* Events lost so far, all probes and CPUs (--stop-on-loss polls it). */
+static uint64_t lost_now(struct svatrace_bpf *skel)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.lost);
+	uint64_t vals[RINGS_MAX], n = 0;
+
+	if (ncpu <= 0 || ncpu > RINGS_MAX)
+		return 0;
+	for (uint32_t k = 0; k < SVT_P_MAX_; k++)
+		if (!bpf_map_lookup_elem(fd, &k, vals))
+			for (int cpu = 0; cpu < ncpu; cpu++)
+				n += vals[cpu];
+	return n;
+}
+
 /*
  * --summary: write the counters every summary_ms until *o->stop or the
  * duration; then detach and write the last partial interval.
@@ -941,7 +1058,7 @@ static int summary_loop(const struct collect_opts *o, struct collect_state *cs,
 	for (unsigned int i = 0; i < SVT_P_MAX_; i++)
 		res->probe[i].nr_records = summary__nr_events(cs->sum, i);
 	res->nr_summary_records = summary__nr_records(cs->sum);
-	read_lost(cs->skel, cs->w, res);
+	read_lost(cs->skel, NULL, cs->w, res);
 	return rc;
 }
 
@@ -976,6 +1093,12 @@ static int poll_loop(const struct collect_opts *o, struct collect_state *cs,
 			failed |= __atomic_load_n(&cs->cons[i].err, __ATOMIC_RELAXED) != 0;
 		if (failed || (t_end && now_ns() >= t_end))
 			break;
+		if (o->stop_on_loss && lost_now(cs->skel) > o->loss_budget) {
+			svt_err("stopping: more than %llu events lost (--stop-on-loss)",
+				(unsigned long long)o->loss_budget);
+			rc = -ECANCELED;
+			break;
+		}
 		nanosleep(&ts, NULL);
 	}
 	res->duration_ns = now_ns() - t_start;
@@ -994,7 +1117,7 @@ static int poll_loop(const struct collect_opts *o, struct collect_state *cs,
 				rc == -EINTR ? strerror(-rc) : trace_strerror(rc));
 		}
 	}
-	read_lost(cs->skel, cs->w, res);
+	read_lost(cs->skel, cs->lost_prev, cs->w, res);
 	if (!rc && cs->nr_cons > 1) {
 		rc = merge_parts(cs);
 		if (rc)
@@ -1011,6 +1134,8 @@ static int cs_close(const struct collect_opts *o, struct collect_state *cs,
 	for (unsigned int c = 0; c < cs->nr_cons; c++) {
 		struct consumer *k = &cs->cons[c];
 
+		for (size_t i = 0; i < SVT_P_MAX_; i++)
+			res->probe[i].nr_records += k->nr_done[i];
 		if (!k->cv)
 			continue;
 		for (size_t i = 0; i < SVT_P_MAX_; i++)
@@ -1041,10 +1166,14 @@ static int cs_close(const struct collect_opts *o, struct collect_state *cs,
 
 		if (crc && !rc) {
 			rc = crc;
-			svt_err("closing %s: %s", o->out_path, trace_strerror(crc));
+			svt_err("closing %s: %s", cs->path ? cs->path : o->out_path,
+				trace_strerror(crc));
 		}
 	}
 	free(cs->tpf);
+	free(cs->lost_prev);
+	free(cs->meta_txt);
+	free(cs->path);
 	return rc;
 }
 

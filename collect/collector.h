@@ -32,21 +32,24 @@ enum collect_rings {
 };
 
 struct collect_opts {
-	const char *out_path;		      /* trace file to write */
-	uint64_t duration_ms;		      /* 0 = until *stop */
-	const char *events;		      /* -e selection, NULL = all */
-	uint32_t pid;			      /* 0 = every process */
-	const char *device;		      /* device-name glob, NULL = all */
-	uint64_t buffer_bytes;		      /* ring bytes in all (power of 2), 0 = default */
-	enum collect_rings rings;	      /* per-CPU rings or one shared ring */
-	unsigned int nr_consumers;	      /* consumer threads, 0 = by CPU count */
-	unsigned int poll_ms;		      /* consumer polling interval */
-	uint64_t summary_ms;		      /* --summary interval, 0 = records */
-	uint32_t sample_n;		      /* --sample: keep 1 of N mappings, 0/1 = all */
-	bool keep_addrs;		      /* --keep-phys */
-	const char *btf_path;		      /* kernel BTF used for CO-RE */
-	const char *uprobes[SVT_MAX_UPROBES]; /* PATH:SYMBOL:ARGn=dsa-desc */
-	unsigned int nr_uprobes;	      /* entries in uprobes[] */
+	const char *out_path;	   /* trace file to write */
+	uint64_t duration_ms;	   /* 0 = until *stop */
+	const char *events;	   /* -e selection, NULL = all */
+	uint32_t pid;		   /* 0 = every process */
+	const char *device;	   /* device-name glob, NULL = all */
+	uint64_t buffer_bytes;	   /* ring bytes in all (power of 2), 0 = default */
+	enum collect_rings rings;  /* per-CPU rings or one shared ring */
+	unsigned int nr_consumers; /* consumer threads, 0 = by CPU count */
+	unsigned int poll_ms;	   /* consumer polling interval */
+	uint64_t summary_ms;	   /* --summary interval, 0 = records */
+	uint32_t sample_n;	   /* --sample: keep 1 of N mappings, 0/1 = all */
+	uint64_t max_bytes;	   /* --max-size: rotate past this many bytes, 0 = never */
+	bool stop_on_loss;	   /* --stop-on-loss: end the run once loss_budget is exceeded */
+	uint64_t loss_budget;	   /* events that may be lost before stopping */
+	bool keep_addrs;	   /* --keep-phys */
+	const char *btf_path;	   /* kernel BTF used for CO-RE */
+	const char *uprobes[SVT_MAX_UPROBES];	      /* PATH:SYMBOL:ARGn=dsa-desc */
+	unsigned int nr_uprobes;		      /* entries in uprobes[] */
 	const char *tracepoints[SVT_MAX_TRACEPOINTS]; /* SYSTEM:NAME, recorded generically */
 	unsigned int nr_tracepoints;		      /* entries in tracepoints[] */
 	const char *cmdline;			      /* for the meta chunk */
@@ -95,7 +98,7 @@ uint32_t collect_ring_bytes(const struct collect_opts *o);
 /**
  * collect_nr_consumers() - consumer threads for @nr_cpus rings: o->nr_consumers,
  * else one per COLLECT_CPUS_PER_CONSUMER CPUs; at most one per ring and
- * COLLECT_MAX_CONSUMERS; 1 with one shared ring.
+ * COLLECT_MAX_CONSUMERS; 1 with one shared ring or with --max-size.
  */
 unsigned int collect_nr_consumers(const struct collect_opts *o, unsigned int nr_cpus);
 
