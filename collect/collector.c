@@ -1217,3 +1217,67 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 out:
 	return cs_close(o, &cs, res, rc);
 }
+
+void collect_rate_advise(struct collect_rate *r)
+{
+	double per_s = r->events_per_s;
+
+	r->sample_n = 0;
+	if (per_s <= COLLECT_FULL_MAX_PER_S) {
+		r->mode = "full";
+		snprintf(r->advice, sizeof(r->advice),
+			 "%.0f IOMMU/DMA events/s here: full capture keeps up ('svatrace collect')",
+			 per_s);
+	} else if (per_s <= COLLECT_SAMPLE_MAX_PER_S) {
+		r->mode = "sample";
+		r->sample_n =
+		    (uint32_t)((per_s + COLLECT_FULL_MAX_PER_S - 1) / COLLECT_FULL_MAX_PER_S);
+		snprintf(r->advice, sizeof(r->advice),
+			 "%.0f IOMMU/DMA events/s here: sample mappings ('svatrace collect "
+			 "--sample %u') or count them ('--summary')",
+			 per_s, r->sample_n);
+	} else {
+		r->mode = "summary";
+		snprintf(r->advice, sizeof(r->advice),
+			 "%.0f IOMMU/DMA events/s here: count them ('svatrace collect --summary'); "
+			 "full or sampled capture would cost a noticeable share of the host",
+			 per_s);
+	}
+}
+
+int collect_rate_estimate(const char *btf_path, uint64_t window_ms, struct collect_rate *r)
+{
+	char path[] = "/tmp/svatrace-rate.XXXXXX";
+	struct collect_opts o = {
+	    .out_path = path,
+	    .duration_ms = window_ms,
+	    .summary_ms = window_ms,
+	    .poll_ms = COLLECT_DEFAULT_POLL_MS,
+	    .btf_path = btf_path,
+	    .cmdline = "svatrace doctor (event rate)",
+	};
+	struct collect_result *res = calloc(1, sizeof(*res));
+	enum svt_log_level lvl = svt_log_get_level();
+	int fd = mkstemp(path), rc;
+
+	memset(r, 0, sizeof(*r));
+	if (fd < 0 || !res) {
+		rc = fd < 0 ? -errno : -ENOMEM;
+		free(res);
+		return rc;
+	}
+	close(fd);
+	svt_log_set_level(SVT_LOG_ERROR); /* doctor reports; only failures show */
+	rc = collect_run(&o, res);
+	svt_log_set_level(lvl);
+	unlink(path);
+	if (!rc) {
+		r->nr_events = res->nr_records; /* summary mode: events counted */
+		r->window_ns = res->duration_ns;
+		r->events_per_s =
+		    res->duration_ns ? (double)res->nr_records * 1e9 / (double)res->duration_ns : 0;
+		collect_rate_advise(r);
+	}
+	free(res);
+	return rc;
+}

@@ -102,6 +102,39 @@ uint32_t collect_ring_bytes(const struct collect_opts *o);
  */
 unsigned int collect_nr_consumers(const struct collect_opts *o, unsigned int nr_cpus);
 
+/*
+ * What capture suits an event rate (doctor's advice). Full capture costs
+ * the consumer ~100-400 ns per event on the bench host (bench/collect.sh,
+ * bench/consumer_bench) and the kernel side ~100 ns more on the producing
+ * CPU: up to COLLECT_FULL_MAX_PER_S that is a fraction of one consumer CPU
+ * and no loss. Sampling 1 of N brings the rate back under it; past
+ * COLLECT_SAMPLE_MAX_PER_S even the kernel side of sampling (a hash per
+ * event, all events still fire) is a noticeable share of the machine, and
+ * only the summary (a map update per event, no ring) is cheap enough.
+ */
+#define COLLECT_FULL_MAX_PER_S 1000000.0
+#define COLLECT_SAMPLE_MAX_PER_S 20000000.0
+
+struct collect_rate {
+	uint64_t nr_events;  /* events counted in the window, every probe */
+	uint64_t window_ns;  /* how long */
+	double events_per_s; /* their rate */
+	const char *mode;    /* "full", "sample" or "summary" */
+	uint32_t sample_n;   /* mode "sample": keep 1 of this many */
+	char advice[256];    /* one sentence with the command line options */
+};
+
+/** collect_rate_advise() - fill @r's mode, sample_n and advice from r->events_per_s. */
+void collect_rate_advise(struct collect_rate *r);
+
+/**
+ * collect_rate_estimate() - count every probe's events for @window_ms in
+ * summary mode (nothing is recorded; a temporary file is removed) and advise.
+ * @btf_path: kernel BTF (NULL: the default).
+ * Return: 0 or a negative errno (no privileges, no probe...), quietly.
+ */
+int collect_rate_estimate(const char *btf_path, uint64_t window_ms, struct collect_rate *r);
+
 /**
  * collect_run() - run one collection.
  * @o: options.

@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "collect/collect.h"
+#include "collect/collector.h"
 #include "collect/gen/gen.h"
 #include "collect/summary.h"
 #include "trace/trace.h"
@@ -320,13 +321,32 @@ static void test_gen_from_summary(void **state)
 	free(r);
 }
 
+/* doctor --rate's advice: full up to 1M/s, then 1 of ceil(rate / 1M), summary past 20M/s. */
+static void test_rate_advice(void **state)
+{
+	struct collect_rate r = {0};
+
+	(void)state;
+	r.events_per_s = 900000;
+	collect_rate_advise(&r);
+	assert_string_equal(r.mode, "full");
+	r.events_per_s = 6.6e6; /* the 100 Gb/s NIC */
+	collect_rate_advise(&r);
+	assert_string_equal(r.mode, "sample");
+	assert_int_equal(r.sample_n, 7);
+	assert_non_null(strstr(r.advice, "--sample 7"));
+	r.events_per_s = 25e6;
+	collect_rate_advise(&r);
+	assert_string_equal(r.mode, "summary");
+	assert_non_null(strstr(r.advice, "--summary"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_row_round_trip),
-	    cmocka_unit_test(test_bucket),
-	    cmocka_unit_test(test_bpf_counts),
-	    cmocka_unit_test(test_gen_from_summary),
+	    cmocka_unit_test(test_row_round_trip), cmocka_unit_test(test_bucket),
+	    cmocka_unit_test(test_bpf_counts),	   cmocka_unit_test(test_gen_from_summary),
+	    cmocka_unit_test(test_rate_advice),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
