@@ -23,6 +23,17 @@
 
 enum head_state { HEAD_EMPTY, HEAD_BUSY, HEAD_READY };
 
+#define BUSY_SPINS 4096 /* pause loops (~10-40 ns each) before giving up on a busy head */
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
+
 struct ring {
 	size_t page_bytes;	     /* mmap granularity */
 	uint64_t mask;		     /* ring bytes - 1 */
@@ -147,6 +158,14 @@ static enum head_state ring_head(struct ring *r)
 		}
 		hdr = (const uint32_t *)(r->data + (r->cons & r->mask));
 		len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		/* A record is busy only between a program's reserve and its
+		 * submit, a few hundred ns: wait that out rather than end the
+		 * merge, which would leave every other ring until the next
+		 * wakeup. */
+		for (int spin = 0; (len & BPF_RINGBUF_BUSY_BIT) && spin < BUSY_SPINS; spin++) {
+			cpu_relax();
+			len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		}
 		if (len & BPF_RINGBUF_BUSY_BIT)
 			return HEAD_BUSY;
 		r->h_bytes = len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
