@@ -231,7 +231,8 @@ struct svt_pcpu {
  */
 #define SVT_SUM_BUCKETS 40 /* hist[b]: quantity in [2^(b-1), 2^b); hist[0]: 0 */
 #define SVT_SUM_CLASSES 16 /* array slots per probe */
-#define SVT_SUM_MAX_KEYS 4096
+#define SVT_SUM_MAX_KEYS                                                                           \
+	1024 /* named counters: devices x probes x classes (preallocated per CPU) */
 
 struct svt_sum_key {
 	__u16 probe;		  /* enum svt_probe */

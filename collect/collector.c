@@ -290,6 +290,11 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 	skel->rodata->percpu_rings = o->rings == COLLECT_RINGS_PERCPU && !o->summary_ms;
 	skel->rodata->summary_mode = o->summary_ms > 0;
 	skel->rodata->sample_n = o->sample_n;
+	/* The counters are preallocated per CPU (~550 KiB each at full
+	 * size): without --summary they shrink to one unused slot. */
+	if (!o->summary_ms && (bpf_map__set_max_entries(skel->maps.sum_arr, 1) ||
+			       bpf_map__set_max_entries(skel->maps.sum_hash, 1)))
+		svt_debug("cannot shrink the summary maps");
 	if (o->summary_ms) { /* no records: the rings stay empty at their smallest */
 		*rc = bpf_map__set_max_entries(skel->maps.rb, (uint32_t)sysconf(_SC_PAGESIZE));
 	} else if (o->rings == COLLECT_RINGS_PERCPU) {
