@@ -154,6 +154,11 @@ static void summary(const struct collect_result *res)
 		fprintf(stderr, ", %llu filtered by --device",
 			(unsigned long long)res->nr_filtered);
 	fputc('\n', stderr);
+	if (res->nr_summary_records)
+		fprintf(stderr,
+			"summary mode: the counts are events counted in BPF, written as %llu "
+			"svatrace:summary records\n",
+			(unsigned long long)res->nr_summary_records);
 	if (res->nr_lost)
 		fprintf(stderr,
 			"warning: %llu events lost (ring buffer full): use a larger "
