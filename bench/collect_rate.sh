@@ -77,10 +77,14 @@ tracer() {
 		sleep 1
 		go_loops
 		kill -INT $pp; wait $pp
-		local lost
-		lost=$(perf report -i "$W/perf.data" --stats 2>/dev/null |
-			awk '/LOST_SAMPLES events:/{print $3; exit} /^ *LOST events:/{l=$3} END{}')
-		echo "${lost:-0} $(loop_ns)"
+		# perf's LOST_SAMPLES line counts records, not samples: lost =
+		# events fired by the loops - samples kept (other tasks' prctl
+		# calls can only make it look smaller)
+		local smp fired=$((nprod * n)) lost
+		smp=$(perf report -i "$W/perf.data" --stats 2>/dev/null |
+			awk '/SAMPLE events:/{print $3; exit}')
+		lost=$((fired - ${smp:-0})); [ "$lost" -lt 0 ] && lost=0
+		echo "$lost $(loop_ns)"
 		return ;;
 	single) extra="--rings single" ;;
 	old) bin=$OLD_SVT ;;

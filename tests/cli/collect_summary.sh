@@ -45,8 +45,11 @@ check_eq "... all of them in summary records, nothing else" "$("$SVATRACE" dump 
 	"$(printf '%s' "$J" | jq -r '.events["svatrace:summary"]')"
 check_eq "... which sum to $N" $N \
 	"$("$SVATRACE" dump "$TMP/s.trace" | jq -r .text | sed 's/.* nr=\([0-9]*\) .*/\1/' | paste -sd+ | bc)"
-check_eq "no interval longer than 100 ms + 50 ms of slack" "" \
-	"$("$SVATRACE" dump "$TMP/s.trace" | jq -r .text | sed 's/.*interval_ns=\([0-9]*\) .*/\1/' | awk '$1 > 150000000')"
+# the last interval is cut short by Ctrl-C; on a loaded host single ticks
+# come late, so the median is checked, not the longest
+check_match "the median interval is 100 ms (90..150 ms)" '^(9[0-9]|1[0-4][0-9])$' \
+	"$("$SVATRACE" dump "$TMP/s.trace" | jq -r .text | sed 's/.*interval_ns=\([0-9]*\) .*/\1/' |
+	   sort -n | awk '{a[NR]=$1} END{print int(a[int((NR+1)/2)] / 1000000)}')"
 check_match "info prints the summary" "task:task_prctl_unknown +$N events" "$("$SVATRACE" info "$TMP/s.trace")"
 check_rc "gen from-summary TRACE" 0 "$SVATRACE" gen from-summary "$TMP/s.trace" -o "$TMP/g.trace"
 check_eq "... gives the $N events back" $N \
