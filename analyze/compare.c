@@ -4,10 +4,14 @@
  *
  * The headline picks the first whole-run measure both runs have that moved, in
  * the order of headlines[] (time to finish, throughput, mean latencies). The
- * "why" line
- * ranks the other changes by the size of their ratio (a value appearing from
- * zero ranks first), adds where CPU time moved (the cpu.* keys), and names the
- * config that differs: the reader gets the magnitude and its likely cause.
+ * "why" starts from the latency decomposition that explains the headline
+ * (translation parts for translation latency, submission parts for DSA
+ * throughput and end-to-end latency; else the one whose total moved most):
+ * its parts per unit of work, the ones that moved most first, in words
+ * ("page-request queueing +128 us of +129 us per access"). Then it ranks
+ * the other changes by the size of their ratio (a value appearing from zero
+ * ranks first), adds where CPU time moved (the cpu.* keys), and names the
+ * config that differs: the reader gets the magnitude and its cause.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -18,6 +22,7 @@
 #include <string.h>
 
 #include "analyze/compare.h"
+#include "lib/suggest.h"
 #include "model/metric_keys.h"
 
 /* Whole-run measures for the headline, in order of preference. */
@@ -32,6 +37,62 @@ static const struct {
 };
 
 static const char *const hist_stats[] = {"mean", "p50", "p99", "max"};
+
+const struct compare_family compare_families[] = {
+    /* model/xlate: parts of the translation latency summed over accesses */
+    {PREFIX_XLATE_PART, NULL, NULL, KEY_XLATE_LAT "@mean", "access"},
+    /* model/wq enum wq_part: parts of the end-to-end latency over descriptors */
+    {PREFIX_SUBMIT_PART, KEY_SUBMIT_PART_COUNT, KEY_SUBMIT_PART_TOTAL, KEY_DESC_E2E_LAT "@mean",
+     "descriptor"},
+};
+const size_t compare_nr_families = sizeof(compare_families) / sizeof(compare_families[0]);
+
+/* Part names in words (model/wq wq_part_names, model/xlate's parts). */
+static const struct {
+	const char *name;  /* PREFIX.NAME_ns without prefix and _ns */
+	const char *words; /* for people */
+} part_words[] = {
+    {"core_wait", "waiting for the submitting core"},
+    {"credit_wait", "waiting for a DWQ slot"},
+    {"prep", "descriptor preparation"},
+    {"lock", "DWQ lock"},
+    {"portal", "portal write"},
+    {"enqcmd_retry", "ENQCMD retries"},
+    {"wq_wait", "WQ queueing"},
+    {"xlate_stall", "translation stall"},
+    {"engine", "engine work"},
+    {"notice", "completion notice"},
+    {"fault", "page-fault resubmission"},
+    {"iotlb_hit", "IOTLB hit"},
+    {"atc_hit", "device TLB (ATC) hit"},
+    {"walk_queue", "page-walk queueing"},
+    {"walk_mem", "page-walk memory reads"},
+    {"walk_reads", "page-walk memory reads"},
+    {"ats", "ATS round trip"},
+    {"ats_rtt", "ATS round trip"},
+    {"pri_queue", "page-request queueing"},
+    {"prq_thread", "page-request thread"},
+    {"fault_service", "fault service"},
+    {"group_response", "page-group responses"},
+    {"inflight_wait", "waiting on a translation in flight"},
+    {"overlap", "overlapped translation"},
+    {"retry", "retry"},
+    {"resubmit", "resubmission"},
+};
+
+void compare_part_words(const char *name, char *buf, size_t len)
+{
+	for (size_t i = 0; i < sizeof(part_words) / sizeof(part_words[0]); i++) {
+		if (!strcmp(name, part_words[i].name)) {
+			snprintf(buf, len, "%s", part_words[i].words);
+			return;
+		}
+	}
+	snprintf(buf, len, "%s", name);
+	for (char *p = buf; *p; p++)
+		if (*p == '_')
+			*p = ' ';
+}
 
 struct rows {
 	struct compare_row *v; /* array */
@@ -286,6 +347,7 @@ static void make_headline(struct compare *c)
 	const struct compare_row *r = NULL;
 	char na[128], nb[128], va[32], vb[32];
 	double speed = 1; /* > 1: B is faster */
+	size_t hi = 0;
 
 	name_of(&c->run_a, na, sizeof(na));
 	name_of(&c->run_b, nb, sizeof(nb));
@@ -299,6 +361,7 @@ static void make_headline(struct compare *c)
 		if (!r || fabs(sp - 1) >= 0.005) {
 			r = x;
 			speed = sp;
+			hi = h;
 		}
 		if (fabs(sp - 1) >= 0.005)
 			break;
@@ -309,6 +372,12 @@ static void make_headline(struct compare *c)
 			 na, headlines[0].key, headlines[1].key);
 		return;
 	}
+	c->hl = (struct compare_headline){.metric = headlines[hi].key,
+					  .unit = r->unit,
+					  .baseline = r->a,
+					  .value = r->b,
+					  .ratio = r->b / r->a,
+					  .speedup = speed};
 	compare_fmt_value(va, sizeof(va), r->a, r->unit);
 	compare_fmt_value(vb, sizeof(vb), r->b, r->unit);
 	if (fabs(speed - 1) < 0.005)
@@ -342,72 +411,294 @@ static bool is_cpu_key(const char *key)
 	return false;
 }
 
-static void make_why(struct compare *c)
+static const struct compare_row *find_row(const struct compare *c, const char *key)
 {
-	const struct compare_row *top[3] = {NULL};
-	double score[3] = {0};
-	double cpu_a = 0, cpu_b = 0;
-	const struct compare_row *cpu_top[2] = {NULL};
-	size_t nr_cpu = 0;
-	char va[32], vb[32], ratio[32];
+	for (size_t i = 0; key && i < c->nr_rows; i++)
+		if (!strcmp(c->rows[i].key, key))
+			return &c->rows[i];
+	return NULL;
+}
 
-	snprintf(c->why, sizeof(c->why), "why:");
+/* NAME of a part key PREFIX.NAME_ns into @buf; false if @key is no part of @prefix. */
+static bool part_name(const char *key, const char *prefix, char *buf, size_t len)
+{
+	size_t pl = strlen(prefix), kl = strlen(key);
+
+	if (strncmp(key, prefix, pl) || kl < pl + 4 || strcmp(key + kl - 3, "_ns"))
+		return false;
+	snprintf(buf, len, "%.*s", (int)(kl - pl - 3), key + pl);
+	/* a total beside the parts is not a part */
+	return strcmp(buf, "total") && strcmp(buf, "sum");
+}
+
+/*
+ * Units of work a run's part sums divide by: the family's count when
+ * stored, else (sum of parts) / mean (the parts sum to the total, so that is
+ * the count too), else 1 (run totals). Return: the mode (2, 1, 0).
+ */
+static int part_scale(const struct compare *c, const struct compare_family *f, double sum_a,
+		      double sum_b, double *sa, double *sb)
+{
+	const struct compare_row *n = find_row(c, f->count_key);
+	const struct compare_row *m = find_row(c, f->mean_key);
+
+	if (n && n->a > 0 && n->b > 0) {
+		*sa = n->a;
+		*sb = n->b;
+		return 2;
+	}
+	if (m && m->a > 0 && m->b > 0 && sum_a > 0 && sum_b > 0) {
+		*sa = sum_a / m->a;
+		*sb = sum_b / m->b;
+		return 1;
+	}
+	*sa = *sb = 1;
+	return 0;
+}
+
+static void why_insert(struct compare_why *w, const struct compare_part *p)
+{
+	size_t k = 0;
+
+	while (k < w->nr && fabs(w->part[k].delta) >= fabs(p->delta))
+		k++;
+	if (k >= COMPARE_MAX_WHY)
+		return;
+	if (w->nr < COMPARE_MAX_WHY)
+		w->nr++;
+	memmove(&w->part[k + 1], &w->part[k], (w->nr - 1 - k) * sizeof(*p));
+	w->part[k] = *p;
+}
+
+int compare_decompose(const struct compare *c, const struct compare_family *f,
+		      struct compare_why *w)
+{
+	double sum_a = 0, sum_b = 0, sa, sb;
+	size_t nr_a = 0, nr_b = 0;
+	char name[64];
+
+	memset(w, 0, sizeof(*w));
+	for (size_t i = 0; i < c->nr_rows; i++) {
+		const struct compare_row *r = &c->rows[i];
+
+		if (!part_name(r->key, f->prefix, name, sizeof(name)))
+			continue;
+		if (!isnan(r->a)) {
+			sum_a += r->a;
+			nr_a++;
+		}
+		if (!isnan(r->b)) {
+			sum_b += r->b;
+			nr_b++;
+		}
+	}
+	if (!nr_a || !nr_b)
+		return -ENOENT;
+	w->prefix = f->prefix;
+	w->per = part_scale(c, f, sum_a, sum_b, &sa, &sb) ? f->per : "run";
+	w->total_a = sum_a / sa;
+	w->total_b = sum_b / sb;
+	w->total_delta = w->total_b - w->total_a;
+	for (size_t i = 0; i < c->nr_rows; i++) {
+		const struct compare_row *r = &c->rows[i];
+		struct compare_part p = {0};
+
+		if (!part_name(r->key, f->prefix, name, sizeof(name)))
+			continue;
+		p.a = isnan(r->a) ? 0 : r->a / sa;
+		p.b = isnan(r->b) ? 0 : r->b / sb;
+		p.delta = p.b - p.a;
+		if (p.delta == 0)
+			continue;
+		snprintf(p.key, sizeof(p.key), "%s", r->key);
+		snprintf(p.unit, sizeof(p.unit), "ns");
+		compare_part_words(name, p.words, sizeof(p.words));
+		why_insert(w, &p);
+	}
+	return 0;
+}
+
+/*
+ * The decomposition that explains the headline: translation parts for
+ * translation latency, submission parts for throughput and end-to-end
+ * latency; else (time to finish) the family whose total moved most.
+ */
+static int pick_cause(struct compare *c)
+{
+	const char *want = NULL;
+	double best = -1;
+	int rc = -ENOENT;
+
+	if (c->hl.metric && !strcmp(c->hl.metric, KEY_XLATE_LAT "@mean"))
+		want = compare_families[0].prefix;
+	else if (c->hl.metric && (!strcmp(c->hl.metric, KEY_DESC_E2E_LAT "@mean") ||
+				  !strcmp(c->hl.metric, KEY_WQ_THROUGHPUT)))
+		want = compare_families[1].prefix;
+	for (size_t f = 0; f < compare_nr_families; f++) {
+		struct compare_why w;
+		double rel;
+
+		if (want && strcmp(want, compare_families[f].prefix))
+			continue;
+		if (compare_decompose(c, &compare_families[f], &w))
+			continue;
+		rel = fabs(w.total_delta) / fmax(fmax(w.total_a, w.total_b), 1e-9);
+		if (rel > best) {
+			best = rel;
+			c->cause = w;
+			rc = 0;
+		}
+	}
+	return rc;
+}
+
+static void fmt_delta(char *buf, size_t len, double d, const char *unit)
+{
+	buf[0] = d > 0 ? '+' : '\0';
+	buf[1] = '\0';
+	compare_fmt_value(buf + strlen(buf), len - strlen(buf), d, unit);
+}
+
+/* "page-request queueing +128 us of +129 us per access, fault service +1 us" */
+static void why_parts_text(struct compare *c)
+{
+	const struct compare_why *w = &c->cause;
+	char d[32], t[32];
+
+	if (!w->nr) {
+		compare_fmt_value(t, sizeof(t), w->total_a, "ns");
+		cat(c->why, sizeof(c->why), " no part of %s* moved (%s per %s)", w->prefix, t,
+		    w->per);
+		return;
+	}
+	fmt_delta(t, sizeof(t), w->total_delta, "ns");
+	for (size_t k = 0; k < w->nr; k++) {
+		fmt_delta(d, sizeof(d), w->part[k].delta, "ns");
+		if (!k)
+			cat(c->why, sizeof(c->why), " %s %s of %s per %s", w->part[k].words, d, t,
+			    w->per);
+		else
+			cat(c->why, sizeof(c->why), ", %s %s", w->part[k].words, d);
+	}
+}
+
+/* Keys a decomposition family already speaks for. */
+static bool in_cause(const struct compare *c, const char *key)
+{
+	const struct compare_family *f = NULL;
+
+	for (size_t i = 0; i < compare_nr_families; i++)
+		if (c->cause.prefix && !strcmp(c->cause.prefix, compare_families[i].prefix))
+			f = &compare_families[i];
+	return f && (!strncmp(key, f->prefix, strlen(f->prefix)) ||
+		     (f->count_key && !strcmp(key, f->count_key)) ||
+		     (f->total_key && !strcmp(key, f->total_key)));
+}
+
+/* The three metrics whose ratio moved most (not headlines, CPU keys or @max). */
+static size_t top_changes(const struct compare *c, const struct compare_row **top)
+{
+	double score[3] = {0};
+	size_t nr = 0;
+
 	for (size_t i = 0; i < c->nr_rows; i++) {
 		const struct compare_row *r = &c->rows[i];
 		double s = change_score(r);
-		bool is_headline = false;
+		bool skip = is_cpu_key(r->key) || in_cause(c, r->key);
 
-		if (is_cpu_key(r->key) && !strcmp(r->unit, "ns") && !isnan(r->a) && !isnan(r->b)) {
-			double d = fabs(r->b - r->a);
-
-			cpu_a += r->a;
-			cpu_b += r->b;
-			nr_cpu++;
-			for (int k = 0; k < 2; k++) {
-				if (!cpu_top[k] || d > fabs(cpu_top[k]->b - cpu_top[k]->a)) {
-					if (k == 0)
-						cpu_top[1] = cpu_top[0];
-					cpu_top[k] = r;
-					break;
-				}
-			}
-			continue;
-		}
 		for (size_t h = 0; h < sizeof(headlines) / sizeof(headlines[0]); h++)
-			is_headline |= !strcmp(r->key, headlines[h].key);
+			skip |= !strcmp(r->key, headlines[h].key);
 		/* max is one outlier; mean, p50, p99 speak for the distribution */
-		if (is_headline || s == 0 || strstr(r->key, "@max"))
+		if (skip || s == 0 || strstr(r->key, "@max"))
 			continue;
-		for (int k = 0; k < 3; k++) {
-			if (!top[k] || s > score[k]) {
-				for (int m = 2; m > k; m--) {
+		for (size_t k = 0; k < 3; k++) {
+			if (k >= nr || s > score[k]) {
+				for (size_t m = 2; m > k; m--) {
 					top[m] = top[m - 1];
 					score[m] = score[m - 1];
 				}
 				top[k] = r;
 				score[k] = s;
+				if (nr < 3)
+					nr++;
 				break;
 			}
 		}
 	}
-	for (int k = 0; k < 3 && top[k]; k++) {
+	return nr;
+}
+
+static void why_cpu(struct compare *c)
+{
+	const struct compare_row *cpu_top[2] = {NULL};
+	double cpu_a = 0, cpu_b = 0;
+	size_t nr_cpu = 0;
+	char va[32], vb[32];
+
+	for (size_t i = 0; i < c->nr_rows; i++) {
+		const struct compare_row *r = &c->rows[i];
+		double d;
+
+		if (!is_cpu_key(r->key) || strcmp(r->unit, "ns") || isnan(r->a) || isnan(r->b))
+			continue;
+		d = fabs(r->b - r->a);
+		cpu_a += r->a;
+		cpu_b += r->b;
+		nr_cpu++;
+		for (int k = 0; k < 2; k++) {
+			if (!cpu_top[k] || d > fabs(cpu_top[k]->b - cpu_top[k]->a)) {
+				if (k == 0)
+					cpu_top[1] = cpu_top[0];
+				cpu_top[k] = r;
+				break;
+			}
+		}
+	}
+	if (!nr_cpu || cpu_a == cpu_b)
+		return;
+	compare_fmt_value(va, sizeof(va), cpu_b - cpu_a, "ns");
+	cat(c->why, sizeof(c->why), "; CPU time %s%s", cpu_b > cpu_a ? "+" : "", va);
+	for (int k = 0; k < 2 && cpu_top[k] && cpu_top[k]->a != cpu_top[k]->b; k++) {
+		compare_fmt_value(vb, sizeof(vb), cpu_top[k]->b - cpu_top[k]->a, "ns");
+		cat(c->why, sizeof(c->why), "%s %s %s%s", k ? "," : ", mostly", cpu_top[k]->key,
+		    cpu_top[k]->b > cpu_top[k]->a ? "+" : "", vb);
+	}
+}
+
+static void make_why(struct compare *c)
+{
+	const struct compare_row *top[3] = {NULL};
+	char va[32], vb[32], ratio[32];
+	bool parts = !pick_cause(c);
+	size_t nr_top;
+
+	snprintf(c->why, sizeof(c->why), "why:");
+	if (parts)
+		why_parts_text(c);
+	nr_top = top_changes(c, top);
+	if (parts && nr_top)
+		cat(c->why, sizeof(c->why), "; also");
+	for (size_t k = 0; k < nr_top; k++) {
 		compare_fmt_value(va, sizeof(va), top[k]->a, top[k]->unit);
 		compare_fmt_value(vb, sizeof(vb), top[k]->b, top[k]->unit);
 		compare_fmt_ratio(ratio, sizeof(ratio), top[k]->a, top[k]->b);
 		cat(c->why, sizeof(c->why), "%s %s %s -> %s (%s)", k ? "," : "", top[k]->key, va,
 		    vb, ratio);
+		if (parts)
+			continue;
+		/* no decomposition: the metrics that moved are the structured why */
+		struct compare_part *p = &c->cause.part[c->cause.nr++];
+
+		snprintf(p->key, sizeof(p->key), "%s", top[k]->key);
+		snprintf(p->words, sizeof(p->words), "%s", top[k]->key);
+		snprintf(p->unit, sizeof(p->unit), "%s", top[k]->unit);
+		p->a = top[k]->a;
+		p->b = top[k]->b;
+		p->delta = top[k]->b - top[k]->a;
 	}
-	if (!top[0])
+	if (!parts && !nr_top)
 		cat(c->why, sizeof(c->why), " no metric changed");
-	if (nr_cpu && cpu_a != cpu_b) {
-		compare_fmt_value(va, sizeof(va), cpu_b - cpu_a, "ns");
-		cat(c->why, sizeof(c->why), "; CPU time %s%s", cpu_b > cpu_a ? "+" : "", va);
-		for (int k = 0; k < 2 && cpu_top[k] && cpu_top[k]->a != cpu_top[k]->b; k++) {
-			compare_fmt_value(vb, sizeof(vb), cpu_top[k]->b - cpu_top[k]->a, "ns");
-			cat(c->why, sizeof(c->why), "%s %s %s%s", k ? "," : ", mostly",
-			    cpu_top[k]->key, cpu_top[k]->b > cpu_top[k]->a ? "+" : "", vb);
-		}
-	}
+	why_cpu(c);
 	if (c->nr_diffs) {
 		cat(c->why, sizeof(c->why), "; differs in");
 		for (size_t i = 0; i < c->nr_diffs && i < 4; i++)
@@ -477,6 +768,39 @@ void compare_clear(struct compare *c)
 	memset(c, 0, sizeof(*c));
 }
 
+int64_t analyze_find_run(struct store *st, const char *name, char *err, size_t errlen)
+{
+	int64_t id = store__find_run(st, name);
+	struct store_run *runs = NULL;
+	const char **labels;
+	const char *near = NULL;
+	size_t nr = 0;
+
+	if (id >= 0)
+		return id;
+	if (id == -EEXIST) {
+		snprintf(err, errlen, "run label '%s' names more than one run: use ids", name);
+		return id;
+	}
+	if (id != -ENOENT) {
+		snprintf(err, errlen, "cannot look up run '%s': %s", name, store__errmsg(st));
+		return id;
+	}
+	if (!store__list_runs(st, NULL, 0, &runs, &nr) &&
+	    (labels = calloc(nr ? nr : 1, sizeof(*labels)))) {
+		for (size_t i = 0; i < nr; i++)
+			labels[i] = runs[i].label;
+		near = suggest_closest(name, labels, nr);
+		snprintf(err, errlen, "no run '%s' (an id, id range or label)%s%s%s", name,
+			 near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+		free(labels);
+	} else {
+		snprintf(err, errlen, "no run '%s' (an id, id range or label)", name);
+	}
+	store_runs_free(runs, nr);
+	return id;
+}
+
 int analyze_parse_runs(struct store *st, const char *spec, int64_t **ids, size_t *nr, char *err,
 		       size_t errlen)
 {
@@ -516,13 +840,9 @@ int analyze_parse_runs(struct store *st, const char *spec, int64_t **ids, size_t
 			}
 			continue;
 		}
-		int64_t id = store__find_run(st, tok);
+		int64_t id = analyze_find_run(st, tok, err, errlen);
 
 		if (id < 0) {
-			snprintf(err, errlen,
-				 id == -EEXIST ? "run label '%s' is ambiguous: use ids"
-					       : "no run '%s' (an id, id range or label)",
-				 tok);
 			rc = (int)id;
 			break;
 		}

@@ -39,7 +39,8 @@
 	X(latency_cdf)                                                                             \
 	X(wq_clients)                                                                              \
 	X(timeseries)                                                                              \
-	X(cpu_cost)
+	X(cpu_cost)                                                                                \
+	X(tornado)
 
 #define DECLARE_(n) extern const struct plot_kind plot_kind_##n;
 PLOT_KINDS(DECLARE_)
@@ -778,6 +779,9 @@ int plot_make(struct store *st, const struct plot_kind *k, const struct plot_opt
 		break;
 	case PLOT_BARS:
 		rc = write_bars(f, st, k, runs, nr, res);
+		break;
+	case PLOT_CUSTOM:
+		rc = k->write_dat(f, st, runs, nr, &res->nr_rows, &res->nr_runs);
 		break;
 	}
 	store_runs_free(runs, nr);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "analyze/store.h"
 
@@ -24,6 +25,7 @@ enum plot_shape {
 	PLOT_CDF,    /* one block per run: value, cumulative fraction of a histogram */
 	PLOT_SERIES, /* one block per run: time (ms), one column per series key */
 	PLOT_BARS,   /* one row per run: label, one column per stacked metric */
+	PLOT_CUSTOM, /* the kind's own write_dat() */
 };
 
 /* One data column. expr is "KEY" (a metric), "KEY_A/KEY_B" (ratio of two
@@ -45,6 +47,9 @@ struct plot_kind {
 	const char *prefer_scenarios; /* without --runs: keep runs whose scenario has one of
 					 these comma-separated words, if any do */
 	struct plot_col cols[PLOT_MAX_COLS]; /* data columns, ended by a NULL expr */
+	/* PLOT_CUSTOM: write the data rows from the selected runs; 0 or -errno */
+	int (*write_dat)(FILE *f, struct store *st, const struct store_run *runs, size_t nr,
+			 size_t *nr_rows, size_t *nr_runs);
 };
 
 /* Which runs a plot uses and where it goes. */

@@ -24,12 +24,21 @@ static void usage(FILE *f)
 		"Compare two stored runs (ids or labels, see 'svatrace runs'): every metric and\n"
 		"histogram statistic (mean, p50, p99, max) side by side with the ratio B/A, the\n"
 		"config keys that differ, a headline saying how much faster or slower B is\n"
-		"(by run.duration_ns, else throughput, else mean latency) and a 'why' line\n"
-		"naming the biggest changes and where CPU time moved.\n"
+		"(by run.duration_ns, else throughput, else mean latency) and a 'why' line.\n"
+		"The why comes from the latency decomposition behind the headline (the\n"
+		"translation parts xlate.part.*_ns, or the submission parts submit.part.*_ns):\n"
+		"the parts whose time per access or per descriptor moved most, in words\n"
+		"(\"WQ queueing +6.6 us of +0.8 us per descriptor\"); then the metrics that\n"
+		"moved most, where CPU time moved and the config that differs.\n"
 		"\n"
 		"Options:\n"
 		"  --db FILE   results database (required)\n"
-		"  --json      one JSON object (rows, config_diff, headline, why)\n"
+		"  --json      one JSON object: a, b (the runs), metrics [{key, unit, a, b,\n"
+		"              ratio}], config_diff [{key, a, b}], config_same, headline\n"
+		"              {text, metric, unit, baseline, value, ratio, speedup}, why "
+		"[{component,\n"
+		"              key, unit, baseline, value, delta}] (largest first), why_total\n"
+		"              {decomposition, per, baseline, value, delta} and why_text\n"
 		"  --csv       metric rows: key,unit,a,b,ratio\n"
 		"\n"
 		"Example:\n"
@@ -39,6 +48,45 @@ static void usage(FILE *f)
 static json_t *num_or_null(double v)
 {
 	return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* The headline as numbers (null metric when the runs share no whole-run measure). */
+static json_t *headline_json(const struct compare *c)
+{
+	const struct compare_headline *h = &c->hl;
+
+	if (!h->metric)
+		return json_pack("{s:s, s:n}", "text", c->headline, "metric");
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "text", c->headline, "metric",
+			 h->metric, "unit", h->unit, "baseline", num_or_null(h->baseline), "value",
+			 num_or_null(h->value), "ratio", num_or_null(h->ratio), "speedup",
+			 num_or_null(h->speedup));
+}
+
+/* The why's components, largest change first. */
+static json_t *why_json(const struct compare_why *w)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < w->nr; i++) {
+		const struct compare_part *p = &w->part[i];
+
+		json_array_append_new(
+		    arr, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "component", p->words, "key",
+				   p->key, "unit", p->unit, "baseline", num_or_null(p->a), "value",
+				   num_or_null(p->b), "delta", num_or_null(p->delta)));
+	}
+	return arr;
+}
+
+/* The decomposition's total (null when the why comes from metrics). */
+static json_t *why_total_json(const struct compare_why *w)
+{
+	if (!w->prefix)
+		return json_null();
+	return json_pack("{s:s, s:s, s:o, s:o, s:o}", "decomposition", w->prefix, "per", w->per,
+			 "baseline", num_or_null(w->total_a), "value", num_or_null(w->total_b),
+			 "delta", num_or_null(w->total_delta));
 }
 
 static json_t *run_json(const struct store_run *r)
@@ -60,7 +108,7 @@ int cmd_compare(int argc, char **argv)
 	struct cli_outfmt fmt = {0};
 	struct compare cmp;
 	struct store *st;
-	int64_t a, b;
+	int64_t a, b = -1;
 	char err[512];
 	int c, rc;
 
@@ -87,13 +135,11 @@ int cmd_compare(int argc, char **argv)
 	st = store__open(db, STORE_READONLY, err, sizeof(err));
 	if (!st)
 		return cli_error("compare", "%s", err);
-	a = store__find_run(st, argv[optind]);
-	b = store__find_run(st, argv[optind + 1]);
+	a = analyze_find_run(st, argv[optind], err, sizeof(err));
+	if (a >= 0)
+		b = analyze_find_run(st, argv[optind + 1], err, sizeof(err));
 	if (a < 0 || b < 0) {
-		const char *bad = a < 0 ? argv[optind] : argv[optind + 1];
-
-		cli_error("compare", "%s: %s run '%s' (see 'svatrace runs --db %s')", db,
-			  (a < 0 ? a : b) == -EEXIST ? "more than one" : "no", bad, db);
+		cli_error("compare", "%s: %s (see 'svatrace runs --db %s')", db, err, db);
 		store__close(st);
 		return CLI_FAIL;
 	}
@@ -119,10 +165,12 @@ int cmd_compare(int argc, char **argv)
 			json_array_append_new(diffs,
 					      json_pack("{s:s, s:s, s:s}", "key", cmp.diffs[i].key,
 							"a", cmp.diffs[i].a, "b", cmp.diffs[i].b));
-		o = json_pack("{s:o, s:o, s:o, s:o, s:I, s:s, s:s}", "a", run_json(&cmp.run_a), "b",
-			      run_json(&cmp.run_b), "metrics", rows, "config_diff", diffs,
-			      "config_same", (json_int_t)cmp.nr_same, "headline", cmp.headline,
-			      "why", cmp.why + strlen("why: "));
+		o = json_pack("{s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:s}", "a",
+			      run_json(&cmp.run_a), "b", run_json(&cmp.run_b), "metrics", rows,
+			      "config_diff", diffs, "config_same", (json_int_t)cmp.nr_same,
+			      "headline", headline_json(&cmp), "why", why_json(&cmp.cause),
+			      "why_total", why_total_json(&cmp.cause), "why_text",
+			      cmp.why + strlen("why: "));
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(o);

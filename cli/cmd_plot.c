@@ -128,6 +128,10 @@ int cmd_plot(int argc, char **argv)
 		cli_error("plot", "%s", err);
 		goto out;
 	}
+	if (cli_where_check("plot", &wh, st, db)) {
+		status = CLI_USAGE;
+		goto out;
+	}
 	if (runs) {
 		int rc = analyze_parse_runs(st, runs, &ids, &po.nr_run_ids, err, sizeof(err));
 

@@ -99,6 +99,10 @@ int cmd_report(int argc, char **argv)
 		cli_error("report", "%s", err);
 		goto out;
 	}
+	if (cli_where_check("report", &wh, st, db)) {
+		status = CLI_USAGE;
+		goto out;
+	}
 	if (runs) {
 		rc = analyze_parse_runs(st, runs, &ids, &ro.nr_run_ids, err, sizeof(err));
 		if (rc) {

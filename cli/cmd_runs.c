@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cmd_runs.c - `svatrace runs`: list the runs of a results database, with
- * the config keys that vary between them, as a table, JSON or CSV.
+ * the config keys that vary between them and any metrics asked for, as a
+ * table, JSON or CSV (one row per run, for spreadsheets).
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,17 +15,21 @@
 
 #include "analyze/store.h"
 #include "cli/cli.h"
-#include "common/jsonstr.h"
 #include "cli/outfmt.h"
 #include "cli/where.h"
+#include "common/jsonstr.h"
+#include "lib/hist.h"
+#include "lib/suggest.h"
 
 #define MAX_VARY_SHOWN 5 /* varying keys shown as table columns */
+#define MAX_METRICS 64	 /* --metrics keys */
 
 static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: svatrace runs --db FILE [--where KEY=VALUE]... [--json|--csv]\n"
+	    "usage: svatrace runs --db FILE [--where KEY=VALUE]... [--metrics KEY,...]\n"
+	    "                     [--json|--csv]\n"
 	    "\n"
 	    "List the runs stored in a results database: id, status, label, scenario and\n"
 	    "the config keys whose values differ between the listed runs (e.g. the swept\n"
@@ -37,11 +43,20 @@ static void usage(FILE *f)
 	    "                     A parameter's value is read like --set and compared as\n"
 	    "                     stored (pt.page_bytes=4k matches 4096, iotlb.policy=LRU\n"
 	    "                     matches lru); status takes ok, running or a number.\n"
-	    "  --json             a JSON array of runs, each with its full config\n"
-	    "  --csv              CSV with a header row (all varying keys as columns)\n"
+	    "                     A key no run field, parameter or stored run has is an\n"
+	    "                     error (exit 2) with a suggestion.\n"
+	    "  --metrics KEY,...  add these metrics as columns; a histogram statistic is\n"
+	    "                     KEY@STAT (mean, p50, p99, max, ...); a run without the\n"
+	    "                     value shows n/a (empty in CSV, null in JSON)\n"
+	    "  --json             a JSON array of runs, each with its full config (and\n"
+	    "                     \"metrics\" when asked for)\n"
+	    "  --csv              CSV with a header row (all varying keys, then the metrics)\n"
 	    "\n"
-	    "Example:\n"
-	    "  svatrace runs --db results.db --where pt.page_bytes=4k --where status=ok\n");
+	    "Examples:\n"
+	    "  svatrace runs --db results.db --where pt.page_bytes=4k --where status=ok\n"
+	    "  svatrace runs --db results.db --metrics "
+	    "wq.device.desc_per_s,desc.e2e.latency_ns@p99 "
+	    "--csv\n");
 }
 
 struct kvs {
@@ -124,25 +139,324 @@ static const char *printable(const char *s, char *buf, size_t len)
 	return buf;
 }
 
+/* What `runs` shows: the runs, their config, the keys that vary, asked-for metrics. */
+struct view {
+	struct store_run *runs;		 /* listed runs, id order */
+	size_t nr;			 /* how many */
+	struct kvs *cfg;		 /* config of each run */
+	const char **vary;		 /* keys whose values differ (point into cfg) */
+	size_t nr_vary;			 /* how many */
+	const char *metric[MAX_METRICS]; /* --metrics keys (point into metrics_arg) */
+	size_t nr_metrics;		 /* how many */
+	double *val;			 /* val[run * nr_metrics + k], NAN: n/a */
+	char *metrics_arg;		 /* copy of the --metrics list */
+};
+
+static void view_free(struct view *v)
+{
+	for (size_t i = 0; v->cfg && i < v->nr; i++)
+		kvs_free(&v->cfg[i]);
+	free(v->cfg);
+	free(v->vary);
+	free(v->val);
+	free(v->metrics_arg);
+	store_runs_free(v->runs, v->nr);
+}
+
+/* Split "K1,K2" into v->metric. Return: CLI_OK or CLI_USAGE. */
+static int parse_metrics(struct view *v, const char *arg)
+{
+	char *save = NULL, *tok;
+
+	free(v->metrics_arg);
+	v->metrics_arg = strdup(arg);
+	v->nr_metrics = 0;
+	if (!v->metrics_arg)
+		return cli_error("runs", "out of memory");
+	for (tok = strtok_r(v->metrics_arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (v->nr_metrics == MAX_METRICS)
+			return cli_usage_error("runs", "--metrics: at most %d keys", MAX_METRICS);
+		v->metric[v->nr_metrics++] = tok;
+	}
+	if (!v->nr_metrics)
+		return cli_usage_error("runs", "--metrics wants KEY[,KEY...]");
+	return CLI_OK;
+}
+
+/* Keys whose values are not all equal (keys of the union, in run 0's order first). */
+static int find_vary(struct view *v)
+{
+	for (size_t i = 0; i < v->nr; i++) {
+		for (size_t k = 0; k < v->cfg[i].nr; k++) {
+			const char *key = v->cfg[i].k[k], *v0 = kvs_get(&v->cfg[0], key);
+			bool differs = false, seen = false;
+
+			for (size_t j = 0; j < v->nr_vary; j++)
+				seen |= !strcmp(v->vary[j], key);
+			for (size_t j = 0; !seen && j < v->nr && !differs; j++) {
+				const char *vj = kvs_get(&v->cfg[j], key);
+
+				differs = !v0 || !vj || strcmp(v0, vj);
+			}
+			if (!seen && differs) {
+				const char **nv = realloc(v->vary, (v->nr_vary + 1) * sizeof(*nv));
+
+				if (!nv)
+					return -ENOMEM;
+				v->vary = nv;
+				v->vary[v->nr_vary++] = key;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Metric @key of @run: a scalar metric, else KEY@STAT of a histogram; NAN if neither. */
+static double metric_of(struct store *st, int64_t run, const char *key)
+{
+	const char *at = strrchr(key, '@');
+	struct store_hist h;
+	struct hist hv;
+	char hk[256];
+	double x;
+
+	if (!store__get_metric(st, run, key, &x, NULL, 0))
+		return x;
+	if (!at || (size_t)(at - key) >= sizeof(hk))
+		return NAN;
+	snprintf(hk, sizeof(hk), "%.*s", (int)(at - key), key);
+	if (store__get_hist(st, run, hk, &h))
+		return NAN;
+	hv = store_hist_view(&h);
+	if (hist_stat(&hv, at + 1, &x))
+		x = NAN;
+	store_hist_clear(&h);
+	return x;
+}
+
+static int metric_key_cb(void *arg, const char *key, double value, const char *unit)
+{
+	struct kvs *c = arg;
+
+	(void)value;
+	for (size_t i = 0; i < c->nr; i++)
+		if (!strcmp(c->k[i], key))
+			return 0;
+	return kvs_cb(arg, key, "", NULL);
+}
+
+/* A metric no listed run has: refuse it, with the closest stored key. */
+static int unknown_metric(struct store *st, const struct view *v, const char *key)
+{
+	struct kvs keys = {0};
+	const char *near;
+
+	for (size_t i = 0; i < v->nr; i++)
+		store__for_each_metric(st, v->runs[i].id, metric_key_cb, &keys);
+	near = suggest_closest(key, (const char *const *)keys.k, keys.nr);
+	cli_usage_error("runs",
+			"--metrics %s: none of the %zu listed runs has it%s%s%s (a metric, or "
+			"HISTOGRAM@STAT)",
+			key, v->nr, near ? "; did you mean '" : "", near ? near : "",
+			near ? "'?" : "");
+	kvs_free(&keys);
+	return CLI_USAGE;
+}
+
+static int load_metrics(struct store *st, struct view *v)
+{
+	if (!v->nr_metrics || !v->nr)
+		return CLI_OK;
+	v->val = calloc(v->nr * v->nr_metrics, sizeof(*v->val));
+	if (!v->val)
+		return cli_error("runs", "out of memory");
+	for (size_t k = 0; k < v->nr_metrics; k++) {
+		bool any = false;
+
+		for (size_t i = 0; i < v->nr; i++) {
+			double x = metric_of(st, v->runs[i].id, v->metric[k]);
+
+			v->val[i * v->nr_metrics + k] = x;
+			any |= !isnan(x);
+		}
+		if (!any)
+			return unknown_metric(st, v, v->metric[k]);
+	}
+	return CLI_OK;
+}
+
+static json_t *run_json(const struct view *v, size_t i)
+{
+	const struct store_run *r = &v->runs[i];
+	json_t *conf = json_object(), *o;
+	json_t *meta = *r->trace_meta_json ? json_loads(r->trace_meta_json, 0, NULL) : NULL;
+
+	for (size_t k = 0; k < v->cfg[i].nr; k++)
+		json_object_set_new(conf, v->cfg[i].k[k], json_string(v->cfg[i].v[k]));
+	o = json_pack("{s:I, s:s, s:s, s:i, s:o, s:o, s:s, s:I, s:o, s:s, s:I, s:s, s:o, s:o}",
+		      "id", (json_int_t)r->id, "time", r->time_utc, "status_name",
+		      status_name(r->status), "status", r->status, "label",
+		      svt_json_bytes(r->label), "scenario", svt_json_bytes(r->scenario),
+		      "tool_version", r->tool_version, "seed", (json_int_t)r->seed, "trace_path",
+		      svt_json_bytes(r->trace_path), "trace_hash", r->trace_hash, "trace_bytes",
+		      (json_int_t)r->trace_bytes, "point_key", r->point_key, "trace_meta",
+		      meta ? meta : json_null(), "config", conf);
+	if (v->nr_metrics) {
+		json_t *m = json_object();
+
+		for (size_t k = 0; k < v->nr_metrics; k++) {
+			double x = v->val[i * v->nr_metrics + k];
+
+			json_object_set_new(m, v->metric[k],
+					    isfinite(x) ? json_real(x) : json_null());
+		}
+		json_object_set_new(o, "metrics", m);
+	}
+	return o;
+}
+
+static void print_json(const struct view *v)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < v->nr; i++)
+		json_array_append_new(arr, run_json(v, i));
+	json_dumpf(arr, stdout, JSON_INDENT(2));
+	putchar('\n');
+	json_decref(arr);
+}
+
+static void print_csv(const struct view *v)
+{
+	printf("id,time,status,label,scenario,seed,trace_path,trace_hash,point_key");
+	for (size_t j = 0; j < v->nr_vary; j++) {
+		putchar(',');
+		csv_field(v->vary[j]);
+	}
+	for (size_t k = 0; k < v->nr_metrics; k++) {
+		putchar(',');
+		csv_field(v->metric[k]);
+	}
+	putchar('\n');
+	for (size_t i = 0; i < v->nr; i++) {
+		const struct store_run *r = &v->runs[i];
+
+		printf("%lld,%s,%s,", (long long)r->id, r->time_utc, status_name(r->status));
+		csv_field(r->label);
+		putchar(',');
+		csv_field(r->scenario);
+		printf(",%llu,", (unsigned long long)r->seed);
+		csv_field(r->trace_path);
+		printf(",%s,%s", r->trace_hash, r->point_key);
+		for (size_t j = 0; j < v->nr_vary; j++) {
+			const char *x = kvs_get(&v->cfg[i], v->vary[j]);
+
+			putchar(',');
+			csv_field(x ? x : "");
+		}
+		for (size_t k = 0; k < v->nr_metrics; k++) {
+			double x = v->val[i * v->nr_metrics + k];
+
+			if (isfinite(x))
+				printf(",%.17g", x);
+			else
+				putchar(',');
+		}
+		putchar('\n');
+	}
+}
+
+static void print_table(const struct view *v)
+{
+	size_t shown = v->nr_vary < MAX_VARY_SHOWN ? v->nr_vary : MAX_VARY_SHOWN;
+	char lb[256], sc[256];
+
+	printf("%5s  %-7s  %-22s  %-12s", "ID", "STATUS", "LABEL", "SCENARIO");
+	for (size_t j = 0; j < shown; j++)
+		printf("  %-14s", v->vary[j]);
+	for (size_t k = 0; k < v->nr_metrics; k++)
+		printf("  %14s", v->metric[k]);
+	putchar('\n');
+	for (size_t i = 0; i < v->nr; i++) {
+		const struct store_run *r = &v->runs[i];
+
+		printf("%5lld  %-7s  %-22s  %-12s", (long long)r->id, status_name(r->status),
+		       printable(r->label, lb, sizeof(lb)),
+		       *r->scenario ? printable(r->scenario, sc, sizeof(sc)) : "-");
+		for (size_t j = 0; j < shown; j++) {
+			const char *x = kvs_get(&v->cfg[i], v->vary[j]);
+
+			printf("  %-14s", x ? x : "-");
+		}
+		for (size_t k = 0; k < v->nr_metrics; k++) {
+			double x = v->val[i * v->nr_metrics + k];
+
+			if (isfinite(x))
+				printf("  %14.6g", x);
+			else
+				printf("  %14s", "n/a");
+		}
+		putchar('\n');
+	}
+	printf("%zu run%s", v->nr, v->nr == 1 ? "" : "s");
+	if (v->nr_vary > shown)
+		printf("; %zu more varying config keys (see --csv)", v->nr_vary - shown);
+	putchar('\n');
+}
+
+/* Everything after the options: open, filter, load, print. */
+static int list(const char *db, const struct cli_where *wh, struct view *v,
+		const struct cli_outfmt *fmt)
+{
+	struct store *st;
+	char err[512];
+	int status;
+
+	st = store__open(db, STORE_READONLY, err, sizeof(err));
+	if (!st)
+		return cli_error("runs", "%s", err);
+	status = cli_where_check("runs", wh, st, db);
+	if (status)
+		goto out;
+	status = CLI_FAIL;
+	if (store__list_runs(st, wh->w, wh->nr, &v->runs, &v->nr)) {
+		cli_error("runs", "%s: %s", db, store__errmsg(st));
+		goto out;
+	}
+	v->cfg = calloc(v->nr ? v->nr : 1, sizeof(*v->cfg));
+	if (!v->cfg)
+		goto out;
+	for (size_t i = 0; i < v->nr; i++)
+		store__for_each_config(st, v->runs[i].id, kvs_cb, &v->cfg[i]);
+	if (find_vary(v))
+		goto out;
+	status = load_metrics(st, v);
+	if (status)
+		goto out;
+	if (fmt->json)
+		print_json(v);
+	else if (fmt->csv)
+		print_csv(v);
+	else
+		print_table(v);
+	status = CLI_OK;
+out:
+	store__close(st);
+	return status;
+}
+
 int cmd_runs(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"where", required_argument, NULL, 'w'},
-	    CLI_OUTFMT_OPTIONS,
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},      {"where", required_argument, NULL, 'w'},
+	    {"metrics", required_argument, NULL, 'm'}, CLI_OUTFMT_OPTIONS,
+	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0},
 	};
 	struct cli_where wh = {0};
-	size_t nr = 0, nr_vary = 0;
-	const char *db = NULL;
+	struct view v = {0};
 	struct cli_outfmt fmt = {0};
-	struct store_run *runs = NULL;
-	struct kvs *cfg = NULL;
-	const char **vary = NULL;
-	struct store *st;
-	char err[512];
-	int c, status = CLI_FAIL;
+	const char *db = NULL;
+	int c, status = CLI_USAGE;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (cli_outfmt_opt(&fmt, c))
@@ -152,152 +466,30 @@ int cmd_runs(int argc, char **argv)
 			db = optarg;
 			break;
 		case 'w':
-			if (cli_where_add("runs", &wh, optarg)) {
-				cli_where_free(&wh);
-				return CLI_USAGE;
-			}
+			if (cli_where_add("runs", &wh, optarg))
+				goto out;
+			break;
+		case 'm':
+			if (parse_metrics(&v, optarg))
+				goto out;
 			break;
 		case 'h':
 			usage(stdout);
-			return CLI_OK;
+			status = CLI_OK;
+			goto out;
 		default:
-			return cli_usage_error("runs", "bad option");
+			cli_usage_error("runs", "bad option");
+			goto out;
 		}
 	}
 	if (!db)
-		return cli_usage_error("runs", "--db FILE is required");
-	if (optind < argc)
-		return cli_usage_error("runs", "unexpected argument '%s'", argv[optind]);
-	if (cli_outfmt_check("runs", &fmt))
-		return CLI_USAGE;
-	st = store__open(db, STORE_READONLY, err, sizeof(err));
-	if (!st) {
-		cli_error("runs", "%s", err);
-		goto out_where;
-	}
-	if (store__list_runs(st, wh.w, wh.nr, &runs, &nr)) {
-		cli_error("runs", "%s: %s", db, store__errmsg(st));
-		goto out;
-	}
-	cfg = calloc(nr ? nr : 1, sizeof(*cfg));
-	vary = calloc(1, sizeof(*vary));
-	if (!cfg || !vary)
-		goto out;
-	for (size_t i = 0; i < nr; i++)
-		store__for_each_config(st, runs[i].id, kvs_cb, &cfg[i]);
-	/* keys whose values are not all equal (keys of the union, in run 0's order first) */
-	for (size_t i = 0; i < nr; i++) {
-		for (size_t k = 0; k < cfg[i].nr; k++) {
-			const char *key = cfg[i].k[k], *v0 = kvs_get(&cfg[0], key);
-			bool differs = false, seen = false;
-
-			for (size_t j = 0; j < nr_vary; j++)
-				seen |= !strcmp(vary[j], key);
-			for (size_t j = 0; !seen && j < nr && !differs; j++) {
-				const char *vj = kvs_get(&cfg[j], key);
-
-				differs = !v0 || !vj || strcmp(v0, vj);
-			}
-			if (!seen && differs) {
-				const char **nv = realloc(vary, (nr_vary + 1) * sizeof(*nv));
-
-				if (!nv)
-					goto out;
-				vary = nv;
-				vary[nr_vary++] = key;
-			}
-		}
-	}
-	if (fmt.json) {
-		json_t *arr = json_array();
-
-		for (size_t i = 0; i < nr; i++) {
-			const struct store_run *r = &runs[i];
-			json_t *conf = json_object();
-			json_t *meta =
-			    *r->trace_meta_json ? json_loads(r->trace_meta_json, 0, NULL) : NULL;
-
-			for (size_t k = 0; k < cfg[i].nr; k++)
-				json_object_set_new(conf, cfg[i].k[k], json_string(cfg[i].v[k]));
-			json_array_append_new(
-			    arr,
-			    json_pack("{s:I, s:s, s:s, s:i, s:o, s:o, s:s, s:I, s:o, s:s, s:I, "
-				      "s:s, s:o, s:o}",
-				      "id", (json_int_t)r->id, "time", r->time_utc, "status_name",
-				      status_name(r->status), "status", r->status, "label",
-				      svt_json_bytes(r->label), "scenario",
-				      svt_json_bytes(r->scenario), "tool_version", r->tool_version,
-				      "seed", (json_int_t)r->seed, "trace_path",
-				      svt_json_bytes(r->trace_path), "trace_hash", r->trace_hash,
-				      "trace_bytes", (json_int_t)r->trace_bytes, "point_key",
-				      r->point_key, "trace_meta", meta ? meta : json_null(),
-				      "config", conf));
-		}
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(arr);
-	} else if (fmt.csv) {
-		printf("id,time,status,label,scenario,seed,trace_path,trace_hash,point_key");
-		for (size_t j = 0; j < nr_vary; j++) {
-			putchar(',');
-			csv_field(vary[j]);
-		}
-		putchar('\n');
-		for (size_t i = 0; i < nr; i++) {
-			const struct store_run *r = &runs[i];
-
-			printf("%lld,%s,%s,", (long long)r->id, r->time_utc,
-			       status_name(r->status));
-			csv_field(r->label);
-			putchar(',');
-			csv_field(r->scenario);
-			printf(",%llu,", (unsigned long long)r->seed);
-			csv_field(r->trace_path);
-			printf(",%s,%s", r->trace_hash, r->point_key);
-			for (size_t j = 0; j < nr_vary; j++) {
-				const char *v = kvs_get(&cfg[i], vary[j]);
-
-				putchar(',');
-				csv_field(v ? v : "");
-			}
-			putchar('\n');
-		}
-	} else {
-		size_t shown = nr_vary < MAX_VARY_SHOWN ? nr_vary : MAX_VARY_SHOWN;
-
-		printf("%5s  %-7s  %-22s  %-12s", "ID", "STATUS", "LABEL", "SCENARIO");
-		for (size_t j = 0; j < shown; j++)
-			printf("  %-14s", vary[j]);
-		putchar('\n');
-		for (size_t i = 0; i < nr; i++) {
-			const struct store_run *r = &runs[i];
-
-			char lb[256], sc[256];
-
-			printf("%5lld  %-7s  %-22s  %-12s", (long long)r->id,
-			       status_name(r->status), printable(r->label, lb, sizeof(lb)),
-			       *r->scenario ? printable(r->scenario, sc, sizeof(sc)) : "-");
-			for (size_t j = 0; j < shown; j++) {
-				const char *v = kvs_get(&cfg[i], vary[j]);
-
-				printf("  %-14s", v ? v : "-");
-			}
-			putchar('\n');
-		}
-		printf("%zu run%s", nr, nr == 1 ? "" : "s");
-		if (nr_vary > shown)
-			printf("; %zu more varying config keys (see --csv)", nr_vary - shown);
-		putchar('\n');
-	}
-	status = CLI_OK;
+		cli_usage_error("runs", "--db FILE is required");
+	else if (optind < argc)
+		cli_usage_error("runs", "unexpected argument '%s'", argv[optind]);
+	else if (!cli_outfmt_check("runs", &fmt))
+		status = list(db, &wh, &v, &fmt);
 out:
-	for (size_t i = 0; cfg && i < nr; i++)
-		kvs_free(&cfg[i]);
-	free(cfg);
-	free(vary);
-	store_runs_free(runs, nr);
-	store__close(st);
-out_where:
+	view_free(&v);
 	cli_where_free(&wh);
 	return status;
 }

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "cli/cli.h"
+#include "cli/sweep_sens.h"
 #include "common/log.h"
 #include "replay/registry.h"
 #include "sweep/jobs.h"
@@ -37,6 +38,7 @@ struct sweep_args {
 	bool json;		     /* --json */
 	bool list;		     /* --list */
 	bool done;		     /* --help or --scenario help was printed */
+	struct cli_sens sens;	     /* --sensitivity (o: NULL unless given), --keys, ... */
 };
 
 static void usage(FILE *f)
@@ -49,6 +51,8 @@ static void usage(FILE *f)
 	    "       svatrace sweep TRACE --grid ... --emit-jobs FILE [--shards DIR] [--db FILE]\n"
 	    "                      [--chunk N] [--svatrace PATH] [--max-array N] [--throttle N]\n"
 	    "       svatrace sweep TRACE --grid ... --list [--db FILE] [--json]\n"
+	    "       svatrace sweep TRACE --sensitivity [--keys estimated|K,...] [--metric KEY]\n"
+	    "                      [--top N] [--scenario SPEC] [--set ...] -j N --db FILE\n"
 	    "\n"
 	    "Replays TRACE once per point of the cross product of the --grid values (and of\n"
 	    "the --scenario specs, if several), N points at a time, each in its own process,\n"
@@ -93,6 +97,17 @@ static void usage(FILE *f)
 	    "  --max-array N         the cluster's Slurm MaxArraySize (default 1001): larger\n"
 	    "                        job lists are submitted as several arrays\n"
 	    "  --throttle N          Slurm: at most N tasks of an array at once ('%%N')\n"
+	    "  --sensitivity         instead of a grid: replay the base point (TRACE with\n"
+	    "                        --profile/--scenario/--set) and, one at a time, each\n"
+	    "                        parameter of --keys at x0.5 and x2 of its base value\n"
+	    "                        (labels: LABEL, LABEL KEY=VALUE; LABEL defaults to\n"
+	    "                        'sensitivity'); print the parameters the metric moves\n"
+	    "                        with most; 'svatrace plot tornado' draws them\n"
+	    "  --keys estimated|K,.. parameters to vary (default: every numeric estimate,\n"
+	    "                        see the SOURCE column of 'replay --list-params')\n"
+	    "  --metric KEY          metric or HIST@STAT (default: the headline metric,\n"
+	    "                        e.g. xlate.latency_ns@mean)\n"
+	    "  --top N               effects printed (default 12)\n"
 	    "  -h, --help            this help\n"
 	    "\n"
 	    "Progress (points done of total, time per point, time left) is drawn on stderr\n"
@@ -226,6 +241,20 @@ static int parse_opt(struct sweep_args *a, int c, const char *arg)
 		*dst = (size_t)n;
 		break;
 	}
+	case 1003:
+		a->sens.o = &a->o;
+		break;
+	case 1004:
+		a->sens.keys = arg;
+		break;
+	case 1005:
+		a->sens.metric = arg;
+		break;
+	case 1006:
+		a->sens.top = (unsigned int)strtoul(arg, NULL, 10);
+		if (!a->sens.top)
+			return cli_usage_error(CMD, "--top '%s': want a number >= 1", arg);
+		break;
 	case 'h':
 		usage(stdout);
 		a->done = true;
@@ -258,6 +287,10 @@ static int parse_args(struct sweep_args *a, int argc, char **argv)
 	    {"chunk", required_argument, NULL, 'K'},
 	    {"max-array", required_argument, NULL, 'M'},
 	    {"throttle", required_argument, NULL, 'T'},
+	    {"sensitivity", no_argument, NULL, 1003},
+	    {"keys", required_argument, NULL, 1004},
+	    {"metric", required_argument, NULL, 1005},
+	    {"top", required_argument, NULL, 1006},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -542,12 +575,36 @@ static int do_run(struct sweep_plan *sp, const struct sweep_args *a)
 	return CLI_OK;
 }
 
+/* --sensitivity: no grid, one scenario at most; sweep/sensitivity.h does the rest. */
+static int do_sensitivity(struct sweep_args *a)
+{
+	struct sweep_setting none[1];
+
+	if (a->nr_grids || a->list || a->jobs.jobs_path)
+		return cli_usage_error(CMD, "--sensitivity makes its own points: no --grid, --list "
+					    "or --emit-jobs");
+	if (sweep_grid__nr_points(a->grid) != 1)
+		return cli_usage_error(CMD, "--sensitivity: one --scenario at most");
+	a->sens.scenario = sweep_grid__point(a->grid, 0, none);
+	a->sens.nr_jobs = a->nr_jobs;
+	a->sens.json = a->json;
+	if (!a->sens.top)
+		a->sens.top = 12;
+	return cli_sweep_sensitivity(&a->sens);
+}
+
 int cmd_sweep(int argc, char **argv)
 {
 	struct sweep_args a = {0};
 	struct sweep_plan *sp = NULL;
 	int rc = parse_args(&a, argc, argv);
 
+	if (!rc && !a.done && !a.sens.o && (a.sens.keys || a.sens.metric || a.sens.top))
+		rc = cli_usage_error(CMD, "--keys, --metric and --top go with --sensitivity");
+	if (!rc && !a.done && a.sens.o) {
+		rc = do_sensitivity(&a);
+		a.done = true;
+	}
 	if (!rc && !a.done)
 		rc = make_plan(&a, &sp);
 	if (!rc && !a.done) {

@@ -28,6 +28,16 @@ struct cli_where {
  */
 int cli_where_add(const char *cmd, struct cli_where *wh, const char *arg);
 
+/**
+ * cli_where_check() - refuse filters on keys that nothing can hold: a key
+ * must be a run field, a parameter, or a config key some run of @st has.
+ * Unknown keys get a "did you mean" from those candidates.
+ * @cmd: subcommand name; @db: the database's path, for the message.
+ *
+ * Return: CLI_OK, or CLI_USAGE after printing which key and why.
+ */
+int cli_where_check(const char *cmd, const struct cli_where *wh, struct store *st, const char *db);
+
 /** cli_where_free() - free the copies; the struct may be reused empty. */
 void cli_where_free(struct cli_where *wh);
 

@@ -44,6 +44,16 @@
 #define KEY_SUBMIT_DESCS "submit.nr_issued"
 #define KEY_SUBMIT_RETRIES "submit.nr_retries"
 #define KEY_CLIENTS "client.nr"
+/*
+ * End-to-end decomposition (model/wq enum wq_part): submit.part.NAME_ns is
+ * one part summed over the completed descriptors; the parts sum exactly to
+ * KEY_SUBMIT_PART_TOTAL (ns) over KEY_SUBMIT_PART_COUNT descriptors.
+ * PREFIX_* name families of keys (not keys; analyze/compare reads them).
+ */
+#define PREFIX_SUBMIT_PART "submit.part."
+#define PREFIX_XLATE_PART "xlate.part." /* model/xlate: parts of KEY_XLATE_LAT over accesses */
+#define KEY_SUBMIT_PART_TOTAL "submit.e2e_sum_ns"
+#define KEY_SUBMIT_PART_COUNT "submit.nr_completed"
 
 /* CPU cost breakdown (ns of CPU time over the run). */
 #define KEY_CPU_PIN "pin.cpu_ns"
@@ -79,6 +89,8 @@
 	X(KEY_SUBMIT_DESCS, "submissions", "descriptors issued", SVT_KEY_METRIC)                   \
 	X(KEY_SUBMIT_RETRIES, "retries", "ENQCMD retries", SVT_KEY_METRIC)                         \
 	X(KEY_CLIENTS, "clients", "submitting clients", SVT_KEY_METRIC)                            \
+	X(KEY_SUBMIT_PART_TOTAL, "ns", "end-to-end latency, summed", SVT_KEY_METRIC)               \
+	X(KEY_SUBMIT_PART_COUNT, "desc", "descriptors completed", SVT_KEY_METRIC)                  \
 	X(KEY_CPU_PIN, "ns", "CPU: pin", SVT_KEY_METRIC)                                           \
 	X(KEY_CPU_MAP, "ns", "CPU: map", SVT_KEY_METRIC)                                           \
 	X(KEY_CPU_UNMAP, "ns", "CPU: unmap", SVT_KEY_METRIC)                                       \

@@ -25,20 +25,23 @@
 #define CLIENT_HIST_MAX 256	/* clients with their own e2e histogram */
 
 struct desc {
-	struct wq_desc d;	/* what the client submitted */
-	uint64_t ready_ns;	/* issued: the client wanted to submit */
-	uint64_t accept_ns;	/* entered the WQ */
-	uint64_t start_ns;	/* an engine took it (left the WQ) */
-	uint64_t run_ns;	/* the engine began its exclusive work on it */
-	uint64_t xlate_done_ns; /* overlap: its translation is done */
-	uint64_t think_ns;	/* script: delay before issue after a slot frees */
-	uint32_t client;	/* submitting client */
-	uint32_t next;		/* FIFO or free-list link */
-	uint32_t nr_failed;	/* ENQCMD attempts answered "retry" */
-	uint32_t done_bytes;	/* bytes this piece moves (< xfer_bytes: partial) */
-	uint8_t partial;	/* block_on_fault=0: stopped at a page fault */
-	uint8_t accepted;	/* last ENQCMD decision */
-	uint8_t closed;		/* issued by the closed loop (frees a slot when done) */
+	struct wq_desc d;	       /* what the client submitted */
+	uint64_t ready_ns;	       /* issued: the client wanted to submit */
+	uint64_t accept_ns;	       /* entered the WQ */
+	uint64_t start_ns;	       /* an engine took it (left the WQ) */
+	uint64_t run_ns;	       /* the engine began its exclusive work on it */
+	uint64_t xlate_done_ns;	       /* overlap: its translation is done */
+	uint64_t think_ns;	       /* script: delay before issue after a slot frees */
+	uint32_t client;	       /* submitting client */
+	uint32_t next;		       /* FIFO or free-list link */
+	uint32_t nr_failed;	       /* ENQCMD attempts answered "retry" */
+	uint32_t done_bytes;	       /* bytes this piece moves (< xfer_bytes: partial) */
+	uint64_t mark_ns;	       /* its end-to-end time is charged to parts up to here */
+	uint64_t part_ns[WQ_PART_NR_]; /* that time by enum wq_part */
+	uint8_t credit_wait;	       /* DWQ: its client blocked on a slot with it first in line */
+	uint8_t partial;	       /* block_on_fault=0: stopped at a page fault */
+	uint8_t accepted;	       /* last ENQCMD decision */
+	uint8_t closed;		       /* issued by the closed loop (frees a slot when done) */
 };
 
 struct wqs {
@@ -127,6 +130,7 @@ struct wq_model {
 	uint64_t end_ns;		    /* time of the last event handled */
 	uint64_t xlate_stall_ns;	    /* translation stalls, summed */
 	uint64_t nr_xlate_calls;	    /* calls into xops */
+	uint64_t part_ns[WQ_PART_NR_];	    /* completed descriptors' parts (enum wq_part) */
 	struct hist sojourn_all;	    /* accept -> completion, all WQs */
 	struct hist submit_all;		    /* issue -> accepted, all clients */
 	struct hist e2e_all;		    /* issue -> noticed, all clients */
@@ -134,7 +138,28 @@ struct wq_model {
 	int err;			    /* first failure inside a handler */
 };
 
+const char *const wq_part_names[WQ_PART_NR_] = {
+    [WQ_PART_CORE_WAIT] = "core_wait", [WQ_PART_CREDIT_WAIT] = "credit_wait",
+    [WQ_PART_PREP] = "prep",	       [WQ_PART_LOCK] = "lock",
+    [WQ_PART_PORTAL] = "portal",       [WQ_PART_ENQCMD_RETRY] = "enqcmd_retry",
+    [WQ_PART_WQ_WAIT] = "wq_wait",     [WQ_PART_XLATE_STALL] = "xlate_stall",
+    [WQ_PART_ENGINE] = "engine",       [WQ_PART_NOTICE] = "notice",
+    [WQ_PART_FAULT] = "fault",
+};
+
 /* ---- small helpers ---- */
+
+/*
+ * Charge @d's time from its mark up to @t to part @p. Every stage calls
+ * this when the descriptor leaves it (@t may lie ahead of the event clock
+ * when the stage's end is already known), so the parts telescope to
+ * noticed - ready exactly.
+ */
+static inline void charge(struct desc *d, enum wq_part p, uint64_t t)
+{
+	d->part_ns[p] += t - d->mark_ns;
+	d->mark_ns = t;
+}
 
 static inline uint64_t xfer_ns(uint64_t bytes, uint64_t bytes_per_s)
 {
@@ -300,11 +325,13 @@ static uint64_t move_done_ns(struct wq_model *m, uint64_t bytes, uint64_t t, boo
 
 /* Serial translate-then-move of one work descriptor (batch members, no overlap). */
 static uint64_t work_done_ns(struct wq_model *m, uint32_t pasid, uint32_t op, uint64_t bytes,
-			     uint64_t src, uint64_t dst, uint64_t t, bool use_pipe)
+			     uint64_t src, uint64_t dst, uint64_t t, bool use_pipe,
+			     uint64_t *xlate_out)
 {
 	uint64_t x = xlate_ns(m, pasid, op, bytes, src, dst, t);
 
 	m->xlate_exposed_ns += x;
+	*xlate_out = x;
 	return move_done_ns(m, bytes, t + x, use_pipe);
 }
 
@@ -349,7 +376,11 @@ static uint64_t desc_xlate(struct wq_model *m, struct desc *d, uint64_t t)
 	return xlate_ns(m, c->cfg.pasid, w->opcode, bytes ? bytes : 1, w->src, w->dst, t);
 }
 
-/* End of a single (non-batch) descriptor started at @now, translation serial. */
+/*
+ * End of a single (non-batch) descriptor started at @now, translation
+ * serial. An exponential service time scales the whole; the translation
+ * part is then what of it the translation took, at most all of it.
+ */
 static uint64_t service_done_ns(struct wq_model *m, struct desc *d, uint64_t now)
 {
 	bool exp = m->cfg.service_dist == WQ_DIST_EXP;
@@ -359,6 +390,7 @@ static uint64_t service_done_ns(struct wq_model *m, struct desc *d, uint64_t now
 	t = move_done_ns(m, d->done_bytes, now + x, !exp);
 	if (exp)
 		t = now + wq_rng_exp_ns(&m->rng, t - now);
+	charge(d, WQ_PART_XLATE_STALL, now + min_u64(x, t - now));
 	return t;
 }
 
@@ -380,6 +412,7 @@ static void issue_one(struct wq_model *m, uint32_t ci, uint64_t now);
 /* @di leaves its WQ for engine @e at @now. */
 static void engine_take(struct wq_model *m, struct desc *d, uint64_t now)
 {
+	charge(d, WQ_PART_WQ_WAIT, now);
 	d->start_ns = now;
 	m->wq[m->cl[d->client].cfg.wq].st.sum_wait_ns += now - d->accept_ns;
 	hist_add(&m->wait_all, now - d->accept_ns);
@@ -412,6 +445,8 @@ static void engine_run(struct wq_model *m, uint32_t e, uint32_t di, uint64_t now
 	m->eng[e].cur = di;
 	m->eng[e].next_sub = 0;
 	d->run_ns = now;
+	/* overlap: taken ahead, it waited for the engine's previous descriptor */
+	charge(d, WQ_PART_WQ_WAIT, now);
 	/*
 	 * A batch steps through its work descriptors one event each, so that
 	 * each reserves the device data path when it really starts.
@@ -426,6 +461,7 @@ static void engine_run(struct wq_model *m, uint32_t e, uint32_t di, uint64_t now
 	}
 	t = d->xlate_done_ns > now ? d->xlate_done_ns : now;
 	m->xlate_exposed_ns += t - now;
+	charge(d, WQ_PART_XLATE_STALL, t);
 	sched(m, move_done_ns(m, d->done_bytes, t, true), ev_engine_done, e);
 }
 
@@ -522,6 +558,7 @@ static void wq_enqueue(struct wq_model *m, struct wqs *q, uint32_t di, uint64_t 
 	if (q->count > q->st.max_queue)
 		q->st.max_queue = q->count;
 	d->accept_ns = now;
+	charge(d, WQ_PART_PORTAL, now);
 	q->st.nr_accepted++;
 	q->st.bytes_accepted += desc_bytes(&d->d);
 	c->st.nr_accepted++;
@@ -547,6 +584,7 @@ static void submit_dwq(struct wq_model *m, uint32_t ci, uint32_t di, uint64_t no
 	uint64_t t0 = now + m->cfg.desc_prep_ns, grant = t0, release;
 
 	op_begin(c, now);
+	charge(&m->pool[di], WQ_PART_PREP, t0);
 	if (q->nr_owners > 1) {
 		uint64_t avail = q->lock_free_ns > t0 ? q->lock_free_ns : t0;
 
@@ -555,6 +593,7 @@ static void submit_dwq(struct wq_model *m, uint32_t ci, uint32_t di, uint64_t no
 			(q->lock_owner != ci ? m->cfg.lock_handoff_ns : 0);
 		q->lock_owner = ci;
 	}
+	charge(&m->pool[di], WQ_PART_LOCK, grant);
 	release = grant + m->cfg.movdir64b_ns;
 	if (q->nr_owners > 1)
 		q->lock_free_ns = release;
@@ -574,6 +613,10 @@ static void kick(struct wq_model *m, uint32_t ci, uint64_t now)
 		return;
 	if (q->cfg.mode == WQ_MODE_DEDICATED) {
 		if (q->credits_used >= q->cfg.size) {
+			struct desc *h = &m->pool[c->ready_head];
+
+			charge(h, h->credit_wait ? WQ_PART_CREDIT_WAIT : WQ_PART_CORE_WAIT, now);
+			h->credit_wait = 1;
 			c->waiting_credit = true;
 			c->wait_since_ns = now;
 			c->next_waiter = NIL;
@@ -585,12 +628,17 @@ static void kick(struct wq_model *m, uint32_t ci, uint64_t now)
 			return;
 		}
 		di = fifo_pop(m, &c->ready_head, &c->ready_tail);
+		charge(&m->pool[di],
+		       m->pool[di].credit_wait ? WQ_PART_CREDIT_WAIT : WQ_PART_CORE_WAIT, now);
+		m->pool[di].credit_wait = 0;
 		q->credits_used++;
 		submit_dwq(m, ci, di, now);
 		return;
 	}
 	di = fifo_pop(m, &c->ready_head, &c->ready_tail);
 	op_begin(c, now);
+	charge(&m->pool[di], WQ_PART_CORE_WAIT, now);
+	charge(&m->pool[di], WQ_PART_PREP, now + m->cfg.desc_prep_ns);
 	m->pool[di].nr_failed = 0;
 	enq_issue(m, di, now + m->cfg.desc_prep_ns);
 }
@@ -627,6 +675,7 @@ static void make_ready(struct wq_model *m, uint32_t ci, uint32_t di, uint64_t no
 	struct client *c = &m->cl[ci];
 
 	m->pool[di].ready_ns = now;
+	m->pool[di].mark_ns = now;
 	c->st.nr_issued++;
 	c->st.bytes_issued += desc_bytes(&m->pool[di].d);
 	fifo_push(m, &c->ready_head, &c->ready_tail, di);
@@ -760,6 +809,8 @@ static void ev_enq_arrive(struct sim *s, const struct sim_event *ev)
 	m->end_ns = sim__now_ns(s);
 	if (q->count < limit) {
 		d->accepted = 1;
+		/* this attempt left the core portal_oneway_ns ago */
+		charge(d, WQ_PART_ENQCMD_RETRY, m->end_ns - m->cfg.portal_oneway_ns);
 		wq_enqueue(m, q, di, m->end_ns);
 	} else {
 		d->accepted = 0;
@@ -821,14 +872,15 @@ static void ev_engine_done(struct sim *s, const struct sim_event *ev)
 	uint64_t now = sim__now_ns(s), detect, tn;
 
 	m->end_ns = now;
+	charge(d, WQ_PART_ENGINE, now);
 	if (m->eng[e].next_sub < d->d.batch_n) {
 		const struct wq_desc *w = &d->d;
-		uint64_t off = (uint64_t)m->eng[e].next_sub++ * w->xfer_bytes;
+		uint64_t off = (uint64_t)m->eng[e].next_sub++ * w->xfer_bytes, x, t;
 
-		sched(m,
-		      work_done_ns(m, c->cfg.pasid, w->opcode, w->xfer_bytes, w->src + off,
-				   w->dst + off, now, true),
-		      ev_engine_done, e);
+		t = work_done_ns(m, c->cfg.pasid, w->opcode, w->xfer_bytes, w->src + off,
+				 w->dst + off, now, true, &x);
+		charge(d, WQ_PART_XLATE_STALL, now + x);
+		sched(m, t, ev_engine_done, e);
 		return;
 	}
 	wq_touch(m, q, now);
@@ -893,6 +945,7 @@ static void ev_notice(struct sim *s, const struct sim_event *ev)
 	bool closed = d->closed, partial = d->partial;
 
 	m->end_ns = now;
+	charge(d, WQ_PART_NOTICE, now);
 	client_outstanding(c, now, -1);
 	c->st.last_notice_ns = now;
 	c->st.cpu_compl_ns +=
@@ -902,6 +955,7 @@ static void ev_notice(struct sim *s, const struct sim_event *ev)
 		/* page fault: software touches the page, then resubmits the rest */
 		c->st.nr_partial++;
 		c->st.cpu_fault_ns += m->cfg.sw_fault_ns;
+		charge(d, WQ_PART_FAULT, now + m->cfg.sw_fault_ns);
 		sched(m, now + m->cfg.sw_fault_ns, ev_resubmit, di);
 	} else {
 		c->st.nr_completed++;
@@ -909,6 +963,8 @@ static void ev_notice(struct sim *s, const struct sim_event *ev)
 		c->st.sum_e2e_ns += now - d->ready_ns;
 		hist_add(&c->e2e, now - d->ready_ns);
 		hist_add(&m->e2e_all, now - d->ready_ns);
+		for (int p = 0; p < WQ_PART_NR_; p++)
+			m->part_ns[p] += d->part_ns[p];
 		desc_free(m, di);
 	}
 	if (q->cfg.mode == WQ_MODE_DEDICATED) {
@@ -1282,7 +1338,9 @@ void wq__stats(const struct wq_model *m, struct wq_stats *o)
 		o->nr_partial += c->st.nr_partial;
 		o->nr_resubmits += c->st.nr_resubmits;
 		o->bytes_issued += c->st.bytes_issued;
+		o->sum_e2e_ns += c->st.sum_e2e_ns;
 	}
+	memcpy(o->part_ns, m->part_ns, sizeof(o->part_ns));
 	for (i = 0; i < m->cfg.nr_wqs; i++) {
 		const struct wqs *q = &m->wq[i];
 
@@ -1377,128 +1435,179 @@ static double ratio(uint64_t a, uint64_t b)
 	return b ? (double)a / (double)b : 0;
 }
 
-int wq__report(const struct wq_model *m, const struct results_sink *sink)
+static void report_config(const struct wq_model *m, struct emit *e)
 {
-	struct emit e = {.sink = sink, .rc = 0};
 	const struct param_def *defs;
-	struct wq_stats st;
-	uint64_t T = m->end_ns;
-	double *tput;
-	char key[96], val[64];
+	char val[64];
 	size_t nr, i;
 
 	defs = wq_params_table(&nr);
-	for (i = 0; i < nr && sink->ops->config && !e.rc; i++) {
+	for (i = 0; i < nr && e->sink->ops->config && !e->rc; i++) {
 		wq_params_format(&m->cfg, &defs[i], val, sizeof(val));
-		e.rc = sink->ops->config(sink->ctx, defs[i].key, val, defs[i].source);
-		if (e.rc > 0)
-			e.rc = 0;
+		e->rc = e->sink->ops->config(e->sink->ctx, defs[i].key, val, defs[i].source);
+		if (e->rc > 0)
+			e->rc = 0;
 	}
-	wq__stats(m, &st);
-	metric(&e, KEY_WQ_THROUGHPUT, per_s(st.nr_desc_completed, T), "desc/s");
-	metric(&e, "wq.device.bytes_per_s", per_s(st.bytes_completed, T), "bytes/s");
-	metric(&e, "wq.device.nr_desc_completed", (double)st.nr_desc_completed, "desc");
-	metric(&e, "wq.device.bytes_completed", (double)st.bytes_completed, "bytes");
-	metric(&e, "wq.device.engine_utilization",
-	       T && st.nr_engines ? (double)st.engine_busy_ns / ((double)T * st.nr_engines) : 0,
+}
+
+static void report_device(const struct wq_stats *st, struct emit *e)
+{
+	uint64_t T = st->end_ns;
+
+	metric(e, KEY_WQ_THROUGHPUT, per_s(st->nr_desc_completed, T), "desc/s");
+	metric(e, "wq.device.bytes_per_s", per_s(st->bytes_completed, T), "bytes/s");
+	metric(e, "wq.device.nr_desc_completed", (double)st->nr_desc_completed, "desc");
+	metric(e, "wq.device.bytes_completed", (double)st->bytes_completed, "bytes");
+	metric(e, "wq.device.engine_utilization",
+	       T && st->nr_engines ? (double)st->engine_busy_ns / ((double)T * st->nr_engines) : 0,
 	       "fraction");
-	metric(&e, "wq.device.xlate_stall_ns_per_desc",
-	       ratio(st.xlate_stall_ns, st.nr_desc_completed), "ns");
-	metric(&e, "wq.device.xlate_exposed_ns_per_desc",
-	       ratio(st.xlate_exposed_ns, st.nr_desc_completed), "ns");
-	metric(&e, "wq.device.run_ns", (double)T, "ns");
-	for (i = 0; i < m->cfg.nr_wqs; i++) {
+	metric(e, "wq.device.xlate_stall_ns_per_desc",
+	       ratio(st->xlate_stall_ns, st->nr_desc_completed), "ns");
+	metric(e, "wq.device.xlate_exposed_ns_per_desc",
+	       ratio(st->xlate_exposed_ns, st->nr_desc_completed), "ns");
+	metric(e, "wq.device.run_ns", (double)T, "ns");
+}
+
+static void report_wqs(const struct wq_model *m, struct emit *e)
+{
+	uint64_t T = m->end_ns;
+	char key[96];
+
+	for (uint32_t i = 0; i < m->cfg.nr_wqs; i++) {
 		struct wq_wq_stats w;
 		double L, lw;
 
-		wq__wq_stats(m, (uint32_t)i, &w);
-#define WQK(name) (snprintf(key, sizeof(key), "wq.%zu." name, i), key)
-		metric(&e, WQK("desc_per_s"), per_s(w.nr_desc_completed, T), "desc/s");
-		metric(&e, WQK("bytes_per_s"), per_s(w.bytes_completed, T), "bytes/s");
-		metric(&e, WQK("nr_accepted"), (double)w.nr_accepted, "submissions");
-		metric(&e, WQK("nr_completed"), (double)w.nr_completed, "submissions");
-		metric(&e, WQK("nr_retry_answers"), (double)w.nr_retry_answers, "attempts");
-		metric(&e, WQK("nr_dropped"), (double)w.nr_dropped, "submissions");
-		metric(&e, WQK("nr_partial"), (double)w.nr_partial, "submissions");
-		metric(&e, WQK("mean_wait_ns"), ratio(w.sum_wait_ns, w.nr_completed), "ns");
-		metric(&e, WQK("sojourn_ns@mean"), ratio(w.sum_sojourn_ns, w.nr_completed), "ns");
-		metric(&e, WQK("mean_entries"), ratio(w.queue_area, T), "entries");
-		metric(&e, WQK("max_entries"), (double)w.max_queue, "entries");
+		wq__wq_stats(m, i, &w);
+#define WQK(name) (snprintf(key, sizeof(key), "wq.%u." name, i), key)
+		metric(e, WQK("desc_per_s"), per_s(w.nr_desc_completed, T), "desc/s");
+		metric(e, WQK("bytes_per_s"), per_s(w.bytes_completed, T), "bytes/s");
+		metric(e, WQK("nr_accepted"), (double)w.nr_accepted, "submissions");
+		metric(e, WQK("nr_completed"), (double)w.nr_completed, "submissions");
+		metric(e, WQK("nr_retry_answers"), (double)w.nr_retry_answers, "attempts");
+		metric(e, WQK("nr_dropped"), (double)w.nr_dropped, "submissions");
+		metric(e, WQK("nr_partial"), (double)w.nr_partial, "submissions");
+		metric(e, WQK("mean_wait_ns"), ratio(w.sum_wait_ns, w.nr_completed), "ns");
+		metric(e, WQK("sojourn_ns@mean"), ratio(w.sum_sojourn_ns, w.nr_completed), "ns");
+		metric(e, WQK("mean_entries"), ratio(w.queue_area, T), "entries");
+		metric(e, WQK("max_entries"), (double)w.max_queue, "entries");
 		L = ratio(w.system_area, T);
 		lw = per_s(w.nr_completed, T) * ratio(w.sum_sojourn_ns, w.nr_completed) / 1e9;
-		metric(&e, WQK("mean_in_system"), L, "submissions");
-		metric(&e, WQK("little_rel_error"), L > 0 ? (L - lw) / L : 0, "fraction");
-		histo(&e, WQK("sojourn_ns"), &m->wq[i].sojourn);
+		metric(e, WQK("mean_in_system"), L, "submissions");
+		metric(e, WQK("little_rel_error"), L > 0 ? (L - lw) / L : 0, "fraction");
+		histo(e, WQK("sojourn_ns"), &m->wq[i].sojourn);
 #undef WQK
 	}
-	metric(&e, KEY_SUBMIT_DESCS, (double)st.nr_issued, "submissions");
-	metric(&e, "submit.nr_accepted", (double)st.nr_accepted, "submissions");
-	metric(&e, "submit.nr_rejected", (double)st.nr_rejected, "submissions");
-	metric(&e, KEY_SUBMIT_RETRIES, (double)st.nr_retries, "retries");
-	metric(&e, "submit.nr_partial", (double)st.nr_partial, "completions");
-	metric(&e, "submit.nr_resubmits", (double)st.nr_resubmits, "submissions");
-	metric(&e, "submit.bytes_issued", (double)st.bytes_issued, "bytes");
-	metric(&e, "submit.retries_per_desc", ratio(st.nr_retries, st.nr_issued), "retries");
-	metric(&e, "submit.reject_rate", ratio(st.nr_rejected, st.nr_issued), "fraction");
+}
+
+/* A latency distribution as KEY@mean, @p50, @p99 and the histogram KEY. */
+static void report_lat(struct emit *e, const char *key, const struct hist *h)
+{
+	char k[96];
+
+	snprintf(k, sizeof(k), "%s@mean", key);
+	metric(e, k, ratio(h->sum, h->nr), "ns");
+	snprintf(k, sizeof(k), "%s@p50", key);
+	metric(e, k, (double)hist_quantile(h, 0.5), "ns");
+	snprintf(k, sizeof(k), "%s@p99", key);
+	metric(e, k, (double)hist_quantile(h, 0.99), "ns");
+	histo(e, key, h);
+}
+
+/*
+ * The end-to-end decomposition: per part the sum over completed
+ * descriptors, their count and the total the parts add up to (integer ns
+ * below 2^53, so exact as doubles), so a reader gets per-descriptor means
+ * by dividing and can check the sum.
+ */
+static void report_parts(const struct wq_stats *st, struct emit *e)
+{
+	char key[64];
+
+	for (int p = 0; p < WQ_PART_NR_; p++) {
+		snprintf(key, sizeof(key), PREFIX_SUBMIT_PART "%s_ns", wq_part_names[p]);
+		metric(e, key, (double)st->part_ns[p], "ns");
+	}
+	metric(e, KEY_SUBMIT_PART_TOTAL, (double)st->sum_e2e_ns, "ns");
+	metric(e, KEY_SUBMIT_PART_COUNT, (double)st->nr_completed, "desc");
+}
+
+static void report_submit(const struct wq_model *m, const struct wq_stats *st, struct emit *e)
+{
+	metric(e, KEY_SUBMIT_DESCS, (double)st->nr_issued, "submissions");
+	metric(e, "submit.nr_accepted", (double)st->nr_accepted, "submissions");
+	metric(e, "submit.nr_rejected", (double)st->nr_rejected, "submissions");
+	metric(e, KEY_SUBMIT_RETRIES, (double)st->nr_retries, "retries");
+	metric(e, "submit.nr_partial", (double)st->nr_partial, "completions");
+	metric(e, "submit.nr_resubmits", (double)st->nr_resubmits, "submissions");
+	metric(e, "submit.bytes_issued", (double)st->bytes_issued, "bytes");
+	metric(e, "submit.retries_per_desc", ratio(st->nr_retries, st->nr_issued), "retries");
+	metric(e, "submit.reject_rate", ratio(st->nr_rejected, st->nr_issued), "fraction");
 	/* ready -> accepted by the WQ */
-	metric(&e, KEY_SUBMIT_LAT "@mean", ratio(m->submit_all.sum, m->submit_all.nr), "ns");
-	metric(&e, KEY_SUBMIT_LAT "@p50", (double)hist_quantile(&m->submit_all, 0.5), "ns");
-	metric(&e, KEY_SUBMIT_LAT "@p99", (double)hist_quantile(&m->submit_all, 0.99), "ns");
-	histo(&e, KEY_SUBMIT_LAT, &m->submit_all);
+	report_lat(e, KEY_SUBMIT_LAT, &m->submit_all);
 	/* accepted -> dispatched: the time inside the WQ that submit.* leaves out */
-	metric(&e, KEY_WQ_WAIT_LAT "@mean", ratio(m->wait_all.sum, m->wait_all.nr), "ns");
-	metric(&e, KEY_WQ_WAIT_LAT "@p50", (double)hist_quantile(&m->wait_all, 0.5), "ns");
-	metric(&e, KEY_WQ_WAIT_LAT "@p99", (double)hist_quantile(&m->wait_all, 0.99), "ns");
-	histo(&e, KEY_WQ_WAIT_LAT, &m->wait_all);
+	report_lat(e, KEY_WQ_WAIT_LAT, &m->wait_all);
+	report_parts(st, e);
+}
+
+/* Per-client metrics; @tput receives each client's bytes/s (for fairness). */
+static void report_clients(const struct wq_model *m, struct emit *e, double *tput)
+{
+	uint64_t T = m->end_ns, cpu_submit = 0, cpu_wait = 0, lock_wait = 0;
+	char key[96];
+
+	for (uint32_t i = 0; i < m->nr_clients; i++) {
+		struct wq_client_stats c;
+
+		wq__client_stats(m, i, &c);
+		tput[i] = per_s(c.bytes_completed, T);
+		cpu_submit += c.cpu_submit_ns;
+		cpu_wait += c.cpu_wait_ns;
+		lock_wait += c.lock_wait_ns;
+#define CK(name) (snprintf(key, sizeof(key), "client.%u." name, i), key)
+		metric(e, CK("desc_per_s"), per_s(c.nr_desc_completed, T), "desc/s");
+		metric(e, CK("bytes_per_s"), tput[i], "bytes/s");
+		metric(e, CK("retries_per_desc"), ratio(c.nr_retries, c.nr_issued), "retries");
+		metric(e, CK("nr_rejected"), (double)c.nr_rejected, "submissions");
+		metric(e, CK("cpu_submit_ns"), (double)c.cpu_submit_ns, "ns");
+		metric(e, CK("cpu_wait_ns"), (double)c.cpu_wait_ns, "ns");
+		metric(e, CK("cpu_compl_ns"), (double)c.cpu_compl_ns, "ns");
+		metric(e, CK("cpu_fault_ns"), (double)c.cpu_fault_ns, "ns");
+		metric(e, CK("lock_wait_ns"), (double)c.lock_wait_ns, "ns");
+		metric(e, CK("submit_mean_ns"), ratio(c.sum_submit_ns, c.nr_accepted), "ns");
+		metric(e, CK("e2e_latency_ns@mean"), ratio(c.sum_e2e_ns, c.nr_completed), "ns");
+		if (m->cl[i].e2e.counts) {
+			metric(e, CK("e2e_latency_ns@p50"),
+			       (double)hist_quantile(&m->cl[i].e2e, 0.5), "ns");
+			metric(e, CK("e2e_latency_ns@p99"),
+			       (double)hist_quantile(&m->cl[i].e2e, 0.99), "ns");
+		}
+#undef CK
+	}
+	metric(e, KEY_CPU_SUBMIT, (double)cpu_submit, "ns");
+	metric(e, "submit.lock_wait_ns", (double)lock_wait, "ns");
+	metric(e, "client.cpu_wait_ns", (double)cpu_wait, "ns");
+	metric(e, KEY_CLIENTS, (double)m->nr_clients, "clients");
+	metric(e, "client.jain_fairness", wq_jain_index(tput, m->nr_clients), "index");
+}
+
+int wq__report(const struct wq_model *m, const struct results_sink *sink)
+{
+	struct emit e = {.sink = sink, .rc = 0};
+	struct wq_stats st;
+	double *tput;
+
+	report_config(m, &e);
+	wq__stats(m, &st);
+	report_device(&st, &e);
+	report_wqs(m, &e);
+	report_submit(m, &st, &e);
 	tput = calloc(m->nr_clients ? m->nr_clients : 1, sizeof(*tput));
 	if (!tput)
 		return -ENOMEM;
-	{
-		uint64_t cpu_submit = 0, cpu_wait = 0, lock_wait = 0;
-
-		for (i = 0; i < m->nr_clients; i++) {
-			struct wq_client_stats c;
-
-			wq__client_stats(m, (uint32_t)i, &c);
-			tput[i] = per_s(c.bytes_completed, T);
-			cpu_submit += c.cpu_submit_ns;
-			cpu_wait += c.cpu_wait_ns;
-			lock_wait += c.lock_wait_ns;
-#define CK(name) (snprintf(key, sizeof(key), "client.%zu." name, i), key)
-			metric(&e, CK("desc_per_s"), per_s(c.nr_desc_completed, T), "desc/s");
-			metric(&e, CK("bytes_per_s"), tput[i], "bytes/s");
-			metric(&e, CK("retries_per_desc"), ratio(c.nr_retries, c.nr_issued),
-			       "retries");
-			metric(&e, CK("nr_rejected"), (double)c.nr_rejected, "submissions");
-			metric(&e, CK("cpu_submit_ns"), (double)c.cpu_submit_ns, "ns");
-			metric(&e, CK("cpu_wait_ns"), (double)c.cpu_wait_ns, "ns");
-			metric(&e, CK("cpu_compl_ns"), (double)c.cpu_compl_ns, "ns");
-			metric(&e, CK("cpu_fault_ns"), (double)c.cpu_fault_ns, "ns");
-			metric(&e, CK("lock_wait_ns"), (double)c.lock_wait_ns, "ns");
-			metric(&e, CK("submit_mean_ns"), ratio(c.sum_submit_ns, c.nr_accepted),
-			       "ns");
-			metric(&e, CK("e2e_latency_ns@mean"), ratio(c.sum_e2e_ns, c.nr_completed),
-			       "ns");
-			if (m->cl[i].e2e.counts) {
-				metric(&e, CK("e2e_latency_ns@p50"),
-				       (double)hist_quantile(&m->cl[i].e2e, 0.5), "ns");
-				metric(&e, CK("e2e_latency_ns@p99"),
-				       (double)hist_quantile(&m->cl[i].e2e, 0.99), "ns");
-			}
-#undef CK
-		}
-		metric(&e, KEY_CPU_SUBMIT, (double)cpu_submit, "ns");
-		metric(&e, "submit.lock_wait_ns", (double)lock_wait, "ns");
-		metric(&e, "client.cpu_wait_ns", (double)cpu_wait, "ns");
-	}
-	metric(&e, KEY_CLIENTS, (double)m->nr_clients, "clients");
-	metric(&e, "client.jain_fairness", wq_jain_index(tput, m->nr_clients), "index");
-	/* ready -> completion noticed, every descriptor: what a plot of latency means */
-	metric(&e, KEY_DESC_E2E_LAT "@mean", ratio(m->e2e_all.sum, m->e2e_all.nr), "ns");
-	metric(&e, KEY_DESC_E2E_LAT "@p50", (double)hist_quantile(&m->e2e_all, 0.5), "ns");
-	metric(&e, KEY_DESC_E2E_LAT "@p99", (double)hist_quantile(&m->e2e_all, 0.99), "ns");
-	histo(&e, KEY_DESC_E2E_LAT, &m->e2e_all);
+	report_clients(m, &e, tput);
 	free(tput);
+	/* ready -> completion noticed, every descriptor: what a plot of latency means */
+	report_lat(&e, KEY_DESC_E2E_LAT, &m->e2e_all);
 	if (!e.rc && sink->ops->series)
 		e.rc = series__emit(m->series, sink->ops->series, sink->ctx);
 	return e.rc ? e.rc : m->err;

@@ -297,27 +297,55 @@ struct wq_client_stats {
 	uint64_t last_notice_ns;    /* time of the last completion noticed */
 };
 
+/*
+ * Where a descriptor's end-to-end time goes (ready -> completion noticed),
+ * one part per stage the model walks it through. Each interval of a
+ * descriptor's life is charged to exactly one part, so the parts of the
+ * completed descriptors sum exactly (integer ns) to their summed
+ * end-to-end latency. A descriptor completed partially (page fault) and
+ * resubmitted goes round again; its parts add up over the rounds.
+ */
+enum wq_part {
+	WQ_PART_CORE_WAIT = 0, /* ready, the client's core busy with earlier submissions */
+	WQ_PART_CREDIT_WAIT,   /* DWQ: the client waits for a free slot */
+	WQ_PART_PREP,	       /* CPU fills the 64 B descriptor */
+	WQ_PART_LOCK,	       /* shared DWQ: software lock wait, acquire, hand-off */
+	WQ_PART_PORTAL,	       /* MOVDIR64B / the accepted ENQCMD reaching the WQ */
+	WQ_PART_ENQCMD_RETRY,  /* ENQCMD answered "retry": first to last attempt */
+	WQ_PART_WQ_WAIT,       /* accepted -> an engine runs it (queueing) */
+	WQ_PART_XLATE_STALL,   /* engine waits on address translation only */
+	WQ_PART_ENGINE,	       /* engine work: overhead, batch fetch, data movement */
+	WQ_PART_NOTICE,	       /* completion written -> the client notices it */
+	WQ_PART_FAULT,	       /* partial completion: software touches the page */
+	WQ_PART_NR_
+};
+
+/* wq_part_names[p]: the metric name of part @p (submit.part.NAME_ns). */
+extern const char *const wq_part_names[WQ_PART_NR_];
+
 /* Whole-model counters. */
 struct wq_stats {
-	uint64_t end_ns;	    /* time of the last model event */
-	uint64_t nr_issued;	    /* submissions issued by all clients */
-	uint64_t nr_accepted;	    /* accepted by WQs */
-	uint64_t nr_completed;	    /* completions noticed by clients */
-	uint64_t nr_desc_completed; /* work descriptors completed */
-	uint64_t nr_rejected;	    /* given up */
-	uint64_t nr_retries;	    /* ENQCMD retries */
-	uint64_t nr_dropped;	    /* posted writes to a full WQ */
-	uint64_t nr_partial;	    /* partial completions (block_on_fault=0) */
-	uint64_t nr_resubmits;	    /* remainders resubmitted */
-	uint64_t bytes_issued;	    /* requested by issued descriptors */
-	uint64_t bytes_accepted;    /* accepted */
-	uint64_t bytes_completed;   /* completed by engines */
-	uint64_t engine_busy_ns;    /* summed over engines */
-	uint64_t nr_engines;	    /* engines on the device */
-	uint64_t xlate_stall_ns;    /* translation stalls, summed */
-	uint64_t xlate_exposed_ns;  /* engine time waiting on translation only */
-	uint64_t nr_xlate_calls;    /* calls into the translation ops */
-	uint64_t nr_in_flight;	    /* issued, neither completed nor rejected */
+	uint64_t end_ns;	       /* time of the last model event */
+	uint64_t nr_issued;	       /* submissions issued by all clients */
+	uint64_t nr_accepted;	       /* accepted by WQs */
+	uint64_t nr_completed;	       /* completions noticed by clients */
+	uint64_t nr_desc_completed;    /* work descriptors completed */
+	uint64_t nr_rejected;	       /* given up */
+	uint64_t nr_retries;	       /* ENQCMD retries */
+	uint64_t nr_dropped;	       /* posted writes to a full WQ */
+	uint64_t nr_partial;	       /* partial completions (block_on_fault=0) */
+	uint64_t nr_resubmits;	       /* remainders resubmitted */
+	uint64_t bytes_issued;	       /* requested by issued descriptors */
+	uint64_t bytes_accepted;       /* accepted */
+	uint64_t bytes_completed;      /* completed by engines */
+	uint64_t engine_busy_ns;       /* summed over engines */
+	uint64_t nr_engines;	       /* engines on the device */
+	uint64_t xlate_stall_ns;       /* translation stalls, summed */
+	uint64_t xlate_exposed_ns;     /* engine time waiting on translation only */
+	uint64_t nr_xlate_calls;       /* calls into the translation ops */
+	uint64_t nr_in_flight;	       /* issued, neither completed nor rejected */
+	uint64_t sum_e2e_ns;	       /* issue -> noticed, summed over completed descriptors */
+	uint64_t part_ns[WQ_PART_NR_]; /* sum_e2e_ns split by enum wq_part (sums exactly) */
 };
 
 struct wq_model;
@@ -414,7 +442,9 @@ uint64_t wq__percentile_ns(const struct wq_model *m, const char *which, uint32_t
 double wq_jain_index(const double *x, size_t n);
 
 /**
- * wq__report() - emit the config, wq.*, submit.* and client.* metrics,
+ * wq__report() - emit the config, wq.*, submit.* (with the decomposition
+ * submit.part.NAME_ns, summed over the submit.part.nr_desc completed
+ * descriptors, and their total submit.part.total_ns) and client.* metrics,
  * histograms and the occupancy series to @sink (no begin_run/end_run).
  * Return: 0 or the first negative value a sink callback returned.
  */

@@ -183,7 +183,7 @@ static void test_registries_find_every_entry(void **state)
 		assert_non_null(plot_script(k)); /* its analyze/plots/NAME.gp is compiled in */
 		seen(&plt, k->name);
 	}
-	assert_int_equal(plt.nr, 5);
+	assert_int_equal(plt.nr, 6);
 	assert_null(plot_kind_at(plot_nr_kinds()));
 	assert_ptr_equal(svt_param_registry[0], &model_param_table);
 	assert_ptr_equal(svt_param_registry[1], &replay_param_table);

@@ -78,12 +78,29 @@ static void check_little(const struct wq_model *m)
 	}
 }
 
+/*
+ * The end-to-end decomposition: the parts of the completed descriptors sum
+ * exactly to their summed end-to-end latency, and no part exceeds it (a
+ * stage charged out of time order would wrap around and still telescope).
+ */
+static void check_parts(const struct wq_stats *st)
+{
+	uint64_t sum = 0;
+
+	for (int p = 0; p < WQ_PART_NR_; p++) {
+		assert_true(st->part_ns[p] <= st->sum_e2e_ns);
+		sum += st->part_ns[p];
+	}
+	assert_int_equal(sum, st->sum_e2e_ns);
+}
+
 /* Every issued submission completed or was reported rejected; bytes in = out. */
 static void check_conservation(const struct wq_model *m)
 {
 	struct wq_stats st;
 
 	wq__stats(m, &st);
+	check_parts(&st);
 	assert_int_equal(st.nr_issued, st.nr_completed + st.nr_rejected);
 	assert_int_equal(st.nr_accepted, st.nr_completed + st.nr_resubmits);
 	if (!st.nr_partial)
@@ -111,6 +128,18 @@ static void test_md1(void **state)
 	assert_int_equal(w.sum_service_ns, 1000 * w.nr_completed); /* truly deterministic */
 	check_little(m);
 	check_conservation(m);
+	{
+		struct wq_stats st;
+
+		/* no CPU-side costs: the engine's 1000 ns each and the WQ wait, nothing else */
+		wq__stats(m, &st);
+		assert_int_equal(st.part_ns[WQ_PART_ENGINE], 1000 * st.nr_completed);
+		assert_int_equal(st.part_ns[WQ_PART_WQ_WAIT], w.sum_wait_ns);
+		assert_int_equal(st.part_ns[WQ_PART_PREP] + st.part_ns[WQ_PART_LOCK] +
+				     st.part_ns[WQ_PART_ENQCMD_RETRY] +
+				     st.part_ns[WQ_PART_XLATE_STALL],
+				 0);
+	}
 	wq__free(m);
 }
 
@@ -272,6 +301,10 @@ static void test_dsa_retries_grow(void **state)
 
 		wq__stats(m, &st);
 		rpd = (double)st.nr_retries / (double)st.nr_issued;
+		check_parts(&st);
+		/* each retry delays its descriptor by at least one ENQCMD round trip */
+		assert_true(st.part_ns[WQ_PART_ENQCMD_RETRY] >= st.nr_retries * s.enqcmd_rtt_ns);
+		assert_int_equal(st.part_ns[WQ_PART_LOCK], 0);
 		share = device_share(m, &s);
 		print_message("SWQ %2u clients: %.3f of device, %.2f retries/desc\n", clients[i],
 			      share, rpd);
@@ -371,6 +404,17 @@ static void test_shared_dwq_lock(void **state)
 	}
 	share = device_share(m, &d);
 	assert_true(lock_wait > 0);
+	{
+		struct wq_stats st;
+
+		/* the lock part holds every wait plus acquire (and hand-off) per descriptor */
+		wq__stats(m, &st);
+		check_parts(&st);
+		assert_true(st.part_ns[WQ_PART_LOCK] >=
+			    lock_wait + st.nr_completed * d.lock_acquire_ns);
+		assert_int_equal(st.part_ns[WQ_PART_ENQCMD_RETRY], 0);
+		assert_int_equal(st.part_ns[WQ_PART_PREP], st.nr_completed * d.desc_prep_ns);
+	}
 	assert_true(share >= 0.9 && share <= 1.0001);
 	wq__free(m);
 }
@@ -607,6 +651,7 @@ static void test_block_on_fault(void **state)
 				    2 * st.nr_partial >= f->nr_faults);
 			assert_int_equal(wq__client_stats(m, 0, &cs), 0);
 			assert_int_equal(cs.cpu_fault_ns, cs.nr_partial * c.sw_fault_ns);
+			assert_int_equal(st.part_ns[WQ_PART_FAULT], st.nr_partial * c.sw_fault_ns);
 		} else {
 			assert_int_equal(st.nr_partial, 0);
 			assert_int_equal(f->nr_faults, 0);
