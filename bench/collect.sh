@@ -24,9 +24,12 @@
 # event, events captured vs fired, lost events and events/s achieved, with
 # ratios against the baseline, and the collector's own share (row 4 minus
 # row 3). Never asserts a time.
+# Rows 4 are run twice more: with --rings single (the one shared ring), and,
+# when OLD_SVT names another svatrace binary (e.g. one built from an older
+# commit), with that binary: before/after in the same run.
 # Env: N (ops per run, default 2000000), ROUNDS (default 3), BUF (collector
-# --buffer-size, default: the collector's 8M), PATHS (default "getppid
-# prctl"), BUILD.
+# --buffer-size, default: the collector's), PATHS (default "getppid
+# prctl"), OLD_SVT, BUILD.
 set -uo pipefail
 BUILD=${BUILD:-build}
 N=${N:-2000000}
@@ -34,6 +37,7 @@ ROUNDS=${ROUNDS:-3}
 PATHS=${PATHS:-getppid prctl}
 LOOP=$BUILD/bench/collect_loop
 SVT=$BUILD/svatrace
+OLD_SVT=${OLD_SVT:-}
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 WARMUP=20000	# collect_loop's untraced warm-up ops (perf sees them: it starts the loop)
 
@@ -92,10 +96,10 @@ run_perf_stat() {
 	fi
 }
 
-run_svt() {	# [PID]: trace PID instead of the loop (then nothing is captured)
+run_svt() {	# [PID [BINARY [ARGS]]]: trace PID instead of the loop (then nothing is captured)
 	start_loop "$LOOP" "$N" --op "$OP"
 	rm -f "$W/c.log"	# else the wait below may see the previous run's line
-	"$SVT" collect -o "$W/c.trace" ${BUF:+-b $BUF} -e none -p "${1:-$LPID}" --tracepoint "$TP" 2> "$W/c.log" &
+	"${2:-$SVT}" collect -o "$W/c.trace" ${BUF:+-b $BUF} -e none -p "${1:-$LPID}" --tracepoint "$TP" ${3:-} 2> "$W/c.log" &
 	local cp=$!
 	for _ in $(seq 200); do
 		grep -qs 'collecting from' "$W/c.log" && break
@@ -147,7 +151,7 @@ calc() { awk "BEGIN{printf \"%.${2:-1}f\", $1}"; }
 echo "hot paths: $N ops each of: $(for p in $PATHS; do printf '%s (%s) ' "$p" "$(tp_of "$p")"; done)"
 echo "           $ROUNDS interleaved rounds, medians; $(nproc) CPUs (shared: expect noise), kernel $(uname -r)"
 for p in $PATHS; do
-	for k in base stat filt svt perf; do : > "$W/$p.$k"; done
+	for k in base stat filt svt perf old single; do : > "$W/$p.$k"; done
 done
 for r in $(seq "$ROUNDS"); do
 	for p in $PATHS; do
@@ -156,6 +160,8 @@ for r in $(seq "$ROUNDS"); do
 		run_perf_stat >> "$W/$p.stat"
 		run_svt 1 >> "$W/$p.filt"
 		run_svt >> "$W/$p.svt"
+		[ -n "$OLD_SVT" ] && run_svt "" "$OLD_SVT" >> "$W/$p.old"
+		run_svt "" "$SVT" "--rings single" >> "$W/$p.single"
 		run_perf >> "$W/$p.perf"
 	done
 done
@@ -186,6 +192,8 @@ for p in $PATHS; do
 	row "perf stat (count only)" "$W/$p.stat" "$N"
 	row "svatrace attached, loop filtered" "$W/$p.filt" "$N"
 	row "svatrace collect --tracepoint" "$W/$p.svt" "$N"
+	row "  ... --rings single (one ring)" "$W/$p.single" "$N"
+	[ -n "$OLD_SVT" ] && row "  ... OLD_SVT (before)" "$W/$p.old" "$N"
 	row "perf record -e (-c 1)" "$W/$p.perf" "$((N + WARMUP))"
 	echo "per round (ns/op): base $(tr '\n' ' ' < "$W/$p.base")| filtered $(cut -d' ' -f1 "$W/$p.filt" | tr '\n' ' ')| svatrace $(cut -d' ' -f1 "$W/$p.svt" | tr '\n' ' ')| perf record $(cut -d' ' -f1 "$W/$p.perf" | tr '\n' ' ')"
 	if ! grep -q '^failed' "$W/$p.svt" "$W/$p.filt"; then
@@ -195,6 +203,7 @@ for p in $PATHS; do
 			"+ $(calc "$svt_ns - $filt_ns") ns the collector's own work (record, ring buffer);" \
 			"$(cut -d' ' -f3 "$W/$p.svt" | median) lost, $(calc "1e9 / $svt_ns / 1e6" 2)M events/s (one thread)"
 		echo "svatrace consumer (ring buffer -> converter -> trace writer): $(calc "$(cut -d' ' -f5 "$W/$p.svt" | median) / $N" 0) ns CPU per event on its own CPU (${HZ} Hz tick resolution)"
+		echo "  ... with --rings single: $(calc "$(cut -d' ' -f5 "$W/$p.single" | median) / $N" 0) ns$( [ -n "$OLD_SVT" ] && echo "; OLD_SVT: $(calc "$(cut -d' ' -f5 "$W/$p.old" | median) / $N" 0) ns")"
 		if ! grep -q '^failed\|^refused' "$W/$p.perf"; then
 			perf_ns=$(cut -d' ' -f1 "$W/$p.perf" | median)
 			echo "svatrace added / perf record added (same run): $(calc "($svt_ns - $base) / ($perf_ns - $base)" 2)" \

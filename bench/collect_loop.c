@@ -10,7 +10,9 @@
  * Warms up, prints "pid P" and waits for one byte on stdin, so a tracer can
  * attach to exactly this process before the timed loop; then prints
  * "ops N" and "ns_per_op X". The raw syscall() keeps libc from caching or
- * inlining anything.
+ * inlining anything. --rate R paces the loop to R ops per second (checking
+ * the clock every PACE_OPS ops and spinning ahead of schedule), for the
+ * bench's loss-onset ladder.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,9 @@
 
 #define WARMUP_OPS 20000	  /* untraced: before the tracer attaches */
 #define PRCTL_UNKNOWN 0x5356540aL /* no such prctl option: "SVT\n" */
+#define PACE_OPS 64		  /* ops between clock reads when paced */
+
+static double pace_ns; /* --rate: ns per op, 0 = as fast as possible */
 
 static double now_ns(void)
 {
@@ -32,6 +37,20 @@ static double now_ns(void)
 
 static void run(long nr_ops, int prctl_op)
 {
+	if (pace_ns > 0) {
+		double t0 = now_ns();
+
+		for (long i = 0; i < nr_ops; i++) {
+			if (prctl_op)
+				syscall(SYS_prctl, PRCTL_UNKNOWN, i, 0L, 0L, 0L);
+			else
+				syscall(SYS_getppid);
+			if (i % PACE_OPS == PACE_OPS - 1)
+				while (now_ns() - t0 < (double)(i + 1) * pace_ns)
+					;
+		}
+		return;
+	}
 	if (prctl_op)
 		for (long i = 0; i < nr_ops; i++)
 			syscall(SYS_prctl, PRCTL_UNKNOWN, i, 0L, 0L, 0L);
@@ -55,12 +74,14 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--op") && i + 1 < argc &&
 			 !strcmp(argv[i + 1], "getppid"))
 			i++;
+		else if (!strcmp(argv[i], "--rate") && i + 1 < argc && atof(argv[i + 1]) > 0)
+			pace_ns = 1e9 / atof(argv[++i]);
 		else
 			bad = 1;
 	}
 	if (bad) {
 		fprintf(stderr,
-			"usage: collect_loop N [--nowait] [--op getppid|prctl]\n"
+			"usage: collect_loop N [--nowait] [--op getppid|prctl] [--rate OPS_PER_S]\n"
 			"  N system calls (default getppid; prctl: an unknown option, firing\n"
 			"  task:task_prctl_unknown); without --nowait, waits for a byte on stdin "
 			"first\n");

@@ -25,6 +25,7 @@
 #include "collect/status.h"
 #include "collect/workload.h"
 #include "common/log.h"
+#include "lib/units.h"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -73,9 +74,28 @@ static void usage(FILE *f)
 	    "                          records without a device field are kept\n"
 	    "      --func-probes MODE  kernel-function probes through auto (fentry, else\n"
 	    "                          kprobe), fentry or kprobe (default: auto)\n"
-	    "  -b, --buffer-size SIZE  ring buffer size, K/M suffix, rounded up to a power\n"
-	    "                          of two (default: 8M)\n"
+	    "  -b, --buffer-size SIZE  ring buffer bytes in all, K/M suffix, rounded up to a\n"
+	    "                          power of two (default: 16M; per-CPU rings share it,\n"
+	    "                          at least 1M each)\n"
 	    "      --poll-ms MS        consumer polling interval (default: %u)\n"
+	    "      --rings percpu|single  one ring buffer per CPU, merged by time\n"
+	    "                          (default), or one ring all CPUs share; with percpu\n"
+	    "                          each CPU's ring gets its share of --buffer-size\n"
+	    "      --consumers N       consumer threads (default: one per 8 CPUs)\n"
+	    "      --summary           count events in BPF instead of recording them: one\n"
+	    "                          svatrace:summary record per counter and interval\n"
+	    "                          (events, size or wait sum, log2 histogram; per probe,\n"
+	    "                          device / IOMMU unit, invalidation type, DSA WQ)\n"
+	    "      --interval TIME     summary interval, e.g. 1s, 200ms (default: 1s)\n"
+	    "      --sample N          keep 1 of N mappings, by a hash of the IOVA page: a\n"
+	    "                          kept map's unmap and page invalidations are kept too\n"
+	    "                          (the trace's meta records N)\n"
+	    "      --max-size SIZE     rotate past SIZE bytes (K/M/G): the file is closed\n"
+	    "                          complete and the next one is OUT.1, OUT.2, ... (one\n"
+	    "                          line per rotation; one consumer thread)\n"
+	    "      --stop-on-loss      end the run (file closed complete, exit 1) as soon as\n"
+	    "                          more events are lost than --loss-budget (default 0)\n"
+	    "      --loss-budget N     events that may be lost before --stop-on-loss stops\n"
 	    "      --keep-phys         keep physical and user addresses (default: replace\n"
 	    "                          them by a keyed hash, consistent within the file)\n"
 	    "      --hash-key FILE     key of that hash (32 hex digits or 16 bytes), so\n"
@@ -168,6 +188,7 @@ struct collect_cli {
 	uint8_t key[REDACT_KEY_BYTES];
 	char key_id[REDACT_KEY_ID_LEN + 1];
 	char *workload_meta;
+	uint64_t interval_ms; /* --interval, applied after every option */
 };
 
 static int parse_number_opt(int c, const char *arg, struct collect_cli *cl)
@@ -241,6 +262,66 @@ static int parse_probe_opt(int c, const char *arg, struct collect_cli *cl)
 	return 0;
 }
 
+/* The production-rate options: rings, consumers, summary, sampling, rotation, loss. */
+static int parse_rate_opt(int c, const char *arg, struct collect_cli *cl)
+{
+	struct collect_opts *o = &cl->o;
+	char *end, err[160];
+	long v;
+
+	switch (c) {
+	case 0x101: /* --rings */
+		if (!strcmp(arg, "percpu"))
+			o->rings = COLLECT_RINGS_PERCPU;
+		else if (!strcmp(arg, "single"))
+			o->rings = COLLECT_RINGS_SINGLE;
+		else
+			return cli_usage_error("collect", "bad --rings '%s' (percpu, single)", arg);
+		return 0;
+	case 0x102: /* --consumers */
+		v = strtol(arg, &end, 10);
+		if (end == arg || *end || v <= 0 || v > COLLECT_MAX_CONSUMERS)
+			return cli_usage_error("collect", "bad --consumers '%s' (1..%d)", arg,
+					       COLLECT_MAX_CONSUMERS);
+		o->nr_consumers = (unsigned int)v;
+		return 0;
+	case 0x103: /* --summary */
+		if (!o->summary_ms)
+			o->summary_ms = 1000;
+		return 0;
+	case 0x104: { /* --interval */
+		uint64_t ns;
+
+		if (units_parse_u64(arg, UNITS_NS, &ns, err, sizeof(err)) || ns < 1000000)
+			return cli_usage_error("collect",
+					       "bad --interval '%s' (a time >= 1ms, e.g. 1s)", arg);
+		cl->interval_ms = ns / 1000000;
+		return 0;
+	}
+	case 0x105: /* --sample */
+		v = strtol(arg, &end, 10);
+		if (end == arg || *end || v <= 0 || v > 1000000)
+			return cli_usage_error("collect", "bad --sample '%s' (1..1000000)", arg);
+		o->sample_n = (uint32_t)v;
+		return 0;
+	case 0x106: /* --max-size */
+		if (units_parse_u64(arg, UNITS_BYTES, &o->max_bytes, err, sizeof(err)) ||
+		    o->max_bytes < 65536)
+			return cli_usage_error(
+			    "collect", "bad --max-size '%s' (bytes >= 64K, e.g. 512M)", arg);
+		return 0;
+	case 0x107: /* --stop-on-loss */
+		o->stop_on_loss = true;
+		return 0;
+	case 0x108: /* --loss-budget */
+		if (units_parse_u64(arg, UNITS_COUNT, &o->loss_budget, err, sizeof(err)))
+			return cli_usage_error("collect", "bad --loss-budget '%s': %s", arg, err);
+		o->stop_on_loss = true;
+		return 0;
+	}
+	return cli_usage_error("collect", "unknown option");
+}
+
 /* Parse the options; -1 to go on, else the exit status (--list, --help, errors). */
 static int parse_args(int argc, char **argv, struct collect_cli *cl)
 {
@@ -255,6 +336,14 @@ static int parse_args(int argc, char **argv, struct collect_cli *cl)
 	    {"func-probes", required_argument, NULL, 'F'},
 	    {"buffer-size", required_argument, NULL, 'b'},
 	    {"poll-ms", required_argument, NULL, 'P'},
+	    {"rings", required_argument, NULL, 0x101},
+	    {"consumers", required_argument, NULL, 0x102},
+	    {"summary", no_argument, NULL, 0x103},
+	    {"interval", required_argument, NULL, 0x104},
+	    {"sample", required_argument, NULL, 0x105},
+	    {"max-size", required_argument, NULL, 0x106},
+	    {"stop-on-loss", no_argument, NULL, 0x107},
+	    {"loss-budget", required_argument, NULL, 0x108},
 	    {"keep-phys", no_argument, NULL, 'K'},
 	    {"hash-key", required_argument, NULL, 'H'},
 	    {"keep-cmdline", no_argument, NULL, 'L'},
@@ -313,6 +402,9 @@ static int parse_args(int argc, char **argv, struct collect_cli *cl)
 		case 'F':
 			rc = parse_probe_opt(c, optarg, cl);
 			break;
+		case 0x101 ... 0x108:
+			rc = parse_rate_opt(c, optarg, cl);
+			break;
 		case 'l':
 			list = true;
 			break;
@@ -328,6 +420,10 @@ static int parse_args(int argc, char **argv, struct collect_cli *cl)
 		if (rc)
 			return rc;
 	}
+	if (cl->interval_ms && !cl->o.summary_ms)
+		return cli_usage_error("collect", "--interval goes with --summary");
+	if (cl->interval_ms)
+		cl->o.summary_ms = cl->interval_ms;
 	if (list)
 		return list_probes(cl->func_mode);
 	if (optind < argc)
@@ -482,6 +578,11 @@ static void summary(const struct collect_result *res)
 		fprintf(stderr, ", %llu filtered by --device",
 			(unsigned long long)res->nr_filtered);
 	fputc('\n', stderr);
+	if (res->nr_summary_records)
+		fprintf(stderr,
+			"summary mode: the counts are events counted in BPF, written as %llu "
+			"svatrace:summary records\n",
+			(unsigned long long)res->nr_summary_records);
 	if (res->nr_lost)
 		fprintf(stderr,
 			"warning: %llu events lost (ring buffer full): use a larger "
@@ -535,7 +636,6 @@ int cmd_collect(int argc, char **argv)
 	    .o =
 		{
 		    .out_path = DEFAULT_OUT,
-		    .buffer_bytes = COLLECT_DEFAULT_BUFFER_BYTES,
 		    .poll_ms = COLLECT_DEFAULT_POLL_MS,
 		    .btf_path = COLLECT_DEFAULT_BTF,
 		    .cmdline = cli_command_line(),

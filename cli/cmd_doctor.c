@@ -12,7 +12,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: svatrace doctor [--json] [--btf FILE]\n"
+	fprintf(f, "usage: svatrace doctor [--json] [--btf FILE] [--rate]\n"
 		   "\n"
 		   "Check what 'svatrace collect' can capture on this host: privileges, kernel\n"
 		   "BTF, each tracepoint and kernel function probe (present or not, and why),\n"
@@ -24,6 +24,8 @@ static void usage(FILE *f)
 		   "Options:\n"
 		   "  --json         one JSON object instead of text\n"
 		   "      --btf FILE kernel BTF to check (default: /sys/kernel/btf/vmlinux)\n"
+		   "      --rate     also count this host's events for one second (collect\n"
+		   "                 --summary) and advise full, sampled or summary capture\n"
 		   "  -h, --help     this help\n"
 		   "\n"
 		   "Example:\n"
@@ -119,11 +121,12 @@ int cmd_doctor(int argc, char **argv)
 	static const struct option lopts[] = {
 	    {"json", no_argument, NULL, 'j'},
 	    {"btf", required_argument, NULL, 'B'},
+	    {"rate", no_argument, NULL, 'R'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *btf = NULL;
-	bool json = false, ok = false;
+	bool json = false, ok = false, rate = false;
 	json_t *r;
 	int c;
 
@@ -134,6 +137,9 @@ int cmd_doctor(int argc, char **argv)
 			break;
 		case 'B':
 			btf = optarg;
+			break;
+		case 'R':
+			rate = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -147,6 +153,8 @@ int cmd_doctor(int argc, char **argv)
 	r = doctor_report(btf, &ok);
 	if (!r)
 		return cli_error("doctor", "out of memory");
+	if (rate && ok)
+		doctor_add_event_rate(r, btf);
 	if (json) {
 		json_dumpf(r, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 		putchar('\n');

@@ -117,6 +117,7 @@ struct gen_args {
 	int nr_sets;		     /* their number */
 	bool help;		     /* --help */
 	uint64_t seed;		     /* --seed */
+	char *trace_set;	     /* from-summary's TRACE as "trace=TRACE" (malloc'd) */
 };
 
 /* Options and KIND into @a: CLI_OK, or the exit status of a usage error. */
@@ -156,8 +157,16 @@ static int parse_args(int argc, char **argv, struct gen_args *a)
 		a->kind = gen_find(argv[optind]);
 		if (!a->kind)
 			return cli_usage_error("gen", "no generator kind '%s'", argv[optind]);
-		if (optind + 1 < argc)
+		/* gen from-summary TRACE: the one positional is --set trace=TRACE */
+		if (optind + 2 == argc && !strcmp(a->kind->name, "from-summary")) {
+			if (asprintf(&a->trace_set, "trace=%s", argv[optind + 1]) < 0) {
+				a->trace_set = NULL;
+				return cli_error("gen", "out of memory");
+			}
+			a->sets[a->nr_sets++] = a->trace_set;
+		} else if (optind + 1 < argc) {
 			return cli_usage_error("gen", "unexpected argument '%s'", argv[optind + 1]);
+		}
 	}
 	return CLI_OK;
 }
@@ -245,5 +254,6 @@ int cmd_gen(int argc, char **argv)
 out:
 	gen_cfg__free(cfg);
 	free(a.sets);
+	free(a.trace_set);
 	return ret;
 }

@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "collect/host.h"
+#include "collect/summary.h"
 #include "trace/trace.h"
 
 static void usage(FILE *f)
@@ -92,6 +93,24 @@ static void print_list(const char *title, json_t *arr)
  * objects recurse, arrays of plain values join with ", ", other arrays
  * index their elements.
  */
+/* collect --summary: one line per counter (events, rate, mean quantity). */
+static void print_summary(json_t *s)
+{
+	const char *key;
+	json_t *c;
+
+	printf("summary (collect --summary): %" JSON_INTEGER_FORMAT " records\n",
+	       json_integer_value(json_object_get(s, "records")));
+	json_object_foreach (json_object_get(s, "counters"), key, c) {
+		printf("  %-44s %12" JSON_INTEGER_FORMAT " events %12.1f/s  mean %.1f\n", key,
+		       json_integer_value(json_object_get(c, "events")),
+		       json_real_value(json_object_get(c, "per_s")),
+		       json_real_value(json_object_get(c, "mean")));
+	}
+	printf("  live mapped bytes (map - unmap): %" JSON_INTEGER_FORMAT "\n",
+	       json_integer_value(json_object_get(s, "live_mapped_bytes")));
+}
+
 static void print_meta(const char *path, json_t *v)
 {
 	char sub[512];
@@ -138,14 +157,15 @@ static void print_meta(const char *path, json_t *v)
 
 /* What one pass over the records counts. */
 struct info_counts {
-	json_t *events;	      /* "system:name" -> records */
-	json_t *kinds;	      /* record kind -> records */
-	json_t *qi;	      /* qi_submit descriptor type -> records */
-	uint64_t first;	      /* earliest timestamp */
-	uint64_t last;	      /* latest timestamp */
-	uint64_t n;	      /* records */
-	struct lost_ctx lost; /* lost events */
-	int rc;		      /* trace_reader__next()'s last: 0 end, < 0 damage */
+	json_t *events;		  /* "system:name" -> records */
+	json_t *kinds;		  /* record kind -> records */
+	json_t *qi;		  /* qi_submit descriptor type -> records */
+	uint64_t first;		  /* earliest timestamp */
+	uint64_t last;		  /* latest timestamp */
+	uint64_t n;		  /* records */
+	struct lost_ctx lost;	  /* lost events */
+	struct summary_acc *sums; /* collect --summary records (NULL: out of memory) */
+	int rc;			  /* trace_reader__next()'s last: 0 end, < 0 damage */
 };
 
 static void count_qi(json_t *qi, const struct trace_rec *rec)
@@ -170,6 +190,7 @@ static void count_records(struct trace_reader *r, struct info_counts *ic)
 	ic->qi = json_object();
 	ic->kinds = json_object();
 	ic->first = UINT64_MAX;
+	ic->sums = summary_acc__new();
 	while ((ic->rc = trace_reader__next(r, &rec)) == 1) {
 		ic->n++;
 		if (rec->ts_ns < ic->first)
@@ -178,6 +199,9 @@ static void count_records(struct trace_reader *r, struct info_counts *ic)
 			ic->last = rec->ts_ns;
 		count(ic->events, trace_reader__event_name(r, rec), 1);
 		count(ic->kinds, trace_rec_kind_name(rec->kind), 1);
+		if (ic->sums && rec->kind == TRACE_REC_GENERIC &&
+		    !strcmp(trace_reader__event_name(r, rec), SUMMARY_EVENT))
+			summary_acc__add(ic->sums, trace_reader__generic_text(rec));
 		if (rec->kind == TRACE_REC_QI_SUBMIT)
 			count_qi(ic->qi, rec);
 	}
@@ -224,6 +248,10 @@ static json_t *info_object(const char *path, struct trace_reader *r, struct info
 	json_object_set_new(out, "lost",
 			    json_pack("{s:I,s:o,s:o}", "total", (json_int_t)ic->lost.total,
 				      "by_probe", ic->lost.by_probe, "by_cpu", ic->lost.by_cpu));
+	json_object_set_new(out, "summary",
+			    ic->sums && summary_acc__nr_records(ic->sums)
+				? summary_acc__json(ic->sums)
+				: json_null());
 	json_object_set_new(out, "complete", json_boolean(ic->rc == 0));
 	json_object_set_new(out, "error",
 			    ic->rc < 0 ? json_string(trace_reader__errmsg(r)) : json_null());
@@ -254,6 +282,12 @@ static void print_text(const char *path, struct trace_reader *r, const struct in
 	print_counts("events:", ic->events);
 	if (json_object_size(ic->qi))
 		print_counts("qi_submit by type:", ic->qi);
+	if (ic->sums && summary_acc__nr_records(ic->sums)) {
+		json_t *sum = summary_acc__json(ic->sums);
+
+		print_summary(sum);
+		json_decref(sum);
+	}
 	printf("lost events: %" PRIu64 "\n", ic->lost.total);
 	if (ic->lost.total)
 		print_counts("  lost by probe:", ic->lost.by_probe);
@@ -301,6 +335,7 @@ int cmd_info(int argc, char **argv)
 		print_text(path, r, &ic, meta);
 	}
 	json_decref(out);
+	summary_acc__free(ic.sums);
 	if (ic.rc < 0) {
 		fprintf(stderr, "svatrace info: %s\n", trace_reader__errmsg(r));
 		fprintf(stderr,

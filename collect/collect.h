@@ -227,6 +227,42 @@ struct svt_pcpu {
 };
 
 /*
+ * Summary mode (collect --summary): instead of a ring record, each event
+ * adds to a per-CPU counter: how many, the sum of its quantity and a log2
+ * histogram of it. The quantity per kind: bytes for maps, unmaps and DMA
+ * (unmapped bytes for unmaps), wait ns for qi_submit_sync, pages for pin,
+ * ns in ENQCMDS for enqcmds, none (0) otherwise. The class splits a probe:
+ * the invalidation descriptor type (qi_submit: bits 3:0 | 11:9 << 4 of
+ * qw0), the WQ (dsa: device << 8 | wq, bit 15 = an ENQCMDS retry), the
+ * --tracepoint index; else 0. Events that carry a device or IOMMU name, and
+ * every DSA event, count in a per-CPU hash by (probe, class, name); the
+ * others in a per-CPU array at probe * SVT_SUM_CLASSES + class (an inlined
+ * lookup, no hashing).
+ */
+#define SVT_SUM_BUCKETS 40 /* hist[b]: quantity in [2^(b-1), 2^b); hist[0]: 0 */
+#define SVT_SUM_CLASSES 16 /* array slots per probe */
+#define SVT_SUM_MAX_KEYS                                                                           \
+	1024 /* named counters: devices x probes x classes (preallocated per CPU) */
+
+struct svt_sum_key {
+	__u16 probe;		  /* enum svt_probe */
+	__u16 cls;		  /* class (above) */
+	__u32 pad;		  /* zero */
+	char name[SVT_STR_BYTES]; /* device (s1) or IOMMU (s2), "" if none */
+};
+
+struct svt_sum_val {
+	__u64 nr;		     /* events */
+	__u64 sum;		     /* sum of their quantity */
+	__u64 hist[SVT_SUM_BUCKETS]; /* log2 histogram of the quantity */
+};
+
+/* BPF per-CPU slot a summary-mode record is written to (svatrace.bpf.c). */
+struct svt_scratch {
+	__u64 w[(SVT_REC_BYTES(SVT_NR_V, SVT_RF_RET | SVT_RF_DUR | SVT_RF_S1 | SVT_RF_S2) + 7) / 8];
+};
+
+/*
  * One event, decoded: what the converter reads (the trace.dat importer
  * fills it too). The values are read through the named struct of the
  * probe's kind (probe_def.kind); v[] is the same bytes as the record

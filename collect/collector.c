@@ -5,22 +5,27 @@
  * load -> attach -> poll, with one cleanup path that detaches and frees in
  * reverse order whatever way the run ends.
  *
- * The consumer is woken by the BPF side only after each CPU has added an
- * equal share of a quarter of the ring; otherwise it polls every poll_ms and
- * consumes whatever is there, so the cost per event carries no wakeup. It
- * reads the ring itself (struct ring below) rather than through libbpf's
- * ring_buffer, to publish its position once per batch instead of per record.
+ * Records go to one ring buffer per CPU (or, with --rings single, to one
+ * ring every CPU shares). A small pool of consumer threads each owns the
+ * rings of a set of CPUs and merges them by time (collect/rings.h); a lone
+ * consumer writes the output itself, several write part files that are
+ * merged by time into the output once the probes are detached. A consumer
+ * is woken by the BPF side only after a CPU has added a quarter of its
+ * ring; otherwise it polls every poll_ms and consumes whatever is there, so
+ * the cost per event carries no wakeup. It reads the rings in place rather
+ * than through libbpf's ring_buffer, to publish its position once per
+ * batch instead of per record.
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/mman.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "collect/collector.h"
@@ -29,38 +34,42 @@
 #include "collect/funcprobe.h"
 #include "collect/host.h"
 #include "collect/probes.h"
+#include "collect/redact.h"
+#include "collect/rings.h"
+#include "collect/summary.h"
 #include "collect/tpfmt.h"
 #include "common/log.h"
+#include "trace/fields.h"
 #include "trace/trace.h"
 
 #include "svatrace.skel.h"
 
 #define MAX_LINKS (2 * SVT_P_MAX_ + SVT_MAX_UPROBES + SVT_MAX_TRACEPOINTS)
-#define FLUSH_EVERY_NS 1000000000ull   /* a SIGKILL loses at most ~1 s of records */
-#define RING_PUBLISH_BYTES (64u << 10) /* consumer position published this often */
-#define TP_WORDS_MAX 16		       /* tp_words_0..16 in svatrace.bpf.c */
-
-struct run {
-	struct conv *cv; /* converter into the writer */
-	int err;	 /* first writer error */
-};
+#define FLUSH_EVERY_NS 1000000000ull /* a SIGKILL loses at most ~1 s of records */
+/* --max-size checks the file every this many records: a file ends at most
+ * this many records (~100 bytes each) past the limit. */
+#define SIZE_CHECK_RECORDS 1024
+#define TP_WORDS_MAX 16 /* tp_words_0..16 in svatrace.bpf.c */
 
 /*
- * The BPF ring buffer, read directly (the kernel's mmap ABI, as libbpf
- * does): the consumer position page read-write, then the producer position
- * page and the data pages, mapped twice in a row so a record that wraps is
- * contiguous. libbpf 1.1 publishes the consumer position after every
- * record; every bpf_ringbuf_reserve() reads it, so that moved one cache line
- * between the producing and the consuming CPU per event.
+ * One consumer thread: the rings of the CPUs it serves, its converter and
+ * the writer its records go to (the output itself when it is the only
+ * consumer, else its own part file, merged into the output at the end).
  */
-struct ring {
-	int epoll_fd;		     /* the map fd registered for EPOLLIN */
-	size_t page_bytes;	     /* mmap granularity */
-	uint64_t mask;		     /* ring bytes - 1 */
-	unsigned long *consumer_pos; /* shared with the kernel, written by us */
-	unsigned long *producer_pos; /* shared with the kernel, read-only */
-	unsigned char *data;	     /* ring data, mapped twice */
-	size_t ro_bytes;	     /* length of the read-only mapping */
+struct consumer {
+	const struct collect_opts *o;  /* the run's options */
+	struct rings *rs;	       /* the rings it drains */
+	struct trace_writer *w;	       /* where its records go */
+	char *part_path;	       /* its part file, NULL when w is the output */
+	struct conv *cv;	       /* converter into w */
+	int err;		       /* first writer error */
+	int *stop;		       /* set by the main thread once the probes are detached */
+	struct collect_state *cs;      /* the collection (rotation: meta, lost counters) */
+	uint64_t nr_done[SVT_P_MAX_];  /* records per probe in files already rotated */
+	unsigned int rotation;	       /* files closed by --max-size so far */
+	unsigned int since_size_check; /* records since the file size was last checked */
+	pthread_t thread;	       /* running consume_thread() */
+	bool started;		       /* thread was created */
 };
 
 /*
@@ -78,90 +87,6 @@ static const char *attach_strerror(int err, int type)
 			     "trampoline, e.g. more than 6 arguments before Linux 6.6)"
 			   : "not supported by this kernel (ENOTSUPP)";
 	return strerror(err);
-}
-
-static void ring_close(struct ring *r)
-{
-	if (r->consumer_pos && r->consumer_pos != MAP_FAILED)
-		munmap(r->consumer_pos, r->page_bytes);
-	if (r->producer_pos && r->producer_pos != MAP_FAILED)
-		munmap(r->producer_pos, r->ro_bytes);
-	if (r->epoll_fd >= 0)
-		close(r->epoll_fd);
-	memset(r, 0, sizeof(*r));
-	r->epoll_fd = -1;
-}
-
-static int ring_open(struct ring *r, int map_fd, uint32_t ring_bytes)
-{
-	/* Edge-triggered: report the BPF side's wakeups only. Level-triggered
-	 * epoll returns at once while any byte waits, so a consumer that keeps
-	 * up spins through tiny batches (a syscall and a clock read each). */
-	struct epoll_event ev = {.events = EPOLLIN | EPOLLET};
-	void *p;
-	int err;
-
-	memset(r, 0, sizeof(*r));
-	r->epoll_fd = -1;
-	r->page_bytes = (size_t)sysconf(_SC_PAGESIZE);
-	r->mask = ring_bytes - 1;
-	r->ro_bytes = r->page_bytes + 2 * (size_t)ring_bytes;
-	p = mmap(NULL, r->page_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
-	if (p == MAP_FAILED)
-		goto fail;
-	r->consumer_pos = p;
-	p = mmap(NULL, r->ro_bytes, PROT_READ, MAP_SHARED, map_fd, (off_t)r->page_bytes);
-	if (p == MAP_FAILED)
-		goto fail;
-	r->producer_pos = p;
-	r->data = (unsigned char *)p + r->page_bytes;
-	r->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	if (r->epoll_fd < 0 || epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, map_fd, &ev) < 0)
-		goto fail;
-	return 0;
-fail:
-	err = -errno;
-	ring_close(r);
-	return err;
-}
-
-/* Wait up to @timeout_ms for a wakeup from the BPF side. */
-static int ring_wait(struct ring *r, int timeout_ms)
-{
-	struct epoll_event ev;
-
-	if (epoll_wait(r->epoll_fd, &ev, 1, timeout_ms) < 0 && errno != EINTR)
-		return -errno;
-	return 0;
-}
-
-static int on_event(struct run *run, const void *data, size_t size);
-
-/* Hand every committed record to on_event(); stop at one still being written. */
-static void ring_consume(struct ring *r, struct run *run)
-{
-	unsigned long cons = *r->consumer_pos, published = cons;
-	unsigned long prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
-
-	while (cons < prod) {
-		uint32_t *hdr = (uint32_t *)(r->data + (cons & r->mask));
-		uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
-		uint32_t size = len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
-
-		if (len & BPF_RINGBUF_BUSY_BIT)
-			break;
-		if (!(len & BPF_RINGBUF_DISCARD_BIT))
-			on_event(run, (unsigned char *)hdr + BPF_RINGBUF_HDR_SZ, size);
-		cons += (size + BPF_RINGBUF_HDR_SZ + 7) & ~7u;
-		if (cons - published >= RING_PUBLISH_BYTES) {
-			__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
-			published = cons;
-		}
-		if (cons == prod)
-			prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
-	}
-	if (cons != published)
-		__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
 }
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -215,17 +140,25 @@ int collect_parse_uprobe(const char *spec, char **path, char **sym, int *argn)
 	return 0;
 }
 
-static int on_event(struct run *run, const void *data, size_t size)
+static void maybe_rotate(struct consumer *c);
+
+/*
+ * One record of a ring, in place: decoded on the stack and converted. No
+ * allocation; the converter interns a name only when it changes.
+ */
+static void on_rec(void *ctx, const void *data, size_t size)
 {
+	struct consumer *c = ctx;
 	struct svt_event e;
 	int rc;
 
 	if (conv_rec_decode(data, size, &e))
-		return 0;
-	rc = conv__event(run->cv, &e);
-	if (rc < 0 && !run->err)
-		run->err = rc;
-	return 0;
+		return;
+	rc = conv__event(c->cv, &e);
+	if (rc < 0 && !c->err)
+		c->err = rc;
+	if (c->o->max_bytes && ++c->since_size_check >= SIZE_CHECK_RECORDS)
+		maybe_rotate(c);
 }
 
 static json_t *build_meta(const struct collect_opts *o, const struct collect_result *res)
@@ -259,7 +192,14 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 	json_object_set_new(meta, "command_line", json_string(o->cmdline ? o->cmdline : ""));
 	json_object_set_new(meta, "clock", json_string("monotonic"));
 	json_object_set_new(meta, "addresses", json_string(o->keep_addrs ? "kept" : "hashed"));
-	json_object_set_new(meta, "buffer_bytes", json_integer((json_int_t)o->buffer_bytes));
+	json_object_set_new(meta, "buffer_bytes", json_integer((json_int_t)collect_ring_bytes(o)));
+	if (o->sample_n > 1) /* readers scale counts by it */
+		json_object_set_new(meta, "sample", json_integer((json_int_t)o->sample_n));
+	if (o->summary_ms)
+		json_object_set_new(meta, "summary_interval_ns",
+				    json_integer((json_int_t)(o->summary_ms * 1000000)));
+	json_object_set_new(meta, "rings",
+			    json_string(o->rings == COLLECT_RINGS_PERCPU ? "percpu" : "single"));
 	json_object_set_new(meta, "filters",
 			    json_pack("{s:i,s:s?,s:I}", "pid", (int)o->pid, "device", o->device,
 				      "cgroup_id", (json_int_t)o->cgroup_id));
@@ -279,28 +219,43 @@ static json_t *build_meta(const struct collect_opts *o, const struct collect_res
 	return meta;
 }
 
-/* Read the per-CPU lost counters, record them, and sum per probe. */
-static void read_lost(struct svatrace_bpf *skel, struct trace_writer *w, struct collect_result *res)
+/*
+ * Read the per-CPU lost counters: write what was lost since the last call
+ * (@prev, SVT_P_MAX_ x possible CPUs, updated) into @w, and, with @res, the
+ * totals per probe. Return: events lost since the last call.
+ */
+static uint64_t read_lost(struct svatrace_bpf *skel, uint64_t *prev, struct trace_writer *w,
+			  struct collect_result *res)
 {
 	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.lost);
-	uint64_t *vals;
+	uint64_t *vals, delta = 0;
 
 	if (ncpu <= 0 || !(vals = calloc((size_t)ncpu, sizeof(*vals))))
-		return;
+		return 0;
 	for (uint32_t k = 0; k < SVT_P_MAX_; k++) {
 		if (bpf_map_lookup_elem(fd, &k, vals))
 			continue;
 		for (int cpu = 0; cpu < ncpu; cpu++) {
-			if (!vals[cpu])
+			uint64_t *p =
+			    prev ? &prev[k * (unsigned int)ncpu + (unsigned int)cpu] : NULL;
+			uint64_t d = vals[cpu] - (p ? *p : 0);
+
+			if (res) {
+				res->probe[k].nr_lost += vals[cpu];
+				res->nr_lost += vals[cpu];
+			}
+			if (p)
+				*p = vals[cpu];
+			if (!d)
 				continue;
-			res->probe[k].nr_lost += vals[cpu];
-			res->nr_lost += vals[cpu];
+			delta += d;
 			if (w)
 				trace_writer__add_lost(w, (uint32_t)cpu, probe_def_by_id(k)->name,
-						       vals[cpu]);
+						       d);
 		}
 	}
 	free(vals);
+	return delta;
 }
 
 /*
@@ -348,8 +303,29 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 	 * than they run, and a share too small means a self-IPI every few
 	 * KiB of events. */
 	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	skel->rodata->wakeup_bytes = o->buffer_bytes / 4 / (uint64_t)(ncpu > 0 ? ncpu : 1);
-	*rc = bpf_map__set_max_entries(skel->maps.rb, (uint32_t)o->buffer_bytes);
+	skel->rodata->percpu_rings = o->rings == COLLECT_RINGS_PERCPU && !o->summary_ms;
+	skel->rodata->summary_mode = o->summary_ms > 0;
+	skel->rodata->sample_n = o->sample_n;
+	/* The counters are preallocated per CPU (~550 KiB each at full
+	 * size): without --summary they shrink to one unused slot. */
+	if (!o->summary_ms && (bpf_map__set_max_entries(skel->maps.sum_arr, 1) ||
+			       bpf_map__set_max_entries(skel->maps.sum_hash, 1)))
+		svt_debug("cannot shrink the summary maps");
+	if (o->summary_ms) { /* no records: the rings stay empty at their smallest */
+		*rc = bpf_map__set_max_entries(skel->maps.rb, (uint32_t)sysconf(_SC_PAGESIZE));
+	} else if (o->rings == COLLECT_RINGS_PERCPU) {
+		/* rb stays unused at its smallest size; rbs gets a slot per
+		 * possible CPU, filled with the online CPUs' rings after load. */
+		skel->rodata->wakeup_bytes = collect_ring_bytes(o) / 4;
+		*rc = bpf_map__set_max_entries(skel->maps.rb, (uint32_t)sysconf(_SC_PAGESIZE));
+		if (!*rc)
+			*rc = bpf_map__set_max_entries(skel->maps.rbs,
+						       (uint32_t)libbpf_num_possible_cpus());
+	} else {
+		skel->rodata->wakeup_bytes =
+		    collect_ring_bytes(o) / 4 / (uint64_t)(ncpu > 0 ? ncpu : 1);
+		*rc = bpf_map__set_max_entries(skel->maps.rb, collect_ring_bytes(o));
+	}
 	if (*rc) {
 		svt_err("bad buffer size %llu: %s", (unsigned long long)o->buffer_bytes,
 			strerror(-*rc));
@@ -432,13 +408,21 @@ fail:
 
 /* Everything one collection holds; freed by cs_close() in reverse order. */
 struct collect_state {
-	struct svatrace_bpf *skel;	   /* loaded BPF object */
-	struct ring rb;			   /* the ring buffer, read directly */
-	struct bpf_link *links[MAX_LINKS]; /* attached programs */
-	size_t nr_links;		   /* entries in links[] */
-	struct trace_writer *w;		   /* output file */
-	struct run run;			   /* converter and its first error */
-	struct tpfmt *tpf;		   /* record layout per --tracepoint */
+	struct svatrace_bpf *skel;		     /* loaded BPF object */
+	int ring_fd[RINGS_MAX];			     /* per-CPU rings we created */
+	unsigned int nr_ring_fds;		     /* entries in ring_fd[] */
+	struct bpf_link *links[MAX_LINKS];	     /* attached programs */
+	size_t nr_links;			     /* entries in links[] */
+	struct trace_writer *w;			     /* output file */
+	struct consumer cons[COLLECT_MAX_CONSUMERS]; /* consumer threads */
+	unsigned int nr_cons;			     /* entries in cons[] */
+	int stop_cons;				     /* tells the consumers to drain and end */
+	uint8_t key[REDACT_KEY_BYTES];		     /* address hashing key, shared */
+	struct tpfmt *tpf;			     /* record layout per --tracepoint */
+	struct summary *sum;			     /* --summary: the counters' reader */
+	uint64_t *lost_prev; /* lost counters already written, per probe and CPU */
+	char *meta_txt;	     /* the meta chunk, for rotated files */
+	char *path;	     /* the file being written */
 };
 
 /*
@@ -639,103 +623,560 @@ static int attach_tracepoints(const struct collect_opts *o, struct collect_state
 	return 0;
 }
 
-/* Create the trace file (its meta says what was attached) and the converter into it. */
-static int open_output(const struct collect_opts *o, struct collect_state *cs,
-		       const struct collect_result *res)
+/*
+ * The online CPUs from /sys/devices/system/cpu/online ("0-3,8,10-11") into
+ * @cpus. Return: how many, or -errno.
+ */
+static int online_cpus(int *cpus, int max)
 {
-	json_t *meta = build_meta(o, res);
-	char *meta_txt = meta ? json_dumps(meta, JSON_COMPACT) : NULL;
-	int rc = 0;
+	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
+	int n = 0, a, b;
+	char sep;
 
-	json_decref(meta);
-	if (!meta_txt)
-		return -ENOMEM;
-	cs->w =
-	    trace_writer__open(o->out_path, TRACE_CLOCK_MONOTONIC,
-			       o->keep_addrs ? TRACE_F_ADDR_KEPT : TRACE_F_ADDR_HASHED, meta_txt);
-	free(meta_txt);
-	if (!cs->w) {
-		rc = -errno;
-		svt_err("cannot create %s: %s", o->out_path, strerror(errno));
-		return rc;
-	}
-	cs->run.cv = conv__new_key(cs->w, o->keep_addrs, o->device, o->hash_key);
-	if (!cs->run.cv)
+	if (!f)
 		return -errno;
+	while (fscanf(f, "%d", &a) == 1) {
+		b = a;
+		sep = (char)fgetc(f);
+		if (sep == '-') {
+			if (fscanf(f, "%d", &b) != 1)
+				break;
+			sep = (char)fgetc(f);
+		}
+		for (int c = a; c <= b && n < max; c++)
+			cpus[n++] = c;
+		if (sep != ',')
+			break;
+	}
+	fclose(f);
+	return n > 0 ? n : -EINVAL;
+}
+
+uint32_t collect_ring_bytes(const struct collect_opts *o)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t total = o->buffer_bytes ? o->buffer_bytes : COLLECT_DEFAULT_BUFFER_BYTES;
+	uint64_t share = total / (uint64_t)(ncpu > 0 ? ncpu : 1);
+	uint64_t bytes = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	if (o->rings != COLLECT_RINGS_PERCPU)
+		return (uint32_t)total;
+	if (!o->buffer_bytes) /* the default keeps big hosts' rings useful */
+		bytes = COLLECT_MIN_RING_BYTES;
+	while (bytes * 2 <= share)
+		bytes *= 2;
+	return (uint32_t)bytes;
+}
+
+unsigned int collect_nr_consumers(const struct collect_opts *o, unsigned int nr_cpus)
+{
+	unsigned int n = o->nr_consumers;
+
+	if (o->rings != COLLECT_RINGS_PERCPU || o->max_bytes)
+		return 1; /* rotation closes whole files: one writer */
+	if (!n)		  /* one thread keeps up with ~CPUS_PER_CONSUMER busy CPUs */
+		n = (nr_cpus + COLLECT_CPUS_PER_CONSUMER - 1) / COLLECT_CPUS_PER_CONSUMER;
+	if (n > nr_cpus)
+		n = nr_cpus;
+	if (n > COLLECT_MAX_CONSUMERS)
+		n = COLLECT_MAX_CONSUMERS;
+	return n ? n : 1;
+}
+
+/*
+ * The rings and their consumers: with per-CPU rings, create one ring per
+ * online CPU, store it in rbs at the CPU's index, and give the CPUs to the
+ * consumers in turn; with the shared ring, one consumer reads rb.
+ */
+static int open_rings(const struct collect_opts *o, struct collect_state *cs)
+{
+	int cpus[RINGS_MAX], ncpu = 1, rc;
+	uint32_t ring_bytes = collect_ring_bytes(o);
+
+	if (o->rings == COLLECT_RINGS_PERCPU) {
+		ncpu = online_cpus(cpus, RINGS_MAX);
+		if (ncpu < 0) {
+			svt_err("cannot read the online CPUs: %s", strerror(-ncpu));
+			return ncpu;
+		}
+	}
+	cs->nr_cons = collect_nr_consumers(o, (unsigned int)ncpu);
+	for (unsigned int i = 0; i < cs->nr_cons; i++) {
+		cs->cons[i].rs = rings__new();
+		if (!cs->cons[i].rs)
+			return -errno;
+	}
+	if (o->rings != COLLECT_RINGS_PERCPU) {
+		rc = rings__add(cs->cons[0].rs, bpf_map__fd(cs->skel->maps.rb), ring_bytes);
+		goto out;
+	}
+	for (int i = 0; i < ncpu; i++) {
+		char name[16];
+		uint32_t key = (uint32_t)cpus[i];
+		int fd;
+
+		snprintf(name, sizeof(name), "svt_rb%d", cpus[i]);
+		fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, name, 0, 0, ring_bytes, NULL);
+		if (fd < 0) {
+			rc = -errno;
+			goto out;
+		}
+		cs->ring_fd[cs->nr_ring_fds++] = fd;
+		if (bpf_map_update_elem(bpf_map__fd(cs->skel->maps.rbs), &key, &fd, BPF_ANY)) {
+			rc = -errno;
+			goto out;
+		}
+		rc = rings__add(cs->cons[(unsigned int)i % cs->nr_cons].rs, fd, ring_bytes);
+		if (rc)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (rc)
+		svt_err("cannot set up the ring buffers (%u bytes%s): %s", ring_bytes,
+			o->rings == COLLECT_RINGS_PERCPU ? " per CPU" : "", strerror(-rc));
+	return rc;
+}
+
+/* A converter into @w named like the output's (uprobe names, tracepoint layouts). */
+static struct conv *new_conv(const struct collect_opts *o, struct collect_state *cs,
+			     struct trace_writer *w)
+{
+	struct conv *cv = conv__new_key(w, o->keep_addrs, o->device, cs->key);
+
+	if (!cv)
+		return NULL;
 	for (unsigned int i = 0; i < o->nr_uprobes; i++) {
 		char *sym = NULL, name[300];
 		int argn;
 
 		if (collect_parse_uprobe(o->uprobes[i], NULL, &sym, &argn) == 0) {
 			snprintf(name, sizeof(name), "uprobe:%s", sym);
-			conv__set_uprobe_name(cs->run.cv, i, name);
+			conv__set_uprobe_name(cv, i, name);
 			free(sym);
 		}
 	}
 	for (unsigned int i = 0; i < o->nr_tracepoints; i++) {
-		rc = conv__set_tracepoint(cs->run.cv, i, o->tracepoints[i], &cs->tpf[i]);
-		if (rc)
-			return rc;
+		if (conv__set_tracepoint(cv, i, o->tracepoints[i], &cs->tpf[i])) {
+			conv__free(cv);
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
+	return cv;
+}
+
+/*
+ * Create the trace file (its meta says what was attached) and a converter
+ * per consumer: into the file itself for a lone consumer, else into the
+ * consumer's part file "OUT.partN" (merged into OUT by merge_parts()).
+ */
+static int open_output(const struct collect_opts *o, struct collect_state *cs,
+		       const struct collect_result *res)
+{
+	json_t *meta = build_meta(o, res);
+	char *meta_txt = meta ? json_dumps(meta, JSON_COMPACT) : NULL;
+	uint32_t flags = o->keep_addrs ? TRACE_F_ADDR_KEPT : TRACE_F_ADDR_HASHED;
+	int rc = 0;
+
+	json_decref(meta);
+	if (!meta_txt)
+		return -ENOMEM;
+	cs->w = trace_writer__open(o->out_path, TRACE_CLOCK_MONOTONIC, flags, meta_txt);
+	rc = cs->w ? 0 : -errno;
+	cs->meta_txt = meta_txt; /* kept for the files --max-size rotates to */
+	if (rc) {
+		svt_err("cannot create %s: %s", o->out_path, strerror(-rc));
+		return rc;
+	}
+	cs->path = strdup(o->out_path);
+	cs->lost_prev =
+	    calloc((size_t)SVT_P_MAX_ * (size_t)libbpf_num_possible_cpus(), sizeof(*cs->lost_prev));
+	if (!cs->path || !cs->lost_prev)
+		return -ENOMEM;
+	if (o->summary_ms) {
+		cs->sum = summary__new(bpf_map__fd(cs->skel->maps.sum_arr),
+				       bpf_map__fd(cs->skel->maps.sum_hash), cs->w, o->tracepoints,
+				       o->nr_tracepoints, now_ns());
+		return cs->sum ? 0 : -errno;
+	}
+	if (o->hash_key) /* --hash-key: every part file hashes with the user's key */
+		memcpy(cs->key, o->hash_key, REDACT_KEY_BYTES);
+	else if (!o->keep_addrs && (rc = redact_key_random(cs->key))) {
+		svt_err("cannot draw the address hashing key: %s", strerror(-rc));
+		return rc;
+	}
+	for (unsigned int i = 0; i < cs->nr_cons; i++) {
+		struct consumer *c = &cs->cons[i];
+
+		c->o = o;
+		c->cs = cs;
+		c->stop = &cs->stop_cons;
+		c->w = cs->w;
+		if (cs->nr_cons > 1) {
+			if (asprintf(&c->part_path, "%s.part%u", o->out_path, i) < 0) {
+				c->part_path = NULL;
+				return -ENOMEM;
+			}
+			c->w = trace_writer__open(c->part_path, TRACE_CLOCK_MONOTONIC, flags, "{}");
+			if (!c->w) {
+				rc = -errno;
+				svt_err("cannot create %s: %s", c->part_path, strerror(errno));
+				return rc;
+			}
+		}
+		c->cv = new_conv(o, cs, c->w);
+		if (!c->cv)
+			return -errno;
 	}
 	return 0;
 }
 
-/* Tell o->tick() how far the run is: records converted, events lost so far. */
+/* "OUT.N": the name of the file after @n rotations (the first keeps OUT). */
+static char *rotated_path(const char *out, unsigned int n)
+{
+	char *p;
+
+	if (!n)
+		return strdup(out);
+	return asprintf(&p, "%s.%u", out, n) < 0 ? NULL : p;
+}
+
+/*
+ * --max-size: close the file (with the losses since the last one and its
+ * END chunk: a complete trace), say so in one line, and go on in the next
+ * numbered file with the same meta and a fresh converter (string ids are
+ * per file; the hashing key is shared, so addresses match across files).
+ * Only a lone consumer rotates (collect_nr_consumers()).
+ */
+static int rotate(struct consumer *c)
+{
+	struct collect_state *cs = c->cs;
+	uint32_t flags = c->o->keep_addrs ? TRACE_F_ADDR_KEPT : TRACE_F_ADDR_HASHED;
+	uint64_t nr = trace_writer__nr_records(c->w), lost;
+	char *next;
+	int rc;
+
+	lost = read_lost(cs->skel, cs->lost_prev, c->w, NULL);
+	for (unsigned int i = 0; i < SVT_P_MAX_; i++)
+		c->nr_done[i] += conv__nr_records(c->cv, i);
+	conv__free(c->cv);
+	c->cv = NULL;
+	rc = trace_writer__close(c->w);
+	c->w = cs->w = NULL;
+	if (rc) {
+		svt_err("closing %s: %s", cs->path, trace_strerror(rc));
+		return rc;
+	}
+	svt_info("rotated %s: %llu records, %llu lost, complete", cs->path, (unsigned long long)nr,
+		 (unsigned long long)lost);
+	next = rotated_path(c->o->out_path, ++c->rotation);
+	if (!next)
+		return -ENOMEM;
+	free(cs->path);
+	cs->path = next;
+	c->w = cs->w = trace_writer__open(cs->path, TRACE_CLOCK_MONOTONIC, flags, cs->meta_txt);
+	if (!c->w) {
+		rc = -errno;
+		svt_err("cannot create %s: %s", cs->path, strerror(errno));
+		return rc;
+	}
+	c->cv = new_conv(c->o, cs, c->w);
+	return c->cv ? 0 : -errno;
+}
+
+/* --max-size: rotate once the file has reached it (checked every SIZE_CHECK_RECORDS). */
+static void maybe_rotate(struct consumer *c)
+{
+	struct stat st;
+
+	c->since_size_check = 0;
+	if (c->part_path || c->err)
+		return;
+	trace_writer__flush(c->w);
+	if (!stat(c->cs->path, &st) && (uint64_t)st.st_size >= c->o->max_bytes)
+		c->err = rotate(c);
+}
+
+/*
+ * A consumer thread: drain its rings up to the time it woke (rings.h: the
+ * watermark that keeps the merge in time order) until told to stop, then
+ * everything left; flush its writer every FLUSH_EVERY_NS.
+ */
+static void *consume_thread(void *arg)
+{
+	struct consumer *c = arg;
+	uint64_t t_flush = now_ns();
+
+	while (!__atomic_load_n(c->stop, __ATOMIC_ACQUIRE) && !c->err) {
+		uint64_t t;
+		int n = rings__wait(c->rs, (int)c->o->poll_ms);
+
+		if (n < 0) {
+			c->err = n;
+			break;
+		}
+		t = now_ns();
+		rings__consume(c->rs, t, on_rec, c);
+		if (t - t_flush >= FLUSH_EVERY_NS) {
+			trace_writer__flush(c->w);
+			t_flush = t;
+		}
+	}
+	/* The probes are detached: whatever is committed now is the last. */
+	rings__consume(c->rs, RINGS_ALL, on_rec, c);
+	return NULL;
+}
+
+/* Map a part file's string id to the output's, interning on first use. */
+struct id_map {
+	uint32_t *to; /* part id -> output id, 0 = not yet */
+	uint32_t nr;  /* slots in to[] */
+	int err;      /* first error */
+};
+
+static uint32_t remap(struct id_map *m, struct trace_reader *r, struct trace_writer *w, uint32_t id)
+{
+	if (!id)
+		return 0;
+	if (id >= m->nr) {
+		uint32_t nr = id * 2 + 64;
+		uint32_t *to = realloc(m->to, nr * sizeof(*to));
+
+		if (!to) {
+			m->err = -ENOMEM;
+			return 0;
+		}
+		memset(to + m->nr, 0, (nr - m->nr) * sizeof(*to));
+		m->to = to;
+		m->nr = nr;
+	}
+	if (!m->to[id]) {
+		const char *s = trace_reader__string(r, id);
+
+		m->to[id] = s ? trace_writer__intern(w, s) : 0;
+	}
+	return m->to[id];
+}
+
+/* One part in the merge: its reader, its next record (a copy) and its id map. */
+struct part {
+	struct trace_reader *r;	     /* the part file */
+	const struct trace_rec *rec; /* its next record, NULL when done */
+	struct id_map ids;	     /* its string ids -> the output's */
+};
+
+static int part_next(struct part *p)
+{
+	int rc = trace_reader__next(p->r, &p->rec);
+
+	if (rc <= 0)
+		p->rec = NULL;
+	return rc < 0 ? rc : 0;
+}
+
+/* Copy @rec with the output's string ids into @buf and append it. */
+static int append_remapped(struct trace_writer *w, struct part *p, void *buf)
+{
+	struct trace_rec *h = buf;
+	size_t nf;
+	const struct trace_field *f = trace_rec_fields(p->rec->kind, &nf);
+
+	memcpy(buf, p->rec, p->rec->size_bytes);
+	h->comm_id = remap(&p->ids, p->r, w, h->comm_id);
+	h->event_id = remap(&p->ids, p->r, w, h->event_id);
+	for (size_t i = 0; i < nf; i++) {
+		uint32_t id;
+
+		if (f[i].type != TRACE_F_STR || f[i].offset + 4u > h->size_bytes)
+			continue;
+		memcpy(&id, (char *)buf + f[i].offset, 4);
+		id = remap(&p->ids, p->r, w, id);
+		memcpy((char *)buf + f[i].offset, &id, 4);
+	}
+	return p->ids.err ? p->ids.err : trace_writer__append(w, h);
+}
+
+/*
+ * Merge the consumers' part files into the output by time (each part is in
+ * time order: rings.h) and delete them. The cost is one more read and
+ * write of every record, paid after the probes are detached.
+ */
+static int merge_parts(struct collect_state *cs)
+{
+	struct part parts[COLLECT_MAX_CONSUMERS] = {{0}};
+	void *buf = malloc(sizeof(struct trace_rec) + TRACE_GENERIC_MAX_TEXT + 64);
+	unsigned int n = cs->nr_cons;
+	int rc = buf ? 0 : -ENOMEM;
+
+	for (unsigned int i = 0; i < n && !rc; i++) {
+		struct consumer *c = &cs->cons[i];
+
+		rc = trace_writer__close(c->w);
+		c->w = NULL;
+		if (!rc && !(parts[i].r = trace_reader__open(c->part_path, &rc)))
+			svt_err("reading back %s: %s", c->part_path, trace_open_errmsg());
+		if (!rc)
+			rc = part_next(&parts[i]);
+	}
+	while (!rc) {
+		struct part *best = NULL;
+
+		for (unsigned int i = 0; i < n; i++)
+			if (parts[i].rec && (!best || parts[i].rec->ts_ns < best->rec->ts_ns))
+				best = &parts[i];
+		if (!best)
+			break;
+		rc = append_remapped(cs->w, best, buf);
+		if (!rc)
+			rc = part_next(best);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		trace_reader__close(parts[i].r);
+		free(parts[i].ids.to);
+		if (cs->cons[i].part_path)
+			unlink(cs->cons[i].part_path);
+	}
+	free(buf);
+	return rc;
+}
+
+/* Events lost so far, all probes and CPUs (--stop-on-loss polls it). */
+static uint64_t lost_now(struct svatrace_bpf *skel)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.lost);
+	uint64_t vals[RINGS_MAX], n = 0;
+
+	if (ncpu <= 0 || ncpu > RINGS_MAX)
+		return 0;
+	for (uint32_t k = 0; k < SVT_P_MAX_; k++)
+		if (!bpf_map_lookup_elem(fd, &k, vals))
+			for (int cpu = 0; cpu < ncpu; cpu++)
+				n += vals[cpu];
+	return n;
+}
+
+/*
+ * Tell o->tick() how far the run is: records converted so far (read while
+ * the consumers run: a display figure, exact at the end), events lost.
+ */
 static void progress(struct collect_state *cs, uint64_t elapsed_ns, const struct collect_opts *o)
 {
-	struct collect_result tmp = {0};
 	struct collect_progress p = {.elapsed_ns = elapsed_ns};
 
-	for (unsigned int i = 0; i < SVT_P_MAX_; i++)
-		p.nr_records += conv__nr_records(cs->run.cv, i);
-	read_lost(cs->skel, NULL, &tmp);
-	p.nr_lost = tmp.nr_lost;
+	for (unsigned int c = 0; c < cs->nr_cons; c++)
+		for (unsigned int i = 0; i < SVT_P_MAX_; i++)
+			p.nr_records += cs->cons[c].nr_done[i] +
+					(cs->cons[c].cv ? conv__nr_records(cs->cons[c].cv, i) : 0);
+	p.nr_lost = lost_now(cs->skel);
 	o->tick(o->tick_ctx, &p);
 }
 
 /*
- * Drain the ring until *o->stop, the duration or a writer error, flushing
- * the file every FLUSH_EVERY_NS; then detach and drain what is left.
+ * --summary: write the counters every summary_ms until *o->stop or the
+ * duration; then detach and write the last partial interval.
+ */
+static int summary_loop(const struct collect_opts *o, struct collect_state *cs,
+			struct collect_result *res, uint64_t t_start, uint64_t t_end)
+{
+	uint64_t t_next = t_start + o->summary_ms * 1000000ull, t;
+	int rc = 0;
+
+	while (!rc && !(o->stop && *o->stop)) {
+		struct timespec ts = {0, 20 * 1000000L}; /* reaction time to -d and Ctrl-C */
+
+		t = now_ns();
+		if (t_end && t >= t_end)
+			break;
+		if (t >= t_next) {
+			rc = summary__tick(cs->sum, t);
+			t_next += o->summary_ms * 1000000ull;
+			if (t_next <= t) /* late by whole intervals: skip them */
+				t_next = t + o->summary_ms * 1000000ull;
+			trace_writer__flush(cs->w);
+		}
+		nanosleep(&ts, NULL);
+	}
+	res->duration_ns = now_ns() - t_start;
+	while (cs->nr_links)
+		bpf_link__destroy(cs->links[--cs->nr_links]);
+	if (!rc)
+		rc = summary__tick(cs->sum, now_ns());
+	if (rc)
+		svt_err("summary of %s: %s", o->out_path,
+			rc > -4096 ? strerror(-rc) : trace_strerror(rc));
+	for (unsigned int i = 0; i < SVT_P_MAX_; i++)
+		res->probe[i].nr_records = summary__nr_events(cs->sum, i);
+	res->nr_summary_records = summary__nr_records(cs->sum);
+	read_lost(cs->skel, NULL, cs->w, res);
+	return rc;
+}
+
+/*
+ * Run the consumers until *o->stop, the duration or a writer error; then
+ * detach, let each consumer drain what is left, record the losses and
+ * merge the parts.
  */
 static int poll_loop(const struct collect_opts *o, struct collect_state *cs,
 		     struct collect_result *res)
 {
-	uint64_t t_start = now_ns(), t_end = 0, t_flush = t_start, t_tick = t_start;
+	uint64_t t_start = now_ns(), t_end = 0, t_tick = t_start;
 	int rc = 0;
 
 	if (o->duration_ms)
 		t_end = t_start + o->duration_ms * 1000000ull;
-	while (!(o->stop && *o->stop) && !cs->run.err) {
-		uint64_t t;
-		int n = ring_wait(&cs->rb, (int)o->poll_ms);
+	if (cs->sum)
+		return summary_loop(o, cs, res, t_start, t_end);
+	for (unsigned int i = 0; i < cs->nr_cons; i++) {
+		rc = -pthread_create(&cs->cons[i].thread, NULL, consume_thread, &cs->cons[i]);
+		if (rc) {
+			svt_err("cannot start a consumer thread: %s", strerror(-rc));
+			break;
+		}
+		cs->cons[i].started = true;
+	}
+	while (!rc && !(o->stop && *o->stop)) {
+		struct timespec ts = {0, 20 * 1000000L}; /* reaction time to -d and Ctrl-C */
+		bool failed = false;
 
-		if (n < 0) {
-			svt_err("ring buffer poll: %s", strerror(-n));
-			rc = n;
+		for (unsigned int i = 0; i < cs->nr_cons; i++)
+			failed |= __atomic_load_n(&cs->cons[i].err, __ATOMIC_RELAXED) != 0;
+		if (failed || (t_end && now_ns() >= t_end))
+			break;
+		if (o->stop_on_loss && lost_now(cs->skel) > o->loss_budget) {
+			svt_err("stopping: more than %llu events lost (--stop-on-loss)",
+				(unsigned long long)o->loss_budget);
+			rc = -ECANCELED;
 			break;
 		}
-		ring_consume(&cs->rb, &cs->run);
-		t = now_ns();
-		if (t_end && t >= t_end)
-			break;
-		if (t - t_flush >= FLUSH_EVERY_NS) {
-			trace_writer__flush(cs->w);
-			t_flush = t;
-		}
-		if (o->tick && t - t_tick >= COLLECT_TICK_NS) {
-			progress(cs, t - t_start, o);
-			t_tick = t;
+		nanosleep(&ts, NULL);
+		if (o->tick && now_ns() - t_tick >= COLLECT_TICK_NS) {
+			t_tick = now_ns();
+			progress(cs, t_tick - t_start, o);
 		}
 	}
 	res->duration_ns = now_ns() - t_start;
 	/* Detach first so the final drain sees every event the probes produced. */
 	while (cs->nr_links)
 		bpf_link__destroy(cs->links[--cs->nr_links]);
-	ring_consume(&cs->rb, &cs->run);
-	read_lost(cs->skel, cs->w, res);
-	if (cs->run.err && !rc) {
-		rc = cs->run.err;
-		svt_err("writing %s: %s", o->out_path, trace_strerror(rc));
+	__atomic_store_n(&cs->stop_cons, 1, __ATOMIC_RELEASE);
+	for (unsigned int i = 0; i < cs->nr_cons; i++) {
+		if (cs->cons[i].started)
+			pthread_join(cs->cons[i].thread, NULL);
+		cs->cons[i].started = false;
+		if (cs->cons[i].err && !rc) {
+			rc = cs->cons[i].err;
+			svt_err("writing %s: %s",
+				cs->cons[i].part_path ? cs->cons[i].part_path : o->out_path,
+				rc == -EINTR ? strerror(-rc) : trace_strerror(rc));
+		}
+	}
+	read_lost(cs->skel, cs->lost_prev, cs->w, res);
+	if (!rc && cs->nr_cons > 1) {
+		rc = merge_parts(cs);
+		if (rc)
+			svt_err("merging the consumers' parts into %s: %s", o->out_path,
+				trace_strerror(rc));
 	}
 	return rc;
 }
@@ -744,33 +1185,55 @@ static int poll_loop(const struct collect_opts *o, struct collect_state *cs,
 static int cs_close(const struct collect_opts *o, struct collect_state *cs,
 		    struct collect_result *res, int rc)
 {
-	for (size_t i = 0; i < SVT_P_MAX_; i++) {
-		if (cs->run.cv)
-			res->probe[i].nr_records = conv__nr_records(cs->run.cv, (unsigned int)i);
-		res->nr_records += res->probe[i].nr_records;
+	for (unsigned int c = 0; c < cs->nr_cons; c++) {
+		struct consumer *k = &cs->cons[c];
+
+		for (size_t i = 0; i < SVT_P_MAX_; i++)
+			res->probe[i].nr_records += k->nr_done[i];
+		if (!k->cv)
+			continue;
+		for (size_t i = 0; i < SVT_P_MAX_; i++)
+			res->probe[i].nr_records += conv__nr_records(k->cv, (unsigned int)i);
+		res->nr_filtered += conv__nr_filtered(k->cv);
 	}
-	if (cs->run.cv)
-		res->nr_filtered = conv__nr_filtered(cs->run.cv);
-	ring_close(&cs->rb);
+	for (size_t i = 0; i < SVT_P_MAX_; i++)
+		res->nr_records += res->probe[i].nr_records;
 	while (cs->nr_links)
 		bpf_link__destroy(cs->links[--cs->nr_links]);
+	for (unsigned int c = 0; c < cs->nr_cons; c++) {
+		struct consumer *k = &cs->cons[c];
+
+		rings__free(k->rs);
+		conv__free(k->cv);
+		if (k->part_path) {
+			trace_writer__close(k->w); /* a part left by an error */
+			unlink(k->part_path);
+			free(k->part_path);
+		}
+	}
+	while (cs->nr_ring_fds)
+		close(cs->ring_fd[--cs->nr_ring_fds]);
+	summary__free(cs->sum);
 	svatrace_bpf__destroy(cs->skel);
-	conv__free(cs->run.cv);
 	if (cs->w) {
 		int crc = trace_writer__close(cs->w);
 
 		if (crc && !rc) {
 			rc = crc;
-			svt_err("closing %s: %s", o->out_path, trace_strerror(crc));
+			svt_err("closing %s: %s", cs->path ? cs->path : o->out_path,
+				trace_strerror(crc));
 		}
 	}
 	free(cs->tpf);
+	free(cs->lost_prev);
+	free(cs->meta_txt);
+	free(cs->path);
 	return rc;
 }
 
 int collect_run(const struct collect_opts *o, struct collect_result *res)
 {
-	struct collect_state cs = {.rb = {.epoll_fd = -1}};
+	struct collect_state cs = {0};
 	struct perfmon *pm;
 	const char *btf = o->btf_path ? o->btf_path : COLLECT_DEFAULT_BTF;
 	int rc;
@@ -785,6 +1248,11 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 	rc = load(o, btf, &cs, res);
 	if (rc)
 		goto out;
+	/* The rings exist before any probe fires: with per-CPU rings an
+	 * event on a CPU whose slot is still empty would count as lost. */
+	rc = o->summary_ms ? 0 : open_rings(o, &cs);
+	if (rc)
+		goto out;
 	attach_table(&cs, res);
 	if ((rc = attach_uprobes(o, &cs, res)) || (rc = attach_tracepoints(o, &cs, res)))
 		goto out;
@@ -796,12 +1264,6 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 	rc = open_output(o, &cs, res);
 	if (rc)
 		goto out;
-	rc = ring_open(&cs.rb, bpf_map__fd(cs.skel->maps.rb),
-		       bpf_map__max_entries(cs.skel->maps.rb));
-	if (rc) {
-		svt_err("cannot set up the ring buffer: %s", strerror(-rc));
-		goto out;
-	}
 	svt_info("collecting from %u probes into %s%s", res->nr_attached, o->out_path,
 		 o->duration_ms ? "" : " (Ctrl-C to stop)");
 	if (o->ready)
@@ -811,4 +1273,68 @@ int collect_run(const struct collect_opts *o, struct collect_result *res)
 	perfmon_collect_end(pm, cs.w, now_ns()); /* perfmon:PMU/EVENT records */
 out:
 	return cs_close(o, &cs, res, rc);
+}
+
+void collect_rate_advise(struct collect_rate *r)
+{
+	double per_s = r->events_per_s;
+
+	r->sample_n = 0;
+	if (per_s <= COLLECT_FULL_MAX_PER_S) {
+		r->mode = "full";
+		snprintf(r->advice, sizeof(r->advice),
+			 "%.0f IOMMU/DMA events/s here: full capture keeps up ('svatrace collect')",
+			 per_s);
+	} else if (per_s <= COLLECT_SAMPLE_MAX_PER_S) {
+		r->mode = "sample";
+		r->sample_n =
+		    (uint32_t)((per_s + COLLECT_FULL_MAX_PER_S - 1) / COLLECT_FULL_MAX_PER_S);
+		snprintf(r->advice, sizeof(r->advice),
+			 "%.0f IOMMU/DMA events/s here: sample mappings ('svatrace collect "
+			 "--sample %u') or count them ('--summary')",
+			 per_s, r->sample_n);
+	} else {
+		r->mode = "summary";
+		snprintf(r->advice, sizeof(r->advice),
+			 "%.0f IOMMU/DMA events/s here: count them ('svatrace collect --summary'); "
+			 "full or sampled capture would cost a noticeable share of the host",
+			 per_s);
+	}
+}
+
+int collect_rate_estimate(const char *btf_path, uint64_t window_ms, struct collect_rate *r)
+{
+	char path[] = "/tmp/svatrace-rate.XXXXXX";
+	struct collect_opts o = {
+	    .out_path = path,
+	    .duration_ms = window_ms,
+	    .summary_ms = window_ms,
+	    .poll_ms = COLLECT_DEFAULT_POLL_MS,
+	    .btf_path = btf_path,
+	    .cmdline = "svatrace doctor (event rate)",
+	};
+	struct collect_result *res = calloc(1, sizeof(*res));
+	enum svt_log_level lvl = svt_log_get_level();
+	int fd = mkstemp(path), rc;
+
+	memset(r, 0, sizeof(*r));
+	if (fd < 0 || !res) {
+		rc = fd < 0 ? -errno : -ENOMEM;
+		free(res);
+		return rc;
+	}
+	close(fd);
+	svt_log_set_level(SVT_LOG_ERROR); /* doctor reports; only failures show */
+	rc = collect_run(&o, res);
+	svt_log_set_level(lvl);
+	unlink(path);
+	if (!rc) {
+		r->nr_events = res->nr_records; /* summary mode: events counted */
+		r->window_ns = res->duration_ns;
+		r->events_per_s =
+		    res->duration_ns ? (double)res->nr_records * 1e9 / (double)res->duration_ns : 0;
+		collect_rate_advise(r);
+	}
+	free(res);
+	return rc;
 }

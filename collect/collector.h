@@ -14,9 +14,22 @@
 
 #include "collect/collect.h"
 
-#define COLLECT_DEFAULT_BUFFER_BYTES (8u << 20) /* ring buffer size */
-#define COLLECT_DEFAULT_POLL_MS 100		/* consumer polling interval */
+/*
+ * Ring bytes for all CPUs together. Per-CPU rings split them, so 16 MiB
+ * keeps the 8 MiB a lone busy CPU had in the one shared ring on a 2-CPU
+ * host; each ring gets at least 1 MiB (~12k iommu:map records) on big ones.
+ */
+#define COLLECT_DEFAULT_BUFFER_BYTES (16u << 20)
+#define COLLECT_MIN_RING_BYTES (1u << 20) /* per-CPU ring at least */
+#define COLLECT_DEFAULT_POLL_MS 100	  /* consumer polling interval */
 #define COLLECT_DEFAULT_BTF "/sys/kernel/btf/vmlinux"
+#define COLLECT_MAX_CONSUMERS 16    /* consumer threads at most */
+#define COLLECT_CPUS_PER_CONSUMER 8 /* default: one consumer thread per this many CPUs */
+
+enum collect_rings {
+	COLLECT_RINGS_PERCPU = 0, /* one ring buffer per CPU (default) */
+	COLLECT_RINGS_SINGLE = 1, /* one ring buffer every CPU shares */
+};
 
 /* How far a collection is, for a live status line. */
 struct collect_progress {
@@ -28,16 +41,23 @@ struct collect_progress {
 #define COLLECT_TICK_NS 500000000ull /* tick() period */
 
 struct collect_opts {
-	const char *out_path;			      /* trace file to write */
-	uint64_t duration_ms;			      /* 0 = until *stop */
-	const char *events;			      /* -e selection, NULL = all */
-	uint32_t pid;				      /* 0 = every process */
-	const char *device;			      /* device-name glob, NULL = all */
-	uint64_t buffer_bytes;			      /* ring buffer size (power of 2, >= page) */
-	unsigned int poll_ms;			      /* consumer polling interval */
-	bool keep_addrs;			      /* --keep-phys */
-	uint8_t func_mode;			      /* enum probe_func_mode (--func-probes) */
-	const char *btf_path;			      /* kernel BTF used for CO-RE */
+	const char *out_path;	   /* trace file to write */
+	uint64_t duration_ms;	   /* 0 = until *stop */
+	const char *events;	   /* -e selection, NULL = all */
+	uint32_t pid;		   /* 0 = every process */
+	const char *device;	   /* device-name glob, NULL = all */
+	uint64_t buffer_bytes;	   /* ring bytes in all (power of 2), 0 = default */
+	enum collect_rings rings;  /* per-CPU rings or one shared ring */
+	unsigned int nr_consumers; /* consumer threads, 0 = by CPU count */
+	unsigned int poll_ms;	   /* consumer polling interval */
+	uint64_t summary_ms;	   /* --summary interval, 0 = records */
+	uint32_t sample_n;	   /* --sample: keep 1 of N mappings, 0/1 = all */
+	uint64_t max_bytes;	   /* --max-size: rotate past this many bytes, 0 = never */
+	bool stop_on_loss;	   /* --stop-on-loss: end the run once loss_budget is exceeded */
+	uint64_t loss_budget;	   /* events that may be lost before stopping */
+	bool keep_addrs;	   /* --keep-phys */
+	uint8_t func_mode;	   /* enum probe_func_mode (--func-probes) */
+	const char *btf_path;	   /* kernel BTF used for CO-RE */
 	const char *uprobes[SVT_MAX_UPROBES];	      /* PATH:SYMBOL:ARGn=dsa-desc */
 	unsigned int nr_uprobes;		      /* entries in uprobes[] */
 	const char *tracepoints[SVT_MAX_TRACEPOINTS]; /* SYSTEM:NAME, recorded generically */
@@ -73,6 +93,7 @@ struct collect_result {
 	uint64_t nr_records;			       /* records written in total */
 	uint64_t nr_lost;			       /* events lost in total */
 	uint64_t nr_filtered;			       /* dropped by --device */
+	uint64_t nr_summary_records;		       /* --summary: counter records written */
 	uint64_t duration_ns;			       /* time the probes were attached */
 };
 
@@ -85,6 +106,54 @@ struct collect_result {
  * Return: 0 or -EINVAL.
  */
 int collect_parse_uprobe(const char *spec, char **path, char **sym, int *argn);
+
+/**
+ * collect_ring_bytes() - the size of each ring: with per-CPU rings, the
+ * buffer divided among the online CPUs, rounded down to a power of two and
+ * at least a page (COLLECT_MIN_RING_BYTES for the default buffer); with one
+ * shared ring, the buffer.
+ */
+uint32_t collect_ring_bytes(const struct collect_opts *o);
+
+/**
+ * collect_nr_consumers() - consumer threads for @nr_cpus rings: o->nr_consumers,
+ * else one per COLLECT_CPUS_PER_CONSUMER CPUs; at most one per ring and
+ * COLLECT_MAX_CONSUMERS; 1 with one shared ring or with --max-size.
+ */
+unsigned int collect_nr_consumers(const struct collect_opts *o, unsigned int nr_cpus);
+
+/*
+ * What capture suits an event rate (doctor's advice). Full capture costs
+ * the consumer ~100-400 ns per event on the bench host (bench/collect.sh,
+ * bench/consumer_bench) and the kernel side ~100 ns more on the producing
+ * CPU: up to COLLECT_FULL_MAX_PER_S that is a fraction of one consumer CPU
+ * and no loss. Sampling 1 of N brings the rate back under it; past
+ * COLLECT_SAMPLE_MAX_PER_S even the kernel side of sampling (a hash per
+ * event, all events still fire) is a noticeable share of the machine, and
+ * only the summary (a map update per event, no ring) is cheap enough.
+ */
+#define COLLECT_FULL_MAX_PER_S 1000000.0
+#define COLLECT_SAMPLE_MAX_PER_S 20000000.0
+
+struct collect_rate {
+	uint64_t nr_events;  /* events counted in the window, every probe */
+	uint64_t window_ns;  /* how long */
+	double events_per_s; /* their rate */
+	const char *mode;    /* "full", "sample" or "summary" */
+	uint32_t sample_n;   /* mode "sample": keep 1 of this many */
+	char advice[256];    /* one sentence with the command line options */
+};
+
+/** collect_rate_advise() - fill @r's mode, sample_n and advice from r->events_per_s. */
+void collect_rate_advise(struct collect_rate *r);
+
+/**
+ * collect_rate_estimate() - count every probe's events for @window_ms in
+ * summary mode (nothing is recorded; a temporary file is removed) and advise.
+ * @btf_path: kernel BTF (NULL: the default).
+ * Return: 0 or a negative errno (no privileges, no probe...), quietly.
+ */
+int collect_rate_estimate(const char *btf_path, uint64_t window_ms, struct collect_rate *r);
 
 /**
  * collect_run() - run one collection.

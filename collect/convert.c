@@ -89,6 +89,12 @@ uint64_t conv__nr_filtered(const struct conv *c)
 	return c->nr_filtered;
 }
 
+/*
+ * Every field of @e is stored once, with zeros for the parts the record
+ * lacks: no memset of the whole event first. The consumer runs this per
+ * event, and the 184-byte memset compiled to `rep stos`, whose start-up
+ * cost was 60% of this function here (perf annotate, bench/consumer_bench).
+ */
 int conv_rec_decode(const void *data, size_t len, struct svt_event *e)
 {
 	const struct svt_rec *r = data;
@@ -101,7 +107,6 @@ int conv_rec_decode(const void *data, size_t len, struct svt_event *e)
 	fl = r->flags;
 	if (nv > 8 || SVT_REC_BYTES(nv, fl) > len)
 		return -EINVAL;
-	memset(e, 0, sizeof(*e));
 	e->ts_ns = r->ts_ns;
 	e->tgid = r->tgid;
 	e->tid = r->tid;
@@ -109,8 +114,16 @@ int conv_rec_decode(const void *data, size_t len, struct svt_event *e)
 	e->probe = r->probe;
 	e->op = r->op;
 	memcpy(e->comm, r->comm, SVT_COMM_BYTES);
-	memcpy(e->v, p, 8 * nv);
+	for (unsigned int i = 0; i < SVT_NR_V; i++) {
+		uint64_t v = 0;
+
+		if (i < nv)
+			memcpy(&v, p + 8 * i, 8);
+		e->v[i] = v;
+	}
 	p += 8 * nv;
+	e->ret = 0;
+	e->dur_ns = 0;
 	if (fl & SVT_RF_RET) {
 		memcpy(&e->ret, p, 8);
 		p += 8;
@@ -122,9 +135,13 @@ int conv_rec_decode(const void *data, size_t len, struct svt_event *e)
 	if (fl & SVT_RF_S1) {
 		memcpy(e->s1, p, SVT_STR_BYTES);
 		p += SVT_STR_BYTES;
+	} else {
+		memset(e->s1, 0, SVT_STR_BYTES);
 	}
 	if (fl & SVT_RF_S2)
 		memcpy(e->s2, p, SVT_STR_BYTES);
+	else
+		memset(e->s2, 0, SVT_STR_BYTES);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collect/collector.h"
 #include "collect/doctor.h"
 #include "collect/host.h"
 #include "collect/perfmon.h"
@@ -62,6 +63,22 @@ static json_t *would_hold(void)
 
 	json_decref(m);
 	return would ? would : json_array();
+}
+
+int doctor_add_event_rate(json_t *r, const char *btf_path)
+{
+	struct collect_rate cr;
+	int rc = collect_rate_estimate(btf_path, 1000, &cr);
+
+	if (rc)
+		return rc;
+	json_object_set_new(r, "event_rate",
+			    json_pack("{s:I,s:I,s:f,s:s,s:i}", "events", (json_int_t)cr.nr_events,
+				      "window_ns", (json_int_t)cr.window_ns, "per_s",
+				      cr.events_per_s, "capture", cr.mode, "sample",
+				      (int)cr.sample_n));
+	advise(json_object_get(r, "advice"), cr.advice);
+	return 0;
 }
 
 json_t *doctor_report(const char *btf_path, bool *can_collect)

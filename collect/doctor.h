@@ -20,4 +20,12 @@
  */
 json_t *doctor_report(const char *btf_path, bool *can_collect);
 
+/**
+ * doctor_add_event_rate() - count this host's IOMMU/DMA events for one
+ * second (collect --summary, nothing recorded) and add "event_rate" and
+ * the capture it suits (full, sampled or summary) to @r's advice.
+ * Return: 0 or the collector's negative errno.
+ */
+int doctor_add_event_rate(json_t *r, const char *btf_path);
+
 #endif /* SVATRACE_COLLECT_DOCTOR_H */

@@ -8,3 +8,11 @@ $(BUILD)/bench/collect_loop: bench/collect_loop.c
 
 bench: $(BUILD)/bench/collect_loop
 TESTS_EXTRA += $(BUILD)/bench/collect_loop
+
+# The consumer's CPU per event on synthetic ring records (no kernel needed).
+$(BUILD)/bench/consumer_bench: bench/consumer_bench.c $(BUILD)/libsvatrace.a
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libsvatrace.a $(LDLIBS)
+
+bench: $(BUILD)/bench/consumer_bench

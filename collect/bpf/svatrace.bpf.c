@@ -31,10 +31,33 @@ const volatile __u64 targ_cgid = 0;	       /* --cgroup: cgroup-v2 id, 0 = every 
 const volatile __u64 wakeup_bytes = 64 * 1024; /* per CPU: wake the consumer past this much data */
 const volatile bool tp_multi = false;	       /* more than one --tracepoint: op from the cookie */
 
+const volatile bool percpu_rings = false; /* records go to rbs[this CPU], not rb */
+
+/* The single ring every CPU shares (--rings single). */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 * 1024 * 1024); /* resized by the loader (--buffer-size) */
 } rb SEC(".maps");
+
+/*
+ * Per-CPU rings (the default): the loader creates one ring buffer per
+ * online CPU and stores it at that CPU's index. A shared ring serialises
+ * every CPU's reserve and commit on one lock and one producer position,
+ * and its throughput falls several-fold as producers are added (the
+ * kernel's ring-buffer benchmarks); one ring per CPU is touched by one
+ * producer and one consumer. The lookup of an array of maps is inlined by
+ * the verifier (no helper call), and so is bpf_get_smp_processor_id().
+ */
+struct rb_cpu {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096); /* a template: the loader's rings have their own size */
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1); /* resized to the possible CPUs by the loader */
+	__type(key, __u32);
+	__array(values, struct rb_cpu);
+} rbs SEC(".maps");
 
 /* Events dropped because the ring buffer was full, per CPU and probe. */
 struct {
@@ -50,6 +73,42 @@ struct {
  * lookup on kernels before 6.10.
  */
 struct svt_pcpu pcpu[SVT_MAX_CPUS];
+
+/* ------------------------------------------------------------ summary mode */
+
+const volatile bool summary_mode = false; /* count into sum_arr/sum_hash, no ring records */
+
+/* Counters of events without a name (collect.h: summary mode). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SVT_P_MAX_ *SVT_SUM_CLASSES);
+	__type(key, __u32);
+	__type(value, struct svt_sum_val);
+} sum_arr SEC(".maps");
+
+/* Counters by (probe, class, device or IOMMU name). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, SVT_SUM_MAX_KEYS);
+	__type(key, struct svt_sum_key);
+	__type(value, struct svt_sum_val);
+} sum_hash SEC(".maps");
+
+/*
+ * In summary mode a program writes its record into this CPU's scratch
+ * slot instead of the ring, so every program stays as it is and
+ * rec_submit() reads the record back into the counters. Classic
+ * tracepoint programs never nest on one CPU (bpf_prog_active); a raw_tp or
+ * fentry program interrupting another mid-record would overwrite its slot
+ * and one of the two events is miscounted.
+ */
+struct svt_scratch scratch[SVT_MAX_CPUS];
+
+/* The record kind of each probe (probe_table.h), for the summary's quantity. */
+#define SVT_KIND_OF(ID, KIND, ...) [SVT_P_##ID] = SVT_K_##KIND,
+static const __u8 probe_kind[SVT_P_MAX_] = {
+    SVT_PROBES(SVT_KIND_OF, SVT_KIND_OF, SVT_KIND_OF, SVT_KIND_OF)};
+#undef SVT_KIND_OF
 
 /* Entry state of entry/exit pairs, by thread id. */
 struct entry {
@@ -99,6 +158,26 @@ static __always_inline bool skip_task(struct task_struct *t)
 }
 
 /*
+ * --sample N: keep 1 of N mappings, chosen by a hash of the IOVA page
+ * (the first page of a mapping), so that a kept map's unmap and its
+ * page-selective invalidations, which name the same first page, are kept
+ * too and a kept mapping's life is whole. iommu:map carries no device, so
+ * the hash is of the page alone (the same page of two domains is kept or
+ * dropped together). Events without an address are all kept.
+ */
+const volatile __u32 sample_n = 0; /* 0 or 1: keep everything */
+
+static __always_inline bool sampled_out(__u64 addr)
+{
+	__u64 h;
+
+	if (sample_n <= 1)
+		return false;
+	h = (addr >> 12) * 0x9e3779b97f4a7c15ull; /* Fibonacci hashing: spreads runs of pages */
+	return (__u32)(h >> 32) % sample_n != 0;
+}
+
+/*
  * Values, ret, dur and strings of a record (offsets are constants). RVAL
  * gives the values as the named struct of the probe's kind (collect.h);
  * RV as plain slots, only where a generic path copies them in order.
@@ -119,18 +198,44 @@ static __always_inline bool skip_task(struct task_struct *t)
 static __always_inline struct svt_rec *rec_new(struct task_struct *t, __u16 probe, __u32 nv,
 					       __u32 fl)
 {
-	struct svt_rec *r = bpf_ringbuf_reserve(&rb, SVT_REC_BYTES(nv, fl), 0);
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct svt_rec *r;
+	void *ring = &rb;
 
+	if (summary_mode) {
+		if (cpu >= SVT_MAX_CPUS)
+			return NULL;
+		r = (struct svt_rec *)&scratch[cpu];
+		r->ts_ns = 0; /* not needed: exit_rec() reads the clock itself */
+		r->tgid = t->tgid;
+		r->tid = t->pid;
+		r->probe = probe;
+		r->op = 0;
+		r->cpu = cpu;
+		r->nr_v = nv;
+		r->flags = fl;
+		return r;
+	}
+	if (percpu_rings) {
+		ring = bpf_map_lookup_elem(&rbs, &cpu);
+		if (!ring) { /* a CPU that came online after the loader ran */
+			lost_add(probe, 1);
+			return NULL;
+		}
+	}
+	r = bpf_ringbuf_reserve(ring, SVT_REC_BYTES(nv, fl), 0);
 	if (!r) {
 		lost_add(probe, 1);
 		return NULL;
 	}
+	/* The time is read after the reserve: the consumer relies on it to
+	 * merge the per-CPU rings by time (collect/rings.h). */
 	r->ts_ns = bpf_ktime_get_ns();
 	r->tgid = t->tgid;
 	r->tid = t->pid;
 	r->probe = probe;
 	r->op = 0;
-	r->cpu = bpf_get_smp_processor_id();
+	r->cpu = cpu;
 	r->nr_v = nv;
 	r->flags = fl;
 	*(__u64 *)&r->comm[0] = *(__u64 *)&t->comm[0];
@@ -149,16 +254,149 @@ static __always_inline struct svt_rec *rec_open(__u16 probe, __u32 nv, __u32 fl)
 /*
  * Batched wakeups: the consumer polls on a timer and is woken early only
  * when this CPU has submitted wakeup_bytes since it last woke it (the
- * loader sets that to a quarter of the ring divided by the CPU count, so
- * the ring is at most a quarter full before a wakeup), never once per
+ * loader sets that to a quarter of this CPU's ring, or with one shared
+ * ring to a quarter of it divided by the CPU count, so a ring is at most
+ * a quarter full before a wakeup), never once per
  * event. A per-CPU count costs two loads and a store; asking the ring how
  * much data waits (bpf_ringbuf_query) is a helper call and a read of the
  * consumer position, a cache line the consumer keeps writing (~20 ns).
  */
+/* A new hash entry's value (too big for the 512-byte BPF stack). */
+static const struct svt_sum_val sum_zero;
+
+/* floor(log2(v)) + 1, 0 for 0: the histogram bucket, without a loop. */
+static __always_inline __u32 log2_bucket(__u64 v)
+{
+	__u32 b = 0;
+
+	if (!v)
+		return 0;
+	if (v >> 32) {
+		v >>= 32;
+		b += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		b += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		b += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		b += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		b += 2;
+	}
+	if (v >> 1)
+		b += 1;
+	b += 1;
+	return b < SVT_SUM_BUCKETS ? b : SVT_SUM_BUCKETS - 1;
+}
+
+/* Add the record in this CPU's scratch slot to the summary counters. */
+static __always_inline void sum_add(struct svt_rec *r, __u32 nv, __u32 fl)
+{
+	struct svt_sum_key key = {};
+	struct svt_sum_val *v;
+	__u32 probe = r->probe, kind, b;
+	__u64 qty = 0;
+	bool named = false;
+
+	if (probe >= SVT_P_MAX_)
+		return;
+	kind = probe_kind[probe];
+	key.probe = probe;
+	switch (kind) {
+	case SVT_K_IOMMU_MAP:
+		qty = RVAL(r, struct svt_v_iommu_map)->size_bytes;
+		break;
+	case SVT_K_IOMMU_UNMAP:
+		qty = RVAL(r, struct svt_v_iommu_unmap)->unmapped_bytes;
+		break;
+	case SVT_K_DMA:
+	case SVT_K_DMA_SG:
+		qty = RVAL(r, struct svt_v_dma)->size_bytes;
+		break;
+	case SVT_K_QI_SUBMIT: {
+		__u64 qw0 = RVAL(r, struct svt_v_qi_submit)->qw[0];
+
+		key.cls = (qw0 & 0xf) | ((qw0 >> 9) & 0x7) << 4;
+		break;
+	}
+	case SVT_K_QI_WAIT:
+		if (fl & SVT_RF_DUR)
+			qty = RDUR(r, SVT_EXIT_NV, fl);
+		break;
+	case SVT_K_PIN:
+		qty = RVAL(r, struct svt_v_pin)->nr_pages;
+		break;
+	case SVT_K_DSA_SUBMIT:
+		if (fl & SVT_RF_RET)
+			key.cls =
+			    ((RRET(r, SVT_NV(struct svt_v_dsa_desc)) & 0x7f) << 8) | (r->op & 0xff);
+		named = true;
+		break;
+	case SVT_K_DSA_ENQCMDS: {
+		struct svt_v_dsa_enqcmds *e = RVAL(r, struct svt_v_dsa_enqcmds);
+
+		key.cls = ((e->dev & 0x7f) << 8) | (e->wq & 0xff);
+		if ((fl & SVT_RF_RET) && RRET(r, SVT_EXIT_NV))
+			key.cls |= 0x8000;
+		if (fl & SVT_RF_DUR)
+			qty = RDUR(r, SVT_EXIT_NV, fl);
+		named = true;
+		break;
+	}
+	case SVT_K_DSA_COMPLETE:
+		named = true;
+		break;
+	case SVT_K_TRACEPOINT:
+		key.cls = r->op;
+		break;
+	}
+	b = log2_bucket(qty);
+	if (fl & (SVT_RF_S1 | SVT_RF_S2)) {
+		named = true;
+		/* the device (s1) where there is one, else the IOMMU (s2) */
+		bpf_probe_read_kernel_str(key.name, sizeof(key.name),
+					  fl & SVT_RF_S1 ? RS1(r, nv, fl) : RS2(r, nv, fl));
+	}
+	if (named) {
+		v = bpf_map_lookup_elem(&sum_hash, &key);
+		if (!v) {
+			bpf_map_update_elem(&sum_hash, &key, &sum_zero, BPF_NOEXIST);
+			v = bpf_map_lookup_elem(&sum_hash, &key);
+			if (!v) {
+				lost_add(probe, 1); /* the hash is full */
+				return;
+			}
+		}
+	} else {
+		__u32 idx = probe * SVT_SUM_CLASSES + (key.cls & (SVT_SUM_CLASSES - 1));
+
+		v = bpf_map_lookup_elem(&sum_arr, &idx);
+		if (!v)
+			return;
+	}
+	v->nr++;
+	v->sum += qty;
+	if (b < SVT_SUM_BUCKETS)
+		v->hist[b]++;
+}
+
 static __always_inline void rec_submit(struct svt_rec *r, __u32 nv, __u32 fl)
 {
 	__u32 cpu = r->cpu;
 	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (summary_mode) {
+		sum_add(r, nv, fl);
+		return;
+	}
 
 	if (cpu < SVT_MAX_CPUS) {
 		struct svt_pcpu *p = &pcpu[cpu];
@@ -218,6 +456,8 @@ static __always_inline int iommu_map(__u64 iova, __u64 paddr, __u64 size)
 	struct svt_v_iommu_map *v;
 	struct svt_rec *r;
 
+	if (sampled_out(iova))
+		return 0;
 	if (!(r = rec_open(SVT_P_IOMMU_MAP, MAP_NV, 0)))
 		return 0;
 	v = RVAL(r, struct svt_v_iommu_map);
@@ -233,6 +473,8 @@ static __always_inline int iommu_unmap(__u64 iova, __u64 size, __u64 unmapped)
 	struct svt_v_iommu_unmap *v;
 	struct svt_rec *r;
 
+	if (sampled_out(iova))
+		return 0;
 	if (!(r = rec_open(SVT_P_IOMMU_UNMAP, UNMAP_NV, 0)))
 		return 0;
 	v = RVAL(r, struct svt_v_iommu_unmap);
@@ -416,6 +658,8 @@ static __always_inline int dma_rec(void *ctx, __u16 probe, __u64 phys, __u64 dma
 	struct svt_v_dma *v;
 	struct svt_rec *r;
 
+	if (sampled_out(dma))
+		return 0;
 	if (!(r = rec_open(probe, DMA_NV, DMA_FL)))
 		return 0;
 	v = RVAL(r, struct svt_v_dma);
@@ -658,11 +902,30 @@ struct trace_event_raw_cache_tag_flush___svt {
 #define QI_NV SVT_NV(struct svt_v_qi_submit)
 #define QI_FL SVT_RF_S2
 
+/*
+ * --sample: an invalidation of a page range (VT-d 3.4 §6.5.2: IOTLB and
+ * PASID-IOTLB with page-selective granularity, device-TLB and PASID
+ * device-TLB) is kept with the mapping whose first page it names; domain
+ * and global invalidations are all kept.
+ */
+static __always_inline bool qi_sampled_out(__u64 qw0, __u64 qw1)
+{
+	__u32 type = qw0 & 0xf, gran = (qw0 >> 4) & 0x3;
+
+	if (sample_n <= 1)
+		return false;
+	if (type == 3 || type == 7 || ((type == 2 || type == 6) && gran == 3))
+		return sampled_out(qw1 & ~0xfffull);
+	return false;
+}
+
 static __always_inline struct svt_rec *qi_rec(__u64 qw0, __u64 qw1, __u64 qw2, __u64 qw3)
 {
 	struct svt_v_qi_submit *v;
 	struct svt_rec *r;
 
+	if (qi_sampled_out(qw0, qw1))
+		return NULL;
 	if (!(r = rec_open(SVT_P_QI_SUBMIT, QI_NV, QI_FL)))
 		return NULL;
 	v = RVAL(r, struct svt_v_qi_submit);
@@ -854,7 +1117,7 @@ static __always_inline struct svt_rec *exit_rec(__u16 probe, long ret, const __u
 		return NULL;
 	r = rec_new(t, probe, EXIT_NV, fl);
 	if (r) {
-		RDUR(r, EXIT_NV, fl) = r->ts_ns - en->ts_ns;
+		RDUR(r, EXIT_NV, fl) = (summary_mode ? bpf_ktime_get_ns() : r->ts_ns) - en->ts_ns;
 		r->ts_ns = en->ts_ns;
 		RV(r)[0] = en->a[0];
 		RV(r)[1] = en->a[1];

@@ -26,7 +26,8 @@
 	X(dsa_memcpy)                                                                              \
 	X(nic_rx)                                                                                  \
 	X(nvme)                                                                                    \
-	X(random_access)
+	X(random_access)                                                                           \
+	X(from_summary)
 
 #define DECLARE_(n) extern const struct gen_kind gen_##n;
 GEN_KINDS(DECLARE_)

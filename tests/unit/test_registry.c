@@ -168,7 +168,7 @@ static void test_registries_find_every_entry(void **state)
 	gen_foreach(one_gen, &gen);
 	scenario_foreach(one_scenario, &scn);
 	assert_int_equal(imp.nr, 4); /* ftrace-text, access-csv, trace-dat, pcm-iio */
-	assert_int_equal(gen.nr, 4);
+	assert_int_equal(gen.nr, 5); /* ... and from-summary */
 	assert_int_equal(scn.nr, 8);
 	assert_null(import_find("nosuch"));
 	assert_null(gen_find("nosuch"));

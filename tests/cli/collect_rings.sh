@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# collect_rings.sh - per-CPU ring buffers: the same deterministic event
+# source (two prctl loops pinned to different CPUs, each call carrying its
+# loop index) captured through one shared ring, through per-CPU rings with
+# one consumer, and with two consumer threads (part files merged at the
+# end) gives the same records after sorting; the per-CPU traces are in time
+# order (the shared ring's is not guaranteed to be); bad options are refused.
+. "$(dirname "$0")/lib.sh"
+B=$PWD/$BUILD
+LOOP=$B/bench/collect_loop
+TP=task:task_prctl_unknown
+N=20000
+
+if [ "$(id -u)" -ne 0 ] || [ ! -r /sys/kernel/btf/vmlinux ] ||
+   [ ! -d /sys/kernel/tracing/events/task/task_prctl_unknown ]; then
+	echo "ok 1 - # SKIP needs root, kernel BTF and $TP"
+	exit 0
+fi
+check_rc "--rings takes percpu or single" 2 "$SVATRACE" collect --rings triple
+check_match "... naming the value" "bad --rings 'triple'" "$OUT"
+check_rc "--consumers 0 is refused" 2 "$SVATRACE" collect --consumers 0
+
+NCPU=$(nproc)
+CPU2=$(( NCPU > 1 ? 1 : 0 ))
+
+# capture OUT ARGS...: two loops ($N prctl calls each, on CPU 0 and CPU
+# $CPU2) collected with ARGS; sets PIDS to "pidA pidB"
+capture() {
+	local out=$1; shift
+	rm -f "$TMP/go" "$TMP/c.log"; mkfifo "$TMP/go"
+	taskset -c 0 "$LOOP" $N --op prctl < "$TMP/go" > "$TMP/l0.out" &
+	local l0=$!
+	taskset -c $CPU2 "$LOOP" $N --op prctl < "$TMP/go" > "$TMP/l1.out" &
+	local l1=$!
+	exec 3> "$TMP/go"
+	for _ in $(seq 100); do
+		grep -qs '^pid ' "$TMP/l0.out" && grep -qs '^pid ' "$TMP/l1.out" && break
+		sleep 0.05
+	done
+	PIDS="$(sed -n 's/^pid //p' "$TMP/l0.out") $(sed -n 's/^pid //p' "$TMP/l1.out")"
+	"$SVATRACE" collect -o "$out" -e none --keep-phys --tracepoint $TP "$@" 2> "$TMP/c.log" &
+	local cp=$!
+	for _ in $(seq 200); do
+		grep -qs 'collecting from' "$TMP/c.log" && break
+		kill -0 $cp 2>/dev/null || break
+		sleep 0.1
+	done
+	printf xx >&3; exec 3>&-
+	wait $l0 $l1
+	sleep 0.3; kill -INT $cp; wait $cp
+}
+
+# canon FILE PIDS: the two loops' records as "A|B text", sorted (pids and
+# times differ between runs; the loop index in arg2 does not)
+canon() {
+	local a=${2% *} b=${2#* }
+	"$SVATRACE" dump -e $TP "$1" |
+		jq -r --arg a "$a" --arg b "$b" \
+			'select(.pid == ($a|tonumber) or .pid == ($b|tonumber)) |
+			 (if .pid == ($a|tonumber) then "A" else "B" end) + " " + .text' | sort
+}
+# in_order FILE: "ordered" when ts_ns never decreases, else the first inversion
+in_order() {
+	"$SVATRACE" dump "$1" | jq -r .ts_ns |
+		awk 'NR > 1 && $1 < p { print "inversion at record " NR ": " $1 " < " p; bad = 1; exit }
+		     { p = $1 } END { if (!bad) print "ordered" }'
+}
+
+capture "$TMP/single.trace" --rings single
+PS=$PIDS
+check_match "shared ring: 0 lost" 'total: [0-9]+ records, 0 lost' "$(cat "$TMP/c.log")"
+canon "$TMP/single.trace" "$PS" > "$TMP/single.txt"
+check_eq "shared ring: 2 x $N records of the two loops" $((2 * N)) "$(wc -l < "$TMP/single.txt")"
+check_eq "... each loop index once per loop" $((2 * N)) "$(sort -u "$TMP/single.txt" | wc -l)"
+
+capture "$TMP/percpu.trace" --rings percpu --consumers 1
+check_match "per-CPU rings, one consumer: 0 lost" 'total: [0-9]+ records, 0 lost' "$(cat "$TMP/c.log")"
+canon "$TMP/percpu.trace" "$PIDS" > "$TMP/percpu.txt"
+check_eq "per-CPU rings equal the shared ring, record for record after sorting" "" \
+	"$(diff "$TMP/single.txt" "$TMP/percpu.txt" | head -5)"
+check_eq "per-CPU rings, one consumer: records in time order" "ordered" "$(in_order "$TMP/percpu.trace")"
+check_eq "the loops ran on $(( CPU2 + 1 )) CPUs" $(( CPU2 + 1 )) \
+	"$("$SVATRACE" dump -e $TP "$TMP/percpu.trace" | jq -r .cpu | sort -u | wc -l)"
+
+capture "$TMP/two.trace" --consumers 2
+check_match "two consumers: 0 lost" 'total: [0-9]+ records, 0 lost' "$(cat "$TMP/c.log")"
+canon "$TMP/two.trace" "$PIDS" > "$TMP/two.txt"
+check_eq "two consumers (parts merged) equal the shared ring" "" \
+	"$(diff "$TMP/single.txt" "$TMP/two.txt" | head -5)"
+check_eq "two consumers: records in time order" "ordered" "$(in_order "$TMP/two.trace")"
+check_eq "no part file left behind" "" "$(ls "$TMP" | grep '\.part')"
+check_rc "the merged file passes svatrace info" 0 "$SVATRACE" info "$TMP/two.trace"
+echo "1..$TAP_N"

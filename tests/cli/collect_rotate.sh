@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# collect_rotate.sh - production safety: --max-size rotates into numbered
+# files that are each a complete trace, together holding every record once,
+# with one line per rotation; --stop-on-loss ends a run whose ring overflows
+# with a complete file and exit status 1; bad values are refused.
+. "$(dirname "$0")/lib.sh"
+B=$PWD/$BUILD
+LOOP=$B/bench/collect_loop
+TP=task:task_prctl_unknown
+N=60000
+
+if [ "$(id -u)" -ne 0 ] || [ ! -r /sys/kernel/btf/vmlinux ] ||
+   [ ! -d /sys/kernel/tracing/events/task/task_prctl_unknown ]; then
+	echo "ok 1 - # SKIP needs root, kernel BTF and $TP"
+	exit 0
+fi
+check_rc "--max-size below 64K is refused" 2 "$SVATRACE" collect --max-size 1K
+check_match "... naming the value" "bad --max-size '1K'" "$OUT"
+check_rc "--loss-budget takes a count" 2 "$SVATRACE" collect --loss-budget lots
+
+# traced OUT ARGS...: a prctl loop of $N calls collected with ARGS; sets CRC
+traced() {
+	local out=$1; shift
+	rm -f "$TMP/go" "$TMP/c.log"; mkfifo "$TMP/go"
+	"$LOOP" $N --op prctl < "$TMP/go" > "$TMP/loop.out" &
+	local lp=$!
+	exec 3> "$TMP/go"
+	for _ in $(seq 100); do grep -qs '^pid ' "$TMP/loop.out" && break; sleep 0.05; done
+	local lpid; lpid=$(sed -n 's/^pid //p' "$TMP/loop.out")
+	"$SVATRACE" collect -o "$out" -e none -p "$lpid" --tracepoint $TP "$@" 2> "$TMP/c.log" &
+	local cp=$!
+	for _ in $(seq 200); do
+		grep -qs 'collecting from' "$TMP/c.log" && break
+		kill -0 $cp 2>/dev/null || break
+		sleep 0.1
+	done
+	printf x >&3; exec 3>&-
+	wait $lp
+	sleep 0.3; kill -INT $cp 2>/dev/null; wait $cp; CRC=$?
+}
+
+traced "$TMP/r.trace" --max-size 1M
+check_eq "rotating run exits 0" 0 "$CRC"
+check_match "collect still counts $N records, 0 lost" "total: $N records, 0 lost" "$(cat "$TMP/c.log")"
+nfiles=$(ls "$TMP"/r.trace* | wc -l)
+check_match "several files (~6 MB of records, 1 MiB each)" '^([4-9]|[1-9][0-9])$' "$nfiles"
+check_eq "one 'rotated' line per closed file" $((nfiles - 1)) "$(grep -c '^.*rotated .*complete' "$TMP/c.log")"
+total=0; bad=""; big=""
+for f in "$TMP"/r.trace*; do
+	j=$("$SVATRACE" info --json "$f") || bad="$bad $f"
+	[ "$(printf '%s' "$j" | jq -r .complete)" = true ] || bad="$bad $f"
+	total=$((total + $(printf '%s' "$j" | jq -r .records)))
+	[ "$(stat -c %s "$f")" -gt $((1048576 + 200000)) ] && big="$big $f"
+done
+check_eq "every file is a complete trace" "" "$bad"
+check_eq "together they hold the $N records" $N "$total"
+check_eq "no file far past --max-size (1024 records of slack)" "" "$big"
+check_eq "each record once (loop index arg2 unique)" $N \
+	"$(for f in "$TMP"/r.trace*; do "$SVATRACE" dump "$f"; done |
+	   jq -r .text | sort -u | wc -l)"
+
+# a 4 KiB ring per CPU polled once a second overflows at once
+traced "$TMP/l.trace" -b 4K --poll-ms 1000 --stop-on-loss
+check_eq "--stop-on-loss: exit 1" 1 "$CRC"
+check_match "... saying why" "stopping: more than 0 events lost" "$(cat "$TMP/c.log")"
+check_eq "... the file is complete" true "$("$SVATRACE" info --json "$TMP/l.trace" | jq -r .complete)"
+check_match "... and counts its losses" '^[1-9]' "$("$SVATRACE" info --json "$TMP/l.trace" | jq -r .lost.total)"
+echo "1..$TAP_N"
