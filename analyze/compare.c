@@ -47,48 +47,57 @@ const struct compare_family compare_families[] = {
 };
 const size_t compare_nr_families = sizeof(compare_families) / sizeof(compare_families[0]);
 
-/* Part names in words (model/wq wq_part_names, model/xlate's parts). */
+/*
+ * Part names in words, per family: the same name can mean different things
+ * ("fault" is fault service in translation, a partial completion's
+ * resubmission in submission). Names: model/xlate's xlate.part.* and
+ * model/wq's wq_part_names.
+ */
 static const struct {
-	const char *name;  /* PREFIX.NAME_ns without prefix and _ns */
-	const char *words; /* for people */
+	const char *prefix; /* family (PREFIX_*_PART) */
+	const char *name;   /* PREFIX.NAME_ns without prefix and _ns */
+	const char *words;  /* for people */
 } part_words[] = {
-    {"core_wait", "waiting for the submitting core"},
-    {"credit_wait", "waiting for a DWQ slot"},
-    {"prep", "descriptor preparation"},
-    {"lock", "DWQ lock"},
-    {"portal", "portal write"},
-    {"enqcmd_retry", "ENQCMD retries"},
-    {"wq_wait", "WQ queueing"},
-    {"xlate_stall", "translation stall"},
-    {"engine", "engine work"},
-    {"notice", "completion notice"},
-    {"fault", "page-fault resubmission"},
-    {"iotlb_hit", "IOTLB hit"},
-    {"atc_hit", "device TLB (ATC) hit"},
-    {"walk_queue", "page-walk queueing"},
-    {"walk_mem", "page-walk memory reads"},
-    {"walk_reads", "page-walk memory reads"},
-    {"ats", "ATS round trip"},
-    {"ats_rtt", "ATS round trip"},
-    {"pri_queue", "page-request queueing"},
-    {"prq_thread", "page-request thread"},
-    {"fault_service", "fault service"},
-    {"group_response", "page-group responses"},
-    {"inflight_wait", "waiting on a translation in flight"},
-    {"overlap", "overlapped translation"},
-    {"retry", "retry"},
-    {"resubmit", "resubmission"},
+    {PREFIX_XLATE_PART, "hit", "IOTLB/ATC lookups"},
+    {PREFIX_XLATE_PART, "inflight", "waiting on a translation in flight"},
+    {PREFIX_XLATE_PART, "inflight_fault", "waiting on a page fault in flight"},
+    {PREFIX_XLATE_PART, "walk_queue", "page-walk queueing"},
+    {PREFIX_XLATE_PART, "walk_mem", "page-walk memory reads"},
+    {PREFIX_XLATE_PART, "ats", "ATS round trip"},
+    {PREFIX_XLATE_PART, "pri_request", "the page request on PCIe"},
+    {PREFIX_XLATE_PART, "pri_thread", "the page-request thread"},
+    {PREFIX_XLATE_PART, "pri_handler_wait", "page-request queueing (fault-handler wait)"},
+    {PREFIX_XLATE_PART, "fault", "fault service"},
+    {PREFIX_XLATE_PART, "pri_response", "the page-group response"},
+    {PREFIX_XLATE_PART, "retry", "retry"},
+    {PREFIX_XLATE_PART, "pri_queue", "page-request queueing"},
+    {PREFIX_SUBMIT_PART, "core_wait", "waiting for the submitting core"},
+    {PREFIX_SUBMIT_PART, "credit_wait", "waiting for a DWQ slot"},
+    {PREFIX_SUBMIT_PART, "prep", "descriptor preparation"},
+    {PREFIX_SUBMIT_PART, "lock", "the portal lock"},
+    {PREFIX_SUBMIT_PART, "portal", "the portal write"},
+    {PREFIX_SUBMIT_PART, "enqcmd_retry", "ENQCMD retries"},
+    {PREFIX_SUBMIT_PART, "wq_wait", "WQ queueing"},
+    {PREFIX_SUBMIT_PART, "xlate_stall", "translation stalls"},
+    {PREFIX_SUBMIT_PART, "engine", "engine work"},
+    {PREFIX_SUBMIT_PART, "notice", "completion notice"},
+    {PREFIX_SUBMIT_PART, "fault", "page-fault resubmission"},
 };
 
-void compare_part_words(const char *name, char *buf, size_t len)
+void compare_part_words(const char *prefix, const char *name, char *buf, size_t len)
 {
+	size_t n = strlen(name);
+
+	if (n > 3 && !strcmp(name + n - 3, "_ns"))
+		n -= 3;
 	for (size_t i = 0; i < sizeof(part_words) / sizeof(part_words[0]); i++) {
-		if (!strcmp(name, part_words[i].name)) {
+		if (!strcmp(prefix, part_words[i].prefix) && strlen(part_words[i].name) == n &&
+		    !strncmp(name, part_words[i].name, n)) {
 			snprintf(buf, len, "%s", part_words[i].words);
 			return;
 		}
 	}
-	snprintf(buf, len, "%s", name);
+	snprintf(buf, len, "%.*s", (int)n, name);
 	for (char *p = buf; *p; p++)
 		if (*p == '_')
 			*p = ' ';
@@ -512,7 +521,7 @@ int compare_decompose(const struct compare *c, const struct compare_family *f,
 			continue;
 		snprintf(p.key, sizeof(p.key), "%s", r->key);
 		snprintf(p.unit, sizeof(p.unit), "ns");
-		compare_part_words(name, p.words, sizeof(p.words));
+		compare_part_words(f->prefix, name, p.words, sizeof(p.words));
 		why_insert(w, &p);
 	}
 	return 0;

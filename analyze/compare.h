@@ -115,10 +115,12 @@ int compare_decompose(const struct compare *c, const struct compare_family *fam,
 		      struct compare_why *out);
 
 /**
- * compare_part_words() - a part name in words: "pri_queue" -> "page-request
- * queueing"; an unknown name with its underscores as spaces.
+ * compare_part_words() - a part name of family @prefix (PREFIX_XLATE_PART,
+ * PREFIX_SUBMIT_PART) in words: "pri_handler_wait" -> "page-request queueing
+ * (fault-handler wait)"; a trailing "_ns" is ignored; an unknown name with
+ * its underscores as spaces. The one word table (compare and report).
  */
-void compare_part_words(const char *name, char *buf, size_t len);
+void compare_part_words(const char *prefix, const char *name, char *buf, size_t len);
 
 /** compare_clear() - free what compare_runs() allocated. */
 void compare_clear(struct compare *c);

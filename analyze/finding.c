@@ -499,38 +499,6 @@ static const struct {
     {KEY_WALK_WAIT, "walk queueing"},
 };
 
-/* Words for the decomposition part names the model writes (KEY.part.NAME_ns). */
-static const struct {
-	const char *name; /* NAME */
-	const char *what; /* in words */
-} part_words[] = {
-    {"hit", "IOTLB/ATC lookups"},
-    {"inflight", "waiting on a translation in flight"},
-    {"pri_request", "the page request on PCIe"},
-    {"pri_handler_wait", "page-request queueing (fault-handler wait)"},
-    {"pri_response", "the page-group response"},
-    {"walk_queue", "walk queueing"},
-    {"walk_mem", "walk memory reads"},
-    {"walk_reads", "walk memory reads"},
-    {"ats", "ATS round trip"},
-    {"pri_queue", "page-request queueing"},
-    {"pri_thread", "the page-request thread"},
-    {"fault", "fault service"},
-    {"fault_service", "fault service"},
-    {"page_group", "page-group responses"},
-    {"pending", "waiting on a translation in flight"},
-    {"overlap", "overlapped translation"},
-    {"retry", "retry"},
-    {"resubmit", "resubmission"},
-    {"prep", "descriptor preparation"},
-    {"lock", "the portal lock"},
-    {"portal", "the portal write"},
-    {"enqcmd_retry", "ENQCMD retries"},
-    {"wq_wait", "waiting in the WQ"},
-    {"engine", "the engine"},
-    {"xlate_stall", "translation stalls"},
-};
-
 struct part {
 	char what[64]; /* in words */
 	double a;      /* ns per unit in the baseline */
@@ -544,23 +512,6 @@ struct parts_arg {
 	bool is_b;	    /* reading the other run */
 };
 
-static void part_name(const char *name, char *buf, size_t len)
-{
-	size_t n = strlen(name);
-
-	if (n > 3 && !strcmp(name + n - 3, "_ns"))
-		n -= 3;
-	for (size_t i = 0; i < sizeof(part_words) / sizeof(part_words[0]); i++)
-		if (strlen(part_words[i].name) == n && !strncmp(part_words[i].name, name, n)) {
-			snprintf(buf, len, "%s", part_words[i].what);
-			return;
-		}
-	snprintf(buf, len, "%.*s", (int)n, name);
-	for (char *c = buf; *c; c++)
-		if (*c == '_')
-			*c = ' ';
-}
-
 static int parts_cb(void *arg, const char *key, double value, const char *unit)
 {
 	struct parts_arg *a = arg;
@@ -570,7 +521,7 @@ static int parts_cb(void *arg, const char *key, double value, const char *unit)
 	(void)unit;
 	if (strncmp(key, a->prefix, strlen(a->prefix)))
 		return 0;
-	part_name(key + strlen(a->prefix), what, sizeof(what));
+	compare_part_words(a->prefix, key + strlen(a->prefix), what, sizeof(what));
 	for (i = 0; i < a->n; i++)
 		if (!strcmp(a->p[i].what, what))
 			break;

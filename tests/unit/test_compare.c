@@ -85,16 +85,16 @@ static struct store *open_db(void)
  */
 static void test_xlate_parts(void **state)
 {
-	const struct kv a[] = {{"xlate.part.iotlb_hit_ns", 1000 * 100.0},
+	const struct kv a[] = {{"xlate.part.hit_ns", 1000 * 100.0},
 			       {"xlate.part.walk_mem_ns", 1000 * 400.0},
-			       {"xlate.part.pri_queue_ns", 0},
-			       {"xlate.part.fault_service_ns", 0},
+			       {"xlate.part.pri_handler_wait_ns", 0},
+			       {"xlate.part.fault_ns", 0},
 			       {"atc.inval_entries", 10},
 			       {NULL, 0}};
-	const struct kv b[] = {{"xlate.part.iotlb_hit_ns", 1000 * 90.0},
+	const struct kv b[] = {{"xlate.part.hit_ns", 1000 * 90.0},
 			       {"xlate.part.walk_mem_ns", 1000 * 400.0},
-			       {"xlate.part.pri_queue_ns", 1000 * 128000.0},
-			       {"xlate.part.fault_service_ns", 1000 * 1000.0},
+			       {"xlate.part.pri_handler_wait_ns", 1000 * 128000.0},
+			       {"xlate.part.fault_ns", 1000 * 1000.0},
 			       {"atc.inval_entries", 5000},
 			       {NULL, 0}};
 	struct store *st = open_db();
@@ -114,14 +114,16 @@ static void test_xlate_parts(void **state)
 	assert_string_equal(c.cause.prefix, "xlate.part.");
 	assert_string_equal(c.cause.per, "access");
 	assert_int_equal(c.cause.nr, 3); /* walk_mem did not move */
-	assert_string_equal(c.cause.part[0].words, "page-request queueing");
+	assert_string_equal(c.cause.part[0].words, "page-request queueing (fault-handler wait)");
 	assert_true(fabs(c.cause.part[0].delta - 128000) < 1e-6);
 	assert_string_equal(c.cause.part[1].words, "fault service");
 	assert_true(fabs(c.cause.part[1].delta - 1000) < 1e-6);
-	assert_string_equal(c.cause.part[2].key, "xlate.part.iotlb_hit_ns");
+	assert_string_equal(c.cause.part[2].key, "xlate.part.hit_ns");
 	assert_true(fabs(c.cause.part[2].delta + 10) < 1e-6);
 	assert_true(fabs(c.cause.total_delta - 128990) < 1e-6);
-	assert_non_null(strstr(c.why, "why: page-request queueing +128 us of +129 us per access"));
+	assert_non_null(strstr(
+	    c.why,
+	    "why: page-request queueing (fault-handler wait) +128 us of +129 us per access"));
 	/* the metric that moved most still appears, after the parts */
 	assert_true(strstr(c.why, "atc.inval_entries") > strstr(c.why, "fault service"));
 	compare_clear(&c);
@@ -203,9 +205,14 @@ static void test_words(void **state)
 	char buf[64];
 
 	(void)state;
-	compare_part_words("pri_queue", buf, sizeof(buf));
-	assert_string_equal(buf, "page-request queueing");
-	compare_part_words("some_new_part", buf, sizeof(buf));
+	compare_part_words(PREFIX_XLATE_PART, "pri_handler_wait_ns", buf, sizeof(buf));
+	assert_string_equal(buf, "page-request queueing (fault-handler wait)");
+	/* one name, two families, two meanings */
+	compare_part_words(PREFIX_XLATE_PART, "fault", buf, sizeof(buf));
+	assert_string_equal(buf, "fault service");
+	compare_part_words(PREFIX_SUBMIT_PART, "fault", buf, sizeof(buf));
+	assert_string_equal(buf, "page-fault resubmission");
+	compare_part_words(PREFIX_XLATE_PART, "some_new_part", buf, sizeof(buf));
 	assert_string_equal(buf, "some new part");
 }
 
