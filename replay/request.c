@@ -73,14 +73,23 @@ static uint32_t next_dev(struct request *rq)
 	return rq->nr_devs < MODEL_MAX_DEVS ? ++rq->nr_devs : MODEL_MAX_DEVS;
 }
 
-/* "SSSS:BB:DD.F" (a PCI device name) -> its source id (bus << 8 | dev << 3 | fn). */
+/*
+ * "SSSS:BB:DD.F" (a PCI device name) -> its source id (bus << 8 | dev << 3 | fn).
+ * "SSSS:BB:DD.F#t" is the tenants scenario's copy t of that device (a
+ * virtual function of it): a copy of the device, ATS or not, so it answers
+ * for the device's source id. Without this a copy of a device without ATS
+ * got the profile's default (ATS on) and an ATC no invalidation flushes.
+ */
 static bool pci_sid(const char *name, uint32_t *sid)
 {
 	unsigned int seg, bus, d, fn;
 	char end;
+	int n;
 
-	if (!name || sscanf(name, "%x:%x:%x.%x%c", &seg, &bus, &d, &fn, &end) != 4 || bus > 0xff ||
-	    d > 0x1f || fn > 7)
+	if (!name)
+		return false;
+	n = sscanf(name, "%x:%x:%x.%x%c", &seg, &bus, &d, &fn, &end);
+	if ((n != 4 && !(n == 5 && end == '#')) || bus > 0xff || d > 0x1f || fn > 7)
 		return false;
 	*sid = bus << 8 | d << 3 | fn;
 	return true;
