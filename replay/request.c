@@ -321,6 +321,17 @@ static int owner_dev(struct request *rq, const struct trace_rec *rec, uint64_t i
 			   : dev_index_ops(rq, id, dev, ops, ctx);
 	}
 	sid = owners__domain_sid(rq->own, dom);
+	id = owners__domain_dev(rq->own, dom);
+	rq->next_unit = owners__domain_unit(rq->own, dom);
+	if (id != OWNERS_NONE) {
+		/* the device the dma:* records name: one device, one name */
+		rc = dev_index_ops(rq, id, dev, ops, ctx);
+		rq->next_unit = OWNERS_NONE;
+		if (rc)
+			return rc;
+		rq->stats.nr_attributed++;
+		return dom_note(rq, *dev, dom);
+	}
 	if (sid != OWNERS_NONE)
 		snprintf(name, sizeof(name), "sid:%#06x", sid & 0xffff);
 	else
