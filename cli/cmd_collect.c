@@ -115,6 +115,7 @@ static void usage(FILE *f)
 	    "                          record only these (e.g. to measure the capture cost)\n"
 	    "      --btf FILE          kernel BTF for CO-RE (default: %s)\n"
 	    "  -l, --list              list the probes, whether they can attach here and how\n"
+	    "      --json              with --list: one JSON object per probe\n"
 	    "  -v, --verbose           libbpf messages and debug output\n"
 	    "  -h, --help              this help\n"
 	    "\n"
@@ -150,11 +151,39 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-static int list_probes(enum probe_func_mode mode)
+/* --list --json: one object per probe, the same facts as the table. */
+static int list_probes_json(enum probe_func_mode mode)
+{
+	size_t n;
+	const struct probe_def *d = probe_defs(&n);
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		const struct probe_status *st = probe_check(&d[i], mode);
+		bool user = d[i].type == PROBE_UPROBE || d[i].type == PROBE_USER_TP;
+
+		json_array_append_new(
+		    arr, json_pack("{s:s,s:s,s:b,s:s?,s:s?}", "name", d[i].name, "group",
+				   d[i].group, "present", !user && st->via, "via",
+				   !user && st->via ? probe_via_name(st->via) : NULL, "why",
+				   user	     ? (d[i].type == PROBE_UPROBE ? "with --uprobe"
+									  : "with --tracepoint")
+				   : st->via ? NULL
+					     : st->why));
+	}
+	json_dumpf(arr, stdout, JSON_INDENT(2));
+	putchar('\n');
+	json_decref(arr);
+	return CLI_OK;
+}
+
+static int list_probes(enum probe_func_mode mode, bool as_json)
 {
 	size_t n;
 	const struct probe_def *d = probe_defs(&n);
 
+	if (as_json)
+		return list_probes_json(mode);
 	for (size_t i = 0; i < n; i++) {
 		const struct probe_status *st = probe_check(&d[i], mode);
 
@@ -351,11 +380,12 @@ static int parse_args(int argc, char **argv, struct collect_cli *cl)
 	    {"btf", required_argument, NULL, 'B'},
 	    {"tracepoint", required_argument, NULL, 'T'},
 	    {"list", no_argument, NULL, 'l'},
+	    {"json", no_argument, NULL, 'j'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	bool list = false;
+	bool list = false, as_json = false;
 	int c, rc;
 
 	/* '+': the first non-option starts COMMAND, whose own options stay its own */
@@ -408,6 +438,9 @@ static int parse_args(int argc, char **argv, struct collect_cli *cl)
 		case 'l':
 			list = true;
 			break;
+		case 'j':
+			as_json = true;
+			break;
 		case 'v':
 			svt_log_set_level(SVT_LOG_DEBUG);
 			break;
@@ -425,7 +458,7 @@ static int parse_args(int argc, char **argv, struct collect_cli *cl)
 	if (cl->interval_ms)
 		cl->o.summary_ms = cl->interval_ms;
 	if (list)
-		return list_probes(cl->func_mode);
+		return list_probes(cl->func_mode, as_json);
 	if (optind < argc)
 		cl->cmd = &argv[optind];
 	return -1;

@@ -52,3 +52,10 @@ else
 	ok "--func-probes fentry: $fl"
 fi
 check_rc "a bad --func-probes is a usage error" 2 "$SVATRACE" collect --func-probes trampoline -d 1
+# --list --json: the same facts as the table, one object per probe
+lj=$("$SVATRACE" collect --list --json)
+check_eq "--list --json: one object per row of the table" \
+	"$("$SVATRACE" collect --list | wc -l)" "$(printf '%s' "$lj" | jq length)"
+check_eq "--list --json: present where the table says 'present via'" \
+	"$("$SVATRACE" collect --list | grep -c 'present via')" \
+	"$(printf '%s' "$lj" | jq '[.[] | select(.present)] | length')"
