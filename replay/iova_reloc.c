@@ -73,6 +73,20 @@ uint64_t iova_reloc__moved(const struct iova_reloc *r, uint64_t iova)
 	return np << 12 | (iova & 0xfff);
 }
 
+uint64_t iova_reloc__run(const struct iova_reloc *r, uint64_t iova, uint64_t bytes,
+			 uint64_t *run_bytes)
+{
+	uint64_t n = pages_of(iova, bytes), first = iova >> 12,
+		 to = iova_reloc__moved(r, iova) >> 12;
+	uint64_t i = 1;
+
+	/* the pages after the first that moved with it (or stayed with it) */
+	while (i < n && iova_reloc__moved(r, (first + i) << 12) >> 12 == to + i)
+		i++;
+	*run_bytes = i == n ? bytes : (i << 12) - (iova & 0xfff);
+	return to << 12 | (iova & 0xfff);
+}
+
 uint64_t iova_reloc__nr_moved(const struct iova_reloc *r)
 {
 	return r->nr_moved;

@@ -45,6 +45,17 @@ int iova_reloc__map(struct iova_reloc *r, uint64_t *iova, uint64_t bytes, iova_h
 /** iova_reloc__moved() - where @iova is after the moves (itself if its page was not moved). */
 uint64_t iova_reloc__moved(const struct iova_reloc *r, uint64_t iova);
 
+/**
+ * iova_reloc__run() - where the range [@iova, +@bytes) starts after the
+ * moves, and in *@run_bytes how much of it stays contiguous there. A range
+ * one unmap (or DMA-API record) names may span several maps (a scatterlist:
+ * one IOVA allocation, one iommu_map per segment) that moved apart; its
+ * pages follow their own maps, one run at a time.
+ * Return: the moved address of @iova.
+ */
+uint64_t iova_reloc__run(const struct iova_reloc *r, uint64_t iova, uint64_t bytes,
+			 uint64_t *run_bytes);
+
 /** iova_reloc__nr_moved() - maps moved so far. */
 uint64_t iova_reloc__nr_moved(const struct iova_reloc *r);
 

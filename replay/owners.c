@@ -36,6 +36,7 @@ struct owners {
 	struct u64map sid_ats;	       /* source id -> 1: its device TLB was invalidated */
 	struct u64map dom_sid;	       /* DID -> source id of its device with ATS */
 	struct u64map dom_unit;	       /* DID -> unit string id */
+	struct u64map dom_dev;	       /* DID -> string id of the device a dma:* map names */
 	uint32_t units[OWN_MAX_UNITS]; /* unit string ids in order of first use */
 	uint32_t nr_units;	       /* used */
 	struct own_cpu *cpu;	       /* OWN_CPUS */
@@ -49,7 +50,8 @@ struct owners *owners__new(void)
 		return NULL;
 	o->cpu = calloc(OWN_CPUS, sizeof(*o->cpu));
 	if (!o->cpu || u64map_init(&o->map_dom) || u64map_init(&o->live) ||
-	    u64map_init(&o->sid_ats) || u64map_init(&o->dom_sid) || u64map_init(&o->dom_unit)) {
+	    u64map_init(&o->sid_ats) || u64map_init(&o->dom_sid) || u64map_init(&o->dom_unit) ||
+	    u64map_init(&o->dom_dev)) {
 		owners__free(o);
 		errno = ENOMEM;
 		return NULL;
@@ -68,6 +70,7 @@ void owners__free(struct owners *o)
 	u64map_fini(&o->sid_ats);
 	u64map_fini(&o->dom_sid);
 	u64map_fini(&o->dom_unit);
+	u64map_fini(&o->dom_dev);
 	free(o->cpu);
 	free(o);
 }
@@ -174,6 +177,25 @@ static int qi(struct owners *o, const struct trace_rec_qi_submit *q)
 	}
 }
 
+/*
+ * A DMA-API map naming its device (dma:dma_map_*, Linux 6.12+) after the
+ * iommu:map that made its IOVA (iommu_dma_map_page maps, then the dma
+ * tracepoint fires): the map's domain, known from the flush after it, is
+ * that device's, so its maps are the device's, not a "sid:"/"dom:" stand-in.
+ */
+static int dma_map(struct owners *o, const struct trace_rec_dma *d)
+{
+	uint64_t key, did;
+
+	if (!d->device_id || (d->op != TRACE_DMA_MAP_PAGE && d->op != TRACE_DMA_MAP_SG &&
+			      d->op != TRACE_DMA_MAP_RESOURCE && d->op != TRACE_DMA_ALLOC))
+		return 0;
+	if (!u64map_get(&o->live, d->dma_addr & ~0xfffull, &key) ||
+	    !u64map_get(&o->map_dom, key, &did) || u64map_get(&o->dom_dev, did, NULL))
+		return 0; /* no map there, its domain not known, or the domain already named */
+	return u64map_put(&o->dom_dev, did, d->device_id) < 0 ? -ENOMEM : 0;
+}
+
 int owners__scan(struct owners *o, struct replay_source *src)
 {
 	const struct trace_rec *rec;
@@ -208,6 +230,9 @@ int owners__scan(struct owners *o, struct replay_source *src)
 			push_range(c->unmaps, &c->nr_unmaps, OWN_UNMAPS, &r);
 			break;
 		}
+		case TRACE_REC_DMA:
+			rc = dma_map(o, (const void *)rec);
+			break;
 		case TRACE_REC_QI_SUBMIT:
 			rc = qi(o, (const void *)rec);
 			break;
@@ -248,6 +273,13 @@ uint32_t owners__domain_sid(const struct owners *o, uint32_t domain)
 	uint64_t s;
 
 	return u64map_get(&o->dom_sid, domain, &s) ? (uint32_t)s : OWNERS_NONE;
+}
+
+uint32_t owners__domain_dev(const struct owners *o, uint32_t domain)
+{
+	uint64_t d;
+
+	return u64map_get(&o->dom_dev, domain, &d) ? (uint32_t)d : OWNERS_NONE;
 }
 
 uint32_t owners__domain_unit(const struct owners *o, uint32_t domain)

@@ -20,6 +20,10 @@
  *   CPU (iommu_flush_iotlb_psi then iommu_flush_dev_iotlb, one pair per
  *   flush). A trace with no device-TLB invalidation says nothing about ATS.
  * - A domain's IOMMU unit is the unit (iommu_id) its descriptors went to.
+ * - Linux 6.12's dma:dma_map_* tracepoints name the device and fire after
+ *   the iommu:map of the IOVA (iommu_dma_map_page maps, then traces): the
+ *   domain of the live map at a DMA-API map's page is that device's (the
+ *   first device named wins: one device per domain, no groups).
  */
 #ifndef SVATRACE_REPLAY_OWNERS_H
 #define SVATRACE_REPLAY_OWNERS_H
@@ -61,6 +65,12 @@ bool owners__sid_ats(const struct owners *o, uint32_t sid);
 
 /** owners__domain_sid() - the source id of @domain's device with ATS, or OWNERS_NONE. */
 uint32_t owners__domain_sid(const struct owners *o, uint32_t domain);
+
+/**
+ * owners__domain_dev() - the string id of the device a DMA-API map of
+ * @domain's names (the first), or OWNERS_NONE (the trace has no dma:* maps).
+ */
+uint32_t owners__domain_dev(const struct owners *o, uint32_t domain);
 
 /** owners__domain_unit() - the string id of @domain's IOMMU unit, or OWNERS_NONE. */
 uint32_t owners__domain_unit(const struct owners *o, uint32_t domain);

@@ -73,14 +73,23 @@ static uint32_t next_dev(struct request *rq)
 	return rq->nr_devs < MODEL_MAX_DEVS ? ++rq->nr_devs : MODEL_MAX_DEVS;
 }
 
-/* "SSSS:BB:DD.F" (a PCI device name) -> its source id (bus << 8 | dev << 3 | fn). */
+/*
+ * "SSSS:BB:DD.F" (a PCI device name) -> its source id (bus << 8 | dev << 3 | fn).
+ * "SSSS:BB:DD.F#t" is the tenants scenario's copy t of that device (a
+ * virtual function of it): a copy of the device, ATS or not, so it answers
+ * for the device's source id. Without this a copy of a device without ATS
+ * got the profile's default (ATS on) and an ATC no invalidation flushes.
+ */
 static bool pci_sid(const char *name, uint32_t *sid)
 {
 	unsigned int seg, bus, d, fn;
 	char end;
+	int n;
 
-	if (!name || sscanf(name, "%x:%x:%x.%x%c", &seg, &bus, &d, &fn, &end) != 4 || bus > 0xff ||
-	    d > 0x1f || fn > 7)
+	if (!name)
+		return false;
+	n = sscanf(name, "%x:%x:%x.%x%c", &seg, &bus, &d, &fn, &end);
+	if ((n != 4 && !(n == 5 && end == '#')) || bus > 0xff || d > 0x1f || fn > 7)
 		return false;
 	*sid = bus << 8 | d << 3 | fn;
 	return true;
@@ -312,6 +321,17 @@ static int owner_dev(struct request *rq, const struct trace_rec *rec, uint64_t i
 			   : dev_index_ops(rq, id, dev, ops, ctx);
 	}
 	sid = owners__domain_sid(rq->own, dom);
+	id = owners__domain_dev(rq->own, dom);
+	rq->next_unit = owners__domain_unit(rq->own, dom);
+	if (id != OWNERS_NONE) {
+		/* the device the dma:* records name: one device, one name */
+		rc = dev_index_ops(rq, id, dev, ops, ctx);
+		rq->next_unit = OWNERS_NONE;
+		if (rc)
+			return rc;
+		rq->stats.nr_attributed++;
+		return dom_note(rq, *dev, dom);
+	}
 	if (sid != OWNERS_NONE)
 		snprintf(name, sizeof(name), "sid:%#06x", sid & 0xffff);
 	else
@@ -372,14 +392,21 @@ static int iommu_map(struct request *rq, const struct trace_rec_iommu_map *mp, u
 static int iommu_unmap(struct request *rq, const struct trace_rec_iommu_unmap *u, uint64_t ts,
 		       const struct request_ops *ops, void *ctx)
 {
+	uint64_t bytes = u->unmapped_bytes ? u->unmapped_bytes : u->size_bytes, run;
 	uint32_t dev = 0;
 	int rc = u->device_id ? dev_index_ops(rq, u->device_id, &dev, ops, ctx)
 			      : owner_dev(rq, &u->hdr, u->iova, &dev, ops, ctx);
 
-	if (rc)
-		return rc;
-	return ops->unmap(ctx, ts, u->hdr.cpu, domain_of(rq, dev), moved(rq, u->iova),
-			  u->unmapped_bytes ? u->unmapped_bytes : u->size_bytes);
+	if (rc || !rq->reloc)
+		return rc ? rc
+			  : ops->unmap(ctx, ts, u->hdr.cpu, domain_of(rq, dev), u->iova, bytes);
+	/* one unmap per run of pages that moved together (a scatterlist's maps may not) */
+	for (uint64_t off = 0; !rc && off < (bytes ? bytes : 1); off += bytes ? run : 1) {
+		uint64_t iova = iova_reloc__run(rq->reloc, u->iova + off, bytes - off, &run);
+
+		rc = ops->unmap(ctx, ts, u->hdr.cpu, domain_of(rq, dev), iova, bytes ? run : 0);
+	}
+	return rc;
 }
 
 static int dma(struct request *rq, const struct trace_rec_dma *d, uint64_t ts,
@@ -403,10 +430,21 @@ static int dma(struct request *rq, const struct trace_rec_dma *d, uint64_t ts,
 	if (map) {
 		rq->stats.nr_dma_maps++;
 		/* iommu:map records carry the IOMMU side when present; else the DMA map does */
-		if (rq->seen_iommu_map)
-			e.iova = moved(rq, e.iova); /* follows the iommu side */
-		else if ((rc = map_iova(rq, dom, &e.iova, e.bytes, ops, ctx)) ||
-			 (rc = ops->map(ctx, ts, d->hdr.cpu, dom, e.iova, d->size_bytes)))
+		if (rq->seen_iommu_map && rq->reloc) {
+			/* follows the iommu side, one run of pages that moved together at a time */
+			uint64_t bytes = d->size_bytes ? d->size_bytes : 1, run;
+
+			for (uint64_t off = 0; !rc && off < bytes; off += run) {
+				e.iova = iova_reloc__run(rq->reloc, d->dma_addr + off, bytes - off,
+							 &run);
+				e.bytes = d->size_bytes ? run : 0;
+				rc = ops->expand(ctx, ts, &e);
+			}
+			return rc;
+		}
+		if (!rq->seen_iommu_map &&
+		    ((rc = map_iova(rq, dom, &e.iova, e.bytes, ops, ctx)) ||
+		     (rc = ops->map(ctx, ts, d->hdr.cpu, dom, e.iova, d->size_bytes))))
 			return rc;
 		return ops->expand(ctx, ts, &e);
 	}

@@ -432,20 +432,39 @@ static int lazy_rewrite(struct state *st, const struct trace_rec *rec,
 		return next->emit(next, &m.hdr);
 	}
 	case TRACE_REC_IOMMU_UNMAP: {
-		struct trace_rec_iommu_unmap u = *(const struct trace_rec_iommu_unmap *)rec;
+		const struct trace_rec_iommu_unmap *o = (const void *)rec;
+		struct trace_rec_iommu_unmap u = *o;
+		uint64_t bytes = o->unmapped_bytes ? o->unmapped_bytes : o->size_bytes, run;
 
-		u.iova = moved(st, u.iova);
-		if ((rc = next->emit(next, &u.hdr)))
-			return rc;
-		return lazy_unmap(st, rec->cpu % NR_FQ, rec_iova(rec), u.iova,
-				  u.unmapped_bytes ? u.unmapped_bytes : u.size_bytes, rec->ts_ns,
-				  next);
+		/* one unmap per run of pages that moved together (a scatterlist's maps may not) */
+		for (uint64_t off = 0; !rc && off < (bytes ? bytes : 1); off += run) {
+			u.iova = iova_reloc__run(st->reloc, o->iova + off, bytes - off, &run);
+			u.size_bytes = u.unmapped_bytes = bytes ? run : 0;
+			if (!bytes)
+				run = 1;
+			rc = next->emit(next, &u.hdr);
+			if (!rc)
+				rc = lazy_unmap(st, rec->cpu % NR_FQ, o->iova + off, u.iova,
+						u.size_bytes, rec->ts_ns, next);
+		}
+		return rc;
 	}
 	case TRACE_REC_DMA: {
 		struct trace_rec_dma d = *(const struct trace_rec_dma *)rec;
 
 		if (st->map_kind == TRACE_REC_IOMMU_MAP) {
-			d.dma_addr = moved(st, d.dma_addr); /* follows the iommu side */
+			/* follows the iommu side: one record per run of pages that moved together
+			 */
+			const struct trace_rec_dma *o = (const void *)rec;
+			uint64_t bytes = o->size_bytes ? o->size_bytes : 1, run;
+
+			for (uint64_t off = 0; !rc && off < bytes; off += run) {
+				d.dma_addr = iova_reloc__run(st->reloc, o->dma_addr + off,
+							     bytes - off, &run);
+				d.size_bytes = o->size_bytes ? run : 0;
+				rc = next->emit(next, &d.hdr);
+			}
+			return rc;
 		} else if (dma_is_map(d.op)) {
 			st->map_kind = TRACE_REC_DMA;
 			rc = lazy_map(st, &d.dma_addr, d.size_bytes);

@@ -7,17 +7,23 @@
 # map off an IOVA still waiting in a flush queue), and an unmap ends the
 # device's expansion of that buffer. Before: 112 (bundled, inval=lazy),
 # 474424 (nvme, inval=lazy), 46118 (dsa-memcpy, pinned,inval=lazy).
+# The 6.12 trace (iommu:map and dma:* records, scatterlists mapped one
+# segment at a time): before, 24 (inval=lazy: an unmap of a scatterlist whose
+# segments moved apart was moved whole, past its own pages) and, qemu-vtd,
+# 97280 (tenants=2: the copy of a device without ATS got one).
 . "$(dirname "$0")/lib.sh"
 
 jget() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$2" | head -1; }
 
 "$SVATRACE" -q import --from ftrace-text --clock global data/traces/qemu-vtd-6.1-trace.txt.gz \
 	-o "$TMP/qemu.svt" || { echo "not ok 1 - import"; exit 0; }
+"$SVATRACE" -q import --from ftrace-text data/traces/qemu-vtd-6.12-trace.txt.gz \
+	-o "$TMP/q612.svt" || { echo "not ok 1 - import 6.12"; exit 0; }
 "$SVATRACE" -q gen dsa-memcpy --set duration=1ms -o "$TMP/dsa.svt"
 "$SVATRACE" -q gen nic-rx --set duration=2ms -o "$TMP/nic.svt"
 "$SVATRACE" -q gen nvme --set duration=5ms -o "$TMP/nvme.svt"
 "$SVATRACE" -q gen random-access --set duration=1ms -o "$TMP/ra.svt"
-for t in qemu dsa nic nvme ra; do
+for t in qemu q612 dsa nic nvme ra; do
 	bad=
 	for sc in none pinned faulting inval=strict inval=lazy ats=on ats=off pagesize=2m tenants=2 \
 		pinned,inval=lazy faulting:resident=0.5; do
@@ -38,14 +44,20 @@ check_eq "bundled trace, inval=lazy: every map translated as before (8 requests 
 # unmaps get IOTLB flushes only) belong to devices without ATS, so no ATC
 # keeps their translations past the unmap. Before: 8000 (1000 pages x 8
 # requests, every map on one ATS device).
-bad=
-for sc in none pinned inval=strict inval=lazy pinned,inval=lazy tenants=2; do
-	if [ $sc = none ]; then a=(); else a=(--scenario "$sc"); fi
-	"$SVATRACE" -q replay "$TMP/qemu.svt" --profile qemu-vtd "${a[@]}" --json > "$TMP/o.json" 2>&1
-	v=$(jget xlate.use_after_unmap "$TMP/o.json")
-	[ "$v" = 0 ] || bad="$bad $sc=$v"
+for t in qemu q612; do
+	bad=
+	for sc in none pinned inval=strict inval=lazy pinned,inval=lazy tenants=2; do
+		if [ $sc = none ]; then a=(); else a=(--scenario "$sc"); fi
+		"$SVATRACE" -q replay "$TMP/$t.svt" --profile qemu-vtd "${a[@]}" --json > "$TMP/o.json" 2>&1
+		v=$(jget xlate.use_after_unmap "$TMP/o.json")
+		[ "$v" = 0 ] || bad="$bad $sc=$v"
+	done
+	check_eq "$t, qemu-vtd: xlate.use_after_unmap = 0 in every pinned scenario" "" "$bad"
 done
-check_eq "bundled, qemu-vtd: xlate.use_after_unmap = 0 in every pinned scenario" "" "$bad"
+# the 6.12 trace, lazy: a scatterlist's unmap and DMA-API map follow each segment's move
+"$SVATRACE" -q replay "$TMP/q612.svt" --scenario inval=lazy --json > "$TMP/l.json"
+check_eq "6.12 trace, inval=lazy: every DMA-API map expanded as before" \
+	103939 "$(jget access.count "$TMP/l.json")"
 "$SVATRACE" -q replay "$TMP/qemu.svt" --profile qemu-vtd --json > "$TMP/q.json"
 check_eq "bundled, qemu-vtd: ATCs only for the 2 source ids the trace invalidates" 2 "$(jget atc.devices "$TMP/q.json")"
 check_eq "bundled, qemu-vtd: every map and unmap but one tied to its domain by the flush after it" \
@@ -57,7 +69,7 @@ check_eq "bundled, qemu-vtd: each map expanded (8 requests per page)" \
 # scenario) defers IOVA reuse the same way: a map of an IOVA the model's
 # flush queue still holds moves (replay/iova_reloc.h, shared with the
 # scenario). Before: 15560 (bundled, qemu-vtd), and nonzero on nvme.
-for t in qemu nvme nic; do
+for t in qemu q612 nvme nic; do
 	for prof in default qemu-vtd; do
 		"$SVATRACE" -q replay "$TMP/$t.svt" --profile $prof --scenario pinned --set inval.source=model \
 			--set inval.mode=lazy --json > "$TMP/o.json" 2>&1
@@ -70,4 +82,7 @@ check_match "bundled, model lazy: maps moved off held IOVAs" '^[1-9][0-9]{2,}$' 
 	--set inval.mode=lazy --json > "$TMP/o.json"
 check_eq "bundled, model lazy: every map still translated (8 requests per page)" \
 	"$(( $(jget map.pages "$TMP/o.json") * 8 ))" "$(jget access.count "$TMP/o.json")"
-check_match "bundled, model lazy: 2799 maps moved" '^2799$' "$(jget replay.maps_moved "$TMP/o.json")"
+# 2814: an unmap spanning maps that moved apart now holds each map's own
+# pages (iova_reloc__run); before, 2799, it held pages past its first map's
+# move and left the pages of the maps that stayed free for reuse at once
+check_match "bundled, model lazy: 2814 maps moved" '^2814$' "$(jget replay.maps_moved "$TMP/o.json")"

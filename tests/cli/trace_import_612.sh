@@ -47,8 +47,8 @@ ct=$("$SVATRACE" dump "$TMP/t.svt" | grep -m1 '"kind":"cache_tag".*"device_id":"
 check_match "cache_tag records keep device, domain and type (devtlb = 1)" '"domain_id":9,.*"tag_type":1' "$ct"
 
 check_rc "replay --strict reads it" 0 "$SVATRACE" replay --strict --json "$TMP/t.svt"
-# 3 devices named by dma:* records, plus the same 3 again under the names the
-# owners pass gives iommu:map records (sid:0x.../dom:N, replay/request.c
-# owner_dev): one device under two names is a known gap, pinned here so that
-# a change to either side shows up (the 6.1 trace, without dma:*, is not hit)
-check_match "... numbers its 3 devices, each twice (dma:* name and owner name)" '"replay.devices": 6[,}]' "$OUT"
+# 3 devices named by dma:* records; the owners pass ties each iommu:map's
+# domain to the device the DMA-API map of its IOVA names (replay/owners.c
+# dma_map), so the maps go to those same 3. Before: 6 (each device also under
+# the owner name sid:0x.../dom:N).
+check_match "... numbers its 3 devices once (iommu:map maps tied to the dma:* device)" '"replay.devices": 3[,}]' "$OUT"
