@@ -20,6 +20,8 @@ struct own_range {
 	uint64_t iova, bytes; /* range */
 	uint64_t key;	      /* map_key of the map that made it (0: unknown) */
 	uint64_t self;	      /* an unmap's own map_key */
+	uint64_t tmap;	      /* time_key of the map that made it (0: unknown) */
+	uint64_t tself;	      /* this record's own time_key */
 };
 
 struct own_cpu {
@@ -32,6 +34,8 @@ struct own_cpu {
 
 struct owners {
 	struct u64map map_dom;	       /* map_key of a map or unmap record -> DID */
+	struct u64map time_dom;	       /* time_key -> DID, or OWN_AMBIGUOUS */
+	struct u64map live_t;	       /* IOVA -> time_key of the live map starting there */
 	struct u64map live;	       /* IOVA -> map_key of the live map starting there */
 	struct u64map sid_ats;	       /* source id -> 1: its device TLB was invalidated */
 	struct u64map dom_sid;	       /* DID -> source id of its device with ATS */
@@ -50,8 +54,8 @@ struct owners *owners__new(void)
 		return NULL;
 	o->cpu = calloc(OWN_CPUS, sizeof(*o->cpu));
 	if (!o->cpu || u64map_init(&o->map_dom) || u64map_init(&o->live) ||
-	    u64map_init(&o->sid_ats) || u64map_init(&o->dom_sid) || u64map_init(&o->dom_unit) ||
-	    u64map_init(&o->dom_dev)) {
+	    u64map_init(&o->time_dom) || u64map_init(&o->live_t) || u64map_init(&o->sid_ats) ||
+	    u64map_init(&o->dom_sid) || u64map_init(&o->dom_unit) || u64map_init(&o->dom_dev)) {
 		owners__free(o);
 		errno = ENOMEM;
 		return NULL;
@@ -66,6 +70,8 @@ void owners__free(struct owners *o)
 	if (!o)
 		return;
 	u64map_fini(&o->map_dom);
+	u64map_fini(&o->time_dom);
+	u64map_fini(&o->live_t);
 	u64map_fini(&o->live);
 	u64map_fini(&o->sid_ats);
 	u64map_fini(&o->dom_sid);
@@ -83,6 +89,31 @@ static uint64_t map_key(uint32_t cpu, uint64_t ts_ns, uint64_t iova)
 	x *= 0xbf58476d1ce4e5b9ull;
 	x ^= x >> 29;
 	return x == U64MAP_EMPTY ? 0 : x;
+}
+
+/*
+ * A record's (CPU, time) alone: a scenario that moves a map to another IOVA
+ * (inval=lazy defers IOVA reuse, replay/iova_reloc.h) keeps its CPU and time,
+ * so the domain is still found through it, unless records of two domains
+ * share that CPU and time (OWN_AMBIGUOUS).
+ */
+#define OWN_AMBIGUOUS UINT64_MAX
+static uint64_t time_key(uint32_t cpu, uint64_t ts_ns)
+{
+	return map_key(cpu, ts_ns, UINT64_MAX);
+}
+
+static int note_time(struct owners *o, uint64_t tk, uint32_t domain)
+{
+	uint64_t d;
+
+	if (!tk)
+		return 0;
+	if (u64map_get(&o->time_dom, tk, &d) && d != domain)
+		d = OWN_AMBIGUOUS;
+	else
+		d = domain;
+	return u64map_put(&o->time_dom, tk, d) < 0 ? -ENOMEM : 0;
 }
 
 static struct own_cpu *cpu_of(struct owners *o, uint32_t cpu)
@@ -126,7 +157,8 @@ static int psi_flush(struct owners *o, struct own_cpu *c, uint32_t domain, uint6
 			c->maps[j++] = c->maps[i];
 			continue;
 		}
-		if (u64map_put(&o->map_dom, c->maps[i].key, domain) < 0)
+		if (u64map_put(&o->map_dom, c->maps[i].key, domain) < 0 ||
+		    note_time(o, c->maps[i].tself, domain))
 			return -ENOMEM;
 	}
 	c->nr_maps = j;
@@ -139,9 +171,11 @@ static int psi_flush(struct owners *o, struct own_cpu *c, uint32_t domain, uint6
 		}
 		key = c->unmaps[i].key;
 		if (key && !u64map_get(&o->map_dom, key, NULL) &&
-		    u64map_put(&o->map_dom, key, domain) < 0)
+		    (u64map_put(&o->map_dom, key, domain) < 0 ||
+		     note_time(o, c->unmaps[i].tmap, domain)))
 			return -ENOMEM;
-		if (u64map_put(&o->map_dom, c->unmaps[i].self, domain) < 0)
+		if (u64map_put(&o->map_dom, c->unmaps[i].self, domain) < 0 ||
+		    note_time(o, c->unmaps[i].tself, domain))
 			return -ENOMEM;
 	}
 	c->nr_unmaps = j;
@@ -211,22 +245,29 @@ int owners__scan(struct owners *o, struct replay_source *src)
 
 			r = (struct own_range){.iova = mp->iova,
 					       .bytes = mp->size_bytes,
-					       .key = map_key(rec->cpu, rec->ts_ns, mp->iova)};
+					       .key = map_key(rec->cpu, rec->ts_ns, mp->iova),
+					       .tmap = time_key(rec->cpu, rec->ts_ns),
+					       .tself = time_key(rec->cpu, rec->ts_ns)};
 			push_range(c->maps, &c->nr_maps, OWN_RECENT, &r);
-			if (u64map_put(&o->live, mp->iova, r.key) < 0)
+			if (u64map_put(&o->live, mp->iova, r.key) < 0 ||
+			    u64map_put(&o->live_t, mp->iova, r.tself) < 0)
 				rc = -ENOMEM;
 			break;
 		}
 		case TRACE_REC_IOMMU_UNMAP: {
 			const struct trace_rec_iommu_unmap *u = (const void *)rec;
-			uint64_t key = 0;
+			uint64_t key = 0, tmap = 0;
 
 			(void)u64map_get(&o->live, u->iova, &key);
+			(void)u64map_get(&o->live_t, u->iova, &tmap);
 			u64map_del(&o->live, u->iova);
+			u64map_del(&o->live_t, u->iova);
 			r = (struct own_range){.iova = u->iova,
 					       .bytes = u->size_bytes,
 					       .key = key,
-					       .self = map_key(rec->cpu, rec->ts_ns, u->iova)};
+					       .self = map_key(rec->cpu, rec->ts_ns, u->iova),
+					       .tmap = tmap,
+					       .tself = time_key(rec->cpu, rec->ts_ns)};
 			push_range(c->unmaps, &c->nr_unmaps, OWN_UNMAPS, &r);
 			break;
 		}
@@ -255,7 +296,12 @@ uint32_t owners__map_domain(const struct owners *o, uint32_t cpu, uint64_t ts_ns
 {
 	uint64_t d;
 
-	return u64map_get(&o->map_dom, map_key(cpu, ts_ns, iova), &d) ? (uint32_t)d : OWNERS_NONE;
+	if (u64map_get(&o->map_dom, map_key(cpu, ts_ns, iova), &d))
+		return (uint32_t)d;
+	/* a record a scenario moved to another IOVA: by its CPU and time */
+	if (u64map_get(&o->time_dom, time_key(cpu, ts_ns), &d) && d != OWN_AMBIGUOUS)
+		return (uint32_t)d;
+	return OWNERS_NONE;
 }
 
 bool owners__ats_known(const struct owners *o)

@@ -24,6 +24,9 @@
  *   the iommu:map of the IOVA (iommu_dma_map_page maps, then traces): the
  *   domain of the live map at a DMA-API map's page is that device's (the
  *   first device named wins: one device per domain, no groups).
+ * - A record a scenario moved to another IOVA (inval=lazy defers IOVA reuse)
+ *   keeps its CPU and time: its domain is found by those when the IOVA no
+ *   longer matches, unless records of two domains share them (then none).
  */
 #ifndef SVATRACE_REPLAY_OWNERS_H
 #define SVATRACE_REPLAY_OWNERS_H
