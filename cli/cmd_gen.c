@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "collect/gen/gen.h"
 #include "common/log.h"
+#include "lib/suggest.h"
 #include "trace/trace.h"
 
 static const char *type_name(enum gen_type t)
@@ -120,6 +121,33 @@ struct gen_args {
 	char *trace_set;	     /* from-summary's TRACE as "trace=TRACE" (malloc'd) */
 };
 
+struct kind_names {
+	const char *v[32]; /* generator names */
+	size_t n;	   /* used */
+};
+
+static void add_kind_name(const struct gen_kind *k, void *ctx)
+{
+	struct kind_names *kn = ctx;
+
+	if (kn->n < sizeof(kn->v) / sizeof(kn->v[0]))
+		kn->v[kn->n++] = k->name;
+}
+
+/* "no generator kind 'nic-rxx'; did you mean 'nic-rx'?" */
+static int unknown_kind(const char *word)
+{
+	struct kind_names kn = {.n = 0};
+	const char *near;
+
+	gen_foreach(add_kind_name, &kn);
+	near = suggest_closest(word, kn.v, kn.n);
+	if (near)
+		return cli_usage_error("gen", "no generator kind '%s'; did you mean '%s'?", word,
+				       near);
+	return cli_usage_error("gen", "no generator kind '%s' (see 'svatrace gen --help')", word);
+}
+
 /* Options and KIND into @a: CLI_OK, or the exit status of a usage error. */
 static int parse_args(int argc, char **argv, struct gen_args *a)
 {
@@ -156,7 +184,7 @@ static int parse_args(int argc, char **argv, struct gen_args *a)
 	if (optind < argc) {
 		a->kind = gen_find(argv[optind]);
 		if (!a->kind)
-			return cli_usage_error("gen", "no generator kind '%s'", argv[optind]);
+			return unknown_kind(argv[optind]);
 		/* gen from-summary TRACE: the one positional is --set trace=TRACE */
 		if (optind + 2 == argc && !strcmp(a->kind->name, "from-summary")) {
 			if (asprintf(&a->trace_set, "trace=%s", argv[optind + 1]) < 0) {

@@ -19,6 +19,8 @@ check_fails "a mistyped scenario" "$SVATRACE" replay "$TMP/d.svt" --scenario fau
 check_match "... suggests the transform" "no transform 'fautling'; did you mean 'faulting'\\?" "$OUT"
 check_rc "a mistyped plot kind" 2 "$SVATRACE" plot iotlb-swep --db "$TMP/x.db" -o "$TMP/p"
 check_match "... suggests the kind" "did you mean 'iotlb-sweep'\\?" "$OUT"
+check_rc "a mistyped generator" 2 "$SVATRACE" gen nic-rxx -o "$TMP/g.svt"
+check_match "... suggests the generator" "no generator kind 'nic-rxx'; did you mean 'nic-rx'\\?" "$OUT"
 
 # mistyped options: one shared error path, one line plus the --help hint
 check_rc "a mistyped option is a usage error" 2 "$SVATRACE" info --jsn "$TMP/d.svt"
