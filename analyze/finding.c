@@ -20,6 +20,7 @@
 #include "analyze/compare.h"
 #include "analyze/finding.h"
 #include "analyze/plot.h"
+#include "lib/units.h"
 #include "model/metric_keys.h"
 
 #define MISS_GONE_PCT 1.0   /* a miss rate at or below this is "no misses" */
@@ -57,23 +58,12 @@ void finding_fmt_bytes(char *buf, size_t len, double b)
 	snprintf(buf, len, "%g %s", b, u[i]);
 }
 
-static double parse_size(const char *s)
+double finding_parse_bytes(const char *s)
 {
-	char *end;
-	double v = strtod(s, &end);
+	double v;
+	char err[128];
 
-	if (end == s)
-		return NAN;
-	switch (*end | 0x20) {
-	case 'k':
-		return v * 1024;
-	case 'm':
-		return v * 1024 * 1024;
-	case 'g':
-		return v * 1024 * 1024 * 1024;
-	default:
-		return v;
-	}
+	return s && !units_parse_double(s, UNITS_BYTES, &v, err, sizeof(err)) ? v : NAN;
 }
 
 void finding_value_words(const char *key, const char *value, char *buf, size_t len)
@@ -81,7 +71,7 @@ void finding_value_words(const char *key, const char *value, char *buf, size_t l
 	char sz[32];
 
 	if (!strcmp(key, CFG_PAGE_SIZE)) {
-		finding_fmt_bytes(sz, sizeof(sz), parse_size(value));
+		finding_fmt_bytes(sz, sizeof(sz), finding_parse_bytes(value));
 		snprintf(buf, len, "%s pages", sz);
 	} else if (!strcmp(key, CFG_IOTLB_ENTRIES)) {
 		snprintf(buf, len, "%s IOTLB entries", value);
@@ -156,7 +146,7 @@ static int cmp_ipt(const void *a, const void *b)
 static double cfg_num(struct store *st, int64_t run, const char *key)
 {
 	char *v = store__get_config(st, run, key);
-	double x = v ? parse_size(v) : NAN;
+	double x = v ? finding_parse_bytes(v) : NAN;
 
 	free(v);
 	return x;
@@ -167,7 +157,7 @@ static double footprint_of(const struct store_run *r)
 	json_t *m = *r->trace_meta_json ? json_loads(r->trace_meta_json, 0, NULL) : NULL;
 	json_t *p = json_is_object(m) ? json_object_get(m, "params") : NULL;
 	json_t *f = json_is_object(p) ? json_object_get(p, "footprint") : NULL;
-	double v = json_is_string(f) ? parse_size(json_string_value(f)) : NAN;
+	double v = json_is_string(f) ? finding_parse_bytes(json_string_value(f)) : NAN;
 
 	json_decref(m);
 	return v;

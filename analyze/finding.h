@@ -59,6 +59,10 @@ void finding_fmt_ns(char *buf, size_t len, double ns);
 /** finding_fmt_bytes() - a size for people: "4 KiB", "2 MiB", "64 MiB". */
 void finding_fmt_bytes(char *buf, size_t len, double bytes);
 
+/** finding_parse_bytes() - a stored size ("4096", "2M", "4KiB") in bytes (lib/units); NAN if not
+ * one. */
+double finding_parse_bytes(const char *s);
+
 /**
  * finding_value_words() - a config value in words for legends: page sizes
  * ("2 MiB pages"), WQ modes ("dedicated WQ"), else "KEY=VALUE".

@@ -19,32 +19,13 @@
 
 #define MAX_MARKS 8 /* page sizes marked */
 
-static double size_of(const char *s)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s)
-		return NAN;
-	switch (*end | 0x20) {
-	case 'k':
-		return v * 1024;
-	case 'm':
-		return v * 1024 * 1024;
-	case 'g':
-		return v * 1024 * 1024 * 1024;
-	default:
-		return v;
-	}
-}
-
 /* The footprint the trace's generator states ("params": {"footprint": "64m"}). */
 static double footprint(const struct store_run *r)
 {
 	json_t *m = *r->trace_meta_json ? json_loads(r->trace_meta_json, 0, NULL) : NULL;
 	json_t *p = json_is_object(m) ? json_object_get(m, "params") : NULL;
 	json_t *f = json_is_object(p) ? json_object_get(p, "footprint") : NULL;
-	double v = json_is_string(f) ? size_of(json_string_value(f)) : NAN;
+	double v = json_is_string(f) ? finding_parse_bytes(json_string_value(f)) : NAN;
 
 	json_decref(m);
 	return v;
@@ -57,7 +38,7 @@ static void reach_marks(FILE *f, struct store *st, const struct store_run *runs,
 
 	for (size_t i = 0; i < nr; i++) {
 		char *v = store__get_config(st, runs[i].id, CFG_PAGE_SIZE);
-		double p = v ? size_of(v) : NAN;
+		double p = v ? finding_parse_bytes(v) : NAN;
 		bool seen = false;
 
 		free(v);

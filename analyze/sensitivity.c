@@ -23,32 +23,10 @@ static const char *const headline_keys[] = {
     KEY_RUN_DURATION,
 };
 
-double sens_metric(struct store *st, int64_t id, const char *key)
-{
-	const char *at = strrchr(key, '@');
-	struct store_hist h;
-	struct hist hv;
-	char hk[256];
-	double x;
-
-	if (!store__get_metric(st, id, key, &x, NULL, 0))
-		return x;
-	if (!at || (size_t)(at - key) >= sizeof(hk))
-		return NAN;
-	snprintf(hk, sizeof(hk), "%.*s", (int)(at - key), key);
-	if (store__get_hist(st, id, hk, &h))
-		return NAN;
-	hv = store_hist_view(&h);
-	if (hist_stat(&hv, at + 1, &x))
-		x = NAN;
-	store_hist_clear(&h);
-	return x;
-}
-
 const char *sens_default_metric(struct store *st, int64_t id)
 {
 	for (size_t i = 0; i < sizeof(headline_keys) / sizeof(headline_keys[0]); i++)
-		if (!isnan(sens_metric(st, id, headline_keys[i])))
+		if (!isnan(store__metric_value(st, id, headline_keys[i])))
 			return headline_keys[i];
 	return NULL;
 }
@@ -157,7 +135,7 @@ static int add_run(struct store *st, const struct store_run *r, struct sens_resu
 		return 0;
 	base = config_number(st, out->base_run, key);
 	v = config_number(st, r->id, key);
-	m = sens_metric(st, r->id, out->metric);
+	m = store__metric_value(st, r->id, out->metric);
 	if (isnan(base) || isnan(v) || v == base || isnan(m))
 		return 0;
 	e = effect_of(out, key, base);
@@ -191,7 +169,7 @@ int sens_read(struct store *st, int64_t base, const char *metric, struct sens_re
 		metric = sens_default_metric(st, base);
 	if (metric)
 		snprintf(out->metric, sizeof(out->metric), "%s", metric);
-	out->base_metric = metric ? sens_metric(st, base, metric) : NAN;
+	out->base_metric = metric ? store__metric_value(st, base, metric) : NAN;
 	rc = isnan(out->base_metric) ? -ENOENT : 0;
 	if (!rc) {
 		const struct store_where w = {"trace_hash", b.trace_hash};

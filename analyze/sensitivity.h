@@ -52,12 +52,6 @@ int64_t sens_find_base(struct store *st, const char *label);
 const char *sens_default_metric(struct store *st, int64_t id);
 
 /**
- * sens_metric() - metric @key of run @id: a scalar metric, else KEY@STAT of
- * a histogram (lib/hist.h statistics). NAN if the run has neither.
- */
-double sens_metric(struct store *st, int64_t id, const char *key);
-
-/**
  * sens_read() - the effects around base run @base on @metric (NULL: the
  * default metric). Free with sens_result_clear().
  * Return: 0, -ENOENT (no base run, no metric, or no varied run), -ENOMEM,

@@ -218,6 +218,12 @@ int store__for_each_hist_key(struct store *st, int64_t run, int (*fn)(void *arg,
 /** store__get_hist() - histogram @key of @run; -ENOENT if absent. Free with store_hist_clear(). */
 int store__get_hist(struct store *st, int64_t run, const char *key, struct store_hist *out);
 
+/**
+ * store__metric_value() - @key of @run: a scalar metric, else KEY@STAT of
+ * a histogram (hist_stat()); NAN if neither.
+ */
+double store__metric_value(struct store *st, int64_t run, const char *key);
+
 /** store_hist_clear() - free a histogram's counts. */
 void store_hist_clear(struct store_hist *h);
 

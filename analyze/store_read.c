@@ -516,3 +516,25 @@ int store__info(struct store *st, struct store_info *info)
 	sqlite3_finalize(s);
 	return 0;
 }
+
+double store__metric_value(struct store *st, int64_t run, const char *key)
+{
+	const char *at = strrchr(key, '@');
+	struct store_hist h;
+	struct hist hv;
+	char hk[256];
+	double x;
+
+	if (!store__get_metric(st, run, key, &x, NULL, 0))
+		return x;
+	if (!at || (size_t)(at - key) >= sizeof(hk))
+		return NAN;
+	snprintf(hk, sizeof(hk), "%.*s", (int)(at - key), key);
+	if (store__get_hist(st, run, hk, &h))
+		return NAN;
+	hv = store_hist_view(&h);
+	if (hist_stat(&hv, at + 1, &x))
+		x = NAN;
+	store_hist_clear(&h);
+	return x;
+}

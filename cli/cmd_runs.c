@@ -211,29 +211,6 @@ static int find_vary(struct view *v)
 	return 0;
 }
 
-/* Metric @key of @run: a scalar metric, else KEY@STAT of a histogram; NAN if neither. */
-static double metric_of(struct store *st, int64_t run, const char *key)
-{
-	const char *at = strrchr(key, '@');
-	struct store_hist h;
-	struct hist hv;
-	char hk[256];
-	double x;
-
-	if (!store__get_metric(st, run, key, &x, NULL, 0))
-		return x;
-	if (!at || (size_t)(at - key) >= sizeof(hk))
-		return NAN;
-	snprintf(hk, sizeof(hk), "%.*s", (int)(at - key), key);
-	if (store__get_hist(st, run, hk, &h))
-		return NAN;
-	hv = store_hist_view(&h);
-	if (hist_stat(&hv, at + 1, &x))
-		x = NAN;
-	store_hist_clear(&h);
-	return x;
-}
-
 static int metric_key_cb(void *arg, const char *key, double value, const char *unit)
 {
 	struct kvs *c = arg;
@@ -274,7 +251,7 @@ static int load_metrics(struct store *st, struct view *v)
 		bool any = false;
 
 		for (size_t i = 0; i < v->nr; i++) {
-			double x = metric_of(st, v->runs[i].id, v->metric[k]);
+			double x = store__metric_value(st, v->runs[i].id, v->metric[k]);
 
 			v->val[i * v->nr_metrics + k] = x;
 			any |= !isnan(x);
