@@ -178,11 +178,15 @@ for sys in iommu dma intel_iommu; do
 	done
 done
 # the kernel functions the collector probes, as tracefs kprobes named like
-# the collector's probes (fentry:FUNCTION), where this kernel has them
-for fn in qi_submit_sync pin_user_pages_fast pin_user_pages_remote unpin_user_pages \
-	unpin_user_pages_dirty_lock __iommu_queue_command_sync; do
+# the collector's probes (fentry:FUNCTION), where this kernel has them; a
+# kretprobe (r:) where the collector records at the function's exit (fexit:
+# the qi_submit_sync wait, the pins' results), so that a call still running
+# at the end of the window counts on neither side
+for fn in qi_submit_sync:r pin_user_pages_fast:r pin_user_pages_remote:r unpin_user_pages:p \
+	unpin_user_pages_dirty_lock:p __iommu_queue_command_sync:p; do
+	at=${fn#*:}; fn=${fn%:*}
 	grep -q " $fn\$" /proc/kallsyms || continue
-	echo "p:fentry/$fn $fn" >> $T/kprobe_events &&
+	echo "$at:fentry/$fn $fn" >> $T/kprobe_events &&
 		echo 1 > $T/events/fentry/$fn/enable && echo "fentry:$fn" >> /out/events.txt
 done
 log "kernel functions in tracefs: $(grep -c '^fentry:' /out/events.txt)"
