@@ -131,6 +131,25 @@ static int dev_new(struct request *rq, uint32_t dev, uint32_t string_id,
 	return ops->device(ctx, dev, ats, unit);
 }
 
+/* Make zero-filled @*v (capacity @*cap) hold index @idx, doubling from 64; 0 or -ENOMEM. */
+static int grow_u32(uint32_t **v, uint32_t *cap, uint32_t idx)
+{
+	uint32_t c = *cap ? *cap : 64;
+	uint32_t *n;
+
+	if (idx < *cap)
+		return 0;
+	while (c <= idx)
+		c *= 2;
+	n = svt_realloc(*v, c * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	memset(n + *cap, 0, (c - *cap) * sizeof(*n));
+	*v = n;
+	*cap = c;
+	return 0;
+}
+
 static int dev_index_ops(struct request *rq, uint32_t string_id, uint32_t *dev,
 			 const struct request_ops *ops, void *ctx)
 {
@@ -143,19 +162,8 @@ static int dev_index_ops(struct request *rq, uint32_t string_id, uint32_t *dev,
 		*dev = *d - 1;
 		return fresh ? dev_new(rq, *dev, string_id, ops, ctx) : 0;
 	}
-	if (string_id >= rq->dev_of_id_cap) {
-		uint32_t cap = rq->dev_of_id_cap ? rq->dev_of_id_cap : 64;
-		uint32_t *n;
-
-		while (cap <= string_id)
-			cap *= 2;
-		n = svt_realloc(rq->dev_of_id, cap * sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		memset(n + rq->dev_of_id_cap, 0, (cap - rq->dev_of_id_cap) * sizeof(*n));
-		rq->dev_of_id = n;
-		rq->dev_of_id_cap = cap;
-	}
+	if (grow_u32(&rq->dev_of_id, &rq->dev_of_id_cap, string_id))
+		return -ENOMEM;
 	if (!rq->dev_of_id[string_id]) {
 		rq->dev_of_id[string_id] = next_dev(rq);
 		*dev = rq->dev_of_id[string_id] - 1;
@@ -275,19 +283,8 @@ void request__set_owners(struct request *rq, const struct owners *own)
 
 static int dom_note(struct request *rq, uint32_t dev, uint32_t domain)
 {
-	if (dev >= rq->dom_of_dev_cap) {
-		uint32_t cap = rq->dom_of_dev_cap ? rq->dom_of_dev_cap : 64;
-		uint32_t *n;
-
-		while (cap <= dev)
-			cap *= 2;
-		n = svt_realloc(rq->dom_of_dev, cap * sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		memset(n + rq->dom_of_dev_cap, 0, (cap - rq->dom_of_dev_cap) * sizeof(*n));
-		rq->dom_of_dev = n;
-		rq->dom_of_dev_cap = cap;
-	}
+	if (grow_u32(&rq->dom_of_dev, &rq->dom_of_dev_cap, dev))
+		return -ENOMEM;
 	rq->dom_of_dev[dev] = domain + 1;
 	return 0;
 }
