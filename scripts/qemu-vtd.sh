@@ -178,11 +178,10 @@ for sys in iommu dma intel_iommu; do
 	done
 done
 # the kernel functions the collector probes, as tracefs kprobes named like
-# the collector's probes (fentry:FUNCTION), where this kernel has them; a
-# kretprobe (r:) where the collector records at the function's exit (fexit:
-# the qi_submit_sync wait, the pins' results), so that a call still running
-# at the end of the window counts on neither side
-for fn in qi_submit_sync:r pin_user_pages_fast:r pin_user_pages_remote:r unpin_user_pages:p \
+# the collector's probes (fentry:FUNCTION), where this kernel has them; all
+# at entry (p:), because a record of an entry/exit pair (the qi_submit_sync
+# wait, the pins' results) carries its entry time, which places it in the window
+for fn in qi_submit_sync:p pin_user_pages_fast:p pin_user_pages_remote:p unpin_user_pages:p \
 	unpin_user_pages_dirty_lock:p __iommu_queue_command_sync:p; do
 	at=${fn#*:}; fn=${fn%:*}
 	grep -q " $fn\$" /proc/kallsyms || continue

@@ -110,15 +110,30 @@ static const __u8 probe_kind[SVT_P_MAX_] = {
     SVT_PROBES(SVT_KIND_OF, SVT_KIND_OF, SVT_KIND_OF, SVT_KIND_OF)};
 #undef SVT_KIND_OF
 
-/* Entry state of entry/exit pairs, by thread id. */
+/*
+ * Entry state of entry/exit pairs. A thread id alone is not a call: every
+ * CPU's idle task is pid 0 (interrupts served in idle on two CPUs overlap),
+ * and an interrupt can run qi_submit_sync on a task that is inside another
+ * probed call. So the key is the owner (thread, or the CPU for pid 0), the
+ * probe, and the nesting depth: calls of one owner nest LIFO, and an exit
+ * takes the deepest entry of its probe.
+ */
 struct entry {
 	__u64 ts_ns; /* entry time */
 	__u64 a[4];  /* saved arguments */
 };
+struct entry_key {
+	__u32 owner; /* thread id; SVT_IDLE_OWNER | cpu for pid 0 */
+	__u16 probe; /* SVT_P_* of the exit that consumes it */
+	__u16 depth; /* 0 outermost */
+};
+#define SVT_IDLE_OWNER 0x80000000u
+#define SVT_ENTRY_NEST 4 /* task, softirq, hardirq, NMI */
+#define SVT_EEXIST 17	 /* errno: vmlinux.h has none */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
-	__type(key, __u32);
+	__type(key, struct entry_key);
 	__type(value, struct entry);
 } entries SEC(".maps");
 
@@ -1077,23 +1092,37 @@ static __always_inline long fret(void *ctx)
 	return (long)v;
 }
 
-static __always_inline int entry_save(__u64 a0, __u64 a1, __u64 a2)
+static __always_inline __u32 entry_owner(struct task_struct *t)
+{
+	__u32 tid = t->pid;
+
+	return tid ? tid : SVT_IDLE_OWNER | bpf_get_smp_processor_id();
+}
+
+/* Saves the entry of @probe's call in the first free depth slot. */
+static __always_inline int entry_save(__u16 probe, __u64 a0, __u64 a1, __u64 a2)
 {
 	struct task_struct *t = cur();
 	struct entry en = {.ts_ns = bpf_ktime_get_ns(), .a = {a0, a1, a2, 0}};
-	__u32 tid = t->pid;
+	struct entry_key k = {.owner = entry_owner(t), .probe = probe};
 
-	if (!skip_task(t))
-		bpf_map_update_elem(&entries, &tid, &en, BPF_ANY);
+	if (skip_task(t))
+		return 0;
+#pragma unroll
+	for (int d = 0; d < SVT_ENTRY_NEST; d++) {
+		k.depth = d;
+		if (bpf_map_update_elem(&entries, &k, &en, BPF_NOEXIST) != -SVT_EEXIST)
+			break;
+	}
 	return 0;
 }
 
 /* An fentry program saving arguments @i0, @i1, @i2 (-1: none) for its fexit. */
-#define ENTRY_SAVE(prog, fn, i0, i1, i2)                                                           \
+#define ENTRY_SAVE(prog, fn, probe, i0, i1, i2)                                                    \
 	SEC("fentry/" fn)                                                                          \
 	int prog(void *ctx)                                                                        \
 	{                                                                                          \
-		return entry_save(arg(ctx, i0), arg(ctx, i1), arg(ctx, i2));                       \
+		return entry_save(probe, arg(ctx, i0), arg(ctx, i1), arg(ctx, i2));                \
 	}
 
 /*
@@ -1109,12 +1138,22 @@ static __always_inline int entry_save(__u64 a0, __u64 a1, __u64 a2)
 static __always_inline struct svt_rec *exit_rec(__u16 probe, long ret, const __u32 fl)
 {
 	struct task_struct *t = cur();
-	__u32 tid = t->pid;
-	struct entry *en = bpf_map_lookup_elem(&entries, &tid);
+	struct entry_key k = {.owner = entry_owner(t), .probe = probe};
+	struct entry *en = bpf_map_lookup_elem(&entries, &k), *deeper;
 	struct svt_rec *r;
 
 	if (!en)
 		return NULL;
+#pragma unroll
+	for (int d = 1; d < SVT_ENTRY_NEST; d++) {
+		k.depth = d;
+		deeper = bpf_map_lookup_elem(&entries, &k);
+		if (!deeper) {
+			k.depth = d - 1;
+			break;
+		}
+		en = deeper;
+	}
 	r = rec_new(t, probe, EXIT_NV, fl);
 	if (r) {
 		RDUR(r, EXIT_NV, fl) = (summary_mode ? bpf_ktime_get_ns() : r->ts_ns) - en->ts_ns;
@@ -1125,7 +1164,7 @@ static __always_inline struct svt_rec *exit_rec(__u16 probe, long ret, const __u
 		RV(r)[3] = en->a[3];
 		RRET(r, EXIT_NV) = ret;
 	}
-	bpf_map_delete_elem(&entries, &tid);
+	bpf_map_delete_elem(&entries, &k);
 	return r;
 }
 
@@ -1142,7 +1181,7 @@ static __always_inline struct svt_rec *exit_rec(__u16 probe, long ret, const __u
 	}
 
 /* qi_submit_sync(iommu, desc, count, options): the invalidation wait. */
-ENTRY_SAVE(fe_qi_submit_sync, "qi_submit_sync", 0, 2, -1)
+ENTRY_SAVE(fe_qi_submit_sync, "qi_submit_sync", SVT_P_QI_SUBMIT_SYNC, 0, 2, -1)
 
 /* nr_desc, ret, dur_ns, s2 the IOMMU (the iommu pointer is cleared);
  * shared by the fexit and the kretprobe. */
@@ -1309,11 +1348,13 @@ int fe_iopf_group_response(void *ctx)
 
 /* Entry saves struct svt_v_pin's addr (start), nr_pages and gup_flags; exit
  * adds the pages pinned or -errno. Argument positions per function: */
-ENTRY_SAVE(fe_pin_fast, "pin_user_pages_fast", 0, 1, 2) /* (start, nr_pages, gup_flags, pages) */
-ENTRY_SAVE(fe_pin, "pin_user_pages", 0, 1, 2) /* (start, nr_pages, gup_flags, pages[, vmas]) */
-ENTRY_SAVE(fe_pin_remote, "pin_user_pages_remote", 1, 2,
+ENTRY_SAVE(fe_pin_fast, "pin_user_pages_fast", SVT_P_PIN_FAST, 0, 1,
+	   2) /* (start, nr_pages, gup_flags, pages) */
+ENTRY_SAVE(fe_pin, "pin_user_pages", SVT_P_PIN, 0, 1,
+	   2) /* (start, nr_pages, gup_flags, pages[, vmas]) */
+ENTRY_SAVE(fe_pin_remote, "pin_user_pages_remote", SVT_P_PIN_REMOTE, 1, 2,
 	   3) /* (mm, start, nr_pages, gup_flags, ...) */
-ENTRY_SAVE(fe_pin_unlocked, "pin_user_pages_unlocked", 0, 1,
+ENTRY_SAVE(fe_pin_unlocked, "pin_user_pages_unlocked", SVT_P_PIN_UNLOCKED, 0, 1,
 	   3) /* (start, nr_pages, pages, gup_flags) */
 
 EXIT_RECORD(fx_pin_fast, "pin_user_pages_fast", SVT_P_PIN_FAST, int)
@@ -1400,7 +1441,8 @@ int fe_idxd_submit(void *ctx)
  * times; the return value says accepted (0) or -EAGAIN/-ENXIO. */
 static __always_inline int idxd_enqcmds_entry(struct idxd_wq___svt *wq, __u64 desc)
 {
-	return entry_save(BPF_CORE_READ(wq, id), BPF_CORE_READ(wq, idxd, id), desc);
+	return entry_save(SVT_P_IDXD_ENQCMDS, BPF_CORE_READ(wq, id), BPF_CORE_READ(wq, idxd, id),
+			  desc);
 }
 
 SEC("fentry/idxd_enqcmds")
@@ -1531,11 +1573,11 @@ static __always_inline __u64 karg(struct pt_regs *ctx, const int n)
 }
 
 /* A kprobe saving arguments @i0, @i1, @i2 (-1: none) for its kretprobe (ENTRY_SAVE's twin). */
-#define KENTRY_SAVE(prog, i0, i1, i2)                                                              \
+#define KENTRY_SAVE(prog, probe, i0, i1, i2)                                                       \
 	SEC("kprobe")                                                                              \
 	int prog(struct pt_regs *ctx)                                                              \
 	{                                                                                          \
-		return entry_save(i0 < 0 ? 0 : karg(ctx, i0), i1 < 0 ? 0 : karg(ctx, i1),          \
+		return entry_save(probe, i0 < 0 ? 0 : karg(ctx, i0), i1 < 0 ? 0 : karg(ctx, i1),   \
 				  i2 < 0 ? 0 : karg(ctx, i2));                                     \
 	}
 
@@ -1551,7 +1593,7 @@ static __always_inline __u64 karg(struct pt_regs *ctx, const int n)
 		return 0;                                                                          \
 	}
 
-KENTRY_SAVE(kp_qi_submit_sync, 0, 2, -1)
+KENTRY_SAVE(kp_qi_submit_sync, SVT_P_QI_SUBMIT_SYNC, 0, 2, -1)
 SEC("kretprobe")
 int kr_qi_submit_sync(struct pt_regs *ctx)
 {
@@ -1591,10 +1633,10 @@ int kp_iopf_group_response(struct pt_regs *ctx)
 			     BPF_CORE_READ(group, prm.grpid), (__u32)karg(ctx, 1));
 }
 
-KENTRY_SAVE(kp_pin_fast, 0, 1, 2)
-KENTRY_SAVE(kp_pin, 0, 1, 2)
-KENTRY_SAVE(kp_pin_remote, 1, 2, 3)
-KENTRY_SAVE(kp_pin_unlocked, 0, 1, 3)
+KENTRY_SAVE(kp_pin_fast, SVT_P_PIN_FAST, 0, 1, 2)
+KENTRY_SAVE(kp_pin, SVT_P_PIN, 0, 1, 2)
+KENTRY_SAVE(kp_pin_remote, SVT_P_PIN_REMOTE, 1, 2, 3)
+KENTRY_SAVE(kp_pin_unlocked, SVT_P_PIN_UNLOCKED, 0, 1, 3)
 KEXIT_RECORD(kr_pin_fast, SVT_P_PIN_FAST, int)
 KEXIT_RECORD(kr_pin, SVT_P_PIN, long)
 KEXIT_RECORD(kr_pin_remote, SVT_P_PIN_REMOTE, long)
