@@ -76,6 +76,33 @@ int cal_sweep(const struct model_cfg *cfg, const uint64_t *win_bytes, uint32_t n
 	return 0;
 }
 
+int cal_remote_base(const struct pb_curve *local_off, const struct pb_curve *remote_off,
+		    double on0_ns, struct pb_curve *out)
+{
+	uint32_t n = local_off->nr;
+	double l0, lmax, rmax;
+
+	if (!n || remote_off->nr != n)
+		return -EINVAL;
+	for (uint32_t i = 0; i < n; i++)
+		if (local_off->win_bytes[i] != remote_off->win_bytes[i])
+			return -EINVAL;
+	l0 = local_off->val[0];
+	lmax = local_off->val[n - 1];
+	rmax = remote_off->val[n - 1];
+	if (fabs(remote_off->val[0] - on0_ns) <= CAL_START_TOL_NS ||
+	    fabs(l0 - on0_ns) > CAL_START_TOL_NS || lmax - l0 < CAL_LLC_RISE_NS)
+		return -ENODATA;
+	*out = *local_off;
+	for (uint32_t i = 0; i < n; i++) {
+		double f = (local_off->val[i] - l0) / (lmax - l0);
+
+		f = f < 0 ? 0 : f > 1 ? 1 : f;
+		out->val[i] = l0 + f * (rmax - l0);
+	}
+	return 0;
+}
+
 static int base_inc(const struct pb_curve *meas, const struct pb_curve *base, double *inc)
 {
 	for (uint32_t i = 0; i < meas->nr; i++)

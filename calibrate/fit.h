@@ -94,6 +94,32 @@ struct cal_score {
 int cal_predict(const struct model_cfg *cfg, const struct pb_curve *meas,
 		const struct pb_curve *base, struct cal_score *s);
 
+/*
+ * The data path of a remote-memory IOMMU-on run (the buffer in the other
+ * socket's memory). Its reads at small windows hit the cache like the local
+ * run's (every IOMMU-on run starts at the local IOMMU-off run's latency), and
+ * past the last-level cache they read remote DRAM. A remote IOMMU-off run
+ * whose reads never hit the cache (it starts at its plateau) does not
+ * describe that, so the data path is built from the two IOMMU-off runs:
+ *   base(W) = L(W0) + f(W) * (R_plateau - L(W0)),
+ *   f(W) = (L(W) - L(W0)) / (L_plateau - L(W0)),
+ * f the fraction of reads missing the cache, from the local run's rise, and
+ * R_plateau the remote run's DRAM latency (its largest window).
+ */
+#define CAL_START_TOL_NS 20.0 /* an IOMMU-off run starting this close describes the data path */
+#define CAL_LLC_RISE_NS 10.0  /* a local rise this large shows the cache's reach */
+
+/**
+ * cal_remote_base() - the data path of a remote run whose own IOMMU-off run
+ * starts @on0_ns-far from it (see above), from @local_off and @remote_off.
+ * Return: 0 and @out filled; -ENODATA when the IOMMU-off runs cannot tell
+ * (the local one does not start at @on0_ns or shows no cache rise, or the
+ * remote one starts at @on0_ns: use it as it is); -EINVAL when the windows
+ * differ.
+ */
+int cal_remote_base(const struct pb_curve *local_off, const struct pb_curve *remote_off,
+		    double on0_ns, struct pb_curve *out);
+
 /* Fit result. */
 struct cal_fit {
 	uint32_t iotlb_entries;	 /* fitted IOTLB entries (fully associative) */

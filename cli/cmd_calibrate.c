@@ -47,7 +47,7 @@ static void usage(FILE *f)
 	    "  profile whose fitted values name the file and the error.\n"
 	    "check: predict DIR's curve with PROFILE (a path or a name in data/profiles) and\n"
 	    "  print the same table; a profile fitted on local memory predicts a remote-memory\n"
-	    "  run with pt.remote on (and the reverse).\n"
+	    "  run through its data path (page tables stay on the IOMMU's node), and the reverse.\n"
 	    "default: the translation values of a default profile from machine profiles\n"
 	    "  (medians of what each fit identifies), as data/profiles/default.ini's.\n"
 	    "\n"
@@ -69,14 +69,17 @@ struct opts {
 
 /* Everything a command needs about DIR: its curve, baseline, run and config template. */
 struct target {
-	struct pb_run run;	       /* what the name says */
-	char lat_path[PATH_MAX + 64];  /* DIR/lat file */
-	char base_dir[PATH_MAX + 512]; /* baseline folder, "" if none */
-	struct pb_curve meas;	       /* measured curve */
-	struct pb_curve base;	       /* baseline curve */
-	bool have_base;		       /* base is valid */
-	uint64_t remote_extra_ns;      /* IOMMU-off remote - local, largest window */
-	bool have_extra;	       /* both IOMMU-off runs were found */
+	struct pb_run run;		  /* what the name says */
+	char lat_path[PATH_MAX + 64];	  /* DIR/lat file */
+	char base_dir[PATH_MAX + 512];	  /* baseline folder, "" if none */
+	struct pb_curve meas;		  /* measured curve */
+	struct pb_curve base;		  /* baseline curve */
+	bool have_base;			  /* base is valid */
+	bool base_built;		  /* base built from both IOMMU-off runs (fit.h) */
+	char base_local[PATH_MAX + 300];  /* built: the local IOMMU-off run */
+	char base_remote[PATH_MAX + 300]; /* built: the remote IOMMU-off run */
+	uint64_t remote_extra_ns;	  /* IOMMU-off remote - local, largest window */
+	bool have_extra;		  /* both IOMMU-off runs were found */
 };
 
 static bool is_dir(const char *p)
@@ -183,9 +186,33 @@ static int load_target(const struct opts *o, struct target *t)
 
 			t->remote_extra_ns = d > 0 ? (uint64_t)(d + 0.5) : 0;
 			t->have_extra = true;
+			/* a remote run whose IOMMU-off twin never hits the cache (fit.h) */
+			if (t->run.remote && !o->baseline && !o->no_baseline &&
+			    !cal_remote_base(&lo, &hi, t->meas.val[0], &t->base)) {
+				snprintf(t->base_local, sizeof(t->base_local), "%s/%s", parent,
+					 local_base);
+				snprintf(t->base_remote, sizeof(t->base_remote), "%s/%s", parent,
+					 remote_base);
+				snprintf(t->base_dir, sizeof(t->base_dir), "%s", t->base_remote);
+				t->have_base = t->base_built = true;
+			}
 		}
 	}
 	return 0;
+}
+
+/* What the data path of @t is, for "baseline:" lines. */
+static void print_base(const struct target *t, FILE *f)
+{
+	if (!t->have_base)
+		fprintf(f, "baseline: none (flat data path)\n");
+	else if (t->base_built)
+		fprintf(
+		    f,
+		    "baseline: built (remote data path): cache misses of %s, remote DRAM of %s\n",
+		    t->base_local, t->base_remote);
+	else
+		fprintf(f, "baseline: %s\n", t->base_dir);
 }
 
 static void print_table(const struct target *t, const struct cal_score *s, FILE *f)
@@ -267,7 +294,13 @@ static struct model_cfg run_cfg(const struct params *p, const struct target *t, 
 	c.page_bytes = t->run.iommu == PB_IOMMU_SP ? 2u << 20 : 4096;
 	c.scalable = 0; /* Linux 3.19, intel_iommu=on: legacy mode */
 	c.ats = 0;
-	c.pt_remote = t->run.remote;
+	/*
+	 * Page tables are on the IOMMU's node whichever node the buffer is on:
+	 * Linux (3.19 as in these runs) sets domain->nid = iommu->node and
+	 * allocates every table with alloc_pgtable_page(domain->nid)
+	 * (drivers/iommu/intel-iommu.c). A remote run is remote data only.
+	 */
+	c.pt_remote = 0;
 	if (!keep_extra || (t->have_extra && !c.mem_remote_extra_ns))
 		c.mem_remote_extra_ns = t->have_extra ? t->remote_extra_ns : 0;
 	return c;
@@ -290,22 +323,25 @@ static int write_profile(const char *path, const struct target *t, const struct 
 	    "; %s.ini - translation-model profile fitted by `svatrace calibrate pcie-bench`\n"
 	    "; to the pcie-bench run %s (docs/calibration.md).\n"
 	    "; Curve: %s, block %s, Avg(ns).\n"
-	    "; Baseline (IOMMU off): %s.\n"
+	    "; Baseline (IOMMU off): %s%s%s%s%s.\n"
 	    "; Error: largest |predicted - measured| increase over 8 KiB, %.1f%% of the %.0f ns\n"
 	    "; plateau rise. Keys not listed keep their built-in defaults (default.ini).\n\n",
 	    t->run.machine, t->run.name, t->lat_path, CACHE_STATE,
-	    t->have_base ? t->base_dir : "none (flat data path)", 100.0 * fit->score.err,
-	    fit->score.plateau_ns);
+	    !t->have_base   ? "none (flat data path)"
+	    : t->base_built ? "remote data path built from\n;   "
+			    : t->base_dir,
+	    t->base_built ? t->base_local : "", t->base_built ? " (cache misses) and\n;   " : "",
+	    t->base_built ? t->base_remote : "", t->base_built ? " (remote DRAM)" : "",
+	    100.0 * fit->score.err, fit->score.plateau_ns);
 	fprintf(f,
 		"[pt]\n; mapping page size of the run (bytes)\n"
 		"; source: measured run: %s (%s mappings)\npage_bytes = %llu\n\n",
 		t->run.name, pb_iommu_name(t->run.iommu), (unsigned long long)c->page_bytes);
 	fprintf(f, "; scalable mode\n; source: measured run: Linux 3.19 with intel_iommu=on "
 		   "(legacy mode; sys-kernel-cmdline.txt)\nscalable = off\n\n");
-	fprintf(f,
-		"; page tables in the other socket's memory\n"
-		"; source: measured run: %s (%s memory)\nremote = %s\n\n",
-		t->run.name, t->run.remote ? "remote" : "local", t->run.remote ? "on" : "off");
+	fprintf(f, "; page tables in the other socket's memory\n"
+		   "; source: cited: Linux intel-iommu.c allocates tables on the IOMMU's node "
+		   "(domain->nid = iommu->node)\nremote = off\n\n");
 	if (fit->miss_fitted)
 		fprintf(f,
 			"[iotlb]\n; IOTLB entries (entries)\n; source: calibrated: grid search, "
@@ -344,8 +380,7 @@ static int write_profile(const char *path, const struct target *t, const struct 
 		    (unsigned long long)c->walk_fixed_ns);
 	fprintf(f, "[mem]\n; one page-table memory read, tables in local memory (ns)\n");
 	if (fit->read_fitted)
-		fprintf(f, "; source: calibrated: least squares, %s%s\n", src,
-			t->run.remote ? " (minus remote_extra_ns)" : "");
+		fprintf(f, "; source: calibrated: least squares, %s\n", src);
 	else
 		fprintf(f,
 			"; Not identified: %s\n"
@@ -439,7 +474,7 @@ static int do_fit(int argc, char **argv)
 	}
 	printf("run: %s (%s mappings, %s memory), %s\n", t.run.name, pb_iommu_name(t.run.iommu),
 	       t.run.remote ? "remote" : "local", t.lat_path);
-	printf("baseline: %s\n", t.have_base ? t.base_dir : "none (flat data path)");
+	print_base(&t, stdout);
 	printf("fitted: iotlb.entries=%u%s (fully associative) pwc.l2_entries=%u%s "
 	       "walk.fixed_ns=%llu%s "
 	       "mem.read_ns=%llu%s mem.remote_extra_ns=%llu\n",
@@ -500,7 +535,7 @@ static int do_check(int argc, char **argv)
 	}
 	printf("profile: %s\nrun: %s (%s mappings, %s memory), %s\n", path, t.run.name,
 	       pb_iommu_name(t.run.iommu), t.run.remote ? "remote" : "local", t.lat_path);
-	printf("baseline: %s\n", t.have_base ? t.base_dir : "none (flat data path)");
+	print_base(&t, stdout);
 	print_table(&t, &s, stdout);
 	rc = o.plot ? plot(o.plot, &t, &s, t.run.name) : CLI_OK;
 	params__free(p);
