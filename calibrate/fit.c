@@ -76,8 +76,8 @@ int cal_sweep(const struct model_cfg *cfg, const uint64_t *win_bytes, uint32_t n
 	return 0;
 }
 
-int cal_remote_base(const struct pb_curve *local_off, const struct pb_curve *remote_off,
-		    double on0_ns, struct pb_curve *out)
+int cal_remote_mix(const struct pb_curve *local_off, const struct pb_curve *remote_off,
+		   struct pb_curve *out)
 {
 	uint32_t n = local_off->nr;
 	double l0, lmax, rmax;
@@ -90,9 +90,8 @@ int cal_remote_base(const struct pb_curve *local_off, const struct pb_curve *rem
 	l0 = local_off->val[0];
 	lmax = local_off->val[n - 1];
 	rmax = remote_off->val[n - 1];
-	if (fabs(remote_off->val[0] - on0_ns) <= CAL_START_TOL_NS ||
-	    fabs(l0 - on0_ns) > CAL_START_TOL_NS || lmax - l0 < CAL_LLC_RISE_NS)
-		return -ENODATA;
+	if (lmax == l0)
+		return -EINVAL;
 	*out = *local_off;
 	for (uint32_t i = 0; i < n; i++) {
 		double f = (local_off->val[i] - l0) / (lmax - l0);
@@ -101,6 +100,20 @@ int cal_remote_base(const struct pb_curve *local_off, const struct pb_curve *rem
 		out->val[i] = l0 + f * (rmax - l0);
 	}
 	return 0;
+}
+
+int cal_remote_base(const struct pb_curve *local_off, const struct pb_curve *remote_off,
+		    double on0_ns, struct pb_curve *out)
+{
+	uint32_t n = local_off->nr;
+
+	if (!n || remote_off->nr != n)
+		return -EINVAL;
+	if (fabs(remote_off->val[0] - on0_ns) <= CAL_START_TOL_NS ||
+	    fabs(local_off->val[0] - on0_ns) > CAL_START_TOL_NS ||
+	    local_off->val[n - 1] - local_off->val[0] < CAL_LLC_RISE_NS)
+		return -ENODATA;
+	return cal_remote_mix(local_off, remote_off, out);
 }
 
 static int base_inc(const struct pb_curve *meas, const struct pb_curve *base, double *inc)

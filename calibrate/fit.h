@@ -120,6 +120,16 @@ int cal_predict(const struct model_cfg *cfg, const struct pb_curve *meas,
 int cal_remote_base(const struct pb_curve *local_off, const struct pb_curve *remote_off,
 		    double on0_ns, struct pb_curve *out);
 
+/**
+ * cal_remote_mix() - the mix itself, without cal_remote_base()'s checks:
+ * @local_off's start, its change towards its last value as the fraction,
+ * @remote_off's last value as the end (also for throughput curves, whose
+ * cache misses are a fall). Return: 0, or -EINVAL (windows differ, or
+ * @local_off does not change).
+ */
+int cal_remote_mix(const struct pb_curve *local_off, const struct pb_curve *remote_off,
+		   struct pb_curve *out);
+
 /* Fit result. */
 struct cal_fit {
 	uint32_t iotlb_entries;	 /* fitted IOTLB entries (fully associative) */

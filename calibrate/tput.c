@@ -17,11 +17,13 @@
 int cal_tput(const struct model_cfg *cfg, const struct cal_device *dev, const uint64_t *win_bytes,
 	     uint32_t nr, double *gbps)
 {
-	uint64_t gap_ps = (uint64_t)(512.0 / dev->link_gbps * 1000.0 + 0.5);
 	struct heap h = HEAP_INIT(struct heap_time);
 
-	if (!dev->outstanding || !(dev->link_gbps > 0))
+	if (!dev->outstanding || nr > PB_MAX_WINDOWS)
 		return -EINVAL;
+	for (uint32_t i = 0; i < nr; i++)
+		if (!(dev->cap_gbps[i] > 0) || !(dev->data_ns[i] >= 0))
+			return -EINVAL;
 	if (heap__reserve(&h, dev->outstanding))
 		return -ENOMEM;
 	for (uint32_t i = 0; i < nr; i++) {
@@ -32,6 +34,7 @@ int cal_tput(const struct model_cfg *cfg, const struct cal_device *dev, const ui
 			 round = (win_bytes[i] + (2u << 20) - 1) & ~0x1fffffull;
 		uint64_t base = round < (1ull << 32) ? (1ull << 32) - round : 1ull << 32;
 		uint64_t last_ps = 0, t0_ps = 0;
+		uint64_t gap_ps = (uint64_t)(512.0 / dev->cap_gbps[i] * 1000.0 + 0.5);
 
 		if (!m) {
 			heap__release(&h);
@@ -56,7 +59,8 @@ int cal_tput(const struct model_cfg *cfg, const struct cal_device *dev, const ui
 			model__access(m, t_ps / 1000, &a);
 			x_ns = model__latency_sum_ns(m) - lat0;
 			/* the earliest-free slot issues it: its free time moves on, in place */
-			first->time_ns = t_ps + (uint64_t)((dev->data_ns + (double)x_ns) * 1000.0);
+			first->time_ns =
+			    t_ps + (uint64_t)((dev->data_ns[i] + (double)x_ns) * 1000.0);
 			heap__fix_top(&h, struct heap_time);
 		}
 		model__free(m);
@@ -66,6 +70,25 @@ int cal_tput(const struct model_cfg *cfg, const struct cal_device *dev, const ui
 	}
 	heap__release(&h);
 	return 0;
+}
+
+double cal_curve_at(const struct pb_curve *c, uint64_t win_bytes)
+{
+	double x = log2((double)win_bytes);
+
+	if (!c->nr)
+		return NAN;
+	if (win_bytes <= c->win_bytes[0])
+		return c->val[0];
+	for (uint32_t i = 1; i < c->nr; i++) {
+		if (win_bytes <= c->win_bytes[i]) {
+			double x0 = log2((double)c->win_bytes[i - 1]),
+			       x1 = log2((double)c->win_bytes[i]);
+
+			return c->val[i - 1] + (c->val[i] - c->val[i - 1]) * (x - x0) / (x1 - x0);
+		}
+	}
+	return c->val[c->nr - 1];
 }
 
 double cal_tput_err(const double *pred, const struct pb_curve *meas, const struct pb_curve *off,

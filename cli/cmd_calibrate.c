@@ -552,9 +552,10 @@ static int do_tput(int argc, char **argv)
 	struct opts o = {0};
 	const char *pos[2];
 	char path[PATH_MAX], err[PATH_MAX + 256], bw[PATH_MAX + 64], bwoff[PATH_MAX + 600];
-	struct pb_curve meas, off;
+	struct pb_curve meas, off, shape;
 	struct cal_device dev = {0};
-	double pred[PB_MAX_WINDOWS], best_pred[PB_MAX_WINDOWS], best = INFINITY;
+	double pred[PB_MAX_WINDOWS], best_pred[PB_MAX_WINDOWS], best = INFINITY, link = 0,
+								off_max = 0;
 	uint32_t best_at = 0, best_k = 0;
 	bool have_off;
 	struct target t;
@@ -575,6 +576,17 @@ static int do_tput(int argc, char **argv)
 	snprintf(bwoff, sizeof(bwoff), "%s/%s", t.base_dir, PB_BW_FILE);
 	have_off = t.have_base && !pb_read_bw(bwoff, CACHE_STATE, &off, err, sizeof(err)) &&
 		   off.nr == meas.nr;
+	shape = off;
+	if (have_off && t.base_built) {
+		/* the remote IOMMU-off run never hits the cache: its shape is built too */
+		struct pb_curve lbw;
+
+		snprintf(bwoff, sizeof(bwoff), "%s/%s", t.base_local, PB_BW_FILE);
+		if (pb_read_bw(bwoff, CACHE_STATE, &lbw, err, sizeof(err)) ||
+		    cal_remote_mix(&lbw, &off, &shape))
+			return cli_error(CMD, "%s: cannot build the remote data path's throughput",
+					 bwoff);
+	}
 	if (!(p = params__new(svt_param_registry)))
 		return cli_error(CMD, "parameters: %s", strerror(errno));
 	if (profile_load(p, path, err, sizeof(err)) || params__validate(p, err, sizeof(err))) {
@@ -582,10 +594,20 @@ static int do_tput(int argc, char **argv)
 		return cli_error(CMD, "%s", err);
 	}
 	c = run_cfg(p, &t, true);
-	dev.data_ns = t.meas.val[0];
 	for (uint32_t i = 0; i < meas.nr; i++)
-		if (meas.val[i] > dev.link_gbps)
-			dev.link_gbps = meas.val[i];
+		if (meas.val[i] > link)
+			link = meas.val[i];
+	for (uint32_t i = 0; i < meas.nr; i++)
+		if (have_off && shape.val[i] > off_max)
+			off_max = shape.val[i];
+	/* the data path per window (tput.h): latency rise from the latency fit's baseline */
+	for (uint32_t i = 0; i < meas.nr; i++) {
+		uint64_t w = meas.win_bytes[i];
+
+		dev.data_ns[i] =
+		    t.meas.val[0] + (t.have_base ? cal_curve_at(&t.base, w) - t.base.val[0] : 0);
+		dev.cap_gbps[i] = have_off ? link * shape.val[i] / off_max : link;
+	}
 	/*
 	 * Outstanding reads by Little's law where translation is free (the
 	 * small windows): the link's plateau rate times the data latency.
@@ -593,7 +615,7 @@ static int do_tput(int argc, char **argv)
 	 * cannot tell them, since pcie-bench's latency test has one read in
 	 * flight.
 	 */
-	dev.outstanding = (uint32_t)ceil(dev.link_gbps * dev.data_ns / 512.0);
+	dev.outstanding = (uint32_t)ceil(link * t.meas.val[0] / 512.0);
 	for (uint32_t w = 1; w <= 16; w++) {
 		double e;
 
@@ -615,18 +637,20 @@ static int do_tput(int argc, char **argv)
 	c.walkers = best_k;
 	best = cal_tput_err(best_pred, &meas, have_off ? &off : NULL, &best_at);
 	printf("profile: %s\nrun: %s, %s\n", path, t.run.name, bw);
-	printf(
-	    "device: outstanding=%u (link cap x data latency / 64 B), data latency %.1f ns "
-	    "(%s at %llu bytes), link cap %.2f Gb/s (largest measured); fitted walk.walkers=%u\n",
-	    dev.outstanding, dev.data_ns, PB_LAT_FILE, (unsigned long long)t.meas.win_bytes[0],
-	    dev.link_gbps, c.walkers);
-	printf("%10s %12s %12s %12s %10s\n", "window", "iommu-off", "measured", "predicted",
-	       "error");
+	printf("device: outstanding=%u (link x data latency / 64 B), data latency %.1f ns "
+	       "(%s at %llu bytes, plus the baseline's rise), link %.2f Gb/s (largest "
+	       "measured; capped per window by the IOMMU-off run's shape); fitted "
+	       "walk.walkers=%u\n",
+	       dev.outstanding, t.meas.val[0], PB_LAT_FILE, (unsigned long long)t.meas.win_bytes[0],
+	       link, c.walkers);
+	printf("%10s %12s %12s %12s %10s %10s %10s\n", "window", "iommu-off", "measured",
+	       "predicted", "error", "cap", "data_ns");
 	for (uint32_t i = 0; i < meas.nr; i++)
-		printf(
-		    "%10llu %12.2f %12.2f %12.2f %9.1f%%\n", (unsigned long long)meas.win_bytes[i],
-		    have_off ? off.val[i] : NAN, meas.val[i], best_pred[i],
-		    100.0 * (best_pred[i] - meas.val[i]) / (have_off ? off.val[i] : meas.val[0]));
+		printf("%10llu %12.2f %12.2f %12.2f %9.1f%% %10.2f %10.1f\n",
+		       (unsigned long long)meas.win_bytes[i], have_off ? off.val[i] : NAN,
+		       meas.val[i], best_pred[i],
+		       100.0 * (best_pred[i] - meas.val[i]) / (have_off ? off.val[i] : meas.val[0]),
+		       dev.cap_gbps[i], dev.data_ns[i]);
 	printf("largest error: %.1f%% of the %s throughput, at window %u\n", 100.0 * best,
 	       have_off ? "IOMMU-off" : "first window's", best_at);
 	params__free(p);

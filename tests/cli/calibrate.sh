@@ -115,12 +115,27 @@ for p in bdw-e5-2630v4-local:$BDW-s0-s0-s0-iommu-nosp ib-e5-2620v2-local:$IB-s0-
 done
 
 # ---- throughput: closed-loop device over the profile vs the same folder's bw file
-OUT=$("$SVATRACE" calibrate throughput ib-e5-2620v2-local $IB-s0-s0-s0-iommu-nosp 2>&1)
+# check_tput DESC PROFILE DIR: largest error within 15% of the IOMMU-off throughput
+check_tput() {
+	OUT=$("$SVATRACE" calibrate throughput "$2" "$3" 2>&1); local e
+	e=$(sed -n 's/^largest error: \([0-9.]*\)%.*/\1/p' <<<"$OUT")
+	if [ -n "$e" ] && awk -v e="$e" 'BEGIN { exit !(e <= 15) }'; then ok "$1 throughput within 15% of IOMMU-off: $e%"; else not_ok "$1 throughput within 15%: ${e:-none}" "$OUT"; fi
+}
+check_tput "ib local" ib-e5-2620v2-local $IB-s0-s0-s0-iommu-nosp
 check_match "throughput reports the outstanding-read count" "device: outstanding=3[0-9] " "$OUT"
-e=$(sed -n 's/^largest error: \([0-9.]*\)%.*/\1/p' <<<"$OUT")
-if [ -n "$e" ] && awk -v e="$e" 'BEGIN { exit !(e <= 15) }'; then ok "ib local throughput within 15% of IOMMU-off: $e%"; else not_ok "ib local throughput within 15%: ${e:-none}" "$OUT"; fi
+# the data path per window: Ivy Bridge's IOMMU-off throughput falls to 28 Gb/s past the cache
+check_match "the cap follows the IOMMU-off run past the cache" "67108864 +28\.01 +9\.19 +[0-9.]+ +-?[0-9.]+% +28\.0[0-9] +61[0-9]\.[0-9]" "$OUT"
+# remote: the remote IOMMU-off run (23.6 Gb/s at 4 KiB, never cached) does not cap it (was 16.3%)
+check_tput "ib remote" ib-e5-2620v2-remote $IB-s0-s1-s1-iommu-nosp
+check_match "remote cap built from both IOMMU-off runs" "4096 +23\.55 +33\.29 +33\.2[0-9] +-?0\.[0-9]% +33\.29" "$OUT"
+check_tput "ib local super pages" ib-e5-2620v2-local $IB-s0-s0-s0-iommu
+check_tput "ib remote super pages" ib-e5-2620v2-remote $IB-s0-s1-s1-iommu
 REPORT_WHAT="throughput bdw local (largest at 512 KiB; docs/calibration.md)" \
 	report "$SVATRACE" calibrate throughput bdw-e5-2630v4-local $BDW-s0-s0-s0-iommu-nosp
+REPORT_WHAT="throughput bdw remote (largest at 512 KiB)" \
+	report "$SVATRACE" calibrate throughput bdw-e5-2630v4-remote $BDW-s0-s1-s1-iommu-nosp
+REPORT_WHAT="throughput snb (largest at 1 MiB; docs/calibration.md)" \
+	report "$SVATRACE" calibrate throughput snb-e5-2630 $SNB-iommu
 
 # ---- bad input
 mkdir -p "$TMP/${N}_bdw-Xeon-E5-2630v4-dell-t430-s0-s0-s0-iommu-nosp" "$TMP/${N}_bdw-Xeon-E5-2630v4-dell-t430-s0-s0-s0"

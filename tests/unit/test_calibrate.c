@@ -20,6 +20,7 @@
 
 #include "calibrate/fit.h"
 #include "calibrate/pciebench.h"
+#include "calibrate/tput.h"
 #include "model/params.h"
 
 #define BDW "data/pcie-bench/nfp6000-1.2GHz_bdw-Xeon-E5-2630v4-dell-t430-s0-s0-s0-iommu-nosp"
@@ -225,12 +226,57 @@ static void test_model_knobs(void **state)
 	params__free(p);
 }
 
+/*
+ * The remote data path from the two IOMMU-off runs: the local run's cache
+ * misses (its rise as a fraction) times the remote run's DRAM latency;
+ * refused when the IOMMU-off runs cannot tell.
+ */
+static void test_remote_base(void **state)
+{
+	struct pb_curve lo = {
+	    .nr = 4, .win_bytes = {8192, 1 << 20, 4 << 20, 64 << 20}, .val = {540, 550, 590, 615}};
+	struct pb_curve hi = {
+	    .nr = 4, .win_bytes = {8192, 1 << 20, 4 << 20, 64 << 20}, .val = {677, 675, 675, 675}};
+	struct pb_curve out, flat = lo;
+
+	(void)state;
+	assert_int_equal(cal_remote_base(&lo, &hi, 541, &out), 0);
+	assert_true(fabs(out.val[0] - 540) < 1e-9);
+	/* 10 of the 75 ns rise: 2/15 of the way to 675 */
+	assert_true(fabs(out.val[1] - (540 + 135.0 * 10 / 75)) < 1e-9);
+	assert_true(fabs(out.val[2] - (540 + 135.0 * 50 / 75)) < 1e-9);
+	assert_true(fabs(out.val[3] - 675) < 1e-9);
+	/* the remote run starts with the IOMMU-on run: it is the data path as it is */
+	assert_int_equal(cal_remote_base(&lo, &hi, 670, &out), -ENODATA);
+	/* the local run starts elsewhere (Broadwell: 608 vs 538 ns) */
+	assert_int_equal(cal_remote_base(&lo, &hi, 500, &out), -ENODATA);
+	/* no cache rise in the local run */
+	for (int i = 0; i < 4; i++)
+		flat.val[i] = 540 + i;
+	assert_int_equal(cal_remote_base(&flat, &hi, 541, &out), -ENODATA);
+	hi.win_bytes[2] = 8 << 20;
+	assert_int_equal(cal_remote_base(&lo, &hi, 541, &out), -EINVAL);
+}
+
+/* Values between the latency file's windows, for the throughput file's. */
+static void test_curve_at(void **state)
+{
+	struct pb_curve c = {.nr = 3, .win_bytes = {8192, 2 << 20, 8 << 20}, .val = {10, 20, 40}};
+
+	(void)state;
+	assert_true(fabs(cal_curve_at(&c, 4096) - 10) < 1e-9);
+	assert_true(fabs(cal_curve_at(&c, 2 << 20) - 20) < 1e-9);
+	assert_true(fabs(cal_curve_at(&c, 4 << 20) - 30) < 1e-9); /* log2 midpoint */
+	assert_true(fabs(cal_curve_at(&c, 64 << 20) - 40) < 1e-9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_read_real),	cmocka_unit_test(test_read_bad),
 	    cmocka_unit_test(test_run_names),	cmocka_unit_test(test_fit_recovers),
-	    cmocka_unit_test(test_model_knobs),
+	    cmocka_unit_test(test_model_knobs), cmocka_unit_test(test_remote_base),
+	    cmocka_unit_test(test_curve_at),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
