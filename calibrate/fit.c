@@ -44,7 +44,7 @@ int cal_sweep(const struct model_cfg *cfg, const uint64_t *win_bytes, uint32_t n
 	for (uint32_t i = 0; i < nr; i++) {
 		struct model *m = model__new(cfg);
 		struct model_access a = {.bytes = 64, .sid = 0x100, .domain = 1};
-		uint64_t prng = cal_stream_seed(cfg->seed, win_bytes[i]);
+		struct prng prng = cal_stream(cfg->seed, win_bytes[i]);
 		uint64_t base = window_base(win_bytes[i]), lines = win_bytes[i] / 64, t = 0;
 		double miss0 = 0, reads0 = 0, lat0 = 0;
 
@@ -57,7 +57,7 @@ int cal_sweep(const struct model_cfg *cfg, const uint64_t *win_bytes, uint32_t n
 				lat0 = (double)model__latency_sum_ns(m);
 			}
 			t += 1000;
-			a.iova = base + cal_below(&prng, lines) * 64;
+			a.iova = base + prng_below(&prng, lines) * 64;
 			model__advance(m, t);
 			model__access(m, t, &a);
 		}

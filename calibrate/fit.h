@@ -35,26 +35,15 @@
 #include "model/xlate/config.h"
 #include "lib/prng.h"
 
-/*
- * The random addresses of a window sweep: splitmix64 as a counter stream
- * (lib/prng.h's prng_hash64() at seed ^ window * gamma, seed + gamma, ...),
- * a multiply-shift draw below @n. Kept bit-identical to the stream the
- * shipped profiles (the local and remote profiles, default.ini) were fitted
- * with: drawing from struct prng instead moves the Broadwell fit from
- * walk.fixed_ns 212 / mem.read_ns 74 to 215 / 73 (sampling noise of 20000
- * draws), and default.ini with it, so that switch is a refit of its own.
+/**
+ * cal_stream() - the generator of a window sweep's random addresses: stream
+ * PRNG_STREAM_CALIBRATE of @seed, indexed by the window size (lib/prng.h),
+ * so every window draws its own stream and the fit and the throughput
+ * device see the same addresses for the same window.
  */
-static inline uint64_t cal_stream_seed(uint64_t seed, uint64_t win_bytes)
+static inline struct prng cal_stream(uint64_t seed, uint64_t win_bytes)
 {
-	return seed ^ (win_bytes * 0x9e3779b97f4a7c15ull);
-}
-
-static inline uint64_t cal_below(uint64_t *state, uint64_t n)
-{
-	uint64_t x = prng_hash64(*state);
-
-	*state += 0x9e3779b97f4a7c15ull; /* splitmix64's increment */
-	return (uint64_t)(((unsigned __int128)x * n) >> 64);
+	return prng_make(prng_derive(prng_derive(seed, PRNG_STREAM_CALIBRATE), win_bytes));
 }
 
 #define CAL_WARM 12000	  /* accesses before measuring */

@@ -29,7 +29,7 @@ int cal_tput(const struct model_cfg *cfg, const struct cal_device *dev, const ui
 	for (uint32_t i = 0; i < nr; i++) {
 		struct model *m = model__new(cfg);
 		struct model_access a = {.bytes = 64, .sid = 0x100, .domain = 1};
-		uint64_t prng = cal_stream_seed(cfg->seed, win_bytes[i]);
+		struct prng prng = cal_stream(cfg->seed, win_bytes[i]);
 		uint64_t lines = win_bytes[i] / 64,
 			 round = (win_bytes[i] + (2u << 20) - 1) & ~0x1fffffull;
 		uint64_t base = round < (1ull << 32) ? (1ull << 32) - round : 1ull << 32;
@@ -53,7 +53,7 @@ int cal_tput(const struct model_cfg *cfg, const struct cal_device *dev, const ui
 			if (k == TPUT_WARM)
 				t0_ps = t_ps;
 			last_ps = t_ps;
-			a.iova = base + cal_below(&prng, lines) * 64;
+			a.iova = base + prng_below(&prng, lines) * 64;
 			model__advance(m, t_ps / 1000);
 			lat0 = model__latency_sum_ns(m);
 			model__access(m, t_ps / 1000, &a);

@@ -50,6 +50,7 @@ enum prng_stream {
 	PRNG_STREAM_FAULTING_RECLAIM,	/* scenario faulting: which resident page is reclaimed */
 	PRNG_STREAM_FAULTING_RESIDENCY, /* scenario faulting: residency hash key */
 	PRNG_STREAM_GEN_CLIENT,		/* generators: per-client streams (index: client) */
+	PRNG_STREAM_CALIBRATE,		/* calibrate: pcie-bench address stream (index: window) */
 };
 
 struct prng {

@@ -88,7 +88,7 @@ static const struct param_def model_defs[] = {
      "context cache entries (fully associative)"},
     {"pasidc.entries", PARAM_U32, "entries", "64", "estimate", F(pasidc_entries), 1, 1 << 16, NULL,
      "PASID cache entries (fully associative)"},
-    {"mem.read_ns", PARAM_U64, "ns", "74", SRC_CALIB, F(mem_read_ns), 0, NS_MAX, NULL,
+    {"mem.read_ns", PARAM_U64, "ns", "73", SRC_CALIB, F(mem_read_ns), 0, NS_MAX, NULL,
      "one page-table memory read (tables in memory local to the IOMMU)"},
     {"mem.remote_extra_ns", PARAM_U64, "ns", "0",
      "estimate: 0 (single socket); calibrate sets the IOMMU-off remote-local difference",
@@ -98,7 +98,7 @@ static const struct param_def model_defs[] = {
      1, NULL,
      "page tables (and the buffer) in the other socket's memory: reads cost mem.remote_extra_ns "
      "more"},
-    {"walk.fixed_ns", PARAM_U64, "ns", "212", SRC_CALIB, F(walk_fixed_ns), 0, NS_MAX, NULL,
+    {"walk.fixed_ns", PARAM_U64, "ns", "215", SRC_CALIB, F(walk_fixed_ns), 0, NS_MAX, NULL,
      "per-walk overhead besides memory reads (miss handling)"},
     {"walk.walkers", PARAM_U32, "walkers", "4", "estimate", F(walkers), 1, 4096, NULL,
      "page walks in flight at once; more wait in FIFO order"},
