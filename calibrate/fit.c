@@ -18,6 +18,7 @@
 #include "calibrate/fit.h"
 #include "model/metric_keys.h"
 #include "model/xlate/model.h"
+#include "model/xlate/stackdist.h"
 
 /* Bounded grids (docs/calibration.md). */
 static const uint32_t iotlb_grid[] = {16,  32,	48,  64,  80,  96,  104, 112, 120, 128,
@@ -26,7 +27,6 @@ static const uint32_t l2_grid[] = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64};
 #define NR_IOTLB (sizeof(iotlb_grid) / sizeof(iotlb_grid[0]))
 #define NR_L2 (sizeof(l2_grid) / sizeof(l2_grid[0]))
 #define LAT_MAX_NS 5000.0 /* upper bound of walk.fixed_ns and mem.read_ns */
-#define L2_HUGE 4096	  /* level-2 reach 8 GiB: never misses in a sweep */
 #define TIE 0.002	  /* errors this close are equal: keep the first found */
 
 static uint64_t window_base(uint64_t win)
@@ -277,10 +277,64 @@ static struct ls solve(const double *y, const double *a, const double *b, uint32
 	return best;
 }
 
+/* cal_mrc(): fit.h. Both stacks see every access: the key of the IOTLB one is the page, of the
+ * level-2 one the 2 MiB region (one PDE). */
+int cal_mrc(const struct model_cfg *tmpl, const uint64_t *win_bytes, uint32_t nr,
+	    const uint32_t *n_sizes, uint32_t nr_n, const uint32_t *l2_sizes, uint32_t nr_l2,
+	    double (*miss)[PB_MAX_WINDOWS], double (*l2miss)[PB_MAX_WINDOWS])
+{
+	struct stackdist_cfg pc = {0}, lc = {0};
+	unsigned shift = (unsigned)__builtin_ctzll(tmpl->page_bytes ? tmpl->page_bytes : 4096);
+
+	if (nr_n > CAL_MRC_MAX || nr_l2 > CAL_MRC_MAX || nr > PB_MAX_WINDOWS)
+		return -EINVAL;
+	for (uint32_t i = 0; i < nr_n; i++)
+		pc.max_entries = n_sizes[i] > pc.max_entries ? n_sizes[i] : pc.max_entries;
+	for (uint32_t j = 0; j < nr_l2; j++)
+		lc.max_entries = l2_sizes[j] > lc.max_entries ? l2_sizes[j] : lc.max_entries;
+	for (uint32_t k = 0; k < nr; k++) {
+		struct stackdist *pd = stackdist__new(&pc), *ld = stackdist__new(&lc);
+		struct prng prng = cal_stream(tmpl->seed, win_bytes[k]);
+		uint64_t base = window_base(win_bytes[k]), lines = win_bytes[k] / 64;
+		uint64_t m0[CAL_MRC_MAX] = {0}, l0[CAL_MRC_MAX] = {0}, v;
+
+		if (!pd || !ld) {
+			stackdist__free(pd);
+			stackdist__free(ld);
+			return -ENOMEM;
+		}
+		for (uint32_t a = 0; a < CAL_WARM + CAL_MEASURE; a++) {
+			uint64_t page = (base + prng_below(&prng, lines) * 64) >> shift;
+
+			if (a == CAL_WARM) {
+				for (uint32_t i = 0; i < nr_n; i++)
+					stackdist__misses(pd, n_sizes[i], n_sizes[i], &m0[i]);
+				for (uint32_t j = 0; j < nr_l2; j++)
+					stackdist__misses(ld, l2_sizes[j], l2_sizes[j], &l0[j]);
+			}
+			stackdist__ref(pd, page, page, 0);
+			/* with 4 KiB pages a walk looks the PDE up; larger pages end above it */
+			if (shift == 12)
+				stackdist__ref(ld, page >> 9, page >> 9, 0);
+		}
+		for (uint32_t i = 0; i < nr_n; i++) {
+			stackdist__misses(pd, n_sizes[i], n_sizes[i], &v);
+			miss[i][k] = (double)(v - m0[i]) / CAL_MEASURE;
+		}
+		for (uint32_t j = 0; j < nr_l2; j++) {
+			stackdist__misses(ld, l2_sizes[j], l2_sizes[j], &v);
+			l2miss[j][k] = shift == 12 ? (double)(v - l0[j]) / CAL_MEASURE : 0;
+		}
+		stackdist__free(pd);
+		stackdist__free(ld);
+	}
+	return 0;
+}
+
 int cal_fit(const struct model_cfg *tmpl, const struct pb_curve *meas, const struct pb_curve *base,
 	    struct model_cfg *out_cfg, struct cal_fit *fit)
 {
-	static struct cal_sweep by_n[NR_IOTLB], by_l2[NR_L2];
+	double miss[NR_IOTLB][PB_MAX_WINDOWS], l2miss[NR_L2][PB_MAX_WINDOWS];
 	double binc[PB_MAX_WINDOWS], y[PB_MAX_WINDOWS], a[PB_MAX_WINDOWS], b[PB_MAX_WINDOWS];
 	double extra = tmpl->pt_remote ? (double)tmpl->mem_remote_extra_ns : 0, best_err = INFINITY;
 	double r_dflt = (double)tmpl->mem_read_ns + extra, plateau = 0;
@@ -299,22 +353,10 @@ int cal_fit(const struct model_cfg *tmpl, const struct pb_curve *meas, const str
 	}
 	if (plateau < 1)
 		plateau = 1;
-	/* IOTLB sizes with a level-2 cache that never misses: misses per access */
-	for (uint32_t i = 0; i < NR_IOTLB; i++) {
-		c = *tmpl;
-		c.iotlb_entries = c.iotlb_ways = iotlb_grid[i];
-		c.pwc_lvl_entries[2] = L2_HUGE;
-		if ((rc = cal_sweep(&c, meas->win_bytes, n, &by_n[i])))
-			return rc;
-	}
-	/* level-2 sizes behind the smallest IOTLB: reads per walk */
-	for (uint32_t j = 0; j < NR_L2; j++) {
-		c = *tmpl;
-		c.iotlb_entries = c.iotlb_ways = iotlb_grid[0];
-		c.pwc_lvl_entries[2] = l2_grid[j];
-		if ((rc = cal_sweep(&c, meas->win_bytes, n, &by_l2[j])))
-			return rc;
-	}
+	/* every grid size's misses, one stack-distance pass per window */
+	if ((rc = cal_mrc(tmpl, meas->win_bytes, n, iotlb_grid, NR_IOTLB, l2_grid, NR_L2, miss,
+			  l2miss)))
+		return rc;
 	for (uint32_t i = 0; i < NR_IOTLB; i++) {
 		/* largest level-2 first: on a tie (no second rise) the cache covers the windows */
 		for (uint32_t j = NR_L2; j-- > 0;) {
@@ -322,13 +364,9 @@ int cal_fit(const struct model_cfg *tmpl, const struct pb_curve *meas, const str
 			struct ls ls;
 
 			for (uint32_t k = 0; k < n; k++) {
-				double rpw =
-				    by_l2[j].miss[k] > 0 ? by_l2[j].reads[k] / by_l2[j].miss[k] : 1;
-				double rpw0 =
-				    by_l2[j].miss[0] > 0 ? by_l2[j].reads[0] / by_l2[j].miss[0] : 1;
-
-				a[k] = by_n[i].miss[k] - by_n[i].miss[0];
-				b[k] = by_n[i].miss[k] * (rpw - 1) - by_n[i].miss[0] * (rpw0 - 1);
+				/* further reads per walk: the level-2 misses */
+				a[k] = miss[i][k] - miss[i][0];
+				b[k] = miss[i][k] * l2miss[j][k] - miss[i][0] * l2miss[j][0];
 				if (fabs(b[k]) > bmax)
 					bmax = fabs(b[k]);
 			}
@@ -353,7 +391,7 @@ int cal_fit(const struct model_cfg *tmpl, const struct pb_curve *meas, const str
 	c.iotlb_entries = c.iotlb_ways = iotlb_grid[bi];
 	c.pwc_lvl_entries[2] = l2_grid[bj];
 	for (uint32_t k = 0; k < n; k++)
-		if (by_n[bi].miss[k] > 0.02)
+		if (miss[bi][k] > 0.02)
 			fit->miss_fitted = true;
 	if (fit->miss_fitted) {
 		c.mem_read_ns = (uint64_t)llround(best_ls.r - extra);

@@ -65,6 +65,24 @@ struct cal_sweep {
 int cal_sweep(const struct model_cfg *cfg, const uint64_t *win_bytes, uint32_t nr,
 	      struct cal_sweep *out);
 
+#define CAL_MRC_MAX 32 /* sizes per cal_mrc() call */
+
+/**
+ * cal_mrc() - the miss ratios of many cache sizes from one pass per window
+ * (model/xlate/stackdist.h) over cal_sweep()'s address stream, counted
+ * after the warm-up: @miss[i][k], IOTLB misses per access of an LRU fully
+ * associative IOTLB of @n_sizes[i] entries at window k (equal to
+ * cal_sweep()'s: accesses 1 us apart, no walk overlaps the next access);
+ * @l2miss[j][k], level-2 (PDE) cache misses per walk with @l2_sizes[j]
+ * entries, the walks taken as a uniformly random subset of the accesses
+ * (what they are for this stream); 0 with pages above 4 KiB (the walk ends
+ * above level 1).
+ * Return: 0, -EINVAL (more than CAL_MRC_MAX sizes), -ENOMEM.
+ */
+int cal_mrc(const struct model_cfg *tmpl, const uint64_t *win_bytes, uint32_t nr,
+	    const uint32_t *n_sizes, uint32_t nr_n, const uint32_t *l2_sizes, uint32_t nr_l2,
+	    double (*miss)[PB_MAX_WINDOWS], double (*l2miss)[PB_MAX_WINDOWS]);
+
 /* A prediction against a measurement. */
 struct cal_score {
 	uint32_t nr;			 /* windows */

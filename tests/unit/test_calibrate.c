@@ -227,6 +227,48 @@ static void test_model_knobs(void **state)
 }
 
 /*
+ * One stack-distance pass per window gives every grid size's misses: the
+ * IOTLB's equal a model run's exactly; the level-2 misses per walk equal a
+ * model run's behind a small IOTLB within sampling noise.
+ */
+static void test_mrc_equals_sweeps(void **state)
+{
+	static const uint64_t win[] = {512 << 10, 1 << 20, 8 << 20, 64 << 20};
+	static const uint32_t ns[] = {16, 64, 120, 256}, l2s[] = {1, 4, 64};
+	struct params *p =
+	    params__new((const struct param_table *const[]){&model_param_table, NULL});
+	double miss[4][PB_MAX_WINDOWS], l2miss[3][PB_MAX_WINDOWS];
+	struct model_cfg c;
+	struct cal_sweep sw;
+
+	assert_non_null(p);
+	c = *(const struct model_cfg *)params__cfg(p, &model_param_table);
+	c.scalable = 0;
+	assert_int_equal(cal_mrc(&c, win, 4, ns, 4, l2s, 3, miss, l2miss), 0);
+	for (int i = 0; i < 4; i++) {
+		c.iotlb_entries = c.iotlb_ways = ns[i];
+		c.pwc_lvl_entries[2] = 64;
+		assert_int_equal(cal_sweep(&c, win, 4, &sw), 0);
+		for (int k = 0; k < 4; k++)
+			assert_true(fabs(sw.miss[k] - miss[i][k]) < 1e-12);
+	}
+	/* 120 entries over 128 pages: 1 - 120/128 of the accesses miss */
+	assert_true(fabs(miss[2][0] - 8.0 / 128) < 0.01);
+	for (int j = 0; j < 3; j++) {
+		c.iotlb_entries = c.iotlb_ways = 16;
+		c.pwc_lvl_entries[2] = l2s[j];
+		assert_int_equal(cal_sweep(&c, win, 4, &sw), 0);
+		for (int k = 0; k < 4; k++)
+			assert_true(fabs(sw.reads[k] / sw.miss[k] - 1 - l2miss[j][k]) < 0.02);
+	}
+	/* 1 entry over 32 regions at 64 MiB: 31 of 32 walks read the PDE */
+	assert_true(fabs(l2miss[0][3] - 31.0 / 32) < 0.01);
+	assert_true(l2miss[2][3] < 1e-12);
+	assert_int_equal(cal_mrc(&c, win, 4, ns, CAL_MRC_MAX + 1, l2s, 3, miss, l2miss), -EINVAL);
+	params__free(p);
+}
+
+/*
  * The remote data path from the two IOMMU-off runs: the local run's cache
  * misses (its rise as a fraction) times the remote run's DRAM latency;
  * refused when the IOMMU-off runs cannot tell.
@@ -276,7 +318,7 @@ int main(void)
 	    cmocka_unit_test(test_read_real),	cmocka_unit_test(test_read_bad),
 	    cmocka_unit_test(test_run_names),	cmocka_unit_test(test_fit_recovers),
 	    cmocka_unit_test(test_model_knobs), cmocka_unit_test(test_remote_base),
-	    cmocka_unit_test(test_curve_at),
+	    cmocka_unit_test(test_curve_at),	cmocka_unit_test(test_mrc_equals_sweeps),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
