@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "calibrate/fit.h"
 #include "calibrate/pciebench.h"
 #include "calibrate/tput.h"
@@ -37,6 +39,8 @@ static void usage(FILE *f)
 	    "       svatrace calibrate check PROFILE DIR [--baseline DIR | --no-baseline]\n"
 	    "                          [--plot FILE.png]\n"
 	    "       svatrace calibrate default PROFILE... [-o FILE.ini]\n"
+	    "       svatrace calibrate throughput PROFILE DIR [--baseline DIR]\n"
+	    "  (each also takes --json: one JSON object with the same values as the text)\n"
 	    "\n"
 	    "pcie-bench: fit the translation model to DIR/" PB_LAT_FILE "\n"
 	    "  (mean latency of 64-byte random DMA reads vs window, " CACHE_STATE " block) of an\n"
@@ -50,11 +54,14 @@ static void usage(FILE *f)
 	    "  run through its data path (page tables stay on the IOMMU's node), and the reverse.\n"
 	    "default: the translation values of a default profile from machine profiles\n"
 	    "  (medians of what each fit identifies), as data/profiles/default.ini's.\n"
+	    "throughput: predict DIR's " PB_BW_FILE " with a closed-loop device\n"
+	    "  over PROFILE (fitted outstanding reads and walkers) and print the error.\n"
 	    "\n"
 	    "  --baseline DIR   IOMMU-off run to use (default: found by name next to DIR)\n"
 	    "  --no-baseline    take the data path as flat\n"
 	    "  -o FILE          write the fitted profile\n"
 	    "  --plot FILE      draw measured and predicted curves with gnuplot (PNG)\n"
+	    "  -j, --json       one JSON object: curves side by side, errors, fitted values\n"
 	    "\n"
 	    "Method, parameters and bounds: docs/calibration.md.\n");
 }
@@ -65,6 +72,7 @@ struct opts {
 	bool no_baseline;     /* --no-baseline */
 	const char *out;      /* -o */
 	const char *plot;     /* --plot */
+	bool json;	      /* --json */
 };
 
 /* Everything a command needs about DIR: its curve, baseline, run and config template. */
@@ -282,7 +290,6 @@ static int plot(const char *png, const struct target *t, const struct cal_score 
 				 WIFEXITED(st) && WEXITSTATUS(st) == 127 ? "not installed"
 									 : "see its message",
 				 dat);
-	printf("plot: %s\n", png);
 	return 0;
 }
 
@@ -408,14 +415,18 @@ static int write_profile(const char *path, const struct target *t, const struct 
 static int parse_opts(int argc, char **argv, int first, struct opts *o, int npos, const char **pos)
 {
 	static const struct option lo[] = {
-	    {"baseline", required_argument, NULL, 'b'}, {"no-baseline", no_argument, NULL, 'n'},
-	    {"output", required_argument, NULL, 'o'},	{"plot", required_argument, NULL, 'p'},
-	    {"help", no_argument, NULL, 'h'},		{0},
+	    {"baseline", required_argument, NULL, 'b'},
+	    {"no-baseline", no_argument, NULL, 'n'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"plot", required_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"json", no_argument, NULL, 'j'},
+	    {0},
 	};
 	int c, k = 0;
 
 	optind = first;
-	while ((c = cli_getopt(argc, argv, "-o:h", lo)) != -1) {
+	while ((c = cli_getopt(argc, argv, "-o:hj", lo)) != -1) {
 		switch (c) {
 		case 1:
 			if (k == npos)
@@ -434,6 +445,9 @@ static int parse_opts(int argc, char **argv, int first, struct opts *o, int npos
 		case 'p':
 			o->plot = optarg;
 			break;
+		case 'j':
+			o->json = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -446,6 +460,51 @@ static int parse_opts(int argc, char **argv, int first, struct opts *o, int npos
 	if (o->baseline && o->no_baseline)
 		return cli_usage_error(CMD, "--baseline and --no-baseline exclude each other");
 	return 0;
+}
+
+/* JSON output: numbers as computed (the text rounds them), errors in percent like the text. */
+static json_t *j_base(const struct target *t)
+{
+	if (!t->have_base)
+		return json_pack("{s:s}", "kind", "none");
+	if (t->base_built)
+		return json_pack("{s:s, s:s, s:s}", "kind", "built", "cache_misses_from",
+				 t->base_local, "remote_dram_from", t->base_remote);
+	return json_pack("{s:s, s:s}", "kind", "run", "dir", t->base_dir);
+}
+
+/* The run, its baseline and the curves side by side, as print_table() shows them. */
+static json_t *j_curve(const struct target *t, const struct cal_score *s)
+{
+	json_t *w = json_array(), *o;
+
+	for (uint32_t i = 0; w && i < s->nr; i++)
+		json_array_append_new(
+		    w, json_pack("{s:I, s:f, s:f, s:f, s:f}", "window_bytes",
+				 (json_int_t)t->meas.win_bytes[i], "baseline_inc_ns",
+				 t->have_base ? t->base.val[i] - t->base.val[0] : 0.0,
+				 "measured_inc_ns", s->meas_inc[i], "predicted_inc_ns",
+				 s->pred_inc[i], "error_pct",
+				 100.0 * (s->pred_inc[i] - s->meas_inc[i]) /
+				     (s->plateau_ns > 1 ? s->plateau_ns : 1)));
+	o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:f, s:f, s:I}", "run", t->run.name,
+		      "lat_file", t->lat_path, "mappings", pb_iommu_name(t->run.iommu), "memory",
+		      t->run.remote ? "remote" : "local", "baseline", j_base(t), "windows", w,
+		      "plateau_ns", s->plateau_ns, "largest_error_pct", 100.0 * s->err,
+		      "largest_error_window_bytes", (json_int_t)t->meas.win_bytes[s->err_at]);
+	return o;
+}
+
+/* Print @o (stolen) as one JSON object on stdout. */
+static int j_print(json_t *o)
+{
+	int rc = o && !json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) ? 0 : -1;
+
+	json_decref(o);
+	if (rc)
+		return cli_error(CMD, "JSON output: out of memory");
+	putchar('\n');
+	return CLI_OK;
 }
 
 static int do_fit(int argc, char **argv)
@@ -472,6 +531,39 @@ static int do_fit(int argc, char **argv)
 		params__free(p);
 		return cli_error(CMD, "fit: %s", strerror(-rc));
 	}
+	rc = CLI_OK;
+	if (o.out)
+		rc = write_profile(o.out, &t, &fit, &fitted, rd ? rd->source : "estimate");
+	if (!rc && o.plot)
+		rc = plot(o.plot, &t, &fit.score, t.run.name);
+	if (rc) {
+		params__free(p);
+		return rc;
+	}
+	if (o.json) {
+		json_t *j = j_curve(&t, &fit.score);
+
+		if (j)
+			json_object_set_new(
+			    j, "fitted",
+			    json_pack(
+				"{s:I, s:b, s:I, s:b, s:I, s:b, s:I, s:b, s:I}", "iotlb.entries",
+				(json_int_t)fit.iotlb_entries, "iotlb.entries_lower_bound",
+				!fit.miss_fitted, "pwc.l2_entries", (json_int_t)fit.pwc_l2_entries,
+				"pwc.l2_entries_lower_bound", fit.l2_bound, "walk.fixed_ns",
+				(json_int_t)fit.walk_fixed_ns, "walk.fixed_ns_identified",
+				fit.miss_fitted, "mem.read_ns", (json_int_t)fit.mem_read_ns,
+				"mem.read_ns_identified", fit.read_fitted, "mem.remote_extra_ns",
+				(json_int_t)fitted.mem_remote_extra_ns));
+		if (j)
+			json_object_set_new(j, "command", json_string("pcie-bench"));
+		if (j && o.out)
+			json_object_set_new(j, "profile", json_string(o.out));
+		if (j && o.plot)
+			json_object_set_new(j, "plot", json_string(o.plot));
+		params__free(p);
+		return j_print(j);
+	}
 	printf("run: %s (%s mappings, %s memory), %s\n", t.run.name, pb_iommu_name(t.run.iommu),
 	       t.run.remote ? "remote" : "local", t.lat_path);
 	print_base(&t, stdout);
@@ -491,14 +583,12 @@ static int do_fit(int argc, char **argv)
 		    "data path's (baseline column)\n",
 		    pb_iommu_name(t.run.iommu));
 	print_table(&t, &fit.score, stdout);
-	rc = CLI_OK;
-	if (o.out &&
-	    (rc = write_profile(o.out, &t, &fit, &fitted, rd ? rd->source : "estimate")) == 0)
+	if (o.out)
 		printf("profile: %s\n", o.out);
-	if (!rc && o.plot)
-		rc = plot(o.plot, &t, &fit.score, t.run.name);
+	if (o.plot)
+		printf("plot: %s\n", o.plot);
 	params__free(p);
-	return rc;
+	return CLI_OK;
 }
 
 static int do_check(int argc, char **argv)
@@ -533,13 +623,27 @@ static int do_check(int argc, char **argv)
 		params__free(p);
 		return cli_error(CMD, "predict: %s", strerror(-rc));
 	}
+	params__free(p);
+	if (o.plot && (rc = plot(o.plot, &t, &s, t.run.name)))
+		return rc;
+	if (o.json) {
+		json_t *j = j_curve(&t, &s);
+
+		if (j) {
+			json_object_set_new(j, "command", json_string("check"));
+			json_object_set_new(j, "profile", json_string(path));
+		}
+		if (j && o.plot)
+			json_object_set_new(j, "plot", json_string(o.plot));
+		return j_print(j);
+	}
 	printf("profile: %s\nrun: %s (%s mappings, %s memory), %s\n", path, t.run.name,
 	       pb_iommu_name(t.run.iommu), t.run.remote ? "remote" : "local", t.lat_path);
 	print_base(&t, stdout);
 	print_table(&t, &s, stdout);
-	rc = o.plot ? plot(o.plot, &t, &s, t.run.name) : CLI_OK;
-	params__free(p);
-	return rc;
+	if (o.plot)
+		printf("plot: %s\n", o.plot);
+	return CLI_OK;
 }
 
 /*
@@ -636,6 +740,30 @@ static int do_tput(int argc, char **argv)
 	}
 	c.walkers = best_k;
 	best = cal_tput_err(best_pred, &meas, have_off ? &off : NULL, &best_at);
+	if (o.json) {
+		json_t *w = json_array(), *j;
+
+		for (uint32_t i = 0; w && i < meas.nr; i++)
+			json_array_append_new(
+			    w, json_pack("{s:I, s:o, s:f, s:f, s:f, s:f, s:f}", "window_bytes",
+					 (json_int_t)meas.win_bytes[i], "iommu_off_gbps",
+					 have_off ? json_real(off.val[i]) : json_null(),
+					 "measured_gbps", meas.val[i], "predicted_gbps",
+					 best_pred[i], "error_pct",
+					 100.0 * (best_pred[i] - meas.val[i]) /
+					     (have_off ? off.val[i] : meas.val[0]),
+					 "cap_gbps", dev.cap_gbps[i], "data_ns", dev.data_ns[i]));
+		j = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, s:f, s:f, s:I}, s:o, s:f, s:I, s:s}",
+			      "command", "throughput", "profile", path, "run", t.run.name,
+			      "bw_file", bw, "device", "outstanding", (json_int_t)dev.outstanding,
+			      "link_gbps", link, "data_ns", t.meas.val[0], "walk.walkers",
+			      (json_int_t)c.walkers, "windows", w, "largest_error_pct",
+			      100.0 * best, "largest_error_window_bytes",
+			      (json_int_t)meas.win_bytes[best_at], "error_of",
+			      have_off ? "IOMMU-off throughput" : "first window's throughput");
+		params__free(p);
+		return j_print(j);
+	}
 	printf("profile: %s\nrun: %s, %s\n", path, t.run.name, bw);
 	printf("device: outstanding=%u (link x data latency / 64 B), data latency %.1f ns "
 	       "(%s at %llu bytes, plus the baseline's rise), link %.2f Gb/s (largest "
@@ -681,13 +809,18 @@ static int do_default(int argc, char **argv)
 	int nr = 0, nr_rd = 0, files = 0;
 	char list[1024] = "", path[PATH_MAX], err[PATH_MAX + 256];
 	const char *out = NULL;
+	bool as_json = false;
+	json_t *from = json_array();
 	struct params *dflt = params__new(svt_param_registry);
 	const struct model_cfg *d;
 	uint64_t r, c, l2, ni;
 	FILE *f = stdout;
 
-	if (!dflt)
-		return cli_error(CMD, "parameters: %s", strerror(errno));
+	if (!dflt || !from) {
+		json_decref(from);
+		params__free(dflt);
+		return cli_error(CMD, "parameters: %s", strerror(ENOMEM));
+	}
 	d = params__cfg(dflt, &model_param_table);
 	for (int i = 2; i < argc; i++) {
 		struct params *p;
@@ -697,17 +830,24 @@ static int do_default(int argc, char **argv)
 			out = argv[++i];
 			continue;
 		}
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
+			as_json = true;
+			continue;
+		}
 		if (nr == 64) {
+			json_decref(from);
 			params__free(dflt);
 			return cli_usage_error(CMD, "at most 64 profiles");
 		}
 		if (profile_resolve(argv[i], path, sizeof(path))) {
+			json_decref(from);
 			params__free(dflt);
 			return cli_error(CMD, "%s: no such profile", argv[i]);
 		}
 		p = params__new(svt_param_registry);
 		if (!p || profile_load(p, path, err, sizeof(err))) {
 			params__free(p);
+			json_decref(from);
 			params__free(dflt);
 			return cli_error(CMD, "%s", p ? err : strerror(errno));
 		}
@@ -720,11 +860,13 @@ static int do_default(int argc, char **argv)
 			rd[nr_rd++] = (double)m->mem_read_ns;
 		nr++;
 		files++;
+		json_array_append_new(from, json_string(path));
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%.100s",
 			 files > 1 ? " " : "", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
 		params__free(p);
 	}
 	if (!nr) {
+		json_decref(from);
 		params__free(dflt);
 		return cli_usage_error(CMD, "default: give the machine profiles to derive from");
 	}
@@ -732,33 +874,56 @@ static int do_default(int argc, char **argv)
 	l2 = (uint64_t)llround(median(n_l2, nr));
 	r = nr_rd ? (uint64_t)llround(median(rd, nr_rd)) : d->mem_read_ns;
 	c = (uint64_t)llround(median(c1, nr));
-	if (out && !(f = fopen(out, "w"))) {
+	if (as_json && !out)
+		f = NULL; /* the values go to the JSON object only */
+	else if (out && !(f = fopen(out, "w"))) {
+		json_decref(from);
 		params__free(dflt);
 		return cli_error(CMD, "%s: %s", out, strerror(errno));
 	}
-	fprintf(f,
-		"; translation values derived by `svatrace calibrate default` from: %s\n"
-		"; (medians; docs/calibration.md, \"Default profile\")\n"
-		"[iotlb]\n; source: derived: median of %d profiles\nentries = %llu\n"
-		"; source: derived: fully associative, as every fitted profile\nways = %llu\n"
-		"[pwc]\n; source: derived: median of %d profiles\nl2_entries = %llu\n"
-		"[mem]\n; source: derived: median of the %d profiles whose curve identifies it%s\n"
-		"read_ns = %llu\n"
-		"[walk]\n; source: derived: median of walk.fixed_ns + mem.read_ns of %d profiles, "
-		"minus mem.read_ns\nfixed_ns = %llu\n",
-		list, nr, (unsigned long long)ni, (unsigned long long)ni, nr,
-		(unsigned long long)l2, nr_rd, nr_rd ? "" : " (none: built-in default)",
-		(unsigned long long)r, nr, (unsigned long long)(c > r ? c - r : 0));
+	if (f)
+		fprintf(
+		    f,
+		    "; translation values derived by `svatrace calibrate default` from: %s\n"
+		    "; (medians; docs/calibration.md, \"Default profile\")\n"
+		    "[iotlb]\n; source: derived: median of %d profiles\nentries = %llu\n"
+		    "; source: derived: fully associative, as every fitted profile\nways = %llu\n"
+		    "[pwc]\n; source: derived: median of %d profiles\nl2_entries = %llu\n"
+		    "[mem]\n; source: derived: median of the %d profiles whose curve identifies "
+		    "it%s\n"
+		    "read_ns = %llu\n"
+		    "[walk]\n; source: derived: median of walk.fixed_ns + mem.read_ns of %d "
+		    "profiles, "
+		    "minus mem.read_ns\nfixed_ns = %llu\n",
+		    list, nr, (unsigned long long)ni, (unsigned long long)ni, nr,
+		    (unsigned long long)l2, nr_rd, nr_rd ? "" : " (none: built-in default)",
+		    (unsigned long long)r, nr, (unsigned long long)(c > r ? c - r : 0));
 	if (out && fclose(f)) {
+		json_decref(from);
 		params__free(dflt);
 		return cli_error(CMD, "%s: %s", out, strerror(errno));
 	}
 	params__free(dflt);
+	if (as_json)
+		return j_print(json_pack(
+		    "{s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:i, s:s?}", "command", "default",
+		    "from", from, "values", "iotlb.entries", (json_int_t)ni, "iotlb.ways",
+		    (json_int_t)ni, "pwc.l2_entries", (json_int_t)l2, "mem.read_ns", (json_int_t)r,
+		    "walk.fixed_ns", (json_int_t)(c > r ? c - r : 0), "read_ns_from_profiles",
+		    nr_rd, "profile", out));
+	json_decref(from);
 	return CLI_OK;
 }
 
 int cmd_calibrate(int argc, char **argv)
 {
+	/* "svatrace --json calibrate check ..." arrives as "calibrate --json check ..." */
+	if (argc > 2 && (!strcmp(argv[1], "--json") || !strcmp(argv[1], "-j"))) {
+		char *j = argv[1];
+
+		argv[1] = argv[2];
+		argv[2] = j;
+	}
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
@@ -771,6 +936,8 @@ int cmd_calibrate(int argc, char **argv)
 		return do_default(argc, argv);
 	if (!strcmp(argv[1], "throughput"))
 		return do_tput(argc, argv);
-	return cli_usage_error(CMD, "unknown calibrate command '%s' (pcie-bench, check, default)",
+	return cli_usage_error(CMD,
+			       "unknown calibrate command '%s' (pcie-bench, check, default, "
+			       "throughput)",
 			       argv[1]);
 }
