@@ -210,6 +210,43 @@ static void load_events(struct perfmon *pm, struct pm_pmu *u, const char *pdir)
 	closedir(d);
 }
 
+/*
+ * DSA events by name. The idxd driver publishes format/ (event_category
+ * config:0-3, event config:4-31: Documentation/ABI/testing/
+ * sysfs-bus-event_source-devices-dsa) but no events/, so `perf stat -e
+ * dsa0/atc_hit/` has nothing to resolve. The categories are the driver's
+ * (drivers/dma/idxd/perfmon.h, enum dsa_perf_events: 0 WQ, 1 engine,
+ * 2 address translation, 3 operation, 4 completion); the event bits within
+ * a category are the DSA specification's performance-monitoring event
+ * table (event = a bit mask of the category's events). Only events whose
+ * bit two published uses of the counters agree on are named here; any
+ * other is reached with its raw terms.
+ */
+static const struct {
+	const char *name;  /* alias */
+	const char *terms; /* format terms */
+} dsa_aliases[] = {
+    /* engine: data written, in 32-byte units */
+    {"write_32b", "event_category=0x1,event=0x2"},
+    /* address translation: requests that needed no page fault / a page fault */
+    {"xlat_no_pf", "event_category=0x2,event=0x1"},
+    {"xlat_pf", "event_category=0x2,event=0x2"},
+    /* the device's ATC: requests that allocated an entry, that could not, hits */
+    {"atc_alloc", "event_category=0x2,event=0x40"},
+    {"atc_no_alloc", "event_category=0x2,event=0x80"},
+    {"atc_hit", "event_category=0x2,event=0x100"},
+};
+
+/* A dsa* PMU that lists no events gets dsa_aliases (encoded by its own format/). */
+static void add_dsa_aliases(struct perfmon *pm, struct pm_pmu *u)
+{
+	if (strncmp(u->name, "dsa", 3) || u->nr_ev)
+		return;
+	for (size_t k = 0; k < sizeof(dsa_aliases) / sizeof(dsa_aliases[0]); k++)
+		(void)perfmon__add_event(pm, (unsigned int)(u - pm->pmu), dsa_aliases[k].name,
+					 dsa_aliases[k].terms); /* a failure is kept in its why */
+}
+
 static int ev_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct pm_event *)a)->name, ((const struct pm_event *)b)->name);
@@ -255,6 +292,7 @@ static int discover(struct perfmon *pm)
 			u->cpu = atoi(line);
 		load_formats(u, pdir);
 		load_events(pm, u, pdir);
+		add_dsa_aliases(pm, u);
 		qsort(u->ev, u->nr_ev, sizeof(*u->ev), ev_cmp);
 	}
 	closedir(d);

@@ -121,7 +121,12 @@ static void test_discover(void **state)
 	assert_int_equal(perfmon__nr_events(pm, 0), 4); /* .unit is not one */
 	assert_string_equal(perfmon__event_name(pm, 0, 0), "ctxt_cache_hit");
 	assert_string_equal(perfmon__event_name(pm, 0, 2), "iotlb_lookup");
-	assert_int_equal(perfmon__nr_events(pm, 1), 0); /* idxd lists no events/ */
+	/* idxd lists no events/: the DSA aliases, encoded by dsa0's own format/ */
+	assert_int_equal(perfmon__nr_events(pm, 1), 6);
+	assert_string_equal(perfmon__event_name(pm, 1, 0), "atc_alloc");
+	assert_string_equal(perfmon__event_name(pm, 1, 1), "atc_hit");
+	assert_string_equal(perfmon__event_name(pm, 1, 5), "xlat_pf");
+	assert_string_equal(perfmon__why_event(pm, 1, 1), "not started"); /* encoded */
 	assert_null(perfmon__why_absent(pm));
 	assert_int_equal(perfmon__paranoid(pm), 2);
 	perfmon__free(pm);
@@ -173,6 +178,7 @@ struct fake {
 	unsigned int nr_open;		 /* opens that succeeded */
 	unsigned int nr_close;		 /* closes */
 	uint64_t refuse_config;		 /* open of this config fails with -EACCES */
+	uint32_t refuse_type;		 /* opens of this PMU type fail with -EACCES (0: none) */
 	int refuse_all;			 /* every open fails with this (0: none) */
 };
 
@@ -182,7 +188,7 @@ static int fake_open(void *ctx, const struct perf_event_attr *a, int cpu)
 
 	if (f->refuse_all)
 		return f->refuse_all;
-	if (a->config == f->refuse_config)
+	if (a->config == f->refuse_config || (f->refuse_type && a->type == f->refuse_type))
 		return -EACCES;
 	assert_true(f->nr_open < 16);
 	f->attr[f->nr_open] = *a;
@@ -230,20 +236,24 @@ static void test_count(void **state)
 	perfmon__set_ops(pm, &fake_ops, &f);
 	assert_int_equal(perfmon__add_event(pm, 1, "wq_probe", "event_category=0x1,event=0x2"), 0);
 	assert_int_equal(perfmon__add_event(pm, 1, "bad", "event_category=0x99"), -ERANGE);
-	assert_int_equal(perfmon__start(pm, 1000), 4); /* 3 dmar0 + 1 dsa0 */
+	assert_int_equal(perfmon__start(pm, 1000), 10); /* 3 dmar0 + 6 aliases + 1 dsa0 */
 	assert_int_equal(f.attr[0].type, 42);
 	assert_int_equal(f.attr[0].config, 0x30000002ull); /* events sorted: iotlb_hit */
 	assert_int_equal(f.attr[1].config, 0x30000001ull); /* iotlb_lookup */
 	assert_int_equal(f.attr[2].config, 0x10000040ull);
 	assert_int_equal(f.cpu[0], 3); /* the PMU's cpumask */
 	assert_int_equal(f.attr[3].type, 43);
-	assert_int_equal(f.attr[3].config, 0x21);
+	assert_int_equal(f.attr[3].config, 0x402);  /* atc_alloc: category 2, event 0x40 */
+	assert_int_equal(f.attr[4].config, 0x1002); /* atc_hit: category 2, event 0x100 */
+	assert_int_equal(f.attr[6].config, 0x21);   /* write_32b: category 1, event 0x2 */
+	assert_int_equal(f.attr[7].config, 0x12);   /* xlat_no_pf: category 2, event 0x1 */
+	assert_int_equal(f.attr[9].config, 0x21);   /* wq_probe, added by name */
 	assert_int_equal(f.cpu[3], 0);
 	assert_int_equal(f.attr[0].read_format,
 			 PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING);
 	assert_int_equal(f.attr[0].sample_period, 0); /* the drivers refuse sampling */
 	perfmon__stop(pm, 6000);
-	assert_int_equal(f.nr_close, 4);
+	assert_int_equal(f.nr_close, 10);
 	assert_int_equal(perfmon__count(pm, 0, 2, &n), 0); /* iotlb_lookup */
 	assert_int_equal(n, 2000);
 	assert_int_equal(perfmon__count(pm, 0, 1, &n), 0); /* iotlb_hit, multiplexed */
@@ -253,7 +263,7 @@ static void test_count(void **state)
 	assert_non_null(why);
 	assert_non_null(strstr(why, "CAP_PERFMON"));
 	assert_non_null(strstr(why, "perf_event_paranoid (2)"));
-	why = perfmon__why_event(pm, 1, 1);
+	why = perfmon__why_event(pm, 1, 7); /* "bad", after the 6 aliases and wq_probe */
 	assert_non_null(strstr(why, "cannot encode"));
 	assert_null(perfmon__why_event(pm, 0, 2));
 	perfmon__free(pm);
@@ -361,6 +371,7 @@ static struct perfmon *counted(struct fake *f)
 
 	memset(f, 0, sizeof(*f));
 	f->refuse_config = 0x20000002;
+	f->refuse_type = 43; /* dsa0 */
 	perfmon__set_ops(pm, &fake_ops, f);
 	assert_int_equal(perfmon__start(pm, 1000), 3);
 	perfmon__stop(pm, 9000);
