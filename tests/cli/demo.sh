@@ -27,7 +27,8 @@ done
 F=$(sed -n '/<h2 id="findings">/,/<h2 id="provenance">/p' "$D/report.html")
 check_match "finding: pinned vs faulting, slower translation" "faulting: translation [0-9.]+x slower than pinned" "$F"
 check_match "... caused by faults in flight / page-request queueing" "waiting on a translation in flight|page-request queueing" "$F"
-check_match "finding: DWQ vs SWQ" "on a dedicated WQ reaches [0-9]+% of peak; a shared WQ needs [0-9]+ clients" "$F"
+# 1 DWQ client sits at the 95% saturation line: just under it since default.ini's derived walk cost moved 286 -> 288 ns
+check_match "finding: DWQ vs SWQ" "(on a dedicated WQ reaches [0-9]+% of peak|a dedicated WQ needs [0-9]+ clients for [0-9]+% \\(1 reaches [0-9]+%\\)); a shared WQ needs [0-9]+ clients" "$F"
 check_match "... caused by submission" "submission \(ready to accepted\)" "$F"
 check_match "finding: IOTLB size x page size" "2 MiB pages remove IOTLB misses from [0-9]+ entries up" "$F"
 check_match "... caused by the reach against the footprint" "covers the 64 MiB footprint" "$F"
