@@ -347,7 +347,7 @@ static int write_profile(const char *path, const struct target *t, const struct 
 	fprintf(f, "; scalable mode\n; source: measured run: Linux 3.19 with intel_iommu=on "
 		   "(legacy mode; sys-kernel-cmdline.txt)\nscalable = off\n\n");
 	fprintf(f, "; page tables in the other socket's memory\n"
-		   "; source: cited: Linux intel-iommu.c allocates tables on the IOMMU's node "
+		   "; source: cited: Linux intel-iommu allocates tables on the IOMMU's node "
 		   "(domain->nid = iommu->node)\nremote = off\n\n");
 	if (fit->miss_fitted)
 		fprintf(f,
