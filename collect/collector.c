@@ -143,18 +143,16 @@ int collect_parse_uprobe(const char *spec, char **path, char **sym, int *argn)
 static void maybe_rotate(struct consumer *c);
 
 /*
- * One record of a ring, in place: decoded on the stack and converted. No
- * allocation; the converter interns a name only when it changes.
+ * One record of a ring, in place: converted (conv__rec), no allocation;
+ * the converter interns a name only when it changes.
  */
 static void on_rec(void *ctx, const void *data, size_t size)
 {
 	struct consumer *c = ctx;
-	struct svt_event e;
-	int rc;
+	int rc = conv__rec(c->cv, data, size);
 
-	if (conv_rec_decode(data, size, &e))
+	if (rc == -EBADMSG) /* a malformed record: skipped */
 		return;
-	rc = conv__event(c->cv, &e);
 	if (rc < 0 && !c->err)
 		c->err = rc;
 	if (c->o->max_bytes && ++c->since_size_check >= SIZE_CHECK_RECORDS)
