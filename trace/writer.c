@@ -14,6 +14,8 @@
  * A v2 (packed) writer compresses each full records buffer into a RECORDS_Z
  * chunk (pack.c) and remembers where it went, for the INDEX chunk it writes
  * before END; a buffer that does not shrink is written as plain RECORDS.
+ * A chunk that cannot be written whole (a full disk) is cut off again, and
+ * close still writes END after the last whole chunk when it fits.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -104,6 +106,9 @@ static int write_chunk(struct trace_writer *w, uint32_t type, const void *payloa
 	if (!err) {
 		w->seq++;
 		w->off += sizeof(ch) + bytes;
+	} else if (ftruncate(w->fd, (off_t)w->off) == 0) {
+		/* a full disk (issue 19): drop the torn chunk, the file stays a good prefix */
+		lseek(w->fd, (off_t)w->off, SEEK_SET);
 	}
 	return set_err(w, err);
 }
@@ -542,7 +547,13 @@ int trace_writer__close(struct trace_writer *w)
 	}
 	if (!w->err)
 		write_chunk(w, TRACE_CHUNK_END, NULL, 0, 0);
-	if (!w->err)
+	/*
+	 * Out of space (issue 19): the records that did not fit are lost (the
+	 * error is returned), but the chunks before them end with END if its
+	 * 32 bytes fit where the torn chunk was: a complete, shorter trace.
+	 */
+	if (!w->err || ((w->err == -ENOSPC || w->err == -EFBIG || w->err == -EDQUOT) &&
+			write_chunk(w, TRACE_CHUNK_END, NULL, 0, 0) == 0))
 		mark_findings(w);
 	if (!w->err && fsync(w->fd) && errno != EINVAL && errno != EROFS)
 		set_err(w, -errno);
