@@ -98,7 +98,7 @@ int trace_raw_format(const char *layout, const void *payload, uint32_t payload_b
 
 		if (next_field(&p, &name, &name_len, &off, &size, &type))
 			return -EINVAL;
-		if (off + size > payload_bytes)
+		if (off > payload_bytes || size > payload_bytes - off)
 			continue;	   /* not copied: left out, as when it was printed live */
 		memcpy(&u, b + off, size); /* little endian */
 		if (o.used)

@@ -207,6 +207,12 @@ static void test_raw_record_roundtrip(void **state)
 	/* a layout id that names no layout string */
 	assert_int_equal(trace_writer__append_raw(w, &h, 0, p, f.payload_bytes), -EINVAL);
 	h.ts_ns = 6;
+	/* an offset near 2^64 must not wrap past the bounds check: left out */
+	assert_int_equal(
+	    trace_writer__append_raw(
+		w, &h, trace_writer__intern(w, "a:18446744073709551615:8:u pid:8:8:u"), p, 24),
+	    0);
+	h.ts_ns = 7;
 	assert_int_equal(
 	    trace_writer__append_raw(w, &h, trace_writer__intern(w, "pid:8:3:u"), p, 24), 0);
 	assert_int_equal(trace_writer__close(w), 0);
@@ -219,6 +225,8 @@ static void test_raw_record_roundtrip(void **state)
 	assert_int_equal(rec->ts_ns, 5);
 	assert_string_equal(trace_reader__generic_text(rec), text);
 	assert_string_equal(text, "__syscall_nr=-5 pid=0xed34 sig=0xff09");
+	assert_int_equal(trace_reader__next(r, &rec), 1);
+	assert_string_equal(trace_reader__generic_text(rec), "pid=60724");
 	/* a 3-byte field is no layout: an error naming the record, not text */
 	assert_int_equal(trace_reader__next(r, &rec), TRACE_E_STRING);
 	assert_non_null(strstr(trace_reader__errmsg(r), "malformed layout"));
