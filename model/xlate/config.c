@@ -193,9 +193,10 @@ static const struct param_def model_defs[] = {
     {"inval.trace_waits", PARAM_ENUM, "", "descriptor",
      "Linux 6.1: every flush is qi_submit_sync(.., 1 descriptor, ..); 6.12 batches "
      "(qi_batch_flush_descs)",
-     F(trace_waits), 0, 0, "descriptor|run",
+     F(trace_waits), 0, 0, "descriptor|run|wait",
      "trace source: what one synchronous wait is: each descriptor, or a run of one CPU's "
-     "descriptors at one time (a traced inv_wait descriptor always is one)"},
+     "descriptors at one time (a traced inv_wait descriptor always is one); wait: only inv_wait "
+     "descriptors (AMD-Vi's COMPLETION_WAIT), from the first record on"},
     {"stats.series_window_ns", PARAM_U64, "ns", "10000000", "estimate", F(series_window_ns), 1,
      NS_MAX, NULL,
      "time-series window; a replay's series share one window, the finer of this and "
