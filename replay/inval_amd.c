@@ -25,12 +25,14 @@
  * page (CMD_INV_IOMMU_ALL_PAGES_ADDRESS).
  */
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/alloc.h"
 #include "replay/inval_amd.h"
+#include "trace/trace.h"
 
 static const char *const op_names[INVAL_AMD_NR_OPS] = {
     [INVAL_AMD_COMPLETION_WAIT] = "completion_wait",
@@ -199,6 +201,27 @@ int inval_amd_to_qi(const struct inval_amd_cmd *c, const struct trace_rec *hdr,
 		return -ENOENT;
 	}
 	return 0;
+}
+
+const char *inval_amd_trace_profile(const char *trace_path)
+{
+	struct trace_reader *r;
+	const char *kind, *profile = NULL;
+	json_t *meta = NULL;
+	int e = 0;
+
+	if (!(r = trace_reader__open(trace_path, &e)))
+		return NULL;
+	if (trace_reader__meta_json(r))
+		meta = json_loads(trace_reader__meta_json(r), 0, NULL);
+	/* collect/host.c: host.iommu.kind is "vt-d", "amd-vi", ... */
+	kind = json_string_value(
+	    json_object_get(json_object_get(json_object_get(meta, "host"), "iommu"), "kind"));
+	if (kind && !strcmp(kind, "amd-vi"))
+		profile = "amd-vi";
+	json_decref(meta);
+	trace_reader__close(r);
+	return profile;
 }
 
 /* ---------------------------------------------------------------- source */

@@ -92,6 +92,13 @@ int inval_amd_parse_text(const char *text, uint32_t d[4]);
 int inval_amd_to_qi(const struct inval_amd_cmd *c, const struct trace_rec *hdr,
 		    struct trace_rec_qi_submit *q);
 
+/**
+ * inval_amd_trace_profile() - the profile a trace's own host snapshot asks
+ * for: "amd-vi" when the META's host.iommu.kind says AMD-Vi, else NULL
+ * (also for a file that cannot be read: the replay reports that).
+ */
+const char *inval_amd_trace_profile(const char *trace_path);
+
 struct inval_amd;
 
 /**
