@@ -41,8 +41,9 @@ static const struct param_def model_defs[] = {
     {"pt.page_bytes", PARAM_U64, "bytes", "4096", SRC_PCIEBENCH " (4 KiB baseline)", F(page_bytes),
      4096, 1073741824.0, NULL, "mapping page size: 4096, 2M or 1G"},
     {"pt.levels", PARAM_U32, "levels", "4",
-     "Intel VT-d spec: 4-level (48-bit) tables, 5-level optional", F(pt_levels), 4, 5, NULL,
-     "page-table levels of the (first-stage) walk"},
+     "Intel VT-d spec: 4-level (48-bit) tables, 5-level optional; AMD-Vi v1 tables: 3 levels "
+     "below 512 GiB of IOVA (Linux DEFAULT_PGTABLE_LEVEL)",
+     F(pt_levels), 3, 5, NULL, "page-table levels of the (first-stage) walk"},
     {"pt.nested", PARAM_BOOL, "", "off", "estimate: bare metal", F(nested), 0, 1, NULL,
      "nested (guest over host) two-dimensional walks"},
     {"pt.host_levels", PARAM_U32, "levels", "4", "Intel VT-d spec: 4-level second stage",
