@@ -132,6 +132,7 @@ struct ipt {
 	double page;	/* page bytes */
 	double miss;	/* miss rate % */
 	double mean;	/* mean translation latency, ns */
+	int64_t run;	/* its run */
 };
 
 static int cmp_ipt(const void *a, const void *b)
@@ -206,6 +207,7 @@ static bool iotlb_sweep(struct store *st, const struct store_run *runs, const st
 		p[n].page = cfg_num(st, id, CFG_PAGE_SIZE);
 		p[n].miss = eval(st, id, KEY_IOTLB_MISSES "/" KEY_IOTLB_LOOKUPS) * 100;
 		p[n].mean = eval(st, id, KEY_XLATE_LAT "@mean");
+		p[n].run = id;
 		if (!isnan(p[n].entries) && !isnan(p[n].page) && !isnan(p[n].miss))
 			n++;
 	}
@@ -292,6 +294,12 @@ static bool iotlb_sweep(struct store *st, const struct store_run *runs, const st
 			    ". Mean translation at %g entries: %s with %s pages, %s with %s pages",
 			    e, a, ps, b, pb);
 	}
+	/* the number the title rests on: the miss rate left at the smaller
+	 * page size's largest IOTLB */
+	snprintf(f->metric, sizeof(f->metric), "%s", KEY_IOTLB_MISSES "/" KEY_IOTLB_LOOKUPS);
+	snprintf(f->metric_words, sizeof(f->metric_words),
+		 "the IOTLB miss rate with %s pages at %g entries", ps, p[hi_small - 1].entries);
+	f->num_run = p[hi_small - 1].run;
 	snprintf(f->basis, sizeof(f->basis),
 		 "iotlb.misses / iotlb.lookups per run; reach = iotlb.entries x pt.page_bytes%s",
 		 isnan(fp) ? "" : "; footprint from the generator's parameters");
@@ -470,6 +478,12 @@ static bool wq_clients(struct store *st, const struct store_run *runs, const str
 			memcpy(wb, tw, sizeof(wb));
 		}
 		wq_cause(st, ra, rb, wa, wb, p[first_of[0]].clients, f);
+		snprintf(f->metric, sizeof(f->metric), "%s", KEY_WQ_THROUGHPUT);
+		snprintf(f->metric_words, sizeof(f->metric_words),
+			 "the throughput of the %s over the %s at %g client%s", wb, wa,
+			 p[first_of[0]].clients, p[first_of[0]].clients == 1 ? "" : "s");
+		f->num_run = rb->id;
+		f->den_run = ra->id;
 	}
 	free(p);
 	return true;
@@ -612,12 +626,14 @@ static bool contrast(struct store *st, const struct store_run *runs, const struc
 		     struct finding *f)
 {
 	static const struct {
-		const char *expr; /* headline metric */
-		const char *what; /* in words */
+		const char *expr;   /* headline metric */
+		const char *what;   /* in words */
+		const char *metric; /* the metric in words */
 	} heads[] = {
-	    {KEY_XLATE_LAT "@mean", "translation"},
-	    {KEY_DESC_E2E_LAT "@mean", "a descriptor (end to end)"},
-	    {KEY_RUN_DURATION, "the run"},
+	    {KEY_XLATE_LAT "@mean", "translation", "mean translation latency"},
+	    {KEY_DESC_E2E_LAT "@mean", "a descriptor (end to end)",
+	     "mean descriptor end-to-end latency"},
+	    {KEY_RUN_DURATION, "the run", "time to finish"},
 	};
 	const struct store_run *base = &runs[s->idx[s->baseline]], *other = NULL;
 	double vb = NAN, vo = NAN, best = -1;
@@ -649,6 +665,11 @@ static bool contrast(struct store *st, const struct store_run *runs, const struc
 	if (!other)
 		return false;
 	f->kind = FINDING_CONTRAST;
+	snprintf(f->metric, sizeof(f->metric), "%s", heads[h].expr);
+	snprintf(f->metric_words, sizeof(f->metric_words), "the %s / %s ratio of %s",
+		 run_name(other), run_name(base), heads[h].metric);
+	f->num_run = other->id;
+	f->den_run = base->id;
 	snprintf(f->question, sizeof(f->question), "What does %s cost compared with %s?",
 		 run_name(other), run_name(base));
 	finding_fmt_ns(x, sizeof(x), vo);

@@ -25,8 +25,10 @@
 
 #include "analyze/compare.h"
 #include "analyze/finding.h"
+#include "analyze/finding_sens.h"
 #include "analyze/plot.h"
 #include "analyze/report.h"
+#include "analyze/sensitivity.h"
 #include "analyze/study.h"
 #include "model/metric_keys.h"
 #include "model/params.h"
@@ -356,10 +358,29 @@ static const char *prov_class(const char *key, const char *src, const struct rep
 /* ---- first screen ---- */
 
 struct study_view {
-	struct study *s;     /* the study */
-	struct finding f;    /* its finding */
-	struct cfg_set *cfg; /* config of each run (s->nr) */
+	struct study *s;	/* the study */
+	struct finding f;	/* its finding */
+	struct finding_sens fs; /* how much it depends on estimated parameters */
+	struct cfg_set *cfg;	/* config of each run (s->nr) */
 };
+
+/* The finding's sensitivity: one sentence, and without runs the commands that make them. */
+static void sens_text(struct out *o, const struct finding_sens *fs)
+{
+	both(o, "Sensitivity: %s", fs->text);
+	for (size_t c = 0; c < 2; c++) {
+		if (!*fs->command[c])
+			continue;
+		raw(o, c ? "<br>and <code>" : " <code>", c ? "  \n   and `" : " `");
+		html_esc(o->html, fs->command[c]);
+		fputs(fs->command[c], o->md);
+		raw(o, "</code>", "`");
+	}
+	if (*fs->command[0])
+		both(o, "; then re-run the report.");
+	else
+		both(o, ".");
+}
 
 static void findings_section(struct out *o, const struct study_view *v, size_t nv)
 {
@@ -379,6 +400,12 @@ static void findings_section(struct out *o, const struct study_view *v, size_t n
 			fprintf(o->html, "<br>");
 			fprintf(o->md, "  \n   ");
 			both(o, "Cause: %s.", v[i].f.cause);
+		}
+		if (v[i].f.kind != FINDING_NONE) {
+			fprintf(o->html, "<br><span class=\"sens\">");
+			fprintf(o->md, "  \n   ");
+			sens_text(o, &v[i].fs);
+			fprintf(o->html, "</span>");
 		}
 		fprintf(o->html, "<br><small>");
 		fprintf(o->md, "  \n   ");
@@ -919,6 +946,10 @@ static void study_section(struct out *o, struct store *st, const struct store_ru
 		both(o, " Cause: %s.", v->f.cause);
 	if (*v->f.basis)
 		both(o, " (Derived from %s.)", v->f.basis);
+	if (v->f.kind != FINDING_NONE) {
+		both(o, " ");
+		sens_text(o, &v->fs);
+	}
 	raw(o, "</p>\n", "\n\n");
 	diff_keys_of(runs, s, v->cfg, &d);
 	if (s->nr <= REPORT_MAX_COLS) {
@@ -1014,6 +1045,34 @@ static int select_runs(struct store *st, const struct report_opts *ro, struct st
 	return 0;
 }
 
+/* Runs of sensitivity studies after the others, each part in its order. */
+static int partition_sens(struct store_run *runs, enum sens_role *role, size_t nr, size_t *nr_plain)
+{
+	struct store_run *t = malloc(nr * sizeof(*t));
+	enum sens_role *tr = malloc(nr * sizeof(*tr));
+	size_t n = 0;
+
+	if (!t || !tr) {
+		free(t);
+		free(tr);
+		return -ENOMEM;
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < nr; i++)
+			if ((role[i] == SENS_NONE || role[i] == SENS_BASE_KEPT) == !pass) {
+				t[n] = runs[i];
+				tr[n++] = role[i];
+			}
+	*nr_plain = 0;
+	for (size_t i = 0; i < nr; i++)
+		*nr_plain += role[i] == SENS_NONE || role[i] == SENS_BASE_KEPT;
+	memcpy(runs, t, nr * sizeof(*t));
+	memcpy(role, tr, nr * sizeof(*tr));
+	free(t);
+	free(tr);
+	return 0;
+}
+
 static int pick_baseline(struct store *st, const struct store_run *runs, struct study *s, size_t ns,
 			 const char *name, struct report_result *res)
 {
@@ -1041,7 +1100,8 @@ int report_write(struct store *st, const struct report_opts *ro, struct report_r
 	struct store_run *runs = NULL;
 	struct study *studies = NULL;
 	struct study_view *v = NULL;
-	size_t nr = 0, ns = 0, nv = 0;
+	enum sens_role *role = NULL;
+	size_t nr = 0, ns = 0, nv = 0, nr_plain = 0;
 	struct out o = {0};
 	char question[512], now[32];
 	time_t t = time(NULL);
@@ -1062,7 +1122,31 @@ int report_write(struct store *st, const struct report_opts *ro, struct report_r
 		rc = -ENODATA;
 		goto out;
 	}
-	rc = study_group(st, runs, nr, &studies, &ns);
+	role = calloc(nr, sizeof(*role));
+	if (!role) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* runs of sensitivity studies are not designs to compare: without a
+	 * run list they go after the others, out of the studies, and serve
+	 * only the findings' sensitivity (a base run stored before under its
+	 * own label stays in its study) */
+	rc = sens_mark(st, runs, nr, role);
+	if (rc)
+		goto out;
+	nr_plain = nr;
+	if (!ro->run_ids) {
+		rc = partition_sens(runs, role, nr, &nr_plain);
+		if (rc)
+			goto out;
+		if (!nr_plain) {
+			snprintf(res->errmsg, sizeof(res->errmsg),
+				 "only runs of sensitivity studies are selected");
+			rc = -ENODATA;
+			goto out;
+		}
+	}
+	rc = study_group(st, runs, nr_plain, &studies, &ns);
 	if (rc) {
 		snprintf(res->errmsg, sizeof(res->errmsg), "cannot group the runs: %s",
 			 strerror(-rc));
@@ -1088,6 +1172,13 @@ int report_write(struct store *st, const struct report_opts *ro, struct report_r
 			store__for_each_config(st, runs[studies[i].idx[j]].id, cfg_cb,
 					       &v[nv].cfg[j]);
 		finding_of_study(st, runs, &studies[i], &v[nv].f);
+		rc = finding_sens_of(st, runs, role, nr, &v[nv].f, store__path(st),
+				     ro->param_source, &v[nv].fs);
+		if (rc) {
+			snprintf(res->errmsg, sizeof(res->errmsg),
+				 "cannot read the sensitivity runs: %s", strerror(-rc));
+			goto out;
+		}
 		res->nr_runs += studies[i].nr;
 		nv++;
 	}
@@ -1136,6 +1227,11 @@ int report_write(struct store *st, const struct report_opts *ro, struct report_r
 	     "svatrace report from %s, %s: %zu runs in %zu stud%s; each study is compared "
 	     "only within itself.",
 	     store__path(st), now, res->nr_runs, nv, nv == 1 ? "y" : "ies");
+	if (nr > nr_plain)
+		both(&o,
+		     " %zu runs of sensitivity studies (sweep --sensitivity) are not compared; "
+		     "they give each finding's dependence on estimated parameters.",
+		     nr - nr_plain);
 	raw(&o, "</p>\n", "\n");
 
 	findings_section(&o, v, nv);
@@ -1156,6 +1252,7 @@ out:
 		free(v[i].cfg);
 	}
 	free(v);
+	free(role);
 	study_free(studies, ns);
 	store_runs_free(runs, nr);
 	return rc;
