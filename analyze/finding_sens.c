@@ -271,8 +271,10 @@ static void fmt_pct(char *buf, size_t len, double rel)
 	snprintf(buf, len, fabs(p) >= 100 ? "%+.0f%%" : "%+.2g%%", p);
 }
 
-/* "KEY (x0.5 -> +44066%)" for the larger side of @e. */
-static size_t name_effect(char *buf, size_t len, const struct eff *e, double *factor, double *rel)
+/* "KEY (x0.5 -> +44066%)" for the larger side of @e; "KEY (not an estimate;
+ * x2 -> +95%)" when the run's value of KEY is not an estimate. */
+static size_t name_effect(char *buf, size_t len, const struct eff *e, bool estimate, double *factor,
+			  double *rel)
 {
 	bool lo = !isnan(e->lo) && (isnan(e->hi) || fabs(e->lo) >= fabs(e->hi));
 	char pct[32];
@@ -280,7 +282,8 @@ static size_t name_effect(char *buf, size_t len, const struct eff *e, double *fa
 	*factor = lo ? 0.5 : 2;
 	*rel = lo ? e->lo : e->hi;
 	fmt_pct(pct, sizeof(pct), *rel);
-	return (size_t)snprintf(buf, len, "%s (x%g → %s)", e->key, *factor, pct);
+	return (size_t)snprintf(buf, len, "%s (%sx%g → %s)", e->key,
+				estimate ? "" : "not an estimate; ", *factor, pct);
 }
 
 static int effects(struct store *st, const struct finding *f, struct finding_sens *out,
@@ -338,12 +341,15 @@ static int effects(struct store *st, const struct finding *f, struct finding_sen
 	if (n) {
 		char tmp[160];
 
-		name_effect(tmp, sizeof(tmp), &e[0], &out->top_factor, &out->top_rel);
+		name_effect(tmp, sizeof(tmp), &e[0], true, &out->top_factor, &out->top_rel);
 	}
 	snprintf(out->top_key, sizeof(out->top_key), "%s", n ? e[0].key : "");
 	{
 		const char *est = out->nr_estimated == n ? "estimated " : "";
-		char runs[96];
+		char runs[96], estn[48] = "";
+
+		if (out->nr_estimated != n)
+			snprintf(estn, sizeof(estn), ", %zu of them estimates", out->nr_estimated);
 
 		if (ratio)
 			snprintf(runs, sizeof(runs),
@@ -357,12 +363,13 @@ static int effects(struct store *st, const struct finding *f, struct finding_sen
 			double fa, re;
 
 			if (n)
-				name_effect(top, sizeof(top), &e[0], &fa, &re);
+				name_effect(top, sizeof(top), &e[0],
+					    is_estimate(&c, e[0].key, param_source), &fa, &re);
 			snprintf(
 			    out->text, sizeof(out->text),
-			    "robust: no %sparameter moves %s by more than %.0f%% (%zu varied, each "
-			    "x0.5 and x2%s%s; %s)",
-			    est, f->metric_words, 100 * FINDING_SENS_ROBUST, n,
+			    "robust: no %sparameter moves %s by more than %.0f%% (%zu varied%s, "
+			    "each x0.5 and x2%s%s; %s)",
+			    est, f->metric_words, 100 * FINDING_SENS_ROBUST, n, estn,
 			    n ? "; largest: " : "", top, runs);
 		} else {
 			used = (size_t)snprintf(out->text, sizeof(out->text), "%s depends on ",
@@ -377,20 +384,20 @@ static int effects(struct store *st, const struct finding *f, struct finding_sen
 					used += (size_t)snprintf(out->text + used,
 								 sizeof(out->text) - used, ", ");
 				if (used < sizeof(out->text))
-					used +=
-					    name_effect(out->text + used, sizeof(out->text) - used,
-							&e[i], &fa, &re);
+					used += name_effect(
+					    out->text + used, sizeof(out->text) - used, &e[i],
+					    is_estimate(&c, e[i].key, param_source), &fa, &re);
 			}
 			if (used < sizeof(out->text) && out->nr_moving > shown)
 				used += (size_t)snprintf(out->text + used, sizeof(out->text) - used,
 							 " and %zu more", out->nr_moving - shown);
 			if (used < sizeof(out->text))
-				snprintf(out->text + used, sizeof(out->text) - used,
-					 "; the other %zu of %zu %sparameters (each x0.5 and x2) "
-					 "move it "
-					 "by %.0f%% or less (%s)",
-					 n - out->nr_moving, n, est, 100 * FINDING_SENS_ROBUST,
-					 runs);
+				snprintf(
+				    out->text + used, sizeof(out->text) - used,
+				    "; the other %zu of %zu %sparameters%s (each x0.5 and x2) move "
+				    "it by %.0f%% or less (%s)",
+				    n - out->nr_moving, n, est, estn, 100 * FINDING_SENS_ROBUST,
+				    runs);
 		}
 	}
 out:
