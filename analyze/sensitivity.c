@@ -33,9 +33,14 @@ static double metric_of(struct store *st, int64_t id, const char *metric)
 
 const char *sens_default_metric(struct store *st, int64_t id)
 {
-	for (size_t i = 0; i < sizeof(headline_keys) / sizeof(headline_keys[0]); i++)
-		if (!isnan(store__metric_value(st, id, headline_keys[i])))
+	/* a metric at 0 (no translations in a DSA run without the
+	 * translation model) has no relative change: take the next */
+	for (size_t i = 0; i < sizeof(headline_keys) / sizeof(headline_keys[0]); i++) {
+		double v = store__metric_value(st, id, headline_keys[i]);
+
+		if (!isnan(v) && v != 0)
 			return headline_keys[i];
+	}
 	return NULL;
 }
 

@@ -48,7 +48,7 @@ struct sens_result {
 int64_t sens_find_base(struct store *st, const char *label);
 
 /**
- * sens_default_metric() - the headline metric of run @id: the first it has of
+ * sens_default_metric() - the headline metric of run @id: the first it has (not 0) of
  * mean translation latency, mean DSA end-to-end latency, DSA throughput and
  * time to finish. Return: the key (static), or NULL.
  */
