@@ -908,23 +908,31 @@ static bool cdf_title(struct store *st, const struct store_run *runs, const stru
 	return true;
 }
 
+/* The plot that shows each kind of finding. */
+static const struct {
+	enum finding_kind k; /* finding */
+	const char *plot;    /* the plot that shows it */
+} shows[] = {
+    {FINDING_IOTLB_SWEEP, "iotlb-sweep"},
+    {FINDING_WQ_CLIENTS, "wq-clients"},
+    {FINDING_CONTRAST, "latency-cdf"},
+};
+
+bool finding_shows(const struct finding *f, const char *kind)
+{
+	for (size_t i = 0; i < sizeof(shows) / sizeof(shows[0]); i++)
+		if (f->kind == shows[i].k && !strcmp(kind, shows[i].plot))
+			return true;
+	return false;
+}
+
 bool finding_plot_title(struct store *st, const struct store_run *runs, const struct study *s,
 			const struct finding *f, const char *kind, char *buf, size_t len)
 {
-	static const struct {
-		enum finding_kind k; /* finding */
-		const char *plot;    /* the plot that shows it */
-	} shows[] = {
-	    {FINDING_IOTLB_SWEEP, "iotlb-sweep"},
-	    {FINDING_WQ_CLIENTS, "wq-clients"},
-	    {FINDING_CONTRAST, "latency-cdf"},
-	};
-
-	for (size_t i = 0; i < sizeof(shows) / sizeof(shows[0]); i++)
-		if (f->kind == shows[i].k && !strcmp(kind, shows[i].plot)) {
-			snprintf(buf, len, "%s", f->title);
-			return true;
-		}
+	if (finding_shows(f, kind)) {
+		snprintf(buf, len, "%s", f->title);
+		return true;
+	}
 	if (!strcmp(kind, "cpu-cost"))
 		return cpu_title(st, runs, s, buf, len);
 	if (!strcmp(kind, "timeseries"))

@@ -59,6 +59,9 @@ int finding_of_study(struct store *st, const struct store_run *runs, const struc
 bool finding_plot_title(struct store *st, const struct store_run *runs, const struct study *s,
 			const struct finding *f, const char *kind, char *buf, size_t len);
 
+/** finding_shows() - true if plot @kind is the one that shows finding @f ("iotlb-sweep"). */
+bool finding_shows(const struct finding *f, const char *kind);
+
 /** finding_fmt_ns() - a duration for people: "850 ns", "1.02 µs", "4.45 ms", "19.2 s". */
 void finding_fmt_ns(char *buf, size_t len, double ns);
 
