@@ -30,6 +30,7 @@
 #include "analyze/report.h"
 #include "analyze/sensitivity.h"
 #include "analyze/study.h"
+#include "analyze/trace_summary.h"
 #include "model/metric_keys.h"
 #include "model/params.h"
 
@@ -920,6 +921,246 @@ static void study_plots(struct out *o, struct store *st, const struct store_run 
 	free(ids);
 }
 
+/* ---- collect --summary counters of a study's trace ---- */
+
+#define SUMMARY_MAX_ROWS 20 /* intervals listed; the rest are counted */
+
+/* "iommu:map", "intel_iommu:qi_submit iotlb_inv (g 1)", "... @0000:00:04.0" */
+static void counter_name(const struct summary_row *c, char *buf, size_t len)
+{
+	const char *type = strstr(c->probe, "qi_submit") && !strstr(c->probe, "_sync")
+			       ? trace_qi_type_name(c->cls & 0xf)
+			       : NULL;
+	size_t used = (size_t)snprintf(buf, len, "%s", c->probe);
+
+	if (type && used < len)
+		used += (size_t)snprintf(buf + used, len - used, " %s (granularity %u)", type,
+					 c->cls >> 4);
+	else if (c->cls && used < len)
+		used += (size_t)snprintf(buf + used, len - used, " class %u", c->cls);
+	if (*c->name && strcmp(c->name, "-") && used < len)
+		snprintf(buf + used, len - used, " @%s", c->name);
+}
+
+static void fmt_qty(char *buf, size_t len, const char *unit, double v)
+{
+	if (!unit)
+		snprintf(buf, len, "n/a");
+	else if (!strcmp(unit, "bytes"))
+		finding_fmt_bytes(buf, len, v);
+	else if (!strcmp(unit, "ns"))
+		finding_fmt_ns(buf, len, v);
+	else
+		snprintf(buf, len, "%.3g %s", v, unit);
+}
+
+/* Bucket @b of a log2 histogram as a range: "[4 KiB, 8 KiB)"; bucket 0 is 0. */
+static void bucket_range(char *buf, size_t len, const char *unit, unsigned int b)
+{
+	char lo[32], hi[32];
+
+	if (!b) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	fmt_qty(lo, sizeof(lo), unit, (double)(1ULL << (b - 1)));
+	fmt_qty(hi, sizeof(hi), unit, (double)(1ULL << b));
+	snprintf(buf, len, "[%s, %s)", lo, hi);
+}
+
+/* A log2 histogram per probe of @unit (summed over classes and devices). */
+static void summary_hist(struct out *o, const struct tsum *t, const char *unit, const char *what)
+{
+	const char *probes[TSUM_PROBES + 8];
+	uint64_t h[TSUM_PROBES + 8][SVT_SUM_BUCKETS] = {{0}};
+	size_t np = 0;
+	char cap[256];
+
+	for (size_t i = 0; i < t->nc; i++) {
+		const char *u = tsum_unit(t->c[i].probe);
+		size_t p;
+
+		if (!u || strcmp(u, unit) || !t->c[i].nr)
+			continue;
+		for (p = 0; p < np; p++)
+			if (!strcmp(probes[p], t->c[i].probe))
+				break;
+		if (p == np) {
+			if (np == sizeof(probes) / sizeof(probes[0]))
+				continue;
+			probes[np++] = t->c[i].probe;
+		}
+		for (unsigned int b = 0; b < SVT_SUM_BUCKETS; b++)
+			h[p][b] += t->c[i].hist[b];
+	}
+	if (!np)
+		return;
+	snprintf(cap, sizeof(cap),
+		 "%s: events per log2 bucket of the quantity, from the counters' "
+		 "histograms",
+		 what);
+	table_open(o, cap);
+	{
+		const char *cells[1 + sizeof(probes) / sizeof(probes[0])];
+		char t2[sizeof(probes) / sizeof(probes[0]) + 1][80];
+
+		cells[0] = unit;
+		for (size_t p = 0; p < np; p++)
+			cells[1 + p] = probes[p];
+		table_row(o, cells, 1 + np, true);
+		for (unsigned int b = 0; b < SVT_SUM_BUCKETS; b++) {
+			bool any = false;
+
+			for (size_t p = 0; p < np; p++)
+				any |= h[p][b] != 0;
+			if (!any)
+				continue;
+			bucket_range(t2[0], sizeof(t2[0]), unit, b);
+			cells[0] = t2[0];
+			for (size_t p = 0; p < np; p++) {
+				snprintf(t2[1 + p], sizeof(t2[0]), "%" PRIu64, h[p][b]);
+				cells[1 + p] = t2[1 + p];
+			}
+			table_row(o, cells, 1 + np, false);
+		}
+	}
+	table_close(o);
+}
+
+/*
+ * The summary of a study's trace, when it has `collect --summary` records:
+ * counters, rates per interval, the size histogram, the invalidation mix
+ * and the wait histogram. Read from the trace file the baseline names
+ * (replay stores none of it); a trace no longer there is said so.
+ */
+static void summary_section(struct out *o, struct store *st, const struct store_run *b)
+{
+	json_t *meta = *b->trace_meta_json ? json_loads(b->trace_meta_json, 0, NULL) : NULL;
+	bool declared = json_is_object(meta) && json_object_get(meta, "summary_interval_ns");
+	double skipped = plot_eval(st, b->id, "replay.skipped");
+	struct tsum t;
+	double span_ns = 0;
+	char cap[512], a[48], c[48], d[48];
+	int rc;
+
+	json_decref(meta);
+	/* a trace of summaries only feeds nothing to the model: its records are skipped */
+	if (!declared && !(skipped > 0))
+		return;
+	rc = tsum_read(b->trace_path, &t);
+	if (rc || !t.nr_records) {
+		if (declared) {
+			section(o, 3, NULL, "Summaries (collect --summary)");
+			raw(o, "<p class=\"note\">", "");
+			both(
+			    o,
+			    "The trace was taken with collect --summary, but its records cannot be "
+			    "read from %s: %s.",
+			    b->trace_path, rc ? strerror(-rc) : "no summary records");
+			raw(o, "</p>\n", "\n\n");
+		}
+		if (!rc)
+			tsum_clear(&t);
+		return;
+	}
+	for (size_t i = 0; i < t.ni; i++)
+		span_ns += (double)t.iv[i].interval_ns;
+	section(o, 3, NULL, "Summaries (collect --summary)");
+	raw(o, "<p>", "");
+	finding_fmt_ns(a, sizeof(a), span_ns);
+	finding_fmt_ns(c, sizeof(c), t.ni ? (double)t.iv[0].interval_ns : NAN);
+	both(o,
+	     "The trace holds %zu summary records over %zu intervals of %s (%s in all)%s: counts "
+	     "of events made in the kernel, measured, not modelled; the model replays none of "
+	     "them. Read from %s.",
+	     t.nr_records, t.ni, c, a, t.nr_other ? "" : " and nothing else (a summary-only trace)",
+	     b->trace_path);
+	raw(o, "</p>\n", "\n\n");
+
+	/* counters */
+	snprintf(cap, sizeof(cap), "Counters over the whole trace: events, rate and mean quantity");
+	table_open(o, cap);
+	{
+		const char *head[] = {"counter", "events", "per second", "mean quantity"};
+
+		table_row(o, head, 4, true);
+		for (size_t i = 0; i < t.nc; i++) {
+			const struct summary_row *r = &t.c[i];
+			char name[160], ev[32], ps[32];
+			const char *row[4] = {name, ev, ps, d};
+
+			counter_name(r, name, sizeof(name));
+			snprintf(ev, sizeof(ev), "%" PRIu64, r->nr);
+			snprintf(ps, sizeof(ps), "%.4g",
+				 span_ns > 0 ? r->nr / (span_ns / 1e9) : NAN);
+			fmt_qty(d, sizeof(d), tsum_unit(r->probe),
+				r->nr ? (double)r->sum / r->nr : NAN);
+			table_row(o, row, 4, false);
+		}
+	}
+	table_close(o);
+
+	/* rates per interval */
+	snprintf(cap, sizeof(cap), "Events per second in each interval%s",
+		 t.ni > SUMMARY_MAX_ROWS ? " (the first 20)" : "");
+	table_open(o, cap);
+	{
+		const char *cells[1 + TSUM_PROBES];
+		char v[1 + TSUM_PROBES][48];
+
+		cells[0] = "interval ends at (s)";
+		for (size_t p = 0; p < t.np; p++)
+			cells[1 + p] = t.probe[p];
+		table_row(o, cells, 1 + t.np, true);
+		for (size_t i = 0; i < t.ni && i < SUMMARY_MAX_ROWS; i++) {
+			double w = (double)t.iv[i].interval_ns / 1e9;
+
+			snprintf(v[0], sizeof(v[0]), "%.3f", (double)t.iv[i].ts_ns / 1e9);
+			cells[0] = v[0];
+			for (size_t p = 0; p < t.np; p++) {
+				snprintf(v[1 + p], sizeof(v[0]), "%.4g",
+					 w > 0 ? (double)t.iv[i].nr[p] / w : NAN);
+				cells[1 + p] = v[1 + p];
+			}
+			table_row(o, cells, 1 + t.np, false);
+		}
+	}
+	table_close(o);
+
+	summary_hist(o, &t, "bytes", "Sizes of maps, unmaps and DMA");
+
+	/* invalidation mix: qi_submit counters by descriptor type */
+	{
+		uint64_t total = 0;
+
+		for (size_t i = 0; i < t.nc; i++)
+			if (strstr(t.c[i].probe, "qi_submit") && !strstr(t.c[i].probe, "_sync"))
+				total += t.c[i].nr;
+		if (total) {
+			const char *head[] = {"descriptor", "submitted", "share (%)"};
+
+			table_open(o, "Invalidation mix: queued-invalidation descriptors by type "
+				      "and granularity");
+			table_row(o, head, 3, true);
+			for (size_t i = 0; i < t.nc; i++) {
+				char name[160], n[32], sh[32];
+				const char *row[3] = {name, n, sh};
+
+				if (!strstr(t.c[i].probe, "qi_submit") ||
+				    strstr(t.c[i].probe, "_sync"))
+					continue;
+				counter_name(&t.c[i], name, sizeof(name));
+				snprintf(n, sizeof(n), "%" PRIu64, t.c[i].nr);
+				snprintf(sh, sizeof(sh), "%.1f", 100.0 * t.c[i].nr / total);
+				table_row(o, row, 3, false);
+			}
+			table_close(o);
+		}
+	}
+	summary_hist(o, &t, "ns", "Waits (qi_submit_sync: waiting for the invalidation queue)");
+	tsum_clear(&t);
+}
+
 static void study_section(struct out *o, struct store *st, const struct store_run *runs,
 			  const struct study_view *v, const struct report_opts *ro,
 			  struct report_result *res)
@@ -962,6 +1203,7 @@ static void study_section(struct out *o, struct store *st, const struct store_ru
 		sweep_table(o, st, runs, v, &d);
 	}
 	free(d.keys);
+	summary_section(o, st, b);
 	study_plots(o, st, runs, v, ro, res);
 }
 
