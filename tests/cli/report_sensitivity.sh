@@ -8,8 +8,8 @@
 # it) gives the ratio's change, (1 + faulting change) / (1 + pinned change)
 # - 1, checked against the two sides' own JSON; with one side only it says
 # so; on a WQ study whose two runs both move (device bandwidth) the ratio is
-# not the shared run's change alone; a finding no parameter moves is "robust"; sensitivity runs stay out
-# of the studies.
+# not the shared run's change alone; a finding no parameter moves is
+# "robust"; sensitivity runs stay out of the studies.
 . "$(dirname "$0")/lib.sh"
 DB=$TMP/s.db
 Q=$TMP/q.svt
