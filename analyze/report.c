@@ -1033,19 +1033,20 @@ static void summary_hist(struct out *o, const struct tsum *t, const char *unit, 
  * and the wait histogram. Read from the trace file the baseline names
  * (replay stores none of it); a trace no longer there is said so.
  */
-static void summary_section(struct out *o, struct store *st, const struct store_run *b)
+static void summary_section(struct out *o, const struct store_run *b)
 {
 	json_t *meta = *b->trace_meta_json ? json_loads(b->trace_meta_json, 0, NULL) : NULL;
 	bool declared = json_is_object(meta) && json_object_get(meta, "summary_interval_ns");
-	double skipped = plot_eval(st, b->id, "replay.skipped");
+	bool generated = json_is_object(meta) && json_object_get(meta, "generator");
 	struct tsum t;
 	double span_ns = 0;
 	char cap[512], a[48], c[48], d[48];
 	int rc;
 
 	json_decref(meta);
-	/* a trace of summaries only feeds nothing to the model: its records are skipped */
-	if (!declared && !(skipped > 0))
+	/* collect says so in the meta; an imported trace may carry the records too
+	 * (a generator never writes them) */
+	if (!declared && generated)
 		return;
 	rc = tsum_read(b->trace_path, &t);
 	if (rc || !t.nr_records) {
@@ -1203,7 +1204,7 @@ static void study_section(struct out *o, struct store *st, const struct store_ru
 		sweep_table(o, st, runs, v, &d);
 	}
 	free(d.keys);
-	summary_section(o, st, b);
+	summary_section(o, b);
 	study_plots(o, st, runs, v, ro, res);
 }
 
