@@ -25,6 +25,7 @@
 
 #define MISS_GONE_PCT 1.0   /* a miss rate at or below this is "no misses" */
 #define SATURATED_FRAC 0.95 /* throughput at or above this share of the peak is "reaches it" */
+#define SAME_FRAC 0.005	    /* a headline within this fraction of the baseline's is "the same" */
 #define MAX_PARTS 32	    /* latency components compared at most */
 /* The translation-latency decomposition: XLATE_PART_PREFIX NAME "_ns" per
  * component, summing to the translation latency (model/metric_keys.h). */
@@ -675,9 +676,15 @@ static bool contrast(struct store *st, const struct store_run *runs, const struc
 	finding_fmt_ns(x, sizeof(x), vo);
 	finding_fmt_ns(y, sizeof(y), vb);
 	fmt_ratio_words(r, sizeof(r), vb, vo, "slower", "faster");
-	used = (size_t)snprintf(f->title, sizeof(f->title), "%s: %s %s than %s (%s%s vs %s)",
-				run_name(other), heads[h].what, r, run_name(base),
-				h < 2 ? "mean " : "", x, y);
+	if (fabs(vo / vb - 1) < SAME_FRAC)
+		/* "1x slower" says nothing: the headline did not move */
+		used = (size_t)snprintf(
+		    f->title, sizeof(f->title), "%s: %s takes as long as with %s (%s%s vs %s)",
+		    run_name(other), heads[h].what, run_name(base), h < 2 ? "mean " : "", x, y);
+	else
+		used = (size_t)snprintf(
+		    f->title, sizeof(f->title), "%s: %s %s than %s (%s%s vs %s)", run_name(other),
+		    heads[h].what, r, run_name(base), h < 2 ? "mean " : "", x, y);
 	{
 		double ca = cpu_total(st, base->id), cb = cpu_total(st, other->id);
 
@@ -711,6 +718,11 @@ static bool contrast(struct store *st, const struct store_run *runs, const struc
 		}
 		if (!n)
 			snprintf(f->cause, sizeof(f->cause), "no latency components stored");
+		else if (fabs(vo / vb - 1) < SAME_FRAC)
+			used = (size_t)snprintf(f->cause, sizeof(f->cause),
+						"per translation, no latency component moved by "
+						"%.1f%% of the mean or more",
+						100 * SAME_FRAC);
 		{
 			double fl = eval(st, other->id, KEY_PRI_FAULT_LAT),
 			       nf = eval(st, other->id, KEY_PRI_REQUESTS);

@@ -268,7 +268,8 @@ static void fmt_pct(char *buf, size_t len, double rel)
 {
 	double p = 100 * rel;
 
-	snprintf(buf, len, fabs(p) >= 100 ? "%+.0f%%" : "%+.2g%%", p);
+	/* "+44066%", "+15%", "-4.1%", "-0.00%": never an exponent */
+	snprintf(buf, len, fabs(p) >= 100 ? "%+.0f%%" : fabs(p) >= 1 ? "%+.2g%%" : "%+.2f%%", p);
 }
 
 /* "KEY (x0.5 -> +44066%)" for the larger side of @e; "KEY (not an estimate;

@@ -70,7 +70,7 @@ for e in f["effects"]:
             best = (e["key"], 0.5 if side == "low" else 2, r)
 k, fac, r = best
 pct = 100 * r
-txt = ("%+.0f%%" % pct) if abs(pct) >= 100 else ("%+.2g%%" % pct)
+txt = ("%+.0f%%" if abs(pct) >= 100 else "%+.2g%%" if abs(pct) >= 1 else "%+.2f%%") % pct
 # qi_wait_ns is cited in the qemu-vtd profile (the report says so), the others estimates
 note = "not an estimate; " if k == "inval.qi_wait_ns" else ""
 print("%s (%sx%g → %s)" % (k.replace("_", "\\_"), note, fac, txt))
@@ -111,7 +111,7 @@ for e in f["effects"]:
 # the device bandwidth moves both runs (the enqcmd round trip only the shared one)
 out = sorted(x for x in out if x[1] == "wq.device_bw_bytes_per_s")
 _, k, side, r, alone = out[-1]
-pct = lambda x: ("%+.0f%%" % (100 * x)) if abs(100 * x) >= 100 else ("%+.2g%%" % (100 * x))
+pct = lambda x: ("%+.0f%%" if abs(100 * x) >= 100 else "%+.2g%%" if abs(100 * x) >= 1 else "%+.2f%%") % (100 * x)
 # the combined change, and the shared side's change alone (what a broken combination prints)
 print("%s (x%s → %s)|%s" % (k.replace("_", "\\_"), "0.5" if side == "low" else "2", pct(r), pct(alone)))
 EOF2
