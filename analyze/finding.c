@@ -25,6 +25,7 @@
 
 #define MISS_GONE_PCT 1.0   /* a miss rate at or below this is "no misses" */
 #define SATURATED_FRAC 0.95 /* throughput at or above this share of the peak is "reaches it" */
+#define SAME_FRAC 0.005	    /* a headline within this fraction of the baseline's is "the same" */
 #define MAX_PARTS 32	    /* latency components compared at most */
 /* The translation-latency decomposition: XLATE_PART_PREFIX NAME "_ns" per
  * component, summing to the translation latency (model/metric_keys.h). */
@@ -132,6 +133,7 @@ struct ipt {
 	double page;	/* page bytes */
 	double miss;	/* miss rate % */
 	double mean;	/* mean translation latency, ns */
+	int64_t run;	/* its run */
 };
 
 static int cmp_ipt(const void *a, const void *b)
@@ -206,6 +208,7 @@ static bool iotlb_sweep(struct store *st, const struct store_run *runs, const st
 		p[n].page = cfg_num(st, id, CFG_PAGE_SIZE);
 		p[n].miss = eval(st, id, KEY_IOTLB_MISSES "/" KEY_IOTLB_LOOKUPS) * 100;
 		p[n].mean = eval(st, id, KEY_XLATE_LAT "@mean");
+		p[n].run = id;
 		if (!isnan(p[n].entries) && !isnan(p[n].page) && !isnan(p[n].miss))
 			n++;
 	}
@@ -292,6 +295,12 @@ static bool iotlb_sweep(struct store *st, const struct store_run *runs, const st
 			    ". Mean translation at %g entries: %s with %s pages, %s with %s pages",
 			    e, a, ps, b, pb);
 	}
+	/* the number the title rests on: the miss rate left at the smaller
+	 * page size's largest IOTLB */
+	snprintf(f->metric, sizeof(f->metric), "%s", KEY_IOTLB_MISSES "/" KEY_IOTLB_LOOKUPS);
+	snprintf(f->metric_words, sizeof(f->metric_words),
+		 "the IOTLB miss rate with %s pages at %g entries", ps, p[hi_small - 1].entries);
+	f->num_run = p[hi_small - 1].run;
 	snprintf(f->basis, sizeof(f->basis),
 		 "iotlb.misses / iotlb.lookups per run; reach = iotlb.entries x pt.page_bytes%s",
 		 isnan(fp) ? "" : "; footprint from the generator's parameters");
@@ -470,6 +479,12 @@ static bool wq_clients(struct store *st, const struct store_run *runs, const str
 			memcpy(wb, tw, sizeof(wb));
 		}
 		wq_cause(st, ra, rb, wa, wb, p[first_of[0]].clients, f);
+		snprintf(f->metric, sizeof(f->metric), "%s", KEY_WQ_THROUGHPUT);
+		snprintf(f->metric_words, sizeof(f->metric_words),
+			 "the throughput of the %s over the %s at %g client%s", wb, wa,
+			 p[first_of[0]].clients, p[first_of[0]].clients == 1 ? "" : "s");
+		f->num_run = rb->id;
+		f->den_run = ra->id;
 	}
 	free(p);
 	return true;
@@ -612,12 +627,14 @@ static bool contrast(struct store *st, const struct store_run *runs, const struc
 		     struct finding *f)
 {
 	static const struct {
-		const char *expr; /* headline metric */
-		const char *what; /* in words */
+		const char *expr;   /* headline metric */
+		const char *what;   /* in words */
+		const char *metric; /* the metric in words */
 	} heads[] = {
-	    {KEY_XLATE_LAT "@mean", "translation"},
-	    {KEY_DESC_E2E_LAT "@mean", "a descriptor (end to end)"},
-	    {KEY_RUN_DURATION, "the run"},
+	    {KEY_XLATE_LAT "@mean", "translation", "mean translation latency"},
+	    {KEY_DESC_E2E_LAT "@mean", "a descriptor (end to end)",
+	     "mean descriptor end-to-end latency"},
+	    {KEY_RUN_DURATION, "the run", "time to finish"},
 	};
 	const struct store_run *base = &runs[s->idx[s->baseline]], *other = NULL;
 	double vb = NAN, vo = NAN, best = -1;
@@ -649,14 +666,25 @@ static bool contrast(struct store *st, const struct store_run *runs, const struc
 	if (!other)
 		return false;
 	f->kind = FINDING_CONTRAST;
+	snprintf(f->metric, sizeof(f->metric), "%s", heads[h].expr);
+	snprintf(f->metric_words, sizeof(f->metric_words), "the %s / %s ratio of %s",
+		 run_name(other), run_name(base), heads[h].metric);
+	f->num_run = other->id;
+	f->den_run = base->id;
 	snprintf(f->question, sizeof(f->question), "What does %s cost compared with %s?",
 		 run_name(other), run_name(base));
 	finding_fmt_ns(x, sizeof(x), vo);
 	finding_fmt_ns(y, sizeof(y), vb);
 	fmt_ratio_words(r, sizeof(r), vb, vo, "slower", "faster");
-	used = (size_t)snprintf(f->title, sizeof(f->title), "%s: %s %s than %s (%s%s vs %s)",
-				run_name(other), heads[h].what, r, run_name(base),
-				h < 2 ? "mean " : "", x, y);
+	if (fabs(vo / vb - 1) < SAME_FRAC)
+		/* "1x slower" says nothing: the headline did not move */
+		used = (size_t)snprintf(
+		    f->title, sizeof(f->title), "%s: %s takes as long as with %s (%s%s vs %s)",
+		    run_name(other), heads[h].what, run_name(base), h < 2 ? "mean " : "", x, y);
+	else
+		used = (size_t)snprintf(
+		    f->title, sizeof(f->title), "%s: %s %s than %s (%s%s vs %s)", run_name(other),
+		    heads[h].what, r, run_name(base), h < 2 ? "mean " : "", x, y);
 	{
 		double ca = cpu_total(st, base->id), cb = cpu_total(st, other->id);
 
@@ -690,6 +718,11 @@ static bool contrast(struct store *st, const struct store_run *runs, const struc
 		}
 		if (!n)
 			snprintf(f->cause, sizeof(f->cause), "no latency components stored");
+		else if (fabs(vo / vb - 1) < SAME_FRAC)
+			used = (size_t)snprintf(f->cause, sizeof(f->cause),
+						"per translation, no latency component moved by "
+						"%.1f%% of the mean or more",
+						100 * SAME_FRAC);
 		{
 			double fl = eval(st, other->id, KEY_PRI_FAULT_LAT),
 			       nf = eval(st, other->id, KEY_PRI_REQUESTS);
@@ -887,23 +920,31 @@ static bool cdf_title(struct store *st, const struct store_run *runs, const stru
 	return true;
 }
 
+/* The plot that shows each kind of finding. */
+static const struct {
+	enum finding_kind k; /* finding */
+	const char *plot;    /* the plot that shows it */
+} shows[] = {
+    {FINDING_IOTLB_SWEEP, "iotlb-sweep"},
+    {FINDING_WQ_CLIENTS, "wq-clients"},
+    {FINDING_CONTRAST, "latency-cdf"},
+};
+
+bool finding_shows(const struct finding *f, const char *kind)
+{
+	for (size_t i = 0; i < sizeof(shows) / sizeof(shows[0]); i++)
+		if (f->kind == shows[i].k && !strcmp(kind, shows[i].plot))
+			return true;
+	return false;
+}
+
 bool finding_plot_title(struct store *st, const struct store_run *runs, const struct study *s,
 			const struct finding *f, const char *kind, char *buf, size_t len)
 {
-	static const struct {
-		enum finding_kind k; /* finding */
-		const char *plot;    /* the plot that shows it */
-	} shows[] = {
-	    {FINDING_IOTLB_SWEEP, "iotlb-sweep"},
-	    {FINDING_WQ_CLIENTS, "wq-clients"},
-	    {FINDING_CONTRAST, "latency-cdf"},
-	};
-
-	for (size_t i = 0; i < sizeof(shows) / sizeof(shows[0]); i++)
-		if (f->kind == shows[i].k && !strcmp(kind, shows[i].plot)) {
-			snprintf(buf, len, "%s", f->title);
-			return true;
-		}
+	if (finding_shows(f, kind)) {
+		snprintf(buf, len, "%s", f->title);
+		return true;
+	}
 	if (!strcmp(kind, "cpu-cost"))
 		return cpu_title(st, runs, s, buf, len);
 	if (!strcmp(kind, "timeseries"))

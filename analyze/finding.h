@@ -30,6 +30,12 @@ struct finding {
 	char question[256];	/* the question it answers (subtitle) */
 	char cause[640];	/* "because ...", "" if unknown */
 	char basis[256];	/* what the cause was derived from */
+	/* the number the title rests on, for its sensitivity (analyze/finding_sens.h):
+	 * metric of num_run, divided by the same metric of den_run if den_run != 0 */
+	char metric[96];	/* plot_eval() expression, "" if none */
+	char metric_words[160]; /* it in words: "faulting / pinned mean translation latency" */
+	int64_t num_run;	/* run id, 0 if none */
+	int64_t den_run;	/* run id, 0 if the number is not a ratio of runs */
 };
 
 /**
@@ -52,6 +58,9 @@ int finding_of_study(struct store *st, const struct store_run *runs, const struc
  */
 bool finding_plot_title(struct store *st, const struct store_run *runs, const struct study *s,
 			const struct finding *f, const char *kind, char *buf, size_t len);
+
+/** finding_shows() - true if plot @kind is the one that shows finding @f ("iotlb-sweep"). */
+bool finding_shows(const struct finding *f, const char *kind);
 
 /** finding_fmt_ns() - a duration for people: "850 ns", "1.02 µs", "4.45 ms", "19.2 s". */
 void finding_fmt_ns(char *buf, size_t len, double ns);

@@ -333,6 +333,9 @@ struct gp_vars {
 	double window_ms;	 /* SERIES: window width (ms) */
 	bool has[PLOT_MAX_COLS]; /* a column has at least one value */
 	char blocks[PLOT_MAX_COLS][1024]; /* per column: the blocks that have a value in it */
+	size_t panels; /* CDF: small multiples, panels of at most PLOT_MAX_SERIES lines (0: one) */
+	size_t per_panel; /* CDF: lines in a full panel */
+	bool heatmap;	  /* SERIES: more runs than a panel holds: one heat-map row per run */
 };
 
 /* Note that block @b has a value in column @c (the script plots only those
@@ -542,15 +545,13 @@ static int write_cdf(FILE *f, struct store *st, const struct plot_kind *k, struc
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < nr; i++)
-		if (has_hist(st, runs[i].id, k->hist_key))
+		if (has_hist(st, runs[i].id, k->hist_key)) {
+			keep[nc] = true;
 			cand[nc++] = i;
-	res->nr_dropped = thin(keep, nc);
+		}
+	/* every run is drawn: more than a panel holds become small multiples */
 	fprintf(f, "# CDF of histogram %s; one block per run; value = upper bound of the bucket\n",
 		k->hist_key);
-	if (res->nr_dropped)
-		fprintf(f,
-			"# %zu of %zu runs drawn (evenly spaced): a panel holds at most %d lines\n",
-			nc - res->nr_dropped, nc, PLOT_MAX_SERIES);
 	for (size_t j = 0; j < nc; j++) {
 		size_t i = cand[j];
 		struct store_hist h;
@@ -589,6 +590,14 @@ static int write_cdf(FILE *f, struct store *st, const struct plot_kind *k, struc
 	free(cand);
 	gv->nb = res->nr_runs;
 	res->nr_series = res->nr_runs;
+	if (res->nr_runs > PLOT_MAX_SERIES) {
+		/* balanced panels: 128 runs are 16 panels of 8, 9 runs 2 of 5 and 4 */
+		gv->panels = (res->nr_runs + PLOT_MAX_SERIES - 1) / PLOT_MAX_SERIES;
+		gv->per_panel = (res->nr_runs + gv->panels - 1) / gv->panels;
+		res->nr_series = gv->per_panel;
+		fprintf(f, "# %zu runs in %zu panels of at most %zu lines (small multiples)\n",
+			res->nr_runs, gv->panels, gv->per_panel);
+	}
 	return 0;
 }
 
@@ -675,15 +684,13 @@ static int write_series(FILE *f, struct store *st, const struct plot_kind *k,
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < nr; i++)
-		if (has_series(st, runs[i].id, k, ncol))
+		if (has_series(st, runs[i].id, k, ncol)) {
+			keep[nc] = true;
 			cand[nc++] = i;
-	res->nr_dropped = thin(keep, nc);
+		}
+	/* every run is drawn: more than a panel holds become a heat map (a row per run) */
 	fprintf(f, "# time series; one block per run; t_ms = start of the window from the run's\n"
 		   "# origin (its first timestamp, the same for every column)\n");
-	if (res->nr_dropped)
-		fprintf(f,
-			"# %zu of %zu runs drawn (evenly spaced): a panel holds at most %d lines\n",
-			nc - res->nr_dropped, nc, PLOT_MAX_SERIES);
 	fprintf(f, "# columns: t_ms window_ms");
 	for (size_t c = 0; c < ncol; c++)
 		fprintf(f, " %s=series %s", k->cols[c].header, k->cols[c].expr);
@@ -744,6 +751,12 @@ static int write_series(FILE *f, struct store *st, const struct plot_kind *k,
 	free(cand);
 	gv->nb = res->nr_runs;
 	res->nr_series = res->nr_runs;
+	if (res->nr_runs > PLOT_MAX_SERIES) {
+		gv->heatmap = true;
+		res->nr_series = 0; /* no lines: one row of colour per run */
+		fprintf(f, "# %zu runs: a heat map per column, one row per run (block order)\n",
+			res->nr_runs);
+	}
 	return 0;
 }
 
@@ -988,10 +1001,22 @@ static int copy_script(const struct plot_kind *k, const struct plot_opts *o, con
 				 " · %zu %s drawn, %zu left out (a panel holds %d lines)",
 				 res->nr_series, k->shape == PLOT_SWEEP ? "groups" : "runs",
 				 res->nr_dropped, PLOT_MAX_SERIES);
+		if (gv->panels > 1)
+			snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub),
+				 " · %zu runs in %zu panels (a panel holds %d lines)", gv->nb,
+				 gv->panels, PLOT_MAX_SERIES);
+		if (gv->heatmap)
+			snprintf(
+			    sub + strlen(sub), sizeof(sub) - strlen(sub),
+			    " · %zu runs as a heat map, a row per run (a panel holds %d lines)",
+			    gv->nb, PLOT_MAX_SERIES);
 		fprintf(f, "# --- set by svatrace plot from the data ---\n");
 		gp_string(f, "plot_title", o->title ? o->title : k->summary, 80);
 		gp_string(f, "plot_subtitle", sub, 80);
 		fprintf(f, "nb = %zu\n", gv->nb);
+		fprintf(f, "panels = %zu\nper_panel = %zu\nheatmap = %d\n",
+			gv->panels > 1 ? gv->panels : 1, gv->panels > 1 ? gv->per_panel : gv->nb,
+			gv->heatmap);
 		fprintf(f, "x_max = %.6g\n", gv->x_max);
 		fprintf(f, "window_ms = %.6g\n", gv->window_ms);
 		for (size_t c = 0; c < nr_cols(k); c++)

@@ -20,8 +20,10 @@
 
 #include "analyze/store.h"
 
-#define PLOT_MAX_COLS 8	  /* y columns / series / stacks per kind */
-#define PLOT_MAX_SERIES 8 /* lines in one panel; more runs or groups are thinned (noted) */
+#define PLOT_MAX_COLS 8 /* y columns / series / stacks per kind */
+#define PLOT_MAX_SERIES                                                                            \
+	8 /* lines in one panel: more runs are small multiples (CDF) or a heat                     \
+	     map (time series); more sweep groups are thinned (noted) */
 
 /* How a kind turns runs into rows of its data file. */
 enum plot_shape {
@@ -80,7 +82,7 @@ struct plot_result {
 	bool rendered;	    /* gnuplot drew the PNG and SVG */
 	bool warned;	    /* gnuplot printed warnings (kept in KIND.gnuplot.log) */
 	size_t nr_series;   /* lines drawn in the busiest panel */
-	size_t nr_dropped;  /* runs or groups left out to stay within PLOT_MAX_SERIES */
+	size_t nr_dropped;  /* sweep groups left out to stay within PLOT_MAX_SERIES */
 	char dat[PATH_MAX]; /* data file */
 	char gp[PATH_MAX];  /* script copy */
 	char png[PATH_MAX]; /* PNG (if rendered) */

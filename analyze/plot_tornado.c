@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze/plot.h"
@@ -46,13 +47,22 @@ static int write_tornado(FILE *f, struct store *st, const struct store_run *runs
 			 size_t *nr_rows, size_t *nr_runs)
 {
 	struct sens_result r;
+	enum sens_role *role = calloc(nr ? nr : 1, sizeof(*role));
 	size_t n;
 	int rc = -ENOENT;
 
-	/* the last selected run with a sensitivity study around it */
+	if (!role)
+		return -ENOMEM;
+	/* the last selected run with a sensitivity study around it (not one of
+	 * its varied runs; a base label may hold '=' in its scenario) */
+	if (sens_mark(st, runs, nr, role)) {
+		free(role);
+		return -ENOMEM;
+	}
 	for (size_t i = nr; i-- > 0 && rc;)
-		if (!strchr(runs[i].label, '='))
+		if (role[i] != SENS_VARIED)
 			rc = sens_read(st, runs[i].id, NULL, &r);
+	free(role);
 	if (rc)
 		return rc == -ENOENT ? 0 : rc; /* no rows: "no selected run has the data" */
 	/* parameters that moved it (effects are sorted: the rest moved it by 0) */

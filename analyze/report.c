@@ -25,9 +25,12 @@
 
 #include "analyze/compare.h"
 #include "analyze/finding.h"
+#include "analyze/finding_sens.h"
 #include "analyze/plot.h"
 #include "analyze/report.h"
+#include "analyze/sensitivity.h"
 #include "analyze/study.h"
+#include "analyze/trace_summary.h"
 #include "model/metric_keys.h"
 #include "model/params.h"
 
@@ -356,10 +359,29 @@ static const char *prov_class(const char *key, const char *src, const struct rep
 /* ---- first screen ---- */
 
 struct study_view {
-	struct study *s;     /* the study */
-	struct finding f;    /* its finding */
-	struct cfg_set *cfg; /* config of each run (s->nr) */
+	struct study *s;	/* the study */
+	struct finding f;	/* its finding */
+	struct finding_sens fs; /* how much it depends on estimated parameters */
+	struct cfg_set *cfg;	/* config of each run (s->nr) */
 };
+
+/* The finding's sensitivity: one sentence, and without runs the commands that make them. */
+static void sens_text(struct out *o, const struct finding_sens *fs)
+{
+	both(o, "Sensitivity: %s", fs->text);
+	for (size_t c = 0; c < 2; c++) {
+		if (!*fs->command[c])
+			continue;
+		raw(o, c ? "<br>and <code>" : " <code>", c ? "  \n   and `" : " `");
+		html_esc(o->html, fs->command[c]);
+		fputs(fs->command[c], o->md);
+		raw(o, "</code>", "`");
+	}
+	if (*fs->command[0])
+		both(o, "; then re-run the report.");
+	else
+		both(o, ".");
+}
 
 static void findings_section(struct out *o, const struct study_view *v, size_t nv)
 {
@@ -379,6 +401,12 @@ static void findings_section(struct out *o, const struct study_view *v, size_t n
 			fprintf(o->html, "<br>");
 			fprintf(o->md, "  \n   ");
 			both(o, "Cause: %s.", v[i].f.cause);
+		}
+		if (v[i].f.kind != FINDING_NONE) {
+			fprintf(o->html, "<br><span class=\"sens\">");
+			fprintf(o->md, "  \n   ");
+			sens_text(o, &v[i].fs);
+			fprintf(o->html, "</span>");
 		}
 		fprintf(o->html, "<br><small>");
 		fprintf(o->md, "  \n   ");
@@ -893,6 +921,247 @@ static void study_plots(struct out *o, struct store *st, const struct store_run 
 	free(ids);
 }
 
+/* ---- collect --summary counters of a study's trace ---- */
+
+#define SUMMARY_MAX_ROWS 20 /* intervals listed; the rest are counted */
+
+/* "iommu:map", "intel_iommu:qi_submit iotlb_inv (g 1)", "... @0000:00:04.0" */
+static void counter_name(const struct summary_row *c, char *buf, size_t len)
+{
+	const char *type = strstr(c->probe, "qi_submit") && !strstr(c->probe, "_sync")
+			       ? trace_qi_type_name(c->cls & 0xf)
+			       : NULL;
+	size_t used = (size_t)snprintf(buf, len, "%s", c->probe);
+
+	if (type && used < len)
+		used += (size_t)snprintf(buf + used, len - used, " %s (granularity %u)", type,
+					 c->cls >> 4);
+	else if (c->cls && used < len)
+		used += (size_t)snprintf(buf + used, len - used, " class %u", c->cls);
+	if (*c->name && strcmp(c->name, "-") && used < len)
+		snprintf(buf + used, len - used, " @%s", c->name);
+}
+
+static void fmt_qty(char *buf, size_t len, const char *unit, double v)
+{
+	if (!unit)
+		snprintf(buf, len, "n/a");
+	else if (!strcmp(unit, "bytes"))
+		finding_fmt_bytes(buf, len, v);
+	else if (!strcmp(unit, "ns"))
+		finding_fmt_ns(buf, len, v);
+	else
+		snprintf(buf, len, "%.3g %s", v, unit);
+}
+
+/* Bucket @b of a log2 histogram as a range: "[4 KiB, 8 KiB)"; bucket 0 is 0. */
+static void bucket_range(char *buf, size_t len, const char *unit, unsigned int b)
+{
+	char lo[32], hi[32];
+
+	if (!b) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	fmt_qty(lo, sizeof(lo), unit, (double)(1ULL << (b - 1)));
+	fmt_qty(hi, sizeof(hi), unit, (double)(1ULL << b));
+	snprintf(buf, len, "[%s, %s)", lo, hi);
+}
+
+/* A log2 histogram per probe of @unit (summed over classes and devices). */
+static void summary_hist(struct out *o, const struct tsum *t, const char *unit, const char *what)
+{
+	const char *probes[TSUM_PROBES + 8];
+	uint64_t h[TSUM_PROBES + 8][SVT_SUM_BUCKETS] = {{0}};
+	size_t np = 0;
+	char cap[256];
+
+	for (size_t i = 0; i < t->nc; i++) {
+		const char *u = tsum_unit(t->c[i].probe);
+		size_t p;
+
+		if (!u || strcmp(u, unit) || !t->c[i].nr)
+			continue;
+		for (p = 0; p < np; p++)
+			if (!strcmp(probes[p], t->c[i].probe))
+				break;
+		if (p == np) {
+			if (np == sizeof(probes) / sizeof(probes[0]))
+				continue;
+			probes[np++] = t->c[i].probe;
+		}
+		for (unsigned int b = 0; b < SVT_SUM_BUCKETS; b++)
+			h[p][b] += t->c[i].hist[b];
+	}
+	if (!np)
+		return;
+	snprintf(cap, sizeof(cap),
+		 "%s: events per log2 bucket of the quantity, from the counters' "
+		 "histograms",
+		 what);
+	table_open(o, cap);
+	{
+		const char *cells[1 + sizeof(probes) / sizeof(probes[0])];
+		char t2[sizeof(probes) / sizeof(probes[0]) + 1][80];
+
+		cells[0] = unit;
+		for (size_t p = 0; p < np; p++)
+			cells[1 + p] = probes[p];
+		table_row(o, cells, 1 + np, true);
+		for (unsigned int b = 0; b < SVT_SUM_BUCKETS; b++) {
+			bool any = false;
+
+			for (size_t p = 0; p < np; p++)
+				any |= h[p][b] != 0;
+			if (!any)
+				continue;
+			bucket_range(t2[0], sizeof(t2[0]), unit, b);
+			cells[0] = t2[0];
+			for (size_t p = 0; p < np; p++) {
+				snprintf(t2[1 + p], sizeof(t2[0]), "%" PRIu64, h[p][b]);
+				cells[1 + p] = t2[1 + p];
+			}
+			table_row(o, cells, 1 + np, false);
+		}
+	}
+	table_close(o);
+}
+
+/*
+ * The summary of a study's trace, when it has `collect --summary` records:
+ * counters, rates per interval, the size histogram, the invalidation mix
+ * and the wait histogram. Read from the trace file the baseline names
+ * (replay stores none of it); a trace no longer there is said so.
+ */
+static void summary_section(struct out *o, const struct store_run *b)
+{
+	json_t *meta = *b->trace_meta_json ? json_loads(b->trace_meta_json, 0, NULL) : NULL;
+	bool declared = json_is_object(meta) && json_object_get(meta, "summary_interval_ns");
+	bool generated = json_is_object(meta) && json_object_get(meta, "generator");
+	struct tsum t;
+	double span_ns = 0;
+	char cap[512], a[48], c[48], d[48];
+	int rc;
+
+	json_decref(meta);
+	/* collect says so in the meta; an imported trace may carry the records too
+	 * (a generator never writes them) */
+	if (!declared && generated)
+		return;
+	rc = tsum_read(b->trace_path, &t);
+	if (rc || !t.nr_records) {
+		if (declared) {
+			section(o, 3, NULL, "Summaries (collect --summary)");
+			raw(o, "<p class=\"note\">", "");
+			both(
+			    o,
+			    "The trace was taken with collect --summary, but its records cannot be "
+			    "read from %s: %s.",
+			    b->trace_path, rc ? strerror(-rc) : "no summary records");
+			raw(o, "</p>\n", "\n\n");
+		}
+		if (!rc)
+			tsum_clear(&t);
+		return;
+	}
+	for (size_t i = 0; i < t.ni; i++)
+		span_ns += (double)t.iv[i].interval_ns;
+	section(o, 3, NULL, "Summaries (collect --summary)");
+	raw(o, "<p>", "");
+	finding_fmt_ns(a, sizeof(a), span_ns);
+	finding_fmt_ns(c, sizeof(c), t.ni ? (double)t.iv[0].interval_ns : NAN);
+	both(o,
+	     "The trace holds %zu summary records over %zu intervals of %s (%s in all)%s: counts "
+	     "of events made in the kernel, measured, not modelled; the model replays none of "
+	     "them. Read from %s.",
+	     t.nr_records, t.ni, c, a, t.nr_other ? "" : " and nothing else (a summary-only trace)",
+	     b->trace_path);
+	raw(o, "</p>\n", "\n\n");
+
+	/* counters */
+	snprintf(cap, sizeof(cap), "Counters over the whole trace: events, rate and mean quantity");
+	table_open(o, cap);
+	{
+		const char *head[] = {"counter", "events", "per second", "mean quantity"};
+
+		table_row(o, head, 4, true);
+		for (size_t i = 0; i < t.nc; i++) {
+			const struct summary_row *r = &t.c[i];
+			char name[160], ev[32], ps[32];
+			const char *row[4] = {name, ev, ps, d};
+
+			counter_name(r, name, sizeof(name));
+			snprintf(ev, sizeof(ev), "%" PRIu64, r->nr);
+			snprintf(ps, sizeof(ps), "%.4g",
+				 span_ns > 0 ? r->nr / (span_ns / 1e9) : NAN);
+			fmt_qty(d, sizeof(d), tsum_unit(r->probe),
+				r->nr ? (double)r->sum / r->nr : NAN);
+			table_row(o, row, 4, false);
+		}
+	}
+	table_close(o);
+
+	/* rates per interval */
+	snprintf(cap, sizeof(cap), "Events per second in each interval%s",
+		 t.ni > SUMMARY_MAX_ROWS ? " (the first 20)" : "");
+	table_open(o, cap);
+	{
+		const char *cells[1 + TSUM_PROBES];
+		char v[1 + TSUM_PROBES][48];
+
+		cells[0] = "interval ends at (s)";
+		for (size_t p = 0; p < t.np; p++)
+			cells[1 + p] = t.probe[p];
+		table_row(o, cells, 1 + t.np, true);
+		for (size_t i = 0; i < t.ni && i < SUMMARY_MAX_ROWS; i++) {
+			double w = (double)t.iv[i].interval_ns / 1e9;
+
+			snprintf(v[0], sizeof(v[0]), "%.3f", (double)t.iv[i].ts_ns / 1e9);
+			cells[0] = v[0];
+			for (size_t p = 0; p < t.np; p++) {
+				snprintf(v[1 + p], sizeof(v[0]), "%.4g",
+					 w > 0 ? (double)t.iv[i].nr[p] / w : NAN);
+				cells[1 + p] = v[1 + p];
+			}
+			table_row(o, cells, 1 + t.np, false);
+		}
+	}
+	table_close(o);
+
+	summary_hist(o, &t, "bytes", "Sizes of maps, unmaps and DMA");
+
+	/* invalidation mix: qi_submit counters by descriptor type */
+	{
+		uint64_t total = 0;
+
+		for (size_t i = 0; i < t.nc; i++)
+			if (strstr(t.c[i].probe, "qi_submit") && !strstr(t.c[i].probe, "_sync"))
+				total += t.c[i].nr;
+		if (total) {
+			const char *head[] = {"descriptor", "submitted", "share (%)"};
+
+			table_open(o, "Invalidation mix: queued-invalidation descriptors by type "
+				      "and granularity");
+			table_row(o, head, 3, true);
+			for (size_t i = 0; i < t.nc; i++) {
+				char name[160], n[32], sh[32];
+				const char *row[3] = {name, n, sh};
+
+				if (!strstr(t.c[i].probe, "qi_submit") ||
+				    strstr(t.c[i].probe, "_sync"))
+					continue;
+				counter_name(&t.c[i], name, sizeof(name));
+				snprintf(n, sizeof(n), "%" PRIu64, t.c[i].nr);
+				snprintf(sh, sizeof(sh), "%.1f", 100.0 * t.c[i].nr / total);
+				table_row(o, row, 3, false);
+			}
+			table_close(o);
+		}
+	}
+	summary_hist(o, &t, "ns", "Waits (qi_submit_sync: waiting for the invalidation queue)");
+	tsum_clear(&t);
+}
+
 static void study_section(struct out *o, struct store *st, const struct store_run *runs,
 			  const struct study_view *v, const struct report_opts *ro,
 			  struct report_result *res)
@@ -919,6 +1188,10 @@ static void study_section(struct out *o, struct store *st, const struct store_ru
 		both(o, " Cause: %s.", v->f.cause);
 	if (*v->f.basis)
 		both(o, " (Derived from %s.)", v->f.basis);
+	if (v->f.kind != FINDING_NONE) {
+		both(o, " ");
+		sens_text(o, &v->fs);
+	}
 	raw(o, "</p>\n", "\n\n");
 	diff_keys_of(runs, s, v->cfg, &d);
 	if (s->nr <= REPORT_MAX_COLS) {
@@ -931,6 +1204,7 @@ static void study_section(struct out *o, struct store *st, const struct store_ru
 		sweep_table(o, st, runs, v, &d);
 	}
 	free(d.keys);
+	summary_section(o, b);
 	study_plots(o, st, runs, v, ro, res);
 }
 
@@ -1014,6 +1288,34 @@ static int select_runs(struct store *st, const struct report_opts *ro, struct st
 	return 0;
 }
 
+/* Runs of sensitivity studies after the others, each part in its order. */
+static int partition_sens(struct store_run *runs, enum sens_role *role, size_t nr, size_t *nr_plain)
+{
+	struct store_run *t = malloc(nr * sizeof(*t));
+	enum sens_role *tr = malloc(nr * sizeof(*tr));
+	size_t n = 0;
+
+	if (!t || !tr) {
+		free(t);
+		free(tr);
+		return -ENOMEM;
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < nr; i++)
+			if ((role[i] == SENS_NONE || role[i] == SENS_BASE_KEPT) == !pass) {
+				t[n] = runs[i];
+				tr[n++] = role[i];
+			}
+	*nr_plain = 0;
+	for (size_t i = 0; i < nr; i++)
+		*nr_plain += role[i] == SENS_NONE || role[i] == SENS_BASE_KEPT;
+	memcpy(runs, t, nr * sizeof(*t));
+	memcpy(role, tr, nr * sizeof(*tr));
+	free(t);
+	free(tr);
+	return 0;
+}
+
 static int pick_baseline(struct store *st, const struct store_run *runs, struct study *s, size_t ns,
 			 const char *name, struct report_result *res)
 {
@@ -1041,7 +1343,8 @@ int report_write(struct store *st, const struct report_opts *ro, struct report_r
 	struct store_run *runs = NULL;
 	struct study *studies = NULL;
 	struct study_view *v = NULL;
-	size_t nr = 0, ns = 0, nv = 0;
+	enum sens_role *role = NULL;
+	size_t nr = 0, ns = 0, nv = 0, nr_plain = 0;
 	struct out o = {0};
 	char question[512], now[32];
 	time_t t = time(NULL);
@@ -1062,7 +1365,31 @@ int report_write(struct store *st, const struct report_opts *ro, struct report_r
 		rc = -ENODATA;
 		goto out;
 	}
-	rc = study_group(st, runs, nr, &studies, &ns);
+	role = calloc(nr, sizeof(*role));
+	if (!role) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* runs of sensitivity studies are not designs to compare: without a
+	 * run list they go after the others, out of the studies, and serve
+	 * only the findings' sensitivity (a base run stored before under its
+	 * own label stays in its study) */
+	rc = sens_mark(st, runs, nr, role);
+	if (rc)
+		goto out;
+	nr_plain = nr;
+	if (!ro->run_ids) {
+		rc = partition_sens(runs, role, nr, &nr_plain);
+		if (rc)
+			goto out;
+		if (!nr_plain) {
+			snprintf(res->errmsg, sizeof(res->errmsg),
+				 "only runs of sensitivity studies are selected");
+			rc = -ENODATA;
+			goto out;
+		}
+	}
+	rc = study_group(st, runs, nr_plain, &studies, &ns);
 	if (rc) {
 		snprintf(res->errmsg, sizeof(res->errmsg), "cannot group the runs: %s",
 			 strerror(-rc));
@@ -1088,6 +1415,13 @@ int report_write(struct store *st, const struct report_opts *ro, struct report_r
 			store__for_each_config(st, runs[studies[i].idx[j]].id, cfg_cb,
 					       &v[nv].cfg[j]);
 		finding_of_study(st, runs, &studies[i], &v[nv].f);
+		rc = finding_sens_of(st, runs, role, nr, &v[nv].f, store__path(st),
+				     ro->param_source, &v[nv].fs);
+		if (rc) {
+			snprintf(res->errmsg, sizeof(res->errmsg),
+				 "cannot read the sensitivity runs: %s", strerror(-rc));
+			goto out;
+		}
 		res->nr_runs += studies[i].nr;
 		nv++;
 	}
@@ -1136,6 +1470,11 @@ int report_write(struct store *st, const struct report_opts *ro, struct report_r
 	     "svatrace report from %s, %s: %zu runs in %zu stud%s; each study is compared "
 	     "only within itself.",
 	     store__path(st), now, res->nr_runs, nv, nv == 1 ? "y" : "ies");
+	if (nr > nr_plain)
+		both(&o,
+		     " %zu runs of sensitivity studies (sweep --sensitivity) are not compared; "
+		     "they give each finding's dependence on estimated parameters.",
+		     nr - nr_plain);
 	raw(&o, "</p>\n", "\n");
 
 	findings_section(&o, v, nv);
@@ -1156,6 +1495,7 @@ out:
 		free(v[i].cfg);
 	}
 	free(v);
+	free(role);
 	study_free(studies, ns);
 	store_runs_free(runs, nr);
 	return rc;

@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 set -euo pipefail
 DB=$OUT/results.db
-"$SVT" runs --db "$DB" | head -30
+# every run in a file (a pipe into head would end 'runs' early, failing the stage under
+# pipefail once the sensitivity runs make the list long)
+"$SVT" runs --db "$DB" >"$OUT/runs.txt"
+head -30 "$OUT/runs.txt"
+echo "(all $(($(wc -l <"$OUT/runs.txt") - 2)) runs: $OUT/runs.txt)"
 # the report draws every plot once, into one folder per study (OUT/qemu-vtd/,
 # OUT/dsa-memcpy/, OUT/random-access/); plots of an earlier demo in OUT/ or
 # OUT/plots/ would be second copies

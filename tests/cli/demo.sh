@@ -35,3 +35,9 @@ check_match "finding: DWQ vs SWQ" "(on a dedicated WQ reaches [0-9]+% of peak|a 
 check_match "... caused by submission" "submission \(ready to accepted\)" "$F"
 check_match "finding: IOTLB size x page size" "2 MiB pages remove IOTLB misses from [0-9]+ entries up" "$F"
 check_match "... caused by the reach against the footprint" "covers the 64 MiB footprint" "$F"
+# each finding says which estimated parameters move it: the demo's sensitivity stage stored
+# studies around both runs of each number (scripts/demo-stages/40-sensitivity.sh)
+check_eq "every finding has its sensitivity measured" "$(printf '%s\n' "$F" | grep -c '<li><a href="#study-')" \
+	"$(printf '%s\n' "$F" | grep -o 'Sensitivity: [a-z]*' | grep -vc 'Sensitivity: not')"
+check_match "... the translation ratio, from both runs" "Sensitivity: the faulting / pinned ratio of mean translation latency (depends on|is robust)|Sensitivity: robust: no estimated parameter moves the faulting / pinned ratio" "$F"
+check_match "the sensitivity runs are counted, not compared" "[0-9]+ runs of sensitivity studies \(sweep --sensitivity\) are not compared" "$(cat "$D/report.html")"

@@ -78,6 +78,15 @@ fi
 # The written script re-runs by itself (people restyle it).
 (cd "$TMP/nogp" && gnuplot cpu-cost.gp >/dev/null 2>&1)
 if is_png "$TMP/nogp/cpu-cost.png"; then ok "the .gp re-runs stand-alone"; else not_ok "the .gp re-runs stand-alone"; fi
+# standalone plots are titled like the report's: the study's finding, its question below
+check_rc "plot iotlb-sweep (no --runs: the study whose finding it shows)" 0 "$SVATRACE" plot iotlb-sweep --db "$DB" -o "$TMP/t" --no-render
+check_match "title: the finding, computed from the data" '^plot_title = "2 MiB pages remove IOTLB misses from 64 entries up;\\n4 KiB pages still miss 3% at 256 entries"' "$(cat "$TMP/t/iotlb-sweep.gp")"
+check_match "subtitle: the question, then the study" '^plot_subtitle = "How do the IOTLB size and the page size change translation cost\?\\nstudy random-access' "$(cat "$TMP/t/iotlb-sweep.gp")"
+check_rc "plot latency-cdf" 0 "$SVATRACE" plot latency-cdf --db "$DB" -o "$TMP/t" --no-render
+check_match "... titled by the contrast finding" '^plot_title = "faulting: translation 3.18x slower than pinned' "$(cat "$TMP/t/latency-cdf.gp")"
+check_rc "plot cpu-cost --runs pinned,faulting" 0 "$SVATRACE" plot cpu-cost --db "$DB" --runs pinned,faulting -o "$TMP/t" --no-render
+check_match "... titled by its own result, the study's question below" '^plot_subtitle = "What does faulting cost compared with pinned\?' "$(cat "$TMP/t/cpu-cost.gp")"
+check_match "... which states the CPU time" '^plot_title = "pinned: [0-9.]+ [mµ]?s of CPU' "$(cat "$TMP/t/cpu-cost.gp")"
 check_rc "unknown kind is a usage error" 2 "$SVATRACE" plot nosuch --db "$DB" -o "$TMP/x"
 check_rc "a kind without data fails clearly" 1 "$SVATRACE" plot wq-clients --db "$DB" --runs pinned -o "$TMP/x"
 check_match "naming the kind" "no selected run has the data for plot 'wq-clients'" "$OUT"
@@ -85,7 +94,8 @@ check_match "naming the kind" "no selected run has the data for plot 'wq-clients
 # ---- the time-series plot of real replays: one origin per run (the trace's first record, 20 ms),
 # so the first IOTLB misses (2.5 s in) share rows with the invalidations around them
 . "$(dirname "$0")/realdb.inc"
-check_rc "plot timeseries on real runs" 0 "$SVATRACE" plot timeseries --db "$RDB" -o "$TMP/real"
+# (two studies, so listed: without --runs a plot draws one study)
+check_rc "plot timeseries on real runs" 0 "$SVATRACE" plot timeseries --db "$RDB" --runs faulting,genfault -o "$TMP/real"
 check_eq "the shipped trace's block starts at its first timestamp; the generated one's at 0" \
 	"faulting 20000000,genfault 0," \
 	"$(awk '/^"/ { b = substr($1, 2, length($1) - 2) } /^# origin_ns/ { printf "%s %s,", b, $3 }' "$TMP/real/timeseries.dat")"

@@ -3,16 +3,28 @@
 # plot_visual.sh - every plot kind renders cleanly for the example database
 # and for a 128-point sweep: gnuplot exits 0 with no warning (its log is left
 # only when it has one), the PNG is not empty, and no panel draws more than
-# 8 lines (PLOT_MAX_SERIES; more runs are thinned and the subtitle says so).
+# 8 lines (PLOT_MAX_SERIES): more runs than that are small multiples (the
+# CDF: panels of at most 8 lines) or a heat map (the time series: a row per
+# run), every run drawn, and the subtitle says so.
 . "$(dirname "$0")/lib.sh"
 
 # $1 dir, $2 kind: the number of lines of the busiest panel, from the .dat
 # (one block per line) or, for the stacked bars, the kinds the script draws
+# (small multiples: the largest panel, from the blocks of the .dat, the panel count and
+# per_panel of the .gp, which must hold them all; a heat map draws no lines)
 nr_series() {
+	local nb panels per
+	nb=$(grep -c '^"' "$1/$2.dat")
+	panels=$(sed -n 's/^panels = //p' "$1/$2.gp")
+	per=$(sed -n 's/^per_panel = //p' "$1/$2.gp")
 	if [ "$2" = cpu-cost ]; then
 		grep -c '^has[0-9]* = 1$' "$1/$2.gp"
+	elif grep -q '^heatmap = 1$' "$1/$2.gp"; then
+		echo heatmap
+	elif [ "${panels:-1}" -gt 1 ]; then
+		if [ $((panels * per)) -ge "$nb" ] && [ $(((panels - 1) * per)) -lt "$nb" ]; then echo "$per"; else echo "bad-panels:$panels*$per/$nb"; fi
 	else
-		grep -c '^"' "$1/$2.dat"
+		echo "$nb"
 	fi
 }
 visual() {	# $1 what, $2 dir
@@ -31,7 +43,9 @@ visual() {	# $1 what, $2 dir
 			not_ok "$1 $k: a non-empty plot" "$(ls -l "$2/$k.png" 2>&1)"
 		fi
 		n=$(nr_series "$2" "$k")
-		if [ "$n" -ge 1 ] && [ "$n" -le 8 ]; then
+		if [ "$n" = heatmap ]; then
+			ok "$1 $k: a heat map, no lines"
+		elif [ "$n" -ge 1 ] 2>/dev/null && [ "$n" -le 8 ]; then
 			ok "$1 $k: $n lines in a panel (at most 8)"
 		else
 			not_ok "$1 $k: at most 8 lines in a panel" "$n"
@@ -59,4 +73,8 @@ check_rc "a 128-point sweep" 0 "$SVATRACE" -q sweep "$TMP/ra.svt" --grid iotlb.e
 check_rc "plot all on 128 runs" 0 "$SVATRACE" plot all --db "$TMP/s.db" -o "$TMP/big"
 visual sweep128 "$TMP/big"
 check_match "the sweep plot has one line per page size" "^2$" "$(grep -c '^"' "$TMP/big/iotlb-sweep.dat")"
-check_match "the thinned plots say so" "8 runs drawn,( |\\\\n)120 left out" "$(cat "$TMP/big/latency-cdf.gp")"
+check_eq "the CDF draws every run: 128 blocks" "128" "$(grep -c '^"' "$TMP/big/latency-cdf.dat")"
+check_match "... in 16 panels of 8 (small multiples), and says so" "128 runs in 16 panels \\(a panel holds 8 lines\\)" "$(cat "$TMP/big/latency-cdf.gp")"
+check_eq "the time series draws every run" "128" "$(grep -c '^"' "$TMP/big/timeseries.dat")"
+check_match "... as a heat map, a row per run, and says so" "128 runs as a heat map, a row per run" "$(cat "$TMP/big/timeseries.gp")"
+check_match "... with a colour box per window (boxxy, palette)" "with boxxy fs solid 1.0 noborder lc palette" "$(cat "$TMP/big/timeseries.gp")"
