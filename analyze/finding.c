@@ -377,6 +377,16 @@ static void wq_cause(struct store *st, const struct store_run *ra, const struct 
 		 run_name(ra), run_name(rb));
 }
 
+/*
+ * A share of @whole in whole percent, rounded down: a client count that
+ * misses SATURATED_FRAC must not read as reaching it ("1 reaches 95%" for
+ * 94.6% next to "needs 2 clients for 95%").
+ */
+static double pct_floor(double part, double whole)
+{
+	return floor(100 * part / whole);
+}
+
 static bool wq_clients(struct store *st, const struct store_run *runs, const struct study *s,
 		       struct finding *f)
 {
@@ -447,17 +457,17 @@ static bool wq_clients(struct store *st, const struct store_run *runs, const str
 						 "%g client%s on a %s reach%s %.0f%% of peak",
 						 p[lo].clients, p[lo].clients == 1 ? "" : "s", w,
 						 p[lo].clients == 1 ? "es" : "",
-						 100 * p[lo].tput / peak);
+						 pct_floor(p[lo].tput, peak));
 		else if (sat != SIZE_MAX)
 			used += (size_t)snprintf(
 			    f->title + used, sizeof(f->title) - used,
 			    "a %s needs %g clients for %.0f%% (%g reach%s %.0f%%)", w,
-			    p[sat].clients, 100 * p[sat].tput / peak, p[lo].clients,
-			    p[lo].clients == 1 ? "es" : "", 100 * p[lo].tput / peak);
+			    p[sat].clients, pct_floor(p[sat].tput, peak), p[lo].clients,
+			    p[lo].clients == 1 ? "es" : "", pct_floor(p[lo].tput, peak));
 		else
 			used += (size_t)snprintf(f->title + used, sizeof(f->title) - used,
 						 "a %s reaches at most %.0f%% (with %g clients)", w,
-						 100 * p[best].tput / peak, p[best].clients);
+						 pct_floor(p[best].tput, peak), p[best].clients);
 		lo = hi;
 	}
 	snprintf(pk, sizeof(pk), "%.3g", peak / 1e6);
