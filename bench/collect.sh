@@ -99,7 +99,7 @@ run_perf_stat() {
 run_svt() {	# [PID [BINARY [ARGS]]]: trace PID instead of the loop (then nothing is captured)
 	start_loop "$LOOP" "$N" --op "$OP"
 	rm -f "$W/c.log"	# else the wait below may see the previous run's line
-	"${2:-$SVT}" collect -o "$W/c.trace" ${BUF:+-b $BUF} -e none -p "${1:-$LPID}" --tracepoint "$TP" ${3:-} 2> "$W/c.log" &
+	"${2:-$SVT}" collect --force -o "$W/c.trace" ${BUF:+-b $BUF} -e none -p "${1:-$LPID}" --tracepoint "$TP" ${3:-} 2> "$W/c.log" &
 	local cp=$!
 	for _ in $(seq 200); do
 		grep -qs 'collecting from' "$W/c.log" && break

@@ -92,7 +92,7 @@ tracer() {
 	filtered) pidf="-p 1" ;;
 	esac
 	loops "$nprod" "$n" "$@"
-	"$bin" collect -o "$W/c.trace" -e none $pidf --tracepoint "$TP" $extra 2> "$W/c.log" &
+	"$bin" collect --force -o "$W/c.trace" -e none $pidf --tracepoint "$TP" $extra 2> "$W/c.log" &
 	local cp=$!
 	for _ in $(seq 400); do
 		grep -qs 'collecting from' "$W/c.log" && break

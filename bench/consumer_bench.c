@@ -4,13 +4,15 @@
  * kernel: synthetic ring records (the layouts the BPF side writes for the
  * bench's two --tracepoint hot paths and for iommu:map) laid out in a
  * buffer as a ring page holds them, then handed to the same code a
- * consumer thread runs per record (conv_rec_decode + conv__event into a
+ * consumer thread runs per record (conv__rec: decode + convert into a
  * trace writer), in stages: decode only, decode + convert + write. CPU time
  * of this thread (CLOCK_THREAD_CPUTIME_ID), the minimum of ROUNDS rounds:
  * on a busy shared host other tasks inflate single rounds (cache and TLB
  * pollution, preemption inside the read of the clock), rarely all of them.
- * Prints "STAGE PATH ns_per_event".
+ * Prints "STAGE PATH ns_per_event". Env: PATHS (names to run, default
+ * all), FMT=v1 (write the unpacked format, to separate packing's cost).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +96,7 @@ int main(int argc, char **argv)
 	size_t stride = 128;
 	struct tpfmt fmt[2];
 	int fd = mkstemp(path);
+	bool v1 = getenv("FMT") && !strcmp(getenv("FMT"), "v1");
 
 	if (n <= 0 || fd < 0 || tpfmt_parse(getppid_fmt, &fmt[0]) ||
 	    tpfmt_parse(prctl_fmt, &fmt[1])) {
@@ -111,6 +114,9 @@ int main(int argc, char **argv)
 	for (int p = 0; p < P_MAX_; p++) {
 		double best1 = 1e300, best2 = 1e300;
 
+		if (getenv("PATHS") && !strstr(getenv("PATHS"), path_name[p]))
+			continue;
+
 		for (int round = 0; round < ROUNDS; round++) {
 			struct svt_event e;
 			struct trace_writer *w;
@@ -127,8 +133,9 @@ int main(int argc, char **argv)
 				sum += e.v[1];
 			}
 			t1 = cpu_ns() - t0;
-			w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, TRACE_F_ADDR_HASHED,
-					       "{}");
+			w = trace_writer__open_fmt(
+			    path, TRACE_CLOCK_MONOTONIC, TRACE_F_ADDR_HASHED, "{}",
+			    v1 ? TRACE_VERSION_MAJOR : TRACE_VERSION_MAJOR_PACKED);
 			cv = w ? conv__new(w, false, NULL) : NULL;
 			if (!cv ||
 			    conv__set_tracepoint(cv, 0,
@@ -142,9 +149,8 @@ int main(int argc, char **argv)
 			for (long i = 0; i < n; i++) {
 				const unsigned char *r = recs[p] + stride * (size_t)i;
 
-				conv_rec_decode(
-				    r, SVT_REC_BYTES(((const struct svt_rec *)r)->nr_v, 0), &e);
-				conv__event(cv, &e);
+				conv__rec(cv, r,
+					  SVT_REC_BYTES(((const struct svt_rec *)r)->nr_v, 0));
 			}
 			trace_writer__flush(w);
 			t2 = cpu_ns() - t2;

@@ -611,6 +611,16 @@ static void summary(const struct collect_result *res)
 		fprintf(stderr, ", %llu filtered by --device",
 			(unsigned long long)res->nr_filtered);
 	fputc('\n', stderr);
+	if (res->out_full)
+		fprintf(stderr,
+			"disk full: %llu of the %llu records are in the file (%llu bytes, %s), "
+			"%llu were not written\n",
+			(unsigned long long)res->nr_kept, (unsigned long long)res->nr_records,
+			(unsigned long long)res->out_bytes,
+			res->out_complete ? "complete" : "a readable prefix",
+			(unsigned long long)(res->nr_records > res->nr_kept
+						 ? res->nr_records - res->nr_kept
+						 : 0));
 	if (res->nr_summary_records)
 		fprintf(stderr,
 			"summary mode: the counts are events counted in BPF, written as %llu "
@@ -708,6 +718,8 @@ int cmd_collect(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	if (cl.wl)
 		sigaction(SIGCHLD, &sa, NULL); /* COMMAND's exit ends the capture */
+	/* a file size limit (ulimit -f) is a full disk: EFBIG, not death by SIGXFSZ */
+	signal(SIGXFSZ, SIG_IGN);
 	rc = collect_run(&cl.o, &res);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);

@@ -143,18 +143,16 @@ int collect_parse_uprobe(const char *spec, char **path, char **sym, int *argn)
 static void maybe_rotate(struct consumer *c);
 
 /*
- * One record of a ring, in place: decoded on the stack and converted. No
- * allocation; the converter interns a name only when it changes.
+ * One record of a ring, in place: converted (conv__rec), no allocation;
+ * the converter interns a name only when it changes.
  */
 static void on_rec(void *ctx, const void *data, size_t size)
 {
 	struct consumer *c = ctx;
-	struct svt_event e;
-	int rc;
+	int rc = conv__rec(c->cv, data, size);
 
-	if (conv_rec_decode(data, size, &e))
+	if (rc == -EBADMSG) /* a malformed record: skipped */
 		return;
-	rc = conv__event(c->cv, &e);
 	if (rc < 0 && !c->err)
 		c->err = rc;
 	if (c->o->max_bytes && ++c->since_size_check >= SIZE_CHECK_RECORDS)
@@ -964,6 +962,7 @@ struct part {
 	struct trace_reader *r;	     /* the part file */
 	const struct trace_rec *rec; /* its next record, NULL when done */
 	struct id_map ids;	     /* its string ids -> the output's */
+	bool short_ok;		     /* written until the disk was full: a prefix is all there is */
 };
 
 static int part_next(struct part *p)
@@ -972,6 +971,9 @@ static int part_next(struct part *p)
 
 	if (rc <= 0)
 		p->rec = NULL;
+	/* a part cut short by a full disk ends where its good prefix ends */
+	if (p->short_ok && (rc == TRACE_E_NO_END || rc == TRACE_E_TRUNCATED))
+		return 0;
 	return rc < 0 ? rc : 0;
 }
 
@@ -1014,6 +1016,10 @@ static int merge_parts(struct collect_state *cs)
 
 		rc = trace_writer__close(c->w);
 		c->w = NULL;
+		if (collect_out_of_space(rc) || collect_out_of_space(c->err)) {
+			parts[i].short_ok = true; /* its good prefix is merged */
+			rc = 0;
+		}
 		if (!rc && !(parts[i].r = trace_reader__open(c->part_path, &rc)))
 			svt_err("reading back %s: %s", c->part_path, trace_open_errmsg());
 		if (!rc)
@@ -1172,13 +1178,53 @@ static int poll_loop(const struct collect_opts *o, struct collect_state *cs,
 		}
 	}
 	read_lost(cs->skel, cs->lost_prev, cs->w, res);
-	if (!rc && cs->nr_cons > 1) {
-		rc = merge_parts(cs);
-		if (rc)
+	if ((!rc || collect_out_of_space(rc)) && cs->nr_cons > 1) {
+		/* after a full disk too: what the parts kept goes into OUT */
+		int mrc = merge_parts(cs);
+
+		if (mrc && !collect_out_of_space(mrc))
 			svt_err("merging the consumers' parts into %s: %s", o->out_path,
-				trace_strerror(rc));
+				trace_strerror(mrc));
+		if (mrc && !rc)
+			rc = mrc;
 	}
 	return rc;
+}
+
+bool collect_out_of_space(int err)
+{
+	return err == -ENOSPC || err == -EFBIG || err == -EDQUOT;
+}
+
+/*
+ * The disk filled (issue 19): the writer cut the torn chunk off and ended
+ * the file after its last whole one where END fit. Count what @path kept
+ * by reading it back, and say it: records kept and not, bytes, whether the
+ * file is complete or a readable prefix.
+ */
+static void kept_after_full(const char *path, int why, struct collect_result *res)
+{
+	const struct trace_rec *rec;
+	struct trace_reader *r;
+	struct stat st;
+	uint64_t kept = 0;
+	int rc = 0;
+
+	r = trace_reader__open(path, &rc);
+	while (r && (rc = trace_reader__next(r, &rec)) > 0)
+		kept++;
+	res->out_full = true;
+	res->out_complete = r && rc == 0;
+	res->nr_kept = kept;
+	res->out_bytes = stat(path, &st) ? 0 : (uint64_t)st.st_size;
+	trace_reader__close(r);
+	svt_err("%s writing %s: it keeps %llu of %llu records (%llu bytes, %s); %llu records "
+		"were not written",
+		strerror(-why), path, (unsigned long long)kept, (unsigned long long)res->nr_records,
+		(unsigned long long)res->out_bytes,
+		res->out_complete ? "a complete trace ending with END"
+				  : "a readable prefix without END",
+		(unsigned long long)(res->nr_records > kept ? res->nr_records - kept : 0));
 }
 
 /* Per-probe record counts into @res, then free in reverse order; returns @rc or the close error. */
@@ -1220,10 +1266,13 @@ static int cs_close(const struct collect_opts *o, struct collect_state *cs,
 
 		if (crc && !rc) {
 			rc = crc;
-			svt_err("closing %s: %s", cs->path ? cs->path : o->out_path,
-				trace_strerror(crc));
+			if (!collect_out_of_space(crc))
+				svt_err("closing %s: %s", cs->path ? cs->path : o->out_path,
+					trace_strerror(crc));
 		}
 	}
+	if (collect_out_of_space(rc))
+		kept_after_full(cs->path ? cs->path : o->out_path, rc, res);
 	free(cs->tpf);
 	free(cs->lost_prev);
 	free(cs->meta_txt);

@@ -95,7 +95,14 @@ struct collect_result {
 	uint64_t nr_filtered;			       /* dropped by --device */
 	uint64_t nr_summary_records;		       /* --summary: counter records written */
 	uint64_t duration_ns;			       /* time the probes were attached */
+	bool out_full;	    /* the disk filled: nr_kept, out_* say what stayed */
+	bool out_complete;  /* ... and the file still ends with END */
+	uint64_t nr_kept;   /* records the (last) output file holds */
+	uint64_t out_bytes; /* its size */
 };
+
+/** collect_out_of_space() - @err (negative errno) means the disk or a size limit is full. */
+bool collect_out_of_space(int err);
 
 /**
  * collect_parse_uprobe() - check a --uprobe spec "PATH:SYMBOL:ARGn=dsa-desc".

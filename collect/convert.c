@@ -16,17 +16,18 @@
 #include "collect/redact.h"
 
 struct conv {
-	struct trace_writer *w;			   /* output (not owned) */
-	struct redact *rd;			   /* address hashing */
-	char *device_glob;			   /* device filter, NULL = none */
-	uint32_t event_id[SVT_P_MAX_];		   /* interned event name per probe, 0 = not yet */
-	uint32_t uprobe_id[SVT_MAX_UPROBES];	   /* interned event name per --uprobe */
-	uint32_t tp_id[SVT_MAX_TRACEPOINTS];	   /* interned event name per --tracepoint */
-	struct tpfmt *tp_fmt[SVT_MAX_TRACEPOINTS]; /* record layout per --tracepoint */
-	uint64_t nr[SVT_P_MAX_];		   /* records written per probe */
-	uint64_t nr_filtered;			   /* events dropped by the device filter */
-	char last_comm[SVT_COMM_BYTES];		   /* task name of the previous event */
-	uint32_t last_comm_id;			   /* its interned id, 0 = none yet */
+	struct trace_writer *w;			    /* output (not owned) */
+	struct redact *rd;			    /* address hashing */
+	char *device_glob;			    /* device filter, NULL = none */
+	uint32_t event_id[SVT_P_MAX_];		    /* interned event name per probe, 0 = not yet */
+	uint32_t uprobe_id[SVT_MAX_UPROBES];	    /* interned event name per --uprobe */
+	uint32_t tp_id[SVT_MAX_TRACEPOINTS];	    /* interned event name per --tracepoint */
+	uint32_t tp_layout_id[SVT_MAX_TRACEPOINTS]; /* interned raw layout per --tracepoint */
+	struct tpfmt *tp_fmt[SVT_MAX_TRACEPOINTS];  /* record layout per --tracepoint */
+	uint64_t nr[SVT_P_MAX_];		    /* records written per probe */
+	uint64_t nr_filtered;			    /* events dropped by the device filter */
+	char last_comm[SVT_COMM_BYTES];		    /* task name of the previous event */
+	uint32_t last_comm_id;			    /* its interned id, 0 = none yet */
 };
 
 struct conv *conv__new(struct trace_writer *w, bool keep_addrs, const char *device_glob)
@@ -70,13 +71,24 @@ void conv__set_uprobe_name(struct conv *c, unsigned int idx, const char *name)
 
 int conv__set_tracepoint(struct conv *c, unsigned int idx, const char *name, const struct tpfmt *f)
 {
+	char layout[TPFMT_MAX_FIELDS * (TPFMT_NAME_BYTES + 12)];
+	bool hashed = false;
+
 	if (idx >= SVT_MAX_TRACEPOINTS)
 		return -EINVAL;
 	if (!c->tp_fmt[idx] && !(c->tp_fmt[idx] = malloc(sizeof(*f))))
 		return -ENOMEM;
 	*c->tp_fmt[idx] = *f;
 	c->tp_id[idx] = trace_writer__intern(c->w, name);
-	return 0;
+	/* 8-byte fields are hashed (tracepoint()) unless addresses are kept */
+	for (uint32_t i = 0; i < f->nr_fields && !redact__keeps(c->rd); i++)
+		hashed |= f->field[i].size_bytes == 8 &&
+			  f->field[i].offset_bytes + 8u <= f->payload_bytes;
+	if (tpfmt_layout(f, hashed, layout, sizeof(layout)))
+		return -ENOSPC;
+	/* an empty layout (no scalar field) still needs an id: one space */
+	c->tp_layout_id[idx] = trace_writer__intern(c->w, layout[0] ? layout : " ");
+	return c->tp_layout_id[idx] ? 0 : -ENOMEM;
 }
 
 uint64_t conv__nr_records(const struct conv *c, unsigned int id)
@@ -91,9 +103,9 @@ uint64_t conv__nr_filtered(const struct conv *c)
 
 /*
  * Every field of @e is stored once, with zeros for the parts the record
- * lacks: no memset of the whole event first. The consumer runs this per
- * event, and the 184-byte memset compiled to `rep stos`, whose start-up
- * cost was 60% of this function here (perf annotate, bench/consumer_bench).
+ * lacks (of an absent name, its first byte): no memset of the whole event first. The consumer runs
+ * this per event, and the 184-byte memset compiled to `rep stos`, whose start-up cost was 60% of
+ * this function here (perf annotate, bench/consumer_bench).
  */
 int conv_rec_decode(const void *data, size_t len, struct svt_event *e)
 {
@@ -132,16 +144,17 @@ int conv_rec_decode(const void *data, size_t len, struct svt_event *e)
 		memcpy(&e->dur_ns, p, 8);
 		p += 8;
 	}
+	/* an absent name is "": every reader stops at the first NUL (intern_n) */
 	if (fl & SVT_RF_S1) {
 		memcpy(e->s1, p, SVT_STR_BYTES);
 		p += SVT_STR_BYTES;
 	} else {
-		memset(e->s1, 0, SVT_STR_BYTES);
+		e->s1[0] = 0;
 	}
 	if (fl & SVT_RF_S2)
 		memcpy(e->s2, p, SVT_STR_BYTES);
 	else
-		memset(e->s2, 0, SVT_STR_BYTES);
+		e->s2[0] = 0;
 	return 0;
 }
 
@@ -156,8 +169,18 @@ static uint32_t intern_n(struct conv *c, const char *s, size_t n)
 	return trace_writer__intern(c->w, buf);
 }
 
-static void fill_hdr(struct conv *c, const struct svt_event *e, struct trace_rec *h,
-		     unsigned int kind, size_t size, bool hashed)
+/* The header fields every record takes from the event (or a ring record). */
+struct conv_src {
+	uint64_t ts_ns;	  /* event time */
+	uint32_t tid;	  /* thread */
+	uint16_t cpu;	  /* CPU */
+	uint16_t probe;	  /* enum svt_probe */
+	uint16_t op;	  /* probe sub-op */
+	const char *comm; /* SVT_COMM_BYTES of task name */
+};
+
+static void fill_hdr_src(struct conv *c, const struct conv_src *e, struct trace_rec *h,
+			 unsigned int kind, size_t size, bool hashed)
 {
 	char comm[SVT_COMM_BYTES + 1];
 
@@ -165,7 +188,7 @@ static void fill_hdr(struct conv *c, const struct svt_event *e, struct trace_rec
 	h->ts_ns = e->ts_ns;
 	h->kind = (uint16_t)kind;
 	h->size_bytes = (uint16_t)size;
-	h->cpu = (uint16_t)e->cpu;
+	h->cpu = e->cpu;
 	h->pid = e->tid;
 	/* Runs of events come from one task: intern its name once per run. */
 	if (!c->last_comm_id || memcmp(c->last_comm, e->comm, SVT_COMM_BYTES)) {
@@ -189,6 +212,14 @@ static void fill_hdr(struct conv *c, const struct svt_event *e, struct trace_rec
 		h->flags |= TRACE_RF_ADDR_HASHED;
 }
 
+static void fill_hdr(struct conv *c, const struct svt_event *e, struct trace_rec *h,
+		     unsigned int kind, size_t size, bool hashed)
+{
+	struct conv_src s = {e->ts_ns, e->tid, (uint16_t)e->cpu, e->probe, e->op, e->comm};
+
+	fill_hdr_src(c, &s, h, kind, size, hashed);
+}
+
 static uint64_t H(struct conv *c, uint64_t a)
 {
 	return redact__addr(c->rd, a);
@@ -200,22 +231,37 @@ static uint64_t hash_cb(void *ctx, uint64_t v)
 }
 
 /*
- * --tracepoint: the copied payload as "name=value" text. 8-byte fields may be
- * addresses and are hashed unless --keep-phys; smaller ones are kept.
+ * --tracepoint: the copied payload as it came, 8-byte fields (addresses,
+ * perhaps) hashed unless --keep-phys, with the tracepoint's layout string:
+ * the reader makes the "name=value" text (trace_raw_format()). Printing it
+ * here was a third of the consumer's time per event (issue 20). @v: the
+ * payload's first @nr_v words (the rest reads as zeros).
  */
-static int tracepoint(struct conv *c, const struct svt_event *e)
+static int tracepoint_raw(struct conv *c, const struct conv_src *e, const void *v,
+			  unsigned int nr_v)
 {
 	const struct tpfmt *f = e->op < SVT_MAX_TRACEPOINTS ? c->tp_fmt[e->op] : NULL;
+	unsigned char payload[TPFMT_PAYLOAD_MAX] = {0};
 	struct trace_rec h;
-	char text[512];
 	int hashed = 0;
 
-	text[0] = 0;
-	if (f)
-		hashed = tpfmt_format(f, e->tracepoint.payload,
-				      redact__keeps(c->rd) ? NULL : hash_cb, c, text, sizeof(text));
-	fill_hdr(c, e, &h, TRACE_REC_GENERIC, sizeof(h), hashed);
-	return trace_writer__append_generic(c->w, &h, text);
+	if (!f) { /* not announced: nothing to lay the bytes out by */
+		fill_hdr_src(c, e, &h, TRACE_REC_GENERIC, sizeof(h), false);
+		return trace_writer__append_generic(c->w, &h, "");
+	}
+	memcpy(payload, v, 8 * nr_v < f->payload_bytes ? 8 * nr_v : f->payload_bytes);
+	if (!redact__keeps(c->rd))
+		hashed = tpfmt_hash(f, payload, hash_cb, c);
+	fill_hdr_src(c, e, &h, TRACE_REC_GENERIC, sizeof(h), hashed);
+	return trace_writer__append_raw(c->w, &h, c->tp_layout_id[e->op], payload,
+					f->payload_bytes);
+}
+
+static int tracepoint(struct conv *c, const struct svt_event *e)
+{
+	struct conv_src s = {e->ts_ns, e->tid, (uint16_t)e->cpu, e->probe, e->op, e->comm};
+
+	return tracepoint_raw(c, &s, e->tracepoint.payload, SVT_NR_V);
 }
 
 /* The records a kind can produce; one of them is filled per event. */
@@ -545,6 +591,31 @@ static conv_kind_fn *const kind_conv[SVT_K_MAX_] = {
     [SVT_K_AMD_CMD] = k_amd_cmd,
 };
 
+int conv__rec(struct conv *c, const void *data, size_t len)
+{
+	const struct svt_rec *r = data;
+	struct svt_event e;
+	int rc;
+
+	/*
+	 * A --tracepoint record goes straight from the ring: it has no names
+	 * to filter on, and expanding it into a 184-byte event first was 13%
+	 * of the consumer's time on it (bench/consumer_bench, perf).
+	 */
+	if (len >= sizeof(*r) && r->probe == SVT_P_TRACEPOINT && !r->flags && r->nr_v <= SVT_NR_V &&
+	    SVT_REC_BYTES(r->nr_v, 0) <= len) {
+		struct conv_src s = {r->ts_ns, r->tid, r->cpu, r->probe, r->op, r->comm};
+
+		rc = tracepoint_raw(c, &s, r + 1, r->nr_v);
+		if (rc == 0)
+			c->nr[SVT_P_TRACEPOINT]++;
+		return rc;
+	}
+	if (conv_rec_decode(data, len, &e))
+		return -EBADMSG;
+	return conv__event(c, &e);
+}
+
 int conv__event(struct conv *c, const struct svt_event *e)
 {
 	const struct probe_def *d = probe_def_by_id(e->probe);
@@ -554,11 +625,13 @@ int conv__event(struct conv *c, const struct svt_event *e)
 
 	if (!d || d->kind >= SVT_K_MAX_ || !kind_conv[d->kind])
 		return -EINVAL;
-	memcpy(dev, e->s1, SVT_STR_BYTES);
-	dev[SVT_STR_BYTES] = 0;
-	if (c->device_glob && dev[0] && fnmatch(c->device_glob, dev, 0)) {
-		c->nr_filtered++;
-		return 1;
+	if (c->device_glob && e->s1[0]) {
+		memcpy(dev, e->s1, SVT_STR_BYTES);
+		dev[SVT_STR_BYTES] = 0;
+		if (fnmatch(c->device_glob, dev, 0)) {
+			c->nr_filtered++;
+			return 1;
+		}
 	}
 	if (kind_conv[d->kind](c, e, d, &r, &rc) == 0)
 		rc = trace_writer__append(c->w, &r.hdr);

@@ -47,8 +47,16 @@ void conv__set_uprobe_name(struct conv *c, unsigned int idx, const char *name);
 int conv__set_tracepoint(struct conv *c, unsigned int idx, const char *name, const struct tpfmt *f);
 
 /**
+ * conv__rec() - one ring-buffer record into the trace: conv_rec_decode() and
+ * conv__event(), with --tracepoint records taken straight from @data.
+ * Return: as conv__event(); -EBADMSG for a malformed record.
+ */
+int conv__rec(struct conv *c, const void *data, size_t len);
+
+/**
  * conv_rec_decode() - expand one ring-buffer record (struct svt_rec and its
- * payload, collect.h) into @e, every field the record lacks set to 0.
+ * payload, collect.h) into @e, every field the record lacks set to 0 (an absent
+ * name to "": its first byte only).
  * @data, @len: the record as the ring buffer delivered it.
  *
  * Return: 0, or -EINVAL when @len is too short for what the header announces.

@@ -58,8 +58,11 @@ void redact_key_id(const uint8_t key[REDACT_KEY_BYTES], char out[REDACT_KEY_ID_L
 /** redact__free() - free; NULL is a no-op. */
 void redact__free(struct redact *rd);
 
-/** redact__addr() - the address to store for @addr (0 stays 0). */
-uint64_t redact__addr(const struct redact *rd, uint64_t addr);
+/**
+ * redact__addr() - the address to store for @addr (0 stays 0). Not
+ * thread-safe: it remembers recent frames in @rd (one hasher per thread).
+ */
+uint64_t redact__addr(struct redact *rd, uint64_t addr);
 
 /** redact__keeps() - true if addresses are kept as they are. */
 bool redact__keeps(const struct redact *rd);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "collect/tpfmt.h"
+#include "trace/trace.h"
 
 /* The declared name: last identifier before ';', '[' ends an array. */
 static int field_name(const char *decl, size_t n, char *name, int *is_array)
@@ -103,76 +104,67 @@ int tpfmt_load(const char *tracefs, const char *sys_name, struct tpfmt *f)
 	return tpfmt_parse(text, f);
 }
 
-/* Append to a bounded buffer: what does not fit is cut, as snprintf would. */
-struct out {
-	char *buf;   /* output */
-	size_t len;  /* its size */
-	size_t used; /* bytes written, not counting the NUL */
-};
-
-static void put(struct out *o, const char *s, size_t n)
+int tpfmt_layout(const struct tpfmt *f, int hashed, char *buf, size_t len)
 {
-	size_t room = o->len - 1 - o->used; /* o->used < o->len always */
+	size_t used = 0;
 
-	if (n > room)
-		n = room;
-	memcpy(o->buf + o->used, s, n);
-	o->used += n;
-	o->buf[o->used] = 0;
-}
+	if (!len)
+		return -ENOSPC;
+	buf[0] = 0;
+	for (uint32_t i = 0; i < f->nr_fields; i++) {
+		const struct tpfmt_field *fl = &f->field[i];
+		char type = fl->size_bytes == 8 && hashed ? 'x' : fl->is_signed ? 's' : 'u';
+		int n = snprintf(buf + used, len - used, "%s%.*s:%u:%u:%c", used ? " " : "",
+				 (int)strnlen(fl->name, sizeof(fl->name)), fl->name,
+				 fl->offset_bytes, fl->size_bytes, type);
 
-/* @u in decimal, or in hex with a 0x prefix: no printf, it cost ~70% of the consumer. */
-static void put_u64(struct out *o, uint64_t u, bool hex, bool neg)
-{
-	char tmp[24], *p = tmp + sizeof(tmp);
-
-	do {
-		*--p = hex ? "0123456789abcdef"[u & 0xf] : (char)('0' + u % 10);
-		u = hex ? u >> 4 : u / 10;
-	} while (u);
-	if (hex) {
-		*--p = 'x';
-		*--p = '0';
+		if (n < 0 || (size_t)n >= len - used)
+			return -ENOSPC;
+		used += (size_t)n;
 	}
-	if (neg)
-		*--p = '-';
-	put(o, p, (size_t)(tmp + sizeof(tmp) - p));
+	return 0;
 }
 
+int tpfmt_hash(const struct tpfmt *f, void *payload, uint64_t (*hash)(void *hash_ctx, uint64_t v),
+	       void *hash_ctx)
+{
+	unsigned char *b = payload;
+	int hashed = 0;
+
+	for (uint32_t i = 0; hash && i < f->nr_fields; i++) {
+		const struct tpfmt_field *fl = &f->field[i];
+		uint64_t u;
+
+		if (fl->size_bytes != 8 || fl->offset_bytes + 8u > f->payload_bytes)
+			continue;
+		memcpy(&u, b + fl->offset_bytes, 8);
+		u = hash(hash_ctx, u);
+		memcpy(b + fl->offset_bytes, &u, 8);
+		hashed = 1;
+	}
+	return hashed;
+}
+
+/*
+ * The text the trace reader gives the stored record: the same layout and
+ * formatter (trace_raw_format()), so there is one way to print a field.
+ */
 int tpfmt_format(const struct tpfmt *f, const void *payload,
 		 uint64_t (*hash)(void *hash_ctx, uint64_t v), void *hash_ctx, char *buf,
 		 size_t len)
 {
-	const unsigned char *b = payload;
-	struct out o = {buf, len, 0};
-	int hashed = 0;
+	unsigned char copy[TPFMT_PAYLOAD_MAX];
+	char layout[TPFMT_MAX_FIELDS * (TPFMT_NAME_BYTES + 12)];
+	uint32_t n = f->payload_bytes < sizeof(copy) ? f->payload_bytes : sizeof(copy);
+	int hashed;
 
 	if (!len)
 		return 0;
 	buf[0] = 0;
-	for (uint32_t i = 0; i < f->nr_fields && o.used + 1 < len; i++) {
-		const struct tpfmt_field *fl = &f->field[i];
-		uint64_t u = 0;
-
-		if (fl->offset_bytes + fl->size_bytes > f->payload_bytes)
-			continue;
-		memcpy(&u, b + fl->offset_bytes, fl->size_bytes); /* little endian */
-		if (o.used)
-			put(&o, " ", 1);
-		put(&o, fl->name, strnlen(fl->name, sizeof(fl->name)));
-		put(&o, "=", 1);
-		if (fl->size_bytes == 8 && hash) {
-			put_u64(&o, hash(hash_ctx, u), true, false);
-			hashed = 1;
-		} else if (fl->is_signed) {
-			unsigned int bits = 8u * fl->size_bytes;
-			int64_t s =
-			    bits == 64 ? (int64_t)u : (int64_t)(u << (64 - bits)) >> (64 - bits);
-
-			put_u64(&o, s < 0 ? 0 - (uint64_t)s : (uint64_t)s, false, s < 0);
-		} else {
-			put_u64(&o, u, false, false);
-		}
-	}
+	memcpy(copy, payload, n);
+	hashed = tpfmt_hash(f, copy, hash, hash_ctx);
+	if (tpfmt_layout(f, hashed, layout, sizeof(layout)) ||
+	    trace_raw_format(layout, copy, n, buf, len) < 0)
+		buf[0] = 0;
 	return hashed;
 }

@@ -4,7 +4,8 @@
  * tracefs "format" file, for `svatrace collect --tracepoint SYSTEM:NAME`: how
  * many payload bytes follow the 8-byte common header (what the BPF side
  * copies, at most 64) and the scalar fields in them, so the converter can
- * print the copied bytes as "name=value" text.
+ * store the copied bytes with a layout string (tpfmt_layout()) that the
+ * trace reader turns into "name=value" text (trace_raw_format()).
  */
 #ifndef SVATRACE_COLLECT_TPFMT_H
 #define SVATRACE_COLLECT_TPFMT_H
@@ -52,6 +53,23 @@ int tpfmt_parse(const char *text, struct tpfmt *f);
  * no such tracepoint, or another negative errno.
  */
 int tpfmt_load(const char *tracefs, const char *sys_name, struct tpfmt *f);
+
+/**
+ * tpfmt_layout() - @f as a trace layout string ("NAME:OFFSET:SIZE:TYPE ...",
+ * trace_raw_format()), 8-byte fields typed 'x' when @hashed (their values
+ * are hashed addresses, printed in hex) else 'u'.
+ * @buf, @len: output, NUL-terminated.
+ *
+ * Return: 0, or -ENOSPC when @len is too small.
+ */
+int tpfmt_layout(const struct tpfmt *f, int hashed, char *buf, size_t len);
+
+/**
+ * tpfmt_hash() - apply @hash in place to every 8-byte field of @payload
+ * (they may be addresses). Return: 1 if some field was hashed, else 0.
+ */
+int tpfmt_hash(const struct tpfmt *f, void *payload, uint64_t (*hash)(void *hash_ctx, uint64_t v),
+	       void *hash_ctx);
 
 /**
  * tpfmt_format() - print @payload (the bytes after the common header) as

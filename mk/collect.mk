@@ -43,7 +43,13 @@ $(BUILD)/tests/collect/trace_dump: tests/collect/dump/trace_dump.c $(BUILD)/libs
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libsvatrace.a $(LDLIBS)
 
-COLLECT_TEST_BINS := $(BUILD)/tests/collect/trace_dump
+# Test helper: a --sample N trace made from a whole one (the collector's rule).
+$(BUILD)/tests/collect/trace_sample: tests/collect/sample/trace_sample.c $(BUILD)/libsvatrace.a
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libsvatrace.a $(LDLIBS)
+
+COLLECT_TEST_BINS := $(BUILD)/tests/collect/trace_dump $(BUILD)/tests/collect/trace_sample
 COLLECT_TEST_BINS += $(patsubst tests/collect/%.c,$(BUILD)/tests/collect/%,$(wildcard tests/collect/*.c))
 TESTS_EXTRA += $(COLLECT_TEST_BINS)
 .PRECIOUS: $(BUILD)/bpf/%.bpf.o

@@ -24,6 +24,7 @@
 #include "model/wq/wq_params.h"
 #include "replay/host_cpus.h"
 #include "replay/replay.h"
+#include "replay/sampling.h"
 #include "replay/expand.h"
 #include "replay/inval_amd.h"
 #include "replay/reorder.h"
@@ -876,7 +877,7 @@ static int begin(struct rp *p, const struct results_sink *sink)
 	return cc.rc;
 }
 
-int replay_run_source(const struct replay_opts *o, struct replay_source *src,
+static int run_source(const struct replay_opts *o, struct replay_source *src,
 		      const struct results_sink *sink)
 {
 	struct rp p = {.o = o, .src = src, .next_progress = PROGRESS_EVERY};
@@ -917,6 +918,20 @@ sink_fail:
 	if (sink->ops->end_run)
 		sink->ops->end_run(sink->ctx, rc);
 	teardown(&p);
+	return rc;
+}
+
+/* A --sample N trace replays through a sink that scales its counts (sampling.c). */
+int replay_run_source(const struct replay_opts *o, struct replay_source *src,
+		      const struct results_sink *sink)
+{
+	struct results_sink *scaled = sampling_sink__new(replay_source__meta_json(src), sink);
+	int rc;
+
+	if (!scaled && errno)
+		return -errno;
+	rc = run_source(o, src, scaled ? scaled : sink);
+	sampling_sink__free(scaled);
 	return rc;
 }
 

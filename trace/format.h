@@ -196,6 +196,7 @@ struct trace_rec {
 };
 
 #define TRACE_RF_ADDR_HASHED (1u << 0) /* physical/user addresses in this record are hashed */
+#define TRACE_RF_RAW_FIELDS (1u << 2)  /* generic: raw payload + layout_id, not text */
 #define TRACE_RF_AT_TOUCH                                                                          \
 	(1u << 1) /* PAGE_REQ made by a scenario: sent when the device first touches the page */
 
@@ -450,11 +451,16 @@ struct trace_rec_dev_access {
 /*
  * Generic: hdr.event_id names it; the event's text follows the struct
  * (char text[text_bytes + 1], NUL-terminated, zero padding to a multiple of 8).
+ * With TRACE_RF_RAW_FIELDS (the collector's --tracepoint records)
+ * the body is the tracepoint's raw payload bytes instead (text_bytes of them,
+ * then a NUL), and layout_id names a layout string (trace_raw_format()); the
+ * reader turns such a record into its text form before handing it out, so
+ * the collector does no text work per event (issue 20).
  */
 struct trace_rec_generic {
 	struct trace_rec hdr;
-	uint32_t text_bytes; /* text length without the NUL */
-	uint32_t reserved;   /* zero */
+	uint32_t text_bytes; /* text (or raw payload) length without the NUL */
+	uint32_t layout_id;  /* string id of the raw layout, 0 for text (was reserved: zero) */
 };
 
 /* Fixed sizes; 0 = variable (size_bytes says). Indexed by enum trace_rec_kind. */

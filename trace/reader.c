@@ -66,6 +66,7 @@ struct trace_reader {
 	uint8_t stored[TRACE_HASH_BYTES];	   /* ... in binary */
 	crypto_generichash_state hash;		   /* this pass's hash so far */
 	crypto_generichash_state hash_meta;	   /* ... after the meta chunk (rewind) */
+	uint8_t *text_rec; /* a raw-fields record turned into text (rawfmt.c) */
 };
 
 static __thread char open_errmsg[512];
@@ -461,6 +462,42 @@ static int unpack_chunk(struct trace_reader *r)
 	return 0;
 }
 
+/*
+ * A raw-fields generic record (format.h, TRACE_RF_RAW_FIELDS) as the text
+ * record every consumer knows: its payload formatted by its layout string.
+ */
+static int raw_to_text(struct trace_reader *r, const struct trace_rec *rec,
+		       const struct trace_rec **out)
+{
+	const struct trace_rec_generic *g = (const void *)rec;
+	const char *layout = trace_reader__string(r, g->layout_id);
+	struct trace_rec_generic *t;
+	char d[96];
+	int n;
+
+	if (!r->text_rec && !(r->text_rec = malloc(sizeof(*t) + TRACE_GENERIC_MAX_TEXT + 8)))
+		return fail(r, -ENOMEM, r->chunk_off, NULL);
+	t = (void *)r->text_rec;
+	n = layout ? trace_raw_format(layout, g + 1, g->text_bytes, (char *)(t + 1),
+				      TRACE_GENERIC_MAX_TEXT + 1)
+		   : -EINVAL;
+	if (n < 0) {
+		snprintf(d, sizeof(d), "raw-fields record with %s layout string %u",
+			 layout ? "a malformed" : "no", g->layout_id);
+		return fail(
+		    r, TRACE_E_STRING,
+		    r->chunk_off + sizeof(struct trace_chunk_hdr) + r->pos - rec->size_bytes, d);
+	}
+	t->hdr = g->hdr;
+	t->hdr.flags &= (uint16_t)~TRACE_RF_RAW_FIELDS;
+	t->text_bytes = (uint32_t)n;
+	t->layout_id = 0;
+	t->hdr.size_bytes = (uint16_t)trace_pad8((uint32_t)sizeof(*t) + (uint32_t)n + 1);
+	memset((char *)(t + 1) + n, 0, t->hdr.size_bytes - sizeof(*t) - (size_t)n);
+	*out = &t->hdr;
+	return 0;
+}
+
 int trace_reader__next(struct trace_reader *r, const struct trace_rec **recp)
 {
 	struct trace_chunk_hdr ch;
@@ -476,6 +513,9 @@ int trace_reader__next(struct trace_reader *r, const struct trace_rec **recp)
 			if (err)
 				return err;
 			r->pos += rec->size_bytes;
+			if (rec->kind == TRACE_REC_GENERIC && (rec->flags & TRACE_RF_RAW_FIELDS) &&
+			    (err = raw_to_text(r, rec, &rec)))
+				return err;
 			r->nr_records++;
 			*recp = rec;
 			return 1;
@@ -626,5 +666,6 @@ void trace_reader__close(struct trace_reader *r)
 	free(r->ztmp);
 	free(r->meta);
 	free(r->path);
+	free(r->text_rec);
 	free(r);
 }

@@ -141,6 +141,29 @@ int trace_writer__append(struct trace_writer *w, const struct trace_rec *rec);
 int trace_writer__append_generic(struct trace_writer *w, const struct trace_rec *hdr,
 				 const char *text);
 
+/**
+ * trace_writer__append_raw() - add a raw-fields generic record (format.h,
+ *	TRACE_RF_RAW_FIELDS), built in place in the records buffer: no copy
+ *	through a stack record, no text.
+ * @w: writer.
+ * @hdr: common header as for trace_writer__append_generic().
+ * @layout_id: interned layout string (trace_raw_format()).
+ * @payload: the raw bytes; @payload_bytes of them (<= TRACE_GENERIC_MAX_TEXT).
+ */
+int trace_writer__append_raw(struct trace_writer *w, const struct trace_rec *hdr,
+			     uint32_t layout_id, const void *payload, uint32_t payload_bytes);
+
+/**
+ * trace_raw_format() - the "name=value ..." text of a raw payload.
+ * @layout: "NAME:OFFSET:SIZE:TYPE ..." (TYPE u, s or x; see rawfmt.c).
+ * @payload: the bytes; @payload_bytes of them (fields past the end are left out).
+ * @buf: output, NUL-terminated, cut to @len - 1 bytes.
+ *
+ * Return: the text length, or -EINVAL for a malformed layout.
+ */
+int trace_raw_format(const char *layout, const void *payload, uint32_t payload_bytes, char *buf,
+		     size_t len);
+
 /** trace_writer__add_lost() - record @nr lost events on @cpu for probe @probe. */
 int trace_writer__add_lost(struct trace_writer *w, uint32_t cpu, const char *probe, uint64_t nr);
 

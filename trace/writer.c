@@ -17,6 +17,9 @@
  * It also hashes every byte it writes (format.h, TRACE_CHUNK_HASH) and
  * stores the content hash before END, so a reader has it without a second
  * read of the file.
+ * A chunk that cannot be written whole (a full disk) is cut off again, and
+ * close still writes END after the last whole chunk when it fits (without
+ * a content hash: readers then hash the file's bytes).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -115,6 +118,9 @@ static int write_chunk(struct trace_writer *w, uint32_t type, const void *payloa
 			if (bytes)
 				crypto_generichash_update(&w->hash, payload, bytes);
 		}
+	} else if (ftruncate(w->fd, (off_t)w->off) == 0) {
+		/* a full disk (issue 19): drop the torn chunk, the file stays a good prefix */
+		lseek(w->fd, (off_t)w->off, SEEK_SET);
 	}
 	return set_err(w, err);
 }
@@ -395,19 +401,19 @@ static int check_record(const struct trace_rec *rec)
 	return rec->size_bytes == trace_rec_fixed_size[rec->kind] ? 0 : -EINVAL;
 }
 
-int trace_writer__append(struct trace_writer *w, const struct trace_rec *rec)
+/* Room for @size bytes at the end of the records buffer (flushing it when full), or NULL. */
+static uint8_t *rec_reserve(struct trace_writer *w, uint32_t size)
 {
-	int err = check_record(rec);
-
-	if (err)
-		return err;
 	if (w->err)
-		return w->err;
-	if (w->rec_bytes + rec->size_bytes > TRACE_CHUNK_MAX_BYTES) {
-		err = trace_writer__flush(w);
-		if (err)
-			return err;
-	}
+		return NULL;
+	if (w->rec_bytes + size > TRACE_CHUNK_MAX_BYTES && trace_writer__flush(w))
+		return NULL;
+	return w->rec_buf + w->rec_bytes;
+}
+
+/* The record just written at the end of the records buffer joins it. */
+static void rec_commit(struct trace_writer *w, const struct trace_rec *rec)
+{
 	if (rec->ts_ns < w->last_ts_ns)
 		w->unordered = true;
 	if (rec->cpu != UINT16_MAX && (uint32_t)rec->cpu + 1 > w->cpus_seen)
@@ -415,10 +421,23 @@ int trace_writer__append(struct trace_writer *w, const struct trace_rec *rec)
 	w->kinds_seen |= 1u << (rec->kind < 31 ? rec->kind : 31);
 	w->last_ts_ns = rec->ts_ns;
 	w->last_rec_off = w->rec_bytes;
-	memcpy(w->rec_buf + w->rec_bytes, rec, rec->size_bytes);
 	w->rec_bytes += rec->size_bytes;
 	w->rec_count++;
 	w->nr_records++;
+}
+
+int trace_writer__append(struct trace_writer *w, const struct trace_rec *rec)
+{
+	int err = check_record(rec);
+	uint8_t *p;
+
+	if (err)
+		return err;
+	p = rec_reserve(w, rec->size_bytes);
+	if (!p)
+		return w->err;
+	memcpy(p, rec, rec->size_bytes);
+	rec_commit(w, (const void *)p);
 	return 0;
 }
 
@@ -438,6 +457,32 @@ int trace_writer__append_generic(struct trace_writer *w, const struct trace_rec 
 	if (len)
 		memcpy(buf + sizeof(*g), text, len);
 	return trace_writer__append(w, &g->hdr);
+}
+
+int trace_writer__append_raw(struct trace_writer *w, const struct trace_rec *hdr,
+			     uint32_t layout_id, const void *payload, uint32_t payload_bytes)
+{
+	uint32_t size = trace_pad8((uint32_t)sizeof(struct trace_rec_generic) + payload_bytes + 1);
+	struct trace_rec_generic *g;
+	uint8_t *p;
+
+	if (payload_bytes > TRACE_GENERIC_MAX_TEXT || !layout_id)
+		return -EINVAL;
+	p = rec_reserve(w, size);
+	if (!p)
+		return w->err;
+	g = (void *)p;
+	g->hdr = *hdr;
+	g->hdr.kind = TRACE_REC_GENERIC;
+	g->hdr.size_bytes = (uint16_t)size;
+	g->hdr.flags |= TRACE_RF_RAW_FIELDS;
+	g->text_bytes = payload_bytes;
+	g->layout_id = layout_id;
+	memcpy(p + sizeof(*g), payload, payload_bytes);
+	/* the NUL and the padding: the packer and the CRC see defined bytes */
+	memset(p + sizeof(*g) + payload_bytes, 0, size - sizeof(*g) - payload_bytes);
+	rec_commit(w, &g->hdr);
+	return 0;
 }
 
 int trace_writer__add_lost(struct trace_writer *w, uint32_t cpu, const char *probe, uint64_t nr)
@@ -530,7 +575,13 @@ int trace_writer__close(struct trace_writer *w)
 	}
 	if (!w->err)
 		write_chunk(w, TRACE_CHUNK_END, NULL, 0, 0);
-	if (!w->err)
+	/*
+	 * Out of space (issue 19): the records that did not fit are lost (the
+	 * error is returned), but the chunks before them end with END if its
+	 * 32 bytes fit where the torn chunk was: a complete, shorter trace.
+	 */
+	if (!w->err || ((w->err == -ENOSPC || w->err == -EFBIG || w->err == -EDQUOT) &&
+			write_chunk(w, TRACE_CHUNK_END, NULL, 0, 0) == 0))
 		mark_findings(w);
 	if (!w->err && fsync(w->fd) && errno != EINVAL && errno != EROFS)
 		set_err(w, -errno);
