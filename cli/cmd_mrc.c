@@ -3,7 +3,8 @@
  * cmd_mrc.c - `svatrace mrc TRACE`: the IOTLB's LRU miss-ratio curve over
  * many sizes from one pass over the trace (model/xlate/stackdist.h), with
  * the counts a separate `svatrace replay --set ats.enabled=off --set
- * iotlb.entries=E --set iotlb.ways=W` gives. Only traces whose IOTLB
+ * iotlb.entries=E --set iotlb.ways=W --set walk.fixed_ns=0 --set
+ * mem.read_ns=0` gives (translations completing at once: sweep/onepass.c). Only traces whose IOTLB
  * lookups are exactly their device accesses qualify: DEV_ACCESS records in
  * time order (plus generic records); maps, invalidations, faults and work
  * queues change the IOTLB between lookups, and those traces are refused
@@ -37,10 +38,13 @@ static void usage(FILE *f)
 	       "from one pass (stack distances: Mattson 1970 for fully associative sizes,\n"
 	       "Hill & Smith 1989 for power-of-two set counts). Each count equals what\n"
 	       "'svatrace replay TRACE --set ats.enabled=off --set iotlb.entries=E\n"
-	       "--set iotlb.ways=W --set pt.page_bytes=N --set iotlb.set_index=F' reports\n"
-	       "as iotlb.misses. The trace "
-	       "must hold only device accesses (and generic records) in time order; others\n"
-	       "change the IOTLB between lookups: use 'svatrace sweep' for those.\n"
+	       "--set iotlb.ways=W --set pt.page_bytes=N --set iotlb.set_index=F\n"
+	       "--set walk.fixed_ns=0 --set mem.read_ns=0' reports as iotlb.misses\n"
+	       "(with walk time, lookups of a page being walked merge into the walk:\n"
+	       "fewer misses). 'svatrace sweep' stores such points from the same pass.\n"
+	       "The trace must hold only device accesses (and generic records) in time\n"
+	       "order; others change the IOTLB between lookups: use 'svatrace sweep' for\n"
+	       "those.\n"
 	       "\n"
 	       "Options:\n"
 	       "  -e, --entries LIST   IOTLB sizes (default 16,32,...,16384)\n"

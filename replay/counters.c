@@ -115,6 +115,12 @@ int counters_read(const char *path, struct counters_measured *m, char *errmsg, s
 		snprintf(errmsg, errmsg_bytes, "%s", trace_open_errmsg());
 		return err ? err : -EINVAL;
 	}
+	/* perfmon counts are generic records: a trace whose header lists none is not read */
+	if ((trace_reader__file_hdr(r)->flags & TRACE_F_KINDS_SEEN) &&
+	    !(trace_reader__file_hdr(r)->kinds_seen & 1u << TRACE_REC_GENERIC)) {
+		trace_reader__close(r);
+		return 0;
+	}
 	while ((rc = trace_reader__next(r, &rec)) == 1) {
 		if (rec->kind != TRACE_REC_GENERIC)
 			continue;

@@ -346,6 +346,14 @@ static int64_t amd_cpus_seen(void *impl)
 	return replay_source__cpus_seen(((struct inval_amd *)impl)->inner);
 }
 
+/* The inner source's kinds: a generic record may come out as an invalidation. */
+static int64_t amd_kinds_seen(void *impl)
+{
+	int64_t k = replay_source__kinds_seen(((struct inval_amd *)impl)->inner);
+
+	return k >= 0 && (k & 1ll << TRACE_REC_GENERIC) ? k | 1ll << TRACE_REC_QI_SUBMIT : k;
+}
+
 static const struct replay_source_ops amd_ops = {
     .name = "amd-vi",
     .next = amd_next,
@@ -359,6 +367,7 @@ static const struct replay_source_ops amd_ops = {
     .meta_json = amd_meta_json,
     .time_ordered = amd_time_ordered,
     .cpus_seen = amd_cpus_seen,
+    .kinds_seen = amd_kinds_seen,
 };
 
 struct inval_amd *inval_amd__new(struct replay_source *inner)

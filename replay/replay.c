@@ -642,6 +642,21 @@ static int setup_models(struct rp *p)
 	return 0;
 }
 
+/*
+ * The owners pass reads maps, unmaps, DMA maps, invalidations and page
+ * requests only: a trace whose header says it has none (TRACE_F_KINDS_SEEN)
+ * is not read for it, with the same result as a pass that finds none.
+ */
+static bool owners_needed(const struct replay_source *src)
+{
+	const int64_t looked_at = 1ll << TRACE_REC_IOMMU_MAP | 1ll << TRACE_REC_IOMMU_UNMAP |
+				  1ll << TRACE_REC_DMA | 1ll << TRACE_REC_QI_SUBMIT |
+				  1ll << TRACE_REC_PAGE_REQ;
+	int64_t kinds = replay_source__kinds_seen(src);
+
+	return kinds < 0 || (kinds & looked_at);
+}
+
 static int setup(struct rp *p)
 {
 	const struct replay_opts *o = p->o;
@@ -654,7 +669,7 @@ static int setup(struct rp *p)
 		return rc;
 	p->rq = request__new(p->cfg.domain_per_device, p->cfg.expand_wq, source_string, p->src);
 	p->own = owners__new();
-	if (p->own && (rc = owners__scan(p->own, p->src))) {
+	if (p->own && owners_needed(p->src) && (rc = owners__scan(p->own, p->src))) {
 		fail(p, "replay: reading the trace: %s", strerror(-rc));
 		return rc;
 	}
@@ -727,9 +742,20 @@ int replay_trace_hash(const char *path, char *hex, size_t hex_bytes)
 {
 	unsigned char out[32], buf[1 << 16];
 	crypto_generichash_state st;
-	FILE *f = fopen(path, "rb");
+	int oerr = 0;
+	struct trace_reader *r = trace_reader__open(path, &oerr);
+	const char *stored = r ? trace_reader__stored_hash(r) : NULL;
+	FILE *f;
 	size_t n;
 
+	/* a v2 file closed cleanly stores it: no read of the file (verified by the replay) */
+	if (stored) {
+		snprintf(hex, hex_bytes, "%s", stored);
+		trace_reader__close(r);
+		return 0;
+	}
+	trace_reader__close(r);
+	f = fopen(path, "rb");
 	if (!f)
 		return -errno;
 	crypto_generichash_init(&st, NULL, 0, sizeof(out));
@@ -927,7 +953,11 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 			svt_err("%s", err);
 		return rc;
 	}
-	if (!o->trace_hash) {
+	if (!o->trace_hash && replay_source__stored_hash(src)) {
+		/* known at open, verified as the replay reads: a mismatch fails the run */
+		snprintf(hash, sizeof(hash), "%s", replay_source__stored_hash(src));
+		oo.trace_hash = hash;
+	} else if (!o->trace_hash) {
 		if (replay_trace_hash(o->trace_path, hash, sizeof(hash)))
 			hash[0] = 0;
 		oo.trace_hash = hash;

@@ -124,7 +124,8 @@ int replay_run_source(const struct replay_opts *o, struct replay_source *src,
 
 /**
  * replay_trace_hash() - the content hash replay_run() stores as the trace's
- * identity (BLAKE2b-256 of the file, hex).
+ * identity, hex: the one a v2 writer stored at a clean close (no read of the
+ * file; trace/format.h, TRACE_CHUNK_HASH), else BLAKE2b-256 of the file.
  * @hex: receives 64 hex chars and a NUL; @hex_bytes >= 65.
  *
  * Return: 0 or a negative errno from opening/reading @path.

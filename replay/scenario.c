@@ -218,6 +218,13 @@ static void free_states(struct scenario_chain *c)
 	}
 }
 
+static uint64_t nr_chains_built; /* chains this process built (tests: built once per replay) */
+
+uint64_t scenario_chain_nr_built(void)
+{
+	return nr_chains_built;
+}
+
 struct scenario_chain *scenario_chain__new(const char *spec, uint64_t seed,
 					   const struct scenario_out *out, char *err,
 					   size_t err_bytes)
@@ -259,6 +266,7 @@ struct scenario_chain *scenario_chain__new(const char *spec, uint64_t seed,
 		if (c->st[i].ops->overrides)
 			c->nr_ov += c->st[i].ops->overrides(c->st[i].state, c->ov + c->nr_ov);
 	}
+	nr_chains_built++;
 	return c;
 fail:
 	scenario_chain__free(c);

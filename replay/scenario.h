@@ -106,6 +106,9 @@ struct scenario_chain *scenario_chain__new(const char *spec, uint64_t seed,
 					   const struct scenario_out *out, char *err,
 					   size_t err_bytes);
 
+/** scenario_chain_nr_built() - chains scenario_chain__new() built in this process (tests). */
+uint64_t scenario_chain_nr_built(void);
+
 /**
  * scenario_chain__reset() - start again: every stage's state is recreated
  * from the arguments parsed by scenario_chain__new(), its streams from

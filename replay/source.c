@@ -54,6 +54,16 @@ int64_t replay_source__cpus_seen(const struct replay_source *s)
 	return s->ops->cpus_seen ? s->ops->cpus_seen(s->impl) : -1;
 }
 
+int64_t replay_source__kinds_seen(const struct replay_source *s)
+{
+	return s->ops->kinds_seen ? s->ops->kinds_seen(s->impl) : -1;
+}
+
+const char *replay_source__stored_hash(const struct replay_source *s)
+{
+	return s->ops->stored_hash ? s->ops->stored_hash(s->impl) : NULL;
+}
+
 const char *replay_source__meta_json(const struct replay_source *s)
 {
 	const char *j = s->ops->meta_json ? s->ops->meta_json(s->impl) : NULL;
@@ -137,6 +147,18 @@ static int64_t file_cpus_seen(void *impl)
 	return fh->flags & TRACE_F_CPUS_SEEN ? (int64_t)fh->cpus_seen : -1;
 }
 
+static int64_t file_kinds_seen(void *impl)
+{
+	const struct trace_file_hdr *fh = trace_reader__file_hdr(impl);
+
+	return fh->flags & TRACE_F_KINDS_SEEN ? (int64_t)fh->kinds_seen : -1;
+}
+
+static const char *file_stored_hash(void *impl)
+{
+	return trace_reader__stored_hash(impl);
+}
+
 static const struct replay_source_ops file_ops = {
     .name = "file",
     .next = file_next,
@@ -150,6 +172,8 @@ static const struct replay_source_ops file_ops = {
     .meta_json = file_meta_json,
     .time_ordered = file_time_ordered,
     .cpus_seen = file_cpus_seen,
+    .kinds_seen = file_kinds_seen,
+    .stored_hash = file_stored_hash,
 };
 
 struct replay_source *replay_source_file__open(const char *path, char *err, size_t err_bytes)

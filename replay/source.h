@@ -31,8 +31,10 @@ struct replay_source_ops {
 	uint64_t (*done_bytes)(void *impl);		/* optional: progress */
 	uint64_t (*total_bytes)(void *impl);		/* optional: progress, run info */
 	const char *(*meta_json)(void *impl);		/* optional: the trace's META chunk */
-	bool (*time_ordered)(void *impl); /* optional: records are known to come in time order */
-	int64_t (*cpus_seen)(void *impl); /* optional: highest record cpu + 1, -1 if unknown */
+	bool (*time_ordered)(void *impl);  /* optional: records are known to come in time order */
+	int64_t (*cpus_seen)(void *impl);  /* optional: highest record cpu + 1, -1 if unknown */
+	int64_t (*kinds_seen)(void *impl); /* optional: bit per record kind present, -1 unknown */
+	const char *(*stored_hash)(void *impl); /* optional: content hash known without a read */
 };
 
 struct replay_source {
@@ -92,6 +94,20 @@ bool replay_source__time_ordered(const struct replay_source *s);
  * (0: none) when the source knows it without reading ahead, else -1.
  */
 int64_t replay_source__cpus_seen(const struct replay_source *s);
+
+/**
+ * replay_source__kinds_seen() - one bit per record kind the source holds
+ * (bit k: kind k) when it knows without reading ahead, else -1.
+ */
+int64_t replay_source__kinds_seen(const struct replay_source *s);
+
+/**
+ * replay_source__stored_hash() - the input's content hash (hex) when the
+ * source knows it without a read of its own (a trace's stored hash, which
+ * the file back end verifies as it reads: next() fails at the end of a pass
+ * on a mismatch), else NULL.
+ */
+const char *replay_source__stored_hash(const struct replay_source *s);
 
 /** replay_source__errmsg() - after an error: what and where. */
 const char *replay_source__errmsg(const struct replay_source *s);

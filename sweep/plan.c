@@ -137,7 +137,8 @@ int sweep_find_duplicates(const char *const *keys, size_t nr, size_t *dup_of)
 
 /* ------------------------------------------------------------ the plan */
 
-struct params *sweep_plan_resolve_point(const struct sweep_plan *sp, size_t idx, char *spec,
+struct params *sweep_plan_resolve_point(const struct sweep_plan *sp, size_t idx,
+					struct scenario_chain **chain, char *spec,
 					size_t spec_bytes, char *err, size_t err_bytes)
 {
 	size_t nr_user = sp->o.nr_user;
@@ -153,8 +154,9 @@ struct params *sweep_plan_resolve_point(const struct sweep_plan *sp, size_t idx,
 	if (nr_user)
 		memcpy(s, sp->o.user, nr_user * sizeof(*s));
 	scn = sweep_grid__point(sp->grid, idx, s + nr_user);
-	errno = -sweep_resolve(p, sp->o.profile, scn, s, nr_user + sweep_grid__nr_axes(sp->grid),
-			       spec, spec_bytes, err, err_bytes);
+	errno =
+	    -sweep_resolve_chain(p, sp->o.profile, scn, s, nr_user + sweep_grid__nr_axes(sp->grid),
+				 chain, spec, spec_bytes, err, err_bytes);
 	if (errno)
 		goto fail;
 	free(s);
@@ -179,7 +181,7 @@ static int plan_points(struct sweep_plan *sp, char *err, size_t err_bytes)
 	for (size_t i = 0; !rc && i < sp->nr_points; i++) {
 		char spec[1024], msg[1024], label[1200];
 		struct params *p =
-		    sweep_plan_resolve_point(sp, i, spec, sizeof(spec), msg, sizeof(msg));
+		    sweep_plan_resolve_point(sp, i, NULL, spec, sizeof(spec), msg, sizeof(msg));
 
 		if (!p) {
 			/* a profile that is not there is a bad point too: EINVAL */

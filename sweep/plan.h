@@ -51,6 +51,7 @@ struct sweep_point {
 	double secs;			   /* wall time of its run, seconds */
 	int wait_status;		   /* wait status of its worker */
 	size_t dup_of;			   /* SWEEP_PT_DUP: the earlier point */
+	bool one_pass;			   /* SWEEP_PT_OK from the one-pass curve (counts only) */
 };
 
 /* What a plan is made of. Strings are borrowed: they must outlive the plan. */

@@ -19,6 +19,7 @@
 #include "analyze/store_sink.h"
 #include "common/log.h"
 #include "replay/replay.h"
+#include "replay/scenario.h"
 #include "sweep/runner.h"
 #include "sweep/sweep-local.h"
 
@@ -54,23 +55,50 @@ static void seed_of(const struct param_def *d, const char *value, const char *or
 		snprintf(f->found, sizeof(f->found), "%s", value);
 }
 
+int sweep_point__prepare(const struct sweep_plan *sp, size_t idx, struct sweep_point_run *run,
+			 char *err, size_t err_bytes)
+{
+	struct seed_find seed = {"0"};
+
+	memset(run, 0, sizeof(*run));
+	/* the chain built to read the point's overrides is the one its replay runs (#11) */
+	run->params = sweep_plan_resolve_point(sp, idx, &run->chain, run->spec, sizeof(run->spec),
+					       err, err_bytes);
+	if (!run->params)
+		return errno == ENOMEM ? -ENOMEM : -EINVAL;
+	params__foreach(run->params, seed_of, &seed);
+	sweep_plan__label(sp, idx, run->label, sizeof(run->label));
+	run->opts = (struct replay_opts){.params = run->params,
+					 .trace_path = sp->o.trace,
+					 .label = run->label,
+					 .seed = strtoull(seed.found, NULL, 0),
+					 .scenario = run->spec,
+					 .chain = run->chain,
+					 .trace_hash = sp->trace_hash};
+	return 0;
+}
+
+void sweep_point__release(struct sweep_point_run *run)
+{
+	scenario_chain__free(run->chain);
+	params__free(run->params);
+	memset(run, 0, sizeof(*run));
+}
+
 /*
  * In the worker: replay point @idx into the database; the exit status.
  * The worker is its own process: logging is its only way to say why.
  */
 static int run_point(const struct sweep_plan *sp, size_t idx)
 {
-	char spec[1024], err[512], label[1200];
-	struct seed_find seed = {"0"};
+	struct sweep_point_run run;
 	struct store *st = NULL;
 	struct store_sink *ss = NULL;
 	struct results_sink sink;
-	struct replay_opts o = {0};
-	struct params *p;
+	char err[512];
 	int rc;
 
-	p = sweep_plan_resolve_point(sp, idx, spec, sizeof(spec), err, sizeof(err));
-	if (!p) {
+	if (sweep_point__prepare(sp, idx, &run, err, sizeof(err))) {
 		svt_err("sweep point %zu: %s", idx, err);
 		return WORKER_BAD_POINT;
 	}
@@ -83,33 +111,25 @@ static int run_point(const struct sweep_plan *sp, size_t idx)
 	if (st && store__has_point(st, sp->pts[idx].key) > 0) {
 		svt_debug("sweep point %zu: stored meanwhile by another sweep, skipped", idx);
 		store__close(st);
-		params__free(p);
+		sweep_point__release(&run);
 		return WORKER_SKIPPED;
 	}
 	ss = st ? store_sink__new(st) : NULL;
 	if (!ss) {
 		svt_err("sweep point %zu: %s", idx, st ? "out of memory" : err);
-		params__free(p);
+		sweep_point__release(&run);
 		store__close(st);
 		return WORKER_FAIL;
 	}
 	sink = store_sink__sink(ss);
-	params__foreach(p, seed_of, &seed);
-	sweep_plan__label(sp, idx, label, sizeof(label));
-	o.params = p;
-	o.trace_path = sp->o.trace;
-	o.label = label;
-	o.seed = strtoull(seed.found, NULL, 0);
-	o.scenario = spec;
-	o.trace_hash = sp->trace_hash;
-	rc = replay_run(&o, &sink);
+	rc = replay_run(&run.opts, &sink);
 	if (!rc && store_sink__skipped(ss))
 		rc = WORKER_SKIPPED;
 	else if (rc)
 		rc = rc == -ENOMEM ? WORKER_NOMEM : WORKER_FAIL;
 	store_sink__free(ss);
 	store__close(st);
-	params__free(p);
+	sweep_point__release(&run);
 	return rc;
 }
 

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "replay/replay.h"
 #include "sweep/plan.h"
 
 #define SWEEP_MAX_JOBS 256 /* workers at once */
@@ -64,6 +65,27 @@ struct sweep_hooks {
  * bad @nr_jobs or a plan without a database, or the -errno of fork() (the
  * running workers are stopped as for a signal).
  */
+/* One point's replay, resolved: what the worker runs. */
+struct sweep_point_run {
+	struct params *params;	      /* the point's parameters (owned) */
+	struct scenario_chain *chain; /* its scenario chain, NULL: none (owned) */
+	char spec[1024];	      /* its normalised scenario */
+	char label[1200];	      /* its run label */
+	struct replay_opts opts;      /* for replay_run(): the above, the trace and its hash */
+};
+
+/**
+ * sweep_point__prepare() - resolve point @idx of @sp for a replay: its
+ * parameters and its scenario chain, built once (the one that gave the
+ * overrides runs: replay_opts.chain), label and seed.
+ * Return: 0, -EINVAL (the point does not resolve: @err says why) or -ENOMEM.
+ */
+int sweep_point__prepare(const struct sweep_plan *sp, size_t idx, struct sweep_point_run *run,
+			 char *err, size_t err_bytes);
+
+/** sweep_point__release() - free what sweep_point__prepare() made. */
+void sweep_point__release(struct sweep_point_run *run);
+
 /**
  * sweep_point_reason() - why point @idx failed, in words ("time limit of 5 s
  * exceeded", "memory limit of 268435456 bytes exceeded", "exit status 1",

@@ -16,11 +16,17 @@ struct sweep_plan {
 	size_t nr_points;	 /* cross product size */
 };
 
+struct scenario_chain;
+
 /*
  * sweep_plan_resolve_point() - fresh params of point @idx (caller frees)
  * and its normalised scenario in @spec; NULL with @err filled on failure.
+ * @chain: NULL, or receives the point's scenario chain (NULL if it has
+ *	none), the one built to read its overrides, for the replay to run
+ *	(replay_opts.chain): built once per point (caller frees).
  */
-struct params *sweep_plan_resolve_point(const struct sweep_plan *sp, size_t idx, char *spec,
+struct params *sweep_plan_resolve_point(const struct sweep_plan *sp, size_t idx,
+					struct scenario_chain **chain, char *spec,
 					size_t spec_bytes, char *err, size_t err_bytes);
 
 #endif /* SVATRACE_SWEEP_LOCAL_H */

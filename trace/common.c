@@ -333,6 +333,8 @@ const char *trace_strerror(int err)
 		return "compressed records chunk does not decode (corrupted)";
 	case TRACE_E_ISDIR:
 		return "is a directory";
+	case TRACE_E_HASH:
+		return "content hash mismatch: the file's bytes are not those its writer hashed";
 	default:
 		if (err < 0 && err > TRACE_E_BASE)
 			return strerror(-err);

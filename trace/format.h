@@ -41,7 +41,7 @@
 
 #define TRACE_MAGIC "SVATRACE" /* 8 bytes, no NUL on disk */
 #define TRACE_VERSION_MAJOR 1
-#define TRACE_VERSION_MINOR 0
+#define TRACE_VERSION_MINOR 1	      /* 1: TRACE_CHUNK_HASH, TRACE_F_KINDS_SEEN */
 #define TRACE_VERSION_MAJOR_PACKED 2  /* the compact format (RECORDS_Z chunks) */
 #define TRACE_ENDIAN_MARK 0x01020304u /* reads 0x04030201 on a byte-swapped file */
 
@@ -62,8 +62,9 @@ struct trace_file_hdr {
 	uint32_t clock;		  /* enum trace_clock: what record timestamps count */
 	uint32_t cpus_seen;	  /* TRACE_F_CPUS_SEEN: highest record cpu + 1 (0: none) */
 	uint64_t reserved1[2];	  /* zero */
-	uint32_t reserved2;	  /* zero */
-	uint32_t hdr_crc;	  /* CRC-32 of the preceding 60 bytes */
+	uint32_t
+	    kinds_seen;	  /* TRACE_F_KINDS_SEEN: bit k set if a record of kind k is in the file */
+	uint32_t hdr_crc; /* CRC-32 of the preceding 60 bytes */
 };
 
 /* trace_file_hdr.flags */
@@ -77,6 +78,13 @@ struct trace_file_hdr {
  * excluded); set at a clean close like TRACE_F_TIME_ORDERED, so replay need
  * not read the whole trace ahead to size the host (replay/host_cpus.c). */
 #define TRACE_F_CPUS_SEEN (1u << 3)
+/* kinds_seen holds one bit per record kind present (kinds >= 32 set bit 31);
+ * set at a clean close, so replay can skip passes over a trace that has no
+ * record they look at (the owners pass: replay/owners.c). */
+#define TRACE_F_KINDS_SEEN (1u << 4)
+/* The flags and fields above that a writer sets at close, after the records:
+ * cleared when a header is hashed (TRACE_CHUNK_HASH) or copied to a new file. */
+#define TRACE_F_FINDINGS (TRACE_F_TIME_ORDERED | TRACE_F_CPUS_SEEN | TRACE_F_KINDS_SEEN)
 
 enum trace_clock {
 	TRACE_CLOCK_UNKNOWN = 0,
@@ -96,7 +104,21 @@ enum trace_chunk_type {
 	TRACE_CHUNK_END = 5,	   /* empty payload: the writer closed the file cleanly */
 	TRACE_CHUNK_RECORDS_Z = 6, /* v2: trace_packed_hdr + zstd frame of packed records */
 	TRACE_CHUNK_INDEX = 7,	   /* v2: trace_index_ent per records chunk, before END */
+	TRACE_CHUNK_HASH = 8,	   /* v2.1: the content hash (32 bytes), just before END */
 };
+
+/*
+ * The content hash (TRACE_CHUNK_HASH payload): BLAKE2b-256 over the file
+ * header as first written (the TRACE_F_FINDINGS flags and the fields they
+ * cover zero, hdr_crc recomputed: trace_hash_hdr()) followed by every byte
+ * from hdr_bytes up to the HASH chunk (meta, strings, records, lost, index
+ * chunks, headers included). The writer computes it while writing and
+ * stores it at a clean close; a reader knows it at open (it sits at a
+ * fixed distance from the end of the file) and verifies it while it reads,
+ * so a replay needs no second read of the file to name its input. A torn
+ * file has none: its identity is BLAKE2b-256 of its bytes, as for v1.
+ */
+#define TRACE_HASH_BYTES 32
 
 /* Head of a RECORDS_Z payload; the zstd frame follows, then zero padding to 8. */
 struct trace_packed_hdr {

@@ -10,10 +10,15 @@
  * chunk and the kind's fixed size. Strings are kept (id -> text) because
  * records refer to them by id; that table grows with the number of distinct
  * names (devices, events, tasks), not with the file.
+ * A v2 file closed cleanly ends with its content hash (format.h): the
+ * reader finds it at open and hashes each chunk it loads, so the first pass
+ * from the start to END verifies it at no extra read; later passes do not
+ * hash again.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +60,13 @@ struct trace_reader {
 	uint32_t nr_lost;	  /* entries used */
 	uint32_t lost_cap;	  /* entries allocated */
 	char errmsg[512];	  /* last error, with location */
-	uint8_t *text_rec;	  /* a raw-fields record turned into text (rawfmt.c) */
+	bool hashing;	    /* this pass hashes what it loads (stored hash not yet verified) */
+	bool hash_verified; /* a pass reached the HASH chunk and matched */
+	char stored_hex[2 * TRACE_HASH_BYTES + 1]; /* the stored content hash, "" if none */
+	uint8_t stored[TRACE_HASH_BYTES];	   /* ... in binary */
+	crypto_generichash_state hash;		   /* this pass's hash so far */
+	crypto_generichash_state hash_meta;	   /* ... after the meta chunk (rewind) */
+	uint8_t *text_rec; /* a raw-fields record turned into text (rawfmt.c) */
 };
 
 static __thread char open_errmsg[512];
@@ -209,11 +220,60 @@ static int load_chunk(struct trace_reader *r, struct trace_chunk_hdr *ch)
 		return fail(r, err, r->off + sizeof(*ch), NULL);
 	if (trace_crc32(r->buf, ch->payload_bytes) != ch->payload_crc)
 		return fail(r, TRACE_E_CHUNK_CRC, r->off, "in the payload");
+	if (r->hashing && ch->type == TRACE_CHUNK_HASH) {
+		crypto_generichash_state st = r->hash;
+		uint8_t h[TRACE_HASH_BYTES];
+
+		crypto_generichash_final(&st, h, sizeof(h));
+		if (ch->payload_bytes != sizeof(h) || memcmp(h, r->buf, sizeof(h)))
+			return fail(r, TRACE_E_HASH, r->off, r->stored_hex);
+		r->hash_verified = true;
+		r->hashing = false;
+	} else if (r->hashing) {
+		crypto_generichash_update(&r->hash, (const void *)ch, sizeof(*ch));
+		crypto_generichash_update(&r->hash, r->buf, ch->payload_bytes);
+	}
 	r->buf_bytes = ch->payload_bytes;
 	r->pos = 0;
 	r->off += sizeof(*ch) + ch->payload_bytes;
 	r->next_seq++;
 	return (int)ch->type;
+}
+
+/* A chunk header at @off that verifies and has @type and @payload_bytes. */
+static bool tail_chunk_ok(struct trace_reader *r, uint64_t off, uint32_t type,
+			  uint32_t payload_bytes, struct trace_chunk_hdr *ch)
+{
+	return !read_at(r, off, ch, sizeof(*ch)) && ch->magic == TRACE_CHUNK_MAGIC &&
+	       trace_crc32(ch, offsetof(struct trace_chunk_hdr, hdr_crc)) == ch->hdr_crc &&
+	       ch->type == type && ch->payload_bytes == payload_bytes;
+}
+
+/*
+ * The stored content hash of a cleanly closed v2 file: its last chunks are
+ * HASH (32 bytes) and END. Found here, at open, so a replay can name its
+ * input before the first record; verified as the file is read.
+ */
+static void find_stored_hash(struct trace_reader *r)
+{
+	uint64_t end_off = r->file_bytes - sizeof(struct trace_chunk_hdr);
+	uint64_t hash_off = end_off - sizeof(struct trace_chunk_hdr) - TRACE_HASH_BYTES;
+	struct trace_chunk_hdr eh, hh;
+	struct trace_file_hdr h = trace_hash_hdr(&r->fh);
+
+	if (r->fh.version_major != TRACE_VERSION_MAJOR_PACKED ||
+	    r->file_bytes < r->fh.hdr_bytes + 3 * sizeof(eh) + TRACE_HASH_BYTES)
+		return;
+	if (!tail_chunk_ok(r, end_off, TRACE_CHUNK_END, 0, &eh) ||
+	    !tail_chunk_ok(r, hash_off, TRACE_CHUNK_HASH, TRACE_HASH_BYTES, &hh) ||
+	    hh.seq + 1 != eh.seq ||
+	    read_at(r, hash_off + sizeof(hh), r->stored, TRACE_HASH_BYTES) ||
+	    trace_crc32(r->stored, TRACE_HASH_BYTES) != hh.payload_crc)
+		return;
+	sodium_bin2hex(r->stored_hex, sizeof(r->stored_hex), r->stored, TRACE_HASH_BYTES);
+	crypto_generichash_init(&r->hash, NULL, 0, TRACE_HASH_BYTES);
+	crypto_generichash_update(&r->hash, (const void *)&h, sizeof(h));
+	r->hashing = true;
 }
 
 static int open_fail(struct trace_reader *r, int err, uint64_t off, const char *detail)
@@ -304,6 +364,11 @@ struct trace_reader *trace_reader__open(const char *path, int *errp)
 		err = open_fail(r, -ENOMEM, 0, NULL);
 		goto fail;
 	}
+	if (sodium_init() < 0) {
+		err = open_fail(r, -ENOMEM, 0, "libsodium did not initialise");
+		goto fail;
+	}
+	find_stored_hash(r);
 	/* hdr_bytes lets a newer minor version grow the header */
 	r->off = r->fh.hdr_bytes;
 	type = load_chunk(r, &ch);
@@ -328,6 +393,7 @@ struct trace_reader *trace_reader__open(const char *path, int *errp)
 		goto fail;
 	}
 	r->first_chunk_off = r->off;
+	r->hash_meta = r->hash;
 	return r;
 fail:
 	*errp = err;
@@ -507,7 +573,17 @@ int trace_reader__rewind(struct trace_reader *r)
 	r->errmsg[0] = '\0';
 	r->nr_records = 0;
 	r->nr_lost = 0;
+	/* a pass that did not reach the HASH chunk verified nothing: start over */
+	if (r->stored_hex[0] && !r->hash_verified) {
+		r->hash = r->hash_meta;
+		r->hashing = true;
+	}
 	return 0;
+}
+
+const char *trace_reader__stored_hash(const struct trace_reader *r)
+{
+	return r->stored_hex[0] ? r->stored_hex : NULL;
 }
 
 const char *trace_reader__string(const struct trace_reader *r, uint32_t id)

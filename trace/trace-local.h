@@ -21,6 +21,18 @@ static inline uint32_t trace_crc32(const void *buf, size_t len)
 	return (uint32_t)crc32(0L, (const Bytef *)buf, (uInt)len);
 }
 
+/* The header as the content hash covers it: as first written, before the findings (format.h). */
+static inline struct trace_file_hdr trace_hash_hdr(const struct trace_file_hdr *fh)
+{
+	struct trace_file_hdr h = *fh;
+
+	h.flags &= ~TRACE_F_FINDINGS;
+	h.cpus_seen = 0;
+	h.kinds_seen = 0;
+	h.hdr_crc = trace_crc32(&h, offsetof(struct trace_file_hdr, hdr_crc));
+	return h;
+}
+
 static inline uint32_t trace_pad8(uint32_t n)
 {
 	return (n + 7u) & ~7u;

@@ -41,7 +41,8 @@ enum trace_err {
 	TRACE_E_NO_END = -4083, /* file ends cleanly on a chunk boundary but has no END chunk */
 	TRACE_E_ISDIR = -4082,	/* path is a directory */
 	TRACE_E_PACKED = -4081, /* a compressed records chunk does not decode */
-	TRACE_E_LIMIT_ = -4081,
+	TRACE_E_HASH = -4080,	/* the bytes read do not give the stored content hash */
+	TRACE_E_LIMIT_ = -4080,
 };
 
 /**
@@ -228,6 +229,15 @@ const char *trace_reader__meta_json(const struct trace_reader *r);
 
 /** trace_reader__file_hdr() - the verified file header. */
 const struct trace_file_hdr *trace_reader__file_hdr(const struct trace_reader *r);
+
+/**
+ * trace_reader__stored_hash() - the content hash the writer stored at a clean
+ * close (format.h, TRACE_CHUNK_HASH), as 64 hex digits; NULL if the file has
+ * none (v1, torn, or older v2). Known at open: the reader verifies it while
+ * it reads, and trace_reader__next() fails with TRACE_E_HASH at the end of a
+ * pass whose bytes do not give it.
+ */
+const char *trace_reader__stored_hash(const struct trace_reader *r);
 
 /** trace_reader__clean_end() - true once the END chunk has been read. */
 bool trace_reader__clean_end(const struct trace_reader *r);

@@ -14,12 +14,17 @@
  * A v2 (packed) writer compresses each full records buffer into a RECORDS_Z
  * chunk (pack.c) and remembers where it went, for the INDEX chunk it writes
  * before END; a buffer that does not shrink is written as plain RECORDS.
+ * It also hashes every byte it writes (format.h, TRACE_CHUNK_HASH) and
+ * stores the content hash before END, so a reader has it without a second
+ * read of the file.
  * A chunk that cannot be written whole (a full disk) is cut off again, and
- * close still writes END after the last whole chunk when it fits.
+ * close still writes END after the last whole chunk when it fits (without
+ * a content hash: readers then hash the file's bytes).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,35 +35,37 @@
 #include "trace/trace-local.h"
 
 struct trace_writer {
-	int fd;			     /* output file */
-	int err;		     /* first error met, 0 if none */
-	uint64_t seq;		     /* next chunk sequence number */
-	uint64_t nr_records;	     /* records appended */
-	uint8_t *rec_buf;	     /* pending records, TRACE_CHUNK_MAX_BYTES */
-	uint32_t rec_bytes;	     /* bytes used in rec_buf */
-	uint32_t rec_count;	     /* records in rec_buf */
-	uint8_t *str_buf;	     /* pending string entries */
-	uint32_t str_bytes;	     /* bytes used in str_buf */
-	uint32_t str_cap;	     /* bytes allocated for str_buf */
-	uint32_t str_count;	     /* entries in str_buf */
-	struct u64map str_index;     /* string hash (probed) -> id */
-	char **strs;		     /* interned strings by id (0 unused) */
-	uint32_t strs_cap;	     /* entries allocated in strs */
-	uint32_t next_str_id;	     /* next id to hand out */
-	struct trace_lost *lost;     /* pending lost entries */
-	uint32_t nr_lost;	     /* entries in lost */
-	uint32_t lost_cap;	     /* entries allocated */
-	uint64_t off;		     /* bytes written so far */
-	uint32_t last_rec_off;	     /* offset of the last record in rec_buf */
-	bool packed;		     /* v2: RECORDS_Z chunks */
-	uint8_t *ptmp, *pout;	     /* v2: packing scratch and output */
-	size_t pcap;		     /* v2: bytes of each */
-	struct trace_index_ent *idx; /* v2: one entry per records chunk */
-	uint32_t nr_idx, idx_cap;    /* v2: entries used, allocated */
-	struct trace_file_hdr fh;    /* as written at offset 0 (rewritten at close) */
-	uint64_t last_ts_ns;	     /* time of the last record appended */
-	bool unordered;		     /* a record came earlier than the one before */
-	uint32_t cpus_seen;	     /* highest record cpu + 1 (0xffff: unknown, not counted) */
+	int fd;			       /* output file */
+	int err;		       /* first error met, 0 if none */
+	uint64_t seq;		       /* next chunk sequence number */
+	uint64_t nr_records;	       /* records appended */
+	uint8_t *rec_buf;	       /* pending records, TRACE_CHUNK_MAX_BYTES */
+	uint32_t rec_bytes;	       /* bytes used in rec_buf */
+	uint32_t rec_count;	       /* records in rec_buf */
+	uint8_t *str_buf;	       /* pending string entries */
+	uint32_t str_bytes;	       /* bytes used in str_buf */
+	uint32_t str_cap;	       /* bytes allocated for str_buf */
+	uint32_t str_count;	       /* entries in str_buf */
+	struct u64map str_index;       /* string hash (probed) -> id */
+	char **strs;		       /* interned strings by id (0 unused) */
+	uint32_t strs_cap;	       /* entries allocated in strs */
+	uint32_t next_str_id;	       /* next id to hand out */
+	struct trace_lost *lost;       /* pending lost entries */
+	uint32_t nr_lost;	       /* entries in lost */
+	uint32_t lost_cap;	       /* entries allocated */
+	uint64_t off;		       /* bytes written so far */
+	uint32_t last_rec_off;	       /* offset of the last record in rec_buf */
+	bool packed;		       /* v2: RECORDS_Z chunks */
+	uint8_t *ptmp, *pout;	       /* v2: packing scratch and output */
+	size_t pcap;		       /* v2: bytes of each */
+	struct trace_index_ent *idx;   /* v2: one entry per records chunk */
+	uint32_t nr_idx, idx_cap;      /* v2: entries used, allocated */
+	struct trace_file_hdr fh;      /* as written at offset 0 (rewritten at close) */
+	uint64_t last_ts_ns;	       /* time of the last record appended */
+	bool unordered;		       /* a record came earlier than the one before */
+	uint32_t cpus_seen;	       /* highest record cpu + 1 (0xffff: unknown, not counted) */
+	uint32_t kinds_seen;	       /* bit per record kind appended */
+	crypto_generichash_state hash; /* v2: content hash of the bytes written so far */
 };
 
 static int write_all(struct trace_writer *w, const void *buf, size_t len)
@@ -106,6 +113,11 @@ static int write_chunk(struct trace_writer *w, uint32_t type, const void *payloa
 	if (!err) {
 		w->seq++;
 		w->off += sizeof(ch) + bytes;
+		if (w->packed) {
+			crypto_generichash_update(&w->hash, (const void *)&ch, sizeof(ch));
+			if (bytes)
+				crypto_generichash_update(&w->hash, payload, bytes);
+		}
 	} else if (ftruncate(w->fd, (off_t)w->off) == 0) {
 		/* a full disk (issue 19): drop the torn chunk, the file stays a good prefix */
 		lseek(w->fd, (off_t)w->off, SEEK_SET);
@@ -165,6 +177,10 @@ struct trace_writer *trace_writer__open_fmt(const char *path, enum trace_clock c
 		errno = E2BIG;
 		return NULL;
 	}
+	if (sodium_init() < 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
@@ -196,10 +212,13 @@ struct trace_writer *trace_writer__open_fmt(const char *path, enum trace_clock c
 	fh.flags = flags;
 	fh.created_unix_ns = creation_time_ns(clock);
 	fh.clock = clock;
-	fh.flags &=
-	    ~(TRACE_F_TIME_ORDERED | TRACE_F_CPUS_SEEN); /* the writer's findings, at close */
+	fh.flags &= ~TRACE_F_FINDINGS; /* the writer's findings, at close */
 	fh.hdr_crc = trace_crc32(&fh, offsetof(struct trace_file_hdr, hdr_crc));
 	w->fh = fh;
+	if (w->packed) {
+		crypto_generichash_init(&w->hash, NULL, 0, TRACE_HASH_BYTES);
+		crypto_generichash_update(&w->hash, (const void *)&fh, sizeof(fh));
+	}
 	err = write_all(w, &fh, sizeof(fh));
 	if (err)
 		goto fail;
@@ -399,6 +418,7 @@ static void rec_commit(struct trace_writer *w, const struct trace_rec *rec)
 		w->unordered = true;
 	if (rec->cpu != UINT16_MAX && (uint32_t)rec->cpu + 1 > w->cpus_seen)
 		w->cpus_seen = (uint32_t)rec->cpu + 1;
+	w->kinds_seen |= 1u << (rec->kind < 31 ? rec->kind : 31);
 	w->last_ts_ns = rec->ts_ns;
 	w->last_rec_off = w->rec_bytes;
 	w->rec_bytes += rec->size_bytes;
@@ -517,8 +537,10 @@ static void mark_findings(struct trace_writer *w)
 {
 	struct trace_file_hdr fh = w->fh;
 
-	fh.flags |= TRACE_F_CPUS_SEEN | (w->unordered ? 0 : TRACE_F_TIME_ORDERED);
+	fh.flags |=
+	    TRACE_F_CPUS_SEEN | TRACE_F_KINDS_SEEN | (w->unordered ? 0 : TRACE_F_TIME_ORDERED);
 	fh.cpus_seen = w->cpus_seen;
+	fh.kinds_seen = w->kinds_seen;
 	fh.hdr_crc = trace_crc32(&fh, offsetof(struct trace_file_hdr, hdr_crc));
 	for (size_t done = 0; done < sizeof(fh);) {
 		ssize_t n =
@@ -544,6 +566,12 @@ int trace_writer__close(struct trace_writer *w)
 		uint32_t n = w->nr_idx - i < per ? w->nr_idx - i : per;
 
 		write_chunk(w, TRACE_CHUNK_INDEX, w->idx + i, n * (uint32_t)sizeof(*w->idx), n);
+	}
+	if (!w->err && w->packed) {
+		uint8_t h[TRACE_HASH_BYTES];
+
+		crypto_generichash_final(&w->hash, h, sizeof(h));
+		write_chunk(w, TRACE_CHUNK_HASH, h, sizeof(h), 1);
 	}
 	if (!w->err)
 		write_chunk(w, TRACE_CHUNK_END, NULL, 0, 0);

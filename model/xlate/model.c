@@ -579,18 +579,20 @@ static uint64_t pend_key(const struct model_access *a, uint64_t addr, unsigned i
 	return x == U64MAP_EMPTY ? 0 : x;
 }
 
-/* Drop completed entries once the table has grown (memory follows what is in flight). */
+/*
+ * Drop completed entries once the table has grown (memory follows what is in
+ * flight), in place: a copy of the live entries beside the old table was the
+ * replay's peak memory (issue 16). A backward-shift deletion at slot i moves
+ * only entries from later in its probe chain into i, so slot i is checked
+ * again and no entry is skipped.
+ */
 static void pend_prune(struct model *m, uint64_t t)
 {
-	struct u64map keep;
-
-	if (m->pend.nr < m->pend_prune_at || u64map_init(&keep))
+	if (m->pend.nr < m->pend_prune_at)
 		return;
 	for (uint64_t i = 0; i < m->pend.cap; i++)
-		if (m->pend.keys[i] != U64MAP_EMPTY && (m->pend.vals[i] & ~PEND_FAULT) > t)
-			u64map_put(&keep, m->pend.keys[i], m->pend.vals[i]);
-	u64map_fini(&m->pend);
-	m->pend = keep;
+		while (m->pend.keys[i] != U64MAP_EMPTY && (m->pend.vals[i] & ~PEND_FAULT) <= t)
+			u64map_del(&m->pend, m->pend.keys[i]);
 	m->pend_prune_at = 2 * m->pend.nr > 1024 ? 2 * m->pend.nr : 1024;
 }
 

@@ -6,13 +6,13 @@
 . "$(dirname "$0")/lib.sh"
 
 "$SVATRACE" gen random-access --set duration=200us -o "$TMP/g.svt" > /dev/null 2>&1
-check_match "gen writes v2 by default" "svatrace trace v2.0" "$("$SVATRACE" info "$TMP/g.svt")"
+check_match "gen writes v2 by default" "svatrace trace v2.1" "$("$SVATRACE" info "$TMP/g.svt")"
 check_rc "convert v2 -> v1 (the file the rest starts from)" 0 "$SVATRACE" convert --v1 "$TMP/g.svt" -o "$TMP/a.svt"
-check_match "info names v1" "svatrace trace v1.0" "$("$SVATRACE" info "$TMP/a.svt")"
+check_match "info names v1" "svatrace trace v1.1" "$("$SVATRACE" info "$TMP/a.svt")"
 check_rc "convert v1 -> v2" 0 "$SVATRACE" convert "$TMP/a.svt" -o "$TMP/b.svt"
 check_match "says bytes per record" "records, [0-9]+ -> [0-9]+ bytes \([0-9.]+ bytes/record\)" "$OUT"
 check_rc "info reads v2" 0 "$SVATRACE" info "$TMP/b.svt"
-check_match "info names the version" "svatrace trace v2.0" "$OUT"
+check_match "info names the version" "svatrace trace v2.1" "$OUT"
 check_rc "convert v2 -> v1" 0 "$SVATRACE" convert --v1 "$TMP/b.svt" -o "$TMP/c.svt"
 check_eq "dump of v1 and v2 identical" "$("$SVATRACE" dump "$TMP/a.svt" | md5sum)" \
 	"$("$SVATRACE" dump "$TMP/b.svt" | md5sum)"

@@ -26,7 +26,7 @@ check_fails "wrong magic" "$SVATRACE" info "$TMP/text.svt"
 check_match "wrong magic: file and byte 0" "text.svt: byte 0: not an svatrace trace" "$OUT"
 cp "$TMP/good.svt" "$TMP/v9.svt"; printf '\x09' | dd of="$TMP/v9.svt" bs=1 seek=8 conv=notrunc status=none
 check_fails "unknown version" "$SVATRACE" info "$TMP/v9.svt"
-check_match "unknown version: names versions" "v9.svt: byte 8: unsupported trace format version: file is v9.0" "$OUT"
+check_match "unknown version: names versions" "v9.svt: byte 8: unsupported trace format version: file is v9.1" "$OUT"
 head -c 40 "$TMP/good.svt" > "$TMP/short.svt"
 check_fails "truncated header" "$SVATRACE" info "$TMP/short.svt"
 check_match "truncated header: says so" "short.svt: byte 0: file ends inside the file header" "$OUT"

@@ -3,7 +3,8 @@
  * test_sweep.c - the sweep library (sweep/): the duplicate-point check on a
  * large grid (linear: hashed point keys), duplicate points found through a
  * plan, and the error codes of the plan, the runner and the job emitter
- * (0/-errno, never CLI exit statuses).
+ * (0/-errno, never CLI exit statuses); a point's replay builds its
+ * scenario chain once (issue 11).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -22,6 +23,8 @@
 
 #include "common/log.h"
 #include "replay/registry.h"
+#include "replay/scenario.h"
+#include "trace/trace.h"
 #include "sweep/jobs.h"
 #include "sweep/plan.h"
 #include "sweep/runner.h"
@@ -339,13 +342,67 @@ static void test_emit_jobs(void **state)
 	sweep_plan__free(sp);
 }
 
+static int null_metric(void *ctx, const char *key, double v, const char *unit)
+{
+	(void)key;
+	(void)unit;
+	(*(double *)ctx) += v >= 0;
+	return 0;
+}
+
+/*
+ * Issue 11: a sweep point's scenario chain is built once, by the resolve
+ * that reads its overrides, and that chain is the one its replay runs;
+ * before, the replay built a second one from the spec.
+ */
+static void test_point_chain_built_once(void **state)
+{
+	const char *axes[] = {"iotlb.entries=32,64"};
+	struct sweep_opts o = {.trace = tpath("acc.svt")};
+	struct trace_writer *w = trace_writer__open(o.trace, TRACE_CLOCK_SYNTHETIC, 0, "{}");
+	const struct results_sink_ops ops = {.metric = null_metric};
+	double nr_metrics = 0;
+	const struct results_sink sink = {&ops, &nr_metrics};
+	struct sweep_grid *g = grid_of(axes, 1);
+	struct sweep_point_run run;
+	struct sweep_plan *sp;
+	char err[512];
+	uint64_t before;
+
+	(void)state;
+	assert_non_null(w);
+	for (int i = 0; i < 100; i++) {
+		struct trace_rec_dev_access a = {.hdr = {.ts_ns = 1000 + 10 * (uint64_t)i,
+							 .kind = TRACE_REC_DEV_ACCESS,
+							 .size_bytes = sizeof(a)},
+						 .iova = 0x100000 + 4096 * (uint64_t)(i % 7),
+						 .size_bytes = 64,
+						 .pasid = TRACE_NO_PASID};
+
+		assert_int_equal(trace_writer__append(w, &a.hdr), 0);
+	}
+	assert_int_equal(trace_writer__close(w), 0);
+	assert_int_equal(sweep_grid__add_scenario(g, "pinned"), 0);
+	sp = sweep_plan__new(&o, g, err, sizeof(err));
+	if (!sp)
+		fail_msg("plan: %s", err);
+	before = scenario_chain_nr_built();
+	assert_int_equal(sweep_point__prepare(sp, 1, &run, err, sizeof(err)), 0);
+	assert_non_null(run.chain);
+	assert_int_equal(replay_run(&run.opts, &sink), 0);
+	sweep_point__release(&run);
+	assert_int_equal(scenario_chain_nr_built() - before, 1);
+	assert_true(nr_metrics > 10); /* the replay ran and reported */
+	sweep_plan__free(sp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_duplicates_large), cmocka_unit_test(test_duplicates_exact),
 	    cmocka_unit_test(test_plan_duplicates),  cmocka_unit_test(test_plan_errors),
 	    cmocka_unit_test(test_check_db_errors),  cmocka_unit_test(test_runner_errors),
-	    cmocka_unit_test(test_emit_jobs),
+	    cmocka_unit_test(test_emit_jobs),	     cmocka_unit_test(test_point_chain_built_once),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -378,7 +378,7 @@ static void test_open_errors(void **state)
 	fix_crc_hdr(b);
 	spill(tpath("v3.svt"), b, len);
 	assert_int_equal(drain(tpath("v3.svt"), &oerr, &nr), TRACE_E_VERSION);
-	assert_non_null(strstr(trace_open_errmsg(), "v3.0"));
+	assert_non_null(strstr(trace_open_errmsg(), "v3.1"));
 	b[8] = 1;
 	fix_crc_hdr(b);
 

@@ -6,7 +6,10 @@
  * chunk lists every records chunk; a torn v2 file gives its good prefix
  * (whole chunks, the same records) at every cut; a compressed chunk whose
  * checksum was forged still fails to decode cleanly; a device-access stream
- * packs into fewer than 8 bytes per record.
+ * packs into fewer than 8 bytes per record; the content hash the writer
+ * stores equals BLAKE2b-256 of the hashed header and chunks, is known at
+ * open, verified while reading (an edit with right CRCs fails at the end),
+ * and absent from a torn file; the header lists the kinds written.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -17,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <sodium.h>
 #include <zlib.h>
 
 #include <cmocka.h>
@@ -176,7 +180,9 @@ static uint64_t lost_of(const char *path)
 			    "{\"host\":{\"kernel_release\":\"v2 test\"}}");
 	/* the address flag carried over; the writer's own findings added at close */
 	assert_int_equal(trace_reader__file_hdr(r)->flags & ~(uint32_t)TRACE_F_TIME_ORDERED,
-			 TRACE_F_ADDR_KEPT | TRACE_F_CPUS_SEEN);
+			 TRACE_F_ADDR_KEPT | TRACE_F_CPUS_SEEN | TRACE_F_KINDS_SEEN);
+	/* every kind 1..15 was written (write_random_v1), none else */
+	assert_int_equal(trace_reader__file_hdr(r)->kinds_seen, 0xfffe);
 	assert_string_equal(trace_reader__string(r, 1), "dev-z");
 	trace_reader__close(r);
 	return lt.n;
@@ -363,6 +369,102 @@ static void test_access_stream_size(void **state)
 		fail_msg("%.2f bytes per access", (double)len / n);
 }
 
+static int read_rc(const char *path, uint64_t *nr)
+{
+	const struct trace_rec *rec;
+	struct trace_reader *r;
+	int rc, oerr;
+
+	r = trace_reader__open(path, &oerr);
+	assert_non_null(r);
+	*nr = 0;
+	while ((rc = trace_reader__next(r, &rec)) == 1)
+		(*nr)++;
+	trace_reader__close(r);
+	return rc;
+}
+
+static void test_content_hash(void **state)
+{
+	struct trace_file_hdr fh;
+	struct trace_chunk_hdr ch;
+	crypto_generichash_state st;
+	uint8_t h[32], *b;
+	char hex[65];
+	uint64_t off[2], ix[2], nr;
+	size_t len;
+	int oerr;
+	struct trace_reader *r;
+
+	assert_true(sodium_init() >= 0);
+	b = slurp(tpath("v2.svt"), &len);
+	assert_int_equal(chunks_of(b, len, TRACE_CHUNK_HASH, off, 2), 1);
+	assert_int_equal(off[0] + 32 + 32 + 32, len); /* HASH, then END last */
+	/* the definition (format.h): header as first written, then every chunk before HASH */
+	memcpy(&fh, b, sizeof(fh));
+	assert_true(fh.flags & TRACE_F_TIME_ORDERED);
+	fh.flags &= ~TRACE_F_FINDINGS;
+	fh.cpus_seen = fh.kinds_seen = 0;
+	fh.hdr_crc =
+	    (uint32_t)crc32(0, (const Bytef *)&fh, offsetof(struct trace_file_hdr, hdr_crc));
+	crypto_generichash_init(&st, NULL, 0, 32);
+	crypto_generichash_update(&st, (const void *)&fh, sizeof(fh));
+	crypto_generichash_update(&st, b + 64, off[0] - 64);
+	crypto_generichash_final(&st, h, 32);
+	sodium_bin2hex(hex, sizeof(hex), h, 32);
+	r = trace_reader__open(tpath("v2.svt"), &oerr);
+	assert_non_null(r);
+	assert_non_null(trace_reader__stored_hash(r));
+	assert_string_equal(trace_reader__stored_hash(r), hex);
+	trace_reader__close(r);
+	assert_int_equal(read_rc(tpath("v2.svt"), &nr), 0);
+	assert_int_equal(nr, NR_RECS);
+
+	/* one byte of the index changed, CRCs made right: every record, then a loud end */
+	assert_int_equal(chunks_of(b, len, TRACE_CHUNK_INDEX, ix, 2), 1);
+	memcpy(&ch, b + ix[0], sizeof(ch));
+	b[ix[0] + 32 + 12] ^= 1; /* a first_ts_ns byte: readers do not use it */
+	ch.payload_crc = (uint32_t)crc32(0, b + ix[0] + 32, ch.payload_bytes);
+	ch.hdr_crc =
+	    (uint32_t)crc32(0, (const Bytef *)&ch, offsetof(struct trace_chunk_hdr, hdr_crc));
+	memcpy(b + ix[0], &ch, sizeof(ch));
+	spill(tpath("edited.svt"), b, len);
+	assert_int_equal(read_rc(tpath("edited.svt"), &nr), TRACE_E_HASH);
+	assert_int_equal(nr, NR_RECS);
+	b[ix[0] + 32 + 12] ^= 1;
+
+	/* a rewind mid-pass starts the hash over: the next full pass still verifies */
+	{
+		const struct trace_rec *rec;
+		int rc;
+
+		r = trace_reader__open(tpath("v2.svt"), &oerr);
+		assert_non_null(r);
+		for (int i = 0; i < 30000; i++)
+			assert_int_equal(trace_reader__next(r, &rec), 1);
+		assert_int_equal(trace_reader__rewind(r), 0);
+		nr = 0;
+		while ((rc = trace_reader__next(r, &rec)) == 1)
+			nr++;
+		assert_int_equal(rc, 0);
+		assert_int_equal(nr, NR_RECS);
+		trace_reader__close(r);
+	}
+
+	/* torn before its end: no stored hash (the caller hashes the bytes) */
+	spill(tpath("torn-hash.svt"), b, len - 32);
+	r = trace_reader__open(tpath("torn-hash.svt"), &oerr);
+	assert_non_null(r);
+	assert_null(trace_reader__stored_hash(r));
+	trace_reader__close(r);
+	/* v1 files have none */
+	r = trace_reader__open(tpath("v1.svt"), &oerr);
+	assert_non_null(r);
+	assert_null(trace_reader__stored_hash(r));
+	trace_reader__close(r);
+	free(b);
+}
+
 static void test_bad_version(void **state)
 {
 	assert_null(trace_writer__open_fmt(tpath("x.svt"), TRACE_CLOCK_SYNTHETIC, 0, "{}", 3));
@@ -374,6 +476,7 @@ int main(void)
 	    cmocka_unit_test(test_round_trip),	       cmocka_unit_test(test_index),
 	    cmocka_unit_test(test_torn_prefix),	       cmocka_unit_test(test_forged_checksum),
 	    cmocka_unit_test(test_access_stream_size), cmocka_unit_test(test_bad_version),
+	    cmocka_unit_test(test_content_hash),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

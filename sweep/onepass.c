@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * onepass.c - a sweep's IOTLB-geometry points from one pass over the trace
+ * per page size (sweep/onepass.h): LRU stack distances (Mattson et al.
+ * 1970; Hill & Smith 1989: model/xlate/stackdist.h) give every size's hits
+ * and misses at once, stored as the runs a separate replay of each point
+ * would store, for the counts they hold.
+ *
+ * When it is exact (every condition is checked, per point and on the
+ * trace; a point that fails one is replayed fully by the fork pool):
+ * - the point's only swept keys are iotlb.entries, iotlb.ways and
+ *   pt.page_bytes, with no scenario, and entries/ways is a power of two
+ *   (or ways == entries: fully associative);
+ * - iotlb.policy=lru (FIFO and random lack the inclusion property);
+ * - translations complete at once: walk.fixed_ns=0, mem.read_ns=0 and
+ *   mem.remote_extra_ns=0, so a walk takes 0 ns whatever the table depth
+ *   and a lookup never finds its page's walk in flight. With walk time a
+ *   lookup of a page being walked merges into that walk (iotlb.merged)
+ *   instead of counting a miss, which no stack distance can know;
+ * - ats.enabled=off (an ATC in front filters the IOTLB's lookups),
+ *   model.mode=pinned (no faults), replay.domain_per_device=off (every
+ *   device's lookups in domain 0, as the pass keys them);
+ * - the trace, by its header (TRACE_F_KINDS_SEEN, TRACE_F_TIME_ORDERED,
+ *   written at a clean close), holds only device accesses and generic
+ *   records in time order: nothing changes the IOTLB between lookups, and
+ *   no reorder window moves a lookup. A record out of replay's bounds
+ *   (replay.c, issue 19) stops the pass: every point is then replayed.
+ * Stored per point: its resolved configuration (so its point key is the
+ * replay's), iotlb.lookups, iotlb.hits, iotlb.misses, iotlb.merged (0),
+ * replay.records, and sweep.one_pass = 1, which says the run holds counts
+ * only (no latencies, histograms or series).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analyze/store_sink.h"
+#include "model/metric_keys.h"
+#include "model/xlate/iotlb.h"
+#include "model/xlate/stackdist.h"
+#include "replay/registry.h"
+#include "sweep/onepass.h"
+#include "sweep/sweep-local.h"
+#include "trace/trace.h"
+
+#define ONEPASS_MAX_CTX 4096		/* contexts (PASIDs) told apart */
+#define ONEPASS_ADDR_LIMIT (1ull << 57) /* replay's bound on an access (replay.c) */
+
+/* What a point needs from its resolved parameters. */
+struct op_point {
+	bool ok;	     /* one-pass exact for it */
+	uint32_t entries;    /* iotlb.entries */
+	uint32_t ways;	     /* iotlb.ways */
+	uint64_t page_bytes; /* pt.page_bytes */
+	bool ctx_hash;	     /* iotlb.set_index=ctx-hash */
+	struct params *p;    /* its parameters (owned while planning) */
+};
+
+static bool value_is(const struct params *p, const char *key, const char *want)
+{
+	char v[64];
+
+	return !params__value_text(p, key, v, sizeof(v)) && !strcmp(v, want);
+}
+
+static uint64_t value_u64(const struct params *p, const char *key)
+{
+	char v[64];
+
+	return params__value_text(p, key, v, sizeof(v)) ? UINT64_MAX : strtoull(v, NULL, 0);
+}
+
+/* The axes a one-pass point may sweep. */
+static bool axes_ok(const struct sweep_plan *sp)
+{
+	static const char *const allowed[] = {"iotlb.entries", "iotlb.ways", "pt.page_bytes"};
+
+	for (size_t a = 0; a < sweep_grid__nr_axes(sp->grid); a++) {
+		const char *k = sweep_grid__axis_key(sp->grid, a);
+		bool found = false;
+
+		for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+			found |= !strcmp(k, allowed[i]);
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static void classify(struct op_point *pt)
+{
+	const struct params *p = pt->p;
+	uint64_t sets;
+
+	pt->entries = (uint32_t)value_u64(p, "iotlb.entries");
+	pt->ways = (uint32_t)value_u64(p, "iotlb.ways");
+	pt->page_bytes = value_u64(p, "pt.page_bytes");
+	pt->ctx_hash = value_is(p, "iotlb.set_index", "ctx-hash");
+	pt->ok = value_is(p, "iotlb.policy", "lru") && value_u64(p, "walk.fixed_ns") == 0 &&
+		 value_u64(p, "mem.read_ns") == 0 && value_u64(p, "mem.remote_extra_ns") == 0 &&
+		 value_is(p, "ats.enabled", "off") && value_is(p, "model.mode", "pinned") &&
+		 value_is(p, "replay.domain_per_device", "off") && pt->ways && pt->entries;
+	if (!pt->ok || pt->ways >= pt->entries)
+		return;
+	sets = pt->entries / pt->ways;
+	pt->ok = pt->entries % pt->ways == 0 && !(sets & (sets - 1)) &&
+		 sets <= (1ull << STACKDIST_MAX_SETS_LOG2) && pt->ways <= 4096;
+}
+
+/* The trace qualifies by its header alone (written at a clean close). */
+static bool trace_ok(const struct trace_reader *r)
+{
+	const struct trace_file_hdr *fh = trace_reader__file_hdr(r);
+	uint32_t allowed = 1u << TRACE_REC_DEV_ACCESS | 1u << TRACE_REC_GENERIC;
+
+	return (fh->flags & TRACE_F_KINDS_SEEN) && (fh->flags & TRACE_F_TIME_ORDERED) &&
+	       !(fh->kinds_seen & ~allowed);
+}
+
+static int page_psz(uint64_t page_bytes, unsigned int *psz, unsigned int *shift)
+{
+	switch (page_bytes) {
+	case 4096:
+		*psz = IOTLB_PSZ_4K, *shift = 12;
+		return 0;
+	case 2ull << 20:
+		*psz = IOTLB_PSZ_2M, *shift = 21;
+		return 0;
+	case 1ull << 30:
+		*psz = IOTLB_PSZ_1G, *shift = 30;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+struct op_pass {
+	struct stackdist *sd; /* the analysis */
+	uint64_t nr_records;  /* records read (replay.records) */
+	bool refused;	      /* a record replay would refuse: give up */
+};
+
+/* One pass over the trace for the points of one page size and set-index rule. */
+static int run_pass(const char *path, const struct op_point *pts, size_t n, uint64_t page_bytes,
+		    bool ctx_hash, struct op_pass *out, char *err, size_t err_bytes)
+{
+	static uint64_t hashes[ONEPASS_MAX_CTX];
+	static uint32_t pasids[ONEPASS_MAX_CTX];
+	struct stackdist_cfg cfg = {0};
+	const struct trace_rec *rec;
+	struct trace_reader *r;
+	unsigned int psz, shift;
+	uint32_t nr_ctx = 0;
+	int rc, oerr;
+
+	if (page_psz(page_bytes, &psz, &shift))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (!pts[i].ok || pts[i].page_bytes != page_bytes || pts[i].ctx_hash != ctx_hash)
+			continue;
+		if (pts[i].ways >= pts[i].entries) {
+			if (pts[i].entries > cfg.max_entries)
+				cfg.max_entries = pts[i].entries;
+			continue;
+		}
+		cfg.sets_mask |= pts[i].entries / pts[i].ways;
+		if (pts[i].ways > cfg.max_ways)
+			cfg.max_ways = pts[i].ways;
+	}
+	out->sd = stackdist__new(&cfg);
+	if (!out->sd)
+		return -errno;
+	r = trace_reader__open(path, &oerr);
+	if (!r) {
+		snprintf(err, err_bytes, "%s", trace_open_errmsg());
+		return oerr ? oerr : -EIO;
+	}
+	while ((rc = trace_reader__next(r, &rec)) == 1) {
+		const struct trace_rec_dev_access *a = (const void *)rec;
+		uint64_t bytes, first, last, ctx;
+		uint32_t pasid;
+
+		out->nr_records++;
+		if (rec->kind != TRACE_REC_DEV_ACCESS)
+			continue;
+		bytes = a->size_bytes ? a->size_bytes : 1;
+		if (rec->ts_ns >= 1ull << 63 || a->iova >= ONEPASS_ADDR_LIMIT ||
+		    a->size_bytes > ONEPASS_ADDR_LIMIT - a->iova) {
+			out->refused = true;
+			break;
+		}
+		/* the context index as iotlb__ctx interns (domain 0, PASID) */
+		pasid = a->pasid == TRACE_NO_PASID ? 0 : a->pasid;
+		for (ctx = 0; ctx < nr_ctx && pasids[ctx] != pasid; ctx++)
+			;
+		if (ctx == nr_ctx) {
+			if (nr_ctx == ONEPASS_MAX_CTX) {
+				out->refused = true;
+				break;
+			}
+			pasids[nr_ctx] = pasid;
+			hashes[nr_ctx++] = ctx_hash ? iotlb_ctx_hash(0, pasid) : 0;
+		}
+		/* the pages the access touches, as model__access splits it */
+		first = a->iova >> shift;
+		last = (a->iova + bytes - 1) >> shift;
+		for (uint64_t p = first;; p++) {
+			/* iotlb.c's key layout: page << 14 | context << 2 | page size */
+			stackdist__ref(out->sd, (p & ((1ull << 50) - 1)) << 14 | ctx << 2 | psz, p,
+				       hashes[ctx]);
+			if (p == last)
+				break;
+		}
+	}
+	if (rc < 0) {
+		snprintf(err, err_bytes, "%s", trace_reader__errmsg(r));
+		trace_reader__close(r);
+		return rc;
+	}
+	trace_reader__close(r);
+	return 0;
+}
+
+struct cfg_ctx {
+	const struct results_sink *sink; /* where config goes */
+	int rc;				 /* first error */
+};
+
+static void config_row(const struct param_def *d, const char *value, const char *origin, void *ctx)
+{
+	struct cfg_ctx *c = ctx;
+	int rc;
+
+	if (!c->rc && (rc = c->sink->ops->config(c->sink->ctx, d->key, value, origin)) < 0)
+		c->rc = rc;
+}
+
+/* Point @idx's run, as its replay would store its counts. */
+static int store_point(const struct sweep_plan *sp, size_t idx, const struct op_point *pt,
+		       const struct op_pass *pass, const char *meta, uint64_t trace_bytes,
+		       struct store *st)
+{
+	struct store_sink *ss = store_sink__new(st);
+	struct results_sink sink;
+	struct results_run_info info = {0};
+	struct cfg_ctx cc;
+	char label[1200];
+	uint64_t misses, refs = stackdist__refs(pass->sd);
+	int rc;
+
+	if (!ss)
+		return -ENOMEM;
+	if ((rc = stackdist__misses(pass->sd, pt->entries,
+				    pt->ways >= pt->entries ? pt->entries : pt->ways, &misses))) {
+		store_sink__free(ss);
+		return rc;
+	}
+	sink = store_sink__sink(ss);
+	cc = (struct cfg_ctx){.sink = &sink};
+	sweep_plan__label(sp, idx, label, sizeof(label));
+	info.label = label;
+	info.trace_path = sp->o.trace;
+	info.trace_hash = sp->trace_hash;
+	info.trace_bytes = trace_bytes;
+	info.trace_meta_json = meta;
+	info.scenario = "";
+	info.tool_version = SVT_VERSION;
+	info.seed = value_u64(pt->p, "model.seed");
+	rc = sink.ops->begin_run(sink.ctx, &info);
+	if (rc >= 0) {
+		params__foreach(pt->p, config_row, &cc);
+		rc = cc.rc;
+	}
+#define M(key, v, unit)                                                                            \
+	if (rc >= 0)                                                                               \
+	rc = sink.ops->metric(sink.ctx, key, (double)(v), unit)
+	M("replay.records", pass->nr_records, "records");
+	M(KEY_IOTLB_LOOKUPS, refs, "lookups");
+	M(KEY_IOTLB_HITS, refs - misses, "lookups");
+	M(KEY_IOTLB_MISSES, misses, "lookups");
+	M("iotlb.merged", 0, "lookups");
+	M("sweep.one_pass", 1, "bool");
+#undef M
+	rc = sink.ops->end_run(sink.ctx, rc < 0 ? rc : 0) < 0 && rc >= 0 ? -EIO : rc;
+	store_sink__free(ss);
+	return rc < 0 ? rc : 0;
+}
+
+/* Every distinct (page size, set-index rule) among the one-pass points: one pass each. */
+static int run_passes(struct sweep_plan *sp, struct op_point *pts, struct store *st,
+		      size_t *nr_done, char *err, size_t err_bytes)
+{
+	struct trace_reader *r;
+	struct stat sb;
+	char *meta;
+	int rc = 0, oerr;
+
+	r = trace_reader__open(sp->o.trace, &oerr);
+	if (!r)
+		return 0; /* the replays say why */
+	if (!trace_ok(r) || stat(sp->o.trace, &sb)) {
+		trace_reader__close(r);
+		return 0;
+	}
+	meta = strdup(trace_reader__meta_json(r));
+	trace_reader__close(r);
+	if (!meta)
+		return -ENOMEM;
+	for (size_t i = 0; !rc && i < sp->nr_points; i++) {
+		struct op_pass pass = {0};
+
+		if (!pts[i].ok)
+			continue;
+		rc = run_pass(sp->o.trace, pts, sp->nr_points, pts[i].page_bytes, pts[i].ctx_hash,
+			      &pass, err, err_bytes);
+		if (rc == -EINVAL) { /* a page size the pass does not know: replay those */
+			for (size_t j = i; j < sp->nr_points; j++)
+				if (pts[j].page_bytes == pts[i].page_bytes)
+					pts[j].ok = false;
+			rc = 0;
+		}
+		for (size_t j = i; !rc && pass.sd && j < sp->nr_points; j++) {
+			if (!pts[j].ok || pts[j].page_bytes != pts[i].page_bytes ||
+			    pts[j].ctx_hash != pts[i].ctx_hash)
+				continue;
+			pts[j].ok = false; /* done with, either way */
+			if (pass.refused)
+				continue;
+			rc = store_point(sp, j, &pts[j], &pass, meta, (uint64_t)sb.st_size, st);
+			if (!rc) {
+				sp->pts[j].state = SWEEP_PT_OK;
+				sp->pts[j].one_pass = true;
+				(*nr_done)++;
+			}
+		}
+		stackdist__free(pass.sd);
+	}
+	free(meta);
+	return rc;
+}
+
+int sweep_plan__run_one_pass(struct sweep_plan *sp, size_t *nr_done, char *err, size_t err_bytes)
+{
+	struct op_point *pts;
+	struct store *st = NULL;
+	size_t nr_ok = 0;
+	int rc = 0;
+
+	*nr_done = 0;
+	if (!sp->o.db || !axes_ok(sp))
+		return 0;
+	pts = calloc(sp->nr_points ? sp->nr_points : 1, sizeof(*pts));
+	if (!pts)
+		return -ENOMEM;
+	for (size_t i = 0; !rc && i < sp->nr_points; i++) {
+		char spec[1024];
+
+		if (sp->pts[i].state != SWEEP_PT_TODO)
+			continue;
+		pts[i].p =
+		    sweep_plan_resolve_point(sp, i, NULL, spec, sizeof(spec), err, err_bytes);
+		if (!pts[i].p) {
+			rc = 0; /* the fork pool reports it */
+			continue;
+		}
+		classify(&pts[i]);
+		pts[i].ok &= !spec[0]; /* a scenario changes the lookups */
+		nr_ok += pts[i].ok;
+	}
+	if (nr_ok) {
+		st = store__open(sp->o.db, STORE_ONE_PER_POINT, err, err_bytes);
+		rc = st ? run_passes(sp, pts, st, nr_done, err, err_bytes) : -EIO;
+		store__close(st);
+	}
+	for (size_t i = 0; i < sp->nr_points; i++)
+		params__free(pts[i].p);
+	free(pts);
+	return rc;
+}
