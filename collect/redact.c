@@ -102,10 +102,15 @@ bool redact__keeps(const struct redact *rd)
 
 uint64_t redact__addr(const struct redact *rd, uint64_t addr)
 {
+	return addr ? redact__addr_any(rd, addr) : 0;
+}
+
+uint64_t redact__addr_any(const struct redact *rd, uint64_t addr)
+{
 	unsigned char out[crypto_shorthash_BYTES];
 	uint64_t pfn = addr >> 12, h;
 
-	if (rd->keep || addr == 0)
+	if (rd->keep)
 		return addr;
 	crypto_shorthash(out, (const unsigned char *)&pfn, sizeof(pfn), rd->key);
 	memcpy(&h, out, sizeof(h));
