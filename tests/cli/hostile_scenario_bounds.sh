@@ -41,8 +41,11 @@ check_match "... naming the argument" "argument 'max_pages': 0 is not in 1..2147
 check_rc "tenants=4096,tenants=4096 refused" 2 "$SVATRACE" replay "$TMP/m64.svt" \
 	--scenario tenants=4096,tenants=4096
 check_match "... saying why" "makes more than 4096 copies of each record" "$OUT"
-check_rc "tenants=64,tenants=64 runs (4096 copies)" 0 "$SVATRACE" replay "$TMP/m64.svt" \
-	--scenario tenants=64,tenants=64 --set replay.max_record_bytes=4096
+# (on the first 20 records: 4096 copies of each of the 201 took 4 s under ASan)
+head -20 "$TMP/m64.txt" > "$TMP/small.txt"
+"$SVATRACE" import --from ftrace-text "$TMP/small.txt" -o "$TMP/small.svt" 2> /dev/null
+check_rc "tenants=64,tenants=64 runs (4096 copies)" 0 "$SVATRACE" replay "$TMP/small.svt" \
+	--scenario tenants=64,tenants=64
 # tenants 1 s apart hold every copy: 200 records x 63 copies pass a cap of 10000
 check_rc "tenants=64:shift=1s:max_held=10000 stops" 1 "$SVATRACE" replay "$TMP/m64.svt" \
 	--scenario tenants=64:shift=1s:max_held=10000
