@@ -18,6 +18,7 @@
 #include "model/xlate/config.h"
 #include "model/params.h"
 #include "replay/counters.h"
+#include "replay/inval_amd.h"
 #include "replay/registry.h"
 #include "replay/replay.h"
 #include "replay/scenario.h"
@@ -50,7 +51,8 @@ static void usage(FILE *f)
 	    "\n"
 	    "Options:\n"
 	    "  --profile NAME|FILE  calibration profile: data/profiles/NAME.ini or an INI file\n"
-	    "                       (default: built-in defaults = data/profiles/default.ini)\n"
+	    "                       (default: built-in defaults = data/profiles/default.ini;\n"
+	    "                       amd-vi when the trace's host snapshot says AMD-Vi)\n"
 	    "  --scenario SPEC      rewrite the trace first: "
 	    "NAME[=VALUE][:key=value...][,NAME...]\n"
 	    "                       e.g. faulting:resident=0.5 or pinned,pagesize=2m; its model\n"
@@ -314,6 +316,7 @@ static int resolve(const struct args *a, struct params **out, struct scenario_ch
 	char(*keys)[128] = calloc((size_t)a->nr_sets + 1, sizeof(*keys));
 	struct wq_hostcfg_kv *wkv = calloc(WQ_HOSTCFG_MAX_KV, sizeof(*wkv));
 	struct params *p = params__new(svt_param_registry);
+	const char *profile = a->profile;
 	static char wq_origin[1100];
 	size_t n = 0, nr_wkv = 0;
 	char err[512];
@@ -348,7 +351,12 @@ static int resolve(const struct args *a, struct params **out, struct scenario_ch
 		sset[n++] = (struct sweep_setting){"model.seed", a->seed, "--seed"};
 		sset[n++] = (struct sweep_setting){"wq.seed", a->seed, "--seed"};
 	}
-	if (sweep_resolve_chain(p, a->profile, a->scenario, sset, n, chain, spec, spec_bytes, err,
+	/* no --profile on a trace whose host snapshot says AMD-Vi: its profile */
+	if (!profile && a->trace && (profile = inval_amd_trace_profile(a->trace)))
+		svt_info("replay: the trace's host snapshot says AMD-Vi: profile %s (--profile "
+			 "default: the built-in defaults)",
+			 profile);
+	if (sweep_resolve_chain(p, profile, a->scenario, sset, n, chain, spec, spec_bytes, err,
 				sizeof(err)))
 		rc = cli_usage_error(CMD, "%s", err);
 out:

@@ -25,6 +25,7 @@
 #include "replay/host_cpus.h"
 #include "replay/replay.h"
 #include "replay/expand.h"
+#include "replay/inval_amd.h"
 #include "replay/reorder.h"
 #include "replay/request.h"
 #include "replay/scenario.h"
@@ -97,7 +98,8 @@ struct rp {
 	struct model *m;	      /* the model */
 	struct series_grid *grid;     /* the run's time axis, shared by both models */
 	struct wq_feed *wq;	      /* work-queue model path (replay/wq_feed.h) */
-	struct replay_source *src;    /* input */
+	struct replay_source *src;    /* input (AMD-Vi commands as invalidations: amd) */
+	struct inval_amd *amd; /* the AMD-Vi command decode in front of the caller's source */
 	struct replay_source checked; /* src behind the bounds check (bounded()) */
 	struct reorder *win;	      /* time order, behind the checked source */
 	struct scenario_chain *chain; /* transforms, NULL: none */
@@ -721,6 +723,7 @@ static void teardown(struct rp *p)
 	wq_feed__free(p->wq);
 	model__free(p->m);
 	series_grid__free(p->grid); /* after the models' series on it */
+	inval_amd__free(p->amd);
 }
 
 int replay_trace_hash(const char *path, char *hex, size_t hex_bytes)
@@ -811,6 +814,8 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 		if ((rc = metric(s, key, (double)p->nr_by_kind[k], "records")) < 0)
 			return rc;
 	}
+	if ((rc = inval_amd__report(p->amd, s)) < 0)
+		return rc;
 	for (unsigned int t = 0; t < REQUEST_NR_QI_TYPES; t++) {
 		const char *n = trace_qi_type_name(t);
 
@@ -863,6 +868,11 @@ int replay_run_source(const struct replay_opts *o, struct replay_source *src,
 		return -EINVAL;
 	}
 	p.cfg = *(const struct replay_cfg *)rcfg;
+	if (!(p.amd = inval_amd__new(src))) {
+		fail(&p, "replay: %s", strerror(errno));
+		return -errno;
+	}
+	p.src = inval_amd__source(p.amd);
 	if ((rc = setup(&p))) {
 		teardown(&p);
 		return rc;

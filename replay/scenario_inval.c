@@ -18,14 +18,18 @@
 #define PEND_WAIT_NS 100000 /* ... after this long, the last domain seen is theirs */
 
 #define CM_MAPS 64	 /* recent maps per CPU a caching-mode flush may follow (scatterlists) */
+#define SINCE_KEPT 1	 /* an invalidation went on */
+#define SINCE_DROPPED 2	 /* an invalidation was dropped (this transform re-issues it) */
 #define EARLY_UNMAPS 256 /* strict: unmaps before the trace showed it has ATS devices */
 
 /* Per CPU: maps not yet followed by their caching-mode flush. */
+struct recent_map {
+	uint64_t iova, bytes; /* the map (what no flush covered yet) */
+};
+
 struct recent {
-	uint32_t nr; /* used */
-	struct {
-		uint64_t iova, bytes; /* the map */
-	} v[CM_MAPS];
+	uint32_t nr;		      /* used */
+	struct recent_map v[CM_MAPS]; /* oldest first */
 };
 
 /* An unmapped range waiting in a flush queue: its IOVAs are not handed out again. */
@@ -86,6 +90,8 @@ struct state {
 	struct held early[EARLY_UNMAPS]; /* strict: unmaps re-issued before ats_seen */
 	uint32_t nr_early;		 /* used */
 	struct recent recent[NR_FQ];	 /* per CPU: maps a caching-mode flush may follow */
+	int waits_seen;			 /* the trace shows its waits (AMD-Vi COMPLETION_WAIT) */
+	uint8_t since[NR_FQ];		 /* per CPU since its last traced wait: SINCE_* */
 	char kv[64];			 /* the override */
 };
 
@@ -167,6 +173,42 @@ static void ring_free(struct state *st, struct ring *r)
 	r->nr = 0;
 }
 
+/*
+ * A trace that shows its waits (AMD-Vi: COMPLETION_WAIT after the commands
+ * of one flush, Linux domain_flush_complete) has them re-issued with the
+ * flushes: one after each flush this transform makes, on the CPU of that
+ * flush. Traces without (VT-d: the wait is inside qi_submit_sync) get none.
+ */
+static int emit_wait(struct state *st, const struct trace_rec_qi_submit *after,
+		     const struct scenario_emit *next)
+{
+	struct trace_rec_qi_submit w;
+
+	if (!st->waits_seen)
+		return 0;
+	memset(&w, 0, sizeof(w));
+	w.hdr = after->hdr;
+	w.type = TRACE_QI_INV_WAIT;
+	w.iommu_id = after->iommu_id;
+	w.pasid = TRACE_NO_PASID;
+	return next->emit(next, &w.hdr);
+}
+
+/*
+ * A traced wait on @cpu: dropped when every invalidation it waited for was
+ * dropped (this transform re-issues those with their own wait), else kept.
+ */
+static int traced_wait(struct state *st, const struct trace_rec *rec,
+		       const struct scenario_emit *next)
+{
+	uint8_t *since = &st->since[rec->cpu % NR_FQ];
+	bool drop = *since == SINCE_DROPPED;
+
+	st->waits_seen = 1;
+	*since = 0;
+	return drop ? 0 : next->emit(next, rec);
+}
+
 /* fq_flush_iotlb(): the domain's IOTLB (flush_iotlb_all: domain-selective) and its ATS device's
  * ATC. */
 static int flush(struct state *st, struct dom_fq *q, uint64_t ts, const struct scenario_emit *next)
@@ -181,7 +223,7 @@ static int flush(struct state *st, struct dom_fq *q, uint64_t ts, const struct s
 		scenario_qi_dev_tlb(&d, ts, q->iommu_id, q->sid, 0, 51);
 		rc = next->emit(next, &d.hdr);
 	}
-	return rc;
+	return rc ? rc : emit_wait(st, &d, next);
 }
 
 /* fq_flush_timeout(): flush every domain whose timer passed by @now, earliest first. */
@@ -343,11 +385,19 @@ static int recent_take(struct recent *r, uint64_t addr, uint64_t bytes, int all)
 	int found = 0;
 
 	for (uint32_t i = 0; i < r->nr; i++) {
-		int hit = !(r->v[i].iova + r->v[i].bytes <= addr || addr + bytes <= r->v[i].iova);
+		uint64_t a = r->v[i].iova, end = a + r->v[i].bytes;
+		int hit = !(end <= addr || addr + bytes <= a);
 
 		if (hit && (all || !found)) {
 			found = 1;
-			continue;
+			/* a flush of part of it (AMD-Vi NpCache flushes an unaligned map in
+			 * aligned pieces): the rest waits for the next piece */
+			if (!all && addr > a && addr + bytes >= end)
+				r->v[i].bytes = addr - a;
+			else if (!all && addr <= a && addr + bytes < end)
+				r->v[i] = (struct recent_map){addr + bytes, end - addr - bytes};
+			else
+				continue;
 		}
 		r->v[j++] = r->v[i];
 	}
@@ -538,7 +588,12 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	}
 	if (rec->kind == TRACE_REC_QI_SUBMIT) {
 		const struct trace_rec_qi_submit *q = (const void *)rec;
+		uint8_t *since = &st->since[rec->cpu % NR_FQ], before = *since;
 
+		if (q->type == TRACE_QI_INV_WAIT)
+			return traced_wait(st, rec, next);
+		/* what goes on below is kept; the returns that drop say so first */
+		*since = before | SINCE_KEPT;
 		if (cm_flush(st, q)) {
 			/* a caching-mode flush after a map: kept (at the map's address if it moved)
 			 */
@@ -561,6 +616,8 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 			/* the per-unmap (page-selective) ones are what this transform replaces;
 			 * they name the domain of the unmaps they cover (Linux: one flush queue per
 			 * domain) */
+			if (q->type == TRACE_QI_P_IOTLB_INV || q->granularity == 3 || !st->lazy)
+				*since = before | SINCE_DROPPED;
 			if (q->type == TRACE_QI_P_IOTLB_INV || q->granularity == 3)
 				return st->lazy ? pend_settle(st, rec->cpu % NR_FQ, q->domain_id,
 							      q->iommu_id, q->addr & ~(range - 1),
@@ -572,6 +629,7 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 		if (q->type == TRACE_QI_DEV_TLB_INV || q->type == TRACE_QI_P_DEV_TLB_INV) {
 			uint32_t did = st->cpu[rec->cpu % NR_FQ].last_did;
 
+			*since = before | SINCE_DROPPED;
 			st->sid = (uint16_t)q->sid;
 			/* after that CPU's IOTLB flush of a domain: the domain's ATS device */
 			if (st->lazy) {
@@ -604,14 +662,18 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 		struct trace_rec_qi_submit d;
 
 		scenario_qi_iotlb(&d, rec->ts_ns, st->iommu_id, st->did, 3, u->iova, am);
+		if (st->waits_seen)
+			d.hdr.cpu = rec->cpu; /* its wait is the unmap's */
 		rc = next->emit(next, &d.hdr);
 		if (!st->ats_seen && st->nr_early < EARLY_UNMAPS)
 			st->early[st->nr_early++] = (struct held){.iova = u->iova, .bytes = bytes};
 		if (!rc && st->ats_seen) {
 			scenario_qi_dev_tlb(&d, rec->ts_ns, st->iommu_id, st->sid, u->iova, am);
+			if (st->waits_seen)
+				d.hdr.cpu = rec->cpu;
 			rc = next->emit(next, &d.hdr);
 		}
-		return rc;
+		return rc ? rc : emit_wait(st, &d, next);
 	}
 }
 

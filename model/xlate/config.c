@@ -41,8 +41,9 @@ static const struct param_def model_defs[] = {
     {"pt.page_bytes", PARAM_U64, "bytes", "4096", SRC_PCIEBENCH " (4 KiB baseline)", F(page_bytes),
      4096, 1073741824.0, NULL, "mapping page size: 4096, 2M or 1G"},
     {"pt.levels", PARAM_U32, "levels", "4",
-     "Intel VT-d spec: 4-level (48-bit) tables, 5-level optional", F(pt_levels), 4, 5, NULL,
-     "page-table levels of the (first-stage) walk"},
+     "Intel VT-d spec: 4-level (48-bit) tables, 5-level optional; AMD-Vi v1 tables: 3 levels "
+     "below 512 GiB of IOVA (Linux DEFAULT_PGTABLE_LEVEL)",
+     F(pt_levels), 3, 5, NULL, "page-table levels of the (first-stage) walk"},
     {"pt.nested", PARAM_BOOL, "", "off", "estimate: bare metal", F(nested), 0, 1, NULL,
      "nested (guest over host) two-dimensional walks"},
     {"pt.host_levels", PARAM_U32, "levels", "4", "Intel VT-d spec: 4-level second stage",
@@ -193,9 +194,10 @@ static const struct param_def model_defs[] = {
     {"inval.trace_waits", PARAM_ENUM, "", "descriptor",
      "Linux 6.1: every flush is qi_submit_sync(.., 1 descriptor, ..); 6.12 batches "
      "(qi_batch_flush_descs)",
-     F(trace_waits), 0, 0, "descriptor|run",
+     F(trace_waits), 0, 0, "descriptor|run|wait",
      "trace source: what one synchronous wait is: each descriptor, or a run of one CPU's "
-     "descriptors at one time (a traced inv_wait descriptor always is one)"},
+     "descriptors at one time (a traced inv_wait descriptor always is one); wait: only inv_wait "
+     "descriptors (AMD-Vi's COMPLETION_WAIT), from the first record on"},
     {"stats.series_window_ns", PARAM_U64, "ns", "10000000", "estimate", F(series_window_ns), 1,
      NS_MAX, NULL,
      "time-series window; a replay's series share one window, the finer of this and "

@@ -38,6 +38,7 @@ enum model_caching_mode {
 enum model_trace_waits {
 	MODEL_TW_DESCRIPTOR = 0, /* each traced descriptor was its own qi_submit_sync (Linux 6.1) */
 	MODEL_TW_RUN = 1,	 /* one CPU's descriptors at one time were one batch (qi_batch) */
+	MODEL_TW_WAIT = 2,	 /* only inv_wait descriptors are waits (AMD-Vi COMPLETION_WAIT) */
 };
 
 enum model_ats_devices {

@@ -123,6 +123,8 @@ struct qcpu {
 	uint64_t run_ns;  /* time of the current run of trace descriptors */
 	bool run_open;	  /* a run was seen */
 	bool unmap_path;  /* the CPU's last map/unmap was an unmap: its waits are the unmap's */
+	bool since_wait;  /* a trace invalidation came since this CPU's last traced inv_wait */
+	bool since_cm;	  /* ... and every one was a caching-mode flush (the wait is the map's) */
 	uint32_t nr_maps; /* maps[] used */
 	struct {
 		uint64_t iova, bytes; /* a map not yet followed by its flush */
@@ -383,6 +385,7 @@ struct model *model__new(const struct model_cfg *cfg)
 	if (!m)
 		return NULL;
 	m->cfg = *cfg;
+	m->trace_inv_wait = cfg->trace_waits == MODEL_TW_WAIT; /* the waits are the trace's */
 	prng_seed(&m->prng, prng_derive(cfg->seed, PRNG_STREAM_XLATE));
 	m->psz = cfg->page_bytes == 4096	 ? IOTLB_PSZ_4K
 		 : cfg->page_bytes == (2u << 20) ? IOTLB_PSZ_2M
@@ -1527,15 +1530,55 @@ static bool qc_cm_flush(struct model *m, const struct model_qi *q, uint64_t base
 	    q->granularity != 3)
 		return false;
 	for (uint32_t i = 0; i < qc->nr_maps; i++) {
-		if (qc->maps[i].iova + qc->maps[i].bytes <= base ||
-		    base + range <= qc->maps[i].iova)
+		uint64_t a = qc->maps[i].iova, end = a + qc->maps[i].bytes;
+
+		if (end <= base || base + range <= a)
 			continue;
-		memmove(&qc->maps[i], &qc->maps[i + 1],
-			(qc->nr_maps - i - 1) * sizeof(qc->maps[0]));
-		qc->nr_maps--;
+		/*
+		 * AMD-Vi flushes an unaligned map in aligned pieces (Linux 6.1
+		 * domain_flush_pages with NpCache): a piece takes its part, the
+		 * rest waits for the next piece
+		 */
+		bool head = base > a, tail = base + range < end;
+
+		if (head && !tail) {
+			qc->maps[i].bytes = base - a;
+		} else if (tail && !head) {
+			qc->maps[i].iova = base + range;
+			qc->maps[i].bytes = end - base - range;
+		} else if (!head && !tail) {
+			memmove(&qc->maps[i], &qc->maps[i + 1],
+				(qc->nr_maps - i - 1) * sizeof(qc->maps[0]));
+			qc->nr_maps--;
+		}
 		return true;
 	}
 	return false;
+}
+
+/* A trace invalidation on @cpu (@cm: a caching-mode flush) before its next traced wait. */
+static void qc_since(struct model *m, uint32_t cpu, bool cm)
+{
+	struct qcpu *qc = qcpu_of(m, cpu);
+
+	qc->since_cm = qc->since_wait ? qc->since_cm && cm : cm;
+	qc->since_wait = true;
+}
+
+/*
+ * A traced inv_wait on @cpu (AMD-Vi COMPLETION_WAIT: Linux waits once after
+ * the commands of one flush): *@cm says it waited only for caching-mode
+ * flushes (the map path's, dropped with them on bare metal). Return: an
+ * invalidation came before it since the CPU's last wait.
+ */
+static bool qc_wait(struct model *m, uint32_t cpu, bool *cm)
+{
+	struct qcpu *qc = qcpu_of(m, cpu);
+	bool any = qc->since_wait;
+
+	*cm = any && qc->since_cm;
+	qc->since_wait = false;
+	return any;
 }
 
 /*
@@ -1812,7 +1855,12 @@ void model__qi(struct model *m, uint64_t t_ns, const struct model_qi *q)
 		/* model source: the trace's descriptors are counted under trace.qi.* by replay */
 		return;
 	}
-	m->st.cm_flushes += cm;
+	if (q->type == MODEL_QI_INV_WAIT) {
+		if (qc_wait(m, q->cpu, &cm) && cm && m->cfg.caching_mode == MODEL_CM_OFF)
+			return; /* it waited only for flushes bare metal would not have made */
+	} else if (is_inval_type(q->type))
+		qc_since(m, q->cpu, cm);
+	m->st.cm_flushes += cm && q->type != MODEL_QI_INV_WAIT;
 	if (cm && m->cfg.caching_mode == MODEL_CM_OFF) {
 		/* bare metal (CAP.CM=0) would not have flushed after the map */
 		m->st.cm_dropped++;

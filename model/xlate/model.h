@@ -103,7 +103,10 @@
  *   inval.trace_waits=descriptor (6.1: one qi_submit_sync per descriptor)
  *   or run (batching kernels: one CPU's descriptors at one time, a
  *   device-TLB descriptor after the IOTLB's its own); traced inv_wait
- *   descriptors, when a kernel shows them, are the waits.
+ *   descriptors, when a kernel shows them, are the waits (=wait: only they,
+ *   from the first record: AMD-Vi's COMPLETION_WAIT, replay/inval_amd.h).
+ *   A traced wait after only caching-mode flushes on its CPU is the map
+ *   path's, and goes with them when iommu.caching_mode=off.
  * - Caching mode (VT-d spec 6.1, CAP.CM=1: QEMU's vIOMMU): the kernel
  *   flushes the IOTLB page-selectively after each map (Linux
  *   __mapping_notify_one, IOTLB only). A trace flush overlapping a map the

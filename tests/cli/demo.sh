@@ -14,13 +14,16 @@ n2=$("$SVATRACE" runs --db "$D/results.db" --json 2>/dev/null | python3 -c 'impo
 if [ "${n1:-0}" -gt 0 ] && [ "$n1" = "$n2" ]; then ok "the second run stores the same $n2 runs, not more"
 else not_ok "the second run stores the same runs" "first $n1, second $n2" "$(tail -5 "$TMP/2.log")"; fi
 check_match "it ends with the report's place" 'report.html' "$(cat "$TMP/2.log")"
+# the 6.12 stage: devices named by dma:*, and ATS only where the trace shows it
+check_match "6.12 stage: maps per device, 3 devices" '1168 0000:01:00.0.*256 0000:03:00.0.*6 0000:04:00.0' "$(tr '\n' ' ' < "$TMP/2.log")"
+check_match "... ATS as the trace shows it: 2 ATCs, no stale translation" 'strict +ATCs 2, .* \(use after unmap\) 0$' "$(cat "$TMP/2.log")"
 for f in report.html report.md; do
 	if [ -s "$D/$f" ]; then ok "$f written"; else not_ok "$f written"; fi
 done
 # one copy of each output: plots only in the study folders, no empty gnuplot logs
 check_eq "no plot files outside the study folders" "" "$(ls "$D"/*.png "$D"/*.dat "$D"/plots 2>/dev/null)"
 check_eq "no gnuplot logs (kept only for warnings)" "" "$(find "$D" -name '*.gnuplot.log')"
-for s in qemu-vtd dsa-memcpy random-access; do
+for s in qemu-vtd qemu-vtd-612 dsa-memcpy random-access; do
 	if ls "$D/$s"/*.png >/dev/null 2>&1; then ok "study $s has its plots"; else not_ok "study $s has its plots"; fi
 done
 # the first screen states the three findings with their causes, computed from the data
