@@ -8,11 +8,13 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "collect/host.h"
 #include "collect/summary.h"
+#include "common/jsonstr.h"
 #include "trace/trace.h"
 
 static void usage(FILE *f)
@@ -38,14 +40,29 @@ static const char *clock_name(uint32_t c)
 	return c < sizeof(names) / sizeof(names[0]) ? names[c] : "unknown";
 }
 
+/*
+ * Add @n to the count under @key. Counts are u64 kept in jansson's int64
+ * (the bit pattern; printed unsigned by put_json()); a sum that would pass
+ * 2^64 - 1 (hostile lost counters) stays there instead of wrapping.
+ */
 static void count(json_t *obj, const char *key, uint64_t n)
 {
 	json_t *v = json_object_get(obj, key);
+	uint64_t sum;
 
-	if (v)
-		json_integer_set(v, json_integer_value(v) + (json_int_t)n);
-	else
-		json_object_set_new(obj, key, json_integer((json_int_t)n));
+	if (v) {
+		sum = (uint64_t)json_integer_value(v) + n;
+		if (sum < n)
+			sum = UINT64_MAX;
+		json_integer_set(v, (json_int_t)sum);
+	} else if (json_object_set_new(obj, key, json_integer((json_int_t)n))) {
+		/* jansson refuses keys that are not UTF-8: count under the escaped name */
+		json_t *k = svt_json_bytes(key);
+
+		if (k && strcmp(json_string_value(k), key)) /* else out of memory */
+			count(obj, json_string_value(k), n);
+		json_decref(k);
+	}
 }
 
 struct lost_ctx {
@@ -65,7 +82,7 @@ static void lost_cb(uint32_t cpu, const char *probe, uint64_t nr, void *vctx)
 		snprintf(cpus, sizeof(cpus), "%u", cpu);
 	count(lc->by_probe, probe, nr);
 	count(lc->by_cpu, cpus, nr);
-	lc->total += nr;
+	lc->total = lc->total + nr < nr ? UINT64_MAX : lc->total + nr;
 }
 
 static void print_counts(const char *title, json_t *obj)
@@ -75,7 +92,7 @@ static void print_counts(const char *title, json_t *obj)
 
 	printf("%s\n", title);
 	json_object_foreach (obj, key, v)
-		printf("  %-44s %12" PRId64 "\n", key, (int64_t)json_integer_value(v));
+		printf("  %-44s %12" PRIu64 "\n", key, (uint64_t)json_integer_value(v));
 }
 
 static void print_list(const char *title, json_t *arr)
@@ -293,6 +310,61 @@ static void print_text(const char *path, struct trace_reader *r, const struct in
 		print_counts("  lost by probe:", ic->lost.by_probe);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * @v as json_dumpf(JSON_INDENT(2) | JSON_SORT_KEYS) prints it at nesting
+ * @depth, except that integers are printed as u64 when @unsig: jansson's
+ * integers are int64_t, and timestamps, sizes and counts of 2^63 and more
+ * (a hostile or far-future clock) came out negative (issue 19). The
+ * trace's own metadata and the summary keep jansson's signed integers.
+ */
+static void put_json(FILE *f, json_t *v, int depth, bool unsig)
+{
+	const bool obj = json_is_object(v);
+	size_t n = obj ? json_object_size(v) : json_array_size(v);
+	const char **keys = NULL;
+	const char *key;
+	json_t *e;
+	size_t i = 0;
+
+	if (json_is_integer(v) && unsig) {
+		fprintf(f, "%" PRIu64, (uint64_t)json_integer_value(v));
+		return;
+	}
+	if ((!obj && !json_is_array(v)) || !n || (obj && !(keys = malloc(n * sizeof(*keys))))) {
+		json_dumpf(v, f, JSON_ENCODE_ANY | JSON_INDENT(2) | JSON_SORT_KEYS);
+		return;
+	}
+	if (obj) {
+		json_object_foreach (v, key, e)
+			keys[i++] = key;
+		qsort(keys, n, sizeof(*keys), cmp_str);
+	}
+	fputc(obj ? '{' : '[', f);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%s\n%*s", i ? "," : "", 2 * (depth + 1), "");
+		if (obj) {
+			json_t *k = json_string(keys[i]);
+
+			json_dumpf(k, f, JSON_ENCODE_ANY);
+			json_decref(k);
+			fputs(": ", f);
+			e = json_object_get(v, keys[i]);
+		} else {
+			e = json_array_get(v, i);
+		}
+		put_json(f, e, depth + 1,
+			 unsig && !(depth == 0 && obj &&
+				    (!strcmp(keys[i], "meta") || !strcmp(keys[i], "summary"))));
+	}
+	fprintf(f, "\n%*s%c", 2 * depth, "", obj ? '}' : ']');
+	free(keys);
+}
+
 int cmd_info(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -329,7 +401,7 @@ int cmd_info(int argc, char **argv)
 	meta = json_loads(trace_reader__meta_json(r), 0, NULL);
 	out = info_object(path, r, &ic, meta); /* owns the counts and meta from here */
 	if (as_json) {
-		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+		put_json(stdout, out, 0, true);
 		putchar('\n');
 	} else {
 		print_text(path, r, &ic, meta);

@@ -296,7 +296,7 @@ static int k_iommu_map(struct conv *c, const struct svt_event *e, const struct p
 {
 	fill_hdr(c, e, &r->hdr, TRACE_REC_IOMMU_MAP, sizeof(r->map), true);
 	r->map.iova = e->iommu_map.iova;
-	r->map.paddr = H(c, e->iommu_map.paddr);
+	r->map.paddr = redact__addr_any(c->rd, e->iommu_map.paddr); /* always present: 0 too */
 	r->map.size_bytes = e->iommu_map.size_bytes;
 	return 0;
 }

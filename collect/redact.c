@@ -111,11 +111,16 @@ bool redact__keeps(const struct redact *rd)
 
 uint64_t redact__addr(struct redact *rd, uint64_t addr)
 {
+	return addr ? redact__addr_any(rd, addr) : 0;
+}
+
+uint64_t redact__addr_any(struct redact *rd, uint64_t addr)
+{
 	unsigned char out[crypto_shorthash_BYTES];
 	uint64_t pfn = addr >> 12, h;
 	unsigned int slot = (unsigned int)(pfn ^ pfn >> 8) % REDACT_CACHE;
 
-	if (rd->keep || addr == 0)
+	if (rd->keep)
 		return addr;
 	if (rd->tag[slot] == pfn + 1)
 		return rd->hashed[slot] | (addr & 0xfff);

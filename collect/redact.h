@@ -59,10 +59,21 @@ void redact_key_id(const uint8_t key[REDACT_KEY_BYTES], char out[REDACT_KEY_ID_L
 void redact__free(struct redact *rd);
 
 /**
- * redact__addr() - the address to store for @addr (0 stays 0). Not
+ * redact__addr() - the address to store for @addr, where 0 means "none"
+ * (a field the event may lack, read as 0): 0 stays 0. Not
  * thread-safe: it remembers recent frames in @rd (one hasher per thread).
  */
 uint64_t redact__addr(struct redact *rd, uint64_t addr);
+
+/**
+ * redact__addr_any() - the address to store for @addr, 0 included: for
+ * fields every event of its kind carries (iommu:map's paddr, a page
+ * request's address). Physical frame 0 is real memory on some machines
+ * (DRAM at 0 on many arm64 boards) and a device fault at address 0 is a
+ * null-pointer DMA; stored as 0 under "hashed", it was the one raw value
+ * in the file, and its page's other addresses (0x10) hashed to another frame.
+ */
+uint64_t redact__addr_any(struct redact *rd, uint64_t addr);
 
 /** redact__keeps() - true if addresses are kept as they are. */
 bool redact__keeps(const struct redact *rd);

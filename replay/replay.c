@@ -521,7 +521,9 @@ static int stream(struct rp *p)
 				fail(p, "replay: scenario '%s' failed at record %llu: %s",
 				     scenario_chain__spec(p->chain),
 				     (unsigned long long)replay_source__nr_records(p->src),
-				     strerror(-e));
+				     *scenario_chain__errmsg(p->chain)
+					 ? scenario_chain__errmsg(p->chain)
+					 : strerror(-e));
 			return e;
 		}
 		if (p->prescan &&
@@ -547,7 +549,9 @@ static int drain(struct rp *p, int status)
 			fail(p, "replay: stopped at end of stream: %s", strerror(-rc));
 		else
 			fail(p, "replay: scenario '%s' failed at end of stream: %s",
-			     scenario_chain__spec(p->chain), strerror(-rc));
+			     scenario_chain__spec(p->chain),
+			     *scenario_chain__errmsg(p->chain) ? scenario_chain__errmsg(p->chain)
+							       : strerror(-rc));
 		status = status ? status : rc;
 	}
 	if (!p->err && (rc = expand__run(p->x, UINT64_MAX, expanded_access, p)) < 0) {

@@ -102,6 +102,29 @@ void scenario_err(const char *fmt, ...)
 		snprintf(init_err.buf, init_err.bytes, "%s", msg);
 }
 
+/*
+ * Why a push or finish failed (scenario_fail()): one per thread, like
+ * init_err, cleared when a chain is built or reset; a replay runs one chain
+ * per thread (sweep points run in processes of their own).
+ */
+static __thread char run_err[512];
+
+void scenario_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (run_err[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(run_err, sizeof(run_err), fmt, ap);
+	va_end(ap);
+}
+
+const char *scenario_chain__errmsg(const struct scenario_chain *c)
+{
+	return run_err;
+}
+
 static int emit_final(const struct scenario_emit *e, const struct trace_rec *rec)
 {
 	return e->out->emit(e->out->ctx, rec);
@@ -182,11 +205,34 @@ static int parse_stage(struct scenario_chain *c, char *piece, char *err, size_t 
 	return 0;
 }
 
+/* Refuse a chain whose stages multiply records past SCENARIO_MAX_COPIES. */
+static int check_copies(struct scenario_chain *c, char *err, size_t err_bytes)
+{
+	uint64_t n = 1;
+
+	for (size_t i = 0; i < c->nr; i++) {
+		uint64_t k = c->st[i].ops->copies ? c->st[i].ops->copies(c->st[i].state) : 1;
+
+		n = k && n > SCENARIO_MAX_COPIES / k ? SCENARIO_MAX_COPIES + 1 : n * k;
+		if (n > SCENARIO_MAX_COPIES) {
+			if (err && err_bytes)
+				snprintf(err, err_bytes,
+					 "scenario: '%s' makes more than %d copies of each record "
+					 "(the stages' copies multiply; '%s' brings it past the "
+					 "limit)",
+					 c->spec, SCENARIO_MAX_COPIES, c->st[i].ops->name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* (Re)create every stage's state from its parsed arguments. */
 static int init_stages(struct scenario_chain *c, uint64_t seed, char *err, size_t err_bytes)
 {
 	int rc = 0;
 
+	run_err[0] = 0;
 	init_err.active = true;
 	init_err.buf = err;
 	init_err.bytes = err_bytes;
@@ -206,6 +252,8 @@ static int init_stages(struct scenario_chain *c, uint64_t seed, char *err, size_
 	init_err.active = false;
 	if (rc && err && err_bytes && !err[0])
 		snprintf(err, err_bytes, "scenario: %s", strerror(-rc));
+	if (!rc)
+		rc = check_copies(c, err, err_bytes);
 	return rc;
 }
 

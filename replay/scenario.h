@@ -81,8 +81,17 @@ struct scenario_ops {
 	/* Fill @kv with up to SCENARIO_MAX_OVERRIDES "key=value" strings; return count. May be
 	 * NULL. */
 	size_t (*overrides)(const void *state, const char **kv);
+	/* Records out per record in, at most (tenants=N: N). May be NULL: 1. */
+	uint64_t (*copies)(const void *state);
 	void (*free)(void *state);
 };
+
+/*
+ * Copies of one input record a whole chain may make: the product of the
+ * stages' copies(). "tenants=4096,tenants=4096" made 2^24 of every record
+ * and held them in memory without bound (issue 19).
+ */
+#define SCENARIO_MAX_COPIES 4096
 
 struct scenario_chain;
 
@@ -132,6 +141,13 @@ int scenario_chain__push(struct scenario_chain *c, const struct trace_rec *rec);
 int scenario_chain__finish(struct scenario_chain *c);
 
 /**
+ * scenario_chain__errmsg() - why the last push or finish failed, as the
+ * failing stage said it (scenario_fail()), or "" if it gave no reason (then
+ * the error code says it all).
+ */
+const char *scenario_chain__errmsg(const struct scenario_chain *c);
+
+/**
  * scenario_chain__overrides() - the model overrides of every stage, in chain
  * order (a later stage wins on the same key when applied in order).
  * @kv: filled with up to @max "key=value" strings owned by the chain.
@@ -165,6 +181,13 @@ int scenario_arg_real(const char *name, const struct scenario_arg *a, enum units
  * message wins). For init() only.
  */
 void scenario_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * scenario_fail() - say why push() or finish() is about to fail (a cap hit,
+ * with the cap and how to raise it); the caller of the chain reads it with
+ * scenario_chain__errmsg(). The first message wins until the chain is reset.
+ */
+void scenario_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /** scenario_bad_arg() - report "scenario NAME: unknown argument 'KEY'" and return -EINVAL. */
 int scenario_bad_arg(const char *name, const struct scenario_arg *a);

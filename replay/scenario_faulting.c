@@ -41,13 +41,26 @@ struct dev_pasid {
  */
 #define SVA_FIRST_PASID 1
 
-/* One page the device touched: resident now or not. */
+/*
+ * One page the device touched: resident now or not. 16 bytes, at most half
+ * of the table's slots used, plus 4 bytes in the resident array: 36 to 72
+ * bytes a page (it was 24-byte slots and 8-byte positions, about 200 bytes
+ * a page with the growth peaks: a 16 GiB map took 850 MB).
+ */
 struct page {
-	uint32_t pasid_p1; /* PASID + 1 (0: empty slot); TRACE_NO_PASID wraps to 0, so +2 */
-	uint32_t resident; /* present now */
 	uint64_t page;	   /* address >> 12 */
-	uint64_t pos;	   /* index in the resident array while resident */
+	uint32_t pasid_p1; /* PASID + 1 (0: empty slot); TRACE_NO_PASID wraps to 0, so +2 */
+	uint32_t pos_p1;   /* 0: not resident; else 1 + its index in the resident array */
 };
+
+/*
+ * Distinct pages tracked, by default: 16 GiB of 4 KiB pages, about 210 MB at
+ * the peak of the last growth. The state is per page by nature (residency,
+ * reclaim victims); a trace that touches more stops with a message naming
+ * the cap (:max_pages raises it) rather than using memory without bound.
+ */
+#define FAULTING_MAX_PAGES (1ull << 22)
+#define FAULTING_MAX_PAGES_LIMIT (1ull << 31) /* positions are 32-bit */
 
 struct state {
 	double resident_frac; /* P(a page is resident at its first device touch) */
@@ -63,7 +76,8 @@ struct state {
 	struct page *tab;	      /* open-addressing table of touched pages */
 	uint64_t cap;		      /* slots (power of two) */
 	uint64_t nr;		      /* pages in the table */
-	uint64_t *res;		      /* slots of resident pages (dense, for random victims) */
+	uint32_t *res;		      /* slots of resident pages (dense, for random victims) */
+	uint64_t max_pages;	      /* cap on nr (:max_pages) */
 	uint64_t nr_res;	      /* entries in res */
 	uint64_t t0_ns;		      /* time of the first record */
 	int have_t0;		      /* t0_ns valid */
@@ -83,6 +97,7 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	if (!st)
 		return -ENOMEM;
 	st->map_touch = 1;
+	st->max_pages = FAULTING_MAX_PAGES;
 	for (size_t i = 0; i < nr_args && !rc; i++) {
 		if (!strcmp(args[i].key, "resident"))
 			rc = scenario_arg_real("faulting", &args[i], UNITS_REAL, 0, 1,
@@ -98,11 +113,19 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 		} else if (!strcmp(args[i].key, "prg") &&
 			   (!strcmp(args[i].value, "record") || !strcmp(args[i].value, "page")))
 			st->prg_page = !strcmp(args[i].value, "page");
+		else if (!strcmp(args[i].key, "max_pages"))
+			rc = scenario_arg_u64("faulting", &args[i], &st->max_pages, UNITS_COUNT);
 		else if (!strcmp(args[i].key, "map_touch") &&
 			 (!strcmp(args[i].value, "on") || !strcmp(args[i].value, "off")))
 			st->map_touch = !strcmp(args[i].value, "on");
 		else
 			rc = scenario_bad_arg("faulting", &args[i]);
+	}
+	if (!rc && (st->max_pages < 1 || st->max_pages > FAULTING_MAX_PAGES_LIMIT)) {
+		scenario_err("scenario faulting: argument 'max_pages': %llu is not in 1..%llu",
+			     (unsigned long long)st->max_pages,
+			     (unsigned long long)FAULTING_MAX_PAGES_LIMIT);
+		rc = -EINVAL;
 	}
 	if (!rc && st->reclaim_per_s > 0 && !st->prq_trace) {
 		scenario_err("scenario faulting: argument 'reclaim' needs :prq=trace (the model "
@@ -140,7 +163,7 @@ static int grow(struct state *st)
 {
 	uint64_t cap = st->cap ? st->cap * 2 : 1024;
 	struct page *tab = calloc(cap, sizeof(*tab));
-	uint64_t *res = realloc(st->res, cap / 2 * sizeof(*res));
+	uint32_t *res = realloc(st->res, cap / 2 * sizeof(*res));
 
 	if (!tab || !res) {
 		free(tab);
@@ -159,8 +182,8 @@ static int grow(struct state *st)
 		     j = (j + 1) & (cap - 1))
 			;
 		tab[j] = *p;
-		if (p->resident)
-			st->res[p->pos] = j;
+		if (p->pos_p1)
+			st->res[p->pos_p1 - 1] = (uint32_t)j;
 	}
 	free(st->tab);
 	st->tab = tab;
@@ -234,9 +257,10 @@ static int reclaim(struct state *st, const struct trace_rec *cause,
 			uint64_t k = prng_below(&st->rng, st->nr_res), slot = st->res[k];
 			const struct page *p = &st->tab[slot];
 
-			st->tab[slot].resident = 0;
+			/* the last entry fills the hole; cleared after, in case it is the victim */
 			st->res[k] = st->res[--st->nr_res];
-			st->tab[st->res[k]].pos = k;
+			st->tab[st->res[k]].pos_p1 = (uint32_t)k + 1;
+			st->tab[slot].pos_p1 = 0;
 			/* pasid_p1 = PASID + 2 (TRACE_NO_PASID wraps to 1) */
 			rc = sva_inval(cause, p->pasid_p1 - 2, p->page << 12, next);
 		}
@@ -253,7 +277,8 @@ static int touch(struct state *st, const struct trace_rec *cause, uint32_t dev, 
 	struct page *p;
 	int fault;
 
-	if (st->nr * 2 >= st->cap && grow(st))
+	/* at the cap the table is at most half full: a lookup still ends */
+	if (st->nr * 2 >= st->cap && st->nr < st->max_pages && grow(st))
 		return -ENOMEM;
 	for (j = key_hash(p1, page) & (st->cap - 1); st->tab[j].pasid_p1;
 	     j = (j + 1) & (st->cap - 1))
@@ -261,18 +286,26 @@ static int touch(struct state *st, const struct trace_rec *cause, uint32_t dev, 
 			break;
 	p = &st->tab[j];
 	if (!p->pasid_p1) {
+		if (st->nr >= st->max_pages) {
+			scenario_fail(
+			    "scenario faulting: more than %llu distinct pages touched (the "
+			    "cap :max_pages, 36 to 72 bytes each; the device's touches or "
+			    "a map's pages reached page 0x%llx); raise the cap, up to %llu",
+			    (unsigned long long)st->max_pages, (unsigned long long)(page << 12),
+			    (unsigned long long)FAULTING_MAX_PAGES_LIMIT);
+			return -E2BIG;
+		}
 		p->pasid_p1 = p1;
 		p->page = page;
 		st->nr++;
 		fault = !first_touch_resident(st, pasid, page);
 	} else {
-		if (p->resident)
+		if (p->pos_p1)
 			return 0;
 		fault = 1; /* reclaimed since */
 	}
-	p->resident = 1;
-	p->pos = st->nr_res;
-	st->res[st->nr_res++] = j;
+	st->res[st->nr_res++] = (uint32_t)j;
+	p->pos_p1 = (uint32_t)st->nr_res;
 	if (fault && st->prq_trace) {
 		if (st->nr_pend == st->cap_pend) {
 			size_t cap = st->cap_pend ? 2 * st->cap_pend : 16;
@@ -543,7 +576,9 @@ const struct scenario_ops scenario_faulting = {
 	    "are reclaimed at random (seeded) and fault again on their next touch; each\n"
 	    "reclaim is the mmu notifier's PASID-selective IOTLB and device-TLB\n"
 	    "invalidation of the page (two QI_SUBMIT records, two waits). A touch\n"
-	    "of a non-resident page makes it resident.\n"
+	    "of a non-resident page makes it resident. The scenario tracks at most\n"
+	    ":max_pages=N (4194304: 16 GiB of 4 KiB pages, up to 72 bytes each) distinct\n"
+	    "pages; a trace that touches more stops with a message naming the cap.\n"
 	    "Where faults are decided (:prq=):\n"
 	    "  model (default)  no page requests in the stream; the resident fraction goes\n"
 	    "                   to the model (" SCN_KEY_RESIDENT "), whose own residency\n"

@@ -5,6 +5,12 @@
  * mapped before submission and unmapped, invalidated and unpinned after its
  * completion; pages a device touches outside any mapping are pinned and
  * mapped at first use and released at the end of the trace.
+ *
+ * Memory: one 16-byte slot per page mapped now (by the trace or here), the
+ * table at most half full; a trace unmap removes its pages (they used to
+ * stay, so a trace that mapped new IOVAs kept growing). At most :max_pages
+ * pages are tracked; a trace that maps more at once stops with a message
+ * naming the cap.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,18 +30,22 @@ struct range {
 };
 
 struct page {
-	uint32_t pasid_p1;  /* PASID + 2 (0: empty slot) */
-	uint32_t flags;	    /* 1: mapped by the trace, 2: mapped here */
-	uint64_t page;	    /* address >> 12 */
-	uint32_t device_id; /* device it was mapped for here */
-	uint32_t reserved;  /* zero */
+	uint64_t page_flags; /* address >> 12, flags (PAGE_*) in bits 62..63 */
+	uint32_t pasid_p1;   /* PASID + 2 (0: empty slot) */
+	uint32_t device_id;  /* device it was mapped for here */
 };
+
+#define PAGE_TRACE (1ull << 62) /* mapped by the trace */
+#define PAGE_HERE (1ull << 63)	/* mapped here (a first touch outside any mapping) */
+#define PAGE_FLAGS (PAGE_TRACE | PAGE_HERE)
+#define PINNED_MAX_PAGES (1ull << 22) /* 16 GiB of 4 KiB pages, 128 MiB of table */
 
 struct state {
 	struct range *live; /* ranges of outstanding descriptors */
 	size_t nr_live, cap_live;
 	struct page *tab; /* pages mapped (by the trace or here) */
 	uint64_t cap, nr;
+	uint64_t max_pages;	/* cap on nr (:max_pages) */
 	uint64_t last_ns;	/* latest record time (for the final release) */
 	uint32_t iommu_id, did; /* last seen in an invalidation */
 	char kv[64];		/* override */
@@ -44,13 +54,26 @@ struct state {
 static int init(void **state, const char *value, const struct scenario_arg *args, size_t nr_args,
 		uint64_t seed)
 {
-	struct state *st;
+	struct state *st = calloc(1, sizeof(*st));
+	int rc = 0;
 
-	if (nr_args)
-		return scenario_bad_arg("pinned", &args[0]);
-	st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
+	st->max_pages = PINNED_MAX_PAGES;
+	for (size_t i = 0; i < nr_args && !rc; i++) {
+		if (!strcmp(args[i].key, "max_pages"))
+			rc = scenario_arg_u64("pinned", &args[i], &st->max_pages, UNITS_COUNT);
+		else
+			rc = scenario_bad_arg("pinned", &args[i]);
+	}
+	if (!rc && !st->max_pages) {
+		scenario_err("scenario pinned: argument 'max_pages' must be at least 1");
+		rc = -EINVAL;
+	}
+	if (rc) {
+		free(st);
+		return rc;
+	}
 	snprintf(st->kv, sizeof(st->kv), "%s=pinned", SCN_KEY_MODE);
 	*state = st;
 	return 0;
@@ -61,21 +84,37 @@ static uint64_t hash(uint32_t p1, uint64_t page)
 	return prng_derive(page, p1); /* a keyed hash of two words */
 }
 
+static uint64_t page_of(const struct page *p)
+{
+	return p->page_flags & ~PAGE_FLAGS;
+}
+
+static uint64_t slot_of(const struct state *st, const struct page *p)
+{
+	return hash(p->pasid_p1, page_of(p)) & (st->cap - 1);
+}
+
+/*
+ * The page's slot; with @add, a new empty-flagged one if absent (NULL and
+ * errno: ENOMEM, or E2BIG past :max_pages after scenario_fail()).
+ */
 static struct page *lookup(struct state *st, uint32_t pasid, uint64_t page, int add)
 {
 	uint32_t p1 = pasid + 2;
 	uint64_t j;
 
-	if (add && st->nr * 2 >= st->cap) {
+	if (add && st->nr * 2 >= st->cap && st->nr < st->max_pages) {
 		uint64_t cap = st->cap ? st->cap * 2 : 1024;
 		struct page *tab = calloc(cap, sizeof(*tab));
 
-		if (!tab)
+		if (!tab) {
+			errno = ENOMEM;
 			return NULL;
+		}
 		for (uint64_t i = 0; i < st->cap; i++) {
 			if (!st->tab[i].pasid_p1)
 				continue;
-			for (j = hash(st->tab[i].pasid_p1, st->tab[i].page) & (cap - 1);
+			for (j = hash(st->tab[i].pasid_p1, page_of(&st->tab[i])) & (cap - 1);
 			     tab[j].pasid_p1; j = (j + 1) & (cap - 1))
 				;
 			tab[j] = st->tab[i];
@@ -84,17 +123,48 @@ static struct page *lookup(struct state *st, uint32_t pasid, uint64_t page, int 
 		st->tab = tab;
 		st->cap = cap;
 	}
-	if (!st->cap)
+	if (!st->cap) {
+		errno = ENOMEM;
 		return NULL;
+	}
 	for (j = hash(p1, page) & (st->cap - 1); st->tab[j].pasid_p1; j = (j + 1) & (st->cap - 1))
-		if (st->tab[j].pasid_p1 == p1 && st->tab[j].page == page)
+		if (st->tab[j].pasid_p1 == p1 && page_of(&st->tab[j]) == page)
 			return &st->tab[j];
 	if (!add)
 		return NULL;
+	if (st->nr >= st->max_pages) {
+		scenario_fail("scenario pinned: more than %llu pages mapped at once (the cap "
+			      ":max_pages, 32 to 64 bytes each; page 0x%llx); raise the cap",
+			      (unsigned long long)st->max_pages, (unsigned long long)(page << 12));
+		errno = E2BIG;
+		return NULL;
+	}
 	st->tab[j].pasid_p1 = p1;
-	st->tab[j].page = page;
+	st->tab[j].page_flags = page;
 	st->nr++;
 	return &st->tab[j];
+}
+
+/* Remove @p from the table (linear probing: later entries of its run move back). */
+static void del(struct state *st, struct page *p)
+{
+	uint64_t mask = st->cap - 1, hole = (uint64_t)(p - st->tab), i = hole;
+
+	for (;;) {
+		uint64_t home;
+
+		i = (i + 1) & mask;
+		if (!st->tab[i].pasid_p1)
+			break;
+		home = slot_of(st, &st->tab[i]);
+		/* it may move into the hole unless its home lies cyclically in (hole, i] */
+		if (hole <= i ? home <= hole || home > i : home <= hole && home > i) {
+			st->tab[hole] = st->tab[i];
+			hole = i;
+		}
+	}
+	st->tab[hole] = (struct page){0};
+	st->nr--;
 }
 
 static void hdr_from(struct trace_rec *h, const struct trace_rec *cause, unsigned int kind,
@@ -227,11 +297,11 @@ static int dev_touch(struct state *st, const struct trace_rec_dev_access *a,
 		struct page *p = lookup(st, a->pasid, pg, 1);
 
 		if (!p)
-			return -ENOMEM;
-		if (p->flags)
+			return -errno;
+		if (p->page_flags & PAGE_FLAGS)
 			continue;
 		/* pin and map on first use (a pin-down cache); released at the end */
-		p->flags = 2;
+		p->page_flags |= PAGE_HERE;
 		p->device_id = a->device_id;
 		rc = pin_map(
 		    &a->hdr,
@@ -242,14 +312,22 @@ static int dev_touch(struct state *st, const struct trace_rec_dev_access *a,
 	return rc ? rc : next->emit(next, &a->hdr);
 }
 
-static void mark_trace_map(struct state *st, uint64_t iova, uint64_t bytes, uint32_t flag)
+/* A trace map (@map) or unmap of [@iova, @iova + @bytes): 0 or -errno. */
+static int mark_trace_map(struct state *st, uint64_t iova, uint64_t bytes, int map)
 {
 	for (uint64_t pg = iova >> 12; pg < (iova + bytes + 4095) >> 12; pg++) {
-		struct page *p = lookup(st, TRACE_NO_PASID, pg, flag != 0);
+		struct page *p = lookup(st, TRACE_NO_PASID, pg, map);
 
-		if (p && !(p->flags & 2))
-			p->flags = flag;
+		if (map && !p)
+			return -errno;
+		if (!p || (p->page_flags & PAGE_HERE))
+			continue; /* pages mapped here stay until the end */
+		if (map)
+			p->page_flags |= PAGE_TRACE;
+		else
+			del(st, p);
 	}
+	return 0;
 }
 
 static int push(void *state, const struct trace_rec *rec, const struct scenario_emit *next)
@@ -277,14 +355,16 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 	case TRACE_REC_IOMMU_MAP: {
 		const struct trace_rec_iommu_map *m = (const void *)rec;
 
-		mark_trace_map(st, m->iova, m->size_bytes, 1);
-		return next->emit(next, rec);
+		int rc = mark_trace_map(st, m->iova, m->size_bytes, 1);
+
+		return rc ? rc : next->emit(next, rec);
 	}
 	case TRACE_REC_IOMMU_UNMAP: {
 		const struct trace_rec_iommu_unmap *u = (const void *)rec;
 
-		mark_trace_map(st, u->iova, u->size_bytes, 0);
-		return next->emit(next, rec);
+		int rc = mark_trace_map(st, u->iova, u->size_bytes, 0);
+
+		return rc ? rc : next->emit(next, rec);
 	}
 	case TRACE_REC_WQ_SUBMIT:
 		return submit(st, (const void *)rec, next);
@@ -307,9 +387,9 @@ static int finish(void *state, const struct scenario_emit *next)
 	for (uint64_t i = 0; i < st->cap && !rc; i++) {
 		struct page *p = &st->tab[i];
 
-		if (p->pasid_p1 && (p->flags & 2))
+		if (p->pasid_p1 && (p->page_flags & PAGE_HERE))
 			rc = unmap_unpin(st, &cause, st->last_ns,
-					 &(struct range){.addr = p->page << 12,
+					 &(struct range){.addr = page_of(p) << 12,
 							 .bytes = 4096,
 							 .device_id = p->device_id},
 					 next);
@@ -349,7 +429,9 @@ const struct scenario_ops scenario_pinned = {
 	    "A DEV_ACCESS to a page no mapping covers pins and maps that page at first use\n"
 	    "(a pin-down cache) and releases it at the end of the trace. Mappings already\n"
 	    "in the trace are kept and count as covering their pages. Domain and IOMMU ids\n"
-	    "of added invalidations are the last seen. Sets " SCN_KEY_MODE "=pinned.",
+	    "of added invalidations are the last seen. At most :max_pages=N (4194304: 16\n"
+	    "GiB of 4 KiB pages, up to 64 bytes each) pages are mapped at once; a trace that\n"
+	    "maps more stops with a message naming the cap. Sets " SCN_KEY_MODE "=pinned.",
     .init = init,
     .push = push,
     .finish = finish,

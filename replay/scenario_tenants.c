@@ -3,6 +3,12 @@
  * scenario_tenants.c - `tenants=N`: replicate the trace's clients under N
  * tenants, each shifted in time, as N processes (PASIDs) sharing a device or
  * N virtual functions (devices) each with its own domain.
+ *
+ * Memory is bounded: copies wait in a heap until the input passes their
+ * time, at most :max_held of them (a shift that holds more, or a trace
+ * denser than that within N x shift, stops the replay saying so), and the
+ * (device, tenant) -> name table is a hash of the pairs actually seen, not
+ * an array indexed by device id x N (a device id of 2^20 asked for 32 GiB).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,13 +25,25 @@ struct held {
 	struct trace_rec *rec; /* malloc'd copy */
 };
 
+/* One (device id, tenant) -> tenant's device id entry of the name cache. */
+struct dev_ent {
+	uint64_t key; /* device id << 12 | tenant, + 1 (0: empty slot) */
+	uint32_t id;  /* the tenant's device string id */
+	uint32_t pad; /* zero */
+};
+
+#define TENANTS_MAX 4096	      /* N; also fits the tenant in 12 bits of a key */
+#define TENANTS_MAX_HELD (1ull << 20) /* copies waiting, by default (about 100 MB) */
+
 struct state {
 	uint64_t n;	       /* tenants, the original included */
 	uint64_t shift_ns;     /* tenant t runs t * shift_ns later */
 	uint64_t pasid_stride; /* tenant t's PASID = pasid + t * stride (mod 2^20) */
+	uint64_t max_held;     /* copies that may wait in the heap */
 	struct heap heap;      /* of struct held: copies not yet due (lib/heap) */
-	uint32_t *dev_map;     /* (device id, tenant) -> new id cache: [id * n + t] */
-	size_t dev_map_len;    /* entries */
+	struct dev_ent *devs;  /* (device id, tenant) -> new id: open addressing */
+	size_t devs_cap;       /* slots (power of two) */
+	size_t nr_devs;	       /* slots used */
 };
 
 HEAP_ITEM_CHECK(struct held, ts_ns, seq);
@@ -42,9 +60,10 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 	st->heap = HEAP_INIT(struct held);
 	st->shift_ns = 1000;
 	st->pasid_stride = 1024;
+	st->max_held = TENANTS_MAX_HELD;
 	rc = scenario_arg_u64("tenants", &v, &st->n, UNITS_COUNT);
-	if (!rc && (st->n < 1 || st->n > 4096)) {
-		scenario_err("scenario tenants: N must be 1..4096");
+	if (!rc && (st->n < 1 || st->n > TENANTS_MAX)) {
+		scenario_err("scenario tenants: N must be 1..%d", TENANTS_MAX);
 		rc = -EINVAL;
 	}
 	for (size_t i = 0; i < nr_args && !rc; i++) {
@@ -52,8 +71,16 @@ static int init(void **state, const char *value, const struct scenario_arg *args
 			rc = scenario_arg_u64("tenants", &args[i], &st->shift_ns, UNITS_NS);
 		else if (!strcmp(args[i].key, "pasid_stride"))
 			rc = scenario_arg_u64("tenants", &args[i], &st->pasid_stride, UNITS_COUNT);
+		else if (!strcmp(args[i].key, "max_held"))
+			rc = scenario_arg_u64("tenants", &args[i], &st->max_held, UNITS_COUNT);
 		else
 			rc = scenario_bad_arg("tenants", &args[i]);
+	}
+	if (!rc && st->max_held < st->n - 1) {
+		scenario_err("scenario tenants: argument 'max_held': %llu cannot hold the %llu "
+			     "copies of one record",
+			     (unsigned long long)st->max_held, (unsigned long long)(st->n - 1));
+		rc = -EINVAL;
 	}
 	if (rc) {
 		free(st);
@@ -84,36 +111,60 @@ static int release(struct state *st, uint64_t upto, const struct scenario_emit *
 	return 0;
 }
 
+static size_t dev_slot(const struct dev_ent *tab, size_t cap, uint64_t key)
+{
+	size_t j = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & (cap - 1);
+
+	while (tab[j].key && tab[j].key != key)
+		j = (j + 1) & (cap - 1);
+	return j;
+}
+
+/* Room for one more entry in the name cache (load at most 1/2); 0 or -ENOMEM. */
+static int devs_grow(struct state *st)
+{
+	size_t cap = st->devs_cap ? st->devs_cap * 2 : 64;
+	struct dev_ent *tab;
+
+	if ((st->nr_devs + 1) * 2 <= st->devs_cap)
+		return 0;
+	tab = calloc(cap, sizeof(*tab));
+	if (!tab)
+		return -ENOMEM;
+	for (size_t i = 0; i < st->devs_cap; i++)
+		if (st->devs[i].key)
+			tab[dev_slot(tab, cap, st->devs[i].key)] = st->devs[i];
+	free(st->devs);
+	st->devs = tab;
+	st->devs_cap = cap;
+	return 0;
+}
+
 /* Tenant t's name for a device with no PASID: "NAME#t" (a VF of its own). */
 static uint32_t tenant_dev(struct state *st, const struct scenario_emit *next, uint32_t id,
 			   uint64_t t)
 {
+	uint64_t key = ((uint64_t)id << 12 | t) + 1;
 	const char *name;
+	struct dev_ent *e;
 	char buf[256];
-	size_t k;
 
 	if (!id)
 		return 0;
-	k = (size_t)id * st->n + t;
-	if (k >= st->dev_map_len) {
-		size_t len = k * 2 + 16;
-		uint32_t *m = realloc(st->dev_map, len * sizeof(*m));
-
-		if (!m)
-			return id;
-		memset(m + st->dev_map_len, 0, (len - st->dev_map_len) * sizeof(*m));
-		st->dev_map = m;
-		st->dev_map_len = len;
-	}
-	if (!st->dev_map[k]) {
+	if (devs_grow(st))
+		return id;
+	e = &st->devs[dev_slot(st->devs, st->devs_cap, key)];
+	if (!e->key) {
 		name = next->out->string ? next->out->string(next->out->ctx, id) : NULL;
 		if (name)
 			snprintf(buf, sizeof(buf), "%s#%llu", name, (unsigned long long)t);
 		else
 			snprintf(buf, sizeof(buf), "dev%u#%llu", id, (unsigned long long)t);
-		st->dev_map[k] = next->out->intern(next->out->ctx, buf);
+		e->key = key;
+		e->id = next->out->intern(next->out->ctx, buf);
+		st->nr_devs++;
 	}
-	return st->dev_map[k];
+	return e->id;
 }
 
 static uint32_t tenant_pasid(const struct state *st, uint32_t pasid, uint64_t t)
@@ -203,6 +254,15 @@ static int push(void *state, const struct trace_rec *rec, const struct scenario_
 
 	if (!rc)
 		rc = next->emit(next, rec);
+	if (!rc && st->heap.nr + st->n - 1 > st->max_held) {
+		scenario_fail("scenario tenants: more than %llu copies would wait for their time "
+			      "(the cap :max_held, about 100 bytes each): %llu tenants x the "
+			      "records within %llu x :shift=%llu ns; lower the shift or raise "
+			      "the cap",
+			      (unsigned long long)st->max_held, (unsigned long long)st->n,
+			      (unsigned long long)(st->n - 1), (unsigned long long)st->shift_ns);
+		return -E2BIG;
+	}
 	for (uint64_t t = 1; !rc && t < st->n; t++) {
 		struct trace_rec *copy = malloc(rec->size_bytes);
 
@@ -228,11 +288,18 @@ static void fr(void *state)
 
 	if (!st)
 		return;
-	while (st->heap.nr)
-		free(heap_pop(st));
+	/* in array order: popping each (O(log n), a cache miss a level) took
+	 * seconds for the 2^20 copies a stopped replay may hold */
+	for (size_t i = 0; i < st->heap.nr; i++)
+		free(((struct held *)st->heap.v)[i].rec);
 	heap__release(&st->heap);
-	free(st->dev_map);
+	free(st->devs);
 	free(st);
+}
+
+static uint64_t copies(const void *state)
+{
+	return ((const struct state *)state)->n;
 }
 
 const struct scenario_ops scenario_tenants = {
@@ -246,9 +313,13 @@ const struct scenario_ops scenario_tenants = {
 	    "\"NAME#t\" (an SR-IOV virtual function of its own), and IOTLB/device-TLB\n"
 	    "invalidations to domain id + t / requester id + t. Descriptor ids get t in\n"
 	    "bits 48..63. IOVAs are unchanged: each tenant has its own address space.\n"
-	    "Copies wait in a reorder buffer until the input passes their time.",
+	    "Copies wait in a reorder buffer until the input passes their time, at most\n"
+	    ":max_held=N (1048576, about 100 bytes each) of them: a replay that needs more\n"
+	    "(N x the records within (N-1) x shift) stops and says so. Stacked tenants\n"
+	    "multiply: a chain makes at most 4096 copies of a record.",
     .init = init,
     .push = push,
     .finish = finish,
+    .copies = copies,
     .free = fr,
 };

@@ -9,7 +9,10 @@
  * Records are checked once more when handed out: size field against the
  * chunk and the kind's fixed size. Strings are kept (id -> text) because
  * records refer to them by id; that table grows with the number of distinct
- * names (devices, events, tasks), not with the file.
+ * names (devices, events, tasks), not with the file. The table is indexed by
+ * id, so an id is refused beyond the number of string entries read so far
+ * (the writer numbers them 1, 2, 3... as it interns them): one hostile entry
+ * with id 2^24 made `info` allocate 128 MiB of empty slots (issue 19).
  * A v2 file closed cleanly ends with its content hash (format.h): the
  * reader finds it at open and hashes each chunk it loads, so the first pass
  * from the start to END verifies it at no extra read; later passes do not
@@ -56,6 +59,7 @@ struct trace_reader {
 	uint64_t nr_records;	  /* records returned */
 	char **strings;		  /* id -> text; [0] unused */
 	uint32_t nr_strings;	  /* entries allocated in strings */
+	uint64_t nr_string_ents;  /* string entries read so far (bounds their ids) */
 	struct lost_sum *lost;	  /* summed lost counters */
 	uint32_t nr_lost;	  /* entries used */
 	uint32_t lost_cap;	  /* entries allocated */
@@ -113,7 +117,8 @@ static int add_string(struct trace_reader *r, uint32_t id, const char *s, uint32
 {
 	char *copy;
 
-	if (id == 0 || id > (1u << 24))
+	/* the n-th entry of the file has an id of at most n (see the top of the file) */
+	if (id == 0 || id > (1u << 24) || id > r->nr_string_ents)
 		return TRACE_E_STRING;
 	if (id >= r->nr_strings) {
 		uint32_t n = r->nr_strings ? r->nr_strings : 64;
@@ -136,7 +141,7 @@ static int add_string(struct trace_reader *r, uint32_t id, const char *s, uint32
 	return 0;
 }
 
-static int parse_strings(struct trace_reader *r, uint32_t nr)
+static int parse_strings(struct trace_reader *r, uint32_t nr, char *detail, size_t detail_bytes)
 {
 	uint32_t pos = 0;
 
@@ -153,7 +158,13 @@ static int parse_strings(struct trace_reader *r, uint32_t nr)
 		need = (uint32_t)sizeof(e) + trace_pad8(e.len_bytes + 1);
 		if (need > r->buf_bytes - pos || r->buf[pos + sizeof(e) + e.len_bytes] != '\0')
 			return TRACE_E_STRING;
+		r->nr_string_ents++;
 		err = add_string(r, e.id, (const char *)r->buf + pos + sizeof(e), e.len_bytes);
+		if (err == TRACE_E_STRING)
+			snprintf(
+			    detail, detail_bytes,
+			    "string %u of the chunk has id %u, beyond the %llu strings read so far",
+			    i, e.id, (unsigned long long)r->nr_string_ents);
 		if (err)
 			return err;
 		pos += need;
@@ -185,7 +196,9 @@ static int parse_lost(struct trace_reader *r, uint32_t nr)
 			}
 			r->lost[r->nr_lost++] = (struct lost_sum){e.cpu, e.probe_id, 0};
 		}
-		r->lost[j].nr += e.nr_lost;
+		/* saturate: two hostile counts of 2^63 summed to 0 lost */
+		r->lost[j].nr =
+		    r->lost[j].nr + e.nr_lost < e.nr_lost ? UINT64_MAX : r->lost[j].nr + e.nr_lost;
 	}
 	return 0;
 }
@@ -538,11 +551,14 @@ int trace_reader__next(struct trace_reader *r, const struct trace_rec **recp)
 				return err;
 			r->in_records = true;
 			break;
-		case TRACE_CHUNK_STRINGS:
-			err = parse_strings(r, ch.nr_items);
+		case TRACE_CHUNK_STRINGS: {
+			char d[128] = "";
+
+			err = parse_strings(r, ch.nr_items, d, sizeof(d));
 			if (err)
-				return fail(r, err, r->chunk_off, NULL);
+				return fail(r, err, r->chunk_off, d[0] ? d : NULL);
 			break;
+		}
 		case TRACE_CHUNK_LOST:
 			err = parse_lost(r, ch.nr_items);
 			if (err)
@@ -573,6 +589,7 @@ int trace_reader__rewind(struct trace_reader *r)
 	r->errmsg[0] = '\0';
 	r->nr_records = 0;
 	r->nr_lost = 0;
+	r->nr_string_ents = 0; /* the same entries are read again */
 	/* a pass that did not reach the HASH chunk verified nothing: start over */
 	if (r->stored_hex[0] && !r->hash_verified) {
 		r->hash = r->hash_meta;

@@ -397,7 +397,7 @@ static int dec_map(struct ft_ctx *c, const struct ft_line *l)
 		return -1;
 	fill_hdr(c, l, &r.hdr, TRACE_REC_IOMMU_MAP, sizeof(r), "iommu:map");
 	r.iova = iova;
-	r.paddr = redact__addr(c->rd, paddr);
+	r.paddr = redact__addr_any(c->rd, paddr);
 	r.size_bytes = size;
 	return trace_writer__append(c->w, &r.hdr);
 }
@@ -503,7 +503,7 @@ static int dec_prq(struct ft_ctx *c, const struct ft_line *l)
 	r.iommu_id = trace_writer__intern(c->w, iommu);
 	r.device_id = trace_writer__intern(c->w, dev);
 	r.sid = (uint32_t)rid;
-	r.addr = redact__addr(c->rd, pfn << 12);
+	r.addr = redact__addr_any(c->rd, pfn << 12);
 	r.pasid = (uint32_t)pasid;
 	r.grpid = (uint16_t)index;
 	r.rw = (uint8_t)((flags[0] == 'r') | (flags[1] == 'w') << 1 | (flags[2] == 'x') << 2 |
@@ -569,8 +569,9 @@ static uint64_t parse_attrs(const char *text)
 	return v;
 }
 
+/* @has_phys: the event carries a physical address (@phys, which may be 0) */
 static int emit_dma(struct ft_ctx *c, const struct ft_line *l, const char *event, uint16_t op,
-		    uint64_t phys, uint64_t dma_addr, uint64_t size)
+		    bool has_phys, uint64_t phys, uint64_t dma_addr, uint64_t size)
 {
 	struct trace_rec_dma r;
 	char dev[128];
@@ -579,7 +580,9 @@ static int emit_dma(struct ft_ctx *c, const struct ft_line *l, const char *event
 	r.device_id = trace_writer__intern(c->w, first_word(l->text, dev, sizeof(dev)));
 	r.op = op;
 	r.dir = parse_dir(l->text);
-	r.phys = redact__addr(c->rd, phys);
+	r.phys = has_phys ? redact__addr_any(c->rd, phys) : 0;
+	if (!has_phys) /* nothing hashed in it: the address fields are IOVAs */
+		r.hdr.flags &= (uint16_t)~TRACE_RF_ADDR_HASHED;
 	r.dma_addr = dma_addr;
 	r.size_bytes = size;
 	r.attrs = parse_attrs(l->text);
@@ -634,7 +637,7 @@ static int dec_dma_sg(struct ft_ctx *c, const struct ft_line *l, const char *eve
 	if (cnt < 0 || (na >= 0 && ns >= 0 && ns != na))
 		err = -1;
 	for (int i = 0; !err && i < cnt; i++)
-		err = emit_dma(c, l, event, op, np > i ? ph[i] : 0, na > i ? a[i] : 0,
+		err = emit_dma(c, l, event, op, np > i, np > i ? ph[i] : 0, na > i ? a[i] : 0,
 			       ns > i ? s[i] : 0);
 	free(a);
 	return err;
@@ -645,13 +648,14 @@ static int dec_dma(struct ft_ctx *c, const struct ft_line *l, const char *event,
 		   bool sg)
 {
 	uint64_t dma_addr = 0, size = 0, phys = 0;
+	bool has_phys;
 
 	if (sg)
 		return dec_dma_sg(c, l, event, op);
 	if (kv_u64(l->text, "dma_addr=", 16, &dma_addr) || kv_u64(l->text, "size=", 10, &size))
 		return -1;
-	kv_u64(l->text, "phys_addr=", 16, &phys);
-	return emit_dma(c, l, event, op, phys, dma_addr, size);
+	has_phys = !kv_u64(l->text, "phys_addr=", 16, &phys);
+	return emit_dma(c, l, event, op, has_phys, phys, dma_addr, size);
 }
 
 /* intel_iommu:cache_tag_* (drivers/iommu/intel/trace.h, 6.10+), two forms:

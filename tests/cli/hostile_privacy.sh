@@ -41,4 +41,30 @@ check_match "... says what a key file is" "bad.key: not a hash key: want 32 hex 
 check_fails "a missing key file" "$SVATRACE" import --from ftrace-text "$TMP/m.txt" --hash-key "$TMP/nope.key" -o "$TMP/b.svt"
 check_match "... names it" "nope.key: No such file" "$OUT"
 check_rc "--hash-key with --keep-addrs" 2 "$SVATRACE" import --from ftrace-text "$TMP/m.txt" --hash-key "$TMP/host.key" --keep-addrs -o "$TMP/b.svt"
+
+# Physical address 0 (issue 19): real memory on machines with DRAM at 0, and
+# iommu:map always carries a paddr. It was stored as 0 under "hashed" (the
+# one raw value in the file) while 0x10, in the same page, hashed to another
+# frame. Now it hashes like any address; kept with --keep-addrs; an event
+# without a physical address (dma_unmap_page) stores 0, not flagged hashed.
+ln() { echo "          insmod-127     [001] .....     7.7000$1: $2"; }
+{
+	ln 00 "map: IOMMU: iova=0x0000000010000000 - 0x0000000010001000 paddr=0x0000000000000000 size=4096"
+	ln 01 "map: IOMMU: iova=0x0000000010001000 - 0x0000000010002000 paddr=0x0000000000000010 size=4096"
+	ln 02 "dma_map_page: 0000:00:03.0 dir=TO_DEVICE dma_addr=1000 size=4096 phys_addr=0 attrs=0"
+	ln 03 "dma_unmap_page: 0000:00:03.0 dir=TO_DEVICE dma_addr=1000 size=4096 attrs=0"
+} > "$TMP/p0.txt"
+field() { "$SVATRACE" dump "$1" | sed -n "$2p" | grep -o "\"$3\":[^,}]*" | cut -d: -f2- | tr -d '"'; }
+"$SVATRACE" import --from ftrace-text "$TMP/p0.txt" -o "$TMP/p0.svt" 2> /dev/null
+a0=$(field "$TMP/p0.svt" 1 paddr)
+a10=$(field "$TMP/p0.svt" 2 paddr)
+check_match "paddr 0 is hashed (not stored as 0)" '^0x[0-9a-f]{4,}000$' "$a0"
+check_eq "... to the same frame as 0x10, its page's other address" "$(printf '0x%x' $((a0 + 0x10)))" "$a10"
+check_eq "a DMA map's phys_addr=0 hashes to that frame too" "$a0" "$(field "$TMP/p0.svt" 3 phys)"
+check_eq "an unmap_page (no physical address) stores 0" "0x0" "$(field "$TMP/p0.svt" 4 phys)"
+check_eq "... and is not marked hashed" "false" "$(field "$TMP/p0.svt" 4 hashed)"
+check_eq "the map with paddr 0 is marked hashed" "true" "$(field "$TMP/p0.svt" 1 hashed)"
+"$SVATRACE" import --from ftrace-text "$TMP/p0.txt" --keep-addrs -o "$TMP/p0k.svt" 2> /dev/null
+check_eq "--keep-addrs keeps paddr 0 as 0" "0x0" "$(field "$TMP/p0k.svt" 1 paddr)"
+check_eq "... and 0x10 as 0x10" "0x10" "$(field "$TMP/p0k.svt" 2 paddr)"
 echo "1..$TAP_N"

@@ -13,6 +13,8 @@ print(" ".join("%s=%d" % kv for kv in sorted(d["events"].items())), " ".join("%s
 exec 9>"$CACHE/guest-run.lock"; flock 9
 check_fails "a file that is not trace.dat is refused" "$SVATRACE" import --from trace-dat /etc/passwd -o "$TMP/x.trace"
 check_match "... with a message naming it" 'passwd: not a readable trace-cmd trace.dat' "$OUT"
+DUMP=${BUILD:-build}/svatrace
+[ -x "$DUMP" ] || DUMP=$SVATRACE
 n=0
 for G in "$CACHE/guest-run" "$CACHE/guest-run-6.12"; do
 	[ -s "$G/trace.dat" ] && [ -s "$G/tracefs.txt" ] || continue
@@ -40,7 +42,10 @@ PY
 	a=$(summ "$TMP/dat.trace"); t=$(summ "$TMP/txt.trace")
 	check_eq "$b: trace.dat and ftrace text give the same counts" "$t" "$a"
 	check_match "$b: ... and they are real IOMMU events" 'iommu:map=[1-9].*iommu:unmap=[1-9].*dev_tlb_inv=[1-9]' "$a"
-	"$SVATRACE" dump "$TMP/dat.trace" > "$TMP/dat.jl"; "$SVATRACE" dump "$TMP/txt.trace" > "$TMP/txt.jl"
+	# the dumps (over 100k records each) only print what the sanitized imports
+	# above wrote: the plain build, when there is one, does it in a fraction of
+	# the CPU (dump itself runs under the sanitizers in dump.sh)
+	"$DUMP" dump "$TMP/dat.trace" > "$TMP/dat.jl"; "$DUMP" dump "$TMP/txt.trace" > "$TMP/txt.jl"
 	check_rc "$b: trace.dat and ftrace text records equal field by field, in order (µs timestamps)" 0 \
 		$JLC ordered "$TMP/dat.jl" "$TMP/txt.jl"
 	echo "# $OUT" | tail -1
