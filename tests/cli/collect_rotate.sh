@@ -40,7 +40,9 @@ traced() {
 	sleep 0.3; kill -INT $cp 2>/dev/null; wait $cp; CRC=$?
 }
 
-traced "$TMP/r.trace" --max-size 64K
+# a ring that holds the whole loop (200000 records, about 12 MB): this test is
+# about rotation, and on a loaded host a slow consumer lost records with 16M
+traced "$TMP/r.trace" --max-size 64K --buffer-size 64M
 check_eq "rotating run exits 0" 0 "$CRC"
 check_match "collect still counts $N records, 0 lost" "total: $N records, 0 lost" "$(cat "$TMP/c.log")"
 nfiles=$(ls "$TMP"/r.trace* | wc -l)

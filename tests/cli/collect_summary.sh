@@ -47,7 +47,9 @@ check_eq "... which sum to $N" $N \
 	"$("$SVATRACE" dump "$TMP/s.trace" | jq -r .text | sed 's/.* nr=\([0-9]*\) .*/\1/' | paste -sd+ | bc)"
 # the last interval is cut short by Ctrl-C; on a loaded host single ticks
 # come late, so the median is checked, not the longest
-check_match "the median interval is 100 ms (90..150 ms)" '^(9[0-9]|1[0-4][0-9])$' \
+# (a tick that comes late makes the next interval short: 84 ms was seen at
+# load 10; the check is that --interval 100ms is used, not the 1 s default)
+check_match "the median interval is about 100 ms (50..199 ms)" '^([5-9][0-9]|1[0-9][0-9])$' \
 	"$("$SVATRACE" dump "$TMP/s.trace" | jq -r .text | sed 's/.*interval_ns=\([0-9]*\) .*/\1/' |
 	   sort -n | awk '{a[NR]=$1} END{print int(a[int((NR+1)/2)] / 1000000)}')"
 check_match "info prints the summary" "task:task_prctl_unknown +$N events" "$("$SVATRACE" info "$TMP/s.trace")"
