@@ -16,6 +16,7 @@
 #include "lib/suggest.h"
 #include "lib/units.h"
 #include "model/params.h"
+#include "model/results.h"
 
 struct params_tab {
 	const struct param_table *table; /* registered table */
@@ -397,4 +398,29 @@ void params__foreach(const struct params *p,
 			   p->tabs[t].origin[i] ? p->tabs[t].origin[i] : "default", ctx);
 		}
 	}
+}
+
+struct store_ctx {
+	const struct results_sink *sink; /* where config goes */
+	int rc;				 /* first error */
+};
+
+static void store_row(const struct param_def *d, const char *value, const char *origin, void *ctx)
+{
+	struct store_ctx *c = ctx;
+	int rc;
+
+	if (c->rc || !c->sink->ops->config)
+		return;
+	rc = c->sink->ops->config(c->sink->ctx, d->key, value, origin);
+	if (rc < 0)
+		c->rc = rc;
+}
+
+int params__store(const struct params *p, const struct results_sink *sink)
+{
+	struct store_ctx c = {.sink = sink};
+
+	params__foreach(p, store_row, &c);
+	return c.rc;
 }

@@ -114,6 +114,15 @@ void params__foreach(const struct params *p,
 				void *ctx),
 		     void *ctx);
 
+struct results_sink;
+
+/**
+ * params__store() - hand every key of @p to @sink as a config row (value
+ * and origin), in registry order: what a stored run says it was run with.
+ * Return: 0, or the first negative errno the sink returned.
+ */
+int params__store(const struct params *p, const struct results_sink *sink);
+
 /**
  * param_provenance() - the class of a source text: "calibrated" (begins
  * with "calibrated" or "derived": fitted to, or derived from fits to,

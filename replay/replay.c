@@ -771,23 +771,6 @@ int replay_trace_hash(const char *path, char *hex, size_t hex_bytes)
 	return 0;
 }
 
-struct cfg_ctx {
-	const struct results_sink *sink; /* where config goes */
-	int rc;				 /* first error */
-};
-
-static void config_row(const struct param_def *d, const char *value, const char *origin, void *ctx)
-{
-	struct cfg_ctx *c = ctx;
-	int rc;
-
-	if (c->rc || !c->sink->ops->config)
-		return;
-	rc = c->sink->ops->config(c->sink->ctx, d->key, value, origin);
-	if (rc < 0)
-		c->rc = rc;
-}
-
 static int metric(const struct results_sink *s, const char *key, double v, const char *unit)
 {
 	return s->ops->metric ? s->ops->metric(s->ctx, key, v, unit) : 0;
@@ -862,7 +845,6 @@ static int begin(struct rp *p, const struct results_sink *sink)
 {
 	const struct replay_opts *o = p->o;
 	struct results_run_info info = {0};
-	struct cfg_ctx cc = {.sink = sink};
 	char label[256];
 	int rc;
 
@@ -877,8 +859,7 @@ static int begin(struct rp *p, const struct results_sink *sink)
 	info.seed = o->seed;
 	if (sink->ops->begin_run && (rc = sink->ops->begin_run(sink->ctx, &info)) < 0)
 		return rc;
-	params__foreach(o->params, config_row, &cc);
-	return cc.rc;
+	return params__store(o->params, sink);
 }
 
 static int run_source(const struct replay_opts *o, struct replay_source *src,

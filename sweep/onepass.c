@@ -223,20 +223,6 @@ static int run_pass(const char *path, const struct op_point *pts, size_t n, uint
 	return 0;
 }
 
-struct cfg_ctx {
-	const struct results_sink *sink; /* where config goes */
-	int rc;				 /* first error */
-};
-
-static void config_row(const struct param_def *d, const char *value, const char *origin, void *ctx)
-{
-	struct cfg_ctx *c = ctx;
-	int rc;
-
-	if (!c->rc && (rc = c->sink->ops->config(c->sink->ctx, d->key, value, origin)) < 0)
-		c->rc = rc;
-}
-
 /* Point @idx's run, as its replay would store its counts. */
 static int store_point(const struct sweep_plan *sp, size_t idx, const struct op_point *pt,
 		       const struct op_pass *pass, const char *meta, uint64_t trace_bytes,
@@ -245,7 +231,6 @@ static int store_point(const struct sweep_plan *sp, size_t idx, const struct op_
 	struct store_sink *ss = store_sink__new(st);
 	struct results_sink sink;
 	struct results_run_info info = {0};
-	struct cfg_ctx cc;
 	char label[1200];
 	uint64_t misses, refs = stackdist__refs(pass->sd);
 	int rc;
@@ -258,7 +243,6 @@ static int store_point(const struct sweep_plan *sp, size_t idx, const struct op_
 		return rc;
 	}
 	sink = store_sink__sink(ss);
-	cc = (struct cfg_ctx){.sink = &sink};
 	sweep_plan__label(sp, idx, label, sizeof(label));
 	info.label = label;
 	info.trace_path = sp->o.trace;
@@ -269,10 +253,8 @@ static int store_point(const struct sweep_plan *sp, size_t idx, const struct op_
 	info.tool_version = SVT_VERSION;
 	info.seed = value_u64(pt->p, "model.seed");
 	rc = sink.ops->begin_run(sink.ctx, &info);
-	if (rc >= 0) {
-		params__foreach(pt->p, config_row, &cc);
-		rc = cc.rc;
-	}
+	if (rc >= 0)
+		rc = params__store(pt->p, &sink);
 #define M(key, v, unit)                                                                            \
 	if (rc >= 0)                                                                               \
 	rc = sink.ops->metric(sink.ctx, key, (double)(v), unit)
