@@ -35,11 +35,7 @@ lpid=$(sed -n 's/^pid //p' "$TMP/loop.out")
 check_eq "the process has the cut name" "$(printf 'aaaaaaaaaaaaaa\303')" "$(cat /proc/"$lpid"/comm)"
 "$SVATRACE" collect -o "$TMP/n.svt" -e none -p "$lpid" --tracepoint $TP 2> "$TMP/c.log" &
 cp=$!
-for _ in $(seq 200); do
-	grep -qs 'collecting from' "$TMP/c.log" && break
-	kill -0 $cp 2>/dev/null || break
-	sleep 0.1
-done
+wait_attached "$TMP/c.log" $cp
 printf x >&3; exec 3>&-
 wait $lp
 sleep 0.5; kill -INT $cp 2>/dev/null; wait $cp

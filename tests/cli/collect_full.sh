@@ -35,11 +35,7 @@ traced() {
 	"${wrap[@]}" "$SVATRACE" collect -o "$out" -e none -p "$lpid" --tracepoint $TP \
 		--keep-phys "$@" 2> "$TMP/c.log" &
 	local cp=$!
-	for _ in $(seq 200); do
-		grep -qs 'collecting from' "$TMP/c.log" && break
-		kill -0 $cp 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_attached "$TMP/c.log" $cp
 	printf x >&3; exec 3>&-
 	wait $lp
 	# the first chunk is written when 1 MiB of records is pending or after 1 s

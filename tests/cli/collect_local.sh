@@ -20,12 +20,7 @@ start_collector() {
 	local out=$1 log=$2; shift 2
 	"$SVATRACE" collect -o "$out" "$@" 2>"$log" &
 	CPID=$!
-	for _ in $(seq 200); do
-		grep -q 'collecting from' "$log" && return 0
-		kill -0 $CPID 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
+	wait_attached "$log" $CPID
 }
 
 # 1. every probe the kernel has loads and attaches

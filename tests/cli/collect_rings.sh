@@ -41,11 +41,7 @@ capture() {
 	PIDS="$(sed -n 's/^pid //p' "$TMP/l0.out") $(sed -n 's/^pid //p' "$TMP/l1.out")"
 	"$SVATRACE" collect -o "$out" -e none --keep-phys --tracepoint $TP "$@" 2> "$TMP/c.log" &
 	local cp=$!
-	for _ in $(seq 200); do
-		grep -qs 'collecting from' "$TMP/c.log" && break
-		kill -0 $cp 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_attached "$TMP/c.log" $cp
 	printf xx >&3; exec 3>&-
 	wait $l0 $l1
 	sleep 0.3; kill -INT $cp; wait $cp

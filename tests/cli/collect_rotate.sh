@@ -30,11 +30,7 @@ traced() {
 	local lpid; lpid=$(sed -n 's/^pid //p' "$TMP/loop.out")
 	"$SVATRACE" collect -o "$out" -e none -p "$lpid" --tracepoint $TP "$@" 2> "$TMP/c.log" &
 	local cp=$!
-	for _ in $(seq 200); do
-		grep -qs 'collecting from' "$TMP/c.log" && break
-		kill -0 $cp 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_attached "$TMP/c.log" $cp
 	printf x >&3; exec 3>&-
 	wait $lp
 	sleep 0.3; kill -INT $cp 2>/dev/null; wait $cp; CRC=$?

@@ -29,11 +29,7 @@ LPID=$(sed -n 's/^pid //p' "$TMP/loop.out")
 "$SVATRACE" collect -o "$TMP/s.trace" -e none -p "$LPID" --tracepoint $TP --summary \
 	--interval 100ms 2> "$TMP/c.log" &
 CP=$!
-for _ in $(seq 200); do
-	grep -qs 'collecting from' "$TMP/c.log" && break
-	kill -0 $CP 2>/dev/null || break
-	sleep 0.1
-done
+wait_attached "$TMP/c.log" $CP
 printf x >&3; exec 3>&-
 wait $LP
 sleep 0.5; kill -INT $CP; wait $CP

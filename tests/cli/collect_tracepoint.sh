@@ -34,11 +34,7 @@ run_traced() {
 	rm -f "$TMP/c.log"
 	"$SVATRACE" collect -o "$out" -e none -p "$LPID" "$@" 2> "$TMP/c.log" &
 	local cp=$!
-	for _ in $(seq 200); do
-		grep -qs 'collecting from' "$TMP/c.log" && break
-		kill -0 $cp 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_attached "$TMP/c.log" $cp
 	printf x >&3; exec 3>&-
 	wait $lp
 	sleep 0.2; kill -INT $cp; wait $cp

@@ -34,3 +34,13 @@ check_fails() {
 		not_ok "$desc" "exit $rc (want 1..127, no sanitizer report)" "$OUT"
 	fi
 }
+# wait_attached LOG PID: wait (up to 20 s) until the collector whose stderr is
+# LOG says "collecting from" (its probes are attached); 1 if PID exits first
+wait_attached() {
+	for _ in $(seq 200); do
+		grep -qs 'collecting from' "$1" && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
