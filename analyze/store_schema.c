@@ -60,12 +60,16 @@ static const char schema_v1_sql[] =
 static const char schema_v2_sql[] = "ALTER TABLE runs ADD COLUMN point_key TEXT;"
 				    "CREATE INDEX runs_point_key ON runs(point_key);";
 
-/* Migration 1 -> 2: give every existing run its point key. */
-static int fill_point_keys(struct store *st)
+/*
+ * A migration's backfill: for each run @sel_sql selects (by id), compute a
+ * text with @value_of and store it with @upd_sql ("... SET col = ? WHERE id = ?").
+ */
+static int fill_runs(struct store *st, const char *sel_sql, const char *upd_sql, const char *what,
+		     int (*value_of)(struct store *st, int64_t id, char *buf, size_t len))
 {
-	sqlite3_stmt *sel = store_prepare(st, "SELECT id FROM main.runs WHERE point_key IS NULL");
-	sqlite3_stmt *upd = store_prepare(st, "UPDATE main.runs SET point_key = ? WHERE id = ?");
-	char key[STORE_POINT_KEY_LEN + 1];
+	sqlite3_stmt *sel = store_prepare(st, sel_sql);
+	sqlite3_stmt *upd = store_prepare(st, upd_sql);
+	char buf[1024];
 	int rc = 0;
 
 	if (!sel || !upd) {
@@ -75,12 +79,12 @@ static int fill_point_keys(struct store *st)
 	while (sqlite3_step(sel) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(sel, 0);
 
-		rc = store_point_key_of(st, "main", id, key);
+		rc = value_of(st, id, buf, sizeof(buf));
 		if (rc)
 			break;
-		sqlite3_bind_text(upd, 1, key, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(upd, 1, buf, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(upd, 2, id);
-		rc = store_step_done(st, upd, "set point key");
+		rc = store_step_done(st, upd, what);
 		if (rc)
 			break;
 	}
@@ -88,6 +92,21 @@ out:
 	sqlite3_finalize(sel);
 	sqlite3_finalize(upd);
 	return rc;
+}
+
+static int point_key_of(struct store *st, int64_t id, char *buf, size_t len)
+{
+	if (len < STORE_POINT_KEY_LEN + 1)
+		return -EINVAL;
+	return store_point_key_of(st, "main", id, buf);
+}
+
+/* Migration 1 -> 2: give every existing run its point key. */
+static int fill_point_keys(struct store *st)
+{
+	return fill_runs(st, "SELECT id FROM main.runs WHERE point_key IS NULL",
+			 "UPDATE main.runs SET point_key = ? WHERE id = ?", "set point key",
+			 point_key_of);
 }
 
 /* Version 3: what produced each run (model revision, profile and its hash),
@@ -148,34 +167,16 @@ void store_file_hash(const char *path, char *hex, size_t len)
 
 /* Migration 2 -> 3: name each existing run's profile (its hash and the
  * model revision are unknown: left ""). */
+static int profile_of(struct store *st, int64_t id, char *buf, size_t len)
+{
+	return store_profile_of(st, "main", id, buf, len);
+}
+
 static int fill_profiles(struct store *st)
 {
-	sqlite3_stmt *sel = store_prepare(st, "SELECT id FROM main.runs");
-	sqlite3_stmt *upd = store_prepare(st, "UPDATE main.runs SET profile = ? WHERE id = ?");
-	char path[1024];
-	int rc = 0;
-
-	if (!sel || !upd) {
-		rc = -EIO;
-		goto out;
-	}
-	while (sqlite3_step(sel) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(sel, 0);
-
-		rc = store_profile_of(st, "main", id, path, sizeof(path));
-		if (rc)
-			break;
-		sqlite3_reset(upd);
-		sqlite3_bind_text(upd, 1, path, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(upd, 2, id);
-		rc = store_step_done(st, upd, "set profile");
-		if (rc)
-			break;
-	}
-out:
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
-	return rc;
+	return fill_runs(st, "SELECT id FROM main.runs",
+			 "UPDATE main.runs SET profile = ? WHERE id = ?", "set profile",
+			 profile_of);
 }
 
 /* One migration step: from version to_version - 1 to to_version. */
