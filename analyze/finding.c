@@ -154,7 +154,7 @@ static double cfg_num(struct store *st, int64_t run, const char *key)
 	return x;
 }
 
-static double footprint_of(const struct store_run *r)
+double finding_footprint_bytes(const struct store_run *r)
 {
 	json_t *m = *r->trace_meta_json ? json_loads(r->trace_meta_json, 0, NULL) : NULL;
 	json_t *p = json_is_object(m) ? json_object_get(m, "params") : NULL;
@@ -266,7 +266,7 @@ static bool iotlb_sweep(struct store *st, const struct store_run *runs, const st
 			 pb);
 	}
 	/* the cause: reach (entries x page size) against the footprint */
-	fp = footprint_of(&runs[s->idx[0]]);
+	fp = finding_footprint_bytes(&runs[s->idx[0]]);
 	finding_fmt_bytes(fps, sizeof(fps), fp);
 	used = 0;
 	if (!isnan(gone_big)) {

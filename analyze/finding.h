@@ -72,6 +72,10 @@ void finding_fmt_bytes(char *buf, size_t len, double bytes);
  * one. */
 double finding_parse_bytes(const char *s);
 
+/** finding_footprint_bytes() - the footprint @r's trace generator states
+ * (meta "params": {"footprint": "64m"}) in bytes; NAN if it states none. */
+double finding_footprint_bytes(const struct store_run *r);
+
 /**
  * finding_value_words() - a config value in words for legends: page sizes
  * ("2 MiB pages"), WQ modes ("dedicated WQ"), else "KEY=VALUE".

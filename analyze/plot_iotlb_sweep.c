@@ -8,7 +8,6 @@
  * Its gnuplot script is analyze/plots/iotlb-sweep.gp; the keys it reads are
  * named in model/metric_keys.h.
  */
-#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,18 +17,6 @@
 #include "model/metric_keys.h"
 
 #define MAX_MARKS 8 /* page sizes marked */
-
-/* The footprint the trace's generator states ("params": {"footprint": "64m"}). */
-static double footprint(const struct store_run *r)
-{
-	json_t *m = *r->trace_meta_json ? json_loads(r->trace_meta_json, 0, NULL) : NULL;
-	json_t *p = json_is_object(m) ? json_object_get(m, "params") : NULL;
-	json_t *f = json_is_object(p) ? json_object_get(p, "footprint") : NULL;
-	double v = json_is_string(f) ? finding_parse_bytes(json_string_value(f)) : NAN;
-
-	json_decref(m);
-	return v;
-}
 
 static void reach_marks(FILE *f, struct store *st, const struct store_run *runs, size_t nr)
 {
@@ -43,7 +30,7 @@ static void reach_marks(FILE *f, struct store *st, const struct store_run *runs,
 
 		free(v);
 		if (isnan(fp))
-			fp = footprint(&runs[i]);
+			fp = finding_footprint_bytes(&runs[i]);
 		for (size_t j = 0; j < n; j++)
 			seen |= pages[j] == p;
 		if (!isnan(p) && p > 0 && !seen && n < MAX_MARKS)
