@@ -320,21 +320,16 @@ static int owner_dev(struct request *rq, const struct trace_rec *rec, uint64_t i
 	sid = owners__domain_sid(rq->own, dom);
 	id = owners__domain_dev(rq->own, dom);
 	rq->next_unit = owners__domain_unit(rq->own, dom);
-	if (id != OWNERS_NONE) {
-		/* the device the dma:* records name: one device, one name */
-		rc = dev_index_ops(rq, id, dev, ops, ctx);
-		rq->next_unit = OWNERS_NONE;
-		if (rc)
-			return rc;
-		rq->stats.nr_attributed++;
-		return dom_note(rq, *dev, dom);
+	rc = 0;
+	/* the device the dma:* records name (one device, one name), else the
+	 * domain's requester id or the domain itself */
+	if (id == OWNERS_NONE) {
+		if (sid != OWNERS_NONE)
+			snprintf(name, sizeof(name), "sid:%#06x", sid & 0xffff);
+		else
+			snprintf(name, sizeof(name), "dom:%u", dom);
+		rc = request__intern(rq, name, &id);
 	}
-	if (sid != OWNERS_NONE)
-		snprintf(name, sizeof(name), "sid:%#06x", sid & 0xffff);
-	else
-		snprintf(name, sizeof(name), "dom:%u", dom);
-	rq->next_unit = owners__domain_unit(rq->own, dom);
-	rc = request__intern(rq, name, &id);
 	if (!rc)
 		rc = dev_index_ops(rq, id, dev, ops, ctx);
 	rq->next_unit = OWNERS_NONE;
