@@ -551,13 +551,67 @@ static void test_parse_record(void **state)
 	assert_int_equal(m.nr_records, 6);
 }
 
+static bool no_metric(void *ctx, const char *key, double *v)
+{
+	(void)ctx;
+	(void)key;
+	(void)v;
+	return false;
+}
+
+/*
+ * pcm-iio records: rates summed over stacks, one interval per distinct time,
+ * the value after the last " per_s=" (a stack name may hold anything).
+ */
+static void test_parse_pcm_record(void **state)
+{
+	struct counters_measured m = {0};
+	struct counters_row rows[COUNTERS_NR_PCM_ROWS];
+
+	(void)state;
+	assert_int_equal(counters_parse_pcm_record(&m, "perfmon:dmar0/iotlb_hit", "count=1", 5), 0);
+	assert_int_equal(counters_parse_pcm_record(&m, "pcm_iio:iotlb_lookup",
+						   "socket=0 stack=S0 part=P0 per_s=500", 100),
+			 1);
+	assert_int_equal(counters_parse_pcm_record(&m, "pcm_iio:iotlb_lookup",
+						   "socket=1 stack=x per_s=9 part=P0 per_s=300",
+						   100),
+			 1);
+	assert_int_equal(counters_parse_pcm_record(&m, "pcm_iio:ib_write", "per_s=7", 100), 1);
+	assert_int_equal(m.pcm_intervals, 1);
+	assert_int_equal(counters_parse_pcm_record(&m, "pcm_iio:iotlb_lookup",
+						   "socket=0 stack=S0 part=P0 per_s=400", 200),
+			 1);
+	assert_int_equal(m.pcm_intervals, 2);
+	assert_true(m.pcm_per_s[COUNTERS_PCM_IOTLB_LOOKUP] == 1200);
+	assert_true(m.pcm_have[COUNTERS_PCM_IOTLB_LOOKUP]);
+	assert_false(m.pcm_have[COUNTERS_PCM_IOTLB_MISS]);
+	assert_int_equal(counters_parse_pcm_record(&m, "pcm_iio:iotlb_miss", "per_s=1.2 K", 200),
+			 -EINVAL);
+	assert_int_equal(counters_parse_pcm_record(&m, "pcm_iio:iotlb_miss", "xper_s=1", 200),
+			 -EINVAL);
+	assert_int_equal(counters_parse_pcm_record(&m, "pcm_iio:iotlb_miss", NULL, 200), -EINVAL);
+	assert_false(m.pcm_have[COUNTERS_PCM_IOTLB_MISS]);
+	assert_int_equal(m.nr_pcm_records, 7);
+	/* no replay (no metrics): measured rates only, the model has none */
+	assert_int_equal(counters_compare_pcm(&m, no_metric, NULL, rows), 1);
+	assert_true(rows[0].have && rows[0].measured == 600); /* 1200 over 2 samples */
+	assert_true(isnan(rows[0].model) && isnan(rows[0].ratio));
+	assert_false(rows[1].have);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_discover),	   cmocka_unit_test(test_encode),
-	    cmocka_unit_test(test_count),	   cmocka_unit_test(test_no_permission_at_all),
-	    cmocka_unit_test(test_absent),	   cmocka_unit_test(test_records_read_back),
-	    cmocka_unit_test(test_replay_compare), cmocka_unit_test(test_parse_record),
+	    cmocka_unit_test(test_discover),
+	    cmocka_unit_test(test_encode),
+	    cmocka_unit_test(test_count),
+	    cmocka_unit_test(test_no_permission_at_all),
+	    cmocka_unit_test(test_absent),
+	    cmocka_unit_test(test_records_read_back),
+	    cmocka_unit_test(test_replay_compare),
+	    cmocka_unit_test(test_parse_record),
+	    cmocka_unit_test(test_parse_pcm_record),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
