@@ -14,6 +14,8 @@
  *   ss_ + fs_nonleaf_hit    pwc.l2_hits .. pwc.l5_hits (the model has one
  *                           paging-structure cache for either stage)
  *   pg_req_posted           pri.requests
+ *   dsaN/write_32b          wq.device.bytes_completed / 32 (memmove, fill)
+ *   dsaN/xlat_pf            submit.nr_partial (block_on_fault=0)
  *
  * pcm-iio columns (rates per second; model = count * 1e9 / run.duration_ns;
  * PCM src/opCode-106-iommu.txt names the Ice Lake-SP events, whose
@@ -50,6 +52,8 @@ static const char *const event_names[COUNTERS_NR_EVENTS_] = {
     [COUNTERS_SS_NONLEAF_HIT] = "ss_nonleaf_hit",
     [COUNTERS_FS_NONLEAF_HIT] = "fs_nonleaf_hit",
     [COUNTERS_PG_REQ_POSTED] = "pg_req_posted",
+    [COUNTERS_DSA_WRITE_32B] = "write_32b",
+    [COUNTERS_DSA_XLAT_PF] = "xlat_pf",
 };
 
 static const char *const pcm_names[COUNTERS_NR_PCM_] = {
@@ -62,38 +66,62 @@ static const char *const pcm_names[COUNTERS_NR_PCM_] = {
 #define NO_EV (-1)
 #define KEY_DURATION "run.duration_ns" /* model/metric_keys.h KEY_RUN_DURATION */
 
-/* A row: measured = sum(plus) - minus; model = sum of the metric keys. */
+/* A row: measured = sum(plus) - minus; model = sum of the metric keys x scale. */
 static const struct row_def {
 	const char *name;     /* printed */
 	const char *key;      /* metric slug */
 	int plus[2];	      /* events added, NO_EV for none */
 	int minus;	      /* event subtracted, NO_EV for none */
 	const char *model[4]; /* metric keys summed, NULL-terminated */
+	double scale;	      /* model units per metric unit */
 } row_defs[COUNTERS_NR_ROWS] = {
-    {"IOTLB lookups", "iotlb_lookups", {COUNTERS_IOTLB_LOOKUP, NO_EV}, NO_EV, {"iotlb.lookups"}},
-    {"IOTLB hits", "iotlb_hits", {COUNTERS_IOTLB_HIT, NO_EV}, NO_EV, {"iotlb.hits"}},
+    {"IOTLB lookups", "iotlb_lookups", {COUNTERS_IOTLB_LOOKUP, NO_EV}, NO_EV, {"iotlb.lookups"}, 1},
+    {"IOTLB hits", "iotlb_hits", {COUNTERS_IOTLB_HIT, NO_EV}, NO_EV, {"iotlb.hits"}, 1},
     {"IOTLB misses",
      "iotlb_misses",
      {COUNTERS_IOTLB_LOOKUP, NO_EV},
      COUNTERS_IOTLB_HIT,
-     {"iotlb.misses", "iotlb.merged"}},
+     {"iotlb.misses", "iotlb.merged"},
+     1},
     {"context-cache lookups",
      "ctxt_cache_lookups",
      {COUNTERS_CTXT_CACHE_LOOKUP, NO_EV},
      NO_EV,
-     {"cc.hits", "cc.misses"}},
-    {"context-cache hits", "ctxt_cache_hits", {COUNTERS_CTXT_CACHE_HIT, NO_EV}, NO_EV, {"cc.hits"}},
+     {"cc.hits", "cc.misses"},
+     1},
+    {"context-cache hits",
+     "ctxt_cache_hits",
+     {COUNTERS_CTXT_CACHE_HIT, NO_EV},
+     NO_EV,
+     {"cc.hits"},
+     1},
     {"PASID-cache hits",
      "pasid_cache_hits",
      {COUNTERS_PASID_CACHE_HIT, NO_EV},
      NO_EV,
-     {"pasidc.hits"}},
+     {"pasidc.hits"},
+     1},
     {"paging-structure cache hits",
      "pwc_hits",
      {COUNTERS_SS_NONLEAF_HIT, COUNTERS_FS_NONLEAF_HIT},
      NO_EV,
-     {"pwc.l2_hits", "pwc.l3_hits", "pwc.l4_hits", "pwc.l5_hits"}},
-    {"page requests", "page_requests", {COUNTERS_PG_REQ_POSTED, NO_EV}, NO_EV, {"pri.requests"}},
+     {"pwc.l2_hits", "pwc.l3_hits", "pwc.l4_hits", "pwc.l5_hits"},
+     1},
+    {"page requests", "page_requests", {COUNTERS_PG_REQ_POSTED, NO_EV}, NO_EV, {"pri.requests"}, 1},
+    /* DSA: the work-queue model's bytes (memmove and fill write what they move) */
+    {"DSA data written, 32 B units",
+     "dsa_write_32b",
+     {COUNTERS_DSA_WRITE_32B, NO_EV},
+     NO_EV,
+     {"wq.device.bytes_completed"},
+     1.0 / 32},
+    /* block_on_fault=0: a fault ends its descriptor early, once per partial completion */
+    {"DSA translations with a page fault",
+     "dsa_xlat_pf",
+     {COUNTERS_DSA_XLAT_PF, NO_EV},
+     NO_EV,
+     {"submit.nr_partial"},
+     1},
 };
 
 /* A pcm-iio row: a rate; model = (sum of plus - minus) per second of the replay. */
@@ -179,10 +207,13 @@ int counters_parse_record(struct counters_measured *m, const char *event, const 
 	if (end == c + 6 || errno || (*end && *end != ' '))
 		return -EINVAL;
 	slash = strchr(event + 8, '/');
-	/* only the VT-d units feed the comparison; dsa* counts stay in the trace */
-	if (!slash || strncmp(event + 8, "dmar", 4))
+	/* VT-d units' events and the DSA aliases, each from its own PMU */
+	if (!slash)
 		return 1;
 	for (int k = 0; k < COUNTERS_NR_EVENTS_; k++) {
+		if (strncmp(event + 8, k >= COUNTERS_DSA_WRITE_32B ? "dsa" : "dmar",
+			    k >= COUNTERS_DSA_WRITE_32B ? 3 : 4))
+			continue;
 		if (strcmp(slash + 1, event_names[k]))
 			continue;
 		m->count[k] += v;
@@ -271,6 +302,7 @@ unsigned int counters_compare(const struct counters_measured *m,
 			if (metric(ctx, d->model[k], &v))
 				model += v;
 		}
+		model *= d->scale;
 		*row = (struct counters_row){
 		    .name = d->name,
 		    .key = d->key,

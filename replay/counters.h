@@ -22,7 +22,7 @@
 #include "model/results.h"
 #include "replay/replay.h"
 
-/* VT-d perfmon events the comparison reads (drivers/iommu/intel/perfmon.c names). */
+/* Perfmon events the comparison reads (drivers/iommu/intel/perfmon.c names, DSA aliases). */
 enum counters_event {
 	COUNTERS_IOTLB_LOOKUP,
 	COUNTERS_IOTLB_HIT,
@@ -33,6 +33,9 @@ enum counters_event {
 	COUNTERS_SS_NONLEAF_HIT,
 	COUNTERS_FS_NONLEAF_HIT,
 	COUNTERS_PG_REQ_POSTED,
+	/* DSA perfmon aliases (collect/perfmon.c dsa_aliases) */
+	COUNTERS_DSA_WRITE_32B,
+	COUNTERS_DSA_XLAT_PF,
 	COUNTERS_NR_EVENTS_
 };
 
@@ -55,7 +58,7 @@ enum counters_pcm {
 
 /* Counts read from a trace. */
 struct counters_measured {
-	uint64_t count[COUNTERS_NR_EVENTS_]; /* summed over dmar units and windows */
+	uint64_t count[COUNTERS_NR_EVENTS_]; /* summed over dmar (dsa) units and windows */
 	bool have[COUNTERS_NR_EVENTS_];	     /* at least one record of the event */
 	unsigned int nr_records;	     /* perfmon:* records seen (any PMU, any event) */
 	double pcm_per_s[COUNTERS_NR_PCM_];  /* pcm-iio rates summed over stacks and intervals */
@@ -75,7 +78,7 @@ struct counters_row {
 	double ratio;	  /* model / measured; NAN when measured is 0 */
 };
 
-#define COUNTERS_NR_ROWS 8     /* rows counters_compare() fills */
+#define COUNTERS_NR_ROWS 10    /* rows counters_compare() fills */
 #define COUNTERS_NR_PCM_ROWS 8 /* rows counters_compare_pcm() fills */
 
 /**
