@@ -452,7 +452,7 @@ static int unpack_chunk(struct trace_reader *r)
 	int err;
 
 	if (!r->zbuf) {
-		r->ztmp_cap = trace_pack_bound(TRACE_CHUNK_MAX_BYTES);
+		r->ztmp_cap = trace_pack_bound(TRACE_CHUNK_MAX_BYTES) + TRACE_UNPACK_PAD;
 		r->zbuf = malloc(TRACE_CHUNK_MAX_BYTES);
 		r->ztmp = malloc(r->ztmp_cap);
 		if (!r->zbuf || !r->ztmp)
@@ -577,6 +577,32 @@ int trace_reader__next(struct trace_reader *r, const struct trace_rec **recp)
 			break;
 		}
 	}
+}
+
+int trace_reader__next_batch(struct trace_reader *r, const struct trace_rec **recs, uint32_t max)
+{
+	int rc = trace_reader__next(r, &recs[0]);
+	uint32_t n = 1;
+
+	if (rc != 1)
+		return rc;
+	/* the rest of this chunk, checked as trace_reader__next() checks them */
+	while (n < max && r->pos < r->buf_bytes) {
+		const struct trace_rec *rec = (const void *)(r->buf + r->pos);
+
+		/* a record of a fixed-size kind that fits passes check_rec(): no call */
+		if (!(rec->kind < TRACE_REC_KIND_MAX_ && rec->kind != TRACE_REC_GENERIC &&
+		      rec->size_bytes == trace_rec_fixed_size[rec->kind] &&
+		      rec->size_bytes >= sizeof(*rec) && rec->size_bytes % TRACE_REC_ALIGN == 0 &&
+		      rec->size_bytes <= r->buf_bytes - r->pos) &&
+		    ((rec->kind == TRACE_REC_GENERIC && (rec->flags & TRACE_RF_RAW_FIELDS)) ||
+		     check_rec(r, rec, r->buf_bytes - r->pos)))
+			break; /* a check failure is sticky: the next call returns it */
+		r->pos += rec->size_bytes;
+		r->nr_records++;
+		recs[n++] = rec;
+	}
+	return (int)n;
 }
 
 int trace_reader__rewind(struct trace_reader *r)

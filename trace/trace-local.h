@@ -51,9 +51,13 @@ size_t trace_pack_bound(uint32_t raw_bytes);
 int trace_pack(const uint8_t *raw, uint32_t raw_bytes, uint8_t *tmp, uint8_t *out, size_t out_cap,
 	       size_t *out_bytes);
 
+/* Zero bytes trace_unpack() puts after the packed records (a record's words, and more). */
+#define TRACE_UNPACK_PAD 16384
+
 /**
  * trace_unpack() - the v1 records of a zstd frame made by trace_pack().
- * @tmp: scratch of @tmp_cap bytes; @raw: receives exactly @raw_bytes.
+ * @tmp: scratch of @tmp_cap bytes: trace_pack_bound() + TRACE_UNPACK_PAD
+ *	for any chunk; @raw: receives exactly @raw_bytes.
  * Return: 0, or TRACE_E_PACKED if the frame does not decode to @raw_bytes.
  */
 int trace_unpack(const uint8_t *frame, size_t frame_bytes, uint8_t *tmp, size_t tmp_cap,
