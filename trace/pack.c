@@ -16,11 +16,7 @@
 #include "trace/trace.h"
 #include "trace/trace-local.h"
 
-#define PACK_PREV_WORDS 16 /* words of the previous record kept per kind (128 bytes) */
-
-struct pack_prev {
-	uint64_t w[TRACE_REC_KIND_MAX_ + 1][PACK_PREV_WORDS]; /* per kind (last: unknown kinds) */
-};
+#define PACK_PREV_WORDS TRACE_PACK_PREV_WORDS
 
 static inline uint64_t zigzag(uint64_t d)
 {
@@ -56,7 +52,7 @@ size_t trace_pack_bound(uint32_t raw_bytes)
 int trace_pack(const uint8_t *raw, uint32_t raw_bytes, uint8_t *tmp, uint8_t *out, size_t out_cap,
 	       size_t *out_bytes)
 {
-	static __thread struct pack_prev prev;
+	static __thread struct trace_pack_prev prev;
 	uint8_t *p = tmp;
 	size_t z;
 
@@ -113,8 +109,8 @@ static inline const uint8_t *get_varint_nocheck(const uint8_t *p, uint64_t *v)
  * (get_varint_nocheck).
  * Return: the byte after it, NULL on a malformed record.
  */
-static inline const uint8_t *unpack_one_fast(const uint8_t *p, struct pack_prev *prev, uint8_t *out,
-					     uint32_t room, uint32_t *rec_bytes)
+static inline const uint8_t *unpack_one_fast(const uint8_t *p, struct trace_pack_prev *prev,
+					     uint8_t *out, uint32_t room, uint32_t *rec_bytes)
 {
 	uint64_t kind, z, w0, w1, w, *pw;
 	uint32_t nw, i;
@@ -152,35 +148,58 @@ static inline const uint8_t *unpack_one_fast(const uint8_t *p, struct pack_prev 
 	return p;
 }
 
-int trace_unpack(const uint8_t *frame, size_t frame_bytes, uint8_t *tmp, size_t tmp_cap,
-		 uint8_t *raw, uint32_t raw_bytes)
+int trace_unpack_begin(struct trace_unpack_state *u, const uint8_t *frame, size_t frame_bytes,
+		       uint8_t *tmp, size_t tmp_cap)
 {
-	static __thread struct pack_prev prev;
 	size_t n;
-	const uint8_t *p = tmp, *end;
-	uint32_t off = 0, rb;
 
 	if (tmp_cap < TRACE_UNPACK_PAD)
 		return TRACE_E_PACKED;
 	n = ZSTD_decompress(tmp, tmp_cap - TRACE_UNPACK_PAD, frame, frame_bytes);
 	if (ZSTD_isError(n))
 		return TRACE_E_PACKED;
-	end = tmp + n;
 	/*
 	 * Zeros after the end: a varint that runs past it stops at the first
 	 * of them and every later one is a single zero byte, so no record can
 	 * read beyond the padding (its words are at most 8191), and none needs
-	 * a bounds check per byte; a record that ended past @end is refused.
+	 * a bounds check per byte; a record that ended past the end is refused.
 	 * Before, the last 82 KB of each packed chunk (about 40% of the
 	 * records of a 1 MiB chunk of device accesses) went through a slower
 	 * loop that checked every byte.
 	 */
 	memset(tmp + n, 0, TRACE_UNPACK_PAD);
-	memset(&prev, 0, sizeof(prev));
-	while (p < end) {
-		if (!(p = unpack_one_fast(p, &prev, raw + off, raw_bytes - off, &rb)) || p > end)
+	memset(&u->prev, 0, sizeof(u->prev));
+	u->p = tmp;
+	u->end = tmp + n;
+	return 0;
+}
+
+int trace_unpack_next(struct trace_unpack_state *u, uint8_t *raw, uint32_t room, uint32_t want,
+		      uint32_t *got)
+{
+	const uint8_t *p = u->p;
+	uint32_t off = 0, rb;
+
+	while (p < u->end && off < want) {
+		if (!(p = unpack_one_fast(p, &u->prev, raw + off, room - off, &rb)) || p > u->end)
 			return TRACE_E_PACKED;
 		off += rb;
 	}
-	return off == raw_bytes ? 0 : TRACE_E_PACKED;
+	u->p = p;
+	*got = off;
+	return 0;
+}
+
+int trace_unpack(const uint8_t *frame, size_t frame_bytes, uint8_t *tmp, size_t tmp_cap,
+		 uint8_t *raw, uint32_t raw_bytes)
+{
+	static __thread struct trace_unpack_state u;
+	uint32_t got;
+	int err = trace_unpack_begin(&u, frame, frame_bytes, tmp, tmp_cap);
+
+	if (!err)
+		err = trace_unpack_next(&u, raw, raw_bytes, raw_bytes, &got);
+	if (err)
+		return err;
+	return got == raw_bytes && u.p == u.end ? 0 : TRACE_E_PACKED;
 }
