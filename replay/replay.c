@@ -571,6 +571,8 @@ static int stream(struct rp *p)
  * issue-16 stream that was 16% of the replay's time. The output is the
  * same: the same records reach chain_out() in the same order.
  */
+#define PREFETCH_AHEAD 8 /* records between a prefetch and its lookup (~1 us of replay) */
+
 static int stream_batch(struct rp *p)
 {
 	const struct trace_rec *recs[REPLAY_SOURCE_BATCH_MAX], *rec;
@@ -578,6 +580,14 @@ static int stream_batch(struct rp *p)
 
 	while ((n = replay_source__next_batch(p->src, recs, REPLAY_SOURCE_BATCH_MAX)) > 0) {
 		for (int i = 0; i < n; i++) {
+			struct model_access ahead;
+
+			/* what a record PREFETCH_AHEAD on will look up is fetched meanwhile */
+			if (i + PREFETCH_AHEAD < n &&
+			    recs[i + PREFETCH_AHEAD]->kind == TRACE_REC_DEV_ACCESS &&
+			    request__peek_access(p->rq, (const void *)recs[i + PREFETCH_AHEAD],
+						 &ahead))
+				model__prefetch(p->m, &ahead);
 			p->batch_left = (uint32_t)(n - i - 1);
 			if (!access_in_bounds(p, recs[i]) && refused(p, recs[i]))
 				continue;

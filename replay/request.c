@@ -367,6 +367,21 @@ int request__access(struct request *rq, const struct trace_rec_dev_access *d,
 	return 0;
 }
 
+bool request__peek_access(const struct request *rq, const struct trace_rec_dev_access *d,
+			  struct model_access *a)
+{
+	uint32_t id = d->device_id;
+
+	/* a device seen already, from the trace's table: nothing to number or tell */
+	if (id >= REQUEST_INTERN_BASE || id >= rq->dev_of_id_cap || !rq->dev_of_id[id])
+		return false;
+	*a = (struct model_access){
+	    .iova = d->iova, .bytes = d->size_bytes, .write = d->dir == TRACE_DIR_WRITE};
+	fill_access(rq, a, rq->dev_of_id[id] - 1, d->pasid);
+	a->iova = moved(rq, a->iova);
+	return true;
+}
+
 static int dev_access(struct request *rq, const struct trace_rec_dev_access *d, uint64_t ts,
 		      const struct request_ops *ops, void *ctx)
 {

@@ -121,6 +121,14 @@ int request__access(struct request *rq, const struct trace_rec_dev_access *d,
 		    const struct request_ops *ops, void *ctx, struct model_access *a);
 
 /**
+ * request__peek_access() - request__access() of a record whose device is
+ * numbered already, changing nothing (to look ahead). Return: false, with
+ * @a untouched, if the device is new.
+ */
+bool request__peek_access(const struct request *rq, const struct trace_rec_dev_access *d,
+			  struct model_access *a);
+
+/**
  * request__record() - normalise @rec, replayed at @ts_ns, into @ops.
  * Return: 0, -ENOMEM (numbering a device), or the first negative result
  * of an op.
