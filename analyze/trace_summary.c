@@ -17,7 +17,8 @@ const char *tsum_unit(const char *probe)
 	if (!strcmp(probe, "iommu:map") || !strcmp(probe, "iommu:unmap") ||
 	    !strncmp(probe, "dma:", 4))
 		return "bytes";
-	if (strstr(probe, "qi_submit_sync") || strstr(probe, "enqcmds"))
+	if (strstr(probe, "qi_submit_sync") || strstr(probe, "enqcmds") ||
+	    summary_is_service(probe))
 		return "ns";
 	if (strstr(probe, "pin_user_pages"))
 		return "pages";
