@@ -85,7 +85,10 @@ int tsum_read(const char *path, struct tsum *out)
 
 		if (rec->kind != TRACE_REC_GENERIC ||
 		    strcmp(trace_reader__event_name(r, rec), SUMMARY_EVENT)) {
-			out->nr_other++;
+			/* a marker cut is part of the summary, not other data */
+			if (rec->kind != TRACE_REC_GENERIC ||
+			    strcmp(trace_reader__event_name(r, rec), SUMMARY_CUT_EVENT))
+				out->nr_other++;
 			continue;
 		}
 		if (summary_row_parse(trace_reader__generic_text(rec), &row)) {

@@ -248,7 +248,9 @@ struct svt_pcpu {
  * requests.
  *
  * Intervals are epochs: an event counts into the slot of the epoch it
- * read (epoch & 1: the array's second half, the hash key's epoch field).
+ * read (epoch & 1: the array's second half, the hash key's epoch field);
+ * an entry/exit pair into its entry's, as a full trace places it by its
+ * entry time.
  * A cut bumps the epoch: the collector's timer, or a write to tracefs's
  * trace_marker (a kprobe on tracing_mark_write). Once every program that
  * read the old epoch has returned (the collector waits one RCU grace

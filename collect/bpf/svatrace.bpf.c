@@ -137,7 +137,15 @@ static const __u8 probe_kind[SVT_P_MAX_] = {
 struct entry {
 	__u64 ts_ns; /* entry time */
 	__u64 a[4];  /* saved arguments */
+	__u64 epoch; /* summary mode: the epoch at entry (the pair counts in it) */
 };
+
+/*
+ * Summary mode: an exit record's op (0 otherwise for these kinds) carries
+ * SVT_OP_EPOCH | the entry's epoch parity, so a pair counts in the interval
+ * its entry fell in, as a full trace places it by its entry time.
+ */
+#define SVT_OP_EPOCH 0x8000
 struct entry_key {
 	__u32 owner; /* thread id; SVT_IDLE_OWNER | cpu for pid 0 */
 	__u16 probe; /* SVT_P_* of the exit that consumes it */
@@ -397,8 +405,10 @@ static __always_inline void sum_add(struct svt_rec *r, __u32 nv, __u32 fl)
 	struct svt_sum_key key = {};
 	struct svt_sum_val *v;
 	__u32 probe = r->probe, kind, b;
-	/* the epoch read once: the whole event counts in its slot */
-	__u32 epoch = (__u32)sum_state.epoch & 1;
+	/* the epoch read once: the whole event counts in its slot; an exit
+	 * record's entry epoch (SVT_OP_EPOCH) instead, without a branch */
+	__u32 own = (__u32)(r->op >> 15) & 1;
+	__u32 epoch = (((__u32)sum_state.epoch & 1) & (own - 1)) | (r->op & own & 1);
 	__u64 qty = 0;
 	bool named = false;
 
@@ -1189,7 +1199,9 @@ static __always_inline __u32 entry_owner(struct task_struct *t)
 static __always_inline int entry_save(__u16 probe, __u64 a0, __u64 a1, __u64 a2)
 {
 	struct task_struct *t = cur();
-	struct entry en = {.ts_ns = bpf_ktime_get_ns(), .a = {a0, a1, a2, 0}};
+	struct entry en = {.ts_ns = bpf_ktime_get_ns(),
+			   .a = {a0, a1, a2, 0},
+			   .epoch = summary_mode ? sum_state.epoch : 0};
 	struct entry_key k = {.owner = entry_owner(t), .probe = probe};
 
 	if (skip_task(t))
@@ -1244,6 +1256,8 @@ static __always_inline struct svt_rec *exit_rec(__u16 probe, long ret, const __u
 	if (r) {
 		RDUR(r, EXIT_NV, fl) = (summary_mode ? bpf_ktime_get_ns() : r->ts_ns) - en->ts_ns;
 		r->ts_ns = en->ts_ns;
+		if (summary_mode)
+			r->op = SVT_OP_EPOCH | (en->epoch & 1);
 		RV(r)[0] = en->a[0];
 		RV(r)[1] = en->a[1];
 		RV(r)[2] = en->a[2];
