@@ -252,7 +252,7 @@ struct svt_pcpu {
  * an entry/exit pair into its entry's, as a full trace places it by its
  * entry time.
  * A cut bumps the epoch: the collector's timer, or a write to tracefs's
- * trace_marker (a kprobe on tracing_mark_write). Once every program that
+ * trace_marker (fentry on vfs_write; svatrace.bpf.c says why). Once every program that
  * read the old epoch has returned (the collector waits one RCU grace
  * period, which every BPF program runs inside), the old slot holds exactly
  * the events before the cut, so an interval ending at a marker counts the
@@ -287,8 +287,9 @@ struct svt_sum_cut {
 
 /* Summary mode's epoch state, in BPF .bss (mapped by the collector). */
 struct svt_sum_state {
-	__u64 epoch;				   /* current epoch: counters go to epoch & 1 */
-	__u64 pad[7];				   /* epoch alone in its cache line */
+	__u64 epoch;   /* current epoch: counters go to epoch & 1 */
+	__u64 mark_fn; /* address of tracing_mark_write, 0: no marker cuts */
+	__u64 pad[6];  /* one cache line, read-mostly */
 	struct svt_sum_cut cut[SVT_SUM_CUT_SLOTS]; /* marker cuts, at epoch % slots */
 };
 

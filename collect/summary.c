@@ -77,11 +77,32 @@ void summary_autoload(struct bpf_object *obj, bool summary_mode)
 	{
 		const char *name = bpf_program__name(prog);
 
+		/* fentry on vfs_write: tried first, so a kernel that refuses
+		 * fentry loses the marker cuts, not the whole load */
 		if (!strcmp(name, SUMMARY_CUT_PROG))
-			bpf_program__set_autoload(prog, summary_mode);
+			bpf_program__set_autoload(prog,
+						  summary_mode && !probe_fentry_ok("vfs_write"));
 		else if (!strncmp(name, "test_", 5))
 			bpf_program__set_autoload(prog, false);
 	}
+}
+
+/* The address of kernel text symbol @name, 0 if not there or hidden. */
+static uint64_t kallsyms_addr(const char *name)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char line[512], sym[256], type;
+	unsigned long long a;
+	uint64_t found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %c %255s", &a, &type, sym) == 3 &&
+		    (type == 't' || type == 'T') && !strcmp(sym, name))
+			found = a;
+	fclose(f);
+	return found;
 }
 
 struct summary *summary__new(int arr_fd, int hash_fd, struct svt_sum_state *st,
@@ -111,10 +132,12 @@ struct summary *summary__new(int arr_fd, int hash_fd, struct svt_sum_state *st,
 	s->event_id = trace_writer__intern(w, SUMMARY_EVENT);
 	s->cut_id = trace_writer__intern(w, SUMMARY_CUT_EVENT);
 	s->open = __atomic_load_n(&st->epoch, __ATOMIC_ACQUIRE);
-	/* without the kprobe (a kernel without tracing_mark_write, or
-	 * lockdown) the intervals are the timer's only */
-	if (cut_prog)
-		s->cut_link = bpf_program__attach_kprobe(cut_prog, false, "tracing_mark_write");
+	/* without it (no tracing_mark_write in kallsyms, addresses hidden,
+	 * no fentry) the intervals are the timer's only */
+	if (cut_prog && (st->mark_fn = kallsyms_addr("tracing_mark_write")))
+		s->cut_link = bpf_program__attach_trace(cut_prog);
+	else
+		s->cut_err = -ENOENT;
 	if (libbpf_get_error(s->cut_link)) {
 		s->cut_err = (int)libbpf_get_error(s->cut_link);
 		s->cut_link = NULL;

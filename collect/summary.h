@@ -13,7 +13,7 @@
  *   probe=iommu:map class=0 name=- interval_ns=1000000000 nr=3 sum=12288 hist=13:3
  *
  * An interval ends at a cut: the timer (summary__tick) or a write to
- * tracefs's trace_marker (a kprobe; summary__poll finds it). A marker cut
+ * tracefs's trace_marker (seen in BPF; summary__poll finds it). A marker cut
  * also writes a "svatrace:summary_cut" record, text "marker=TEXT" (the
  * marker's first 31 bytes, blanks as '_'), at the write's time; the
  * interval's records carry the same time. The counts of an interval are
@@ -33,7 +33,7 @@
 
 #define SUMMARY_EVENT "svatrace:summary"	 /* event name of the records */
 #define SUMMARY_CUT_EVENT "svatrace:summary_cut" /* a marker cut (above) */
-#define SUMMARY_CUT_PROG "kp_summary_cut"	 /* its BPF program */
+#define SUMMARY_CUT_PROG "fe_summary_cut"	 /* its BPF program */
 #define SUMMARY_NAME_BYTES 64			 /* probe name kept per row */
 
 /* One counter over one interval (one record). */
@@ -61,8 +61,9 @@ void summary_autoload(struct bpf_object *obj, bool summary_mode);
  * summary__new() - a reader of the counter maps writing into @w.
  * @arr_fd: the per-CPU array (sum_arr); @hash_fd: the per-CPU hash (sum_hash).
  * @st: the BPF side's epoch state (the skeleton's bss->sum_state).
- * @cut_prog: the marker-cut kprobe (SUMMARY_CUT_PROG), attached here to
- * tracing_mark_write; NULL, or an attach failure: timer cuts only.
+ * @cut_prog: the marker-cut program (SUMMARY_CUT_PROG), attached here once
+ * kallsyms gives tracing_mark_write's address; NULL, no address, or an
+ * attach failure: timer cuts only.
  * @tracepoints: the --tracepoint names, by index (class of the tracepoint probe).
  * @start_ns: CLOCK_MONOTONIC when the counting began.
  *

@@ -1931,19 +1931,38 @@ int tp_generic(void *ctx)
 /*
  * A write to tracefs's trace_marker ends the current summary interval
  * (collect.h: epochs), so a summary lines up with a tracefs recording's
- * markers. tracing_mark_write(filp, ubuf, cnt, fpos) is the file's write
- * op (kernel/trace/trace.c, 6.1 and 6.12). Attached by summary.c in
- * summary mode only.
+ * markers. The marker's own write op, tracing_mark_write(), cannot be
+ * probed: kernel/trace is built without ftrace call sites, so fentry has
+ * no trampoline there and, with CONFIG_KPROBES_ON_FTRACE (Debian's), kprobe
+ * events refuse it as a notrace function. So the program sits on
+ * vfs_write(file, buf, count, pos) and keeps the writes whose file's write
+ * op is tracing_mark_write (its address from kallsyms, set in
+ * sum_state.mark_fn by summary.c): a few loads per write() while summary
+ * mode runs. Loaded in summary mode only.
  */
-SEC("kprobe")
-int kp_summary_cut(struct pt_regs *ctx)
-{
-	const char *ubuf = (const char *)PT_REGS_PARM2(ctx);
-	__u64 cnt = PT_REGS_PARM3(ctx), ts = bpf_ktime_get_ns();
-	__u64 e = __sync_fetch_and_add(&sum_state.epoch, 1);
-	struct svt_sum_cut *c = &sum_state.cut[e & (SVT_SUM_CUT_SLOTS - 1)];
-	__u32 n = cnt < SVT_STR_BYTES - 1 ? cnt : SVT_STR_BYTES - 1;
+struct file_operations___svt {
+	void *write;
+} __attribute__((preserve_access_index));
 
+struct file___svt {
+	const struct file_operations___svt *f_op;
+} __attribute__((preserve_access_index));
+
+SEC("fentry/vfs_write")
+int fe_summary_cut(void *ctx)
+{
+	struct file___svt *f = (void *)arg(ctx, 0);
+	const char *ubuf = (const char *)arg(ctx, 1);
+	__u64 cnt = arg(ctx, 2), ts, e;
+	struct svt_sum_cut *c;
+	__u32 n;
+
+	if (!sum_state.mark_fn || (__u64)BPF_CORE_READ(f, f_op, write) != sum_state.mark_fn)
+		return 0;
+	ts = bpf_ktime_get_ns();
+	e = __sync_fetch_and_add(&sum_state.epoch, 1);
+	c = &sum_state.cut[e & (SVT_SUM_CUT_SLOTS - 1)];
+	n = cnt < SVT_STR_BYTES - 1 ? cnt : SVT_STR_BYTES - 1;
 	c->ts_ns = ts;
 	n &= SVT_STR_BYTES - 1;
 	if (bpf_probe_read_user(c->text, n, ubuf))

@@ -238,7 +238,7 @@ static int read_all(const char *path, struct summary_row *rows, uint64_t *row_ts
 
 /*
  * A marker cut: 3 maps, then the epoch bumped and the cut slot filled as
- * kp_summary_cut does (trace_marker "svt-window-start\n" at 1500000 ns),
+ * fe_summary_cut does (trace_marker "svt-window-start\n" at 1500000 ns),
  * then 2 maps: poll() writes the cut record and an interval of exactly the
  * 3 maps ending at the marker's time; the 2 maps after it go to the next
  * interval (a timer tick), not to the first. Then two cuts within one
