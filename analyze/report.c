@@ -1141,7 +1141,10 @@ static void summary_section(struct out *o, const struct store_run *b)
 			table_close(o);
 		}
 	}
-	summary_hist(o, &t, "ns", "Waits (qi_submit_sync: waiting for the invalidation queue)");
+	summary_hist(o, &t, "ns",
+		     "Waits and fault service (qi_submit_sync: waiting for the invalidation "
+		     "queue; page responses: from the group's first page request, 0 when that "
+		     "request came before the attach)");
 	tsum_clear(&t);
 }
 

@@ -17,7 +17,8 @@ const char *tsum_unit(const char *probe)
 	if (!strcmp(probe, "iommu:map") || !strcmp(probe, "iommu:unmap") ||
 	    !strncmp(probe, "dma:", 4))
 		return "bytes";
-	if (strstr(probe, "qi_submit_sync") || strstr(probe, "enqcmds"))
+	if (strstr(probe, "qi_submit_sync") || strstr(probe, "enqcmds") ||
+	    summary_is_service(probe))
 		return "ns";
 	if (strstr(probe, "pin_user_pages"))
 		return "pages";
@@ -84,7 +85,10 @@ int tsum_read(const char *path, struct tsum *out)
 
 		if (rec->kind != TRACE_REC_GENERIC ||
 		    strcmp(trace_reader__event_name(r, rec), SUMMARY_EVENT)) {
-			out->nr_other++;
+			/* a marker cut is part of the summary, not other data */
+			if (rec->kind != TRACE_REC_GENERIC ||
+			    strcmp(trace_reader__event_name(r, rec), SUMMARY_CUT_EVENT))
+				out->nr_other++;
 			continue;
 		}
 		if (summary_row_parse(trace_reader__generic_text(rec), &row)) {

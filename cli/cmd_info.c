@@ -120,10 +120,21 @@ static void print_summary(json_t *s)
 	printf("summary (collect --summary): %" JSON_INTEGER_FORMAT " records\n",
 	       json_integer_value(json_object_get(s, "records")));
 	json_object_foreach (json_object_get(s, "counters"), key, c) {
+		json_t *sv = json_object_get(c, "service_ns");
+
 		printf("  %-44s %12" JSON_INTEGER_FORMAT " events %12.1f/s  mean %.1f\n", key,
 		       json_integer_value(json_object_get(c, "events")),
 		       json_real_value(json_object_get(c, "per_s")),
 		       json_real_value(json_object_get(c, "mean")));
+		if (sv) /* page responses: fault service time from the group's first request */
+			printf("    fault service: %" JSON_INTEGER_FORMAT
+			       " paired, p50 < %" JSON_INTEGER_FORMAT
+			       " ns, p99 < %" JSON_INTEGER_FORMAT " ns; %" JSON_INTEGER_FORMAT
+			       " without their request (before attach)\n",
+			       json_integer_value(json_object_get(sv, "paired")),
+			       json_integer_value(json_object_get(sv, "p50_max")) + 1,
+			       json_integer_value(json_object_get(sv, "p99_max")) + 1,
+			       json_integer_value(json_object_get(sv, "unpaired")));
 	}
 	printf("  live mapped bytes (map - unmap): %" JSON_INTEGER_FORMAT "\n",
 	       json_integer_value(json_object_get(s, "live_mapped_bytes")));

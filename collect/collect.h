@@ -238,6 +238,25 @@ struct svt_pcpu {
  * every DSA event, count in a per-CPU hash by (probe, class, name); the
  * others in a per-CPU array at probe * SVT_SUM_CLASSES + class (an inlined
  * lookup, no hashing).
+ *
+ * Page responses (iommu_page_response on 6.1, iopf_group_response on
+ * 6.7+) take as quantity their fault service time: ns from the first page
+ * request of their group (iommu_report_device_fault, paired in BPF by
+ * device, PASID and group id) to the response; 0 when that request came
+ * before the attach. So a response counter's histogram per device is the
+ * fault service histogram, and the report counter's events are the page
+ * requests.
+ *
+ * Intervals are epochs: an event counts into the slot of the epoch it
+ * read (epoch & 1: the array's second half, the hash key's epoch field);
+ * an entry/exit pair into its entry's, as a full trace places it by its
+ * entry time.
+ * A cut bumps the epoch: the collector's timer, or a write to tracefs's
+ * trace_marker (fentry on vfs_write; svatrace.bpf.c says why). Once every program that
+ * read the old epoch has returned (the collector waits one RCU grace
+ * period, which every BPF program runs inside), the old slot holds exactly
+ * the events before the cut, so an interval ending at a marker counts the
+ * same events as tracefs between its markers.
  */
 #define SVT_SUM_BUCKETS 40 /* hist[b]: quantity in [2^(b-1), 2^b); hist[0]: 0 */
 #define SVT_SUM_CLASSES 16 /* array slots per probe */
@@ -247,7 +266,7 @@ struct svt_pcpu {
 struct svt_sum_key {
 	__u16 probe;		  /* enum svt_probe */
 	__u16 cls;		  /* class (above) */
-	__u32 pad;		  /* zero */
+	__u32 epoch;		  /* epoch & 1 of the events counted here */
 	char name[SVT_STR_BYTES]; /* device (s1) or IOMMU (s2), "" if none */
 };
 
@@ -255,6 +274,30 @@ struct svt_sum_val {
 	__u64 nr;		     /* events */
 	__u64 sum;		     /* sum of their quantity */
 	__u64 hist[SVT_SUM_BUCKETS]; /* log2 histogram of the quantity */
+};
+
+#define SVT_SUM_CUT_SLOTS 8 /* marker cuts kept, by the epoch they closed */
+
+/* A cut by a trace_marker write (the BPF side fills it, then sets epoch). */
+struct svt_sum_cut {
+	__u64 ts_ns;		  /* CLOCK_MONOTONIC of the write */
+	__u64 epoch;		  /* the epoch it closed + 1; written last */
+	char text[SVT_STR_BYTES]; /* the marker's first bytes, NUL-terminated */
+};
+
+/* Summary mode's epoch state, in BPF .bss (mapped by the collector). */
+struct svt_sum_state {
+	__u64 epoch;   /* current epoch: counters go to epoch & 1 */
+	__u64 mark_fn; /* address of tracing_mark_write, 0: no marker cuts */
+	__u64 pad[6];  /* one cache line, read-mostly */
+	struct svt_sum_cut cut[SVT_SUM_CUT_SLOTS]; /* marker cuts, at epoch % slots */
+};
+
+/* Page requests waiting for their response (summary mode, see above). */
+struct svt_iopf_key {
+	__u64 pasid;		  /* PASID */
+	__u64 grpid;		  /* page request group id */
+	char name[SVT_STR_BYTES]; /* device */
 };
 
 /* BPF per-CPU slot a summary-mode record is written to (svatrace.bpf.c). */

@@ -303,6 +303,7 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	skel->rodata->percpu_rings = o->rings == COLLECT_RINGS_PERCPU && !o->summary_ms;
 	skel->rodata->summary_mode = o->summary_ms > 0;
+	summary_autoload(skel->obj, o->summary_ms > 0 && allow_func); /* its cut is fentry */
 	skel->rodata->sample_n = o->sample_n;
 	/* The counters are preallocated per CPU (~550 KiB each at full
 	 * size): without --summary they shrink to one unused slot. */
@@ -794,8 +795,12 @@ static int open_output(const struct collect_opts *o, struct collect_state *cs,
 		return -ENOMEM;
 	if (o->summary_ms) {
 		cs->sum = summary__new(bpf_map__fd(cs->skel->maps.sum_arr),
-				       bpf_map__fd(cs->skel->maps.sum_hash), cs->w, o->tracepoints,
-				       o->nr_tracepoints, now_ns());
+				       bpf_map__fd(cs->skel->maps.sum_hash),
+				       &cs->skel->bss->sum_state, cs->skel->progs.fe_summary_cut,
+				       cs->w, o->tracepoints, o->nr_tracepoints, now_ns());
+		if (cs->sum && !summary__marker_cuts(cs->sum))
+			svt_info("trace_marker writes do not cut summary intervals here "
+				 "(no fentry on vfs_write, or no tracing_mark_write in kallsyms)");
 		return cs->sum ? 0 : -errno;
 	}
 	if (o->hash_key) /* --hash-key: every part file hashes with the user's key */
@@ -1100,6 +1105,8 @@ static int summary_loop(const struct collect_opts *o, struct collect_state *cs,
 			if (t_next <= t) /* late by whole intervals: skip them */
 				t_next = t + o->summary_ms * 1000000ull;
 			trace_writer__flush(cs->w);
+		} else {
+			rc = summary__poll(cs->sum, t); /* intervals cut by trace_marker */
 		}
 		nanosleep(&ts, NULL);
 	}

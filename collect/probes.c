@@ -319,6 +319,13 @@ static int fentry_try(const char *fn, const char *module, bool exit, const char 
 	return err;
 }
 
+int probe_fentry_ok(const char *fn)
+{
+	const char *why;
+
+	return fentry_try(fn, NULL, false, &why);
+}
+
 /* The kprobe PMU's type and retprobe bit, from sysfs; -ENOENT without one. */
 static int kprobe_pmu(int *retbit)
 {

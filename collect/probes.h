@@ -77,6 +77,13 @@ const struct probe_def *probe_defs(size_t *nr);
  */
 bool probe_raw_ok(const struct probe_def *p);
 
+/**
+ * probe_fentry_ok() - whether an fentry program on vmlinux function @fn
+ * loads and attaches here (tried with an empty program).
+ * Return: 0, or the negative errno the kernel gave.
+ */
+int probe_fentry_ok(const char *fn);
+
 /** probe_def_by_id() - the entry for @id, NULL if out of range. */
 const struct probe_def *probe_def_by_id(unsigned int id);
 

@@ -23,6 +23,9 @@
 #        QEMU_EXTRA="..." more QEMU options (e.g. "-trace amdvi_page_fault")
 #        KCMD_EXTRA="..." appended to the guest kernel's command line
 #        (e.g. "ignore_loglevel" to see the boot on console.log)
+#        TWINS=1: two more collectors over the same window, --sample 1
+#        (sample1.trace) and --summary (summary.trace: its intervals are cut
+#        at the window's trace_marker writes), each with its .log
 # Kernel functions the collector probes are also recorded by tracefs kprobe
 # events named fentry:FUNCTION (the collector's names), so their counts are
 # compared like the tracepoints'; a second collector with --func-probes
@@ -40,6 +43,7 @@ TIMEOUT=${TIMEOUT:-600}
 SUITE=${SUITE:-bookworm}
 CPUCAP=${CPUCAP:-1}
 IOMMU=${IOMMU:-vtd}
+TWINS=${TWINS:-0}
 case $IOMMU in
 vtd)	IOMMU_DEV=(-device intel-iommu,intremap=on,caching-mode=on,device-iotlb=on,x-scalable-mode=on,aw-bits=48)
 	IOMMU_CMD="intel_iommu=on,sm_on"; ATS=on ;;
@@ -116,6 +120,7 @@ copy_bin() {	# binary + the shared libraries ldd names
 copy_bin "$SVATRACE"
 copy_bin "$(command -v trace-cmd)"
 [ "$CPUCAP" = 1 ] && cp "$KMOD/svt_cpucap.ko" "$R/mods/"
+[ "$TWINS" = 1 ] && : > "$R/twins"
 # Modules: the wanted drivers and what modules.dep says they need, dependencies
 # first, each once; built-in ones are absent from modules.dep and skipped.
 # Compressed modules (6.12 ships .ko.xz) are unpacked for busybox insmod.
@@ -193,13 +198,28 @@ svatrace collect --keep-phys -o /out/collect.trace 2> /out/collect.log & CP=$!
 # the same function probes through kprobes only, over the same window
 svatrace collect --keep-phys --func-probes kprobe -e qi_wait,pin,amd_iommu \
 	-o /out/kprobe.trace 2> /out/kprobe.log & KP=$!
-i=0; while ! grep -q 'collecting from' /out/collect.log || ! grep -q 'collecting from' /out/kprobe.log; do
-	i=$((i+1)); [ $i -gt 300 ] && break; sleep 0.1; done
+LOGS="/out/collect.log /out/kprobe.log"
+# twins (TWINS=1): --sample 1 must record what the full collector does, and
+# --summary must count it; its intervals end at the two markers below
+if [ -f /twins ]; then
+	svatrace collect --keep-phys --sample 1 -o /out/sample1.trace 2> /out/sample1.log & S1=$!
+	# a long --interval: the counters are read (map syscalls) only at the
+	# marker cuts. A map syscall holds bpf_prog_active on its CPU, and a
+	# kprobe program (the kprobe twin's) that an interrupt runs meanwhile is
+	# skipped: 24 qi_submit_sync waits interrupting a 1 s reader were
+	# missing from kprobe.trace in one run
+	svatrace collect --summary --interval 3600s -o /out/summary.trace 2> /out/summary.log & SU=$!
+	LOGS="$LOGS /out/sample1.log /out/summary.log"
+fi
+i=0; for l in $LOGS; do while ! grep -q 'collecting from' $l; do
+	i=$((i+1)); [ $i -gt 600 ] && break; sleep 0.1; done; done
 sleep 0.5
 echo 1 > $T/tracing_on
 # the compared window is between these two markers (same mono clock as the
 # collector): events in the gaps around it are seen by only one side
 echo svt-window-start > $T/trace_marker
+# the --summary twin reads its counters at that cut: done before the I/O
+[ -f /twins ] && sleep 0.5
 # the I/O phase: block reads and writes that bypass the page cache, and pings
 dd if=/dev/vda of=/dev/null bs=64k count=256 iflag=direct 2>&1 | tail -1
 dd if=/dev/zero of=/dev/vda bs=64k count=256 oflag=direct 2>&1 | tail -1
@@ -218,6 +238,12 @@ kill -INT $CP; wait $CP
 log "collector exit $?"
 kill -INT $KP; wait $KP
 log "kprobe collector exit $?"
+if [ -f /twins ]; then
+	kill -INT $S1; wait $S1; log "sample1 collector exit $?"
+	kill -INT $SU; wait $SU; log "summary collector exit $?"
+	sed 's/^/sample1: /' /out/sample1.log >> /out/log.txt
+	sed 's/^/summary: /' /out/summary.log >> /out/log.txt
+fi
 cat /out/collect.log; cat /out/collect.log >> /out/log.txt
 sed 's/^/kprobe: /' /out/kprobe.log >> /out/log.txt
 grep -v '^#' $T/trace > /out/tracefs.txt

@@ -78,10 +78,11 @@ struct svt_pcpu pcpu[SVT_MAX_CPUS];
 
 const volatile bool summary_mode = false; /* count into sum_arr/sum_hash, no ring records */
 
-/* Counters of events without a name (collect.h: summary mode). */
+/* Counters of events without a name (collect.h: summary mode); the
+ * second half counts the odd epochs. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, SVT_P_MAX_ *SVT_SUM_CLASSES);
+	__uint(max_entries, 2 * SVT_P_MAX_ * SVT_SUM_CLASSES);
 	__type(key, __u32);
 	__type(value, struct svt_sum_val);
 } sum_arr SEC(".maps");
@@ -93,6 +94,21 @@ struct {
 	__type(key, struct svt_sum_key);
 	__type(value, struct svt_sum_val);
 } sum_hash SEC(".maps");
+
+/* The epoch and the marker cuts (collect.h); the collector maps .bss. */
+struct svt_sum_state sum_state;
+
+/*
+ * Page requests waiting for their response: the first request's time per
+ * (device, PASID, group). LRU: a request that never gets a response here
+ * (the driver answered it itself, or the device went away) ages out.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct svt_iopf_key);
+	__type(value, __u64);
+} iopf_pending SEC(".maps");
 
 /*
  * In summary mode a program writes its record into this CPU's scratch
@@ -121,7 +137,15 @@ static const __u8 probe_kind[SVT_P_MAX_] = {
 struct entry {
 	__u64 ts_ns; /* entry time */
 	__u64 a[4];  /* saved arguments */
+	__u64 epoch; /* summary mode: the epoch at entry (the pair counts in it) */
 };
+
+/*
+ * Summary mode: an exit record's op (0 otherwise for these kinds) carries
+ * SVT_OP_EPOCH | the entry's epoch parity, so a pair counts in the interval
+ * its entry fell in, as a full trace places it by its entry time.
+ */
+#define SVT_OP_EPOCH 0x8000
 struct entry_key {
 	__u32 owner; /* thread id; SVT_IDLE_OWNER | cpu for pid 0 */
 	__u16 probe; /* SVT_P_* of the exit that consumes it */
@@ -312,12 +336,79 @@ static __always_inline __u32 log2_bucket(__u64 v)
 	return b < SVT_SUM_BUCKETS ? b : SVT_SUM_BUCKETS - 1;
 }
 
+/* enum iommu_fault_type: IOMMU_FAULT_PAGE_REQ is 2 on 6.1 (after
+ * DMA_UNRECOV), 1 from 6.8 (DMA_UNRECOV removed); CO-RE reads this kernel's. */
+enum iommu_fault_type___svt {
+	IOMMU_FAULT_PAGE_REQ___svt = 2,
+};
+
+static __always_inline __u64 iopf_page_req_type(void)
+{
+	if (bpf_core_enum_value_exists(enum iommu_fault_type___svt, IOMMU_FAULT_PAGE_REQ___svt))
+		return bpf_core_enum_value(enum iommu_fault_type___svt, IOMMU_FAULT_PAGE_REQ___svt);
+	return 2;
+}
+
+/* The pairing key of an iopf record: device (s1), PASID and group id. */
+static __always_inline void iopf_key(struct svt_iopf_key *k, struct svt_rec *r, __u32 nv, __u32 fl)
+{
+	struct svt_v_iopf *v = RVAL(r, struct svt_v_iopf);
+
+	k->pasid = v->pasid;
+	k->grpid = v->grpid;
+	if (fl & SVT_RF_S1)
+		bpf_probe_read_kernel_str(k->name, sizeof(k->name), RS1(r, nv, fl));
+}
+
+/*
+ * Summary mode pairs page requests with their responses here, in the
+ * report and response programs (the probe is a constant there; in
+ * sum_add() it is not, and every case there is verified for every
+ * program, 128 times over in the scatterlist loops).
+ *
+ * A page request (iommu_report_device_fault): remember the group's first
+ * request time. Later requests of the same group (no "last page" bit yet)
+ * keep the first one's (BPF_NOEXIST): the service time runs from the
+ * first request the device sent to the one response for the group.
+ */
+static __always_inline void iopf_request(struct svt_rec *r, __u32 nv, __u32 fl)
+{
+	struct svt_iopf_key k = {};
+	__u64 ts = r->ts_ns;
+
+	if (RVAL(r, struct svt_v_iopf)->type != iopf_page_req_type())
+		return;
+	iopf_key(&k, r, nv, fl);
+	bpf_map_update_elem(&iopf_pending, &k, &ts, BPF_NOEXIST);
+}
+
+/* A page response: ns since its group's first request, 0 if not seen
+ * (the request came before the attach, or aged out of the LRU). */
+static __always_inline __u64 iopf_service_ns(struct svt_rec *r, __u32 nv, __u32 fl)
+{
+	struct svt_iopf_key k = {};
+	__u64 *t, d = 0;
+
+	iopf_key(&k, r, nv, fl);
+	t = bpf_map_lookup_elem(&iopf_pending, &k);
+	if (!t)
+		return 0;
+	if (r->ts_ns > *t)
+		d = r->ts_ns - *t;
+	bpf_map_delete_elem(&iopf_pending, &k);
+	return d;
+}
+
 /* Add the record in this CPU's scratch slot to the summary counters. */
 static __always_inline void sum_add(struct svt_rec *r, __u32 nv, __u32 fl)
 {
 	struct svt_sum_key key = {};
 	struct svt_sum_val *v;
 	__u32 probe = r->probe, kind, b;
+	/* the epoch read once: the whole event counts in its slot; an exit
+	 * record's entry epoch (SVT_OP_EPOCH) instead, without a branch */
+	__u32 own = (__u32)(r->op >> 15) & 1;
+	__u32 epoch = (((__u32)sum_state.epoch & 1) & (own - 1)) | (r->op & own & 1);
 	__u64 qty = 0;
 	bool named = false;
 
@@ -325,6 +416,7 @@ static __always_inline void sum_add(struct svt_rec *r, __u32 nv, __u32 fl)
 		return;
 	kind = probe_kind[probe];
 	key.probe = probe;
+	key.epoch = epoch;
 	switch (kind) {
 	case SVT_K_IOMMU_MAP:
 		qty = RVAL(r, struct svt_v_iommu_map)->size_bytes;
@@ -369,6 +461,9 @@ static __always_inline void sum_add(struct svt_rec *r, __u32 nv, __u32 fl)
 	case SVT_K_DSA_COMPLETE:
 		named = true;
 		break;
+	case SVT_K_IOPF_RESP: /* page_response() put the service time here */
+		qty = RVAL(r, struct svt_v_iopf)->addr;
+		break;
 	case SVT_K_TRACEPOINT:
 		key.cls = r->op;
 		break;
@@ -391,7 +486,8 @@ static __always_inline void sum_add(struct svt_rec *r, __u32 nv, __u32 fl)
 			}
 		}
 	} else {
-		__u32 idx = probe * SVT_SUM_CLASSES + (key.cls & (SVT_SUM_CLASSES - 1));
+		__u32 idx = (epoch * SVT_P_MAX_ + probe) * SVT_SUM_CLASSES +
+			    (key.cls & (SVT_SUM_CLASSES - 1));
 
 		v = bpf_map_lookup_elem(&sum_arr, &idx);
 		if (!v)
@@ -1103,7 +1199,9 @@ static __always_inline __u32 entry_owner(struct task_struct *t)
 static __always_inline int entry_save(__u16 probe, __u64 a0, __u64 a1, __u64 a2)
 {
 	struct task_struct *t = cur();
-	struct entry en = {.ts_ns = bpf_ktime_get_ns(), .a = {a0, a1, a2, 0}};
+	struct entry en = {.ts_ns = bpf_ktime_get_ns(),
+			   .a = {a0, a1, a2, 0},
+			   .epoch = summary_mode ? sum_state.epoch : 0};
 	struct entry_key k = {.owner = entry_owner(t), .probe = probe};
 
 	if (skip_task(t))
@@ -1158,6 +1256,8 @@ static __always_inline struct svt_rec *exit_rec(__u16 probe, long ret, const __u
 	if (r) {
 		RDUR(r, EXIT_NV, fl) = (summary_mode ? bpf_ktime_get_ns() : r->ts_ns) - en->ts_ns;
 		r->ts_ns = en->ts_ns;
+		if (summary_mode)
+			r->op = SVT_OP_EPOCH | (en->epoch & 1);
 		RV(r)[0] = en->a[0];
 		RV(r)[1] = en->a[1];
 		RV(r)[2] = en->a[2];
@@ -1258,6 +1358,8 @@ static __always_inline int fault_event(__u16 probe, struct device___svt *dev,
 
 	if (!(r = rec_open(probe, FAULT_NV, SVT_RF_S1)))
 		return 0;
+	if (summary_mode) /* the request's time, for the service time */
+		r->ts_ns = bpf_ktime_get_ns();
 	if (f) {
 		v = RVAL(r, struct svt_v_iopf);
 		v->addr = BPF_CORE_READ(f, prm.addr);
@@ -1271,6 +1373,8 @@ static __always_inline int fault_event(__u16 probe, struct device___svt *dev,
 			RV(r)[i] = 0;
 	}
 	dev_name_into(RS1(r, FAULT_NV, SVT_RF_S1), dev);
+	if (summary_mode && probe == SVT_P_IOPF_REPORT)
+		iopf_request(r, FAULT_NV, SVT_RF_S1);
 	rec_submit(r, FAULT_NV, SVT_RF_S1);
 	return 0;
 }
@@ -1298,7 +1402,7 @@ int fe_iopf_handle_mm(void *ctx)
 }
 
 /* Page responses: struct svt_v_iopf with pasid, grpid and code (the rest 0),
- * s1 device (6.1 only). */
+ * s1 device. */
 #define RESP_NV SVT_NV(struct svt_v_iopf)
 
 static __always_inline int page_response(__u16 probe, struct device___svt *dev, __u64 pasid,
@@ -1309,6 +1413,8 @@ static __always_inline int page_response(__u16 probe, struct device___svt *dev, 
 
 	if (!(r = rec_open(probe, RESP_NV, SVT_RF_S1)))
 		return 0;
+	if (summary_mode) /* the response's time, for the service time */
+		r->ts_ns = bpf_ktime_get_ns();
 	v = RVAL(r, struct svt_v_iopf);
 	v->addr = 0;
 	v->pasid = pasid;
@@ -1318,6 +1424,8 @@ static __always_inline int page_response(__u16 probe, struct device___svt *dev, 
 	v->type = 0;
 	v->code = code;
 	dev_name_into(RS1(r, RESP_NV, SVT_RF_S1), dev);
+	if (summary_mode) /* addr is 0 in a response: the service time, for sum_add() */
+		v->addr = iopf_service_ns(r, RESP_NV, SVT_RF_S1);
 	rec_submit(r, RESP_NV, SVT_RF_S1);
 	return 0;
 }
@@ -1333,15 +1441,37 @@ int fe_iopf_page_response(void *ctx)
 			     BPF_CORE_READ(msg, code));
 }
 
-/* 6.7+: iopf_group_response(group, status); the group starts with its
- * last fault (struct iopf_fault), which starts with struct iommu_fault. */
+/*
+ * 6.7+: iopf_group_response(group, status); the group starts with its
+ * last fault (struct iopf_fault), which starts with struct iommu_fault.
+ * The device: group->fault_param->dev (6.8+), group->dev (6.7).
+ */
+struct iommu_fault_param___svt {
+	struct device___svt *dev;
+} __attribute__((preserve_access_index));
+
+struct iopf_group___svt {
+	struct iommu_fault_param___svt *fault_param;
+	struct device___svt *dev;
+} __attribute__((preserve_access_index));
+
+static __always_inline int group_response(struct iopf_group___svt *g, __u32 status)
+{
+	struct iommu_fault___svt *last = (void *)g;
+	struct device___svt *dev = NULL;
+
+	if (bpf_core_field_exists(g->fault_param))
+		dev = BPF_CORE_READ(g, fault_param, dev);
+	else if (bpf_core_field_exists(g->dev))
+		dev = BPF_CORE_READ(g, dev);
+	return page_response(SVT_P_IOPF_GROUP_RESPONSE, dev, BPF_CORE_READ(last, prm.pasid),
+			     BPF_CORE_READ(last, prm.grpid), status);
+}
+
 SEC("fentry/iopf_group_response")
 int fe_iopf_group_response(void *ctx)
 {
-	struct iommu_fault___svt *group = (void *)arg(ctx, 0);
-
-	return page_response(SVT_P_IOPF_GROUP_RESPONSE, NULL, BPF_CORE_READ(group, prm.pasid),
-			     BPF_CORE_READ(group, prm.grpid), (__u32)arg(ctx, 1));
+	return group_response((void *)arg(ctx, 0), (__u32)arg(ctx, 1));
 }
 
 /* ------------------------------------------------------------ pin/unpin */
@@ -1627,10 +1757,7 @@ int kp_iopf_page_response(struct pt_regs *ctx)
 SEC("kprobe")
 int kp_iopf_group_response(struct pt_regs *ctx)
 {
-	struct iommu_fault___svt *group = (void *)karg(ctx, 0);
-
-	return page_response(SVT_P_IOPF_GROUP_RESPONSE, NULL, BPF_CORE_READ(group, prm.pasid),
-			     BPF_CORE_READ(group, prm.grpid), (__u32)karg(ctx, 1));
+	return group_response((void *)karg(ctx, 0), (__u32)karg(ctx, 1));
 }
 
 KENTRY_SAVE(kp_pin_fast, SVT_P_PIN_FAST, 0, 1, 2)
@@ -1797,4 +1924,94 @@ int tp_generic(void *ctx)
 	bpf_probe_read_kernel(RVAL(r, struct svt_v_tracepoint)->payload, 64, (char *)ctx + 8);
 	rec_submit(r, nv, 0);
 	return 0;
+}
+
+/* ------------------------------------------------------------ summary cuts */
+
+/*
+ * A write to tracefs's trace_marker ends the current summary interval
+ * (collect.h: epochs), so a summary lines up with a tracefs recording's
+ * markers. The marker's own write op, tracing_mark_write(), cannot be
+ * probed: kernel/trace is built without ftrace call sites, so fentry has
+ * no trampoline there and, with CONFIG_KPROBES_ON_FTRACE (Debian's), kprobe
+ * events refuse it as a notrace function. So the program sits on
+ * vfs_write(file, buf, count, pos) and keeps the writes whose file's write
+ * op is tracing_mark_write (its address from kallsyms, set in
+ * sum_state.mark_fn by summary.c): a few loads per write() while summary
+ * mode runs. Loaded in summary mode only.
+ */
+struct file_operations___svt {
+	void *write;
+} __attribute__((preserve_access_index));
+
+struct file___svt {
+	const struct file_operations___svt *f_op;
+} __attribute__((preserve_access_index));
+
+SEC("fentry/vfs_write")
+int fe_summary_cut(void *ctx)
+{
+	struct file___svt *f = (void *)arg(ctx, 0);
+	const char *ubuf = (const char *)arg(ctx, 1);
+	__u64 cnt = arg(ctx, 2), ts, e;
+	struct svt_sum_cut *c;
+	__u32 n;
+
+	if (!sum_state.mark_fn || (__u64)BPF_CORE_READ(f, f_op, write) != sum_state.mark_fn)
+		return 0;
+	ts = bpf_ktime_get_ns();
+	e = __sync_fetch_and_add(&sum_state.epoch, 1);
+	c = &sum_state.cut[e & (SVT_SUM_CUT_SLOTS - 1)];
+	n = cnt < SVT_STR_BYTES - 1 ? cnt : SVT_STR_BYTES - 1;
+	c->ts_ns = ts;
+	n &= SVT_STR_BYTES - 1;
+	if (bpf_probe_read_user(c->text, n, ubuf))
+		n = 0;
+	c->text[n & (SVT_STR_BYTES - 1)] = 0;
+	c->epoch = e + 1;
+	return 0;
+}
+
+/*
+ * Test hook for the page-request pairing (tests/unit/test_summary.c): a
+ * raw_tp program run by BPF_PROG_TEST_RUN with (probe, pasid, grpid, type,
+ * ts_ns, device index), writing the record the report or response program
+ * writes and submitting it through the same rec_submit(). Never attached.
+ */
+SEC("raw_tp")
+int test_iopf(__u64 *ctx)
+{
+	__u16 probe = ctx[0] == SVT_P_IOPF_REPORT ? SVT_P_IOPF_REPORT : SVT_P_IOPF_PAGE_RESPONSE;
+	struct svt_v_iopf *v;
+	struct svt_rec *r;
+	char *name;
+
+	if (!(r = rec_open(probe, RESP_NV, SVT_RF_S1)))
+		return 0;
+	r->ts_ns = ctx[4];
+	v = RVAL(r, struct svt_v_iopf);
+	v->addr = 0;
+	v->pasid = ctx[1];
+	v->grpid = ctx[2];
+	v->perm = 0;
+	v->flags = 0;
+	v->type = ctx[3];
+	v->code = 0;
+	name = RS1(r, RESP_NV, SVT_RF_S1);
+	__builtin_memcpy(name, "test-dev", 8);
+	name[8] = '0' + (ctx[5] & 7);
+	name[9] = 0;
+	if (probe == SVT_P_IOPF_REPORT)
+		iopf_request(r, RESP_NV, SVT_RF_S1);
+	else
+		v->addr = iopf_service_ns(r, RESP_NV, SVT_RF_S1);
+	rec_submit(r, RESP_NV, SVT_RF_S1);
+	return 0;
+}
+
+/* The page-request type this kernel uses (for test_iopf's callers): ctx[0] := it. */
+SEC("raw_tp")
+int test_iopf_type(__u64 *ctx)
+{
+	return (int)iopf_page_req_type();
 }

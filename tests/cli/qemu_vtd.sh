@@ -12,7 +12,10 @@
 # The kernel-function probes (fentry:*) are counted against tracefs kprobes
 # on the same functions, and a second collector with --func-probes kprobe
 # must record the same records (pin_user_pages_remote, which fentry cannot
-# reach on 6.1, goes through a kprobe in both).
+# reach on 6.1, goes through a kprobe in both). Two more collectors run over
+# the same window (TWINS=1): --sample 1, whose counts must equal tracefs's,
+# and --summary, whose totals between its cuts at the window's two
+# trace_marker writes must equal them too (guest_twins).
 # SVT_SKIP_QEMU=1 skips (about 30 s of TCG boot).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/guest.inc"
@@ -26,7 +29,7 @@ mkdir -p "$CACHE"
 # machine would otherwise share guest-run/ (and the tracedat test reads it).
 exec 9>"$CACHE/guest-run.lock"
 flock 9
-guest_boot "$G" || exit 0
+guest_boot "$G" TWINS=1 || exit 0
 guest_counts "$G"
 J=$OUT
 for ev in iommu:map iommu:unmap intel_iommu:qi_submit; do
@@ -71,3 +74,4 @@ check_match "doctor in the guest says kprobe for it, and why not fentry" \
 	'fentry:pin_user_pages_remote +kprobe +present \(fentry: no BPF trampoline' "$D"
 check_match "doctor in the guest: qi_submit_sync through fentry" 'fentry:qi_submit_sync +fentry +present' "$D"
 guest_kprobe_twin "$G"
+guest_twins "$G"

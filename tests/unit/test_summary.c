@@ -5,7 +5,12 @@
  * with BTF, the BPF programs in summary mode (iommu:map/unmap raw_tp
  * programs run through BPF_PROG_TEST_RUN with known sizes) count exactly
  * those events, bytes and buckets, which summary__tick() writes as records
- * that parse back to the same numbers, once per interval.
+ * that parse back to the same numbers, once per interval; a marker cut
+ * (the BPF side's epoch bumped as its trace_marker kprobe does) ends an
+ * interval exactly there, events after it counting in the next; and the
+ * page-request pairing (the test_iopf raw_tp program, which writes the
+ * report and response programs' records through the same helpers) gives
+ * each response its service time, per device.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -17,6 +22,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -24,6 +30,7 @@
 #include "collect/collect.h"
 #include "collect/collector.h"
 #include "collect/gen/gen.h"
+#include "collect/probes.h"
 #include "collect/summary.h"
 #include "trace/trace.h"
 
@@ -134,8 +141,8 @@ static void test_bpf_counts(void **state)
 	close(fd);
 	w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, 0, "{}");
 	assert_non_null(w);
-	s = summary__new(bpf_map__fd(skel->maps.sum_arr), bpf_map__fd(skel->maps.sum_hash), w, NULL,
-			 0, 1000);
+	s = summary__new(bpf_map__fd(skel->maps.sum_arr), bpf_map__fd(skel->maps.sum_hash),
+			 &skel->bss->sum_state, NULL, w, NULL, 0, 1000);
 
 	/* interval 1: 10 maps of 4 KiB, 5 of 8 KiB, 3 of 0 bytes; 2 unmaps of 4 KiB */
 	for (int i = 0; i < 10; i++)
@@ -176,6 +183,268 @@ static void test_bpf_counts(void **state)
 	assert_int_equal(rows[2].hist[22], 1);
 	unlink(path);
 	svatrace_bpf__destroy(skel);
+}
+
+/* A skeleton in summary mode with only the programs named in @progs (NULL-terminated). */
+static struct svatrace_bpf *load_only(const char *const *progs)
+{
+	struct svatrace_bpf *skel;
+	struct bpf_program *prog;
+
+	libbpf_set_print(NULL);
+	skel = svatrace_bpf__open();
+	assert_non_null(skel);
+	skel->rodata->summary_mode = true;
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		bool on = false;
+
+		for (const char *const *p = progs; *p; p++)
+			on |= !strcmp(bpf_program__name(prog), *p);
+		bpf_program__set_autoload(prog, on);
+	}
+	assert_int_equal(svatrace_bpf__load(skel), 0);
+	return skel;
+}
+
+/* Every record of @path: summary rows into @rows, cut texts into @cuts (ts in @cut_ts). */
+static int read_all(const char *path, struct summary_row *rows, uint64_t *row_ts, int max,
+		    char (*cuts)[64], uint64_t *cut_ts, int *nr_cuts)
+{
+	int err = 0, n = 0;
+	struct trace_reader *r = trace_reader__open(path, &err);
+	const struct trace_rec *rec;
+
+	assert_non_null(r);
+	*nr_cuts = 0;
+	while (trace_reader__next(r, &rec) == 1) {
+		const char *ev = trace_reader__event_name(r, rec);
+
+		if (!strcmp(ev, SUMMARY_CUT_EVENT)) {
+			assert_true(*nr_cuts < 4);
+			snprintf(cuts[*nr_cuts], 64, "%s", trace_reader__generic_text(rec));
+			cut_ts[(*nr_cuts)++] = rec->ts_ns;
+			continue;
+		}
+		assert_string_equal(ev, SUMMARY_EVENT);
+		assert_true(n < max);
+		assert_int_equal(summary_row_parse(trace_reader__generic_text(rec), &rows[n]), 0);
+		row_ts[n] = rec->ts_ns;
+		n++;
+	}
+	trace_reader__close(r);
+	return n;
+}
+
+/*
+ * A marker cut: 3 maps, then the epoch bumped and the cut slot filled as
+ * fe_summary_cut does (trace_marker "svt-window-start\n" at 1500000 ns),
+ * then 2 maps: poll() writes the cut record and an interval of exactly the
+ * 3 maps ending at the marker's time; the 2 maps after it go to the next
+ * interval (a timer tick), not to the first. Then two cuts within one
+ * poll: merged into one interval, counted by summary__nr_merged().
+ */
+static void test_marker_cut(void **state)
+{
+	static const char *const progs[] = {"rtp_iommu_map", NULL};
+	char path[] = "/tmp/svt-summary-cut.XXXXXX";
+	struct svatrace_bpf *skel;
+	struct svt_sum_state *st;
+	struct trace_writer *w;
+	struct summary *s;
+	struct summary_row rows[8];
+	uint64_t row_ts[8], cut_ts[4];
+	char cuts[4][64];
+	int fd, n, nc;
+
+	(void)state;
+	if (geteuid() != 0 || access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+		skip();
+	skel = load_only(progs);
+	st = &skel->bss->sum_state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, 0, "{}");
+	assert_non_null(w);
+	s = summary__new(bpf_map__fd(skel->maps.sum_arr), bpf_map__fd(skel->maps.sum_hash), st,
+			 NULL, w, NULL, 0, 1000000);
+	assert_non_null(s);
+	assert_false(summary__marker_cuts(s));		/* no program given */
+	assert_int_equal(summary__poll(s, 1100000), 0); /* nothing cut yet: nothing written */
+	assert_int_equal(summary__nr_records(s), 0);
+
+	for (int i = 0; i < 3; i++)
+		run_raw(skel, "rtp_iommu_map", 0x1000u * i, 0x100000, 4096);
+	st->cut[0].ts_ns = 1500000;
+	strcpy(st->cut[0].text, "svt-window-start\n");
+	st->cut[0].epoch = 1;
+	__atomic_store_n(&st->epoch, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < 2; i++)
+		run_raw(skel, "rtp_iommu_map", 0x8000u * i, 0x100000, 8192);
+	assert_int_equal(summary__poll(s, 1600000), 0);
+	assert_int_equal(summary__nr_events(s, SVT_P_IOMMU_MAP), 3);
+	assert_int_equal(summary__nr_marker_cuts(s), 1);
+	assert_int_equal(summary__tick(s, 2000000), 0);
+	assert_int_equal(summary__nr_events(s, SVT_P_IOMMU_MAP), 5);
+
+	/* two marker cuts between polls: epochs 2 and 3 close together */
+	run_raw(skel, "rtp_iommu_map", 0x1000, 0x100000, 4096);
+	st->cut[2].ts_ns = 2100000;
+	strcpy(st->cut[2].text, "a b");
+	st->cut[2].epoch = 3;
+	st->cut[3].ts_ns = 2200000;
+	strcpy(st->cut[3].text, "c");
+	st->cut[3].epoch = 4;
+	__atomic_store_n(&st->epoch, 4, __ATOMIC_RELEASE);
+	assert_int_equal(summary__poll(s, 2300000), 0);
+	assert_int_equal(summary__nr_merged(s), 1);
+	assert_int_equal(summary__nr_events(s, SVT_P_IOMMU_MAP), 6);
+	summary__free(s);
+	assert_int_equal(trace_writer__close(w), 0);
+
+	n = read_all(path, rows, row_ts, 8, cuts, cut_ts, &nc);
+	assert_int_equal(n, 3);
+	assert_int_equal(nc, 3);
+	assert_string_equal(cuts[0], "marker=svt-window-start"); /* the newline dropped */
+	assert_int_equal(cut_ts[0], 1500000);
+	assert_int_equal(row_ts[0], 1500000); /* the interval ends at the marker */
+	assert_int_equal(rows[0].interval_ns, 500000);
+	assert_int_equal(rows[0].nr, 3);
+	assert_int_equal(rows[0].hist[13], 3); /* the 8 KiB maps are not here */
+	assert_int_equal(row_ts[1], 2000000);
+	assert_int_equal(rows[1].nr, 2);
+	assert_int_equal(rows[1].hist[14], 2);
+	assert_string_equal(cuts[1], "marker=a_b"); /* one token: blanks as '_' */
+	assert_string_equal(cuts[2], "marker=c");
+	assert_int_equal(row_ts[2], 2200000); /* merged: ends at the last cut */
+	assert_int_equal(rows[2].nr, 1);
+	unlink(path);
+	svatrace_bpf__destroy(skel);
+}
+
+/* One run of test_iopf: a report or a response at @ts_ns. */
+static void iopf(struct svatrace_bpf *skel, unsigned int probe, uint64_t pasid, uint64_t grpid,
+		 uint64_t type, uint64_t ts_ns, unsigned int dev)
+{
+	struct bpf_program *prog = skel->progs.test_iopf;
+	uint64_t args[6] = {probe, pasid, grpid, type, ts_ns, dev};
+	LIBBPF_OPTS(bpf_test_run_opts, topts, .ctx_in = args, .ctx_size_in = sizeof(args));
+
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(prog), &topts), 0);
+}
+
+/*
+ * Page requests paired with their responses in BPF: per device, the
+ * response's quantity is ns since the group's first request (a second
+ * request of the group keeps the first time), 0 for a response whose
+ * request was not seen or was not a page request; a response consumes its
+ * request (a repeat is unpaired). Device 1's same PASID and group is a
+ * different request.
+ */
+static void test_iopf_pairing(void **state)
+{
+	static const char *const progs[] = {"test_iopf", "test_iopf_type", NULL};
+	char path[] = "/tmp/svt-summary-iopf.XXXXXX";
+	const unsigned int REP = SVT_P_IOPF_REPORT, RESP = SVT_P_IOPF_PAGE_RESPONSE;
+	const char *resp_name = probe_def_by_id(RESP)->name;
+	struct svatrace_bpf *skel;
+	struct trace_writer *w;
+	struct summary *s;
+	struct summary_row rows[8];
+	uint64_t row_ts[8], cut_ts[4], preq;
+	char cuts[4][64];
+	int fd, n, nc, seen = 0;
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+
+	(void)state;
+	if (geteuid() != 0 || access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+		skip();
+	skel = load_only(progs);
+	{
+		uint64_t arg = 0;
+
+		topts.ctx_in = &arg;
+		topts.ctx_size_in = sizeof(arg);
+		assert_int_equal(
+		    bpf_prog_test_run_opts(bpf_program__fd(skel->progs.test_iopf_type), &topts), 0);
+		preq = topts.retval; /* this kernel's IOMMU_FAULT_PAGE_REQ */
+		assert_true(preq == 1 || preq == 2);
+	}
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, 0, "{}");
+	assert_non_null(w);
+	s = summary__new(bpf_map__fd(skel->maps.sum_arr), bpf_map__fd(skel->maps.sum_hash),
+			 &skel->bss->sum_state, NULL, w, NULL, 0, 1000);
+	assert_non_null(s);
+
+	iopf(skel, REP, 1, 5, preq, 10000, 0);	   /* dev0 group 5: first request */
+	iopf(skel, REP, 1, 5, preq, 12000, 0);	   /* same group: keeps 10000 */
+	iopf(skel, REP, 1, 5, preq, 20000, 1);	   /* dev1, same pasid and group */
+	iopf(skel, REP, 1, 6, 3 - preq, 20000, 0); /* not a page request: not paired */
+	iopf(skel, RESP, 1, 5, 0, 13000, 0);	   /* dev0: 3000 ns, bucket 12 */
+	iopf(skel, RESP, 1, 5, 0, 14000, 0);	   /* again: its request is consumed, 0 */
+	iopf(skel, RESP, 1, 5, 0, 120000, 1);	   /* dev1: 100000 ns, bucket 17 */
+	iopf(skel, RESP, 1, 6, 0, 30000, 0);	   /* not paired: 0 */
+	assert_int_equal(summary__tick(s, 200000), 0);
+	summary__free(s);
+	assert_int_equal(trace_writer__close(w), 0);
+
+	n = read_all(path, rows, row_ts, 8, cuts, cut_ts, &nc);
+	assert_int_equal(nc, 0);
+	for (int i = 0; i < n; i++) {
+		if (strcmp(rows[i].probe, resp_name))
+			continue;
+		seen++;
+		if (!strcmp(rows[i].name, "test-dev0")) {
+			assert_int_equal(rows[i].nr, 3);
+			assert_int_equal(rows[i].sum, 3000);
+			assert_int_equal(rows[i].hist[12], 1);
+			assert_int_equal(rows[i].hist[0], 2);
+		} else {
+			assert_string_equal(rows[i].name, "test-dev1");
+			assert_int_equal(rows[i].nr, 1);
+			assert_int_equal(rows[i].sum, 100000);
+			assert_int_equal(rows[i].hist[17], 1);
+		}
+	}
+	assert_int_equal(seen, 2);
+	assert_true(summary_is_service(resp_name));
+	assert_false(summary_is_service("iommu:map"));
+	unlink(path);
+	svatrace_bpf__destroy(skel);
+}
+
+/* The quantile of a histogram as the bucket's upper end; info's service line reads it. */
+static void test_quantile(void **state)
+{
+	uint64_t h[SVT_SUM_BUCKETS] = {0};
+	struct summary_acc *a = summary_acc__new();
+	json_t *j, *sv;
+	char text[256];
+
+	(void)state;
+	assert_int_equal(summary_hist_quantile(h, 0.5), 0);
+	h[12] = 98; /* [2048, 4096) */
+	h[17] = 2;  /* [65536, 131072) */
+	assert_int_equal(summary_hist_quantile(h, 0.5), 4095);
+	assert_int_equal(summary_hist_quantile(h, 0.98), 4095);
+	assert_int_equal(summary_hist_quantile(h, 0.99), 131071);
+	snprintf(text, sizeof(text),
+		 "probe=%s class=0 name=dev interval_ns=10 nr=5 sum=9000 hist=0:1,12:4",
+		 probe_def_by_id(SVT_P_IOPF_GROUP_RESPONSE)->name);
+	assert_int_equal(summary_acc__add(a, text), 0);
+	j = summary_acc__json(a);
+	snprintf(text, sizeof(text), "%s @dev", probe_def_by_id(SVT_P_IOPF_GROUP_RESPONSE)->name);
+	sv = json_object_get(json_object_get(json_object_get(j, "counters"), text), "service_ns");
+	assert_non_null(sv);
+	assert_int_equal(json_integer_value(json_object_get(sv, "paired")), 4);
+	assert_int_equal(json_integer_value(json_object_get(sv, "unpaired")), 1);
+	assert_int_equal(json_integer_value(json_object_get(sv, "p99_max")), 4095);
+	json_decref(j);
+	summary_acc__free(a);
 }
 
 /* gen from-summary's output, re-summarised: per interval and probe, count and histogram. */
@@ -346,7 +615,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_row_round_trip), cmocka_unit_test(test_bucket),
 	    cmocka_unit_test(test_bpf_counts),	   cmocka_unit_test(test_gen_from_summary),
-	    cmocka_unit_test(test_rate_advice),
+	    cmocka_unit_test(test_rate_advice),	   cmocka_unit_test(test_marker_cut),
+	    cmocka_unit_test(test_iopf_pairing),   cmocka_unit_test(test_quantile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
