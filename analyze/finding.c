@@ -633,6 +633,87 @@ static void fmt_ratio_words(char *buf, size_t len, double base, double v, const 
 	snprintf(buf, len, r >= 100 ? "%.0fx %s" : "%.3gx %s", r, w);
 }
 
+/*
+ * The contrast's title: the headline ratio of @other (@vo) to @base (@vb) in
+ * words ("mean " before a latency: @mean), then the CPU-time ratio when
+ * both runs stored CPU time.
+ */
+static void contrast_title(struct store *st, const struct store_run *base,
+			   const struct store_run *other, const char *what, bool mean, double vb,
+			   double vo, struct finding *f)
+{
+	double ca = cpu_total(st, base->id), cb = cpu_total(st, other->id);
+	char x[32], y[32], r[48];
+	size_t used;
+
+	finding_fmt_ns(x, sizeof(x), vo);
+	finding_fmt_ns(y, sizeof(y), vb);
+	fmt_ratio_words(r, sizeof(r), vb, vo, "slower", "faster");
+	if (fabs(vo / vb - 1) < SAME_FRAC)
+		/* "1x slower" says nothing: the headline did not move */
+		used = (size_t)snprintf(
+		    f->title, sizeof(f->title), "%s: %s takes as long as with %s (%s%s vs %s)",
+		    run_name(other), what, run_name(base), mean ? "mean " : "", x, y);
+	else
+		used = (size_t)snprintf(f->title, sizeof(f->title),
+					"%s: %s %s than %s (%s%s vs %s)", run_name(other), what, r,
+					run_name(base), mean ? "mean " : "", x, y);
+	if (!isnan(ca) && !isnan(cb) && ca > 0 && cb > 0 && used < sizeof(f->title)) {
+		finding_fmt_ns(x, sizeof(x), cb);
+		finding_fmt_ns(y, sizeof(y), ca);
+		fmt_ratio_words(r, sizeof(r), ca, cb, "higher", "lower");
+		snprintf(f->title + used, sizeof(f->title) - used, "; CPU time %s (%s vs %s)", r, x,
+			 y);
+	}
+}
+
+/*
+ * The cause of a translation-latency contrast: the parts that moved most
+ * (at most 3, each at least 1% of the move), and @other's page requests.
+ */
+static void contrast_xlate_cause(struct store *st, const struct store_run *base,
+				 const struct store_run *other, double vb, double vo,
+				 struct finding *f)
+{
+	struct part p[MAX_PARTS];
+	bool decomp;
+	size_t n = xlate_parts(st, base->id, other->id, p, &decomp), used;
+	double fl = eval(st, other->id, KEY_PRI_FAULT_LAT),
+	       nf = eval(st, other->id, KEY_PRI_REQUESTS);
+	char d[32], t[32];
+
+	qsort(p, n, sizeof(*p), cmp_part);
+	finding_fmt_ns(t, sizeof(t), vo - vb);
+	used = (size_t)snprintf(f->cause, sizeof(f->cause), "per translation, ");
+	for (size_t i = 0; i < n && i < 3 && used < sizeof(f->cause); i++) {
+		if (i && fabs(p[i].b - p[i].a) < 0.01 * fabs(vo - vb))
+			break;
+		finding_fmt_ns(d, sizeof(d), p[i].b - p[i].a);
+		used += (size_t)snprintf(f->cause + used, sizeof(f->cause) - used, "%s%s: %s%s",
+					 i ? ", " : "", p[i].what, p[i].b >= p[i].a ? "+" : "", d);
+		if (!i)
+			used += (size_t)snprintf(f->cause + used, sizeof(f->cause) - used,
+						 " of %s%s", vo >= vb ? "+" : "", t);
+	}
+	if (!n)
+		snprintf(f->cause, sizeof(f->cause), "no latency components stored");
+	else if (fabs(vo / vb - 1) < SAME_FRAC)
+		used = (size_t)snprintf(f->cause, sizeof(f->cause),
+					"per translation, no latency component moved by "
+					"%.1f%% of the mean or more",
+					100 * SAME_FRAC);
+	if (!isnan(fl) && nf > 0 && used < sizeof(f->cause)) {
+		finding_fmt_ns(d, sizeof(d), fl);
+		snprintf(f->cause + used, sizeof(f->cause) - used,
+			 " (%s: %.0f page requests, %s mean fault latency)", run_name(other), nf,
+			 d);
+	}
+	snprintf(f->basis, sizeof(f->basis), "%s",
+		 decomp ? "the runs' translation-latency decomposition (xlate.part.*_ns)"
+			: "model totals per translation (xlate.pending_wait_ns, pri.*_wait_ns, "
+			  "walk.wait_ns) / xlate.count");
+}
+
 static bool contrast(struct store *st, const struct store_run *runs, const struct study *s,
 		     struct finding *f)
 {
@@ -649,8 +730,6 @@ static bool contrast(struct store *st, const struct store_run *runs, const struc
 	const struct store_run *base = &runs[s->idx[s->baseline]], *other = NULL;
 	double vb = NAN, vo = NAN, best = -1;
 	size_t h;
-	char x[32], y[32], r[48];
-	size_t used;
 
 	if (s->nr < 2)
 		return false;
@@ -683,72 +762,9 @@ static bool contrast(struct store *st, const struct store_run *runs, const struc
 	f->den_run = base->id;
 	snprintf(f->question, sizeof(f->question), "What does %s cost compared with %s?",
 		 run_name(other), run_name(base));
-	finding_fmt_ns(x, sizeof(x), vo);
-	finding_fmt_ns(y, sizeof(y), vb);
-	fmt_ratio_words(r, sizeof(r), vb, vo, "slower", "faster");
-	if (fabs(vo / vb - 1) < SAME_FRAC)
-		/* "1x slower" says nothing: the headline did not move */
-		used = (size_t)snprintf(
-		    f->title, sizeof(f->title), "%s: %s takes as long as with %s (%s%s vs %s)",
-		    run_name(other), heads[h].what, run_name(base), h < 2 ? "mean " : "", x, y);
-	else
-		used = (size_t)snprintf(
-		    f->title, sizeof(f->title), "%s: %s %s than %s (%s%s vs %s)", run_name(other),
-		    heads[h].what, r, run_name(base), h < 2 ? "mean " : "", x, y);
-	{
-		double ca = cpu_total(st, base->id), cb = cpu_total(st, other->id);
-
-		if (!isnan(ca) && !isnan(cb) && ca > 0 && cb > 0 && used < sizeof(f->title)) {
-			finding_fmt_ns(x, sizeof(x), cb);
-			finding_fmt_ns(y, sizeof(y), ca);
-			fmt_ratio_words(r, sizeof(r), ca, cb, "higher", "lower");
-			snprintf(f->title + used, sizeof(f->title) - used,
-				 "; CPU time %s (%s vs %s)", r, x, y);
-		}
-	}
+	contrast_title(st, base, other, heads[h].what, h < 2, vb, vo, f);
 	if (h == 0) {
-		struct part p[MAX_PARTS];
-		bool decomp;
-		size_t n = xlate_parts(st, base->id, other->id, p, &decomp);
-		char d[32], t[32];
-
-		qsort(p, n, sizeof(*p), cmp_part);
-		finding_fmt_ns(t, sizeof(t), vo - vb);
-		used = (size_t)snprintf(f->cause, sizeof(f->cause), "per translation, ");
-		for (size_t i = 0; i < n && i < 3 && used < sizeof(f->cause); i++) {
-			if (i && fabs(p[i].b - p[i].a) < 0.01 * fabs(vo - vb))
-				break;
-			finding_fmt_ns(d, sizeof(d), p[i].b - p[i].a);
-			used += (size_t)snprintf(f->cause + used, sizeof(f->cause) - used,
-						 "%s%s: %s%s", i ? ", " : "", p[i].what,
-						 p[i].b >= p[i].a ? "+" : "", d);
-			if (!i)
-				used += (size_t)snprintf(f->cause + used, sizeof(f->cause) - used,
-							 " of %s%s", vo >= vb ? "+" : "", t);
-		}
-		if (!n)
-			snprintf(f->cause, sizeof(f->cause), "no latency components stored");
-		else if (fabs(vo / vb - 1) < SAME_FRAC)
-			used = (size_t)snprintf(f->cause, sizeof(f->cause),
-						"per translation, no latency component moved by "
-						"%.1f%% of the mean or more",
-						100 * SAME_FRAC);
-		{
-			double fl = eval(st, other->id, KEY_PRI_FAULT_LAT),
-			       nf = eval(st, other->id, KEY_PRI_REQUESTS);
-
-			if (!isnan(fl) && nf > 0 && used < sizeof(f->cause)) {
-				finding_fmt_ns(d, sizeof(d), fl);
-				snprintf(f->cause + used, sizeof(f->cause) - used,
-					 " (%s: %.0f page requests, %s mean fault latency)",
-					 run_name(other), nf, d);
-			}
-		}
-		snprintf(
-		    f->basis, sizeof(f->basis), "%s",
-		    decomp ? "the runs' translation-latency decomposition (xlate.part.*_ns)"
-			   : "model totals per translation (xlate.pending_wait_ns, pri.*_wait_ns, "
-			     "walk.wait_ns) / xlate.count");
+		contrast_xlate_cause(st, base, other, vb, vo, f);
 	} else {
 		struct compare cmp;
 
