@@ -2036,7 +2036,7 @@ static int emit_access(const struct model *m, metric_fn fn, void *ctx)
 	    ROW("access.writes", nr_writes, "accesses"),
 	    ROW("access.absorbed_pages", absorbed_pages, "lookups"),
 	    ROW("xlate.pending_waits", pending_waits, "lookups"),
-	    ROW("xlate.use_after_unmap", use_after_unmap, "translations"),
+	    ROW(KEY_USE_AFTER_UNMAP, use_after_unmap, "translations"),
 	    ROW("xlate.pending_wait_ns", pending_wait_ns, "ns"),
 	};
 	int rc = 0;
