@@ -190,17 +190,20 @@ static double first_gone(const struct ipt *p, size_t lo, size_t hi)
 	return NAN;
 }
 
-static bool iotlb_sweep(struct store *st, const struct store_run *runs, const struct study *s,
-			struct finding *f)
+/*
+ * The sweep's points, sorted by page size then entries: those with a
+ * size, a page size and a miss rate. Return: how many (0 when none or out
+ * of memory; *@out NULL then).
+ */
+static size_t iotlb_points(struct store *st, const struct store_run *runs, const struct study *s,
+			   struct ipt **out)
 {
 	struct ipt *p = calloc(s->nr ? s->nr : 1, sizeof(*p));
-	size_t n = 0, lo_small, hi_small, lo_big, hi_big;
-	double gone_small, gone_big, fp;
-	char ps[32], pb[32], a[32], b[32], r1[32], r2[32], fps[32];
-	size_t used;
+	size_t n = 0;
 
+	*out = p;
 	if (!p)
-		return false;
+		return 0;
 	for (size_t i = 0; i < s->nr; i++) {
 		int64_t id = runs[s->idx[i]].id;
 
@@ -213,94 +216,124 @@ static bool iotlb_sweep(struct store *st, const struct store_run *runs, const st
 			n++;
 	}
 	qsort(p, n, sizeof(*p), cmp_ipt);
-	/* a sweep: some page size has two IOTLB sizes */
-	{
-		bool sweep = false;
+	return n;
+}
 
-		for (size_t i = 1; i < n; i++)
-			sweep |= p[i].page == p[i - 1].page && p[i].entries != p[i - 1].entries;
-		if (!sweep) {
-			free(p);
-			return false;
-		}
-	}
-	f->kind = FINDING_IOTLB_SWEEP;
-	lo_small = 0;
-	hi_small = page_end(p, 0, n);
-	lo_big = lo_small;
-	hi_big = hi_small;
-	while (hi_big < n) {
-		lo_big = hi_big;
-		hi_big = page_end(p, lo_big, n);
-	}
-	gone_small = first_gone(p, lo_small, hi_small);
-	gone_big = first_gone(p, lo_big, hi_big);
-	finding_fmt_bytes(ps, sizeof(ps), p[lo_small].page);
-	finding_fmt_bytes(pb, sizeof(pb), p[lo_big].page);
-	snprintf(f->question, sizeof(f->question),
-		 "How do the IOTLB size and the page size change translation cost?");
-	if (lo_big == lo_small) {
-		if (!isnan(gone_small))
+/* The smallest and the largest page size of a sweep: their points and where misses vanish. */
+struct iotlb_ends {
+	size_t lo_small, hi_small; /* points of the smallest page size: [lo, hi) */
+	size_t lo_big, hi_big;	   /* of the largest (the same when only one) */
+	double gone_small;	   /* entries from which misses vanish, NAN: never */
+	double gone_big;	   /* likewise for the largest page size */
+	char ps[32], pb[32];	   /* the two page sizes in words */
+};
+
+static void iotlb_title(const struct ipt *p, const struct iotlb_ends *e, struct finding *f)
+{
+	if (e->lo_big == e->lo_small) {
+		if (!isnan(e->gone_small))
 			snprintf(f->title, sizeof(f->title),
-				 "With %s pages, IOTLB misses vanish from %g entries up", ps,
-				 gone_small);
+				 "With %s pages, IOTLB misses vanish from %g entries up", e->ps,
+				 e->gone_small);
 		else
 			snprintf(
 			    f->title, sizeof(f->title),
 			    "With %s pages, IOTLB misses stay at %.0f%% or more up to %g entries",
-			    ps, p[hi_small - 1].miss, p[hi_small - 1].entries);
-	} else if (!isnan(gone_big) && isnan(gone_small)) {
+			    e->ps, p[e->hi_small - 1].miss, p[e->hi_small - 1].entries);
+	} else if (!isnan(e->gone_big) && isnan(e->gone_small)) {
 		snprintf(f->title, sizeof(f->title),
 			 "%s pages remove IOTLB misses from %g entries up; %s pages still miss "
 			 "%.0f%% at %g entries",
-			 pb, gone_big, ps, p[hi_small - 1].miss, p[hi_small - 1].entries);
-	} else if (!isnan(gone_big)) {
+			 e->pb, e->gone_big, e->ps, p[e->hi_small - 1].miss,
+			 p[e->hi_small - 1].entries);
+	} else if (!isnan(e->gone_big)) {
 		snprintf(f->title, sizeof(f->title),
 			 "IOTLB misses vanish from %g entries with %s pages, from %g with %s pages",
-			 gone_big, pb, gone_small, ps);
+			 e->gone_big, e->pb, e->gone_small, e->ps);
 	} else {
 		snprintf(f->title, sizeof(f->title),
 			 "IOTLB misses stay above %.0f%% at every size up to %g entries, with %s "
 			 "and %s pages",
-			 fmin(p[hi_small - 1].miss, p[hi_big - 1].miss), p[hi_big - 1].entries, ps,
-			 pb);
+			 fmin(p[e->hi_small - 1].miss, p[e->hi_big - 1].miss),
+			 p[e->hi_big - 1].entries, e->ps, e->pb);
 	}
-	/* the cause: reach (entries x page size) against the footprint */
-	fp = finding_footprint_bytes(&runs[s->idx[0]]);
+}
+
+/* The cause: reach (entries x page size) against the footprint @fp (NAN: unknown). */
+static void iotlb_cause(const struct ipt *p, const struct iotlb_ends *e, double fp,
+			struct finding *f)
+{
+	char a[32], b[32], r1[32], r2[32], fps[32];
+	size_t used = 0;
+
 	finding_fmt_bytes(fps, sizeof(fps), fp);
-	used = 0;
-	if (!isnan(gone_big)) {
-		finding_fmt_bytes(r1, sizeof(r1), gone_big * p[lo_big].page);
+	if (!isnan(e->gone_big)) {
+		finding_fmt_bytes(r1, sizeof(r1), e->gone_big * p[e->lo_big].page);
 		used += (size_t)snprintf(f->cause + used, sizeof(f->cause) - used,
-					 "IOTLB reach %g x %s = %s", gone_big, pb, r1);
+					 "IOTLB reach %g x %s = %s", e->gone_big, e->pb, r1);
 		if (!isnan(fp))
 			used += (size_t)snprintf(
 			    f->cause + used, sizeof(f->cause) - used, " %s the %s footprint",
-			    gone_big * p[lo_big].page >= fp ? "covers" : "is below", fps);
+			    e->gone_big * p[e->lo_big].page >= fp ? "covers" : "is below", fps);
 	}
-	if (lo_big != lo_small && used < sizeof(f->cause)) {
-		double e = p[hi_small - 1].entries;
+	if (e->lo_big != e->lo_small && used < sizeof(f->cause)) {
+		double n = p[e->hi_small - 1].entries;
 
-		finding_fmt_bytes(r2, sizeof(r2), e * p[lo_small].page);
+		finding_fmt_bytes(r2, sizeof(r2), n * p[e->lo_small].page);
 		used += (size_t)snprintf(
 		    f->cause + used, sizeof(f->cause) - used, "%s%g x %s = %s%s%s",
-		    used ? "; " : "IOTLB reach ", e, ps, r2,
-		    !isnan(fp) ? (e * p[lo_small].page >= fp ? " covers it" : " does not") : "",
+		    used ? "; " : "IOTLB reach ", n, e->ps, r2,
+		    !isnan(fp) ? (n * p[e->lo_small].page >= fp ? " covers it" : " does not") : "",
 		    "");
-		finding_fmt_ns(a, sizeof(a), p[hi_small - 1].mean);
-		finding_fmt_ns(b, sizeof(b), p[hi_big - 1].mean);
-		if (used < sizeof(f->cause) && !isnan(p[hi_small - 1].mean))
+		finding_fmt_ns(a, sizeof(a), p[e->hi_small - 1].mean);
+		finding_fmt_ns(b, sizeof(b), p[e->hi_big - 1].mean);
+		if (used < sizeof(f->cause) && !isnan(p[e->hi_small - 1].mean))
 			snprintf(
 			    f->cause + used, sizeof(f->cause) - used,
 			    ". Mean translation at %g entries: %s with %s pages, %s with %s pages",
-			    e, a, ps, b, pb);
+			    n, a, e->ps, b, e->pb);
 	}
+}
+
+static bool iotlb_sweep(struct store *st, const struct store_run *runs, const struct study *s,
+			struct finding *f)
+{
+	struct ipt *p;
+	size_t n = iotlb_points(st, runs, s, &p);
+	struct iotlb_ends e = {0};
+	bool sweep = false;
+	double fp;
+
+	/* a sweep: some page size has two IOTLB sizes */
+	for (size_t i = 1; i < n; i++)
+		sweep |= p[i].page == p[i - 1].page && p[i].entries != p[i - 1].entries;
+	if (!sweep) {
+		free(p);
+		return false;
+	}
+	f->kind = FINDING_IOTLB_SWEEP;
+	e.hi_small = page_end(p, 0, n);
+	e.hi_big = e.hi_small;
+	while (e.hi_big < n) {
+		e.lo_big = e.hi_big;
+		e.hi_big = page_end(p, e.lo_big, n);
+	}
+	e.gone_small = first_gone(p, e.lo_small, e.hi_small);
+	e.gone_big = first_gone(p, e.lo_big, e.hi_big);
+	finding_fmt_bytes(e.ps, sizeof(e.ps), p[e.lo_small].page);
+	finding_fmt_bytes(e.pb, sizeof(e.pb), p[e.lo_big].page);
+	snprintf(f->question, sizeof(f->question),
+		 "How do the IOTLB size and the page size change translation cost?");
+	iotlb_title(p, &e, f);
+	fp = finding_footprint_bytes(&runs[s->idx[0]]);
+	iotlb_cause(p, &e, fp, f);
 	/* the number the title rests on: the miss rate left at the smaller
 	 * page size's largest IOTLB */
 	snprintf(f->metric, sizeof(f->metric), "%s", KEY_IOTLB_MISSES "/" KEY_IOTLB_LOOKUPS);
 	snprintf(f->metric_words, sizeof(f->metric_words),
-		 "the IOTLB miss rate with %s pages at %g entries", ps, p[hi_small - 1].entries);
-	f->num_run = p[hi_small - 1].run;
+		 "the IOTLB miss rate with %s pages at %g entries", e.ps,
+		 p[e.hi_small - 1].entries);
+	f->num_run = p[e.hi_small - 1].run;
 	snprintf(f->basis, sizeof(f->basis),
 		 "iotlb.misses / iotlb.lookups per run; reach = iotlb.entries x pt.page_bytes%s",
 		 isnan(fp) ? "" : "; footprint from the generator's parameters");
@@ -387,17 +420,21 @@ static double pct_floor(double part, double whole)
 	return floor(100 * part / whole);
 }
 
-static bool wq_clients(struct store *st, const struct store_run *runs, const struct study *s,
-		       struct finding *f)
+/*
+ * The study's points, sorted by mode then clients: those with a client
+ * count and a throughput; *@peak the highest throughput. Return: how many
+ * (0 when none or out of memory; *@out NULL then).
+ */
+static size_t wq_points(struct store *st, const struct store_run *runs, const struct study *s,
+			struct wpt **out, double *peak)
 {
 	struct wpt *p = calloc(s->nr ? s->nr : 1, sizeof(*p));
-	size_t n = 0, used = 0, nmodes = 0;
-	double peak = 0;
-	size_t first_of[2] = {0, 0};
-	char wa[48] = "", wb[48] = "", pk[32];
+	size_t n = 0;
 
+	*out = p;
+	*peak = 0;
 	if (!p)
-		return false;
+		return 0;
 	for (size_t i = 0; i < s->nr; i++) {
 		int64_t id = runs[s->idx[i]].id;
 		char *m = store__get_config(st, id, CFG_WQ_MODE);
@@ -410,26 +447,26 @@ static bool wq_clients(struct store *st, const struct store_run *runs, const str
 		p[n].run = s->idx[i];
 		free(m);
 		if (!isnan(p[n].clients) && !isnan(p[n].tput)) {
-			peak = fmax(peak, p[n].tput);
+			*peak = fmax(*peak, p[n].tput);
 			n++;
 		}
 	}
 	qsort(p, n, sizeof(*p), cmp_wpt);
-	{
-		bool sweep = false;
+	return n;
+}
 
-		for (size_t i = 1; i < n; i++)
-			sweep |=
-			    !strcmp(p[i].mode, p[i - 1].mode) && p[i].clients != p[i - 1].clients;
-		if (!sweep || peak <= 0) {
-			free(p);
-			return false;
-		}
-	}
-	f->kind = FINDING_WQ_CLIENTS;
-	snprintf(f->question, sizeof(f->question),
-		 "How many submitting clients does each work-queue mode need to reach the "
-		 "device's throughput?");
+/*
+ * The title: per mode, the clients it needs for SATURATED_FRAC of @peak (or
+ * the most it reaches), then the peak. first_of[] gets the first point of
+ * the first two modes and @wa, @wb their names in words (48 bytes each).
+ * Return: the number of modes.
+ */
+static size_t wq_title(const struct wpt *p, size_t n, double peak, size_t first_of[2], char *wa,
+		       char *wb, struct finding *f)
+{
+	size_t used = 0, nmodes = 0;
+	char pk[32];
+
 	for (size_t lo = 0; lo < n && used < sizeof(f->title);) {
 		size_t hi = lo, sat = SIZE_MAX, best = lo;
 		char w[48];
@@ -445,7 +482,7 @@ static bool wq_clients(struct store *st, const struct store_run *runs, const str
 		finding_value_words(CFG_WQ_MODE, p[lo].mode, w, sizeof(w));
 		if (nmodes < 2) {
 			first_of[nmodes] = lo;
-			snprintf(nmodes ? wb : wa, sizeof(wa), "%s", w);
+			snprintf(nmodes ? wb : wa, 48, "%s", w);
 		}
 		nmodes++;
 		if (used)
@@ -473,7 +510,29 @@ static bool wq_clients(struct store *st, const struct store_run *runs, const str
 	snprintf(pk, sizeof(pk), "%.3g", peak / 1e6);
 	if (used < sizeof(f->title))
 		snprintf(f->title + used, sizeof(f->title) - used, "; peak %s M descriptors/s", pk);
-	if (nmodes >= 2) {
+	return nmodes;
+}
+
+static bool wq_clients(struct store *st, const struct store_run *runs, const struct study *s,
+		       struct finding *f)
+{
+	struct wpt *p;
+	double peak;
+	size_t n = wq_points(st, runs, s, &p, &peak), first_of[2] = {0, 0};
+	char wa[48] = "", wb[48] = "";
+	bool sweep = false;
+
+	for (size_t i = 1; i < n; i++)
+		sweep |= !strcmp(p[i].mode, p[i - 1].mode) && p[i].clients != p[i - 1].clients;
+	if (!sweep || peak <= 0) {
+		free(p);
+		return false;
+	}
+	f->kind = FINDING_WQ_CLIENTS;
+	snprintf(f->question, sizeof(f->question),
+		 "How many submitting clients does each work-queue mode need to reach the "
+		 "device's throughput?");
+	if (wq_title(p, n, peak, first_of, wa, wb, f) >= 2) {
 		/* both modes at their smallest client count; dedicated first if present */
 		const struct store_run *ra = &runs[p[first_of[0]].run],
 				       *rb = &runs[p[first_of[1]].run];
@@ -633,6 +692,87 @@ static void fmt_ratio_words(char *buf, size_t len, double base, double v, const 
 	snprintf(buf, len, r >= 100 ? "%.0fx %s" : "%.3gx %s", r, w);
 }
 
+/*
+ * The contrast's title: the headline ratio of @other (@vo) to @base (@vb) in
+ * words ("mean " before a latency: @mean), then the CPU-time ratio when
+ * both runs stored CPU time.
+ */
+static void contrast_title(struct store *st, const struct store_run *base,
+			   const struct store_run *other, const char *what, bool mean, double vb,
+			   double vo, struct finding *f)
+{
+	double ca = cpu_total(st, base->id), cb = cpu_total(st, other->id);
+	char x[32], y[32], r[48];
+	size_t used;
+
+	finding_fmt_ns(x, sizeof(x), vo);
+	finding_fmt_ns(y, sizeof(y), vb);
+	fmt_ratio_words(r, sizeof(r), vb, vo, "slower", "faster");
+	if (fabs(vo / vb - 1) < SAME_FRAC)
+		/* "1x slower" says nothing: the headline did not move */
+		used = (size_t)snprintf(
+		    f->title, sizeof(f->title), "%s: %s takes as long as with %s (%s%s vs %s)",
+		    run_name(other), what, run_name(base), mean ? "mean " : "", x, y);
+	else
+		used = (size_t)snprintf(f->title, sizeof(f->title),
+					"%s: %s %s than %s (%s%s vs %s)", run_name(other), what, r,
+					run_name(base), mean ? "mean " : "", x, y);
+	if (!isnan(ca) && !isnan(cb) && ca > 0 && cb > 0 && used < sizeof(f->title)) {
+		finding_fmt_ns(x, sizeof(x), cb);
+		finding_fmt_ns(y, sizeof(y), ca);
+		fmt_ratio_words(r, sizeof(r), ca, cb, "higher", "lower");
+		snprintf(f->title + used, sizeof(f->title) - used, "; CPU time %s (%s vs %s)", r, x,
+			 y);
+	}
+}
+
+/*
+ * The cause of a translation-latency contrast: the parts that moved most
+ * (at most 3, each at least 1% of the move), and @other's page requests.
+ */
+static void contrast_xlate_cause(struct store *st, const struct store_run *base,
+				 const struct store_run *other, double vb, double vo,
+				 struct finding *f)
+{
+	struct part p[MAX_PARTS];
+	bool decomp;
+	size_t n = xlate_parts(st, base->id, other->id, p, &decomp), used;
+	double fl = eval(st, other->id, KEY_PRI_FAULT_LAT),
+	       nf = eval(st, other->id, KEY_PRI_REQUESTS);
+	char d[32], t[32];
+
+	qsort(p, n, sizeof(*p), cmp_part);
+	finding_fmt_ns(t, sizeof(t), vo - vb);
+	used = (size_t)snprintf(f->cause, sizeof(f->cause), "per translation, ");
+	for (size_t i = 0; i < n && i < 3 && used < sizeof(f->cause); i++) {
+		if (i && fabs(p[i].b - p[i].a) < 0.01 * fabs(vo - vb))
+			break;
+		finding_fmt_ns(d, sizeof(d), p[i].b - p[i].a);
+		used += (size_t)snprintf(f->cause + used, sizeof(f->cause) - used, "%s%s: %s%s",
+					 i ? ", " : "", p[i].what, p[i].b >= p[i].a ? "+" : "", d);
+		if (!i)
+			used += (size_t)snprintf(f->cause + used, sizeof(f->cause) - used,
+						 " of %s%s", vo >= vb ? "+" : "", t);
+	}
+	if (!n)
+		snprintf(f->cause, sizeof(f->cause), "no latency components stored");
+	else if (fabs(vo / vb - 1) < SAME_FRAC)
+		used = (size_t)snprintf(f->cause, sizeof(f->cause),
+					"per translation, no latency component moved by "
+					"%.1f%% of the mean or more",
+					100 * SAME_FRAC);
+	if (!isnan(fl) && nf > 0 && used < sizeof(f->cause)) {
+		finding_fmt_ns(d, sizeof(d), fl);
+		snprintf(f->cause + used, sizeof(f->cause) - used,
+			 " (%s: %.0f page requests, %s mean fault latency)", run_name(other), nf,
+			 d);
+	}
+	snprintf(f->basis, sizeof(f->basis), "%s",
+		 decomp ? "the runs' translation-latency decomposition (xlate.part.*_ns)"
+			: "model totals per translation (xlate.pending_wait_ns, pri.*_wait_ns, "
+			  "walk.wait_ns) / xlate.count");
+}
+
 static bool contrast(struct store *st, const struct store_run *runs, const struct study *s,
 		     struct finding *f)
 {
@@ -649,8 +789,6 @@ static bool contrast(struct store *st, const struct store_run *runs, const struc
 	const struct store_run *base = &runs[s->idx[s->baseline]], *other = NULL;
 	double vb = NAN, vo = NAN, best = -1;
 	size_t h;
-	char x[32], y[32], r[48];
-	size_t used;
 
 	if (s->nr < 2)
 		return false;
@@ -683,72 +821,9 @@ static bool contrast(struct store *st, const struct store_run *runs, const struc
 	f->den_run = base->id;
 	snprintf(f->question, sizeof(f->question), "What does %s cost compared with %s?",
 		 run_name(other), run_name(base));
-	finding_fmt_ns(x, sizeof(x), vo);
-	finding_fmt_ns(y, sizeof(y), vb);
-	fmt_ratio_words(r, sizeof(r), vb, vo, "slower", "faster");
-	if (fabs(vo / vb - 1) < SAME_FRAC)
-		/* "1x slower" says nothing: the headline did not move */
-		used = (size_t)snprintf(
-		    f->title, sizeof(f->title), "%s: %s takes as long as with %s (%s%s vs %s)",
-		    run_name(other), heads[h].what, run_name(base), h < 2 ? "mean " : "", x, y);
-	else
-		used = (size_t)snprintf(
-		    f->title, sizeof(f->title), "%s: %s %s than %s (%s%s vs %s)", run_name(other),
-		    heads[h].what, r, run_name(base), h < 2 ? "mean " : "", x, y);
-	{
-		double ca = cpu_total(st, base->id), cb = cpu_total(st, other->id);
-
-		if (!isnan(ca) && !isnan(cb) && ca > 0 && cb > 0 && used < sizeof(f->title)) {
-			finding_fmt_ns(x, sizeof(x), cb);
-			finding_fmt_ns(y, sizeof(y), ca);
-			fmt_ratio_words(r, sizeof(r), ca, cb, "higher", "lower");
-			snprintf(f->title + used, sizeof(f->title) - used,
-				 "; CPU time %s (%s vs %s)", r, x, y);
-		}
-	}
+	contrast_title(st, base, other, heads[h].what, h < 2, vb, vo, f);
 	if (h == 0) {
-		struct part p[MAX_PARTS];
-		bool decomp;
-		size_t n = xlate_parts(st, base->id, other->id, p, &decomp);
-		char d[32], t[32];
-
-		qsort(p, n, sizeof(*p), cmp_part);
-		finding_fmt_ns(t, sizeof(t), vo - vb);
-		used = (size_t)snprintf(f->cause, sizeof(f->cause), "per translation, ");
-		for (size_t i = 0; i < n && i < 3 && used < sizeof(f->cause); i++) {
-			if (i && fabs(p[i].b - p[i].a) < 0.01 * fabs(vo - vb))
-				break;
-			finding_fmt_ns(d, sizeof(d), p[i].b - p[i].a);
-			used += (size_t)snprintf(f->cause + used, sizeof(f->cause) - used,
-						 "%s%s: %s%s", i ? ", " : "", p[i].what,
-						 p[i].b >= p[i].a ? "+" : "", d);
-			if (!i)
-				used += (size_t)snprintf(f->cause + used, sizeof(f->cause) - used,
-							 " of %s%s", vo >= vb ? "+" : "", t);
-		}
-		if (!n)
-			snprintf(f->cause, sizeof(f->cause), "no latency components stored");
-		else if (fabs(vo / vb - 1) < SAME_FRAC)
-			used = (size_t)snprintf(f->cause, sizeof(f->cause),
-						"per translation, no latency component moved by "
-						"%.1f%% of the mean or more",
-						100 * SAME_FRAC);
-		{
-			double fl = eval(st, other->id, KEY_PRI_FAULT_LAT),
-			       nf = eval(st, other->id, KEY_PRI_REQUESTS);
-
-			if (!isnan(fl) && nf > 0 && used < sizeof(f->cause)) {
-				finding_fmt_ns(d, sizeof(d), fl);
-				snprintf(f->cause + used, sizeof(f->cause) - used,
-					 " (%s: %.0f page requests, %s mean fault latency)",
-					 run_name(other), nf, d);
-			}
-		}
-		snprintf(
-		    f->basis, sizeof(f->basis), "%s",
-		    decomp ? "the runs' translation-latency decomposition (xlate.part.*_ns)"
-			   : "model totals per translation (xlate.pending_wait_ns, pri.*_wait_ns, "
-			     "walk.wait_ns) / xlate.count");
+		contrast_xlate_cause(st, base, other, vb, vo, f);
 	} else {
 		struct compare cmp;
 

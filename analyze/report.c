@@ -1010,6 +1010,89 @@ static void summary_hist(struct out *o, const struct tsum *t, const char *unit, 
 	table_close(o);
 }
 
+/* The summary's counters over the whole trace: events, rate and mean quantity. */
+static void summary_counters(struct out *o, const struct tsum *t, double span_ns)
+{
+	const char *head[] = {"counter", "events", "per second", "mean quantity"};
+
+	table_open(o, "Counters over the whole trace: events, rate and mean quantity");
+	table_row(o, head, 4, true);
+	for (size_t i = 0; i < t->nc; i++) {
+		const struct summary_row *r = &t->c[i];
+		char name[160], ev[32], ps[32], d[48];
+		const char *row[4] = {name, ev, ps, d};
+
+		counter_name(r, name, sizeof(name));
+		snprintf(ev, sizeof(ev), "%" PRIu64, r->nr);
+		snprintf(ps, sizeof(ps), "%.4g", span_ns > 0 ? r->nr / (span_ns / 1e9) : NAN);
+		fmt_qty(d, sizeof(d), tsum_unit(r->probe), r->nr ? (double)r->sum / r->nr : NAN);
+		table_row(o, row, 4, false);
+	}
+	table_close(o);
+}
+
+/* The summary's events per second in each interval (the first SUMMARY_MAX_ROWS). */
+static void summary_rates(struct out *o, const struct tsum *t)
+{
+	const char *cells[1 + TSUM_PROBES];
+	char v[1 + TSUM_PROBES][48], cap[512];
+
+	snprintf(cap, sizeof(cap), "Events per second in each interval%s",
+		 t->ni > SUMMARY_MAX_ROWS ? " (the first 20)" : "");
+	table_open(o, cap);
+	cells[0] = "interval ends at (s)";
+	for (size_t p = 0; p < t->np; p++)
+		cells[1 + p] = t->probe[p];
+	table_row(o, cells, 1 + t->np, true);
+	for (size_t i = 0; i < t->ni && i < SUMMARY_MAX_ROWS; i++) {
+		double w = (double)t->iv[i].interval_ns / 1e9;
+
+		snprintf(v[0], sizeof(v[0]), "%.3f", (double)t->iv[i].ts_ns / 1e9);
+		cells[0] = v[0];
+		for (size_t p = 0; p < t->np; p++) {
+			snprintf(v[1 + p], sizeof(v[0]), "%.4g",
+				 w > 0 ? (double)t->iv[i].nr[p] / w : NAN);
+			cells[1 + p] = v[1 + p];
+		}
+		table_row(o, cells, 1 + t->np, false);
+	}
+	table_close(o);
+}
+
+/* A queued-invalidation descriptor counter (qi_submit*, not the _sync waits). */
+static bool is_qi_desc(const struct summary_row *r)
+{
+	return strstr(r->probe, "qi_submit") && !strstr(r->probe, "_sync");
+}
+
+/* The invalidation mix: qi_submit counters by descriptor type (none: no table). */
+static void summary_inval_mix(struct out *o, const struct tsum *t)
+{
+	const char *head[] = {"descriptor", "submitted", "share (%)"};
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < t->nc; i++)
+		if (is_qi_desc(&t->c[i]))
+			total += t->c[i].nr;
+	if (!total)
+		return;
+	table_open(o, "Invalidation mix: queued-invalidation descriptors by type "
+		      "and granularity");
+	table_row(o, head, 3, true);
+	for (size_t i = 0; i < t->nc; i++) {
+		char name[160], n[32], sh[32];
+		const char *row[3] = {name, n, sh};
+
+		if (!is_qi_desc(&t->c[i]))
+			continue;
+		counter_name(&t->c[i], name, sizeof(name));
+		snprintf(n, sizeof(n), "%" PRIu64, t->c[i].nr);
+		snprintf(sh, sizeof(sh), "%.1f", 100.0 * t->c[i].nr / total);
+		table_row(o, row, 3, false);
+	}
+	table_close(o);
+}
+
 /*
  * The summary of a study's trace, when it has `collect --summary` records:
  * counters, rates per interval, the size histogram, the invalidation mix
@@ -1023,7 +1106,7 @@ static void summary_section(struct out *o, const struct store_run *b)
 	bool generated = json_is_object(meta) && json_object_get(meta, "generator");
 	struct tsum t;
 	double span_ns = 0;
-	char cap[512], a[48], c[48], d[48];
+	char a[48], c[48];
 	int rc;
 
 	json_decref(meta);
@@ -1060,87 +1143,10 @@ static void summary_section(struct out *o, const struct store_run *b)
 	     t.nr_records, t.ni, c, a, t.nr_other ? "" : " and nothing else (a summary-only trace)",
 	     b->trace_path);
 	raw(o, "</p>\n", "\n\n");
-
-	/* counters */
-	snprintf(cap, sizeof(cap), "Counters over the whole trace: events, rate and mean quantity");
-	table_open(o, cap);
-	{
-		const char *head[] = {"counter", "events", "per second", "mean quantity"};
-
-		table_row(o, head, 4, true);
-		for (size_t i = 0; i < t.nc; i++) {
-			const struct summary_row *r = &t.c[i];
-			char name[160], ev[32], ps[32];
-			const char *row[4] = {name, ev, ps, d};
-
-			counter_name(r, name, sizeof(name));
-			snprintf(ev, sizeof(ev), "%" PRIu64, r->nr);
-			snprintf(ps, sizeof(ps), "%.4g",
-				 span_ns > 0 ? r->nr / (span_ns / 1e9) : NAN);
-			fmt_qty(d, sizeof(d), tsum_unit(r->probe),
-				r->nr ? (double)r->sum / r->nr : NAN);
-			table_row(o, row, 4, false);
-		}
-	}
-	table_close(o);
-
-	/* rates per interval */
-	snprintf(cap, sizeof(cap), "Events per second in each interval%s",
-		 t.ni > SUMMARY_MAX_ROWS ? " (the first 20)" : "");
-	table_open(o, cap);
-	{
-		const char *cells[1 + TSUM_PROBES];
-		char v[1 + TSUM_PROBES][48];
-
-		cells[0] = "interval ends at (s)";
-		for (size_t p = 0; p < t.np; p++)
-			cells[1 + p] = t.probe[p];
-		table_row(o, cells, 1 + t.np, true);
-		for (size_t i = 0; i < t.ni && i < SUMMARY_MAX_ROWS; i++) {
-			double w = (double)t.iv[i].interval_ns / 1e9;
-
-			snprintf(v[0], sizeof(v[0]), "%.3f", (double)t.iv[i].ts_ns / 1e9);
-			cells[0] = v[0];
-			for (size_t p = 0; p < t.np; p++) {
-				snprintf(v[1 + p], sizeof(v[0]), "%.4g",
-					 w > 0 ? (double)t.iv[i].nr[p] / w : NAN);
-				cells[1 + p] = v[1 + p];
-			}
-			table_row(o, cells, 1 + t.np, false);
-		}
-	}
-	table_close(o);
-
+	summary_counters(o, &t, span_ns);
+	summary_rates(o, &t);
 	summary_hist(o, &t, "bytes", "Sizes of maps, unmaps and DMA");
-
-	/* invalidation mix: qi_submit counters by descriptor type */
-	{
-		uint64_t total = 0;
-
-		for (size_t i = 0; i < t.nc; i++)
-			if (strstr(t.c[i].probe, "qi_submit") && !strstr(t.c[i].probe, "_sync"))
-				total += t.c[i].nr;
-		if (total) {
-			const char *head[] = {"descriptor", "submitted", "share (%)"};
-
-			table_open(o, "Invalidation mix: queued-invalidation descriptors by type "
-				      "and granularity");
-			table_row(o, head, 3, true);
-			for (size_t i = 0; i < t.nc; i++) {
-				char name[160], n[32], sh[32];
-				const char *row[3] = {name, n, sh};
-
-				if (!strstr(t.c[i].probe, "qi_submit") ||
-				    strstr(t.c[i].probe, "_sync"))
-					continue;
-				counter_name(&t.c[i], name, sizeof(name));
-				snprintf(n, sizeof(n), "%" PRIu64, t.c[i].nr);
-				snprintf(sh, sizeof(sh), "%.1f", 100.0 * t.c[i].nr / total);
-				table_row(o, row, 3, false);
-			}
-			table_close(o);
-		}
-	}
+	summary_inval_mix(o, &t);
 	summary_hist(o, &t, "ns",
 		     "Waits and fault service (qi_submit_sync: waiting for the invalidation "
 		     "queue; page responses: from the group's first page request, 0 when that "
@@ -1324,17 +1330,167 @@ static int pick_baseline(struct store *st, const struct store_run *runs, struct 
 	return -ENOENT;
 }
 
-int report_write(struct store *st, const struct report_opts *ro, struct report_result *res)
+/* What a report is made of: the selected runs, their studies and the views shown. */
+struct report_ctx {
+	struct store_run *runs; /* selected runs, sensitivity runs last without a run list */
+	size_t nr;		/* nr of runs */
+	enum sens_role *role;	/* each run's part in a sensitivity study */
+	size_t nr_plain;	/* runs[0..nr_plain) are compared in studies */
+	struct study *studies;	/* the studies of those runs */
+	size_t ns;		/* nr of studies */
+	struct study_view *v;	/* the studies shown (--study), with configs and findings */
+	size_t nv;		/* nr of v */
+};
+
+/*
+ * Select the runs, set the sensitivity runs apart (without a run list they
+ * go after the others, out of the studies) and group the rest into studies.
+ */
+static int gather_runs(struct store *st, const struct report_opts *ro, struct report_ctx *c,
+		       struct report_result *res)
 {
-	struct store_run *runs = NULL;
-	struct study *studies = NULL;
-	struct study_view *v = NULL;
-	enum sens_role *role = NULL;
-	size_t nr = 0, ns = 0, nv = 0, nr_plain = 0;
-	struct out o = {0};
+	int rc = select_runs(st, ro, &c->runs, &c->nr, res);
+
+	if (rc)
+		return rc;
+	if (!c->nr) {
+		snprintf(res->errmsg, sizeof(res->errmsg), "no run selected");
+		return -ENODATA;
+	}
+	c->role = calloc(c->nr, sizeof(*c->role));
+	if (!c->role)
+		return -ENOMEM;
+	/* runs of sensitivity studies are not designs to compare: without a
+	 * run list they go after the others, out of the studies, and serve
+	 * only the findings' sensitivity (a base run stored before under its
+	 * own label stays in its study) */
+	rc = sens_mark(st, c->runs, c->nr, c->role);
+	if (rc)
+		return rc;
+	c->nr_plain = c->nr;
+	if (!ro->run_ids) {
+		rc = partition_sens(c->runs, c->role, c->nr, &c->nr_plain);
+		if (rc)
+			return rc;
+		if (!c->nr_plain) {
+			snprintf(res->errmsg, sizeof(res->errmsg),
+				 "only runs of sensitivity studies are selected");
+			return -ENODATA;
+		}
+	}
+	rc = study_group(st, c->runs, c->nr_plain, &c->studies, &c->ns);
+	if (rc) {
+		snprintf(res->errmsg, sizeof(res->errmsg), "cannot group the runs: %s",
+			 strerror(-rc));
+		return rc;
+	}
+	if (ro->baseline)
+		return pick_baseline(st, c->runs, c->studies, c->ns, ro->baseline, res);
+	return 0;
+}
+
+/* The studies shown (all, or --study's): their runs' configs, finding and sensitivity. */
+static int build_views(struct store *st, const struct report_opts *ro, struct report_ctx *c,
+		       struct report_result *res)
+{
+	c->v = calloc(c->ns, sizeof(*c->v));
+	if (!c->v)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->ns; i++) {
+		struct study *s = &c->studies[i];
+		struct study_view *v = &c->v[c->nv];
+		int rc;
+
+		if (ro->study && strcmp(ro->study, s->name))
+			continue;
+		v->s = s;
+		v->cfg = calloc(s->nr, sizeof(*v->cfg));
+		if (!v->cfg)
+			return -ENOMEM;
+		for (size_t j = 0; j < s->nr; j++)
+			store__for_each_config(st, c->runs[s->idx[j]].id, cfg_cb, &v->cfg[j]);
+		finding_of_study(st, c->runs, s, &v->f);
+		rc = finding_sens_of(st, c->runs, c->role, c->nr, &v->f, store__path(st),
+				     ro->param_source, &v->fs);
+		if (rc) {
+			snprintf(res->errmsg, sizeof(res->errmsg),
+				 "cannot read the sensitivity runs: %s", strerror(-rc));
+			return rc;
+		}
+		res->nr_runs += s->nr;
+		c->nv++;
+	}
+	if (!c->nv) {
+		size_t used = (size_t)snprintf(res->errmsg, sizeof(res->errmsg),
+					       "no study named '%s'; the studies are:", ro->study);
+
+		for (size_t i = 0; i < c->ns && used < sizeof(res->errmsg); i++)
+			used += (size_t)snprintf(res->errmsg + used, sizeof(res->errmsg) - used,
+						 " %s", c->studies[i].name);
+		return -ENOENT;
+	}
+	res->nr_studies = c->nv;
+	return 0;
+}
+
+/* The title (the question asked) and the opening paragraph: source, time, counts. */
+static void write_head(struct out *o, struct store *st, const struct report_opts *ro,
+		       const struct report_ctx *c, const struct report_result *res)
+{
 	char question[512], now[32];
 	time_t t = time(NULL);
 	struct tm tm;
+
+	if (ro->question)
+		snprintf(question, sizeof(question), "%s", ro->question);
+	else if (c->nv == 1)
+		snprintf(question, sizeof(question), "%s", c->v[0].f.question);
+	else
+		snprintf(question, sizeof(question), "What do the %zu studies in %s show?", c->nv,
+			 store__path(st));
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%d %H:%M UTC", &tm);
+
+	fprintf(o->html,
+		"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width\">\n"
+		"<title>svatrace report</title>\n<style>%s</style></head><body>\n<h1>",
+		css);
+	html_esc(o->html, question);
+	fprintf(o->html, "</h1>\n<p class=\"note\">");
+	fprintf(o->md, "# ");
+	md_esc(o->md, question);
+	fprintf(o->md, "\n\n");
+	both(o,
+	     "svatrace report from %s, %s: %zu runs in %zu stud%s; each study is compared "
+	     "only within itself.",
+	     store__path(st), now, res->nr_runs, c->nv, c->nv == 1 ? "y" : "ies");
+	if (c->nr > c->nr_plain)
+		both(o,
+		     " %zu runs of sensitivity studies (sweep --sensitivity) are not compared; "
+		     "they give each finding's dependence on estimated parameters.",
+		     c->nr - c->nr_plain);
+	raw(o, "</p>\n", "\n");
+}
+
+static void report_ctx_clear(struct report_ctx *c)
+{
+	/* every slot: one whose study failed half-way holds its configs too */
+	for (size_t i = 0; c->v && i < c->ns; i++) {
+		for (size_t j = 0; c->v[i].cfg && j < c->v[i].s->nr; j++)
+			cfg_clear(&c->v[i].cfg[j]);
+		free(c->v[i].cfg);
+	}
+	free(c->v);
+	free(c->role);
+	study_free(c->studies, c->ns);
+	store_runs_free(c->runs, c->nr);
+}
+
+int report_write(struct store *st, const struct report_opts *ro, struct report_result *res)
+{
+	struct report_ctx c = {0};
+	struct out o = {0};
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -1343,85 +1499,11 @@ int report_write(struct store *st, const struct report_opts *ro, struct report_r
 			 strerror(errno));
 		return -errno;
 	}
-	rc = select_runs(st, ro, &runs, &nr, res);
-	if (rc)
-		return rc;
-	if (!nr) {
-		snprintf(res->errmsg, sizeof(res->errmsg), "no run selected");
-		rc = -ENODATA;
-		goto out;
-	}
-	role = calloc(nr, sizeof(*role));
-	if (!role) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	/* runs of sensitivity studies are not designs to compare: without a
-	 * run list they go after the others, out of the studies, and serve
-	 * only the findings' sensitivity (a base run stored before under its
-	 * own label stays in its study) */
-	rc = sens_mark(st, runs, nr, role);
+	rc = gather_runs(st, ro, &c, res);
+	if (!rc)
+		rc = build_views(st, ro, &c, res);
 	if (rc)
 		goto out;
-	nr_plain = nr;
-	if (!ro->run_ids) {
-		rc = partition_sens(runs, role, nr, &nr_plain);
-		if (rc)
-			goto out;
-		if (!nr_plain) {
-			snprintf(res->errmsg, sizeof(res->errmsg),
-				 "only runs of sensitivity studies are selected");
-			rc = -ENODATA;
-			goto out;
-		}
-	}
-	rc = study_group(st, runs, nr_plain, &studies, &ns);
-	if (rc) {
-		snprintf(res->errmsg, sizeof(res->errmsg), "cannot group the runs: %s",
-			 strerror(-rc));
-		goto out;
-	}
-	if (ro->baseline && (rc = pick_baseline(st, runs, studies, ns, ro->baseline, res)))
-		goto out;
-	v = calloc(ns, sizeof(*v));
-	if (!v) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < ns; i++) {
-		if (ro->study && strcmp(ro->study, studies[i].name))
-			continue;
-		v[nv].s = &studies[i];
-		v[nv].cfg = calloc(studies[i].nr, sizeof(*v[nv].cfg));
-		if (!v[nv].cfg) {
-			rc = -ENOMEM;
-			goto out;
-		}
-		for (size_t j = 0; j < studies[i].nr; j++)
-			store__for_each_config(st, runs[studies[i].idx[j]].id, cfg_cb,
-					       &v[nv].cfg[j]);
-		finding_of_study(st, runs, &studies[i], &v[nv].f);
-		rc = finding_sens_of(st, runs, role, nr, &v[nv].f, store__path(st),
-				     ro->param_source, &v[nv].fs);
-		if (rc) {
-			snprintf(res->errmsg, sizeof(res->errmsg),
-				 "cannot read the sensitivity runs: %s", strerror(-rc));
-			goto out;
-		}
-		res->nr_runs += studies[i].nr;
-		nv++;
-	}
-	if (!nv) {
-		size_t used = (size_t)snprintf(res->errmsg, sizeof(res->errmsg),
-					       "no study named '%s'; the studies are:", ro->study);
-
-		for (size_t i = 0; i < ns && used < sizeof(res->errmsg); i++)
-			used += (size_t)snprintf(res->errmsg + used, sizeof(res->errmsg) - used,
-						 " %s", studies[i].name);
-		rc = -ENOENT;
-		goto out;
-	}
-	res->nr_studies = nv;
 	snprintf(res->html, sizeof(res->html), "%s/report.html", ro->out_dir);
 	snprintf(res->md, sizeof(res->md), "%s/report.md", ro->out_dir);
 	o.html = fopen(res->html, "w");
@@ -1432,57 +1514,18 @@ int report_write(struct store *st, const struct report_opts *ro, struct report_r
 			 strerror(errno));
 		goto out;
 	}
-	if (ro->question)
-		snprintf(question, sizeof(question), "%s", ro->question);
-	else if (nv == 1)
-		snprintf(question, sizeof(question), "%s", v[0].f.question);
-	else
-		snprintf(question, sizeof(question), "What do the %zu studies in %s show?", nv,
-			 store__path(st));
-	gmtime_r(&t, &tm);
-	strftime(now, sizeof(now), "%Y-%m-%d %H:%M UTC", &tm);
-
-	fprintf(o.html,
-		"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-		"<meta name=\"viewport\" content=\"width=device-width\">\n"
-		"<title>svatrace report</title>\n<style>%s</style></head><body>\n<h1>",
-		css);
-	html_esc(o.html, question);
-	fprintf(o.html, "</h1>\n<p class=\"note\">");
-	fprintf(o.md, "# ");
-	md_esc(o.md, question);
-	fprintf(o.md, "\n\n");
-	both(&o,
-	     "svatrace report from %s, %s: %zu runs in %zu stud%s; each study is compared "
-	     "only within itself.",
-	     store__path(st), now, res->nr_runs, nv, nv == 1 ? "y" : "ies");
-	if (nr > nr_plain)
-		both(&o,
-		     " %zu runs of sensitivity studies (sweep --sensitivity) are not compared; "
-		     "they give each finding's dependence on estimated parameters.",
-		     nr - nr_plain);
-	raw(&o, "</p>\n", "\n");
-
-	findings_section(&o, v, nv);
-	provenance_section(&o, st, runs, v, nv, ro);
-	for (size_t i = 0; i < nv; i++)
-		study_section(&o, st, runs, &v[i], ro, res);
-	appendix(&o, runs, v, nv, ro);
+	write_head(&o, st, ro, &c, res);
+	findings_section(&o, c.v, c.nv);
+	provenance_section(&o, st, c.runs, c.v, c.nv, ro);
+	for (size_t i = 0; i < c.nv; i++)
+		study_section(&o, st, c.runs, &c.v[i], ro, res);
+	appendix(&o, c.runs, c.v, c.nv, ro);
 	fprintf(o.html, "</body></html>\n");
-	rc = 0;
 out:
 	if (o.html && fclose(o.html) && !rc)
 		rc = -EIO;
 	if (o.md && fclose(o.md) && !rc)
 		rc = -EIO;
-	for (size_t i = 0; v && i < nv; i++) {
-		for (size_t j = 0; v[i].cfg && j < v[i].s->nr; j++)
-			cfg_clear(&v[i].cfg[j]);
-		free(v[i].cfg);
-	}
-	free(v);
-	free(role);
-	study_free(studies, ns);
-	store_runs_free(runs, nr);
+	report_ctx_clear(&c);
 	return rc;
 }

@@ -80,7 +80,17 @@ static int parse_clock(const char *s, enum trace_clock *c)
 	return -1;
 }
 
-int cmd_import(int argc, char **argv)
+/* The command line, before it is checked. */
+struct import_args {
+	const char *from;	/* --from KIND */
+	const char *out;	/* -o OUT */
+	const char *clock_name; /* --clock NAME, or NULL: the importer's or the file's */
+	const char *key_path;	/* --hash-key FILE, or NULL: a random key */
+	struct import_opts io;	/* what the importer is told */
+};
+
+/* Parse the options into @a: -1 to go on, else the exit code (help or usage error). */
+static int parse_opts(int argc, char **argv, struct import_args *a)
 {
 	static const struct option opts[] = {
 	    {"from", required_argument, NULL, 'f'},
@@ -93,42 +103,30 @@ int cmd_import(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *from = NULL, *out = NULL, *clock_name = NULL, *key_path = NULL, *in;
-	uint8_t key[REDACT_KEY_BYTES];
-	char key_id[REDACT_KEY_ID_LEN + 1], kerr[512];
-	struct import_opts io = {.cmdline = cli_command_line()};
-	struct import_stats st = {0};
-	const struct importer *imp;
-	enum trace_clock clock;
-	struct trace_writer *w;
-	struct outfile of;
-	struct utsname un;
-	json_t *meta, *src;
-	char *meta_text;
-	int c, err, cerr;
+	int c;
 
 	while ((c = cli_getopt(argc, argv, "f:o:h", opts)) != -1) {
 		switch (c) {
 		case 'f':
-			from = optarg;
+			a->from = optarg;
 			break;
 		case 'o':
-			out = optarg;
+			a->out = optarg;
 			break;
 		case 'c':
-			clock_name = optarg;
+			a->clock_name = optarg;
 			break;
 		case 'k':
-			io.keep_addrs = true;
+			a->io.keep_addrs = true;
 			break;
 		case 'K':
-			key_path = optarg;
+			a->key_path = optarg;
 			break;
 		case 'L':
-			io.lenient = true;
+			a->io.lenient = true;
 			break;
 		case 'E':
-			io.event_list = optarg;
+			a->io.event_list = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -137,52 +135,21 @@ int cmd_import(int argc, char **argv)
 			return cli_usage_error("import", "bad option");
 		}
 	}
-	if (!from)
-		return cli_usage_error("import", "--from KIND is required");
-	imp = import_find(from);
-	if (!imp)
-		return cli_usage_error("import", "no importer '%s'", from);
-	if (optind != argc - 1)
-		return cli_usage_error("import", "give exactly one input file");
-	if (!out)
-		return cli_usage_error("import", "-o OUT is required");
-	in = argv[optind];
-	if (io.event_list && strcmp(imp->name, "ftrace-text"))
-		return cli_usage_error("import", "--event-list is for --from ftrace-text (the "
-						 "other inputs name their events' systems)");
-	clock = imp->clock;
-	if (clock_name && parse_clock(clock_name, &clock))
-		return cli_usage_error("import", "unknown clock '%s'", clock_name);
-	if (access(in, R_OK))
-		return cli_error("import", "%s: %s", in, strerror(errno));
-	if (key_path && io.keep_addrs)
-		return cli_usage_error("import", "--hash-key and --keep-addrs exclude each other");
-	if (!io.keep_addrs) {
-		if (key_path ? redact_key_load(key_path, key, kerr, sizeof(kerr))
-			     : redact_key_random(key)) {
-			if (!key_path)
-				snprintf(kerr, sizeof(kerr), "no random source for the hash key");
-			return cli_error("import", "%s", kerr);
-		}
-		redact_key_id(key, key_id);
-		io.hash_key = key;
-	}
-	/*
-	 * The trace goes to a temporary file renamed over OUT on success: a
-	 * bad input, a full disk or a kill never costs the old OUT, and OUT
-	 * naming the input is refused before anything is opened for writing.
-	 */
-	err = outfile__begin(&of, out, in);
-	if (err == -EEXIST)
-		return cli_usage_error(
-		    "import", "output %s is the input file: refusing to overwrite it", out);
-	if (err == -EINVAL)
-		return cli_error("import", "%s: not a regular file: cannot replace it", out);
-	if (err)
-		return cli_error("import", "%s: cannot create: %s", out, strerror(-err));
+	return -1;
+}
 
-	meta = json_object();
-	src = json_object();
+/*
+ * The trace's metadata (source, command line, hosts, address handling) as
+ * compact JSON; *@clock becomes the file's own clock when the importer reads
+ * one and --clock did not name one. NULL when out of memory.
+ */
+static char *meta_text(const struct importer *imp, const char *in, const struct import_args *a,
+		       const char *key_id, enum trace_clock *clock)
+{
+	json_t *meta = json_object(), *src = json_object();
+	struct utsname un;
+	char *text;
+
 	json_object_set_new(src, "importer", json_string(imp->name));
 	json_object_set_new(src, "input", svt_json_bytes(in));
 	if (imp->source_json) {
@@ -194,11 +161,11 @@ int cmd_import(int argc, char **argv)
 			json_object_update(src, sj);
 		json_decref(sj);
 		free(t);
-		if (!clock_name)
-			clock = file_clock;
+		if (!a->clock_name)
+			*clock = file_clock;
 	}
 	json_object_set_new(meta, "source", src);
-	json_object_set_new(meta, "command_line", svt_json_bytes(io.cmdline));
+	json_object_set_new(meta, "command_line", svt_json_bytes(a->io.cmdline));
 	json_object_set_new(meta, "tool", json_string("svatrace " SVT_VERSION));
 	if (uname(&un) == 0)
 		json_object_set_new(
@@ -212,24 +179,36 @@ int cmd_import(int argc, char **argv)
 			json_object_set_new(meta, "host", hj);
 		free(h);
 	}
-	json_object_set_new(meta, "addresses", json_string(io.keep_addrs ? "kept" : "hashed"));
-	if (!io.keep_addrs) {
+	json_object_set_new(meta, "addresses", json_string(a->io.keep_addrs ? "kept" : "hashed"));
+	if (!a->io.keep_addrs) {
 		/* the id only: the key itself would let anyone reverse the hashes */
 		json_object_set_new(meta, "hash_key_id", json_string(key_id));
-		json_object_set_new(meta, "hash_key", json_string(key_path ? "user" : "random"));
+		json_object_set_new(meta, "hash_key", json_string(a->key_path ? "user" : "random"));
 	}
-	meta_text = json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS);
+	text = json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(meta);
-	w = trace_writer__open(of.tmp_path, clock,
-			       io.keep_addrs ? TRACE_F_ADDR_KEPT : TRACE_F_ADDR_HASHED, meta_text);
-	free(meta_text);
+	return text;
+}
+
+/*
+ * Run the importer into @of's temporary file and rename it over OUT: an
+ * import that fails or yields no records leaves OUT as it was.
+ */
+static int write_trace(const struct importer *imp, const char *in, const struct import_args *a,
+		       struct outfile *of, enum trace_clock clock, const char *meta)
+{
+	struct import_stats st = {0};
+	struct trace_writer *w;
+	int err, cerr;
+
+	w = trace_writer__open(of->tmp_path, clock,
+			       a->io.keep_addrs ? TRACE_F_ADDR_KEPT : TRACE_F_ADDR_HASHED, meta);
 	if (!w) {
 		err = errno;
-		outfile__abort(&of);
-		return cli_error("import", "%s: cannot create: %s", out, strerror(err));
+		outfile__abort(of);
+		return cli_error("import", "%s: cannot create: %s", a->out, strerror(err));
 	}
-	err = imp->run(in, &io, &st, w);
-	explicit_bzero(key, sizeof(key));
+	err = imp->run(in, &a->io, &st, w);
 	if (!err && st.nr_records == 0) {
 		/* an empty result is a failure, never a quiet exit 0 */
 		svt_err("%s: no records imported from %llu %s%s%s; is it really --from %s?", in,
@@ -241,19 +220,83 @@ int cmd_import(int argc, char **argv)
 	cerr = trace_writer__close(w);
 	if (err || cerr) {
 		if (cerr)
-			svt_err("%s: %s", out, trace_strerror(cerr));
-		outfile__abort(&of);
-		svt_err("%s: not written (import failed)", out);
+			svt_err("%s: %s", a->out, trace_strerror(cerr));
+		outfile__abort(of);
+		svt_err("%s: not written (import failed)", a->out);
 		return CLI_FAIL;
 	}
-	err = outfile__commit(&of);
+	err = outfile__commit(of);
 	if (err)
 		return cli_error("import", "%s: cannot rename the finished trace into place: %s",
-				 out, strerror(-err));
+				 a->out, strerror(-err));
 	svt_info("%s: %llu records (%llu generic, %llu kept as generic after a decode error) "
 		 "from %llu lines (%llu not events) -> %s",
 		 in, (unsigned long long)st.nr_records, (unsigned long long)st.nr_generic,
 		 (unsigned long long)st.nr_bad, (unsigned long long)st.nr_lines,
-		 (unsigned long long)st.nr_skipped, out);
+		 (unsigned long long)st.nr_skipped, a->out);
 	return CLI_OK;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	struct import_args a = {.io = {.cmdline = cli_command_line()}};
+	uint8_t key[REDACT_KEY_BYTES];
+	char key_id[REDACT_KEY_ID_LEN + 1], kerr[512];
+	const struct importer *imp;
+	enum trace_clock clock;
+	struct outfile of;
+	const char *in;
+	char *meta;
+	int err, ret;
+
+	if ((ret = parse_opts(argc, argv, &a)) >= 0)
+		return ret;
+	if (!a.from)
+		return cli_usage_error("import", "--from KIND is required");
+	imp = import_find(a.from);
+	if (!imp)
+		return cli_usage_error("import", "no importer '%s'", a.from);
+	if (optind != argc - 1)
+		return cli_usage_error("import", "give exactly one input file");
+	if (!a.out)
+		return cli_usage_error("import", "-o OUT is required");
+	in = argv[optind];
+	if (a.io.event_list && strcmp(imp->name, "ftrace-text"))
+		return cli_usage_error("import", "--event-list is for --from ftrace-text (the "
+						 "other inputs name their events' systems)");
+	clock = imp->clock;
+	if (a.clock_name && parse_clock(a.clock_name, &clock))
+		return cli_usage_error("import", "unknown clock '%s'", a.clock_name);
+	if (access(in, R_OK))
+		return cli_error("import", "%s: %s", in, strerror(errno));
+	if (a.key_path && a.io.keep_addrs)
+		return cli_usage_error("import", "--hash-key and --keep-addrs exclude each other");
+	if (!a.io.keep_addrs) {
+		if (a.key_path ? redact_key_load(a.key_path, key, kerr, sizeof(kerr))
+			       : redact_key_random(key)) {
+			if (!a.key_path)
+				snprintf(kerr, sizeof(kerr), "no random source for the hash key");
+			return cli_error("import", "%s", kerr);
+		}
+		redact_key_id(key, key_id);
+		a.io.hash_key = key;
+	}
+	/*
+	 * The trace goes to a temporary file renamed over OUT on success: a
+	 * bad input, a full disk or a kill never costs the old OUT, and OUT
+	 * naming the input is refused before anything is opened for writing.
+	 */
+	err = outfile__begin(&of, a.out, in);
+	if (err == -EEXIST)
+		return cli_usage_error(
+		    "import", "output %s is the input file: refusing to overwrite it", a.out);
+	if (err == -EINVAL)
+		return cli_error("import", "%s: not a regular file: cannot replace it", a.out);
+	if (err)
+		return cli_error("import", "%s: cannot create: %s", a.out, strerror(-err));
+	meta = meta_text(imp, in, &a, key_id, &clock);
+	ret = write_trace(imp, in, &a, &of, clock, meta);
+	free(meta);
+	explicit_bzero(key, sizeof(key));
+	return ret;
 }

@@ -179,7 +179,21 @@ static int plot(const char *dir, const uint32_t *entries, int ne, const uint32_t
 	return CLI_OK;
 }
 
-int cmd_mrc(int argc, char **argv)
+/* The command line: the sizes to count, the page and index, the outputs. */
+struct mrc_opts {
+	uint32_t entries[MRC_MAX_POINTS]; /* IOTLB sizes */
+	uint32_t ways[MRC_MAX_POINTS];	  /* ways per set, 0 = fully associative */
+	int ne;				  /* nr of entries[] */
+	int nw;				  /* nr of ways[] */
+	unsigned int psz;		  /* IOTLB_PSZ_* of the page size */
+	unsigned int shift;		  /* log2 of the page size in bytes */
+	bool ctx_hash;			  /* iotlb.set_index=ctx-hash (else page) */
+	bool as_json;			  /* --json */
+	const char *plot_dir;		  /* --plot DIR, or NULL */
+};
+
+/* Parse the options into @o: -1 to go on, else the exit code (help or usage error). */
+static int parse_opts(int argc, char **argv, struct mrc_opts *o)
 {
 	static const struct option opts[] = {
 	    {"entries", required_argument, NULL, 'e'},
@@ -191,42 +205,26 @@ int cmd_mrc(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	uint32_t entries[MRC_MAX_POINTS], ways[MRC_MAX_POINTS], pasids[MRC_MAX_CTX], nr_ctx = 0;
-	static uint64_t hashes[MRC_MAX_CTX];
-	bool ctx_hash = true;
-	static uint64_t misses[MRC_MAX_POINTS][MRC_MAX_POINTS];
-	int ne = 0, nw = 2, c, err, rc, ret = CLI_FAIL;
-	unsigned int psz = IOTLB_PSZ_4K, shift = 12;
-	struct stackdist_cfg cfg = {0};
-	struct stackdist *sd = NULL;
-	const struct trace_rec *rec;
-	struct trace_reader *r;
-	const char *plot_dir = NULL;
-	uint64_t n = 0, last_ts = 0;
-	bool as_json = false;
+	int c;
 
-	ways[0] = 0;
-	ways[1] = 8;
-	for (uint32_t e = 16; e <= 16384; e *= 2)
-		entries[ne++] = e;
 	while ((c = cli_getopt(argc, argv, "e:w:p:i:jP:h", opts)) != -1) {
 		switch (c) {
 		case 'e':
-			if ((ne = parse_list(optarg, entries, MRC_MAX_POINTS, false)) < 0)
+			if ((o->ne = parse_list(optarg, o->entries, MRC_MAX_POINTS, false)) < 0)
 				return cli_usage_error("mrc",
 						       "--entries '%s': want a list of sizes "
 						       "(at most %d, each 1..2^28)",
 						       optarg, MRC_MAX_POINTS);
 			break;
 		case 'w':
-			if ((nw = parse_list(optarg, ways, MRC_MAX_POINTS, true)) < 0)
+			if ((o->nw = parse_list(optarg, o->ways, MRC_MAX_POINTS, true)) < 0)
 				return cli_usage_error("mrc",
 						       "--ways '%s': want a list of 'full' "
 						       "or way counts",
 						       optarg);
 			break;
 		case 'p':
-			if (parse_page(optarg, &psz, &shift))
+			if (parse_page(optarg, &o->psz, &o->shift))
 				return cli_usage_error(
 				    "mrc", "--page-bytes '%s': want 4096, 2M or 1G", optarg);
 			break;
@@ -234,13 +232,13 @@ int cmd_mrc(int argc, char **argv)
 			if (strcmp(optarg, "ctx-hash") && strcmp(optarg, "page"))
 				return cli_usage_error(
 				    "mrc", "--set-index '%s': want ctx-hash or page", optarg);
-			ctx_hash = !strcmp(optarg, "ctx-hash");
+			o->ctx_hash = !strcmp(optarg, "ctx-hash");
 			break;
 		case 'j':
-			as_json = true;
+			o->as_json = true;
 			break;
 		case 'P':
-			plot_dir = optarg;
+			o->plot_dir = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -251,25 +249,148 @@ int cmd_mrc(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage_error("mrc", "give exactly one trace file");
-	/* what to track: the largest fully associative size, the set counts and ways */
-	for (int w = 0; w < nw; w++) {
-		for (int e = 0; e < ne; e++) {
+	return -1;
+}
+
+/* What to track: the largest fully associative size, the set counts and ways. */
+static void track_cfg(const struct mrc_opts *o, struct stackdist_cfg *cfg)
+{
+	for (int w = 0; w < o->nw; w++) {
+		for (int e = 0; e < o->ne; e++) {
 			uint64_t sets;
 
-			if (!ways[w]) {
-				if (entries[e] > cfg.max_entries)
-					cfg.max_entries = entries[e];
+			if (!o->ways[w]) {
+				if (o->entries[e] > cfg->max_entries)
+					cfg->max_entries = o->entries[e];
 				continue;
 			}
-			sets = entries[e] / ways[w];
-			if (entries[e] % ways[w] || (sets & (sets - 1)) ||
+			sets = o->entries[e] / o->ways[w];
+			if (o->entries[e] % o->ways[w] || (sets & (sets - 1)) ||
 			    sets > (1ull << STACKDIST_MAX_SETS_LOG2))
 				continue; /* reported as not computable below */
-			cfg.sets_mask |= (uint32_t)sets;
-			if (ways[w] > cfg.max_ways)
-				cfg.max_ways = ways[w];
+			cfg->sets_mask |= (uint32_t)sets;
+			if (o->ways[w] > cfg->max_ways)
+				cfg->max_ways = o->ways[w];
 		}
 	}
+}
+
+/*
+ * One pass over @path's records into @sd: CLI_OK, or CLI_FAIL (reported)
+ * on a record that disqualifies the trace or a read error.
+ */
+static int feed(struct stackdist *sd, struct trace_reader *r, const char *path,
+		const struct mrc_opts *o)
+{
+	static uint64_t hashes[MRC_MAX_CTX];
+	uint32_t pasids[MRC_MAX_CTX], nr_ctx = 0;
+	const struct trace_rec *rec;
+	uint64_t n = 0, last_ts = 0;
+	int rc;
+
+	while ((rc = trace_reader__next(r, &rec)) == 1) {
+		const struct trace_rec_dev_access *a = (const void *)rec;
+		uint64_t bytes, first, last, ctx;
+
+		n++;
+		if (rec->kind == TRACE_REC_GENERIC)
+			continue;
+		if (rec->kind != TRACE_REC_DEV_ACCESS)
+			return cli_error("mrc",
+					 "%s: record %" PRIu64 " is %s: the IOTLB changes between "
+					 "lookups in this trace, so one-pass counts would differ "
+					 "from replay; use 'svatrace sweep'",
+					 path, n - 1, trace_rec_kind_name(rec->kind));
+		if (rec->ts_ns < last_ts)
+			return cli_error("mrc",
+					 "%s: record %" PRIu64 " goes back in time (%" PRIu64
+					 " ns after %" PRIu64 " ns): replay would reorder it; use "
+					 "'svatrace sweep'",
+					 path, n - 1, rec->ts_ns, last_ts);
+		last_ts = rec->ts_ns;
+		/* the pages the access touches, as model__access splits it */
+		bytes = a->size_bytes ? a->size_bytes : 1;
+		first = a->iova >> o->shift;
+		last = a->iova + bytes - 1 < a->iova ? UINT64_MAX >> o->shift
+						     : (a->iova + bytes - 1) >> o->shift;
+		ctx = ctx_of(pasids, hashes, &nr_ctx, a->pasid == TRACE_NO_PASID ? 0 : a->pasid,
+			     o->ctx_hash);
+		for (uint64_t p = first;; p++) {
+			/* iotlb.c's key layout: page << 14 | context << 2 | page size */
+			stackdist__ref(sd, (p & ((1ull << 50) - 1)) << 14 | ctx << 2 | o->psz, p,
+				       hashes[ctx]);
+			if (p == last)
+				break;
+		}
+	}
+	if (rc < 0)
+		return cli_error("mrc", "%s", trace_reader__errmsg(r));
+	return CLI_OK;
+}
+
+static double ratio(uint64_t misses, uint64_t refs)
+{
+	return refs ? (double)misses / (double)refs : 0.0;
+}
+
+/* The points, as JSON or a table (a point whose sets are not a power of two says so). */
+static void print_points(const struct mrc_opts *o, const char *path,
+			 const uint64_t (*misses)[MRC_MAX_POINTS], uint64_t refs)
+{
+	if (o->as_json) {
+		printf("{\"trace\": \"%s\", \"page_bytes\": %llu, \"lookups\": %" PRIu64
+		       ", \"points\": [",
+		       path, 1ull << o->shift, refs);
+		for (int w = 0, k = 0; w < o->nw; w++) {
+			for (int e = 0; e < o->ne; e++) {
+				if (misses[w][e] == UINT64_MAX)
+					continue;
+				printf("%s\n  {\"entries\": %u, \"ways\": %u, \"misses\": %" PRIu64
+				       ", \"miss_ratio\": %.6f}",
+				       k++ ? "," : "", o->entries[e],
+				       o->ways[w] ? o->ways[w] : o->entries[e], misses[w][e],
+				       ratio(misses[w][e], refs));
+			}
+		}
+		printf("\n]}\n");
+		return;
+	}
+	printf("%s: %" PRIu64 " IOTLB lookups (%llu-byte pages), LRU\n", path, refs,
+	       1ull << o->shift);
+	printf("%10s %8s %14s %10s\n", "entries", "ways", "misses", "miss_ratio");
+	for (int w = 0; w < o->nw; w++) {
+		for (int e = 0; e < o->ne; e++) {
+			char wb[16];
+
+			snprintf(wb, sizeof(wb), "%u", o->ways[w]);
+			if (misses[w][e] == UINT64_MAX) {
+				printf("%10u %8s %14s %10s  (entries/ways not a power of "
+				       "two)\n",
+				       o->entries[e], o->ways[w] ? wb : "full", "-", "-");
+				continue;
+			}
+			printf("%10u %8s %14" PRIu64 " %10.6f\n", o->entries[e],
+			       o->ways[w] ? wb : "full", misses[w][e], ratio(misses[w][e], refs));
+		}
+	}
+}
+
+int cmd_mrc(int argc, char **argv)
+{
+	struct mrc_opts o = {.nw = 2, .psz = IOTLB_PSZ_4K, .shift = 12, .ctx_hash = true};
+	static uint64_t misses[MRC_MAX_POINTS][MRC_MAX_POINTS];
+	struct stackdist_cfg cfg = {0};
+	struct stackdist *sd = NULL;
+	struct trace_reader *r;
+	int err, ret;
+
+	o.ways[0] = 0;
+	o.ways[1] = 8;
+	for (uint32_t e = 16; e <= 16384; e *= 2)
+		o.entries[o.ne++] = e;
+	if ((ret = parse_opts(argc, argv, &o)) >= 0)
+		return ret;
+	track_cfg(&o, &cfg);
 	if (cfg.max_ways > 4096)
 		return cli_usage_error("mrc", "--ways: at most 4096 ways per set (or 'full')");
 	sd = stackdist__new(&cfg);
@@ -280,98 +401,19 @@ int cmd_mrc(int argc, char **argv)
 		stackdist__free(sd);
 		return cli_error("mrc", "%s", trace_open_errmsg());
 	}
-	while ((rc = trace_reader__next(r, &rec)) == 1) {
-		const struct trace_rec_dev_access *a = (const void *)rec;
-		uint64_t bytes, first, last, ctx;
-
-		n++;
-		if (rec->kind == TRACE_REC_GENERIC)
-			continue;
-		if (rec->kind != TRACE_REC_DEV_ACCESS) {
-			cli_error("mrc",
-				  "%s: record %" PRIu64 " is %s: the IOTLB changes between "
-				  "lookups in this trace, so one-pass counts would differ from "
-				  "replay; use 'svatrace sweep'",
-				  argv[optind], n - 1, trace_rec_kind_name(rec->kind));
-			goto out;
-		}
-		if (rec->ts_ns < last_ts) {
-			cli_error("mrc",
-				  "%s: record %" PRIu64 " goes back in time (%" PRIu64
-				  " ns after %" PRIu64 " ns): replay would reorder it; use "
-				  "'svatrace sweep'",
-				  argv[optind], n - 1, rec->ts_ns, last_ts);
-			goto out;
-		}
-		last_ts = rec->ts_ns;
-		/* the pages the access touches, as model__access splits it */
-		bytes = a->size_bytes ? a->size_bytes : 1;
-		first = a->iova >> shift;
-		last = a->iova + bytes - 1 < a->iova ? UINT64_MAX >> shift
-						     : (a->iova + bytes - 1) >> shift;
-		ctx = ctx_of(pasids, hashes, &nr_ctx, a->pasid == TRACE_NO_PASID ? 0 : a->pasid,
-			     ctx_hash);
-		for (uint64_t p = first;; p++) {
-			/* iotlb.c's key layout: page << 14 | context << 2 | page size */
-			stackdist__ref(sd, (p & ((1ull << 50) - 1)) << 14 | ctx << 2 | psz, p,
-				       hashes[ctx]);
-			if (p == last)
-				break;
-		}
+	ret = feed(sd, r, argv[optind], &o);
+	if (ret == CLI_OK) {
+		for (int w = 0; w < o.nw; w++)
+			for (int e = 0; e < o.ne; e++)
+				if (stackdist__misses(sd, o.entries[e],
+						      o.ways[w] ? o.ways[w] : o.entries[e],
+						      &misses[w][e]))
+					misses[w][e] = UINT64_MAX;
+		print_points(&o, argv[optind], misses, stackdist__refs(sd));
+		if (o.plot_dir)
+			ret = plot(o.plot_dir, o.entries, o.ne, o.ways, o.nw, misses,
+				   stackdist__refs(sd));
 	}
-	if (rc < 0) {
-		cli_error("mrc", "%s", trace_reader__errmsg(r));
-		goto out;
-	}
-	for (int w = 0; w < nw; w++)
-		for (int e = 0; e < ne; e++)
-			if (stackdist__misses(sd, entries[e], ways[w] ? ways[w] : entries[e],
-					      &misses[w][e]))
-				misses[w][e] = UINT64_MAX;
-	if (as_json) {
-		printf("{\"trace\": \"%s\", \"page_bytes\": %llu, \"lookups\": %" PRIu64
-		       ", \"points\": [",
-		       argv[optind], 1ull << shift, stackdist__refs(sd));
-		for (int w = 0, k = 0; w < nw; w++) {
-			for (int e = 0; e < ne; e++) {
-				if (misses[w][e] == UINT64_MAX)
-					continue;
-				printf("%s\n  {\"entries\": %u, \"ways\": %u, \"misses\": %" PRIu64
-				       ", \"miss_ratio\": %.6f}",
-				       k++ ? "," : "", entries[e], ways[w] ? ways[w] : entries[e],
-				       misses[w][e],
-				       stackdist__refs(sd)
-					   ? (double)misses[w][e] / (double)stackdist__refs(sd)
-					   : 0.0);
-			}
-		}
-		printf("\n]}\n");
-	} else {
-		printf("%s: %" PRIu64 " IOTLB lookups (%llu-byte pages), LRU\n", argv[optind],
-		       stackdist__refs(sd), 1ull << shift);
-		printf("%10s %8s %14s %10s\n", "entries", "ways", "misses", "miss_ratio");
-		for (int w = 0; w < nw; w++) {
-			for (int e = 0; e < ne; e++) {
-				char wb[16];
-
-				snprintf(wb, sizeof(wb), "%u", ways[w]);
-				if (misses[w][e] == UINT64_MAX) {
-					printf("%10u %8s %14s %10s  (entries/ways not a power of "
-					       "two)\n",
-					       entries[e], ways[w] ? wb : "full", "-", "-");
-					continue;
-				}
-				printf("%10u %8s %14" PRIu64 " %10.6f\n", entries[e],
-				       ways[w] ? wb : "full", misses[w][e],
-				       stackdist__refs(sd)
-					   ? (double)misses[w][e] / (double)stackdist__refs(sd)
-					   : 0.0);
-			}
-		}
-	}
-	ret =
-	    plot_dir ? plot(plot_dir, entries, ne, ways, nw, misses, stackdist__refs(sd)) : CLI_OK;
-out:
 	trace_reader__close(r);
 	stackdist__free(sd);
 	return ret;

@@ -175,7 +175,16 @@ static int plot_study(struct store *st, const struct plot_kind *k, const struct 
 	return rc;
 }
 
-int cmd_plot(int argc, char **argv)
+/* The command line: what to draw from which runs, and where. */
+struct plot_args {
+	const char *db;	     /* --db FILE */
+	const char *runs;    /* --runs LIST, or NULL */
+	struct plot_opts po; /* output folder, scripts, rendering; runs and --where later */
+	struct cli_where wh; /* --where filters */
+};
+
+/* Parse the options into @a: -1 to go on, else the exit code (help or usage error). */
+static int parse_opts(int argc, char **argv, struct plot_args *a)
 {
 	static const struct option opts[] = {
 	    {"db", required_argument, NULL, 'd'},      {"out", required_argument, NULL, 'o'},
@@ -183,38 +192,30 @@ int cmd_plot(int argc, char **argv)
 	    {"scripts", required_argument, NULL, 's'}, {"no-render", no_argument, NULL, 'n'},
 	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0},
 	};
-	struct plot_opts po = {0};
-	struct studies t = {0};
-	struct cli_where wh = {0};
-	size_t nr_drawn = 0;
-	const char *db = NULL, *runs = NULL, *kind;
-	int64_t *ids = NULL;
-	struct store *st = NULL;
-	char err[512];
-	int c, status = CLI_FAIL;
+	int c;
 
 	while ((c = cli_getopt(argc, argv, "ho:", opts)) != -1) {
 		switch (c) {
 		case 'd':
-			db = optarg;
+			a->db = optarg;
 			break;
 		case 'o':
-			po.out_dir = optarg;
+			a->po.out_dir = optarg;
 			break;
 		case 'r':
-			runs = optarg;
+			a->runs = optarg;
 			break;
 		case 'w':
-			if (cli_where_add("plot", &wh, optarg)) {
-				cli_where_free(&wh);
+			if (cli_where_add("plot", &a->wh, optarg)) {
+				cli_where_free(&a->wh);
 				return CLI_USAGE;
 			}
 			break;
 		case 's':
-			po.scripts_dir = optarg;
+			a->po.scripts_dir = optarg;
 			break;
 		case 'n':
-			po.no_render = true;
+			a->po.no_render = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -223,55 +224,34 @@ int cmd_plot(int argc, char **argv)
 			return cli_usage_error("plot", "bad option");
 		}
 	}
-	if (optind < argc && !strcmp(argv[optind], "list")) {
-		for (size_t i = 0; i < plot_nr_kinds(); i++)
-			printf("%-12s %s\n", plot_kind_at(i)->name, plot_kind_at(i)->summary);
-		return CLI_OK;
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("plot", "needs one KIND (see 'svatrace plot list')");
-	kind = argv[optind];
-	if (strcmp(kind, "all") && !plot_find(kind)) {
-		const char *names[32], *near;
-		size_t n = 0;
+	return -1;
+}
 
-		for (size_t i = 0; i < plot_nr_kinds() && n < 31; i++)
-			names[n++] = plot_kind_at(i)->name;
-		names[n++] = "all";
-		near = suggest_closest(kind, names, n);
-		if (near)
-			return cli_usage_error("plot", "no plot kind '%s'; did you mean '%s'?",
-					       kind, near);
-		return cli_usage_error("plot", "no plot kind '%s' (see 'svatrace plot list')",
-				       kind);
-	}
-	if (!db || !po.out_dir)
-		return cli_usage_error("plot", "--db FILE and -o DIR are required");
-	st = store__open(db, STORE_READONLY, err, sizeof(err));
-	if (!st) {
-		cli_error("plot", "%s", err);
-		goto out;
-	}
-	if (cli_where_check("plot", &wh, st, db)) {
-		status = CLI_USAGE;
-		goto out;
-	}
-	if (runs) {
-		int rc = analyze_parse_runs(st, runs, &ids, &po.nr_run_ids, err, sizeof(err));
+/* A KIND that names no plot: the usage error, with the nearest name if one is near. */
+static int unknown_kind(const char *kind)
+{
+	const char *names[32], *near;
+	size_t n = 0;
 
-		if (rc) {
-			cli_error("plot", "%s: %s", db, err);
-			goto out;
-		}
-		po.run_ids = ids;
-	}
-	po.where = wh.w;
-	po.nr_where = wh.nr;
-	if (studies_load(st, &po, &t)) {
-		cli_error("plot", "%s: cannot read the runs", db);
-		goto out;
-	}
-	status = CLI_OK;
+	for (size_t i = 0; i < plot_nr_kinds() && n < 31; i++)
+		names[n++] = plot_kind_at(i)->name;
+	names[n++] = "all";
+	near = suggest_closest(kind, names, n);
+	if (near)
+		return cli_usage_error("plot", "no plot kind '%s'; did you mean '%s'?", kind, near);
+	return cli_usage_error("plot", "no plot kind '%s' (see 'svatrace plot list')", kind);
+}
+
+/*
+ * Draw @kind (or every kind that has data, for "all") and say what each
+ * wrote: CLI_OK, or CLI_FAIL when a plot failed or nothing was drawn.
+ */
+static int draw(struct store *st, const char *kind, const struct plot_opts *po,
+		const struct studies *t)
+{
+	size_t nr_drawn = 0;
+	int status = CLI_OK;
+
 	for (size_t i = 0; i < plot_nr_kinds(); i++) {
 		const struct plot_kind *k = plot_kind_at(i);
 		struct plot_result res;
@@ -279,7 +259,7 @@ int cmd_plot(int argc, char **argv)
 
 		if (strcmp(kind, "all") && strcmp(kind, k->name))
 			continue;
-		rc = plot_study(st, k, &po, &t, &res);
+		rc = plot_study(st, k, po, t, &res);
 		if (rc == -ENODATA && !strcmp(kind, "all"))
 			continue;
 		if (rc) {
@@ -296,10 +276,63 @@ int cmd_plot(int argc, char **argv)
 	}
 	if (!nr_drawn && status == CLI_OK)
 		status = cli_error("plot", "no selected run has data for any plot kind");
+	return status;
+}
+
+int cmd_plot(int argc, char **argv)
+{
+	struct plot_args a = {0};
+	struct studies t = {0};
+	const char *kind;
+	int64_t *ids = NULL;
+	struct store *st = NULL;
+	char err[512];
+	int status = CLI_FAIL;
+
+	if ((status = parse_opts(argc, argv, &a)) >= 0)
+		return status;
+	status = CLI_FAIL;
+	if (optind < argc && !strcmp(argv[optind], "list")) {
+		for (size_t i = 0; i < plot_nr_kinds(); i++)
+			printf("%-12s %s\n", plot_kind_at(i)->name, plot_kind_at(i)->summary);
+		return CLI_OK;
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("plot", "needs one KIND (see 'svatrace plot list')");
+	kind = argv[optind];
+	if (strcmp(kind, "all") && !plot_find(kind))
+		return unknown_kind(kind);
+	if (!a.db || !a.po.out_dir)
+		return cli_usage_error("plot", "--db FILE and -o DIR are required");
+	st = store__open(a.db, STORE_READONLY, err, sizeof(err));
+	if (!st) {
+		cli_error("plot", "%s", err);
+		goto out;
+	}
+	if (cli_where_check("plot", &a.wh, st, a.db)) {
+		status = CLI_USAGE;
+		goto out;
+	}
+	if (a.runs) {
+		int rc = analyze_parse_runs(st, a.runs, &ids, &a.po.nr_run_ids, err, sizeof(err));
+
+		if (rc) {
+			cli_error("plot", "%s: %s", a.db, err);
+			goto out;
+		}
+		a.po.run_ids = ids;
+	}
+	a.po.where = a.wh.w;
+	a.po.nr_where = a.wh.nr;
+	if (studies_load(st, &a.po, &t)) {
+		cli_error("plot", "%s: cannot read the runs", a.db);
+		goto out;
+	}
+	status = draw(st, kind, &a.po, &t);
 out:
 	studies_free(&t);
 	free(ids);
 	store__close(st);
-	cli_where_free(&wh);
+	cli_where_free(&a.wh);
 	return status;
 }

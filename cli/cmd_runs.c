@@ -183,32 +183,52 @@ static int parse_metrics(struct view *v, const char *arg)
 	return CLI_OK;
 }
 
-/* Keys whose values are not all equal (keys of the union, in run 0's order first). */
+/* Append @s (not copied) to the array *@a of *@nr. */
+static int str_push(const char ***a, size_t *nr, const char *s)
+{
+	const char **n = realloc(*a, (*nr + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	*a = n;
+	(*a)[(*nr)++] = s;
+	return 0;
+}
+
+/*
+ * Keys whose values are not all equal (keys of the union, in run 0's order
+ * first). Each key is compared across the runs once (done[]): comparing it
+ * again for every run that has it made this O(runs^2 x keys^2), 12 s of CPU
+ * for the demo's 269 runs.
+ */
 static int find_vary(struct view *v)
 {
-	for (size_t i = 0; i < v->nr; i++) {
-		for (size_t k = 0; k < v->cfg[i].nr; k++) {
+	const char **done = NULL;
+	size_t nr_done = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < v->nr && !rc; i++) {
+		for (size_t k = 0; k < v->cfg[i].nr && !rc; k++) {
 			const char *key = v->cfg[i].k[k], *v0 = kvs_get(&v->cfg[0], key);
 			bool differs = false, seen = false;
 
-			for (size_t j = 0; j < v->nr_vary; j++)
-				seen |= !strcmp(v->vary[j], key);
-			for (size_t j = 0; !seen && j < v->nr && !differs; j++) {
+			for (size_t j = 0; j < nr_done && !seen; j++)
+				seen = !strcmp(done[j], key);
+			if (seen)
+				continue;
+			if ((rc = str_push(&done, &nr_done, key)))
+				break;
+			for (size_t j = 0; j < v->nr && !differs; j++) {
 				const char *vj = kvs_get(&v->cfg[j], key);
 
 				differs = !v0 || !vj || strcmp(v0, vj);
 			}
-			if (!seen && differs) {
-				const char **nv = realloc(v->vary, (v->nr_vary + 1) * sizeof(*nv));
-
-				if (!nv)
-					return -ENOMEM;
-				v->vary = nv;
-				v->vary[v->nr_vary++] = key;
-			}
+			if (differs)
+				rc = str_push(&v->vary, &v->nr_vary, key);
 		}
 	}
-	return 0;
+	free(done);
+	return rc;
 }
 
 static int metric_key_cb(void *arg, const char *key, double value, const char *unit)

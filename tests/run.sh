@@ -14,8 +14,10 @@
 # and the guest boots, which attach kernel probes and would see each other)
 # run one after another beside those N (they mostly wait on their collector
 # or guest: the collectors use about half a CPU; taking one of the N slots
-# left make check one slot for everything else on 2 CPUs). TEST_EXCLUDE=regex
-# leaves tests out. Results are summed in the same order whatever JOBS is.
+# left make check one slot for everything else on 2 CPUs); NOT_SERIAL (regex,
+# default: collect_sample_replay, which attaches nothing and computes all
+# along) takes tests out of that chain. TEST_EXCLUDE=regex leaves tests out.
+# Results are summed in the same order whatever JOBS is.
 set -u
 BUILD=${BUILD:-build}
 export BUILD
@@ -26,8 +28,10 @@ filter=${TEST_FILTER:-.}
 exclude=${TEST_EXCLUDE:-}
 jobs=${JOBS:-1}
 serial=${SERIAL:-^(collect_|qemu)}
+not_serial=${NOT_SERIAL:-^collect_sample_replay$}
 logdir=$BUILD/test-logs
 run_t0=$SECONDS
+is_serial() { [[ $1 =~ $serial ]] && ! [[ $1 =~ $not_serial ]]; }
 mkdir -p "$logdir"
 
 # run_one NAME CMD...: run one test, write "passed failed skipped" to
@@ -118,12 +122,12 @@ if [ "$jobs" -gt 1 ]; then
 	(
 		for i in "${!names[@]}"; do
 			# shellcheck disable=SC2086 # cmds[] are "bash FILE" or a path: split on purpose
-			[[ ${names[$i]} =~ $serial ]] && run_one "${names[$i]}" ${cmds[$i]}
+			is_serial "${names[$i]}" && run_one "${names[$i]}" ${cmds[$i]}
 		done
 	) &
 	serial_pid=$!
 	for i in "${order[@]}"; do
-		[[ ${names[$i]} =~ $serial ]] && continue
+		is_serial "${names[$i]}" && continue
 		# while the serial chain runs it is one of the jobs, but not one of the slots
 		while [ "$(jobs -rp | wc -l)" -ge $((jobs + $(kill -0 "$serial_pid" 2>/dev/null && echo 1 || echo 0))) ]; do
 			wait -n

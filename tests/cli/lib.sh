@@ -6,6 +6,23 @@ TAP_N=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/svt-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 SVATRACE=${SVATRACE:-build/san/svatrace}
+# PLAIN: the build without sanitizers (absolute; $SVATRACE if there is none),
+# for repeated numeric matrices (one command over traces x scenarios x
+# profiles). The model is deterministic, so its numbers are the same from
+# either build; the sanitizers look for memory errors on a code path, and a
+# sanitized replay costs about 5x a plain one (mostly ASan's start and its
+# leak check at exit), so a matrix keeps one sanitized pass (matrix_bin).
+PLAIN=${BUILD:-build}/svatrace
+case $PLAIN in /*) ;; *) PLAIN=$PWD/$PLAIN ;; esac
+[ -x "$PLAIN" ] || PLAIN=$SVATRACE
+# matrix_bin K N: set BIN to the binary of the K-th run (from 0) of a matrix:
+# $SVATRACE when K % N == 0, else $PLAIN. When the inner loops make L runs
+# per outer case, gcd(L, N) = 1 and there are N outer cases, every inner
+# case runs sanitized on exactly one outer case (K = o*L + i, and o*L = -i
+# mod N has one solution o < N), and every outer case on one in N.
+matrix_bin() {
+	if [ $(($1 % $2)) -eq 0 ]; then BIN=$SVATRACE; else BIN=$PLAIN; fi
+}
 
 ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1"; }
 not_ok() { TAP_N=$((TAP_N + 1)); echo "not ok $TAP_N - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
