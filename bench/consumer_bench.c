@@ -149,6 +149,8 @@ int main(int argc, char **argv)
 			w = trace_writer__open_fmt(
 			    path, TRACE_CLOCK_MONOTONIC, TRACE_F_ADDR_HASHED, "{}",
 			    v1 ? TRACE_VERSION_MAJOR : TRACE_VERSION_MAJOR_PACKED);
+			if (w) /* as the collector writes */
+				trace_writer__set_pack_level(w, TRACE_WRITER_PACK_LEVEL_FAST);
 			cv = w ? conv__new_key(w, false, NULL, hash_key) : NULL;
 			if (!cv ||
 			    conv__set_tracepoint(cv, 0,
