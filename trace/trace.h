@@ -164,6 +164,21 @@ int trace_writer__append_raw(struct trace_writer *w, const struct trace_rec *hdr
 int trace_raw_format(const char *layout, const void *payload, uint32_t payload_bytes, char *buf,
 		     size_t len);
 
+/**
+ * trace_writer__reserve() - room for one record of @size_bytes at the end of
+ * the pending chunk, to be filled in place (every byte: header with this
+ * size_bytes, fields, zero padding) and added by trace_writer__commit()
+ * before any other call on @w. For callers that build many records of
+ * one trusted layout: the record is not checked as trace_writer__append()
+ * checks it.
+ * Return: the record's first byte, 8-byte aligned; NULL when the writer has
+ * failed (trace_writer__error() says why).
+ */
+void *trace_writer__reserve(struct trace_writer *w, uint32_t size_bytes);
+
+/** trace_writer__commit() - add the record filled in at the last trace_writer__reserve(). */
+void trace_writer__commit(struct trace_writer *w);
+
 /** trace_writer__add_lost() - record @nr lost events on @cpu for probe @probe. */
 int trace_writer__add_lost(struct trace_writer *w, uint32_t cpu, const char *probe, uint64_t nr);
 

@@ -499,6 +499,16 @@ int trace_writer__append_raw(struct trace_writer *w, const struct trace_rec *hdr
 	return 0;
 }
 
+void *trace_writer__reserve(struct trace_writer *w, uint32_t size_bytes)
+{
+	return rec_reserve(w, size_bytes);
+}
+
+void trace_writer__commit(struct trace_writer *w)
+{
+	rec_commit(w, (const struct trace_rec *)(w->rec_buf + w->rec_bytes));
+}
+
 int trace_writer__add_lost(struct trace_writer *w, uint32_t cpu, const char *probe, uint64_t nr)
 {
 	uint32_t id;
