@@ -211,17 +211,8 @@ static bool is_estimate(const struct kv *c, const char *key,
 
 	if (!kv_get(c, key, &src) || !src)
 		return false;
-	if (!strcmp(src, "default") || !strcmp(src, "builtin")) {
-		const char *def = param_source ? param_source(key) : NULL;
-
-		return !def || !strcmp(param_provenance(def), "estimated");
-	}
-	if (!strncmp(src, "profile ", 8)) {
-		const char *ps = strstr(src, ": ");
-
-		return !ps || !strcmp(param_provenance(ps + 2), "estimated");
-	}
-	return false;
+	return !strcmp(param_origin_provenance(src, param_source ? param_source(key) : NULL),
+		       "estimated");
 }
 
 /* One parameter's effect on the finding's number. */

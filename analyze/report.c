@@ -315,19 +315,11 @@ static void prov_of(const struct cfg_set *c, const struct report_opts *ro, struc
 
 		if (strstr(c->keys[i], ".note"))
 			continue;
-		if (!strcmp(src, "default") || !strcmp(src, "builtin")) {
-			const char *def = ro->param_source ? ro->param_source(c->keys[i]) : NULL;
-
-			cls = def ? param_provenance(def) : "estimated";
-		} else if (!strncmp(src, "profile ", 8)) {
-			const char *ps = strstr(src, ": ");
-
-			cls = ps ? param_provenance(ps + 2) : "estimated";
-		} else {
+		cls = param_origin_provenance(src, ro->param_source ? ro->param_source(c->keys[i])
+								    : NULL);
+		if (!strcmp(cls, "set"))
 			p->set++;
-			continue;
-		}
-		if (!strcmp(cls, "calibrated"))
+		else if (!strcmp(cls, "calibrated"))
 			p->calibrated++;
 		else if (!strcmp(cls, "cited"))
 			p->cited++;
@@ -339,21 +331,12 @@ static void prov_of(const struct cfg_set *c, const struct report_opts *ro, struc
 static const char *prov_class(const char *key, const char *src, const struct report_opts *ro,
 			      const char **text)
 {
+	const char *def = ro->param_source ? ro->param_source(key) : NULL;
+
 	*text = src;
-	if (!strcmp(src, "default") || !strcmp(src, "builtin")) {
-		const char *def = ro->param_source ? ro->param_source(key) : NULL;
-
+	if (!strcmp(src, "default") || !strcmp(src, "builtin"))
 		*text = def ? def : "built-in default (source not recorded)";
-		return def ? param_provenance(def) : "estimated";
-	}
-	if (!strncmp(src, "profile ", 8)) {
-		const char *ps = strstr(src, ": ");
-
-		if (ps)
-			*text = src;
-		return ps ? param_provenance(ps + 2) : "estimated";
-	}
-	return "set";
+	return param_origin_provenance(src, def);
 }
 
 /* ---- first screen ---- */

@@ -15,6 +15,7 @@
 #include "collect/host.h"
 #include "collect/summary.h"
 #include "common/jsonstr.h"
+#include "replay/inval_amd.h"
 #include "trace/trace.h"
 
 static void usage(FILE *f)
@@ -177,6 +178,7 @@ struct info_counts {
 	json_t *events;		  /* "system:name" -> records */
 	json_t *kinds;		  /* record kind -> records */
 	json_t *qi;		  /* qi_submit descriptor type -> records */
+	json_t *amd;		  /* AMD-Vi command type -> records */
 	uint64_t first;		  /* earliest timestamp */
 	uint64_t last;		  /* latest timestamp */
 	uint64_t n;		  /* records */
@@ -198,6 +200,26 @@ static void count_qi(json_t *qi, const struct trace_rec *rec)
 	count(qi, tn, 1);
 }
 
+/*
+ * An AMD-Vi command record (the collector's __iommu_queue_command_sync probe,
+ * its raw command words in the text): count it by opcode, as replay decodes
+ * it (replay/inval_amd.h).
+ */
+static void count_amd(json_t *amd, const char *event, const char *text)
+{
+	static const char suffix[] = ":__iommu_queue_command_sync";
+	size_t n = event ? strlen(event) : 0, k = sizeof(suffix) - 1;
+	struct inval_amd_cmd c;
+	const char *name = NULL;
+	uint32_t d[4];
+
+	if (n <= k || strcmp(event + n - k, suffix))
+		return;
+	if (text && !inval_amd_parse_text(text, d) && !inval_amd_decode(d, &c))
+		name = inval_amd_op_name(c.op);
+	count(amd, name ? name : "undecoded", 1);
+}
+
 /* Count every record of @r (the good prefix of a damaged file) into @ic. */
 static void count_records(struct trace_reader *r, struct info_counts *ic)
 {
@@ -205,6 +227,7 @@ static void count_records(struct trace_reader *r, struct info_counts *ic)
 
 	ic->events = json_object();
 	ic->qi = json_object();
+	ic->amd = json_object();
 	ic->kinds = json_object();
 	ic->first = UINT64_MAX;
 	ic->sums = summary_acc__new();
@@ -221,6 +244,9 @@ static void count_records(struct trace_reader *r, struct info_counts *ic)
 			summary_acc__add(ic->sums, trace_reader__generic_text(rec));
 		if (rec->kind == TRACE_REC_QI_SUBMIT)
 			count_qi(ic->qi, rec);
+		if (rec->kind == TRACE_REC_GENERIC)
+			count_amd(ic->amd, trace_reader__event_name(r, rec),
+				  trace_reader__generic_text(rec));
 	}
 	ic->lost.by_probe = json_object();
 	ic->lost.by_cpu = json_object();
@@ -262,6 +288,7 @@ static json_t *info_object(const char *path, struct trace_reader *r, struct info
 	json_object_set_new(out, "events", ic->events);
 	json_object_set_new(out, "record_kinds", ic->kinds);
 	json_object_set_new(out, "qi_submit_types", ic->qi);
+	json_object_set_new(out, "amd_command_types", ic->amd);
 	json_object_set_new(out, "lost",
 			    json_pack("{s:I,s:o,s:o}", "total", (json_int_t)ic->lost.total,
 				      "by_probe", ic->lost.by_probe, "by_cpu", ic->lost.by_cpu));
@@ -299,6 +326,8 @@ static void print_text(const char *path, struct trace_reader *r, const struct in
 	print_counts("events:", ic->events);
 	if (json_object_size(ic->qi))
 		print_counts("qi_submit by type:", ic->qi);
+	if (json_object_size(ic->amd))
+		print_counts("AMD-Vi commands by type:", ic->amd);
 	if (ic->sums && summary_acc__nr_records(ic->sums)) {
 		json_t *sum = summary_acc__json(ic->sums);
 

@@ -35,6 +35,7 @@
 #define KEY_PRI_REQUESTS "pri.requests"
 #define KEY_INVAL_COUNT "inval.count"
 #define KEY_XLATE_LAT "xlate.latency_ns"
+#define KEY_USE_AFTER_UNMAP "xlate.use_after_unmap" /* stale translations served */
 
 /*
  * Translation latency by part (model/xlate/model.c, enum xpart): each is a
@@ -118,6 +119,7 @@
 	X(KEY_XLATE_LAT, "ns", "translation latency", SVT_KEY_HIST)                                \
 	X(KEY_XPART_HIT, "ns", "translation: IOTLB/ATC hit", SVT_KEY_METRIC)                       \
 	X(KEY_XPART_INFLIGHT, "ns", "translation: waiting on one in flight", SVT_KEY_METRIC)       \
+	X(KEY_USE_AFTER_UNMAP, "translations", "translations after unmap (stale)", SVT_KEY_METRIC) \
 	X(KEY_XPART_INFLIGHT_FAULT, "ns", "translation: waiting on a fault in flight",             \
 	  SVT_KEY_METRIC)                                                                          \
 	X(KEY_XPART_WALK_QUEUE, "ns", "translation: walk queueing", SVT_KEY_METRIC)                \

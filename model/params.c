@@ -366,6 +366,18 @@ const char *param_provenance(const char *source)
 	return "cited";
 }
 
+const char *param_origin_provenance(const char *origin, const char *builtin_source)
+{
+	const char *ps;
+
+	if (!strcmp(origin, "default") || !strcmp(origin, "builtin"))
+		return builtin_source ? param_provenance(builtin_source) : "estimated";
+	if (strncmp(origin, "profile ", 8))
+		return "set";
+	ps = strstr(origin, ": ");
+	return ps ? param_provenance(ps + 2) : "estimated";
+}
+
 const struct param_def *params__find(const struct params *p, const char *key)
 {
 	return find(p, key, NULL, NULL);

@@ -131,6 +131,15 @@ int params__store(const struct params *p, const struct results_sink *sink);
  */
 const char *param_provenance(const char *source);
 
+/**
+ * param_origin_provenance() - the class of a value by where it came from
+ * (params__foreach()'s origin, or a stored run's config source): "default"
+ * or "builtin" takes @builtin_source's class ("estimated" when NULL: not
+ * recorded); "profile PATH: SOURCE" takes SOURCE's, a profile value without
+ * a source comment is "estimated"; anything else (--set, a scenario) is "set".
+ */
+const char *param_origin_provenance(const char *origin, const char *builtin_source);
+
 /** params__find() - definition of @key, NULL if unknown. */
 const struct param_def *params__find(const struct params *p, const char *key);
 

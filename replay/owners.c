@@ -43,6 +43,7 @@ struct owners {
 	struct u64map dom_dev;	       /* DID -> string id of the device a dma:* map names */
 	uint32_t units[OWN_MAX_UNITS]; /* unit string ids in order of first use */
 	uint32_t nr_units;	       /* used */
+	bool dom_flushed;	       /* a domain- or page-selective IOTLB invalidation was seen */
 	struct own_cpu *cpu;	       /* OWN_CPUS */
 };
 
@@ -192,6 +193,7 @@ static int qi(struct owners *o, const struct trace_rec_qi_submit *q)
 	case TRACE_QI_IOTLB_INV:
 		if (q->granularity < 2) /* global: no domain */
 			return 0;
+		o->dom_flushed = true;
 		c->last_did = q->domain_id;
 		if (u64map_put(&o->dom_unit, q->domain_id, q->iommu_id) < 0)
 			return -ENOMEM;
@@ -304,9 +306,17 @@ uint32_t owners__map_domain(const struct owners *o, uint32_t cpu, uint64_t ts_ns
 	return OWNERS_NONE;
 }
 
+/*
+ * Linux flushes an ATS device's TLB with every domain- or page-selective
+ * IOTLB flush of its domain, except a caching-mode flush after a map
+ * (VT-d: iommu_flush_iotlb_psi -> iommu_flush_dev_iotlb, and the flush
+ * queue's iommu_flush_iotlb_all; AMD: domain_flush_pages ->
+ * device_flush_iotlb for each dev_data->ats.enabled). So a trace with such
+ * flushes and no device-TLB invalidation at all says no device has ATS.
+ */
 bool owners__ats_known(const struct owners *o)
 {
-	return o->sid_ats.nr > 0;
+	return o->sid_ats.nr > 0 || o->dom_flushed;
 }
 
 bool owners__sid_ats(const struct owners *o, uint32_t sid)

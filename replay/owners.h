@@ -59,7 +59,10 @@ int owners__scan(struct owners *o, struct replay_source *src);
  */
 uint32_t owners__map_domain(const struct owners *o, uint32_t cpu, uint64_t ts_ns, uint64_t iova);
 
-/** owners__ats_known() - the trace has device-TLB invalidations (it says which devices have ATS).
+/**
+ * owners__ats_known() - the trace says which devices have ATS: it has
+ * device-TLB invalidations, or IOTLB flushes of domains and none of them
+ * (no device has ATS).
  */
 bool owners__ats_known(const struct owners *o);
 

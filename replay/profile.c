@@ -103,10 +103,38 @@ static int on_value(void *user, const char *section, const char *name, const cha
 	return 1;
 }
 
+/*
+ * libinih reads a line into a buffer of INI_MAX_LINE bytes (ini.h) and
+ * parses what does not fit as the next line, so an over-long comment would
+ * be reported as a bad line after it. The first such line, or 0.
+ */
+static int first_long_line(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int no = 0, found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && (n = getline(&line, &cap, f)) > 0) {
+		no++;
+		if ((size_t)n > INI_MAX_LINE - 1) { /* the newline and the NUL must fit too */
+			*len = (size_t)n;
+			found = no;
+		}
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
 int profile_load(struct params *p, const char *path, char *err, size_t err_bytes)
 {
 	struct load_ctx c = {.p = p, .path = path, .err = err, .err_bytes = err_bytes};
 	struct stat st;
+	size_t len;
 	int line;
 
 	/* a folder opens and reads as empty: it would be a profile of nothing */
@@ -114,6 +142,13 @@ int profile_load(struct params *p, const char *path, char *err, size_t err_bytes
 		snprintf(err, err_bytes,
 			 "%s: is a directory, not a profile file (give the .ini file in it)", path);
 		return -EISDIR;
+	}
+	if ((line = first_long_line(path, &len))) {
+		snprintf(err, err_bytes,
+			 "%s:%d: a line of %zu characters; a profile line holds at most %d (split "
+			 "it)",
+			 path, line, len - 1, INI_MAX_LINE - 2);
+		return -EINVAL;
 	}
 	scan_sources(&c);
 	line = ini_parse(path, on_value, &c);

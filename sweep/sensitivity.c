@@ -66,32 +66,48 @@ static int add_key(const char ***keys, size_t *nr, const char *key, char *err, s
 	return 0;
 }
 
-/* Every numeric estimate whose base value is not 0 (x0.5 and x2 of 0 is 0). */
+/* params__foreach() context of estimated_keys(). */
+struct est_ctx {
+	const struct params *p; /* the base point */
+	const char ***keys;	/* chosen so far */
+	size_t *nr;		/* entries of *keys */
+	char *err;		/* message buffer */
+	size_t err_bytes;	/* its size */
+	int rc;			/* first error */
+};
+
+/*
+ * A numeric estimate whose base value is not 0 (x0.5 and x2 of 0 is 0). An
+ * estimate is judged by where the base point's value came from, as the
+ * report judges it: a profile's cited value (qemu-vtd's inval.qi_wait_ns) is
+ * not one even when the built-in default is, and a --set value is the user's.
+ */
+static void est_key(const struct param_def *d, const char *value, const char *origin, void *ctx)
+{
+	struct est_ctx *c = ctx;
+	size_t kl = strlen(d->key);
+	double v = value_of(c->p, d->key);
+
+	(void)value;
+	/* a seed is a choice of sample, not a quantity with a size */
+	if (c->rc || (kl >= 5 && !strcmp(d->key + kl - 5, ".seed")))
+		return;
+	if (numeric(d) && !strcmp(param_origin_provenance(origin, d->source), "estimated") &&
+	    !isnan(v) && v != 0)
+		c->rc = add_key(c->keys, c->nr, d->key, c->err, c->err_bytes);
+}
+
 static int estimated_keys(const struct params *p, const char ***keys, size_t *nr, char *err,
 			  size_t err_bytes)
 {
-	int rc = 0;
+	struct est_ctx c = {p, keys, nr, err, err_bytes, 0};
 
-	for (size_t t = 0; !rc && svt_param_registry[t]; t++) {
-		for (size_t i = 0; !rc && i < svt_param_registry[t]->nr_defs; i++) {
-			const struct param_def *d = &svt_param_registry[t]->defs[i];
-			double v = value_of(p, d->key);
-
-			size_t kl = strlen(d->key);
-
-			/* a seed is a choice of sample, not a quantity with a size */
-			if (kl >= 5 && !strcmp(d->key + kl - 5, ".seed"))
-				continue;
-			if (numeric(d) && !strcmp(param_provenance(d->source), "estimated") &&
-			    !isnan(v) && v != 0)
-				rc = add_key(keys, nr, d->key, err, err_bytes);
-		}
-	}
-	if (!rc && !*nr) {
+	params__foreach(p, est_key, &c);
+	if (!c.rc && !*nr) {
 		snprintf(err, err_bytes, "no estimated numeric parameter has a non-zero value");
-		rc = -EINVAL;
+		c.rc = -EINVAL;
 	}
-	return rc;
+	return c.rc;
 }
 
 static int listed_keys(const struct params *p, const char *spec, const char ***keys, size_t *nr,

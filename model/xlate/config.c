@@ -110,7 +110,8 @@ static const struct param_def model_defs[] = {
      "enabled",
      F(ats_devices), 0, 0, "trace|all",
      "with ats.enabled: trace = the devices whose source ids the trace's device-TLB "
-     "invalidations name (all when it has none); all = every device (a what-if)"},
+     "invalidations name (none when it flushes domains without any; all when it has no "
+     "domain flush); all = every device (a what-if)"},
     {"atc.entries", PARAM_U32, "entries", "32",
      "estimate: like gem5 SMMUv3 micro-TLB (32, fully assoc.)", F(atc_entries), 1, 1 << 20, NULL,
      "ATC (device TLB) entries per device"},

@@ -1712,16 +1712,37 @@ static void stale_inval(struct model *m, const struct iotlb_inval *inv, bool atc
 	m->stale = keep;
 }
 
-/* A lookup of @addr for @a served from the ATC (@atc) or the IOTLB (@hit) or walked. */
+/*
+ * A lookup of translation page @addr for @a served from the ATC (@atc) or the
+ * IOTLB (@hit) or walked. What was unmapped is tracked per 4 KiB, so the check
+ * is on the 4 KiB pages @a touches inside this translation page (counted once
+ * per lookup). With large pages (pagesize=2m|1g: the maps are taken to be
+ * backed by aligned, contiguous large pages) one entry covers live and
+ * unmapped 4 KiB maps alike: a cached entry serving a 4 KiB piece mapped
+ * again gives the translation the new map has, so only a touch of a piece
+ * that is still unmapped is a use after unmap. With 4 KiB pages a cached
+ * entry of a page mapped again is the old map's translation.
+ */
 static void stale_check(struct model *m, const struct model_access *a, uint64_t addr, bool atc,
 			bool hit)
 {
-	uint64_t v;
+	uint64_t lo = a->iova > addr ? a->iova : addr;
+	uint64_t end = a->iova + (a->bytes ? a->bytes : 1), v;
 
-	if (!m->stale.nr || !u64map_get(&m->stale, map_key(a->domain, addr), &v))
+	if (!m->stale.nr)
 		return;
-	if (hit ? (v & (atc ? STALE_ATC : STALE_IOTLB)) != 0 : !(v & STALE_REMAPPED))
-		m->st.use_after_unmap++;
+	if (end < a->iova || end > addr + m->page_mask + 1)
+		end = addr + m->page_mask + 1; /* the part of the access in this page */
+	for (uint64_t p = lo & ~0xfffull; p < end; p += 4096) {
+		if (!u64map_get(&m->stale, map_key(a->domain, p), &v))
+			continue;
+		if (hit && (v & STALE_REMAPPED) && m->page_mask > 0xfff)
+			continue;
+		if (hit ? (v & (atc ? STALE_ATC : STALE_IOTLB)) != 0 : !(v & STALE_REMAPPED)) {
+			m->st.use_after_unmap++;
+			return;
+		}
+	}
 }
 
 void model__set_dev_unit(struct model *m, uint32_t dev, uint32_t unit)
@@ -2015,7 +2036,7 @@ static int emit_access(const struct model *m, metric_fn fn, void *ctx)
 	    ROW("access.writes", nr_writes, "accesses"),
 	    ROW("access.absorbed_pages", absorbed_pages, "lookups"),
 	    ROW("xlate.pending_waits", pending_waits, "lookups"),
-	    ROW("xlate.use_after_unmap", use_after_unmap, "translations"),
+	    ROW(KEY_USE_AFTER_UNMAP, use_after_unmap, "translations"),
 	    ROW("xlate.pending_wait_ns", pending_wait_ns, "ns"),
 	};
 	int rc = 0;
