@@ -33,7 +33,7 @@ int cal_tput(const struct model_cfg *cfg, const struct cal_device *dev, const ui
 		uint64_t lines = win_bytes[i] / 64,
 			 round = (win_bytes[i] + (2u << 20) - 1) & ~0x1fffffull;
 		uint64_t base = round < (1ull << 32) ? (1ull << 32) - round : 1ull << 32;
-		uint64_t last_ps = 0, t0_ps = 0;
+		uint64_t last_ps = 0, t0_ps = 0, xdone_ps = 0;
 		uint64_t gap_ps = (uint64_t)(512.0 / dev->cap_gbps[i] * 1000.0 + 0.5);
 
 		if (!m) {
@@ -46,7 +46,7 @@ int cal_tput(const struct model_cfg *cfg, const struct cal_device *dev, const ui
 			(void)heap__push_time(&h, 0); /* reserved: cannot fail */
 		for (uint32_t k = 0; k < TPUT_WARM + TPUT_MEASURE; k++) {
 			struct heap_time *first = heap__top(&h, struct heap_time);
-			uint64_t t_ps = first->time_ns, lat0, x_ns;
+			uint64_t t_ps = first->time_ns, lat0, x_ns, xdone;
 
 			if (k && t_ps < last_ps + gap_ps)
 				t_ps = last_ps + gap_ps;
@@ -58,9 +58,13 @@ int cal_tput(const struct model_cfg *cfg, const struct cal_device *dev, const ui
 			lat0 = model__latency_sum_ns(m);
 			model__access(m, t_ps / 1000, &a);
 			x_ns = model__latency_sum_ns(m) - lat0;
+			xdone = t_ps + x_ns * 1000;
+			/* in order: done no earlier than the read before it (tput.h) */
+			if (dev->in_order && xdone < xdone_ps)
+				xdone = xdone_ps;
+			xdone_ps = xdone;
 			/* the earliest-free slot issues it: its free time moves on, in place */
-			first->time_ns =
-			    t_ps + (uint64_t)((dev->data_ns[i] + (double)x_ns) * 1000.0);
+			first->time_ns = xdone + (uint64_t)(dev->data_ns[i] * 1000.0);
 			heap__fix_top(&h, struct heap_time);
 		}
 		model__free(m);

@@ -648,20 +648,167 @@ static int do_check(int argc, char **argv)
 
 /*
  * Throughput: the run's bw file predicted by a closed-loop device over the
- * profile; the outstanding-read count is fitted (grid 1..256), the link cap
- * and data latency are the run's own small-window measurements.
+ * profile (calibrate/tput.h). The outstanding-read count, link cap and data
+ * latency are the run's own small-window measurements; walk.walkers is fitted.
  */
+
+/* What `calibrate throughput` compares against, read once. */
+struct tput_in {
+	char bw[PATH_MAX + 64]; /* DIR's bw file */
+	struct pb_curve meas;	/* its DWarm curve, Gb/s */
+	struct pb_curve off;	/* the IOMMU-off run's, when have_off */
+	struct pb_curve shape;	/* the data path's shape under load (off, or built for remote) */
+	bool have_off;		/* off is valid and has meas's windows */
+	double link_gbps;	/* largest measured throughput */
+	double off_max_gbps;	/* largest of shape */
+};
+
+static int tput_load(const struct opts *o, const struct target *t, struct tput_in *in)
+{
+	char err[PATH_MAX + 256], bwoff[PATH_MAX + 600];
+
+	memset(in, 0, sizeof(*in));
+	snprintf(in->bw, sizeof(in->bw), "%s/%s", o->dir, PB_BW_FILE);
+	if (pb_read_bw(in->bw, CACHE_STATE, &in->meas, err, sizeof(err)))
+		return cli_error(CMD, "%s", err);
+	snprintf(bwoff, sizeof(bwoff), "%s/%s", t->base_dir, PB_BW_FILE);
+	in->have_off = t->have_base &&
+		       !pb_read_bw(bwoff, CACHE_STATE, &in->off, err, sizeof(err)) &&
+		       in->off.nr == in->meas.nr;
+	in->shape = in->off;
+	if (in->have_off && t->base_built) {
+		/* the remote IOMMU-off run never hits the cache: its shape is built too */
+		struct pb_curve lbw;
+
+		snprintf(bwoff, sizeof(bwoff), "%s/%s", t->base_local, PB_BW_FILE);
+		if (pb_read_bw(bwoff, CACHE_STATE, &lbw, err, sizeof(err)) ||
+		    cal_remote_mix(&lbw, &in->off, &in->shape))
+			return cli_error(CMD, "%s: cannot build the remote data path's throughput",
+					 bwoff);
+	}
+	for (uint32_t i = 0; i < in->meas.nr; i++) {
+		in->link_gbps = fmax(in->link_gbps, in->meas.val[i]);
+		if (in->have_off)
+			in->off_max_gbps = fmax(in->off_max_gbps, in->shape.val[i]);
+	}
+	return CLI_OK;
+}
+
+/*
+ * The device (tput.h): per window the data latency (the latency fit's
+ * baseline rise) and the rate cap (the IOMMU-off run's shape); outstanding
+ * reads by Little's law where translation is free (the small windows): the
+ * link's plateau rate times the data latency; translations in order.
+ */
+static void tput_device(const struct target *t, const struct tput_in *in, struct cal_device *dev)
+{
+	memset(dev, 0, sizeof(*dev));
+	for (uint32_t i = 0; i < in->meas.nr; i++) {
+		uint64_t w = in->meas.win_bytes[i];
+
+		dev->data_ns[i] = t->meas.val[0] +
+				  (t->have_base ? cal_curve_at(&t->base, w) - t->base.val[0] : 0);
+		dev->cap_gbps[i] = in->have_off
+				       ? in->link_gbps * in->shape.val[i] / in->off_max_gbps
+				       : in->link_gbps;
+	}
+	dev->outstanding = (uint32_t)ceil(in->link_gbps * t->meas.val[0] / 512.0);
+	dev->in_order = 1;
+}
+
+/*
+ * walk.walkers (grid 1..16) by least squares over the windows: the latency
+ * curves cannot tell it, since pcie-bench's latency test has one read in
+ * flight. Leaves the count in c->walkers and its curve in @pred.
+ */
+static int tput_fit_walkers(struct model_cfg *c, const struct cal_device *dev,
+			    const struct pb_curve *meas, double *pred)
+{
+	double cur[PB_MAX_WINDOWS], best = INFINITY;
+	uint32_t best_k = 1;
+	int rc;
+
+	for (uint32_t w = 1; w <= 16; w++) {
+		double e = 0;
+
+		c->walkers = w;
+		if ((rc = cal_tput(c, dev, meas->win_bytes, meas->nr, cur)))
+			return rc;
+		/* least squares: one window the model cannot follow must not pick the count */
+		for (uint32_t i = 0; i < meas->nr; i++)
+			e += (cur[i] - meas->val[i]) * (cur[i] - meas->val[i]);
+		if (e < best) {
+			best = e;
+			best_k = w;
+			memcpy(pred, cur, sizeof(cur));
+		}
+	}
+	c->walkers = best_k;
+	return 0;
+}
+
+/* The signed error at window @i: of the IOMMU-off throughput there, else of the first window's. */
+static double tput_err_at(const struct tput_in *in, const double *pred, uint32_t i)
+{
+	return (pred[i] - in->meas.val[i]) / (in->have_off ? in->off.val[i] : in->meas.val[0]);
+}
+
+static int tput_json(const char *profile, const struct target *t, const struct tput_in *in,
+		     const struct cal_device *dev, uint32_t walkers, const double *pred,
+		     double worst, uint32_t at)
+{
+	json_t *w = json_array(), *j;
+
+	for (uint32_t i = 0; w && i < in->meas.nr; i++)
+		json_array_append_new(
+		    w, json_pack("{s:I, s:o, s:f, s:f, s:f, s:f, s:f}", "window_bytes",
+				 (json_int_t)in->meas.win_bytes[i], "iommu_off_gbps",
+				 in->have_off ? json_real(in->off.val[i]) : json_null(),
+				 "measured_gbps", in->meas.val[i], "predicted_gbps", pred[i],
+				 "error_pct", 100.0 * tput_err_at(in, pred, i), "cap_gbps",
+				 dev->cap_gbps[i], "data_ns", dev->data_ns[i]));
+	j = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, s:b, s:f, s:f, s:I}, s:o, s:f, s:I, s:s}",
+		      "command", "throughput", "profile", profile, "run", t->run.name, "bw_file",
+		      in->bw, "device", "outstanding", (json_int_t)dev->outstanding, "in_order",
+		      dev->in_order, "link_gbps", in->link_gbps, "data_ns", t->meas.val[0],
+		      "walk.walkers", (json_int_t)walkers, "windows", w, "largest_error_pct",
+		      100.0 * worst, "largest_error_window_bytes",
+		      (json_int_t)in->meas.win_bytes[at], "error_of",
+		      in->have_off ? "IOMMU-off throughput" : "first window's throughput");
+	return j_print(j);
+}
+
+static void tput_print(const char *profile, const struct target *t, const struct tput_in *in,
+		       const struct cal_device *dev, uint32_t walkers, const double *pred,
+		       double worst, uint32_t at)
+{
+	printf("profile: %s\nrun: %s, %s\n", profile, t->run.name, in->bw);
+	printf("device: outstanding=%u (link x data latency / 64 B), data latency %.1f ns "
+	       "(%s at %llu bytes, plus the baseline's rise), link %.2f Gb/s (largest "
+	       "measured; capped per window by the IOMMU-off run's shape), translations in "
+	       "order (no hit under miss); fitted walk.walkers=%u\n",
+	       dev->outstanding, t->meas.val[0], PB_LAT_FILE,
+	       (unsigned long long)t->meas.win_bytes[0], in->link_gbps, walkers);
+	printf("%10s %12s %12s %12s %10s %10s %10s\n", "window", "iommu-off", "measured",
+	       "predicted", "error", "cap", "data_ns");
+	for (uint32_t i = 0; i < in->meas.nr; i++)
+		printf("%10llu %12.2f %12.2f %12.2f %9.1f%% %10.2f %10.1f\n",
+		       (unsigned long long)in->meas.win_bytes[i],
+		       in->have_off ? in->off.val[i] : NAN, in->meas.val[i], pred[i],
+		       100.0 * tput_err_at(in, pred, i), dev->cap_gbps[i], dev->data_ns[i]);
+	printf("largest error: %.1f%% of the %s throughput, at window %u\n", 100.0 * worst,
+	       in->have_off ? "IOMMU-off" : "first window's", at);
+}
+
 static int do_tput(int argc, char **argv)
 {
 	struct opts o = {0};
 	const char *pos[2];
-	char path[PATH_MAX], err[PATH_MAX + 256], bw[PATH_MAX + 64], bwoff[PATH_MAX + 600];
-	struct pb_curve meas, off, shape;
-	struct cal_device dev = {0};
-	double pred[PB_MAX_WINDOWS], best_pred[PB_MAX_WINDOWS], best = INFINITY, link = 0,
-								off_max = 0;
-	uint32_t best_at = 0, best_k = 0;
-	bool have_off;
+	char path[PATH_MAX], err[PATH_MAX + 256];
+	struct tput_in in;
+	struct cal_device dev;
+	double pred[PB_MAX_WINDOWS], worst;
+	uint32_t at;
 	struct target t;
 	struct params *p;
 	struct model_cfg c;
@@ -672,25 +819,8 @@ static int do_tput(int argc, char **argv)
 	o.dir = pos[1];
 	if (profile_resolve(pos[0], path, sizeof(path)))
 		return cli_error(CMD, "%s: no such profile", pos[0]);
-	if ((rc = load_target(&o, &t)))
+	if ((rc = load_target(&o, &t)) || (rc = tput_load(&o, &t, &in)))
 		return rc;
-	snprintf(bw, sizeof(bw), "%s/%s", o.dir, PB_BW_FILE);
-	if (pb_read_bw(bw, CACHE_STATE, &meas, err, sizeof(err)))
-		return cli_error(CMD, "%s", err);
-	snprintf(bwoff, sizeof(bwoff), "%s/%s", t.base_dir, PB_BW_FILE);
-	have_off = t.have_base && !pb_read_bw(bwoff, CACHE_STATE, &off, err, sizeof(err)) &&
-		   off.nr == meas.nr;
-	shape = off;
-	if (have_off && t.base_built) {
-		/* the remote IOMMU-off run never hits the cache: its shape is built too */
-		struct pb_curve lbw;
-
-		snprintf(bwoff, sizeof(bwoff), "%s/%s", t.base_local, PB_BW_FILE);
-		if (pb_read_bw(bwoff, CACHE_STATE, &lbw, err, sizeof(err)) ||
-		    cal_remote_mix(&lbw, &off, &shape))
-			return cli_error(CMD, "%s: cannot build the remote data path's throughput",
-					 bwoff);
-	}
 	if (!(p = params__new(svt_param_registry)))
 		return cli_error(CMD, "parameters: %s", strerror(errno));
 	if (profile_load(p, path, err, sizeof(err)) || params__validate(p, err, sizeof(err))) {
@@ -698,90 +828,14 @@ static int do_tput(int argc, char **argv)
 		return cli_error(CMD, "%s", err);
 	}
 	c = run_cfg(p, &t, true);
-	for (uint32_t i = 0; i < meas.nr; i++)
-		if (meas.val[i] > link)
-			link = meas.val[i];
-	for (uint32_t i = 0; i < meas.nr; i++)
-		if (have_off && shape.val[i] > off_max)
-			off_max = shape.val[i];
-	/* the data path per window (tput.h): latency rise from the latency fit's baseline */
-	for (uint32_t i = 0; i < meas.nr; i++) {
-		uint64_t w = meas.win_bytes[i];
-
-		dev.data_ns[i] =
-		    t.meas.val[0] + (t.have_base ? cal_curve_at(&t.base, w) - t.base.val[0] : 0);
-		dev.cap_gbps[i] = have_off ? link * shape.val[i] / off_max : link;
-	}
-	/*
-	 * Outstanding reads by Little's law where translation is free (the
-	 * small windows): the link's plateau rate times the data latency.
-	 * Walkers from the rest of the curve (grid 1..16): the latency curves
-	 * cannot tell them, since pcie-bench's latency test has one read in
-	 * flight.
-	 */
-	dev.outstanding = (uint32_t)ceil(link * t.meas.val[0] / 512.0);
-	for (uint32_t w = 1; w <= 16; w++) {
-		double e;
-
-		c.walkers = w;
-		if ((rc = cal_tput(&c, &dev, meas.win_bytes, meas.nr, pred))) {
-			params__free(p);
-			return cli_error(CMD, "throughput: %s", strerror(-rc));
-		}
-		/* least squares: one window the model cannot follow must not pick the count */
-		e = 0;
-		for (uint32_t i = 0; i < meas.nr; i++)
-			e += (pred[i] - meas.val[i]) * (pred[i] - meas.val[i]);
-		if (e < best) {
-			best = e;
-			best_k = w;
-			memcpy(best_pred, pred, sizeof(pred));
-		}
-	}
-	c.walkers = best_k;
-	best = cal_tput_err(best_pred, &meas, have_off ? &off : NULL, &best_at);
-	if (o.json) {
-		json_t *w = json_array(), *j;
-
-		for (uint32_t i = 0; w && i < meas.nr; i++)
-			json_array_append_new(
-			    w, json_pack("{s:I, s:o, s:f, s:f, s:f, s:f, s:f}", "window_bytes",
-					 (json_int_t)meas.win_bytes[i], "iommu_off_gbps",
-					 have_off ? json_real(off.val[i]) : json_null(),
-					 "measured_gbps", meas.val[i], "predicted_gbps",
-					 best_pred[i], "error_pct",
-					 100.0 * (best_pred[i] - meas.val[i]) /
-					     (have_off ? off.val[i] : meas.val[0]),
-					 "cap_gbps", dev.cap_gbps[i], "data_ns", dev.data_ns[i]));
-		j = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, s:f, s:f, s:I}, s:o, s:f, s:I, s:s}",
-			      "command", "throughput", "profile", path, "run", t.run.name,
-			      "bw_file", bw, "device", "outstanding", (json_int_t)dev.outstanding,
-			      "link_gbps", link, "data_ns", t.meas.val[0], "walk.walkers",
-			      (json_int_t)c.walkers, "windows", w, "largest_error_pct",
-			      100.0 * best, "largest_error_window_bytes",
-			      (json_int_t)meas.win_bytes[best_at], "error_of",
-			      have_off ? "IOMMU-off throughput" : "first window's throughput");
-		params__free(p);
-		return j_print(j);
-	}
-	printf("profile: %s\nrun: %s, %s\n", path, t.run.name, bw);
-	printf("device: outstanding=%u (link x data latency / 64 B), data latency %.1f ns "
-	       "(%s at %llu bytes, plus the baseline's rise), link %.2f Gb/s (largest "
-	       "measured; capped per window by the IOMMU-off run's shape); fitted "
-	       "walk.walkers=%u\n",
-	       dev.outstanding, t.meas.val[0], PB_LAT_FILE, (unsigned long long)t.meas.win_bytes[0],
-	       link, c.walkers);
-	printf("%10s %12s %12s %12s %10s %10s %10s\n", "window", "iommu-off", "measured",
-	       "predicted", "error", "cap", "data_ns");
-	for (uint32_t i = 0; i < meas.nr; i++)
-		printf("%10llu %12.2f %12.2f %12.2f %9.1f%% %10.2f %10.1f\n",
-		       (unsigned long long)meas.win_bytes[i], have_off ? off.val[i] : NAN,
-		       meas.val[i], best_pred[i],
-		       100.0 * (best_pred[i] - meas.val[i]) / (have_off ? off.val[i] : meas.val[0]),
-		       dev.cap_gbps[i], dev.data_ns[i]);
-	printf("largest error: %.1f%% of the %s throughput, at window %u\n", 100.0 * best,
-	       have_off ? "IOMMU-off" : "first window's", best_at);
 	params__free(p);
+	tput_device(&t, &in, &dev);
+	if ((rc = tput_fit_walkers(&c, &dev, &in.meas, pred)))
+		return cli_error(CMD, "throughput: %s", strerror(-rc));
+	worst = cal_tput_err(pred, &in.meas, in.have_off ? &in.off : NULL, &at);
+	if (o.json)
+		return tput_json(path, &t, &in, &dev, c.walkers, pred, worst, at);
+	tput_print(path, &t, &in, &dev, c.walkers, pred, worst, at);
 	return CLI_OK;
 }
 

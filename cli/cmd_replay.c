@@ -69,6 +69,9 @@ static void usage(FILE *f)
 	    "  --db FILE            also store the run (config, metrics, histogram, series)\n"
 	    "                       in a SQLite results database (created if missing)\n"
 	    "  --list-params        print every parameter: key, unit, kind, value, source\n"
+	    "  --counters FILE      also compare the counter records of FILE (e.g. 'import --from\n"
+	    "                       pcm-iio' output taken during the trace) with the model\n"
+	    "                       (docs/counters.md)\n"
 	    "  --strict             fail (exit 1) when the trace has nothing the model uses\n"
 	    "                       (default: a warning naming the record kinds it needs)\n"
 	    "  -h, --help           this help\n"
@@ -221,6 +224,7 @@ static void draw_progress(uint64_t done, uint64_t total, void *ctx)
 struct args {
 	const char *profile, *seed, *label, *db, *scenario; /* options, NULL if absent */
 	const char *wq_config;				    /* --wq-config FILE */
+	const char *counters;				    /* --counters FILE */
 	bool json, list;				    /* --json, --list-params */
 	bool strict;					    /* --strict */
 	char **sets;					    /* --set texts */
@@ -243,6 +247,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"scenario", required_argument, NULL, 'C'},
 	    {"wq-config", required_argument, NULL, 'W'},
 	    {"strict", no_argument, NULL, 'T'},
+	    {"counters", required_argument, NULL, 'K'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -281,6 +286,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'W':
 			a->wq_config = optarg;
+			break;
+		case 'K':
+			a->counters = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -494,7 +502,7 @@ static int run(const struct args *a, const struct params *p, const char *spec,
 	if (rc == CLI_OK && !(tee = tee_sink__new(k.sink, &watch)))
 		rc = cli_error(CMD, "out of memory");
 	/* replay_run(), plus model vs measured when the trace holds perfmon counts */
-	if (rc == CLI_OK && counters_replay(&o, tee, a->json ? NULL : stdout))
+	if (rc == CLI_OK && counters_replay_with(&o, a->counters, tee, a->json ? NULL : stdout))
 		rc = cli_error(CMD, "%s", err[0] ? err : "failed");
 	tee_sink__free(tee);
 	sinks_close(&k);

@@ -10,6 +10,7 @@
 
 #include "lib/u64map.h"
 
+/* (u64map_prefetch() in the header computes the same slot) */
 static inline uint64_t slot_of(uint64_t key, uint64_t cap)
 {
 	uint64_t z = key * 0x9e3779b97f4a7c15ull;

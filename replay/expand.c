@@ -159,6 +159,11 @@ int expand__run(struct expand *x, uint64_t t_ns, expand_access_fn fn, void *ctx)
 	return 0;
 }
 
+uint64_t expand__next_due_ns(const struct expand *x)
+{
+	return x->exp.nr ? heap__top(&x->exp, struct expansion)->due_ns : UINT64_MAX;
+}
+
 /* (time, seq) order: a sorted array is a valid heap */
 static int cmp_due(const void *pa, const void *pb)
 {

@@ -106,6 +106,12 @@ int expand__run(struct expand *x, uint64_t t_ns, expand_access_fn fn, void *ctx)
  */
 int expand__unmap(struct expand *x, uint64_t iova, uint64_t bytes);
 
+/**
+ * expand__next_due_ns() - time of the next expanded access, UINT64_MAX if
+ * none is pending: expand__run() to an earlier time does nothing.
+ */
+uint64_t expand__next_due_ns(const struct expand *x);
+
 /** expand__nr_cut() - accesses not made because their map was unmapped first. */
 uint64_t expand__nr_cut(const struct expand *x);
 

@@ -229,9 +229,9 @@ const char *inval_amd_trace_profile(const char *trace_path)
 #define EVENT_SUFFIX ":__iommu_queue_command_sync" /* fentry: and its kprobe twin */
 
 struct inval_amd {
-	struct replay_source *inner;	    /* the trace */
-	struct replay_source src;	    /* what this serves */
-	struct trace_rec_qi_submit out;	    /* the record last converted */
+	struct replay_source *inner;				 /* the trace */
+	struct replay_source src;				 /* what this serves */
+	struct trace_rec_qi_submit out[REPLAY_SOURCE_BATCH_MAX]; /* the last batch's conversions */
 	uint32_t amd_id;		    /* event string id of the commands (0: not seen) */
 	uint32_t other_id;		    /* last generic event id that is not theirs */
 	uint64_t nr_cmds[INVAL_AMD_NR_OPS]; /* commands per opcode since the (re)start */
@@ -269,27 +269,49 @@ static const char *generic_text(const struct trace_rec *rec)
 	return t;
 }
 
+/* A command record @*rec becomes an invalidation in @out (other records pass unchanged). */
+static void convert(struct inval_amd *a, const struct trace_rec **rec,
+		    struct trace_rec_qi_submit *out)
+{
+	struct inval_amd_cmd c;
+	uint32_t d[4];
+
+	/* one compare per record on traces without AMD commands */
+	if ((*rec)->kind != TRACE_REC_GENERIC || !is_amd_event(a, (*rec)->event_id))
+		return;
+	if (inval_amd_parse_text(generic_text(*rec), d) || inval_amd_decode(d, &c)) {
+		a->nr_bad++;
+		return; /* stays a generic record: counted, not modelled */
+	}
+	a->nr_cmds[c.op]++;
+	if (inval_amd_to_qi(&c, *rec, out))
+		return;
+	out->qw[0] = (uint64_t)d[1] << 32 | d[0];
+	out->qw[1] = (uint64_t)d[3] << 32 | d[2];
+	*rec = &out->hdr;
+}
+
 static int amd_next(void *impl, const struct trace_rec **rec)
 {
 	struct inval_amd *a = impl;
-	struct inval_amd_cmd c;
-	uint32_t d[4];
 	int rc = replay_source__next(a->inner, rec);
 
-	/* one compare per record on traces without AMD commands */
-	if (rc != 1 || (*rec)->kind != TRACE_REC_GENERIC || !is_amd_event(a, (*rec)->event_id))
-		return rc;
-	if (inval_amd_parse_text(generic_text(*rec), d) || inval_amd_decode(d, &c)) {
-		a->nr_bad++;
-		return 1; /* stays a generic record: counted, not modelled */
-	}
-	a->nr_cmds[c.op]++;
-	if (inval_amd_to_qi(&c, *rec, &a->out))
-		return 1;
-	a->out.qw[0] = (uint64_t)d[1] << 32 | d[0];
-	a->out.qw[1] = (uint64_t)d[3] << 32 | d[2];
-	*rec = &a->out.hdr;
-	return 1;
+	if (rc == 1)
+		convert(a, rec, &a->out[0]);
+	return rc;
+}
+
+/* A batch: each record converted into its own slot, so all stay valid together. */
+static int amd_next_batch(void *impl, const struct trace_rec **recs, uint32_t max)
+{
+	struct inval_amd *a = impl;
+	int n = replay_source__next_batch(
+	    a->inner, recs, max < REPLAY_SOURCE_BATCH_MAX ? max : REPLAY_SOURCE_BATCH_MAX);
+
+	for (int i = 0; i < n; i++)
+		if (recs[i]->kind == TRACE_REC_GENERIC)
+			convert(a, &recs[i], &a->out[i]);
+	return n;
 }
 
 static int amd_rewind(void *impl)
@@ -368,6 +390,7 @@ static const struct replay_source_ops amd_ops = {
     .time_ordered = amd_time_ordered,
     .cpus_seen = amd_cpus_seen,
     .kinds_seen = amd_kinds_seen,
+    .next_batch = amd_next_batch,
 };
 
 struct inval_amd *inval_amd__new(struct replay_source *inner)

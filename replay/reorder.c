@@ -146,34 +146,43 @@ void reorder__set_in_order(struct reorder *w, bool in_order)
  * for such a source is the same sequence, so only a record that breaks the
  * order costs a copy (its time raised, counted late, as in release()).
  */
+int reorder__pass(struct reorder *w, const struct trace_rec *in, const struct trace_rec **rec)
+{
+	struct trace_rec *late;
+
+	if (in->kind == TRACE_REC_GENERIC || in->kind >= TRACE_REC_KIND_MAX_ ||
+	    in->size_bytes > REORDER_SLOT_BYTES) {
+		w->nr_skipped++;
+		return 0;
+	}
+	w->seq++;
+	if (in->ts_ns >= w->released_ns) {
+		w->released_ns = w->newest_ns = in->ts_ns;
+		*rec = in;
+		return 1;
+	}
+	late = (void *)w->slots; /* slot 0: nothing is held in this mode */
+	memcpy(late, in, in->size_bytes);
+	late->ts_ns = w->released_ns;
+	w->nr_late++;
+	*rec = late;
+	return 1;
+}
+
+bool reorder__in_order(const struct reorder *w)
+{
+	return w->in_order;
+}
+
 static int pass_through(struct reorder *w, struct replay_source *src, const struct trace_rec **rec)
 {
 	const struct trace_rec *in;
-	struct trace_rec *late;
 	int rc;
 
-	for (;;) {
-		rc = replay_source__next(src, &in);
-		if (rc <= 0)
-			return rc;
-		if (in->kind == TRACE_REC_GENERIC || in->kind >= TRACE_REC_KIND_MAX_ ||
-		    in->size_bytes > REORDER_SLOT_BYTES) {
-			w->nr_skipped++;
-			continue;
-		}
-		w->seq++;
-		if (in->ts_ns >= w->released_ns) {
-			w->released_ns = w->newest_ns = in->ts_ns;
-			*rec = in;
+	while ((rc = replay_source__next(src, &in)) == 1)
+		if (reorder__pass(w, in, rec))
 			return 1;
-		}
-		late = (void *)w->slots; /* slot 0: nothing is held in this mode */
-		memcpy(late, in, in->size_bytes);
-		late->ts_ns = w->released_ns;
-		w->nr_late++;
-		*rec = late;
-		return 1;
-	}
+	return rc;
 }
 
 int reorder__next(struct reorder *w, struct replay_source *src, const struct trace_rec **rec)

@@ -62,6 +62,17 @@ int reorder__next(struct reorder *w, struct replay_source *src, const struct tra
  */
 void reorder__set_in_order(struct reorder *w, bool in_order);
 
+/** reorder__in_order() - the window passes records through (reorder__set_in_order()). */
+bool reorder__in_order(const struct reorder *w);
+
+/**
+ * reorder__pass() - in pass-through mode, what reorder__next() does with one
+ * record @in read from the source: skip it (0), or give it out in @rec (1),
+ * @in itself, or a copy released late. For a caller that reads the source
+ * in batches (replay_source__next_batch()); @rec is valid until the next call.
+ */
+int reorder__pass(struct reorder *w, const struct trace_rec *in, const struct trace_rec **rec);
+
 /** reorder__reset() - drop what is held and zero the counters (after a source rewind). */
 void reorder__reset(struct reorder *w);
 

@@ -108,18 +108,20 @@ struct rp {
 	struct request *rq;	      /* record -> request normalisation */
 	struct owners *own;	      /* what a pass over the trace said about owners */
 	struct expand *x;	      /* map expansion */
-	int err;		      /* first error downstream of the chain */
-	bool failed;		      /* an error was reported */
-	bool prescan;		      /* expand=auto: only looking for dev_access */
-	bool prescan_access;	      /* the prescan saw a dev_access */
-	uint64_t next_progress;	      /* source records at the next progress call */
-	uint64_t first_ns, last_ns;   /* replayed time span */
-	bool any;		      /* first_ns valid */
+	uint64_t x_due_ns;	/* no expanded access is due before (may be early, never late) */
+	int err;		/* first error downstream of the chain */
+	bool failed;		/* an error was reported */
+	bool prescan;		/* expand=auto: only looking for dev_access */
+	bool prescan_access;	/* the prescan saw a dev_access */
+	uint64_t next_progress; /* source records at the next progress call */
+	uint64_t first_ns, last_ns; /* replayed time span */
+	bool any;		    /* first_ns valid */
 	/* counters */
 	uint64_t nr_records, nr_by_kind[TRACE_REC_KIND_MAX_ + 1];
 	uint64_t nr_late_emitted; /* a transform emitted a record in the past */
 	uint64_t nr_refused;	  /* records out of bounds, not replayed */
 	uint32_t str_ok_id;	  /* a string id the source is known to have (0: none yet) */
+	uint32_t batch_left;	  /* records of the batch being replayed not handled yet */
 	uint8_t nr_str[TRACE_REC_KIND_MAX_];	  /* string-id fields per kind */
 	uint16_t str_off[TRACE_REC_KIND_MAX_][4]; /* their offsets */
 };
@@ -185,8 +187,10 @@ static int to_pin(void *ctx, uint64_t ts, uint64_t nr_pages, bool unpin)
 
 static int to_expand(void *ctx, uint64_t ts, const struct expand_map *e)
 {
-	int rc = expand__map(((struct rp *)ctx)->x, ts, e);
+	struct rp *p = ctx;
+	int rc = expand__map(p->x, ts, e);
 
+	p->x_due_ns = expand__next_due_ns(p->x);
 	return rc < 0 ? rc : 0;
 }
 
@@ -247,12 +251,22 @@ static int expanded_access(void *ctx, uint64_t ts, const struct expand_access *e
 	return 0;
 }
 
+/* The index of the record being handled in the source (1 = the first): for messages. */
+static uint64_t rec_index(const struct rp *p)
+{
+	return replay_source__nr_records(p->src) - p->batch_left;
+}
+
 static int replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 {
-	int rc = expand__run(p->x, ts, expanded_access, p);
+	int rc;
 
-	if (rc)
-		return rc;
+	/* most records have no expansion due: no call (an unmap may leave x_due_ns early) */
+	if (ts >= p->x_due_ns) {
+		if ((rc = expand__run(p->x, ts, expanded_access, p)))
+			return rc;
+		p->x_due_ns = expand__next_due_ns(p->x);
+	}
 	if (!p->any) {
 		p->first_ns = ts;
 		p->any = true;
@@ -262,6 +276,15 @@ static int replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 	p->last_ns = ts;
 	p->nr_records++;
 	p->nr_by_kind[rec->kind < TRACE_REC_KIND_MAX_ ? rec->kind : TRACE_REC_KIND_MAX_]++;
+	if (rec->kind == TRACE_REC_DEV_ACCESS) {
+		/* the model directly: to_access() without the call through the ops table */
+		struct model_access a;
+
+		if ((rc = request__access(p->rq, (const void *)rec, &to_model, p, &a)))
+			return rc;
+		model__access(p->m, ts, &a);
+		return 0;
+	}
 	return request__record(p->rq, rec, ts, &to_model, p);
 }
 
@@ -446,8 +469,8 @@ static __attribute__((noinline)) bool refused(struct rp *p, const struct trace_r
 	/* the prescan's reading is not the run: the run proper warns and counts */
 	if (!p->prescan && p->nr_refused++ < REFUSED_SHOWN)
 		svt_warn("replay: record %llu (t=%llu ns, %s) refused: %s",
-			 (unsigned long long)replay_source__nr_records(p->src),
-			 (unsigned long long)rec->ts_ns, trace_rec_kind_name(rec->kind), why);
+			 (unsigned long long)rec_index(p), (unsigned long long)rec->ts_ns,
+			 trace_rec_kind_name(rec->kind), why);
 	return true;
 }
 
@@ -537,6 +560,52 @@ static int stream(struct rp *p)
 	if (rc < 0)
 		fail(p, "%s (replaying the good prefix)", replay_source__errmsg(p->src));
 	return rc;
+}
+
+/*
+ * stream() without a scenario chain, behind a window that passes records
+ * through (a time-ordered trace): the source is read in batches (one chunk's
+ * records at most), and each record gets the bounds check, the window's
+ * step and the replay that stream() gives it, with no calls through the
+ * bounded source, the window's source and the chain in between. On the
+ * issue-16 stream that was 16% of the replay's time. The output is the
+ * same: the same records reach chain_out() in the same order.
+ */
+#define PREFETCH_AHEAD 8 /* records between a prefetch and its lookup (~1 us of replay) */
+
+static int stream_batch(struct rp *p)
+{
+	const struct trace_rec *recs[REPLAY_SOURCE_BATCH_MAX], *rec;
+	int n, e;
+
+	while ((n = replay_source__next_batch(p->src, recs, REPLAY_SOURCE_BATCH_MAX)) > 0) {
+		for (int i = 0; i < n; i++) {
+			struct model_access ahead;
+
+			/* what a record PREFETCH_AHEAD on will look up is fetched meanwhile */
+			if (i + PREFETCH_AHEAD < n &&
+			    recs[i + PREFETCH_AHEAD]->kind == TRACE_REC_DEV_ACCESS &&
+			    request__peek_access(p->rq, (const void *)recs[i + PREFETCH_AHEAD],
+						 &ahead))
+				model__prefetch(p->m, &ahead);
+			p->batch_left = (uint32_t)(n - i - 1);
+			if (!access_in_bounds(p, recs[i]) && refused(p, recs[i]))
+				continue;
+			if (!reorder__pass(p->win, recs[i], &rec))
+				continue;
+			if ((e = chain_out(p, rec)) < 0) {
+				fail(p, "replay: stopped at t=%llu ns (%llu records read): %s",
+				     (unsigned long long)p->last_ns,
+				     (unsigned long long)rec_index(p), strerror(-e));
+				return e;
+			}
+		}
+		p->batch_left = 0;
+		progress(p);
+	}
+	if (n < 0)
+		fail(p, "%s (replaying the good prefix)", replay_source__errmsg(p->src));
+	return n;
 }
 
 /* End of stream: what transforms and expansions hold back, then the models. */
@@ -887,7 +956,7 @@ static int run_source(const struct replay_opts *o, struct replay_source *src,
 	}
 	if ((rc = begin(&p, sink)) < 0)
 		goto sink_fail;
-	status = drain(&p, stream(&p));
+	status = drain(&p, !p.chain && reorder__in_order(p.win) ? stream_batch(&p) : stream(&p));
 	if (o->progress)
 		o->progress(replay_source__total_bytes(src), replay_source__total_bytes(src),
 			    o->progress_ctx);

@@ -162,6 +162,10 @@ static int dev_index_ops(struct request *rq, uint32_t string_id, uint32_t *dev,
 		*dev = *d - 1;
 		return fresh ? dev_new(rq, *dev, string_id, ops, ctx) : 0;
 	}
+	if (string_id < rq->dev_of_id_cap && rq->dev_of_id[string_id]) {
+		*dev = rq->dev_of_id[string_id] - 1; /* every record after a device's first */
+		return 0;
+	}
 	if (grow_u32(&rq->dev_of_id, &rq->dev_of_id_cap, string_id))
 		return -ENOMEM;
 	if (!rq->dev_of_id[string_id]) {
@@ -348,19 +352,43 @@ static void fill_access(const struct request *rq, struct model_access *a, uint32
 	a->pasid = pasid == TRACE_NO_PASID ? 0 : pasid;
 }
 
-static int dev_access(struct request *rq, const struct trace_rec_dev_access *d, uint64_t ts,
-		      const struct request_ops *ops, void *ctx)
+int request__access(struct request *rq, const struct trace_rec_dev_access *d,
+		    const struct request_ops *ops, void *ctx, struct model_access *a)
 {
-	struct model_access a = {
-	    .iova = d->iova, .bytes = d->size_bytes, .write = d->dir == TRACE_DIR_WRITE};
 	uint32_t dev;
 	int rc = dev_index_ops(rq, d->device_id, &dev, ops, ctx);
 
 	if (rc)
 		return rc;
-	fill_access(rq, &a, dev, d->pasid);
-	a.iova = moved(rq, a.iova);
-	return ops->access(ctx, ts, &a);
+	*a = (struct model_access){
+	    .iova = d->iova, .bytes = d->size_bytes, .write = d->dir == TRACE_DIR_WRITE};
+	fill_access(rq, a, dev, d->pasid);
+	a->iova = moved(rq, a->iova);
+	return 0;
+}
+
+bool request__peek_access(const struct request *rq, const struct trace_rec_dev_access *d,
+			  struct model_access *a)
+{
+	uint32_t id = d->device_id;
+
+	/* a device seen already, from the trace's table: nothing to number or tell */
+	if (id >= REQUEST_INTERN_BASE || id >= rq->dev_of_id_cap || !rq->dev_of_id[id])
+		return false;
+	*a = (struct model_access){
+	    .iova = d->iova, .bytes = d->size_bytes, .write = d->dir == TRACE_DIR_WRITE};
+	fill_access(rq, a, rq->dev_of_id[id] - 1, d->pasid);
+	a->iova = moved(rq, a->iova);
+	return true;
+}
+
+static int dev_access(struct request *rq, const struct trace_rec_dev_access *d, uint64_t ts,
+		      const struct request_ops *ops, void *ctx)
+{
+	struct model_access a;
+	int rc = request__access(rq, d, ops, ctx, &a);
+
+	return rc ? rc : ops->access(ctx, ts, &a);
 }
 
 static int iommu_map(struct request *rq, const struct trace_rec_iommu_map *mp, uint64_t ts,

@@ -111,6 +111,24 @@ int request__intern(struct request *rq, const char *s, uint32_t *id);
 const char *request__string(const struct request *rq, uint32_t id);
 
 /**
+ * request__access() - the model access a device-access record @d stands
+ * for, into @a, as request__record() hands it to @ops->access (which is not
+ * called: for a caller that calls the model directly). A device seen for
+ * the first time is numbered and told to @ops->device.
+ * Return: 0, or -ENOMEM / the negative result of @ops->device.
+ */
+int request__access(struct request *rq, const struct trace_rec_dev_access *d,
+		    const struct request_ops *ops, void *ctx, struct model_access *a);
+
+/**
+ * request__peek_access() - request__access() of a record whose device is
+ * numbered already, changing nothing (to look ahead). Return: false, with
+ * @a untouched, if the device is new.
+ */
+bool request__peek_access(const struct request *rq, const struct trace_rec_dev_access *d,
+			  struct model_access *a);
+
+/**
  * request__record() - normalise @rec, replayed at @ts_ns, into @ops.
  * Return: 0, -ENOMEM (numbering a device), or the first negative result
  * of an op.

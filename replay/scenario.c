@@ -328,14 +328,18 @@ int scenario_chain__reset(struct scenario_chain *c, uint64_t seed, char *err, si
 
 	free_states(c);
 	rc = init_stages(c, seed, err, err_bytes);
-	/* overrides point into states: collect them again (same arguments, same strings) */
 	c->nr_ov = 0;
+	if (rc) {
+		/* the stages before the one that failed hold state: free it (they leaked) */
+		free_states(c);
+		c->nr = 0; /* unusable: an identity chain until freed */
+		return rc;
+	}
+	/* overrides point into states: collect them again (same arguments, same strings) */
 	for (size_t i = 0; i < c->nr; i++)
 		if (c->st[i].ops->overrides)
 			c->nr_ov += c->st[i].ops->overrides(c->st[i].state, c->ov + c->nr_ov);
-	if (rc)
-		c->nr = 0; /* unusable: an identity chain until freed */
-	return rc;
+	return 0;
 }
 
 void scenario_chain__bind(struct scenario_chain *c, const struct scenario_out *out)

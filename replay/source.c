@@ -95,6 +95,11 @@ static int file_next(void *impl, const struct trace_rec **rec)
 	return trace_reader__next(impl, rec);
 }
 
+static int file_next_batch(void *impl, const struct trace_rec **recs, uint32_t max)
+{
+	return trace_reader__next_batch(impl, recs, max);
+}
+
 static int file_rewind(void *impl)
 {
 	return trace_reader__rewind(impl);
@@ -174,6 +179,7 @@ static const struct replay_source_ops file_ops = {
     .cpus_seen = file_cpus_seen,
     .kinds_seen = file_kinds_seen,
     .stored_hash = file_stored_hash,
+    .next_batch = file_next_batch,
 };
 
 struct replay_source *replay_source_file__open(const char *path, char *err, size_t err_bytes)

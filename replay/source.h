@@ -35,7 +35,12 @@ struct replay_source_ops {
 	int64_t (*cpus_seen)(void *impl);  /* optional: highest record cpu + 1, -1 if unknown */
 	int64_t (*kinds_seen)(void *impl); /* optional: bit per record kind present, -1 unknown */
 	const char *(*stored_hash)(void *impl); /* optional: content hash known without a read */
+	/* optional: up to max records at once, valid until the next call; n, 0 end, <0 error */
+	int (*next_batch)(void *impl, const struct trace_rec **recs, uint32_t max);
 };
+
+/* Records one replay_source__next_batch() call returns at most (callers size arrays by it). */
+#define REPLAY_SOURCE_BATCH_MAX 64
 
 struct replay_source {
 	const struct replay_source_ops *ops; /* back end */
@@ -71,6 +76,21 @@ static inline int replay_source__next(struct replay_source *s, const struct trac
 }
 
 /** replay_source__rewind() - start again from the first record; 0 or -errno. */
+/**
+ * replay_source__next_batch() - up to @max (<= REPLAY_SOURCE_BATCH_MAX)
+ * next records, the same ones replay_source__next() would return one by
+ * one, all valid until the next call on @s. A back end without a batch
+ * returns one record per call.
+ * Return: the number of records (> 0), 0 at the end, or a negative error
+ * (after the records before it were returned).
+ */
+static inline int replay_source__next_batch(struct replay_source *s, const struct trace_rec **recs,
+					    uint32_t max)
+{
+	return s->ops->next_batch ? s->ops->next_batch(s->impl, recs, max)
+				  : s->ops->next(s->impl, &recs[0]);
+}
+
 static inline int replay_source__rewind(struct replay_source *s)
 {
 	return s->ops->rewind(s->impl);

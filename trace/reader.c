@@ -6,6 +6,11 @@
  * and reads it with one large read, so memory does not grow with the file.
  * Every chunk is verified (header CRC, size, payload CRC) before any of its
  * records is returned, so every record handed out comes from the good prefix.
+ * A v2 chunk is decompressed whole when loaded, and its packed records are
+ * decoded 64 KiB of records at a time as they are read (unpack_slice()), so
+ * packed data that a verified chunk holds but that does not decode (a
+ * writer bug or a forged checksum) fails at the record where it stops
+ * decoding, after the records of the chunk before it.
  * Records are checked once more when handed out: size field against the
  * chunk and the kind's fixed size. Strings are kept (id -> text) because
  * records refer to them by id; that table grows with the number of distinct
@@ -38,32 +43,37 @@ struct lost_sum {
 };
 
 struct trace_reader {
-	int fd;			  /* input file */
-	char *path;		  /* for messages */
-	uint64_t file_bytes;	  /* size at open */
-	struct trace_file_hdr fh; /* verified header */
-	char *meta;		  /* meta JSON text */
-	uint64_t first_chunk_off; /* offset of the chunk after META */
-	uint64_t off;		  /* offset of the next chunk header */
-	uint64_t chunk_off;	  /* offset of the current chunk header */
-	uint64_t next_seq;	  /* expected seq of the next chunk */
-	uint8_t *buf;		  /* current chunk payload (a RECORDS_Z's: its records) */
-	uint8_t *zbuf;		  /* v2: the other payload buffer (swapped with buf) */
-	uint8_t *ztmp;		  /* v2: the decompressed packed records */
-	size_t ztmp_cap;	  /* v2: bytes of ztmp */
-	uint32_t buf_bytes;	  /* payload length */
-	uint32_t pos;		  /* next record offset in buf */
-	bool in_records;	  /* buf holds a RECORDS payload */
-	bool clean_end;		  /* END chunk read */
-	int err;		  /* sticky error */
-	uint64_t nr_records;	  /* records returned */
-	char **strings;		  /* id -> text; [0] unused */
-	uint32_t nr_strings;	  /* entries allocated in strings */
-	uint64_t nr_string_ents;  /* string entries read so far (bounds their ids) */
-	struct lost_sum *lost;	  /* summed lost counters */
-	uint32_t nr_lost;	  /* entries used */
-	uint32_t lost_cap;	  /* entries allocated */
-	char errmsg[512];	  /* last error, with location */
+	int fd;			       /* input file */
+	char *path;		       /* for messages */
+	uint64_t file_bytes;	       /* size at open */
+	struct trace_file_hdr fh;      /* verified header */
+	char *meta;		       /* meta JSON text */
+	uint64_t first_chunk_off;      /* offset of the chunk after META */
+	uint64_t off;		       /* offset of the next chunk header */
+	uint64_t chunk_off;	       /* offset of the current chunk header */
+	uint64_t next_seq;	       /* expected seq of the next chunk */
+	uint8_t *buf;		       /* current chunk payload (a RECORDS_Z's: its records) */
+	uint8_t *zbuf;		       /* v2: the other payload buffer (swapped with buf) */
+	uint8_t *ztmp;		       /* v2: the decompressed packed records */
+	size_t ztmp_cap;	       /* v2: bytes of ztmp */
+	uint32_t buf_bytes;	       /* payload length */
+	struct trace_unpack_state unp; /* v2: the RECORDS_Z chunk being decoded */
+	bool unpacking;		       /* v2: unp has records left for buf */
+	uint32_t raw_bytes;	       /* v2: the chunk's record bytes (its packed header) */
+	uint32_t raw_done;	       /* v2: of which decoded so far (buf's end) */
+	uint32_t slice_off;	       /* v2: bytes of the chunk's records before buf's */
+	uint32_t pos;		       /* next record offset in buf */
+	bool in_records;	       /* buf holds a RECORDS payload */
+	bool clean_end;		       /* END chunk read */
+	int err;		       /* sticky error */
+	uint64_t nr_records;	       /* records returned */
+	char **strings;		       /* id -> text; [0] unused */
+	uint32_t nr_strings;	       /* entries allocated in strings */
+	uint64_t nr_string_ents;       /* string entries read so far (bounds their ids) */
+	struct lost_sum *lost;	       /* summed lost counters */
+	uint32_t nr_lost;	       /* entries used */
+	uint32_t lost_cap;	       /* entries allocated */
+	char errmsg[512];	       /* last error, with location */
 	bool hashing;	    /* this pass hashes what it loads (stored hash not yet verified) */
 	bool hash_verified; /* a pass reached the HASH chunk and matched */
 	char stored_hex[2 * TRACE_HASH_BYTES + 1]; /* the stored content hash, "" if none */
@@ -423,7 +433,8 @@ static int check_rec(struct trace_reader *r, const struct trace_rec *rec, uint32
 		snprintf(d, sizeof(d), "size %u of a '%s' record (%u bytes left in chunk)", size,
 			 trace_rec_kind_name(rec->kind), room);
 		return fail(r, TRACE_E_REC_SIZE,
-			    r->chunk_off + sizeof(struct trace_chunk_hdr) + r->pos, d);
+			    r->chunk_off + sizeof(struct trace_chunk_hdr) + r->slice_off + r->pos,
+			    d);
 	}
 	if (rec->kind == TRACE_REC_GENERIC) {
 		const struct trace_rec_generic *g = (const void *)rec;
@@ -433,18 +444,54 @@ static int check_rec(struct trace_reader *r, const struct trace_rec *rec, uint32
 			snprintf(d, sizeof(d), "generic record text of %u bytes in %u",
 				 g->text_bytes, size);
 			return fail(r, TRACE_E_REC_SIZE,
-				    r->chunk_off + sizeof(struct trace_chunk_hdr) + r->pos, d);
+				    r->chunk_off + sizeof(struct trace_chunk_hdr) + r->slice_off +
+					r->pos,
+				    d);
 		}
 	} else if (rec->kind < TRACE_REC_KIND_MAX_ && size != trace_rec_fixed_size[rec->kind]) {
 		snprintf(d, sizeof(d), "size %u of a '%s' record, which is %u bytes", size,
 			 trace_rec_kind_name(rec->kind), trace_rec_fixed_size[rec->kind]);
 		return fail(r, TRACE_E_REC_SIZE,
-			    r->chunk_off + sizeof(struct trace_chunk_hdr) + r->pos, d);
+			    r->chunk_off + sizeof(struct trace_chunk_hdr) + r->slice_off + r->pos,
+			    d);
 	}
 	return 0;
 }
 
-/* v2: decode the RECORDS_Z payload in r->buf; its records become r->buf. */
+/*
+ * v2: the next slice of the RECORDS_Z chunk being decoded into r->buf.
+ * A chunk is decoded UNPACK_SLICE_BYTES of records at a time, not whole:
+ * the 1 MiB of records decoded at once went past L2 before the replay read
+ * them, and pushed its tables out (issue 16). Return: 1 with records in
+ * r->buf, 0 at the chunk's end, or an error.
+ */
+#define UNPACK_SLICE_BYTES 65536
+
+static int unpack_slice(struct trace_reader *r)
+{
+	uint32_t got;
+	int err;
+
+	r->buf_bytes = 0;
+	r->pos = 0;
+	if (trace_unpack_done(&r->unp)) {
+		r->unpacking = false;
+		if (r->raw_done != r->raw_bytes)
+			return fail(r, TRACE_E_PACKED, r->chunk_off, NULL);
+		return 0;
+	}
+	err = trace_unpack_next(&r->unp, r->buf, r->raw_bytes - r->raw_done, UNPACK_SLICE_BYTES,
+				&got);
+	if (err)
+		return fail(r, err, r->chunk_off, NULL);
+	r->slice_off = r->raw_done;
+	r->raw_done += got;
+	r->buf_bytes = got;
+	r->pos = 0;
+	return 1;
+}
+
+/* v2: start decoding the RECORDS_Z payload in r->buf; its records come into r->buf. */
 static int unpack_chunk(struct trace_reader *r)
 {
 	struct trace_packed_hdr ph;
@@ -452,7 +499,7 @@ static int unpack_chunk(struct trace_reader *r)
 	int err;
 
 	if (!r->zbuf) {
-		r->ztmp_cap = trace_pack_bound(TRACE_CHUNK_MAX_BYTES);
+		r->ztmp_cap = trace_pack_bound(TRACE_CHUNK_MAX_BYTES) + TRACE_UNPACK_PAD;
 		r->zbuf = malloc(TRACE_CHUNK_MAX_BYTES);
 		r->ztmp = malloc(r->ztmp_cap);
 		if (!r->zbuf || !r->ztmp)
@@ -463,16 +510,18 @@ static int unpack_chunk(struct trace_reader *r)
 	memcpy(&ph, r->buf, sizeof(ph));
 	if (ph.raw_bytes > TRACE_CHUNK_MAX_BYTES || ph.frame_bytes > r->buf_bytes - sizeof(ph))
 		return fail(r, TRACE_E_PACKED, r->chunk_off, "sizes out of range");
-	err = trace_unpack(r->buf + sizeof(ph), ph.frame_bytes, r->ztmp, r->ztmp_cap, r->zbuf,
-			   ph.raw_bytes);
+	err =
+	    trace_unpack_begin(&r->unp, r->buf + sizeof(ph), ph.frame_bytes, r->ztmp, r->ztmp_cap);
 	if (err)
 		return fail(r, err, r->chunk_off, NULL);
 	t = r->buf;
 	r->buf = r->zbuf;
 	r->zbuf = t;
-	r->buf_bytes = ph.raw_bytes;
-	r->pos = 0;
-	return 0;
+	r->raw_bytes = ph.raw_bytes;
+	r->raw_done = 0;
+	r->unpacking = true;
+	err = unpack_slice(r);
+	return err < 0 ? err : 0;
 }
 
 /*
@@ -497,9 +546,10 @@ static int raw_to_text(struct trace_reader *r, const struct trace_rec *rec,
 	if (n < 0) {
 		snprintf(d, sizeof(d), "raw-fields record with %s layout string %u",
 			 layout ? "a malformed" : "no", g->layout_id);
-		return fail(
-		    r, TRACE_E_STRING,
-		    r->chunk_off + sizeof(struct trace_chunk_hdr) + r->pos - rec->size_bytes, d);
+		return fail(r, TRACE_E_STRING,
+			    r->chunk_off + sizeof(struct trace_chunk_hdr) + r->slice_off + r->pos -
+				rec->size_bytes,
+			    d);
 	}
 	t->hdr = g->hdr;
 	t->hdr.flags &= (uint16_t)~TRACE_RF_RAW_FIELDS;
@@ -533,6 +583,13 @@ int trace_reader__next(struct trace_reader *r, const struct trace_rec **recp)
 			*recp = rec;
 			return 1;
 		}
+		if (r->in_records && r->unpacking) {
+			err = unpack_slice(r);
+			if (err < 0)
+				return err;
+			if (err)
+				continue;
+		}
 		r->in_records = false;
 		if (r->clean_end)
 			return 0;
@@ -544,6 +601,7 @@ int trace_reader__next(struct trace_reader *r, const struct trace_rec **recp)
 		switch (type) {
 		case TRACE_CHUNK_RECORDS:
 			r->in_records = true;
+			r->slice_off = 0;
 			break;
 		case TRACE_CHUNK_RECORDS_Z:
 			err = unpack_chunk(r);
@@ -579,11 +637,38 @@ int trace_reader__next(struct trace_reader *r, const struct trace_rec **recp)
 	}
 }
 
+int trace_reader__next_batch(struct trace_reader *r, const struct trace_rec **recs, uint32_t max)
+{
+	int rc = trace_reader__next(r, &recs[0]);
+	uint32_t n = 1;
+
+	if (rc != 1)
+		return rc;
+	/* the rest of this chunk, checked as trace_reader__next() checks them */
+	while (n < max && r->pos < r->buf_bytes) {
+		const struct trace_rec *rec = (const void *)(r->buf + r->pos);
+
+		/* a record of a fixed-size kind that fits passes check_rec(): no call */
+		if (!(rec->kind < TRACE_REC_KIND_MAX_ && rec->kind != TRACE_REC_GENERIC &&
+		      rec->size_bytes == trace_rec_fixed_size[rec->kind] &&
+		      rec->size_bytes >= sizeof(*rec) && rec->size_bytes % TRACE_REC_ALIGN == 0 &&
+		      rec->size_bytes <= r->buf_bytes - r->pos) &&
+		    ((rec->kind == TRACE_REC_GENERIC && (rec->flags & TRACE_RF_RAW_FIELDS)) ||
+		     check_rec(r, rec, r->buf_bytes - r->pos)))
+			break; /* a check failure is sticky: the next call returns it */
+		r->pos += rec->size_bytes;
+		r->nr_records++;
+		recs[n++] = rec;
+	}
+	return (int)n;
+}
+
 int trace_reader__rewind(struct trace_reader *r)
 {
 	r->off = r->first_chunk_off;
 	r->next_seq = 1;
 	r->in_records = false;
+	r->unpacking = false;
 	r->clean_end = false;
 	r->err = 0;
 	r->errmsg[0] = '\0';

@@ -3,6 +3,7 @@
 #ifndef SVATRACE_TRACE_LOCAL_H
 #define SVATRACE_TRACE_LOCAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -143,9 +144,46 @@ int trace_packer__finish(struct trace_packer *pk, uint8_t *out, size_t out_cap, 
 int trace_pack(const uint8_t *raw, uint32_t raw_bytes, uint8_t *tmp, uint8_t *out, size_t out_cap,
 	       size_t *out_bytes);
 
+/* Zero bytes trace_unpack() puts after the packed records (a record's words, and more). */
+#define TRACE_UNPACK_PAD 16384
+
+/* The previous record of each kind, as unpacking goes (TRACE_PACK_PREV_WORDS: above). */
+struct trace_pack_prev {
+	uint64_t w[TRACE_REC_KIND_MAX_ + 1][TRACE_PACK_PREV_WORDS]; /* per kind (last: unknown) */
+};
+
+/* A chunk being unpacked a slice at a time (trace_unpack_begin, trace_unpack_next). */
+struct trace_unpack_state {
+	const uint8_t *p, *end;	     /* the packed records left (in @tmp of begin) */
+	struct trace_pack_prev prev; /* delta bases */
+};
+
+/**
+ * trace_unpack_begin() - decompress a zstd frame made by trace_pack() into
+ * @tmp (trace_pack_bound() + TRACE_UNPACK_PAD bytes for any chunk), ready
+ * for trace_unpack_next(). Return: 0, or TRACE_E_PACKED.
+ */
+int trace_unpack_begin(struct trace_unpack_state *u, const uint8_t *frame, size_t frame_bytes,
+		       uint8_t *tmp, size_t tmp_cap);
+
+/**
+ * trace_unpack_next() - the next whole records, into @raw (at most @room
+ * bytes), until at least @want bytes or the end of the packed records;
+ * *@got: bytes written (0: the end). Return: 0, or TRACE_E_PACKED.
+ */
+int trace_unpack_next(struct trace_unpack_state *u, uint8_t *raw, uint32_t room, uint32_t want,
+		      uint32_t *got);
+
+/** trace_unpack_done() - no packed records are left. */
+static inline bool trace_unpack_done(const struct trace_unpack_state *u)
+{
+	return u->p >= u->end;
+}
+
 /**
  * trace_unpack() - the v1 records of a zstd frame made by trace_pack().
- * @tmp: scratch of @tmp_cap bytes; @raw: receives exactly @raw_bytes.
+ * @tmp: scratch of @tmp_cap bytes: trace_pack_bound() + TRACE_UNPACK_PAD
+ *	for any chunk; @raw: receives exactly @raw_bytes.
  * Return: 0, or TRACE_E_PACKED if the frame does not decode to @raw_bytes.
  */
 int trace_unpack(const uint8_t *frame, size_t frame_bytes, uint8_t *tmp, size_t tmp_cap,

@@ -239,6 +239,22 @@ const char *trace_open_errmsg(void);
  */
 int trace_reader__next(struct trace_reader *r, const struct trace_rec **rec);
 
+/**
+ * trace_reader__next_batch() - up to @max next records in file order, as
+ * trace_reader__next() would return them one by one.
+ * @r: reader.
+ * @recs: receives the records; all valid until the next call on @r.
+ * @max: room in @recs (> 0).
+ *
+ * A batch never spans two chunks, so its records stay where the chunk was
+ * decoded; a raw-fields generic record (turned into text in one buffer)
+ * ends a batch. A record that fails its checks ends the batch before it and
+ * is reported by the next call, so the good prefix is returned first.
+ *
+ * Return: the number of records (> 0), 0 at a clean end, or a negative error.
+ */
+int trace_reader__next_batch(struct trace_reader *r, const struct trace_rec **recs, uint32_t max);
+
 /** trace_reader__rewind() - start reading records again from the first chunk. */
 int trace_reader__rewind(struct trace_reader *r);
 

@@ -220,6 +220,13 @@ void model__advance(struct model *m, uint64_t t_ns);
  * charge stalls). */
 uint64_t model__latency_sum_ns(const struct model *m);
 
+/**
+ * model__prefetch() - a hint that @a will be model__access()ed soon: start
+ * loading what its first page's lookup reads from memory (the table of
+ * translations in flight). Changes nothing the model computes.
+ */
+void model__prefetch(const struct model *m, const struct model_access *a);
+
 /** model__access() - translate every page of @a at @t_ns. Return: pages looked up. */
 uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access *a);
 

@@ -11,8 +11,9 @@
 #   the shipped default.ini carries the values derived from all three;
 # - cross-generation errors and the Ivy Bridge remote super-page error are
 #   printed as TAP comments (reported, not pass/fail);
-# - throughput: Ivy Bridge local within 15% of the IOMMU-off throughput
-#   (Broadwell reported);
+# - throughput: Ivy Bridge and Broadwell, local and remote, within 15% of
+#   the IOMMU-off throughput, with translations in order (Broadwell at
+#   512 KiB was 32.6% without); Sandy Bridge reported;
 # - bad input: missing file, truncated file, wrong columns (file:line),
 #   an IOMMU-off folder (refused with the reason), no baseline.
 . "$(dirname "$0")/lib.sh"
@@ -137,10 +138,12 @@ check_tput "ib remote" ib-e5-2620v2-remote $IB-s0-s1-s1-iommu-nosp
 check_match "remote cap built from both IOMMU-off runs" "4096 +23\.55 +33\.29 +33\.2[0-9] +-?0\.[0-9]% +33\.29" "$OUT"
 check_tput "ib local super pages" ib-e5-2620v2-local $IB-s0-s0-s0-iommu
 check_tput "ib remote super pages" ib-e5-2620v2-remote $IB-s0-s1-s1-iommu
-REPORT_WHAT="throughput bdw local (largest at 512 KiB; docs/calibration.md)" \
-	report "$SVATRACE" calibrate throughput bdw-e5-2630v4-local $BDW-s0-s0-s0-iommu-nosp
-REPORT_WHAT="throughput bdw remote (largest at 512 KiB)" \
-	report "$SVATRACE" calibrate throughput bdw-e5-2630v4-remote $BDW-s0-s1-s1-iommu-nosp
+# Broadwell: 9% of reads miss at 512 KiB (latency file); in order each holds
+# back the reads behind it for a walk: 22.9 Gb/s measured (32.6% off in any order)
+check_tput "bdw local" bdw-e5-2630v4-local $BDW-s0-s0-s0-iommu-nosp
+check_match "translations in order" "translations in order \(no hit under miss\)" "$OUT"
+check_match "bdw 512 KiB predicted within 8%" "524288 +27\.46 +22\.87 +2[0-9]\.[0-9]+ +-?[0-7]\.[0-9]%" "$OUT"
+check_tput "bdw remote" bdw-e5-2630v4-remote $BDW-s0-s1-s1-iommu-nosp
 REPORT_WHAT="throughput snb (largest at 1 MiB; docs/calibration.md)" \
 	report "$SVATRACE" calibrate throughput snb-e5-2630 $SNB-iommu
 

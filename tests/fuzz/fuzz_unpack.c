@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t fb, fb2;
 
 	if (!cap) {
-		cap = trace_pack_bound(TRACE_CHUNK_MAX_BYTES);
+		cap = trace_pack_bound(TRACE_CHUNK_MAX_BYTES) + TRACE_UNPACK_PAD;
 		frame = malloc(cap);
 		frame2 = malloc(cap);
 		tmp = malloc(cap);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "collect/gen/gen.h"
 #include "collect/perfmon.h"
 #include "model/params.h"
 #include "replay/counters.h"
@@ -551,13 +552,139 @@ static void test_parse_record(void **state)
 	assert_int_equal(m.nr_records, 6);
 }
 
+static bool no_metric(void *ctx, const char *key, double *v)
+{
+	(void)ctx;
+	(void)key;
+	(void)v;
+	return false;
+}
+
+/*
+ * pcm-iio records: rates summed over stacks, one interval per distinct time,
+ * the value after the last " per_s=" (a stack name may hold anything).
+ */
+static void test_parse_pcm_record(void **state)
+{
+	struct counters_measured m = {0};
+	struct counters_row rows[COUNTERS_NR_PCM_ROWS];
+
+	(void)state;
+	assert_int_equal(counters_parse_pcm_record(&m, "perfmon:dmar0/iotlb_hit", "count=1", 5), 0);
+	assert_int_equal(counters_parse_pcm_record(&m, "pcm_iio:iotlb_lookup",
+						   "socket=0 stack=S0 part=P0 per_s=500", 100),
+			 1);
+	assert_int_equal(counters_parse_pcm_record(&m, "pcm_iio:iotlb_lookup",
+						   "socket=1 stack=x per_s=9 part=P0 per_s=300",
+						   100),
+			 1);
+	assert_int_equal(counters_parse_pcm_record(&m, "pcm_iio:ib_write", "per_s=7", 100), 1);
+	assert_int_equal(m.pcm_intervals, 1);
+	assert_int_equal(counters_parse_pcm_record(&m, "pcm_iio:iotlb_lookup",
+						   "socket=0 stack=S0 part=P0 per_s=400", 200),
+			 1);
+	assert_int_equal(m.pcm_intervals, 2);
+	assert_true(m.pcm_per_s[COUNTERS_PCM_IOTLB_LOOKUP] == 1200);
+	assert_true(m.pcm_have[COUNTERS_PCM_IOTLB_LOOKUP]);
+	assert_false(m.pcm_have[COUNTERS_PCM_IOTLB_MISS]);
+	assert_int_equal(counters_parse_pcm_record(&m, "pcm_iio:iotlb_miss", "per_s=1.2 K", 200),
+			 -EINVAL);
+	assert_int_equal(counters_parse_pcm_record(&m, "pcm_iio:iotlb_miss", "xper_s=1", 200),
+			 -EINVAL);
+	assert_int_equal(counters_parse_pcm_record(&m, "pcm_iio:iotlb_miss", NULL, 200), -EINVAL);
+	assert_false(m.pcm_have[COUNTERS_PCM_IOTLB_MISS]);
+	assert_int_equal(m.nr_pcm_records, 7);
+	/* no replay (no metrics): measured rates only, the model has none */
+	assert_int_equal(counters_compare_pcm(&m, no_metric, NULL, rows), 1);
+	assert_true(rows[0].have && rows[0].measured == 600); /* 1200 over 2 samples */
+	assert_true(isnan(rows[0].model) && isnan(rows[0].ratio));
+	assert_false(rows[1].have);
+}
+
+static int gen_emit(void *ctx, const struct trace_rec *rec)
+{
+	return trace_writer__append(ctx, rec);
+}
+
+static uint32_t gen_intern(void *ctx, const char *str)
+{
+	return trace_writer__intern(ctx, str);
+}
+
+/*
+ * DSA counts beside the work-queue model: a dsa-memcpy trace (memmove
+ * descriptors) and a counters file with the DSA aliases' counts. Bytes
+ * written in 32-byte units are the model's completed bytes / 32; faulting
+ * translations are its partial completions (block_on_fault=0).
+ */
+static void test_replay_dsa(void **state)
+{
+	const struct gen_kind *k = gen_find("dsa-memcpy");
+	struct gen_cfg *cfg;
+	struct trace_writer *w;
+	struct trace_rec h = {.ts_ns = 1000};
+	static struct cap c;
+	struct params *p = params__new(svt_param_registry);
+	struct results_sink sink = {&cap_ops, &c};
+	struct replay_opts o = {.trace_path = rpath("dsa.svt"), .seed = 1};
+	FILE *f = tmpfile();
+	char perr[256], out[8192];
+	size_t n;
+	double bytes;
+
+	(void)state;
+	assert_non_null(k);
+	assert_non_null(p);
+	assert_non_null(f);
+	assert_non_null(cfg = gen_cfg__new(k));
+	assert_int_equal(gen_cfg__resolve(cfg), 0);
+	assert_non_null(w = trace_writer__open(rpath("dsa.svt"), TRACE_CLOCK_SYNTHETIC, 0, "{}"));
+	assert_int_equal(k->run(cfg, 1, &(struct gen_out){gen_emit, gen_intern, w}), 0);
+	assert_int_equal(trace_writer__close(w), 0);
+	gen_cfg__free(cfg);
+	assert_non_null(w = trace_writer__open(rpath("dsa-c.svt"), TRACE_CLOCK_SYNTHETIC, 0, "{}"));
+	h.event_id = trace_writer__intern(w, "perfmon:dsa0/write_32b");
+	assert_int_equal(trace_writer__append_generic(w, &h, "count=1000000 window_ns=1"), 0);
+	h.event_id = trace_writer__intern(w, "perfmon:dsa0/xlat_pf");
+	assert_int_equal(trace_writer__append_generic(w, &h, "count=4 window_ns=1"), 0);
+	h.event_id = trace_writer__intern(w, "perfmon:dsa0/atc_hit"); /* not predicted */
+	assert_int_equal(trace_writer__append_generic(w, &h, "count=9 window_ns=1"), 0);
+	assert_int_equal(trace_writer__close(w), 0);
+
+	assert_int_equal(params__validate(p, perr, sizeof(perr)), 0);
+	o.params = p;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(counters_replay_with(&o, rpath("dsa-c.svt"), &sink, f), 0);
+	bytes = get(&c, "wq.device.bytes_completed");
+	assert_true(bytes > 0);
+	assert_true(get(&c, "counter.dsa_write_32b.measured") == 1000000);
+	assert_true(fabs(get(&c, "counter.dsa_write_32b.model") - bytes / 32) < 1e-9);
+	assert_true(fabs(get(&c, "counter.dsa_write_32b.ratio") - bytes / 32 / 1e6) < 1e-12);
+	assert_true(get(&c, "counter.dsa_xlat_pf.measured") == 4);
+	assert_true(get(&c, "counter.dsa_xlat_pf.model") == get(&c, "submit.nr_partial"));
+	/* the VT-d rows are not measured here */
+	assert_true(get(&c, "counter.iotlb_lookups.measured") == -1);
+	rewind(f);
+	n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = 0;
+	assert_non_null(strstr(out, "DSA data written, 32 B units"));
+	fclose(f);
+	params__free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_discover),	   cmocka_unit_test(test_encode),
-	    cmocka_unit_test(test_count),	   cmocka_unit_test(test_no_permission_at_all),
-	    cmocka_unit_test(test_absent),	   cmocka_unit_test(test_records_read_back),
-	    cmocka_unit_test(test_replay_compare), cmocka_unit_test(test_parse_record),
+	    cmocka_unit_test(test_discover),
+	    cmocka_unit_test(test_encode),
+	    cmocka_unit_test(test_count),
+	    cmocka_unit_test(test_no_permission_at_all),
+	    cmocka_unit_test(test_absent),
+	    cmocka_unit_test(test_records_read_back),
+	    cmocka_unit_test(test_replay_compare),
+	    cmocka_unit_test(test_parse_record),
+	    cmocka_unit_test(test_parse_pcm_record),
+	    cmocka_unit_test(test_replay_dsa),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -9,7 +9,9 @@
  * packs into fewer than 8 bytes per record; the content hash the writer
  * stores equals BLAKE2b-256 of the hashed header and chunks, is known at
  * open, verified while reading (an edit with right CRCs fails at the end),
- * and absent from a torn file; the header lists the kinds written.
+ * and absent from a torn file; the header lists the kinds written; batches
+ * (trace_reader__next_batch) give the records one-by-one reading gives; a
+ * chunk whose packed records stop part way gives the records before that.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -22,6 +24,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <cmocka.h>
 
@@ -265,6 +268,130 @@ static void test_index(void **state)
 	free(b);
 }
 
+/* read_all() by trace_reader__next_batch() of at most @max records a call. */
+static int read_all_batch(const char *path, uint32_t max, uint8_t **out, size_t *bytes,
+			  uint64_t *nr)
+{
+	const struct trace_rec *recs[16];
+	struct trace_reader *r;
+	size_t cap = 1 << 20;
+	int n, oerr;
+
+	*out = malloc(cap);
+	*bytes = 0;
+	*nr = 0;
+	r = trace_reader__open(path, &oerr);
+	if (!r)
+		return oerr;
+	while ((n = trace_reader__next_batch(r, recs, max)) > 0) {
+		assert_true((uint32_t)n <= max);
+		for (int i = 0; i < n; i++) {
+			while (*bytes + recs[i]->size_bytes > cap) {
+				cap *= 2;
+				*out = realloc(*out, cap);
+			}
+			memcpy(*out + *bytes, recs[i], recs[i]->size_bytes);
+			*bytes += recs[i]->size_bytes;
+		}
+		*nr += (uint64_t)n;
+		assert_int_equal(trace_reader__nr_records(r), *nr);
+	}
+	trace_reader__close(r);
+	return n;
+}
+
+/*
+ * Batches give the records one-by-one reading gives, in order, all valid at
+ * once (copied only after the call), across chunks of v1 and v2; on a torn
+ * file the same good prefix and an error.
+ */
+static void test_next_batch(void **state)
+{
+	static const char *const files[] = {"v1.svt", "v2.svt"};
+	uint8_t *a, *b, *raw;
+	size_t na, nb, len;
+	uint64_t ra, rb;
+
+	for (int f = 0; f < 2; f++) {
+		assert_int_equal(read_all(tpath(files[f]), &a, &na, &ra), 0);
+		for (uint32_t max = 1; max <= 16; max += 5) {
+			assert_int_equal(read_all_batch(tpath(files[f]), max, &b, &nb, &rb), 0);
+			assert_int_equal(rb, ra);
+			assert_int_equal(nb, na);
+			assert_memory_equal(a, b, na);
+			free(b);
+		}
+		free(a);
+	}
+	raw = slurp(tpath("v2.svt"), &len);
+	spill(tpath("torn-b.svt"), raw, len * 2 / 3);
+	assert_true(read_all(tpath("torn-b.svt"), &a, &na, &ra) < 0);
+	assert_true(read_all_batch(tpath("torn-b.svt"), 16, &b, &nb, &rb) < 0);
+	assert_true(ra > 0);
+	assert_int_equal(rb, ra);
+	assert_int_equal(nb, na);
+	assert_memory_equal(a, b, na);
+	free(a);
+	free(b);
+	free(raw);
+}
+
+/*
+ * A verified chunk whose packed records stop part way (the first half of
+ * them, recompressed, CRCs made right): the records before the 64 KiB
+ * slice where decoding stops come out, the same as the file's, then
+ * "does not decode"; none of the chunks after it.
+ */
+static void test_packed_cut(void **state)
+{
+	struct trace_chunk_hdr ch, c0;
+	struct trace_packed_hdr ph;
+	uint64_t z[16], nr_all, nr;
+	size_t len, nall, ngot, cap = 4 << 20, n, nf, pay;
+	uint8_t *b = slurp(tpath("v2.svt"), &len), *all, *got, *dec = malloc(cap),
+		*out = malloc(len + cap);
+	int fd;
+
+	assert_true(chunks_of(b, len, TRACE_CHUNK_RECORDS_Z, z, 16) >= 3);
+	memcpy(&c0, b + z[0], sizeof(c0));
+	memcpy(&ch, b + z[1], sizeof(ch));
+	memcpy(&ph, b + z[1] + sizeof(ch), sizeof(ph));
+	n = ZSTD_decompress(dec, cap, b + z[1] + sizeof(ch) + sizeof(ph), ph.frame_bytes);
+	assert_false(ZSTD_isError(n));
+	/* the file up to chunk 1, then chunk 1 with half its packed records */
+	memcpy(out, b, z[1]);
+	nf = ZSTD_compress(out + z[1] + sizeof(ch) + sizeof(ph), cap, dec, n / 2, 1);
+	assert_false(ZSTD_isError(nf));
+	ph.frame_bytes = (uint32_t)nf;
+	memcpy(out + z[1] + sizeof(ch), &ph, sizeof(ph));
+	pay = (sizeof(ph) + nf + 7) & ~(size_t)7;
+	memset(out + z[1] + sizeof(ch) + sizeof(ph) + nf, 0, pay - sizeof(ph) - nf);
+	ch.payload_bytes = (uint32_t)pay;
+	ch.payload_crc = (uint32_t)crc32(0, out + z[1] + sizeof(ch), (uInt)pay);
+	ch.hdr_crc =
+	    (uint32_t)crc32(0, (const Bytef *)&ch, offsetof(struct trace_chunk_hdr, hdr_crc));
+	memcpy(out + z[1], &ch, sizeof(ch));
+	memcpy(&c0, b + z[1], sizeof(c0)); /* the original chunk 1's size */
+	memcpy(out + z[1] + sizeof(ch) + pay, b + z[1] + sizeof(ch) + c0.payload_bytes,
+	       len - z[1] - sizeof(ch) - c0.payload_bytes);
+	fd = open(tpath("cut.svt"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, out, len - c0.payload_bytes + pay),
+			 (ssize_t)(len - c0.payload_bytes + pay));
+	close(fd);
+	memcpy(&c0, b + z[0], sizeof(c0));
+	assert_int_equal(read_all(tpath("v2.svt"), &all, &nall, &nr_all), 0);
+	assert_int_equal(read_all(tpath("cut.svt"), &got, &ngot, &nr), TRACE_E_PACKED);
+	assert_true(nr > c0.nr_items);		     /* some of chunk 1 came out */
+	assert_true(nr < c0.nr_items + ch.nr_items); /* not all of it */
+	assert_memory_equal(got, all, ngot);
+	free(all);
+	free(got);
+	free(dec);
+	free(out);
+	free(b);
+}
+
 static void test_torn_prefix(void **state)
 {
 	uint8_t *b, *all, *got;
@@ -476,7 +603,8 @@ int main(void)
 	    cmocka_unit_test(test_round_trip),	       cmocka_unit_test(test_index),
 	    cmocka_unit_test(test_torn_prefix),	       cmocka_unit_test(test_forged_checksum),
 	    cmocka_unit_test(test_access_stream_size), cmocka_unit_test(test_bad_version),
-	    cmocka_unit_test(test_content_hash),
+	    cmocka_unit_test(test_content_hash),       cmocka_unit_test(test_next_batch),
+	    cmocka_unit_test(test_packed_cut),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
