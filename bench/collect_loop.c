@@ -11,12 +11,17 @@
  * attach to exactly this process before the timed loop; then prints
  * "ops N" and "ns_per_op X". The raw syscall() keeps libc from caching or
  * inlining anything. --rate R paces the loop to R ops per second (checking
- * the clock every PACE_OPS ops and spinning ahead of schedule), for the
- * bench's loss-onset ladder.
+ * the clock every PACE_OPS ops; ahead of schedule by more than PACE_SLEEP_NS
+ * it sleeps, else it spins), for the bench's loss-onset ladder: a loop that
+ * spun whenever it was ahead kept its CPU busy at any rate, so with one
+ * loop per CPU the collector's consumer only ran when the scheduler
+ * preempted a loop, and the ladder measured that instead of the
+ * collector's cost.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +29,7 @@
 #define WARMUP_OPS 20000	  /* untraced: before the tracer attaches */
 #define PRCTL_UNKNOWN 0x5356540aL /* no such prctl option: "SVT\n" */
 #define PACE_OPS 64		  /* ops between clock reads when paced */
+#define PACE_SLEEP_NS 20000.0	  /* paced and this far ahead: sleep, not spin */
 
 static double pace_ns; /* --rate: ns per op, 0 = as fast as possible */
 
@@ -33,6 +39,22 @@ static double now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* Wait until CLOCK_MONOTONIC reaches @until_ns: sleep while far, spin the rest. */
+static void pace(double until_ns)
+{
+	double ahead;
+
+	while ((ahead = until_ns - now_ns()) > 0) {
+		if (ahead > PACE_SLEEP_NS) {
+			struct timespec ts = {0, (long)(ahead - PACE_SLEEP_NS / 2)};
+
+			if (ts.tv_nsec > 999999999L)
+				ts.tv_nsec = 999999999L;
+			nanosleep(&ts, NULL);
+		}
+	}
 }
 
 static void run(long nr_ops, int prctl_op)
@@ -46,8 +68,7 @@ static void run(long nr_ops, int prctl_op)
 			else
 				syscall(SYS_getppid);
 			if (i % PACE_OPS == PACE_OPS - 1)
-				while (now_ns() - t0 < (double)(i + 1) * pace_ns)
-					;
+				pace(t0 + (double)(i + 1) * pace_ns);
 		}
 		return;
 	}
@@ -87,6 +108,8 @@ int main(int argc, char **argv)
 			"first\n");
 		return 2;
 	}
+	if (pace_ns > 0) /* sleeps end on time, not up to 50 us late */
+		prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 	run(WARMUP_OPS, prctl_op);
 	printf("pid %d\n", (int)getpid());
 	fflush(stdout);

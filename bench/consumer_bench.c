@@ -10,7 +10,13 @@
  * on a busy shared host other tasks inflate single rounds (cache and TLB
  * pollution, preemption inside the read of the clock), rarely all of them.
  * Prints "STAGE PATH ns_per_event". Env: PATHS (names to run, default
- * all), FMT=v1 (write the unpacked format, to separate packing's cost).
+ * all), FMT=v1 (write the unpacked format, to separate packing's cost),
+ * OUT=PREFIX (keep each path's trace as PREFIX.PATH.trace: addresses are
+ * hashed with a fixed key, so two builds' files can be compared with
+ * `svatrace dump`).
+ * Event times step by 100-355 ns (a fixed pseudo-random sequence), as a
+ * traced loop's do: a constant step would let zstd squeeze the time column
+ * to nothing and hide its cost.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -62,14 +68,14 @@ static double cpu_ns(void)
 }
 
 /* Record i of @p as the BPF program writes it; returns its size. */
-static size_t make_rec(enum path p, uint64_t i, unsigned char *buf)
+static size_t make_rec(enum path p, uint64_t i, uint64_t ts_ns, unsigned char *buf)
 {
 	struct svt_rec *r = (struct svt_rec *)buf;
 	uint64_t *v = (uint64_t *)(r + 1);
 	unsigned int nv = p == P_PRCTL ? 5 : p == P_GETPPID ? 1 : 3;
 
 	memset(buf, 0, SVT_REC_BYTES(nv, 0));
-	r->ts_ns = 1000000000ull + i * 150;
+	r->ts_ns = ts_ns;
 	r->tgid = r->tid = 4242;
 	r->probe = p == P_MAP ? SVT_P_IOMMU_MAP : SVT_P_TRACEPOINT;
 	r->cpu = (uint16_t)(i & 1);
@@ -97,6 +103,8 @@ int main(int argc, char **argv)
 	struct tpfmt fmt[2];
 	int fd = mkstemp(path);
 	bool v1 = getenv("FMT") && !strcmp(getenv("FMT"), "v1");
+	const char *out = getenv("OUT");
+	static const uint8_t hash_key[16] = "consumer_bench!";
 
 	if (n <= 0 || fd < 0 || tpfmt_parse(getppid_fmt, &fmt[0]) ||
 	    tpfmt_parse(prctl_fmt, &fmt[1])) {
@@ -105,11 +113,16 @@ int main(int argc, char **argv)
 	}
 	close(fd);
 	for (int p = 0; p < P_MAX_; p++) {
+		uint64_t ts_ns = 1000000000ull, x = 42;
+
 		recs[p] = malloc(stride * (size_t)n);
 		if (!recs[p])
 			return 1;
-		for (long i = 0; i < n; i++)
-			make_rec((enum path)p, (uint64_t)i, recs[p] + stride * (size_t)i);
+		for (long i = 0; i < n; i++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull; /* Knuth's LCG */
+			ts_ns += 100 + (x >> 56);
+			make_rec((enum path)p, (uint64_t)i, ts_ns, recs[p] + stride * (size_t)i);
+		}
 	}
 	for (int p = 0; p < P_MAX_; p++) {
 		double best1 = 1e300, best2 = 1e300;
@@ -136,7 +149,9 @@ int main(int argc, char **argv)
 			w = trace_writer__open_fmt(
 			    path, TRACE_CLOCK_MONOTONIC, TRACE_F_ADDR_HASHED, "{}",
 			    v1 ? TRACE_VERSION_MAJOR : TRACE_VERSION_MAJOR_PACKED);
-			cv = w ? conv__new(w, false, NULL) : NULL;
+			if (w) /* as the collector writes */
+				trace_writer__set_pack_level(w, TRACE_WRITER_PACK_LEVEL_FAST);
+			cv = w ? conv__new_key(w, false, NULL, hash_key) : NULL;
 			if (!cv ||
 			    conv__set_tracepoint(cv, 0,
 						 p == P_GETPPID ? "syscalls:sys_enter_getppid"
@@ -160,6 +175,15 @@ int main(int argc, char **argv)
 				puts("");
 			best1 = t1 < best1 ? t1 : best1;
 			best2 = t2 < best2 ? t2 : best2;
+		}
+		if (out) {
+			char keep[4096];
+
+			snprintf(keep, sizeof(keep), "%s.%s.trace", out, path_name[p]);
+			if (rename(path, keep)) {
+				fprintf(stderr, "consumer_bench: cannot keep %s\n", keep);
+				return 1;
+			}
 		}
 		printf("decode %s %.1f\n", path_name[p], best1 / (double)n);
 		printf("decode+convert+write %s %.1f\n", path_name[p], best2 / (double)n);

@@ -270,29 +270,14 @@ static void tp_prog_name(uint32_t payload_bytes, char *buf, size_t len)
 }
 
 /*
- * Open the skeleton, disable programs that are not selected or whose target
- * is absent (or, without @allow_func, every fentry program), and load.
- * Returns NULL with *rc set; *rc = -EAGAIN when the load failed but might
- * succeed without the fentry programs.
+ * The read-only config and the map sizes, before load: the filters, the
+ * mode (per-CPU rings, one shared ring, or --summary), the ring sizes and
+ * each CPU's wakeup threshold. Return: 0 or the -errno of a map resize.
  */
-static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
-					  const struct bpf_object_open_opts *open_opts,
-					  const struct tpfmt *tpf, struct collect_result *res,
-					  bool allow_func, int *rc)
+static int set_config(struct svatrace_bpf *skel, const struct collect_opts *o)
 {
-	struct svatrace_bpf *skel;
-	size_t nr_defs;
-	const struct probe_def *defs = probe_defs(&nr_defs);
-	bool any_func = false;
-	struct bpf_program *prog;
-	int ncpu;
+	int rc, ncpu;
 
-	skel = svatrace_bpf__open_opts(open_opts);
-	if (!skel) {
-		*rc = -errno;
-		svt_err("cannot open the BPF object: %s", strerror(errno));
-		return NULL;
-	}
 	skel->rodata->targ_tgid = o->pid;
 	skel->rodata->targ_cgid = o->cgroup_id;
 	skel->rodata->tp_multi = o->nr_tracepoints > 1;
@@ -310,26 +295,35 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 	if (!o->summary_ms && (bpf_map__set_max_entries(skel->maps.sum_arr, 1) ||
 			       bpf_map__set_max_entries(skel->maps.sum_hash, 1)))
 		svt_debug("cannot shrink the summary maps");
-	if (o->summary_ms) { /* no records: the rings stay empty at their smallest */
-		*rc = bpf_map__set_max_entries(skel->maps.rb, (uint32_t)sysconf(_SC_PAGESIZE));
-	} else if (o->rings == COLLECT_RINGS_PERCPU) {
+	if (o->summary_ms) /* no records: the rings stay empty at their smallest */
+		return bpf_map__set_max_entries(skel->maps.rb, (uint32_t)sysconf(_SC_PAGESIZE));
+	if (o->rings == COLLECT_RINGS_PERCPU) {
 		/* rb stays unused at its smallest size; rbs gets a slot per
 		 * possible CPU, filled with the online CPUs' rings after load. */
 		skel->rodata->wakeup_bytes = collect_ring_bytes(o) / 4;
-		*rc = bpf_map__set_max_entries(skel->maps.rb, (uint32_t)sysconf(_SC_PAGESIZE));
-		if (!*rc)
-			*rc = bpf_map__set_max_entries(skel->maps.rbs,
-						       (uint32_t)libbpf_num_possible_cpus());
-	} else {
-		skel->rodata->wakeup_bytes =
-		    collect_ring_bytes(o) / 4 / (uint64_t)(ncpu > 0 ? ncpu : 1);
-		*rc = bpf_map__set_max_entries(skel->maps.rb, collect_ring_bytes(o));
+		rc = bpf_map__set_max_entries(skel->maps.rb, (uint32_t)sysconf(_SC_PAGESIZE));
+		return rc ? rc
+			  : bpf_map__set_max_entries(skel->maps.rbs,
+						     (uint32_t)libbpf_num_possible_cpus());
 	}
-	if (*rc) {
-		svt_err("bad buffer size %llu: %s", (unsigned long long)o->buffer_bytes,
-			strerror(-*rc));
-		goto fail;
-	}
+	skel->rodata->wakeup_bytes = collect_ring_bytes(o) / 4 / (uint64_t)(ncpu > 0 ? ncpu : 1);
+	return bpf_map__set_max_entries(skel->maps.rb, collect_ring_bytes(o));
+}
+
+/*
+ * Which programs load: the selected probes' (on the first pass, with
+ * @allow_func, decided and reported into @res), their raw_tp twins where
+ * the prototype fits, and the tp_words_N programs the --tracepoint layouts
+ * @tpf need. Return: true if some fentry program is on.
+ */
+static bool select_programs(struct svatrace_bpf *skel, const struct collect_opts *o,
+			    const struct tpfmt *tpf, struct collect_result *res, bool allow_func)
+{
+	size_t nr_defs;
+	const struct probe_def *defs = probe_defs(&nr_defs);
+	bool any_func = false;
+	struct bpf_program *prog;
+
 	for (size_t i = 0; i < nr_defs; i++) {
 		const struct probe_def *d = &defs[i];
 		struct collect_probe_result *p = &res->probe[i];
@@ -388,6 +382,36 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 		}
 		bpf_program__set_autoload(prog, on);
 	}
+	return any_func;
+}
+
+/*
+ * Open the skeleton, disable programs that are not selected or whose target
+ * is absent (or, without @allow_func, every fentry program), and load.
+ * Returns NULL with *rc set; *rc = -EAGAIN when the load failed but might
+ * succeed without the fentry programs.
+ */
+static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
+					  const struct bpf_object_open_opts *open_opts,
+					  const struct tpfmt *tpf, struct collect_result *res,
+					  bool allow_func, int *rc)
+{
+	struct svatrace_bpf *skel;
+	bool any_func;
+
+	skel = svatrace_bpf__open_opts(open_opts);
+	if (!skel) {
+		*rc = -errno;
+		svt_err("cannot open the BPF object: %s", strerror(errno));
+		return NULL;
+	}
+	*rc = set_config(skel, o);
+	if (*rc) {
+		svt_err("bad buffer size %llu: %s", (unsigned long long)o->buffer_bytes,
+			strerror(-*rc));
+		goto fail;
+	}
+	any_func = select_programs(skel, o, tpf, res, allow_func);
 	*rc = svatrace_bpf__load(skel);
 	if (*rc == 0)
 		return skel;
@@ -737,6 +761,20 @@ out:
 	return rc;
 }
 
+/*
+ * A trace file written at zstd level 1 (TRACE_WRITER_PACK_LEVEL_FAST): the
+ * consumer's CPU per event is what limits the event rate without loss,
+ * and level 3's smaller files cost more of it than they save here.
+ */
+static struct trace_writer *open_writer(const char *path, uint32_t flags, const char *meta_txt)
+{
+	struct trace_writer *w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, flags, meta_txt);
+
+	if (w)
+		trace_writer__set_pack_level(w, TRACE_WRITER_PACK_LEVEL_FAST);
+	return w;
+}
+
 /* A converter into @w named like the output's (uprobe names, tracepoint layouts). */
 static struct conv *new_conv(const struct collect_opts *o, struct collect_state *cs,
 			     struct trace_writer *w)
@@ -781,7 +819,7 @@ static int open_output(const struct collect_opts *o, struct collect_state *cs,
 	json_decref(meta);
 	if (!meta_txt)
 		return -ENOMEM;
-	cs->w = trace_writer__open(o->out_path, TRACE_CLOCK_MONOTONIC, flags, meta_txt);
+	cs->w = open_writer(o->out_path, flags, meta_txt);
 	rc = cs->w ? 0 : -errno;
 	cs->meta_txt = meta_txt; /* kept for the files --max-size rotates to */
 	if (rc) {
@@ -821,7 +859,7 @@ static int open_output(const struct collect_opts *o, struct collect_state *cs,
 				c->part_path = NULL;
 				return -ENOMEM;
 			}
-			c->w = trace_writer__open(c->part_path, TRACE_CLOCK_MONOTONIC, flags, "{}");
+			c->w = open_writer(c->part_path, flags, "{}");
 			if (!c->w) {
 				rc = -errno;
 				svt_err("cannot create %s: %s", c->part_path, strerror(errno));
@@ -878,7 +916,7 @@ static int rotate(struct consumer *c)
 		return -ENOMEM;
 	free(cs->path);
 	cs->path = next;
-	c->w = cs->w = trace_writer__open(cs->path, TRACE_CLOCK_MONOTONIC, flags, cs->meta_txt);
+	c->w = cs->w = open_writer(cs->path, flags, cs->meta_txt);
 	if (!c->w) {
 		rc = -errno;
 		svt_err("cannot create %s: %s", cs->path, strerror(errno));

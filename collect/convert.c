@@ -15,19 +15,43 @@
 #include "collect/probes.h"
 #include "collect/redact.h"
 
+_Static_assert(offsetof(struct trace_rec, kind) == 8 && offsetof(struct trace_rec, cpu) == 12 &&
+		   offsetof(struct trace_rec, flags) == 14 &&
+		   offsetof(struct trace_rec, pid) == 16 &&
+		   offsetof(struct trace_rec, comm_id) == 20 &&
+		   offsetof(struct trace_rec, event_id) == 24 &&
+		   offsetof(struct trace_rec_generic, text_bytes) == 32 &&
+		   offsetof(struct trace_rec_generic, layout_id) == 36 &&
+		   sizeof(struct trace_rec_generic) == 40,
+	       "tracepoint_raw() stores the generic header as words");
+
+/*
+ * What a --tracepoint's records need, worked out once from its layout
+ * (conv__set_tracepoint()) so that the consumer's per-record work is copies.
+ */
+struct conv_tp {
+	uint32_t layout_id;	/* interned raw layout */
+	uint32_t payload_bytes; /* payload stored per record */
+	uint16_t size_bytes;	/* the record: generic header + payload + NUL, padded */
+	uint16_t flags;		/* TRACE_RF_RAW_FIELDS, and ADDR_HASHED when it hashes */
+	uint8_t nr_hash;	/* 8-byte fields hashed per record */
+	uint8_t hash_words;	/* bit i: the field at payload word i is hashed */
+	uint8_t nr_hash_odd;	/* hashed fields not on a word boundary */
+	uint8_t hash_odd_off[TPFMT_PAYLOAD_MAX / 8]; /* their payload offsets */
+};
+
 struct conv {
-	struct trace_writer *w;			    /* output (not owned) */
-	struct redact *rd;			    /* address hashing */
-	char *device_glob;			    /* device filter, NULL = none */
-	uint32_t event_id[SVT_P_MAX_];		    /* interned event name per probe, 0 = not yet */
-	uint32_t uprobe_id[SVT_MAX_UPROBES];	    /* interned event name per --uprobe */
-	uint32_t tp_id[SVT_MAX_TRACEPOINTS];	    /* interned event name per --tracepoint */
-	uint32_t tp_layout_id[SVT_MAX_TRACEPOINTS]; /* interned raw layout per --tracepoint */
-	struct tpfmt *tp_fmt[SVT_MAX_TRACEPOINTS];  /* record layout per --tracepoint */
-	uint64_t nr[SVT_P_MAX_];		    /* records written per probe */
-	uint64_t nr_filtered;			    /* events dropped by the device filter */
-	char last_comm[SVT_COMM_BYTES];		    /* task name of the previous event */
-	uint32_t last_comm_id;			    /* its interned id, 0 = none yet */
+	struct trace_writer *w;			 /* output (not owned) */
+	struct redact *rd;			 /* address hashing */
+	char *device_glob;			 /* device filter, NULL = none */
+	uint32_t event_id[SVT_P_MAX_];		 /* interned event name per probe, 0 = not yet */
+	uint32_t uprobe_id[SVT_MAX_UPROBES];	 /* interned event name per --uprobe */
+	uint32_t tp_id[SVT_MAX_TRACEPOINTS];	 /* interned event name per --tracepoint */
+	struct conv_tp *tp[SVT_MAX_TRACEPOINTS]; /* record layout per --tracepoint, NULL: none */
+	uint64_t nr[SVT_P_MAX_];		 /* records written per probe */
+	uint64_t nr_filtered;			 /* events dropped by the device filter */
+	char last_comm[SVT_COMM_BYTES];		 /* task name of the previous event */
+	uint32_t last_comm_id;			 /* its interned id, 0 = none yet */
 };
 
 struct conv *conv__new(struct trace_writer *w, bool keep_addrs, const char *device_glob)
@@ -59,7 +83,7 @@ void conv__free(struct conv *c)
 	redact__free(c->rd);
 	free(c->device_glob);
 	for (unsigned int i = 0; i < SVT_MAX_TRACEPOINTS; i++)
-		free(c->tp_fmt[i]);
+		free(c->tp[i]);
 	free(c);
 }
 
@@ -72,23 +96,37 @@ void conv__set_uprobe_name(struct conv *c, unsigned int idx, const char *name)
 int conv__set_tracepoint(struct conv *c, unsigned int idx, const char *name, const struct tpfmt *f)
 {
 	char layout[TPFMT_MAX_FIELDS * (TPFMT_NAME_BYTES + 12)];
-	bool hashed = false;
+	uint32_t payload_bytes = f->payload_bytes;
+	struct conv_tp *t;
 
-	if (idx >= SVT_MAX_TRACEPOINTS)
+	if (idx >= SVT_MAX_TRACEPOINTS || payload_bytes > TPFMT_PAYLOAD_MAX)
 		return -EINVAL;
-	if (!c->tp_fmt[idx] && !(c->tp_fmt[idx] = malloc(sizeof(*f))))
+	if (!c->tp[idx] && !(c->tp[idx] = malloc(sizeof(*t))))
 		return -ENOMEM;
-	*c->tp_fmt[idx] = *f;
+	t = c->tp[idx];
+	memset(t, 0, sizeof(*t));
 	c->tp_id[idx] = trace_writer__intern(c->w, name);
-	/* 8-byte fields are hashed (tracepoint()) unless addresses are kept */
-	for (uint32_t i = 0; i < f->nr_fields && !redact__keeps(c->rd); i++)
-		hashed |= f->field[i].size_bytes == 8 &&
-			  f->field[i].offset_bytes + 8u <= f->payload_bytes;
-	if (tpfmt_layout(f, hashed, layout, sizeof(layout)))
+	/* 8-byte fields (addresses, perhaps) are hashed unless addresses are kept (tpfmt_hash()) */
+	for (uint32_t i = 0; i < f->nr_fields && !redact__keeps(c->rd); i++) {
+		uint32_t off = f->field[i].offset_bytes;
+
+		if (f->field[i].size_bytes != 8 || off + 8u > payload_bytes)
+			continue;
+		t->nr_hash++;
+		if (off % 8)
+			t->hash_odd_off[t->nr_hash_odd++] = (uint8_t)off;
+		else
+			t->hash_words |= (uint8_t)(1u << off / 8);
+	}
+	t->payload_bytes = payload_bytes;
+	t->size_bytes =
+	    (uint16_t)((sizeof(struct trace_rec_generic) + payload_bytes + 1 + 7) & ~(size_t)7);
+	t->flags = TRACE_RF_RAW_FIELDS | (t->nr_hash ? TRACE_RF_ADDR_HASHED : 0);
+	if (tpfmt_layout(f, t->nr_hash > 0, layout, sizeof(layout)))
 		return -ENOSPC;
 	/* an empty layout (no scalar field) still needs an id: one space */
-	c->tp_layout_id[idx] = trace_writer__intern(c->w, layout[0] ? layout : " ");
-	return c->tp_layout_id[idx] ? 0 : -ENOMEM;
+	t->layout_id = trace_writer__intern(c->w, layout[0] ? layout : " ");
+	return t->layout_id ? 0 : -ENOMEM;
 }
 
 uint64_t conv__nr_records(const struct conv *c, unsigned int id)
@@ -179,35 +217,44 @@ struct conv_src {
 	const char *comm; /* SVT_COMM_BYTES of task name */
 };
 
+/* The interned name of @comm (SVT_COMM_BYTES); runs of events come from one task. */
+static uint32_t comm_id(struct conv *c, const char *comm)
+{
+	char s[SVT_COMM_BYTES + 1];
+
+	if (c->last_comm_id && !memcmp(c->last_comm, comm, SVT_COMM_BYTES))
+		return c->last_comm_id;
+	memcpy(s, comm, SVT_COMM_BYTES);
+	s[SVT_COMM_BYTES] = 0;
+	c->last_comm_id = trace_writer__intern(c->w, s);
+	memcpy(c->last_comm, comm, SVT_COMM_BYTES);
+	return c->last_comm_id;
+}
+
+/* The interned name of built-in probe @probe. */
+static uint32_t probe_event_id(struct conv *c, uint16_t probe)
+{
+	if (!c->event_id[probe])
+		c->event_id[probe] = trace_writer__intern(c->w, probe_def_by_id(probe)->name);
+	return c->event_id[probe];
+}
+
 static void fill_hdr_src(struct conv *c, const struct conv_src *e, struct trace_rec *h,
 			 unsigned int kind, size_t size, bool hashed)
 {
-	char comm[SVT_COMM_BYTES + 1];
-
 	memset(h, 0, size);
 	h->ts_ns = e->ts_ns;
 	h->kind = (uint16_t)kind;
 	h->size_bytes = (uint16_t)size;
 	h->cpu = e->cpu;
 	h->pid = e->tid;
-	/* Runs of events come from one task: intern its name once per run. */
-	if (!c->last_comm_id || memcmp(c->last_comm, e->comm, SVT_COMM_BYTES)) {
-		memcpy(comm, e->comm, SVT_COMM_BYTES);
-		comm[SVT_COMM_BYTES] = 0;
-		c->last_comm_id = trace_writer__intern(c->w, comm);
-		memcpy(c->last_comm, e->comm, SVT_COMM_BYTES);
-	}
-	h->comm_id = c->last_comm_id;
-	if (e->probe == SVT_P_UPROBE_DSA && e->op < SVT_MAX_UPROBES && c->uprobe_id[e->op]) {
+	h->comm_id = comm_id(c, e->comm);
+	if (e->probe == SVT_P_UPROBE_DSA && e->op < SVT_MAX_UPROBES && c->uprobe_id[e->op])
 		h->event_id = c->uprobe_id[e->op];
-	} else if (e->probe == SVT_P_TRACEPOINT && e->op < SVT_MAX_TRACEPOINTS && c->tp_id[e->op]) {
+	else if (e->probe == SVT_P_TRACEPOINT && e->op < SVT_MAX_TRACEPOINTS && c->tp_id[e->op])
 		h->event_id = c->tp_id[e->op];
-	} else {
-		if (!c->event_id[e->probe])
-			c->event_id[e->probe] =
-			    trace_writer__intern(c->w, probe_def_by_id(e->probe)->name);
-		h->event_id = c->event_id[e->probe];
-	}
+	else
+		h->event_id = probe_event_id(c, e->probe);
 	if (hashed && !redact__keeps(c->rd))
 		h->flags |= TRACE_RF_ADDR_HASHED;
 }
@@ -225,36 +272,71 @@ static uint64_t H(struct conv *c, uint64_t a)
 	return redact__addr(c->rd, a);
 }
 
-static uint64_t hash_cb(void *ctx, uint64_t v)
-{
-	return H(ctx, v);
-}
-
 /*
  * --tracepoint: the copied payload as it came, 8-byte fields (addresses,
  * perhaps) hashed unless --keep-phys, with the tracepoint's layout string:
  * the reader makes the "name=value" text (trace_raw_format()). Printing it
  * here was a third of the consumer's time per event (issue 20). @v: the
- * payload's first @nr_v words (the rest reads as zeros).
+ * payload's first @nr_v words (the rest reads as zeros). The record is
+ * built in the writer's buffer from what conv__set_tracepoint() worked
+ * out: building a header and a payload on the stack and copying them in
+ * was half of the consumer's time per event (bench/consumer_bench, perf).
  */
 static int tracepoint_raw(struct conv *c, const struct conv_src *e, const void *v,
 			  unsigned int nr_v)
 {
-	const struct tpfmt *f = e->op < SVT_MAX_TRACEPOINTS ? c->tp_fmt[e->op] : NULL;
-	unsigned char payload[TPFMT_PAYLOAD_MAX] = {0};
-	struct trace_rec h;
-	int hashed = 0;
+	const struct conv_tp *t = e->op < SVT_MAX_TRACEPOINTS ? c->tp[e->op] : NULL;
+	const unsigned char *src = v;
+	uint32_t n, nw, i;
+	uint64_t *q;
 
-	if (!f) { /* not announced: nothing to lay the bytes out by */
+	if (!t) { /* not announced: nothing to lay the bytes out by */
+		struct trace_rec h;
+
 		fill_hdr_src(c, e, &h, TRACE_REC_GENERIC, sizeof(h), false);
 		return trace_writer__append_generic(c->w, &h, "");
 	}
-	memcpy(payload, v, 8 * nr_v < f->payload_bytes ? 8 * nr_v : f->payload_bytes);
-	if (!redact__keeps(c->rd))
-		hashed = tpfmt_hash(f, payload, hash_cb, c);
-	fill_hdr_src(c, e, &h, TRACE_REC_GENERIC, sizeof(h), hashed);
-	return trace_writer__append_raw(c->w, &h, c->tp_layout_id[e->op], payload,
-					f->payload_bytes);
+	q = trace_writer__reserve(c->w, t->size_bytes);
+	if (!q)
+		return trace_writer__error(c->w);
+	/*
+	 * Whole words (struct trace_rec_generic, little-endian), each stored
+	 * once: the packer reads the record back as words at once, and words
+	 * assembled from 2- and 4-byte stores made each of those reads wait
+	 * for the stores to drain (a failed store forward, ~12 cycles each).
+	 */
+	q[0] = e->ts_ns;
+	q[1] = TRACE_REC_GENERIC | (uint64_t)t->size_bytes << 16 | (uint64_t)e->cpu << 32 |
+	       (uint64_t)t->flags << 48;
+	q[2] = e->tid | (uint64_t)comm_id(c, e->comm) << 32;
+	q[3] = c->tp_id[e->op] ? c->tp_id[e->op] : probe_event_id(c, e->probe); /* reserved: 0 */
+	q[4] = t->payload_bytes | (uint64_t)t->layout_id << 32;
+	q += sizeof(struct trace_rec_generic) / 8;
+	/* the payload, then zeros (what the record lacks, the NUL, the padding) */
+	n = 8 * nr_v < t->payload_bytes ? 8 * nr_v : t->payload_bytes;
+	nw = (t->size_bytes - (uint32_t)sizeof(struct trace_rec_generic)) / 8;
+	for (i = 0; i < nw; i++) {
+		uint64_t x = 0;
+
+		if (8 * i + 8 <= n)
+			memcpy(&x, src + 8 * i, 8);
+		else /* a last, partial word (no libc call for a few bytes) */
+			for (uint32_t k = 8 * i; k < n; k++)
+				x |= (uint64_t)src[k] << 8 * (k - 8 * i);
+		if (t->hash_words >> i & 1)
+			x = redact__addr(c->rd, x);
+		q[i] = x;
+	}
+	for (i = 0; i < t->nr_hash_odd; i++) {
+		unsigned char *b = (unsigned char *)q + t->hash_odd_off[i];
+		uint64_t a;
+
+		memcpy(&a, b, 8);
+		a = redact__addr(c->rd, a);
+		memcpy(b, &a, 8);
+	}
+	trace_writer__commit(c->w);
+	return 0;
 }
 
 static int tracepoint(struct conv *c, const struct svt_event *e)

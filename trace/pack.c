@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
 
@@ -18,24 +19,9 @@
 
 #define PACK_PREV_WORDS TRACE_PACK_PREV_WORDS
 
-static inline uint64_t zigzag(uint64_t d)
-{
-	return (d << 1) ^ (uint64_t)((int64_t)d >> 63);
-}
-
 static inline uint64_t unzigzag(uint64_t z)
 {
 	return (z >> 1) ^ -(z & 1);
-}
-
-static inline uint8_t *put_varint(uint8_t *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (uint8_t)v | 0x80;
-		v >>= 7;
-	}
-	*p++ = (uint8_t)v;
-	return p;
 }
 
 static inline unsigned int kind_slot(unsigned int kind)
@@ -49,33 +35,68 @@ size_t trace_pack_bound(uint32_t raw_bytes)
 	return ZSTD_compressBound((size_t)raw_bytes / 8 * 11 + 16);
 }
 
+struct trace_packer *trace_packer__new(uint32_t raw_cap, int level)
+{
+	struct trace_packer *pk = calloc(1, sizeof(*pk));
+
+	if (!pk)
+		return NULL;
+	pk->raw_cap = raw_cap;
+	pk->level = level;
+	pk->buf = malloc(trace_pack_bound(raw_cap));
+	pk->zc = ZSTD_createCCtx();
+	if (!pk->buf || !pk->zc) {
+		trace_packer__free(pk);
+		errno = ENOMEM;
+		return NULL;
+	}
+	trace_packer__reset(pk);
+	return pk;
+}
+
+void trace_packer__free(struct trace_packer *pk)
+{
+	if (!pk)
+		return;
+	ZSTD_freeCCtx(pk->zc);
+	free(pk->buf);
+	free(pk);
+}
+
+void trace_packer__reset(struct trace_packer *pk)
+{
+	memset(pk->prev, 0, sizeof(pk->prev));
+	pk->p = pk->buf;
+}
+
+int trace_packer__finish(struct trace_packer *pk, uint8_t *out, size_t out_cap, size_t *out_bytes)
+{
+	size_t z =
+	    ZSTD_compressCCtx(pk->zc, out, out_cap, pk->buf, (size_t)(pk->p - pk->buf), pk->level);
+
+	trace_packer__reset(pk);
+	if (ZSTD_isError(z))
+		return -ENOSPC;
+	*out_bytes = z;
+	return 0;
+}
+
 int trace_pack(const uint8_t *raw, uint32_t raw_bytes, uint8_t *tmp, uint8_t *out, size_t out_cap,
 	       size_t *out_bytes)
 {
-	static __thread struct trace_pack_prev prev;
-	uint8_t *p = tmp;
+	struct trace_packer pk;
 	size_t z;
 
-	memset(&prev, 0, sizeof(prev));
+	/* the packer's state on the stack, its stream in @tmp: one call, nothing kept */
+	memset(&pk.prev, 0, sizeof(pk.prev));
+	pk.buf = pk.p = tmp;
 	for (uint32_t off = 0; off < raw_bytes;) {
 		const struct trace_rec *rec = (const void *)(raw + off);
-		unsigned int k = kind_slot(rec->kind);
-		uint32_t nw = rec->size_bytes / 8;
-		uint64_t w;
 
-		p = put_varint(p, rec->kind);
-		for (uint32_t i = 0; i < nw; i++) {
-			memcpy(&w, raw + off + 8 * i, 8);
-			if (i < PACK_PREV_WORDS) {
-				p = put_varint(p, zigzag(w - prev.w[k][i]));
-				prev.w[k][i] = w;
-			} else {
-				p = put_varint(p, w);
-			}
-		}
+		trace_packer__add(&pk, rec);
 		off += rec->size_bytes;
 	}
-	z = ZSTD_compress(out, out_cap, tmp, (size_t)(p - tmp), 3);
+	z = ZSTD_compress(out, out_cap, tmp, (size_t)(pk.p - tmp), TRACE_WRITER_PACK_LEVEL);
 	if (ZSTD_isError(z))
 		return -ENOSPC;
 	*out_bytes = z;

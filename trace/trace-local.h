@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <zlib.h>
 
 #include "trace/format.h"
@@ -41,11 +42,102 @@ static inline uint32_t trace_pad8(uint32_t n)
 
 /* pack.c: the v2 record packing. */
 
+#define TRACE_PACK_PREV_WORDS 16 /* words of the previous record kept per kind (128 bytes) */
+
+/*
+ * A chunk being packed as its records arrive (trace_packer__add()), so
+ * each record is packed while it is still in the cache, then compressed
+ * whole (trace_packer__finish()). The zstd context is kept across chunks:
+ * creating one per chunk cleared its tables each time.
+ */
+struct trace_packer {
+	uint64_t prev[TRACE_REC_KIND_MAX_ + 1]
+		     [TRACE_PACK_PREV_WORDS]; /* previous record per kind */
+	uint8_t *buf;	  /* the chunk's varint stream, trace_pack_bound(raw_cap) bytes */
+	uint8_t *p;	  /* its end */
+	uint32_t raw_cap; /* raw record bytes a chunk may hold */
+	int level;	  /* zstd level */
+	void *zc;	  /* ZSTD_CCtx */
+};
+
 /** trace_pack_bound() - bytes trace_pack() may need in @tmp and @out for @raw_bytes. */
 size_t trace_pack_bound(uint32_t raw_bytes);
 
 /**
- * trace_pack() - pack and compress a chunk of v1 records (whole records).
+ * trace_packer__new() - a packer for chunks of up to @raw_cap raw record
+ * bytes, compressing at zstd @level. Return: NULL with errno on failure.
+ */
+struct trace_packer *trace_packer__new(uint32_t raw_cap, int level);
+
+/** trace_packer__free() - free; NULL is a no-op. */
+void trace_packer__free(struct trace_packer *pk);
+
+/** trace_packer__reset() - start a new chunk (forget the previous records). */
+void trace_packer__reset(struct trace_packer *pk);
+
+static inline uint64_t trace_zigzag(uint64_t d)
+{
+	return (d << 1) ^ (uint64_t)((int64_t)d >> 63);
+}
+
+static inline uint8_t *trace_put_varint(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)v | 0x80;
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+/**
+ * trace_packer__add() - append one whole record (its size_bytes is trusted:
+ * the writer checked it) to the chunk: its kind as a varint, then each word
+ * as the zigzag varint of its difference from the same word of the
+ * previous record of its kind (words past TRACE_PACK_PREV_WORDS as they
+ * are). The chunk's records must total at most raw_cap bytes.
+ */
+static inline void trace_packer__add(struct trace_packer *pk, const void *rec)
+{
+	const uint8_t *raw = rec;
+	uint16_t kind, size;
+	uint64_t *pw, w;
+	uint8_t *p = pk->p;
+	uint32_t nw, i;
+
+	memcpy(&kind, raw + offsetof(struct trace_rec, kind), sizeof(kind));
+	memcpy(&size, raw + offsetof(struct trace_rec, size_bytes), sizeof(size));
+	pw = pk->prev[kind < TRACE_REC_KIND_MAX_ ? kind : TRACE_REC_KIND_MAX_];
+	nw = size / 8u;
+	p = trace_put_varint(p, kind);
+	for (i = 0; i < nw && i < TRACE_PACK_PREV_WORDS; i++) {
+		uint64_t z;
+
+		memcpy(&w, raw + 8 * i, 8);
+		z = trace_zigzag(w - pw[i]);
+		pw[i] = w;
+		if (z < 0x80) /* most words: unchanged, or a small step */
+			*p++ = (uint8_t)z;
+		else
+			p = trace_put_varint(p, z);
+	}
+	for (; i < nw; i++) {
+		memcpy(&w, raw + 8 * i, 8);
+		p = trace_put_varint(p, w);
+	}
+	pk->p = p;
+}
+
+/**
+ * trace_packer__finish() - compress the chunk's packed records into @out (a
+ * zstd frame of *@out_bytes) and start a new chunk.
+ * Return: 0, or -ENOSPC if @out_cap is too small.
+ */
+int trace_packer__finish(struct trace_packer *pk, uint8_t *out, size_t out_cap, size_t *out_bytes);
+
+/**
+ * trace_pack() - pack and compress a chunk of v1 records (whole records) at
+ * TRACE_WRITER_PACK_LEVEL, in one call.
  * @tmp: scratch of trace_pack_bound() bytes; @out: the zstd frame.
  * Return: 0, or -ENOSPC if @out_cap is too small.
  */
@@ -55,9 +147,7 @@ int trace_pack(const uint8_t *raw, uint32_t raw_bytes, uint8_t *tmp, uint8_t *ou
 /* Zero bytes trace_unpack() puts after the packed records (a record's words, and more). */
 #define TRACE_UNPACK_PAD 16384
 
-#define TRACE_PACK_PREV_WORDS 16 /* words of the previous record kept per kind (128 bytes) */
-
-/* The previous record of each kind, as packing and unpacking go. */
+/* The previous record of each kind, as unpacking goes (TRACE_PACK_PREV_WORDS: above). */
 struct trace_pack_prev {
 	uint64_t w[TRACE_REC_KIND_MAX_ + 1][TRACE_PACK_PREV_WORDS]; /* per kind (last: unknown) */
 };

@@ -164,8 +164,35 @@ int trace_writer__append_raw(struct trace_writer *w, const struct trace_rec *hdr
 int trace_raw_format(const char *layout, const void *payload, uint32_t payload_bytes, char *buf,
 		     size_t len);
 
+/**
+ * trace_writer__reserve() - room for one record of @size_bytes at the end of
+ * the pending chunk, to be filled in place (every byte: header with this
+ * size_bytes, fields, zero padding) and added by trace_writer__commit()
+ * before any other call on @w. For callers that build many records of
+ * one trusted layout: the record is not checked as trace_writer__append()
+ * checks it.
+ * Return: the record's first byte, 8-byte aligned; NULL when the writer has
+ * failed (trace_writer__error() says why).
+ */
+void *trace_writer__reserve(struct trace_writer *w, uint32_t size_bytes);
+
+/** trace_writer__commit() - add the record filled in at the last trace_writer__reserve(). */
+void trace_writer__commit(struct trace_writer *w);
+
 /** trace_writer__add_lost() - record @nr lost events on @cpu for probe @probe. */
 int trace_writer__add_lost(struct trace_writer *w, uint32_t cpu, const char *probe, uint64_t nr);
+
+#define TRACE_WRITER_PACK_LEVEL 3 /* zstd level by default: smaller files */
+/* zstd level 1: on the collector's records 1.5-2x faster than 3 and no larger
+ * (bench/consumer_bench); on gen's traces within 10% of 3's size */
+#define TRACE_WRITER_PACK_LEVEL_FAST 1
+
+/**
+ * trace_writer__set_pack_level() - zstd level of the RECORDS_Z chunks written
+ * from now on (v2 writers; default TRACE_WRITER_PACK_LEVEL). Readers need
+ * no setting: any level decodes the same way.
+ */
+void trace_writer__set_pack_level(struct trace_writer *w, int level);
 
 /** trace_writer__flush() - write the pending chunk now (e.g. periodically). */
 int trace_writer__flush(struct trace_writer *w);

@@ -11,9 +11,12 @@
  * on to the next hash value on a collision) and keeps every string by id to
  * compare: names are bytes, not UTF-8 (a jansson object, used before, refused
  * non-UTF-8 task names and lost the whole capture: issue 19).
- * A v2 (packed) writer compresses each full records buffer into a RECORDS_Z
- * chunk (pack.c) and remembers where it went, for the INDEX chunk it writes
- * before END; a buffer that does not shrink is written as plain RECORDS.
+ * A v2 (packed) writer packs each record as it is appended (pack.c: while
+ * the record is still in the cache; packing the whole buffer at flush read
+ * it back from memory), compresses the buffer's packed form into a
+ * RECORDS_Z chunk and remembers where it went, for the INDEX chunk it
+ * writes before END; a buffer that does not shrink is written as plain
+ * RECORDS.
  * It also hashes every byte it writes (format.h, TRACE_CHUNK_HASH) and
  * stores the content hash before END, so a reader has it without a second
  * read of the file.
@@ -56,8 +59,9 @@ struct trace_writer {
 	uint64_t off;		       /* bytes written so far */
 	uint32_t last_rec_off;	       /* offset of the last record in rec_buf */
 	bool packed;		       /* v2: RECORDS_Z chunks */
-	uint8_t *ptmp, *pout;	       /* v2: packing scratch and output */
-	size_t pcap;		       /* v2: bytes of each */
+	struct trace_packer *pk;       /* v2: the records buffer, packed as it fills */
+	uint8_t *pout;		       /* v2: compressed chunk */
+	size_t pcap;		       /* v2: bytes of pout */
 	struct trace_index_ent *idx;   /* v2: one entry per records chunk */
 	uint32_t nr_idx, idx_cap;      /* v2: entries used, allocated */
 	struct trace_file_hdr fh;      /* as written at offset 0 (rewritten at close) */
@@ -191,11 +195,11 @@ struct trace_writer *trace_writer__open_fmt(const char *path, enum trace_clock c
 	if (version_major == TRACE_VERSION_MAJOR_PACKED) {
 		w->packed = true;
 		w->pcap = trace_pack_bound(TRACE_CHUNK_MAX_BYTES);
-		w->ptmp = malloc(w->pcap);
+		w->pk = trace_packer__new(TRACE_CHUNK_MAX_BYTES, TRACE_WRITER_PACK_LEVEL);
 		w->pout = malloc(w->pcap);
 	}
 	if (!w->rec_buf || u64map_init(&w->str_index) || !mbuf ||
-	    (w->packed && (!w->ptmp || !w->pout))) {
+	    (w->packed && (!w->pk || !w->pout))) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -235,7 +239,7 @@ fail:
 		close(w->fd);
 	u64map_fini(&w->str_index);
 	free(w->rec_buf);
-	free(w->ptmp);
+	trace_packer__free(w->pk);
 	free(w->pout);
 	free(w);
 	errno = -err;
@@ -340,8 +344,11 @@ static int write_packed(struct trace_writer *w)
 		uint32_t cap = w->idx_cap ? 2 * w->idx_cap : 64;
 		void *p = realloc(w->idx, cap * sizeof(*w->idx));
 
-		if (!p)
+		if (!p) {
+			trace_packer__reset(
+			    w->pk); /* the buffer is dropped: so is its packed form */
 			return set_err(w, -ENOMEM);
+		}
 		w->idx = p;
 		w->idx_cap = cap;
 	}
@@ -351,8 +358,7 @@ static int write_packed(struct trace_writer *w)
 				      .last_ts_ns = last->ts_ns,
 				      .nr_records = w->rec_count,
 				      .raw_bytes = w->rec_bytes};
-	if (trace_pack(w->rec_buf, w->rec_bytes, w->ptmp, w->pout + sizeof(ph),
-		       w->pcap - sizeof(ph) - 8, &frame) ||
+	if (trace_packer__finish(w->pk, w->pout + sizeof(ph), w->pcap - sizeof(ph) - 8, &frame) ||
 	    trace_pad8((uint32_t)(sizeof(ph) + frame)) >= w->rec_bytes)
 		return write_chunk(w, TRACE_CHUNK_RECORDS, w->rec_buf, w->rec_bytes, w->rec_count);
 	ph.frame_bytes = (uint32_t)frame;
@@ -360,6 +366,12 @@ static int write_packed(struct trace_writer *w)
 	bytes = trace_pad8((uint32_t)(sizeof(ph) + frame));
 	memset(w->pout + sizeof(ph) + frame, 0, bytes - sizeof(ph) - frame);
 	return write_chunk(w, TRACE_CHUNK_RECORDS_Z, w->pout, bytes, w->rec_count);
+}
+
+void trace_writer__set_pack_level(struct trace_writer *w, int level)
+{
+	if (w->pk)
+		w->pk->level = level;
 }
 
 int trace_writer__flush(struct trace_writer *w)
@@ -424,6 +436,8 @@ static void rec_commit(struct trace_writer *w, const struct trace_rec *rec)
 	w->rec_bytes += rec->size_bytes;
 	w->rec_count++;
 	w->nr_records++;
+	if (w->packed)
+		trace_packer__add(w->pk, rec);
 }
 
 int trace_writer__append(struct trace_writer *w, const struct trace_rec *rec)
@@ -483,6 +497,16 @@ int trace_writer__append_raw(struct trace_writer *w, const struct trace_rec *hdr
 	memset(p + sizeof(*g) + payload_bytes, 0, size - sizeof(*g) - payload_bytes);
 	rec_commit(w, &g->hdr);
 	return 0;
+}
+
+void *trace_writer__reserve(struct trace_writer *w, uint32_t size_bytes)
+{
+	return rec_reserve(w, size_bytes);
+}
+
+void trace_writer__commit(struct trace_writer *w)
+{
+	rec_commit(w, (const struct trace_rec *)(w->rec_buf + w->rec_bytes));
 }
 
 int trace_writer__add_lost(struct trace_writer *w, uint32_t cpu, const char *probe, uint64_t nr)
@@ -595,7 +619,7 @@ int trace_writer__close(struct trace_writer *w)
 	free(w->rec_buf);
 	free(w->str_buf);
 	free(w->lost);
-	free(w->ptmp);
+	trace_packer__free(w->pk);
 	free(w->pout);
 	free(w->idx);
 	free(w);

@@ -26,6 +26,8 @@
 #include "collect/collect.h"
 #include "collect/convert.h"
 #include "collect/probes.h"
+#include "collect/redact.h"
+#include "collect/tpfmt.h"
 #include "trace/trace.h"
 
 #include "svatrace.skel.h"
@@ -322,12 +324,116 @@ static void test_convert_named_values(void **state)
 	unlink(path);
 }
 
+/*
+ * A --tracepoint record straight from the ring (conv__rec): the payload
+ * words the record carries, zeros for what it lacks, every 8-byte field
+ * hashed with the converter's key (one on a word boundary, one off it:
+ * a packed layout); with addresses kept, the bytes as they came. The
+ * reader gives the text of the stored bytes (trace_raw_format()), so the
+ * text of the expected bytes is compared. A record of an unannounced
+ * --tracepoint is an empty generic record.
+ */
+static void test_convert_tracepoint_raw(void **state)
+{
+	static const char fmt[] =
+	    "name: t\nID: 1\nformat:\n"
+	    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	    "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	    "\tfield:int a;\toffset:8;\tsize:4;\tsigned:1;\n"
+	    "\tfield:unsigned long p;\toffset:16;\tsize:8;\tsigned:0;\n"
+	    "\tfield:unsigned long q;\toffset:28;\tsize:8;\tsigned:0;\n"
+	    "\tfield:short z;\toffset:36;\tsize:2;\tsigned:1;\n\n"
+	    "print fmt: \"\"\n";
+	static const uint8_t key[REDACT_KEY_BYTES] = "0123456789abcde";
+	unsigned char rec[SVT_REC_BYTES(SVT_NR_V, 0)];
+	struct svt_rec *h = (struct svt_rec *)rec;
+	struct tpfmt f;
+
+	(void)state;
+	assert_int_equal(tpfmt_parse(fmt, &f), 0);
+	assert_int_equal(f.payload_bytes, 30);
+	memset(rec, 0, sizeof(rec));
+	h->probe = SVT_P_TRACEPOINT;
+	h->tid = 77;
+	h->cpu = 1;
+	h->nr_v = 3; /* 24 of the 30 bytes: q's last 4 bytes and z read as zeros */
+	memcpy(h->comm, "loop", 5);
+	for (unsigned int i = 0; i < 8 * SVT_NR_V; i++) /* past nr_v too: must not be copied */
+		rec[sizeof(*h) + i] = (unsigned char)(0x11 * (i + 1));
+	for (int keep = 0; keep < 2; keep++) {
+		char path[] = "/tmp/svt-conv-XXXXXX", layout[512], text[512];
+		unsigned char want[30] = {0};
+		int fd = mkstemp(path), err = 0, nr = 0;
+		struct redact *rd = redact__new_key(keep, key);
+		struct trace_writer *w;
+		struct trace_reader *r;
+		const struct trace_rec *out;
+		struct conv *c;
+
+		assert_true(fd >= 0 && rd);
+		close(fd);
+		memcpy(want, rec + sizeof(*h), 24);
+		for (unsigned int off = 8; off <= 20; off += 12) { /* p, then q (off a word) */
+			uint64_t v;
+
+			memcpy(&v, want + off, 8);
+			v = redact__addr(rd, v);
+			memcpy(want + off, &v, 8);
+		}
+		assert_int_equal(tpfmt_layout(&f, !keep, layout, sizeof(layout)), 0);
+		w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, 0, "{}");
+		c = w ? conv__new_key(w, keep, NULL, key) : NULL;
+		assert_non_null(c);
+		assert_int_equal(conv__set_tracepoint(c, 0, "sys:t", &f), 0);
+		for (int i = 0; i < 2; i++) { /* op 1 was never announced */
+			h->op = (uint16_t)i;
+			h->ts_ns = 500 + (uint64_t)i;
+			assert_int_equal(conv__rec(c, rec, SVT_REC_BYTES(3, 0)), 0);
+		}
+		conv__free(c);
+		assert_int_equal(trace_writer__close(w), 0);
+		r = trace_reader__open(path, &err);
+		assert_non_null(r);
+		while (trace_reader__next(r, &out) == 1) {
+			const struct trace_rec_generic *g = (const void *)out;
+
+			assert_int_equal(out->kind, TRACE_REC_GENERIC);
+			assert_int_equal(out->pid, 77);
+			assert_int_equal(out->cpu, 1);
+			assert_string_equal(trace_reader__string(r, out->comm_id), "loop");
+			assert_int_equal(out->reserved, 0);
+			if (out->ts_ns == 501) {
+				assert_int_equal(out->flags, 0);
+				assert_int_equal(g->text_bytes, 0);
+				nr++;
+				continue;
+			}
+			/* the reader gives the text the layout makes of the stored bytes */
+			assert_int_equal(out->ts_ns, 500);
+			assert_int_equal(out->flags, keep ? 0 : TRACE_RF_ADDR_HASHED);
+			assert_string_equal(trace_reader__string(r, out->event_id), "sys:t");
+			assert_true(trace_raw_format(layout, want, 30, text, sizeof(text)) > 0);
+			assert_string_equal((const char *)(g + 1), text);
+			assert_int_equal(g->text_bytes, strlen(text));
+			nr++;
+		}
+		assert_int_equal(nr, 2);
+		trace_reader__close(r);
+		redact__free(rd);
+		unlink(path);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_decode_all_parts), cmocka_unit_test(test_decode_parts_absent),
-	    cmocka_unit_test(test_decode_bad),	     cmocka_unit_test(test_raw_tp_programs),
-	    cmocka_unit_test(test_probe_table),	     cmocka_unit_test(test_convert_named_values),
+	    cmocka_unit_test(test_decode_all_parts),
+	    cmocka_unit_test(test_decode_parts_absent),
+	    cmocka_unit_test(test_decode_bad),
+	    cmocka_unit_test(test_raw_tp_programs),
+	    cmocka_unit_test(test_probe_table),
+	    cmocka_unit_test(test_convert_named_values),
+	    cmocka_unit_test(test_convert_tracepoint_raw),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
