@@ -288,7 +288,6 @@ static int set_config(struct svatrace_bpf *skel, const struct collect_opts *o)
 	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	skel->rodata->percpu_rings = o->rings == COLLECT_RINGS_PERCPU && !o->summary_ms;
 	skel->rodata->summary_mode = o->summary_ms > 0;
-	summary_autoload(skel->obj, o->summary_ms > 0 && allow_func); /* its cut is fentry */
 	skel->rodata->sample_n = o->sample_n;
 	/* The counters are preallocated per CPU (~550 KiB each at full
 	 * size): without --summary they shrink to one unused slot. */
@@ -412,6 +411,7 @@ static struct svatrace_bpf *open_and_load(const struct collect_opts *o,
 		goto fail;
 	}
 	any_func = select_programs(skel, o, tpf, res, allow_func);
+	summary_autoload(skel->obj, o->summary_ms > 0 && allow_func); /* its cut is fentry */
 	*rc = svatrace_bpf__load(skel);
 	if (*rc == 0)
 		return skel;
