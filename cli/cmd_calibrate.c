@@ -591,13 +591,37 @@ static int do_fit(int argc, char **argv)
 	return CLI_OK;
 }
 
+/*
+ * The model configuration profile @name gives run @t (the run decides page
+ * size and memory placement; the profile the rest), its path in @path.
+ * Return: CLI_OK or the code of the message printed.
+ */
+static int profile_cfg(const char *name, const struct target *t, char *path, size_t path_bytes,
+		       struct model_cfg *c)
+{
+	char err[PATH_MAX + 256];
+	struct params *p;
+
+	if (profile_resolve(name, path, path_bytes))
+		return cli_error(
+		    CMD, "%s: no such profile (a path, or NAME for data/profiles/NAME.ini)", name);
+	if (!(p = params__new(svt_param_registry)))
+		return cli_error(CMD, "parameters: %s", strerror(errno));
+	if (profile_load(p, path, err, sizeof(err)) || params__validate(p, err, sizeof(err))) {
+		params__free(p);
+		return cli_error(CMD, "%s", err);
+	}
+	*c = run_cfg(p, t, true);
+	params__free(p);
+	return CLI_OK;
+}
+
 static int do_check(int argc, char **argv)
 {
 	struct opts o = {0};
 	const char *pos[2];
-	char path[PATH_MAX], err[PATH_MAX + 256];
+	char path[PATH_MAX];
 	struct target t;
-	struct params *p;
 	struct model_cfg c;
 	struct cal_score s;
 	int rc;
@@ -605,25 +629,10 @@ static int do_check(int argc, char **argv)
 	if ((rc = parse_opts(argc, argv, 2, &o, 2, pos)))
 		return rc < 0 ? CLI_OK : rc;
 	o.dir = pos[1];
-	if (profile_resolve(pos[0], path, sizeof(path)))
-		return cli_error(CMD,
-				 "%s: no such profile (a path, or NAME for data/profiles/NAME.ini)",
-				 pos[0]);
-	if ((rc = load_target(&o, &t)))
+	if ((rc = load_target(&o, &t)) || (rc = profile_cfg(pos[0], &t, path, sizeof(path), &c)))
 		return rc;
-	if (!(p = params__new(svt_param_registry)))
-		return cli_error(CMD, "parameters: %s", strerror(errno));
-	if (profile_load(p, path, err, sizeof(err)) || params__validate(p, err, sizeof(err))) {
-		params__free(p);
-		return cli_error(CMD, "%s", err);
-	}
-	/* the run decides page size and memory placement; the profile the rest */
-	c = run_cfg(p, &t, true);
-	if ((rc = cal_predict(&c, &t.meas, t.have_base ? &t.base : NULL, &s))) {
-		params__free(p);
+	if ((rc = cal_predict(&c, &t.meas, t.have_base ? &t.base : NULL, &s)))
 		return cli_error(CMD, "predict: %s", strerror(-rc));
-	}
-	params__free(p);
 	if (o.plot && (rc = plot(o.plot, &t, &s, t.run.name)))
 		return rc;
 	if (o.json) {
@@ -804,31 +813,21 @@ static int do_tput(int argc, char **argv)
 {
 	struct opts o = {0};
 	const char *pos[2];
-	char path[PATH_MAX], err[PATH_MAX + 256];
+	char path[PATH_MAX];
 	struct tput_in in;
 	struct cal_device dev;
 	double pred[PB_MAX_WINDOWS], worst;
 	uint32_t at;
 	struct target t;
-	struct params *p;
 	struct model_cfg c;
 	int rc;
 
 	if ((rc = parse_opts(argc, argv, 2, &o, 2, pos)))
 		return rc < 0 ? CLI_OK : rc;
 	o.dir = pos[1];
-	if (profile_resolve(pos[0], path, sizeof(path)))
-		return cli_error(CMD, "%s: no such profile", pos[0]);
-	if ((rc = load_target(&o, &t)) || (rc = tput_load(&o, &t, &in)))
+	if ((rc = load_target(&o, &t)) || (rc = tput_load(&o, &t, &in)) ||
+	    (rc = profile_cfg(pos[0], &t, path, sizeof(path), &c)))
 		return rc;
-	if (!(p = params__new(svt_param_registry)))
-		return cli_error(CMD, "parameters: %s", strerror(errno));
-	if (profile_load(p, path, err, sizeof(err)) || params__validate(p, err, sizeof(err))) {
-		params__free(p);
-		return cli_error(CMD, "%s", err);
-	}
-	c = run_cfg(p, &t, true);
-	params__free(p);
 	tput_device(&t, &in, &dev);
 	if ((rc = tput_fit_walkers(&c, &dev, &in.meas, pred)))
 		return cli_error(CMD, "throughput: %s", strerror(-rc));
