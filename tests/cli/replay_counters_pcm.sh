@@ -13,17 +13,7 @@ S=$SVATRACE
 	for i in $(seq 0 999); do printf '%d,dev0,1,0x%x,64,r\n' $((1000 + i * 1000)) $(((i % 8) * 4096 + 0x100000)); done
 } > "$TMP/a.csv"
 "$S" import --from access-csv "$TMP/a.csv" -o "$TMP/a.svt" > /dev/null 2>&1
-H='Date,Time,Socket,Name,Part,IB write,IB read,OB read,OB write,IOTLB Lookup,IOTLB Miss,Ctxt Cache Hit,512G Cache Hit,1G Cache Hit,2M Cache Hit,4K Cache Hit,IOMMU Mem Access'
-cat > "$TMP/iio.csv" <<CSV
-$H
-2025-03-01,12:00:00.250,Socket0,IIO Stack 1 - PCIe0,Part0 (1st x16/x8/x4),1048576,2097152,4096,8192,500000,12000,499000,0,0,3000,9000,15000
-2025-03-01,12:00:00.250,Socket0,IIO Stack 1 - PCIe0,Part1 (2nd x4),0,0,0,0
-2025-03-01,12:00:00.250,Socket1,IIO Stack 2 - PCIe1,Part0 (1st x16/x8/x4),0,65536,0,0,800,800,790,0,0,0,10,2400
-$H
-2025-03-01,12:00:01.250,Socket0,IIO Stack 1 - PCIe0,Part0 (1st x16/x8/x4),1048576,2097152,4096,8192,600000,18000,598000,0,0,4000,14000,22000
-2025-03-01,12:00:01.250,Socket0,IIO Stack 1 - PCIe0,Part1 (2nd x4),0,0,0,0
-2025-03-01,12:00:01.250,Socket1,IIO Stack 2 - PCIe1,Part0 (1st x16/x8/x4),0,65536,0,0,900,900,880,0,0,0,20,2700
-CSV
+cp tests/data/pcm-iio-synthetic.csv "$TMP/iio.csv"
 "$S" import --from pcm-iio "$TMP/iio.csv" -o "$TMP/iio.svt" > /dev/null 2>&1
 
 check_rc "replay --counters a pcm-iio import" 0 "$S" replay "$TMP/a.svt" --counters "$TMP/iio.svt" --json
