@@ -10,8 +10,7 @@
 D=$(dirname "$0")
 decode() { protoc --decode=perfetto.protos.Trace --proto_path="$D" "$D/perfetto_subset.proto" <"$1" | python3 "$D/pf_decode.py"; }
 
-IN=${SHARED:-../shared}/data/qemu-vtd-6.1-trace.txt
-[ -f "$IN" ] || IN=data/traces/qemu-vtd-6.1-trace.txt.gz
+IN=data/traces/qemu-vtd-6.1-trace.txt.gz # bundled: tests never read ../shared
 "$SVATRACE" import --from ftrace-text "$IN" -o "$TMP/q.svt" 2>/dev/null
 INFO=$("$SVATRACE" info --json "$TMP/q.svt")
 
