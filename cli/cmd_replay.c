@@ -34,6 +34,7 @@ static void usage(FILE *f)
 	    f,
 	    "usage: svatrace replay TRACE [--profile NAME|FILE] [--set KEY=VALUE]... [--json]\n"
 	    "                       [--seed N] [--label TEXT] [--db FILE] [--scenario SPEC]\n"
+	    "                       [--wq-config FILE] [--counters FILE]\n"
 	    "       svatrace replay --scenario help\n"
 	    "       svatrace replay --list-params [--json] [--profile ...] [--set ...]\n"
 	    "\n"
