@@ -8,8 +8,6 @@
 # tenants scenario with replay.domain_per_device=on): 28088 stale hits make
 # it "1.7x faster".
 . "$(dirname "$0")/lib.sh"
-PLAIN=${BUILD:-build}/svatrace
-[ -x "$PLAIN" ] || PLAIN=$SVATRACE
 
 "$PLAIN" -q import --from ftrace-text --clock global data/traces/qemu-vtd-6.1-trace.txt.gz \
 	-o "$TMP/q.svt" || { echo "not ok 1 - import"; exit 0; }

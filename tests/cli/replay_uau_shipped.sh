@@ -13,8 +13,6 @@
 #   device-TLB invalidation at all, which used to say nothing about ATS, so
 #   every device got an ATC that the trace's flushes never reached.
 . "$(dirname "$0")/lib.sh"
-PLAIN=${BUILD:-build}/svatrace
-[ -x "$PLAIN" ] || PLAIN=$SVATRACE
 
 jget() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$2" | head -1; }
 
