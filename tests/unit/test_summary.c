@@ -97,6 +97,19 @@ static void run_raw(struct svatrace_bpf *skel, const char *name, uint64_t a0, ui
 	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(prog), &topts), 0);
 }
 
+/* A trace writer on a fresh file made from the mkstemp() template @path. */
+static struct trace_writer *open_writer(char *path)
+{
+	struct trace_writer *w;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, 0, "{}");
+	assert_non_null(w);
+	return w;
+}
+
 /* Read every record of @path into @rows (at most @max); return how many. */
 static int read_rows(const char *path, struct summary_row *rows, int max)
 {
@@ -123,7 +136,7 @@ static void test_bpf_counts(void **state)
 	struct trace_writer *w;
 	struct summary *s;
 	struct summary_row rows[8];
-	int fd, n;
+	int n;
 
 	(void)state;
 	if (geteuid() != 0 || access("/sys/kernel/btf/vmlinux", R_OK) != 0)
@@ -136,11 +149,7 @@ static void test_bpf_counts(void **state)
 	    prog, !strcmp(bpf_program__name(prog), "rtp_iommu_map") ||
 		      !strcmp(bpf_program__name(prog), "rtp_iommu_unmap"));
 	assert_int_equal(svatrace_bpf__load(skel), 0);
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, 0, "{}");
-	assert_non_null(w);
+	w = open_writer(path);
 	s = summary__new(bpf_map__fd(skel->maps.sum_arr), bpf_map__fd(skel->maps.sum_hash),
 			 &skel->bss->sum_state, NULL, w, NULL, 0, 1000);
 
@@ -255,18 +264,14 @@ static void test_marker_cut(void **state)
 	struct summary_row rows[8];
 	uint64_t row_ts[8], cut_ts[4];
 	char cuts[4][64];
-	int fd, n, nc;
+	int n, nc;
 
 	(void)state;
 	if (geteuid() != 0 || access("/sys/kernel/btf/vmlinux", R_OK) != 0)
 		skip();
 	skel = load_only(progs);
 	st = &skel->bss->sum_state;
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, 0, "{}");
-	assert_non_null(w);
+	w = open_writer(path);
 	s = summary__new(bpf_map__fd(skel->maps.sum_arr), bpf_map__fd(skel->maps.sum_hash), st,
 			 NULL, w, NULL, 0, 1000000);
 	assert_non_null(s);
@@ -354,7 +359,7 @@ static void test_iopf_pairing(void **state)
 	struct summary_row rows[8];
 	uint64_t row_ts[8], cut_ts[4], preq;
 	char cuts[4][64];
-	int fd, n, nc, seen = 0;
+	int n, nc, seen = 0;
 	LIBBPF_OPTS(bpf_test_run_opts, topts);
 
 	(void)state;
@@ -371,11 +376,7 @@ static void test_iopf_pairing(void **state)
 		preq = topts.retval; /* this kernel's IOMMU_FAULT_PAGE_REQ */
 		assert_true(preq == 1 || preq == 2);
 	}
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, 0, "{}");
-	assert_non_null(w);
+	w = open_writer(path);
 	s = summary__new(bpf_map__fd(skel->maps.sum_arr), bpf_map__fd(skel->maps.sum_hash),
 			 &skel->bss->sum_state, NULL, w, NULL, 0, 1000);
 	assert_non_null(s);
@@ -538,16 +539,11 @@ static void test_gen_from_summary(void **state)
 	struct gen_cfg *cfg;
 	char kv[64];
 	uint32_t ev;
-	int fd;
 
 	(void)state;
 	assert_non_null(k);
 	assert_non_null(r);
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, 0, "{}");
-	assert_non_null(w);
+	w = open_writer(path);
 	ev = trace_writer__intern(w, SUMMARY_EVENT);
 	/* intervals of 1 s ending at 11 s, 12 s, 13 s (the second idle) */
 	put_row(w, ev, 11000000000ull, "iommu:map", 0, "", 1000000000ull, 3000, 3000 * 4096ull, 13,
