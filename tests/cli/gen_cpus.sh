@@ -9,8 +9,6 @@
 # vIOMMU figure.
 . "$(dirname "$0")/lib.sh"
 
-jget() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$2" | head -1; }
-
 # (dsa-memcpy faults end in partial completions, not page requests: no handlers)
 for k in random-access nvme nic-rx; do
 	"$SVATRACE" -q gen $k --set duration=300us -o "$TMP/$k.svt"

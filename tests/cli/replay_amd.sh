@@ -10,7 +10,6 @@
 # translation parts still sum to the total.
 . "$(dirname "$0")/lib.sh"
 T=data/traces/qemu-amdvi-6.1.svt
-jget() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$2" | head -1; }
 
 # what the trace holds, from its records: commands by type, maps, unmaps,
 # and the page invalidations that follow a map on their CPU (NpCache)

@@ -10,7 +10,6 @@
 # cost 0 ns in both modes.
 . "$(dirname "$0")/lib.sh"
 
-jget() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$2" | head -1; }
 # ge A B: "yes" if A >= B (awk: values may be reals)
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? "yes" : "no: " a " < " b }'; }
 

@@ -7,9 +7,6 @@
 # results); page request groups from the scenario; conservation.
 . "$(dirname "$0")/lib.sh"
 
-# jget KEY FILE: a scalar metric from replay --json
-jget() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$2" | head -1; }
-
 # Two groups: PASID 5 index 1 of three requests (r, rw, w; the third is the
 # last), PASID 6 index 2 of one, 100 us later.
 cat > "$TMP/prq.txt" <<'EOF'

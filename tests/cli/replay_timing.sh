@@ -8,7 +8,6 @@
 # writes), so reuse inside a buffer shows in the IOTLB.
 . "$(dirname "$0")/lib.sh"
 
-jget() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$2" | head -1; }
 # within A B PCT: "yes" if |A - B| <= PCT% of B
 within() { awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; print (d <= p / 100 * (b < 0 ? -b : b)) ? "yes" : "no: " a " vs " b }'; }
 

@@ -13,8 +13,6 @@
 # 97280 (tenants=2: the copy of a device without ATS got one).
 . "$(dirname "$0")/lib.sh"
 
-jget() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$2" | head -1; }
-
 "$SVATRACE" -q import --from ftrace-text --clock global data/traces/qemu-vtd-6.1-trace.txt.gz \
 	-o "$TMP/qemu.svt" || { echo "not ok 1 - import"; exit 0; }
 "$SVATRACE" -q import --from ftrace-text data/traces/qemu-vtd-6.12-trace.txt.gz \

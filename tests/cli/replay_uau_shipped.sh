@@ -14,8 +14,6 @@
 #   every device got an ATC that the trace's flushes never reached.
 . "$(dirname "$0")/lib.sh"
 
-jget() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$2" | head -1; }
-
 "$PLAIN" -q import --from ftrace-text --clock global data/traces/qemu-vtd-6.1-trace.txt.gz \
 	-o "$TMP/q61.svt" || { echo "not ok 1 - import"; exit 0; }
 "$PLAIN" -q import --from ftrace-text data/traces/qemu-vtd-6.12-trace.txt.gz \

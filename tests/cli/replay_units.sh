@@ -10,8 +10,6 @@
 # and walked again (one more miss).
 . "$(dirname "$0")/lib.sh"
 
-jget() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$2" | head -1; }
-
 cat > "$TMP/t.txt" <<'TXT'
             init-1       [000] .....     1.000000: map: IOMMU: iova=0x0000000000200000 - 0x0000000000400000 paddr=0x0000000010000000 size=2097152
             init-1       [000] d..1.     1.000000: qi_submit: iotlb_inv dmar0: 0x100f2 0x200000 0x0 0x0

@@ -104,7 +104,6 @@ check_match "... naming the argument" "resident" "$OUT"
 # closed loop): one client saturates the engines through its DWQ, but through
 # one SWQ every descriptor pays the ENQCMD round trip, so throughput drops;
 # with 16 clients on one 32-entry SWQ the queue fills and ENQCMD retries.
-jget() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$2" | head -1; }
 for n in 1 16; do
 	"$SVATRACE" -q gen dsa-memcpy --set clients=$n --set rate=4M --set duration=1ms --seed 3 -o "$TMP/dsa$n.svt"
 	"$SVATRACE" -q replay "$TMP/dsa$n.svt" --scenario dwq --json > "$TMP/dwq$n.json"

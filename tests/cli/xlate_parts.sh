@@ -8,7 +8,6 @@
 # pinned without ATS: walks, no ATS time).
 . "$(dirname "$0")/lib.sh"
 
-jget() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$2" | head -1; }
 # parts sum minus total, in integer arithmetic (awk's doubles are exact below 2^53)
 residue() {
 	awk '/"xlate\.part\.[a-z_]*_ns":/ { gsub(/[",]/, "", $2); s += $2 }
