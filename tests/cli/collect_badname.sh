@@ -10,11 +10,7 @@
 TP=task:task_prctl_unknown
 N=500
 
-if [ "$(id -u)" -ne 0 ] || [ ! -r /sys/kernel/btf/vmlinux ] ||
-   [ ! -d /sys/kernel/tracing/events/task/task_prctl_unknown ]; then
-	echo "ok 1 - # SKIP needs root, kernel BTF and $TP"
-	exit 0
-fi
+need_capture "$TP"
 
 rm -f "$TMP/go"; mkfifo "$TMP/go"
 # names itself, prints its pid, waits for the go, then N unknown prctl options

@@ -14,11 +14,7 @@ LOOP=$B/bench/collect_loop
 TP=task:task_prctl_unknown
 N=200000
 
-if [ "$(id -u)" -ne 0 ] || [ ! -r /sys/kernel/btf/vmlinux ] ||
-   [ ! -d /sys/kernel/tracing/events/task/task_prctl_unknown ]; then
-	echo "ok 1 - # SKIP needs root, kernel BTF and $TP"
-	exit 0
-fi
+need_capture "$TP"
 
 # traced OUT [WRAPPER...] -- ARGS...: a prctl loop of $N calls collected into
 # OUT (run under WRAPPER) with ARGS; sets CRC and LOG

@@ -12,11 +12,7 @@ LOOP=$B/bench/collect_loop
 TP=task:task_prctl_unknown
 N=20000
 
-if [ "$(id -u)" -ne 0 ] || [ ! -r /sys/kernel/btf/vmlinux ] ||
-   [ ! -d /sys/kernel/tracing/events/task/task_prctl_unknown ]; then
-	echo "ok 1 - # SKIP needs root, kernel BTF and $TP"
-	exit 0
-fi
+need_capture "$TP"
 check_rc "--rings takes percpu or single" 2 "$SVATRACE" collect --rings triple
 check_match "... naming the value" "bad --rings 'triple'" "$OUT"
 check_rc "--consumers 0 is refused" 2 "$SVATRACE" collect --consumers 0

@@ -10,11 +10,7 @@ LOOP=$B/bench/collect_loop
 TP=task:task_prctl_unknown
 N=200000
 
-if [ "$(id -u)" -ne 0 ] || [ ! -r /sys/kernel/btf/vmlinux ] ||
-   [ ! -d /sys/kernel/tracing/events/task/task_prctl_unknown ]; then
-	echo "ok 1 - # SKIP needs root, kernel BTF and $TP"
-	exit 0
-fi
+need_capture "$TP"
 check_rc "--max-size below 64K is refused" 2 "$SVATRACE" collect --max-size 1K
 check_match "... naming the value" "bad --max-size '1K'" "$OUT"
 check_rc "--loss-budget takes a count" 2 "$SVATRACE" collect --loss-budget lots

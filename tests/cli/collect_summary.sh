@@ -13,11 +13,7 @@ LOOP=$B/bench/collect_loop
 TP=task:task_prctl_unknown
 N=60000
 
-if [ "$(id -u)" -ne 0 ] || [ ! -r /sys/kernel/btf/vmlinux ] ||
-   [ ! -d /sys/kernel/tracing/events/task/task_prctl_unknown ]; then
-	echo "ok 1 - # SKIP needs root, kernel BTF and $TP"
-	exit 0
-fi
+need_capture "$TP"
 check_rc "--interval without --summary is a usage error" 2 "$SVATRACE" collect --interval 1s
 check_rc "--interval below 1ms is refused" 2 "$SVATRACE" collect --summary --interval 10us
 check_match "... naming the value" "bad --interval '10us'" "$OUT"

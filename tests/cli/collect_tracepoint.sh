@@ -10,11 +10,7 @@ LOOP=$B/bench/collect_loop
 DUMP=$B/tests/collect/trace_dump
 TP=syscalls:sys_enter_getppid
 
-if [ "$(id -u)" -ne 0 ] || [ ! -r /sys/kernel/btf/vmlinux ] ||
-   [ ! -d /sys/kernel/tracing/events/syscalls/sys_enter_getppid ]; then
-	echo "ok 1 - # SKIP needs root, kernel BTF and $TP"
-	exit 0
-fi
+need_capture "$TP"
 
 check_rc "--tracepoint without SYSTEM: is a usage error" 2 "$SVATRACE" collect --tracepoint getppid
 check_rc "an absent tracepoint fails" 1 "$SVATRACE" collect -e none --tracepoint nosuch:event -d 1

@@ -27,6 +27,16 @@ matrix_bin() {
 ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1"; }
 not_ok() { TAP_N=$((TAP_N + 1)); echo "not ok $TAP_N - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
 
+# need_capture SYSTEM:EVENT: end the test as skipped unless this host can
+# capture that tracepoint with the collector (root, kernel BTF, the event)
+need_capture() {
+	if [ "$(id -u)" -ne 0 ] || [ ! -r /sys/kernel/btf/vmlinux ] ||
+	   [ ! -d "/sys/kernel/tracing/events/${1%%:*}/${1#*:}" ]; then
+		echo "ok 1 - # SKIP needs root, kernel BTF and $1"
+		exit 0
+	fi
+}
+
 # jget KEY FILE: the number KEY holds in a --json object FILE (first match)
 jget() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$2" | head -1; }
 
