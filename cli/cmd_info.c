@@ -218,13 +218,11 @@ static void count_qi(json_t *qi, const struct trace_rec *rec)
  */
 static void count_amd(json_t *amd, const char *event, const char *text)
 {
-	static const char suffix[] = ":__iommu_queue_command_sync";
-	size_t n = event ? strlen(event) : 0, k = sizeof(suffix) - 1;
 	struct inval_amd_cmd c;
 	const char *name = NULL;
 	uint32_t d[4];
 
-	if (n <= k || strcmp(event + n - k, suffix))
+	if (!inval_amd_is_event(event))
 		return;
 	if (text && !inval_amd_parse_text(text, d) && !inval_amd_decode(d, &c))
 		name = inval_amd_op_name(c.op);

@@ -238,18 +238,23 @@ struct inval_amd {
 	uint64_t nr_bad;		    /* command records not decoded */
 };
 
+bool inval_amd_is_event(const char *name)
+{
+	size_t n = name ? strlen(name) : 0, k = sizeof(EVENT_SUFFIX) - 1;
+
+	return n > k && !strcmp(name + n - k, EVENT_SUFFIX);
+}
+
 static bool is_amd_event(struct inval_amd *a, uint32_t id)
 {
 	const char *name;
-	size_t n, k = sizeof(EVENT_SUFFIX) - 1;
 
 	if (!id || id == a->other_id)
 		return false;
 	if (id == a->amd_id)
 		return true;
 	name = replay_source__string(a->inner, id);
-	n = name ? strlen(name) : 0;
-	if (n > k && !strcmp(name + n - k, EVENT_SUFFIX)) {
+	if (inval_amd_is_event(name)) {
 		a->amd_id = id;
 		return true;
 	}

@@ -67,6 +67,10 @@ struct inval_amd_cmd {
 	uint64_t store_data; /* ... value stored when the commands before it completed */
 };
 
+/** inval_amd_is_event() - @name is the collector's AMD-Vi command probe (fentry: or kprobe twin).
+ */
+bool inval_amd_is_event(const char *name);
+
 /** inval_amd_op_name() - "inv_iommu_pages", ... as the collector names them; NULL if unknown. */
 const char *inval_amd_op_name(uint32_t op);
 
