@@ -30,25 +30,42 @@ struct load_ctx {
 	int lineno;		/* current line (counted by the handler) */
 	struct key_source *src; /* comments found by scan_sources() */
 	int nr_src;		/* entries of src */
+	int long_line;		/* first line libinih cannot read whole (1-based), 0: none */
+	size_t long_chars;	/* its length without the newline */
 };
 
-/* Record each key's source comment so `--list-params` shows it (no file: no-op). */
+/*
+ * One read of the file before libinih's: record each key's source comment so
+ * `--list-params` shows it, and find the first line longer than libinih
+ * reads (INI_MAX_LINE bytes, ini.h, newline and NUL included): libinih
+ * parses what does not fit as the next line, so an over-long comment would
+ * be reported as a bad line after it. No file: no-op (ini_parse says so).
+ */
 static void scan_sources(struct load_ctx *c)
 {
-	char line[256], section[64] = "", last[256] = "", key[64];
+	char section[64] = "", last[256] = "", key[64], *line = NULL;
 	FILE *f = fopen(c->path, "r");
+	size_t cap = 0;
+	ssize_t n;
+	int no = 0;
 
 	if (!f)
 		return;
 	c->src = calloc(MAX_SOURCES, sizeof(*c->src));
-	while (c->src && fgets(line, sizeof(line), f)) {
+	while ((n = getline(&line, &cap, f)) > 0) {
+		no++;
+		if ((size_t)n > INI_MAX_LINE - 1) {
+			c->long_line = no;
+			c->long_chars = (size_t)n - (line[n - 1] == '\n');
+			break;
+		}
 		line[strcspn(line, "\r\n")] = 0;
 		if (!strncmp(line, "; source: ", 10)) {
 			snprintf(last, sizeof(last), "%s", line + 10);
 		} else if (line[0] == '[') {
 			sscanf(line, "[%63[^]]", section);
 			*last = 0;
-		} else if (*last && c->nr_src < MAX_SOURCES &&
+		} else if (*last && c->src && c->nr_src < MAX_SOURCES &&
 			   sscanf(line, " %63[a-z_0-9] =", key) == 1) {
 			snprintf(c->src[c->nr_src].key, sizeof(c->src[0].key), "%s.%s", section,
 				 key);
@@ -57,6 +74,7 @@ static void scan_sources(struct load_ctx *c)
 			*last = 0;
 		}
 	}
+	free(line);
 	fclose(f);
 }
 
@@ -103,38 +121,10 @@ static int on_value(void *user, const char *section, const char *name, const cha
 	return 1;
 }
 
-/*
- * libinih reads a line into a buffer of INI_MAX_LINE bytes (ini.h) and
- * parses what does not fit as the next line, so an over-long comment would
- * be reported as a bad line after it. The first such line, or 0.
- */
-static int first_long_line(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int no = 0, found = 0;
-
-	if (!f)
-		return 0;
-	while (!found && (n = getline(&line, &cap, f)) > 0) {
-		no++;
-		if ((size_t)n > INI_MAX_LINE - 1) { /* the newline and the NUL must fit too */
-			*len = (size_t)n;
-			found = no;
-		}
-	}
-	free(line);
-	fclose(f);
-	return found;
-}
-
 int profile_load(struct params *p, const char *path, char *err, size_t err_bytes)
 {
 	struct load_ctx c = {.p = p, .path = path, .err = err, .err_bytes = err_bytes};
 	struct stat st;
-	size_t len;
 	int line;
 
 	/* a folder opens and reads as empty: it would be a profile of nothing */
@@ -143,14 +133,15 @@ int profile_load(struct params *p, const char *path, char *err, size_t err_bytes
 			 "%s: is a directory, not a profile file (give the .ini file in it)", path);
 		return -EISDIR;
 	}
-	if ((line = first_long_line(path, &len))) {
+	scan_sources(&c);
+	if (c.long_line) {
+		free(c.src);
 		snprintf(err, err_bytes,
 			 "%s:%d: a line of %zu characters; a profile line holds at most %d (split "
 			 "it)",
-			 path, line, len - 1, INI_MAX_LINE - 2);
+			 path, c.long_line, c.long_chars, INI_MAX_LINE - 2);
 		return -EINVAL;
 	}
-	scan_sources(&c);
 	line = ini_parse(path, on_value, &c);
 	free(c.src);
 
