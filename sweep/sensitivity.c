@@ -39,15 +39,20 @@ static struct params *base_params(const struct sens_opts *so, char *err, size_t 
 	return p;
 }
 
+/* A parameter's value text as a number, NAN if it is not one. */
+static double number_of(const char *text)
+{
+	char *end;
+	double v = strtod(text, &end);
+
+	return end != text && !*end ? v : NAN;
+}
+
 static double value_of(const struct params *p, const char *key)
 {
-	char buf[64], *end;
-	double v;
+	char buf[64];
 
-	if (params__value_text(p, key, buf, sizeof(buf)))
-		return NAN;
-	v = strtod(buf, &end);
-	return end != buf && !*end ? v : NAN;
+	return params__value_text(p, key, buf, sizeof(buf)) ? NAN : number_of(buf);
 }
 
 static int add_key(const char ***keys, size_t *nr, const char *key, char *err, size_t err_bytes)
@@ -68,12 +73,11 @@ static int add_key(const char ***keys, size_t *nr, const char *key, char *err, s
 
 /* params__foreach() context of estimated_keys(). */
 struct est_ctx {
-	const struct params *p; /* the base point */
-	const char ***keys;	/* chosen so far */
-	size_t *nr;		/* entries of *keys */
-	char *err;		/* message buffer */
-	size_t err_bytes;	/* its size */
-	int rc;			/* first error */
+	const char ***keys; /* chosen so far */
+	size_t *nr;	    /* entries of *keys */
+	char *err;	    /* message buffer */
+	size_t err_bytes;   /* its size */
+	int rc;		    /* first error */
 };
 
 /*
@@ -86,9 +90,8 @@ static void est_key(const struct param_def *d, const char *value, const char *or
 {
 	struct est_ctx *c = ctx;
 	size_t kl = strlen(d->key);
-	double v = value_of(c->p, d->key);
+	double v = number_of(value);
 
-	(void)value;
 	/* a seed is a choice of sample, not a quantity with a size */
 	if (c->rc || (kl >= 5 && !strcmp(d->key + kl - 5, ".seed")))
 		return;
@@ -100,7 +103,7 @@ static void est_key(const struct param_def *d, const char *value, const char *or
 static int estimated_keys(const struct params *p, const char ***keys, size_t *nr, char *err,
 			  size_t err_bytes)
 {
-	struct est_ctx c = {p, keys, nr, err, err_bytes, 0};
+	struct est_ctx c = {keys, nr, err, err_bytes, 0};
 
 	params__foreach(p, est_key, &c);
 	if (!c.rc && !*nr) {
