@@ -694,7 +694,7 @@ static bool ctxt_metric(void *ctx, const char *key, double *v)
  * The context-cache rows count per request, as the hardware looks the
  * context cache up for every request (the domain id tags its IOTLB lookup):
  * lookups = iotlb.lookups, hits = lookups - cc.misses; the model's per-walk
- * cc.hits + cc.misses (8) and cc.hits (5) would be 50x low.
+ * cc.hits + cc.misses (8) and cc.hits (5) would be far below the 410 and 405.
  */
 static void test_ctxt_rows(void **state)
 {
