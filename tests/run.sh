@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # run.sh - run every test and end with one line "N passed, N failed, N skipped".
 #
-# Unit tests: $BUILD/tests/test_* (cmocka; counted from cmocka's summary).
+# Unit tests: $UNIT_DIR/test_* (cmocka; counted from cmocka's summary;
+# UNIT_DIR defaults to $BUILD/tests, the sanitized ones; make check passes
+# $BUILD/tests-plain).
 # CLI/integration tests: tests/cli/*.sh (TAP lines "ok N - ..." / "not ok N - ...";
 # "ok N ... # SKIP reason" is a skip, never a pass; so is a script whose plan
 # is "1..0 # SKIP reason").
@@ -97,7 +99,8 @@ run_one() {
 # The selected tests in order: names[] and their commands cmds[].
 names=()
 cmds=()
-for t in "$BUILD"/tests/test_*; do
+unit_dir=${UNIT_DIR:-$BUILD/tests}
+for t in "$unit_dir"/test_*; do
 	[ -x "$t" ] || continue
 	n=$(basename "$t")
 	[[ $n =~ $filter ]] || continue
