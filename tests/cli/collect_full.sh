@@ -62,7 +62,7 @@ check_full() {
 	check_eq "$name: as many records as the message says" "$cap" "$kept"
 	check_eq "$name: a gap-free prefix of the loop (arg2 = 0..$((kept - 1)))" \
 		"$kept $((kept - 1))" \
-		"$("$SVATRACE" dump "$out" | sed -n 's/.*"text":".* arg2=\([0-9]*\) .*/\1/p' |
+		"$("$SVATRACE" dump "$out" | awk '{ i = index($0, " arg2="); if (i) print substr($0, i + 6) + 0 }' |
 		   sort -n | uniq | awk 'NR == 1 {lo = $1} {n++; hi = $1} END {print (lo == 0 ? n : -1), hi}')"
 	check_eq "$name: no part file left" "" "$(ls "$out".part* 2>/dev/null)"
 }

@@ -46,19 +46,22 @@ capture() {
 }
 
 # canon FILE PIDS: the two loops' records as "A|B text", sorted (pids and
-# times differ between runs; the loop index in arg2 does not). sed, not jq:
-# dump writes its keys in a fixed order, and jq parsing 40000 lines was the slow part
+# times differ between runs; the loop index in arg2 does not). awk, not jq,
+# reads dump's fixed key order ({"ts_ns":N,... "pid":N,... "text":"..."}):
+# on 40000 lines 0.08 s of CPU against jq's 0.55 s
 canon() {
 	local a=${2% *} b=${2#* }
 	"$SVATRACE" dump -e $TP "$1" |
-		sed -n "s/.*\"pid\":$a,.*\"text\":\"\(.*\)\"}\$/A \1/p; s/.*\"pid\":$b,.*\"text\":\"\(.*\)\"}\$/B \1/p" |
+		awk -v a="$a" -v b="$b" '{ p = substr($0, index($0, ",\"pid\":") + 7) + 0
+			t = index($0, "\"text\":\"")
+			if (p == a || p == b) print (p == a ? "A" : "B") " " substr($0, t + 8, length($0) - t - 9) }' |
 		sort
 }
-# in_order FILE: "ordered" when ts_ns never decreases, else the first inversion
+# in_order FILE: "ordered" when ts_ns (the first key) never decreases, else the first inversion
 in_order() {
-	"$SVATRACE" dump "$1" | sed 's/^{"ts_ns":\([0-9]*\),.*/\1/' |
-		awk 'NR > 1 && $1 < p { print "inversion at record " NR ": " $1 " < " p; bad = 1; exit }
-		     { p = $1 } END { if (!bad) print "ordered" }'
+	"$SVATRACE" dump "$1" |
+		awk -F'[:,]' 'NR > 1 && $2 < p { print "inversion at record " NR ": " $2 " < " p; bad = 1; exit }
+		     { p = $2 } END { if (!bad) print "ordered" }'
 }
 
 capture "$TMP/single.trace" --rings single
@@ -75,7 +78,7 @@ check_eq "per-CPU rings equal the shared ring, record for record after sorting" 
 	"$(diff "$TMP/single.txt" "$TMP/percpu.txt" | head -5)"
 check_eq "per-CPU rings, one consumer: records in time order" "ordered" "$(in_order "$TMP/percpu.trace")"
 check_eq "the loops ran on $(( CPU2 + 1 )) CPUs" $(( CPU2 + 1 )) \
-	"$("$SVATRACE" dump -e $TP "$TMP/percpu.trace" | sed 's/.*,"cpu":\([0-9]*\),.*/\1/' | sort -u | wc -l)"
+	"$("$SVATRACE" dump -e $TP "$TMP/percpu.trace" | awk -F'"cpu":' '{ print $2 + 0 }' | sort -u | wc -l)"
 
 capture "$TMP/two.trace" --consumers 2
 check_match "two consumers: 0 lost" 'total: [0-9]+ records, 0 lost' "$(cat "$TMP/c.log")"
