@@ -76,6 +76,22 @@ int cal_tput(const struct model_cfg *cfg, const struct cal_device *dev, const ui
 	     uint32_t nr, double *gbps);
 
 /**
+ * cal_tput_walkers() - cal_tput() for walk.walkers = 1..@max_walkers (the
+ * rest of @cfg as given): @gbps[w - 1][i] for window i. The same numbers as
+ * cal_tput() with each count, computed once per window up to the first
+ * count whose walks never wait for a walker: walkers are identical FCFS
+ * servers, and with one more a walk starts no later (given the same walks,
+ * the (k+1)-th earliest free time of c + 1 walkers is never later than the
+ * k-th of c), so when every walk
+ * starts on arrival with c walkers it does with any more, and the whole run
+ * (the model is deterministic) is the same.
+ * Return: 0 or -errno.
+ */
+int cal_tput_walkers(const struct model_cfg *cfg, const struct cal_device *dev,
+		     const uint64_t *win_bytes, uint32_t nr, uint32_t max_walkers,
+		     double (*gbps)[PB_MAX_WINDOWS]);
+
+/**
  * cal_tput_err() - largest |predicted - measured| over the windows, as a
  * fraction of the IOMMU-off throughput at the same window (@off; NULL: of
  * the measured curve's first value). The issue's throughput metric.

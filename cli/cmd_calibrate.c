@@ -783,6 +783,8 @@ struct tput_fit {
 	double pred[PB_MAX_WINDOWS]; /* its curve */
 };
 
+#define TPUT_MAX_WALKERS 16 /* the walker grid: 1..16 */
+
 /*
  * walk.walkers (grid 1..16) by least squares over the windows, with
  * walk.leaf_serial as c says: the latency curves cannot tell the count,
@@ -791,26 +793,26 @@ struct tput_fit {
 static int tput_fit_walkers(struct model_cfg *c, const struct cal_device *dev,
 			    const struct pb_curve *meas, struct tput_fit *f)
 {
-	double cur[PB_MAX_WINDOWS];
+	double cur[TPUT_MAX_WALKERS][PB_MAX_WINDOWS];
 	int rc;
 
+	if ((rc = cal_tput_walkers(c, dev, meas->win_bytes, meas->nr, TPUT_MAX_WALKERS, cur)))
+		return rc;
 	f->sse = INFINITY;
 	f->walkers = 1;
-	for (uint32_t w = 1; w <= 16; w++) {
+	for (uint32_t w = 1; w <= TPUT_MAX_WALKERS; w++) {
 		double e = 0;
 
-		c->walkers = w;
-		if ((rc = cal_tput(c, dev, meas->win_bytes, meas->nr, cur)))
-			return rc;
 		/* least squares: one window the model cannot follow must not pick the count */
 		for (uint32_t i = 0; i < meas->nr; i++)
-			e += (cur[i] - meas->val[i]) * (cur[i] - meas->val[i]);
+			e += (cur[w - 1][i] - meas->val[i]) * (cur[w - 1][i] - meas->val[i]);
 		if (e < f->sse) {
 			f->sse = e;
 			f->walkers = w;
-			memcpy(f->pred, cur, sizeof(cur));
+			memcpy(f->pred, cur[w - 1], sizeof(f->pred));
 		}
 	}
+	c->walkers = TPUT_MAX_WALKERS;
 	return 0;
 }
 

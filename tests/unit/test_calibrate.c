@@ -350,6 +350,43 @@ static void test_tput_in_order(void **state)
 	params__free(p);
 }
 
+/*
+ * cal_tput_walkers() gives, for every walker count, exactly cal_tput()'s
+ * curve with that count: at 256 KiB nothing misses, so it reuses the
+ * one-walker run; at 4 MiB every read misses and walks queue for the
+ * walkers, so each count is its own run (and more walkers are faster).
+ */
+static void test_tput_walkers(void **state)
+{
+	static const uint64_t win[] = {256 << 10, 4 << 20};
+	struct params *p =
+	    params__new((const struct param_table *const[]){&model_param_table, NULL});
+	struct cal_device dev = {
+	    .outstanding = 36, .in_order = 1, .data_ns = {540, 540}, .cap_gbps = {33.6, 33.6}};
+	double all[3][PB_MAX_WINDOWS], one[2];
+	struct model_cfg c;
+
+	(void)state;
+	assert_non_null(p);
+	c = *(const struct model_cfg *)params__cfg(p, &model_param_table);
+	c.scalable = 0;
+	c.iotlb_entries = c.iotlb_ways = 120;
+	c.pwc_lvl_entries[2] = 64;
+	c.walk_fixed_ns = 215;
+	c.mem_read_ns = 73;
+	assert_int_equal(cal_tput_walkers(&c, &dev, win, 2, 3, all), 0);
+	for (uint32_t w = 1; w <= 3; w++) {
+		c.walkers = w;
+		assert_int_equal(cal_tput(&c, &dev, win, 2, one), 0);
+		assert_true(all[w - 1][0] == one[0]);
+		assert_true(all[w - 1][1] == one[1]);
+	}
+	assert_true(all[0][1] < all[2][1]);
+	dev.outstanding = 0;
+	assert_int_equal(cal_tput_walkers(&c, &dev, win, 2, 3, all), -EINVAL);
+	params__free(p);
+}
+
 /* The latency model__access() adds for one 64-byte read of @iova at @t_ns. */
 static uint64_t read_lat(struct model *m, uint64_t t_ns, uint64_t iova)
 {
@@ -407,7 +444,8 @@ int main(void)
 	    cmocka_unit_test(test_run_names),	  cmocka_unit_test(test_fit_recovers),
 	    cmocka_unit_test(test_model_knobs),	  cmocka_unit_test(test_remote_base),
 	    cmocka_unit_test(test_curve_at),	  cmocka_unit_test(test_mrc_equals_sweeps),
-	    cmocka_unit_test(test_tput_in_order), cmocka_unit_test(test_leaf_serial),
+	    cmocka_unit_test(test_tput_in_order), cmocka_unit_test(test_tput_walkers),
+	    cmocka_unit_test(test_leaf_serial),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
