@@ -449,6 +449,7 @@ static inline __attribute__((always_inline)) uint32_t match_way(const uint64_t *
 {
 	uint32_t match = 0;
 
+#pragma GCC unroll 16
 	for (uint32_t w = 0; w < ways; w++)
 		match |= (uint32_t)(keys[w] == key) << w;
 	return match ? (uint32_t)__builtin_ctz(match) : ways;
@@ -464,6 +465,7 @@ static inline __attribute__((always_inline)) uint32_t oldest_way(const uint64_t 
 	uint32_t best = 0;
 	uint64_t min = stamps[0];
 
+#pragma GCC unroll 16
 	for (uint32_t w = 1; w < ways; w++) {
 		bool lt = stamps[w] < min;
 
