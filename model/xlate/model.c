@@ -636,8 +636,9 @@ static void pend_prune(struct model *m, uint64_t t)
 	if (m->pend.nr < m->pend_prune_at)
 		return;
 	for (uint64_t i = 0; i < m->pend.cap; i++)
-		while (m->pend.keys[i] != U64MAP_EMPTY && (m->pend.vals[i] & ~PEND_FAULT) <= t)
-			u64map_del(&m->pend, m->pend.keys[i]);
+		while (m->pend.slots[i].key != U64MAP_EMPTY &&
+		       (m->pend.slots[i].val & ~PEND_FAULT) <= t)
+			u64map_del(&m->pend, m->pend.slots[i].key);
 	m->pend_prune_at = 2 * m->pend.nr > 1024 ? 2 * m->pend.nr : 1024;
 }
 
@@ -1764,7 +1765,7 @@ static void stale_inval(struct model *m, const struct iotlb_inval *inv, bool atc
 	if (!m->stale.nr || u64map_init(&keep))
 		return;
 	for (uint64_t i = 0; i < m->stale.cap; i++) {
-		uint64_t k = m->stale.keys[i], v = m->stale.vals[i];
+		uint64_t k = m->stale.slots[i].key, v = m->stale.slots[i].val;
 
 		if (k == U64MAP_EMPTY)
 			continue;
