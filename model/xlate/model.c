@@ -1252,6 +1252,11 @@ void model__prefetch(const struct model *m, const struct model_access *a)
 		u64map_prefetch(&m->pend, pend_key(a, a->iova & ~m->page_mask, m->psz));
 }
 
+bool model__prefetch_useful(const struct model *m)
+{
+	return m->pend.nr != 0;
+}
+
 uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access *a)
 {
 	uint64_t bytes = a->bytes ? a->bytes : 1;
