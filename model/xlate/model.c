@@ -581,9 +581,9 @@ static uint64_t leaf_serial_walk(struct model *m, struct xunit *u, const struct 
 		start = walkq__serve(u->walkers, arrival, service);
 	if (m->leaf_busy.nr >= m->leaf_prune_at) {
 		for (uint64_t i = 0; i < m->leaf_busy.cap; i++)
-			while (m->leaf_busy.keys[i] != U64MAP_EMPTY &&
-			       m->leaf_busy.vals[i] <= arrival)
-				u64map_del(&m->leaf_busy, m->leaf_busy.keys[i]);
+			while (m->leaf_busy.slots[i].key != U64MAP_EMPTY &&
+			       m->leaf_busy.slots[i].val <= arrival)
+				u64map_del(&m->leaf_busy, m->leaf_busy.slots[i].key);
 		m->leaf_prune_at = 2 * m->leaf_busy.nr > 1024 ? 2 * m->leaf_busy.nr : 1024;
 	}
 	(void)u64map_put(&m->leaf_busy, key, start + service);
