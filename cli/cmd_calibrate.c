@@ -314,8 +314,41 @@ static struct model_cfg run_cfg(const struct params *p, const struct target *t, 
 	return c;
 }
 
+/* What the throughput fit gave the profile (walk.walkers, walk.leaf_serial), when DIR has its file.
+ */
+struct walk_fit {
+	bool have;		/* DIR has the throughput file and it was fitted */
+	double err;		/* largest error of the chosen structure, fraction */
+	char bw[PATH_MAX + 64]; /* that file */
+};
+
+static int fit_throughput(const struct opts *o, const struct target *t, struct model_cfg *c,
+			  struct walk_fit *wf);
+
+/* The [walk] keys the throughput fit chose, or why they keep their defaults. */
+static void write_walkers(FILE *f, const struct model_cfg *c, const struct walk_fit *wf)
+{
+	char src[PATH_MAX + 160];
+
+	if (!wf->have) {
+		fprintf(f,
+			"; walk.walkers, walk.leaf_serial: the run has no %s: built-in defaults\n",
+			PB_BW_FILE);
+		return;
+	}
+	/* the error first: inih's 200-byte lines may cut a long path, never the error */
+	snprintf(src, sizeof(src), "throughput least squares, error %.1f%%, fitted from %s",
+		 100.0 * wf->err, wf->bw);
+	fprintf(f,
+		"; walks in flight at once (walks)\n; source: calibrated: %.170s\nwalkers = %u\n\n"
+		"; a walk to the leaf table (PDE) of a walk in flight waits for it\n"
+		"; source: calibrated: %.170s\nleaf_serial = %s\n\n",
+		src, c->walkers, src, c->walk_leaf_serial ? "on" : "off");
+}
+
 static int write_profile(const char *path, const struct target *t, const struct cal_fit *fit,
-			 const struct model_cfg *c, const char *dflt_read_src)
+			 const struct model_cfg *c, const char *dflt_read_src,
+			 const struct walk_fit *wf)
 {
 	FILE *f = fopen(path, "w");
 	char src[PATH_MAX + 256];
@@ -386,6 +419,7 @@ static int write_profile(const char *path, const struct target *t, const struct 
 		    "; Not identified: no window of the run misses the IOTLB.\n"
 		    "; source: not identified by the run: built-in default\nfixed_ns = %llu\n\n",
 		    (unsigned long long)c->walk_fixed_ns);
+	write_walkers(f, c, wf);
 	fprintf(f, "[mem]\n; one page-table memory read, tables in local memory (ns)\n");
 	if (fit->read_fitted)
 		fprintf(f, "; source: calibrated: least squares, %s\n", src);
@@ -516,6 +550,7 @@ static int do_fit(int argc, char **argv)
 	struct params *p;
 	struct model_cfg tmpl, fitted;
 	struct cal_fit fit;
+	struct walk_fit wf;
 	const struct param_def *rd;
 	int rc;
 
@@ -532,9 +567,12 @@ static int do_fit(int argc, char **argv)
 		params__free(p);
 		return cli_error(CMD, "fit: %s", strerror(-rc));
 	}
-	rc = CLI_OK;
+	if ((rc = fit_throughput(&o, &t, &fitted, &wf))) {
+		params__free(p);
+		return rc;
+	}
 	if (o.out)
-		rc = write_profile(o.out, &t, &fit, &fitted, rd ? rd->source : "estimate");
+		rc = write_profile(o.out, &t, &fit, &fitted, rd ? rd->source : "estimate", &wf);
 	if (!rc && o.plot)
 		rc = plot(o.plot, &t, &fit.score, t.run.name);
 	if (rc) {
@@ -556,6 +594,12 @@ static int do_fit(int argc, char **argv)
 				fit.miss_fitted, "mem.read_ns", (json_int_t)fit.mem_read_ns,
 				"mem.read_ns_identified", fit.read_fitted, "mem.remote_extra_ns",
 				(json_int_t)fitted.mem_remote_extra_ns));
+		if (j && wf.have)
+			json_object_set_new(j, "fitted_throughput",
+					    json_pack("{s:s, s:I, s:b, s:f}", "bw_file", wf.bw,
+						      "walk.walkers", (json_int_t)fitted.walkers,
+						      "walk.leaf_serial", fitted.walk_leaf_serial,
+						      "largest_error_pct", 100.0 * wf.err));
 		if (j)
 			json_object_set_new(j, "command", json_string("pcie-bench"));
 		if (j && o.out)
@@ -577,6 +621,12 @@ static int do_fit(int argc, char **argv)
 	       (unsigned long long)fit.mem_read_ns,
 	       fit.read_fitted ? "" : " (not identified: default)",
 	       (unsigned long long)fitted.mem_remote_extra_ns);
+	if (wf.have)
+		printf("fitted on %s: walk.walkers=%u walk.leaf_serial=%s (largest error %.1f%% of "
+		       "the "
+		       "IOMMU-off throughput; `calibrate throughput` shows the curve)\n",
+		       wf.bw, fitted.walkers, fitted.walk_leaf_serial ? "on" : "off",
+		       100.0 * wf.err);
 	if (!fit.miss_fitted)
 		printf(
 		    "note: no window misses the IOTLB with %s mappings: iotlb.entries is a lower "
@@ -891,6 +941,35 @@ static int do_tput(int argc, char **argv)
 	if (o.json)
 		return tput_json(path, &t, &in, &dev, &r);
 	tput_print(path, &t, &in, &dev, &r);
+	return CLI_OK;
+}
+
+/*
+ * calibrate pcie-bench: walk.walkers and walk.leaf_serial from DIR's
+ * throughput file, when it has one, by the same fit as `calibrate
+ * throughput` (over the latency fit's values in @c); leaves them in @c.
+ */
+static int fit_throughput(const struct opts *o, const struct target *t, struct model_cfg *c,
+			  struct walk_fit *wf)
+{
+	struct tput_in in;
+	struct cal_device dev;
+	struct tput_fit fit[2];
+	uint32_t at;
+	int rc;
+
+	memset(wf, 0, sizeof(*wf));
+	snprintf(wf->bw, sizeof(wf->bw), "%s/%s", o->dir, PB_BW_FILE);
+	if (access(wf->bw, F_OK))
+		return CLI_OK;
+	if ((rc = tput_load(o, t, &in)))
+		return rc;
+	tput_device(t, &in, &dev);
+	if ((rc = tput_fit(c, &dev, &in.meas, fit)))
+		return cli_error(CMD, "throughput: %s", strerror(-rc));
+	wf->err = cal_tput_err(fit[c->walk_leaf_serial].pred, &in.meas,
+			       in.have_off ? &in.off : NULL, &at);
+	wf->have = true;
 	return CLI_OK;
 }
 

@@ -61,6 +61,14 @@ check_eq "the fit gives the shipped profile's values" \
 check_match "fitted values say where from and the error" \
 	"source: calibrated: grid search, fitted from $BDW-s0-s0-s0-iommu-nosp/lat_dma_sweep_rd_rnd_64.txt, error [0-9.]+%" \
 	"$(cat "$TMP/bdw.ini")"
+check_match "the fit also takes the walkers from the folder's throughput file" \
+	"source: calibrated: throughput least squares, error [0-9.]+%, fitted from $BDW-s0-s0-s0-iommu-nosp/bw_dma_win_sweep_rd_rnd_64.txt
+walkers = 6" "$(cat "$TMP/bdw.ini")"
+for m in snb-e5-2630:4:on ib-e5-2620v2-local:5:off ib-e5-2620v2-remote:5:off bdw-e5-2630v4-remote:6:off; do
+	IFS=: read -r prof w ls <<<"$m"
+	check_eq "shipped $prof: walk.walkers and walk.leaf_serial from its throughput fit" "$w $ls" \
+		"$(awk '/^\[/ { s = $0 } s == "[walk]" && ($1 == "walkers" || $1 == "leaf_serial") { printf "%s%s", n++ ? " " : "", $3 }' "data/profiles/$prof.ini")"
+done
 check_rc "the fitted profile loads in replay" 0 "$SVATRACE" replay --list-params --profile "$TMP/bdw.ini"
 check_match "replay --list-params: iotlb.entries calibrated, from which file" \
 	"\[calibrated\] source: calibrated: grid search, fitted from $BDW-s0-s0-s0-iommu-nosp/lat_dma_sweep_rd_rnd_64.txt, error [0-9.]+% \(set by profile $TMP/bdw.ini\)" "$OUT"
