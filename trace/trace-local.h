@@ -106,7 +106,7 @@ static inline void trace_packer__add(struct trace_packer *pk, const void *rec)
 	uint16_t kind, size;
 	uint64_t *pw, w;
 	uint8_t *p = pk->p;
-	uint32_t nw, i;
+	uint32_t nw, i, lim;
 
 	memcpy(&kind, raw + offsetof(struct trace_rec, kind), sizeof(kind));
 	memcpy(&size, raw + offsetof(struct trace_rec, size_bytes), sizeof(size));
@@ -120,7 +120,8 @@ static inline void trace_packer__add(struct trace_packer *pk, const void *rec)
 		pw[0] = w;
 		i = 1;
 	}
-	for (; i < nw && i < TRACE_PACK_PREV_WORDS; i++) {
+	lim = nw < TRACE_PACK_PREV_WORDS ? nw : TRACE_PACK_PREV_WORDS;
+	for (; i < lim; i++) {
 		uint64_t z;
 
 		memcpy(&w, raw + 8 * i, 8);
