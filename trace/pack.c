@@ -43,9 +43,14 @@ struct trace_packer *trace_packer__new(uint32_t raw_cap, int level)
 		return NULL;
 	pk->raw_cap = raw_cap;
 	pk->level = level;
-	pk->buf = malloc(trace_pack_bound(raw_cap));
-	/* a time varint (at most 10 bytes) per record of at least 32 bytes */
-	pk->tbuf = malloc((size_t)raw_cap / 32 * 10 + 16);
+	/*
+	 * The writer's records are at least 32 bytes; a record the decoder
+	 * gives may be 16 (the fuzz target packs those again): room for its
+	 * kind, a word and its time, and a time varint (at most 10 bytes) per
+	 * record in the column.
+	 */
+	pk->buf = malloc(trace_pack_bound(raw_cap) + raw_cap / 8);
+	pk->tbuf = malloc((size_t)raw_cap / 16 * 10 + 16);
 	pk->zc = ZSTD_createCCtx();
 	if (!pk->buf || !pk->tbuf || !pk->zc) {
 		trace_packer__free(pk);
@@ -80,9 +85,9 @@ int trace_packer__finish(struct trace_packer *pk, uint8_t *out, size_t out_cap, 
 	if (pk->time_column) {
 		/*
 		 * The time column after the other words, then its length
-		 * (format.h). buf has room: its bound allows 11 bytes per raw
-		 * word, the two streams together take at most 43 per 32 raw
-		 * bytes, plus 4.
+		 * (format.h). buf has room: trace_packer__new() allows 12
+		 * bytes per raw word; the two streams take at most 11.5 (a
+		 * 16-byte record: a 3-byte kind and two 10-byte varints), plus 4.
 		 */
 		uint32_t t = (uint32_t)(pk->tp - pk->tbuf);
 
