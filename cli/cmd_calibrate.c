@@ -55,7 +55,8 @@ static void usage(FILE *f)
 	    "default: the translation values of a default profile from machine profiles\n"
 	    "  (medians of what each fit identifies), as data/profiles/default.ini's.\n"
 	    "throughput: predict DIR's " PB_BW_FILE " with a closed-loop device\n"
-	    "  over PROFILE (fitted outstanding reads and walkers) and print the error.\n"
+	    "  over PROFILE (fitted outstanding reads, walkers and whether walks to one leaf\n"
+	    "  table serialise) and print the error.\n"
 	    "\n"
 	    "  --baseline DIR   IOMMU-off run to use (default: found by name next to DIR)\n"
 	    "  --no-baseline    take the data path as flat\n"
@@ -313,8 +314,41 @@ static struct model_cfg run_cfg(const struct params *p, const struct target *t, 
 	return c;
 }
 
+/* What the throughput fit gave the profile (walk.walkers, walk.leaf_serial), when DIR has its file.
+ */
+struct walk_fit {
+	bool have;		/* DIR has the throughput file and it was fitted */
+	double err;		/* largest error of the chosen structure, fraction */
+	char bw[PATH_MAX + 64]; /* that file */
+};
+
+static int fit_throughput(const struct opts *o, const struct target *t, struct model_cfg *c,
+			  struct walk_fit *wf);
+
+/* The [walk] keys the throughput fit chose, or why they keep their defaults. */
+static void write_walkers(FILE *f, const struct model_cfg *c, const struct walk_fit *wf)
+{
+	char src[PATH_MAX + 160];
+
+	if (!wf->have) {
+		fprintf(f,
+			"; walk.walkers, walk.leaf_serial: the run has no %s: built-in defaults\n",
+			PB_BW_FILE);
+		return;
+	}
+	/* the error first: inih's 200-byte lines may cut a long path, never the error */
+	snprintf(src, sizeof(src), "throughput least squares, error %.1f%%, fitted from %s",
+		 100.0 * wf->err, wf->bw);
+	fprintf(f,
+		"; walks in flight at once (walks)\n; source: calibrated: %.170s\nwalkers = %u\n\n"
+		"; a walk to the leaf table (PDE) of a walk in flight waits for it\n"
+		"; source: calibrated: %.170s\nleaf_serial = %s\n\n",
+		src, c->walkers, src, c->walk_leaf_serial ? "on" : "off");
+}
+
 static int write_profile(const char *path, const struct target *t, const struct cal_fit *fit,
-			 const struct model_cfg *c, const char *dflt_read_src)
+			 const struct model_cfg *c, const char *dflt_read_src,
+			 const struct walk_fit *wf)
 {
 	FILE *f = fopen(path, "w");
 	char src[PATH_MAX + 256];
@@ -385,6 +419,7 @@ static int write_profile(const char *path, const struct target *t, const struct 
 		    "; Not identified: no window of the run misses the IOTLB.\n"
 		    "; source: not identified by the run: built-in default\nfixed_ns = %llu\n\n",
 		    (unsigned long long)c->walk_fixed_ns);
+	write_walkers(f, c, wf);
 	fprintf(f, "[mem]\n; one page-table memory read, tables in local memory (ns)\n");
 	if (fit->read_fitted)
 		fprintf(f, "; source: calibrated: least squares, %s\n", src);
@@ -515,6 +550,7 @@ static int do_fit(int argc, char **argv)
 	struct params *p;
 	struct model_cfg tmpl, fitted;
 	struct cal_fit fit;
+	struct walk_fit wf;
 	const struct param_def *rd;
 	int rc;
 
@@ -531,9 +567,12 @@ static int do_fit(int argc, char **argv)
 		params__free(p);
 		return cli_error(CMD, "fit: %s", strerror(-rc));
 	}
-	rc = CLI_OK;
+	if ((rc = fit_throughput(&o, &t, &fitted, &wf))) {
+		params__free(p);
+		return rc;
+	}
 	if (o.out)
-		rc = write_profile(o.out, &t, &fit, &fitted, rd ? rd->source : "estimate");
+		rc = write_profile(o.out, &t, &fit, &fitted, rd ? rd->source : "estimate", &wf);
 	if (!rc && o.plot)
 		rc = plot(o.plot, &t, &fit.score, t.run.name);
 	if (rc) {
@@ -555,6 +594,12 @@ static int do_fit(int argc, char **argv)
 				fit.miss_fitted, "mem.read_ns", (json_int_t)fit.mem_read_ns,
 				"mem.read_ns_identified", fit.read_fitted, "mem.remote_extra_ns",
 				(json_int_t)fitted.mem_remote_extra_ns));
+		if (j && wf.have)
+			json_object_set_new(j, "fitted_throughput",
+					    json_pack("{s:s, s:I, s:b, s:f}", "bw_file", wf.bw,
+						      "walk.walkers", (json_int_t)fitted.walkers,
+						      "walk.leaf_serial", fitted.walk_leaf_serial,
+						      "largest_error_pct", 100.0 * wf.err));
 		if (j)
 			json_object_set_new(j, "command", json_string("pcie-bench"));
 		if (j && o.out)
@@ -576,6 +621,12 @@ static int do_fit(int argc, char **argv)
 	       (unsigned long long)fit.mem_read_ns,
 	       fit.read_fitted ? "" : " (not identified: default)",
 	       (unsigned long long)fitted.mem_remote_extra_ns);
+	if (wf.have)
+		printf("fitted on %s: walk.walkers=%u walk.leaf_serial=%s (largest error %.1f%% of "
+		       "the "
+		       "IOMMU-off throughput; `calibrate throughput` shows the curve)\n",
+		       wf.bw, fitted.walkers, fitted.walk_leaf_serial ? "on" : "off",
+		       100.0 * wf.err);
 	if (!fit.miss_fitted)
 		printf(
 		    "note: no window misses the IOTLB with %s mappings: iotlb.entries is a lower "
@@ -725,18 +776,26 @@ static void tput_device(const struct target *t, const struct tput_in *in, struct
 	dev->in_order = 1;
 }
 
+/* One structure of the throughput fit: its walker count, least squares and curve. */
+struct tput_fit {
+	uint32_t walkers;	     /* walk.walkers */
+	double sse;		     /* sum of squared errors, (Gb/s)^2 */
+	double pred[PB_MAX_WINDOWS]; /* its curve */
+};
+
 /*
- * walk.walkers (grid 1..16) by least squares over the windows: the latency
- * curves cannot tell it, since pcie-bench's latency test has one read in
- * flight. Leaves the count in c->walkers and its curve in @pred.
+ * walk.walkers (grid 1..16) by least squares over the windows, with
+ * walk.leaf_serial as c says: the latency curves cannot tell the count,
+ * since pcie-bench's latency test has one read in flight.
  */
 static int tput_fit_walkers(struct model_cfg *c, const struct cal_device *dev,
-			    const struct pb_curve *meas, double *pred)
+			    const struct pb_curve *meas, struct tput_fit *f)
 {
-	double cur[PB_MAX_WINDOWS], best = INFINITY;
-	uint32_t best_k = 1;
+	double cur[PB_MAX_WINDOWS];
 	int rc;
 
+	f->sse = INFINITY;
+	f->walkers = 1;
 	for (uint32_t w = 1; w <= 16; w++) {
 		double e = 0;
 
@@ -746,13 +805,32 @@ static int tput_fit_walkers(struct model_cfg *c, const struct cal_device *dev,
 		/* least squares: one window the model cannot follow must not pick the count */
 		for (uint32_t i = 0; i < meas->nr; i++)
 			e += (cur[i] - meas->val[i]) * (cur[i] - meas->val[i]);
-		if (e < best) {
-			best = e;
-			best_k = w;
-			memcpy(pred, cur, sizeof(cur));
+		if (e < f->sse) {
+			f->sse = e;
+			f->walkers = w;
+			memcpy(f->pred, cur, sizeof(cur));
 		}
 	}
-	c->walkers = best_k;
+	return 0;
+}
+
+/*
+ * The throughput fit: walk.walkers for each value of walk.leaf_serial, and
+ * the structure with the smaller least squares (the same rule on every run;
+ * docs/calibration.md). fit[0] off, fit[1] on; leaves the choice in @c.
+ */
+static int tput_fit(struct model_cfg *c, const struct cal_device *dev, const struct pb_curve *meas,
+		    struct tput_fit fit[2])
+{
+	int rc;
+
+	for (int ls = 0; ls < 2; ls++) {
+		c->walk_leaf_serial = (uint8_t)ls;
+		if ((rc = tput_fit_walkers(c, dev, meas, &fit[ls])))
+			return rc;
+	}
+	c->walk_leaf_serial = fit[1].sse < fit[0].sse;
+	c->walkers = fit[c->walk_leaf_serial].walkers;
 	return 0;
 }
 
@@ -762,11 +840,19 @@ static double tput_err_at(const struct tput_in *in, const double *pred, uint32_t
 	return (pred[i] - in->meas.val[i]) / (in->have_off ? in->off.val[i] : in->meas.val[0]);
 }
 
+/* The fitted structures, their largest errors, and the one chosen. */
+struct tput_res {
+	struct tput_fit fit[2]; /* walk.leaf_serial off, on */
+	double worst[2];	/* largest error of each, fraction */
+	uint32_t at[2];		/* at which window */
+	int ls;			/* the chosen walk.leaf_serial */
+};
+
 static int tput_json(const char *profile, const struct target *t, const struct tput_in *in,
-		     const struct cal_device *dev, uint32_t walkers, const double *pred,
-		     double worst, uint32_t at)
+		     const struct cal_device *dev, const struct tput_res *r)
 {
-	json_t *w = json_array(), *j;
+	const double *pred = r->fit[r->ls].pred;
+	json_t *w = json_array(), *st = json_array(), *j;
 
 	for (uint32_t i = 0; w && i < in->meas.nr; i++)
 		json_array_append_new(
@@ -776,28 +862,45 @@ static int tput_json(const char *profile, const struct target *t, const struct t
 				 "measured_gbps", in->meas.val[i], "predicted_gbps", pred[i],
 				 "error_pct", 100.0 * tput_err_at(in, pred, i), "cap_gbps",
 				 dev->cap_gbps[i], "data_ns", dev->data_ns[i]));
-	j = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, s:b, s:f, s:f, s:I}, s:o, s:f, s:I, s:s}",
+	for (int ls = 0; st && ls < 2; ls++)
+		json_array_append_new(
+		    st, json_pack("{s:b, s:I, s:f, s:f, s:I}", "walk.leaf_serial", ls,
+				  "walk.walkers", (json_int_t)r->fit[ls].walkers, "rms_gbps",
+				  sqrt(r->fit[ls].sse / in->meas.nr), "largest_error_pct",
+				  100.0 * r->worst[ls], "largest_error_window_bytes",
+				  (json_int_t)in->meas.win_bytes[r->at[ls]]));
+	j = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, s:b, s:f, s:f, s:I, s:b}, s:o, s:o, s:f, s:I, "
+		      "s:s}",
 		      "command", "throughput", "profile", profile, "run", t->run.name, "bw_file",
 		      in->bw, "device", "outstanding", (json_int_t)dev->outstanding, "in_order",
 		      dev->in_order, "link_gbps", in->link_gbps, "data_ns", t->meas.val[0],
-		      "walk.walkers", (json_int_t)walkers, "windows", w, "largest_error_pct",
-		      100.0 * worst, "largest_error_window_bytes",
-		      (json_int_t)in->meas.win_bytes[at], "error_of",
+		      "walk.walkers", (json_int_t)r->fit[r->ls].walkers, "walk.leaf_serial", r->ls,
+		      "structures", st, "windows", w, "largest_error_pct", 100.0 * r->worst[r->ls],
+		      "largest_error_window_bytes", (json_int_t)in->meas.win_bytes[r->at[r->ls]],
+		      "error_of",
 		      in->have_off ? "IOMMU-off throughput" : "first window's throughput");
 	return j_print(j);
 }
 
 static void tput_print(const char *profile, const struct target *t, const struct tput_in *in,
-		       const struct cal_device *dev, uint32_t walkers, const double *pred,
-		       double worst, uint32_t at)
+		       const struct cal_device *dev, const struct tput_res *r)
 {
+	const double *pred = r->fit[r->ls].pred;
+
 	printf("profile: %s\nrun: %s, %s\n", profile, t->run.name, in->bw);
 	printf("device: outstanding=%u (link x data latency / 64 B), data latency %.1f ns "
 	       "(%s at %llu bytes, plus the baseline's rise), link %.2f Gb/s (largest "
 	       "measured; capped per window by the IOMMU-off run's shape), translations in "
-	       "order (no hit under miss); fitted walk.walkers=%u\n",
+	       "order (no hit under miss); fitted walk.walkers=%u walk.leaf_serial=%s\n",
 	       dev->outstanding, t->meas.val[0], PB_LAT_FILE,
-	       (unsigned long long)t->meas.win_bytes[0], in->link_gbps, walkers);
+	       (unsigned long long)t->meas.win_bytes[0], in->link_gbps, r->fit[r->ls].walkers,
+	       r->ls ? "on" : "off");
+	for (int ls = 0; ls < 2; ls++)
+		printf("structure: walk.leaf_serial=%s: walk.walkers=%u, rms %.2f Gb/s, largest "
+		       "error %.1f%% at %llu bytes%s\n",
+		       ls ? "on" : "off", r->fit[ls].walkers, sqrt(r->fit[ls].sse / in->meas.nr),
+		       100.0 * r->worst[ls], (unsigned long long)in->meas.win_bytes[r->at[ls]],
+		       ls == r->ls ? " (chosen: smaller least squares)" : "");
 	printf("%10s %12s %12s %12s %10s %10s %10s\n", "window", "iommu-off", "measured",
 	       "predicted", "error", "cap", "data_ns");
 	for (uint32_t i = 0; i < in->meas.nr; i++)
@@ -805,8 +908,9 @@ static void tput_print(const char *profile, const struct target *t, const struct
 		       (unsigned long long)in->meas.win_bytes[i],
 		       in->have_off ? in->off.val[i] : NAN, in->meas.val[i], pred[i],
 		       100.0 * tput_err_at(in, pred, i), dev->cap_gbps[i], dev->data_ns[i]);
-	printf("largest error: %.1f%% of the %s throughput, at window %u\n", 100.0 * worst,
-	       in->have_off ? "IOMMU-off" : "first window's", at);
+	printf("largest error: %.1f%% of the %s throughput, at window %u\n",
+	       100.0 * r->worst[r->ls], in->have_off ? "IOMMU-off" : "first window's",
+	       r->at[r->ls]);
 }
 
 static int do_tput(int argc, char **argv)
@@ -816,8 +920,7 @@ static int do_tput(int argc, char **argv)
 	char path[PATH_MAX];
 	struct tput_in in;
 	struct cal_device dev;
-	double pred[PB_MAX_WINDOWS], worst;
-	uint32_t at;
+	struct tput_res r;
 	struct target t;
 	struct model_cfg c;
 	int rc;
@@ -829,12 +932,44 @@ static int do_tput(int argc, char **argv)
 	    (rc = profile_cfg(pos[0], &t, path, sizeof(path), &c)))
 		return rc;
 	tput_device(&t, &in, &dev);
-	if ((rc = tput_fit_walkers(&c, &dev, &in.meas, pred)))
+	if ((rc = tput_fit(&c, &dev, &in.meas, r.fit)))
 		return cli_error(CMD, "throughput: %s", strerror(-rc));
-	worst = cal_tput_err(pred, &in.meas, in.have_off ? &in.off : NULL, &at);
+	r.ls = c.walk_leaf_serial;
+	for (int ls = 0; ls < 2; ls++)
+		r.worst[ls] =
+		    cal_tput_err(r.fit[ls].pred, &in.meas, in.have_off ? &in.off : NULL, &r.at[ls]);
 	if (o.json)
-		return tput_json(path, &t, &in, &dev, c.walkers, pred, worst, at);
-	tput_print(path, &t, &in, &dev, c.walkers, pred, worst, at);
+		return tput_json(path, &t, &in, &dev, &r);
+	tput_print(path, &t, &in, &dev, &r);
+	return CLI_OK;
+}
+
+/*
+ * calibrate pcie-bench: walk.walkers and walk.leaf_serial from DIR's
+ * throughput file, when it has one, by the same fit as `calibrate
+ * throughput` (over the latency fit's values in @c); leaves them in @c.
+ */
+static int fit_throughput(const struct opts *o, const struct target *t, struct model_cfg *c,
+			  struct walk_fit *wf)
+{
+	struct tput_in in;
+	struct cal_device dev;
+	struct tput_fit fit[2];
+	uint32_t at;
+	int rc;
+
+	memset(wf, 0, sizeof(*wf));
+	snprintf(wf->bw, sizeof(wf->bw), "%s/%s", o->dir, PB_BW_FILE);
+	if (access(wf->bw, F_OK))
+		return CLI_OK;
+	if ((rc = tput_load(o, t, &in)))
+		return rc;
+	tput_device(t, &in, &dev);
+	if ((rc = tput_fit(c, &dev, &in.meas, fit)))
+		return cli_error(CMD, "throughput: %s", strerror(-rc));
+	wf->err = cal_tput_err(fit[c->walk_leaf_serial].pred, &in.meas,
+			       in.have_off ? &in.off : NULL, &at);
+	wf->have = true;
 	return CLI_OK;
 }
 
