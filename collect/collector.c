@@ -1150,19 +1150,15 @@ static int merge_parts(struct collect_state *cs)
 	return rc;
 }
 
-/* Events lost so far, all probes and CPUs (--stop-on-loss polls it). */
+/*
+ * Events lost so far, all probes and CPUs (--stop-on-loss polls it): the
+ * BPF side's running total in the mapped .bss, no map syscall (see
+ * lost_total in svatrace.bpf.c), and the runs the kernel skipped.
+ */
 static uint64_t lost_now(struct svatrace_bpf *skel)
 {
-	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.lost);
-	uint64_t vals[RINGS_MAX], n = 0;
-
-	if (ncpu <= 0 || ncpu > RINGS_MAX)
-		return 0;
-	for (uint32_t k = 0; k < SVT_P_MAX_; k++)
-		if (!bpf_map_lookup_elem(fd, &k, vals))
-			for (int cpu = 0; cpu < ncpu; cpu++)
-				n += vals[cpu];
-	return n + read_missed(skel, NULL, NULL, NULL);
+	return __atomic_load_n(&skel->bss->lost_total, __ATOMIC_RELAXED) +
+	       read_missed(skel, NULL, NULL, NULL);
 }
 
 /*
