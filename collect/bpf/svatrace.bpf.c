@@ -1929,6 +1929,10 @@ static __always_inline int tp_words(void *ctx, const __u32 words)
 	if (!(r = rec_open(SVT_P_TRACEPOINT, nv, 0)))
 		return 0;
 	r->op = tp_index(ctx);
+	if (summary_mode) { /* counted by op alone: the payload is never read */
+		rec_submit(r, nv, 0);
+		return 0;
+	}
 	w = (__u32 *)RVAL(r, struct svt_v_tracepoint)->payload;
 	/* Spelled out, not a loop: each load must be ctx + a constant (the
 	 * verifier refuses a context pointer moved by a variable). */
@@ -1965,7 +1969,9 @@ int tp_generic(void *ctx)
 	if (!(r = rec_open(SVT_P_TRACEPOINT, nv, 0)))
 		return 0;
 	r->op = tp_index(ctx);
-	bpf_probe_read_kernel(RVAL(r, struct svt_v_tracepoint)->payload, 64, (char *)ctx + 8);
+	if (!summary_mode) /* summary mode counts by op alone */
+		bpf_probe_read_kernel(RVAL(r, struct svt_v_tracepoint)->payload, 64,
+				      (char *)ctx + 8);
 	rec_submit(r, nv, 0);
 	return 0;
 }
