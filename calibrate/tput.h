@@ -36,6 +36,12 @@
  *   later IIO perfmon (Ice Lake-SP UNC_IIO_IOMMU1.CYC_PWT_FULL, "maximum
  *   limit for outstanding page walks", intel/perfmon ICX events) documents
  *   the walk limit that bounds miss under miss.
+ * - walk.leaf_serial (the caller's choice; cmd_calibrate fits it with
+ *   walk.walkers): a walk that needs the leaf table of a walk in flight
+ *   waits for it. Source: Sandy Bridge's own throughput curve, an estimate
+ *   (docs/calibration.md): its walks overlap 0.9 / 1.5 / 2.2 / 3.0 / 4.0 at
+ *   once over 1 / 2 / 4 / 8 / 32 leaf tables, the expected number of
+ *   distinct tables before a repeat (1, 1.5, 2.22, 3.25), capped near 4.
  * - Random 64-byte aligned offsets over the window, as in the latency fit;
  *   12000 warm-up reads, 20000 measured.
  */

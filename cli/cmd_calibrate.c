@@ -55,7 +55,8 @@ static void usage(FILE *f)
 	    "default: the translation values of a default profile from machine profiles\n"
 	    "  (medians of what each fit identifies), as data/profiles/default.ini's.\n"
 	    "throughput: predict DIR's " PB_BW_FILE " with a closed-loop device\n"
-	    "  over PROFILE (fitted outstanding reads and walkers) and print the error.\n"
+	    "  over PROFILE (fitted outstanding reads, walkers and whether walks to one leaf\n"
+	    "  table serialise) and print the error.\n"
 	    "\n"
 	    "  --baseline DIR   IOMMU-off run to use (default: found by name next to DIR)\n"
 	    "  --no-baseline    take the data path as flat\n"
@@ -725,18 +726,26 @@ static void tput_device(const struct target *t, const struct tput_in *in, struct
 	dev->in_order = 1;
 }
 
+/* One structure of the throughput fit: its walker count, least squares and curve. */
+struct tput_fit {
+	uint32_t walkers;	     /* walk.walkers */
+	double sse;		     /* sum of squared errors, (Gb/s)^2 */
+	double pred[PB_MAX_WINDOWS]; /* its curve */
+};
+
 /*
- * walk.walkers (grid 1..16) by least squares over the windows: the latency
- * curves cannot tell it, since pcie-bench's latency test has one read in
- * flight. Leaves the count in c->walkers and its curve in @pred.
+ * walk.walkers (grid 1..16) by least squares over the windows, with
+ * walk.leaf_serial as c says: the latency curves cannot tell the count,
+ * since pcie-bench's latency test has one read in flight.
  */
 static int tput_fit_walkers(struct model_cfg *c, const struct cal_device *dev,
-			    const struct pb_curve *meas, double *pred)
+			    const struct pb_curve *meas, struct tput_fit *f)
 {
-	double cur[PB_MAX_WINDOWS], best = INFINITY;
-	uint32_t best_k = 1;
+	double cur[PB_MAX_WINDOWS];
 	int rc;
 
+	f->sse = INFINITY;
+	f->walkers = 1;
 	for (uint32_t w = 1; w <= 16; w++) {
 		double e = 0;
 
@@ -746,13 +755,32 @@ static int tput_fit_walkers(struct model_cfg *c, const struct cal_device *dev,
 		/* least squares: one window the model cannot follow must not pick the count */
 		for (uint32_t i = 0; i < meas->nr; i++)
 			e += (cur[i] - meas->val[i]) * (cur[i] - meas->val[i]);
-		if (e < best) {
-			best = e;
-			best_k = w;
-			memcpy(pred, cur, sizeof(cur));
+		if (e < f->sse) {
+			f->sse = e;
+			f->walkers = w;
+			memcpy(f->pred, cur, sizeof(cur));
 		}
 	}
-	c->walkers = best_k;
+	return 0;
+}
+
+/*
+ * The throughput fit: walk.walkers for each value of walk.leaf_serial, and
+ * the structure with the smaller least squares (the same rule on every run;
+ * docs/calibration.md). fit[0] off, fit[1] on; leaves the choice in @c.
+ */
+static int tput_fit(struct model_cfg *c, const struct cal_device *dev, const struct pb_curve *meas,
+		    struct tput_fit fit[2])
+{
+	int rc;
+
+	for (int ls = 0; ls < 2; ls++) {
+		c->walk_leaf_serial = (uint8_t)ls;
+		if ((rc = tput_fit_walkers(c, dev, meas, &fit[ls])))
+			return rc;
+	}
+	c->walk_leaf_serial = fit[1].sse < fit[0].sse;
+	c->walkers = fit[c->walk_leaf_serial].walkers;
 	return 0;
 }
 
@@ -762,11 +790,19 @@ static double tput_err_at(const struct tput_in *in, const double *pred, uint32_t
 	return (pred[i] - in->meas.val[i]) / (in->have_off ? in->off.val[i] : in->meas.val[0]);
 }
 
+/* The fitted structures, their largest errors, and the one chosen. */
+struct tput_res {
+	struct tput_fit fit[2]; /* walk.leaf_serial off, on */
+	double worst[2];	/* largest error of each, fraction */
+	uint32_t at[2];		/* at which window */
+	int ls;			/* the chosen walk.leaf_serial */
+};
+
 static int tput_json(const char *profile, const struct target *t, const struct tput_in *in,
-		     const struct cal_device *dev, uint32_t walkers, const double *pred,
-		     double worst, uint32_t at)
+		     const struct cal_device *dev, const struct tput_res *r)
 {
-	json_t *w = json_array(), *j;
+	const double *pred = r->fit[r->ls].pred;
+	json_t *w = json_array(), *st = json_array(), *j;
 
 	for (uint32_t i = 0; w && i < in->meas.nr; i++)
 		json_array_append_new(
@@ -776,28 +812,45 @@ static int tput_json(const char *profile, const struct target *t, const struct t
 				 "measured_gbps", in->meas.val[i], "predicted_gbps", pred[i],
 				 "error_pct", 100.0 * tput_err_at(in, pred, i), "cap_gbps",
 				 dev->cap_gbps[i], "data_ns", dev->data_ns[i]));
-	j = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, s:b, s:f, s:f, s:I}, s:o, s:f, s:I, s:s}",
+	for (int ls = 0; st && ls < 2; ls++)
+		json_array_append_new(
+		    st, json_pack("{s:b, s:I, s:f, s:f, s:I}", "walk.leaf_serial", ls,
+				  "walk.walkers", (json_int_t)r->fit[ls].walkers, "rms_gbps",
+				  sqrt(r->fit[ls].sse / in->meas.nr), "largest_error_pct",
+				  100.0 * r->worst[ls], "largest_error_window_bytes",
+				  (json_int_t)in->meas.win_bytes[r->at[ls]]));
+	j = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, s:b, s:f, s:f, s:I, s:b}, s:o, s:o, s:f, s:I, "
+		      "s:s}",
 		      "command", "throughput", "profile", profile, "run", t->run.name, "bw_file",
 		      in->bw, "device", "outstanding", (json_int_t)dev->outstanding, "in_order",
 		      dev->in_order, "link_gbps", in->link_gbps, "data_ns", t->meas.val[0],
-		      "walk.walkers", (json_int_t)walkers, "windows", w, "largest_error_pct",
-		      100.0 * worst, "largest_error_window_bytes",
-		      (json_int_t)in->meas.win_bytes[at], "error_of",
+		      "walk.walkers", (json_int_t)r->fit[r->ls].walkers, "walk.leaf_serial", r->ls,
+		      "structures", st, "windows", w, "largest_error_pct", 100.0 * r->worst[r->ls],
+		      "largest_error_window_bytes", (json_int_t)in->meas.win_bytes[r->at[r->ls]],
+		      "error_of",
 		      in->have_off ? "IOMMU-off throughput" : "first window's throughput");
 	return j_print(j);
 }
 
 static void tput_print(const char *profile, const struct target *t, const struct tput_in *in,
-		       const struct cal_device *dev, uint32_t walkers, const double *pred,
-		       double worst, uint32_t at)
+		       const struct cal_device *dev, const struct tput_res *r)
 {
+	const double *pred = r->fit[r->ls].pred;
+
 	printf("profile: %s\nrun: %s, %s\n", profile, t->run.name, in->bw);
 	printf("device: outstanding=%u (link x data latency / 64 B), data latency %.1f ns "
 	       "(%s at %llu bytes, plus the baseline's rise), link %.2f Gb/s (largest "
 	       "measured; capped per window by the IOMMU-off run's shape), translations in "
-	       "order (no hit under miss); fitted walk.walkers=%u\n",
+	       "order (no hit under miss); fitted walk.walkers=%u walk.leaf_serial=%s\n",
 	       dev->outstanding, t->meas.val[0], PB_LAT_FILE,
-	       (unsigned long long)t->meas.win_bytes[0], in->link_gbps, walkers);
+	       (unsigned long long)t->meas.win_bytes[0], in->link_gbps, r->fit[r->ls].walkers,
+	       r->ls ? "on" : "off");
+	for (int ls = 0; ls < 2; ls++)
+		printf("structure: walk.leaf_serial=%s: walk.walkers=%u, rms %.2f Gb/s, largest "
+		       "error %.1f%% at %llu bytes%s\n",
+		       ls ? "on" : "off", r->fit[ls].walkers, sqrt(r->fit[ls].sse / in->meas.nr),
+		       100.0 * r->worst[ls], (unsigned long long)in->meas.win_bytes[r->at[ls]],
+		       ls == r->ls ? " (chosen: smaller least squares)" : "");
 	printf("%10s %12s %12s %12s %10s %10s %10s\n", "window", "iommu-off", "measured",
 	       "predicted", "error", "cap", "data_ns");
 	for (uint32_t i = 0; i < in->meas.nr; i++)
@@ -805,8 +858,9 @@ static void tput_print(const char *profile, const struct target *t, const struct
 		       (unsigned long long)in->meas.win_bytes[i],
 		       in->have_off ? in->off.val[i] : NAN, in->meas.val[i], pred[i],
 		       100.0 * tput_err_at(in, pred, i), dev->cap_gbps[i], dev->data_ns[i]);
-	printf("largest error: %.1f%% of the %s throughput, at window %u\n", 100.0 * worst,
-	       in->have_off ? "IOMMU-off" : "first window's", at);
+	printf("largest error: %.1f%% of the %s throughput, at window %u\n",
+	       100.0 * r->worst[r->ls], in->have_off ? "IOMMU-off" : "first window's",
+	       r->at[r->ls]);
 }
 
 static int do_tput(int argc, char **argv)
@@ -816,8 +870,7 @@ static int do_tput(int argc, char **argv)
 	char path[PATH_MAX];
 	struct tput_in in;
 	struct cal_device dev;
-	double pred[PB_MAX_WINDOWS], worst;
-	uint32_t at;
+	struct tput_res r;
 	struct target t;
 	struct model_cfg c;
 	int rc;
@@ -829,12 +882,15 @@ static int do_tput(int argc, char **argv)
 	    (rc = profile_cfg(pos[0], &t, path, sizeof(path), &c)))
 		return rc;
 	tput_device(&t, &in, &dev);
-	if ((rc = tput_fit_walkers(&c, &dev, &in.meas, pred)))
+	if ((rc = tput_fit(&c, &dev, &in.meas, r.fit)))
 		return cli_error(CMD, "throughput: %s", strerror(-rc));
-	worst = cal_tput_err(pred, &in.meas, in.have_off ? &in.off : NULL, &at);
+	r.ls = c.walk_leaf_serial;
+	for (int ls = 0; ls < 2; ls++)
+		r.worst[ls] =
+		    cal_tput_err(r.fit[ls].pred, &in.meas, in.have_off ? &in.off : NULL, &r.at[ls]);
 	if (o.json)
-		return tput_json(path, &t, &in, &dev, c.walkers, pred, worst, at);
-	tput_print(path, &t, &in, &dev, c.walkers, pred, worst, at);
+		return tput_json(path, &t, &in, &dev, &r);
+	tput_print(path, &t, &in, &dev, &r);
 	return CLI_OK;
 }
 

@@ -9,7 +9,12 @@
  *   iotlb_hit               iotlb.hits
  *   lookup - hit            iotlb.misses + iotlb.merged (the hardware counts a
  *                           lookup that joins a walk in flight as a non-hit)
- *   ctxt_cache_lookup/hit   cc.hits + cc.misses / cc.hits
+ *   ctxt_cache_lookup/hit   iotlb.lookups / iotlb.lookups - cc.misses: every
+ *                           request looks the context cache up, for the
+ *                           domain id that tags its IOTLB lookup (VT-d 6.2.1,
+ *                           6.2.2); the model looks it up on walks only, so
+ *                           its misses are the misses, the rest hit (as the
+ *                           pcm-iio row below)
  *   pasid_cache_lookup/hit  pasidc.hits + pasidc.misses / pasidc.hits
  *   ss_ + fs_nonleaf_hit    pwc.l2_hits .. pwc.l5_hits (the model has one
  *                           paging-structure cache for either stage)
@@ -68,52 +73,72 @@ static const char *const pcm_names[COUNTERS_NR_PCM_] = {
 
 /* A row: measured = sum(plus) - minus; model = sum of the metric keys x scale. */
 static const struct row_def {
-	const char *name;     /* printed */
-	const char *key;      /* metric slug */
-	int plus[2];	      /* events added, NO_EV for none */
-	int minus;	      /* event subtracted, NO_EV for none */
-	const char *model[4]; /* metric keys summed, NULL-terminated */
-	double scale;	      /* model units per metric unit */
+	const char *name;	 /* printed */
+	const char *key;	 /* metric slug */
+	int plus[2];		 /* events added, NO_EV for none */
+	int minus;		 /* event subtracted, NO_EV for none */
+	const char *model[4];	 /* metric keys summed, NULL-terminated */
+	const char *model_minus; /* metric key subtracted, NULL: none */
+	double scale;		 /* model units per metric unit */
 } row_defs[COUNTERS_NR_ROWS] = {
-    {"IOTLB lookups", "iotlb_lookups", {COUNTERS_IOTLB_LOOKUP, NO_EV}, NO_EV, {"iotlb.lookups"}, 1},
-    {"IOTLB hits", "iotlb_hits", {COUNTERS_IOTLB_HIT, NO_EV}, NO_EV, {"iotlb.hits"}, 1},
+    {"IOTLB lookups",
+     "iotlb_lookups",
+     {COUNTERS_IOTLB_LOOKUP, NO_EV},
+     NO_EV,
+     {"iotlb.lookups"},
+     NULL,
+     1},
+    {"IOTLB hits", "iotlb_hits", {COUNTERS_IOTLB_HIT, NO_EV}, NO_EV, {"iotlb.hits"}, NULL, 1},
     {"IOTLB misses",
      "iotlb_misses",
      {COUNTERS_IOTLB_LOOKUP, NO_EV},
      COUNTERS_IOTLB_HIT,
      {"iotlb.misses", "iotlb.merged"},
+     NULL,
      1},
+    /* per request, not per walk: the lookup gives the domain id the IOTLB is tagged with */
     {"context-cache lookups",
      "ctxt_cache_lookups",
      {COUNTERS_CTXT_CACHE_LOOKUP, NO_EV},
      NO_EV,
-     {"cc.hits", "cc.misses"},
+     {"iotlb.lookups"},
+     NULL,
      1},
     {"context-cache hits",
      "ctxt_cache_hits",
      {COUNTERS_CTXT_CACHE_HIT, NO_EV},
      NO_EV,
-     {"cc.hits"},
+     {"iotlb.lookups"},
+     "cc.misses",
      1},
     {"PASID-cache hits",
      "pasid_cache_hits",
      {COUNTERS_PASID_CACHE_HIT, NO_EV},
      NO_EV,
      {"pasidc.hits"},
+     NULL,
      1},
     {"paging-structure cache hits",
      "pwc_hits",
      {COUNTERS_SS_NONLEAF_HIT, COUNTERS_FS_NONLEAF_HIT},
      NO_EV,
      {"pwc.l2_hits", "pwc.l3_hits", "pwc.l4_hits", "pwc.l5_hits"},
+     NULL,
      1},
-    {"page requests", "page_requests", {COUNTERS_PG_REQ_POSTED, NO_EV}, NO_EV, {"pri.requests"}, 1},
+    {"page requests",
+     "page_requests",
+     {COUNTERS_PG_REQ_POSTED, NO_EV},
+     NO_EV,
+     {"pri.requests"},
+     NULL,
+     1},
     /* DSA: the work-queue model's bytes (memmove and fill write what they move) */
     {"DSA data written, 32 B units",
      "dsa_write_32b",
      {COUNTERS_DSA_WRITE_32B, NO_EV},
      NO_EV,
      {"wq.device.bytes_completed"},
+     NULL,
      1.0 / 32},
     /* block_on_fault=0: a fault ends its descriptor early, once per partial completion */
     {"DSA translations with a page fault",
@@ -121,6 +146,7 @@ static const struct row_def {
      {COUNTERS_DSA_XLAT_PF, NO_EV},
      NO_EV,
      {"submit.nr_partial"},
+     NULL,
      1},
 };
 
@@ -302,6 +328,12 @@ unsigned int counters_compare(const struct counters_measured *m,
 			if (metric(ctx, d->model[k], &v))
 				model += v;
 		}
+		if (d->model_minus) {
+			double v;
+
+			if (metric(ctx, d->model_minus, &v))
+				model -= v;
+		}
 		model *= d->scale;
 		*row = (struct counters_row){
 		    .name = d->name,
@@ -370,10 +402,13 @@ struct capture {
 /* @key in the static storage of a row table (the sink's key may not outlive the call), or NULL. */
 static const char *canonical(const char *key)
 {
-	for (int i = 0; i < COUNTERS_NR_ROWS; i++)
+	for (int i = 0; i < COUNTERS_NR_ROWS; i++) {
 		for (int k = 0; k < 4 && row_defs[i].model[k]; k++)
 			if (!strcmp(row_defs[i].model[k], key))
 				return row_defs[i].model[k];
+		if (row_defs[i].model_minus && !strcmp(row_defs[i].model_minus, key))
+			return row_defs[i].model_minus;
+	}
 	for (int i = 0; i < COUNTERS_NR_PCM_ROWS; i++) {
 		const struct pcm_row_def *d = &pcm_row_defs[i];
 

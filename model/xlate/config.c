@@ -103,6 +103,11 @@ static const struct param_def model_defs[] = {
      "per-walk overhead besides memory reads (miss handling)"},
     {"walk.walkers", PARAM_U32, "walkers", "4", "estimate", F(walkers), 1, 4096, NULL,
      "page walks in flight at once; more wait in FIFO order"},
+    {"walk.leaf_serial", PARAM_BOOL, "", "off",
+     "estimate: off; `calibrate throughput` selects it per machine from the throughput curve "
+     "(on: Sandy Bridge only, docs/calibration.md)",
+     F(walk_leaf_serial), 0, 1, NULL,
+     "a walk that needs the same leaf page table (PDE) as a walk in flight waits for it to end"},
     {"ats.enabled", PARAM_BOOL, "", "off", SRC_PCIEBENCH " (devices measured without ATS)", F(ats),
      0, 1, NULL, "devices translate through ATS into a per-device ATC"},
     {"ats.devices", PARAM_ENUM, "", "trace",

@@ -79,6 +79,7 @@ struct model_cfg {
 	uint8_t pt_remote;	      /* page tables in the other socket's memory */
 	uint64_t walk_fixed_ns;	      /* per-walk overhead besides the reads */
 	uint32_t walkers;	      /* concurrent page walks */
+	uint8_t walk_leaf_serial;     /* a walk waits for one in flight to the same leaf table */
 	/* ATS and device TLB */
 	uint8_t ats;		   /* devices use ATS and have an ATC */
 	uint32_t ats_devices;	   /* enum model_ats_devices */

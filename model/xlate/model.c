@@ -225,8 +225,10 @@ struct model {
 	uint64_t pri_open;		/* requests in open groups */
 	struct u64map absorb;		/* trace page requests at absorb_ns: resident key -> dev */
 	struct u64map at_touch;		/* at_touch page requests not yet touched: resident key */
-	struct u64map pend;	/* translations in flight: pend_key -> completion (PEND_OPEN) */
-	uint64_t pend_prune_at; /* prune expired entries when pend holds this many */
+	struct u64map pend;	 /* translations in flight: pend_key -> completion (PEND_OPEN) */
+	uint64_t pend_prune_at;	 /* prune expired entries when pend holds this many */
+	struct u64map leaf_busy; /* walk.leaf_serial: leaf_key -> end of its last walk */
+	uint64_t leaf_prune_at;	 /* prune ended entries when leaf_busy holds this many */
 	struct pend_waiter *waiters; /* lookups waiting on a translation in an open PRI group */
 	uint32_t nr_waiters, cap_waiters; /* used, allocated */
 	uint64_t absorb_ns;		  /* time of the entries in absorb */
@@ -408,13 +410,15 @@ struct model *model__new(const struct model_cfg *cfg)
 	    heap__reserve(&m->prq, cfg->prq_entries) || !m->devs || !m->qcpu || !m->sva_pasid ||
 	    u64map_init(&m->fq_of) || u64map_init(&m->resident) || u64map_init(&m->maps) ||
 	    u64map_init(&m->absorb) || u64map_init(&m->pend) || u64map_init(&m->stale) ||
-	    u64map_init(&m->held) || u64map_init(&m->at_touch) || series_setup(m)) {
+	    u64map_init(&m->held) || u64map_init(&m->at_touch) || u64map_init(&m->leaf_busy) ||
+	    series_setup(m)) {
 		model__free(m);
 		errno = ENOMEM;
 		return NULL;
 	}
 	m->st.lat_min = UINT64_MAX;
 	m->pend_prune_at = 1024;
+	m->leaf_prune_at = 1024;
 	m->sim_due_ns = UINT64_MAX;
 	return m;
 }
@@ -446,6 +450,7 @@ void model__free(struct model *m)
 	u64map_fini(&m->maps);
 	u64map_fini(&m->absorb);
 	u64map_fini(&m->pend);
+	u64map_fini(&m->leaf_busy);
 	u64map_fini(&m->stale);
 	free(m->waiters);
 	for (uint32_t i = 0; i < m->nr_groups; i++)
@@ -529,6 +534,51 @@ static void lat_record_parts(struct model *m, const struct xparts *p)
  * so those are not queued (their walk still counts reads).
  */
 /*
+ * walk.leaf_serial: the key of the leaf page table a walk of @addr reads
+ * (one per PDE for 4 KiB leaves: a 2 MiB region), per unit and address space.
+ */
+static uint64_t leaf_key(const struct model *m, const struct xunit *u, const struct model_access *a,
+			 uint64_t addr)
+{
+	uint64_t x = (addr >> (12 + 9 * (m->psz + 1))) ^ (uint64_t)a->pasid << 40 ^
+		     (uint64_t)a->domain * 0x9e3779b97f4a7c15ull ^
+		     (uint64_t)(u - m->units) * 0xbf58476d1ce4e5b9ull;
+
+	x ^= x >> 31;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 29;
+	return x == U64MAP_EMPTY ? 0 : x;
+}
+
+/*
+ * walk.leaf_serial (docs/calibration.md, Sandy Bridge): a walk that needs
+ * the leaf table of a walk in flight asks for a walker only once that walk
+ * ended (one miss in flight per paging-structure entry, as a cache's MSHR
+ * holds one miss per line). Return: when the walk starts. Entries whose walk
+ * ended are dropped once the table has grown (memory follows the walks in
+ * flight); a failed insert only forgets one wait.
+ */
+static uint64_t leaf_serial_walk(struct model *m, struct xunit *u, const struct model_access *a,
+				 uint64_t addr, uint64_t arrival, uint64_t service)
+{
+	uint64_t key = leaf_key(m, u, a, addr), busy, start;
+
+	if (u64map_get(&m->leaf_busy, key, &busy) && busy > arrival)
+		start = walkq__serve(u->walkers, busy, service);
+	else
+		start = walkq__serve(u->walkers, arrival, service);
+	if (m->leaf_busy.nr >= m->leaf_prune_at) {
+		for (uint64_t i = 0; i < m->leaf_busy.cap; i++)
+			while (m->leaf_busy.keys[i] != U64MAP_EMPTY &&
+			       m->leaf_busy.vals[i] <= arrival)
+				u64map_del(&m->leaf_busy, m->leaf_busy.keys[i]);
+		m->leaf_prune_at = 2 * m->leaf_busy.nr > 1024 ? 2 * m->leaf_busy.nr : 1024;
+	}
+	(void)u64map_put(&m->leaf_busy, key, start + service);
+	return start;
+}
+
+/*
  * After an IOTLB miss (the entry is filled) of a request at @t: the walk.
  * Return: when the walk starts (after the IOTLB lookup and any wait for a
  * walker); *@service_ns: how long it takes.
@@ -548,8 +598,11 @@ static uint64_t iommu_walk(struct model *m, struct xunit *u, uint32_t ctx, uint6
 	*service_ns = service;
 	if (!present)
 		iotlb__drop(u->iotlb, ctx, addr, m->psz);
-	return queue ? walkq__serve(u->walkers, t + m->cfg.iotlb_hit_ns, service)
-		     : t + m->cfg.iotlb_hit_ns;
+	if (!queue)
+		return t + m->cfg.iotlb_hit_ns;
+	if (m->cfg.walk_leaf_serial)
+		return leaf_serial_walk(m, u, a, addr, t + m->cfg.iotlb_hit_ns, service);
+	return walkq__serve(u->walkers, t + m->cfg.iotlb_hit_ns, service);
 }
 
 static uint64_t iommu_xlate_q(struct model *m, uint64_t t, const struct model_access *a,

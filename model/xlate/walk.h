@@ -32,6 +32,11 @@
  * - Walkers: c identical servers; a walk starts at max(arrival, earliest
  *   free walker). Arrivals are expected in time order; a late arrival is
  *   served as if it came in order (small error, no reordering).
+ * - With walk.leaf_serial (model.c), a walk whose leaf table (its PDE: a
+ *   2 MiB region of 4 KiB pages) has a walk in flight arrives when that
+ *   walk ends: one outstanding miss per paging-structure entry, like a
+ *   cache's MSHR per line. Inferred from Sandy Bridge's pcie-bench
+ *   throughput (docs/calibration.md), an estimate; off by default.
  */
 #ifndef SVATRACE_MODEL_WALK_H
 #define SVATRACE_MODEL_WALK_H

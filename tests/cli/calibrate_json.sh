@@ -70,6 +70,22 @@ elif kind == "tput":
     m = re.search(r"largest error: ([0-9.]+)%", "\n".join(text))
     if not m or not near(j["largest_error_pct"], float(m.group(1)), 0.051):
         bad.append("largest error")
+    m = re.search(r"walk.leaf_serial=(on|off)\n", "\n".join(text) + "\n")
+    if not m or (m.group(1) == "on") != j["device"]["walk.leaf_serial"]:
+        bad.append("leaf_serial: text %s json %s" % (m and m.group(1), j["device"]["walk.leaf_serial"]))
+    st = re.findall(r"structure: walk.leaf_serial=(on|off): walk.walkers=(\d+), rms ([0-9.]+) Gb/s, "
+                    r"largest error ([0-9.]+)% at (\d+) bytes", "\n".join(text))
+    if len(st) != 2 or len(j["structures"]) != 2:
+        bad.append("structures: text %d json %d" % (len(st), len(j["structures"])))
+    for t, s in zip(st, j["structures"]):
+        if ((t[0] == "on") != s["walk.leaf_serial"] or int(t[1]) != s["walk.walkers"]
+                or not near(s["rms_gbps"], float(t[2]), 0.0051)
+                or not near(s["largest_error_pct"], float(t[3]), 0.051)
+                or int(t[4]) != s["largest_error_window_bytes"]):
+            bad.append("structure %s: text %s json %s" % (t[0], t, s))
+    chosen = [s for s in j["structures"] if s["walk.leaf_serial"] == j["device"]["walk.leaf_serial"]]
+    if len(chosen) != 1 or min(s["rms_gbps"] for s in j["structures"]) != chosen[0]["rms_gbps"]:
+        bad.append("the chosen structure has not the smaller least squares")
 elif kind == "default":
     vals = {}
     sec = None
@@ -109,6 +125,8 @@ check_json "calibrate check --json equals the text (snb, run baseline)" check \
 	"$PLAIN" calibrate check snb-e5-2630 $SNB-iommu
 check_json "calibrate throughput --json equals the text (ib remote)" tput \
 	"$PLAIN" calibrate throughput ib-e5-2620v2-remote $IB-s0-s1-s1-iommu-nosp
+check_json "calibrate throughput --json equals the text (snb: walk.leaf_serial chosen)" tput \
+	"$PLAIN" calibrate throughput snb-e5-2630 $SNB-iommu
 check_json "calibrate default --json equals the ini it prints" default \
 	"$SVATRACE" calibrate default bdw-e5-2630v4-local ib-e5-2620v2-local snb-e5-2630
 

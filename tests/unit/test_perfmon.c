@@ -672,6 +672,57 @@ static void test_replay_dsa(void **state)
 	params__free(p);
 }
 
+/* A replay's metrics for test_ctxt_rows: 400 lookups, 8 walks, 3 of them missing the context cache.
+ */
+static bool ctxt_metric(void *ctx, const char *key, double *v)
+{
+	static const struct {
+		const char *key;
+		double v;
+	} m[] = {{"iotlb.lookups", 400}, {"cc.hits", 5}, {"cc.misses", 3}};
+
+	(void)ctx;
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (!strcmp(key, m[i].key)) {
+			*v = m[i].v;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * The context-cache rows count per request, as the hardware looks the
+ * context cache up for every request (the domain id tags its IOTLB lookup):
+ * lookups = iotlb.lookups, hits = lookups - cc.misses; the model's per-walk
+ * cc.hits + cc.misses (8) and cc.hits (5) would be far below the 410 and 405.
+ */
+static void test_ctxt_rows(void **state)
+{
+	struct counters_measured m = {0};
+	struct counters_row rows[COUNTERS_NR_ROWS];
+	const struct counters_row *look = NULL, *hit = NULL;
+
+	(void)state;
+	assert_int_equal(counters_parse_record(&m, "perfmon:dmar0/ctxt_cache_lookup",
+					       "count=410 window_ns=8000"),
+			 1);
+	assert_int_equal(
+	    counters_parse_record(&m, "perfmon:dmar0/ctxt_cache_hit", "count=405 window_ns=8000"),
+	    1);
+	assert_int_equal(counters_compare(&m, ctxt_metric, NULL, rows), 2);
+	for (int i = 0; i < COUNTERS_NR_ROWS; i++) {
+		if (!strcmp(rows[i].key, "ctxt_cache_lookups"))
+			look = &rows[i];
+		if (!strcmp(rows[i].key, "ctxt_cache_hits"))
+			hit = &rows[i];
+	}
+	assert_non_null(look);
+	assert_non_null(hit);
+	assert_true(look->have && look->measured == 410 && look->model == 400);
+	assert_true(hit->have && hit->measured == 405 && hit->model == 397);
+	assert_true(fabs(hit->ratio - 397.0 / 405) < 1e-12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -685,6 +736,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_record),
 	    cmocka_unit_test(test_parse_pcm_record),
 	    cmocka_unit_test(test_replay_dsa),
+	    cmocka_unit_test(test_ctxt_rows),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
