@@ -3,7 +3,7 @@
 #
 #   make            build $(BUILD)/svatrace (-O2 -g -Werror)
 #   make test       install missing packages, build with ASan+UBSan, run every test
-#   make check      the same build, the fast tests (all but the guest boots) in parallel
+#   make check      the fast tests (all but the guest boots) in parallel, plain build
 #   make demo       install missing packages, build, run the demo on bundled data
 #   make bench      benchmarks (ratios against a baseline from the same run)
 #   make fuzz       libFuzzer on every reader, FUZZ_SECONDS each (tests/fuzz/)

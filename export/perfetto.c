@@ -449,9 +449,9 @@ static int close_lanes(struct pf *p)
 	int rc = 0;
 
 	for (uint64_t i = 0; !rc && i < p->live.cap; i++) {
-		uint64_t v = p->live.vals[i];
+		uint64_t v = p->live.slots[i].val;
 
-		if (p->live.keys[i] == U64MAP_EMPTY)
+		if (p->live.slots[i].key == U64MAP_EMPTY)
 			continue;
 		pb_reset(&p->ev);
 		pb_varint_field(&p->ev, TE_TYPE, TYPE_SLICE_END);

@@ -579,11 +579,14 @@ static int stream_batch(struct rp *p)
 	int n, e;
 
 	while ((n = replay_source__next_batch(p->src, recs, REPLAY_SOURCE_BATCH_MAX)) > 0) {
+		/* nothing in flight (translations complete at once): no look ahead */
+		int ahead_end = model__prefetch_useful(p->m) ? n - PREFETCH_AHEAD : 0;
+
 		for (int i = 0; i < n; i++) {
 			struct model_access ahead;
 
 			/* what a record PREFETCH_AHEAD on will look up is fetched meanwhile */
-			if (i + PREFETCH_AHEAD < n &&
+			if (i < ahead_end &&
 			    recs[i + PREFETCH_AHEAD]->kind == TRACE_REC_DEV_ACCESS &&
 			    request__peek_access(p->rq, (const void *)recs[i + PREFETCH_AHEAD],
 						 &ahead))

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # run.sh - run every test and end with one line "N passed, N failed, N skipped".
 #
-# Unit tests: $BUILD/tests/test_* (cmocka; counted from cmocka's summary).
+# Unit tests: $UNIT_DIR/test_* (cmocka; counted from cmocka's summary;
+# UNIT_DIR defaults to $BUILD/tests, the sanitized ones; make check passes
+# $BUILD/tests-plain).
 # CLI/integration tests: tests/cli/*.sh (TAP lines "ok N - ..." / "not ok N - ...";
 # "ok N ... # SKIP reason" is a skip, never a pass; so is a script whose plan
 # is "1..0 # SKIP reason").
@@ -16,8 +18,17 @@
 # or guest: the collectors use about half a CPU; taking one of the N slots
 # left make check one slot for everything else on 2 CPUs); NOT_SERIAL (regex,
 # default: collect_sample_replay, which attaches nothing and computes all
-# along) takes tests out of that chain. TEST_EXCLUDE=regex leaves tests out.
-# Results are summed in the same order whatever JOBS is.
+# along) takes tests out of that chain. SERIAL2 (regex) is a second chain
+# beside the first, for collectors that see only their own events, so they
+# cannot see the first chain's nor disturb it: collect_workload (its
+# getppid checks filter by --pid/--cgroup; the unfiltered run only needs
+# one record of its own busy process), collect_local (a uprobe on its own
+# test binary; its all-probes run counts probes, not records) and
+# collect_probecheck (probes attached, no records). The first chain keeps
+# the tests whose captures are not filtered to their own processes
+# (collect_rings records every task_prctl_unknown; collect_full, _rotate,
+# _badname and _summary fire 500 to 200000 of them). TEST_EXCLUDE=regex
+# leaves tests out. Results are summed in the same order whatever JOBS is.
 set -u
 BUILD=${BUILD:-build}
 export BUILD
@@ -29,9 +40,15 @@ exclude=${TEST_EXCLUDE:-}
 jobs=${JOBS:-1}
 serial=${SERIAL:-^(collect_|qemu)}
 not_serial=${NOT_SERIAL:-^collect_sample_replay$}
+serial2=${SERIAL2:-^collect_(workload|local|probecheck)$}
 logdir=$BUILD/test-logs
 run_t0=$SECONDS
-is_serial() { [[ $1 =~ $serial ]] && ! [[ $1 =~ $not_serial ]]; }
+# chain_of NAME: 2 (second chain), 1 (first chain) or 0 (a slot)
+chain_of() {
+	if [ -n "$serial2" ] && [[ $1 =~ $serial2 ]]; then echo 2
+	elif [[ $1 =~ $serial ]] && ! [[ $1 =~ $not_serial ]]; then echo 1
+	else echo 0; fi
+}
 mkdir -p "$logdir"
 
 # run_one NAME CMD...: run one test, write "passed failed skipped" to
@@ -82,7 +99,8 @@ run_one() {
 # The selected tests in order: names[] and their commands cmds[].
 names=()
 cmds=()
-for t in "$BUILD"/tests/test_*; do
+unit_dir=${UNIT_DIR:-$BUILD/tests}
+for t in "$unit_dir"/test_*; do
 	[ -x "$t" ] || continue
 	n=$(basename "$t")
 	[[ $n =~ $filter ]] || continue
@@ -118,18 +136,31 @@ for n in "${names[@]}"; do
 	rm -f "$logdir/$n.result"
 done
 if [ "$jobs" -gt 1 ]; then
-	# The SERIAL tests, one after another, beside the JOBS slots.
-	(
-		for i in "${!names[@]}"; do
-			# shellcheck disable=SC2086 # cmds[] are "bash FILE" or a path: split on purpose
-			is_serial "${names[$i]}" && run_one "${names[$i]}" ${cmds[$i]}
-		done
-	) &
-	serial_pid=$!
+	chain=()
+	for i in "${!names[@]}"; do
+		chain[i]=$(chain_of "${names[$i]}")
+	done
+	# The two chains, each one test after another, beside the JOBS slots.
+	chain_pids=()
+	for c in 1 2; do
+		(
+			for i in "${!names[@]}"; do
+				# shellcheck disable=SC2086 # cmds[] are "bash FILE" or a path: split on purpose
+				[ "${chain[i]}" = $c ] && run_one "${names[$i]}" ${cmds[$i]}
+			done
+		) &
+		chain_pids+=($!)
+	done
+	# live_chains: how many chains still run
+	live_chains() {
+		local p n=0
+		for p in "${chain_pids[@]}"; do kill -0 "$p" 2>/dev/null && n=$((n + 1)); done
+		echo $n
+	}
 	for i in "${order[@]}"; do
-		is_serial "${names[$i]}" && continue
-		# while the serial chain runs it is one of the jobs, but not one of the slots
-		while [ "$(jobs -rp | wc -l)" -ge $((jobs + $(kill -0 "$serial_pid" 2>/dev/null && echo 1 || echo 0))) ]; do
+		[ "${chain[i]}" != 0 ] && continue
+		# while a chain runs it is one of the jobs, but not one of the slots
+		while [ "$(jobs -rp | wc -l)" -ge $((jobs + $(live_chains))) ]; do
 			wait -n
 		done
 		# shellcheck disable=SC2086

@@ -135,6 +135,28 @@ static inline const uint8_t *get_varint_nocheck(const uint8_t *p, uint64_t *v)
 		*v = x;
 		return p;
 	}
+	/*
+	 * Two to eight bytes (an address delta): one 8-byte load (the packed
+	 * data is followed by TRACE_UNPACK_PAD zeros, so it stays in the
+	 * buffer), the end found from the stop bits, the 7-bit groups gathered
+	 * without a loop: the byte loop's exit mispredicted with the length.
+	 */
+	{
+		uint64_t w, stop, g;
+
+		memcpy(&w, p - 1, 8);
+		stop = ~w & 0x8080808080808080ull;
+		if (stop) {
+			unsigned int n = (unsigned int)__builtin_ctzll(stop) + 1; /* bits used */
+
+			g = n == 64 ? w : w & ((1ull << n) - 1);
+			g = (g & 0x007f007f007f007full) | ((g & 0x7f007f007f007f00ull) >> 1);
+			g = (g & 0x00003fff00003fffull) | ((g & 0x3fff00003fff0000ull) >> 2);
+			g = (g & 0x000000000fffffffull) | ((g & 0x0fffffff00000000ull) >> 4);
+			*v = g;
+			return p - 1 + n / 8;
+		}
+	}
 	x &= 0x7f;
 	for (unsigned int s = 7; s < 64; s += 7) {
 		b = *p++;

@@ -149,6 +149,10 @@ struct xunit {
 	struct iotlb *iotlb;   /* the unit's IOTLB */
 	struct pwalk *pw;      /* its paging-structure, context and PASID caches */
 	struct walkq *walkers; /* its walker pool */
+	bool ctx_memo;	       /* ctx_* hold the last lookup's context (unit_ctx()) */
+	uint32_t ctx_domain;   /* ... its domain */
+	uint32_t ctx_pasid;    /* ... its PASID */
+	uint32_t ctx;	       /* ... its IOTLB context index */
 };
 
 struct model_stats {
@@ -253,8 +257,16 @@ struct model {
 	int sid[S_NR_];			 /* series ids by S_* */
 };
 
-static void stale_check(struct model *m, const struct model_access *a, uint64_t addr, bool atc,
-			bool hit);
+static void stale_check_(struct model *m, const struct model_access *a, uint64_t addr, bool atc,
+			 bool hit);
+
+/* Is @addr of @a a use after unmap? Only worth a call when some page is stale. */
+static inline void stale_check(struct model *m, const struct model_access *a, uint64_t addr,
+			       bool atc, bool hit)
+{
+	if (m->stale.nr)
+		stale_check_(m, a, addr, atc, hit);
+}
 static void stale_inval(struct model *m, const struct iotlb_inval *inv, bool atc);
 static uint64_t map_key(uint32_t domain, uint64_t iova);
 static const struct model_access *sva_access(struct model *m, const struct model_access *a,
@@ -526,14 +538,6 @@ static void lat_record_parts(struct model *m, const struct xparts *p)
 }
 
 /*
- * The IOMMU translates @addr for a request arriving at @t. Returns when the
- * translation (or the "not present" answer) is ready. A non-present page's
- * entry is not kept in the IOTLB. @queue: the walk takes a walker from the
- * pool; retries after a fault happen far in the future of the stream being
- * replayed, and reserving a walker then would block every walk before it,
- * so those are not queued (their walk still counts reads).
- */
-/*
  * walk.leaf_serial: the key of the leaf page table a walk of @addr reads
  * (one per PDE for 4 KiB leaves: a 2 MiB region), per unit and address space.
  */
@@ -569,9 +573,9 @@ static uint64_t leaf_serial_walk(struct model *m, struct xunit *u, const struct 
 		start = walkq__serve(u->walkers, arrival, service);
 	if (m->leaf_busy.nr >= m->leaf_prune_at) {
 		for (uint64_t i = 0; i < m->leaf_busy.cap; i++)
-			while (m->leaf_busy.keys[i] != U64MAP_EMPTY &&
-			       m->leaf_busy.vals[i] <= arrival)
-				u64map_del(&m->leaf_busy, m->leaf_busy.keys[i]);
+			while (m->leaf_busy.slots[i].key != U64MAP_EMPTY &&
+			       m->leaf_busy.slots[i].val <= arrival)
+				u64map_del(&m->leaf_busy, m->leaf_busy.slots[i].key);
 		m->leaf_prune_at = 2 * m->leaf_busy.nr > 1024 ? 2 * m->leaf_busy.nr : 1024;
 	}
 	(void)u64map_put(&m->leaf_busy, key, start + service);
@@ -605,11 +609,37 @@ static uint64_t iommu_walk(struct model *m, struct xunit *u, uint32_t ctx, uint6
 	return walkq__serve(u->walkers, t + m->cfg.iotlb_hit_ns, service);
 }
 
+/*
+ * iotlb__ctx() of @a's (domain, PASID) in unit @u, without the call when the
+ * unit's last lookup had the same pair (nearly every lookup of a trace):
+ * contexts are interned for good, so a remembered index stays right. The
+ * aliased overflow context is not remembered, so iotlb__ctx() counts every
+ * lookup that overflows, as before.
+ */
+static inline uint32_t unit_ctx(struct xunit *u, const struct model_access *a)
+{
+	if (u->ctx_memo && u->ctx_domain == a->domain && u->ctx_pasid == a->pasid)
+		return u->ctx;
+	u->ctx = iotlb__ctx(u->iotlb, a->domain, a->pasid);
+	u->ctx_domain = a->domain;
+	u->ctx_pasid = a->pasid;
+	u->ctx_memo = u->ctx != IOTLB_MAX_CTX - 1;
+	return u->ctx;
+}
+
+/*
+ * The IOMMU translates @addr for a request arriving at @t. Returns when the
+ * translation (or the "not present" answer) is ready. A non-present page's
+ * entry is not kept in the IOTLB. @queue: the walk takes a walker from the
+ * pool; retries after a fault happen far in the future of the stream being
+ * replayed, and reserving a walker then would block every walk before it,
+ * so those are not queued (their walk still counts reads).
+ */
 static uint64_t iommu_xlate_q(struct model *m, uint64_t t, const struct model_access *a,
 			      uint64_t addr, bool present, bool queue, struct xparts *p)
 {
 	struct xunit *u = unit_of(m, a);
-	uint32_t ctx = iotlb__ctx(u->iotlb, a->domain, a->pasid);
+	uint32_t ctx = unit_ctx(u, a);
 	uint64_t service, start;
 
 	p->ns[XP_HIT] += m->cfg.iotlb_hit_ns;
@@ -633,7 +663,7 @@ static uint64_t iommu_xlate_rec(struct model *m, uint64_t t, const struct model_
 				uint64_t addr)
 {
 	struct xunit *u = unit_of(m, a);
-	uint32_t ctx = iotlb__ctx(u->iotlb, a->domain, a->pasid);
+	uint32_t ctx = unit_ctx(u, a);
 	uint64_t hit = m->cfg.iotlb_hit_ns, service, start;
 
 	if (iotlb__access(u->iotlb, ctx, addr, m->psz)) {
@@ -689,8 +719,9 @@ static void pend_prune(struct model *m, uint64_t t)
 	if (m->pend.nr < m->pend_prune_at)
 		return;
 	for (uint64_t i = 0; i < m->pend.cap; i++)
-		while (m->pend.keys[i] != U64MAP_EMPTY && (m->pend.vals[i] & ~PEND_FAULT) <= t)
-			u64map_del(&m->pend, m->pend.keys[i]);
+		while (m->pend.slots[i].key != U64MAP_EMPTY &&
+		       (m->pend.slots[i].val & ~PEND_FAULT) <= t)
+			u64map_del(&m->pend, m->pend.slots[i].key);
 	m->pend_prune_at = 2 * m->pend.nr > 1024 ? 2 * m->pend.nr : 1024;
 }
 
@@ -1274,6 +1305,11 @@ void model__prefetch(const struct model *m, const struct model_access *a)
 		u64map_prefetch(&m->pend, pend_key(a, a->iova & ~m->page_mask, m->psz));
 }
 
+bool model__prefetch_useful(const struct model *m)
+{
+	return m->pend.nr != 0;
+}
+
 uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access *a)
 {
 	uint64_t bytes = a->bytes ? a->bytes : 1;
@@ -1817,7 +1853,7 @@ static void stale_inval(struct model *m, const struct iotlb_inval *inv, bool atc
 	if (!m->stale.nr || u64map_init(&keep))
 		return;
 	for (uint64_t i = 0; i < m->stale.cap; i++) {
-		uint64_t k = m->stale.keys[i], v = m->stale.vals[i];
+		uint64_t k = m->stale.slots[i].key, v = m->stale.slots[i].val;
 
 		if (k == U64MAP_EMPTY)
 			continue;
@@ -1841,8 +1877,8 @@ static void stale_inval(struct model *m, const struct iotlb_inval *inv, bool atc
  * that is still unmapped is a use after unmap. With 4 KiB pages a cached
  * entry of a page mapped again is the old map's translation.
  */
-static void stale_check(struct model *m, const struct model_access *a, uint64_t addr, bool atc,
-			bool hit)
+static void stale_check_(struct model *m, const struct model_access *a, uint64_t addr, bool atc,
+			 bool hit)
 {
 	uint64_t lo = a->iova > addr ? a->iova : addr;
 	uint64_t end = a->iova + (a->bytes ? a->bytes : 1), v;

@@ -227,6 +227,13 @@ uint64_t model__latency_sum_ns(const struct model *m);
  */
 void model__prefetch(const struct model *m, const struct model_access *a);
 
+/**
+ * model__prefetch_useful() - false when model__prefetch() would fetch
+ * nothing (no translation in flight), so a caller can skip working out
+ * what to prefetch.
+ */
+bool model__prefetch_useful(const struct model *m);
+
 /** model__access() - translate every page of @a at @t_ns. Return: pages looked up. */
 uint64_t model__access(struct model *m, uint64_t t_ns, const struct model_access *a);
 

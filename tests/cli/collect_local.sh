@@ -45,7 +45,8 @@ check_match "meta has the host snapshot and probes" '"kernel_release".*|"probes"
 start_collector "$TMP/up.trace" "$TMP/up.log" -e none --keep-phys --uprobe "$SUB:submit:ARG1=dsa-desc" \
 	|| not_ok "collector starts with --uprobe" "$(cat "$TMP/up.log")"
 "$SUB" 5 > "$TMP/sent.txt"
-sleep 0.3; kill -INT $CPID; wait $CPID; rc=$?
+# no pause before a signal: it detaches the probes, then drains the ring
+kill -INT $CPID; wait $CPID; rc=$?
 check_eq "SIGINT ends the run with status 0" 0 "$rc"
 "$DUMP" "$TMP/up.trace" | grep '^uprobe:submit' | sed 's/^uprobe:submit //; s/ hashed=0$//' > "$TMP/got.txt"
 check_eq "5 descriptors recorded" 5 "$(wc -l < "$TMP/got.txt")"
@@ -56,7 +57,7 @@ else not_ok "recorded fields equal the sent descriptors" "$(cat "$TMP/diff.txt")
 start_collector "$TMP/h.trace" "$TMP/h.log" -e none --uprobe "$SUB:submit:ARG1=dsa-desc" \
 	|| not_ok "collector starts (hashed)" "$(cat "$TMP/h.log")"
 "$SUB" 2 > "$TMP/sent2.txt"; "$SUB" 2 > /dev/null
-sleep 0.3; kill -TERM $CPID; wait $CPID
+kill -TERM $CPID; wait $CPID
 "$DUMP" "$TMP/h.trace" | grep '^uprobe:submit' > "$TMP/h.txt"
 check_eq "4 records, all flagged hashed" 4 "$(grep -c 'hashed=1$' "$TMP/h.txt")"
 check_eq "same address hashes the same (run 1 vs run 2)" "$(sed -n 1p "$TMP/h.txt")" "$(sed -n 3p "$TMP/h.txt")"
@@ -71,7 +72,7 @@ N=200000
 start_collector "$TMP/lost.trace" "$TMP/lost.log" -e none -b 4K --poll-ms 1000 \
 	--uprobe "$SUB:submit:ARG1=dsa-desc" || not_ok "collector starts (tiny buffer)" "$(cat "$TMP/lost.log")"
 "$SUB" $N > /dev/null
-sleep 0.3; kill -INT $CPID; wait $CPID
+kill -INT $CPID; wait $CPID
 j=$("$SVATRACE" info --json "$TMP/lost.trace")
 rec=$(printf '%s' "$j" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["events"].get("uprobe:submit",0))')
 lost=$(printf '%s' "$j" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["lost"]["total"])')
@@ -83,7 +84,11 @@ check_match "summary warns about losses" 'events lost' "$(cat "$TMP/lost.log")"
 start_collector "$TMP/kill.trace" "$TMP/kill.log" -e none --uprobe "$SUB:submit:ARG1=dsa-desc" \
 	|| not_ok "collector starts (kill)" "$(cat "$TMP/kill.log")"
 "$SUB" 1000 > /dev/null
-sleep 2.5; kill -KILL $CPID; wait $CPID 2>/dev/null
+# the records are flushed within about 1 s: SIGKILL once the file shows all
+# 1000 (at most 10 s; a fixed 2.5 s before)
+krecs() { "$SVATRACE" info "$TMP/kill.trace" 2>/dev/null | sed -n 's/^records: *\([0-9]*\).*/\1/p'; }
+for _ in $(seq 100); do [ "$(krecs)" = 1000 ] && break; sleep 0.1; done
+kill -KILL $CPID; wait $CPID 2>/dev/null
 check_rc "info on a killed collector's file exits 1 (no END chunk)" 1 "$SVATRACE" info "$TMP/kill.trace"
 krec=$(printf '%s' "$OUT" | sed -n 's/^records: *\([0-9]*\).*/\1/p')
 check_eq "the good prefix holds every flushed record" 1000 "$krec"

@@ -40,23 +40,28 @@ capture() {
 	wait_attached "$TMP/c.log" $cp
 	printf xx >&3; exec 3>&-
 	wait $l0 $l1
-	sleep 0.3; kill -INT $cp; wait $cp
+	# no pause: the loops' calls are in the rings, and Ctrl-C detaches the
+	# probes before the final drain
+	kill -INT $cp; wait $cp
 }
 
 # canon FILE PIDS: the two loops' records as "A|B text", sorted (pids and
-# times differ between runs; the loop index in arg2 does not)
+# times differ between runs; the loop index in arg2 does not). awk, not jq,
+# reads dump's fixed key order ({"ts_ns":N,... "pid":N,... "text":"..."}):
+# on 40000 lines 0.08 s of CPU against jq's 0.55 s
 canon() {
 	local a=${2% *} b=${2#* }
 	"$SVATRACE" dump -e $TP "$1" |
-		jq -r --arg a "$a" --arg b "$b" \
-			'select(.pid == ($a|tonumber) or .pid == ($b|tonumber)) |
-			 (if .pid == ($a|tonumber) then "A" else "B" end) + " " + .text' | sort
+		awk -v a="$a" -v b="$b" '{ p = substr($0, index($0, ",\"pid\":") + 7) + 0
+			t = index($0, "\"text\":\"")
+			if (p == a || p == b) print (p == a ? "A" : "B") " " substr($0, t + 8, length($0) - t - 9) }' |
+		sort
 }
-# in_order FILE: "ordered" when ts_ns never decreases, else the first inversion
+# in_order FILE: "ordered" when ts_ns (the first key) never decreases, else the first inversion
 in_order() {
-	"$SVATRACE" dump "$1" | jq -r .ts_ns |
-		awk 'NR > 1 && $1 < p { print "inversion at record " NR ": " $1 " < " p; bad = 1; exit }
-		     { p = $1 } END { if (!bad) print "ordered" }'
+	"$SVATRACE" dump "$1" |
+		awk -F'[:,]' 'NR > 1 && $2 < p { print "inversion at record " NR ": " $2 " < " p; bad = 1; exit }
+		     { p = $2 } END { if (!bad) print "ordered" }'
 }
 
 capture "$TMP/single.trace" --rings single
@@ -73,7 +78,7 @@ check_eq "per-CPU rings equal the shared ring, record for record after sorting" 
 	"$(diff "$TMP/single.txt" "$TMP/percpu.txt" | head -5)"
 check_eq "per-CPU rings, one consumer: records in time order" "ordered" "$(in_order "$TMP/percpu.trace")"
 check_eq "the loops ran on $(( CPU2 + 1 )) CPUs" $(( CPU2 + 1 )) \
-	"$("$SVATRACE" dump -e $TP "$TMP/percpu.trace" | jq -r .cpu | sort -u | wc -l)"
+	"$("$SVATRACE" dump -e $TP "$TMP/percpu.trace" | awk -F'"cpu":' '{ print $2 + 0 }' | sort -u | wc -l)"
 
 capture "$TMP/two.trace" --consumers 2
 check_match "two consumers: 0 lost" 'total: [0-9]+ records, 0 lost' "$(cat "$TMP/c.log")"

@@ -33,7 +33,8 @@ run_traced() {
 	wait_attached "$TMP/c.log" $cp
 	printf x >&3; exec 3>&-
 	wait $lp
-	sleep 0.2; kill -INT $cp; wait $cp
+	# no pause: Ctrl-C detaches the probes, then drains the ring
+	kill -INT $cp; wait $cp
 }
 
 run_traced "$TMP/a.trace" --tracepoint "$TP" --tracepoint syscalls:sys_enter_kill
@@ -53,7 +54,7 @@ khash() {
 	local cp=$!
 	for _ in $(seq 200); do grep -qs 'collecting from' "$TMP/k.log" && break; sleep 0.1; done
 	kill -0 424242 2>/dev/null
-	sleep 0.2; kill -INT $cp; wait $cp
+	kill -INT $cp; wait $cp
 }
 khash "$TMP/k1.trace" ""
 khash "$TMP/k2.trace" --keep-phys

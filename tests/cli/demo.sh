@@ -2,17 +2,30 @@
 # SPDX-License-Identifier: GPL-2.0
 # demo.sh - the README's main job (scripts/demo.sh, what `make demo` runs)
 # works on bundled data, and runs again over its own output: the second run
-# stores the same runs, not twice as many.
+# stores its runs once, not added to the first run's. The second run skips
+# the sensitivity stage (DEMO_SKIP_STAGES), most of the demo's cost (264
+# sweep points): that stage reads the .svt files and writes only the DB,
+# which every run starts afresh, so a second pass of it meets nothing of
+# the first. The report's contents are checked on the first (full) run's
+# report; the files of the output folder after the second.
 . "$(dirname "$0")/lib.sh"
 D=$TMP/demo
+# runs_in DB [LABEL-REGEX]: how many runs the DB holds (whose label matches)
+runs_in() {
+	"$SVATRACE" runs --db "$1" --json 2>/dev/null |
+		python3 -c 'import json,re,sys; print(sum(1 for r in json.load(sys.stdin) if re.match(sys.argv[1], r["label"] or "")))' "${2:-}"
+}
 OUT=$D BUILD=$BUILD bash scripts/demo.sh > "$TMP/1.log" 2>&1; rc=$?
 check_eq "the demo runs on bundled data" 0 "$rc"
-n1=$("$SVATRACE" runs --db "$D/results.db" --json 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-OUT=$D BUILD=$BUILD bash scripts/demo.sh > "$TMP/2.log" 2>&1; rc=$?
+n1=$(runs_in "$D/results.db")
+ns=$(runs_in "$D/results.db" 'sens-')
+cp "$D/report.html" "$TMP/report1.html" 2>/dev/null
+OUT=$D BUILD=$BUILD DEMO_SKIP_STAGES=sensitivity bash scripts/demo.sh > "$TMP/2.log" 2>&1; rc=$?
 check_eq "... and again over its own output" 0 "$rc" 
-n2=$("$SVATRACE" runs --db "$D/results.db" --json 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-if [ "${n1:-0}" -gt 0 ] && [ "$n1" = "$n2" ]; then ok "the second run stores the same $n2 runs, not more"
-else not_ok "the second run stores the same runs" "first $n1, second $n2" "$(tail -5 "$TMP/2.log")"; fi
+n2=$(runs_in "$D/results.db")
+if [ "${ns:-0}" -gt 0 ] && [ "${n1:-0}" -gt "$ns" ] && [ "$n2" = $((n1 - ns)) ]; then
+	ok "the second run stores the same $n2 runs (all but the $ns of the skipped sensitivity stage), not more"
+else not_ok "the second run stores the same runs" "first $n1 ($ns sensitivity), second $n2" "$(tail -5 "$TMP/2.log")"; fi
 check_match "it ends with the report's place" 'report.html' "$(cat "$TMP/2.log")"
 # the 6.12 stage: devices named by dma:*, and ATS only where the trace shows it
 check_match "6.12 stage: maps per device, 3 devices" '1168 0000:01:00.0.*256 0000:03:00.0.*6 0000:04:00.0' "$(tr '\n' ' ' < "$TMP/2.log")"
@@ -27,13 +40,13 @@ for s in qemu-vtd qemu-vtd-612 dsa-memcpy random-access; do
 	if ls "$D/$s"/*.png >/dev/null 2>&1; then ok "study $s has its plots"; else not_ok "study $s has its plots"; fi
 done
 # the first screen states the three findings with their causes, computed from the data
-F=$(sed -n '/<h2 id="findings">/,/<h2 id="provenance">/p' "$D/report.html")
+F=$(sed -n '/<h2 id="findings">/,/<h2 id="provenance">/p' "$TMP/report1.html")
 check_match "finding: pinned vs faulting, slower translation" "faulting: translation [0-9.]+x slower than pinned" "$F"
 check_match "... caused by faults in flight / page-request queueing" "waiting on a translation in flight|page-request queueing" "$F"
 # 1 DWQ client sits at the 95% saturation line: just under it since default.ini's derived walk cost moved 286 -> 288 ns
 check_match "finding: DWQ vs SWQ" "(on a dedicated WQ reaches [0-9]+% of peak|a dedicated WQ needs [0-9]+ clients for [0-9]+% \\(1 reaches [0-9]+%\\)); a shared WQ needs [0-9]+ clients" "$F"
 # a count that misses the 95% line never reads as reaching it (percentages round down)
-R=$(printf '%s' "$F" | grep -oE '\(1 reaches [0-9]+%\)' | grep -oE '[0-9]+' | head -1)
+R=$(printf '%s' "$F" | grep -oE '\(1 reaches [0-9]+%\)' | sed 's/.* \([0-9]*\)%.*/\1/' | head -1)
 if [ -z "$R" ] || [ "$R" -lt 95 ]; then ok "a client count below the 95% line reads below it (${R:-n/a}%)"
 else not_ok "a client count below the 95% line reads below it" "1 reaches $R%"; fi
 check_match "... caused by submission" "submission \(ready to accepted\)" "$F"
@@ -44,4 +57,4 @@ check_match "... caused by the reach against the footprint" "covers the 64 MiB f
 check_eq "every finding has its sensitivity measured" "$(printf '%s\n' "$F" | grep -c '<li><a href="#study-')" \
 	"$(printf '%s\n' "$F" | grep -o 'Sensitivity: [a-z]*' | grep -vc 'Sensitivity: not')"
 check_match "... the translation ratio, from both runs" "Sensitivity: the faulting / pinned ratio of mean translation latency (depends on|is robust)|Sensitivity: robust: no estimated parameter moves the faulting / pinned ratio" "$F"
-check_match "the sensitivity runs are counted, not compared" "[0-9]+ runs of sensitivity studies \(sweep --sensitivity\) are not compared" "$(cat "$D/report.html")"
+check_match "the sensitivity runs are counted, not compared" "[0-9]+ runs of sensitivity studies \(sweep --sensitivity\) are not compared" "$(cat "$TMP/report1.html")"
