@@ -16,7 +16,7 @@ CHECK_EXCLUDE ?= ^(qemu|sweep_engines$$)
 
 .PHONY: check
 check: deps-test
-	$(Q)$(MAKE) --no-print-directory $(BUILD)/svatrace $(CHECK_UNIT_BINS) $(TESTS_EXTRA)
+	$(Q)$(MAKE) -s --no-print-directory $(BUILD)/svatrace $(CHECK_UNIT_BINS) $(TESTS_EXTRA)
 	$(Q)BUILD=$(BUILD) SVATRACE=$(abspath $(BUILD)/svatrace) UNIT_DIR=$(BUILD)/tests-plain \
 		JOBS=$(CHECK_JOBS) TEST_EXCLUDE='$(CHECK_EXCLUDE)' tests/run.sh
 

@@ -61,9 +61,10 @@ check_eq "the fit gives the shipped profile's values" \
 check_match "fitted values say where from and the error" \
 	"source: calibrated: grid search, fitted from $BDW-s0-s0-s0-iommu-nosp/lat_dma_sweep_rd_rnd_64.txt, error [0-9.]+%" \
 	"$(cat "$TMP/bdw.ini")"
+# the source line and the key after it, joined (grep -E takes each line of a pattern as an alternative)
 check_match "the fit also takes the walkers from the folder's throughput file" \
-	"source: calibrated: throughput least squares, error [0-9.]+%, fitted from $BDW-s0-s0-s0-iommu-nosp/bw_dma_win_sweep_rd_rnd_64.txt
-walkers = 6" "$(cat "$TMP/bdw.ini")"
+	"^; source: calibrated: throughput least squares, error [0-9.]+%, fitted from $BDW-s0-s0-s0-iommu-nosp/bw_dma_win_sweep_rd_rnd_64.txt walkers = 6 \$" \
+	"$(grep -A2 '^; walks in flight at once' "$TMP/bdw.ini" | tail -2 | tr '\n' ' ')"
 for m in snb-e5-2630:4:on ib-e5-2620v2-local:5:off ib-e5-2620v2-remote:5:off bdw-e5-2630v4-remote:6:off; do
 	IFS=: read -r prof w ls <<<"$m"
 	check_eq "shipped $prof: walk.walkers and walk.leaf_serial from its throughput fit" "$w $ls" \
