@@ -5,8 +5,8 @@
  * tracked maximum and every (power-of-two set count, ways) pair, the misses
  * equal those of an iotlb of that geometry fed the same references (two
  * contexts under the ctx-hash set index, and one, where set refinement
- * skips searches and a key newest in its set at the coarsest tracked count
- * (1 set, and 4 sets) touches no stack); the
+ * lets a key newest in its set at a coarser count skip every finer one,
+ * with the coarsest tracked count 1 set and 4 sets); the
  * bounded stack (sizes beyond it fall out) and untracked geometries.
  */
 #include <errno.h>
