@@ -21,6 +21,7 @@
 #include "cli/cli.h"
 #include "collect/collector.h"
 #include "collect/probes.h"
+#include "collect/progstats.h"
 #include "collect/redact.h"
 #include "collect/status.h"
 #include "collect/workload.h"
@@ -626,11 +627,21 @@ static void summary(const struct collect_result *res)
 			"summary mode: the counts are events counted in BPF, written as %llu "
 			"svatrace:summary records\n",
 			(unsigned long long)res->nr_summary_records);
-	if (res->nr_lost)
+	if (res->nr_lost > res->nr_missed)
 		fprintf(stderr,
 			"warning: %llu events lost (ring buffer full): use a larger "
 			"--buffer-size or a narrower -e\n",
-			(unsigned long long)res->nr_lost);
+			(unsigned long long)(res->nr_lost - res->nr_missed));
+	if (res->nr_missed)
+		fprintf(
+		    stderr,
+		    "warning: %llu events lost (the kernel skipped a kprobe or tracepoint program "
+		    "while its CPU was in another BPF program or a BPF map syscall)\n",
+		    (unsigned long long)res->nr_missed);
+	if (!progstats_misses_countable())
+		fprintf(stderr, "note: kprobe and tracepoint programs' skipped runs are not "
+				"countable on this kernel (Linux 6.7+ counts them): 'lost' "
+				"counts ring-buffer drops only\n");
 }
 
 /* COMMAND's end, said in words; its exit code becomes ours. */

@@ -34,6 +34,7 @@
 #include "collect/funcprobe.h"
 #include "collect/host.h"
 #include "collect/probes.h"
+#include "collect/progstats.h"
 #include "collect/redact.h"
 #include "collect/rings.h"
 #include "collect/summary.h"
@@ -257,6 +258,63 @@ static uint64_t read_lost(struct svatrace_bpf *skel, uint64_t *prev, struct trac
 }
 
 /*
+ * Events the kernel skipped, per probe (progstats.h: a kprobe or classic
+ * tracepoint program does not run while this CPU is in another BPF program
+ * or a BPF map syscall; Linux 6.7+ counts it): written like read_lost()'s,
+ * as lost on no particular CPU, since the last call (@prev, SVT_P_MAX_,
+ * updated; NULL: totals). Return: skips since the last call.
+ */
+static uint64_t read_missed(struct svatrace_bpf *skel, uint64_t *prev, struct trace_writer *w,
+			    struct collect_result *res)
+{
+	uint64_t missed[SVT_P_MAX_], delta = 0;
+
+	if (progstats_missed(skel->obj, missed))
+		return 0;
+	for (uint32_t k = 0; k < SVT_P_MAX_; k++) {
+		uint64_t d = missed[k] - (prev ? prev[k] : 0);
+
+		if (res) {
+			res->probe[k].nr_lost += missed[k];
+			res->probe[k].nr_missed = missed[k];
+			res->nr_lost += missed[k];
+			res->nr_missed += missed[k];
+		}
+		if (prev)
+			prev[k] = missed[k];
+		if (d && w)
+			trace_writer__add_lost(w, TRACE_CPU_ANY, probe_def_by_id(k)->name, d);
+		delta += d;
+	}
+	return delta;
+}
+
+/*
+ * Each loaded program's kernel counts: with kernel.bpf_stats_enabled=1 its
+ * mean run time (bench/collect_summary.sh measures summary mode's cost by
+ * it), else only with -v; the verifier's instruction count is how close a
+ * program is to the kernel's 1 M limit.
+ */
+static void log_progstats(struct svatrace_bpf *skel)
+{
+	struct progstat st[256];
+	int n = progstats_read(skel->obj, st, sizeof(st) / sizeof(st[0]));
+
+	for (int i = 0; i < n; i++) {
+		if (!st[i].run_cnt) {
+			svt_debug("bpf program %s: %u insns verified, %llu skipped", st[i].name,
+				  st[i].verified_insns, (unsigned long long)st[i].recursion_misses);
+			continue;
+		}
+		svt_info("bpf program %s: %llu runs, %.1f ns per run, %llu skipped, %u insns "
+			 "verified",
+			 st[i].name, (unsigned long long)st[i].run_cnt,
+			 (double)st[i].run_time_ns / (double)st[i].run_cnt,
+			 (unsigned long long)st[i].recursion_misses, st[i].verified_insns);
+	}
+}
+
+/*
  * The --tracepoint program for a payload of @payload_bytes: tp_words_N
  * (plain context loads) when the payload is whole 4-byte words, else
  * tp_generic (bpf_probe_read_kernel). See svatrace.bpf.c.
@@ -443,9 +501,10 @@ struct collect_state {
 	uint8_t key[REDACT_KEY_BYTES];		     /* address hashing key, shared */
 	struct tpfmt *tpf;			     /* record layout per --tracepoint */
 	struct summary *sum;			     /* --summary: the counters' reader */
-	uint64_t *lost_prev; /* lost counters already written, per probe and CPU */
-	char *meta_txt;	     /* the meta chunk, for rotated files */
-	char *path;	     /* the file being written */
+	uint64_t *lost_prev;		  /* lost counters already written, per probe and CPU */
+	uint64_t missed_prev[SVT_P_MAX_]; /* skipped runs already written, per probe */
+	char *meta_txt;			  /* the meta chunk, for rotated files */
+	char *path;			  /* the file being written */
 };
 
 /*
@@ -899,6 +958,7 @@ static int rotate(struct consumer *c)
 	int rc;
 
 	lost = read_lost(cs->skel, cs->lost_prev, c->w, NULL);
+	lost += read_missed(cs->skel, cs->missed_prev, c->w, NULL);
 	for (unsigned int i = 0; i < SVT_P_MAX_; i++)
 		c->nr_done[i] += conv__nr_records(c->cv, i);
 	conv__free(c->cv);
@@ -1090,19 +1150,15 @@ static int merge_parts(struct collect_state *cs)
 	return rc;
 }
 
-/* Events lost so far, all probes and CPUs (--stop-on-loss polls it). */
+/*
+ * Events lost so far, all probes and CPUs (--stop-on-loss polls it): the
+ * BPF side's running total in the mapped .bss, no map syscall (see
+ * lost_total in svatrace.bpf.c), and the runs the kernel skipped.
+ */
 static uint64_t lost_now(struct svatrace_bpf *skel)
 {
-	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.lost);
-	uint64_t vals[RINGS_MAX], n = 0;
-
-	if (ncpu <= 0 || ncpu > RINGS_MAX)
-		return 0;
-	for (uint32_t k = 0; k < SVT_P_MAX_; k++)
-		if (!bpf_map_lookup_elem(fd, &k, vals))
-			for (int cpu = 0; cpu < ncpu; cpu++)
-				n += vals[cpu];
-	return n;
+	return __atomic_load_n(&skel->bss->lost_total, __ATOMIC_RELAXED) +
+	       read_missed(skel, NULL, NULL, NULL);
 }
 
 /*
@@ -1160,6 +1216,8 @@ static int summary_loop(const struct collect_opts *o, struct collect_state *cs,
 		res->probe[i].nr_records = summary__nr_events(cs->sum, i);
 	res->nr_summary_records = summary__nr_records(cs->sum);
 	read_lost(cs->skel, NULL, cs->w, res);
+	read_missed(cs->skel, NULL, cs->w, res);
+	log_progstats(cs->skel);
 	return rc;
 }
 
@@ -1223,6 +1281,8 @@ static int poll_loop(const struct collect_opts *o, struct collect_state *cs,
 		}
 	}
 	read_lost(cs->skel, cs->lost_prev, cs->w, res);
+	read_missed(cs->skel, cs->missed_prev, cs->w, res);
+	log_progstats(cs->skel);
 	if ((!rc || collect_out_of_space(rc)) && cs->nr_cons > 1) {
 		/* after a full disk too: what the parts kept goes into OUT */
 		int mrc = merge_parts(cs);

@@ -84,7 +84,8 @@ struct collect_probe_result {
 	uint8_t via;	     /* enum probe_via that probe_check() chose */
 	const char *why;     /* reason it is not attached (static) */
 	uint64_t nr_records; /* records written */
-	uint64_t nr_lost;    /* events dropped (ring buffer full), all CPUs */
+	uint64_t nr_lost;    /* events dropped (ring buffer full), all CPUs, and nr_missed */
+	uint64_t nr_missed;  /* of which runs the kernel skipped (progstats.h) */
 };
 
 struct collect_result {
@@ -92,6 +93,7 @@ struct collect_result {
 	unsigned int nr_attached;		       /* probes attached */
 	uint64_t nr_records;			       /* records written in total */
 	uint64_t nr_lost;			       /* events lost in total */
+	uint64_t nr_missed;			       /* of which runs the kernel skipped */
 	uint64_t nr_filtered;			       /* dropped by --device */
 	uint64_t nr_summary_records;		       /* --summary: counter records written */
 	uint64_t duration_ns;			       /* time the probes were attached */

@@ -538,14 +538,6 @@ static void lat_record_parts(struct model *m, const struct xparts *p)
 }
 
 /*
- * The IOMMU translates @addr for a request arriving at @t. Returns when the
- * translation (or the "not present" answer) is ready. A non-present page's
- * entry is not kept in the IOTLB. @queue: the walk takes a walker from the
- * pool; retries after a fault happen far in the future of the stream being
- * replayed, and reserving a walker then would block every walk before it,
- * so those are not queued (their walk still counts reads).
- */
-/*
  * walk.leaf_serial: the key of the leaf page table a walk of @addr reads
  * (one per PDE for 4 KiB leaves: a 2 MiB region), per unit and address space.
  */
@@ -635,6 +627,14 @@ static inline uint32_t unit_ctx(struct xunit *u, const struct model_access *a)
 	return u->ctx;
 }
 
+/*
+ * The IOMMU translates @addr for a request arriving at @t. Returns when the
+ * translation (or the "not present" answer) is ready. A non-present page's
+ * entry is not kept in the IOTLB. @queue: the walk takes a walker from the
+ * pool; retries after a fault happen far in the future of the stream being
+ * replayed, and reserving a walker then would block every walk before it,
+ * so those are not queued (their walk still counts reads).
+ */
 static uint64_t iommu_xlate_q(struct model *m, uint64_t t, const struct model_access *a,
 			      uint64_t addr, bool present, bool queue, struct xparts *p)
 {
