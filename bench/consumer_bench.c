@@ -13,7 +13,8 @@
  * all), FMT=v1 (write the unpacked format, to separate packing's cost),
  * OUT=PREFIX (keep each path's trace as PREFIX.PATH.trace: addresses are
  * hashed with a fixed key, so two builds' files can be compared with
- * `svatrace dump`).
+ * `svatrace dump`), LEVEL=N (zstd level instead of the collector's),
+ * NOTCOL=1 (v2 chunks without the collector's time column).
  * Event times step by 100-355 ns (a fixed pseudo-random sequence), as a
  * traced loop's do: a constant step would let zstd squeeze the time column
  * to nothing and hide its cost.
@@ -149,8 +150,13 @@ int main(int argc, char **argv)
 			w = trace_writer__open_fmt(
 			    path, TRACE_CLOCK_MONOTONIC, TRACE_F_ADDR_HASHED, "{}",
 			    v1 ? TRACE_VERSION_MAJOR : TRACE_VERSION_MAJOR_PACKED);
-			if (w) /* as the collector writes */
-				trace_writer__set_pack_level(w, TRACE_WRITER_PACK_LEVEL_FAST);
+			if (w && !v1) { /* as the collector writes */
+				trace_writer__set_pack_level(w, getenv("LEVEL")
+								    ? atoi(getenv("LEVEL"))
+								    : TRACE_WRITER_PACK_LEVEL_FAST);
+				if (!getenv("NOTCOL"))
+					trace_writer__set_time_column(w, true);
+			}
 			cv = w ? conv__new_key(w, false, NULL, hash_key) : NULL;
 			if (!cv ||
 			    conv__set_tracepoint(cv, 0,

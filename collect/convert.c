@@ -287,7 +287,7 @@ static int tracepoint_raw(struct conv *c, const struct conv_src *e, const void *
 {
 	const struct conv_tp *t = e->op < SVT_MAX_TRACEPOINTS ? c->tp[e->op] : NULL;
 	const unsigned char *src = v;
-	uint32_t n, nw, i;
+	uint32_t n, nw, fw, i;
 	uint64_t *q;
 
 	if (!t) { /* not announced: nothing to lay the bytes out by */
@@ -312,20 +312,29 @@ static int tracepoint_raw(struct conv *c, const struct conv_src *e, const void *
 	q[3] = c->tp_id[e->op] ? c->tp_id[e->op] : probe_event_id(c, e->probe); /* reserved: 0 */
 	q[4] = t->payload_bytes | (uint64_t)t->layout_id << 32;
 	q += sizeof(struct trace_rec_generic) / 8;
-	/* the payload, then zeros (what the record lacks, the NUL, the padding) */
+	/*
+	 * The payload's whole words, then zeros (what the record lacks, the
+	 * NUL, the padding), then the last partial word, if any; then only
+	 * the hashed words that are not zero (redact__addr() leaves zeros):
+	 * on prctl's record, 4 calls became 1. A copy of a variable length
+	 * (memcpy, memset) is a libc call that costs more than these words.
+	 */
 	n = 8 * nr_v < t->payload_bytes ? 8 * nr_v : t->payload_bytes;
 	nw = (t->size_bytes - (uint32_t)sizeof(struct trace_rec_generic)) / 8;
+	fw = n / 8;
 	for (i = 0; i < nw; i++) {
 		uint64_t x = 0;
 
-		if (8 * i + 8 <= n)
+		if (i < fw)
 			memcpy(&x, src + 8 * i, 8);
-		else /* a last, partial word (no libc call for a few bytes) */
-			for (uint32_t k = 8 * i; k < n; k++)
-				x |= (uint64_t)src[k] << 8 * (k - 8 * i);
-		if (t->hash_words >> i & 1)
-			x = redact__addr(c->rd, x);
 		q[i] = x;
+	}
+	for (uint32_t k = 8 * fw; k < n; k++)
+		q[fw] |= (uint64_t)src[k] << 8 * (k - 8 * fw);
+	for (uint32_t m = t->hash_words; m; m &= m - 1) {
+		i = (uint32_t)__builtin_ctz(m);
+		if (q[i])
+			q[i] = redact__addr_any(c->rd, q[i]);
 	}
 	for (i = 0; i < t->nr_hash_odd; i++) {
 		unsigned char *b = (unsigned char *)q + t->hash_odd_off[i];

@@ -122,9 +122,20 @@ enum trace_chunk_type {
 
 /* Head of a RECORDS_Z payload; the zstd frame follows, then zero padding to 8. */
 struct trace_packed_hdr {
-	uint32_t raw_bytes;   /* the records' v1 size (<= TRACE_CHUNK_MAX_BYTES) */
+	uint32_t raw_bytes;   /* the records' v1 size (<= TRACE_CHUNK_MAX_BYTES), | flags below */
 	uint32_t frame_bytes; /* bytes of the zstd frame */
 };
+
+/*
+ * raw_bytes bit 31: the time-column layout. The frame decompresses
+ * to the packed records without their word 0 (time), then the times' zigzag
+ * varint deltas in record order (the time column), then the column's length
+ * in bytes (u32). zstd finds the records' other words repeating once the
+ * time steps are out of them (the collector's chunks: docs/trace-format.md).
+ * The minor version is unchanged: a reader that predates the flag refuses
+ * such a chunk (its raw_bytes is out of range) rather than skip its records.
+ */
+#define TRACE_PACKED_F_TIME_COLUMN (1u << 31)
 
 /* One entry of the INDEX chunk. */
 struct trace_index_ent {

@@ -43,9 +43,16 @@ struct trace_packer *trace_packer__new(uint32_t raw_cap, int level)
 		return NULL;
 	pk->raw_cap = raw_cap;
 	pk->level = level;
-	pk->buf = malloc(trace_pack_bound(raw_cap));
+	/*
+	 * The writer's records are at least 32 bytes; a record the decoder
+	 * gives may be 16 (the fuzz target packs those again): room for its
+	 * kind, a word and its time, and a time varint (at most 10 bytes) per
+	 * record in the column.
+	 */
+	pk->buf = malloc(trace_pack_bound(raw_cap) + raw_cap / 8);
+	pk->tbuf = malloc((size_t)raw_cap / 16 * 10 + 16);
 	pk->zc = ZSTD_createCCtx();
-	if (!pk->buf || !pk->zc) {
+	if (!pk->buf || !pk->tbuf || !pk->zc) {
 		trace_packer__free(pk);
 		errno = ENOMEM;
 		return NULL;
@@ -60,6 +67,7 @@ void trace_packer__free(struct trace_packer *pk)
 		return;
 	ZSTD_freeCCtx(pk->zc);
 	free(pk->buf);
+	free(pk->tbuf);
 	free(pk);
 }
 
@@ -67,12 +75,28 @@ void trace_packer__reset(struct trace_packer *pk)
 {
 	memset(pk->prev, 0, sizeof(pk->prev));
 	pk->p = pk->buf;
+	pk->tp = pk->tbuf;
 }
 
 int trace_packer__finish(struct trace_packer *pk, uint8_t *out, size_t out_cap, size_t *out_bytes)
 {
-	size_t z =
-	    ZSTD_compressCCtx(pk->zc, out, out_cap, pk->buf, (size_t)(pk->p - pk->buf), pk->level);
+	size_t z;
+
+	if (pk->time_column) {
+		/*
+		 * The time column after the other words, then its length
+		 * (format.h). buf has room: trace_packer__new() allows 12
+		 * bytes per raw word; the two streams take at most 11.5 (a
+		 * 16-byte record: a 3-byte kind and two 10-byte varints), plus 4.
+		 */
+		uint32_t t = (uint32_t)(pk->tp - pk->tbuf);
+
+		memcpy(pk->p, pk->tbuf, t);
+		pk->p += t;
+		memcpy(pk->p, &t, sizeof(t));
+		pk->p += sizeof(t);
+	}
+	z = ZSTD_compressCCtx(pk->zc, out, out_cap, pk->buf, (size_t)(pk->p - pk->buf), pk->level);
 
 	trace_packer__reset(pk);
 	if (ZSTD_isError(z))
@@ -84,11 +108,10 @@ int trace_packer__finish(struct trace_packer *pk, uint8_t *out, size_t out_cap, 
 int trace_pack(const uint8_t *raw, uint32_t raw_bytes, uint8_t *tmp, uint8_t *out, size_t out_cap,
 	       size_t *out_bytes)
 {
-	struct trace_packer pk;
+	struct trace_packer pk = {.time_column = false};
 	size_t z;
 
 	/* the packer's state on the stack, its stream in @tmp: one call, nothing kept */
-	memset(&pk.prev, 0, sizeof(pk.prev));
 	pk.buf = pk.p = tmp;
 	for (uint32_t off = 0; off < raw_bytes;) {
 		const struct trace_rec *rec = (const void *)(raw + off);
@@ -245,4 +268,103 @@ int trace_unpack(const uint8_t *frame, size_t frame_bytes, uint8_t *tmp, size_t 
 	if (err)
 		return err;
 	return got == raw_bytes && u.p == u.end ? 0 : TRACE_E_PACKED;
+}
+
+/*
+ * The time-column layout (format.h, TRACE_PACKED_F_TIME_COLUMN): as
+ * unpack_one_fast(), but word 0 comes from the time column at *@pt. Both
+ * streams are followed by zero padding (trace_unpack_begin_tcol()), so no
+ * varint needs a bounds check per byte.
+ */
+static inline const uint8_t *unpack_one_tcol(const uint8_t *p, const uint8_t **pt,
+					     struct trace_pack_prev *prev, uint8_t *out,
+					     uint32_t room, uint32_t *rec_bytes)
+{
+	uint64_t kind, z, w0, w1, w, *pw;
+	uint32_t nw, i;
+
+	if (!(p = get_varint_nocheck(p, &kind)) || room < 16)
+		return NULL;
+	pw = prev->w[kind_slot((unsigned int)kind)];
+	if (!(*pt = get_varint_nocheck(*pt, &z)))
+		return NULL;
+	w0 = pw[0] + unzigzag(z);
+	if (!(p = get_varint_nocheck(p, &z)))
+		return NULL;
+	w1 = pw[1] + unzigzag(z);
+	nw = (uint32_t)(w1 >> 16 & 0xffff) / 8;
+	if (nw < 2 || 8 * nw > room || (w1 & 0xffff) != kind)
+		return NULL;
+	pw[0] = w0;
+	pw[1] = w1;
+	memcpy(out, &w0, 8);
+	memcpy(out + 8, &w1, 8);
+	for (i = 2; i < nw && i < PACK_PREV_WORDS; i++) {
+		if (!(p = get_varint_nocheck(p, &z)))
+			return NULL;
+		w = pw[i] + unzigzag(z);
+		pw[i] = w;
+		memcpy(out + 8 * i, &w, 8);
+	}
+	for (; i < nw; i++) {
+		if (!(p = get_varint_nocheck(p, &w)))
+			return NULL;
+		memcpy(out + 8 * i, &w, 8);
+	}
+	*rec_bytes = 8 * nw;
+	return p;
+}
+
+int trace_unpack_begin_tcol(struct trace_unpack_state *u, const uint8_t *frame, size_t frame_bytes,
+			    uint8_t *tmp, size_t tmp_cap)
+{
+	size_t n, rest;
+	uint32_t t;
+
+	if (tmp_cap < 2 * TRACE_UNPACK_PAD)
+		return TRACE_E_PACKED;
+	n = ZSTD_decompress(tmp, tmp_cap - 2 * TRACE_UNPACK_PAD, frame, frame_bytes);
+	if (ZSTD_isError(n) || n < sizeof(t))
+		return TRACE_E_PACKED;
+	memcpy(&t, tmp + n - sizeof(t), sizeof(t));
+	rest = n - sizeof(t);
+	if (t > rest)
+		return TRACE_E_PACKED;
+	rest -= t;
+	/*
+	 * The time column moves past a pad of zeros after the other words,
+	 * and gets one of its own: each stream then ends in zeros, as
+	 * trace_unpack_begin() explains, and a record running past the end of
+	 * either is refused (trace_unpack_next_tcol()).
+	 */
+	memmove(tmp + rest + TRACE_UNPACK_PAD, tmp + rest, t);
+	memset(tmp + rest, 0, TRACE_UNPACK_PAD);
+	memset(tmp + rest + TRACE_UNPACK_PAD + t, 0, TRACE_UNPACK_PAD);
+	memset(&u->prev, 0, sizeof(u->prev));
+	u->p = tmp;
+	u->end = tmp + rest;
+	u->tp = tmp + rest + TRACE_UNPACK_PAD;
+	u->tend = u->tp + t;
+	return 0;
+}
+
+int trace_unpack_next_tcol(struct trace_unpack_state *u, uint8_t *raw, uint32_t room, uint32_t want,
+			   uint32_t *got)
+{
+	const uint8_t *p = u->p, *pt = u->tp;
+	uint32_t off = 0, rb;
+
+	while (p < u->end && off < want) {
+		if (!(p = unpack_one_tcol(p, &pt, &u->prev, raw + off, room - off, &rb)) ||
+		    p > u->end || pt > u->tend)
+			return TRACE_E_PACKED;
+		off += rb;
+	}
+	/* every time is used: a longer column is as malformed as a short one */
+	if (p >= u->end && pt != u->tend)
+		return TRACE_E_PACKED;
+	u->p = p;
+	u->tp = pt;
+	*got = off;
+	return 0;
 }

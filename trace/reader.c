@@ -58,6 +58,7 @@ struct trace_reader {
 	size_t ztmp_cap;	       /* v2: bytes of ztmp */
 	uint32_t buf_bytes;	       /* payload length */
 	struct trace_unpack_state unp; /* v2: the RECORDS_Z chunk being decoded */
+	bool unp_tcol;		       /* ... in the time-column layout */
 	bool unpacking;		       /* v2: unp has records left for buf */
 	uint32_t raw_bytes;	       /* v2: the chunk's record bytes (its packed header) */
 	uint32_t raw_done;	       /* v2: of which decoded so far (buf's end) */
@@ -480,8 +481,10 @@ static int unpack_slice(struct trace_reader *r)
 			return fail(r, TRACE_E_PACKED, r->chunk_off, NULL);
 		return 0;
 	}
-	err = trace_unpack_next(&r->unp, r->buf, r->raw_bytes - r->raw_done, UNPACK_SLICE_BYTES,
-				&got);
+	err = r->unp_tcol ? trace_unpack_next_tcol(&r->unp, r->buf, r->raw_bytes - r->raw_done,
+						   UNPACK_SLICE_BYTES, &got)
+			  : trace_unpack_next(&r->unp, r->buf, r->raw_bytes - r->raw_done,
+					      UNPACK_SLICE_BYTES, &got);
 	if (err)
 		return fail(r, err, r->chunk_off, NULL);
 	r->slice_off = r->raw_done;
@@ -499,7 +502,7 @@ static int unpack_chunk(struct trace_reader *r)
 	int err;
 
 	if (!r->zbuf) {
-		r->ztmp_cap = trace_pack_bound(TRACE_CHUNK_MAX_BYTES) + TRACE_UNPACK_PAD;
+		r->ztmp_cap = trace_pack_bound(TRACE_CHUNK_MAX_BYTES) + 2 * TRACE_UNPACK_PAD;
 		r->zbuf = malloc(TRACE_CHUNK_MAX_BYTES);
 		r->ztmp = malloc(r->ztmp_cap);
 		if (!r->zbuf || !r->ztmp)
@@ -508,10 +511,14 @@ static int unpack_chunk(struct trace_reader *r)
 	if (r->buf_bytes < sizeof(ph))
 		return fail(r, TRACE_E_PACKED, r->chunk_off, "payload shorter than its header");
 	memcpy(&ph, r->buf, sizeof(ph));
+	r->unp_tcol = ph.raw_bytes & TRACE_PACKED_F_TIME_COLUMN;
+	ph.raw_bytes &= ~TRACE_PACKED_F_TIME_COLUMN;
 	if (ph.raw_bytes > TRACE_CHUNK_MAX_BYTES || ph.frame_bytes > r->buf_bytes - sizeof(ph))
 		return fail(r, TRACE_E_PACKED, r->chunk_off, "sizes out of range");
-	err =
-	    trace_unpack_begin(&r->unp, r->buf + sizeof(ph), ph.frame_bytes, r->ztmp, r->ztmp_cap);
+	err = r->unp_tcol ? trace_unpack_begin_tcol(&r->unp, r->buf + sizeof(ph), ph.frame_bytes,
+						    r->ztmp, r->ztmp_cap)
+			  : trace_unpack_begin(&r->unp, r->buf + sizeof(ph), ph.frame_bytes,
+					       r->ztmp, r->ztmp_cap);
 	if (err)
 		return fail(r, err, r->chunk_off, NULL);
 	t = r->buf;

@@ -55,6 +55,9 @@ struct trace_packer {
 		     [TRACE_PACK_PREV_WORDS]; /* previous record per kind */
 	uint8_t *buf;	  /* the chunk's varint stream, trace_pack_bound(raw_cap) bytes */
 	uint8_t *p;	  /* its end */
+	uint8_t *tbuf;	  /* time_column: the records' time deltas, apart */
+	uint8_t *tp;	  /* their end */
+	bool time_column; /* chunks in the time-column layout (format.h) */
 	uint32_t raw_cap; /* raw record bytes a chunk may hold */
 	int level;	  /* zstd level */
 	void *zc;	  /* ZSTD_CCtx */
@@ -103,14 +106,22 @@ static inline void trace_packer__add(struct trace_packer *pk, const void *rec)
 	uint16_t kind, size;
 	uint64_t *pw, w;
 	uint8_t *p = pk->p;
-	uint32_t nw, i;
+	uint32_t nw, i, lim;
 
 	memcpy(&kind, raw + offsetof(struct trace_rec, kind), sizeof(kind));
 	memcpy(&size, raw + offsetof(struct trace_rec, size_bytes), sizeof(size));
 	pw = pk->prev[kind < TRACE_REC_KIND_MAX_ ? kind : TRACE_REC_KIND_MAX_];
 	nw = size / 8u;
 	p = trace_put_varint(p, kind);
-	for (i = 0; i < nw && i < TRACE_PACK_PREV_WORDS; i++) {
+	i = 0;
+	if (pk->time_column) { /* word 0 (the time) into its own column */
+		memcpy(&w, raw, 8);
+		pk->tp = trace_put_varint(pk->tp, trace_zigzag(w - pw[0]));
+		pw[0] = w;
+		i = 1;
+	}
+	lim = nw < TRACE_PACK_PREV_WORDS ? nw : TRACE_PACK_PREV_WORDS;
+	for (; i < lim; i++) {
 		uint64_t z;
 
 		memcpy(&w, raw + 8 * i, 8);
@@ -155,6 +166,7 @@ struct trace_pack_prev {
 /* A chunk being unpacked a slice at a time (trace_unpack_begin, trace_unpack_next). */
 struct trace_unpack_state {
 	const uint8_t *p, *end;	     /* the packed records left (in @tmp of begin) */
+	const uint8_t *tp, *tend;    /* trace_unpack_begin_tcol(): the times left */
 	struct trace_pack_prev prev; /* delta bases */
 };
 
@@ -173,6 +185,19 @@ int trace_unpack_begin(struct trace_unpack_state *u, const uint8_t *frame, size_
  */
 int trace_unpack_next(struct trace_unpack_state *u, uint8_t *raw, uint32_t room, uint32_t want,
 		      uint32_t *got);
+
+/**
+ * trace_unpack_begin_tcol() - as trace_unpack_begin(), for a frame in the
+ * time-column layout (format.h, TRACE_PACKED_F_TIME_COLUMN); @tmp needs
+ * TRACE_UNPACK_PAD more bytes (2 * TRACE_UNPACK_PAD in all). The records then come from
+ * trace_unpack_next_tcol(). Return: 0, or TRACE_E_PACKED.
+ */
+int trace_unpack_begin_tcol(struct trace_unpack_state *u, const uint8_t *frame, size_t frame_bytes,
+			    uint8_t *tmp, size_t tmp_cap);
+
+/** trace_unpack_next_tcol() - trace_unpack_next() of the time-column layout. */
+int trace_unpack_next_tcol(struct trace_unpack_state *u, uint8_t *raw, uint32_t room, uint32_t want,
+			   uint32_t *got);
 
 /** trace_unpack_done() - no packed records are left. */
 static inline bool trace_unpack_done(const struct trace_unpack_state *u)

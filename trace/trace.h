@@ -194,6 +194,15 @@ int trace_writer__add_lost(struct trace_writer *w, uint32_t cpu, const char *pro
  */
 void trace_writer__set_pack_level(struct trace_writer *w, int level);
 
+/**
+ * trace_writer__set_time_column() - write RECORDS_Z chunks in the
+ * time-column layout (format.h, TRACE_PACKED_F_TIME_COLUMN) from now on,
+ * or not. For streams of many small records with irregular time steps
+ * (the collector's): zstd then finds the other words repeating.
+ * Return: 0; -EINVAL for a v1 writer; -EBUSY once a record is pending.
+ */
+int trace_writer__set_time_column(struct trace_writer *w, bool on);
+
 /** trace_writer__flush() - write the pending chunk now (e.g. periodically). */
 int trace_writer__flush(struct trace_writer *w);
 

@@ -362,6 +362,8 @@ static int write_packed(struct trace_writer *w)
 	    trace_pad8((uint32_t)(sizeof(ph) + frame)) >= w->rec_bytes)
 		return write_chunk(w, TRACE_CHUNK_RECORDS, w->rec_buf, w->rec_bytes, w->rec_count);
 	ph.frame_bytes = (uint32_t)frame;
+	if (w->pk->time_column)
+		ph.raw_bytes |= TRACE_PACKED_F_TIME_COLUMN;
 	memcpy(w->pout, &ph, sizeof(ph));
 	bytes = trace_pad8((uint32_t)(sizeof(ph) + frame));
 	memset(w->pout + sizeof(ph) + frame, 0, bytes - sizeof(ph) - frame);
@@ -372,6 +374,16 @@ void trace_writer__set_pack_level(struct trace_writer *w, int level)
 {
 	if (w->pk)
 		w->pk->level = level;
+}
+
+int trace_writer__set_time_column(struct trace_writer *w, bool on)
+{
+	if (!w->pk)
+		return -EINVAL;
+	if (w->pk->p != w->pk->buf) /* the pending chunk is packed the other way */
+		return -EBUSY;
+	w->pk->time_column = on;
+	return 0;
 }
 
 int trace_writer__flush(struct trace_writer *w)

@@ -11,11 +11,15 @@
  * open, verified while reading (an edit with right CRCs fails at the end),
  * and absent from a torn file; the header lists the kinds written; batches
  * (trace_reader__next_batch) give the records one-by-one reading gives; a
- * chunk whose packed records stop part way gives the records before that.
+ * chunk whose packed records stop part way gives the records before that;
+ * the time-column layout gives the same records, a torn or malformed one
+ * its prefix.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,17 +113,22 @@ static int read_all(const char *path, uint8_t **out, size_t *bytes, uint64_t *nr
 	return rc;
 }
 
-/* Random records of every kind: small deltas in some words, noise in others. */
-static void write_random_v1(const char *path)
+/*
+ * Random records of every kind: small deltas in some words, noise in others;
+ * in format @major, in the time-column layout if @time_column.
+ */
+static void write_random(const char *path, int major, bool time_column)
 {
-	struct trace_writer *w = trace_writer__open_fmt(
-	    path, TRACE_CLOCK_MONOTONIC, TRACE_F_ADDR_KEPT,
-	    "{\"host\":{\"kernel_release\":\"v2 test\"}}", TRACE_VERSION_MAJOR);
+	struct trace_writer *w =
+	    trace_writer__open_fmt(path, TRACE_CLOCK_MONOTONIC, TRACE_F_ADDR_KEPT,
+				   "{\"host\":{\"kernel_release\":\"v2 test\"}}", major);
 	uint64_t ts = 1000;
 	struct prng rng = prng_make(5);
 	uint8_t buf[512];
 
 	assert_non_null(w);
+	if (time_column)
+		assert_int_equal(trace_writer__set_time_column(w, true), 0);
 	for (int i = 0; i < NR_RECS; i++) {
 		struct trace_rec *h = (void *)buf;
 		unsigned int kind = 1 + (unsigned int)prng_below(&rng, TRACE_REC_KIND_MAX_ - 1);
@@ -156,7 +165,14 @@ static void write_random_v1(const char *path)
 			assert_int_equal(trace_writer__add_lost(w, (uint32_t)i % 3, "probe-x", 7),
 					 0);
 	}
+	if (time_column) /* not part way through a chunk */
+		assert_int_equal(trace_writer__set_time_column(w, false), -EBUSY);
 	assert_int_equal(trace_writer__close(w), 0);
+}
+
+static void write_random_v1(const char *path)
+{
+	write_random(path, TRACE_VERSION_MAJOR, false);
 }
 
 struct lost_total {
@@ -592,6 +608,105 @@ static void test_content_hash(void **state)
 	free(b);
 }
 
+/*
+ * The time-column layout (format.h, TRACE_PACKED_F_TIME_COLUMN): the same
+ * records as v1, every records chunk flagged, at every cut a prefix; a
+ * column one time short, or with a length past the frame, fails to decode.
+ */
+static void test_time_column(void **state)
+{
+	struct trace_chunk_hdr ch;
+	struct trace_packed_hdr ph;
+	uint64_t z[16], nr_a, nr_b, nr;
+	size_t len, na, nb, ngot, cap = 4 << 20, n, nf, pay;
+	uint8_t *a, *b, *got, *f, *dec = malloc(cap), *out;
+	struct trace_writer *w1;
+	int nz;
+
+	write_random(tpath("tv1.svt"), TRACE_VERSION_MAJOR, false);
+	write_random(tpath("tcol.svt"), TRACE_VERSION_MAJOR_PACKED, true);
+	assert_int_equal(read_all(tpath("tv1.svt"), &a, &na, &nr_a), 0);
+	assert_int_equal(read_all(tpath("tcol.svt"), &b, &nb, &nr_b), 0);
+	assert_int_equal(nr_b, NR_RECS);
+	assert_int_equal(nb, na);
+	assert_memory_equal(a, b, na);
+	f = slurp(tpath("tcol.svt"), &len);
+	nz = chunks_of(f, len, TRACE_CHUNK_RECORDS_Z, z, 16);
+	assert_true(nz >= 4);
+	for (int i = 0; i < nz; i++) {
+		memcpy(&ph, f + z[i] + sizeof(ch), sizeof(ph));
+		assert_true(ph.raw_bytes & TRACE_PACKED_F_TIME_COLUMN);
+	}
+	/* torn: a prefix of the records at every cut */
+	for (size_t cut = 1; cut < len; cut += len / 50 + 1) {
+		spill(tpath("ttorn.svt"), f, cut);
+		assert_true(read_all(tpath("ttorn.svt"), &got, &ngot, &nr) < 0);
+		assert_true(ngot <= nb);
+		if (ngot)
+			assert_memory_equal(got, b, ngot);
+		free(got);
+	}
+	/* chunk 1 rebuilt with its time column one time short, then with a
+	 * column length past the frame: decoding stops in that chunk */
+	memcpy(&ch, f + z[1], sizeof(ch));
+	memcpy(&ph, f + z[1] + sizeof(ch), sizeof(ph));
+	n = ZSTD_decompress(dec, cap, f + z[1] + sizeof(ch) + sizeof(ph), ph.frame_bytes);
+	assert_false(ZSTD_isError(n));
+	for (int bad = 0; bad < 2; bad++) {
+		uint32_t t, c1_bytes = ch.payload_bytes;
+		struct trace_chunk_hdr nh = ch;
+		size_t m = n;
+
+		memcpy(&t, dec + m - 4, 4);
+		if (bad == 0) { /* drop the last time (times step by < 100: one byte) */
+			t -= 1;
+			memmove(dec + m - 5, dec + m - 4, 4);
+			m -= 1;
+		} else {
+			t = (uint32_t)m;
+		}
+		memcpy(dec + m - 4, &t, 4);
+		out = malloc(len + cap);
+		memcpy(out, f, z[1]);
+		nf = ZSTD_compress(out + z[1] + sizeof(ch) + sizeof(ph), cap, dec, m, 1);
+		assert_false(ZSTD_isError(nf));
+		ph.frame_bytes = (uint32_t)nf;
+		memcpy(out + z[1] + sizeof(ch), &ph, sizeof(ph));
+		pay = (sizeof(ph) + nf + 7) & ~(size_t)7;
+		memset(out + z[1] + sizeof(ch) + sizeof(ph) + nf, 0, pay - sizeof(ph) - nf);
+		nh.payload_bytes = (uint32_t)pay;
+		nh.payload_crc = (uint32_t)crc32(0, out + z[1] + sizeof(ch), (uInt)pay);
+		nh.hdr_crc = (uint32_t)crc32(0, (const Bytef *)&nh,
+					     offsetof(struct trace_chunk_hdr, hdr_crc));
+		memcpy(out + z[1], &nh, sizeof(nh));
+		memcpy(out + z[1] + sizeof(ch) + pay, f + z[1] + sizeof(ch) + c1_bytes,
+		       len - z[1] - sizeof(ch) - c1_bytes);
+		spill(tpath("tbad.svt"), out, len - c1_bytes + pay);
+		assert_int_equal(read_all(tpath("tbad.svt"), &got, &ngot, &nr), TRACE_E_PACKED);
+		memcpy(&nh, f + z[0], sizeof(nh));
+		assert_true(nr >= nh.nr_items); /* chunk 0 whole */
+		assert_true(nr < nh.nr_items + ch.nr_items);
+		assert_memory_equal(got, b, ngot);
+		free(got);
+		free(out);
+		if (bad == 0) { /* the original column for the next case */
+			memcpy(&ph, f + z[1] + sizeof(ch), sizeof(ph));
+			n = ZSTD_decompress(dec, cap, f + z[1] + sizeof(ch) + sizeof(ph),
+					    ph.frame_bytes);
+		}
+	}
+	/* a v1 writer has no packer to set */
+	w1 = trace_writer__open_fmt(tpath("tx.svt"), TRACE_CLOCK_SYNTHETIC, 0, "{}",
+				    TRACE_VERSION_MAJOR);
+	assert_non_null(w1);
+	assert_int_equal(trace_writer__set_time_column(w1, true), -EINVAL);
+	assert_int_equal(trace_writer__close(w1), 0);
+	free(a);
+	free(b);
+	free(f);
+	free(dec);
+}
+
 static void test_bad_version(void **state)
 {
 	assert_null(trace_writer__open_fmt(tpath("x.svt"), TRACE_CLOCK_SYNTHETIC, 0, "{}", 3));
@@ -604,7 +719,7 @@ int main(void)
 	    cmocka_unit_test(test_torn_prefix),	       cmocka_unit_test(test_forged_checksum),
 	    cmocka_unit_test(test_access_stream_size), cmocka_unit_test(test_bad_version),
 	    cmocka_unit_test(test_content_hash),       cmocka_unit_test(test_next_batch),
-	    cmocka_unit_test(test_packed_cut),
+	    cmocka_unit_test(test_packed_cut),	       cmocka_unit_test(test_time_column),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
