@@ -60,9 +60,9 @@ printf 'full default model: %.2f s CPU = %.2fx the IOTLB-only question (target <
 	"$cpu" "$(calc "$cpu / $one")" "$rss"
 printf 'IOTLB-only replay peak RSS: %d KiB at %d accesses\n' "$onerss" "$N"
 GRID=(--grid iotlb.entries=32,64,128,256,512,1024,2048,4096,8192,16384 --grid pt.page_bytes=4K,2M)
-# counts only, translations at once: the one-pass curve (sweep/onepass.c), one pass per page size
+# counts only, translations at once: the one-pass curve (sweep/onepass.c), one pass for both page sizes
 cpu "$S" sweep "$W/s2.svt" "${IOTLB[@]}" --set iotlb.ways=8 "${INSTANT[@]}" "${GRID[@]}" -j 1 --db "$W/sweep.db"
-printf '20-point IOTLB sweep (10 sizes x 2 page sizes, instant walks, one pass per page size): %.2f s CPU = %.2fx one instant replay (target <= 2.5); %s\n' \
+printf '20-point IOTLB sweep (10 sizes x 2 page sizes, instant walks, one pass for both page sizes): %.2f s CPU = %.2fx one instant replay (target <= 2.5); %s\n' \
 	"$cpu" "$(calc "$cpu / $one_instant")" "$(tail -1 "$W/out")"
 SIZES=32,64,128,256,512,1024,2048,4096,8192,16384
 cpu "$S" mrc "$W/s2.svt" --entries $SIZES --ways 8 --page-bytes 4096

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * onepass.c - a sweep's IOTLB-geometry points from one pass over the trace
- * per page size (sweep/onepass.h): LRU stack distances (Mattson et al.
+ * for all page sizes of the grid (sweep/onepass.h): LRU stack distances (Mattson et al.
  * 1970; Hill & Smith 1989: model/xlate/stackdist.h) give every size's hits
  * and misses at once, stored as the runs a separate replay of each point
  * would store, for the counts they hold.
@@ -136,42 +136,97 @@ static int page_psz(uint64_t page_bytes, unsigned int *psz, unsigned int *shift)
 	}
 }
 
-struct op_pass {
+/* The one-pass points of one page size and set-index rule: one analysis. */
+struct op_group {
+	uint64_t page_bytes;  /* pt.page_bytes */
+	bool ctx_hash;	      /* iotlb.set_index=ctx-hash */
+	unsigned int psz;     /* IOTLB_PSZ_* */
+	unsigned int shift;   /* log2(page_bytes) */
 	struct stackdist *sd; /* the analysis */
-	uint64_t nr_records;  /* records read (replay.records) */
-	bool refused;	      /* a record replay would refuse: give up */
 };
 
-/* One pass over the trace for the points of one page size and set-index rule. */
-static int run_pass(const char *path, const struct op_point *pts, size_t n, uint64_t page_bytes,
-		    bool ctx_hash, struct op_pass *out, char *err, size_t err_bytes)
+#define ONEPASS_MAX_GROUPS 6 /* 3 page sizes x 2 set-index rules */
+
+struct op_pass {
+	struct op_group g[ONEPASS_MAX_GROUPS]; /* one per (page size, set-index rule) */
+	size_t nr_groups;		       /* groups in use */
+	uint64_t nr_records;		       /* records read (replay.records) */
+	bool refused;			       /* a record replay would refuse: give up */
+};
+
+/* The group of a one-pass point, or NULL. */
+static struct op_group *point_group(struct op_pass *pass, const struct op_point *pt)
+{
+	for (size_t g = 0; g < pass->nr_groups; g++)
+		if (pass->g[g].page_bytes == pt->page_bytes && pass->g[g].ctx_hash == pt->ctx_hash)
+			return &pass->g[g];
+	return NULL;
+}
+
+/*
+ * One analysis per distinct (page size, set-index rule) among the one-pass
+ * points, each sized for its points. A point of a page size the pass does
+ * not know is replayed fully.
+ */
+static int make_groups(struct op_point *pts, size_t n, struct op_pass *pass)
+{
+	struct stackdist_cfg cfg[ONEPASS_MAX_GROUPS] = {0};
+
+	for (size_t i = 0; i < n; i++) {
+		struct op_group *g;
+		struct stackdist_cfg *c;
+
+		if (!pts[i].ok)
+			continue;
+		g = point_group(pass, &pts[i]);
+		if (!g) {
+			g = &pass->g[pass->nr_groups];
+			if (page_psz(pts[i].page_bytes, &g->psz, &g->shift)) {
+				pts[i].ok = false;
+				continue;
+			}
+			g->page_bytes = pts[i].page_bytes;
+			g->ctx_hash = pts[i].ctx_hash;
+			pass->nr_groups++;
+		}
+		c = &cfg[g - pass->g];
+		if (pts[i].ways >= pts[i].entries) {
+			if (pts[i].entries > c->max_entries)
+				c->max_entries = pts[i].entries;
+			continue;
+		}
+		c->sets_mask |= pts[i].entries / pts[i].ways;
+		if (pts[i].ways > c->max_ways)
+			c->max_ways = pts[i].ways;
+	}
+	for (size_t g = 0; g < pass->nr_groups; g++) {
+		pass->g[g].sd = stackdist__new(&cfg[g]);
+		if (!pass->g[g].sd)
+			return -errno;
+	}
+	return 0;
+}
+
+static void free_groups(struct op_pass *pass)
+{
+	for (size_t g = 0; g < pass->nr_groups; g++)
+		stackdist__free(pass->g[g].sd);
+}
+
+/*
+ * One pass over the trace feeding every group's analysis: the trace is read
+ * once whatever the number of page sizes in the grid (reading and decoding
+ * a record costs about a third of a replay).
+ */
+static int run_pass(const char *path, struct op_pass *pass, char *err, size_t err_bytes)
 {
 	static uint64_t hashes[ONEPASS_MAX_CTX];
 	static uint32_t pasids[ONEPASS_MAX_CTX];
-	struct stackdist_cfg cfg = {0};
 	const struct trace_rec *rec;
 	struct trace_reader *r;
-	unsigned int psz, shift;
 	uint32_t nr_ctx = 0;
 	int rc, oerr;
 
-	if (page_psz(page_bytes, &psz, &shift))
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		if (!pts[i].ok || pts[i].page_bytes != page_bytes || pts[i].ctx_hash != ctx_hash)
-			continue;
-		if (pts[i].ways >= pts[i].entries) {
-			if (pts[i].entries > cfg.max_entries)
-				cfg.max_entries = pts[i].entries;
-			continue;
-		}
-		cfg.sets_mask |= pts[i].entries / pts[i].ways;
-		if (pts[i].ways > cfg.max_ways)
-			cfg.max_ways = pts[i].ways;
-	}
-	out->sd = stackdist__new(&cfg);
-	if (!out->sd)
-		return -errno;
 	r = trace_reader__open(path, &oerr);
 	if (!r) {
 		snprintf(err, err_bytes, "%s", trace_open_errmsg());
@@ -179,16 +234,16 @@ static int run_pass(const char *path, const struct op_point *pts, size_t n, uint
 	}
 	while ((rc = trace_reader__next(r, &rec)) == 1) {
 		const struct trace_rec_dev_access *a = (const void *)rec;
-		uint64_t bytes, first, last, ctx;
+		uint64_t bytes, ctx;
 		uint32_t pasid;
 
-		out->nr_records++;
+		pass->nr_records++;
 		if (rec->kind != TRACE_REC_DEV_ACCESS)
 			continue;
 		bytes = a->size_bytes ? a->size_bytes : 1;
 		if (rec->ts_ns >= 1ull << 63 || a->iova >= ONEPASS_ADDR_LIMIT ||
 		    a->size_bytes > ONEPASS_ADDR_LIMIT - a->iova) {
-			out->refused = true;
+			pass->refused = true;
 			break;
 		}
 		/* the context index as iotlb__ctx interns (domain 0, PASID) */
@@ -197,21 +252,27 @@ static int run_pass(const char *path, const struct op_point *pts, size_t n, uint
 			;
 		if (ctx == nr_ctx) {
 			if (nr_ctx == ONEPASS_MAX_CTX) {
-				out->refused = true;
+				pass->refused = true;
 				break;
 			}
 			pasids[nr_ctx] = pasid;
-			hashes[nr_ctx++] = ctx_hash ? iotlb_ctx_hash(0, pasid) : 0;
+			hashes[nr_ctx++] = iotlb_ctx_hash(0, pasid);
 		}
-		/* the pages the access touches, as model__access splits it */
-		first = a->iova >> shift;
-		last = (a->iova + bytes - 1) >> shift;
-		for (uint64_t p = first;; p++) {
-			/* iotlb.c's key layout: page << 14 | context << 2 | page size */
-			stackdist__ref(out->sd, (p & ((1ull << 50) - 1)) << 14 | ctx << 2 | psz, p,
-				       hashes[ctx]);
-			if (p == last)
-				break;
+		for (size_t g = 0; g < pass->nr_groups; g++) {
+			const struct op_group *gr = &pass->g[g];
+			uint64_t first = a->iova >> gr->shift,
+				 last = (a->iova + bytes - 1) >> gr->shift;
+			uint64_t h = gr->ctx_hash ? hashes[ctx] : 0;
+
+			/* the pages the access touches, as model__access splits it */
+			for (uint64_t p = first;; p++) {
+				/* iotlb.c's key layout: page << 14 | context << 2 | page size */
+				stackdist__ref(gr->sd,
+					       (p & ((1ull << 50) - 1)) << 14 | ctx << 2 | gr->psz,
+					       p, h);
+				if (p == last)
+					break;
+			}
 		}
 	}
 	if (rc < 0) {
@@ -225,19 +286,19 @@ static int run_pass(const char *path, const struct op_point *pts, size_t n, uint
 
 /* Point @idx's run, as its replay would store its counts. */
 static int store_point(const struct sweep_plan *sp, size_t idx, const struct op_point *pt,
-		       const struct op_pass *pass, const char *meta, uint64_t trace_bytes,
-		       struct store *st)
+		       const struct op_pass *pass, const struct stackdist *sd, const char *meta,
+		       uint64_t trace_bytes, struct store *st)
 {
 	struct store_sink *ss = store_sink__new(st);
 	struct results_sink sink;
 	struct results_run_info info = {0};
 	char label[1200];
-	uint64_t misses, refs = stackdist__refs(pass->sd);
+	uint64_t misses, refs = stackdist__refs(sd);
 	int rc;
 
 	if (!ss)
 		return -ENOMEM;
-	if ((rc = stackdist__misses(pass->sd, pt->entries,
+	if ((rc = stackdist__misses(sd, pt->entries,
 				    pt->ways >= pt->entries ? pt->entries : pt->ways, &misses))) {
 		store_sink__free(ss);
 		return rc;
@@ -270,14 +331,15 @@ static int store_point(const struct sweep_plan *sp, size_t idx, const struct op_
 	return rc < 0 ? rc : 0;
 }
 
-/* Every distinct (page size, set-index rule) among the one-pass points: one pass each. */
+/* Every one-pass point from one pass over the trace. */
 static int run_passes(struct sweep_plan *sp, struct op_point *pts, struct store *st,
 		      size_t *nr_done, char *err, size_t err_bytes)
 {
+	struct op_pass pass = {0};
 	struct trace_reader *r;
 	struct stat sb;
 	char *meta;
-	int rc = 0, oerr;
+	int rc, oerr;
 
 	r = trace_reader__open(sp->o.trace, &oerr);
 	if (!r)
@@ -290,35 +352,23 @@ static int run_passes(struct sweep_plan *sp, struct op_point *pts, struct store 
 	trace_reader__close(r);
 	if (!meta)
 		return -ENOMEM;
-	for (size_t i = 0; !rc && i < sp->nr_points; i++) {
-		struct op_pass pass = {0};
+	rc = make_groups(pts, sp->nr_points, &pass);
+	if (!rc && pass.nr_groups)
+		rc = run_pass(sp->o.trace, &pass, err, err_bytes);
+	for (size_t j = 0; !rc && !pass.refused && j < sp->nr_points; j++) {
+		const struct op_group *g;
 
-		if (!pts[i].ok)
+		if (!pts[j].ok)
 			continue;
-		rc = run_pass(sp->o.trace, pts, sp->nr_points, pts[i].page_bytes, pts[i].ctx_hash,
-			      &pass, err, err_bytes);
-		if (rc == -EINVAL) { /* a page size the pass does not know: replay those */
-			for (size_t j = i; j < sp->nr_points; j++)
-				if (pts[j].page_bytes == pts[i].page_bytes)
-					pts[j].ok = false;
-			rc = 0;
+		g = point_group(&pass, &pts[j]);
+		rc = store_point(sp, j, &pts[j], &pass, g->sd, meta, (uint64_t)sb.st_size, st);
+		if (!rc) {
+			sp->pts[j].state = SWEEP_PT_OK;
+			sp->pts[j].one_pass = true;
+			(*nr_done)++;
 		}
-		for (size_t j = i; !rc && pass.sd && j < sp->nr_points; j++) {
-			if (!pts[j].ok || pts[j].page_bytes != pts[i].page_bytes ||
-			    pts[j].ctx_hash != pts[i].ctx_hash)
-				continue;
-			pts[j].ok = false; /* done with, either way */
-			if (pass.refused)
-				continue;
-			rc = store_point(sp, j, &pts[j], &pass, meta, (uint64_t)sb.st_size, st);
-			if (!rc) {
-				sp->pts[j].state = SWEEP_PT_OK;
-				sp->pts[j].one_pass = true;
-				(*nr_done)++;
-			}
-		}
-		stackdist__free(pass.sd);
 	}
+	free_groups(&pass);
 	free(meta);
 	return rc;
 }

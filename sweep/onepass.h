@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * onepass.h - a sweep's IOTLB-geometry points from one pass over the trace
- * per page size (LRU stack distances), where that gives exactly the counts
+ * for all page sizes of the grid (LRU stack distances), where that gives exactly the counts
  * separate replays would: the conditions are stated in onepass.c.
  */
 #ifndef SVATRACE_SWEEP_ONEPASS_H

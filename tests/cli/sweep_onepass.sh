@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # sweep_onepass.sh - a sweep of IOTLB geometry (entries x ways x page size)
 # over a trace of device accesses, with translations completing at once, is
-# computed from one pass per page size (LRU stack distances): every point's
+# computed from one pass over the trace for both page sizes (LRU stack distances): every point's
 # iotlb.lookups, hits and misses equal a separate replay's, its point key is
 # the replay's (a second sweep finds them all done), and the sweep says
 # which points it replayed fully: with walk time, or another swept key,

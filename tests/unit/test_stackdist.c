@@ -5,7 +5,8 @@
  * tracked maximum and every (power-of-two set count, ways) pair, the misses
  * equal those of an iotlb of that geometry fed the same references (two
  * contexts under the ctx-hash set index, and one, where set refinement
- * skips searches); the
+ * lets a key newest in its set at a coarser count skip every finer one,
+ * with the coarsest tracked count 1 set and 4 sets); the
  * bounded stack (sizes beyond it fall out) and untracked geometries.
  */
 #include <errno.h>
@@ -138,6 +139,32 @@ static void test_set_associative_one_ctx(void **state)
 	nr_ctx = 2;
 }
 
+/*
+ * One context, coarsest tracked count 4 sets: a reference newest in its set
+ * there counts depth 0 at every count without a search (set refinement).
+ */
+static void test_set_associative_coarsest_4(void **state)
+{
+	struct stackdist_cfg cfg = {.max_ways = 8, .sets_mask = 0x7fc}; /* 4..1024 sets */
+	struct stackdist *sd;
+	uint64_t m;
+
+	(void)state;
+	nr_ctx = 1;
+	sd = run(&cfg);
+	for (uint32_t sets = 4; sets <= 1024; sets *= 2) {
+		for (uint32_t ways = 1; ways <= 8; ways *= 2) {
+			assert_int_equal(stackdist__misses(sd, sets * ways, ways, &m), 0);
+			if (m != iotlb_misses(sets * ways, ways))
+				fail_msg("%u sets x %u ways: stackdist %llu misses", sets, ways,
+					 (unsigned long long)m);
+		}
+	}
+	assert_int_equal(stackdist__misses(sd, 2 * 8, 8, &m), -EINVAL); /* 2 sets: untracked */
+	stackdist__free(sd);
+	nr_ctx = 2;
+}
+
 static void test_bad_config(void **state)
 {
 	struct stackdist_cfg cfg = {.sets_mask = 1}; /* sets without ways */
@@ -154,6 +181,7 @@ int main(void)
 	    cmocka_unit_test(test_fully_associative_large),
 	    cmocka_unit_test(test_set_associative),
 	    cmocka_unit_test(test_set_associative_one_ctx),
+	    cmocka_unit_test(test_set_associative_coarsest_4),
 	    cmocka_unit_test(test_bad_config),
 	};
 
