@@ -172,11 +172,14 @@ static inline const uint8_t *get_varint_nocheck(const uint8_t *p, uint64_t *v)
 /*
  * One record at @p into @out (at most @room bytes); the packed data is
  * followed by TRACE_UNPACK_PAD zero bytes, so no varint can overrun
- * (get_varint_nocheck).
+ * (get_varint_nocheck). Word 0 (the time) comes from the time column at
+ * *@pt when @pt is not NULL (TRACE_PACKED_F_TIME_COLUMN), else from @p.
+ * Always inlined, so each caller's @pt is a constant and costs no branch.
  * Return: the byte after it, NULL on a malformed record.
  */
-static inline const uint8_t *unpack_one_fast(const uint8_t *p, struct trace_pack_prev *prev,
-					     uint8_t *out, uint32_t room, uint32_t *rec_bytes)
+static inline __attribute__((always_inline)) const uint8_t *
+unpack_one_at(const uint8_t *p, const uint8_t **pt, struct trace_pack_prev *prev, uint8_t *out,
+	      uint32_t room, uint32_t *rec_bytes)
 {
 	uint64_t kind, z, w0, w1, w, *pw;
 	uint32_t nw, i;
@@ -184,7 +187,7 @@ static inline const uint8_t *unpack_one_fast(const uint8_t *p, struct trace_pack
 	if (!(p = get_varint_nocheck(p, &kind)) || room < 16)
 		return NULL;
 	pw = prev->w[kind_slot((unsigned int)kind)];
-	if (!(p = get_varint_nocheck(p, &z)))
+	if (pt ? !(*pt = get_varint_nocheck(*pt, &z)) : !(p = get_varint_nocheck(p, &z)))
 		return NULL;
 	w0 = pw[0] + unzigzag(z);
 	if (!(p = get_varint_nocheck(p, &z)))
@@ -212,6 +215,12 @@ static inline const uint8_t *unpack_one_fast(const uint8_t *p, struct trace_pack
 	}
 	*rec_bytes = 8 * nw;
 	return p;
+}
+
+static inline const uint8_t *unpack_one_fast(const uint8_t *p, struct trace_pack_prev *prev,
+					     uint8_t *out, uint32_t room, uint32_t *rec_bytes)
+{
+	return unpack_one_at(p, NULL, prev, out, room, rec_bytes);
 }
 
 int trace_unpack_begin(struct trace_unpack_state *u, const uint8_t *frame, size_t frame_bytes,
@@ -280,39 +289,7 @@ static inline const uint8_t *unpack_one_tcol(const uint8_t *p, const uint8_t **p
 					     struct trace_pack_prev *prev, uint8_t *out,
 					     uint32_t room, uint32_t *rec_bytes)
 {
-	uint64_t kind, z, w0, w1, w, *pw;
-	uint32_t nw, i;
-
-	if (!(p = get_varint_nocheck(p, &kind)) || room < 16)
-		return NULL;
-	pw = prev->w[kind_slot((unsigned int)kind)];
-	if (!(*pt = get_varint_nocheck(*pt, &z)))
-		return NULL;
-	w0 = pw[0] + unzigzag(z);
-	if (!(p = get_varint_nocheck(p, &z)))
-		return NULL;
-	w1 = pw[1] + unzigzag(z);
-	nw = (uint32_t)(w1 >> 16 & 0xffff) / 8;
-	if (nw < 2 || 8 * nw > room || (w1 & 0xffff) != kind)
-		return NULL;
-	pw[0] = w0;
-	pw[1] = w1;
-	memcpy(out, &w0, 8);
-	memcpy(out + 8, &w1, 8);
-	for (i = 2; i < nw && i < PACK_PREV_WORDS; i++) {
-		if (!(p = get_varint_nocheck(p, &z)))
-			return NULL;
-		w = pw[i] + unzigzag(z);
-		pw[i] = w;
-		memcpy(out + 8 * i, &w, 8);
-	}
-	for (; i < nw; i++) {
-		if (!(p = get_varint_nocheck(p, &w)))
-			return NULL;
-		memcpy(out + 8 * i, &w, 8);
-	}
-	*rec_bytes = 8 * nw;
-	return p;
+	return unpack_one_at(p, pt, prev, out, room, rec_bytes);
 }
 
 int trace_unpack_begin_tcol(struct trace_unpack_state *u, const uint8_t *frame, size_t frame_bytes,
