@@ -43,12 +43,8 @@ WARMUP=20000	# collect_loop's untraced warm-up ops (perf sees them: it starts th
 
 tp_of() { case $1 in getppid) echo syscalls:sys_enter_getppid ;; prctl) echo task:task_prctl_unknown ;; esac; }
 
-if [ ! -x "$LOOP" ] || [ ! -x "$SVT" ]; then
-	echo "collect.sh: build first ('make bench' builds $LOOP and $SVT)"; exit 1
-fi
-if [ "$(id -u)" -ne 0 ]; then
-	echo "collect.sh: SKIP: needs root (eBPF, tracepoints)"; exit 0
-fi
+. "$(dirname "$0")/collect-lib.sh"
+collect_bench_ready collect.sh
 for p in $PATHS; do
 	tp=$(tp_of "$p")
 	if [ -z "$tp" ]; then echo "collect.sh: unknown path '$p' (getppid, prctl)"; exit 1; fi

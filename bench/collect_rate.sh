@@ -38,15 +38,8 @@ TP=task:task_prctl_unknown
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 NCPU=$(nproc)
 
-if [ ! -x "$LOOP" ] || [ ! -x "$SVT" ]; then
-	echo "collect_rate.sh: build first ('make bench' builds $LOOP and $SVT)"; exit 1
-fi
-if [ "$(id -u)" -ne 0 ]; then
-	echo "collect_rate.sh: SKIP: needs root (eBPF, tracepoints)"; exit 0
-fi
-if [ ! -d /sys/kernel/tracing/events/task/task_prctl_unknown ]; then
-	echo "collect_rate.sh: SKIP: no $TP tracepoint in this kernel"; exit 0
-fi
+. "$(dirname "$0")/collect-lib.sh"
+collect_bench_ready collect_rate.sh "$TP"
 tp_of() { case $1 in getppid) echo syscalls:sys_enter_getppid ;; prctl) echo task:task_prctl_unknown ;; esac; }
 for p in $PATHS; do
 	tp=$(tp_of "$p")

@@ -34,15 +34,8 @@ W=$(mktemp -d)
 STATS0=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
 trap 'sysctl -qw kernel.bpf_stats_enabled=$STATS0 2>/dev/null; rm -rf "$W"' EXIT
 
-if [ ! -x "$LOOP" ] || [ ! -x "$SVT" ]; then
-	echo "collect_summary.sh: build first ('make bench' builds $LOOP and $SVT)"; exit 1
-fi
-if [ "$(id -u)" -ne 0 ]; then
-	echo "collect_summary.sh: SKIP: needs root (eBPF, tracepoints)"; exit 0
-fi
-if [ ! -d /sys/kernel/tracing/events/task/task_prctl_unknown ]; then
-	echo "collect_summary.sh: SKIP: no $TP tracepoint in this kernel"; exit 0
-fi
+. "$(dirname "$0")/collect-lib.sh"
+collect_bench_ready collect_summary.sh "$TP"
 
 median() { sort -g | awk '{a[NR]=$1} END{ if (NR) print a[int((NR+1)/2)]; else print "nan" }'; }
 spread() { sort -g | awk 'NR==1{lo=$1} {hi=$1} END{ if (NR) printf "%s-%s", lo, hi }'; }
