@@ -313,6 +313,19 @@ static void test_curve_at(void **state)
 	assert_true(fabs(cal_curve_at(&c, 64 << 20) - 40) < 1e-9);
 }
 
+/* The built-in model, legacy mode, with Broadwell's fitted IOTLB (120) and walk (215 + 73 ns). */
+static struct model_cfg bdw_cfg(const struct params *p)
+{
+	struct model_cfg c = *(const struct model_cfg *)params__cfg(p, &model_param_table);
+
+	c.scalable = 0;
+	c.iotlb_entries = c.iotlb_ways = 120;
+	c.pwc_lvl_entries[2] = 64;
+	c.walk_fixed_ns = 215;
+	c.mem_read_ns = 73;
+	return c;
+}
+
 /*
  * In-order translation (tput.h): at 512 KiB a 120-entry IOTLB misses 1 read
  * in 16; with no hit under miss each of those walks holds back the reads
@@ -332,12 +345,7 @@ static void test_tput_in_order(void **state)
 
 	(void)state;
 	assert_non_null(p);
-	c = *(const struct model_cfg *)params__cfg(p, &model_param_table);
-	c.scalable = 0;
-	c.iotlb_entries = c.iotlb_ways = 120;
-	c.pwc_lvl_entries[2] = 64;
-	c.walk_fixed_ns = 215;
-	c.mem_read_ns = 73;
+	c = bdw_cfg(p);
 	c.walkers = 6;
 	assert_int_equal(cal_tput(&c, &dev, win, 2, any), 0);
 	dev.in_order = 1;
@@ -368,12 +376,7 @@ static void test_tput_walkers(void **state)
 
 	(void)state;
 	assert_non_null(p);
-	c = *(const struct model_cfg *)params__cfg(p, &model_param_table);
-	c.scalable = 0;
-	c.iotlb_entries = c.iotlb_ways = 120;
-	c.pwc_lvl_entries[2] = 64;
-	c.walk_fixed_ns = 215;
-	c.mem_read_ns = 73;
+	c = bdw_cfg(p);
 	assert_int_equal(cal_tput_walkers(&c, &dev, win, 2, 3, all), 0);
 	for (uint32_t w = 1; w <= 3; w++) {
 		c.walkers = w;
