@@ -353,6 +353,38 @@ static void test_next_batch(void **state)
 }
 
 /*
+ * @f (@len bytes) with the RECORDS_Z chunk at @at rebuilt around new packed
+ * bytes (@packed, @packed_bytes: compressed again, CRCs made right) into
+ * @out (@len + @cap bytes). Return: the new file's length.
+ */
+static size_t repack_chunk(const uint8_t *f, size_t len, uint64_t at, const uint8_t *packed,
+			   size_t packed_bytes, uint8_t *out, size_t cap)
+{
+	struct trace_chunk_hdr ch;
+	struct trace_packed_hdr ph;
+	uint8_t *pl = out + at + sizeof(ch);
+	size_t nf, pay, old;
+
+	memcpy(&ch, f + at, sizeof(ch));
+	memcpy(&ph, f + at + sizeof(ch), sizeof(ph));
+	old = ch.payload_bytes;
+	memcpy(out, f, at);
+	nf = ZSTD_compress(pl + sizeof(ph), cap, packed, packed_bytes, 1);
+	assert_false(ZSTD_isError(nf));
+	ph.frame_bytes = (uint32_t)nf;
+	memcpy(pl, &ph, sizeof(ph));
+	pay = (sizeof(ph) + nf + 7) & ~(size_t)7;
+	memset(pl + sizeof(ph) + nf, 0, pay - sizeof(ph) - nf);
+	ch.payload_bytes = (uint32_t)pay;
+	ch.payload_crc = (uint32_t)crc32(0, pl, (uInt)pay);
+	ch.hdr_crc =
+	    (uint32_t)crc32(0, (const Bytef *)&ch, offsetof(struct trace_chunk_hdr, hdr_crc));
+	memcpy(out + at, &ch, sizeof(ch));
+	memcpy(pl + pay, f + at + sizeof(ch) + old, len - at - sizeof(ch) - old);
+	return len - old + pay;
+}
+
+/*
  * A verified chunk whose packed records stop part way (the first half of
  * them, recompressed, CRCs made right): the records before the 64 KiB
  * slice where decoding stops come out, the same as the file's, then
@@ -363,7 +395,7 @@ static void test_packed_cut(void **state)
 	struct trace_chunk_hdr ch, c0;
 	struct trace_packed_hdr ph;
 	uint64_t z[16], nr_all, nr;
-	size_t len, nall, ngot, cap = 4 << 20, n, nf, pay;
+	size_t len, nall, ngot, cap = 4 << 20, n, nlen;
 	uint8_t *b = slurp(tpath("v2.svt"), &len), *all, *got, *dec = malloc(cap),
 		*out = malloc(len + cap);
 	int fd;
@@ -375,25 +407,10 @@ static void test_packed_cut(void **state)
 	n = ZSTD_decompress(dec, cap, b + z[1] + sizeof(ch) + sizeof(ph), ph.frame_bytes);
 	assert_false(ZSTD_isError(n));
 	/* the file up to chunk 1, then chunk 1 with half its packed records */
-	memcpy(out, b, z[1]);
-	nf = ZSTD_compress(out + z[1] + sizeof(ch) + sizeof(ph), cap, dec, n / 2, 1);
-	assert_false(ZSTD_isError(nf));
-	ph.frame_bytes = (uint32_t)nf;
-	memcpy(out + z[1] + sizeof(ch), &ph, sizeof(ph));
-	pay = (sizeof(ph) + nf + 7) & ~(size_t)7;
-	memset(out + z[1] + sizeof(ch) + sizeof(ph) + nf, 0, pay - sizeof(ph) - nf);
-	ch.payload_bytes = (uint32_t)pay;
-	ch.payload_crc = (uint32_t)crc32(0, out + z[1] + sizeof(ch), (uInt)pay);
-	ch.hdr_crc =
-	    (uint32_t)crc32(0, (const Bytef *)&ch, offsetof(struct trace_chunk_hdr, hdr_crc));
-	memcpy(out + z[1], &ch, sizeof(ch));
-	memcpy(&c0, b + z[1], sizeof(c0)); /* the original chunk 1's size */
-	memcpy(out + z[1] + sizeof(ch) + pay, b + z[1] + sizeof(ch) + c0.payload_bytes,
-	       len - z[1] - sizeof(ch) - c0.payload_bytes);
+	nlen = repack_chunk(b, len, z[1], dec, n / 2, out, cap);
 	fd = open(tpath("cut.svt"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	assert_true(fd >= 0);
-	assert_int_equal(write(fd, out, len - c0.payload_bytes + pay),
-			 (ssize_t)(len - c0.payload_bytes + pay));
+	assert_int_equal(write(fd, out, nlen), (ssize_t)nlen);
 	close(fd);
 	memcpy(&c0, b + z[0], sizeof(c0));
 	assert_int_equal(read_all(tpath("v2.svt"), &all, &nall, &nr_all), 0);
@@ -618,7 +635,7 @@ static void test_time_column(void **state)
 	struct trace_chunk_hdr ch;
 	struct trace_packed_hdr ph;
 	uint64_t z[16], nr_a, nr_b, nr;
-	size_t len, na, nb, ngot, cap = 4 << 20, n, nf, pay;
+	size_t len, na, nb, ngot, cap = 4 << 20, n;
 	uint8_t *a, *b, *got, *f, *dec = malloc(cap), *out;
 	struct trace_writer *w1;
 	int nz;
@@ -653,8 +670,8 @@ static void test_time_column(void **state)
 	n = ZSTD_decompress(dec, cap, f + z[1] + sizeof(ch) + sizeof(ph), ph.frame_bytes);
 	assert_false(ZSTD_isError(n));
 	for (int bad = 0; bad < 2; bad++) {
-		uint32_t t, c1_bytes = ch.payload_bytes;
-		struct trace_chunk_hdr nh = ch;
+		struct trace_chunk_hdr nh;
+		uint32_t t;
 		size_t m = n;
 
 		memcpy(&t, dec + m - 4, 4);
@@ -667,21 +684,7 @@ static void test_time_column(void **state)
 		}
 		memcpy(dec + m - 4, &t, 4);
 		out = malloc(len + cap);
-		memcpy(out, f, z[1]);
-		nf = ZSTD_compress(out + z[1] + sizeof(ch) + sizeof(ph), cap, dec, m, 1);
-		assert_false(ZSTD_isError(nf));
-		ph.frame_bytes = (uint32_t)nf;
-		memcpy(out + z[1] + sizeof(ch), &ph, sizeof(ph));
-		pay = (sizeof(ph) + nf + 7) & ~(size_t)7;
-		memset(out + z[1] + sizeof(ch) + sizeof(ph) + nf, 0, pay - sizeof(ph) - nf);
-		nh.payload_bytes = (uint32_t)pay;
-		nh.payload_crc = (uint32_t)crc32(0, out + z[1] + sizeof(ch), (uInt)pay);
-		nh.hdr_crc = (uint32_t)crc32(0, (const Bytef *)&nh,
-					     offsetof(struct trace_chunk_hdr, hdr_crc));
-		memcpy(out + z[1], &nh, sizeof(nh));
-		memcpy(out + z[1] + sizeof(ch) + pay, f + z[1] + sizeof(ch) + c1_bytes,
-		       len - z[1] - sizeof(ch) - c1_bytes);
-		spill(tpath("tbad.svt"), out, len - c1_bytes + pay);
+		spill(tpath("tbad.svt"), out, repack_chunk(f, len, z[1], dec, m, out, cap));
 		assert_int_equal(read_all(tpath("tbad.svt"), &got, &ngot, &nr), TRACE_E_PACKED);
 		memcpy(&nh, f + z[0], sizeof(nh));
 		assert_true(nr >= nh.nr_items); /* chunk 0 whole */
