@@ -79,7 +79,7 @@ static size_t make_rec(enum path p, uint64_t i, uint64_t ts_ns, unsigned char *b
 	r->ts_ns = ts_ns;
 	r->tgid = r->tid = 4242;
 	r->probe = p == P_MAP ? SVT_P_IOMMU_MAP : SVT_P_TRACEPOINT;
-	r->cpu = (uint16_t)(i & 1);
+	r->cpu = (uint16_t)(i >> 12 & 1); /* one producer: a CPU change now and then */
 	r->nr_v = (uint8_t)nv;
 	memcpy(r->comm, "collect_loop", 13);
 	if (p == P_PRCTL) {
