@@ -200,9 +200,11 @@ void trace_writer__set_pack_level(struct trace_writer *w, int level);
 
 /**
  * trace_writer__set_time_column() - write RECORDS_Z chunks in the
- * time-column layout (format.h, TRACE_PACKED_F_TIME_COLUMN) from now on,
- * or not. For streams of many small records with irregular time steps
- * (the collector's): zstd then finds the other words repeating.
+ * time-column layout with a column of bytes (format.h,
+ * TRACE_PACKED_F_TIME_COLUMN | TRACE_PACKED_F_TIME_BYTES) from now on, or
+ * not. For streams of many small records with irregular time steps (the
+ * collector's): zstd then finds the other words repeating, and codes each
+ * time step as one byte.
  * Return: 0; -EINVAL for a v1 writer; -EBUSY once a record is pending.
  */
 int trace_writer__set_time_column(struct trace_writer *w, bool on);

@@ -344,7 +344,7 @@ uint32_t trace_writer__intern(struct trace_writer *w, const char *s)
  * of random words): a scratch buffer for the unpacking is allocated here.
  */
 static int unpack_fallback(struct trace_writer *w, const uint8_t *frame, size_t frame_bytes,
-			   bool tcol)
+			   uint8_t layout)
 {
 	size_t cap = trace_pack_bound(TRACE_CHUNK_MAX_BYTES) + 2 * TRACE_UNPACK_PAD;
 	uint8_t *tmp = malloc(cap);
@@ -353,7 +353,10 @@ static int unpack_fallback(struct trace_writer *w, const uint8_t *frame, size_t 
 	int err = -ENOMEM;
 
 	if (tmp && u) {
-		err = tcol ? trace_unpack_begin_tcol(u, frame, frame_bytes, tmp, cap)
+		bool tcol = layout != TRACE_TIME_INLINE;
+
+		err = tcol ? trace_unpack_begin_tcol(u, frame, frame_bytes,
+						     layout == TRACE_TIME_BYTES, tmp, cap)
 			   : trace_unpack_begin(u, frame, frame_bytes, tmp, cap);
 		if (!err)
 			err = tcol ? trace_unpack_next_tcol(u, w->rec_buf, TRACE_CHUNK_MAX_BYTES,
@@ -375,7 +378,7 @@ static int write_packed(struct trace_writer *w)
 {
 	struct trace_packed_hdr ph = {.raw_bytes = w->rec_bytes};
 	struct trace_index_ent *e;
-	bool tcol = w->pk->time_column;
+	uint8_t layout = w->pk->time_layout;
 	size_t frame;
 	uint32_t bytes;
 	int err;
@@ -406,14 +409,16 @@ static int write_packed(struct trace_writer *w)
 	if (trace_packer__finish(w->pk, w->pout + sizeof(ph), w->pcap - sizeof(ph) - 8, &frame))
 		return set_err(w, -EIO);
 	if (trace_pad8((uint32_t)(sizeof(ph) + frame)) >= w->rec_bytes) {
-		err = unpack_fallback(w, w->pout + sizeof(ph), frame, tcol);
+		err = unpack_fallback(w, w->pout + sizeof(ph), frame, layout);
 		if (err)
 			return set_err(w, err);
 		return write_chunk(w, TRACE_CHUNK_RECORDS, w->rec_buf, w->rec_bytes, w->rec_count);
 	}
 	ph.frame_bytes = (uint32_t)frame;
-	if (tcol)
+	if (layout != TRACE_TIME_INLINE)
 		ph.raw_bytes |= TRACE_PACKED_F_TIME_COLUMN;
+	if (layout == TRACE_TIME_BYTES)
+		ph.raw_bytes |= TRACE_PACKED_F_TIME_BYTES;
 	memcpy(w->pout, &ph, sizeof(ph));
 	bytes = trace_pad8((uint32_t)(sizeof(ph) + frame));
 	memset(w->pout + sizeof(ph) + frame, 0, bytes - sizeof(ph) - frame);
@@ -426,14 +431,19 @@ void trace_writer__set_pack_level(struct trace_writer *w, int level)
 		w->pk->level = level;
 }
 
-int trace_writer__set_time_column(struct trace_writer *w, bool on)
+int trace_writer__set_time_layout(struct trace_writer *w, unsigned int layout)
 {
-	if (!w->pk)
+	if (!w->pk || layout > TRACE_TIME_BYTES)
 		return -EINVAL;
 	if (w->pk->p != w->pk->buf) /* the pending chunk is packed the other way */
 		return -EBUSY;
-	w->pk->time_column = on;
+	w->pk->time_layout = (uint8_t)layout;
 	return 0;
+}
+
+int trace_writer__set_time_column(struct trace_writer *w, bool on)
+{
+	return trace_writer__set_time_layout(w, on ? TRACE_TIME_BYTES : TRACE_TIME_INLINE);
 }
 
 int trace_writer__flush(struct trace_writer *w)

@@ -34,6 +34,7 @@
 
 #include "lib/prng.h"
 #include "trace/trace.h"
+#include "trace/trace-local.h"
 
 #define NR_RECS 60000 /* ~3 MiB of v1 records: four chunks */
 
@@ -115,9 +116,10 @@ static int read_all(const char *path, uint8_t **out, size_t *bytes, uint64_t *nr
 
 /*
  * Random records of every kind: small deltas in some words, noise in others;
- * in format @major, in the time-column layout if @time_column.
+ * in format @major, in the time-column layout if @time_column (@layout: an
+ * enum trace_time_layout, when not the writer's own).
  */
-static void write_random(const char *path, int major, bool time_column)
+static void write_random_layout(const char *path, int major, bool time_column, int layout)
 {
 	struct trace_writer *w =
 	    trace_writer__open_fmt(path, TRACE_CLOCK_MONOTONIC, TRACE_F_ADDR_KEPT,
@@ -128,7 +130,10 @@ static void write_random(const char *path, int major, bool time_column)
 
 	assert_non_null(w);
 	if (time_column)
-		assert_int_equal(trace_writer__set_time_column(w, true), 0);
+		assert_int_equal(layout >= 0
+				     ? trace_writer__set_time_layout(w, (unsigned int)layout)
+				     : trace_writer__set_time_column(w, true),
+				 0);
 	for (int i = 0; i < NR_RECS; i++) {
 		struct trace_rec *h = (void *)buf;
 		unsigned int kind = 1 + (unsigned int)prng_below(&rng, TRACE_REC_KIND_MAX_ - 1);
@@ -168,6 +173,11 @@ static void write_random(const char *path, int major, bool time_column)
 	if (time_column) /* not part way through a chunk */
 		assert_int_equal(trace_writer__set_time_column(w, false), -EBUSY);
 	assert_int_equal(trace_writer__close(w), 0);
+}
+
+static void write_random(const char *path, int major, bool time_column)
+{
+	write_random_layout(path, major, time_column, -1);
 }
 
 static void write_random_v1(const char *path)
@@ -653,6 +663,26 @@ static void test_time_column(void **state)
 	for (int i = 0; i < nz; i++) {
 		memcpy(&ph, f + z[i] + sizeof(ch), sizeof(ph));
 		assert_true(ph.raw_bytes & TRACE_PACKED_F_TIME_COLUMN);
+		assert_true(ph.raw_bytes & TRACE_PACKED_F_TIME_BYTES);
+	}
+	/* the varint column collectors wrote before still reads the same */
+	write_random_layout(tpath("tvar.svt"), TRACE_VERSION_MAJOR_PACKED, true,
+			    TRACE_TIME_VARINTS);
+	assert_int_equal(read_all(tpath("tvar.svt"), &got, &ngot, &nr), 0);
+	assert_int_equal(ngot, na);
+	assert_memory_equal(got, a, na);
+	free(got);
+	{
+		size_t vlen;
+		uint8_t *vf = slurp(tpath("tvar.svt"), &vlen);
+		uint64_t vz[16];
+		int nvz = chunks_of(vf, vlen, TRACE_CHUNK_RECORDS_Z, vz, 16);
+
+		assert_true(nvz >= 4);
+		memcpy(&ph, vf + vz[0] + sizeof(ch), sizeof(ph));
+		assert_true(ph.raw_bytes & TRACE_PACKED_F_TIME_COLUMN);
+		assert_false(ph.raw_bytes & TRACE_PACKED_F_TIME_BYTES);
+		free(vf);
 	}
 	/* torn: a prefix of the records at every cut */
 	for (size_t cut = 1; cut < len; cut += len / 50 + 1) {
