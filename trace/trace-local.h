@@ -154,6 +154,31 @@ static inline void trace_packer__add(struct trace_packer *pk, const void *rec)
 		i = 1;
 	}
 	lim = nw < TRACE_PACK_PREV_WORDS ? nw : TRACE_PACK_PREV_WORDS;
+	/*
+	 * Most of a record's words equal the previous record's (its task,
+	 * event, layout, constant fields): two such words are two zero bytes,
+	 * found with two compares, where each word took a delta, a zigzag and
+	 * a test (issue 20: the packer was a quarter of the collector's
+	 * consumer).
+	 */
+	for (; i + 1 < lim; i += 2) {
+		uint64_t a, b, z;
+
+		memcpy(&a, raw + 8 * i, 8);
+		memcpy(&b, raw + 8 * i + 8, 8);
+		if (a == pw[i] && b == pw[i + 1]) {
+			p[0] = 0;
+			p[1] = 0;
+			p += 2;
+			continue;
+		}
+		z = trace_zigzag(a - pw[i]);
+		pw[i] = a;
+		p = z < 0x80 ? (*p = (uint8_t)z, p + 1) : trace_put_varint(p, z);
+		z = trace_zigzag(b - pw[i + 1]);
+		pw[i + 1] = b;
+		p = z < 0x80 ? (*p = (uint8_t)z, p + 1) : trace_put_varint(p, z);
+	}
 	for (; i < lim; i++) {
 		uint64_t z;
 
