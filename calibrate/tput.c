@@ -189,6 +189,8 @@ int cal_tput_walkers(const struct model_cfg *cfg, const struct cal_device *dev,
 	return rc;
 }
 
+_Static_assert(PB_MAX_WINDOWS <= 32, "the walker search keeps windows in 32-bit sets");
+
 /* The walker fit's search state (cal_tput_fit_walkers(); counts from 0 for walk.walkers 1). */
 struct wsearch {
 	const struct pb_curve *meas;		     /* the measured curve */
@@ -225,7 +227,7 @@ static int ws_known(const struct wsearch *s, uint32_t w, uint32_t i, double *v)
  */
 static uint32_t ws_next_window(const struct wsearch *s, uint32_t w)
 {
-	uint32_t best_i = UINT32_MAX;
+	uint32_t best_i = (uint32_t)__builtin_ctz(s->left[w]); /* if every estimate is NaN */
 	double best_e = -1;
 
 	for (uint32_t i = 0; i < s->meas->nr; i++) {
@@ -256,7 +258,7 @@ int cal_tput_fit_walkers(const struct model_cfg *cfg, const struct cal_device *d
 	struct wsearch *s;
 	struct model_cfg c = *cfg;
 	double sse[CAL_MAX_WALKERS];
-	uint32_t done = 0, all = meas->nr == 32 ? UINT32_MAX : (1u << meas->nr) - 1;
+	uint32_t done = 0, all = meas->nr >= 32 ? UINT32_MAX : (1u << meas->nr) - 1;
 	struct slots sl;
 	int rc;
 

@@ -397,7 +397,7 @@ static void test_tput_walkers(void **state)
  * own, moved off it at one window, so counts far from 3 lose at once. On a
  * tie (256 KiB: every count gives the same curve, although the warm-up's
  * first misses wait for walkers, so no count stands for the others) the
- * smallest count wins.
+ * smallest count wins, and with no finite sum count 1 (as the scan).
  */
 static void test_tput_fit_walkers(void **state)
 {
@@ -444,6 +444,10 @@ static void test_tput_fit_walkers(void **state)
 	assert_int_equal(cal_tput_fit_walkers(&c, &dev, &meas, 6, &f), 0);
 	assert_int_equal(f.walkers, 1);
 	assert_true(f.pred[0] == all[0][0]);
+	/* no sum is finite: as the scan, count 1, and no window out of range */
+	meas.val[0] = NAN;
+	assert_int_equal(cal_tput_fit_walkers(&c, &dev, &meas, 6, &f), 0);
+	assert_int_equal(f.walkers, 1);
 	assert_int_equal(cal_tput_fit_walkers(&c, &dev, &meas, 0, &f), -EINVAL);
 	assert_int_equal(cal_tput_fit_walkers(&c, &dev, &meas, CAL_MAX_WALKERS + 1, &f), -EINVAL);
 	params__free(p);
