@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# compare_fits.sh - run every calibrate command of tests/cli/calibrate.sh and
+# compare-fits.sh - run every calibrate command of tests/cli/calibrate.sh and
 # tests/cli/calibrate_json.sh (fits, checks, throughput, default; text and
 # --json; the profiles -o writes) with two svatrace binaries and compare the
 # outputs byte for byte. For changes that must not move a fit: build the old
 # binary, copy it aside in the same folder (profiles are found next to the
 # binary: cp build/svatrace build/svatrace-old), build the new one, then
-#   calibrate/compare_fits.sh OLD_SVATRACE NEW_SVATRACE
+#   scripts/compare-fits.sh OLD_SVATRACE NEW_SVATRACE
 # Prints each command's user CPU seconds, old and new, and exits non-zero on
 # the first difference. Run from the repository root.
 set -u
