@@ -65,7 +65,7 @@ struct trace_writer {
 	uint64_t off;		 /* bytes written so far */
 	uint64_t first_ts_ns;	 /* time of the first pending record */
 	bool packed;		 /* v2: RECORDS_Z chunks */
-	struct trace_packer *pk; /* v2: the records buffer, packed as it fills */
+	struct trace_packer *pk; /* v2: the pending records, packed as they come */
 	uint8_t *pout;		 /* v2: compressed chunk */
 	size_t pcap;		 /* v2: bytes of pout */
 	struct trace_index_ent *idx;   /* v2: one entry per records chunk */
@@ -364,8 +364,8 @@ static int unpack_fallback(struct trace_writer *w, const uint8_t *frame, size_t 
 				   : trace_unpack_next(u, w->rec_buf, TRACE_CHUNK_MAX_BYTES,
 						       w->rec_bytes, &got);
 		if (!err && (got != w->rec_bytes || !trace_unpack_done(u)))
-			err = -EIO; /* the packer and the decoder disagree: a bug */
-		if (err > 0 || (err < 0 && err != -ENOMEM && err != -EIO))
+			err = -EIO;
+		if (err) /* the packer and the decoder disagree: a bug */
 			err = -EIO;
 	}
 	free(u);
