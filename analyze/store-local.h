@@ -69,6 +69,15 @@ int store_step_done(struct store *st, sqlite3_stmt *s, const char *what);
 void store_seterr(char *buf, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* store_series.c: the text of a series (series.values_json), a JSON array
+ * of reals (null where not finite) as jansson wrote it; malloc'd, NULL when
+ * out of memory. */
+char *store_series_text(const double *values, size_t nr);
+/* store_series.c: the values of a series text (NaN for a non-number), in
+ * *@out (malloc'd, at least one element) and *@nr. Return: 0, -EINVAL when
+ * the text is not a JSON array, -ENOMEM. */
+int store_series_parse(const char *text, double **out, size_t *nr);
+
 /* store_open.c: write transactions (BEGIN IMMEDIATE: waits for other writers). */
 int store__begin(struct store *st);
 int store__commit(struct store *st);

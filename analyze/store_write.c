@@ -15,8 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
-
 #include "analyze/store-local.h"
 #include "gen/model_rev.h"
 
@@ -126,7 +124,6 @@ int store__stage_series(struct store *st, const char *key, uint64_t start_ns, ui
 			const double *values, size_t nr)
 {
 	sqlite3_stmt *s;
-	json_t *arr;
 	char *text;
 	int rc = stage_stmt(st, S_STAGE_SERIES, key, &s);
 
@@ -134,15 +131,7 @@ int store__stage_series(struct store *st, const char *key, uint64_t start_ns, ui
 		return rc;
 	if (nr && !values)
 		return -EINVAL;
-	arr = json_array();
-	if (!arr)
-		return -ENOMEM;
-	for (size_t i = 0; i < nr; i++)
-		/* json_real refuses NaN/inf: those become null */
-		json_array_append_new(arr,
-				      isfinite(values[i]) ? json_real(values[i]) : json_null());
-	text = json_dumps(arr, JSON_COMPACT | JSON_REAL_PRECISION(17));
-	json_decref(arr);
+	text = store_series_text(values, nr);
 	if (!text)
 		return -ENOMEM;
 	sqlite3_bind_int64(s, 3, (int64_t)start_ns);
