@@ -192,7 +192,41 @@ static int stage_set_provenance(struct store *st)
 	return rc;
 }
 
-int store_copy_run(struct store *st, const char *from, int64_t src, int64_t *new_id)
+/*
+ * Whether run @src of @from has a metric or config key that main has no row
+ * of: then the wide views need a column for it. One index seek per key
+ * (metrics_key, run_config_key), where rebuilding the views at every open
+ * scanned every key and compared two views of hundreds of columns.
+ */
+static int has_new_keys(struct store *st, const char *from, int64_t src, bool *new_keys)
+{
+	char sql[512];
+	sqlite3_stmt *s;
+	int rc;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT EXISTS (SELECT 1 FROM %s.metrics n WHERE n.run_id = ?1 AND NOT EXISTS "
+		 "(SELECT 1 FROM main.metrics m WHERE m.key = n.key)) OR EXISTS (SELECT 1 FROM "
+		 "%s.run_config n WHERE n.run_id = ?1 AND NOT EXISTS (SELECT 1 FROM "
+		 "main.run_config c WHERE c.key = n.key))",
+		 from, from);
+	s = store_prepare(st, sql);
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, src);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_int(s, 0))
+			*new_keys = true;
+		rc = 0;
+	} else {
+		rc = store_sql_err(st, "look for new keys");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_copy_run(struct store *st, const char *from, int64_t src, int64_t *new_id, bool *new_keys)
 {
 	static const char *const children[] = {
 	    "INSERT INTO main.run_config (run_id, key, value, source) "
@@ -212,6 +246,9 @@ int store_copy_run(struct store *st, const char *from, int64_t src, int64_t *new
 	int64_t id;
 	int rc;
 
+	rc = has_new_keys(st, from, src, new_keys);
+	if (rc)
+		return rc;
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO main.runs (" RUN_COLS ") SELECT " RUN_COLS
 		 " FROM %s.runs WHERE id = ?",
@@ -297,6 +334,7 @@ int store__stage_begin(struct store *st, const struct results_run_info *info)
 int store__stage_commit(struct store *st, int status, int64_t *id)
 {
 	char key[STORE_POINT_KEY_LEN + 1];
+	bool new_keys = false;
 	int rc;
 
 	if (!st->stage_open)
@@ -329,7 +367,9 @@ int store__stage_commit(struct store *st, int status, int64_t *id)
 			return rc;
 		}
 	}
-	rc = store_copy_run(st, "stage", STAGE_RUN_ID, id);
+	rc = store_copy_run(st, "stage", STAGE_RUN_ID, id, &new_keys);
+	if (!rc && new_keys)
+		store_views_update(st);
 	if (!rc)
 		rc = store__commit(st);
 	if (rc) {

@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -754,6 +755,103 @@ static void test_series_text(void **state)
 	free(v);
 }
 
+/* Whether view @view of @path has a column named @col (a fresh connection). */
+static bool view_has(const char *path, const char *view, const char *col)
+{
+	char sql[128];
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	bool found = false;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "SELECT name FROM pragma_table_info('%s')", view);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		found |= !strcmp((const char *)sqlite3_column_text(s, 0), col);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return found;
+}
+
+/* The schema cookie of @path: it changes with every CREATE or DROP. */
+static int schema_cookie(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA schema_version", -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+/* One run whose only metric is @key (a key a commit may be the first to store). */
+static void metric_run(struct store *st, const char *label, const char *key)
+{
+	struct store_sink *ss = store_sink__new(st);
+	struct results_sink sink = store_sink__sink(ss);
+	struct results_run_info info = {.label = label, .tool_version = "0.1.0"};
+
+	assert_int_equal(sink.ops->begin_run(sink.ctx, &info), 0);
+	assert_int_equal(sink.ops->config(sink.ctx, "run.label", label, "--label"), 0);
+	assert_int_equal(sink.ops->metric(sink.ctx, key, 1.0, ""), 0);
+	assert_int_equal(sink.ops->end_run(sink.ctx, 0), 0);
+	store_sink__free(ss);
+}
+
+/*
+ * The wide views: made with the file, rebuilt in the commit of a run with
+ * a key they have no column for (no reopen needed), left alone (no schema
+ * change, which every other connection would reparse) by a run without
+ * one and by a plain open; a merge bringing a new key rebuilds them;
+ * STORE_VIEWS rebuilds them at open from keys written behind the store.
+ */
+static void test_views(void **state)
+{
+	const char *path = tpath("views.db");
+	struct store *st = open_ok(path), *sh;
+	struct store_merge_stats ms;
+	char err[256];
+	int cookie;
+
+	sink_run(st, 1, "a");
+	assert_true(view_has(path, "run_metrics_wide", "iotlb.misses"));
+	assert_true(view_has(path, "run_config_wide", "iotlb.entries"));
+	assert_false(view_has(path, "run_metrics_wide", "x.new"));
+	cookie = schema_cookie(path);
+	sink_run(st, 2, "b"); /* the same keys */
+	assert_int_equal(schema_cookie(path), cookie);
+	metric_run(st, "c", "x.new");
+	assert_true(view_has(path, "run_metrics_wide", "x.new"));
+	assert_true(view_has(path, "run_config_wide", "run.label"));
+	assert_true(view_has(path, "run_metrics_wide", "iotlb.misses"));
+	store__close(st);
+
+	sh = open_ok(tpath("views-shard.db"));
+	metric_run(sh, "d", "x.merged");
+	store__close(sh);
+	st = open_ok(path);
+	assert_int_equal(store__merge(st, tpath("views-shard.db"), &ms, err, sizeof(err)), 0);
+	assert_int_equal(ms.nr_copied, 1);
+	assert_true(view_has(path, "run_metrics_wide", "x.merged"));
+	store__close(st);
+
+	exec_sql(path,
+		 "INSERT INTO metrics (run_id, key, value, unit) VALUES (1, 'x.behind', 2, '')");
+	cookie = schema_cookie(path);
+	store__close(open_ok(path));
+	assert_int_equal(schema_cookie(path), cookie);
+	assert_false(view_has(path, "run_metrics_wide", "x.behind"));
+	st = store__open(path, STORE_VIEWS, err, sizeof(err));
+	assert_non_null(st);
+	store__close(st);
+	assert_true(view_has(path, "run_metrics_wide", "x.behind"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -761,7 +859,7 @@ int main(void)
 	    cmocka_unit_test(test_killed_writer), cmocka_unit_test(test_migrate_v1),
 	    cmocka_unit_test(test_profile_hash),  cmocka_unit_test(test_refuses),
 	    cmocka_unit_test(test_merge),	  cmocka_unit_test(test_merge_replaces_failed),
-	    cmocka_unit_test(test_series_text),
+	    cmocka_unit_test(test_series_text),	  cmocka_unit_test(test_views),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
