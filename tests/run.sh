@@ -142,14 +142,15 @@ done
 # Previous durations (from the last run's results) put the longest tests
 # first, so that a parallel run is not left waiting on one long test. A
 # test with no previous result (a fresh build folder: CI, a first make
-# check) takes its wall seconds from this list, measured by make check on
-# a 2-CPU host; without it a fresh run started the tests in name order and
-# ended on the long ones (tracedat_import, xlate_parts) with one slot idle.
-declare -A typical_secs=([demo]=45 [calibrate]=37 [calibrate_json]=33
-	[collect_sample_replay]=13 [replay_uau_shipped]=12 [plot_visual]=11 [export]=7
-	[test_trace_v2]=7 [test_wq]=7 [analyze]=7 [tracedat_import]=6 [replay_uau]=6
-	[test_store]=6 [test_scenario_bounds]=6 [test_model]=5 [test_iotlb]=5 [replay_wq]=5
-	[format]=5 [xlate_parts]=4 [report]=4)
+# check) takes its seconds from this list, the CPU seconds of the longest
+# tests in make check on a 2-CPU host (they order them as their wall times
+# do, without the noise of the host's load); without it a fresh run
+# started the tests in name order and ended on the long ones
+# (tracedat_import, xlate_parts) with one slot idle.
+declare -A typical_secs=([demo]=20 [replay_uau_shipped]=7 [calibrate]=6 [xlate_parts]=6
+	[plot_visual]=5 [tracedat_import]=4 [report]=3 [export]=3 [replay_uau]=3
+	[replay_wq]=3 [collect_sample_replay]=2 [tracedat_buffers]=2 [wq_parts]=2 [format]=2
+	[report_sensitivity]=2 [test_trace_v2]=2)
 prev_secs() {
 	local p f sk secs=0 cpu
 	if [ -r "$logdir/$1.result" ]; then
