@@ -435,6 +435,38 @@ static void test_packed_cut(void **state)
 	free(b);
 }
 
+/*
+ * A chunk whose packed header says "byte time column" (bit 30) without the
+ * column flag (bit 31) is refused as undecodable, not read as plain records:
+ * the records of chunk 0 come out, none of chunk 1.
+ */
+static void test_time_bytes_alone(void **state)
+{
+	struct trace_chunk_hdr ch, c0;
+	struct trace_packed_hdr ph;
+	uint64_t z[16], nr;
+	size_t len, ngot, cap = 4 << 20, n;
+	uint8_t *b = slurp(tpath("v2.svt"), &len), *got, *dec = malloc(cap),
+		*out = malloc(len + cap);
+
+	assert_true(chunks_of(b, len, TRACE_CHUNK_RECORDS_Z, z, 16) >= 2);
+	memcpy(&c0, b + z[0], sizeof(c0));
+	memcpy(&ch, b + z[1], sizeof(ch));
+	memcpy(&ph, b + z[1] + sizeof(ch), sizeof(ph));
+	assert_false(ph.raw_bytes & (TRACE_PACKED_F_TIME_COLUMN | TRACE_PACKED_F_TIME_BYTES));
+	n = ZSTD_decompress(dec, cap, b + z[1] + sizeof(ch) + sizeof(ph), ph.frame_bytes);
+	assert_false(ZSTD_isError(n));
+	ph.raw_bytes |= TRACE_PACKED_F_TIME_BYTES;
+	memcpy(b + z[1] + sizeof(ch), &ph, sizeof(ph)); /* repack_chunk keeps this header */
+	spill(tpath("tbytes.svt"), out, repack_chunk(b, len, z[1], dec, n, out, cap));
+	assert_int_equal(read_all(tpath("tbytes.svt"), &got, &ngot, &nr), TRACE_E_PACKED);
+	assert_int_equal(nr, c0.nr_items);
+	free(got);
+	free(dec);
+	free(out);
+	free(b);
+}
+
 static void test_torn_prefix(void **state)
 {
 	uint8_t *b, *all, *got;
@@ -813,8 +845,8 @@ int main(void)
 	    cmocka_unit_test(test_torn_prefix),	       cmocka_unit_test(test_forged_checksum),
 	    cmocka_unit_test(test_access_stream_size), cmocka_unit_test(test_bad_version),
 	    cmocka_unit_test(test_content_hash),       cmocka_unit_test(test_next_batch),
-	    cmocka_unit_test(test_packed_cut),	       cmocka_unit_test(test_time_column),
-	    cmocka_unit_test(test_no_shrink),
+	    cmocka_unit_test(test_packed_cut),	       cmocka_unit_test(test_time_bytes_alone),
+	    cmocka_unit_test(test_time_column),	       cmocka_unit_test(test_no_shrink),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
