@@ -41,23 +41,26 @@ check_eq "one copy of each output: the plots live in the study folders only" "" 
 check_eq "no gnuplot log left (they are kept only for warnings)" "" "$(find "$TMP/r" -name '*.gnuplot.log')"
 check_match "the profile is on every plot" "study example · profile built-in defaults" "$(cat "$TMP/r/example/cpu-cost.gp")"
 
+# The reports below check text only (warnings, verdicts, baselines): they skip
+# gnuplot (--no-render; ~0.2 s of CPU each), whose every plot of these three
+# studies the first report above drew and Chromium checks below.
 # the trace's host CPU against the machine the profile describes ("; machine:" in the profile)
 check_match "a profile without a machine says so" "Profile built-in defaults names no machine, so the trace's host CPU Example CPU @ 2.0GHz cannot be checked" "$(cat "$H")"
 cp "$DB" "$TMP/bdw.db"
 sqlite3 "$TMP/bdw.db" "UPDATE runs SET profile = 'data/profiles/bdw-e5-2630v4-local.ini' WHERE label IN ('pinned', 'faulting')"
-check_rc "report on runs made with a Broadwell profile" 0 "$SVATRACE" report --db "$TMP/bdw.db" --study example -o "$TMP/bdw"
+check_rc "report on runs made with a Broadwell profile" 0 "$SVATRACE" report --db "$TMP/bdw.db" --study example --no-render -o "$TMP/bdw"
 check_match "warns: the trace's host is not the profile's machine" \
 	"Warning: the trace was taken on Example CPU @ 2.0GHz, but profile bdw-e5-2630v4-local describes Intel Xeon E5-2630 v4" \
 	"$(cat "$TMP/bdw/report.html")"
 sqlite3 "$TMP/bdw.db" "UPDATE runs SET trace_meta = replace(trace_meta, 'Example CPU @ 2.0GHz', 'Intel(R) Xeon(R) CPU E5-2630 v4 @ 2.20GHz')"
-check_rc "... and on the same runs traced on that machine" 0 "$SVATRACE" report --db "$TMP/bdw.db" --study example -o "$TMP/bdw2"
+check_rc "... and on the same runs traced on that machine" 0 "$SVATRACE" report --db "$TMP/bdw.db" --study example --no-render -o "$TMP/bdw2"
 check_match "no warning, it says they match" "host CPU matches the machine profile bdw-e5-2630v4-local describes" "$(cat "$TMP/bdw2/report.html")"
 
-check_rc "report pinned vs faulting" 0 "$SVATRACE" report --db "$DB" --runs pinned,faulting -o "$TMP/pf"
+check_rc "report pinned vs faulting" 0 "$SVATRACE" report --db "$DB" --runs pinned,faulting --no-render -o "$TMP/pf"
 check_match "verdict line" "faulting\) is 1.22x slower than A #11 \(pinned\)" "$(cat "$TMP/pf/report.html")"
 check_match "why line" "why: pri.requests 0 -&gt; 512" "$(cat "$TMP/pf/report.html")"
 
-check_rc "--study picks one study" 0 "$SVATRACE" report --db "$DB" --study dsa-memcpy --baseline 'swq 1 clients' -o "$TMP/one"
+check_rc "--study picks one study" 0 "$SVATRACE" report --db "$DB" --study dsa-memcpy --baseline 'swq 1 clients' --no-render -o "$TMP/one"
 check_match "... of its 10 runs" "\(10 runs in 1 study," "$OUT"
 check_match "--baseline names the study's baseline" "Baseline: #18 swq 1 clients" "$(cat "$TMP/one/report.html")"
 check_fails "an unknown study is an error" "$SVATRACE" report --db "$DB" --study nosuch -o "$TMP/x"
