@@ -106,16 +106,16 @@ run_svt() {	# [PID [BINARY [ARGS]]]: trace PID instead of the loop (then nothing
 		finish_loop; wait $cp
 		echo "failed $(head -c 300 "$W/c.log" | tr '\n' ' ')"; return
 	fi
-	local t0; t0=$(cpu_ticks $cp)
+	local t0; t0=$(cpu_ns $cp)
 	finish_loop; local ns=$LNS
 	sleep 0.3	# let the consumer drain what the loop left
-	local t1; t1=$(cpu_ticks $cp)
+	local t1; t1=$(cpu_ns $cp)
 	stop_wait $cp
 	local rec lost
 	rec=$(sed -n 's/^total: \([0-9]*\) records.*/\1/p' "$W/c.log")
 	lost=$(sed -n 's/^total: [0-9]* records, \([0-9]*\) lost.*/\1/p' "$W/c.log")
 	"$SVT" info "$W/c.trace" > "$W/c.info" 2>&1 || rec="bad-file"
-	echo "$ns ${rec:-?} ${lost:-?} $(stat -c %s "$W/c.trace") $(( (t1 - t0) * 1000000000 / HZ ))"
+	echo "$ns ${rec:-?} ${lost:-?} $(stat -c %s "$W/c.trace") $(( t1 - t0 ))"
 }
 
 run_perf() {
@@ -139,8 +139,9 @@ stop_wait() {
 	kill -0 "$1" 2>/dev/null && { echo "collect.sh: $1 ignored SIGINT, killed" >&2; kill -KILL "$1"; }
 	wait "$1"
 }
-HZ=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# cpu_ns PID: CPU time of every thread of PID so far (schedstat: ns, where
+# /proc/PID/stat counts 100 Hz ticks, +-5 ns per event at 2M events)
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
 median() { sort -g | awk '{a[NR]=$1} END{ if (NR) print a[int((NR+1)/2)]; else print "nan" }'; }
 calc() { awk "BEGIN{printf \"%.${2:-1}f\", $1}"; }
 
@@ -198,8 +199,10 @@ for p in $PATHS; do
 		echo "svatrace: $(calc "$svt_ns - $base") ns added per event = $(calc "$filt_ns - $base") ns tracepoint + BPF dispatch floor" \
 			"+ $(calc "$svt_ns - $filt_ns") ns the collector's own work (record, ring buffer);" \
 			"$(cut -d' ' -f3 "$W/$p.svt" | median) lost, $(calc "1e9 / $svt_ns / 1e6" 2)M events/s (one thread)"
-		echo "svatrace consumer (ring buffer -> converter -> trace writer): $(calc "$(cut -d' ' -f5 "$W/$p.svt" | median) / $N" 0) ns CPU per event on its own CPU (${HZ} Hz tick resolution)"
-		echo "  ... with --rings single: $(calc "$(cut -d' ' -f5 "$W/$p.single" | median) / $N" 0) ns$( [ -n "$OLD_SVT" ] && echo "; OLD_SVT: $(calc "$(cut -d' ' -f5 "$W/$p.old" | median) / $N" 0) ns")"
+		echo "svatrace consumer (ring buffer -> converter -> trace writer): $(calc "$(cut -d' ' -f5 "$W/$p.svt" | median) / $N" 1) ns CPU per event, the whole collector process (every thread, schedstat)," \
+			"$(calc "$(cut -d' ' -f4 "$W/$p.svt" | median) / $N" 3) bytes per event"
+		echo "  ... with --rings single: $(calc "$(cut -d' ' -f5 "$W/$p.single" | median) / $N" 1) ns$( [ -n "$OLD_SVT" ] && echo "; OLD_SVT: $(calc "$(cut -d' ' -f5 "$W/$p.old" | median) / $N" 1) ns, $(calc "$(cut -d' ' -f4 "$W/$p.old" | median) / $N" 3) bytes per event")"
+		echo "  ... per round (ns/event): $(for f in svt single old; do [ -s "$W/$p.$f" ] && printf '%s ' "$f:" && cut -d' ' -f5 "$W/$p.$f" | awk -v n="$N" '{printf "%.0f ", $1 / n}'; done)"
 		if ! grep -q '^failed\|^refused' "$W/$p.perf"; then
 			perf_ns=$(cut -d' ' -f1 "$W/$p.perf" | median)
 			echo "svatrace added / perf record added (same run): $(calc "($svt_ns - $base) / ($perf_ns - $base)" 2)" \

@@ -50,7 +50,7 @@ struct trace_packer *trace_packer__new(uint32_t raw_cap, int level)
 	 * record in the column.
 	 */
 	pk->buf = malloc(trace_pack_bound(raw_cap) + raw_cap / 8);
-	pk->tbuf = malloc((size_t)raw_cap / 16 * 10 + 16);
+	pk->tbuf = malloc((size_t)raw_cap / 16 * 11 + 16);
 	pk->zc = ZSTD_createCCtx();
 	if (!pk->buf || !pk->tbuf || !pk->zc) {
 		trace_packer__free(pk);
@@ -74,6 +74,7 @@ void trace_packer__free(struct trace_packer *pk)
 void trace_packer__reset(struct trace_packer *pk)
 {
 	memset(pk->prev, 0, sizeof(pk->prev));
+	memset(pk->tbase, 0, sizeof(pk->tbase));
 	pk->p = pk->buf;
 	pk->tp = pk->tbuf;
 }
@@ -82,12 +83,13 @@ int trace_packer__finish(struct trace_packer *pk, uint8_t *out, size_t out_cap, 
 {
 	size_t z;
 
-	if (pk->time_column) {
+	if (pk->time_layout != TRACE_TIME_INLINE) {
 		/*
 		 * The time column after the other words, then its length
 		 * (format.h). buf has room: trace_packer__new() allows 12
-		 * bytes per raw word; the two streams take at most 11.5 (a
-		 * 16-byte record: a 3-byte kind and two 10-byte varints), plus 4.
+		 * bytes per raw word; the two streams take at most 12 (a
+		 * 16-byte record: a 3-byte kind, a 10-byte varint, an escape
+		 * byte and a 10-byte varint time), plus 4.
 		 */
 		uint32_t t = (uint32_t)(pk->tp - pk->tbuf);
 
@@ -108,7 +110,7 @@ int trace_packer__finish(struct trace_packer *pk, uint8_t *out, size_t out_cap, 
 int trace_pack(const uint8_t *raw, uint32_t raw_bytes, uint8_t *tmp, uint8_t *out, size_t out_cap,
 	       size_t *out_bytes)
 {
-	struct trace_packer pk = {.time_column = false};
+	struct trace_packer pk = {.time_layout = TRACE_TIME_INLINE};
 	size_t z;
 
 	/* the packer's state on the stack, its stream in @tmp: one call, nothing kept */
@@ -178,8 +180,8 @@ static inline const uint8_t *get_varint_nocheck(const uint8_t *p, uint64_t *v)
  * Return: the byte after it, NULL on a malformed record.
  */
 static inline __attribute__((always_inline)) const uint8_t *
-unpack_one_at(const uint8_t *p, const uint8_t **pt, struct trace_pack_prev *prev, uint8_t *out,
-	      uint32_t room, uint32_t *rec_bytes)
+unpack_one_at(const uint8_t *p, const uint8_t **pt, bool tbytes, struct trace_pack_prev *prev,
+	      uint8_t *out, uint32_t room, uint32_t *rec_bytes)
 {
 	uint64_t kind, z, w0, w1, w, *pw;
 	uint32_t nw, i;
@@ -187,9 +189,24 @@ unpack_one_at(const uint8_t *p, const uint8_t **pt, struct trace_pack_prev *prev
 	if (!(p = get_varint_nocheck(p, &kind)) || room < 16)
 		return NULL;
 	pw = prev->w[kind_slot((unsigned int)kind)];
-	if (pt ? !(*pt = get_varint_nocheck(*pt, &z)) : !(p = get_varint_nocheck(p, &z)))
-		return NULL;
-	w0 = pw[0] + unzigzag(z);
+	if (pt && tbytes) { /* format.h, TRACE_PACKED_F_TIME_BYTES */
+		uint64_t *base = &prev->tbase[kind_slot((unsigned int)kind)];
+		uint8_t b = **pt;
+
+		if (b != TRACE_TIME_ESC) {
+			w0 = pw[0] + *base + b - TRACE_TIME_BIAS;
+			(*pt)++;
+		} else {
+			if (!(*pt = get_varint_nocheck(*pt + 1, &z)))
+				return NULL;
+			*base = unzigzag(z);
+			w0 = pw[0] + *base;
+		}
+	} else {
+		if (pt ? !(*pt = get_varint_nocheck(*pt, &z)) : !(p = get_varint_nocheck(p, &z)))
+			return NULL;
+		w0 = pw[0] + unzigzag(z);
+	}
 	if (!(p = get_varint_nocheck(p, &z)))
 		return NULL;
 	w1 = pw[1] + unzigzag(z);
@@ -220,7 +237,7 @@ unpack_one_at(const uint8_t *p, const uint8_t **pt, struct trace_pack_prev *prev
 static inline const uint8_t *unpack_one_fast(const uint8_t *p, struct trace_pack_prev *prev,
 					     uint8_t *out, uint32_t room, uint32_t *rec_bytes)
 {
-	return unpack_one_at(p, NULL, prev, out, room, rec_bytes);
+	return unpack_one_at(p, NULL, false, prev, out, room, rec_bytes);
 }
 
 int trace_unpack_begin(struct trace_unpack_state *u, const uint8_t *frame, size_t frame_bytes,
@@ -289,11 +306,19 @@ static inline const uint8_t *unpack_one_tcol(const uint8_t *p, const uint8_t **p
 					     struct trace_pack_prev *prev, uint8_t *out,
 					     uint32_t room, uint32_t *rec_bytes)
 {
-	return unpack_one_at(p, pt, prev, out, room, rec_bytes);
+	return unpack_one_at(p, pt, false, prev, out, room, rec_bytes);
+}
+
+/* As unpack_one_tcol(), for a column of bytes (TRACE_PACKED_F_TIME_BYTES). */
+static inline const uint8_t *unpack_one_tbytes(const uint8_t *p, const uint8_t **pt,
+					       struct trace_pack_prev *prev, uint8_t *out,
+					       uint32_t room, uint32_t *rec_bytes)
+{
+	return unpack_one_at(p, pt, true, prev, out, room, rec_bytes);
 }
 
 int trace_unpack_begin_tcol(struct trace_unpack_state *u, const uint8_t *frame, size_t frame_bytes,
-			    uint8_t *tmp, size_t tmp_cap)
+			    bool tbytes, uint8_t *tmp, size_t tmp_cap)
 {
 	size_t n, rest;
 	uint32_t t;
@@ -322,6 +347,7 @@ int trace_unpack_begin_tcol(struct trace_unpack_state *u, const uint8_t *frame, 
 	u->end = tmp + rest;
 	u->tp = tmp + rest + TRACE_UNPACK_PAD;
 	u->tend = u->tp + t;
+	u->tbytes = tbytes;
 	return 0;
 }
 
@@ -331,11 +357,22 @@ int trace_unpack_next_tcol(struct trace_unpack_state *u, uint8_t *raw, uint32_t 
 	const uint8_t *p = u->p, *pt = u->tp;
 	uint32_t off = 0, rb;
 
-	while (p < u->end && off < want) {
-		if (!(p = unpack_one_tcol(p, &pt, &u->prev, raw + off, room - off, &rb)) ||
-		    p > u->end || pt > u->tend)
-			return TRACE_E_PACKED;
-		off += rb;
+	/* one loop per column kind: the always-inlined decoder has no branch on it */
+	if (u->tbytes) {
+		while (p < u->end && off < want) {
+			if (!(p = unpack_one_tbytes(p, &pt, &u->prev, raw + off, room - off,
+						    &rb)) ||
+			    p > u->end || pt > u->tend)
+				return TRACE_E_PACKED;
+			off += rb;
+		}
+	} else {
+		while (p < u->end && off < want) {
+			if (!(p = unpack_one_tcol(p, &pt, &u->prev, raw + off, room - off, &rb)) ||
+			    p > u->end || pt > u->tend)
+				return TRACE_E_PACKED;
+			off += rb;
+		}
 	}
 	/* every time is used: a longer column is as malformed as a short one */
 	if (p >= u->end && pt != u->tend)

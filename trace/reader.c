@@ -498,6 +498,7 @@ static int unpack_slice(struct trace_reader *r)
 static int unpack_chunk(struct trace_reader *r)
 {
 	struct trace_packed_hdr ph;
+	bool tbytes;
 	uint8_t *t;
 	int err;
 
@@ -512,11 +513,15 @@ static int unpack_chunk(struct trace_reader *r)
 		return fail(r, TRACE_E_PACKED, r->chunk_off, "payload shorter than its header");
 	memcpy(&ph, r->buf, sizeof(ph));
 	r->unp_tcol = ph.raw_bytes & TRACE_PACKED_F_TIME_COLUMN;
-	ph.raw_bytes &= ~TRACE_PACKED_F_TIME_COLUMN;
+	tbytes = ph.raw_bytes & TRACE_PACKED_F_TIME_BYTES;
+	ph.raw_bytes &= ~(TRACE_PACKED_F_TIME_COLUMN | TRACE_PACKED_F_TIME_BYTES);
 	if (ph.raw_bytes > TRACE_CHUNK_MAX_BYTES || ph.frame_bytes > r->buf_bytes - sizeof(ph))
 		return fail(r, TRACE_E_PACKED, r->chunk_off, "sizes out of range");
+	if (tbytes && !r->unp_tcol)
+		return fail(r, TRACE_E_PACKED, r->chunk_off,
+			    "a byte time column flag without a column");
 	err = r->unp_tcol ? trace_unpack_begin_tcol(&r->unp, r->buf + sizeof(ph), ph.frame_bytes,
-						    r->ztmp, r->ztmp_cap)
+						    tbytes, r->ztmp, r->ztmp_cap)
 			  : trace_unpack_begin(&r->unp, r->buf + sizeof(ph), ph.frame_bytes,
 					       r->ztmp, r->ztmp_cap);
 	if (err)

@@ -50,17 +50,25 @@ static inline uint32_t trace_pad8(uint32_t n)
  * whole (trace_packer__finish()). The zstd context is kept across chunks:
  * creating one per chunk cleared its tables each time.
  */
+/* Where a packer puts the records' times (format.h). */
+enum trace_time_layout {
+	TRACE_TIME_INLINE,  /* word 0 like the others */
+	TRACE_TIME_VARINTS, /* a column of varints (TRACE_PACKED_F_TIME_COLUMN) */
+	TRACE_TIME_BYTES,   /* a column of bytes (| TRACE_PACKED_F_TIME_BYTES) */
+};
+
 struct trace_packer {
 	uint64_t prev[TRACE_REC_KIND_MAX_ + 1]
-		     [TRACE_PACK_PREV_WORDS]; /* previous record per kind */
-	uint8_t *buf;	  /* the chunk's varint stream, trace_pack_bound(raw_cap) bytes */
-	uint8_t *p;	  /* its end */
-	uint8_t *tbuf;	  /* time_column: the records' time deltas, apart */
-	uint8_t *tp;	  /* their end */
-	bool time_column; /* chunks in the time-column layout (format.h) */
-	uint32_t raw_cap; /* raw record bytes a chunk may hold */
-	int level;	  /* zstd level */
-	void *zc;	  /* ZSTD_CCtx */
+		     [TRACE_PACK_PREV_WORDS];	 /* previous record per kind */
+	uint64_t tbase[TRACE_REC_KIND_MAX_ + 1]; /* TRACE_TIME_BYTES: time delta base per kind */
+	uint8_t *buf;	     /* the chunk's varint stream, trace_pack_bound(raw_cap) bytes */
+	uint8_t *p;	     /* its end */
+	uint8_t *tbuf;	     /* time column: the records' time deltas, apart */
+	uint8_t *tp;	     /* their end */
+	uint8_t time_layout; /* enum trace_time_layout of the chunks */
+	uint32_t raw_cap;    /* raw record bytes a chunk may hold */
+	int level;	     /* zstd level */
+	void *zc;	     /* ZSTD_CCtx */
 };
 
 /** trace_pack_bound() - bytes trace_pack() may need in @tmp and @out for @raw_bytes. */
@@ -74,6 +82,14 @@ struct trace_packer *trace_packer__new(uint32_t raw_cap, int level);
 
 /** trace_packer__free() - free; NULL is a no-op. */
 void trace_packer__free(struct trace_packer *pk);
+
+/**
+ * trace_writer__set_time_layout() - trace_writer__set_time_column() with a
+ * choice of enum trace_time_layout: the varint column is what collectors
+ * wrote before the byte column, kept so that tests can make such files.
+ * Return: as trace_writer__set_time_column(); -EINVAL for an unknown layout.
+ */
+int trace_writer__set_time_layout(struct trace_writer *w, unsigned int layout);
 
 /** trace_packer__reset() - start a new chunk (forget the previous records). */
 void trace_packer__reset(struct trace_packer *pk);
@@ -114,13 +130,55 @@ static inline void trace_packer__add(struct trace_packer *pk, const void *rec)
 	nw = size / 8u;
 	p = trace_put_varint(p, kind);
 	i = 0;
-	if (pk->time_column) { /* word 0 (the time) into its own column */
+	if (pk->time_layout == TRACE_TIME_BYTES) { /* word 0 (the time): a byte, mostly */
+		uint64_t *base =
+		    &pk->tbase[kind < TRACE_REC_KIND_MAX_ ? kind : TRACE_REC_KIND_MAX_];
+		uint64_t d, b;
+
+		memcpy(&w, raw, 8);
+		d = w - pw[0];
+		b = d - *base + TRACE_TIME_BIAS;
+		if (b < TRACE_TIME_ESC) {
+			*pk->tp++ = (uint8_t)b;
+		} else {
+			*pk->tp++ = TRACE_TIME_ESC;
+			pk->tp = trace_put_varint(pk->tp, trace_zigzag(d));
+			*base = d;
+		}
+		pw[0] = w;
+		i = 1;
+	} else if (pk->time_layout == TRACE_TIME_VARINTS) { /* word 0 into its own column */
 		memcpy(&w, raw, 8);
 		pk->tp = trace_put_varint(pk->tp, trace_zigzag(w - pw[0]));
 		pw[0] = w;
 		i = 1;
 	}
 	lim = nw < TRACE_PACK_PREV_WORDS ? nw : TRACE_PACK_PREV_WORDS;
+	/*
+	 * Most of a record's words equal the previous record's (its task,
+	 * event, layout, constant fields): two such words are two zero bytes,
+	 * found with two compares, where each word took a delta, a zigzag and
+	 * a test (issue 20: the packer was a quarter of the collector's
+	 * consumer).
+	 */
+	for (; i + 1 < lim; i += 2) {
+		uint64_t a, b, z;
+
+		memcpy(&a, raw + 8 * i, 8);
+		memcpy(&b, raw + 8 * i + 8, 8);
+		if (a == pw[i] && b == pw[i + 1]) {
+			p[0] = 0;
+			p[1] = 0;
+			p += 2;
+			continue;
+		}
+		z = trace_zigzag(a - pw[i]);
+		pw[i] = a;
+		p = z < 0x80 ? (*p = (uint8_t)z, p + 1) : trace_put_varint(p, z);
+		z = trace_zigzag(b - pw[i + 1]);
+		pw[i + 1] = b;
+		p = z < 0x80 ? (*p = (uint8_t)z, p + 1) : trace_put_varint(p, z);
+	}
 	for (; i < lim; i++) {
 		uint64_t z;
 
@@ -161,12 +219,15 @@ int trace_pack(const uint8_t *raw, uint32_t raw_bytes, uint8_t *tmp, uint8_t *ou
 /* The previous record of each kind, as unpacking goes (TRACE_PACK_PREV_WORDS: above). */
 struct trace_pack_prev {
 	uint64_t w[TRACE_REC_KIND_MAX_ + 1][TRACE_PACK_PREV_WORDS]; /* per kind (last: unknown) */
+	uint64_t
+	    tbase[TRACE_REC_KIND_MAX_ + 1]; /* TRACE_PACKED_F_TIME_BYTES: delta base per kind */
 };
 
 /* A chunk being unpacked a slice at a time (trace_unpack_begin, trace_unpack_next). */
 struct trace_unpack_state {
 	const uint8_t *p, *end;	     /* the packed records left (in @tmp of begin) */
 	const uint8_t *tp, *tend;    /* trace_unpack_begin_tcol(): the times left */
+	bool tbytes;		     /* ... a column of bytes (TRACE_PACKED_F_TIME_BYTES) */
 	struct trace_pack_prev prev; /* delta bases */
 };
 
@@ -188,12 +249,13 @@ int trace_unpack_next(struct trace_unpack_state *u, uint8_t *raw, uint32_t room,
 
 /**
  * trace_unpack_begin_tcol() - as trace_unpack_begin(), for a frame in the
- * time-column layout (format.h, TRACE_PACKED_F_TIME_COLUMN); @tmp needs
+ * time-column layout (format.h, TRACE_PACKED_F_TIME_COLUMN), its times
+ * bytes if @tbytes (TRACE_PACKED_F_TIME_BYTES), else varints; @tmp needs
  * TRACE_UNPACK_PAD more bytes (2 * TRACE_UNPACK_PAD in all). The records then come from
  * trace_unpack_next_tcol(). Return: 0, or TRACE_E_PACKED.
  */
 int trace_unpack_begin_tcol(struct trace_unpack_state *u, const uint8_t *frame, size_t frame_bytes,
-			    uint8_t *tmp, size_t tmp_cap);
+			    bool tbytes, uint8_t *tmp, size_t tmp_cap);
 
 /** trace_unpack_next_tcol() - trace_unpack_next() of the time-column layout. */
 int trace_unpack_next_tcol(struct trace_unpack_state *u, uint8_t *raw, uint32_t room, uint32_t want,

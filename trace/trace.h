@@ -164,15 +164,19 @@ int trace_writer__append_raw(struct trace_writer *w, const struct trace_rec *hdr
 int trace_raw_format(const char *layout, const void *payload, uint32_t payload_bytes, char *buf,
 		     size_t len);
 
+/* Largest record trace_writer__reserve() gives room for. */
+#define TRACE_WRITER_STAGE_BYTES 8192
+
 /**
- * trace_writer__reserve() - room for one record of @size_bytes at the end of
- * the pending chunk, to be filled in place (every byte: header with this
- * size_bytes, fields, zero padding) and added by trace_writer__commit()
+ * trace_writer__reserve() - room for one record of @size_bytes (at most
+ * TRACE_WRITER_STAGE_BYTES), to be filled in place (every byte: header with
+ * this size_bytes, fields, zero padding) and added by trace_writer__commit()
  * before any other call on @w. For callers that build many records of
  * one trusted layout: the record is not checked as trace_writer__append()
- * checks it.
+ * checks it. A packed writer gives the same small stage each time (the
+ * record is packed at commit), so it stays in the cache.
  * Return: the record's first byte, 8-byte aligned; NULL when the writer has
- * failed (trace_writer__error() says why).
+ * failed (trace_writer__error() says why; -E2BIG for a record too large).
  */
 void *trace_writer__reserve(struct trace_writer *w, uint32_t size_bytes);
 
@@ -196,9 +200,11 @@ void trace_writer__set_pack_level(struct trace_writer *w, int level);
 
 /**
  * trace_writer__set_time_column() - write RECORDS_Z chunks in the
- * time-column layout (format.h, TRACE_PACKED_F_TIME_COLUMN) from now on,
- * or not. For streams of many small records with irregular time steps
- * (the collector's): zstd then finds the other words repeating.
+ * time-column layout with a column of bytes (format.h,
+ * TRACE_PACKED_F_TIME_COLUMN | TRACE_PACKED_F_TIME_BYTES) from now on, or
+ * not. For streams of many small records with irregular time steps (the
+ * collector's): zstd then finds the other words repeating, and codes each
+ * time step as one byte.
  * Return: 0; -EINVAL for a v1 writer; -EBUSY once a record is pending.
  */
 int trace_writer__set_time_column(struct trace_writer *w, bool on);

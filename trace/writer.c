@@ -13,10 +13,15 @@
  * non-UTF-8 task names and lost the whole capture: issue 19).
  * A v2 (packed) writer packs each record as it is appended (pack.c: while
  * the record is still in the cache; packing the whole buffer at flush read
- * it back from memory), compresses the buffer's packed form into a
+ * it back from memory), compresses the chunk's packed form into a
  * RECORDS_Z chunk and remembers where it went, for the INDEX chunk it
- * writes before END; a buffer that does not shrink is written as plain
- * RECORDS.
+ * writes before END. It keeps no v1 copy of the records: a record is
+ * packed from the caller's bytes, or from a one-record stage
+ * (trace_writer__reserve()), so the only memory a record touches is its
+ * packed bytes (a collector's tracepoint record wrote its 88 bytes into
+ * the 1 MiB records buffer, then packed them from there: issue 20).
+ * A chunk that does not shrink is unpacked again (the reader's decoder)
+ * into the records buffer and written as plain RECORDS.
  * It also hashes every byte it writes (format.h, TRACE_CHUNK_HASH) and
  * stores the content hash before END, so a reader has it without a second
  * read of the file.
@@ -38,30 +43,31 @@
 #include "trace/trace-local.h"
 
 struct trace_writer {
-	int fd;			       /* output file */
-	int err;		       /* first error met, 0 if none */
-	uint64_t seq;		       /* next chunk sequence number */
-	uint64_t nr_records;	       /* records appended */
-	uint8_t *rec_buf;	       /* pending records, TRACE_CHUNK_MAX_BYTES */
-	uint32_t rec_bytes;	       /* bytes used in rec_buf */
-	uint32_t rec_count;	       /* records in rec_buf */
-	uint8_t *str_buf;	       /* pending string entries */
-	uint32_t str_bytes;	       /* bytes used in str_buf */
-	uint32_t str_cap;	       /* bytes allocated for str_buf */
-	uint32_t str_count;	       /* entries in str_buf */
-	struct u64map str_index;       /* string hash (probed) -> id */
-	char **strs;		       /* interned strings by id (0 unused) */
-	uint32_t strs_cap;	       /* entries allocated in strs */
-	uint32_t next_str_id;	       /* next id to hand out */
-	struct trace_lost *lost;       /* pending lost entries */
-	uint32_t nr_lost;	       /* entries in lost */
-	uint32_t lost_cap;	       /* entries allocated */
-	uint64_t off;		       /* bytes written so far */
-	uint32_t last_rec_off;	       /* offset of the last record in rec_buf */
-	bool packed;		       /* v2: RECORDS_Z chunks */
-	struct trace_packer *pk;       /* v2: the records buffer, packed as it fills */
-	uint8_t *pout;		       /* v2: compressed chunk */
-	size_t pcap;		       /* v2: bytes of pout */
+	int fd;			 /* output file */
+	int err;		 /* first error met, 0 if none */
+	uint64_t seq;		 /* next chunk sequence number */
+	uint64_t nr_records;	 /* records appended */
+	uint8_t *rec_buf;	 /* v1: pending records; v2: unpacked chunk that did not shrink */
+	uint32_t rec_bytes;	 /* v1 bytes of the pending records */
+	uint32_t rec_count;	 /* pending records */
+	uint64_t *stage;	 /* v2: the record being filled (trace_writer__reserve()) */
+	uint8_t *str_buf;	 /* pending string entries */
+	uint32_t str_bytes;	 /* bytes used in str_buf */
+	uint32_t str_cap;	 /* bytes allocated for str_buf */
+	uint32_t str_count;	 /* entries in str_buf */
+	struct u64map str_index; /* string hash (probed) -> id */
+	char **strs;		 /* interned strings by id (0 unused) */
+	uint32_t strs_cap;	 /* entries allocated in strs */
+	uint32_t next_str_id;	 /* next id to hand out */
+	struct trace_lost *lost; /* pending lost entries */
+	uint32_t nr_lost;	 /* entries in lost */
+	uint32_t lost_cap;	 /* entries allocated */
+	uint64_t off;		 /* bytes written so far */
+	uint64_t first_ts_ns;	 /* time of the first pending record */
+	bool packed;		 /* v2: RECORDS_Z chunks */
+	struct trace_packer *pk; /* v2: the pending records, packed as they come */
+	uint8_t *pout;		 /* v2: compressed chunk */
+	size_t pcap;		 /* v2: bytes of pout */
 	struct trace_index_ent *idx;   /* v2: one entry per records chunk */
 	uint32_t nr_idx, idx_cap;      /* v2: entries used, allocated */
 	struct trace_file_hdr fh;      /* as written at offset 0 (rewritten at close) */
@@ -197,9 +203,10 @@ struct trace_writer *trace_writer__open_fmt(const char *path, enum trace_clock c
 		w->pcap = trace_pack_bound(TRACE_CHUNK_MAX_BYTES);
 		w->pk = trace_packer__new(TRACE_CHUNK_MAX_BYTES, TRACE_WRITER_PACK_LEVEL);
 		w->pout = malloc(w->pcap);
+		w->stage = malloc(TRACE_WRITER_STAGE_BYTES);
 	}
 	if (!w->rec_buf || u64map_init(&w->str_index) || !mbuf ||
-	    (w->packed && (!w->pk || !w->pout))) {
+	    (w->packed && (!w->pk || !w->pout || !w->stage))) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -239,6 +246,7 @@ fail:
 		close(w->fd);
 	u64map_fini(&w->str_index);
 	free(w->rec_buf);
+	free(w->stage);
 	trace_packer__free(w->pk);
 	free(w->pout);
 	free(w);
@@ -330,15 +338,50 @@ uint32_t trace_writer__intern(struct trace_writer *w, const char *s)
 	return id;
 }
 
-/* v2: the records buffer as a RECORDS_Z chunk (plain RECORDS if it does not shrink). */
+/*
+ * v2, a chunk that does not shrink: its records again, unpacked from the
+ * frame just made by the reader's own decoder, into rec_buf. Rare (records
+ * of random words): a scratch buffer for the unpacking is allocated here.
+ */
+static int unpack_fallback(struct trace_writer *w, const uint8_t *frame, size_t frame_bytes,
+			   uint8_t layout)
+{
+	size_t cap = trace_pack_bound(TRACE_CHUNK_MAX_BYTES) + 2 * TRACE_UNPACK_PAD;
+	uint8_t *tmp = malloc(cap);
+	struct trace_unpack_state *u = malloc(sizeof(*u));
+	uint32_t got = 0;
+	int err = -ENOMEM;
+
+	if (tmp && u) {
+		bool tcol = layout != TRACE_TIME_INLINE;
+
+		err = tcol ? trace_unpack_begin_tcol(u, frame, frame_bytes,
+						     layout == TRACE_TIME_BYTES, tmp, cap)
+			   : trace_unpack_begin(u, frame, frame_bytes, tmp, cap);
+		if (!err)
+			err = tcol ? trace_unpack_next_tcol(u, w->rec_buf, TRACE_CHUNK_MAX_BYTES,
+							    w->rec_bytes, &got)
+				   : trace_unpack_next(u, w->rec_buf, TRACE_CHUNK_MAX_BYTES,
+						       w->rec_bytes, &got);
+		if (!err && (got != w->rec_bytes || !trace_unpack_done(u)))
+			err = -EIO;
+		if (err) /* the packer and the decoder disagree: a bug */
+			err = -EIO;
+	}
+	free(u);
+	free(tmp);
+	return err;
+}
+
+/* v2: the pending records as a RECORDS_Z chunk (plain RECORDS if it does not shrink). */
 static int write_packed(struct trace_writer *w)
 {
 	struct trace_packed_hdr ph = {.raw_bytes = w->rec_bytes};
-	const struct trace_rec *first = (const void *)w->rec_buf;
-	const struct trace_rec *last = (const void *)(w->rec_buf + w->last_rec_off);
 	struct trace_index_ent *e;
+	uint8_t layout = w->pk->time_layout;
 	size_t frame;
 	uint32_t bytes;
+	int err;
 
 	if (w->nr_idx == w->idx_cap) {
 		uint32_t cap = w->idx_cap ? 2 * w->idx_cap : 64;
@@ -354,16 +397,28 @@ static int write_packed(struct trace_writer *w)
 	}
 	e = &w->idx[w->nr_idx++];
 	*e = (struct trace_index_ent){.chunk_off = w->off,
-				      .first_ts_ns = first->ts_ns,
-				      .last_ts_ns = last->ts_ns,
+				      .first_ts_ns = w->first_ts_ns,
+				      .last_ts_ns = w->last_ts_ns,
 				      .nr_records = w->rec_count,
 				      .raw_bytes = w->rec_bytes};
-	if (trace_packer__finish(w->pk, w->pout + sizeof(ph), w->pcap - sizeof(ph) - 8, &frame) ||
-	    trace_pad8((uint32_t)(sizeof(ph) + frame)) >= w->rec_bytes)
+	/*
+	 * pout holds the frame of any chunk the writer packs: its records are
+	 * at least 32 bytes, at most 43 packed bytes each (a 3-byte kind, four
+	 * 10-byte varints), under the 11 per word trace_pack_bound() allows.
+	 */
+	if (trace_packer__finish(w->pk, w->pout + sizeof(ph), w->pcap - sizeof(ph) - 8, &frame))
+		return set_err(w, -EIO);
+	if (trace_pad8((uint32_t)(sizeof(ph) + frame)) >= w->rec_bytes) {
+		err = unpack_fallback(w, w->pout + sizeof(ph), frame, layout);
+		if (err)
+			return set_err(w, err);
 		return write_chunk(w, TRACE_CHUNK_RECORDS, w->rec_buf, w->rec_bytes, w->rec_count);
+	}
 	ph.frame_bytes = (uint32_t)frame;
-	if (w->pk->time_column)
+	if (layout != TRACE_TIME_INLINE)
 		ph.raw_bytes |= TRACE_PACKED_F_TIME_COLUMN;
+	if (layout == TRACE_TIME_BYTES)
+		ph.raw_bytes |= TRACE_PACKED_F_TIME_BYTES;
 	memcpy(w->pout, &ph, sizeof(ph));
 	bytes = trace_pad8((uint32_t)(sizeof(ph) + frame));
 	memset(w->pout + sizeof(ph) + frame, 0, bytes - sizeof(ph) - frame);
@@ -376,14 +431,19 @@ void trace_writer__set_pack_level(struct trace_writer *w, int level)
 		w->pk->level = level;
 }
 
-int trace_writer__set_time_column(struct trace_writer *w, bool on)
+int trace_writer__set_time_layout(struct trace_writer *w, unsigned int layout)
 {
-	if (!w->pk)
+	if (!w->pk || layout > TRACE_TIME_BYTES)
 		return -EINVAL;
 	if (w->pk->p != w->pk->buf) /* the pending chunk is packed the other way */
 		return -EBUSY;
-	w->pk->time_column = on;
+	w->pk->time_layout = (uint8_t)layout;
 	return 0;
+}
+
+int trace_writer__set_time_column(struct trace_writer *w, bool on)
+{
+	return trace_writer__set_time_layout(w, on ? TRACE_TIME_BYTES : TRACE_TIME_INLINE);
 }
 
 int trace_writer__flush(struct trace_writer *w)
@@ -425,17 +485,23 @@ static int check_record(const struct trace_rec *rec)
 	return rec->size_bytes == trace_rec_fixed_size[rec->kind] ? 0 : -EINVAL;
 }
 
-/* Room for @size bytes at the end of the records buffer (flushing it when full), or NULL. */
+/*
+ * Room for a record of @size bytes: v1, at the end of the records buffer;
+ * v2, the stage (the record is packed at rec_commit()). Flushes the pending
+ * chunk when the record would take it past TRACE_CHUNK_MAX_BYTES. NULL on
+ * error.
+ */
 static uint8_t *rec_reserve(struct trace_writer *w, uint32_t size)
 {
 	if (w->err)
 		return NULL;
 	if (w->rec_bytes + size > TRACE_CHUNK_MAX_BYTES && trace_writer__flush(w))
 		return NULL;
-	return w->rec_buf + w->rec_bytes;
+	return w->packed ? (uint8_t *)w->stage : w->rec_buf + w->rec_bytes;
 }
 
-/* The record just written at the end of the records buffer joins it. */
+/* The record just filled in at rec_reserve() (v1), or any whole checked record (v2), joins the
+ * chunk. */
 static void rec_commit(struct trace_writer *w, const struct trace_rec *rec)
 {
 	if (rec->ts_ns < w->last_ts_ns)
@@ -443,8 +509,9 @@ static void rec_commit(struct trace_writer *w, const struct trace_rec *rec)
 	if (rec->cpu != UINT16_MAX && (uint32_t)rec->cpu + 1 > w->cpus_seen)
 		w->cpus_seen = (uint32_t)rec->cpu + 1;
 	w->kinds_seen |= 1u << (rec->kind < 31 ? rec->kind : 31);
+	if (!w->rec_count)
+		w->first_ts_ns = rec->ts_ns;
 	w->last_ts_ns = rec->ts_ns;
-	w->last_rec_off = w->rec_bytes;
 	w->rec_bytes += rec->size_bytes;
 	w->rec_count++;
 	w->nr_records++;
@@ -462,6 +529,10 @@ int trace_writer__append(struct trace_writer *w, const struct trace_rec *rec)
 	p = rec_reserve(w, rec->size_bytes);
 	if (!p)
 		return w->err;
+	if (w->packed) { /* packed from the caller's bytes: no copy */
+		rec_commit(w, rec);
+		return 0;
+	}
 	memcpy(p, rec, rec->size_bytes);
 	rec_commit(w, (const void *)p);
 	return 0;
@@ -494,6 +565,9 @@ int trace_writer__append_raw(struct trace_writer *w, const struct trace_rec *hdr
 
 	if (payload_bytes > TRACE_GENERIC_MAX_TEXT || !layout_id)
 		return -EINVAL;
+	_Static_assert(TRACE_WRITER_STAGE_BYTES >=
+			   sizeof(struct trace_rec_generic) + TRACE_GENERIC_MAX_TEXT + 8,
+		       "the stage holds any record append_raw() builds");
 	p = rec_reserve(w, size);
 	if (!p)
 		return w->err;
@@ -513,12 +587,17 @@ int trace_writer__append_raw(struct trace_writer *w, const struct trace_rec *hdr
 
 void *trace_writer__reserve(struct trace_writer *w, uint32_t size_bytes)
 {
+	if (size_bytes > TRACE_WRITER_STAGE_BYTES) {
+		set_err(w, -E2BIG);
+		return NULL;
+	}
 	return rec_reserve(w, size_bytes);
 }
 
 void trace_writer__commit(struct trace_writer *w)
 {
-	rec_commit(w, (const struct trace_rec *)(w->rec_buf + w->rec_bytes));
+	rec_commit(w, w->packed ? (const struct trace_rec *)w->stage
+				: (const struct trace_rec *)(w->rec_buf + w->rec_bytes));
 }
 
 int trace_writer__add_lost(struct trace_writer *w, uint32_t cpu, const char *probe, uint64_t nr)
@@ -629,6 +708,7 @@ int trace_writer__close(struct trace_writer *w)
 		free(w->strs[i]);
 	free(w->strs);
 	free(w->rec_buf);
+	free(w->stage);
 	free(w->str_buf);
 	free(w->lost);
 	trace_packer__free(w->pk);

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # collect_full.sh - a collection that runs out of space (issue 19): with a
 # file size limit (prlimit --fsize: EFBIG) and, where this host lets us
-# mount one, a 64 KiB tmpfs (ENOSPC), through one consumer and through
+# mount one, a 32 KiB tmpfs (ENOSPC), through one consumer and through
 # two (part files merged), the capture exits 1, says what happened (which
 # error, records kept of captured, bytes, complete or prefix; the capture
 # stops at the error, so it captured fewer than the loop's calls), and leaves a
@@ -12,7 +12,7 @@
 B=$PWD/$BUILD
 LOOP=$B/bench/collect_loop
 TP=task:task_prctl_unknown
-N=200000
+N=200000 # ~60 KB of trace at 0.3 bytes per record: the 32 KiB limits below cut it
 
 need_capture "$TP"
 
@@ -67,15 +67,15 @@ check_full() {
 	check_eq "$name: no part file left" "" "$(ls "$out".part* 2>/dev/null)"
 }
 
-traced "$TMP/f.trace" prlimit --fsize=65536 -- 
+traced "$TMP/f.trace" prlimit --fsize=32768 -- 
 check_full "file size limit, one consumer" "$TMP/f.trace" "File too large"
-traced "$TMP/g.trace" prlimit --fsize=65536 -- --consumers 2
+traced "$TMP/g.trace" prlimit --fsize=32768 -- --consumers 2
 check_full "file size limit, two consumers" "$TMP/g.trace" "File too large"
 
 mkdir -p "$TMP/small"
-if mount -t tmpfs -o size=64k svatrace-full "$TMP/small" 2>/dev/null; then
+if mount -t tmpfs -o size=32k svatrace-full "$TMP/small" 2>/dev/null; then
 	traced "$TMP/small/t.trace" --
-	check_full "a full 64 KiB tmpfs" "$TMP/small/t.trace" "No space left on device"
+	check_full "a full 32 KiB tmpfs" "$TMP/small/t.trace" "No space left on device"
 	umount "$TMP/small"
 else
 	echo "ok $((++TAP_N)) - # SKIP cannot mount a tmpfs here (the size limit runs cover the same path)"

@@ -356,11 +356,17 @@ static void test_convert_tracepoint_raw(void **state)
 	h->probe = SVT_P_TRACEPOINT;
 	h->tid = 77;
 	h->cpu = 1;
-	h->nr_v = 3; /* 24 of the 30 bytes: q's last 4 bytes and z read as zeros */
 	memcpy(h->comm, "loop", 5);
 	for (unsigned int i = 0; i < 8 * SVT_NR_V; i++) /* past nr_v too: must not be copied */
 		rec[sizeof(*h) + i] = (unsigned char)(0x11 * (i + 1));
-	for (int keep = 0; keep < 2; keep++) {
+	/*
+	 * keep 0/1: 3 words, 24 of the 30 bytes: q's last 4 bytes and z read
+	 * as zeros; keep 2/3: 4 words, every byte, the last word's 2 bytes
+	 * past the payload not copied (the NUL and the padding stay zero)
+	 */
+	for (int round = 0; round < 4; round++) {
+		int keep = round % 2;
+		unsigned int have = round < 2 ? 24 : 30;
 		char path[] = "/tmp/svt-conv-XXXXXX", layout[512], text[512];
 		unsigned char want[30] = {0};
 		int fd = mkstemp(path), err = 0, nr = 0;
@@ -372,7 +378,8 @@ static void test_convert_tracepoint_raw(void **state)
 
 		assert_true(fd >= 0 && rd);
 		close(fd);
-		memcpy(want, rec + sizeof(*h), 24);
+		h->nr_v = round < 2 ? 3 : 4;
+		memcpy(want, rec + sizeof(*h), have);
 		for (unsigned int off = 8; off <= 20; off += 12) { /* p, then q (off a word) */
 			uint64_t v;
 
@@ -381,14 +388,15 @@ static void test_convert_tracepoint_raw(void **state)
 			memcpy(want + off, &v, 8);
 		}
 		assert_int_equal(tpfmt_layout(&f, !keep, layout, sizeof(layout)), 0);
-		w = trace_writer__open(path, TRACE_CLOCK_MONOTONIC, 0, "{}");
+		w = trace_writer__open_fmt(path, TRACE_CLOCK_MONOTONIC, 0, "{}",
+					   TRACE_VERSION_MAJOR);
 		c = w ? conv__new_key(w, keep, NULL, key) : NULL;
 		assert_non_null(c);
 		assert_int_equal(conv__set_tracepoint(c, 0, "sys:t", &f), 0);
 		for (int i = 0; i < 2; i++) { /* op 1 was never announced */
 			h->op = (uint16_t)i;
 			h->ts_ns = 500 + (uint64_t)i;
-			assert_int_equal(conv__rec(c, rec, SVT_REC_BYTES(3, 0)), 0);
+			assert_int_equal(conv__rec(c, rec, SVT_REC_BYTES(h->nr_v, 0)), 0);
 		}
 		conv__free(c);
 		assert_int_equal(trace_writer__close(w), 0);
@@ -419,6 +427,28 @@ static void test_convert_tracepoint_raw(void **state)
 		}
 		assert_int_equal(nr, 2);
 		trace_reader__close(r);
+		{ /* the stored bytes (a v1 file holds them as written): payload, NUL, zeros */
+			FILE *fp = fopen(path, "rb");
+			unsigned char file[8192], zero[2] = {0};
+			size_t n = fp ? fread(file, 1, sizeof(file), fp) : 0;
+			int found = 0;
+
+			assert_non_null(fp);
+			fclose(fp);
+			for (size_t off = 0; off + 80 <= n; off += 8) {
+				uint64_t ts;
+				uint16_t kind;
+
+				memcpy(&ts, file + off, 8);
+				memcpy(&kind, file + off + 8, 2);
+				if (ts != 500 || kind != TRACE_REC_GENERIC)
+					continue;
+				assert_memory_equal(file + off + 40, want, 30);
+				assert_memory_equal(file + off + 70, zero, 2);
+				found++;
+			}
+			assert_int_equal(found, 1);
+		}
 		redact__free(rd);
 		unlink(path);
 	}

@@ -34,6 +34,7 @@
 
 #include "lib/prng.h"
 #include "trace/trace.h"
+#include "trace/trace-local.h"
 
 #define NR_RECS 60000 /* ~3 MiB of v1 records: four chunks */
 
@@ -115,9 +116,10 @@ static int read_all(const char *path, uint8_t **out, size_t *bytes, uint64_t *nr
 
 /*
  * Random records of every kind: small deltas in some words, noise in others;
- * in format @major, in the time-column layout if @time_column.
+ * in format @major, in the time-column layout if @time_column (@layout: an
+ * enum trace_time_layout, when not the writer's own).
  */
-static void write_random(const char *path, int major, bool time_column)
+static void write_random_layout(const char *path, int major, bool time_column, int layout)
 {
 	struct trace_writer *w =
 	    trace_writer__open_fmt(path, TRACE_CLOCK_MONOTONIC, TRACE_F_ADDR_KEPT,
@@ -128,7 +130,10 @@ static void write_random(const char *path, int major, bool time_column)
 
 	assert_non_null(w);
 	if (time_column)
-		assert_int_equal(trace_writer__set_time_column(w, true), 0);
+		assert_int_equal(layout >= 0
+				     ? trace_writer__set_time_layout(w, (unsigned int)layout)
+				     : trace_writer__set_time_column(w, true),
+				 0);
 	for (int i = 0; i < NR_RECS; i++) {
 		struct trace_rec *h = (void *)buf;
 		unsigned int kind = 1 + (unsigned int)prng_below(&rng, TRACE_REC_KIND_MAX_ - 1);
@@ -168,6 +173,11 @@ static void write_random(const char *path, int major, bool time_column)
 	if (time_column) /* not part way through a chunk */
 		assert_int_equal(trace_writer__set_time_column(w, false), -EBUSY);
 	assert_int_equal(trace_writer__close(w), 0);
+}
+
+static void write_random(const char *path, int major, bool time_column)
+{
+	write_random_layout(path, major, time_column, -1);
 }
 
 static void write_random_v1(const char *path)
@@ -653,6 +663,26 @@ static void test_time_column(void **state)
 	for (int i = 0; i < nz; i++) {
 		memcpy(&ph, f + z[i] + sizeof(ch), sizeof(ph));
 		assert_true(ph.raw_bytes & TRACE_PACKED_F_TIME_COLUMN);
+		assert_true(ph.raw_bytes & TRACE_PACKED_F_TIME_BYTES);
+	}
+	/* the varint column collectors wrote before still reads the same */
+	write_random_layout(tpath("tvar.svt"), TRACE_VERSION_MAJOR_PACKED, true,
+			    TRACE_TIME_VARINTS);
+	assert_int_equal(read_all(tpath("tvar.svt"), &got, &ngot, &nr), 0);
+	assert_int_equal(ngot, na);
+	assert_memory_equal(got, a, na);
+	free(got);
+	{
+		size_t vlen;
+		uint8_t *vf = slurp(tpath("tvar.svt"), &vlen);
+		uint64_t vz[16];
+		int nvz = chunks_of(vf, vlen, TRACE_CHUNK_RECORDS_Z, vz, 16);
+
+		assert_true(nvz >= 4);
+		memcpy(&ph, vf + vz[0] + sizeof(ch), sizeof(ph));
+		assert_true(ph.raw_bytes & TRACE_PACKED_F_TIME_COLUMN);
+		assert_false(ph.raw_bytes & TRACE_PACKED_F_TIME_BYTES);
+		free(vf);
 	}
 	/* torn: a prefix of the records at every cut */
 	for (size_t cut = 1; cut < len; cut += len / 50 + 1) {
@@ -710,6 +740,67 @@ static void test_time_column(void **state)
 	free(dec);
 }
 
+/*
+ * Records of random words do not shrink: a packed writer, which keeps no
+ * v1 copy of its records, unpacks such a chunk again and writes it as
+ * plain RECORDS, byte for byte the records appended (through append and
+ * through reserve/commit, in both time layouts).
+ */
+static void test_no_shrink(void **state)
+{
+	for (int tcol = 0; tcol < 2; tcol++) {
+		const char *path = tpath(tcol ? "noshrink-t.svt" : "noshrink.svt");
+		struct trace_writer *w =
+		    trace_writer__open_fmt(path, TRACE_CLOCK_MONOTONIC, TRACE_F_ADDR_KEPT, "{}",
+					   TRACE_VERSION_MAJOR_PACKED);
+		struct prng rng = prng_make(11);
+		uint8_t *want = malloc(3 << 20), *got, *f;
+		size_t nwant = 0, ngot, len;
+		uint64_t nr, z[16], plain[16];
+		uint8_t buf[512];
+
+		assert_non_null(w);
+		if (tcol)
+			assert_int_equal(trace_writer__set_time_column(w, true), 0);
+		for (int i = 0; i < 30000; i++) {
+			struct trace_rec *h = (void *)buf;
+			unsigned int kind = TRACE_REC_IOMMU_MAP;
+			uint32_t size = trace_rec_fixed_size[kind];
+
+			for (uint32_t o = 0; o < size; o += 8) {
+				uint64_t v = prng_next(&rng);
+
+				memcpy(buf + o, &v, 8);
+			}
+			h->kind = (uint16_t)kind;
+			h->size_bytes = (uint16_t)size;
+			if (i % 2) {
+				assert_int_equal(trace_writer__append(w, h), 0);
+			} else {
+				void *q = trace_writer__reserve(w, size);
+
+				assert_non_null(q);
+				memcpy(q, buf, size);
+				trace_writer__commit(w);
+			}
+			memcpy(want + nwant, buf, size);
+			nwant += size;
+		}
+		assert_int_equal(trace_writer__close(w), 0);
+		assert_int_equal(read_all(path, &got, &ngot, &nr), 0);
+		assert_int_equal(nr, 30000);
+		assert_int_equal(ngot, nwant);
+		assert_memory_equal(got, want, nwant);
+		f = slurp(path, &len);
+		assert_int_equal(chunks_of(f, len, TRACE_CHUNK_RECORDS_Z, z, 16), 0);
+		assert_true(chunks_of(f, len, TRACE_CHUNK_RECORDS, plain, 16) >= 2);
+		free(f);
+		free(got);
+		free(want);
+	}
+	(void)state;
+}
+
 static void test_bad_version(void **state)
 {
 	assert_null(trace_writer__open_fmt(tpath("x.svt"), TRACE_CLOCK_SYNTHETIC, 0, "{}", 3));
@@ -723,6 +814,7 @@ int main(void)
 	    cmocka_unit_test(test_access_stream_size), cmocka_unit_test(test_bad_version),
 	    cmocka_unit_test(test_content_hash),       cmocka_unit_test(test_next_batch),
 	    cmocka_unit_test(test_packed_cut),	       cmocka_unit_test(test_time_column),
+	    cmocka_unit_test(test_no_shrink),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
