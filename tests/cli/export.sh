@@ -13,6 +13,10 @@ decode() { protoc --decode=perfetto.protos.Trace --proto_path="$D" "$D/perfetto_
 IN=data/traces/qemu-vtd-6.1-trace.txt.gz # bundled: tests never read ../shared
 "$SVATRACE" import --from ftrace-text "$IN" -o "$TMP/q.svt" 2>/dev/null
 INFO=$("$SVATRACE" info --json "$TMP/q.svt")
+# the values the checks read from a JSON object, one jq start per object
+# (a jq start per value cost ~20 ms of CPU, 20 of them): I[0..2] from info,
+# P[...] from each decode below, one compact (-cS) value a line
+mapfile -t I < <(jq -cS '.records, .events, .record_kinds' <<<"$INFO")
 
 check_rc "export --perfetto of the real 6.1 trace" 0 "$SVATRACE" export --perfetto "$TMP/q.svt" -o "$TMP/q.pftrace"
 check_match "... says what it wrote" 'events \(.*mapping slices\).*tracks: .* device, 1 IOMMU unit' "$OUT"
@@ -20,32 +24,31 @@ check_rc "protoc --decode_raw reads it as one protobuf message" 0 sh -c "protoc 
 check_eq "... one top-level Trace.packet (field 1) per packet" \
 	"$(grep -c '^1 {' "$TMP/raw.txt")" "$(grep -c '^  10: 1$' "$TMP/raw.txt")"
 S=$(decode "$TMP/q.pftrace")
+mapfile -t P < <(jq -cS '(.types.TYPE_INSTANT + .types.TYPE_SLICE_BEGIN), .events_by_name, .events_by_category,
+	.open_slices, .tracks_under.Devices, [.track_names[] | select(test("^dmar"))], .counter_tracks' <<<"$S")
 check_match "schema decode: every event on a described track, names interned first" '"packets"' "$S"
-check_eq "one instant or slice begin per record (info: records)" \
-	"$(jq .records <<<"$INFO")" "$(jq '.types.TYPE_INSTANT + .types.TYPE_SLICE_BEGIN' <<<"$S")"
-check_eq "events by name equal info's events" \
-	"$(jq -cS .events <<<"$INFO")" "$(jq -cS .events_by_name <<<"$S")"
-check_eq "events by category equal info's record kinds" \
-	"$(jq -cS .record_kinds <<<"$INFO")" "$(jq -cS .events_by_category <<<"$S")"
-check_eq "every mapping slice ends (unmap or end of trace)" 0 "$(jq .open_slices <<<"$S")"
+check_eq "one instant or slice begin per record (info: records)" "${I[0]-}" "${P[0]-}"
+check_eq "events by name equal info's events" "${I[1]-}" "${P[1]-}"
+check_eq "events by category equal info's record kinds" "${I[2]-}" "${P[2]-}"
+check_eq "every mapping slice ends (unmap or end of trace)" 0 "${P[3]-}"
 check_match "maps have lifetime slices on lanes" '"TYPE_SLICE_BEGIN": ?[1-9]' "$S"
 NDEV=$("$SVATRACE" dump "$TMP/q.svt" | jq -r 'select(.kind=="dev_group") | .device_id' | sort -u | wc -l)
-check_eq "one track per device (+1 for maps without a device)" "$((NDEV + 1))" "$(jq '.tracks_under.Devices' <<<"$S")"
-check_eq "one track per IOMMU unit (dmar0)" '["dmar0"]' \
-	"$(jq -c '[.track_names[] | select(test("^dmar"))]' <<<"$S")"
-check_eq "no counter tracks without --replay or work queues" 0 "$(jq .counter_tracks <<<"$S")"
+check_eq "one track per device (+1 for maps without a device)" "$((NDEV + 1))" "${P[4]-}"
+check_eq "one track per IOMMU unit (dmar0)" '["dmar0"]' "${P[5]-}"
+check_eq "no counter tracks without --replay or work queues" 0 "${P[6]-}"
 SIZE=$(stat -c %s "$TMP/q.pftrace")
-echo "# perfetto export of the bundled 6.1 trace: $SIZE bytes for $(jq .records <<<"$INFO") records"
+echo "# perfetto export of the bundled 6.1 trace: $SIZE bytes for ${I[0]-} records"
 
 check_rc "export --perfetto --replay" 0 "$SVATRACE" export --perfetto "$TMP/q.svt" --replay -o "$TMP/qr.pftrace"
 S=$(decode "$TMP/qr.pftrace")
+mapfile -t P < <(jq -cS '[.track_names[] | select(test("^(inval|iotlb|map\\.|pri|pin)"))],
+	.counter_sums["iotlb.misses"], .counter_sums["inval.count"]' <<<"$S")
 check_eq "model series as counter tracks under 'Model (replay)'" \
-	'["inval.count","iotlb.misses","map.live_bytes"]' \
-	"$(jq -c '[.track_names[] | select(test("^(inval|iotlb|map\\.|pri|pin)"))]' <<<"$S")"
+	'["inval.count","iotlb.misses","map.live_bytes"]' "${P[0]-}"
 RJ=$("$SVATRACE" replay --json "$TMP/q.svt" 2>/dev/null)
-check_eq "the iotlb.misses counter sums to the replay's iotlb.misses metric" \
-	"$(jq '.["iotlb.misses"]' <<<"$RJ")" "$(jq '.counter_sums["iotlb.misses"]' <<<"$S")"
-check_eq "inval.count likewise" "$(jq '.["inval.count"]' <<<"$RJ")" "$(jq '.counter_sums["inval.count"]' <<<"$S")"
+mapfile -t R < <(jq -cS '.["iotlb.misses"], .["inval.count"]' <<<"$RJ")
+check_eq "the iotlb.misses counter sums to the replay's iotlb.misses metric" "${R[0]-}" "${P[1]-}"
+check_eq "inval.count likewise" "${R[1]-}" "${P[2]-}"
 check_rc "--set implies --replay; a bad key is a usage error" 2 "$SVATRACE" export --perfetto "$TMP/q.svt" --set iotlb.entires=4 -o "$TMP/x.pftrace"
 check_match "... naming the key" 'iotlb.entires' "$OUT"
 
@@ -54,12 +57,11 @@ check_match "... naming the key" 'iotlb.entires' "$OUT"
 check_rc "export a DSA trace" 0 "$SVATRACE" export --perfetto "$TMP/dsa.svt" -o "$TMP/dsa.pftrace"
 S=$(decode "$TMP/dsa.pftrace")
 DI=$("$SVATRACE" info --json "$TMP/dsa.svt")
-check_eq "WQ submissions and completions all exported" \
-	"$(jq -cS .events <<<"$DI")" "$(jq -cS .events_by_name <<<"$S")"
-check_eq "one in-flight counter track for dsa0" '["dsa0 WQ descriptors in flight"]' \
-	"$(jq -c '[.track_names[] | select(test("in flight"))]' <<<"$S")"
-check_eq "one counter value per accepted submission and per completion" \
-	"$(jq '.events["idxd:submit"] + .events["idxd:complete"]' <<<"$DI")" "$(jq '.types.TYPE_COUNTER' <<<"$S")"
+mapfile -t P < <(jq -cS '.events_by_name, [.track_names[] | select(test("in flight"))], .types.TYPE_COUNTER' <<<"$S")
+mapfile -t DV < <(jq -cS '.events, (.events["idxd:submit"] + .events["idxd:complete"])' <<<"$DI")
+check_eq "WQ submissions and completions all exported" "${DV[0]-}" "${P[0]-}"
+check_eq "one in-flight counter track for dsa0" '["dsa0 WQ descriptors in flight"]' "${P[1]-}"
+check_eq "one counter value per accepted submission and per completion" "${DV[1]-}" "${P[2]-}"
 
 # bad input
 check_fails "no format is a usage error" "$SVATRACE" export "$TMP/q.svt" -o "$TMP/x"
@@ -77,7 +79,7 @@ check_rc "... and the prefix is a valid Perfetto file" 0 sh -c "protoc --decode_
 # SQLite
 check_rc "export --sqlite" 0 "$SVATRACE" export --sqlite "$TMP/q.svt" -o "$TMP/q.db"
 check_match "... says what it wrote" '14958 records in 15 tables' "$OUT"
-check_eq "rows per table equal info's record kinds" "$(jq -cS .record_kinds <<<"$INFO")" \
+check_eq "rows per table equal info's record kinds" "${I[2]-}" \
 	"$(for t in dev_group iommu_map iommu_unmap qi_submit; do echo "$t $(sqlite3 "$TMP/q.db" "SELECT count(*) FROM $t")"; done |
 		jq -RcSn '[inputs | split(" ") | {(.[0]): (.[1] | tonumber)}] | add')"
 check_eq "string fields hold the string, typed columns" "dmar0|integer" \

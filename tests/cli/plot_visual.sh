@@ -69,13 +69,16 @@ check_match "one time axis for every panel, window stated" "x_max = 16$" "$(cat 
 # the time series failed with gnuplot's "x range is invalid", exit 1)
 # the sweep only makes the runs to draw: it runs on the plain build (under
 # ASan it took 12 of this test's 25 s of CPU; sweep*.sh run it sanitized)
-# inval.fq_timeout_ns=1ms: each run ends at the trace's end plus the flush
+# inval.fq_timeout_ns=100us: each run ends at the trace's end plus the flush
 # queue's timeout (its last unmap is flushed then); the default 10 ms made
 # 2 ms runs 12 ms long, 1200 windows a row, mostly empty, and gnuplot took
-# 6 s of CPU for that heat map (a 33 MB SVG); with 1 ms: 300 a row, 2 s
-"$SVATRACE" -q gen random-access --set duration=2ms --set footprint=16m --seed 7 -o "$TMP/ra.svt"
+# 6 s of CPU for that heat map (a 33 MB SVG). A 500 us trace with a 100 us
+# timeout is 61 windows a row, still every run a row with misses and
+# invalidations in it: the sweep and the plots took 5.7 s of CPU with a 2 ms
+# trace and a 1 ms timeout (301 windows a row), 2.0 s now, for the same checks
+"$SVATRACE" -q gen random-access --set duration=500us --set footprint=16m --seed 7 -o "$TMP/ra.svt"
 check_rc "a 128-point sweep" 0 "$PLAIN" -q sweep "$TMP/ra.svt" --grid iotlb.entries="$(seq -s, 8 8 512)" \
-	--grid pt.page_bytes=4096,2M --set inval.fq_timeout_ns=1ms -j 2 --db "$TMP/s.db"
+	--grid pt.page_bytes=4096,2M --set inval.fq_timeout_ns=100us -j 2 --db "$TMP/s.db"
 check_rc "plot all on 128 runs" 0 "$SVATRACE" plot all --db "$TMP/s.db" -o "$TMP/big"
 visual sweep128 "$TMP/big"
 check_match "the sweep plot has one line per page size" "^2$" "$(grep -c '^"' "$TMP/big/iotlb-sweep.dat")"

@@ -9,8 +9,7 @@
 # the query named NAME in docs/sql.md
 q() { awk -v n="$1" '$0 == "<!-- query: " n " -->" {f=1; next} f && /^```sql/ {g=1; next} g && /^```/ {exit} g {print}' docs/sql.md; }
 
-IN=${SHARED:-../shared}/data/qemu-vtd-6.1-trace.txt
-[ -f "$IN" ] || IN=data/traces/qemu-vtd-6.1-trace.txt.gz
+IN=data/traces/qemu-vtd-6.1-trace.txt.gz # bundled: tests never read ../shared (the same text)
 "$SVATRACE" import --from ftrace-text "$IN" -o "$TMP/q.svt" 2>/dev/null
 "$SVATRACE" export --sqlite "$TMP/q.svt" -o "$TMP/q.db" 2>/dev/null
 "$SVATRACE" dump "$TMP/q.svt" >"$TMP/q.jsonl"
