@@ -75,6 +75,18 @@ bool u64map_get(const struct u64map *m, uint64_t key, uint64_t *val)
 	return false;
 }
 
+uint64_t *u64map_ref(struct u64map *m, uint64_t key)
+{
+	uint64_t i = slot_of(key, m->cap);
+
+	while (m->slots[i].key != U64MAP_EMPTY) {
+		if (m->slots[i].key == key)
+			return &m->slots[i].val;
+		i = (i + 1) & (m->cap - 1);
+	}
+	return NULL;
+}
+
 static void put_nogrow(struct u64map *m, uint64_t key, uint64_t val)
 {
 	uint64_t i = slot_of(key, m->cap);

@@ -52,6 +52,12 @@ static inline void u64map_prefetch(const struct u64map *m, uint64_t key)
 /** u64map_get() - true and *val if @key is present. */
 bool u64map_get(const struct u64map *m, uint64_t key, uint64_t *val);
 
+/**
+ * u64map_ref() - the value of @key, to read or change in place; NULL if
+ * absent. Valid until the next put or del.
+ */
+uint64_t *u64map_ref(struct u64map *m, uint64_t key);
+
 /** u64map_put() - insert or replace; 0 or -ENOMEM. */
 int u64map_put(struct u64map *m, uint64_t key, uint64_t val);
 
