@@ -64,7 +64,12 @@ int u64map_put(struct u64map *m, uint64_t key, uint64_t val);
 /** u64map_del() - remove; true if it was present. */
 bool u64map_del(struct u64map *m, uint64_t key);
 
-/** u64map_clear() - remove every key; keeps the arrays (O(capacity)). */
+/**
+ * u64map_clear() - remove every key. A table grown past a few hundred slots
+ * shrinks back to the initial size (memory follows what is held; the cost
+ * is that of the next puts, not of the largest size ever reached); a small
+ * one, or one whose smaller arrays cannot be had, is cleared in place.
+ */
 void u64map_clear(struct u64map *m);
 
 #endif /* SVATRACE_MODEL_U64MAP_H */
