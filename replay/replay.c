@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sodium.h>
 
 #include "common/log.h"
@@ -733,6 +734,23 @@ static bool owners_needed(const struct replay_source *src)
 	return kinds < 0 || (kinds & looked_at);
 }
 
+/*
+ * Memory for the records kept between the owners pass and the replay
+ * (replay_source_file__keep): up to 64 MiB (a trace of about a million
+ * records), and at most an eighth of an address-space limit (sweep
+ * --point-mem), so that keeping them never starves the models. A larger
+ * trace is read twice, as before.
+ */
+static size_t keep_budget(void)
+{
+	size_t bytes = 64u << 20;
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 8 < bytes)
+		bytes = (size_t)(rl.rlim_cur / 8);
+	return bytes;
+}
+
 static int setup(struct rp *p)
 {
 	const struct replay_opts *o = p->o;
@@ -1010,6 +1028,10 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 			svt_err("%s", err);
 		return rc;
 	}
+	/* the owners pass reads the trace first: the replay gets its records without a second
+	 * decode */
+	if (owners_needed(src))
+		replay_source_file__keep(src, keep_budget());
 	if (!o->trace_hash && replay_source__stored_hash(src)) {
 		/* known at open, verified as the replay reads: a mismatch fails the run */
 		snprintf(hash, sizeof(hash), "%s", replay_source__stored_hash(src));
