@@ -724,7 +724,7 @@ static int setup_models(struct rp *p)
  * requests only: a trace whose header says it has none (TRACE_F_KINDS_SEEN)
  * is not read for it, with the same result as a pass that finds none.
  */
-static bool owners_needed(const struct replay_source *src)
+bool replay_owners_pass(const struct replay_source *src)
 {
 	const int64_t looked_at = 1ll << TRACE_REC_IOMMU_MAP | 1ll << TRACE_REC_IOMMU_UNMAP |
 				  1ll << TRACE_REC_DMA | 1ll << TRACE_REC_QI_SUBMIT |
@@ -741,7 +741,7 @@ static bool owners_needed(const struct replay_source *src)
  * --point-mem), so that keeping them never starves the models. A larger
  * trace is read twice, as before.
  */
-static size_t keep_budget(void)
+size_t replay_keep_budget(void)
 {
 	size_t bytes = 64u << 20;
 	struct rlimit rl;
@@ -763,7 +763,7 @@ static int setup(struct rp *p)
 		return rc;
 	p->rq = request__new(p->cfg.domain_per_device, p->cfg.expand_wq, source_string, p->src);
 	p->own = owners__new();
-	if (p->own && owners_needed(p->src) && (rc = owners__scan(p->own, p->src))) {
+	if (p->own && replay_owners_pass(p->src) && (rc = owners__scan(p->own, p->src))) {
 		fail(p, "replay: reading the trace: %s", strerror(-rc));
 		return rc;
 	}
@@ -1010,11 +1010,33 @@ int replay_run_source(const struct replay_opts *o, struct replay_source *src,
 	return rc;
 }
 
-int replay_run(const struct replay_opts *o, const struct results_sink *sink)
+int replay_run_file(const struct replay_opts *o, struct replay_source *src,
+		    const struct results_sink *sink)
 {
 	struct replay_opts oo = *o;
+	char hash[65] = "";
+
+	if (o->errmsg && o->errmsg_bytes)
+		o->errmsg[0] = 0;
+	/* the owners pass reads first: the replay gets its records without a second decode */
+	if (replay_owners_pass(src))
+		replay_source_file__keep(src, replay_keep_budget());
+	if (!o->trace_hash && replay_source__stored_hash(src)) {
+		/* known at open, verified as the replay reads: a mismatch fails the run */
+		snprintf(hash, sizeof(hash), "%s", replay_source__stored_hash(src));
+		oo.trace_hash = hash;
+	} else if (!o->trace_hash) {
+		if (replay_trace_hash(o->trace_path, hash, sizeof(hash)))
+			hash[0] = 0;
+		oo.trace_hash = hash;
+	}
+	return replay_run_source(&oo, src, sink);
+}
+
+int replay_run(const struct replay_opts *o, const struct results_sink *sink)
+{
 	struct replay_source *src;
-	char hash[65] = "", err[512];
+	char err[512];
 	int rc;
 
 	if (o->errmsg && o->errmsg_bytes)
@@ -1028,20 +1050,7 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 			svt_err("%s", err);
 		return rc;
 	}
-	/* the owners pass reads the trace first: the replay gets its records without a second
-	 * decode */
-	if (owners_needed(src))
-		replay_source_file__keep(src, keep_budget());
-	if (!o->trace_hash && replay_source__stored_hash(src)) {
-		/* known at open, verified as the replay reads: a mismatch fails the run */
-		snprintf(hash, sizeof(hash), "%s", replay_source__stored_hash(src));
-		oo.trace_hash = hash;
-	} else if (!o->trace_hash) {
-		if (replay_trace_hash(o->trace_path, hash, sizeof(hash)))
-			hash[0] = 0;
-		oo.trace_hash = hash;
-	}
-	rc = replay_run_source(&oo, src, sink);
+	rc = replay_run_file(o, src, sink);
 	replay_source__close(src);
 	return rc;
 }
