@@ -38,6 +38,7 @@
 #define STORE_CREATE (1u << 0)	      /* create the file if it does not exist */
 #define STORE_READONLY (1u << 1)      /* read only: never writes, migrates or locks for writing */
 #define STORE_ONE_PER_POINT (1u << 2) /* commit refuses a 2nd complete run of a point key */
+#define STORE_NO_VIEWS (1u << 3)      /* a current schema: leave the wide views as they are */
 
 struct store;
 
