@@ -189,6 +189,155 @@ int cal_tput_walkers(const struct model_cfg *cfg, const struct cal_device *dev,
 	return rc;
 }
 
+_Static_assert(PB_MAX_WINDOWS <= 32, "the walker search keeps windows in 32-bit sets");
+
+/* The walker fit's search state (cal_tput_fit_walkers(); counts from 0 for walk.walkers 1). */
+struct wsearch {
+	const struct pb_curve *meas;		     /* the measured curve */
+	uint32_t nw;				     /* counts in the grid */
+	double val[CAL_MAX_WALKERS][PB_MAX_WINDOWS]; /* Gb/s of the runs made */
+	uint32_t ran[CAL_MAX_WALKERS];		     /* windows each count ran (bits) */
+	uint32_t sat[PB_MAX_WINDOWS];		     /* smallest count whose run had no wait */
+	uint32_t left[CAL_MAX_WALKERS];		     /* windows not yet in part[] (bits) */
+	double part[CAL_MAX_WALKERS];		     /* sum of the terms of the other windows */
+};
+
+static double sq_err(const struct wsearch *s, uint32_t i, double v)
+{
+	return (v - s->meas->val[i]) * (v - s->meas->val[i]);
+}
+
+/* Count @w's value at window @i when known without a run: 1, else 0. */
+static int ws_known(const struct wsearch *s, uint32_t w, uint32_t i, double *v)
+{
+	if (s->ran[w] & 1u << i) {
+		*v = s->val[w][i];
+		return 1;
+	}
+	if (s->sat[i] <= w) {
+		*v = s->val[s->sat[i]][i];
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The window count @w runs next: one no count has run yet (the smallest),
+ * else the one where the nearest count that ran it was furthest off.
+ */
+static uint32_t ws_next_window(const struct wsearch *s, uint32_t w)
+{
+	uint32_t best_i = (uint32_t)__builtin_ctz(s->left[w]); /* if every estimate is NaN */
+	double best_e = -1;
+
+	for (uint32_t i = 0; i < s->meas->nr; i++) {
+		uint32_t near = UINT32_MAX;
+
+		if (!(s->left[w] & 1u << i))
+			continue;
+		for (uint32_t d = 0; d < s->nw && near == UINT32_MAX; d++) {
+			if (w >= d && s->ran[w - d] & 1u << i)
+				near = w - d;
+			else if (w + d < s->nw && s->ran[w + d] & 1u << i)
+				near = w + d;
+		}
+		if (near == UINT32_MAX)
+			return i;
+		if (sq_err(s, i, s->val[near][i]) > best_e) {
+			best_e = sq_err(s, i, s->val[near][i]);
+			best_i = i;
+		}
+	}
+	return best_i;
+}
+
+int cal_tput_fit_walkers(const struct model_cfg *cfg, const struct cal_device *dev,
+			 const struct pb_curve *meas, uint32_t max_walkers,
+			 struct cal_walkers_fit *fit)
+{
+	struct wsearch *s;
+	struct model_cfg c = *cfg;
+	double sse[CAL_MAX_WALKERS];
+	uint32_t done = 0, all = meas->nr >= 32 ? UINT32_MAX : (1u << meas->nr) - 1;
+	struct slots sl;
+	int rc;
+
+	memset(fit, 0, sizeof(*fit));
+	if (!max_walkers || max_walkers > CAL_MAX_WALKERS || !meas->nr)
+		return -EINVAL;
+	if ((rc = tput_check(dev, meas->nr)) || (rc = slots__init(&sl, dev)))
+		return rc;
+	if (!(s = calloc(1, sizeof(*s)))) {
+		slots__release(&sl);
+		return -ENOMEM;
+	}
+	s->meas = meas;
+	s->nw = max_walkers;
+	for (uint32_t i = 0; i < meas->nr; i++)
+		s->sat[i] = UINT32_MAX;
+	for (uint32_t w = 0; w < s->nw; w++)
+		s->left[w] = all;
+	for (;;) {
+		uint32_t w = UINT32_MAX, i;
+		double best = INFINITY, v, queued;
+
+		/* every value known without a run goes into its count's sum; whole sums in
+		 * window order, as a scan of the grid adds them */
+		for (uint32_t k = 0; k < s->nw; k++) {
+			if (done & 1u << k)
+				continue;
+			for (i = 0; i < meas->nr; i++)
+				if (s->left[k] & 1u << i && ws_known(s, k, i, &v)) {
+					s->part[k] += sq_err(s, i, v);
+					s->left[k] &= ~(1u << i);
+				}
+			if (s->left[k])
+				continue;
+			done |= 1u << k;
+			sse[k] = 0;
+			for (i = 0; i < meas->nr; i++) {
+				(void)ws_known(s, k, i, &v);
+				sse[k] += (v - meas->val[i]) * (v - meas->val[i]);
+			}
+		}
+		for (uint32_t k = 0; k < s->nw; k++) {
+			if (done & 1u << k)
+				best = fmin(best, sse[k]);
+			else if (w == UINT32_MAX || s->part[k] < s->part[w])
+				w = k;
+		}
+		/* the smallest partial sum is above a whole one: no other count can win */
+		if (w == UINT32_MAX || s->part[w] > best * (1 + 1e-9))
+			break;
+		i = ws_next_window(s, w);
+		c.walkers = w + 1;
+		if ((rc = tput_window(&c, dev, meas->win_bytes[i], i, &sl, &v, &queued)))
+			break;
+		fit->nr_runs++;
+		s->val[w][i] = v;
+		s->ran[w] |= 1u << i;
+		if (queued == 0 && w < s->sat[i])
+			s->sat[i] = w;
+	}
+	if (!rc) {
+		/* the scan of every count: the first smallest whole sum */
+		fit->sse = INFINITY;
+		for (uint32_t k = 0; k < s->nw; k++)
+			if (done & 1u << k && sse[k] < fit->sse) {
+				fit->sse = sse[k];
+				fit->walkers = k + 1;
+			}
+		if (!fit->walkers)
+			fit->walkers = 1; /* no sum is finite (as the scan, which starts at 1) */
+		for (uint32_t i = 0; i < meas->nr; i++)
+			if (!ws_known(s, fit->walkers - 1, i, &fit->pred[i]))
+				fit->pred[i] = NAN;
+	}
+	free(s);
+	slots__release(&sl);
+	return rc;
+}
+
 double cal_curve_at(const struct pb_curve *c, uint64_t win_bytes)
 {
 	double x = log2((double)win_bytes);

@@ -91,6 +91,40 @@ int cal_tput_walkers(const struct model_cfg *cfg, const struct cal_device *dev,
 		     const uint64_t *win_bytes, uint32_t nr, uint32_t max_walkers,
 		     double (*gbps)[PB_MAX_WINDOWS]);
 
+#define CAL_MAX_WALKERS 32 /* largest walker grid of cal_tput_fit_walkers() */
+
+/* The least-squares walker count for one configuration (cal_tput_fit_walkers()). */
+struct cal_walkers_fit {
+	uint32_t walkers;	     /* walk.walkers with the smallest sum (the smallest on ties) */
+	double sse;		     /* its sum of squared errors over the windows, (Gb/s)^2 */
+	double pred[PB_MAX_WINDOWS]; /* its curve (cal_tput() with that count) */
+	uint32_t nr_runs; /* closed-loop runs it took (the full grid: windows x counts) */
+};
+
+/**
+ * cal_tput_fit_walkers() - walk.walkers in 1..@max_walkers by least squares
+ * against @meas: the count whose curve (cal_tput() with it, the rest of @cfg
+ * as given) has the smallest sum over the windows of (predicted -
+ * measured)^2, summed in window order, the smallest count on ties. The same
+ * answer as cal_tput_walkers() and a scan of every count, without running
+ * the whole grid. It is a best-first branch and bound over (count, window)
+ * pairs: a count's partial sum over the windows it has run is a lower bound
+ * of its whole sum (the terms are not negative), so the count with the
+ * smallest partial sum runs its next window (first the windows no count has
+ * run, then the one whose nearest count's term was the largest: the windows
+ * that tell counts apart), and the search ends when every unfinished count's
+ * partial sum exceeds a finished count's whole sum (by a relative 1e-9,
+ * well above the rounding of a sum of 32 terms in another order: a count on
+ * a tie is always finished). A window's value for a count comes free once a
+ * smaller count's run there had no walk wait for a walker (as in
+ * cal_tput_walkers()).
+ * Return: 0, -EINVAL (@max_walkers 0 or over CAL_MAX_WALKERS, unusable
+ * device, too many windows), or -errno of the model.
+ */
+int cal_tput_fit_walkers(const struct model_cfg *cfg, const struct cal_device *dev,
+			 const struct pb_curve *meas, uint32_t max_walkers,
+			 struct cal_walkers_fit *fit);
+
 /**
  * cal_tput_err() - largest |predicted - measured| over the windows, as a
  * fraction of the IOMMU-off throughput at the same window (@off; NULL: of

@@ -776,42 +776,21 @@ static void tput_device(const struct target *t, const struct tput_in *in, struct
 	dev->in_order = 1;
 }
 
-/* One structure of the throughput fit: its walker count, least squares and curve. */
-struct tput_fit {
-	uint32_t walkers;	     /* walk.walkers */
-	double sse;		     /* sum of squared errors, (Gb/s)^2 */
-	double pred[PB_MAX_WINDOWS]; /* its curve */
-};
-
 #define TPUT_MAX_WALKERS 16 /* the walker grid: 1..16 */
 
 /*
  * walk.walkers (grid 1..16) by least squares over the windows, with
  * walk.leaf_serial as c says: the latency curves cannot tell the count,
- * since pcie-bench's latency test has one read in flight.
+ * since pcie-bench's latency test has one read in flight. Least squares:
+ * one window the model cannot follow must not pick the count.
  */
 static int tput_fit_walkers(struct model_cfg *c, const struct cal_device *dev,
-			    const struct pb_curve *meas, struct tput_fit *f)
+			    const struct pb_curve *meas, struct cal_walkers_fit *f)
 {
-	double cur[TPUT_MAX_WALKERS][PB_MAX_WINDOWS];
 	int rc;
 
-	if ((rc = cal_tput_walkers(c, dev, meas->win_bytes, meas->nr, TPUT_MAX_WALKERS, cur)))
+	if ((rc = cal_tput_fit_walkers(c, dev, meas, TPUT_MAX_WALKERS, f)))
 		return rc;
-	f->sse = INFINITY;
-	f->walkers = 1;
-	for (uint32_t w = 1; w <= TPUT_MAX_WALKERS; w++) {
-		double e = 0;
-
-		/* least squares: one window the model cannot follow must not pick the count */
-		for (uint32_t i = 0; i < meas->nr; i++)
-			e += (cur[w - 1][i] - meas->val[i]) * (cur[w - 1][i] - meas->val[i]);
-		if (e < f->sse) {
-			f->sse = e;
-			f->walkers = w;
-			memcpy(f->pred, cur[w - 1], sizeof(f->pred));
-		}
-	}
 	c->walkers = TPUT_MAX_WALKERS;
 	return 0;
 }
@@ -822,7 +801,7 @@ static int tput_fit_walkers(struct model_cfg *c, const struct cal_device *dev,
  * docs/calibration.md). fit[0] off, fit[1] on; leaves the choice in @c.
  */
 static int tput_fit(struct model_cfg *c, const struct cal_device *dev, const struct pb_curve *meas,
-		    struct tput_fit fit[2])
+		    struct cal_walkers_fit fit[2])
 {
 	int rc;
 
@@ -844,10 +823,10 @@ static double tput_err_at(const struct tput_in *in, const double *pred, uint32_t
 
 /* The fitted structures, their largest errors, and the one chosen. */
 struct tput_res {
-	struct tput_fit fit[2]; /* walk.leaf_serial off, on */
-	double worst[2];	/* largest error of each, fraction */
-	uint32_t at[2];		/* at which window */
-	int ls;			/* the chosen walk.leaf_serial */
+	struct cal_walkers_fit fit[2]; /* walk.leaf_serial off, on */
+	double worst[2];	       /* largest error of each, fraction */
+	uint32_t at[2];		       /* at which window */
+	int ls;			       /* the chosen walk.leaf_serial */
 };
 
 static int tput_json(const char *profile, const struct target *t, const struct tput_in *in,
@@ -956,7 +935,7 @@ static int fit_throughput(const struct opts *o, const struct target *t, struct m
 {
 	struct tput_in in;
 	struct cal_device dev;
-	struct tput_fit fit[2];
+	struct cal_walkers_fit fit[2];
 	uint32_t at;
 	int rc;
 

@@ -390,6 +390,69 @@ static void test_tput_walkers(void **state)
 	params__free(p);
 }
 
+/*
+ * cal_tput_fit_walkers() picks the count a scan of cal_tput_walkers()'s
+ * whole grid picks (the first smallest sum of squares), with the same sum
+ * and curve to the bit, from fewer runs: the measured curve is count 3's
+ * own, moved off it at one window, so counts far from 3 lose at once. On a
+ * tie (256 KiB: every count gives the same curve, although the warm-up's
+ * first misses wait for walkers, so no count stands for the others) the
+ * smallest count wins, and with no finite sum count 1 (as the scan).
+ */
+static void test_tput_fit_walkers(void **state)
+{
+	static const uint64_t win[] = {256 << 10, 1 << 20, 4 << 20};
+	struct params *p =
+	    params__new((const struct param_table *const[]){&model_param_table, NULL});
+	struct cal_device dev = {.outstanding = 36,
+				 .in_order = 1,
+				 .data_ns = {540, 540, 540},
+				 .cap_gbps = {33.6, 33.6, 33.6}};
+	double all[6][PB_MAX_WINDOWS], best = INFINITY;
+	struct pb_curve meas = {.nr = 3};
+	struct cal_walkers_fit f;
+	uint32_t want = 0;
+	struct model_cfg c;
+
+	(void)state;
+	assert_non_null(p);
+	c = bdw_cfg(p);
+	assert_int_equal(cal_tput_walkers(&c, &dev, win, 3, 6, all), 0);
+	for (uint32_t i = 0; i < 3; i++) {
+		meas.win_bytes[i] = win[i];
+		meas.val[i] = all[2][i] + (i == 2 ? 0.3 : 0);
+	}
+	for (uint32_t w = 0; w < 6; w++) {
+		double e = 0;
+
+		for (uint32_t i = 0; i < 3; i++)
+			e += (all[w][i] - meas.val[i]) * (all[w][i] - meas.val[i]);
+		if (e < best) {
+			best = e;
+			want = w + 1;
+		}
+	}
+	assert_true(all[0][2] < all[5][2] - 1); /* the counts differ at 4 MiB */
+	assert_int_equal(cal_tput_fit_walkers(&c, &dev, &meas, 6, &f), 0);
+	assert_int_equal(f.walkers, want);
+	assert_true(f.sse == best);
+	for (uint32_t i = 0; i < 3; i++)
+		assert_true(f.pred[i] == all[want - 1][i]);
+	assert_true(f.nr_runs < 3 * 6);
+	meas.nr = 1;
+	meas.val[0] += 0.5;
+	assert_int_equal(cal_tput_fit_walkers(&c, &dev, &meas, 6, &f), 0);
+	assert_int_equal(f.walkers, 1);
+	assert_true(f.pred[0] == all[0][0]);
+	/* no sum is finite: as the scan, count 1, and no window out of range */
+	meas.val[0] = NAN;
+	assert_int_equal(cal_tput_fit_walkers(&c, &dev, &meas, 6, &f), 0);
+	assert_int_equal(f.walkers, 1);
+	assert_int_equal(cal_tput_fit_walkers(&c, &dev, &meas, 0, &f), -EINVAL);
+	assert_int_equal(cal_tput_fit_walkers(&c, &dev, &meas, CAL_MAX_WALKERS + 1, &f), -EINVAL);
+	params__free(p);
+}
+
 /* The latency model__access() adds for one 64-byte read of @iova at @t_ns. */
 static uint64_t read_lat(struct model *m, uint64_t t_ns, uint64_t iova)
 {
@@ -443,12 +506,12 @@ static void test_leaf_serial(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_read_real),	  cmocka_unit_test(test_read_bad),
-	    cmocka_unit_test(test_run_names),	  cmocka_unit_test(test_fit_recovers),
-	    cmocka_unit_test(test_model_knobs),	  cmocka_unit_test(test_remote_base),
-	    cmocka_unit_test(test_curve_at),	  cmocka_unit_test(test_mrc_equals_sweeps),
-	    cmocka_unit_test(test_tput_in_order), cmocka_unit_test(test_tput_walkers),
-	    cmocka_unit_test(test_leaf_serial),
+	    cmocka_unit_test(test_read_real),	     cmocka_unit_test(test_read_bad),
+	    cmocka_unit_test(test_run_names),	     cmocka_unit_test(test_fit_recovers),
+	    cmocka_unit_test(test_model_knobs),	     cmocka_unit_test(test_remote_base),
+	    cmocka_unit_test(test_curve_at),	     cmocka_unit_test(test_mrc_equals_sweeps),
+	    cmocka_unit_test(test_tput_in_order),    cmocka_unit_test(test_tput_walkers),
+	    cmocka_unit_test(test_tput_fit_walkers), cmocka_unit_test(test_leaf_serial),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
