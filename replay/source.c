@@ -339,6 +339,9 @@ void replay_source_file__keep(struct replay_source *s, size_t max_bytes)
 	if (s->ops != &file_ops || f->keep != KEEP_OFF || f->playing ||
 	    trace_reader__nr_records(f->r))
 		return; /* not a file, or not at its start: a kept pass must be whole */
+	/* records take at least the file's bytes less its headers (v1), several times them (v2) */
+	if (trace_reader__file_bytes(f->r) > max_bytes)
+		return;
 	f->keep = KEEP_FILLING;
 	f->max_bytes = max_bytes;
 }
