@@ -69,6 +69,15 @@ int store_step_done(struct store *st, sqlite3_stmt *s, const char *what);
 void store_seterr(char *buf, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* store_series.c: the text of a series (series.values_json), a JSON array
+ * of reals (null where not finite) as jansson wrote it; malloc'd, NULL when
+ * out of memory. */
+char *store_series_text(const double *values, size_t nr);
+/* store_series.c: the values of a series text (NaN for a non-number), in
+ * *@out (malloc'd, at least one element) and *@nr. Return: 0, -EINVAL when
+ * the text is not a JSON array, -ENOMEM. */
+int store_series_parse(const char *text, double **out, size_t *nr);
+
 /* store_open.c: write transactions (BEGIN IMMEDIATE: waits for other writers). */
 int store__begin(struct store *st);
 int store__commit(struct store *st);
@@ -87,8 +96,14 @@ int store_schema_check(struct store *st, int *version, char *errbuf, size_t errl
  * every connection needs. Return: 0 or -errno with @errbuf filled.
  */
 int store_schema_init(struct store *st, int version, char *errbuf, size_t errlen);
-/* store_views.c: (re)create run_metrics_wide and run_config_wide from the stored keys */
+/* store_views.c: at open, (re)create run_metrics_wide and run_config_wide
+ * from the stored keys when they are missing or STORE_VIEWS asks; a failure
+ * is a warning (the views are a convenience), only out of memory an error */
 int store_views_refresh(struct store *st, char *errbuf, size_t errlen);
+/* store_views.c: rebuild the views inside the caller's write transaction
+ * (a commit that stored a key they have no column for); a failure leaves
+ * them as they were and is a warning */
+void store_views_update(struct store *st);
 /* the schema version of the main database (0: empty file); -ENOTSUP not SQLite, -EPROTO not ours */
 int store_read_version(struct store *st, int *version);
 
@@ -96,7 +111,10 @@ int store_read_version(struct store *st, int *version);
 int store_point_key_of(struct store *st, const char *schema, int64_t run,
 		       char out[STORE_POINT_KEY_LEN + 1]);
 
-/* store_write.c: copy run @src of schema @from (stage or an attached shard) into main */
-int store_copy_run(struct store *st, const char *from, int64_t src, int64_t *new_id);
+/* store_write.c: copy run @src of schema @from (stage or an attached shard)
+ * into main; *@new_keys is set when it stores a metric or config key main
+ * had no row of (the views need a column for it), left alone otherwise */
+int store_copy_run(struct store *st, const char *from, int64_t src, int64_t *new_id,
+		   bool *new_keys);
 
 #endif /* SVATRACE_ANALYZE_STORE_LOCAL_H */

@@ -38,7 +38,7 @@
 #define STORE_CREATE (1u << 0)	      /* create the file if it does not exist */
 #define STORE_READONLY (1u << 1)      /* read only: never writes, migrates or locks for writing */
 #define STORE_ONE_PER_POINT (1u << 2) /* commit refuses a 2nd complete run of a point key */
-#define STORE_NO_VIEWS (1u << 3)      /* a current schema: leave the wide views as they are */
+#define STORE_VIEWS (1u << 3)	      /* rebuild the wide views at open (svatrace sql) */
 
 struct store;
 
@@ -129,7 +129,9 @@ struct store_info {
  * A store opened without STORE_READONLY must be writable: a file SQLite can
  * only read (permissions, read-only mount) is refused with -EROFS here, not
  * after a whole replay. With STORE_READONLY an older schema is read as is
- * (not migrated) and WAL files left by a writer are not needed.
+ * (not migrated) and WAL files left by a writer are not needed. The wide
+ * views are made when missing and kept current by each commit that stores
+ * a new key; STORE_VIEWS rebuilds them from the stored keys at open.
  *
  * Return: the store, or NULL with errno set and @errbuf filled.
  */

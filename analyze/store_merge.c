@@ -32,6 +32,7 @@ int store__merge(struct store *st, const char *shard_path, struct store_merge_st
 {
 	struct store *shard;
 	sqlite3_stmt *runs = NULL, *find = NULL, *att;
+	bool new_keys = false;
 	int rc;
 
 	memset(stats, 0, sizeof(*stats));
@@ -96,7 +97,7 @@ int store__merge(struct store *st, const char *shard_path, struct store_merge_st
 				goto fail;
 			stats->nr_replaced++;
 		}
-		rc = store_copy_run(st, "shard", src, NULL);
+		rc = store_copy_run(st, "shard", src, NULL, &new_keys);
 		if (rc)
 			goto fail;
 		stats->nr_copied++;
@@ -108,6 +109,8 @@ int store__merge(struct store *st, const char *shard_path, struct store_merge_st
 	sqlite3_finalize(runs);
 	sqlite3_finalize(find);
 	runs = find = NULL;
+	if (new_keys)
+		store_views_update(st);
 	rc = store__commit(st);
 	if (rc)
 		goto fail;

@@ -238,9 +238,7 @@ struct store *store__open(const char *path, unsigned int flags, char *errbuf, si
 	rc = store_schema_check(st, &version, errbuf, errlen);
 	if (!rc && !(flags & STORE_READONLY))
 		rc = set_pragmas(st, errbuf, errlen);
-	/* STORE_NO_VIEWS: a sweep worker; the sweep refreshes the views once, after its points */
-	if (!rc && !(flags & STORE_READONLY) &&
-	    !((flags & STORE_NO_VIEWS) && version == STORE_SCHEMA_VERSION))
+	if (!rc && !(flags & STORE_READONLY))
 		rc = store_schema_init(st, version, errbuf, errlen);
 	st->version = !rc && !(flags & STORE_READONLY) ? STORE_SCHEMA_VERSION : version;
 	if (!rc && (flags & STORE_READONLY) && version < STORE_SCHEMA_VERSION)

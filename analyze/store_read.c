@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "analyze/store-local.h"
 #include "common/log.h"
 
@@ -411,8 +409,6 @@ uint64_t store_hist_quantile(const struct store_hist *h, double q)
 int store__get_series(struct store *st, int64_t run, const char *key, struct store_series *out)
 {
 	sqlite3_stmt *s;
-	json_t *arr;
-	json_error_t jerr;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -424,27 +420,13 @@ int store__get_series(struct store *st, int64_t run, const char *key, struct sto
 		return rc;
 	out->start_ns = (uint64_t)sqlite3_column_int64(s, 0);
 	out->window_ns = (uint64_t)sqlite3_column_int64(s, 1);
-	arr = json_loads(store_nz((const char *)sqlite3_column_text(s, 2)), 0, &jerr);
+	rc = store_series_parse(store_nz((const char *)sqlite3_column_text(s, 2)), &out->values,
+				&out->nr_values);
 	sqlite3_finalize(s);
-	if (!arr || !json_is_array(arr)) {
-		json_decref(arr);
+	if (rc == -EINVAL)
 		svt_warn("%s: series '%s' of run %" PRId64 " is not a JSON array", st->path, key,
 			 run);
-		return -EINVAL;
-	}
-	out->nr_values = json_array_size(arr);
-	out->values = calloc(out->nr_values ? out->nr_values : 1, sizeof(double));
-	if (!out->values) {
-		json_decref(arr);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < out->nr_values; i++) {
-		json_t *v = json_array_get(arr, i);
-
-		out->values[i] = json_is_number(v) ? json_number_value(v) : NAN;
-	}
-	json_decref(arr);
-	return 0;
+	return rc;
 }
 
 void store_series_clear(struct store_series *s)

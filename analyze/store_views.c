@@ -8,13 +8,17 @@
  *                     per config key (the resolved value, TEXT).
  *
  * SQLite has no dynamic pivot, so the column lists are the distinct keys
- * stored when the database is opened; store_views_refresh() rewrites a view
- * only when its SQL would change, inside one write transaction, and leaves
- * a read-only file alone. Concurrent openers (sweep workers) may still meet
- * a view another one just made (a connection compiles DROP against its
- * cached schema): CREATE ... IF NOT EXISTS keeps that one, and the next
- * open brings it up to date. A failure is a warning, never a failed open. A key first stored by a
- * run written after the open gets its column at the next open.
+ * stored. They are built when a writer opens a file without them (or with
+ * STORE_VIEWS: svatrace sql), and rebuilt by each commit that stores a key
+ * main had no row of (store_views_update(), inside that commit's
+ * transaction). Before, every writable open rebuilt them: a key scan and
+ * the comparison of two views of up to 800 columns, about a third of what
+ * a sweep point or sensitivity point cost. A view is rewritten only when
+ * its SQL would change, and a read-only file is left alone. Concurrent
+ * openers (sweep workers) may still meet a view another one just made (a
+ * connection compiles DROP against its cached schema): CREATE ... IF NOT
+ * EXISTS keeps that one. A failure is a warning, never a failed open or
+ * commit.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -153,22 +157,14 @@ static int install(struct store *st, const char *view, const struct sbuf *b)
 	return rc;
 }
 
-int store_views_refresh(struct store *st, char *errbuf, size_t errlen)
+/* Both views from the stored keys, in the caller's write transaction. */
+static int rebuild(struct store *st)
 {
 	struct sbuf m = {0}, c = {0};
 	int rc;
 
-	if (sqlite3_db_readonly(st->db, "main") == 1)
-		return 0;
-	/*
-	 * One write transaction from the key scan to the CREATE: sweep workers
-	 * open the same file at once, and a DROP/CREATE of one could otherwise
-	 * land between the check and the CREATE of another.
-	 */
-	rc = store__begin(st);
-	if (rc)
-		goto out;
-	/* metrics has metrics_key; run_config gets one for the key scan */
+	/* metrics has metrics_key; run_config gets one for the key scan and
+	 * for the new-key check of each commit (store_copy_run()) */
 	rc = store_exec(st, "CREATE INDEX IF NOT EXISTS run_config_key ON run_config(key)");
 	rc = rc
 		 ?: build(st, &m, "run_metrics_wide",
@@ -179,13 +175,61 @@ int store_views_refresh(struct store *st, char *errbuf, size_t errlen)
 			  "value");
 	rc = rc ?: install(st, "run_metrics_wide", &m);
 	rc = rc ?: install(st, "run_config_wide", &c);
+	free(m.p);
+	free(c.p);
+	return rc;
+}
+
+/* Both views and the key index are there (then an open leaves them alone). */
+static bool views_present(struct store *st)
+{
+	sqlite3_stmt *s = store_prepare(
+	    st, "SELECT count(*) FROM main.sqlite_master WHERE (type = 'view' AND name IN "
+		"('run_metrics_wide', 'run_config_wide')) OR (type = 'index' AND name = "
+		"'run_config_key')");
+	bool all = false;
+
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		all = sqlite3_column_int(s, 0) == 3;
+	sqlite3_finalize(s);
+	return all;
+}
+
+void store_views_update(struct store *st)
+{
+	/* a savepoint, so that a failure undoes only the views, not the run */
+	if (store_exec(st, "SAVEPOINT views"))
+		return;
+	if (rebuild(st)) {
+		svt_log(SVT_LOG_WARN, "%s: wide views not updated: %s", st->path,
+			sqlite3_errmsg(st->db));
+		store_exec(st, "ROLLBACK TO views");
+	}
+	store_exec(st, "RELEASE views");
+}
+
+int store_views_refresh(struct store *st, char *errbuf, size_t errlen)
+{
+	int rc;
+
+	if (sqlite3_db_readonly(st->db, "main") == 1)
+		return 0;
+	if (!(st->flags & STORE_VIEWS) && views_present(st))
+		return 0;
+	/*
+	 * One write transaction from the key scan to the CREATE: sweep workers
+	 * open the same file at once, and a DROP/CREATE of one could otherwise
+	 * land between the check and the CREATE of another.
+	 */
+	rc = store__begin(st);
+	if (rc)
+		goto out;
+	rc = rebuild(st);
 	if (rc)
 		store__rollback(st);
 	else
 		rc = store__commit(st);
 out:
-	free(m.p);
-	free(c.p);
 	if (rc == -ENOMEM) {
 		store_seterr(errbuf, errlen, "%s: creating the wide views: out of memory",
 			     st->path);

@@ -15,8 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
-
 #include "analyze/store-local.h"
 #include "gen/model_rev.h"
 
@@ -126,7 +124,6 @@ int store__stage_series(struct store *st, const char *key, uint64_t start_ns, ui
 			const double *values, size_t nr)
 {
 	sqlite3_stmt *s;
-	json_t *arr;
 	char *text;
 	int rc = stage_stmt(st, S_STAGE_SERIES, key, &s);
 
@@ -134,15 +131,7 @@ int store__stage_series(struct store *st, const char *key, uint64_t start_ns, ui
 		return rc;
 	if (nr && !values)
 		return -EINVAL;
-	arr = json_array();
-	if (!arr)
-		return -ENOMEM;
-	for (size_t i = 0; i < nr; i++)
-		/* json_real refuses NaN/inf: those become null */
-		json_array_append_new(arr,
-				      isfinite(values[i]) ? json_real(values[i]) : json_null());
-	text = json_dumps(arr, JSON_COMPACT | JSON_REAL_PRECISION(17));
-	json_decref(arr);
+	text = store_series_text(values, nr);
 	if (!text)
 		return -ENOMEM;
 	sqlite3_bind_int64(s, 3, (int64_t)start_ns);
@@ -203,7 +192,41 @@ static int stage_set_provenance(struct store *st)
 	return rc;
 }
 
-int store_copy_run(struct store *st, const char *from, int64_t src, int64_t *new_id)
+/*
+ * Whether run @src of @from has a metric or config key that main has no row
+ * of: then the wide views need a column for it. One index seek per key
+ * (metrics_key, run_config_key), where rebuilding the views at every open
+ * scanned every key and compared two views of hundreds of columns.
+ */
+static int has_new_keys(struct store *st, const char *from, int64_t src, bool *new_keys)
+{
+	char sql[512];
+	sqlite3_stmt *s;
+	int rc;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT EXISTS (SELECT 1 FROM %s.metrics n WHERE n.run_id = ?1 AND NOT EXISTS "
+		 "(SELECT 1 FROM main.metrics m WHERE m.key = n.key)) OR EXISTS (SELECT 1 FROM "
+		 "%s.run_config n WHERE n.run_id = ?1 AND NOT EXISTS (SELECT 1 FROM "
+		 "main.run_config c WHERE c.key = n.key))",
+		 from, from);
+	s = store_prepare(st, sql);
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, src);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_int(s, 0))
+			*new_keys = true;
+		rc = 0;
+	} else {
+		rc = store_sql_err(st, "look for new keys");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_copy_run(struct store *st, const char *from, int64_t src, int64_t *new_id, bool *new_keys)
 {
 	static const char *const children[] = {
 	    "INSERT INTO main.run_config (run_id, key, value, source) "
@@ -223,6 +246,9 @@ int store_copy_run(struct store *st, const char *from, int64_t src, int64_t *new
 	int64_t id;
 	int rc;
 
+	rc = has_new_keys(st, from, src, new_keys);
+	if (rc)
+		return rc;
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO main.runs (" RUN_COLS ") SELECT " RUN_COLS
 		 " FROM %s.runs WHERE id = ?",
@@ -308,6 +334,7 @@ int store__stage_begin(struct store *st, const struct results_run_info *info)
 int store__stage_commit(struct store *st, int status, int64_t *id)
 {
 	char key[STORE_POINT_KEY_LEN + 1];
+	bool new_keys = false;
 	int rc;
 
 	if (!st->stage_open)
@@ -340,7 +367,9 @@ int store__stage_commit(struct store *st, int status, int64_t *id)
 			return rc;
 		}
 	}
-	rc = store_copy_run(st, "stage", STAGE_RUN_ID, id);
+	rc = store_copy_run(st, "stage", STAGE_RUN_ID, id, &new_keys);
+	if (!rc && new_keys)
+		store_views_update(st);
 	if (!rc)
 		rc = store__commit(st);
 	if (rc) {

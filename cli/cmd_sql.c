@@ -180,7 +180,8 @@ static int print_json(sqlite3_stmt *s, int *step_rc)
 	return 0;
 }
 
-/* A results database (it has schema_version): open it through the store once. */
+/* A results database (it has schema_version): open it through the store once,
+ * rebuilding the wide views from the stored keys (STORE_VIEWS). */
 static int refresh_views(const char *path)
 {
 	sqlite3 *db;
@@ -201,7 +202,7 @@ static int refresh_views(const char *path)
 	sqlite3_close(db);
 	if (!results)
 		return 0;
-	st = store__open(path, 0, err, sizeof(err));
+	st = store__open(path, STORE_VIEWS, err, sizeof(err));
 	if (!st)
 		return cli_error(CMD, "%s", err);
 	store__close(st);

@@ -107,8 +107,7 @@ static int run_point(const struct sweep_plan *sp, size_t idx)
 	 * the plan was made: skip it now, and let the commit drop our run if
 	 * the other one stores it while we replay (STORE_ONE_PER_POINT).
 	 */
-	/* the wide views are rebuilt once after the sweep (sweep_plan__run), not by every point */
-	st = store__open(sp->o.db, STORE_ONE_PER_POINT | STORE_NO_VIEWS, err, sizeof(err));
+	st = store__open(sp->o.db, STORE_ONE_PER_POINT, err, sizeof(err));
 	if (st && store__has_point(st, sp->pts[idx].key) > 0) {
 		svt_debug("sweep point %zu: stored meanwhile by another sweep, skipped", idx);
 		store__close(st);
@@ -375,12 +374,6 @@ int sweep_plan__run(struct sweep_plan *sp, int nr_jobs, const struct sweep_hooks
 		pool_reap(pl, pid, wst);
 	}
 	signals_restore(&sv);
-	if (pl->pg.total) {
-		/* the points' workers left the wide views alone: an open refreshes them */
-		char err[512];
-
-		store__close(store__open(sp->o.db, 0, err, sizeof(err)));
-	}
 	*wall_s = now_s() - pl->start_s;
 	rc = pl->fork_err ? pl->fork_err : stop_signal ? -EINTR : 0;
 	free(pl);

@@ -21,7 +21,7 @@ within() { awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN { d = a - b; if (d < 0) d = 
 check_within() {	# DESC A B PCT
 	if within "$2" "$3" "$4"; then ok "$1"; else not_ok "$1" "scaled $2, whole trace $3 (bound $4%)"; fi
 }
-m() { jq -r ".\"$2\"" "$1"; }
+m() { jv "$1" "$2"; }
 
 "$SVATRACE" gen nic-rx -o "$TMP/nic.svt" > /dev/null 2>&1
 "$SVATRACE" replay --json "$TMP/nic.svt" > "$TMP/full.json" 2> /dev/null

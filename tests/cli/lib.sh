@@ -39,6 +39,19 @@ need_capture() {
 
 # jget KEY FILE: the number KEY holds in a --json object FILE (first match)
 jget() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$2" | head -1; }
+# jv FILE KEY: a scalar KEY's value in the JSON object FILE as
+# `jq -r '.["KEY"]'` prints it ("null" when there is no KEY, nothing when FILE is not JSON),
+# from one jq start per version of FILE: the object's top-level members are
+# kept as "key<TAB>value" lines in FILE.kv (a test reading 20 values of one
+# replay started jq 20 times, ~20 ms of CPU each)
+jv() {
+	# FILE.kv is used only when written after FILE's last change
+	if ! [ "$1.kv" -nt "$1" ]; then
+		jq -r 'to_entries[] | "\(.key)\t\(.value)"' "$1" > "$1.kv.tmp" 2>/dev/null &&
+			mv "$1.kv.tmp" "$1.kv" || { rm -f "$1.kv" "$1.kv.tmp"; return 0; }
+	fi
+	awk -F'\t' -v k="$2" '$1 == k { v = $2; f = 1 } END { print f ? v : "null" }' "$1.kv"
+}
 
 # check DESC EXPECTED ACTUAL
 check_eq() {

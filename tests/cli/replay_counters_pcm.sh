@@ -17,8 +17,8 @@ cp tests/data/pcm-iio-synthetic.csv "$TMP/iio.csv"
 "$S" import --from pcm-iio "$TMP/iio.csv" -o "$TMP/iio.svt" > /dev/null 2>&1
 
 check_rc "replay --counters a pcm-iio import" 0 "$S" replay "$TMP/a.svt" --counters "$TMP/iio.svt" --json
-J=$OUT
-v() { jq -r ".[\"$1\"]" <<<"$J"; }
+printf '%s\n' "$OUT" > "$TMP/c.json"
+v() { jv "$TMP/c.json" "$1"; }
 # measured: each column summed over the two stacks, averaged over the two samples
 check_eq "IOTLB lookups measured: (500000 + 800 + 600000 + 900) / 2" 550850 "$(v counter.pcm_iio.iotlb_lookups.measured)"
 check_eq "IOTLB misses measured: (12000 + 800 + 18000 + 900) / 2" 15850 "$(v counter.pcm_iio.iotlb_misses.measured)"

@@ -7,10 +7,12 @@
  * and shard merges.
  */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "gen/model_rev.h"
@@ -626,6 +629,229 @@ static void test_merge_replaces_failed(void **state)
 	store__close(out);
 }
 
+/* The text jansson made of a series, as every store before store_series.c
+ * wrote it: the reference store_series_text() must equal byte for byte. */
+static char *jansson_text(const double *v, size_t nr)
+{
+	json_t *arr = json_array();
+	char *t;
+
+	for (size_t i = 0; i < nr; i++)
+		json_array_append_new(arr, isfinite(v[i]) ? json_real(v[i]) : json_null());
+	t = json_dumps(arr, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	json_decref(arr);
+	return t;
+}
+
+/* The values_json text stored for series @key of run @id in @path. */
+static char *stored_text(const char *path, int64_t id, const char *key)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	char *t = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT values_json FROM series WHERE run_id = ? "
+					    "AND key = ?",
+					    -1, &s, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		t = strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	assert_non_null(t);
+	return t;
+}
+
+#define NR_SERIES_VALUES 4096
+
+/*
+ * A series is stored as the same text jansson wrote (integral values,
+ * signs, -0, exponents both ways, the largest and smallest doubles, 2^53
+ * and its neighbours, non-finite as null, and random bit patterns) and
+ * reads back bit for bit; a text the scan does not take (integer tokens,
+ * spaces, a string) reads as jansson reads it, and a text that is not an
+ * array is refused.
+ */
+static void test_series_text(void **state)
+{
+	static const double fixed[] = {
+	    0.0,	-0.0,	     1.0,   -1.0,   97.0,     16777216.0, 0x1p53 - 1, 0x1p53,
+	    0x1p53 + 2, -0x1p53 + 1, 1e15,  1e16,   1e17,     1e21,	  -1e300,     0.1,
+	    1.0 / 3,	2.5e-7,	     1e-5,  5e-324, DBL_MAX,  -DBL_MAX,	  DBL_MIN,    123.456,
+	    -0.001,	0.5,	     1e100, NAN,    INFINITY, -INFINITY,  4.35,	      1e-300,
+	};
+	const size_t nr_fixed = sizeof(fixed) / sizeof(fixed[0]);
+	const char *path = tpath("series.db");
+	struct store *st = open_ok(path);
+	struct store_sink *ss = store_sink__new(st);
+	struct results_sink sink = store_sink__sink(ss);
+	struct results_run_info info = {.label = "series", .tool_version = "0.1.0"};
+	double *v = calloc(NR_SERIES_VALUES, sizeof(double));
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	struct store_series ser;
+	char *want, *got;
+	int64_t id;
+
+	assert_non_null(v);
+	memcpy(v, fixed, sizeof(fixed));
+	for (size_t i = nr_fixed; i < NR_SERIES_VALUES; i++) {
+		x ^= x << 13; /* xorshift64: any exponent, any mantissa */
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (i % 4 == 0) {
+			v[i] = (double)(int64_t)(x % 2000001) - 1000000.0; /* counts and levels */
+		} else {
+			memcpy(&v[i], &x, sizeof(v[i]));
+		}
+	}
+	assert_int_equal(sink.ops->begin_run(sink.ctx, &info), 0);
+	assert_int_equal(sink.ops->series(sink.ctx, "s", 0, 1000, v, NR_SERIES_VALUES), 0);
+	assert_int_equal(sink.ops->series(sink.ctx, "empty", 0, 1000, v, 0), 0);
+	assert_int_equal(sink.ops->end_run(sink.ctx, 0), 0);
+	id = store_sink__last_run_id(ss);
+	store_sink__free(ss);
+
+	want = jansson_text(v, NR_SERIES_VALUES);
+	got = stored_text(path, id, "s");
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
+	got = stored_text(path, id, "empty");
+	assert_string_equal(got, "[]");
+	free(got);
+
+	assert_int_equal(store__get_series(st, id, "s", &ser), 0);
+	assert_int_equal(ser.nr_values, NR_SERIES_VALUES);
+	for (size_t i = 0; i < NR_SERIES_VALUES; i++) {
+		if (isfinite(v[i]))
+			assert_memory_equal(&ser.values[i], &v[i], sizeof(double));
+		else
+			assert_true(isnan(ser.values[i]));
+	}
+	store_series_clear(&ser);
+	assert_int_equal(store__get_series(st, id, "empty", &ser), 0);
+	assert_int_equal(ser.nr_values, 0);
+	store_series_clear(&ser);
+
+	/* texts of another writer: jansson's reading */
+	exec_sql(path,
+		 "UPDATE series SET values_json = '[1, 2.5,null,\"x\",3e2,-0]' WHERE key = 's'");
+	assert_int_equal(store__get_series(st, id, "s", &ser), 0);
+	assert_int_equal(ser.nr_values, 6);
+	assert_true(ser.values[0] == 1.0 && ser.values[1] == 2.5 && isnan(ser.values[2]) &&
+		    isnan(ser.values[3]) && ser.values[4] == 300.0 && ser.values[5] == 0.0);
+	store_series_clear(&ser);
+	exec_sql(path, "UPDATE series SET values_json = '[1.0,2.0' WHERE key = 's'");
+	assert_int_equal(store__get_series(st, id, "s", &ser), -EINVAL);
+	exec_sql(path, "UPDATE series SET values_json = '[1.0,1e999]' WHERE key = 's'");
+	assert_int_equal(store__get_series(st, id, "s", &ser), -EINVAL);
+	exec_sql(path, "UPDATE series SET values_json = '[1.0,]' WHERE key = 's'");
+	assert_int_equal(store__get_series(st, id, "s", &ser), -EINVAL);
+	store__close(st);
+	free(v);
+}
+
+/* Whether view @view of @path has a column named @col (a fresh connection). */
+static bool view_has(const char *path, const char *view, const char *col)
+{
+	char sql[128];
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	bool found = false;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "SELECT name FROM pragma_table_info('%s')", view);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		found |= !strcmp((const char *)sqlite3_column_text(s, 0), col);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return found;
+}
+
+/* The schema cookie of @path: it changes with every CREATE or DROP. */
+static int schema_cookie(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA schema_version", -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+/* One run whose only metric is @key (a key a commit may be the first to store). */
+static void metric_run(struct store *st, const char *label, const char *key)
+{
+	struct store_sink *ss = store_sink__new(st);
+	struct results_sink sink = store_sink__sink(ss);
+	struct results_run_info info = {.label = label, .tool_version = "0.1.0"};
+
+	assert_int_equal(sink.ops->begin_run(sink.ctx, &info), 0);
+	assert_int_equal(sink.ops->config(sink.ctx, "run.label", label, "--label"), 0);
+	assert_int_equal(sink.ops->metric(sink.ctx, key, 1.0, ""), 0);
+	assert_int_equal(sink.ops->end_run(sink.ctx, 0), 0);
+	store_sink__free(ss);
+}
+
+/*
+ * The wide views: made with the file, rebuilt in the commit of a run with
+ * a key they have no column for (no reopen needed), left alone (no schema
+ * change, which every other connection would reparse) by a run without
+ * one and by a plain open; a merge bringing a new key rebuilds them;
+ * STORE_VIEWS rebuilds them at open from keys written behind the store.
+ */
+static void test_views(void **state)
+{
+	const char *path = tpath("views.db");
+	struct store *st = open_ok(path), *sh;
+	struct store_merge_stats ms;
+	char err[256];
+	int cookie;
+
+	sink_run(st, 1, "a");
+	assert_true(view_has(path, "run_metrics_wide", "iotlb.misses"));
+	assert_true(view_has(path, "run_config_wide", "iotlb.entries"));
+	assert_false(view_has(path, "run_metrics_wide", "x.new"));
+	cookie = schema_cookie(path);
+	sink_run(st, 2, "b"); /* the same keys */
+	assert_int_equal(schema_cookie(path), cookie);
+	metric_run(st, "c", "x.new");
+	assert_true(view_has(path, "run_metrics_wide", "x.new"));
+	assert_true(view_has(path, "run_config_wide", "run.label"));
+	assert_true(view_has(path, "run_metrics_wide", "iotlb.misses"));
+	store__close(st);
+
+	sh = open_ok(tpath("views-shard.db"));
+	metric_run(sh, "d", "x.merged");
+	store__close(sh);
+	st = open_ok(path);
+	assert_int_equal(store__merge(st, tpath("views-shard.db"), &ms, err, sizeof(err)), 0);
+	assert_int_equal(ms.nr_copied, 1);
+	assert_true(view_has(path, "run_metrics_wide", "x.merged"));
+	store__close(st);
+
+	exec_sql(path,
+		 "INSERT INTO metrics (run_id, key, value, unit) VALUES (1, 'x.behind', 2, '')");
+	cookie = schema_cookie(path);
+	store__close(open_ok(path));
+	assert_int_equal(schema_cookie(path), cookie);
+	assert_false(view_has(path, "run_metrics_wide", "x.behind"));
+	st = store__open(path, STORE_VIEWS, err, sizeof(err));
+	assert_non_null(st);
+	store__close(st);
+	assert_true(view_has(path, "run_metrics_wide", "x.behind"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -633,6 +859,7 @@ int main(void)
 	    cmocka_unit_test(test_killed_writer), cmocka_unit_test(test_migrate_v1),
 	    cmocka_unit_test(test_profile_hash),  cmocka_unit_test(test_refuses),
 	    cmocka_unit_test(test_merge),	  cmocka_unit_test(test_merge_replaces_failed),
+	    cmocka_unit_test(test_series_text),	  cmocka_unit_test(test_views),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

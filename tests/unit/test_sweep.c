@@ -5,7 +5,7 @@
  * plan, and the error codes of the plan, the runner and the job emitter
  * (0/-errno, never CLI exit statuses); a point's replay builds its
  * scenario chain once (issue 11); the wide views name the keys of the
- * sweep's runs once it ends (its workers leave them alone).
+ * sweep's runs once it ends.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -421,9 +421,9 @@ static char *view_sql(const char *path, const char *name)
 }
 
 /*
- * A sweep's workers open the database without rebuilding the wide views
- * (STORE_NO_VIEWS: every open parsed and rebuilt them); the sweep rebuilds
- * them once at its end, so they name the metric keys its runs stored.
+ * A sweep's workers' opens do not rebuild the wide views (every open parsed
+ * and rebuilt them); the commits that store new keys do, so after the sweep
+ * they name the metric keys its runs stored.
  */
 static void test_views_after_sweep(void **state)
 {
