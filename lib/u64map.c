@@ -20,6 +20,8 @@ static inline uint64_t slot_of(uint64_t key, uint64_t cap)
 }
 
 #define HUGE_BYTES (2u << 20) /* x86-64 huge page */
+#define U64MAP_INIT_CAP 64    /* slots of a new map */
+#define U64MAP_KEEP_CAP 256   /* u64map_clear() keeps arrays up to this many slots */
 
 static int alloc_arrays(struct u64map *m, uint64_t cap)
 {
@@ -50,7 +52,7 @@ static int alloc_arrays(struct u64map *m, uint64_t cap)
 
 int u64map_init(struct u64map *m)
 {
-	return alloc_arrays(m, 64);
+	return alloc_arrays(m, U64MAP_INIT_CAP);
 }
 
 void u64map_fini(struct u64map *m)
@@ -73,6 +75,18 @@ bool u64map_get(const struct u64map *m, uint64_t key, uint64_t *val)
 		i = (i + 1) & (m->cap - 1);
 	}
 	return false;
+}
+
+uint64_t *u64map_ref(struct u64map *m, uint64_t key)
+{
+	uint64_t i = slot_of(key, m->cap);
+
+	while (m->slots[i].key != U64MAP_EMPTY) {
+		if (m->slots[i].key == key)
+			return &m->slots[i].val;
+		i = (i + 1) & (m->cap - 1);
+	}
+	return NULL;
 }
 
 static void put_nogrow(struct u64map *m, uint64_t key, uint64_t val)
@@ -138,8 +152,21 @@ bool u64map_del(struct u64map *m, uint64_t key)
 
 void u64map_clear(struct u64map *m)
 {
+	struct u64map small;
+
 	if (!m->nr)
 		return;
+	/*
+	 * A grown table goes back to the initial size: a caller that clears
+	 * often (the model forgets its translations in flight at every
+	 * invalidation) paid for every slot of the largest size it ever had
+	 * (16% of a strict replay), while regrowing costs what is put since.
+	 */
+	if (m->cap > U64MAP_KEEP_CAP && !alloc_arrays(&small, U64MAP_INIT_CAP)) {
+		u64map_fini(m);
+		*m = small;
+		return;
+	}
 	for (uint64_t i = 0; i < m->cap; i++)
 		m->slots[i].key = U64MAP_EMPTY;
 	m->nr = 0;

@@ -52,13 +52,24 @@ static inline void u64map_prefetch(const struct u64map *m, uint64_t key)
 /** u64map_get() - true and *val if @key is present. */
 bool u64map_get(const struct u64map *m, uint64_t key, uint64_t *val);
 
+/**
+ * u64map_ref() - the value of @key, to read or change in place; NULL if
+ * absent. Valid until the next put or del.
+ */
+uint64_t *u64map_ref(struct u64map *m, uint64_t key);
+
 /** u64map_put() - insert or replace; 0 or -ENOMEM. */
 int u64map_put(struct u64map *m, uint64_t key, uint64_t val);
 
 /** u64map_del() - remove; true if it was present. */
 bool u64map_del(struct u64map *m, uint64_t key);
 
-/** u64map_clear() - remove every key; keeps the arrays (O(capacity)). */
+/**
+ * u64map_clear() - remove every key. A table grown past a few hundred slots
+ * shrinks back to the initial size (memory follows what is held; the cost
+ * is that of the next puts, not of the largest size ever reached); a small
+ * one, or one whose smaller arrays cannot be had, is cleared in place.
+ */
 void u64map_clear(struct u64map *m);
 
 #endif /* SVATRACE_MODEL_U64MAP_H */

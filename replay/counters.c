@@ -44,6 +44,8 @@
 
 #include "common/log.h"
 #include "replay/counters.h"
+#include "replay/replay.h"
+#include "replay/source.h"
 #include "trace/format.h"
 #include "trace/trace.h"
 
@@ -248,6 +250,24 @@ int counters_parse_record(struct counters_measured *m, const char *event, const 
 	return 1;
 }
 
+/*
+ * Add generic record @rec's counts (event @ev, record @idx of @path) to @m.
+ * Return: 0, or -EBADMSG with what is wrong in @errmsg.
+ */
+static int count_rec(struct counters_measured *m, const char *path, uint64_t idx, const char *ev,
+		     const struct trace_rec *rec, char *errmsg, size_t errmsg_bytes)
+{
+	const char *text = trace_reader__generic_text(rec);
+	int pm = counters_parse_record(m, ev, text);
+	int pc = pm ? 0 : counters_parse_pcm_record(m, ev, text, rec->ts_ns);
+
+	if (pm >= 0 && pc >= 0)
+		return 0;
+	snprintf(errmsg, errmsg_bytes, "%s: record %llu (%s): no valid %s in '%s'", path,
+		 (unsigned long long)idx, ev, pm < 0 ? "count=" : "per_s=", text);
+	return -EBADMSG;
+}
+
 /* Add @path's counts to @m. */
 static int read_into(const char *path, struct counters_measured *m, char *errmsg,
 		     size_t errmsg_bytes)
@@ -268,26 +288,49 @@ static int read_into(const char *path, struct counters_measured *m, char *errmsg
 		return 0;
 	}
 	while ((rc = trace_reader__next(r, &rec)) == 1) {
-		const char *ev, *text;
-		int pm, pc;
-
-		if (rec->kind != TRACE_REC_GENERIC)
-			continue;
-		ev = trace_reader__event_name(r, rec);
-		text = trace_reader__generic_text(rec);
-		pm = counters_parse_record(m, ev, text);
-		pc = pm ? 0 : counters_parse_pcm_record(m, ev, text, rec->ts_ns);
-		if (pm < 0 || pc < 0) {
-			snprintf(errmsg, errmsg_bytes, "%s: record %llu (%s): no valid %s in '%s'",
-				 path, (unsigned long long)trace_reader__nr_records(r) - 1, ev,
-				 pm < 0 ? "count=" : "per_s=", text);
-			rc = -EBADMSG;
+		if (rec->kind == TRACE_REC_GENERIC &&
+		    (rc = count_rec(m, path, trace_reader__nr_records(r) - 1,
+				    trace_reader__event_name(r, rec), rec, errmsg, errmsg_bytes)))
 			break;
-		}
 	}
 	if (rc < 0 && rc != -EBADMSG)
 		snprintf(errmsg, errmsg_bytes, "%s", trace_reader__errmsg(r));
 	trace_reader__close(r);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * read_into() on the replay's own source (@src, the file @path): its records
+ * are kept for the replay's passes (replay_source_file__keep), so the trace
+ * is decoded once for the counters, the owners pass and the replay. Leaves
+ * @src rewound.
+ */
+static int read_source(struct replay_source *src, const char *path, struct counters_measured *m,
+		       char *errmsg, size_t errmsg_bytes)
+{
+	int64_t kinds = replay_source__kinds_seen(src);
+	const struct trace_rec *rec;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	if (kinds >= 0 && !(kinds & 1ll << TRACE_REC_GENERIC))
+		return 0;
+	replay_source_file__keep(src, replay_keep_budget());
+	while ((rc = replay_source__next(src, &rec)) == 1) {
+		const char *ev;
+
+		if (rec->kind != TRACE_REC_GENERIC)
+			continue;
+		ev = replay_source__string(src, rec->event_id);
+		if ((rc = count_rec(m, path, replay_source__nr_records(src) - 1,
+				    ev ? ev : trace_rec_default_event(rec), rec, errmsg,
+				    errmsg_bytes)))
+			break;
+	}
+	if (rc < 0 && rc != -EBADMSG)
+		snprintf(errmsg, errmsg_bytes, "%s", replay_source__errmsg(src));
+	if (!rc && (rc = replay_source__rewind(src)))
+		snprintf(errmsg, errmsg_bytes, "%s: %s", path, strerror(-rc));
 	return rc < 0 ? rc : 0;
 }
 
@@ -582,28 +625,48 @@ int counters_replay_with(const struct replay_opts *o, const char *counters_path,
 	struct counters_measured m;
 	struct capture c = {0};
 	char err[512] = "";
-	int rc = counters_read(o->trace_path, &m, err, sizeof(err));
+	struct replay_source *src = replay_source_file__open(o->trace_path, err, sizeof(err));
+	int rc;
 
-	if (rc == -EBADMSG)
-		return fail(o, rc, err);
-	/* an unreadable trace: replay_run() says why in its own words */
-	if (rc)
-		return replay_run(o, sink);
+	/*
+	 * The counts come from the replay's own source when its owners pass
+	 * reads the trace before the replay anyway: then the replay's first
+	 * record finds the string table as complete as before. Otherwise (or
+	 * an unreadable trace, which replay_run() reports in its own words) a
+	 * reader of their own, as the replay's first pass must be its first.
+	 */
+	if (src && !replay_owners_pass(src)) {
+		replay_source__close(src);
+		src = NULL;
+	}
+	rc = src ? read_source(src, o->trace_path, &m, err, sizeof(err))
+		 : counters_read(o->trace_path, &m, err, sizeof(err));
+	if (rc) {
+		replay_source__close(src);
+		return rc == -EBADMSG ? fail(o, rc, err) : replay_run(o, sink);
+	}
 	/* the counters file was asked for: it must read */
-	if (counters_path && (rc = read_into(counters_path, &m, err, sizeof(err))))
+	if (counters_path && (rc = read_into(counters_path, &m, err, sizeof(err)))) {
+		replay_source__close(src);
 		return fail(o, rc, err);
+	}
 	if (counters_path && !m.nr_records && !m.nr_pcm_records) {
 		snprintf(err, sizeof(err), "%s: no perfmon or pcm-iio counter records",
 			 counters_path);
+		replay_source__close(src);
 		return fail(o, -ENODATA, err);
 	}
-	if (!m.nr_records && !m.nr_pcm_records)
-		return replay_run(o, sink);
+	if (!m.nr_records && !m.nr_pcm_records) {
+		rc = src ? replay_run_file(o, src, sink) : replay_run(o, sink);
+		replay_source__close(src);
+		return rc;
+	}
 	c.inner = sink;
 	c.m = &m;
 	c.sink.ops = &cap_ops;
 	c.sink.ctx = &c;
-	rc = replay_run(o, &c.sink);
+	rc = src ? replay_run_file(o, src, &c.sink) : replay_run(o, &c.sink);
+	replay_source__close(src);
 	if (c.done && out)
 		print_all(out, &m, &c);
 	return rc;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sodium.h>
 
 #include "common/log.h"
@@ -723,7 +724,7 @@ static int setup_models(struct rp *p)
  * requests only: a trace whose header says it has none (TRACE_F_KINDS_SEEN)
  * is not read for it, with the same result as a pass that finds none.
  */
-static bool owners_needed(const struct replay_source *src)
+bool replay_owners_pass(const struct replay_source *src)
 {
 	const int64_t looked_at = 1ll << TRACE_REC_IOMMU_MAP | 1ll << TRACE_REC_IOMMU_UNMAP |
 				  1ll << TRACE_REC_DMA | 1ll << TRACE_REC_QI_SUBMIT |
@@ -731,6 +732,23 @@ static bool owners_needed(const struct replay_source *src)
 	int64_t kinds = replay_source__kinds_seen(src);
 
 	return kinds < 0 || (kinds & looked_at);
+}
+
+/*
+ * Memory for the records kept between the owners pass and the replay
+ * (replay_source_file__keep): up to 64 MiB (a trace of about a million
+ * records), and at most an eighth of an address-space limit (sweep
+ * --point-mem), so that keeping them never starves the models. A larger
+ * trace is read twice, as before.
+ */
+size_t replay_keep_budget(void)
+{
+	size_t bytes = 64u << 20;
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 8 < bytes)
+		bytes = (size_t)(rl.rlim_cur / 8);
+	return bytes;
 }
 
 static int setup(struct rp *p)
@@ -745,7 +763,7 @@ static int setup(struct rp *p)
 		return rc;
 	p->rq = request__new(p->cfg.domain_per_device, p->cfg.expand_wq, source_string, p->src);
 	p->own = owners__new();
-	if (p->own && owners_needed(p->src) && (rc = owners__scan(p->own, p->src))) {
+	if (p->own && replay_owners_pass(p->src) && (rc = owners__scan(p->own, p->src))) {
 		fail(p, "replay: reading the trace: %s", strerror(-rc));
 		return rc;
 	}
@@ -992,11 +1010,33 @@ int replay_run_source(const struct replay_opts *o, struct replay_source *src,
 	return rc;
 }
 
-int replay_run(const struct replay_opts *o, const struct results_sink *sink)
+int replay_run_file(const struct replay_opts *o, struct replay_source *src,
+		    const struct results_sink *sink)
 {
 	struct replay_opts oo = *o;
+	char hash[65] = "";
+
+	if (o->errmsg && o->errmsg_bytes)
+		o->errmsg[0] = 0;
+	/* the owners pass reads first: the replay gets its records without a second decode */
+	if (replay_owners_pass(src))
+		replay_source_file__keep(src, replay_keep_budget());
+	if (!o->trace_hash && replay_source__stored_hash(src)) {
+		/* known at open, verified as the replay reads: a mismatch fails the run */
+		snprintf(hash, sizeof(hash), "%s", replay_source__stored_hash(src));
+		oo.trace_hash = hash;
+	} else if (!o->trace_hash) {
+		if (replay_trace_hash(o->trace_path, hash, sizeof(hash)))
+			hash[0] = 0;
+		oo.trace_hash = hash;
+	}
+	return replay_run_source(&oo, src, sink);
+}
+
+int replay_run(const struct replay_opts *o, const struct results_sink *sink)
+{
 	struct replay_source *src;
-	char hash[65] = "", err[512];
+	char err[512];
 	int rc;
 
 	if (o->errmsg && o->errmsg_bytes)
@@ -1010,16 +1050,7 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink)
 			svt_err("%s", err);
 		return rc;
 	}
-	if (!o->trace_hash && replay_source__stored_hash(src)) {
-		/* known at open, verified as the replay reads: a mismatch fails the run */
-		snprintf(hash, sizeof(hash), "%s", replay_source__stored_hash(src));
-		oo.trace_hash = hash;
-	} else if (!o->trace_hash) {
-		if (replay_trace_hash(o->trace_path, hash, sizeof(hash)))
-			hash[0] = 0;
-		oo.trace_hash = hash;
-	}
-	rc = replay_run_source(&oo, src, sink);
+	rc = replay_run_file(o, src, sink);
 	replay_source__close(src);
 	return rc;
 }

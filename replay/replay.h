@@ -32,6 +32,7 @@
 #ifndef SVATRACE_REPLAY_REPLAY_H
 #define SVATRACE_REPLAY_REPLAY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -121,6 +122,29 @@ int replay_run(const struct replay_opts *o, const struct results_sink *sink);
  */
 int replay_run_source(const struct replay_opts *o, struct replay_source *src,
 		      const struct results_sink *sink);
+
+/**
+ * replay_run_file() - as replay_run(), on @src, which the caller opened
+ * from @o->trace_path with replay_source_file__open() (not closed) and may
+ * have read and rewound already: records it kept (replay_source_file__keep)
+ * are not decoded again.
+ */
+int replay_run_file(const struct replay_opts *o, struct replay_source *src,
+		    const struct results_sink *sink);
+
+/**
+ * replay_owners_pass() - the replay of @src reads it once before replaying
+ * it (the owners pass, replay/owners.h): the trace may hold maps, unmaps,
+ * DMA maps, invalidations or page requests.
+ */
+bool replay_owners_pass(const struct replay_source *src);
+
+/**
+ * replay_keep_budget() - bytes of records a replay's file source may keep
+ * between its passes: 64 MiB, at most an eighth of an address-space limit
+ * (sweep --point-mem).
+ */
+size_t replay_keep_budget(void);
 
 /**
  * replay_trace_hash() - the content hash replay_run() stores as the trace's

@@ -31,6 +31,8 @@ struct request {
 	const struct owners *own; /* what the trace says about owners (NULL: nothing) */
 	uint32_t next_unit;	  /* unit string id of the device being numbered (or OWNERS_NONE) */
 	uint32_t *dom_of_dev;	  /* per device index: its DID + 1 (0: not known) */
+	uint32_t named_dom;	  /* owner_dev: the domain last named (OWNERS_NONE: none) */
+	uint32_t named_dom_id;	  /* its interned "sid:..."/"dom:N" id */
 	uint32_t dom_of_dev_cap;  /* slots */
 	struct iova_reloc *reloc; /* maps moved off held IOVAs (NULL until one moves) */
 	struct request_stats stats; /* counts */
@@ -45,6 +47,7 @@ struct request *request__new(bool domain_per_device, bool expand_wq, request_str
 		return NULL;
 	rq->domain_per_device = domain_per_device;
 	rq->next_unit = OWNERS_NONE;
+	rq->named_dom = OWNERS_NONE;
 	rq->expand_wq = expand_wq;
 	rq->string = string;
 	rq->string_ctx = string_ctx;
@@ -327,12 +330,20 @@ static int owner_dev(struct request *rq, const struct trace_rec *rec, uint64_t i
 	rc = 0;
 	/* the device the dma:* records name (one device, one name), else the
 	 * domain's requester id or the domain itself */
-	if (id == OWNERS_NONE) {
+	if (id == OWNERS_NONE && dom == rq->named_dom) {
+		/* the name is the domain's for the whole run: no formatting and search per record
+		 */
+		id = rq->named_dom_id;
+	} else if (id == OWNERS_NONE) {
 		if (sid != OWNERS_NONE)
 			snprintf(name, sizeof(name), "sid:%#06x", sid & 0xffff);
 		else
 			snprintf(name, sizeof(name), "dom:%u", dom);
 		rc = request__intern(rq, name, &id);
+		if (!rc) {
+			rq->named_dom = dom;
+			rq->named_dom_id = id;
+		}
 	}
 	if (!rc)
 		rc = dev_index_ops(rq, id, dev, ops, ctx);

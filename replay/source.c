@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/alloc.h"
 #include "replay/source.h"
@@ -90,78 +91,205 @@ static struct replay_source *wrap(const struct replay_source_ops *ops, void *imp
 
 /* ---------------------------------------------------------------- file */
 
+/*
+ * A file source can keep the records of its first pass (replay_source_file__keep):
+ * the replay reads a trace twice, once to learn its owners (owners.h) and
+ * once to replay it, and decoding a record (decompression, unpacking) costs
+ * more than the owners pass does with it. Once a pass has read the whole
+ * file without error, a rewind serves the kept copies instead of reading the
+ * file again; a pass that fails, or a trace larger than the budget, keeps
+ * nothing and every pass reads the file as before. The reader keeps its
+ * string table across a rewind, so string() answers as after a rewind of
+ * the reader.
+ */
+enum keep_state {
+	KEEP_OFF,     /* nothing kept: every pass reads the file */
+	KEEP_FILLING, /* this pass (from record 0) copies what it reads */
+	KEEP_FULL,    /* a whole clean pass is kept */
+};
+
+struct file_src {
+	struct trace_reader *r; /* the file */
+	enum keep_state keep;	/* see above */
+	bool playing;		/* serving kept records (keep == KEEP_FULL, after a rewind) */
+	size_t max_bytes;	/* budget of arena + offsets */
+	char *arena;		/* kept records, back to back (each a multiple of 8 bytes) */
+	size_t arena_bytes;	/* used */
+	size_t arena_cap;	/* allocated */
+	uint32_t *off;		/* per kept record: its offset in arena */
+	size_t nr;		/* records kept */
+	size_t off_cap;		/* offsets allocated */
+	size_t pos;		/* playing: next record to serve */
+};
+
+static void keep_drop(struct file_src *f)
+{
+	free(f->arena);
+	free(f->off);
+	f->arena = NULL;
+	f->off = NULL;
+	f->arena_bytes = f->arena_cap = f->nr = f->off_cap = 0;
+	f->keep = KEEP_OFF;
+}
+
+/* Copy @rec into the arena; over the budget or out of memory, keep nothing. */
+static void keep_rec(struct file_src *f, const struct trace_rec *rec)
+{
+	size_t size = rec->size_bytes;
+
+	if (f->arena_bytes + size > f->arena_cap) {
+		size_t cap = f->arena_cap ? 2 * f->arena_cap : 1 << 16;
+		char *a;
+
+		while (cap < f->arena_bytes + size)
+			cap *= 2;
+		if (cap + f->off_cap * sizeof(*f->off) > f->max_bytes ||
+		    !(a = realloc(f->arena, cap))) {
+			keep_drop(f);
+			return;
+		}
+		f->arena = a;
+		f->arena_cap = cap;
+	}
+	if (f->nr == f->off_cap) {
+		size_t cap = f->off_cap ? 2 * f->off_cap : 4096;
+		uint32_t *o;
+
+		if (f->arena_cap + cap * sizeof(*o) > f->max_bytes ||
+		    !(o = realloc(f->off, cap * sizeof(*o)))) {
+			keep_drop(f);
+			return;
+		}
+		f->off = o;
+		f->off_cap = cap;
+	}
+	memcpy(f->arena + f->arena_bytes, rec, size);
+	f->off[f->nr++] = (uint32_t)f->arena_bytes;
+	f->arena_bytes += size;
+}
+
+/* The reader's answer @rc to a read of @n records @recs: kept while filling. */
+static int keep_read(struct file_src *f, int rc, const struct trace_rec *const *recs)
+{
+	if (f->keep != KEEP_FILLING)
+		return rc;
+	if (rc < 0)
+		keep_drop(f); /* the next pass reads the file again and meets the error again */
+	else if (rc == 0)
+		f->keep = KEEP_FULL;
+	for (int i = 0; i < rc && f->keep == KEEP_FILLING; i++)
+		keep_rec(f, recs[i]);
+	return rc;
+}
+
 static int file_next(void *impl, const struct trace_rec **rec)
 {
-	return trace_reader__next(impl, rec);
+	struct file_src *f = impl;
+
+	if (f->playing) {
+		if (f->pos == f->nr)
+			return 0;
+		*rec = (const struct trace_rec *)(f->arena + f->off[f->pos++]);
+		return 1;
+	}
+	return keep_read(f, trace_reader__next(f->r, rec), rec);
 }
 
 static int file_next_batch(void *impl, const struct trace_rec **recs, uint32_t max)
 {
-	return trace_reader__next_batch(impl, recs, max);
+	struct file_src *f = impl;
+	uint32_t n = 0;
+
+	if (f->playing) {
+		while (n < max && f->pos < f->nr)
+			recs[n++] = (const struct trace_rec *)(f->arena + f->off[f->pos++]);
+		return (int)n;
+	}
+	return keep_read(f, trace_reader__next_batch(f->r, recs, max), recs);
 }
 
 static int file_rewind(void *impl)
 {
-	return trace_reader__rewind(impl);
+	struct file_src *f = impl;
+
+	if (f->keep == KEEP_FULL) {
+		f->playing = true;
+		f->pos = 0;
+		return 0;
+	}
+	/* a pass that stopped early: the next one, from record 0, fills afresh */
+	f->arena_bytes = f->nr = 0;
+	return trace_reader__rewind(f->r);
 }
 
 static void file_close(void *impl)
 {
-	trace_reader__close(impl);
+	struct file_src *f = impl;
+
+	keep_drop(f);
+	trace_reader__close(f->r);
+	free(f);
 }
 
 static const char *file_string(void *impl, uint32_t id)
 {
-	return trace_reader__string(impl, id);
+	return trace_reader__string(((struct file_src *)impl)->r, id);
 }
 
 static const char *file_errmsg(void *impl)
 {
-	return trace_reader__errmsg(impl);
+	return trace_reader__errmsg(((struct file_src *)impl)->r);
 }
 
 static uint64_t file_nr_records(void *impl)
 {
-	return trace_reader__nr_records(impl);
+	struct file_src *f = impl;
+
+	return f->playing ? f->pos : trace_reader__nr_records(f->r);
 }
 
 static uint64_t file_done_bytes(void *impl)
 {
-	return trace_reader__offset(impl);
+	struct file_src *f = impl;
+
+	/* playing: the share of the records served (a progress display's estimate) */
+	if (f->playing)
+		return f->nr ? trace_reader__file_bytes(f->r) * f->pos / f->nr : 0;
+	return trace_reader__offset(f->r);
 }
 
 static uint64_t file_total_bytes(void *impl)
 {
-	return trace_reader__file_bytes(impl);
+	return trace_reader__file_bytes(((struct file_src *)impl)->r);
 }
 
 static const char *file_meta_json(void *impl)
 {
-	return trace_reader__meta_json(impl);
+	return trace_reader__meta_json(((struct file_src *)impl)->r);
 }
 
 static bool file_time_ordered(void *impl)
 {
-	return trace_reader__file_hdr(impl)->flags & TRACE_F_TIME_ORDERED;
+	return trace_reader__file_hdr(((struct file_src *)impl)->r)->flags & TRACE_F_TIME_ORDERED;
 }
 
 static int64_t file_cpus_seen(void *impl)
 {
-	const struct trace_file_hdr *fh = trace_reader__file_hdr(impl);
+	const struct trace_file_hdr *fh = trace_reader__file_hdr(((struct file_src *)impl)->r);
 
 	return fh->flags & TRACE_F_CPUS_SEEN ? (int64_t)fh->cpus_seen : -1;
 }
 
 static int64_t file_kinds_seen(void *impl)
 {
-	const struct trace_file_hdr *fh = trace_reader__file_hdr(impl);
+	const struct trace_file_hdr *fh = trace_reader__file_hdr(((struct file_src *)impl)->r);
 
 	return fh->flags & TRACE_F_KINDS_SEEN ? (int64_t)fh->kinds_seen : -1;
 }
 
 static const char *file_stored_hash(void *impl)
 {
-	return trace_reader__stored_hash(impl);
+	return trace_reader__stored_hash(((struct file_src *)impl)->r);
 }
 
 static const struct replay_source_ops file_ops = {
@@ -186,13 +314,36 @@ struct replay_source *replay_source_file__open(const char *path, char *err, size
 {
 	int rc = 0;
 	struct trace_reader *r = trace_reader__open(path, &rc);
+	struct file_src *f;
 
 	if (!r) {
 		snprintf(err, err_bytes, "%s", trace_open_errmsg());
 		errno = rc ? -rc : EIO;
 		return NULL;
 	}
-	return wrap(&file_ops, r);
+	f = svt_calloc(1, sizeof(*f));
+	if (!f) {
+		trace_reader__close(r);
+		snprintf(err, err_bytes, "%s: %s", path, strerror(ENOMEM));
+		errno = ENOMEM;
+		return NULL;
+	}
+	f->r = r;
+	return wrap(&file_ops, f);
+}
+
+void replay_source_file__keep(struct replay_source *s, size_t max_bytes)
+{
+	struct file_src *f = s->impl;
+
+	if (s->ops != &file_ops || f->keep != KEEP_OFF || f->playing ||
+	    trace_reader__nr_records(f->r))
+		return; /* not a file, or not at its start: a kept pass must be whole */
+	/* records take at least the file's bytes less its headers (v1), several times them (v2) */
+	if (trace_reader__file_bytes(f->r) > max_bytes)
+		return;
+	f->keep = KEEP_FILLING;
+	f->max_bytes = max_bytes;
 }
 
 /* ---------------------------------------------------------------- memory */

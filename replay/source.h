@@ -55,6 +55,15 @@ struct replay_source {
 struct replay_source *replay_source_file__open(const char *path, char *err, size_t err_bytes);
 
 /**
+ * replay_source_file__keep() - keep in memory the records of the pass that
+ * starts now (at most @max_bytes of them), so that after a rewind they are
+ * served again without reading and decoding the file. Only a pass that
+ * reads the whole file cleanly is kept; else every pass reads the file.
+ * A no-op for other back ends and once records were read.
+ */
+void replay_source_file__keep(struct replay_source *s, size_t max_bytes);
+
+/**
  * replay_source_mem__new() - a source serving @recs in array order.
  * @recs: @nr records (not copied: they must outlive the source).
  * @strings: names of string ids 1..@nr_strings (not copied); may be NULL.

@@ -22,7 +22,9 @@
 #include "lib/series.h"
 #include "model/metric_keys.h"
 #include "lib/u64map.h"
+#include "model/xlate/stale.h"
 #include "model/xlate/walk.h"
+#include "model/xlate/xlate-local.h"
 
 #define SERIES_MAX 4096 /* windows before the window doubles */
 #define BASE_PAGE_BYTES                                                                            \
@@ -237,12 +239,12 @@ struct model {
 	uint32_t nr_waiters, cap_waiters; /* used, allocated */
 	uint64_t absorb_ns;		  /* time of the entries in absorb */
 	struct u64map maps;		  /* live maps: (domain, iova) -> bytes */
-	struct u64map stale;	  /* unmapped pages some cache may still hold: map_key -> STALE_* */
+	struct stale stale;	  /* unmapped pages some cache may still hold (use after unmap) */
 	struct fq *fqs;		  /* per-domain flush queues */
 	uint32_t nr_fqs, cap_fqs; /* used, allocated */
 	struct u64map fq_of;	  /* domain -> index in fqs */
-	struct u64map held;	  /* lazy: map_key(domain, page) -> HELD_* of its queued unmap */
-	struct qcpu *qcpu;	  /* per-CPU descriptor runs and recent maps */
+	struct u64map held;    /* lazy: xlate_map_key(domain, page) -> HELD_* of its queued unmap */
+	struct qcpu *qcpu;     /* per-CPU descriptor runs and recent maps */
 	bool cm_seen;	       /* the trace flushed after a map (CAP.CM=1 in the traced system) */
 	bool trace_inv_wait;   /* the trace shows inv_wait descriptors: they are the waits */
 	uint32_t inval_src;    /* effective enum model_inval_source */
@@ -264,11 +266,9 @@ static void stale_check_(struct model *m, const struct model_access *a, uint64_t
 static inline void stale_check(struct model *m, const struct model_access *a, uint64_t addr,
 			       bool atc, bool hit)
 {
-	if (m->stale.nr)
+	if (!stale_empty(&m->stale))
 		stale_check_(m, a, addr, atc, hit);
 }
-static void stale_inval(struct model *m, const struct iotlb_inval *inv, bool atc);
-static uint64_t map_key(uint32_t domain, uint64_t iova);
 static const struct model_access *sva_access(struct model *m, const struct model_access *a,
 					     struct model_access *tmp);
 
@@ -421,7 +421,7 @@ struct model *model__new(const struct model_cfg *cfg)
 	if (!m->no_ats || !m->sim || !m->units || !m->dev_unit || !unit_get(m, 0) ||
 	    heap__reserve(&m->prq, cfg->prq_entries) || !m->devs || !m->qcpu || !m->sva_pasid ||
 	    u64map_init(&m->fq_of) || u64map_init(&m->resident) || u64map_init(&m->maps) ||
-	    u64map_init(&m->absorb) || u64map_init(&m->pend) || u64map_init(&m->stale) ||
+	    u64map_init(&m->absorb) || u64map_init(&m->pend) || stale_init(&m->stale) ||
 	    u64map_init(&m->held) || u64map_init(&m->at_touch) || u64map_init(&m->leaf_busy) ||
 	    series_setup(m)) {
 		model__free(m);
@@ -463,7 +463,7 @@ void model__free(struct model *m)
 	u64map_fini(&m->absorb);
 	u64map_fini(&m->pend);
 	u64map_fini(&m->leaf_busy);
-	u64map_fini(&m->stale);
+	stale_fini(&m->stale);
 	free(m->waiters);
 	for (uint32_t i = 0; i < m->nr_groups; i++)
 		free(m->groups[i].v);
@@ -1354,7 +1354,7 @@ static void inval_caches_in(struct model *m, uint32_t unit, const struct iotlb_i
 		pwalk__inval(m->units[i].pw, inv);
 	}
 	pend_forget(m);
-	stale_inval(m, inv, false);
+	stale_inval(&m->stale, inv, false);
 }
 
 /*
@@ -1382,7 +1382,7 @@ static bool atc_in(const struct mdev *d, const struct iotlb_inval *inv)
 static void inval_atcs(struct model *m, const struct iotlb_inval *inv, bool domain_only)
 {
 	pend_forget(m);
-	stale_inval(m, inv, true);
+	stale_inval(&m->stale, inv, true);
 	for (uint32_t i = 0; i < m->nr_devs; i++) {
 		struct iotlb *atc = m->devs[i].atc;
 		struct iotlb_inval ai = *inv;
@@ -1540,7 +1540,7 @@ static void held_add(struct model *m, const struct fq *q, uint32_t cpu, uint32_t
 	if (n > HELD_MAX_PAGES)
 		n = HELD_MAX_PAGES;
 	for (uint64_t i = 0; i < n; i++)
-		(void)u64map_put(&m->held, map_key(domain, first + (i << 12)), v);
+		(void)u64map_put(&m->held, xlate_map_key(domain, first + (i << 12)), v);
 }
 
 bool model__iova_held(struct model *m, uint32_t domain, uint64_t iova, uint64_t bytes)
@@ -1553,7 +1553,7 @@ bool model__iova_held(struct model *m, uint32_t domain, uint64_t iova, uint64_t 
 	if (n > HELD_MAX_PAGES)
 		n = HELD_MAX_PAGES;
 	for (uint64_t i = 0; i < n; i++) {
-		uint64_t key = map_key(domain, first + (i << 12)), v;
+		uint64_t key = xlate_map_key(domain, first + (i << 12)), v;
 		const struct fq *q;
 		uint32_t cpu;
 
@@ -1780,92 +1780,6 @@ static void qc_charge(struct model *m, uint64_t t, const struct model_qi *q, boo
 	}
 }
 
-static uint64_t map_key(uint32_t domain, uint64_t iova)
-{
-	/* IOVAs are page aligned: the low 12 bits carry the domain's low bits */
-	return (iova & ~0xfffull) ^ ((uint64_t)domain << 52) ^ (domain & 0xfff);
-}
-
-/*
- * Use after unmap: pages unmapped whose translation the IOTLB or an ATC may
- * still hold (not yet invalidated there). Value: page number << 20 |
- * domain << 4 | STALE_* bits; key map_key(domain, page).
- */
-#define STALE_IOTLB 1u		   /* the IOTLB may hold it */
-#define STALE_ATC 2u		   /* an ATC may hold it */
-#define STALE_REMAPPED 4u	   /* mapped again since: a walk finds the new translation */
-#define STALE_MAX_PAGES (1u << 18) /* pages tracked per unmap (1 GiB of 4 KiB) */
-
-static uint64_t stale_val(uint32_t domain, uint64_t page, uint32_t bits)
-{
-	return (page >> 12) << 20 | (uint64_t)(domain & 0xffff) << 4 | bits;
-}
-
-static void stale_unmap(struct model *m, uint32_t domain, uint64_t iova, uint64_t bytes)
-{
-	uint64_t first = iova & ~0xfffull, n = ((iova & 0xfff) + (bytes ? bytes : 1) + 0xfff) >> 12;
-	uint32_t bits = STALE_IOTLB | (m->cfg.ats ? STALE_ATC : 0);
-
-	if (n > STALE_MAX_PAGES)
-		n = STALE_MAX_PAGES;
-	for (uint64_t i = 0; i < n; i++)
-		u64map_put(&m->stale, map_key(domain, first + (i << 12)),
-			   stale_val(domain, first + (i << 12), bits));
-}
-
-static void stale_map(struct model *m, uint32_t domain, uint64_t iova, uint64_t bytes)
-{
-	uint64_t first = iova & ~0xfffull, n = ((iova & 0xfff) + (bytes ? bytes : 1) + 0xfff) >> 12,
-		 v;
-
-	if (!m->stale.nr)
-		return;
-	if (n > STALE_MAX_PAGES)
-		n = STALE_MAX_PAGES;
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t key = map_key(domain, first + (i << 12));
-
-		if (u64map_get(&m->stale, key, &v))
-			u64map_put(&m->stale, key, v | STALE_REMAPPED);
-	}
-}
-
-/* Does @inv (IOTLB or, @atc, device-TLB semantics) cover stale entry @v? */
-static bool stale_covered(const struct iotlb_inval *inv, uint64_t v, bool atc)
-{
-	uint64_t page = (v >> 20) << 12;
-	uint32_t domain = (uint32_t)(v >> 4) & 0xffff;
-
-	if (!atc && inv->domain != IOTLB_ANY && (inv->domain & 0xffff) != domain &&
-	    inv->kind != IOTLB_INV_GLOBAL)
-		return false;
-	if (inv->kind != IOTLB_INV_RANGE)
-		return true;
-	return page + 4096 > inv->addr && page < inv->addr + inv->bytes;
-}
-
-/* An invalidation reached the IOTLB (@atc false) or the ATCs: clear what it covers. */
-static void stale_inval(struct model *m, const struct iotlb_inval *inv, bool atc)
-{
-	uint32_t bit = atc ? STALE_ATC : STALE_IOTLB;
-	struct u64map keep;
-
-	if (!m->stale.nr || u64map_init(&keep))
-		return;
-	for (uint64_t i = 0; i < m->stale.cap; i++) {
-		uint64_t k = m->stale.slots[i].key, v = m->stale.slots[i].val;
-
-		if (k == U64MAP_EMPTY)
-			continue;
-		if (stale_covered(inv, v, atc))
-			v &= ~(uint64_t)bit;
-		if (v & (STALE_IOTLB | STALE_ATC))
-			u64map_put(&keep, k, v);
-	}
-	u64map_fini(&m->stale);
-	m->stale = keep;
-}
-
 /*
  * A lookup of translation page @addr for @a served from the ATC (@atc) or the
  * IOTLB (@hit) or walked. What was unmapped is tracked per 4 KiB, so the check
@@ -1881,14 +1795,13 @@ static void stale_check_(struct model *m, const struct model_access *a, uint64_t
 			 bool hit)
 {
 	uint64_t lo = a->iova > addr ? a->iova : addr;
-	uint64_t end = a->iova + (a->bytes ? a->bytes : 1), v;
+	uint64_t end = a->iova + (a->bytes ? a->bytes : 1);
+	uint32_t v;
 
-	if (!m->stale.nr)
-		return;
 	if (end < a->iova || end > addr + m->page_mask + 1)
 		end = addr + m->page_mask + 1; /* the part of the access in this page */
 	for (uint64_t p = lo & ~0xfffull; p < end; p += 4096) {
-		if (!u64map_get(&m->stale, map_key(a->domain, p), &v))
+		if (!stale_get(&m->stale, a->domain, p, &v))
 			continue;
 		if (hit && (v & STALE_REMAPPED) && m->page_mask > 0xfff)
 			continue;
@@ -1916,13 +1829,13 @@ void model__map(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain, u
 		uint64_t bytes)
 {
 	uint64_t pages = (bytes + m->page_mask) / m->cfg.page_bytes, old;
-	uint64_t key = map_key(domain, iova);
+	uint64_t key = xlate_map_key(domain, iova);
 
 	note_call(m, t_ns, cpu);
 	if (m->cfg.mode == MODEL_MODE_FAULTING)
 		return; /* SVA: the device uses the CPU's page tables; nothing is mapped */
 	qc_map(m, t_ns, cpu, domain, iova, bytes);
-	stale_map(m, domain, iova, bytes);
+	stale_map(&m->stale, domain, iova, bytes);
 	m->st.nr_maps++;
 	m->st.map_pages += pages;
 	m->st.map_bytes += bytes;
@@ -1947,20 +1860,21 @@ void model__unmap(struct model *m, uint64_t t_ns, uint32_t cpu, uint32_t domain,
 		  uint64_t bytes)
 {
 	uint64_t pages = (bytes + m->page_mask) / m->cfg.page_bytes, mapped;
-	uint64_t key = map_key(domain, iova);
+	uint64_t key = xlate_map_key(domain, iova);
 
 	note_call(m, t_ns, cpu);
 	if (m->cfg.mode == MODEL_MODE_FAULTING)
 		return; /* SVA: nothing was mapped */
 	qc_unmap(m, cpu, iova, bytes);
-	stale_unmap(m, domain, iova, bytes);
+	(void)stale_unmap(&m->stale, domain, iova, bytes,
+			  STALE_IOTLB | (m->cfg.ats ? STALE_ATC : 0));
 	m->st.nr_unmaps++;
 	m->st.unmap_cpu_ns += m->cfg.unmap_call_ns + pages * m->cfg.unmap_page_ns;
 	if (u64map_get(&m->maps, key, &mapped)) {
 		u64map_del(&m->maps, key);
 		if (bytes < mapped) {
 			/* partial unmap from the start: the rest stays mapped */
-			u64map_put(&m->maps, map_key(domain, iova + bytes), mapped - bytes);
+			u64map_put(&m->maps, xlate_map_key(domain, iova + bytes), mapped - bytes);
 			m->st.live_bytes -= bytes;
 			m->st.unmap_partial++;
 		} else {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_lib.c - the toolkit in lib/: the (time, seq) heap against a sorted
- * reference; the unit parser's table (each unit, each kind, each error).
+ * reference; the unit parser's table (each unit, each kind, each error);
+ * the u64map against a direct-mapped array (puts, deletions, in-place
+ * values, clears of a grown and of a small table).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -14,6 +16,7 @@
 
 #include "lib/heap.h"
 #include "lib/prng.h"
+#include "lib/u64map.h"
 #include "lib/units.h"
 
 struct item {
@@ -334,13 +337,77 @@ static void test_units_double(void **state)
 	assert_non_null(strstr(units_kind_rule(UNITS_COUNT), "1k = 1000"));
 }
 
+/* ------------------------------------------------ u64map */
+
+#define MAP_KEYS 4096 /* key k stands for k * 0x10001000 (page-like, spread) */
+
+static void check_map(const struct u64map *m, const uint64_t *ref, const bool *in)
+{
+	uint64_t n = 0, v;
+
+	for (uint64_t k = 0; k < MAP_KEYS; k++) {
+		bool got = u64map_get(m, k * 0x10001000ull, &v);
+
+		assert_int_equal(got, in[k]);
+		if (got)
+			assert_true(v == ref[k]);
+		n += in[k];
+	}
+	assert_true(m->nr == n);
+}
+
+static void test_u64map_vs_array(void **state)
+{
+	static uint64_t ref[MAP_KEYS];
+	static bool in[MAP_KEYS];
+	struct u64map m;
+	struct prng g;
+
+	prng_seed(&g, 3);
+	assert_int_equal(u64map_init(&m), 0);
+	assert_int_equal(u64map_put(&m, U64MAP_EMPTY, 1), -EINVAL);
+	for (int round = 0; round < 6; round++) {
+		/* grow well past the size a clear keeps, or (odd rounds) stay small */
+		uint64_t steps = round & 1 ? 40 : 20000;
+
+		for (uint64_t i = 0; i < steps; i++) {
+			uint64_t k = prng_below(&g, round & 1 ? 64 : MAP_KEYS),
+				 key = k * 0x10001000ull;
+			uint64_t op = prng_below(&g, 4), *v;
+
+			if (op < 2) {
+				assert_int_equal(u64map_put(&m, key, i), 0);
+				ref[k] = i;
+				in[k] = true;
+			} else if (op == 2) {
+				assert_int_equal(u64map_del(&m, key), in[k]);
+				in[k] = false;
+			} else if ((v = u64map_ref(&m, key))) {
+				assert_true(in[k]);
+				*v += 7; /* changed in place: the next get sees it */
+				ref[k] += 7;
+			} else {
+				assert_false(in[k]);
+			}
+		}
+		check_map(&m, ref, in);
+		if (!(round & 1))
+			assert_true(m.cap > 1024);
+		u64map_clear(&m);
+		memset(in, 0, sizeof(in));
+		check_map(&m, ref, in);
+		assert_true(m.cap <= 256); /* a grown table shrank back */
+	}
+	u64map_fini(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_heap_ties_fifo), cmocka_unit_test(test_heap_vs_sorted),
 	    cmocka_unit_test(test_heap_fix_top),   cmocka_unit_test(test_heap_reserve),
 	    cmocka_unit_test(test_units_table),	   cmocka_unit_test(test_units_errors),
-	    cmocka_unit_test(test_units_double),
+	    cmocka_unit_test(test_units_double),   cmocka_unit_test(test_u64map_vs_array),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -333,6 +333,9 @@ static void test_absent(void **state)
 
 /* ------------------------------------------------- traces and replay */
 
+/* write_trace() starts with an iommu:map of the pages (the replay's owners pass runs) */
+static bool trace_with_map;
+
 /* A trace: @nr_acc 64-byte reads over @nr_pages pages, then the counts of @pm. */
 static void write_trace(const char *path, unsigned int nr_acc, unsigned int nr_pages,
 			struct perfmon *pm, const char *extra_event, const char *extra_text)
@@ -342,6 +345,17 @@ static void write_trace(const char *path, unsigned int nr_acc, unsigned int nr_p
 
 	assert_non_null(w);
 	dev = trace_writer__intern(w, "nic0");
+	if (trace_with_map) {
+		struct trace_rec_iommu_map m = {0};
+
+		m.hdr.kind = TRACE_REC_IOMMU_MAP;
+		m.hdr.size_bytes = sizeof(m);
+		m.hdr.ts_ns = 500;
+		m.iova = 0x100000;
+		m.size_bytes = (uint64_t)nr_pages * 4096;
+		m.device_id = dev;
+		assert_int_equal(trace_writer__append(w, &m.hdr), 0);
+	}
 	for (unsigned int i = 0; i < nr_acc; i++) {
 		struct trace_rec_dev_access a = {0};
 
@@ -532,6 +546,39 @@ static void test_replay_compare(void **state)
 	assert_non_null(strstr(err, "record 4"));
 	assert_non_null(strstr(err, "perfmon:dmar0/iotlb_hit"));
 	assert_int_equal(c.ended, 0);
+}
+
+/*
+ * The same with a map first: the replay reads the trace before replaying it
+ * (its owners pass), and the counts come from that source's kept records,
+ * not from a reader of their own (replay/counters.c read_source).
+ */
+static void test_replay_compare_owners_pass(void **state)
+{
+	struct fake f;
+	struct perfmon *pm = counted(&f);
+	static struct cap c;
+	char out[4096], err[512];
+
+	trace_with_map = true;
+	write_trace(rpath("rm.svt"), 400, 8, pm, NULL, NULL);
+	perfmon__free(pm);
+	assert_int_equal(run_replay(rpath("rm.svt"), &c, out, sizeof(out), err, sizeof(err)), 0);
+	assert_int_equal(c.ended, 1);
+	assert_true(get(&c, "map.pages") == 8); /* the map was replayed */
+	assert_true(get(&c, "counter.iotlb_lookups.measured") == 2000);
+	assert_true(get(&c, "counter.iotlb_hits.measured") == 1500);
+	assert_true(get(&c, "counter.page_requests.measured") == 7);
+	assert_true(get(&c, "counter.iotlb_lookups.model") == get(&c, "iotlb.lookups"));
+	assert_non_null(strstr(out, "IOTLB lookups"));
+
+	write_trace(rpath("badm.svt"), 4, 2, NULL, "perfmon:dmar0/iotlb_hit", "count=12x");
+	assert_int_equal(run_replay(rpath("badm.svt"), &c, out, sizeof(out), err, sizeof(err)),
+			 -EBADMSG);
+	assert_non_null(strstr(err, "record 5")); /* after the map */
+	assert_non_null(strstr(err, "perfmon:dmar0/iotlb_hit"));
+	assert_int_equal(c.ended, 0);
+	trace_with_map = false;
 }
 
 static void test_parse_record(void **state)
@@ -733,6 +780,7 @@ int main(void)
 	    cmocka_unit_test(test_absent),
 	    cmocka_unit_test(test_records_read_back),
 	    cmocka_unit_test(test_replay_compare),
+	    cmocka_unit_test(test_replay_compare_owners_pass),
 	    cmocka_unit_test(test_parse_record),
 	    cmocka_unit_test(test_parse_pcm_record),
 	    cmocka_unit_test(test_replay_dsa),

@@ -5,6 +5,9 @@
  * records are counted, a source error still replays the good prefix, and
  * every error (bad scenario, invalid model configuration, each allocation
  * failure) reaches the caller once, through its buffer, with nothing logged.
+ * The file source's kept first pass (replay_source_file__keep) serves the
+ * same records again after a rewind without the file, and keeps nothing
+ * over its budget or from a pass that failed.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -14,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "common/log.h"
@@ -25,6 +30,7 @@
 #include "replay/replay.h"
 #include "replay/scenario.h"
 #include "replay/source.h"
+#include "trace/trace.h"
 
 /* ------------------------------------------------------- capture sink */
 
@@ -437,6 +443,121 @@ static void test_every_allocation_failure_reported(void **state)
 	assert_true(n > 8); /* the pipeline's allocations were all reached */
 }
 
+/* ------------------------------------------------------- kept file pass */
+
+#define KEEP_NR 50000 /* records of the test file (3 chunks) */
+
+/* A v2 trace of KEEP_NR map records naming two devices; its path in @path. */
+static void keep_file(char *path, size_t bytes)
+{
+	struct trace_writer *w;
+	struct trace_rec_iommu_map m;
+	int fd;
+
+	snprintf(path, bytes, "/tmp/svt-test-keep.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	w = trace_writer__open_fmt(path, TRACE_CLOCK_MONOTONIC, 0, "{}",
+				   TRACE_VERSION_MAJOR_PACKED);
+	assert_non_null(w);
+	for (uint64_t i = 0; i < KEEP_NR; i++) {
+		memset(&m, 0, sizeof(m));
+		m.hdr.kind = TRACE_REC_IOMMU_MAP;
+		m.hdr.size_bytes = sizeof(m);
+		m.hdr.ts_ns = 1000 * i;
+		m.hdr.cpu = (uint16_t)(i % 3);
+		m.iova = 0x100000 + (i << 12);
+		m.size_bytes = 4096 * (1 + i % 4);
+		m.paddr = (i * 0x9e3779b97f4a7c15ull) & ~0xfffull; /* little to compress */
+		m.device_id = trace_writer__intern(w, i % 2 ? "0000:00:01.0" : "0000:00:02.0");
+		assert_int_equal(trace_writer__append(w, &m.hdr), 0);
+	}
+	assert_int_equal(trace_writer__close(w), 0);
+}
+
+/*
+ * One pass of @s: every record checked against what the file holds
+ * (ts_ns = 1000 * index, device names alternate). Return: records read
+ * before the end (@rc_out: 0) or an error (@rc_out < 0).
+ */
+static uint64_t keep_pass(struct replay_source *s, bool batch, int *rc_out)
+{
+	const struct trace_rec *recs[REPLAY_SOURCE_BATCH_MAX];
+	uint64_t n = 0;
+	int rc;
+
+	do {
+		rc = batch ? replay_source__next_batch(s, recs, REPLAY_SOURCE_BATCH_MAX)
+			   : replay_source__next(s, &recs[0]);
+		for (int i = 0; i < rc; i++, n++) {
+			const struct trace_rec_iommu_map *m = (const void *)recs[i];
+
+			assert_int_equal(m->hdr.ts_ns, 1000 * n);
+			assert_int_equal(m->iova, 0x100000 + (n << 12));
+			assert_string_equal(replay_source__string(s, m->device_id),
+					    n % 2 ? "0000:00:01.0" : "0000:00:02.0");
+		}
+		if (rc > 0)
+			assert_int_equal(replay_source__nr_records(s), n);
+	} while (rc > 0);
+	*rc_out = rc;
+	return n;
+}
+
+static void test_file_keep(void **state)
+{
+	char path[64], err[256];
+	struct replay_source *kept, *small, *plain;
+	struct stat st;
+	uint64_t n;
+	int rc;
+
+	keep_file(path, sizeof(path));
+	kept = replay_source_file__open(path, err, sizeof(err));
+	small = replay_source_file__open(path, err, sizeof(err));
+	plain = replay_source_file__open(path, err, sizeof(err));
+	assert_true(kept && small && plain);
+	replay_source_file__keep(kept, 64u << 20);
+	replay_source_file__keep(small, 4096); /* far less than the records */
+	assert_int_equal(keep_pass(kept, false, &rc), KEEP_NR);
+	assert_int_equal(rc, 0);
+	assert_int_equal(keep_pass(small, true, &rc), KEEP_NR);
+	assert_int_equal(keep_pass(plain, false, &rc), KEEP_NR);
+
+	/* the file loses its records: only the source that kept them still has them */
+	assert_int_equal(truncate(path, 200), 0);
+	for (int pass = 0; pass < 2; pass++) {
+		assert_int_equal(replay_source__rewind(kept), 0);
+		assert_int_equal(keep_pass(kept, pass, &rc), KEEP_NR);
+		assert_int_equal(rc, 0);
+	}
+	assert_int_equal(replay_source__rewind(small), 0);
+	assert_true(keep_pass(small, false, &rc) < KEEP_NR && rc < 0);
+	assert_int_equal(replay_source__rewind(plain), 0);
+	assert_true(keep_pass(plain, false, &rc) < KEEP_NR && rc < 0);
+	replay_source__close(kept);
+	replay_source__close(small);
+	replay_source__close(plain);
+
+	unlink(path);
+
+	/* a pass that fails keeps nothing: the next one meets the error again */
+	keep_file(path, sizeof(path));
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(truncate(path, st.st_size * 3 / 4), 0);
+	kept = replay_source_file__open(path, err, sizeof(err));
+	assert_non_null(kept);
+	replay_source_file__keep(kept, 64u << 20);
+	n = keep_pass(kept, true, &rc);
+	assert_true(rc < 0 && n > 0 && n < KEEP_NR);
+	assert_int_equal(replay_source__rewind(kept), 0);
+	assert_int_equal(keep_pass(kept, false, &rc), n);
+	assert_true(rc < 0);
+	replay_source__close(kept);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +569,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_scenario_one_message),
 	    cmocka_unit_test(test_invalid_model_config),
 	    cmocka_unit_test(test_every_allocation_failure_reported),
+	    cmocka_unit_test(test_file_keep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,8 @@
  * large grid (linear: hashed point keys), duplicate points found through a
  * plan, and the error codes of the plan, the runner and the job emitter
  * (0/-errno, never CLI exit statuses); a point's replay builds its
- * scenario chain once (issue 11).
+ * scenario chain once (issue 11); the wide views name the keys of the
+ * sweep's runs once it ends.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "common/log.h"
 #include "replay/registry.h"
@@ -398,13 +400,79 @@ static void test_point_chain_built_once(void **state)
 	sweep_plan__free(sp);
 }
 
+/* The SQL of view @name in database @path, read without svatrace (no refresh); malloc'd. */
+static char *view_sql(const char *path, const char *name)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	char *sql = NULL;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE name = ?", -1, &s, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		sql = strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	assert_non_null(sql);
+	return sql;
+}
+
+/*
+ * A sweep's workers' opens do not rebuild the wide views (every open parsed
+ * and rebuilt them); the commits that store new keys do, so after the sweep
+ * they name the metric keys its runs stored.
+ */
+static void test_views_after_sweep(void **state)
+{
+	const char *axes[] = {"iotlb.entries=32,64"};
+	struct sweep_opts o = {.trace = tpath("views.svt"), .db = tpath("views.db")};
+	struct trace_writer *w = trace_writer__open(o.trace, TRACE_CLOCK_SYNTHETIC, 0, "{}");
+	const struct sweep_hooks hooks = {0};
+	size_t counts[SWEEP_NR_PT_STATES];
+	struct sweep_plan *sp;
+	char err[512], *sql;
+	double wall_s;
+
+	(void)state;
+	assert_non_null(w);
+	for (int i = 0; i < 50; i++) {
+		struct trace_rec_dev_access a = {.hdr = {.ts_ns = 1000 + 10 * (uint64_t)i,
+							 .kind = TRACE_REC_DEV_ACCESS,
+							 .size_bytes = sizeof(a)},
+						 .iova = 0x100000 + 4096 * (uint64_t)(i % 5),
+						 .size_bytes = 64,
+						 .pasid = TRACE_NO_PASID};
+
+		assert_int_equal(trace_writer__append(w, &a.hdr), 0);
+	}
+	assert_int_equal(trace_writer__close(w), 0);
+	sp = sweep_plan__new(&o, grid_of(axes, 1), err, sizeof(err));
+	if (!sp)
+		fail_msg("plan: %s", err);
+	assert_int_equal(sweep_plan__check_db(sp, SWEEP_DB_CREATE, err, sizeof(err)), 0);
+	sql = view_sql(o.db, "run_metrics_wide");
+	assert_null(strstr(sql, "iotlb.lookups")); /* an empty database: no keys yet */
+	free(sql);
+	assert_int_equal(sweep_plan__run(sp, 1, &hooks, &wall_s), 0);
+	sweep_plan__count(sp, counts);
+	assert_int_equal(counts[SWEEP_PT_OK], 2);
+	sql = view_sql(o.db, "run_metrics_wide");
+	assert_non_null(strstr(sql, "iotlb.lookups"));
+	free(sql);
+	sweep_plan__free(sp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_duplicates_large), cmocka_unit_test(test_duplicates_exact),
-	    cmocka_unit_test(test_plan_duplicates),  cmocka_unit_test(test_plan_errors),
-	    cmocka_unit_test(test_check_db_errors),  cmocka_unit_test(test_runner_errors),
-	    cmocka_unit_test(test_emit_jobs),	     cmocka_unit_test(test_point_chain_built_once),
+	    cmocka_unit_test(test_duplicates_large),  cmocka_unit_test(test_duplicates_exact),
+	    cmocka_unit_test(test_plan_duplicates),   cmocka_unit_test(test_plan_errors),
+	    cmocka_unit_test(test_check_db_errors),   cmocka_unit_test(test_runner_errors),
+	    cmocka_unit_test(test_emit_jobs),	      cmocka_unit_test(test_point_chain_built_once),
+	    cmocka_unit_test(test_views_after_sweep),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
