@@ -44,7 +44,8 @@ struct owners {
 	uint32_t units[OWN_MAX_UNITS]; /* unit string ids in order of first use */
 	uint32_t nr_units;	       /* used */
 	bool dom_flushed;	       /* a domain- or page-selective IOTLB invalidation was seen */
-	struct own_cpu *cpu;	       /* OWN_CPUS */
+	struct own_cpu *cpu;	       /* OWN_CPUS, each set up at its first use (cpu_of) */
+	bool cpu_used[OWN_CPUS];       /* cpu[i] is set up */
 };
 
 struct owners *owners__new(void)
@@ -61,8 +62,6 @@ struct owners *owners__new(void)
 		errno = ENOMEM;
 		return NULL;
 	}
-	for (uint32_t i = 0; i < OWN_CPUS; i++)
-		o->cpu[i].last_did = OWNERS_NONE;
 	return o;
 }
 
@@ -117,9 +116,20 @@ static int note_time(struct owners *o, uint64_t tk, uint32_t domain)
 	return u64map_put(&o->time_dom, tk, d) < 0 ? -ENOMEM : 0;
 }
 
+/*
+ * A CPU's state, set up at its first use: the table is 3.5 MiB of calloc'ed
+ * (untouched, so unfaulted) memory, and a trace names a few CPUs; setting
+ * every slot up front faulted in all of it on every replay.
+ */
 static struct own_cpu *cpu_of(struct owners *o, uint32_t cpu)
 {
-	return &o->cpu[cpu < OWN_CPUS ? cpu : OWN_CPUS - 1];
+	uint32_t i = cpu < OWN_CPUS ? cpu : OWN_CPUS - 1;
+
+	if (!o->cpu_used[i]) {
+		o->cpu_used[i] = true;
+		o->cpu[i].last_did = OWNERS_NONE;
+	}
+	return &o->cpu[i];
 }
 
 static void push_range(struct own_range *v, uint32_t *nr, uint32_t cap, const struct own_range *r)

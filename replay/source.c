@@ -114,8 +114,7 @@ struct file_src {
 	bool playing;		/* serving kept records (keep == KEEP_FULL, after a rewind) */
 	size_t max_bytes;	/* budget of arena + offsets */
 	char *arena;		/* kept records, back to back (each a multiple of 8 bytes) */
-	size_t arena_bytes;	/* used */
-	size_t arena_cap;	/* allocated */
+	size_t arena_bytes;	/* used (the arena holds max_bytes) */
 	uint32_t *off;		/* per kept record: its offset in arena */
 	size_t nr;		/* records kept */
 	size_t off_cap;		/* offsets allocated */
@@ -128,40 +127,40 @@ static void keep_drop(struct file_src *f)
 	free(f->off);
 	f->arena = NULL;
 	f->off = NULL;
-	f->arena_bytes = f->arena_cap = f->nr = f->off_cap = 0;
+	f->arena_bytes = f->nr = f->off_cap = 0;
 	f->keep = KEEP_OFF;
 }
 
-/* Copy @rec into the arena; over the budget or out of memory, keep nothing. */
+/*
+ * Copy @rec into the arena; over the budget or out of memory, keep nothing.
+ * The arena is the whole budget, allocated once: glibc maps a block this
+ * large on its own, so only the pages records fill are ever touched, where
+ * growing it by realloc copied every record up to twice into fresh pages
+ * (half the page faults of a short replay).
+ */
 static void keep_rec(struct file_src *f, const struct trace_rec *rec)
 {
 	size_t size = rec->size_bytes;
 
-	if (f->arena_bytes + size > f->arena_cap) {
-		size_t cap = f->arena_cap ? 2 * f->arena_cap : 1 << 16;
-		char *a;
-
-		while (cap < f->arena_bytes + size)
-			cap *= 2;
-		if (cap + f->off_cap * sizeof(*f->off) > f->max_bytes ||
-		    !(a = realloc(f->arena, cap))) {
-			keep_drop(f);
-			return;
-		}
-		f->arena = a;
-		f->arena_cap = cap;
+	if (!f->arena && !(f->arena = malloc(f->max_bytes))) {
+		keep_drop(f);
+		return;
 	}
 	if (f->nr == f->off_cap) {
 		size_t cap = f->off_cap ? 2 * f->off_cap : 4096;
 		uint32_t *o;
 
-		if (f->arena_cap + cap * sizeof(*o) > f->max_bytes ||
+		if (f->arena_bytes + cap * sizeof(*o) > f->max_bytes ||
 		    !(o = realloc(f->off, cap * sizeof(*o)))) {
 			keep_drop(f);
 			return;
 		}
 		f->off = o;
 		f->off_cap = cap;
+	}
+	if (f->arena_bytes + size + f->off_cap * sizeof(*f->off) > f->max_bytes) {
+		keep_drop(f);
+		return;
 	}
 	memcpy(f->arena + f->arena_bytes, rec, size);
 	f->off[f->nr++] = (uint32_t)f->arena_bytes;
