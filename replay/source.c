@@ -112,22 +112,19 @@ struct file_src {
 	struct trace_reader *r; /* the file */
 	enum keep_state keep;	/* see above */
 	bool playing;		/* serving kept records (keep == KEEP_FULL, after a rewind) */
-	size_t max_bytes;	/* budget of arena + offsets */
-	char *arena;		/* kept records, back to back (each a multiple of 8 bytes) */
-	size_t arena_bytes;	/* used (the arena holds max_bytes) */
-	uint32_t *off;		/* per kept record: its offset in arena */
-	size_t nr;		/* records kept */
-	size_t off_cap;		/* offsets allocated */
-	size_t pos;		/* playing: next record to serve */
+	size_t max_bytes;	/* budget of the arena */
+	char *arena;	    /* kept records, back to back: each one's size_bytes finds the next */
+	size_t arena_bytes; /* used (the arena holds max_bytes) */
+	size_t nr;	    /* records kept */
+	size_t pos;	    /* playing: index of the next record to serve */
+	size_t pos_bytes;   /* playing: its offset in arena */
 };
 
 static void keep_drop(struct file_src *f)
 {
 	free(f->arena);
-	free(f->off);
 	f->arena = NULL;
-	f->off = NULL;
-	f->arena_bytes = f->nr = f->off_cap = 0;
+	f->arena_bytes = f->nr = 0;
 	f->keep = KEEP_OFF;
 }
 
@@ -146,25 +143,13 @@ static void keep_rec(struct file_src *f, const struct trace_rec *rec)
 		keep_drop(f);
 		return;
 	}
-	if (f->nr == f->off_cap) {
-		size_t cap = f->off_cap ? 2 * f->off_cap : 4096;
-		uint32_t *o;
-
-		if (f->arena_bytes + cap * sizeof(*o) > f->max_bytes ||
-		    !(o = realloc(f->off, cap * sizeof(*o)))) {
-			keep_drop(f);
-			return;
-		}
-		f->off = o;
-		f->off_cap = cap;
-	}
-	if (f->arena_bytes + size + f->off_cap * sizeof(*f->off) > f->max_bytes) {
+	if (f->arena_bytes + size > f->max_bytes) {
 		keep_drop(f);
 		return;
 	}
 	memcpy(f->arena + f->arena_bytes, rec, size);
-	f->off[f->nr++] = (uint32_t)f->arena_bytes;
 	f->arena_bytes += size;
+	f->nr++;
 }
 
 /* The reader's answer @rc to a read of @n records @recs: kept while filling. */
@@ -181,6 +166,16 @@ static int keep_read(struct file_src *f, int rc, const struct trace_rec *const *
 	return rc;
 }
 
+/* Playing: the next kept record (f->pos < f->nr). */
+static const struct trace_rec *play_next(struct file_src *f)
+{
+	const struct trace_rec *rec = (const void *)(f->arena + f->pos_bytes);
+
+	f->pos_bytes += rec->size_bytes;
+	f->pos++;
+	return rec;
+}
+
 static int file_next(void *impl, const struct trace_rec **rec)
 {
 	struct file_src *f = impl;
@@ -188,7 +183,7 @@ static int file_next(void *impl, const struct trace_rec **rec)
 	if (f->playing) {
 		if (f->pos == f->nr)
 			return 0;
-		*rec = (const struct trace_rec *)(f->arena + f->off[f->pos++]);
+		*rec = play_next(f);
 		return 1;
 	}
 	return keep_read(f, trace_reader__next(f->r, rec), rec);
@@ -201,7 +196,7 @@ static int file_next_batch(void *impl, const struct trace_rec **recs, uint32_t m
 
 	if (f->playing) {
 		while (n < max && f->pos < f->nr)
-			recs[n++] = (const struct trace_rec *)(f->arena + f->off[f->pos++]);
+			recs[n++] = play_next(f);
 		return (int)n;
 	}
 	return keep_read(f, trace_reader__next_batch(f->r, recs, max), recs);
@@ -213,7 +208,7 @@ static int file_rewind(void *impl)
 
 	if (f->keep == KEEP_FULL) {
 		f->playing = true;
-		f->pos = 0;
+		f->pos = f->pos_bytes = 0;
 		return 0;
 	}
 	/* a pass that stopped early: the next one, from record 0, fills afresh */
