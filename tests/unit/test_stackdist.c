@@ -110,6 +110,25 @@ static void test_fully_associative_large(void **state)
 	stackdist__free(sd);
 }
 
+/*
+ * @sd answers, for set counts @sets_lo, x @sets_step, ... up to 1024 and
+ * 1, 2, 4 ... @max_ways ways, the misses of an iotlb of that geometry.
+ */
+static void expect_iotlb_misses(const struct stackdist *sd, uint32_t sets_lo, uint32_t sets_step,
+				uint32_t max_ways)
+{
+	uint64_t m;
+
+	for (uint32_t sets = sets_lo; sets <= 1024; sets *= sets_step) {
+		for (uint32_t ways = 1; ways <= max_ways; ways *= 2) {
+			assert_int_equal(stackdist__misses(sd, sets * ways, ways, &m), 0);
+			if (m != iotlb_misses(sets * ways, ways))
+				fail_msg("%u sets x %u ways: stackdist %llu misses", sets, ways,
+					 (unsigned long long)m);
+		}
+	}
+}
+
 static void test_set_associative(void **state)
 {
 	/* set counts 1..1024, up to 16 ways */
@@ -117,14 +136,7 @@ static void test_set_associative(void **state)
 	struct stackdist *sd = run(&cfg);
 	uint64_t m;
 
-	for (uint32_t sets = 1; sets <= 1024; sets *= 4) {
-		for (uint32_t ways = 1; ways <= 16; ways *= 2) {
-			assert_int_equal(stackdist__misses(sd, sets * ways, ways, &m), 0);
-			if (m != iotlb_misses(sets * ways, ways))
-				fail_msg("%u sets x %u ways: stackdist %llu misses", sets, ways,
-					 (unsigned long long)m);
-		}
-	}
+	expect_iotlb_misses(sd, 1, 4, 16);
 	/* untracked: 3 sets, 32 ways, 2048 sets */
 	assert_int_equal(stackdist__misses(sd, 24, 8, &m), -EINVAL);
 	assert_int_equal(stackdist__misses(sd, 64, 32, &m), -EINVAL);
@@ -152,14 +164,7 @@ static void test_set_associative_coarsest_4(void **state)
 	(void)state;
 	nr_ctx = 1;
 	sd = run(&cfg);
-	for (uint32_t sets = 4; sets <= 1024; sets *= 2) {
-		for (uint32_t ways = 1; ways <= 8; ways *= 2) {
-			assert_int_equal(stackdist__misses(sd, sets * ways, ways, &m), 0);
-			if (m != iotlb_misses(sets * ways, ways))
-				fail_msg("%u sets x %u ways: stackdist %llu misses", sets, ways,
-					 (unsigned long long)m);
-		}
-	}
+	expect_iotlb_misses(sd, 4, 2, 8);
 	assert_int_equal(stackdist__misses(sd, 2 * 8, 8, &m), -EINVAL); /* 2 sets: untracked */
 	stackdist__free(sd);
 	nr_ctx = 2;
