@@ -363,10 +363,8 @@ static int unpack_fallback(struct trace_writer *w, const uint8_t *frame, size_t 
 							    w->rec_bytes, &got)
 				   : trace_unpack_next(u, w->rec_buf, TRACE_CHUNK_MAX_BYTES,
 						       w->rec_bytes, &got);
-		if (!err && (got != w->rec_bytes || !trace_unpack_done(u)))
-			err = -EIO;
-		if (err) /* the packer and the decoder disagree: a bug */
-			err = -EIO;
+		if (err || got != w->rec_bytes || !trace_unpack_done(u))
+			err = -EIO; /* the packer and the decoder disagree: a bug */
 	}
 	free(u);
 	free(tmp);
