@@ -297,7 +297,7 @@ int cal_tput_fit_walkers(const struct model_cfg *cfg, const struct cal_device *d
 			sse[k] = 0;
 			for (i = 0; i < meas->nr; i++) {
 				(void)ws_known(s, k, i, &v);
-				sse[k] += (v - meas->val[i]) * (v - meas->val[i]);
+				sse[k] += sq_err(s, i, v);
 			}
 		}
 		for (uint32_t k = 0; k < s->nw; k++) {
