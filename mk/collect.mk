@@ -52,4 +52,9 @@ $(BUILD)/tests/collect/trace_sample: tests/collect/sample/trace_sample.c $(BUILD
 COLLECT_TEST_BINS := $(BUILD)/tests/collect/trace_dump $(BUILD)/tests/collect/trace_sample
 COLLECT_TEST_BINS += $(patsubst tests/collect/%.c,$(BUILD)/tests/collect/%,$(wildcard tests/collect/*.c))
 TESTS_EXTRA += $(COLLECT_TEST_BINS)
-.PRECIOUS: $(BUILD)/bpf/%.bpf.o
+# Both are made by pattern rules and named by no rule, so make would treat
+# them as intermediate and delete them after a build; the compiler's .d files
+# name the skeleton, so its absence recompiled the collector and relinked
+# svatrace on every make, even the `make install` that a test runs while
+# other tests exec the binary (seen: "Permission denied" mid-link).
+.SECONDARY: $(BPF_OBJS) $(BPF_SKELS)
