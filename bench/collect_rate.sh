@@ -100,18 +100,28 @@ tracer() {
 	filtered) pidf="-p 1" ;;
 	esac
 	loops "$nprod" "$n" "$@"
-	"$bin" collect --force -o "$W/c.trace" -e none $pidf --tracepoint "$TP" $extra 2> "$W/c.log" &
+	# no --force (an OLD_SVT may predate it): the output is removed instead
+	rm -f "$W/c.trace"
+	"$bin" collect -o "$W/c.trace" -e none $pidf --tracepoint "$TP" $extra 2> "$W/c.log" &
 	local cp=$!
 	for _ in $(seq 400); do
 		grep -qs 'collecting from' "$W/c.log" && break
 		kill -0 $cp 2>/dev/null || break
 		sleep 0.05
 	done
+	if ! grep -qs 'collecting from' "$W/c.log"; then
+		# a tracer that did not start is a failure, never a loss count
+		go_loops; wait $cp
+		cp "$W/c.log" "$W/failed.$kind" 2>/dev/null
+		echo "failed - -"; return
+	fi
 	go_loops
 	sleep 0.3
 	kill -INT $cp; wait $cp
 	echo "$(sed -n 's/^total: [0-9]* records, \([0-9]*\) lost.*/\1/p' "$W/c.log") $(loop_ns) $(loop_rate)"
 }
+# why_failed KIND: the first line a tracer that did not start printed
+why_failed() { head -1 "$W/failed.$1" 2>/dev/null; }
 
 KINDS="svt single perf"
 [ -n "$OLD_SVT" ] && KINDS="svt single old perf"
@@ -129,13 +139,18 @@ for OP in $PATHS; do
 		printf '%-12s' "$(calc "$total / 1e6" 2)M/s"
 		for k in $KINDS; do
 			read -r lost _ reached <<< "$(tracer $k "$NCPU" $((r * SECS)) --rate "$r")"
+			if [ "$lost" = failed ]; then printf '%25s' "did not start"; continue; fi
 			printf '%25s' "${lost:-?} (${reached:-?}M/s)"
 			if [ "${lost:-0}" != 0 ] && [ -z "${onset[$k]:-}" ]; then onset[$k]="$(calc "$total / 1e6" 2)M/s asked, ${reached}M/s reached"; fi
 		done
 		echo
 	done
 	for k in $KINDS; do
-		echo "  loss onset, $(name_of $k): ${onset[$k]:-none up to the top rung}"
+		if [ -s "$W/failed.$k" ]; then
+			echo "  loss onset, $(name_of $k): not measured, it did not start: $(why_failed $k)"
+		else
+			echo "  loss onset, $(name_of $k): ${onset[$k]:-none up to the top rung}"
+		fi
 	done
 done
 
@@ -149,6 +164,10 @@ for OP in $PATHS; do
 		for k in $KINDS; do tracer $k 1 "$N" >> "$W/p2.$k"; done
 	done
 	for k in $KINDS; do
+		if grep -q '^failed' "$W/p2.$k"; then
+			printf '  %-16s did not start: %s\n' "$(name_of $k)" "$(why_failed $k)"
+			continue
+		fi
 		printf '  %-16s lost %10s of %s   %sM events/s   (per round: %s)\n' "$(name_of $k)" \
 			"$(cut -d' ' -f1 "$W/p2.$k" | median)" "$N" \
 			"$(calc "1e3 / $(cut -d' ' -f2 "$W/p2.$k" | median)" 2)" "$(cut -d' ' -f1 "$W/p2.$k" | tr '\n' ' ')"

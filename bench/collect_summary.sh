@@ -68,7 +68,8 @@ run() {
 	esac
 	if [ "$kind" != none ]; then
 		[ "$bin" != "$SVT" ] && id0=$(max_prog_id)
-		"$bin" collect --force -o "$W/c.trace" -e none $extra --tracepoint "$TP" 2> "$W/c.log" &
+		rm -f "$W/c.trace" # not --force: an OLD_SVT may predate it
+		"$bin" collect -o "$W/c.trace" -e none $extra --tracepoint "$TP" 2> "$W/c.log" &
 		cp=$!
 		for _ in $(seq 400); do
 			grep -qs 'collecting from' "$W/c.log" && break
