@@ -35,6 +35,8 @@ struct store {
 	unsigned int flags;	       /* STORE_* open flags */
 	bool staged;		       /* the stage schema is attached */
 	bool stage_open;	       /* a run is being staged */
+	bool memory;		       /* store__open_memory(): no file, no wide views */
+	bool handoff;		       /* the "handoff" schema is attached (store_image.c) */
 	int version;		       /* schema version of the file (older if opened read-only) */
 	sqlite3_stmt *stmts[NR_STMTS]; /* cached statements, prepared on first use */
 };
@@ -116,5 +118,11 @@ int store_point_key_of(struct store *st, const char *schema, int64_t run,
  * had no row of (the views need a column for it), left alone otherwise */
 int store_copy_run(struct store *st, const char *from, int64_t src, int64_t *new_id,
 		   bool *new_keys);
+
+/* store_write.c: commit run @src of schema @from (status @status, point key
+ * @key) into main in one write transaction, as store__stage_commit()
+ * describes (-EEXIST, -EBUSY, -EROFS, -EIO); nothing stays in a transaction */
+int store_commit_run(struct store *st, const char *from, int64_t src, int status, const char *key,
+		     int64_t *id);
 
 #endif /* SVATRACE_ANALYZE_STORE_LOCAL_H */

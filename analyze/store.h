@@ -284,4 +284,40 @@ int store__stage_series(struct store *st, const char *key, uint64_t start_ns, ui
  */
 int store__stage_commit(struct store *st, int status, int64_t *id);
 
+/*
+ * ---- runs handed over between processes (store_image.c): a sweep worker
+ * commits its run into a database in memory and its parent stores the
+ * image, so the workers never open (and parse the schema of) the file ----
+ */
+
+/**
+ * store__open_memory() - an empty results database in memory, without the
+ * wide views. Runs are staged and committed into it as into a file (its
+ * first run gets id 1); close with store__close().
+ *
+ * Return: the store, or NULL with errno set and @errbuf filled.
+ */
+struct store *store__open_memory(char *errbuf, size_t errlen);
+
+/**
+ * store__image() - the serialized database of a store__open_memory() store:
+ * *@image (free with store_image_free()) of *@bytes.
+ * Return: 0, -EINVAL (not a memory store) or -ENOMEM.
+ */
+int store__image(struct store *st, void **image, size_t *bytes);
+/** store_image_free() - free an image from store__image(); NULL is a no-op. */
+void store_image_free(void *image);
+
+/**
+ * store__commit_image() - store the one run of @image (a memory store that
+ * committed one run) in @st's file, as store__stage_commit() stores a staged
+ * run: one transaction, the same -EEXIST rule under STORE_ONE_PER_POINT, the
+ * wide views rebuilt for new keys. @image stays the caller's.
+ * @id: receives the run's id in the file (may be NULL).
+ *
+ * Return: 0, -EEXIST, -EBUSY (retry), -EROFS, -EINVAL (not such an image),
+ * -ENOMEM or -EIO (store__errmsg()).
+ */
+int store__commit_image(struct store *st, const void *image, size_t bytes, int64_t *id);
+
 #endif /* SVATRACE_ANALYZE_STORE_H */

@@ -212,7 +212,8 @@ int store_views_refresh(struct store *st, char *errbuf, size_t errlen)
 {
 	int rc;
 
-	if (sqlite3_db_readonly(st->db, "main") == 1)
+	/* a memory store (store_image.c) is never read through them */
+	if (st->memory || sqlite3_db_readonly(st->db, "main") == 1)
 		return 0;
 	if (!(st->flags & STORE_VIEWS) && views_present(st))
 		return 0;

@@ -331,10 +331,42 @@ int store__stage_begin(struct store *st, const struct results_run_info *info)
 	return rc;
 }
 
+int store_commit_run(struct store *st, const char *from, int64_t src, int status, const char *key,
+		     int64_t *id)
+{
+	bool new_keys = false;
+	int rc;
+
+	if (st->flags & STORE_READONLY)
+		return -EROFS;
+	rc = store__begin(st);
+	if (rc)
+		return rc;
+	/*
+	 * BEGIN IMMEDIATE holds the write lock, so this check and the insert
+	 * are one step for every writer: of two sweeps that ran the same point
+	 * at once, the second to commit finds the first's row and drops its own.
+	 */
+	if (status == 0 && (st->flags & STORE_ONE_PER_POINT)) {
+		rc = store__has_point(st, key);
+		if (rc) {
+			store__rollback(st);
+			return rc > 0 ? -EEXIST : rc;
+		}
+	}
+	rc = store_copy_run(st, from, src, id, &new_keys);
+	if (!rc && new_keys && !st->memory)
+		store_views_update(st);
+	if (!rc)
+		rc = store__commit(st);
+	if (rc)
+		store__rollback(st);
+	return rc;
+}
+
 int store__stage_commit(struct store *st, int status, int64_t *id)
 {
 	char key[STORE_POINT_KEY_LEN + 1];
-	bool new_keys = false;
 	int rc;
 
 	if (!st->stage_open)
@@ -344,38 +376,14 @@ int store__stage_commit(struct store *st, int status, int64_t *id)
 	rc = stage_set_status(st, status, key);
 	if (!rc)
 		rc = stage_set_provenance(st);
-	if (rc)
-		return rc;
-	rc = store__begin(st);
-	if (rc)
-		return rc; /* stage kept: the caller may retry */
-	/*
-	 * BEGIN IMMEDIATE holds the write lock, so this check and the insert
-	 * are one step for every writer: of two sweeps that ran the same point
-	 * at once, the second to commit finds the first's row and drops its own.
-	 */
-	if (status == 0 && (st->flags & STORE_ONE_PER_POINT)) {
-		rc = store__has_point(st, key);
-		if (rc > 0) {
-			store__rollback(st);
-			st->stage_open = false;
-			stage_clear(st);
-			return -EEXIST;
-		}
-		if (rc < 0) {
-			store__rollback(st);
-			return rc;
-		}
-	}
-	rc = store_copy_run(st, "stage", STAGE_RUN_ID, id, &new_keys);
-	if (!rc && new_keys)
-		store_views_update(st);
 	if (!rc)
-		rc = store__commit(st);
-	if (rc) {
-		store__rollback(st);
+		rc = store_commit_run(st, "stage", STAGE_RUN_ID, status, key, id);
+	if (rc && rc != -EEXIST)
+		return rc; /* stage kept: the caller may retry */
+	st->stage_open = false;
+	if (rc == -EEXIST) {
+		stage_clear(st);
 		return rc;
 	}
-	st->stage_open = false;
 	return stage_clear(st);
 }

@@ -303,30 +303,36 @@ void sweep_plan__free(struct sweep_plan *sp)
 	free(sp);
 }
 
-int sweep_plan__check_db(struct sweep_plan *sp, enum sweep_db_mode mode, char *err,
-			 size_t err_bytes)
+int sweep_plan__check_store(struct sweep_plan *sp, struct store *st, char *err, size_t err_bytes)
 {
-	struct store *st;
-	int rc = 0;
-
-	if (!sp->o.db || (mode == SWEEP_DB_IF_EXISTS && access(sp->o.db, F_OK)))
-		return 0;
-	st = store__open(sp->o.db, mode == SWEEP_DB_CREATE ? STORE_CREATE : 0, err, err_bytes);
-	if (!st)
-		return -errno;
-	for (size_t i = 0; !rc && i < sp->nr_points; i++) {
+	for (size_t i = 0; i < sp->nr_points; i++) {
 		int has;
 
 		if (sp->pts[i].state != SWEEP_PT_TODO)
 			continue;
 		has = store__has_point(st, sp->pts[i].key);
 		if (has < 0) {
-			snprintf(err, err_bytes, "%s: %s", sp->o.db, store__errmsg(st));
-			rc = has;
-		} else if (has) {
-			sp->pts[i].state = SWEEP_PT_DONE_BEFORE;
+			snprintf(err, err_bytes, "%s: %s", store__path(st), store__errmsg(st));
+			return has;
 		}
+		if (has)
+			sp->pts[i].state = SWEEP_PT_DONE_BEFORE;
 	}
+	return 0;
+}
+
+int sweep_plan__check_db(struct sweep_plan *sp, enum sweep_db_mode mode, char *err,
+			 size_t err_bytes)
+{
+	struct store *st;
+	int rc;
+
+	if (!sp->o.db || (mode == SWEEP_DB_IF_EXISTS && access(sp->o.db, F_OK)))
+		return 0;
+	st = store__open(sp->o.db, mode == SWEEP_DB_CREATE ? STORE_CREATE : 0, err, err_bytes);
+	if (!st)
+		return -errno;
+	rc = sweep_plan__check_store(sp, st, err, err_bytes);
 	store__close(st);
 	return rc;
 }

@@ -108,13 +108,18 @@ enum sweep_db_mode {
  * complete as SWEEP_PT_DONE_BEFORE. Does nothing without a database.
  * @mode: what a missing file means.
  *
- * The connection is closed before returning: workers open their own, and
- * no SQLite handle crosses fork().
+ * The connection is closed before returning.
  *
  * Return: 0, or -errno with @err naming the database.
  */
 int sweep_plan__check_db(struct sweep_plan *sp, enum sweep_db_mode mode, char *err,
 			 size_t err_bytes);
+
+/**
+ * sweep_plan__check_store() - sweep_plan__check_db() on the caller's open
+ * database @st (a caller running many plans opens it once).
+ */
+int sweep_plan__check_store(struct sweep_plan *sp, struct store *st, char *err, size_t err_bytes);
 
 /** sweep_plan__nr_points() - points of the grid. */
 size_t sweep_plan__nr_points(const struct sweep_plan *sp);

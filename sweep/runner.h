@@ -4,9 +4,12 @@
  * own forked worker process, at most N at a time.
  *
  * Why a process per point: a crash, an out-of-memory kill or a Ctrl-C loses
- * only the points in flight. Workers share nothing but the database (WAL,
- * busy timeout, one short transaction per run: analyze/store.h); a worker
- * killed before its commit leaves no partial run.
+ * only the points in flight. A worker replays into a results database in
+ * memory and hands its image to the parent (analyze/store.h, "runs handed
+ * over"), which stores each run in one short transaction as its worker
+ * ends: a worker killed before it ends leaves no partial run, and no worker
+ * opens (or parses the schema of) the file. The parent's connection is
+ * never used by a worker; it is outside any transaction at each fork().
  *
  * Signals: while it runs, SIGINT, SIGTERM and SIGHUP stop the sweep: no new
  * worker starts, the running ones get SIGTERM, and the call returns -EINTR
@@ -95,5 +98,13 @@ void sweep_point_reason(const struct sweep_plan *sp, size_t idx, char *buf, size
 
 int sweep_plan__run(struct sweep_plan *sp, int nr_jobs, const struct sweep_hooks *hooks,
 		    double *wall_s);
+
+/**
+ * sweep_plan__run_into() - sweep_plan__run() storing into the caller's
+ * database @st, opened with STORE_ONE_PER_POINT (a caller running many
+ * plans opens it once). @sp needs no database name.
+ */
+int sweep_plan__run_into(struct sweep_plan *sp, struct store *st, int nr_jobs,
+			 const struct sweep_hooks *hooks, double *wall_s);
 
 #endif /* SVATRACE_SWEEP_RUNNER_H */

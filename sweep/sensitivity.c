@@ -169,8 +169,8 @@ int sens_select_keys(const struct sens_opts *so, const char ***keys, size_t *nr,
  * Run one plan of @grid (owned from here on): its points stored now or
  * before are counted in @stored. Return: 0 or -errno with @err.
  */
-static int run_grid(const struct sens_opts *so, struct sweep_grid *grid, size_t *stored,
-		    double *wall_s, char *err, size_t err_bytes)
+static int run_grid(const struct sens_opts *so, struct store *db, struct sweep_grid *grid,
+		    size_t *stored, double *wall_s, char *err, size_t err_bytes)
 {
 	struct sweep_plan *sp = sweep_plan__new(so->o, grid, err, err_bytes);
 	size_t counts[SWEEP_NR_PT_STATES];
@@ -179,10 +179,10 @@ static int run_grid(const struct sens_opts *so, struct sweep_grid *grid, size_t 
 
 	if (!sp)
 		return -errno;
-	rc = sweep_plan__check_db(sp, SWEEP_DB_CREATE, err, err_bytes);
+	rc = sweep_plan__check_store(sp, db, err, err_bytes);
 	sweep_plan__count(sp, counts);
 	if (!rc && counts[SWEEP_PT_TODO])
-		rc = sweep_plan__run(sp, so->nr_jobs, so->hooks, &w);
+		rc = sweep_plan__run_into(sp, db, so->nr_jobs, so->hooks, &w);
 	sweep_plan__count(sp, counts);
 	*stored = counts[SWEEP_PT_OK] + counts[SWEEP_PT_DONE_BEFORE];
 	*wall_s += w;
@@ -238,18 +238,18 @@ static void side_text(const struct param_def *d, double base, double f, char *bu
  * axis could not be run: a value the parameter or a cross-field check
  * rejects, a failed point).
  */
-static int run_axis(const struct sens_opts *so, const char *axis, size_t *stored,
+static int run_axis(const struct sens_opts *so, struct store *db, const char *axis, size_t *stored,
 		    struct sens_stats *st, char *err, size_t err_bytes)
 {
 	struct sweep_grid *g = make_grid(so, axis, err, err_bytes);
 
 	*stored = 0;
-	return g ? run_grid(so, g, stored, &st->wall_s, err, err_bytes) : -errno;
+	return g ? run_grid(so, db, g, stored, &st->wall_s, err, err_bytes) : -errno;
 }
 
 /* Both sides of @key in one plan; after a refusal, each side alone. */
-static int run_key(const struct sens_opts *so, const struct params *p, const char *key,
-		   struct sens_key_report *r, struct sens_stats *st)
+static int run_key(const struct sens_opts *so, struct store *db, const struct params *p,
+		   const char *key, struct sens_key_report *r, struct sens_stats *st)
 {
 	const struct param_def *d = params__find(p, key);
 	double base = value_of(p, key);
@@ -261,7 +261,7 @@ static int run_key(const struct sens_opts *so, const struct params *p, const cha
 	side_text(d, base, SENS_HI, side[1], sizeof(side[1]));
 	if (*side[0] && *side[1]) {
 		snprintf(axis, sizeof(axis), "%s=%s,%s", key, side[0], side[1]);
-		rc = run_axis(so, axis, &stored, st, err, sizeof(err));
+		rc = run_axis(so, db, axis, &stored, st, err, sizeof(err));
 		if (rc == -EINTR || rc == -ENOMEM)
 			return rc;
 		r->nr_ok = stored;
@@ -277,7 +277,7 @@ static int run_key(const struct sens_opts *so, const struct params *p, const cha
 		}
 		snprintf(axis, sizeof(axis), "%s=%s", key, side[k]);
 		err[0] = '\0';
-		rc = run_axis(so, axis, &stored, st, err, sizeof(err));
+		rc = run_axis(so, db, axis, &stored, st, err, sizeof(err));
 		if (rc == -EINTR || rc == -ENOMEM)
 			return rc;
 		r->nr_ok += stored;
@@ -294,6 +294,7 @@ int sens_run(const struct sens_opts *so, const char *const *keys, size_t nr,
 {
 	struct params *p = base_params(so, err, err_bytes);
 	struct sweep_grid *g;
+	struct store *db = NULL;
 	size_t stored = 0;
 	int rc;
 
@@ -301,8 +302,18 @@ int sens_run(const struct sens_opts *so, const char *const *keys, size_t nr,
 	if (!p)
 		return -errno;
 	st->nr_keys = nr;
+	/* one connection for every key's plan: an open parses the file's schema */
+	if (so->o->db)
+		db = store__open(so->o->db, STORE_CREATE | STORE_ONE_PER_POINT, err, err_bytes);
+	if (!db) {
+		rc = so->o->db ? -errno : -EINVAL;
+		if (!so->o->db)
+			snprintf(err, err_bytes, "a sensitivity run needs a database (--db)");
+		params__free(p);
+		return rc;
+	}
 	g = make_grid(so, NULL, err, err_bytes);
-	rc = g ? run_grid(so, g, &stored, &st->wall_s, err, err_bytes) : -errno;
+	rc = g ? run_grid(so, db, g, &stored, &st->wall_s, err, err_bytes) : -errno;
 	if (!rc && !stored) {
 		snprintf(err, err_bytes, "the base point failed (see the message above)");
 		rc = -EIO;
@@ -313,7 +324,7 @@ int sens_run(const struct sens_opts *so, const char *const *keys, size_t nr,
 
 		params__value_text(p, keys[i], base, sizeof(base));
 		r.base = base;
-		rc = run_key(so, p, keys[i], &r, st);
+		rc = run_key(so, db, p, keys[i], &r, st);
 		st->nr_sides += r.nr_ok;
 		st->nr_skipped += 2 - (r.nr_ok > 2 ? 2 : r.nr_ok);
 		if (on_key)
@@ -321,6 +332,7 @@ int sens_run(const struct sens_opts *so, const char *const *keys, size_t nr,
 	}
 	if (rc == -EINTR)
 		snprintf(err, err_bytes, "interrupted: run the same command again to finish");
+	store__close(db);
 	params__free(p);
 	return rc;
 }

@@ -4,7 +4,7 @@
  * the results sink (the one write path), concurrent writer processes, a
  * writer killed inside its commit transaction, migration of a hand-made v1
  * database, refusal of non-database files and newer schemas, point keys,
- * and shard merges.
+ * shard merges, and runs handed over as database images.
  */
 #include <errno.h>
 #include <float.h>
@@ -852,6 +852,119 @@ static void test_views(void **state)
 	assert_true(view_has(path, "run_metrics_wide", "x.behind"));
 }
 
+/* Every row a run stored, in one string: the runs row without its id and time. */
+static char *dump_rows(const char *path)
+{
+	static const char *const sql[] = {
+	    "SELECT tool_version, label, scenario, seed, status, trace_path, trace_bytes, "
+	    "trace_hash, trace_meta, point_key, model_rev, profile, profile_hash FROM runs",
+	    "SELECT key, value, source FROM run_config ORDER BY key",
+	    "SELECT key, value, unit FROM metrics ORDER BY key",
+	    "SELECT key, unit, nr, sum, min, max FROM histograms ORDER BY key",
+	    "SELECT key, bucket, low, count FROM hist_buckets ORDER BY key, bucket",
+	    "SELECT key, start_ns, window_ns, nr_values, values_json FROM series ORDER BY key",
+	};
+	size_t cap = 1 << 16, len = 0;
+	char *out = calloc(1, cap);
+	sqlite3 *db;
+
+	assert_non_null(out);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		sqlite3_stmt *s;
+
+		assert_int_equal(sqlite3_prepare_v2(db, sql[i], -1, &s, NULL), SQLITE_OK);
+		while (sqlite3_step(s) == SQLITE_ROW)
+			for (int c = 0; c < sqlite3_column_count(s); c++) {
+				const char *v = (const char *)sqlite3_column_text(s, c);
+
+				len +=
+				    (size_t)snprintf(out + len, cap - len, "%s|", v ? v : "NULL");
+				assert_true(len < cap);
+			}
+		sqlite3_finalize(s);
+		len += (size_t)snprintf(out + len, cap - len, "\n");
+	}
+	sqlite3_close(db);
+	return out;
+}
+
+/*
+ * A run handed over as an image (a sweep worker's memory store, stored by
+ * its parent) is stored row for row as the same run written straight into
+ * a file; the second copy of a complete point is refused (-EEXIST) under
+ * STORE_ONE_PER_POINT; the parent's views gain the new keys; a damaged
+ * image is an error that leaves the file as it was.
+ */
+static void test_handoff(void **state)
+{
+	char err[256] = "", *direct, *handed;
+	struct store *file, *mem, *mem2;
+	void *image, *image2;
+	size_t bytes, bytes2;
+	int64_t id = 0;
+	static char junk[8192];
+
+	file = open_ok(tpath("direct.db"));
+	assert_true(sink_run(file, 3, "x") > 0);
+	assert_int_equal(store__image(file, &image, &bytes), -EINVAL); /* a file store */
+	store__close(file);
+
+	mem = store__open_memory(err, sizeof(err));
+	if (!mem)
+		fail_msg("memory store: %s", err);
+	assert_int_equal(sink_run(mem, 3, "x"), 1);
+	assert_int_equal(store__image(mem, &image, &bytes), 0);
+	assert_true(bytes > 0);
+	assert_int_equal(store__commit_image(mem, image, bytes, NULL), -EINVAL);
+
+	file =
+	    store__open(tpath("handed.db"), STORE_CREATE | STORE_ONE_PER_POINT, err, sizeof(err));
+	assert_non_null(file);
+	assert_false(view_has(tpath("handed.db"), "run_metrics_wide", "iotlb.misses"));
+	assert_int_equal(store__commit_image(file, image, bytes, &id), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(nr_runs(file), 1);
+	assert_true(view_has(tpath("handed.db"), "run_metrics_wide", "iotlb.misses"));
+	assert_true(view_has(tpath("handed.db"), "run_config_wide", "iotlb.entries"));
+	/* the same complete point again: dropped */
+	assert_int_equal(store__commit_image(file, image, bytes, &id), -EEXIST);
+	assert_int_equal(nr_runs(file), 1);
+
+	/* not a database: an error, nothing stored, and the next image still goes in */
+	memset(junk, 'x', sizeof(junk));
+	assert_int_equal(store__commit_image(file, junk, sizeof(junk), NULL), -EINVAL);
+	assert_int_equal(nr_runs(file), 1);
+	/* a database header over damaged pages: refused when read, the file still usable */
+	memcpy(junk, image, 100);
+	assert_true(store__commit_image(file, junk, sizeof(junk), NULL) < 0);
+	assert_int_equal(nr_runs(file), 1);
+	mem2 = store__open_memory(err, sizeof(err));
+	assert_non_null(mem2);
+	assert_int_equal(sink_run(mem2, 4, "y"), 1);
+	assert_int_equal(store__image(mem2, &image2, &bytes2), 0);
+	assert_int_equal(store__commit_image(file, image2, bytes2, &id), 0);
+	assert_int_equal(id, 2);
+	assert_int_equal(nr_runs(file), 2);
+	store_image_free(image2);
+	store__close(mem2);
+	store__close(file);
+
+	/* row for row the run written straight into a file */
+	exec_sql(tpath("handed.db"), "DELETE FROM runs WHERE id = 2; DELETE FROM run_config WHERE "
+				     "run_id = 2; DELETE FROM metrics WHERE run_id = 2; DELETE "
+				     "FROM histograms WHERE run_id = 2; DELETE FROM hist_buckets "
+				     "WHERE run_id = 2; DELETE FROM series WHERE run_id = 2");
+	direct = dump_rows(tpath("direct.db"));
+	handed = dump_rows(tpath("handed.db"));
+	assert_string_equal(handed, direct);
+	assert_non_null(strstr(direct, "iotlb.misses|30.0|count|"));
+	free(direct);
+	free(handed);
+	store_image_free(image);
+	store__close(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -860,6 +973,7 @@ int main(void)
 	    cmocka_unit_test(test_profile_hash),  cmocka_unit_test(test_refuses),
 	    cmocka_unit_test(test_merge),	  cmocka_unit_test(test_merge_replaces_failed),
 	    cmocka_unit_test(test_series_text),	  cmocka_unit_test(test_views),
+	    cmocka_unit_test(test_handoff),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
