@@ -30,7 +30,7 @@
 
 #include "model/results.h"
 
-#define STORE_SCHEMA_VERSION 3	    /* schema this code writes */
+#define STORE_SCHEMA_VERSION 4	    /* schema this code writes */
 #define STORE_POINT_KEY_LEN 32	    /* hex chars of a point key */
 #define STORE_BUSY_TIMEOUT_MS 30000 /* default wait for another writer */
 

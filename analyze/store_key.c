@@ -95,12 +95,16 @@ int store_point_key_of(struct store *st, const char *schema, int64_t run,
 			(const char *)sqlite3_column_text(s, 1));
 	sqlite3_finalize(s);
 
+	/* inputs only: a derived row (a note on the run) is not known before running */
 	snprintf(sql, sizeof(sql),
-		 "SELECT key, value FROM %s.run_config WHERE run_id = ? ORDER BY key", schema);
+		 "SELECT key, value FROM %s.run_config WHERE run_id = ? AND source IS NOT ? "
+		 "ORDER BY key",
+		 schema);
 	s = store_prepare(st, sql);
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, run);
+	sqlite3_bind_text(s, 2, RESULTS_SOURCE_DERIVED, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		hash_str(&h, (const char *)sqlite3_column_text(s, 0));
 		hash_str(&h, (const char *)sqlite3_column_text(s, 1));

@@ -58,10 +58,20 @@ struct results_run_info {
 	uint64_t seed;		     /* PRNG seed of the run */
 };
 
+/*
+ * The source of a config row that the run derives from what it did (e.g.
+ * wq.replay.note) rather than an input: a run's point key, which names what
+ * it computed, leaves these rows out (analyze/store_key.c).
+ */
+#define RESULTS_SOURCE_DERIVED "replay"
+
 struct results_sink_ops {
 	/* A run starts; called once before anything else. */
 	int (*begin_run)(void *ctx, const struct results_run_info *info);
-	/* One resolved config key (every key, not only overrides). */
+	/*
+	 * One resolved config key (every key, not only overrides). A row the
+	 * run derives (a note on what it did) has source RESULTS_SOURCE_DERIVED.
+	 */
 	int (*config)(void *ctx, const char *key, const char *value, const char *source);
 	/* One scalar metric. */
 	int (*metric)(void *ctx, const char *key, double value, const char *unit);

@@ -350,7 +350,7 @@ static int report_note(const struct wq_feed *f, const struct wq_replay_stats *rs
 			 "every client on its own dedicated WQ or on a shared WQ");
 	else if (n < sizeof(note))
 		note[n - 2] = '\0';
-	rc = sink->ops->config(sink->ctx, "wq.replay.note", note, "replay");
+	rc = sink->ops->config(sink->ctx, "wq.replay.note", note, RESULTS_SOURCE_DERIVED);
 	return rc < 0 ? rc : 0;
 }
 

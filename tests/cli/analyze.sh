@@ -41,7 +41,7 @@ check_match "with a clear message" "text.db: not an SQLite database" "$OUT"
 check_rc "runs on a missing file fails" 1 "$SVATRACE" runs --db "$TMP/none.db"
 sqlite3 "$TMP/newer.db" "CREATE TABLE schema_version (version INTEGER); INSERT INTO schema_version VALUES (9);"
 check_rc "newer schema is refused" 1 "$SVATRACE" db info "$TMP/newer.db"
-check_match "with the versions" "schema v9 is newer than this svatrace understands \(v3\)" "$OUT"
+check_match "with the versions" "schema v9 is newer than this svatrace understands \(v4\)" "$OUT"
 
 OUT=$("$SVATRACE" db info "$DB" 2>&1)
 check_match "db info: runs" "runs: +22 \(22 complete" "$OUT"

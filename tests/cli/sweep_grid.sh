@@ -54,3 +54,13 @@ check_eq "stored: grid values, --set, scenario mode" \
 	"$(sqlite3 "$TMP/p.db" "SELECT a.value||'|'||a.source||'|'||b.value||'|'||b.source||'|'||c.value||'|'||c.source
 		FROM run_config a JOIN run_config b ON b.run_id=a.run_id AND b.key='model.resident_fraction'
 		JOIN run_config c ON c.run_id=a.run_id AND c.key='model.mode' WHERE a.key='iotlb.entries' ORDER BY 0+a.value")"
+
+# a work-queue sweep is found stored when run again: its runs' wq.replay.note
+# (a row the run derives) is not in their point key (was: every point re-run
+# and its copy dropped, the plan listing them all as todo)
+W=$TMP/dsa.svt
+"$SVATRACE" -q gen dsa-memcpy --set clients=2 --set duration=100us --seed 3 -o "$W" > /dev/null 2>&1
+check_rc "a dwq sweep" 0 "$SVATRACE" sweep "$W" --scenario dwq --grid wq.devtlb.entries=64,128 --db "$TMP/w.db"
+check_rc "... listed again" 0 "$SVATRACE" sweep "$W" --scenario dwq --grid wq.devtlb.entries=64,128 --db "$TMP/w.db" --list
+check_eq "... both points are stored" "2" "$(printf '%s\n' "$OUT" | grep -c ' done-before ')"
+check_eq "... and hold their note" "2" "$(sqlite3 "$TMP/w.db" "SELECT count(*) FROM run_config WHERE key = 'wq.replay.note'")"

@@ -965,6 +965,47 @@ static void test_handoff(void **state)
 	store__close(mem);
 }
 
+/*
+ * A config row the run derives (RESULTS_SOURCE_DERIVED, e.g. wq.replay.note)
+ * is not in its point key, so the key a plan computes from the inputs finds
+ * the stored run; a v3 file's keys (which held those rows) are computed
+ * again when it is opened.
+ */
+static void test_derived_key(void **state)
+{
+	const char *path = tpath("derived.db");
+	struct store *st = open_ok(path);
+	struct store_sink *ss = store_sink__new(st);
+	struct results_sink sink = store_sink__sink(ss);
+	struct results_run_info info = {.label = "w", .trace_hash = "feed", .scenario = "dwq"};
+	const char *keys[] = {"wq.nr_wqs"}, *vals[] = {"8"};
+	char pk[STORE_POINT_KEY_LEN + 1];
+	struct store_run r;
+
+	assert_int_equal(store_point_key("feed", "dwq", keys, vals, 1, pk), 0);
+	assert_int_equal(sink.ops->begin_run(sink.ctx, &info), 0);
+	assert_int_equal(sink.ops->config(sink.ctx, "wq.nr_wqs", "8", "default"), 0);
+	assert_int_equal(
+	    sink.ops->config(sink.ctx, "wq.replay.note", "a note", RESULTS_SOURCE_DERIVED), 0);
+	assert_int_equal(sink.ops->metric(sink.ctx, "wq.device.desc_per_s", 1e6, "1/s"), 0);
+	assert_int_equal(sink.ops->end_run(sink.ctx, 0), 0);
+	assert_int_equal(store__get_run(st, store_sink__last_run_id(ss), &r), 0);
+	assert_string_equal(r.point_key, pk);
+	assert_int_equal(store__has_point(st, pk), 1);
+	store_run_clear(&r);
+	store_sink__free(ss);
+	store__close(st);
+
+	/* as a v3 file stored it: the note in the key */
+	exec_sql(path,
+		 "UPDATE runs SET point_key = 'v3 key'; UPDATE schema_version SET version = 3");
+	st = open_ok(path);
+	assert_int_equal(store__get_run(st, 1, &r), 0);
+	assert_string_equal(r.point_key, pk);
+	store_run_clear(&r);
+	store__close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -973,7 +1014,7 @@ int main(void)
 	    cmocka_unit_test(test_profile_hash),  cmocka_unit_test(test_refuses),
 	    cmocka_unit_test(test_merge),	  cmocka_unit_test(test_merge_replaces_failed),
 	    cmocka_unit_test(test_series_text),	  cmocka_unit_test(test_views),
-	    cmocka_unit_test(test_handoff),
+	    cmocka_unit_test(test_handoff),	  cmocka_unit_test(test_derived_key),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
