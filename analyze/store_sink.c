@@ -7,7 +7,6 @@
  * timeout) is retried a few times before the run is reported as failed.
  */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdlib.h>
 
 #include "analyze/store_sink.h"
@@ -18,7 +17,6 @@
 struct store_sink {
 	struct store *st;    /* where runs go (not owned) */
 	int64_t last_run_id; /* id of the last committed run */
-	bool skipped;	     /* last run dropped: its point was already stored */
 };
 
 static int ss_begin_run(void *ctx, const struct results_run_info *info)
@@ -63,7 +61,6 @@ static int ss_end_run(void *ctx, int status)
 	int64_t id = 0;
 	int rc = -EBUSY;
 
-	ss->skipped = false;
 	for (int i = 0; i < STORE_SINK_COMMIT_TRIES && rc == -EBUSY; i++) {
 		rc = store__stage_commit(ss->st, status, &id);
 		if (rc == -EBUSY)
@@ -73,7 +70,6 @@ static int ss_end_run(void *ctx, int status)
 		svt_info(
 		    "%s: this point was stored meanwhile by another writer; run not stored again",
 		    store__path(ss->st));
-		ss->skipped = true;
 		return 0;
 	}
 	if (rc) {
@@ -121,9 +117,4 @@ struct results_sink store_sink__sink(struct store_sink *ss)
 int64_t store_sink__last_run_id(const struct store_sink *ss)
 {
 	return ss->last_run_id;
-}
-
-bool store_sink__skipped(const struct store_sink *ss)
-{
-	return ss->skipped;
 }

@@ -10,7 +10,6 @@
 #ifndef SVATRACE_ANALYZE_STORE_SINK_H
 #define SVATRACE_ANALYZE_STORE_SINK_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 #include "analyze/store.h"
@@ -31,12 +30,6 @@ void store_sink__free(struct store_sink *ss);
 
 /** store_sink__sink() - the results_sink to hand to the model/replay. */
 struct results_sink store_sink__sink(struct store_sink *ss);
-
-/**
- * store_sink__skipped() - true if the last run was not stored because its
- * store was opened with STORE_ONE_PER_POINT and already held the point.
- */
-bool store_sink__skipped(const struct store_sink *ss);
 
 /** store_sink__last_run_id() - id in the file of the last run written, 0 if none. */
 int64_t store_sink__last_run_id(const struct store_sink *ss);
