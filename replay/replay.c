@@ -116,7 +116,9 @@ struct rp {
 	bool prescan_access;	/* the prescan saw a dev_access */
 	uint64_t next_progress; /* source records at the next progress call */
 	uint64_t first_ns, last_ns; /* replayed time span */
-	bool any;		    /* first_ns valid */
+	uint64_t work_ns; /* the last record that is not an invalidation (time to finish) */
+	bool any;	  /* first_ns valid */
+	bool any_work;	  /* work_ns valid */
 	/* counters */
 	uint64_t nr_records, nr_by_kind[TRACE_REC_KIND_MAX_ + 1];
 	uint64_t nr_late_emitted; /* a transform emitted a record in the past */
@@ -258,6 +260,20 @@ static uint64_t rec_index(const struct rp *p)
 	return replay_source__nr_records(p->src) - p->batch_left;
 }
 
+/*
+ * Invalidation records: what an unmap waits for is at the unmap (strict) or
+ * on no one's path (lazy: the flush queue's timer, 10 ms after the last
+ * unmap, in a lazy trace and in the inval=lazy scenario alike). Trailing
+ * ones do not lengthen the run's time to finish, as the model's own flush
+ * timer does not (model__finish()): else lazy reads 0.6% slower than strict
+ * on the 6.12 trace from the timer alone.
+ */
+static bool invalidation_kind(uint16_t kind)
+{
+	return kind == TRACE_REC_QI_SUBMIT || kind == TRACE_REC_QI_WAIT ||
+	       kind == TRACE_REC_CACHE_TAG;
+}
+
 static int replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 {
 	int rc;
@@ -275,6 +291,10 @@ static int replay_rec(struct rp *p, const struct trace_rec *rec, uint64_t ts)
 	}
 	model__advance(p->m, ts);
 	p->last_ns = ts;
+	if (!invalidation_kind(rec->kind)) {
+		p->work_ns = ts;
+		p->any_work = true;
+	}
 	p->nr_records++;
 	p->nr_by_kind[rec->kind < TRACE_REC_KIND_MAX_ ? rec->kind : TRACE_REC_KIND_MAX_]++;
 	if (rec->kind == TRACE_REC_DEV_ACCESS) {
@@ -870,12 +890,16 @@ static int report_replay(const struct rp *p, const struct results_sink *s)
 {
 	const struct request_stats *st = request__stats(p->rq);
 	uint64_t late = reorder__nr_late(p->win) + p->nr_late_emitted;
-	/* time to finish: from the first record until the models' last work completed */
-	uint64_t end_ns = p->last_ns;
+	/*
+	 * time to finish: from the first record until the last that is not a
+	 * trailing invalidation (invalidation_kind()), or the models' last work
+	 * past the records
+	 */
+	uint64_t end_ns = p->any_work ? p->work_ns : p->last_ns;
 	char key[64];
 	int rc = 0;
 
-	if (model__end_ns(p->m) > end_ns)
+	if (model__end_ns(p->m) > p->last_ns)
 		end_ns = model__end_ns(p->m);
 	if (wq_feed__end_ns(p->wq) > end_ns)
 		end_ns = wq_feed__end_ns(p->wq);
