@@ -7,8 +7,8 @@
  * sweep's parent, which loads it into an attached schema (sqlite3_deserialize)
  * and stores its run through the same commit as a staged run
  * (store_commit_run). Opening the file in each worker parsed its schema,
- * whose wide views hold a column per metric and config key: about a third
- * of a small point's CPU with some 300 keys.
+ * whose wide views hold a column per metric and config key: about 2.5 ms,
+ * a tenth of a small point's CPU, with the demo's ~450 keys.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -187,23 +187,18 @@ struct migration {
 };
 
 /*
- * Migration 3 -> 4: point keys leave out derived config rows
- * (RESULTS_SOURCE_DERIVED): every run's key is computed again. Before, a
- * work-queue run's key held its wq.replay.note, which no plan can know, so
- * a sweep never found its WQ points stored and ran them again.
+ * Version 4: point keys leave out derived config rows (RESULTS_SOURCE_DERIVED,
+ * analyze/store_key.c). Every run's key is cleared and computed again by the
+ * 1 -> 2 backfill. Before, a work-queue run's key held its wq.replay.note,
+ * which no plan can know, so a sweep never found its WQ points stored.
  */
-static int refill_point_keys(struct store *st)
-{
-	return fill_runs(st, "SELECT id FROM main.runs",
-			 "UPDATE main.runs SET point_key = ? WHERE id = ?", "set point key",
-			 point_key_of);
-}
+static const char schema_v4_sql[] = "UPDATE runs SET point_key = NULL;";
 
 static const struct migration migrations[] = {
     {1, schema_v1_sql, NULL},
     {2, schema_v2_sql, fill_point_keys},
     {3, schema_v3_sql, fill_profiles},
-    {4, "", refill_point_keys},
+    {4, schema_v4_sql, fill_point_keys},
 };
 
 /* Schema version of the main database: 0 if it has no tables at all,
